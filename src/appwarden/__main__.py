@@ -1,0 +1,7 @@
+"""``python -m appwarden`` runs the command line."""
+
+import sys
+
+from appwarden.cli import main
+
+sys.exit(main())

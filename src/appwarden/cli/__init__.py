@@ -1,0 +1,74 @@
+"""The ``appwarden`` command line.
+
+Each command group lives in its own module under ``appwarden.cli`` exposing ``register(subparsers)``; the module
+adds its parser(s) and sets ``func(args) -> int``. Exit codes: 0 ok, 1 findings met ``--fail-on``, 2 error (one
+line on stderr, no traceback unless ``--debug``), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from appwarden import __version__
+from appwarden.errors import AppwardenError
+
+# Command modules, in help order. A module missing from an installation is skipped (its extra is not installed).
+COMMAND_MODULES = ("scan", "batch", "sdk", "rules", "policy", "trace", "platform")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every available command registered."""
+    parser = argparse.ArgumentParser(
+        prog="appwarden",
+        description="appwarden: find apps that collect or use personal information illegally (App侵害用户权益检测).",
+    )
+    parser.add_argument("--version", action="version", version=f"appwarden {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"appwarden.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name in (f"appwarden.cli.{name}",):
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        return int(args.func(args) or 0)
+    except AppwardenError as exc:
+        if debug:
+            raise
+        print(f"appwarden: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("appwarden: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: still one line, the traceback only with --debug
+        if debug:
+            raise
+        msg = " ".join(str(exc).split())[:300]
+        print(f"appwarden: internal error: {type(exc).__name__}: {msg} (rerun with --debug)", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

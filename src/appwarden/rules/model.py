@@ -1,0 +1,76 @@
+"""Rule, hit and finding objects.
+
+A *predicate* (``appwarden.rules.predicates``) looks at :class:`~appwarden.evidence.Evidence` and returns
+:class:`Hit` objects; the engine turns each hit into a :class:`Finding` by adding the rule's metadata (clauses,
+severity, confidence, remediation). Evidence references are plain dicts with a ``type`` key, one of
+:data:`EVIDENCE_TYPES`, so every output format can render them without engine objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SEVERITIES = ("high", "medium", "low", "info")
+CONFIDENCES = ("confirmed", "likely", "possible")
+
+# Evidence reference types and their main keys:
+#   callsite   {caller, api, category, owner, dex, offset, kind, path?: [method, ...]}
+#   permission {name, max_sdk?}
+#   component  {kind, name, exported, actions?, permission?}
+#   manifest   {attribute, value}
+#   sdk        {id, name_zh, name_en, vendor}
+#   string     {caller, value, dex?, offset?}
+#   policy     {sentence, start, end, element?, section?}
+#   trace      {ts, event, api?, category?, stack?: [frame, ...], line?}
+#   network    {host, path?, pi?: [...], ts?}
+#   constant   {caller, value, meaning}
+EVIDENCE_TYPES = (
+    "callsite", "permission", "component", "manifest", "sdk", "string", "policy", "trace", "network", "constant",
+)
+
+
+@dataclass(slots=True)
+class Hit:
+    """What a predicate found: evidence for one finding (the engine adds the rule's metadata)."""
+
+    evidence: list[dict[str, Any]]
+    owner: str = "host"  # "host" or the SDK id responsible
+    message_zh: str = ""
+    message_en: str = ""
+    confidence: str | None = None  # overrides the rule's default (e.g. a trace confirms a static possibility)
+    severity: str | None = None  # overrides the rule's default
+
+
+@dataclass(slots=True)
+class Finding:
+    """One rule violation with its evidence: the object regulators act on."""
+
+    rule_id: str
+    title_zh: str
+    title_en: str
+    clauses: list[str]
+    severity: str
+    confidence: str
+    needs_review: bool
+    evidence: list[dict[str, Any]]
+    remediation_zh: str = ""
+    owner: str = "host"
+    message_zh: str = ""
+    message_en: str = ""
+    engine: str = "appwarden"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class NotEvaluated:
+    """A rule that could not be evaluated because evidence it needs was not supplied (never a silent pass)."""
+
+    rule_id: str
+    missing: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,73 @@
+"""Predicate registry: one module per check, registered by name (like bandit's plugins).
+
+A predicate is ``fn(evidence: Evidence, params: dict) -> list[Hit]``. Register it with::
+
+    @predicate("callsite_reachable_before_consent", needs=("static.callsites", "static.entrypoints"))
+    def check(evidence, params): ...
+
+The module docstring is the predicate's documentation (``appwarden rules show`` prints it). ``needs`` lists the
+evidence kinds (see :meth:`appwarden.evidence.Evidence.available`) without which the predicate cannot decide; a
+rule's own ``needs`` may add more. :func:`load_all` imports every module of this package once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from appwarden.errors import RuleError
+
+PredicateFn = Callable[..., list]
+
+
+@dataclass(frozen=True, slots=True)
+class Predicate:
+    name: str
+    fn: PredicateFn
+    needs: tuple[str, ...]
+    module: str
+    doc: str
+
+
+PREDICATES: dict[str, Predicate] = {}
+_loaded = False
+
+
+def predicate(name: str, needs: tuple[str, ...] = ()) -> Callable[[PredicateFn], PredicateFn]:
+    """Decorator registering ``fn`` under ``name``; a duplicate name is a programming error."""
+
+    def register(fn: PredicateFn) -> PredicateFn:
+        if name in PREDICATES and PREDICATES[name].fn is not fn:
+            raise RuleError(f"predicate {name!r} registered twice ({PREDICATES[name].module}, {fn.__module__})")
+        module = importlib.import_module(fn.__module__)
+        PREDICATES[name] = Predicate(name, fn, tuple(needs), fn.__module__, (module.__doc__ or "").strip())
+        return fn
+
+    return register
+
+
+def load_all() -> dict[str, Predicate]:
+    """Import every predicate module of this package; return the registry."""
+    global _loaded
+    if not _loaded:
+        for info in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{info.name}")
+        _loaded = True
+    return PREDICATES
+
+
+def get(name: str) -> Predicate:
+    """The predicate registered under ``name``; RuleError when unknown."""
+    registry = load_all()
+    if name not in registry:
+        raise RuleError(f"unknown predicate {name!r}")
+    return registry[name]
+
+
+def param(params: dict[str, Any], key: str, default: Any = None) -> Any:
+    """Read a rule parameter with a default (helper for predicates)."""
+    value = params.get(key, default)
+    return default if value is None else value
