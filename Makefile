@@ -35,8 +35,9 @@ deb-tools:
 	if [ -n "$$missing" ]; then apt-get install -y -q $$missing; fi
 
 demo: setup
-	$(BIN)/appwarden batch samples/apks -o demo-output --jobs 2 --report demo-output/report.html
-	@echo "demo report: demo-output/report.html (per-app JSON in demo-output/)"
+	rm -rf demo-output
+	$(BIN)/appwarden batch samples/apks -o demo-output --jobs 2 --html
+	@echo "demo report: demo-output/index.html (per-app HTML and JSON in demo-output/apps/)"
 
 # Fast unit tests first, then corpus-wide and end-to-end checks (these skip with a reason without ../shared).
 test: setup

@@ -1,0 +1,119 @@
+"""``appwarden scan``: scan one APK, print a summary, write the report.
+
+The terminal summary goes to stdout (unless ``-q``); the report is written to ``-o`` in ``--format`` (default
+json; ``-o -`` writes it to stdout and suppresses the summary). Exit 1 when a finding at or above ``--fail-on``
+exists, 2 on error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from appwarden.limits import DEFAULT_LIMITS, MB, Limits
+
+SEVERITY_ORDER = ("info", "low", "medium", "high")
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """Options overriding the safety limits (shared by scan and batch)."""
+    group = parser.add_argument_group("limits")
+    group.add_argument(
+        "--max-apk-mb", type=int, help=f"largest APK accepted (default {DEFAULT_LIMITS.max_apk_size // MB})"
+    )
+    group.add_argument(
+        "--max-dex-mb", type=int, help=f"largest DEX accepted (default {DEFAULT_LIMITS.max_dex_size // MB})"
+    )
+    group.add_argument(
+        "--stage-timeout", type=float, help=f"seconds per stage (default {DEFAULT_LIMITS.stage_timeout:g})"
+    )
+
+
+def limits_from_args(args: argparse.Namespace) -> Limits:
+    return DEFAULT_LIMITS.with_overrides(
+        max_apk_size=args.max_apk_mb * MB if getattr(args, "max_apk_mb", None) else None,
+        max_dex_size=args.max_dex_mb * MB if getattr(args, "max_dex_mb", None) else None,
+        stage_timeout=getattr(args, "stage_timeout", None),
+    )
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("scan", help="scan one APK (扫描单个应用)", description=__doc__)
+    p.add_argument("apk", type=Path, help="the APK file")
+    p.add_argument("-o", "--output", help="write the report here ('-' for stdout)")
+    p.add_argument(
+        "--format",
+        default="json",
+        help="report format: json, html, pdf, sarif, notice-csv, notice-xlsx (default json)",
+    )
+    p.add_argument(
+        "--policy",
+        type=Path,
+        help="privacy policy file (HTML/TXT/MD/PDF); default: the one bundled in the APK",
+    )
+    p.add_argument("--trace", type=Path, help="runtime trace (JSONL) to merge dynamic evidence")
+    p.add_argument("--category", help="the app's 39类 type (e.g. N39-07 or its Chinese name); else inferred")
+    p.add_argument(
+        "--fail-on",
+        choices=(*SEVERITY_ORDER, "none"),
+        default="none",
+        help="exit 1 at this severity or above",
+    )
+    p.add_argument("--no-rules", action="store_true", help="collect evidence only, do not evaluate rules")
+    p.add_argument("-q", "--quiet", action="store_true", help="no terminal summary")
+    add_limit_options(p)
+    p.set_defaults(func=run)
+
+
+def fails(report: dict[str, Any], threshold: str) -> bool:
+    """True when a finding's severity is at or above ``threshold`` ("none" never fails)."""
+    if threshold == "none":
+        return False
+    floor = SEVERITY_ORDER.index(threshold)
+    return any(SEVERITY_ORDER.index(f.get("severity", "info")) >= floor for f in report.get("findings", []))
+
+
+def write_report(report: dict[str, Any], fmt: str, output: str) -> None:
+    """Render ``report`` in ``fmt`` and write it to ``output`` ('-' = stdout)."""
+    from appwarden.report.formats import render
+
+    data = render(report, fmt)
+    if output == "-":
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        sys.stdout.flush()
+        return
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+
+
+def run(args: argparse.Namespace) -> int:
+    from appwarden.scan import category_key, scan_apk
+
+    report = scan_apk(
+        args.apk,
+        policy_path=args.policy,
+        trace_path=args.trace,
+        category=category_key(args.category) if args.category else None,
+        limits=limits_from_args(args),
+        run_rules=not args.no_rules,
+    )
+    if args.output:
+        write_report(report, args.format, args.output)
+    if not args.quiet and args.output != "-":
+        from rich.console import Console
+
+        from appwarden.report.terminal import render_summary
+
+        render_summary(report, Console(highlight=False))
+        if args.output:
+            print(f"report written to {args.output} ({args.format})")
+    return 1 if fails(report, args.fail_on) else 0

@@ -1,0 +1,257 @@
+"""The scan pipeline: the one function the CLI, the batch runner, Celery tasks and the platform all call.
+
+``build_evidence(apk)`` runs the static stage (APK reader, DEX index, PI call sites, SDK identification and
+attribution, packer detection) and, when given, the policy and dynamic stages; ``scan_apk(apk)`` then evaluates the
+rules and returns the report dict (schema: ``appwarden/report/schema/report.schema.json``).
+
+Failure contract: an input that is not an APK Android could install raises an :class:`AppwardenError` (the CLI exits
+2). Anything that fails *inside* a readable APK (one corrupt DEX, a bad signature block, an unreadable policy, a
+rule that raises) is recorded in the report's ``errors`` and the scan goes on: nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from appwarden import ENGINE_NAME, __version__
+from appwarden.errors import AppwardenError, LimitExceeded
+from appwarden.evidence import ErrorNote, Evidence, StaticEvidence
+from appwarden.limits import DEFAULT_LIMITS, Limits
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def stage_deadline(stage: str, seconds: float) -> Iterator[None]:
+    """Raise LimitExceeded if the block runs longer than ``seconds`` (main thread only; elsewhere a no-op).
+
+    Batch workers are additionally killed from outside on their per-app timeout, which also covers time spent
+    inside the C extension.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise LimitExceeded(f"stage {stage!r} exceeded its time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def build_static_evidence(apk_path: str | Path, limits: Limits = DEFAULT_LIMITS) -> StaticEvidence:
+    """Run the static stage on one APK. Raises AppwardenError only when the file is not a readable APK."""
+    return _static_stage(apk_path, limits)[0]
+
+
+def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence, Any]:
+    """The static stage; also returns the opened ``Apk`` for later stages (bundled policy)."""
+    from appwarden.apk import open_apk
+    from appwarden.dex.api_index import PiApiIndex, find_callsites
+    from appwarden.dex.index import build_index
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    with stage_deadline("apk", limits.stage_timeout):
+        apk = open_apk(apk_path, limits)
+    timings["apk"] = time.perf_counter() - t0
+    app = apk.app_info()
+    errors: list[ErrorNote] = list(apk.errors)
+
+    t = time.perf_counter()
+    blobs: list[tuple[str, bytes]] = []
+    for name in apk.dex_names:
+        try:
+            blobs.append((name, apk.read(name)))
+        except AppwardenError as exc:
+            errors.append(ErrorNote("dex", str(exc), name))
+    timings["inflate"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    with stage_deadline("dex", limits.stage_timeout):
+        index = build_index(blobs, limits)
+        callsites = find_callsites(index, PiApiIndex.load())
+    errors.extend(index.errors)
+    timings["dex"] = time.perf_counter() - t
+
+    evidence = StaticEvidence(
+        app=app,
+        manifest=apk.manifest,
+        callsites=callsites,
+        native_libs=list(apk.native_libs),
+        assets=list(apk.assets),
+        entry_names=list(apk.entry_names),
+        errors=errors,
+        code=index,
+        timings=timings,
+    )
+    t = time.perf_counter()
+    try:
+        with stage_deadline("sdk", limits.stage_timeout):
+            _identify_sdks(evidence)
+    except AppwardenError as exc:
+        errors.append(ErrorNote("sdk", str(exc)))
+    timings["sdk"] = time.perf_counter() - t
+    evidence.app.dex_count = len(blobs)
+    if evidence.packer is not None:
+        evidence.app.packer = evidence.packer.id
+        errors.append(
+            ErrorNote(
+                "dex",
+                f"app is packed with {evidence.packer.name}: its real code is encrypted, static evidence is incomplete",
+            )
+        )
+    timings["total"] = time.perf_counter() - t0
+    return evidence, apk
+
+
+def _identify_sdks(evidence: StaticEvidence) -> None:
+    """SDK list, call-site owners and packer, in place."""
+    from appwarden.sdk.attribute import attribute
+    from appwarden.sdk.kb import load_kb
+    from appwarden.sdk.match import Matcher
+    from appwarden.sdk.packers import detect_packer
+
+    kb = load_kb()
+    code = evidence.code
+    classes = list(code.classes) if code is not None else []
+    matcher = Matcher(kb)
+    evidence.sdks = matcher.identify(classes, evidence.manifest, evidence.entry_names, code=code)
+    evidence.callsites = attribute(evidence.callsites, matcher, evidence.sdks, evidence.manifest)
+    evidence.packer = detect_packer(evidence.entry_names, classes, evidence.manifest)
+
+
+def build_evidence(
+    apk_path: str | Path,
+    *,
+    policy_path: str | Path | None = None,
+    trace_path: str | Path | None = None,
+    category: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    find_bundled_policy: bool = True,
+) -> Evidence:
+    """All evidence about one APK: static always; policy from ``policy_path`` or the policy bundled in the APK;
+    dynamic from ``trace_path``; the 39类 ``category`` given, else inferred (and marked as inferred)."""
+    static, apk = _static_stage(apk_path, limits)
+    evidence = Evidence(static=static, category=category)
+    evidence.policy = _load_policy(static, apk, policy_path, limits, find_bundled_policy)
+    if trace_path is not None:
+        evidence.dynamic = _load_trace(static, trace_path, limits)
+    if category is None:
+        inferred = _infer_category(static)
+        if inferred is not None:
+            evidence.category, evidence.category_inferred = inferred, True
+    return evidence
+
+
+def _load_policy(static: StaticEvidence, apk: Any, policy_path: Any, limits: Limits, bundled: bool) -> Any:
+    try:
+        from appwarden import policy as policy_mod
+    except ImportError:  # pragma: no cover - policy stage not installed
+        return None
+    try:
+        if policy_path is not None:
+            return policy_mod.analyze_policy_file(policy_path, limits)
+        if bundled and hasattr(policy_mod, "load_bundled_policy"):
+            return policy_mod.load_bundled_policy(apk, limits)
+    except AppwardenError as exc:
+        static.errors.append(ErrorNote("policy", str(exc), str(policy_path) if policy_path else None))
+    return None
+
+
+def _load_trace(static: StaticEvidence, trace_path: Any, limits: Limits) -> Any:
+    from appwarden.dynamic import load_dynamic_evidence
+
+    try:
+        return load_dynamic_evidence(trace_path, limits)
+    except AppwardenError as exc:
+        static.errors.append(ErrorNote("dynamic", str(exc), str(trace_path)))
+        return None
+
+
+def _infer_category(static: StaticEvidence) -> str | None:
+    try:
+        from appwarden.rules.category import infer_category
+    except ImportError:
+        return None
+    return infer_category(static)
+
+
+def engine_info() -> dict[str, str]:
+    """The report's ``engine`` object: name, version, rules version."""
+    try:
+        from appwarden.rules.loader import rules_version
+    except ImportError:  # pragma: no cover
+        return {"name": ENGINE_NAME, "version": __version__, "rules_version": "none"}
+    return {"name": ENGINE_NAME, "version": __version__, "rules_version": rules_version()}
+
+
+def evaluate(evidence: Evidence) -> Any:
+    """Run every rule on the evidence; returns the engine's RuleResults."""
+    from appwarden.rules.engine import evaluate as run_rules
+    from appwarden.rules.loader import load_rules
+
+    return run_rules(evidence, load_rules())
+
+
+def report_for(evidence: Evidence, results: Any = None) -> dict[str, Any]:
+    """The report dict for already-built evidence (and rule results, when run)."""
+    from appwarden.report.json import build_report
+
+    return build_report(evidence, results, engine=engine_info())
+
+
+def scan_apk(
+    apk_path: str | Path,
+    *,
+    policy_path: str | Path | None = None,
+    trace_path: str | Path | None = None,
+    category: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    run_rules: bool = True,
+) -> dict[str, Any]:
+    """Scan one APK end to end and return the report dict (see module docstring for the failure contract)."""
+    evidence = build_evidence(
+        apk_path, policy_path=policy_path, trace_path=trace_path, category=category, limits=limits
+    )
+    results = None
+    if run_rules:
+        t = time.perf_counter()
+        results = evaluate(evidence)
+        assert evidence.static is not None
+        evidence.static.timings["rules"] = time.perf_counter() - t
+    return report_for(evidence, results)
+
+
+__all__ = [
+    "build_evidence",
+    "build_static_evidence",
+    "category_key",
+    "engine_info",
+    "evaluate",
+    "report_for",
+    "scan_apk",
+    "stage_deadline",
+]
+
+
+def category_key(value: str) -> str:
+    """Normalise a user-given 39类 category (ID such as ``N39-07`` or its Chinese name) to its ID.
+
+    Raises RuleError for an unknown category.
+    """
+    from appwarden.rules.category import resolve_category
+
+    return resolve_category(value)
