@@ -26,7 +26,16 @@ CONFIDENCES = ("confirmed", "likely", "possible")
 #   network    {host, path?, pi?: [...], ts?}
 #   constant   {caller, value, meaning}
 EVIDENCE_TYPES = (
-    "callsite", "permission", "component", "manifest", "sdk", "string", "policy", "trace", "network", "constant",
+    "callsite",
+    "permission",
+    "component",
+    "manifest",
+    "sdk",
+    "string",
+    "policy",
+    "trace",
+    "network",
+    "constant",
 )
 
 
@@ -74,3 +83,43 @@ class NotEvaluated:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# Evidence kinds a rule may name in ``needs`` (the vocabulary of :meth:`appwarden.evidence.Evidence.available`).
+EVIDENCE_KINDS = (
+    "static.manifest",
+    "static.sdks",
+    "static.callsites",
+    "static.code",
+    "static.entrypoints",
+    "policy.text",
+    "dynamic.trace",
+    "app.category",
+)
+
+
+@dataclass(slots=True)
+class Rule:
+    """One rule as loaded from ``knowledge/rules/<id>.yaml`` (format: ``docs/rules-format.md``)."""
+
+    id: str
+    title_zh: str
+    title_en: str
+    clauses: list[str]
+    needs: list[str]
+    predicate: str
+    severity: str
+    confidence: str
+    remediation_zh: str
+    description: str
+    params: dict[str, Any] = field(default_factory=dict)
+    needs_review: bool = True
+    tags: list[str] = field(default_factory=list)
+    enabled: bool = True
+    source: str = ""  # file the rule was loaded from
+    line: int = 1  # line of the rule's first key (for error messages)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("line", None)
+        return data

@@ -36,12 +36,21 @@ PREDICATES: dict[str, Predicate] = {}
 _loaded = False
 
 
-def predicate(name: str, needs: tuple[str, ...] = ()) -> Callable[[PredicateFn], PredicateFn]:
-    """Decorator registering ``fn`` under ``name``; a duplicate name is a programming error."""
+def predicate(
+    name: str, needs: tuple[str, ...] = (), validate: Callable[[dict[str, Any]], None] | None = None
+) -> Callable[[PredicateFn], PredicateFn]:
+    """Decorator registering ``fn`` under ``name``; a duplicate name is a programming error.
+
+    ``validate(params)`` (optional) raises RuleError/ValueError for bad rule params; the loader calls it.
+    """
 
     def register(fn: PredicateFn) -> PredicateFn:
+        if validate is not None:
+            fn.validate_params = validate  # type: ignore[attr-defined]
         if name in PREDICATES and PREDICATES[name].fn is not fn:
-            raise RuleError(f"predicate {name!r} registered twice ({PREDICATES[name].module}, {fn.__module__})")
+            raise RuleError(
+                f"predicate {name!r} registered twice ({PREDICATES[name].module}, {fn.__module__})"
+            )
         module = importlib.import_module(fn.__module__)
         PREDICATES[name] = Predicate(name, fn, tuple(needs), fn.__module__, (module.__doc__ or "").strip())
         return fn

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Build ``src/appwarden/knowledge/regulations.yaml`` (the clause index) from ``shared/regulations/``.
+
+Input: ``index.yaml`` (one entry per clause ID: file, title, status, detectable_by, kind) and the instrument
+Markdown files (for the English gloss: the ``- en:`` line under each ``### <ID>`` heading, or the gloss column of
+the 164-scenario and 39-type tables). Output: one YAML mapping with ``instruments`` and ``items``; every item has
+``id, instrument, title_zh, title_en, status, detectable_by, automatable`` (and ``kind: definition`` where set).
+
+Usage: ``python scripts/build_regulations.py [--shared ../shared] [-o src/appwarden/knowledge/regulations.yaml]``.
+Deterministic: the same input gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "appwarden" / "knowledge" / "regulations.yaml"
+
+# file -> (instrument key, short name zh, full title, issuer/year, legal status)
+INSTRUMENTS = {
+    "rendingfangfa.md": (
+        "RD",
+        "认定方法",
+        "《App违法违规收集使用个人信息行为认定方法》国信办秘字〔2019〕191号",
+        "normative document",
+    ),
+    "miit164.md": (
+        "M164",
+        "164号文",
+        "《关于开展纵深推进APP侵害用户权益专项整治行动的通知》工信部信管函〔2020〕164号",
+        "administrative notice",
+    ),
+    "miit337.md": (
+        "M337",
+        "337号文",
+        "《关于开展APP侵害用户权益专项整治工作的通知》工信部信管函〔2019〕337号",
+        "administrative notice",
+    ),
+    "miit26.md": (
+        "M26",
+        "26号文",
+        "《关于进一步提升移动互联网应用服务能力的通知》工信部信管函〔2023〕26号",
+        "administrative notice",
+    ),
+    "bixu39.md": (
+        "N39",
+        "39类必要个人信息",
+        "《常见类型移动互联网应用程序必要个人信息范围规定》国信办秘字〔2021〕14号",
+        "normative document",
+    ),
+    "children.md": (
+        "CH",
+        "儿童个人信息网络保护规定",
+        "《儿童个人信息网络保护规定》国家互联网信息办公室令第4号",
+        "departmental rule",
+    ),
+    "gbt.md": (
+        "GBT",
+        "GB/T 35273 · GB/T 41391",
+        "GB/T 35273-2020 个人信息安全规范; GB/T 41391-2022 App收集个人信息基本要求",
+        "recommended national standard",
+    ),
+}
+
+HEADING = re.compile(r"^#{2,5}\s+([A-Z][A-Z0-9]*-[A-Za-z0-9.\-]+)\s+(.*)$")
+TABLE_ROW = re.compile(r"^\|\s*([A-Z][A-Z0-9]*-[A-Za-z0-9.\-]+)\s*\|(.*)\|\s*$")
+
+
+def english_glosses(md: str) -> dict[str, str]:
+    """ID -> English gloss found in one instrument file."""
+    out: dict[str, str] = {}
+    current: str | None = None
+    for line in md.splitlines():
+        m = HEADING.match(line)
+        if m:
+            current = m.group(1)
+            continue
+        if current and current not in out:
+            for prefix in ("- en:", "- summary:"):  # GB/T items carry an English summary instead of a gloss
+                if line.startswith(prefix):
+                    out[current] = line[len(prefix) :].strip()
+            if current in out:
+                continue
+        t = TABLE_ROW.match(line)
+        if t and t.group(1) not in out:
+            cells = [c.strip() for c in t.group(2).split("|")]
+            if t.group(1).startswith("N39-") and len(cells) >= 5:
+                out[t.group(1)] = cells[-1]  # 39-type table: last column is the gloss
+            elif len(cells) >= 3:
+                out[t.group(1)] = cells[1]  # 164 scenario table: zh | en | detectable by
+    return out
+
+
+def _heading_gloss(title: str) -> str:
+    """Fallback gloss: the parenthesised English in a heading such as ``关闭按钮 (close button)``."""
+    m = re.search(r"\(([A-Za-z][^)]*)\)", title)
+    return m.group(1) if m else ""
+
+
+def clean(text: str, limit: int = 160) -> str:
+    text = re.sub(r"\*\*|`", "", " ".join(text.split()))
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def build(shared: Path) -> dict:
+    regs = shared / "regulations"
+    index = yaml.safe_load((regs / "index.yaml").read_text(encoding="utf-8"))
+    glosses: dict[str, str] = {}
+    for name in INSTRUMENTS:
+        glosses.update(english_glosses((regs / name).read_text(encoding="utf-8")))
+    items = []
+    seen: set[str] = set()
+    for entry in index["items"]:
+        cid = str(entry["id"])
+        if cid in seen:
+            raise SystemExit(f"duplicate clause id {cid} in index.yaml")
+        seen.add(cid)
+        inst = INSTRUMENTS[entry["file"]][0]
+        detect = [str(d) for d in (entry.get("detectable_by") or [])]
+        kind = entry.get("kind") or ("definition" if not detect else "obligation")
+        automatable = kind != "definition" and any(d != "manual" for d in detect)
+        item = {
+            "id": cid,
+            "instrument": inst,
+            "title_zh": clean(str(entry["title"])),
+            "title_en": clean(glosses.get(cid) or _heading_gloss(str(entry["title"]))),
+            "status": str(entry.get("status") or ""),
+            "detectable_by": detect,
+            "kind": kind,
+            "automatable": automatable,
+        }
+        items.append(item)
+    instruments = [
+        {"key": key, "name_zh": short, "title": title, "legal_status": status, "file": f"regulations/{file}"}
+        for file, (key, short, title, status) in INSTRUMENTS.items()
+    ]
+    return {
+        "schema_version": 1,
+        "generated_by": "scripts/build_regulations.py from shared/regulations/index.yaml + the instrument .md files",
+        "note": "detectable_by lists the evidence kinds that CAN show the item; automatable=false means only a "
+        "human can judge it (manual) or it is a definition/scope article. title_zh/title_en are short labels, "
+        "not the legal text; see shared/regulations for the wording and its verbatim/summary status.",
+        "instruments": instruments,
+        "items": items,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("-o", "--output", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    if not (args.shared / "regulations" / "index.yaml").is_file():
+        print(f"build_regulations: {args.shared}/regulations/index.yaml not found", file=sys.stderr)
+        return 2
+    data = build(args.shared)
+    header = "# Generated by scripts/build_regulations.py from shared/regulations/; do not edit by hand.\n"
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    args.output.write_text(header + text, encoding="utf-8")
+    print(f"wrote {args.output} ({len(data['items'])} items)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

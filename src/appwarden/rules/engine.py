@@ -1,0 +1,158 @@
+"""The rule engine: ``evaluate(evidence, rules) -> RuleResults``.
+
+Contract:
+
+- Pure: no I/O; the same evidence and rules give the same results in the same order.
+- A rule whose evidence needs (``rule.needs`` ∪ its predicate's ``needs``) are not all available is reported in
+  ``not_evaluated`` with the missing kinds: never a silent pass. Disabled rules are skipped silently (they are
+  disabled on purpose, and listed as such by ``appwarden rules list``).
+- A predicate that raises becomes one ``errors`` entry (``ErrorNote(stage="rules")``) for that rule; the other
+  rules still run.
+- Hits of one rule are merged per owner (``host`` or an SDK id) into **one** finding whose evidence is the
+  de-duplicated concatenation; the strongest confidence and severity override among the merged hits wins.
+- Findings are sorted by severity (high first), rule id, then owner (``host`` before SDK ids).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from appwarden.evidence import ErrorNote, Evidence
+from appwarden.rules import predicates as predicate_registry
+from appwarden.rules.model import CONFIDENCES, SEVERITIES, Finding, Hit, NotEvaluated, Rule
+
+log = logging.getLogger(__name__)
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+_CONFIDENCE_RANK = {c: i for i, c in enumerate(CONFIDENCES)}
+
+MISSING_REASONS = {
+    "static.manifest": "no APK evidence",
+    "static.sdks": "no APK evidence",
+    "static.callsites": "DEX code was not indexed",
+    "static.code": "DEX code was not indexed",
+    "static.entrypoints": "DEX code was not indexed",
+    "policy.text": "no privacy policy supplied (--policy)",
+    "dynamic.trace": "no runtime trace supplied (--trace)",
+    "app.category": "app category unknown (--category N39-xx)",
+}
+
+
+@dataclass(slots=True)
+class RuleResults:
+    """What the engine returns: findings, rules not evaluated (and why), and rules that failed."""
+
+    findings: list[Finding] = field(default_factory=list)
+    not_evaluated: list[NotEvaluated] = field(default_factory=list)
+    errors: list[ErrorNote] = field(default_factory=list)
+    evaluated: list[str] = field(default_factory=list)  # ids of rules that ran to completion
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_json() for f in self.findings],
+            "not_evaluated": [n.to_json() for n in self.not_evaluated],
+            "errors": [e.to_json() for e in self.errors],
+            "evaluated": list(self.evaluated),
+        }
+
+    def by_rule(self, rule_id: str) -> list[Finding]:
+        """The findings of one rule."""
+        return [f for f in self.findings if f.rule_id == rule_id]
+
+
+def _evidence_key(item: dict[str, Any]) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _merge(rule: Rule, owner: str, hits: list[Hit]) -> Finding:
+    evidence: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for hit in hits:
+        for item in hit.evidence:
+            key = _evidence_key(item)
+            if key not in seen:
+                seen.add(key)
+                evidence.append(item)
+    confidences = [h.confidence for h in hits if h.confidence in _CONFIDENCE_RANK]
+    severities = [h.severity for h in hits if h.severity in _SEVERITY_RANK]
+    confidence = min(confidences, key=_CONFIDENCE_RANK.__getitem__) if confidences else rule.confidence
+    severity = min(severities, key=_SEVERITY_RANK.__getitem__) if severities else rule.severity
+    first = next((h for h in hits if h.message_zh or h.message_en), hits[0])
+    return Finding(
+        rule_id=rule.id,
+        title_zh=rule.title_zh,
+        title_en=rule.title_en,
+        clauses=list(rule.clauses),
+        severity=severity,
+        confidence=confidence,
+        needs_review=rule.needs_review,
+        evidence=evidence,
+        remediation_zh=rule.remediation_zh,
+        owner=owner,
+        message_zh=first.message_zh,
+        message_en=first.message_en,
+    )
+
+
+def _owner_key(owner: str) -> tuple[int, str]:
+    return (0 if owner == "host" else 1, owner)
+
+
+def evaluate_rule(evidence: Evidence, rule: Rule, available: set[str] | None = None) -> RuleResults:
+    """Evaluate one rule (same contract as :func:`evaluate`)."""
+    results = RuleResults()
+    if not rule.enabled:
+        return results
+    available = evidence.available() if available is None else available
+    try:
+        pred = predicate_registry.get(rule.predicate)
+    except Exception as exc:  # unknown predicate at run time: the loader normally catches this
+        results.errors.append(ErrorNote("rules", f"{rule.id}: {exc}", rule.source or None))
+        return results
+    needed = list(dict.fromkeys([*rule.needs, *pred.needs]))
+    missing = [n for n in needed if n not in available]
+    if missing:
+        reasons = sorted({MISSING_REASONS.get(m, m) for m in missing})
+        results.not_evaluated.append(NotEvaluated(rule.id, missing, "; ".join(reasons)))
+        return results
+    try:
+        hits = pred.fn(evidence, dict(rule.params))
+        if hits is None:
+            hits = []
+        hits = list(hits)
+        for hit in hits:
+            if not isinstance(hit, Hit):
+                raise TypeError(f"predicate returned {type(hit).__name__}, expected Hit")
+    except Exception as exc:  # a failing predicate must never abort the scan
+        log.debug("rule %s failed", rule.id, exc_info=True)
+        msg = " ".join(str(exc).split())[:300]
+        results.errors.append(
+            ErrorNote("rules", f"{rule.id}: {type(exc).__name__}: {msg}", rule.source or None)
+        )
+        return results
+    grouped: dict[str, list[Hit]] = {}
+    for hit in hits:
+        if hit.evidence:
+            grouped.setdefault(hit.owner or "host", []).append(hit)
+    for owner in sorted(grouped, key=_owner_key):
+        results.findings.append(_merge(rule, owner, grouped[owner]))
+    results.evaluated.append(rule.id)
+    return results
+
+
+def evaluate(evidence: Evidence, rules: Iterable[Rule]) -> RuleResults:
+    """Run every enabled rule on ``evidence``; see the module docstring for the contract."""
+    out = RuleResults()
+    available = evidence.available()
+    for rule in sorted(rules, key=lambda r: r.id):
+        one = evaluate_rule(evidence, rule, available)
+        out.findings.extend(one.findings)
+        out.not_evaluated.extend(one.not_evaluated)
+        out.errors.extend(one.errors)
+        out.evaluated.extend(one.evaluated)
+    out.findings.sort(key=lambda f: (_SEVERITY_RANK.get(f.severity, 9), f.rule_id, _owner_key(f.owner)))
+    return out

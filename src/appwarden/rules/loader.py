@@ -1,0 +1,283 @@
+"""Load and validate rules: ``knowledge/rules/*.yaml`` -> :class:`~appwarden.rules.model.Rule` objects.
+
+Contract (format: ``docs/rules-format.md``):
+
+- :func:`load_rules` returns every valid rule, sorted by id; the first invalid rule raises
+  :class:`~appwarden.errors.RuleError` whose message is ``"<file>:<line>: <problem>"``.
+- :func:`check_rules` validates everything and returns *all* problems (for ``appwarden rules check``), including
+  missing or malformed fixtures under ``tests/rules/<rule_id>/cases.yaml`` when a fixtures root is given.
+- Validation: required fields and types, no unknown keys, id = file stem and unique, clause IDs exist in
+  ``knowledge/regulations.yaml``, ``needs`` in :data:`~appwarden.rules.model.EVIDENCE_KINDS`, predicate registered
+  (and its ``validate_params`` accepts ``params``), severity/confidence in their vocabularies.
+- :func:`rules_version` is a short content hash of the rule files (reports carry it for reproducibility).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from appwarden.errors import KnowledgeError, RuleError
+from appwarden.knowledge import KNOWLEDGE_DIR, load_yaml
+from appwarden.rules import predicates as predicate_registry
+from appwarden.rules.model import CONFIDENCES, EVIDENCE_KINDS, SEVERITIES, Rule
+
+RULES_DIR = KNOWLEDGE_DIR / "rules"
+REGULATIONS_FILE = KNOWLEDGE_DIR / "regulations.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+REQUIRED = ("id", "title_zh", "title_en", "clauses", "needs", "predicate", "severity", "confidence",
+            "remediation_zh", "description")  # fmt: skip
+OPTIONAL = ("params", "needs_review", "tags", "enabled")
+CASE_KEYS = ("name", "apk", "policy", "trace", "category", "expect", "note")
+EXPECT_KEYS = ("findings", "owners", "severity", "confidence", "evidence_contains", "not_evaluated")
+
+
+@lru_cache(maxsize=1)
+def clause_index() -> dict[str, dict[str, Any]]:
+    """Clause ID -> item record of ``knowledge/regulations.yaml``."""
+    data = load_yaml(REGULATIONS_FILE)
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise KnowledgeError(f"{REGULATIONS_FILE}: missing 'items' list")
+    return {str(item["id"]): item for item in data["items"]}
+
+
+def _key_lines(path: Path, text: str) -> dict[str, int]:
+    """Top-level key -> 1-based line number (for error messages); {} when the file does not compose."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+
+
+def _parse_rule(path: Path) -> Rule:
+    """Parse and validate one rule file; raise RuleError("<file>:<line>: ...") on the first problem."""
+    data = load_yaml(path)  # KnowledgeError with line on YAML syntax errors
+    text = path.read_text(encoding="utf-8")
+    lines = _key_lines(path, text)
+
+    def fail(key: str | None, problem: str) -> RuleError:
+        line = lines.get(key, 1) if key else 1
+        return RuleError(f"{path}:{line}: {problem}")
+
+    if not isinstance(data, dict):
+        raise fail(None, "a rule file must be one YAML mapping")
+    for key in data:
+        if key not in REQUIRED and key not in OPTIONAL:
+            raise fail(str(key), f"unknown key {key!r} (allowed: {', '.join(REQUIRED + OPTIONAL)})")
+    for key in REQUIRED:
+        if key not in data:
+            raise fail(None, f"missing required key {key!r}")
+    for key in ("id", "title_zh", "title_en", "predicate", "severity", "confidence", "description"):
+        if not isinstance(data[key], str) or not data[key].strip():
+            raise fail(key, f"{key!r} must be a non-empty string")
+    if not isinstance(data["remediation_zh"], str):
+        raise fail("remediation_zh", "'remediation_zh' must be a string")
+    rid = data["id"]
+    if not ID_PATTERN.match(rid):
+        raise fail("id", f"rule id {rid!r} must match {ID_PATTERN.pattern}")
+    if path.stem != rid:
+        raise fail("id", f"rule id {rid!r} must equal the file name ({path.stem!r})")
+    if data["severity"] not in SEVERITIES:
+        raise fail("severity", f"severity {data['severity']!r} not one of {', '.join(SEVERITIES)}")
+    if data["confidence"] not in CONFIDENCES:
+        raise fail("confidence", f"confidence {data['confidence']!r} not one of {', '.join(CONFIDENCES)}")
+    if not data["remediation_zh"].strip() and data["severity"] != "info":
+        raise fail("remediation_zh", "'remediation_zh' may be empty only for severity info")
+    clauses = data["clauses"]
+    if not isinstance(clauses, list) or not clauses or not all(isinstance(c, str) for c in clauses):
+        raise fail("clauses", "'clauses' must be a non-empty list of clause IDs")
+    known = clause_index()
+    for clause in clauses:
+        if clause not in known:
+            raise fail("clauses", f"unknown clause ID {clause!r} (not in knowledge/regulations.yaml)")
+    needs = data["needs"]
+    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+        raise fail("needs", "'needs' must be a list of evidence kinds")
+    for need in needs:
+        if need not in EVIDENCE_KINDS:
+            raise fail("needs", f"unknown evidence kind {need!r} (known: {', '.join(EVIDENCE_KINDS)})")
+    params = data.get("params") or {}
+    if not isinstance(params, dict):
+        raise fail("params", "'params' must be a mapping")
+    for key, kind in (("needs_review", bool), ("enabled", bool)):
+        if key in data and not isinstance(data[key], kind):
+            raise fail(key, f"{key!r} must be true or false")
+    tags = data.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise fail("tags", "'tags' must be a list of strings")
+    try:
+        pred = predicate_registry.get(data["predicate"])
+    except RuleError as exc:
+        raise fail("predicate", str(exc)) from None
+    validate = getattr(pred.fn, "validate_params", None)
+    if validate is not None:
+        try:
+            validate(params)
+        except (RuleError, ValueError, TypeError, KeyError) as exc:
+            raise fail("params", f"bad params for predicate {pred.name!r}: {exc}") from None
+    return Rule(
+        id=rid,
+        title_zh=data["title_zh"].strip(),
+        title_en=data["title_en"].strip(),
+        clauses=list(clauses),
+        needs=list(needs),
+        predicate=data["predicate"],
+        severity=data["severity"],
+        confidence=data["confidence"],
+        remediation_zh=data["remediation_zh"].strip(),
+        description=data["description"].strip(),
+        params=dict(params),
+        needs_review=data.get("needs_review", True),
+        tags=list(tags),
+        enabled=data.get("enabled", True),
+        source=str(path),
+        line=lines.get("id", 1),
+    )
+
+
+def rule_files(rules_dir: Path | None = None) -> list[Path]:
+    """The rule files of ``rules_dir`` (default: the packaged ``knowledge/rules``), sorted by name."""
+    directory = Path(rules_dir) if rules_dir is not None else RULES_DIR
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: rules directory not found")
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def _load(paths: Iterable[Path]) -> tuple[list[Rule], list[str]]:
+    rules: dict[str, Rule] = {}
+    problems: list[str] = []
+    for path in paths:
+        try:
+            rule = _parse_rule(path)
+        except KnowledgeError as exc:
+            problems.append(str(exc))
+            continue
+        if rule.id in rules:
+            problems.append(
+                f"{path}:{rule.line}: duplicate rule id {rule.id!r} (also in {rules[rule.id].source})"
+            )
+            continue
+        rules[rule.id] = rule
+    return [rules[k] for k in sorted(rules)], problems
+
+
+def load_rules(rules_dir: Path | str | None = None) -> list[Rule]:
+    """Every rule of ``rules_dir`` (default: packaged rules), sorted by id; RuleError on the first invalid one."""
+    directory = Path(rules_dir) if rules_dir is not None else None
+    rules, problems = _load(rule_files(directory))
+    if problems:
+        raise RuleError(
+            problems[0] + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
+        )
+    return rules
+
+
+def rules_version(rules_dir: Path | str | None = None) -> str:
+    """Short sha256 over the rule files' names and bytes (and the clause index): changes when any rule changes."""
+    digest = hashlib.sha256()
+    paths = rule_files(Path(rules_dir) if rules_dir is not None else None)
+    for path in [*paths, REGULATIONS_FILE]:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def default_fixtures_root() -> Path | None:
+    """``tests/rules`` of a source checkout (None in an installed package without tests)."""
+    candidate = KNOWLEDGE_DIR.parents[2] / "tests" / "rules"
+    return candidate if candidate.is_dir() else None
+
+
+def load_cases(rule_id: str, fixtures_root: Path) -> tuple[Path, list[dict[str, Any]]]:
+    """Read and validate ``<fixtures_root>/<rule_id>/cases.yaml``; RuleError names file and line on problems."""
+    folder = Path(fixtures_root) / rule_id
+    path = folder / "cases.yaml"
+    if not path.is_file():
+        raise RuleError(
+            f"{path}: missing fixtures for rule {rule_id!r} (need a firing and a non-firing case)"
+        )
+    data = load_yaml(path)
+    lines = _case_lines(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list) or not data["cases"]:
+        raise RuleError(f"{path}:1: 'cases' must be a non-empty list")
+    names: set[str] = set()
+    fires = silent = False
+    for i, case in enumerate(data["cases"]):
+        line = lines[i] if i < len(lines) else 1
+        where = f"{path}:{line}"
+        if not isinstance(case, dict):
+            raise RuleError(f"{where}: a case must be a mapping")
+        for key in case:
+            if key not in CASE_KEYS:
+                raise RuleError(f"{where}: unknown case key {key!r} (allowed: {', '.join(CASE_KEYS)})")
+        name = case.get("name")
+        if not isinstance(name, str) or not name or name in names:
+            raise RuleError(f"{where}: each case needs a unique 'name'")
+        names.add(name)
+        if not isinstance(case.get("apk"), str):
+            raise RuleError(f"{where}: case {name!r} needs an 'apk' path")
+        for key in ("apk", "policy", "trace"):
+            if isinstance(case.get(key), str) and not resolve_fixture(folder, case[key]).is_file():
+                raise RuleError(f"{where}: case {name!r}: {key} file {case[key]!r} not found")
+        expect = case.get("expect")
+        if not isinstance(expect, dict):
+            raise RuleError(f"{where}: case {name!r} needs an 'expect' mapping")
+        for key in expect:
+            if key not in EXPECT_KEYS:
+                raise RuleError(f"{where}: unknown expect key {key!r} (allowed: {', '.join(EXPECT_KEYS)})")
+        if expect.get("not_evaluated"):
+            silent = True
+            continue
+        count = expect.get("findings")
+        if not isinstance(count, int) or count < 0:
+            raise RuleError(f"{where}: case {name!r}: expect.findings must be a count >= 0")
+        fires |= count > 0
+        silent |= count == 0
+    if not fires or not silent:
+        raise RuleError(f"{path}:1: rule {rule_id!r} needs at least one firing and one non-firing case")
+    return folder, data["cases"]
+
+
+def _case_lines(text: str) -> list[int]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if key.value == "cases" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def resolve_fixture(folder: Path, ref: str) -> Path:
+    """A case's file reference: ``@fixtures/x`` = ``tests/fixtures/x``; otherwise relative to the rule folder."""
+    if ref.startswith("@fixtures/"):
+        return Path(folder).parents[1] / "fixtures" / ref[len("@fixtures/") :]
+    return Path(folder) / ref
+
+
+def check_rules(rules_dir: Path | str | None = None, fixtures_root: Path | str | None = None) -> list[str]:
+    """Validate every rule (and, with ``fixtures_root``, its fixtures); return all problems (empty = OK)."""
+    paths = rule_files(Path(rules_dir) if rules_dir is not None else None)
+    rules, problems = _load(paths)
+    if fixtures_root is not None:
+        for rule in rules:
+            if not rule.enabled:
+                continue
+            try:
+                load_cases(rule.id, Path(fixtures_root))
+            except KnowledgeError as exc:
+                problems.append(str(exc))
+    return problems
