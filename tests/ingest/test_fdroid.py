@@ -1,0 +1,113 @@
+"""F-Droid connector against a repository index served on 127.0.0.1 (index-v1 and index-v2)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from appwarden.errors import InputError
+from appwarden.ingest.fdroid import FDroidConnector
+from appwarden.ingest.run import ingest
+from appwarden.ingest.state import IngestState
+
+APKS = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
+
+
+@pytest.fixture()
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    repo = tmp_path / "www" / "repo"
+    repo.mkdir(parents=True)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/repo", repo
+    finally:
+        server.shutdown()
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_v1(repo: Path, names: list[str], corrupt: str | None = None) -> None:
+    packages: dict[str, list[dict]] = {}
+    for i, name in enumerate(names):
+        shutil.copy(APKS / name, repo / name)
+        digest = "0" * 64 if name == corrupt else sha(repo / name)
+        packages.setdefault(f"pkg{i}", []).append(
+            {"apkName": name, "hash": digest, "hashType": "sha256", "versionCode": 1, "versionName": "1.0"}
+        )
+    (repo / "index-v1.json").write_text(json.dumps({"repo": {"name": "t"}, "apps": [], "packages": packages}))
+
+
+def test_v1_index_fetches_verifies_and_classifies(served: tuple[str, Path], tmp_path: Path) -> None:
+    address, repo = served
+    write_v1(repo, ["pi_all.apk", "minimal.apk"])
+    state = IngestState(tmp_path / "state.json")
+    results = list(ingest(FDroidConnector(address), tmp_path / "in", state))
+    kinds = sorted(r.kind for r in results)  # type: ignore[union-attr]
+    assert kinds == ["new_app", "new_app"]
+    assert all(Path(r.path).read_bytes() == (repo / Path(r.path).name).read_bytes() for r in results)  # type: ignore[union-attr]
+    # Second pass: the store's hashes are known, nothing is downloaded again.
+    assert list(ingest(FDroidConnector(address), tmp_path / "in", IngestState(tmp_path / "state.json"))) == []
+
+
+def test_sha_mismatch_is_an_error_not_a_file(served: tuple[str, Path], tmp_path: Path) -> None:
+    address, repo = served
+    write_v1(repo, ["pi_all.apk"], corrupt="pi_all.apk")
+    results = list(ingest(FDroidConnector(address), tmp_path / "in", IngestState(tmp_path / "s.json")))
+    assert len(results) == 1 and isinstance(results[0], tuple)
+    assert "sha256 mismatch" in results[0][1]
+    assert not list((tmp_path / "in").glob("*.apk"))
+
+
+def test_v2_index_via_entry_json(served: tuple[str, Path], tmp_path: Path) -> None:
+    address, repo = served
+    shutil.copy(APKS / "minimal.apk", repo / "minimal.apk")
+    index = {
+        "repo": {},
+        "packages": {
+            "com.example": {
+                "versions": {
+                    sha(repo / "minimal.apk"): {
+                        "file": {"name": "/minimal.apk", "sha256": sha(repo / "minimal.apk"), "size": 1},
+                        "manifest": {"versionCode": 1, "versionName": "1.0", "signer": {"sha256": ["ab"]}},
+                    }
+                }
+            }
+        },
+    }
+    (repo / "index-v2.json").write_text(json.dumps(index))
+    (repo / "entry.json").write_text(json.dumps({"index": {"name": "/index-v2.json"}}))
+    listings = list(FDroidConnector(address).listings())
+    assert [(item.package, item.version_code, item.signer_sha256) for item in listings] == [
+        ("com.example", 1, "ab")
+    ]
+
+
+def test_missing_index_is_a_clear_error(served: tuple[str, Path]) -> None:
+    address, _ = served
+    with pytest.raises(InputError, match="no F-Droid index"):
+        list(FDroidConnector(address).listings())
+
+
+def test_state_flags_new_version_and_signer_change(tmp_path: Path) -> None:
+    state = IngestState(tmp_path / "s.json")
+    assert state.observe("a.b", 1, "s1", ["cert1"]).kind == "new_app"
+    assert state.observe("a.b", 1, "s1", ["cert1"]).kind == "known"
+    assert state.observe("a.b", 2, "s2", ["cert1"]).kind == "new_version"
+    change = state.observe("a.b", 3, "s3", ["cert2"])
+    assert change.kind == "signer_changed" and change.previous_signers == ["cert1"]
+    state.save()
+    assert IngestState(tmp_path / "s.json").observe("a.b", 2, "s2", ["cert1"]).kind == "known"
