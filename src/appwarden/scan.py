@@ -221,8 +221,13 @@ def scan_apk(
     category: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     run_rules: bool = True,
+    engines: tuple[str, ...] | list[str] = (),
 ) -> dict[str, Any]:
-    """Scan one APK end to end and return the report dict (see module docstring for the failure contract)."""
+    """Scan one APK end to end and return the report dict (see module docstring for the failure contract).
+
+    ``engines`` names external engine plug-ins (``appwarden.engines``) whose findings are merged into the report,
+    each labelled with its ``engine``.
+    """
     evidence = build_evidence(
         apk_path, policy_path=policy_path, trace_path=trace_path, category=category, limits=limits
     )
@@ -232,7 +237,14 @@ def scan_apk(
         results = evaluate(evidence)
         assert evidence.static is not None
         evidence.static.timings["rules"] = time.perf_counter() - t
-    return report_for(evidence, results)
+    report = report_for(evidence, results)
+    if engines:
+        from appwarden.engines import run_engines
+
+        extra, errors = run_engines(apk_path, list(engines))
+        report.setdefault("findings", []).extend(extra)
+        report.setdefault("errors", []).extend(e.to_json() for e in errors)
+    return report
 
 
 __all__ = [

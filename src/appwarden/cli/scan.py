@@ -62,6 +62,9 @@ def register(sub: Any) -> None:
         help="exit 1 at this severity or above",
     )
     p.add_argument("--no-rules", action="store_true", help="collect evidence only, do not evaluate rules")
+    p.add_argument(
+        "--engine", action="append", default=[], help="also run an external engine (androguard); repeatable"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no terminal summary")
     add_limit_options(p)
     p.set_defaults(func=run)
@@ -105,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
         category=category_key(args.category) if args.category else None,
         limits=limits_from_args(args),
         run_rules=not args.no_rules,
+        engines=args.engine,
     )
     if args.output:
         write_report(report, args.format, args.output)
