@@ -1,0 +1,358 @@
+"""The report JSON: one dict per scanned app version, the single source every other output is rendered from.
+
+Contract (``../shared/DESIGN.md`` "The report contract", schema ``report/schema/report.schema.json``, documented in
+``docs/report-schema.md``):
+
+* :func:`build_report` turns an :class:`~appwarden.evidence.Evidence` and the rule engine's results into the dict;
+* :func:`validate_report` checks a dict against the versioned JSON Schema and raises :class:`ReportError`;
+* :func:`load_report` / :func:`write_report` read and write report files (UTF-8 JSON).
+
+The builder never drops information silently: engine errors, static-stage errors and rules that could not be
+evaluated all appear in the report. Renderers (terminal, HTML, PDF, SARIF, 通报) take only the dict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from appwarden.errors import AppwardenError
+from appwarden.evidence import AppInfo, ErrorNote, Evidence, StaticEvidence
+from appwarden.report.permissions import is_dangerous, is_special, permission_pi_categories
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "report.schema.json"
+MAX_REPORT_BYTES = 512 * 1024 * 1024  # load_report refuses larger files (a report is MBs, not GBs)
+
+
+class ReportError(AppwardenError):
+    """A report dict or file is invalid (schema violation, unreadable, not JSON)."""
+
+    code = "report"
+
+
+# --------------------------------------------------------------------------------------------------- helpers
+
+
+def _jsonable(value: Any) -> Any:
+    """A JSON-compatible copy of ``value`` (dataclasses, tuples, sets, paths and datetimes converted)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "to_json") and callable(value.to_json):
+        return _jsonable(value.to_json())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_jsonable(v) for v in value), key=str)
+    if isinstance(value, _dt.datetime | _dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def _section(value: Any) -> dict[str, Any] | None:
+    """A generic summary object for the ``policy``/``dynamic`` sections (filled by other stages)."""
+    if value is None:
+        return None
+    for name in ("summary", "to_json"):
+        fn = getattr(value, name, None)
+        if callable(fn):
+            value = fn()
+            break
+    data = _jsonable(value)
+    return data if isinstance(data, dict) else {"value": data}
+
+
+def _error_note(item: Any, default_stage: str) -> dict[str, Any]:
+    """Normalise an engine error (ErrorNote, dict, exception or string) to ``{stage, message, path?}``."""
+    if isinstance(item, ErrorNote):
+        return item.to_json()
+    if isinstance(item, Mapping):
+        data = {str(k): _jsonable(v) for k, v in item.items() if v is not None}
+        data["stage"] = str(data.get("stage") or default_stage)
+        data["message"] = " ".join(str(data.get("message") or data.get("error") or item).split())
+        return data
+    if hasattr(item, "stage") and hasattr(item, "message"):
+        data = {"stage": str(item.stage or default_stage), "message": " ".join(str(item.message).split())}
+        if getattr(item, "path", None):
+            data["path"] = str(item.path)
+        if getattr(item, "rule_id", None):
+            data["rule_id"] = str(item.rule_id)
+        return data
+    if isinstance(item, BaseException):
+        return {"stage": default_stage, "message": " ".join(f"{type(item).__name__}: {item}".split())}
+    return {"stage": default_stage, "message": " ".join(str(item).split())}
+
+
+def _app_json(app: AppInfo | None) -> dict[str, Any]:
+    if app is None:
+        return {"sha256": None, "signers": [], "signing_schemes": []}
+    data = _jsonable(app)
+    data["signers"] = [_jsonable(s) for s in app.signers]
+    return data
+
+
+def manifest_summary(manifest: Any) -> dict[str, Any] | None:
+    """The report's ``manifest`` section: permissions (with ``dangerous``), exported components and risky flags."""
+    if manifest is None:
+        return None
+    pi_by_perm = permission_pi_categories()
+    permissions = []
+    seen: set[str] = set()
+    for perm in manifest.uses_permissions:
+        if perm.name in seen:
+            continue
+        seen.add(perm.name)
+        permissions.append(
+            {
+                "name": perm.name,
+                "dangerous": is_dangerous(perm.name),
+                "special": is_special(perm.name),
+                "max_sdk": perm.max_sdk,
+                "pi_categories": list(pi_by_perm.get(perm.name, ())),
+            }
+        )
+    exported = []
+    for comp in manifest.exported_components:
+        exported.append(
+            {
+                "kind": comp.kind,
+                "name": comp.name,
+                "exported_explicit": comp.exported_explicit,
+                "permission": comp.permission,
+                "actions": sorted(comp.actions),
+                "authorities": list(comp.authorities),
+            }
+        )
+    counts = Counter(c.kind for c in manifest.components)
+    return {
+        "package": manifest.package,
+        "version_name": manifest.version_name,
+        "version_code": manifest.version_code,
+        "min_sdk": manifest.min_sdk,
+        "target_sdk": manifest.target_sdk,
+        "shared_user_id": manifest.shared_user_id,
+        "application_class": manifest.application_class,
+        "permissions": permissions,
+        "declared_permissions": [
+            {"name": p.name, "protection_level": p.protection_level} for p in manifest.declared_permissions
+        ],
+        "exported_components": exported,
+        "component_counts": dict(sorted(counts.items())),
+        "flags": {
+            "debuggable": bool(manifest.debuggable),
+            "allow_backup": manifest.allow_backup,
+            "uses_cleartext_traffic": manifest.uses_cleartext_traffic,
+            "network_security_config": manifest.network_security_config,
+        },
+        "uses_features": list(manifest.uses_features),
+        "queries_packages": list(manifest.queries_packages),
+        "has_queries": bool(manifest.has_queries),
+    }
+
+
+def _results_parts(results: Any) -> tuple[list[Any], list[Any], list[Any]]:
+    """(findings, not_evaluated, errors) from a RuleResults-like object, a mapping or a plain findings list."""
+    if results is None:
+        return [], [], []
+    if isinstance(results, Mapping):
+        return (
+            list(results.get("findings") or []),
+            list(results.get("not_evaluated") or []),
+            list(results.get("errors") or []),
+        )
+    if isinstance(results, list | tuple) and not hasattr(results, "findings"):
+        return list(results), [], []
+    return (
+        list(getattr(results, "findings", None) or []),
+        list(getattr(results, "not_evaluated", None) or []),
+        list(getattr(results, "errors", None) or []),
+    )
+
+
+def summarize(report: Mapping[str, Any]) -> dict[str, Any]:
+    """Counts derived from a report (the ``summary`` section): findings by severity/confidence/owner, call sites by
+    category and owner, SDK and error counts. Recomputed by :func:`build_report`; renderers may call it too."""
+    findings = report.get("findings") or []
+    callsites = report.get("callsites") or []
+    return {
+        "findings": len(findings),
+        "findings_by_severity": dict(Counter(str(f.get("severity")) for f in findings)),
+        "findings_by_confidence": dict(Counter(str(f.get("confidence")) for f in findings)),
+        "findings_by_owner": dict(Counter(str(f.get("owner", "host")) for f in findings)),
+        "callsites": len(callsites),
+        "callsites_by_category": dict(Counter(str(c.get("category")) for c in callsites)),
+        "callsites_by_owner": dict(Counter(str(c.get("owner", "host")) for c in callsites)),
+        "sdks": len(report.get("sdks") or []),
+        "dangerous_permissions": sum(
+            1 for p in ((report.get("manifest") or {}).get("permissions") or []) if p.get("dangerous")
+        ),
+        "not_evaluated": len(report.get("not_evaluated") or []),
+        "errors": len(report.get("errors") or []),
+    }
+
+
+# --------------------------------------------------------------------------------------------------- builder
+
+
+def build_report(
+    evidence: Evidence,
+    results: Any = None,
+    *,
+    engine: Mapping[str, Any],
+    meta: Mapping[str, Any] | None = None,
+    timings: Mapping[str, float] | None = None,
+    errors: Iterable[Any] = (),
+    generated_at: str | None = None,
+) -> dict[str, Any]:
+    """Build the report dict for one app version.
+
+    ``evidence``: the bundle the rules saw (``static`` may be ``None`` for a policy-only run).
+    ``results``: ``rules.engine.evaluate``'s ``RuleResults`` (``findings``, ``not_evaluated``, ``errors``), a mapping
+    with those keys, a plain list of findings, or ``None`` when the rules were not run (``rules_evaluated`` false).
+    ``engine``: ``{"name", "version", "rules_version"}`` (name defaults to ``appwarden``).
+    ``meta``: optional facts not in the APK, e.g. ``developer`` (应用开发者), ``source`` (应用来源: store), ``input``
+    (file name); copied to the ``meta`` section. ``timings`` are merged over ``StaticEvidence.timings``.
+    ``errors``: extra error notes from the pipeline (timeouts, stages skipped), kept with the others.
+    The result is JSON-serialisable and valid against :data:`SCHEMA_PATH` (checked by the tests, not here).
+    """
+    static: StaticEvidence | None = evidence.static
+    findings, not_evaluated, rule_errors = _results_parts(results)
+
+    all_errors: list[dict[str, Any]] = []
+    if static is not None:
+        all_errors += [_error_note(e, "static") for e in static.errors]
+    all_errors += [_error_note(e, "rules") for e in rule_errors]
+    all_errors += [_error_note(e, "scan") for e in errors]
+
+    engine_info = {
+        "name": str(engine.get("name") or "appwarden"),
+        "version": str(engine.get("version") or ""),
+        "rules_version": None if engine.get("rules_version") is None else str(engine.get("rules_version")),
+    }
+    engine_info.update({str(k): _jsonable(v) for k, v in engine.items() if k not in engine_info})
+
+    meta_info: dict[str, Any] = {str(k): _jsonable(v) for k, v in (meta or {}).items()}
+    if evidence.category is not None:
+        meta_info.setdefault("category", evidence.category)
+        meta_info.setdefault("category_inferred", bool(evidence.category_inferred))
+
+    all_timings: dict[str, float] = {}
+    if static is not None:
+        all_timings.update({str(k): float(v) for k, v in static.timings.items()})
+    all_timings.update({str(k): float(v) for k, v in (timings or {}).items()})
+
+    packer = None
+    if static is not None and static.packer is not None:
+        packer = _jsonable(static.packer)
+
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": generated_at or _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        "app": _app_json(static.app if static is not None else None),
+        "engine": engine_info,
+        "meta": meta_info,
+        "manifest": manifest_summary(static.manifest) if static is not None else None,
+        "callsites": [_jsonable(c) for c in static.callsites] if static is not None else [],
+        "sdks": [_jsonable(s) for s in static.sdks] if static is not None else [],
+        "packer": packer,
+        "native_libs": list(static.native_libs) if static is not None else [],
+        "rules_evaluated": results is not None,
+        "findings": [_jsonable(f) for f in findings],
+        "not_evaluated": [_jsonable(n) for n in not_evaluated],
+        "policy": _section(evidence.policy),
+        "dynamic": _section(evidence.dynamic),
+        "errors": all_errors,
+        "timings": all_timings,
+    }
+    report["summary"] = summarize(report)
+    return report
+
+
+# --------------------------------------------------------------------------------------------------- schema, I/O
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    """The report JSON Schema (draft 2020-12) shipped with the package."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+
+    schema = load_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def schema_errors(report: Any) -> list[str]:
+    """Every schema violation of ``report`` as ``"<json path>: <message>"`` lines (empty when valid)."""
+    errors = []
+    for err in sorted(_validator().iter_errors(report), key=lambda e: list(map(str, e.absolute_path))):
+        where = "/".join(str(p) for p in err.absolute_path) or "(root)"
+        errors.append(f"{where}: {' '.join(err.message.split())[:300]}")
+    return errors
+
+
+def validate_report(report: Any) -> dict[str, Any]:
+    """Return ``report`` unchanged when it is valid; raise :class:`ReportError` naming the first problem(s)."""
+    errors = schema_errors(report)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ReportError(f"report does not match schema {SCHEMA_VERSION}: {errors[0]}{more}")
+    return report
+
+
+def load_report(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
+    """Read a report JSON file; ReportError when unreadable, not JSON, too large or (``validate``) invalid."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_REPORT_BYTES:
+            raise ReportError(f"{path}: report larger than {MAX_REPORT_BYTES // (1024 * 1024)} MB")
+        text = path.read_text(encoding="utf-8-sig")
+    except ReportError:
+        raise
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{path}: cannot read report: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(data, dict):
+        raise ReportError(f"{path}: a report is a JSON object, got {type(data).__name__}")
+    if validate:
+        try:
+            validate_report(data)
+        except ReportError as exc:
+            raise ReportError(f"{path}: {exc}") from None
+    return data
+
+
+def dumps_report(report: Mapping[str, Any], *, indent: int | None = 2) -> str:
+    """The report as JSON text (UTF-8 characters kept, keys in insertion order)."""
+    return json.dumps(report, ensure_ascii=False, indent=indent, default=_jsonable)
+
+
+def write_report(report: Mapping[str, Any], path: str | Path, *, indent: int | None = 2) -> Path:
+    """Write ``report`` as UTF-8 JSON to ``path`` (parents created); return the path."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dumps_report(report, indent=indent) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot write report: {exc}") from None
+    return path
