@@ -1,0 +1,32 @@
+"""The DEX engine: read DEX files, walk their code once, answer call-site / string / field / call-graph queries.
+
+Entry points: :func:`appwarden.dex.index.build_index` (DEX blobs -> :class:`~appwarden.dex.index.CodeIndex`) and
+:func:`appwarden.dex.api_index.find_callsites` (CodeIndex + PI API knowledge -> ``[CallSite]``). The instruction
+walk runs in the C extension ``_dexscan`` when it is built, else in the pure-Python walker :mod:`.pywalk`
+(identical output); set ``APPWARDEN_DEX_BACKEND=python`` to force the fallback.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+from appwarden.dex import pywalk
+
+
+def _load_backend() -> ModuleType:
+    if os.environ.get("APPWARDEN_DEX_BACKEND", "").lower() == "python":
+        return pywalk
+    try:
+        from appwarden.dex import _dexscan
+    except ImportError:
+        return pywalk
+    return _dexscan
+
+
+walker: ModuleType = _load_backend()
+
+
+def backend() -> str:
+    """``"c"`` when the C extension does the instruction walk, ``"python"`` for the pure-Python fallback."""
+    return "python" if walker is pywalk else "c"

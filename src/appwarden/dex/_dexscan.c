@@ -1,0 +1,445 @@
+/*
+ * appwarden.dex._dexscan: the hot loop of the DEX engine, in C.
+ *
+ * scan(buf, class_defs_off, class_defs_size, method_ids_size, string_ids_size, type_ids_size,
+ *      field_ids_size, proto_ids_size) -> (methods: bytes, events: bytes, bad_methods: int)
+ *
+ *   Walks the class data of every class def and the instructions of every code item, and returns two
+ *   packed arrays of little-endian uint32 records (see appwarden/dex/records.py for the layout, which the
+ *   pure-Python walker in appwarden/dex/pywalk.py reproduces byte for byte):
+ *     methods: 7 x u32 per encoded method:
+ *              class_def_idx, method_idx, access_flags, code_off, ev_start, ev_end, insns_size
+ *     events:  5 x u32 per recorded instruction: (kind << 8 | opcode), byte offset in the file, idx, a, b
+ *
+ * select(events, kind, bitmap) -> bytes
+ *   Indices (u32) of the events of the given kind whose idx bit is set in bitmap (bit i = byte i>>3,
+ *   mask 1 << (i & 7)).
+ *
+ * find_substrings(buf, string_ids_off, string_ids_size, needles) -> list[(string_idx, needle_idx)]
+ *   Strings whose MUTF-8 bytes contain one of the needles (bytes).
+ *
+ * Every offset and count is checked against the buffer size; structural errors raise ValueError (the
+ * Python side turns them into DexFormatError). Work is bounded by the file size: the total number of
+ * code units walked may not exceed the file size (overlapping/shared code items would otherwise loop).
+ */
+#define _GNU_SOURCE 1
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+enum {
+    EV_INVOKE = 1,
+    EV_STRING = 2,
+    EV_SGET = 3,
+    EV_LITERAL = 4,
+    EV_NEW_INSTANCE = 5,
+    EV_CONST_CLASS = 6,
+};
+
+/* width in code units of each opcode; 0 = handled specially (nop / payloads) */
+static const uint8_t WIDTH[256] = {
+    /* 00 */ 0, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 1, 1,
+    /* 10 */ 1, 1, 1, 2, 3, 2, 2, 3, 5, 2, 2, 3, 2, 1, 1, 2,
+    /* 20 */ 2, 1, 2, 2, 3, 3, 3, 1, 1, 2, 3, 3, 3, 2, 2, 2,
+    /* 30 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1,
+    /* 40 */ 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /* 50 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /* 60 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3,
+    /* 70 */ 3, 3, 3, 1, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1,
+    /* 80 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 90 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /* a0 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /* b0 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* c0 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* d0 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /* e0 */ 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* f0 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 3, 3, 2, 2,
+};
+
+typedef struct {
+    uint32_t *data;
+    size_t len; /* in uint32 */
+    size_t cap;
+    int oom;
+} vec_t;
+
+static int vec_push(vec_t *v, const uint32_t *rec, size_t n) {
+    if (v->oom) return -1;
+    if (v->len + n > v->cap) {
+        size_t cap = v->cap ? v->cap : 1024;
+        while (cap < v->len + n) {
+            if (cap > ((size_t)-1) / 8) { v->oom = 1; return -1; }
+            cap *= 2;
+        }
+        uint32_t *d = (uint32_t *)realloc(v->data, cap * sizeof(uint32_t));
+        if (!d) { v->oom = 1; return -1; }
+        v->data = d;
+        v->cap = cap;
+    }
+    memcpy(v->data + v->len, rec, n * sizeof(uint32_t));
+    v->len += n;
+    return 0;
+}
+
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* read a uleb128 at *pos (< end); returns 0 on success */
+static int uleb(const uint8_t *buf, size_t end, size_t *pos, uint32_t *out) {
+    uint32_t result = 0;
+    int shift = 0;
+    for (int i = 0; i < 5; i++) {
+        if (*pos >= end) return -1;
+        uint8_t b = buf[(*pos)++];
+        result |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) { *out = result; return 0; }
+        shift += 7;
+    }
+    return -1;
+}
+
+typedef struct {
+    const uint8_t *buf;
+    size_t size;
+    uint32_t method_ids_size, string_ids_size, type_ids_size, field_ids_size, proto_ids_size;
+    vec_t methods, events;
+    uint64_t walked_units;
+    uint32_t bad_methods;
+    const char *error;
+} scan_t;
+
+static int emit(scan_t *s, uint32_t kind, uint32_t op, uint32_t off, uint32_t idx, uint32_t a, uint32_t b) {
+    uint32_t rec[5] = {(kind << 8) | op, off, idx, a, b};
+    return vec_push(&s->events, rec, 5);
+}
+
+/* Walk one code item's instructions. Returns 0 ok, 1 malformed method (skipped, counted), -1 fatal. */
+static int walk_code(scan_t *s, uint32_t code_off, uint32_t *insns_size_out) {
+    const uint8_t *buf = s->buf;
+    if ((uint64_t)code_off + 16 > s->size || (code_off & 3)) return 1;
+    uint32_t insns_size = rd32(buf + code_off + 12);
+    uint64_t start = (uint64_t)code_off + 16;
+    if (start + (uint64_t)insns_size * 2 > s->size) return 1;
+    *insns_size_out = insns_size;
+    s->walked_units += insns_size;
+    if (s->walked_units > s->size) {
+        s->error = "code items overlap or repeat (more code walked than the file holds)";
+        return -1;
+    }
+    const uint8_t *ins = buf + start;
+    uint32_t pc = 0;
+    while (pc < insns_size) {
+        const uint8_t *p = ins + (size_t)pc * 2;
+        uint8_t op = p[0];
+        uint32_t remaining = insns_size - pc;
+        uint32_t width = WIDTH[op];
+        uint32_t off = (uint32_t)(start + (uint64_t)pc * 2);
+        if (op == 0x00) {
+            uint8_t ident = p[1];
+            if (ident == 0x01) { /* packed-switch-payload */
+                if (remaining < 4) return 1;
+                width = 4 + (uint32_t)rd16(p + 2) * 2;
+            } else if (ident == 0x02) { /* sparse-switch-payload */
+                if (remaining < 2) return 1;
+                width = 2 + (uint32_t)rd16(p + 2) * 4;
+            } else if (ident == 0x03) { /* fill-array-data-payload */
+                if (remaining < 4) return 1;
+                uint64_t ew = rd16(p + 2);
+                uint64_t n = rd32(p + 4);
+                uint64_t units = (ew * n + 1) / 2 + 4;
+                if (units > remaining) return 1;
+                width = (uint32_t)units;
+            } else {
+                width = 1;
+            }
+            if (width > remaining) return 1;
+            pc += width;
+            continue;
+        }
+        if (width > remaining) return 1;
+        int r = 0;
+        switch (op) {
+        case 0x12: { /* const/4 vA, #+B */
+            int32_t v = (int32_t)((int8_t)(p[1] & 0xf0) >> 4);
+            r = emit(s, EV_LITERAL, op, off, (uint32_t)v, p[1] & 0x0f, v < 0 ? 0xffffffffu : 0);
+            break;
+        }
+        case 0x13: case 0x16: { /* const/16, const-wide/16 vAA, #+BBBB */
+            int32_t v = (int16_t)rd16(p + 2);
+            r = emit(s, EV_LITERAL, op, off, (uint32_t)v, p[1], v < 0 ? 0xffffffffu : 0);
+            break;
+        }
+        case 0x14: case 0x17: { /* const, const-wide/32 vAA, #+BBBBBBBB */
+            int32_t v = (int32_t)rd32(p + 2);
+            r = emit(s, EV_LITERAL, op, off, (uint32_t)v, p[1], v < 0 ? 0xffffffffu : 0);
+            break;
+        }
+        case 0x15: { /* const/high16 vAA, #+BBBB0000 */
+            int32_t v = (int32_t)((uint32_t)rd16(p + 2) << 16);
+            r = emit(s, EV_LITERAL, op, off, (uint32_t)v, p[1], v < 0 ? 0xffffffffu : 0);
+            break;
+        }
+        case 0x18: /* const-wide vAA, #+BBBBBBBBBBBBBBBB */
+            r = emit(s, EV_LITERAL, op, off, rd32(p + 2), p[1], rd32(p + 6));
+            break;
+        case 0x19: /* const-wide/high16 vAA, #+BBBB000000000000 */
+            r = emit(s, EV_LITERAL, op, off, 0, p[1], (uint32_t)rd16(p + 2) << 16);
+            break;
+        case 0x1a: { /* const-string vAA, string@BBBB */
+            uint32_t idx = rd16(p + 2);
+            if (idx >= s->string_ids_size) return 1;
+            r = emit(s, EV_STRING, op, off, idx, p[1], 0);
+            break;
+        }
+        case 0x1b: { /* const-string/jumbo vAA, string@BBBBBBBB */
+            uint32_t idx = rd32(p + 2);
+            if (idx >= s->string_ids_size) return 1;
+            r = emit(s, EV_STRING, op, off, idx, p[1], 0);
+            break;
+        }
+        case 0x1c: case 0x22: { /* const-class, new-instance vAA, type@BBBB */
+            uint32_t idx = rd16(p + 2);
+            if (idx >= s->type_ids_size) return 1;
+            r = emit(s, op == 0x1c ? EV_CONST_CLASS : EV_NEW_INSTANCE, op, off, idx, p[1], 0);
+            break;
+        }
+        case 0x60: case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: { /* sget* */
+            uint32_t idx = rd16(p + 2);
+            if (idx >= s->field_ids_size) return 1;
+            r = emit(s, EV_SGET, op, off, idx, p[1], 0);
+            break;
+        }
+        case 0x6e: case 0x6f: case 0x70: case 0x71: case 0x72: case 0xfc: { /* 35c invokes */
+            uint32_t idx = rd16(p + 2);
+            uint32_t count = p[1] >> 4;
+            if (count > 5) return 1;
+            if (op == 0xfc ? 0 : idx >= s->method_ids_size) return 1;
+            uint32_t regs = (uint32_t)rd16(p + 4) | ((uint32_t)(p[1] & 0x0f) << 16);
+            r = emit(s, EV_INVOKE, op, off, idx, (count << 20) | regs, 0);
+            break;
+        }
+        case 0x74: case 0x75: case 0x76: case 0x77: case 0x78: case 0xfd: { /* 3rc invokes */
+            uint32_t idx = rd16(p + 2);
+            if (op == 0xfd ? 0 : idx >= s->method_ids_size) return 1;
+            r = emit(s, EV_INVOKE, op, off, idx, ((uint32_t)p[1] << 16) | rd16(p + 4), 0);
+            break;
+        }
+        case 0xfa: { /* invoke-polymorphic {vC..vG}, meth@BBBB, proto@HHHH */
+            uint32_t idx = rd16(p + 2);
+            uint32_t count = p[1] >> 4;
+            uint32_t proto = rd16(p + 6);
+            if (count > 5 || idx >= s->method_ids_size || proto >= s->proto_ids_size) return 1;
+            uint32_t regs = (uint32_t)rd16(p + 4) | ((uint32_t)(p[1] & 0x0f) << 16);
+            r = emit(s, EV_INVOKE, op, off, idx, (count << 20) | regs, proto);
+            break;
+        }
+        case 0xfb: { /* invoke-polymorphic/range */
+            uint32_t idx = rd16(p + 2);
+            uint32_t proto = rd16(p + 6);
+            if (idx >= s->method_ids_size || proto >= s->proto_ids_size) return 1;
+            r = emit(s, EV_INVOKE, op, off, idx, ((uint32_t)p[1] << 16) | rd16(p + 4), proto);
+            break;
+        }
+        default:
+            break;
+        }
+        if (r < 0) return -1;
+        pc += width;
+    }
+    return 0;
+}
+
+static int scan_class(scan_t *s, uint32_t cdi, uint32_t class_data_off) {
+    const uint8_t *buf = s->buf;
+    size_t end = s->size;
+    size_t pos = class_data_off;
+    uint32_t counts[4];
+    for (int i = 0; i < 4; i++) {
+        if (uleb(buf, end, &pos, &counts[i])) { s->error = "class data truncated"; return -1; }
+    }
+    /* each encoded field takes >= 2 bytes, each method >= 3: bound the counts by what is left */
+    uint64_t need = 2 * ((uint64_t)counts[0] + counts[1]) + 3 * ((uint64_t)counts[2] + counts[3]);
+    if (need > end - pos) { s->error = "class data counts exceed the file"; return -1; }
+    for (int list = 0; list < 2; list++) {
+        uint32_t n = counts[list], prev = 0, diff, flags;
+        for (uint32_t i = 0; i < n; i++) {
+            if (uleb(buf, end, &pos, &diff) || uleb(buf, end, &pos, &flags)) {
+                s->error = "class data truncated";
+                return -1;
+            }
+            prev += diff;
+            if (prev >= s->field_ids_size) { s->error = "field index out of range in class data"; return -1; }
+        }
+    }
+    for (int list = 2; list < 4; list++) {
+        uint32_t n = counts[list], midx = 0, diff, flags, code_off;
+        for (uint32_t i = 0; i < n; i++) {
+            if (uleb(buf, end, &pos, &diff) || uleb(buf, end, &pos, &flags) ||
+                uleb(buf, end, &pos, &code_off)) {
+                s->error = "class data truncated";
+                return -1;
+            }
+            midx = i == 0 ? diff : midx + diff;
+            if (midx >= s->method_ids_size) { s->error = "method index out of range in class data"; return -1; }
+            uint32_t ev_start = (uint32_t)(s->events.len / 5);
+            uint32_t insns_size = 0;
+            uint32_t used_off = code_off;
+            if (code_off) {
+                int r = walk_code(s, code_off, &insns_size);
+                if (r < 0) return -1;
+                if (r > 0) {
+                    /* malformed code: drop what this method emitted, keep the method without code */
+                    s->events.len = (size_t)ev_start * 5;
+                    s->bad_methods++;
+                    used_off = 0;
+                    insns_size = 0;
+                }
+            }
+            uint32_t rec[7] = {cdi, midx, flags, used_off, ev_start, (uint32_t)(s->events.len / 5), insns_size};
+            if (vec_push(&s->methods, rec, 7)) return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *dexscan_scan(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    unsigned long cd_off, cd_size, mids, sids, tids, fids, pids;
+    if (!PyArg_ParseTuple(args, "y*kkkkkkk", &view, &cd_off, &cd_size, &mids, &sids, &tids, &fids, &pids))
+        return NULL;
+    scan_t s;
+    memset(&s, 0, sizeof(s));
+    s.buf = (const uint8_t *)view.buf;
+    s.size = (size_t)view.len;
+    s.method_ids_size = (uint32_t)mids;
+    s.string_ids_size = (uint32_t)sids;
+    s.type_ids_size = (uint32_t)tids;
+    s.field_ids_size = (uint32_t)fids;
+    s.proto_ids_size = (uint32_t)pids;
+    if (s.size > 0xffffffffu) s.error = "DEX larger than 4 GiB";
+    else if (cd_size > 0xffffffffu || (uint64_t)cd_off + (uint64_t)cd_size * 32 > s.size)
+        s.error = "class_defs out of bounds";
+    Py_BEGIN_ALLOW_THREADS
+    for (uint32_t i = 0; !s.error && i < cd_size; i++) {
+        const uint8_t *cd = s.buf + cd_off + (size_t)i * 32;
+        uint32_t data_off = rd32(cd + 24);
+        if (!data_off) continue;
+        if (data_off >= s.size) { s.error = "class_data_off out of bounds"; break; }
+        if (scan_class(&s, i, data_off)) {
+            if (!s.error) s.error = (s.events.oom || s.methods.oom) ? "out of memory" : "malformed class data";
+            break;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    if (s.error) {
+        free(s.methods.data);
+        free(s.events.data);
+        if (s.events.oom || s.methods.oom) return PyErr_NoMemory();
+        PyErr_SetString(PyExc_ValueError, s.error);
+        return NULL;
+    }
+    PyObject *m = PyBytes_FromStringAndSize((const char *)s.methods.data, (Py_ssize_t)(s.methods.len * 4));
+    PyObject *e = PyBytes_FromStringAndSize((const char *)s.events.data, (Py_ssize_t)(s.events.len * 4));
+    free(s.methods.data);
+    free(s.events.data);
+    if (!m || !e) {
+        Py_XDECREF(m);
+        Py_XDECREF(e);
+        return NULL;
+    }
+    return Py_BuildValue("(NNk)", m, e, (unsigned long)s.bad_methods);
+}
+
+static PyObject *dexscan_select(PyObject *self, PyObject *args) {
+    Py_buffer ev, bm;
+    unsigned int kind;
+    if (!PyArg_ParseTuple(args, "y*Iy*", &ev, &kind, &bm)) return NULL;
+    size_t n = (size_t)ev.len / 20;
+    const uint8_t *bits = (const uint8_t *)bm.buf;
+    size_t nbits = (size_t)bm.len * 8;
+    vec_t out;
+    memset(&out, 0, sizeof(out));
+    const uint8_t *base = (const uint8_t *)ev.buf;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *r = base + i * 20;
+        if ((rd32(r) >> 8) != kind) continue;
+        uint32_t idx = rd32(r + 8);
+        if (idx < nbits && (bits[idx >> 3] & (1u << (idx & 7)))) {
+            uint32_t v = (uint32_t)i;
+            if (vec_push(&out, &v, 1)) break;
+        }
+    }
+    PyBuffer_Release(&ev);
+    PyBuffer_Release(&bm);
+    if (out.oom) {
+        free(out.data);
+        return PyErr_NoMemory();
+    }
+    PyObject *res = PyBytes_FromStringAndSize((const char *)out.data, (Py_ssize_t)(out.len * 4));
+    free(out.data);
+    return res;
+}
+
+static PyObject *dexscan_find_substrings(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    unsigned long ids_off, ids_size;
+    PyObject *needles;
+    if (!PyArg_ParseTuple(args, "y*kkO!", &view, &ids_off, &ids_size, &PyList_Type, &needles)) return NULL;
+    const uint8_t *buf = (const uint8_t *)view.buf;
+    size_t size = (size_t)view.len;
+    PyObject *result = PyList_New(0);
+    if (!result) goto done;
+    if ((uint64_t)ids_off + (uint64_t)ids_size * 4 > size) {
+        PyErr_SetString(PyExc_ValueError, "string_ids out of bounds");
+        Py_CLEAR(result);
+        goto done;
+    }
+    Py_ssize_t nn = PyList_GET_SIZE(needles);
+    for (Py_ssize_t k = 0; k < nn; k++) {
+        if (!PyBytes_Check(PyList_GET_ITEM(needles, k))) {
+            PyErr_SetString(PyExc_TypeError, "needles must be bytes");
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+    for (uint32_t i = 0; i < ids_size; i++) {
+        size_t pos = rd32(buf + ids_off + (size_t)i * 4);
+        uint32_t utf16;
+        if (pos >= size || uleb(buf, size, &pos, &utf16)) continue;
+        const uint8_t *str = buf + pos;
+        const uint8_t *nul = memchr(str, 0, size - pos);
+        size_t len = nul ? (size_t)(nul - str) : size - pos;
+        for (Py_ssize_t k = 0; k < nn; k++) {
+            PyObject *nd = PyList_GET_ITEM(needles, k);
+            Py_ssize_t nlen = PyBytes_GET_SIZE(nd);
+            if (nlen == 0 || (size_t)nlen > len) continue;
+            if (memmem(str, len, PyBytes_AS_STRING(nd), (size_t)nlen)) {
+                PyObject *t = Py_BuildValue("(kn)", (unsigned long)i, k);
+                if (!t || PyList_Append(result, t)) {
+                    Py_XDECREF(t);
+                    Py_CLEAR(result);
+                    goto done;
+                }
+                Py_DECREF(t);
+            }
+        }
+    }
+done:
+    PyBuffer_Release(&view);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
+    {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
+    {"find_substrings", dexscan_find_substrings, METH_VARARGS, "Strings containing any of the needles."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_dexscan", "C walker for appwarden.dex.", -1, methods};
+
+PyMODINIT_FUNC PyInit__dexscan(void) { return PyModule_Create(&module); }

@@ -1,0 +1,421 @@
+"""CodeIndex: every DEX of an app walked once, answering the queries the rules and the call-site finder need.
+
+Contract (see ``docs/architecture.md``): :func:`build_index(dex_blobs, limits)` takes ``[(entry name, bytes)]`` in
+Android load order and returns a :class:`CodeIndex`. A corrupt DEX becomes an :class:`~appwarden.evidence.ErrorNote`
+in ``CodeIndex.errors`` and is skipped; methods whose code is malformed are skipped and counted in one note per
+DEX. Queries return :class:`Ref` = ``(caller, target, dex, offset)`` with full smali descriptors and the byte offset
+of the instruction in its DEX file.
+
+Matching is exact on the method reference as written in the bytecode (the way androguard's xrefs see it): a
+target ``Lcls;->name`` matches every reference whose class is ``Lcls;`` and name is ``name`` (all overloads); a
+full descriptor ``Lcls;->name(params)ret`` matches that overload only. A call written against an app subclass
+(``invoke-virtual Lcom/x/MyTm;->getDeviceId()``, ``MyTm extends TelephonyManager`` and not overriding it) is a
+different reference; ``invokes(..., through_app_subclasses=True)`` also returns those, resolved to the framework
+method (``target`` is then the framework descriptor). :func:`appwarden.dex.api_index.find_callsites` uses that.
+
+The bulky per-instruction data stays in packed arrays (:mod:`appwarden.dex.records`); Python objects are built only
+for what a query returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, KeysView
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
+
+from appwarden.dex import walker
+from appwarden.dex.reader import NO_INDEX, DexFile, split_container
+from appwarden.dex.records import (
+    EV_INVOKE,
+    EV_LITERAL,
+    EV_SGET,
+    EV_STRING,
+    EVENT_WORDS,
+    METHOD_WORDS,
+    OP_INVOKE_CUSTOM,
+    OP_INVOKE_CUSTOM_RANGE,
+    literal_value,
+)
+from appwarden.errors import AppwardenError, DexFormatError, LimitExceeded
+from appwarden.evidence import ErrorNote
+from appwarden.limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from appwarden.dex.callgraph import CallGraph
+
+log = logging.getLogger(__name__)
+
+ACC_STATIC = 0x8
+ACC_INTERFACE = 0x200
+ACC_ABSTRACT = 0x400
+
+
+class Ref(NamedTuple):
+    """One use of a target: the calling method, the target (method/field descriptor or string), DEX and offset."""
+
+    caller: str
+    target: str
+    dex: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    """A class defined in the app (first definition in load order wins, as on Android)."""
+
+    descriptor: str
+    superclass: str | None
+    interfaces: tuple[str, ...]
+    access_flags: int
+    methods: tuple[str, ...]  # full descriptors of the methods it defines (direct then virtual)
+    dex: str
+
+    @property
+    def is_interface(self) -> bool:
+        return bool(self.access_flags & ACC_INTERFACE)
+
+
+@dataclass(slots=True)
+class DexCode:
+    """One DEX with its walk results (packed records, see :mod:`appwarden.dex.records`)."""
+
+    dex: DexFile
+    methods_raw: bytes
+    events_raw: bytes
+    bad_methods: int
+    methods: memoryview = field(init=False)
+    events: memoryview = field(init=False)
+    ev_starts: list[int] = field(init=False)
+    _by_class: dict[int, list[int]] | None = None
+    _method_desc: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.methods = memoryview(self.methods_raw).cast("I")
+        self.events = memoryview(self.events_raw).cast("I")
+        self.ev_starts = self.methods[4::METHOD_WORDS].tolist()
+
+    @property
+    def name(self) -> str:
+        return self.dex.name
+
+    @property
+    def n_methods(self) -> int:
+        return len(self.methods) // METHOD_WORDS
+
+    @property
+    def n_events(self) -> int:
+        return len(self.events) // EVENT_WORDS
+
+    def record(self, r: int) -> tuple[int, ...]:
+        """Method record ``r``: class_def_idx, method_idx, access_flags, code_off, ev_start, ev_end, insns_size."""
+        return tuple(self.methods[r * METHOD_WORDS : (r + 1) * METHOD_WORDS])
+
+    def event(self, i: int) -> tuple[int, int, int, int, int, int]:
+        """Event ``i`` as ``(kind, opcode, offset, idx, a, b)``."""
+        k, off, idx, a, b = self.events[i * EVENT_WORDS : (i + 1) * EVENT_WORDS]
+        return k >> 8, k & 0xFF, off, idx, a, b
+
+    def record_of_event(self, i: int) -> int:
+        return bisect_right(self.ev_starts, i) - 1
+
+    def method_desc(self, midx: int) -> str:
+        desc = self._method_desc.get(midx)
+        if desc is None:
+            desc = self._method_desc[midx] = self.dex.method_desc(midx)
+        return desc
+
+    def caller_of_event(self, i: int) -> str:
+        return self.method_desc(self.methods[self.record_of_event(i) * METHOD_WORDS + 1])
+
+    def by_class(self) -> dict[int, list[int]]:
+        """class_def_idx -> method record numbers."""
+        if self._by_class is None:
+            groups: dict[int, list[int]] = {}
+            for r, cdi in enumerate(self.methods[0::METHOD_WORDS].tolist()):
+                groups.setdefault(cdi, []).append(r)
+            self._by_class = groups
+        return self._by_class
+
+    def select(self, kind: int, idxs: Iterable[int], size: int) -> list[int]:
+        """Event numbers of ``kind`` whose idx is in ``idxs`` (each < ``size``)."""
+        bitmap = bytearray((size + 7) // 8)
+        any_set = False
+        for i in idxs:
+            if 0 <= i < size:
+                bitmap[i >> 3] |= 1 << (i & 7)
+                any_set = True
+        if not any_set:
+            return []
+        return memoryview(walker.select(self.events_raw, kind, bytes(bitmap))).cast("I").tolist()
+
+    def events_of_record(self, r: int) -> Iterator[tuple[int, int, int, int, int]]:
+        """``(event number, kind, opcode, offset, idx)`` of the events of method record ``r``."""
+        base = r * METHOD_WORDS
+        for i in range(self.methods[base + 4], self.methods[base + 5]):
+            k, op, off, idx, _a, _b = self.event(i)
+            yield i, k, op, off, idx
+
+
+def _split_target(target: str) -> tuple[str, str, str | None]:
+    """``Lcls;->name`` / ``Lcls;->name(params)ret`` / ``Lcls;->name:Type`` -> (class, name, proto-or-type)."""
+    cls, sep, rest = target.partition("->")
+    if not sep or not cls:
+        raise ValueError(f"not a member descriptor: {target!r}")
+    for mark in ("(", ":"):
+        if mark in rest:
+            name, _, tail = rest.partition(mark)
+            return cls, name, (mark + tail) if mark == "(" else tail
+    return cls, rest, None
+
+
+def build_index(dex_blobs: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS) -> CodeIndex:
+    """Index every DEX of an app (see the module docstring); never raises for a bad DEX, records it instead."""
+    codes: list[DexCode] = []
+    errors: list[ErrorNote] = []
+    if len(dex_blobs) > limits.max_dex_files:
+        errors.append(
+            ErrorNote("dex", f"{len(dex_blobs)} DEX files, only the first {limits.max_dex_files} indexed")
+        )
+        dex_blobs = dex_blobs[: limits.max_dex_files]
+    for name, blob in dex_blobs:
+        try:
+            for dex in split_container(name, blob, limits):
+                methods, events, bad = dex.scan()
+                code = DexCode(dex, methods, events, bad)
+                codes.append(code)
+                if bad:
+                    errors.append(
+                        ErrorNote("dex", f"{dex.name}: {bad} methods with malformed code skipped", dex.name)
+                    )
+        except (DexFormatError, LimitExceeded) as exc:
+            errors.append(ErrorNote("dex", str(exc), name))
+        except AppwardenError as exc:  # pragma: no cover - other predictable errors
+            errors.append(ErrorNote("dex", f"{name}: {exc}", name))
+    return CodeIndex(codes, errors)
+
+
+class CodeIndex:
+    """Queries over all indexed DEX files of one app (see the module docstring for the contract)."""
+
+    def __init__(self, codes: list[DexCode], errors: list[ErrorNote] | None = None) -> None:
+        self.codes = codes
+        self.errors: list[ErrorNote] = list(errors or [])
+
+    # -- classes -----------------------------------------------------------------------------------------------
+
+    @cached_property
+    def _class_map(self) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
+        for ci, code in enumerate(self.codes):
+            for cdi, desc in enumerate(code.dex.class_descriptors):
+                found.setdefault(desc, (ci, cdi))
+        return found
+
+    @property
+    def classes(self) -> KeysView[str]:
+        """Descriptors of the classes defined in the app (set-like; first definition in load order wins)."""
+        return self._class_map.keys()
+
+    def class_info(self, desc: str) -> ClassInfo | None:
+        """Superclass, interfaces, access flags and methods of an app class; None when not defined in the app."""
+        where = self._class_map.get(desc)
+        if where is None:
+            return None
+        ci, cdi = where
+        code = self.codes[ci]
+        dex = code.dex
+        _cls, flags, sup, ifaces_off, *_ = dex.class_def(cdi)
+        try:
+            superclass = dex.type_desc(sup) if sup != NO_INDEX else None
+            interfaces = tuple(dex.type_list(ifaces_off))
+        except DexFormatError:
+            superclass, interfaces = None, ()
+        methods = tuple(
+            code.method_desc(code.methods[r * METHOD_WORDS + 1]) for r in code.by_class().get(cdi, [])
+        )
+        return ClassInfo(desc, superclass, interfaces, flags, methods, dex.name)
+
+    def method_records(self, method: str) -> list[tuple[int, int]]:
+        """``(dex number, record number)`` of the app method with full descriptor ``method`` (empty if none)."""
+        cls, _name, _proto = _split_target(method)
+        where = self._class_map.get(cls)
+        if where is None:
+            return []
+        ci, cdi = where
+        code = self.codes[ci]
+        return [
+            (ci, r)
+            for r in code.by_class().get(cdi, [])
+            if code.method_desc(code.methods[r * METHOD_WORDS + 1]) == method
+        ]
+
+    # -- member references -------------------------------------------------------------------------------------
+
+    def _member_ids(self, code: DexCode, targets: Iterable[str], fields: bool) -> dict[int, str | None]:
+        """Ids in ``code``'s dex matching the targets -> None (the reference itself is the target)."""
+        dex = code.dex
+        found: dict[int, str | None] = {}
+        for target in targets:
+            cls, name, sig = _split_target(target)
+            if fields:
+                ids = dex.find_fields(cls, name)
+                if sig is not None:
+                    ids = [f for f in ids if dex.type_desc(dex.field_type[f]) == sig]
+            else:
+                ids = dex.find_methods(cls, name, sig)
+            for i in ids:
+                found[i] = None
+        return found
+
+    def _subclass_method_ids(self, code: DexCode, targets: Iterable[str]) -> dict[int, str]:
+        """Method ids written against an app subclass of a target's class that does not override it."""
+        dex = code.dex
+        supers = code.dex.class_defs[2::8]
+        out: dict[int, str] = {}
+        for target in targets:
+            cls, name, sig = _split_target(target)
+            base = dex.find_type(cls)
+            if base is None or cls in self._class_map:
+                continue
+            frontier, seen = [base], {base}
+            while frontier:
+                t = frontier.pop()
+                for cdi, s in enumerate(supers):
+                    if s != t:
+                        continue
+                    sub = dex.class_defs[cdi * 8]
+                    if sub in seen:
+                        continue
+                    seen.add(sub)
+                    frontier.append(sub)
+                    sub_desc = dex.type_desc(sub)
+                    defined = {
+                        dex.string(dex.method_name[code.methods[r * METHOD_WORDS + 1]])
+                        for r in code.by_class().get(cdi, [])
+                    }
+                    if name in defined:
+                        continue
+                    for m in dex.find_methods(sub_desc, name, sig):
+                        _c, n, proto = dex.method_parts(m)
+                        out[m] = f"{cls}->{n}{proto}"
+        return out
+
+    def _refs(
+        self, kind: int, targets: list[str], fields: bool, through_subclasses: bool = False
+    ) -> list[Ref]:
+        refs: list[Ref] = []
+        for _ci, code, i, target in self._iter_matches(kind, targets, fields, through_subclasses):
+            off = code.events[i * EVENT_WORDS + 1]
+            refs.append(Ref(code.caller_of_event(i), target, code.name, off))
+        return refs
+
+    def _iter_matches(
+        self, kind: int, targets: list[str], fields: bool, through_subclasses: bool = False
+    ) -> Iterator[tuple[int, DexCode, int, str]]:
+        """(dex number, code, event number, target descriptor) for every matching event."""
+        for ci, code in enumerate(self.codes):
+            dex = code.dex
+            ids = self._member_ids(code, targets, fields)
+            if through_subclasses and not fields:
+                ids.update(self._subclass_method_ids(code, targets))
+            if not ids:
+                continue
+            size = dex.field_ids_size if fields else dex.method_ids_size
+            for i in code.select(kind, ids, size):
+                op = code.events[i * EVENT_WORDS] & 0xFF
+                if op in (OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE):
+                    continue  # idx is a call-site id there, not a method id
+                idx = code.events[i * EVENT_WORDS + 2]
+                target = ids[idx]
+                if target is None:
+                    target = dex.field_desc(idx) if fields else code.method_desc(idx)
+                yield ci, code, i, target
+
+    def invokes(self, targets: Iterable[str], through_app_subclasses: bool = False) -> list[Ref]:
+        """Every invoke of a target (``Lcls;->name`` = all overloads, or a full descriptor)."""
+        return self._refs(EV_INVOKE, list(targets), False, through_app_subclasses)
+
+    def field_reads(self, fields: Iterable[str]) -> list[Ref]:
+        """Every static field read (``sget*``) of a field (``Lcls;->name`` or ``Lcls;->name:Type``)."""
+        return self._refs(EV_SGET, list(fields), True)
+
+    # -- strings and literals ----------------------------------------------------------------------------------
+
+    def strings_matching(self, values_or_predicate: Iterable[str] | Callable[[str], bool]) -> list[Ref]:
+        """``const-string`` uses whose value is one of the values, or satisfies the predicate.
+
+        ``target`` is the string value. With a predicate every string a ``const-string`` loads is decoded once.
+        """
+        refs: list[Ref] = []
+        for code in self.codes:
+            dex = code.dex
+            if callable(values_or_predicate):
+                pred = values_or_predicate
+                kinds = code.events[0::EVENT_WORDS].tolist()
+                idxs = code.events[2::EVENT_WORDS].tolist()
+                used = {idx for k, idx in zip(kinds, idxs, strict=True) if k >> 8 == EV_STRING}
+                ids = {i for i in used if pred(dex.string(i))}
+            else:
+                ids = {i for v in values_or_predicate if (i := dex.find_string(v)) is not None}
+            for i in code.select(EV_STRING, ids, dex.string_ids_size):
+                _k, off, idx, _a, _b = code.events[i * EVENT_WORDS : (i + 1) * EVENT_WORDS]
+                refs.append(Ref(code.caller_of_event(i), dex.string(idx), code.name, off))
+        return refs
+
+    def strings_containing(self, needles: Iterable[str]) -> list[Ref]:
+        """``const-string`` uses whose value contains one of the needles (raw MUTF-8 byte search in C)."""
+        nb = [n.encode("utf-8") for n in needles if n]
+        refs: list[Ref] = []
+        for code in self.codes:
+            dex = code.dex
+            hits = walker.find_substrings(dex.data, dex.string_ids_off, dex.string_ids_size, nb)
+            ids = {s for s, _k in hits}
+            for i in code.select(EV_STRING, ids, dex.string_ids_size):
+                off, idx = code.events[i * EVENT_WORDS + 1], code.events[i * EVENT_WORDS + 2]
+                refs.append(Ref(code.caller_of_event(i), dex.string(idx), code.name, off))
+        return refs
+
+    def method_strings(self, method: str) -> list[str]:
+        """Strings loaded by ``const-string`` in an app method, in instruction order."""
+        out: list[str] = []
+        for ci, r in self.method_records(method):
+            code = self.codes[ci]
+            for _i, kind, _op, _off, idx in code.events_of_record(r):
+                if kind == EV_STRING:
+                    out.append(code.dex.string(idx))
+        return out
+
+    def method_literals(self, method: str) -> list[int]:
+        """Raw numeric constants (``const*``, signed 64-bit; float bits not converted) of an app method."""
+        out: list[int] = []
+        for ci, r in self.method_records(method):
+            code = self.codes[ci]
+            for i, kind, _op, _off, _idx in code.events_of_record(r):
+                if kind == EV_LITERAL:
+                    _k, _o, _off2, idx, _a, b = code.event(i)
+                    out.append(literal_value(idx, b))
+        return out
+
+    # -- call graph --------------------------------------------------------------------------------------------
+
+    @cached_property
+    def callgraph(self) -> CallGraph:
+        """The app's call graph (built on first use); see :mod:`appwarden.dex.callgraph`."""
+        from appwarden.dex.callgraph import CallGraph
+
+        return CallGraph(self)
+
+    # -- statistics --------------------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, int]:
+        """Counts for reports and benchmarks: dex files, classes, methods, events, bad methods."""
+        return {
+            "dex": len(self.codes),
+            "classes": sum(c.dex.class_defs_size for c in self.codes),
+            "methods": sum(c.n_methods for c in self.codes),
+            "events": sum(c.n_events for c in self.codes),
+            "bad_methods": sum(c.bad_methods for c in self.codes),
+        }

@@ -1,0 +1,280 @@
+"""Pure-Python instruction walk: the reference for, and the fallback of, the C extension ``_dexscan``.
+
+:func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
+``_dexscan.scan``; :func:`select` and :func:`find_substrings` mirror ``_dexscan.select`` / ``find_substrings``.
+The record layout is documented in :mod:`appwarden.dex.records`. It is ~50x slower than the C walker and only
+used when the extension could not be built (``appwarden.dex.backend()`` says which one is active).
+"""
+
+from __future__ import annotations
+
+import struct
+from array import array
+
+from appwarden.dex.records import (
+    EV_CONST_CLASS,
+    EV_INVOKE,
+    EV_LITERAL,
+    EV_NEW_INSTANCE,
+    EV_SGET,
+    EV_STRING,
+    WIDTH,
+)
+
+_U16 = struct.Struct("<H")
+_U32 = struct.Struct("<I")
+_M32 = 0xFFFFFFFF
+
+
+class _Fatal(Exception):
+    pass
+
+
+class _BadMethod(Exception):
+    pass
+
+
+def _uleb(buf: bytes, end: int, pos: int) -> tuple[int, int]:
+    result = 0
+    shift = 0
+    for _ in range(5):
+        if pos >= end:
+            raise _Fatal("class data truncated")
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result & _M32, pos
+        shift += 7
+    raise _Fatal("class data truncated")
+
+
+class _Walker:
+    def __init__(self, buf: bytes, sizes: tuple[int, int, int, int, int]) -> None:
+        self.buf = buf
+        self.size = len(buf)
+        self.mids, self.sids, self.tids, self.fids, self.pids = sizes
+        self.events = array("I")
+        self.methods = array("I")
+        self.walked = 0
+        self.bad = 0
+
+    def walk_code(self, code_off: int) -> int:
+        buf = self.buf
+        if code_off + 16 > self.size or code_off & 3:
+            raise _BadMethod
+        insns_size = _U32.unpack_from(buf, code_off + 12)[0]
+        start = code_off + 16
+        if start + insns_size * 2 > self.size:
+            raise _BadMethod
+        self.walked += insns_size
+        if self.walked > self.size:
+            raise _Fatal("code items overlap or repeat (more code walked than the file holds)")
+        ev = self.events
+        pc = 0
+        while pc < insns_size:
+            p = start + pc * 2
+            op = buf[p]
+            b1 = buf[p + 1]
+            remaining = insns_size - pc
+            width = WIDTH[op]
+            if op == 0:
+                if b1 == 1:
+                    if remaining < 4:
+                        raise _BadMethod
+                    width = 4 + _U16.unpack_from(buf, p + 2)[0] * 2
+                elif b1 == 2:
+                    if remaining < 2:
+                        raise _BadMethod
+                    width = 2 + _U16.unpack_from(buf, p + 2)[0] * 4
+                elif b1 == 3:
+                    if remaining < 4:
+                        raise _BadMethod
+                    ew = _U16.unpack_from(buf, p + 2)[0]
+                    n = _U32.unpack_from(buf, p + 4)[0]
+                    width = (ew * n + 1) // 2 + 4
+                    if width > remaining:
+                        raise _BadMethod
+                else:
+                    width = 1
+                if width > remaining:
+                    raise _BadMethod
+                pc += width
+                continue
+            if width > remaining:
+                raise _BadMethod
+            if op == 0x12:
+                v = (b1 >> 4) - 16 if b1 & 0x80 else b1 >> 4
+                ev.extend(((EV_LITERAL << 8) | op, p, v & _M32, b1 & 0xF, _M32 if v < 0 else 0))
+            elif op in (0x13, 0x16):
+                v = _U16.unpack_from(buf, p + 2)[0]
+                v = v - 0x10000 if v & 0x8000 else v
+                ev.extend(((EV_LITERAL << 8) | op, p, v & _M32, b1, _M32 if v < 0 else 0))
+            elif op in (0x14, 0x17):
+                v = _U32.unpack_from(buf, p + 2)[0]
+                ev.extend(((EV_LITERAL << 8) | op, p, v, b1, _M32 if v & 0x80000000 else 0))
+            elif op == 0x15:
+                v = _U16.unpack_from(buf, p + 2)[0] << 16
+                ev.extend(((EV_LITERAL << 8) | op, p, v, b1, _M32 if v & 0x80000000 else 0))
+            elif op == 0x18:
+                lo, hi = struct.unpack_from("<II", buf, p + 2)
+                ev.extend(((EV_LITERAL << 8) | op, p, lo, b1, hi))
+            elif op == 0x19:
+                ev.extend(((EV_LITERAL << 8) | op, p, 0, b1, _U16.unpack_from(buf, p + 2)[0] << 16))
+            elif op == 0x1A or op == 0x1B:
+                idx = _U16.unpack_from(buf, p + 2)[0] if op == 0x1A else _U32.unpack_from(buf, p + 2)[0]
+                if idx >= self.sids:
+                    raise _BadMethod
+                ev.extend(((EV_STRING << 8) | op, p, idx, b1, 0))
+            elif op == 0x1C or op == 0x22:
+                idx = _U16.unpack_from(buf, p + 2)[0]
+                if idx >= self.tids:
+                    raise _BadMethod
+                kind = EV_CONST_CLASS if op == 0x1C else EV_NEW_INSTANCE
+                ev.extend(((kind << 8) | op, p, idx, b1, 0))
+            elif 0x60 <= op <= 0x66:
+                idx = _U16.unpack_from(buf, p + 2)[0]
+                if idx >= self.fids:
+                    raise _BadMethod
+                ev.extend(((EV_SGET << 8) | op, p, idx, b1, 0))
+            elif 0x6E <= op <= 0x72 or op == 0xFC:
+                idx = _U16.unpack_from(buf, p + 2)[0]
+                count = b1 >> 4
+                if count > 5 or (op != 0xFC and idx >= self.mids):
+                    raise _BadMethod
+                regs = _U16.unpack_from(buf, p + 4)[0] | ((b1 & 0xF) << 16)
+                ev.extend(((EV_INVOKE << 8) | op, p, idx, (count << 20) | regs, 0))
+            elif 0x74 <= op <= 0x78 or op == 0xFD:
+                idx = _U16.unpack_from(buf, p + 2)[0]
+                if op != 0xFD and idx >= self.mids:
+                    raise _BadMethod
+                ev.extend(((EV_INVOKE << 8) | op, p, idx, (b1 << 16) | _U16.unpack_from(buf, p + 4)[0], 0))
+            elif op == 0xFA or op == 0xFB:
+                idx = _U16.unpack_from(buf, p + 2)[0]
+                proto = _U16.unpack_from(buf, p + 6)[0]
+                if idx >= self.mids or proto >= self.pids:
+                    raise _BadMethod
+                if op == 0xFA:
+                    count = b1 >> 4
+                    if count > 5:
+                        raise _BadMethod
+                    a = (count << 20) | _U16.unpack_from(buf, p + 4)[0] | ((b1 & 0xF) << 16)
+                else:
+                    a = (b1 << 16) | _U16.unpack_from(buf, p + 4)[0]
+                ev.extend(((EV_INVOKE << 8) | op, p, idx, a, proto))
+            pc += width
+        return insns_size
+
+    def scan_class(self, cdi: int, pos: int) -> None:
+        buf, end = self.buf, self.size
+        counts = []
+        for _ in range(4):
+            v, pos = _uleb(buf, end, pos)
+            counts.append(v)
+        need = 2 * (counts[0] + counts[1]) + 3 * (counts[2] + counts[3])
+        if need > end - pos:
+            raise _Fatal("class data counts exceed the file")
+        for n in counts[:2]:
+            prev = 0
+            for _ in range(n):
+                diff, pos = _uleb(buf, end, pos)
+                _flags, pos = _uleb(buf, end, pos)
+                prev = (prev + diff) & _M32
+                if prev >= self.fids:
+                    raise _Fatal("field index out of range in class data")
+        for n in counts[2:]:
+            midx = 0
+            for i in range(n):
+                diff, pos = _uleb(buf, end, pos)
+                flags, pos = _uleb(buf, end, pos)
+                code_off, pos = _uleb(buf, end, pos)
+                midx = diff if i == 0 else (midx + diff) & _M32
+                if midx >= self.mids:
+                    raise _Fatal("method index out of range in class data")
+                ev_start = len(self.events) // 5
+                insns_size = 0
+                used_off = code_off
+                if code_off:
+                    try:
+                        insns_size = self.walk_code(code_off)
+                    except _BadMethod:
+                        del self.events[ev_start * 5 :]
+                        self.bad += 1
+                        used_off = 0
+                        insns_size = 0
+                self.methods.extend((cdi, midx, flags, used_off, ev_start, len(self.events) // 5, insns_size))
+
+
+def scan(
+    buf: bytes,
+    class_defs_off: int,
+    class_defs_size: int,
+    method_ids_size: int,
+    string_ids_size: int,
+    type_ids_size: int,
+    field_ids_size: int,
+    proto_ids_size: int,
+) -> tuple[bytes, bytes, int]:
+    """Walk class data and code items; same contract as ``_dexscan.scan`` (raises ValueError when malformed)."""
+    buf = bytes(buf)
+    w = _Walker(buf, (method_ids_size, string_ids_size, type_ids_size, field_ids_size, proto_ids_size))
+    if len(buf) > _M32:
+        raise ValueError("DEX larger than 4 GiB")
+    if class_defs_size > _M32 or class_defs_off + class_defs_size * 32 > len(buf):
+        raise ValueError("class_defs out of bounds")
+    try:
+        for i in range(class_defs_size):
+            data_off = _U32.unpack_from(buf, class_defs_off + i * 32 + 24)[0]
+            if not data_off:
+                continue
+            if data_off >= len(buf):
+                raise _Fatal("class_data_off out of bounds")
+            w.scan_class(i, data_off)
+    except _Fatal as exc:
+        raise ValueError(str(exc)) from None
+    return _le_bytes(w.methods), _le_bytes(w.events), w.bad
+
+
+def _le_bytes(a: array) -> bytes:
+    import sys
+
+    if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+        a = array("I", a)
+        a.byteswap()
+    return a.tobytes()
+
+
+def select(events: bytes, kind: int, bitmap: bytes) -> bytes:
+    """Indices (u32, packed) of the events of ``kind`` whose idx bit is set in ``bitmap``."""
+    ev = memoryview(events)[: len(events) // 20 * 20].cast("I")
+    nbits = len(bitmap) * 8
+    out = array("I")
+    for i in range(len(ev) // 5):
+        if ev[5 * i] >> 8 != kind:
+            continue
+        idx = ev[5 * i + 2]
+        if idx < nbits and bitmap[idx >> 3] & (1 << (idx & 7)):
+            out.append(i)
+    return _le_bytes(out)
+
+
+def find_substrings(buf: bytes, ids_off: int, ids_size: int, needles: list[bytes]) -> list[tuple[int, int]]:
+    """``(string_idx, needle_idx)`` for each string whose MUTF-8 bytes contain a needle."""
+    size = len(buf)
+    if ids_off + ids_size * 4 > size:
+        raise ValueError("string_ids out of bounds")
+    out: list[tuple[int, int]] = []
+    for i in range(ids_size):
+        pos = _U32.unpack_from(buf, ids_off + i * 4)[0]
+        if pos >= size:
+            continue
+        try:
+            _, pos = _uleb(buf, size, pos)
+        except _Fatal:
+            continue
+        nul = buf.find(b"\0", pos)
+        data = buf[pos : nul if nul >= 0 else size]
+        for k, needle in enumerate(needles):
+            if needle and needle in data:
+                out.append((i, k))
+    return out

@@ -1,0 +1,384 @@
+"""DEX file reader: header, map list, id tables, class defs, lazy MUTF-8 strings, descriptors.
+
+Contract: :class:`DexFile` (``DexFile(name, data, limits)``) validates the header (magic ``dex\\n0NN\\0`` for versions
+035-041, little-endian tag, header size) and bounds-checks every id table and the map list against the file size
+when constructed, raising :class:`~appwarden.errors.DexFormatError` (one line) on bad input and
+:class:`~appwarden.errors.LimitExceeded` when ``limits.max_dex_size`` is exceeded. Nothing else is decoded up front:
+strings are decoded on demand (MUTF-8, cached) and looked up by binary search, relying on the id tables being
+sorted as the DEX format requires (Android's verifier rejects unsorted tables, so an installable DEX is sorted).
+:meth:`DexFile.scan` runs the instruction walk (C or Python, see :mod:`appwarden.dex.records` for its output).
+
+DEX 041 containers (several DEX headers in one file sharing data) are split by :func:`split_container`; offsets of
+every sub-DEX stay relative to the start of the container, as ART reads them.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+from array import array
+from bisect import bisect_left, bisect_right
+from functools import cached_property
+
+from appwarden.dex import walker
+from appwarden.errors import DexFormatError, LimitExceeded
+from appwarden.limits import DEFAULT_LIMITS, Limits
+
+SUPPORTED_VERSIONS = range(35, 42)
+ENDIAN_CONSTANT = 0x12345678
+HEADER_SIZE = 0x70
+HEADER_SIZE_V41 = 0x78
+NO_INDEX = 0xFFFFFFFF
+
+# map item types we look at
+TYPE_CALL_SITE_ID_ITEM = 0x0007
+TYPE_METHOD_HANDLE_ITEM = 0x0008
+
+_HEADER = struct.Struct("<8sI20sIII" + "I" * 17)  # magic .. data_off
+
+
+def _u32_array(data: bytes, off: int, count: int) -> array:
+    a = array("I")
+    a.frombytes(data[off : off + count * 4])
+    if sys.byteorder != "little":  # pragma: no cover
+        a.byteswap()
+    return a
+
+
+def _u16_array(data: bytes, off: int, count: int) -> array:
+    a = array("H")
+    a.frombytes(data[off : off + count * 2])
+    if sys.byteorder != "little":  # pragma: no cover
+        a.byteswap()
+    return a
+
+
+def _read_uleb(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    for _ in range(5):
+        if pos >= len(data):
+            raise DexFormatError("uleb128 value runs past the end of the DEX")
+        b = data[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result & 0xFFFFFFFF, pos
+        shift += 7
+    raise DexFormatError("uleb128 value longer than 5 bytes")
+
+
+def decode_mutf8(raw: bytes) -> str:
+    """Decode Modified UTF-8 (``C0 80`` for NUL, surrogate pairs as two 3-byte sequences); never raises."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    except UnicodeError:
+        return raw.decode("utf-8", "replace")
+
+
+def _utf16_key(text: str) -> bytes:
+    """Sort key matching the DEX string order (UTF-16 code units)."""
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+class DexFile:
+    """One DEX file (or one DEX inside a v041 container); see the module docstring for the contract."""
+
+    def __init__(
+        self, name: str, data: bytes, limits: Limits = DEFAULT_LIMITS, header_offset: int = 0
+    ) -> None:
+        self.name = name
+        if len(data) > limits.max_dex_size:
+            raise LimitExceeded(f"{name}: DEX is {len(data)} bytes, over the limit of {limits.max_dex_size}")
+        self.data = bytes(data)
+        self.size = len(self.data)
+        self._strings: dict[int, str] = {}
+        self._parse_header(header_offset)
+
+    # -- header and tables -------------------------------------------------------------------------------------
+
+    def _fail(self, what: str) -> DexFormatError:
+        return DexFormatError(f"{self.name}: {what}")
+
+    def _parse_header(self, h: int) -> None:
+        data = self.data
+        if self.size < h + HEADER_SIZE:
+            raise self._fail(f"too small for a DEX header ({self.size - h} bytes)")
+        magic = data[h : h + 8]
+        if magic[:4] != b"dex\n" or magic[7] != 0 or not magic[4:7].isdigit():
+            raise self._fail(f"bad magic {magic!r}")
+        self.version = int(magic[4:7])
+        if self.version not in SUPPORTED_VERSIONS:
+            raise self._fail(f"unsupported DEX version {self.version:03d}")
+        fields = _HEADER.unpack_from(data, h)
+        (_, self.checksum, _sig, file_size, header_size, endian, _link_size, _link_off, map_off) = fields[:9]
+        rest = fields[9:]
+        if endian != ENDIAN_CONSTANT:
+            raise self._fail("unsupported endianness tag (only little-endian DEX is supported)")
+        expected = HEADER_SIZE_V41 if self.version >= 41 else HEADER_SIZE
+        if header_size < expected or h + header_size > self.size:
+            raise self._fail(f"bad header_size {header_size}")
+        self.header_offset = h
+        if self.version >= 41:
+            self.container_size, hdr_off = struct.unpack_from("<II", data, h + 0x70)
+            if hdr_off != h:
+                raise self._fail(f"header_offset {hdr_off} does not match the header position {h}")
+            if self.container_size > self.size:
+                raise self._fail(f"container_size {self.container_size} exceeds the file ({self.size} bytes)")
+            if h + file_size > self.container_size:
+                raise self._fail(f"file_size {file_size} runs past the container")
+        else:
+            self.container_size = self.size
+            if file_size > self.size:
+                raise self._fail(f"truncated: header says {file_size} bytes, have {self.size}")
+        self.file_size = file_size
+        (
+            self.string_ids_size,
+            self.string_ids_off,
+            self.type_ids_size,
+            self.type_ids_off,
+            self.proto_ids_size,
+            self.proto_ids_off,
+            self.field_ids_size,
+            self.field_ids_off,
+            self.method_ids_size,
+            self.method_ids_off,
+            self.class_defs_size,
+            self.class_defs_off,
+            self.data_size,
+            self.data_off,
+        ) = rest
+        self._check_table("string_ids", self.string_ids_off, self.string_ids_size, 4)
+        self._check_table("type_ids", self.type_ids_off, self.type_ids_size, 4)
+        self._check_table("proto_ids", self.proto_ids_off, self.proto_ids_size, 12)
+        self._check_table("field_ids", self.field_ids_off, self.field_ids_size, 8)
+        self._check_table("method_ids", self.method_ids_off, self.method_ids_size, 8)
+        self._check_table("class_defs", self.class_defs_off, self.class_defs_size, 32)
+        if self.type_ids_size > 0xFFFF + 1 or self.proto_ids_size > 0xFFFF + 1:
+            raise self._fail("type_ids or proto_ids larger than 65536 entries")
+        self.map_off = map_off
+        self.call_site_ids_off = self.call_site_ids_size = 0
+        self._parse_map(map_off)
+
+        self.string_ids = _u32_array(data, self.string_ids_off, self.string_ids_size)
+        self.type_ids = _u32_array(data, self.type_ids_off, self.type_ids_size)
+        if len(self.type_ids) and max(self.type_ids) >= self.string_ids_size:
+            raise self._fail("type_ids entry points past string_ids")
+        protos = _u32_array(data, self.proto_ids_off, self.proto_ids_size * 3)
+        self.proto_return = protos[1::3]
+        self.proto_params_off = protos[2::3]
+        fh = _u16_array(data, self.field_ids_off, self.field_ids_size * 4)
+        self.field_class = fh[0::4]
+        self.field_type = fh[1::4]
+        self.field_name = _u32_array(data, self.field_ids_off, self.field_ids_size * 2)[1::2]
+        mh = _u16_array(data, self.method_ids_off, self.method_ids_size * 4)
+        self.method_class = mh[0::4]
+        self.method_proto = mh[1::4]
+        self.method_name = _u32_array(data, self.method_ids_off, self.method_ids_size * 2)[1::2]
+        self.class_defs = _u32_array(data, self.class_defs_off, self.class_defs_size * 8)
+        for tab, limit, what in (
+            (self.proto_return, self.type_ids_size, "proto return type"),
+            (self.field_class, self.type_ids_size, "field class"),
+            (self.field_type, self.type_ids_size, "field type"),
+            (self.field_name, self.string_ids_size, "field name"),
+            (self.method_class, self.type_ids_size, "method class"),
+            (self.method_proto, self.proto_ids_size, "method proto"),
+            (self.method_name, self.string_ids_size, "method name"),
+            (self.class_defs[0::8], self.type_ids_size, "class_def class"),
+        ):
+            if len(tab) and max(tab) >= limit:
+                raise self._fail(f"{what} index out of range")
+
+    def _check_table(self, what: str, off: int, count: int, item: int) -> None:
+        if count and (off == 0 or off + count * item > self.container_size):
+            raise self._fail(f"{what} table (offset {off}, {count} entries) out of bounds")
+
+    def _parse_map(self, off: int) -> None:
+        if off == 0:
+            return  # tolerated (Android requires it, but we only need it for call sites)
+        if off + 4 > self.container_size or off & 3:
+            raise self._fail(f"map_off {off} out of bounds")
+        (count,) = struct.unpack_from("<I", self.data, off)
+        if off + 4 + count * 12 > self.container_size:
+            raise self._fail(f"map list ({count} items) out of bounds")
+        self.map_items: list[tuple[int, int, int]] = []
+        for i in range(count):
+            typ, _unused, size, item_off = struct.unpack_from("<HHII", self.data, off + 4 + i * 12)
+            self.map_items.append((typ, size, item_off))
+            if typ == TYPE_CALL_SITE_ID_ITEM:
+                if item_off + size * 4 > self.container_size:
+                    raise self._fail("call_site_ids out of bounds")
+                self.call_site_ids_off, self.call_site_ids_size = item_off, size
+
+    # -- strings and types -------------------------------------------------------------------------------------
+
+    def string(self, idx: int) -> str:
+        """The string with id ``idx`` (decoded from MUTF-8 on first use, then cached)."""
+        cached = self._strings.get(idx)
+        if cached is not None:
+            return cached
+        if not 0 <= idx < self.string_ids_size:
+            raise self._fail(f"string index {idx} out of range")
+        off = self.string_ids[idx]
+        if off >= self.container_size:
+            raise self._fail(f"string {idx} data offset out of bounds")
+        _, pos = _read_uleb(self.data, off)
+        end = self.data.find(b"\0", pos, self.container_size)
+        if end < 0:
+            raise self._fail(f"string {idx} is not NUL-terminated")
+        text = decode_mutf8(self.data[pos:end])
+        self._strings[idx] = text
+        return text
+
+    def find_string(self, value: str) -> int | None:
+        """The index of the string equal to ``value``, or None (binary search in DEX string order)."""
+        key = _utf16_key(value)
+        lo, hi = 0, self.string_ids_size
+        while lo < hi:
+            mid = (lo + hi) // 2
+            k = _utf16_key(self.string(mid))
+            if k < key:
+                lo = mid + 1
+            elif k > key:
+                hi = mid
+            else:
+                return mid
+        return None
+
+    def type_desc(self, tidx: int) -> str:
+        """The descriptor of type ``tidx`` (``Lcom/x/Foo;``, ``I``, ``[B``)."""
+        if not 0 <= tidx < self.type_ids_size:
+            raise self._fail(f"type index {tidx} out of range")
+        return self.string(self.type_ids[tidx])
+
+    def find_type(self, desc: str) -> int | None:
+        """The type index of descriptor ``desc``, or None."""
+        sidx = self.find_string(desc)
+        if sidx is None:
+            return None
+        i = bisect_left(self.type_ids, sidx)
+        return i if i < self.type_ids_size and self.type_ids[i] == sidx else None
+
+    def type_list(self, off: int) -> list[str]:
+        """Descriptors of the type_list at ``off`` (0 = empty)."""
+        if off == 0:
+            return []
+        if off + 4 > self.container_size or off & 3:
+            raise self._fail(f"type_list offset {off} out of bounds")
+        (n,) = struct.unpack_from("<I", self.data, off)
+        if off + 4 + n * 2 > self.container_size:
+            raise self._fail(f"type_list at {off} ({n} entries) out of bounds")
+        return [self.type_desc(t) for t in struct.unpack_from(f"<{n}H", self.data, off + 4)]
+
+    # -- prototypes, methods, fields ---------------------------------------------------------------------------
+
+    def proto_desc(self, pidx: int) -> str:
+        """``(params)ret`` of proto ``pidx``."""
+        params = self.type_list(self.proto_params_off[pidx])
+        return "(" + "".join(params) + ")" + self.type_desc(self.proto_return[pidx])
+
+    def method_parts(self, midx: int) -> tuple[str, str, str]:
+        """``(class descriptor, name, proto descriptor)`` of method id ``midx``."""
+        return (
+            self.type_desc(self.method_class[midx]),
+            self.string(self.method_name[midx]),
+            self.proto_desc(self.method_proto[midx]),
+        )
+
+    def method_desc(self, midx: int) -> str:
+        """Full smali descriptor of method id ``midx``: ``Lcls;->name(params)ret``."""
+        cls, name, proto = self.method_parts(midx)
+        return f"{cls}->{name}{proto}"
+
+    def method_param_types(self, midx: int) -> list[str]:
+        """Descriptors of the declared parameters of method id ``midx`` (without ``this``)."""
+        return self.type_list(self.proto_params_off[self.method_proto[midx]])
+
+    def field_desc(self, fidx: int) -> str:
+        """Full smali descriptor of field id ``fidx``: ``Lcls;->name:Type``."""
+        return (
+            f"{self.type_desc(self.field_class[fidx])}->{self.string(self.field_name[fidx])}"
+            f":{self.type_desc(self.field_type[fidx])}"
+        )
+
+    def find_methods(self, class_desc: str, name: str | None = None, proto: str | None = None) -> list[int]:
+        """Method ids whose class is ``class_desc`` (and name / proto descriptor when given)."""
+        tidx = self.find_type(class_desc)
+        if tidx is None:
+            return []
+        lo = bisect_left(self.method_class, tidx)
+        hi = bisect_right(self.method_class, tidx, lo)
+        if name is not None:
+            sidx = self.find_string(name)
+            if sidx is None:
+                return []
+            found = [m for m in range(lo, hi) if self.method_name[m] == sidx]
+        else:
+            found = list(range(lo, hi))
+        if proto is not None:
+            found = [m for m in found if self.proto_desc(self.method_proto[m]) == proto]
+        return found
+
+    def find_fields(self, class_desc: str, name: str | None = None) -> list[int]:
+        """Field ids whose class is ``class_desc`` (and name when given)."""
+        tidx = self.find_type(class_desc)
+        if tidx is None:
+            return []
+        lo = bisect_left(self.field_class, tidx)
+        hi = bisect_right(self.field_class, tidx, lo)
+        if name is None:
+            return list(range(lo, hi))
+        sidx = self.find_string(name)
+        return [] if sidx is None else [f for f in range(lo, hi) if self.field_name[f] == sidx]
+
+    # -- class defs --------------------------------------------------------------------------------------------
+
+    def class_def(self, cdi: int) -> tuple[int, int, int, int, int, int, int, int]:
+        """Raw class_def_item ``cdi``: class_idx, access_flags, superclass_idx, interfaces_off, source_file_idx,
+        annotations_off, class_data_off, static_values_off."""
+        return tuple(self.class_defs[cdi * 8 : cdi * 8 + 8])  # type: ignore[return-value]
+
+    @cached_property
+    def class_descriptors(self) -> list[str]:
+        """Descriptor of each class def, in class-def order."""
+        return [self.type_desc(t) for t in self.class_defs[0::8]]
+
+    # -- code --------------------------------------------------------------------------------------------------
+
+    def scan(self) -> tuple[bytes, bytes, int]:
+        """Run the instruction walk; ``(methods, events, bad_methods)`` as in :mod:`appwarden.dex.records`."""
+        try:
+            return walker.scan(
+                self.data,
+                self.class_defs_off,
+                self.class_defs_size,
+                self.method_ids_size,
+                self.string_ids_size,
+                self.type_ids_size,
+                self.field_ids_size,
+                self.proto_ids_size,
+            )
+        except ValueError as exc:
+            raise self._fail(str(exc)) from None
+
+
+def split_container(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[DexFile]:
+    """Parse ``data`` as one DEX, or as every DEX of a version-041 container (named ``name``, ``name!1``, ...)."""
+    first = DexFile(name, data, limits)
+    if first.version < 41:
+        return [first]
+    dexes = [first]
+    h = first.file_size
+    while h and h < first.container_size:
+        if len(dexes) >= limits.max_dex_files:
+            raise LimitExceeded(f"{name}: more than {limits.max_dex_files} DEX files in one container")
+        nxt = DexFile(f"{name}!{len(dexes)}", data, limits, header_offset=h)
+        if nxt.file_size == 0:
+            break
+        dexes.append(nxt)
+        h += nxt.file_size
+    return dexes

@@ -1,0 +1,107 @@
+"""Layout of the packed records the instruction walk returns (C extension and pure-Python walker alike).
+
+Both walkers return ``(methods: bytes, events: bytes, bad_methods: int)``; the bytes are little-endian ``uint32``
+arrays (wrap them with ``memoryview(b).cast("I")`` on a little-endian host):
+
+``methods`` - :data:`METHOD_WORDS` words per *encoded method* of every class def, in class-def order, direct
+methods before virtual ones: ``class_def_idx, method_idx, access_flags, code_off, ev_start, ev_end, insns_size``.
+``code_off`` is 0 for abstract/native methods and for methods whose code was malformed (those are counted in
+``bad_methods`` and their events dropped). ``ev_start:ev_end`` is the method's slice of ``events``.
+
+``events`` - :data:`EVENT_WORDS` words per recorded instruction, in instruction order within each method:
+``kind << 8 | opcode, offset, idx, a, b`` where ``offset`` is the instruction's byte offset in the DEX file and
+
+===============  ====================================  =============================================
+kind             idx                                   a / b
+===============  ====================================  =============================================
+EV_INVOKE        method_idx (call_site_idx for         35c/45cc: ``a = count << 20 | G << 16 | F<<12 |
+                 invoke-custom 0xfc/0xfd)              E<<8 | D<<4 | C``; 3rc/4rcc: ``a = count << 16 |
+                                                       first_reg``; ``b`` = proto_idx (polymorphic) or 0
+EV_STRING        string_idx                            ``a`` = destination register
+EV_SGET          field_idx                             ``a`` = destination register
+EV_LITERAL       low 32 bits of the value              ``a`` = destination register, ``b`` = high 32 bits
+                                                       (non-wide constants are sign-extended to 64 bits)
+EV_NEW_INSTANCE  type_idx                              ``a`` = destination register
+EV_CONST_CLASS   type_idx                              ``a`` = destination register
+===============  ====================================  =============================================
+"""
+
+from __future__ import annotations
+
+METHOD_WORDS = 7
+EVENT_WORDS = 5
+
+EV_INVOKE = 1
+EV_STRING = 2
+EV_SGET = 3
+EV_LITERAL = 4
+EV_NEW_INSTANCE = 5
+EV_CONST_CLASS = 6
+
+# opcodes
+OP_INVOKE_35C = frozenset({0x6E, 0x6F, 0x70, 0x71, 0x72})
+OP_INVOKE_3RC = frozenset({0x74, 0x75, 0x76, 0x77, 0x78})
+OP_INVOKE_POLYMORPHIC = 0xFA
+OP_INVOKE_POLYMORPHIC_RANGE = 0xFB
+OP_INVOKE_CUSTOM = 0xFC
+OP_INVOKE_CUSTOM_RANGE = 0xFD
+OP_INVOKE_VIRTUAL = frozenset({0x6E, 0x74})
+OP_INVOKE_SUPER = frozenset({0x6F, 0x75})
+OP_INVOKE_DIRECT = frozenset({0x70, 0x76})
+OP_INVOKE_STATIC = frozenset({0x71, 0x77})
+OP_INVOKE_INTERFACE = frozenset({0x72, 0x78})
+RANGE_INVOKES = frozenset({0x74, 0x75, 0x76, 0x77, 0x78, 0xFB, 0xFD})
+
+INVOKE_NAMES = {
+    0x6E: "invoke-virtual",
+    0x6F: "invoke-super",
+    0x70: "invoke-direct",
+    0x71: "invoke-static",
+    0x72: "invoke-interface",
+    0x74: "invoke-virtual/range",
+    0x75: "invoke-super/range",
+    0x76: "invoke-direct/range",
+    0x77: "invoke-static/range",
+    0x78: "invoke-interface/range",
+    0xFA: "invoke-polymorphic",
+    0xFB: "invoke-polymorphic/range",
+    0xFC: "invoke-custom",
+    0xFD: "invoke-custom/range",
+}
+
+# Width in 16-bit code units of each opcode (0 = nop, which may start a payload pseudo-instruction).
+WIDTH = bytes(
+    [
+        0, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 2, 3, 2, 2, 3, 5, 2, 2, 3, 2, 1, 1, 2,
+        2, 1, 2, 2, 3, 3, 3, 1, 1, 2, 3, 3, 3, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1,
+        1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3,
+        3, 3, 3, 1, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 3, 3, 2, 2,
+    ]
+)  # fmt: skip
+
+
+def invoke_arg_registers(opcode: int, a: int) -> list[int]:
+    """The argument registers of an invoke event, in order (``this`` first for instance calls)."""
+    if opcode in RANGE_INVOKES:
+        count, first = a >> 16, a & 0xFFFF
+        return list(range(first, first + count))
+    count = (a >> 20) & 0xF
+    return [(a >> (4 * i)) & 0xF for i in range(min(count, 5))]
+
+
+def literal_value(idx: int, b: int) -> int:
+    """The signed 64-bit value of an EV_LITERAL event."""
+    value = (b << 32) | idx
+    return value - (1 << 64) if value & (1 << 63) else value
