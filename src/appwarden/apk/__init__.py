@@ -1,0 +1,163 @@
+"""The APK reader: one call, :func:`open_apk`, gives everything the engine needs from an APK except its code.
+
+Contract (see ``docs/architecture.md``): ``open_apk(path, limits=DEFAULT_LIMITS) -> Apk``. It raises
+:class:`~appwarden.errors.InputError` when the path is missing, a directory or unreadable;
+:class:`~appwarden.errors.ApkFormatError` (or a subclass) when the file is not an APK Android would open (not a zip,
+empty, truncated, no ``AndroidManifest.xml``, unreadable manifest); :class:`~appwarden.errors.LimitExceeded` for
+hostile sizes. Everything else that cannot be read (signature blocks, ``resources.arsc``, zip oddities) becomes an
+:class:`~appwarden.evidence.ErrorNote` in ``Apk.errors`` and the APK still opens.
+
+The file is read once; the zip central directory, the manifest, ``resources.arsc`` (index only) and the signatures
+are parsed at open; DEX entries are inflated only when :meth:`Apk.read` asks for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from appwarden.apk.archive import EntryNotFoundError, ZipArchive, ZipEntry
+from appwarden.apk.arsc import ResourceTable
+from appwarden.apk.manifest import parse_manifest
+from appwarden.apk.model import Manifest
+from appwarden.apk.signing import SigningInfo, read_signing
+from appwarden.errors import ApkFormatError, AppwardenError, InputError, LimitExceeded
+from appwarden.evidence import AppInfo, ErrorNote
+from appwarden.limits import DEFAULT_LIMITS, Limits
+
+__all__ = [
+    "Apk",
+    "EntryNotFoundError",
+    "Manifest",
+    "SigningInfo",
+    "ZipArchive",
+    "ZipEntry",
+    "dex_load_order",
+    "open_apk",
+]
+
+MANIFEST = "AndroidManifest.xml"
+ARSC = "resources.arsc"
+_NATIVE = re.compile(r"^lib/[^/]+/[^/]+\.so$")
+
+
+def dex_load_order(names: list[str] | set[str]) -> list[str]:
+    """``classes.dex``, ``classes2.dex``, ``classes3.dex`` ... as Android loads them: stop at the first gap."""
+    present = set(names)
+    order: list[str] = []
+    if "classes.dex" not in present:
+        return order
+    order.append("classes.dex")
+    i = 2
+    while f"classes{i}.dex" in present:
+        order.append(f"classes{i}.dex")
+        i += 1
+    return order
+
+
+class Apk:
+    """An opened APK (see the module docstring). Use :func:`open_apk` to build one."""
+
+    def __init__(self, path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path = path
+        self.size = len(data)
+        self.limits = limits
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self.errors: list[ErrorNote] = []
+        self.archive = ZipArchive(data, limits)
+        self.entry_names: list[str] = list(self.archive.names)
+        self.dex_names: list[str] = dex_load_order(self.entry_names)
+        extra_dex = sorted(
+            n for n in self.entry_names if re.fullmatch(r"classes\d*\.dex", n) and n not in self.dex_names
+        )
+        if extra_dex:
+            self.errors.append(
+                ErrorNote(
+                    "apk", f"DEX entries Android does not load (gap in numbering): {', '.join(extra_dex)}"
+                )
+            )
+        self.native_libs: list[str] = [n for n in self.entry_names if _NATIVE.match(n)]
+        self.assets: list[str] = [
+            n for n in self.entry_names if n.startswith("assets/") and not n.endswith("/")
+        ]
+        if MANIFEST not in self.archive:
+            raise ApkFormatError("not an APK: the zip has no AndroidManifest.xml")
+        self.resources: ResourceTable | None = self._load_resources()
+        manifest_bytes = self.archive.read(MANIFEST, max_size=limits.max_manifest_size)
+        self.manifest: Manifest = parse_manifest(manifest_bytes, self.resources)
+        for msg in self.manifest.notes:
+            self.errors.append(ErrorNote("manifest", msg, MANIFEST))
+        self.signing: SigningInfo = read_signing(self.archive)
+        self.errors.extend(self.signing.notes)
+        self.errors[:0] = list(self.archive.notes)  # zip notes first; later reads may add more (see read())
+
+    def _load_resources(self) -> ResourceTable | None:
+        if ARSC not in self.archive:
+            return None
+        try:
+            return ResourceTable(self.archive.read(ARSC, max_size=self.limits.max_arsc_size))
+        except AppwardenError as exc:
+            self.errors.append(ErrorNote("arsc", str(exc), ARSC))
+            return None
+
+    def read(self, name: str) -> bytes:
+        """Uncompressed bytes of one entry, bounded by the limits (DEX entries also by ``max_dex_size``).
+
+        Raises ``EntryNotFoundError``/``ApkFormatError``/``LimitExceeded``; zip oddities met while reading are
+        appended to ``errors``."""
+        before = len(self.archive.notes)
+        cap = self.limits.max_dex_size if name.endswith(".dex") else None
+        try:
+            return self.archive.read(name, max_size=cap)
+        finally:
+            self.errors.extend(self.archive.notes[before:])
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.archive
+
+    def app_info(self) -> AppInfo:
+        m = self.manifest
+        return AppInfo(
+            sha256=self.sha256,
+            package=m.package,
+            version_name=m.version_name,
+            version_code=m.version_code,
+            min_sdk=m.min_sdk,
+            target_sdk=m.target_sdk,
+            label=m.label,
+            signers=list(self.signing.signers),
+            signing_schemes=list(self.signing.schemes),
+            size=self.size,
+            dex_count=len(self.dex_names),
+        )
+
+    def close(self) -> None:
+        """Nothing to release (the file is read once at open); kept for ``with`` use."""
+
+    def __enter__(self) -> Apk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Apk {self.manifest.package} {self.sha256[:12]} {self.path}>"
+
+
+def open_apk(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Apk:
+    """Open and parse an APK; see the module docstring for what raises and what is only noted."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"no such file: {p}")
+    if p.is_dir():
+        raise InputError(f"is a directory, not an APK: {p}")
+    try:
+        size = p.stat().st_size
+        if size > limits.max_apk_size:
+            raise LimitExceeded(f"APK is {size} bytes, over the max_apk_size limit ({limits.max_apk_size})")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+    return Apk(p, data, limits)

@@ -75,13 +75,28 @@ class Manifest:
     app_component_factory: str | None = None
     components: list[Component] = field(default_factory=list)
     meta_data: dict[str, str] = field(default_factory=dict)  # <application> level <meta-data> name -> value
-    uses_cleartext_traffic: bool | None = None  # None: attribute absent (platform default depends on targetSdk)
+    uses_cleartext_traffic: bool | None = (
+        None  # None: attribute absent (platform default depends on targetSdk)
+    )
     debuggable: bool = False
     allow_backup: bool | None = None  # None: absent (platform default true)
     network_security_config: str | None = None  # resource reference/path
     queries_packages: list[str] = field(default_factory=list)
     queries_intents: list[IntentFilter] = field(default_factory=list)
     has_queries: bool = False
+    notes: list[str] = field(
+        default_factory=list
+    )  # tolerated oddities (unknown chunks, unresolvable values, ...)
+
+    @property
+    def effective_min_sdk(self) -> int:
+        """minSdkVersion as Android applies it (1 when absent)."""
+        return self.min_sdk if self.min_sdk is not None else 1
+
+    @property
+    def effective_target_sdk(self) -> int:
+        """targetSdkVersion as Android applies it (minSdkVersion when absent)."""
+        return self.target_sdk if self.target_sdk is not None else self.effective_min_sdk
 
     @property
     def permissions(self) -> list[str]:

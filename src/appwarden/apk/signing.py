@@ -1,0 +1,304 @@
+"""APK signatures: v1 (JAR, PKCS#7) and the APK Signing Block (v2, v3, v3.1): structure and certificates.
+
+Contract: :func:`read_signing` takes an open :class:`~appwarden.apk.archive.ZipArchive` and returns
+:class:`SigningInfo` -- the schemes whose structure is present and parses (``v1``, ``v2``, ``v3``, ``v3.1``) and the
+signer certificates as :class:`~appwarden.evidence.SignerCert` (one per distinct certificate, with the schemes it
+signs under). It never raises for malformed signature data: problems are returned as ``ErrorNote``s
+(``stage="signing"``) in ``SigningInfo.notes`` and the scheme is left out.
+
+What is checked: the signing block's framing (both size fields equal, magic, every ID-value pair inside the block),
+the length-prefixed signer/signed-data/certificate sequences, and that certificates parse as X.509 (via
+``cryptography``, falling back to ``asn1crypto`` for BER-encoded certificates Android still accepts). For v1 the
+PKCS#7 ``SignedData`` certificates are read with ``asn1crypto``; the signer certificate is the one named by the
+``SignerInfo`` (issuer + serial), and a signature block without its ``.SF`` file does not count as a v1 signature
+(Android ignores it). *Not* checked: signature cryptography and content digests -- appwarden reports who signed,
+it does not decide whether Android would accept the signature. Fingerprints are over the certificate bytes as
+stored (not re-encoded), as ``apksigner`` prints them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from appwarden.apk.archive import ZipArchive
+from appwarden.errors import AppwardenError
+from appwarden.evidence import ErrorNote, SignerCert
+
+APK_SIG_BLOCK_MAGIC = b"APK Sig Block 42"
+V2_ID = 0x7109871A
+V3_ID = 0xF05368C0
+V31_ID = 0x1B93AD61
+SCHEME_IDS = {V2_ID: "v2", V3_ID: "v3", V31_ID: "v3.1"}
+KNOWN_BLOCK_IDS = {
+    V2_ID: "v2",
+    V3_ID: "v3",
+    V31_ID: "v3.1",
+    0x42726577: "verity-padding",
+    0x6DFF800D: "source-stamp-v2",
+    0x2B09189E: "source-stamp-v1",
+    0x504B4453: "dependency-info",
+    0x71777777: "walle-channel",
+    0x2146444E: "play-frosting",
+}
+SCHEME_ORDER = ("v1", "v2", "v3", "v3.1")
+V1_BLOCK_SUFFIXES = (".RSA", ".DSA", ".EC")
+MAX_SIG_BLOCK = 64 * 1024 * 1024
+MAX_V1_BLOCK = 16 * 1024 * 1024
+
+
+class _Malformed(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class SigningInfo:
+    """Schemes present and signer certificates (see the module docstring)."""
+
+    schemes: list[str] = field(default_factory=list)
+    signers: list[SignerCert] = field(default_factory=list)
+    has_signing_block: bool = False
+    block_ids: list[str] = field(
+        default_factory=list
+    )  # IDs in the APK Signing Block (names when known, else hex)
+    v1_files: list[str] = field(default_factory=list)  # META-INF signature block files seen
+    notes: list[ErrorNote] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Cert:
+    der: bytes
+    schemes: list[str] = field(default_factory=list)
+
+
+# -- certificates -------------------------------------------------------------------------------------------------
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def cert_info(der: bytes, schemes: tuple[str, ...] = ()) -> SignerCert:
+    """Describe one X.509 certificate given as stored bytes; raises ``ValueError`` when it does not parse."""
+    sha256 = hashlib.sha256(der).hexdigest()
+    sha1 = hashlib.sha1(der).hexdigest()
+    try:
+        from cryptography import x509
+
+        with warnings.catch_warnings():  # e.g. over-long country names: Android accepts them, so do we
+            warnings.simplefilter("ignore")
+            c = x509.load_der_x509_certificate(der)
+            subject, issuer = c.subject.rfc4514_string(), c.issuer.rfc4514_string()
+        return SignerCert(
+            subject=subject,
+            issuer=issuer,
+            serial=format(c.serial_number, "x"),
+            not_before=_iso(c.not_valid_before_utc),
+            not_after=_iso(c.not_valid_after_utc),
+            sha256=sha256,
+            sha1=sha1,
+            schemes=schemes,
+        )
+    except Exception:  # non-DER (BER) certificates: cryptography refuses them, Android does not
+        pass
+    from asn1crypto import x509 as ax509
+
+    try:
+        c2 = ax509.Certificate.load(der)
+        tbs = c2["tbs_certificate"]
+        validity = tbs["validity"]
+        return SignerCert(
+            subject=tbs["subject"].human_friendly,
+            issuer=tbs["issuer"].human_friendly,
+            serial=format(tbs["serial_number"].native, "x"),
+            not_before=_iso(validity["not_before"].native),
+            not_after=_iso(validity["not_after"].native),
+            sha256=sha256,
+            sha1=sha1,
+            schemes=schemes,
+        )
+    except Exception as exc:
+        raise ValueError(f"certificate does not parse ({type(exc).__name__})") from None
+
+
+# -- APK Signing Block ---------------------------------------------------------------------------------------------
+def find_signing_block(
+    data: bytes | memoryview, cd_offset: int
+) -> tuple[int, list[tuple[int, bytes]]] | None:
+    """Locate the APK Signing Block that ends at ``cd_offset``: (block offset, [(id, value)]), or None when there
+    is none. Raises ``_Malformed`` when the magic is there but the framing is wrong."""
+    if cd_offset < 32:
+        return None
+    footer = bytes(data[cd_offset - 24 : cd_offset])
+    if footer[8:] != APK_SIG_BLOCK_MAGIC:
+        return None
+    (size_footer,) = struct.unpack_from("<Q", footer, 0)
+    if size_footer < 24 or size_footer > MAX_SIG_BLOCK or size_footer + 8 > cd_offset:
+        raise _Malformed(f"APK Signing Block size {size_footer} is invalid")
+    start = cd_offset - size_footer - 8
+    block = bytes(data[start:cd_offset])
+    (size_header,) = struct.unpack_from("<Q", block, 0)
+    if size_header != size_footer:
+        raise _Malformed("APK Signing Block size fields disagree")
+    pairs: list[tuple[int, bytes]] = []
+    pos, end = 8, len(block) - 24
+    while pos < end:
+        if pos + 8 > end:
+            raise _Malformed("APK Signing Block: truncated ID-value pair")
+        (length,) = struct.unpack_from("<Q", block, pos)
+        if length < 4 or pos + 8 + length > end:
+            raise _Malformed("APK Signing Block: ID-value pair runs past the block")
+        (pair_id,) = struct.unpack_from("<I", block, pos + 8)
+        pairs.append((pair_id, block[pos + 12 : pos + 8 + length]))
+        pos += 8 + length
+    return start, pairs
+
+
+def _lp(buf: bytes, pos: int, end: int) -> tuple[bytes, int]:
+    """Read one uint32-length-prefixed field."""
+    if pos + 4 > end:
+        raise _Malformed("length prefix runs past its container")
+    (n,) = struct.unpack_from("<I", buf, pos)
+    if pos + 4 + n > end:
+        raise _Malformed("length-prefixed field runs past its container")
+    return buf[pos + 4 : pos + 4 + n], pos + 4 + n
+
+
+def _sequence(buf: bytes) -> list[bytes]:
+    items: list[bytes] = []
+    pos = 0
+    while pos < len(buf):
+        item, pos = _lp(buf, pos, len(buf))
+        items.append(item)
+    return items
+
+
+def parse_scheme_block(value: bytes) -> list[list[bytes]]:
+    """Certificates (DER bytes) per signer of a v2/v3/v3.1 block value; raises ``_Malformed``."""
+    signers_seq, _ = _lp(value, 0, len(value))
+    result: list[list[bytes]] = []
+    for signer in _sequence(signers_seq):
+        signed_data, _ = _lp(signer, 0, len(signer))
+        _digests, pos = _lp(signed_data, 0, len(signed_data))
+        certs_seq, pos = _lp(signed_data, pos, len(signed_data))
+        certs = _sequence(certs_seq)
+        if not certs:
+            raise _Malformed("signer without certificates")
+        result.append(certs)
+    if not result:
+        raise _Malformed("no signers")
+    return result
+
+
+# -- v1 -----------------------------------------------------------------------------------------------------------
+def parse_pkcs7_signers(data: bytes) -> list[bytes]:
+    """Signer certificates (stored bytes) of a PKCS#7 SignedData block; raises ``_Malformed``."""
+    from asn1crypto import cms
+
+    try:
+        info = cms.ContentInfo.load(data)
+        signed = info["content"]
+        certs = [c.chosen for c in signed["certificates"] or [] if c.name == "certificate"]
+        sids = []
+        for si in signed["signer_infos"]:
+            sid = si["sid"]
+            if sid.name == "issuer_and_serial_number":
+                sids.append((sid.chosen["issuer"].dump(), sid.chosen["serial_number"].native))
+        chosen = []
+        for c in certs:
+            tbs = c["tbs_certificate"]
+            if (tbs["issuer"].dump(), tbs["serial_number"].native) in sids:
+                chosen.append(c)
+        raw = [c.dump() for c in (chosen or certs)]
+    except Exception as exc:
+        raise _Malformed(f"PKCS#7 block does not parse ({type(exc).__name__})") from None
+    if not raw:
+        raise _Malformed("PKCS#7 block has no certificates")
+    return raw
+
+
+# -- entry point --------------------------------------------------------------------------------------------------
+def read_signing(archive: ZipArchive) -> SigningInfo:
+    """Signing schemes and signer certificates of an APK (never raises for bad signature data)."""
+    info = SigningInfo()
+    certs: dict[str, _Cert] = {}
+
+    def add(der: bytes, scheme: str) -> None:
+        key = hashlib.sha256(der).hexdigest()
+        entry = certs.setdefault(key, _Cert(der))
+        if scheme not in entry.schemes:
+            entry.schemes.append(scheme)
+
+    def note(message: str, path: str | None = None) -> None:
+        info.notes.append(ErrorNote(stage="signing", message=message, path=path))
+
+    _read_v1(archive, add, note, info)
+    try:
+        found = find_signing_block(archive.buffer, archive.cd_offset)
+    except _Malformed as exc:
+        note(str(exc))
+        found = None
+    if found is not None:
+        info.has_signing_block = True
+        _start, pairs = found
+        for pair_id, value in pairs:
+            info.block_ids.append(KNOWN_BLOCK_IDS.get(pair_id, f"0x{pair_id:08x}"))
+            scheme = SCHEME_IDS.get(pair_id)
+            if scheme is None:
+                continue
+            try:
+                signer_certs = parse_scheme_block(value)
+            except (_Malformed, struct.error) as exc:
+                note(f"{scheme} signature block is malformed: {exc}")
+                continue
+            ok = False
+            for chain in signer_certs:
+                try:
+                    cert_info(chain[0])
+                except ValueError as exc:
+                    note(f"{scheme} signer {exc}")
+                    continue
+                add(chain[0], scheme)
+                ok = True
+            if ok and scheme not in info.schemes:
+                info.schemes.append(scheme)
+    info.schemes.sort(key=SCHEME_ORDER.index)
+    for c in certs.values():
+        schemes = tuple(sorted(c.schemes, key=SCHEME_ORDER.index))
+        try:
+            info.signers.append(cert_info(c.der, schemes))
+        except ValueError as exc:
+            note(f"signer {exc}")
+    return info
+
+
+def _read_v1(archive: ZipArchive, add, note, info: SigningInfo) -> None:
+    names = archive.names
+    upper = {n.upper(): n for n in names if n.upper().startswith("META-INF/")}
+    for name in names:
+        up = name.upper()
+        if not up.startswith("META-INF/") or "/" in up[9:] or not up.endswith(V1_BLOCK_SUFFIXES):
+            continue
+        info.v1_files.append(name)
+        base = up.rsplit(".", 1)[0]
+        if base + ".SF" not in upper:
+            note("v1 signature block without its .SF file (Android ignores it)", name)
+            continue
+        try:
+            data = archive.read(name, max_size=MAX_V1_BLOCK)
+            ders = parse_pkcs7_signers(data)
+        except (AppwardenError, _Malformed) as exc:
+            note(f"v1 signature block is malformed: {exc}", name)
+            continue
+        ok = False
+        for der in ders:
+            try:
+                cert_info(der)
+            except ValueError as exc:
+                note(f"v1 signer {exc}", name)
+                continue
+            add(der, "v1")
+            ok = True
+        if ok and "v1" not in info.schemes:
+            info.schemes.append("v1")
