@@ -1,0 +1,83 @@
+"""Chinese privacy-policy analysis: elements present/absent, declared PI, permissions and SDKs, with evidence.
+
+Public API (a pure function of its input; no network, no database):
+
+* :func:`analyze_policy` ``(text, *, source="") -> PolicyEvidence``: analyse policy text already in memory.
+* :func:`analyze_policy_file` ``(path, limits) -> PolicyEvidence``: load (HTML, text, Markdown, PDF; any common
+  Chinese encoding) then analyse.
+* :func:`appwarden.policy.load.find_bundled_policy` finds a policy shipped inside an APK.
+
+Bad input (empty, binary, too large, undecodable, not Chinese) raises :class:`~appwarden.errors.PolicyError`; the
+caller then marks the policy rules ``not_evaluated`` or, when it searched and found nothing, passes
+:meth:`PolicyEvidence.not_found` so that the ``policy.missing`` rule can fire.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from appwarden.errors import PolicyError
+from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.policy.model import PolicyEvidence
+
+__all__ = ["PolicyError", "PolicyEvidence", "analyze_policy", "analyze_policy_file"]
+
+
+def analyze_policy(text: str, *, source: str = "", limits: Limits = DEFAULT_LIMITS) -> PolicyEvidence:
+    """Analyse policy ``text``: sections, sentences, elements, declared PI/permissions/SDKs.
+
+    The text is normalised first (offsets in the result refer to ``PolicyEvidence.text``). Raises PolicyError when
+    the text is empty, over ``limits.max_policy_size`` (in UTF-8 bytes) or not Chinese; never anything else.
+    """
+    from appwarden.policy.declared import declared_permissions, declared_pi, declared_sdks
+    from appwarden.policy.elements import detect_elements
+    from appwarden.policy.load import PolicyTooLarge, check_chinese, normalise_text
+    from appwarden.policy.segment import segment
+
+    if not isinstance(text, str):
+        raise PolicyError(f"policy text must be str, not {type(text).__name__}")
+    if (
+        len(text) > limits.max_policy_size
+        or len(text.encode("utf-8", "surrogatepass")) > limits.max_policy_size
+    ):
+        raise PolicyTooLarge(
+            f"{source or 'policy'}: policy text is over the limit of {limits.max_policy_size} bytes"
+        )
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    text = normalise_text(text)
+    check_chinese(text, source)
+    sections, sentences = segment(text)
+    t1 = time.perf_counter()
+    timings["segment"] = t1 - t0
+    sdks = declared_sdks(text, sentences)
+    sdk_evidence = [r.evidence[0] for r in sdks if r.evidence]
+    elements = detect_elements(
+        text, sentences, sections, extra_sdk_evidence=[{**e, "element": "sdk_list"} for e in sdk_evidence]
+    )
+    pi = declared_pi(text, sentences)
+    perms = declared_permissions(text, sentences)
+    timings["analyze"] = time.perf_counter() - t1
+    return PolicyEvidence(
+        source=source,
+        found=True,
+        text=text,
+        text_length=len(text),
+        language="zh",
+        sections=sections,
+        sentences=sentences,
+        elements=elements,
+        declared_pi=pi,
+        declared_permissions=perms,
+        declared_sdks=sdks,
+        timings=timings,
+    )
+
+
+def analyze_policy_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> PolicyEvidence:
+    """Load a policy file (see :mod:`appwarden.policy.load`) and analyse it; PolicyError on bad input."""
+    from appwarden.policy.load import load_policy_file
+
+    text = load_policy_file(path, limits)
+    return analyze_policy(text, source=str(path), limits=limits)

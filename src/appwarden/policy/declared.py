@@ -1,0 +1,418 @@
+"""What the policy declares: PI categories, permissions explained, third-party SDKs listed.
+
+Contract:
+
+* :func:`declared_pi` → ``[DeclaredPi]``: PI categories (keys of ``knowledge/pi_apis.yaml``) named in the policy,
+  with the matching phrases and sentences. A mention in a negated clause (``我们不会收集您的通讯录``) does not
+  count. Generic device-identifier wording (``设备标识符``) declares the resettable and hardware identifiers
+  listed in :data:`GENERIC_TERMS`; the matched term is kept so a reviewer can see it was generic.
+* :func:`declared_permissions` → ``[DeclaredPermission]``: Android permissions the policy explains, by their
+  ``android.permission.*`` name or their Chinese name (``相机权限``, ``位置权限``, …).
+* :func:`declared_sdks` → ``[DeclaredSdk]``: SDKs listed (name, vendor, purpose, PI), from SDK-list records
+  (``SDK名称：``/``第三方名称：``/``运营方：``/``使用目的：``/``收集个人信息类型：``), from ``XX SDK`` mentions, and from
+  names of the SDK knowledge base (``knowledge/sdks/*.yaml``: ``name_zh``, ``name_en``, ``aliases``) found in the
+  text; matched to knowledge-base ids when possible. A small or absent knowledge base only lowers matching.
+
+The phrase dictionary below was written for appwarden from the category names in ``pi_apis.yaml`` and common
+policy wording; it is not derived from the research-only or AGPL corpora.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from appwarden.knowledge import KNOWLEDGE_DIR, load_yaml, pi_categories
+from appwarden.policy.model import DeclaredPermission, DeclaredPi, DeclaredSdk, Sentence
+from appwarden.policy.segment import SentenceIndex
+from appwarden.policy.textmatch import ascii_lower, compile_lower, is_latin_term, latin_bounded
+
+MAX_EVIDENCE = 3
+
+# category -> phrases (regex fragments). Latin terms match case-insensitively and not inside longer words.
+PI_TERMS: dict[str, tuple[str, ...]] = {
+    "imei": ("IMEI", "MEID", "国际移动设备(?:识别码|身份码)", "移动设备识别码"),
+    "imsi": ("IMSI", "国际移动用户识别码", "用户识别码"),
+    "iccid": ("ICCID", "SIM卡?序列号", "SIM卡?(?:识别码|标识|信息)", "集成电路卡识别码"),
+    "phone_number": ("手机号码?", "电话号码", "本机号码", "移动电话号码", "联系电话"),
+    "serial": ("序列号", "SN码", "SN", "Serial"),
+    "android_id": (r"Android\s*ID", "安卓ID", "SSAID"),
+    "oaid": ("OAID", "匿名设备标识符?", "广告标识符?", "广告ID", "IDFA", "GAID", "VAID", "AAID"),
+    "mac": (r"MAC(?:地址)?", "物理地址", "媒体访问控制地址"),
+    "carrier": ("运营商", "移动网络代码", "MCC", "MNC", "国家码"),
+    "cell": ("基站", "小区(?:ID|标识)", r"Cell\s*ID", "蜂窝(?:网络)?信息"),
+    "location": ("位置", "定位", "GPS", "经纬度", "地理位置", "所在(?:城市|地区)", "行踪轨迹", "北斗"),
+    "wifi": ("WLAN", r"Wi-?Fi", "SSID", "BSSID", "无线(?:网络|局域网)", "热点"),
+    "network_info": (r"IP\s*地址", "IP", "网络类型", "网络状态", "网络(?:连接)?信息", "网络制式", "网络环境"),
+    "bluetooth": ("蓝牙",),
+    "app_list": (
+        "(?:应用|软件|APP|App|app)(?:安装)?列表",
+        "安装(?:的|了的)?(?:应用|软件|APP|App)",
+        "已安装(?:的)?(?:应用|软件|程序|APP|App)",
+        "应用(?:程序)?安装信息",
+        "运行中的(?:应用|进程)",
+        "进程(?:信息|列表)",
+    ),
+    "clipboard": ("剪切板", "剪贴板", "粘贴板"),
+    "contacts": ("通讯录", "联系人", "电话簿"),
+    "call_log": ("通话记录", "通话日志", "通话详单"),
+    "sms": ("短信", "短消息", "SMS", "彩信"),
+    "calendar": ("日历", "日程"),
+    "photos_storage": (
+        "相册",
+        "照片",
+        "图片",
+        "存储(?:权限|空间)",
+        "(?:读写|读取|写入)[^。；，]{0,4}存储",
+        "SD卡",
+        "媒体文件",
+        "音视频文件",
+        "文件(?:读写|访问)",
+    ),
+    "camera": ("相机", "摄像头", "拍照", "拍摄", "扫码", "扫一扫", "录像", "摄像"),
+    "microphone": ("麦克风", "录音", "语音"),
+    "sensors": ("传感器", "加速度", "陀螺仪", "重力感应", "摇一摇", "计步", "方向传感"),
+    "accounts": ("设备(?:上的)?账户", "系统账户", "GET_ACCOUNTS"),
+    "biometrics": ("人脸", "面部(?:特征|识别|信息)", "指纹", "生物识别", "声纹", "虹膜", "刷脸"),
+}
+
+# Generic wording that declares several categories at once.
+GENERIC_TERMS: dict[str, tuple[str, ...]] = {
+    "设备(?:唯一)?(?:标识符?|识别码|标识信息|识别信息|ID)|唯一设备识别码|设备号|硬件标识": (
+        "imei",
+        "android_id",
+        "oaid",
+        "serial",
+    ),
+    "设备信息": ("imei", "android_id", "oaid"),
+}
+
+# Chinese and literal names of permissions -> Android permission names.
+PERMISSION_TERMS: dict[str, tuple[str, ...]] = {
+    r"(?:相机|摄像头|拍照)权限|CAMERA": ("android.permission.CAMERA",),
+    r"(?:位置|定位|地理位置|位置信息|GPS)权限|ACCESS_(?:FINE|COARSE)_LOCATION": (
+        "android.permission.ACCESS_FINE_LOCATION",
+        "android.permission.ACCESS_COARSE_LOCATION",
+    ),
+    r"后台(?:位置|定位)|ACCESS_BACKGROUND_LOCATION": ("android.permission.ACCESS_BACKGROUND_LOCATION",),
+    r"(?:存储|读写存储|相册|文件|媒体|照片)(?:空间)?权限|(?:READ|WRITE)_EXTERNAL_STORAGE|READ_MEDIA_\w+": (
+        "android.permission.READ_EXTERNAL_STORAGE",
+        "android.permission.WRITE_EXTERNAL_STORAGE",
+        "android.permission.READ_MEDIA_IMAGES",
+        "android.permission.READ_MEDIA_VIDEO",
+        "android.permission.READ_MEDIA_AUDIO",
+    ),
+    r"(?:麦克风|录音|语音)权限|RECORD_AUDIO": ("android.permission.RECORD_AUDIO",),
+    r"(?:通讯录|联系人)权限|(?:READ|WRITE)_CONTACTS": (
+        "android.permission.READ_CONTACTS",
+        "android.permission.WRITE_CONTACTS",
+    ),
+    r"(?:电话|设备信息|手机状态|电话状态)(?:和身份)?权限|读取(?:手机|电话)状态|READ_PHONE_STATE": (
+        "android.permission.READ_PHONE_STATE",
+    ),
+    r"拨打电话|CALL_PHONE": ("android.permission.CALL_PHONE",),
+    r"短信权限|(?:READ|RECEIVE|SEND)_SMS": (
+        "android.permission.READ_SMS",
+        "android.permission.RECEIVE_SMS",
+        "android.permission.SEND_SMS",
+    ),
+    r"(?:日历|日程)权限|(?:READ|WRITE)_CALENDAR": (
+        "android.permission.READ_CALENDAR",
+        "android.permission.WRITE_CALENDAR",
+    ),
+    r"通话记录权限|(?:READ|WRITE)_CALL_LOG": ("android.permission.READ_CALL_LOG",),
+    r"蓝牙权限|BLUETOOTH(?:_\w+)?": (
+        "android.permission.BLUETOOTH",
+        "android.permission.BLUETOOTH_CONNECT",
+        "android.permission.BLUETOOTH_SCAN",
+    ),
+    r"(?:身体)?传感器权限|BODY_SENSORS|ACTIVITY_RECOGNITION|(?:健身|身体)运动权限": (
+        "android.permission.BODY_SENSORS",
+        "android.permission.ACTIVITY_RECOGNITION",
+    ),
+    r"悬浮窗|SYSTEM_ALERT_WINDOW|显示在其他应用上层": ("android.permission.SYSTEM_ALERT_WINDOW",),
+    r"通知权限|POST_NOTIFICATIONS": ("android.permission.POST_NOTIFICATIONS",),
+    r"(?:应用列表|安装列表|获取已安装应用)(?:权限)?|QUERY_ALL_PACKAGES": (
+        "android.permission.QUERY_ALL_PACKAGES",
+    ),
+    r"(?:设备)?账户权限|GET_ACCOUNTS": ("android.permission.GET_ACCOUNTS",),
+    r"安装(?:未知)?应用权限|REQUEST_INSTALL_PACKAGES": ("android.permission.REQUEST_INSTALL_PACKAGES",),
+    r"(?:WLAN|Wi-?Fi|网络状态)(?:状态)?权限|ACCESS_WIFI_STATE": ("android.permission.ACCESS_WIFI_STATE",),
+    r"生物识别|指纹权限|USE_BIOMETRIC|USE_FINGERPRINT": (
+        "android.permission.USE_BIOMETRIC",
+        "android.permission.USE_FINGERPRINT",
+    ),
+}
+_LITERAL_PERMISSION = re.compile(r"android\.permission\.([A-Z_]+)")
+
+_NEGATION = re.compile(
+    r"(?:不会|不得|不|未|无需|无须|并不|绝不|从不|不再|禁止|拒绝)(?:会|主动|通过|以任何方式|再)?"
+    r"(?:收集|获取|读取|调用|使用|申请|访问|存储|保存|采集|上传)"
+)
+_CLAUSE_CHARS = "，,。；;：:！？!?\n"
+
+
+@lru_cache(maxsize=1)
+def _term_patterns() -> list[tuple[re.Pattern[str], tuple[str, ...], bool]]:
+    """``(pattern for ascii_lower text, categories, needs Latin boundary check)``."""
+    pats: list[tuple[re.Pattern[str], tuple[str, ...], bool]] = []
+    known = set(pi_categories())
+    for category, terms in PI_TERMS.items():
+        if category not in known:
+            continue
+        for term in terms:
+            pats.append((compile_lower(term), (category,), is_latin_term(term)))
+    for term, cats in GENERIC_TERMS.items():
+        pats.append((compile_lower(term), tuple(c for c in cats if c in known), is_latin_term(term)))
+    return pats
+
+
+def _negated(text: str, pos: int) -> bool:
+    """True when the clause containing ``pos`` negates collection before ``pos``."""
+    lo = max(0, pos - 40)
+    window = text[lo:pos]
+    cut = max(window.rfind(c) for c in _CLAUSE_CHARS)
+    return bool(_NEGATION.search(window, cut + 1))
+
+
+def declared_pi(text: str, sentences: list[Sentence]) -> list[DeclaredPi]:
+    """PI categories the policy declares (see module doc); ordered as in ``pi_apis.yaml``.
+
+    Each term pattern runs once over the whole ``text``; a match counts for the sentence containing it."""
+    cats = pi_categories()
+    index = SentenceIndex(sentences)
+    low = ascii_lower(text)
+    found: dict[str, DeclaredPi] = {}
+    for pattern, categories, latin in _term_patterns():
+        if categories and all(c in found and len(found[c].evidence) >= MAX_EVIDENCE for c in categories):
+            continue
+        for m in pattern.finditer(low):
+            if (latin and not latin_bounded(low, m.start(), m.end())) or _negated(text, m.start()):
+                continue
+            sent = index.at(m.start())
+            if sent is None:
+                continue
+            word = text[m.start() : m.end()]
+            for cat in categories:
+                entry = found.get(cat)
+                if entry is None:
+                    entry = found[cat] = DeclaredPi(category=cat, name_zh=str(cats[cat].get("name_zh", cat)))
+                if word not in entry.terms and len(entry.terms) < 10:
+                    entry.terms.append(word)
+                if len(entry.evidence) < MAX_EVIDENCE and all(
+                    e["start"] != sent.start for e in entry.evidence
+                ):
+                    entry.evidence.append(sent.ref("declared_pi"))
+            if all(len(found[c].evidence) >= MAX_EVIDENCE for c in categories):
+                break
+    order = list(cats)
+    return sorted(found.values(), key=lambda d: order.index(d.category))
+
+
+@lru_cache(maxsize=1)
+def _permission_patterns() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    return [(compile_lower(term), perms) for term, perms in PERMISSION_TERMS.items()]
+
+
+def declared_permissions(text: str, sentences: list[Sentence]) -> list[DeclaredPermission]:
+    """Android permissions the policy names or describes (see module doc)."""
+    index = SentenceIndex(sentences)
+    found: dict[str, DeclaredPermission] = {}
+
+    def add(perm: str, term: str, pos: int) -> None:
+        sent = index.at(pos)
+        if sent is None:
+            return
+        entry = found.setdefault(perm, DeclaredPermission(permission=perm))
+        if term not in entry.terms and len(entry.terms) < 10:
+            entry.terms.append(term)
+        if len(entry.evidence) < MAX_EVIDENCE and all(e["start"] != sent.start for e in entry.evidence):
+            entry.evidence.append(sent.ref("declared_permissions"))
+
+    low = ascii_lower(text)
+    for pattern, perms in _permission_patterns():
+        for m in pattern.finditer(low):
+            if not _negated(text, m.start()):
+                for perm in perms:
+                    add(perm, text[m.start() : m.end()], m.start())
+    for m in _LITERAL_PERMISSION.finditer(text):
+        add(f"android.permission.{m.group(1)}", m.group(0), m.start())
+    return sorted(found.values(), key=lambda d: d.permission)
+
+
+# -------------------------------------------------------------------------------------------------- SDKs
+
+_FIELD = r"\s*[：:]\s*"
+_NAME_FIELD = re.compile(r"^(?:第三方)?(?:SDK|插件|软件开发工具包)(?:名称|名字)?" + _FIELD + r"(.+)$", re.I)
+_VENDOR_FIELD = re.compile(
+    r"^(?:第三方(?:名称|主体|公司名称)?|(?:SDK)?(?:提供方|运营方|开发者|所属公司|公司名称|提供者|运营主体)(?:名称)?)"
+    + _FIELD
+    + r"(.+)$",
+    re.I,
+)
+_PURPOSE_FIELD = re.compile(
+    r"^(?:使用目的|功能|用途|目的|使用场景|合作目的|共享目的|处理目的|收集目的)" + _FIELD + r"(.+)$"
+)
+_PI_FIELD = re.compile(
+    r"^(?:收集(?:的)?(?:个人)?信息(?:类型|字段|范围)?|收集个人信息类型|涉及(?:的)?个人信息|个人信息(?:类型|字段|种类|范围)|"
+    r"共享(?:的)?(?:个人)?信息(?:类型|字段)?|处理(?:的)?个人信息(?:类型|种类)?|(?:收集|获取)(?:的)?(?:数据|信息)(?:类型)?)"
+    + _FIELD
+    + r"(.+)$"
+)
+_SDK_MENTION = re.compile(
+    r"((?:[A-Za-z0-9][A-Za-z0-9+.\-]*\s?){0,4}[A-Za-z0-9+\-]*[\u4e00-\u9fff+·]{0,10}?)\s?(?:SDK|Sdk|sdk)(?![A-Za-z])"
+)
+_LEADING_NOISE = re.compile(
+    r"^(?:.*?(?:接入|集成|嵌入|使用|调用|通过|包括|包含|例如|比如|如|由|的|了|与|和|及|或|、|为|对|在|是|将|从|向|该|其|本|此|等|第三方))+"
+)
+_GENERIC_NAMES = re.compile(
+    r"^(?:第三方|相关|上述|前述|该|此|这些|其他|合作方|我们的|我们|本|各|部分|对应|具体|一些|某些|所述|如下|以下|"
+    r"第三方合作|合作伙伴|必要的|功能|服务|开发|官方|对应的|所接入|接入|集成|嵌入|使用|提供|该类|此类|有关|"
+    r"第三方代码|软件开发工具包|插件|统计|推送|支付|地图|分享|登录|广告|定位|一键登录|)$"
+)
+
+
+def _clean_name(raw: str) -> str:
+    name = re.sub(r"[（(【\[].*$", "", raw).strip(" 　:：-—·、，,。；;|\t*#“”\"'")
+    return name[:40]
+
+
+@lru_cache(maxsize=1)
+def sdk_aliases() -> list[tuple[str, str, re.Pattern[str]]]:
+    """``(alias, sdk_id, pattern)`` from ``knowledge/sdks/*.yaml`` (name_zh, name_en, aliases, names); tolerant of
+    a missing, small or partly malformed knowledge base (bad files are skipped)."""
+    out: list[tuple[str, str, re.Pattern[str]]] = []
+    folder = KNOWLEDGE_DIR / "sdks"
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            data = load_yaml(path)
+        except Exception:  # a malformed KB file is reported by the SDK engineer's loader, not here
+            continue
+        records = data if isinstance(data, list) else [data]
+        for rec in records:
+            if not isinstance(rec, dict) or not rec.get("id"):
+                continue
+            names: list[str] = []
+            for key in ("name_zh", "name_en", "name"):
+                if isinstance(rec.get(key), str):
+                    names.append(rec[key])
+            for key in ("aliases", "names", "policy_names"):
+                value = rec.get(key)
+                if isinstance(value, list):
+                    names.extend(v for v in value if isinstance(v, str))
+            for alias in dict.fromkeys(n.strip() for n in names):
+                if len(alias) < 2 or (alias.isascii() and len(alias) < 3):
+                    continue
+                if alias.isascii():
+                    pat = re.compile(rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])", re.I)
+                else:
+                    pat = re.compile(re.escape(alias), re.I)
+                out.append((alias, str(rec["id"]), pat))
+    out.sort(key=lambda t: -len(t[0]))  # longest alias first
+    return out
+
+
+def match_sdk_id(name: str) -> str | None:
+    """The knowledge-base id whose alias occurs in ``name`` (or vice versa), longest alias first; else None."""
+    low = name.lower()
+    for alias, sdk_id, pat in sdk_aliases():
+        if pat.search(name) or (len(low) >= 3 and low == alias.lower()):
+            return sdk_id
+    return None
+
+
+def _pi_keys(text: str) -> list[str]:
+    keys: list[str] = []
+    low = ascii_lower(text)
+    for pattern, categories, _ in _term_patterns():
+        if pattern.search(low):
+            keys.extend(c for c in categories if c not in keys)
+    order = list(pi_categories())
+    return sorted(keys, key=order.index)
+
+
+def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk]:
+    """Third-party SDKs the policy lists (see module doc), in order of first appearance, one per name."""
+    records: list[DeclaredSdk] = []
+    by_key: dict[str, DeclaredSdk] = {}
+    current: DeclaredSdk | None = None
+    current_age = 0
+
+    def key_of(name: str) -> str:
+        return re.sub(r"[\s\-_·]+|sdk$", "", name.lower())
+
+    def add(name: str, sent: Sentence) -> DeclaredSdk | None:
+        name = _clean_name(name)
+        if len(name) < 2 or _GENERIC_NAMES.match(name) or len(name) > 30:
+            return None
+        k = key_of(name)
+        if not k or _GENERIC_NAMES.match(k):
+            return None
+        rec = by_key.get(k)
+        if rec is None:
+            rec = DeclaredSdk(name=name, sdk_id=match_sdk_id(name))
+            rec.evidence.append(sent.ref("declared_sdks"))
+            by_key[k] = rec
+            records.append(rec)
+        return rec
+
+    for sent in sentences:
+        text = sent.text.strip()
+        current_age += 1
+        if "：" not in text and ":" not in text and "sdk" not in text.lower():
+            continue
+        m = _NAME_FIELD.match(text)
+        if m:
+            current = add(m.group(1), sent)
+            current_age = 0
+            continue
+        if current is not None and current_age <= 8:
+            m = _VENDOR_FIELD.match(text)
+            if m and not current.vendor:
+                current.vendor = _clean_name(m.group(1))[:60] or None
+                continue
+            m = _PURPOSE_FIELD.match(text)
+            if m and not current.purpose:
+                current.purpose = m.group(1).strip()[:200]
+                continue
+            m = _PI_FIELD.match(text)
+            if m and not current.pi_text:
+                current.pi_text = m.group(1).strip()[:300]
+                current.pi = _pi_keys(current.pi_text)
+                continue
+        if "sdk" not in text.lower():
+            continue
+        if "://" in text:
+            text = re.sub(r"\S+://\S+", " ", text)
+        mentions = list(_SDK_MENTION.finditer(text))
+        for m in mentions:
+            raw = m.group(1)
+            raw = _LEADING_NOISE.sub("", raw) if not raw.isascii() else raw
+            rec = add(raw + ("SDK" if raw and not raw.isascii() else " SDK"), sent) if raw.strip() else None
+            if rec is not None and len(mentions) == 1 and len(text) <= 60:
+                current, current_age = rec, 0  # a heading-like line "**OPPO推送SDK**" starts a record
+    # KB names found anywhere in the text (names without the "SDK" suffix, e.g. 友盟+、极光推送)
+    seen_ids = {r.sdk_id for r in records if r.sdk_id}
+    index = SentenceIndex(sentences)
+    for alias, sdk_id, pat in sdk_aliases():
+        if sdk_id in seen_ids:
+            continue
+        m = pat.search(full_text)
+        sent = index.at(m.start()) if m else None
+        if sent is not None:
+            seen_ids.add(sdk_id)
+            rec = DeclaredSdk(name=alias, sdk_id=sdk_id)
+            rec.evidence.append(sent.ref("declared_sdks"))
+            records.append(rec)
+    return records
+
+
+def sdk_summary(records: list[DeclaredSdk]) -> list[dict[str, Any]]:
+    """Compact rows ``{name, sdk_id, vendor, purpose, pi}`` for reports."""
+    return [
+        {"name": r.name, "sdk_id": r.sdk_id, "vendor": r.vendor, "purpose": r.purpose, "pi": r.pi}
+        for r in records
+    ]

@@ -1,0 +1,303 @@
+"""Required elements of a privacy policy: present or absent, with the sentences that show it.
+
+Contract: :func:`detect_elements` takes the policy's sentences and sections (from :mod:`appwarden.policy.segment`) and
+returns ``{element name: ElementResult}`` for every name in :data:`ELEMENTS`, each with up to
+:data:`MAX_EVIDENCE` evidence sentences (``{type: policy, sentence, start, end, element, section?}``) and the clauses
+of ``../shared/regulations`` that require the element. Method: hand-written phrase patterns per element (the keyword
+baseline); a sentence inside a section whose heading names the element also counts. The trained sentence classifier
+(:mod:`appwarden.policy.classifier`) may add evidence where it measurably helps (see ``docs/policy-eval.md``).
+
+The elements follow GB/T 35273-2020 §5.5 a)–h) (privacy-policy contents), the 认定方法 (RD-1 … RD-6) and the
+children's rules (CH-*):
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from appwarden.policy.model import ElementResult, Section, Sentence
+from appwarden.policy.segment import SentenceIndex
+from appwarden.policy.textmatch import ascii_lower, compile_lower
+
+MAX_EVIDENCE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ElementSpec:
+    name: str
+    title_zh: str
+    clauses: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
+def _re(text: str) -> re.Pattern[str]:
+    return compile_lower(text)  # matched against ascii_lower(text)
+
+
+_ACCT = r"(?:账号|账户|帐号|帐户)"
+_PI = r"(?:个人信息|个人资料|信息|资料|数据)"
+
+ELEMENTS: dict[str, ElementSpec] = {
+    s.name: s
+    for s in (
+        ElementSpec(
+            "operator_identity",
+            "运营者基本情况",
+            ("GB35273-5.5",),
+            _re(
+                r"(?:以下简称|下称|简称)[“\"「『]?(?:我们|本公司|我司)|(?:运营者|运营方|开发者|经营者|运营主体|"
+                r"个人信息处理者|控制者)(?:为|是|：|:)|注册地址|注册地[为是：:]|由.{2,40}(?:有限公司|公司|集团)"
+                r"(?:运营|开发|提供|负责)|(?:有限公司|有限责任公司|股份公司|集团)[^。；\n]{0,30}(?:以下简称|下称|简称)|"
+                r"(?:我们|本公司)是.{0,40}(?:有限公司|公司)"
+            ),
+        ),
+        ElementSpec(
+            "contact",
+            "联系方式",
+            ("GB35273-5.5", "RD-6.5"),
+            _re(
+                r"客服(?:电话|热线|邮箱)|联系(?:电话|邮箱|地址|方式)|电子邮(?:件|箱)|邮箱[：:]|电话[：:]|热线|"
+                r"[a-z0-9._+-]+@[a-z0-9-]+\.[a-z]|400[-\s]?\d{3}[-\s]?\d{4}|95\d{3,4}|\d{3,4}-\d{7,8}|在线客服|"
+                r"通信地址|办公地址|邮寄地址|联系我们|与我们联系|个人信息保护(?:负责人|专职部门|专员)"
+            ),
+        ),
+        ElementSpec(
+            "pi_collection",
+            "收集的个人信息类型及目的",
+            ("RD-2.1", "GB35273-5.5", "M164-1.2"),
+            _re(
+                r"(?:收集|获取|采集|使用|读取|调用)[^。；\n]{0,40}(?:个人信息|信息|权限|号码|位置|设备|照片|通讯录)|"
+                r"(?:需要|将会|可能)(?:向您)?(?:收集|获取)|业务功能|基本功能|扩展功能"
+            ),
+        ),
+        ElementSpec(
+            "collection_method",
+            "收集方式",
+            ("RD-2.1", "GB35273-5.5"),
+            _re(
+                r"(?:您|用户)(?:主动)?(?:提供|填写|上传|输入)|主动提供|自动(?:收集|采集|获取|记录)|间接(?:获取|收集)|"
+                r"从第三方(?:获取|获得|收集)|第三方(?:间接)?(?:向我们)?(?:提供|共享)的|Cookie|日志信息|"
+                r"(?:SDK|软件开发工具包)[^。；\n]{0,15}(?:收集|获取|采集)"
+            ),
+        ),
+        ElementSpec(
+            "permission_use",
+            "系统权限及其目的",
+            ("RD-2.3", "M164-2.1", "GB41391-6.5"),
+            _re(
+                r"权限|(?:授权|允许)[^。；\n]{0,10}(?:访问|使用|开启|获取)|(?:开启|打开|关闭)[^。；\n]{0,10}(?:相机|摄像头|麦克风|"
+                r"定位|位置|通讯录|相册|存储|蓝牙)|系统设置"
+            ),
+        ),
+        ElementSpec(
+            "third_party_sharing",
+            "对外共享、转让、公开披露",
+            ("GB35273-5.5", "GB35273-9.2", "RD-5.1", "M164-1.3"),
+            _re(
+                r"共享|转让|公开披露|委托(?:处理|第三方)|(?:提供|披露)给[^。；\n]{0,15}(?:第三方|合作伙伴|合作方)|"
+                r"向[^。；\n]{0,15}(?:第三方|合作伙伴|合作方)[^。；\n]{0,10}(?:提供|披露)|第三方合作|授权合作伙伴"
+            ),
+        ),
+        ElementSpec(
+            "sdk_list",
+            "第三方SDK清单",
+            ("RD-2.1", "GB35273-9.7", "M164-1.3"),
+            _re(
+                r"SDK[^。；\n]{0,10}(?:名称|清单|列表|目录|目的|用途|提供方|运营方)|(?:第三方|合作方)(?:名称|主体)[：:]|"
+                r"(?:SDK|软件开发工具包)\s*(?:名称|提供方)|第三方(?:SDK|代码|插件|软件开发工具包)[^。；\n]{0,20}"
+                r"(?:清单|列表|目录|列明|说明|如下)|SDK名称|接入[^。；\n]{0,10}SDK"
+            ),
+        ),
+        ElementSpec(
+            "storage_location",
+            "存储地点",
+            ("GB35273-5.5", "GB35273-9.8"),
+            _re(
+                r"(?:存储|保存|存放|储存)(?:在|于)[^。；\n]{0,12}(?:中华人民共和国|中国|境内|大陆)|"
+                r"(?:中华人民共和国|中国)?境内[^。；\n]{0,15}(?:存储|保存|储存)|存储地点|存放地域|存储地域"
+            ),
+        ),
+        ElementSpec(
+            "retention_period",
+            "存储期限",
+            ("GB35273-5.5", "GB35273-6.1"),
+            _re(
+                r"(?:保存|存储|保留|储存)(?:期限|期间|时间|时限)|(?:最短|必要|法定)的?(?:期限|时间|时限)|"
+                r"(?:保存|存储|保留|储存)[^。；\n]{0,25}(?:\d+|[一二三六十]+)\s*(?:年|个月|天|日)|期限届满|超出[^。；\n]{0,10}期限|"
+                r"实现[^。；\n]{0,15}目的所必需的(?:最短)?(?:期限|时间)"
+            ),
+        ),
+        ElementSpec(
+            "cross_border",
+            "跨境传输",
+            ("GB35273-5.5", "GB35273-9.8"),
+            _re(r"跨境|出境|境外|(?:传输|提供)至?[^。；\n]{0,10}(?:国外|海外)|向境外"),
+        ),
+        ElementSpec(
+            "security_measures",
+            "安全保护措施",
+            ("GB35273-5.5", "GB35273-11"),
+            _re(
+                r"加密|SSL|TLS|HTTPS(?!:)|去标识化|匿名化|访问控制|安全防护|安全措施|安全技术|安全保护措施|等级保护|"
+                r"ISO\s*/?\s*(?:IEC\s*)?27001|安全认证|数据备份|安全事件|应急预案|安全能力|防止[^。；\n]{0,20}(?:泄露|丢失|篡改)"
+            ),
+        ),
+        ElementSpec(
+            "right_access",
+            "查询/访问权",
+            ("GB35273-8.1", "RD-6.1"),
+            _re(
+                rf"(?:查询|访问|查阅|查看|复制)(?:您的|你的)?[^。；\n]{{0,12}}{_PI}|{_PI}[^。；\n]{{0,6}}(?:查询|访问|查阅)"
+            ),
+        ),
+        ElementSpec(
+            "right_correct",
+            "更正权",
+            ("GB35273-8.2", "RD-6.1"),
+            _re(
+                rf"更正|(?:修改|补充|修正)(?:您的|你的)?[^。；\n]{{0,12}}{_PI}|{_PI}[^。；\n]{{0,6}}(?:修改|更正|补充)"
+            ),
+        ),
+        ElementSpec(
+            "right_delete",
+            "删除权",
+            ("GB35273-8.3", "RD-6.1"),
+            _re(
+                rf"删除(?:您的|你的)?[^。；\n]{{0,15}}{_PI}|(?:要求|请求|申请)(?:我们)?删除|{_PI}[^。；\n]{{0,6}}删除"
+            ),
+        ),
+        ElementSpec(
+            "right_withdraw_consent",
+            "撤回同意",
+            ("GB35273-8.4", "RD-3.8"),
+            _re(
+                r"撤回[^。；\n]{0,8}(?:同意|授权)|撤销[^。；\n]{0,6}(?:同意|授权)|改变[^。；\n]{0,8}(?:授权|同意)(?:范围)?|"
+                r"收回[^。；\n]{0,4}授权|(?:关闭|取消)[^。；\n]{0,12}(?:权限|授权)|撤回"
+            ),
+        ),
+        ElementSpec(
+            "right_account_deletion",
+            "注销账号",
+            ("GB35273-8.5", "RD-6.1"),
+            _re(rf"注销[^。；\n]{{0,6}}{_ACCT}|{_ACCT}[^。；\n]{{0,4}}注销|注销(?:功能|申请|流程)"),
+        ),
+        ElementSpec(
+            "right_copy",
+            "获取个人信息副本",
+            ("GB35273-8.6",),
+            _re(
+                r"副本|(?:导出|转移|转移至)[^。；\n]{0,10}(?:个人信息|信息|数据)|个人信息(?:的)?(?:转移|导出|可携带)|可携带"
+            ),
+        ),
+        ElementSpec(
+            "complaint_channel",
+            "投诉举报渠道",
+            ("GB35273-8.8", "RD-6.5"),
+            _re(
+                r"投诉|举报|申诉|(?:向|提起)[^。；\n]{0,20}(?:诉讼|仲裁)|争议[^。；\n]{0,10}解决|起诉|监管部门|网信"
+            ),
+        ),
+        ElementSpec(
+            "response_time",
+            "响应时限",
+            ("GB35273-8.7", "RD-6.3", "RD-6.5"),
+            _re(
+                r"(?:\d+|[一二三四五六七八九十]+)\s*(?:个)?\s*(?:工作日|自然日|日|天|小时)(?:之内|内)|"
+                r"(?:十五|15)\s*(?:个)?\s*工作日|(?:尽快|及时)[^。；\n]{0,6}(?:回复|答复|响应|反馈|处理)"
+            ),
+        ),
+        ElementSpec(
+            "minors",
+            "未成年人/儿童保护",
+            ("GB35273-5.4", "CH-8", "CH-9"),
+            _re(r"未成年|儿童|不满\s*(?:14|十四|18|十八)\s*周?岁|(?:14|十四)\s*周?岁以下|监护人"),
+        ),
+        ElementSpec(
+            "cessation_of_operations",
+            "停止运营的处理",
+            ("GB35273-6.4", "CH-23"),
+            _re(
+                r"停止运营|终止运营|停止(?:提供)?(?:产品|服务|业务)[^。；\n]{0,20}(?:通知|删除|匿名化)|停止运营的?情形"
+            ),
+        ),
+        ElementSpec(
+            "policy_updates",
+            "政策更新及通知",
+            ("RD-2.2", "GB35273-5.5"),
+            _re(
+                r"(?:更新|修订|修改|变更)[^。；\n]{0,8}(?:本|我们的|此)?(?:隐私)?(?:政策|指引|条款|规则)|"
+                r"本(?:隐私)?(?:政策|指引)[^。；\n]{0,25}(?:更新|修订|变更|修改)|(?:重大|实质性)变更|政策[^。；\n]{0,4}(?:更新|变更)"
+            ),
+        ),
+        ElementSpec(
+            "effective_date",
+            "发布/生效日期",
+            ("GB35273-5.5",),
+            _re(
+                r"(?:生效|发布|更新|修订|版本)(?:日期|时间)|"
+                r"\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?[^。；\n]{0,6}(?:生效|起施行|施行|更新|发布|起)|"
+                r"(?:生效|更新|发布)(?:于|日)?\s*[:：]?\s*\d{4}\s*年"
+            ),
+        ),
+    )
+}
+
+RIGHTS = (
+    "right_access",
+    "right_correct",
+    "right_delete",
+    "right_withdraw_consent",
+    "right_account_deletion",
+    "right_copy",
+)
+
+
+def detect_elements(
+    text: str,
+    sentences: list[Sentence],
+    sections: list[Section],
+    *,
+    extra_sdk_evidence: list[dict] | None = None,
+) -> dict[str, ElementResult]:
+    """Decide every element of :data:`ELEMENTS` present/absent (keyword baseline).
+
+    Each pattern runs once over the whole ``text``; a match counts for the sentence containing its start. Matches in
+    headings are used only when no body sentence matched.
+    """
+    index = SentenceIndex(sentences)
+    heading_starts = {s.start for s in sections}
+    results: dict[str, ElementResult] = {}
+    low = ascii_lower(text)
+    for name, spec in ELEMENTS.items():
+        body: list[dict] = []
+        heads: list[dict] = []
+        last = -1
+        for m in spec.pattern.finditer(low):
+            sent = index.at(m.start())
+            if sent is None or sent.start == last:
+                continue
+            last = sent.start
+            title = sections[sent.section].title if 0 <= sent.section < len(sections) else None
+            if sent.start in heading_starts:
+                if len(heads) < MAX_EVIDENCE:
+                    heads.append(sent.ref(name, title))
+            else:
+                body.append(sent.ref(name, title))
+                if len(body) >= MAX_EVIDENCE:
+                    break
+        evidence = body or heads
+        if name == "sdk_list" and not evidence and extra_sdk_evidence:
+            evidence = extra_sdk_evidence[:MAX_EVIDENCE]
+        results[name] = ElementResult(present=bool(evidence), evidence=evidence, clauses=list(spec.clauses))
+    return results
+
+
+def tag_sentences(sentences: list[Sentence]) -> list[set[str]]:
+    """Every element whose pattern matches each sentence (full tagging, for evaluation and the classifier's
+    features); :func:`detect_elements` is the fast path that stops at :data:`MAX_EVIDENCE` sentences."""
+    out: list[set[str]] = []
+    for sent in sentences:
+        low = ascii_lower(sent.text)
+        out.append({name for name, spec in ELEMENTS.items() if spec.pattern.search(low)})
+    return out
