@@ -78,9 +78,6 @@ def _try_ttf(path: str) -> bool:
 @lru_cache(maxsize=1)
 def cjk_font() -> FontChoice:
     """Register and return the CJK font for PDFs (see the module docstring for the search order)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
     candidates = []
     if os.environ.get("APPWARDEN_PDF_FONT"):
         candidates.append(os.environ["APPWARDEN_PDF_FONT"])
@@ -93,6 +90,14 @@ def cjk_font() -> FontChoice:
         seen.add(path)
         if _try_ttf(path):
             return FontChoice(FONT_NAME, path, True)
+    return cid_fallback_font()
+
+
+def cid_fallback_font() -> FontChoice:
+    """Register and return reportlab's built-in Chinese CID font (not embedded; viewers substitute glyphs)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
     pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
     return FontChoice(CID_FALLBACK, None, False)
 
@@ -310,13 +315,13 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
     return story
 
 
-def render_pdf(report: Mapping[str, Any]) -> bytes:
-    """The PDF for ``report`` as bytes (A4, CJK font per :func:`cjk_font`)."""
+def render_pdf(report: Mapping[str, Any], *, font: FontChoice | None = None) -> bytes:
+    """The PDF for ``report`` as bytes (A4; ``font`` defaults to :func:`cjk_font`)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
-    font = cjk_font()
+    font = font or cjk_font()
     st = _styles(font.name)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(

@@ -1,0 +1,216 @@
+"""The report builder and its JSON Schema."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+
+import pytest
+from report_samples import ENGINE, SHA, Results, make_evidence, make_findings, make_results
+
+from appwarden.evidence import ErrorNote, Evidence
+from appwarden.report.json import (
+    SCHEMA_VERSION,
+    ReportError,
+    build_report,
+    load_report,
+    load_schema,
+    schema_errors,
+    validate_report,
+    write_report,
+)
+
+
+def test_report_has_the_contract_keys(report):
+    for key in ("schema_version", "app", "engine", "callsites", "sdks", "findings", "errors", "manifest"):
+        assert key in report
+    assert report["schema_version"] == SCHEMA_VERSION
+    assert report["engine"] == ENGINE
+    assert report["app"]["sha256"] == SHA
+    assert report["app"]["signers"][0]["subject"].startswith("CN=Demo Dev")
+    assert report["rules_evaluated"] is True
+    # JSON-serialisable as built
+    assert json.loads(json.dumps(report, ensure_ascii=False)) == report
+
+
+def test_schema_id_is_versioned():
+    schema = load_schema()
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert schema["$id"].endswith(SCHEMA_VERSION)
+
+
+def test_callsites_keep_full_smali_descriptors_and_owner(report):
+    by_caller = {c["caller"]: c for c in report["callsites"]}
+    umeng = by_caller[
+        "Lcom/umeng/commonsdk/statistics/common/DeviceConfig;->getImei(Landroid/content/Context;)Ljava/lang/String;"
+    ]
+    assert umeng["api"] == "Landroid/telephony/TelephonyManager;->getImei()Ljava/lang/String;"
+    assert umeng["owner"] == "umeng"
+    assert umeng["reachable_from"] == ["Lcom/example/demo/App;->onCreate()V"]
+
+
+def test_manifest_summary_flags_dangerous_permissions(report):
+    perms = {p["name"]: p for p in report["manifest"]["permissions"]}
+    assert perms["android.permission.READ_PHONE_STATE"]["dangerous"] is True
+    assert "imei" in perms["android.permission.READ_PHONE_STATE"]["pi_categories"]
+    assert perms["android.permission.INTERNET"]["dangerous"] is False
+    assert perms["android.permission.QUERY_ALL_PACKAGES"]["special"] is True
+    exported = {c["name"] for c in report["manifest"]["exported_components"]}
+    assert exported == {
+        "com.example.demo.MainActivity",
+        "com.umeng.message.BootReceiver",
+    }  # Hidden is not exported
+    assert report["manifest"]["flags"]["debuggable"] is True
+    assert report["summary"]["dangerous_permissions"] == 2
+
+
+def test_sdk_rows_are_the_sdk_list(report):
+    (row,) = report["sdks"]
+    for key in (
+        "id",
+        "name_zh",
+        "name_en",
+        "vendor",
+        "category",
+        "version",
+        "matched",
+        "permissions",
+        "pi_categories",
+        "apis",
+        "reachable",
+    ):
+        assert key in row
+    assert row["matched"] == ["package:com.umeng", "meta:UMENG_APPKEY"]
+
+
+def test_errors_are_never_dropped():
+    extra = [
+        ErrorNote(stage="scan", message="policy stage timed out"),
+        {"stage": "sdk", "message": "kb"},
+        "plain",
+    ]
+    report = build_report(make_evidence(), make_results(), engine=ENGINE, errors=extra)
+    validate_report(report)
+    messages = [e["message"] for e in report["errors"]]
+    assert "classes3.dex: bad magic" in messages  # static stage
+    assert "predicate x raised ValueError: boom" in messages  # rule engine
+    assert "policy stage timed out" in messages and "kb" in messages and "plain" in messages
+    assert report["summary"]["errors"] == 5
+
+
+def test_results_none_means_rules_not_run():
+    report = validate_report(build_report(make_evidence(), None, engine=ENGINE))
+    assert report["rules_evaluated"] is False
+    assert report["findings"] == [] and report["not_evaluated"] == []
+
+
+def test_results_may_be_a_mapping_or_a_list():
+    as_map = build_report(make_evidence(), {"findings": make_findings()}, engine=ENGINE)
+    as_list = build_report(make_evidence(), make_findings(), engine=ENGINE)
+    validate_report(as_map)
+    validate_report(as_list)
+    assert [f["rule_id"] for f in as_map["findings"]] == [f["rule_id"] for f in as_list["findings"]]
+    assert len(as_list["findings"]) == 4
+
+
+def test_findings_grouped_by_owner_are_derivable(report):
+    owners = {f["rule_id"]: f["owner"] for f in report["findings"]}
+    assert owners["pi.device_id.pre_consent"] == "umeng"
+    assert report["summary"]["findings_by_owner"] == {"umeng": 1, "host": 3}
+
+
+def test_not_evaluated_are_reported(report):
+    assert report["not_evaluated"] == [
+        {
+            "rule_id": "pi.dynamic.frequency",
+            "missing": ["dynamic.trace"],
+            "reason": "no runtime trace supplied",
+        }
+    ]
+
+
+@dataclass
+class _PolicySummary:
+    declared_pi: set[str]
+    elements: dict[str, bool]
+
+
+class _Dynamic:
+    def to_json(self):
+        return {"events": 12, "before_consent": ["imei"]}
+
+
+def test_policy_and_dynamic_sections_are_generic_objects():
+    ev = make_evidence()
+    ev.policy = _PolicySummary(declared_pi={"location", "imei"}, elements={"contact": True})
+    ev.dynamic = _Dynamic()
+    report = validate_report(build_report(ev, Results(), engine=ENGINE))
+    assert report["policy"] == {"declared_pi": ["imei", "location"], "elements": {"contact": True}}
+    assert report["dynamic"] == {"events": 12, "before_consent": ["imei"]}
+
+
+def test_policy_only_report_without_static_evidence():
+    report = validate_report(build_report(Evidence(policy={"elements": {}}), Results(), engine=ENGINE))
+    assert report["app"]["sha256"] is None
+    assert report["manifest"] is None and report["callsites"] == []
+
+
+def test_meta_and_timings(report):
+    assert report["meta"]["source"] == "应用宝"
+    assert report["meta"]["category"] == "N39-08"
+    assert report["timings"] == {"apk": 0.12, "dex": 1.5}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where"),
+    [
+        (lambda r: r["findings"][0].update(severity="critical"), "findings/0/severity"),
+        (lambda r: r["findings"][0].update(confidence="sure"), "findings/0/confidence"),
+        (lambda r: r["findings"][0].pop("owner"), "findings/0"),
+        (lambda r: r["callsites"][0].update(caller="com.example.Foo.bar"), "callsites/0/caller"),
+        (lambda r: r["callsites"][0].update(api="getDeviceId"), "callsites/0/api"),
+        (lambda r: r["findings"][0]["evidence"].append({"caller": "x"}), "findings/0/evidence/3"),
+        (lambda r: r["app"].update(sha256="XYZ"), "app/sha256"),
+        (lambda r: r["sdks"][0].pop("matched"), "sdks/0"),
+        (lambda r: r["errors"].append({"stage": "dex"}), "errors/2"),
+        (lambda r: r.pop("errors"), "(root)"),
+    ],
+)
+def test_schema_rejects_broken_reports(report, mutate, where):
+    broken = copy.deepcopy(report)
+    mutate(broken)
+    errors = schema_errors(broken)
+    assert errors, "schema accepted a broken report"
+    assert any(e.startswith(where) for e in errors), errors
+    with pytest.raises(ReportError):
+        validate_report(broken)
+
+
+def test_string_callsites_need_no_method_descriptor_api(report):
+    broken = copy.deepcopy(report)
+    broken["callsites"][0].update(kind="string", api="android_id")
+    assert schema_errors(broken) == []
+
+
+def test_write_and_load_roundtrip(report, tmp_path):
+    path = write_report(report, tmp_path / "out" / "report.json")
+    assert load_report(path) == report
+    assert "测试应用" in path.read_text(encoding="utf-8")  # UTF-8, not \u escapes
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "not JSON"), ("[1, 2]", "JSON object"), ('{"schema_version": "1.0"}', "schema")],
+)
+def test_load_report_rejects_bad_files(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ReportError, match=message) as info:
+        load_report(path)
+    assert "\n" not in str(info.value)
+
+
+def test_load_report_missing_file(tmp_path):
+    with pytest.raises(ReportError, match="cannot read"):
+        load_report(tmp_path / "absent.json")
