@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``src/appwarden/knowledge/regulations.yaml`` (the clause index) from ``shared/regulations/``.
+"""Build ``knowledge/regulations.yaml`` (clause index) and ``knowledge/necessary_pi.yaml`` from ``shared/regulations``.
 
 Input: ``index.yaml`` (one entry per clause ID: file, title, status, detectable_by, kind) and the instrument
 Markdown files (for the English gloss: the ``- en:`` line under each ``### <ID>`` heading, or the gloss column of
@@ -21,6 +21,32 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "appwarden" / "knowledge" / "regulations.yaml"
+NECESSARY_OUT = ROOT / "src" / "appwarden" / "knowledge" / "necessary_pi.yaml"
+PI_APIS = ROOT / "src" / "appwarden" / "knowledge" / "pi_apis.yaml"
+
+# Which PI categories (keys of knowledge/pi_apis.yaml) a necessary-PI term of the 39类 table justifies collecting
+# through an Android API. DERIVED (appwarden's reading, not regulation text): PI the user types in (phone number,
+# names, addresses, ID numbers) justifies no API; only location-type terms justify positioning APIs, and an
+# "ID copy"/"driving licence" justifies the camera and photo picker used to upload it.
+TERM_CATEGORIES = {
+    "位置信息": ["location", "wifi", "cell"],
+    "行踪轨迹": ["location", "wifi", "cell"],
+    "证件影印件": ["camera", "photos_storage"],
+    "驾驶证件信息": ["camera", "photos_storage"],
+    "简历": ["photos_storage"],
+}
+# Local-use permissions a type's basic function needs although the type needs no PI (bixu39.md rule-writing note:
+# "无须个人信息" does not forbid permissions the function uses locally). DERIVED guidance, reviewed per app.
+LOCAL_USE = {
+    "N39-22": ["camera"],  # scan the QR code on a shared bike/car
+    "N39-26": ["microphone", "camera"],  # audio/video meetings
+    "N39-36": ["camera", "photos_storage"],  # photo and beautify apps
+    "N39-38": ["microphone", "calendar", "photos_storage", "camera", "location"],  # utilities: recorder, calendar,
+    # file manager, scanner, weather; a broad type: findings for it are lowered to `possible` by the rule
+    "N39-03": ["microphone", "camera", "photos_storage"],  # voice/video/picture messages are the basic function
+    "N39-28": ["photos_storage"],  # play local media
+    "N39-35": ["photos_storage"],  # open local e-books
+}
 
 # file -> (instrument key, short name zh, full title, issuer/year, legal status)
 INSTRUMENTS = {
@@ -151,6 +177,60 @@ def build(shared: Path) -> dict:
     }
 
 
+def _necessary_block(md: str) -> dict:
+    m = re.search(r"## YAML.*?```yaml\n(.*?)```", md, re.S)
+    if not m:
+        raise SystemExit("bixu39.md: YAML block not found")
+    return yaml.safe_load(m.group(1))
+
+
+def build_necessary(shared: Path) -> dict:
+    """The 39 app types with their necessary PI mapped to PI categories and the permissions those justify."""
+    table = _necessary_block((shared / "regulations" / "bixu39.md").read_text(encoding="utf-8"))
+    pi = yaml.safe_load(PI_APIS.read_text(encoding="utf-8"))["categories"]
+    perm_categories: dict[str, list[str]] = {}
+    for key, record in pi.items():
+        for perm in record.get("permissions") or []:
+            perm_categories.setdefault(perm, []).append(key)
+    types = {}
+    for tid in sorted(table):
+        row = table[tid]
+        cats: list[str] = []
+        for term in row.get("necessary_pi") or []:
+            for needle, mapped in TERM_CATEGORIES.items():
+                if needle in term:
+                    cats.extend(c for c in mapped if c not in cats)
+        local = [c for c in LOCAL_USE.get(tid, []) if c not in cats]
+        for c in cats + local:
+            if c not in pi:
+                raise SystemExit(f"{tid}: unknown PI category {c}")
+        perms = sorted({p for c in cats + local for p in pi[c].get("permissions") or []})
+        perms += sorted(f"android.permission.{p}" for p in row.get("typical_permissions") or [] if
+                        f"android.permission.{p}" not in perms)  # fmt: skip
+        types[tid] = {
+            "name_zh": row["name_zh"],
+            "name_en": row["name_en"],
+            "basic_function_zh": row["basic_function_zh"],
+            "no_pi_needed": bool(row["no_pi_needed"]),
+            "status": str(row["status"]),
+            "necessary_pi_zh": list(row.get("necessary_pi") or []),
+            "pi_categories": cats,
+            "local_use_categories": local,
+            "justified_permissions": sorted(set(perms)),
+            "broad": tid == "N39-38",
+        }
+    return {
+        "schema_version": 1,
+        "generated_by": "scripts/build_regulations.py from shared/regulations/bixu39.md (YAML block) + pi_apis.yaml",
+        "note": "necessary_pi_zh is the regulation's list (status V verbatim / S summary); pi_categories, "
+        "local_use_categories and justified_permissions are appwarden's DERIVED mapping (see the script): PI the "
+        "user types in justifies no API, so no type justifies device identifiers, app lists, contacts, SMS, call "
+        "logs or the clipboard.",
+        "permission_categories": {p: sorted(c) for p, c in sorted(perm_categories.items())},
+        "types": types,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -164,6 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
     args.output.write_text(header + text, encoding="utf-8")
     print(f"wrote {args.output} ({len(data['items'])} items)")
+    necessary = build_necessary(args.shared)
+    text = yaml.safe_dump(necessary, allow_unicode=True, sort_keys=False, width=120)
+    NECESSARY_OUT.write_text(header + text, encoding="utf-8")
+    print(f"wrote {NECESSARY_OUT} ({len(necessary['types'])} app types)")
     return 0
 
 

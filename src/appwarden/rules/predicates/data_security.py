@@ -1,0 +1,273 @@
+"""App data-security checks (GB/T 35273 §6.3, 儿童规定 §13): exported components, WebView, crypto, TLS, files.
+
+Each predicate returns one hit per owner (host or SDK) with every location as evidence:
+
+- ``exported_unprotected`` (manifest): enabled, exported components of ``kinds`` (default ``provider``) with no
+  permission (for providers: neither ``permission`` nor read/write permissions). Activities with a MAIN/LAUNCHER
+  filter are never reported. Params: ``kinds``.
+- ``webview_js_bridge`` (code): ``WebView.addJavascriptInterface`` in an owner that also calls
+  ``WebSettings.setJavaScriptEnabled``; severity raised to ``high`` when ``minSdkVersion`` < 17 (any page's script
+  can then reach Java by reflection, CVE-2012-6636).
+- ``weak_crypto`` (code): ``Cipher.getInstance`` / ``MessageDigest.getInstance`` in a method holding one of the
+  ``algorithms`` string constants (default ECB and DES transformations; ``"AES"`` alone defaults to ECB).
+- ``hardcoded_crypto_key`` (code): a method that builds a ``SecretKeySpec`` or ``IvParameterSpec`` and holds a
+  string constant of a key/IV length (8/16/24/32 chars) turned into bytes (``String.getBytes``): key or IV
+  compiled into the app. ``possible``: the constant may be a salt or a test value.
+- ``trust_all_tls`` (code): an ``X509TrustManager.checkServerTrusted`` that calls nothing (accepts every
+  certificate), a ``HostnameVerifier.verify`` that calls nothing and returns the constant true, the
+  ``ALLOW_ALL_HOSTNAME_VERIFIER`` field, or ``SslErrorHandler.proceed()`` (WebView ignoring TLS errors).
+- ``world_readable_files`` (code): ``openFileOutput``/``getSharedPreferences``/``openOrCreateDatabase``/``getDir``
+  called in a method whose only small constants include ``MODE_WORLD_READABLE`` (1) or ``MODE_WORLD_WRITEABLE``
+  (2), in an app with targetSdkVersion < 24 (later Android throws instead). ``possible``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from appwarden.evidence import Evidence
+from appwarden.rules.model import Hit
+from appwarden.rules.predicates import param, predicate
+from appwarden.rules.static_support import (
+    callees,
+    code_of,
+    interfaces_of,
+    invokes,
+    method_literals,
+    method_strings,
+    owner_of,
+    ref_parts,
+)
+
+
+def _site(caller: str, target: str, dex: str, offset: int, owner: str, **extra) -> dict:
+    return {
+        "type": "callsite",
+        "caller": caller,
+        "api": target,
+        "owner": owner,
+        "dex": dex,
+        "offset": offset,
+    } | extra
+
+
+def _owner_label(owner: str) -> str:
+    return "应用自身代码" if owner == "host" else f"第三方SDK（{owner}）"
+
+
+def _group(evidence: Evidence, refs: Iterable[tuple[str, str, str, int]], **extra) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for caller, target, dex, offset in refs:
+        owner = owner_of(evidence, caller.split("->", 1)[0])
+        out.setdefault(owner, []).append(_site(caller, target, dex, offset, owner, **extra))
+    return out
+
+
+def _hits(groups: dict[str, list[dict]], zh: str, en: str, **kw) -> list[Hit]:
+    return [
+        Hit(
+            evidence=items,
+            owner=owner,
+            message_zh=f"{_owner_label(owner)}{zh}（{len(items)}处）。",
+            message_en=f"{owner}: {en} ({len(items)} places).",
+            **kw,
+        )
+        for owner, items in groups.items()
+    ]
+
+
+@predicate("exported_unprotected", needs=("static.manifest",))
+def exported_unprotected(evidence: Evidence, params: dict) -> list[Hit]:
+    static = evidence.static
+    manifest = static.manifest if static is not None else None
+    if manifest is None:
+        return []
+    kinds = set(param(params, "kinds", ("provider",)))
+    groups: dict[str, list[dict]] = {}
+    for comp in manifest.exported_components:
+        if comp.kind not in kinds:
+            continue
+        if comp.permission or (comp.kind == "provider" and (comp.read_permission or comp.write_permission)):
+            continue
+        if comp.kind in ("activity", "activity-alias") and "android.intent.action.MAIN" in comp.actions:
+            continue
+        item = {"type": "component", "kind": comp.kind, "name": comp.name, "exported": True}
+        if comp.authorities:
+            item["authorities"] = list(comp.authorities)
+        if comp.actions:
+            item["actions"] = sorted(comp.actions)
+        groups.setdefault(owner_of(evidence, comp.name), []).append(item)
+    return _hits(groups, "存在未设置访问权限的导出组件", "exported components without a permission")
+
+
+ADD_JS = "Landroid/webkit/WebView;->addJavascriptInterface"
+JS_ON = "Landroid/webkit/WebSettings;->setJavaScriptEnabled"
+
+
+@predicate("webview_js_bridge", needs=("static.manifest", "static.code"))
+def webview_js_bridge(evidence: Evidence, params: dict) -> list[Hit]:
+    code = code_of(evidence)
+    bridges = _group(evidence, invokes(code, [ADD_JS]))
+    enabled = set(_group(evidence, invokes(code, [JS_ON])))
+    groups = {o: items for o, items in bridges.items() if o in enabled}
+    manifest = evidence.static.manifest if evidence.static is not None else None
+    old = manifest is not None and manifest.min_sdk is not None and manifest.min_sdk < 17
+    return _hits(
+        groups,
+        "启用WebView JavaScript并通过addJavascriptInterface暴露Java对象"
+        + ("，且minSdkVersion低于17存在远程代码执行风险" if old else ""),
+        "WebView with JavaScript enabled exposes Java objects via addJavascriptInterface"
+        + (" (minSdk < 17: remote code execution)" if old else ""),
+        severity="high" if old else None,
+    )
+
+
+CIPHER = "Ljavax/crypto/Cipher;->getInstance"
+DIGEST = "Ljava/security/MessageDigest;->getInstance"
+WEAK_CIPHERS = ("AES", "AES/ECB/PKCS5Padding", "AES/ECB/PKCS7Padding", "AES/ECB/NoPadding", "DES",
+                "DES/ECB/PKCS5Padding", "DES/CBC/PKCS5Padding", "DESede/ECB/PKCS5Padding", "DESede", "RC4", "ARCFOUR",
+                "RSA/ECB/NoPadding")  # fmt: skip
+
+
+@predicate("weak_crypto", needs=("static.code",))
+def weak_crypto(evidence: Evidence, params: dict) -> list[Hit]:
+    code = code_of(evidence)
+    api = CIPHER if param(params, "kind", "cipher") == "cipher" else DIGEST
+    algorithms = {a.upper() for a in param(params, "algorithms", WEAK_CIPHERS)}
+    refs = []
+    for caller, target, dex, offset in invokes(code, [api]):
+        weak = sorted({s for s in method_strings(code, caller) if s.upper() in algorithms})
+        if weak:
+            refs.append((caller, target, dex, offset, weak))
+    groups: dict[str, list[dict]] = {}
+    for caller, target, dex, offset, weak in refs:
+        owner = owner_of(evidence, caller.split("->", 1)[0])
+        groups.setdefault(owner, []).append(_site(caller, target, dex, offset, owner, algorithms=weak))
+    names = sorted({a for items in groups.values() for i in items for a in i["algorithms"]})
+    return _hits(groups, f"使用弱加密/摘要算法{'、'.join(names)}", f"weak algorithms {', '.join(names)}")
+
+
+KEY_SPEC = "Ljavax/crypto/spec/SecretKeySpec;-><init>"
+IV_SPEC = "Ljavax/crypto/spec/IvParameterSpec;-><init>"
+GET_BYTES = "Ljava/lang/String;->getBytes"
+KEY_LENGTHS = (8, 16, 24, 32)
+
+
+@predicate("hardcoded_crypto_key", needs=("static.code",))
+def hardcoded_crypto_key(evidence: Evidence, params: dict) -> list[Hit]:
+    code = code_of(evidence)
+    groups: dict[str, list[dict]] = {}
+    for caller, target, dex, offset in invokes(code, [KEY_SPEC, IV_SPEC]):
+        if not any(c.startswith(GET_BYTES) for c in callees(code, caller)):
+            continue
+        consts = [s for s in method_strings(code, caller) if len(s) in KEY_LENGTHS and " " not in s]
+        if not consts:
+            continue
+        owner = owner_of(evidence, caller.split("->", 1)[0])
+        what = "key" if target.startswith(KEY_SPEC) else "iv"
+        # the constant itself is a secret: report its length and a short prefix only
+        shown = [f"{s[:2]}…({len(s)} chars)" for s in consts]
+        groups.setdefault(owner, []).append(
+            _site(caller, target, dex, offset, owner, material=what, constants=shown)
+        )
+    return _hits(groups, "在代码中硬编码加密密钥或初始向量", "hard-coded crypto key or IV")
+
+
+TRUST_MANAGER = "Ljavax/net/ssl/X509TrustManager;"
+HOSTNAME_VERIFIER = "Ljavax/net/ssl/HostnameVerifier;"
+CHECK_SERVER = "checkServerTrusted([Ljava/security/cert/X509Certificate;Ljava/lang/String;)V"
+VERIFY = "verify(Ljava/lang/String;Ljavax/net/ssl/SSLSession;)Z"
+ALLOW_ALL = "Lorg/apache/http/conn/ssl/SSLSocketFactory;->ALLOW_ALL_HOSTNAME_VERIFIER:Lorg/apache/http/conn/ssl/X509HostnameVerifier;"
+SSL_PROCEED = "Landroid/webkit/SslErrorHandler;->proceed"
+
+
+def _has_code(code, method: str) -> bool:
+    try:
+        info = code.class_info(method.split("->", 1)[0])
+    except (KeyError, LookupError):
+        return False
+    name = method.split("->", 1)[1]
+    for m in getattr(info, "methods", ()) or ():
+        text = getattr(m, "descriptor", None) or getattr(m, "name", None) or str(m)
+        if text in (method, name) or text.endswith("->" + name):
+            return getattr(m, "code_off", 1) != 0
+    return False
+
+
+@predicate("trust_all_tls", needs=("static.code",))
+def trust_all_tls(evidence: Evidence, params: dict) -> list[Hit]:
+    code = code_of(evidence)
+    if code is None:
+        return []
+    groups: dict[str, list[dict]] = {}
+
+    def add(cls_or_method: str, item: dict) -> None:
+        owner = owner_of(evidence, cls_or_method.split("->", 1)[0])
+        groups.setdefault(owner, []).append(item | {"owner": owner})
+
+    for cls in sorted(getattr(code, "classes", ()) or ()):
+        ifaces = interfaces_of(code, cls)
+        if TRUST_MANAGER in ifaces:
+            m = f"{cls}->{CHECK_SERVER}"
+            if _has_code(code, m) and not callees(code, m):
+                add(cls, {"type": "callsite", "caller": m, "api": TRUST_MANAGER + "->" + CHECK_SERVER,
+                          "kind": "override", "meaning": "accepts every server certificate"})  # fmt: skip
+        if HOSTNAME_VERIFIER in ifaces:
+            m = f"{cls}->{VERIFY}"
+            if _has_code(code, m) and not callees(code, m) and set(method_literals(code, m)) == {1}:
+                add(cls, {"type": "callsite", "caller": m, "api": HOSTNAME_VERIFIER + "->" + VERIFY,
+                          "kind": "override", "meaning": "accepts every host name"})  # fmt: skip
+    try:
+        field_refs = list(code.field_reads([ALLOW_ALL]))
+    except (AttributeError, KeyError, LookupError):
+        field_refs = []
+    for ref in field_refs:
+        caller, target, dex, offset = ref_parts(ref)
+        add(
+            caller,
+            {
+                "type": "callsite",
+                "caller": caller,
+                "api": target,
+                "dex": dex,
+                "offset": offset,
+                "kind": "field",
+            },
+        )
+    for caller, target, dex, offset in invokes(code, [SSL_PROCEED]):
+        add(caller, {"type": "callsite", "caller": caller, "api": target, "dex": dex, "offset": offset,
+                     "kind": "invoke", "meaning": "WebView proceeds despite TLS errors"})  # fmt: skip
+    return _hits(
+        groups, "存在信任全部证书/主机名或忽略SSL错误的实现", "trust-all TLS certificate/host-name handling"
+    )
+
+
+FILE_MODE_APIS = (
+    "Landroid/content/Context;->openFileOutput",
+    "Landroid/content/Context;->getSharedPreferences",
+    "Landroid/content/Context;->openOrCreateDatabase",
+    "Landroid/content/Context;->getDir",
+    "Landroid/content/ContextWrapper;->openFileOutput",
+    "Landroid/content/ContextWrapper;->getSharedPreferences",
+    "Landroid/content/ContextWrapper;->openOrCreateDatabase",
+    "Landroid/content/ContextWrapper;->getDir",
+)
+
+
+@predicate("world_readable_files", needs=("static.manifest", "static.code"))
+def world_readable_files(evidence: Evidence, params: dict) -> list[Hit]:
+    code = code_of(evidence)
+    manifest = evidence.static.manifest if evidence.static is not None else None
+    if manifest is None or code is None:
+        return []
+    target = manifest.target_sdk if manifest.target_sdk is not None else manifest.min_sdk
+    if target is None or target >= 24:
+        return []
+    refs = []
+    for caller, api, dex, offset in invokes(code, FILE_MODE_APIS):
+        lits = set(method_literals(code, caller))
+        if lits & {1, 2} and lits <= {0, 1, 2, 3}:
+            refs.append((caller, api, dex, offset))
+    return _hits(
+        _group(evidence, refs), "以全局可读/可写模式创建文件", "files created world-readable/writeable"
+    )

@@ -1,0 +1,259 @@
+"""Helpers the static predicates share: the code index, start-up entry points, owners, call paths.
+
+Everything here reads :class:`~appwarden.evidence.Evidence` only. The code index is the one documented in
+``docs/architecture.md`` (``CodeIndex.invokes``, ``callgraph.reachable/path``, ``class_info``,
+``method_literals``, ``method_strings``); references (``Ref``) are read by attribute (``caller``, ``target``,
+``dex``, ``offset``) with a tuple fallback, so a named tuple or a dataclass both work.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from appwarden.evidence import CallSite, Evidence
+
+APPLICATION = "Landroid/app/Application;"
+PROVIDER = "Landroid/content/ContentProvider;"
+STARTUP_METHODS = ("onCreate()V", "attachBaseContext(Landroid/content/Context;)V")
+PROVIDER_STARTUP = ("onCreate()Z", "attachInfo(Landroid/content/Context;Landroid/content/pm/ProviderInfo;)V")
+
+
+def java_to_desc(name: str) -> str:
+    """``com.x.Foo`` -> ``Lcom/x/Foo;`` (already-descriptor input is returned unchanged)."""
+    if name.startswith("L") and name.endswith(";"):
+        return name
+    return "L" + name.replace(".", "/") + ";"
+
+
+def code_of(evidence: Evidence) -> Any | None:
+    """The CodeIndex, or None when DEX code was not indexed."""
+    return evidence.static.code if evidence.static is not None else None
+
+
+def ref_parts(ref: Any) -> tuple[str, str, str, int]:
+    """(caller, target, dex, offset) of a CodeIndex reference."""
+    try:
+        return (
+            str(ref.caller),
+            str(ref.target),
+            str(getattr(ref, "dex", "")),
+            int(getattr(ref, "offset", 0) or 0),
+        )
+    except AttributeError:
+        seq = tuple(ref)
+        return (
+            str(seq[0]),
+            str(seq[1]),
+            str(seq[2]) if len(seq) > 2 else "",
+            int(seq[3]) if len(seq) > 3 else 0,
+        )
+
+
+def invokes(code: Any, targets: Iterable[str]) -> list[tuple[str, str, str, int]]:
+    """Every invoke of the given targets (``Lcls;->name`` or full descriptors), as ref tuples."""
+    targets = list(targets)
+    if not targets or code is None:
+        return []
+    return [ref_parts(r) for r in code.invokes(targets)]
+
+
+def class_of(method: str) -> str:
+    return method.split("->", 1)[0]
+
+
+def superclasses(code: Any, cls: str, limit: int = 12) -> list[str]:
+    """``cls`` and its superclasses as far as the app defines them (plus the first framework class)."""
+    chain = [cls]
+    current = cls
+    for _ in range(limit):
+        info = _class_info(code, current)
+        sup = getattr(info, "superclass", None) if info is not None else None
+        if not sup or sup in chain:
+            break
+        chain.append(sup)
+        current = sup
+    return chain
+
+
+def _class_info(code: Any, cls: str) -> Any | None:
+    try:
+        return code.class_info(cls)
+    except (KeyError, LookupError):
+        return None
+
+
+def interfaces_of(code: Any, cls: str) -> set[str]:
+    """Interfaces implemented by ``cls`` or any superclass the app defines."""
+    out: set[str] = set()
+    for c in superclasses(code, cls):
+        info = _class_info(code, c)
+        if info is not None:
+            out.update(getattr(info, "interfaces", ()) or ())
+    return out
+
+
+def methods_of(code: Any, cls: str) -> list[str]:
+    """Full descriptors of the methods ``cls`` defines (``Lcls;->name(args)ret``)."""
+    info = _class_info(code, cls)
+    if info is None:
+        return []
+    out = []
+    for m in getattr(info, "methods", ()) or ():
+        name = getattr(m, "descriptor", None) or getattr(m, "name", None) or str(m)
+        out.append(name if "->" in name else f"{cls}->{name}")
+    return out
+
+
+def startup_entries(evidence: Evidence) -> list[str]:
+    """Methods that run when the app process starts, before any UI: Application.attachBaseContext/onCreate
+    (of the manifest's application class and the app-defined superclasses), every declared ContentProvider's
+    onCreate/attachInfo, and the AppComponentFactory's instantiate* methods."""
+    static = evidence.static
+    manifest = static.manifest if static is not None else None
+    code = code_of(evidence)
+    if manifest is None or code is None:
+        return []
+    entries: list[str] = []
+    defined = set(getattr(code, "classes", ()) or ())
+    if manifest.application_class:
+        for cls in superclasses(code, java_to_desc(manifest.application_class)):
+            if defined and cls not in defined:
+                break
+            entries.extend(f"{cls}->{m}" for m in STARTUP_METHODS)
+    for comp in manifest.components_of("provider"):
+        if not comp.enabled:
+            continue
+        for cls in superclasses(code, java_to_desc(comp.name)):
+            if defined and cls not in defined:
+                break
+            entries.extend(f"{cls}->{m}" for m in PROVIDER_STARTUP)
+    if manifest.app_component_factory:
+        cls = java_to_desc(manifest.app_component_factory)
+        entries.extend(m for m in methods_of(code, cls) if "->instantiate" in m)
+    return list(dict.fromkeys(entries))
+
+
+def component_entries(evidence: Evidence) -> list[str]:
+    """Every method of every manifest component class (and the application class): a broad over-approximation of
+    what Android can call. Used to tell 'reachable from some entry point' from 'dead library code'."""
+    static = evidence.static
+    manifest = static.manifest if static is not None else None
+    code = code_of(evidence)
+    if manifest is None or code is None:
+        return []
+    classes = [java_to_desc(c.name) for c in manifest.components]
+    if manifest.application_class:
+        classes.append(java_to_desc(manifest.application_class))
+    out: list[str] = []
+    for cls in dict.fromkeys(classes):
+        for c in superclasses(code, cls):
+            out.extend(methods_of(code, c))
+    return list(dict.fromkeys(out))
+
+
+def reachable(code: Any, entries: list[str]) -> set[str]:
+    if code is None or not entries:
+        return set()
+    return set(code.callgraph.reachable(entries))
+
+
+def call_path(code: Any, entries: list[str], target: str) -> list[str]:
+    """A call path from one of ``entries`` to method ``target`` (empty when none is found)."""
+    try:
+        path = code.callgraph.path(entries, target)
+    except (KeyError, LookupError, ValueError):
+        return []
+    return list(path or [])
+
+
+def callsite_item(site: CallSite, path: list[str] | None = None) -> dict[str, Any]:
+    """The report's ``callsite`` evidence dict for a CallSite."""
+    item: dict[str, Any] = {
+        "type": "callsite",
+        "caller": site.caller,
+        "api": site.api,
+        "category": site.category,
+        "owner": site.owner,
+        "dex": site.dex,
+        "offset": site.offset,
+        "kind": site.kind,
+    }
+    if path:
+        item["path"] = list(path)
+    return item
+
+
+def sdk_owner_prefixes(evidence: Evidence) -> list[tuple[str, str]]:
+    """(class-descriptor package prefix, owner) pairs learned from the attributed call sites, longest first."""
+    pairs: dict[str, str] = {}
+    static = evidence.static
+    for site in static.callsites if static is not None else []:
+        if site.owner and site.owner != "host":
+            parts = site.caller_class.strip("L;").split("/")
+            prefix = "L" + "/".join(parts[: max(2, min(3, len(parts) - 1))]) + "/"
+            pairs.setdefault(prefix, site.owner)
+    return sorted(pairs.items(), key=lambda p: -len(p[0]))
+
+
+def owner_of(evidence: Evidence, cls: str) -> str:
+    """The owner (SDK id or ``host``) of a class descriptor: the SDK stage's lookup when available, else the
+    package prefixes of attributed call sites."""
+    cls = java_to_desc(cls)
+    try:  # the SDK stage's own lookup (appwarden.sdk.match.owner_of(class_descriptor) -> id | "host")
+        from appwarden.sdk import match as sdk_match
+
+        owner = sdk_match.owner_of(cls)
+        if isinstance(owner, str) and owner:
+            return owner
+    except Exception:  # SDK stage absent or with another signature: fall back below
+        pass
+    for prefix, owner in sdk_owner_prefixes(evidence):
+        if cls.startswith(prefix):
+            return owner
+    return "host"
+
+
+def sdk_record(evidence: Evidence, owner: str) -> Any | None:
+    static = evidence.static
+    for hit in static.sdks if static is not None else []:
+        if hit.id == owner:
+            return hit
+    return None
+
+
+def literal_numbers(value: int) -> Iterator[float]:
+    """Plausible numeric readings of a raw DEX literal: the integer itself, and the IEEE float/double whose bits
+    it holds (``const v0, 0x41700000`` is 15.0f)."""
+    yield float(value)
+    if -(1 << 31) <= value < (1 << 32):
+        f = struct.unpack("<f", struct.pack("<I", value & 0xFFFFFFFF))[0]
+        if math.isfinite(f) and f != 0.0:
+            yield f
+    else:
+        d = struct.unpack("<d", struct.pack("<Q", value & 0xFFFFFFFFFFFFFFFF))[0]
+        if math.isfinite(d) and d != 0.0:
+            yield d
+
+
+def method_literals(code: Any, method: str) -> list[int]:
+    try:
+        return [int(v) for v in code.method_literals(method) or []]
+    except (KeyError, LookupError):
+        return []
+
+
+def method_strings(code: Any, method: str) -> list[str]:
+    try:
+        return [str(v) for v in code.method_strings(method) or []]
+    except (KeyError, LookupError):
+        return []
+
+
+def callees(code: Any, method: str) -> list[str]:
+    try:
+        return list(code.callgraph.callees(method) or [])
+    except (KeyError, LookupError):
+        return []
