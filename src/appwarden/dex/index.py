@@ -90,6 +90,7 @@ class DexCode:
     events: memoryview = field(init=False)
     ev_starts: list[int] = field(init=False)
     _by_class: dict[int, list[int]] | None = None
+    _subclasses: dict[int, list[int]] | None = None
     _method_desc: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -138,6 +139,15 @@ class DexCode:
                 groups.setdefault(cdi, []).append(r)
             self._by_class = groups
         return self._by_class
+
+    def subclass_map(self) -> dict[int, list[int]]:
+        """superclass type idx -> class_def indices of the classes extending it in this DEX (cached)."""
+        if self._subclasses is None:
+            children: dict[int, list[int]] = {}
+            for cdi, sup in enumerate(self.dex.class_defs[2::8]):
+                children.setdefault(sup, []).append(cdi)
+            self._subclasses = children
+        return self._subclasses
 
     def select(self, kind: int, idxs: Iterable[int], size: int) -> list[int]:
         """Event numbers of ``kind`` whose idx is in ``idxs`` (each < ``size``)."""
@@ -271,34 +281,30 @@ class CodeIndex:
         return found
 
     def _subclass_method_ids(self, code: DexCode, targets: Iterable[str]) -> dict[int, str]:
-        """Method ids written against an app subclass of a target's class that does not override it."""
+        """Method ids written against an app subclass (same DEX) of a target's class that does not override it."""
         dex = code.dex
-        supers = code.dex.class_defs[2::8]
+        children = code.subclass_map()
         out: dict[int, str] = {}
         for target in targets:
             cls, name, sig = _split_target(target)
             base = dex.find_type(cls)
-            if base is None or cls in self._class_map:
+            if base is None or base not in children:
                 continue
             frontier, seen = [base], {base}
             while frontier:
-                t = frontier.pop()
-                for cdi, s in enumerate(supers):
-                    if s != t:
-                        continue
+                for cdi in children.get(frontier.pop(), ()):
                     sub = dex.class_defs[cdi * 8]
                     if sub in seen:
                         continue
                     seen.add(sub)
                     frontier.append(sub)
-                    sub_desc = dex.type_desc(sub)
                     defined = {
                         dex.string(dex.method_name[code.methods[r * METHOD_WORDS + 1]])
                         for r in code.by_class().get(cdi, [])
                     }
                     if name in defined:
                         continue
-                    for m in dex.find_methods(sub_desc, name, sig):
+                    for m in dex.find_methods(dex.type_desc(sub), name, sig):
                         _c, n, proto = dex.method_parts(m)
                         out[m] = f"{cls}->{n}{proto}"
         return out
@@ -362,6 +368,20 @@ class CodeIndex:
                 ids = {i for v in values_or_predicate if (i := dex.find_string(v)) is not None}
             for i in code.select(EV_STRING, ids, dex.string_ids_size):
                 _k, off, idx, _a, _b = code.events[i * EVENT_WORDS : (i + 1) * EVENT_WORDS]
+                refs.append(Ref(code.caller_of_event(i), dex.string(idx), code.name, off))
+        return refs
+
+    def strings_starting_with(self, prefixes: Iterable[str]) -> list[Ref]:
+        """``const-string`` uses whose value starts with one of the ASCII prefixes (binary search, no full scan)."""
+        prefixes = [p for p in prefixes if p]
+        refs: list[Ref] = []
+        for code in self.codes:
+            dex = code.dex
+            ids: set[int] = set()
+            for p in prefixes:
+                ids.update(dex.strings_with_prefix(p))
+            for i in code.select(EV_STRING, ids, dex.string_ids_size):
+                off, idx = code.events[i * EVENT_WORDS + 1], code.events[i * EVENT_WORDS + 2]
                 refs.append(Ref(code.caller_of_event(i), dex.string(idx), code.name, off))
         return refs
 

@@ -236,11 +236,14 @@ class DexFile:
 
     def find_string(self, value: str) -> int | None:
         """The index of the string equal to ``value``, or None (binary search in DEX string order)."""
-        key = _utf16_key(value)
+        # For an ASCII value, code-point order and UTF-16 order agree at the first difference, so plain str
+        # comparison is exact; otherwise compare UTF-16 code units as the format defines the order.
+        key: str | bytes = value if value.isascii() else _utf16_key(value)
+        keyf = (lambda t: t) if isinstance(key, str) else _utf16_key
         lo, hi = 0, self.string_ids_size
         while lo < hi:
             mid = (lo + hi) // 2
-            k = _utf16_key(self.string(mid))
+            k = keyf(self.string(mid))
             if k < key:
                 lo = mid + 1
             elif k > key:
@@ -248,6 +251,24 @@ class DexFile:
             else:
                 return mid
         return None
+
+    def strings_with_prefix(self, prefix: str) -> range:
+        """Indices of the strings starting with the ASCII ``prefix`` (a contiguous range in sorted order)."""
+        if not prefix.isascii():
+            raise ValueError("prefix must be ASCII")
+
+        def bound(upper: bool) -> int:
+            lo, hi = 0, self.string_ids_size
+            while lo < hi:
+                mid = (lo + hi) // 2
+                t = self.string(mid)
+                if t < prefix or (upper and t.startswith(prefix)):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo
+
+        return range(bound(False), bound(True))
 
     def type_desc(self, tidx: int) -> str:
         """The descriptor of type ``tidx`` (``Lcom/x/Foo;``, ``I``, ``[B``)."""

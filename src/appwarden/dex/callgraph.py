@@ -1,0 +1,275 @@
+"""Call graph of an app: direct invoke edges, class-hierarchy edges inside app code, and Android async edges.
+
+Contract: ``CallGraph(index)`` (usually ``index.callgraph``) builds on first use a graph whose nodes are full smali
+method descriptors. Edges:
+
+1. **Direct**: every ``invoke-*`` (35c/3rc/polymorphic) from the calling method to the method reference as written.
+   ``invoke-custom`` (call sites) has no static callee and gives no edge.
+2. **Class hierarchy** (virtual/interface/super calls whose reference class is defined in the app): the reference
+   is resolved upwards to the app class that actually defines the method (inherited implementation), and edges
+   are added to every override of ``name(proto)`` in app subclasses / implementors of the reference class. Calls
+   whose reference class is a framework class get no hierarchy edges (``Object.toString`` would otherwise reach
+   every ``toString`` of the app); the framework callbacks that matter are the synthetic edges below.
+3. **Synthetic Android/Java async edges** (:data:`ASYNC_DISPATCH`): when a method calls one of these dispatch
+   APIs, it gets edges to the listed callback methods of (a) every app class it instantiates (``new-instance``)
+   in the same method, (b) its own class, and (c) the reference class of the dispatch call when that is an app
+   class, provided that class is a subtype (through app classes) of the callback's base type:
+
+   ==========================================================  ===============================================
+   dispatch API (class->name)                                  callbacks
+   ==========================================================  ===============================================
+   ``Thread.start``                                            ``run()V`` of Thread / Runnable subtypes
+   ``Executor.execute``, ``ExecutorService.execute/submit``,   ``run()V`` of Runnable, ``call()`` of Callable
+   ``ThreadPoolExecutor.execute/submit``,
+   ``ScheduledExecutorService.schedule*``
+   ``Handler.post*``, ``View.post*``, ``Activity.runOnUiThread``  ``run()V`` of Runnable
+   ``Timer.schedule/scheduleAtFixedRate``                      ``run()V`` of TimerTask
+   ``AsyncTask.execute/executeOnExecutor``                     ``onPreExecute``, ``doInBackground``,
+                                                               ``onProgressUpdate``, ``onPostExecute``
+   ==========================================================  ===============================================
+
+Queries: :meth:`callees`, :meth:`callers`, :meth:`reachable` (BFS; returns ``{method: parent}`` so a path can be
+printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from appwarden.dex.records import (
+    EV_INVOKE,
+    EV_NEW_INSTANCE,
+    EVENT_WORDS,
+    METHOD_WORDS,
+    OP_INVOKE_CUSTOM,
+    OP_INVOKE_CUSTOM_RANGE,
+    OP_INVOKE_INTERFACE,
+    OP_INVOKE_SUPER,
+    OP_INVOKE_VIRTUAL,
+)
+
+if TYPE_CHECKING:
+    from appwarden.dex.index import CodeIndex, DexCode
+
+_RUNNABLE = ("Ljava/lang/Runnable;", ("run()V",))
+_CALLABLE = ("Ljava/util/concurrent/Callable;", ("call()Ljava/lang/Object;",))
+_THREAD = ("Ljava/lang/Thread;", ("run()V",))
+_TIMERTASK = ("Ljava/util/TimerTask;", ("run()V",))
+_ASYNCTASK = (
+    "Landroid/os/AsyncTask;",
+    ("onPreExecute()V", "doInBackground(", "onProgressUpdate(", "onPostExecute("),
+)
+
+_EXECUTORS = (
+    "Ljava/util/concurrent/Executor;",
+    "Ljava/util/concurrent/ExecutorService;",
+    "Ljava/util/concurrent/ThreadPoolExecutor;",
+    "Ljava/util/concurrent/AbstractExecutorService;",
+    "Ljava/util/concurrent/ScheduledExecutorService;",
+    "Ljava/util/concurrent/ScheduledThreadPoolExecutor;",
+)
+
+# (class, method name) -> callback specs (base type, callback signatures; a signature ending in "(" is a prefix)
+ASYNC_DISPATCH: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {
+    ("Ljava/lang/Thread;", "start"): (_THREAD, _RUNNABLE),
+    **{
+        (cls, name): (_RUNNABLE, _CALLABLE)
+        for cls in _EXECUTORS
+        for name in ("execute", "submit", "schedule", "scheduleAtFixedRate", "scheduleWithFixedDelay")
+    },
+    **{
+        ("Landroid/os/Handler;", name): (_RUNNABLE,)
+        for name in ("post", "postDelayed", "postAtTime", "postAtFrontOfQueue")
+    },
+    ("Landroid/view/View;", "post"): (_RUNNABLE,),
+    ("Landroid/view/View;", "postDelayed"): (_RUNNABLE,),
+    ("Landroid/app/Activity;", "runOnUiThread"): (_RUNNABLE,),
+    ("Ljava/util/Timer;", "schedule"): (_TIMERTASK,),
+    ("Ljava/util/Timer;", "scheduleAtFixedRate"): (_TIMERTASK,),
+    ("Landroid/os/AsyncTask;", "execute"): (_ASYNCTASK,),
+    ("Landroid/os/AsyncTask;", "executeOnExecutor"): (_ASYNCTASK,),
+}
+
+_VIRTUALISH = OP_INVOKE_VIRTUAL | OP_INVOKE_INTERFACE | OP_INVOKE_SUPER
+
+
+def _split(desc: str) -> tuple[str, str]:
+    cls, _, rest = desc.partition("->")
+    return cls, rest
+
+
+class CallGraph:
+    """See the module docstring."""
+
+    def __init__(self, index: CodeIndex) -> None:
+        self.index = index
+        self._out: dict[str, set[str]] = {}
+        self._in: dict[str, set[str]] | None = None
+        self._parents: dict[str, tuple[str, ...]] = {}
+        self._children: dict[str, set[str]] = {}
+        self._defined: dict[str, set[str]] = {}  # class -> {"name(proto)ret"} it defines
+        self._build()
+
+    # -- construction ------------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        index = self.index
+        for desc in index.classes:
+            info = index.class_info(desc)
+            if info is None:  # pragma: no cover - classes come from the same map
+                continue
+            parents = ((info.superclass,) if info.superclass else ()) + info.interfaces
+            self._parents[desc] = parents
+            for p in parents:
+                self._children.setdefault(p, set()).add(desc)
+            self._defined[desc] = {_split(m)[1] for m in info.methods}
+        for code in index.codes:
+            self._add_code_edges(code)
+
+    def _add_code_edges(self, code: DexCode) -> None:
+        dex = code.dex
+        methods = code.methods
+        kinds = code.events[0::EVENT_WORDS].tolist()
+        idxs = code.events[2::EVENT_WORDS].tolist()
+        app = self.index._class_map
+        for r in range(code.n_methods):
+            base = r * METHOD_WORDS
+            start, end = methods[base + 4], methods[base + 5]
+            if start == end:
+                continue
+            caller = code.method_desc(methods[base + 1])
+            out = self._out.setdefault(caller, set())
+            created: list[str] = []
+            dispatch: list[tuple[str, str]] = []
+            for i in range(start, end):
+                k = kinds[i]
+                kind, op = k >> 8, k & 0xFF
+                if kind == EV_NEW_INSTANCE:
+                    created.append(dex.type_desc(idxs[i]))  # idx checked by the walker
+                    continue
+                if kind != EV_INVOKE or op in (OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE):
+                    continue
+                callee = code.method_desc(idxs[i])
+                out.add(callee)
+                cls, sig = _split(callee)
+                name = sig.partition("(")[0]
+                if (cls, name) in ASYNC_DISPATCH:
+                    dispatch.append((cls, name))
+                elif name in ("start", "execute", "executeOnExecutor") and cls in app:
+                    for base_cls, name2 in (
+                        ("Ljava/lang/Thread;", "start"),
+                        ("Landroid/os/AsyncTask;", name),
+                    ):
+                        if name == name2 and self.is_subtype(cls, base_cls):
+                            dispatch.append((base_cls, name2))
+                            created.append(cls)
+                if op in _VIRTUALISH and cls in app:
+                    out.update(self._hierarchy_targets(cls, sig, super_call=op in OP_INVOKE_SUPER))
+            if dispatch:
+                candidates = {*created, _split(caller)[0]}
+                for key in dispatch:
+                    for base_cls, callbacks in ASYNC_DISPATCH[key]:
+                        for cand in candidates:
+                            if cand in app and self.is_subtype(cand, base_cls):
+                                out.update(self._callbacks_of(cand, callbacks))
+
+    def _callbacks_of(self, cls: str, callbacks: tuple[str, ...]) -> list[str]:
+        """Methods of ``cls`` (or inherited from its app superclasses) matching the callback signatures."""
+        found = []
+        for c in self._ancestors(cls):
+            for sig in self._defined.get(c, ()):
+                if any(sig.startswith(cb) if cb.endswith("(") else sig == cb for cb in callbacks):
+                    found.append(f"{c}->{sig}")
+        return found
+
+    def _ancestors(self, cls: str) -> list[str]:
+        """``cls`` and its app superclasses (nearest first)."""
+        chain, seen = [], set()
+        c: str | None = cls
+        while c is not None and c in self._defined and c not in seen:
+            seen.add(c)
+            chain.append(c)
+            parents = self._parents.get(c, ())
+            c = parents[0] if parents else None
+        return chain
+
+    def _hierarchy_targets(self, cls: str, sig: str, super_call: bool) -> set[str]:
+        targets: set[str] = set()
+        for c in self._ancestors(cls):  # inherited implementation
+            if sig in self._defined.get(c, ()):
+                targets.add(f"{c}->{sig}")
+                break
+        if super_call:
+            return targets
+        todo, seen = [cls], {cls}
+        while todo:  # overrides in subclasses / implementors
+            c = todo.pop()
+            for sub in self._children.get(c, ()):
+                if sub in seen:
+                    continue
+                seen.add(sub)
+                todo.append(sub)
+                if sig in self._defined.get(sub, ()):
+                    targets.add(f"{sub}->{sig}")
+        return targets
+
+    def is_subtype(self, cls: str, base: str) -> bool:
+        """Whether ``cls`` is ``base`` or reaches it through app superclasses / interfaces."""
+        todo, seen = [cls], set()
+        while todo:
+            c = todo.pop()
+            if c == base:
+                return True
+            if c in seen:
+                continue
+            seen.add(c)
+            todo.extend(self._parents.get(c, ()))
+        return False
+
+    # -- queries -----------------------------------------------------------------------------------------------
+
+    def callees(self, method: str) -> set[str]:
+        """Methods ``method`` may call (direct, hierarchy and synthetic edges)."""
+        return set(self._out.get(method, ()))
+
+    def callers(self, method: str) -> set[str]:
+        """Methods that may call ``method``."""
+        if self._in is None:
+            inv: dict[str, set[str]] = {}
+            for src, dsts in self._out.items():
+                for d in dsts:
+                    inv.setdefault(d, set()).add(src)
+            self._in = inv
+        return set(self._in.get(method, ()))
+
+    @property
+    def edge_count(self) -> int:
+        return sum(len(v) for v in self._out.values())
+
+    def reachable(self, entries: Iterable[str]) -> dict[str, str | None]:
+        """BFS from ``entries``: every reachable method -> the method it was first reached from (entries: None)."""
+        parents: dict[str, str | None] = {}
+        queue: deque[str] = deque()
+        for e in entries:
+            if e not in parents:
+                parents[e] = None
+                queue.append(e)
+        while queue:
+            m = queue.popleft()
+            for callee in self._out.get(m, ()):
+                if callee not in parents:
+                    parents[callee] = m
+                    queue.append(callee)
+        return parents
+
+    def path(self, entries: Iterable[str], target: str) -> list[str] | None:
+        """A shortest call path ``[entry, ..., target]``, or None when ``target`` is not reachable."""
+        parents = self.reachable(entries)
+        if target not in parents:
+            return None
+        chain = [target]
+        while (p := parents[chain[-1]]) is not None:
+            chain.append(p)
+        return chain[::-1]
