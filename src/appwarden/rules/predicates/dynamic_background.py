@@ -1,0 +1,61 @@
+"""Collection in the background and self-start, from a runtime trace (``dynamic_background_collection``,
+``dynamic_self_start``).
+
+``dynamic_background_collection``: PI accesses while the app was in the background (after ``app_background`` and
+before ``app_foreground``, or after a process start not caused by the user), one hit per owner (M164-1.2-S5..S8:
+"在后台运行时…收集"). Params: ``categories`` / ``exclude_categories``.
+
+``dynamic_self_start``: the process was started by something other than the user (``process_start`` with cause
+``boot``, ``push``, ``alarm``, ``other_app``, ...; 自启动/关联启动, M164-2.2). A start before any consent is
+stated in the evidence (M164-2.2-S2). The trace can only show starts the agent witnessed (the tester must leave the
+agent attached, e.g. with ``frida -W`` / spawn gating), so absence proves nothing. Params: ``causes`` (the causes
+that count; default: every cause except ``launcher``, ``user``, ``unknown``).
+"""
+
+from __future__ import annotations
+
+from appwarden.dynamic.refs import observation_ref, start_ref
+from appwarden.evidence import Evidence
+from appwarden.rules.model import Hit
+from appwarden.rules.predicates import param, predicate
+from appwarden.rules.predicates.dynamic_consent import by_owner, select, validate_categories
+
+
+@predicate("dynamic_background_collection", needs=("dynamic.trace",), validate=validate_categories)
+def dynamic_background_collection(evidence: Evidence, params: dict) -> list[Hit]:
+    dyn = evidence.dynamic
+    if dyn is None:
+        return []
+    hits = []
+    for owner, obs in by_owner(select(dyn.background, params)).items():
+        total = sum(o.count for o in obs)
+        cats = ", ".join(dict.fromkeys(o.category for o in obs))
+        hits.append(
+            Hit(
+                evidence=[observation_ref(o, "api_call_background") for o in obs],
+                owner=owner,
+                message_zh=f"应用在后台运行时收集个人信息（{cats}，共 {total} 次）",
+                message_en=f"collected PI ({cats}) {total} times while the app was in the background",
+            )
+        )
+    return hits
+
+
+@predicate("dynamic_self_start", needs=("dynamic.trace",))
+def dynamic_self_start(evidence: Evidence, params: dict) -> list[Hit]:
+    dyn = evidence.dynamic
+    if dyn is None:
+        return []
+    causes = param(params, "causes", None)
+    starts = [p for p in dyn.self_starts() if causes is None or p.cause in causes]
+    if not starts:
+        return []
+    kinds = ", ".join(dict.fromkeys(p.cause for p in starts))
+    return [
+        Hit(
+            evidence=[start_ref(p) for p in starts],
+            owner="host",
+            message_zh=f"应用进程在无用户操作时被启动（{kinds}），共 {len(starts)} 次",
+            message_en=f"the app process was started without user action ({kinds}), {len(starts)} times",
+        )
+    ]

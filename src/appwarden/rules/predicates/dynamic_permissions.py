@@ -1,0 +1,76 @@
+"""Permission behaviour from a runtime trace (``dynamic_permission_rerequest``, ``dynamic_permission_premature``).
+
+``dynamic_permission_rerequest``: a permission requested again after the user denied it, sooner than
+``min_interval_h`` hours after the denial (default: ``DynamicParams.rerequest_min_interval_h`` = 48). The 48 h figure
+is an industry convention (OmniSDK docs, security-training material) recorded as M26-T3 in
+``shared/regulations/miit26.md``; **no primary legal text with that number was found**, so the rules citing this
+predicate stay at ``likely`` and the interval is a parameter. The re-request itself is what M164-2.1-S5/S6
+("用户明确拒绝…后，仍向用户频繁弹窗申请") and M337-6 ("频繁申请权限") describe. One hit per requesting owner.
+
+``dynamic_permission_premature``: a permission requested within the first ``startup_window_ms`` of the session,
+granted, and then not used by any API that needs it within ``need_window_ms`` (M164-2.1-S7: "未见使用权限对应的相关
+功能或服务时，不应提前向用户弹窗申请"). Denied requests are not judged. Permissions no PI API needs (per
+``knowledge/pi_apis.yaml``) are not judged either. Params: ``ignore`` (permissions never reported).
+"""
+
+from __future__ import annotations
+
+from appwarden.dynamic.refs import early_ref, rerequest_ref
+from appwarden.errors import RuleError
+from appwarden.evidence import Evidence
+from appwarden.rules.model import Hit
+from appwarden.rules.predicates import param, predicate
+
+
+def _validate_rerequest(params: dict) -> None:
+    value = params.get("min_interval_h")
+    if value is not None and (not isinstance(value, int | float) or isinstance(value, bool) or value <= 0):
+        raise RuleError("'min_interval_h' must be a positive number of hours")
+
+
+@predicate("dynamic_permission_rerequest", needs=("dynamic.trace",), validate=_validate_rerequest)
+def dynamic_permission_rerequest(evidence: Evidence, params: dict) -> list[Hit]:
+    dyn = evidence.dynamic
+    if dyn is None:
+        return []
+    hours = float(param(params, "min_interval_h", dyn.params.rerequest_min_interval_h))
+    grouped: dict[str, list] = {}
+    for r in dyn.rerequests_within(hours):
+        grouped.setdefault(r.owner, []).append(r)
+    hits = []
+    for owner, items in grouped.items():
+        perms = ", ".join(dict.fromkeys(r.permission.rsplit(".", 1)[-1] for r in items))
+        shortest = min(r.gap_ms for r in items)
+        hits.append(
+            Hit(
+                evidence=[rerequest_ref(r, hours) for r in items],
+                owner=owner,
+                message_zh=f"用户拒绝后再次申请权限 {perms}（最短间隔 {shortest / 1000:.0f} 秒，少于 {hours:g} 小时），共 {len(items)} 次",
+                message_en=f"re-requested {perms} after denial {len(items)} times (shortest gap {shortest / 1000:.0f} s < {hours:g} h)",
+            )
+        )
+    return hits
+
+
+@predicate("dynamic_permission_premature", needs=("dynamic.trace",))
+def dynamic_permission_premature(evidence: Evidence, params: dict) -> list[Hit]:
+    dyn = evidence.dynamic
+    if dyn is None:
+        return []
+    ignore = set(param(params, "ignore", ()))
+    grouped: dict[str, list] = {}
+    for r in dyn.early_requests:
+        if r.permission not in ignore:
+            grouped.setdefault(r.owner, []).append(r)
+    hits = []
+    for owner, items in grouped.items():
+        perms = ", ".join(dict.fromkeys(r.permission.rsplit(".", 1)[-1] for r in items))
+        hits.append(
+            Hit(
+                evidence=[early_ref(r) for r in items],
+                owner=owner,
+                message_zh=f"启动时即申请权限 {perms}，但随后未使用相应功能",
+                message_en=f"requested {perms} at start-up, then no API needing them was used",
+            )
+        )
+    return hits
