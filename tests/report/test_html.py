@@ -1,0 +1,112 @@
+"""The single-file HTML report: content, escaping of hostile app strings, and a real Chromium render."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from report_samples import HOSTILE
+
+from appwarden.report.html import render_html
+
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if shutil.os.path.exists("/usr/bin/chromium") else None
+)
+
+
+def test_sections_chinese_first_english_beside(report):
+    html = render_html(report)
+    assert html.startswith("<!DOCTYPE html>")
+    for zh, en in [
+        ("应用信息", "App"),
+        ("问题（按条款）", "Findings by clause"),
+        ("第三方SDK清单", "Third-party SDKs"),
+        ("个人信息调用点（按类别）", "PI call sites by category"),
+        ("未能分析的内容", "Not analysed / errors"),
+    ]:
+        assert re.search(re.escape(zh) + r'\s*<span class="en">' + re.escape(en), html), zh
+
+
+def test_findings_grouped_by_clause_with_evidence_and_owner(report):
+    html = render_html(report)
+    # a finding citing two clauses appears under both
+    rd31 = html.index('<span class="tag">RD-3.1</span> ')
+    m164 = html.index('<span class="tag">M164-1.1</span> ')
+    assert html.count("在用户同意隐私政策前收集设备标识符</strong>") == 2
+    assert rd31 != m164
+    assert "Lcom/umeng/commonsdk/statistics/common/DeviceConfig;-&gt;getImei" in html  # call site, escaped
+    assert "“我们会收集您的设备信息。”" in html  # policy sentence
+    assert "t=1.25" in html  # trace event
+    assert "android.permission.ACCESS_FINE_LOCATION" in html  # permission
+    assert "归属 owner: 友盟统计" in html
+
+
+def test_self_contained_no_external_assets(report):
+    html = render_html(report)
+    assert "<script" not in html
+    assert not re.search(r"<(link|img|iframe|object|embed)\b", html)
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", html)
+    assert "url(" not in html
+
+
+def test_hostile_strings_are_escaped(hostile_report):
+    html = render_html(hostile_report)
+    assert "<script>alert" not in html
+    assert HOSTILE not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    # every place the hostile label lands is escaped: title, app table, packer banner, SDK table, message, policy
+    assert html.count("&lt;script&gt;") >= 6
+    assert "<script" not in html
+
+
+def test_missing_optional_sections_render(report):
+    minimal = {
+        "schema_version": "1.0",
+        "app": {"sha256": None, "signers": []},
+        "engine": {"name": "appwarden", "version": "0"},
+        "callsites": [],
+        "sdks": [],
+        "findings": [],
+        "errors": [],
+    }
+    html = render_html(minimal)
+    assert "未发现问题" in html
+
+
+def _nonblank_png(path) -> float:
+    from PIL import Image
+
+    with Image.open(path) as img:
+        gray = img.convert("L")
+        hist = gray.histogram()
+    dark = sum(hist[:200])
+    return dark / max(1, sum(hist))
+
+
+@pytest.mark.e2e
+def test_html_renders_in_headless_chromium(report, tmp_path):
+    if not CHROMIUM:
+        pytest.skip("chromium not installed")
+    page = tmp_path / "report.html"
+    page.write_text(render_html(report), encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        f"--screenshot={shot}",
+        "--window-size=1280,2000",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        page.as_uri(),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert shot.is_file(), proc.stderr[-2000:]
+    share = _nonblank_png(shot)
+    assert share > 0.01, f"screenshot nearly blank ({share:.4f} of pixels drawn)"

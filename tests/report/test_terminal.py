@@ -1,0 +1,79 @@
+"""The rich terminal summary (rendered without a TTY)."""
+
+from __future__ import annotations
+
+import io
+
+from report_samples import CERT_SHA, ENGINE, Results, make_evidence
+from rich.console import Console
+
+from appwarden.knowledge import pi_categories
+from appwarden.report.json import build_report
+from appwarden.report.terminal import render_summary, summary_text
+
+
+def test_summary_sections_in_order(report):
+    text = summary_text(report)
+    order = [
+        "检测报告",
+        "权限 Permissions",
+        "导出组件",
+        "个人信息调用点",
+        "第三方SDK清单",
+        "问题 Findings",
+        "未能分析",
+    ]
+    positions = [text.index(marker) for marker in order]
+    assert positions == sorted(positions)
+
+
+def test_summary_app_identity(report):
+    text = summary_text(report, width=200)
+    assert "com.example.demo" in text and "4.2.0 (42)" in text and "测试应用" in text
+    assert "CN=Demo Dev, O=示例科技有限公司, C=CN" in text
+    assert CERT_SHA in text
+
+
+def test_summary_groups_callsites_by_category_then_owner(report):
+    text = summary_text(report, width=200)
+    imei = pi_categories()["imei"]
+    heading = f"{imei['name_zh']} ({imei['name_en']}) — 2"
+    assert heading in text
+    block = text[text.index(heading) :]
+    host, sdk = block.index("应用自身 (host app): 1"), block.index("友盟统计 (Umeng Analytics): 1")
+    assert host < sdk  # host first, then each SDK
+
+
+def test_summary_findings_by_severity_and_errors(report):
+    text = summary_text(report, width=200)
+    assert text.index("[高危 High] 1") < text.index("[中危 Medium] 2") < text.index("[低危 Low] 1")
+    assert "归属 owner: 友盟统计 (Umeng Analytics)" in text
+    assert "dex [classes3.dex]: classes3.dex: bad magic" in text
+    assert "pi.dynamic.frequency" in text  # not-evaluated rules are listed
+
+
+def test_dangerous_permission_highlighted(report):
+    text = summary_text(report, width=200)
+    line = next(ln for ln in text.splitlines() if "READ_PHONE_STATE" in ln)
+    assert "危险 dangerous" in line
+    line = next(ln for ln in text.splitlines() if "android.permission.INTERNET" in ln)
+    assert "普通 normal" in line
+
+
+def test_no_tty_output_is_plain_text(report):
+    buf = io.StringIO()
+    render_summary(report, Console(file=buf, width=120))  # a StringIO is not a terminal
+    assert "\x1b[" not in buf.getvalue()
+    assert "第三方SDK清单" in buf.getvalue()
+
+
+def test_app_strings_are_not_rich_markup():
+    ev = make_evidence(label="[bold red]x[/bold red] [link=http://evil]y[/link]")
+    report = build_report(ev, Results(), engine=ENGINE)
+    text = summary_text(report, width=200)
+    assert "[bold red]x[/bold red] [link=http://evil]y[/link]" in text
+
+
+def test_rules_not_run_is_said(evidence):
+    text = summary_text(build_report(evidence, None, engine=ENGINE))
+    assert "未运行规则 (rules not run)" in text
