@@ -48,3 +48,9 @@ def test_unknown_format_and_wrong_arity(report):
     assert formats.render("html", [report]) == formats.render("html", report)
     csv_two = formats.render("notice-csv", [report, report]).decode("utf-8-sig")
     assert len(csv_two.strip().splitlines()) == 3
+
+
+def test_render_accepts_report_first(report):
+    assert formats.render(report, "sarif") == formats.render("sarif", report)
+    with pytest.raises(ReportError):
+        formats.render(report, report)

@@ -110,3 +110,9 @@ def test_html_renders_in_headless_chromium(report, tmp_path):
     assert shot.is_file(), proc.stderr[-2000:]
     share = _nonblank_png(shot)
     assert share > 0.01, f"screenshot nearly blank ({share:.4f} of pixels drawn)"
+
+
+def test_external_engine_findings_are_labelled(report):
+    report["findings"][1]["engine"] = "androguard"
+    html = render_html(report)
+    assert 'engine: <span class="tag">androguard</span>' in html

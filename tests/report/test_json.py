@@ -14,6 +14,7 @@ from appwarden.report.json import (
     SCHEMA_VERSION,
     ReportError,
     build_report,
+    extend_report,
     load_report,
     load_schema,
     schema_errors,
@@ -214,3 +215,12 @@ def test_load_report_rejects_bad_files(tmp_path, content, message):
 def test_load_report_missing_file(tmp_path):
     with pytest.raises(ReportError, match="cannot read"):
         load_report(tmp_path / "absent.json")
+
+
+def test_extend_report_recomputes_summary(report):
+    extra = make_findings()[1]
+    extra.engine = "androguard"
+    extend_report(report, findings=[extra], errors=[ErrorNote(stage="engine:androguard", message="timeout")])
+    validate_report(report)
+    assert report["summary"]["findings"] == 5 and report["summary"]["errors"] == 3
+    assert report["findings"][-1]["engine"] == "androguard"

@@ -102,11 +102,17 @@ def get_format(name: str) -> ReportFormat:
         raise ReportError(f"unknown report format {name!r} (known: {', '.join(FORMATS)})") from None
 
 
-def render(name: str, reports: Report | Iterable[Report]) -> bytes:
+def render(name: str | Report | Iterable[Report], reports: Report | Iterable[Report] | str) -> bytes:
     """Render one report (or, for ``multi`` formats, one or several) in format ``name``; returns the file bytes.
 
-    A single-report format given a list renders its only element; a list of several is a ReportError.
+    ``render("html", report)`` is the canonical order; ``render(report, "html")`` is accepted too (the format name
+    is the one ``str`` argument). A single-report format given a list renders its only element; a list of several
+    is a ReportError.
     """
+    if isinstance(reports, str) and not isinstance(name, str):
+        name, reports = reports, name
+    if not isinstance(name, str):
+        raise ReportError("render() needs a format name (str) and a report")
     fmt = get_format(name)
     if isinstance(reports, Mapping):
         return fmt.render([reports] if fmt.multi else reports)

@@ -280,6 +280,17 @@ def build_report(
     return report
 
 
+def extend_report(
+    report: dict[str, Any], *, findings: Iterable[Any] = (), errors: Iterable[Any] = ()
+) -> dict[str, Any]:
+    """Append findings (Finding objects or dicts, e.g. from external engines) and error notes to a built report
+    and recompute its ``summary``; returns the same dict. Use this instead of appending to the lists directly."""
+    report.setdefault("findings", []).extend(_jsonable(f) for f in findings)
+    report.setdefault("errors", []).extend(_error_note(e, "scan") for e in errors)
+    report["summary"] = summarize(report)
+    return report
+
+
 # --------------------------------------------------------------------------------------------------- schema, I/O
 
 

@@ -190,7 +190,6 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
             )
         )
 
-    summary = report.get("summary") or {}
     by_sev = {g["severity"]: len(g["findings"]) for g in view.findings_by_severity(report)}
     story.append(Spacer(1, 6))
     story.append(
@@ -198,7 +197,7 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
             f"问题 findings {len(report.get('findings') or [])}（高危 high {by_sev.get('high', 0)}，中危 medium "
             f"{by_sev.get('medium', 0)}，低危 low {by_sev.get('low', 0)}，提示 info {by_sev.get('info', 0)}）· "
             f"个人信息调用点 PI call sites {len(report.get('callsites') or [])} · 第三方SDK {len(report.get('sdks') or [])} · "
-            f"未能分析 errors {summary.get('errors', len(report.get('errors') or []))}",
+            f"未能分析 errors {len(report.get('errors') or [])}",
             st["body"],
         )
     )
@@ -218,6 +217,8 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
                 _p(f"[{sev[0]} {sev[1]}] {view.bilingual(f.get('title_zh'), f.get('title_en'))}", st["body"])
             )
             review = " · 需人工复核 needs review" if f.get("needs_review") else ""
+            if f.get("engine") and f.get("engine") != "appwarden":
+                review += f" · 引擎 engine {f.get('engine')}"
             story.append(
                 _p(
                     f"{f.get('rule_id')} · 条款 {', '.join(f.get('clauses') or [])} · 置信度 {conf[0]} {conf[1]} · 归属 owner {owner}{review}",

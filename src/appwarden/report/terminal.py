@@ -178,6 +178,8 @@ def _findings_section(report: Mapping[str, Any], console: Console) -> None:
             conf = view.CONFIDENCE_LABELS.get(f.get("confidence"), (f.get("confidence"), ""))
             owner = view.owner_names(report, f.get("owner"))
             review = " 需人工复核 needs review" if f.get("needs_review") else ""
+            if f.get("engine") and f.get("engine") != "appwarden":
+                review += f" | 引擎 engine: {f.get('engine')}"
             console.print(_t(f"    • {view.bilingual(f.get('title_zh'), f.get('title_en'))}", style))
             console.print(
                 _t(
