@@ -1,0 +1,99 @@
+"""DexFile: header versions, bounds checks, MUTF-8, lookups."""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+from appwarden.dex.reader import DexFile, decode_mutf8, split_container
+from appwarden.errors import DexFormatError, LimitExceeded
+from appwarden.limits import Limits
+
+
+def with_version(data: bytes, version: bytes) -> bytes:
+    return data[:4] + version + data[7:]
+
+
+@pytest.mark.parametrize("version", [b"035", b"036", b"037", b"038", b"039", b"040"])
+def test_versions_035_to_040_parse(main_dex: bytes, version: bytes) -> None:
+    dex = DexFile("classes.dex", with_version(main_dex, version))
+    assert dex.version == int(version)
+    assert "Lcom/aw/t/Walk;" in dex.class_descriptors
+
+
+def test_version_041_needs_the_container_header(main_dex: bytes) -> None:
+    with pytest.raises(DexFormatError, match="header_size"):
+        DexFile("classes.dex", with_version(main_dex, b"041"))
+
+
+@pytest.mark.parametrize("version", [b"034", b"042", b"0a9", b"999"])
+def test_unsupported_versions_rejected(main_dex: bytes, version: bytes) -> None:
+    with pytest.raises(DexFormatError):
+        DexFile("classes.dex", with_version(main_dex, version))
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: b"dey\n" + d[4:], "bad magic"),
+        (lambda d: d[:40] + struct.pack("<I", 0x78563412) + d[44:], "endianness"),
+        (lambda d: d[:100], "too small|truncated|out of bounds"),
+        (lambda d: d[: len(d) // 2], "truncated"),
+        (lambda d: d[:56] + struct.pack("<I", 0xFFFFFF) + d[60:], "string_ids"),
+        (lambda d: d[:88] + struct.pack("<I", 0x7FFFFFFF) + d[92:], "method_ids"),
+        (lambda d: d[:52] + struct.pack("<I", len(d) + 4) + d[56:], "map"),
+    ],
+)
+def test_bad_headers_raise_one_line_dex_format_error(main_dex: bytes, mutate, message: str) -> None:
+    with pytest.raises(DexFormatError, match=message) as info:
+        DexFile("classes.dex", mutate(main_dex))
+    assert "\n" not in str(info.value)
+    assert str(info.value).startswith("classes.dex: ")
+
+
+def test_size_limit(main_dex: bytes) -> None:
+    with pytest.raises(LimitExceeded):
+        DexFile("classes.dex", main_dex, Limits(max_dex_size=1000))
+
+
+def test_string_lookup_is_binary_search_over_sorted_ids(main_dex: bytes) -> None:
+    dex = DexFile("classes.dex", main_dex)
+    strings = [dex.string(i) for i in range(dex.string_ids_size)]
+    for i, s in enumerate(strings):
+        assert dex.find_string(s) == i
+    assert dex.find_string("no such string in this dex") is None
+    assert dex.find_type("Lcom/aw/t/Walk;") is not None
+    assert dex.find_type("Lcom/aw/t/Nope;") is None
+    prefixed = dex.strings_with_prefix("content://")
+    assert {strings[i] for i in prefixed} == {s for s in strings if s.startswith("content://")}
+    assert len(prefixed) >= 3
+
+
+def test_mutf8_non_ascii_string_decoded(main_dex: bytes) -> None:
+    dex = DexFile("classes.dex", main_dex)
+    expected = "个人信息 \U0001f600 nul:\x00."
+    idx = dex.find_string(expected)
+    assert idx is not None and dex.string(idx) == expected
+
+
+def test_decode_mutf8_units() -> None:
+    assert decode_mutf8(b"abc") == "abc"
+    assert decode_mutf8(b"a\xc0\x80b") == "a\x00b"
+    assert decode_mutf8(b"\xed\xa0\xbd\xed\xb8\x80") == "\U0001f600"  # surrogate pair, CESU style
+    assert decode_mutf8(b"\xff\xfe") == "\ufffd\ufffd"  # garbage never raises
+
+
+def test_method_and_field_descriptors(main_dex: bytes) -> None:
+    dex = DexFile("classes.dex", main_dex)
+    [m] = dex.find_methods("Lcom/aw/t/Walk;", "many")
+    assert dex.method_desc(m) == "Lcom/aw/t/Walk;->many(IIIIII)V"
+    assert dex.method_param_types(m) == ["I"] * 6
+    [f] = dex.find_fields("Landroid/os/Build;", "SERIAL")
+    assert dex.field_desc(f) == "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
+    assert dex.find_methods("Lcom/aw/t/Walk;", "nope") == []
+
+
+def test_split_container_single_dex(main_dex: bytes) -> None:
+    [dex] = split_container("classes.dex", main_dex)
+    assert dex.name == "classes.dex"
