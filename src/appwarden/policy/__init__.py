@@ -5,7 +5,8 @@ Public API (a pure function of its input; no network, no database):
 * :func:`analyze_policy` ``(text, *, source="") -> PolicyEvidence``: analyse policy text already in memory.
 * :func:`analyze_policy_file` ``(path, limits) -> PolicyEvidence``: load (HTML, text, Markdown, PDF; any common
   Chinese encoding) then analyse.
-* :func:`appwarden.policy.load.find_bundled_policy` finds a policy shipped inside an APK.
+* :func:`load_bundled_policy` ``(apk, limits) -> PolicyEvidence``: the policy shipped inside an APK, or
+  :meth:`PolicyEvidence.not_found` (``found=False``, ``source="none"``) when the APK has none.
 
 Bad input (empty, binary, too large, undecodable, not Chinese) raises :class:`~appwarden.errors.PolicyError`; the
 caller then marks the policy rules ``not_evaluated`` or, when it searched and found nothing, passes
@@ -21,7 +22,7 @@ from appwarden.errors import PolicyError
 from appwarden.limits import DEFAULT_LIMITS, Limits
 from appwarden.policy.model import PolicyEvidence
 
-__all__ = ["PolicyError", "PolicyEvidence", "analyze_policy", "analyze_policy_file"]
+__all__ = ["PolicyError", "PolicyEvidence", "analyze_policy", "analyze_policy_file", "load_bundled_policy"]
 
 
 def analyze_policy(text: str, *, source: str = "", limits: Limits = DEFAULT_LIMITS) -> PolicyEvidence:
@@ -81,3 +82,21 @@ def analyze_policy_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Po
 
     text = load_policy_file(path, limits)
     return analyze_policy(text, source=str(path), limits=limits)
+
+
+def load_bundled_policy(apk: object, limits: Limits = DEFAULT_LIMITS) -> PolicyEvidence:
+    """The policy shipped inside the APK, analysed (``source="apk:<entry>"``); when none is found,
+    :meth:`PolicyEvidence.not_found` (``source="none"``, ``found=False``) so that ``policy.missing`` can fire.
+
+    Called by ``appwarden.scan.build_evidence`` when no policy file was given. Never raises for a missing policy;
+    a bundled file that looks like a policy but cannot be analysed is skipped by the search."""
+    from appwarden.policy.load import find_bundled_policy
+
+    found = find_bundled_policy(apk, limits)
+    if found is None:
+        return PolicyEvidence.not_found(
+            "searched assets/ and res/raw/ of the APK; supply the policy with --policy if it is only online",
+            reason="no privacy policy bundled in the APK and none supplied",
+        )
+    entry, text = found
+    return analyze_policy(text, source=f"apk:{entry}", limits=limits)

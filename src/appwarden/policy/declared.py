@@ -23,8 +23,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from appwarden.knowledge import KNOWLEDGE_DIR, load_yaml, pi_categories
+from appwarden.knowledge import pi_categories
 from appwarden.policy.model import DeclaredPermission, DeclaredPi, DeclaredSdk, Sentence
+from appwarden.policy.sdkmatch import find_strong_names, match_name
 from appwarden.policy.segment import SentenceIndex
 from appwarden.policy.textmatch import ascii_lower, compile_lower, is_latin_term, latin_bounded
 
@@ -278,50 +279,9 @@ def _clean_name(raw: str) -> str:
     return name[:40]
 
 
-@lru_cache(maxsize=1)
-def sdk_aliases() -> list[tuple[str, str, re.Pattern[str]]]:
-    """``(alias, sdk_id, pattern)`` from ``knowledge/sdks/*.yaml`` (name_zh, name_en, aliases, names); tolerant of
-    a missing, small or partly malformed knowledge base (bad files are skipped)."""
-    out: list[tuple[str, str, re.Pattern[str]]] = []
-    folder = KNOWLEDGE_DIR / "sdks"
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.glob("*.y*ml")):
-        try:
-            data = load_yaml(path)
-        except Exception:  # a malformed KB file is reported by the SDK engineer's loader, not here
-            continue
-        records = data if isinstance(data, list) else [data]
-        for rec in records:
-            if not isinstance(rec, dict) or not rec.get("id"):
-                continue
-            names: list[str] = []
-            for key in ("name_zh", "name_en", "name"):
-                if isinstance(rec.get(key), str):
-                    names.append(rec[key])
-            for key in ("aliases", "names", "policy_names"):
-                value = rec.get(key)
-                if isinstance(value, list):
-                    names.extend(v for v in value if isinstance(v, str))
-            for alias in dict.fromkeys(n.strip() for n in names):
-                if len(alias) < 2 or (alias.isascii() and len(alias) < 3):
-                    continue
-                if alias.isascii():
-                    pat = re.compile(rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])", re.I)
-                else:
-                    pat = re.compile(re.escape(alias), re.I)
-                out.append((alias, str(rec["id"]), pat))
-    out.sort(key=lambda t: -len(t[0]))  # longest alias first
-    return out
-
-
 def match_sdk_id(name: str) -> str | None:
-    """The knowledge-base id whose alias occurs in ``name`` (or vice versa), longest alias first; else None."""
-    low = name.lower()
-    for alias, sdk_id, pat in sdk_aliases():
-        if pat.search(name) or (len(low) >= 3 and low == alias.lower()):
-            return sdk_id
-    return None
+    """The knowledge-base id a policy's SDK name refers to (see :func:`appwarden.policy.sdkmatch.match_name`)."""
+    return match_name(name)
 
 
 def _pi_keys(text: str) -> list[str]:
@@ -372,7 +332,7 @@ def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk
         if current is not None and current_age <= 8:
             m = _VENDOR_FIELD.match(text)
             if m and not current.vendor:
-                current.vendor = _clean_name(m.group(1))[:60] or None
+                current.vendor = m.group(1).strip(" 　:：-—·、，,。；;|\t*#")[:60] or None
                 continue
             m = _PURPOSE_FIELD.match(text)
             if m and not current.purpose:
@@ -394,17 +354,16 @@ def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk
             rec = add(raw + ("SDK" if raw and not raw.isascii() else " SDK"), sent) if raw.strip() else None
             if rec is not None and len(mentions) == 1 and len(text) <= 60:
                 current, current_age = rec, 0  # a heading-like line "**OPPO推送SDK**" starts a record
-    # KB names found anywhere in the text (names without the "SDK" suffix, e.g. 友盟+、极光推送)
+    # KB names found anywhere in the text (names without the "SDK" suffix, e.g. 友盟+、极光推送、vendors)
     seen_ids = {r.sdk_id for r in records if r.sdk_id}
     index = SentenceIndex(sentences)
-    for alias, sdk_id, pat in sdk_aliases():
+    for sdk_id, start, end in find_strong_names(ascii_lower(full_text)):
         if sdk_id in seen_ids:
             continue
-        m = pat.search(full_text)
-        sent = index.at(m.start()) if m else None
+        sent = index.at(start)
         if sent is not None:
             seen_ids.add(sdk_id)
-            rec = DeclaredSdk(name=alias, sdk_id=sdk_id)
+            rec = DeclaredSdk(name=full_text[start:end], sdk_id=sdk_id)
             rec.evidence.append(sent.ref("declared_sdks"))
             records.append(rec)
     return records

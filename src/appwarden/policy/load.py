@@ -113,6 +113,7 @@ _SKIP_TAGS = {
     "button",
     "form",
     "select",
+    "footer",
 }
 _SKIP_ROLES = {"navigation", "banner", "contentinfo"}
 _BLOCK_TAGS = {
@@ -341,7 +342,7 @@ def policy_score(text: str) -> int:
     """How much ``text`` looks like a privacy policy (0: not at all); used to pick among bundled files."""
     title = len(_POLICY_TITLE.findall(text[:3000]))
     body = len(_POLICY_BODY.findall(text))
-    if not (title or body >= 8) or body < 5:
+    if (title and body < 2) or (not title and body < 8):
         return 0
     return min(title, 5) * 20 + min(body, 200)
 

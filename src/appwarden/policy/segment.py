@@ -73,7 +73,8 @@ def split_sections(text: str) -> list[Section]:
             ends[open_stack.pop()] = start
         open_stack.append(i)
     sections = [
-        Section(title=title, start=start, end=ends[i], level=level) for i, (title, start, level) in enumerate(heads)
+        Section(title=title, start=start, end=ends[i], level=level)
+        for i, (title, start, level) in enumerate(heads)
     ]
     return sections
 
