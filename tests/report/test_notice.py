@@ -61,9 +61,13 @@ def test_every_mapped_clause_exists_in_the_regulations_index(shared_dir):
         (["RD-4.1", "M164-2.1"], ["M337-7"]),  # intersection picks 过度索取权限
         (["RD-4.1", "M164-1.2"], ["M337-2"]),
         (["RD-4.1"], ["M337-2", "M337-7"]),
-        (["RD-3.1", "RD-5.1"], ["M337-1", "M337-3"]),  # disjoint: union
+        (["RD-3.1", "RD-5.1"], ["M337-1", "M337-3"]),  # two decisive clauses: both
+        (["M164-1.2", "RD-4.1", "M164-1.1-S1"], ["M337-1", "M337-2"]),  # RD-4.1 resolved by a decisive clause
+        (["RD-4.6", "RD-4.1"], ["M337-7"]),  # two ambiguous clauses: what they share
         (["N39-08"], ["M337-2"]),  # prefix entry
         (["M164-2.2"], ["M164-2.2"]),
+        (["M164-1.1-S2"], ["M337-1"]),  # a scenario maps like its item
+        (["M164-2.2-S1", "M26-6"], ["M164-2.2"]),
         (["XX-1"], []),
         ([], []),
     ],
@@ -89,11 +93,14 @@ def test_problems_use_confirmed_findings_only_by_default(report):
         report_problems(report, min_confidence="sure")
 
 
-def test_unmapped_clause_falls_back_to_title():
+def test_unmapped_clauses_are_left_out_unless_asked():
     findings = make_findings()[:1]
-    findings[0].clauses = ["CH-9"]
+    findings[0].clauses = ["CH-9", "GB35273-6.3"]
     report = build_report(make_evidence(), Results(findings=findings), engine=ENGINE)
-    assert report_problems(report) == [findings[0].title_zh]
+    assert report_problems(report) == []
+    assert notice_rows(report) == []
+    assert report_problems(report, include_unmapped=True) == [findings[0].title_zh]
+    assert notice_rows(report, include_unmapped=True)[0]["所涉问题"] == findings[0].title_zh
 
 
 def test_duplicates_are_merged(report):

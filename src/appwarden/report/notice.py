@@ -3,7 +3,8 @@
 
 所涉问题 lists the problem-type names of the app's findings at or above ``min_confidence`` (default: only
 ``confirmed``), deduplicated, mapped from each finding's clauses through ``notice_map.yaml`` (337号文 types, plus the
-164号文 items that 通报 tables name). An app with no qualifying finding gets no row unless ``include_clean``.
+164号文 items that 通报 tables name); findings whose clauses map to no type are left out unless
+``include_unmapped``. An app with no qualifying finding gets no row unless ``include_clean``.
 
 应用开发者 is ``meta.developer`` when the caller supplied it, else the organisation (``O=``, else ``CN=``) of the first
 signer certificate's subject — a hint, not proof of identity. 应用来源 is ``meta.source`` (the store), else empty.
@@ -64,10 +65,16 @@ def problem_types() -> dict[str, dict[str, Any]]:
 
 
 def clause_types(clause: str) -> list[str]:
-    """Candidate problem-type ids of one clause: an exact entry, else the longest ``prefix*`` entry, else []."""
+    """Candidate problem-type ids of one clause: an exact entry; else the entry of its parent item (a scenario
+    ``M164-1.1-S2`` -> ``M164-1.1``); else the longest ``prefix*`` entry; else []."""
     clauses = load_notice_map()["clauses"]
     if clause in clauses:
         return list(clauses[clause]["types"])
+    parent = clause
+    while parent.count("-") >= 2:
+        parent = parent.rsplit("-", 1)[0]
+        if parent in clauses:
+            return list(clauses[parent]["types"])
     best = ""
     for key in clauses:
         if key.endswith("*") and clause.startswith(key[:-1]) and len(key) > len(best):
@@ -76,11 +83,19 @@ def clause_types(clause: str) -> list[str]:
 
 
 def finding_problem_types(finding: Mapping[str, Any]) -> list[str]:
-    """Problem-type ids of one finding: the intersection of its mapped clauses' candidates, else their union."""
-    candidate_sets = [set(t) for t in (clause_types(str(c)) for c in finding.get("clauses") or []) if t]
-    if not candidate_sets:
-        return []
-    chosen = set.intersection(*candidate_sets) or set.union(*candidate_sets)
+    """Problem-type ids of one finding, from the candidate sets of its clauses.
+
+    A clause with one candidate is decisive and always counts. A clause with several candidates (``RD-4.1`` ->
+    超范围收集 or 过度索取权限) contributes the candidates the decisive clauses already name; else those every other
+    ambiguous clause shares (``RD-4.1`` + ``M164-2.1`` -> 过度索取权限); else all of them.
+    """
+    sets = [set(t) for t in (clause_types(str(c)) for c in finding.get("clauses") or []) if t]
+    decisive: set[str] = set().union(*(s for s in sets if len(s) == 1))
+    ambiguous = [s for s in sets if len(s) > 1]
+    common = set.intersection(*ambiguous) if len(ambiguous) > 1 else set()
+    chosen = set(decisive)
+    for candidates in ambiguous:
+        chosen |= (candidates & decisive) or (candidates & common) or candidates
     order = list(problem_types())
     return sorted(chosen, key=order.index)
 
@@ -90,9 +105,12 @@ def _qualifies(finding: Mapping[str, Any], min_confidence: str) -> bool:
     return CONFIDENCE_RANK.get(str(finding.get("confidence")), 99) <= limit
 
 
-def report_problems(report: Mapping[str, Any], *, min_confidence: str = "confirmed") -> list[str]:
-    """所涉问题 of one report: problem-type names (zh), in map order, deduplicated; findings with no mapped clause
-    contribute their ``title_zh`` after them."""
+def report_problems(
+    report: Mapping[str, Any], *, min_confidence: str = "confirmed", include_unmapped: bool = False
+) -> list[str]:
+    """所涉问题 of one report: problem-type names (zh), in map order, deduplicated. Findings none of whose clauses
+    maps to a 通报 problem type (e.g. data-security clauses) are left out, unless ``include_unmapped``: then their
+    ``title_zh`` follows the type names."""
     if min_confidence not in CONFIDENCE_RANK:
         raise KnowledgeError(f"unknown confidence {min_confidence!r} (use confirmed, likely or possible)")
     types = problem_types()
@@ -104,7 +122,7 @@ def report_problems(report: Mapping[str, Any], *, min_confidence: str = "confirm
         found = finding_problem_types(finding)
         if found:
             ids.update(found)
-        else:
+        elif include_unmapped:
             title = str(finding.get("title_zh") or finding.get("rule_id") or "").strip()
             if title and title not in extra:
                 extra.append(title)
@@ -134,14 +152,16 @@ def notice_rows(
     *,
     min_confidence: str = "confirmed",
     include_clean: bool = False,
+    include_unmapped: bool = False,
     start: int = 1,
 ) -> list[dict[str, Any]]:
-    """The 通报 rows (dicts keyed by :data:`NOTICE_COLUMNS`) for one report or several, numbered from ``start``."""
+    """The 通报 rows (dicts keyed by :data:`NOTICE_COLUMNS`) for one report or several, numbered from ``start``
+    (options as in :func:`report_problems`; ``include_clean`` keeps apps with no qualifying problem)."""
     if isinstance(reports, Mapping):
         reports = [reports]
     rows = []
     for report in reports:
-        problems = report_problems(report, min_confidence=min_confidence)
+        problems = report_problems(report, min_confidence=min_confidence, include_unmapped=include_unmapped)
         if not problems and not include_clean:
             continue
         app = report.get("app") or {}
