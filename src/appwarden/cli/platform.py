@@ -1,0 +1,234 @@
+"""Platform commands: ``serve``, ``worker``, ``demo-data``, ``platform-user`` and ``submit``.
+
+``serve`` runs the web app with the embedded DB-queue worker thread (SQLite by default, or ``DATABASE_URL``);
+``worker`` runs a Celery worker (distributed mode, ``CELERY_BROKER_URL``); ``submit`` uploads an APK to a running
+server through the REST API using only the standard library. Django is imported lazily so that the engine's
+commands work without the ``platform`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import os
+import secrets
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from appwarden.errors import AppwardenError, InputError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="run the governance platform (web + embedded worker)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--data-dir", help="SQLite database and APK storage directory (default ./appwarden-data)")
+    p.add_argument("--no-worker", action="store_true", help="do not start the embedded worker thread")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run a Celery worker for the platform (distributed mode)")
+    p.add_argument("--concurrency", type=int, default=1)
+    p.add_argument("--beat", action="store_true", help="also run the periodic overdue check")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("demo-data", help="load demo data into the platform database")
+    p.add_argument("--data-dir")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("platform-user", help="create or update a platform user with a role")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["regulator", "reviewer", "company", "store"])
+    p.add_argument("--company", type=int, help="company id (role company)")
+    p.add_argument("--store", type=int, help="store id (role store)")
+    p.add_argument("--password", help="password (default: generated and printed)")
+    p.add_argument("--token", action="store_true", help="print an API token")
+    p.add_argument("--data-dir")
+    p.set_defaults(func=cmd_user)
+
+    p = sub.add_parser("submit", help="upload an APK to a running platform server")
+    p.add_argument("apk")
+    p.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8000")
+    p.add_argument(
+        "--token", default=os.environ.get("APPWARDEN_TOKEN"), help="API token (or APPWARDEN_TOKEN)"
+    )
+    p.add_argument("--batch", type=int)
+    p.add_argument("--policy", help="privacy policy file")
+    p.add_argument("--trace", help="runtime trace file")
+    p.add_argument("--category")
+    p.set_defaults(func=cmd_submit)
+
+
+def _setup(data_dir: str | None, worker: str | None = None) -> None:
+    if data_dir:
+        os.environ["APPWARDEN_DATA_DIR"] = data_dir
+    if worker:
+        os.environ.setdefault("APPWARDEN_WORKER", worker)
+    try:
+        from appwarden.platform import setup
+    except ImportError as exc:  # pragma: no cover
+        raise AppwardenError(
+            f"the platform needs the 'platform' extra: pip install 'appwarden[platform]' ({exc})"
+        ) from None
+    setup()
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup(args.data_dir, "thread")
+    _migrate()
+    from django.conf import settings
+    from django.core.servers.basehttp import run
+    from django.core.wsgi import get_wsgi_application
+
+    if settings.APPWARDEN_WORKER == "thread" and not args.no_worker:
+        from appwarden.platform.testing import worker
+
+        worker.start()
+    print(
+        f"appwarden platform on http://{args.host}:{args.port}/ (worker: {settings.APPWARDEN_WORKER}, "
+        f"database: {settings.DATABASES['default']['NAME']})",
+        flush=True,
+    )
+    run(args.host, args.port, get_wsgi_application(), threading=True)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup(None, "celery")
+    from appwarden.platform.celery_app import app
+
+    argv = ["worker", "--loglevel=INFO", f"--concurrency={args.concurrency}", "--prefetch-multiplier=1"]
+    if args.beat:
+        argv.append("--beat")
+    app.worker_main(argv)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    _migrate()
+    from appwarden.platform.demo import load_demo_data
+
+    users = load_demo_data()
+    print("demo data loaded; users (password):")
+    for name, pw in users.items():
+        print(f"  {name}  {pw}")
+    return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    _migrate()
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from appwarden.platform.core.models import Profile
+    from appwarden.platform.registry.models import Company, Store
+
+    if args.role == "company" and not Company.objects.filter(pk=args.company or 0).exists():
+        raise InputError("--company must name an existing company id for role company")
+    if args.role == "store" and not Store.objects.filter(pk=args.store or 0).exists():
+        raise InputError("--store must name an existing store id for role store")
+    user, _ = get_user_model().objects.get_or_create(username=args.username)
+    password = args.password or secrets.token_urlsafe(12)
+    user.set_password(password)
+    user.save()
+    Profile.objects.update_or_create(
+        user=user,
+        defaults={
+            "role": args.role,
+            "company_id": args.company if args.role == "company" else None,
+            "store_id": args.store if args.role == "store" else None,
+        },
+    )
+    print(f"user {args.username} ({args.role})" + ("" if args.password else f" password: {password}"))
+    if args.token:
+        print(f"token: {Token.objects.get_or_create(user=user)[0].key}")
+    return 0
+
+
+def _multipart(fields: dict[str, str], files: dict[str, Path]) -> tuple[bytes, str]:
+    boundary = "----appwarden" + secrets.token_hex(12)
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, path in files.items():
+        ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{path.name}"\r\n'
+            f"Content-Type: {ctype}\r\n\r\n"
+        ).encode()
+        parts.append(head + path.read_bytes() + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def submit(
+    server: str,
+    token: str,
+    apk: Path,
+    *,
+    batch: int | None = None,
+    policy: Path | None = None,
+    trace: Path | None = None,
+    category: str | None = None,
+    timeout: float = 300,
+) -> dict:
+    """POST the APK to ``<server>/api/jobs/``; return the created job (raise AppwardenError with the server's
+    one-line message otherwise)."""
+    for path in (apk, policy, trace):
+        if path is not None and not path.is_file():
+            raise InputError(f"{path}: no such file")
+    fields = {k: str(v) for k, v in {"batch": batch, "category": category}.items() if v}
+    files = {"file": apk, **({"policy": policy} if policy else {}), **({"trace": trace} if trace else {})}
+    body, ctype = _multipart(fields, files)
+    req = urllib.request.Request(
+        server.rstrip("/") + "/api/jobs/",
+        data=body,
+        method="POST",
+        headers={"Content-Type": ctype, "Authorization": f"Token {token}", "Accept": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.loads(resp.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        try:
+            detail = json.loads(exc.read().decode("utf-8")).get("detail") or exc.reason
+        except (ValueError, AttributeError):
+            detail = exc.reason
+        raise AppwardenError(f"server refused the upload (HTTP {exc.code}): {detail}") from None
+    except urllib.error.URLError as exc:
+        raise AppwardenError(f"cannot reach {server}: {exc.reason}") from None
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    if not args.token:
+        raise InputError("--token (or APPWARDEN_TOKEN) is required")
+    job = submit(
+        args.server,
+        args.token,
+        Path(args.apk),
+        batch=args.batch,
+        policy=Path(args.policy) if args.policy else None,
+        trace=Path(args.trace) if args.trace else None,
+        category=args.category,
+    )
+    print(f"queued job #{job['id']} sha256 {job['sha256']} status {job['status']}")
+    print(f"{args.server.rstrip('/')}/testing/jobs/{job['id']}/")
+    return 0
+
+
+__all__ = ["register", "submit"]

@@ -1,0 +1,34 @@
+"""``/api/...`` routes. Token auth (``Authorization: Token <key>``) or the web session; every endpoint needs a
+login except the public complaint intake/status endpoints."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from appwarden.platform.complaints import api as complaints_api
+from appwarden.platform.core.api import AuditLogViewSet, MeView
+from appwarden.platform.enforcement import api as enforcement_api
+from appwarden.platform.registry import api as registry_api
+from appwarden.platform.testing import api as testing_api
+
+router = DefaultRouter()
+for module in (registry_api, testing_api, enforcement_api, complaints_api):
+    for prefix, viewset in module.ROUTES:
+        router.register(prefix, viewset, basename=prefix)
+router.register("audit", AuditLogViewSet, basename="audit")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("token/", obtain_auth_token, name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path(
+        "public/complaints/", complaints_api.PublicComplaintCreate.as_view(), name="public-complaint-create"
+    ),
+    path(
+        "public/complaints/<str:tracking_number>/",
+        complaints_api.PublicComplaintStatus.as_view(),
+        name="public-complaint-status",
+    ),
+    *router.urls,
+]

@@ -1,0 +1,23 @@
+"""The Celery application: configured from Django settings (``CELERY_*``), late acknowledgement, prefetch 1.
+
+``appwarden worker`` runs ``celery -A appwarden.platform.celery_app worker``; a beat schedule surfaces overdue
+rectification orders every 10 minutes (run ``celery beat`` or a worker with ``-B``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appwarden.platform.settings")
+
+app = Celery("appwarden")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    beat_schedule={"surface-overdue": {"task": "appwarden.surface_overdue", "schedule": 600.0}},
+)
+app.autodiscover_tasks(["appwarden.platform.testing"])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ComplaintsConfig(AppConfig):
+    name = "appwarden.platform.complaints"
+    label = "complaints"
+    verbose_name = "投诉 Complaints"

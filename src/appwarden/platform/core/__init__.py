@@ -1,0 +1,1 @@
+"""Shared platform pieces: roles and profiles, the append-only audit log, storage, working days, charts."""

@@ -1,0 +1,158 @@
+"""Shared API pieces: the base viewset (scoping, audit actor), a small query-parameter filter backend and the
+exception handler that turns :class:`~appwarden.errors.AppwardenError` into a one-line JSON error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import filters, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from appwarden.errors import AppwardenError
+from appwarden.platform.core import audit
+from appwarden.platform.core.roles import scoped
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF exception handler: AppwardenError → ``{"detail": <one line>, "code": ...}`` with its HTTP status."""
+    if isinstance(exc, AppwardenError):
+        status = getattr(exc, "http_status", 400)
+        body: dict[str, Any] = {"detail": str(exc), "code": exc.code}
+        if getattr(exc, "job_id", None):
+            body["job"] = exc.job_id
+        return Response(body, status=status)
+    if isinstance(exc, DjangoValidationError):
+        return Response({"detail": " ".join(exc.messages), "code": "invalid"}, status=400)
+    return drf_exception_handler(exc, context)
+
+
+class FieldFilterBackend(filters.BaseFilterBackend):
+    """Exact-match filtering on the viewset's ``filterset_fields`` (``?status=confirmed&batch=3``).
+
+    A field name may map to a lookup (``{"package": "app__package"}``); unknown parameters are ignored.
+    """
+
+    def _fields(self, view: Any) -> dict[str, str]:
+        fields = getattr(view, "filterset_fields", ())
+        return fields if isinstance(fields, dict) else {f: f for f in fields}
+
+    def filter_queryset(self, request, queryset, view):
+        for param, lookup in self._fields(view).items():
+            value = request.query_params.get(param)
+            if value in (None, ""):
+                continue
+            if lookup.endswith("__in"):
+                queryset = queryset.filter(**{lookup: value.split(",")})
+            else:
+                queryset = queryset.filter(**{lookup: value})
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": param,
+                "required": False,
+                "in": "query",
+                "schema": {"type": "string"},
+                "description": f"exact match on {lookup}",
+            }
+            for param, lookup in self._fields(view).items()
+        ]
+
+
+class ScopedViewSetMixin:
+    """Restrict the queryset to what the user's role may see and attribute changes to the API user."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        audit.set_actor(request.user)
+
+    def get_queryset(self):
+        return scoped(super().get_queryset(), self.request.user)  # type: ignore[misc]
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    filter_backends = [FieldFilterBackend, filters.OrderingFilter]
+    ordering = ["-id"]
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    filter_backends = [FieldFilterBackend, filters.OrderingFilter]
+    ordering = ["-id"]
+
+
+class StaffWriteOrReadOnly:
+    """Any authenticated user may read (within scope); only regulators/reviewers may write."""
+
+    def has_permission(self, request, view) -> bool:
+        from appwarden.platform.core.roles import is_staff_role
+
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return is_staff_role(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return self.has_permission(request, view)
+
+
+# --- audit log and identity -------------------------------------------------------------------------------------
+from rest_framework import serializers  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+from appwarden.platform.core.models import AuditLog  # noqa: E402
+
+
+class AuditLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditLog
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_name",
+            "action",
+            "model",
+            "object_id",
+            "summary",
+            "reason",
+            "data",
+        ]
+        read_only_fields = fields
+
+
+class AuditLogViewSet(ScopedReadOnlyViewSet):
+    """The append-only audit log (regulators and reviewers only)."""
+
+    queryset = AuditLog.objects.all()
+    serializer_class = AuditLogSerializer
+    filterset_fields = ["model", "object_id", "action", "actor"]
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.CharField(allow_null=True)
+    company = serializers.IntegerField(allow_null=True)
+    store = serializers.IntegerField(allow_null=True)
+
+
+class MeView(APIView):
+    """Who am I: username, role and the company/store the account is bound to."""
+
+    serializer_class = MeSerializer
+
+    def get(self, request):
+        from appwarden.platform.core.roles import role_of
+
+        profile = getattr(request.user, "profile", None)
+        return Response(
+            {
+                "username": request.user.username,
+                "role": role_of(request.user),
+                "company": getattr(profile, "company_id", None),
+                "store": getattr(profile, "store_id", None),
+            }
+        )

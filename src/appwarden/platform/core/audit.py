@@ -1,0 +1,108 @@
+"""Record every change of a platform model in :class:`~appwarden.platform.core.models.AuditLog`.
+
+The acting user comes from a context variable set by the web middleware, the API views and the workers
+(:func:`acting_as`). ``post_save``/``post_delete`` signals of every model in the platform apps write one row each.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+PLATFORM_APPS = ("core", "registry", "testing", "enforcement", "complaints")
+SKIP_FIELDS = {"report", "evidence", "password"}  # big or secret fields: recorded as present, not copied
+
+_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("appwarden_actor", default=None)
+_reason: contextvars.ContextVar[str] = contextvars.ContextVar("appwarden_reason", default="")
+
+
+def set_actor(user: Any) -> None:
+    """Set the user that following changes are attributed to (``None`` = system)."""
+    _actor.set(user if getattr(user, "is_authenticated", False) else None)
+
+
+def current_actor() -> Any:
+    return _actor.get()
+
+
+@contextmanager
+def acting_as(user: Any, reason: str = "") -> Iterator[None]:
+    """Attribute changes in the block to ``user`` with an optional ``reason``."""
+    t1 = _actor.set(user if getattr(user, "is_authenticated", False) else None)
+    t2 = _reason.set(reason)
+    try:
+        yield
+    finally:
+        _actor.reset(t1)
+        _reason.reset(t2)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, dict)):
+        return value if len(str(value)) < 2000 else f"<{type(value).__name__} of {len(value)}>"
+    return str(value)
+
+
+def snapshot(instance: Any) -> dict[str, Any]:
+    """Field values of a model instance as JSON-safe data (foreign keys as ids)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SKIP_FIELDS:
+            data[field.name] = "<omitted>"
+            continue
+        data[field.attname] = _plain(getattr(instance, field.attname))
+    return data
+
+
+def record(
+    action: str, instance: Any, *, reason: str = "", data: dict | None = None, actor: Any = None
+) -> None:
+    """Append one audit row about ``instance``."""
+    from appwarden.platform.core.models import AuditLog
+
+    user = actor if actor is not None else _actor.get()
+    AuditLog.objects.create(
+        actor=user if getattr(user, "pk", None) else None,
+        actor_name=getattr(user, "username", "") or "system",
+        action=action,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        summary=str(instance)[:300],
+        reason=reason or _reason.get(),
+        data=data if data is not None else snapshot(instance),
+    )
+
+
+def _on_save(sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any) -> None:
+    if raw or sender._meta.label_lower == "core.auditlog":
+        return
+    record("create" if created else "update", instance)
+
+
+def _on_delete(sender: Any, instance: Any, **_: Any) -> None:
+    if sender._meta.label_lower == "core.auditlog":
+        return
+    record("delete", instance)
+
+
+def connect_signals() -> None:
+    """Connect the audit receivers to every model of the platform apps (and Django users)."""
+    from django.apps import apps
+
+    for label in PLATFORM_APPS:
+        for model in apps.get_app_config(label).get_models():
+            post_save.connect(_on_save, sender=model, dispatch_uid=f"audit-save-{model._meta.label_lower}")
+            post_delete.connect(_on_delete, sender=model, dispatch_uid=f"audit-del-{model._meta.label_lower}")
+    user_model = apps.get_model("auth", "User")
+    post_save.connect(_on_save, sender=user_model, dispatch_uid="audit-save-user")
+    post_delete.connect(_on_delete, sender=user_model, dispatch_uid="audit-del-user")

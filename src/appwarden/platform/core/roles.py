@@ -1,0 +1,85 @@
+"""Roles and data scoping.
+
+Regulators and reviewers (staff) see everything. A company user sees only rows whose ``COMPANY_PATH`` leads to
+its company (and a model may narrow further with ``scope_company``); a store operator sees only rows whose
+``STORE_PATH`` leads to its store. A model without the path is invisible to that role. Every list, detail view
+and API viewset goes through :func:`scoped`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from appwarden.platform.core.errors import RoleError
+from appwarden.platform.core.models import (
+    ROLE_COMPANY,
+    ROLE_REGULATOR,
+    ROLE_REVIEWER,
+    ROLE_STORE,
+)
+
+STAFF = (ROLE_REGULATOR, ROLE_REVIEWER)
+
+
+def role_of(user: Any) -> str | None:
+    """The user's role (superusers are regulators); ``None`` for anonymous users or users without a profile."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return ROLE_REGULATOR
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else None
+
+
+def is_staff_role(user: Any) -> bool:
+    return role_of(user) in STAFF
+
+
+def require(user: Any, *roles: str) -> None:
+    """Raise :class:`RoleError` unless the user has one of ``roles``."""
+    role = role_of(user)
+    if role not in roles:
+        names = "/".join(roles)
+        raise RoleError(f"this action needs the role {names} (you are {role or 'anonymous'})")
+
+
+def scoped(qs: QuerySet, user: Any) -> QuerySet:
+    """Restrict ``qs`` to the rows ``user`` may see."""
+    role = role_of(user)
+    model = qs.model
+    if role in STAFF:
+        return qs
+    profile = getattr(user, "profile", None)
+    if role == ROLE_COMPANY and profile and profile.company_id:
+        path = getattr(model, "COMPANY_PATH", None)
+        if path is None:
+            return qs.none()
+        qs = qs.filter(**{path: profile.company_id})
+        narrow = getattr(model, "scope_company", None)
+        return narrow(qs) if narrow else qs
+    if role == ROLE_STORE and profile and profile.store_id:
+        path = getattr(model, "STORE_PATH", None)
+        if path is None:
+            return qs.none()
+        return qs.filter(**{path: profile.store_id}).distinct()
+    return qs.none()
+
+
+def role_context(request: Any) -> dict[str, Any]:
+    """Template context: ``role`` and ``is_staff_role`` of the current user."""
+    role = role_of(getattr(request, "user", None))
+    return {"role": role, "is_staff_role": role in STAFF}
+
+
+__all__ = [
+    "ROLE_COMPANY",
+    "ROLE_REGULATOR",
+    "ROLE_REVIEWER",
+    "ROLE_STORE",
+    "STAFF",
+    "require",
+    "role_of",
+    "scoped",
+]

@@ -1,0 +1,300 @@
+"""Enforcement REST API: orders with transition actions, notice batches (export), takedown orders."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from appwarden.platform.core.api import FieldFilterBackend, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from appwarden.platform.core.errors import PlatformError
+from appwarden.platform.core.roles import require, scoped
+from appwarden.platform.enforcement import export, workflow
+from appwarden.platform.enforcement.models import (
+    CompanyResponse,
+    NoticeBatch,
+    NoticeItem,
+    OrderTransition,
+    RectificationOrder,
+    Retest,
+    TakedownOrder,
+)
+from appwarden.platform.registry.models import AppVersion
+from appwarden.platform.testing.models import Finding
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderTransition
+        fields = ["name", "from_state", "to_state", "actor_name", "reason", "at"]
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CompanyResponse
+        fields = ["id", "explanation", "new_sha256", "new_file_name", "at"]
+
+
+class RetestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Retest
+        fields = ["id", "job", "diff", "created_at", "completed_at"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    transitions = TransitionSerializer(many=True, read_only=True)
+    responses = ResponseSerializer(many=True, read_only=True)
+    retests = RetestSerializer(many=True, read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = RectificationOrder
+        fields = [
+            "id",
+            "number",
+            "app",
+            "app_version",
+            "company",
+            "findings",
+            "state",
+            "working_days",
+            "deadline",
+            "requirements",
+            "issued_at",
+            "overdue_since",
+            "is_overdue",
+            "closed_at",
+            "transitions",
+            "responses",
+            "retests",
+        ]
+        read_only_fields = fields
+
+
+class IssueSerializer(serializers.Serializer):
+    app_version = serializers.PrimaryKeyRelatedField(queryset=AppVersion.objects.all())
+    findings = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), many=True)
+    reason = serializers.CharField(max_length=2000)
+    working_days = serializers.IntegerField(required=False, min_value=1, max_value=365)
+    requirements = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RespondSerializer(serializers.Serializer):
+    explanation = serializers.CharField(max_length=10000)
+    apk = serializers.FileField(required=False, help_text="the rectified APK")
+
+
+class EscalateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    notice = serializers.PrimaryKeyRelatedField(queryset=NoticeBatch.objects.all())
+
+
+class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """责令整改 orders. ``POST`` issues one; actions apply state-machine transitions (illegal ones → 409)."""
+
+    queryset = RectificationOrder.objects.select_related("app", "company").prefetch_related(
+        "transitions", "responses", "retests", "findings"
+    )
+    serializer_class = OrderSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filter_backends = [FieldFilterBackend]
+    filterset_fields = ["state", "company", "app"]
+
+    def _done(self, order: RectificationOrder, code: int = 200) -> Response:
+        return Response(OrderSerializer(self.get_queryset().get(pk=order.pk)).data, status=code)
+
+    @extend_schema(request=IssueSerializer, responses={201: OrderSerializer})
+    def create(self, request, *args, **kwargs):
+        req = IssueSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        d = req.validated_data
+        order = workflow.issue_order(
+            d["app_version"],
+            list(d["findings"]),
+            user=request.user,
+            reason=d["reason"],
+            working_days=d.get("working_days"),
+            requirements=d.get("requirements", ""),
+        )
+        return self._done(order, status.HTTP_201_CREATED)
+
+    @extend_schema(request=RespondSerializer, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        order = self.get_object()
+        req = RespondSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        apk = req.validated_data.get("apk")
+        workflow.respond(
+            order,
+            user=request.user,
+            explanation=req.validated_data["explanation"],
+            apk=apk,
+            file_name=getattr(apk, "name", ""),
+        )
+        return self._done(order)
+
+    @extend_schema(request=ReasonSerializer, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def start_retest(self, request, pk=None):
+        order = self.get_object()
+        req = ReasonSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        workflow.start_retest(order, user=request.user, reason=req.validated_data["reason"])
+        return self._done(order)
+
+    @extend_schema(request=ReasonSerializer, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        order = self.get_object()
+        req = ReasonSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        workflow.close(order, user=request.user, reason=req.validated_data["reason"])
+        return self._done(order)
+
+    @extend_schema(request=EscalateSerializer, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        order = self.get_object()
+        req = EscalateSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        workflow.escalate(
+            order, user=request.user, reason=req.validated_data["reason"], notice=req.validated_data["notice"]
+        )
+        return self._done(order)
+
+    @extend_schema(request=ReasonSerializer, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
+    def order_takedown(self, request, pk=None):
+        order = self.get_object()
+        req = ReasonSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        workflow.order_takedown(order, user=request.user, reason=req.validated_data["reason"])
+        return self._done(order)
+
+
+class NoticeItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NoticeItem
+        fields = ["id", "order", "app_name", "developer", "source", "version", "problems"]
+
+
+class NoticeBatchSerializer(serializers.ModelSerializer):
+    items = NoticeItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = NoticeBatch
+        fields = ["id", "title", "number", "published", "published_at", "created_at", "items"]
+        read_only_fields = ["published", "published_at", "created_at", "items"]
+
+
+class NoticeBatchViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """通报 notice batches (regulators create/publish; staff read)."""
+
+    queryset = NoticeBatch.objects.prefetch_related("items")
+    serializer_class = NoticeBatchSerializer
+
+    def create(self, request, *args, **kwargs):
+        req = NoticeBatchSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        notice = workflow.create_notice_batch(
+            user=request.user, title=req.validated_data["title"], number=req.validated_data.get("number", "")
+        )
+        return Response(NoticeBatchSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: NoticeBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        notice = self.get_object()
+        workflow.publish_notice(notice, user=request.user)
+        return Response(NoticeBatchSerializer(notice).data)
+
+    @extend_schema(
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def xlsx(self, request, pk=None):
+        return notice_download(self.get_object(), "xlsx")
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        return notice_download(self.get_object(), "pdf")
+
+
+def notice_download(notice: NoticeBatch, fmt: str) -> HttpResponse:
+    """An HTTP attachment of the notice table in ``xlsx`` or ``pdf``."""
+    if fmt == "xlsx":
+        body = export.notice_xlsx(notice)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "pdf":
+        body = export.notice_pdf(notice)
+        ctype = "application/pdf"
+    else:
+        raise PlatformError(f"unknown export format {fmt!r}")
+    resp = HttpResponse(body, content_type=ctype)
+    resp["Content-Disposition"] = f'attachment; filename="notice-{notice.pk}.{fmt}"'
+    return resp
+
+
+class TakedownSerializer(serializers.ModelSerializer):
+    store = serializers.IntegerField(source="listing.store_id", read_only=True)
+    app = serializers.IntegerField(source="listing.app_id", read_only=True)
+    order_number = serializers.CharField(source="order.number", read_only=True)
+
+    class Meta:
+        model = TakedownOrder
+        fields = [
+            "id",
+            "order",
+            "order_number",
+            "listing",
+            "store",
+            "app",
+            "status",
+            "issued_at",
+            "confirmed_at",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class ConfirmSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class TakedownViewSet(ScopedReadOnlyViewSet):
+    """下架 orders; store operators see those for their own store and confirm them."""
+
+    queryset = TakedownOrder.objects.select_related("listing", "order")
+    serializer_class = TakedownSerializer
+    filterset_fields = {"status": "status", "order": "order", "store": "listing__store"}
+
+    @extend_schema(request=ConfirmSerializer, responses={200: TakedownSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        takedown = self.get_object()
+        req = ConfirmSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        workflow.confirm_takedown(takedown, user=request.user, note=req.validated_data.get("note", ""))
+        takedown.refresh_from_db()
+        return Response(TakedownSerializer(takedown).data)
+
+
+__all__ = ["require", "scoped"]
+
+ROUTES = [
+    ("orders", OrderViewSet),
+    ("notices", NoticeBatchViewSet),
+    ("takedowns", TakedownViewSet),
+]

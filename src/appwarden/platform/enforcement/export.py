@@ -1,0 +1,80 @@
+"""Export a notice batch (通报) as the MIIT-style table: XLSX (openpyxl) and PDF (reportlab, built-in CJK font)."""
+
+from __future__ import annotations
+
+import io
+
+from appwarden.platform.enforcement.models import NoticeBatch
+
+HEADERS = ["序号", "应用名称", "应用开发者", "应用来源", "应用版本", "所涉问题"]
+
+
+def notice_rows(notice: NoticeBatch) -> list[list[str]]:
+    """The table rows in order: 序号, 应用名称, 应用开发者, 应用来源, 应用版本, 所涉问题."""
+    return [
+        [str(i), item.app_name, item.developer, item.source, item.version, item.problems]
+        for i, item in enumerate(notice.items.all().order_by("id"), start=1)
+    ]
+
+
+def notice_xlsx(notice: NoticeBatch) -> bytes:
+    """The notice table as an XLSX workbook (title row, header row, one row per app)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "通报"
+    ws.append([notice.title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(HEADERS)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in notice_rows(notice):
+        ws.append(row)
+    for col, width in zip("ABCDEF", (6, 24, 32, 20, 12, 48), strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def notice_pdf(notice: NoticeBatch) -> bytes:
+    """The notice table as a PDF (STSong-Light CID font: Chinese without embedding a font file)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    title_style = ParagraphStyle("t", fontName="STSong-Light", fontSize=16, leading=22, alignment=1)
+    cell_style = ParagraphStyle("c", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    data = [[Paragraph(h, cell_style) for h in HEADERS]]
+    for row in notice_rows(notice):
+        data.append([Paragraph(_xml(v), cell_style) for v in row])
+    table = Table(data, colWidths=[30, 120, 150, 110, 60, 290], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), title=notice.title, author="appwarden")
+    doc.build([Paragraph(_xml(notice.title), title_style), Spacer(1, 12), table])
+    return buf.getvalue()
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,50 @@
+"""Enforcement forms: issue an order, respond, transitions with reasons, notice batches, takedown confirmation."""
+
+from django import forms
+from django.conf import settings
+
+from appwarden.platform.enforcement.models import NoticeBatch
+
+
+class IssueOrderForm(forms.Form):
+    findings = forms.ModelMultipleChoiceField(
+        label="确认的问题 Confirmed findings", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    working_days = forms.IntegerField(label="整改期限(工作日) Working days", min_value=1, max_value=365)
+    requirements = forms.CharField(
+        label="整改要求 Requirements", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(label="理由 Reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, findings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].queryset = findings
+        self.fields["findings"].initial = (
+            list(findings.values_list("pk", flat=True)) if findings is not None else []
+        )
+        self.fields["working_days"].initial = settings.APPWARDEN_RECTIFY_DAYS
+
+
+class RespondForm(forms.Form):
+    explanation = forms.CharField(label="整改说明 Explanation", widget=forms.Textarea(attrs={"rows": 4}))
+    apk = forms.FileField(label="整改后的APK Rectified APK", required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由 Reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EscalateForm(ReasonForm):
+    notice = forms.ModelChoiceField(
+        label="通报批次 Notice batch", queryset=NoticeBatch.objects.filter(published=False)
+    )
+
+
+class NoticeForm(forms.ModelForm):
+    class Meta:
+        model = NoticeBatch
+        fields = ["title", "number"]
+
+
+class ConfirmTakedownForm(forms.Form):
+    note = forms.CharField(label="备注 Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,199 @@
+"""Enforcement: 责令整改 orders, company responses, re-tests, 通报 notice batches, 下架 takedown orders.
+
+The order's ``state`` only changes through :mod:`appwarden.platform.enforcement.workflow`, which records every
+transition (who, when, why) in :class:`OrderTransition`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+ISSUED, RESPONDED, RETESTING, RETESTED, CLOSED, NOTICED, TAKEDOWN, TAKEN_DOWN = (
+    "issued",
+    "responded",
+    "retesting",
+    "retested",
+    "closed",
+    "noticed",
+    "takedown",
+    "taken_down",
+)
+STATES = [
+    (ISSUED, "已下发整改 Issued"),
+    (RESPONDED, "企业已答复 Responded"),
+    (RETESTING, "复测中 Re-testing"),
+    (RETESTED, "复测完成 Re-tested"),
+    (CLOSED, "已结案 Closed"),
+    (NOTICED, "已通报 Publicly named"),
+    (TAKEDOWN, "下架中 Takedown ordered"),
+    (TAKEN_DOWN, "已下架 Taken down"),
+]
+OPEN_STATES = (ISSUED, RESPONDED, RETESTING, RETESTED, NOTICED, TAKEDOWN)
+
+
+class RectificationOrder(models.Model):
+    """责令整改通知: an order to a company to fix confirmed findings of one app version by a deadline."""
+
+    number = models.CharField("编号 Number", max_length=40, unique=True)
+    app = models.ForeignKey("registry.App", on_delete=models.PROTECT, related_name="orders")
+    app_version = models.ForeignKey("registry.AppVersion", on_delete=models.PROTECT, related_name="orders")
+    company = models.ForeignKey(
+        "registry.Company", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    findings = models.ManyToManyField("testing.Finding", related_name="orders")
+    state = models.CharField(max_length=16, choices=STATES, default=ISSUED, db_index=True)
+    working_days = models.PositiveIntegerField("整改期限(工作日) Working days", default=15)
+    deadline = models.DateField("整改截止 Deadline")
+    requirements = models.TextField("整改要求 Requirements", blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    overdue_since = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    COMPANY_PATH = "company"
+    STORE_PATH = "takedowns__listing__store"
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.app}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still waiting for the company's answer after the deadline."""
+        return self.state == ISSUED and timezone.localdate() > self.deadline
+
+
+class OrderTransition(models.Model):
+    """One state change of an order: who, when, why."""
+
+    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="transitions")
+    name = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    COMPANY_PATH = "order__company"
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.from_state or '∅'} → {self.to_state} ({self.name})"
+
+
+class CompanyResponse(models.Model):
+    """The company's answer: an explanation and, usually, a rectified APK (stored by sha256)."""
+
+    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="responses")
+    explanation = models.TextField("整改说明 Explanation")
+    new_sha256 = models.CharField("新版本 SHA-256 New version", max_length=64, blank=True)
+    new_file_name = models.CharField(max_length=255, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(default=timezone.now)
+
+    COMPANY_PATH = "order__company"
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"response to {self.order.number}"
+
+
+class Retest(models.Model):
+    """A re-test of the new version; ``diff`` = {fixed, persisting, new, passed} by (rule_id, owner)."""
+
+    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="retests")
+    response = models.ForeignKey(CompanyResponse, null=True, on_delete=models.SET_NULL)
+    job = models.ForeignKey("testing.ScanJob", on_delete=models.PROTECT, related_name="retests")
+    diff = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    COMPANY_PATH = "order__company"
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"retest of {self.order.number} (job #{self.job_id})"
+
+
+class NoticeBatch(models.Model):
+    """通报: a batch of publicly named apps, exported as the MIIT-style table (XLSX/PDF)."""
+
+    title = models.CharField("通报标题 Title", max_length=300)
+    number = models.CharField("批次 Number", max_length=60, blank=True)
+    published = models.BooleanField("已发布 Published", default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeItem(models.Model):
+    """One row of a notice table (序号, 应用名称, 应用开发者, 应用来源, 应用版本, 所涉问题)."""
+
+    batch = models.ForeignKey(NoticeBatch, on_delete=models.CASCADE, related_name="items")
+    order = models.OneToOneField(RectificationOrder, on_delete=models.PROTECT, related_name="notice_item")
+    app_name = models.CharField(max_length=200)
+    developer = models.CharField(max_length=200)
+    source = models.CharField(max_length=300)
+    version = models.CharField(max_length=100)
+    problems = models.TextField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.app_name} in {self.batch}"
+
+
+TD_PENDING, TD_CONFIRMED = "pending", "confirmed"
+
+
+class TakedownOrder(models.Model):
+    """下架通知 to one store for one listing; the store operator confirms the removal."""
+
+    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="takedowns")
+    listing = models.ForeignKey("registry.StoreListing", on_delete=models.PROTECT, related_name="takedowns")
+    status = models.CharField(
+        max_length=12,
+        choices=[(TD_PENDING, "待下架 Pending"), (TD_CONFIRMED, "已下架 Confirmed")],
+        default=TD_PENDING,
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    COMPANY_PATH = "order__company"
+    STORE_PATH = "listing__store"
+
+    class Meta:
+        ordering = ["-id"]
+        unique_together = [("order", "listing")]
+
+    def __str__(self) -> str:
+        return f"takedown {self.order.number} @ {self.listing.store}"

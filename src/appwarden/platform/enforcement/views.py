@@ -1,0 +1,212 @@
+"""Enforcement pages: orders (list, detail with the allowed transitions), notices (export), takedowns."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from appwarden.errors import AppwardenError
+from appwarden.platform.core.models import ROLE_REGULATOR, ROLE_STORE
+from appwarden.platform.core.roles import STAFF, scoped
+from appwarden.platform.core.views import attempt, get_scoped, role_required
+from appwarden.platform.enforcement import workflow
+from appwarden.platform.enforcement.api import notice_download
+from appwarden.platform.enforcement.forms import (
+    ConfirmTakedownForm,
+    EscalateForm,
+    IssueOrderForm,
+    NoticeForm,
+    ReasonForm,
+    RespondForm,
+)
+from appwarden.platform.enforcement.models import ISSUED, NoticeBatch, RectificationOrder, TakedownOrder
+from appwarden.platform.testing.models import F_CONFIRMED, ScanJob
+
+
+@role_required(*STAFF)
+def issue(request, job_pk: int):
+    job = get_scoped(ScanJob, request.user, pk=job_pk)
+    back = f"/testing/jobs/{job.pk}/"
+    form = IssueOrderForm(request.POST or None, findings=job.findings.filter(status=F_CONFIRMED))
+    if request.method != "POST" or not form.is_valid():
+        messages.error(request, "请选择确认的问题并填写理由 select confirmed findings and give a reason")
+        return redirect(back)
+    d = form.cleaned_data
+    try:
+        order = workflow.issue_order(
+            job.app_version,
+            list(d["findings"]),
+            user=request.user,
+            reason=d["reason"],
+            working_days=d["working_days"],
+            requirements=d.get("requirements", ""),
+        )
+    except AppwardenError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, f"已下发责令整改通知 order issued: {order.number}, deadline {order.deadline}")
+    return redirect("enforcement:order_detail", pk=order.pk)
+
+
+@role_required()
+def order_list(request):
+    orders = scoped(RectificationOrder.objects.select_related("app", "company"), request.user)
+    state = request.GET.get("state")
+    if state:
+        orders = orders.filter(state=state)
+    if request.GET.get("overdue"):
+        orders = orders.filter(state=ISSUED, deadline__lt=timezone.localdate())
+    return render(request, "enforcement/order_list.html", {"orders": orders[:500], "state": state})
+
+
+@role_required()
+def order_detail(request, pk: int):
+    order = get_scoped(RectificationOrder, request.user, pk=pk)
+    allowed = workflow.allowed_transitions(order, request.user)
+    retest = order.retests.order_by("-id").first()
+    return render(
+        request,
+        "enforcement/order_detail.html",
+        {
+            "order": order,
+            "allowed": allowed,
+            "findings": order.findings.all(),
+            "transitions": order.transitions.all(),
+            "responses": order.responses.all(),
+            "retest": retest,
+            "takedowns": order.takedowns.select_related("listing__store"),
+            "respond_form": RespondForm(),
+            "reason_form": ReasonForm(),
+            "escalate_form": EscalateForm(),
+        },
+    )
+
+
+@role_required()
+def transition(request, pk: int, name: str):
+    """POST target of every order transition form."""
+    order = get_scoped(RectificationOrder, request.user, pk=pk)
+    back = f"/enforcement/orders/{order.pk}/"
+    if request.method != "POST":
+        return redirect(back)
+    if name == "respond":
+        form = RespondForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, "请填写整改说明 an explanation is required")
+            return redirect(back)
+        apk = form.cleaned_data.get("apk")
+        return attempt(
+            request,
+            lambda: workflow.respond(
+                order, user=request.user, explanation=form.cleaned_data["explanation"], apk=apk
+            ),
+            "已提交整改答复 response submitted",
+            back,
+        )
+    if name == "escalate":
+        form = EscalateForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请选择通报批次并填写理由 choose a notice batch and give a reason")
+            return redirect(back)
+        return attempt(
+            request,
+            lambda: workflow.escalate(
+                order,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                notice=form.cleaned_data["notice"],
+            ),
+            "已列入通报 added to the notice",
+            back,
+        )
+    actions = {
+        "start_retest": workflow.start_retest,
+        "close": workflow.close,
+        "order_takedown": workflow.order_takedown,
+    }
+    if name not in actions:
+        messages.error(request, f"unknown action {name}")
+        return redirect(back)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写理由 a reason is required")
+        return redirect(back)
+    return attempt(
+        request,
+        lambda: actions[name](order, user=request.user, reason=form.cleaned_data["reason"]),
+        f"已完成 done: {name}",
+        back,
+    )
+
+
+@role_required(*STAFF)
+def notice_list(request):
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = workflow.create_notice_batch(
+                user=request.user,
+                title=form.cleaned_data["title"],
+                number=form.cleaned_data.get("number", ""),
+            )
+        except AppwardenError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已创建通报批次 notice batch created: {notice}")
+            return redirect("enforcement:notice_detail", pk=notice.pk)
+    return render(
+        request, "enforcement/notice_list.html", {"notices": NoticeBatch.objects.all(), "form": form}
+    )
+
+
+@role_required(*STAFF)
+def notice_detail(request, pk: int):
+    notice = get_scoped(NoticeBatch, request.user, pk=pk)
+    return render(request, "enforcement/notice_detail.html", {"notice": notice, "items": notice.items.all()})
+
+
+@role_required(ROLE_REGULATOR)
+def notice_publish(request, pk: int):
+    notice = get_scoped(NoticeBatch, request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("enforcement:notice_detail", pk=pk)
+    return attempt(
+        request,
+        lambda: workflow.publish_notice(notice, user=request.user),
+        "已发布 published",
+        f"/enforcement/notices/{pk}/",
+    )
+
+
+@role_required(*STAFF)
+def notice_export(request, pk: int, fmt: str):
+    return notice_download(get_scoped(NoticeBatch, request.user, pk=pk), fmt)
+
+
+@role_required(ROLE_STORE, *STAFF)
+def takedown_list(request):
+    takedowns = scoped(
+        TakedownOrder.objects.select_related("listing__store", "listing__app", "order"), request.user
+    )
+    return render(
+        request, "enforcement/takedown_list.html", {"takedowns": takedowns, "form": ConfirmTakedownForm()}
+    )
+
+
+@role_required(ROLE_STORE, ROLE_REGULATOR)
+def takedown_confirm(request, pk: int):
+    takedown = get_scoped(TakedownOrder, request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("enforcement:takedown_list")
+    form = ConfirmTakedownForm(request.POST)
+    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+    return attempt(
+        request,
+        lambda: workflow.confirm_takedown(takedown, user=request.user, note=note),
+        "已确认下架 takedown confirmed",
+        "/enforcement/takedowns/",
+    )
+
+
+__all__ = ["IssueOrderForm"]

@@ -1,0 +1,56 @@
+"""Registry forms (staff)."""
+
+from django import forms
+
+from appwarden.platform.registry.models import App, Company, Contact, SdkVendor, Store, StoreListing
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        fields = ["name", "credit_code", "address", "website"]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["company", "name", "title", "phone", "email"]
+
+
+class AppForm(forms.ModelForm):
+    class Meta:
+        model = App
+        fields = ["package", "name", "company"]
+
+
+class StoreForm(forms.ModelForm):
+    class Meta:
+        model = Store
+        fields = ["name", "website", "contact_email"]
+
+
+class ListingForm(forms.ModelForm):
+    class Meta:
+        model = StoreListing
+        fields = ["store", "app", "url", "active"]
+
+
+class SdkVendorForm(forms.ModelForm):
+    sdk_ids = forms.CharField(
+        label="SDK 标识 SDK ids", required=False, help_text="comma-separated knowledge-base SDK ids"
+    )
+
+    class Meta:
+        model = SdkVendor
+        fields = ["name", "company", "sdk_ids", "contact_email"]
+
+    def clean_sdk_ids(self):
+        raw = self.cleaned_data.get("sdk_ids") or ""
+        if isinstance(raw, list):
+            return raw
+        return [s.strip() for s in raw.split(",") if s.strip()]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and isinstance(self.instance.sdk_ids, list):
+            self.initial["sdk_ids"] = ", ".join(self.instance.sdk_ids)

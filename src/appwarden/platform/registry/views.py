@@ -1,0 +1,120 @@
+"""Registry pages: lists and details of companies, apps (with full history), stores and listings; staff forms."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+
+from appwarden.platform.core.roles import STAFF, scoped
+from appwarden.platform.core.views import get_scoped, role_required
+from appwarden.platform.registry import forms
+from appwarden.platform.registry.models import App, Company, Store, StoreListing
+from appwarden.platform.testing.models import F_CONFIRMED, Finding
+
+FORMS = {
+    "company": (forms.CompanyForm, "企业 Company"),
+    "contact": (forms.ContactForm, "联系人 Contact"),
+    "app": (forms.AppForm, "应用 App"),
+    "store": (forms.StoreForm, "应用商店 Store"),
+    "listing": (forms.ListingForm, "上架记录 Listing"),
+    "sdkvendor": (forms.SdkVendorForm, "SDK 厂商 SDK vendor"),
+}
+
+
+@role_required()
+def company_list(request):
+    companies = scoped(Company.objects.all(), request.user).annotate(
+        n_apps=Count("apps", distinct=True), n_orders=Count("orders", distinct=True)
+    )
+    return render(request, "registry/company_list.html", {"companies": companies})
+
+
+@role_required()
+def company_detail(request, pk: int):
+    company = get_scoped(Company, request.user, pk=pk)
+    apps = scoped(App.objects.filter(company=company), request.user)
+    from appwarden.platform.enforcement.models import RectificationOrder
+
+    orders = scoped(RectificationOrder.objects.filter(company=company), request.user)
+    return render(
+        request,
+        "registry/company_detail.html",
+        {"company": company, "apps": apps, "orders": orders, "contacts": company.contacts.all()},
+    )
+
+
+@role_required()
+def app_list(request):
+    apps = scoped(App.objects.select_related("company"), request.user).annotate(
+        n_versions=Count("versions", distinct=True),
+        n_confirmed=Count(
+            "versions__findings", filter=Q(versions__findings__status=F_CONFIRMED), distinct=True
+        ),
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        apps = apps.filter(Q(package__icontains=q) | Q(name__icontains=q))
+    return render(request, "registry/app_list.html", {"apps": apps[:500], "q": q})
+
+
+@role_required()
+def app_detail(request, pk: int):
+    """One app's history on one page: versions, scans, findings, orders, listings, complaints."""
+    from appwarden.platform.enforcement.models import RectificationOrder
+
+    app = get_scoped(App, request.user, pk=pk)
+    findings = scoped(Finding.objects.filter(app_version__app=app), request.user).select_related("job__batch")
+    return render(
+        request,
+        "registry/app_detail.html",
+        {
+            "app": app,
+            "versions": scoped(app.versions.all(), request.user),
+            "findings": findings.order_by("-id")[:300],
+            "orders": scoped(RectificationOrder.objects.filter(app=app), request.user),
+            "listings": scoped(StoreListing.objects.filter(app=app), request.user),
+            "jobs": _jobs(app) if _staff(request) else [],
+        },
+    )
+
+
+def _staff(request) -> bool:
+    from appwarden.platform.core.roles import role_of
+
+    return role_of(request.user) in STAFF
+
+
+def _jobs(app):
+    from appwarden.platform.testing.models import ScanJob
+
+    return ScanJob.objects.filter(app_version__app=app).select_related("batch", "app_version")
+
+
+@role_required()
+def store_list(request):
+    stores = scoped(Store.objects.all(), request.user).annotate(n_listings=Count("listings"))
+    return render(request, "registry/store_list.html", {"stores": stores})
+
+
+@role_required()
+def store_detail(request, pk: int):
+    store = get_scoped(Store, request.user, pk=pk)
+    listings = scoped(StoreListing.objects.filter(store=store).select_related("app"), request.user)
+    return render(request, "registry/store_detail.html", {"store": store, "listings": listings})
+
+
+@role_required(*STAFF)
+def create(request, kind: str):
+    """Generic staff create form for registry objects."""
+    if kind not in FORMS:
+        from django.http import Http404
+
+        raise Http404("unknown kind")
+    form_class, title = FORMS[kind]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save()
+        messages.success(request, f"已创建 created: {obj}")
+        return redirect(request.GET.get("next") or "/registry/")
+    return render(request, "generic_form.html", {"form": form, "title": f"新建 New {title}"})

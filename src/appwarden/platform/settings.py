@@ -1,0 +1,164 @@
+"""Django settings of the platform, configured by environment variables.
+
+Embedded (default): SQLite under ``APPWARDEN_DATA_DIR`` (default ``./appwarden-data``) and the in-process DB-queue
+worker thread. Distributed: ``DATABASE_URL`` (``postgresql://user:pw@host:5432/db`` or ``sqlite:///path``),
+``CELERY_BROKER_URL`` (``amqp://`` or ``redis://``) and ``APPWARDEN_WORKER=celery``.
+
+Other variables: ``APPWARDEN_SECRET_KEY``, ``APPWARDEN_DEBUG``, ``APPWARDEN_ALLOWED_HOSTS`` (comma list),
+``APPWARDEN_MAX_UPLOAD_MB`` (default 1024), ``APPWARDEN_RECTIFY_DAYS`` (working days, default 15),
+``APPWARDEN_HOLIDAYS`` (comma list of ISO dates that are not working days), ``APPWARDEN_WORKER``
+(``thread`` | ``celery`` | ``eager``; ``eager`` runs a scan right after the upload commits, for tests only).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from appwarden.errors import AppwardenError
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("APPWARDEN_DATA_DIR", "appwarden-data")).resolve()
+
+
+def parse_database_url(url: str) -> dict:
+    """Turn ``DATABASE_URL`` into a Django ``DATABASES['default']`` dict (PostgreSQL or SQLite)."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("postgres", "postgresql", "postgresql+psycopg"):
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parsed.path.lstrip("/")) or "appwarden",
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": 60,
+        }
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if url.startswith("sqlite:////"):
+            path = "/" + path.lstrip("/")
+        elif url.startswith("sqlite:///"):
+            path = path.lstrip("/")
+        return _sqlite(path or ":memory:")
+    raise AppwardenError(
+        f"unsupported DATABASE_URL scheme {parsed.scheme!r} (use postgresql:// or sqlite:///)"
+    )
+
+
+def _sqlite(path: str) -> dict:
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 30}}
+
+
+SECRET_KEY = os.environ.get("APPWARDEN_SECRET_KEY") or secrets.token_urlsafe(40)
+DEBUG = os.environ.get("APPWARDEN_DEBUG", "") in ("1", "true", "yes")
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("APPWARDEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "appwarden.platform.core",
+    "appwarden.platform.registry",
+    "appwarden.platform.testing",
+    "appwarden.platform.enforcement",
+    "appwarden.platform.complaints",
+    "appwarden.platform.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "appwarden.platform.core.middleware.AuditActorMiddleware",
+]
+
+ROOT_URLCONF = "appwarden.platform.urls"
+WSGI_APPLICATION = "appwarden.platform.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "appwarden.platform.core.roles.role_context",
+            ]
+        },
+    }
+]
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": parse_database_url(os.environ["DATABASE_URL"])}
+else:
+    DATABASES = {"default": _sqlite(str(DATA_DIR / "appwarden.sqlite3"))}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = os.environ.get("APPWARDEN_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = False
+USE_TZ = True
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+
+# Uploads stream to temporary files above 2 MB; the APK size limit is checked while storing.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+APPWARDEN_MAX_UPLOAD = int(float(os.environ.get("APPWARDEN_MAX_UPLOAD_MB", "1024")) * 1024 * 1024)
+APPWARDEN_STORAGE_DIR = Path(os.environ.get("APPWARDEN_STORAGE_DIR", DATA_DIR / "blobs"))
+APPWARDEN_RECTIFY_DAYS = int(os.environ.get("APPWARDEN_RECTIFY_DAYS", "15"))
+APPWARDEN_HOLIDAYS = [d for d in os.environ.get("APPWARDEN_HOLIDAYS", "").split(",") if d]
+APPWARDEN_WORKER = os.environ.get("APPWARDEN_WORKER", "thread")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "appwarden.platform.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "appwarden platform API",
+    "DESCRIPTION": "App governance platform: registry, testing, enforcement (责令整改/通报/下架), complaints.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") in ("1", "true")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("APPWARDEN_LOG_LEVEL", "WARNING")},
+}

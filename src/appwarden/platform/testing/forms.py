@@ -1,0 +1,37 @@
+"""Testing forms: APK upload, batch creation, finding review."""
+
+from django import forms
+
+from appwarden.platform.registry.models import Company
+from appwarden.platform.testing.models import REVIEW_ACTIONS, SEVERITY, Batch
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="APK 文件 APK file")
+    policy = forms.FileField(label="隐私政策 Privacy policy (optional)", required=False)
+    trace = forms.FileField(label="运行轨迹 Runtime trace (optional)", required=False)
+    category = forms.CharField(label="应用类型 Category (optional)", required=False, max_length=64)
+    batch = forms.ModelChoiceField(label="检测批次 Batch", queryset=Batch.objects.all(), required=False)
+    company = forms.ModelChoiceField(label="开发者 Company", queryset=Company.objects.all(), required=False)
+
+
+class BatchForm(forms.ModelForm):
+    class Meta:
+        model = Batch
+        fields = ["name", "description"]
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=REVIEW_ACTIONS)
+    reason = forms.CharField(label="理由 Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    severity = forms.ChoiceField(label="严重程度 Severity", choices=[("", "—"), *SEVERITY], required=False)
+    title_zh = forms.CharField(label="标题 Title", required=False, max_length=300)
+    clauses = forms.CharField(label="条款 Clauses (comma-separated)", required=False)
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        out = {}
+        for field in ("severity", "title_zh", "clauses"):
+            if data.get(field):
+                out[field] = data[field]
+        return out

@@ -1,0 +1,185 @@
+"""Testing: batches (检测批次), scan jobs, findings with evidence, human review."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count
+
+from appwarden.platform.core import problem_types
+
+JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED = "queued", "running", "done", "failed"
+JOB_STATUS = [
+    (JOB_QUEUED, "排队 Queued"),
+    (JOB_RUNNING, "检测中 Running"),
+    (JOB_DONE, "完成 Done"),
+    (JOB_FAILED, "失败 Failed"),
+]
+PURPOSES = [
+    ("scan", "检测 Scan"),
+    ("retest", "复测 Re-test"),
+    ("complaint", "投诉核查 Complaint check"),
+]
+F_PENDING, F_CONFIRMED, F_REJECTED = "pending", "confirmed", "rejected"
+FINDING_STATUS = [
+    (F_PENDING, "待审核 Pending review"),
+    (F_CONFIRMED, "已确认 Confirmed"),
+    (F_REJECTED, "已驳回 Rejected"),
+]
+SEVERITY = [("high", "高 High"), ("medium", "中 Medium"), ("low", "低 Low"), ("info", "提示 Info")]
+CONFIDENCE = [("confirmed", "确认 Confirmed"), ("likely", "较可能 Likely"), ("possible", "可能 Possible")]
+
+
+class Batch(models.Model):
+    """A testing batch (检测批次): a set of scan jobs run together, e.g. one campaign round."""
+
+    name = models.CharField("批次名称 Name", max_length=200)
+    description = models.TextField("说明 Description", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def progress(self) -> dict[str, int]:
+        """Job counts per status plus ``total`` and ``percent`` (finished = done + failed)."""
+        counts = {s: 0 for s, _ in JOB_STATUS}
+        for row in self.jobs.values("status").annotate(n=Count("id")):
+            counts[row["status"]] = row["n"]
+        total = sum(counts.values())
+        finished = counts[JOB_DONE] + counts[JOB_FAILED]
+        counts["total"] = total
+        counts["percent"] = round(100 * finished / total) if total else 0
+        return counts
+
+
+class ScanJob(models.Model):
+    """One scan of one stored APK (content address ``sha256``) with optional policy/trace inputs.
+
+    ``dedupe_key`` = sha256 + engine version + rules version + input hashes: a second job with the same key
+    reuses the first one's report instead of scanning again.
+    """
+
+    batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
+    purpose = models.CharField(max_length=16, choices=PURPOSES, default="scan")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    size = models.BigIntegerField(default=0)
+    policy_sha256 = models.CharField(max_length=64, blank=True)
+    trace_sha256 = models.CharField(max_length=64, blank=True)
+    category = models.CharField("应用类型 Category", max_length=64, blank=True)
+    company = models.ForeignKey(
+        "registry.Company", null=True, blank=True, on_delete=models.SET_NULL, help_text="declared developer"
+    )
+    status = models.CharField(max_length=16, choices=JOB_STATUS, default=JOB_QUEUED, db_index=True)
+    error = models.TextField(blank=True)
+    engine_version = models.CharField(max_length=64, blank=True)
+    rules_version = models.CharField(max_length=64, blank=True)
+    dedupe_key = models.CharField(max_length=300, db_index=True)
+    reused_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    app_version = models.ForeignKey(
+        "registry.AppVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    report = models.JSONField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    # companies and stores never see raw jobs (they hold unreviewed findings)
+    COMPANY_PATH = None
+    STORE_PATH = None
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"job #{self.pk} {self.file_name or self.sha256[:12]}"
+
+
+class Finding(models.Model):
+    """A finding from a scan, with its evidence; only ``confirmed`` findings are used by enforcement."""
+
+    job = models.ForeignKey(ScanJob, on_delete=models.CASCADE, related_name="findings")
+    app_version = models.ForeignKey(
+        "registry.AppVersion", null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
+    )
+    rule_id = models.CharField(max_length=200, db_index=True)
+    title_zh = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300, blank=True)
+    clauses = models.JSONField(default=list)
+    problem_type = models.CharField(
+        max_length=32, choices=problem_types.CHOICES, default="other", db_index=True
+    )
+    severity = models.CharField(max_length=8, choices=SEVERITY, default="medium")
+    confidence = models.CharField(max_length=12, choices=CONFIDENCE, default="possible")
+    needs_review = models.BooleanField(default=True)
+    evidence = models.JSONField(default=list)
+    owner = models.CharField("责任方 Owner", max_length=200, default="host", db_index=True)
+    remediation_zh = models.TextField(blank=True)
+    message_zh = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=FINDING_STATUS, default=F_PENDING, db_index=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    COMPANY_PATH = "app_version__app__company"
+    STORE_PATH = None
+
+    class Meta:
+        ordering = ["-id"]
+
+    @staticmethod
+    def scope_company(qs):
+        """Companies see confirmed findings only."""
+        return qs.filter(status=F_CONFIRMED)
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} ({self.get_status_display()})"
+
+    @property
+    def problem_label(self) -> str:
+        return problem_types.label(self.problem_type)
+
+
+REVIEW_ACTIONS = [("confirm", "确认 Confirm"), ("reject", "驳回 Reject"), ("edit", "修改 Edit")]
+EDITABLE_FIELDS = (
+    "title_zh",
+    "title_en",
+    "severity",
+    "confidence",
+    "clauses",
+    "remediation_zh",
+    "message_zh",
+)
+
+
+class Review(models.Model):
+    """One human review action on a finding, with its reason and (for edits) the changed fields."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=8, choices=REVIEW_ACTIONS)
+    reason = models.TextField("理由 Reason")
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    COMPANY_PATH = None
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} finding #{self.finding_id}"

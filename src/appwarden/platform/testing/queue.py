@@ -1,0 +1,29 @@
+"""Where a queued job goes, by ``settings.APPWARDEN_WORKER``:
+
+- ``thread`` (embedded, ``appwarden serve``): the job row *is* the queue; the in-process
+  :class:`~appwarden.platform.testing.worker.DbQueueWorker` thread claims queued rows; :func:`dispatch` only
+  wakes it up.
+- ``celery`` (distributed): ``scan_job.delay(job_id)`` to the broker; ``appwarden worker`` processes run it.
+- ``eager``: run the job at once in the calling thread (tests only).
+- ``none``: leave the job queued (tests drive :func:`~appwarden.platform.testing.services.run_scan`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def dispatch(job_id: int) -> None:
+    mode = settings.APPWARDEN_WORKER
+    if mode == "celery":
+        from appwarden.platform.testing.tasks import scan_job
+
+        scan_job.delay(job_id)
+    elif mode == "eager":
+        from appwarden.platform.testing.services import run_scan
+
+        run_scan(job_id)
+    elif mode == "thread":
+        from appwarden.platform.testing.worker import wake
+
+        wake()

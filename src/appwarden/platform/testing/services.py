@@ -1,0 +1,335 @@
+"""Testing services: register uploads, run a scan job (idempotent), ingest reports, review findings.
+
+Nothing here runs inside a web request except :func:`submit_apk` (store + queue); scans run in a worker
+(:mod:`appwarden.platform.testing.queue`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from appwarden.errors import AppwardenError
+from appwarden.platform.core import audit, problem_types, storage
+from appwarden.platform.core.errors import DuplicateUpload, PlatformError, UploadError
+from appwarden.platform.core.roles import STAFF, require
+from appwarden.platform.registry.models import App, AppVersion, Company
+from appwarden.platform.testing import engine, signals
+from appwarden.platform.testing.models import (
+    EDITABLE_FIELDS,
+    F_CONFIRMED,
+    F_PENDING,
+    F_REJECTED,
+    JOB_DONE,
+    JOB_FAILED,
+    JOB_QUEUED,
+    JOB_RUNNING,
+    Batch,
+    Finding,
+    Review,
+    ScanJob,
+)
+
+log = logging.getLogger(__name__)
+MAX_SIDE_FILE = 20 * 1024 * 1024  # policy / trace files
+
+
+def validate_apk(path: Path) -> None:
+    """Raise UploadError unless ``path`` is a zip archive holding ``AndroidManifest.xml``."""
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise UploadError(f"cannot read the upload: {exc}") from None
+    if magic[:2] != b"PK":
+        raise UploadError("不是APK文件 not an APK: the file is not a zip archive")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UploadError(f"不是APK文件 not an APK: unreadable zip ({exc})") from None
+    if "AndroidManifest.xml" not in names:
+        raise UploadError("不是APK文件 not an APK: the zip has no AndroidManifest.xml")
+
+
+def _chunks(source: Any) -> Iterable[bytes]:
+    if isinstance(source, (bytes, bytearray)):
+        yield bytes(source)
+    elif hasattr(source, "chunks"):
+        yield from source.chunks()
+    else:
+        while True:
+            block = source.read(1024 * 1024)
+            if not block:
+                break
+            yield block
+
+
+def dedupe_key(sha256: str, policy_sha: str = "", trace_sha: str = "", category: str = "") -> str:
+    """sha256 + engine version + rules version (+ the optional inputs that change the result)."""
+    extra = hashlib.sha256(f"{policy_sha}|{trace_sha}|{category}".encode()).hexdigest()[:16]
+    return f"{sha256}:{engine.engine_version()}:{engine.rules_version()}:{extra}"
+
+
+def submit_apk(
+    apk: Any,
+    *,
+    user: Any,
+    file_name: str = "",
+    batch: Batch | None = None,
+    policy: Any = None,
+    trace: Any = None,
+    category: str = "",
+    company: Company | None = None,
+    purpose: str = "scan",
+    allow_duplicate: bool = False,
+) -> ScanJob:
+    """Store an uploaded APK (bytes, a file object or a Django UploadedFile) and queue a scan job.
+
+    Raises UploadError (nothing stored) for a non-APK or an oversize file, DuplicateUpload when the same inputs
+    were already submitted to the same batch with the same engine and rules versions.
+    """
+    sha, size = storage.store_chunks(
+        _chunks(apk), max_size=settings.APPWARDEN_MAX_UPLOAD, validate=validate_apk
+    )
+    policy_sha = storage.store_chunks(_chunks(policy), max_size=MAX_SIDE_FILE)[0] if policy else ""
+    trace_sha = storage.store_chunks(_chunks(trace), max_size=MAX_SIDE_FILE)[0] if trace else ""
+    return queue_job(
+        sha,
+        size=size,
+        user=user,
+        file_name=file_name or getattr(apk, "name", "") or "",
+        batch=batch,
+        policy_sha=policy_sha,
+        trace_sha=trace_sha,
+        category=category,
+        company=company,
+        purpose=purpose,
+        allow_duplicate=allow_duplicate,
+    )
+
+
+def queue_job(
+    sha: str,
+    *,
+    user: Any,
+    size: int | None = None,
+    file_name: str = "",
+    batch: Batch | None = None,
+    policy_sha: str = "",
+    trace_sha: str = "",
+    category: str = "",
+    company: Company | None = None,
+    purpose: str = "scan",
+    allow_duplicate: bool = False,
+) -> ScanJob:
+    """Queue a scan of an already stored APK; see :func:`submit_apk` for duplicates."""
+    if not storage.exists(sha):
+        raise UploadError(f"no stored APK with sha256 {sha[:12]}…")
+    key = dedupe_key(sha, policy_sha, trace_sha, category)
+    if not allow_duplicate:
+        dup = ScanJob.objects.filter(dedupe_key=key, batch=batch).exclude(status=JOB_FAILED).first()
+        if dup is not None:
+            where = f"batch “{batch}”" if batch else "the platform"
+            raise DuplicateUpload(
+                f"重复提交 duplicate: this APK (sha256 {sha[:12]}…) is already job #{dup.pk} in {where} "
+                "with the same engine and rules versions",
+                job_id=dup.pk,
+            )
+    with transaction.atomic():
+        job = ScanJob.objects.create(
+            batch=batch,
+            purpose=purpose,
+            sha256=sha,
+            file_name=file_name[:255],
+            size=size if size is not None else storage.path_for(sha).stat().st_size,
+            policy_sha256=policy_sha,
+            trace_sha256=trace_sha,
+            category=category,
+            company=company,
+            engine_version=engine.engine_version(),
+            rules_version=engine.rules_version(),
+            dedupe_key=key,
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        from appwarden.platform.testing.queue import dispatch
+
+        transaction.on_commit(lambda: dispatch(job.pk))
+    return job
+
+
+def claim(job_id: int) -> ScanJob | None:
+    """Atomically mark a queued (or orphaned running) job as running; ``None`` if done/failed/missing."""
+    updated = ScanJob.objects.filter(pk=job_id, status__in=[JOB_QUEUED, JOB_RUNNING]).update(
+        status=JOB_RUNNING, started_at=timezone.now()
+    )
+    if not updated:
+        return None
+    job = ScanJob.objects.get(pk=job_id)
+    ScanJob.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
+    return job
+
+
+def run_scan(job_id: int) -> str:
+    """Run one job to completion; idempotent (a done/failed job is left alone). Returns the final status."""
+    job = claim(job_id)
+    if job is None:
+        current = ScanJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
+        return current or "missing"
+    reused = (
+        ScanJob.objects.filter(dedupe_key=job.dedupe_key, status=JOB_DONE, report__isnull=False)
+        .exclude(pk=job.pk)
+        .order_by("id")
+        .first()
+    )
+    try:
+        if reused is not None:
+            report = reused.report
+        else:
+            policy = storage.path_for(job.policy_sha256) if job.policy_sha256 else None
+            trace = storage.path_for(job.trace_sha256) if job.trace_sha256 else None
+            with storage.open_blob(job.sha256):
+                pass  # fail early with a clear message when the blob is missing
+            report = engine.run_engine(
+                storage.path_for(job.sha256), policy_path=policy, trace_path=trace, category=job.category
+            )
+        ingest_report(job, report, reused_from=reused)
+    except AppwardenError as exc:
+        _fail(job, str(exc))
+    except Exception as exc:  # a bug in the engine: record it on the job, one line
+        log.exception("scan job %s crashed", job_id)
+        _fail(job, f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+    job.refresh_from_db()
+    signals.scan_finished.send(sender=ScanJob, job=job)
+    return job.status
+
+
+def _fail(job: ScanJob, message: str) -> None:
+    with transaction.atomic():
+        job.status = JOB_FAILED
+        job.error = message
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+
+
+def _signer(app: dict[str, Any]) -> dict[str, Any]:
+    signers = app.get("signers") or []
+    return signers[0] if signers and isinstance(signers[0], dict) else {}
+
+
+@transaction.atomic
+def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob | None = None) -> None:
+    """Store a report: register the app/version, replace the job's findings, mark the job done."""
+    if not isinstance(report, dict) or not isinstance(report.get("app"), dict):
+        raise PlatformError("the engine returned a report without an 'app' section")
+    info = report["app"]
+    package = str(info.get("package") or "").strip()
+    if not package:
+        raise PlatformError("the report has no package name")
+    app, _ = App.objects.get_or_create(package=package, defaults={"name": str(info.get("label") or "")[:200]})
+    if job.company_id and app.company_id is None:
+        app.company_id = job.company_id
+        app.save(update_fields=["company"])
+    signer = _signer(info)
+    version, _created = AppVersion.objects.get_or_create(
+        sha256=job.sha256,
+        defaults={
+            "app": app,
+            "version_name": str(info.get("version_name") or "")[:100],
+            "version_code": info.get("version_code") if isinstance(info.get("version_code"), int) else None,
+            "label": str(info.get("label") or "")[:200],
+            "signer_subject": str(signer.get("subject") or "")[:500],
+            "signer_sha256": str(signer.get("sha256") or "")[:64],
+            "size": job.size,
+        },
+    )
+    job.findings.all().delete()
+    rows = []
+    for raw in report.get("findings") or []:
+        if not isinstance(raw, dict) or not raw.get("rule_id"):
+            continue
+        clauses = [str(c) for c in raw.get("clauses") or []]
+        rows.append(
+            Finding(
+                job=job,
+                app_version=version,
+                rule_id=str(raw["rule_id"])[:200],
+                title_zh=str(raw.get("title_zh") or raw["rule_id"])[:300],
+                title_en=str(raw.get("title_en") or "")[:300],
+                clauses=clauses,
+                problem_type=problem_types.problem_type(clauses),
+                severity=str(raw.get("severity") or "medium")[:8],
+                confidence=str(raw.get("confidence") or "possible")[:12],
+                needs_review=bool(raw.get("needs_review", True)),
+                evidence=raw.get("evidence") or [],
+                owner=str(raw.get("owner") or "host")[:200],
+                remediation_zh=str(raw.get("remediation_zh") or ""),
+                message_zh=str(raw.get("message_zh") or ""),
+            )
+        )
+    for row in rows:
+        row.save()
+    job.report = report
+    job.app_version = version
+    job.reused_from = reused_from
+    job.status = JOB_DONE
+    job.error = ""
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def review_finding(
+    finding: Finding, *, user: Any, action: str, reason: str, changes: dict | None = None
+) -> Review:
+    """Confirm, reject or edit a finding (reviewers/regulators only; a reason is required).
+
+    ``edit`` changes only :data:`EDITABLE_FIELDS` and leaves the status as it is.
+    """
+    require(user, *STAFF)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PlatformError("a review needs a reason (审核理由必填)")
+    if action not in ("confirm", "reject", "edit"):
+        raise PlatformError(f"unknown review action {action!r}")
+    applied: dict[str, Any] = {}
+    with transaction.atomic(), audit.acting_as(user, reason):
+        finding = Finding.objects.select_for_update().get(pk=finding.pk)
+        if action == "edit":
+            for field, value in (changes or {}).items():
+                if field not in EDITABLE_FIELDS:
+                    raise PlatformError(f"field {field!r} cannot be edited")
+                if field == "clauses":
+                    value = [
+                        str(c).strip() for c in (value if isinstance(value, list) else str(value).split(","))
+                    ]
+                    value = [c for c in value if c]
+                    finding.problem_type = problem_types.problem_type(value)
+                applied[field] = {"old": getattr(finding, field), "new": value}
+                setattr(finding, field, value)
+            if not applied:
+                raise PlatformError("an edit must change at least one field")
+        else:
+            finding.status = F_CONFIRMED if action == "confirm" else F_REJECTED
+        finding.reviewed_by = user
+        finding.reviewed_at = timezone.now()
+        finding.save()
+        review = Review.objects.create(
+            finding=finding, reviewer=user, action=action, reason=reason, changes=applied
+        )
+    return review
+
+
+def reopen_finding(finding: Finding, *, user: Any, reason: str) -> None:
+    """Put a reviewed finding back to pending (regulators only)."""
+    require(user, "regulator")
+    with audit.acting_as(user, reason):
+        finding.status = F_PENDING
+        finding.save(update_fields=["status"])

@@ -1,0 +1,141 @@
+"""Testing pages: batches with progress, upload, job detail with findings and review, the review queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from appwarden.errors import AppwardenError
+from appwarden.platform.core.errors import DuplicateUpload
+from appwarden.platform.core.roles import STAFF
+from appwarden.platform.core.views import attempt, get_scoped, role_required
+from appwarden.platform.testing import services
+from appwarden.platform.testing.forms import BatchForm, ReviewForm, UploadForm
+from appwarden.platform.testing.models import F_CONFIRMED, F_PENDING, Batch, Finding, ScanJob
+
+
+@role_required(*STAFF)
+def batch_list(request):
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        batch = form.save(commit=False)
+        batch.created_by = request.user
+        batch.save()
+        messages.success(request, f"已创建检测批次 batch created: {batch}")
+        return redirect("testing:batch_detail", pk=batch.pk)
+    batches = [(b, b.progress()) for b in Batch.objects.all()[:200]]
+    return render(request, "testing/batch_list.html", {"batches": batches, "form": form})
+
+
+@role_required(*STAFF)
+def batch_detail(request, pk: int):
+    batch = get_scoped(Batch, request.user, pk=pk)
+    jobs = Paginator(batch.jobs.select_related("app_version__app").order_by("id"), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "testing/batch_detail.html", {"batch": batch, "progress": batch.progress(), "jobs": jobs}
+    )
+
+
+@role_required(*STAFF)
+def upload(request):
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial={"batch": request.GET.get("batch")}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            job = services.submit_apk(
+                d["file"],
+                user=request.user,
+                file_name=d["file"].name,
+                batch=d.get("batch"),
+                policy=d.get("policy"),
+                trace=d.get("trace"),
+                category=d.get("category") or "",
+                company=d.get("company"),
+            )
+        except DuplicateUpload as exc:
+            messages.warning(request, str(exc))
+            return redirect("testing:job_detail", pk=exc.job_id)
+        except AppwardenError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已提交，排队检测 queued as job #{job.pk}")
+            return redirect("testing:job_detail", pk=job.pk)
+    return render(request, "testing/upload.html", {"form": form})
+
+
+@role_required(*STAFF)
+def job_list(request):
+    jobs = ScanJob.objects.select_related("batch", "app_version__app")
+    status = request.GET.get("status")
+    if status:
+        jobs = jobs.filter(status=status)
+    page = Paginator(jobs, 100).get_page(request.GET.get("page"))
+    return render(request, "testing/job_list.html", {"jobs": page, "status": status})
+
+
+@role_required(*STAFF)
+def job_detail(request, pk: int):
+    from appwarden.platform.enforcement.forms import IssueOrderForm
+
+    job = get_scoped(ScanJob, request.user, pk=pk)
+    findings = job.findings.order_by("status", "-severity", "id")
+    confirmed = findings.filter(status=F_CONFIRMED)
+    issue_form = IssueOrderForm(findings=confirmed) if confirmed.exists() else None
+    return render(
+        request,
+        "testing/job_detail.html",
+        {
+            "job": job,
+            "findings": findings,
+            "review_form": ReviewForm(),
+            "issue_form": issue_form,
+            "report_errors": (job.report or {}).get("errors") or [],
+            "sdks": (job.report or {}).get("sdks") or [],
+        },
+    )
+
+
+@role_required(*STAFF)
+def review(request, pk: int):
+    finding = get_scoped(Finding, request.user, pk=pk)
+    back = request.POST.get("next") or f"/testing/jobs/{finding.job_id}/#finding-{finding.pk}"
+    if request.method != "POST":
+        return redirect(back)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "审核需填写理由 a review needs an action and a reason")
+        return redirect(back)
+    action = form.cleaned_data["action"]
+    return attempt(
+        request,
+        lambda: services.review_finding(
+            finding,
+            user=request.user,
+            action=action,
+            reason=form.cleaned_data["reason"],
+            changes=form.changes(),
+        ),
+        f"已记录审核 review recorded: {action} finding #{finding.pk}",
+        back,
+    )
+
+
+@role_required(*STAFF)
+def review_queue(request):
+    findings = Finding.objects.filter(status=F_PENDING).select_related("app_version__app", "job")
+    rule = request.GET.get("rule")
+    if rule:
+        findings = findings.filter(rule_id=rule)
+    page = Paginator(findings.order_by("id"), 50).get_page(request.GET.get("page"))
+    return render(request, "testing/review_queue.html", {"findings": page, "review_form": ReviewForm()})
+
+
+@role_required()
+def finding_detail(request, pk: int):
+    finding = get_scoped(Finding, request.user, pk=pk)
+    return render(request, "testing/finding_detail.html", {"finding": finding, "review_form": ReviewForm()})

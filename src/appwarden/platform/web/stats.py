@@ -1,0 +1,161 @@
+"""Dashboard statistics, repeat offenders (屡查屡犯) and the SDK-vendor view, computed with ORM aggregates.
+
+"Active" findings are those not rejected by a reviewer (pending + confirmed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from appwarden.platform.core import problem_types
+from appwarden.platform.enforcement.models import CLOSED, RectificationOrder
+from appwarden.platform.registry.models import App, SdkVendor, Store
+from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, Batch, Finding
+
+ACTIVE = ~Q(status=F_REJECTED)
+
+
+def batch_counts(limit: int = 12) -> list[dict[str, Any]]:
+    """Per batch (newest ``limit``): jobs, active findings, confirmed findings."""
+    rows = Batch.objects.annotate(
+        n_jobs=Count("jobs", distinct=True),
+        n_findings=Count("jobs__findings", filter=~Q(jobs__findings__status=F_REJECTED), distinct=True),
+        n_confirmed=Count("jobs__findings", filter=Q(jobs__findings__status=F_CONFIRMED), distinct=True),
+    ).order_by("-created_at", "-id")[:limit]
+    return [
+        {"batch": b, "jobs": b.n_jobs, "findings": b.n_findings, "confirmed": b.n_confirmed}
+        for b in reversed(rows)
+    ]
+
+
+def problem_distribution() -> list[tuple[str, int]]:
+    """(problem-type label, active findings) sorted by count."""
+    rows = Finding.objects.filter(ACTIVE).values("problem_type").annotate(n=Count("id")).order_by("-n")
+    return [(problem_types.label(r["problem_type"]), r["n"]) for r in rows]
+
+
+def trend(days: int = 30) -> list[tuple[str, int]]:
+    """Active findings per day over the last ``days`` days (zero-filled)."""
+    start = timezone.localdate() - dt.timedelta(days=days - 1)
+    rows = (
+        Finding.objects.filter(ACTIVE, created_at__date__gte=start)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+    )
+    counts = {r["day"]: r["n"] for r in rows}
+    return [
+        ((start + dt.timedelta(i)).strftime("%m-%d"), counts.get(start + dt.timedelta(i), 0))
+        for i in range(days)
+    ]
+
+
+def top_sdks(limit: int = 10) -> list[tuple[str, int]]:
+    rows = (
+        Finding.objects.filter(ACTIVE)
+        .exclude(owner="host")
+        .values("owner")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return [(r["owner"], r["n"]) for r in rows[:limit]]
+
+
+def top_stores(limit: int = 10) -> list[tuple[str, int]]:
+    rows = (
+        Store.objects.annotate(
+            n=Count(
+                "listings__app__versions__findings",
+                filter=~Q(listings__app__versions__findings__status=F_REJECTED),
+                distinct=True,
+            )
+        )
+        .filter(n__gt=0)
+        .order_by("-n")
+    )
+    return [(s.name, s.n) for s in rows[:limit]]
+
+
+def repeat_offenders() -> list[dict[str, Any]]:
+    """Apps (grouped by company) with confirmed findings in several batches, or found again after a closed order.
+
+    Each entry: ``company`` (or None), ``apps`` [{app, batches: [Batch], after_close: bool, orders}], ``reasons``.
+    """
+    confirmed = Finding.objects.filter(status=F_CONFIRMED)
+    per_app_batches: dict[int, set[int]] = defaultdict(set)
+    for app_id, batch_id in (
+        confirmed.filter(job__batch__isnull=False).values_list("app_version__app", "job__batch").distinct()
+    ):
+        per_app_batches[app_id].add(batch_id)
+    first_close = {
+        r["app"]: r["first"]
+        for r in RectificationOrder.objects.filter(state=CLOSED)
+        .values("app")
+        .annotate(first=Min("closed_at"))
+    }
+    after_close: set[int] = set()
+    for app_id, closed_at in first_close.items():
+        if closed_at and confirmed.filter(app_version__app=app_id, job__created_at__gt=closed_at).exists():
+            after_close.add(app_id)
+    app_ids = {a for a, b in per_app_batches.items() if len(b) >= 2} | after_close
+    batches = Batch.objects.in_bulk({b for a in app_ids for b in per_app_batches.get(a, ())})
+    groups: dict[Any, dict[str, Any]] = {}
+    for app in App.objects.filter(pk__in=app_ids).select_related("company"):
+        entry = groups.setdefault(app.company_id, {"company": app.company, "apps": [], "reasons": set()})
+        app_batches = sorted(
+            (batches[b] for b in per_app_batches.get(app.pk, ())), key=lambda b: b.created_at
+        )
+        if len(app_batches) >= 2:
+            entry["reasons"].add("多个批次均发现问题 findings in several batches")
+        if app.pk in after_close:
+            entry["reasons"].add("整改结案后再次发现 found again after rectification")
+        entry["apps"].append(
+            {
+                "app": app,
+                "batches": app_batches,
+                "after_close": app.pk in after_close,
+                "orders": list(app.orders.all()),
+                "findings": confirmed.filter(app_version__app=app).count(),
+            }
+        )
+    out = list(groups.values())
+    for entry in out:
+        entry["reasons"] = sorted(entry["reasons"])
+    out.sort(key=lambda e: -sum(a["findings"] for a in e["apps"]))
+    return out
+
+
+def sdk_vendor_view() -> dict[str, Any]:
+    """Per SDK vendor: active findings owned by its SDKs, apps affected, top rules; plus unassigned SDK owners."""
+    vendors = []
+    assigned: set[str] = set()
+    for vendor in SdkVendor.objects.all():
+        ids = [s for s in vendor.sdk_ids or [] if isinstance(s, str)]
+        assigned.update(ids)
+        qs = Finding.objects.filter(ACTIVE, owner__in=ids)
+        vendors.append(
+            {
+                "vendor": vendor,
+                "sdk_ids": ids,
+                "findings": qs.count(),
+                "apps": qs.values("app_version__app").distinct().count(),
+                "rules": list(qs.values("rule_id").annotate(n=Count("id")).order_by("-n")[:5]),
+            }
+        )
+    vendors.sort(key=lambda v: -v["findings"])
+    unassigned = [
+        (owner, n)
+        for owner, n in Finding.objects.filter(ACTIVE)
+        .exclude(owner="host")
+        .values_list("owner")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        if owner not in assigned
+    ]
+    return {"vendors": vendors, "unassigned": unassigned}
