@@ -6,7 +6,9 @@ Contract:
 - A rule whose evidence needs (``rule.needs`` ∪ its predicate's ``needs``) are not all available is reported in
   ``not_evaluated`` with the missing kinds: never a silent pass. Disabled rules are skipped silently (they are
   disabled on purpose, and listed as such by ``appwarden rules list``).
-- A predicate that raises becomes one ``errors`` entry (``ErrorNote(stage="rules")``) for that rule; the other
+- A predicate may raise :class:`~appwarden.rules.model.EvidenceMissing` when evidence is present but empty (a
+  policy object with ``found=False``): the rule is then ``not_evaluated`` too.
+- A predicate that raises anything else becomes one ``errors`` entry (``ErrorNote(stage="rules")``) for that rule; the other
   rules still run.
 - Hits of one rule are merged per owner (``host`` or an SDK id) into **one** finding whose evidence is the
   de-duplicated concatenation; the strongest confidence and severity override among the merged hits wins.
@@ -23,7 +25,7 @@ from typing import Any
 
 from appwarden.evidence import ErrorNote, Evidence
 from appwarden.rules import predicates as predicate_registry
-from appwarden.rules.model import CONFIDENCES, SEVERITIES, Finding, Hit, NotEvaluated, Rule
+from appwarden.rules.model import CONFIDENCES, SEVERITIES, EvidenceMissing, Finding, Hit, NotEvaluated, Rule
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +129,9 @@ def evaluate_rule(evidence: Evidence, rule: Rule, available: set[str] | None = N
         for hit in hits:
             if not isinstance(hit, Hit):
                 raise TypeError(f"predicate returned {type(hit).__name__}, expected Hit")
+    except EvidenceMissing as exc:
+        results.not_evaluated.append(NotEvaluated(rule.id, exc.missing, exc.reason or str(exc)))
+        return results
     except Exception as exc:  # a failing predicate must never abort the scan
         log.debug("rule %s failed", rule.id, exc_info=True)
         msg = " ".join(str(exc).split())[:300]

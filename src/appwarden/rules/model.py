@@ -123,3 +123,14 @@ class Rule:
         data = asdict(self)
         data.pop("line", None)
         return data
+
+
+class EvidenceMissing(Exception):
+    """Raised by a predicate that finds the evidence it needs present but empty (e.g. a policy object with
+    ``found=False``): the engine reports the rule as :class:`NotEvaluated` with ``missing`` and the message as
+    reason, instead of a finding or an error."""
+
+    def __init__(self, missing: list[str] | str, reason: str = "") -> None:
+        self.missing = [missing] if isinstance(missing, str) else list(missing)
+        self.reason = reason
+        super().__init__(reason or ", ".join(self.missing))

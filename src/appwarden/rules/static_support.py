@@ -136,9 +136,22 @@ def startup_entries(evidence: Evidence) -> list[str]:
     return list(dict.fromkeys(entries))
 
 
+def _is_callback(method: str) -> bool:
+    """Lifecycle/callback-like methods Android or the UI can call: ``on*``, ``attachBaseContext``, constructors,
+    ``handleMessage``/``run``, and ``(Landroid/view/View;)V`` methods (XML ``android:onClick`` handlers)."""
+    sig = method.split("->", 1)[1] if "->" in method else method
+    name = sig.split("(", 1)[0]
+    return (
+        name.startswith("on")
+        or name in ("attachBaseContext", "<init>", "<clinit>", "run", "handleMessage", "call", "doWork")
+        or sig.endswith("(Landroid/view/View;)V")
+    )
+
+
 def component_entries(evidence: Evidence) -> list[str]:
-    """Every method of every manifest component class (and the application class): a broad over-approximation of
-    what Android can call. Used to tell 'reachable from some entry point' from 'dead library code'."""
+    """Callback-like methods (:func:`_is_callback`) of every manifest component class, its app-defined
+    superclasses, and the application class: what Android can call. Used to tell 'reachable from some entry point'
+    from 'dead library code'; the call graph adds listener/async edges from there."""
     static = evidence.static
     manifest = static.manifest if static is not None else None
     code = code_of(evidence)
@@ -150,23 +163,25 @@ def component_entries(evidence: Evidence) -> list[str]:
     out: list[str] = []
     for cls in dict.fromkeys(classes):
         for c in superclasses(code, cls):
-            out.extend(methods_of(code, c))
+            out.extend(m for m in methods_of(code, c) if _is_callback(m))
     return list(dict.fromkeys(out))
 
 
-def reachable(code: Any, entries: list[str]) -> set[str]:
+def reachable(code: Any, entries: list[str]) -> dict[str, str | None]:
+    """Every method reachable from ``entries`` -> the method it was first reached from (entries map to None)."""
     if code is None or not entries:
-        return set()
-    return set(code.callgraph.reachable(entries))
+        return {}
+    return dict(code.callgraph.reachable(entries))
 
 
-def call_path(code: Any, entries: list[str], target: str) -> list[str]:
-    """A call path from one of ``entries`` to method ``target`` (empty when none is found)."""
-    try:
-        path = code.callgraph.path(entries, target)
-    except (KeyError, LookupError, ValueError):
+def call_path(parents: dict[str, str | None], target: str, limit: int = 64) -> list[str]:
+    """The call path ``[entry, ..., target]`` recorded in a :func:`reachable` result (empty when unreachable)."""
+    if target not in parents:
         return []
-    return list(path or [])
+    chain = [target]
+    while (p := parents.get(chain[-1])) is not None and len(chain) < limit:
+        chain.append(p)
+    return chain[::-1]
 
 
 def callsite_item(site: CallSite, path: list[str] | None = None) -> dict[str, Any]:

@@ -4,8 +4,9 @@
 the rule is ``not_evaluated`` (static evidence alone cannot tell whether a guardian consent step exists). It fires
 when the category is one of ``categories`` (default ``N39-19`` 学习教育类), the code collects PI of
 ``pi_categories`` (default: device identifiers, location, contacts, SMS, call log, app list, camera, microphone),
-and the policy has no sentence naming the guardian (监护人/家长) together with consent (同意/授权). A policy that
-was not found (``PolicyEvidence.found`` false) counts as no consent evidence. The policy's ``minors`` element
+and the policy has no sentence naming the guardian (监护人/家长) together with consent (同意/授权). A policy object
+that was not found (``PolicyEvidence.found`` false: none bundled, none supplied) leaves the rule ``not_evaluated``
+(``EvidenceMissing``): the policy may be online only. The policy's ``minors`` element
 (from the policy stage) is cited when present.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 
 from appwarden.evidence import Evidence
-from appwarden.rules.model import Hit
+from appwarden.rules.model import EvidenceMissing, Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.static_support import callsite_item
 
@@ -59,7 +60,11 @@ def minor_pi_without_guardian_consent(evidence: Evidence, params: dict) -> list[
     if not sites:
         return []
     policy = evidence.policy
-    if getattr(policy, "found", True) and guardian_consent_sentences(policy):
+    if not getattr(policy, "found", True):
+        raise EvidenceMissing(
+            "policy.text", "no privacy policy found in the APK and none supplied (--policy)"
+        )
+    if guardian_consent_sentences(policy):
         return []
     items = [callsite_item(s) for s in sites[: int(param(params, "max_sites", 50))]]
     element = (getattr(policy, "elements", None) or {}).get("minors")

@@ -50,7 +50,7 @@ def pi_callsites(evidence: Evidence, params: dict) -> list[Hit]:
         for s in static.callsites
         if s.category in categories and s.kind in kinds and (not apis or s.api.startswith(apis))
     ]
-    live = reachable(code, component_entries(evidence)) if code is not None else set()
+    live = reachable(code, component_entries(evidence)) if code is not None else {}
     only_reachable = param(params, "min_reachability", "any") == "reachable"
     groups: dict[str, list] = {}
     for site in sites:

@@ -54,7 +54,7 @@ def pi_api_at_startup(evidence: Evidence, params: dict) -> list[Hit]:
     for site in sites:
         if site.caller not in live:
             continue
-        path = call_path(code, entries, site.caller)
+        path = call_path(live, site.caller)
         by_owner.setdefault(site.owner, []).append(callsite_item(site, path or [site.caller]))
         cats_by_owner.setdefault(site.owner, set()).add(site.category)
     hits = []
