@@ -1,0 +1,388 @@
+"""Which third-party SDKs an app contains, and which SDK owns a given class.
+
+Matching rules (the contract, tested in ``tests/sdk/test_match.py``):
+
+* **Package boundaries, never raw string prefixes.** Class names are split into components
+  (``Lcom/umeng/analytics/MobclickAgent;`` -> ``com``, ``umeng``, ``analytics``, ``MobclickAgent``; an inner class
+  ``Foo$1`` counts as ``Foo``) and looked up in a prefix *trie of components*. ``com.dv`` therefore matches
+  ``com.dv.Foo`` and ``com.dv.x.Bar`` but never ``com.dvx.Foo``. A prefix may name a class (``com.stub.StubApp``).
+* **Longest prefix wins.** ``com.huawei.hms.push.X`` belongs to the SDK owning ``com.huawei.hms.push`` even when
+  another SDK owns ``com.huawei.hms``. A lookup costs O(depth of the class name).
+* **Partial obfuscation.** Renamed classes below a known package root (``com.umeng.a.b``) still match the root.
+* **The host app's own package is never attributed to an SDK whose prefix is a parent of (or equal to) it.**
+  For app ``com.tencent.foo`` a class ``com.tencent.foo.Main`` stays ``host`` even if some SDK owned
+  ``com.tencent``; only a prefix *deeper* than the app package (``com.tencent.foo.sdk`` if an SDK owned that) counts.
+  Demo apps inside an SDK's namespace (app ``com.umeng.example``) are thus host code, while their bundled
+  ``com.umeng.analytics`` classes are still UMeng.
+* Manifest components (exact name, ``prefix.*`` or ``re:<regex>``), ``<meta-data>`` keys (application or
+  component level), native libraries (``lib/<abi>/<name>.so`` file name, exact or ``re:``) and asset paths
+  (exact, folder prefix or glob) are further signature kinds; each hit is listed in ``SdkHit.matched``.
+
+A version is reported when one of the SDK's ``version_hints`` resolves: a ``<meta-data>`` value, or - when a
+``CodeIndex`` is given - a static field's constant / a version-looking const-string in a named class.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from appwarden.evidence import SdkHit
+from appwarden.sdk.kb import KnowledgeBase, SdkRecord, load_kb
+
+if TYPE_CHECKING:
+    from appwarden.apk.model import Manifest
+
+HOST = "host"
+_VERSION_RE = re.compile(r"^v?\d+(\.\d+){1,3}([._-][0-9A-Za-z]+)*$")
+_SDK = "\x00sdk"  # trie node keys that cannot be package components
+_PREFIX = "\x00prefix"
+
+
+def class_components(name: str) -> list[str]:
+    """Components of a class name given as a smali descriptor, a dotted name or a slashed internal name."""
+    name = name.strip()
+    if name.startswith("L") and name.endswith(";"):
+        name = name[1:-1]
+    elif name.startswith("["):  # array type: look at the element type
+        return class_components(name.lstrip("["))
+    parts = name.replace("/", ".").split(".")
+    if parts:
+        parts[-1] = parts[-1].split("$", 1)[0]
+    return [p for p in parts if p]
+
+
+def package_components(package: str | None) -> list[str]:
+    return [p for p in (package or "").split(".") if p]
+
+
+def _package_of(class_name: str) -> str:
+    return ".".join(class_components(class_name)[:-1])
+
+
+class Matcher:
+    """A compiled index over a knowledge base: package trie plus manifest/native-lib/asset tables.
+
+    Build once per process (``Matcher(load_kb())``) and reuse for every app; it holds no per-app state.
+    """
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        self.kb = kb if kb is not None else load_kb()
+        self._trie: dict[str, Any] = {}
+        self._components: dict[str, list[str]] = defaultdict(list)
+        self._component_prefixes: list[tuple[str, str]] = []
+        self._component_regexes: list[tuple[re.Pattern[str], str, str]] = []
+        self._meta: dict[str, list[str]] = defaultdict(list)
+        self._libs: dict[str, list[str]] = defaultdict(list)
+        self._lib_regexes: list[tuple[re.Pattern[str], str, str]] = []
+        self._assets: list[tuple[str, str]] = []
+        for sdk in self.kb:
+            self._add(sdk)
+
+    # -- building ----------------------------------------------------------------------------------------------
+    def _add(self, sdk: SdkRecord) -> None:
+        for prefix in sdk.packages:
+            node = self._trie
+            for part in prefix.split("."):
+                node = node.setdefault(part, {})
+            # two SDKs claiming the very same prefix is a KB error (``appwarden sdk check``); first one wins here
+            node.setdefault(_SDK, sdk.id)
+            node.setdefault(_PREFIX, prefix)
+        for comp in sdk.manifest_components:
+            if comp.startswith("re:"):
+                self._component_regexes.append((re.compile(comp[3:]), sdk.id, comp))
+            elif comp.endswith("*"):
+                self._component_prefixes.append((comp[:-1], sdk.id))
+            else:
+                self._components[comp].append(sdk.id)
+        for key in sdk.meta_data_keys:
+            self._meta[key].append(sdk.id)
+        for lib in sdk.native_libs:
+            if lib.startswith("re:"):
+                self._lib_regexes.append((re.compile(lib[3:]), sdk.id, lib))
+            else:
+                self._libs[lib].append(sdk.id)
+        for asset in sdk.assets:
+            self._assets.append((asset, sdk.id))
+
+    # -- class ownership ---------------------------------------------------------------------------------------
+    def match_class(self, class_name: str) -> tuple[str, str, int] | None:
+        """(sdk id, matched prefix, prefix depth) of the longest KB prefix owning the class, ignoring the host rule."""
+        node = self._trie
+        best: tuple[str, str, int] | None = None
+        for depth, part in enumerate(class_components(class_name), 1):
+            node = node.get(part)  # type: ignore[assignment]
+            if node is None:
+                break
+            sdk_id = node.get(_SDK)
+            if sdk_id is not None:
+                best = (sdk_id, node[_PREFIX], depth)
+        return best
+
+    def _match_descriptor(self, desc: str, cache: dict[str, Any]) -> tuple[str, str, int] | None:
+        """``match_class`` for a smali descriptor, walking each package only once per ``cache`` (hot path)."""
+        cut = desc.rfind("/")
+        if not (desc.startswith("L") and desc.endswith(";")) or cut < 0:
+            return self.match_class(desc)
+        pkg = desc[1:cut]
+        entry = cache.get(pkg)
+        if entry is None:
+            node: dict[str, Any] | None = self._trie
+            best: tuple[str, str, int] | None = None
+            depth = 0
+            for depth, part in enumerate(pkg.split("/"), 1):
+                node = node.get(part)  # type: ignore[union-attr]
+                if node is None:
+                    break
+                sdk_id = node.get(_SDK)
+                if sdk_id is not None:
+                    best = (sdk_id, node[_PREFIX], depth)
+            entry = cache[pkg] = (best, node, depth)
+        best, node, depth = entry
+        if node is not None and len(node) > (
+            2 if _SDK in node else 0
+        ):  # class-level prefixes below this package
+            leaf = node.get(desc[cut + 1 : -1].split("$", 1)[0])
+            if leaf is not None and _SDK in leaf:
+                return (leaf[_SDK], leaf[_PREFIX], depth + 1)
+        return best
+
+    def host_packages(self, manifest: Manifest | None, app_package: str | None = None) -> list[str]:
+        """The host app's own namespaces: the manifest package, plus the packages of the application class and of
+        the launcher activities when those are not SDK components (a demo app declared as ``com.x.demo`` whose code
+        lives in ``cn.vendor.demo`` keeps ``cn.vendor.demo`` as host code)."""
+        found: list[str] = []
+        package = app_package or (manifest.package if manifest is not None else None)
+        if package:
+            found.append(package)
+        if manifest is None:
+            return found
+        names = [manifest.application_class] if manifest.application_class else []
+        for comp in manifest.components:
+            if comp.kind in ("activity", "activity-alias") and any(
+                "android.intent.category.LAUNCHER" in f.categories for f in comp.intent_filters
+            ):
+                names.append(comp.target_activity or comp.name)
+        for name in names:
+            if not name or self._is_sdk_component(name):
+                continue
+            pkg = _package_of(name)
+            if pkg and pkg.count(".") >= 1 and pkg not in found:
+                found.append(pkg)
+        return found
+
+    def _is_sdk_component(self, name: str) -> bool:
+        if name in self._components:
+            return True
+        if any(name.startswith(p) for p, _ in self._component_prefixes):
+            return True
+        hit = self.match_class(name)
+        return hit is not None and hit[2] > len(
+            package_components(_package_of(name))
+        )  # a class-level KB prefix
+
+    def owner_of(self, class_name: str, app_package: str | Iterable[str] | None = None) -> str:
+        """The SDK id owning ``class_name`` (smali descriptor or dotted), or ``"host"``. O(depth) per lookup.
+
+        ``app_package`` (the manifest package, or a list from :meth:`host_packages`) protects the host's own
+        namespace: a class under it is host unless a KB prefix *deeper* than that package matches.
+        """
+        hit = self.match_class(class_name)
+        if hit is None:
+            return HOST
+        if app_package and _under_any_host(class_name, app_package, hit[2]):
+            return HOST
+        return hit[0]
+
+    # -- identification ----------------------------------------------------------------------------------------
+    def identify(
+        self,
+        class_names: Iterable[str],
+        manifest: Manifest | None = None,
+        entry_names: Iterable[str] = (),
+        *,
+        code: Any = None,
+        app_package: str | None = None,
+    ) -> list[SdkHit]:
+        """The SDKs present in one app, with the signatures that matched and the number of classes they own.
+
+        ``class_names``: classes *defined* in the app's DEX files (smali descriptors). ``manifest``: the parsed
+        manifest (or None). ``entry_names``: every zip entry name. ``code``: an optional ``CodeIndex`` used only to
+        read versions. Sorted by number of classes (descending), then id.
+        """
+        hosts = self.host_packages(manifest, app_package)
+        counts: Counter[str] = Counter()
+        matched: dict[str, set[str]] = defaultdict(set)
+        cache: dict[str, Any] = {}
+        for name in class_names:
+            hit = self._match_descriptor(name, cache)
+            if hit is None or (hosts and _under_any_host(name, hosts, hit[2])):
+                continue
+            counts[hit[0]] += 1
+            matched[hit[0]].add(f"package:{hit[1]}")
+        if manifest is not None:
+            self._match_manifest(manifest, matched)
+        self._match_entries(entry_names, matched)
+        hits: list[SdkHit] = []
+        requested = set(manifest.permissions) if manifest is not None else set()
+        for sdk_id in matched:
+            sdk = self.kb.sdks[sdk_id]
+            hits.append(
+                SdkHit(
+                    id=sdk.id,
+                    name_zh=sdk.name_zh,
+                    name_en=sdk.name_en,
+                    vendor=sdk.vendor,
+                    category=sdk.category,
+                    version=_version(sdk, manifest, code),
+                    matched=sorted(matched[sdk_id]),
+                    classes=counts.get(sdk_id, 0),
+                    chinese=sdk.chinese,
+                    permissions=[p for p in sdk.permissions if p in requested],
+                )
+            )
+        hits.sort(key=lambda h: (-h.classes, h.id))
+        return hits
+
+    def _match_manifest(self, manifest: Manifest, matched: dict[str, set[str]]) -> None:
+        names = [c.name for c in manifest.components]
+        if manifest.application_class:
+            names.append(manifest.application_class)
+        for name in names:
+            for sdk_id in self._components.get(name, ()):
+                matched[sdk_id].add(f"component:{name}")
+            for prefix, sdk_id in self._component_prefixes:
+                if name.startswith(prefix):
+                    matched[sdk_id].add(f"component:{name}")
+            for regex, sdk_id, _ in self._component_regexes:
+                if regex.fullmatch(name):
+                    matched[sdk_id].add(f"component:{name}")
+        keys = set(manifest.meta_data)
+        for comp in manifest.components:
+            keys.update(comp.meta_data)
+        for key in keys:
+            for sdk_id in self._meta.get(key, ()):
+                matched[sdk_id].add(f"meta:{key}")
+
+    def _match_entries(self, entry_names: Iterable[str], matched: dict[str, set[str]]) -> None:
+        for entry in entry_names:
+            if entry.startswith("lib/") and entry.endswith(".so"):
+                lib = entry.rsplit("/", 1)[-1]
+                for sdk_id in self._libs.get(lib, ()):
+                    matched[sdk_id].add(f"native_lib:{lib}")
+                for regex, sdk_id, _ in self._lib_regexes:
+                    if regex.fullmatch(lib):
+                        matched[sdk_id].add(f"native_lib:{lib}")
+            elif entry.startswith("assets/"):
+                for pattern, sdk_id in self._assets:
+                    if _asset_match(entry, pattern):
+                        matched[sdk_id].add(f"asset:{pattern}")
+
+
+def identify(
+    class_names: Iterable[str],
+    manifest: Manifest | None,
+    entry_names: Iterable[str],
+    kb: KnowledgeBase | None = None,
+    code: Any = None,
+) -> list[SdkHit]:
+    """Module-level convenience: ``Matcher(kb).identify(...)`` (build a Matcher yourself to reuse it)."""
+    return _matcher_for(kb).identify(class_names, manifest, entry_names, code=code)
+
+
+_MATCHERS: dict[int, Matcher] = {}
+
+
+def _matcher_for(kb: KnowledgeBase | None) -> Matcher:
+    kb = kb if kb is not None else load_kb()
+    matcher = _MATCHERS.get(id(kb))
+    if matcher is None or matcher.kb is not kb:
+        matcher = Matcher(kb)
+        _MATCHERS.clear()
+        _MATCHERS[id(kb)] = matcher
+    return matcher
+
+
+def _under_any_host(class_name: str, packages: str | Iterable[str], match_depth: int) -> bool:
+    if isinstance(packages, str):
+        packages = (packages,)
+    return any(_under_host(class_name, p, match_depth) for p in packages)
+
+
+def _under_host(class_name: str, app_package: str, match_depth: int) -> bool:
+    """True when the class lies in the app's own package and the SDK prefix is not deeper than that package."""
+    app = package_components(app_package)
+    parts = class_components(class_name)
+    return len(parts) > len(app) and parts[: len(app)] == app and match_depth <= len(app)
+
+
+def _asset_match(entry: str, pattern: str) -> bool:
+    if any(c in pattern for c in "*?["):
+        return fnmatch.fnmatchcase(entry, pattern)
+    return entry == pattern or entry.startswith(pattern.rstrip("/") + "/")
+
+
+def _descriptor(dotted: str) -> str:
+    return "L" + dotted.replace(".", "/") + ";"
+
+
+def _version(sdk: SdkRecord, manifest: Manifest | None, code: Any) -> str | None:
+    """The first version hint that resolves; never raises (a missing API or class just gives None)."""
+    for hint in sdk.version_hints:
+        try:
+            value = _resolve_hint(hint, manifest, code)
+        except Exception:
+            value = None
+        if value:
+            return value
+    return None
+
+
+def _resolve_hint(hint: dict[str, str], manifest: Manifest | None, code: Any) -> str | None:
+    kind = hint.get("kind")
+    if kind == "meta_data":
+        if manifest is None:
+            return None
+        key = hint.get("key", "")
+        value = manifest.meta_data.get(key)
+        if value is None:
+            for comp in manifest.components:
+                value = comp.meta_data.get(key)
+                if value is not None:
+                    break
+        return str(value) if value not in (None, "") else None
+    if code is None or not hint.get("class"):
+        return None
+    desc = _descriptor(hint["class"])
+    if kind == "static_field":
+        getter = getattr(code, "static_field_value", None)
+        if getter is not None:
+            value = getter(f"{desc}->{hint.get('field', '')}")
+            if isinstance(value, str) and _VERSION_RE.match(value):
+                return value
+        return _first_version_string(code, desc, None)
+    if kind == "const_string":
+        pattern = re.compile(hint["pattern"]) if hint.get("pattern") else None
+        return _first_version_string(code, desc, pattern)
+    return None
+
+
+def _first_version_string(code: Any, desc: str, pattern: re.Pattern[str] | None) -> str | None:
+    info = code.class_info(desc)
+    if info is None:
+        return None
+    methods = getattr(info, "methods", None) or []
+    for method in methods:
+        method_name = (
+            method if isinstance(method, str) else getattr(method, "descriptor", None) or str(method)
+        )
+        for value in code.method_strings(method_name) or ():
+            text = value if isinstance(value, str) else getattr(value, "value", None)
+            if not isinstance(text, str):
+                continue
+            if (pattern.match(text) if pattern is not None else _VERSION_RE.match(text)) is not None:
+                return text
+    return None
