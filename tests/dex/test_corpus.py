@@ -1,0 +1,78 @@
+"""Corpus-wide checks: every DEX of every corpus APK indexes (or fails with DexFormatError), C == Python."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from appwarden.dex import pywalk
+from appwarden.dex.api_index import PiApiIndex, find_callsites
+from appwarden.dex.index import build_index
+from appwarden.dex.reader import split_container
+from appwarden.errors import DexFormatError
+
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
+
+
+def corpus_dex_blobs(corpus_dir: Path):
+    for apk in sorted((corpus_dir / "apks").rglob("*.apk")):
+        try:
+            with zipfile.ZipFile(apk) as z:
+                names = [n for n in z.namelist() if n.endswith(".dex") and "/" not in n]
+                yield apk, [(n, z.read(n)) for n in names]
+        except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError):
+            continue  # not readable by zipfile: the APK reader's tests cover these
+
+
+def test_every_corpus_dex_indexes_or_fails_cleanly(corpus_dir: Path) -> None:
+    pi = PiApiIndex.load()
+    n_dex = n_sites = 0
+    for apk, blobs in corpus_dex_blobs(corpus_dir):
+        index = build_index(blobs)
+        for err in index.errors:
+            assert err.stage == "dex" and "\n" not in err.message, apk
+        sites = find_callsites(index, pi)
+        n_dex += len(index.codes)
+        n_sites += len(sites)
+        for s in sites:
+            assert s.caller.startswith("L") and "->" in s.caller and s.offset > 0, (apk, s)
+        for name, blob in blobs:
+            try:
+                split_container(name, blob)
+            except DexFormatError as exc:
+                assert any(e.path == name for e in index.errors), (apk, exc)
+    assert n_dex > 150
+    assert n_sites > 1000
+
+
+def test_c_and_python_walkers_identical_on_corpus(corpus_dir: Path) -> None:
+    cext = pytest.importorskip("appwarden.dex._dexscan", reason="C extension not built")
+    compared = 0
+    for apk, blobs in corpus_dex_blobs(corpus_dir):
+        for name, blob in blobs:
+            try:
+                dexes = split_container(name, blob)
+            except DexFormatError:
+                continue
+            for dex in dexes:
+                args = (
+                    dex.data,
+                    dex.class_defs_off,
+                    dex.class_defs_size,
+                    dex.method_ids_size,
+                    dex.string_ids_size,
+                    dex.type_ids_size,
+                    dex.field_ids_size,
+                    dex.proto_ids_size,
+                )
+                try:
+                    c_out = cext.scan(*args)
+                except ValueError as exc:
+                    with pytest.raises(ValueError, match=str(exc)):
+                        pywalk.scan(*args)
+                    continue
+                assert pywalk.scan(*args) == c_out, (apk, name)
+                compared += 1
+    assert compared > 150

@@ -1,0 +1,128 @@
+"""CodeIndex queries on the smali fixture and the fixture APKs."""
+
+from __future__ import annotations
+
+from appwarden.dex.index import Ref, build_index
+from appwarden.errors import DexFormatError
+from appwarden.limits import Limits
+
+GET_STRING = "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
+
+
+def test_classes_and_class_info(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex)])
+    assert {"Lcom/aw/t/Walk;", "Lcom/aw/t/Pi;", "Lcom/aw/t/MyTm;", "Lcom/aw/t/Sub;"} <= set(index.classes)
+    info = index.class_info("Lcom/aw/t/Job;")
+    assert info is not None
+    assert info.superclass == "Ljava/lang/Object;"
+    assert info.interfaces == ("Ljava/lang/Runnable;",)
+    assert info.methods == ("Lcom/aw/t/Job;-><init>()V", "Lcom/aw/t/Job;->run()V")
+    assert index.class_info("Lcom/aw/t/Base;").access_flags & 0x400  # abstract
+    assert index.class_info("Landroid/app/Activity;") is None
+
+
+def test_invokes_by_name_and_by_descriptor(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex)])
+    by_name = index.invokes(["Landroid/provider/Settings$Secure;->getString"])
+    assert {r.caller.split("->")[1].split("(")[0] for r in by_name} == {
+        "androidId",
+        "notAndroidId",
+        "unknownSetting",
+        "overwritten",
+    }
+    assert all(isinstance(r, Ref) and r.target == GET_STRING and r.dex == "classes.dex" for r in by_name)
+    assert index.invokes([GET_STRING]) == by_name
+    assert index.invokes([GET_STRING.replace("Ljava/lang/String;)", "I)")]) == []
+    assert len({r.offset for r in by_name}) == 4
+
+
+def test_subclass_references_only_when_asked(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex)])
+    target = [
+        "Landroid/telephony/TelephonyManager;->getDeviceId",
+        "Landroid/telephony/TelephonyManager;->getImei",
+    ]
+    assert index.invokes(target) == []
+    refs = index.invokes(target, through_app_subclasses=True)
+    # MyTm inherits getDeviceId (a framework call) but overrides getImei (its own code)
+    assert [r.target for r in refs] == [
+        "Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;"
+    ]
+    assert refs[0].caller == "Lcom/aw/t/Pi;->viaSubclass(Lcom/aw/t/MyTm;)Ljava/lang/String;"
+
+
+def test_field_reads_and_strings(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex)])
+    [ref] = index.field_reads(["Landroid/os/Build;->SERIAL"])
+    assert ref.caller == "Lcom/aw/t/Walk;->fields()I"
+    assert ref.target == "Landroid/os/Build;->SERIAL:Ljava/lang/String;"
+    assert index.field_reads(["Landroid/os/Build;->SERIAL:I"]) == []
+    exact = index.strings_matching(["android_id"])
+    assert {r.caller.split("->")[1].split("(")[0] for r in exact} == {"androidId", "overwritten"}
+    pred = index.strings_matching(lambda s: s.startswith("content://"))
+    prefix = index.strings_starting_with(["content://"])
+    assert sorted(pred) == sorted(prefix)
+    assert {r.target for r in prefix} == {
+        "content://sms/inbox",
+        "content://com.aw.t.data/items",
+        "content://com.android.contacts/data",
+        "content://smsx",
+    }
+    contained = index.strings_containing(["wlan0"])
+    assert {r.target for r in contained} == {"cat /sys/class/net/wlan0/address", "xwlan0"}
+
+
+def test_method_strings_and_literals(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex)])
+    assert (
+        index.method_strings("Lcom/aw/t/Pi;->gyro(Landroid/hardware/SensorManager;)Landroid/hardware/Sensor;")
+        == []
+    )
+    assert index.method_literals(
+        "Lcom/aw/t/Pi;->gyro(Landroid/hardware/SensorManager;)Landroid/hardware/Sensor;"
+    ) == [4]
+    assert index.method_strings("Lcom/aw/t/Nope;->x()V") == []
+
+
+def test_corrupt_dex_is_recorded_and_others_indexed(main_dex: bytes) -> None:
+    index = build_index(
+        [("classes.dex", main_dex), ("classes2.dex", b"dex\n035\0garbage"), ("classes3.dex", b"")]
+    )
+    assert [c.name for c in index.codes] == ["classes.dex"]
+    assert [e.path for e in index.errors] == ["classes2.dex", "classes3.dex"]
+    assert all(e.stage == "dex" and "\n" not in e.message for e in index.errors)
+    assert index.invokes(["Lcom/aw/t/Walk;->sink"])
+
+
+def test_dex_count_limit(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex), ("classes2.dex", main_dex)], Limits(max_dex_files=1))
+    assert len(index.codes) == 1
+    assert "only the first 1" in index.errors[0].message
+
+
+def test_bad_method_code_skipped_and_counted(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex)])
+    code = index.codes[0]
+    # make the first code item's insns_size run past the end of the file
+    code_off = next(code.record(r)[3] for r in range(code.n_methods) if code.record(r)[3])
+    broken = bytearray(main_dex)
+    broken[code_off + 12 : code_off + 16] = (len(main_dex)).to_bytes(4, "little")
+    index2 = build_index([("classes.dex", bytes(broken))])
+    assert index2.codes[0].bad_methods == 1
+    assert "1 methods with malformed code skipped" in index2.errors[0].message
+    assert index2.stats()["methods"] == index.stats()["methods"]
+
+
+def test_multidex_cross_dex_refs(multidex_blobs) -> None:
+    index = build_index(multidex_blobs)
+    refs = index.invokes(["Landroid/location/LocationManager;->getLastKnownLocation"])
+    assert [(r.dex, r.caller) for r in refs] == [
+        (
+            "classes2.dex",
+            "Lcom/appwarden/fixture/multidex/second/Locator;->locate(Landroid/content/Context;)Landroid/location/Location;",
+        )
+    ]
+
+
+def test_dex_format_error_is_appwarden_error() -> None:
+    assert issubclass(DexFormatError, Exception)
