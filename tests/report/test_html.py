@@ -21,7 +21,8 @@ def test_sections_chinese_first_english_beside(report):
     assert html.startswith("<!DOCTYPE html>")
     for zh, en in [
         ("应用信息", "App"),
-        ("问题（按条款）", "Findings by clause"),
+        ("问题（按主要条款）", "Findings by main clause"),
+        ("条款索引", "Clause index"),
         ("第三方SDK清单", "Third-party SDKs"),
         ("个人信息调用点（按类别）", "PI call sites by category"),
         ("未能分析的内容", "Not analysed / errors"),
@@ -31,11 +32,11 @@ def test_sections_chinese_first_english_beside(report):
 
 def test_findings_grouped_by_clause_with_evidence_and_owner(report):
     html = render_html(report)
-    # a finding citing two clauses appears under both
-    rd31 = html.index('<span class="tag">RD-3.1</span> ')
-    m164 = html.index('<span class="tag">M164-1.1</span> ')
-    assert html.count("在用户同意隐私政策前收集设备标识符</strong>") == 2
-    assert rd31 != m164
+    # each finding once, under its main (first) clause; every cited clause is in the clause index
+    assert html.count("在用户同意隐私政策前收集设备标识符</strong>") == 1
+    heading = html.index('<h3><span class="tag">RD-3.1</span>')
+    assert heading < html.index("在用户同意隐私政策前收集设备标识符</strong>")
+    assert '<td><span class="tag">M164-1.1</span></td>' in html
     assert "Lcom/umeng/commonsdk/statistics/common/DeviceConfig;-&gt;getImei" in html  # call site, escaped
     assert "“我们会收集您的设备信息。”" in html  # policy sentence
     assert "t=1.25" in html  # trace event

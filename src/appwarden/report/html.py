@@ -55,6 +55,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         not_evaluated=report.get("not_evaluated") or [],
         by_severity=view.findings_by_severity(report),
         by_clause=view.findings_by_clause(report),
+        clause_index=view.clause_index(report),
         by_owner=view.findings_by_owner(report),
         sdks=report.get("sdks") or [],
         callsites=report.get("callsites") or [],

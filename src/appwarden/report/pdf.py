@@ -202,7 +202,12 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
         )
     )
 
-    story.append(_p("问题（按条款） Findings by clause", st["h2"]))
+    story.append(_p("问题（按主要条款） Findings by main clause", st["h2"]))
+    index = view.clause_index(report)
+    if index:
+        rows = [["条款 Clause", "标题 Title", "问题数 Findings", "规则 Rules"]]
+        rows += [[c["clause"], c["title_zh"], c["count"], ", ".join(c["rule_ids"])] for c in index]
+        story.append(_table(rows, [width * r for r in (0.14, 0.38, 0.1, 0.38)], st))
     if report.get("rules_evaluated") is False:
         story.append(_p("未运行规则。 Rules were not run.", st["body"]))
     elif not report.get("findings"):

@@ -161,22 +161,47 @@ def findings_by_severity(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _clause_key(clause: str) -> list[Any]:
-    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", clause)]
+INSTRUMENT_ORDER = ("RD", "M337", "M164", "M26", "N39", "CH", "GB35273", "GB41391")
 
 
-def findings_by_clause(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """``[{clause, title_zh, findings}]``; a finding citing several clauses appears under each of them; a finding
-    without clauses is listed under ``"—"``."""
+def clause_sort_key(clause: str) -> tuple[int, list[Any]]:
+    """Legal instruments first (认定方法, 337, 164, 26, 39类, 儿童), national standards after, then natural order."""
+    prefix = clause.split("-", 1)[0]
+    rank = INSTRUMENT_ORDER.index(prefix) if prefix in INSTRUMENT_ORDER else len(INSTRUMENT_ORDER)
+    return rank, [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", clause)]
+
+
+def findings_by_clause(report: Mapping[str, Any], *, primary_only: bool = True) -> list[dict[str, Any]]:
+    """``[{clause, title_zh, findings}]`` ordered by :func:`clause_sort_key`. With ``primary_only`` each finding is
+    listed once, under its first clause (the rule's main clause; the others stay on the finding); otherwise under
+    every clause it cites. Findings without clauses are listed under ``"—"``."""
     buckets: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for f in report.get("findings") or []:
-        for clause in f.get("clauses") or ["—"]:
-            buckets[str(clause)].append(f)
+        clauses = [str(c) for c in f.get("clauses") or []] or ["—"]
+        for clause in clauses[:1] if primary_only else clauses:
+            buckets[clause].append(f)
     titles = clause_titles()
     return [
         {"clause": c, "title_zh": titles.get(c, ""), "findings": buckets[c]}
-        for c in sorted(buckets, key=_clause_key)
+        for c in sorted(buckets, key=clause_sort_key)
     ]
+
+
+def clause_index(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every clause the findings cite: ``[{clause, title_zh, count, rule_ids}]`` (rule ids deduplicated)."""
+    groups = findings_by_clause(report, primary_only=False)
+    out = []
+    for g in groups:
+        rule_ids = list(dict.fromkeys(str(f.get("rule_id")) for f in g["findings"]))
+        out.append(
+            {
+                "clause": g["clause"],
+                "title_zh": g["title_zh"],
+                "count": len(g["findings"]),
+                "rule_ids": rule_ids,
+            }
+        )
+    return out
 
 
 def findings_by_owner(report: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -1,0 +1,33 @@
+"""Shared report views: grouping and ordering."""
+
+from __future__ import annotations
+
+from appwarden.report import view
+
+
+def test_clause_groups_put_legal_instruments_before_standards(report):
+    report["findings"][1]["clauses"] = ["GB35273-6.3", "RD-4.1"]
+    clauses = [g["clause"] for g in view.findings_by_clause(report)]
+    assert clauses.index("RD-3.1") < clauses.index("M164-2.2") < clauses.index("GB35273-6.3")
+    assert sum(len(g["findings"]) for g in view.findings_by_clause(report)) == len(report["findings"])
+
+
+def test_clause_index_counts_every_cited_clause(report):
+    index = {c["clause"]: c for c in view.clause_index(report)}
+    assert set(index) == {"RD-3.1", "M164-1.1", "RD-4.1", "M164-2.1", "RD-2.1", "M164-2.2"}
+    assert index["M164-1.1"]["rule_ids"] == ["pi.device_id.pre_consent"]
+    assert view.clause_sort_key("RD-10.1") > view.clause_sort_key("RD-9.1")
+
+
+def test_owner_names_and_groups(report):
+    assert view.owner_names(report, "host") == view.HOST_LABEL
+    assert view.owner_names(report, "umeng") == ("友盟统计", "Umeng Analytics")
+    assert view.owner_names(report, "unknown_sdk") == ("unknown_sdk", "unknown_sdk")
+    owners = [g["owner"] for g in view.findings_by_owner(report)]
+    assert owners == ["host", "umeng"]
+
+
+def test_bilingual():
+    assert view.bilingual("安卓ID", "Android ID") == "安卓ID (Android ID)"
+    assert view.bilingual("x", "x") == "x"
+    assert view.bilingual(None, "en") == "en"
