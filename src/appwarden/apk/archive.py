@@ -384,6 +384,8 @@ class ZipArchive:
             self.note("compressed data runs past the end of the file; reading what is there", name)
         ratio_cap = max(RATIO_FLOOR, self.limits.max_compression_ratio * max(csize, 1))
         remaining_total = self.limits.max_total_uncompressed - self._total_read
+        if name in self._counted:  # already counted once; re-reading is bounded by the other limits only
+            remaining_total = cap
         limit = min(cap, ratio_cap, max(remaining_total, 0))
         view = memoryview(self._data)[start : start + csize]
         inflater = zlib.decompressobj(-15)

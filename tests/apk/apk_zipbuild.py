@@ -1,0 +1,250 @@
+"""Hand-made zip and binary-XML builders for the APK reader tests (hostile and quirky inputs, built in memory).
+
+Written for these tests only: every field can be set to a lie (sizes, methods, flags, offsets), which Python's
+``zipfile`` writer does not allow.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Entry:
+    name: str | bytes
+    data: bytes = b""
+    method: int = 8  # 0 stored, 8 deflated, anything else: deflated bytes with that method number
+    flags: int = 0
+    local_method: int | None = None  # lie in the local header
+    data_descriptor: bool = False  # sizes/crc zero in the local header, descriptor after the data
+    cd_usize: int | None = None  # lie in the central directory
+    cd_csize: int | None = None
+    extra: bytes = b""
+    raw_payload: bytes | None = None  # use these bytes as the stored payload instead of compressing data
+
+    def payload(self) -> bytes:
+        if self.raw_payload is not None:
+            return self.raw_payload
+        if self.method == 0:
+            return self.data
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        return c.compress(self.data) + c.flush()
+
+    def raw_name(self) -> bytes:
+        return self.name if isinstance(self.name, bytes) else self.name.encode("utf-8")
+
+
+@dataclass
+class ZipSpec:
+    entries: list[Entry] = field(default_factory=list)
+    prefix: bytes = b""  # bytes before the zip
+    adjust_offsets: bool = True  # whether offsets count the prefix
+    comment: bytes = b""
+    gap_before_eocd: bytes = b""  # garbage between central directory and EOCD
+    trailing: bytes = b""  # garbage after the EOCD comment
+    declared_entries: int | None = None
+    zip64: bool = False  # saturate EOCD fields and add zip64 EOCD + locator
+    signing_block: bytes = b""  # inserted right before the central directory
+
+
+def build_zip(spec: ZipSpec) -> bytes:
+    out = bytearray()
+    base = len(spec.prefix) if spec.adjust_offsets else 0
+    cd = bytearray()
+    for e in spec.entries:
+        payload = e.payload()
+        crc = zlib.crc32(e.data) & 0xFFFFFFFF
+        name = e.raw_name()
+        flags = e.flags | (0x8 if e.data_descriptor else 0)
+        lmethod = e.method if e.local_method is None else e.local_method
+        offset = len(out) + base
+        l_crc, l_cs, l_us = (0, 0, 0) if e.data_descriptor else (crc, len(payload), len(e.data))
+        out += struct.pack(
+            "<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, lmethod, 0, 0, l_crc, l_cs, l_us, len(name), 0
+        )
+        out += name + payload
+        if e.data_descriptor:
+            out += struct.pack("<4sIII", b"PK\x07\x08", crc, len(payload), len(e.data))
+        usize = len(e.data) if e.cd_usize is None else e.cd_usize
+        csize = len(payload) if e.cd_csize is None else e.cd_csize
+        cd += struct.pack(
+            "<4sHHHHHHIIIHHHHHII",
+            b"PK\x01\x02",
+            20,
+            20,
+            flags,
+            e.method,
+            0,
+            0,
+            crc,
+            csize,
+            usize,
+            len(name),
+            len(e.extra),
+            0,
+            0,
+            0,
+            0,
+            offset,
+        )
+        cd += name + e.extra
+    out += spec.signing_block
+    cd_offset = len(out) + base
+    out += cd
+    out += spec.gap_before_eocd
+    n = len(spec.entries) if spec.declared_entries is None else spec.declared_entries
+    if spec.zip64:
+        z64_off = len(out) + base
+        out += struct.pack("<4sQHHIIQQQQ", b"PK\x06\x06", 44, 45, 45, 0, 0, n, n, len(cd), cd_offset)
+        out += struct.pack("<4sIQI", b"PK\x06\x07", 0, z64_off, 1)
+        out += struct.pack(
+            "<4sHHHHIIH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, len(spec.comment)
+        )
+    else:
+        out += struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, n, n, len(cd), cd_offset, len(spec.comment))
+    out += spec.comment + spec.trailing
+    return spec.prefix + bytes(out)
+
+
+# -- binary XML ------------------------------------------------------------------------------------------------------
+ANDROID_NS = "http://schemas.android.com/apk/res/android"
+
+
+@dataclass
+class Attr:
+    name: str
+    value: str | int | bool
+    res_id: int | None = None  # android.R.attr ID, goes into the resource map
+    ns: str | None = ANDROID_NS
+    type: int | None = None  # force a Res_value type
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: list[Attr] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+
+
+def _string_pool(strings: list[str], utf8: bool) -> bytes:
+    data = bytearray()
+    offsets = []
+    for s in strings:
+        offsets.append(len(data))
+        if utf8:
+            b = s.encode("utf-8")
+            assert len(s) < 0x80 and len(b) < 0x80
+            data += bytes([len(s), len(b)]) + b + b"\x00"
+        else:
+            u = s.encode("utf-16-le")
+            data += struct.pack("<H", len(s)) + u + b"\x00\x00"
+    while len(data) % 4:
+        data += b"\x00"
+    header_size = 28
+    strings_start = header_size + 4 * len(strings)
+    size = strings_start + len(data)
+    return (
+        struct.pack(
+            "<HHIIIIII", 0x0001, header_size, size, len(strings), 0, 0x100 if utf8 else 0, strings_start, 0
+        )
+        + struct.pack(f"<{len(strings)}I", *offsets)
+        + bytes(data)
+    )
+
+
+def build_axml(root: Node, *, utf8: bool = False, with_resource_map: bool = True) -> bytes:
+    """Compile a small tree into Android binary XML (attributes with resource IDs come first in the pool, as
+    aapt orders them, so that the resource map can index them)."""
+    res_attrs: list[tuple[str, int]] = []
+
+    def collect(n: Node) -> None:
+        for a in n.attrs:
+            if a.res_id is not None and (a.name, a.res_id) not in res_attrs:
+                res_attrs.append((a.name, a.res_id))
+        for c in n.children:
+            collect(c)
+
+    collect(root)
+    pool: list[str] = [name for name, _ in res_attrs]
+    idx: dict[str, int] = {}
+
+    def sid(s: str) -> int:
+        if s in idx:
+            return idx[s]
+        idx[s] = len(pool)
+        pool.append(s)
+        return idx[s]
+
+    res_index = {pair: i for i, pair in enumerate(res_attrs)}
+    body = bytearray()
+
+    def emit(n: Node) -> None:
+        attrs = bytearray()
+        for a in n.attrs:
+            name_i = res_index[(a.name, a.res_id)] if a.res_id is not None else sid(a.name)
+            ns_i = sid(a.ns) if a.ns else 0xFFFFFFFF
+            if isinstance(a.value, bool):
+                raw, vtype, data = 0xFFFFFFFF, 0x12, 0xFFFFFFFF if a.value else 0
+            elif isinstance(a.value, int):
+                raw, vtype, data = 0xFFFFFFFF, 0x10, a.value & 0xFFFFFFFF
+            else:
+                raw = sid(a.value)
+                vtype, data = 0x03, raw
+            if a.type is not None:
+                vtype = a.type
+                if a.type == 0x01:
+                    raw = 0xFFFFFFFF
+            attrs += struct.pack("<IIIHBBI", ns_i, name_i, raw, 8, 0, vtype, data)
+        tag_i = sid(n.tag)
+        ext = struct.pack("<IIHHHHHH", 0xFFFFFFFF, tag_i, 20, 20, len(n.attrs), 0, 0, 0)
+        chunk = ext + bytes(attrs)
+        body.extend(struct.pack("<HHIII", 0x0102, 16, 16 + len(chunk), 1, 0xFFFFFFFF) + chunk)
+        for c in n.children:
+            emit(c)
+        body.extend(struct.pack("<HHIIIII", 0x0103, 16, 24, 1, 0xFFFFFFFF, 0xFFFFFFFF, tag_i))
+
+    ns_prefix, ns_uri = sid("android"), sid(ANDROID_NS)
+    start_ns = struct.pack("<HHIIIII", 0x0100, 16, 24, 1, 0xFFFFFFFF, ns_prefix, ns_uri)
+    emit(root)
+    end_ns = struct.pack("<HHIIIII", 0x0101, 16, 24, 1, 0xFFFFFFFF, ns_prefix, ns_uri)
+    sp = _string_pool(pool, utf8)
+    rmap = b""
+    if with_resource_map and res_attrs:
+        ids = [rid for _, rid in res_attrs]
+        rmap = struct.pack("<HHI", 0x0180, 8, 8 + 4 * len(ids)) + struct.pack(f"<{len(ids)}I", *ids)
+    content = sp + rmap + start_ns + bytes(body) + end_ns
+    return struct.pack("<HHI", 0x0003, 8, 8 + len(content)) + content
+
+
+R = {
+    "name": 0x01010003,
+    "label": 0x01010001,
+    "exported": 0x01010010,
+    "versionCode": 0x0101021B,
+    "versionName": 0x0101021C,
+    "minSdkVersion": 0x0101020C,
+    "targetSdkVersion": 0x01010270,
+    "authorities": 0x01010018,
+    "value": 0x01010024,
+    "enabled": 0x0101000E,
+    "maxSdkVersion": 0x01010271,
+    "protectionLevel": 0x01010009,
+}
+
+
+def a(name: str, value: str | int | bool, **kw: object) -> Attr:
+    """An android: attribute with its real resource ID."""
+    return Attr(name, value, res_id=R[name], **kw)  # type: ignore[arg-type]
+
+
+def manifest_node(package: str, *children: Node, target: int | None = 30, version_code: int = 1) -> Node:
+    sdk_attrs = [a("minSdkVersion", 15)]
+    if target is not None:
+        sdk_attrs.append(a("targetSdkVersion", target))
+    return Node(
+        "manifest",
+        [a("versionCode", version_code), a("versionName", "1.0"), Attr("package", package, ns=None)],
+        [Node("uses-sdk", sdk_attrs), *children],
+    )

@@ -1,0 +1,128 @@
+"""Signing: schemes per fixture, certificates compared with apksigner, malformed blocks become notes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from apk_zipbuild import Entry, ZipSpec, build_zip
+
+from appwarden.apk.archive import ZipArchive
+from appwarden.apk.signing import (
+    APK_SIG_BLOCK_MAGIC,
+    V2_ID,
+    cert_info,
+    parse_pkcs7_signers,
+    read_signing,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
+
+
+def signing(name: str):
+    return read_signing(ZipArchive((FIXTURES / name).read_bytes()))
+
+
+@pytest.mark.parametrize(
+    ("name", "schemes"),
+    [
+        ("v1_only.apk", ["v1"]),
+        ("v2_only.apk", ["v2"]),
+        ("pi_all.apk", ["v1", "v2", "v3"]),
+        ("multidex.apk", ["v1", "v2", "v3"]),
+    ],
+)
+def test_fixture_schemes(name: str, schemes: list[str]) -> None:
+    info = signing(name)
+    assert info.schemes == schemes
+    assert info.has_signing_block == ("v2" in schemes)
+    assert len(info.signers) == 1
+    assert info.signers[0].schemes == tuple(schemes)
+    assert info.notes == []
+
+
+def test_same_key_same_certificate_across_fixtures() -> None:
+    certs = {signing(n).signers[0] for n in ("v1_only.apk", "v2_only.apk")}
+    assert len({(c.sha256, c.subject, c.serial) for c in certs}) == 1
+    c = certs.pop()
+    assert c.subject == "CN=appwarden fixture,O=appwarden tests,C=CN"
+    assert c.issuer == c.subject  # self-signed
+    assert re.fullmatch(r"[0-9a-f]{64}", c.sha256) and re.fullmatch(r"[0-9a-f]{40}", c.sha1)
+    assert c.not_before < c.not_after and c.not_before.endswith("Z")
+
+
+@pytest.mark.skipif(shutil.which("apksigner") is None, reason="apksigner not installed")
+def test_certificate_matches_apksigner() -> None:
+    out = subprocess.run(
+        ["apksigner", "verify", "--print-certs", str(FIXTURES / "pi_all.apk")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (signer,) = signing("pi_all.apk").signers
+    assert signer.sha256 == re.search(r"SHA-256 digest: ([0-9a-f]+)", out).group(1)
+    assert signer.sha1 == re.search(r"SHA-1 digest: ([0-9a-f]+)", out).group(1)
+
+
+def _block_bounds(data: bytes) -> tuple[int, int]:
+    z = ZipArchive(data)
+    end = z.cd_offset
+    assert data[end - 16 : end] == APK_SIG_BLOCK_MAGIC
+    size = struct.unpack_from("<Q", data, end - 24)[0]
+    return end - size - 8, end
+
+
+def test_block_size_mismatch_is_a_note_not_a_failure() -> None:
+    data = bytearray((FIXTURES / "v2_only.apk").read_bytes())
+    start, _end = _block_bounds(bytes(data))
+    struct.pack_into("<Q", data, start, 12345)
+    info = read_signing(ZipArchive(bytes(data)))
+    assert info.schemes == [] and info.signers == []
+    assert any("size fields disagree" in n.message for n in info.notes)
+
+
+def test_corrupt_v2_signer_is_a_note() -> None:
+    data = bytearray((FIXTURES / "pi_all.apk").read_bytes())
+    start, _end = _block_bounds(bytes(data))
+    # first pair: u64 length, u32 id (v2); its value starts with the signers sequence length: make it huge
+    pair_id = struct.unpack_from("<I", data, start + 16)[0]
+    assert pair_id == V2_ID
+    struct.pack_into("<I", data, start + 20, 0x7FFFFFFF)
+    info = read_signing(ZipArchive(bytes(data)))
+    assert "v2" not in info.schemes and "v1" in info.schemes and "v3" in info.schemes
+    assert any(n.message.startswith("v2 signature block is malformed") for n in info.notes)
+
+
+def test_wrong_magic_means_no_block() -> None:
+    data = bytearray((FIXTURES / "v2_only.apk").read_bytes())
+    _start, end = _block_bounds(bytes(data))
+    data[end - 16 : end] = b"APK Sig Block 43"
+    info = read_signing(ZipArchive(bytes(data)))
+    assert info.has_signing_block is False and info.schemes == []
+
+
+def test_v1_block_without_sf_is_ignored_and_garbage_pkcs7_noted() -> None:
+    rsa = ZipArchive((FIXTURES / "v1_only.apk").read_bytes()).read("META-INF/FIXTURE.RSA")
+    only_block = build_zip(ZipSpec([Entry("META-INF/CERT.RSA", rsa)]))
+    info = read_signing(ZipArchive(only_block))
+    assert info.schemes == [] and info.v1_files == ["META-INF/CERT.RSA"]
+    assert any("without its .SF" in n.message for n in info.notes)
+    garbage = build_zip(
+        ZipSpec([Entry("META-INF/CERT.SF", b"x"), Entry("META-INF/CERT.RSA", b"\x30\x82garbage")])
+    )
+    info = read_signing(ZipArchive(garbage))
+    assert info.schemes == [] and any("malformed" in n.message for n in info.notes)
+    with_sf = build_zip(ZipSpec([Entry("META-INF/CERT.SF", b"x"), Entry("META-INF/CERT.RSA", rsa)]))
+    assert read_signing(ZipArchive(with_sf)).schemes == ["v1"]
+
+
+def test_pkcs7_signer_certificate_parses() -> None:
+    rsa = ZipArchive((FIXTURES / "v1_only.apk").read_bytes()).read("META-INF/FIXTURE.RSA")
+    (der,) = parse_pkcs7_signers(rsa)
+    assert cert_info(der).subject.startswith("CN=appwarden fixture")
+    with pytest.raises(ValueError):
+        cert_info(b"\x30\x03\x02\x01\x01")
