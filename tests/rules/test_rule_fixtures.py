@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from appwarden.errors import KnowledgeError
 from appwarden.evidence import Evidence
 from appwarden.rules.engine import RuleResults, evaluate_rule
 from appwarden.rules.loader import check_rules, load_cases, load_rules, resolve_fixture
@@ -26,7 +27,13 @@ def _all_cases() -> list[Any]:
     for rid, rule in sorted(RULES.items()):
         if not rule.enabled:
             continue
-        folder, cases = load_cases(rid, HERE)
+        try:
+            folder, cases = load_cases(rid, HERE)
+        except KnowledgeError as exc:  # reported by the test below with the rule's name
+            params.append(
+                pytest.param(rid, "", {"name": "fixtures", "error": str(exc)}, id=f"{rid}::fixtures")
+            )
+            continue
         for case in cases:
             params.append(pytest.param(rid, str(folder), case, id=f"{rid}::{case['name']}"))
     return params
@@ -60,6 +67,8 @@ def test_rules_and_fixtures_are_valid() -> None:
 
 @pytest.mark.parametrize(("rule_id", "folder", "case"), _all_cases())
 def test_rule_case(rule_id: str, folder: str, case: dict[str, Any]) -> None:
+    if "error" in case:
+        pytest.fail(case["error"])
     base = Path(folder)
 
     def ref(key: str) -> str | None:
@@ -86,6 +95,8 @@ def test_rule_case(rule_id: str, folder: str, case: dict[str, Any]) -> None:
     for wanted in expect.get("evidence_contains", []):
         items = [e for f in findings for e in f.evidence]
         assert any(_subset(wanted, e) for e in items), f"no evidence item contains {wanted}"
+    if "clauses" in expect:
+        assert all(set(expect["clauses"]) <= set(f.clauses) for f in findings)
     for f in findings:
         data = f.to_json()
         assert data["rule_id"] == rule_id and data["clauses"] and data["evidence"]

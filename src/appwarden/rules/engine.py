@@ -84,11 +84,18 @@ def _merge(rule: Rule, owner: str, hits: list[Hit]) -> Finding:
     confidence = min(confidences, key=_CONFIDENCE_RANK.__getitem__) if confidences else rule.confidence
     severity = min(severities, key=_SEVERITY_RANK.__getitem__) if severities else rule.severity
     first = next((h for h in hits if h.message_zh or h.message_en), hits[0])
+    clauses = list(rule.clauses)
+    for hit in hits:
+        for clause in hit.clauses:
+            if clause not in rule.extra_clauses:
+                raise ValueError(f"hit clause {clause!r} not declared in the rule's extra_clauses")
+            if clause not in clauses:
+                clauses.append(clause)
     return Finding(
         rule_id=rule.id,
         title_zh=rule.title_zh,
         title_en=rule.title_en,
-        clauses=list(rule.clauses),
+        clauses=clauses,
         severity=severity,
         confidence=confidence,
         needs_review=rule.needs_review,
@@ -143,8 +150,12 @@ def evaluate_rule(evidence: Evidence, rule: Rule, available: set[str] | None = N
     for hit in hits:
         if hit.evidence:
             grouped.setdefault(hit.owner or "host", []).append(hit)
-    for owner in sorted(grouped, key=_owner_key):
-        results.findings.append(_merge(rule, owner, grouped[owner]))
+    try:
+        merged = [_merge(rule, owner, grouped[owner]) for owner in sorted(grouped, key=_owner_key)]
+    except ValueError as exc:
+        results.errors.append(ErrorNote("rules", f"{rule.id}: {exc}", rule.source or None))
+        return results
+    results.findings.extend(merged)
     results.evaluated.append(rule.id)
     return results
 

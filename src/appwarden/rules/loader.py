@@ -34,9 +34,17 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 REQUIRED = ("id", "title_zh", "title_en", "clauses", "needs", "predicate", "severity", "confidence",
             "remediation_zh", "description")  # fmt: skip
-OPTIONAL = ("params", "needs_review", "tags", "enabled")
+OPTIONAL = ("params", "needs_review", "tags", "enabled", "extra_clauses")
 CASE_KEYS = ("name", "apk", "policy", "trace", "category", "expect", "note")
-EXPECT_KEYS = ("findings", "owners", "severity", "confidence", "evidence_contains", "not_evaluated")
+EXPECT_KEYS = (
+    "findings",
+    "owners",
+    "severity",
+    "confidence",
+    "evidence_contains",
+    "not_evaluated",
+    "clauses",
+)
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +108,12 @@ def _parse_rule(path: Path) -> Rule:
     for clause in clauses:
         if clause not in known:
             raise fail("clauses", f"unknown clause ID {clause!r} (not in knowledge/regulations.yaml)")
+    extra = data.get("extra_clauses") or []
+    if not isinstance(extra, list) or not all(isinstance(c, str) for c in extra):
+        raise fail("extra_clauses", "'extra_clauses' must be a list of clause IDs")
+    for clause in extra:
+        if clause not in known:
+            raise fail("extra_clauses", f"unknown clause ID {clause!r} (not in knowledge/regulations.yaml)")
     needs = data["needs"]
     if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
         raise fail("needs", "'needs' must be a list of evidence kinds")
@@ -140,6 +154,7 @@ def _parse_rule(path: Path) -> Rule:
         needs_review=data.get("needs_review", True),
         tags=list(tags),
         enabled=data.get("enabled", True),
+        extra_clauses=list(extra),
         source=str(path),
         line=lines.get("id", 1),
     )

@@ -49,6 +49,7 @@ class Hit:
     message_en: str = ""
     confidence: str | None = None  # overrides the rule's default (e.g. a trace confirms a static possibility)
     severity: str | None = None  # overrides the rule's default
+    clauses: list[str] = field(default_factory=list)  # extra clause IDs (must be in the rule's extra_clauses)
 
 
 @dataclass(slots=True)
@@ -116,6 +117,9 @@ class Rule:
     needs_review: bool = True
     tags: list[str] = field(default_factory=list)
     enabled: bool = True
+    extra_clauses: list[str] = field(
+        default_factory=list
+    )  # clause IDs a hit may add (e.g. the app's N39-xx row)
     source: str = ""  # file the rule was loaded from
     line: int = 1  # line of the rule's first key (for error messages)
 

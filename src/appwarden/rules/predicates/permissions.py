@@ -87,6 +87,7 @@ def permissions_beyond_category(evidence: Evidence, params: dict) -> list[Hit]:
             evidence=items,
             owner="host",
             confidence="possible" if weak else None,
+            clauses=[evidence.category] if evidence.category else [],
             message_zh=f"按《39类必要个人信息范围规定》{_label(evidence.category)}{how}，"
             f"基本功能不需要以下权限：{'、'.join(p.rsplit('.', 1)[-1] for p in extra)}。",
             message_en=f"Permissions not needed by the basic function of {evidence.category}"

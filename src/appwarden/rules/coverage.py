@@ -1,0 +1,83 @@
+"""Clause coverage: which regulation items the rule catalogue automates, per instrument.
+
+:func:`coverage` counts, per instrument of ``knowledge/regulations.yaml``:
+
+- ``items``: the items that state an obligation (scope/definition articles excluded, counted in ``definitions``);
+- ``automated``: items cited by at least one enabled rule (static, policy or dynamic), in ``clauses`` or in
+  ``extra_clauses`` (clauses a finding adds case by case, e.g. the app's 39类 row);
+- ``automated_static``: items cited by a rule that needs no policy and no trace (runs on an APK alone);
+- ``manual_only``: items whose ``detectable_by`` is only ``manual``: a machine cannot judge them;
+- ``automatable_no_rule``: items a machine could judge (some non-manual evidence kind) but no rule cites yet;
+- ``ratio``: ``automated / items`` — the automation ratio (the national platform's target was about 30%).
+
+A rule citing an item does not mean it decides the item fully: most static rules give ``possible`` leads. The
+numbers are honest about *coverage*, not about *accuracy* (see ``docs/rules-eval.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from appwarden.knowledge import load_yaml
+from appwarden.rules.loader import REGULATIONS_FILE
+from appwarden.rules.model import Rule
+
+NON_STATIC = ("policy.text", "dynamic.trace")
+
+
+@dataclass(slots=True)
+class InstrumentCoverage:
+    key: str
+    name_zh: str
+    items: int = 0
+    definitions: int = 0
+    automated: int = 0
+    automated_static: int = 0
+    manual_only: int = 0
+    automatable_no_rule: int = 0
+    automated_ids: list[str] = field(default_factory=list)
+    manual_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        return self.automated / self.items if self.items else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ratio"] = round(self.ratio, 4)
+        return data
+
+
+def coverage(rules: list[Rule]) -> list[InstrumentCoverage]:
+    """Per-instrument coverage (order of ``regulations.yaml``) plus a final ``ALL`` total."""
+    data = load_yaml(REGULATIONS_FILE)
+    cited: dict[str, set[str]] = {}
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        static = not any(n in NON_STATIC for n in rule.needs)
+        for clause in [*rule.clauses, *rule.extra_clauses]:
+            cited.setdefault(clause, set()).add("static" if static else "other")
+    out: dict[str, InstrumentCoverage] = {
+        i["key"]: InstrumentCoverage(i["key"], i["name_zh"]) for i in data["instruments"]
+    }
+    total = InstrumentCoverage("ALL", "合计")
+    for item in data["items"]:
+        for cov in (out[item["instrument"]], total):
+            if item.get("kind") == "definition":
+                cov.definitions += 1
+                continue
+            cov.items += 1
+            kinds = cited.get(item["id"], set())
+            if kinds:
+                cov.automated += 1
+                cov.automated_ids.append(item["id"])
+                if "static" in kinds:
+                    cov.automated_static += 1
+            if not item.get("automatable"):
+                cov.manual_only += 1
+                cov.manual_ids.append(item["id"])
+            elif not kinds:
+                cov.automatable_no_rule += 1
+    return [*out.values(), total]

@@ -1,0 +1,57 @@
+"""`appwarden rules ...` end to end through the real CLI entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from appwarden.cli import main
+from appwarden.rules.docs import render_markdown
+from appwarden.rules.loader import load_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_list_and_show(capsys) -> None:
+    assert main(["rules", "list", "--json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    ids = {r["id"] for r in rules}
+    assert {"pi.startup.device_id", "sec.trust_all_tls", "perm.beyond_category"} <= ids
+    assert main(["rules", "show", "pi.startup.device_id"]) == 0
+    out = capsys.readouterr().out
+    assert "RD-3.1" in out and "同意前收集" in out and "Application" in out
+    assert main(["rules", "show", "no.such.rule"]) == 2
+    assert "no rule 'no.such.rule'" in capsys.readouterr().err
+
+
+def test_coverage_json_is_consistent(capsys) -> None:
+    assert main(["rules", "coverage", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    total = rows[-1]
+    assert total["key"] == "ALL"
+    assert total["items"] == sum(r["items"] for r in rows[:-1])
+    assert total["automated"] == sum(r["automated"] for r in rows[:-1])
+    assert 0 < total["ratio"] < 1
+    for r in rows:
+        assert r["automated"] + r["automatable_no_rule"] + r["manual_only"] >= r["items"]
+        assert r["automated_static"] <= r["automated"]
+
+
+def test_check_reports_file_and_line(tmp_path: Path, capsys) -> None:
+    (tmp_path / "x.bad.yaml").write_text("id: x.bad\ntitle_zh: a\n", encoding="utf-8")
+    assert main(["rules", "check", "--rules", str(tmp_path), "--no-fixtures"]) == 2
+    out = capsys.readouterr().out
+    assert "x.bad.yaml:1: missing required key" in out
+    assert main(["rules", "check"]) == 0
+
+
+def test_docs_generated_and_committed_copy_is_current(tmp_path: Path) -> None:
+    out = tmp_path / "rules.md"
+    assert main(["rules", "docs", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    for rule in load_rules():
+        assert f"### {rule.id}" in text
+    assert text == render_markdown(load_rules())
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    stale = [r.id for r in load_rules() if f"### {r.id}\n" not in committed]
+    assert not stale, f"docs/rules.md lacks {stale}: run `make docs`"
