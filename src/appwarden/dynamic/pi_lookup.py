@@ -105,11 +105,50 @@ def _passes(flt: dict[str, Any], args: Sequence[Any]) -> bool:
     return True
 
 
-def categorize(java_class: str, method: str, args: Sequence[Any] | None = None) -> str | None:
-    """The PI category of a call of ``java_class.method(args)``, or None when it is not a PI access."""
+INDIRECT = "runtime_evasion"
+
+
+@lru_cache(maxsize=1)
+def indirect_markers() -> list[tuple[str, str]]:
+    """(text, category) pairs that reveal what a shell command or reflective call reads: every category's
+    ``strings`` (``ro.serialno``, ``/sys/class/net/wlan0/address``, ``pm list package``...) and the
+    ``class.method`` names of every hookable API (for ``Method.invoke`` / ``Class.forName``). Longest first."""
+    pairs: dict[str, str] = {}
+    for cat, rec in pi_categories().items():
+        if cat == INDIRECT:
+            continue
+        for text in rec.get("strings") or []:
+            if isinstance(text, str) and len(text) >= 5 and "://" not in text:
+                pairs.setdefault(text, cat)
+    for (cls, method), entry in api_table().items():
+        cats = [c for c in entry.categories if c != INDIRECT and c not in entry.filters]
+        if cats and method != "$init":
+            pairs.setdefault(f"{cls}.{method}", cats[0])
+    return sorted(pairs.items(), key=lambda kv: -len(kv[0]))
+
+
+def indirect_category(texts: Sequence[Any]) -> str | None:
+    """The category an indirect access (shell command, reflection) reveals in its arguments, or None."""
+    joined = " ".join(str(t) for t in texts)
+    for text, cat in indirect_markers():
+        if text in joined:
+            return cat
+    return None
+
+
+def categorize(
+    java_class: str, method: str, args: Sequence[Any] | None = None, receiver: str | None = None
+) -> str | None:
+    """The PI category of a call of ``java_class.method(args)``, or None when it is not a PI access.
+
+    Shell commands and reflective calls (the ``runtime_evasion`` category: ``Runtime.exec``, ``Method.invoke``...)
+    get the category their arguments (or, for ``Method.invoke``, the ``receiver`` Method's description) reveal,
+    e.g. ``getprop ro.serialno`` -> ``serial``; without such a marker they are not reported as PI."""
     entry = api_table().get((java_class, method))
     if entry is None:
         return None
+    if entry.categories == [INDIRECT]:
+        return indirect_category([*(args or []), receiver or ""])
     if args is None or len(args) == 0:
         unfiltered = [c for c in entry.categories if c not in entry.filters]
         if unfiltered:
