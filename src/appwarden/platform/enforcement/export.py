@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import io
+import re
 
 from appwarden.platform.enforcement.models import NoticeBatch
 
 HEADERS = ["序号", "应用名称", "应用开发者", "应用来源", "应用版本", "所涉问题"]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def safe_cell(value: str) -> str:
+    """Strip control characters and neutralise spreadsheet formulas (app labels are attacker-controlled)."""
+    value = _CONTROL.sub("", value)
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
 def notice_rows(notice: NoticeBatch) -> list[list[str]]:
-    """The table rows in order: 序号, 应用名称, 应用开发者, 应用来源, 应用版本, 所涉问题."""
+    """The table rows in order: 序号, 应用名称, 应用开发者, 应用来源, 应用版本, 所涉问题 (cells made safe)."""
     return [
-        [str(i), item.app_name, item.developer, item.source, item.version, item.problems]
+        [
+            str(i),
+            *(
+                safe_cell(v)
+                for v in (item.app_name, item.developer, item.source, item.version, item.problems)
+            ),
+        ]
         for i, item in enumerate(notice.items.all().order_by("id"), start=1)
     ]
 

@@ -197,6 +197,7 @@ def start_retest(order: RectificationOrder, *, user: Any, reason: str) -> Retest
     """Queue a scan of the company's new version (reviewer/regulator); the diff comes when it finishes."""
     from appwarden.platform.testing.services import queue_job
 
+    require(user, *TRANSITIONS["start_retest"][2])
     response = order.responses.order_by("-id").first()
     if order.state == RESPONDED and (response is None or not response.new_sha256):
         raise TransitionError("the company's response has no new version to re-test")
@@ -284,18 +285,33 @@ def create_notice_batch(*, user: Any, title: str, number: str = "") -> NoticeBat
 
 
 def problems_text(order: RectificationOrder) -> str:
-    """所涉问题 of a notice row: the problem types of the findings still present (all ordered ones if no re-test)."""
+    """所涉问题 of a notice row: the 通报 problem types (the engine's ``report.notice`` clause map: 337号文 types
+    and named 164号文 items) of the findings still present (all ordered ones if there was no re-test); a finding
+    whose clauses map to no type contributes its title."""
     retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
     findings = list(order.findings.all())
     if retest and retest.diff and not retest.diff.get("error"):
         still = {r["key"] for r in retest.diff["persisting"]}
         kept = [f for f in findings if finding_key(f) in still]
         findings = kept or findings
-    keys = []
+    names: list[str] = []
     for f in findings:
-        if f.problem_type not in keys:
-            keys.append(f.problem_type)
-    return "；".join(problem_types.label_zh(k) for k in keys)
+        for name in _notice_names(f):
+            if name not in names:
+                names.append(name)
+    return "；".join(names)
+
+
+def _notice_names(f: Finding) -> list[str]:
+    try:
+        from appwarden.report.notice import finding_problem_types
+        from appwarden.report.notice import problem_types as notice_types
+
+        types = notice_types()
+        names = [types[t]["name_zh"] for t in finding_problem_types({"clauses": f.clauses})]
+    except Exception:  # the engine's map is unavailable: fall back to the platform's coarse types
+        names = [problem_types.label_zh(f.problem_type)] if f.problem_type != "other" else []
+    return names or [f.title_zh]
 
 
 def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: NoticeBatch) -> NoticeItem:

@@ -1,0 +1,114 @@
+"""Small builders for platform tests: users with roles, companies, stores, reports, stored APK bytes."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import zipfile
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from appwarden.platform.core.models import Profile
+from appwarden.platform.registry.models import Company, Store, StoreListing
+from appwarden.platform.registry.validators import credit_code_check_char
+from appwarden.platform.testing import services
+from appwarden.platform.testing.models import ScanJob
+
+_seq = itertools.count(1)
+PASSWORD = "pw-for-tests-1"
+
+
+def credit_code(n: int | None = None) -> str:
+    n = next(_seq) if n is None else n
+    first17 = f"91110000MA{n:07d}"
+    return first17 + credit_code_check_char(first17)
+
+
+def company(name: str | None = None) -> Company:
+    n = next(_seq)
+    return Company.objects.create(name=name or f"测试公司{n}", credit_code=credit_code(n))
+
+
+def store(name: str | None = None) -> Store:
+    return Store.objects.create(name=name or f"商店{next(_seq)}")
+
+
+def user(role: str, *, company: Company | None = None, store: Store | None = None, name: str | None = None):
+    u = get_user_model().objects.create_user(username=name or f"{role}{next(_seq)}", password=PASSWORD)
+    Profile.objects.create(user=u, role=role, company=company, store=store)
+    return u
+
+
+def fake_apk(tag: str = "", extra: bytes = b"") -> bytes:
+    """A zip with an AndroidManifest.xml entry: passes the upload check (the engine is not run on it)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("AndroidManifest.xml", b"\x03\x00\x08\x00" + tag.encode() + extra)
+        zf.writestr("classes.dex", b"dex\n035\x00" + tag.encode())
+    return buf.getvalue()
+
+
+def finding(rule_id: str, clauses: list[str], owner: str = "host", severity: str = "high") -> dict[str, Any]:
+    return {
+        "rule_id": rule_id,
+        "title_zh": f"问题 {rule_id}",
+        "title_en": f"Problem {rule_id}",
+        "clauses": clauses,
+        "severity": severity,
+        "confidence": "likely",
+        "needs_review": True,
+        "owner": owner,
+        "evidence": [{"type": "permission", "name": "android.permission.READ_PHONE_STATE"}],
+        "remediation_zh": "整改",
+    }
+
+
+def report(
+    package: str, version: str, findings: list[dict[str, Any]], label: str = "测试应用"
+) -> dict[str, Any]:
+    return {
+        "schema_version": "test",
+        "app": {
+            "sha256": "",
+            "package": package,
+            "version_name": version,
+            "version_code": 1,
+            "label": label,
+            "signers": [{"subject": "CN=Test, O=测试公司", "sha256": "ab" * 32}],
+        },
+        "engine": {"name": "appwarden", "version": "test"},
+        "findings": findings,
+        "sdks": [],
+        "errors": [],
+    }
+
+
+class ReportEngine:
+    """Engine stand-in keyed by APK bytes' manifest tag: returns the report registered for that tag."""
+
+    def __init__(self) -> None:
+        self.reports: dict[str, dict[str, Any]] = {}
+        self.calls = 0
+
+    def add(self, tag: str, rep: dict[str, Any]) -> bytes:
+        self.reports[tag] = rep
+        return fake_apk(tag)
+
+    def __call__(self, apk_path, **_: Any) -> dict[str, Any]:
+        self.calls += 1
+        with zipfile.ZipFile(apk_path) as zf:
+            tag = zf.read("AndroidManifest.xml")[4:].decode()
+        return self.reports[tag]
+
+
+def scanned_job(reviewer, data: bytes, **kw: Any) -> ScanJob:
+    """Submit and run a job synchronously (the engine must be set up by the caller)."""
+    job = services.submit_apk(data, user=reviewer, file_name="t.apk", **kw)
+    services.run_scan(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def listing(st: Store, app) -> StoreListing:
+    return StoreListing.objects.create(store=st, app=app, url="https://example.invalid/app")
