@@ -41,6 +41,7 @@ __all__ = [
 MANIFEST = "AndroidManifest.xml"
 ARSC = "resources.arsc"
 _NATIVE = re.compile(r"^lib/[^/]+/[^/]+\.so$")
+_DEX = re.compile(r"classes\d*\.dex")
 
 
 def dex_load_order(names: list[str] | set[str]) -> list[str]:
@@ -70,7 +71,9 @@ class Apk:
         self.entry_names: list[str] = list(self.archive.names)
         self.dex_names: list[str] = dex_load_order(self.entry_names)
         extra_dex = sorted(
-            n for n in self.entry_names if re.fullmatch(r"classes\d*\.dex", n) and n not in self.dex_names
+            n
+            for n in self.entry_names
+            if n.startswith("classes") and _DEX.fullmatch(n) and n not in self.dex_names
         )
         if extra_dex:
             self.errors.append(

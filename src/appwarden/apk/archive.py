@@ -35,6 +35,7 @@ rejects files Android installs.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -101,7 +102,13 @@ def _decode_name(raw: bytes, flags: int) -> str:
         return raw.decode("cp437")
 
 
+_ODD = ("\x00", "\r", "\n", "\\", "..", ":")
+_SUSPICIOUS = re.compile(r"[\x00\r\n\\]|^/|^[A-Za-z]:|(?:^|/)\.\.(?:/|$)")
+
+
 def _unsafe_name_reason(name: str) -> str | None:
+    if _SUSPICIOUS.search(name) is None:  # fast path: almost every name
+        return None
     if "\x00" in name:
         return "contains NUL"
     if "\r" in name or "\n" in name:
@@ -110,9 +117,7 @@ def _unsafe_name_reason(name: str) -> str | None:
         return "is an absolute path"
     if "\\" in name:
         return "contains a backslash"
-    if any(part == ".." for part in name.split("/")):
-        return "has a '..' component"
-    return None
+    return "has a '..' component"
 
 
 class ZipArchive:
@@ -300,15 +305,18 @@ class ZipArchive:
                 continue
             entries[name] = entry
             names.append(name)
-            reason = _unsafe_name_reason(name)
-            if reason:
-                self.note(f"suspicious entry name: {reason}", name)
             if flags & FLAG_ENCRYPTED:
                 self.note("entry has the 'encrypted' flag set; Android ignores it and so do we", name)
             if method not in (METHOD_STORED, METHOD_DEFLATED):
                 self.note(f"unknown compression method {method}; will try deflate", name)
         if off < len(cd):
             self.note(f"{len(cd) - off} unused bytes at the end of the central directory")
+        joined = "\x01".join(names)  # one cheap scan; per-name checks only when something looks odd
+        if any(c in joined for c in _ODD) or joined.startswith("/") or "\x01/" in joined:
+            for name in names:
+                reason = _unsafe_name_reason(name)
+                if reason:
+                    self.note(f"suspicious entry name: {reason}", name)
 
     # -- reading ----------------------------------------------------------------------------------------------
     @property
