@@ -44,7 +44,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     from appwarden.policy.elements import ELEMENTS
 
     limits = DEFAULT_LIMITS.with_overrides(
-        max_policy_size=args.max_policy_mb * MB if args.max_policy_mb else None
+        max_policy_size=args.max_policy_mb * MB if args.max_policy_mb is not None else None
     )
     ev = analyze_policy_file(args.file, limits)
     if args.json or args.output:
