@@ -108,3 +108,9 @@ def manifest(package: str, components: list[tuple[str, str]] | None = None, meta
         uses_permissions=[UsesPermission(p) for p in (permissions or [])],
         application_class=application,
     )
+
+
+@pytest.fixture(autouse=True)
+def _sdk_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the KB's JSON cache out of the user's home during tests."""
+    monkeypatch.setenv("APPWARDEN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "appwarden-cache"))

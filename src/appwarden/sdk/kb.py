@@ -25,13 +25,20 @@ Record schema (all keys present after loading; lists may be empty)::
     source: curated | [{dataset, repo, commit, licence, facts: [...]}]
 
 Package prefixes are normalised to dotted form on load (``Lcom/umeng/analytics`` -> ``com.umeng.analytics``).
-:func:`load_kb` parses every file once per process (and again only when a file's mtime or the file set changes);
-loading ~400 files takes about 0.1-0.2 s with libyaml (measured by ``bench/sdk_eval.py``), so no on-disk cache.
+:func:`load_kb` parses every file once per process (and again only when a file's mtime or the file set changes).
+Parsing ~440 YAML files costs 0.25-0.9 s (libyaml, measured on a shared 2-core machine by ``bench/sdk_eval.py``),
+so the validated records are also kept in a JSON cache (``$APPWARDEN_CACHE_DIR`` or ``~/.cache/appwarden``),
+keyed by a hash of every file's path, size and mtime; reading it takes ~20 ms. A stale or unreadable cache is
+ignored and rewritten; ``APPWARDEN_NO_CACHE=1`` disables it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,12 +290,66 @@ def load_directory(directory: Path) -> KnowledgeBase:
     return KnowledgeBase(sdks=dict(sorted(sdks.items())), directory=str(directory), overridden=overridden)
 
 
-_CACHE: dict[str, tuple[tuple[tuple[str, int], ...], KnowledgeBase]] = {}
+_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], KnowledgeBase]] = {}
 _LOCK = threading.Lock()
+_CACHE_FORMAT = 1
 
 
-def _stamp(directory: Path) -> tuple[tuple[str, int], ...]:
-    return tuple((str(p), p.stat().st_mtime_ns) for _, p in _files(directory))
+def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for _, p in _files(directory):
+        st = p.stat()
+        out.append((str(p), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _cache_file(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> Path | None:
+    if os.environ.get("APPWARDEN_NO_CACHE"):
+        return None
+    base = os.environ.get("APPWARDEN_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "appwarden"
+    )
+    digest = hashlib.sha256(repr((_CACHE_FORMAT, str(directory.resolve()), stamp)).encode()).hexdigest()[:24]
+    return Path(base) / f"sdk-kb-{digest}.json"
+
+
+def _read_cache(path: Path | None) -> KnowledgeBase | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        sdks = {}
+        for rec in data["sdks"]:
+            rec["version_hints"] = tuple(rec["version_hints"])
+            for key in ("packages", "manifest_components", "meta_data_keys", "native_libs", "assets", "domains",
+                        "pi_collected", "permissions"):  # fmt: skip
+                rec[key] = tuple(rec[key])
+            record = SdkRecord(**rec)
+            sdks[record.id] = record
+        return KnowledgeBase(
+            sdks=sdks, directory=data["directory"], overridden=[tuple(x) for x in data["overridden"]]
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_cache(path: Path | None, kb: KnowledgeBase) -> None:
+    if path is None:
+        return
+    fields = SdkRecord.__slots__  # type: ignore[attr-defined]
+    data = {
+        "directory": kb.directory,
+        "overridden": kb.overridden,
+        "sdks": [{f: getattr(rec, f) for f in fields} for rec in kb.sdks.values()],
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sdk-kb-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home just means no cache
 
 
 def load_kb(directory: str | Path | None = None) -> KnowledgeBase:
@@ -303,6 +364,10 @@ def load_kb(directory: str | Path | None = None) -> KnowledgeBase:
         cached = _CACHE.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        kb = load_directory(path)
+        cache_file = _cache_file(path, stamp) if stamp else None
+        kb = _read_cache(cache_file)
+        if kb is None:
+            kb = load_directory(path)
+            _write_cache(cache_file, kb)
         _CACHE[key] = (stamp, kb)
         return kb

@@ -213,14 +213,18 @@ class Matcher:
         manifest (or None). ``entry_names``: every zip entry name. ``code``: an optional ``CodeIndex`` used only to
         read versions. Sorted by number of classes (descending), then id.
         """
-        hosts = self.host_packages(manifest, app_package)
+        hosts = [package_components(p) for p in self.host_packages(manifest, app_package)]
         counts: Counter[str] = Counter()
         matched: dict[str, set[str]] = defaultdict(set)
         cache: dict[str, Any] = {}
         for name in class_names:
             hit = self._match_descriptor(name, cache)
-            if hit is None or (hosts and _under_any_host(name, hosts, hit[2])):
+            if hit is None:
                 continue
+            if hosts:
+                parts = class_components(name)
+                if any(len(parts) > len(h) and parts[: len(h)] == h and hit[2] <= len(h) for h in hosts):
+                    continue
             counts[hit[0]] += 1
             matched[hit[0]].add(f"package:{hit[1]}")
         if manifest is not None:

@@ -132,6 +132,44 @@ def _class_match(class_parts: list[str], prefix: str) -> bool:
     return class_parts[: len(parts)] == parts
 
 
+def _class_prefix_table() -> dict[str, list[tuple[int, bool]]]:
+    """Slash-form class/package prefix -> [(packer index, strong?)], built once."""
+    table: dict[str, list[tuple[int, bool]]] = {}
+    for index, packer in enumerate(PACKERS):
+        for prefix in packer.classes:
+            table.setdefault(prefix.replace(".", "/"), []).append((index, True))
+        for prefix in packer.weak_classes:
+            table.setdefault(prefix.replace(".", "/"), []).append((index, False))
+    return table
+
+
+_CLASS_TABLE = _class_prefix_table()
+
+
+def _defined_class_hits(class_names: Iterable[str]) -> dict[int, tuple[list[str], list[str]]]:
+    """Packer index -> (strong, weak) ``class:`` labels for defined classes under a packer's stub prefixes.
+
+    Each class costs O(depth) dict lookups of its boundary prefixes (``com``, ``com/stub``, ``com/stub/StubApp``).
+    """
+    hits: dict[int, tuple[list[str], list[str]]] = {}
+    for desc in class_names:
+        inner = desc[1:-1] if desc.startswith("L") and desc.endswith(";") else desc.replace(".", "/")
+        inner = inner.split("$", 1)[0]
+        cut = inner.find("/")
+        while True:
+            key = inner if cut < 0 else inner[:cut]
+            found = _CLASS_TABLE.get(key)
+            if found:
+                for index, strong in found:
+                    bucket = hits.setdefault(index, ([], []))[0 if strong else 1]
+                    if len(bucket) < 5:
+                        bucket.append(f"class:{desc}")
+            if cut < 0:
+                break
+            cut = inner.find("/", cut + 1)
+    return hits
+
+
 def detect_packer(
     entry_names: Iterable[str],
     class_names: Iterable[str] = (),
@@ -152,10 +190,10 @@ def detect_packer(
         for name in (manifest.application_class, manifest.app_component_factory):
             if name:
                 stub_classes.append((f"manifest:{name}", class_components(name)))
-    defined = [(f"class:{c}", class_components(c)) for c in class_names]
+    defined_hits = _defined_class_hits(class_names)
 
     best: tuple[int, PackerSignature, list[str]] | None = None
-    for packer in PACKERS:
+    for index, packer in enumerate(PACKERS):
         strong: list[str] = []
         weak: list[str] = []
         for lib in so_names:
@@ -173,14 +211,9 @@ def detect_packer(
                 strong.append(label)
             elif any(_class_match(parts, p) for p in packer.weak_classes):
                 weak.append(label)
-        found_class = False
-        for label, parts in defined:
-            if any(_class_match(parts, p) for p in packer.classes):
-                if not found_class:  # one defined-class hit is enough evidence; don't list hundreds
-                    strong.append(label)
-                    found_class = True
-            elif any(_class_match(parts, p) for p in packer.weak_classes) and len(weak) < 5:
-                weak.append(label)
+        hit_strong, hit_weak = defined_hits.get(index, ([], []))
+        strong += hit_strong[:1]  # one defined stub class is enough evidence; don't list hundreds
+        weak += hit_weak[:5]
         if not strong and len(weak) < 2:
             continue
         matched = sorted(set(strong)) + sorted(set(weak))
