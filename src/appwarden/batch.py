@@ -196,8 +196,7 @@ def _child(path: str, sha: str, out: Path, options: BatchOptions, conn: Connecti
         if options.html:
             from appwarden.report.formats import render
 
-            html_path = target.with_suffix(".html")
-            html_path.write_text(render(report, "html"), encoding="utf-8")
+            target.with_suffix(".html").write_bytes(render("html", report))
         conn.send({"status": "ok", **summarize_report(report)})
     except AppwardenError as exc:
         conn.send({"status": "failed", "error": str(exc)})

@@ -82,7 +82,7 @@ def write_report(report: dict[str, Any], fmt: str, output: str) -> None:
     """Render ``report`` in ``fmt`` and write it to ``output`` ('-' = stdout)."""
     from appwarden.report.formats import render
 
-    data = render(report, fmt)
+    data = render(fmt, report)
     if output == "-":
         if isinstance(data, bytes):
             sys.stdout.buffer.write(data)
