@@ -110,6 +110,8 @@ class CallGraph:
         self._parents: dict[str, tuple[str, ...]] = {}
         self._children: dict[str, set[str]] = {}
         self._defined: dict[str, set[str]] = {}  # class -> {"name(proto)ret"} it defines
+        self._hier_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
+        self._desc_cache: dict[str, tuple[str, ...]] = {}
         self._build()
 
     # -- construction ------------------------------------------------------------------------------------------
@@ -134,6 +136,8 @@ class CallGraph:
         kinds = code.events[0::EVENT_WORDS].tolist()
         idxs = code.events[2::EVENT_WORDS].tolist()
         app = self.index._class_map
+        # per referenced method id: (descriptor, class, "name(proto)ret", name) - computed once per DEX
+        info: dict[int, tuple[str, str, str, str]] = {}
         for r in range(code.n_methods):
             base = r * METHOD_WORDS
             start, end = methods[base + 4], methods[base + 5]
@@ -145,16 +149,21 @@ class CallGraph:
             dispatch: list[tuple[str, str]] = []
             for i in range(start, end):
                 k = kinds[i]
-                kind, op = k >> 8, k & 0xFF
+                kind = k >> 8
                 if kind == EV_NEW_INSTANCE:
                     created.append(dex.type_desc(idxs[i]))  # idx checked by the walker
                     continue
+                op = k & 0xFF
                 if kind != EV_INVOKE or op in (OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE):
                     continue
-                callee = code.method_desc(idxs[i])
+                midx = idxs[i]
+                got = info.get(midx)
+                if got is None:
+                    callee = code.method_desc(midx)
+                    cls, sig = _split(callee)
+                    got = info[midx] = (callee, cls, sig, sig.partition("(")[0])
+                callee, cls, sig, name = got
                 out.add(callee)
-                cls, sig = _split(callee)
-                name = sig.partition("(")[0]
                 if (cls, name) in ASYNC_DISPATCH:
                     dispatch.append((cls, name))
                 elif name in ("start", "execute", "executeOnExecutor") and cls in app:
@@ -166,7 +175,7 @@ class CallGraph:
                             dispatch.append((base_cls, name2))
                             created.append(cls)
                 if op in _VIRTUALISH and cls in app:
-                    out.update(self._hierarchy_targets(cls, sig, super_call=op in OP_INVOKE_SUPER))
+                    out.update(self._hierarchy_targets(cls, sig, op in OP_INVOKE_SUPER))
             if dispatch:
                 candidates = {*created, _split(caller)[0]}
                 for key in dispatch:
@@ -195,25 +204,35 @@ class CallGraph:
             c = parents[0] if parents else None
         return chain
 
-    def _hierarchy_targets(self, cls: str, sig: str, super_call: bool) -> set[str]:
+    def _hierarchy_targets(self, cls: str, sig: str, super_call: bool) -> frozenset[str]:
+        key = (cls, sig, super_call)
+        cached = self._hier_cache.get(key)
+        if cached is not None:
+            return cached
         targets: set[str] = set()
         for c in self._ancestors(cls):  # inherited implementation
             if sig in self._defined.get(c, ()):
                 targets.add(f"{c}->{sig}")
                 break
-        if super_call:
-            return targets
-        todo, seen = [cls], {cls}
-        while todo:  # overrides in subclasses / implementors
-            c = todo.pop()
-            for sub in self._children.get(c, ()):
-                if sub in seen:
-                    continue
-                seen.add(sub)
-                todo.append(sub)
+        if not super_call:
+            for sub in self._descendants(cls):  # overrides in subclasses / implementors
                 if sig in self._defined.get(sub, ()):
                     targets.add(f"{sub}->{sig}")
-        return targets
+        result = self._hier_cache[key] = frozenset(targets)
+        return result
+
+    def _descendants(self, cls: str) -> tuple[str, ...]:
+        cached = self._desc_cache.get(cls)
+        if cached is None:
+            todo, seen = [cls], {cls}
+            while todo:
+                for sub in self._children.get(todo.pop(), ()):
+                    if sub not in seen:
+                        seen.add(sub)
+                        todo.append(sub)
+            seen.discard(cls)
+            cached = self._desc_cache[cls] = tuple(seen)
+        return cached
 
     def is_subtype(self, cls: str, base: str) -> bool:
         """Whether ``cls`` is ``base`` or reaches it through app superclasses / interfaces."""

@@ -97,6 +97,7 @@ class DexFile:
         self.data = bytes(data)
         self.size = len(self.data)
         self._strings: dict[int, str] = {}
+        self._protos: dict[int, str] = {}
         self._parse_header(header_offset)
 
     # -- header and tables -------------------------------------------------------------------------------------
@@ -298,9 +299,14 @@ class DexFile:
     # -- prototypes, methods, fields ---------------------------------------------------------------------------
 
     def proto_desc(self, pidx: int) -> str:
-        """``(params)ret`` of proto ``pidx``."""
-        params = self.type_list(self.proto_params_off[pidx])
-        return "(" + "".join(params) + ")" + self.type_desc(self.proto_return[pidx])
+        """``(params)ret`` of proto ``pidx`` (cached)."""
+        cached = self._protos.get(pidx)
+        if cached is None:
+            params = self.type_list(self.proto_params_off[pidx])
+            cached = self._protos[pidx] = (
+                "(" + "".join(params) + ")" + self.type_desc(self.proto_return[pidx])
+            )
+        return cached
 
     def method_parts(self, midx: int) -> tuple[str, str, str]:
         """``(class descriptor, name, proto descriptor)`` of method id ``midx``."""
