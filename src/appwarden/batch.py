@@ -226,6 +226,9 @@ def run_batch(
 ) -> BatchSummary:
     """Scan every input into ``out`` (see module docstring). ``progress(done, total, record)`` is called per app."""
     options = options or BatchOptions()
+    from appwarden.scan import warm_up
+
+    warm_up()  # workers are forked: they inherit the loaded knowledge
     out = Path(out)
     (out / "apps").mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

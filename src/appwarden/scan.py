@@ -12,6 +12,7 @@ rule that raises) is recorded in the report's ``errors`` and the scan goes on: n
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import signal
 import threading
@@ -198,12 +199,36 @@ def engine_info() -> dict[str, str]:
     return {"name": ENGINE_NAME, "version": __version__, "rules_version": rules_version()}
 
 
+@functools.lru_cache(maxsize=1)
+def packaged_rules() -> tuple[Any, ...]:
+    """The packaged rules, loaded and validated once per process."""
+    from appwarden.rules.loader import load_rules
+
+    return tuple(load_rules())
+
+
+def warm_up() -> None:
+    """Load every knowledge base once (PI APIs, SDKs, rules, predicates).
+
+    The batch runner calls this before forking its workers so that each inherits the loaded knowledge instead of
+    parsing YAML again for every app.
+    """
+    from appwarden.dex.api_index import PiApiIndex
+    from appwarden.rules.predicates import load_all
+    from appwarden.sdk.kb import load_kb
+    from appwarden.sdk.match import Matcher
+
+    PiApiIndex.load()
+    Matcher(load_kb())
+    packaged_rules()
+    load_all()
+
+
 def evaluate(evidence: Evidence) -> Any:
     """Run every rule on the evidence; returns the engine's RuleResults."""
     from appwarden.rules.engine import evaluate as run_rules
-    from appwarden.rules.loader import load_rules
 
-    return run_rules(evidence, load_rules())
+    return run_rules(evidence, list(packaged_rules()))
 
 
 def report_for(evidence: Evidence, results: Any = None) -> dict[str, Any]:
@@ -256,6 +281,7 @@ __all__ = [
     "report_for",
     "scan_apk",
     "stage_deadline",
+    "warm_up",
 ]
 
 
