@@ -32,6 +32,15 @@ def java_to_smali(java_class: str, method: str) -> str:
     return "L" + java_class.replace(".", "/") + ";->" + name
 
 
+# Abstract framework classes whose methods are implemented by a hidden concrete class: hooks must target the
+# implementation (hooking an abstract method intercepts nothing) and stacks name it.
+IMPLEMENTATIONS: dict[str, tuple[str, ...]] = {
+    "android.content.pm.PackageManager": ("android.app.ApplicationPackageManager",),
+}
+ALIASES: dict[str, str] = {impl: base for base, impls in IMPLEMENTATIONS.items() for impl in impls}
+ALIASES["android.app.ContextImpl$ApplicationContentResolver"] = "android.content.ContentResolver"
+
+
 @dataclass(slots=True)
 class ApiEntry:
     """One hookable API (class + method name, all overloads) and the categories it can mean."""
@@ -144,7 +153,8 @@ def categorize(
     Shell commands and reflective calls (the ``runtime_evasion`` category: ``Runtime.exec``, ``Method.invoke``...)
     get the category their arguments (or, for ``Method.invoke``, the ``receiver`` Method's description) reveal,
     e.g. ``getprop ro.serialno`` -> ``serial``; without such a marker they are not reported as PI."""
-    entry = api_table().get((java_class, method))
+    table = api_table()
+    entry = table.get((java_class, method)) or table.get((ALIASES.get(java_class, ""), method))
     if entry is None:
         return None
     if entry.categories == [INDIRECT]:

@@ -144,13 +144,14 @@ def detect_pi(
                 item["name"] = name
             out[key] = item
 
+    pairs = list(pairs)
     for name, value in pairs:
         cat = _by_name(name, str(value))
         if cat is not None:
             add(cat, str(value), name)
         if len(_PACKAGE.findall(str(value))) >= 3 and cat is None:
             add("app_list", str(value), name)
-    for cat, value in _values_in(decoded):
+    for cat, value in _values_in(" ".join([decoded, *(str(v)[:MAX_TEXT] for _n, v in pairs)])):
         if not any(k[0] == cat for k in out):
             add(cat, value)
     for value, cat in (known or {}).items():

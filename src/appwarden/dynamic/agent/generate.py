@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from appwarden import __version__
-from appwarden.dynamic.pi_lookup import INDIRECT, api_table, indirect_markers
+from appwarden.dynamic.pi_lookup import IMPLEMENTATIONS, INDIRECT, api_table, indirect_markers
 
 TEMPLATE = Path(__file__).resolve().parent / "agent_template.js"
 
@@ -46,42 +46,44 @@ def hook_list() -> list[dict[str, Any]]:
     """Every hookable API as the agent's ``HOOKS`` entries (knowledge-base order)."""
     out = []
     for (cls, method), entry in api_table().items():
-        item: dict[str, Any] = {"c": cls, "m": method, "cat": list(entry.categories)}
-        if (cls, method) in REFLECTION_SELF:
-            item["self"] = True
-        if (cls, method) in SENSOR_REGISTER:
-            item["sensor"] = True  # also reported as a sensor_register event
-        out.append(item)
+        for target in (cls, *IMPLEMENTATIONS.get(cls, ())):  # abstract APIs: also hook the concrete class
+            item: dict[str, Any] = {"c": target, "m": method, "cat": list(entry.categories)}
+            if (cls, method) in REFLECTION_SELF:
+                item["self"] = True
+            if (cls, method) in SENSOR_REGISTER:
+                item["sensor"] = True  # also reported as a sensor_register event
+            out.append(item)
     return out
 
 
 def filter_table() -> dict[str, list[dict[str, Any] | None]]:
-    """``"class.method" -> [filter | null, ...]``: one entry per category (null = that category needs no filter)."""
+    """``"class.method" -> [filter | null, ...]``: one entry per category (null = that category needs no filter).
+    Concrete implementation classes of abstract APIs get the same filters."""
     markers = [text for text, _cat in indirect_markers()]
     table: dict[str, list[dict[str, Any] | None]] = {}
     for (cls, method), entry in api_table().items():
-        key = f"{cls}.{method}"
         if entry.categories == [INDIRECT]:
-            table[key] = [{"args_contain": markers, "self_contains": True}]
+            filters: list[dict[str, Any] | None] = [{"args_contain": markers, "self_contains": True}]
+        elif entry.filters:
+            filters = []
+            for cat in entry.categories:
+                flt = entry.filters.get(cat)
+                if flt is None:
+                    filters.append(None)
+                    continue
+                js: dict[str, Any] = {}
+                for kind, value in flt.items():
+                    if kind == "sensor_type_in":
+                        js[kind] = sorted(int(k) for k in value)
+                    elif kind == "arg1_equals":
+                        js[kind] = str(value)
+                    else:
+                        js[kind] = [str(v) for v in value]
+                filters.append(js)
+        else:
             continue
-        if not entry.filters:
-            continue
-        filters: list[dict[str, Any] | None] = []
-        for cat in entry.categories:
-            flt = entry.filters.get(cat)
-            if flt is None:
-                filters.append(None)
-                continue
-            js: dict[str, Any] = {}
-            for kind, value in flt.items():
-                if kind == "sensor_type_in":
-                    js[kind] = sorted(int(k) for k in value)
-                elif kind == "arg1_equals":
-                    js[kind] = str(value)
-                else:
-                    js[kind] = [str(v) for v in value]
-            filters.append(js)
-        table[key] = filters
+        for target in (cls, *IMPLEMENTATIONS.get(cls, ())):
+            table[f"{target}.{method}"] = filters
     return table
 
 
