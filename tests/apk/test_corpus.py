@@ -157,3 +157,22 @@ def test_specific_edge_vectors(corpus_dir: Path) -> None:
         mismatch.read(name)  # central directory method wins
     janus = open_apk(edge / "fdroid__janus.apk")
     assert janus.manifest.package == "com.example" and janus.read("classes.dex")[:3] == b"dex"
+
+
+def test_signature_verification_on_edge_vectors(corpus_dir: Path) -> None:
+    edge = corpus_dir / "apks" / "edge"
+    good = [
+        "apksig__golden-aligned-v1v2v3-lineage-out.apk",
+        "apksig__v31-ec-p256-2-tgt-33-1-tgt-28-targetSdk-30.apk",
+        "apksig__v1-only-with-rsa-1024-cert-not-der.apk",
+        "apksig__two-signers.apk",
+        "fdroid__v1.v2.sig_1020.apk",
+        "fdroid__v2.only.sig_2.apk",
+    ]
+    for name in good:
+        result = open_apk(edge / name).verify_signatures()
+        assert result and all(v is True for v in result.values()), (name, result)
+    assert open_apk(edge / "fdroid__urzip-badsig.apk").verify_signatures() == {"v1": False}
+    # Android rejects JAR entry names with CR/LF/NUL (apksig's own expectation for these vectors)
+    assert open_apk(edge / "apksig__v1-only-with-nul-in-entry-name.apk").verify_signatures() == {"v1": False}
+    assert open_apk(edge / "apksig__v1-only-with-cr-in-entry-name.apk").verify_signatures() == {"v1": False}

@@ -8,7 +8,8 @@ hostile sizes. Everything else that cannot be read (signature blocks, ``resource
 :class:`~appwarden.evidence.ErrorNote` in ``Apk.errors`` and the APK still opens.
 
 The file is read once; the zip central directory, the manifest, ``resources.arsc`` (index only) and the signatures
-are parsed at open; DEX entries are inflated only when :meth:`Apk.read` asks for them.
+are parsed at open; DEX entries are inflated only when :meth:`Apk.read` asks for them. Cryptographic signature
+verification is on demand: :meth:`Apk.verify_signatures`.
 """
 
 from __future__ import annotations
@@ -119,6 +120,18 @@ class Apk:
 
     def __contains__(self, name: object) -> bool:
         return name in self.archive
+
+    def verify_signatures(self) -> dict[str, bool | None]:
+        """Verify the signatures cryptographically (see :mod:`appwarden.apk.verify`; not done at open because it
+        hashes the whole file and every v1-signed entry). Stores the result in ``signing.verified``, adds one
+        ``ErrorNote`` per failed or undecided scheme, and returns ``{scheme: True | False | None}``."""
+        if not self.signing.verified and self.signing.schemes:
+            from appwarden.apk.verify import verify_signatures
+
+            result, reasons = verify_signatures(self.archive, self.signing.schemes)
+            self.signing.verified = result
+            self.errors.extend(ErrorNote("signing", reason) for reason in reasons)
+        return dict(self.signing.verified)
 
     def app_info(self) -> AppInfo:
         m = self.manifest

@@ -66,6 +66,8 @@ class SigningInfo:
     )  # IDs in the APK Signing Block (names when known, else hex)
     v1_files: list[str] = field(default_factory=list)  # META-INF signature block files seen
     notes: list[ErrorNote] = field(default_factory=list)
+    # scheme -> True (verifies) / False (fails) / None (cannot decide); empty until Apk.verify_signatures()
+    verified: dict[str, bool | None] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
