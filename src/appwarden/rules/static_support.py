@@ -201,6 +201,27 @@ def callsite_item(site: CallSite, path: list[str] | None = None) -> dict[str, An
     return item
 
 
+def filter_sites(sites: list[CallSite], params: dict[str, Any], code: Any) -> list[CallSite]:
+    """Apply the common call-site params: ``apis`` (API prefixes to keep; default all) and ``require_strings``
+    (API prefix -> strings of which one must appear in the calling method, e.g. ``queryIntentActivities`` only
+    with ``android.intent.category.LAUNCHER``: a query for one intent is not the app list)."""
+    apis = tuple(params.get("apis") or ())
+    required: dict[str, list[str]] = dict(params.get("require_strings") or {})
+    out = []
+    strings_cache: dict[str, set[str]] = {}
+    for site in sites:
+        if apis and not site.api.startswith(apis):
+            continue
+        needs = [v for k, v in required.items() if site.api.startswith(k)]
+        if needs and code is not None:
+            if site.caller not in strings_cache:
+                strings_cache[site.caller] = set(method_strings(code, site.caller))
+            if not any(s in strings_cache[site.caller] for group in needs for s in group):
+                continue
+        out.append(site)
+    return out
+
+
 def sdk_owner_prefixes(evidence: Evidence) -> list[tuple[str, str]]:
     """(class-descriptor package prefix, owner) pairs learned from the attributed call sites, longest first."""
     pairs: dict[str, str] = {}
@@ -213,20 +234,41 @@ def sdk_owner_prefixes(evidence: Evidence) -> list[tuple[str, str]]:
     return sorted(pairs.items(), key=lambda p: -len(p[0]))
 
 
-def owner_of(evidence: Evidence, cls: str) -> str:
-    """The owner (SDK id or ``host``) of a class descriptor: the SDK stage's lookup when available, else the
-    package prefixes of attributed call sites."""
-    cls = java_to_desc(cls)
-    try:  # the SDK stage's own lookup (appwarden.sdk.match.owner_of(class_descriptor) -> id | "host")
-        from appwarden.sdk import match as sdk_match
+_MATCHER: list[Any] = []
+_HOSTS: dict[int, tuple[Any, list[str]]] = {}  # host packages of the last evidence seen
 
-        owner = sdk_match.owner_of(cls)
-        if isinstance(owner, str) and owner:
-            return owner
-    except Exception:  # SDK stage absent or with another signature: fall back below
-        pass
+
+def _sdk_matcher() -> Any | None:
+    """The SDK stage's Matcher over the shipped knowledge base (built once), or None when unavailable."""
+    if not _MATCHER:
+        try:
+            from appwarden.sdk.kb import load_kb
+            from appwarden.sdk.match import Matcher
+
+            _MATCHER.append(Matcher(load_kb()))
+        except Exception:  # SDK stage absent or its KB unreadable: fall back to call-site prefixes
+            _MATCHER.append(None)
+    return _MATCHER[0]
+
+
+def owner_of(evidence: Evidence, cls: str) -> str:
+    """The owner (SDK id or ``host``) of a class (descriptor or dotted name), with the SDK stage's lookup
+    (``Matcher.owner_of`` protecting the host's own packages), else the package prefixes of attributed call
+    sites."""
+    desc = java_to_desc(cls)
+    matcher = _sdk_matcher()
+    if matcher is not None:
+        static = evidence.static
+        cached = _HOSTS.get(id(static))
+        if cached is None or cached[0] is not static:
+            manifest = static.manifest if static is not None else None
+            app_package = static.app.package if static is not None else None
+            cached = (static, matcher.host_packages(manifest, app_package))
+            _HOSTS.clear()
+            _HOSTS[id(static)] = cached
+        return str(matcher.owner_of(desc, cached[1]))
     for prefix, owner in sdk_owner_prefixes(evidence):
-        if cls.startswith(prefix):
+        if desc.startswith(prefix):
             return owner
     return "host"
 

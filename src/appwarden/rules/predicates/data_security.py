@@ -15,7 +15,8 @@ Each predicate returns one hit per owner (host or SDK) with every location as ev
   compiled into the app. ``possible``: the constant may be a salt or a test value.
 - ``trust_all_tls`` (code): an ``X509TrustManager.checkServerTrusted`` that calls nothing (accepts every
   certificate), a ``HostnameVerifier.verify`` that calls nothing and returns the constant true, the
-  ``ALLOW_ALL_HOSTNAME_VERIFIER`` field, or ``SslErrorHandler.proceed()`` (WebView ignoring TLS errors).
+  ``ALLOW_ALL_HOSTNAME_VERIFIER`` field, or ``SslErrorHandler.proceed()`` called directly in
+  ``onReceivedSslError`` (WebView ignoring TLS errors without asking the user).
 - ``world_readable_files`` (code): ``openFileOutput``/``getSharedPreferences``/``openOrCreateDatabase``/``getDir``
   called in a method whose only small constants include ``MODE_WORLD_READABLE`` (1) or ``MODE_WORLD_WRITEABLE``
   (2), in an app with targetSdkVersion < 24 (later Android throws instead). ``possible``.
@@ -235,6 +236,8 @@ def trust_all_tls(evidence: Evidence, params: dict) -> list[Hit]:
             },
         )
     for caller, target, dex, offset in invokes(code, [SSL_PROCEED]):
+        if "->onReceivedSslError(" not in caller:
+            continue  # proceed() from a dialog button is the user's choice
         add(caller, {"type": "callsite", "caller": caller, "api": target, "dex": dex, "offset": offset,
                      "kind": "invoke", "meaning": "WebView proceeds despite TLS errors"})  # fmt: skip
     return _hits(

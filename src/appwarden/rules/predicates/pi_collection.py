@@ -7,7 +7,8 @@ graded: ``likely`` when some call site is reachable in the call graph from a man
 application class, ``possible`` otherwise (library code that may be dead); this overrides the rule's default.
 
 Params: ``categories`` (required), ``kinds`` (default ``invoke, field, reflection``), ``apis`` (optional list of
-API prefixes ``Lcls;->name`` to restrict to), ``manifest_permissions`` (optional: permissions whose presence in the
+API prefixes ``Lcls;->name`` to restrict to), ``require_strings`` (API prefix -> strings one of which must appear in
+the calling method), ``manifest_permissions`` (optional: permissions whose presence in the
 manifest is added as evidence, e.g. ``QUERY_ALL_PACKAGES``; with ``permission_alone: true`` the permission alone
 fires a host hit at ``possible`` even without call sites), ``min_reachability``: ``any`` (default) or
 ``reachable`` (only reachable call sites count).
@@ -20,7 +21,7 @@ from appwarden.evidence import Evidence
 from appwarden.knowledge import pi_categories
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
-from appwarden.rules.static_support import callsite_item, code_of, component_entries, reachable
+from appwarden.rules.static_support import callsite_item, code_of, component_entries, filter_sites, reachable
 
 DEFAULT_KINDS = ("invoke", "field", "reflection")
 
@@ -44,12 +45,8 @@ def pi_callsites(evidence: Evidence, params: dict) -> list[Hit]:
     code = code_of(evidence)
     categories = set(params["categories"])
     kinds = set(param(params, "kinds", DEFAULT_KINDS))
-    apis = tuple(param(params, "apis", ()))
-    sites = [
-        s
-        for s in static.callsites
-        if s.category in categories and s.kind in kinds and (not apis or s.api.startswith(apis))
-    ]
+    sites = [s for s in static.callsites if s.category in categories and s.kind in kinds]
+    sites = filter_sites(sites, params, code)
     live = reachable(code, component_entries(evidence)) if code is not None else {}
     only_reachable = param(params, "min_reachability", "any") == "reachable"
     groups: dict[str, list] = {}

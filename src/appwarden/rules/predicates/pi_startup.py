@@ -10,7 +10,8 @@ a stored consent flag, which static analysis cannot see. Hence confidence ``poss
 consent timeline confirms it.
 
 Params: ``categories`` (PI category keys, required), ``kinds`` (call-site kinds to count, default
-``invoke, field, reflection``: plain strings and content-URI literals alone are not a call). One hit per owner
+``invoke, field, reflection``: plain strings and content-URI literals alone are not a call), ``apis`` and
+``require_strings`` (see ``pi_callsites``). One hit per owner
 (host or SDK) with every call site and one call path per site as evidence.
 """
 
@@ -21,7 +22,14 @@ from appwarden.evidence import Evidence
 from appwarden.knowledge import pi_categories
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
-from appwarden.rules.static_support import call_path, callsite_item, code_of, reachable, startup_entries
+from appwarden.rules.static_support import (
+    call_path,
+    callsite_item,
+    code_of,
+    filter_sites,
+    reachable,
+    startup_entries,
+)
 
 DEFAULT_KINDS = ("invoke", "field", "reflection")
 
@@ -44,6 +52,7 @@ def pi_api_at_startup(evidence: Evidence, params: dict) -> list[Hit]:
     categories = set(params["categories"])
     kinds = set(param(params, "kinds", DEFAULT_KINDS))
     sites = [s for s in static.callsites if s.category in categories and s.kind in kinds]
+    sites = filter_sites(sites, params, code)
     if not sites:
         return []
     entries = startup_entries(evidence)

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Acceptance data for the rule catalogue: findings per rule over the shared APK corpus.
+
+Runs the real pipeline (``appwarden.scan.build_evidence`` + ``appwarden.rules.engine.evaluate``) on every APK of
+``<corpus>/apks/<set>/`` and writes ``bench/results/<date>-rules.json``: machine and date, per rule the number of
+findings and of apps it fired on (per corpus set, per severity/confidence, host vs SDK owners), and per app the
+compact list of findings (rule, owner, severity, confidence, evidence count, first evidence) for hand-checking
+(``docs/rules-eval.md``). Apps that fail to scan are listed with their one-line error.
+
+Usage: ``.venv/bin/python bench/rules_eval.py [--corpus ../shared/corpus] [--sets cn_sdk,clean,...] [--jobs 2]
+[--timeout 300] [-o bench/results/<date>-rules.json]``. Preliminary on a shared machine; re-run on a quiet one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SETS = ("cn_sdk", "global_sdk", "clean", "droidbench", "edge")
+
+
+def scan_one(path: str) -> dict[str, Any]:
+    """Scan one APK; never raises (errors are returned)."""
+    from appwarden.errors import AppwardenError
+    from appwarden.rules.engine import evaluate
+    from appwarden.rules.loader import load_rules
+    from appwarden.scan import build_evidence
+
+    t0 = time.perf_counter()
+    out: dict[str, Any] = {"file": path}
+    try:
+        evidence = build_evidence(path)
+        t1 = time.perf_counter()
+        results = evaluate(evidence, load_rules())
+    except AppwardenError as exc:
+        out["error"] = f"{type(exc).__name__}: {exc}"
+        out["seconds"] = round(time.perf_counter() - t0, 3)
+        return out
+    except Exception as exc:  # a bug: recorded, the run goes on
+        out["error"] = f"internal {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+        out["seconds"] = round(time.perf_counter() - t0, 3)
+        return out
+    static = evidence.static
+    out.update(
+        package=static.app.package if static else None,
+        packer=static.packer.id if static and static.packer else None,
+        sdks=[s.id for s in static.sdks] if static else [],
+        category=evidence.category,
+        category_inferred=evidence.category_inferred,
+        callsites=len(static.callsites) if static else 0,
+        seconds_evidence=round(t1 - t0, 3),
+        seconds_rules=round(time.perf_counter() - t1, 3),
+        findings=[
+            {
+                "rule_id": f.rule_id,
+                "owner": f.owner,
+                "severity": f.severity,
+                "confidence": f.confidence,
+                "evidence": len(f.evidence),
+                "first": f.evidence[0] if f.evidence else None,
+                "message_zh": f.message_zh,
+            }
+            for f in results.findings
+        ],
+        rule_errors=[e.message for e in results.errors],
+        not_evaluated=sorted({n.rule_id for n in results.not_evaluated}),
+    )
+    return out
+
+
+def aggregate(apps: list[dict[str, Any]]) -> dict[str, Any]:
+    per_rule: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {
+            "findings": 0,
+            "apps": 0,
+            "by_set": Counter(),
+            "by_severity": Counter(),
+            "by_confidence": Counter(),
+            "host": 0,
+            "sdk": 0,
+        }
+    )
+    for app in apps:
+        fired: set[str] = set()
+        for f in app.get("findings", []):
+            r = per_rule[f["rule_id"]]
+            r["findings"] += 1
+            r["by_set"][app["set"]] += 1
+            r["by_severity"][f["severity"]] += 1
+            r["by_confidence"][f["confidence"]] += 1
+            r["host" if f["owner"] == "host" else "sdk"] += 1
+            fired.add(f["rule_id"])
+        for rid in fired:
+            per_rule[rid]["apps"] += 1
+    return {
+        k: {kk: dict(vv) if isinstance(vv, Counter) else vv for kk, vv in v.items()}
+        for k, v in sorted(per_rule.items())
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=300.0, help="seconds per app")
+    ap.add_argument("-o", "--output", type=Path)
+    args = ap.parse_args(argv)
+    apks_dir = args.corpus / "apks"
+    if not apks_dir.is_dir():
+        print(f"rules_eval: corpus not found at {apks_dir}", file=sys.stderr)
+        return 2
+    files = []
+    for s in args.sets.split(","):
+        files += [(s, str(p)) for p in sorted((apks_dir / s).glob("*.apk"))]
+    t0 = time.perf_counter()
+    apps: list[dict[str, Any]] = []
+    with cf.ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {pool.submit(scan_one, path): (s, path) for s, path in files}
+        for fut in cf.as_completed(futures):
+            s, path = futures[fut]
+            try:
+                res = fut.result(timeout=args.timeout)
+            except Exception as exc:
+                res = {"file": path, "error": f"worker {type(exc).__name__}: {exc}"}
+            res["set"] = s
+            res["file"] = os.path.relpath(path, args.corpus)
+            apps.append(res)
+            print(f"{len(apps):4}/{len(files)} {res['file']}: {len(res.get('findings', []))} findings"
+                  + (f" ERROR {res['error']}" if "error" in res else ""), file=sys.stderr)  # fmt: skip
+    apps.sort(key=lambda a: a["file"])
+    from appwarden import __version__
+    from appwarden.rules.loader import rules_version
+
+    date = dt.date.today().isoformat()
+    report = {
+        "benchmark": "rules_eval",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "note": "preliminary: shared machine with other jobs running",
+        },
+        "appwarden": __version__,
+        "rules_version": rules_version(),
+        "corpus_sets": args.sets.split(","),
+        "apps": len(apps),
+        "apps_failed": sum(1 for a in apps if "error" in a),
+        "wall_seconds": round(time.perf_counter() - t0, 1),
+        "per_rule": aggregate(apps),
+        "per_app": apps,
+    }
+    out = args.output or ROOT / "bench" / "results" / f"{date}-rules.json"
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
