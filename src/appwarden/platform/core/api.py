@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import filters, viewsets
+from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -43,10 +44,15 @@ class FieldFilterBackend(filters.BaseFilterBackend):
             value = request.query_params.get(param)
             if value in (None, ""):
                 continue
-            if lookup.endswith("__in"):
-                queryset = queryset.filter(**{lookup: value.split(",")})
-            else:
-                queryset = queryset.filter(**{lookup: value})
+            field = _lookup_field(queryset.model, lookup.removesuffix("__in"))
+            values = value.split(",") if lookup.endswith("__in") else [value]
+            try:
+                if any("\x00" in v for v in values):
+                    raise ValueError("NUL character")
+                cleaned = [field.to_python(v) for v in values] if field is not None else values
+            except (DjangoValidationError, ValueError, TypeError):
+                raise DrfValidationError({param: f"invalid value {value[:40]!r}"}) from None
+            queryset = queryset.filter(**{lookup: cleaned if lookup.endswith("__in") else cleaned[0]})
         return queryset
 
     def get_schema_operation_parameters(self, view):
@@ -60,6 +66,18 @@ class FieldFilterBackend(filters.BaseFilterBackend):
             }
             for param, lookup in self._fields(view).items()
         ]
+
+
+def _lookup_field(model: Any, lookup: str) -> Any:
+    """The model field at the end of a ``a__b__c`` lookup path (the target field for a relation)."""
+    field = None
+    for part in lookup.split("__"):
+        field = model._meta.get_field(part)
+        if field.is_relation:
+            model = field.related_model
+            if field.many_to_one or field.one_to_one:
+                field = field.target_field
+    return field
 
 
 class ScopedViewSetMixin:

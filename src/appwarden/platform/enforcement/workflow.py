@@ -266,6 +266,7 @@ def on_scan_finished(sender: Any, job: ScanJob, **_: Any) -> None:
 
 def close(order: RectificationOrder, *, user: Any, reason: str) -> None:
     """Close the case after a passed re-test (no persisting or new findings)."""
+    require(user, *TRANSITIONS["close"][2])
     with transaction.atomic():
         order = _lock(order)
         retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
@@ -317,6 +318,7 @@ def _notice_names(f: Finding) -> list[str]:
 def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: NoticeBatch) -> NoticeItem:
     """通报: add the order to an unpublished notice batch (regulator). From ``issued``/``responded`` only when
     overdue; from ``retested`` only when the re-test did not pass."""
+    require(user, *TRANSITIONS["escalate"][2])
     with transaction.atomic():
         order = _lock(order)
         if notice.published:
@@ -357,6 +359,7 @@ def publish_notice(notice: NoticeBatch, *, user: Any) -> None:
 
 def order_takedown(order: RectificationOrder, *, user: Any, reason: str) -> list[TakedownOrder]:
     """下架: send a takedown order to every store with an active listing of the app (regulator)."""
+    require(user, *TRANSITIONS["order_takedown"][2])
     with transaction.atomic():
         order = _lock(order)
         listings = list(order.app.listings.filter(active=True))

@@ -291,7 +291,8 @@ def review_finding(
 ) -> Review:
     """Confirm, reject or edit a finding (reviewers/regulators only; a reason is required).
 
-    ``edit`` changes only :data:`EDITABLE_FIELDS` and leaves the status as it is.
+    ``edit`` changes only :data:`EDITABLE_FIELDS` and leaves the status as it is. The given ``finding`` object is
+    refreshed from the database afterwards.
     """
     require(user, *STAFF)
     reason = (reason or "").strip()
@@ -300,6 +301,7 @@ def review_finding(
     if action not in ("confirm", "reject", "edit"):
         raise PlatformError(f"unknown review action {action!r}")
     applied: dict[str, Any] = {}
+    original = finding
     with transaction.atomic(), audit.acting_as(user, reason):
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         if action == "edit":
@@ -324,6 +326,7 @@ def review_finding(
         review = Review.objects.create(
             finding=finding, reviewer=user, action=action, reason=reason, changes=applied
         )
+    original.refresh_from_db()
     return review
 
 
