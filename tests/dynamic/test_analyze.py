@@ -255,3 +255,15 @@ def test_first_minute_is_bounded_and_ordered() -> None:
         load_dynamic_evidence(TRACES / "applist_background_polling.jsonl", attributor=gdt).frequency[0].owner
         == "gdt"
     )
+
+
+def test_default_attribution_uses_the_sdk_knowledge_base() -> None:
+    from appwarden.dynamic.attribution import KbAttributor, default_attributor
+
+    attr = default_attributor("com.example.shop")
+    assert isinstance(attr, KbAttributor)
+    assert attr("Lcom/umeng/commonsdk/UMConfigure;") != "host"
+    assert attr("Lcom/example/shop/App;") == "host"
+    assert attr.domain_owner("ulogs.umeng.com") == attr("Lcom/umeng/commonsdk/UMConfigure;")
+    ev = load_dynamic_evidence(TRACES / "sdk_android_id_pre_consent.jsonl")
+    assert [o.owner for o in ev.pre_consent] == [attr("Lcom/umeng/commonsdk/UMConfigure;")]

@@ -92,11 +92,11 @@ def analyze_trace(
     the reader's list *after* the events are consumed, or use :func:`load_dynamic_evidence`.
     """
     params = params or DynamicParams()
-    attributor = attributor or default_attributor()
-    if domain_owner is None:
-        domain_owner = getattr(attributor, "domain_owner", None)
     app = header.get("app") or {}
     package = str(app.get("package") or "")
+    attributor = attributor or default_attributor(package)
+    if domain_owner is None:
+        domain_owner = getattr(attributor, "domain_owner", None)
     first_party = [str(d) for d in app.get("first_party_domains") or []]
 
     consent = ConsentTimeline()

@@ -103,16 +103,36 @@ def domain_lookup(host: str, domains: Mapping[str, str]) -> str | None:
     return None
 
 
-def default_attributor() -> Attributor:
-    """The SDK knowledge base's owner lookup when ``appwarden.sdk`` provides one, else everything is ``"host"``."""
-    try:  # the SDK knowledge base is optional for this module
-        from appwarden.sdk import match  # type: ignore[attr-defined]
+class KbAttributor:
+    """Attribution by the SDK knowledge base (``appwarden.sdk``): class owner via ``Matcher.owner_of`` (package
+    boundaries, longest prefix, the app's own namespace protected) and network domains via the SDKs' ``domains``."""
 
-        owner_of = getattr(match, "owner_of", None)
-        if callable(owner_of):
-            return owner_of
+    def __init__(self, app_package: str | None = None) -> None:
+        from appwarden.sdk.kb import load_kb
+        from appwarden.sdk.match import Matcher
+
+        kb = load_kb()
+        self.matcher = Matcher(kb)
+        self.app_package = app_package or None
+        self.domains = {
+            d.lower().lstrip("."): sdk.id for sdk in kb for d in getattr(sdk, "domains", ()) or ()
+        }
+
+    def __call__(self, descriptor: str) -> str:
+        return self.matcher.owner_of(descriptor, self.app_package)
+
+    def domain_owner(self, host: str) -> str | None:
+        return domain_lookup(host, self.domains)
+
+
+def default_attributor(app_package: str | None = None) -> Attributor:
+    """The SDK knowledge base's attribution when ``appwarden.sdk`` is available, else everything is ``"host"``."""
+    try:
+        return KbAttributor(app_package)
     except ImportError:
-        log.debug("appwarden.sdk.match not available; runtime calls attributed to host")
+        log.debug("appwarden.sdk not available; runtime calls attributed to host")
+    except Exception as exc:  # a broken knowledge base must not stop trace analysis
+        log.warning("SDK knowledge base unusable for trace attribution: %s", exc)
     return lambda _descriptor: "host"
 
 
