@@ -202,14 +202,21 @@ def callsite_item(site: CallSite, path: list[str] | None = None) -> dict[str, An
 
 
 def filter_sites(sites: list[CallSite], params: dict[str, Any], code: Any) -> list[CallSite]:
-    """Apply the common call-site params: ``apis`` (API prefixes to keep; default all) and ``require_strings``
+    """Apply the common call-site params (call sites marked ``unresolved`` are dropped unless
+    ``include_unresolved``): ``apis`` (API prefixes to keep; default all) and ``require_strings``
     (API prefix -> strings of which one must appear in the calling method, e.g. ``queryIntentActivities`` only
-    with ``android.intent.category.LAUNCHER``: a query for one intent is not the app list)."""
+    with ``android.intent.category.LAUNCHER``: a query for one intent is not the app list) and
+    ``exclude_if_calls`` (API prefix -> callee prefixes that disqualify the calling method, e.g. a launcher query
+    narrowed with ``Intent.setPackage`` only lists the app's own activities)."""
     apis = tuple(params.get("apis") or ())
     required: dict[str, list[str]] = dict(params.get("require_strings") or {})
+    excluded: dict[str, list[str]] = dict(params.get("exclude_if_calls") or {})
     out = []
     strings_cache: dict[str, set[str]] = {}
+    keep_unresolved = bool(params.get("include_unresolved", False))
     for site in sites:
+        if site.unresolved and not keep_unresolved:
+            continue  # an arg filter applied but the argument is unknown: not evidence of this category
         if apis and not site.api.startswith(apis):
             continue
         needs = [v for k, v in required.items() if site.api.startswith(k)]
@@ -217,6 +224,11 @@ def filter_sites(sites: list[CallSite], params: dict[str, Any], code: Any) -> li
             if site.caller not in strings_cache:
                 strings_cache[site.caller] = set(method_strings(code, site.caller))
             if not any(s in strings_cache[site.caller] for group in needs for s in group):
+                continue
+        banned = [v for k, v in excluded.items() if site.api.startswith(k)]
+        if banned and code is not None:
+            called = callees(code, site.caller)
+            if any(c.startswith(tuple(group)) for group in banned for c in called):
                 continue
         out.append(site)
     return out
