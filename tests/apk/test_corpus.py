@@ -157,6 +157,7 @@ def test_specific_edge_vectors(corpus_dir: Path) -> None:
         mismatch.read(name)  # central directory method wins
     janus = open_apk(edge / "fdroid__janus.apk")
     assert janus.manifest.package == "com.example" and janus.read("classes.dex")[:3] == b"dex"
+    assert any("Janus" in e.message for e in janus.errors)
 
 
 def test_signature_verification_on_edge_vectors(corpus_dir: Path) -> None:

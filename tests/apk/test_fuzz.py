@@ -27,7 +27,7 @@ V2_APK = (FIXTURES / "v2_only.apk").read_bytes()
 SMALL_LIMITS = Limits(max_entry_size=4 * 1024 * 1024, max_total_uncompressed=16 * 1024 * 1024)
 
 FUZZ = settings(
-    max_examples=int(os.environ.get("APPWARDEN_FUZZ_EXAMPLES", "300")),
+    max_examples=int(os.environ.get("APPWARDEN_FUZZ_EXAMPLES", "200")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -165,3 +165,20 @@ def test_dex_not_read_at_open(tmp_path: Path) -> None:
     with pytest.raises(ApkFormatError, match=r"classes\.dex"):
         apk.read("classes.dex")
     assert re.match(r"<Apk com\.ex\.app [0-9a-f]{12} ", repr(apk))
+
+
+def test_data_before_first_entry_is_reported(tmp_path: Path) -> None:
+    entries = [Entry("AndroidManifest.xml", MANIFEST), Entry("classes.dex", b"dex\n035\x00")]
+    apk = open_apk(write(tmp_path, build_zip(ZipSpec(entries, prefix=b"dex\n035\x00" + b"\x00" * 120))))
+    assert any("Janus" in e.message and "128 bytes" in e.message for e in apk.errors)
+    plain = open_apk(write(tmp_path, build_zip(ZipSpec(entries)), "plain.apk"))
+    assert not any("before the first zip entry" in e.message for e in plain.errors)
+
+
+def test_version_code_major(tmp_path: Path) -> None:
+    from apk_zipbuild import Attr
+
+    root = manifest_node("com.big", version_code=5)
+    root.attrs.append(Attr("versionCodeMajor", 2, res_id=0x01010576))
+    apk = open_apk(write(tmp_path, build_zip(ZipSpec([Entry("AndroidManifest.xml", build_axml(root))]))))
+    assert apk.manifest.version_code == (2 << 32) | 5

@@ -82,6 +82,15 @@ class Apk:
                     "apk", f"DEX entries Android does not load (gap in numbering): {', '.join(extra_dex)}"
                 )
             )
+        first_local = min((e.local_header_offset for e in self.archive.entries.values()), default=0)
+        if first_local > 0:
+            head = bytes(data[:8])
+            what = (
+                " (a DEX header: Janus-style DEX/APK polyglot, CVE-2017-13156)"
+                if head.startswith(b"dex\n")
+                else ""
+            )
+            self.errors.append(ErrorNote("apk", f"{first_local} bytes before the first zip entry{what}"))
         self.native_libs: list[str] = [n for n in self.entry_names if _NATIVE.match(n)]
         self.assets: list[str] = [
             n for n in self.entry_names if n.startswith("assets/") and not n.endswith("/")

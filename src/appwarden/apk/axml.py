@@ -107,6 +107,7 @@ ANDROID_ATTRS: dict[int, str] = {
     0x01010572: "compileSdkVersion",
     0x01010573: "compileSdkVersionCodename",
     0x0101057A: "appComponentFactory",
+    0x01010576: "versionCodeMajor",
 }
 ANDROID_ATTR_IDS: dict[str, int] = {v: k for k, v in ANDROID_ATTRS.items()}
 

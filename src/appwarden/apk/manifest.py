@@ -173,6 +173,9 @@ def parse_manifest(axml_bytes: bytes, resources: ResourceResolver | None = None)
     m.notes = notes
     m.package = r.text(root, "package", ns=None)
     m.version_code = r.integer(root, "versionCode")
+    major = r.integer(root, "versionCodeMajor")
+    if major:  # the long version code Android compares: major in the high 32 bits
+        m.version_code = (major << 32) | ((m.version_code or 0) & 0xFFFFFFFF)
     m.version_name = r.text(root, "versionName")
     m.shared_user_id = r.text(root, "sharedUserId")
     pkg = m.package
