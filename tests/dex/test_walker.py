@@ -149,3 +149,10 @@ def test_select_and_find_substrings_agree(main_dex: bytes) -> None:
     args = (dex.data, dex.string_ids_off, dex.string_ids_size, needles)
     assert cext.find_substrings(*args) == pywalk.find_substrings(*args)
     assert {k for _s, k in cext.find_substrings(*args)} == {0, 1, 2}
+    ascii_ids = [i for i in range(dex.string_ids_size) if dex.string(i).isascii()]
+    keys = [dex.string(i).encode() for i in ascii_ids] + [b"", b"zzzz-not-there", b"A", b"\x7f"]
+    args = (dex.data, dex.string_ids_off, dex.string_ids_size, keys)
+    found = cext.find_strings(*args)
+    assert found == pywalk.find_strings(*args)
+    assert found[: len(ascii_ids)] == ascii_ids
+    assert found[-3:] == [-1, -1, -1]

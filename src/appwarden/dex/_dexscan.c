@@ -18,6 +18,10 @@
  * find_substrings(buf, string_ids_off, string_ids_size, needles) -> list[(string_idx, needle_idx)]
  *   Strings whose MUTF-8 bytes contain one of the needles (bytes).
  *
+ * find_strings(buf, string_ids_off, string_ids_size, keys) -> list[int]
+ *   Binary search of each key (ASCII bytes) among the sorted string ids; -1 when absent. For an ASCII key,
+ *   comparing MUTF-8 bytes orders strings as the DEX format does (UTF-16 code units).
+ *
  * Every offset and count is checked against the buffer size; structural errors raise ValueError (the
  * Python side turns them into DexFormatError). Work is bounded by the file size: the total number of
  * code units walked may not exceed the file size (overlapping/shared code items would otherwise loop).
@@ -433,10 +437,71 @@ done:
     return result;
 }
 
+/* Compare the MUTF-8 bytes of string `i` with `key`; sets *ok = 0 when the string data is out of bounds. */
+static int cmp_string(const uint8_t *buf, size_t size, size_t ids_off, uint32_t i, const char *key, size_t klen,
+                      int *ok) {
+    size_t pos = rd32(buf + ids_off + (size_t)i * 4);
+    uint32_t utf16;
+    if (pos >= size || uleb(buf, size, &pos, &utf16)) {
+        *ok = 0;
+        return 0;
+    }
+    const uint8_t *str = buf + pos;
+    const uint8_t *nul = memchr(str, 0, size - pos);
+    size_t len = nul ? (size_t)(nul - str) : size - pos;
+    size_t n = len < klen ? len : klen;
+    int c = memcmp(str, key, n);
+    if (c) return c;
+    return len < klen ? -1 : (len > klen ? 1 : 0);
+}
+
+static PyObject *dexscan_find_strings(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    unsigned long ids_off, ids_size;
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "y*kkO!", &view, &ids_off, &ids_size, &PyList_Type, &keys)) return NULL;
+    const uint8_t *buf = (const uint8_t *)view.buf;
+    size_t size = (size_t)view.len;
+    PyObject *result = NULL;
+    if ((uint64_t)ids_off + (uint64_t)ids_size * 4 > size) {
+        PyErr_SetString(PyExc_ValueError, "string_ids out of bounds");
+        goto done;
+    }
+    Py_ssize_t nk = PyList_GET_SIZE(keys);
+    result = PyList_New(nk);
+    if (!result) goto done;
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        PyObject *key = PyList_GET_ITEM(keys, k);
+        if (!PyBytes_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "keys must be bytes");
+            Py_CLEAR(result);
+            goto done;
+        }
+        const char *kb = PyBytes_AS_STRING(key);
+        size_t klen = (size_t)PyBytes_GET_SIZE(key);
+        long found = -1;
+        uint32_t lo = 0, hi = (uint32_t)ids_size;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            int ok = 1;
+            int c = cmp_string(buf, size, ids_off, mid, kb, klen, &ok);
+            if (!ok) break;
+            if (c < 0) lo = mid + 1;
+            else if (c > 0) hi = mid;
+            else { found = (long)mid; break; }
+        }
+        PyList_SET_ITEM(result, k, PyLong_FromLong(found));
+    }
+done:
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
     {"find_substrings", dexscan_find_substrings, METH_VARARGS, "Strings containing any of the needles."},
+    {"find_strings", dexscan_find_strings, METH_VARARGS, "Binary search of ASCII keys in the sorted string ids."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -278,3 +278,39 @@ def find_substrings(buf: bytes, ids_off: int, ids_size: int, needles: list[bytes
             if needle and needle in data:
                 out.append((i, k))
     return out
+
+
+def find_strings(buf: bytes, ids_off: int, ids_size: int, keys: list[bytes]) -> list[int]:
+    """Binary search of each ASCII key among the sorted string ids; -1 when absent (mirrors the C version)."""
+    size = len(buf)
+    if ids_off + ids_size * 4 > size:
+        raise ValueError("string_ids out of bounds")
+
+    def data(i: int) -> bytes | None:
+        pos = _U32.unpack_from(buf, ids_off + i * 4)[0]
+        if pos >= size:
+            return None
+        try:
+            _, pos = _uleb(buf, size, pos)
+        except _Fatal:
+            return None
+        nul = buf.find(b"\0", pos)
+        return buf[pos : nul if nul >= 0 else size]
+
+    out = []
+    for key in keys:
+        found, lo, hi = -1, 0, ids_size
+        while lo < hi:
+            mid = lo + (hi - lo) // 2
+            s = data(mid)
+            if s is None:
+                break
+            if s < key:
+                lo = mid + 1
+            elif s > key:
+                hi = mid
+            else:
+                found = mid
+                break
+        out.append(found)
+    return out

@@ -98,6 +98,7 @@ class DexFile:
         self.size = len(self.data)
         self._strings: dict[int, str] = {}
         self._protos: dict[int, str] = {}
+        self._lookup_cache: dict[str, int] = {}
         self._parse_header(header_offset)
 
     # -- header and tables -------------------------------------------------------------------------------------
@@ -237,9 +238,16 @@ class DexFile:
 
     def find_string(self, value: str) -> int | None:
         """The index of the string equal to ``value``, or None (binary search in DEX string order)."""
-        # For an ASCII value, code-point order and UTF-16 order agree at the first difference, so plain str
-        # comparison is exact; otherwise compare UTF-16 code units as the format defines the order.
-        key: str | bytes = value if value.isascii() else _utf16_key(value)
+        if value.isascii():  # byte-wise binary search in C (exact for ASCII keys, see _dexscan.find_strings)
+            found = self._lookup_cache.get(value)
+            if found is None:
+                [found] = walker.find_strings(
+                    self.data, self.string_ids_off, self.string_ids_size, [value.encode("ascii")]
+                )
+                self._lookup_cache[value] = found
+            return None if found < 0 else found
+        # otherwise compare UTF-16 code units as the format defines the order
+        key: str | bytes = _utf16_key(value)
         keyf = (lambda t: t) if isinstance(key, str) else _utf16_key
         lo, hi = 0, self.string_ids_size
         while lo < hi:
