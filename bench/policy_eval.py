@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from appwarden.policy import analyze_policy  # noqa: E402
+from appwarden.policy.classifier import ADD_THRESHOLD  # noqa: E402
 from appwarden.policy.datasets import TOPICS, load_appch, load_capp130  # noqa: E402
 from appwarden.policy.elements import RIGHTS, tag_sentences  # noqa: E402
 from appwarden.policy.segment import segment  # noqa: E402
@@ -136,14 +137,17 @@ def eval_elements(policies, clf) -> dict:
             line_of.append(bisect.bisect_right(line_starts, sent.start) - 1)
         kw_tags = tag_sentences(sentences)
         clf_tags = clf.predict_topics([s.text for s in sentences]) if clf is not None else None
+        clf_hi = clf.predict_topics([s.text for s in sentences], ADD_THRESHOLD) if clf is not None else None
         for m in methods:
             line_pred: list[set[str]] = [set() for _ in pol.sentences]
             for i, li in enumerate(line_of):
                 topics: set[str] = set()
                 if m in ("keyword", "keyword+classifier"):
                     topics |= {t for t in EVAL_TOPICS if kw_tags[i] & set(TOPIC_ELEMENTS[t])}
-                if m in ("keyword+classifier", "classifier"):
-                    topics |= clf_tags[i]
+                if m == "keyword+classifier":  # what analyze_policy does: confident predictions add elements
+                    topics |= clf_hi[i] & set(EVAL_TOPICS)
+                if m == "classifier":
+                    topics |= clf_tags[i] & set(EVAL_TOPICS)
                 line_pred[li] |= topics
             for t in EVAL_TOPICS:
                 gold_any = pol.has(t)

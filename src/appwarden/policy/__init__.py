@@ -25,11 +25,17 @@ from appwarden.policy.model import PolicyEvidence
 __all__ = ["PolicyError", "PolicyEvidence", "analyze_policy", "analyze_policy_file", "load_bundled_policy"]
 
 
-def analyze_policy(text: str, *, source: str = "", limits: Limits = DEFAULT_LIMITS) -> PolicyEvidence:
+def analyze_policy(
+    text: str, *, source: str = "", limits: Limits = DEFAULT_LIMITS, classifier: bool | None = None
+) -> PolicyEvidence:
     """Analyse policy ``text``: sections, sentences, elements, declared PI/permissions/SDKs.
 
     The text is normalised first (offsets in the result refer to ``PolicyEvidence.text``). Raises PolicyError when
     the text is empty, over ``limits.max_policy_size`` (in UTF-8 bytes) or not Chinese; never anything else.
+
+    ``classifier``: use the shipped sentence classifier to rank evidence and add confidently predicted elements
+    (``True``), not at all (``False``: the rule-based analysis only), or when it can be loaded (``None``, default;
+    a load failure is then recorded in ``errors`` and the keyword analysis stands).
     """
     from appwarden.policy.declared import declared_permissions, declared_pi, declared_sdks
     from appwarden.policy.elements import detect_elements
@@ -54,8 +60,15 @@ def analyze_policy(text: str, *, source: str = "", limits: Limits = DEFAULT_LIMI
     timings["segment"] = t1 - t0
     sdks = declared_sdks(text, sentences)
     sdk_evidence = [r.evidence[0] for r in sdks if r.evidence]
+    errors: list[str] = []
+    support, add = _classifier_support(sentences, classifier, errors)
     elements = detect_elements(
-        text, sentences, sections, extra_sdk_evidence=[{**e, "element": "sdk_list"} for e in sdk_evidence]
+        text,
+        sentences,
+        sections,
+        extra_sdk_evidence=[{**e, "element": "sdk_list"} for e in sdk_evidence],
+        support=support,
+        add=add,
     )
     pi = declared_pi(text, sentences)
     perms = declared_permissions(text, sentences)
@@ -72,8 +85,43 @@ def analyze_policy(text: str, *, source: str = "", limits: Limits = DEFAULT_LIMI
         declared_pi=pi,
         declared_permissions=perms,
         declared_sdks=sdks,
+        errors=errors,
         timings=timings,
     )
+
+
+def _classifier_support(
+    sentences: list, use: bool | None, errors: list[str]
+) -> tuple[dict[str, dict[int, float]], dict[str, dict[int, float]]]:
+    """Per element, ``{sentence start: probability}`` of predicted sentences (support) and of confident ones (add)."""
+    if use is False or not sentences:
+        return {}, {}
+    from appwarden.errors import KnowledgeError
+    from appwarden.policy.classifier import ADD_THRESHOLD, TOPIC_ELEMENTS, SentenceClassifier
+
+    try:
+        clf = SentenceClassifier.load()
+    except KnowledgeError as exc:
+        if use:
+            raise PolicyError(f"policy classifier unavailable: {exc}") from None
+        errors.append(f"classifier not used: {exc}")
+        return {}, {}
+    proba = clf.predict_proba([s.text for s in sentences])
+    support: dict[str, dict[int, float]] = {}
+    add: dict[str, dict[int, float]] = {}
+    for j, topic in enumerate(clf.topics):
+        elements = TOPIC_ELEMENTS.get(topic)
+        if not elements:
+            continue
+        column = proba[:, j]
+        for i, sent in enumerate(sentences):
+            p = float(column[i])
+            if p >= clf.threshold:
+                for el in elements:
+                    support.setdefault(el, {})[sent.start] = p
+                if p >= ADD_THRESHOLD:
+                    add.setdefault(elements[0], {})[sent.start] = p
+    return support, add
 
 
 def analyze_policy_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> PolicyEvidence:

@@ -128,7 +128,7 @@ PERMISSION_TERMS: dict[str, tuple[str, ...]] = {
         "android.permission.BLUETOOTH_CONNECT",
         "android.permission.BLUETOOTH_SCAN",
     ),
-    r"(?:身体)?传感器权限|BODY_SENSORS|ACTIVITY_RECOGNITION|(?:健身|身体)运动权限": (
+    r"传感器权限|BODY_SENSORS|ACTIVITY_RECOGNITION|(?:健身|身体)运动权限": (
         "android.permission.BODY_SENSORS",
         "android.permission.ACTIVITY_RECOGNITION",
     ),
@@ -137,7 +137,7 @@ PERMISSION_TERMS: dict[str, tuple[str, ...]] = {
     r"(?:应用列表|安装列表|获取已安装应用)(?:权限)?|QUERY_ALL_PACKAGES": (
         "android.permission.QUERY_ALL_PACKAGES",
     ),
-    r"(?:设备)?账户权限|GET_ACCOUNTS": ("android.permission.GET_ACCOUNTS",),
+    r"账户权限|GET_ACCOUNTS": ("android.permission.GET_ACCOUNTS",),
     r"安装(?:未知)?应用权限|REQUEST_INSTALL_PACKAGES": ("android.permission.REQUEST_INSTALL_PACKAGES",),
     r"(?:WLAN|Wi-?Fi|网络状态)(?:状态)?权限|ACCESS_WIFI_STATE": ("android.permission.ACCESS_WIFI_STATE",),
     r"生物识别|指纹权限|USE_BIOMETRIC|USE_FINGERPRINT": (

@@ -115,7 +115,7 @@ ELEMENTS: dict[str, ElementSpec] = {
             ("GB35273-5.5", "GB35273-9.8"),
             _re(
                 r"(?:存储|保存|存放|储存)(?:在|于)[^。；\n]{0,12}(?:中华人民共和国|中国|境内|大陆)|"
-                r"(?:中华人民共和国|中国)?境内[^。；\n]{0,15}(?:存储|保存|储存)|存储地点|存放地域|存储地域"
+                r"境内[^。；\n]{0,15}(?:存储|保存|储存)|存储地点|存放地域|存储地域"
             ),
         ),
         ElementSpec(
@@ -253,43 +253,71 @@ RIGHTS = (
 )
 
 
+MAX_CANDIDATES = 12  # keyword matches looked at per element before ranking
+
+
 def detect_elements(
     text: str,
     sentences: list[Sentence],
     sections: list[Section],
     *,
     extra_sdk_evidence: list[dict] | None = None,
+    support: dict[str, dict[int, float]] | None = None,
+    add: dict[str, dict[int, float]] | None = None,
 ) -> dict[str, ElementResult]:
-    """Decide every element of :data:`ELEMENTS` present/absent (keyword baseline).
+    """Decide every element of :data:`ELEMENTS` present/absent.
 
-    Each pattern runs once over the whole ``text``; a match counts for the sentence containing its start. Matches in
-    headings are used only when no body sentence matched.
+    Keyword baseline: each pattern runs once over the whole ``text``; a match counts for the sentence containing its
+    start; matches in headings are used only when no body sentence matched. With the classifier
+    (:mod:`appwarden.policy.classifier`), ``support`` maps an element to ``{sentence start: probability}`` of the
+    sentences its topic was predicted for: keyword evidence those sentences back comes first
+    (``method="keyword+classifier"``); ``add`` holds confident predictions that establish an element no keyword found
+    (``method="classifier"``).
     """
     index = SentenceIndex(sentences)
     heading_starts = {s.start for s in sections}
+    by_start = {s.start: s for s in sentences}
     results: dict[str, ElementResult] = {}
     low = ascii_lower(text)
+    support = support or {}
+    add = add or {}
     for name, spec in ELEMENTS.items():
-        body: list[dict] = []
-        heads: list[dict] = []
+        body: list[Sentence] = []
+        heads: list[Sentence] = []
         last = -1
         for m in spec.pattern.finditer(low):
             sent = index.at(m.start())
             if sent is None or sent.start == last:
                 continue
             last = sent.start
-            title = sections[sent.section].title if 0 <= sent.section < len(sections) else None
             if sent.start in heading_starts:
                 if len(heads) < MAX_EVIDENCE:
-                    heads.append(sent.ref(name, title))
+                    heads.append(sent)
             else:
-                body.append(sent.ref(name, title))
-                if len(body) >= MAX_EVIDENCE:
+                body.append(sent)
+                if len(body) >= (MAX_CANDIDATES if name in support else MAX_EVIDENCE):
                     break
-        evidence = body or heads
+        method = "keyword"
+        backed = support.get(name, {})
+        if body and backed:
+            ranked = sorted(body, key=lambda s: (-backed.get(s.start, 0.0), s.start))
+            chosen = ranked[:MAX_EVIDENCE]  # best-supported first
+            if any(s.start in backed for s in chosen):
+                method = "keyword+classifier"
+        else:
+            chosen = body[:MAX_EVIDENCE] or heads[:MAX_EVIDENCE]
+        if not chosen and add.get(name):
+            best = sorted(add[name].items(), key=lambda kv: -kv[1])[:MAX_EVIDENCE]
+            chosen = [by_start[st] for st, _ in best if st in by_start]
+            method = "classifier"
+        evidence = [
+            s.ref(name, sections[s.section].title if 0 <= s.section < len(sections) else None) for s in chosen
+        ]
         if name == "sdk_list" and not evidence and extra_sdk_evidence:
             evidence = extra_sdk_evidence[:MAX_EVIDENCE]
-        results[name] = ElementResult(present=bool(evidence), evidence=evidence, clauses=list(spec.clauses))
+        results[name] = ElementResult(
+            present=bool(evidence), evidence=evidence, clauses=list(spec.clauses), method=method
+        )
     return results
 
 

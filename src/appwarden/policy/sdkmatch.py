@@ -181,13 +181,18 @@ def _find(phrase: str, low: str, start: int = 0) -> int:
 
 
 def match_name(name: str, names: tuple[SdkNames, ...] | None = None) -> str | None:
-    """The KB id a policy's SDK name refers to: a strong name contained in it, else brand + function word of the
-    same category (``极光推送SDK`` → ``jpush``); None when nothing fits."""
-    names = kb_names() if names is None else names
+    """The KB id a policy's SDK name refers to: a strong (non-vendor) name contained in it, the longest first, else
+    brand + function word of the same category (``极光推送SDK`` → ``jpush``); None when nothing fits."""
     low = ascii_lower(name)
-    for n in names:
-        if any(_find(s, low) >= 0 for s in n.strong if s not in n.vendor_phrases):
-            return n.id
+    if names is None:
+        found = find_strong_names(low)
+        if found:
+            return max(found, key=lambda f: (f[2] - f[1], -f[1]))[0]
+        names = kb_names()
+    else:
+        for n in names:
+            if any(_find(s, low) >= 0 for s in n.strong if s not in n.vendor_phrases):
+                return n.id
     for n in names:
         if n.brand and n.brand in low:
             words = FUNCTION_WORDS.get(n.category, "")
