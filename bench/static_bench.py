@@ -257,7 +257,7 @@ def versions() -> dict:
 # -- main --------------------------------------------------------------------------------------------------------
 
 
-def bench_one(path: Path, args: argparse.Namespace) -> dict:
+def bench_one(path: Path, args: argparse.Namespace, position: int = 0) -> dict:
     rel = str(path.relative_to(args.corpus))
     row: dict = {"apk": rel, "folder": rel.split("/", 1)[0], "size": path.stat().st_size}
     try:
@@ -291,7 +291,7 @@ def bench_one(path: Path, args: argparse.Namespace) -> dict:
         row["dexdump"] = dexdump_time(res["dex_names"], path)
         rss, err, _ = sub_json([sys.executable, __file__, "--rss-worker", str(path)], timeout=args.timeout)
         row["rss_mb"] = rss["maxrss_kb"] / 1024 if rss and "maxrss_kb" in rss else None
-    if not args.no_cli:
+    if not args.no_cli and position % max(args.cli_every, 1) == 0:
         row["cli"], row["cli_rc"] = cli_time(path, args.timeout)
     return row
 
@@ -460,6 +460,9 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=600.0)
     ap.add_argument("--no-androguard", action="store_true")
     ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument(
+        "--cli-every", type=int, default=1, help="time the CLI on every N-th APK only (default: all)"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
     ap.add_argument("--note", default="", help="what else was running (recorded with the load average)")
@@ -481,7 +484,7 @@ def main() -> None:
     rows = []
     t0 = time.time()
     for i, path in enumerate(apks, 1):
-        row = bench_one(path, args)
+        row = bench_one(path, args, i - 1)
         rows.append(row)
         print(
             f"[{i}/{len(apks)}] {row['apk']}: ours {fmt(row.get('ours'), '.3f')}s floor {fmt(row.get('floor'), '.3f')}s "
@@ -503,6 +506,12 @@ def main() -> None:
             "note": args.note or "shared machine; other engineers' jobs may have been running",
         },
         "wall_s": time.time() - t0,
+        "options": {
+            "cli_every": args.cli_every,
+            "timeout": args.timeout,
+            "only": args.only,
+            "limit": args.limit,
+        },
         "json": str(out.relative_to(ROOT)) if out.is_relative_to(ROOT) else str(out),
         "summary": summarize(rows, base["maxrss_kb"] / 1024 if base else None),
         "apks": rows,
