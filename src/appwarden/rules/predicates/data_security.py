@@ -174,6 +174,7 @@ def hardcoded_crypto_key(evidence: Evidence, params: dict) -> list[Hit]:
     return _hits(groups, "在代码中硬编码加密密钥或初始向量", "hard-coded crypto key or IV")
 
 
+ACC_INTERFACE, ACC_ABSTRACT = 0x200, 0x400
 TRUST_MANAGER = "Ljavax/net/ssl/X509TrustManager;"
 HOSTNAME_VERIFIER = "Ljavax/net/ssl/HostnameVerifier;"
 CHECK_SERVER = "checkServerTrusted([Ljava/security/cert/X509Certificate;Ljava/lang/String;)V"
@@ -207,6 +208,9 @@ def trust_all_tls(evidence: Evidence, params: dict) -> list[Hit]:
         groups.setdefault(owner, []).append(item | {"owner": owner})
 
     for cls in sorted(getattr(code, "classes", ()) or ()):
+        info = code.class_info(cls)
+        if info is None or getattr(info, "access_flags", 0) & (ACC_INTERFACE | ACC_ABSTRACT):
+            continue  # abstract methods have no body to judge
         ifaces = interfaces_of(code, cls)
         if TRUST_MANAGER in ifaces:
             m = f"{cls}->{CHECK_SERVER}"

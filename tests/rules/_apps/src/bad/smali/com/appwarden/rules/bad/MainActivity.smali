@@ -15,3 +15,19 @@
     invoke-static {p0}, Lcom/bytedance/sdk/openadsdk/shake/ShakeListener;->start(Landroid/content/Context;)V
     return-void
 .end method
+
+# Launcher query over every package: the installed-app list (pi.app_list.read).
+.method public listLaunchers()Ljava/util/List;
+    .locals 3
+    new-instance v0, Landroid/content/Intent;
+    const-string v1, "android.intent.action.MAIN"
+    invoke-direct {v0, v1}, Landroid/content/Intent;-><init>(Ljava/lang/String;)V
+    const-string v1, "android.intent.category.LAUNCHER"
+    invoke-virtual {v0, v1}, Landroid/content/Intent;->addCategory(Ljava/lang/String;)Landroid/content/Intent;
+    invoke-virtual {p0}, Landroid/content/Context;->getPackageManager()Landroid/content/pm/PackageManager;
+    move-result-object v1
+    const/4 v2, 0x0
+    invoke-virtual {v1, v0, v2}, Landroid/content/pm/PackageManager;->queryIntentActivities(Landroid/content/Intent;I)Ljava/util/List;
+    move-result-object v0
+    return-object v0
+.end method
