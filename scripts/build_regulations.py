@@ -41,9 +41,11 @@ LOCAL_USE = {
     "N39-22": ["camera"],  # scan the QR code on a shared bike/car
     "N39-26": ["microphone", "camera"],  # audio/video meetings
     "N39-36": ["camera", "photos_storage"],  # photo and beautify apps
-    "N39-38": ["microphone", "calendar", "photos_storage", "camera", "location"],  # utilities: recorder, calendar,
-    # file manager, scanner, weather; a broad type: findings for it are lowered to `possible` by the rule
-    "N39-03": ["microphone", "camera", "photos_storage"],  # voice/video/picture messages are the basic function
+    # utilities: recorder, calendar, file manager, scanner, weather; a broad type: findings for it are lowered to
+    # `possible` by the rule
+    "N39-38": ["microphone", "calendar", "photos_storage", "camera", "location"],
+    # voice/video/picture messages are the basic function
+    "N39-03": ["microphone", "camera", "photos_storage"],
     "N39-28": ["photos_storage"],  # play local media
     "N39-35": ["photos_storage"],  # open local e-books
 }
