@@ -135,6 +135,9 @@ class KnowledgeBase:
     sdks: dict[str, SdkRecord]
     directory: str = ""
     overridden: list[tuple[str, str]] = field(default_factory=list)  # (imported path, curated path)
+    compiled: dict[str, Any] = field(
+        default_factory=dict, repr=False, compare=False
+    )  # matcher tables, built once
 
     def __len__(self) -> int:
         return len(self.sdks)
@@ -290,7 +293,7 @@ def load_directory(directory: Path) -> KnowledgeBase:
     return KnowledgeBase(sdks=dict(sorted(sdks.items())), directory=str(directory), overridden=overridden)
 
 
-_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], KnowledgeBase]] = {}
+_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], KnowledgeBase]] = {}  # path -> (quick stamp, KB)
 _LOCK = threading.Lock()
 _CACHE_FORMAT = 1
 
@@ -300,6 +303,20 @@ def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
     for _, p in _files(directory):
         st = p.stat()
         out.append((str(p), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _quick_stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Cheap per-call freshness check: mtimes and entry counts of the KB folders (adding, removing or renaming a
+    file changes them; editors that save by rename do too). A long-running process does not notice an in-place
+    edit of an existing file until restart - the on-disk JSON cache, keyed by every file's stamp, does."""
+    out = []
+    for folder in (directory, *(directory / t for t in TIERS)):
+        try:
+            st = folder.stat()
+            out.append((str(folder), st.st_mtime_ns, len(os.listdir(folder))))
+        except OSError:
+            out.append((str(folder), 0, 0))
     return tuple(out)
 
 
@@ -359,15 +376,16 @@ def load_kb(directory: str | Path | None = None) -> KnowledgeBase:
     """
     path = Path(directory) if directory is not None else SDK_DIR
     key = str(path.resolve())
-    stamp = _stamp(path) if path.is_dir() else ()
+    quick = _quick_stamp(path)
     with _LOCK:
         cached = _CACHE.get(key)
-        if cached is not None and cached[0] == stamp:
+        if cached is not None and cached[0] == quick:
             return cached[1]
+        stamp = _stamp(path) if path.is_dir() else ()
         cache_file = _cache_file(path, stamp) if stamp else None
         kb = _read_cache(cache_file)
         if kb is None:
             kb = load_directory(path)
             _write_cache(cache_file, kb)
-        _CACHE[key] = (stamp, kb)
+        _CACHE[key] = (quick, kb)
         return kb

@@ -71,6 +71,10 @@ class Matcher:
 
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
         self.kb = kb if kb is not None else load_kb()
+        tables = self.kb.compiled.get("matcher")
+        if tables is not None:  # another Matcher over the same (cached) KB already built the index
+            self.__dict__.update(tables)
+            return
         self._trie: dict[str, Any] = {}
         self._components: dict[str, list[str]] = defaultdict(list)
         self._component_prefixes: list[tuple[str, str]] = []
@@ -81,6 +85,7 @@ class Matcher:
         self._assets: list[tuple[str, str]] = []
         for sdk in self.kb:
             self._add(sdk)
+        self.kb.compiled["matcher"] = {k: v for k, v in self.__dict__.items() if k != "kb"}
 
     # -- building ----------------------------------------------------------------------------------------------
     def _add(self, sdk: SdkRecord) -> None:
@@ -122,33 +127,26 @@ class Matcher:
                 best = (sdk_id, node[_PREFIX], depth)
         return best
 
-    def _match_descriptor(self, desc: str, cache: dict[str, Any]) -> tuple[str, str, int] | None:
-        """``match_class`` for a smali descriptor, walking each package only once per ``cache`` (hot path)."""
-        cut = desc.rfind("/")
-        if not (desc.startswith("L") and desc.endswith(";")) or cut < 0:
-            return self.match_class(desc)
-        pkg = desc[1:cut]
-        entry = cache.get(pkg)
-        if entry is None:
-            node: dict[str, Any] | None = self._trie
-            best: tuple[str, str, int] | None = None
-            depth = 0
-            for depth, part in enumerate(pkg.split("/"), 1):
-                node = node.get(part)  # type: ignore[union-attr]
-                if node is None:
-                    break
-                sdk_id = node.get(_SDK)
-                if sdk_id is not None:
-                    best = (sdk_id, node[_PREFIX], depth)
-            entry = cache[pkg] = (best, node, depth)
-        best, node, depth = entry
-        if node is not None and len(node) > (
-            2 if _SDK in node else 0
-        ):  # class-level prefixes below this package
-            leaf = node.get(desc[cut + 1 : -1].split("$", 1)[0])
-            if leaf is not None and _SDK in leaf:
-                return (leaf[_SDK], leaf[_PREFIX], depth + 1)
-        return best
+    def _package_entry(self, pkg: str, hosts: list[list[str]]) -> tuple[Any, Any, int, int]:
+        """For a slashed package: (longest KB match, {child name: trie node} of KB prefixes one level below the
+        package (candidate class-level prefixes) or None, the package depth, depth of the host namespace containing
+        the package or 0)."""
+        parts = pkg.split("/")
+        node: dict[str, Any] | None = self._trie
+        best: tuple[str, str, int] | None = None
+        for depth, part in enumerate(parts, 1):
+            node = node.get(part)  # type: ignore[union-attr]
+            if node is None:
+                break
+            sdk_id = node.get(_SDK)
+            if sdk_id is not None:
+                best = (sdk_id, node[_PREFIX], depth)
+        host_depth = max((len(h) for h in hosts if len(parts) >= len(h) and parts[: len(h)] == h), default=0)
+        leaves = None
+        if node is not None:
+            # children that are KB prefixes and look like class names (Java: upper-case initial)
+            leaves = {k: v for k, v in node.items() if k[:1].isupper() and _SDK in v} or None
+        return best, leaves, len(parts), host_depth
 
     def host_packages(self, manifest: Manifest | None, app_package: str | None = None) -> list[str]:
         """The host app's own namespaces: the manifest package, plus the packages of the application class and of
@@ -216,17 +214,56 @@ class Matcher:
         hosts = [package_components(p) for p in self.host_packages(manifest, app_package)]
         counts: Counter[str] = Counter()
         matched: dict[str, set[str]] = defaultdict(set)
-        cache: dict[str, Any] = {}
-        for name in class_names:
-            hit = self._match_descriptor(name, cache)
-            if hit is None:
+        # Count classes per package (one cheap pass), walk the trie once per distinct package, and look at class
+        # names again only below packages holding a class-level KB prefix (com.stub.StubApp, com.mob.MobSDK).
+        # Equivalent to owner_of() on every class, several times faster in CPython.
+        names = class_names if isinstance(class_names, list | tuple) else list(class_names)
+        if names and not all(n.startswith("L") for n in names[:1]):
+            names = [
+                n if n.startswith("L") and n.endswith(";") else "L" + n.replace(".", "/") + ";" for n in names
+            ]
+        by_package = Counter(n[1 : n.rfind("/")] if "/" in n else "" for n in names)
+        leaf_packages: dict[str, tuple[dict[str, Any], Any, int, int]] = {}
+        for pkg, n in by_package.items():
+            if not pkg:
                 continue
-            if hosts:
-                parts = class_components(name)
-                if any(len(parts) > len(h) and parts[: len(h)] == h and hit[2] <= len(h) for h in hosts):
+            best, leaves, depth, host_depth = self._package_entry(pkg, hosts)
+            if leaves is not None:
+                leaf_packages[pkg] = (leaves, best, depth, host_depth)
+            if best is None or (host_depth and best[2] <= host_depth):
+                continue
+            counts[best[0]] += n
+            matched[best[0]].add(f"package:{best[1]}")
+        if leaf_packages or "" in by_package:
+            for name in names:
+                cut = name.rfind("/")
+                pkg = name[1:cut] if cut > 0 else ""
+                if pkg == "":  # top-level class: its own name is the only component
+                    hit = self.match_class(name)
+                    if hit is not None and not (
+                        hosts and _under_any_host(name, [".".join(h) for h in hosts], hit[2])
+                    ):
+                        counts[hit[0]] += 1
+                        matched[hit[0]].add(f"package:{hit[1]}")
                     continue
-            counts[hit[0]] += 1
-            matched[hit[0]].add(f"package:{hit[1]}")
+                entry = leaf_packages.get(pkg)
+                if entry is None:
+                    continue
+                leaves, old, depth, host_depth = entry
+                leaf = leaves.get(name[cut + 1 : -1].split("$", 1)[0])
+                if leaf is None or (host_depth and depth + 1 <= host_depth):
+                    continue
+                if old is not None and not (host_depth and old[2] <= host_depth):
+                    counts[old[0]] -= 1  # the class was counted for the package's owner above
+                counts[leaf[_SDK]] += 1
+                matched[leaf[_SDK]].add(f"package:{leaf[_PREFIX]}")
+        for sdk_id in [k for k, v in counts.items() if v <= 0]:
+            del counts[sdk_id]
+            stale = {m for m in matched.get(sdk_id, ()) if m.startswith("package:")}
+            if sdk_id in matched and stale:
+                matched[sdk_id] -= stale
+                if not matched[sdk_id]:
+                    del matched[sdk_id]
         if manifest is not None:
             self._match_manifest(manifest, matched)
         self._match_entries(entry_names, matched)

@@ -144,29 +144,42 @@ def _class_prefix_table() -> dict[str, list[tuple[int, bool]]]:
 
 
 _CLASS_TABLE = _class_prefix_table()
+_CLASS_PARENTS = {key.rsplit("/", 1)[0] for key in _CLASS_TABLE if "/" in key}
 
 
 def _defined_class_hits(class_names: Iterable[str]) -> dict[int, tuple[list[str], list[str]]]:
     """Packer index -> (strong, weak) ``class:`` labels for defined classes under a packer's stub prefixes.
 
-    Each class costs O(depth) dict lookups of its boundary prefixes (``com``, ``com/stub``, ``com/stub/StubApp``).
+    The package-level prefixes (``com``, ``com/stub``) are looked up once per distinct package; each class then
+    costs one more dict lookup for class-level prefixes (``com/stub/StubApp``).
     """
     hits: dict[int, tuple[list[str], list[str]]] = {}
-    for desc in class_names:
-        inner = desc[1:-1] if desc.startswith("L") and desc.endswith(";") else desc.replace(".", "/")
-        inner = inner.split("$", 1)[0]
-        cut = inner.find("/")
-        while True:
-            key = inner if cut < 0 else inner[:cut]
-            found = _CLASS_TABLE.get(key)
-            if found:
-                for index, strong in found:
-                    bucket = hits.setdefault(index, ([], []))[0 if strong else 1]
-                    if len(bucket) < 5:
-                        bucket.append(f"class:{desc}")
-            if cut < 0:
-                break
-            cut = inner.find("/", cut + 1)
+
+    def add(found: list[tuple[int, bool]], desc: str) -> None:
+        for index, strong in found:
+            bucket = hits.setdefault(index, ([], []))[0 if strong else 1]
+            if len(bucket) < 5:
+                bucket.append(f"class:{desc}")
+
+    names = [d if d.startswith("L") else "L" + d.replace(".", "/") + ";" for d in class_names]
+    by_package: dict[str, str] = {}  # package -> first class seen in it (the evidence label)
+    for desc in names:
+        by_package.setdefault(desc[1 : desc.rfind("/")] if "/" in desc else "", desc)
+    check_leaves = False
+    for pkg, first in by_package.items():
+        parts = pkg.split("/") if pkg else []
+        found: list[tuple[int, bool]] = []
+        for i in range(1, len(parts) + 1):
+            found += _CLASS_TABLE.get("/".join(parts[:i]), [])
+        if found:
+            add(found, first)
+        check_leaves = check_leaves or pkg in _CLASS_PARENTS
+    if check_leaves:  # class-level stub names (com.stub.StubApp): look at the classes of those packages only
+        for desc in names:
+            if desc[1 : desc.rfind("/")] in _CLASS_PARENTS:
+                leaf = _CLASS_TABLE.get(desc[1:-1].split("$", 1)[0])
+                if leaf:
+                    add(leaf, desc)
     return hits
 
 
