@@ -248,3 +248,79 @@ def manifest_node(package: str, *children: Node, target: int | None = 30, versio
         [a("versionCode", version_code), a("versionName", "1.0"), Attr("package", package, ns=None)],
         [Node("uses-sdk", sdk_attrs), *children],
     )
+
+
+# -- resources.arsc --------------------------------------------------------------------------------------------------
+def _config(language: bytes = b"") -> bytes:
+    """A 64-byte ResTable_config with only the language set (empty: the default configuration)."""
+    cfg = bytearray(64)
+    struct.pack_into("<I", cfg, 0, 64)
+    cfg[8 : 8 + len(language)] = language
+    return bytes(cfg)
+
+
+def build_arsc(
+    configs: list[tuple[bytes, list[str | None]]],
+    *,
+    keys: list[str] | None = None,
+    mode: str = "dense",  # dense | offset16 | sparse | compact
+    package_id: int = 0x7F,
+) -> bytes:
+    """A resource table with one type ("string") and one type chunk per (language, values) pair; values[i] is the
+    string of entry i in that configuration (None: no entry)."""
+    pool: list[str] = []
+    for _lang, values in configs:
+        for v in values:
+            if v is not None and v not in pool:
+                pool.append(v)
+    n = max(len(v) for _l, v in configs)
+    keys = keys or [f"s{i}" for i in range(n)]
+    global_pool = (
+        _string_pool(pool, utf8=True) if all(len(s) < 0x80 for s in pool) else _string_pool(pool, False)
+    )
+    type_pool = _string_pool(["string"], utf8=True)
+    key_pool = _string_pool(keys, utf8=True)
+    chunks = bytearray()
+    spec = struct.pack("<HHIBBHI", 0x0202, 16, 16 + 4 * n, 1, 0, 0, n) + b"\x00" * (4 * n)
+    chunks += spec
+    for lang, values in configs:
+        entries = bytearray()
+        offsets: list[int | None] = []
+        for i in range(n):
+            v = values[i] if i < len(values) else None
+            if v is None:
+                offsets.append(None)
+                continue
+            offsets.append(len(entries))
+            if mode == "compact":
+                entries += struct.pack("<HHI", i, 0x0008 | (0x03 << 8), pool.index(v))
+            else:
+                entries += struct.pack("<HHI", 8, 0, i) + struct.pack("<HBBI", 8, 0, 0x03, pool.index(v))
+        flags = 0
+        if mode == "sparse":
+            flags = 0x01
+            present = [(i, o) for i, o in enumerate(offsets) if o is not None]
+            table = b"".join(struct.pack("<HH", i, o // 4) for i, o in present)
+            count = len(present)
+        elif mode == "offset16":
+            flags = 0x02
+            table = b"".join(struct.pack("<H", 0xFFFF if o is None else o // 4) for o in offsets)
+            table += b"\x00" * (len(table) % 4)
+            count = n
+        else:
+            table = b"".join(struct.pack("<I", 0xFFFFFFFF if o is None else o) for o in offsets)
+            count = n
+        header_size = 20 + 64
+        entries_start = header_size + len(table)
+        size = entries_start + len(entries)
+        chunks += struct.pack("<HHIBBHII", 0x0201, header_size, size, 1, flags, 0, count, entries_start)
+        chunks += _config(lang) + table + bytes(entries)
+    pkg_header = 288
+    name = "com.example.res".encode("utf-16-le").ljust(256, b"\x00")
+    type_off = pkg_header
+    key_off = type_off + len(type_pool)
+    body = type_pool + key_pool + bytes(chunks)
+    pkg = struct.pack("<HHII", 0x0200, pkg_header, pkg_header + len(body), package_id) + name
+    pkg += struct.pack("<IIIII", type_off, 1, key_off, len(keys), 0) + body
+    content = global_pool + pkg
+    return struct.pack("<HHII", 0x0002, 12, 12 + len(content), 1) + content

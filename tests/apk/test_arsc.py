@@ -7,6 +7,7 @@ import struct
 from pathlib import Path
 
 import pytest
+from apk_zipbuild import build_arsc
 
 from appwarden.apk.archive import ZipArchive
 from appwarden.apk.arsc import ResourceTable
@@ -76,3 +77,24 @@ def test_corrupt_entry_offsets_read_as_none() -> None:
         pos = buf.find(struct.pack("<H", 0x0201), pos + 2)
     table = ResourceTable(bytes(buf))
     assert table.resolve(rid) is None
+
+
+@pytest.mark.parametrize("mode", ["dense", "offset16", "sparse", "compact"])
+def test_entry_encodings_and_config_preference(mode: str) -> None:
+    data = build_arsc(
+        [
+            (b"en", ["English name", "only-en", None]),
+            (b"zh", ["中文名", None, None]),
+            (b"", [None, None, "default-3"]),
+            (b"fr", [None, None, "fr-3"]),
+        ],
+        keys=["app_name", "other", "third"],
+        mode=mode,
+    )
+    t = ResourceTable(data)
+    assert t.get_string(0x7F010000) == "中文名"  # no default: the Chinese configuration first
+    assert t.get_string(0x7F010001) == "only-en"  # else any configuration that has it
+    assert t.get_string(0x7F010002) == "default-3"  # the default configuration wins
+    assert t.name_of(0x7F010000) == "string/app_name"
+    assert t.get_string(0x7F010003) is None  # beyond the entry count
+    assert t.get_string(0x7F020000) is None  # no such type

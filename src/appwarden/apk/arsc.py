@@ -3,8 +3,8 @@
 Contract: :class:`ResourceTable` (``ResourceTable(data)``) indexes the chunk structure only -- packages, their
 type/key string pools and the offsets of each ``RES_TABLE_TYPE`` chunk -- so opening is cheap even for large tables;
 :meth:`ResourceTable.resolve` then looks one resource ID up directly (entry offset arrays, dense, 16-bit or sparse).
-Resolution prefers the default configuration (all qualifiers zero), else the first configuration that has the
-entry. Strings come from the global value pool; references are followed up to :data:`MAX_REF_DEPTH` hops; booleans
+Resolution prefers the default configuration (all qualifiers zero), then a Chinese (``zh``) one, else the first
+configuration that has the entry. Strings come from the global value pool; references are followed up to :data:`MAX_REF_DEPTH` hops; booleans
 and integers come back as ``bool``/``int``; other types as aapt-like text; complex (bag) entries as ``None``.
 Malformed tables raise :class:`~appwarden.errors.ArscFormatError` at construction; a malformed entry found later
 during a lookup reads as ``None``. Nothing here allocates in proportion to a count it has not bounds-checked.
@@ -52,6 +52,7 @@ class _TypeChunk:
     entry_count: int
     entries_start: int  # absolute
     default: bool  # the configuration has no qualifiers
+    chinese: bool = False  # language "zh" (preferred after the default configuration: reports are Chinese first)
 
 
 @dataclass(slots=True)
@@ -130,7 +131,8 @@ class ResourceTable:
                 type_id, flags, _res, count, entries_start = struct.unpack_from("<BBHII", buf, pos + 8)
                 config = buf[pos + 20 : pos + chsize]
                 default = len(config) < 4 or not any(config[4:])
-                chunk = _TypeChunk(pos, chsize, csize, flags, count, pos + entries_start, default)
+                chinese = config[8:10] == b"zh"  # ResTable_config: size, imsi (4), then language[2]
+                chunk = _TypeChunk(pos, chsize, csize, flags, count, pos + entries_start, default, chinese)
                 pkg.types.setdefault(type_id, []).append(chunk)
             pos += csize
 
@@ -152,7 +154,7 @@ class ResourceTable:
         if pkg is None:
             return []
         chunks = pkg.types.get((res_id >> 16) & 0xFF, [])
-        return sorted(chunks, key=lambda c: not c.default)
+        return sorted(chunks, key=lambda c: (not c.default, not c.chinese))
 
     def _entry(self, c: _TypeChunk, index: int) -> tuple[int, int, int, int] | None:
         """(key index, flags, value type, value data) of entry ``index`` in chunk ``c``, or None."""
