@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from appwarden.evidence import SdkHit
 from appwarden.sdk.kb import KnowledgeBase, SdkRecord, load_kb
+from appwarden.sdk.versions import static_field_value
 
 if TYPE_CHECKING:
     from appwarden.apk.model import Manifest
@@ -399,12 +400,10 @@ def _resolve_hint(hint: dict[str, str], manifest: Manifest | None, code: Any) ->
         return None
     desc = _descriptor(hint["class"])
     if kind == "static_field":
-        getter = getattr(code, "static_field_value", None)
-        if getter is not None:
-            value = getter(f"{desc}->{hint.get('field', '')}")
-            if isinstance(value, str) and _VERSION_RE.match(value):
-                return value
-        return _first_version_string(code, desc, None)
+        value = static_field_value(code, desc, hint.get("field", ""))
+        if value is not None and _VERSION_RE.match(value.strip()):
+            return value.strip()
+        return _first_version_string(code, desc, None)  # e.g. a non-final field set in <clinit>
     if kind == "const_string":
         pattern = re.compile(hint["pattern"]) if hint.get("pattern") else None
         return _first_version_string(code, desc, pattern)
