@@ -8,11 +8,12 @@ import zlib
 from pathlib import Path
 
 import pytest
-from apk_zipbuild import Entry, ZipSpec, build_zip
 
 from appwarden.apk.archive import EntryNotFoundError, ZipArchive
 from appwarden.errors import ApkFormatError, LimitExceeded
 from appwarden.limits import Limits
+
+from .apk_zipbuild import Entry, ZipSpec, build_zip
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
 

@@ -7,12 +7,13 @@ import struct
 from pathlib import Path
 
 import pytest
-from apk_zipbuild import build_arsc
 
 from appwarden.apk.archive import ZipArchive
 from appwarden.apk.arsc import ResourceTable
 from appwarden.apk.axml import parse_axml
 from appwarden.errors import ArscFormatError
+
+from .apk_zipbuild import build_arsc
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
 

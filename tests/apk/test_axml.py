@@ -8,11 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from apk_zipbuild import Attr, Node, a, build_axml, manifest_node
 
 from appwarden.apk.archive import ZipArchive
 from appwarden.apk.axml import ANDROID_NS, format_value, parse_axml
 from appwarden.errors import AxmlFormatError
+
+from .apk_zipbuild import Attr, Node, a, build_axml, manifest_node
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
 

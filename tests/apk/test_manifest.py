@@ -8,12 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from apk_zipbuild import Attr, Node, a, build_axml, manifest_node
 
 from appwarden.apk.archive import ZipArchive
 from appwarden.apk.arsc import ResourceTable
 from appwarden.apk.manifest import parse_manifest, protection_level_name
 from appwarden.errors import AxmlFormatError
+
+from .apk_zipbuild import Attr, Node, a, build_axml, manifest_node
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
 SOURCES = FIXTURES / "src"

@@ -7,11 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from apk_zipbuild import Entry, Node, ZipSpec, a, build_axml, build_zip, manifest_node
 
 from appwarden.apk import dex_load_order, open_apk
 from appwarden.errors import ApkFormatError, AxmlFormatError, InputError, LimitExceeded
 from appwarden.limits import Limits
+
+from .apk_zipbuild import Entry, Node, ZipSpec, a, build_axml, build_zip, manifest_node
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
 MANIFEST = build_axml(manifest_node("com.ex.app", Node("application", [a("label", "Ex")])))
@@ -176,7 +177,7 @@ def test_data_before_first_entry_is_reported(tmp_path: Path) -> None:
 
 
 def test_version_code_major(tmp_path: Path) -> None:
-    from apk_zipbuild import Attr
+    from .apk_zipbuild import Attr
 
     root = manifest_node("com.big", version_code=5)
     root.attrs.append(Attr("versionCodeMajor", 2, res_id=0x01010576))

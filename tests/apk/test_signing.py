@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from apk_zipbuild import Entry, ZipSpec, build_zip
 
 from appwarden.apk.archive import ZipArchive
 from appwarden.apk.signing import (
@@ -19,6 +18,8 @@ from appwarden.apk.signing import (
     parse_pkcs7_signers,
     read_signing,
 )
+
+from .apk_zipbuild import Entry, ZipSpec, build_zip
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
 

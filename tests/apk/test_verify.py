@@ -6,7 +6,6 @@ import struct
 from pathlib import Path
 
 import pytest
-from apk_zipbuild import Entry, ZipSpec, build_zip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +13,8 @@ from appwarden.apk import open_apk
 from appwarden.apk.archive import ZipArchive
 from appwarden.apk.signing import read_signing
 from appwarden.apk.verify import verify_signatures
+
+from .apk_zipbuild import Entry, ZipSpec, build_zip
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
 
