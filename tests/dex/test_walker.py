@@ -156,3 +156,18 @@ def test_select_and_find_substrings_agree(main_dex: bytes) -> None:
     assert found == pywalk.find_strings(*args)
     assert found[: len(ascii_ids)] == ascii_ids
     assert found[-3:] == [-1, -1, -1]
+
+
+def test_validate_agrees(main_dex: bytes) -> None:
+    dex = DexFile("main.dex", main_dex)
+    args = [main_dex, dex.string_ids_off, dex.string_ids_size, dex.proto_ids_off, dex.proto_ids_size]
+    assert cext.validate(*args, dex.type_ids_size) is None
+    assert pywalk.validate(*args, dex.type_ids_size) is None
+    for walker in (cext, pywalk):  # a type index limit below the ones used by the protos
+        with pytest.raises(ValueError, match="parameter type index"):
+            walker.validate(*args, 1)
+    broken = bytearray(main_dex)
+    broken[dex.string_ids_off : dex.string_ids_off + 4] = len(main_dex).to_bytes(4, "little")
+    for walker in (cext, pywalk):
+        with pytest.raises(ValueError, match="string 0 data offset out of bounds"):
+            walker.validate(bytes(broken), *args[1:], dex.type_ids_size)

@@ -18,6 +18,9 @@
  * find_substrings(buf, string_ids_off, string_ids_size, needles) -> list[(string_idx, needle_idx)]
  *   Strings whose MUTF-8 bytes contain one of the needles (bytes).
  *
+ * validate(buf, string_ids_off, string_ids_size, proto_ids_off, proto_ids_size, type_ids_size) -> None
+ *   Up-front check of string data and proto parameter lists (ValueError on the first bad item).
+ *
  * find_strings(buf, string_ids_off, string_ids_size, keys) -> list[int]
  *   Binary search of each key (ASCII bytes) among the sorted string ids; -1 when absent. For an ASCII key,
  *   comparing MUTF-8 bytes orders strings as the DEX format does (UTF-16 code units).
@@ -497,10 +500,63 @@ done:
     return result;
 }
 
+/* validate(buf, string_ids_off, string_ids_size, proto_ids_off, proto_ids_size, type_ids_size) -> None
+ * Checks that every string id points at a uleb128 length followed by a NUL-terminated byte string inside the
+ * buffer, and that every proto's parameter type_list is inside the buffer with type indices in range, so later
+ * lazy decoding cannot fail. Raises ValueError naming the first bad item. */
+static PyObject *dexscan_validate(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    unsigned long s_off, s_size, p_off, p_size, t_size;
+    if (!PyArg_ParseTuple(args, "y*kkkkk", &view, &s_off, &s_size, &p_off, &p_size, &t_size)) return NULL;
+    const uint8_t *buf = (const uint8_t *)view.buf;
+    size_t size = (size_t)view.len;
+    char msg[128];
+    msg[0] = 0;
+    if ((uint64_t)s_off + (uint64_t)s_size * 4 > size) snprintf(msg, sizeof msg, "string_ids out of bounds");
+    else if ((uint64_t)p_off + (uint64_t)p_size * 12 > size) snprintf(msg, sizeof msg, "proto_ids out of bounds");
+    Py_BEGIN_ALLOW_THREADS
+    for (uint32_t i = 0; !msg[0] && i < s_size; i++) {
+        size_t pos = rd32(buf + s_off + (size_t)i * 4);
+        uint32_t utf16;
+        if (pos >= size || uleb(buf, size, &pos, &utf16)) {
+            snprintf(msg, sizeof msg, "string %u data offset out of bounds", i);
+        } else if (!memchr(buf + pos, 0, size - pos)) {
+            snprintf(msg, sizeof msg, "string %u is not NUL-terminated", i);
+        }
+    }
+    for (uint32_t i = 0; !msg[0] && i < p_size; i++) {
+        uint32_t off = rd32(buf + p_off + (size_t)i * 12 + 8);
+        if (!off) continue;
+        if ((off & 3) || (uint64_t)off + 4 > size) {
+            snprintf(msg, sizeof msg, "proto %u parameter list out of bounds", i);
+            break;
+        }
+        uint32_t n = rd32(buf + off);
+        if ((uint64_t)off + 4 + (uint64_t)n * 2 > size) {
+            snprintf(msg, sizeof msg, "proto %u parameter list out of bounds", i);
+            break;
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            if (rd16(buf + off + 4 + (size_t)k * 2) >= t_size) {
+                snprintf(msg, sizeof msg, "proto %u parameter type index out of range", i);
+                break;
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    if (msg[0]) {
+        PyErr_SetString(PyExc_ValueError, msg);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
     {"find_substrings", dexscan_find_substrings, METH_VARARGS, "Strings containing any of the needles."},
+    {"validate", dexscan_validate, METH_VARARGS, "Check string data and proto parameter lists up front."},
     {"find_strings", dexscan_find_strings, METH_VARARGS, "Binary search of ASCII keys in the sorted string ids."},
     {NULL, NULL, 0, NULL},
 };

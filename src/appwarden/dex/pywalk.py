@@ -314,3 +314,33 @@ def find_strings(buf: bytes, ids_off: int, ids_size: int, keys: list[bytes]) -> 
                 break
         out.append(found)
     return out
+
+
+def validate(buf: bytes, s_off: int, s_size: int, p_off: int, p_size: int, t_size: int) -> None:
+    """Up-front check of string data and proto parameter lists (mirrors ``_dexscan.validate``)."""
+    size = len(buf)
+    if s_off + s_size * 4 > size:
+        raise ValueError("string_ids out of bounds")
+    if p_off + p_size * 12 > size:
+        raise ValueError("proto_ids out of bounds")
+    for i in range(s_size):
+        pos = _U32.unpack_from(buf, s_off + i * 4)[0]
+        try:
+            if pos >= size:
+                raise _Fatal
+            _, pos = _uleb(buf, size, pos)
+        except _Fatal:
+            raise ValueError(f"string {i} data offset out of bounds") from None
+        if buf.find(b"\0", pos) < 0:
+            raise ValueError(f"string {i} is not NUL-terminated")
+    for i in range(p_size):
+        off = _U32.unpack_from(buf, p_off + i * 12 + 8)[0]
+        if not off:
+            continue
+        if off & 3 or off + 4 > size:
+            raise ValueError(f"proto {i} parameter list out of bounds")
+        n = _U32.unpack_from(buf, off)[0]
+        if off + 4 + n * 2 > size:
+            raise ValueError(f"proto {i} parameter list out of bounds")
+        if n and max(struct.unpack_from(f"<{n}H", buf, off + 4)) >= t_size:
+            raise ValueError(f"proto {i} parameter type index out of range")

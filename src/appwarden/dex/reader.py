@@ -166,6 +166,17 @@ class DexFile:
         self.call_site_ids_off = self.call_site_ids_size = 0
         self._parse_map(map_off)
 
+        try:  # string data and proto parameter lists, so that lazy decoding later cannot fail
+            walker.validate(
+                data,
+                self.string_ids_off,
+                self.string_ids_size,
+                self.proto_ids_off,
+                self.proto_ids_size,
+                self.type_ids_size,
+            )
+        except ValueError as exc:
+            raise self._fail(str(exc)) from None
         self.string_ids = _u32_array(data, self.string_ids_off, self.string_ids_size)
         self.type_ids = _u32_array(data, self.type_ids_off, self.type_ids_size)
         if len(self.type_ids) and max(self.type_ids) >= self.string_ids_size:
