@@ -145,6 +145,15 @@ PERMISSION_TERMS: dict[str, tuple[str, ...]] = {
         "android.permission.USE_FINGERPRINT",
     ),
 }
+# Every match of a PERMISSION_TERMS pattern contains one of these (lower-case) words; only sentences holding one
+# are searched. tests/policy check the property on the corpus.
+PERMISSION_TRIGGERS = (
+    "权限", "读取", "后台", "拨打电话", "悬浮窗", "显示在其他应用上层", "应用列表", "安装列表", "获取已安装应用", "生物识别",
+    "camera", "access_", "external_storage", "read_media", "record_audio", "_contacts", "read_phone_state",
+    "call_phone", "_sms", "_calendar", "call_log", "bluetooth", "body_sensors", "activity_recognition",
+    "system_alert_window", "post_notifications", "query_all_packages", "get_accounts", "request_install_packages",
+    "use_biometric", "use_fingerprint",
+)  # fmt: skip
 _LITERAL_PERMISSION = re.compile(r"android\.permission\.([A-Z_]+)")
 
 _NEGATION = re.compile(
@@ -232,11 +241,16 @@ def declared_permissions(text: str, sentences: list[Sentence]) -> list[DeclaredP
             entry.evidence.append(sent.ref("declared_permissions"))
 
     low = ascii_lower(text)
-    for pattern, perms in _permission_patterns():
-        for m in pattern.finditer(low):
-            if not _negated(text, m.start()):
-                for perm in perms:
-                    add(perm, text[m.start() : m.end()], m.start())
+    patterns = _permission_patterns()
+    for sent in sentences:
+        chunk = low[sent.start : sent.end]
+        if not any(word in chunk for word in PERMISSION_TRIGGERS):
+            continue
+        for pattern, perms in patterns:
+            for m in pattern.finditer(low, sent.start, sent.end):
+                if not _negated(text, m.start()):
+                    for perm in perms:
+                        add(perm, text[m.start() : m.end()], m.start())
     for m in _LITERAL_PERMISSION.finditer(text):
         add(f"android.permission.{m.group(1)}", m.group(0), m.start())
     return sorted(found.values(), key=lambda d: d.permission)
@@ -247,7 +261,7 @@ def declared_permissions(text: str, sentences: list[Sentence]) -> list[DeclaredP
 _FIELD = r"\s*[：:]\s*"
 _NAME_FIELD = re.compile(r"^(?:第三方)?(?:SDK|插件|软件开发工具包)(?:名称|名字)?" + _FIELD + r"(.+)$", re.I)
 _VENDOR_FIELD = re.compile(
-    r"^(?:第三方(?:名称|主体|公司名称)?|(?:SDK)?(?:提供方|运营方|开发者|所属公司|公司名称|提供者|运营主体)(?:名称)?)"
+    r"^(?:第三方(?:名称|主体|公司名称)?|接收方(?:名称)?|(?:SDK)?(?:提供方|运营方|开发者|所属公司|公司名称|提供者|运营主体)(?:名称)?)"
     + _FIELD
     + r"(.+)$",
     re.I,
@@ -257,7 +271,7 @@ _PURPOSE_FIELD = re.compile(
 )
 _PI_FIELD = re.compile(
     r"^(?:收集(?:的)?(?:个人)?信息(?:类型|字段|范围)?|收集个人信息类型|涉及(?:的)?个人信息|个人信息(?:类型|字段|种类|范围)|"
-    r"共享(?:的)?(?:个人)?信息(?:类型|字段)?|处理(?:的)?个人信息(?:类型|种类)?|(?:收集|获取)(?:的)?(?:数据|信息)(?:类型)?)"
+    r"共享(?:的)?(?:个人)?信息(?:类型|字段|名称)?|处理(?:的)?个人信息(?:类型|种类)?|(?:收集|获取)(?:的)?(?:数据|信息)(?:类型)?)"
     + _FIELD
     + r"(.+)$"
 )
@@ -265,13 +279,17 @@ _SDK_MENTION = re.compile(
     r"((?:[A-Za-z0-9][A-Za-z0-9+.\-]*\s?){0,4}[A-Za-z0-9+\-]*[\u4e00-\u9fff+·]{0,10}?)\s?(?:SDK|Sdk|sdk)(?![A-Za-z])"
 )
 _LEADING_NOISE = re.compile(
-    r"^(?:.*?(?:接入|集成|嵌入|使用|调用|通过|包括|包含|例如|比如|如|由|的|了|与|和|及|或|、|为|对|在|是|将|从|向|该|其|本|此|等|第三方))+"
+    r"^(?:.*?(?:接入|集成|嵌入|使用|调用|通过|包括|包含|例如|比如|提供的|的|了|与|和|及|或|、|第三方))+"
 )
 _GENERIC_NAMES = re.compile(
     r"^(?:第三方|相关|上述|前述|该|此|这些|其他|合作方|我们的|我们|本|各|部分|对应|具体|一些|某些|所述|如下|以下|"
     r"第三方合作|合作伙伴|必要的|功能|服务|开发|官方|对应的|所接入|接入|集成|嵌入|使用|提供|该类|此类|有关|"
     r"第三方代码|软件开发工具包|插件|统计|推送|支付|地图|分享|登录|广告|定位|一键登录|)$"
 )
+
+
+_BAD_START = re.compile(r"^(?:由|该|此|其|本|这|那|上述|前述|以上|以下|下列|所有|各类|各种)")
+_HEADER_LINE = re.compile(r"^[^：:。；;，,！？!?]{2,40}$")
 
 
 def _clean_name(raw: str) -> str:
@@ -306,7 +324,7 @@ def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk
 
     def add(name: str, sent: Sentence) -> DeclaredSdk | None:
         name = _clean_name(name)
-        if len(name) < 2 or _GENERIC_NAMES.match(name) or len(name) > 30:
+        if len(name) < 2 or _GENERIC_NAMES.match(name) or _BAD_START.match(name) or len(name) > 30:
             return None
         k = key_of(name)
         if not k or _GENERIC_NAMES.match(k):
@@ -319,7 +337,9 @@ def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk
             records.append(rec)
         return rec
 
+    prev: Sentence | None = None
     for sent in sentences:
+        header, prev = prev, sent
         text = sent.text.strip()
         current_age += 1
         if "：" not in text and ":" not in text and "sdk" not in text.lower():
@@ -329,6 +349,16 @@ def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk
             current = add(m.group(1), sent)
             current_age = 0
             continue
+        if (
+            (current is None or current_age > 1)
+            and header is not None
+            and _HEADER_LINE.match(header.text)
+            and (_VENDOR_FIELD.match(text) or _PURPOSE_FIELD.match(text))
+        ):
+            # an entry without "SDK" in its name: a short title line followed by its fields (广告服务 / 第三方名称：…)
+            rec = add(header.text, header)
+            if rec is not None:
+                current, current_age = rec, 1
         if current is not None and current_age <= 8:
             m = _VENDOR_FIELD.match(text)
             if m and not current.vendor:

@@ -14,10 +14,12 @@ children's rules (CH-*):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from appwarden.policy.model import ElementResult, Section, Sentence
-from appwarden.policy.segment import SentenceIndex
 from appwarden.policy.textmatch import ascii_lower, compile_lower
 
 MAX_EVIDENCE = 3
@@ -29,6 +31,9 @@ class ElementSpec:
     title_zh: str
     clauses: tuple[str, ...]
     pattern: re.Pattern[str]
+    # Literal (lower-case) words at least one of which every match of ``pattern`` contains: only sentences holding
+    # one are searched (one Aho-Corasick pass over the text). tests/policy check the property on the corpus.
+    triggers: tuple[str, ...] = ()
 
 
 def _re(text: str) -> re.Pattern[str]:
@@ -51,6 +56,20 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"(?:运营|开发|提供|负责)|(?:有限公司|有限责任公司|股份公司|集团)[^。；\n]{0,30}(?:以下简称|下称|简称)|"
                 r"(?:我们|本公司)是.{0,40}(?:有限公司|公司)"
             ),
+            triggers=(
+                "简称",
+                "下称",
+                "运营者",
+                "运营方",
+                "开发者",
+                "经营者",
+                "运营主体",
+                "个人信息处理者",
+                "控制者",
+                "注册地",
+                "公司",
+                "集团",
+            ),
         ),
         ElementSpec(
             "contact",
@@ -61,6 +80,20 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"[a-z0-9._+-]+@[a-z0-9-]+\.[a-z]|400[-\s]?\d{3}[-\s]?\d{4}|95\d{3,4}|\d{3,4}-\d{7,8}|在线客服|"
                 r"通信地址|办公地址|邮寄地址|联系我们|与我们联系|联系客服|人工客服|个人信息保护(?:负责人|专职部门|专员)"
             ),
+            triggers=(
+                "客服",
+                "联系",
+                "电子邮",
+                "邮箱",
+                "电话",
+                "热线",
+                "@",
+                "400",
+                "95",
+                "-",
+                "地址",
+                "个人信息保护",
+            ),
         ),
         ElementSpec(
             "pi_collection",
@@ -70,6 +103,7 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"(?:收集|获取|采集|使用|读取|调用)[^。；\n]{0,40}(?:个人信息|信息|权限|号码|位置|设备|照片|通讯录)|"
                 r"(?:需要|将会|可能)(?:向您)?(?:收集|获取)|业务功能|基本功能|扩展功能"
             ),
+            triggers=("收集", "获取", "采集", "使用", "读取", "调用", "功能"),
         ),
         ElementSpec(
             "collection_method",
@@ -80,6 +114,19 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"从第三方(?:获取|获得|收集)|第三方(?:间接)?(?:向我们)?(?:提供|共享)的|Cookie|日志信息|"
                 r"(?:SDK|软件开发工具包)[^。；\n]{0,15}(?:收集|获取|采集)"
             ),
+            triggers=(
+                "提供",
+                "填写",
+                "上传",
+                "输入",
+                "自动",
+                "间接",
+                "第三方",
+                "cookie",
+                "日志",
+                "sdk",
+                "软件开发工具包",
+            ),
         ),
         ElementSpec(
             "permission_use",
@@ -89,6 +136,7 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"权限|(?:授权|允许)[^。；\n]{0,10}(?:访问|使用|开启|获取)|(?:开启|打开|关闭)[^。；\n]{0,10}(?:相机|摄像头|麦克风|"
                 r"定位|位置|通讯录|相册|存储|蓝牙)|系统设置"
             ),
+            triggers=("权限", "授权", "允许", "开启", "打开", "关闭", "系统设置"),
         ),
         ElementSpec(
             "third_party_sharing",
@@ -98,6 +146,7 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"共享|转让|公开披露|委托(?:处理|第三方)|(?:提供|披露)给[^。；\n]{0,15}(?:第三方|合作伙伴|合作方)|"
                 r"向[^。；\n]{0,15}(?:第三方|合作伙伴|合作方)[^。；\n]{0,10}(?:提供|披露)|第三方合作|授权合作伙伴"
             ),
+            triggers=("共享", "转让", "披露", "委托", "提供给", "第三方", "合作伙伴", "合作方"),
         ),
         ElementSpec(
             "sdk_list",
@@ -108,6 +157,7 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"(?:SDK|软件开发工具包)\s*(?:名称|提供方)|第三方(?:SDK|代码|插件|软件开发工具包)[^。；\n]{0,20}"
                 r"(?:清单|列表|目录|列明|说明|如下)|SDK名称|接入[^。；\n]{0,10}SDK"
             ),
+            triggers=("sdk", "第三方", "合作方", "软件开发工具包"),
         ),
         ElementSpec(
             "storage_location",
@@ -117,6 +167,7 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"(?:存储|保存|存放|储存)(?:在|于)[^。；\n]{0,12}(?:中华人民共和国|中国|境内|大陆)|"
                 r"境内[^。；\n]{0,15}(?:存储|保存|储存)|存储地点|存放地域|存储地域"
             ),
+            triggers=("存储", "保存", "存放", "储存", "境内"),
         ),
         ElementSpec(
             "retention_period",
@@ -127,12 +178,14 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"(?:保存|存储|保留|储存)[^。；\n]{0,25}(?:\d+|[一二三六十]+)\s*(?:年|个月|天|日)|期限届满|超出[^。；\n]{0,10}期限|"
                 r"实现[^。；\n]{0,15}目的所必需的(?:最短)?(?:期限|时间)"
             ),
+            triggers=("保存", "存储", "保留", "储存", "期限", "时限", "时间", "期间"),
         ),
         ElementSpec(
             "cross_border",
             "跨境传输",
             ("GB35273-5.5", "GB35273-9.8"),
             _re(r"跨境|出境|境外|(?:传输|提供)至?[^。；\n]{0,10}(?:国外|海外)|向境外"),
+            triggers=("跨境", "出境", "境外", "国外", "海外"),
         ),
         ElementSpec(
             "security_measures",
@@ -142,6 +195,21 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"加密|SSL|TLS|HTTPS(?!:)|去标识化|匿名化|访问控制|安全防护|安全措施|安全技术|安全保护措施|等级保护|"
                 r"ISO\s*/?\s*(?:IEC\s*)?27001|安全认证|数据备份|安全事件|应急预案|安全能力|防止[^。；\n]{0,20}(?:泄露|丢失|篡改)"
             ),
+            triggers=(
+                "加密",
+                "ssl",
+                "tls",
+                "https",
+                "去标识化",
+                "匿名化",
+                "访问控制",
+                "安全",
+                "等级保护",
+                "27001",
+                "备份",
+                "应急预案",
+                "防止",
+            ),
         ),
         ElementSpec(
             "right_access",
@@ -150,6 +218,7 @@ ELEMENTS: dict[str, ElementSpec] = {
             _re(
                 rf"(?:查询|访问|查阅|查看|复制)(?:您的|你的)?[^。；\n]{{0,12}}{_PI}|{_PI}[^。；\n]{{0,6}}(?:查询|访问|查阅)"
             ),
+            triggers=("查询", "访问", "查阅", "查看", "复制"),
         ),
         ElementSpec(
             "right_correct",
@@ -158,6 +227,7 @@ ELEMENTS: dict[str, ElementSpec] = {
             _re(
                 rf"更正|(?:修改|补充|修正)(?:您的|你的)?[^。；\n]{{0,12}}{_PI}|{_PI}[^。；\n]{{0,6}}(?:修改|更正|补充)"
             ),
+            triggers=("更正", "修改", "补充", "修正"),
         ),
         ElementSpec(
             "right_delete",
@@ -166,6 +236,7 @@ ELEMENTS: dict[str, ElementSpec] = {
             _re(
                 rf"删除(?:您的|你的)?[^。；\n]{{0,15}}{_PI}|(?:要求|请求|申请)(?:我们)?删除|{_PI}[^。；\n]{{0,6}}删除"
             ),
+            triggers=("删除",),
         ),
         ElementSpec(
             "right_withdraw_consent",
@@ -175,12 +246,14 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"撤回[^。；\n]{0,8}(?:同意|授权)|撤销[^。；\n]{0,6}(?:同意|授权)|改变[^。；\n]{0,8}(?:授权|同意)(?:范围)?|"
                 r"收回[^。；\n]{0,4}授权|(?:关闭|取消)[^。；\n]{0,12}(?:权限|授权)|撤回"
             ),
+            triggers=("撤回", "撤销", "改变", "收回", "关闭", "取消"),
         ),
         ElementSpec(
             "right_account_deletion",
             "注销账号",
             ("GB35273-8.5", "RD-6.1"),
             _re(rf"注销[^。；\n]{{0,6}}{_ACCT}|{_ACCT}[^。；\n]{{0,4}}注销|注销(?:功能|申请|流程)"),
+            triggers=("注销",),
         ),
         ElementSpec(
             "right_copy",
@@ -189,6 +262,7 @@ ELEMENTS: dict[str, ElementSpec] = {
             _re(
                 r"副本|(?:导出|转移|转移至)[^。；\n]{0,10}(?:个人信息|信息|数据)|个人信息(?:的)?(?:转移|导出|可携带)|可携带"
             ),
+            triggers=("副本", "导出", "转移", "可携带"),
         ),
         ElementSpec(
             "complaint_channel",
@@ -197,6 +271,7 @@ ELEMENTS: dict[str, ElementSpec] = {
             _re(
                 r"投诉|举报|申诉|(?:向|提起)[^。；\n]{0,20}(?:诉讼|仲裁)|争议[^。；\n]{0,10}解决|起诉|监管部门|网信"
             ),
+            triggers=("投诉", "举报", "申诉", "诉讼", "仲裁", "争议", "起诉", "监管部门", "网信"),
         ),
         ElementSpec(
             "response_time",
@@ -206,12 +281,14 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"(?:\d+|[一二三四五六七八九十]+)\s*(?:个)?\s*(?:工作日|自然日|日|天|小时)(?:之内|内)|"
                 r"(?:十五|15)\s*(?:个)?\s*工作日|(?:尽快|及时)[^。；\n]{0,6}(?:回复|答复|响应|反馈|处理)"
             ),
+            triggers=("日内", "天内", "时内", "之内", "工作日", "尽快", "及时"),
         ),
         ElementSpec(
             "minors",
             "未成年人/儿童保护",
             ("GB35273-5.4", "CH-8", "CH-9"),
             _re(r"未成年|儿童|不满\s*(?:14|十四|18|十八)\s*周?岁|(?:14|十四)\s*周?岁以下|监护人"),
+            triggers=("未成年", "儿童", "岁", "监护人"),
         ),
         ElementSpec(
             "cessation_of_operations",
@@ -220,6 +297,7 @@ ELEMENTS: dict[str, ElementSpec] = {
             _re(
                 r"停止运营|终止运营|停止(?:提供)?(?:产品|服务|业务)[^。；\n]{0,20}(?:通知|删除|匿名化)|停止运营的?情形"
             ),
+            triggers=("停止", "终止运营"),
         ),
         ElementSpec(
             "policy_updates",
@@ -229,6 +307,7 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"(?:更新|修订|修改|变更)[^。；\n]{0,8}(?:本|我们的|此)?(?:隐私)?(?:政策|指引|条款|规则)|"
                 r"本(?:隐私)?(?:政策|指引)[^。；\n]{0,25}(?:更新|修订|变更|修改)|(?:重大|实质性)变更|政策[^。；\n]{0,4}(?:更新|变更)"
             ),
+            triggers=("更新", "修订", "修改", "变更"),
         ),
         ElementSpec(
             "effective_date",
@@ -239,6 +318,7 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2}\s*日?[^。；\n]{0,6}(?:生效|起施行|施行|更新|发布|起)|"
                 r"(?:生效|更新|发布)(?:于|日)?\s*[:：]?\s*\d{4}\s*年"
             ),
+            triggers=("日期", "时间", "生效", "施行", "更新", "发布", "起"),
         ),
     )
 }
@@ -256,6 +336,40 @@ RIGHTS = (
 MAX_CANDIDATES = 12  # keyword matches looked at per element before ranking
 
 
+@lru_cache(maxsize=1)
+def _trigger_automaton() -> Any:
+    """Aho-Corasick automaton: trigger word -> element names (None without pyahocorasick)."""
+    try:
+        import ahocorasick
+    except ImportError:  # pragma: no cover - pyahocorasick is a core dependency
+        return None
+    table: dict[str, list[str]] = {}
+    for name, spec in ELEMENTS.items():
+        for word in spec.triggers:
+            table.setdefault(word, []).append(name)
+    auto = ahocorasick.Automaton()
+    for word, names in table.items():
+        auto.add_word(word, tuple(names))
+    auto.make_automaton()
+    return auto
+
+
+def candidate_sentences(low: str, sentences: list[Sentence]) -> dict[str, list[int]] | None:
+    """Per element, the indices (ascending) of sentences containing one of its triggers; None when every sentence
+    must be searched (no automaton, or an element without triggers)."""
+    auto = _trigger_automaton()
+    if auto is None or any(not spec.triggers for spec in ELEMENTS.values()):
+        return None
+    starts = [s.start for s in sentences]
+    found: dict[str, set[int]] = {name: set() for name in ELEMENTS}
+    for end, names in auto.iter(low):
+        i = bisect_right(starts, end) - 1
+        if i >= 0 and end < sentences[i].end:
+            for name in names:
+                found[name].add(i)
+    return {name: sorted(idx) for name, idx in found.items()}
+
+
 def detect_elements(
     text: str,
     sentences: list[Sentence],
@@ -267,29 +381,28 @@ def detect_elements(
 ) -> dict[str, ElementResult]:
     """Decide every element of :data:`ELEMENTS` present/absent.
 
-    Keyword baseline: each pattern runs once over the whole ``text``; a match counts for the sentence containing its
-    start; matches in headings are used only when no body sentence matched. With the classifier
+    Keyword baseline: each element's pattern is searched in the sentences holding one of its trigger words (one
+    Aho-Corasick pass finds them); matches in headings are used only when no body sentence matched. With the classifier
     (:mod:`appwarden.policy.classifier`), ``support`` maps an element to ``{sentence start: probability}`` of the
     sentences its topic was predicted for: keyword evidence those sentences back comes first
     (``method="keyword+classifier"``); ``add`` holds confident predictions that establish an element no keyword found
     (``method="classifier"``).
     """
-    index = SentenceIndex(sentences)
     heading_starts = {s.start for s in sections}
     by_start = {s.start: s for s in sentences}
     results: dict[str, ElementResult] = {}
     low = ascii_lower(text)
     support = support or {}
     add = add or {}
+    candidates = candidate_sentences(low, sentences)
     for name, spec in ELEMENTS.items():
         body: list[Sentence] = []
         heads: list[Sentence] = []
-        last = -1
-        for m in spec.pattern.finditer(low):
-            sent = index.at(m.start())
-            if sent is None or sent.start == last:
+        pool = sentences if candidates is None else [sentences[i] for i in candidates[name]]
+        search = spec.pattern.search
+        for sent in pool:
+            if search(low, sent.start, sent.end) is None:
                 continue
-            last = sent.start
             if sent.start in heading_starts:
                 if len(heads) < MAX_EVIDENCE:
                     heads.append(sent)

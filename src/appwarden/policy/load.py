@@ -39,7 +39,7 @@ _SPACES = re.compile(r"[ \t\u3000\xa0\u200b\ufeff]+")
 
 # Minimum Chinese content for a text to be analysed as a Chinese policy.
 MIN_CJK_CHARS = 10
-CHECK_SAMPLE = 20_000  # characters from each end of the text looked at by check_chinese
+CHECK_SAMPLE = 4_000  # characters from each end of the text looked at by check_chinese
 MIN_CJK_SHARE = 0.15  # CJK chars / (CJK chars + Latin letters / 4): a Latin word counts like one hanzi
 
 
