@@ -26,7 +26,7 @@ KEYWORDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "N39-11": (r"招聘|求职|直聘", ("job", "jobs", "zhaopin", "recruit")),
     "N39-12": (r"借贷|借款|贷款|分期", ("loan", "daikuan")),
     "N39-18": (r"游戏", ("game", "games")),
-    "N39-19": (r"教育|课堂|学习|作业|网校|题库", ("edu", "education", "learn", "school", "study")),
+    "N39-19": (r"教育|课堂|学习|作业|网校|题库", ("education", "learn", "school", "study")),
     "N39-24": (r"银行", ("bank", "mbank")),
     "N39-28": (r"音乐|影视|听书", ("music", "player")),
     "N39-29": (r"短视频", ("shortvideo",)),
@@ -63,7 +63,8 @@ def infer_category(static: StaticEvidence) -> str | None:
     """Guess the 39类 type from label and package; None unless exactly one type matches."""
     label = (static.app.label or "") if static.app is not None else ""
     package = (static.app.package or "") if static.app is not None else ""
-    tokens = set(re.split(r"[._\-]", package.lower()))
+    # the first segment is the reverse-domain root (com, org, edu, cn, ...): never a category word
+    tokens = set(re.split(r"[._\-]", package.lower())[1:])
     matches = []
     for tid, (label_re, pkg_tokens) in KEYWORDS.items():
         if (label and re.search(label_re, label)) or tokens.intersection(pkg_tokens):
