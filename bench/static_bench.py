@@ -363,7 +363,8 @@ def render(result: dict) -> str:
         "",
         "| measure | result | target |",
         "|---|---|---|",
-        f"| APKs (engine ok / androguard ok) | {s['apks']} ({s['engine_ok']} / {s['androguard_ok']}) | all |",
+        f"| APKs measured, of the corpus (engine ok / androguard ok) | {s['apks']} of "
+        f"{result['options'].get('apks_in_corpus', '?')} ({s['engine_ok']} / {s['androguard_ok']}) | all |",
         f"| invoke pairs recall vs androguard (micro, APKs at 1.00) | {fmt(s['recall_micro'], '.4f')} "
         f"({s['apks_recall_1']}/{s['androguard_ok']}) | 1.00 |",
         f"| invoke pairs precision vs androguard (micro, APKs at 1.00) | {fmt(s['precision_micro'], '.4f')} "
@@ -452,6 +453,20 @@ def update_doc(block: str) -> None:
     DOC.write_text(text, encoding="utf-8")
 
 
+def interleave(paths: list[Path], corpus: Path) -> list[Path]:
+    """Round-robin over the corpus folders, so a run cut short still covers every kind of APK."""
+    groups: dict[str, list[Path]] = {}
+    for p in paths:
+        groups.setdefault(p.relative_to(corpus).parts[0], []).append(p)
+    out: list[Path] = []
+    queues = [list(g) for _k, g in sorted(groups.items())]
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop(0))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "apks")
@@ -466,6 +481,16 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
     ap.add_argument("--note", default="", help="what else was running (recorded with the load average)")
+    ap.add_argument(
+        "--state",
+        type=Path,
+        default=ROOT / "bench" / "work" / "static-partial.jsonl",
+        help="per-APK rows are appended here as they finish",
+    )
+    ap.add_argument("--resume", action="store_true", help="skip the APKs already in --state")
+    ap.add_argument(
+        "--render-only", action="store_true", help="only rebuild the JSON and the doc from --state"
+    )
     ap.add_argument("--androguard-worker", metavar="APK", help=argparse.SUPPRESS)
     ap.add_argument("--rss-worker", metavar="APK", nargs="?", const="", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -476,23 +501,42 @@ def main() -> None:
         rss_worker(args.rss_worker or None)
         return
 
-    apks = sorted(p for p in args.corpus.rglob("*.apk") if args.only in str(p))
+    apks = interleave(sorted(p for p in args.corpus.rglob("*.apk") if args.only in str(p)), args.corpus)
     if args.limit:
         apks = apks[: args.limit]
+    state: Path = args.state
+    done: dict[str, dict] = {}
+    if args.resume and state.exists():
+        for line in state.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            done[row["apk"]] = row
+    elif not args.render_only:
+        state.parent.mkdir(parents=True, exist_ok=True)
+        state.write_text("", encoding="utf-8")
     load_start = os.getloadavg()
     base, _err, _ = sub_json([sys.executable, __file__, "--rss-worker"], timeout=120)
-    rows = []
     t0 = time.time()
-    for i, path in enumerate(apks, 1):
-        row = bench_one(path, args, i - 1)
-        rows.append(row)
-        print(
-            f"[{i}/{len(apks)}] {row['apk']}: ours {fmt(row.get('ours'), '.3f')}s floor {fmt(row.get('floor'), '.3f')}s "
-            f"androguard {fmt(row.get('androguard'), '.1f')}s cli {fmt(row.get('cli'), '.1f')}s "
-            f"recall {fmt(row.get('correctness', {}).get('recall'))} precision "
-            f"{fmt(row.get('correctness', {}).get('precision'))} {row.get('ours_error', '')}{row.get('androguard_error', '')}",
-            flush=True,
-        )
+    try:
+        for i, path in enumerate(apks, 1):
+            rel = str(path.relative_to(args.corpus))
+            if rel in done or args.render_only:
+                continue
+            row = bench_one(path, args, i - 1)
+            done[rel] = row
+            with state.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            print(
+                f"[{i}/{len(apks)}] {row['apk']}: ours {fmt(row.get('ours'), '.3f')}s floor "
+                f"{fmt(row.get('floor'), '.3f')}s androguard {fmt(row.get('androguard'), '.1f')}s cli "
+                f"{fmt(row.get('cli'), '.1f')}s recall {fmt(row.get('correctness', {}).get('recall'))} precision "
+                f"{fmt(row.get('correctness', {}).get('precision'))} "
+                f"{row.get('ours_error', '')}{row.get('androguard_error', '')}",
+                flush=True,
+            )
+    except KeyboardInterrupt:
+        print("interrupted: writing the results of the APKs done so far", flush=True)
+    order = {str(p.relative_to(args.corpus)): n for n, p in enumerate(sorted(apks))}
+    rows = sorted((r for r in done.values() if r["apk"] in order), key=lambda r: order[r["apk"]])
     load_end = os.getloadavg()
     date = dt.datetime.now(dt.UTC)
     out = args.out / f"{date:%Y-%m-%d}-static.json"
@@ -511,6 +555,8 @@ def main() -> None:
             "timeout": args.timeout,
             "only": args.only,
             "limit": args.limit,
+            "apks_in_corpus": len(apks),
+            "apks_measured": len(rows),
         },
         "json": str(out.relative_to(ROOT)) if out.is_relative_to(ROOT) else str(out),
         "summary": summarize(rows, base["maxrss_kb"] / 1024 if base else None),
