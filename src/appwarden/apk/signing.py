@@ -11,9 +11,9 @@ the length-prefixed signer/signed-data/certificate sequences, and that certifica
 ``cryptography``, falling back to ``asn1crypto`` for BER-encoded certificates Android still accepts). For v1 the
 PKCS#7 ``SignedData`` certificates are read with ``asn1crypto``; the signer certificate is the one named by the
 ``SignerInfo`` (issuer + serial), and a signature block without its ``.SF`` file does not count as a v1 signature
-(Android ignores it). *Not* checked: signature cryptography and content digests -- appwarden reports who signed,
-it does not decide whether Android would accept the signature. Fingerprints are over the certificate bytes as
-stored (not re-encoded), as ``apksigner`` prints them.
+(Android ignores it). Signature cryptography and content digests are *not* checked here (opening stays cheap);
+:mod:`appwarden.apk.verify` does that on demand (``Apk.verify_signatures()``). Fingerprints are over the
+certificate bytes as stored (not re-encoded), as ``apksigner`` prints them.
 """
 
 from __future__ import annotations
