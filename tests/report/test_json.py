@@ -224,3 +224,10 @@ def test_extend_report_recomputes_summary(report):
     validate_report(report)
     assert report["summary"]["findings"] == 5 and report["summary"]["errors"] == 3
     assert report["findings"][-1]["engine"] == "androguard"
+
+
+def test_fast_callsite_conversion_equals_to_json(evidence):
+    from appwarden.report.json import callsite_json
+
+    for cs in evidence.static.callsites:
+        assert callsite_json(cs) == cs.to_json()
