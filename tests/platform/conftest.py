@@ -48,3 +48,90 @@ def django_test_database():
 from django.conf import settings  # noqa: E402
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test speed only
+
+
+# --- a real `appwarden serve` process for the end-to-end and CLI tests ---------------------------------------------
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class PlatformServer:
+    """A running ``appwarden serve`` (SQLite + embedded worker thread) in a temporary data directory."""
+
+    def __init__(self, base: str, data_dir: Path, env: dict[str, str]) -> None:
+        self.base, self.data_dir, self.env = base, data_dir, env
+
+    def cli(self, *args: str) -> str:
+        """Run an ``appwarden`` command against the same data directory; return stdout."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "appwarden", *args, "--data-dir", str(self.data_dir)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    def user(self, name: str, role: str, *extra: str) -> str:
+        """Create a user with password ``pw-<name>``; return its API token."""
+        out = self.cli("platform-user", name, "--role", role, "--password", f"pw-{name}", "--token", *extra)
+        return out.strip().splitlines()[-1].split("token: ")[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def platform_server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("platform-server")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        {
+            "APPWARDEN_DATA_DIR": str(data_dir),
+            "APPWARDEN_WORKER": "thread",
+            "APPWARDEN_MAX_UPLOAD_MB": "1",
+            "APPWARDEN_SECRET_KEY": "e2e-secret",
+        }
+    )
+    log = (data_dir / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "appwarden", "serve", "--port", str(port), "--data-dir", str(data_dir)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/login/", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("appwarden serve did not start: " + (data_dir / "server.log").read_text()[-2000:])
+    if proc.poll() is not None:
+        pytest.fail("appwarden serve exited: " + (data_dir / "server.log").read_text()[-2000:])
+    yield PlatformServer(base, data_dir, env)
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()

@@ -38,7 +38,7 @@ class IsolationCase(TestCase):
                 [pf.finding(f"r.{key}1", ["RD-3.1"]), pf.finding(f"r.{key}2", ["RD-5.1"])],
             )
             job = pf.scanned_job(self.reviewer, self.engine.add(key, rep), company=company)
-            f1, f2 = job.findings.order_by("rule_id")
+            f1, _f2 = job.findings.order_by("rule_id")
             services.review_finding(f1, user=self.reviewer, action="confirm", reason="ok")  # f2 stays pending
             order = workflow.issue_order(job.app_version, [f1], user=self.reviewer, reason="r")
             pf.listing(store, job.app_version.app)

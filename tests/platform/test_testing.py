@@ -105,6 +105,8 @@ class ScanJobTests(EngineCase):
         self.assertEqual(services.run_scan(job.pk), "done")
         self.assertEqual(job.findings.count(), 1)
         self.assertEqual(services.run_scan(999999), "missing")
+        job.refresh_from_db()
+        self.assertEqual(job.attempts, 2)
 
     def test_engine_errors_fail_the_job_with_one_line(self):
         def broken(path, **_):

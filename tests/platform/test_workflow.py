@@ -100,6 +100,7 @@ class PathTests(WorkflowCase):
         self.assertEqual(order.state, "retested")
         diff = order.retests.get().diff
         self.assertTrue(diff["passed"])
+        self.assertEqual(workflow.allowed_transitions(order, self.regulator), ["close"])
         self.assertEqual(sorted(r["rule_id"] for r in diff["fixed"]), ["perm.over", "pi.pre_consent"])
         workflow.close(order, user=self.reviewer, reason="复测通过")
         order.refresh_from_db()
@@ -125,6 +126,8 @@ class PathTests(WorkflowCase):
         self.assertEqual([r["rule_id"] for r in diff["new"]], ["new.one"])
         with self.assertRaisesMessage(TransitionError, "复测未通过"):
             workflow.close(order, user=self.reviewer, reason="x")
+        self.assertEqual(workflow.allowed_transitions(order, self.regulator), ["escalate"])
+        self.assertEqual(workflow.allowed_transitions(order, self.reviewer), [])
         notice = workflow.create_notice_batch(
             user=self.regulator, title="关于侵害用户权益行为的APP通报（2026年第1批）"
         )
@@ -238,6 +241,11 @@ class IllegalTransitionTests(WorkflowCase):
         self.assertEqual(workflow.allowed_transitions(order, self.company_user), ["respond"])
         self.assertEqual(workflow.allowed_transitions(order, self.other_company_user), [])
         self.assertEqual(workflow.allowed_transitions(order, self.reviewer), [])
+        self.assertEqual(workflow.allowed_transitions(order, self.regulator), ["respond"])  # not overdue yet
+        RectificationOrder.objects.filter(pk=order.pk).update(
+            deadline=timezone.localdate() - dt.timedelta(days=1)
+        )
+        order.refresh_from_db()
         self.assertEqual(workflow.allowed_transitions(order, self.regulator), ["respond", "escalate"])
         self.assertEqual(workflow.allowed_transitions(order, self.store_user), [])
 

@@ -6,7 +6,8 @@ worker thread. Distributed: ``DATABASE_URL`` (``postgresql://user:pw@host:5432/d
 
 Other variables: ``APPWARDEN_SECRET_KEY``, ``APPWARDEN_DEBUG``, ``APPWARDEN_ALLOWED_HOSTS`` (comma list),
 ``APPWARDEN_MAX_UPLOAD_MB`` (default 1024), ``APPWARDEN_RECTIFY_DAYS`` (working days, default 15),
-``APPWARDEN_HOLIDAYS`` (comma list of ISO dates that are not working days), ``APPWARDEN_WORKER``
+``APPWARDEN_HOLIDAYS`` (comma list of ISO dates that are not working days), ``APPWARDEN_CELERY_QUEUE``
+(default ``appwarden-platform``), ``APPWARDEN_WORKER``
 (``thread`` | ``celery`` | ``eager``; ``eager`` runs a scan right after the upload commits, for tests only).
 """
 
@@ -154,6 +155,8 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# a queue of its own so that other Celery applications on the same broker never take the platform's tasks
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("APPWARDEN_CELERY_QUEUE", "appwarden-platform")
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") in ("1", "true")
 
 LOGGING = {

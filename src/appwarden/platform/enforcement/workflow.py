@@ -69,8 +69,21 @@ def allowed_transitions(order: RectificationOrder, user: Any) -> list[str]:
         if order.state in sources and role in roles:
             if role == ROLE_COMPANY and order.company_id != getattr(user.profile, "company_id", None):
                 continue
+            if not _guard_ok(order, name):
+                continue
             names.append(name)
     return names
+
+
+def _guard_ok(order: RectificationOrder, name: str) -> bool:
+    """The state-independent guards of ``close`` and ``escalate`` (so that forms are offered only when legal)."""
+    if name in ("close", "escalate") and order.state == RETESTED:
+        retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
+        passed = bool(retest and (retest.diff or {}).get("passed"))
+        return passed if name == "close" else not passed
+    if name == "escalate" and order.state in (ISSUED, RESPONDED):
+        return timezone.localdate() > order.deadline or order.overdue_since is not None
+    return True
 
 
 def _move(order: RectificationOrder, name: str, user: Any, reason: str, *, system: bool = False) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from appwarden.errors import AppwardenError
@@ -169,13 +170,11 @@ def queue_job(
 def claim(job_id: int) -> ScanJob | None:
     """Atomically mark a queued (or orphaned running) job as running; ``None`` if done/failed/missing."""
     updated = ScanJob.objects.filter(pk=job_id, status__in=[JOB_QUEUED, JOB_RUNNING]).update(
-        status=JOB_RUNNING, started_at=timezone.now()
+        status=JOB_RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not updated:
         return None
-    job = ScanJob.objects.get(pk=job_id)
-    ScanJob.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
-    return job
+    return ScanJob.objects.get(pk=job_id)
 
 
 def run_scan(job_id: int) -> str:
