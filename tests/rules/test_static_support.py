@@ -34,6 +34,8 @@ def test_infer_category_only_when_unambiguous() -> None:
     assert infer_category(_static(None, "com.example.weather")) == "N39-38"
     assert infer_category(_static("新闻地图", "com.x")) is None  # two types match: no guess
     assert infer_category(_static("Fixture", "com.example.fixture")) is None
+    assert infer_category(_static("Parcel", "edu.mit.parcel")) is None  # reverse-domain root is not a word
+    assert infer_category(_static(None, "education.x.quran")) is None
 
 
 def test_necessary_pi_table() -> None:

@@ -4,6 +4,7 @@
 :func:`infer_category` guesses the type from the app label and package name only when exactly one type's keywords
 match (otherwise None: an unknown category leaves category rules ``not_evaluated`` rather than guessing). The scan
 pipeline marks a guessed category ``Evidence.category_inferred = True`` and rules lower their confidence for it.
+The first package segment (``com``, ``edu``, ...) is ignored: DroidBench's ``edu.mit.*`` apps are not education apps.
 """
 
 from __future__ import annotations
