@@ -1,5 +1,8 @@
 """``appwarden ingest``: pull APKs from a store (directory drop, F-Droid repository) for scanning.
 
+With ``--submit SERVER`` each new APK is uploaded to the platform's upload API (``POST /api/jobs/``), which
+queues its scan: the third connector, from any store into the platform.
+
 Prints one JSON line per APK: its classification (new_app, new_version, known, signer_changed) or the error.
 A changed signer is also reported on stderr: it is how repackaged or hijacked apps show up.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,8 @@ def register(sub: Any) -> None:
         "-o", "--output", required=True, type=Path, help="where fetched APKs go (feed it to batch)"
     )
     p.add_argument("--state", type=Path, help="state file (default OUTPUT/.ingest-state.json)")
+    p.add_argument("--submit", metavar="SERVER", help="also upload each new APK to the platform's upload API")
+    p.add_argument("--token", default=os.environ.get("APPWARDEN_TOKEN"), help="API token for --submit")
     p.set_defaults(func=run)
 
 
@@ -32,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
 
     connector = DirectoryConnector(args.source) if args.kind == "dir" else FDroidConnector(args.source)
     state = IngestState(args.state or args.output / ".ingest-state.json")
+    if args.submit and not args.token:
+        from appwarden.errors import InputError
+
+        raise InputError("--submit needs --token (or APPWARDEN_TOKEN)")
     counts: dict[str, int] = {}
     for item in ingest(connector, args.output, state):
         if isinstance(item, tuple):
@@ -42,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
             counts[item.kind] = counts.get(item.kind, 0) + 1
             if item.kind == "signer_changed":
                 print(f"warning: signer changed for {item.package} ({item.path})", file=sys.stderr)
+            if args.submit and item.kind != "known":
+                from appwarden.cli.platform import submit
+
+                record["job"] = submit(args.submit, args.token, Path(item.path)).get("id")
         print(json.dumps(record, ensure_ascii=False))
     print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing new", file=sys.stderr)
     return 0
