@@ -1,0 +1,2 @@
+.class public Lcn/jpush/android/api/JPushInterface;
+.super Ljava/lang/Object;

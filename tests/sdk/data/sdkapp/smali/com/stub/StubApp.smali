@@ -1,0 +1,2 @@
+.class public Lcom/stub/StubApp;
+.super Landroid/app/Application;
