@@ -117,3 +117,21 @@ def test_external_engine_findings_are_labelled(report):
     report["findings"][1]["engine"] = "androguard"
     html = render_html(report)
     assert 'engine: <span class="tag">androguard</span>' in html
+
+
+def test_policy_and_dynamic_sections_render(report):
+    report["policy"] = {
+        "source": "apk:assets/privacy.html",
+        "found": True,
+        "elements": {
+            "contact": {"present": True, "evidence": [{"sentence": "联系我们：privacy@example.com"}]},
+            "sdk_list": {"present": False, "evidence": []},
+        },
+        "declared_pi": [{"category": "imei"}],
+    }
+    report["dynamic"] = {"duration_ms": 60000, "consent": {"dialog_ms": 1200, "decision": "agree"}}
+    html = render_html(report)
+    assert "隐私政策与运行时证据" in html
+    assert "apk:assets/privacy.html" in html and "“联系我们：privacy@example.com”" in html
+    assert '<span class="dangerous">否 no</span>' in html  # sdk_list missing
+    assert "dialog_ms=1200, decision=agree" in html

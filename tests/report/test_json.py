@@ -231,3 +231,13 @@ def test_fast_callsite_conversion_equals_to_json(evidence):
 
     for cs in evidence.static.callsites:
         assert callsite_json(cs) == cs.to_json()
+
+
+def test_policy_and_dynamic_stage_notes_reach_errors():
+    ev = make_evidence()
+    ev.policy = {"found": False, "source": "none", "errors": ["no privacy policy found: assets/"]}
+    ev.dynamic = {"events": 3, "errors": [{"line": 7, "message": "bad JSON"}]}
+    report = validate_report(build_report(ev, Results(), engine=ENGINE))
+    notes = {(e["stage"], e["message"]) for e in report["errors"]}
+    assert ("policy", "no privacy policy found: assets/") in notes
+    assert ("dynamic", "bad JSON") in notes

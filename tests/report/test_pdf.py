@@ -94,3 +94,16 @@ def test_pdf_hostile_strings_do_not_break_rendering(hostile_report, tmp_path):
     path = tmp_path / "h.pdf"
     path.write_bytes(render_pdf(hostile_report))
     assert "<script>alert('x')</script>" in _text(path)  # shown literally, not parsed as paragraph markup
+
+
+@needs_poppler
+def test_pdf_policy_section(report, tmp_path):
+    report["policy"] = {
+        "source": "apk:assets/privacy.html",
+        "found": True,
+        "elements": {"sdk_list": {"present": False}},
+    }
+    path = tmp_path / "p.pdf"
+    path.write_bytes(render_pdf(report))
+    text = _text(path)
+    assert "隐私政策 Privacy policy" in text and "apk:assets/privacy.html" in text and "sdk_list" in text

@@ -70,6 +70,9 @@ def render_html(report: Mapping[str, Any]) -> str:
         exported=manifest.get("exported_components") or [],
         errors=report.get("errors") or [],
         owner_names=lambda owner: view.owner_names(report, owner),
+        policy_rows=view.section_overview(report.get("policy")),
+        policy_elements=(report.get("policy") or {}).get("elements") or {},
+        dynamic_rows=view.section_overview(report.get("dynamic")),
     )
 
 

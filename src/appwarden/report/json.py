@@ -246,6 +246,10 @@ def build_report(
     all_errors: list[dict[str, Any]] = []
     if static is not None:
         all_errors += [_error_note(e, "static") for e in static.errors]
+    for stage, section in (("policy", evidence.policy), ("dynamic", evidence.dynamic)):
+        inner = section.get("errors") if isinstance(section, Mapping) else getattr(section, "errors", None)
+        if isinstance(inner, list | tuple):  # the stage's own notes (policy not found, bad trace lines)
+            all_errors += [_error_note(e, stage) for e in inner]
     all_errors += [_error_note(e, "rules") for e in rule_errors]
     all_errors += [_error_note(e, "scan") for e in errors]
 

@@ -371,6 +371,19 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
                 rows.append([c.get("kind"), c.get("name"), ", ".join(c.get("actions") or [])])
             story.append(_table(rows, [width * 0.15, width * 0.45, width * 0.40], st))
 
+    for key, title in (("policy", "隐私政策 Privacy policy"), ("dynamic", "运行时轨迹 Runtime trace")):
+        rows = view.section_overview(report.get(key))
+        if rows:
+            story.append(_p(title, st["h2"]))
+            story.append(_table([list(r) for r in rows], [width * 0.25, width * 0.75], st, header=False))
+        elements = (report.get(key) or {}).get("elements") if key == "policy" else None
+        if isinstance(elements, Mapping) and elements:
+            rows = [["要素 Element", "是否具备 Present"]]
+            rows += [
+                [name, "是 yes" if (el or {}).get("present") else "否 no"] for name, el in elements.items()
+            ]
+            story.append(_table(rows, [width * 0.5, width * 0.5], st))
+
     story.append(_p("未能分析的内容 Not analysed / errors", st["h2"]))
     errors = report.get("errors") or []
     if errors:

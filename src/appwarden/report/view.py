@@ -275,3 +275,23 @@ def app_title(report: Mapping[str, Any]) -> str:
     """The app's display name: label, else package, else its sha256 prefix."""
     app = report.get("app") or {}
     return str(app.get("label") or app.get("package") or (app.get("sha256") or "?")[:12])
+
+
+def section_overview(section: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """Key/value rows summarising a generic section (``policy``, ``dynamic``): scalars as they are, lists and
+    mappings by their size, nested consent-like mappings of scalars inline. Long values are cut at 200 chars."""
+    if not section:
+        return []
+    rows = []
+    for key, value in section.items():
+        if isinstance(value, list):
+            text = f"{len(value)} 项 items"
+        elif isinstance(value, Mapping):
+            if value and all(isinstance(v, str | int | float | bool) or v is None for v in value.values()):
+                text = ", ".join(f"{k}={v}" for k, v in value.items())
+            else:
+                text = f"{len(value)} 项 items"
+        else:
+            text = "" if value is None else str(value)
+        rows.append((str(key), text[:200]))
+    return rows
