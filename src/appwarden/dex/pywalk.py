@@ -2,7 +2,7 @@
 
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
 ``_dexscan.scan``; :func:`select` and :func:`find_substrings` mirror ``_dexscan.select`` / ``find_substrings``.
-The record layout is documented in :mod:`appwarden.dex.records`. It is ~50x slower than the C walker and only
+The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
 used when the extension could not be built (``appwarden.dex.backend()`` says which one is active).
 """
 
