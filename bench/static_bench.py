@@ -122,7 +122,15 @@ def rss_worker(path: str | None) -> None:
         import appwarden.apk
         import appwarden.dex.api_index  # noqa: F401
 
-    print(json.dumps({"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    # Linux carries the parent's peak RSS over fork + exec into ru_maxrss (exec stores the old mm's high-water
+    # mark), so ru_maxrss of a child of a big bench process is inflated; VmHWM of the new mm is the honest peak.
+    hwm = None
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1])
+    ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"maxrss_kb": hwm if hwm is not None else ru, "ru_maxrss_kb": ru, "vmhwm_kb": hwm}))
 
 
 # -- measurements ------------------------------------------------------------------------------------------------
@@ -535,6 +543,17 @@ def main() -> None:
             )
     except KeyboardInterrupt:
         print("interrupted: writing the results of the APKs done so far", flush=True)
+    if args.render_only and args.refresh_rss:
+        for row in list(done.values())[: args.refresh_rss]:
+            if "ours" in row:
+                rss, _err, _ = sub_json(
+                    [sys.executable, __file__, "--rss-worker", str(args.corpus / row["apk"])],
+                    timeout=args.timeout,
+                )
+                row["rss_mb"] = rss["maxrss_kb"] / 1024 if rss else None
+        state.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in done.values()), encoding="utf-8"
+        )
     order = {str(p.relative_to(args.corpus)): n for n, p in enumerate(sorted(apks))}
     rows = sorted((r for r in done.values() if r["apk"] in order), key=lambda r: order[r["apk"]])
     load_end = os.getloadavg()
