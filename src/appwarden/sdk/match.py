@@ -403,7 +403,7 @@ def _resolve_hint(hint: dict[str, str], manifest: Manifest | None, code: Any) ->
         value = static_field_value(code, desc, hint.get("field", ""))
         if value is not None and _VERSION_RE.match(value.strip()):
             return value.strip()
-        return _first_version_string(code, desc, None)  # e.g. a non-final field set in <clinit>
+        return None  # a non-final field set in <clinit>: give a const_string hint for that class
     if kind == "const_string":
         pattern = re.compile(hint["pattern"]) if hint.get("pattern") else None
         return _first_version_string(code, desc, pattern)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -132,55 +133,39 @@ def _class_match(class_parts: list[str], prefix: str) -> bool:
     return class_parts[: len(parts)] == parts
 
 
-def _class_prefix_table() -> dict[str, list[tuple[int, bool]]]:
-    """Slash-form class/package prefix -> [(packer index, strong?)], built once."""
-    table: dict[str, list[tuple[int, bool]]] = {}
+def _class_prefix_table() -> list[tuple[str, int, bool]]:
+    """(descriptor prefix ``Lcom/stub/StubApp``, packer index, strong?) for every stub class/package name."""
+    table: list[tuple[str, int, bool]] = []
     for index, packer in enumerate(PACKERS):
-        for prefix in packer.classes:
-            table.setdefault(prefix.replace(".", "/"), []).append((index, True))
-        for prefix in packer.weak_classes:
-            table.setdefault(prefix.replace(".", "/"), []).append((index, False))
+        table += [("L" + p.replace(".", "/"), index, True) for p in packer.classes]
+        table += [("L" + p.replace(".", "/"), index, False) for p in packer.weak_classes]
     return table
 
 
 _CLASS_TABLE = _class_prefix_table()
-_CLASS_PARENTS = {key.rsplit("/", 1)[0] for key in _CLASS_TABLE if "/" in key}
 
 
 def _defined_class_hits(class_names: Iterable[str]) -> dict[int, tuple[list[str], list[str]]]:
-    """Packer index -> (strong, weak) ``class:`` labels for defined classes under a packer's stub prefixes.
+    """Packer index -> (strong, weak) ``class:`` labels (at most 5 each) for defined classes under a stub prefix.
 
-    The package-level prefixes (``com``, ``com/stub``) are looked up once per distinct package; each class then
-    costs one more dict lookup for class-level prefixes (``com/stub/StubApp``).
+    The class list is sorted once (in C) and each stub prefix is found by bisection, so the cost is
+    O(N log N) in C plus O(prefixes * log N) in Python; a prefix matches on boundaries only: the class itself
+    (``...StubApp;``), its inner classes (``...StubApp$1;``) or anything in the package (``.../wrapper/X;``).
     """
+    names = sorted(d if d.startswith("L") else "L" + d.replace(".", "/") + ";" for d in class_names)
     hits: dict[int, tuple[list[str], list[str]]] = {}
-
-    def add(found: list[tuple[int, bool]], desc: str) -> None:
-        for index, strong in found:
+    for prefix, index, strong in _CLASS_TABLE:
+        for start in (prefix + "$", prefix + "/", prefix + ";"):
+            pos = bisect_left(names, start)
             bucket = hits.setdefault(index, ([], []))[0 if strong else 1]
-            if len(bucket) < 5:
-                bucket.append(f"class:{desc}")
-
-    names = [d if d.startswith("L") else "L" + d.replace(".", "/") + ";" for d in class_names]
-    by_package: dict[str, str] = {}  # package -> first class seen in it (the evidence label)
-    for desc in names:
-        by_package.setdefault(desc[1 : desc.rfind("/")] if "/" in desc else "", desc)
-    check_leaves = False
-    for pkg, first in by_package.items():
-        parts = pkg.split("/") if pkg else []
-        found: list[tuple[int, bool]] = []
-        for i in range(1, len(parts) + 1):
-            found += _CLASS_TABLE.get("/".join(parts[:i]), [])
-        if found:
-            add(found, first)
-        check_leaves = check_leaves or pkg in _CLASS_PARENTS
-    if check_leaves:  # class-level stub names (com.stub.StubApp): look at the classes of those packages only
-        for desc in names:
-            if desc[1 : desc.rfind("/")] in _CLASS_PARENTS:
-                leaf = _CLASS_TABLE.get(desc[1:-1].split("$", 1)[0])
-                if leaf:
-                    add(leaf, desc)
-    return hits
+            while pos < len(names) and names[pos].startswith(start[:-1]) and len(bucket) < 5:
+                name = names[pos]
+                if name.startswith(start) or (start.endswith(";") and name == start):
+                    bucket.append(f"class:{name}")
+                else:
+                    break
+                pos += 1
+    return {k: v for k, v in hits.items() if v[0] or v[1]}
 
 
 def detect_packer(
