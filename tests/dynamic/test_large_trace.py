@@ -13,15 +13,18 @@ from appwarden.dynamic.attribution import PrefixAttributor
 from appwarden.dynamic.trace import read_trace
 
 MB = 1024 * 1024
+# real agent stacks run 20-40 frames (~2 KB per line): fewer, longer lines, as on a device
 STACK = [
     "android.telephony.TelephonyManager.getDeviceId(Native Method)",
     "com.umeng.commonsdk.statistics.common.DeviceConfig.getImei(DeviceConfig.java:88)",
+    *[f"com.example.shop.feature{i}.Handler{i}.dispatch(Handler{i}.java:{100 + i})" for i in range(26)],
     "com.example.shop.App.onCreate(App.java:25)",
+    "android.app.ActivityThread.main(ActivityThread.java:7656)",
 ]
 
 
 def make_trace(path: Path, target_bytes: int) -> int:
-    """Write a trace of about ``target_bytes`` with a bad line every 10,000 lines; return the event count."""
+    """Write a trace of about ``target_bytes`` with a bad line every 1,000 lines; return the line count."""
     header = {
         "type": "header", "schema_version": 1, "app": {"package": "com.example.shop"},
         "started_at": "2026-11-23T14:00:00Z",
@@ -33,7 +36,7 @@ def make_trace(path: Path, target_bytes: int) -> int:
         t = 0
         while written < target_bytes:
             t += 50
-            if n % 10_000 == 9_999:
+            if n % 1000 == 999:
                 line = '{"t": broken\n'
             else:
                 ev = {"type": "api_call", "t": t, "class": "android.telephony.TelephonyManager",
@@ -72,7 +75,7 @@ def test_small_trace_memory_is_far_below_file_size(tmp_path: Path) -> None:
     n = make_trace(path, 8 * MB)
     seen, errors, peak = stream(path)
     assert seen + errors == n
-    assert errors == n // 10_000
+    assert errors == n // 1000 > 0
     assert peak < 4 * MB, f"peak {peak / MB:.1f} MB for an 8 MB trace"
 
 
