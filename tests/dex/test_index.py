@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from appwarden.dex.index import Ref, build_index
-from appwarden.errors import DexFormatError
+from appwarden.errors import KnowledgeError
 from appwarden.limits import Limits
 
 GET_STRING = "Landroid/provider/Settings$Secure;->getString(Landroid/content/ContentResolver;Ljava/lang/String;)Ljava/lang/String;"
@@ -124,5 +126,10 @@ def test_multidex_cross_dex_refs(multidex_blobs) -> None:
     ]
 
 
-def test_dex_format_error_is_appwarden_error() -> None:
-    assert issubclass(DexFormatError, Exception)
+def test_bad_targets_give_one_line_errors(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex)])
+    with pytest.raises(KnowledgeError, match="not a member descriptor"):
+        index.invokes(["getDeviceId"])
+    # a single string is one target, not a list of characters
+    assert index.invokes("Lcom/aw/t/Walk;->sink") == index.invokes(["Lcom/aw/t/Walk;->sink"])
+    assert index.strings_matching("android_id") == index.strings_matching(["android_id"])

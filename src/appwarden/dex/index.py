@@ -39,7 +39,7 @@ from appwarden.dex.records import (
     OP_INVOKE_CUSTOM_RANGE,
     literal_value,
 )
-from appwarden.errors import AppwardenError, DexFormatError, LimitExceeded
+from appwarden.errors import AppwardenError, DexFormatError, KnowledgeError, LimitExceeded
 from appwarden.evidence import ErrorNote
 from appwarden.limits import DEFAULT_LIMITS, Limits
 
@@ -173,12 +173,16 @@ def _split_target(target: str) -> tuple[str, str, str | None]:
     """``Lcls;->name`` / ``Lcls;->name(params)ret`` / ``Lcls;->name:Type`` -> (class, name, proto-or-type)."""
     cls, sep, rest = target.partition("->")
     if not sep or not cls:
-        raise ValueError(f"not a member descriptor: {target!r}")
+        raise KnowledgeError(f"not a member descriptor (expected Lcls;->name...): {target!r}")
     for mark in ("(", ":"):
         if mark in rest:
             name, _, tail = rest.partition(mark)
             return cls, name, (mark + tail) if mark == "(" else tail
     return cls, rest, None
+
+
+def _as_list(targets: Iterable[str] | str) -> list[str]:
+    return [targets] if isinstance(targets, str) else list(targets)
 
 
 def build_index(dex_blobs: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIMITS) -> CodeIndex:
@@ -342,11 +346,11 @@ class CodeIndex:
 
     def invokes(self, targets: Iterable[str], through_app_subclasses: bool = False) -> list[Ref]:
         """Every invoke of a target (``Lcls;->name`` = all overloads, or a full descriptor)."""
-        return self._refs(EV_INVOKE, list(targets), False, through_app_subclasses)
+        return self._refs(EV_INVOKE, _as_list(targets), False, through_app_subclasses)
 
     def field_reads(self, fields: Iterable[str]) -> list[Ref]:
         """Every static field read (``sget*``) of a field (``Lcls;->name`` or ``Lcls;->name:Type``)."""
-        return self._refs(EV_SGET, list(fields), True)
+        return self._refs(EV_SGET, _as_list(fields), True)
 
     # -- strings and literals ----------------------------------------------------------------------------------
 
@@ -356,6 +360,8 @@ class CodeIndex:
         ``target`` is the string value. With a predicate every string a ``const-string`` loads is decoded once.
         """
         refs: list[Ref] = []
+        if isinstance(values_or_predicate, str):
+            values_or_predicate = [values_or_predicate]
         for code in self.codes:
             dex = code.dex
             if callable(values_or_predicate):
