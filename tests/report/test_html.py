@@ -7,6 +7,9 @@ import shutil
 import subprocess
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
 from report_samples import HOSTILE
 
 from appwarden.report.html import render_html
@@ -135,3 +138,19 @@ def test_policy_and_dynamic_sections_render(report):
     assert "apk:assets/privacy.html" in html and "“联系我们：privacy@example.com”" in html
     assert '<span class="dangerous">否 no</span>' in html  # sdk_list missing
     assert "dialog_ms=1200, decision=agree" in html
+
+
+HOSTILE_CHARS = st.sampled_from(list("<>&\"'/=` 中a")) | st.characters(blacklist_categories=("Cs",))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=HOSTILE_CHARS, min_size=1, max_size=30))
+def test_any_label_is_escaped(report, text):
+    label = f"\u2603{text}\u2603"  # sentinels make the raw and escaped forms unambiguous in the page
+    report["app"]["label"] = label
+    report["sdks"][0]["name_zh"] = label
+    html = render_html(report)
+    escaped = str(escape(label))
+    assert escaped in html
+    if escaped != label:
+        assert label not in html

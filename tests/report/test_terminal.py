@@ -77,3 +77,7 @@ def test_app_strings_are_not_rich_markup():
 def test_rules_not_run_is_said(evidence):
     text = summary_text(build_report(evidence, None, engine=ENGINE))
     assert "未运行规则 (rules not run)" in text
+
+
+def test_findings_owner_breakdown(report):
+    assert "按归属 (by owner): 应用自身 3, 友盟统计 1" in summary_text(report, width=200)

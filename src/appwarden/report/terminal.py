@@ -171,6 +171,9 @@ def _findings_section(report: Mapping[str, Any], console: Console) -> None:
     _heading(console, "问题", f"Findings ({len(findings)})")
     if not findings:
         console.print(_t("  未发现问题 (no findings)"))
+    else:
+        owners = ", ".join(f"{g['name_zh']} {len(g['findings'])}" for g in view.findings_by_owner(report))
+        console.print(_t(f"  按归属 (by owner): {owners}"))
     for group in view.findings_by_severity(report):
         style = SEVERITY_STYLES.get(group["severity"], "")
         console.print(_t(f"  [{group['label_zh']} {group['label_en']}] {len(group['findings'])}", style))
