@@ -340,3 +340,13 @@ def load_dynamic_evidence(
     evidence = analyze_trace(header, events, params=params, attributor=attributor)
     evidence.errors = [e.to_json() for e in errors]
     return evidence
+
+
+def trace_mismatch(dyn: DynamicEvidence, package: str | None, sha256: str | None) -> str | None:
+    """A one-line message when the trace was recorded from a different app than the APK being scanned (package or
+    APK sha256 differ), else None. The pipeline should record it as an ``ErrorNote(stage="dynamic")``."""
+    if package and dyn.package and dyn.package != package:
+        return f"trace is for package {dyn.package!r}, the APK is {package!r}"
+    if sha256 and dyn.sha256 and dyn.sha256.lower() != sha256.lower():
+        return f"trace was recorded from APK sha256 {dyn.sha256[:12]}…, the scanned APK is {sha256[:12]}…"
+    return None
