@@ -58,7 +58,7 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(tmp_path: Path, amqp
     (apks / "dup.apk").write_bytes(with_comment(data, b"copy 0"))  # a true duplicate of app00
     store = tmp_path / "store"
     queue = f"appwarden.test.{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "APPWARDEN_FAULT_DELAY": "0.4", "APPWARDEN_QUEUE": queue}
+    env = {**os.environ, "APPWARDEN_FAULT_DELAY": "0.8", "APPWARDEN_QUEUE": queue, "PYTHONUNBUFFERED": "1"}
     workers = [start_worker(env, queue, amqp_url, tmp_path / f"worker{i}.log") for i in range(2)]
     try:
         submit = subprocess.run(
@@ -86,8 +86,17 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(tmp_path: Path, amqp
         while len(list(results.glob("*.json"))) < 3:
             assert time.monotonic() < deadline, "workers produced no results"
             time.sleep(0.1)
-        os.killpg(workers[0].pid, signal.SIGKILL)  # the whole machine dies: main process and pool child
+        log0 = tmp_path / "worker0.log"
+        deadline = time.monotonic() + 30
+        while log0.read_text().count(" received") <= log0.read_text().count(" succeeded in "):
+            assert time.monotonic() < deadline, "worker 0 never held a task in flight"
+            time.sleep(0.02)
+        os.killpg(
+            workers[0].pid, signal.SIGKILL
+        )  # the whole machine dies mid-task: main process and pool child
         workers[0].wait(timeout=10)
+        text = log0.read_text()
+        assert text.count(" received") > text.count(" succeeded in "), "the kill must strand a task in flight"
         deadline = time.monotonic() + 120
         while len(list(results.glob("*.json"))) < count:
             assert time.monotonic() < deadline, f"only {len(list(results.glob('*.json')))} of {count} results"

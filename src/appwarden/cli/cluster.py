@@ -29,6 +29,7 @@ def register(sub: Any) -> None:
         "-c", "--concurrency", type=int, default=None, help="worker processes (default: CPU count)"
     )
     w.add_argument("--queue", default=None, help="queue name (default appwarden.scan)")
+    w.add_argument("--name", default=None, help="Celery node name (default appwarden-scan-<pid>@<host>)")
     w.set_defaults(func=run_worker)
 
     st = csub.add_parser("status", help="count results in the store")
@@ -75,7 +76,9 @@ def run_worker(args: argparse.Namespace) -> int:
     _env(args)
     from appwarden.distributed.app import app
 
-    argv = ["worker", "--loglevel=INFO", "-Q", app.conf.task_default_queue]
+    # A unique node name per process: two workers on one host must not share the control (pidbox) queue.
+    name = args.name or f"appwarden-scan-{os.getpid()}@%h"
+    argv = ["worker", "--loglevel=INFO", "-Q", app.conf.task_default_queue, "-n", name, "--without-mingle"]
     if args.concurrency:
         argv.append(f"--concurrency={args.concurrency}")
     app.worker_main(argv)
