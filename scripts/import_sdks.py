@@ -588,11 +588,21 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"import_sdks: imported/ up to date ({len(rendered)} SDKs)")
         return 0
-    if OUT_DIR.is_dir():
-        shutil.rmtree(OUT_DIR)
-    OUT_DIR.mkdir(parents=True)
+    # write a sibling folder, then swap it in: a scan running meanwhile sees the old or the new set, not a mix
+    staging = OUT_DIR.with_name(".imported.new")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
     for name, text in sorted(rendered.items()):
-        (OUT_DIR / name).write_text(text, encoding="utf-8")
+        (staging / name).write_text(text, encoding="utf-8")
+    old = OUT_DIR.with_name(".imported.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if OUT_DIR.is_dir():
+        OUT_DIR.rename(old)
+    staging.rename(OUT_DIR)
+    if old.exists():
+        shutil.rmtree(old)
     if args.verbose:
         for line in log:
             print(line, file=sys.stderr)

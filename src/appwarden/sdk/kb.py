@@ -301,7 +301,10 @@ _CACHE_FORMAT = 1
 def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
     out = []
     for _, p in _files(directory):
-        st = p.stat()
+        try:
+            st = p.stat()
+        except OSError:  # removed while we looked (the importer rewriting imported/): not part of the KB
+            continue
         out.append((str(p), st.st_size, st.st_mtime_ns))
     return tuple(out)
 
