@@ -97,3 +97,47 @@ def test_method_and_field_descriptors(main_dex: bytes) -> None:
 def test_split_container_single_dex(main_dex: bytes) -> None:
     [dex] = split_container("classes.dex", main_dex)
     assert dex.name == "classes.dex"
+
+
+@pytest.mark.parametrize("version", ["035", "037", "038", "039", "040", "041"])
+def test_written_dex_every_version(version: str) -> None:
+    from appwarden.dex.index import build_index
+
+    from .dexwriter import build_dex
+
+    data = build_dex(version)
+    [dex] = split_container("classes.dex", data)
+    assert dex.version == int(version)
+    assert dex.class_descriptors == ["Lx/A;"]
+    index = build_index([("classes.dex", data)])
+    assert index.errors == []
+    assert index.method_strings("Lx/A;->f()V") == ["hello"]
+    assert [r.caller for r in index.invokes(["Lx/A;->f"])] == ["Lx/A;->f()V"]
+
+
+def test_dex_041_container_with_three_dex_files() -> None:
+    from appwarden.dex.index import build_index
+
+    from .dexwriter import build_container
+
+    data = build_container(3)
+    dexes = split_container("classes.dex", data)
+    assert [d.name for d in dexes] == ["classes.dex", "classes.dex!1", "classes.dex!2"]
+    assert [d.header_offset for d in dexes] == [0, len(data) // 3, 2 * len(data) // 3]
+    index = build_index([("classes.dex", data)])
+    refs = index.strings_matching(["hello"])
+    assert [r.dex for r in refs] == ["classes.dex", "classes.dex!1", "classes.dex!2"]
+    assert len({r.offset for r in refs}) == 3  # offsets are positions in the container
+
+
+def test_dex_041_header_offset_must_match() -> None:
+    from .dexwriter import build_dex
+
+    data = bytearray(build_dex("041"))
+    struct.pack_into("<I", data, 0x74, 8)
+    with pytest.raises(DexFormatError, match="header_offset"):
+        DexFile("classes.dex", bytes(data))
+    data = bytearray(build_dex("041"))
+    struct.pack_into("<I", data, 0x70, len(data) + 100)
+    with pytest.raises(DexFormatError, match="container_size"):
+        DexFile("classes.dex", bytes(data))
