@@ -133,3 +133,14 @@ def test_bad_targets_give_one_line_errors(main_dex: bytes) -> None:
     # a single string is one target, not a list of characters
     assert index.invokes("Lcom/aw/t/Walk;->sink") == index.invokes(["Lcom/aw/t/Walk;->sink"])
     assert index.strings_matching("android_id") == index.strings_matching(["android_id"])
+
+
+def test_index_survives_pickling(main_dex: bytes) -> None:
+    import pickle
+
+    index = build_index([("classes.dex", main_dex)])
+    _ = index.callgraph
+    clone = pickle.loads(pickle.dumps(index))
+    assert clone.invokes(["Lcom/aw/t/Walk;->sink"]) == index.invokes(["Lcom/aw/t/Walk;->sink"])
+    assert clone.stats() == index.stats()
+    assert clone.callgraph.callees("Lcom/aw/t/Graph;->onCreate(Landroid/os/Bundle;)V")

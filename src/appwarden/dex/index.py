@@ -98,6 +98,17 @@ class DexCode:
         self.events = memoryview(self.events_raw).cast("I")
         self.ev_starts = self.methods[4::METHOD_WORDS].tolist()
 
+    def __getstate__(self) -> tuple:
+        # memoryviews cannot be pickled: keep the raw bytes and rebuild the views (process pools pickle results)
+        return (self.dex, self.methods_raw, self.events_raw, self.bad_methods)
+
+    def __setstate__(self, state: tuple) -> None:
+        self.dex, self.methods_raw, self.events_raw, self.bad_methods = state
+        self._by_class = None
+        self._subclasses = None
+        self._method_desc = {}
+        self.__post_init__()
+
     @property
     def name(self) -> str:
         return self.dex.name
