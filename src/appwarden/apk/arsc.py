@@ -52,7 +52,9 @@ class _TypeChunk:
     entry_count: int
     entries_start: int  # absolute
     default: bool  # the configuration has no qualifiers
-    chinese: bool = False  # language "zh" (preferred after the default configuration: reports are Chinese first)
+    chinese: bool = (
+        False  # language "zh": preferred after the default configuration (reports are Chinese first)
+    )
 
 
 @dataclass(slots=True)
