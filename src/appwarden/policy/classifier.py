@@ -112,7 +112,7 @@ class SentenceClassifier:
             if feats:
                 idx = np.fromiter(feats.keys(), dtype=np.int64, count=len(feats))
                 val = np.fromiter(feats.values(), dtype=np.float64, count=len(feats))
-                scores[row] += val @ self.coef[idx]
+                scores[row] += (self.coef[idx] * val[:, None]).sum(axis=0)  # no BLAS threads
         return 1.0 / (1.0 + np.exp(-scores))
 
     def predict_topics(self, sentences: list[str], threshold: float | None = None) -> list[set[str]]:
