@@ -267,7 +267,12 @@ def versions() -> dict:
 
 def bench_one(path: Path, args: argparse.Namespace, position: int = 0) -> dict:
     rel = str(path.relative_to(args.corpus))
-    row: dict = {"apk": rel, "folder": rel.split("/", 1)[0], "size": path.stat().st_size}
+    row: dict = {
+        "apk": rel,
+        "folder": rel.split("/", 1)[0],
+        "size": path.stat().st_size,
+        "load1": round(os.getloadavg()[0], 2),
+    }
     try:
         row["floor"], row["dex_bytes_zip"] = inflate_floor(path)
     except Exception as exc:
@@ -325,6 +330,10 @@ def summarize(rows: list[dict], baseline_rss: float | None) -> dict:
         sum(r["ours"] for r in big) / sum(r["floor"] for r in big) if big else None
     )
     s["index_find_total_s"] = sum(r["ours_parts"]["index"] + r["ours_parts"]["find"] for r in withdex)
+    s["index_find_over_floor_total"] = (
+        s["index_find_total_s"] / s["floor_total_s"] if s["floor_total_s"] else None
+    )
+    s["apk_reader_total_s"] = sum(r["ours_parts"]["open"] + r["ours_parts"]["inflate"] for r in withdex)
     dd = [r for r in done if r.get("dexdump")]
     s["dexdump_total_s"] = sum(r["dexdump"] for r in dd)
     s["ours_total_dexdump_apks_s"] = sum(r["ours"] for r in dd)
@@ -366,7 +375,8 @@ def render(result: dict) -> str:
         f"Run {result['date']} on {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, {m['os']}, Python "
         f"{m['python']}; androguard {result['versions'].get('androguard', '?')}, dexdump "
         f"{result['versions'].get('dexdump', '?')}, DEX walker backend `{result['versions'].get('dex_backend')}`. "
-        f"Load average at start/end: {result['load']['start']} / {result['load']['end']} "
+        f"Load average at start/end: {result['load']['start']} / {result['load']['end']}"
+        f"{' (of the re-rendering, not of the measurements)' if result['load'].get('rendered_only') else ''} "
         f"({result['load']['note']}). Raw data: `{result['json']}`.",
         "",
         "| measure | result | target |",
@@ -385,7 +395,10 @@ def render(result: dict) -> str:
         f"{fmt(s['speedup_median'], '.0f')}× / {fmt(s['speedup_min'], '.0f')}× | ≥ 50× |",
         f"| engine / inflate floor, all APKs with DEX | {fmt(s['ours_over_floor_total'])}× | ≤ 3× |",
         f"| engine / inflate floor, APKs with ≥ 1 MB of DEX | {fmt(s['ours_over_floor_dex_ge_1mb'])}× | ≤ 3× |",
-        f"| index + find only (no APK parsing), total (s) | {fmt(s['index_find_total_s'])} | |",
+        f"| of which `open_apk` + `Apk.read` of the DEX entries (the APK reader), total (s) | "
+        f"{fmt(s.get('apk_reader_total_s'))} | |",
+        f"| of which `build_index` + `find_callsites` (the DEX engine), total (s); / floor | "
+        f"{fmt(s['index_find_total_s'])}; {fmt(s.get('index_find_over_floor_total'))}× | |",
         f"| `dexdump -d` (native), total (s) vs engine on same APKs | {fmt(s['dexdump_total_s'])} vs "
         f"{fmt(s['ours_total_dexdump_apks_s'])} | reference |",
         f"| CLI `appwarden scan X -o /dev/null` wall, total (s) | {fmt(s['cli_total_s'])} | |",
@@ -499,6 +512,13 @@ def main() -> None:
     ap.add_argument(
         "--render-only", action="store_true", help="only rebuild the JSON and the doc from --state"
     )
+    ap.add_argument(
+        "--refresh-rss",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --render-only: measure the peak RSS again for the first N rows of --state",
+    )
     ap.add_argument("--androguard-worker", metavar="APK", help=argparse.SUPPRESS)
     ap.add_argument("--rss-worker", metavar="APK", nargs="?", const="", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -566,6 +586,11 @@ def main() -> None:
         "load": {
             "start": [round(x, 2) for x in load_start],
             "end": [round(x, 2) for x in load_end],
+            "per_apk_1min": {
+                "min": min((r["load1"] for r in rows if "load1" in r), default=None),
+                "max": max((r["load1"] for r in rows if "load1" in r), default=None),
+            },
+            "rendered_only": args.render_only,
             "note": args.note or "shared machine; other engineers' jobs may have been running",
         },
         "wall_s": time.time() - t0,
