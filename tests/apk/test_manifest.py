@@ -160,3 +160,14 @@ def test_protection_level_names() -> None:
     assert protection_level_name(0) == "normal"
     assert protection_level_name(1) == "dangerous"
     assert protection_level_name(0x12) == "signature|privileged"
+
+
+def test_sdk_codename_counts_as_development_level() -> None:
+    root = Node(
+        "manifest",
+        [Attr("package", "p.q", ns=None)],
+        [Node("uses-sdk", [a("minSdkVersion", "Q"), a("targetSdkVersion", "33")])],
+    )
+    m = parse_manifest(build_axml(root))
+    assert (m.min_sdk, m.target_sdk) == (10000, 33)  # a numeric string is just a number
+    assert any("codename 'Q'" in n for n in m.notes)

@@ -131,6 +131,22 @@ def _class_name(package: str | None, name: str | None) -> str | None:
     return name
 
 
+CUR_DEVELOPMENT = 10000  # the API level Android gives a pre-release codename ("Q", "UpsideDownCake")
+
+
+def _sdk_level(r: _Reader, el: Element, name: str) -> int | None:
+    """An SDK level; a codename (a non-numeric string) counts as the in-development level, as Android does."""
+    value = r.integer(el, name)
+    if value is None:
+        text = r.text(el, name)
+        if text and text.strip() and not text.strip().lstrip("-").isdigit():
+            r.notes.append(
+                f"uses-sdk android:{name} is the codename {text!r}; treated as API level {CUR_DEVELOPMENT}"
+            )
+            return CUR_DEVELOPMENT
+    return value
+
+
 def _intent_filter(r: _Reader, el: Element) -> IntentFilter:
     f = IntentFilter(priority=r.integer(el, "priority"))
     for child in el.children:
@@ -184,8 +200,8 @@ def parse_manifest(axml_bytes: bytes, resources: ResourceResolver | None = None)
         tag = el.tag
         if tag == "uses-sdk":
             if m.min_sdk is None and m.target_sdk is None:
-                m.min_sdk = r.integer(el, "minSdkVersion")
-                m.target_sdk = r.integer(el, "targetSdkVersion")
+                m.min_sdk = _sdk_level(r, el, "minSdkVersion")
+                m.target_sdk = _sdk_level(r, el, "targetSdkVersion")
                 m.max_sdk = r.integer(el, "maxSdkVersion")
         elif tag in ("uses-permission", "uses-permission-sdk-23", "uses-permission-sdk-m"):
             name = r.text(el, "name")
