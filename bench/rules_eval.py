@@ -67,8 +67,7 @@ def scan_one(path: str) -> dict[str, Any]:
                 "severity": f.severity,
                 "confidence": f.confidence,
                 "evidence": len(f.evidence),
-                "first": f.evidence[0] if f.evidence else None,
-                "message_zh": f.message_zh,
+                "first": compact_item(f.evidence[0]) if f.evidence else None,
             }
             for f in results.findings
         ],
@@ -76,6 +75,25 @@ def scan_one(path: str) -> dict[str, Any]:
         not_evaluated=sorted({n.rule_id for n in results.not_evaluated}),
     )
     return out
+
+
+FIRST_KEYS = (
+    "type",
+    "caller",
+    "api",
+    "category",
+    "name",
+    "attribute",
+    "value",
+    "kind",
+    "actions",
+    "algorithms",
+)
+
+
+def compact_item(item: dict[str, Any]) -> dict[str, Any]:
+    """The identifying keys of an evidence item (keeps the results file small; paths are left out)."""
+    return {k: item[k] for k in FIRST_KEYS if k in item}
 
 
 def aggregate(apps: list[dict[str, Any]]) -> dict[str, Any]:
