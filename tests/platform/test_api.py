@@ -114,6 +114,19 @@ class ApiFlowTests(TestCase):
             ["issue", "respond", "start_retest", "complete_retest", "close"],
         )
 
+    def test_oversize_request_is_refused_before_reading(self):
+        from django.conf import settings
+
+        resp = self.api.post(
+            "/api/jobs/",
+            b"x",
+            content_type="application/octet-stream",
+            CONTENT_LENGTH=str(settings.APPWARDEN_MAX_UPLOAD + 65 * 1024 * 1024),
+        )
+        self.assertEqual(resp.status_code, 413)
+        self.assertIn("too large", resp.json()["detail"])
+        self.assertEqual(ScanJob.objects.count(), 0)
+
     def test_me_and_token_endpoint(self):
         me = token_client(self.company_user).get("/api/me/").json()
         self.assertEqual((me["role"], me["company"]), ("company", self.company.pk))

@@ -1,37 +1,50 @@
 """Registry forms (staff)."""
 
 from django import forms
+from django.db import models
 
 from appwarden.platform.registry.models import App, Company, Contact, SdkVendor, Store, StoreListing
+
+
+def _formfield(field: models.Field, **kwargs):
+    """URLs without a scheme are read as https (the Django 6 default, set explicitly)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class CompanyForm(forms.ModelForm):
     class Meta:
         model = Company
+        formfield_callback = _formfield
         fields = ["name", "credit_code", "address", "website"]
 
 
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
+        formfield_callback = _formfield
         fields = ["company", "name", "title", "phone", "email"]
 
 
 class AppForm(forms.ModelForm):
     class Meta:
         model = App
+        formfield_callback = _formfield
         fields = ["package", "name", "company"]
 
 
 class StoreForm(forms.ModelForm):
     class Meta:
         model = Store
+        formfield_callback = _formfield
         fields = ["name", "website", "contact_email"]
 
 
 class ListingForm(forms.ModelForm):
     class Meta:
         model = StoreListing
+        formfield_callback = _formfield
         fields = ["store", "app", "url", "active"]
 
 
@@ -42,6 +55,7 @@ class SdkVendorForm(forms.ModelForm):
 
     class Meta:
         model = SdkVendor
+        formfield_callback = _formfield
         fields = ["name", "company", "sdk_ids", "contact_email"]
 
     def clean_sdk_ids(self):
