@@ -146,3 +146,40 @@ def test_shipped_kb_does_not_match_common_libraries() -> None:
                 "Lkotlin/jvm/internal/Intrinsics;", "Lcom/bumptech/glide/Glide;", "La/a/a/a;",
                 "Lcom/facebook/fresco/Fresco;", "Lcom/squareup/picasso/Picasso;", "Lio/reactivex/Observable;"):  # fmt: skip
         assert matcher.owner_of(cls) == "host", cls
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PARTS = st.sampled_from(
+    ["com", "cn", "umeng", "analytics", "message", "tencent", "mm", "opensdk", "stub", "StubApp", "StubApp$1",
+     "mob", "MobSDK", "MobSDK$a", "jpush", "android", "api", "a", "b", "X", "X$1", "example", "huawei", "hms", "push"]
+)  # fmt: skip
+_NAMES = st.one_of(
+    st.text(max_size=40),
+    st.builds(lambda parts: "L" + "/".join(parts) + ";", st.lists(_PARTS, min_size=1, max_size=6)),
+    st.builds(lambda parts: ".".join(parts), st.lists(_PARTS, min_size=1, max_size=6)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_NAMES, max_size=30),
+    st.one_of(
+        st.none(), st.text(max_size=20), st.sampled_from(["com.umeng", "com.umeng.example", "com.tencent.mm"])
+    ),
+)
+def test_arbitrary_class_names_never_crash(names: list[str], package: str | None) -> None:
+    matcher = Matcher(load_kb())
+    for name in names:
+        assert isinstance(matcher.owner_of(name, package), str)
+    hits = matcher.identify(names, None, names, app_package=package)
+    assert all(h.classes >= 0 and h.matched for h in hits)
+    # identify's per-package fast path agrees with owner_of() class by class
+    expected: dict[str, int] = {}
+    for name in names:
+        owner = matcher.owner_of(name, package)
+        if owner != "host":
+            expected[owner] = expected.get(owner, 0) + 1
+    got = {h.id: h.classes for h in hits if h.classes}
+    assert got == expected
