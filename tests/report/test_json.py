@@ -241,3 +241,15 @@ def test_policy_and_dynamic_stage_notes_reach_errors():
     notes = {(e["stage"], e["message"]) for e in report["errors"]}
     assert ("policy", "no privacy policy found: assets/") in notes
     assert ("dynamic", "bad JSON") in notes
+
+
+def test_dumps_is_line_oriented_and_roundtrips(report):
+    from appwarden.report.json import dumps_report
+
+    text = dumps_report(report)
+    assert json.loads(text) == report
+    assert json.loads(dumps_report(report, indent=None)) == report
+    lines = text.splitlines()
+    for cs in report["callsites"]:  # each call site on its own line, greppable by caller
+        assert sum(1 for ln in lines if cs["caller"] in ln and '"api"' in ln) >= 1
+    assert '  "app": {' in lines

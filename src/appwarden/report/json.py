@@ -397,8 +397,31 @@ def load_report(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
 
 
 def dumps_report(report: Mapping[str, Any], *, indent: int | None = 2) -> str:
-    """The report as JSON text (UTF-8 characters kept, keys in insertion order)."""
-    return json.dumps(report, ensure_ascii=False, indent=indent, default=_jsonable)
+    """The report as JSON text, UTF-8 characters kept, keys in insertion order.
+
+    With ``indent`` (default) the layout is line-oriented rather than fully indented: objects are expanded to two
+    levels (``app``, ``manifest`` …), and every element of a list down to the third level (a call site, a finding,
+    an SDK, a permission) sits on one line. Big reports stay greppable and diffable, and the C encoder does the work
+    (a fully indented dump of a 20 000-call-site report is ~10x slower). ``indent=None`` gives one compact line.
+    """
+    compact = json.JSONEncoder(ensure_ascii=False, default=_jsonable, separators=(", ", ": "))
+    if indent is None:
+        return compact.encode(dict(report))
+    pad = " " * indent
+
+    def fmt(value: Any, depth: int) -> str:
+        inner = pad * (depth + 1)
+        if isinstance(value, Mapping) and value and depth < 2:
+            body = ",\n".join(
+                f"{inner}{compact.encode(str(k))}: {fmt(v, depth + 1)}" for k, v in value.items()
+            )
+            return "{\n" + body + "\n" + pad * depth + "}"
+        if isinstance(value, list | tuple) and value and depth < 3:
+            body = ",\n".join(inner + compact.encode(v) for v in value)
+            return "[\n" + body + "\n" + pad * depth + "]"
+        return compact.encode(value)
+
+    return fmt(dict(report), 0)
 
 
 def write_report(report: Mapping[str, Any], path: str | Path, *, indent: int | None = 2) -> Path:
