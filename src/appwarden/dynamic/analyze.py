@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from appwarden.dynamic.attribution import Attributor, default_attributor, is_first_party, stack_owner
+from appwarden.dynamic.attribution import Attributor, CachedOwner, default_attributor, is_first_party
 from appwarden.dynamic.model import (
     MOTION_SENSORS,
     ConsentTimeline,
@@ -97,6 +97,7 @@ def analyze_trace(
     attributor = attributor or default_attributor(package)
     if domain_owner is None:
         domain_owner = getattr(attributor, "domain_owner", None)
+    stack_owner = CachedOwner(attributor)
     first_party = [str(d) for d in app.get("first_party_domains") or []]
 
     consent = ConsentTimeline()
@@ -136,7 +137,7 @@ def analyze_trace(
             else:
                 api = f"{ev['class']}.{ev['method']}"
                 stack = ev.get("stack") or []
-                owner, caller = stack_owner(stack, attributor)
+                owner, caller = stack_owner(stack)
                 key = (api, owner)
 
                 fields = {
@@ -168,7 +169,7 @@ def analyze_trace(
                     compact.update(label=api, category=category, owner=owner)
 
         elif kind == "permission_request":
-            owner, _caller = stack_owner(ev.get("stack"), attributor)
+            owner, _caller = stack_owner(ev.get("stack"))
             perms = list(ev["permissions"])
             requests.append(PermissionRequest(t, perms, owner, line, before_consent=state == "none"))
             for perm in perms:
@@ -229,7 +230,7 @@ def analyze_trace(
                 stack = ev.get("stack")
                 owner, source = "host", "none"
                 if stack:
-                    owner, _caller = stack_owner(stack, attributor)
+                    owner, _caller = stack_owner(stack)
                     source = "stack"
                 if (owner == "host" or source == "none") and domain_owner is not None:
                     dom = domain_owner(host)
@@ -259,7 +260,7 @@ def analyze_trace(
         elif kind == "sensor_register":
             sensor = ev["sensor"].lower()
             if sensor in MOTION_SENSORS:
-                owner, caller = stack_owner(ev.get("stack"), attributor)
+                owner, caller = stack_owner(ev.get("stack"))
                 criteria = {
                     "accel_mps2": params.shake_accel_mps2,
                     "rotation_deg": params.shake_rotation_deg,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ PLATFORM_PREFIXES = (
 _FRAME = re.compile(r"^\s*(?:at\s+)?([\w$.]+)\.([\w$<>-]+)\((.*)\)\s*$")
 
 
+@lru_cache(maxsize=16384)
 def frame_class(frame: str) -> str | None:
     """The Java class name of one frame (``com.x.Foo$1`` from ``com.x.Foo$1.run(Foo.java:3)``), or None."""
     m = _FRAME.match(frame)
@@ -68,6 +70,28 @@ def stack_owner(stack: Iterable[str] | None, attributor: Attributor) -> tuple[st
         return "host", None
     cls = frame_class(frame)
     return (attributor(to_descriptor(cls)) if cls else "host"), frame
+
+
+class CachedOwner:
+    """``stack_owner`` with a bounded per-caller-frame cache (traces repeat the same callers millions of times)."""
+
+    def __init__(self, attributor: Attributor, max_entries: int = 50_000) -> None:
+        self.attributor = attributor
+        self.cache: dict[str, str] = {}
+        self.max_entries = max_entries
+
+    def __call__(self, stack: Iterable[str] | None) -> tuple[str, str | None]:
+        frame = caller_frame(stack)
+        if frame is None:
+            return "host", None
+        owner = self.cache.get(frame)
+        if owner is None:
+            cls = frame_class(frame)
+            owner = self.attributor(to_descriptor(cls)) if cls else "host"
+            if len(self.cache) >= self.max_entries:
+                self.cache.clear()
+            self.cache[frame] = owner
+        return owner, frame
 
 
 class PrefixAttributor:

@@ -135,7 +135,7 @@ def event_problem(obj: Any) -> str | None:
         not obj["permissions"] or not all(isinstance(p, str) and p for p in obj["permissions"])
     ):
         return "permission_request: permissions must be a non-empty list of names"
-    if "stack" in obj and obj["stack"] is not None and not all(isinstance(f, str) for f in obj["stack"]):
+    if obj.get("stack") and not set(map(type, obj["stack"])) <= {str}:
         return f"{kind}: stack frames must be strings"
     if kind == "network" and obj.get("pi") is not None:
         for item in obj["pi"]:
