@@ -105,7 +105,8 @@ _LIBRARY_LABELS_RE = re.compile(
     r"replugin|hippy|weex|kraken|gcanvas|gaiax|lynx|pag|xlua|hardcoder|mars|xnet|alinnpython|"
     r"dcloud|finclip|flutterboost|mobileimsdk|anychat|tutk|threadfix|fresco|coil|room|volley|rxjava|"
     r"bytehook|keva|ttnet|bytevc|西瓜播放器|烈焰弹幕使|正版曲库直通车|sqlite|javame|mongodb|okhttp3|retrofit2|protocol buffer|processphoenix|logging|sdl|light sdk|smart app updates|"
-    r"exec|dict_parser|saturn|connectionbase)(?![a-z])",
+    r"exec|dict_parser|saturn|connectionbase|realm|wireguard|shook|lib ?xul|frame pacing|legacy photo picker|"
+    r"games plugin for unity|liblibrtlsdr|cri adx2|cri sofdec2|lofelt|foxit pdf|openmobilemaps|crosswalk)(?![a-z])",
     re.I,
 )
 # Package prefixes too generic to attribute (umbrella roots shared by many products, or not an SDK at all).
@@ -316,7 +317,7 @@ def _load_libradar(tdir: Path, groups: dict[str, Group]) -> None:
 
 _AA_SKIP_DIRS = {"network", "ui", "storage", "media"}
 _AA_SKIP_IDS = {"bytedance_bytehook", "bytedance_keva", "bytedance_lynx", "bytedance_shadowhook",
-                "bytedance_ttnet", "umeng_uapm", "sea_secure_sdk", "google_play_integrity"}  # fmt: skip
+                "bytedance_ttnet", "umeng_uapm", "sea_secure_sdk", "google_play_integrity", "crosswalk_webview"}  # fmt: skip
 _AA_CATEGORIES = {"ads": "advertising", "analytics": "analytics", "bytedance_internal": "analytics",
                   "map": "map_location", "payment": "payment", "push": "push", "security": "security_packer",
                   "social": "social_login_share", "webview": "other"}  # fmt: skip
@@ -482,9 +483,18 @@ def _id_for(group: Group) -> str:
     return "sdk_" + hashlib.sha1(group.key.encode()).hexdigest()[:10]
 
 
+_CN_NAMES_RE = re.compile(
+    r"huawei|honor|mipush|xiaomi|vivo|oppo|meizu|kwai|qihoo|letv|coolyun|tencent|qapm|jad sdk|apminsight|agc apm|"
+    r"ping\+\+|baidu|alibaba|aliyun|alipay|umeng|getui|jpush|jiguang|sina|weibo|iflytek|xunfei|mob share|mobcent|"
+    r"bytedance|pangle|netease|taobao|tendcloud|talkingdata|sensors|growingio|xinhua|duoku|anzhi|yixia|unionpay|"
+    r"lenovo|^msdk$",
+    re.I,
+)
+
+
 def _chinese(group: Group) -> bool:
     blob = " ".join([*group.names.values(), group.vendor])
-    if _CJK_RE.search(blob) or _CN_TEAMS_RE.search(group.vendor or ""):
+    if _CJK_RE.search(blob) or _CN_TEAMS_RE.search(group.vendor or "") or _CN_NAMES_RE.search(blob):
         return True
     return any(_CN_PREFIX_RE.match(v) for v in group.sigs.get("packages", ()))
 
