@@ -81,3 +81,16 @@ def test_rules_not_run_is_said(evidence):
 
 def test_findings_owner_breakdown(report):
     assert "按归属 (by owner): 应用自身 3, 友盟统计 1" in summary_text(report, width=200)
+
+
+def test_big_reports_are_summarised_not_dumped(report):
+    from appwarden.report.terminal import MAX_OWNERS_PER_CATEGORY
+
+    base = report["callsites"][0]
+    extra = [
+        dict(base, owner=f"sdk{i}", caller=f"Lx/S{i};->m()V") for i in range(MAX_OWNERS_PER_CATEGORY + 4)
+    ]
+    report["callsites"] = report["callsites"] + extra * 3
+    text = summary_text(report, width=200)
+    assert "… 另有 6 个归属方共 16 处 (6 more owners)" in text  # sdk5..sdk9 (3 each) and umeng (1)
+    assert text.count("Lx/S0;->m()V") == 3  # three examples per owner (it has three)

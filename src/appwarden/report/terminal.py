@@ -19,7 +19,8 @@ from rich.text import Text
 from appwarden.report import view
 
 SEVERITY_STYLES = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
-MAX_CALLSITES_PER_OWNER = 5
+MAX_CALLSITES_PER_OWNER = 3  # the terminal shows examples; the report files hold every call site
+MAX_OWNERS_PER_CATEGORY = 8
 
 
 def _t(value: Any, style: str = "") -> Text:
@@ -130,7 +131,8 @@ def _callsite_section(report: Mapping[str, Any], console: Console) -> None:
         console.print(
             _t(f"  ● {view.bilingual(group['name_zh'], group['name_en'])} — {group['count']}", "bold")
         )
-        for owner in group["owners"]:
+        owners = group["owners"]
+        for owner in owners[:MAX_OWNERS_PER_CATEGORY]:
             sites = owner["callsites"]
             console.print(
                 _t(f"    {view.bilingual(owner['name_zh'], owner['name_en'])}: {len(sites)}", "cyan")
@@ -140,6 +142,12 @@ def _callsite_section(report: Mapping[str, Any], console: Console) -> None:
                 console.print(_t(f"        → {cs.get('api')}", "dim"))
             if len(sites) > MAX_CALLSITES_PER_OWNER:
                 console.print(_t(f"      … 另有 {len(sites) - MAX_CALLSITES_PER_OWNER} 处 (more)", "dim"))
+        if len(owners) > MAX_OWNERS_PER_CATEGORY:
+            rest = owners[MAX_OWNERS_PER_CATEGORY:]
+            count = sum(len(o["callsites"]) for o in rest)
+            console.print(
+                _t(f"    … 另有 {len(rest)} 个归属方共 {count} 处 ({len(rest)} more owners)", "dim")
+            )
 
 
 def _sdk_section(report: Mapping[str, Any], console: Console) -> None:

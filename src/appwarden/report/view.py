@@ -122,8 +122,9 @@ def owner_sort_key(owner: str) -> tuple[int, str]:
 
 
 def callsites_by_category(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Call sites grouped by PI category, then by owner (host first): ``[{category, name_zh, name_en, count,
-    owners: [{owner, name_zh, name_en, callsites: [...]}]}]``, biggest category first."""
+    """Call sites grouped by PI category, then by owner (host first, then SDKs by number of call sites):
+    ``[{category, name_zh, name_en, count, owners: [{owner, name_zh, name_en, callsites: [...]}]}]``, biggest
+    category first."""
     groups: dict[str, dict[str, list[Mapping[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for cs in report.get("callsites") or []:
         groups[str(cs.get("category"))][str(cs.get("owner") or "host")].append(cs)
@@ -131,7 +132,7 @@ def callsites_by_category(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     for category, owners in groups.items():
         zh, en = category_names(category)
         owner_rows = []
-        for owner in sorted(owners, key=owner_sort_key):
+        for owner in sorted(owners, key=lambda o: (o != "host", -len(owners[o]), o)):
             ozh, oen = owner_names(report, owner)
             owner_rows.append({"owner": owner, "name_zh": ozh, "name_en": oen, "callsites": owners[owner]})
         out.append(
