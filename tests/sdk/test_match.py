@@ -183,3 +183,7 @@ def test_arbitrary_class_names_never_crash(names: list[str], package: str | None
             expected[owner] = expected.get(owner, 0) + 1
     got = {h.id: h.classes for h in hits if h.classes}
     assert got == expected
+
+
+def test_identify_tolerates_missing_inputs() -> None:
+    assert Matcher(load_kb()).identify(None, None, None) == []  # type: ignore[arg-type]

@@ -71,3 +71,7 @@ def test_corpus_pair_before_and_after_jiagu(corpus_dir: Path) -> None:
     assert packed is not None and packed.id == "qihoo_jiagu"
     assert "asset:assets/libjiagu.so" in packed.matched
     assert any(m.startswith(("manifest:com.stub.StubApp", "class:Lcom/stub/StubApp")) for m in packed.matched)
+
+
+def test_missing_inputs_are_tolerated() -> None:
+    assert detect_packer(None, None, None) is None  # type: ignore[arg-type]

@@ -218,7 +218,7 @@ class Matcher:
         # Count classes per package (one cheap pass), walk the trie once per distinct package, and look at class
         # names again only below packages holding a class-level KB prefix (com.stub.StubApp, com.mob.MobSDK).
         # Equivalent to owner_of() on every class, several times faster in CPython.
-        names = class_names if isinstance(class_names, list | tuple) else list(class_names)
+        names = class_names if isinstance(class_names, list | tuple) else list(class_names or ())
         if names and not all(n.startswith("L") for n in names[:1]):
             names = [
                 n if n.startswith("L") and n.endswith(";") else "L" + n.replace(".", "/") + ";" for n in names
@@ -267,7 +267,7 @@ class Matcher:
                     del matched[sdk_id]
         if manifest is not None:
             self._match_manifest(manifest, matched)
-        self._match_entries(entry_names, matched)
+        self._match_entries(entry_names or (), matched)
         hits: list[SdkHit] = []
         requested = set(manifest.permissions) if manifest is not None else set()
         for sdk_id in matched:

@@ -178,7 +178,8 @@ def detect_packer(
     ``entry_names``: every zip entry; ``class_names``: classes defined in the DEX files (smali descriptors);
     ``manifest``: for the application class and app component factory.
     """
-    entries = list(entry_names)
+    entries = list(entry_names or ())
+    class_names = class_names or ()
     so_names = sorted(
         {e.rsplit("/", 1)[-1] for e in entries if e.endswith(".so") and (e.startswith(("lib/", "assets/")))}
     )
