@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -144,3 +145,117 @@ def test_celery_tasks_are_acknowledged_late():
     assert scan_job.reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
     assert app.conf.task_default_queue.startswith("appwarden")
+
+
+SUBMIT_ONLY = r"""
+import sys
+import time
+from appwarden.platform import setup
+setup()
+from django.contrib.auth import get_user_model
+from appwarden.platform.core.models import Profile
+from appwarden.platform.testing import services
+user = get_user_model().objects.create_user("kill-reviewer", password="x")
+Profile.objects.create(user=user, role="reviewer")
+print(services.submit_apk(open(sys.argv[1], "rb").read(), user=user, file_name="minimal.apk").pk)
+"""
+
+JOB_STATE = r"""
+import json, sys
+from appwarden.platform import setup
+setup()
+from appwarden.platform.testing.models import ScanJob
+job = ScanJob.objects.get(pk=int(sys.argv[1]))
+print(json.dumps({"status": job.status, "attempts": job.attempts,
+                  "package": job.app_version.app.package if job.app_version else None}))
+"""
+
+
+@pytest.mark.service
+@pytest.mark.slow
+def test_killed_worker_loses_nothing(amqp_url, tmp_path):
+    """SIGKILL a worker in the middle of a scan: the broker redelivers the unacknowledged task to the next worker,
+    which finishes the job once (acks_late + idempotent run_scan)."""
+    import signal
+
+    env = _platform_env(tmp_path, amqp_url)
+    marker = tmp_path / "started"
+    env.update(
+        {
+            "APPWARDEN_ENGINE": "platform_slow_engine:scan",
+            "APPWARDEN_TEST_MARKER": str(marker),
+            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")]),
+        }
+    )
+    subprocess.run(
+        [sys.executable, "-m", "appwarden.platform", "migrate", "-v", "0"],
+        env=env,
+        check=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+
+    def start_worker(name: str) -> subprocess.Popen:
+        log = (tmp_path / f"{name}.log").open("w")
+        return subprocess.Popen(
+            [sys.executable, "-m", "appwarden", "worker", "--concurrency", "1"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+
+    def state(job_id: int) -> dict:
+        out = subprocess.run(
+            [sys.executable, "-c", JOB_STATE, str(job_id)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    first = start_worker("worker1")
+    second = None
+    try:
+        job_id = int(
+            subprocess.run(
+                [sys.executable, "-c", SUBMIT_ONLY, str(FIXTURE_APK)],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            ).stdout.strip()
+        )
+        deadline = time.time() + 90
+        while time.time() < deadline and not marker.exists():
+            time.sleep(0.2)
+        assert marker.exists(), (tmp_path / "worker1.log").read_text()[-2000:]
+        os.killpg(first.pid, signal.SIGKILL)  # the worker we started, and its pool child, mid-scan
+        first.wait(timeout=10)
+        assert state(job_id)["status"] == "running"
+        env["APPWARDEN_TEST_DELAY"] = "0"
+        second = start_worker("worker2")
+        deadline = time.time() + 120
+        result = state(job_id)
+        while time.time() < deadline and result["status"] not in ("done", "failed"):
+            time.sleep(1)
+            result = state(job_id)
+        assert result == {"status": "done", "attempts": 2, "package": "com.example.fixture"}, (
+            result,
+            (tmp_path / "worker2.log").read_text()[-2000:],
+        )
+        assert len(marker.read_text().split()) == 2  # started twice, finished once
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)

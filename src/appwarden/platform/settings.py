@@ -7,7 +7,8 @@ worker thread. Distributed: ``DATABASE_URL`` (``postgresql://user:pw@host:5432/d
 Other variables: ``APPWARDEN_SECRET_KEY``, ``APPWARDEN_DEBUG``, ``APPWARDEN_ALLOWED_HOSTS`` (comma list),
 ``APPWARDEN_MAX_UPLOAD_MB`` (default 1024), ``APPWARDEN_RECTIFY_DAYS`` (working days, default 15),
 ``APPWARDEN_HOLIDAYS`` (comma list of ISO dates that are not working days), ``APPWARDEN_CELERY_QUEUE``
-(default ``appwarden-platform``), ``APPWARDEN_WORKER``
+(default ``appwarden-platform``), ``APPWARDEN_ENGINE`` (``module:function``, default
+``appwarden.scan:scan_apk``), ``APPWARDEN_WORKER``
 (``thread`` | ``celery`` | ``eager``; ``eager`` runs a scan right after the upload commits, for tests only).
 """
 
@@ -130,6 +131,7 @@ APPWARDEN_STORAGE_DIR = Path(os.environ.get("APPWARDEN_STORAGE_DIR", DATA_DIR / 
 APPWARDEN_RECTIFY_DAYS = int(os.environ.get("APPWARDEN_RECTIFY_DAYS", "15"))
 APPWARDEN_HOLIDAYS = [d for d in os.environ.get("APPWARDEN_HOLIDAYS", "").split(",") if d]
 APPWARDEN_WORKER = os.environ.get("APPWARDEN_WORKER", "thread")
+APPWARDEN_ENGINE = os.environ.get("APPWARDEN_ENGINE", "appwarden.scan:scan_apk")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -15,6 +15,7 @@ Every function checks the current state and the actor's role, raises
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -119,10 +120,9 @@ def _lock(order: RectificationOrder) -> RectificationOrder:
     return RectificationOrder.objects.select_for_update().get(pk=order.pk)
 
 
-def _next_number() -> str:
-    year = timezone.localdate().year
-    count = RectificationOrder.objects.filter(number__startswith=f"ZG-{year}-").count()
-    return f"ZG-{year}-{count + 1:05d}"
+def _number_for(order: RectificationOrder) -> str:
+    """``ZG-<year>-<id>``: unique without counting rows (safe under concurrent issuing)."""
+    return f"ZG-{order.issued_at.astimezone(timezone.get_current_timezone()).year}-{order.pk:05d}"
 
 
 def issue_order(
@@ -151,7 +151,7 @@ def issue_order(
     today = timezone.localdate()
     with transaction.atomic(), audit.acting_as(user, reason):
         order = RectificationOrder.objects.create(
-            number=_next_number(),
+            number=f"pending-{uuid.uuid4().hex}",
             app=version.app,
             app_version=version,
             company=version.app.company,
@@ -160,6 +160,8 @@ def issue_order(
             requirements=requirements,
             issued_by=user,
         )
+        order.number = _number_for(order)
+        order.save(update_fields=["number"])
         order.findings.set(findings)
         OrderTransition.objects.create(
             order=order,

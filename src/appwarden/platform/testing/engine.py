@@ -1,6 +1,7 @@
 """The platform's only door into the engine: :func:`run_engine` calls ``appwarden.scan.scan_apk``.
 
-Tests may replace the engine with :func:`use_engine` (a function with the same signature) when they need a
+``APPWARDEN_ENGINE`` (``module:function``) may name another function with the same signature (a wrapper that adds
+external engines, for instance). Tests may replace the engine in-process with :func:`use_engine` when they need a
 report the fixture APKs cannot produce; the end-to-end tests use the real one.
 """
 
@@ -49,6 +50,20 @@ def engine_version() -> str:
     return __version__
 
 
+def _configured_engine() -> EngineFn:
+    """``settings.APPWARDEN_ENGINE`` (``module:function``, default ``appwarden.scan:scan_apk``)."""
+    import importlib
+
+    from django.conf import settings
+
+    spec = getattr(settings, "APPWARDEN_ENGINE", "") or "appwarden.scan:scan_apk"
+    module_name, _, func = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), func or "scan_apk")
+    except (ImportError, AttributeError) as exc:
+        raise AppwardenError(f"the scan engine {spec!r} is not available: {exc}") from None
+
+
 def run_engine(
     apk_path: Path,
     *,
@@ -59,10 +74,7 @@ def run_engine(
     """Scan one APK and return the report dict (raises AppwardenError on bad input)."""
     if _override is not None:
         return _override(apk_path, policy_path=policy_path, trace_path=trace_path, category=category)
-    try:
-        from appwarden.scan import scan_apk
-    except ImportError as exc:
-        raise AppwardenError(f"the scan engine is not available: {exc}") from None
+    scan_apk = _configured_engine()
     return scan_apk(
         str(apk_path),
         policy_path=str(policy_path) if policy_path else None,
