@@ -155,3 +155,17 @@ def test_message_handler_clamps_time_and_records_errors() -> None:
 def test_runner_without_frida_says_how_to_install(tmp_path: Path) -> None:
     with pytest.raises(AppwardenError, match=r"pip install 'appwarden\[device\]'"):
         run_trace("com.example.shop", tmp_path / "t.jsonl", device_id="emulator-5554", timeout=1)
+
+
+def test_offsets_place_a_restarted_process_later_in_the_session() -> None:
+    from appwarden.dynamic.runner import restart_event
+
+    state = RunnerState()
+    first = message_to_events(send({"type": "ui", "t": 500, "event": "app_background"}), state)
+    later = message_to_events(
+        send({"type": "ui", "t": 20, "event": "screen", "screen": "A"}), state, offset_ms=90_000
+    )
+    assert first[0]["t"] == 500 and later[0]["t"] == 90_020 and state.clamped == 0
+    assert restart_event("com.example.shop", "com.example.shop", 9)["cause"] == "self_restart"
+    other = restart_event("com.example.shop:push", "com.example.shop", 9)
+    assert other["event"] == "mark" and "push" in other["label"]

@@ -43,6 +43,10 @@ def register(sub: Any) -> None:
     )
     run.add_argument("--apk", type=Path, help="the installed APK, to record its sha256 in the header")
     run.add_argument("--tester", default="", help="tester name for the header")
+    run.add_argument(
+        "--follow-restarts", action="store_true",
+        help="keep spawn gating on and trace the app again when it restarts by itself (self-start evidence)",
+    )  # fmt: skip
     run.set_defaults(func=cmd_run)
 
     analyze = tsub.add_parser("analyze", help="analyse a trace and evaluate the dynamic rules")

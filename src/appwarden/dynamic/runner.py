@@ -20,7 +20,6 @@ import datetime as _dt
 import hashlib
 import logging
 import queue
-import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -64,9 +63,10 @@ class RunnerState:
             self.agent_errors.append(" ".join(str(message).split())[:300])
 
 
-def _time(payload: dict[str, Any], state: RunnerState) -> int:
+def _time(payload: dict[str, Any], state: RunnerState, offset_ms: int = 0) -> int:
     raw = payload.get("t")
-    t = int(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) and raw >= 0 else state.last_t
+    valid = isinstance(raw, int | float) and not isinstance(raw, bool) and raw >= 0
+    t = int(raw) + offset_ms if valid else state.last_t
     if t < state.last_t:
         state.clamped += 1
         t = state.last_t
@@ -74,8 +74,11 @@ def _time(payload: dict[str, Any], state: RunnerState) -> int:
     return t
 
 
-def message_to_events(message: Any, state: RunnerState) -> list[dict[str, Any]]:
-    """Convert one Frida message into trace events (see the module docstring). Never raises on bad input."""
+def message_to_events(message: Any, state: RunnerState, offset_ms: int = 0) -> list[dict[str, Any]]:
+    """Convert one Frida message into trace events (see the module docstring). Never raises on bad input.
+
+    ``offset_ms`` is added to the agent's clock: each agent instance counts from its own start, so messages of a
+    process started later in the session (a restart) are shifted by the time that process started."""
     if not isinstance(message, dict):
         state.ignored += 1
         return []
@@ -110,7 +113,7 @@ def message_to_events(message: Any, state: RunnerState) -> list[dict[str, Any]]:
         if category is None:
             state.non_pi_calls += 1
             return []
-        event = {"type": "api_call", "t": _time(payload, state), "class": cls, "method": method, "args": args,
+        event = {"type": "api_call", "t": _time(payload, state, offset_ms), "class": cls, "method": method, "args": args,
                  "category": category}  # fmt: skip
         for key in ("ret", "thread"):
             if isinstance(payload.get(key), str):
@@ -131,7 +134,7 @@ def message_to_events(message: Any, state: RunnerState) -> list[dict[str, Any]]:
         ]
         seen = {p["category"] for p in pi}
         pi += [p for p in detect_in_url(url, state.known_values) if p["category"] not in seen]
-        event = {"type": "network", "t": _time(payload, state), "host": host}
+        event = {"type": "network", "t": _time(payload, state, offset_ms), "host": host}
         for key in ("path", "method"):
             if isinstance(payload.get(key), str):
                 event[key] = payload[key]
@@ -140,7 +143,7 @@ def message_to_events(message: Any, state: RunnerState) -> list[dict[str, Any]]:
         if isinstance(payload.get("stack"), list):
             event["stack"] = [str(f) for f in payload["stack"]]
     elif kind in EVENT_KEYS:
-        event = {"type": kind, "t": _time(payload, state)}
+        event = {"type": kind, "t": _time(payload, state, offset_ms)}
         for key in EVENT_KEYS[kind]:
             if key in payload and payload[key] is not None:
                 event[key] = payload[key]
@@ -183,6 +186,104 @@ class RunResult:
     stopped_by: str  # timeout | interrupt | app_exit
 
 
+def restart_event(process_name: str, package: str, t: int) -> dict[str, Any]:
+    """The event recorded when a process of ``package`` appears while the session runs (spawn gating):
+    the main process coming back after it died is a start the tester did not cause (``process_start``, cause
+    ``self_restart``); another process of the app (``com.x:push``) is only noted (``mark``)."""
+    if process_name == package:
+        return {
+            "type": "ui",
+            "t": t,
+            "event": "process_start",
+            "cause": "self_restart",
+            "label": process_name,
+        }
+    return {"type": "ui", "t": t, "event": "mark", "label": f"process {process_name} started"}
+
+
+class _Session:
+    """Frida plumbing for one recording: spawns the app, loads the agent into it (and, with ``follow``, into every
+    later process of the package caught by spawn gating), and queues (offset_ms, message) pairs."""
+
+    def __init__(self, frida: Any, device: Any, package: str, source: str, follow: bool) -> None:
+        self.frida, self.device, self.package, self.source, self.follow = (
+            frida,
+            device,
+            package,
+            source,
+            follow,
+        )
+        self.inbox: queue.Queue[tuple[int, Any]] = queue.Queue()
+        self.t0 = time.monotonic()
+        self.sessions: list[Any] = []
+        self.scripts: list[Any] = []
+        self.alive = 0
+        self.lock = threading.Lock()
+        self.gone = threading.Event()
+
+    def now_ms(self) -> int:
+        return int((time.monotonic() - self.t0) * 1000)
+
+    def _attach(self, pid: int) -> None:
+        offset = self.now_ms()
+        session = self.device.attach(pid)
+        with self.lock:
+            self.alive += 1
+            self.sessions.append(session)
+        session.on("detached", lambda *_a: self._detached())
+        script = session.create_script(self.source)
+        script.on("message", lambda message, _data, off=offset: self.inbox.put((off, message)))
+        script.load()
+        self.scripts.append(script)
+
+    def _detached(self) -> None:
+        with self.lock:
+            self.alive -= 1
+            if self.alive <= 0 and not self.follow:
+                self.gone.set()
+
+    def _spawn_added(self, spawn: Any) -> None:
+        name = str(getattr(spawn, "identifier", "") or "")
+        try:
+            if name == self.package or name.startswith(self.package + ":"):
+                self.inbox.put((0, {"type": "appwarden-restart", "name": name, "t": self.now_ms()}))
+                self._attach(spawn.pid)
+        except Exception as exc:  # a process that died at once, or attach refused
+            self.inbox.put((0, {"type": "error", "description": f"attach to {name}: {exc}"}))
+        finally:
+            try:
+                self.device.resume(spawn.pid)
+            except Exception:
+                log.debug("resume of spawn %s failed", name, exc_info=True)
+
+    def start(self) -> None:
+        try:
+            pid = self.device.spawn([self.package])
+            self._attach(pid)
+        except Exception as exc:
+            raise AppwardenError(f"cannot spawn {self.package}: {exc}") from None
+        if self.follow:
+            self.device.on("spawn-added", self._spawn_added)
+            self.device.enable_spawn_gating()
+        self.device.resume(pid)
+
+    def close(self) -> None:
+        if self.follow:
+            for call in (
+                self.device.disable_spawn_gating,
+                lambda: self.device.off("spawn-added", self._spawn_added),
+            ):
+                try:
+                    call()
+                except Exception:
+                    log.debug("spawn gating cleanup failed", exc_info=True)
+        for closer in [*(s.unload for s in self.scripts), *(s.detach for s in self.sessions)]:
+            try:
+                closer()
+            except Exception:  # the app may already be gone
+                log.debug("cleanup failed", exc_info=True)
+
+
 def run_trace(
     package: str,
     out: str | Path,
@@ -191,8 +292,14 @@ def run_trace(
     tester: str = "",
     apk: str | Path | None = None,
     agent_source: str | None = None,
+    follow_restarts: bool = False,
 ) -> RunResult:
-    """Spawn ``package`` on the device, trace it until ``timeout`` seconds / Ctrl-C / app exit, write ``out``."""
+    """Spawn ``package`` on the device, trace it until ``timeout`` seconds / Ctrl-C / app exit, write ``out``.
+
+    With ``follow_restarts`` the device's spawn gating stays on: when the app's main process comes back after
+    dying (push wake-up, alarm, another app), the agent is loaded into it and a ``process_start`` with cause
+    ``self_restart`` is recorded; the session then ends only on timeout or Ctrl-C.
+    """
     from appwarden.dynamic.agent.generate import generate_agent
 
     frida = _frida()
@@ -206,7 +313,7 @@ def run_trace(
         "tester": tester,
         "started_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "source": "frida-agent",
-        "agent": {"frida": getattr(frida, "__version__", "?")},
+        "agent": {"frida": getattr(frida, "__version__", "?"), "follow_restarts": follow_restarts},
     }
     if apk is not None:
         apk = Path(apk)
@@ -215,58 +322,48 @@ def run_trace(
         header["app"]["sha256"] = _sha256(apk)
     try:
         params = device.query_system_parameters()
-        os_info = params.get("os", {})
-        header["android"] = {"release": str(os_info.get("version", ""))}
+        header["android"] = {"release": str(params.get("os", {}).get("version", ""))}
         if isinstance(params.get("api-level"), int):
             header["android"]["sdk"] = params["api-level"]
     except Exception:  # older frida-server: no system parameters
         log.debug("device system parameters unavailable", exc_info=True)
 
-    inbox: queue.Queue[Any] = queue.Queue()
-    detached = threading.Event()
     state = RunnerState()
     out = Path(out)
     stopped_by = "timeout"
+    session = _Session(frida, device, package, agent_source or generate_agent(), follow_restarts)
+
+    def drain_one(offset: int, message: Any) -> None:
+        if isinstance(message, dict) and message.get("type") == "appwarden-restart":
+            state.last_t = max(int(message["t"]), state.last_t)
+            writer.write(restart_event(str(message["name"]), package, state.last_t))
+            return
+        for event in message_to_events(message, state, offset):
+            writer.write(event)
+
     with out.open("w", encoding="utf-8") as fh:
         writer = TraceWriter(fh, header)
-        try:
-            pid = device.spawn([package])
-            session = device.attach(pid)
-        except Exception as exc:
-            raise AppwardenError(f"cannot spawn {package} on {device_id or 'usb device'}: {exc}") from None
-        session.on("detached", lambda *_a: detached.set())
-        script = session.create_script(agent_source or generate_agent())
-        script.on("message", lambda message, _data: inbox.put(message))
-        script.load()
         writer.write({"type": "ui", "t": 0, "event": "process_start", "cause": "launcher"})
-        device.resume(pid)
+        session.start()
         deadline = None if timeout is None else time.monotonic() + timeout
-        previous = signal.getsignal(signal.SIGINT)
         try:
             while True:
                 if deadline is not None and time.monotonic() >= deadline:
                     stopped_by = "timeout"
                     break
-                if detached.is_set() and inbox.empty():
+                if session.gone.is_set() and session.inbox.empty():
                     stopped_by = "app_exit"
                     break
                 try:
-                    message = inbox.get(timeout=0.2)
+                    offset, message = session.inbox.get(timeout=0.2)
                 except queue.Empty:
                     continue
-                for event in message_to_events(message, state):
-                    writer.write(event)
+                drain_one(offset, message)
         except KeyboardInterrupt:
             stopped_by = "interrupt"
         finally:
-            signal.signal(signal.SIGINT, previous)
-            while not inbox.empty():  # keep what already arrived
-                for event in message_to_events(inbox.get_nowait(), state):
-                    writer.write(event)
-            for closer in (script.unload, session.detach):
-                try:
-                    closer()
-                except Exception:  # the app may already be gone
-                    log.debug("cleanup failed", exc_info=True)
+            session.close()
+            while not session.inbox.empty():  # keep what already arrived
+                drain_one(*session.inbox.get_nowait())
             writer.flush()
     return RunResult(out, writer.count, state, stopped_by)

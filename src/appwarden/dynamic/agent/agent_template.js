@@ -245,21 +245,42 @@ function markPrivacy(label) {
     }
 }
 
+function scanForPrivacy(getView, where) {
+    try {
+        var texts = [];
+        viewTexts(getView(), texts, 0);
+        var all = texts.join(' ');
+        if (containsAny(all, PRIVACY_WORDS)) {
+            markPrivacy(all.substring(0, 120));
+        }
+    } catch (e) {
+        send({aw: 1, type: 'agent_error', message: where + ': ' + e});
+    }
+}
+
 function hookUi() {
     var Dialog = Java.use('android.app.Dialog');
     Dialog.show.implementation = function () {
         this.show();
-        try {
-            var texts = [];
-            viewTexts(this.getWindow().getDecorView(), texts, 0);
-            var all = texts.join(' ');
-            if (containsAny(all, PRIVACY_WORDS)) {
-                markPrivacy(all.substring(0, 120));
-            }
-        } catch (e) {
-            send({aw: 1, type: 'agent_error', message: 'Dialog.show: ' + e});
-        }
+        var dialog = this;
+        scanForPrivacy(function () {
+            return dialog.getWindow().getDecorView();
+        }, 'Dialog.show');
     };
+    // privacy "dialogs" drawn as pop-up windows
+    var PopupWindow = Java.use('android.widget.PopupWindow');
+    ['showAtLocation', 'showAsDropDown'].forEach(function (name) {
+        PopupWindow[name].overloads.forEach(function (overload) {
+            overload.implementation = function () {
+                var r = overload.apply(this, arguments);
+                var popup = this;
+                scanForPrivacy(function () {
+                    return popup.getContentView();
+                }, 'PopupWindow.' + name);
+                return r;
+            };
+        });
+    });
     var View = Java.use('android.view.View');
     var TextView = Java.use('android.widget.TextView');
     View.performClick.overloads.forEach(function (overload) {
@@ -284,10 +305,14 @@ function hookUi() {
     });
     var Instr = Java.use('android.app.Instrumentation');
     Instr.callActivityOnResume.implementation = function (activity) {
-        var name = String(activity.getClass().getName());
-        emit('ui', {event: 'screen', screen: name});
-        if (/privacy|agreement|protocol|policy|yinsi|xieyi/i.test(name)) {
-            markPrivacy(name);
+        try {
+            var name = String(activity.getClass().getName());
+            emit('ui', {event: 'screen', screen: name});
+            if (/privacy|agreement|protocol|policy|yinsi|xieyi/i.test(name)) {
+                markPrivacy(name);
+            }
+        } catch (e) {
+            send({aw: 1, type: 'agent_error', message: 'callActivityOnResume: ' + e});
         }
         return this.callActivityOnResume(activity);
     };
