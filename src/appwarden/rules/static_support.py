@@ -95,6 +95,27 @@ def interfaces_of(code: Any, cls: str) -> set[str]:
     return out
 
 
+_IMPLEMENTERS: dict[int, tuple[Any, dict[str, list[str]]]] = {}
+
+
+def implementers(code: Any, interface: str) -> list[str]:
+    """Concrete app classes (not interfaces, not abstract) implementing ``interface`` directly or through an
+    app-defined superclass, sorted. The interface map is built once per code index."""
+    cached = _IMPLEMENTERS.get(id(code))
+    if cached is None or cached[0] is not code:
+        table: dict[str, list[str]] = {}
+        for cls in sorted(getattr(code, "classes", ()) or ()):
+            info = _class_info(code, cls)
+            if info is None or getattr(info, "access_flags", 0) & 0x600:  # ACC_INTERFACE | ACC_ABSTRACT
+                continue
+            for iface in interfaces_of(code, cls):
+                table.setdefault(iface, []).append(cls)
+        cached = (code, table)
+        _IMPLEMENTERS.clear()
+        _IMPLEMENTERS[id(code)] = cached
+    return list(cached[1].get(interface, []))
+
+
 def methods_of(code: Any, cls: str) -> list[str]:
     """Full descriptors of the methods ``cls`` defines (``Lcls;->name(args)ret``)."""
     info = _class_info(code, cls)

@@ -32,7 +32,7 @@ from appwarden.rules.predicates import param, predicate
 from appwarden.rules.static_support import (
     callees,
     code_of,
-    interfaces_of,
+    implementers,
     invokes,
     method_literals,
     method_strings,
@@ -174,7 +174,6 @@ def hardcoded_crypto_key(evidence: Evidence, params: dict) -> list[Hit]:
     return _hits(groups, "在代码中硬编码加密密钥或初始向量", "hard-coded crypto key or IV")
 
 
-ACC_INTERFACE, ACC_ABSTRACT = 0x200, 0x400
 TRUST_MANAGER = "Ljavax/net/ssl/X509TrustManager;"
 HOSTNAME_VERIFIER = "Ljavax/net/ssl/HostnameVerifier;"
 CHECK_SERVER = "checkServerTrusted([Ljava/security/cert/X509Certificate;Ljava/lang/String;)V"
@@ -207,21 +206,17 @@ def trust_all_tls(evidence: Evidence, params: dict) -> list[Hit]:
         owner = owner_of(evidence, cls_or_method.split("->", 1)[0])
         groups.setdefault(owner, []).append(item | {"owner": owner})
 
-    for cls in sorted(getattr(code, "classes", ()) or ()):
-        info = code.class_info(cls)
-        if info is None or getattr(info, "access_flags", 0) & (ACC_INTERFACE | ACC_ABSTRACT):
-            continue  # abstract methods have no body to judge
-        ifaces = interfaces_of(code, cls)
-        if TRUST_MANAGER in ifaces:
-            m = f"{cls}->{CHECK_SERVER}"
-            if _has_code(code, m) and not callees(code, m):
-                add(cls, {"type": "callsite", "caller": m, "api": TRUST_MANAGER + "->" + CHECK_SERVER,
-                          "kind": "override", "meaning": "accepts every server certificate"})  # fmt: skip
-        if HOSTNAME_VERIFIER in ifaces:
-            m = f"{cls}->{VERIFY}"
-            if _has_code(code, m) and not callees(code, m) and set(method_literals(code, m)) == {1}:
-                add(cls, {"type": "callsite", "caller": m, "api": HOSTNAME_VERIFIER + "->" + VERIFY,
-                          "kind": "override", "meaning": "accepts every host name"})  # fmt: skip
+    # concrete classes only: abstract methods have no body to judge
+    for cls in implementers(code, TRUST_MANAGER):
+        m = f"{cls}->{CHECK_SERVER}"
+        if _has_code(code, m) and not callees(code, m):
+            add(cls, {"type": "callsite", "caller": m, "api": TRUST_MANAGER + "->" + CHECK_SERVER,
+                      "kind": "override", "meaning": "accepts every server certificate"})  # fmt: skip
+    for cls in implementers(code, HOSTNAME_VERIFIER):
+        m = f"{cls}->{VERIFY}"
+        if _has_code(code, m) and not callees(code, m) and set(method_literals(code, m)) == {1}:
+            add(cls, {"type": "callsite", "caller": m, "api": HOSTNAME_VERIFIER + "->" + VERIFY,
+                      "kind": "override", "meaning": "accepts every host name"})  # fmt: skip
     try:
         field_refs = list(code.field_reads([ALLOW_ALL]))
     except (AttributeError, KeyError, LookupError):

@@ -21,7 +21,7 @@ from appwarden.rules.predicates import param, predicate
 from appwarden.rules.static_support import (
     callees,
     code_of,
-    interfaces_of,
+    implementers,
     invokes,
     literal_numbers,
     method_literals,
@@ -44,9 +44,9 @@ def _listeners(evidence: Evidence, params: dict) -> dict[str, list[str]]:
     wanted = {c.lower() for c in param(params, "sdk_categories", ())}
     include_host = bool(param(params, "host", False))
     out: dict[str, list[str]] = {}
-    for cls in sorted(getattr(code, "classes", ()) or ()):
-        if LISTENER not in interfaces_of(code, cls):
-            continue
+    if not registering:
+        return out
+    for cls in implementers(code, LISTENER):
         owner = owner_of(evidence, cls)
         if owner == "host" and not include_host:
             continue
