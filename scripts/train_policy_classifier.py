@@ -17,7 +17,6 @@ the vectoriser exactly with numpy at run time. Nothing downloads at run time.
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import json
 import os
@@ -31,7 +30,7 @@ import numpy as np  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-from appwarden.policy.classifier import MODEL_PATH, preprocess  # noqa: E402
+from appwarden.policy.classifier import MODEL_PATH, model_dict, preprocess  # noqa: E402
 from appwarden.policy.datasets import TOPICS, load_capp130  # noqa: E402
 
 MAX_FEATURES = 12000
@@ -71,23 +70,21 @@ def main(argv: list[str] | None = None) -> int:
         clf.fit(X, y)
         coefs.append(clf.coef_[0])
         intercepts.append(float(clf.intercept_[0]))
-    coef = np.vstack(coefs).T.astype(np.float16)  # (features, topics)
-    model = {
-        "format": "appwarden-policy-topic-classifier/1",
-        "trained_on": "CAPP-130 (Apache-2.0 / CC BY 4.0), train split of bench/data/policy_split.json",
-        "train_policies": len(policies),
-        "train_sentences": len(texts),
-        "positives": positives,
-        "script": "scripts/train_policy_classifier.py",
-        "vectorizer": {"analyzer": "char", "ngram_range": [1, 3], "sublinear_tf": True, "norm": "l2"},
-        "C": C,
-        "topics": list(TOPICS),
-        "threshold": 0.5,
-        "vocab": vocab,
-        "idf": base64.b64encode(vec.idf_.astype(np.float32).tobytes()).decode("ascii"),
-        "coef": base64.b64encode(coef.tobytes()).decode("ascii"),
-        "intercept": [round(v, 6) for v in intercepts],
-    }
+    model = model_dict(
+        vocab,
+        vec.idf_,
+        np.vstack(coefs).T,
+        intercepts,
+        list(TOPICS),
+        trained_on="CAPP-130 (Apache-2.0 / CC BY 4.0), train split of bench/data/policy_split.json",
+        train_policies=len(policies),
+        train_sentences=len(texts),
+        positives=positives,
+        script="scripts/train_policy_classifier.py",
+        vectorizer={"analyzer": "char", "ngram_range": [1, 3], "sublinear_tf": True, "norm": "l2"},
+        C=C,
+        threshold=0.5,
+    )
     payload = json.dumps(model, ensure_ascii=False, separators=(",", ":"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(payload, encoding="utf-8")

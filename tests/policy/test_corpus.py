@@ -85,7 +85,9 @@ def test_sdk_list_documents(corpus_dir):
 
 
 def test_children_statement_has_minors_element(corpus_dir):
-    ev = analyze_policy_file(corpus_dir / "policies" / "see_agreement" / "腾讯" / "腾讯隐私保护平台" / "儿童隐私保护声明.md")
+    ev = analyze_policy_file(
+        corpus_dir / "policies" / "see_agreement" / "腾讯" / "腾讯隐私保护平台" / "儿童隐私保护声明.md"
+    )
     assert ev.has("minors") and ev.elements["minors"].evidence
 
 

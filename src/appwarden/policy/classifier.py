@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -89,30 +88,41 @@ class SentenceClassifier:
         except (KeyError, TypeError, ValueError) as exc:
             raise KnowledgeError(f"{path}: malformed policy classifier: {exc}") from None
 
-    def _features(self, sentence: str) -> dict[int, float]:
+    def _counts(self, sentence: str) -> dict[int, int]:
         text = preprocess(sentence)
         counts: dict[int, int] = {}
         lo, hi = self.ngram_range
-        vocab = self.vocab
+        get = self.vocab.get
         for n in range(lo, hi + 1):
             for i in range(len(text) - n + 1):
-                j = vocab.get(text[i : i + n])
+                j = get(text[i : i + n])
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
-        feats = {j: (1.0 + math.log(c)) * self.idf[j] for j, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in feats.values()))
-        return {j: v / norm for j, v in feats.items()} if norm else {}
+        return counts
 
     def predict_proba(self, sentences: list[str]) -> Any:
-        """``(len(sentences), len(topics))`` probabilities."""
+        """``(len(sentences), len(topics))`` probabilities (all sentences vectorised in one batch)."""
         np = self.np
-        scores = np.tile(self.intercept, (len(sentences), 1))
-        for row, sentence in enumerate(sentences):
-            feats = self._features(sentence)
-            if feats:
-                idx = np.fromiter(feats.keys(), dtype=np.int64, count=len(feats))
-                val = np.fromiter(feats.values(), dtype=np.float64, count=len(feats))
-                scores[row] += (self.coef[idx] * val[:, None]).sum(axis=0)  # no BLAS threads
+        n = len(sentences)
+        rows: list[int] = []
+        cols: list[int] = []
+        cnts: list[int] = []
+        for r, sentence in enumerate(sentences):
+            counts = self._counts(sentence)
+            rows.extend([r] * len(counts))
+            cols.extend(counts)
+            cnts.extend(counts.values())
+        scores = np.tile(self.intercept, (n, 1))
+        if not cols:
+            return 1.0 / (1.0 + np.exp(-scores))
+        rws = np.asarray(rows, dtype=np.int64)
+        idx = np.asarray(cols, dtype=np.int64)
+        val = (1.0 + np.log(np.asarray(cnts, dtype=np.float64))) * self.idf[idx]  # sublinear tf * idf
+        norm = np.sqrt(np.bincount(rws, weights=val * val, minlength=n))
+        val = val / norm[rws]  # l2 per sentence
+        contrib = self.coef[idx] * val[:, None]  # elementwise: no BLAS threads
+        for k in range(len(self.topics)):
+            scores[:, k] += np.bincount(rws, weights=contrib[:, k], minlength=n)
         return 1.0 / (1.0 + np.exp(-scores))
 
     def predict_topics(self, sentences: list[str], threshold: float | None = None) -> list[set[str]]:
@@ -120,6 +130,25 @@ class SentenceClassifier:
         cut = self.threshold if threshold is None else threshold
         proba = self.predict_proba(sentences)
         return [{t for t, p in zip(self.topics, row, strict=True) if p >= cut} for row in proba]
+
+
+def model_dict(
+    vocab: list[str], idf: Any, coef: Any, intercept: list[float], topics: list[str], **meta: Any
+) -> dict[str, Any]:
+    """The JSON form of a model: ``coef`` is ``(len(vocab), len(topics))``; weights stored as base64 float32 (idf)
+    and float16 (coef). Used by ``scripts/train_policy_classifier.py`` and the tests."""
+    import numpy as np
+
+    return {
+        "format": "appwarden-policy-topic-classifier/1",
+        **meta,
+        "topics": list(topics),
+        "threshold": float(meta.get("threshold", 0.5)),
+        "vocab": list(vocab),
+        "idf": base64.b64encode(np.asarray(idf, dtype=np.float32).tobytes()).decode("ascii"),
+        "coef": base64.b64encode(np.asarray(coef, dtype=np.float16).tobytes()).decode("ascii"),
+        "intercept": [round(float(v), 6) for v in intercept],
+    }
 
 
 @lru_cache(maxsize=1)
