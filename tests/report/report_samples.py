@@ -33,6 +33,7 @@ class Results:
     findings: list[Finding] = field(default_factory=list)
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     errors: list[Any] = field(default_factory=list)
+    evaluated: list[str] = field(default_factory=list)
 
 
 def make_evidence(label: str = "测试应用", package: str = "com.example.demo") -> Evidence:
@@ -253,4 +254,11 @@ def make_results() -> Results:
         findings=make_findings(),
         not_evaluated=[NotEvaluated("pi.dynamic.frequency", ["dynamic.trace"], "no runtime trace supplied")],
         errors=[ErrorNote(stage="rules", message="predicate x raised ValueError: boom")],
+        evaluated=[
+            "pi.device_id.pre_consent",
+            "perm.over_scope",
+            "policy.sdk_undisclosed",
+            "app.self_start",
+            "sec.ok",
+        ],
     )

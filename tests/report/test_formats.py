@@ -16,6 +16,7 @@ def test_registry_names_and_extensions():
         "html": ".html",
         "pdf": ".pdf",
         "sarif": ".sarif",
+        "text": ".txt",
         "notice-csv": ".csv",
         "notice-xlsx": ".xlsx",
     }

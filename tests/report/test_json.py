@@ -253,3 +253,8 @@ def test_dumps_is_line_oriented_and_roundtrips(report):
     for cs in report["callsites"]:  # each call site on its own line, greppable by caller
         assert sum(1 for ln in lines if cs["caller"] in ln and '"api"' in ln) >= 1
     assert '  "app": {' in lines
+
+
+def test_evaluated_rules_are_listed(report):
+    assert "sec.ok" in report["evaluated_rules"]  # ran and found nothing: a pass, visible as such
+    assert report["summary"]["evaluated_rules"] == 5

@@ -35,6 +35,12 @@ def _json(report: Report) -> bytes:
     return (dumps_report(report) + "\n").encode("utf-8")
 
 
+def _text(report: Report) -> bytes:
+    from appwarden.report.terminal import summary_text
+
+    return summary_text(report).encode("utf-8")
+
+
 def _html(report: Report) -> bytes:
     from appwarden.report.html import render_html
 
@@ -74,6 +80,9 @@ FORMATS: dict[str, ReportFormat] = {
         ),
         ReportFormat("pdf", ".pdf", "application/pdf", _pdf, description="PDF report with CJK font"),
         ReportFormat("sarif", ".sarif", "application/sarif+json", _sarif, description="SARIF 2.1.0"),
+        ReportFormat(
+            "text", ".txt", "text/plain; charset=utf-8", _text, description="the terminal summary as text"
+        ),
         ReportFormat(
             "notice-csv",
             ".csv",

@@ -175,22 +175,26 @@ def manifest_summary(manifest: Any) -> dict[str, Any] | None:
     }
 
 
-def _results_parts(results: Any) -> tuple[list[Any], list[Any], list[Any]]:
-    """(findings, not_evaluated, errors) from a RuleResults-like object, a mapping or a plain findings list."""
+def _results_parts(results: Any) -> tuple[list[Any], list[Any], list[Any], list[str] | None]:
+    """(findings, not_evaluated, errors, evaluated rule ids or None) from a RuleResults-like object, a mapping or
+    a plain findings list."""
     if results is None:
-        return [], [], []
+        return [], [], [], None
     if isinstance(results, Mapping):
-        return (
-            list(results.get("findings") or []),
-            list(results.get("not_evaluated") or []),
-            list(results.get("errors") or []),
-        )
-    if isinstance(results, list | tuple) and not hasattr(results, "findings"):
-        return list(results), [], []
+        get = results.get
+    elif isinstance(results, list | tuple) and not hasattr(results, "findings"):
+        return list(results), [], [], None
+    else:
+
+        def get(key: str) -> Any:
+            return getattr(results, key, None)
+
+    evaluated = get("evaluated")
     return (
-        list(getattr(results, "findings", None) or []),
-        list(getattr(results, "not_evaluated", None) or []),
-        list(getattr(results, "errors", None) or []),
+        list(get("findings") or []),
+        list(get("not_evaluated") or []),
+        list(get("errors") or []),
+        None if evaluated is None else [str(r) for r in evaluated],
     )
 
 
@@ -211,6 +215,7 @@ def summarize(report: Mapping[str, Any]) -> dict[str, Any]:
         "dangerous_permissions": sum(
             1 for p in ((report.get("manifest") or {}).get("permissions") or []) if p.get("dangerous")
         ),
+        "evaluated_rules": len(report.get("evaluated_rules") or []),
         "not_evaluated": len(report.get("not_evaluated") or []),
         "errors": len(report.get("errors") or []),
     }
@@ -241,7 +246,7 @@ def build_report(
     The result is JSON-serialisable and valid against :data:`SCHEMA_PATH` (checked by the tests, not here).
     """
     static: StaticEvidence | None = evidence.static
-    findings, not_evaluated, rule_errors = _results_parts(results)
+    findings, not_evaluated, rule_errors, evaluated = _results_parts(results)
 
     all_errors: list[dict[str, Any]] = []
     if static is not None:
@@ -286,6 +291,7 @@ def build_report(
         "packer": packer,
         "native_libs": list(static.native_libs) if static is not None else [],
         "rules_evaluated": results is not None,
+        "evaluated_rules": evaluated if evaluated is not None else [],
         "findings": [_jsonable(f) for f in findings],
         "not_evaluated": [_jsonable(n) for n in not_evaluated],
         "policy": _section(evidence.policy),

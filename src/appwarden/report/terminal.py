@@ -176,7 +176,13 @@ def _findings_section(report: Mapping[str, Any], console: Console) -> None:
     if not report.get("rules_evaluated", True):
         _heading(console, "问题", "Findings — 未运行规则 (rules not run)")
         return
-    _heading(console, "问题", f"Findings ({len(findings)})")
+    ran = len(report.get("evaluated_rules") or [])
+    skipped = len(report.get("not_evaluated") or [])
+    _heading(
+        console,
+        "问题",
+        f"Findings ({len(findings)}) · 已运行规则 rules run: {ran}, 未评估 not evaluated: {skipped}",
+    )
     if not findings:
         console.print(_t("  未发现问题 (no findings)"))
     else:
