@@ -267,3 +267,13 @@ def test_default_attribution_uses_the_sdk_knowledge_base() -> None:
     assert attr.domain_owner("ulogs.umeng.com") == attr("Lcom/umeng/commonsdk/UMConfigure;")
     ev = load_dynamic_evidence(TRACES / "sdk_android_id_pre_consent.jsonl")
     assert [o.owner for o in ev.pre_consent] == [attr("Lcom/umeng/commonsdk/UMConfigure;")]
+
+
+def test_summary_is_compact_json_with_line_pointers() -> None:
+    ev = load_dynamic_evidence(TRACES / "applist_background_polling.jsonl", attributor=SDKS)
+    summary = json.loads(json.dumps(ev.summary(max_rows=3)))
+    assert summary["events"] == 124 and summary["bad_lines"] == 0
+    assert summary["background"][0]["count"] == 120 and summary["background"][0]["line"] == 6
+    assert summary["frequency_exceeded"][0]["peak_per_minute"] == 60
+    assert summary["consent"]["observed"] is True and len(summary["consent"]["events"]) == 2
+    assert len(json.dumps(summary)) < len(json.dumps(ev.to_json()))

@@ -246,8 +246,52 @@ class DynamicEvidence:
         """Process starts not caused by the user (boot, push, alarm, another app...)."""
         return [p for p in self.process_starts if p.cause not in ("launcher", "user", "unknown")]
 
+    def summary(self, max_rows: int = 50) -> dict[str, Any]:
+        """A compact JSON-ready overview (what the report's ``dynamic`` section shows; findings carry the detail):
+        trace identity, duration, consent timeline, and the notable observations, each row pointing to its line."""
+
+        def rows(items: list[Observation]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "t": o.t,
+                    "api": o.api,
+                    "category": o.category,
+                    "owner": o.owner,
+                    "count": o.count,
+                    "line": o.line,
+                }
+                for o in items[:max_rows]
+            ]
+
+        head = self.header
+        return {
+            "package": self.package,
+            "sha256": self.sha256,
+            "source": head.get("source"),
+            "device": head.get("device"),
+            "android": head.get("android"),
+            "tester": head.get("tester"),
+            "started_at": head.get("started_at"),
+            "duration_ms": self.duration_ms,
+            "events": sum(self.event_counts.values()),
+            "event_counts": dict(self.event_counts),
+            "bad_lines": len(self.errors),
+            "consent": self.consent.to_json() | {"events": self.consent.events[:max_rows]},
+            "pi_apis_seen": len(self.api_summary),
+            "pre_consent": rows(self.pre_consent),
+            "after_refusal": rows(self.after_refusal),
+            "background": rows(self.background),
+            "frequency_exceeded": [p.to_json() for p in self.frequency_exceeded()[:max_rows]],
+            "rerequests_too_soon": [r.to_json() for r in self.rerequests_within()[:max_rows]],
+            "early_requests": [r.to_json() for r in self.early_requests[:max_rows]],
+            "third_party_transmissions": [x.to_json() for x in self.third_party_transmissions()[:max_rows]],
+            "sensors_too_sensitive": [x.to_json() for x in self.too_sensitive_sensors()[:max_rows]],
+            "self_starts": [x.to_json() for x in self.self_starts()[:max_rows]],
+            "params": self.params.to_json(),
+        }
+
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (the report embeds it under ``dynamic``)."""
+        """The full JSON-ready dict (``appwarden trace analyze --json``); :meth:`summary` is the compact form."""
         out: dict[str, Any] = {
             "package": self.package,
             "sha256": self.sha256,
