@@ -164,3 +164,36 @@ def test_required_keys_table_covers_every_schema_event_type() -> None:
     defs = schema()["$defs"]
     for kind, req in REQUIRED.items():
         assert set(req) | {"type", "t"} == set(defs[kind]["required"]), kind
+
+
+def test_gzip_trace_streams_and_truncation_is_one_error(tmp_path: Path) -> None:
+    import gzip
+
+    lines = [json.dumps(HEADER)] + [json.dumps({"type": "ui", "t": i, "event": "mark"}) for i in range(2000)]
+    data = gzip.compress(("\n".join(lines) + "\n").encode())
+    path = tmp_path / "t.jsonl.gz"
+    path.write_bytes(data)
+    _h, events, errors = read_trace(path)
+    assert len(list(events)) == 2000 and errors == []
+    path.write_bytes(data[: len(data) // 2])
+    _h, events, errors = read_trace(path)
+    kept = list(events)
+    assert 0 < len(kept) < 2000
+    assert len(errors) == 1 and "compressed trace unreadable" in errors[0].message
+
+
+def test_long_labels_are_truncated_in_the_timeline_rows(tmp_path: Path) -> None:
+    from appwarden.dynamic.analyze import load_dynamic_evidence
+
+    path = write_lines(
+        tmp_path / "t.jsonl", [HEADER, {"type": "ui", "t": 1, "event": "mark", "label": "x" * 5000}]
+    )
+    row = load_dynamic_evidence(path).first_minute[0]
+    assert len(row["label"]) <= 201 and row["label"].endswith("…")
+
+
+def test_corrupt_gzip_header_is_a_trace_format_error(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00garbage-not-deflate")
+    with pytest.raises(TraceFormatError, match="header"):
+        read_trace(path)

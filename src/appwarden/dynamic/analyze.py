@@ -47,6 +47,7 @@ from appwarden.limits import DEFAULT_LIMITS, Limits
 
 WINDOW_MS = 60_000
 FIRST_MINUTE_MAX = 1000
+LABEL_MAX = 200
 USER_CAUSES = ("launcher", "user", "unknown")
 CONSENT_UI = ("privacy_dialog_shown", "consent_agree", "consent_refuse", "consent_withdraw")
 
@@ -290,6 +291,9 @@ def analyze_trace(
                 compact.update(label=sensor)
 
         if compact is not None and len(first_minute) < FIRST_MINUTE_MAX:
+            label = compact.get("label")
+            if isinstance(label, str) and len(label) > LABEL_MAX:
+                compact["label"] = label[:LABEL_MAX] + "…"
             first_minute.append(compact)
 
     early = [

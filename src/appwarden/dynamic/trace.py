@@ -1,6 +1,6 @@
 """The runtime-trace format (JSON Lines, schema version 1) and its streaming reader.
 
-A trace file is UTF-8 JSON Lines. Line 1 is a **header** object, every other line one **event**::
+A trace file is UTF-8 JSON Lines (optionally gzip-compressed: ``trace.jsonl.gz`` is detected by its magic bytes). Line 1 is a **header** object, every other line one **event**::
 
     {"type": "header", "format": "appwarden-trace", "schema_version": 1,
      "device": {"id": "emulator-5554", "model": "Pixel 4"}, "android": {"release": "11", "sdk": 30},
@@ -22,6 +22,7 @@ around it is kept. At most :data:`MAX_ERRORS` errors are kept; the rest are coun
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -172,9 +173,26 @@ def _open(path: str | Path) -> IO[bytes]:
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not a trace file")
     try:
-        return path.open("rb")
+        fh = path.open("rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot open trace: {exc.strerror or exc}") from None
+    if fh.read(2) == b"\x1f\x8b":  # gzip-compressed trace (trace.jsonl.gz): still streamed
+        fh.seek(0)
+        return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
+    fh.seek(0)
+    return fh
+
+
+def _guard(
+    lines: Iterator[tuple[int, bytes | None]], errors: list[TraceError]
+) -> Iterator[tuple[int, bytes | None]]:
+    """Stop cleanly (one error) when a compressed trace is truncated or corrupt."""
+    line_no = 0
+    try:
+        for line_no, raw in lines:
+            yield line_no, raw
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        errors.append(TraceError(line_no + 1, f"compressed trace unreadable after this point: {exc}"))
 
 
 def _decode(raw: bytes) -> Any:
@@ -209,6 +227,9 @@ def read_trace(
         except (UnicodeDecodeError, ValueError):
             raise TraceFormatError(f"{path}: header line {line_no} is not valid JSON") from None
         header = validate_header(obj)
+    except (OSError, EOFError) as exc:  # unreadable / corrupt compressed file
+        fh.close()
+        raise TraceFormatError(f"{path}: cannot read the trace header: {exc}") from None
     except BaseException:
         fh.close()
         raise
@@ -230,7 +251,7 @@ def _events(
             suppressed += 1
 
     try:
-        for line_no, raw in lines:
+        for line_no, raw in _guard(lines, errors):
             if raw is None:
                 note(line_no, f"line longer than {limits.max_trace_line} bytes skipped")
                 continue
