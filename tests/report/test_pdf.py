@@ -85,7 +85,9 @@ def test_pdf_embeds_a_truetype_cjk_font_when_available(report, tmp_path):
 def test_pdf_cid_fallback_still_carries_chinese(report, tmp_path):
     path = tmp_path / "cid.pdf"
     path.write_bytes(render_pdf(report, font=cid_fallback_font()))
-    assert "检测报告" in _text(path)
+    text = _text(path)
+    assert "检测报告" in text
+    assert "·" not in text and "•" not in text  # no glyph in STSong-Light: replaced, never drawn as boxes
     assert _first_page_ink(path, tmp_path) > 0.005
 
 

@@ -39,6 +39,14 @@ MAX_CALLSITE_ROWS = 400  # the PDF is for reading; the JSON/HTML keep the full l
 MAX_EVIDENCE_PER_FINDING = 12
 
 
+# Characters STSong-Light (GB encodings) has no glyph for, replaced when the CID fallback font is in use.
+_CID_REPLACEMENTS = str.maketrans({"·": "|", "•": "-", "→": "=>", "–": "-", "✓": "v", "⚠": "!"})
+
+
+def _for_font(text: str, font: str) -> str:
+    return text.translate(_CID_REPLACEMENTS) if font == CID_FALLBACK else text
+
+
 @dataclass(frozen=True)
 class FontChoice:
     """The font the PDF uses: its reportlab name, the file embedded (None for the CID fallback)."""
@@ -135,7 +143,7 @@ def _p(text: Any, style: Any) -> Any:
     which is correct for unspaced Chinese but several times slower."""
     from reportlab.platypus import Paragraph
 
-    text = "" if text is None else str(text)
+    text = _for_font("" if text is None else str(text), style.fontName)
     wide = sum(1 for ch in text if ord(ch) > 0x2E7F)
     return Paragraph(escape(text), style if wide * 3 > len(text) else _latin(style))
 
@@ -149,6 +157,7 @@ def _wrap_plain(text: str, width: float, font: str, size: float) -> str:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     widths = _char_widths(font, size)
+    text = _for_font(text, font)
     lines: list[str] = []
     for raw in text.splitlines() or [""]:
         line: list[str] = []
@@ -426,7 +435,7 @@ def render_pdf(report: Mapping[str, Any], *, font: FontChoice | None = None) -> 
     def _page_number(canvas: Any, doc_: Any) -> None:
         canvas.saveState()
         canvas.setFont(font.name, 7)
-        canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, f"appwarden · {doc_.page}")
+        canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, _for_font(f"appwarden · {doc_.page}", font.name))
         canvas.restoreState()
 
     doc.build(_story(report, st, doc.width), onFirstPage=_page_number, onLaterPages=_page_number)
