@@ -257,6 +257,9 @@ def test_review_order_response_retest_notice(platform_server, browser):
     assert rows[2][0] == "1" and rows[2][2] == "示例开发者有限公司" and rows[2][3] == "示例应用市场"
     assert rows[2][5]
     (ARTIFACTS / "notice.xlsx").write_bytes(body)
+    web.go("/")
+    assert web.text().count("无数据") < 5  # the charts have data
+    web.shot("08-dashboard")
 
 
 @pytest.mark.slow

@@ -54,6 +54,12 @@ def test_bar_chart_is_valid_svg_and_escapes_labels():
     assert len(rects) == 2
     widths = [float(r.get("width")) for r in rects]
     assert widths[1] > widths[0]  # 7 draws longer than 3
+    long = charts.bar_chart([("隐私政策及告知不到位 Privacy policy / notice missing or deficient", 1)])
+    label = next(
+        e for e in ET.fromstring(long).iter() if e.tag.endswith("text") and e.get("text-anchor") == "end"
+    )
+    assert label.text.endswith("…") and len(label.text) < 40
+    assert "deficient" in "".join(label.itertext())  # the full label stays in the tooltip
 
 
 def test_line_chart_points_and_empty():

@@ -21,23 +21,23 @@ from appwarden.errors import AppwardenError, InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="run the governance platform (web + embedded worker)")
+    p = sub.add_parser("serve", help="run the governance platform: web + embedded worker (治理平台)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--data-dir", help="SQLite database and APK storage directory (default ./appwarden-data)")
     p.add_argument("--no-worker", action="store_true", help="do not start the embedded worker thread")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("worker", help="run a Celery worker for the platform (distributed mode)")
+    p = sub.add_parser("worker", help="run a Celery worker for the platform, distributed mode (平台检测节点)")
     p.add_argument("--concurrency", type=int, default=1)
     p.add_argument("--beat", action="store_true", help="also run the periodic overdue check")
     p.set_defaults(func=cmd_worker)
 
-    p = sub.add_parser("demo-data", help="load demo data into the platform database")
+    p = sub.add_parser("demo-data", help="load demo data into the platform database (演示数据)")
     p.add_argument("--data-dir")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("platform-user", help="create or update a platform user with a role")
+    p = sub.add_parser("platform-user", help="create or update a platform user with a role (平台用户)")
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=["regulator", "reviewer", "company", "store"])
     p.add_argument("--company", type=int, help="company id (role company)")
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--data-dir")
     p.set_defaults(func=cmd_user)
 
-    p = sub.add_parser("submit", help="upload an APK to a running platform server")
+    p = sub.add_parser("submit", help="upload an APK to a running platform server (提交平台检测)")
     p.add_argument("apk")
     p.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8000")
     p.add_argument(

@@ -15,6 +15,17 @@ def _esc(text: object) -> str:
     return escape(str(text), {'"': "&quot;"})
 
 
+def _fit(text: str, width_px: int, font_px: int = 12) -> str:
+    """Shorten ``text`` with an ellipsis to about ``width_px`` (CJK characters count as one em, others as half)."""
+    used, out = 0.0, []
+    for ch in text:
+        used += font_px if ord(ch) > 0x2E80 else font_px * 0.55
+        if used > width_px:
+            return "".join(out).rstrip() + "…"
+        out.append(ch)
+    return text
+
+
 def bar_chart(
     items: Sequence[tuple[str, float]], *, title: str = "", width: int = 560, bar_height: int = 22
 ) -> str:
@@ -36,7 +47,8 @@ def bar_chart(
         w = int((width - label_w - 60) * (value / peak))
         color = PALETTE[i % len(PALETTE)]
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + bar_height - 6}" font-size="12" text-anchor="end">{_esc(lab)}</text>'
+            f'<text x="{label_w - 6}" y="{y + bar_height - 6}" font-size="12" text-anchor="end">'
+            f"{_esc(_fit(str(lab), label_w - 10))}<title>{_esc(lab)}</title></text>"
             f'<rect x="{label_w}" y="{y}" width="{max(w, 1)}" height="{bar_height}" fill="{color}">'
             f"<title>{_esc(lab)}: {value:g}</title></rect>"
             f'<text x="{label_w + max(w, 1) + 4}" y="{y + bar_height - 6}" font-size="12">{value:g}</text>'

@@ -35,9 +35,9 @@ def batch_counts(limit: int = 12) -> list[dict[str, Any]]:
 
 
 def problem_distribution() -> list[tuple[str, int]]:
-    """(problem-type label, active findings) sorted by count."""
+    """(problem-type Chinese label, active findings) sorted by count."""
     rows = Finding.objects.filter(ACTIVE).values("problem_type").annotate(n=Count("id")).order_by("-n")
-    return [(problem_types.label(r["problem_type"]), r["n"]) for r in rows]
+    return [(problem_types.label_zh(r["problem_type"]), r["n"]) for r in rows]
 
 
 def trend(days: int = 30) -> list[tuple[str, int]]:
