@@ -95,6 +95,8 @@ def _error_note(item: Any, default_stage: str) -> dict[str, Any]:
         data = {str(k): _jsonable(v) for k, v in item.items() if v is not None}
         data["stage"] = str(data.get("stage") or default_stage)
         data["message"] = " ".join(str(data.get("message") or data.get("error") or item).split())
+        if "path" in data:
+            data["path"] = str(data["path"])
         return data
     if hasattr(item, "stage") and hasattr(item, "message"):
         data = {"stage": str(item.stage or default_stage), "message": " ".join(str(item.message).split())}
