@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -191,7 +192,7 @@ def _guard(
     try:
         for line_no, raw in lines:
             yield line_no, raw
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         errors.append(TraceError(line_no + 1, f"compressed trace unreadable after this point: {exc}"))
 
 
@@ -227,7 +228,7 @@ def read_trace(
         except (UnicodeDecodeError, ValueError):
             raise TraceFormatError(f"{path}: header line {line_no} is not valid JSON") from None
         header = validate_header(obj)
-    except (OSError, EOFError) as exc:  # unreadable / corrupt compressed file
+    except (OSError, EOFError, zlib.error) as exc:  # unreadable / corrupt compressed file
         fh.close()
         raise TraceFormatError(f"{path}: cannot read the trace header: {exc}") from None
     except BaseException:
