@@ -88,7 +88,7 @@ def test_sdk_rows_are_the_sdk_list(report):
 def test_errors_are_never_dropped():
     extra = [
         ErrorNote(stage="scan", message="policy stage timed out"),
-        {"stage": "sdk", "message": "kb"},
+        {"stage": "sdk", "message": "kb", "path": 3},
         "plain",
     ]
     report = build_report(make_evidence(), make_results(), engine=ENGINE, errors=extra)
