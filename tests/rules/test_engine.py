@@ -112,3 +112,22 @@ def test_extra_clauses_must_be_declared() -> None:
     res = evaluate(static_evidence(), [ok, bad])
     assert [f.clauses for f in res.findings] == [["RD-3.1", "N39-30"]]
     assert [e.message.split(":")[0] for e in res.errors] == ["r.bad"]
+
+
+def test_packed_app_code_rule_without_hits_is_not_evaluated() -> None:
+    from appwarden.evidence import PackerInfo
+
+    ev = static_evidence()
+    ev.static.packer = PackerInfo("jiagu360", "360加固")
+    ev.static.code = object()  # code evidence "available" (the predicates here do not read it)
+    predicate("t_nothing")(lambda ev, p: [])
+    try:
+        code_rule = make_rule("r.code", "t_nothing", needs=["static.manifest", "static.code"])
+        res = evaluate(ev, [code_rule, make_rule("r.manifest", "t_nothing")])
+        assert [(n.rule_id, n.missing) for n in res.not_evaluated] == [("r.code", ["static.code"])]
+        assert "packed" in res.not_evaluated[0].reason and "360加固" in res.not_evaluated[0].reason
+        # a code rule that does find something on a packed app keeps its finding
+        finds = make_rule("r.finds", "t_hits", needs=["static.manifest", "static.code"])
+        assert {f.rule_id for f in evaluate(ev, [finds]).findings} == {"r.finds"}
+    finally:
+        PREDICATES.pop("t_nothing", None)

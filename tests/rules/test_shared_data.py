@@ -53,3 +53,20 @@ def test_no_rule_raises_on_cn_sdk_apps(corpus_dir: Path) -> None:
         for f in results.findings:
             assert f.evidence and f.clauses
     assert fired > 0
+
+
+@pytest.mark.corpus
+def test_packed_app_code_rules_are_not_evaluated(corpus_dir: Path) -> None:
+    from appwarden.rules.engine import evaluate
+    from appwarden.rules.loader import load_rules
+    from appwarden.scan import build_evidence
+
+    apk = corpus_dir / "apks" / "cn_sdk" / "Reinforce__app-release_10_jiagu_sign.apk"
+    if not apk.is_file():
+        pytest.skip(f"{apk.name} not in the corpus")
+    evidence = build_evidence(apk)
+    assert evidence.static is not None and evidence.static.packer is not None
+    results = evaluate(evidence, load_rules())
+    packed = {n.rule_id for n in results.not_evaluated if "packed" in n.reason}
+    assert {"pi.startup.device_id", "pi.device_id.read", "sec.trust_all_tls"} <= packed
+    assert not any(f.rule_id.startswith("pi.") for f in results.findings)

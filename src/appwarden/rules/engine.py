@@ -8,6 +8,8 @@ Contract:
   disabled on purpose, and listed as such by ``appwarden rules list``).
 - A predicate may raise :class:`~appwarden.rules.model.EvidenceMissing` when evidence is present but empty (a
   policy object with ``found=False``): the rule is then ``not_evaluated`` too.
+- On a packed app (``StaticEvidence.packer`` set) a rule needing code evidence that finds nothing is reported
+  ``not_evaluated`` (the real code is encrypted), not as a pass; findings it does make are kept.
 - A predicate that raises anything else becomes one ``errors`` entry (``ErrorNote(stage="rules")``) for that rule; the other
   rules still run.
 - Hits of one rule are merged per owner (``host`` or an SDK id) into **one** finding whose evidence is the
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _CONFIDENCE_RANK = {c: i for i, c in enumerate(CONFIDENCES)}
+
+CODE_KINDS = ("static.callsites", "static.code", "static.entrypoints")
 
 MISSING_REASONS = {
     "static.manifest": "no APK evidence",
@@ -150,6 +154,13 @@ def evaluate_rule(evidence: Evidence, rule: Rule, available: set[str] | None = N
     for hit in hits:
         if hit.evidence:
             grouped.setdefault(hit.owner or "host", []).append(hit)
+    packer = evidence.static.packer if evidence.static is not None else None
+    if not grouped and packer is not None and any(n in CODE_KINDS for n in needed):
+        # a packed app's real code is encrypted: "nothing found in the code" is not a pass
+        name = getattr(packer, "name", None) or getattr(packer, "id", "a packer")
+        reason = f"app is packed ({name}): its code is hidden, so a code check cannot clear it"
+        results.not_evaluated.append(NotEvaluated(rule.id, [n for n in needed if n in CODE_KINDS], reason))
+        return results
     try:
         merged = [_merge(rule, owner, grouped[owner]) for owner in sorted(grouped, key=_owner_key)]
     except ValueError as exc:
