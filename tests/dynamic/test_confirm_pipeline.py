@@ -1,0 +1,41 @@
+"""The upgrade through the real pipeline: static findings on tests/fixtures/apks/pi_all.apk, a trace of that app,
+and ``confirm.upgrade_findings`` (what the scan pipeline is meant to call after ``rules.engine.evaluate``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from appwarden.dynamic.analyze import trace_mismatch
+from appwarden.dynamic.confirm import upgrade_findings
+from appwarden.rules.engine import evaluate
+from appwarden.rules.loader import load_rules
+from appwarden.scan import build_evidence
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_trace_confirms_only_what_it_shows() -> None:
+    evidence = build_evidence(
+        FIXTURES / "apks" / "pi_all.apk",
+        trace_path=FIXTURES / "traces" / "pi_all_umeng_pre_consent.jsonl",
+        find_bundled_policy=False,
+    )
+    assert trace_mismatch(evidence.dynamic, evidence.static.app.package, evidence.static.app.sha256) is None
+    rules = load_rules()
+    results = evaluate(evidence, rules)
+    upgraded = upgrade_findings(results.findings, evidence.dynamic, {r.id: r.predicate for r in rules})
+    before = {(f.rule_id, f.owner): f.confidence for f in results.findings}
+    after = {(f.rule_id, f.owner): f.confidence for f in upgraded}
+    umeng = evidence.dynamic.pre_consent[0].owner
+    assert umeng != "host"
+    assert before[("pi.startup.device_id", umeng)] == "possible"
+    assert after[("pi.startup.device_id", umeng)] == "confirmed"  # the SDK's IMEI read ran before consent
+    assert (
+        after[("pi.startup.device_id", "host")] == before[("pi.startup.device_id", "host")]
+    )  # after consent only
+    changed = {k for k in after if after[k] != before[k]}
+    assert changed <= {("pi.startup.device_id", umeng), ("pi.device_id.read", umeng)}
+    assert after[("dynamic.pi.pre_consent", umeng)] == "confirmed"
+    confirmed = next(f for f in upgraded if (f.rule_id, f.owner) == ("pi.startup.device_id", umeng))
+    assert any(e.get("event") == "confirmation" for e in confirmed.evidence)
+    assert any(e.get("type") == "trace" and e.get("line") == 3 for e in confirmed.evidence)
