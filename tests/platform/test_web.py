@@ -79,6 +79,9 @@ class DemoPagesTests(TestCase):
             "application/vnd.openxml",
         )
         self.assertEqual(c.get("/registry/new/nothing/").status_code, 404)
+        page = c.get(f"/testing/jobs/{job.pk}/").content.decode()
+        self.assertIn("第三方SDK third-party SDK <code>demo.", page)  # findings grouped by owner
+        self.assertIn("&quot;category&quot;: &quot;imei&quot;", page)  # evidence as (escaped) JSON
 
     def _complaint(self):
         from appwarden.platform.complaints.models import Complaint

@@ -83,7 +83,7 @@ def job_detail(request, pk: int):
     from appwarden.platform.enforcement.forms import IssueOrderForm
 
     job = get_scoped(ScanJob, request.user, pk=pk)
-    findings = job.findings.order_by("status", "-severity", "id")
+    findings = job.findings.order_by("owner", "status", "id")
     confirmed = findings.filter(status=F_CONFIRMED)
     issue_form = IssueOrderForm(findings=confirmed) if confirmed.exists() else None
     return render(
