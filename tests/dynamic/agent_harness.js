@@ -137,6 +137,13 @@ impl('java.net.URL', 'openConnection', 0).call({
     getHost: () => 'ulogs.umeng.com',
     getPath: () => '/u',
 });
+// 5b. the same through OkHttp (hooked through the retry list: an app class)
+clockNow = 4600;
+impl('okhttp3.OkHttpClient', 'newCall', 0).call({}, {
+    url: () => ({toString: () => 'https://api.example.com/v2/feed?aid=9774d56d682e549c', host: () => 'api.example.com',
+                 encodedPath: () => '/v2/feed'}),
+    method: () => 'GET',
+});
 // 6. permission request and its result
 clockNow = 5000;
 currentStack = ['android.app.Activity.requestPermissions(Activity.java:1)', 'com.example.shop.MainActivity.onCreate(M.java:3)'];

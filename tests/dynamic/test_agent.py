@@ -94,7 +94,7 @@ def test_agent_messages_become_a_trace_with_the_expected_evidence(agent_file: Pa
     for message in messages:
         for event in message_to_events(message, state):
             writer.write(event)
-    assert state.agent_errors == [] and state.hooked == 2 * len(hook_list())
+    assert state.agent_errors == [] and state.hooked == 2 * (len(hook_list()) + 1)  # + OkHttpClient.newCall
     path = tmp_path / "trace.jsonl"
     path.write_text(buf.getvalue(), encoding="utf-8")
     header, events, errors = read_trace(path)
@@ -105,9 +105,12 @@ def test_agent_messages_become_a_trace_with_the_expected_evidence(agent_file: Pa
     start = dyn.consent.dialog_shown - 1200  # the agent's clock origin may lag the fake clock by a few ms
     assert 0 <= start < 50 and dyn.consent.agreed - start == 3000
     assert {(o.category, o.owner) for o in dyn.pre_consent} == {("mac", "host"), ("android_id", "host")}
-    [tx] = dyn.transmissions
+    tx, okhttp = dyn.transmissions
     assert (tx.host, tx.categories, tx.owner, tx.third_party, tx.before_consent) == (
         "ulogs.umeng.com", ["mac"], "umeng", True, False,
+    )  # fmt: skip
+    assert (okhttp.host, okhttp.method, okhttp.categories, okhttp.third_party) == (
+        "api.example.com", "GET", ["android_id"], False,
     )  # fmt: skip
     assert [r.permissions for r in dyn.permission_requests] == [["android.permission.ACCESS_FINE_LOCATION"]]
     assert [(s.sensor, s.rate_us) for s in dyn.sensors] == [("accelerometer", 20000)]

@@ -21,7 +21,9 @@ var seenValues = {}; // PI values returned by hooked APIs (kept in the agent, ne
 var privacyShownAt = -1;
 var decided = false;
 var startedActivities = 0;
-var pending = HOOKS.slice();
+// network libraries living in the app's class loader (retried like SDK hooks)
+var NET_HOOKS = [{c: 'okhttp3.OkHttpClient', m: 'newCall', net: 'okhttp3'}];
+var pending = HOOKS.concat(NET_HOOKS);
 var hooked = 0;
 
 function now() {
@@ -154,6 +156,10 @@ function installOne(factory, hook) {
             var args = Array.prototype.slice.call(arguments);
             var ret = overload.apply(this, arguments);
             try {
+                if (hook.net) {
+                    reportOkHttp(args.length > 0 ? args[0] : null);
+                    return ret;
+                }
                 if (hook.sensor) {
                     reportSensor(args);
                 }
@@ -398,6 +404,17 @@ function piInUrl(url) {
         }
     }
     return found;
+}
+
+// okhttp3.OkHttpClient.newCall(Request): method, URL (host, path) and PI values seen earlier in the URL
+function reportOkHttp(request) {
+    if (request === null) {
+        return;
+    }
+    var url = request.url();
+    var text = String(url.toString());
+    emit('network', {host: String(url.host()), path: String(url.encodedPath()), method: String(request.method()),
+                     url: summary(text), pi: piInUrl(text), stack: javaStack()});
 }
 
 function hookNetwork() {
