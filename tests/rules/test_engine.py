@@ -131,3 +131,15 @@ def test_packed_app_code_rule_without_hits_is_not_evaluated() -> None:
         assert {f.rule_id for f in evaluate(ev, [finds]).findings} == {"r.finds"}
     finally:
         PREDICATES.pop("t_nothing", None)
+
+
+def test_unknown_category_is_not_evaluated_not_a_pass() -> None:
+    from appwarden.rules.loader import load_rules
+
+    rule = next(r for r in load_rules() if r.id == "perm.beyond_category")
+    ev = static_evidence()
+    ev.static.manifest.uses_permissions = []
+    ev.category = "N39-99"
+    res = evaluate(ev, [rule])
+    assert res.findings == [] and [n.rule_id for n in res.not_evaluated] == ["perm.beyond_category"]
+    assert "N39-99" in res.not_evaluated[0].reason

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from appwarden.evidence import Evidence
 from appwarden.rules.category import category_record, necessary_pi
-from appwarden.rules.model import Hit
+from appwarden.rules.model import EvidenceMissing, Hit
 from appwarden.rules.predicates import param, predicate
 
 DEFAULT_IGNORE = (
@@ -60,8 +60,12 @@ def permissions_beyond_category(evidence: Evidence, params: dict) -> list[Hit]:
     static = evidence.static
     manifest = static.manifest if static is not None else None
     record = category_record(evidence.category)
-    if manifest is None or record is None:
+    if manifest is None:
         return []
+    if record is None:
+        raise EvidenceMissing(
+            "app.category", f"unknown app category {evidence.category!r} (expected N39-01 … N39-39)"
+        )
     considered = set(param(params, "permissions", ())) or (
         set(necessary_pi()["permission_categories"]) & DANGEROUS
     )
