@@ -35,6 +35,9 @@ def test_coverage_json_is_consistent(capsys) -> None:
     for r in rows:
         assert r["automated"] + r["automatable_no_rule"] + r["manual_only"] >= r["items"]
         assert r["automated_static"] <= r["automated"]
+        assert r["case_only"] <= r["automated"] and r["ratio_strict"] <= r["ratio"]
+    n39 = next(r for r in rows if r["key"] == "N39")
+    assert n39["case_only"] >= 39  # the type rows are only applied per finding by perm.beyond_category
 
 
 def test_check_reports_file_and_line(tmp_path: Path, capsys) -> None:

@@ -8,7 +8,10 @@
 - ``automated_static``: items cited by a rule that needs no policy and no trace (runs on an APK alone);
 - ``manual_only``: items whose ``detectable_by`` is only ``manual``: a machine cannot judge them;
 - ``automatable_no_rule``: items a machine could judge (some non-manual evidence kind) but no rule cites yet;
-- ``ratio``: ``automated / items`` — the automation ratio (the national platform's target was about 30%).
+- ``case_only``: automated items cited only through ``extra_clauses`` (e.g. the 39 N39-xx rows, all applied by
+  the one rule ``perm.beyond_category`` to permissions only);
+- ``ratio``: ``automated / items`` — the automation ratio (the national platform's target was about 30%), and
+  ``ratio_strict``: the same without the case-only items.
 
 A rule citing an item does not mean it decides the item fully: most static rules give ``possible`` leads. The
 numbers are honest about *coverage*, not about *accuracy* (see ``docs/rules-eval.md``).
@@ -34,6 +37,7 @@ class InstrumentCoverage:
     definitions: int = 0
     automated: int = 0
     automated_static: int = 0
+    case_only: int = 0  # cited only through extra_clauses (one generic rule applying a table row, e.g. 39类)
     manual_only: int = 0
     automatable_no_rule: int = 0
     automated_ids: list[str] = field(default_factory=list)
@@ -43,9 +47,15 @@ class InstrumentCoverage:
     def ratio(self) -> float:
         return self.automated / self.items if self.items else 0.0
 
+    @property
+    def ratio_strict(self) -> float:
+        """Automation ratio counting only items a rule names in its own ``clauses``."""
+        return (self.automated - self.case_only) / self.items if self.items else 0.0
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["ratio"] = round(self.ratio, 4)
+        data["ratio_strict"] = round(self.ratio_strict, 4)
         return data
 
 
@@ -57,7 +67,9 @@ def coverage(rules: list[Rule]) -> list[InstrumentCoverage]:
         if not rule.enabled:
             continue
         static = not any(n in NON_STATIC for n in rule.needs)
-        for clause in [*rule.clauses, *rule.extra_clauses]:
+        for clause in rule.clauses:
+            cited.setdefault(clause, set()).update(("static" if static else "other", "named"))
+        for clause in rule.extra_clauses:
             cited.setdefault(clause, set()).add("static" if static else "other")
     out: dict[str, InstrumentCoverage] = {
         i["key"]: InstrumentCoverage(i["key"], i["name_zh"]) for i in data["instruments"]
@@ -75,6 +87,8 @@ def coverage(rules: list[Rule]) -> list[InstrumentCoverage]:
                 cov.automated_ids.append(item["id"])
                 if "static" in kinds:
                     cov.automated_static += 1
+                if "named" not in kinds:
+                    cov.case_only += 1
             if not item.get("automatable"):
                 cov.manual_only += 1
                 cov.manual_ids.append(item["id"])
