@@ -444,6 +444,46 @@ def _prune_parent_prefixes(group: Group, sig_owner: dict[tuple[str, str], str]) 
         group.sigs["packages"] = keep
 
 
+# Imported groups (by data-set label) that are the same product as a curated SDK although they share no
+# signature with it: dropped, so one product is one row of the 第三方SDK清单.
+CURATED_ALIASES = {
+    "神策分析 SDK": "sensors_analytics", "腾讯灯塔 SDK": "tencent_beacon", "阿里聚安全": "alibaba_security",
+    "华为帐号服务": "huawei_account", "号码认证服务": "aliyun_numberauth", "阿里云号码认证 SDK": "aliyun_numberauth",
+    "极光认证 SDK": "jiguang_jverification", "七鱼 SDK": "netease_qiyu", "智齿客服 SDK": "sobot", "网易云信": "netease_nim",
+    "网易云通信 SDK": "netease_nim", "百度人脸识别": "baidu_face", "开普勒 SDK": "jd_kepler", "滴滴 SDK": "didi_sdk",
+    "腾讯游戏 MSDK": "tencent_msdk", "MSDK": "tencent_msdk", "腾讯乐固": "tencent_legu", "人脸核身 SDK": "tencent_faceid",
+    "实人认证 SDK": "aliyun_realperson", "金融级实人认证 SDK": "aliyun_realperson", "小米广告 SDK": "xiaomi_ads",
+    "Kwai Ad SDK": "kuaishou_ads", "快手广告 SDK": "kuaishou_ads", "HUAWEI Ads Kit": "huawei_ads",
+    "Huawei Ads SDK": "huawei_ads", "百川电商 SDK - 唤醒手淘": "alibaba_baichuan", "百川电商 SDK - 授权": "alibaba_baichuan",
+    "百川 SDK": "alibaba_baichuan", "旷视 SDK": "megvii_faceid", "腾讯云实时音视频 SDK": "tencent_trtc",
+    "腾讯云实时音视频": "tencent_trtc", "腾讯云 HTTPDNS": "tencent_httpdns", "DataFinder": "bytedance_applog",
+    "HMS Core AAID": "huawei_hms_core", "腾讯云通信 SDK": "tencent_im", "融云 IM SDK": "rongcloud_im",
+    "环信 IM": "easemob_im", "美洽客服 SDK": "meiqia", "闪验 SDK": "chuanglan_shanyan", "移动号码认证": "cmcc_auth",
+    "Huanxin": "easemob_im", "Netease IM SDK": "netease_nim", "Tencent Map LBS": "tencent_location",
+    "数美 SDK": "shumei", "同盾设备指纹": "tongdun", "网易易盾": "netease_yidun", "顶象无感验证 SDK": "dingxiang_risk",
+    "MSA SDK": "msa_oaid", "讯飞 SDK": "iflytek_msc", "梆梆安全": "bangcle", "爱加密": "ijiami", "360 加固": "qihoo_jiagu",
+    "百度应用加固": "baidu_jiagu", "腾讯开放平台": "qq_connect", "微博 SDK": "weibo_sdk", "支付宝 SDK": "alipay_sdk",
+    "银联 SDK": "unionpay_sdk", "阿里移动热修复": "aliyun_sophix", "阿里移动推送": "aliyun_push", "米大师": "tencent_midas",
+    "抖音 SDK": "douyin_opensdk", "腾讯广告 SDK": "tencent_gdt", "移动应用推广 SDK": "baidu_mobads",
+    "腾讯浏览服务（TBS）": "tencent_x5", "TBS": "tencent_x5", "友盟推送": "umeng_push", "移动统计分析": "umeng_analytics",
+    "U-Share 社会化分享": "umeng_share", "个推": "getui_push", "极光推送": "jpush", "信鸽推送": "tencent_tpns",
+    "腾讯移动推送": "tencent_tpns", "腾讯移动分析": "tencent_mta", "腾讯地图 SDK": "tencent_map", "百度地图 SDK": "baidu_map",
+    "百度 LBS": "baidu_location", "百度云推送": "baidu_push", "高德 SDK": "amap_map", "高德地图 SDK": "amap_map",
+    "Pangle SDK": "pangle", "荣耀推送服务": "honor_push", "Meizu Push": "meizu_push", "OPPO Push": "oppo_push",
+    "vivo Push": "vivo_push", "MiPush": "xiaomi_push", "Huawei Push": "huawei_push", "HUAWEI Push": "huawei_push",
+    "Bugly": "tencent_bugly", "Tinker": "tencent_tinker", "ShareSDK": "sharesdk", "UTDID": "alibaba_utdid",
+    "DCloud": "dcloud_uniapp", "防水墙": "tencent_captcha",
+}  # fmt: skip
+
+
+def _alias_of(group: Group, curated: dict[str, dict]) -> str | None:
+    for name in group.names.values():
+        target = CURATED_ALIASES.get(name)
+        if target in curated:
+            return target
+    return None
+
+
 def _covered_by_curated(group: Group, sig_owner: dict[tuple[str, str], str]) -> str | None:
     """The curated SDK id that already owns one of this group's signatures (or a parent package of one)."""
     for kind, values in sorted(group.sigs.items()):
@@ -502,9 +542,7 @@ def _chinese(group: Group) -> bool:
 def _record(group: Group, sdk_id: str) -> dict:
     name_zh = group.names.get("name_zh") or group.names.get("name_en") or sdk_id
     name_en = group.names.get("name_en") or group.names.get("name_zh") or sdk_id
-    category = group.category or _category(name_zh, name_en)
-    if category == "other" and not group.category:
-        category = _category(group.description)
+    category = group.category or _category(name_zh, name_en)  # descriptions are too noisy for keywords
     if not group.category:
         for ds in group.facts:
             if "name" in group.facts[ds]:
@@ -547,7 +585,7 @@ def build(corpus: Path) -> tuple[dict[str, dict], list[str]]:
     for group in sorted(merged, key=lambda g: g.key):
         if not any(group.sigs.values()):
             continue
-        cur = _covered_by_curated(group, sig_owner)
+        cur = _alias_of(group, curated) or _covered_by_curated(group, sig_owner)
         if cur is None:
             _prune_parent_prefixes(group, sig_owner)
             if not any(group.sigs.values()):
