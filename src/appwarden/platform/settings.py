@@ -151,6 +151,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "appwarden.platform.testing.models.JOB_STATUS",
+        "FindingStatusEnum": "appwarden.platform.testing.models.FINDING_STATUS",
+        "ComplaintStatusEnum": "appwarden.platform.complaints.models.STATUS",
+        "TakedownStatusEnum": "appwarden.platform.enforcement.models.TD_STATUS",
+        "OrderStateEnum": "appwarden.platform.enforcement.models.STATES",
+    },
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")

@@ -166,6 +166,7 @@ class NoticeItem(models.Model):
 
 
 TD_PENDING, TD_CONFIRMED = "pending", "confirmed"
+TD_STATUS = [(TD_PENDING, "待下架 Pending"), (TD_CONFIRMED, "已下架 Confirmed")]
 
 
 class TakedownOrder(models.Model):
@@ -173,11 +174,7 @@ class TakedownOrder(models.Model):
 
     order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="takedowns")
     listing = models.ForeignKey("registry.StoreListing", on_delete=models.PROTECT, related_name="takedowns")
-    status = models.CharField(
-        max_length=12,
-        choices=[(TD_PENDING, "待下架 Pending"), (TD_CONFIRMED, "已下架 Confirmed")],
-        default=TD_PENDING,
-    )
+    status = models.CharField(max_length=12, choices=TD_STATUS, default=TD_PENDING)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
