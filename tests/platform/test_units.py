@@ -123,3 +123,9 @@ def settings_storage(tmp_path):
 
     with override_settings(APPWARDEN_STORAGE_DIR=tmp_path / "blobs"):
         yield
+
+
+def test_migrations_match_the_models():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits 1 when a migration is missing
