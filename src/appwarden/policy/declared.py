@@ -20,6 +20,7 @@ policy wording; it is not derived from the research-only or AGPL corpora.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
@@ -160,6 +161,7 @@ PERMISSION_TRIGGERS = (
     "system_alert_window", "post_notifications", "query_all_packages", "get_accounts", "request_install_packages",
     "use_biometric", "use_fingerprint",
 )  # fmt: skip
+_PERMISSION_TRIGGER_RE = re.compile("|".join(re.escape(w) for w in PERMISSION_TRIGGERS))
 _LITERAL_PERMISSION = re.compile(r"android\.permission\.([A-Z_]+)")
 
 _NEGATION = re.compile(
@@ -248,10 +250,14 @@ def declared_permissions(text: str, sentences: list[Sentence]) -> list[DeclaredP
 
     low = ascii_lower(text)
     patterns = _permission_patterns()
-    for sent in sentences:
-        chunk = low[sent.start : sent.end]
-        if not any(word in chunk for word in PERMISSION_TRIGGERS):
-            continue
+    starts = [s.start for s in sentences]
+    hit_sentences: dict[int, None] = {}
+    for m in _PERMISSION_TRIGGER_RE.finditer(low):
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < sentences[i].end:
+            hit_sentences[i] = None
+    for i in hit_sentences:
+        sent = sentences[i]
         for pattern, perms in patterns:
             for m in pattern.finditer(low, sent.start, sent.end):
                 if not _negated(text, m.start()):

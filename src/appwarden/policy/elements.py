@@ -14,12 +14,12 @@ children's rules (CH-*):
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from appwarden.policy.model import ElementResult, Section, Sentence
+from appwarden.policy.segment import sentence_of_positions
 from appwarden.policy.textmatch import ascii_lower, compile_lower
 
 MAX_EVIDENCE = 3
@@ -360,11 +360,11 @@ def candidate_sentences(low: str, sentences: list[Sentence]) -> dict[str, list[i
     auto = _trigger_automaton()
     if auto is None or any(not spec.triggers for spec in ELEMENTS.values()):
         return None
-    starts = [s.start for s in sentences]
+    where = sentence_of_positions(len(low), sentences)
     found: dict[str, set[int]] = {name: set() for name in ELEMENTS}
     for end, names in auto.iter(low):
-        i = bisect_right(starts, end) - 1
-        if i >= 0 and end < sentences[i].end:
+        i = where[end]
+        if i >= 0:
             for name in names:
                 found[name].add(i)
     return {name: sorted(idx) for name, idx in found.items()}

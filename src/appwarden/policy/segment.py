@@ -36,7 +36,8 @@ _HEADING_WORDS = re.compile(
     r"Cookie|cookie|适用范围|定义|附录|概述|引言|前言|说明|变更|管理|注销|投诉|保留|跨境"
 )
 _END_PUNCT = "。；;！!？?，,：:"
-_SENT_END = re.compile(r"[。！？；!?;]+[”’」』)）]*|\n")
+# a sentence: text up to and including its end punctuation (and closing quotes), or a run of end punctuation alone
+_SENT = re.compile(r"[^。！？；!?;\n]+(?:[。！？；!?;]+[”’」』)）]*)?|[。！？；!?;]+[”’」』)）]*")
 _SOFT_BREAK = re.compile(r"[，,、]\s*|\s+\|\s+|\s{2,}")
 
 
@@ -97,32 +98,24 @@ def _cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def split_sentences(text: str, sections: list[Section] | None = None) -> list[Sentence]:
     """Sentences with offsets; ``section`` is the index of the innermost section containing the sentence."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENT_END.finditer(text):
-        end = m.end() if m.group() != "\n" else m.start()
-        spans.append((start, end))
-        start = m.end()
-    spans.append((start, len(text)))
     sentences: list[Sentence] = []
     sections = sections or []
+    n_sections = len(sections)
     sec_idx = -1
-    for s, e in spans:
-        # trim whitespace, keep offsets exact
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+    for m in _SENT.finditer(text):
+        piece = m.group()
+        s = m.start() + (len(piece) - len(piece.lstrip()))
+        e = m.end() - (len(piece) - len(piece.rstrip()))
         if e <= s:
             continue
-        for ps, pe in _cut_long(text, s, e):
-            while ps < pe and text[ps].isspace():
-                ps += 1
-            while pe > ps and text[pe - 1].isspace():
-                pe -= 1
-            if pe <= ps:
-                continue
-            while sec_idx + 1 < len(sections) and sections[sec_idx + 1].start <= ps:
+        pieces = _cut_long(text, s, e) if e - s > MAX_SENTENCE else ((s, e),)
+        for ps, pe in pieces:
+            if len(pieces) > 1:
+                chunk = text[ps:pe]
+                ps, pe = ps + (len(chunk) - len(chunk.lstrip())), pe - (len(chunk) - len(chunk.rstrip()))
+                if pe <= ps:
+                    continue
+            while sec_idx + 1 < n_sections and sections[sec_idx + 1].start <= ps:
                 sec_idx += 1
             inner = sec_idx
             while inner >= 0 and sections[inner].end <= ps:
@@ -166,3 +159,11 @@ class SentenceIndex:
             return None
         sent = self.sentences[i]
         return sent if pos < sent.end else None
+
+
+def sentence_of_positions(length: int, sentences: list[Sentence]) -> list[int]:
+    """``out[pos]`` = index of the sentence containing character ``pos``, or -1 (built with slice assignment)."""
+    out = [-1] * length
+    for i, s in enumerate(sentences):
+        out[s.start : s.end] = [i] * (s.end - s.start)
+    return out
