@@ -8,8 +8,11 @@ strings are decoded on demand (MUTF-8, cached) and looked up by binary search, r
 sorted as the DEX format requires (Android's verifier rejects unsorted tables, so an installable DEX is sorted).
 :meth:`DexFile.scan` runs the instruction walk (C or Python, see :mod:`appwarden.dex.records` for its output).
 
-DEX 041 containers (several DEX headers in one file sharing data) are split by :func:`split_container`; offsets of
-every sub-DEX stay relative to the start of the container, as ART reads them.
+DEX 041 containers (several DEX headers in one file sharing data) are split by :func:`split_container`: the next
+header starts ``file_size`` bytes after the previous one (as jadx splits them) and every offset of a sub-DEX is
+read relative to the start of the container, since the sub-DEX files share their data section. A single-DEX 041
+file (``header_offset`` 0) reads the same either way; multi-DEX containers are tested only against our own writer
+(``tests/dex/dexwriter.py``), none is in the corpus.
 """
 
 from __future__ import annotations
