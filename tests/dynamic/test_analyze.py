@@ -240,7 +240,9 @@ def test_evidence_to_json_round_trips_through_json() -> None:
     for path in sorted(TRACES.glob("*.jsonl")):
         ev = load_dynamic_evidence(path, attributor=SDKS)
         data = json.loads(json.dumps(ev.to_json(), ensure_ascii=False))
-        assert data["package"] == "com.example.shop"
+        assert (
+            data["package"] == json.loads(path.read_text(encoding="utf-8").splitlines()[0])["app"]["package"]
+        )
         assert data["params"]["rerequest_min_interval_h"] == 48.0
 
 
