@@ -69,7 +69,7 @@ def test_corpus_pair_before_and_after_jiagu(corpus_dir: Path) -> None:
     assert results["Reinforce__app-release.apk"] is None
     packed = results["Reinforce__app-release_10_jiagu_sign.apk"]
     assert packed is not None and packed.id == "qihoo_jiagu"
-    assert "asset:assets/libjiagu.so" in packed.matched
+    assert "native_lib:libjiagu.so" in packed.matched and "asset:assets/.appkey" in packed.matched
     assert any(m.startswith(("manifest:com.stub.StubApp", "class:Lcom/stub/StubApp")) for m in packed.matched)
 
 

@@ -201,6 +201,8 @@ def detect_packer(
             elif any(_name_match(lib, p) for p in packer.weak_libs):
                 weak.append(f"native_lib:{lib}")
         for entry in assets:
+            if f"native_lib:{entry.rsplit('/', 1)[-1]}" in strong:
+                continue  # a packer library hidden in assets/ is already listed as native_lib
             if any(_asset_match(entry, p) for p in packer.assets):
                 strong.append(f"asset:{entry}")
             elif any(_asset_match(entry, p) for p in packer.weak_assets):
