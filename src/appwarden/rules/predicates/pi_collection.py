@@ -10,7 +10,8 @@ Params: ``categories`` (required), ``kinds`` (default ``invoke, field, reflectio
 API prefixes ``Lcls;->name`` to restrict to), ``require_strings`` (API prefix -> strings one of which must appear in
 the calling method), ``manifest_permissions`` (optional: permissions whose presence in the
 manifest is added as evidence, e.g. ``QUERY_ALL_PACKAGES``; with ``permission_alone: true`` the permission alone
-fires a host hit at ``possible`` even without call sites), ``min_reachability``: ``any`` (default) or
+fires a host hit at ``possible`` even without call sites), ``sdk_clauses`` (clause IDs added to SDK-owned
+findings; listed in the rule's ``extra_clauses``), ``min_reachability``: ``any`` (default) or
 ``reachable`` (only reachable call sites count).
 """
 
@@ -75,6 +76,7 @@ def pi_callsites(evidence: Evidence, params: dict) -> list[Hit]:
                 evidence=items,
                 owner=owner,
                 confidence="likely" if any_live else "possible",
+                clauses=[] if owner == "host" else list(param(params, "sdk_clauses", [])),
                 message_zh=f"{who}存在读取{zh}的代码，共{len(owner_sites)}处（{state}）。",
                 message_en=f"{owner}: {len(owner_sites)} call sites reading {', '.join(cats)}"
                 f" ({'reachable' if any_live else 'no path from a component found'}).",

@@ -11,7 +11,8 @@ consent timeline confirms it.
 
 Params: ``categories`` (PI category keys, required), ``kinds`` (call-site kinds to count, default
 ``invoke, field, reflection``: plain strings and content-URI literals alone are not a call), ``apis`` and
-``require_strings`` (see ``pi_callsites``). One hit per owner
+``require_strings`` (see ``pi_callsites``), ``sdk_clauses`` (clause IDs added to SDK-owned findings; the rule
+must list them in ``extra_clauses``). One hit per owner
 (host or SDK) with every call site and one call path per site as evidence.
 """
 
@@ -75,6 +76,7 @@ def pi_api_at_startup(evidence: Evidence, params: dict) -> list[Hit]:
             Hit(
                 evidence=items,
                 owner=owner,
+                clauses=[] if owner == "host" else list(param(params, "sdk_clauses", [])),
                 message_zh=f"{who}在应用启动阶段（用户交互前）即可调用{zh}相关接口，共{len(items)}处。",
                 message_en=f"{owner}: {', '.join(cats)} API reachable from app start-up ({len(items)} call sites).",
             )
