@@ -172,7 +172,16 @@ def analyze_trace(
         elif kind == "permission_request":
             owner, _caller = stack_owner(ev.get("stack"))
             perms = list(ev["permissions"])
-            requests.append(PermissionRequest(t, perms, owner, line, before_consent=state == "none"))
+            requests.append(
+                PermissionRequest(
+                    t,
+                    perms,
+                    owner,
+                    line,
+                    before_consent=state == "none",
+                    after_refusal=state in ("refused", "withdrawn"),
+                )
+            )
             for perm in perms:
                 if perm in denied:
                     rerequests.append(Rerequest(perm, denied[perm], t, t - denied[perm], line, owner))

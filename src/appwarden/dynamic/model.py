@@ -111,6 +111,7 @@ class PermissionRequest:
     owner: str = "host"
     line: int | None = None
     before_consent: bool = False
+    after_refusal: bool = False  # after consent_refuse / consent_withdraw and before any later agreement
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

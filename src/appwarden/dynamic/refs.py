@@ -12,6 +12,7 @@ from appwarden.dynamic.model import (
     EarlyRequest,
     FrequencyPeak,
     Observation,
+    PermissionRequest,
     ProcessStart,
     Rerequest,
     SensorUse,
@@ -85,6 +86,20 @@ def early_ref(r: EarlyRequest) -> dict[str, Any]:
             "permission": r.permission,
             "categories": list(r.categories),
             "first_use_ts": r.first_use_at,
+            "owner": r.owner,
+            "line": r.line,
+        }
+    )
+
+
+def permission_request_ref(r: PermissionRequest, permissions: list[str], phase: str) -> dict[str, Any]:
+    return _clean(
+        {
+            "type": "trace",
+            "ts": r.t,
+            "event": "permission_request",
+            "permissions": permissions,
+            "phase": phase,
             "owner": r.owner,
             "line": r.line,
         }

@@ -11,11 +11,18 @@ predicate stay at ``likely`` and the interval is a parameter. The re-request its
 granted, and then not used by any API that needs it within ``need_window_ms`` (M164-2.1-S7: "未见使用权限对应的相关
 功能或服务时，不应提前向用户弹窗申请"). Denied requests are not judged. Permissions no PI API needs (per
 ``knowledge/pi_apis.yaml``) are not judged either. Params: ``ignore`` (permissions never reported).
+
+``dynamic_permission_outside_consent``: a request for a permission that gives access to PI (any permission the
+knowledge base lists for a PI category) before the user agreed to the privacy policy (``phase: before_consent``,
+RD-3.1 "征得用户同意前…打开可收集个人信息的权限") or after a refusal/withdrawal (``phase: after_refusal``, RD-3.2).
+A trace with no consent step at all gives ``likely`` for ``before_consent``. Params: ``phase`` (required),
+``ignore``.
 """
 
 from __future__ import annotations
 
-from appwarden.dynamic.refs import early_ref, rerequest_ref
+from appwarden.dynamic.pi_lookup import permission_categories
+from appwarden.dynamic.refs import early_ref, permission_request_ref, rerequest_ref
 from appwarden.errors import RuleError
 from appwarden.evidence import Evidence
 from appwarden.rules.model import Hit
@@ -71,6 +78,52 @@ def dynamic_permission_premature(evidence: Evidence, params: dict) -> list[Hit]:
                 owner=owner,
                 message_zh=f"启动时即申请权限 {perms}，但随后未使用相应功能",
                 message_en=f"requested {perms} at start-up, then no API needing them was used",
+            )
+        )
+    return hits
+
+
+PHASES = ("before_consent", "after_refusal")
+
+
+def _validate_phase(params: dict) -> None:
+    if params.get("phase") not in PHASES:
+        raise RuleError(f"'phase' must be one of {', '.join(PHASES)}")
+
+
+@predicate("dynamic_permission_outside_consent", needs=("dynamic.trace",), validate=_validate_phase)
+def dynamic_permission_outside_consent(evidence: Evidence, params: dict) -> list[Hit]:
+    dyn = evidence.dynamic
+    if dyn is None:
+        return []
+    phase = params["phase"]
+    ignore = set(param(params, "ignore", ()))
+    pi_perms = permission_categories()
+    grouped: dict[str, list] = {}
+    for r in dyn.permission_requests:
+        if not (r.before_consent if phase == "before_consent" else r.after_refusal):
+            continue
+        perms = [p for p in r.permissions if p in pi_perms and p not in ignore]
+        if perms:
+            grouped.setdefault(r.owner, []).append(permission_request_ref(r, perms, phase))
+    observed = dyn.consent.observed
+    hits = []
+    for owner, refs in grouped.items():
+        names = ", ".join(dict.fromkeys(p.rsplit(".", 1)[-1] for ref in refs for p in ref["permissions"]))
+        before = phase == "before_consent"
+        hits.append(
+            Hit(
+                evidence=refs,
+                owner=owner,
+                message_zh=("同意隐私政策前" if before else "用户拒绝或撤回同意后")
+                + f"申请可收集个人信息的权限 {names}",
+                message_en=f"requested PI permissions {names} "
+                + (
+                    "before the user agreed to the privacy policy"
+                    if before
+                    else "after the user refused consent"
+                ),
+                confidence="likely" if before and not observed else None,
             )
         )
     return hits
