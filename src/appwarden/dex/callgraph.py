@@ -38,6 +38,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from appwarden.dex.reader import NO_INDEX
 from appwarden.dex.records import (
     EV_INVOKE,
     EV_NEW_INSTANCE,
@@ -49,6 +50,7 @@ from appwarden.dex.records import (
     OP_INVOKE_SUPER,
     OP_INVOKE_VIRTUAL,
 )
+from appwarden.errors import DexFormatError
 
 if TYPE_CHECKING:
     from appwarden.dex.index import CodeIndex, DexCode
@@ -118,15 +120,27 @@ class CallGraph:
 
     def _build(self) -> None:
         index = self.index
-        for desc in index.classes:
-            info = index.class_info(desc)
-            if info is None:  # pragma: no cover - classes come from the same map
-                continue
-            parents = ((info.superclass,) if info.superclass else ()) + info.interfaces
-            self._parents[desc] = parents
-            for p in parents:
-                self._children.setdefault(p, set()).add(desc)
-            self._defined[desc] = {_split(m)[1] for m in info.methods}
+        class_map = index._class_map
+        for ci, code in enumerate(index.codes):
+            dex = code.dex
+            by_class = code.by_class()
+            methods = code.methods
+            for cdi, desc in enumerate(dex.class_descriptors):
+                if class_map.get(desc) != (ci, cdi):
+                    continue  # a later duplicate definition: Android uses the first one
+                _cls, _flags, sup, ifaces_off, *_ = dex.class_def(cdi)
+                try:
+                    parents = ((dex.type_desc(sup),) if sup != NO_INDEX else ()) + tuple(
+                        dex.type_list(ifaces_off)
+                    )
+                except DexFormatError:
+                    parents = ()
+                self._parents[desc] = parents
+                for p in parents:
+                    self._children.setdefault(p, set()).add(desc)
+                self._defined[desc] = {
+                    _split(code.method_desc(methods[r * METHOD_WORDS + 1]))[1] for r in by_class.get(cdi, ())
+                }
         for code in index.codes:
             self._add_code_edges(code)
 
@@ -147,16 +161,14 @@ class CallGraph:
             out = self._out.setdefault(caller, set())
             created: list[str] = []
             dispatch: list[tuple[str, str]] = []
-            for i in range(start, end):
-                k = kinds[i]
+            for k, midx in zip(kinds[start:end], idxs[start:end], strict=True):
                 kind = k >> 8
                 if kind == EV_NEW_INSTANCE:
-                    created.append(dex.type_desc(idxs[i]))  # idx checked by the walker
+                    created.append(dex.type_desc(midx))  # a type index here, checked by the walker
                     continue
                 op = k & 0xFF
                 if kind != EV_INVOKE or op in (OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE):
                     continue
-                midx = idxs[i]
                 got = info.get(midx)
                 if got is None:
                     callee = code.method_desc(midx)

@@ -101,6 +101,7 @@ class DexFile:
         self.size = len(self.data)
         self._strings: dict[int, str] = {}
         self._protos: dict[int, str] = {}
+        self._types: dict[int, str] = {}
         self._lookup_cache: dict[str, int] = {}
         self._parse_header(header_offset)
 
@@ -295,9 +296,12 @@ class DexFile:
 
     def type_desc(self, tidx: int) -> str:
         """The descriptor of type ``tidx`` (``Lcom/x/Foo;``, ``I``, ``[B``)."""
-        if not 0 <= tidx < self.type_ids_size:
-            raise self._fail(f"type index {tidx} out of range")
-        return self.string(self.type_ids[tidx])
+        cached = self._types.get(tidx)
+        if cached is None:
+            if not 0 <= tidx < self.type_ids_size:
+                raise self._fail(f"type index {tidx} out of range")
+            cached = self._types[tidx] = self.string(self.type_ids[tidx])
+        return cached
 
     def find_type(self, desc: str) -> int | None:
         """The type index of descriptor ``desc``, or None."""
