@@ -88,3 +88,30 @@ def test_existing_hit_objects_are_completed_in_place(matcher: Matcher) -> None:
     hit = SdkHit("umeng", "友盟", "UMeng", "v", "analytics")
     attribute([site("Lcom/umeng/x/Y;")], matcher, [hit])
     assert hit.pi_categories == ["imei"]
+
+
+def test_mark_reachable(matcher: Matcher) -> None:
+    from appwarden.sdk.attribute import mark_reachable
+
+    hits = [SdkHit(i, i, i, "v", "other") for i in ("umeng", "umeng_push", "jpush", "dv_tracker")]
+    sites = attribute(
+        [
+            site("Lcom/umeng/a/b;"),  # reachable via the method set
+            site("Lcom/umeng/message/A;"),  # not reachable
+            CallSite(
+                caller="Lcom/dv/X;->run()V",
+                api=IMEI,
+                category="imei",
+                reachable_from=("Lcom/app/Main;->onCreate()V",),
+            ),
+            site("Lcom/example/app/Main;"),  # host: ignored
+        ],
+        matcher,
+    )
+    mark_reachable(hits, sites, {"Lcom/umeng/a/b;->run()V", "Lcom/example/app/Main;->run()V"})
+    assert [(h.id, h.reachable) for h in hits] == [
+        ("umeng", True),
+        ("umeng_push", False),
+        ("jpush", None),  # no PI call site: unknown, presence is not use
+        ("dv_tracker", True),
+    ]

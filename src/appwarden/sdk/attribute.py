@@ -25,7 +25,7 @@ given, fills each hit's ``pi_categories`` and ``apis`` from the call sites it ow
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -88,3 +88,23 @@ def _fill_hits(
         rec = matcher.kb.get(hit.id)
         if rec is not None and manifest is not None:
             hit.permissions = [p for p in rec.permissions if p in requested]
+
+
+def mark_reachable(
+    sdks: list[SdkHit], callsites: Iterable[CallSite], reachable_methods: Container[str]
+) -> None:
+    """Set ``SdkHit.reachable`` once reachability is known (the rule stage computes it from the call graph).
+
+    ``reachable_methods``: method descriptors reachable from the app's entry points. An SDK is reachable when any
+    of its call sites' callers is reachable, or already carries ``reachable_from``; ``False`` when it has call sites
+    and none is; left ``None`` (unknown) when it has no PI call site at all - presence is not use.
+    """
+    seen: dict[str, bool] = {}
+    for site in callsites:
+        if site.owner == HOST:
+            continue
+        hit = bool(site.reachable_from) or site.caller in reachable_methods
+        seen[site.owner] = seen.get(site.owner, False) or hit
+    for sdk in sdks:
+        if sdk.id in seen:
+            sdk.reachable = seen[sdk.id]
