@@ -154,3 +154,30 @@ def test_any_label_is_escaped(report, text):
     assert escaped in html
     if escaped != label:
         assert label not in html
+
+
+@pytest.mark.e2e
+def test_hostile_report_parses_without_script_in_chromium(hostile_report, tmp_path):
+    """The browser's own parse of the page (--dump-dom) has no script element and shows the label as text."""
+    if not CHROMIUM:
+        pytest.skip("chromium not installed")
+    page = tmp_path / "hostile.html"
+    page.write_text(render_html(hostile_report), encoding="utf-8")
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--dump-dom",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        page.as_uri(),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    dom = proc.stdout
+    assert "</html>" in dom, proc.stderr[-2000:]
+    assert "<script" not in dom.lower()
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;" in dom  # the label, as text
