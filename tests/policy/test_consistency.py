@@ -112,3 +112,16 @@ def test_sdk_name_matching():
     assert match_name("友盟统计SDK") == "umeng_analytics"
     assert match_name("极光推送SDK") == "jpush"
     assert match_name("某某不存在的SDK") is None
+
+
+def test_policy_rules_not_evaluated_without_a_policy_search(fixtures_dir):
+    from appwarden.rules.engine import evaluate
+    from appwarden.rules.loader import load_rules
+
+    ev = scan.build_evidence(fixtures_dir / "apks" / "minimal.apk", find_bundled_policy=False)
+    assert ev.policy is None
+    results = evaluate(ev, load_rules())
+    not_evaluated = {n.rule_id for n in results.not_evaluated}
+    policy_rules = {r.id for r in load_rules() if r.id.startswith("policy.")}
+    assert len(policy_rules) == 7 and policy_rules <= not_evaluated
+    assert not [f for f in results.findings if f.rule_id.startswith("policy.")]
