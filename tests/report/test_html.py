@@ -181,3 +181,11 @@ def test_hostile_report_parses_without_script_in_chromium(hostile_report, tmp_pa
     assert "</html>" in dom, proc.stderr[-2000:]
     assert "<script" not in dom.lower()
     assert "&lt;script&gt;alert('x')&lt;/script&gt;" in dom  # the label, as text
+
+
+def test_callsite_reachability_is_shown(report):
+    html = render_html(report)
+    assert "入口可达" in html
+    assert (
+        "<code>Lcom/example/demo/App;-&gt;onCreate()V</code>" in html
+    )  # reachable_from of the Umeng call site
