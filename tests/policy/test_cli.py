@@ -42,3 +42,12 @@ def test_bad_file_is_one_line_exit_2(tmp_path, capsys):
 def test_size_limit_option(full_policy_path, capsys):
     assert main(["policy", "analyze", str(full_policy_path), "--max-policy-mb", "0"]) == 2
     assert "max_policy_size" in capsys.readouterr().err
+
+
+def test_no_classifier_option(full_policy_path, capsys):
+    assert main(["policy", "analyze", str(full_policy_path), "--json", "--no-classifier"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {e["method"] for e in data["elements"].values()} == {"keyword"}
+    assert main(["policy", "analyze", str(full_policy_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "keyword+classifier" in {e["method"] for e in data["elements"].values()}

@@ -215,3 +215,36 @@ def test_find_bundled_policy_in_a_real_apk(tmp_path, fixtures_dir, full_policy_p
     apk = open_apk(out)
     found = find_bundled_policy(apk)
     assert found is not None and found[0] == "assets/privacy.html"
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PREFIXES = st.sampled_from(
+    [b"", b"%PDF-1.4\n", b"<html><body>", b"\xef\xbb\xbf", b"\xff\xfe", b"---\ntitle: x\n---\n"]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prefix=_PREFIXES, body=st.one_of(st.binary(max_size=3000), st.text(max_size=800).map(str.encode)))
+def test_load_policy_bytes_never_raises_anything_but_policy_error(prefix, body):
+    for name in ("p.txt", "p.html", "p.md", "p.pdf"):
+        try:
+            text = load_policy_bytes(prefix + body, name=name)
+        except PolicyError:
+            continue
+        assert isinstance(text, str) and text.strip()
+
+
+def test_every_element_clause_is_in_the_shipped_clause_index():
+    import yaml
+
+    from appwarden.knowledge import KNOWLEDGE_DIR
+    from appwarden.policy.elements import ELEMENTS
+
+    data = yaml.safe_load((KNOWLEDGE_DIR / "regulations.yaml").read_text(encoding="utf-8"))
+    items = data.get("items", data) if isinstance(data, dict) else data
+    known = {item["id"] for item in items if isinstance(item, dict) and "id" in item}
+    assert known, "clause index is empty"
+    for name, spec in ELEMENTS.items():
+        assert spec.clauses and set(spec.clauses) <= known, (name, set(spec.clauses) - known)

@@ -31,6 +31,9 @@ def register(sub: Any) -> None:
     )
     a.add_argument("--text", action="store_true", help="include the normalised text in the JSON")
     a.add_argument(
+        "--no-classifier", action="store_true", help="rule-based analysis only (skip the sentence classifier)"
+    )
+    a.add_argument(
         "--max-policy-mb",
         type=int,
         help=f"largest policy accepted (default {DEFAULT_LIMITS.max_policy_size // MB})",
@@ -46,7 +49,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     limits = DEFAULT_LIMITS.with_overrides(
         max_policy_size=args.max_policy_mb * MB if args.max_policy_mb is not None else None
     )
-    ev = analyze_policy_file(args.file, limits)
+    ev = analyze_policy_file(args.file, limits, classifier=False if args.no_classifier else None)
     if args.json or args.output:
         data = ev.to_json(include_text=args.text, include_sentences=args.sentences)
         payload = json.dumps(data, ensure_ascii=False, indent=2) + "\n"

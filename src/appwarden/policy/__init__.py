@@ -124,12 +124,14 @@ def _classifier_support(
     return support, add
 
 
-def analyze_policy_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> PolicyEvidence:
+def analyze_policy_file(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS, *, classifier: bool | None = None
+) -> PolicyEvidence:
     """Load a policy file (see :mod:`appwarden.policy.load`) and analyse it; PolicyError on bad input."""
     from appwarden.policy.load import load_policy_file
 
     text = load_policy_file(path, limits)
-    return analyze_policy(text, source=str(path), limits=limits)
+    return analyze_policy(text, source=str(path), limits=limits, classifier=classifier)
 
 
 def load_bundled_policy(apk: object, limits: Limits = DEFAULT_LIMITS) -> PolicyEvidence:
