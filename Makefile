@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the tests and reports use: a CJK font for PDF glyphs, pdftoppm to render PDFs,
 # Chromium + driver for the end-to-end web tests and HTML screenshots.
-DEB_PKGS := fonts-noto-cjk poppler-utils chromium chromium-driver
+DEB_PKGS := fonts-noto-cjk fonts-wqy-microhei poppler-utils chromium chromium-driver
 DEB_TOOLS := apktool zipalign apksigner default-jdk-headless dexdump
 
 .PHONY: setup demo test test-fast test-corpus lint fixtures bench docs clean deb deb-tools

@@ -265,10 +265,10 @@ def scan_apk(
     report = report_for(evidence, results)
     if engines:
         from appwarden.engines import run_engines
+        from appwarden.report.json import extend_report
 
         extra, errors = run_engines(apk_path, list(engines))
-        report.setdefault("findings", []).extend(extra)
-        report.setdefault("errors", []).extend(e.to_json() for e in errors)
+        extend_report(report, findings=extra, errors=errors)
     return report
 
 

@@ -1,0 +1,82 @@
+"""The ``appwarden scan`` / ``report`` commands as users run them: exit codes, outputs, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from appwarden.cli import main
+from appwarden.report.json import validate_report
+
+APKS = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "appwarden", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_scan_writes_a_valid_report_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.json"
+    assert main(["scan", str(APKS / "pi_all.apk"), "-o", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    validate_report(report)
+    assert report["app"]["package"] == "com.appwarden.fixture.pi"
+    assert {c["category"] for c in report["callsites"]} >= {"imei", "android_id", "location", "app_list"}
+    assert all("->" in c["caller"] and c["caller"].startswith("L") for c in report["callsites"])
+    text = capsys.readouterr().out
+    assert "com.appwarden.fixture.pi" in text and "个人信息调用点" in text
+
+
+def test_fail_on_sets_exit_code_1(tmp_path: Path) -> None:
+    assert (
+        main(["scan", str(APKS / "pi_all.apk"), "-q", "-o", str(tmp_path / "r.json"), "--fail-on", "high"])
+        == 1
+    )
+    assert main(["scan", str(APKS / "minimal.apk"), "-q", "--fail-on", "none"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"hello, not a zip at all" * 10, "not"), (None, "no such file")],
+)
+def test_bad_input_is_one_line_exit_2(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "bad.apk"
+    if content is not None:
+        path.write_bytes(content)
+    proc = run_cli("scan", str(path))
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("appwarden: error:") and message in lines[0].lower()
+    assert "Traceback" not in proc.stderr
+
+
+def test_truncated_apk_is_one_line_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "trunc.apk"
+    path.write_bytes((APKS / "pi_all.apk").read_bytes()[:3000])
+    proc = run_cli("scan", str(path))
+    assert (
+        proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    )
+
+
+def test_report_render_from_stored_json(tmp_path: Path) -> None:
+    stored = tmp_path / "r.json"
+    assert main(["scan", str(APKS / "pi_all.apk"), "-q", "-o", str(stored)]) == 0
+    for fmt, name in (("html", "r.html"), ("sarif", "r.sarif"), ("notice-csv", "n.csv")):
+        assert main(["report", "render", str(stored), "--format", fmt, "-o", str(tmp_path / name)]) == 0
+    assert "<html" in (tmp_path / "r.html").read_text(encoding="utf-8").lower()
+    assert json.loads((tmp_path / "r.sarif").read_text())["version"] == "2.1.0"
+    assert "应用名称" in (tmp_path / "n.csv").read_text(encoding="utf-8-sig")
+    assert main(["report", "validate", str(stored)]) == 0
+
+
+def test_unknown_format_is_an_error(tmp_path: Path) -> None:
+    proc = run_cli("scan", str(APKS / "minimal.apk"), "-q", "--format", "docx", "-o", str(tmp_path / "x"))
+    assert proc.returncode == 2 and "unknown report format" in proc.stderr
