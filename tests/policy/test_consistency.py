@@ -125,3 +125,25 @@ def test_policy_rules_not_evaluated_without_a_policy_search(fixtures_dir):
     policy_rules = {r.id for r in load_rules() if r.id.startswith("policy.")}
     assert len(policy_rules) == 7 and policy_rules <= not_evaluated
     assert not [f for f in results.findings if f.rule_id.startswith("policy.")]
+
+
+def test_general_purpose_library_without_pi_need_not_be_listed(pi_all):
+    from appwarden.evidence import SdkHit
+
+    lib = SdkHit(
+        id="some_image_loader",
+        name_zh="某图片加载库",
+        name_en="Some Image Loader",
+        vendor="开源社区",
+        category="other",
+    )
+    ad = SdkHit(
+        id="some_ads", name_zh="某广告SDK", name_en="Some Ads", vendor="某广告公司", category="advertising"
+    )
+    pi_all.static.sdks.extend([lib, ad])
+    try:
+        ids = {i.sdk.id for i in undisclosed_sdks(with_policy(pi_all, "我们会收集您的设备信息。"))}
+    finally:
+        del pi_all.static.sdks[-2:]
+    assert "some_image_loader" not in ids
+    assert "some_ads" in ids  # advertising SDKs are third parties even when no PI call site was attributed

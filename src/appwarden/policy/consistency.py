@@ -10,7 +10,8 @@ Leniency, on purpose (a false accusation costs more than a missed one; a reviewe
 * a PI category counts as declared when the policy names it or a category that covers it (:data:`COVERED_BY`,
   e.g. base-station info by 位置信息), or generic device-identifier wording;
 * an SDK counts as disclosed when the policy lists it, names it, names its vendor, or names its brand next to an SDK
-  function word (:func:`appwarden.policy.sdkmatch.disclosure`);
+  function word (:func:`appwarden.policy.sdkmatch.disclosure`); general-purpose libraries (KB category ``other``)
+  with no PI call sites and no known PI collection are not required to be listed;
 * a permission counts as explained when the policy names it or declares a PI category it guards.
 """
 
@@ -175,6 +176,8 @@ def undisclosed_sdks(
         if hit.category in ignore_categories or hit.id in listed:
             continue
         record = _kb_record(hit.id) or hit
+        if hit.category == "other" and not hit.pi_categories and not getattr(record, "pi_collected", ()):
+            continue  # a general-purpose library with no PI use known or seen: not a PI-sharing third party
         if disclosure(names_for(record), text, low) is not None:
             continue
         sdk_ref = {
