@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import time
 import urllib.request
@@ -117,6 +118,19 @@ class Web:
     def submit(self, button_id: str) -> None:
         self.by_id(button_id).click()
 
+    def wait_text(self, ident: str, expected: str, timeout: float = 30) -> None:
+        """Wait until element ``ident`` contains ``expected`` (tolerates the page still loading)."""
+        try:
+            wait_for(lambda: expected in self.by_id(ident).text, timeout)
+        except AssertionError:
+            raise AssertionError(f"#{ident} never showed {expected!r}; page: {self.text()[:1500]}") from None
+
+    def wait_page(self, expected: str, timeout: float = 30) -> None:
+        try:
+            wait_for(lambda: expected in self.text(), timeout)
+        except AssertionError:
+            raise AssertionError(f"page never showed {expected!r}: {self.text()[:1500]}") from None
+
     def text(self) -> str:
         from selenium.webdriver.common.by import By
 
@@ -156,7 +170,7 @@ def test_review_order_response_retest_notice(platform_server, browser):
     bad.write_text("hello")
     web.fill("upload-form", {"file": str(bad)})
     web.submit("upload-submit")
-    assert "not an APK" in web.text()
+    web.wait_page("not an APK")
     web.go("/testing/upload/")
     web.fill("upload-form", {"file": str(APKS / "minimal.apk"), "company": str(company["id"])})
     web.submit("upload-submit")
@@ -171,7 +185,8 @@ def test_review_order_response_retest_notice(platform_server, browser):
     web.go("/testing/upload/")
     web.fill("upload-form", {"file": str(APKS / "minimal.apk")})
     web.submit("upload-submit")
-    assert "duplicate" in web.text() and browser.current_url == job_url
+    web.wait_page("duplicate")
+    assert browser.current_url == job_url
 
     from selenium.webdriver.common.by import By
 
@@ -181,11 +196,12 @@ def test_review_order_response_retest_notice(platform_server, browser):
         web.fill(f"finding-{fid}", {"reason": "证据确凿 evidence checked"})
         browser.find_element(By.ID, f"review-action-{fid}")  # default action: confirm
         web.submit(f"review-submit-{fid}")
-        assert "已确认" in web.by_id(f"finding-status-{fid}").text
+        web.wait_page("已记录审核 review recorded")
+        web.wait_text(f"finding-status-{fid}", "已确认")
     web.shot("02-findings-confirmed")
     web.fill("issue-form", {"reason": "检测发现违规收集使用个人信息"})
     web.submit("issue-submit")
-    assert "已下发整改 Issued" in web.by_id("order-state").text
+    web.wait_text("order-state", "已下发整改 Issued")
     order_url = browser.current_url
     order_id = order_url.rstrip("/").split("/")[-1]
     web.shot("03-order-issued")
@@ -212,7 +228,7 @@ def test_review_order_response_retest_notice(platform_server, browser):
         "respond-form", {"explanation": "已在首次启动时弹出隐私政策 fixed", "apk": str(APKS / "v2_only.apk")}
     )
     web.submit("respond-submit")
-    assert "企业已答复 Responded" in web.by_id("order-state").text
+    web.wait_text("order-state", "企业已答复 Responded")
     web.shot("04-company-responded")
 
     # the reviewer re-tests; the page refreshes until the diff is there
@@ -220,8 +236,8 @@ def test_review_order_response_retest_notice(platform_server, browser):
     web.go(f"/enforcement/orders/{order_id}/")
     web.fill("retest-form", {"reason": "复测整改版本"})
     web.submit("retest-submit")
-    wait_for(lambda: "复测完成" in web.by_id("order-state").text, 120)
-    result = web.by_id("retest-result").text
+    web.wait_text("order-state", "复测完成", 120)
+    result = wait_for(lambda: web.by_id("retest-result").text, 30)
     web.shot("05-retested")
 
     # the regulator names the app (the re-test still shows the finding) and exports the notice
@@ -229,13 +245,14 @@ def test_review_order_response_retest_notice(platform_server, browser):
     web.go("/enforcement/notices/")
     web.fill("notice-form", {"title": "关于侵害用户权益行为的APP通报（端到端测试）", "number": "2026年第9批"})
     web.submit("notice-submit")
+    wait_for(lambda: re.search(r"/enforcement/notices/\d+/$", browser.current_url), 30)
     notice_url = browser.current_url
     web.go(f"/enforcement/orders/{order_id}/")
     assert result == "未通过 not passed", "minimal.apk and v2_only.apk share the policy.missing finding"
     notice_id = notice_url.rstrip("/").split("/")[-1]
     web.fill("escalate-form", {"notice": notice_id, "reason": "复测未通过 re-test failed"})
     web.submit("escalate-submit")
-    assert "已通报" in web.by_id("order-state").text
+    web.wait_text("order-state", "已通报")
     web.shot("06-order-noticed")
     history = web.by_id("transitions").text
     for step in ("issue", "respond", "start_retest", "complete_retest", "escalate"):
