@@ -279,3 +279,16 @@ def test_summary_is_compact_json_with_line_pointers() -> None:
     assert summary["frequency_exceeded"][0]["peak_per_minute"] == 60
     assert summary["consent"]["observed"] is True and len(summary["consent"]["events"]) == 2
     assert len(json.dumps(summary)) < len(json.dumps(ev.to_json()))
+
+
+@pytest.mark.parametrize(
+    ("app_state", "pre_consent", "confidence"),
+    [("fresh", 1, "likely"), ("unknown", 1, "possible"), (None, 1, "possible"), ("existing", 0, "possible")],
+)
+def test_app_state_decides_how_unobserved_consent_is_read(app_state, pre_consent, confidence) -> None:
+    header = {**HEADER, **({"app_state": app_state} if app_state else {})}
+    ev = analyze_trace(header, iter([imei(10)]), attributor=SDKS)
+    assert len(ev.pre_consent) == pre_consent
+    assert ev.consent.pre_consent_confidence() == confidence
+    observed = analyze_trace(header, iter([ui(1, "privacy_dialog_shown"), imei(10)]), attributor=SDKS)
+    assert observed.consent.pre_consent_confidence() is None

@@ -44,6 +44,10 @@ def register(sub: Any) -> None:
     run.add_argument("--apk", type=Path, help="the installed APK, to record its sha256 in the header")
     run.add_argument("--tester", default="", help="tester name for the header")
     run.add_argument(
+        "--app-state", choices=("fresh", "existing", "unknown"), default="unknown",
+        help="app data at start: fresh (after `adb shell pm clear`), existing (consent may be stored), unknown",
+    )  # fmt: skip
+    run.add_argument(
         "--follow-restarts", action="store_true",
         help="keep spawn gating on and trace the app again when it restarts by itself (self-start evidence)",
     )  # fmt: skip

@@ -2,7 +2,8 @@
 
 ``analyze_trace(header, events)`` walks the events once, keeping a small state machine:
 
-* **consent**: ``none`` until the first ``consent_agree``; ``refused`` after ``consent_refuse``; ``withdrawn`` after
+* **consent**: ``none`` until the first ``consent_agree`` (``agreed`` from the start when the header says
+  ``app_state: existing``); ``refused`` after ``consent_refuse``; ``withdrawn`` after
   ``consent_withdraw`` (a later ``consent_agree`` returns to ``agreed``). A PI access (an ``api_call`` whose
   category is known, see :mod:`appwarden.dynamic.pi_lookup`) in state ``none`` is *pre-consent*; in ``refused`` /
   ``withdrawn`` it is *after refusal*. A trace with no consent step at all leaves every access pre-consent and
@@ -101,8 +102,10 @@ def analyze_trace(
     stack_owner = CachedOwner(attributor)
     first_party = [str(d) for d in app.get("first_party_domains") or []]
 
-    consent = ConsentTimeline()
-    state = "none"
+    app_state = str(header.get("app_state") or "unknown")
+    consent = ConsentTimeline(app_state=app_state)
+    # an app with existing data may have stored the user's agreement in an earlier session: start as agreed
+    state = "agreed" if app_state == "existing" else "none"
     background = False
     counts: dict[str, int] = {}
     summary: dict[tuple[str, str], Observation] = {}

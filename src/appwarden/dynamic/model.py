@@ -52,14 +52,21 @@ class ConsentTimeline:
     agreed: int | None = None
     refused: int | None = None
     withdrawn: int | None = None
-    events: list[dict[str, Any]] = field(
-        default_factory=list
-    )  # every consent-related ui event {t, event, label, line}
+    events: list[dict[str, Any]] = field(default_factory=list)  # consent ui events {t, event, label, line}
+    app_state: str = "unknown"  # header app_state: fresh | existing | unknown
 
     @property
     def observed(self) -> bool:
         """Whether the trace shows any consent step at all (dialog or decision)."""
         return bool(self.events)
+
+    def pre_consent_confidence(self) -> str | None:
+        """Confidence override for "before consent" observations: None (the rule's own, i.e. confirmed) when a
+        consent step was observed; ``likely`` when none was but the app started fresh (it never asked);
+        ``possible`` when none was and the app's stored state is unknown (consent may have been given earlier)."""
+        if self.observed:
+            return None
+        return "likely" if self.app_state == "fresh" else "possible"
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -293,6 +293,7 @@ def run_trace(
     apk: str | Path | None = None,
     agent_source: str | None = None,
     follow_restarts: bool = False,
+    app_state: str = "unknown",
 ) -> RunResult:
     """Spawn ``package`` on the device, trace it until ``timeout`` seconds / Ctrl-C / app exit, write ``out``.
 
@@ -311,6 +312,7 @@ def run_trace(
         "app": {"package": package},
         "device": {"id": str(getattr(device, "id", device_id or ""))},
         "tester": tester,
+        "app_state": app_state,
         "started_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "source": "frida-agent",
         "agent": {"frida": getattr(frida, "__version__", "?"), "follow_restarts": follow_restarts},

@@ -39,6 +39,7 @@ FORMAT_NAME = "appwarden-trace"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "trace.schema.json"
 MAX_ERRORS = 1000
 
+APP_STATES = ("fresh", "existing", "unknown")
 EVENT_TYPES = ("api_call", "permission_request", "permission_result", "ui", "network", "sensor_register")
 UI_EVENTS = (
     "privacy_dialog_shown",
@@ -108,6 +109,8 @@ def validate_header(obj: Any) -> dict[str, Any]:
         raise TraceFormatError("trace header app.sha256 is not 64 lower-case hex digits")
     if not isinstance(obj.get("started_at"), str):
         raise TraceFormatError("trace header has no started_at (ISO 8601 time of t=0)")
+    if obj.get("app_state") not in (None, *APP_STATES):
+        raise TraceFormatError(f"trace header app_state must be one of {', '.join(APP_STATES)}")
     return obj
 
 

@@ -4,8 +4,10 @@
 ``dynamic_pi_before_consent``: every PI access (an ``api_call`` of a category in ``knowledge/pi_apis.yaml``) that
 happened before the user's first ``consent_agree`` in the trace, one hit per owner (the first non-platform stack
 frame, attributed to an SDK or the host). It is an observation, so the confidence is ``confirmed`` — unless the
-trace shows no consent step at all (no privacy dialog, no decision): then the access may simply have happened in an
-app whose consent screen the agent did not recognise, and the hit is lowered to ``likely``.
+trace shows no consent step at all (no privacy dialog, no decision): then the hit is lowered to ``likely`` when the
+header says the app started ``fresh`` (data cleared: it collected without ever asking, or the agent missed the
+dialog) and to ``possible`` otherwise (consent may be stored from an earlier session). A header with
+``app_state: existing`` starts the analysis as agreed.
 
 ``dynamic_pi_after_refusal``: PI accesses after ``consent_refuse`` or ``consent_withdraw`` (and before any later
 agreement).
@@ -84,7 +86,7 @@ def dynamic_pi_before_consent(evidence: Evidence, params: dict) -> list[Hit]:
                     if observed
                     else f"collected {en}; no consent step was observed in the trace"
                 ),
-                confidence=None if observed else "likely",
+                confidence=dyn.consent.pre_consent_confidence(),
             )
         )
     return hits

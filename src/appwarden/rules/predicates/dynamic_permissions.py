@@ -15,7 +15,8 @@ granted, and then not used by any API that needs it within ``need_window_ms`` (M
 ``dynamic_permission_outside_consent``: a request for a permission that gives access to PI (any permission the
 knowledge base lists for a PI category) before the user agreed to the privacy policy (``phase: before_consent``,
 RD-3.1 "征得用户同意前…打开可收集个人信息的权限") or after a refusal/withdrawal (``phase: after_refusal``, RD-3.2).
-A trace with no consent step at all gives ``likely`` for ``before_consent``. Params: ``phase`` (required),
+A trace with no consent step at all lowers ``before_consent`` to ``likely`` (app started fresh) or ``possible``
+(stored state unknown). Params: ``phase`` (required),
 ``ignore``.
 """
 
@@ -106,7 +107,6 @@ def dynamic_permission_outside_consent(evidence: Evidence, params: dict) -> list
         perms = [p for p in r.permissions if p in pi_perms and p not in ignore]
         if perms:
             grouped.setdefault(r.owner, []).append(permission_request_ref(r, perms, phase))
-    observed = dyn.consent.observed
     hits = []
     for owner, refs in grouped.items():
         names = ", ".join(dict.fromkeys(p.rsplit(".", 1)[-1] for ref in refs for p in ref["permissions"]))
@@ -123,7 +123,7 @@ def dynamic_permission_outside_consent(evidence: Evidence, params: dict) -> list
                     if before
                     else "after the user refused consent"
                 ),
-                confidence="likely" if before and not observed else None,
+                confidence=dyn.consent.pre_consent_confidence() if before else None,
             )
         )
     return hits
