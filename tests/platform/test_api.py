@@ -293,7 +293,7 @@ class SchemaFuzzTests(TestCase):
 
             @given(case=op.as_strategy())
             @settings(
-                max_examples=4,
+                max_examples=3,
                 deadline=None,
                 database=None,
                 suppress_health_check=list(HealthCheck),

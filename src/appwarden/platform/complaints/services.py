@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from appwarden.platform.complaints.models import CLOSED, REJECTED, SCANNING, STATUS, TRIAGED, Complaint
+from appwarden.platform.complaints.models import CLOSED, REJECTED, SCANNING, STATUS, Complaint
 from appwarden.platform.core import audit
 from appwarden.platform.core.errors import PlatformError, TransitionError
 from appwarden.platform.core.roles import STAFF, require
@@ -77,6 +77,3 @@ def open_scan(complaint: Complaint, *, user: Any, apk: Any = None, file_name: st
             complaint.status = SCANNING
             complaint.save()
     return job
-
-
-__all__ = ["TRIAGED", "open_scan", "triage"]

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 
 from appwarden.platform.core.api import FieldFilterBackend, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from appwarden.platform.core.errors import PlatformError
-from appwarden.platform.core.roles import require, scoped
 from appwarden.platform.enforcement import export, workflow
 from appwarden.platform.enforcement.models import (
     CompanyResponse,
@@ -290,8 +289,6 @@ class TakedownViewSet(ScopedReadOnlyViewSet):
         takedown.refresh_from_db()
         return Response(TakedownSerializer(takedown).data)
 
-
-__all__ = ["require", "scoped"]
 
 ROUTES = [
     ("orders", OrderViewSet),

@@ -207,6 +207,3 @@ def takedown_confirm(request, pk: int):
         "已确认下架 takedown confirmed",
         "/enforcement/takedowns/",
     )
-
-
-__all__ = ["IssueOrderForm"]
