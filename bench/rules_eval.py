@@ -143,19 +143,27 @@ def main(argv: list[str] | None = None) -> int:
         files += [(s, str(p)) for p in sorted((apks_dir / s).glob("*.apk"))]
     t0 = time.perf_counter()
     apps: list[dict[str, Any]] = []
-    with cf.ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {pool.submit(scan_one, path): (s, path) for s, path in files}
-        for fut in cf.as_completed(futures):
-            s, path = futures[fut]
-            try:
-                res = fut.result(timeout=args.timeout)
-            except Exception as exc:
-                res = {"file": path, "error": f"worker {type(exc).__name__}: {exc}"}
-            res["set"] = s
-            res["file"] = os.path.relpath(path, args.corpus)
-            apps.append(res)
-            print(f"{len(apps):4}/{len(files)} {res['file']}: {len(res.get('findings', []))} findings"
-                  + (f" ERROR {res['error']}" if "error" in res else ""), file=sys.stderr)  # fmt: skip
+
+    def record(s: str, path: str, res: dict[str, Any]) -> None:
+        res["set"] = s
+        res["file"] = os.path.relpath(path, args.corpus)
+        apps.append(res)
+        print(f"{len(apps):4}/{len(files)} {res['file']}: {len(res.get('findings', []))} findings"
+              + (f" ERROR {res['error']}" if "error" in res else ""), file=sys.stderr)  # fmt: skip
+
+    if args.jobs <= 1:  # in-process (debugging, tests); no per-app timeout
+        for s, path in files:
+            record(s, path, scan_one(path))
+    else:
+        with cf.ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            futures = {pool.submit(scan_one, path): (s, path) for s, path in files}
+            for fut in cf.as_completed(futures):
+                s, path = futures[fut]
+                try:
+                    res = fut.result(timeout=args.timeout)
+                except Exception as exc:
+                    res = {"file": path, "error": f"worker {type(exc).__name__}: {exc}"}
+                record(s, path, res)
     apps.sort(key=lambda a: a["file"])
     from appwarden import __version__
     from appwarden.rules.loader import rules_version
