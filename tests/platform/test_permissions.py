@@ -194,6 +194,22 @@ class WebIsolationTests(IsolationCase):
         self.assertEqual(f.status, "pending")
 
 
+class RedirectTests(IsolationCase):
+    def test_no_open_redirects(self):
+        c = Client()
+        c.force_login(self.reviewer)
+        f = self.job_a.findings.filter(status="pending").first()
+        resp = c.post(
+            f"/testing/findings/{f.pk}/review/",
+            {"action": "confirm", "reason": "x", "next": "https://evil.example/"},
+        )
+        self.assertEqual(resp["Location"], f"/testing/jobs/{f.job_id}/#finding-{f.pk}")
+        resp = c.post("/registry/new/store/?next=//evil.example/x", {"name": "新店"})
+        self.assertEqual(resp["Location"], "/registry/")
+        resp = c.post("/registry/new/store/?next=/registry/stores/", {"name": "又一店"})
+        self.assertEqual(resp["Location"], "/registry/stores/")
+
+
 class AuditTests(IsolationCase):
     def test_changes_are_logged_with_actor_and_log_is_append_only(self):
         order = self.orders["a"]

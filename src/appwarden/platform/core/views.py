@@ -40,6 +40,15 @@ def get_scoped(model: Any, user: Any, **lookup: Any) -> Any:
     return obj
 
 
+def safe_next(request: HttpRequest, target: str | None, default: str) -> str:
+    """``target`` when it is a local URL of this site, else ``default`` (no open redirects)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
 def attempt(request: HttpRequest, action: Callable[[], Any], success: str, back: str) -> HttpResponse:
     """Run ``action``; flash ``success`` or the one-line AppwardenError message; redirect to ``back``."""
     try:

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
 from appwarden.platform.core.roles import STAFF, scoped
-from appwarden.platform.core.views import get_scoped, role_required
+from appwarden.platform.core.views import get_scoped, role_required, safe_next
 from appwarden.platform.registry import forms
 from appwarden.platform.registry.models import App, Company, Store, StoreListing
 from appwarden.platform.testing.models import F_CONFIRMED, Finding
@@ -116,5 +116,5 @@ def create(request, kind: str):
     if request.method == "POST" and form.is_valid():
         obj = form.save()
         messages.success(request, f"已创建 created: {obj}")
-        return redirect(request.GET.get("next") or "/registry/")
+        return redirect(safe_next(request, request.GET.get("next"), "/registry/"))
     return render(request, "generic_form.html", {"form": form, "title": f"新建 New {title}"})

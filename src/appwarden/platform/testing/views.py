@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from appwarden.errors import AppwardenError
 from appwarden.platform.core.errors import DuplicateUpload
 from appwarden.platform.core.roles import STAFF
-from appwarden.platform.core.views import attempt, get_scoped, role_required
+from appwarden.platform.core.views import attempt, get_scoped, role_required, safe_next
 from appwarden.platform.testing import services
 from appwarden.platform.testing.forms import BatchForm, ReviewForm, UploadForm
 from appwarden.platform.testing.models import F_CONFIRMED, F_PENDING, Batch, Finding, ScanJob
@@ -103,7 +103,9 @@ def job_detail(request, pk: int):
 @role_required(*STAFF)
 def review(request, pk: int):
     finding = get_scoped(Finding, request.user, pk=pk)
-    back = request.POST.get("next") or f"/testing/jobs/{finding.job_id}/#finding-{finding.pk}"
+    back = safe_next(
+        request, request.POST.get("next"), f"/testing/jobs/{finding.job_id}/#finding-{finding.pk}"
+    )
     if request.method != "POST":
         return redirect(back)
     form = ReviewForm(request.POST)
