@@ -1,0 +1,65 @@
+"""Manifest-only predicates on hand-built manifests: the edge cases the fixture APKs do not cover."""
+
+from __future__ import annotations
+
+from appwarden.apk.model import Component, IntentFilter, Manifest, UsesPermission
+from appwarden.evidence import AppInfo, Evidence, StaticEvidence
+from appwarden.rules.predicates.data_security import exported_unprotected
+from appwarden.rules.predicates.manifest_flags import manifest_flag
+from appwarden.rules.predicates.permissions import target_sdk_below
+from appwarden.rules.predicates.self_start import self_start_receivers
+
+
+def ev(**kw) -> Evidence:
+    return Evidence(static=StaticEvidence(app=AppInfo(sha256="0" * 64, package="p"), manifest=Manifest(**kw)))
+
+
+def test_cleartext_variants() -> None:
+    assert manifest_flag(ev(uses_cleartext_traffic=True, target_sdk=30), {"flag": "cleartext"})
+    assert manifest_flag(ev(target_sdk=27), {"flag": "cleartext"})  # platform default allows it
+    assert not manifest_flag(ev(target_sdk=28), {"flag": "cleartext"})
+    assert not manifest_flag(ev(target_sdk=27, network_security_config="@xml/nsc"), {"flag": "cleartext"})
+    assert not manifest_flag(ev(uses_cleartext_traffic=False, target_sdk=22), {"flag": "cleartext"})
+
+
+def test_allow_backup_absent_can_be_ignored() -> None:
+    assert manifest_flag(ev(), {"flag": "allow_backup"})
+    assert not manifest_flag(ev(), {"flag": "allow_backup", "absent_counts": False})
+    assert not manifest_flag(ev(allow_backup=False), {"flag": "allow_backup"})
+
+
+def test_exported_unprotected_skips_protected_and_launcher() -> None:
+    main = IntentFilter(
+        actions=["android.intent.action.MAIN"], categories=["android.intent.category.LAUNCHER"]
+    )
+    comps = [
+        Component("activity", "p.Main", exported=True, intent_filters=[main]),
+        Component("provider", "p.Guarded", exported=True, read_permission="p.READ"),
+        Component("provider", "p.Open", exported=True, authorities=["p.open"]),
+        Component("provider", "p.Off", exported=True, enabled=False),
+        Component("service", "p.Svc", exported=True, permission="p.BIND"),
+    ]
+    hits = exported_unprotected(ev(components=comps), {"kinds": ["provider", "service", "activity"]})
+    assert [i["name"] for h in hits for i in h.evidence] == ["p.Open"]
+
+
+def test_self_start_ignores_disabled_and_other_actions() -> None:
+    boot = IntentFilter(actions=["android.intent.action.BOOT_COMPLETED"])
+    other = IntentFilter(actions=["p.CUSTOM"])
+    comps = [
+        Component("receiver", "p.Boot", exported=False, intent_filters=[boot]),
+        Component("receiver", "p.Off", enabled=False, intent_filters=[boot]),
+        Component("receiver", "p.Custom", exported=True, intent_filters=[other]),
+    ]
+    hits = self_start_receivers(ev(components=comps), {})
+    assert [i["name"] for h in hits for i in h.evidence] == ["p.Boot"]
+
+
+def test_target_sdk_needs_dangerous_permissions() -> None:
+    perms = [UsesPermission("android.permission.INTERNET")]
+    assert not target_sdk_below(ev(target_sdk=22, uses_permissions=perms), {})
+    perms.append(UsesPermission("android.permission.CAMERA"))
+    hits = target_sdk_below(ev(target_sdk=22, uses_permissions=perms), {})
+    assert [i.get("name") for i in hits[0].evidence] == [None, "android.permission.CAMERA"]
+    assert not target_sdk_below(ev(target_sdk=23, uses_permissions=perms), {})
+    assert target_sdk_below(ev(min_sdk=19, uses_permissions=perms), {})  # no targetSdk: minSdk applies
