@@ -129,3 +129,16 @@ def test_migrations_match_the_models():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits 1 when a migration is missing
+
+
+def test_secret_key_is_generated_once_per_data_dir(tmp_path, monkeypatch):
+    from appwarden.platform import settings as platform_settings
+
+    monkeypatch.delenv("APPWARDEN_SECRET_KEY", raising=False)
+    monkeypatch.setattr(platform_settings, "DATA_DIR", tmp_path / "data")
+    first = platform_settings._secret_key()
+    assert len(first) >= 50
+    assert platform_settings._secret_key() == first
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("APPWARDEN_SECRET_KEY", "from-env")
+    assert platform_settings._secret_key() == "from-env"

@@ -54,7 +54,30 @@ def _sqlite(path: str) -> dict:
     return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 30}}
 
 
-SECRET_KEY = os.environ.get("APPWARDEN_SECRET_KEY") or secrets.token_urlsafe(40)
+def _secret_key() -> str:
+    """``APPWARDEN_SECRET_KEY``, else a key generated once and kept in ``<data dir>/secret_key`` (mode 600), so
+    sessions survive restarts and every process sharing the data directory agrees."""
+    if os.environ.get("APPWARDEN_SECRET_KEY"):
+        return os.environ["APPWARDEN_SECRET_KEY"]
+    path = DATA_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except OSError:
+        pass
+    key = secrets.token_urlsafe(50)
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+    except FileExistsError:
+        return path.read_text().strip()
+    except OSError:
+        pass  # read-only data directory: a per-process key
+    return key
+
+
+SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("APPWARDEN_DEBUG", "") in ("1", "true", "yes")
 ALLOWED_HOSTS = [
     h for h in os.environ.get("APPWARDEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
