@@ -63,3 +63,19 @@ def test_target_sdk_needs_dangerous_permissions() -> None:
     assert [i.get("name") for i in hits[0].evidence] == [None, "android.permission.CAMERA"]
     assert not target_sdk_below(ev(target_sdk=23, uses_permissions=perms), {})
     assert target_sdk_below(ev(min_sdk=19, uses_permissions=perms), {})  # no targetSdk: minSdk applies
+
+
+def test_unused_dangerous_ignores_write_and_broadcast_permissions() -> None:
+    from appwarden.evidence import CallSite
+    from appwarden.rules.predicates.permissions import dangerous_permission_unused
+
+    perms = [
+        UsesPermission(f"android.permission.{p}")
+        for p in ("SEND_SMS", "RECEIVE_SMS", "READ_CONTACTS", "CAMERA")
+    ]
+    e = ev(uses_permissions=perms)
+    e.static.callsites = [
+        CallSite("Lp/A;->a()V", "Landroid/hardware/Camera;->open()Landroid/hardware/Camera;", "camera")
+    ]
+    hits = dangerous_permission_unused(e, {})
+    assert [i["name"] for i in hits[0].evidence] == ["android.permission.READ_CONTACTS"]

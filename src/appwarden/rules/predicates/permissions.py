@@ -9,7 +9,8 @@ permission of ``permission_categories``).
 
 ``dangerous_permission_unused`` (needs ``static.callsites``): a PI permission declared while no call site of any PI
 category that permission serves exists in the code (host or SDK). Packed apps are skipped (their code is hidden).
-Params: ``ignore``.
+Write/send permissions (``SEND_SMS``, ``WRITE_CONTACTS``, ...) and ones used through broadcasts (``RECEIVE_SMS``)
+are never reported: the PI call sites are reads. Params: ``ignore``.
 
 ``target_sdk_below`` (manifest only): ``targetSdkVersion`` below ``min`` (default 23) while the app declares dangerous
 permissions: Android then grants every permission at install, so the user cannot refuse one (N39-A3, M164-2.1).
@@ -35,6 +36,19 @@ DEFAULT_IGNORE = (
     "android.permission.LOCAL_MAC_ADDRESS",
     "android.permission.USE_FINGERPRINT",
     "android.permission.USE_BIOMETRIC",
+)
+# Permissions used by writing/sending or by the system delivering a broadcast, not by a PI read API: a missing
+# PI call site says nothing about their use.
+NOT_READS = (
+    "android.permission.SEND_SMS",
+    "android.permission.RECEIVE_SMS",
+    "android.permission.RECEIVE_MMS",
+    "android.permission.WRITE_CONTACTS",
+    "android.permission.WRITE_CALENDAR",
+    "android.permission.WRITE_CALL_LOG",
+    "android.permission.ACCESS_BACKGROUND_LOCATION",
+    "android.permission.BLUETOOTH_CONNECT",
+    "android.permission.BLUETOOTH_SCAN",
 )
 # Android runtime ("dangerous") permissions that guard PI.
 DANGEROUS = frozenset(
@@ -106,7 +120,7 @@ def dangerous_permission_unused(evidence: Evidence, params: dict) -> list[Hit]:
     manifest = static.manifest if static is not None else None
     if manifest is None or static.packer is not None:
         return []
-    ignore = set(param(params, "ignore", DEFAULT_IGNORE))
+    ignore = set(param(params, "ignore", DEFAULT_IGNORE)) | set(NOT_READS)
     perm_cats = necessary_pi()["permission_categories"]
     used = {
         s.category for s in static.callsites if s.kind in ("invoke", "field", "reflection", "content_uri")
