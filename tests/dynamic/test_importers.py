@@ -7,6 +7,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appwarden.dynamic.analyze import load_dynamic_evidence
 from appwarden.dynamic.attribution import PrefixAttributor
@@ -130,3 +132,13 @@ def test_camille_without_notices(tmp_path: Path) -> None:
     src.write_text("nothing here\n", encoding="utf-8")
     result = import_camille(src, tmp_path / "o.jsonl", "com.x")
     assert result.events == 0 and result.errors == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.lists(st.tuples(st.text(max_size=12), st.text(max_size=40)), max_size=6))
+def test_pi_detection_never_raises_and_masks(text: str, pairs: list[tuple[str, str]]) -> None:
+    found = detect_pi(text, "body", pairs) + detect_in_url("https://h.example/p?" + text)
+    for item in found:
+        assert item["category"] and item["where"] in ("body", "query", "path")
+        assert len(item["value"]) <= 9  # masked: 3 + "****" + 2 characters at most
+    pairs_of(text)
