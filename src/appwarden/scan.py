@@ -195,6 +195,18 @@ def build_evidence(
     evidence.policy = _load_policy(static, apk, policy_path, limits, find_bundled_policy)
     if trace_path is not None:
         evidence.dynamic = _load_trace(static, trace_path, limits)
+        if evidence.dynamic is not None:
+            from appwarden.dynamic.analyze import trace_mismatch
+
+            problem = trace_mismatch(evidence.dynamic, static.app.package, static.app.sha256)
+            if problem is not None:
+                other_app = bool(evidence.dynamic.package and static.app.package) and (
+                    evidence.dynamic.package != static.app.package
+                )
+                note = " (trace ignored: dynamic rules not evaluated)" if other_app else ""
+                static.errors.append(ErrorNote("dynamic", problem + note, str(trace_path)))
+                if other_app:  # another app's behaviour must never become this app's finding
+                    evidence.dynamic = None
     if category is None:
         inferred = _infer_category(static)
         if inferred is not None:
@@ -270,10 +282,22 @@ def warm_up() -> None:
 
 
 def evaluate(evidence: Evidence) -> Any:
-    """Run every rule on the evidence; returns the engine's RuleResults."""
+    """Run every rule on the evidence; returns the engine's RuleResults.
+
+    With a runtime trace, static findings whose behaviour the trace shows (same PI category and owner) are
+    upgraded to ``confirmed`` (``appwarden.dynamic.confirm``); nothing is ever downgraded.
+    """
     from appwarden.rules.engine import evaluate as run_rules
 
-    return run_rules(evidence, list(packaged_rules()))
+    rules = list(packaged_rules())
+    results = run_rules(evidence, rules)
+    if evidence.dynamic is not None:
+        from appwarden.dynamic.confirm import upgrade_findings
+
+        results.findings = upgrade_findings(
+            results.findings, evidence.dynamic, {r.id: r.predicate for r in rules}
+        )
+    return results
 
 
 def report_for(evidence: Evidence, results: Any = None) -> dict[str, Any]:

@@ -80,3 +80,41 @@ def test_report_render_from_stored_json(tmp_path: Path) -> None:
 def test_unknown_format_is_an_error(tmp_path: Path) -> None:
     proc = run_cli("scan", str(APKS / "minimal.apk"), "-q", "--format", "docx", "-o", str(tmp_path / "x"))
     assert proc.returncode == 2 and "unknown report format" in proc.stderr
+
+
+TRACES = Path(__file__).resolve().parents[1] / "fixtures" / "traces"
+
+
+def test_trace_upgrades_static_finding_to_confirmed(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    trace = TRACES / "pi_all_umeng_pre_consent.jsonl"
+    assert main(["scan", str(APKS / "pi_all.apk"), "-q", "-o", str(out)]) == 0
+    before = json.loads(out.read_text())
+    assert main(["scan", str(APKS / "pi_all.apk"), "-q", "-o", str(out), "--trace", str(trace)]) == 0
+    after = json.loads(out.read_text())
+    validate_report(after)
+
+    def startup(report: dict, owner: str) -> dict:
+        return next(
+            f for f in report["findings"] if f["rule_id"] == "pi.startup.device_id" and f["owner"] == owner
+        )
+
+    assert startup(before, "umeng_common")["confidence"] == "possible"
+    assert startup(after, "umeng_common")["confidence"] == "confirmed"
+    assert startup(after, "host")["confidence"] == "possible"  # the trace shows no host pre-consent read
+    assert not any(n["rule_id"].startswith("dynamic.") for n in after["not_evaluated"])
+
+
+def test_trace_of_another_app_is_ignored_with_an_error(tmp_path: Path) -> None:
+    trace = tmp_path / "other.jsonl"
+    lines = (TRACES / "pi_all_umeng_pre_consent.jsonl").read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["app"]["package"] = "com.other.app"
+    header["app"].pop("sha256", None)
+    trace.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    assert main(["scan", str(APKS / "pi_all.apk"), "-q", "-o", str(out), "--trace", str(trace)]) == 0
+    report = json.loads(out.read_text())
+    assert any(e["stage"] == "dynamic" and "com.other.app" in e["message"] for e in report["errors"])
+    assert not any(f["rule_id"].startswith("dynamic.") for f in report["findings"])
+    assert all(f["confidence"] != "confirmed" or f["rule_id"].startswith("sec.") for f in report["findings"])
