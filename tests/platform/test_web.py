@@ -161,6 +161,32 @@ class RepeatAfterCloseTests(TestCase):
         self.assertIn("整改结案后再次发现 found again after rectification", groups[0]["reasons"])
 
 
+class UploadFormTests(TestCase):
+    def test_one_or_several_apks_through_the_web_form(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        eng = pf.ReportEngine()
+        engine.use_engine(eng)
+        self.addCleanup(engine.use_engine, None)
+        c = Client()
+        c.force_login(pf.user("reviewer"))
+        one = c.post("/testing/upload/", {"file": SimpleUploadedFile("a.apk", pf.fake_apk("a"))})
+        job = ScanJob.objects.get()
+        self.assertRedirects(one, f"/testing/jobs/{job.pk}/", fetch_redirect_response=False)
+        self.assertEqual(job.status, "queued")  # never scanned in the request
+        batch = Batch.objects.create(name="多个")
+        files = [
+            SimpleUploadedFile(n, d)
+            for n, d in (("b.apk", pf.fake_apk("b")), ("c.apk", pf.fake_apk("c")), ("x.apk", b"not an apk"))
+        ]
+        many = c.post("/testing/upload/", {"file": files, "batch": batch.pk}, follow=True)
+        self.assertEqual(batch.jobs.count(), 2)
+        page = many.content.decode()
+        self.assertIn("queued 2 of 3 APKs", page)
+        self.assertIn("x.apk: 不是APK文件 not an APK", page)
+        self.assertEqual(many.redirect_chain[-1][0], f"/testing/batches/{batch.pk}/")
+
+
 class EmbeddedWorkerTests(TestCase):
     def test_recover_and_run_once_consume_the_db_queue(self):
         eng = pf.ReportEngine()

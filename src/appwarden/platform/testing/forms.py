@@ -6,8 +6,26 @@ from appwarden.platform.registry.models import Company
 from appwarden.platform.testing.models import REVIEW_ACTIONS, SEVERITY, Batch
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field accepting several files; ``clean`` returns a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
 class UploadForm(forms.Form):
-    file = forms.FileField(label="APK 文件 APK file")
+    file = MultipleFileField(label="APK 文件 APK file(s) — 可多选 several at once for a batch")
     policy = forms.FileField(label="隐私政策 Privacy policy (optional)", required=False)
     trace = forms.FileField(label="运行轨迹 Runtime trace (optional)", required=False)
     category = forms.CharField(label="应用类型 Category (optional)", required=False, max_length=64)

@@ -46,11 +46,14 @@ def upload(request):
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        files = d["file"]
+        if len(files) > 1:
+            return _upload_many(request, files, d)
         try:
             job = services.submit_apk(
-                d["file"],
+                files[0],
                 user=request.user,
-                file_name=d["file"].name,
+                file_name=files[0].name,
                 batch=d.get("batch"),
                 policy=d.get("policy"),
                 trace=d.get("trace"),
@@ -66,6 +69,30 @@ def upload(request):
             messages.success(request, f"已提交，排队检测 queued as job #{job.pk}")
             return redirect("testing:job_detail", pk=job.pk)
     return render(request, "testing/upload.html", {"form": form})
+
+
+def _upload_many(request, files, d):
+    """Queue several APKs (same batch, company, policy/trace); one message per refused file, one summary."""
+    queued = 0
+    for upload in files:
+        try:
+            services.submit_apk(
+                upload,
+                user=request.user,
+                file_name=upload.name,
+                batch=d.get("batch"),
+                policy=d.get("policy"),
+                trace=d.get("trace"),
+                category=d.get("category") or "",
+                company=d.get("company"),
+            )
+            queued += 1
+        except AppwardenError as exc:
+            messages.warning(request, f"{upload.name}: {exc}")
+    messages.success(request, f"已提交 {queued}/{len(files)} 个APK queued {queued} of {len(files)} APKs")
+    if d.get("batch"):
+        return redirect("testing:batch_detail", pk=d["batch"].pk)
+    return redirect("testing:job_list")
 
 
 @role_required(*STAFF)
