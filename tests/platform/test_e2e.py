@@ -5,6 +5,7 @@ version; the reviewer re-tests; the regulator names the app in a notice and expo
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -116,7 +117,17 @@ class Web:
                 el.send_keys(value)
 
     def submit(self, button_id: str) -> None:
+        """Click and wait for the navigation the form submit causes (reading the old page races it)."""
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        old = self.d.find_element(By.TAG_NAME, "html")
         self.by_id(button_id).click()
+        # No navigation (e.g. browser-side validation) times out quietly: later waits report what the page shows.
+        with contextlib.suppress(TimeoutException):
+            WebDriverWait(self.d, 60).until(ec.staleness_of(old))
 
     def wait_text(self, ident: str, expected: str, timeout: float = 30) -> None:
         """Wait until element ``ident`` contains ``expected`` (tolerates the page still loading)."""
@@ -132,8 +143,14 @@ class Web:
             raise AssertionError(f"page never showed {expected!r}: {self.text()[:1500]}") from None
 
     def text(self) -> str:
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.common.by import By
 
+        for _ in range(50):  # the page may be replaced between finding <body> and reading it
+            try:
+                return self.d.find_element(By.TAG_NAME, "body").text
+            except StaleElementReferenceException:
+                time.sleep(0.1)
         return self.d.find_element(By.TAG_NAME, "body").text
 
     def shot(self, name: str) -> None:
