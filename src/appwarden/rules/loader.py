@@ -9,7 +9,8 @@ Contract (format: ``docs/rules-format.md``):
 - Validation: required fields and types, no unknown keys, id = file stem and unique, clause IDs exist in
   ``knowledge/regulations.yaml``, ``needs`` in :data:`~appwarden.rules.model.EVIDENCE_KINDS`, predicate registered
   (and its ``validate_params`` accepts ``params``), severity/confidence in their vocabularies.
-- :func:`rules_version` is a short content hash of the rule files (reports carry it for reproducibility).
+- :func:`rules_version` is a short content hash of the rule files and the rule code (reports carry it for
+  reproducibility; the platform dedupes scans by it).
 """
 
 from __future__ import annotations
@@ -202,10 +203,13 @@ def load_rules(rules_dir: Path | str | None = None) -> list[Rule]:
 
 
 def rules_version(rules_dir: Path | str | None = None) -> str:
-    """Short sha256 over the rule files' names and bytes (and the clause index): changes when any rule changes."""
+    """Short sha256 over the rule files, the clause and necessary-PI tables and the rule code (engine, predicates,
+    helpers): changes whenever a rule could decide differently, so cached results keyed by it stay valid."""
     digest = hashlib.sha256()
     paths = rule_files(Path(rules_dir) if rules_dir is not None else None)
-    for path in [*paths, REGULATIONS_FILE]:
+    code_dir = Path(__file__).resolve().parent
+    code = sorted(code_dir.glob("*.py")) + sorted((code_dir / "predicates").glob("*.py"))
+    for path in [*paths, REGULATIONS_FILE, KNOWLEDGE_DIR / "necessary_pi.yaml", *code]:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
