@@ -44,13 +44,17 @@ def stage_deadline(stage: str, seconds: float) -> Iterator[None]:
     def on_alarm(signum: int, frame: object) -> None:
         raise LimitExceeded(f"stage {stage!r} exceeded its time limit of {seconds:g} s")
 
+    outer_remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # an enclosing deadline, if any
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_remaining) if outer_remaining else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_remaining:  # re-arm the enclosing deadline with what is left of it
+            signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer_remaining - (time.monotonic() - started)))
 
 
 def build_static_evidence(apk_path: str | Path, limits: Limits = DEFAULT_LIMITS) -> StaticEvidence:
@@ -82,10 +86,16 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
     timings["inflate"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    with stage_deadline("dex", limits.stage_timeout):
-        index = build_index(blobs, limits)
-        callsites = find_callsites(index, PiApiIndex.load())
-    errors.extend(index.errors)
+    index = None
+    callsites: list = []
+    try:
+        with stage_deadline("dex", limits.stage_timeout):
+            index = build_index(blobs, limits)
+            callsites = find_callsites(index, PiApiIndex.load())
+        errors.extend(index.errors)
+    except LimitExceeded as exc:  # skipped, and said so: rules needing bytecode become not_evaluated
+        index, callsites = None, []
+        errors.append(ErrorNote("dex", f"bytecode analysis skipped: {exc}"))
     timings["dex"] = time.perf_counter() - t
 
     evidence = StaticEvidence(

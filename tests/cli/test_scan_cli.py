@@ -118,3 +118,24 @@ def test_trace_of_another_app_is_ignored_with_an_error(tmp_path: Path) -> None:
     assert any(e["stage"] == "dynamic" and "com.other.app" in e["message"] for e in report["errors"])
     assert not any(f["rule_id"].startswith("dynamic.") for f in report["findings"])
     assert all(f["confidence"] != "confirmed" or f["rule_id"].startswith("sec.") for f in report["findings"])
+
+
+def test_dex_stage_over_its_time_limit_is_reported_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from appwarden.errors import LimitExceeded
+    from appwarden.limits import DEFAULT_LIMITS
+    from appwarden.scan import scan_apk, stage_deadline
+
+    with pytest.raises(LimitExceeded, match="time limit"), stage_deadline("spin", 0.05):
+        time.sleep(2)  # a stage that spins is interrupted by its deadline
+
+    def spinning_index(blobs: object, limits: object) -> None:
+        with stage_deadline("dex", 0.05):
+            time.sleep(2)
+
+    monkeypatch.setattr("appwarden.dex.index.build_index", spinning_index)
+    report = scan_apk(APKS / "pi_all.apk", limits=DEFAULT_LIMITS)
+    assert any(e["stage"] == "dex" and "skipped" in e["message"] for e in report["errors"])
+    assert report["callsites"] == [] and report["app"]["package"] == "com.appwarden.fixture.pi"
+    assert any("static.callsites" in n.get("missing", []) for n in report["not_evaluated"])
