@@ -82,7 +82,8 @@ def test_rule_case(rule_id: str, folder: str, case: dict[str, Any]) -> None:
         assert [n.rule_id for n in results.not_evaluated] == [rule_id]
         assert results.findings == []
         return
-    assert results.not_evaluated == [], f"not evaluated: {results.not_evaluated}"
+    notes = [e.message for e in evidence.static.errors] if evidence.static is not None else []
+    assert results.not_evaluated == [], f"not evaluated: {results.not_evaluated}; evidence errors: {notes}"
     findings = results.by_rule(rule_id)
     summary = [(f.owner, f.severity, f.confidence, len(f.evidence)) for f in findings]
     assert len(findings) == expect["findings"], f"{case['name']}: got {summary}"

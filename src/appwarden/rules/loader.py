@@ -191,15 +191,30 @@ def _load(paths: Iterable[Path]) -> tuple[list[Rule], list[str]]:
     return [rules[k] for k in sorted(rules)], problems
 
 
+_CACHE: dict[tuple, list[Rule]] = {}
+
+
 def load_rules(rules_dir: Path | str | None = None) -> list[Rule]:
-    """Every rule of ``rules_dir`` (default: packaged rules), sorted by id; RuleError on the first invalid one."""
+    """Every rule of ``rules_dir`` (default: packaged rules), sorted by id; RuleError on the first invalid one.
+
+    Parsed rules are cached per set of files (path, size, mtime), so a batch of scans parses them once; treat the
+    returned Rule objects as read-only.
+    """
     directory = Path(rules_dir) if rules_dir is not None else None
-    rules, problems = _load(rule_files(directory))
+    paths = rule_files(directory)
+    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return list(cached)
+    rules, problems = _load(paths)
     if problems:
         raise RuleError(
             problems[0] + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
         )
-    return rules
+    if len(_CACHE) > 8:
+        _CACHE.clear()
+    _CACHE[key] = rules
+    return list(rules)
 
 
 def rules_version(rules_dir: Path | str | None = None) -> str:
