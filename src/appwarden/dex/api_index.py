@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,16 @@ class PiApiIndex:
                     raise KnowledgeError(f"{where}: {cat}.arg_filters.{api}: not a mapping")
                 idx.filters.setdefault(_member_key(api), {})[cat] = flt
         return idx
+
+    @cached_property
+    def lookup_names(self) -> frozenset[str]:
+        """Every string the finder looks up in a DEX (class descriptors, dotted class names, member names,
+        string entries), so they can be fetched with one binary-search call per DEX."""
+        names: set[str] = set(self.strings)
+        for key in (*self.apis, *self.fields, *REFLECTION_APIS):
+            cls, _, name = key.partition("->")
+            names.update((cls, name, cls[1:-1].replace("/", ".")))
+        return frozenset(names)
 
     def field_category(self, field_desc: str) -> list[str]:
         """Categories listing a field (``Lcls;->name:Type`` or ``Lcls;->name``)."""
@@ -229,6 +239,8 @@ def _declared_arg_registers(code: DexCode, op: int, a: int, midx: int) -> list[i
 def find_callsites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool = True) -> list[CallSite]:
     """Every PI call site of the app (see the module docstring for kinds, matching and arg filters)."""
     sites: set[CallSite] = set()
+    for code in index.codes:
+        code.dex.prefetch_strings(pi.lookup_names)
     _invoke_sites(index, pi, apply_filters, sites)
     for ref in index.field_reads(list(pi.fields)):
         for cat in pi.field_category(ref.target):

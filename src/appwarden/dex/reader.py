@@ -21,6 +21,7 @@ import struct
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from functools import cached_property
 
 from appwarden.dex import walker
@@ -275,6 +276,15 @@ class DexFile:
             else:
                 return mid
         return None
+
+    def prefetch_strings(self, values: Iterable[str]) -> None:
+        """Look many ASCII strings up with one C call, filling the cache :meth:`find_string` reads first."""
+        todo = [v for v in set(values) if v.isascii() and v not in self._lookup_cache]
+        if todo:
+            found = walker.find_strings(
+                self.data, self.string_ids_off, self.string_ids_size, [v.encode("ascii") for v in todo]
+            )
+            self._lookup_cache.update(zip(todo, found, strict=True))
 
     def strings_with_prefix(self, prefix: str) -> range:
         """Indices of the strings starting with the ASCII ``prefix`` (a contiguous range in sorted order)."""
