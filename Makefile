@@ -44,12 +44,14 @@ test: setup
 	$(BIN)/python -m pytest -q -m "not slow and not corpus and not e2e" -p no:cacheprovider
 	$(BIN)/python -m pytest -q -m "slow or corpus or e2e" -p no:cacheprovider
 	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -x -m "not slow and not corpus and not e2e"
 
 lint: setup
 	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
 
 fixtures: deb-tools

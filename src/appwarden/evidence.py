@@ -45,7 +45,9 @@ class AppInfo:
     target_sdk: int | None = None
     label: str | None = None
     signers: list[SignerCert] = field(default_factory=list)
-    signing_schemes: list[str] = field(default_factory=list)  # schemes with a valid structure: v1, v2, v3, v3.1
+    signing_schemes: list[str] = field(
+        default_factory=list
+    )  # schemes with a valid structure: v1, v2, v3, v3.1
     size: int = 0
     dex_count: int = 0
     packer: str | None = None  # packer id when the app is packed (static evidence then incomplete)
@@ -69,9 +71,13 @@ class CallSite:
     dex: str = "classes.dex"
     offset: int = 0  # byte offset of the instruction inside the DEX file
     owner: str = "host"  # SDK id or "host" (set by appwarden.sdk.attribute)
-    arg: str | None = None  # resolved argument when an arg filter decided the category ("android_id", URI, ...)
+    arg: str | None = (
+        None  # resolved argument when an arg filter decided the category ("android_id", URI, ...)
+    )
     unresolved: bool = False  # an arg filter applied but the argument could not be resolved statically
-    reachable_from: tuple[str, ...] = ()  # entry points (method descriptors) that reach the caller, if computed
+    reachable_from: tuple[
+        str, ...
+    ] = ()  # entry points (method descriptors) that reach the caller, if computed
 
     @property
     def caller_class(self) -> str:
@@ -94,10 +100,14 @@ class SdkHit:
     vendor: str
     category: str
     version: str | None = None
-    matched: list[str] = field(default_factory=list)  # signatures hit, e.g. "package:com.umeng", "meta:UMENG_APPKEY"
+    matched: list[str] = field(
+        default_factory=list
+    )  # signatures hit, e.g. "package:com.umeng", "meta:UMENG_APPKEY"
     classes: int = 0  # number of app classes attributed to it
     chinese: bool = False
-    permissions: list[str] = field(default_factory=list)  # manifest permissions it needs (from the KB), present in app
+    permissions: list[str] = field(
+        default_factory=list
+    )  # manifest permissions it needs (from the KB), present in app
     pi_categories: list[str] = field(default_factory=list)  # PI categories seen accessed by its call sites
     apis: list[str] = field(default_factory=list)  # PI APIs its call sites use
     reachable: bool | None = None  # whether any of its PI call sites is reachable from an entry point

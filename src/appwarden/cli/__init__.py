@@ -17,7 +17,18 @@ from appwarden import __version__
 from appwarden.errors import AppwardenError
 
 # Command modules, in help order. A module missing from an installation is skipped (its extra is not installed).
-COMMAND_MODULES = ("scan", "report", "batch", "cluster", "ingest", "sdk", "rules", "policy", "trace", "platform")
+COMMAND_MODULES = (
+    "scan",
+    "report",
+    "batch",
+    "cluster",
+    "ingest",
+    "sdk",
+    "rules",
+    "policy",
+    "trace",
+    "platform",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
