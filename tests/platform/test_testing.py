@@ -26,7 +26,10 @@ class EngineCase(TestCase):
 class UploadTests(EngineCase):
     def test_non_apk_is_refused_and_nothing_stored(self):
         before = set(storage.root().rglob("*")) if storage.root().exists() else set()
-        for data, words in [(b"%PDF-1.4 not an apk", "not a zip"), (b"PK\x03\x04garbage", "unreadable zip")]:
+        for data, words in [
+            (b"%PDF-1.4 not an apk", "end-of-central-directory"),
+            (b"PK\x03\x04garbage", "not an APK"),
+        ]:
             with self.assertRaisesMessage(UploadError, words):
                 services.submit_apk(data, user=self.reviewer)
         import io

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -44,20 +43,21 @@ MAX_SIDE_FILE = 20 * 1024 * 1024  # policy / trace files
 
 
 def validate_apk(path: Path) -> None:
-    """Raise UploadError unless ``path`` is a zip archive holding ``AndroidManifest.xml``."""
+    """Raise UploadError unless ``path`` is a zip archive holding ``AndroidManifest.xml``.
+
+    The zip is read with the engine's own reader (as tolerant as Android's), not Python's stricter ``zipfile``,
+    so quirky but installable APKs are accepted; the manifest itself is parsed later, by the scan.
+    """
+    from appwarden.apk.archive import ZipArchive
+    from appwarden.errors import AppwardenError
+
     try:
-        with path.open("rb") as fh:
-            magic = fh.read(4)
+        archive = ZipArchive(path.read_bytes())
     except OSError as exc:
         raise UploadError(f"cannot read the upload: {exc}") from None
-    if magic[:2] != b"PK":
-        raise UploadError("不是APK文件 not an APK: the file is not a zip archive")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UploadError(f"不是APK文件 not an APK: unreadable zip ({exc})") from None
-    if "AndroidManifest.xml" not in names:
+    except AppwardenError as exc:
+        raise UploadError(f"不是APK文件 not an APK: {exc}") from None
+    if "AndroidManifest.xml" not in archive:
         raise UploadError("不是APK文件 not an APK: the zip has no AndroidManifest.xml")
 
 
