@@ -16,8 +16,12 @@ Contract (format: ``docs/rules-format.md``):
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import tempfile
 from collections.abc import Iterable
+from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -206,15 +210,54 @@ def load_rules(rules_dir: Path | str | None = None) -> list[Rule]:
     cached = _CACHE.get(key)
     if cached is not None:
         return list(cached)
-    rules, problems = _load(paths)
-    if problems:
-        raise RuleError(
-            problems[0] + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
-        )
+    disk = _disk_cache_file() if directory is None else None
+    rules = _read_disk_cache(disk)
+    if rules is None:
+        rules, problems = _load(paths)
+        if problems:
+            raise RuleError(
+                problems[0] + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
+            )
+        _write_disk_cache(disk, rules)
     if len(_CACHE) > 8:
         _CACHE.clear()
     _CACHE[key] = rules
     return list(rules)
+
+
+def _disk_cache_file() -> Path | None:
+    """Where the validated packaged rules are cached between processes, keyed by :func:`rules_version` (which
+    hashes the rule files, the clause and necessary-PI tables and the rule code); None when disabled
+    (``APPWARDEN_NO_CACHE=1``). Start-up of a single ``appwarden scan`` then skips parsing ~50 YAML files."""
+    if os.environ.get("APPWARDEN_NO_CACHE"):
+        return None
+    base = os.environ.get("APPWARDEN_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "appwarden"
+    )
+    return Path(base) / f"rules-{rules_version()}.json"
+
+
+def _read_disk_cache(path: Path | None) -> list[Rule] | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Rule(**item) for item in data]
+    except (OSError, ValueError, TypeError):
+        return None  # unreadable or from another format: parse again and rewrite
+
+
+def _write_disk_cache(path: Path | None, rules: list[Rule]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump([asdict(r) for r in rules], fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only means no cache
 
 
 def rules_version(rules_dir: Path | str | None = None) -> str:
