@@ -30,9 +30,29 @@ COMMAND_MODULES = (
     "platform",
 )
 
+# Which module registers each top-level command, so that running one command imports only its module (start-up
+# time matters for `appwarden scan` in CI and for batch wrappers that call the CLI per app).
+COMMANDS = {
+    "scan": "scan",
+    "report": "report",
+    "batch": "batch",
+    "cluster": "cluster",
+    "ingest": "ingest",
+    "sdk": "sdk",
+    "rules": "rules",
+    "policy": "policy",
+    "trace": "trace",
+    "serve": "platform",
+    "worker": "platform",
+    "demo-data": "platform",
+    "platform-user": "platform",
+    "submit": "platform",
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser with every available command registered."""
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``command`` (a known command name) only its module is imported and registered,
+    otherwise every available command is (for ``--help`` and unknown commands)."""
     parser = argparse.ArgumentParser(
         prog="appwarden",
         description="appwarden: find apps that collect or use personal information illegally (App侵害用户权益检测).",
@@ -40,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"appwarden {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    names = (COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES
+    for name in names:
         try:
             module = importlib.import_module(f"appwarden.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -51,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_of(argv: list[str]) -> str | None:
+    """The first non-option argument (the command name), if any."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -59,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
-        parser = build_parser()
+        parser = build_parser(_command_of(argv))
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()
