@@ -225,14 +225,14 @@ def build_evidence(
 
 
 def _load_policy(static: StaticEvidence, apk: Any, policy_path: Any, limits: Limits, bundled: bool) -> Any:
-    try:
-        from appwarden import policy as policy_mod
-    except ImportError:  # pragma: no cover - policy stage not installed
-        return None
+    """PolicyEvidence from ``policy_path``, else from the policy bundled in the APK (``found=False`` when none is);
+    None when no policy could be analysed (the error is recorded; policy rules are then not evaluated)."""
+    from appwarden import policy as policy_mod
+
     try:
         if policy_path is not None:
             return policy_mod.analyze_policy_file(policy_path, limits)
-        if bundled and hasattr(policy_mod, "load_bundled_policy"):
+        if bundled:
             return policy_mod.load_bundled_policy(apk, limits)
     except AppwardenError as exc:
         static.errors.append(ErrorNote("policy", str(exc), str(policy_path) if policy_path else None))
@@ -250,19 +250,15 @@ def _load_trace(static: StaticEvidence, trace_path: Any, limits: Limits) -> Any:
 
 
 def _infer_category(static: StaticEvidence) -> str | None:
-    try:
-        from appwarden.rules.category import infer_category
-    except ImportError:
-        return None
+    from appwarden.rules.category import infer_category
+
     return infer_category(static)
 
 
 def engine_info() -> dict[str, str]:
     """The report's ``engine`` object: name, version, rules version."""
-    try:
-        from appwarden.rules.loader import rules_version
-    except ImportError:  # pragma: no cover
-        return {"name": ENGINE_NAME, "version": __version__, "rules_version": "none"}
+    from appwarden.rules.loader import rules_version
+
     return {"name": ENGINE_NAME, "version": __version__, "rules_version": rules_version()}
 
 
