@@ -187,3 +187,11 @@ def test_arbitrary_class_names_never_crash(names: list[str], package: str | None
 
 def test_identify_tolerates_missing_inputs() -> None:
     assert Matcher(load_kb()).identify(None, None, None) == []  # type: ignore[arg-type]
+
+
+def test_class_named_like_a_package_prefix_is_not_inside_it() -> None:
+    # found by the property test above: class ``com.mob`` (in package ``com``) is not in package ``com.mob``
+    matcher = Matcher(load_kb())
+    assert matcher.owner_of("Lcom/mob;") == "host"
+    assert matcher.owner_of("Lcom/mob/tools/utils/DeviceHelper;") != "host"
+    assert matcher.identify(["Lcom/mob;"], None, []) == []

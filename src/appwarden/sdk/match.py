@@ -119,12 +119,15 @@ class Matcher:
         """(sdk id, matched prefix, prefix depth) of the longest KB prefix owning the class, ignoring the host rule."""
         node = self._trie
         best: tuple[str, str, int] | None = None
-        for depth, part in enumerate(class_components(class_name), 1):
+        parts = class_components(class_name)
+        for depth, part in enumerate(parts, 1):
             node = node.get(part)  # type: ignore[assignment]
             if node is None:
                 break
             sdk_id = node.get(_SDK)
-            if sdk_id is not None:
+            # The last component is the class's own name: it matches only a class-level prefix (upper-case
+            # initial, as in identify()), never a package prefix (class ``com.mob`` is not in package ``com.mob``).
+            if sdk_id is not None and (depth < len(parts) or part[:1].isupper()):
                 best = (sdk_id, node[_PREFIX], depth)
         return best
 
