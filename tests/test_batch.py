@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import struct
 import time
 from pathlib import Path
 
@@ -13,15 +12,9 @@ import pytest
 
 from appwarden import batch as batch_mod
 from appwarden.batch import BatchOptions, discover, load_done, run_batch
+from tests.zip_helpers import with_comment
 
 APKS = Path(__file__).resolve().parent / "fixtures" / "apks"
-
-
-def with_comment(data: bytes, comment: bytes) -> bytes:
-    pos = data.rfind(b"PK\x05\x06")
-    eocd = bytearray(data[pos : pos + 22])
-    struct.pack_into("<H", eocd, 20, len(comment))
-    return data[:pos] + bytes(eocd) + comment
 
 
 @pytest.fixture()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import struct
 import subprocess
 import sys
 import time
@@ -15,16 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.zip_helpers import with_comment
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "apks" / "pi_all.apk"
-
-
-def with_comment(data: bytes, comment: bytes) -> bytes:
-    """The same zip with a different EOCD comment: distinct bytes (and sha256), same content."""
-    pos = data.rfind(b"PK\x05\x06")
-    assert pos >= 0
-    eocd = bytearray(data[pos : pos + 22])
-    struct.pack_into("<H", eocd, 20, len(comment))
-    return data[:pos] + bytes(eocd) + comment
 
 
 def start_worker(env: dict[str, str], queue: str, broker: str, log: Path) -> subprocess.Popen:

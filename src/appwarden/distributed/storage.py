@@ -7,7 +7,6 @@ workers finishing the same task leave exactly one result. Any shared filesystem 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -31,15 +30,13 @@ class ContentStore:
 
     def put_apk(self, source: str | Path) -> str:
         """Copy ``source`` into the store (once) and return its sha256."""
+        from appwarden.batch import sha256_file
+
         source = Path(source)
-        digest = hashlib.sha256()
         try:
-            with source.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
+            sha = sha256_file(source)
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
-        sha = digest.hexdigest()
         target = self.apk_path(sha)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
