@@ -13,7 +13,9 @@ import struct
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from appwarden.errors import RuleError
 from appwarden.evidence import CallSite, Evidence
+from appwarden.knowledge import pi_categories
 
 APPLICATION = "Landroid/app/Application;"
 PROVIDER = "Landroid/content/ContentProvider;"
@@ -347,3 +349,14 @@ def callees(code: Any, method: str) -> list[str]:
         return list(code.callgraph.callees(method) or [])
     except (KeyError, LookupError):
         return []
+
+
+def validate_categories(params: dict) -> None:
+    """Rule-load check shared by the PI call-site predicates: ``categories`` is a non-empty list of PI category
+    keys of ``knowledge/pi_apis.yaml``."""
+    cats = params.get("categories")
+    if not isinstance(cats, list) or not cats:
+        raise RuleError("'categories' must be a non-empty list of PI category keys")
+    unknown = [c for c in cats if c not in pi_categories()]
+    if unknown:
+        raise RuleError(f"unknown PI categories {unknown}")

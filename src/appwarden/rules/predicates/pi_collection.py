@@ -22,18 +22,20 @@ from appwarden.evidence import Evidence
 from appwarden.knowledge import pi_categories
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
-from appwarden.rules.static_support import callsite_item, code_of, component_entries, filter_sites, reachable
+from appwarden.rules.static_support import (
+    callsite_item,
+    code_of,
+    component_entries,
+    filter_sites,
+    reachable,
+    validate_categories,
+)
 
 DEFAULT_KINDS = ("invoke", "field", "reflection")
 
 
 def _validate(params: dict) -> None:
-    cats = params.get("categories")
-    if not isinstance(cats, list) or not cats:
-        raise RuleError("'categories' must be a non-empty list of PI category keys")
-    unknown = [c for c in cats if c not in pi_categories()]
-    if unknown:
-        raise RuleError(f"unknown PI categories {unknown}")
+    validate_categories(params)
     if params.get("min_reachability", "any") not in ("any", "reachable"):
         raise RuleError("'min_reachability' must be 'any' or 'reachable'")
 

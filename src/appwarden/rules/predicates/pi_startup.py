@@ -18,7 +18,6 @@ must list them in ``extra_clauses``). One hit per owner
 
 from __future__ import annotations
 
-from appwarden.errors import RuleError
 from appwarden.evidence import Evidence
 from appwarden.knowledge import pi_categories
 from appwarden.rules.model import Hit
@@ -30,18 +29,14 @@ from appwarden.rules.static_support import (
     filter_sites,
     reachable,
     startup_entries,
+    validate_categories,
 )
 
 DEFAULT_KINDS = ("invoke", "field", "reflection")
 
 
 def _validate(params: dict) -> None:
-    cats = params.get("categories")
-    if not isinstance(cats, list) or not cats:
-        raise RuleError("'categories' must be a non-empty list of PI category keys")
-    unknown = [c for c in cats if c not in pi_categories()]
-    if unknown:
-        raise RuleError(f"unknown PI categories {unknown}")
+    validate_categories(params)
 
 
 @predicate("pi_api_at_startup", needs=("static.callsites", "static.entrypoints"), validate=_validate)
