@@ -12,7 +12,6 @@ rule that raises) is recorded in the report's ``errors`` and the scan goes on: n
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import signal
 import threading
@@ -262,12 +261,11 @@ def engine_info() -> dict[str, str]:
     return {"name": ENGINE_NAME, "version": __version__, "rules_version": rules_version()}
 
 
-@functools.lru_cache(maxsize=1)
-def packaged_rules() -> tuple[Any, ...]:
-    """The packaged rules, loaded and validated once per process."""
+def packaged_rules() -> list[Any]:
+    """The packaged rules (the loader caches them per process and on disk)."""
     from appwarden.rules.loader import load_rules
 
-    return tuple(load_rules())
+    return load_rules()
 
 
 def warm_up() -> None:
@@ -295,7 +293,7 @@ def evaluate(evidence: Evidence) -> Any:
     """
     from appwarden.rules.engine import evaluate as run_rules
 
-    rules = list(packaged_rules())
+    rules = packaged_rules()
     results = run_rules(evidence, rules)
     if evidence.dynamic is not None:
         from appwarden.dynamic.confirm import upgrade_findings
