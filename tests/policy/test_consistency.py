@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from appwarden.policy import analyze_policy, load_bundled_policy
+from appwarden.policy.absence import policy_missing
 from appwarden.policy.consistency import (
     declared_categories,
     missing_elements,
-    policy_missing,
     undeclared_pi,
     undisclosed_sdks,
     unexplained_permissions,

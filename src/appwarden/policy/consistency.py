@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appwarden.knowledge import pi_categories
+from appwarden.policy.absence import absence_ref
 from appwarden.policy.sdkmatch import disclosure, names_for
 from appwarden.policy.textmatch import ascii_lower
 
@@ -50,20 +51,6 @@ def _policy_ok(evidence: Any) -> Any | None:
     if policy is None or not getattr(policy, "found", True):
         return None
     return policy
-
-
-def absence_ref(policy: Any, element: str, note_zh: str, **extra: Any) -> dict[str, Any]:
-    """A ``policy`` evidence item recording that something was *not* found in the policy."""
-    ref: dict[str, Any] = {
-        "type": "policy",
-        "sentence": "",
-        "element": element,
-        "present": False,
-        "source": getattr(policy, "source", "") or "",
-        "note_zh": note_zh,
-    }
-    ref.update(extra)
-    return ref
 
 
 def declared_categories(policy: Any) -> set[str]:
@@ -256,12 +243,3 @@ def missing_elements(
     if require_all_absent and len(absent) != len(elements):
         return []
     return absent
-
-
-def policy_missing(evidence: Any) -> dict[str, Any] | None:
-    """The absence evidence when a policy was searched for and none was found, else None."""
-    policy = getattr(evidence, "policy", None)
-    if policy is None or getattr(policy, "found", True):
-        return None
-    reason = "; ".join(getattr(policy, "errors", []) or []) or "no privacy policy found"
-    return absence_ref(policy, "policy", "未找到隐私政策（APK内未内置且未另行提供）", reason=reason)

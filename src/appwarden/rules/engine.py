@@ -121,17 +121,28 @@ def evaluate_rule(evidence: Evidence, rule: Rule, available: set[str] | None = N
     if not rule.enabled:
         return results
     available = evidence.available() if available is None else available
+    pred = None
     try:
-        pred = predicate_registry.get(rule.predicate)
+        if rule.predicate_module:  # a loaded rule knows its predicate's needs: import only when it can run
+            pred_needs = rule.predicate_needs
+        else:
+            pred = predicate_registry.get(rule.predicate)
+            pred_needs = list(pred.needs)
     except Exception as exc:  # unknown predicate at run time: the loader normally catches this
         results.errors.append(ErrorNote("rules", f"{rule.id}: {exc}", rule.source or None))
         return results
-    needed = list(dict.fromkeys([*rule.needs, *pred.needs]))
+    needed = list(dict.fromkeys([*rule.needs, *pred_needs]))
     missing = [n for n in needed if n not in available]
     if missing:
         reasons = sorted({MISSING_REASONS.get(m, m) for m in missing})
         results.not_evaluated.append(NotEvaluated(rule.id, missing, "; ".join(reasons)))
         return results
+    if pred is None:
+        try:
+            pred = predicate_registry.get_in(rule.predicate, rule.predicate_module)
+        except Exception as exc:
+            results.errors.append(ErrorNote("rules", f"{rule.id}: {exc}", rule.source or None))
+            return results
     try:
         hits = pred.fn(evidence, dict(rule.params))
         if hits is None:

@@ -122,10 +122,15 @@ class Rule:
     )  # clause IDs a hit may add (e.g. the app's N39-xx row)
     source: str = ""  # file the rule was loaded from
     line: int = 1  # line of the rule's first key (for error messages)
+    # filled in by the loader from the predicate registry, so the engine can tell a rule is not evaluable (and
+    # skip importing its predicate module) without importing it; empty on a Rule built by hand
+    predicate_module: str = ""
+    predicate_needs: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data.pop("line", None)
+        for key in ("line", "predicate_module", "predicate_needs"):
+            data.pop(key, None)
         return data
 
 

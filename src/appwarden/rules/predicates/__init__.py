@@ -76,6 +76,16 @@ def get(name: str) -> Predicate:
     return registry[name]
 
 
+def get_in(name: str, module: str) -> Predicate:
+    """The predicate ``name`` registered by ``module``, importing only that module (start-up of a single scan
+    must not import every predicate and what they import); falls back to :func:`get`."""
+    found = PREDICATES.get(name)
+    if found is None and module.startswith(f"{__name__}."):
+        importlib.import_module(module)
+        found = PREDICATES.get(name)
+    return found if found is not None else get(name)
+
+
 def param(params: dict[str, Any], key: str, default: Any = None) -> Any:
     """Read a rule parameter with a default (helper for predicates)."""
     value = params.get(key, default)

@@ -33,21 +33,24 @@ from typing import Any
 from appwarden.errors import RuleError
 from appwarden.evidence import Evidence
 from appwarden.knowledge import pi_categories
-from appwarden.policy.consistency import (
-    absence_ref,
-    missing_elements,
-    policy_missing,
-    undeclared_pi,
-    undisclosed_sdks,
-    unexplained_permissions,
-)
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.predicates.permissions import DANGEROUS
 
+# ``appwarden.policy.consistency`` (and the text matchers it imports) is loaded only when a policy was found: a
+# scan of an APK without one must not pay for the policy analysis modules.
+
+
+def _found(evidence: Evidence) -> bool:
+    """Whether a policy was found and analysed (the consistency checks treat anything else as 'nothing to check')."""
+    policy = getattr(evidence, "policy", None)
+    return policy is not None and bool(getattr(policy, "found", True))
+
 
 @predicate("policy_missing", needs=("policy.text",))
 def check_policy_missing(evidence: Evidence, params: dict) -> list[Hit]:
+    from appwarden.policy.absence import policy_missing
+
     ref = policy_missing(evidence)
     if ref is None:
         return []
@@ -70,6 +73,10 @@ def _names(categories: list[str]) -> tuple[str, str]:
 
 @predicate("policy_pi_undeclared", needs=("policy.text", "static.callsites"))
 def check_policy_pi_undeclared(evidence: Evidence, params: dict) -> list[Hit]:
+    if not _found(evidence):
+        return []
+    from appwarden.policy.consistency import undeclared_pi
+
     ignore = tuple(param(params, "ignore", ()))
     hits: list[Hit] = []
     for entry in undeclared_pi(evidence, ignore=ignore):
@@ -91,6 +98,10 @@ def check_policy_pi_undeclared(evidence: Evidence, params: dict) -> list[Hit]:
 
 @predicate("policy_sdk_undisclosed", needs=("policy.text", "static.sdks"))
 def check_policy_sdk_undisclosed(evidence: Evidence, params: dict) -> list[Hit]:
+    if not _found(evidence):
+        return []
+    from appwarden.policy.consistency import undisclosed_sdks
+
     ignore = tuple(param(params, "ignore_categories", ("security_packer",)))
     hits: list[Hit] = []
     for item in undisclosed_sdks(evidence, ignore_categories=ignore):
@@ -116,6 +127,10 @@ def _validate_permissions(params: dict) -> None:
 
 @predicate("policy_permission_unexplained", needs=("policy.text", "static.manifest"))
 def check_policy_permission_unexplained(evidence: Evidence, params: dict) -> list[Hit]:
+    if not _found(evidence):
+        return []
+    from appwarden.policy.consistency import unexplained_permissions
+
     perms = frozenset(param(params, "permissions", ())) or DANGEROUS
     refs = unexplained_permissions(
         evidence, permissions=perms, accept_pi_declaration=bool(param(params, "accept_pi_declaration", True))
@@ -148,6 +163,10 @@ def _validate_elements(params: dict) -> None:
 
 @predicate("policy_element_missing", needs=("policy.text",))
 def check_policy_element_missing(evidence: Evidence, params: dict) -> list[Hit]:
+    if not _found(evidence):
+        return []
+    from appwarden.policy.absence import absence_ref
+    from appwarden.policy.consistency import missing_elements
     from appwarden.policy.elements import ELEMENTS
 
     elements = tuple(param(params, "elements", ()))
