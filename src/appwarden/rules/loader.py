@@ -16,20 +16,16 @@ Contract (format: ``docs/rules-format.md``):
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from appwarden.errors import KnowledgeError, RuleError
 from appwarden.knowledge import KNOWLEDGE_DIR, load_yaml
+from appwarden.knowledge.cache import cache_dir, read_json, write_json
 from appwarden.rules import predicates as predicate_registry
 from appwarden.rules.model import CONFIDENCES, EVIDENCE_KINDS, SEVERITIES, Rule
 
@@ -166,6 +162,8 @@ def _parse_rule(path: Path) -> Rule:
         extra_clauses=list(extra),
         source=str(path),
         line=lines.get("id", 1),
+        predicate_module=pred.module,
+        predicate_needs=list(pred.needs),
     )
 
 
@@ -229,35 +227,22 @@ def _disk_cache_file() -> Path | None:
     """Where the validated packaged rules are cached between processes, keyed by :func:`rules_version` (which
     hashes the rule files, the clause and necessary-PI tables and the rule code); None when disabled
     (``APPWARDEN_NO_CACHE=1``). Start-up of a single ``appwarden scan`` then skips parsing ~50 YAML files."""
-    if os.environ.get("APPWARDEN_NO_CACHE"):
-        return None
-    base = os.environ.get("APPWARDEN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "appwarden"
-    )
-    return Path(base) / f"rules-{rules_version()}.json"
+    base = cache_dir()
+    return None if base is None else base / f"rules-{rules_version()}.json"
 
 
 def _read_disk_cache(path: Path | None) -> list[Rule] | None:
-    if path is None or not path.is_file():
+    data = read_json(path)
+    if not isinstance(data, list):
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         return [Rule(**item) for item in data]
-    except (OSError, ValueError, TypeError):
-        return None  # unreadable or from another format: parse again and rewrite
+    except TypeError:
+        return None  # from another format: parse again and rewrite
 
 
 def _write_disk_cache(path: Path | None, rules: list[Rule]) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump([asdict(r) for r in rules], fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home only means no cache
+    write_json(path, [asdict(r) for r in rules])
 
 
 def rules_version(rules_dir: Path | str | None = None) -> str:
@@ -330,6 +315,8 @@ def load_cases(rule_id: str, fixtures_root: Path) -> tuple[Path, list[dict[str, 
 
 
 def _case_lines(text: str) -> list[int]:
+    import yaml  # only for fixture checks (``rules check``), not on the scan path
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:

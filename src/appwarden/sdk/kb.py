@@ -35,10 +35,8 @@ ignored and rewritten; ``APPWARDEN_NO_CACHE=1`` disables it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +44,7 @@ from typing import Any
 
 from appwarden.errors import KnowledgeError
 from appwarden.knowledge import KNOWLEDGE_DIR, load_yaml, pi_categories
+from appwarden.knowledge.cache import cache_dir, read_json, write_json
 
 SDK_DIR = KNOWLEDGE_DIR / "sdks"
 TIERS = ("imported", "curated")  # load order: later tiers override earlier ones on id clashes
@@ -324,20 +323,18 @@ def _quick_stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 def _cache_file(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> Path | None:
-    if os.environ.get("APPWARDEN_NO_CACHE"):
+    base = cache_dir()
+    if base is None:
         return None
-    base = os.environ.get("APPWARDEN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "appwarden"
-    )
     digest = hashlib.sha256(repr((_CACHE_FORMAT, str(directory.resolve()), stamp)).encode()).hexdigest()[:24]
-    return Path(base) / f"sdk-kb-{digest}.json"
+    return base / f"sdk-kb-{digest}.json"
 
 
 def _read_cache(path: Path | None) -> KnowledgeBase | None:
-    if path is None or not path.is_file():
+    data = read_json(path)
+    if data is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
         sdks = {}
         for rec in data["sdks"]:
             rec["version_hints"] = tuple(rec["version_hints"])
@@ -349,27 +346,18 @@ def _read_cache(path: Path | None) -> KnowledgeBase | None:
         return KnowledgeBase(
             sdks=sdks, directory=data["directory"], overridden=[tuple(x) for x in data["overridden"]]
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None
 
 
 def _write_cache(path: Path | None, kb: KnowledgeBase) -> None:
-    if path is None:
-        return
     fields = SdkRecord.__slots__  # type: ignore[attr-defined]
     data = {
         "directory": kb.directory,
         "overridden": kb.overridden,
         "sdks": [{f: getattr(rec, f) for f in fields} for rec in kb.sdks.values()],
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sdk-kb-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home just means no cache
+    write_json(path, data)
 
 
 def load_kb(directory: str | Path | None = None) -> KnowledgeBase:

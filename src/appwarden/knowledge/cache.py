@@ -1,0 +1,78 @@
+"""The on-disk cache of parsed knowledge, shared by every loader (YAML files, SDK knowledge base, rules).
+
+Contract: :func:`cache_dir` is ``$APPWARDEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/appwarden``, else
+``~/.cache/appwarden``; ``None`` when ``APPWARDEN_NO_CACHE`` is set. :func:`write_json` writes atomically (a
+reader never sees half a file) and silently does nothing when the directory cannot be written (a read-only home
+only means no cache). :func:`read_json` returns ``None`` for a missing or unreadable file; callers re-parse then.
+Cache files hold data only (JSON, or :mod:`marshal` of plain YAML data), never pickle: loading one runs no code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def cache_dir() -> Path | None:
+    """Where parsed knowledge is cached between processes (see the module docstring)."""
+    if os.environ.get("APPWARDEN_NO_CACHE"):
+        return None
+    base = os.environ.get("APPWARDEN_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "appwarden"
+    )
+    return Path(base)
+
+
+def read_json(path: Path | None) -> Any | None:
+    """The JSON document at ``path``; None when absent or unreadable."""
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path: Path | None, data: Any) -> None:
+    """Write ``data`` as JSON to ``path`` atomically; errors (read-only directory, full disk) are ignored."""
+    if path is None:
+        return
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return
+    write_bytes(path, text.encode("utf-8"))
+
+
+def read_bytes(path: Path | None) -> bytes | None:
+    """The bytes at ``path``; None when absent or unreadable."""
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def write_bytes(path: Path | None, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file, then rename); OS errors are ignored."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        pass
