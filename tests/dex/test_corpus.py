@@ -76,3 +76,34 @@ def test_c_and_python_walkers_identical_on_corpus(corpus_dir: Path) -> None:
                 assert pywalk.scan(*args) == c_out, (apk, name)
                 compared += 1
     assert compared > 150
+
+
+def corpus_dexes(corpus_dir: Path):
+    """``(apk, DexFile)`` for every DEX of the corpus the reader accepts."""
+    for apk, blobs in corpus_dex_blobs(corpus_dir):
+        for name, blob in blobs:
+            try:
+                dexes = split_container(name, blob)
+            except DexFormatError:
+                continue
+            for dex in dexes:
+                yield apk, dex
+
+
+def test_method_descs_c_python_and_reader_agree_on_corpus(corpus_dir: Path) -> None:
+    cext = pytest.importorskip("appwarden.dex._dexscan", reason="C extension not built")
+    from .test_graph_kernels import descs_args
+
+    compared = n_none = 0
+    for apk, dex in corpus_dexes(corpus_dir):
+        args = descs_args(dex)
+        c_out = cext.method_descs(*args)
+        assert pywalk.method_descs(*args) == c_out, (apk, dex.name)
+        for i, d in enumerate(c_out):
+            if d is None:
+                n_none += 1
+                assert not dex.method_desc(i).isascii(), (apk, dex.name, i)
+            else:
+                assert d == dex.method_desc(i), (apk, dex.name, i)
+        compared += 1
+    assert compared > 150

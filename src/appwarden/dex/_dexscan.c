@@ -25,6 +25,11 @@
  *   Binary search of each key (ASCII bytes) among the sorted string ids; -1 when absent. For an ASCII key,
  *   comparing MUTF-8 bytes orders strings as the DEX format does (UTF-16 code units).
  *
+ * method_descs(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size, proto_ids_off, proto_ids_size,
+ *              method_ids_off, method_ids_size) -> list[str | None]
+ *   "Lcls;->name(params)ret" of every method id (DexFile.method_desc's format); None for an entry with a string
+ *   that is not pure ASCII, which the caller decodes from MUTF-8 itself.
+ *
  * Every offset and count is checked against the buffer size; structural errors raise ValueError (the
  * Python side turns them into DexFormatError). Work is bounded by the file size: the total number of
  * code units walked may not exceed the file size (overlapping/shared code items would otherwise loop).
@@ -552,12 +557,187 @@ static PyObject *dexscan_validate(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* ---- method descriptors ------------------------------------------------------------------------------ */
+
+typedef struct {
+    const uint8_t *ptr; /* string bytes (MUTF-8, NUL excluded) */
+    uint32_t len;
+    uint8_t state; /* 0 = not resolved yet, 1 = ASCII, 2 = not ASCII */
+} str_ref_t;
+
+/* Locate string `sidx`: its bytes up to the NUL, and whether they are pure ASCII. 0 ok, -1 out of bounds. */
+static int string_ref(const uint8_t *buf, size_t size, size_t s_off, uint32_t sidx, str_ref_t *out) {
+    size_t pos = rd32(buf + s_off + (size_t)sidx * 4);
+    uint32_t utf16;
+    if (pos >= size || uleb(buf, size, &pos, &utf16)) return -1;
+    const uint8_t *str = buf + pos;
+    const uint8_t *nul = memchr(str, 0, size - pos);
+    if (!nul) return -1;
+    size_t len = (size_t)(nul - str);
+    if (len > 0xffffffffu) return -1;
+    uint8_t state = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (str[i] & 0x80) { state = 2; break; }
+    }
+    out->ptr = str;
+    out->len = (uint32_t)len;
+    out->state = state;
+    return 0;
+}
+
+typedef struct {
+    const uint8_t *buf;
+    size_t size;
+    unsigned long s_off, s_size, t_off, t_size, p_off, p_size;
+    str_ref_t *types; /* per type id, resolved on first use */
+    char msg[128];
+} descs_t;
+
+static const str_ref_t *type_ref(descs_t *d, uint32_t tidx) {
+    if (tidx >= d->t_size) {
+        snprintf(d->msg, sizeof d->msg, "type index %u out of range", tidx);
+        return NULL;
+    }
+    str_ref_t *t = &d->types[tidx];
+    if (!t->state) {
+        uint32_t sidx = rd32(d->buf + d->t_off + (size_t)tidx * 4);
+        if (sidx >= d->s_size) {
+            snprintf(d->msg, sizeof d->msg, "type %u string index out of range", tidx);
+            return NULL;
+        }
+        if (string_ref(d->buf, d->size, d->s_off, sidx, t)) {
+            snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", sidx);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+/* method_descs(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size, proto_ids_off, proto_ids_size,
+ *              method_ids_off, method_ids_size) -> list[str | None]
+ * "Lcls;->name(params)ret" of every method id, as DexFile.method_desc builds it; None where one of the strings
+ * is not pure ASCII (the caller decodes those MUTF-8 strings). ValueError on any out-of-bounds offset or index,
+ * and when the descriptors would total more than 64 characters (or parameters) per byte of the buffer, so hostile
+ * parameter lists shared by many methods cannot make the output or the work quadratic. */
+static PyObject *dexscan_method_descs(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    descs_t d;
+    unsigned long m_off, m_size;
+    memset(&d, 0, sizeof d);
+    if (!PyArg_ParseTuple(args, "y*kkkkkkkk", &view, &d.s_off, &d.s_size, &d.t_off, &d.t_size, &d.p_off, &d.p_size,
+                          &m_off, &m_size))
+        return NULL;
+    d.buf = (const uint8_t *)view.buf;
+    d.size = (size_t)view.len;
+    PyObject *result = NULL;
+    if ((uint64_t)d.s_off + (uint64_t)d.s_size * 4 > d.size) snprintf(d.msg, sizeof d.msg, "string_ids out of bounds");
+    else if ((uint64_t)d.t_off + (uint64_t)d.t_size * 4 > d.size) snprintf(d.msg, sizeof d.msg, "type_ids out of bounds");
+    else if ((uint64_t)d.p_off + (uint64_t)d.p_size * 12 > d.size)
+        snprintf(d.msg, sizeof d.msg, "proto_ids out of bounds");
+    else if ((uint64_t)m_off + (uint64_t)m_size * 8 > d.size)
+        snprintf(d.msg, sizeof d.msg, "method_ids out of bounds");
+    if (d.msg[0]) goto fail;
+    d.types = (str_ref_t *)calloc(d.t_size ? d.t_size : 1, sizeof(str_ref_t));
+    if (!d.types) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)m_size);
+    if (!result) goto done;
+    uint64_t budget = (uint64_t)d.size * 64 + (1u << 20);
+    for (uint32_t i = 0; i < m_size; i++) {
+        const uint8_t *mid = d.buf + m_off + (size_t)i * 8;
+        uint32_t cls_idx = rd16(mid), proto_idx = rd16(mid + 2), name_idx = rd32(mid + 4);
+        const str_ref_t *cls = type_ref(&d, cls_idx);
+        if (!cls) goto fail;
+        if (name_idx >= d.s_size) {
+            snprintf(d.msg, sizeof d.msg, "method %u name index out of range", i);
+            goto fail;
+        }
+        str_ref_t name;
+        if (string_ref(d.buf, d.size, d.s_off, name_idx, &name)) {
+            snprintf(d.msg, sizeof d.msg, "string %u data out of bounds", name_idx);
+            goto fail;
+        }
+        if (proto_idx >= d.p_size) {
+            snprintf(d.msg, sizeof d.msg, "method %u proto index out of range", i);
+            goto fail;
+        }
+        const uint8_t *proto = d.buf + d.p_off + (size_t)proto_idx * 12;
+        const str_ref_t *ret = type_ref(&d, rd32(proto + 4));
+        if (!ret) goto fail;
+        uint32_t params_off = rd32(proto + 8), n_params = 0;
+        if (params_off) {
+            if ((params_off & 3) || (uint64_t)params_off + 4 > d.size) {
+                snprintf(d.msg, sizeof d.msg, "type_list offset %u out of bounds", params_off);
+                goto fail;
+            }
+            n_params = rd32(d.buf + params_off);
+            if ((uint64_t)params_off + 4 + (uint64_t)n_params * 2 > d.size) {
+                snprintf(d.msg, sizeof d.msg, "type_list at %u (%u entries) out of bounds", params_off, n_params);
+                goto fail;
+            }
+        }
+        int ascii = cls->state == 1 && name.state == 1 && ret->state == 1;
+        uint64_t total = (uint64_t)cls->len + 2 + name.len + 2 + ret->len;
+        if (total + n_params > budget) { /* bounds the work too: each parameter costs at least 1 */
+            snprintf(d.msg, sizeof d.msg, "method descriptors longer than 64 characters per byte of the file");
+            goto fail;
+        }
+        for (uint32_t k = 0; k < n_params; k++) {
+            const str_ref_t *p = type_ref(&d, rd16(d.buf + params_off + 4 + (size_t)k * 2));
+            if (!p) goto fail;
+            ascii &= p->state == 1;
+            total += p->len;
+        }
+        if (total + n_params > budget) {
+            snprintf(d.msg, sizeof d.msg, "method descriptors longer than 64 characters per byte of the file");
+            goto fail;
+        }
+        budget -= total + n_params;
+        PyObject *item;
+        if (!ascii) {
+            item = Py_None;
+            Py_INCREF(item);
+        } else {
+            item = PyUnicode_New((Py_ssize_t)total, 127);
+            if (!item) goto fail_py;
+            char *out = (char *)PyUnicode_1BYTE_DATA(item);
+            memcpy(out, cls->ptr, cls->len);
+            out += cls->len;
+            *out++ = '-';
+            *out++ = '>';
+            memcpy(out, name.ptr, name.len);
+            out += name.len;
+            *out++ = '(';
+            for (uint32_t k = 0; k < n_params; k++) {
+                const str_ref_t *p = &d.types[rd16(d.buf + params_off + 4 + (size_t)k * 2)];
+                memcpy(out, p->ptr, p->len);
+                out += p->len;
+            }
+            *out++ = ')';
+            memcpy(out, ret->ptr, ret->len);
+        }
+        PyList_SET_ITEM(result, i, item);
+    }
+    goto done;
+fail:
+    PyErr_SetString(PyExc_ValueError, d.msg);
+fail_py:
+    Py_CLEAR(result);
+done:
+    free(d.types);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
     {"find_substrings", dexscan_find_substrings, METH_VARARGS, "Strings containing any of the needles."},
     {"validate", dexscan_validate, METH_VARARGS, "Check string data and proto parameter lists up front."},
     {"find_strings", dexscan_find_strings, METH_VARARGS, "Binary search of ASCII keys in the sorted string ids."},
+    {"method_descs", dexscan_method_descs, METH_VARARGS, "Descriptors of every method id (None if not ASCII)."},
     {NULL, NULL, 0, NULL},
 };
 

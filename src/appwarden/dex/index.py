@@ -91,7 +91,7 @@ class DexCode:
     ev_starts: list[int] = field(init=False)
     _by_class: dict[int, list[int]] | None = None
     _subclasses: dict[int, list[int]] | None = None
-    _method_desc: dict[int, str] = field(default_factory=dict)
+    _descs: list[str] | None = None
 
     def __post_init__(self) -> None:
         self.methods = memoryview(self.methods_raw).cast("I")
@@ -106,7 +106,7 @@ class DexCode:
         self.dex, self.methods_raw, self.events_raw, self.bad_methods = state
         self._by_class = None
         self._subclasses = None
-        self._method_desc = {}
+        self._descs = None
         self.__post_init__()
 
     @property
@@ -133,11 +133,43 @@ class DexCode:
     def record_of_event(self, i: int) -> int:
         return bisect_right(self.ev_starts, i) - 1
 
+    @property
+    def descs(self) -> list[str]:
+        """Full descriptor of every method id of the DEX (index = method idx), built on first use.
+
+        One C call builds the ASCII ones (nearly all); the others are decoded from MUTF-8 by
+        :meth:`DexFile.method_desc`. Raises DexFormatError when the id tables are malformed.
+        """
+        descs = self._descs
+        if descs is None:
+            dex = self.dex
+            try:
+                descs = walker.method_descs(
+                    memoryview(dex.data)[: dex.container_size],
+                    dex.string_ids_off,
+                    dex.string_ids_size,
+                    dex.type_ids_off,
+                    dex.type_ids_size,
+                    dex.proto_ids_off,
+                    dex.proto_ids_size,
+                    dex.method_ids_off,
+                    dex.method_ids_size,
+                )
+            except ValueError as exc:
+                raise DexFormatError(f"{dex.name}: {exc}") from None
+            i = -1
+            while True:  # list.index scans in C: the non-ASCII entries are rare
+                try:
+                    i = descs.index(None, i + 1)
+                except ValueError:
+                    break
+                descs[i] = dex.method_desc(i)
+            self._descs = descs
+        return descs
+
     def method_desc(self, midx: int) -> str:
-        desc = self._method_desc.get(midx)
-        if desc is None:
-            desc = self._method_desc[midx] = self.dex.method_desc(midx)
-        return desc
+        """Full descriptor ``Lcls;->name(params)ret`` of method id ``midx``."""
+        return self.descs[midx]
 
     def caller_of_event(self, i: int) -> str:
         return self.method_desc(self.methods[self.record_of_event(i) * METHOD_WORDS + 1])

@@ -1,7 +1,8 @@
 """Pure-Python instruction walk: the reference for, and the fallback of, the C extension ``_dexscan``.
 
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
-``_dexscan.scan``; :func:`select` and :func:`find_substrings` mirror ``_dexscan.select`` / ``find_substrings``.
+``_dexscan.scan``; :func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate` and :func:`method_descs` mirror
+their ``_dexscan`` namesakes.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
 used when the extension could not be built (``appwarden.dex.backend()`` says which one is active).
 """
@@ -344,3 +345,88 @@ def validate(buf: bytes, s_off: int, s_size: int, p_off: int, p_size: int, t_siz
             raise ValueError(f"proto {i} parameter list out of bounds")
         if n and max(struct.unpack_from(f"<{n}H", buf, off + 4)) >= t_size:
             raise ValueError(f"proto {i} parameter type index out of range")
+
+
+def method_descs(
+    buf: bytes,
+    s_off: int,
+    s_size: int,
+    t_off: int,
+    t_size: int,
+    p_off: int,
+    p_size: int,
+    m_off: int,
+    m_size: int,
+) -> list[str | None]:
+    """Descriptors ``Lcls;->name(params)ret`` of every method id; None where a string is not pure ASCII.
+
+    Mirrors ``_dexscan.method_descs`` (same list, same ValueError messages).
+    """
+    buf = bytes(buf)
+    size = len(buf)
+    if s_off + s_size * 4 > size:
+        raise ValueError("string_ids out of bounds")
+    if t_off + t_size * 4 > size:
+        raise ValueError("type_ids out of bounds")
+    if p_off + p_size * 12 > size:
+        raise ValueError("proto_ids out of bounds")
+    if m_off + m_size * 8 > size:
+        raise ValueError("method_ids out of bounds")
+
+    def string_ref(sidx: int) -> bytes:
+        pos = _U32.unpack_from(buf, s_off + sidx * 4)[0]
+        try:
+            if pos >= size:
+                raise _Fatal
+            _, pos = _uleb(buf, size, pos)
+        except _Fatal:
+            raise ValueError(f"string {sidx} data out of bounds") from None
+        nul = buf.find(b"\0", pos)
+        if nul < 0:
+            raise ValueError(f"string {sidx} data out of bounds")
+        return buf[pos:nul]
+
+    types: dict[int, bytes] = {}
+
+    def type_ref(tidx: int) -> bytes:
+        got = types.get(tidx)
+        if got is None:
+            if tidx >= t_size:
+                raise ValueError(f"type index {tidx} out of range")
+            sidx = _U32.unpack_from(buf, t_off + tidx * 4)[0]
+            if sidx >= s_size:
+                raise ValueError(f"type {tidx} string index out of range")
+            got = types[tidx] = string_ref(sidx)
+        return got
+
+    budget = size * 64 + (1 << 20)
+    out: list[str | None] = []
+    for i in range(m_size):
+        cls_idx, proto_idx, name_idx = struct.unpack_from("<HHI", buf, m_off + i * 8)
+        cls = type_ref(cls_idx)
+        if name_idx >= s_size:
+            raise ValueError(f"method {i} name index out of range")
+        name = string_ref(name_idx)
+        if proto_idx >= p_size:
+            raise ValueError(f"method {i} proto index out of range")
+        ret_idx, params_off = struct.unpack_from("<II", buf, p_off + proto_idx * 12 + 4)
+        ret = type_ref(ret_idx)
+        params: list[bytes] = []
+        n = 0
+        if params_off:
+            if params_off & 3 or params_off + 4 > size:
+                raise ValueError(f"type_list offset {params_off} out of bounds")
+            n = _U32.unpack_from(buf, params_off)[0]
+            if params_off + 4 + n * 2 > size:
+                raise ValueError(f"type_list at {params_off} ({n} entries) out of bounds")
+        # each parameter costs at least 1, which bounds the work too
+        if len(cls) + len(name) + len(ret) + 4 + n > budget:
+            raise ValueError("method descriptors longer than 64 characters per byte of the file")
+        if n:
+            params = [type_ref(t) for t in struct.unpack_from(f"<{n}H", buf, params_off + 4)]
+        desc = b"".join((cls, b"->", name, b"(", *params, b")", ret))
+        if len(desc) + n > budget:
+            raise ValueError("method descriptors longer than 64 characters per byte of the file")
+        budget -= len(desc) + n
+        out.append(desc.decode("ascii") if desc.isascii() else None)
+    return out

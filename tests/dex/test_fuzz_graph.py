@@ -1,0 +1,71 @@
+"""Hostile input to the descriptor and call-graph kernels: C and Python agree, only ValueError escapes, no hang."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from appwarden.dex import pywalk
+from appwarden.dex.reader import DexFile
+
+from .test_fuzz import mutate, mutations
+from .test_graph_kernels import descs_args
+
+cext = pytest.importorskip("appwarden.dex._dexscan", reason="C extension not built (pip install -e .)")
+
+FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+u32 = st.integers(min_value=0, max_value=(1 << 32) - 1)
+
+
+def same(fn: str, *args):
+    """Call ``fn`` in both backends: the same result, or ValueError with the same message in both."""
+    try:
+        c_out = getattr(cext, fn)(*args)
+    except ValueError as exc:
+        with pytest.raises(ValueError) as py_exc:
+            getattr(pywalk, fn)(*args)
+        assert str(py_exc.value) == str(exc)
+        return None
+    assert getattr(pywalk, fn)(*args) == c_out
+    return c_out
+
+
+@FUZZ
+@given(muts=mutations)
+def test_method_descs_mutated_tables(main_dex: bytes, muts) -> None:
+    # the id tables of the original header, over mutated bytes (the reader's own checks are bypassed)
+    args = descs_args(DexFile("classes.dex", main_dex))
+    same("method_descs", mutate(main_dex, muts, keep_header=True), *args[1:])
+
+
+@FUZZ
+@given(offs=st.lists(u32, min_size=8, max_size=8), small=st.booleans())
+def test_method_descs_arbitrary_header_values(main_dex: bytes, offs: list[int], small: bool) -> None:
+    if small:  # sizes that fit the buffer, so the per-entry checks are reached
+        offs = [v % (len(main_dex) // 4 if i % 2 else len(main_dex)) for i, v in enumerate(offs)]
+    same("method_descs", main_dex, *offs)
+
+
+@FUZZ
+@given(data=st.binary(min_size=0, max_size=600), offs=st.lists(st.integers(0, 640), min_size=8, max_size=8))
+def test_method_descs_random_bytes(data: bytes, offs: list[int]) -> None:
+    same("method_descs", data, *offs)
+
+
+def test_method_descs_shared_huge_parameter_list_is_refused() -> None:
+    """Many methods sharing one 65535-entry parameter list: refused by the size budget, not built."""
+    n_methods, n_params = 4096, 0xFFFF
+    buf = bytearray()
+    # one string "" at offset 8 (uleb 0 + NUL), string_ids at 0, type_ids at 4 -> string 0
+    buf += (8).to_bytes(4, "little") + (0).to_bytes(4, "little") + b"\0\0" + b"\0\0"
+    proto_off = len(buf)
+    params_off = proto_off + 12
+    buf += (0).to_bytes(4, "little") + (0).to_bytes(4, "little") + params_off.to_bytes(4, "little")
+    buf += n_params.to_bytes(4, "little") + bytes(2 * n_params)
+    method_off = len(buf)
+    buf += b"\0\0\0\0\0\0\0\0" * n_methods  # class 0, proto 0, name 0
+    args = (bytes(buf), 0, 1, 4, 1, proto_off, 1, method_off, n_methods)
+    for walker in (cext, pywalk):
+        with pytest.raises(ValueError, match="longer than 64"):
+            walker.method_descs(*args)
