@@ -127,3 +127,72 @@ def test_pkcs7_signer_certificate_parses() -> None:
     assert cert_info(der).subject.startswith("CN=appwarden fixture")
     with pytest.raises(ValueError):
         cert_info(b"\x30\x03\x02\x01\x01")
+
+
+def _cryptography_view(der: bytes) -> tuple[str, str, str, str, str]:
+    """The same certificate described by ``cryptography`` (the reference for the RFC 4514 strings)."""
+    import warnings
+
+    from cryptography import x509
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        c = x509.load_der_x509_certificate(der)
+        subject, issuer = c.subject.rfc4514_string(), c.issuer.rfc4514_string()
+    iso = [v.isoformat().replace("+00:00", "Z") for v in (c.not_valid_before_utc, c.not_valid_after_utc)]
+    return subject, issuer, format(c.serial_number, "x"), *iso
+
+
+def _ours(der: bytes) -> tuple[str, str, str, str, str]:
+    c = cert_info(der)
+    return c.subject, c.issuer, c.serial, c.not_before, c.not_after
+
+
+def _signer_ders(apk: Path) -> list[bytes]:
+    try:
+        archive = ZipArchive(apk.read_bytes())
+    except Exception:
+        return []  # the corpus's deliberately broken APKs
+    ders = []
+    for name in archive.names:
+        if name.upper().startswith("META-INF/") and name.upper().endswith((".RSA", ".DSA", ".EC")):
+            try:
+                ders.extend(parse_pkcs7_signers(archive.read(name)))
+            except Exception:
+                continue
+    return ders
+
+
+def test_rfc4514_escaping() -> None:
+    from asn1crypto import x509 as ax509
+
+    name = ax509.Name.build(
+        {"common_name": "#a,b+c", "organization_name": ' quoted "x" ', "country_name": "CN"}
+    )
+    from appwarden.apk.signing import rfc4514
+
+    # asn1crypto's builder stores C, O, CN; RFC 4514 writes the RDNs in reverse
+    assert rfc4514(name) == 'CN=\\#a\\,b\\+c,O=\\ quoted \\"x\\"\\ ,C=CN'
+
+
+def test_certificate_strings_match_cryptography_on_fixtures() -> None:
+    ders = [d for n in ("v1_only.apk", "pi_all.apk") for d in _signer_ders(FIXTURES / n)]
+    assert ders
+    for der in ders:
+        assert _ours(der) == _cryptography_view(der)
+
+
+@pytest.mark.corpus
+def test_certificate_strings_match_cryptography_on_corpus(corpus_dir: Path) -> None:
+    """Every v1 signer certificate of the corpus: the same subject, issuer, serial and validity strings as
+    ``cryptography`` gives (where ``cryptography`` can read the certificate at all)."""
+    compared = 0
+    for apk in sorted((corpus_dir / "apks").rglob("*.apk")):
+        for der in _signer_ders(apk):
+            try:
+                theirs = _cryptography_view(der)
+            except Exception:
+                continue  # BER-encoded: cryptography refuses it; Android and asn1crypto do not
+            assert _ours(der) == theirs, apk.name
+            compared += 1
+    assert compared > 100

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -81,41 +80,80 @@ def _iso(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
+# attribute types RFC 4514 (section 3) writes by short name; any other is written as its dotted OID
+_SHORT_NAMES = {
+    "2.5.4.3": "CN",
+    "2.5.4.7": "L",
+    "2.5.4.8": "ST",
+    "2.5.4.10": "O",
+    "2.5.4.11": "OU",
+    "2.5.4.6": "C",
+    "2.5.4.9": "STREET",
+    "0.9.2342.19200300.100.1.25": "DC",
+    "0.9.2342.19200300.100.1.1": "UID",
+}
+_RFC4514_SPECIAL = str.maketrans(
+    {"\\": "\\\\", '"': '\\"', "+": "\\+", ",": "\\,", ";": "\\;", "<": "\\<", ">": "\\>", "\0": "\\00"}
+)
+
+
+def _dn_value(value: str | bytes) -> str:
+    """One attribute value as RFC 4514 section 2.4 writes it: strings escaped, anything else as #hex of its DER."""
+    if isinstance(value, bytes):
+        return "#" + value.hex()
+    if not value:
+        return ""
+    out = value.translate(_RFC4514_SPECIAL)
+    if out[0] == "#" or (out[0] == " " and len(out) > 1):
+        out = "\\" + out
+    if out[-1] == " ":
+        out = out[:-1] + "\\ "
+    return out
+
+
+def rfc4514(name: object) -> str:
+    """An asn1crypto ``Name`` as an RFC 4514 string (RDNs in reverse order, multi-valued RDNs joined by ``+``):
+    the form ``apksigner``-style tools and ``cryptography`` print, e.g. ``CN=Android Debug,O=Android,C=US``."""
+    rdns = []
+    for rdn in reversed(list(name.chosen)):  # type: ignore[attr-defined]
+        parts = []
+        for atv in rdn:
+            oid = atv["type"].dotted
+            value = atv["value"]
+            try:
+                native = value.native
+            except Exception:  # a value asn1crypto cannot decode: keep its bytes
+                native = None
+            if not isinstance(native, str):
+                native = value.dump()
+            parts.append(f"{_SHORT_NAMES.get(oid, oid)}={_dn_value(native)}")
+        rdns.append("+".join(parts))
+    return ",".join(rdns)
+
+
 def cert_info(der: bytes, schemes: tuple[str, ...] = ()) -> SignerCert:
-    """Describe one X.509 certificate given as stored bytes; raises ``ValueError`` when it does not parse."""
+    """Describe one X.509 certificate given as stored bytes; raises ``ValueError`` when it does not parse.
+
+    Parsed with ``asn1crypto`` (which, like Android, also accepts BER-encoded certificates), the library the v1
+    PKCS#7 reader needs anyway: one ASN.1 library on the scan path keeps start-up short.
+    """
+    from asn1crypto import x509 as ax509
+
     sha256 = hashlib.sha256(der).hexdigest()
     sha1 = hashlib.sha1(der).hexdigest()
     try:
-        from cryptography import x509
-
-        with warnings.catch_warnings():  # e.g. over-long country names: Android accepts them, so do we
-            warnings.simplefilter("ignore")
-            c = x509.load_der_x509_certificate(der)
-            subject, issuer = c.subject.rfc4514_string(), c.issuer.rfc4514_string()
-        return SignerCert(
-            subject=subject,
-            issuer=issuer,
-            serial=format(c.serial_number, "x"),
-            not_before=_iso(c.not_valid_before_utc),
-            not_after=_iso(c.not_valid_after_utc),
-            sha256=sha256,
-            sha1=sha1,
-            schemes=schemes,
-        )
-    except Exception:  # non-DER (BER) certificates: cryptography refuses them, Android does not
-        pass
-    from asn1crypto import x509 as ax509
-
-    try:
-        c2 = ax509.Certificate.load(der)
-        tbs = c2["tbs_certificate"]
+        cert = ax509.Certificate.load(der)
+        tbs = cert["tbs_certificate"]
         validity = tbs["validity"]
+        not_before, not_after = validity["not_before"].native, validity["not_after"].native
+        if not isinstance(not_before, datetime) or not isinstance(not_after, datetime):
+            raise ValueError("validity is not a time")
         return SignerCert(
-            subject=tbs["subject"].human_friendly,
-            issuer=tbs["issuer"].human_friendly,
+            subject=rfc4514(tbs["subject"]),
+            issuer=rfc4514(tbs["issuer"]),
             serial=format(tbs["serial_number"].native, "x"),
-            not_before=_iso(validity["not_before"].native),
-            not_after=_iso(validity["not_after"].native),
+            not_before=_iso(not_before),
+            not_after=_iso(not_after),
             sha256=sha256,
             sha1=sha1,
             schemes=schemes,
