@@ -140,9 +140,13 @@ def load_bundled_policy(apk: object, limits: Limits = DEFAULT_LIMITS) -> PolicyE
 
     Called by ``appwarden.scan.build_evidence`` when no policy file was given. Never raises for a missing policy;
     a bundled file that looks like a policy but cannot be analysed is skipped by the search."""
-    from appwarden.policy.load import find_bundled_policy
+    from appwarden.policy.bundle import bundled_candidates
 
-    found = find_bundled_policy(apk, limits)
+    found = None
+    if bundled_candidates(getattr(apk, "entry_names", ()) or ()):
+        from appwarden.policy.load import find_bundled_policy
+
+        found = find_bundled_policy(apk, limits)
     if found is None:
         return PolicyEvidence.not_found(
             "searched assets/ and res/raw/ of the APK; supply the policy with --policy if it is only online",

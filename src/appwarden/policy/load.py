@@ -24,6 +24,7 @@ from typing import Any
 
 from appwarden.errors import LimitExceeded, PolicyError
 from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.policy.bundle import bundled_candidates
 
 
 class PolicyTooLarge(PolicyError, LimitExceeded):
@@ -328,16 +329,10 @@ def load_policy_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> str:
 
 # ----------------------------------------------------------------------------------------- bundled in APKs
 
-_BUNDLE_DIRS = ("assets/", "res/raw/")
-_BUNDLE_EXTS = (".html", ".htm", ".txt", ".md", "")
-_NAME_HINTS = re.compile(
-    r"privacy|policy|yinsi|ysxy|ysz?c|agreement|protocol|xieyi|隐私|个人信息|legal|terms", re.I
-)
 _POLICY_TITLE = re.compile(
     r"隐私政策|隐私权政策|隐私保护(?:政策|指引|协议)|个人信息保护(?:政策|规则)|隐私协议|隐私条款"
 )
 _POLICY_BODY = re.compile(r"个人信息|收集|第三方|权限|注销|共享")
-MAX_BUNDLE_CANDIDATES = 40
 
 
 def policy_score(text: str) -> int:
@@ -353,20 +348,8 @@ def find_bundled_policy(apk: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[str,
     """Find a privacy policy shipped in the APK: the best-scoring ``assets/`` or ``res/raw/`` HTML/TXT/Markdown entry
     that reads as a Chinese privacy policy. ``apk`` needs ``entry_names`` and ``read(name) -> bytes``.
     Returns ``(entry_name, normalised_text)`` or ``None``; unreadable entries are skipped, never raised."""
-    candidates: list[tuple[int, str]] = []
-    for name in getattr(apk, "entry_names", ()) or ():
-        lower = name.lower()
-        if not lower.startswith(_BUNDLE_DIRS) or lower.endswith("/"):
-            continue
-        base = lower.rsplit("/", 1)[-1]
-        ext = "." + base.rsplit(".", 1)[-1] if "." in base else ""
-        if ext not in _BUNDLE_EXTS:
-            continue
-        hinted = bool(_NAME_HINTS.search(name))
-        candidates.append((0 if hinted else 1, name))
-    candidates.sort()
     best: tuple[int, str, str] | None = None
-    for _, name in candidates[:MAX_BUNDLE_CANDIDATES]:
+    for name in bundled_candidates(getattr(apk, "entry_names", ()) or ()):
         try:
             data = apk.read(name)
         except Exception:  # an unreadable entry is not a policy; the APK stage reports broken entries itself
