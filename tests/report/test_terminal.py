@@ -1,4 +1,4 @@
-"""The rich terminal summary (rendered without a TTY)."""
+"""The terminal summary: plain text off a terminal, rich on one."""
 
 from __future__ import annotations
 
@@ -94,3 +94,31 @@ def test_big_reports_are_summarised_not_dumped(report):
     text = summary_text(report, width=200)
     assert "… 另有 6 个归属方共 16 处 (6 more owners)" in text  # sdk5..sdk9 (3 each) and umeng (1)
     assert text.count("Lx/S0;->m()V") == 3  # three examples per owner (it has three)
+
+
+def test_plain_tables_align_wide_characters():
+    from appwarden.report.terminal import _PlainOut, _width
+
+    assert _width("危险 dangerous") == len("危险 dangerous") + 2
+    buf = io.StringIO()
+    _PlainOut(buf).table(("名称 Name", "值"), [[("中文名", ""), ("1", "")], [("ascii", ""), ("2", "")]])
+    rows = buf.getvalue().splitlines()
+    # the second column starts at the same display column on every row
+    starts = [_width(r[: r.rindex(v)]) for r, v in zip(rows[2:], ("1", "2"), strict=True)]
+    assert len(set(starts)) == 1 and rows[1].strip().startswith("━")
+
+
+def test_render_summary_without_console_writes_plain_text_to_a_file(report):
+    buf = io.StringIO()
+    render_summary(report, file=buf)
+    assert buf.getvalue() == summary_text(report)
+    assert "\x1b[" not in buf.getvalue()
+
+
+def test_rich_console_still_renders_the_same_sections(report):
+    buf = io.StringIO()
+    render_summary(report, Console(file=buf, width=200, force_terminal=True))
+    out = buf.getvalue()
+    assert "\x1b[" in out  # colours on a terminal
+    for marker in ("检测报告", "权限 Permissions", "第三方SDK清单", "问题 Findings", "READ_PHONE_STATE"):
+        assert marker in out

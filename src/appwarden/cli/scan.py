@@ -113,11 +113,9 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_report(report, args.format, args.output)
     if not args.quiet and args.output != "-":
-        from rich.console import Console
-
         from appwarden.report.terminal import render_summary
 
-        render_summary(report, Console(highlight=False))
+        render_summary(report)  # rich on a terminal, plain text on a pipe or file
         if args.output:
             print(f"report written to {args.output} ({args.format})")
     return 1 if fails(report, args.fail_on) else 0
