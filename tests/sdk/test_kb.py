@@ -139,3 +139,18 @@ def test_json_cache_round_trips_and_follows_file_changes(
     write_sdk(tiny_kb_dir, "curated", {"id": "later", "signatures": {"packages": ["org.later"]}})
     kbmod._CACHE.clear()
     assert "later" in load_kb(tiny_kb_dir)
+
+
+def test_cache_stamp_covers_exactly_the_files_read(tmp_path: Path) -> None:
+    """The disk-cache key (size and mtime of every file) lists the files the loader parses, in its order."""
+    from appwarden.sdk import kb as kb_mod
+
+    for where in ("imported/a.yaml", "imported/b.yaml", "curated/c.yaml", "loose.yaml", "curated/notes.txt"):
+        (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / where).write_text("x: 1\n")
+    expected = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for _, p in kb_mod._files(tmp_path))
+    assert kb_mod._stamp(tmp_path) == expected
+    assert [Path(p).name for p, _, _ in expected] == ["a.yaml", "b.yaml", "c.yaml", "loose.yaml"]
+    assert kb_mod._stamp(kb_mod.SDK_DIR) == tuple(
+        (str(p), p.stat().st_size, p.stat().st_mtime_ns) for _, p in kb_mod._files(kb_mod.SDK_DIR)
+    )
