@@ -50,3 +50,77 @@ def test_cross_dex_path(multidex_blobs) -> None:
     )
     assert path is not None and len(path) == 3
     assert path[1].startswith("Lcom/appwarden/fixture/multidex/second/Locator;->locate(")
+
+
+# -- the integer graph against the previous implementation (tests/dex/reference_callgraph.py) -------------------
+
+HIER_ON_CREATE = "Lcom/aw/h/Main;->onCreate(Landroid/os/Bundle;)V"
+
+
+def hier_index():
+    from .conftest import DATA
+
+    return build_index([("classes.dex", (DATA / "hier.dex").read_bytes())])
+
+
+def assert_same_graph(index) -> None:
+    """Every query of the new graph equals the reference's (reachable: same sets and depths from every method)."""
+    from .reference_callgraph import ReferenceCallGraph, assert_same_reachability
+
+    new, old = index.callgraph, ReferenceCallGraph(index)
+    methods = sorted(old._out.keys() | {c for v in old._out.values() for c in v})
+    for m in methods:
+        assert new.callees(m) == old.callees(m), m
+        assert new.callers(m) == old.callers(m), m
+        assert_same_reachability(new, old, [m], m)
+    assert new.edge_count == old.edge_count
+    assert_same_reachability(new, old, methods[::3])
+
+
+def test_same_graph_as_reference_on_fixtures(main_dex: bytes, fixtures_dir) -> None:
+    from .conftest import dex_blobs_of
+
+    assert_same_graph(build_index([("classes.dex", main_dex)]))
+    assert_same_graph(hier_index())
+    for apk in sorted((fixtures_dir / "apks").glob("*.apk")):
+        assert_same_graph(build_index(dex_blobs_of(apk)))
+
+
+def test_virtual_nodes_never_show() -> None:
+    cg = hier_index().callgraph
+    assert cg._n_nodes - cg._n_real == 2  # Sink.put (2 implementors) and Animal.speak (2 overrides)
+    sink_impls = {"Lcom/aw/h/SinkA;->put()V", "Lcom/aw/h/SinkB;->put()V"}
+    assert sink_impls | {"Lcom/aw/h/Sink;->put()V"} <= cg.callees(HIER_ON_CREATE)
+    unreached = "Lcom/aw/h/Main;->unreached()V"
+    assert cg.callers("Lcom/aw/h/SinkB;->put()V") == {HIER_ON_CREATE, unreached}  # one shared virtual node
+    seen = cg.reachable([HIER_ON_CREATE])
+    assert all(m.startswith("L") and "->" in m for m in seen)
+    assert all(p is None or p in seen for p in seen.values())
+    # a target reached through a virtual node reports the caller as its parent, one level down
+    assert seen["Lcom/aw/h/Puppy;->speak()V"] == HIER_ON_CREATE
+    assert cg.path([HIER_ON_CREATE], "Lcom/aw/h/Leaf;->puppy()V") == [
+        HIER_ON_CREATE,
+        "Lcom/aw/h/Puppy;->speak()V",
+        "Lcom/aw/h/Leaf;->puppy()V",
+    ]
+    # inherited implementations (Cat.speak -> Animal.speak, Puppy.walk -> Animal.walk), and super calls
+    assert {"Lcom/aw/h/Animal;->speak()V", "Lcom/aw/h/Animal;->walk()V"} <= cg.callees(HIER_ON_CREATE)
+    assert cg.callees("Lcom/aw/h/Dog;->bark()V") == {"Lcom/aw/h/Dog;->speak()V"}
+    assert cg.callees("Lcom/aw/h/Puppy;->yelp()V") == {
+        "Lcom/aw/h/Puppy;->walk()V",
+        "Lcom/aw/h/Animal;->walk()V",
+    }
+    assert "Lcom/aw/h/Puppy;->speak()V" not in cg.callees("Lcom/aw/h/Dog;->bark()V")
+
+
+def test_reachable_contract(main_dex: bytes) -> None:
+    cg = build_index([("classes.dex", main_dex)]).callgraph
+    unknown = "Lno/Such;->method()V"
+    first = cg.reachable(iter([unknown, ON_CREATE, unknown]))  # any iterable; unknown entries are kept
+    assert list(first)[:2] == [unknown, ON_CREATE] and first[unknown] is None and first[ON_CREATE] is None
+    first["Lcom/aw/t/Job;->run()V"] = "mutated"
+    first[ON_CREATE] = "mutated"
+    again = cg.reachable([unknown, ON_CREATE, unknown])  # cached, but a fresh dict each time
+    assert again[ON_CREATE] is None and again["Lcom/aw/t/Job;->run()V"] == ON_CREATE
+    assert cg.reachable([]) == {} and cg.path([unknown], ON_CREATE) is None
+    assert cg.callees(unknown) == set() and cg.callers(unknown) == set()

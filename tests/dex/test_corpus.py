@@ -107,3 +107,52 @@ def test_method_descs_c_python_and_reader_agree_on_corpus(corpus_dir: Path) -> N
                 assert d == dex.method_desc(i), (apk, dex.name, i)
         compared += 1
     assert compared > 150
+
+
+def corpus_apps(corpus_dir: Path):
+    """``(apk, CodeIndex, manifest component entries)`` for every corpus APK the APK reader opens, the entries
+    as the scan computes them (``rules.static_support.component_entries``)."""
+    from appwarden.apk import open_apk
+    from appwarden.errors import AppwardenError
+    from appwarden.evidence import Evidence, StaticEvidence
+    from appwarden.rules.static_support import component_entries
+
+    for path in sorted((corpus_dir / "apks").rglob("*.apk")):
+        try:
+            apk = open_apk(path)
+        except AppwardenError:
+            continue
+        with apk:
+            index = build_index([(n, apk.read(n)) for n in apk.dex_names])
+            static = StaticEvidence(app=apk.app_info(), manifest=apk.manifest, code=index)
+            yield path, index, component_entries(Evidence(static=static))
+
+
+def test_callgraph_reachability_equals_reference_on_corpus(corpus_dir: Path) -> None:
+    """The integer graph reaches exactly what the previous implementation reached from the manifest entries, at
+    the same depths, through edges the previous implementation has; callees and edge counts are equal too."""
+    from .reference_callgraph import ReferenceCallGraph, assert_same_reachability
+
+    compared = with_entries = 0
+    for path, index, entries in corpus_apps(corpus_dir):
+        new, old = index.callgraph, ReferenceCallGraph(index)
+        assert new.edge_count == old.edge_count, path
+        for m in old._out:
+            assert new.callees(m) == old.callees(m), (path, m)
+        if entries:
+            assert_same_reachability(new, old, entries, path)
+            with_entries += 1
+        compared += 1
+    assert compared > 150 and with_entries > 100
+
+
+def test_graph_kernels_c_equals_python_on_corpus(corpus_dir: Path) -> None:
+    """type_descs / invoked_ids / call_edges / build_csr / bfs of both backends on every corpus app's graph."""
+    cext = pytest.importorskip("appwarden.dex._dexscan", reason="C extension not built")
+    from .test_graph_kernels import assert_same_kernels
+
+    compared = 0
+    for path, index, entries in corpus_apps(corpus_dir):
+        assert_same_kernels(cext, index, entries, path)
+        compared += 1
+    assert compared > 150

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -9,8 +11,8 @@ from hypothesis import strategies as st
 from appwarden.dex import pywalk
 from appwarden.dex.reader import DexFile
 
-from .test_fuzz import mutate, mutations
-from .test_graph_kernels import descs_args
+from .test_fuzz import _args, mutate, mutations
+from .test_graph_kernels import descs_args, types_args
 
 cext = pytest.importorskip("appwarden.dex._dexscan", reason="C extension not built (pip install -e .)")
 
@@ -69,3 +71,53 @@ def test_method_descs_shared_huge_parameter_list_is_refused() -> None:
     for walker in (cext, pywalk):
         with pytest.raises(ValueError, match="longer than 64"):
             walker.method_descs(*args)
+
+
+@FUZZ
+@given(muts=mutations, offs=st.lists(u32, min_size=4, max_size=4), use_offs=st.booleans())
+def test_type_descs_mutated_and_arbitrary(main_dex: bytes, muts, offs: list[int], use_offs: bool) -> None:
+    args = types_args(DexFile("classes.dex", main_dex))[1:]
+    same("type_descs", mutate(main_dex, muts, keep_header=True), *(offs if use_offs else args))
+
+
+words = st.lists(u32 | st.integers(0, 300), max_size=120)
+
+
+def u32s(values: list[int]) -> bytes:
+    return array("I", values).tobytes()
+
+
+@FUZZ
+@given(ev=words, n_ids=st.integers(0, 400) | u32, ops=st.binary(max_size=8), cut=st.integers(0, 3))
+def test_invoked_ids_random(ev: list[int], n_ids: int, ops: bytes, cut: int) -> None:
+    # events with random words, and a kind/opcode word that is an invoke half of the time
+    ev = [((1 << 8) | (w & 0xFF)) if i % 5 == 0 and w & 1 else w for i, w in enumerate(ev)]
+    raw = u32s(ev)
+    same("invoked_ids", raw[: len(raw) - cut], n_ids, ops)
+
+
+@FUZZ
+@given(
+    methods=words,
+    ev=words,
+    maps=st.lists(st.lists(u32 | st.integers(0, 50), min_size=0, max_size=40), min_size=3, max_size=3),
+    cut=st.integers(0, 3),
+)
+def test_call_edges_random(methods: list[int], ev: list[int], maps: list[list[int]], cut: int) -> None:
+    ev = [((1 << 8) | (w & 0xFF)) if i % 5 == 0 and w & 1 else w for i, w in enumerate(ev)]
+    if maps[0] and len(maps[0]) % 2:  # equal lengths half of the time
+        maps = [maps[0], maps[0][::-1], maps[0]]
+    raw_methods = u32s(methods)
+    same("call_edges", raw_methods[: len(raw_methods) - cut], u32s(ev), *(u32s(m) for m in maps))
+
+
+@FUZZ
+@given(muts=mutations)
+def test_call_edges_on_mutated_walk(main_dex: bytes, muts) -> None:
+    """The walker's real records with mutated words: indices out of range must be refused, not read."""
+    dex = DexFile("classes.dex", main_dex)
+    methods, events, _ = cext.scan(*_args(dex))
+    methods = mutate(methods, [(p, v) for p, v in muts if p % 2], keep_header=False)
+    events = mutate(events, [(p, v) for p, v in muts if not p % 2], keep_header=False)
+    gids = u32s(list(range(dex.method_ids_size)))
+    same("call_edges", methods, events, gids, gids, gids)

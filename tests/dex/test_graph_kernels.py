@@ -5,6 +5,7 @@ Fixture DEXes here; the corpus-wide comparison is in ``test_corpus.py``; hostile
 
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,84 @@ def test_method_descs_bounds(main_dex: bytes) -> None:
         for walker in (cext, pywalk):
             with pytest.raises(ValueError, match=message):
                 walker.method_descs(*bad)
+
+
+def types_args(dex: DexFile) -> tuple:
+    return (
+        memoryview(dex.data)[: dex.container_size],
+        dex.string_ids_off,
+        dex.string_ids_size,
+        dex.type_ids_off,
+        dex.type_ids_size,
+    )
+
+
+NONE = 0xFFFFFFFF
+ALL_OPS = bytes(range(256))
+
+
+def edge_maps(gmap: array) -> tuple[bytes, bytes, bytes]:
+    """The graph's node map plus two made-up extra maps with NONE holes (the kernels do not care what they mean)."""
+    n = len(gmap)
+    virt = array("I", [gmap[(i * 7 + 3) % n] if i % 3 else NONE for i in range(n)])
+    sup = array("I", [NONE if i % 2 else gmap[n - 1 - i] for i in range(n)])
+    return gmap.tobytes(), virt.tobytes(), sup.tobytes()
+
+
+def assert_same_kernels(cext, index, entries: list[str], where: object = None) -> None:
+    """Both backends give the same output on the DEXes and the call graph of ``index``."""
+    cg = index.callgraph
+    for ci, code in enumerate(index.codes):
+        dex = code.dex
+        assert cext.type_descs(*types_args(dex)) == pywalk.type_descs(*types_args(dex)), where
+        for ops in (b"\x6e\x72\x74\x78", b"\x6f\x75", ALL_OPS):
+            c_ids = cext.invoked_ids(code.events_raw, dex.method_ids_size, ops)
+            assert pywalk.invoked_ids(code.events_raw, dex.method_ids_size, ops) == c_ids, where
+        maps = edge_maps(cg._maps[ci])
+        c_edges = cext.call_edges(code.methods_raw, code.events_raw, *maps)
+        assert pywalk.call_edges(code.methods_raw, code.events_raw, *maps) == c_edges, where
+
+
+def test_graph_kernels_on_fixtures(fixtures_dir: Path) -> None:
+    indexes = [build_index([(n, (DATA / n).read_bytes())]) for n in ("main.dex", "hier.dex")]
+    indexes += [build_index(dex_blobs_of(apk)) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+    for index in indexes:
+        assert_same_kernels(cext, index, sorted(index.callgraph._names)[::2], index.codes[0].name)
+
+
+def test_type_descs_non_ascii(main_dex: bytes) -> None:
+    data = main_dex.replace(b"Lcom/aw/t/Job;\0", "Lcom/aw/t/Jé;\0".encode())
+    dex = DexFile("classes.dex", data)
+    c_out = cext.type_descs(*types_args(dex))
+    assert pywalk.type_descs(*types_args(dex)) == c_out
+    assert [i for i, t in enumerate(c_out) if t is None] == [dex.find_type("Lcom/aw/t/Jé;")]
+    [code] = build_index([("classes.dex", data)]).codes
+    assert code.type_descs == [dex.type_desc(i) for i in range(dex.type_ids_size)]
+
+
+def test_call_edges_semantics() -> None:
+    # two methods: record 0 (method 0) calls method 1 with invoke-virtual, invoke-super, invoke-static and
+    # invoke-custom; record 1 (method 1) has no events
+    events = [
+        ((1 << 8) | 0x6E, 0, 1, 0, 0),
+        ((1 << 8) | 0x75, 0, 1, 0, 0),
+        ((1 << 8) | 0x71, 0, 1, 0, 0),
+        ((1 << 8) | 0xFC, 0, 7, 0, 0),  # invoke-custom: idx is a call-site id, no edge
+        ((2 << 8) | 0x1A, 0, 5, 0, 0),  # const-string: not an invoke
+    ]
+    ev = array("I", [w for e in events for w in e]).tobytes()
+    methods = array("I", [0, 0, 1, 16, 0, 5, 9, 0, 1, 1, 32, 5, 5, 0]).tobytes()
+    gids = array("I", [10, 11]).tobytes()
+    virt = array("I", [NONE, 20]).tobytes()
+    sup = array("I", [NONE, 30]).tobytes()
+    for walker in (cext, pywalk):
+        pairs = array("I", walker.call_edges(methods, ev, gids, virt, sup)).tolist()
+        assert pairs == [10, 11, 10, 20, 10, 11, 10, 30, 10, 11]
+        with pytest.raises(ValueError, match="differ in length"):
+            walker.call_edges(methods, ev, gids, virt, sup[:4])
+        with pytest.raises(ValueError, match="method index 1 out of range"):
+            walker.call_edges(methods, ev, gids[:4], virt[:4], sup[:4])
+        assert walker.invoked_ids(ev, 2, b"\x6e\x75") == array("I", [1]).tobytes()
+        assert walker.invoked_ids(ev, 2, ALL_OPS[:0x6E]) == b""
+        with pytest.raises(ValueError, match="method index 7 out of range"):
+            walker.invoked_ids(ev, 2, b"\xfc")  # asked for, a call-site id is checked like a method id

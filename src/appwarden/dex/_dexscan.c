@@ -731,6 +731,181 @@ done:
     return result;
 }
 
+/* type_descs(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size) -> list[str | None]
+ * The descriptor of every type id; None where it is not pure ASCII. ValueError when out of bounds. */
+static PyObject *dexscan_type_descs(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    descs_t d;
+    memset(&d, 0, sizeof d);
+    if (!PyArg_ParseTuple(args, "y*kkkk", &view, &d.s_off, &d.s_size, &d.t_off, &d.t_size)) return NULL;
+    d.buf = (const uint8_t *)view.buf;
+    d.size = (size_t)view.len;
+    PyObject *result = NULL;
+    if ((uint64_t)d.s_off + (uint64_t)d.s_size * 4 > d.size) snprintf(d.msg, sizeof d.msg, "string_ids out of bounds");
+    else if ((uint64_t)d.t_off + (uint64_t)d.t_size * 4 > d.size) snprintf(d.msg, sizeof d.msg, "type_ids out of bounds");
+    if (d.msg[0]) goto fail;
+    d.types = (str_ref_t *)calloc(d.t_size ? d.t_size : 1, sizeof(str_ref_t));
+    if (!d.types) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    result = PyList_New((Py_ssize_t)d.t_size);
+    if (!result) goto done;
+    for (uint32_t i = 0; i < d.t_size; i++) {
+        const str_ref_t *t = type_ref(&d, i);
+        if (!t) goto fail;
+        PyObject *item;
+        if (t->state != 1) {
+            item = Py_None;
+            Py_INCREF(item);
+        } else {
+            item = PyUnicode_New((Py_ssize_t)t->len, 127);
+            if (!item) goto fail_py;
+            memcpy(PyUnicode_1BYTE_DATA(item), t->ptr, t->len);
+        }
+        PyList_SET_ITEM(result, i, item);
+    }
+    goto done;
+fail:
+    PyErr_SetString(PyExc_ValueError, d.msg);
+fail_py:
+    Py_CLEAR(result);
+done:
+    free(d.types);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+/* ---- call graph -------------------------------------------------------------------------------------- */
+
+#define NONE_ID 0xffffffffu
+
+static int is_virtual_op(uint32_t op) { return op == 0x6e || op == 0x74 || op == 0x72 || op == 0x78; }
+static int is_super_op(uint32_t op) { return op == 0x6f || op == 0x75; }
+
+/* invoked_ids(events, method_ids_size, ops) -> bytes
+ * Sorted distinct method ids (u32) invoked by an EV_INVOKE event whose opcode is one of the bytes of `ops`.
+ * ValueError when such an event's idx is not below method_ids_size. */
+static PyObject *dexscan_invoked_ids(PyObject *self, PyObject *args) {
+    Py_buffer ev, ops;
+    unsigned long n_ids;
+    if (!PyArg_ParseTuple(args, "y*ky*", &ev, &n_ids, &ops)) return NULL;
+    PyObject *res = NULL;
+    uint8_t want[256];
+    memset(want, 0, sizeof want);
+    for (Py_ssize_t i = 0; i < ops.len; i++) want[((const uint8_t *)ops.buf)[i]] = 1;
+    uint8_t *seen = NULL;
+    if (ev.len % 20) {
+        PyErr_SetString(PyExc_ValueError, "events length is not a multiple of 20");
+        goto done;
+    }
+    if (n_ids > 0xffffffffu) {
+        PyErr_SetString(PyExc_ValueError, "too many method ids");
+        goto done;
+    }
+    seen = (uint8_t *)calloc(n_ids ? n_ids : 1, 1);
+    if (!seen) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const uint8_t *base = (const uint8_t *)ev.buf;
+    size_t n = (size_t)ev.len / 20, count = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = rd32(base + i * 20);
+        if ((k >> 8) != EV_INVOKE || !want[k & 0xff]) continue;
+        uint32_t idx = rd32(base + i * 20 + 8);
+        if (idx >= n_ids) {
+            PyErr_Format(PyExc_ValueError, "event %zu: method index %u out of range", i, idx);
+            goto done;
+        }
+        if (!seen[idx]) {
+            seen[idx] = 1;
+            count++;
+        }
+    }
+    res = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(count * 4));
+    if (!res) goto done;
+    uint32_t *out = (uint32_t *)PyBytes_AS_STRING(res);
+    for (uint32_t i = 0; i < n_ids; i++)
+        if (seen[i]) *out++ = i;
+done:
+    free(seen);
+    PyBuffer_Release(&ev);
+    PyBuffer_Release(&ops);
+    return res;
+}
+
+/* call_edges(methods, events, gids, virtual_extra, super_extra) -> bytes
+ * (src, dst) u32 pairs: for every method record with events, src = gids[method_idx]; for each EV_INVOKE event
+ * except invoke-custom(-range), dst = gids[idx], plus (src, virtual_extra[idx]) for invoke-virtual/interface
+ * (/range) and (src, super_extra[idx]) for invoke-super(/range). The three maps are u32 arrays over the DEX's
+ * method ids; NONE (0xFFFFFFFF) entries give no edge. ValueError on an index outside the maps or events. */
+static PyObject *dexscan_call_edges(PyObject *self, PyObject *args) {
+    Py_buffer mb, eb, gb, vb, sb;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*", &mb, &eb, &gb, &vb, &sb)) return NULL;
+    PyObject *res = NULL;
+    vec_t out;
+    memset(&out, 0, sizeof out);
+    const char *err = NULL;
+    char msg[96];
+    if (mb.len % 28) err = "methods length is not a multiple of 28";
+    else if (eb.len % 20) err = "events length is not a multiple of 20";
+    else if (gb.len % 4 || gb.len != vb.len || gb.len != sb.len) err = "method id maps differ in length";
+    if (err) {
+        PyErr_SetString(PyExc_ValueError, err);
+        goto done;
+    }
+    const uint8_t *m = (const uint8_t *)mb.buf, *e = (const uint8_t *)eb.buf;
+    const uint8_t *g = (const uint8_t *)gb.buf, *v = (const uint8_t *)vb.buf, *sp = (const uint8_t *)sb.buf;
+    size_t n_methods = (size_t)mb.len / 28, n_events = (size_t)eb.len / 20, n_ids = (size_t)gb.len / 4;
+    msg[0] = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (size_t r = 0; r < n_methods && !msg[0]; r++) {
+        const uint8_t *rec = m + r * 28;
+        uint32_t midx = rd32(rec + 4), start = rd32(rec + 16), end = rd32(rec + 20);
+        if (start == end) continue;
+        if (start > end || end > n_events) {
+            snprintf(msg, sizeof msg, "method record %zu: events out of range", r);
+            break;
+        }
+        if (midx >= n_ids) {
+            snprintf(msg, sizeof msg, "method record %zu: method index %u out of range", r, midx);
+            break;
+        }
+        uint32_t src = rd32(g + (size_t)midx * 4);
+        if (src == NONE_ID) continue;
+        for (uint32_t i = start; i < end; i++) {
+            const uint8_t *ev = e + (size_t)i * 20;
+            uint32_t k = rd32(ev);
+            uint32_t op = k & 0xff;
+            if ((k >> 8) != EV_INVOKE || op == 0xfc || op == 0xfd) continue;
+            uint32_t idx = rd32(ev + 8);
+            if (idx >= n_ids) {
+                snprintf(msg, sizeof msg, "event %u: method index %u out of range", i, idx);
+                break;
+            }
+            uint32_t pair[2] = {src, rd32(g + (size_t)idx * 4)};
+            if (pair[1] != NONE_ID && vec_push(&out, pair, 2)) break;
+            pair[1] = is_virtual_op(op) ? rd32(v + (size_t)idx * 4) : is_super_op(op) ? rd32(sp + (size_t)idx * 4)
+                                                                                     : NONE_ID;
+            if (pair[1] != NONE_ID && vec_push(&out, pair, 2)) break;
+        }
+        if (out.oom) break;
+    }
+    Py_END_ALLOW_THREADS
+    if (out.oom) PyErr_NoMemory();
+    else if (msg[0]) PyErr_SetString(PyExc_ValueError, msg);
+    else res = PyBytes_FromStringAndSize((const char *)out.data, (Py_ssize_t)(out.len * 4));
+done:
+    free(out.data);
+    PyBuffer_Release(&mb);
+    PyBuffer_Release(&eb);
+    PyBuffer_Release(&gb);
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&sb);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
@@ -738,6 +913,9 @@ static PyMethodDef methods[] = {
     {"validate", dexscan_validate, METH_VARARGS, "Check string data and proto parameter lists up front."},
     {"find_strings", dexscan_find_strings, METH_VARARGS, "Binary search of ASCII keys in the sorted string ids."},
     {"method_descs", dexscan_method_descs, METH_VARARGS, "Descriptors of every method id (None if not ASCII)."},
+    {"type_descs", dexscan_type_descs, METH_VARARGS, "Descriptors of every type id (None if not ASCII)."},
+    {"invoked_ids", dexscan_invoked_ids, METH_VARARGS, "Distinct method ids invoked with one of the opcodes."},
+    {"call_edges", dexscan_call_edges, METH_VARARGS, "Call-graph edges (src, dst) of one DEX as u32 pairs."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, KeysView
+from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
@@ -92,6 +92,9 @@ class DexCode:
     _by_class: dict[int, list[int]] | None = None
     _subclasses: dict[int, list[int]] | None = None
     _descs: list[str] | None = None
+    _types: list[str] | None = None
+    _ranges: dict[int, Sequence[int]] | None = None
+    _record_descs: list[str] | None = None
 
     def __post_init__(self) -> None:
         self.methods = memoryview(self.methods_raw).cast("I")
@@ -107,6 +110,9 @@ class DexCode:
         self._by_class = None
         self._subclasses = None
         self._descs = None
+        self._types = None
+        self._ranges = None
+        self._record_descs = None
         self.__post_init__()
 
     @property
@@ -171,16 +177,67 @@ class DexCode:
         """Full descriptor ``Lcls;->name(params)ret`` of method id ``midx``."""
         return self.descs[midx]
 
+    @property
+    def type_descs(self) -> list[str]:
+        """Descriptor of every type id of the DEX (index = type idx), built on first use like :attr:`descs`."""
+        types = self._types
+        if types is None:
+            dex = self.dex
+            try:
+                types = walker.type_descs(
+                    memoryview(dex.data)[: dex.container_size],
+                    dex.string_ids_off,
+                    dex.string_ids_size,
+                    dex.type_ids_off,
+                    dex.type_ids_size,
+                )
+            except ValueError as exc:
+                raise DexFormatError(f"{dex.name}: {exc}") from None
+            i = -1
+            while True:
+                try:
+                    i = types.index(None, i + 1)
+                except ValueError:
+                    break
+                types[i] = dex.type_desc(i)
+            self._types = types
+        return types
+
+    @property
+    def record_descs(self) -> list[str]:
+        """Descriptor of the method of each method record (index = record number)."""
+        if self._record_descs is None:
+            self._record_descs = list(map(self.descs.__getitem__, self.methods[1::METHOD_WORDS].tolist()))
+        return self._record_descs
+
     def caller_of_event(self, i: int) -> str:
         return self.method_desc(self.methods[self.record_of_event(i) * METHOD_WORDS + 1])
+
+    def class_records(self, cdi: int) -> Sequence[int]:
+        """Method record numbers of class def ``cdi`` (cached). Both walkers emit the records of a class together
+        and in class-def order, so each class gets a ``range``."""
+        ranges = self._ranges
+        if ranges is None:
+            cdis = self.methods[0::METHOD_WORDS].tolist()
+            ranges = {}
+            if cdis == sorted(cdis):
+                lo = 0
+                for c in dict.fromkeys(cdis):
+                    hi = bisect_right(cdis, c, lo)
+                    ranges[c] = range(lo, hi)
+                    lo = hi
+            else:  # pragma: no cover - records in another order: group them one by one
+                for r, c in enumerate(cdis):
+                    ranges.setdefault(c, []).append(r)  # type: ignore[union-attr]
+            self._ranges = ranges
+        return ranges.get(cdi, ())
 
     def by_class(self) -> dict[int, list[int]]:
         """class_def_idx -> method record numbers."""
         if self._by_class is None:
-            groups: dict[int, list[int]] = {}
-            for r, cdi in enumerate(self.methods[0::METHOD_WORDS].tolist()):
-                groups.setdefault(cdi, []).append(r)
-            self._by_class = groups
+            self.class_records(0)
+            assert self._ranges is not None
+            self._by_class = {cdi: list(r) for cdi, r in self._ranges.items()}
         return self._by_class
 
     def subclass_map(self) -> dict[int, list[int]]:
@@ -260,6 +317,11 @@ class CodeIndex:
     def __init__(self, codes: list[DexCode], errors: list[ErrorNote] | None = None) -> None:
         self.codes = codes
         self.errors: list[ErrorNote] = list(errors or [])
+        # per app class, built on demand
+        self._supers: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        self._supers_complete = False
+        self._type_lists: dict[tuple[int, int], tuple[str, ...]] = {}
+        self._methods_of: dict[str, tuple[str, ...]] = {}
 
     # -- classes -----------------------------------------------------------------------------------------------
 
@@ -267,14 +329,85 @@ class CodeIndex:
     def _class_map(self) -> dict[str, tuple[int, int]]:
         found: dict[str, tuple[int, int]] = {}
         for ci, code in enumerate(self.codes):
-            for cdi, desc in enumerate(code.dex.class_descriptors):
-                found.setdefault(desc, (ci, cdi))
+            types = code.type_descs
+            # class_def class indices are checked < type_ids_size by the reader
+            for cdi, t in enumerate(code.dex.class_defs[0::8].tolist()):
+                found.setdefault(types[t], (ci, cdi))
         return found
 
     @property
     def classes(self) -> KeysView[str]:
         """Descriptors of the classes defined in the app (set-like; first definition in load order wins)."""
         return self._class_map.keys()
+
+    def _class_supers(self, desc: str) -> tuple[str | None, tuple[str, ...]]:
+        """(superclass, interfaces) of the app class ``desc`` (cached; both empty when its lists are malformed)."""
+        got = self._supers.get(desc)
+        if got is None:
+            ci, cdi = self._class_map[desc]
+            code = self.codes[ci]
+            dex = code.dex
+            sup, ifaces_off = dex.class_defs[cdi * 8 + 2], dex.class_defs[cdi * 8 + 3]
+            types = code.type_descs
+            try:
+                if sup != NO_INDEX and sup >= len(types):
+                    raise DexFormatError(f"{dex.name}: type index {sup} out of range")
+                got = (types[sup] if sup != NO_INDEX else None, self._type_list(ci, ifaces_off))
+            except DexFormatError:
+                got = (None, ())
+            self._supers[desc] = got
+        return got
+
+    def _all_class_supers(self) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+        """:meth:`_class_supers` of every app class (one pass over the class defs; cached)."""
+        if not self._supers_complete:
+            supers = self._supers
+            app = self._class_map
+            for ci, code in enumerate(self.codes):
+                types = code.type_descs
+                n_types = len(types)
+                cd = code.dex.class_defs
+                for cdi, (t, sup, ifaces_off) in enumerate(
+                    zip(cd[0::8].tolist(), cd[2::8].tolist(), cd[3::8].tolist(), strict=True)
+                ):
+                    desc = types[t]
+                    if desc in supers or app[desc] != (ci, cdi):
+                        continue
+                    if sup == NO_INDEX:
+                        superclass = None
+                    elif sup < n_types:
+                        superclass = types[sup]
+                    else:  # as DexFile.type_desc would fail
+                        supers[desc] = (None, ())
+                        continue
+                    try:
+                        supers[desc] = (superclass, self._type_list(ci, ifaces_off))
+                    except DexFormatError:
+                        supers[desc] = (None, ())
+            self._supers_complete = True
+        return self._supers
+
+    def _type_list(self, ci: int, off: int) -> tuple[str, ...]:
+        """``DexFile.type_list`` as a tuple, cached per (DEX, offset): interface lists are shared by many classes."""
+        if not off:
+            return ()
+        got = self._type_lists.get((ci, off))
+        if got is None:
+            got = self._type_lists[(ci, off)] = tuple(self.codes[ci].dex.type_list(off))
+        return got
+
+    def _class_methods(self, desc: str) -> tuple[str, ...]:
+        """Full descriptors of the methods the app class ``desc`` defines (cached; direct then virtual)."""
+        got = self._methods_of.get(desc)
+        if got is None:
+            ci, cdi = self._class_map[desc]
+            code = self.codes[ci]
+            rng = code.class_records(cdi)
+            rd = code.record_descs
+            # a range (always, see DexCode.class_records) is one C-level slice
+            got = tuple(rd[rng.start : rng.stop]) if isinstance(rng, range) else tuple(rd[r] for r in rng)
+            self._methods_of[desc] = got
+        return got
 
     def class_info(self, desc: str) -> ClassInfo | None:
         """Superclass, interfaces, access flags and methods of an app class; None when not defined in the app."""

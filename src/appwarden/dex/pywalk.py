@@ -10,6 +10,7 @@ used when the extension could not be built (``appwarden.dex.backend()`` says whi
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
 
 from appwarden.dex.records import (
@@ -237,8 +238,6 @@ def scan(
 
 
 def _le_bytes(a: array) -> bytes:
-    import sys
-
     if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
         a = array("I", a)
         a.byteswap()
@@ -429,4 +428,185 @@ def method_descs(
             raise ValueError("method descriptors longer than 64 characters per byte of the file")
         budget -= len(desc) + n
         out.append(desc.decode("ascii") if desc.isascii() else None)
+    return out
+
+
+def _u32s(data: bytes) -> list[int]:
+    a = array("I")
+    a.frombytes(bytes(data))
+    if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+        a.byteswap()
+    return a.tolist()
+
+
+_NONE_ID = 0xFFFFFFFF
+_VIRTUAL_OPS = frozenset({0x6E, 0x74, 0x72, 0x78})
+_SUPER_OPS = frozenset({0x6F, 0x75})
+
+
+def invoked_ids(events: bytes, n_ids: int, ops: bytes) -> bytes:
+    """Sorted distinct method ids (u32) invoked with one of the opcodes in ``ops`` (mirrors the C version)."""
+    if len(events) % 20:
+        raise ValueError("events length is not a multiple of 20")
+    if n_ids > _M32:
+        raise ValueError("too many method ids")
+    want = set(bytes(ops))
+    ev = _u32s(events)
+    seen: set[int] = set()
+    for i in range(len(ev) // 5):
+        k = ev[5 * i]
+        if k >> 8 != EV_INVOKE or k & 0xFF not in want:
+            continue
+        idx = ev[5 * i + 2]
+        if idx >= n_ids:
+            raise ValueError(f"event {i}: method index {idx} out of range")
+        seen.add(idx)
+    return _le_bytes(array("I", sorted(seen)))
+
+
+def call_edges(methods: bytes, events: bytes, gids: bytes, virtual_extra: bytes, super_extra: bytes) -> bytes:
+    """Call-graph edges ``(src, dst)`` (u32 pairs) of one DEX; same contract as ``_dexscan.call_edges``."""
+    if len(methods) % 28:
+        raise ValueError("methods length is not a multiple of 28")
+    if len(events) % 20:
+        raise ValueError("events length is not a multiple of 20")
+    if len(gids) % 4 or len(gids) != len(virtual_extra) or len(gids) != len(super_extra):
+        raise ValueError("method id maps differ in length")
+    m, ev = _u32s(methods), _u32s(events)
+    g, v, s = _u32s(gids), _u32s(virtual_extra), _u32s(super_extra)
+    n_events, n_ids = len(ev) // 5, len(g)
+    out = array("I")
+    for r in range(len(m) // 7):
+        midx, start, end = m[7 * r + 1], m[7 * r + 4], m[7 * r + 5]
+        if start == end:
+            continue
+        if start > end or end > n_events:
+            raise ValueError(f"method record {r}: events out of range")
+        if midx >= n_ids:
+            raise ValueError(f"method record {r}: method index {midx} out of range")
+        src = g[midx]
+        if src == _NONE_ID:
+            continue
+        for i in range(start, end):
+            k = ev[5 * i]
+            op = k & 0xFF
+            if k >> 8 != EV_INVOKE or op == 0xFC or op == 0xFD:
+                continue
+            idx = ev[5 * i + 2]
+            if idx >= n_ids:
+                raise ValueError(f"event {i}: method index {idx} out of range")
+            if g[idx] != _NONE_ID:
+                out.extend((src, g[idx]))
+            extra = v[idx] if op in _VIRTUAL_OPS else s[idx] if op in _SUPER_OPS else _NONE_ID
+            if extra != _NONE_ID:
+                out.extend((src, extra))
+    return _le_bytes(out)
+
+
+def build_csr(edges: bytes, n_nodes: int) -> tuple[bytes, bytes]:
+    """Adjacency of ``(src, dst)`` u32 pairs: ``(offsets, targets)`` with ``n_nodes + 1`` offsets (u32).
+
+    Each source's targets keep the order of their first occurrence in ``edges``; repeats are dropped. Mirrors
+    ``_dexscan.build_csr`` (ValueError on a node id >= ``n_nodes``).
+    """
+    if len(edges) % 8:
+        raise ValueError("edges length is not a multiple of 8")
+    if n_nodes >= _NONE_ID:
+        raise ValueError("too many nodes")
+    e = _u32s(edges)
+    rows: list[list[int]] = [[] for _ in range(n_nodes)]
+    seen: set[tuple[int, int]] = set()
+    for i in range(len(e) // 2):
+        src, dst = e[2 * i], e[2 * i + 1]
+        if src >= n_nodes or dst >= n_nodes:
+            raise ValueError(f"edge {i}: node out of range")
+        if (src, dst) not in seen:
+            seen.add((src, dst))
+            rows[src].append(dst)
+    offsets = array("I", [0])
+    targets = array("I")
+    for row in rows:
+        targets.extend(row)
+        offsets.append(len(targets))
+    return _le_bytes(offsets), _le_bytes(targets)
+
+
+def _check_csr(off: list[int], tgt: list[int]) -> int:
+    n_nodes = len(off) - 1
+    if n_nodes < 0 or off[0] != 0 or off[-1] != len(tgt):
+        raise ValueError("offsets do not match the targets")
+    for i in range(n_nodes):
+        if off[i] > off[i + 1]:
+            raise ValueError("offsets are not sorted")
+    for t in tgt:
+        if t >= n_nodes:
+            raise ValueError("target out of range")
+    return n_nodes
+
+
+def bfs(offsets: bytes, targets: bytes, n_real: int, entries: bytes) -> tuple[bytes, bytes]:
+    """Breadth-first search from ``entries`` over an adjacency from :func:`build_csr`; mirrors ``_dexscan.bfs``.
+
+    Nodes ``>= n_real`` are virtual: reaching one costs nothing, its (real) targets are reached at the depth of the
+    node that reached it, with that node as parent; virtual targets of a virtual node are ignored. Returns
+    ``(parents, order)``: ``parents`` (u32 per node) is NONE for an unreached node and the node itself for an
+    entry; ``order`` lists the reached real nodes in visit order, entries first.
+    """
+    if len(offsets) % 4 or len(targets) % 4 or len(entries) % 4:
+        raise ValueError("arrays must hold u32 values")
+    off, tgt = _u32s(offsets), _u32s(targets)
+    n_nodes = _check_csr(off, tgt)
+    if n_real > n_nodes:
+        raise ValueError("n_real exceeds the number of nodes")
+    parents = array("I", [_NONE_ID]) * n_nodes
+    order = array("I")
+    for e in _u32s(entries):
+        if e >= n_real:
+            raise ValueError("entry out of range")
+        if parents[e] == _NONE_ID:
+            parents[e] = e
+            order.append(e)
+    head = 0
+    while head < len(order):
+        u = order[head]
+        head += 1
+        for t in tgt[off[u] : off[u + 1]]:
+            if parents[t] != _NONE_ID:
+                continue
+            parents[t] = u
+            if t < n_real:
+                order.append(t)
+                continue
+            for t2 in tgt[off[t] : off[t + 1]]:
+                if t2 < n_real and parents[t2] == _NONE_ID:
+                    parents[t2] = u
+                    order.append(t2)
+    return _le_bytes(parents), _le_bytes(order)
+
+
+def type_descs(buf: bytes, s_off: int, s_size: int, t_off: int, t_size: int) -> list[str | None]:
+    """The descriptor of every type id; None where it is not pure ASCII (mirrors ``_dexscan.type_descs``)."""
+    buf = bytes(buf)
+    size = len(buf)
+    if s_off + s_size * 4 > size:
+        raise ValueError("string_ids out of bounds")
+    if t_off + t_size * 4 > size:
+        raise ValueError("type_ids out of bounds")
+    out: list[str | None] = []
+    for tidx in range(t_size):
+        sidx = _U32.unpack_from(buf, t_off + tidx * 4)[0]
+        if sidx >= s_size:
+            raise ValueError(f"type {tidx} string index out of range")
+        pos = _U32.unpack_from(buf, s_off + sidx * 4)[0]
+        try:
+            if pos >= size:
+                raise _Fatal
+            _, pos = _uleb(buf, size, pos)
+        except _Fatal:
+            raise ValueError(f"string {sidx} data out of bounds") from None
+        nul = buf.find(b"\0", pos)
+        if nul < 0:
+            raise ValueError(f"string {sidx} data out of bounds")
+        raw = buf[pos:nul]
+        out.append(raw.decode("ascii") if raw.isascii() else None)
     return out
