@@ -1,7 +1,12 @@
 #!/bin/sh
-# Rebuild tests/dex/data/main.dex and hier.dex from the smali sources (Debian's smali jar, shipped with apktool).
+# Rebuild tests/dex/data/*.dex from the smali sources (Debian's smali jar, shipped with apktool).
 # API 28 gives a DEX 039 file, which allows invoke-polymorphic and invoke-custom.
 set -eu
 cd "$(dirname "$0")"
 java -jar /usr/share/java/smali.jar assemble --api 28 -o data/main.dex smali/main/*.smali
 java -jar /usr/share/java/smali.jar assemble --api 28 -o data/hier.dex smali/hier/*.smali
+# the same classes split over two DEX files (class hierarchies that span DEXes)
+java -jar /usr/share/java/smali.jar assemble --api 28 -o data/hier_a.dex \
+  smali/hier/Sink.smali smali/hier/SinkA.smali smali/hier/Animal.smali smali/hier/Leaf.smali smali/hier/Main.smali
+java -jar /usr/share/java/smali.jar assemble --api 28 -o data/hier_b.dex \
+  smali/hier/SinkB.smali smali/hier/Dog.smali smali/hier/Puppy.smali smali/hier/Cat.smali

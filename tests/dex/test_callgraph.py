@@ -77,18 +77,50 @@ def assert_same_graph(index) -> None:
     assert_same_reachability(new, old, methods[::3])
 
 
-def test_same_graph_as_reference_on_fixtures(main_dex: bytes, fixtures_dir) -> None:
+def split_hier_index():
+    """hier.dex's classes over two DEX files: Animal and Sink in the first, subclasses/implementors in both."""
+    from .conftest import DATA
+
+    return build_index([(n, (DATA / f"hier_{n[0]}.dex").read_bytes()) for n in ("a.dex", "b.dex")])
+
+
+def fixture_indexes(main_dex: bytes, fixtures_dir) -> list:
     from .conftest import dex_blobs_of
 
-    assert_same_graph(build_index([("classes.dex", main_dex)]))
-    assert_same_graph(hier_index())
-    for apk in sorted((fixtures_dir / "apks").glob("*.apk")):
-        assert_same_graph(build_index(dex_blobs_of(apk)))
+    indexes = [build_index([("classes.dex", main_dex)]), hier_index(), split_hier_index()]
+    return indexes + [build_index(dex_blobs_of(apk)) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+
+
+def test_same_graph_as_reference_on_fixtures(main_dex: bytes, fixtures_dir) -> None:
+    for index in fixture_indexes(main_dex, fixtures_dir):
+        assert_same_graph(index)
+
+
+def test_same_graph_when_python_resolves_the_hierarchy(main_dex: bytes, fixtures_dir, monkeypatch) -> None:
+    """The Python path the graph takes when the C hierarchy kernel declines a DEX gives the same graph."""
+    from appwarden.dex import callgraph
+
+    monkeypatch.setattr(callgraph.walker, "hierarchy_extras", lambda *args: None)
+    for index in fixture_indexes(main_dex, fixtures_dir):
+        assert_same_graph(index)
+
+
+def test_hierarchy_split_over_dexes() -> None:
+    index = split_hier_index()
+    cg = index.callgraph
+    assert [c.name for c in index.codes] == ["a.dex", "b.dex"]
+    assert {"Lcom/aw/h/SinkA;->put()V", "Lcom/aw/h/SinkB;->put()V"} <= cg.callees(HIER_ON_CREATE)
+    assert cg.path([HIER_ON_CREATE], "Lcom/aw/h/Leaf;->puppy()V") == [
+        HIER_ON_CREATE,
+        "Lcom/aw/h/Puppy;->speak()V",
+        "Lcom/aw/h/Leaf;->puppy()V",
+    ]
+    assert cg.reachable([HIER_ON_CREATE]).keys() == hier_index().callgraph.reachable([HIER_ON_CREATE]).keys()
 
 
 def test_virtual_nodes_never_show() -> None:
     cg = hier_index().callgraph
-    assert cg._n_nodes - cg._n_real == 2  # Sink.put (2 implementors) and Animal.speak (2 overrides)
+    assert cg._names.count(None) == 2  # virtual nodes: Sink.put (2 implementors), Animal.speak (2 overrides)
     sink_impls = {"Lcom/aw/h/SinkA;->put()V", "Lcom/aw/h/SinkB;->put()V"}
     assert sink_impls | {"Lcom/aw/h/Sink;->put()V"} <= cg.callees(HIER_ON_CREATE)
     unreached = "Lcom/aw/h/Main;->unreached()V"

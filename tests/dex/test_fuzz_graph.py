@@ -121,3 +121,62 @@ def test_call_edges_on_mutated_walk(main_dex: bytes, muts) -> None:
     events = mutate(events, [(p, v) for p, v in muts if not p % 2], keep_header=False)
     gids = u32s(list(range(dex.method_ids_size)))
     same("call_edges", methods, events, gids, gids, gids)
+
+
+@FUZZ
+@given(edges=words, n_nodes=st.integers(0, 400) | st.just(0xFFFFFFFF), cut=st.integers(0, 7))
+def test_build_csr_random(edges: list[int], n_nodes: int, cut: int) -> None:
+    raw = u32s(edges)
+    same("build_csr", raw[: len(raw) - cut], n_nodes)
+
+
+@FUZZ
+@given(
+    edges=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=120),
+    n_nodes=st.integers(1, 41),
+    virtual=st.binary(max_size=41),
+    entries=st.lists(st.integers(0, 45), max_size=6),
+    muts=st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 255)), max_size=4),
+)
+def test_bfs_random(edges, n_nodes: int, virtual: bytes, entries: list[int], muts) -> None:
+    """Adjacencies from build_csr (then maybe mutated): the same parents and order, or the same ValueError."""
+    flat = [v % n_nodes for e in edges for v in e]
+    off, tgt = pywalk.build_csr(u32s(flat), n_nodes)
+    if muts and len(off) + len(tgt) > 0:
+        joined = mutate(off + tgt, muts, keep_header=False)
+        off, tgt = joined[: len(off)], joined[len(off) :]
+    virtual = (virtual + bytes(n_nodes))[:n_nodes] if len(virtual) % 2 else virtual
+    same("bfs", off, tgt, virtual, u32s(entries))
+
+
+@FUZZ
+@given(
+    which=st.sampled_from(["main.dex", "hier.dex"]),
+    muts=mutations,
+    status_muts=st.lists(st.tuples(st.integers(0, 1 << 10), u32 | st.integers(0, 12)), max_size=6),
+    split=st.binary(max_size=16),
+    ids=st.tuples(words, words) | st.none(),
+    gmap_shift=st.integers(0, 3),
+)
+def test_hierarchy_extras_mutated(which, muts, status_muts, split, ids, gmap_shift) -> None:
+    """The graph's real arguments with a mutated DEX (class defs, interface lists, method ids), type statuses,
+    split flags and reference lists: C and Python agree, only ValueError escapes."""
+    from appwarden.dex.index import build_index
+
+    from .conftest import DATA
+
+    index = build_index([("classes.dex", (DATA / which).read_bytes())])
+    args = list(index.callgraph._hierarchy_args(0))
+    args[2] = mutate(bytes(args[2]), muts, keep_header=True)
+    status = array("I", args[6])
+    for pos, value in status_muts:
+        if len(status):
+            status[pos % len(status)] = value
+    args[6] = status.tobytes()
+    if split:
+        args[7] = (split * len(args[7]))[: len(args[7])]
+    if ids is not None:
+        args[8], args[9] = u32s(ids[0]), u32s(ids[1])
+    gmap = array("I", args[5])
+    args[5] = array("I", [(g + gmap_shift) % (len(gmap) + 3) for g in gmap]).tobytes()
+    same("hierarchy_extras", *args, len(gmap) + 3)

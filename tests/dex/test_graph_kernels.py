@@ -133,13 +133,22 @@ def assert_same_kernels(cext, index, entries: list[str], where: object = None) -
         maps = edge_maps(cg._maps[ci])
         c_edges = cext.call_edges(code.methods_raw, code.events_raw, *maps)
         assert pywalk.call_edges(code.methods_raw, code.events_raw, *maps) == c_edges, where
+        args = cg._hierarchy_args(ci)
+        assert cext.hierarchy_extras(*args, 7) == pywalk.hierarchy_extras(*args, 7), where
+    n_nodes = len(cg._names)
+    csr = cext.build_csr(cg._edges, n_nodes)
+    assert pywalk.build_csr(cg._edges, n_nodes) == csr, where
+    known = array("I", [cg._gid[e] for e in entries if e in cg._gid]).tobytes()
+    assert cext.bfs(*csr, cg._virtual, known) == pywalk.bfs(*csr, cg._virtual, known), where
 
 
 def test_graph_kernels_on_fixtures(fixtures_dir: Path) -> None:
     indexes = [build_index([(n, (DATA / n).read_bytes())]) for n in ("main.dex", "hier.dex")]
+    indexes.append(build_index([(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex")]))
     indexes += [build_index(dex_blobs_of(apk)) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
     for index in indexes:
-        assert_same_kernels(cext, index, sorted(index.callgraph._names)[::2], index.codes[0].name)
+        methods = sorted(n for n in index.callgraph._names if n is not None)
+        assert_same_kernels(cext, index, methods[::2], index.codes[0].name)
 
 
 def test_type_descs_non_ascii(main_dex: bytes) -> None:
@@ -178,3 +187,27 @@ def test_call_edges_semantics() -> None:
         assert walker.invoked_ids(ev, 2, ALL_OPS[:0x6E]) == b""
         with pytest.raises(ValueError, match="method index 7 out of range"):
             walker.invoked_ids(ev, 2, b"\xfc")  # asked for, a call-site id is checked like a method id
+
+
+def test_csr_and_bfs_semantics() -> None:
+    # 0 -> 1, 0 -> 4 (virtual) -> {2, 3}, 1 -> 2, 2 -> 5, 0 -> 1 again; 5 unreachable from 3; 6 isolated
+    edges = array("I", [0, 1, 0, 4, 4, 2, 4, 3, 1, 2, 2, 5, 0, 1, 4, 6 + 0]).tobytes()
+    virtual = bytes([0, 0, 0, 0, 1, 0, 0])
+    for walker in (cext, pywalk):
+        off, tgt = walker.build_csr(edges, 7)
+        assert array("I", off).tolist() == [0, 2, 3, 4, 4, 7, 7, 7]  # repeats dropped, first-seen order kept
+        assert array("I", tgt).tolist() == [1, 4, 2, 5, 2, 3, 6]
+        parents, order = walker.bfs(off, tgt, virtual, array("I", [0, 0]).tobytes())
+        p = array("I", parents).tolist()
+        # the virtual node costs nothing: 2, 3 and 6 are children of 0 (depth 1), 5 of 2
+        assert p == [0, 0, 0, 0, 0, 2, 0]
+        assert array("I", order).tolist() == [0, 1, 2, 3, 6, 5]
+        parents, order = walker.bfs(off, tgt, virtual, array("I", [3]).tobytes())
+        assert array("I", order).tolist() == [3] and array("I", parents).tolist()[3] == 3
+        assert array("I", parents).tolist().count(NONE) == 6
+        with pytest.raises(ValueError, match="entry out of range"):
+            walker.bfs(off, tgt, virtual, array("I", [4]).tobytes())  # a virtual node is no entry
+        with pytest.raises(ValueError, match="node out of range"):
+            walker.build_csr(edges, 6)
+        with pytest.raises(ValueError, match="virtual flags"):
+            walker.bfs(off, tgt, virtual[:-1], b"")

@@ -28,7 +28,13 @@
  * method_descs(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size, proto_ids_off, proto_ids_size,
  *              method_ids_off, method_ids_size) -> list[str | None]
  *   "Lcls;->name(params)ret" of every method id (DexFile.method_desc's format); None for an entry with a string
- *   that is not pure ASCII, which the caller decodes from MUTF-8 itself.
+ *   that is not pure ASCII, which the caller decodes from MUTF-8 itself. type_descs(...) does the same for types.
+ *
+ * Call graph (appwarden/dex/callgraph.py; each function documented where it is defined):
+ *   invoked_ids(events, method_ids_size, ops)              distinct method ids called with some opcodes
+ *   call_edges(methods, events, gids, virtual, super)      (src, dst) node pairs of one DEX's invokes
+ *   hierarchy_extras(descs, types, buf, tables, ...)       what virtual/super calls also reach (class hierarchy)
+ *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries)
  *
  * Every offset and count is checked against the buffer size; structural errors raise ValueError (the
  * Python side turns them into DexFormatError). Work is bounded by the file size: the total number of
@@ -906,6 +912,623 @@ done:
     return res;
 }
 
+/* build_csr(edges, n_nodes) -> (offsets, targets)
+ * Adjacency of (src, dst) u32 pairs: n_nodes + 1 u32 offsets and the u32 targets of each source, in the order of
+ * their first occurrence in `edges` (counting sort, stable); repeated pairs are dropped. ValueError when a node
+ * id is >= n_nodes. */
+static PyObject *dexscan_build_csr(PyObject *self, PyObject *args) {
+    Py_buffer eb;
+    unsigned long long n_nodes_arg;
+    if (!PyArg_ParseTuple(args, "y*K", &eb, &n_nodes_arg)) return NULL;
+    PyObject *res = NULL, *ob = NULL, *tb = NULL;
+    uint32_t *start = NULL, *tmp = NULL, *mark = NULL;
+    if (eb.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "edges length is not a multiple of 8");
+        goto done;
+    }
+    if (n_nodes_arg >= NONE_ID) {
+        PyErr_SetString(PyExc_ValueError, "too many nodes");
+        goto done;
+    }
+    size_t n_nodes = (size_t)n_nodes_arg, n_edges = (size_t)eb.len / 8;
+    if (n_edges > 0xffffffffu) {
+        PyErr_SetString(PyExc_ValueError, "too many edges");
+        goto done;
+    }
+    const uint8_t *e = (const uint8_t *)eb.buf;
+    start = (uint32_t *)calloc(n_nodes + 1, sizeof(uint32_t));
+    tmp = (uint32_t *)malloc((n_edges ? n_edges : 1) * sizeof(uint32_t));
+    mark = (uint32_t *)malloc((n_nodes ? n_nodes : 1) * sizeof(uint32_t));
+    if (!start || !tmp || !mark) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t i = 0; i < n_edges; i++) {
+        uint32_t src = rd32(e + i * 8), dst = rd32(e + i * 8 + 4);
+        if (src >= n_nodes || dst >= n_nodes) {
+            PyErr_Format(PyExc_ValueError, "edge %zu: node out of range", i);
+            goto done;
+        }
+        start[src]++;
+    }
+    /* start[v] = first slot of v; then fill (stable), then compact each row without repeats */
+    uint32_t sum = 0;
+    for (size_t v = 0; v < n_nodes; v++) {
+        uint32_t c = start[v];
+        start[v] = sum;
+        sum += c;
+    }
+    start[n_nodes] = sum;
+    ob = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((n_nodes + 1) * 4));
+    if (!ob) goto done;
+    uint32_t *off = (uint32_t *)PyBytes_AS_STRING(ob);
+    memcpy(off, start, (n_nodes + 1) * sizeof(uint32_t));
+    for (size_t i = 0; i < n_edges; i++) tmp[start[rd32(e + i * 8)]++] = rd32(e + i * 8 + 4);
+    memset(mark, 0xff, (n_nodes ? n_nodes : 1) * sizeof(uint32_t));
+    uint32_t w = 0;
+    for (size_t v = 0; v < n_nodes; v++) {
+        uint32_t lo = off[v], hi = off[v + 1];
+        off[v] = w;
+        for (uint32_t k = lo; k < hi; k++) {
+            uint32_t t = tmp[k];
+            if (mark[t] != (uint32_t)v) {
+                mark[t] = (uint32_t)v;
+                tmp[w++] = t;
+            }
+        }
+    }
+    off[n_nodes] = w;
+    tb = PyBytes_FromStringAndSize((const char *)tmp, (Py_ssize_t)w * 4);
+    if (!tb) goto done;
+    res = PyTuple_Pack(2, ob, tb);
+done:
+    Py_XDECREF(ob);
+    Py_XDECREF(tb);
+    free(start);
+    free(tmp);
+    free(mark);
+    PyBuffer_Release(&eb);
+    return res;
+}
+
+/* bfs(offsets, targets, virtual, entries) -> (parents, order)
+ * Breadth-first search from the entry nodes (u32) over an adjacency from build_csr. `virtual` has one byte per
+ * node; a nonzero byte marks a virtual node: reaching one costs nothing, its real targets are reached at the
+ * depth of the node that reached it, with that node as their parent (virtual targets of a virtual node are
+ * ignored). parents: u32 per node, NONE when not reached, the node itself for an entry; order: the reached real
+ * nodes in visit order, entries first. ValueError when the adjacency is inconsistent or an entry is not a real
+ * node. */
+static PyObject *dexscan_bfs(PyObject *self, PyObject *args) {
+    Py_buffer ob, tb, vb, eb;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*", &ob, &tb, &vb, &eb)) return NULL;
+    PyObject *res = NULL, *pb = NULL, *qb = NULL;
+    uint32_t *queue = NULL;
+    const char *err = NULL;
+    size_t n_nodes = 0, n_targets = (size_t)tb.len / 4;
+    const uint8_t *off = (const uint8_t *)ob.buf, *tgt = (const uint8_t *)tb.buf, *ent = (const uint8_t *)eb.buf;
+    const uint8_t *virt = (const uint8_t *)vb.buf;
+    if (ob.len % 4 || tb.len % 4 || eb.len % 4) err = "arrays must hold u32 values";
+    else if (ob.len < 4 || rd32(off) != 0 || rd32(off + ob.len - 4) != n_targets)
+        err = "offsets do not match the targets";
+    else {
+        n_nodes = (size_t)ob.len / 4 - 1;
+        for (size_t i = 0; i < n_nodes && !err; i++)
+            if (rd32(off + i * 4) > rd32(off + i * 4 + 4)) err = "offsets are not sorted";
+        for (size_t i = 0; i < n_targets && !err; i++)
+            if (rd32(tgt + i * 4) >= n_nodes) err = "target out of range";
+        if (!err && (size_t)vb.len != n_nodes) err = "virtual flags do not match the nodes";
+    }
+    if (err) {
+        PyErr_SetString(PyExc_ValueError, err);
+        goto done;
+    }
+    pb = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n_nodes * 4));
+    queue = (uint32_t *)malloc((n_nodes ? n_nodes : 1) * sizeof(uint32_t));
+    if (!pb || !queue) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    uint32_t *parent = (uint32_t *)PyBytes_AS_STRING(pb);
+    memset(parent, 0xff, n_nodes * 4);
+    size_t head = 0, tail = 0, n_entries = (size_t)eb.len / 4;
+    for (size_t i = 0; i < n_entries; i++) {
+        uint32_t v = rd32(ent + i * 4);
+        if (v >= n_nodes || virt[v]) {
+            PyErr_SetString(PyExc_ValueError, "entry out of range");
+            goto done;
+        }
+        if (parent[v] == NONE_ID) {
+            parent[v] = v;
+            queue[tail++] = v;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    while (head < tail) {
+        uint32_t u = queue[head++];
+        for (uint32_t k = rd32(off + (size_t)u * 4), hi = rd32(off + (size_t)u * 4 + 4); k < hi; k++) {
+            uint32_t t = rd32(tgt + (size_t)k * 4);
+            if (parent[t] != NONE_ID) continue;
+            parent[t] = u;
+            if (!virt[t]) {
+                queue[tail++] = t;
+                continue;
+            }
+            for (uint32_t j = rd32(off + (size_t)t * 4), hj = rd32(off + (size_t)t * 4 + 4); j < hj; j++) {
+                uint32_t t2 = rd32(tgt + (size_t)j * 4);
+                if (!virt[t2] && parent[t2] == NONE_ID) {
+                    parent[t2] = u;
+                    queue[tail++] = t2;
+                }
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    qb = PyBytes_FromStringAndSize((const char *)queue, (Py_ssize_t)(tail * 4));
+    if (!qb) goto done;
+    res = PyTuple_Pack(2, pb, qb);
+done:
+    Py_XDECREF(pb);
+    Py_XDECREF(qb);
+    free(queue);
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&tb);
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&eb);
+    return res;
+}
+
+/* ---- class hierarchy --------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *p; /* the part after the first "->" (the whole string when there is none) */
+    uint32_t len;
+    uint64_t hash;
+    uint8_t state; /* 0 not computed, 1 ok, 2 cannot compare bytewise (not a 1-byte-kind str) */
+} sig_t;
+
+/* A fast 64-bit hash of bytes (8 at a time). Only used to bucket sigs: results never depend on its values. */
+static uint64_t hash_bytes(const char *p, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+}
+
+/* Split a str at its first "->" into (class part length, sig); 1-byte kinds only (else state 2). */
+static void split_desc(PyObject *s, sig_t *out, size_t *cls_len) {
+    if (!PyUnicode_Check(s) || PyUnicode_READY(s) < 0 || PyUnicode_KIND(s) != PyUnicode_1BYTE_KIND) {
+        PyErr_Clear();
+        out->state = 2;
+        return;
+    }
+    const char *d = (const char *)PyUnicode_1BYTE_DATA(s);
+    size_t n = (size_t)PyUnicode_GET_LENGTH(s), i = n;
+    for (const char *q = d; (q = memchr(q, '-', (size_t)(d + n - q))) != NULL; q++) {
+        if (q + 1 < d + n && q[1] == '>') {
+            i = (size_t)(q - d);
+            break;
+        }
+    }
+    if (i == n) { /* no "->": partition gives (whole, "", "") */
+        *cls_len = n;
+        out->p = d + n;
+        out->len = 0;
+    } else {
+        *cls_len = i;
+        out->p = d + i + 2;
+        out->len = (uint32_t)(n - i - 2);
+    }
+    out->hash = hash_bytes(out->p, out->len);
+    out->state = 1;
+}
+
+typedef struct {
+    uint64_t h;
+    const char *p; /* the sig (after the first "->") */
+    uint32_t len;
+    uint32_t ord; /* record order: among equal sigs of a class the first record wins */
+    uint32_t midx;
+} hrec_t;
+
+static int hrec_cmp(const void *a, const void *b) {
+    const hrec_t *x = (const hrec_t *)a, *y = (const hrec_t *)b;
+    if (x->h != y->h) return x->h < y->h ? -1 : 1;
+    return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+#define SPLIT_ID 0xfffffffeu
+
+/* Does the 1-byte-kind str `s` contain "->"? (-1: not a 1-byte-kind str) */
+static int has_arrow(PyObject *s) {
+    if (!PyUnicode_Check(s) || PyUnicode_READY(s) < 0 || PyUnicode_KIND(s) != PyUnicode_1BYTE_KIND) {
+        PyErr_Clear();
+        return -1;
+    }
+    const char *d = (const char *)PyUnicode_1BYTE_DATA(s);
+    size_t n = (size_t)PyUnicode_GET_LENGTH(s);
+    for (const char *q = d; (q = memchr(q, '-', (size_t)(d + n - q))) != NULL; q++)
+        if (q + 1 < d + n && q[1] == '>') return 1;
+    return 0;
+}
+
+typedef struct {
+    uint32_t kind, n_refs, n_chain, n_below;
+    size_t refs, cls; /* offsets into the ref list and the class list */
+} hgroup_t;
+
+/* hierarchy_extras(descs, types, buf, tables, methods, gmap, tstat, split, vids, sids, vbase)
+ *   -> (vmap, smap, vedges, n_vnodes, rest) | None
+ * The class-hierarchy part of the call graph for one DEX: what an invoke-virtual/interface (vmap) or an
+ * invoke-super (smap) of each method id also reaches, as CallGraph._hierarchy_targets defines it.
+ *   descs, types: the descriptors of the DEX's method ids and type ids; buf: the DEX (up to its container size);
+ *   tables: (type_ids_size, class_defs_off, class_defs_size, method_ids_off, method_ids_size); methods: the walk's
+ *   method records; gmap: node id (u32) of each method id; tstat: u32 per type id: the class def of the class's
+ *   first definition in the app when it is in this DEX, SPLIT (0xFFFFFFFE) when it is in another DEX, NONE when
+ *   the app does not define it; split: one byte per class def, nonzero when the class has subclasses or
+ *   implementors defined (first) in another DEX; vids / sids: sorted method ids (u32) called with
+ *   invoke-virtual/interface / invoke-super.
+ * Parents of a class: its superclass then its interfaces (none when the superclass index is out of range or the
+ * interface list is malformed); its chain: itself, then the first parent, repeatedly, while that is an app class
+ * not seen yet; its descendants: the transitive subclasses/implementors. A class "defines" the part of a
+ * descriptor after the first "->" when one of its method records' descriptors has that part (the first record
+ * gives the node). Targets of a reference m of class C: the first chain class defining it, then (virtual calls)
+ * every descendant defining it, without gmap[m]. One target: map[m] = its node; several: map[m] = vbase + k for a
+ * new virtual node k with edges (vbase + k, target) in vedges (targets ascending); NONE elsewhere.
+ * rest: (kind, method id) u32 pairs of the references left to the caller: class in another DEX, a hierarchy
+ * reaching another DEX, or a type descriptor containing "->" or not a 1-byte-kind str.
+ * Returns None when bytewise comparison would not be exactly Python's string comparison: a descriptor involved
+ * that is not a 1-byte-kind str, or a method record whose descriptor's class part is not its class's name.
+ * ValueError on inconsistent arguments or out-of-range indices. */
+static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
+    PyObject *descs, *types;
+    Py_buffer buf, mb, gb, tb, spb, vb, sb;
+    unsigned long t_size, cd_off, cd_size, m_off, m_size;
+    unsigned long long vbase;
+    if (!PyArg_ParseTuple(args, "O!O!y*(kkkkk)y*y*y*y*y*y*K", &PyList_Type, &descs, &PyList_Type, &types, &buf,
+                          &t_size, &cd_off, &cd_size, &m_off, &m_size, &mb, &gb, &tb, &spb, &vb, &sb, &vbase))
+        return NULL;
+    PyObject *res = NULL;
+    uint32_t *start = NULL, *fill = NULL, *vmap = NULL, *smap = NULL, *tstat = NULL;
+    uint32_t *par_off = NULL, *ch_off = NULL, *ch = NULL, *mark = NULL, *stack = NULL;
+    uint8_t *wanted = NULL, *first = NULL;
+    hrec_t *recs = NULL;
+    vec_t vedges, tg, rest, pars, refl, clsl, grp;
+    memset(&vedges, 0, sizeof vedges);
+    memset(&tg, 0, sizeof tg);
+    memset(&rest, 0, sizeof rest);
+    memset(&pars, 0, sizeof pars);
+    memset(&refl, 0, sizeof refl);
+    memset(&clsl, 0, sizeof clsl);
+    memset(&grp, 0, sizeof grp);
+    char msg[112];
+    msg[0] = 0;
+    int irregular = 0;
+    const uint8_t *d = (const uint8_t *)buf.buf;
+    size_t size = (size_t)buf.len, n_rec = (size_t)mb.len / 28;
+    const uint8_t *m = (const uint8_t *)mb.buf, *g = (const uint8_t *)gb.buf, *splitf = (const uint8_t *)spb.buf;
+    if ((size_t)PyList_GET_SIZE(descs) != m_size || (size_t)PyList_GET_SIZE(types) != t_size)
+        snprintf(msg, sizeof msg, "descriptor lists do not match the tables");
+    else if ((uint64_t)cd_off + (uint64_t)cd_size * 32 > size) snprintf(msg, sizeof msg, "class_defs out of bounds");
+    else if ((uint64_t)m_off + (uint64_t)m_size * 8 > size) snprintf(msg, sizeof msg, "method_ids out of bounds");
+    else if (mb.len % 28) snprintf(msg, sizeof msg, "methods length is not a multiple of 28");
+    else if ((size_t)gb.len != m_size * 4) snprintf(msg, sizeof msg, "node map length differs from method_ids");
+    else if ((size_t)tb.len != t_size * 4) snprintf(msg, sizeof msg, "type map length differs from type_ids");
+    else if ((size_t)spb.len != cd_size) snprintf(msg, sizeof msg, "split flags length differs from class_defs");
+    else if (vb.len % 4 || sb.len % 4) snprintf(msg, sizeof msg, "method id lists must hold u32 values");
+    if (msg[0]) goto fail;
+    size_t n_cls = cd_size;
+    tstat = (uint32_t *)malloc((t_size ? t_size : 1) * 4);
+    first = (uint8_t *)calloc(n_cls ? n_cls : 1, 1);
+    wanted = (uint8_t *)calloc(n_cls ? n_cls : 1, 1);
+    par_off = (uint32_t *)calloc(n_cls + 1, 4);
+    ch_off = (uint32_t *)calloc(n_cls + 2, 4);
+    mark = (uint32_t *)malloc((n_cls ? n_cls : 1) * 4);
+    stack = (uint32_t *)malloc((n_cls ? n_cls : 1) * 4);
+    start = (uint32_t *)calloc(n_cls + 1, 4);
+    fill = (uint32_t *)calloc(n_cls + 1, 4);
+    vmap = (uint32_t *)malloc((m_size ? m_size : 1) * 4);
+    smap = (uint32_t *)malloc((m_size ? m_size : 1) * 4);
+    if (!tstat || !first || !wanted || !par_off || !ch_off || !mark || !stack || !start || !fill || !vmap || !smap)
+        goto nomem;
+    memset(vmap, 0xff, (m_size ? m_size : 1) * 4);
+    memset(smap, 0xff, (m_size ? m_size : 1) * 4);
+    for (size_t t = 0; t < t_size; t++) {
+        uint32_t v = rd32((const uint8_t *)tb.buf + t * 4);
+        if (v != NONE_ID && v != SPLIT_ID && v >= n_cls) {
+            snprintf(msg, sizeof msg, "type %zu: class def index %u out of range", t, v);
+            goto fail;
+        }
+        tstat[t] = v;
+    }
+    /* 1. parents (statuses) of the first definitions, and their children */
+    for (size_t c = 0; c < n_cls; c++) {
+        const uint8_t *cd = d + cd_off + c * 32;
+        uint32_t t = rd32(cd);
+        if (t >= t_size) {
+            snprintf(msg, sizeof msg, "class def %zu: type index %u out of range", c, t);
+            goto fail;
+        }
+        par_off[c] = (uint32_t)pars.len;
+        if (tstat[t] != c) continue; /* not the first definition of its class */
+        first[c] = 1;
+        uint32_t sup = rd32(cd + 8), ioff = rd32(cd + 12), n = 0;
+        int ok = sup == NONE_ID || sup < t_size;
+        if (ok && ioff) {
+            if ((ioff & 3) || (uint64_t)ioff + 4 > size) ok = 0;
+            else {
+                n = rd32(d + ioff);
+                if ((uint64_t)ioff + 4 + (uint64_t)n * 2 > size) ok = 0;
+                for (uint32_t k = 0; ok && k < n; k++)
+                    if (rd16(d + ioff + 4 + (size_t)k * 2) >= t_size) ok = 0;
+            }
+        }
+        if (!ok) continue; /* parents () as CodeIndex._class_supers gives them */
+        if (sup != NONE_ID && vec_push(&pars, &tstat[sup], 1)) goto nomem;
+        for (uint32_t k = 0; k < n; k++)
+            if (vec_push(&pars, &tstat[rd16(d + ioff + 4 + (size_t)k * 2)], 1)) goto nomem;
+    }
+    par_off[n_cls] = (uint32_t)pars.len;
+    for (size_t k = 0; k < pars.len; k++)
+        if (pars.data[k] < n_cls) ch_off[pars.data[k] + 2]++;
+    for (size_t c = 0; c < n_cls; c++) ch_off[c + 2] += ch_off[c + 1];
+    ch = (uint32_t *)malloc((pars.len ? pars.len : 1) * 4);
+    if (!ch) goto nomem;
+    for (size_t c = 0; c < n_cls; c++)
+        for (uint32_t k = par_off[c]; k < par_off[c + 1]; k++)
+            if (pars.data[k] < n_cls) ch[ch_off[pars.data[k] + 1]++] = (uint32_t)c;
+    /* ch_off[c] .. ch_off[c + 1] are now the children of c */
+    memset(mark, 0xff, (n_cls ? n_cls : 1) * 4);
+    /* 2. group the references by class (runs of equal method class, as the ids come sorted) */
+    for (uint32_t kind = 0; kind < 2; kind++) {
+        const uint8_t *ids = (const uint8_t *)(kind ? sb.buf : vb.buf);
+        size_t n_ids = (size_t)(kind ? sb.len : vb.len) / 4;
+        for (size_t i = 0; i < n_ids; i++) {
+            uint32_t mid = rd32(ids + i * 4);
+            if (mid >= m_size) {
+                snprintf(msg, sizeof msg, "method index %u out of range", mid);
+                goto fail;
+            }
+            uint32_t t = rd16(d + m_off + (size_t)mid * 8);
+            if (t >= t_size) {
+                snprintf(msg, sizeof msg, "method %u: type index %u out of range", mid, t);
+                goto fail;
+            }
+        }
+    }
+    for (uint32_t kind = 0; kind < 2; kind++) {
+        const uint8_t *ids = (const uint8_t *)(kind ? sb.buf : vb.buf);
+        size_t n_ids = (size_t)(kind ? sb.len : vb.len) / 4;
+        for (size_t i = 0; i < n_ids;) {
+            uint32_t t = rd16(d + m_off + (size_t)rd32(ids + i * 4) * 8);
+            size_t j = i + 1;
+            while (j < n_ids && rd16(d + m_off + (size_t)rd32(ids + j * 4) * 8) == t) j++;
+            int arrow = has_arrow(PyList_GET_ITEM(types, t));
+            uint32_t cls = tstat[t];
+            int to_rest = arrow != 0 || cls == SPLIT_ID;
+            size_t cls_mark = clsl.len;
+            uint32_t n_chain = 0, n_below = 0;
+            if (!to_rest && cls != NONE_ID) {
+                /* chain: the class, then first parents while they are app classes not seen yet */
+                uint32_t c = cls;
+                while (c < n_cls && mark[c] != (uint32_t)i + (kind ? 0x80000000u : 0)) {
+                    mark[c] = (uint32_t)i + (kind ? 0x80000000u : 0);
+                    if (vec_push(&clsl, &c, 1)) goto nomem;
+                    n_chain++;
+                    c = par_off[c] < par_off[c + 1] ? pars.data[par_off[c]] : NONE_ID;
+                }
+                if (c == SPLIT_ID) to_rest = 1;
+                if (!to_rest && !kind) { /* descendants (depth-first; order does not matter) */
+                    uint32_t tag = (uint32_t)i | 0x40000000u, top = 0;
+                    stack[top++] = cls;
+                    mark[cls] = tag;
+                    while (top && !to_rest) {
+                        uint32_t u = stack[--top];
+                        if (splitf[u]) to_rest = 1;
+                        for (uint32_t k = ch_off[u]; k < ch_off[u + 1]; k++) {
+                            uint32_t v = ch[k];
+                            if (mark[v] == tag) continue;
+                            mark[v] = tag;
+                            stack[top++] = v;
+                            if (vec_push(&clsl, &v, 1)) goto nomem;
+                            n_below++;
+                        }
+                    }
+                }
+            }
+            if (to_rest) {
+                clsl.len = cls_mark;
+                for (size_t k = i; k < j; k++) {
+                    uint32_t pair[2] = {kind, rd32(ids + k * 4)};
+                    if (vec_push(&rest, pair, 2)) goto nomem;
+                }
+            } else if (cls != NONE_ID) {
+                uint32_t gw[6] = {kind, (uint32_t)(j - i), n_chain, n_below, (uint32_t)refl.len,
+                                  (uint32_t)cls_mark};
+                if (vec_push(&grp, gw, 6)) goto nomem;
+                for (size_t k = i; k < j; k++) {
+                    uint32_t v = rd32(ids + k * 4);
+                    if (vec_push(&refl, &v, 1)) goto nomem;
+                }
+                for (size_t k = cls_mark; k < clsl.len; k++) wanted[clsl.data[k]] = 1;
+            }
+            i = j;
+        }
+    }
+    /* pass 2: the records of the marked classes grouped by class (counting sort), each class sorted by
+     * (sig hash, record order), so a lookup is a binary search in a short contiguous slice */
+    size_t n_wanted = 0;
+    for (size_t r = 0; r < n_rec; r++) {
+        uint32_t cdi = rd32(m + r * 28), midx = rd32(m + r * 28 + 4);
+        if (cdi >= n_cls) {
+            snprintf(msg, sizeof msg, "method record %zu: class def index %u out of range", r, cdi);
+            goto fail;
+        }
+        if (midx >= m_size) {
+            snprintf(msg, sizeof msg, "method record %zu: method index %u out of range", r, midx);
+            goto fail;
+        }
+        if (wanted[cdi]) {
+            start[cdi + 1]++;
+            n_wanted++;
+        }
+    }
+    for (size_t c = 0; c < n_cls; c++) start[c + 1] += start[c];
+    memcpy(fill, start, (n_cls + 1) * sizeof(uint32_t));
+    recs = (hrec_t *)malloc((n_wanted ? n_wanted : 1) * sizeof(hrec_t));
+    if (!recs) goto nomem;
+    for (size_t r = 0; r < n_rec; r++) {
+        uint32_t cdi = rd32(m + r * 28), midx = rd32(m + r * 28 + 4);
+        if (!wanted[cdi]) continue;
+        sig_t sg;
+        size_t cls_len = 0;
+        PyObject *desc = PyList_GET_ITEM(descs, midx), *cname = PyList_GET_ITEM(types, rd32(d + cd_off + (size_t)cdi * 32));
+        split_desc(desc, &sg, &cls_len);
+        /* the class part must be the class def's name, so that the descriptor is f"{name}->{sig}" */
+        if (sg.state != 1 || !PyUnicode_Check(cname) || PyUnicode_READY(cname) < 0 ||
+            PyUnicode_KIND(cname) != PyUnicode_1BYTE_KIND || (size_t)PyUnicode_GET_LENGTH(cname) != cls_len ||
+            memcmp(PyUnicode_1BYTE_DATA(cname), PyUnicode_1BYTE_DATA(desc), cls_len)) {
+            PyErr_Clear();
+            irregular = 1;
+            goto done;
+        }
+        hrec_t *e = &recs[fill[cdi]++];
+        e->h = sg.hash;
+        e->p = sg.p;
+        e->len = sg.len;
+        e->ord = (uint32_t)r;
+        e->midx = midx;
+    }
+    for (size_t c = 0; c < n_cls; c++) {
+        size_t lo = start[c], hi = start[c + 1];
+        if (hi - lo > 16) {
+            qsort(recs + lo, hi - lo, sizeof(hrec_t), hrec_cmp);
+            continue;
+        }
+        for (size_t a = lo + 1; a < hi; a++) { /* insertion sort for the (many) small classes */
+            hrec_t v = recs[a];
+            size_t b = a;
+            while (b > lo && hrec_cmp(&recs[b - 1], &v) > 0) {
+                recs[b] = recs[b - 1];
+                b--;
+            }
+            recs[b] = v;
+        }
+    }
+    /* 3. the targets of every grouped reference */
+    uint32_t n_v = 0;
+    for (size_t gi = 0; gi < grp.len; gi += 6) {
+        uint32_t kind = grp.data[gi], nr = grp.data[gi + 1], nc = grp.data[gi + 2], nb = grp.data[gi + 3];
+        const uint32_t *refs = refl.data + grp.data[gi + 4], *chain = clsl.data + grp.data[gi + 5];
+        uint32_t *xmap = kind ? smap : vmap;
+        for (uint32_t i = 0; i < nr; i++) {
+            uint32_t ref = refs[i];
+            sig_t sg;
+            size_t cls_len;
+            split_desc(PyList_GET_ITEM(descs, ref), &sg, &cls_len);
+            if (sg.state != 1) {
+                irregular = 1;
+                goto done;
+            }
+            tg.len = 0;
+            for (uint32_t jx = 0; jx < nc + nb; jx++) {
+                uint32_t cdi = chain[jx];           /* chain and below are contiguous */
+                if (jx < nc && tg.len) continue;    /* the nearest implementation only */
+                size_t lo = start[cdi], hi = start[cdi + 1];
+                while (lo < hi) { /* first record with this hash */
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (recs[mid].h < sg.hash) lo = mid + 1;
+                    else hi = mid;
+                }
+                for (; lo < start[cdi + 1] && recs[lo].h == sg.hash; lo++) {
+                    if (recs[lo].len == sg.len && !memcmp(recs[lo].p, sg.p, sg.len)) {
+                        uint32_t node = rd32(g + (size_t)recs[lo].midx * 4);
+                        if (vec_push(&tg, &node, 1)) goto nomem;
+                        break;
+                    }
+                }
+            }
+            /* sort, drop repeats and the reference's own node */
+            uint32_t self_node = rd32(g + (size_t)ref * 4), n_t = 0;
+            for (size_t a = 1; a < tg.len; a++) { /* insertion sort: target lists are short */
+                uint32_t v = tg.data[a];
+                size_t b = a;
+                while (b > 0 && tg.data[b - 1] > v) {
+                    tg.data[b] = tg.data[b - 1];
+                    b--;
+                }
+                tg.data[b] = v;
+            }
+            for (size_t a = 0; a < tg.len; a++)
+                if (tg.data[a] != self_node && (n_t == 0 || tg.data[n_t - 1] != tg.data[a])) tg.data[n_t++] = tg.data[a];
+            if (n_t == 1) xmap[ref] = tg.data[0];
+            else if (n_t > 1) {
+                if (vbase + n_v >= NONE_ID) {
+                    snprintf(msg, sizeof msg, "too many nodes");
+                    goto fail;
+                }
+                uint32_t vnode = (uint32_t)(vbase + n_v++);
+                xmap[ref] = vnode;
+                for (uint32_t a = 0; a < n_t; a++) {
+                    uint32_t pair[2] = {vnode, tg.data[a]};
+                    if (vec_push(&vedges, pair, 2)) goto nomem;
+                }
+            }
+        }
+    }
+    res = Py_BuildValue("(y#y#y#ky#)", (const char *)vmap, (Py_ssize_t)(m_size * 4), (const char *)smap,
+                        (Py_ssize_t)(m_size * 4), vedges.data ? (const char *)vedges.data : "",
+                        (Py_ssize_t)(vedges.len * 4), (unsigned long)n_v,
+                        rest.data ? (const char *)rest.data : "", (Py_ssize_t)(rest.len * 4));
+    goto done;
+nomem:
+    PyErr_NoMemory();
+    goto done;
+fail:
+    PyErr_SetString(PyExc_ValueError, msg);
+done:
+    if (irregular && !PyErr_Occurred()) {
+        res = Py_None;
+        Py_INCREF(res);
+    }
+    free(start);
+    free(fill);
+    free(vmap);
+    free(smap);
+    free(tstat);
+    free(par_off);
+    free(ch_off);
+    free(ch);
+    free(mark);
+    free(stack);
+    free(wanted);
+    free(first);
+    free(recs);
+    free(vedges.data);
+    free(tg.data);
+    free(rest.data);
+    free(pars.data);
+    free(refl.data);
+    free(clsl.data);
+    free(grp.data);
+    PyBuffer_Release(&buf);
+    PyBuffer_Release(&mb);
+    PyBuffer_Release(&gb);
+    PyBuffer_Release(&tb);
+    PyBuffer_Release(&spb);
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&sb);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
@@ -916,6 +1539,9 @@ static PyMethodDef methods[] = {
     {"type_descs", dexscan_type_descs, METH_VARARGS, "Descriptors of every type id (None if not ASCII)."},
     {"invoked_ids", dexscan_invoked_ids, METH_VARARGS, "Distinct method ids invoked with one of the opcodes."},
     {"call_edges", dexscan_call_edges, METH_VARARGS, "Call-graph edges (src, dst) of one DEX as u32 pairs."},
+    {"hierarchy_extras", dexscan_hierarchy_extras, METH_VARARGS, "Class-hierarchy targets of virtual calls."},
+    {"build_csr", dexscan_build_csr, METH_VARARGS, "Adjacency (offsets, targets) of u32 edge pairs."},
+    {"bfs", dexscan_bfs, METH_VARARGS, "Breadth-first search over an adjacency with zero-cost virtual nodes."},
     {NULL, NULL, 0, NULL},
 };
 

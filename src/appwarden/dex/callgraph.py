@@ -33,24 +33,27 @@ printed, entries map to ``None``), :meth:`path` (shortest path from any entry to
 
 Representation: every method descriptor gets an integer node id (one id space over all DEXes: the same method has a
 different method id in each DEX). The direct edges of a DEX come from one pass of the C kernel ``call_edges`` over
-its packed records. Hierarchy edges are computed once per distinct app-class reference ``(class, name+proto)``, not
-per call: when a virtual/interface reference has several targets it gets a synthetic *virtual node* with edges to
-them, and each call adds the edge caller -> virtual node next to caller -> reference (one target: a direct edge to
-it; super calls: a direct edge to the inherited implementation). Virtual nodes never appear in a result: the BFS
-(C kernel ``bfs``) crosses them at no cost, so depths, reachable sets and shortest paths are those of the graph
-with the hierarchy edges written out. Async edges are computed in Python for the few methods that call a dispatch
-API (found with the C ``select``).
+its packed records, with two per-method-id maps of what a call also reaches through the class hierarchy
+(invoke-virtual/interface; invoke-super). Those maps come from the C kernel ``hierarchy_extras``, which resolves
+each distinct referenced method once, when the class hierarchy involved lies in one DEX and the descriptors
+compare bytewise exactly as Python compares them; the other references (hierarchies spread over DEXes, hostile
+descriptors) are resolved in Python with the same definitions. A reference with several targets gets a synthetic
+*virtual node* with edges to them, and the call the edge caller -> virtual node next to caller -> reference. Virtual
+nodes never appear in a result: the BFS (C kernel ``bfs``) crosses them at no cost, so depths, reachable sets and
+shortest paths are those of the graph with the hierarchy edges written out. Async edges are computed in Python for
+the few methods that call a dispatch API (found with the C ``select``). Both kernels have pure-Python twins in
+:mod:`appwarden.dex.pywalk`.
 """
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from appwarden.dex import pywalk, walker
+from appwarden.dex import walker
 from appwarden.dex.records import (
     EV_INVOKE,
     EV_NEW_INSTANCE,
@@ -106,12 +109,14 @@ ASYNC_DISPATCH: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] =
 }
 
 NONE = 0xFFFFFFFF  # "no node" in the u32 maps and parent arrays of the kernels
+SPLIT = 0xFFFFFFFE  # hierarchy_extras: a class whose first definition is in another DEX
 
 _VIRTUAL_OPS = bytes(sorted(OP_INVOKE_VIRTUAL | OP_INVOKE_INTERFACE))
 _SUPER_OPS = bytes(sorted(OP_INVOKE_SUPER))
 _CUSTOM = (OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE)
 _APP_DISPATCH_NAMES = ("start", "execute", "executeOnExecutor")
-_MISSING = object()
+_UNSET: Any = object()
+_NEW_INSTANCE_WORD = (EV_NEW_INSTANCE << 8) | 0x22  # the walker's kind word of new-instance
 _REACH_CACHE = 8  # reachable() results kept per graph (the rules ask for the same entries several times)
 
 
@@ -132,21 +137,25 @@ class CallGraph:
     def __init__(self, index: CodeIndex) -> None:
         self.index = index
         self._gid: dict[str, int] = {}  # method descriptor -> node id
-        self._names: list[str] = []  # node id -> descriptor (real nodes only)
-        self._n_real = 0  # node ids >= _n_real are virtual nodes
-        self._n_nodes = 0
+        self._names: list[str | None] = []  # node id -> descriptor; None for a virtual node
+        self._vranges: list[tuple[int, int]] = []  # (first id, count) of the virtual nodes
+        self._virtual = b""  # one byte per node, 1 for a virtual node (the BFS kernel's view)
         self._edges = b""  # (src, dst) u32 pairs, duplicates allowed
         self._csr: tuple[array, array] | None = None  # offsets, targets (deduplicated per source)
         self._rcsr: tuple[array, array] | None = None  # the same for the reversed edges
         self._reach: dict[tuple[str, ...], dict[str, str | None]] = {}
         self._edge_count: int | None = None
-        self._parents: dict[str, tuple[str, ...]] = {}  # app class -> superclass + interfaces
-        self._children: dict[str, list[str]] = {}
-        # app class -> {"name(proto)ret": node} it defines (built on demand)
+        self._parents: dict[str, tuple[str, ...]] = {}  # app class -> superclass + interfaces (on demand)
+        self._children: dict[str, list[str]] | None = None  # type -> app classes extending it (on demand)
+        self._splits: list[bytearray] | None = None
+        # app class -> {"name(proto)ret": node} it defines (built on demand, for the Python paths)
         self._defined: dict[str, dict[str, int]] = {}
         self._hier_cache: dict[tuple[str, str, bool], frozenset[int]] = {}
         self._desc_cache: dict[str, tuple[str, ...]] = {}
         self._anc_cache: dict[str, tuple[str, ...]] = {}
+        self._own: dict[str, tuple[list[str], list[int]] | None] = {}
+        self._cb_cache: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        self._subtype: dict[tuple[str, str], bool] = {}
         self._maps: list[array] = []  # per DEX: method idx -> node id
         self._mids: list[list[int]] = []  # per DEX: method record -> method idx
         self._build()
@@ -157,18 +166,21 @@ class CallGraph:
         """Node id of a descriptor no DEX lists among its method ids (only in malformed DEX files)."""
         g = self._gid.get(desc)
         if g is None:
-            g = self._gid[desc] = len(self._gid)
+            g = self._gid[desc] = len(self._names)
+            self._names.append(desc)
         return g
+
+    def _new_virtual(self, count: int) -> int:
+        """Allocate ``count`` virtual node ids; returns the first."""
+        first = len(self._names)
+        self._names.extend([None] * count)
+        self._vranges.append((first, count))
+        return first
 
     def _build(self) -> None:
         index = self.index
         codes = index.codes
         gid = self._gid
-        children = self._children
-        for desc, (sup, ifaces) in index._all_class_supers().items():
-            parents = self._parents[desc] = (sup, *ifaces) if sup is not None else ifaces
-            for p in parents:
-                children.setdefault(p, []).append(desc)
 
         # 1. a node per method id of every DEX (the same descriptor in two DEXes is one node)
         maps = self._maps
@@ -181,132 +193,145 @@ class CallGraph:
                     continue
                 gid.clear()  # a descriptor listed twice (malformed DEX)
             maps.append(array("I", [gid.setdefault(d, len(gid)) for d in descs]))
+        self._names.extend(gid)
         self._mids = [code.methods[1::METHOD_WORDS].tolist() for code in codes]
 
-        # 2. hierarchy targets per distinct app-class reference; async targets of the dispatching methods. Targets
-        #    are node ids; a malformed DEX can name one no method id has (a new node, numbered before virtual ones)
-        scache: dict[str, int | None] = {}
-        vnodes: dict[tuple[int, ...], int] = {}  # sorted targets -> virtual node number k (in creation order)
-        virtual: list[list[tuple[int, int]]] = []  # per DEX: (method idx, node, or -1 - k for virtual node k)
-        supers: list[list[tuple[int, int]]] = []  # per DEX: (method idx, node) of super refs
+        # 2. per DEX: what virtual/interface and super calls add (class hierarchy), async dispatch edges, and the
+        #    direct edges from the C kernel with both extra maps
+        chunks: list[bytes] = []
         async_edges = array("I")
         for ci, code in enumerate(codes):
-            descs, gmap = code.descs, maps[ci]
-            n = len(descs)
-            virtual.append(
-                self._virtual_refs(ci, _u32(walker.invoked_ids(code.events_raw, n, _VIRTUAL_OPS)), vnodes)
-            )
-            found_s: list[tuple[int, int]] = []
-            for midx in _u32(walker.invoked_ids(code.events_raw, n, _SUPER_OPS)):
-                d = descs[midx]
-                y = scache.get(d, _MISSING)
-                if y is _MISSING:
-                    y = scache[d] = self._super_extra(d, gmap[midx])
-                if y is not None:
-                    found_s.append((midx, y))
-            supers.append(found_s)
-            self._add_async_edges(code, gmap, async_edges)
-
-        # 3. number the virtual nodes after every real node; the C kernel emits the edges of each DEX
-        n_real = self._n_real = len(gid)
-        self._n_nodes = n_real + len(vnodes)
-        chunks = []
-        for ci, code in enumerate(codes):
-            n = len(code.descs)
-            vmap = array("I", [NONE]) * n
-            for midx, x in virtual[ci]:
-                vmap[midx] = x if x >= 0 else n_real - 1 - x
-            smap = array("I", [NONE]) * n
-            for midx, y in supers[ci]:
-                smap[midx] = y
+            vmap, smap = self._hierarchy_maps(ci, chunks)
+            self._add_async_edges(code, maps[ci], async_edges)
             chunks.append(
                 walker.call_edges(
                     code.methods_raw, code.events_raw, maps[ci].tobytes(), vmap.tobytes(), smap.tobytes()
                 )
             )
-        vedges = array("I")
-        for targets, k in vnodes.items():
-            for t in targets:
-                vedges.extend((n_real + k, t))
-        chunks += [vedges.tobytes(), async_edges.tobytes()]
+        chunks.append(async_edges.tobytes())
         self._edges = b"".join(chunks)
-        self._names = list(gid)
+        virtual = bytearray(len(self._names))
+        for first, count in self._vranges:
+            virtual[first : first + count] = b"\x01" * count
+        self._virtual = bytes(virtual)
 
-    def _virtual_refs(self, ci: int, ids: array, vnodes: dict[tuple[int, ...], int]) -> list[tuple[int, int]]:
-        """``(method idx, extra)`` for the method ids of DEX ``ci`` called with invoke-virtual/interface whose
-        call also reaches other methods: extra is a node (one target) or ``-1 - k`` for virtual node ``k``.
+    def _hierarchy_maps(self, ci: int, chunks: list[bytes]) -> tuple[array, array]:
+        """``(vmap, smap)``: per method id of DEX ``ci``, the node an invoke-virtual/interface (vmap) or an
+        invoke-super (smap) of it also reaches through the class hierarchy, NONE for nothing. Several targets
+        (never for super calls) share a virtual node, whose edges go to ``chunks``.
 
-        The ids come sorted, so grouped by class; each class's hierarchy is looked up once for its group.
-        """
+        The C kernel ``hierarchy_extras`` resolves the references whose class hierarchy lies in this DEX; the
+        others (a hierarchy spread over DEXes, hostile descriptors) are resolved here, with the same result."""
+        index = self.index
+        descs, gmap = index.codes[ci].descs, self._maps[ci]
+        args = self._hierarchy_args(ci)
+        vids, sids = args[8], args[9]
+        got = walker.hierarchy_extras(*args, len(self._names))
+        if got is None:  # descriptors the kernel cannot compare as Python does: all of them here
+            maps = (array("I", [NONE]) * len(descs), array("I", [NONE]) * len(descs))
+            rest = [(0, m) for m in _u32(vids)] + [(1, m) for m in _u32(sids)]
+        else:
+            vmap_raw, smap_raw, vedges, n_v, rest_raw = got
+            if n_v:
+                self._new_virtual(n_v)
+            chunks.append(vedges)
+            maps = (_u32(vmap_raw), _u32(smap_raw))
+            words = _u32(rest_raw)
+            rest = list(zip(words[0::2], words[1::2], strict=True))
+        app = index._class_map
+        vnodes: dict[tuple[int, ...], int] = {}
+        vedges_py = array("I")
+        for kind, m in rest:
+            cls, sig = _split(descs[m])
+            if cls not in app:
+                continue
+            targets = set(self._hierarchy_targets(cls, sig, kind == 1))
+            targets.discard(gmap[m])  # the call edge to the reference itself is there anyway
+            if len(targets) == 1:
+                maps[kind][m] = targets.pop()
+            elif targets:
+                key = tuple(sorted(targets))
+                vnode = vnodes.get(key)
+                if vnode is None:
+                    vnode = vnodes[key] = self._new_virtual(1)
+                    for t in key:
+                        vedges_py.extend((vnode, t))
+                maps[kind][m] = vnode
+        chunks.append(vedges_py.tobytes())
+        return maps
+
+    def _hierarchy_args(self, ci: int) -> tuple:
+        """The arguments of ``hierarchy_extras`` for DEX ``ci``, but ``vbase``."""
         code = self.index.codes[ci]
-        types, descs, gmap = code.type_descs, code.descs, self._maps[ci]
-        app, children = self.index._class_map, self._children
-        out: list[tuple[int, int]] = []
-        for t, group in groupby(ids, code.dex.method_class.__getitem__):
-            cls = types[t]
-            if "->" in cls:  # "Lcls;->name..." would not split at the class (hostile DEX): the general path
-                for m in group:
-                    ref_cls, sig = _split(descs[m])
-                    if ref_cls in app:
-                        self._add_extra(out, vnodes, m, gmap[m], self._hierarchy_targets(ref_cls, sig, False))
-                continue
-            where = app.get(cls)
-            if where is None:
-                continue
-            subs = self._descendants(cls) if cls in children else ()
-            if where[0] == ci and not subs:
-                # the common case: a method of a class without subclasses, that the class defines itself
-                rng = code.class_records(where[1])
-                own = set(self._mids[ci][rng.start : rng.stop] if isinstance(rng, range) else ())
-                group = [m for m in group if m not in own]
-            chain = [self._defined_of(c) for c in self._ancestors(cls)]
-            below = [self._defined_of(c) for c in subs]
-            cut = len(cls) + 2
-            for m in group:
-                sig = descs[m][cut:]
-                targets = set()
-                for defined in chain:  # inherited implementation
-                    node = defined.get(sig)
-                    if node is not None:
-                        targets.add(node)
-                        break
-                for defined in below:  # overrides in subclasses / implementors
-                    node = defined.get(sig)
-                    if node is not None:
-                        targets.add(node)
-                self._add_extra(out, vnodes, m, gmap[m], targets)
-        return out
+        dex, types, descs = code.dex, code.type_descs, code.descs
+        status = array(
+            "I",
+            [
+                NONE if w is None else w[1] if w[0] == ci else SPLIT
+                for w in map(self.index._class_map.get, types)
+            ],
+        )
+        tables = (
+            dex.type_ids_size,
+            dex.class_defs_off,
+            dex.class_defs_size,
+            dex.method_ids_off,
+            dex.method_ids_size,
+        )
+        return (
+            descs,
+            types,
+            memoryview(dex.data)[: dex.container_size],
+            tables,
+            code.methods_raw,
+            self._maps[ci].tobytes(),
+            status.tobytes(),
+            self._split_flags(ci),
+            walker.invoked_ids(code.events_raw, len(descs), _VIRTUAL_OPS),
+            walker.invoked_ids(code.events_raw, len(descs), _SUPER_OPS),
+        )
 
-    @staticmethod
-    def _add_extra(
-        out: list[tuple[int, int]],
-        vnodes: dict[tuple[int, ...], int],
-        m: int,
-        node: int,
-        targets: Iterable[int],
-    ) -> None:
-        targets = set(targets)
-        targets.discard(node)  # the call edge to the reference itself is there anyway
-        if len(targets) == 1:
-            out.append((m, targets.pop()))
-        elif targets:
-            key = tuple(sorted(targets))
-            k = vnodes.get(key)
-            if k is None:
-                k = vnodes[key] = len(vnodes)
-            out.append((m, -1 - k))
+    def _split_flags(self, ci: int) -> bytes:
+        """One byte per class def of DEX ``ci``: 1 when the class has subclasses/implementors defined (first) in
+        another DEX (then the kernel leaves its references to Python)."""
+        n = self.index.codes[ci].dex.class_defs_size
+        if len(self.index.codes) == 1:
+            return bytes(n)
+        if self._splits is None:
+            app = self.index._class_map
+            self._splits = [bytearray(c.dex.class_defs_size) for c in self.index.codes]
+            for parent, kids in self._child_map().items():
+                where = app.get(parent)
+                if where is not None and any(app[k][0] != where[0] for k in kids):
+                    self._splits[where[0]][where[1]] = 1
+        return bytes(self._splits[ci])
 
-    def _super_extra(self, ref: str, node: int) -> int | None:
-        cls, sig = _split(ref)
-        if cls not in self.index._class_map:
-            return None
-        targets = self._hierarchy_targets(cls, sig, True)
-        if not targets or node in targets:
-            return None
-        return next(iter(targets))
+    def _child_map(self) -> dict[str, list[str]]:
+        """App class or framework type -> the app classes that extend or implement it (built on first use)."""
+        if self._children is None:
+            children: dict[str, list[str]] = {}
+            for desc in self.index._class_map:
+                for p in self._parents_of(desc):
+                    children.setdefault(p, []).append(desc)
+            self._children = children
+        return self._children
 
-    def _dispatch_callers(self, code: DexCode) -> list[int]:
-        """Method records of ``code`` that invoke a dispatch API (or start/execute on an app class)."""
+    def _parents_of(self, cls: str) -> tuple[str, ...]:
+        """Superclass then interfaces of an app class (empty for other classes)."""
+        got = self._parents.get(cls)
+        if got is None:
+            if cls in self.index._class_map:
+                sup, ifaces = self.index._class_supers(cls)
+                got = (sup, *ifaces) if sup is not None else ifaces
+            else:
+                got = ()
+            self._parents[cls] = got
+        return got
+
+    def _dispatch_callers(self, code: DexCode) -> tuple[list[int], set[int]]:
+        """``(records, ids)``: the method ids of ``code``'s DEX that dispatch (an :data:`ASYNC_DISPATCH` API, or
+        start()/execute()/executeOnExecutor() on an app subtype of Thread / AsyncTask), and the method records
+        that invoke one of them."""
         dex = code.dex
         app = self.index._class_map
         dex.prefetch_strings({s for key in ASYNC_DISPATCH for s in key} | set(_APP_DISPATCH_NAMES))
@@ -314,42 +339,60 @@ class CallGraph:
         for cls, name in ASYNC_DISPATCH:
             ids += dex.find_methods(cls, name)
         descs = code.descs
+        names_raw = b""
         for name in _APP_DISPATCH_NAMES:
             sidx = dex.find_string(name)
             if sidx is None:
                 continue
-            i = -1
-            while True:  # array.index scans in C
-                try:
-                    i = dex.method_name.index(sidx, i + 1)
-                except ValueError:
-                    break
-                if _split(descs[i])[0] in app:
-                    ids.append(i)
+            names_raw = names_raw or dex.method_name.tobytes()
+            key = sidx.to_bytes(4, sys.byteorder)
+            pos = names_raw.find(key)
+            while pos >= 0:  # bytes.find scans in C; method ids whose name is `name`
+                if pos % 4:
+                    pos = names_raw.find(key, pos + 1)
+                    continue
+                cls = _split(descs[pos // 4])[0]
+                # start()/execute() on an app class dispatches only on a Thread / AsyncTask subtype (see below)
+                if cls in app and (
+                    (name == "start" and self.is_subtype(cls, "Ljava/lang/Thread;"))
+                    or self.is_subtype(cls, "Landroid/os/AsyncTask;")
+                ):
+                    ids.append(pos // 4)
+                pos = names_raw.find(key, pos + 4)
         records: set[int] = set()
         events = code.events
         for i in code.select(EV_INVOKE, ids, dex.method_ids_size):
             if events[i * EVENT_WORDS] & 0xFF not in _CUSTOM:
                 records.add(code.record_of_event(i))
-        return sorted(records)
+        return sorted(records), set(ids)
 
     def _add_async_edges(self, code: DexCode, gmap: array, out: array) -> None:
         """Synthetic edges (:data:`ASYNC_DISPATCH`) of the methods of ``code`` that call a dispatch API."""
         app = self.index._class_map
         descs, types, methods, events = code.descs, code.type_descs, code.methods, code.events
-        for r in self._dispatch_callers(code):
+        records, dispatch_ids = self._dispatch_callers(code)
+        for r in records:
             base = r * METHOD_WORDS
             caller_idx, start, end = methods[base + 1], methods[base + 4], methods[base + 5]
-            created: list[str] = []
+            ev = events[start * EVENT_WORDS : end * EVENT_WORDS]
+            kinds, idxs = ev[0::EVENT_WORDS].tolist(), ev[2::EVENT_WORDS].tolist()
+            # the types it instantiates (type indices, checked by the walker) and its calls of dispatch methods
+            # (as sets: duplicates and order do not matter below); list.index/count scan in C
+            created = []
+            j = -1
+            for _ in range(kinds.count(_NEW_INSTANCE_WORD)):
+                j = kinds.index(_NEW_INSTANCE_WORD, j + 1)
+                created.append(types[idxs[j]])
+            calls = []
+            for idx in dispatch_ids.intersection(idxs):
+                j = -1
+                for _ in range(idxs.count(idx)):
+                    j = idxs.index(idx, j + 1)
+                    if kinds[j] >> 8 == EV_INVOKE and kinds[j] & 0xFF not in _CUSTOM:
+                        calls.append(idx)
+                        break
             dispatch: list[tuple[str, str]] = []
-            for i in range(start, end):
-                k, idx = events[i * EVENT_WORDS], events[i * EVENT_WORDS + 2]
-                kind = k >> 8
-                if kind == EV_NEW_INSTANCE:
-                    created.append(types[idx])  # a type index here, checked by the walker
-                    continue
-                if kind != EV_INVOKE or k & 0xFF in _CUSTOM:
-                    continue
+            for idx in calls:
                 cls, sig = _split(descs[idx])
                 name = sig.partition("(")[0]
                 if (cls, name) in ASYNC_DISPATCH:
@@ -377,30 +420,45 @@ class CallGraph:
             for t in sorted(targets):
                 out.extend((src, t))
 
-    def _defined_of(self, cls: str) -> dict[str, int]:
-        """``{"name(proto)ret": node}`` of the methods the app class ``cls`` defines (empty for other classes)."""
-        got = self._defined.get(cls)
-        if got is None:
-            got = self._defined[cls] = {}
+    def _own_methods(self, cls: str) -> tuple[list[str], list[int]] | None:
+        """``(descriptors, nodes)`` of the method records of the app class ``cls`` when each descriptor is
+        ``f"{cls}->{sig}"`` (its method id names the class: the usual case); None otherwise (cached)."""
+        got = self._own.get(cls, _UNSET)
+        if got is _UNSET:
+            got = None
             where = self.index._class_map.get(cls)
-            if where is not None:
+            if where is not None and "->" not in cls:
                 ci, cdi = where
                 code = self.index.codes[ci]
-                gmap, rd, rng = self._maps[ci], code.record_descs, code.class_records(cdi)
-                if isinstance(rng, range) and "->" not in cls:
-                    # the usual case: every method id of the class's records names the class itself, so each
-                    # descriptor is f"{cls}->{sig}" and its node is the method id's
+                rng = code.class_records(cdi)
+                if isinstance(rng, range):
                     mids = self._mids[ci][rng.start : rng.stop]
                     mclass = code.dex.method_class
                     t = code.dex.class_defs[cdi * 8]
                     lo = bisect_left(mclass, t)
                     if not mids or (lo <= min(mids) and max(mids) < bisect_right(mclass, t, lo)):
-                        cut = len(cls) + 2
-                        descs = rd[rng.start : rng.stop]
-                        got.update({d[cut:]: gmap[m] for d, m in zip(descs, mids, strict=True)})
-                        return got
-                mids = self._mids[ci]
-                for r in rng:
+                        gmap = self._maps[ci]
+                        got = (code.record_descs[rng.start : rng.stop], [gmap[m] for m in mids])
+            self._own[cls] = got
+        return got
+
+    def _defined_of(self, cls: str) -> dict[str, int]:
+        """``{"name(proto)ret": node}`` of the methods the app class ``cls`` defines (empty for other classes)."""
+        got = self._defined.get(cls)
+        if got is None:
+            got = self._defined[cls] = {}
+            own = self._own_methods(cls)
+            if own is not None:
+                cut = len(cls) + 2
+                for d, node in zip(*own, strict=True):
+                    got.setdefault(d[cut:], node)
+                return got
+            where = self.index._class_map.get(cls)
+            if where is not None:
+                ci, cdi = where
+                code = self.index.codes[ci]
+                gmap, mids, rd = self._maps[ci], self._mids[ci], code.record_descs
+                for r in code.class_records(cdi):
                     c, _, sig = rd[r].partition("->")
                     if sig not in got:
                         # the node of f"{cls}->{sig}": the method's own unless its id names another class
@@ -408,28 +466,57 @@ class CallGraph:
         return got
 
     def _callbacks_of(self, cls: str, callbacks: tuple[str, ...]) -> list[int]:
-        """Methods of ``cls`` (or inherited from its app superclasses) matching the callback signatures."""
+        """Methods of ``cls`` (or inherited from its app superclasses) matching the callback signatures (a
+        signature ending in "(" is a prefix)."""
+        key = (cls, callbacks)
+        found = self._cb_cache.get(key)
+        if found is not None:
+            return found
         found = []
+        exact = [cb for cb in callbacks if not cb.endswith("(")]
+        prefixes = tuple(cb for cb in callbacks if cb.endswith("("))
         for c in self._ancestors(cls):
-            for sig, node in self._defined_of(c).items():
-                if any(sig.startswith(cb) if cb.endswith("(") else sig == cb for cb in callbacks):
-                    found.append(node)
+            own = self._own_methods(c)
+            if own is None:
+                found += [
+                    node
+                    for sig, node in self._defined_of(c).items()
+                    if sig in exact or (prefixes and sig.startswith(prefixes))
+                ]
+                continue
+            descs, nodes = own
+            head = c + "->"
+            seen: set[str] = set()
+            for cb in exact:
+                if head + cb in descs:
+                    found.append(nodes[descs.index(head + cb)])
+            if prefixes:
+                full = tuple(head + p for p in prefixes)
+                for d, node in zip(descs, nodes, strict=True):
+                    if d.startswith(full) and d not in seen:
+                        seen.add(d)
+                        found.append(node)
+        self._cb_cache[key] = found
         return found
 
     def _ancestors(self, cls: str) -> tuple[str, ...]:
         """``cls`` and its app superclasses (nearest first)."""
         cached = self._anc_cache.get(cls)
         if cached is None:
-            app = self.index._class_map
+            app, known = self.index._class_map, self._anc_cache
             chain: list[str] = []
             seen: set[str] = set()
             c: str | None = cls
             while c is not None and c in app and c not in seen:
+                tail = known.get(c)
+                if tail is not None and seen.isdisjoint(tail):
+                    chain += tail  # the walk from c, known already (and no cycle back into this one)
+                    break
                 seen.add(c)
                 chain.append(c)
-                parents = self._parents.get(c, ())
+                parents = self._parents_of(c)
                 c = parents[0] if parents else None
-            cached = self._anc_cache[cls] = tuple(chain)
+            cached = known[cls] = tuple(chain)
         return cached
 
     def _hierarchy_targets(self, cls: str, sig: str, super_call: bool) -> frozenset[int]:
@@ -457,7 +544,7 @@ class CallGraph:
         if cached is None:
             todo, seen = [cls], {cls}
             while todo:
-                for sub in self._children.get(todo.pop(), ()):
+                for sub in self._child_map().get(todo.pop(), ()):
                     if sub not in seen:
                         seen.add(sub)
                         todo.append(sub)
@@ -467,6 +554,13 @@ class CallGraph:
 
     def is_subtype(self, cls: str, base: str) -> bool:
         """Whether ``cls`` is ``base`` or reaches it through app superclasses / interfaces."""
+        key = (cls, base)
+        got = self._subtype.get(key)
+        if got is None:
+            got = self._subtype[key] = self._is_subtype(cls, base)
+        return got
+
+    def _is_subtype(self, cls: str, base: str) -> bool:
         todo, seen = [cls], set()
         while todo:
             c = todo.pop()
@@ -475,14 +569,14 @@ class CallGraph:
             if c in seen:
                 continue
             seen.add(c)
-            todo.extend(self._parents.get(c, ()))
+            todo.extend(self._parents_of(c))
         return False
 
     # -- adjacency ---------------------------------------------------------------------------------------------
 
     def _forward(self) -> tuple[array, array]:
         if self._csr is None:
-            off, tgt = _kernels().build_csr(self._edges, self._n_nodes)
+            off, tgt = walker.build_csr(self._edges, len(self._names))
             self._csr = (_u32(off), _u32(tgt))
         return self._csr
 
@@ -492,20 +586,21 @@ class CallGraph:
             rev = array("I", bytes(len(self._edges)))
             rev[0::2] = fwd[1::2]
             rev[1::2] = fwd[0::2]
-            off, tgt = _kernels().build_csr(rev.tobytes(), self._n_nodes)
+            off, tgt = walker.build_csr(rev.tobytes(), len(self._names))
             self._rcsr = (_u32(off), _u32(tgt))
         return self._rcsr
 
     def _expand(self, nodes: Iterable[int], csr: tuple[array, array]) -> set[str]:
-        """Descriptors of ``nodes``, with each virtual node replaced by its own neighbours in ``csr``."""
+        """Descriptors of ``nodes``, each virtual node replaced by its own (real) neighbours in ``csr``."""
         off, tgt = csr
-        names, n_real = self._names, self._n_real
+        names = self._names
         out: set[str] = set()
         for t in nodes:
-            if t < n_real:
-                out.add(names[t])
+            name = names[t]
+            if name is not None:
+                out.add(name)
             else:
-                out.update(names[x] for x in tgt[off[t] : off[t + 1]] if x < n_real)
+                out.update(n for x in tgt[off[t] : off[t + 1]] if (n := names[x]) is not None)
         return out
 
     # -- queries -----------------------------------------------------------------------------------------------
@@ -530,9 +625,12 @@ class CallGraph:
     def edge_count(self) -> int:
         """Number of (caller, callee) pairs, hierarchy targets counted as direct edges (virtual nodes excluded)."""
         if self._edge_count is None:
-            off, _tgt = self._forward()
+            off, tgt = csr = self._forward()
+            names = self._names
             self._edge_count = sum(
-                len(self.callees(self._names[g])) for g in range(self._n_real) if off[g] != off[g + 1]
+                len(self._expand(tgt[off[g] : off[g + 1]], csr))
+                for g in range(len(names))
+                if off[g] != off[g + 1] and names[g] is not None
             )
         return self._edge_count
 
@@ -544,11 +642,11 @@ class CallGraph:
         gid, names = self._gid, self._names
         known = array("I", [g for e in entries if (g := gid.get(e)) is not None])
         off, tgt = self._forward()
-        parents_raw, order_raw = _kernels().bfs(off.tobytes(), tgt.tobytes(), self._n_real, known.tobytes())
+        parents_raw, order_raw = walker.bfs(off.tobytes(), tgt.tobytes(), self._virtual, known.tobytes())
         parents, order = _u32(parents_raw), _u32(order_raw)
         found: dict[str, str | None] = dict.fromkeys(entries)
         rest = order[len(set(known)) :]  # the entries come first in the visit order
-        found.update(zip([names[g] for g in rest], [names[parents[g]] for g in rest], strict=True))
+        found.update(zip([names[g] for g in rest], [names[parents[g]] for g in rest], strict=True))  # type: ignore[misc]
         if len(self._reach) >= _REACH_CACHE:
             self._reach.pop(next(iter(self._reach)))
         self._reach[entries] = found
@@ -567,8 +665,3 @@ class CallGraph:
         while (p := parents[chain[-1]]) is not None:
             chain.append(p)
         return chain[::-1]
-
-
-def _kernels():
-    """The module with ``build_csr`` / ``bfs``."""
-    return pywalk

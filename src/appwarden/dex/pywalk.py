@@ -1,8 +1,10 @@
 """Pure-Python instruction walk: the reference for, and the fallback of, the C extension ``_dexscan``.
 
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
-``_dexscan.scan``; :func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate` and :func:`method_descs` mirror
-their ``_dexscan`` namesakes.
+``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
+:func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
+:func:`hierarchy_extras`, :func:`build_csr`, :func:`bfs`) mirrors its ``_dexscan`` namesake: same results, same
+``ValueError`` messages.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
 used when the extension could not be built (``appwarden.dex.backend()`` says which one is active).
 """
@@ -511,9 +513,11 @@ def build_csr(edges: bytes, n_nodes: int) -> tuple[bytes, bytes]:
     """
     if len(edges) % 8:
         raise ValueError("edges length is not a multiple of 8")
-    if n_nodes >= _NONE_ID:
+    if n_nodes < 0 or n_nodes >= _NONE_ID:
         raise ValueError("too many nodes")
     e = _u32s(edges)
+    if len(e) // 2 > _M32:
+        raise ValueError("too many edges")
     rows: list[list[int]] = [[] for _ in range(n_nodes)]
     seen: set[tuple[int, int]] = set()
     for i in range(len(e) // 2):
@@ -544,24 +548,25 @@ def _check_csr(off: list[int], tgt: list[int]) -> int:
     return n_nodes
 
 
-def bfs(offsets: bytes, targets: bytes, n_real: int, entries: bytes) -> tuple[bytes, bytes]:
+def bfs(offsets: bytes, targets: bytes, virtual: bytes, entries: bytes) -> tuple[bytes, bytes]:
     """Breadth-first search from ``entries`` over an adjacency from :func:`build_csr`; mirrors ``_dexscan.bfs``.
 
-    Nodes ``>= n_real`` are virtual: reaching one costs nothing, its (real) targets are reached at the depth of the
-    node that reached it, with that node as parent; virtual targets of a virtual node are ignored. Returns
-    ``(parents, order)``: ``parents`` (u32 per node) is NONE for an unreached node and the node itself for an
-    entry; ``order`` lists the reached real nodes in visit order, entries first.
+    ``virtual`` has one byte per node, nonzero for a virtual node: reaching one costs nothing, its (real) targets
+    are reached at the depth of the node that reached it, with that node as parent; virtual targets of a virtual
+    node are ignored. Returns ``(parents, order)``: ``parents`` (u32 per node) is NONE for an unreached node and
+    the node itself for an entry; ``order`` lists the reached real nodes in visit order, entries first.
     """
     if len(offsets) % 4 or len(targets) % 4 or len(entries) % 4:
         raise ValueError("arrays must hold u32 values")
     off, tgt = _u32s(offsets), _u32s(targets)
     n_nodes = _check_csr(off, tgt)
-    if n_real > n_nodes:
-        raise ValueError("n_real exceeds the number of nodes")
+    virt = bytes(virtual)
+    if len(virt) != n_nodes:
+        raise ValueError("virtual flags do not match the nodes")
     parents = array("I", [_NONE_ID]) * n_nodes
     order = array("I")
     for e in _u32s(entries):
-        if e >= n_real:
+        if e >= n_nodes or virt[e]:
             raise ValueError("entry out of range")
         if parents[e] == _NONE_ID:
             parents[e] = e
@@ -574,11 +579,11 @@ def bfs(offsets: bytes, targets: bytes, n_real: int, entries: bytes) -> tuple[by
             if parents[t] != _NONE_ID:
                 continue
             parents[t] = u
-            if t < n_real:
+            if not virt[t]:
                 order.append(t)
                 continue
             for t2 in tgt[off[t] : off[t + 1]]:
-                if t2 < n_real and parents[t2] == _NONE_ID:
+                if not virt[t2] and parents[t2] == _NONE_ID:
                     parents[t2] = u
                     order.append(t2)
     return _le_bytes(parents), _le_bytes(order)
@@ -610,3 +615,182 @@ def type_descs(buf: bytes, s_off: int, s_size: int, t_off: int, t_size: int) -> 
         raw = buf[pos:nul]
         out.append(raw.decode("ascii") if raw.isascii() else None)
     return out
+
+
+def _one_byte_kind(s: object) -> bool:
+    """Whether ``s`` is a str whose characters are all below U+0100 (CPython's 1-byte kind)."""
+    return isinstance(s, str) and (s.isascii() or max(s) <= "\xff")
+
+
+_SPLIT_ID = 0xFFFFFFFE
+
+
+def hierarchy_extras(
+    descs: list[str],
+    types: list[str],
+    buf: bytes,
+    tables: tuple[int, int, int, int, int],
+    methods: bytes,
+    gmap: bytes,
+    tstat: bytes,
+    split: bytes,
+    vids: bytes,
+    sids: bytes,
+    vbase: int,
+) -> tuple[bytes, bytes, bytes, int, bytes] | None:
+    """Class-hierarchy targets of the virtual and super calls of one DEX; mirrors ``_dexscan.hierarchy_extras``
+    (see there for the contract)."""
+    buf = bytes(buf)
+    size = len(buf)
+    t_size, cd_off, cd_size, m_off, m_size = tables
+    if len(descs) != m_size or len(types) != t_size:
+        raise ValueError("descriptor lists do not match the tables")
+    if cd_off + cd_size * 32 > size:
+        raise ValueError("class_defs out of bounds")
+    if m_off + m_size * 8 > size:
+        raise ValueError("method_ids out of bounds")
+    if len(methods) % 28:
+        raise ValueError("methods length is not a multiple of 28")
+    if len(gmap) != m_size * 4:
+        raise ValueError("node map length differs from method_ids")
+    if len(tstat) != t_size * 4:
+        raise ValueError("type map length differs from type_ids")
+    if len(split) != cd_size:
+        raise ValueError("split flags length differs from class_defs")
+    if len(vids) % 4 or len(sids) % 4:
+        raise ValueError("method id lists must hold u32 values")
+    n_cls = cd_size
+    status = _u32s(tstat)
+    for t, v in enumerate(status):
+        if v not in (_NONE_ID, _SPLIT_ID) and v >= n_cls:
+            raise ValueError(f"type {t}: class def index {v} out of range")
+    # 1. parents (statuses) of the first definitions, and their children
+    parents: list[list[int]] = [[] for _ in range(n_cls)]
+    for c in range(n_cls):
+        t, _flags, sup, ioff = struct.unpack_from("<4I", buf, cd_off + c * 32)
+        if t >= t_size:
+            raise ValueError(f"class def {c}: type index {t} out of range")
+        if status[t] != c:
+            continue
+        ok = sup == _NONE_ID or sup < t_size
+        ifaces: tuple[int, ...] = ()
+        if ok and ioff:
+            if ioff & 3 or ioff + 4 > size:
+                ok = False
+            else:
+                n = _U32.unpack_from(buf, ioff)[0]
+                if ioff + 4 + n * 2 > size:
+                    ok = False
+                else:
+                    ifaces = struct.unpack_from(f"<{n}H", buf, ioff + 4)
+                    ok = all(x < t_size for x in ifaces)
+        if ok:
+            parents[c] = ([status[sup]] if sup != _NONE_ID else []) + [status[x] for x in ifaces]
+    children: list[list[int]] = [[] for _ in range(n_cls)]
+    for c in range(n_cls):
+        for p in parents[c]:
+            if p < n_cls:
+                children[p].append(c)
+    # 2. group the references by class (runs of equal method class)
+    lists = (_u32s(vids), _u32s(sids))
+
+    def mclass(mid: int) -> int:
+        return _U16.unpack_from(buf, m_off + mid * 8)[0]
+
+    for ids in lists:
+        for mid in ids:
+            if mid >= m_size:
+                raise ValueError(f"method index {mid} out of range")
+            if mclass(mid) >= t_size:
+                raise ValueError(f"method {mid}: type index {mclass(mid)} out of range")
+    groups: list[tuple[int, list[int], list[int], list[int]]] = []
+    rest = array("I")
+    wanted: set[int] = set()
+    for kind, ids in enumerate(lists):
+        i = 0
+        while i < len(ids):
+            t = mclass(ids[i])
+            j = i + 1
+            while j < len(ids) and mclass(ids[j]) == t:
+                j += 1
+            run = ids[i:j]
+            i = j
+            name = types[t]
+            cls = status[t]
+            to_rest = not _one_byte_kind(name) or "->" in name or cls == _SPLIT_ID
+            chain: list[int] = []
+            below: list[int] = []
+            if not to_rest and cls != _NONE_ID:
+                c = cls
+                while c < n_cls and c not in chain:
+                    chain.append(c)
+                    c = parents[c][0] if parents[c] else _NONE_ID
+                to_rest = c == _SPLIT_ID
+                if not to_rest and kind == 0:
+                    stack, seen = [cls], {cls}
+                    while stack and not to_rest:
+                        u = stack.pop()
+                        if split[u]:
+                            to_rest = True
+                        for v in children[u]:
+                            if v not in seen:
+                                seen.add(v)
+                                stack.append(v)
+                                below.append(v)
+            if to_rest:
+                for m in run:
+                    rest.extend((kind, m))
+            elif cls != _NONE_ID:
+                groups.append((kind, run, chain, below))
+                wanted.update(chain + below)
+    # 3. (class def, sig) -> first record, for the classes asked about
+    m = _u32s(methods)
+    for r in range(len(m) // 7):
+        cdi, midx = m[7 * r], m[7 * r + 1]
+        if cdi >= n_cls:
+            raise ValueError(f"method record {r}: class def index {cdi} out of range")
+        if midx >= m_size:
+            raise ValueError(f"method record {r}: method index {midx} out of range")
+    table: dict[tuple[int, str], int] = {}
+    for r in range(len(m) // 7):
+        cdi, midx = m[7 * r], m[7 * r + 1]
+        if cdi not in wanted:
+            continue
+        desc, name = descs[midx], types[_U32.unpack_from(buf, cd_off + cdi * 32)[0]]
+        if not (_one_byte_kind(desc) and _one_byte_kind(name)):
+            return None
+        cls_part, _, sig = desc.partition("->")
+        if cls_part != name:
+            return None
+        table.setdefault((cdi, sig), midx)
+    # 4. the targets of every grouped reference
+    g = _u32s(gmap)
+    maps = (array("I", [_NONE_ID]) * m_size, array("I", [_NONE_ID]) * m_size)
+    vedges = array("I")
+    n_v = 0
+    for kind, refs, chain, below in groups:
+        xmap = maps[kind]
+        for ref in refs:
+            desc = descs[ref]
+            if not _one_byte_kind(desc):
+                return None
+            sig = desc.partition("->")[2]
+            found: list[int] = []
+            for cdi in chain:
+                hit = table.get((cdi, sig))
+                if hit is not None:
+                    found.append(g[hit])
+                    break
+            found += [g[hit] for cdi in below if (hit := table.get((cdi, sig))) is not None]
+            targets = sorted(set(found) - {g[ref]})
+            if len(targets) == 1:
+                xmap[ref] = targets[0]
+            elif targets:
+                if vbase + n_v >= _NONE_ID:
+                    raise ValueError("too many nodes")
+                vnode = vbase + n_v
+                n_v += 1
+                xmap[ref] = vnode
+                for t in targets:
+                    vedges.extend((vnode, t))
+    return _le_bytes(maps[0]), _le_bytes(maps[1]), _le_bytes(vedges), n_v, _le_bytes(rest)
