@@ -156,3 +156,13 @@ def test_graph_kernels_c_equals_python_on_corpus(corpus_dir: Path) -> None:
         assert_same_kernels(cext, index, entries, path)
         compared += 1
     assert compared > 150
+
+
+def test_class_info_on_corpus(corpus_dir: Path) -> None:
+    from .test_index import assert_class_infos
+
+    n = 0
+    for _path, index, _entries in corpus_apps(corpus_dir):
+        assert_class_infos(index)
+        n += 1
+    assert n > 150

@@ -144,3 +144,54 @@ def test_index_survives_pickling(main_dex: bytes) -> None:
     assert clone.invokes(["Lcom/aw/t/Walk;->sink"]) == index.invokes(["Lcom/aw/t/Walk;->sink"])
     assert clone.stats() == index.stats()
     assert clone.callgraph.callees("Lcom/aw/t/Graph;->onCreate(Landroid/os/Bundle;)V")
+
+
+def expected_class_info(index, desc: str):
+    """class_info computed the way it was before the per-class cache, straight from the DEX tables."""
+    from appwarden.dex.index import ClassInfo
+    from appwarden.dex.reader import NO_INDEX
+    from appwarden.dex.records import METHOD_WORDS
+    from appwarden.errors import DexFormatError
+
+    ci, cdi = index._class_map[desc]
+    code = index.codes[ci]
+    dex = code.dex
+    _cls, flags, sup, ifaces_off, *_ = dex.class_def(cdi)
+    try:
+        superclass = dex.type_desc(sup) if sup != NO_INDEX else None
+        interfaces = tuple(dex.type_list(ifaces_off))
+    except DexFormatError:
+        superclass, interfaces = None, ()
+    methods = tuple(dex.method_desc(code.methods[r * METHOD_WORDS + 1]) for r in code.by_class().get(cdi, []))
+    return ClassInfo(desc, superclass, interfaces, flags, methods, dex.name)
+
+
+def assert_class_infos(index) -> None:
+    for desc in index.classes:
+        info = index.class_info(desc)
+        assert info == expected_class_info(index, desc), desc
+        assert index.class_info(desc) is info  # cached
+    assert index.class_info("Lnot/in/the/App;") is None
+
+
+def test_class_info_of_every_class(main_dex: bytes, multidex_blobs) -> None:
+    from .conftest import DATA
+
+    assert_class_infos(build_index([("classes.dex", main_dex)]))
+    assert_class_infos(build_index(multidex_blobs))
+    assert_class_infos(
+        build_index([(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex", "hier.dex")])
+    )
+
+
+def test_index_with_filled_caches_survives_pickling(main_dex: bytes) -> None:
+    import pickle
+
+    index = build_index([("classes.dex", main_dex)])
+    entry = "Lcom/aw/t/Graph;->onCreate(Landroid/os/Bundle;)V"
+    info, seen = index.class_info("Lcom/aw/t/Job;"), index.callgraph.reachable([entry])
+    clone = pickle.loads(pickle.dumps(index))
+    assert clone.class_info("Lcom/aw/t/Job;") == info
+    assert clone.callgraph.reachable([entry]) == seen
+    work = "Lcom/aw/t/Sub;->work()V"
+    assert clone.callgraph.callers(work) == index.callgraph.callers(work)

@@ -317,11 +317,11 @@ class CodeIndex:
     def __init__(self, codes: list[DexCode], errors: list[ErrorNote] | None = None) -> None:
         self.codes = codes
         self.errors: list[ErrorNote] = list(errors or [])
-        # per app class, built on demand
+        # per app class, built on demand (class_info is asked ~5 times per class in a scan)
+        self._infos: dict[str, ClassInfo] = {}
+        self._infos_complete = False
         self._supers: dict[str, tuple[str | None, tuple[str, ...]]] = {}
-        self._supers_complete = False
         self._type_lists: dict[tuple[int, int], tuple[str, ...]] = {}
-        self._methods_of: dict[str, tuple[str, ...]] = {}
 
     # -- classes -----------------------------------------------------------------------------------------------
 
@@ -346,46 +346,22 @@ class CodeIndex:
         if got is None:
             ci, cdi = self._class_map[desc]
             code = self.codes[ci]
-            dex = code.dex
-            sup, ifaces_off = dex.class_defs[cdi * 8 + 2], dex.class_defs[cdi * 8 + 3]
+            class_defs = code.dex.class_defs
+            sup, ifaces_off = class_defs[cdi * 8 + 2], class_defs[cdi * 8 + 3]
             types = code.type_descs
+            if sup == NO_INDEX:
+                superclass = None
+            elif sup < len(types):
+                superclass = types[sup]
+            else:  # as DexFile.type_desc would fail
+                self._supers[desc] = got = (None, ())
+                return got
             try:
-                if sup != NO_INDEX and sup >= len(types):
-                    raise DexFormatError(f"{dex.name}: type index {sup} out of range")
-                got = (types[sup] if sup != NO_INDEX else None, self._type_list(ci, ifaces_off))
+                got = (superclass, self._type_list(ci, ifaces_off) if ifaces_off else ())
             except DexFormatError:
                 got = (None, ())
             self._supers[desc] = got
         return got
-
-    def _all_class_supers(self) -> dict[str, tuple[str | None, tuple[str, ...]]]:
-        """:meth:`_class_supers` of every app class (one pass over the class defs; cached)."""
-        if not self._supers_complete:
-            supers = self._supers
-            app = self._class_map
-            for ci, code in enumerate(self.codes):
-                types = code.type_descs
-                n_types = len(types)
-                cd = code.dex.class_defs
-                for cdi, (t, sup, ifaces_off) in enumerate(
-                    zip(cd[0::8].tolist(), cd[2::8].tolist(), cd[3::8].tolist(), strict=True)
-                ):
-                    desc = types[t]
-                    if desc in supers or app[desc] != (ci, cdi):
-                        continue
-                    if sup == NO_INDEX:
-                        superclass = None
-                    elif sup < n_types:
-                        superclass = types[sup]
-                    else:  # as DexFile.type_desc would fail
-                        supers[desc] = (None, ())
-                        continue
-                    try:
-                        supers[desc] = (superclass, self._type_list(ci, ifaces_off))
-                    except DexFormatError:
-                        supers[desc] = (None, ())
-            self._supers_complete = True
-        return self._supers
 
     def _type_list(self, ci: int, off: int) -> tuple[str, ...]:
         """``DexFile.type_list`` as a tuple, cached per (DEX, offset): interface lists are shared by many classes."""
@@ -396,37 +372,53 @@ class CodeIndex:
             got = self._type_lists[(ci, off)] = tuple(self.codes[ci].dex.type_list(off))
         return got
 
-    def _class_methods(self, desc: str) -> tuple[str, ...]:
-        """Full descriptors of the methods the app class ``desc`` defines (cached; direct then virtual)."""
-        got = self._methods_of.get(desc)
-        if got is None:
-            ci, cdi = self._class_map[desc]
-            code = self.codes[ci]
-            rng = code.class_records(cdi)
-            rd = code.record_descs
-            # a range (always, see DexCode.class_records) is one C-level slice
-            got = tuple(rd[rng.start : rng.stop]) if isinstance(rng, range) else tuple(rd[r] for r in rng)
-            self._methods_of[desc] = got
-        return got
-
     def class_info(self, desc: str) -> ClassInfo | None:
-        """Superclass, interfaces, access flags and methods of an app class; None when not defined in the app."""
-        where = self._class_map.get(desc)
-        if where is None:
-            return None
-        ci, cdi = where
-        code = self.codes[ci]
-        dex = code.dex
-        _cls, flags, sup, ifaces_off, *_ = dex.class_def(cdi)
-        try:
-            superclass = dex.type_desc(sup) if sup != NO_INDEX else None
-            interfaces = tuple(dex.type_list(ifaces_off))
-        except DexFormatError:
-            superclass, interfaces = None, ()
-        methods = tuple(
-            code.method_desc(code.methods[r * METHOD_WORDS + 1]) for r in code.by_class().get(cdi, [])
-        )
-        return ClassInfo(desc, superclass, interfaces, flags, methods, dex.name)
+        """Superclass, interfaces, access flags and methods of an app class; None when not defined in the app.
+
+        The first call builds the ClassInfo of every app class in one pass (a scan asks for all of them, several
+        times each); later calls are a dict lookup."""
+        info = self._infos.get(desc)
+        if info is None and not self._infos_complete:
+            self._build_class_infos()
+            info = self._infos.get(desc)
+        return info
+
+    def _build_class_infos(self) -> None:
+        """:meth:`class_info` of every app class (first definition in load order), in one pass per DEX."""
+        app, infos, supers = self._class_map, self._infos, self._supers
+        for ci, code in enumerate(self.codes):
+            types, rd, name = code.type_descs, code.record_descs, code.dex.name
+            n_types = len(types)
+            cd = code.dex.class_defs
+            code.class_records(0)  # builds the per-class record ranges
+            ranges = code._ranges
+            assert ranges is not None
+            empty: Sequence[int] = range(0)
+            for cdi, (t, flags, sup, ifaces_off) in enumerate(
+                zip(cd[0::8].tolist(), cd[1::8].tolist(), cd[2::8].tolist(), cd[3::8].tolist(), strict=True)
+            ):
+                desc = types[t]
+                if desc in infos or app[desc] != (ci, cdi):
+                    continue  # a later definition of a class: Android uses the first one
+                got = supers.get(desc)
+                if got is None:
+                    if sup == NO_INDEX or sup < n_types:
+                        try:
+                            got = (
+                                None if sup == NO_INDEX else types[sup],
+                                self._type_list(ci, ifaces_off) if ifaces_off else (),
+                            )
+                        except DexFormatError:
+                            got = (None, ())
+                    else:  # as DexFile.type_desc would fail
+                        got = (None, ())
+                    supers[desc] = got
+                rng = ranges.get(cdi, empty)
+                methods = (
+                    tuple(rd[rng.start : rng.stop]) if isinstance(rng, range) else tuple(rd[r] for r in rng)
+                )
+                infos[desc] = ClassInfo(desc, got[0], got[1], flags, methods, name)
+        self._infos_complete = True
 
     def method_records(self, method: str) -> list[tuple[int, int]]:
         """``(dex number, record number)`` of the app method with full descriptor ``method`` (empty if none)."""
