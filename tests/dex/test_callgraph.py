@@ -156,3 +156,54 @@ def test_reachable_contract(main_dex: bytes) -> None:
     assert again[ON_CREATE] is None and again["Lcom/aw/t/Job;->run()V"] == ON_CREATE
     assert cg.reachable([]) == {} and cg.path([unknown], ON_CREATE) is None
     assert cg.callees(unknown) == set() and cg.callers(unknown) == set()
+
+
+# -- descriptor -> node lookups ------------------------------------------------------------------------------------
+
+
+def assert_lookups(index, where: object = None) -> None:
+    """_lookup (the single-DEX fast path included) answers like a complete descriptor -> node map."""
+    cg = index.callgraph
+    full: dict[str, int] = {}
+    for g, name in enumerate(cg._names):
+        if name is not None:
+            full.setdefault(name, g)
+    probes = [d for code in index.codes for d in code.descs]
+    probes += [d + "x" for d in probes[::7]] + [d.replace("->", "->x", 1) for d in probes[::5]]
+    probes += ["Lno/Such;->m()V", "", "->", "a->b->c(", "Ljava/lang/Object;->nope()V"]
+    for d in probes:
+        assert cg._lookup(d) == full.get(d), (where, d)
+
+
+def test_lookups_on_fixtures(main_dex: bytes, fixtures_dir) -> None:
+    for index in fixture_indexes(main_dex, fixtures_dir):
+        assert_lookups(index, index.codes[0].name)
+
+
+def patched_method_ids(main_dex: bytes, edit) -> bytes:
+    """main.dex with its method_ids table rewritten by ``edit(list of 8-byte entries)``."""
+    from appwarden.dex.reader import DexFile
+
+    dex = DexFile("classes.dex", main_dex)
+    off, n = dex.method_ids_off, dex.method_ids_size
+    entries = [main_dex[off + 8 * i : off + 8 * i + 8] for i in range(n)]
+    edit(entries)
+    return main_dex[:off] + b"".join(entries) + main_dex[off + 8 * n :]
+
+
+def test_malformed_method_ids_use_the_complete_map(main_dex: bytes) -> None:
+    """A descriptor listed twice, or method ids not sorted by class: no single-DEX shortcut, same graph."""
+
+    def duplicate(entries):
+        entries[1] = entries[0]
+
+    def unsorted(entries):
+        entries[0], entries[-1] = entries[-1], entries[0]
+
+    for edit in (duplicate, unsorted):
+        index = build_index([("classes.dex", patched_method_ids(main_dex, edit))])
+        assert not index.errors
+        assert_same_graph(index)
+        assert_lookups(index, edit.__name__)
+    dup = build_index([("classes.dex", patched_method_ids(main_dex, duplicate))]).callgraph
+    assert dup._gid is not None  # the complete map from the start

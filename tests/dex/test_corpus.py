@@ -166,3 +166,13 @@ def test_class_info_on_corpus(corpus_dir: Path) -> None:
         assert_class_infos(index)
         n += 1
     assert n > 150
+
+
+def test_lookups_on_corpus(corpus_dir: Path) -> None:
+    from .test_callgraph import assert_lookups
+
+    n = 0
+    for path, index, _entries in corpus_apps(corpus_dir):
+        assert_lookups(index, path)
+        n += 1
+    assert n > 150

@@ -180,3 +180,11 @@ def test_hierarchy_extras_mutated(which, muts, status_muts, split, ids, gmap_shi
     gmap = array("I", args[5])
     args[5] = array("I", [(g + gmap_shift) % (len(gmap) + 3) for g in gmap]).tobytes()
     same("hierarchy_extras", *args, len(gmap) + 3)
+
+
+@FUZZ
+@given(items=st.lists(st.text(max_size=20), max_size=60), dup=st.booleans())
+def test_all_distinct_random(items: list[str], dup: bool) -> None:
+    if dup and items:
+        items = [*items, items[len(items) // 2]]
+    assert cext.all_distinct(items) == pywalk.all_distinct(items) == (len(set(items)) == len(items))

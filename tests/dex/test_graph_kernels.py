@@ -138,7 +138,7 @@ def assert_same_kernels(cext, index, entries: list[str], where: object = None) -
     n_nodes = len(cg._names)
     csr = cext.build_csr(cg._edges, n_nodes)
     assert pywalk.build_csr(cg._edges, n_nodes) == csr, where
-    known = array("I", [cg._gid[e] for e in entries if e in cg._gid]).tobytes()
+    known = array("I", [g for e in entries if (g := cg._lookup(e)) is not None]).tobytes()
     assert cext.bfs(*csr, cg._virtual, known) == pywalk.bfs(*csr, cg._virtual, known), where
 
 
@@ -211,3 +211,13 @@ def test_csr_and_bfs_semantics() -> None:
             walker.build_csr(edges, 6)
         with pytest.raises(ValueError, match="virtual flags"):
             walker.bfs(off, tgt, virtual[:-1], b"")
+
+
+def test_all_distinct() -> None:
+    for walker in (cext, pywalk):
+        assert walker.all_distinct([]) and walker.all_distinct(["a", "b", "ab", "é", "\U0001f600", "\x00"])
+        assert not walker.all_distinct(["a", "b", "a"])
+        assert not walker.all_distinct(["é", "x", "é"]) and not walker.all_distinct(["\U0001f600"] * 2)
+        assert walker.all_distinct(["a" * 9, "a" * 8 + "b", "a" * 17, "a" * 16])  # hash tails
+        with pytest.raises(TypeError):
+            walker.all_distinct(["a", b"a"])

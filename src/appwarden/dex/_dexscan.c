@@ -35,6 +35,7 @@
  *   call_edges(methods, events, gids, virtual, super)      (src, dst) node pairs of one DEX's invokes
  *   hierarchy_extras(descs, types, buf, tables, ...)       what virtual/super calls also reach (class hierarchy)
  *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries)
+ *   all_distinct(strings)                                  whether no two str of a list are equal
  *
  * Every offset and count is checked against the buffer size; structural errors raise ValueError (the
  * Python side turns them into DexFormatError). Work is bounded by the file size: the total number of
@@ -1529,6 +1530,58 @@ done:
     return res;
 }
 
+/* all_distinct(strings: list[str]) -> bool
+ * Whether no two items of the list are equal (a set of the list would be as long as the list), without hashing
+ * into Python objects: a table of indices keyed by a fast hash of each string's data. TypeError for a non-str. */
+static PyObject *dexscan_all_distinct(PyObject *self, PyObject *lst) {
+    if (!PyList_Check(lst)) {
+        PyErr_SetString(PyExc_TypeError, "a list of str is required");
+        return NULL;
+    }
+    size_t n = (size_t)PyList_GET_SIZE(lst), cap = 16;
+    while (cap < 2 * n + 2) cap <<= 1;
+    uint32_t *slot = (uint32_t *)calloc(cap, sizeof(uint32_t)); /* index + 1, 0 = empty */
+    uint64_t *hs = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
+    PyObject *res = NULL;
+    if (!slot || !hs) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    res = Py_True;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *s = PyList_GET_ITEM(lst, i);
+        if (!PyUnicode_Check(s) || PyUnicode_READY(s) < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a list of str is required");
+            res = NULL;
+            goto done;
+        }
+        int kind = PyUnicode_KIND(s);
+        size_t len = (size_t)PyUnicode_GET_LENGTH(s);
+        uint64_t h = hash_bytes((const char *)PyUnicode_DATA(s), len * (size_t)kind) ^ ((uint64_t)kind << 56);
+        hs[i] = h;
+        size_t k = (size_t)(h ^ (h >> 31)) & (cap - 1);
+        for (;; k = (k + 1) & (cap - 1)) {
+            uint32_t j = slot[k];
+            if (!j) {
+                slot[k] = (uint32_t)i + 1;
+                break;
+            }
+            if (hs[j - 1] != h) continue;
+            PyObject *o = PyList_GET_ITEM(lst, j - 1);
+            if (PyUnicode_KIND(o) == kind && (size_t)PyUnicode_GET_LENGTH(o) == len &&
+                !memcmp(PyUnicode_DATA(o), PyUnicode_DATA(s), len * (size_t)kind)) {
+                res = Py_False;
+                goto done;
+            }
+        }
+    }
+done:
+    free(slot);
+    free(hs);
+    Py_XINCREF(res);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
@@ -1540,6 +1593,7 @@ static PyMethodDef methods[] = {
     {"invoked_ids", dexscan_invoked_ids, METH_VARARGS, "Distinct method ids invoked with one of the opcodes."},
     {"call_edges", dexscan_call_edges, METH_VARARGS, "Call-graph edges (src, dst) of one DEX as u32 pairs."},
     {"hierarchy_extras", dexscan_hierarchy_extras, METH_VARARGS, "Class-hierarchy targets of virtual calls."},
+    {"all_distinct", dexscan_all_distinct, METH_O, "Whether no two str items of a list are equal."},
     {"build_csr", dexscan_build_csr, METH_VARARGS, "Adjacency (offsets, targets) of u32 edge pairs."},
     {"bfs", dexscan_bfs, METH_VARARGS, "Breadth-first search over an adjacency with zero-cost virtual nodes."},
     {NULL, NULL, 0, NULL},

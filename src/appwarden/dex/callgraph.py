@@ -136,7 +136,8 @@ class CallGraph:
 
     def __init__(self, index: CodeIndex) -> None:
         self.index = index
-        self._gid: dict[str, int] = {}  # method descriptor -> node id
+        self._gid: dict[str, int] | None = None  # method descriptor -> node id (see _build, _lookup)
+        self._types: dict[str, int] | None = None  # single DEX: type descriptor -> type id (see _lookup)
         self._names: list[str | None] = []  # node id -> descriptor; None for a virtual node
         self._vranges: list[tuple[int, int]] = []  # (first id, count) of the virtual nodes
         self._virtual = b""  # one byte per node, 1 for a virtual node (the BFS kernel's view)
@@ -164,11 +165,44 @@ class CallGraph:
 
     def _node(self, desc: str) -> int:
         """Node id of a descriptor no DEX lists among its method ids (only in malformed DEX files)."""
-        g = self._gid.get(desc)
+        gid = self._complete_map()
+        g = gid.get(desc)
         if g is None:
-            g = self._gid[desc] = len(self._names)
+            g = gid[desc] = len(self._names)
             self._names.append(desc)
         return g
+
+    def _complete_map(self) -> dict[str, int]:
+        """descriptor -> node id of every real node (built on first need for a single-DEX app)."""
+        if self._gid is None:
+            gid = dict(zip(self._names, range(len(self._names)), strict=True))
+            gid.pop(None, None)  # type: ignore[call-overload]  # virtual nodes
+            self._gid = gid
+        return self._gid
+
+    def _lookup(self, desc: str) -> int | None:
+        """Node id of a method descriptor, None when the app's DEX files neither call nor define it."""
+        if self._gid is not None:
+            return self._gid.get(desc)
+        # One DEX, all method descriptors distinct, node id = method id. With distinct type descriptors and method
+        # ids sorted by class (as the format requires), a descriptor with a single "->" can only be a method id
+        # of the type named before it: find that type, then the descriptor in its range of method ids.
+        code = self.index.codes[0]
+        if self._types is None:
+            types, mclass = code.type_descs, code.dex.method_class.tolist()
+            ordered = walker.all_distinct(types) and mclass == sorted(mclass)
+            self._types = dict(zip(types, range(len(types)), strict=True)) if ordered else {}
+        if not self._types or desc.count("->") != 1:
+            return self._complete_map().get(desc)
+        t = self._types.get(desc.partition("->")[0])
+        if t is None:
+            return None
+        mclass = code.dex.method_class
+        lo = bisect_left(mclass, t)
+        try:
+            return code.descs.index(desc, lo, bisect_right(mclass, t, lo))
+        except ValueError:
+            return None
 
     def _new_virtual(self, count: int) -> int:
         """Allocate ``count`` virtual node ids; returns the first."""
@@ -180,20 +214,26 @@ class CallGraph:
     def _build(self) -> None:
         index = self.index
         codes = index.codes
-        gid = self._gid
 
-        # 1. a node per method id of every DEX (the same descriptor in two DEXes is one node)
+        # 1. a node per method id of every DEX (the same descriptor in two DEXes is one node). One DEX whose
+        #    descriptors are all distinct (the usual app): the method ids are the node ids, and the
+        #    descriptor -> node map is only built if a query needs it (see _lookup)
         maps = self._maps
-        for code in codes:
-            descs = code.descs
-            if not gid:  # first DEX: its method ids are the node ids
-                gid.update(zip(descs, range(len(descs)), strict=True))
-                if len(gid) == len(descs):
-                    maps.append(array("I", range(len(descs))))
-                    continue
-                gid.clear()  # a descriptor listed twice (malformed DEX)
-            maps.append(array("I", [gid.setdefault(d, len(gid)) for d in descs]))
-        self._names.extend(gid)
+        if len(codes) == 1 and walker.all_distinct(codes[0].descs):
+            self._names = list(codes[0].descs)
+            maps.append(array("I", range(len(self._names))))
+        else:
+            gid = self._gid = {}
+            for code in codes:
+                descs = code.descs
+                if not gid:  # the first DEX: its method ids are its node ids
+                    gid.update(zip(descs, range(len(descs)), strict=True))
+                    if len(gid) == len(descs):
+                        maps.append(array("I", range(len(descs))))
+                        continue
+                    gid.clear()  # a descriptor listed twice (malformed DEX)
+                maps.append(array("I", [gid.setdefault(d, len(gid)) for d in descs]))
+            self._names.extend(gid)
         self._mids = [code.methods[1::METHOD_WORDS].tolist() for code in codes]
 
         # 2. per DEX: what virtual/interface and super calls add (class hierarchy), async dispatch edges, and the
@@ -607,7 +647,7 @@ class CallGraph:
 
     def callees(self, method: str) -> set[str]:
         """Methods ``method`` may call (direct, hierarchy and synthetic edges)."""
-        g = self._gid.get(method)
+        g = self._lookup(method)
         if g is None:
             return set()
         off, tgt = csr = self._forward()
@@ -615,7 +655,7 @@ class CallGraph:
 
     def callers(self, method: str) -> set[str]:
         """Methods that may call ``method``."""
-        g = self._gid.get(method)
+        g = self._lookup(method)
         if g is None:
             return set()
         off, tgt = csr = self._backward()
@@ -639,8 +679,8 @@ class CallGraph:
         got = self._reach.get(entries)
         if got is not None:
             return got
-        gid, names = self._gid, self._names
-        known = array("I", [g for e in entries if (g := gid.get(e)) is not None])
+        names, lookup = self._names, self._lookup
+        known = array("I", [g for e in entries if (g := lookup(e)) is not None])
         off, tgt = self._forward()
         parents_raw, order_raw = walker.bfs(off.tobytes(), tgt.tobytes(), self._virtual, known.tobytes())
         parents, order = _u32(parents_raw), _u32(order_raw)

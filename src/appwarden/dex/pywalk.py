@@ -3,7 +3,7 @@
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
 ``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
 :func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
-:func:`hierarchy_extras`, :func:`build_csr`, :func:`bfs`) mirrors its ``_dexscan`` namesake: same results, same
+:func:`hierarchy_extras`, :func:`build_csr`, :func:`bfs`, :func:`all_distinct`) mirrors its ``_dexscan`` namesake: same results, same
 ``ValueError`` messages.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
 used when the extension could not be built (``appwarden.dex.backend()`` says which one is active).
@@ -794,3 +794,10 @@ def hierarchy_extras(
                 for t in targets:
                     vedges.extend((vnode, t))
     return _le_bytes(maps[0]), _le_bytes(maps[1]), _le_bytes(vedges), n_v, _le_bytes(rest)
+
+
+def all_distinct(strings: list[str]) -> bool:
+    """Whether no two items of the list are equal (mirrors ``_dexscan.all_distinct``)."""
+    if not isinstance(strings, list) or not all(isinstance(s, str) for s in strings):
+        raise TypeError("a list of str is required")
+    return len(set(strings)) == len(strings)
