@@ -195,3 +195,16 @@ def test_index_with_filled_caches_survives_pickling(main_dex: bytes) -> None:
     assert clone.callgraph.reachable([entry]) == seen
     work = "Lcom/aw/t/Sub;->work()V"
     assert clone.callgraph.callers(work) == index.callgraph.callers(work)
+
+
+def test_by_class_lists_the_records_of_each_class(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex)])
+    code = index.codes[0]
+    groups: dict[int, list[int]] = {}
+    for r, cdi in enumerate(code.methods[0::7].tolist()):
+        groups.setdefault(cdi, []).append(r)
+    by_class = code.by_class()
+    assert dict(by_class) == groups and len(by_class) == len(groups)
+    assert by_class.get(10_000, []) == [] and 10_000 not in by_class
+    by_class[0].append(99)  # a fresh list per lookup: callers cannot corrupt the index
+    assert by_class[0] == groups[0]

@@ -793,6 +793,11 @@ static int is_super_op(uint32_t op) { return op == 0x6f || op == 0x75; }
 /* invoked_ids(events, method_ids_size, ops) -> bytes
  * Sorted distinct method ids (u32) invoked by an EV_INVOKE event whose opcode is one of the bytes of `ops`.
  * ValueError when such an event's idx is not below method_ids_size. */
+static int u32_cmp(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static PyObject *dexscan_invoked_ids(PyObject *self, PyObject *args) {
     Py_buffer ev, ops;
     unsigned long n_ids;
@@ -801,7 +806,8 @@ static PyObject *dexscan_invoked_ids(PyObject *self, PyObject *args) {
     uint8_t want[256];
     memset(want, 0, sizeof want);
     for (Py_ssize_t i = 0; i < ops.len; i++) want[((const uint8_t *)ops.buf)[i]] = 1;
-    uint8_t *seen = NULL;
+    vec_t ids;
+    memset(&ids, 0, sizeof ids);
     if (ev.len % 20) {
         PyErr_SetString(PyExc_ValueError, "events length is not a multiple of 20");
         goto done;
@@ -810,13 +816,9 @@ static PyObject *dexscan_invoked_ids(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "too many method ids");
         goto done;
     }
-    seen = (uint8_t *)calloc(n_ids ? n_ids : 1, 1);
-    if (!seen) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    /* collect, sort, drop repeats: the work depends on the events only, never on n_ids */
     const uint8_t *base = (const uint8_t *)ev.buf;
-    size_t n = (size_t)ev.len / 20, count = 0;
+    size_t n = (size_t)ev.len / 20;
     for (size_t i = 0; i < n; i++) {
         uint32_t k = rd32(base + i * 20);
         if ((k >> 8) != EV_INVOKE || !want[k & 0xff]) continue;
@@ -825,18 +827,18 @@ static PyObject *dexscan_invoked_ids(PyObject *self, PyObject *args) {
             PyErr_Format(PyExc_ValueError, "event %zu: method index %u out of range", i, idx);
             goto done;
         }
-        if (!seen[idx]) {
-            seen[idx] = 1;
-            count++;
+        if (vec_push(&ids, &idx, 1)) {
+            PyErr_NoMemory();
+            goto done;
         }
     }
-    res = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(count * 4));
-    if (!res) goto done;
-    uint32_t *out = (uint32_t *)PyBytes_AS_STRING(res);
-    for (uint32_t i = 0; i < n_ids; i++)
-        if (seen[i]) *out++ = i;
+    if (ids.len) qsort(ids.data, ids.len, sizeof(uint32_t), u32_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < ids.len; i++)
+        if (!w || ids.data[w - 1] != ids.data[i]) ids.data[w++] = ids.data[i];
+    res = PyBytes_FromStringAndSize(ids.data ? (const char *)ids.data : "", (Py_ssize_t)(w * 4));
 done:
-    free(seen);
+    free(ids.data);
     PyBuffer_Release(&ev);
     PyBuffer_Release(&ops);
     return res;

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
@@ -78,6 +78,24 @@ class ClassInfo:
         return bool(self.access_flags & ACC_INTERFACE)
 
 
+class _RecordsByClass(Mapping[int, list[int]]):
+    """DexCode.by_class(): a read-only view of the per-class record ranges giving a new list per lookup."""
+
+    __slots__ = ("_ranges",)
+
+    def __init__(self, ranges: dict[int, Sequence[int]]) -> None:
+        self._ranges = ranges
+
+    def __getitem__(self, cdi: int) -> list[int]:
+        return list(self._ranges[cdi])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ranges)
+
+    def __len__(self) -> int:
+        return len(self._ranges)
+
+
 @dataclass(slots=True)
 class DexCode:
     """One DEX with its walk results (packed records, see :mod:`appwarden.dex.records`)."""
@@ -89,7 +107,7 @@ class DexCode:
     methods: memoryview = field(init=False)
     events: memoryview = field(init=False)
     ev_starts: list[int] = field(init=False)
-    _by_class: dict[int, list[int]] | None = None
+    _by_class: Mapping[int, list[int]] | None = None
     _subclasses: dict[int, list[int]] | None = None
     _descs: list[str] | None = None
     _types: list[str] | None = None
@@ -232,12 +250,12 @@ class DexCode:
             self._ranges = ranges
         return ranges.get(cdi, ())
 
-    def by_class(self) -> dict[int, list[int]]:
-        """class_def_idx -> method record numbers."""
+    def by_class(self) -> Mapping[int, list[int]]:
+        """class_def_idx -> method record numbers (each list made when asked for, from :meth:`class_records`)."""
         if self._by_class is None:
             self.class_records(0)
             assert self._ranges is not None
-            self._by_class = {cdi: list(r) for cdi, r in self._ranges.items()}
+            self._by_class = _RecordsByClass(self._ranges)
         return self._by_class
 
     def subclass_map(self) -> dict[int, list[int]]:
