@@ -184,6 +184,8 @@ def test_call_edges_semantics() -> None:
         with pytest.raises(ValueError, match="method index 1 out of range"):
             walker.call_edges(methods, ev, gids[:4], virt[:4], sup[:4])
         assert walker.invoked_ids(ev, 2, b"\x6e\x75") == array("I", [1]).tobytes()
+        # a huge method_ids_size: the sorting path (no flag per possible id)
+        assert walker.invoked_ids(ev, 1 << 31, b"\x6e\x75\xfc") == array("I", [1, 7]).tobytes()
         assert walker.invoked_ids(ev, 2, ALL_OPS[:0x6E]) == b""
         with pytest.raises(ValueError, match="method index 7 out of range"):
             walker.invoked_ids(ev, 2, b"\xfc")  # asked for, a call-site id is checked like a method id

@@ -816,9 +816,37 @@ static PyObject *dexscan_invoked_ids(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "too many method ids");
         goto done;
     }
-    /* collect, sort, drop repeats: the work depends on the events only, never on n_ids */
     const uint8_t *base = (const uint8_t *)ev.buf;
     size_t n = (size_t)ev.len / 20;
+    if (n_ids <= 64 * (uint64_t)n + 65536) { /* a flag per method id (the usual case: scanning them is cheap) */
+        uint8_t *seen = (uint8_t *)calloc(n_ids ? n_ids : 1, 1);
+        if (!seen) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        size_t count = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t k = rd32(base + i * 20);
+            if ((k >> 8) != EV_INVOKE || !want[k & 0xff]) continue;
+            uint32_t idx = rd32(base + i * 20 + 8);
+            if (idx >= n_ids) {
+                PyErr_Format(PyExc_ValueError, "event %zu: method index %u out of range", i, idx);
+                free(seen);
+                goto done;
+            }
+            count += !seen[idx];
+            seen[idx] = 1;
+        }
+        res = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(count * 4));
+        if (res) {
+            uint32_t *out = (uint32_t *)PyBytes_AS_STRING(res);
+            for (size_t i = 0; i < n_ids; i++)
+                if (seen[i]) *out++ = (uint32_t)i;
+        }
+        free(seen);
+        goto done;
+    }
+    /* else collect, sort, drop repeats, so the work never depends on a huge n_ids */
     for (size_t i = 0; i < n; i++) {
         uint32_t k = rd32(base + i * 20);
         if ((k >> 8) != EV_INVOKE || !want[k & 0xff]) continue;

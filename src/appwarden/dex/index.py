@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
 from appwarden.dex import walker
@@ -238,12 +240,10 @@ class DexCode:
         if ranges is None:
             cdis = self.methods[0::METHOD_WORDS].tolist()
             ranges = {}
-            if cdis == sorted(cdis):
-                lo = 0
-                for c in dict.fromkeys(cdis):
-                    hi = bisect_right(cdis, c, lo)
-                    ranges[c] = range(lo, hi)
-                    lo = hi
+            if cdis == sorted(cdis):  # C-level counting: Counter keeps the (sorted) first-seen order
+                counts = Counter(cdis)
+                starts = list(accumulate(counts.values(), initial=0))
+                ranges.update(zip(counts, map(range, starts, starts[1:]), strict=True))
             else:  # pragma: no cover - records in another order: group them one by one
                 for r, c in enumerate(cdis):
                     ranges.setdefault(c, []).append(r)  # type: ignore[union-attr]
@@ -361,6 +361,9 @@ class CodeIndex:
     def _class_supers(self, desc: str) -> tuple[str | None, tuple[str, ...]]:
         """(superclass, interfaces) of the app class ``desc`` (cached; both empty when its lists are malformed)."""
         got = self._supers.get(desc)
+        if got is None and self._infos_complete:
+            info = self._infos[desc]
+            got = self._supers[desc] = (info.superclass, info.interfaces)
         if got is None:
             ci, cdi = self._class_map[desc]
             code = self.codes[ci]
@@ -403,7 +406,7 @@ class CodeIndex:
 
     def _build_class_infos(self) -> None:
         """:meth:`class_info` of every app class (first definition in load order), in one pass per DEX."""
-        app, infos, supers = self._class_map, self._infos, self._supers
+        app, infos, type_list = self._class_map, self._infos, self._type_list
         for ci, code in enumerate(self.codes):
             types, rd, name = code.type_descs, code.record_descs, code.dex.name
             n_types = len(types)
@@ -411,31 +414,30 @@ class CodeIndex:
             code.class_records(0)  # builds the per-class record ranges
             ranges = code._ranges
             assert ranges is not None
-            empty: Sequence[int] = range(0)
-            for cdi, (t, flags, sup, ifaces_off) in enumerate(
-                zip(cd[0::8].tolist(), cd[1::8].tolist(), cd[2::8].tolist(), cd[3::8].tolist(), strict=True)
-            ):
+            no_records = range(0)
+            columns = (cd[0::8].tolist(), cd[1::8].tolist(), cd[2::8].tolist(), cd[3::8].tolist())
+            for cdi, t, flags, sup, ifaces_off in zip(range(len(columns[0])), *columns, strict=True):
                 desc = types[t]
-                if desc in infos or app[desc] != (ci, cdi):
+                if app[desc] != (ci, cdi):
                     continue  # a later definition of a class: Android uses the first one
-                got = supers.get(desc)
-                if got is None:
-                    if sup == NO_INDEX or sup < n_types:
-                        try:
-                            got = (
-                                None if sup == NO_INDEX else types[sup],
-                                self._type_list(ci, ifaces_off) if ifaces_off else (),
-                            )
-                        except DexFormatError:
-                            got = (None, ())
-                    else:  # as DexFile.type_desc would fail
-                        got = (None, ())
-                    supers[desc] = got
-                rng = ranges.get(cdi, empty)
-                methods = (
-                    tuple(rd[rng.start : rng.stop]) if isinstance(rng, range) else tuple(rd[r] for r in rng)
-                )
-                infos[desc] = ClassInfo(desc, got[0], got[1], flags, methods, name)
+                if sup == NO_INDEX:
+                    superclass = None
+                elif sup < n_types:
+                    superclass = types[sup]
+                else:  # as DexFile.type_desc would fail
+                    superclass, ifaces_off = None, -1
+                if not ifaces_off:
+                    interfaces: tuple[str, ...] = ()
+                elif ifaces_off < 0:
+                    interfaces = ()
+                else:
+                    try:
+                        interfaces = type_list(ci, ifaces_off)
+                    except DexFormatError:  # a malformed list: no parents at all, as before
+                        superclass, interfaces = None, ()
+                rng = ranges.get(cdi, no_records)
+                methods = tuple(rd[rng.start : rng.stop]) if type(rng) is range else tuple(rd[r] for r in rng)
+                infos[desc] = ClassInfo(desc, superclass, interfaces, flags, methods, name)
         self._infos_complete = True
 
     def method_records(self, method: str) -> list[tuple[int, int]]:
