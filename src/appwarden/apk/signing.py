@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from appwarden.apk.archive import ZipArchive
@@ -263,6 +263,14 @@ def read_signing(archive: ZipArchive) -> SigningInfo:
     """Signing schemes and signer certificates of an APK (never raises for bad signature data)."""
     info = SigningInfo()
     certs: dict[str, _Cert] = {}
+    described: dict[bytes, SignerCert] = {}
+
+    def describe(der: bytes) -> SignerCert:
+        """cert_info once per distinct certificate (v1, v2 and v3 usually carry the same one)."""
+        got = described.get(der)
+        if got is None:
+            got = described[der] = cert_info(der)
+        return got
 
     def add(der: bytes, scheme: str) -> None:
         key = hashlib.sha256(der).hexdigest()
@@ -273,7 +281,7 @@ def read_signing(archive: ZipArchive) -> SigningInfo:
     def note(message: str, path: str | None = None) -> None:
         info.notes.append(ErrorNote(stage="signing", message=message, path=path))
 
-    _read_v1(archive, add, note, info)
+    _read_v1(archive, add, note, info, describe)
     try:
         found = find_signing_block(archive.buffer, archive.cd_offset)
     except _Malformed as exc:
@@ -295,7 +303,7 @@ def read_signing(archive: ZipArchive) -> SigningInfo:
             ok = False
             for chain in signer_certs:
                 try:
-                    cert_info(chain[0])
+                    describe(chain[0])
                 except ValueError as exc:
                     note(f"{scheme} signer {exc}")
                     continue
@@ -307,13 +315,13 @@ def read_signing(archive: ZipArchive) -> SigningInfo:
     for c in certs.values():
         schemes = tuple(sorted(c.schemes, key=SCHEME_ORDER.index))
         try:
-            info.signers.append(cert_info(c.der, schemes))
+            info.signers.append(replace(describe(c.der), schemes=schemes))
         except ValueError as exc:
             note(f"signer {exc}")
     return info
 
 
-def _read_v1(archive: ZipArchive, add, note, info: SigningInfo) -> None:
+def _read_v1(archive: ZipArchive, add, note, info: SigningInfo, describe) -> None:
     names = archive.names
     upper = {n.upper(): n for n in names if n.upper().startswith("META-INF/")}
     for name in names:
@@ -334,7 +342,7 @@ def _read_v1(archive: ZipArchive, add, note, info: SigningInfo) -> None:
         ok = False
         for der in ders:
             try:
-                cert_info(der)
+                describe(der)
             except ValueError as exc:
                 note(f"v1 signer {exc}", name)
                 continue
