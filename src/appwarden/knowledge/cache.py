@@ -1,9 +1,10 @@
 """The on-disk cache of parsed knowledge, shared by every loader (YAML files, SDK knowledge base, rules).
 
 Contract: :func:`cache_dir` is ``$APPWARDEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/appwarden``, else
-``~/.cache/appwarden``; ``None`` when ``APPWARDEN_NO_CACHE`` is set. :func:`write_json` writes atomically (a
-reader never sees half a file) and silently does nothing when the directory cannot be written (a read-only home
-only means no cache). :func:`read_json` returns ``None`` for a missing or unreadable file; callers re-parse then.
+``~/.cache/appwarden``; ``None`` when ``APPWARDEN_NO_CACHE`` is set. :func:`write_json` / :func:`write_bytes` write
+atomically (a reader never sees half a file) and silently do nothing when the directory cannot be written (a
+read-only home only means no cache). :func:`read_json` / :func:`read_bytes` return ``None`` for a missing or
+unreadable file; callers re-parse then.
 Cache files hold data only (JSON, or :mod:`marshal` of plain YAML data), never pickle: loading one runs no code.
 """
 

@@ -3,8 +3,8 @@ policy does not say. Pure functions over :class:`~appwarden.evidence.Evidence`; 
 ``appwarden.rules.predicates.policy_consistency`` turn their results into findings.
 
 Every function returns ``[]`` when the evidence it needs is absent, and treats a policy with ``found=False`` as
-"nothing declared" only in :func:`policy_missing` (the other checks then return ``[]``: the missing policy is the
-finding, not every consequence of it).
+"nothing declared" only in :func:`appwarden.policy.absence.policy_missing` (the other checks then return ``[]``:
+the missing policy is the finding, not every consequence of it).
 
 Leniency, on purpose (a false accusation costs more than a missed one; a reviewer confirms every finding):
 * a PI category counts as declared when the policy names it or a category that covers it (:data:`COVERED_BY`,
