@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +63,8 @@ def write_bytes(path: Path | None, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (temporary file, then rename); OS errors are ignored."""
     if path is None:
         return
+    import tempfile  # only when a cache is (re)written: not on the start-up path of a warm scan
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
