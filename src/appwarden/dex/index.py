@@ -183,13 +183,7 @@ class DexCode:
                 )
             except ValueError as exc:
                 raise DexFormatError(f"{dex.name}: {exc}") from None
-            i = -1
-            while True:  # list.index scans in C: the non-ASCII entries are rare
-                try:
-                    i = descs.index(None, i + 1)
-                except ValueError:
-                    break
-                descs[i] = dex.method_desc(i)
+            _fill_missing(descs, dex.method_desc)
             self._descs = descs
         return descs
 
@@ -213,13 +207,7 @@ class DexCode:
                 )
             except ValueError as exc:
                 raise DexFormatError(f"{dex.name}: {exc}") from None
-            i = -1
-            while True:
-                try:
-                    i = types.index(None, i + 1)
-                except ValueError:
-                    break
-                types[i] = dex.type_desc(i)
+            _fill_missing(types, dex.type_desc)
             self._types = types
         return types
 
@@ -285,6 +273,17 @@ class DexCode:
         for i in range(self.methods[base + 4], self.methods[base + 5]):
             k, op, off, idx, _a, _b = self.event(i)
             yield i, k, op, off, idx
+
+
+def _fill_missing(items: list, decode: Callable[[int], str]) -> None:
+    """Replace each ``None`` in ``items`` (entries the C side left to Python: non-ASCII strings) by ``decode(i)``."""
+    i = -1
+    while True:  # list.index scans in C: the non-ASCII entries are rare
+        try:
+            i = items.index(None, i + 1)
+        except ValueError:
+            return
+        items[i] = decode(i)
 
 
 def _split_target(target: str) -> tuple[str, str, str | None]:
