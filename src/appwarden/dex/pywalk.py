@@ -375,17 +375,7 @@ def method_descs(
         raise ValueError("method_ids out of bounds")
 
     def string_ref(sidx: int) -> bytes:
-        pos = _U32.unpack_from(buf, s_off + sidx * 4)[0]
-        try:
-            if pos >= size:
-                raise _Fatal
-            _, pos = _uleb(buf, size, pos)
-        except _Fatal:
-            raise ValueError(f"string {sidx} data out of bounds") from None
-        nul = buf.find(b"\0", pos)
-        if nul < 0:
-            raise ValueError(f"string {sidx} data out of bounds")
-        return buf[pos:nul]
+        return _string_bytes(buf, s_off, sidx)
 
     types: dict[int, bytes] = {}
 
@@ -589,6 +579,23 @@ def bfs(offsets: bytes, targets: bytes, virtual: bytes, entries: bytes) -> tuple
     return _le_bytes(parents), _le_bytes(order)
 
 
+def _string_bytes(buf: bytes, s_off: int, sidx: int) -> bytes:
+    """The MUTF-8 bytes of string ``sidx`` (after its length prefix, up to the NUL); ValueError when out of bounds.
+    ``sidx`` must already be below the string_ids size."""
+    size = len(buf)
+    pos = _U32.unpack_from(buf, s_off + sidx * 4)[0]
+    try:
+        if pos >= size:
+            raise _Fatal
+        _, pos = _uleb(buf, size, pos)
+    except _Fatal:
+        raise ValueError(f"string {sidx} data out of bounds") from None
+    nul = buf.find(b"\0", pos)
+    if nul < 0:
+        raise ValueError(f"string {sidx} data out of bounds")
+    return buf[pos:nul]
+
+
 def type_descs(buf: bytes, s_off: int, s_size: int, t_off: int, t_size: int) -> list[str | None]:
     """The descriptor of every type id; None where it is not pure ASCII (mirrors ``_dexscan.type_descs``)."""
     buf = bytes(buf)
@@ -602,17 +609,7 @@ def type_descs(buf: bytes, s_off: int, s_size: int, t_off: int, t_size: int) -> 
         sidx = _U32.unpack_from(buf, t_off + tidx * 4)[0]
         if sidx >= s_size:
             raise ValueError(f"type {tidx} string index out of range")
-        pos = _U32.unpack_from(buf, s_off + sidx * 4)[0]
-        try:
-            if pos >= size:
-                raise _Fatal
-            _, pos = _uleb(buf, size, pos)
-        except _Fatal:
-            raise ValueError(f"string {sidx} data out of bounds") from None
-        nul = buf.find(b"\0", pos)
-        if nul < 0:
-            raise ValueError(f"string {sidx} data out of bounds")
-        raw = buf[pos:nul]
+        raw = _string_bytes(buf, s_off, sidx)
         out.append(raw.decode("ascii") if raw.isascii() else None)
     return out
 
