@@ -148,9 +148,11 @@ def cert_info(der: bytes, schemes: tuple[str, ...] = ()) -> SignerCert:
         not_before, not_after = validity["not_before"].native, validity["not_after"].native
         if not isinstance(not_before, datetime) or not isinstance(not_after, datetime):
             raise ValueError("validity is not a time")
+        subject = rfc4514(tbs["subject"])
+        same = tbs["issuer"].dump() == tbs["subject"].dump()  # self-signed, as most APK certificates are
         return SignerCert(
-            subject=rfc4514(tbs["subject"]),
-            issuer=rfc4514(tbs["issuer"]),
+            subject=subject,
+            issuer=subject if same else rfc4514(tbs["issuer"]),
             serial=format(tbs["serial_number"].native, "x"),
             not_before=_iso(not_before),
             not_after=_iso(not_after),
