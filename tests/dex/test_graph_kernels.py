@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from appwarden.dex import pywalk
-from appwarden.dex.index import build_index
+from appwarden.dex.index import build_index, id_table_args
 from appwarden.dex.reader import DexFile, split_container
 
 from .conftest import DATA, dex_blobs_of
@@ -21,17 +21,7 @@ cext = pytest.importorskip("appwarden.dex._dexscan", reason="C extension not bui
 
 def descs_args(dex: DexFile) -> tuple:
     """The arguments DexCode.descs passes to ``method_descs``."""
-    return (
-        memoryview(dex.data)[: dex.container_size],
-        dex.string_ids_off,
-        dex.string_ids_size,
-        dex.type_ids_off,
-        dex.type_ids_size,
-        dex.proto_ids_off,
-        dex.proto_ids_size,
-        dex.method_ids_off,
-        dex.method_ids_size,
-    )
+    return id_table_args(dex, methods=True)
 
 
 def fixture_dexes(fixtures_dir: Path) -> list[DexFile]:
@@ -100,13 +90,8 @@ def test_method_descs_bounds(main_dex: bytes) -> None:
 
 
 def types_args(dex: DexFile) -> tuple:
-    return (
-        memoryview(dex.data)[: dex.container_size],
-        dex.string_ids_off,
-        dex.string_ids_size,
-        dex.type_ids_off,
-        dex.type_ids_size,
-    )
+    """The arguments DexCode.type_descs passes to ``type_descs``."""
+    return id_table_args(dex, methods=False)
 
 
 NONE = 0xFFFFFFFF

@@ -170,17 +170,7 @@ class DexCode:
         if descs is None:
             dex = self.dex
             try:
-                descs = walker.method_descs(
-                    memoryview(dex.data)[: dex.container_size],
-                    dex.string_ids_off,
-                    dex.string_ids_size,
-                    dex.type_ids_off,
-                    dex.type_ids_size,
-                    dex.proto_ids_off,
-                    dex.proto_ids_size,
-                    dex.method_ids_off,
-                    dex.method_ids_size,
-                )
+                descs = walker.method_descs(*id_table_args(dex, methods=True))
             except ValueError as exc:
                 raise DexFormatError(f"{dex.name}: {exc}") from None
             _fill_missing(descs, dex.method_desc)
@@ -198,13 +188,7 @@ class DexCode:
         if types is None:
             dex = self.dex
             try:
-                types = walker.type_descs(
-                    memoryview(dex.data)[: dex.container_size],
-                    dex.string_ids_off,
-                    dex.string_ids_size,
-                    dex.type_ids_off,
-                    dex.type_ids_size,
-                )
+                types = walker.type_descs(*id_table_args(dex, methods=False))
             except ValueError as exc:
                 raise DexFormatError(f"{dex.name}: {exc}") from None
             _fill_missing(types, dex.type_desc)
@@ -273,6 +257,21 @@ class DexCode:
         for i in range(self.methods[base + 4], self.methods[base + 5]):
             k, op, off, idx, _a, _b = self.event(i)
             yield i, k, op, off, idx
+
+
+def id_table_args(dex: DexFile, *, methods: bool) -> tuple:
+    """The arguments of the C/Python kernels ``type_descs`` (``methods=False``: the file and the string and type id
+    tables) and ``method_descs`` (``methods=True``: also the proto and method id tables)."""
+    args: tuple = (
+        memoryview(dex.data)[: dex.container_size],
+        dex.string_ids_off,
+        dex.string_ids_size,
+        dex.type_ids_off,
+        dex.type_ids_size,
+    )
+    if methods:
+        args += (dex.proto_ids_off, dex.proto_ids_size, dex.method_ids_off, dex.method_ids_size)
+    return args
 
 
 def _fill_missing(items: list, decode: Callable[[int], str]) -> None:
