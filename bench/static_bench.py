@@ -36,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -153,13 +154,32 @@ def inflate_floor(path: Path) -> tuple[float, int]:
     return best_of(3, work)
 
 
-def sub_json(cmd: list[str], timeout: float) -> tuple[dict | None, str | None, float]:
+def run_waited(cmd: list[str], timeout: float, **kw) -> tuple[subprocess.CompletedProcess | None, float]:
+    """Run ``cmd`` to completion and return (process or None on timeout, wall seconds).
+
+    ``subprocess.run(timeout=...)`` waits by polling with sleeps of up to 50 ms, which adds 0-50 ms to every
+    measured wall time (the earlier CLI timings came in 50 ms steps); here the wait blocks in the kernel and a
+    timer thread kills the process at the timeout instead.
+    """
     t = time.perf_counter()
+    proc = subprocess.Popen(cmd, **kw)
+    expired = threading.Event()
+    timer = threading.Timer(timeout, lambda: (expired.set(), proc.kill()))
+    timer.start()
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-    except subprocess.TimeoutExpired:
-        return None, f"timeout after {timeout:.0f}s", time.perf_counter() - t
+        out, err = proc.communicate()
+    finally:
+        timer.cancel()
     wall = time.perf_counter() - t
+    if expired.is_set():
+        return None, wall
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), wall
+
+
+def sub_json(cmd: list[str], timeout: float) -> tuple[dict | None, str | None, float]:
+    proc, wall = run_waited(cmd, timeout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    if proc is None:
+        return None, f"timeout after {timeout:.0f}s", wall
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
@@ -198,18 +218,16 @@ def cli_time(path: Path, timeout: float) -> tuple[float | None, int | None]:
     if not _COMPILED:
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=False, env=env)
         _COMPILED.append(True)
-    t = time.perf_counter()
-    try:
-        proc = subprocess.run(
-            [str(exe), "scan", str(path), "-o", "/dev/null"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=timeout,
-            env=env,
-        )
-    except subprocess.TimeoutExpired:
+    proc, wall = run_waited(
+        [str(exe), "scan", str(path), "-o", "/dev/null"],
+        timeout,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    if proc is None:
         return None, None
-    return time.perf_counter() - t, proc.returncode
+    return wall, proc.returncode
 
 
 def compare(ours: list, ref: list) -> dict:
