@@ -38,3 +38,49 @@ def test_cache_can_be_disabled(cache_dir: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("APPWARDEN_NO_CACHE", "1")
     assert loader.load_rules()
     assert not list(cache_dir.glob("rules-*.json"))
+
+
+def _content_hash() -> str:
+    """The rules version computed the long way: every input file read and hashed."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    code_dir = Path(loader.__file__).resolve().parent
+    code = sorted(code_dir.glob("*.py")) + sorted((code_dir / "predicates").glob("*.py"))
+    for path in [
+        *loader.rule_files(),
+        loader.REGULATIONS_FILE,
+        loader.KNOWLEDGE_DIR / "necessary_pi.yaml",
+        *code,
+    ]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def test_rules_version_is_the_content_hash_and_is_remembered_on_disk(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "_VERSIONS", {})
+    assert loader.rules_version() == _content_hash()
+    (memo,) = cache_dir.glob("rulesver-*.json")
+    # a new process (empty in-process memo) takes the version from the memo file of the same file signature
+    memo.write_text('"0123456789ab"')
+    loader._VERSIONS.clear()
+    assert loader.rules_version() == "0123456789ab"
+    # a corrupt memo is ignored and rewritten
+    memo.write_text("{oops")
+    loader._VERSIONS.clear()
+    assert loader.rules_version() == _content_hash()
+    assert memo.read_text() == f'"{_content_hash()}"'
+
+
+def test_rules_version_follows_an_edited_rule(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for src in loader.rule_files()[:3]:
+        (rules / src.name).write_bytes(src.read_bytes())
+    before = loader.rules_version(rules)
+    target = rules / loader.rule_files()[0].name
+    target.write_text(target.read_text() + "\n# edited\n")
+    assert loader.rules_version(rules) != before
+    assert len(loader.rule_files(rules)) == 3 and loader.rule_files(rules) == sorted(rules.glob("*.yaml"))

@@ -16,6 +16,7 @@ Contract (format: ``docs/rules-format.md``):
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -31,6 +32,10 @@ from appwarden.rules.model import CONFIDENCES, EVIDENCE_KINDS, SEVERITIES, Rule
 
 RULES_DIR = KNOWLEDGE_DIR / "rules"
 REGULATIONS_FILE = KNOWLEDGE_DIR / "regulations.yaml"
+_RULES_DIR_STR = str(RULES_DIR)
+_CODE_DIR = os.path.dirname(os.path.realpath(__file__))
+_PREDICATES_DIR = os.path.join(_CODE_DIR, "predicates")
+_VERSION_INPUTS = (str(REGULATIONS_FILE), str(KNOWLEDGE_DIR / "necessary_pi.yaml"))
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 REQUIRED = ("id", "title_zh", "title_en", "clauses", "needs", "predicate", "severity", "confidence",
@@ -170,9 +175,31 @@ def _parse_rule(path: Path) -> Rule:
 def rule_files(rules_dir: Path | None = None) -> list[Path]:
     """The rule files of ``rules_dir`` (default: the packaged ``knowledge/rules``), sorted by name."""
     directory = Path(rules_dir) if rules_dir is not None else RULES_DIR
-    if not directory.is_dir():
-        raise RuleError(f"{directory}: rules directory not found")
-    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+    return [directory / name for name in _names(directory, ".yaml")]
+
+
+def _names(directory: Path | str, suffix: str) -> list[str]:
+    """Sorted names of the regular files in ``directory`` ending with ``suffix``; RuleError when it is missing."""
+    try:
+        with os.scandir(directory) as it:
+            return sorted(e.name for e in it if e.name.endswith(suffix) and e.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        raise RuleError(f"{directory}: rules directory not found") from None
+
+
+def _signature(paths: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime_ns) of each file: what the per-process caches are keyed by."""
+    out = []
+    for p in paths:
+        st = os.stat(p)
+        out.append((p, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _rule_paths(rules_dir: Path | str | None) -> list[str]:
+    """:func:`rule_files` as strings (the cache keys are built on every scan: no Path objects)."""
+    directory = str(rules_dir) if rules_dir is not None else _RULES_DIR_STR
+    return [os.path.join(directory, n) for n in _names(directory, ".yaml")]
 
 
 def _load(paths: Iterable[Path]) -> tuple[list[Rule], list[str]]:
@@ -203,15 +230,14 @@ def load_rules(rules_dir: Path | str | None = None) -> list[Rule]:
     returned Rule objects as read-only.
     """
     directory = Path(rules_dir) if rules_dir is not None else None
-    paths = rule_files(directory)
-    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    key = _signature(_rule_paths(directory))
     cached = _CACHE.get(key)
     if cached is not None:
         return list(cached)
     disk = _disk_cache_file() if directory is None else None
     rules = _read_disk_cache(disk)
     if rules is None:
-        rules, problems = _load(paths)
+        rules, problems = _load(rule_files(directory))
         if problems:
             raise RuleError(
                 problems[0] + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
@@ -245,17 +271,40 @@ def _write_disk_cache(path: Path | None, rules: list[Rule]) -> None:
     write_json(path, [asdict(r) for r in rules])
 
 
+_VERSIONS: dict[tuple, str] = {}
+
+
 def rules_version(rules_dir: Path | str | None = None) -> str:
     """Short sha256 over the rule files, the clause and necessary-PI tables and the rule code (engine, predicates,
-    helpers): changes whenever a rule could decide differently, so cached results keyed by it stay valid."""
-    digest = hashlib.sha256()
-    paths = rule_files(Path(rules_dir) if rules_dir is not None else None)
-    code_dir = Path(__file__).resolve().parent
-    code = sorted(code_dir.glob("*.py")) + sorted((code_dir / "predicates").glob("*.py"))
-    for path in [*paths, REGULATIONS_FILE, KNOWLEDGE_DIR / "necessary_pi.yaml", *code]:
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
+    helpers): changes whenever a rule could decide differently, so cached results keyed by it stay valid.
+
+    The hash is remembered per (path, size, mtime) signature of those files, in the process and, for the packaged
+    rules, in the disk cache: a scan stats the files instead of reading and hashing ~75 of them."""
+    inputs = [*_rule_paths(rules_dir), *_VERSION_INPUTS]
+    inputs += [os.path.join(_CODE_DIR, n) for n in _names(_CODE_DIR, ".py")]
+    inputs += [os.path.join(_PREDICATES_DIR, n) for n in _names(_PREDICATES_DIR, ".py")]
+    key = _signature(inputs)
+    version = _VERSIONS.get(key)
+    if version is not None:
+        return version
+    base = cache_dir() if rules_dir is None else None
+    memo = None
+    if base is not None:
+        sig = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+        memo = base / f"rulesver-{sig}.json"
+        version = read_json(memo)
+    if not (isinstance(version, str) and len(version) == 12):
+        digest = hashlib.sha256()
+        for path in inputs:
+            digest.update(os.path.basename(path).encode() + b"\0")
+            with open(path, "rb") as fh:
+                digest.update(fh.read() + b"\0")
+        version = digest.hexdigest()[:12]
+        write_json(memo, version)
+    if len(_VERSIONS) > 8:
+        _VERSIONS.clear()
+    _VERSIONS[key] = version
+    return version
 
 
 def default_fixtures_root() -> Path | None:
