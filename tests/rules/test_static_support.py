@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import struct
+from pathlib import Path
+
+import pytest
 
 from appwarden.evidence import AppInfo, StaticEvidence
 from appwarden.rules.category import infer_category, necessary_pi
@@ -50,3 +53,84 @@ def test_necessary_pi_table() -> None:
         assert "android.permission.READ_CONTACTS" not in t["justified_permissions"]
         assert "android.permission.READ_SMS" not in t["justified_permissions"]
     assert "imei" in data["permission_categories"]["android.permission.READ_PHONE_STATE"]
+
+
+class _Info:
+    def __init__(self, superclass: str | None, interfaces: tuple[str, ...] = (), flags: int = 0) -> None:
+        self.superclass, self.interfaces, self.access_flags = superclass, interfaces, flags
+
+
+class _Code:
+    """A code index stand-in: just the two attributes the hierarchy helpers read."""
+
+    def __init__(self, infos: dict[str, _Info]) -> None:
+        self._infos = infos
+        self.classes = infos.keys()
+
+    def class_info(self, cls: str) -> _Info | None:
+        return self._infos.get(cls)
+
+
+def _brute_implementers(code: object, interface: str) -> list[str]:
+    """The definition of implementers(): every concrete app class whose interfaces_of() holds the interface."""
+    from appwarden.rules.static_support import _class_info, interfaces_of
+
+    out = []
+    for cls in sorted(code.classes):  # type: ignore[attr-defined]
+        info = _class_info(code, cls)
+        if info is not None and not info.access_flags & 0x600 and interface in interfaces_of(code, cls):
+            out.append(cls)
+    return out
+
+
+def assert_implementers_match(code: object) -> int:
+    from appwarden.rules.static_support import _class_info, implementers
+
+    ifaces = {i for c in code.classes for i in (getattr(_class_info(code, c), "interfaces", ()) or ())}  # type: ignore[attr-defined]
+    for iface in [*sorted(ifaces), "Lnobody/Implements;"]:
+        assert implementers(code, iface) == _brute_implementers(code, iface), iface
+    return len(ifaces)
+
+
+def test_implementers_follow_the_superclass_walk() -> None:
+    infos = {f"LC{i};": _Info(f"LC{i + 1};", (f"LI{i};",)) for i in range(20)}  # a chain longer than the walk
+    infos.update(
+        {
+            "LLoopA;": _Info("LLoopB;", ("LIa;",)),  # a superclass cycle
+            "LLoopB;": _Info("LLoopA;", ("LIb;",)),
+            "LAbs;": _Info("Ljava/lang/Object;", ("LIa;",), flags=0x400),  # abstract: never an implementer
+            "LSub;": _Info("LAbs;"),  # inherits LIa through its abstract superclass
+            "LOut;": _Info("Landroid/app/Activity;", ("LIc;",)),  # superclass outside the app
+        }
+    )
+    code = _Code(infos)
+    assert assert_implementers_match(code) >= 20
+    from appwarden.rules.static_support import implementers
+
+    assert implementers(code, "LIa;") == ["LLoopA;", "LLoopB;", "LSub;"]
+    assert "LC0;" in implementers(code, "LI12;") and "LC0;" not in implementers(code, "LI13;")
+
+
+@pytest.mark.corpus
+def test_implementer_table_on_corpus_apps(corpus_dir: Path) -> None:
+    """The one-pass implementer table equals interfaces_of() of every concrete class, on real apps."""
+    from appwarden.apk import open_apk
+    from appwarden.dex.index import build_index
+    from appwarden.rules.static_support import _class_info, _implementer_table, interfaces_of
+
+    apks = (
+        sorted((corpus_dir / "apks").glob("cn_sdk/*.apk"))[:6]
+        + sorted((corpus_dir / "apks").glob("droidbench/*.apk"))[:3]
+    )
+    assert apks
+    for path in apks:
+        apk = open_apk(path)
+        code = build_index([(n, apk.read(n)) for n in apk.dex_names])
+        expected: dict[str, list[str]] = {}
+        for cls in sorted(code.classes):
+            info = _class_info(code, cls)
+            if info is None or info.access_flags & 0x600:
+                continue
+            for iface in interfaces_of(code, cls):
+                expected.setdefault(iface, []).append(cls)
+        assert _implementer_table(code) == expected, path.name

@@ -102,20 +102,43 @@ _IMPLEMENTERS: dict[int, tuple[Any, dict[str, list[str]]]] = {}
 
 def implementers(code: Any, interface: str) -> list[str]:
     """Concrete app classes (not interfaces, not abstract) implementing ``interface`` directly or through an
-    app-defined superclass, sorted. The interface map is built once per code index."""
+    app-defined superclass (as :func:`interfaces_of`), sorted. The interface map is built once per code index."""
     cached = _IMPLEMENTERS.get(id(code))
     if cached is None or cached[0] is not code:
-        table: dict[str, list[str]] = {}
-        for cls in sorted(getattr(code, "classes", ()) or ()):
-            info = _class_info(code, cls)
-            if info is None or getattr(info, "access_flags", 0) & 0x600:  # ACC_INTERFACE | ACC_ABSTRACT
-                continue
-            for iface in interfaces_of(code, cls):
-                table.setdefault(iface, []).append(cls)
-        cached = (code, table)
+        cached = (code, _implementer_table(code))
         _IMPLEMENTERS.clear()
         _IMPLEMENTERS[id(code)] = cached
     return list(cached[1].get(interface, []))
+
+
+def _implementer_table(code: Any) -> dict[str, list[str]]:
+    """Interface -> sorted concrete app classes implementing it: :func:`interfaces_of` of every class, with the
+    ClassInfo of each app class looked up once instead of once per class on every superclass chain."""
+    classes = sorted(getattr(code, "classes", ()) or ())
+    infos = {cls: _class_info(code, cls) for cls in classes}
+    table: dict[str, list[str]] = {}
+    for cls in classes:
+        info = infos[cls]
+        if info is None or getattr(info, "access_flags", 0) & 0x600:  # ACC_INTERFACE | ACC_ABSTRACT
+            continue
+        found: set[str] = set()
+        chain = [cls]
+        current: Any = info
+        for _ in range(12):  # the superclasses() walk: at most 12 steps, stops at a cycle or outside the app
+            found.update(getattr(current, "interfaces", ()) or ())
+            sup = getattr(current, "superclass", None)
+            if not sup or sup in chain:
+                break
+            chain.append(sup)
+            current = infos.get(sup) if sup in infos else _class_info(code, sup)
+            if current is None:
+                break
+        else:
+            if current is not None:
+                found.update(getattr(current, "interfaces", ()) or ())
+        for iface in found:
+            table.setdefault(iface, []).append(cls)
+    return table
 
 
 def methods_of(code: Any, cls: str) -> list[str]:
