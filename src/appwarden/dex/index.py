@@ -388,7 +388,16 @@ class CodeIndex:
             return ()
         got = self._type_lists.get((ci, off))
         if got is None:
-            got = self._type_lists[(ci, off)] = tuple(self.codes[ci].dex.type_list(off))
+            code = self.codes[ci]
+            ids = code.dex.type_list_ids(off)
+            types = code.type_descs
+            # an index out of range: DexFile.type_list raises the format error
+            got = (
+                tuple(map(types.__getitem__, ids))
+                if max(ids, default=0) < len(types)
+                else tuple(code.dex.type_list(off))
+            )
+            self._type_lists[(ci, off)] = got
         return got
 
     def class_info(self, desc: str) -> ClassInfo | None:

@@ -323,14 +323,19 @@ class DexFile:
 
     def type_list(self, off: int) -> list[str]:
         """Descriptors of the type_list at ``off`` (0 = empty)."""
+        return [self.type_desc(t) for t in self.type_list_ids(off)]
+
+    def type_list_ids(self, off: int) -> tuple[int, ...]:
+        """Type indices of the type_list at ``off`` (0 = empty); DexFormatError when the list runs out of bounds
+        (the indices themselves are not checked: :meth:`type_desc` does)."""
         if off == 0:
-            return []
+            return ()
         if off + 4 > self.container_size or off & 3:
             raise self._fail(f"type_list offset {off} out of bounds")
         (n,) = struct.unpack_from("<I", self.data, off)
         if off + 4 + n * 2 > self.container_size:
             raise self._fail(f"type_list at {off} ({n} entries) out of bounds")
-        return [self.type_desc(t) for t in struct.unpack_from(f"<{n}H", self.data, off + 4)]
+        return struct.unpack_from(f"<{n}H", self.data, off + 4)
 
     # -- prototypes, methods, fields ---------------------------------------------------------------------------
 
