@@ -143,3 +143,24 @@ def test_unknown_category_is_not_evaluated_not_a_pass() -> None:
     res = evaluate(ev, [rule])
     assert res.findings == [] and [n.rule_id for n in res.not_evaluated] == ["perm.beyond_category"]
     assert "N39-99" in res.not_evaluated[0].reason
+
+
+def test_finding_json_equals_asdict(fixtures_dir) -> None:
+    """Finding/NotEvaluated.to_json() (a hand-written copy) equal dataclasses.asdict on the findings of real scans."""
+    from dataclasses import asdict
+
+    from appwarden.scan import build_evidence
+    from appwarden.scan import evaluate as evaluate_all
+
+    seen = 0
+    for name in ("pi_all.apk", "shop.apk", "minimal.apk"):
+        path = fixtures_dir / "apks" / name
+        results = evaluate_all(build_evidence(path))
+        for item in [*results.findings, *results.not_evaluated]:
+            data = item.to_json()
+            assert data == asdict(item)
+            seen += 1
+            if getattr(item, "evidence", None):  # a copy: editing it leaves the finding alone
+                data["evidence"][0]["__probe__"] = 1
+                assert "__probe__" not in item.evidence[0]
+    assert seen >= 5
