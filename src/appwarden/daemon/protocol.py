@@ -1,0 +1,72 @@
+"""The scan daemon's wire format. Lean (no imports): the launcher of every ``appwarden scan`` uses it.
+
+Request (client -> server), one frame: a 4-byte big-endian length, then that many bytes of NUL-separated UTF-8
+fields (``surrogateescape``, so any argv/environment bytes round-trip; no field can contain NUL because argv,
+paths and environment strings cannot). It is hand-built rather than JSON because importing :mod:`json` costs more
+than the rest of the client. Fields::
+
+    TAG, op, client __version__, client sys.executable            (every op)
+    cwd, umask (octal), stdin encoding, stdin errors, stdout encoding, stdout errors, stderr encoding, stderr errors,
+    argc, argv[0..argc), then "NAME=value" per environment variable  (op "scan" only)
+
+A ``scan`` request carries the client's fds 0, 1, 2 as SCM_RIGHTS ancillary data of its first bytes.
+
+Replies (server or child -> client) are ASCII lines: ``pid N`` (the child that runs the scan), ``exit N`` (its exit
+code; the last line), ``stale REASON`` (the server is out of date and shuts down: run in-process),
+``error REASON`` (the request was refused: run in-process), ``status JSON`` and ``stopping PID``.
+"""
+
+TAG = "appwarden-daemon/1"
+OPS = ("scan", "status", "stop")
+MAX_REQUEST = 4 << 20  # a request longer than this is refused (argv + environment are far smaller)
+# fields of a scan request before argv: TAG, op, version, executable, cwd, umask, 6 x encoding, argc
+SCAN_FIXED = 13
+
+
+def encode_request(op: str, version: str, executable: str, scan: list[str] | None = None) -> bytes:
+    """One request frame; ``scan`` is the scan-specific field list (see :func:`scan_fields`)."""
+    fields = [TAG, op, version, executable, *(scan or ())]
+    payload = "\0".join(fields).encode("utf-8", "surrogateescape")
+    return len(payload).to_bytes(4, "big") + payload
+
+
+def scan_fields(
+    cwd: str, umask: int, encodings: list[str], argv: list[str], environ: dict[str, str]
+) -> list[str]:
+    """The fields of a scan request after the common four (``encodings``: 3 x (encoding, errors))."""
+    return [cwd, f"{umask:o}", *encodings, str(len(argv)), *argv, *(f"{k}={v}" for k, v in environ.items())]
+
+
+class Request:
+    """A decoded request. ``argv``, ``environ``, ``cwd``, ``umask`` and ``encodings`` are set for op ``scan`` only."""
+
+    def __init__(self, fields: list[str]) -> None:
+        if len(fields) < 4 or fields[0] != TAG or fields[1] not in OPS:
+            raise ValueError("not an appwarden daemon request")
+        self.op, self.version, self.executable = fields[1], fields[2], fields[3]
+        self.cwd = ""
+        self.umask = 0o022
+        self.encodings: list[str] = []
+        self.argv: list[str] = []
+        self.environ: dict[str, str] = {}
+        if self.op != "scan":
+            return
+        if len(fields) < SCAN_FIXED:
+            raise ValueError("truncated scan request")
+        self.cwd = fields[4]
+        self.umask = int(fields[5], 8) & 0o777
+        self.encodings = fields[6:12]
+        argc = int(fields[12])
+        if argc < 0 or SCAN_FIXED + argc > len(fields):
+            raise ValueError("bad argument count in scan request")
+        self.argv = fields[SCAN_FIXED : SCAN_FIXED + argc]
+        for item in fields[SCAN_FIXED + argc :]:
+            name, sep, value = item.partition("=")
+            if not sep or not name:
+                raise ValueError("bad environment entry in scan request")
+            self.environ[name] = value
+
+
+def decode_request(payload: bytes) -> Request:
+    """The request in a frame's payload (without the length); ValueError when malformed."""
+    return Request(payload.decode("utf-8", "surrogateescape").split("\0"))
