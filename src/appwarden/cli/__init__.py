@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "policy",
     "trace",
     "platform",
+    "daemon",
 )
 
 # Which module registers each top-level command, so that running one command imports only its module (start-up
@@ -47,6 +48,7 @@ COMMANDS = {
     "demo-data": "platform",
     "platform-user": "platform",
     "submit": "platform",
+    "daemon": "daemon",
 }
 
 
