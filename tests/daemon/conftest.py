@@ -1,0 +1,159 @@
+"""Fixtures of the scan-daemon tests: real processes, one daemon per test on its own socket.
+
+Each test gets an environment (``daemon_env``) with its own ``APPWARDEN_DAEMON_SOCKET`` and
+``APPWARDEN_CACHE_DIR`` under ``tmp_path`` and a stamp test hook file; ``daemon`` starts a daemon in it and stops
+it (SIGKILL as a last resort) in the finaliser, whatever the test did.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+APKS = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
+CLI = [sys.executable, "-m", "appwarden"]
+
+
+class Daemon:
+    """The environment of one test's daemon and helpers to drive the CLI in it."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.root = tmp_path
+        self.sock = tmp_path / "d" / "scan.sock"
+        self.extra = tmp_path / "stamp-extra"
+        self.extra.write_text("1", encoding="utf-8")
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("APPWARDEN_NO_DAEMON", "APPWARDEN_DAEMON_TEST_DELAY")
+        }
+        env.update(
+            APPWARDEN_DAEMON_SOCKET=str(self.sock),
+            APPWARDEN_CACHE_DIR=str(tmp_path / "cache"),
+            APPWARDEN_DAEMON_STAMP_EXTRA=str(self.extra),
+        )
+        self.env = env
+
+    def run(
+        self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        """``appwarden <args>`` through the launcher (``python -m appwarden``), output captured."""
+        return subprocess.run(
+            [*CLI, *args],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env={**self.env, **(env or {})},
+            timeout=timeout,
+        )
+
+    def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [*CLI, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**self.env, **(env or {})},
+        )
+
+    def start(self, *args: str) -> int:
+        """Start the daemon (``daemon start`` returns once it accepts scans); its pid."""
+        out = self.run("daemon", "start", *args)
+        assert out.returncode == 0, out.stderr
+        status = self.status()
+        assert status["running"], status
+        return int(status["pid"])
+
+    def status(self) -> dict:
+        out = self.run("daemon", "status", "--json")
+        assert out.returncode in (0, 1), out.stderr
+        return json.loads(out.stdout)
+
+    def lock_pid(self) -> int | None:
+        """The pid recorded in the lock file (the last server that ran on this socket)."""
+        try:
+            text = Path(f"{self.sock}.lock").read_text(encoding="ascii").strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() else None
+
+    def wait_stopped(self, timeout: float = 10.0) -> bool:
+        """True once no server holds the socket's lock (it has exited)."""
+        from appwarden.daemon.server import lock_holder
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if lock_holder(str(self.sock)) is None:
+                return True
+            time.sleep(0.02)
+        return False
+
+    def stop(self) -> None:
+        """Stop the daemon; SIGKILL when it does not go (finaliser use)."""
+        if self.wait_stopped(0):
+            return
+        self.run("daemon", "stop", timeout=30)
+        pid = self.lock_pid()
+        if not self.wait_stopped(5) and pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def daemon_env(tmp_path: Path) -> Iterator[Daemon]:
+    """A daemon environment (not started); any daemon started in it is stopped afterwards."""
+    d = Daemon(tmp_path)
+    try:
+        yield d
+    finally:
+        d.stop()
+
+
+@pytest.fixture
+def daemon(daemon_env: Daemon) -> Daemon:
+    """A started daemon (stopped afterwards by ``daemon_env``)."""
+    daemon_env.start()
+    return daemon_env
+
+
+def children_of(pid: int) -> list[int]:
+    """Pids whose parent is ``pid`` (from /proc)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 1 and fields[1] == str(pid):
+            out.append(int(entry))
+    return out
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())

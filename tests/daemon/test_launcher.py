@@ -1,0 +1,85 @@
+"""The lean launcher and client: what they import, and the request format."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from appwarden.daemon.protocol import decode_request, encode_request, scan_fields
+from appwarden.launch import _command_of, _strip_no_daemon
+
+_PROBE = """
+import json, sys
+before = set(sys.modules)
+from appwarden import launch
+code = launch.via_daemon(["scan", "x.apk"])
+print(json.dumps({"code": code, "new": sorted(set(sys.modules) - before)}))
+"""
+
+
+def _probe(env: dict[str, str], code: str = _PROBE) -> dict:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout)
+
+
+def test_without_a_daemon_the_launcher_imports_almost_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "APPWARDEN_DAEMON_SOCKET": str(tmp_path / "d" / "scan.sock")}
+    env.pop("APPWARDEN_NO_DAEMON", None)
+    result = _probe(env)
+    assert result["code"] is None
+    assert set(result["new"]) <= {
+        "appwarden",
+        "appwarden.launch",
+        "appwarden.daemon",
+        "appwarden.daemon.paths",
+    }
+    off = _probe({**env, "APPWARDEN_NO_DAEMON": "1"})
+    assert off["code"] is None and set(off["new"]) <= {"appwarden", "appwarden.launch"}
+
+
+def test_the_client_imports_only_what_the_interpreter_has_plus_socket_primitives() -> None:
+    code = (
+        "import json, sys\nbefore = set(sys.modules)\nimport appwarden.daemon.client\n"
+        "print(json.dumps({'code': 0, 'new': sorted(set(sys.modules) - before)}))"
+    )
+    new = set(_probe(dict(os.environ), code)["new"])
+    assert new <= {
+        "appwarden",
+        "appwarden.daemon",
+        "appwarden.daemon.client",
+        "appwarden.daemon.paths",
+        "appwarden.daemon.protocol",
+        "_socket",
+    }, new
+
+
+def test_command_detection_and_no_daemon_flag() -> None:
+    assert _command_of(["--debug", "scan", "a.apk"]) == "scan"
+    assert _command_of(["--version"]) is None
+    assert _strip_no_daemon(["scan", "--no-daemon", "a.apk"]) == (["scan", "a.apk"], True)
+    assert _strip_no_daemon(["scan", "a.apk"]) == (["scan", "a.apk"], False)
+    assert _strip_no_daemon(["scan", "--", "--no-daemon"]) == (["scan", "--", "--no-daemon"], False)
+
+
+def test_request_round_trip() -> None:
+    argv = ["scan", "ä.apk", "", "-o", "x y\nz"]
+    environ = {"A": "1", "EMPTY": "", "WITH_EQ": "a=b", "BYTES": "\udcff"}
+    fields = scan_fields(
+        "/tmp/ä", 0o027, ["utf-8", "strict", "ascii", "replace", "utf-8", "backslashreplace"], argv, environ
+    )
+    frame = encode_request("scan", "9.9", "/usr/bin/python3", fields)
+    assert int.from_bytes(frame[:4], "big") == len(frame) - 4
+    req = decode_request(frame[4:])
+    assert (req.op, req.version, req.executable, req.cwd, req.umask) == (
+        "scan",
+        "9.9",
+        "/usr/bin/python3",
+        "/tmp/ä",
+        0o027,
+    )
+    assert req.argv == argv and req.environ == environ
+    assert req.encodings[2:4] == ["ascii", "replace"]
+    status = decode_request(encode_request("status", "1", "py")[4:])
+    assert status.op == "status" and status.argv == []
