@@ -6,7 +6,8 @@ Contract of :class:`Server`:
   records the staleness stamp, preloads everything a scan needs (:mod:`appwarden.daemon.warm`), ``gc.freeze()``\\ s
   and listens on the socket (mode 0600, in a 0700 directory owned by us: :class:`DaemonError` otherwise).
 * :meth:`Server.serve` accepts connections until stopped. Each connection's peer must have our uid (SO_PEERCRED;
-  others are closed unanswered). A ``scan`` request is checked against the stamp, the client's ``__version__``
+  others are closed unanswered). A ``scan`` request is checked against the stamp (re-computed unless inotify saw
+  nothing change within the last second: :mod:`appwarden.daemon.watch`), the client's ``__version__``
   and ``sys.executable``: on any mismatch the answer is ``stale`` and the server stops (the client then runs the
   scan in-process); else a child is forked (:mod:`appwarden.daemon.child`). At most ``max_children`` run at once;
   further connections wait in the listen backlog. ``status`` and ``stop`` are answered by the parent itself.
@@ -35,6 +36,7 @@ import appwarden
 from appwarden.daemon import paths
 from appwarden.daemon.protocol import MAX_REQUEST, Request, decode_request
 from appwarden.daemon.stamp import ENV_EXTRA, Stamp, compute_stamp
+from appwarden.daemon.watch import FULL_CHECK_INTERVAL, Watcher, make_watcher
 from appwarden.errors import AppwardenError
 
 DEFAULT_IDLE_TIMEOUT = 1800.0
@@ -90,6 +92,9 @@ class Server:
         self._wake_r = self._wake_w = -1
         self._stamp: Stamp = ()
         self._extra = os.environ.get(ENV_EXTRA) or None
+        self._watcher: Watcher | None = None
+        self._last_full_check = 0.0
+        self._changed = False  # sticky: once the stamp differed, this server never serves again
 
     # ------------------------------------------------------------------------------------------------ start-up
 
@@ -106,7 +111,10 @@ class Server:
         if problem:
             raise DaemonError(problem)
         self._lock()
-        self._stamp = compute_stamp(extra=self._extra)  # before the imports: a change during them reads stale
+        # watch, then stamp, then import: a change at any point after the watch is set up reads as stale
+        self._watcher = make_watcher(extra=self._extra)
+        self._stamp = compute_stamp(extra=self._extra)
+        self._last_full_check = time.monotonic()
         problems: list[str] = []
         if preload:
             from appwarden.daemon.warm import preload as warm
@@ -294,14 +302,37 @@ class Server:
                 return f"client version {request.version} != daemon version {appwarden.__version__}"
             if request.executable != sys.executable:
                 return f"client interpreter {request.executable} != daemon interpreter {sys.executable}"
-        if compute_stamp(extra=self._extra) != self._stamp:
+        if self._stamp_changed():
             return "the installed appwarden code or knowledge changed since the daemon started"
         return None
+
+    def _stamp_changed(self) -> bool:
+        """Whether the stamp differs from the one taken at start-up. The full stamp (a stat of every file) is
+        skipped when the inotify watcher saw nothing and the last full check is under FULL_CHECK_INTERVAL old."""
+        if self._changed:
+            return True
+        now = time.monotonic()
+        watcher = self._watcher
+        if (
+            watcher is not None
+            and not watcher.changed()
+            and now - self._last_full_check < FULL_CHECK_INTERVAL
+        ):
+            return False
+        self._last_full_check = now
+        changed = self._changed = compute_stamp(extra=self._extra) != self._stamp
+        if not changed and watcher is not None:
+            try:
+                watcher.resync()  # directories created since (their files are in the stamp from now on)
+            except OSError:
+                watcher.close()
+                self._watcher = None
+        return changed
 
     def _fork(self, conn: socket.socket, request: Request, fds: list[int]) -> None:
         from appwarden.daemon import child
 
-        inherited = [self._wake_r, self._wake_w, self._lock_fd]
+        inherited = [self._wake_r, self._wake_w, self._lock_fd, self._watcher.fd if self._watcher else -1]
         assert self.listener is not None
         listener_fd = self.listener.fileno()
         pid = os.fork()
@@ -345,6 +376,9 @@ class Server:
         for fd in (self._wake_r, self._wake_w):
             _close(fd)
         self._wake_r = self._wake_w = -1
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
         if self._lock_fd >= 0:
             _close(self._lock_fd)  # releases the flock: `daemon stop` waits for this
             self._lock_fd = -1
