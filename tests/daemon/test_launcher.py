@@ -69,7 +69,7 @@ def test_request_round_trip() -> None:
     fields = scan_fields(
         "/tmp/ä", 0o027, ["utf-8", "strict", "ascii", "replace", "utf-8", "backslashreplace"], argv, environ
     )
-    frame = encode_request("scan", "9.9", "/usr/bin/python3", fields)
+    frame = encode_request("scan", "9.9", "/usr/bin/python3", "/pkg", fields)
     assert int.from_bytes(frame[:4], "big") == len(frame) - 4
     req = decode_request(frame[4:])
     assert (req.op, req.version, req.executable, req.cwd, req.umask) == (
@@ -79,7 +79,7 @@ def test_request_round_trip() -> None:
         "/tmp/ä",
         0o027,
     )
-    assert req.argv == argv and req.environ == environ
+    assert req.package == "/pkg" and req.argv == argv and req.environ == environ
     assert req.encodings[2:4] == ["ascii", "replace"]
-    status = decode_request(encode_request("status", "1", "py")[4:])
+    status = decode_request(encode_request("status", "1", "py", "/pkg")[4:])
     assert status.op == "status" and status.argv == []

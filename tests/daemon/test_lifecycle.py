@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from appwarden import __version__
+from appwarden.daemon.protocol import encode_request, scan_fields
 from tests.daemon.conftest import APKS, CLI, Daemon, alive, children_of, wait_for
 
 
@@ -192,3 +194,19 @@ def test_a_request_that_is_not_one_is_dropped(daemon: Daemon) -> None:
         s.settimeout(10)
         assert s.recv(100) == b""
     assert daemon.status()["running"]
+
+
+def test_a_client_of_another_installation_is_not_served(daemon: Daemon) -> None:
+    fields = scan_fields(str(daemon.root), 0o022, ["utf-8", "strict"] * 3, ["scan", "x.apk"], {})
+    frame = encode_request("scan", __version__, sys.executable, "/elsewhere/appwarden", fields)
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.connect(str(daemon.sock))
+            socket.send_fds(s, [frame], [null, null, null])
+            s.settimeout(10)
+            reply = s.recv(200)
+    finally:
+        os.close(null)
+    assert reply.startswith(b"stale client appwarden package /elsewhere/appwarden != daemon package ")
+    assert daemon.wait_stopped()

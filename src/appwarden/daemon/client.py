@@ -22,6 +22,7 @@ from appwarden import __version__
 from appwarden.daemon import paths, protocol
 
 DIED = "appwarden: error: scan daemon exited during the request"
+PACKAGE = os.path.realpath(os.path.dirname(os.path.dirname(__file__)))  # this appwarden's package directory
 _UCRED = 12  # struct ucred {pid_t pid; uid_t uid; gid_t gid;}
 _SIGKILL = 9
 
@@ -96,7 +97,7 @@ def run_scan(argv: list[str], sock_path: str | None = None) -> int | None:
         umask = os.umask(0o022)
         os.umask(umask)
         fields = protocol.scan_fields(cwd, umask, encodings, list(argv), dict(os.environ))
-        frame = protocol.encode_request("scan", __version__, sys.executable, fields)
+        frame = protocol.encode_request("scan", __version__, sys.executable, PACKAGE, fields)
         fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2))
         try:
             sent = sock.sendmsg([frame], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
@@ -160,7 +161,7 @@ def simple_request(op: str, sock_path: str, timeout: float = 10.0) -> str | None
     if sock is None:
         return None
     try:
-        sock.sendall(protocol.encode_request(op, __version__, sys.executable))
+        sock.sendall(protocol.encode_request(op, __version__, sys.executable, PACKAGE))
         return _Lines(sock).next()
     except OSError:
         return None

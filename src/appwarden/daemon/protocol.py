@@ -5,7 +5,7 @@ fields (``surrogateescape``, so any argv/environment bytes round-trip; no field 
 paths and environment strings cannot). It is hand-built rather than JSON because importing :mod:`json` costs more
 than the rest of the client. Fields::
 
-    TAG, op, client __version__, client sys.executable            (every op)
+    TAG, op, client __version__, client sys.executable, client's appwarden package directory   (every op)
     cwd, umask (octal), stdin encoding, stdin errors, stdout encoding, stdout errors, stderr encoding, stderr errors,
     argc, argv[0..argc), then "NAME=value" per environment variable  (op "scan" only)
 
@@ -19,13 +19,16 @@ code; the last line), ``stale REASON`` (the server is out of date and shuts down
 TAG = "appwarden-daemon/1"
 OPS = ("scan", "status", "stop")
 MAX_REQUEST = 4 << 20  # a request longer than this is refused (argv + environment are far smaller)
-# fields of a scan request before argv: TAG, op, version, executable, cwd, umask, 6 x encoding, argc
-SCAN_FIXED = 13
+COMMON = 5  # fields of every request: TAG, op, version, executable, package directory
+# fields of a scan request before argv: the common ones, cwd, umask, 6 x encoding, argc
+SCAN_FIXED = COMMON + 9
 
 
-def encode_request(op: str, version: str, executable: str, scan: list[str] | None = None) -> bytes:
+def encode_request(
+    op: str, version: str, executable: str, package: str, scan: list[str] | None = None
+) -> bytes:
     """One request frame; ``scan`` is the scan-specific field list (see :func:`scan_fields`)."""
-    fields = [TAG, op, version, executable, *(scan or ())]
+    fields = [TAG, op, version, executable, package, *(scan or ())]
     payload = "\0".join(fields).encode("utf-8", "surrogateescape")
     return len(payload).to_bytes(4, "big") + payload
 
@@ -33,7 +36,7 @@ def encode_request(op: str, version: str, executable: str, scan: list[str] | Non
 def scan_fields(
     cwd: str, umask: int, encodings: list[str], argv: list[str], environ: dict[str, str]
 ) -> list[str]:
-    """The fields of a scan request after the common four (``encodings``: 3 x (encoding, errors))."""
+    """The fields of a scan request after the common ones (``encodings``: 3 x (encoding, errors))."""
     return [cwd, f"{umask:o}", *encodings, str(len(argv)), *argv, *(f"{k}={v}" for k, v in environ.items())]
 
 
@@ -41,9 +44,9 @@ class Request:
     """A decoded request. ``argv``, ``environ``, ``cwd``, ``umask`` and ``encodings`` are set for op ``scan`` only."""
 
     def __init__(self, fields: list[str]) -> None:
-        if len(fields) < 4 or fields[0] != TAG or fields[1] not in OPS:
+        if len(fields) < COMMON or fields[0] != TAG or fields[1] not in OPS:
             raise ValueError("not an appwarden daemon request")
-        self.op, self.version, self.executable = fields[1], fields[2], fields[3]
+        self.op, self.version, self.executable, self.package = fields[1:COMMON]
         self.cwd = ""
         self.umask = 0o022
         self.encodings: list[str] = []
@@ -53,10 +56,10 @@ class Request:
             return
         if len(fields) < SCAN_FIXED:
             raise ValueError("truncated scan request")
-        self.cwd = fields[4]
-        self.umask = int(fields[5], 8) & 0o777
-        self.encodings = fields[6:12]
-        argc = int(fields[12])
+        self.cwd = fields[COMMON]
+        self.umask = int(fields[COMMON + 1], 8) & 0o777
+        self.encodings = fields[COMMON + 2 : COMMON + 8]
+        argc = int(fields[COMMON + 8])
         if argc < 0 or SCAN_FIXED + argc > len(fields):
             raise ValueError("bad argument count in scan request")
         self.argv = fields[SCAN_FIXED : SCAN_FIXED + argc]

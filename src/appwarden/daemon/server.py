@@ -7,9 +7,9 @@ Contract of :class:`Server`:
   and listens on the socket (mode 0600, in a 0700 directory owned by us: :class:`DaemonError` otherwise).
 * :meth:`Server.serve` accepts connections until stopped. Each connection's peer must have our uid (SO_PEERCRED;
   others are closed unanswered). A ``scan`` request is checked against the stamp (re-computed unless inotify saw
-  nothing change within the last second: :mod:`appwarden.daemon.watch`), the client's ``__version__``
-  and ``sys.executable``: on any mismatch the answer is ``stale`` and the server stops (the client then runs the
-  scan in-process); else a child is forked (:mod:`appwarden.daemon.child`). At most ``max_children`` run at once;
+  nothing change within the last second: :mod:`appwarden.daemon.watch`) and against the client's ``__version__``,
+  ``sys.executable`` and appwarden package directory (another installation or checkout): on any mismatch the
+  answer is ``stale`` and the server stops (the client then runs the scan in-process); else a child is forked (:mod:`appwarden.daemon.child`). At most ``max_children`` run at once;
   further connections wait in the listen backlog. ``status`` and ``stop`` are answered by the parent itself.
 * Children are reaped as they exit (SIGCHLD wakes the loop). The server stops on SIGTERM/SIGINT, on ``stop``,
   when stale, and after ``idle_timeout`` seconds without a scan request and with no child running (0: never).
@@ -35,7 +35,7 @@ from collections.abc import Callable
 import appwarden
 from appwarden.daemon import paths
 from appwarden.daemon.protocol import MAX_REQUEST, Request, decode_request
-from appwarden.daemon.stamp import ENV_EXTRA, Stamp, compute_stamp
+from appwarden.daemon.stamp import ENV_EXTRA, Stamp, compute_stamp, package_dir
 from appwarden.daemon.watch import FULL_CHECK_INTERVAL, Watcher, make_watcher
 from appwarden.errors import AppwardenError
 
@@ -94,6 +94,7 @@ class Server:
         self._extra = os.environ.get(ENV_EXTRA) or None
         self._watcher: Watcher | None = None
         self._last_full_check = 0.0
+        self.package = os.path.realpath(package_dir())
         self._changed = False  # sticky: once the stamp differed, this server never serves again
 
     # ------------------------------------------------------------------------------------------------ start-up
@@ -302,6 +303,8 @@ class Server:
                 return f"client version {request.version} != daemon version {appwarden.__version__}"
             if request.executable != sys.executable:
                 return f"client interpreter {request.executable} != daemon interpreter {sys.executable}"
+            if request.package != self.package:
+                return f"client appwarden package {request.package} != daemon package {self.package}"
         if self._stamp_changed():
             return "the installed appwarden code or knowledge changed since the daemon started"
         return None
@@ -351,6 +354,7 @@ class Server:
             "socket": self.sock_path,
             "version": appwarden.__version__,
             "executable": sys.executable,
+            "package": self.package,
             "uptime": round(time.time() - self.started, 3),
             "requests": self.requests,
             "active": len(self.children),
