@@ -128,3 +128,16 @@ def test_concurrent_scans(daemon: Daemon) -> None:
     assert len({json.dumps(_stable(r), sort_keys=True) for r in reports}) == 1
     assert daemon.status()["requests"] == 6
     assert wait_for(lambda: daemon.status()["active"] == 0)
+
+
+def test_debug_shows_the_traceback_as_in_process(daemon: Daemon) -> None:
+    missing = str(daemon.root / "missing.apk")
+    served = daemon.run("--debug", "scan", missing)
+    local = daemon.run("--debug", "scan", "--no-daemon", missing)
+    assert served.returncode == local.returncode == 1
+    assert (
+        served.stderr.startswith("Traceback")
+        and served.stderr.splitlines()[-1] == local.stderr.splitlines()[-1]
+    )
+    assert "InputError: no such file" in served.stderr
+    assert daemon.status()["requests"] == 1

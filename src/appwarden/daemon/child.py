@@ -70,7 +70,8 @@ def _run(conn: socket.socket, fds: list[int], request: Request) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    """``appwarden.cli.main(argv)`` with what the interpreter would do around it (SystemExit, KeyboardInterrupt)."""
+    """``appwarden.cli.main(argv)`` with what the interpreter would do around it (SystemExit, KeyboardInterrupt, an
+    uncaught exception: traceback and exit 1)."""
     import logging
 
     from appwarden.cli import main
@@ -79,6 +80,10 @@ def _main(argv: list[str]) -> int:
     logging.root.setLevel(logging.WARNING)
     try:
         delay = float(os.environ.get(ENV_TEST_DELAY) or 0)
+    except ValueError:
+        print(f"appwarden: error: {ENV_TEST_DELAY} must be a number of seconds", file=sys.stderr)
+        return 2
+    try:
         if delay > 0:
             time.sleep(delay)
         return main(argv)
@@ -92,9 +97,15 @@ def _main(argv: list[str]) -> int:
             return exc.code & 0xFF
         print(exc.code, file=sys.stderr)
         return 1
-    except ValueError:  # a bad test delay
-        print(f"appwarden: error: {ENV_TEST_DELAY} must be a number of seconds", file=sys.stderr)
-        return 2
+    except BaseException:  # main() re-raises under --debug: do what the interpreter does
+        return _uncaught()
+
+
+def _uncaught() -> int:
+    import traceback
+
+    traceback.print_exc()
+    return 1
 
 
 def _finish(conn: socket.socket, code: int) -> int:
