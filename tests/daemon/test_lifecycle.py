@@ -210,3 +210,26 @@ def test_a_client_of_another_installation_is_not_served(daemon: Daemon) -> None:
         os.close(null)
     assert reply.startswith(b"stale client appwarden package /elsewhere/appwarden != daemon package ")
     assert daemon.wait_stopped()
+
+
+def test_the_daemon_keeps_none_of_the_starting_process_descriptors(daemon_env: Daemon) -> None:
+    read_end, write_end = os.pipe()
+    try:
+        proc = subprocess.Popen(
+            [*CLI, "daemon", "start"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=daemon_env.env,
+            pass_fds=(write_end,),
+        )
+        os.close(write_end)
+        write_end = -1
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
+        assert daemon_env.status()["running"]
+        os.set_blocking(read_end, False)
+        assert os.read(read_end, 1) == b""  # every writer is gone: the daemon did not keep the inherited pipe
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.daemon.conftest import APKS, Daemon, wait_for
+from tests.daemon.conftest import APKS, Daemon, children_of, wait_for
 
 VOLATILE = {"timings", "generated_at"}  # differ from run to run, whoever runs the scan
 
@@ -128,6 +128,7 @@ def test_concurrent_scans(daemon: Daemon) -> None:
     assert len({json.dumps(_stable(r), sort_keys=True) for r in reports}) == 1
     assert daemon.status()["requests"] == 6
     assert wait_for(lambda: daemon.status()["active"] == 0)
+    assert wait_for(lambda: children_of(daemon.status()["pid"]) == [])  # reaped: no zombies
 
 
 def test_debug_shows_the_traceback_as_in_process(daemon: Daemon) -> None:
