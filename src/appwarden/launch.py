@@ -4,7 +4,7 @@ Contract of :func:`main`: when the command (the first argument not starting with
 is not among the arguments (before a ``--``), ``APPWARDEN_NO_DAEMON`` is unset (or empty or ``0``) and the scan
 daemon's socket exists, the scan is handed to the daemon (:mod:`appwarden.daemon.client`); if no daemon takes it,
 or in every other case, ``appwarden.cli.main`` runs in this process. ``--no-daemon`` is removed from the arguments
-before that (the ``scan`` parser does not know it). Exit codes are the CLI's.
+before that (``scan --help`` documents it; the parser accepts it as a no-op). Exit codes are the CLI's.
 
 Start-up cost is the point: until the fallback, only ``os``/``sys`` (loaded by the interpreter anyway), the tiny
 ``appwarden`` package and the daemon client (``_socket``) are imported, never ``argparse`` or ``logging``.
@@ -44,11 +44,15 @@ def via_daemon(argv: list[str]) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``appwarden <argv>`` (default ``sys.argv[1:]``) and return its exit code (see the module docstring)."""
+    """Run ``appwarden <argv>`` (default ``sys.argv[1:]``) and return its exit code (see the module docstring).
+
+    Called without ``argv`` (as the console script), an in-process ``scan`` ends the process itself once the
+    command has returned (:func:`exit_now`); with ``argv`` (tests, embedding) it always returns."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         code = None
-        if _command_of(args) == "scan":
+        scan = _command_of(args) == "scan"
+        if scan:
             args, no_daemon = _strip_no_daemon(args)
             if not no_daemon:
                 code = via_daemon(args)
@@ -56,10 +60,32 @@ def main(argv: list[str] | None = None) -> int:
             from appwarden.cli import main as cli_main
 
             code = cli_main(args)
+            if scan and argv is None:
+                exit_now(code)
         return code
     except KeyboardInterrupt:  # before the CLI's own handler is in place
         print("appwarden: interrupted", file=sys.stderr)
         return 130
+
+
+def exit_now(code: int) -> None:
+    """End the process with ``code`` without the interpreter's teardown (freeing every module and the loaded
+    knowledge: 20-40 ms of a 0.2 s scan). What a normal exit does that matters is done first: the exit handlers
+    run (``atexit``, which also runs ``weakref.finalize`` callbacks such as temporary-directory clean-up) and the
+    standard streams are flushed. Files the scan wrote are closed by then (written in ``with`` blocks)."""
+    import atexit
+    import contextlib
+
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # not CPython: exit the normal way
+        sys.exit(code)
+    run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(
+            OSError, ValueError
+        ):  # a closed pipe: nothing more can be written to it anyway
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -83,3 +83,39 @@ def test_request_round_trip() -> None:
     assert req.encodings[2:4] == ["ascii", "replace"]
     status = decode_request(encode_request("status", "1", "py", "/pkg")[4:])
     assert status.op == "status" and status.argv == []
+
+
+def test_exit_now_runs_exit_handlers_and_flushes_streams(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    marker = tmp_path / "atexit-ran"
+    code = (
+        "import atexit, sys, tempfile, weakref\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').write('yes'))\n"
+        f"keep = tempfile.TemporaryDirectory(dir={str(tmp_path)!r})\n"  # cleaned by a weakref.finalize at exit
+        "print('summary line', end='')\n"
+        "sys.stderr.write('a warning')\n"
+        "from appwarden.launch import exit_now\n"
+        "exit_now(3)\n"
+        "print('not reached')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 3
+    assert out.stdout == "summary line" and out.stderr == "a warning"
+    assert marker.read_text() == "yes"
+    assert [p.name for p in tmp_path.iterdir()] == ["atexit-ran"]  # the temporary directory is gone
+
+
+def test_console_script_scan_writes_its_report_and_summary(tmp_path, fixtures_dir) -> None:  # type: ignore[no-untyped-def]
+    """The console script's in-process scan ends with exit_now: the report file and the summary are complete."""
+    exe = os.path.join(os.path.dirname(sys.executable), "appwarden")
+    env = {**os.environ, "APPWARDEN_NO_DAEMON": "1", "APPWARDEN_CACHE_DIR": str(tmp_path / "cache")}
+    report = tmp_path / "r.json"
+    out = subprocess.run(
+        [exe, "scan", str(fixtures_dir / "apks" / "pi_all.apk"), "-o", str(report)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(report.read_text())["app"]["package"]
+    assert out.stdout.rstrip().endswith(f"report written to {report} (json)")
