@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Whole-command speed: ``appwarden scan X -o /dev/null`` (interpreter start-up, imports, every stage, rules,
-report) vs androguard's ``AnalyzeAPK`` + xrefs (in-process time, start-up not counted), on the same sample of
-corpus APKs in the same run, on an otherwise idle machine.
+report) vs androguard's ``AnalyzeAPK`` + xrefs (in-process time, start-up not counted), on the same corpus APKs in
+the same run, on an otherwise idle machine.
+
+Two ways of running our command are measured on every APK, one after the other:
+
+- **cold**: a fresh process that imports everything and scans (``APPWARDEN_NO_DAEMON=1``), as in CI;
+- **daemon**: the same command while ``appwarden daemon`` runs: the command's own process is a lean client that
+  hands its arguments and terminal to a fork of the warm daemon (start-up of the daemon measured once, apart).
 
 The full static benchmark (``bench/static_bench.py``) measures the engine on every APK; this one re-measures only
-the CLI ratio quickly, on every N-th APK of the corpus, with byte-compiled modules as pip installs them and the
-rules disk cache warm (as after the first scan on a machine).
+the CLI ratios, on every N-th APK of the corpus, with byte-compiled modules as pip installs them and the knowledge
+disk caches warm (as after the first scan on a machine).
 
 Usage: python bench/cli_bench.py [--every 6]  -> bench/results/<date>-cli.json (--every 1: the whole corpus)
 """
@@ -19,6 +25,8 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,6 +34,48 @@ import static_bench
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("APPWARDEN_SHARED", ROOT.parent / "shared")) / "corpus" / "apks"
+EXE = ROOT / ".venv" / "bin" / "appwarden"
+
+
+def _daemon(action: str, socket: str) -> tuple[subprocess.CompletedProcess, float]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "APPWARDEN_NO_DAEMON")}
+    env["APPWARDEN_DAEMON_SOCKET"] = socket
+    t = time.perf_counter()
+    proc = subprocess.run([str(EXE), "daemon", action], env=env, capture_output=True, text=True, check=False)
+    return proc, time.perf_counter() - t
+
+
+def _totals(rows: list[dict], key: str) -> dict:
+    return {
+        "cli_total_s": sum(r[key] for r in rows),
+        "androguard_total_s": sum(r["androguard_s"] for r in rows),
+        "speedup_total": sum(r["androguard_s"] for r in rows) / sum(r[key] for r in rows),
+    }
+
+
+def summarise(rows: list[dict], key: str) -> dict:
+    """Totals, medians and per-folder ratios of one way of running the command (``key``: cli_s or daemon_s)."""
+    both = [r for r in rows if r.get(key) and r["androguard_s"] and r[f"{key[:-2]}_rc"] in (0, 1)]
+    if not both:
+        return {}
+    slow = [r for r in both if r["androguard_s"] >= 2.0]
+    real = [r for r in both if r["apk"].split("/")[0] in ("cn_sdk", "global_sdk", "clean")]
+    return {
+        "apks": len(both),
+        **_totals(both, key),
+        "cli_median_s": statistics.median(r[key] for r in both),
+        "cli_min_max_s": [min(r[key] for r in both), max(r[key] for r in both)],
+        "speedup_median": statistics.median(r["androguard_s"] / r[key] for r in both),
+        "speedup_total_vs_androguard_process": sum(r["androguard_process_s"] or 0 for r in both)
+        / sum(r[key] for r in both),
+        "real_apps": _totals(real, key) if real else {},
+        "androguard_at_least_2s": _totals(slow, key) if slow else {},
+        "by_folder": {
+            folder: {"apks": len(rs), **_totals(rs, key)}
+            for folder in sorted({r["apk"].split("/")[0] for r in both})
+            for rs in [[r for r in both if r["apk"].split("/")[0] == folder]]
+        },
+    }
 
 
 def main() -> None:
@@ -36,53 +86,56 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=False, env=env)
     static_bench.cli_time(apks[0], 300)  # warm the rules and SDK disk caches once
+    rundir = tempfile.mkdtemp(prefix="aw-bench-")
+    os.chmod(rundir, 0o700)
+    socket = os.path.join(rundir, "scan.sock")
+    started, daemon_start_s = _daemon("start", socket)
+    if started.returncode != 0:
+        sys.exit(f"daemon did not start: {started.stderr.strip()}")
     rows = []
-    for path in apks:
-        cli, rc = static_bench.cli_time(path, 300)
-        ag, err, wall = static_bench.sub_json(
-            [sys.executable, str(Path(static_bench.__file__)), "--androguard-worker", str(path)], 600
-        )
-        ag_s = (ag["analyze"] + ag["xref"]) if ag else None
-        rows.append(
-            {
-                "apk": str(path.relative_to(CORPUS)),
-                "cli_s": cli,
-                "cli_rc": rc,
-                "androguard_s": ag_s,
-                "androguard_process_s": wall if ag else None,
-                "error": err,
-            }
-        )
-        print(
-            f"{rows[-1]['apk']}: cli {cli if cli is None else round(cli, 2)}s rc {rc} "
-            f"androguard {ag_s if ag_s is None else round(ag_s, 2)}s",
-            flush=True,
-        )
-    both = [r for r in rows if r["cli_s"] and r["androguard_s"] and r["cli_rc"] in (0, 1)]
+    try:
+        for path in apks:
+            cli, rc = static_bench.cli_time(path, 300)
+            dcli, drc = static_bench.cli_time(path, 300, daemon_socket=socket)
+            ag, err, wall = static_bench.sub_json(
+                [sys.executable, str(Path(static_bench.__file__)), "--androguard-worker", str(path)], 600
+            )
+            ag_s = (ag["analyze"] + ag["xref"]) if ag else None
+            rows.append(
+                {
+                    "apk": str(path.relative_to(CORPUS)),
+                    "cli_s": cli,
+                    "cli_rc": rc,
+                    "daemon_s": dcli,
+                    "daemon_rc": drc,
+                    "androguard_s": ag_s,
+                    "androguard_process_s": wall if ag else None,
+                    "error": err,
+                }
+            )
+            print(
+                f"{rows[-1]['apk']}: cold {cli if cli is None else round(cli, 3)}s rc {rc}, "
+                f"daemon {dcli if dcli is None else round(dcli, 3)}s rc {drc}, "
+                f"androguard {ag_s if ag_s is None else round(ag_s, 2)}s",
+                flush=True,
+            )
+        status, _ = _daemon("status", socket)
+    finally:
+        _daemon("stop", socket)
     result = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": static_bench.machine_info(),
         "load_start_end": os.getloadavg(),
-        "sample": f"every {args.every}th corpus APK (sorted by path), {len(apks)} APKs, {len(both)} read by both",
-        "cli_total_s": sum(r["cli_s"] for r in both),
-        "androguard_total_s": sum(r["androguard_s"] for r in both),
-        "cli_median_s": statistics.median(r["cli_s"] for r in both),
-        "speedup_total": sum(r["androguard_s"] for r in both) / sum(r["cli_s"] for r in both),
-        "speedup_median": statistics.median(r["androguard_s"] / r["cli_s"] for r in both),
-        # informational: androguard's own process (interpreter start-up and imports included), like ours
-        "androguard_process_total_s": sum(r["androguard_process_s"] or 0 for r in both),
-        "speedup_total_vs_androguard_process": sum(r["androguard_process_s"] or 0 for r in both)
-        / sum(r["cli_s"] for r in both),
-        "by_folder": {
-            folder: {
-                "apks": len(rs),
-                "cli_total_s": sum(r["cli_s"] for r in rs),
-                "androguard_total_s": sum(r["androguard_s"] for r in rs),
-                "speedup_total": sum(r["androguard_s"] for r in rs) / sum(r["cli_s"] for r in rs),
-            }
-            for folder in sorted({r["apk"].split("/")[0] for r in both})
-            for rs in [[r for r in both if r["apk"].split("/")[0] == folder]]
+        "sample": f"every {args.every}th corpus APK (sorted by path), {len(apks)} APKs",
+        "timing": "wall time of each process, waited for with a blocking wait (no polling)",
+        "exit_codes_differ": [r["apk"] for r in rows if r["cli_rc"] != r["daemon_rc"]],
+        "cold": summarise(rows, "cli_s"),
+        "daemon": {
+            **summarise(rows, "daemon_s"),
+            "daemon_start_s": daemon_start_s,
+            "daemon_status": status.stdout.strip(),
         },
+        "androguard_process_total_s": sum(r["androguard_process_s"] or 0 for r in rows if r["androguard_s"]),
         "rows": rows,
     }
     out = ROOT / "bench" / "results" / f"{result['date'][:10]}-cli.json"
