@@ -6,6 +6,10 @@ atomically (a reader never sees half a file) and silently do nothing when the di
 read-only home only means no cache). :func:`read_json` / :func:`read_bytes` return ``None`` for a missing or
 unreadable file; callers re-parse then.
 Cache files hold data only (JSON, or :mod:`marshal` of plain YAML data), never pickle: loading one runs no code.
+
+Files are named ``<family>-<key>.<ext>`` (key: a content hash or version). Each write keeps the :data:`KEEP`
+most recently written files of its family in its directory and deletes the older ones, so editing knowledge or
+switching versions does not grow the cache without bound (a reader that loses a file to pruning parses again).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+
+KEEP = 8  # files kept per family (several installed versions or checkouts may share one cache directory)
 
 
 def cache_dir() -> Path | None:
@@ -77,4 +83,32 @@ def write_bytes(path: Path | None, data: bytes) -> None:
                 os.unlink(tmp)
             raise
     except OSError:
-        pass
+        return
+    prune(path)
+
+
+def prune(path: Path, keep: int = KEEP) -> None:
+    """Delete all but the ``keep`` most recently modified files of ``path``'s family (same ``<family>-`` name
+    prefix and extension, same directory); temporary files (leading dot) and other families are left alone."""
+    family, sep, _key = path.name.rpartition("-")
+    if not sep or not family:
+        return
+    suffix = path.suffix
+    try:
+        with os.scandir(path.parent) as it:
+            same = []
+            for entry in it:
+                name = entry.name
+                if name.startswith(".") or not name.endswith(suffix) or name.rpartition("-")[0] != family:
+                    continue
+                with contextlib.suppress(OSError):
+                    if entry.is_file(follow_symlinks=False):
+                        same.append((entry.stat(follow_symlinks=False).st_mtime_ns, name))
+    except OSError:
+        return
+    if len(same) <= keep:
+        return
+    same.sort(reverse=True)
+    for _mtime, name in same[keep:]:
+        with contextlib.suppress(OSError):
+            os.unlink(path.parent / name)
