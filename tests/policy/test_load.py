@@ -248,3 +248,20 @@ def test_every_element_clause_is_in_the_shipped_clause_index():
     assert known, "clause index is empty"
     for name, spec in ELEMENTS.items():
         assert spec.clauses and set(spec.clauses) <= known, (name, set(spec.clauses) - known)
+
+
+def test_policy_score_needs_policy_vocabulary_not_one_repeated_word():
+    # an SDK help page (HBuilder's push.html): "第三方" seven times and "权限" once, no title, no "个人信息"
+    help_page = "Push模块管理推送消息。" + "第三方推送服务的说明。" * 7 + "需要通知权限。"
+    assert policy_score(help_page) == 0
+    # without a title, a text that talks about personal information in several ways still reads as a policy
+    untitled = (
+        "我们收集您的个人信息。" * 3
+        + "我们不会与第三方共享个人信息。" * 2
+        + "您可以注销账号。"
+        + "相关权限说明。"
+    )
+    assert policy_score(untitled) > 0
+    # with a title, two body terms suffice
+    assert policy_score("隐私政策\n我们收集个人信息，不与第三方共享。") > 0
+    assert policy_score("隐私政策\n欢迎使用。") == 0

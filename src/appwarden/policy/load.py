@@ -336,10 +336,18 @@ _POLICY_BODY = re.compile(r"个人信息|收集|第三方|权限|注销|共享")
 
 
 def policy_score(text: str) -> int:
-    """How much ``text`` looks like a privacy policy (0: not at all); used to pick among bundled files."""
+    """How much ``text`` looks like a privacy policy (0: not at all); used to pick among bundled files.
+
+    With a policy title near the top, two body terms suffice. Without one, the text must use the body vocabulary
+    at least 8 times, ``个人信息`` among it, and at least 3 different terms: an SDK's help page that says
+    ``第三方`` seven times and ``权限`` once (HBuilder's ``push.html``) is not a policy."""
     title = len(_POLICY_TITLE.findall(text[:3000]))
-    body = len(_POLICY_BODY.findall(text))
-    if (title and body < 2) or (not title and body < 8):
+    terms = _POLICY_BODY.findall(text)
+    body = len(terms)
+    if title:
+        if body < 2:
+            return 0
+    elif body < 8 or "个人信息" not in terms or len(set(terms)) < 3:
         return 0
     return min(title, 5) * 20 + min(body, 200)
 
