@@ -126,6 +126,7 @@ class Node:
     tag: str
     attrs: list[Attr] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
+    text: str | None = None  # character data, emitted as one CDATA chunk before the children
 
 
 def _string_pool(strings: list[str], utf8: bool) -> bytes:
@@ -201,6 +202,9 @@ def build_axml(root: Node, *, utf8: bool = False, with_resource_map: bool = True
         ext = struct.pack("<IIHHHHHH", 0xFFFFFFFF, tag_i, 20, 20, len(n.attrs), 0, 0, 0)
         chunk = ext + bytes(attrs)
         body.extend(struct.pack("<HHIII", 0x0102, 16, 16 + len(chunk), 1, 0xFFFFFFFF) + chunk)
+        if n.text is not None:
+            cdata = struct.pack("<IHBBI", sid(n.text), 8, 0, 0x00, 0)
+            body.extend(struct.pack("<HHIII", 0x0104, 16, 16 + len(cdata), 1, 0xFFFFFFFF) + cdata)
         for c in n.children:
             emit(c)
         body.extend(struct.pack("<HHIIIII", 0x0103, 16, 24, 1, 0xFFFFFFFF, 0xFFFFFFFF, tag_i))

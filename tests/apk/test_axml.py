@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from appwarden.apk import axml
 from appwarden.apk.archive import ZipArchive
 from appwarden.apk.axml import ANDROID_NS, format_value, parse_axml
 from appwarden.errors import AxmlFormatError
@@ -205,3 +206,12 @@ def test_no_element() -> None:
     doc = struct.pack("<HHI", 3, 8, 8 + len(only_pool)) + only_pool
     with pytest.raises(AxmlFormatError, match="no element"):
         parse_axml(doc)
+
+
+def test_character_data_is_kept_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = parse_axml(build_axml(Node("r", [], [Node("domain", [], text="example.cn")])))
+    assert doc.root is not None and doc.root.children[0].text == "example.cn" and doc.root.text is None
+    monkeypatch.setattr(axml, "MAX_TEXT", 4)
+    doc = parse_axml(build_axml(Node("r", [], [Node("domain", [], text="example.cn")])))
+    assert doc.root is not None and doc.root.children[0].text == "exam"
+    assert any("truncated" in n for n in doc.notes)

@@ -11,6 +11,8 @@ obfuscators rename or blank it). Each :class:`Attribute` therefore carries ``res
 ``name`` is the canonical ``android:`` name for a known ID (:data:`ANDROID_ATTRS`), else the string-pool name.
 :meth:`Element.attr` looks attributes up by ID when the document has a resource map, as Android does.
 Like ``ResXMLTree``, the outer chunk type is not enforced (a note is recorded) and unknown chunk types are skipped.
+Character data (``RES_XML_CDATA_TYPE``, e.g. ``<domain>example.com</domain>`` in a network security config) is kept
+as :attr:`Element.text` (the element's text chunks concatenated, at most :data:`MAX_TEXT` characters).
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ TYPE_FIRST_COLOR = 0x1C
 TYPE_LAST_COLOR = 0x1F
 
 MAX_DEPTH = 1024
+# Characters of character data kept per element (CDATA chunks may repeat one long pool string).
+MAX_TEXT = 64 * 1024
 
 # android.R.attr IDs of the attributes the manifest parser needs (public platform constants).
 ANDROID_ATTRS: dict[int, str] = {
@@ -269,6 +273,7 @@ class Element:
     children: list[Element] = field(default_factory=list)
     line: int = 0
     has_resource_map: bool = True
+    text: str | None = None  # character data directly inside (CDATA chunks); None when there is none
 
     def attr(self, name: str, ns: str | None = ANDROID_NS) -> Attribute | None:
         """The attribute Android would read for ``android:<name>`` (by resource ID when the document has a
@@ -340,6 +345,7 @@ def _parse(buf: bytes) -> AxmlDocument:
     ns_stack: list[tuple[str | None, str | None]] = []
     root: Element | None = None
     stack: list[Element] = []
+    texts: dict[int, tuple[Element, list[str], list[int]]] = {}
 
     def s(index: int) -> str | None:
         if strings is None or index == 0xFFFFFFFF:
@@ -387,14 +393,33 @@ def _parse(buf: bytes) -> AxmlDocument:
                 stack.pop()
             else:
                 notes.append("end element without a start element")
-        # RES_XML_CDATA_TYPE and unknown chunk types are skipped, as Android does.
+        elif ctype == RES_XML_CDATA_TYPE and stack and hsize >= 16 and hsize + 4 <= csize:
+            _cdata(stack[-1], s(struct.unpack_from("<I", buf, pos + hsize)[0]), texts)
+        # Unknown chunk types are skipped, as Android does.
         pos += csize
     if root is None:
         raise AxmlFormatError("binary XML: no element in the document")
+    for el, parts, size in texts.values():
+        el.text = "".join(parts)
+        if size[0] > MAX_TEXT:
+            notes.append(f"<{el.tag}> character data longer than {MAX_TEXT} characters truncated")
     has_map = bool(resource_map)
     for el in root.iter():
         el.has_resource_map = has_map
     return AxmlDocument(root=root, strings=strings, resource_map=resource_map, notes=notes)
+
+
+def _cdata(el: Element, text: str | None, texts: dict[int, tuple[Element, list[str], list[int]]]) -> None:
+    """Collect a text chunk of ``el`` (joined once at the end: no quadratic copying, at most MAX_TEXT kept)."""
+    if text is None:
+        return
+    _, parts, size = texts.setdefault(id(el), (el, [], [0]))
+    room = MAX_TEXT - size[0]
+    if room > 0:
+        parts.append(text[:room])
+        size[0] += len(parts[-1])
+    if len(text) > room:
+        size[0] = MAX_TEXT + 1  # marks the truncation
 
 
 def _start_element(buf: bytes, pos: int, hsize: int, csize: int, s, resource_map: list[int]) -> Element:
