@@ -129,7 +129,7 @@ class PackerInfo:
 class ErrorNote:
     """Something that could not be analysed, and why (never silently dropped)."""
 
-    stage: str  # apk, manifest, arsc, signing, dex, sdk, rules, policy, dynamic
+    stage: str  # apk, manifest, netsec, arsc, signing, dex, sdk, rules, policy, dynamic
     message: str
     path: str | None = None  # entry or file concerned
 

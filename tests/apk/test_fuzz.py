@@ -10,10 +10,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from appwarden.apk import Apk
 from appwarden.apk.archive import ZipArchive
 from appwarden.apk.arsc import ResourceTable
 from appwarden.apk.axml import parse_axml
 from appwarden.apk.manifest import parse_manifest
+from appwarden.apk.netsec import parse_network_security_config
 from appwarden.apk.signing import find_signing_block, parse_pkcs7_signers, parse_scheme_block, read_signing
 from appwarden.errors import AppwardenError
 from appwarden.limits import Limits
@@ -24,6 +26,12 @@ _Z = ZipArchive(APK)
 MANIFEST = _Z.read("AndroidManifest.xml")
 ARSC = _Z.read("resources.arsc")
 V2_APK = (FIXTURES / "v2_only.apk").read_bytes()
+NSC_APK = (FIXTURES.parents[1] / "rules" / "_apps" / "nsc_user_ca.apk").read_bytes()
+_NZ = ZipArchive(NSC_APK)
+NSC_PATH = "res/xml/network_security_config.xml"
+NSC = _NZ.read(NSC_PATH)
+NSC_MANIFEST = _NZ.read("AndroidManifest.xml")
+NSC_ARSC = _NZ.read("resources.arsc")
 SMALL_LIMITS = Limits(max_entry_size=4 * 1024 * 1024, max_total_uncompressed=16 * 1024 * 1024)
 
 FUZZ = settings(
@@ -134,3 +142,43 @@ def test_signing_structures_arbitrary_bytes(data: bytes) -> None:
         find_signing_block(data + b"APK Sig Block 42", len(data) + 16)
     except Exception as exc:
         assert type(exc).__name__ == "_Malformed", repr(exc)
+
+
+def _nsc_all(data: bytes) -> None:
+    """Parse, then use every derived value the rules use (inheritance walks must not fail on any model)."""
+    for debuggable in (True, False):
+        cfg = parse_network_security_config(data, NSC_PATH, ResourceTable(NSC_ARSC), debuggable=debuggable)
+        for target in (27, 28):
+            cfg.base_cleartext(target)
+            for c in cfg.domain_configs:
+                cfg.cleartext(c, target)
+                cfg.inherited_from_domain(c)
+                assert isinstance(c.trusts_user, bool)
+
+
+@FUZZ
+@given(st.binary(max_size=4096))
+def test_nsc_arbitrary_bytes(data: bytes) -> None:
+    _only_appwarden_errors(_nsc_all, data)
+
+
+@FUZZ
+@given(mutations(NSC))
+def test_nsc_mutated(data: bytes) -> None:
+    _only_appwarden_errors(_nsc_all, data)
+
+
+@FUZZ
+@given(mutations(NSC))
+def test_apk_opens_whatever_its_nsc(data: bytes) -> None:
+    """A broken network security config is an error note, never a failure to open the APK."""
+    from .apk_zipbuild import Entry, ZipSpec, build_zip
+
+    entries = [
+        Entry("AndroidManifest.xml", NSC_MANIFEST),
+        Entry("resources.arsc", NSC_ARSC),
+        Entry(NSC_PATH, data),
+    ]
+    apk = Apk(Path("fuzz.apk"), build_zip(ZipSpec(entries)))
+    if apk.manifest.network_security is None:
+        assert any(e.stage == "netsec" for e in apk.errors)

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Rebuild the rule-fixture APKs (tests/rules/_apps/<name>.apk) from their smali sources in tests/rules/_apps/src/,
 # with the shared fixture builder and key (Debian's apktool, zipalign, apksigner and a JDK are needed).
-# Usage: tests/rules/build_all.sh
+# Usage: tests/rules/build_all.sh [NAME...]   (no name: every app; names: only those, e.g. nsc_strict)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 fixtures="$here/../fixtures/apks"
 export FIXTURE_KEYSTORE="$fixtures/fixture-key.jks"
-for src in "$here"/_apps/src/*/; do
+if [ $# -gt 0 ]; then
+  srcs=(); for name in "$@"; do srcs+=("$here/_apps/src/$name/"); done
+else
+  srcs=("$here"/_apps/src/*/)
+fi
+for src in "${srcs[@]}"; do
+  [ -d "$src" ] || { echo "no fixture app source: $src" >&2; exit 2; }
   name=$(basename "$src")
   "$fixtures/build_fixture_apk.sh" "$src" "$here/_apps/$name.apk"
   rm -rf "$src/build"

@@ -4,11 +4,12 @@ Contract (see ``docs/architecture.md``): ``open_apk(path, limits=DEFAULT_LIMITS)
 :class:`~appwarden.errors.InputError` when the path is missing, a directory or unreadable;
 :class:`~appwarden.errors.ApkFormatError` (or a subclass) when the file is not an APK Android would open (not a zip,
 empty, truncated, no ``AndroidManifest.xml``, unreadable manifest); :class:`~appwarden.errors.LimitExceeded` for
-hostile sizes. Everything else that cannot be read (signature blocks, ``resources.arsc``, zip oddities) becomes an
-:class:`~appwarden.evidence.ErrorNote` in ``Apk.errors`` and the APK still opens.
+hostile sizes. Everything else that cannot be read (signature blocks, ``resources.arsc``, the network security
+config, zip oddities) becomes an :class:`~appwarden.evidence.ErrorNote` in ``Apk.errors`` and the APK still opens.
 
-The file is read once; the zip central directory, the manifest, ``resources.arsc`` (index only) and the signatures
-are parsed at open; DEX entries are inflated only when :meth:`Apk.read` asks for them. Cryptographic signature
+The file is read once; the zip central directory, the manifest, ``resources.arsc`` (index only), the network
+security config (``Manifest.network_security``, see :mod:`appwarden.apk.netsec`) and the signatures are parsed at
+open; DEX entries are inflated only when :meth:`Apk.read` asks for them. Cryptographic signature
 verification is on demand: :meth:`Apk.verify_signatures`.
 """
 
@@ -23,6 +24,7 @@ from appwarden.apk.archive import EntryNotFoundError, ZipArchive, ZipEntry
 from appwarden.apk.arsc import ResourceTable
 from appwarden.apk.manifest import parse_manifest
 from appwarden.apk.model import Manifest
+from appwarden.apk.netsec import read_network_security_config
 from appwarden.apk.signing import SigningInfo, read_signing
 from appwarden.errors import ApkFormatError, AppwardenError, InputError, LimitExceeded
 from appwarden.evidence import AppInfo, ErrorNote
@@ -102,6 +104,10 @@ class Apk:
         self.manifest: Manifest = parse_manifest(manifest_bytes, self.resources)
         for msg in self.manifest.notes:
             self.errors.append(ErrorNote("manifest", msg, MANIFEST))
+        self.manifest.network_security, nsc_notes = read_network_security_config(
+            self.archive, self.manifest, self.resources
+        )
+        self.errors.extend(nsc_notes)
         self.signing: SigningInfo = read_signing(self.archive)
         self.errors.extend(self.signing.notes)
         self.errors[:0] = list(self.archive.notes)  # zip notes first; later reads may add more (see read())

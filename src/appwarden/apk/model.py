@@ -58,6 +58,101 @@ class DeclaredPermission:
 
 
 @dataclass(slots=True)
+class NscTrustAnchor:
+    """One ``<certificates>`` of a ``<trust-anchors>``: ``src`` is ``system``, ``user``, ``wfa`` or a resource
+    (``@raw/my_ca``, kept as written, ``res/raw/my_ca.pem`` when resources.arsc resolves it)."""
+
+    src: str
+    override_pins: bool = False  # as Android reads it (default false, true inside <debug-overrides>)
+    resource: bool = False  # src is a resource reference (a bundled certificate file)
+
+
+@dataclass(slots=True)
+class NscDomain:
+    name: str  # trimmed and lower-cased, as Android stores it
+    include_subdomains: bool = False
+
+
+@dataclass(slots=True)
+class NscConfig:
+    """A ``<base-config>``, ``<domain-config>`` or ``<debug-overrides>`` element, as Android's XmlConfigSource reads
+    it. ``None`` means "not set here": the value is inherited (parent domain-config, then base-config, then the
+    platform default)."""
+
+    kind: str  # "base-config", "domain-config" or "debug-overrides"
+    cleartext_permitted: bool | None = None  # own cleartextTrafficPermitted; None: absent (inherited)
+    cleartext_raw: str | None = None  # the attribute as written when not a compiled boolean ("@bool/x")
+    trust_anchors: list[NscTrustAnchor] | None = None  # None: no <trust-anchors> (inherited); []: none
+    domains: list[NscDomain] = field(default_factory=list)  # domain-config only
+    pin_set: bool = False  # a <pin-set> is present (domain-config only)
+    pin_count: int = 0
+    pin_expiration: str | None = None
+    parent: int | None = None  # index in NetworkSecurityConfig.domain_configs of the enclosing domain-config
+    line: int = 0  # source line recorded by aapt
+
+    @property
+    def trusts_user(self) -> bool:
+        """Its own trust anchors include the user-installed CA store."""
+        return any(a.src == "user" for a in self.trust_anchors or ())
+
+
+@dataclass(slots=True)
+class NetworkSecurityConfig:
+    """The network security config file (``android:networkSecurityConfig``), parsed by
+    :func:`appwarden.apk.netsec.parse_network_security_config`. Android 7.0+ (API 24+) applies it and then ignores
+    ``android:usesCleartextTraffic``; ``debug-overrides`` apply only when the app is debuggable."""
+
+    path: str  # the entry in the APK (res/xml/....xml)
+    base_config: NscConfig | None = None
+    domain_configs: list[NscConfig] = field(default_factory=list)  # pre-order: nested ones after their parent
+    debug_overrides: NscConfig | None = None
+    debug_overrides_path: str | None = None  # when read from the <name>_debug.xml companion file
+    notes: list[str] = field(default_factory=list)  # oddities, incl. what makes Android reject the file
+
+    @staticmethod
+    def default_cleartext(target_sdk: int) -> bool:
+        """The platform default under a network security config: cleartext permitted iff targetSdk < 28."""
+        return target_sdk < 28
+
+    def base_cleartext(self, target_sdk: int) -> bool:
+        """Whether cleartext is permitted for every domain no domain-config covers."""
+        base = self.base_config
+        if base is not None and base.cleartext_permitted is not None:
+            return base.cleartext_permitted
+        return self.default_cleartext(target_sdk)
+
+    def cleartext(self, config: NscConfig, target_sdk: int) -> bool:
+        """The effective cleartextTrafficPermitted of ``config`` (own value, else its parents', else base's)."""
+        seen = 0
+        current: NscConfig | None = config
+        while current is not None and seen <= len(self.domain_configs):
+            if current.cleartext_permitted is not None:
+                return current.cleartext_permitted
+            if current.kind != "domain-config":
+                break
+            current = self._parent(current)
+            seen += 1
+        return self.base_cleartext(target_sdk)
+
+    def inherited_from_domain(self, config: NscConfig) -> NscConfig | None:
+        """The enclosing domain-config ``config`` takes its cleartext value from (None: set here or from base)."""
+        if config.cleartext_permitted is not None:
+            return None
+        current = self._parent(config)
+        seen = 0
+        while current is not None and seen <= len(self.domain_configs):
+            if current.cleartext_permitted is not None:
+                return current
+            current = self._parent(current)
+            seen += 1
+        return None
+
+    def _parent(self, config: NscConfig) -> NscConfig | None:
+        i = config.parent
+        return self.domain_configs[i] if i is not None and 0 <= i < len(self.domain_configs) else None
+
+
+@dataclass(slots=True)
 class Manifest:
     package: str | None = None
     version_code: int | None = None
@@ -81,6 +176,7 @@ class Manifest:
     debuggable: bool = False
     allow_backup: bool | None = None  # None: absent (platform default true)
     network_security_config: str | None = None  # resource reference/path
+    network_security: NetworkSecurityConfig | None = None  # the parsed file; None when absent or unreadable
     queries_packages: list[str] = field(default_factory=list)
     queries_intents: list[IntentFilter] = field(default_factory=list)
     has_queries: bool = False
