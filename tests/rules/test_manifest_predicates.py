@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from appwarden.apk.model import Component, IntentFilter, Manifest, UsesPermission
+from appwarden.apk.model import (
+    Component,
+    IntentFilter,
+    Manifest,
+    NetworkSecurityConfig,
+    NscConfig,
+    NscDomain,
+    NscTrustAnchor,
+    UsesPermission,
+)
 from appwarden.evidence import AppInfo, Evidence, StaticEvidence
 from appwarden.rules.predicates.data_security import exported_unprotected
 from appwarden.rules.predicates.manifest_flags import manifest_flag
@@ -20,6 +29,81 @@ def test_cleartext_variants() -> None:
     assert not manifest_flag(ev(target_sdk=28), {"flag": "cleartext"})
     assert not manifest_flag(ev(target_sdk=27, network_security_config="@xml/nsc"), {"flag": "cleartext"})
     assert not manifest_flag(ev(uses_cleartext_traffic=False, target_sdk=22), {"flag": "cleartext"})
+
+
+def _nsc(
+    base: NscConfig | None = None, *domains: NscConfig, debug: NscConfig | None = None
+) -> NetworkSecurityConfig:
+    return NetworkSecurityConfig("res/xml/nsc.xml", base, list(domains), debug)
+
+
+def _dc(*names: str, cleartext: bool | None = None, parent: int | None = None, **kw) -> NscConfig:
+    return NscConfig("domain-config", cleartext, domains=[NscDomain(n) for n in names], parent=parent, **kw)
+
+
+def test_cleartext_nsc_defaults_follow_target_sdk_not_the_attribute() -> None:
+    bare = _nsc(NscConfig("base-config"))
+    (hit,) = manifest_flag(ev(target_sdk=27, network_security=bare), {"flag": "cleartext"})
+    assert hit.evidence[0]["value"] == "absent, targetSdkVersion 27 < 28 (default true)"
+    assert not manifest_flag(
+        ev(target_sdk=28, uses_cleartext_traffic=True, network_security=bare), {"flag": "cleartext"}
+    )
+    # no targetSdk: minSdk applies
+    (hit,) = manifest_flag(ev(min_sdk=21, network_security=_nsc()), {"flag": "cleartext"})
+    assert hit.evidence[0]["value"].startswith("no base-config, targetSdkVersion 21")
+
+
+def test_cleartext_nsc_reports_permitting_domain_configs_only() -> None:
+    cfg = _nsc(
+        NscConfig("base-config", False),
+        _dc("a.cn"),  # inherits base: not reported
+        _dc("b.cn", cleartext=True),
+        _dc("c.b.cn", parent=1),  # inherits b.cn's true
+        _dc("d.b.cn", cleartext=False, parent=1),
+        _dc("e.cn", cleartext=True, cleartext_raw="@bool/x"),
+    )
+    (hit,) = manifest_flag(ev(target_sdk=30, network_security=cfg), {"flag": "cleartext"})
+    assert [(i["domains"], i["value"]) for i in hit.evidence] == [
+        (["b.cn"], "true"),
+        (["c.b.cn"], "true (inherited from the enclosing domain-config, line 0)"),
+        (["e.cn"], "@bool/x (not a compiled boolean: Android reads the default, true)"),
+    ]
+    assert "b.cn; c.b.cn; e.cn" in hit.message_en
+
+
+def test_cleartext_unreadable_nsc_falls_back_to_the_attribute() -> None:
+    (hit,) = manifest_flag(
+        ev(uses_cleartext_traffic=True, network_security_config="res/xml/nsc.xml"), {"flag": "cleartext"}
+    )
+    assert "could not be read" in hit.evidence[0]["note"]
+
+
+def test_cleartext_evidence_is_bounded() -> None:
+    many = [_dc(*(f"h{i}-{j}.cn" for j in range(30)), cleartext=True) for i in range(80)]
+    (hit,) = manifest_flag(ev(target_sdk=30, network_security=_nsc(None, *many)), {"flag": "cleartext"})
+    assert len(hit.evidence) == 50  # no base item: targetSdk 30
+    assert hit.evidence[0]["domains"][-1] == "... 10 more"
+
+
+def test_user_ca_explicit_and_debug_overrides() -> None:
+    user = [NscTrustAnchor("system"), NscTrustAnchor("user")]
+    debug = NscConfig("debug-overrides", trust_anchors=[NscTrustAnchor("user", override_pins=True)])
+    assert not manifest_flag(
+        ev(network_security=_nsc(NscConfig("base-config"), debug=debug)), {"flag": "user_ca"}
+    )
+    (hit,) = manifest_flag(
+        ev(debuggable=True, network_security=_nsc(NscConfig("base-config"), debug=debug)), {"flag": "user_ca"}
+    )
+    assert [i["attribute"] for i in hit.evidence] == [
+        "network-security-config debug-overrides trust-anchors certificates src"
+    ]
+    cfg = _nsc(
+        NscConfig("base-config", trust_anchors=[NscTrustAnchor("system")]), _dc("x.cn", trust_anchors=user)
+    )
+    (hit,) = manifest_flag(ev(network_security=cfg), {"flag": "user_ca"})
+    assert [i.get("domains") for i in hit.evidence] == [["x.cn"]] and "note" not in hit.evidence[0]
+    # the implicit trust of apps targeting API <= 23 is not reported
+    assert not manifest_flag(ev(target_sdk=23), {"flag": "user_ca"})
 
 
 def test_allow_backup_absent_can_be_ignored() -> None:
