@@ -99,3 +99,25 @@ def test_smali_path(cls, dex, path):
 def test_errors_become_notifications(report):
     notes = build_sarif(report)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert any("bad magic" in n["message"]["text"] for n in notes)
+
+
+def test_manifest_evidence_with_a_file_points_at_it(report):
+    import copy
+
+    rep = copy.deepcopy(report)
+    finding = copy.deepcopy(rep["findings"][0])
+    finding.update(
+        rule_id="sec.cleartext",
+        evidence=[
+            {
+                "type": "manifest",
+                "attribute": "network-security-config base-config cleartextTrafficPermitted",
+                "value": "true",
+                "file": "res/xml/network_security_config.xml",
+            }
+        ],
+    )
+    rep["findings"] = [finding]
+    (result,) = build_sarif(rep)["runs"][0]["results"]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "res/xml/network_security_config.xml"

@@ -31,3 +31,21 @@ def test_bilingual():
     assert view.bilingual("安卓ID", "Android ID") == "安卓ID (Android ID)"
     assert view.bilingual("x", "x") == "x"
     assert view.bilingual(None, "en") == "en"
+
+
+def test_manifest_evidence_text_names_file_domains_and_note():
+    ref = {
+        "type": "manifest",
+        "attribute": "network-security-config domain-config cleartextTrafficPermitted",
+        "value": "true",
+        "file": "res/xml/nsc.xml",
+        "domains": ["a.cn (includeSubdomains)", "b.cn"],
+        "note": "usesCleartextTraffic ignored",
+    }
+    assert view.evidence_text(ref) == (
+        "network-security-config domain-config cleartextTrafficPermitted=true "
+        "[a.cn (includeSubdomains), b.cn] (res/xml/nsc.xml); usesCleartextTraffic ignored"
+    )
+    assert view.evidence_text({"type": "manifest", "attribute": "android:debuggable", "value": "true"}) == (
+        "android:debuggable=true"
+    )

@@ -8,7 +8,8 @@ Mapping:
   low/info→note), bilingual ``message``, ``locations`` from the evidence: a call site becomes a physical location on
   the smali file apktool would write for the caller class (``smali/``, ``smali_classes2/`` … after the DEX the class
   came from) plus a logical location (the method, ``kind: function``, ``decoratedName`` = the smali descriptor);
-  manifest-level evidence (permission, component, manifest attribute) points at ``AndroidManifest.xml``; a finding
+  manifest-level evidence (permission, component, manifest attribute) points at ``AndroidManifest.xml``, or at the
+  ``file`` a manifest item names (``res/xml/network_security_config.xml``, same path in apktool's output); a finding
   with neither still gets an ``AndroidManifest.xml`` location (GitHub requires one), marked in its properties;
 * ``properties`` carry ``clauses``, ``confidence``, ``owner``, ``needs_review``, ``severity``;
   ``partialFingerprints`` a stable hash of rule, owner and evidence, so re-scans deduplicate.
@@ -77,8 +78,9 @@ def _callsite_location(ref: Mapping[str, Any]) -> dict[str, Any]:
 
 def _manifest_location(ref: Mapping[str, Any]) -> dict[str, Any]:
     text = view.evidence_text(ref)
+    uri = ref.get("file") if ref.get("type") == "manifest" and isinstance(ref.get("file"), str) else None
     location: dict[str, Any] = {
-        "physicalLocation": {"artifactLocation": {"uri": MANIFEST_URI}},
+        "physicalLocation": {"artifactLocation": {"uri": uri or MANIFEST_URI}},
         "message": {"text": text},
     }
     if ref.get("type") == "component" and ref.get("name"):

@@ -231,7 +231,15 @@ def evidence_text(ref: Mapping[str, Any]) -> str:
         state = " exported" if ref.get("exported") else ""
         return f"{ref.get('kind', '')} {ref.get('name')}{state}".strip()
     if kind == "manifest":
-        return f"{ref.get('attribute')}={ref.get('value')}"
+        text = f"{ref.get('attribute')}={ref.get('value')}"
+        domains = ref.get("domains")
+        if isinstance(domains, list) and domains:
+            text += f" [{', '.join(str(d) for d in domains)}]"
+        if ref.get("file"):
+            text += f" ({ref.get('file')})"
+        if ref.get("note"):
+            text += f"; {ref.get('note')}"
+        return text
     if kind == "sdk":
         return bilingual(ref.get("name_zh"), ref.get("name_en")) or str(ref.get("id"))
     if kind == "string":
