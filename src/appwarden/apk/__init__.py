@@ -24,7 +24,6 @@ from appwarden.apk.archive import EntryNotFoundError, ZipArchive, ZipEntry
 from appwarden.apk.arsc import ResourceTable
 from appwarden.apk.manifest import parse_manifest
 from appwarden.apk.model import Manifest
-from appwarden.apk.netsec import read_network_security_config
 from appwarden.apk.signing import SigningInfo, read_signing
 from appwarden.errors import ApkFormatError, AppwardenError, InputError, LimitExceeded
 from appwarden.evidence import AppInfo, ErrorNote
@@ -104,10 +103,13 @@ class Apk:
         self.manifest: Manifest = parse_manifest(manifest_bytes, self.resources)
         for msg in self.manifest.notes:
             self.errors.append(ErrorNote("manifest", msg, MANIFEST))
-        self.manifest.network_security, nsc_notes = read_network_security_config(
-            self.archive, self.manifest, self.resources
-        )
-        self.errors.extend(nsc_notes)
+        if self.manifest.network_security_config:  # few apps have one: its parser is imported only then
+            from appwarden.apk.netsec import read_network_security_config
+
+            self.manifest.network_security, nsc_notes = read_network_security_config(
+                self.archive, self.manifest, self.resources
+            )
+            self.errors.extend(nsc_notes)
         self.signing: SigningInfo = read_signing(self.archive)
         self.errors.extend(self.signing.notes)
         self.errors[:0] = list(self.archive.notes)  # zip notes first; later reads may add more (see read())
