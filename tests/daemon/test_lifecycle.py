@@ -95,15 +95,21 @@ def test_idle_timeout_ends_the_daemon(daemon_env: Daemon) -> None:
     assert not alive(pid) and not d.sock.exists()
 
 
-def test_interrupted_client_exits_130_and_the_child_is_gone(daemon: Daemon) -> None:
+def _scan_in_flight(daemon: Daemon) -> tuple[subprocess.Popen[str], int]:
+    """A client whose scan is held in its daemon child (test delay of 30 s), and that child's pid."""
     server = daemon.status()["pid"]
     client = daemon.popen(
         "scan", str(APKS / "minimal.apk"), "-q", "-o", os.devnull, env={"APPWARDEN_DAEMON_TEST_DELAY": "30"}
     )
+    assert wait_for(lambda: len(children_of(server)) == 1), "no child took the request"
+    (child,) = children_of(server)
+    time.sleep(0.2)  # the client has the child's pid by now (or forwards a SIGINT once it has)
+    return client, child
+
+
+def test_interrupted_client_exits_130_and_the_child_is_gone(daemon: Daemon) -> None:
+    client, child = _scan_in_flight(daemon)
     try:
-        assert wait_for(lambda: len(children_of(server)) == 1), "no child took the request"
-        (child,) = children_of(server)
-        time.sleep(0.2)  # the client has the child's pid by now (or forwards the SIGINT once it has)
         client.send_signal(signal.SIGINT)
         _, err = client.communicate(timeout=10)
         assert client.returncode == 130
@@ -117,27 +123,15 @@ def test_interrupted_client_exits_130_and_the_child_is_gone(daemon: Daemon) -> N
 
 
 def test_a_killed_client_takes_its_child_with_it(daemon: Daemon) -> None:
-    server = daemon.status()["pid"]
-    client = daemon.popen(
-        "scan", str(APKS / "minimal.apk"), "-q", "-o", os.devnull, env={"APPWARDEN_DAEMON_TEST_DELAY": "30"}
-    )
-    assert wait_for(lambda: len(children_of(server)) == 1), "no child took the request"
-    (child,) = children_of(server)
-    time.sleep(0.2)
+    client, child = _scan_in_flight(daemon)
     client.kill()
     client.wait()
     assert wait_for(lambda: not alive(child), timeout=5), "the child outlived its client"
 
 
 def test_a_daemon_child_dying_mid_request_is_one_error_line(daemon: Daemon) -> None:
-    server = daemon.status()["pid"]
-    client = daemon.popen(
-        "scan", str(APKS / "minimal.apk"), "-q", "-o", os.devnull, env={"APPWARDEN_DAEMON_TEST_DELAY": "30"}
-    )
+    client, child = _scan_in_flight(daemon)
     try:
-        assert wait_for(lambda: len(children_of(server)) == 1), "no child took the request"
-        (child,) = children_of(server)
-        time.sleep(0.2)
         os.kill(child, signal.SIGKILL)
         _, err = client.communicate(timeout=10)
         assert client.returncode == 2
