@@ -130,7 +130,7 @@ def _implementer_table(code: Any) -> dict[str, list[str]]:
             if not sup or sup in chain:
                 break
             chain.append(sup)
-            current = infos.get(sup) if sup in infos else _class_info(code, sup)
+            current = infos[sup] if sup in infos else _class_info(code, sup)
             if current is None:
                 break
         else:
