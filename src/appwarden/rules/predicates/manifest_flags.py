@@ -35,6 +35,7 @@ from appwarden.rules.predicates import param, predicate
 FLAGS = ("debuggable", "allow_backup", "cleartext", "user_ca")
 MAX_ITEMS = 50  # evidence items per finding (a hostile NSC may hold a thousand domain-configs)
 MAX_DOMAINS = 20  # domains listed per item
+ALL_DOMAINS = ("全部域名（base-config）", "all domains (base-config)")  # where base-config applies (zh, en)
 
 
 def _validate(params: dict) -> None:
@@ -63,11 +64,17 @@ def manifest_flag(evidence: Evidence, params: dict) -> list[Hit]:
             item = {"type": "manifest", "attribute": "android:allowBackup", "value": "absent (default true)"}
     if item is None:
         return []
-    return [_hit([item], f"{item['attribute']} = {item['value']}", f"{item['attribute']} = {item['value']}")]
+    return [_attribute_hit(item)]
 
 
 def _hit(items: list[dict[str, Any]], zh: str, en: str) -> Hit:
     return Hit(evidence=items, owner="host", message_zh=zh, message_en=en)
+
+
+def _attribute_hit(item: dict[str, Any]) -> Hit:
+    """The hit of one ``{attribute, value}`` manifest item, its message being ``attribute = value``."""
+    text = f"{item['attribute']} = {item['value']}"
+    return _hit([item], text, text)
 
 
 def _bool(value: bool | None) -> str:
@@ -79,6 +86,18 @@ def _domains(cfg: NscConfig) -> list[str]:
     if len(names) > MAX_DOMAINS:
         names = [*names[:MAX_DOMAINS], f"... {len(names) - MAX_DOMAINS} more"]
     return names
+
+
+def _scope(cfg: NscConfig) -> tuple[str, str]:
+    """Where a configuration applies, for the messages (zh, en): its domains, or all of them for base-config."""
+    if cfg.kind != "domain-config":
+        return ALL_DOMAINS
+    names = [d.name for d in cfg.domains[:MAX_DOMAINS]]
+    return "、".join(names), ", ".join(names)
+
+
+def _not_boolean(raw: str) -> str:
+    return f"{raw} (not a compiled boolean: Android reads the default, true)"
 
 
 def _nsc_item(nsc: NetworkSecurityConfig, cfg_kind: str, attribute: str, value: str) -> dict[str, Any]:
@@ -116,7 +135,7 @@ def _cleartext(manifest: Manifest) -> list[Hit]:
         }
     if item is None:
         return []
-    return [_hit([item], f"{item['attribute']} = {item['value']}", f"{item['attribute']} = {item['value']}")]
+    return [_attribute_hit(item)]
 
 
 def _cleartext_nsc(manifest: Manifest, nsc: NetworkSecurityConfig) -> list[Hit]:
@@ -127,15 +146,13 @@ def _cleartext_nsc(manifest: Manifest, nsc: NetworkSecurityConfig) -> list[Hit]:
     base = nsc.base_config
     if nsc.base_cleartext(target):
         if base is not None and base.cleartext_permitted is not None:
-            value = "true"
-            if base.cleartext_raw is not None:
-                value = f"{base.cleartext_raw} (not a compiled boolean: Android reads the default, true)"
+            value = "true" if base.cleartext_raw is None else _not_boolean(base.cleartext_raw)
         else:
             where = "absent" if base is not None else "no base-config"
             value = f"{where}, targetSdkVersion {target} < 28 (default true)"
         items.append(_nsc_item(nsc, "base-config", "cleartextTrafficPermitted", value))
-        where_zh.append("全部域名（base-config）")
-        where_en.append("all domains (base-config)")
+        where_zh.append(ALL_DOMAINS[0])
+        where_en.append(ALL_DOMAINS[1])
     for cfg in nsc.domain_configs:
         if not nsc.cleartext(cfg, target):
             continue
@@ -146,15 +163,15 @@ def _cleartext_nsc(manifest: Manifest, nsc: NetworkSecurityConfig) -> list[Hit]:
             break
         value = "true"
         if cfg.cleartext_raw is not None:
-            value = f"{cfg.cleartext_raw} (not a compiled boolean: Android reads the default, true)"
+            value = _not_boolean(cfg.cleartext_raw)
         elif source is not None:
             value = f"true (inherited from the enclosing domain-config, line {source.line})"
         item = _nsc_item(nsc, "domain-config", "cleartextTrafficPermitted", value)
         item["domains"] = _domains(cfg)
         items.append(item)
-        names = [d.name for d in cfg.domains[:MAX_DOMAINS]]
-        where_zh.append("、".join(names))
-        where_en.append(", ".join(names))
+        zh_scope, en_scope = _scope(cfg)
+        where_zh.append(zh_scope)
+        where_en.append(en_scope)
     if not items:
         return []
     zh = f"网络安全配置 {nsc.path} 允许明文（HTTP）传输：{'；'.join(where_zh)}"
@@ -187,12 +204,9 @@ def _user_ca(manifest: Manifest) -> list[Hit]:
         item = _nsc_item(nsc, cfg.kind, "trust-anchors certificates src", "user")
         if cfg.kind == "domain-config":
             item["domains"] = _domains(cfg)
-            names = [d.name for d in cfg.domains[:MAX_DOMAINS]]
-            where_zh.append("、".join(names))
-            where_en.append(", ".join(names))
-        else:
-            where_zh.append("全部域名（base-config）")
-            where_en.append("all domains (base-config)")
+        zh_scope, en_scope = _scope(cfg)
+        where_zh.append(zh_scope)
+        where_en.append(en_scope)
         if any(a.src == "user" and a.override_pins for a in cfg.trust_anchors or ()):
             item["note"] = "overridePins=true: user-installed CAs also bypass certificate pinning"
         items.append(item)
