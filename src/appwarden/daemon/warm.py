@@ -2,17 +2,24 @@
 
 Contract: :func:`preload` imports every module an ``appwarden scan`` run imports (CLI, APK/DEX readers, SDK and
 rule engines, report writers, the rich terminal summary, the policy analysis for APKs that bundle one, the trace
-reader) and loads the packaged knowledge through the same cached loaders the scan uses (``appwarden.scan.warm_up``
-and the smaller report/category tables), so a child's scan costs what a second in-process scan costs. Each step is
+reader), loads the packaged knowledge through the same cached loaders the scan uses (``appwarden.scan.warm_up``
+and the smaller report/category tables) and scans a bundled warm-up APK, so a child's scan costs what a second in-process scan costs. Each step is
 independent and best effort: a step that fails is reported in the returned list and skipped, and the scan then
 loads that piece lazily, exactly as in-process (it fails there with the user-facing error if it really is broken).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import io
+import os
 from collections.abc import Callable
+from pathlib import Path
+
+# A 12 KB APK calling an API of every PI category (a copy of tests/fixtures/apks/pi_all.apk, built from the smali
+# in tests/fixtures/apks/src/pi_all by build.sh)
+WARMUP_APK = Path(__file__).with_name("warmup.apk")
 
 # Modules `appwarden scan` imports lazily (see appwarden/scan.py and appwarden/cli/scan.py); optional ones
 # (not installed) are skipped.
@@ -136,6 +143,18 @@ def _summaries() -> None:
     render_summary({}, Console(file=io.StringIO(), force_terminal=True, width=100))
 
 
+def _scan() -> None:
+    """Scan the bundled warm-up APK the way a request does (report to /dev/null, summary to a buffer), so that
+    whatever a first scan initialises lazily (caches, compiled patterns, first-call paths) is in the warm heap
+    that the children share instead of being redone by each of them."""
+    from appwarden.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["scan", str(WARMUP_APK), "-o", os.devnull])
+    if code != 0:
+        raise RuntimeError(f"the warm-up scan of {WARMUP_APK.name} exited with code {code}")
+
+
 _STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("argument parser", _parser),
     ("knowledge", _knowledge),
@@ -143,4 +162,5 @@ _STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("category patterns", _category_patterns),
     ("policy analysis", _policy),
     ("terminal summary", _summaries),
+    ("warm-up scan", _scan),
 )
