@@ -12,7 +12,7 @@ DEB_TOOLS := apktool zipalign apksigner default-jdk-headless dexdump
 
 setup: $(STAMP) deb
 
-$(STAMP): pyproject.toml setup.py $(wildcard src/appwarden/dex/*.c)
+$(STAMP): pyproject.toml setup.py $(wildcard src/appwarden/dex/*.c) src/appwarden/daemon/client.c
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install -q -e '.[platform,ml,dev]'
@@ -43,16 +43,15 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q -m "not slow and not corpus and not e2e" -p no:cacheprovider
 	$(BIN)/python -m pytest -q -m "slow or corpus or e2e" -p no:cacheprovider
-	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/ruff check src tests scripts bench setup.py
+	$(BIN)/ruff format --check src tests scripts bench setup.py
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -x -m "not slow and not corpus and not e2e"
 
 lint: setup
-	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/ruff check src tests scripts bench setup.py
+	$(BIN)/ruff format --check src tests scripts bench setup.py
 
 fixtures: deb-tools
 	tests/fixtures/apks/build.sh

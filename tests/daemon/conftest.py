@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,8 +27,9 @@ CLI = [sys.executable, "-m", "appwarden"]
 class Daemon:
     """The environment of one test's daemon and helpers to drive the CLI in it."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, cli: list[str] | None = None) -> None:
         self.root = tmp_path
+        self.cli = list(cli or CLI)  # the client command: the Python launcher, or the native client
         self.sock = tmp_path / "d" / "scan.sock"
         self.extra = tmp_path / "stamp-extra"
         self.extra.write_text("1", encoding="utf-8")
@@ -46,9 +48,9 @@ class Daemon:
     def run(
         self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
-        """``appwarden <args>`` through the launcher (``python -m appwarden``), output captured."""
+        """``appwarden <args>`` through this daemon's client command, output captured."""
         return subprocess.run(
-            [*CLI, *args],
+            [*self.cli, *args],
             capture_output=True,
             text=True,
             cwd=cwd,
@@ -58,7 +60,7 @@ class Daemon:
 
     def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [*CLI, *args],
+            [*self.cli, *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -123,6 +125,61 @@ def daemon(daemon_env: Daemon) -> Daemon:
     """A started daemon (stopped afterwards by ``daemon_env``)."""
     daemon_env.start()
     return daemon_env
+
+
+@pytest.fixture(scope="session")
+def native_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The native client (``src/appwarden/daemon/client.c``) built as setup.py builds it, in a bin directory of its
+    own beside an ``appwarden-py`` launcher for this interpreter (as pip installs the console script)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the native client is built on Linux only")
+    cc = shutil.which(os.environ.get("CC") or "cc")
+    if cc is None:
+        pytest.skip("no C compiler (cc) to build the native client")
+    import appwarden
+
+    bin_dir = tmp_path_factory.mktemp("native") / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "appwarden"
+    source = Path(appwarden.__file__).parent / "daemon" / "client.c"
+    flags = [
+        "-O2",
+        "-std=gnu99",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        f'-DAPPWARDEN_VERSION="{appwarden.__version__}"',
+    ]
+    build = subprocess.run(
+        [cc, *flags, "-o", str(exe), str(source)],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr
+    launcher = bin_dir / "appwarden-py"
+    launcher.write_text(
+        f"#!{sys.executable}\nimport sys\nfrom appwarden.launch import main\nsys.exit(main())\n",
+        encoding="utf-8",
+    )
+    launcher.chmod(0o755)
+    return exe
+
+
+@pytest.fixture
+def native_env(tmp_path: Path, native_client: Path) -> Iterator[Daemon]:
+    """A daemon environment whose client command is the native client (not started; stopped afterwards)."""
+    d = Daemon(tmp_path, cli=[str(native_client)])
+    try:
+        yield d
+    finally:
+        d.stop()
+
+
+@pytest.fixture
+def native_daemon(native_env: Daemon) -> Daemon:
+    """A started daemon driven through the native client."""
+    native_env.start()
+    return native_env
 
 
 def children_of(pid: int) -> list[int]:

@@ -17,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import io
+import locale
 import os
 import signal
 import socket
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NoReturn
 
 from appwarden.daemon.protocol import Request
@@ -119,8 +120,37 @@ def _finish(conn: socket.socket, code: int) -> int:
     return code
 
 
+# LC_CTYPE locales in which Python's stdin/stdout default to errors="surrogateescape" (the legacy C/POSIX locales
+# and the targets of PEP 538's locale coercion)
+_SURROGATE_LOCALES = frozenset({"C", "POSIX", "C.UTF-8", "C.utf8", "UTF-8"})
+
+
+def stdio_encodings(environ: Mapping[str, str]) -> list[str]:
+    """(encoding, errors) of stdin, stdout and stderr, flattened, that a Python started with ``environ`` would give
+    its standard streams (PYTHONIOENCODING, UTF-8 mode (PEP 540), locale coercion (PEP 538), else the locale's
+    codeset). ``environ`` must be this process's environment: the LC_CTYPE locale is set from it, as Python's
+    start-up does, which leaves this process in the locale a fresh interpreter would have."""
+    try:
+        name = locale.setlocale(locale.LC_CTYPE, "")
+    except locale.Error:  # a locale that is not installed: the C locale, as for a fresh interpreter
+        name = locale.setlocale(locale.LC_CTYPE, "C")
+    legacy = name in ("C", "POSIX")
+    utf8 = {"1": True, "0": False}.get(environ.get("PYTHONUTF8", ""), legacy)
+    coerced = legacy and environ.get("PYTHONCOERCECLOCALE", "") != "0"
+    encoding = "utf-8" if utf8 or coerced else (locale.nl_langinfo(locale.CODESET) or "utf-8")
+    errors = "surrogateescape" if utf8 or coerced or name in _SURROGATE_LOCALES else "strict"
+    io_encoding, _, io_errors = environ.get("PYTHONIOENCODING", "").partition(":")
+    if io_encoding and not io_errors:  # PYTHONIOENCODING=latin-1 means latin-1:strict
+        io_errors = "strict"
+    encoding, errors = io_encoding or encoding, io_errors or errors
+    return [encoding, errors, encoding, errors, encoding, "backslashreplace"]
+
+
 def _rebuild_stdio(encodings: list[str]) -> None:
-    """New text streams on fds 0-2 with the client's (encoding, errors); isatty and buffering from the fds."""
+    """New text streams on fds 0-2 with the client's (encoding, errors), or, when the client sent none (the native
+    client), those :func:`stdio_encodings` derives; isatty and buffering from the fds."""
+    if not any(encodings):
+        encodings = stdio_encodings(os.environ)
     (in_enc, in_err, out_enc, out_err, err_enc, err_err) = encodings
     sys.stdin = sys.__stdin__ = _stream(0, "r", in_enc, in_err)
     sys.stdout = sys.__stdout__ = _stream(1, "w", out_enc, out_err)

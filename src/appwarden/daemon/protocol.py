@@ -9,6 +9,11 @@ than the rest of the client. Fields::
     cwd, umask (octal), stdin encoding, stdin errors, stdout encoding, stdout errors, stderr encoding, stderr errors,
     argc, argv[0..argc), then "NAME=value" per environment variable  (op "scan" only)
 
+The native client (``client.c``) leaves the package directory and the six encoding fields empty: it cannot know
+the first (the server then identifies the installation by interpreter and version; the native client defers to
+the Python launcher whenever ``PYTHONPATH`` and the like could change which appwarden Python imports), and the
+child derives the encodings from the client's environment as Python does at start-up.
+
 A ``scan`` request carries the client's fds 0, 1, 2 as SCM_RIGHTS ancillary data of its first bytes.
 
 Replies (server or child -> client) are ASCII lines: ``pid N`` (the child that runs the scan), ``exit N`` (its exit

@@ -303,7 +303,7 @@ class Server:
                 return f"client version {request.version} != daemon version {appwarden.__version__}"
             if request.executable != sys.executable:
                 return f"client interpreter {request.executable} != daemon interpreter {sys.executable}"
-            if request.package != self.package:
+            if request.package and request.package != self.package:  # empty: the native client (client.c)
                 return f"client appwarden package {request.package} != daemon package {self.package}"
         if self._stamp_changed():
             return "the installed appwarden code or knowledge changed since the daemon started"
