@@ -3,11 +3,13 @@
 report) vs androguard's ``AnalyzeAPK`` + xrefs (in-process time, start-up not counted), on the same corpus APKs in
 the same run, on an otherwise idle machine.
 
-Two ways of running our command are measured on every APK, one after the other:
+Three ways of running our command are measured on every APK, one after the other:
 
 - **cold**: a fresh process that imports everything and scans (``APPWARDEN_NO_DAEMON=1``), as in CI;
-- **daemon**: the same command while ``appwarden daemon`` runs: the command's own process is a lean client that
-  hands its arguments and terminal to a fork of the warm daemon (start-up of the daemon measured once, apart).
+- **daemon**: the same command while ``appwarden daemon`` runs: the ``appwarden`` command is then a lean client
+  (native where setup.py could build it, see ``client`` in the results) that hands its arguments and terminal to
+  a fork of the warm daemon (start-up of the daemon measured once, apart);
+- **daemon_py**: the same through the Python launcher ``appwarden-py`` (what ``appwarden`` is without a C compiler).
 
 The full static benchmark (``bench/static_bench.py``) measures the engine on every APK; this one re-measures only
 the CLI ratios, on every N-th APK of the corpus, with byte-compiled modules as pip installs them and the knowledge
@@ -97,6 +99,7 @@ def main() -> None:
         for path in apks:
             cli, rc = static_bench.cli_time(path, 300)
             dcli, drc = static_bench.cli_time(path, 300, daemon_socket=socket)
+            pcli, prc = static_bench.cli_time(path, 300, daemon_socket=socket, command="appwarden-py")
             ag, err, wall = static_bench.sub_json(
                 [sys.executable, str(Path(static_bench.__file__)), "--androguard-worker", str(path)], 600
             )
@@ -108,6 +111,8 @@ def main() -> None:
                     "cli_rc": rc,
                     "daemon_s": dcli,
                     "daemon_rc": drc,
+                    "daemon_py_s": pcli,
+                    "daemon_py_rc": prc,
                     "androguard_s": ag_s,
                     "androguard_process_s": wall if ag else None,
                     "error": err,
@@ -116,6 +121,7 @@ def main() -> None:
             print(
                 f"{rows[-1]['apk']}: cold {cli if cli is None else round(cli, 3)}s rc {rc}, "
                 f"daemon {dcli if dcli is None else round(dcli, 3)}s rc {drc}, "
+                f"daemon_py {pcli if pcli is None else round(pcli, 3)}s rc {prc}, "
                 f"androguard {ag_s if ag_s is None else round(ag_s, 2)}s",
                 flush=True,
             )
@@ -128,13 +134,17 @@ def main() -> None:
         "load_start_end": os.getloadavg(),
         "sample": f"every {args.every}th corpus APK (sorted by path), {len(apks)} APKs",
         "timing": "wall time of each process, waited for with a blocking wait (no polling)",
-        "exit_codes_differ": [r["apk"] for r in rows if r["cli_rc"] != r["daemon_rc"]],
+        "client": "native" if EXE.read_bytes()[:4] == b"\x7fELF" else "python",
+        "exit_codes_differ": [
+            r["apk"] for r in rows if not r["cli_rc"] == r["daemon_rc"] == r["daemon_py_rc"]
+        ],
         "cold": summarise(rows, "cli_s"),
         "daemon": {
             **summarise(rows, "daemon_s"),
             "daemon_start_s": daemon_start_s,
             "daemon_status": status.stdout.strip(),
         },
+        "daemon_py": summarise(rows, "daemon_py_s"),
         "androguard_process_total_s": sum(r["androguard_process_s"] or 0 for r in rows if r["androguard_s"]),
         "rows": rows,
     }
