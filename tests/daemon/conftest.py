@@ -182,6 +182,13 @@ def native_daemon(native_env: Daemon) -> Daemon:
     return native_env
 
 
+def request_child(d: Daemon) -> int:
+    """The pid of the one child serving a request now (the spare, if any, is not one)."""
+    assert wait_for(lambda: len(d.status()["children"]) == 1), "no child took the request"
+    (child,) = d.status()["children"]
+    return int(child)
+
+
 def children_of(pid: int) -> list[int]:
     """Pids whose parent is ``pid`` (from /proc)."""
     out = []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.daemon.conftest import APKS, Daemon, alive, children_of, wait_for
+from tests.daemon.conftest import APKS, Daemon, alive, request_child, wait_for
 from tests.daemon.test_scan_through_daemon import _stable
 
 MINIMAL = str(APKS / "minimal.apk")
@@ -131,11 +131,8 @@ def test_a_missing_launcher_is_one_error_line(native_client: Path, tmp_path: Pat
 
 
 def _in_flight(d: Daemon) -> tuple[subprocess.Popen[str], int]:
-    server = d.status()["pid"]
     client = d.popen("scan", MINIMAL, "-q", "-o", os.devnull, env={"APPWARDEN_DAEMON_TEST_DELAY": "30"})
-    assert wait_for(lambda: len(children_of(server)) == 1), "no child took the request"
-    (child,) = children_of(server)
-    return client, child
+    return client, request_child(d)
 
 
 def test_ctrl_c_is_forwarded_to_the_child(native_daemon: Daemon) -> None:

@@ -37,8 +37,8 @@ def serve(conn: socket.socket, fds: list[int], request: Request, close: Iterable
     code = 2
     try:
         for fd in close:
-            _close(fd)
-        _reset_signals()
+            close_quietly(fd)
+        reset_signals()
         code = _run(conn, fds, request)
     except BaseException as exc:  # never a traceback from the daemon's own machinery
         _say(f"appwarden: internal error: scan daemon child: {type(exc).__name__}: {exc}")
@@ -50,7 +50,7 @@ def _run(conn: socket.socket, fds: list[int], request: Request) -> int:
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
     for fd in fds:
-        _close(fd)
+        close_quietly(fd)
     os.environ.clear()
     os.environ.update(request.environ)
     os.umask(request.umask)
@@ -171,7 +171,7 @@ def _stream(fd: int, mode: str, encoding: str, errors: str, line_buffering: bool
         )
 
 
-def _reset_signals() -> None:
+def reset_signals() -> None:
     """The signal dispositions of a fresh interpreter (the server's handlers and wake-up fd are not ours)."""
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -199,7 +199,8 @@ def _watch_client(conn: socket.socket) -> None:
     on_io(signal.SIGIO, None)  # it may have gone before the signal was armed
 
 
-def _close(fd: int) -> None:
+def close_quietly(fd: int) -> None:
+    """Close ``fd``, ignoring errors (already closed, never open)."""
     with contextlib.suppress(OSError):
         os.close(fd)
 

@@ -57,6 +57,7 @@ class Request:
         self.encodings: list[str] = []
         self.argv: list[str] = []
         self.environ: dict[str, str] = {}
+        self.payload = b""  # the encoded request, when decoded from a frame (decode_request)
         if self.op != "scan":
             return
         if len(fields) < SCAN_FIXED:
@@ -76,5 +77,8 @@ class Request:
 
 
 def decode_request(payload: bytes) -> Request:
-    """The request in a frame's payload (without the length); ValueError when malformed."""
-    return Request(payload.decode("utf-8", "surrogateescape").split("\0"))
+    """The request in a frame's payload (without the length), which it keeps as ``payload``; ValueError when
+    malformed."""
+    request = Request(payload.decode("utf-8", "surrogateescape").split("\0"))
+    request.payload = payload
+    return request

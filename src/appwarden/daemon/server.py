@@ -9,8 +9,14 @@ Contract of :class:`Server`:
   others are closed unanswered). A ``scan`` request is checked against the stamp (re-computed unless inotify saw
   nothing change within the last second: :mod:`appwarden.daemon.watch`) and against the client's ``__version__``,
   ``sys.executable`` and appwarden package directory (another installation or checkout): on any mismatch the
-  answer is ``stale`` and the server stops (the client then runs the scan in-process); else a child is forked (:mod:`appwarden.daemon.child`). At most ``max_children`` run at once;
+  answer is ``stale`` and the server stops (the client then runs the scan in-process); else the request goes to
+  the spare child when one is ready (:mod:`appwarden.daemon.spare`: forked and warmed while the server was idle),
+  or to a child forked for it (:mod:`appwarden.daemon.child`). At most ``max_children`` requests run at once;
   further connections wait in the listen backlog. ``status`` and ``stop`` are answered by the parent itself.
+* With ``spare`` (the default), one spare child is kept: forked when none exists and no request is being
+  accepted, replaced after each hand-off, dismissed (SIGTERM) when the server stops. A spare that dies or cannot be
+  handed a request is replaced; a fork that fails, or MAX_SPARE_DEATHS spares in a row dying idle, turns spares
+  off for the rest of the server's life.
 * Children are reaped as they exit (SIGCHLD wakes the loop). The server stops on SIGTERM/SIGINT, on ``stop``,
   when stale, and after ``idle_timeout`` seconds without a scan request and with no child running (0: never).
   Stopping closes and removes the socket at once; children still running finish their requests on their own.
@@ -33,7 +39,7 @@ import time
 from collections.abc import Callable
 
 import appwarden
-from appwarden.daemon import paths
+from appwarden.daemon import paths, spare
 from appwarden.daemon.protocol import MAX_REQUEST, Request, decode_request
 from appwarden.daemon.stamp import ENV_EXTRA, Stamp, compute_stamp, package_dir
 from appwarden.daemon.watch import FULL_CHECK_INTERVAL, Watcher, make_watcher
@@ -42,6 +48,7 @@ from appwarden.errors import AppwardenError
 DEFAULT_IDLE_TIMEOUT = 1800.0
 REQUEST_TIMEOUT = 5.0  # seconds a connected client has to send its request
 BACKLOG = 128
+MAX_SPARE_DEATHS = 3  # spare children dying idle in a row before the server stops keeping one
 
 
 class DaemonError(AppwardenError):
@@ -77,6 +84,7 @@ class Server:
         *,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         max_children: int | None = None,
+        spare: bool = True,
     ) -> None:
         self.sock_path = sock_path or paths.socket_path()
         self.idle_timeout = idle_timeout
@@ -96,6 +104,9 @@ class Server:
         self._last_full_check = 0.0
         self.package = os.path.realpath(package_dir())
         self._changed = False  # sticky: once the stamp differed, this server never serves again
+        self.spares = spare
+        self._spare: _Spare | None = None
+        self._spare_deaths = 0  # spares that died before taking a request, since the last hand-off
 
     # ------------------------------------------------------------------------------------------------ start-up
 
@@ -196,6 +207,8 @@ class Server:
         try:
             while self.stop_reason is None:
                 self._reap()
+                if self.spares and self._spare is None:
+                    self._make_spare()  # here, with no request's descriptors open (the spare would hold them)
                 want = len(self.children) < self.max_children
                 if want != listening:
                     if want:
@@ -235,7 +248,7 @@ class Server:
             pass
 
     def _reap(self) -> None:
-        while self.children:
+        while True:
             try:
                 pid, _status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
@@ -246,6 +259,13 @@ class Server:
             if pid in self.children:
                 self.children.discard(pid)
                 self.last_activity = time.monotonic()
+            elif self._spare is not None and pid == self._spare.pid:
+                self._spare.link.close()
+                self._spare = None  # died idle: the loop forks another, unless they keep dying
+                self._spare_deaths += 1
+                if self._spare_deaths >= MAX_SPARE_DEATHS:
+                    self.spares = False
+                    log(f"{self._spare_deaths} spare children died idle; requests fork their own from now on")
 
     def _on_stop_signal(self, signum: int, frame: object) -> None:
         self.stop_reason = f"signal {signal.Signals(signum).name}"
@@ -294,7 +314,8 @@ class Server:
             conn.sendall(f"stale {stale}\n".encode())
             self.stop_reason = f"stale: {stale}"
             return
-        self._fork(conn, request, fds)
+        if not self._hand_off(conn, request, fds):
+            self._fork(conn, request, fds)
 
     def staleness(self, request: Request | None = None) -> str | None:
         """Why this server must not serve ``request`` (changed code or knowledge, another client); None when fresh."""
@@ -332,6 +353,44 @@ class Server:
                 self._watcher = None
         return changed
 
+    def _make_spare(self) -> None:
+        """Fork the spare child (see :mod:`appwarden.daemon.spare`)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            ours.close()
+            theirs.close()
+            self.spares = False
+            log(f"cannot fork a spare child ({exc.strerror or exc}); requests fork their own from now on")
+            return
+        if pid == 0:  # the spare: never returns
+            ours.detach()
+            spare.run(theirs)
+        theirs.close()
+        ours.setblocking(False)  # readiness is polled; a hand-off sets a timeout
+        self._spare = _Spare(pid, ours)
+
+    def _hand_off(self, conn: socket.socket, request: Request, fds: list[int]) -> bool:
+        """Give the request to the spare when it is ready; False when there is none (fork a child instead)."""
+        current = self._spare
+        if current is None or not current.is_ready():
+            return False
+        self._spare = None
+        try:
+            spare.hand_off(current.link, request.payload, conn, fds)
+        except OSError as exc:
+            log(f"the spare child {current.pid} could not take a request ({exc}); forking one")
+            current.dismiss()
+            return False
+        finally:
+            current.link.close()
+        self.children.add(current.pid)
+        self._spare_deaths = 0
+        self.requests += 1
+        self.last_activity = time.monotonic()
+        return True
+
     def _fork(self, conn: socket.socket, request: Request, fds: list[int]) -> None:
         from appwarden.daemon import child
 
@@ -358,6 +417,9 @@ class Server:
             "uptime": round(time.time() - self.started, 3),
             "requests": self.requests,
             "active": len(self.children),
+            "children": sorted(self.children),
+            "spare": self._spare.pid if self._spare is not None else None,
+            "spare_ready": self._spare is not None and self._spare.is_ready(),
             "max_children": self.max_children,
             "idle_timeout": self.idle_timeout,
             "stamp": "stale" if self.staleness() else "fresh",
@@ -366,7 +428,12 @@ class Server:
     # ------------------------------------------------------------------------------------------------ shutdown
 
     def close(self) -> None:
-        """Stop listening: close and remove the socket (when it is still ours) and release the lock."""
+        """Stop listening: close and remove the socket (when it is still ours), dismiss the spare and release the
+        lock."""
+        if self._spare is not None:
+            self._spare.dismiss()
+            self._spare.link.close()
+            self._spare = None
         if self.listener is not None:
             self.listener.close()
             self.listener = None
@@ -386,6 +453,31 @@ class Server:
         if self._lock_fd >= 0:
             _close(self._lock_fd)  # releases the flock: `daemon stop` waits for this
             self._lock_fd = -1
+
+
+class _Spare:
+    """The server's handle on its spare child: pid and the link a request is handed over on."""
+
+    def __init__(self, pid: int, link: socket.socket) -> None:
+        self.pid = pid
+        self.link = link
+        self.ready = False
+
+    def is_ready(self) -> bool:
+        """Whether the spare has warmed up (it sends READY once); False while warming, or when it has died."""
+        if not self.ready:
+            try:
+                self.ready = self.link.recv(1, socket.MSG_DONTWAIT) == spare.READY
+            except (BlockingIOError, InterruptedError):
+                return False
+            except OSError:
+                return False
+        return self.ready
+
+    def dismiss(self) -> None:
+        """Stop the spare (it is reaped by the server's loop, or by init once the server has exited)."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGTERM)
 
 
 def run_server(

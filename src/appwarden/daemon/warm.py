@@ -143,10 +143,11 @@ def _summaries() -> None:
     render_summary({}, Console(file=io.StringIO(), force_terminal=True, width=100))
 
 
-def _scan() -> None:
+def scan_warm_up_apk() -> None:
     """Scan the bundled warm-up APK the way a request does (report to /dev/null, summary to a buffer), so that
     whatever a first scan initialises lazily (caches, compiled patterns, first-call paths) is in the warm heap
-    that the children share instead of being redone by each of them."""
+    that the children share instead of being redone by each of them (and, in a spare child, its copy-on-write
+    faults are taken before a request waits on them: :mod:`appwarden.daemon.spare`)."""
     from appwarden.cli import main
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -162,5 +163,5 @@ _STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("category patterns", _category_patterns),
     ("policy analysis", _policy),
     ("terminal summary", _summaries),
-    ("warm-up scan", _scan),
+    ("warm-up scan", scan_warm_up_apk),
 )
