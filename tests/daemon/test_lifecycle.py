@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -36,6 +37,7 @@ def test_status_start_stop(daemon_env: Daemon) -> None:
     ):
         assert label in status.stdout
     assert "code and knowledge: fresh" in status.stdout
+    assert re.search(r"spare child: +(pid \d+, (ready|warming up)|none)\n", status.stdout), status.stdout
     assert oct(d.sock.parent.stat().st_mode & 0o777) == "0o700"
     assert oct(d.sock.stat().st_mode & 0o777) == "0o600"
     stopped = d.run("daemon", "stop")

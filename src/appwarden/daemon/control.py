@@ -218,6 +218,7 @@ def status(sock: str, *, as_json: bool = False) -> int:
         ("uptime", "uptime"),
         ("requests", "requests served"),
         ("active", "scans running"),
+        ("spare", "spare child"),
         ("stamp", "code and knowledge"),
         ("version", "version"),
         ("idle_timeout", "idle timeout"),
@@ -225,6 +226,12 @@ def status(sock: str, *, as_json: bool = False) -> int:
         value = info.get(key)
         if key == "uptime" and isinstance(value, int | float):
             value = _duration(float(value))
+        elif key == "spare":
+            value = (
+                "none"
+                if value is None
+                else f"pid {value}, {'ready' if info.get('spare_ready') else 'warming up'}"
+            )
         elif key == "idle_timeout" and isinstance(value, int | float):
             value = "never" if value <= 0 else _duration(float(value))
         print(f"  {label + ':':<20}{value}")
