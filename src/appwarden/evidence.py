@@ -33,6 +33,18 @@ class SignerCert:
     schemes: tuple[str, ...] = ()  # e.g. ("v1", "v2", "v3")
 
 
+@dataclass(frozen=True, slots=True)
+class LineageCert:
+    """One certificate of a v3/v3.1 signer's proof-of-rotation lineage (oldest first; the last is the signer's).
+
+    ``capabilities`` are what the app still grants this certificate after rotation (AOSP's lineage flags):
+    ``installed_data``, ``shared_user_id``, ``permission``, ``rollback``, ``auth``."""
+
+    sha256: str  # of the DER certificate, lower-case hex
+    subject: str
+    capabilities: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class AppInfo:
     """Identity of one app version (the report's ``app`` object)."""
@@ -48,6 +60,9 @@ class AppInfo:
     signing_schemes: list[str] = field(
         default_factory=list
     )  # schemes with a valid structure: v1, v2, v3, v3.1
+    signing_lineage: list[LineageCert] = field(
+        default_factory=list
+    )  # key rotation (v3/v3.1 proof-of-rotation), oldest certificate first; empty without rotation
     size: int = 0
     dex_count: int = 0
     packer: str | None = None  # packer id when the app is packed (static evidence then incomplete)

@@ -150,6 +150,20 @@ class Apk:
             self.errors.extend(ErrorNote("signing", reason) for reason in reasons)
         return dict(self.signing.verified)
 
+    def verify_rotation(self) -> bool | None:
+        """Whether the key-rotation lineage (``signing.lineage``) can be trusted: the block carrying it verifies and
+        every level is signed by the one before (:func:`appwarden.apk.verify.verify_lineage`). None without a
+        lineage or when undecidable; a reason is added to ``errors`` when not True."""
+        scheme = self.signing.lineage_scheme
+        if scheme is None:
+            return None
+        from appwarden.apk.verify import verify_lineage
+
+        ok, reason = verify_lineage(self.archive, scheme)
+        if reason:
+            self.errors.append(ErrorNote("signing", reason))
+        return ok
+
     def app_info(self) -> AppInfo:
         m = self.manifest
         return AppInfo(
@@ -162,6 +176,7 @@ class Apk:
             label=m.label,
             signers=list(self.signing.signers),
             signing_schemes=list(self.signing.schemes),
+            signing_lineage=list(self.signing.lineage),
             size=self.size,
             dex_count=len(self.dex_names),
         )

@@ -11,7 +11,10 @@ the length-prefixed signer/signed-data/certificate sequences, and that certifica
 ``cryptography``, falling back to ``asn1crypto`` for BER-encoded certificates Android still accepts). For v1 the
 PKCS#7 ``SignedData`` certificates are read with ``asn1crypto``; the signer certificate is the one named by the
 ``SignerInfo`` (issuer + serial), and a signature block without its ``.SF`` file does not count as a v1 signature
-(Android ignores it). Signature cryptography and content digests are *not* checked here (opening stays cheap);
+(Android ignores it). A v3/v3.1 signer's proof-of-rotation attribute (key rotation) is read into ``SigningInfo.lineage``: the
+certificates from the oldest to the signer's own, each with the capabilities the app still grants it (v3.1's
+lineage when both blocks carry one: it is the newer rotation). A malformed lineage is a note, not a failure of
+the scheme. Signature cryptography and content digests are *not* checked here (opening stays cheap);
 :mod:`appwarden.apk.verify` does that on demand (``Apk.verify_signatures()``). Fingerprints are over the
 certificate bytes as stored (not re-encoded), as ``apksigner`` prints them.
 """
@@ -25,7 +28,7 @@ from datetime import datetime
 
 from appwarden.apk.archive import ZipArchive
 from appwarden.errors import AppwardenError
-from appwarden.evidence import ErrorNote, SignerCert
+from appwarden.evidence import ErrorNote, LineageCert, SignerCert
 
 APK_SIG_BLOCK_MAGIC = b"APK Sig Block 42"
 V2_ID = 0x7109871A
@@ -44,6 +47,18 @@ KNOWN_BLOCK_IDS = {
     0x2146444E: "play-frosting",
 }
 SCHEME_ORDER = ("v1", "v2", "v3", "v3.1")
+PROOF_OF_ROTATION_ID = (
+    0x3BA06F8C  # v3 signed-data additional attribute holding the signing-certificate lineage
+)
+# lineage node flags: what the app still grants an older certificate (AOSP SigningCertificateLineage)
+LINEAGE_CAPABILITIES = (
+    (1, "installed_data"),
+    (2, "shared_user_id"),
+    (4, "permission"),
+    (8, "rollback"),
+    (16, "auth"),
+)
+MAX_LINEAGE = 64  # levels; a longer lineage is malformed (real ones have a handful)
 V1_BLOCK_SUFFIXES = (".RSA", ".DSA", ".EC")
 MAX_SIG_BLOCK = 64 * 1024 * 1024
 MAX_V1_BLOCK = 16 * 1024 * 1024
@@ -67,6 +82,23 @@ class SigningInfo:
     notes: list[ErrorNote] = field(default_factory=list)
     # scheme -> True (verifies) / False (fails) / None (cannot decide); empty until Apk.verify_signatures()
     verified: dict[str, bool | None] = field(default_factory=dict)
+    lineage: list[LineageCert] = field(default_factory=list)  # key rotation, oldest first (module docstring)
+    lineage_scheme: str | None = None  # the block it was read from: "v3" or "v3.1"
+
+
+@dataclass(slots=True)
+class LineageLevel:
+    """One node of a proof-of-rotation lineage as stored: the certificate, the node's signed data (certificate and
+    ``parent_algorithm``, the algorithm the previous node signed it with), its flags, ``algorithm`` (the one this
+    node's key signs the next node with; 0 in the last) and the previous node's signature over the signed data
+    (empty in the first)."""
+
+    der: bytes
+    signed_data: bytes
+    parent_algorithm: int
+    flags: int
+    algorithm: int
+    signature: bytes
 
 
 @dataclass(slots=True)
@@ -233,6 +265,79 @@ def parse_scheme_block(value: bytes) -> list[list[bytes]]:
     return result
 
 
+def signer_lineage(value: bytes) -> bytes | None:
+    """The proof-of-rotation attribute value of the first signer of a v3/v3.1 block value that has one (None when
+    none does); raises ``_Malformed``."""
+    signers_seq, _ = _lp(value, 0, len(value))
+    for signer in _sequence(signers_seq):
+        signed_data, _ = _lp(signer, 0, len(signer))
+        end = len(signed_data)
+        _digests, pos = _lp(signed_data, 0, end)
+        _certs, pos = _lp(signed_data, pos, end)
+        pos += 8  # min and max SDK
+        if pos > end:
+            raise _Malformed("v3 signed data ends inside its SDK range")
+        if pos == end:
+            continue  # no additional attributes
+        attributes, _ = _lp(signed_data, pos, end)
+        for attribute in _sequence(attributes):
+            if len(attribute) < 4:
+                raise _Malformed("v3 additional attribute shorter than its ID")
+            if struct.unpack_from("<I", attribute, 0)[0] == PROOF_OF_ROTATION_ID:
+                return attribute[4:]
+    return None
+
+
+def parse_lineage(value: bytes) -> list[LineageLevel]:
+    """The levels of a proof-of-rotation attribute value (uint32 version, then length-prefixed nodes: signed data
+    (length-prefixed certificate, uint32 algorithm), uint32 flags, uint32 algorithm, length-prefixed signature);
+    raises ``_Malformed``."""
+    if len(value) < 4:
+        raise _Malformed("lineage shorter than its version")
+    levels: list[LineageLevel] = []
+    for node in _sequence(value[4:]):
+        if len(levels) >= MAX_LINEAGE:
+            raise _Malformed(f"lineage longer than {MAX_LINEAGE} levels")
+        end = len(node)
+        signed_data, pos = _lp(node, 0, end)
+        if pos + 8 > end:
+            raise _Malformed("lineage node ends inside its flags")
+        flags, algorithm = struct.unpack_from("<II", node, pos)
+        signature, _ = _lp(node, pos + 8, end)
+        der, p = _lp(signed_data, 0, len(signed_data))
+        if p + 4 > len(signed_data):
+            raise _Malformed("lineage node's signed data ends inside its algorithm")
+        (parent_algorithm,) = struct.unpack_from("<I", signed_data, p)
+        levels.append(LineageLevel(der, signed_data, parent_algorithm, flags, algorithm, signature))
+    if not levels:
+        raise _Malformed("empty lineage")
+    return levels
+
+
+def capabilities(flags: int) -> tuple[str, ...]:
+    """The names of the capability bits set in a lineage node's flags."""
+    return tuple(name for bit, name in LINEAGE_CAPABILITIES if flags & bit)
+
+
+def _read_lineage(scheme: str, value: bytes, info: SigningInfo, describe, note) -> None:
+    """Set ``info.lineage`` from a v3/v3.1 block value that carries one (a malformed one is a note)."""
+    try:
+        raw = signer_lineage(value)
+        if raw is None:
+            return
+        levels = parse_lineage(raw)
+        lineage = [
+            LineageCert(
+                hashlib.sha256(level.der).hexdigest(), describe(level.der).subject, capabilities(level.flags)
+            )
+            for level in levels
+        ]
+    except (_Malformed, struct.error, ValueError) as exc:
+        note(f"{scheme} key-rotation lineage is malformed: {exc}")
+        return
+    info.lineage, info.lineage_scheme = lineage, scheme
+
+
 # -- v1 -----------------------------------------------------------------------------------------------------------
 def parse_pkcs7_signers(data: bytes) -> list[bytes]:
     """Signer certificates (stored bytes) of a PKCS#7 SignedData block; raises ``_Malformed``."""
@@ -313,6 +418,8 @@ def read_signing(archive: ZipArchive) -> SigningInfo:
                 ok = True
             if ok and scheme not in info.schemes:
                 info.schemes.append(scheme)
+            if ok and scheme != "v2" and (info.lineage_scheme is None or scheme == "v3.1"):
+                _read_lineage(scheme, value, info, describe, note)
     info.schemes.sort(key=SCHEME_ORDER.index)
     for c in certs.values():
         schemes = tuple(sorted(c.schemes, key=SCHEME_ORDER.index))

@@ -19,20 +19,35 @@ Checks, v1 (JAR signing): for each ``.RSA``/``.DSA``/``.EC`` block with its ``.S
 (over the signed attributes when present, whose message digest must equal the ``.SF`` digest; else over the
 ``.SF``); the ``.SF`` whole-manifest digest (or, when absent, every per-entry section digest) matches
 ``MANIFEST.MF``; every ``MANIFEST.MF`` entry digest matches the entry's uncompressed bytes and every entry outside
-``META-INF/`` is listed. Not checked: certificate chains/validity (Android does not check them either), v3
-key-rotation lineage, SDK-version ranges of v3 signers, v4 and source stamps.
+``META-INF/`` is listed. Not checked: certificate chains/validity (Android does not check them either),
+SDK-version ranges of v3 signers, v4 and source stamps.
+
+Key rotation (:func:`verify_lineage`): the v3/v3.1 proof-of-rotation lineage that ``read_signing`` read is trusted
+only when the block carrying it verifies (above: the lineage is inside the signer's signed data), every level
+after the first is signed by the previous level's certificate (with the algorithm the previous level names, which
+must be the one the level's own signed data names), and the last level is the signer's own certificate.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import re
 import struct
 from typing import Any
 
 from appwarden.apk.archive import ZipArchive
-from appwarden.apk.signing import SCHEME_IDS, _lp, _Malformed, _sequence, find_signing_block
+from appwarden.apk.signing import (
+    SCHEME_IDS,
+    _lp,
+    _Malformed,
+    _sequence,
+    find_signing_block,
+    parse_lineage,
+    parse_scheme_block,
+    signer_lineage,
+)
 from appwarden.errors import AppwardenError
 
 CHUNK = 1024 * 1024
@@ -385,3 +400,50 @@ def verify_signatures(archive: ZipArchive, schemes: list[str]) -> tuple[dict[str
             if scheme in block_schemes and scheme not in result:
                 run(scheme, _verify_scheme, scheme, value, content)
     return result, reasons
+
+
+def _verify_levels(value: bytes) -> None:
+    """Raise unless the lineage in a v3/v3.1 block value chains (see the module docstring)."""
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    raw = signer_lineage(value)
+    if raw is None:
+        raise _Fail("no lineage in this block")
+    levels = parse_lineage(raw)
+    for previous, level in itertools.pairwise(levels):
+        if level.parent_algorithm != previous.algorithm:
+            raise _Fail("lineage signature algorithm IDs disagree between levels")
+        spec = ALGORITHMS.get(previous.algorithm)  # the previous level signs this one with its algorithm
+        if spec is None:
+            raise _Unsupported(f"lineage signature algorithm 0x{previous.algorithm:04x}")
+        kind, hash_name, _ = spec
+        key = load_der_public_key(_spki(previous.der))
+        try:
+            _verify_raw(kind, hash_name, key, level.signature, level.signed_data)
+        except _Fail:
+            raise _Fail("a lineage level is not signed by the certificate before it") from None
+    signer_certs = [chain[0] for chain in parse_scheme_block(value)]
+    if levels[-1].der not in signer_certs:
+        raise _Fail("the lineage does not end with the signer's certificate")
+
+
+def verify_lineage(archive: ZipArchive, scheme: str) -> tuple[bool | None, str | None]:
+    """Whether the key-rotation lineage in the ``scheme`` ("v3" or "v3.1") block can be trusted (see the module
+    docstring): True, False (forged, broken, or the block does not verify) or None (cannot decide), with the
+    reason when not True. Never raises for malformed input."""
+    verified, reasons = verify_signatures(archive, [scheme])
+    if verified.get(scheme) is not True:
+        return verified.get(scheme, False), "; ".join(reasons) or f"{scheme}: no such block"
+    try:
+        found = find_signing_block(archive.buffer, archive.cd_offset)
+        value = next(v for pair_id, v in (found[1] if found else []) if SCHEME_IDS.get(pair_id) == scheme)
+        _verify_levels(value)
+    except StopIteration:
+        return False, f"{scheme}: no such block"
+    except _Fail as exc:
+        return False, f"{scheme} lineage: {exc}"
+    except _Unsupported as exc:
+        return None, f"{scheme} lineage: not verified ({exc})"
+    except (_Malformed, AppwardenError, ValueError, TypeError, KeyError, IndexError, struct.error) as exc:
+        return False, f"{scheme} lineage: malformed ({type(exc).__name__}: {exc})"
+    return True, None

@@ -3,8 +3,10 @@
 With ``--submit SERVER`` each new APK is uploaded to the platform's upload API (``POST /api/jobs/``), which
 queues its scan: the third connector, from any store into the platform.
 
-Prints one JSON line per APK: its classification (new_app, new_version, known, signer_changed) or the error.
-A changed signer is also reported on stderr: it is how repackaged or hijacked apps show up.
+Prints one JSON line per APK: its classification (new_app, new_version, known, signer_changed, signer_rotated) or
+the error.
+A changed signer is also reported on stderr: it is how repackaged or hijacked apps show up. A key rotation that
+the APK proves (a verified v3 lineage from a known signer) is reported as such, not as a change.
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
             counts[item.kind] = counts.get(item.kind, 0) + 1
             if item.kind == "signer_changed":
                 print(f"warning: signer changed for {item.package} ({item.path})", file=sys.stderr)
+            elif item.kind == "signer_rotated":
+                print(
+                    f"note: signing key rotated for {item.package}, with a verified lineage ({item.path})",
+                    file=sys.stderr,
+                )
             if args.submit and item.kind != "known":
                 from appwarden.cli.platform import submit
 

@@ -1,4 +1,5 @@
-"""Pull what a store offers into a local directory and classify each APK (new app, new version, signer change)."""
+"""Pull what a store offers into a local directory and classify each APK (new app, new version, signer change or
+key rotation)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ def ingest(connector: Connector, dest: Path, state: IngestState) -> Iterator[Cha
             continue
         info = apk.app_info()
         signers = [s.sha256 for s in info.signers]
-        change = state.observe(info.package, info.version_code, info.sha256, signers)
+        lineage = [c.sha256 for c in info.signing_lineage] if info.signing_lineage else []
+        if lineage and apk.verify_rotation() is not True:
+            lineage = []  # an unverified lineage proves nothing: a changed signer stays a change
+        change = state.observe(info.package, info.version_code, info.sha256, signers, lineage)
         change.path, change.store = str(path), connector.name
         state.save()
         yield change

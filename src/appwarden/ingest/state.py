@@ -1,8 +1,11 @@
-"""What has been seen before: new apps, new versions, and changed signers.
+"""What has been seen before: new apps, new versions, changed signers, and key rotations.
 
 The state file is JSON: ``{package: {"versions": {code: {"sha256": ..., "signers": [...]}}, "signers": [...]}}``.
 The classification uses what the APK itself says (package, version code, signer certificates read by
-``appwarden.apk``), not what the store claims.
+``appwarden.apk``), not what the store claims. A version whose signers share nothing with the known ones is
+``signer_changed`` (repackaged, or the key was lost), unless its verified key-rotation lineage (v3 proof of
+rotation, ``Apk.verify_rotation``) contains a known signer: then it is ``signer_rotated`` and its signers become
+known ones.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-CHANGE_KINDS = ("new_app", "new_version", "known", "signer_changed")
+CHANGE_KINDS = ("new_app", "new_version", "known", "signer_changed", "signer_rotated")
 
 
 @dataclass(slots=True)
@@ -25,6 +28,7 @@ class Change:
     sha256: str
     signers: list[str] = field(default_factory=list)
     previous_signers: list[str] = field(default_factory=list)
+    lineage: list[str] = field(default_factory=list)  # verified key-rotation lineage (sha256, oldest first)
     path: str = ""
     store: str = ""
 
@@ -43,9 +47,15 @@ class IngestState:
                 self.data = {}
 
     def observe(
-        self, package: str | None, version_code: int | None, sha256: str, signers: list[str]
+        self,
+        package: str | None,
+        version_code: int | None,
+        sha256: str,
+        signers: list[str],
+        lineage: list[str] | None = None,
     ) -> Change:
-        """Classify one APK against what was seen, and remember it."""
+        """Classify one APK against what was seen, and remember it. ``lineage``: the certificates (sha256) of its
+        key-rotation lineage, only when verified (see the module docstring)."""
         key = package or f"<unknown:{sha256}>"
         entry = self.data.setdefault(key, {"versions": {}, "signers": []})
         versions = entry["versions"]
@@ -54,7 +64,7 @@ class IngestState:
         if not versions:
             kind = "new_app"
         elif known_signers and signers and not set(signers) & set(known_signers):
-            kind = "signer_changed"
+            kind = "signer_rotated" if set(lineage or ()) & set(known_signers) else "signer_changed"
         elif code in versions and versions[code]["sha256"] == sha256:
             kind = "known"
         else:
@@ -63,8 +73,15 @@ class IngestState:
             versions[code] = {"sha256": sha256, "signers": signers}
         if kind != "signer_changed":
             entry["signers"] = sorted(set(known_signers) | set(signers))
+        changed = kind in ("signer_changed", "signer_rotated")
         return Change(
-            kind, package, version_code, sha256, signers, known_signers if kind == "signer_changed" else []
+            kind,
+            package,
+            version_code,
+            sha256,
+            signers,
+            known_signers if changed else [],
+            list(lineage or ()) if kind == "signer_rotated" else [],
         )
 
     def save(self) -> None:
