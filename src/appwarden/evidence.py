@@ -63,6 +63,9 @@ class AppInfo:
     signing_lineage: list[LineageCert] = field(
         default_factory=list
     )  # key rotation (v3/v3.1 proof-of-rotation), oldest certificate first; empty without rotation
+    signing_lineage_verified: bool | None = (
+        None  # Apk.verify_rotation(): None without a lineage or undecidable
+    )
     size: int = 0
     dex_count: int = 0
     packer: str | None = None  # packer id when the app is packed (static evidence then incomplete)

@@ -63,6 +63,9 @@ def test_the_report_carries_the_lineage_and_validates() -> None:
         (OLD, list(GRANTED)),
         (NEW, list(GRANTED)),
     ]
+    assert report["app"]["signing_lineage_verified"] is True
+    plain = scan_apk(FIXTURES / "minimal.apk", run_rules=False)["app"]
+    assert plain["signing_lineage"] == [] and plain["signing_lineage_verified"] is None
 
 
 # -- forged lineages ------------------------------------------------------------------------------------------------
@@ -148,6 +151,7 @@ def test_a_tampered_lineage_in_an_apk_fails_verification(tmp_path: Path) -> None
     apk = open_apk(path)
     assert len(apk.signing.lineage) == 2  # still read (structure intact) ...
     assert apk.verify_rotation() is False  # ... but not trusted
+    assert apk.app_info().signing_lineage_verified is False
     assert any("v3" in e.message for e in apk.errors if e.stage == "signing")
 
 

@@ -157,12 +157,14 @@ class Apk:
         scheme = self.signing.lineage_scheme
         if scheme is None:
             return None
-        from appwarden.apk.verify import verify_lineage
+        if not self.signing.lineage_checked:
+            from appwarden.apk.verify import verify_lineage
 
-        ok, reason = verify_lineage(self.archive, scheme)
-        if reason:
-            self.errors.append(ErrorNote("signing", reason))
-        return ok
+            ok, reason = verify_lineage(self.archive, scheme)
+            if reason:
+                self.errors.append(ErrorNote("signing", reason))
+            self.signing.lineage_verified, self.signing.lineage_checked = ok, True
+        return self.signing.lineage_verified
 
     def app_info(self) -> AppInfo:
         m = self.manifest
@@ -177,6 +179,8 @@ class Apk:
             signers=list(self.signing.signers),
             signing_schemes=list(self.signing.schemes),
             signing_lineage=list(self.signing.lineage),
+            # verified when there is one (rare): hashes the APK once, as the block's content digest requires
+            signing_lineage_verified=self.verify_rotation(),
             size=self.size,
             dex_count=len(self.dex_names),
         )

@@ -84,6 +84,9 @@ class SigningInfo:
     verified: dict[str, bool | None] = field(default_factory=dict)
     lineage: list[LineageCert] = field(default_factory=list)  # key rotation, oldest first (module docstring)
     lineage_scheme: str | None = None  # the block it was read from: "v3" or "v3.1"
+    # Apk.verify_rotation()'s answer once asked (True / False / None: undecidable); unset before
+    lineage_verified: bool | None = None
+    lineage_checked: bool = False
 
 
 @dataclass(slots=True)

@@ -28,9 +28,8 @@ def ingest(connector: Connector, dest: Path, state: IngestState) -> Iterator[Cha
             continue
         info = apk.app_info()
         signers = [s.sha256 for s in info.signers]
-        lineage = [c.sha256 for c in info.signing_lineage] if info.signing_lineage else []
-        if lineage and apk.verify_rotation() is not True:
-            lineage = []  # an unverified lineage proves nothing: a changed signer stays a change
+        # an unverified lineage proves nothing: a changed signer then stays a change
+        lineage = [c.sha256 for c in info.signing_lineage] if info.signing_lineage_verified else []
         change = state.observe(info.package, info.version_code, info.sha256, signers, lineage)
         change.path, change.store = str(path), connector.name
         state.save()

@@ -125,6 +125,13 @@ def _app_section(report: Mapping[str, Any], out: _Out) -> None:
     for signer in view.signer_rows(report):
         cells.append([("签名者 (signer)", "bold"), (signer["subject"], "")])
         cells.append([("  证书SHA-256 (cert sha256)", "bold"), (signer["sha256"], "")])
+    lineage = app.get("signing_lineage") or []
+    if lineage:
+        chain = " → ".join(str(c.get("subject")) for c in lineage)
+        state = {True: "已验证 verified", False: "验证失败 NOT verified"}.get(
+            app.get("signing_lineage_verified"), "未验证 not verified"
+        )
+        cells.append([("密钥轮换 (key rotation)", "bold"), (f"{chain} ({state})", "")])
     out.table(("", ""), cells, header=False)
     if report.get("packer"):
         out.line("⚠ 应用已加固，静态证据不完整 (packed app: static evidence incomplete)", "yellow")
