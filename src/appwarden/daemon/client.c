@@ -56,8 +56,14 @@ static volatile sig_atomic_t child_pid = 0;
 
 /* ---------------------------------------------------------------------------------------------- fallback */
 
-/* Run the Python launcher with our arguments (and --no-daemon first when asked); never returns. */
+/* Run the Python launcher with our arguments (and --no-daemon first when asked); never returns. A Ctrl-C that
+ * arrived while asking the daemon ends the command here, as the Python launcher's would. */
 static void run_launcher(int argc, char **argv, int no_daemon) {
+    signal(SIGINT, SIG_DFL);
+    if (interrupts > 0) {
+        fputs("appwarden: interrupted\n", stderr);
+        _exit(130);
+    }
     char **args = calloc((size_t)argc + 2, sizeof(char *));
     if (args == NULL) {
         fputs("appwarden: error: out of memory\n", stderr);
@@ -70,7 +76,6 @@ static void run_launcher(int argc, char **argv, int no_daemon) {
     for (int i = 1; i < argc; i++)
         args[n++] = argv[i];
     args[n] = NULL;
-    signal(SIGINT, SIG_DFL);
     execv(launcher, args);
     fprintf(stderr, "appwarden: error: cannot run %s: %s\n", launcher, strerror(errno));
     _exit(2);
@@ -330,13 +335,18 @@ static void on_sigint(int signum) {
 
 enum { GO_LAUNCHER = -1 };
 
-/* Read the replies: the child's pid, then its exit code. GO_LAUNCHER when nobody took the request. */
-static int wait_replies(int sock) {
+/* Count (and forward, once there is a child) SIGINTs from here on. No SA_RESTART: a blocked recv returns EINTR
+ * and the reply loop goes on. */
+static void catch_sigint(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: recv returns EINTR and the loop goes on */
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* Read the replies: the child's pid, then its exit code. GO_LAUNCHER when nobody took the request. */
+static int wait_replies(int sock) {
     char buf[512];
     size_t have = 0;
     for (;;) {
@@ -371,6 +381,10 @@ static int wait_replies(int sock) {
             child_pid = (sig_atomic_t)atoi(rest);
             if (interrupts > 0)
                 forward();
+            if (interrupts >= 3) { /* killed it: the user is gone, as on_sigint does */
+                fputs("appwarden: interrupted\n", stderr);
+                return 130;
+            }
         } else if (strcmp(line, "exit") == 0 && numeric) {
             return (int)(strtoul(rest, NULL, 10) & 0xFF);
         } else if ((strcmp(line, "stale") == 0 || strcmp(line, "error") == 0) && child_pid == 0) {
@@ -390,6 +404,7 @@ int main(int argc, char **argv) {
     int no_daemon = 0;
     if (!for_daemon(argc, argv, &no_daemon))
         run_launcher(argc, argv, 0);
+    catch_sigint();
     char sock_path[PATH_MAX];
     struct stat st;
     if (socket_path(sock_path, sizeof sock_path) < 0 || stat(sock_path, &st) < 0 || !directory_safe(sock_path) ||
