@@ -394,7 +394,14 @@ class Server:
     def _fork(self, conn: socket.socket, request: Request, fds: list[int]) -> None:
         from appwarden.daemon import child
 
-        inherited = [self._wake_r, self._wake_w, self._lock_fd, self._watcher.fd if self._watcher else -1]
+        inherited = [
+            self._wake_r,
+            self._wake_w,
+            self._lock_fd,
+            self._watcher.fd if self._watcher else -1,
+            # the spare's link: the spare must see EOF when the server closes its end
+            self._spare.link.fileno() if self._spare is not None else -1,
+        ]
         assert self.listener is not None
         listener_fd = self.listener.fileno()
         pid = os.fork()
