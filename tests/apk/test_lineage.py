@@ -186,3 +186,20 @@ def test_any_byte_change_in_the_v3_block_never_raises(pos: int, xor: int) -> Non
     data[at] ^= xor
     info = read_signing(ZipArchive(bytes(data)))
     assert isinstance(info.lineage, list)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    ("name", "scheme"),
+    [
+        ("apksig__golden-aligned-v1v2v3-lineage-out.apk", "v3"),
+        ("apksig__v31-ec-p256-2-tgt-33-1-tgt-28-targetSdk-30.apk", "v3.1"),  # EC keys, v3.1 rotation
+    ],
+)
+def test_apksig_rotation_vectors_read_and_verify(corpus_dir: Path, name: str, scheme: str) -> None:
+    """apksig's own test APKs with a lineage (corpus/apks/edge): two levels, ending with the signer, verified."""
+    apk = open_apk(corpus_dir / "apks" / "edge" / name)
+    assert apk.signing.lineage_scheme == scheme and len(apk.signing.lineage) == 2
+    signer_certs = {s.sha256 for s in apk.signing.signers if scheme in s.schemes}
+    assert apk.signing.lineage[-1].sha256 in signer_certs
+    assert apk.verify_rotation() is True
