@@ -167,11 +167,30 @@ def expected_class_info(index, desc: str):
 
 
 def assert_class_infos(index) -> None:
+    assert_hierarchy_queries(index)  # first: they must not depend on a ClassInfo built before
     for desc in index.classes:
         info = index.class_info(desc)
         assert info == expected_class_info(index, desc), desc
         assert index.class_info(desc) is info  # cached
     assert index.class_info("Lnot/in/the/App;") is None
+
+
+def assert_hierarchy_queries(index) -> None:
+    """subclasses() and direct_implementers() agree with the class_info() of every app class."""
+    children: dict[str | None, set[str]] = {}
+    implementing: dict[str, set[str]] = {}
+    for desc in index.classes:
+        info = expected_class_info(index, desc)
+        children.setdefault(info.superclass, set()).add(desc)
+        for iface in info.interfaces:
+            implementing.setdefault(iface, set()).add(desc)
+    children.pop(None, None)
+    for parent in [*children, "Lnot/in/the/App;"]:
+        got = index.subclasses(parent)
+        assert len(got) == len(set(got)) and set(got) == children.get(parent, set()), parent
+    for iface in [*implementing, "Lnobody/Implements;"]:
+        got = index.direct_implementers(iface)
+        assert len(got) == len(set(got)) and set(got) == implementing.get(iface, set()), iface
 
 
 def test_class_info_of_every_class(main_dex: bytes, multidex_blobs) -> None:

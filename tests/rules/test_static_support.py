@@ -71,6 +71,16 @@ class _Code:
         return self._infos.get(cls)
 
 
+class _HierarchyCode(_Code):
+    """The stand-in with the two hierarchy queries of CodeIndex: implementers() then walks down from the roots."""
+
+    def subclasses(self, cls: str) -> list[str]:
+        return [c for c, info in self._infos.items() if info.superclass == cls]
+
+    def direct_implementers(self, interface: str) -> list[str]:
+        return [c for c, info in self._infos.items() if interface in info.interfaces]
+
+
 def _brute_implementers(code: object, interface: str) -> list[str]:
     """The definition of implementers(): every concrete app class whose interfaces_of() holds the interface."""
     from appwarden.rules.static_support import _class_info, interfaces_of
@@ -103,20 +113,21 @@ def test_implementers_follow_the_superclass_walk() -> None:
             "LOut;": _Info("Landroid/app/Activity;", ("LIc;",)),  # superclass outside the app
         }
     )
-    code = _Code(infos)
-    assert assert_implementers_match(code) >= 20
     from appwarden.rules.static_support import implementers
 
-    assert implementers(code, "LIa;") == ["LLoopA;", "LLoopB;", "LSub;"]
-    assert "LC0;" in implementers(code, "LI12;") and "LC0;" not in implementers(code, "LI13;")
+    for code in (_Code(infos), _HierarchyCode(infos)):  # the interface table, the walk down from the roots
+        assert assert_implementers_match(code) >= 20
+        assert implementers(code, "LIa;") == ["LLoopA;", "LLoopB;", "LSub;"]
+        assert "LC0;" in implementers(code, "LI12;") and "LC0;" not in implementers(code, "LI13;")
 
 
 @pytest.mark.corpus
 def test_implementer_table_on_corpus_apps(corpus_dir: Path) -> None:
-    """The one-pass implementer table equals interfaces_of() of every concrete class, on real apps."""
+    """The one-pass implementer table equals interfaces_of() of every concrete class, on real apps; implementers()
+    on a CodeIndex (walking down from the direct implementers) equals the table."""
     from appwarden.apk import open_apk
     from appwarden.dex.index import build_index
-    from appwarden.rules.static_support import _class_info, _implementer_table, interfaces_of
+    from appwarden.rules.static_support import _class_info, _implementer_table, implementers, interfaces_of
 
     apks = (
         sorted((corpus_dir / "apks").glob("cn_sdk/*.apk"))[:6]
@@ -133,4 +144,7 @@ def test_implementer_table_on_corpus_apps(corpus_dir: Path) -> None:
                 continue
             for iface in interfaces_of(code, cls):
                 expected.setdefault(iface, []).append(cls)
-        assert _implementer_table(code) == expected, path.name
+        table = _implementer_table(code)
+        assert table == expected, path.name
+        for iface in [*table, "Lnobody/Implements;"]:  # the walk down from the direct implementers
+            assert implementers(code, iface) == table.get(iface, []), (path.name, iface)

@@ -333,9 +333,9 @@ class CodeIndex:
     def __init__(self, codes: list[DexCode], errors: list[ErrorNote] | None = None) -> None:
         self.codes = codes
         self.errors: list[ErrorNote] = list(errors or [])
-        # per app class, built on demand (class_info is asked ~5 times per class in a scan)
+        # per app class, built on demand: a scan needs the ClassInfo (with its methods) of a few classes only
         self._infos: dict[str, ClassInfo] = {}
-        self._infos_complete = False
+        self._children: dict[str, list[str]] | None = None  # superclass -> app classes (subclasses())
         self._supers: dict[str, tuple[str | None, tuple[str, ...]]] = {}
         self._type_lists: dict[tuple[int, int], tuple[str, ...]] = {}
 
@@ -359,28 +359,26 @@ class CodeIndex:
     def _class_supers(self, desc: str) -> tuple[str | None, tuple[str, ...]]:
         """(superclass, interfaces) of the app class ``desc`` (cached; both empty when its lists are malformed)."""
         got = self._supers.get(desc)
-        if got is None and self._infos_complete:
-            info = self._infos[desc]
-            got = self._supers[desc] = (info.superclass, info.interfaces)
         if got is None:
             ci, cdi = self._class_map[desc]
-            code = self.codes[ci]
-            class_defs = code.dex.class_defs
-            sup, ifaces_off = class_defs[cdi * 8 + 2], class_defs[cdi * 8 + 3]
-            types = code.type_descs
-            if sup == NO_INDEX:
-                superclass = None
-            elif sup < len(types):
-                superclass = types[sup]
-            else:  # as DexFile.type_desc would fail
-                self._supers[desc] = got = (None, ())
-                return got
-            try:
-                got = (superclass, self._type_list(ci, ifaces_off) if ifaces_off else ())
-            except DexFormatError:
-                got = (None, ())
-            self._supers[desc] = got
+            class_defs = self.codes[ci].dex.class_defs
+            got = self._supers[desc] = self._read_supers(ci, class_defs[cdi * 8 + 2], class_defs[cdi * 8 + 3])
         return got
+
+    def _read_supers(self, ci: int, sup: int, ifaces_off: int) -> tuple[str | None, tuple[str, ...]]:
+        """(superclass, interfaces) from a class def's superclass type idx and interfaces offset in DEX ``ci``;
+        ``(None, ())`` when the superclass idx is out of range or the interface list is malformed."""
+        types = self.codes[ci].type_descs
+        if sup == NO_INDEX:
+            superclass = None
+        elif sup < len(types):
+            superclass = types[sup]
+        else:  # as DexFile.type_desc would fail
+            return (None, ())
+        try:
+            return (superclass, self._type_list(ci, ifaces_off) if ifaces_off else ())
+        except DexFormatError:
+            return (None, ())
 
     def _type_list(self, ci: int, off: int) -> tuple[str, ...]:
         """``DexFile.type_list`` as a tuple, cached per (DEX, offset): interface lists are shared by many classes."""
@@ -403,49 +401,64 @@ class CodeIndex:
     def class_info(self, desc: str) -> ClassInfo | None:
         """Superclass, interfaces, access flags and methods of an app class; None when not defined in the app.
 
-        The first call builds the ClassInfo of every app class in one pass (a scan asks for all of them, several
-        times each); later calls are a dict lookup."""
+        Built for one class at a time, on first request, and cached (a scan asks for a few classes only; the
+        hierarchy queries :meth:`subclasses` and :meth:`direct_implementers` need no ClassInfo)."""
         info = self._infos.get(desc)
-        if info is None and not self._infos_complete:
-            self._build_class_infos()
-            info = self._infos.get(desc)
+        if info is None:
+            where = self._class_map.get(desc)
+            if where is None:
+                return None
+            ci, cdi = where
+            code = self.codes[ci]
+            superclass, interfaces = self._class_supers(desc)
+            rng = code.class_records(cdi)
+            rd = code.record_descs
+            methods = tuple(rd[rng.start : rng.stop]) if type(rng) is range else tuple(rd[r] for r in rng)
+            flags = code.dex.class_defs[cdi * 8 + 1]
+            info = self._infos[desc] = ClassInfo(desc, superclass, interfaces, flags, methods, code.name)
         return info
 
-    def _build_class_infos(self) -> None:
-        """:meth:`class_info` of every app class (first definition in load order), in one pass per DEX."""
-        app, infos, type_list = self._class_map, self._infos, self._type_list
+    def subclasses(self, cls: str) -> list[str]:
+        """App classes whose superclass (as :meth:`class_info` gives it) is ``cls``, in load order.
+
+        The first call groups every app class under its superclass index entry (no ClassInfo is built)."""
+        children = self._children
+        if children is None:
+            children = self._children = {}
+            app = self._class_map
+            for ci, code in enumerate(self.codes):
+                types, cd = code.type_descs, code.dex.class_defs
+                n_types = len(types)
+                for cdi, (t, sup) in enumerate(zip(cd[0::8].tolist(), cd[2::8].tolist(), strict=True)):
+                    if sup < n_types and app[types[t]] == (ci, cdi):  # NO_INDEX is never < n_types
+                        children.setdefault(types[sup], []).append(types[t])
+        # the class's own lists may be malformed: then it has no superclass at all (see _class_supers)
+        return [c for c in children.get(cls, ()) if self._class_supers(c)[0] == cls]
+
+    def direct_implementers(self, interface: str) -> list[str]:
+        """App classes whose own interface list (as :meth:`class_info` gives it) names ``interface``, in load order
+        (each DEX's distinct interface lists are searched, then the classes using a matching one)."""
+        found: list[str] = []
+        app = self._class_map
         for ci, code in enumerate(self.codes):
-            types, rd, name = code.type_descs, code.record_descs, code.dex.name
-            n_types = len(types)
             cd = code.dex.class_defs
-            code.class_records(0)  # builds the per-class record ranges
-            ranges = code._ranges
-            assert ranges is not None
-            no_records = range(0)
-            columns = (cd[0::8].tolist(), cd[1::8].tolist(), cd[2::8].tolist(), cd[3::8].tolist())
-            for cdi, t, flags, sup, ifaces_off in zip(range(len(columns[0])), *columns, strict=True):
-                desc = types[t]
-                if app[desc] != (ci, cdi):
-                    continue  # a later definition of a class: Android uses the first one
-                if sup == NO_INDEX:
-                    superclass = None
-                elif sup < n_types:
-                    superclass = types[sup]
-                else:  # as DexFile.type_desc would fail
-                    superclass, ifaces_off = None, -1
-                if not ifaces_off:
-                    interfaces: tuple[str, ...] = ()
-                elif ifaces_off < 0:
-                    interfaces = ()
-                else:
-                    try:
-                        interfaces = type_list(ci, ifaces_off)
-                    except DexFormatError:  # a malformed list: no parents at all, as before
-                        superclass, interfaces = None, ()
-                rng = ranges.get(cdi, no_records)
-                methods = tuple(rd[rng.start : rng.stop]) if type(rng) is range else tuple(rd[r] for r in rng)
-                infos[desc] = ClassInfo(desc, superclass, interfaces, flags, methods, name)
-        self._infos_complete = True
+            offsets = cd[3::8].tolist()
+            hits = {off for off in set(offsets) if off and interface in self._type_list_or_empty(ci, off)}
+            if not hits:
+                continue
+            types = code.type_descs
+            for cdi, off in enumerate(offsets):
+                if off in hits:
+                    desc = types[cd[cdi * 8]]
+                    if app[desc] == (ci, cdi) and interface in self._class_supers(desc)[1]:
+                        found.append(desc)
+        return found
+
+    def _type_list_or_empty(self, ci: int, off: int) -> tuple[str, ...]:
+        try:
+            return self._type_list(ci, off)
+        except DexFormatError:
+            return ()
 
     def method_records(self, method: str) -> list[tuple[int, int]]:
         """``(dex number, record number)`` of the app method with full descriptor ``method`` (empty if none)."""

@@ -102,13 +102,42 @@ _IMPLEMENTERS: dict[int, tuple[Any, dict[str, list[str]]]] = {}
 
 def implementers(code: Any, interface: str) -> list[str]:
     """Concrete app classes (not interfaces, not abstract) implementing ``interface`` directly or through an
-    app-defined superclass (as :func:`interfaces_of`), sorted. The interface map is built once per code index."""
+    app-defined superclass (as :func:`interfaces_of`), sorted.
+
+    With a code index that answers ``direct_implementers`` and ``subclasses`` (:class:`~appwarden.dex.index.CodeIndex`)
+    only the classes below the direct implementers are visited; otherwise the interface map of every class is built
+    once per code index (:func:`_implementer_table`)."""
+    if hasattr(code, "direct_implementers") and hasattr(code, "subclasses"):
+        return _implementers_below(code, interface)
     cached = _IMPLEMENTERS.get(id(code))
     if cached is None or cached[0] is not code:
         cached = (code, _implementer_table(code))
         _IMPLEMENTERS.clear()
         _IMPLEMENTERS[id(code)] = cached
     return list(cached[1].get(interface, []))
+
+
+def _implementers_below(code: Any, interface: str) -> list[str]:
+    """:func:`implementers` walking down from the classes that name ``interface`` themselves: a class inherits their
+    interfaces when one of them is at most 12 superclass steps above it (the :func:`superclasses` walk; each class
+    has one superclass, so the breadth-first depth below a root is that class's step count up to it)."""
+    found: set[str] = set()
+    for root in code.direct_implementers(interface):
+        level, seen = [root], {root}
+        for depth in range(13):
+            found.update(level)
+            if depth == 12:
+                break
+            level = [sub for cls in level for sub in code.subclasses(cls) if sub not in seen]
+            seen.update(level)
+            if not level:
+                break
+    concrete = []
+    for cls in sorted(found):
+        info = _class_info(code, cls)
+        if info is not None and not getattr(info, "access_flags", 0) & 0x600:  # ACC_INTERFACE | ACC_ABSTRACT
+            concrete.append(cls)
+    return concrete
 
 
 def _implementer_table(code: Any) -> dict[str, list[str]]:
