@@ -128,29 +128,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    """Create or update a user through the shared account service (same binding rules as the web pages)."""
     _setup(args.data_dir)
     _migrate()
-    from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    from appwarden.platform.core.models import Profile
-    from appwarden.platform.registry.models import Company, Store
+    from appwarden.platform.core.users import ensure_user
 
-    if args.role == "company" and not Company.objects.filter(pk=args.company or 0).exists():
-        raise InputError("--company must name an existing company id for role company")
-    if args.role == "store" and not Store.objects.filter(pk=args.store or 0).exists():
-        raise InputError("--store must name an existing store id for role store")
-    user, _ = get_user_model().objects.get_or_create(username=args.username)
     password = args.password or secrets.token_urlsafe(12)
-    user.set_password(password)
-    user.save()
-    Profile.objects.update_or_create(
-        user=user,
-        defaults={
-            "role": args.role,
-            "company_id": args.company if args.role == "company" else None,
-            "store_id": args.store if args.role == "store" else None,
-        },
+    user = ensure_user(
+        args.username, role=args.role, company=args.company, store=args.store, password=password
     )
     print(f"user {args.username} ({args.role})" + ("" if args.password else f" password: {password}"))
     if args.token:

@@ -145,6 +145,16 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# Checked when a regulator sets a password on the user pages (core/users.py); the CLI takes the operator's word.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
 
 # Uploads stream to temporary files above 2 MB; the APK size limit is checked while storing.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appwarden.platform.web import views
+from appwarden.platform.web import users, views
 
 app_name = "web"
 urlpatterns = [
@@ -8,4 +8,9 @@ urlpatterns = [
     path("repeat-offenders/", views.repeat_offenders, name="repeat_offenders"),
     path("sdk-vendors/", views.sdk_vendors, name="sdk_vendors"),
     path("audit/", views.audit_log, name="audit"),
+    path("users/", users.user_list, name="user_list"),
+    path("users/new/", users.user_new, name="user_new"),
+    path("users/<int:pk>/", users.user_edit, name="user_edit"),
+    path("users/<int:pk>/active/", users.user_active, name="user_active"),
+    path("users/<int:pk>/password/", users.user_password, name="user_password"),
 ]
