@@ -95,11 +95,11 @@ class Web:
 
         return self.d.find_element(By.ID, ident)
 
-    def login(self, name: str) -> None:
+    def login(self, name: str, password: str | None = None) -> None:
         self.d.delete_all_cookies()
         self.go("/login/")
         self.by_id("id_username").send_keys(name)
-        self.by_id("id_password").send_keys(f"pw-{name}")
+        self.by_id("id_password").send_keys(password or f"pw-{name}")
         self.by_id("login-submit").click()
         wait_for(lambda: "/login/" not in self.d.current_url, 20)
 
@@ -294,6 +294,62 @@ def test_review_order_response_retest_notice(platform_server, browser):
     web.go("/")
     assert web.text().count("无数据") < 5  # the charts have data
     web.shot("08-dashboard")
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_regulator_creates_a_company_user_who_sees_only_its_company(platform_server, browser):
+    server = platform_server
+    reg_token = server.user("regulator-users", "regulator")
+    mine = api(
+        server,
+        reg_token,
+        "/api/companies/",
+        {"name": "浏览器建号公司", "credit_code": valid_code("91110000MA0000007")},
+    )
+    theirs = api(
+        server,
+        reg_token,
+        "/api/companies/",
+        {"name": "旁人公司", "credit_code": valid_code("91110000MA0000008")},
+    )
+    api(
+        server,
+        reg_token,
+        "/api/apps/",
+        {"package": "com.users.mine", "name": "我的应用", "company": mine["id"]},
+    )
+    api(
+        server,
+        reg_token,
+        "/api/apps/",
+        {"package": "com.users.theirs", "name": "旁人应用", "company": theirs["id"]},
+    )
+    web = Web(browser, server.base)
+
+    web.login("regulator-users")
+    web.by_id("nav-users").click()
+    wait_for(lambda: browser.current_url.endswith("/users/"), 20)
+    web.go("/users/new/")
+    form = {"username": "browser-co", "password": "short", "role": "company", "company": str(mine["id"])}
+    web.fill("user-form", form)
+    web.submit("user-submit")
+    web.wait_page("too short")  # Django's password validators run on the page
+    web.fill("user-form", {**form, "password": "Kite-harbour-71"})
+    web.submit("user-submit")
+    web.wait_page("已创建用户 user browser-co created")
+    assert "浏览器建号公司" in web.by_id("user-summary").text
+    web.shot("10-user-created")
+
+    web.login("browser-co", "Kite-harbour-71")
+    assert "/login/" not in browser.current_url
+    assert 'id="nav-users"' not in browser.page_source
+    web.go("/registry/apps/")
+    text = web.text()
+    assert "com.users.mine" in text and "com.users.theirs" not in text, text
+    web.go("/users/")
+    assert "403" in web.text() or "Forbidden" in web.text(), web.text()
+    web.shot("11-company-user-scoped")
 
 
 @pytest.mark.slow

@@ -10,6 +10,8 @@ import json
 import platform_factories as pf
 from django.contrib.auth import get_user_model
 from django.test import Client, TestCase
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from appwarden.platform.core import users
 from appwarden.platform.core.models import AuditLog, Profile
@@ -168,10 +170,14 @@ class EditTests(UserPagesCase):
     def test_deactivate_blocks_login_and_reactivate_restores_it(self):
         c = Client()
         self.assertTrue(c.login(username=self.reviewer.username, password=pf.PASSWORD))
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=self.reviewer).key}")
+        self.assertEqual(api.get("/api/me/").status_code, 200)
         self.c.post(f"/users/{self.reviewer.pk}/active/", {"active": "0"})
         self.reviewer.refresh_from_db()
         self.assertFalse(self.reviewer.is_active)
         self.assertEqual(c.get("/").status_code, 302)  # the open session is gone too
+        self.assertEqual(api.get("/api/me/").status_code, 401)  # and the API token
         self.assertFalse(Client().login(username=self.reviewer.username, password=pf.PASSWORD))
         resp = Client().post("/login/", {"username": self.reviewer.username, "password": pf.PASSWORD})
         self.assertEqual(resp.status_code, 200)  # the login form again, not a redirect
