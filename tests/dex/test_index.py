@@ -227,3 +227,30 @@ def test_by_class_lists_the_records_of_each_class(main_dex: bytes) -> None:
     assert by_class.get(10_000, []) == [] and 10_000 not in by_class
     by_class[0].append(99)  # a fresh list per lookup: callers cannot corrupt the index
     assert by_class[0] == groups[0]
+
+
+def test_class_records_are_the_records_of_each_class(main_dex: bytes) -> None:
+    code = build_index([("classes.dex", main_dex)]).codes[0]
+    groups: dict[int, list[int]] = {}
+    for r, cdi in enumerate(code.methods[0::7].tolist()):
+        groups.setdefault(cdi, []).append(r)
+    for cdi in range(-1, code.dex.class_defs_size + 2):  # asked before by_class(): found by bisection
+        assert list(code.class_records(cdi)) == groups.get(cdi, []), cdi
+    assert {c: list(code.class_records(c)) for c in groups} == dict(code.by_class())
+
+
+def test_method_records_find_every_record_of_a_method(main_dex: bytes, multidex_blobs) -> None:
+    from appwarden.dex.records import METHOD_WORDS
+
+    for index in (build_index([("classes.dex", main_dex)]), build_index(multidex_blobs)):
+        for desc in index.classes:
+            ci, cdi = index._class_map[desc]
+            code = index.codes[ci]
+            records = code.by_class().get(cdi, [])
+            for method in {code.method_desc(code.methods[r * METHOD_WORDS + 1]) for r in records}:
+                expected = [
+                    (ci, r) for r in records if code.method_desc(code.methods[r * METHOD_WORDS + 1]) == method
+                ]
+                assert index.method_records(method) == expected, method
+            assert index.method_records(f"{desc}->noSuchMethod()V") == []
+        assert index.method_records("Lnot/in/the/App;->run()V") == []

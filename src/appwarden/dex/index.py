@@ -20,7 +20,7 @@ for what a query returns.
 from __future__ import annotations
 
 import logging
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -114,6 +114,8 @@ class DexCode:
     _descs: list[str] | None = None
     _types: list[str] | None = None
     _ranges: dict[int, Sequence[int]] | None = None
+    _record_classes: list[int] | None = None  # class_def_idx of each method record, when in class-def order
+    _records_sorted: bool | None = None
     _record_descs: list[str] | None = None
 
     def __post_init__(self) -> None:
@@ -132,6 +134,8 @@ class DexCode:
         self._descs = None
         self._types = None
         self._ranges = None
+        self._record_classes = None
+        self._records_sorted = None
         self._record_descs = None
         self.__post_init__()
 
@@ -206,8 +210,23 @@ class DexCode:
         return self.method_desc(self.methods[self.record_of_event(i) * METHOD_WORDS + 1])
 
     def class_records(self, cdi: int) -> Sequence[int]:
-        """Method record numbers of class def ``cdi`` (cached). Both walkers emit the records of a class together
-        and in class-def order, so each class gets a ``range``."""
+        """Method record numbers of class def ``cdi``. Both walkers emit the records of a class together and in
+        class-def order, so each class gets a ``range``, found by bisection in the records' class column (read
+        once); records in another order are grouped once (:meth:`by_class`)."""
+        if self._records_sorted is None:
+            column = self.methods[0::METHOD_WORDS].tolist()
+            self._records_sorted = column == sorted(column)
+            self._record_classes = column
+        if not self._records_sorted:  # pragma: no cover - records in another order
+            return self._record_ranges().get(cdi, ())
+        column = self._record_classes
+        assert column is not None
+        lo = bisect_left(column, cdi)
+        hi = bisect_right(column, cdi, lo)
+        return range(lo, hi) if hi > lo else ()
+
+    def _record_ranges(self) -> dict[int, Sequence[int]]:
+        """class_def_idx -> its method record numbers (a ``range`` each when the records are in class-def order)."""
         ranges = self._ranges
         if ranges is None:
             cdis = self.methods[0::METHOD_WORDS].tolist()
@@ -220,14 +239,13 @@ class DexCode:
                 for r, c in enumerate(cdis):
                     ranges.setdefault(c, []).append(r)  # type: ignore[union-attr]
             self._ranges = ranges
-        return ranges.get(cdi, ())
+        return ranges
 
     def by_class(self) -> Mapping[int, list[int]]:
-        """class_def_idx -> method record numbers (each list made when asked for, from :meth:`class_records`)."""
+        """class_def_idx -> method record numbers (each list made when asked for; the same records as
+        :meth:`class_records`)."""
         if self._by_class is None:
-            self.class_records(0)
-            assert self._ranges is not None
-            self._by_class = _RecordsByClass(self._ranges)
+            self._by_class = _RecordsByClass(self._record_ranges())
         return self._by_class
 
     def subclass_map(self) -> dict[int, list[int]]:
@@ -468,11 +486,18 @@ class CodeIndex:
             return []
         ci, cdi = where
         code = self.codes[ci]
-        return [
-            (ci, r)
-            for r in code.by_class().get(cdi, [])
-            if code.method_desc(code.methods[r * METHOD_WORDS + 1]) == method
-        ]
+        records, descs = code.class_records(cdi), code.record_descs
+        if type(records) is not range:  # pragma: no cover - records not in class-def order
+            return [(ci, r) for r in records if descs[r] == method]
+        found: list[tuple[int, int]] = []
+        r = records.start
+        while True:  # list.index scans in C: usually one hit among the class's records
+            try:
+                r = descs.index(method, r, records.stop)
+            except ValueError:
+                return found
+            found.append((ci, r))
+            r += 1
 
     # -- member references -------------------------------------------------------------------------------------
 
@@ -512,7 +537,7 @@ class CodeIndex:
                     frontier.append(sub)
                     defined = {
                         dex.string(dex.method_name[code.methods[r * METHOD_WORDS + 1]])
-                        for r in code.by_class().get(cdi, [])
+                        for r in code.class_records(cdi)
                     }
                     if name in defined:
                         continue
