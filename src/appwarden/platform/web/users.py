@@ -33,7 +33,11 @@ def _users_with_role(role: str) -> Q:
 
 
 def _row(user: Any) -> dict[str, Any]:
-    profile = Profile.objects.filter(user=user).select_related("company", "store").first()
+    """What the pages show about an account (``user`` may come with ``profile`` pre-selected)."""
+    try:
+        profile = user.profile
+    except Profile.DoesNotExist:
+        profile = None
     role = ROLE_REGULATOR if user.is_superuser else (profile.role if profile else None)
     return {
         "user": user,
@@ -51,7 +55,7 @@ def _apply_errors(form: forms.Form, exc: users.UserAdminError) -> None:
 @role_required(ROLE_REGULATOR)
 def user_list(request: HttpRequest) -> HttpResponse:
     """``/users/``: accounts by username; ``?role=`` filters by effective role, ``?q=`` searches usernames."""
-    qs = get_user_model().objects.order_by("username")
+    qs = get_user_model().objects.select_related("profile__company", "profile__store").order_by("username")
     role = request.GET.get("role", "")
     if role in ROLE_LABELS:
         qs = qs.filter(_users_with_role(role))
