@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from appwarden.cli import COMMANDS, build_parser, main
+from appwarden.cli import COMMANDS, build_parser, cached_parser, main
 
 
 def _choices(parser: argparse.ArgumentParser) -> set[str]:
@@ -25,3 +25,13 @@ def test_unknown_command_is_an_error(capsys) -> None:
         code = exc.code
     assert code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_the_cached_parser_keeps_no_state_between_runs() -> None:
+    parser = cached_parser("scan")
+    assert cached_parser("scan") is parser and cached_parser("report") is not parser
+    assert _choices(cached_parser()) == set(COMMANDS)
+    first = parser.parse_args(["scan", "a.apk", "--engine", "androguard", "-q"])
+    second = parser.parse_args(["scan", "b.apk"])
+    assert first.engine == ["androguard"] and first.quiet
+    assert second.engine == [] and not second.quiet and str(second.apk) == "b.apk"

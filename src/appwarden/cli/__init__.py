@@ -74,6 +74,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+_PARSERS: dict[str, argparse.ArgumentParser] = {}
+
+
+def cached_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """:func:`build_parser` for ``command``, built once per process and reused (in-process callers such as the scan
+    daemon's children and batch wrappers run :func:`main` many times).
+
+    Reuse is safe: ``parse_args`` keeps no state in the parser, and argparse copies a list default before an
+    ``append`` action adds to it. A command's ``func`` is the one its module had when the parser was built."""
+    key = COMMANDS.get(command or "", "")
+    parser = _PARSERS.get(key)
+    if parser is None:
+        parser = _PARSERS[key] = build_parser(command)
+    return parser
+
+
 def _command_of(argv: list[str]) -> str | None:
     """The first non-option argument (the command name), if any."""
     return next((a for a in argv if not a.startswith("-")), None)
@@ -87,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
-        parser = build_parser(_command_of(argv))
+        parser = cached_parser(_command_of(argv))
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()
