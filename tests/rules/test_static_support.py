@@ -148,3 +148,21 @@ def test_implementer_table_on_corpus_apps(corpus_dir: Path) -> None:
         assert table == expected, path.name
         for iface in [*table, "Lnobody/Implements;"]:  # the walk down from the direct implementers
             assert implementers(code, iface) == table.get(iface, []), (path.name, iface)
+
+
+def test_component_entries_are_computed_once_per_evidence(fixtures_dir: Path) -> None:
+    from dataclasses import replace
+
+    from appwarden.evidence import Evidence
+    from appwarden.rules import static_support
+    from appwarden.scan import build_static_evidence
+
+    static = build_static_evidence(fixtures_dir / "apks" / "pi_all.apk")
+    entries = static_support._component_entries(static.manifest, static.code)
+    assert entries and static_support.component_entries(Evidence(static=static)) == entries
+    got = static_support.component_entries(Evidence(static=static))  # another wrapper of the same evidence
+    assert got == entries
+    got.append("Lx;->mutated()V")  # a fresh list per call: callers cannot corrupt the cache
+    assert static_support.component_entries(Evidence(static=static)) == entries
+    no_app = replace(static.manifest, components=[], application_class=None)
+    assert static_support.component_entries(Evidence(static=replace(static, manifest=no_app))) == []

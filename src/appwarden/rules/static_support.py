@@ -223,15 +223,30 @@ def _is_callback(method: str) -> bool:
     )
 
 
+_ENTRIES: dict[int, tuple[Any, Any, Any, tuple[str, ...]]] = {}  # component entries of the last evidence seen
+
+
 def component_entries(evidence: Evidence) -> list[str]:
     """Callback-like methods (:func:`_is_callback`) of every manifest component class, its app-defined
     superclasses, and the application class: what Android can call. Used to tell 'reachable from some entry point'
-    from 'dead library code'; the call graph adds listener/async edges from there."""
+    from 'dead library code'; the call graph adds listener/async edges from there.
+
+    Computed once per (static evidence, manifest, code index): the reachability stage and several rules ask."""
     static = evidence.static
     manifest = static.manifest if static is not None else None
     code = code_of(evidence)
     if manifest is None or code is None:
         return []
+    cached = _ENTRIES.get(id(static))
+    if cached is None or cached[0] is not static or cached[1] is not manifest or cached[2] is not code:
+        cached = (static, manifest, code, tuple(_component_entries(manifest, code)))
+        _ENTRIES.clear()
+        _ENTRIES[id(static)] = cached
+    return list(cached[3])
+
+
+def _component_entries(manifest: Any, code: Any) -> list[str]:
+    """:func:`component_entries` of a manifest and code index, computed."""
     classes = [java_to_desc(c.name) for c in manifest.components]
     if manifest.application_class:
         classes.append(java_to_desc(manifest.application_class))
