@@ -110,14 +110,21 @@ class Daemon:
                 os.kill(pid, signal.SIGKILL)
 
 
-@pytest.fixture
-def daemon_env(tmp_path: Path) -> Iterator[Daemon]:
-    """A daemon environment (not started); any daemon started in it is stopped afterwards."""
-    d = Daemon(tmp_path)
+@contextlib.contextmanager
+def _environment(tmp_path: Path, cli: list[str] | None = None) -> Iterator[Daemon]:
+    """A daemon environment driven through ``cli``; any daemon started in it is stopped afterwards."""
+    d = Daemon(tmp_path, cli=cli)
     try:
         yield d
     finally:
         d.stop()
+
+
+@pytest.fixture
+def daemon_env(tmp_path: Path) -> Iterator[Daemon]:
+    """A daemon environment (not started), driven through the Python launcher."""
+    with _environment(tmp_path) as d:
+        yield d
 
 
 @pytest.fixture
@@ -167,12 +174,9 @@ def native_client(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def native_env(tmp_path: Path, native_client: Path) -> Iterator[Daemon]:
-    """A daemon environment whose client command is the native client (not started; stopped afterwards)."""
-    d = Daemon(tmp_path, cli=[str(native_client)])
-    try:
+    """A daemon environment (not started) whose client command is the native client."""
+    with _environment(tmp_path, [str(native_client)]) as d:
         yield d
-    finally:
-        d.stop()
 
 
 @pytest.fixture
@@ -180,6 +184,15 @@ def native_daemon(native_env: Daemon) -> Daemon:
     """A started daemon driven through the native client."""
     native_env.start()
     return native_env
+
+
+@pytest.fixture(params=["python launcher", "native client"])
+def either_client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Daemon]:
+    """A started daemon, driven once through each client command."""
+    cli = [str(request.getfixturevalue("native_client"))] if request.param == "native client" else None
+    with _environment(tmp_path, cli) as d:
+        d.start()
+        yield d
 
 
 def request_child(d: Daemon) -> int:

@@ -9,15 +9,13 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.daemon.conftest import APKS, Daemon, alive, request_child, wait_for
+from tests.daemon.conftest import APKS, Daemon
 from tests.daemon.test_scan_through_daemon import _stable
 
 MINIMAL = str(APKS / "minimal.apk")
@@ -130,45 +128,7 @@ def test_a_missing_launcher_is_one_error_line(native_client: Path, tmp_path: Pat
     assert out.stderr == f"appwarden: error: cannot run {tmp_path}/appwarden-py: No such file or directory\n"
 
 
-def _in_flight(d: Daemon) -> tuple[subprocess.Popen[str], int]:
-    client = d.popen("scan", MINIMAL, "-q", "-o", os.devnull, env={"APPWARDEN_DAEMON_TEST_DELAY": "30"})
-    return client, request_child(d)
-
-
-def test_ctrl_c_is_forwarded_to_the_child(native_daemon: Daemon) -> None:
-    client, child = _in_flight(native_daemon)
-    try:
-        assert wait_for(lambda: client.poll() is None and alive(child))
-        time.sleep(0.2)  # the client has read the child's pid (a SIGINT before that is forwarded on arrival)
-        client.send_signal(signal.SIGINT)
-        _, err = client.communicate(timeout=10)
-        assert client.returncode == 130
-        assert err.strip() == "appwarden: interrupted"
-        assert wait_for(lambda: not alive(child)), "the child survived the interrupt"
-    finally:
-        if client.poll() is None:
-            client.kill()
-            client.wait()
-
-
-def test_a_child_dying_mid_request_is_one_error_line(native_daemon: Daemon) -> None:
-    client, child = _in_flight(native_daemon)
-    try:
-        os.kill(child, signal.SIGKILL)
-        _, err = client.communicate(timeout=10)
-        assert client.returncode == 2
-        assert err == "appwarden: error: scan daemon exited during the request\n"
-    finally:
-        if client.poll() is None:
-            client.kill()
-            client.wait()
-
-
-def test_a_killed_client_takes_its_child_with_it(native_daemon: Daemon) -> None:
-    client, child = _in_flight(native_daemon)
-    client.kill()
-    client.wait()
-    assert wait_for(lambda: not alive(child), timeout=5), "the child outlived its client"
+# Ctrl-C, a killed client and a child dying mid-request: test_lifecycle.py runs them through both clients.
 
 
 # --------------------------------------------------------------------------------------- stdio encodings
