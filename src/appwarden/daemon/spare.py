@@ -47,8 +47,8 @@ def run(link: socket.socket) -> NoReturn:
             request = decode_request(payload)
             conn = socket.socket(fileno=fds[0])
             child.serve(conn, fds[1:], request, [keep])  # never returns
-    except BaseException:  # the server sees the spare gone and forks request children itself
-        code = 1
+    except BaseException:
+        code = 1  # the server replaces a spare that dies (and forks per request after repeated deaths)
     os._exit(code)
 
 
