@@ -134,6 +134,47 @@ class NetworkSecurityConfig:
             seen += 1
         return self.base_cleartext(target_sdk)
 
+    def trusts_user_ca(self, config: NscConfig | None, target_sdk: int) -> bool:
+        """Whether ``config`` (None: the base) trusts user-installed CAs: its own trust anchors, else its parents',
+        else the base-config's, else the platform default (user CAs trusted iff targetSdk < 24)."""
+        seen = 0
+        current = config
+        while current is not None and seen <= len(self.domain_configs):
+            if current.trust_anchors is not None:
+                return current.trusts_user
+            current = self._parent(current) if current.kind == "domain-config" else None
+            seen += 1
+        base = self.base_config
+        if base is not None and base.trust_anchors is not None:
+            return base.trusts_user
+        return target_sdk < 24
+
+    def summary(self, target_sdk: int, debuggable: bool) -> dict[str, object]:
+        """What the report's manifest ``flags.network_security`` shows: the file, the effective base cleartext and
+        user-CA trust, each domain of every domain-config with its effective values and whether it is pinned,
+        whether debug-overrides apply (debuggable apps only), and the parser's notes."""
+        domains = [
+            {
+                "domain": d.name,
+                "include_subdomains": d.include_subdomains,
+                "cleartext_permitted": self.cleartext(cfg, target_sdk),
+                "user_ca_trusted": self.trusts_user_ca(cfg, target_sdk),
+                "pinned": cfg.pin_set,
+            }
+            for cfg in self.domain_configs
+            for d in cfg.domains
+        ]
+        debug = self.debug_overrides if debuggable else None
+        return {
+            "path": self.path,
+            "cleartext_permitted": self.base_cleartext(target_sdk),
+            "user_ca_trusted": self.trusts_user_ca(None, target_sdk),
+            "domains": domains,
+            "debug_overrides_apply": debug is not None,
+            "debug_overrides_user_ca": bool(debug is not None and debug.trusts_user),
+            "notes": list(self.notes),
+        }
+
     def inherited_from_domain(self, config: NscConfig) -> NscConfig | None:
         """The enclosing domain-config ``config`` takes its cleartext value from (None: set here or from base)."""
         if config.cleartext_permitted is not None:

@@ -170,6 +170,11 @@ def manifest_summary(manifest: Any) -> dict[str, Any] | None:
             "allow_backup": manifest.allow_backup,
             "uses_cleartext_traffic": manifest.uses_cleartext_traffic,
             "network_security_config": manifest.network_security_config,
+            "network_security": (
+                manifest.network_security.summary(manifest.effective_target_sdk, bool(manifest.debuggable))
+                if getattr(manifest, "network_security", None) is not None
+                else None
+            ),
         },
         "uses_features": list(manifest.uses_features),
         "queries_packages": list(manifest.queries_packages),

@@ -164,7 +164,19 @@ def _manifest_section(report: Mapping[str, Any], out: _Out) -> None:
         notes.append("可调试 debuggable=true")
     if flags.get("allow_backup") is not False:
         notes.append("允许备份 allowBackup" + ("=true" if flags.get("allow_backup") else " (默认 default)"))
-    if flags.get("uses_cleartext_traffic"):
+    nsc = flags.get("network_security")
+    if nsc:
+        if nsc.get("cleartext_permitted"):
+            notes.append(f"网络安全配置允许明文 cleartext permitted ({nsc.get('path')})")
+        else:
+            clear = [d["domain"] for d in nsc.get("domains") or [] if d.get("cleartext_permitted")]
+            if clear:
+                notes.append(
+                    f"明文域名 cleartext domains: {', '.join(clear[:5])}" + (" …" if len(clear) > 5 else "")
+                )
+        if nsc.get("user_ca_trusted") or nsc.get("debug_overrides_user_ca"):
+            notes.append("信任用户CA证书 user CAs trusted")
+    elif flags.get("uses_cleartext_traffic"):
         notes.append("允许明文流量 usesCleartextTraffic=true")
     if notes:
         out.line("清单标志 (manifest flags): " + "; ".join(notes), "yellow")
