@@ -63,3 +63,13 @@ def test_without_trust_anchors_the_platform_default_applies(target_sdk: int, exp
     assert nsc.trusts_user_ca(cfg, target_sdk) is expected
     nsc.base_config = NscConfig("base-config", trust_anchors=[NscTrustAnchor("system")])
     assert nsc.trusts_user_ca(cfg, target_sdk) is False  # the base's own anchors decide for its domains
+
+
+def test_the_html_report_shows_the_config_per_domain() -> None:
+    from appwarden.report.html import render_html
+
+    html = render_html(scan_apk(APPS / "nsc_user_ca.apk", run_rules=False))
+    assert 'network security config</span> <span class="mono">res/xml/network_security_config.xml' in html
+    row = html[html.index('<td class="mono">pay.example.cn') :].split("</tr>", 1)[0]
+    assert row.count("True") == 2 and "False" in row  # user CAs trusted, pinned; no cleartext
+    assert "network security config" not in render_html(scan_apk(FIXTURES / "minimal.apk", run_rules=False))
