@@ -199,6 +199,17 @@ def _watch_client(conn: socket.socket) -> None:
     on_io(signal.SIGIO, None)  # it may have gone before the signal was armed
 
 
+def close_all_but(keep: int) -> None:
+    """Close every descriptor from 3 up except ``keep`` (what a forked or daemonised process inherited and must
+    not hold: a client's pipe held open elsewhere never reaches end of file)."""
+    try:
+        limit = max(256, min(os.sysconf("SC_OPEN_MAX"), 1 << 20))
+    except (OSError, ValueError):
+        limit = 4096
+    os.closerange(3, keep)
+    os.closerange(keep + 1, max(limit, keep + 1))
+
+
 def close_quietly(fd: int) -> None:
     """Close ``fd``, ignoring errors (already closed, never open)."""
     with contextlib.suppress(OSError):

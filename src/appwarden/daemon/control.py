@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 from appwarden.daemon import paths
+from appwarden.daemon.child import close_all_but
 from appwarden.daemon.client import simple_request
 from appwarden.daemon.server import (
     DEFAULT_IDLE_TIMEOUT,
@@ -141,8 +142,7 @@ def _daemon_main(sock: str, idle_timeout: float, report_fd: int, log_file: str) 
         os.close(null)
         os.close(out)
         # nothing the starting shell left open may be held for the daemon's lifetime (pipes would never close)
-        os.closerange(3, report_fd)
-        os.closerange(report_fd + 1, _max_fd())
+        close_all_but(report_fd)
         server = Server(sock, idle_timeout=idle_timeout)
         server.start()
     except AlreadyRunning as exc:
@@ -256,13 +256,6 @@ def _check_directory(sock: str) -> None:
         problem = paths.directory_problem(directory)
         if problem:
             raise DaemonError(problem)
-
-
-def _max_fd() -> int:
-    try:
-        return max(256, min(os.sysconf("SC_OPEN_MAX"), 1 << 20))
-    except (OSError, ValueError):
-        return 4096
 
 
 def _kill(pid: int, sig: int) -> None:

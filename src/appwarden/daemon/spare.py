@@ -28,7 +28,6 @@ from appwarden.daemon.protocol import MAX_REQUEST, decode_request
 
 READY = b"R"
 HANDOFF_FDS = 4  # the client connection, then the client's fds 0, 1, 2
-_MAX_FD = 1 << 20
 
 
 def run(link: socket.socket) -> NoReturn:
@@ -36,8 +35,7 @@ def run(link: socket.socket) -> NoReturn:
     code = 0
     try:
         keep = link.fileno()
-        os.closerange(3, keep)
-        os.closerange(keep + 1, _MAX_FD)
+        child.close_all_but(keep)
         child.reset_signals()
         _warm_up()
         link.sendall(READY)
