@@ -195,6 +195,18 @@ def either_client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Da
         yield d
 
 
+@contextlib.contextmanager
+def reaped(proc: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """``proc`` for the block; killed and waited for afterwards if it is still running (a failed assertion
+    must not leave a client or a foreground daemon behind)."""
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def request_child(d: Daemon) -> int:
     """The pid of the one child serving a request now (the spare, if any, is not one)."""
     assert wait_for(lambda: len(d.status()["children"]) == 1), "no child took the request"

@@ -14,7 +14,7 @@ import pytest
 
 from appwarden import __version__
 from appwarden.daemon.protocol import encode_request, scan_fields
-from tests.daemon.conftest import APKS, CLI, Daemon, alive, request_child, wait_for
+from tests.daemon.conftest import APKS, CLI, Daemon, alive, reaped, request_child, wait_for
 
 
 def test_status_start_stop(daemon_env: Daemon) -> None:
@@ -55,7 +55,7 @@ def test_foreground_daemon_stops_on_sigterm(daemon_env: Daemon) -> None:
         text=True,
         env=d.env,
     )
-    try:
+    with reaped(proc):
         assert proc.stdout is not None
         assert proc.stdout.readline().startswith(f"scan daemon listening on {d.sock} (pid {proc.pid})")
         assert d.run("scan", str(APKS / "minimal.apk"), "-q", "-o", os.devnull).returncode == 0
@@ -64,10 +64,6 @@ def test_foreground_daemon_stops_on_sigterm(daemon_env: Daemon) -> None:
         assert proc.wait(timeout=10) == 0
         assert not d.sock.exists()
         assert "stopped: signal SIGTERM" in (proc.stderr.read() if proc.stderr else "")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def test_an_open_socket_directory_is_refused(daemon_env: Daemon) -> None:
@@ -111,17 +107,13 @@ def _scan_in_flight(daemon: Daemon) -> tuple[subprocess.Popen[str], int]:
 def test_interrupted_client_exits_130_and_the_child_is_gone(either_client: Daemon) -> None:
     daemon = either_client
     client, child = _scan_in_flight(daemon)
-    try:
+    with reaped(client):
         client.send_signal(signal.SIGINT)
         _, err = client.communicate(timeout=10)
         assert client.returncode == 130
         assert err.strip() == "appwarden: interrupted"
         assert wait_for(lambda: not alive(child)), "the child survived the interrupt"
         assert wait_for(lambda: daemon.status()["active"] == 0)
-    finally:
-        if client.poll() is None:
-            client.kill()
-            client.wait()
 
 
 def test_a_killed_client_takes_its_child_with_it(either_client: Daemon) -> None:
@@ -135,15 +127,11 @@ def test_a_killed_client_takes_its_child_with_it(either_client: Daemon) -> None:
 def test_a_daemon_child_dying_mid_request_is_one_error_line(either_client: Daemon) -> None:
     daemon = either_client
     client, child = _scan_in_flight(daemon)
-    try:
+    with reaped(client):
         os.kill(child, signal.SIGKILL)
         _, err = client.communicate(timeout=10)
         assert client.returncode == 2
         assert err == "appwarden: error: scan daemon exited during the request\n"
-    finally:
-        if client.poll() is None:
-            client.kill()
-            client.wait()
 
 
 def test_a_daemon_killed_before_answering_means_in_process(daemon: Daemon) -> None:

@@ -6,7 +6,7 @@ import json
 import os
 import signal
 
-from tests.daemon.conftest import APKS, Daemon, alive, children_of, request_child, wait_for
+from tests.daemon.conftest import APKS, Daemon, alive, children_of, reaped, request_child, wait_for
 
 
 def _ready_spare(d: Daemon) -> int:
@@ -19,13 +19,10 @@ def test_the_ready_spare_takes_the_next_request_and_is_replaced(daemon: Daemon) 
     client = daemon.popen(
         "scan", str(APKS / "minimal.apk"), "-q", "-o", os.devnull, env={"APPWARDEN_DAEMON_TEST_DELAY": "30"}
     )
-    try:
+    with reaped(client):
         assert request_child(daemon) == spare
         assert wait_for(lambda: daemon.status()["spare"] not in (None, spare)), "no new spare"
         assert sorted(children_of(daemon.status()["pid"])) == sorted([spare, daemon.status()["spare"]])
-    finally:
-        client.kill()
-        client.wait()
 
 
 def test_a_scan_served_by_the_spare_equals_the_in_process_one(daemon: Daemon) -> None:
