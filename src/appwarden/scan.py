@@ -24,36 +24,45 @@ from typing import Any
 from appwarden import ENGINE_NAME, __version__
 from appwarden.errors import AppwardenError, LimitExceeded
 from appwarden.evidence import ErrorNote, Evidence, StaticEvidence
-from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.limits import DEFAULT_LIMITS, Limits, cooperative_deadline
 
 log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
 def stage_deadline(stage: str, seconds: float) -> Iterator[None]:
-    """Raise LimitExceeded if the block runs longer than ``seconds`` (main thread only; elsewhere a no-op).
+    """Raise LimitExceeded if the block runs longer than ``seconds`` (``seconds <= 0``: no limit).
 
-    Batch workers are additionally killed from outside on their per-app timeout, which also covers time spent
-    inside the C extension.
+    Two mechanisms, so that the limit holds in every thread and inside the C extension: the block runs under a
+    cooperative :func:`appwarden.limits.cooperative_deadline` (long loops, the DEX C walker included, check it),
+    and in the main thread a SIGALRM timer also interrupts Python code that does not check. Batch workers are
+    additionally killed from outside on their per-app timeout.
     """
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    if seconds <= 0:
         yield
         return
+    with cooperative_deadline(stage, seconds) as active:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        message = active.message() if active is not None else f"stage {stage!r} exceeded its time limit"
 
-    def on_alarm(signum: int, frame: object) -> None:
-        raise LimitExceeded(f"stage {stage!r} exceeded its time limit of {seconds:g} s")
+        def on_alarm(signum: int, frame: object) -> None:
+            raise LimitExceeded(message)
 
-    outer_remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # an enclosing deadline, if any
-    started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_remaining) if outer_remaining else seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_remaining:  # re-arm the enclosing deadline with what is left of it
-            signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer_remaining - (time.monotonic() - started)))
+        outer_remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # an enclosing deadline, if any
+        started = time.monotonic()
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_remaining) if outer_remaining else seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            if outer_remaining:  # re-arm the enclosing deadline with what is left of it
+                signal.setitimer(
+                    signal.ITIMER_REAL, max(1e-3, outer_remaining - (time.monotonic() - started))
+                )
 
 
 def build_static_evidence(apk_path: str | Path, limits: Limits = DEFAULT_LIMITS) -> StaticEvidence:
