@@ -8,7 +8,7 @@ from pathlib import Path
 
 from appwarden.errors import AppwardenError
 from appwarden.ingest.base import Connector
-from appwarden.ingest.state import Change, IngestState
+from appwarden.ingest.state import Change, IngestState, verified_lineage
 
 
 def ingest(connector: Connector, dest: Path, state: IngestState) -> Iterator[Change | tuple[str, str]]:
@@ -29,7 +29,7 @@ def ingest(connector: Connector, dest: Path, state: IngestState) -> Iterator[Cha
         info = apk.app_info()
         signers = [s.sha256 for s in info.signers]
         # an unverified lineage proves nothing: a changed signer then stays a change
-        lineage = [c.sha256 for c in info.signing_lineage] if info.signing_lineage_verified else []
+        lineage = verified_lineage(info)
         change = state.observe(info.package, info.version_code, info.sha256, signers, lineage)
         change.path, change.store = str(path), connector.name
         state.save()

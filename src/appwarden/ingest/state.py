@@ -18,6 +18,26 @@ from pathlib import Path
 from typing import Any
 
 CHANGE_KINDS = ("new_app", "new_version", "known", "signer_changed", "signer_rotated")
+SIGNER_RELATIONS = ("same", "signer_rotated", "signer_changed", "unknown")
+
+
+def verified_lineage(info: Any) -> list[str]:
+    """The sha256 of each certificate of an ``AppInfo``'s key-rotation lineage (oldest first), only when
+    ``Apk.verify_rotation`` trusted it; an unverified lineage proves nothing, so it gives ``[]``."""
+    if getattr(info, "signing_lineage_verified", None) is not True:
+        return []
+    return [c.sha256 for c in getattr(info, "signing_lineage", None) or []]
+
+
+def signer_relation(known: list[str] | set[str], signers: list[str], lineage: list[str] | None = None) -> str:
+    """How an APK's signers relate to the known signers of its package: ``same`` (they share a certificate),
+    ``signer_rotated`` (none shared, but the *verified* lineage, see :func:`verified_lineage`, contains a known
+    one), ``signer_changed`` (neither: repackaged, or the key was lost) or ``unknown`` (one side is empty)."""
+    if not known or not signers:
+        return "unknown"
+    if set(signers) & set(known):
+        return "same"
+    return "signer_rotated" if set(lineage or ()) & set(known) else "signer_changed"
 
 
 @dataclass(slots=True)
@@ -61,10 +81,11 @@ class IngestState:
         versions = entry["versions"]
         code = str(version_code)
         known_signers = list(entry["signers"])
+        relation = signer_relation(known_signers, signers, lineage)
         if not versions:
             kind = "new_app"
-        elif known_signers and signers and not set(signers) & set(known_signers):
-            kind = "signer_rotated" if set(lineage or ()) & set(known_signers) else "signer_changed"
+        elif relation in ("signer_rotated", "signer_changed"):
+            kind = relation
         elif code in versions and versions[code]["sha256"] == sha256:
             kind = "known"
         else:
