@@ -15,6 +15,24 @@ JOB_STATUS = [
     (JOB_DONE, "完成 Done"),
     (JOB_FAILED, "失败 Failed"),
 ]
+# Why a job ended failed (ScanJob.failure_kind); "quarantined" is the poison-job state: the job's scan process
+# never came back ``APPWARDEN_SCAN_MAX_ATTEMPTS`` times (its worker died each time), so it is not run again.
+FAIL_INPUT, FAIL_TIMEOUT, FAIL_MEMORY, FAIL_CRASH, FAIL_ENGINE, FAIL_QUARANTINED = (
+    "input",
+    "timeout",
+    "memory",
+    "crash",
+    "engine",
+    "quarantined",
+)
+FAILURE_KINDS = [
+    (FAIL_INPUT, "输入无法分析 Unreadable input"),
+    (FAIL_TIMEOUT, "超时 Timed out"),
+    (FAIL_MEMORY, "内存超限 Memory limit exceeded"),
+    (FAIL_CRASH, "扫描进程崩溃 Scan process crashed"),
+    (FAIL_ENGINE, "引擎错误 Engine error"),
+    (FAIL_QUARANTINED, "已隔离 Quarantined"),
+]
 PURPOSES = [
     ("scan", "检测 Scan"),
     ("retest", "复测 Re-test"),
@@ -78,6 +96,9 @@ class ScanJob(models.Model):
     )
     status = models.CharField(max_length=16, choices=JOB_STATUS, default=JOB_QUEUED, db_index=True)
     error = models.TextField(blank=True)
+    failure_kind = models.CharField(
+        "失败原因 Failure kind", max_length=16, choices=FAILURE_KINDS, blank=True, db_index=True
+    )
     engine_version = models.CharField(max_length=64, blank=True)
     rules_version = models.CharField(max_length=64, blank=True)
     dedupe_key = models.CharField(max_length=300, db_index=True)
@@ -105,6 +126,17 @@ class ScanJob(models.Model):
 
     def __str__(self) -> str:
         return f"job #{self.pk} {self.file_name or self.sha256[:12]}"
+
+    @property
+    def quarantined(self) -> bool:
+        """The poison-job state: failed after too many attempts whose scan process never came back."""
+        return self.failure_kind == FAIL_QUARANTINED
+
+    @property
+    def status_label(self) -> str:
+        """The status with the failure kind, e.g. ``失败 Failed · 超时 Timed out`` (Chinese first)."""
+        label = self.get_status_display()
+        return f"{label} · {self.get_failure_kind_display()}" if self.failure_kind else label
 
 
 class Finding(models.Model):
