@@ -34,6 +34,7 @@ from typing import Any
 
 from appwarden.errors import AppwardenError, InputError
 from appwarden.limits import DEFAULT_LIMITS, MB, Limits
+from appwarden.report.sanitize import spreadsheet_cell
 
 RESULTS = "results.jsonl"
 SUMMARY_FIELDS = (
@@ -332,7 +333,7 @@ def write_tables(out: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=SUMMARY_FIELDS, extrasaction="ignore")
         writer.writeheader()
         for rec in records:
-            writer.writerow(rec)
+            writer.writerow({key: spreadsheet_cell(value) for key, value in rec.items()})
 
 
 def check_inputs(inputs: list[str]) -> None:

@@ -112,7 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AppwardenError as exc:
         if debug:
             raise
-        print(f"appwarden: error: {exc}", file=sys.stderr)
+        from appwarden.report.sanitize import terminal_text  # messages can quote APK entry names and labels
+
+        print(f"appwarden: error: {terminal_text(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("appwarden: interrupted", file=sys.stderr)
@@ -122,7 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line, the traceback only with --debug
         if debug:
             raise
-        msg = " ".join(str(exc).split())[:300]
+        from appwarden.report.sanitize import terminal_text
+
+        msg = " ".join(terminal_text(exc).split())[:300]
         print(f"appwarden: internal error: {type(exc).__name__}: {msg} (rerun with --debug)", file=sys.stderr)
         return 2
 

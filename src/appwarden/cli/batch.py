@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from appwarden.cli.scan import add_limit_options, limits_from_args
+from appwarden.report.sanitize import terminal_text
 
 
 def register(sub: Any) -> None:
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     for rule, count in sorted(data["findings_by_rule"].items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {count:5d}  {rule}")
     for failure in data["failures"][:20]:
-        print(f"  failed: {failure['path']}: {failure['error']}")
+        print(f"  failed: {terminal_text(failure['path'])}: {terminal_text(failure['error'])}")
     if len(data["failures"]) > 20:
         print(f"  ... {len(data['failures']) - 20} more failures in {args.output / 'results.csv'}")
     return 0

@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from appwarden.errors import KnowledgeError
+from appwarden.report.sanitize import spreadsheet_cell
 
 NOTICE_COLUMNS = ("序号", "应用名称", "应用开发者", "应用来源", "应用版本", "所涉问题")
 NOTICE_MAP_PATH = Path(__file__).resolve().parent / "notice_map.yaml"
 CONFIDENCE_RANK = {"confirmed": 0, "likely": 1, "possible": 2}
 PROBLEM_SEPARATOR = "；"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @lru_cache(maxsize=1)
@@ -178,23 +177,13 @@ def notice_rows(
     return rows
 
 
-def _safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas and strip control characters (XLSX cannot hold them)."""
-    if not isinstance(value, str):
-        return value
-    value = _CONTROL.sub("", value)
-    if value.startswith(_FORMULA_START):
-        value = "'" + value
-    return value
-
-
 def render_notice_csv(reports: Mapping[str, Any] | Iterable[Mapping[str, Any]], **options: Any) -> bytes:
     """The 通报 table as CSV bytes: UTF-8 with BOM (Excel opens it as UTF-8), CRLF line ends, header row first."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(NOTICE_COLUMNS)
     for row in notice_rows(reports, **options):
-        writer.writerow([_safe_cell(row[c]) for c in NOTICE_COLUMNS])
+        writer.writerow([spreadsheet_cell(row[c]) for c in NOTICE_COLUMNS])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -214,7 +203,7 @@ def render_notice_xlsx(reports: Mapping[str, Any] | Iterable[Mapping[str, Any]],
         r = ws.max_row
         for i, col in enumerate(NOTICE_COLUMNS, start=1):
             cell = ws.cell(row=r, column=i)
-            value = _safe_cell(row[col])
+            value = spreadsheet_cell(row[col])
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with

@@ -3,7 +3,9 @@
 The sections are written once, against a small output interface (``line``, ``blank``, ``table``); two back ends
 render them: ``rich`` on a terminal (colours, tables folded to the width) and plain text everywhere else (a pipe, a
 file, CI logs, the ``text`` report format). The plain back end needs no ``rich`` import, which keeps the start-up of
-a scripted ``appwarden scan`` short. App-controlled strings are never interpreted as markup by either.
+a scripted ``appwarden scan`` short. App-controlled strings are never interpreted as markup by either, and every
+value passes through :func:`appwarden.report.sanitize.terminal_text` (escape sequences and control characters
+removed, line breaks flattened) before either back end prints it.
 
 :func:`render_summary` prints with ``rich`` when given a console, or when stdout is a terminal; else plain text.
 :func:`summary_text` returns the plain text (tests, the ``text`` format, callers that log it).
@@ -17,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
 from appwarden.report import view
+from appwarden.report.sanitize import terminal_text
 
 SEVERITY_STYLES = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 MAX_CALLSITES_PER_OWNER = 3  # the terminal shows examples; the report files hold every call site
@@ -26,7 +29,8 @@ Cell = tuple[Any, str]  # (value, rich style)
 
 
 def _str(value: Any) -> str:
-    return "" if value is None else str(value)
+    """Any value as one safe line of terminal text (app labels, SDK names and policy text are hostile input)."""
+    return terminal_text(value)
 
 
 def _width(text: str) -> int:

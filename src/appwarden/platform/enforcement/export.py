@@ -1,22 +1,20 @@
-"""Export a notice batch (通报) as the MIIT-style table: XLSX (openpyxl) and PDF (reportlab, built-in CJK font)."""
+"""Export a notice batch (通报) as the MIIT-style table: XLSX (openpyxl) and PDF (reportlab, with an embedded CJK
+font when one is installed: see :func:`appwarden.report.pdf.cjk_font`)."""
 
 from __future__ import annotations
 
 import io
-import re
 
 from appwarden.platform.enforcement.models import NoticeBatch
+from appwarden.report.sanitize import spreadsheet_cell
 
 HEADERS = ["序号", "应用名称", "应用开发者", "应用来源", "应用版本", "所涉问题"]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def safe_cell(value: str) -> str:
-    """Strip control characters and neutralise spreadsheet formulas (app labels are attacker-controlled)."""
-    value = _CONTROL.sub("", value)
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+    """Strip control characters and neutralise spreadsheet formulas (app labels are attacker-controlled): the
+    product's one cell helper, :func:`appwarden.report.sanitize.spreadsheet_cell`."""
+    return spreadsheet_cell(value)
 
 
 def notice_rows(notice: NoticeBatch) -> list[list[str]]:
@@ -61,18 +59,19 @@ def notice_xlsx(notice: NoticeBatch) -> bytes:
 
 
 def notice_pdf(notice: NoticeBatch) -> bytes:
-    """The notice table as a PDF (STSong-Light CID font: Chinese without embedding a font file)."""
+    """The notice table as a PDF. The CJK font is the report PDF's (:func:`appwarden.report.pdf.cjk_font`): a
+    TrueType CJK font embedded (subset) in the file when one is installed (fonts-wqy-microhei), so the published
+    notice looks the same everywhere; reportlab's STSong-Light CID font (not embedded) only when none is."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    title_style = ParagraphStyle("t", fontName="STSong-Light", fontSize=16, leading=22, alignment=1)
-    cell_style = ParagraphStyle("c", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    from appwarden.report.pdf import cjk_font
+
+    font = cjk_font().name
+    title_style = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, alignment=1)
+    cell_style = ParagraphStyle("c", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     data = [[Paragraph(h, cell_style) for h in HEADERS]]
     for row in notice_rows(notice):
         data.append([Paragraph(_xml(v), cell_style) for v in row])
