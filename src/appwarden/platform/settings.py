@@ -165,6 +165,13 @@ APPWARDEN_RECTIFY_DAYS = int(os.environ.get("APPWARDEN_RECTIFY_DAYS", "15"))
 APPWARDEN_HOLIDAYS = [d for d in os.environ.get("APPWARDEN_HOLIDAYS", "").split(",") if d]
 APPWARDEN_WORKER = os.environ.get("APPWARDEN_WORKER", "thread")
 APPWARDEN_ENGINE = os.environ.get("APPWARDEN_ENGINE", "appwarden.scan:scan_apk")
+# Scan isolation (testing/engine.py, distributed/sandbox.py; docs/platform.md "Scan isolation"): every scan runs in a
+# child process killed at the wall-clock limit and capped in address space; a job whose scan process never came
+# back (its worker died) is re-run at most APPWARDEN_SCAN_MAX_ATTEMPTS times in all, then quarantined.
+APPWARDEN_SCAN_TIMEOUT = float(os.environ.get("APPWARDEN_SCAN_TIMEOUT", "600"))
+APPWARDEN_SCAN_MEMORY_MB = int(os.environ.get("APPWARDEN_SCAN_MEMORY_MB", "4096"))
+APPWARDEN_SCAN_MAX_ATTEMPTS = max(1, int(os.environ.get("APPWARDEN_SCAN_MAX_ATTEMPTS", "3")))
+APPWARDEN_SCAN_MAX_REPORT_MB = int(os.environ.get("APPWARDEN_SCAN_MAX_REPORT_MB", "256"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
