@@ -30,6 +30,19 @@ likely reading, fixed so results are reproducible): ``ContentResolver.query`` / 
 ``contacts``; ``Settings$Secure/System.getString`` -> ``android_id``; ``SystemProperties.get`` -> ``serial``;
 ``SensorManager.getDefaultSensor`` -> ``sensors``. ``find_callsites(..., apply_filters=False)`` skips filtering (one
 ``invoke`` site per API and category; used by the benchmark's comparison with androguard).
+
+A ``reflection`` site of an API that has arg filters (``SystemProperties.get`` by reflection) cannot have its
+argument resolved either: it is kept as evidence only when the calling method holds, as a ``const-string``, a value
+some filter of that API accepts (``ro.serialno``), and is otherwise marked ``unresolved`` like an invoke.
+
+Platform libraries (:data:`PLATFORM_LIBRARIES`: ``androidx.``, ``android.support.``, ``kotlin.``, ``kotlinx.``,
+``java.``, ``javax.``, ``com.google.android.material.``, matched at a package boundary) call these APIs on behalf of
+the app with arguments the app passes in: such a call whose argument is unresolved is not evidence of any category
+and is dropped (a ``CursorLoader``'s ``ContentResolver.query`` is not a contacts read, ``DisplayCompat`` reading a
+system property by reflection is not a serial-number read). Their generic reflection and shell calls (the
+``runtime_evasion`` category: ``Class.forName``, ``Method.invoke``...) are dropped too: a support library's
+reflection is not evasion. A library call whose argument resolves to an accepted value (``Settings.Secure.getString(cr,
+"android_id")``) stays evidence as from any other code.
 """
 
 from __future__ import annotations
@@ -60,6 +73,22 @@ REFLECTION_APIS = (
     "Ljava/lang/reflect/Method;->invoke",
 )
 _URI_PARSERS = {"Landroid/net/Uri;->parse", "Landroid/net/Uri;->withAppendedPath"}
+PLATFORM_LIBRARIES = (
+    "Landroidx/",
+    "Landroid/support/",
+    "Lkotlin/",
+    "Lkotlinx/",
+    "Ljava/",
+    "Ljavax/",
+    "Lcom/google/android/material/",
+)
+INDIRECT_CATEGORY = "runtime_evasion"
+
+
+def is_platform_library(method_or_class: str) -> bool:
+    """Whether a method descriptor or class descriptor belongs to a platform library (:data:`PLATFORM_LIBRARIES`;
+    the trailing ``/`` keeps the package boundary: ``Landroidxyz/`` is not ``androidx``)."""
+    return method_or_class.startswith(PLATFORM_LIBRARIES)
 
 
 @dataclass
@@ -247,7 +276,14 @@ def find_callsites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool = True)
             sites.add(CallSite(ref.caller, ref.target, cat, "field", ref.dex, ref.offset))
     _string_sites(index, pi, sites)
     _reflection_sites(index, pi, sites)
+    if apply_filters:
+        sites = {s for s in sites if not _library_noise(s)}
     return sorted(sites, key=lambda s: (s.dex, s.offset, s.category, s.kind, s.api))
+
+
+def _library_noise(site: CallSite) -> bool:
+    """A platform library's unresolved call or generic reflection (see the module docstring): not evidence."""
+    return is_platform_library(site.caller) and (site.unresolved or site.category == INDIRECT_CATEGORY)
 
 
 def _invoke_sites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool, sites: set[CallSite]) -> None:
@@ -335,10 +371,36 @@ def _reflection_sites(index: CodeIndex, pi: PiApiIndex, sites: set[CallSite]) ->
             per_method[ref.caller].append(ref)
     for caller, refs in per_method.items():
         values = {r.target for r in refs}
+        literals: set[str] | None = None
         for cls_string in values & by_class.keys():
             for key, name in by_class[cls_string]:
                 if name not in values:
                     continue
                 name_ref = next(r for r in refs if r.target == name)
-                for cat in pi.apis[key]:
+                filters = pi.filters.get(key, {})
+                if filters and literals is None:
+                    literals = set(index.method_strings(caller) or ())
+                accepted = [
+                    c
+                    for c in pi.apis[key]
+                    if c not in filters or _accepts_literal(filters[c], literals or set())
+                ]
+                for cat in accepted:
                     sites.add(CallSite(caller, key, cat, "reflection", name_ref.dex, name_ref.offset))
+                if filters and not any(c in filters for c in accepted):
+                    first = next(iter(filters))
+                    sites.add(
+                        CallSite(
+                            caller, key, first, "reflection", name_ref.dex, name_ref.offset, unresolved=True
+                        )
+                    )
+
+
+def _accepts_literal(flt: dict[str, Any], literals: set[str]) -> bool:
+    """Whether some string constant of the method is a value the ``argN_in``/``argN_equals`` filter accepts."""
+    for kind, expected in flt.items():
+        if kind.endswith("_in") and kind.startswith("arg"):
+            return any(str(e) in literals for e in expected)
+        if kind.endswith("_equals") and kind.startswith("arg"):
+            return str(expected) in literals
+    return False

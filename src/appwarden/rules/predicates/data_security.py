@@ -9,7 +9,11 @@ Each predicate returns one hit per owner (host or SDK) with every location as ev
   ``WebSettings.setJavaScriptEnabled``; severity raised to ``high`` when ``minSdkVersion`` < 17 (any page's script
   can then reach Java by reflection, CVE-2012-6636).
 - ``weak_crypto`` (code): ``Cipher.getInstance`` / ``MessageDigest.getInstance`` in a method holding one of the
-  ``algorithms`` string constants (default ECB and DES transformations; ``"AES"`` alone defaults to ECB).
+  ``algorithms`` string constants (default ECB and DES transformations). Each is reported with what is weak about
+  it (:func:`cipher_weakness`): ``"AES"`` alone is **ECB mode** (the provider's default transformation is
+  ``AES/ECB/PKCS5Padding``), never "weak AES". A bare algorithm name counts only when the method holds no full
+  ``algorithm/mode/padding`` transformation: next to ``"AES/CBC/PKCS5Padding"`` the ``"AES"`` names the key
+  (``SecretKeySpec``), not the cipher.
 - ``hardcoded_crypto_key`` (code): a method that builds a ``SecretKeySpec`` or ``IvParameterSpec`` and holds a
   string constant of a key/IV length (8/16/24/32 chars) turned into bytes (``String.getBytes``): key or IV
   compiled into the app. ``possible``: the constant may be a salt or a test value.
@@ -130,22 +134,66 @@ WEAK_CIPHERS = ("AES", "AES/ECB/PKCS5Padding", "AES/ECB/PKCS7Padding", "AES/ECB/
                 "RSA/ECB/NoPadding")  # fmt: skip
 
 
+def cipher_weakness(transformation: str) -> tuple[str, str]:
+    """(zh, en) of what is weak in a ``Cipher.getInstance`` transformation: the mode (ECB, including a bare block
+    cipher name, whose default mode is ECB), the algorithm (DES, 3DES, RC4) or RSA without padding."""
+    parts = [p.strip().upper() for p in transformation.split("/")]
+    alg = parts[0]
+    mode = parts[1] if len(parts) > 1 else None
+    padding = parts[2] if len(parts) > 2 else None
+    if alg == "RSA":
+        if padding == "NOPADDING":
+            return "RSA无填充（教科书式RSA）", "RSA without padding (textbook RSA)"
+        return f"RSA（{transformation}）", f"RSA ({transformation})"
+    if alg in ("RC4", "ARCFOUR"):
+        return f"RC4流密码（{transformation}）", f"the RC4 stream cipher ({transformation})"
+    if alg in ("DES", "DESEDE", "TRIPLEDES"):
+        name = "DES" if alg == "DES" else "3DES"
+        return f"{name}算法（{transformation}）", f"the {name} algorithm ({transformation})"
+    if mode is None:
+        return (
+            f"ECB模式（“{transformation}”未指定模式，默认{transformation}/ECB/PKCS5Padding）",
+            f'ECB mode ("{transformation}" names no mode and defaults to {transformation}/ECB/PKCS5Padding)',
+        )
+    if mode == "ECB":
+        return f"ECB模式（{transformation}）", f"ECB mode ({transformation})"
+    return transformation, transformation
+
+
+def _weak_strings(strings: list[str], algorithms: set[str], cipher: bool) -> list[str]:
+    """The method's string constants that name a weak algorithm; for ciphers, bare names only when the method
+    holds no full ``algorithm/mode/padding`` transformation (a bare name next to one names a key)."""
+    weak = sorted({s for s in strings if s.upper() in algorithms})
+    if cipher and any("/" in s for s in strings if len(s) < 64):
+        weak = [s for s in weak if "/" in s]
+    return weak
+
+
 @predicate("weak_crypto", needs=("static.code",))
 def weak_crypto(evidence: Evidence, params: dict) -> list[Hit]:
     code = code_of(evidence)
-    api = CIPHER if param(params, "kind", "cipher") == "cipher" else DIGEST
+    cipher = param(params, "kind", "cipher") == "cipher"
+    api = CIPHER if cipher else DIGEST
     algorithms = {a.upper() for a in param(params, "algorithms", WEAK_CIPHERS)}
-    refs = []
-    for caller, target, dex, offset in invokes(code, [api]):
-        weak = sorted({s for s in method_strings(code, caller) if s.upper() in algorithms})
-        if weak:
-            refs.append((caller, target, dex, offset, weak))
     groups: dict[str, list[dict]] = {}
-    for caller, target, dex, offset, weak in refs:
+    for caller, target, dex, offset in invokes(code, [api]):
+        weak = _weak_strings(method_strings(code, caller), algorithms, cipher)
+        if not weak:
+            continue
         owner = owner_of(evidence, caller.split("->", 1)[0])
-        groups.setdefault(owner, []).append(_site(caller, target, dex, offset, owner, algorithms=weak))
+        extra: dict = {"algorithms": weak}
+        if cipher:
+            extra["weaknesses"] = [cipher_weakness(w)[0] for w in weak]
+            extra["weaknesses_en"] = [cipher_weakness(w)[1] for w in weak]
+        groups.setdefault(owner, []).append(_site(caller, target, dex, offset, owner, **extra))
+    if cipher:
+        zh = sorted({w for items in groups.values() for i in items for w in i["weaknesses"]})
+        en = sorted({w for items in groups.values() for i in items for w in i["weaknesses_en"]})
+        return _hits(
+            groups, f"使用不安全的加密模式或算法：{'；'.join(zh)}", f"insecure cipher: {'; '.join(en)}"
+        )
     names = sorted({a for items in groups.values() for i in items for a in i["algorithms"]})
-    return _hits(groups, f"使用弱加密/摘要算法{'、'.join(names)}", f"weak algorithms {', '.join(names)}")
+    return _hits(groups, f"使用弱摘要算法{'、'.join(names)}", f"weak digest algorithms {', '.join(names)}")
 
 
 KEY_SPEC = "Ljavax/crypto/spec/SecretKeySpec;-><init>"

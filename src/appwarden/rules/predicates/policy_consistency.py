@@ -8,8 +8,11 @@
 supplied, runtime API calls — that the policy does not declare, one finding per owner (host or SDK). A category is
 declared when the policy names it or a covering category (基站 by 位置), or generic device-identifier wording; a
 category listed in the SDK's own entry of the policy's SDK list counts for that SDK. Confidence: ``likely`` when
-seen at runtime or reachable in the call graph, else ``possible`` (library code that may never run). Params:
-``ignore`` (categories not to report).
+seen at runtime or reachable in the call graph, else ``possible`` (library code that may never run). Static call
+sites marked ``unresolved`` (an arg-filtered API such as ``ContentResolver.query`` whose URI could not be resolved:
+not evidence of the category the PI stage guessed) are left out, as in every call-site rule; platform-library code
+with an unresolved argument never reaches this rule (:func:`appwarden.dex.api_index.find_callsites` drops it).
+Params: ``ignore`` (categories not to report), ``include_unresolved`` (default false).
 
 ``policy_sdk_undisclosed``: SDKs identified in the app that the policy (and its SDK list) never names — not by name,
 vendor, or brand next to an SDK function word. Packers are ignored (``ignore_categories``). Severity is lowered to
@@ -28,6 +31,7 @@ hosted only online must be supplied with ``--policy``; every finding needs revie
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from appwarden.errors import RuleError
@@ -79,7 +83,7 @@ def check_policy_pi_undeclared(evidence: Evidence, params: dict) -> list[Hit]:
 
     ignore = tuple(param(params, "ignore", ()))
     hits: list[Hit] = []
-    for entry in undeclared_pi(evidence, ignore=ignore):
+    for entry in undeclared_pi(_resolved_only(evidence, params), ignore=ignore):
         zh, en = _names(entry.categories)
         who_zh = "App自身" if entry.owner == "host" else f"第三方SDK {entry.owner}"
         who_en = "the app" if entry.owner == "host" else f"SDK {entry.owner}"
@@ -94,6 +98,17 @@ def check_policy_pi_undeclared(evidence: Evidence, params: dict) -> list[Hit]:
             )
         )
     return hits
+
+
+def _resolved_only(evidence: Evidence, params: dict) -> Evidence:
+    """``evidence`` with the static call sites marked ``unresolved`` left out (unless ``include_unresolved``)."""
+    static = evidence.static
+    if static is None or param(params, "include_unresolved", False):
+        return evidence
+    kept = [s for s in static.callsites if not s.unresolved]
+    if len(kept) == len(static.callsites):
+        return evidence
+    return replace(evidence, static=replace(static, callsites=kept))
 
 
 @predicate("policy_sdk_undisclosed", needs=("policy.text", "static.sdks"))

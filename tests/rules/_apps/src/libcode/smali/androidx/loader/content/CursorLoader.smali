@@ -1,0 +1,17 @@
+.class public Landroidx/loader/content/CursorLoader;
+.super Ljava/lang/Object;
+.source "CursorLoader.java"
+
+# A library query of whatever URI the app passes in (unresolved): not a contacts read.
+.method public static loadInBackground(Landroid/content/ContentResolver;Landroid/net/Uri;)Landroid/database/Cursor;
+    .locals 6
+    const/4 v2, 0x0
+    const/4 v3, 0x0
+    const/4 v4, 0x0
+    const/4 v5, 0x0
+    move-object v0, p0
+    move-object v1, p1
+    invoke-virtual/range {v0 .. v5}, Landroid/content/ContentResolver;->query(Landroid/net/Uri;[Ljava/lang/String;Ljava/lang/String;[Ljava/lang/String;Ljava/lang/String;)Landroid/database/Cursor;
+    move-result-object v0
+    return-object v0
+.end method
