@@ -8,10 +8,10 @@ import datetime as dt
 import platform_factories as pf
 from django.test import Client, TestCase
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from appwarden.platform.api.urls import router
+from appwarden.platform.core import tokens
 from appwarden.platform.core.models import AuditLog
 from appwarden.platform.enforcement import workflow
 from appwarden.platform.enforcement.models import RectificationOrder
@@ -54,7 +54,7 @@ class IsolationCase(TestCase):
 
     def api(self, user) -> APIClient:
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(user)}")
         return client
 
 

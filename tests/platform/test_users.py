@@ -10,10 +10,9 @@ import json
 import platform_factories as pf
 from django.contrib.auth import get_user_model
 from django.test import Client, TestCase
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from appwarden.platform.core import users
+from appwarden.platform.core import tokens, users
 from appwarden.platform.core.models import AuditLog, Profile
 
 STRONG = "Kite-harbour-71"
@@ -171,7 +170,7 @@ class EditTests(UserPagesCase):
         c = Client()
         self.assertTrue(c.login(username=self.reviewer.username, password=pf.PASSWORD))
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=self.reviewer).key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(self.reviewer)}")
         self.assertEqual(api.get("/api/me/").status_code, 200)
         self.c.post(f"/users/{self.reviewer.pk}/active/", {"active": "0"})
         self.reviewer.refresh_from_db()

@@ -43,7 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--company", type=int, help="company id (role company)")
     p.add_argument("--store", type=int, help="store id (role store)")
     p.add_argument("--password", help="password (default: generated and printed)")
-    p.add_argument("--token", action="store_true", help="print an API token")
+    p.add_argument(
+        "--token", action="store_true", help="issue a new API token and print it (shown once; stored hashed)"
+    )
     p.add_argument("--data-dir")
     p.set_defaults(func=cmd_user)
 
@@ -131,8 +133,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     """Create or update a user through the shared account service (same binding rules as the web pages)."""
     _setup(args.data_dir)
     _migrate()
-    from rest_framework.authtoken.models import Token
-
+    from appwarden.platform.core import tokens
     from appwarden.platform.core.users import ensure_user
 
     password = args.password or secrets.token_urlsafe(12)
@@ -141,7 +142,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     )
     print(f"user {args.username} ({args.role})" + ("" if args.password else f" password: {password}"))
     if args.token:
-        print(f"token: {Token.objects.get_or_create(user=user)[0].key}")
+        print(f"token: {tokens.issue(user, 'platform-user')}")
     return 0
 
 

@@ -10,6 +10,13 @@ Other variables: ``APPWARDEN_SECRET_KEY``, ``APPWARDEN_DEBUG``, ``APPWARDEN_ALLO
 (default ``appwarden-platform``), ``APPWARDEN_ENGINE`` (``module:function``, default
 ``appwarden.scan:scan_apk``), ``APPWARDEN_WORKER``
 (``thread`` | ``celery`` | ``eager``; ``eager`` runs a scan right after the upload commits, for tests only).
+
+Security and deployment (docs/platform.md): ``APPWARDEN_HTTPS`` (SSL redirect + HSTS + Secure cookies at once) or
+each alone: ``APPWARDEN_SSL_REDIRECT``, ``APPWARDEN_HSTS_SECONDS``, ``APPWARDEN_SECURE_COOKIES``, plus
+``APPWARDEN_HSTS_INCLUDE_SUBDOMAINS``, ``APPWARDEN_HSTS_PRELOAD``, ``APPWARDEN_BEHIND_HTTPS_PROXY``,
+``APPWARDEN_CSRF_TRUSTED_ORIGINS``, ``APPWARDEN_NUM_PROXIES``; ``APPWARDEN_CACHE_URL`` (a shared cache for the
+throttles); the login lockout ``APPWARDEN_LOGIN_MAX_FAILURES`` / ``_WINDOW_MINUTES`` / ``_LOCK_MINUTES``.
+The SQLite data directory is created 0700 and the database 0600.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from appwarden.errors import AppwardenError
+from appwarden.platform.core.files import private_dir, private_sqlite
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("APPWARDEN_DATA_DIR", "appwarden-data")).resolve()
@@ -66,7 +74,7 @@ def _secret_key() -> str:
         pass
     key = secrets.token_urlsafe(50)
     try:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        private_dir(DATA_DIR)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(key)
@@ -89,7 +97,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "appwarden.platform.core",
     "appwarden.platform.registry",
@@ -134,6 +141,8 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": parse_database_url(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": _sqlite(str(DATA_DIR / "appwarden.sqlite3"))}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    private_sqlite(DATABASES["default"]["NAME"])  # data directory 0700, database 0600 (core/files.py)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "zh-hans"
@@ -145,6 +154,41 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value in ("1", "true", "yes", "on")
+
+
+# --- HTTPS deployment (docs/platform.md "Security and deployment"); all off by default for `serve` on a laptop.
+# APPWARDEN_HTTPS=1 turns on the three below at once; each variable alone overrides it.
+_HTTPS = _env_flag("APPWARDEN_HTTPS")
+SECURE_SSL_REDIRECT = _env_flag("APPWARDEN_SSL_REDIRECT", _HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_flag("APPWARDEN_SECURE_COOKIES", _HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("APPWARDEN_HSTS_SECONDS") or (31536000 if _HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("APPWARDEN_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_flag("APPWARDEN_HSTS_PRELOAD")
+if _env_flag("APPWARDEN_BEHIND_HTTPS_PROXY"):  # the proxy terminates TLS and sets X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("APPWARDEN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Throttles (login lockout counters live in the database; the complaint throttle in this cache). LocMem is per
+# process: several web processes need a shared cache, APPWARDEN_CACHE_URL=redis://host:6379/1.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["APPWARDEN_CACHE_URL"],
+        }
+        if os.environ.get("APPWARDEN_CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "appwarden"}
+    )
+}
+# Login lockout (core/lockout.py): per username + client address, this many failed logins within the window
+# lock that pair for APPWARDEN_LOGIN_LOCK_MINUTES; a regulator unlocks on /users/<id>/ or by a password reset.
+APPWARDEN_LOGIN_MAX_FAILURES = int(os.environ.get("APPWARDEN_LOGIN_MAX_FAILURES", "5"))
+APPWARDEN_LOGIN_WINDOW_MINUTES = int(os.environ.get("APPWARDEN_LOGIN_WINDOW_MINUTES", "15"))
+APPWARDEN_LOGIN_LOCK_MINUTES = int(os.environ.get("APPWARDEN_LOGIN_LOCK_MINUTES", "15"))
 # Checked when a regulator sets a password on the user pages (core/users.py); the CLI takes the operator's word.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -175,7 +219,7 @@ APPWARDEN_SCAN_MAX_REPORT_MB = int(os.environ.get("APPWARDEN_SCAN_MAX_REPORT_MB"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "appwarden.platform.core.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -183,6 +227,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "appwarden.platform.core.api.exception_handler",
+    # client address for throttles and the login lockout: REMOTE_ADDR, or behind N reverse proxies the N-th
+    # address from the right of X-Forwarded-For
+    "NUM_PROXIES": int(os.environ["APPWARDEN_NUM_PROXIES"])
+    if os.environ.get("APPWARDEN_NUM_PROXIES")
+    else None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "appwarden platform API",

@@ -3,8 +3,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from appwarden.platform.core.login import LoginView
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", include("appwarden.platform.api.urls")),
     path("registry/", include("appwarden.platform.registry.urls")),

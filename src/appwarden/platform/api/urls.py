@@ -1,13 +1,12 @@
-"""``/api/...`` routes. Token auth (``Authorization: Token <key>``) or the web session; every endpoint needs a
-login except the public complaint intake/status endpoints."""
+"""``/api/...`` routes. Token auth (``Authorization: Token <key>``; the server keeps only hashes, core/tokens.py)
+or the web session; every endpoint needs a login except the token, public complaint intake and status endpoints."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from appwarden.platform.complaints import api as complaints_api
-from appwarden.platform.core.api import AuditLogViewSet, MeView
+from appwarden.platform.core.api import AuditLogViewSet, MeView, ObtainTokenView
 from appwarden.platform.enforcement import api as enforcement_api
 from appwarden.platform.registry import api as registry_api
 from appwarden.platform.testing import api as testing_api
@@ -20,7 +19,7 @@ router.register("audit", AuditLogViewSet, basename="audit")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path(
         "public/complaints/", complaints_api.PublicComplaintCreate.as_view(), name="public-complaint-create"

@@ -174,3 +174,39 @@ class MeView(APIView):
                 "store": getattr(profile, "store_id", None),
             }
         )
+
+
+# --- API tokens ---------------------------------------------------------------------------------------------------
+from drf_spectacular.utils import extend_schema  # noqa: E402
+from rest_framework.permissions import AllowAny  # noqa: E402
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ObtainTokenView(APIView):
+    """``POST /api/token/`` with ``username`` and ``password``: a new API token (shown only in this answer; the
+    server keeps its hash). Wrong credentials → 400; too many failures → 429 (the login lockout policy)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    serializer_class = TokenRequestSerializer
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    def post(self, request):
+        from appwarden.platform.core import lockout, tokens
+
+        req = TokenRequestSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        user = lockout.login(request, req.validated_data["username"], req.validated_data["password"])
+        if user is None:
+            return Response(
+                {"detail": "用户名或密码错误 wrong username or password", "code": "credentials"}, status=400
+            )
+        return Response({"token": tokens.issue(user, "api-login")})

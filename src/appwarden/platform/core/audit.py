@@ -1,7 +1,8 @@
 """Record every change of a platform model in :class:`~appwarden.platform.core.models.AuditLog`.
 
 The acting user comes from a context variable set by the web middleware, the API views and the workers
-(:func:`acting_as`). ``post_save``/``post_delete`` signals of every model in the platform apps write one row each.
+(:func:`acting_as`). ``post_save``/``post_delete`` signals of every model in the platform apps write one row each,
+except models with ``AUDIT_CHANGES = False`` (login counters, API tokens), which record their own events.
 """
 
 from __future__ import annotations
@@ -84,13 +85,13 @@ def record(
 
 
 def _on_save(sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any) -> None:
-    if raw or sender._meta.label_lower == "core.auditlog":
+    if raw or sender._meta.label_lower == "core.auditlog" or not getattr(sender, "AUDIT_CHANGES", True):
         return
     record("create" if created else "update", instance)
 
 
 def _on_delete(sender: Any, instance: Any, **_: Any) -> None:
-    if sender._meta.label_lower == "core.auditlog":
+    if sender._meta.label_lower == "core.auditlog" or not getattr(sender, "AUDIT_CHANGES", True):
         return
     record("delete", instance)
 

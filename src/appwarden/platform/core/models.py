@@ -69,3 +69,40 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.model}#{self.object_id}"
+
+
+class ApiToken(models.Model):
+    """An API token of a user, stored as the SHA-256 hex digest of the token; the token itself is shown once, when
+    it is issued (``core/tokens.py``), and is nowhere in the database. A user may hold several (one per client)."""
+
+    AUDIT_CHANGES = False  # core/tokens.py records token_issue / token_revoke without the digest
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=64, blank=True)  # what issued it: api-login, platform-user, migrated
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"token of {self.user_id} ({self.name or 'unnamed'})"
+
+
+class LoginThrottle(models.Model):
+    """Failed-login counter of one (username, client address) pair (``core/lockout.py``).
+
+    ``attempts`` counts logins begun since ``window_start`` that did not succeed; ``locked_until`` is set when
+    the count reaches the limit. A successful login, an unlock by a regulator or a password reset deletes the row.
+    """
+
+    AUDIT_CHANGES = False  # one row per login attempt would flood the log; locks and unlocks are recorded
+
+    username = models.CharField(max_length=150)  # lower-cased as typed (the account may not exist)
+    ip = models.CharField(max_length=64)
+    attempts = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "ip"], name="login_throttle_username_ip")]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip}: {self.attempts}"

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from appwarden.platform.core import audit
+from appwarden.platform.core import audit, lockout
 from appwarden.platform.core.errors import PlatformError
 from appwarden.platform.core.models import (
     ROLE_CHOICES,
@@ -228,12 +228,14 @@ def change_access(
 def reset_password(user: Any, password: str, *, actor: Any = None, validate_password: bool = True) -> None:
     """Set a new password for ``user`` (validated unless ``validate_password`` is false).
 
-    Audited as ``user_password`` with no password material, only the account's access.
+    Lifts any login lockout of the account (``core/lockout.py``). Audited as ``user_password`` with no password
+    material, only the account's access.
     """
     if validate_password:
         check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    lockout.unlock(user.username, actor=actor)
     before = access(user)
     audit.record(
         "user_password",

@@ -13,4 +13,5 @@ urlpatterns = [
     path("users/<int:pk>/", users.user_edit, name="user_edit"),
     path("users/<int:pk>/active/", users.user_active, name="user_active"),
     path("users/<int:pk>/password/", users.user_password, name="user_password"),
+    path("users/<int:pk>/unlock/", users.user_unlock, name="user_unlock"),
 ]

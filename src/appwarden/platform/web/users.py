@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from appwarden.platform.core import users
+from appwarden.platform.core import lockout, users
 from appwarden.platform.core.models import ROLE_CHOICES, ROLE_REGULATOR, Profile
 from appwarden.platform.core.views import role_required
 from appwarden.platform.web.forms import AccessForm, PasswordForm, UserCreateForm
@@ -96,6 +96,7 @@ def _edit_page(request: HttpRequest, user: Any, **forms_: forms.Form) -> HttpRes
         "target": user,
         "access_form": forms_.get("access_form") or AccessForm(initial=initial),
         "password_form": forms_.get("password_form") or PasswordForm(),
+        "login_locks": lockout.locks_for(user.username),
     }
     return render(request, "web/users/user_edit.html", context)
 
@@ -151,3 +152,13 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已重置密码 password reset for {user.username}")
             return redirect("web:user_edit", pk=user.pk)
     return _edit_page(request, user, password_form=form)
+
+
+@role_required(ROLE_REGULATOR)
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """``POST /users/<pk>/unlock/``: lift the account's login lockouts (every address; core/lockout.py)."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    count = lockout.unlock(user.username, actor=request.user)
+    messages.success(request, f"已解除登录锁定 {count} 处 lifted {count} login lock(s) of {user.username}")
+    return redirect("web:user_edit", pk=user.pk)

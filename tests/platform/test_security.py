@@ -1,0 +1,363 @@
+"""Accounts and data (issue #17 part 3), each through the real HTTP stack: login lockout on the web form and
+``/api/token/``, API tokens stored hashed (and the migration that hashes old ones), a private data directory and
+database, deploy settings from the environment, the public complaint form throttled like the API, and 404 for
+every object a user may not see (no existence oracle)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import platform_factories as pf
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, TestCase, override_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from appwarden.platform.core import tokens
+from appwarden.platform.core.models import ApiToken, AuditLog, LoginThrottle
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = settings.APPWARDEN_LOGIN_MAX_FAILURES
+
+
+def _web_login(password: str, username: str, ip: str = "127.0.0.1") -> tuple[Client, object]:
+    client = Client(REMOTE_ADDR=ip)
+    resp = client.post("/login/", {"username": username, "password": password})
+    return client, resp
+
+
+def _api_login(password: str, username: str, ip: str = "127.0.0.1"):
+    return APIClient(REMOTE_ADDR=ip).post("/api/token/", {"username": username, "password": password})
+
+
+class LoginLockoutTests(TestCase):
+    def setUp(self):
+        self.user = pf.user("reviewer")
+        self.name = self.user.username
+
+    def assert_logged_in(self, client: Client) -> None:
+        self.assertEqual(client.get("/").status_code, 200)
+
+    def test_web_forty_wrong_then_right_is_refused(self):
+        for i in range(40):
+            _client, resp = _web_login(f"wrong-{i}", self.name)
+            self.assertIn(resp.status_code, (200, 429))
+        client, resp = _web_login(pf.PASSWORD, self.name)
+        self.assertEqual(resp.status_code, 429)
+        body = resp.content.decode()
+        self.assertIn("登录失败次数过多", body)
+        self.assertIn('id="login-locked"', body)
+        self.assertEqual(client.get("/").status_code, 302)  # not logged in
+        # the lock is per username + address: the same account from another address still logs in
+        other, resp = _web_login(pf.PASSWORD, self.name, ip="10.9.8.7")
+        self.assertEqual(resp.status_code, 302)
+        self.assert_logged_in(other)
+
+    def test_web_lock_starts_at_the_limit(self):
+        for i in range(LIMIT - 1):
+            _c, resp = _web_login(f"wrong-{i}", self.name)
+            self.assertEqual(resp.status_code, 200)
+            self.assertIn("用户名或密码错误", resp.content.decode())
+        _c, resp = _web_login("wrong-last", self.name)
+        self.assertEqual(resp.status_code, 429)  # the failure that reaches the limit locks
+        row = LoginThrottle.objects.get(username=self.name.lower(), ip="127.0.0.1")
+        self.assertGreater(row.locked_until, timezone.now() + dt.timedelta(minutes=1))
+        self.assertTrue(AuditLog.objects.filter(action="login_locked").exists())
+
+    def test_success_resets_the_count(self):
+        for _round in range(3):
+            for i in range(LIMIT - 1):
+                _web_login(f"wrong-{i}", self.name)
+            _client, resp = _web_login(pf.PASSWORD, self.name)
+            self.assertEqual(resp.status_code, 302)
+        self.assertFalse(LoginThrottle.objects.exists())
+
+    def test_api_token_lockout_and_shared_counter_with_web(self):
+        for i in range(LIMIT - 2):
+            self.assertEqual(_web_login(f"wrong-{i}", self.name)[1].status_code, 200)
+        resp = _api_login("wrong", self.name)
+        self.assertEqual((resp.status_code, resp.json()["code"]), (400, "credentials"))
+        resp = _api_login("wrong-again", self.name)
+        self.assertEqual((resp.status_code, resp.json()["code"]), (429, "locked"))
+        resp = _api_login(pf.PASSWORD, self.name)
+        self.assertEqual(resp.status_code, 429)
+        self.assertIn("登录失败次数过多", resp.json()["detail"])
+        self.assertNotIn("token", resp.json())
+        self.assertEqual(_api_login(pf.PASSWORD, self.name, ip="10.1.1.1").status_code, 200)
+
+    def test_unknown_username_is_throttled_too(self):
+        for i in range(LIMIT):
+            _api_login(f"wrong-{i}", "no-such-user")
+        self.assertEqual(_api_login("x", "NO-SUCH-USER").status_code, 429)  # case-insensitive key
+
+    def test_lock_expires(self):
+        for i in range(LIMIT):
+            _api_login(f"wrong-{i}", self.name)
+        self.assertEqual(_api_login(pf.PASSWORD, self.name).status_code, 429)
+        LoginThrottle.objects.update(locked_until=timezone.now() - dt.timedelta(seconds=1))
+        self.assertEqual(_api_login(pf.PASSWORD, self.name).status_code, 200)
+
+    def test_regulator_unlocks_on_the_user_page(self):
+        for i in range(LIMIT):
+            _web_login(f"wrong-{i}", self.name)
+        regulator = pf.user("regulator")
+        staff = Client()
+        staff.force_login(regulator)
+        page = staff.get(f"/users/{self.user.pk}/").content.decode()
+        self.assertIn('id="unlock-form"', page)
+        self.assertIn("127.0.0.1", page)
+        # a company user cannot unlock
+        company_user = Client()
+        company_user.force_login(pf.user("company", company=pf.company()))
+        self.assertEqual(company_user.post(f"/users/{self.user.pk}/unlock/").status_code, 403)
+        self.assertEqual(_web_login(pf.PASSWORD, self.name)[1].status_code, 429)
+        resp = staff.post(f"/users/{self.user.pk}/unlock/")
+        self.assertEqual(resp.status_code, 302)
+        self.assertNotIn('id="unlock-form"', staff.get(f"/users/{self.user.pk}/").content.decode())
+        self.assertTrue(AuditLog.objects.filter(action="login_unlock", actor=regulator).exists())
+        client, resp = _web_login(pf.PASSWORD, self.name)
+        self.assertEqual(resp.status_code, 302)
+        self.assert_logged_in(client)
+
+    def test_password_reset_lifts_the_lock(self):
+        for i in range(LIMIT):
+            _web_login(f"wrong-{i}", self.name)
+        staff = Client()
+        staff.force_login(pf.user("regulator"))
+        resp = staff.post(f"/users/{self.user.pk}/password/", {"password": "Fresh-passw0rd-17"})
+        self.assertEqual(resp.status_code, 302)
+        self.assertEqual(_web_login("Fresh-passw0rd-17", self.name)[1].status_code, 302)
+
+
+class HashedTokenTests(TestCase):
+    def setUp(self):
+        self.user = pf.user("reviewer")
+
+    def test_token_endpoint_token_is_stored_only_as_its_hash(self):
+        resp = _api_login(pf.PASSWORD, self.user.username)
+        self.assertEqual(resp.status_code, 200)
+        token = resp.json()["token"]
+        self.assertGreaterEqual(len(token), 40)
+        row = ApiToken.objects.get(user=self.user)
+        self.assertEqual(row.digest, hashlib.sha256(token.encode()).hexdigest())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM core_apitoken")
+            dump = repr(cursor.fetchall())
+            cursor.execute("SELECT * FROM core_auditlog")
+            dump += repr(cursor.fetchall())
+        self.assertNotIn(token, dump)
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        self.assertEqual(api.get("/api/me/").json()["username"], self.user.username)
+        # the digest itself is not a token
+        api.credentials(HTTP_AUTHORIZATION=f"Token {row.digest}")
+        self.assertEqual(api.get("/api/me/").status_code, 401)
+
+    def test_each_request_issues_a_new_token_and_old_ones_keep_working(self):
+        first = _api_login(pf.PASSWORD, self.user.username).json()["token"]
+        second = _api_login(pf.PASSWORD, self.user.username).json()["token"]
+        self.assertNotEqual(first, second)
+        for token in (first, second):
+            api = APIClient()
+            api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+            self.assertEqual(api.get("/api/me/").status_code, 200)
+        self.assertEqual(tokens.revoke_all(self.user), 2)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+        self.assertEqual(api.get("/api/me/").status_code, 401)
+
+    def test_wrong_password_gets_no_token(self):
+        resp = _api_login("wrong", self.user.username)
+        self.assertEqual(resp.status_code, 400)
+        self.assertIn("用户名或密码错误", resp.json()["detail"])
+        self.assertFalse(ApiToken.objects.exists())
+
+    def test_migration_hashes_clear_text_tokens_in_place(self):
+        """The data migration on this test database (SQLite or PostgreSQL): a DRF-style clear-text table."""
+        from importlib import import_module
+
+        migration = import_module("appwarden.platform.core.migrations.0002_hashed_tokens_login_throttle")
+        key = "0123456789abcdef0123456789abcdef01234567"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'CREATE TABLE authtoken_token ("key" varchar(40) PRIMARY KEY, created timestamp, user_id integer)'
+            )
+            cursor.execute(
+                "INSERT INTO authtoken_token VALUES (%s, %s, %s)", [key, timezone.now(), self.user.pk]
+            )
+        from django.apps import apps
+
+        migration.hash_existing_tokens(apps, SimpleNamespace(connection=connection))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM authtoken_token")
+            self.assertEqual(cursor.fetchone()[0], 0)
+        row = ApiToken.objects.get(user=self.user)
+        self.assertEqual(row.digest, hashlib.sha256(key.encode()).hexdigest())
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")  # the client's old token keeps working
+        self.assertEqual(api.get("/api/me/").json()["username"], self.user.username)
+
+
+MIGRATE_OLD_DB = r"""
+import os, sys, sqlite3
+from appwarden.platform import setup
+setup()
+from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from django.db import connection
+call_command("migrate", interactive=False, verbosity=0)
+call_command("migrate", "core", "0001", interactive=False, verbosity=0)   # a database from before hashing
+user = get_user_model().objects.create_user("old-client", password="x")
+with connection.cursor() as c:
+    c.execute('CREATE TABLE authtoken_token ("key" varchar(40) NOT NULL PRIMARY KEY, '
+              'created datetime NOT NULL, user_id integer NOT NULL UNIQUE)')
+    c.execute("INSERT INTO authtoken_token VALUES (%s, '2026-01-01 00:00:00', %s)", [sys.argv[1], user.pk])
+call_command("migrate", interactive=False, verbosity=0)
+from appwarden.platform.core import tokens
+assert tokens.user_for(sys.argv[1]).username == "old-client"
+with connection.cursor() as c:
+    c.execute("SELECT COUNT(*) FROM authtoken_token")
+    assert c.fetchone()[0] == 0
+connection.close()
+print("ok")
+"""
+
+
+def test_migration_path_on_an_old_sqlite_database(tmp_path):
+    """``migrate`` on a database holding a DRF clear-text token: afterwards the token works, and neither the
+    table nor the database file's bytes hold it."""
+    key = "f00dfeedcafe" + "a" * 28
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update({"APPWARDEN_DATA_DIR": str(tmp_path / "data"), "APPWARDEN_SECRET_KEY": "t"})
+    proc = subprocess.run(
+        [sys.executable, "-c", MIGRATE_OLD_DB, key],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().endswith("ok")
+    raw = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("appwarden.sqlite3*"))
+    assert key.encode() not in raw
+    assert hashlib.sha256(key.encode()).hexdigest().encode() in raw
+
+
+def _wait_for(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            assert proc.poll() is None, log.read_text()[-2000:]
+            time.sleep(0.3)
+    raise AssertionError("server did not start: " + log.read_text()[-2000:])
+
+
+def test_serve_creates_a_private_data_dir_and_database_under_a_permissive_umask(tmp_path):
+    data = tmp_path / "fresh" / "data"
+    sock = __import__("socket").socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.pop("APPWARDEN_SECRET_KEY", None)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "appwarden", "serve", "--port", str(port), "--data-dir", str(data)],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: os.umask(0),
+        )
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/login/", proc, log)
+            assert data.stat().st_mode & 0o777 == 0o700
+            files = sorted(data.glob("appwarden.sqlite3*"))
+            assert data / "appwarden.sqlite3" in files
+            for path in [*files, data / "secret_key"]:
+                assert path.stat().st_mode & 0o777 == 0o600, (path, oct(path.stat().st_mode))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+
+
+def test_existing_world_readable_database_is_tightened(tmp_path):
+    db = tmp_path / "old.sqlite3"
+    sqlite3.connect(db).close()
+    os.chmod(db, 0o644)
+    from appwarden.platform.core.files import private_sqlite
+
+    private_sqlite(str(db))
+    assert db.stat().st_mode & 0o777 == 0o600
+
+
+DEPLOY_CHECK = ["-m", "django", "check", "--deploy", "--fail-level", "CRITICAL"]
+
+
+def _deploy_check(tmp_path: Path, **extra: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APPWARDEN_") and k != "DATABASE_URL"}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "appwarden.platform.settings",
+            "APPWARDEN_DATA_DIR": str(tmp_path),
+            "APPWARDEN_SECRET_KEY": "k" * 60 + "-Long-And-Random-Enough-9f8e7d",
+            "APPWARDEN_ALLOWED_HOSTS": "governance.example.cn",
+            **extra,
+        }
+    )
+    proc = subprocess.run(
+        [sys.executable, *DEPLOY_CHECK], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    return proc.stdout + proc.stderr
+
+
+def test_deploy_settings_switch_on_by_environment(tmp_path):
+    warnings = ("security.W004", "security.W008", "security.W012", "security.W016")
+    default = _deploy_check(tmp_path)
+    for code in warnings:
+        assert code in default, default  # off by default: `serve` on a laptop speaks plain HTTP
+    https = _deploy_check(tmp_path, APPWARDEN_HTTPS="1")
+    for code in warnings:
+        assert code not in https, https
+    # each switch alone overrides the umbrella
+    partial = _deploy_check(tmp_path, APPWARDEN_HTTPS="1", APPWARDEN_SSL_REDIRECT="0")
+    assert "security.W008" in partial and "security.W004" not in partial
+
+
+class DeploySettingsHttpTests(TestCase):
+    @override_settings(
+        SECURE_SSL_REDIRECT=True,
+        SECURE_HSTS_SECONDS=31536000,
+        SESSION_COOKIE_SECURE=True,
+        CSRF_COOKIE_SECURE=True,
+    )
+    def test_redirect_hsts_and_secure_cookies_through_the_stack(self):
+        resp = Client().get("/login/")
+        self.assertEqual(resp.status_code, 301)
+        self.assertTrue(resp["Location"].startswith("https://"))
+        resp = Client().get("/login/", secure=True)
+        self.assertEqual(resp["Strict-Transport-Security"], "max-age=31536000")
+        self.assertTrue(resp.cookies["csrftoken"]["secure"])
+        user = pf.user("reviewer")
+        resp = Client().post("/login/", {"username": user.username, "password": pf.PASSWORD}, secure=True)
+        self.assertEqual(resp.status_code, 302)
+        self.assertTrue(resp.cookies["sessionid"]["secure"])
+
+
+def setUpModule():
+    cache.clear()
