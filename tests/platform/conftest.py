@@ -45,6 +45,15 @@ def django_test_database():
     teardown_test_environment()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Each test starts with empty throttle counters (the public-complaint budget lives in the LocMem cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 from django.conf import settings  # noqa: E402
 
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # test speed only

@@ -18,7 +18,6 @@ from types import SimpleNamespace
 
 import platform_factories as pf
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
@@ -359,5 +358,54 @@ class DeploySettingsHttpTests(TestCase):
         self.assertTrue(resp.cookies["sessionid"]["secure"])
 
 
-def setUpModule():
-    cache.clear()
+class ComplaintThrottleTests(TestCase):
+    """The public web form and status page share the API's budget (30 an hour per address)."""
+
+    FORM = {
+        "app_name": "某应用",
+        "package": "com.example.app",
+        "store_name": "",
+        "category": "other",
+        "description": "未经同意收集通讯录",
+        "reporter_name": "",
+        "reporter_contact": "",
+    }
+
+    def _post(self, ip: str = "127.0.0.1"):
+        return Client(REMOTE_ADDR=ip).post("/complaints/new/", self.FORM)
+
+    def test_web_form_is_throttled_like_the_api(self):
+        from appwarden.platform.complaints.models import Complaint
+
+        codes = [self._post().status_code for _ in range(35)]
+        self.assertEqual(codes[:30], [200] * 30)
+        self.assertEqual(set(codes[30:]), {429})
+        self.assertEqual(Complaint.objects.count(), 30)
+        refused = self._post()
+        self.assertIn("请稍后再试", refused.content.decode())
+        self.assertGreater(int(refused["Retry-After"]), 0)
+        # the budget is per address and shared with the API
+        self.assertEqual(self._post(ip="10.2.3.4").status_code, 200)
+        api = APIClient(REMOTE_ADDR="127.0.0.1").post("/api/public/complaints/", self.FORM, format="json")
+        self.assertEqual(api.status_code, 429)
+        # the form itself still opens
+        self.assertEqual(Client().get("/complaints/new/").status_code, 200)
+
+    def test_tracking_number_lookups_are_throttled(self):
+        codes = [
+            Client().get("/complaints/status/", {"n": f"TS20260101-{i:06d}"}).status_code for i in range(32)
+        ]
+        self.assertEqual(codes[:30], [200] * 30)
+        self.assertEqual(set(codes[30:]), {429})
+        api = APIClient().get("/api/public/complaints/TS20260101-000001/")
+        self.assertEqual(api.status_code, 429)
+        self.assertEqual(
+            Client(REMOTE_ADDR="10.2.3.5").get("/complaints/status/", {"n": "x"}).status_code, 200
+        )
+
+    def test_logged_in_users_share_the_budget(self):
+        client = Client()
+        client.force_login(pf.user("reviewer"))
+        for _ in range(30):
+            client.get("/complaints/status/", {"n": "TS1"})
+        self.assertEqual(client.post("/complaints/new/", self.FORM).status_code, 429)

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
 from appwarden.platform.complaints import services
 from appwarden.platform.complaints.models import PRIORITY, STATUS, Complaint
@@ -77,8 +77,15 @@ class OpenScanSerializer(serializers.Serializer):
     apk = serializers.FileField(required=False, help_text="APK to test; else the latest stored version")
 
 
-class PublicThrottle(AnonRateThrottle):
+class PublicThrottle(SimpleRateThrottle):
+    """30 requests an hour per client address, shared by the public intake and status lookup, API and web pages
+    alike (``complaints/views.py`` applies it too), logged in or not. Counts live in the default cache."""
+
+    scope = "public_complaints"
     rate = "30/hour"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class PublicComplaintCreate(generics.CreateAPIView):

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from appwarden.platform.complaints import services
+from appwarden.platform.complaints.api import PublicThrottle
 from appwarden.platform.complaints.forms import OpenScanForm, PublicComplaintForm, TriageForm
 from appwarden.platform.complaints.models import Complaint
 from appwarden.platform.core.roles import STAFF
 from appwarden.platform.core.views import attempt, get_scoped, role_required
 
 
+def _throttled(request) -> HttpResponse | None:
+    """A 429 page when the client used up the public budget (the API's :class:`PublicThrottle`), else ``None``."""
+    throttle = PublicThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+    resp = render(request, "complaints/public_throttled.html", {"minutes": minutes}, status=429)
+    resp["Retry-After"] = str(minutes * 60)
+    return resp
+
+
 def public_new(request):
-    """Public intake form (CSRF-protected, no login); shows the tracking number on success."""
+    """Public intake form (CSRF-protected, no login, throttled like the API); shows the tracking number."""
+    if request.method == "POST" and (refused := _throttled(request)) is not None:
+        return refused
     form = PublicComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         complaint = form.save()
@@ -22,7 +39,10 @@ def public_new(request):
 
 
 def public_status(request):
+    """Status lookup by tracking number (no login; a lookup is throttled like the API)."""
     number = request.GET.get("n", "").strip()
+    if number and (refused := _throttled(request)) is not None:
+        return refused
     complaint = Complaint.objects.filter(tracking_number=number).first() if number else None
     return render(request, "complaints/public_status.html", {"number": number, "complaint": complaint})
 
