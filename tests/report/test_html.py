@@ -37,9 +37,9 @@ def test_findings_grouped_by_clause_with_evidence_and_owner(report):
     html = render_html(report)
     # each finding once, under its main (first) clause; every cited clause is in the clause index
     assert html.count("在用户同意隐私政策前收集设备标识符</strong>") == 1
-    heading = html.index('<h3><span class="tag">RD-3.1</span>')
+    heading = html.index('<h3><a class="tag clause" href="#clause-RD-3.1"')
     assert heading < html.index("在用户同意隐私政策前收集设备标识符</strong>")
-    assert '<td><span class="tag">M164-1.1</span></td>' in html
+    assert '<td><a class="tag clause" href="#clause-M164-1.1"' in html
     assert "Lcom/umeng/commonsdk/statistics/common/DeviceConfig;-&gt;getImei" in html  # call site, escaped
     assert "“我们会收集您的设备信息。”" in html  # policy sentence
     assert "t=1.25" in html  # trace event

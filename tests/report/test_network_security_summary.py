@@ -71,5 +71,5 @@ def test_the_html_report_shows_the_config_per_domain() -> None:
     html = render_html(scan_apk(APPS / "nsc_user_ca.apk", run_rules=False))
     assert 'network security config</span> <span class="mono">res/xml/network_security_config.xml' in html
     row = html[html.index('<td class="mono">pay.example.cn') :].split("</tr>", 1)[0]
-    assert row.count("True") == 2 and "False" in row  # user CAs trusted, pinned; no cleartext
+    assert row.count("是 yes") == 2 and "否 no" in row  # user CAs trusted, pinned; no cleartext
     assert "network security config" not in render_html(scan_apk(FIXTURES / "minimal.apk", run_rules=False))

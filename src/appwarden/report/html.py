@@ -20,6 +20,13 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 MAX_CALLSITES_PER_OWNER = 50
 
 
+def _finalize(value: Any) -> Any:
+    """Every ``{{ expression }}``: ``None`` -> —, booleans -> 是/否, everything else unchanged."""
+    if value is None or isinstance(value, bool):
+        return view.plain_value(value)
+    return value
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
@@ -28,10 +35,13 @@ def _environment() -> Environment:
         undefined=ChainableUndefined,  # optional sections missing from older/newer reports render empty
         trim_blocks=False,
         lstrip_blocks=False,
+        finalize=_finalize,  # None and booleans never print as Python's "None" / "True"
     )
     env.globals.update(
         evidence_label=view.evidence_label,
         evidence_text=view.evidence_text,
+        clause_explanation=view.clause_explanation,
+        clause_label=view.clause_label,
         category_names=view.category_names,
         severity_labels=view.SEVERITY_LABELS,
         confidence_labels=view.CONFIDENCE_LABELS,
@@ -68,8 +78,10 @@ def render_html(report: Mapping[str, Any]) -> str:
         ),
         flags=manifest.get("flags") or {},
         exported=manifest.get("exported_components") or [],
-        errors=report.get("errors") or [],
+        errors=view.error_rows(report),
+        cited_clauses=view.cited_clauses(report),
         owner_names=lambda owner: view.owner_names(report, owner),
+        finding_message=lambda f: view.finding_message_zh(f, report),
         policy_rows=view.section_overview(report.get("policy")),
         policy_elements=(report.get("policy") or {}).get("elements") or {},
         dynamic_rows=view.section_overview(report.get("dynamic")),

@@ -234,8 +234,14 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
     rows = [
         ["应用名称 Label", app.get("label")],
         ["包名 Package", app.get("package")],
-        ["版本 Version", f"{app.get('version_name')} ({app.get('version_code')})"],
-        ["SDK min/target", f"{app.get('min_sdk')} / {app.get('target_sdk')}"],
+        [
+            "版本 Version",
+            f"{view.plain_value(app.get('version_name'))} ({view.plain_value(app.get('version_code'))})",
+        ],
+        [
+            "SDK min/target",
+            f"{view.plain_value(app.get('min_sdk'))} / {view.plain_value(app.get('target_sdk'))}",
+        ],
         ["SHA-256", app.get("sha256")],
         ["签名方案 Signing", ", ".join(app.get("signing_schemes") or [])],
     ]
@@ -276,14 +282,16 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
     index = view.clause_index(report)
     if index:
         rows = [["条款 Clause", "标题 Title", "问题数 Findings", "规则 Rules"]]
-        rows += [[c["clause"], c["title_zh"], c["count"], ", ".join(c["rule_ids"])] for c in index]
+        rows += [[c["clause"], c["label"], c["count"], ", ".join(c["rule_ids"])] for c in index]
         story.append(_table(rows, [width * r for r in (0.14, 0.38, 0.1, 0.38)], st))
     if report.get("rules_evaluated") is False:
         story.append(_p("未运行规则。 Rules were not run.", st["body"]))
     elif not report.get("findings"):
         story.append(_p("未发现问题。 No findings.", st["body"]))
     for group in view.findings_by_clause(report):
-        story.append(_p(f"【{group['clause']}】 {group['title_zh']}", st["h3"]))
+        story.append(_p(f"【{group['clause']}】 {group['label']}", st["h3"]))
+        if group["explanation"]:
+            story.append(_p(f"条款原文 clause text: {group['explanation']}", st["small"]))
         for f in group["findings"]:
             sev = view.SEVERITY_LABELS.get(f.get("severity"), (f.get("severity"), ""))
             conf = view.CONFIDENCE_LABELS.get(f.get("confidence"), (f.get("confidence"), ""))
@@ -301,7 +309,10 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
                 )
             )
             if f.get("message_zh") or f.get("message_en"):
-                story.append(_p(view.bilingual(f.get("message_zh"), f.get("message_en")), st["small"]))
+                message = view.bilingual(
+                    view.finding_message_zh(f, report), view.localize_en(f.get("message_en"), report)
+                )
+                story.append(_p(message, st["small"]))
             for ref in (f.get("evidence") or [])[:MAX_EVIDENCE_PER_FINDING]:
                 zh, en = view.evidence_label(ref)
                 story.append(_p(f"• {zh} {en}: {view.evidence_text(ref)}", st["small"]))
@@ -393,14 +404,28 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
             ]
             story.append(_table(rows, [width * 0.5, width * 0.5], st))
 
+    cited = view.cited_clauses(report)
+    if cited:
+        story.append(_p("条款原文 Clause texts", st["h2"]))
+        rows = [["条款 Clause", "出处 Instrument and article", "内容 Text"]]
+        for c in cited:
+            where = f"{c['instrument_title'] or c['instrument']}\n{c['article_zh']} {c['title_zh']}".strip()
+            text = (
+                c["text_zh"] or c["text_en"] or c["title_zh"] or "知识库中无此条款 not in the knowledge base"
+            )
+            if c["text_status"]:
+                text += f"（{c['text_status']}）"
+            rows.append([c["id"], where, text])
+        story.append(_table(rows, [width * 0.14, width * 0.34, width * 0.52], st))
+
     story.append(_p("未能分析的内容 Not analysed / errors", st["h2"]))
-    errors = report.get("errors") or []
+    errors = view.error_rows(report)
     if errors:
         rows = [["阶段 Stage", "对象 Path", "原因 Message"]]
-        rows += [[e.get("stage"), e.get("path") or "", e.get("message")] for e in errors]
+        rows += [[e["stage"], e["path"], e["message"]] for e in errors]
         story.append(_table(rows, [width * 0.12, width * 0.25, width * 0.63], st))
     else:
-        story.append(_p("无。 None.", st["body"]))
+        story.append(_p("无。 (none)", st["body"]))
     story.append(Spacer(1, 10))
     story.append(
         _p(

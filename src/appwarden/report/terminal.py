@@ -281,7 +281,10 @@ def _findings_section(report: Mapping[str, Any], out: _Out) -> None:
                 "dim",
             )
             if f.get("message_zh") or f.get("message_en"):
-                out.line(f"      {view.bilingual(f.get('message_zh'), f.get('message_en'))}")
+                message = view.bilingual(
+                    view.finding_message_zh(f, report), view.localize_en(f.get("message_en"), report)
+                )
+                out.line(f"      {message}")
             for ref in (f.get("evidence") or [])[:3]:
                 zh, en = view.evidence_label(ref)
                 out.line(f"      - {zh} {en}: {view.evidence_text(ref)}", "dim")

@@ -83,7 +83,7 @@ def clause_titles() -> dict[str, str]:
         from appwarden.report.notice import problem_types
 
         titles.update({k: v["name_zh"] for k, v in problem_types().items()})
-    except KnowledgeError:
+    except (KnowledgeError, ImportError, AttributeError):  # the 通报 map is optional here
         pass
     path = KNOWLEDGE_DIR / "regulations.yaml"
     if path.is_file():
@@ -102,6 +102,172 @@ def clause_titles() -> dict[str, str]:
     return titles
 
 
+TEXT_STATUS_LABELS = (
+    ("draft-verbatim", "征求意见稿原文"),
+    ("verbatim (scenario", "原文（检测场景）"),
+    ("verbatim fragment", "原文节选"),
+    ("verbatim", "原文"),
+    ("summary (English", "英文摘要"),
+    ("summary", "摘要，非原文"),
+)
+
+
+@lru_cache(maxsize=1)
+def _clause_knowledge() -> tuple[
+    dict[str, dict[str, Any]], dict[str, dict[str, Any]], dict[str, dict[str, Any]]
+]:
+    """(items of regulations.yaml by id, instruments by key (with the GB/T standards split), clause_texts.yaml by
+    id); empty mappings when a file is missing or malformed (the renderers then show the bare ID)."""
+    from appwarden.errors import KnowledgeError
+    from appwarden.knowledge import KNOWLEDGE_DIR, load_yaml
+
+    items: dict[str, dict[str, Any]] = {}
+    instruments: dict[str, dict[str, Any]] = {}
+    texts: dict[str, dict[str, Any]] = {}
+    try:
+        data = load_yaml(KNOWLEDGE_DIR / "regulations.yaml")
+        for item in data.get("items") or []:
+            items[str(item["id"])] = item
+        for inst in data.get("instruments") or []:
+            instruments[str(inst["key"])] = inst
+    except (KnowledgeError, AttributeError, KeyError, TypeError):
+        pass
+    try:
+        data = load_yaml(KNOWLEDGE_DIR / "clause_texts.yaml")
+        texts = dict(data.get("clauses") or {})
+        instruments.update({str(k): dict(v) for k, v in (data.get("standards") or {}).items()})
+    except (KnowledgeError, AttributeError, TypeError):
+        pass
+    return items, instruments, texts
+
+
+# "(item 1)", "(new in 2020)", "（个保法第28、31条）" in short titles (the article is shown on its own)
+_ASCII_NOTE = re.compile(r"\s*(?:\((?:[A-Za-z][^)]*|item \d+)\)|（个保法[^）]*）)")
+
+
+def clause_info(clause: str) -> dict[str, Any]:
+    """Everything a reader needs to understand one clause ID, in Chinese first:
+    ``{id, known, instrument (short name, e.g. 认定方法), instrument_title (full title with document number),
+    article_zh (e.g. 一、第1项), title_zh, title_en, text_zh, text_en, text_status (zh label)}``.
+    An unknown ID gives ``known: False`` and empty strings (never an exception)."""
+    clause = str(clause)
+    items, instruments, texts = _clause_knowledge()
+    item = items.get(clause) or {}
+    text = texts.get(clause) or {}
+    key = str(item.get("instrument") or "")
+    for prefix, standard in (("GB35273-", "GB35273"), ("GB41391-", "GB41391"), ("CH-P", "PIPL")):
+        if clause.startswith(prefix) and standard in instruments:
+            key = standard
+    inst = instruments.get(key) or {}
+    status = str(text.get("text_status") or "")
+    status_zh = next((zh for prefix, zh in TEXT_STATUS_LABELS if status.startswith(prefix)), status)
+    article = str(text.get("article_zh") or "")
+    title = _ASCII_NOTE.sub("", str(item.get("title_zh") or "")).strip()
+    if article and title.startswith(article.split("、")[-1]):
+        title = title[len(article.split("、")[-1]) :].strip(" /")
+    return {
+        "id": clause,
+        "known": bool(item),
+        "instrument": str(inst.get("name_zh") or ""),
+        "instrument_title": str(inst.get("title") or ""),
+        "article_zh": article,
+        "title_zh": title,
+        "title_en": str(item.get("title_en") or ""),
+        "text_zh": str(text.get("text_zh") or ""),
+        "text_en": str(text.get("text_en") or ""),
+        "text_status": status_zh,
+    }
+
+
+def clause_label(clause: str) -> str:
+    """A short Chinese label: ``认定方法 一、第1项 无隐私政策 / 无收集使用规则``; the bare ID when unknown."""
+    info = clause_info(clause)
+    if not info["known"]:
+        return info["id"]
+    return " ".join(p for p in (info["instrument"], info["article_zh"], info["title_zh"]) if p)
+
+
+def clause_explanation(clause: str) -> str:
+    """One paragraph for a tooltip or footnote: full instrument title, article, and the wording (its status in
+    brackets); the short title when no wording is recorded."""
+    info = clause_info(clause)
+    if not info["known"]:
+        return f"{info['id']}：知识库中无此条款 (clause not in the knowledge base)"
+    head = " ".join(p for p in (info["instrument_title"] or info["instrument"], info["article_zh"]) if p)
+    body = info["text_zh"] or info["title_zh"] or info["article_zh"]
+    if info["text_en"] and not info["text_zh"]:
+        body = f"{info['title_zh']}（{info['text_status']}：{info['text_en']}）"
+    elif info["text_status"] and info["text_zh"]:
+        body = f"{body}（{info['text_status']}）"
+    return f"{head}：{body}"
+
+
+def cited_clauses(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """:func:`clause_info` of every clause the report's findings cite, in :func:`clause_sort_key` order, each with
+    ``label`` and ``explanation`` added (for a footnote list)."""
+    ids = {str(c) for f in report.get("findings") or [] for c in f.get("clauses") or []}
+    out = []
+    for cid in sorted(ids, key=clause_sort_key):
+        info = clause_info(cid)
+        info["label"] = clause_label(cid)
+        info["explanation"] = clause_explanation(cid)
+        out.append(info)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _kb_names() -> dict[str, tuple[str, str]]:
+    """SDK id -> (name_zh, name_en) from the SDK knowledge base (empty when it cannot be read)."""
+    from appwarden.errors import KnowledgeError
+
+    try:
+        from appwarden.sdk.kb import load_kb
+
+        return {r.id: (r.name_zh or r.id, r.name_en or r.id) for r in load_kb()}
+    except (KnowledgeError, OSError, ImportError):
+        return {}
+
+
+def sdk_names(sdk_id: str, report: Mapping[str, Any] | None = None) -> tuple[str, str]:
+    """(name_zh, name_en) of an SDK id: from the report's SDK list, else the SDK knowledge base, else the id."""
+    row = sdk_index(report).get(sdk_id) if report is not None else None
+    if row is not None and (row.get("name_zh") or row.get("name_en")):
+        return str(row.get("name_zh") or row.get("name_en")), str(row.get("name_en") or row.get("name_zh"))
+    return _kb_names().get(sdk_id, (sdk_id, sdk_id))
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+_ID_TOKEN = re.compile(r"(?<![\w./$-])([a-z][a-z0-9]*(?:_[a-z0-9]+)*)(?![\w./$-])")
+
+
+def localize_zh(text: Any, report: Mapping[str, Any] | None = None) -> str:
+    """A Chinese sentence with the SDK ids in it (``第三方SDK（alibaba_utdid）``) replaced by the SDKs' Chinese
+    names (``第三方SDK（阿里UTDID设备标识SDK）``). Text without Chinese characters is returned unchanged, and so
+    are tokens that are not SDK ids or are parts of package/class names."""
+    text = "" if text is None else str(text)
+    if not text or not _CJK.search(text):
+        return text
+    return _swap_ids(text, report, 0)
+
+
+def localize_en(text: Any, report: Mapping[str, Any] | None = None) -> str:
+    """The English counterpart of :func:`localize_zh`: SDK ids become the SDKs' English names."""
+    text = "" if text is None else str(text)
+    return _swap_ids(text, report, 1) if text else text
+
+
+def _swap_ids(text: str, report: Mapping[str, Any] | None, which: int) -> str:
+    known = {str(s.get("id")) for s in (report or {}).get("sdks") or [] if isinstance(s, Mapping)}
+
+    def swap(m: re.Match[str]) -> str:
+        token = m.group(1)
+        if token in known or token in _kb_names():
+            return sdk_names(token, report)[which]
+        return token
+
+    return _ID_TOKEN.sub(swap, text)
+
+
 def sdk_index(report: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """SDK id -> its row in the report's SDK list."""
     return {str(s.get("id")): s for s in report.get("sdks") or [] if isinstance(s, Mapping)}
@@ -111,10 +277,7 @@ def owner_names(report: Mapping[str, Any], owner: str | None) -> tuple[str, str]
     """(zh, en) display names of an owner: the host app, or an SDK by its names in the report."""
     if not owner or owner == "host":
         return HOST_LABEL
-    sdk = sdk_index(report).get(owner)
-    if sdk is None:
-        return owner, owner
-    return str(sdk.get("name_zh") or owner), str(sdk.get("name_en") or owner)
+    return sdk_names(owner, report)
 
 
 def owner_sort_key(owner: str) -> tuple[int, str]:
@@ -183,7 +346,13 @@ def findings_by_clause(report: Mapping[str, Any], *, primary_only: bool = True) 
             buckets[clause].append(f)
     titles = clause_titles()
     return [
-        {"clause": c, "title_zh": titles.get(c, ""), "findings": buckets[c]}
+        {
+            "clause": c,
+            "title_zh": titles.get(c, ""),
+            "label": clause_label(c) if c != "—" else "无条款 (no clause)",
+            "explanation": clause_explanation(c) if c != "—" else "",
+            "findings": buckets[c],
+        }
         for c in sorted(buckets, key=clause_sort_key)
     ]
 
@@ -198,6 +367,8 @@ def clause_index(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             {
                 "clause": g["clause"],
                 "title_zh": g["title_zh"],
+                "label": g["label"],
+                "explanation": g["explanation"],
                 "count": len(g["findings"]),
                 "rule_ids": rule_ids,
             }
@@ -245,6 +416,8 @@ def evidence_text(ref: Mapping[str, Any]) -> str:
     if kind == "string":
         return f'{ref.get("caller")}: "{ref.get("value")}"'
     if kind == "policy":
+        if not str(ref.get("sentence") or "").strip():  # an absence: say what is missing, not an empty quote
+            return str(ref.get("note_zh") or ref.get("reason") or "隐私政策中未找到相关语句")
         where = f" [{ref.get('start')}–{ref.get('end')}]" if ref.get("start") is not None else ""
         return f"“{ref.get('sentence')}”{where}"
     if kind == "trace":
@@ -256,8 +429,22 @@ def evidence_text(ref: Mapping[str, Any]) -> str:
         return f"{ref.get('host')}{ref.get('path') or ''}"
     if kind == "constant":
         return f"{ref.get('caller')}: {ref.get('value')} ({ref.get('meaning')})"
-    rest = {k: v for k, v in ref.items() if k != "type"}
-    return f"{kind}: {rest}"
+    rest = "; ".join(f"{k}={plain_value(v)}" for k, v in ref.items() if k != "type")
+    return f"{kind}: {rest}" if kind else rest
+
+
+def plain_value(value: Any) -> str:
+    """A value as reader text, never a Python repr: lists joined with commas, mappings as ``k=v``, booleans as
+    是/否, ``None`` as —."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是 yes" if value else "否 no"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={plain_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return ", ".join(plain_value(v) for v in value)
+    return str(value)
 
 
 def evidence_label(ref: Mapping[str, Any]) -> tuple[str, str]:
@@ -286,6 +473,82 @@ def app_title(report: Mapping[str, Any]) -> str:
     return str(app.get("label") or app.get("package") or (app.get("sha256") or "?")[:12])
 
 
+SECTION_KEY_LABELS = {
+    "source": "来源",
+    "found": "已找到",
+    "text_length": "文本长度",
+    "language": "语言",
+    "sections": "章节",
+    "elements": "要素",
+    "declared": "已声明",
+    "declared_sdks": "声明的SDK",
+    "declared_pi": "声明的个人信息",
+    "sentences": "语句",
+    "operator": "运营者",
+    "contacts": "联系方式",
+    "events": "事件",
+    "consent": "同意",
+    "consent_at": "同意时间",
+    "duration": "时长",
+    "errors": "错误",
+    "path": "文件",
+    "sha256": "SHA-256",
+    "url": "网址",
+}
+
+
+def finding_message_zh(finding: Mapping[str, Any], report: Mapping[str, Any] | None = None) -> str:
+    """The finding's Chinese message for display: SDK ids replaced by Chinese names (:func:`localize_zh`); a
+    message with no Chinese in it (``android:debuggable = true``) is prefixed with the finding's Chinese title so
+    that a Chinese reader is never left with English only. Empty when the finding has no message."""
+    message = localize_zh(finding.get("message_zh") or "", report)
+    if message and not _CJK.search(message):
+        title = str(finding.get("title_zh") or "").strip()
+        return f"{title}：{message}" if title else message
+    return message
+
+
+STAGE_LABELS = {
+    "apk": "APK解析",
+    "manifest": "清单解析",
+    "dex": "DEX解析",
+    "sdk": "SDK识别",
+    "policy": "隐私政策",
+    "trace": "运行时轨迹",
+    "rules": "规则评估",
+    "report": "报告生成",
+    "engine": "外部引擎",
+    "resources": "资源解析",
+    "signing": "签名校验",
+}
+_SERVER_PATH = re.compile(r"(?<![\w:/.])/(?:[\w.@+\-]+/)+([\w.@+\-]+)")
+
+
+def public_text(text: Any) -> str:
+    """Text safe to show outside the server: absolute file paths (``/var/lib/appwarden/uploads/x.apk``) are cut
+    to their last component (``x.apk``); ``None`` is empty."""
+    return _SERVER_PATH.sub(lambda m: m.group(1), "" if text is None else str(text))
+
+
+def error_rows(report: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The report's ``errors`` for display: ``{stage (zh label and key), path, message}``, paths made public."""
+    rows = []
+    for e in report.get("errors") or []:
+        stage = str(e.get("stage") or "")
+        label = STAGE_LABELS.get(stage)
+        message = public_text(e.get("message"))
+        if message and not _CJK.search(message):
+            message = f"{label or '分析'}未完成（原因见英文原文 English detail）：{message}"
+        rows.append(
+            {
+                "stage": f"{label} ({stage})" if label else stage,
+                "path": public_text(e.get("path")),
+                "message": message,
+            }
+        )
+    return rows
+
+
 def section_overview(section: Mapping[str, Any] | None) -> list[tuple[str, str]]:
     """Key/value rows summarising a generic section (``policy``, ``dynamic``): scalars as they are, lists and
     mappings by their size, nested consent-like mappings of scalars inline. Long values are cut at 200 chars."""
@@ -297,10 +560,11 @@ def section_overview(section: Mapping[str, Any] | None) -> list[tuple[str, str]]
             text = f"{len(value)} 项 items"
         elif isinstance(value, Mapping):
             if value and all(isinstance(v, str | int | float | bool) or v is None for v in value.values()):
-                text = ", ".join(f"{k}={v}" for k, v in value.items())
+                text = plain_value(value)
             else:
                 text = f"{len(value)} 项 items"
         else:
-            text = "" if value is None else str(value)
-        rows.append((str(key), text[:200]))
+            text = plain_value(value)
+        label = SECTION_KEY_LABELS.get(str(key))
+        rows.append((f"{label} ({key})" if label else str(key), text[:200]))
     return rows
