@@ -50,6 +50,12 @@ LOCAL_USE = {
     "N39-35": ["photos_storage"],  # open local e-books
 }
 
+# Corrections to shared/regulations/index.yaml (read-only there), each with its reason.
+# RD-3.6: index.yaml marks it `kind: definition`, but 认定方法 lists it as item 6 of chapter 三 ("以下行为可被认定为
+# 未经用户同意收集使用个人信息": 利用用户个人信息和算法定向推送信息，未提供非定向推送信息的选项) - a violation item like
+# its neighbours, and the item 337号文 type 4 / 164号文 item 4 (定向推送) map to.
+KIND_OVERRIDES = {"RD-3.6": "obligation"}
+
 # file -> (instrument key, short name zh, full title, issuer/year, legal status)
 INSTRUMENTS = {
     "rendingfangfa.md": (
@@ -151,7 +157,7 @@ def build(shared: Path) -> dict:
         seen.add(cid)
         inst = INSTRUMENTS[entry["file"]][0]
         detect = [str(d) for d in (entry.get("detectable_by") or [])]
-        kind = entry.get("kind") or ("definition" if not detect else "obligation")
+        kind = KIND_OVERRIDES.get(cid) or entry.get("kind") or ("definition" if not detect else "obligation")
         automatable = kind != "definition" and any(d != "manual" for d in detect)
         item = {
             "id": cid,

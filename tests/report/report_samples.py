@@ -194,6 +194,7 @@ def make_findings(package: str = "com.example.demo") -> list[Finding]:
             owner="umeng",
             message_zh="友盟SDK在同意前读取IMEI",
             message_en="Umeng reads the IMEI before consent",
+            notice_types=["M337-1"],
         ),
         Finding(
             rule_id="perm.over_scope",
@@ -205,6 +206,7 @@ def make_findings(package: str = "com.example.demo") -> list[Finding]:
             needs_review=True,
             evidence=[{"type": "permission", "name": "android.permission.ACCESS_FINE_LOCATION"}],
             owner="host",
+            notice_types=["M337-7"],
         ),
         Finding(
             rule_id="policy.sdk_undisclosed",
@@ -216,6 +218,7 @@ def make_findings(package: str = "com.example.demo") -> list[Finding]:
             needs_review=True,
             evidence=[{"type": "policy", "sentence": "我们会收集您的设备信息。", "start": 10, "end": 22}],
             owner="host",
+            notice_types=["M26-A"],
         ),
         Finding(
             rule_id="app.self_start",
@@ -245,6 +248,7 @@ def make_findings(package: str = "com.example.demo") -> list[Finding]:
                 },
             ],
             owner="host",
+            notice_types=["M164-2.2"],
         ),
     ]
 

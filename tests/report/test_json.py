@@ -176,6 +176,13 @@ def test_meta_and_timings(report):
         (lambda r: r["sdks"][0].pop("matched"), "sdks/0"),
         (lambda r: r["errors"].append({"stage": "dex"}), "errors/2"),
         (lambda r: r.pop("errors"), "(root)"),
+        (lambda r: r["findings"][0].pop("notice_types"), "findings/0"),
+        (lambda r: r["findings"][0].update(notice_types=["M337-9"]), "findings/0/notice_types/0"),
+        (
+            lambda r: r["findings"][0].update(notice_types=["M337-1", "M337-2", "M337-3"]),
+            "findings/0/notice_types",
+        ),
+        (lambda r: r["findings"][0].update(notice_types="M337-1"), "findings/0/notice_types"),
     ],
 )
 def test_schema_rejects_broken_reports(report, mutate, where):
@@ -224,6 +231,42 @@ def test_extend_report_recomputes_summary(report):
     validate_report(report)
     assert report["summary"]["findings"] == 5 and report["summary"]["errors"] == 3
     assert report["findings"][-1]["engine"] == "androguard"
+
+
+def test_every_finding_carries_notice_types(report):
+    assert [f["notice_types"] for f in report["findings"]] == [
+        ["M337-1"],
+        ["M337-7"],
+        ["M26-A"],
+        ["M164-2.2"],
+    ]
+    # a plain finding dict without the key (an external engine's) gets an empty list, and the report stays valid
+    extra = {k: v for k, v in copy.deepcopy(report["findings"][1]).items() if k != "notice_types"}
+    extend_report(report, findings=[extra])
+    assert report["findings"][-1]["notice_types"] == []
+    validate_report(report)
+
+
+def test_a_report_written_before_notice_types_loads_with_its_rules_types(report, tmp_path):
+    old = copy.deepcopy(report)
+    old["findings"][0]["rule_id"] = "pi.startup.device_id"
+    old["findings"][1]["rule_id"] = "sec.debuggable"
+    for finding in old["findings"]:
+        del finding["notice_types"]
+    assert schema_errors(old)  # the key is required
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    loaded = load_report(path)
+    assert [f["notice_types"] for f in loaded["findings"]] == [["M337-1"], [], [], []]
+
+
+def test_schema_enumerates_the_notice_type_vocabulary():
+    from appwarden.knowledge.notice_types import MAX_PER_RULE, vocabulary
+
+    prop = load_schema()["$defs"]["finding"]["properties"]["notice_types"]
+    assert prop["items"]["enum"] == list(vocabulary())
+    assert prop["maxItems"] == MAX_PER_RULE
+    assert "notice_types" in load_schema()["$defs"]["finding"]["required"]
 
 
 def test_fast_callsite_conversion_equals_to_json(evidence):

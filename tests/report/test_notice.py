@@ -1,4 +1,4 @@
-"""The 通报 table: clause → problem-type mapping, rows, CSV (BOM) and XLSX read back."""
+"""The 通报 table: the finding -> problem-type mapping (finding_notice_types), rows, CSV (BOM) and XLSX read back."""
 
 from __future__ import annotations
 
@@ -16,10 +16,8 @@ from appwarden.errors import KnowledgeError
 from appwarden.report.json import build_report
 from appwarden.report.notice import (
     NOTICE_COLUMNS,
-    clause_types,
     developer_of,
-    finding_problem_types,
-    load_notice_map,
+    finding_notice_types,
     notice_rows,
     problem_types,
     render_notice_csv,
@@ -28,58 +26,69 @@ from appwarden.report.notice import (
 )
 
 
-def test_map_loads_and_names_the_eight_337_types():
+def test_vocabulary_names_the_eight_337_types():
     types = problem_types()
     assert [t for t in types if t.startswith("M337-")] == [f"M337-{n}" for n in range(1, 9)]
     assert types["M337-1"]["name_zh"] == "私自收集个人信息"
     assert types["M337-8"]["name_zh"] == "账号注销难"
 
 
-def test_337_names_are_verbatim_from_the_regulation(shared_dir):
-    text = (shared_dir / "regulations" / "miit337.md").read_text(encoding="utf-8")
+def test_verbatim_names_are_verbatim_in_the_regulation_files(shared_dir):
+    regs = shared_dir / "regulations"
+    files = {"M337": "miit337.md", "M164": "miit164.md", "RD": "rendingfangfa.md", "M26": "miit26.md"}
+    checked = 0
     for tid, rec in problem_types().items():
-        if rec["instrument"] == "M337":
-            assert f'### {tid} "{rec["name_zh"]}"' in text, tid
+        if rec["name_status"] != "verbatim":
+            assert rec.get("note"), tid  # who else names it, or that it is appwarden's reading
+            continue
+        text = (regs / files[rec["source"]["instrument"]]).read_text(encoding="utf-8")
+        item, name = rec["source"]["item"], rec["name_zh"]
+        if rec["source"]["instrument"] == "M337":
+            assert f'### {item} "{name}"' in text, tid
+        elif rec["source"]["instrument"] == "M164":
+            assert f"### {item} {name} (" in text, tid
+        else:  # 认定方法 chapter titles: the quoted name of the chapter heading
+            chapter = item.split(".")[0]
+            assert re.search(rf'^## {re.escape(chapter)} .*"{re.escape(name)}"', text, re.M), tid
+        checked += 1
+    assert checked >= 14
 
 
-def test_every_mapped_clause_exists_in_the_regulations_index(shared_dir):
+def test_sources_and_equivalents_exist_in_the_regulations_index(shared_dir):
     index = yaml.safe_load((shared_dir / "regulations" / "index.yaml").read_text(encoding="utf-8"))
     ids = {item["id"] for item in index["items"]}
-    for clause in load_notice_map()["clauses"]:
-        if clause.endswith("*"):
-            assert any(i.startswith(clause[:-1]) for i in ids), clause
-        else:
-            assert clause in ids, clause
-    for tid in problem_types():
-        assert tid in ids, tid
+    for tid, rec in problem_types().items():
+        assert rec["source"]["item"] in ids, tid
+        assert set(rec["same_as"]) <= ids, tid
+
+
+def test_finding_notice_types_is_what_the_finding_declares():
+    assert finding_notice_types({"rule_id": "x", "notice_types": ["M337-7", "M337-2"]}) == [
+        "M337-7",
+        "M337-2",
+    ]
+    # clauses play no part any more: the rule declares its types
+    assert finding_notice_types({"rule_id": "x", "clauses": ["RD-3.1", "M164-1.1"], "notice_types": []}) == []
+    assert finding_notice_types({"rule_id": "x", "notice_types": ["M337-1", "M337-1"]}) == ["M337-1"]
+
+
+def test_a_report_without_notice_types_gets_its_rules_types():
+    assert finding_notice_types({"rule_id": "pi.startup.device_id", "clauses": ["RD-3.1"]}) == ["M337-1"]
+    assert finding_notice_types({"rule_id": "sec.debuggable", "clauses": ["GB35273-6.3"]}) == []
+    assert finding_notice_types({"rule_id": "no.such.rule", "clauses": ["RD-3.1"]}) == []
 
 
 @pytest.mark.parametrize(
-    ("clauses", "expected"),
+    ("types", "message"),
     [
-        (["RD-3.1", "M164-1.1"], ["M337-1"]),
-        (["RD-4.1", "M164-2.1"], ["M337-7"]),  # intersection picks 过度索取权限
-        (["RD-4.1", "M164-1.2"], ["M337-2"]),
-        (["RD-4.1"], ["M337-2", "M337-7"]),
-        (["RD-3.1", "RD-5.1"], ["M337-1", "M337-3"]),  # two decisive clauses: both
-        (["M164-1.2", "RD-4.1", "M164-1.1-S1"], ["M337-1", "M337-2"]),  # RD-4.1 resolved by a decisive clause
-        (["RD-4.6", "RD-4.1"], ["M337-7"]),  # two ambiguous clauses: what they share
-        (["N39-08"], ["M337-2"]),  # prefix entry
-        (["M164-2.2"], ["M164-2.2"]),
-        (["M164-1.1-S2"], ["M337-1"]),  # a scenario maps like its item
-        (["M164-2.2-S1", "M26-6"], ["M164-2.2"]),
-        (["XX-1"], []),
-        ([], []),
+        (["M337-9"], "unknown 通报 problem type"),
+        (["M337-1", "M337-2", "M337-3"], "at most 2"),
+        ("M337-1", "must be a list"),
     ],
 )
-def test_finding_problem_types(clauses, expected):
-    assert finding_problem_types({"clauses": clauses}) == expected
-
-
-def test_clause_types_prefers_exact_entries():
-    assert clause_types("RD-3.2") == ["M337-6"]
-    assert clause_types("N39-A1") == ["M337-2"]
-    assert clause_types("nope") == []
+def test_bad_notice_types_in_a_report_are_refused(types, message):
+    with pytest.raises(KnowledgeError, match=re.escape(message)):
+        finding_notice_types({"rule_id": "x", "notice_types": types})
 
 
 def test_problems_use_confirmed_findings_only_by_default(report):
@@ -93,9 +102,9 @@ def test_problems_use_confirmed_findings_only_by_default(report):
         report_problems(report, min_confidence="sure")
 
 
-def test_unmapped_clauses_are_left_out_unless_asked():
+def test_findings_without_types_are_left_out_unless_asked():
     findings = make_findings()[:1]
-    findings[0].clauses = ["CH-9", "GB35273-6.3"]
+    findings[0].notice_types = []
     report = build_report(make_evidence(), Results(findings=findings), engine=ENGINE)
     assert report_problems(report) == []
     assert notice_rows(report) == []
@@ -175,19 +184,20 @@ def test_formulas_and_control_characters_are_neutralised(hostile_report, tmp_pat
     assert ws["B2"].value.startswith("'=HYPERLINK")
 
 
-def test_bad_map_is_a_knowledge_error(tmp_path, monkeypatch):
-    import appwarden.report.notice as notice
+def test_bad_vocabulary_is_a_knowledge_error(tmp_path, monkeypatch):
+    import appwarden.knowledge.notice_types as nt
 
-    bad = tmp_path / "map.yaml"
+    bad = tmp_path / "notice_types.yaml"
     bad.write_text(
-        "problem_types:\n  M337-1: {name_zh: x}\nclauses:\n  RD-3.1: {types: [M337-9], basis: stated}\n",
+        "types:\n  X-1: {name_zh: x, name_en: x, name_status: verbatim, source: {instrument: M337, item: M337-9},"
+        " same_as: [], kind: pi_collection, group: collection}\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(notice, "NOTICE_MAP_PATH", bad)
-    notice.load_notice_map.cache_clear()
+    monkeypatch.setattr(nt, "NOTICE_TYPES_FILE", bad)
+    nt.vocabulary.cache_clear()
     try:
-        with pytest.raises(KnowledgeError, match=re.escape("unknown type(s)")):
-            notice.load_notice_map()
+        with pytest.raises(KnowledgeError, match=re.escape("source.item must be a clause ID")):
+            nt.vocabulary()
     finally:
         monkeypatch.undo()
-        notice.load_notice_map.cache_clear()
+        nt.vocabulary.cache_clear()

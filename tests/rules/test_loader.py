@@ -21,6 +21,7 @@ severity: medium
 confidence: confirmed
 remediation_zh: 修复
 description: test rule
+notice_types: []
 """
 
 
@@ -59,6 +60,43 @@ def test_bad_rules_name_file_and_line(tmp_path: Path, old: str, new: str, messag
     text = str(err.value)
     assert message in text
     assert f"t.example.yaml:{line}:" in text
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ("notice_types: [M337-99]", "unknown notice type 'M337-99'"),
+        ("notice_types: [M337-1, M337-2, M337-3]", "at most 2"),
+        ("notice_types: [M337-1, M337-1]", "lists a type twice"),
+        ("notice_types: M337-1", "must be a list"),
+        ("notice_types:", "must be a list"),
+    ],
+)
+def test_bad_notice_types_name_file_and_line(tmp_path: Path, new: str, message: str) -> None:
+    d = write_rule(tmp_path, GOOD.replace("notice_types: []", new))
+    with pytest.raises(RuleError) as err:
+        load_rules(d)
+    assert message in str(err.value)
+    assert "t.example.yaml:12:" in str(err.value)
+
+
+def test_a_rule_without_notice_types_fails_rules_check(tmp_path: Path) -> None:
+    """Even "no type" must be written down: a rule without the key is invalid."""
+    d = write_rule(tmp_path, GOOD.replace("notice_types: []\n", ""))
+    problems = check_rules(d)
+    assert len(problems) == 1 and "missing required key 'notice_types'" in problems[0]
+    assert load_rules(write_rule(tmp_path, GOOD))[0].notice_types == []
+    typed = GOOD.replace("notice_types: []", "notice_types: [M337-7, M337-2]")
+    assert load_rules(write_rule(tmp_path, typed))[0].notice_types == ["M337-7", "M337-2"]
+
+
+def test_security_hygiene_rules_may_not_declare_pi_types(tmp_path: Path) -> None:
+    sec = GOOD.replace("t.example", "sec.example").replace("notice_types: []", "notice_types: [M337-1]")
+    d = write_rule(tmp_path, sec, name="sec.example")
+    with pytest.raises(
+        RuleError, match=r"security-hygiene rule 'sec\.example' may not declare PI problem types"
+    ):
+        load_rules(d)
 
 
 def test_missing_key_and_yaml_syntax(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ def _content_hash() -> str:
         *loader.rule_files(),
         loader.REGULATIONS_FILE,
         loader.KNOWLEDGE_DIR / "necessary_pi.yaml",
+        loader.KNOWLEDGE_DIR / "notice_types.yaml",
         *code,
     ]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

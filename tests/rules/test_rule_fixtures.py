@@ -101,4 +101,5 @@ def test_rule_case(rule_id: str, folder: str, case: dict[str, Any]) -> None:
     for f in findings:
         data = f.to_json()
         assert data["rule_id"] == rule_id and data["clauses"] and data["evidence"]
+        assert data["notice_types"] == RULES[rule_id].notice_types  # the rule declares them, never a hit
         assert all(isinstance(e.get("type"), str) for e in data["evidence"])

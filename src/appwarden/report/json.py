@@ -61,6 +61,15 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _finding_json(finding: Any) -> Any:
+    """A finding as JSON; one without ``notice_types`` (a plain dict, e.g. from an external engine whose rules
+    declare none) gets an empty list, so every finding in a report carries the key."""
+    data = _jsonable(finding)
+    if isinstance(data, dict):
+        data.setdefault("notice_types", [])
+    return data
+
+
 _CALLSITE_FIELDS = tuple(f.name for f in dataclasses.fields(CallSite))
 
 
@@ -299,7 +308,7 @@ def build_report(
         "native_libs": list(static.native_libs) if static is not None else [],
         "rules_evaluated": results is not None,
         "evaluated_rules": evaluated if evaluated is not None else [],
-        "findings": [_jsonable(f) for f in findings],
+        "findings": [_finding_json(f) for f in findings],
         "not_evaluated": [_jsonable(n) for n in not_evaluated],
         "policy": _section(evidence.policy),
         "dynamic": _section(evidence.dynamic),
@@ -315,7 +324,7 @@ def extend_report(
 ) -> dict[str, Any]:
     """Append findings (Finding objects or dicts, e.g. from external engines) and error notes to a built report
     and recompute its ``summary``; returns the same dict. Use this instead of appending to the lists directly."""
-    report.setdefault("findings", []).extend(_jsonable(f) for f in findings)
+    report.setdefault("findings", []).extend(_finding_json(f) for f in findings)
     report.setdefault("errors", []).extend(_error_note(e, "scan") for e in errors)
     report["summary"] = summarize(report)
     return report
@@ -384,8 +393,23 @@ def validate_report(report: Any) -> dict[str, Any]:
     return report
 
 
+def _upgrade(report: dict[str, Any]) -> None:
+    """Bring a report written before a schema extension up to date in place: findings without ``notice_types``
+    get the types their rule declares today (:func:`appwarden.report.notice.finding_notice_types`)."""
+    findings = report.get("findings")
+    if not isinstance(findings, list):
+        return
+    old = [f for f in findings if isinstance(f, dict) and "notice_types" not in f]
+    if old:
+        from appwarden.report.notice import finding_notice_types
+
+        for finding in old:
+            finding["notice_types"] = finding_notice_types(finding)
+
+
 def load_report(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
-    """Read a report JSON file; ReportError when unreadable, not JSON, too large or (``validate``) invalid."""
+    """Read a report JSON file; ReportError when unreadable, not JSON, too large or (``validate``) invalid. A
+    report from before ``notice_types`` existed is upgraded on read (see :func:`_upgrade`)."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_REPORT_BYTES:
@@ -401,6 +425,7 @@ def load_report(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
         raise ReportError(f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     if not isinstance(data, dict):
         raise ReportError(f"{path}: a report is a JSON object, got {type(data).__name__}")
+    _upgrade(data)
     if validate:
         try:
             validate_report(data)

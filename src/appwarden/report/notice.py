@@ -1,10 +1,12 @@
 """The 通报 table: one row per app in the format of MIIT's public notices (序号, 应用名称, 应用开发者, 应用来源,
 应用版本, 所涉问题), from one or more report dicts, as CSV (UTF-8 with BOM, for Excel) or XLSX.
 
-所涉问题 lists the problem-type names of the app's findings at or above ``min_confidence`` (default: only
-``confirmed``), deduplicated, mapped from each finding's clauses through ``notice_map.yaml`` (337号文 types, plus the
-164号文 items that 通报 tables name); findings whose clauses map to no type are left out unless
-``include_unmapped``. An app with no qualifying finding gets no row unless ``include_clean``.
+所涉问题 lists the names of the 通报 problem types of the app's findings at or above ``min_confidence`` (default:
+only ``confirmed``), deduplicated, in the order of the vocabulary (``knowledge/notice_types.yaml``). A finding's
+types are what :func:`finding_notice_types` returns — the ONE mapping from a finding to 通报 problem types: the
+JSON report's ``notice_types`` (declared per rule in its YAML), and the CLI notice CSV/XLSX, the platform (stored
+findings, dashboards, notice rows and the notice PDF) all call it. Findings with no type (security hygiene) are
+left out unless ``include_unmapped``. An app with no qualifying finding gets no row unless ``include_clean``.
 
 应用开发者 is ``meta.developer`` when the caller supplied it, else the organisation (``O=``, else ``CN=``) of the first
 signer certificate's subject — a hint, not proof of identity. 应用来源 is ``meta.source`` (the store), else empty.
@@ -17,86 +19,67 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from appwarden.errors import KnowledgeError
 from appwarden.report.sanitize import spreadsheet_cell
 
 NOTICE_COLUMNS = ("序号", "应用名称", "应用开发者", "应用来源", "应用版本", "所涉问题")
-NOTICE_MAP_PATH = Path(__file__).resolve().parent / "notice_map.yaml"
 CONFIDENCE_RANK = {"confirmed": 0, "likely": 1, "possible": 2}
 PROBLEM_SEPARATOR = "；"
 
 
-@lru_cache(maxsize=1)
-def load_notice_map() -> dict[str, Any]:
-    """The parsed ``notice_map.yaml``; KnowledgeError when malformed (unknown type, missing names)."""
-    from appwarden.knowledge import load_yaml
-
-    data = load_yaml(NOTICE_MAP_PATH)
-    if not isinstance(data, dict) or not isinstance(data.get("problem_types"), dict):
-        raise KnowledgeError(f"{NOTICE_MAP_PATH}: missing 'problem_types' mapping")
-    types = data["problem_types"]
-    for tid, rec in types.items():
-        if not isinstance(rec, dict) or not rec.get("name_zh"):
-            raise KnowledgeError(f"{NOTICE_MAP_PATH}: problem type {tid!r} has no name_zh")
-    clauses = data.get("clauses")
-    if not isinstance(clauses, dict):
-        raise KnowledgeError(f"{NOTICE_MAP_PATH}: missing 'clauses' mapping")
-    for clause, rec in clauses.items():
-        if not isinstance(rec, dict) or not isinstance(rec.get("types"), list) or not rec["types"]:
-            raise KnowledgeError(f"{NOTICE_MAP_PATH}: clause {clause!r} needs a non-empty 'types' list")
-        unknown = [t for t in rec["types"] if t not in types]
-        if unknown:
-            raise KnowledgeError(f"{NOTICE_MAP_PATH}: clause {clause!r} maps to unknown type(s) {unknown}")
-        if rec.get("basis") not in ("stated", "interpretation"):
-            raise KnowledgeError(
-                f"{NOTICE_MAP_PATH}: clause {clause!r} basis must be stated or interpretation"
-            )
-    return data
-
-
 def problem_types() -> dict[str, dict[str, Any]]:
-    """Problem-type id -> ``{name_zh, name_en, instrument}`` in the order of the map (337 types first)."""
-    return load_notice_map()["problem_types"]
+    """The 通报 problem-type vocabulary: type id -> record (``name_zh``, ``name_en``, ``source``, ``kind``,
+    ``group`` ...) in file order (``knowledge/notice_types.yaml``)."""
+    from appwarden.knowledge.notice_types import vocabulary
+
+    return vocabulary()
 
 
-def clause_types(clause: str) -> list[str]:
-    """Candidate problem-type ids of one clause: an exact entry; else the entry of its parent item (a scenario
-    ``M164-1.1-S2`` -> ``M164-1.1``); else the longest ``prefix*`` entry; else []."""
-    clauses = load_notice_map()["clauses"]
-    if clause in clauses:
-        return list(clauses[clause]["types"])
-    parent = clause
-    while parent.count("-") >= 2:
-        parent = parent.rsplit("-", 1)[0]
-        if parent in clauses:
-            return list(clauses[parent]["types"])
-    best = ""
-    for key in clauses:
-        if key.endswith("*") and clause.startswith(key[:-1]) and len(key) > len(best):
-            best = key
-    return list(clauses[best]["types"]) if best else []
+def _rule_types() -> dict[str, list[str]]:
+    """Rule id -> declared ``notice_types`` of the packaged rules (for reports written before findings carried
+    them)."""
+    from appwarden.rules.loader import load_rules
+
+    return {r.id: list(r.notice_types) for r in load_rules()}
 
 
-def finding_problem_types(finding: Mapping[str, Any]) -> list[str]:
-    """Problem-type ids of one finding, from the candidate sets of its clauses.
+def finding_notice_types(finding: Mapping[str, Any]) -> list[str]:
+    """The 通报 problem-type ids of one finding (a report's finding dict): THE mapping every output uses.
 
-    A clause with one candidate is decisive and always counts. A clause with several candidates (``RD-4.1`` ->
-    超范围收集 or 过度索取权限) contributes the candidates the decisive clauses already name; else those every other
-    ambiguous clause shares (``RD-4.1`` + ``M164-2.1`` -> 过度索取权限); else all of them.
+    A finding carrying ``notice_types`` (every report since they were added: the rule declares them) gives exactly
+    those; KnowledgeError when one is not in the vocabulary or there are more than
+    :data:`~appwarden.knowledge.notice_types.MAX_PER_RULE` (a report from another knowledge base: never guess). A
+    finding without the key (an older report) gets the types its rule declares today; an unknown rule none.
     """
-    sets = [set(t) for t in (clause_types(str(c)) for c in finding.get("clauses") or []) if t]
-    decisive: set[str] = set().union(*(s for s in sets if len(s) == 1))
-    ambiguous = [s for s in sets if len(s) > 1]
-    common = set.intersection(*ambiguous) if len(ambiguous) > 1 else set()
-    chosen = set(decisive)
-    for candidates in ambiguous:
-        chosen |= (candidates & decisive) or (candidates & common) or candidates
-    order = list(problem_types())
-    return sorted(chosen, key=order.index)
+    from appwarden.knowledge.notice_types import MAX_PER_RULE
+
+    types = finding.get("notice_types")
+    if types is None:
+        return list(_rule_types().get(str(finding.get("rule_id") or ""), []))
+    known = problem_types()
+    if not isinstance(types, list | tuple) or not all(isinstance(t, str) for t in types):
+        raise KnowledgeError(f"finding {finding.get('rule_id')!r}: notice_types must be a list of type ids")
+    unknown = [t for t in types if t not in known]
+    if unknown:
+        raise KnowledgeError(
+            f"finding {finding.get('rule_id')!r}: unknown 通报 problem type(s) {unknown} "
+            "(not in knowledge/notice_types.yaml)"
+        )
+    out = list(dict.fromkeys(types))
+    if len(out) > MAX_PER_RULE:
+        raise KnowledgeError(
+            f"finding {finding.get('rule_id')!r}: {len(out)} 通报 problem types (at most {MAX_PER_RULE})"
+        )
+    return out
+
+
+def notice_type_names(type_ids: Iterable[str]) -> list[str]:
+    """Chinese names of type ids, in the given order (KnowledgeError for an unknown id)."""
+    from appwarden.knowledge.notice_types import name_zh
+
+    return [name_zh(t) for t in type_ids]
 
 
 def _qualifies(finding: Mapping[str, Any], min_confidence: str) -> bool:
@@ -107,9 +90,9 @@ def _qualifies(finding: Mapping[str, Any], min_confidence: str) -> bool:
 def report_problems(
     report: Mapping[str, Any], *, min_confidence: str = "confirmed", include_unmapped: bool = False
 ) -> list[str]:
-    """所涉问题 of one report: problem-type names (zh), in map order, deduplicated. Findings none of whose clauses
-    maps to a 通报 problem type (e.g. data-security clauses) are left out, unless ``include_unmapped``: then their
-    ``title_zh`` follows the type names."""
+    """所涉问题 of one report: problem-type names (zh), in vocabulary order, deduplicated. Findings with no 通报
+    problem type (security hygiene) are left out, unless ``include_unmapped``: then their ``title_zh`` follows the
+    type names."""
     if min_confidence not in CONFIDENCE_RANK:
         raise KnowledgeError(f"unknown confidence {min_confidence!r} (use confirmed, likely or possible)")
     types = problem_types()
@@ -118,7 +101,7 @@ def report_problems(
     for finding in report.get("findings") or []:
         if not _qualifies(finding, min_confidence):
             continue
-        found = finding_problem_types(finding)
+        found = finding_notice_types(finding)
         if found:
             ids.update(found)
         elif include_unmapped:

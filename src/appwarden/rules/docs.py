@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from appwarden.knowledge.notice_types import vocabulary
 from appwarden.rules import predicates as predicate_registry
 from appwarden.rules.coverage import coverage
 from appwarden.rules.loader import clause_index, default_fixtures_root, load_cases
@@ -50,12 +51,17 @@ def render_markdown(rules: list[Rule], fixtures_root: Path | None = None) -> str
     by_family: dict[str, list[Rule]] = {}
     for rule in sorted(rules, key=lambda r: r.id):
         by_family.setdefault(_family(rule.id), []).append(rule)
-    lines += ["| rule | 标题 | severity | confidence | needs | clauses |", "|---|---|---|---|---|---|"]
+    types = vocabulary()
+    lines += [
+        "| rule | 标题 | severity | confidence | needs | clauses | 通报 problem types |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for rule in sorted(rules, key=lambda r: r.id):
         flag = "" if rule.enabled else " (disabled)"
+        names = "、".join(types[t]["name_zh"] for t in rule.notice_types) or "—"
         lines.append(
             f"| [`{rule.id}`](#{rule.id.replace('.', '')}){flag} | {_cell(rule.title_zh)} | {rule.severity} | "
-            f"{rule.confidence} | {', '.join(rule.needs)} | {', '.join(rule.clauses)} |"
+            f"{rule.confidence} | {', '.join(rule.needs)} | {', '.join(rule.clauses)} | {_cell(names)} |"
         )
     lines.append("")
     for fam in sorted(by_family, key=lambda f: (list(FAMILIES).index(f) if f in FAMILIES else 99, f)):
@@ -75,6 +81,17 @@ def render_markdown(rules: list[Rule], fixtures_root: Path | None = None) -> str
                 item = clauses.get(cid, {})
                 en = f" — {item.get('title_en')}" if item.get("title_en") else ""
                 lines.append(f"  - `{cid}` {_cell(item.get('title_zh', ''))}{_cell(en)}")
+            if rule.notice_types:
+                lines.append("- 通报 problem types (`knowledge/notice_types.yaml`):")
+                for tid in rule.notice_types:
+                    rec = types[tid]
+                    basis = "" if rec["name_status"] == "verbatim" else f" ({rec['name_status']})"
+                    lines.append(
+                        f"  - `{tid}` {_cell(rec['name_zh'])} — {_cell(rec['name_en'])}; source "
+                        f"`{rec['source']['item']}`{basis}"
+                    )
+            else:
+                lines.append("- 通报 problem types: none (not a 通报 problem type)")
             if fixtures_root is not None:
                 try:
                     _folder, cases = load_cases(rule.id, fixtures_root)

@@ -14,6 +14,7 @@ Contract:
   rules still run.
 - Hits of one rule are merged per owner (``host`` or an SDK id) into **one** finding whose evidence is the
   de-duplicated concatenation; the strongest confidence and severity override among the merged hits wins.
+- Every finding carries its rule's ``notice_types`` (通报 problem types; the rule declares them, never a hit).
 - Findings are sorted by severity (high first), rule id, then owner (``host`` before SDK ids).
 """
 
@@ -108,6 +109,7 @@ def _merge(rule: Rule, owner: str, hits: list[Hit]) -> Finding:
         owner=owner,
         message_zh=first.message_zh,
         message_en=first.message_en,
+        notice_types=list(rule.notice_types),
     )
 
 

@@ -7,7 +7,9 @@ Contract (format: ``docs/rules-format.md``):
 - :func:`check_rules` validates everything and returns *all* problems (for ``appwarden rules check``), including
   missing or malformed fixtures under ``tests/rules/<rule_id>/cases.yaml`` when a fixtures root is given.
 - Validation: required fields and types, no unknown keys, id = file stem and unique, clause IDs exist in
-  ``knowledge/regulations.yaml``, ``needs`` in :data:`~appwarden.rules.model.EVIDENCE_KINDS`, predicate registered
+  ``knowledge/regulations.yaml``, ``notice_types`` present (an empty list must be explicit), at most
+  :data:`~appwarden.knowledge.notice_types.MAX_PER_RULE` distinct ids of ``knowledge/notice_types.yaml``, none of
+  a PI kind for a security-hygiene rule (``sec.*``), ``needs`` in :data:`~appwarden.rules.model.EVIDENCE_KINDS`, predicate registered
   (and its ``validate_params`` accepts ``params``), severity/confidence in their vocabularies.
 - :func:`rules_version` is a short content hash of the rule files and the rule code (reports carry it for
   reproducibility; the platform dedupes scans by it).
@@ -35,11 +37,15 @@ REGULATIONS_FILE = KNOWLEDGE_DIR / "regulations.yaml"
 _RULES_DIR_STR = str(RULES_DIR)
 _CODE_DIR = os.path.dirname(os.path.realpath(__file__))
 _PREDICATES_DIR = os.path.join(_CODE_DIR, "predicates")
-_VERSION_INPUTS = (str(REGULATIONS_FILE), str(KNOWLEDGE_DIR / "necessary_pi.yaml"))
+_VERSION_INPUTS = (
+    str(REGULATIONS_FILE),
+    str(KNOWLEDGE_DIR / "necessary_pi.yaml"),
+    str(KNOWLEDGE_DIR / "notice_types.yaml"),
+)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 REQUIRED = ("id", "title_zh", "title_en", "clauses", "needs", "predicate", "severity", "confidence",
-            "remediation_zh", "description")  # fmt: skip
+            "remediation_zh", "description", "notice_types")  # fmt: skip
 OPTIONAL = ("params", "needs_review", "tags", "enabled", "extra_clauses")
 CASE_KEYS = ("name", "apk", "policy", "trace", "category", "expect", "note")
 EXPECT_KEYS = (
@@ -124,6 +130,7 @@ def _parse_rule(path: Path) -> Rule:
     for clause in extra:
         if clause not in known:
             raise fail("extra_clauses", f"unknown clause ID {clause!r} (not in knowledge/regulations.yaml)")
+    notice_types = _check_notice_types(rid, data["notice_types"], lambda p: fail("notice_types", p))
     needs = data["needs"]
     if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
         raise fail("needs", "'needs' must be a list of evidence kinds")
@@ -165,11 +172,33 @@ def _parse_rule(path: Path) -> Rule:
         tags=list(tags),
         enabled=data.get("enabled", True),
         extra_clauses=list(extra),
+        notice_types=notice_types,
         source=str(path),
         line=lines.get("id", 1),
         predicate_module=pred.module,
         predicate_needs=list(pred.needs),
     )
+
+
+def _check_notice_types(rule_id: str, value: Any, fail: Any) -> list[str]:
+    """The validated ``notice_types`` of one rule; raises ``fail(problem)`` (a RuleError) on the first problem."""
+    from appwarden.knowledge.notice_types import MAX_PER_RULE, PI_KINDS, vocabulary
+
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise fail("'notice_types' must be a list of 通报 problem type ids (an empty list when none applies)")
+    known = vocabulary()
+    for tid in value:
+        if tid not in known:
+            raise fail(f"unknown notice type {tid!r} (not in knowledge/notice_types.yaml)")
+    if len(set(value)) != len(value):
+        raise fail("'notice_types' lists a type twice")
+    if len(value) > MAX_PER_RULE:
+        raise fail(f"'notice_types' lists {len(value)} types; a rule may declare at most {MAX_PER_RULE}")
+    if rule_id.startswith("sec."):
+        pi = [t for t in value if known[t]["kind"] in PI_KINDS]
+        if pi:
+            raise fail(f"security-hygiene rule {rule_id!r} may not declare PI problem types {pi}")
+    return list(value)
 
 
 def rule_files(rules_dir: Path | None = None) -> list[Path]:

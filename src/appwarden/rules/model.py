@@ -69,6 +69,8 @@ class Finding:
     message_zh: str = ""
     message_en: str = ""
     engine: str = "appwarden"
+    # 通报 problem types (ids of knowledge/notice_types.yaml) declared by the rule: at most two, possibly none
+    notice_types: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The finding as plain JSON data: equal to ``dataclasses.asdict`` (tested), without its deep copy of
@@ -132,6 +134,7 @@ class Rule:
     extra_clauses: list[str] = field(
         default_factory=list
     )  # clause IDs a hit may add (e.g. the app's N39-xx row)
+    notice_types: list[str] = field(default_factory=list)  # 通报 problem types (knowledge/notice_types.yaml)
     source: str = ""  # file the rule was loaded from
     line: int = 1  # line of the rule's first key (for error messages)
     # filled in by the loader from the predicate registry, so the engine can tell a rule is not evaluable (and
