@@ -18,3 +18,44 @@ def scan(apk_path, **kwargs):
     from appwarden.scan import scan_apk
 
     return scan_apk(apk_path, **kwargs)
+
+
+# --- test-only engine for the isolation tests (tests/platform/test_job_isolation.py) --------------------------------
+HOG_MARK = b"appwarden-test-hog"
+
+
+def hostile_copy(data: bytes, tag: str = "") -> bytes:
+    """The same APK with ``HOG_MARK`` (and ``tag``, to make its sha256 distinct) as its zip comment."""
+    from tests.zip_helpers import with_comment
+
+    return with_comment(data, HOG_MARK + tag.encode())
+
+
+def hog(apk_path, **kwargs):
+    """Scan like the real engine, except an APK marked by :func:`hostile_copy`: then do what
+    ``APPWARDEN_TEST_HOG`` says after writing this process's pid to ``APPWARDEN_TEST_MARKER`` (when set):
+
+    - ``cpu`` (default): a catastrophic regular expression, which holds the GIL for hours (as the policy reader's
+      markdown expressions did): a scan run in a thread of the web server would stop it answering;
+    - ``memory``: allocate 64 MB blocks until the allocation is refused;
+    - ``kill``: SIGKILL itself (a crash without a result).
+    """
+    import re
+    import signal
+
+    if HOG_MARK not in Path(apk_path).read_bytes()[-200:]:
+        from appwarden.scan import scan_apk
+
+        return scan_apk(apk_path, **kwargs)
+    if os.environ.get("APPWARDEN_TEST_MARKER"):
+        with Path(os.environ["APPWARDEN_TEST_MARKER"]).open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+    mode = os.environ.get("APPWARDEN_TEST_HOG", "cpu")
+    if mode == "memory":
+        blocks = []
+        while True:
+            blocks.append(bytearray(64 * 1024 * 1024))
+    if mode == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    re.match(r"(a*)*b", "a" * 64)
+    raise AssertionError("unreachable: the regex above never ends in a test's lifetime")

@@ -1,6 +1,8 @@
 """Platform commands: ``serve``, ``worker``, ``demo-data``, ``platform-user`` and ``submit``.
 
-``serve`` runs the web app with the embedded DB-queue worker thread (SQLite by default, or ``DATABASE_URL``);
+``serve`` runs the web app with the embedded DB-queue worker thread (SQLite by default, or ``DATABASE_URL``); the
+thread runs each scan in a child process under the scan limits (``APPWARDEN_SCAN_TIMEOUT``, ``_MEMORY_MB``), so
+the web keeps answering while a scan runs;
 ``worker`` runs a Celery worker (distributed mode, ``CELERY_BROKER_URL``); ``submit`` uploads an APK to a running
 server through the REST API using only the standard library. Django is imported lazily so that the engine's
 commands work without the ``platform`` extra.
@@ -58,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch", type=int)
     p.add_argument("--policy", help="privacy policy file")
     p.add_argument("--trace", help="runtime trace file")
-    p.add_argument("--category")
+    p.add_argument("--category", help="39类 app category: N39-xx id or its name (default: inferred)")
     p.set_defaults(func=cmd_submit)
 
 
@@ -99,7 +101,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         worker.start()
     print(
         f"appwarden platform on http://{args.host}:{args.port}/ (worker: {settings.APPWARDEN_WORKER}, "
-        f"database: {settings.DATABASES['default']['NAME']})",
+        f"database: {settings.DATABASES['default']['NAME']}; each scan in a child process, at most "
+        f"{settings.APPWARDEN_SCAN_TIMEOUT:g} s and {settings.APPWARDEN_SCAN_MEMORY_MB} MB, "
+        f"{settings.APPWARDEN_SCAN_MAX_ATTEMPTS} attempts)",
         flush=True,
     )
     run(args.host, args.port, get_wsgi_application(), threading=True)
@@ -202,9 +206,22 @@ def submit(
         raise AppwardenError(f"cannot reach {server}: {exc.reason}") from None
 
 
+def _category_id(value: str | None) -> str | None:
+    """The 39类 id of ``--category`` (id or name), checked before uploading; InputError for an unknown one."""
+    if not value:
+        return None
+    from appwarden.scan import category_key
+
+    try:
+        return category_key(value)
+    except ImportError:  # pragma: no cover - an engine without the shared validation: the server checks
+        return value
+
+
 def cmd_submit(args: argparse.Namespace) -> int:
     if not args.token:
         raise InputError("--token (or APPWARDEN_TOKEN) is required")
+    args.category = _category_id(args.category)
     job = submit(
         args.server,
         args.token,

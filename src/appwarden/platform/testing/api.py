@@ -15,9 +15,10 @@ from appwarden.platform.core.api import (
     ScopedViewSetMixin,
     StaffWriteOrReadOnly,
 )
+from appwarden.platform.core.errors import PlatformError
 from appwarden.platform.core.roles import STAFF, require
 from appwarden.platform.registry.models import Company
-from appwarden.platform.testing import services
+from appwarden.platform.testing import categories, services
 from appwarden.platform.testing.models import REVIEW_ACTIONS, Batch, Finding, Review, ScanJob
 
 
@@ -47,6 +48,7 @@ class ScanJobSerializer(serializers.ModelSerializer):
             "category",
             "company",
             "status",
+            "failure_kind",
             "error",
             "engine_version",
             "rules_version",
@@ -60,11 +62,26 @@ class ScanJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CategoryField(serializers.ChoiceField):
+    """The 39类 app category: an ``N39-xx`` id (its Chinese or English name is accepted and normalised)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=categories.choices(), **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return categories.normalise(str(data))
+        except PlatformError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="the APK")
     policy = serializers.FileField(required=False, help_text="privacy policy (HTML/text/PDF)")
     trace = serializers.FileField(required=False, help_text="runtime trace (JSONL)")
-    category = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    category = CategoryField(
+        required=False, allow_blank=True, help_text="39类 app category (N39-01 … N39-39); empty: inferred"
+    )
     batch = serializers.PrimaryKeyRelatedField(queryset=Batch.objects.all(), required=False, allow_null=True)
     company = serializers.PrimaryKeyRelatedField(
         queryset=Company.objects.all(), required=False, allow_null=True
@@ -128,7 +145,7 @@ class ScanJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
     serializer_class = ScanJobSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filter_backends = [FieldFilterBackend]
-    filterset_fields = ["batch", "status", "sha256", "purpose"]
+    filterset_fields = ["batch", "status", "failure_kind", "sha256", "purpose"]
 
     @extend_schema(request=UploadSerializer, responses={201: ScanJobSerializer})
     def create(self, request, *args, **kwargs):

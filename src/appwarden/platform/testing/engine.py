@@ -1,8 +1,13 @@
-"""The platform's only door into the engine: :func:`run_engine` calls ``appwarden.scan.scan_apk``.
+"""The platform's only door into the engine: :func:`run_engine` runs ``appwarden.scan.scan_apk`` in a child process.
 
 ``APPWARDEN_ENGINE`` (``module:function``) may name another function with the same signature (a wrapper that adds
-external engines, for instance). Tests may replace the engine in-process with :func:`use_engine` when they need a
-report the fixture APKs cannot produce; the end-to-end tests use the real one.
+external engines, for instance). Every scan runs isolated (:func:`appwarden.distributed.sandbox.run_isolated`): a
+fresh child process killed at ``APPWARDEN_SCAN_TIMEOUT`` seconds and capped at ``APPWARDEN_SCAN_MEMORY_MB``, so a
+hostile APK can neither freeze the web server of ``appwarden serve`` (the worker thread only waits) nor exhaust a
+Celery worker; a scan over a limit raises :class:`~appwarden.distributed.sandbox.ScanFailed` with its ``kind``.
+
+Tests may replace the engine in-process with :func:`use_engine` when they need a report the fixture APKs cannot
+produce (such a stand-in runs in the caller, not isolated); the end-to-end tests use the real one.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from appwarden import __version__
-from appwarden.errors import AppwardenError
 
 EngineFn = Callable[..., dict[str, Any]]
 _override: EngineFn | None = None
@@ -50,18 +54,17 @@ def engine_version() -> str:
     return __version__
 
 
-def _configured_engine() -> EngineFn:
-    """``settings.APPWARDEN_ENGINE`` (``module:function``, default ``appwarden.scan:scan_apk``)."""
-    import importlib
-
+def sandbox_limits() -> Any:
+    """The per-scan limits from the platform settings (``APPWARDEN_SCAN_*``)."""
     from django.conf import settings
 
-    spec = getattr(settings, "APPWARDEN_ENGINE", "") or "appwarden.scan:scan_apk"
-    module_name, _, func = spec.partition(":")
-    try:
-        return getattr(importlib.import_module(module_name), func or "scan_apk")
-    except (ImportError, AttributeError) as exc:
-        raise AppwardenError(f"the scan engine {spec!r} is not available: {exc}") from None
+    from appwarden.distributed.sandbox import SandboxLimits
+
+    return SandboxLimits(
+        timeout=float(settings.APPWARDEN_SCAN_TIMEOUT),
+        memory_mb=int(settings.APPWARDEN_SCAN_MEMORY_MB),
+        max_report_mb=int(settings.APPWARDEN_SCAN_MAX_REPORT_MB),
+    )
 
 
 def run_engine(
@@ -70,14 +73,25 @@ def run_engine(
     policy_path: Path | None = None,
     trace_path: Path | None = None,
     category: str | None = None,
+    labels: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Scan one APK and return the report dict (raises AppwardenError on bad input)."""
+    """Scan one APK in an isolated child process and return the report dict.
+
+    Raises ``ScanFailed`` (with ``kind``: input, timeout, memory, crash, engine) when the scan ends without a
+    report; ``labels`` maps the server paths given to the names shown in its message instead.
+    """
     if _override is not None:
         return _override(apk_path, policy_path=policy_path, trace_path=trace_path, category=category)
-    scan_apk = _configured_engine()
-    return scan_apk(
-        str(apk_path),
-        policy_path=str(policy_path) if policy_path else None,
-        trace_path=str(trace_path) if trace_path else None,
+    from django.conf import settings
+
+    from appwarden.distributed.sandbox import run_isolated
+
+    return run_isolated(
+        apk_path,
+        policy_path=policy_path,
+        trace_path=trace_path,
         category=category or None,
+        engine=getattr(settings, "APPWARDEN_ENGINE", "") or "appwarden.scan:scan_apk",
+        limits=sandbox_limits(),
+        labels=labels,
     )

@@ -3,6 +3,7 @@
 from django import forms
 
 from appwarden.platform.registry.models import Company
+from appwarden.platform.testing import categories
 from appwarden.platform.testing.models import REVIEW_ACTIONS, SEVERITY, Batch
 
 
@@ -28,9 +29,17 @@ class UploadForm(forms.Form):
     file = MultipleFileField(label="APK 文件 APK file(s) — 可多选 several at once for a batch")
     policy = forms.FileField(label="隐私政策 Privacy policy (optional)", required=False)
     trace = forms.FileField(label="运行轨迹 Runtime trace (optional)", required=False)
-    category = forms.CharField(label="应用类型 Category (optional)", required=False, max_length=64)
+    category = forms.ChoiceField(
+        label="应用类型 Category (39类, optional)", required=False, choices=categories.choices
+    )
     batch = forms.ModelChoiceField(label="检测批次 Batch", queryset=Batch.objects.all(), required=False)
     company = forms.ModelChoiceField(label="开发者 Company", queryset=Company.objects.all(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].error_messages["invalid_choice"] = (
+            "未知的应用类型 %(value)s：请从39类中选择 unknown app category: choose one of the 39 types"
+        )
 
 
 class BatchForm(forms.ModelForm):

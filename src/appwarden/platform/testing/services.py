@@ -28,6 +28,9 @@ from appwarden.platform.testing.models import (
     F_CONFIRMED,
     F_PENDING,
     F_REJECTED,
+    FAIL_ENGINE,
+    FAIL_INPUT,
+    FAIL_QUARANTINED,
     JOB_DONE,
     JOB_FAILED,
     JOB_QUEUED,
@@ -135,6 +138,9 @@ def queue_job(
     """Queue a scan of an already stored APK; see :func:`submit_apk` for duplicates."""
     if not storage.exists(sha):
         raise UploadError(f"no stored APK with sha256 {sha[:12]}…")
+    from appwarden.platform.testing.categories import normalise
+
+    category = normalise(category)
     key = dedupe_key(sha, policy_sha, trace_sha, category)
     if not allow_duplicate:
         dup = ScanJob.objects.filter(dedupe_key=key, batch=batch).exclude(status=JOB_FAILED).first()
@@ -168,17 +174,93 @@ def queue_job(
 
 
 def claim(job_id: int) -> ScanJob | None:
-    """Atomically mark a queued (or orphaned running) job as running; ``None`` if done/failed/missing."""
-    updated = ScanJob.objects.filter(pk=job_id, status__in=[JOB_QUEUED, JOB_RUNNING]).update(
-        status=JOB_RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
-    )
+    """Atomically mark a queued (or orphaned running) job as running and count the attempt.
+
+    ``None`` when the job is done, failed or missing, or when it has already been started
+    ``APPWARDEN_SCAN_MAX_ATTEMPTS`` times: such a job is quarantined instead (see :func:`quarantine_exhausted`).
+    """
+    updated = ScanJob.objects.filter(
+        pk=job_id, status__in=[JOB_QUEUED, JOB_RUNNING], attempts__lt=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
+    ).update(status=JOB_RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
     if not updated:
+        quarantine_exhausted(pk=job_id)
         return None
     return ScanJob.objects.get(pk=job_id)
 
 
+def quarantine_exhausted(**filters: Any) -> list[int]:
+    """Poison-job handling: end as *failed*, kind ``quarantined``, every queued or running job (matching
+    ``filters``) that was already started ``APPWARDEN_SCAN_MAX_ATTEMPTS`` times without an outcome (its worker died
+    each time, e.g. killed or restarted mid-scan). Returns their ids; ``scan_finished`` is sent for each."""
+    limit = settings.APPWARDEN_SCAN_MAX_ATTEMPTS
+    ended: list[int] = []
+    candidates = ScanJob.objects.filter(
+        status__in=[JOB_QUEUED, JOB_RUNNING], attempts__gte=limit, **filters
+    ).values_list("pk", "attempts")
+    for pk, attempts in list(candidates):
+        message = (
+            f"已隔离：已尝试 {attempts} 次，每次扫描都未能结束（工作进程中途退出），不再自动重试 "
+            f"quarantined after {attempts} attempts: the worker running the scan stopped each time; "
+            "not retried automatically"
+        )
+        if ScanJob.objects.filter(pk=pk, status__in=[JOB_QUEUED, JOB_RUNNING]).update(
+            status=JOB_FAILED, failure_kind=FAIL_QUARANTINED, error=message, finished_at=timezone.now()
+        ):
+            log.warning("scan job %s quarantined after %s attempts", pk, attempts)
+            ended.append(pk)
+            signals.scan_finished.send(sender=ScanJob, job=ScanJob.objects.get(pk=pk))
+    return ended
+
+
+def requeue_orphans() -> int:
+    """At a worker's start: quarantine the orphaned running jobs that used up their attempts and put the others
+    back in the queue (the embedded equivalent of a broker's redelivery). Returns how many were re-queued."""
+    quarantine_exhausted(status=JOB_RUNNING)
+    return ScanJob.objects.filter(status=JOB_RUNNING).update(status=JOB_QUEUED)
+
+
+def _input_labels(job: ScanJob, apk: Path, policy: Path | None, trace: Path | None) -> dict[str, str]:
+    """Server paths -> what the user calls them, for messages (no storage path reaches a user)."""
+    labels = {str(apk): job.file_name or f"APK {job.sha256[:12]}"}
+    if policy is not None:
+        labels[str(policy)] = "隐私政策文件 policy file"
+    if trace is not None:
+        labels[str(trace)] = "运行轨迹文件 trace file"
+    return labels
+
+
+def check_supplied_inputs(job: ScanJob, report: dict[str, Any], labels: dict[str, str]) -> None:
+    """Raise ScanFailed (kind ``input``) when a policy or trace supplied with the job was not analysed: the job must
+    fail with the reason, never end done with fewer findings."""
+    from appwarden.distributed.sandbox import ScanFailed, relabel
+
+    def reason(stage: str) -> str:
+        for note in report.get("errors") or []:
+            if isinstance(note, dict) and note.get("stage") == stage and note.get("message"):
+                return " ".join(relabel(str(note["message"]), labels).split())[:300]
+        return "no result"
+
+    if job.policy_sha256 and not report.get("policy"):
+        raise ScanFailed(
+            FAIL_INPUT,
+            f"隐私政策无法分析，检测未完成 the supplied privacy policy could not be analysed: {reason('policy')}",
+        )
+    if job.trace_sha256 and not report.get("dynamic"):
+        raise ScanFailed(
+            FAIL_INPUT,
+            f"运行轨迹无法分析，检测未完成 the supplied runtime trace could not be analysed: {reason('dynamic')}",
+        )
+
+
 def run_scan(job_id: int) -> str:
-    """Run one job to completion; idempotent (a done/failed job is left alone). Returns the final status."""
+    """Run one job to completion; idempotent (a done/failed job is left alone). Returns the final status.
+
+    The scan runs in an isolated child process (:func:`engine.run_engine`); a scan over the time or memory limit,
+    an unreadable input (the APK, or a policy/trace supplied with the job) or an engine error ends the job
+    *failed* with a one-line reason and its ``failure_kind``; none of them is retried.
+    """
+    from appwarden.distributed.sandbox import ScanFailed
+
     job = claim(job_id)
     if job is None:
         current = ScanJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
@@ -193,30 +275,37 @@ def run_scan(job_id: int) -> str:
         if reused is not None:
             report = reused.report
         else:
+            apk = storage.path_for(job.sha256)
             policy = storage.path_for(job.policy_sha256) if job.policy_sha256 else None
             trace = storage.path_for(job.trace_sha256) if job.trace_sha256 else None
             with storage.open_blob(job.sha256):
                 pass  # fail early with a clear message when the blob is missing
+            labels = _input_labels(job, apk, policy, trace)
             report = engine.run_engine(
-                storage.path_for(job.sha256), policy_path=policy, trace_path=trace, category=job.category
+                apk, policy_path=policy, trace_path=trace, category=job.category, labels=labels
             )
+            if isinstance(report, dict):
+                check_supplied_inputs(job, report, labels)
         ingest_report(job, report, reused_from=reused)
+    except ScanFailed as exc:
+        _fail(job, str(exc), exc.kind)
     except AppwardenError as exc:
-        _fail(job, str(exc))
+        _fail(job, str(exc), FAIL_INPUT)
     except Exception as exc:  # a bug in the engine: record it on the job, one line
         log.exception("scan job %s crashed", job_id)
-        _fail(job, f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+        _fail(job, f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}", FAIL_ENGINE)
     job.refresh_from_db()
     signals.scan_finished.send(sender=ScanJob, job=job)
     return job.status
 
 
-def _fail(job: ScanJob, message: str) -> None:
+def _fail(job: ScanJob, message: str, kind: str = FAIL_ENGINE) -> None:
     with transaction.atomic():
         job.status = JOB_FAILED
         job.error = message
+        job.failure_kind = kind
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
+        job.save(update_fields=["status", "error", "failure_kind", "finished_at"])
 
 
 def _signer(app: dict[str, Any]) -> dict[str, Any]:
@@ -281,6 +370,7 @@ def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob 
     job.reused_from = reused_from
     job.status = JOB_DONE
     job.error = ""
+    job.failure_kind = ""
     job.finished_at = timezone.now()
     job.save()
 

@@ -1,8 +1,12 @@
 """The embedded worker: one daemon thread that consumes the job table as a queue.
 
 It claims the oldest queued job with an atomic ``UPDATE ... WHERE status='queued'`` and runs it, so several
-processes could share one database safely. On start it re-queues jobs left ``running`` by a process that died
-(the embedded equivalent of Celery's late acknowledgement), and once a minute it surfaces overdue orders.
+processes could share one database safely. The scan itself runs in a child process under the scan limits
+(:func:`appwarden.platform.testing.engine.run_engine`): this thread only waits for it (without holding the GIL)
+and stores the outcome, so the web server in the same process keeps answering while any scan runs.
+On start it re-queues jobs left ``running`` by a process that died (the embedded equivalent of Celery's late
+acknowledgement) while they have attempts left, and quarantines the others (poison jobs: a job that took the
+server down ``APPWARDEN_SCAN_MAX_ATTEMPTS`` times is not resumed again); once a minute it surfaces overdue orders.
 """
 
 from __future__ import annotations
@@ -30,10 +34,11 @@ class DbQueueWorker(threading.Thread):
         self._last_overdue = 0.0
 
     def recover(self) -> int:
-        """Re-queue jobs left running by a dead process; returns how many."""
-        from appwarden.platform.testing.models import JOB_QUEUED, JOB_RUNNING, ScanJob
+        """Re-queue jobs left running by a dead process (quarantine those out of attempts); returns how many
+        were re-queued."""
+        from appwarden.platform.testing.services import requeue_orphans
 
-        return ScanJob.objects.filter(status=JOB_RUNNING).update(status=JOB_QUEUED)
+        return requeue_orphans()
 
     def run_once(self) -> bool:
         """Claim and run the oldest queued job; ``False`` when the queue is empty."""
