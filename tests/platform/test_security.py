@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -409,3 +410,168 @@ class ComplaintThrottleTests(TestCase):
         for _ in range(30):
             client.get("/complaints/status/", {"n": "TS1"})
         self.assertEqual(client.post("/complaints/new/", self.FORM).status_code, 429)
+
+
+# --- no existence oracle ------------------------------------------------------------------------------------------
+METHODS = ("get", "put", "patch", "delete", "post")
+
+
+class NoExistenceOracleTests(TestCase):
+    """A company user asking for another company's object gets exactly what it gets for an id that does not
+    exist: 404 with the same body, on every detail and action endpoint of the API and every id-taking web page;
+    ids inside request bodies are judged the same way."""
+
+    def setUp(self):
+        from appwarden.platform.complaints.models import Complaint
+        from appwarden.platform.enforcement import workflow
+        from appwarden.platform.enforcement.models import TakedownOrder
+        from appwarden.platform.registry.models import Contact, SdkVendor
+        from appwarden.platform.testing import engine, services
+        from appwarden.platform.testing.models import Batch
+
+        self.engine = pf.ReportEngine()
+        engine.use_engine(self.engine)
+        self.addCleanup(engine.use_engine, None)
+        reviewer, regulator = pf.user("reviewer"), pf.user("regulator")
+        self.co_a, self.co_b = pf.company("甲公司"), pf.company("乙公司")
+        self.user_a = pf.user("company", company=self.co_a)
+        self.own: dict[str, object] = {}
+        for key, company in (("a", self.co_a), ("b", self.co_b)):
+            rep = pf.report(
+                f"com.{key}.app", "1.0", [pf.finding(f"r.{key}1", ["RD-3.1"]), pf.finding("r.2", [])]
+            )
+            job = pf.scanned_job(reviewer, self.engine.add(key, rep), company=company)
+            f1 = job.findings.order_by("rule_id").first()
+            services.review_finding(f1, user=reviewer, action="confirm", reason="ok")
+            order = workflow.issue_order(job.app_version, [f1], user=reviewer, reason="r")
+            listing = pf.listing(pf.store(f"{key}店"), job.app_version.app)
+            TakedownOrder.objects.create(order=order, listing=listing, issued_by=regulator)
+            Contact.objects.create(company=company, name=f"联系人{key}")
+            SdkVendor.objects.create(name=f"厂商{key}", company=company)
+            self.own[key] = {"job": job, "finding": f1, "order": order, "version": job.app_version}
+        workflow.create_notice_batch(user=regulator, title="通报")
+        Batch.objects.create(name="批次", created_by=reviewer)
+        Complaint.objects.create(app_name="x", description="y")
+        self.api = APIClient()
+        self.api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(self.user_a)}")
+
+    def _foreign_and_missing(self, model) -> tuple[int, int]:
+        from appwarden.platform.core.roles import scoped
+
+        visible = scoped(model.objects.all(), self.user_a).values_list("pk", flat=True)
+        foreign = model.objects.exclude(pk__in=list(visible)).order_by("pk").first()
+        self.assertIsNotNone(foreign, f"the test data has no foreign {model.__name__}")
+        missing = (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 10_000
+        return foreign.pk, missing
+
+    def test_every_api_detail_and_action_endpoint(self):
+        from appwarden.platform.api.urls import router
+
+        covered = set()
+        for prefix, viewset, _basename in router.registry:
+            model = viewset.queryset.model
+            foreign, missing = self._foreign_and_missing(model)
+            routes = [("", m) for m in METHODS if m != "post"]
+            for action in viewset.get_extra_actions():
+                if action.detail:
+                    routes += [(f"{action.url_path}/", m) for m in action.mapping]
+            for suffix, method in routes:
+                answers = []
+                for pk in (foreign, missing):
+                    resp = getattr(self.api, method)(f"/api/{prefix}/{pk}/{suffix}", {}, format="json")
+                    answers.append((resp.status_code, resp.content))
+                where = f"{method.upper()} /api/{prefix}/<id>/{suffix}"
+                self.assertEqual(answers[0], answers[1], where)
+                self.assertIn(answers[0][0], (404, 405), where)  # 405: the method is not offered at all
+            covered.add(prefix)
+        self.assertGreaterEqual(
+            covered, {"findings", "notices", "orders", "jobs", "apps", "complaints", "takedowns", "batches"}
+        )
+
+    def test_ids_in_request_bodies(self):
+        from appwarden.platform.enforcement.models import NoticeBatch
+        from appwarden.platform.registry.models import AppVersion
+        from appwarden.platform.testing.models import Finding
+
+        own, other = self.own["a"], self.own["b"]
+        f_foreign, f_missing = other["finding"].pk, Finding.objects.order_by("-pk").first().pk + 10_000
+        v_foreign, v_missing = other["version"].pk, AppVersion.objects.order_by("-pk").first().pk + 10_000
+        n_foreign, n_missing = NoticeBatch.objects.get().pk, NoticeBatch.objects.get().pk + 10_000
+        cases = [
+            (
+                "/api/orders/",
+                lambda f, v: {"app_version": own["version"].pk, "findings": [f], "reason": "r"},
+                (f_foreign, f_missing),
+            ),
+            (
+                "/api/orders/",
+                lambda f, v: {"app_version": v, "findings": [own["finding"].pk], "reason": "r"},
+                (v_foreign, v_missing),
+            ),
+            (
+                f"/api/orders/{own['order'].pk}/escalate/",
+                lambda n, _: {"reason": "r", "notice": n},
+                (n_foreign, n_missing),
+            ),
+        ]
+        for url, body, (foreign, missing) in cases:
+            answers = []
+            for pk in (foreign, missing):
+                resp = self.api.post(url, body(pk, pk), format="json")
+                answers.append((resp.status_code, re.sub(rf"\b{pk}\b", "<id>", resp.content.decode())))
+            self.assertEqual(answers[0], answers[1], url)
+            self.assertIn("does not exist", answers[0][1], url)
+
+    def test_every_web_page_that_takes_an_id(self):
+        from django.urls import URLPattern, URLResolver, get_resolver
+
+        from appwarden.platform.complaints.models import Complaint
+        from appwarden.platform.enforcement.models import NoticeBatch, RectificationOrder, TakedownOrder
+        from appwarden.platform.registry.models import App, AppVersion, Company, Store
+        from appwarden.platform.testing.models import Batch, Finding, ScanJob
+
+        def walk(patterns, prefix=""):
+            for p in patterns:
+                if isinstance(p, URLResolver):
+                    if str(p.pattern).startswith("api/"):
+                        continue
+                    yield from walk(p.url_patterns, prefix + str(p.pattern))
+                elif isinstance(p, URLPattern) and "<int:" in str(p.pattern):
+                    yield prefix + str(p.pattern)
+
+        # which model a page's <int:pk> names, by the URL's first segment
+        models = {
+            "testing/jobs": ScanJob,
+            "enforcement/issue": ScanJob,
+            "testing/findings": Finding,
+            "testing/batches": Batch,
+            "enforcement/orders": RectificationOrder,
+            "enforcement/notices": NoticeBatch,
+            "enforcement/takedowns": TakedownOrder,
+            "complaints": Complaint,
+            "registry/apps": App,
+            "registry/companies": Company,
+            "registry/versions": AppVersion,
+            "registry/stores": Store,
+        }
+        web = Client()
+        web.force_login(self.user_a)
+        pages = sorted(set(walk(get_resolver().url_patterns)))
+        self.assertTrue(pages)
+        checked = 0
+        for pattern in pages:
+            model = next((m for k, m in models.items() if pattern.startswith(k + "/")), None)
+            if model is None:
+                continue  # /users/<pk>/ and others: regulator-only pages, 403 before any lookup
+            foreign, missing = self._foreign_and_missing(model)
+            for method in ("get", "post"):
+                answers = []
+                for pk in (foreign, missing):
+                    url = "/" + re.sub(r"<int:\w+>", str(pk), pattern)
+                    url = url.replace("<str:name>", "respond").replace("<str:fmt>", "xlsx")
+                    resp = getattr(web, method)(url)
+                    answers.append((resp.status_code, resp.content))
+                self.assertEqual(answers[0], answers[1], f"{method.upper()} /{pattern}")
+                self.assertIn(answers[0][0], (403, 404, 405), f"{method.upper()} /{pattern}")
+            checked += 1
+        self.assertGreaterEqual(checked, 5)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import filters, viewsets
+from rest_framework import filters, serializers, viewsets
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -102,7 +102,12 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 
 class StaffWriteOrReadOnly:
-    """Any authenticated user may read (within scope); only regulators/reviewers may write."""
+    """Any authenticated user may read (within scope); only regulators/reviewers may write.
+
+    A write to one object (``PUT``/``PATCH``/``DELETE``/a detail action) is judged after the scoped lookup, so an
+    object the user may not see answers 404 exactly like one that does not exist (no existence oracle); a
+    visible object the role may not change answers 403.
+    """
 
     def has_permission(self, request, view) -> bool:
         from appwarden.platform.core.roles import is_staff_role
@@ -111,14 +116,35 @@ class StaffWriteOrReadOnly:
             return False
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+        if lookup in getattr(view, "kwargs", {}):
+            return True  # decided by has_object_permission once the object is found in scope
         return is_staff_role(request.user)
 
     def has_object_permission(self, request, view, obj) -> bool:
-        return self.has_permission(request, view)
+        from appwarden.platform.core.roles import is_staff_role
+
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return is_staff_role(request.user)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key in a request body, looked up only among the rows the requesting user may see: an id of an
+    object outside the user's scope gets the same "does not exist" error as an id that does not exist.
+
+    The serializer needs ``context={"request": request}``; without it no id is accepted (fail closed).
+    """
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        queryset = super().get_queryset()
+        if request is None:
+            return queryset.none()
+        return scoped(queryset, request.user)
 
 
 # --- audit log and identity -------------------------------------------------------------------------------------
-from rest_framework import serializers  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
 from appwarden.platform.core.models import AuditLog  # noqa: E402

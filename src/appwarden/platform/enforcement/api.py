@@ -10,7 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from appwarden.platform.core.api import FieldFilterBackend, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from appwarden.platform.core.api import (
+    FieldFilterBackend,
+    ScopedPrimaryKeyRelatedField,
+    ScopedReadOnlyViewSet,
+    ScopedViewSetMixin,
+)
 from appwarden.platform.core.errors import PlatformError
 from appwarden.platform.enforcement import export, workflow
 from appwarden.platform.enforcement.models import (
@@ -75,8 +80,9 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class IssueSerializer(serializers.Serializer):
-    app_version = serializers.PrimaryKeyRelatedField(queryset=AppVersion.objects.all())
-    findings = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), many=True)
+    # ids the user may not see are "does not exist" (no existence oracle)
+    app_version = ScopedPrimaryKeyRelatedField(queryset=AppVersion.objects.all())
+    findings = ScopedPrimaryKeyRelatedField(queryset=Finding.objects.all(), many=True)
     reason = serializers.CharField(max_length=2000)
     working_days = serializers.IntegerField(required=False, min_value=1, max_value=365)
     requirements = serializers.CharField(required=False, allow_blank=True)
@@ -93,7 +99,7 @@ class RespondSerializer(serializers.Serializer):
 
 class EscalateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
-    notice = serializers.PrimaryKeyRelatedField(queryset=NoticeBatch.objects.all())
+    notice = ScopedPrimaryKeyRelatedField(queryset=NoticeBatch.objects.all())
 
 
 class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -112,7 +118,7 @@ class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
 
     @extend_schema(request=IssueSerializer, responses={201: OrderSerializer})
     def create(self, request, *args, **kwargs):
-        req = IssueSerializer(data=request.data)
+        req = IssueSerializer(data=request.data, context={"request": request})
         req.is_valid(raise_exception=True)
         d = req.validated_data
         order = workflow.issue_order(
@@ -163,7 +169,7 @@ class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         order = self.get_object()
-        req = EscalateSerializer(data=request.data)
+        req = EscalateSerializer(data=request.data, context={"request": request})
         req.is_valid(raise_exception=True)
         workflow.escalate(
             order, user=request.user, reason=req.validated_data["reason"], notice=req.validated_data["notice"]
