@@ -77,3 +77,18 @@ def test_bare_aes_is_reported_as_ecb_mode() -> None:
     assert [e["caller"].split("->")[1] for e in f.evidence] == ["bareAes()Ljavax/crypto/Cipher;"]
     assert "ECB" in f.message_zh and "ECB mode" in f.message_en
     assert "弱加密/摘要算法AES" not in f.message_zh and "weak algorithms AES" not in f.message_en
+
+
+def test_weak_cipher_strings_judge_the_transformation_not_the_key_name() -> None:
+    from appwarden.rules.predicates.data_security import WEAK_CIPHERS, _weak_strings, cipher_weakness
+
+    weak = {a.upper() for a in WEAK_CIPHERS}
+    assert _weak_strings(["AES"], weak, True) == ["AES"]
+    assert _weak_strings(["AES", "AES/CBC/PKCS5Padding", "/sdcard/x"], weak, True) == []
+    assert _weak_strings(["AES", "AES/GCM/NoPadding"], weak, True) == []
+    assert _weak_strings(["AES", "http://a/b"], weak, True) == ["AES"]  # a URL is not a transformation
+    assert _weak_strings(["DES", "DES/ECB/NoPadding"], weak, True) == ["DES/ECB/NoPadding"]
+    assert _weak_strings(["RSA/ECB/PKCS1Padding"], weak, True) == []
+    assert cipher_weakness("AES")[1].startswith("ECB mode")
+    assert cipher_weakness("DESede/CBC/PKCS5Padding")[0].startswith("3DES")
+    assert cipher_weakness("RSA/ECB/NoPadding")[1] == "RSA without padding (textbook RSA)"

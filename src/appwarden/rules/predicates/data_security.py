@@ -9,7 +9,8 @@ Each predicate returns one hit per owner (host or SDK) with every location as ev
   ``WebSettings.setJavaScriptEnabled``; severity raised to ``high`` when ``minSdkVersion`` < 17 (any page's script
   can then reach Java by reflection, CVE-2012-6636).
 - ``weak_crypto`` (code): ``Cipher.getInstance`` / ``MessageDigest.getInstance`` in a method holding one of the
-  ``algorithms`` string constants (default ECB and DES transformations). Each is reported with what is weak about
+  ``algorithms`` string constants (default ECB and DES transformations) or, for ciphers, any full transformation
+  with ECB mode, DES, 3DES, RC4 or RSA without padding. Each is reported with what is weak about
   it (:func:`cipher_weakness`): ``"AES"`` alone is **ECB mode** (the provider's default transformation is
   ``AES/ECB/PKCS5Padding``), never "weak AES". A bare algorithm name counts only when the method holds no full
   ``algorithm/mode/padding`` transformation: next to ``"AES/CBC/PKCS5Padding"`` the ``"AES"`` names the key
@@ -28,6 +29,7 @@ Each predicate returns one hit per owner (host or SDK) with every location as ev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from appwarden.evidence import Evidence
@@ -134,6 +136,9 @@ WEAK_CIPHERS = ("AES", "AES/ECB/PKCS5Padding", "AES/ECB/PKCS7Padding", "AES/ECB/
                 "RSA/ECB/NoPadding")  # fmt: skip
 
 
+TRANSFORMATION = re.compile(r"[A-Za-z0-9_-]+/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+")  # algorithm/mode/padding
+
+
 def cipher_weakness(transformation: str) -> tuple[str, str]:
     """(zh, en) of what is weak in a ``Cipher.getInstance`` transformation: the mode (ECB, including a bare block
     cipher name, whose default mode is ECB), the algorithm (DES, 3DES, RC4) or RSA without padding."""
@@ -163,10 +168,23 @@ def cipher_weakness(transformation: str) -> tuple[str, str]:
 def _weak_strings(strings: list[str], algorithms: set[str], cipher: bool) -> list[str]:
     """The method's string constants that name a weak algorithm; for ciphers, bare names only when the method
     holds no full ``algorithm/mode/padding`` transformation (a bare name next to one names a key)."""
-    weak = sorted({s for s in strings if s.upper() in algorithms})
-    if cipher and any("/" in s for s in strings if len(s) < 64):
-        weak = [s for s in weak if "/" in s]
-    return weak
+    weak = {s for s in strings if s.upper() in algorithms}
+    if not cipher:
+        return sorted(weak)
+    full = [s for s in strings if TRANSFORMATION.fullmatch(s)]
+    weak |= {s for s in full if _weak_transformation(s)}  # DES/ECB/NoPadding, Blowfish/ECB/... (any ECB)
+    if full:
+        weak = {s for s in weak if "/" in s}
+    return sorted(weak)
+
+
+def _weak_transformation(transformation: str) -> bool:
+    """Whether a full ``algorithm/mode/padding`` transformation is weak: DES, 3DES, RC4, ECB mode (not for RSA,
+    where "ECB" is only a name), RSA without padding."""
+    alg, mode, padding = (p.strip().upper() for p in transformation.split("/"))
+    if alg == "RSA":
+        return padding == "NOPADDING"
+    return alg in ("DES", "DESEDE", "TRIPLEDES", "RC4", "ARCFOUR") or mode == "ECB"
 
 
 @predicate("weak_crypto", needs=("static.code",))
