@@ -27,7 +27,13 @@ def test_suites_pass_on_postgresql(postgres_url):
     env = {**os.environ, "APPWARDEN_PLATFORM_TEST_DB": url}
     suites = [
         str(Path(__file__).parent / name)
-        for name in ("test_workflow.py", "test_permissions.py", "test_testing.py", "test_users.py")
+        for name in (
+            "test_workflow.py",
+            "test_permissions.py",
+            "test_testing.py",
+            "test_users.py",
+            "test_security.py",
+        )
     ]
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *suites],
