@@ -7,8 +7,15 @@ findings and of apps it fired on (per corpus set, per severity/confidence, host 
 compact list of findings (rule, owner, severity, confidence, evidence count, first evidence) for hand-checking
 (``docs/rules-eval.md``). Apps that fail to scan are listed with their one-line error.
 
+Each finding carries its owner, its 通报 problem types (``notice_types``), its message and its first evidence items
+(call sites with the calling method, API, category, owner and reachability). ``hand_check`` lists the findings to
+check by hand (``docs/rules-eval.md``): every ``high`` finding of the ``--check-set`` (default ``cn_sdk``) and a
+sample of ``--sample`` (default 40) ``medium`` ones, drawn round-robin over the rules (each rule's findings shuffled
+with ``--seed``, default 16) so every rule with medium findings is represented.
+
 Usage: ``.venv/bin/python bench/rules_eval.py [--corpus ../shared/corpus] [--sets cn_sdk,clean,...] [--jobs 2]
-[--timeout 300] [-o bench/results/<date>-rules.json]``. Preliminary on a shared machine; re-run on a quiet one.
+[--timeout 300] [--check-set cn_sdk] [--sample 40] [--seed 16] [-o bench/results/<date>-rules.json]``.
+Preliminary on a shared machine; re-run on a quiet one.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import sys
 import time
 from collections import Counter, defaultdict
@@ -66,8 +74,11 @@ def scan_one(path: str) -> dict[str, Any]:
                 "owner": f.owner,
                 "severity": f.severity,
                 "confidence": f.confidence,
+                "notice_types": list(getattr(f, "notice_types", []) or []),
+                "message_zh": f.message_zh,
                 "evidence": len(f.evidence),
                 "first": compact_item(f.evidence[0]) if f.evidence else None,
+                "items": [compact_item(e) for e in f.evidence[:EVIDENCE_ITEMS]],
             }
             for f in results.findings
         ],
@@ -77,11 +88,22 @@ def scan_one(path: str) -> dict[str, Any]:
     return out
 
 
+EVIDENCE_ITEMS = 4  # evidence items kept per finding for the hand-check
+
 FIRST_KEYS = (
     "type",
     "caller",
     "api",
     "category",
+    "owner",
+    "arg",
+    "reachable",
+    "path",
+    "weaknesses",
+    "element",
+    "present",
+    "event",
+    "per_minute",
     "name",
     "attribute",
     "value",
@@ -92,8 +114,41 @@ FIRST_KEYS = (
 
 
 def compact_item(item: dict[str, Any]) -> dict[str, Any]:
-    """The identifying keys of an evidence item (keeps the results file small; paths are left out)."""
-    return {k: item[k] for k in FIRST_KEYS if k in item}
+    """The identifying keys of an evidence item (keeps the results file small; a call path is cut to its first
+    three and last two methods, file paths are left out)."""
+    out = {k: item[k] for k in FIRST_KEYS if k in item}
+    path = out.get("path")
+    if isinstance(path, list) and len(path) > 5:
+        out["path"] = [*path[:3], "…", *path[-2:]]
+    return out
+
+
+def hand_check(apps: list[dict[str, Any]], check_set: str, sample: int, seed: int) -> list[dict[str, Any]]:
+    """The findings to check by hand: every ``high`` finding of ``check_set`` and ``sample`` ``medium`` ones drawn
+    round-robin over the rules (each rule's list shuffled with ``seed``), each with its app and index."""
+    rows: list[dict[str, Any]] = []
+    medium: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for app in apps:
+        if app.get("set") != check_set:
+            continue
+        for i, f in enumerate(app.get("findings", [])):
+            row = {"app": Path(app["file"]).stem, "index": i, **f}
+            if f["severity"] == "high":
+                rows.append(row | {"sampled_as": "high"})
+            elif f["severity"] == "medium":
+                medium[f["rule_id"]].append(row | {"sampled_as": "medium"})
+    rng = random.Random(seed)
+    queues = []
+    for rule in sorted(medium):
+        items = sorted(medium[rule], key=lambda r: (r["app"], r["index"]))
+        rng.shuffle(items)
+        queues.append(items)
+    picked: list[dict[str, Any]] = []
+    while len(picked) < sample and any(queues):
+        for q in queues:
+            if q and len(picked) < sample:
+                picked.append(q.pop(0))
+    return rows + sorted(picked, key=lambda r: (r["rule_id"], r["app"], r["index"]))
 
 
 def aggregate(apps: list[dict[str, Any]]) -> dict[str, Any]:
@@ -132,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", default=",".join(DEFAULT_SETS))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds per app")
+    ap.add_argument(
+        "--check-set", default="cn_sdk", help="corpus set whose findings are listed for hand-checking"
+    )
+    ap.add_argument("--sample", type=int, default=40, help="medium findings sampled for hand-checking")
+    ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("-o", "--output", type=Path)
     args = ap.parse_args(argv)
     apks_dir = args.corpus / "apks"
@@ -185,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         "apps_failed": sum(1 for a in apps if "error" in a),
         "wall_seconds": round(time.perf_counter() - t0, 1),
         "per_rule": aggregate(apps),
+        "hand_check": hand_check(apps, args.check_set, args.sample, args.seed),
         "per_app": apps,
     }
     out = args.output or ROOT / "bench" / "results" / f"{date}-rules.json"
