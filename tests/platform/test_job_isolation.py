@@ -12,14 +12,21 @@ check that the web answers within 2 s while a scan holds a CPU and the GIL.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import signal
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
 import platform_factories as pf
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase, override_settings
 from platform_slow_engine import hostile_copy
@@ -287,8 +294,6 @@ class CategoryChoiceTests(TestCase):
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------------
-import contextlib  # noqa: E402
-import tempfile  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -310,3 +315,313 @@ def _env(**values: str):
 def _tempdir():
     with tempfile.TemporaryDirectory(prefix="appwarden-iso-") as path:
         yield path
+
+
+# --- the real `appwarden serve` and a real Celery worker (slow) --------------------------------------------------------
+
+
+class Serve:
+    """``appwarden serve`` in its own data directory; restartable, killable with SIGKILL."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str]) -> None:
+        self.data_dir, self.env = data_dir, env
+        self.proc: subprocess.Popen | None = None
+        self.base = ""
+        self.starts = 0
+
+    def cli(self, *args: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", "appwarden", *args, "--data-dir", str(self.data_dir)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    def token(self, name: str = "iso-reviewer") -> str:
+        out = self.cli("platform-user", name, "--role", "reviewer", "--password", "pw-iso-1", "--token")
+        return out.strip().splitlines()[-1].split("token: ")[1]
+
+    def start(self) -> None:
+        from conftest import _free_port
+
+        port = _free_port()
+        self.starts += 1
+        log = (self.data_dir / f"serve{self.starts}.log").open("w")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "appwarden",
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        log.close()
+        self.base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            assert self.proc.poll() is None, self.log()
+            try:
+                urllib.request.urlopen(self.base + "/login/", timeout=2).close()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise AssertionError("appwarden serve did not start: " + self.log())
+
+    def log(self) -> str:
+        return (self.data_dir / f"serve{self.starts}.log").read_text(errors="replace")[-3000:]
+
+    def kill(self) -> None:
+        """SIGKILL the server (a crash, a power cut): no clean-up code runs."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def get(self, path: str, token: str) -> tuple[float, dict | str]:
+        """GET ``path``; returns (seconds taken, JSON or text). Fails the test on a timeout (5 s)."""
+        req = urllib.request.Request(self.base + path, headers={"Authorization": f"Token {token}"})
+        started = time.monotonic()
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            body = resp.read().decode("utf-8")
+        took = time.monotonic() - started
+        return took, json.loads(body) if path.startswith("/api/") else body
+
+
+def _serve_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        {
+            "APPWARDEN_DATA_DIR": str(data_dir),
+            "APPWARDEN_WORKER": "thread",
+            "APPWARDEN_SECRET_KEY": "iso-secret",
+            "APPWARDEN_ENGINE": HOG,
+            "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT), env.get("PYTHONPATH", "")]),
+            **extra,
+        }
+    )
+    return env
+
+
+def _submit(server: Serve, token: str, data: bytes, name: str) -> int:
+    from appwarden.cli.platform import submit
+
+    path = server.data_dir / name
+    path.write_bytes(data)
+    return submit(server.base, token, path, timeout=30)["id"]
+
+
+def _watch(server: Serve, token: str, job_id: int, limit: float) -> tuple[dict, list[float], int]:
+    """Poll a web page and the job over HTTP until the job ends (or ``limit`` s pass); returns the job, every
+    response time, and how many rounds saw the job running."""
+    times: list[float] = []
+    running_rounds = 0
+    deadline = time.monotonic() + limit
+    while True:
+        took, _page = server.get("/login/", token)
+        times.append(took)
+        took, job = server.get(f"/api/jobs/{job_id}/", token)
+        times.append(took)
+        if job["status"] == "running":
+            running_rounds += 1
+        if job["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return job, times, running_rounds
+        time.sleep(0.25)
+
+
+@pytest.fixture(scope="module")
+def isolated_server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("iso-serve")
+    server = Serve(data_dir, _serve_env(data_dir, APPWARDEN_SCAN_TIMEOUT="8", APPWARDEN_TEST_HOG="cpu"))
+    token = server.token()
+    server.start()
+    yield server, token
+    server.stop()
+
+
+@pytest.mark.slow
+def test_serve_answers_within_2s_while_a_scan_holds_the_gil(isolated_server):
+    """A scan stuck in a catastrophic regular expression (as the policy reader's were) in ``serve``: every web and
+    API request during it is answered within 2 s, the job ends failed by the 8 s limit, and the worker then
+    scans the next APK normally."""
+    server, token = isolated_server
+    job_id = _submit(server, token, hostile_copy(MINIMAL.read_bytes(), "serve"), "hog.apk")
+    started = time.monotonic()
+    job, times, running_rounds = _watch(server, token, job_id, limit=8 + 40)
+    assert job["status"] == "failed", (job, server.log())
+    assert job["failure_kind"] == "timeout" and "扫描超时" in job["error"], job
+    assert job["attempts"] == 1
+    assert time.monotonic() - started < 8 + 40
+    assert running_rounds >= 3, (running_rounds, times)  # the requests below were made while it ran
+    assert max(times) < 2.0, times
+    nxt = _submit(server, token, MINIMAL.read_bytes(), "minimal.apk")
+    job, times, _ = _watch(server, token, nxt, limit=60)
+    assert job["status"] == "done", (job["error"], server.log()[-600:])
+
+
+@pytest.mark.slow
+def test_serve_with_the_hostile_policy_apk(isolated_server):
+    """The issue's reproduction with the real engine: an APK with a markdown policy of blank lines. The web keeps
+    answering within 2 s and the job ends within the limit: failed by it (a super-linear policy reader) or done
+    (a linear one)."""
+    server, token = isolated_server
+    job_id = _submit(server, token, hostile_policy_apk(), "hostile-policy.apk")
+    started = time.monotonic()
+    job, times, _running = _watch(server, token, job_id, limit=8 + 40)
+    assert job["status"] in ("done", "failed"), (job, server.log())
+    if job["status"] == "failed":
+        assert job["failure_kind"] == "timeout", job
+    assert time.monotonic() - started < 8 + 40
+    assert max(times) < 2.0, times
+
+
+@pytest.mark.slow
+def test_serve_restarts_do_not_resume_a_job_forever(tmp_path):
+    """``serve`` SIGKILLed twice while the same scan runs (a power cut, an operator's kill -9): the scan's child
+    dies with it; the first restart resumes the job (2nd attempt), the second quarantines it (max 2 attempts)."""
+    marker = tmp_path / "pids"
+    server = Serve(
+        tmp_path,
+        _serve_env(
+            tmp_path,
+            APPWARDEN_SCAN_TIMEOUT="300",
+            APPWARDEN_SCAN_MAX_ATTEMPTS="2",
+            APPWARDEN_TEST_HOG="cpu",
+            APPWARDEN_TEST_MARKER=str(marker),
+        ),
+    )
+    token = server.token()
+    try:
+        server.start()
+        job_id = _submit(server, token, hostile_copy(MINIMAL.read_bytes(), "restart"), "hog.apk")
+        for attempt in (1, 2):
+            deadline = time.monotonic() + 60
+            while len(marker.read_text().split() if marker.exists() else []) < attempt:
+                assert time.monotonic() < deadline, server.log()
+                time.sleep(0.2)
+            child = int(marker.read_text().split()[-1])
+            took, _page = server.get("/login/", token)  # answers while the scan holds a CPU
+            assert took < 2.0
+            server.kill()
+            deadline = time.monotonic() + 10
+            while pid_alive(child):  # the kernel ends the scan with its parent (PR_SET_PDEATHSIG)
+                assert time.monotonic() < deadline, f"scan process {child} outlived the killed server"
+                time.sleep(0.1)
+            server.start()
+        deadline = time.monotonic() + 30
+        while True:
+            _took, job = server.get(f"/api/jobs/{job_id}/", token)
+            if job["status"] != "queued" and job["status"] != "running":
+                break
+            assert time.monotonic() < deadline, (job, server.log())
+            time.sleep(0.3)
+        assert (job["status"], job["failure_kind"], job["attempts"]) == ("failed", "quarantined", 2), job
+        assert "已隔离" in job["error"]
+        assert len(marker.read_text().split()) == 2  # not started a third time
+    finally:
+        server.stop()
+
+
+CELERY_SUBMIT = r"""
+import json, sys, time
+from appwarden.platform import setup
+setup()
+from django.contrib.auth import get_user_model
+from appwarden.platform.core.models import Profile
+from appwarden.platform.testing import services
+from appwarden.platform.testing.models import ScanJob
+user = get_user_model().objects.create_user("iso-celery", password="x")
+Profile.objects.create(user=user, role="reviewer")
+out = []
+for path in sys.argv[1:]:
+    job = services.submit_apk(open(path, "rb").read(), user=user, file_name=path)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        job.refresh_from_db()
+        if job.status in ("done", "failed"):
+            break
+        time.sleep(0.3)
+    out.append({"status": job.status, "kind": job.failure_kind, "attempts": job.attempts, "error": job.error})
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.service
+@pytest.mark.slow
+def test_celery_worker_isolates_scans_over_rabbitmq(amqp_url, tmp_path):
+    """The distributed worker applies the same limits: a GIL-holding scan ends failed by the time limit, and the
+    same worker process then scans the next APK (it was never blocked)."""
+    import uuid
+
+    env = {
+        **_serve_env(tmp_path, APPWARDEN_SCAN_TIMEOUT="5", APPWARDEN_TEST_HOG="cpu"),
+        "DJANGO_SETTINGS_MODULE": "appwarden.platform.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/platform.sqlite3",
+        "CELERY_BROKER_URL": amqp_url,
+        "APPWARDEN_WORKER": "celery",
+        "APPWARDEN_CELERY_QUEUE": f"appwarden-iso-{uuid.uuid4().hex[:8]}",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "appwarden.platform", "migrate", "-v", "0"],
+        env=env,
+        check=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    hog, ok = tmp_path / "hog.apk", tmp_path / "ok.apk"
+    hog.write_bytes(hostile_copy(MINIMAL.read_bytes(), "celery"))
+    ok.write_bytes(MINIMAL.read_bytes())
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "appwarden", "worker", "--concurrency", "1"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", CELERY_SUBMIT, str(hog), str(ok)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        first, second = json.loads(proc.stdout.strip().splitlines()[-1])
+        worker_log = (tmp_path / "worker.log").read_text(errors="replace")[-2000:]
+        assert (first["status"], first["kind"], first["attempts"]) == ("failed", "timeout", 1), (
+            first,
+            worker_log,
+        )
+        assert "扫描超时" in first["error"]
+        assert second["status"] == "done", (second, worker_log)
+        assert worker.poll() is None  # the worker survived
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+        log.close()
