@@ -189,3 +189,13 @@ def test_server_paths_never_reach_the_errors_table() -> None:
     rows = view.error_rows(report)
     assert rows[0]["path"] == "y.pdf" and "/var/lib" not in rows[0]["message"]
     assert rows[0]["stage"].startswith("隐私政策") and re.search(r"[\u4e00-\u9fff]", rows[0]["message"])
+
+
+def test_policy_elements_are_named_in_chinese() -> None:
+    assert view.policy_element_label("operator_identity") == "运营者基本情况 (operator_identity)"
+    assert view.policy_element_label("no_such_element") == "no_such_element"
+    report = {
+        "policy": {"found": True, "elements": {"operator_identity": {"present": False, "evidence": []}}}
+    }
+    html = formats.render("html", report).decode()
+    assert "<td>运营者基本情况 (operator_identity)</td>" in html

@@ -42,6 +42,7 @@ def _environment() -> Environment:
         evidence_text=view.evidence_text,
         clause_explanation=view.clause_explanation,
         clause_label=view.clause_label,
+        element_label=view.policy_element_label,
         category_names=view.category_names,
         severity_labels=view.SEVERITY_LABELS,
         confidence_labels=view.CONFIDENCE_LABELS,

@@ -400,7 +400,8 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
         if isinstance(elements, Mapping) and elements:
             rows = [["要素 Element", "是否具备 Present"]]
             rows += [
-                [name, "是 yes" if (el or {}).get("present") else "否 no"] for name, el in elements.items()
+                [view.policy_element_label(name), "是 yes" if (el or {}).get("present") else "否 no"]
+                for name, el in elements.items()
             ]
             story.append(_table(rows, [width * 0.5, width * 0.5], st))
 

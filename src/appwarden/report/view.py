@@ -497,6 +497,17 @@ SECTION_KEY_LABELS = {
 }
 
 
+def policy_element_label(name: str) -> str:
+    """``运营者基本情况 (operator_identity)``: a privacy-policy element's Chinese title with its key; the key alone
+    when the policy reader does not know it."""
+    try:
+        from appwarden.policy.elements import ELEMENTS
+    except ImportError:  # pragma: no cover - the policy reader is part of the package
+        return name
+    spec = ELEMENTS.get(name)
+    return f"{spec.title_zh} ({name})" if spec is not None and spec.title_zh else name
+
+
 def finding_message_zh(finding: Mapping[str, Any], report: Mapping[str, Any] | None = None) -> str:
     """The finding's Chinese message for display: SDK ids replaced by Chinese names (:func:`localize_zh`); a
     message with no Chinese in it (``android:debuggable = true``) is prefixed with the finding's Chinese title so
