@@ -124,3 +124,18 @@ def test_cli_scan_summary_prints_no_escape_sequence(tmp_path: Path) -> None:
     assert proc.returncode in (0, 1), proc.stderr
     assert "EvilApp" in proc.stdout
     assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout and "\u202e" not in proc.stdout
+
+
+def test_batch_index_and_csv_of_a_failed_input_show_no_python_none(tmp_path: Path) -> None:
+    from appwarden.batch import BatchOptions, run_batch
+    from appwarden.cli.batch import write_index
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "=broken.apk").write_bytes(b"PK not really")
+    out = tmp_path / "out"
+    run_batch([inbox], out, BatchOptions(jobs=1, timeout=120))
+    page = write_index(out).read_text(encoding="utf-8")
+    assert ">None<" not in page and "None</td>" not in page
+    rows = list(csv.DictReader(io.StringIO((out / "results.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0]["status"] == "failed" and rows[0]["version_name"] == ""

@@ -112,7 +112,8 @@ def write_index(out: Path) -> Path:
     from appwarden.batch import load_done
 
     records = sorted(load_done(out).values(), key=lambda r: r.get("path", ""))
-    html = Environment(autoescape=True).from_string(INDEX_TEMPLATE).render(records=records)
+    env = Environment(autoescape=True, finalize=lambda v: "—" if v is None else v)  # no Python "None" cells
+    html = env.from_string(INDEX_TEMPLATE).render(records=records)
     target = out / "index.html"
     target.write_text(html, encoding="utf-8")
     (out / "index.json").write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from appwarden.report.sanitize import terminal_text
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("cluster", help="distributed scanning on Celery (分布式检测)", description=__doc__)
@@ -58,7 +60,7 @@ def run_submit(args: argparse.Namespace) -> int:
     seen: set[str] = set()
     for path, error in discover(args.inputs):
         if error is not None:
-            print(f"skipped {path}: {error}")
+            print(f"skipped {terminal_text(path)}: {terminal_text(error)}")
             failed += 1
             continue
         sha = store.put_apk(path)

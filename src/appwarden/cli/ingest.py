@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from appwarden.report.sanitize import terminal_text
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("ingest", help="pull APKs from a store (应用商店对接)", description=__doc__)
@@ -53,10 +55,14 @@ def run(args: argparse.Namespace) -> int:
             record = item.to_json()
             counts[item.kind] = counts.get(item.kind, 0) + 1
             if item.kind == "signer_changed":
-                print(f"warning: signer changed for {item.package} ({item.path})", file=sys.stderr)
+                print(
+                    f"warning: signer changed for {terminal_text(item.package)} ({terminal_text(item.path)})",
+                    file=sys.stderr,
+                )
             elif item.kind == "signer_rotated":
                 print(
-                    f"note: signing key rotated for {item.package}, with a verified lineage ({item.path})",
+                    f"note: signing key rotated for {terminal_text(item.package)}, with a verified lineage "
+                    f"({terminal_text(item.path)})",
                     file=sys.stderr,
                 )
             if args.submit and item.kind != "known":
