@@ -17,7 +17,8 @@ Each predicate returns one hit per owner (host or SDK) with every location as ev
   (``SecretKeySpec``), not the cipher.
 - ``hardcoded_crypto_key`` (code): a method that builds a ``SecretKeySpec`` or ``IvParameterSpec`` and holds a
   string constant of a key/IV length (8/16/24/32 chars) turned into bytes (``String.getBytes``): key or IV
-  compiled into the app. ``possible``: the constant may be a salt or a test value.
+  compiled into the app (for an HMAC key, any constant of 16 chars or more). Algorithm and charset names
+  (``HmacSHA1``) and transformation pieces (``B/PKCS5P``) are not key material. ``possible``: the constant may be a salt or a test value.
 - ``trust_all_tls`` (code): an ``X509TrustManager.checkServerTrusted`` that calls nothing (accepts every
   certificate), a ``HostnameVerifier.verify`` that calls nothing and returns the constant true, the
   ``ALLOW_ALL_HOSTNAME_VERIFIER`` field, or ``SslErrorHandler.proceed()`` called directly in
@@ -218,6 +219,14 @@ KEY_SPEC = "Ljavax/crypto/spec/SecretKeySpec;-><init>"
 IV_SPEC = "Ljavax/crypto/spec/IvParameterSpec;-><init>"
 GET_BYTES = "Ljava/lang/String;->getBytes"
 KEY_LENGTHS = (8, 16, 24, 32)
+# constants of a key's length that are not key material: JCA algorithm and charset names ("HmacSHA1" is 8 chars),
+# and pieces of a transformation built by concatenation ("B/PKCS5P")
+NOT_KEY = re.compile(
+    r"(?i)hmac(md5|sha-?\d+)?|pbkdf2withhmacsha\d*|pbewith\w+|sha-?\d+(with(rsa|ecdsa))?|md5(withrsa)?"
+    r"|aes(_?\d+)?|desede|des|tripledes|rsa|blowfish|arcfour|rc4"
+    r"|utf-?8|utf-16(be|le)?|iso-8859-\d+|us-ascii|gbk|gb2312|gb18030"
+    r"|(?=.*/)[\w/]*(ecb|cbc|gcm|cfb|ofb|ctr|pkcs|padding)[\w/]*"
+)
 
 
 @predicate("hardcoded_crypto_key", needs=("static.code",))
@@ -227,7 +236,15 @@ def hardcoded_crypto_key(evidence: Evidence, params: dict) -> list[Hit]:
     for caller, target, dex, offset in invokes(code, [KEY_SPEC, IV_SPEC]):
         if not any(c.startswith(GET_BYTES) for c in callees(code, caller)):
             continue
-        consts = [s for s in method_strings(code, caller) if len(s) in KEY_LENGTHS and " " not in s]
+        strings = method_strings(code, caller)
+        hmac = any(s.lower().startswith("hmac") for s in strings)  # an HMAC key may have any length
+        consts = [
+            s
+            for s in strings
+            if (len(s) in KEY_LENGTHS or (hmac and len(s) >= 16))
+            and " " not in s
+            and not NOT_KEY.fullmatch(s)
+        ]
         if not consts:
             continue
         owner = owner_of(evidence, caller.split("->", 1)[0])

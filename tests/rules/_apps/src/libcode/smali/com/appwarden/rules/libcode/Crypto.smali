@@ -24,3 +24,16 @@
     move-result-object v3
     return-object v3
 .end method
+
+# An HMAC key passed in by the caller: "HmacSHA1" (8 chars, a key's length) names the algorithm, it is not a key
+# (sec.hardcoded_key reports nothing); the transformation is built from pieces ("B/PKCS5P" is not a key either).
+.method public static hmac(Ljava/lang/String;)Ljavax/crypto/spec/SecretKeySpec;
+    .locals 3
+    invoke-virtual {p0}, Ljava/lang/String;->getBytes()[B
+    move-result-object v0
+    new-instance v1, Ljavax/crypto/spec/SecretKeySpec;
+    const-string v2, "HmacSHA1"
+    invoke-direct {v1, v0, v2}, Ljavax/crypto/spec/SecretKeySpec;-><init>([BLjava/lang/String;)V
+    const-string v2, "B/PKCS5P"
+    return-object v1
+.end method

@@ -34,5 +34,7 @@
     invoke-static {v0}, Lcom/google/android/material/color/DeviceKey;->id(Landroid/content/ContentResolver;)Ljava/lang/String;
     invoke-static {}, Lcom/appwarden/rules/libcode/Crypto;->bareAes()Ljavax/crypto/Cipher;
     invoke-static {}, Lcom/appwarden/rules/libcode/Crypto;->cbc()Ljavax/crypto/Cipher;
+    const-string v1, "k"
+    invoke-static {v1}, Lcom/appwarden/rules/libcode/Crypto;->hmac(Ljava/lang/String;)Ljavax/crypto/spec/SecretKeySpec;
     return-void
 .end method
