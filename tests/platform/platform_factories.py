@@ -49,8 +49,16 @@ def fake_apk(tag: str = "", extra: bytes = b"") -> bytes:
     return buf.getvalue()
 
 
-def finding(rule_id: str, clauses: list[str], owner: str = "host", severity: str = "high") -> dict[str, Any]:
-    return {
+def finding(
+    rule_id: str,
+    clauses: list[str],
+    owner: str = "host",
+    severity: str = "high",
+    notice_types: list[str] | None = None,
+) -> dict[str, Any]:
+    """A report finding; ``notice_types`` omitted = a report from before findings carried them (the platform then
+    takes the types ``rule_id`` declares, none for a made-up rule id)."""
+    data = {
         "rule_id": rule_id,
         "title_zh": f"问题 {rule_id}",
         "title_en": f"Problem {rule_id}",
@@ -62,6 +70,9 @@ def finding(rule_id: str, clauses: list[str], owner: str = "host", severity: str
         "evidence": [{"type": "permission", "name": "android.permission.READ_PHONE_STATE"}],
         "remediation_zh": "整改",
     }
+    if notice_types is not None:
+        data["notice_types"] = notice_types
+    return data
 
 
 def report(

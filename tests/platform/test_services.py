@@ -33,6 +33,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_testing.py",
             "test_users.py",
             "test_security.py",
+            "test_notice_types.py",
         )
     ]
     proc = subprocess.run(

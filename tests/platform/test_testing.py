@@ -85,7 +85,14 @@ class ScanJobTests(EngineCase):
         rep = pf.report(
             "com.example.a",
             "2.1",
-            [pf.finding("r.one", ["RD-3.1"]), pf.finding("r.two", ["M164-2.1"], owner="sdk.x")],
+            [
+                pf.finding("r.one", ["RD-3.1"], notice_types=["M337-1"]),
+                pf.finding("r.two", ["M164-2.1"], owner="sdk.x", notice_types=["M337-7"]),
+                # a report from before findings carried notice_types: its rule's declared types
+                pf.finding("pi.startup.device_id", ["RD-3.1"]),
+                # security hygiene, whose CH-13 clause the old clause-prefix table took for 违规收集
+                pf.finding("sec.weak_cipher", ["GB35273-6.3", "CH-13"], notice_types=[]),
+            ],
         )
         job = pf.scanned_job(self.reviewer, self.engine.add("a", rep))
         self.assertEqual(job.status, "done")
@@ -93,7 +100,19 @@ class ScanJobTests(EngineCase):
         self.assertEqual((version.app.package, version.version_name), ("com.example.a", "2.1"))
         self.assertEqual(version.signer_subject, "CN=Test, O=测试公司")
         types = dict(Finding.objects.filter(job=job).values_list("rule_id", "problem_type"))
-        self.assertEqual(types, {"r.one": "collection", "r.two": "permission"})
+        self.assertEqual(
+            types,
+            {
+                "r.one": "collection",
+                "r.two": "permission",
+                "pi.startup.device_id": "collection",
+                "sec.weak_cipher": "other",
+            },
+        )
+        notice = dict(Finding.objects.filter(job=job).values_list("rule_id", "notice_types"))
+        self.assertEqual(notice["r.two"], ["M337-7"])
+        self.assertEqual(notice["pi.startup.device_id"], ["M337-1"])
+        self.assertEqual(notice["sec.weak_cipher"], [])
         self.assertTrue(all(f.status == "pending" for f in job.findings.all()))
 
     def test_run_scan_is_idempotent(self):
@@ -140,6 +159,15 @@ class ScanJobTests(EngineCase):
         self.assertEqual(job.status, "failed")
         self.assertFalse(App.objects.exists())
 
+    def test_report_with_an_unknown_notice_type_fails_the_job_with_the_reason(self):
+        rep = pf.report("com.nt", "1", [pf.finding("r.x", ["RD-3.1"], notice_types=["M337-99"])])
+        job = services.submit_apk(self.engine.add("nt", rep), user=self.reviewer)
+        services.run_scan(job.pk)
+        job.refresh_from_db()
+        self.assertEqual(job.status, "failed")
+        self.assertIn("M337-99", job.error)
+        self.assertFalse(Finding.objects.filter(job=job).exists())
+
     def test_batch_progress(self):
         batch = Batch.objects.create(name="p")
         jobs = [
@@ -158,7 +186,11 @@ class ScanJobTests(EngineCase):
 class ReviewTests(EngineCase):
     def setUp(self):
         super().setUp()
-        rep = pf.report("com.r", "1", [pf.finding("r.a", ["RD-3.1"]), pf.finding("r.b", ["RD-5.1"])])
+        rep = pf.report(
+            "com.r",
+            "1",
+            [pf.finding("r.a", ["RD-3.1"], notice_types=["M337-1"]), pf.finding("r.b", ["RD-5.1"])],
+        )
         self.job = pf.scanned_job(self.reviewer, self.engine.add("r", rep))
         self.fa, self.fb = self.job.findings.order_by("rule_id")
 
@@ -178,9 +210,10 @@ class ReviewTests(EngineCase):
             changes={"severity": "medium", "clauses": "M164-2.1, RD-4.2"},
         )
         self.fa.refresh_from_db()
+        # the 通报 types are the rule's, not the clauses': editing clauses leaves them (and their group) alone
         self.assertEqual(
-            (self.fa.severity, self.fa.clauses, self.fa.problem_type),
-            ("medium", ["M164-2.1", "RD-4.2"], "permission"),
+            (self.fa.severity, self.fa.clauses, self.fa.notice_types, self.fa.problem_type),
+            ("medium", ["M164-2.1", "RD-4.2"], ["M337-1"], "collection"),
         )
         self.assertEqual(self.fa.status, "confirmed")
         edit = Review.objects.get(finding=self.fa, action="edit")

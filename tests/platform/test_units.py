@@ -71,20 +71,43 @@ def test_line_chart_points_and_empty():
 
 
 @pytest.mark.parametrize(
-    ("clauses", "key"),
+    ("types", "key"),
     [
-        (["RD-3.1", "M164-1.1"], "collection"),
-        (["M164-2.1", "RD-4.1"], "permission"),
-        (["RD-5.1"], "use"),
+        (["M337-1"], "collection"),
+        (["M337-7", "M337-2"], "permission"),  # the first declared type decides
+        (["M337-3"], "use"),
         (["M164-2.2"], "self_start"),
-        (["RD-1.1"], "notice"),
+        (["RD-1"], "notice"),
+        (["M26-4.shake"], "mislead"),
+        (["RD-6.complaint"], "rights"),
         (["XYZ-1"], "other"),
         ([], "other"),
     ],
 )
-def test_problem_type_of_clauses(clauses, key):
-    assert problem_types.problem_type(clauses) == key
+def test_dashboard_group_of_notice_types(types, key):
+    assert problem_types.group_of_types(types) == key
     assert problem_types.label(key)
+
+
+def test_every_notice_type_has_a_dashboard_group_with_a_label():
+    from appwarden.knowledge.notice_types import GROUPS, vocabulary
+
+    assert {k for k, _zh, _en in problem_types.GROUPS} == set(GROUPS)
+    for tid, rec in vocabulary().items():
+        assert problem_types.group_of_types([tid]) == rec["group"] != "other", tid
+    # the stored keys of before the types were explicit are all still valid choices
+    legacy = {
+        "permission",
+        "collection",
+        "use",
+        "self_start",
+        "mislead",
+        "notice",
+        "rights",
+        "store",
+        "other",
+    }
+    assert {k for k, _ in problem_types.CHOICES} == legacy
 
 
 def test_parse_database_url():

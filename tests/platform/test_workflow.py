@@ -33,8 +33,8 @@ class WorkflowCase(TestCase):
         self.store_user = pf.user("store", store=self.store_a)
         self.store_b_user = pf.user("store", store=self.store_b)
         findings = [
-            pf.finding("pi.pre_consent", ["RD-3.1", "M164-1.1"]),
-            pf.finding("perm.over", ["M164-2.1", "M337-7"]),
+            pf.finding("pi.pre_consent", ["RD-3.1", "M164-1.1"], notice_types=["M337-1"]),
+            pf.finding("perm.over", ["M164-2.1", "M337-7"], notice_types=["M337-7"]),
         ]
         self.v1 = self.engine.add("v1", pf.report("com.case.app", "1.0", findings, label="案例应用"))
         self.job = pf.scanned_job(self.reviewer, self.v1, company=self.company)
@@ -115,7 +115,10 @@ class PathTests(WorkflowCase):
         order = self.issue()
         self.respond_with(
             "v2-partial",
-            [pf.finding("perm.over", ["M164-2.1", "M337-7"]), pf.finding("new.one", ["RD-5.1"])],
+            [
+                pf.finding("perm.over", ["M164-2.1", "M337-7"], notice_types=["M337-7"]),
+                pf.finding("new.one", ["RD-5.1"], notice_types=["M337-3"]),
+            ],
             order,
         )
         self.retest(order)

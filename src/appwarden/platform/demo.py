@@ -54,6 +54,14 @@ RULES = [
     ("policy.missing", "无隐私政策", "No privacy policy", ["RD-1.1"], "high"),
     ("app.self_start", "频繁自启动", "Frequent self-start", ["M164-2.2"], "low"),
 ]
+# the 通报 problem types each demo rule declares (ids of knowledge/notice_types.yaml)
+NOTICE_TYPES = {
+    "pi.device_id.pre_consent": ["M337-1"],
+    "perm.over_request": ["M337-7"],
+    "sdk.undeclared_sharing": ["M337-3"],
+    "policy.missing": ["RD-1"],
+    "app.self_start": ["M164-2.2"],
+}
 
 
 def _code(prefix17: str) -> str:
@@ -72,6 +80,7 @@ def _report(
                 "title_zh": zh,
                 "title_en": en,
                 "clauses": clauses,
+                "notice_types": NOTICE_TYPES[rid],
                 "severity": sev,
                 "confidence": "likely",
                 "needs_review": True,

@@ -87,20 +87,15 @@ def _qualifies(finding: Mapping[str, Any], min_confidence: str) -> bool:
     return CONFIDENCE_RANK.get(str(finding.get("confidence")), 99) <= limit
 
 
-def report_problems(
-    report: Mapping[str, Any], *, min_confidence: str = "confirmed", include_unmapped: bool = False
-) -> list[str]:
-    """所涉问题 of one report: problem-type names (zh), in vocabulary order, deduplicated. Findings with no 通报
-    problem type (security hygiene) are left out, unless ``include_unmapped``: then their ``title_zh`` follows the
-    type names."""
-    if min_confidence not in CONFIDENCE_RANK:
-        raise KnowledgeError(f"unknown confidence {min_confidence!r} (use confirmed, likely or possible)")
+def problem_names(findings: Iterable[Mapping[str, Any]], *, include_unmapped: bool = False) -> list[str]:
+    """所涉问题 of a set of findings (dicts with ``notice_types`` and/or ``rule_id``, ``title_zh``): the names of
+    their :func:`finding_notice_types`, in vocabulary order, deduplicated. Findings with no type (security hygiene)
+    are left out unless ``include_unmapped``: then their ``title_zh`` follows the type names. The CLI table
+    (:func:`report_problems`) and the platform's notice rows both call this."""
     types = problem_types()
     ids: set[str] = set()
     extra: list[str] = []
-    for finding in report.get("findings") or []:
-        if not _qualifies(finding, min_confidence):
-            continue
+    for finding in findings:
         found = finding_notice_types(finding)
         if found:
             ids.update(found)
@@ -110,6 +105,16 @@ def report_problems(
                 extra.append(title)
     names = [types[t]["name_zh"] for t in types if t in ids]
     return names + [t for t in extra if t not in names]
+
+
+def report_problems(
+    report: Mapping[str, Any], *, min_confidence: str = "confirmed", include_unmapped: bool = False
+) -> list[str]:
+    """所涉问题 of one report: :func:`problem_names` of its findings at or above ``min_confidence``."""
+    if min_confidence not in CONFIDENCE_RANK:
+        raise KnowledgeError(f"unknown confidence {min_confidence!r} (use confirmed, likely or possible)")
+    findings = [f for f in report.get("findings") or [] if _qualifies(f, min_confidence)]
+    return problem_names(findings, include_unmapped=include_unmapped)
 
 
 _SUBJECT_ATTR = re.compile(r"(?:^|[,/;+]\s*)(O|CN)\s*=\s*((?:\\.|[^,/;+])+)")

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from appwarden.platform.core import audit, problem_types, storage
+from appwarden.platform.core import audit, storage
 from appwarden.platform.core.errors import PlatformError, TransitionError, UploadError
 from appwarden.platform.core.models import ROLE_COMPANY, ROLE_REGULATOR, ROLE_REVIEWER, ROLE_STORE
 from appwarden.platform.core.roles import require, role_of
@@ -301,33 +301,21 @@ def create_notice_batch(*, user: Any, title: str, number: str = "") -> NoticeBat
 
 
 def problems_text(order: RectificationOrder) -> str:
-    """所涉问题 of a notice row: the 通报 problem types (the engine's ``report.notice`` clause map: 337号文 types
-    and named 164号文 items) of the findings still present (all ordered ones if there was no re-test); a finding
-    whose clauses map to no type contributes its title."""
+    """所涉问题 of a notice row: the names of the 通报 problem types (``notice_types``, through the engine's one
+    mapping :func:`appwarden.report.notice.problem_names`, as the CLI's notice table) of the findings still present
+    (all ordered ones if there was no re-test), in vocabulary order; only when none of them has a type (security
+    hygiene) their titles, so a row never names nothing."""
     retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
     findings = list(order.findings.all())
     if retest and retest.diff and not retest.diff.get("error"):
         still = {r["key"] for r in retest.diff["persisting"]}
         kept = [f for f in findings if finding_key(f) in still]
         findings = kept or findings
-    names: list[str] = []
-    for f in findings:
-        for name in _notice_names(f):
-            if name not in names:
-                names.append(name)
-    return "；".join(names)
+    from appwarden.report.notice import PROBLEM_SEPARATOR, problem_names
 
-
-def _notice_names(f: Finding) -> list[str]:
-    try:
-        from appwarden.report.notice import finding_problem_types
-        from appwarden.report.notice import problem_types as notice_types
-
-        types = notice_types()
-        names = [types[t]["name_zh"] for t in finding_problem_types({"clauses": f.clauses})]
-    except Exception:  # the engine's map is unavailable: fall back to the platform's coarse types
-        names = [problem_types.label_zh(f.problem_type)] if f.problem_type != "other" else []
-    return names or [f.title_zh]
+    rows = [{"rule_id": f.rule_id, "notice_types": f.notice_types, "title_zh": f.title_zh} for f in findings]
+    names = problem_names(rows) or problem_names(rows, include_unmapped=True)
+    return PROBLEM_SEPARATOR.join(names)
 
 
 def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: NoticeBatch) -> NoticeItem:

@@ -99,6 +99,7 @@ class FindingSerializer(serializers.ModelSerializer):
             "title_zh",
             "title_en",
             "clauses",
+            "notice_types",
             "problem_type",
             "severity",
             "confidence",

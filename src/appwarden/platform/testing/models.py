@@ -150,6 +150,9 @@ class Finding(models.Model):
     title_zh = models.CharField(max_length=300)
     title_en = models.CharField(max_length=300, blank=True)
     clauses = models.JSONField(default=list)
+    # 通报 problem types (ids of knowledge/notice_types.yaml) from report.notice.finding_notice_types, and their
+    # dashboard group (problem_types.group_of_types)
+    notice_types = models.JSONField("通报问题类型 Notice problem types", default=list, blank=True)
     problem_type = models.CharField(
         max_length=32, choices=problem_types.CHOICES, default="other", db_index=True
     )
@@ -184,6 +187,13 @@ class Finding(models.Model):
     @property
     def problem_label(self) -> str:
         return problem_types.label(self.problem_type)
+
+    @property
+    def notice_names(self) -> list[str]:
+        """Chinese names of the finding's 通报 problem types (empty for security hygiene)."""
+        from appwarden.report.notice import notice_type_names
+
+        return notice_type_names(self.notice_types or [])
 
 
 REVIEW_ACTIONS = [("confirm", "确认 Confirm"), ("reject", "驳回 Reject"), ("edit", "修改 Edit")]

@@ -40,6 +40,7 @@ from appwarden.platform.testing.models import (
     Review,
     ScanJob,
 )
+from appwarden.report.notice import finding_notice_types
 
 log = logging.getLogger(__name__)
 MAX_SIDE_FILE = 20 * 1024 * 1024  # policy / trace files
@@ -345,6 +346,7 @@ def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob 
         if not isinstance(raw, dict) or not raw.get("rule_id"):
             continue
         clauses = [str(c) for c in raw.get("clauses") or []]
+        types = finding_notice_types(raw)  # the one mapping; KnowledgeError fails the job with the reason
         rows.append(
             Finding(
                 job=job,
@@ -353,7 +355,8 @@ def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob 
                 title_zh=str(raw.get("title_zh") or raw["rule_id"])[:300],
                 title_en=str(raw.get("title_en") or "")[:300],
                 clauses=clauses,
-                problem_type=problem_types.problem_type(clauses),
+                notice_types=types,
+                problem_type=problem_types.group_of_types(types),
                 severity=str(raw.get("severity") or "medium")[:8],
                 confidence=str(raw.get("confidence") or "possible")[:12],
                 needs_review=bool(raw.get("needs_review", True)),
@@ -401,8 +404,7 @@ def review_finding(
                     value = [
                         str(c).strip() for c in (value if isinstance(value, list) else str(value).split(","))
                     ]
-                    value = [c for c in value if c]
-                    finding.problem_type = problem_types.problem_type(value)
+                    value = [c for c in value if c]  # the 通报 types stay the rule's: they are not per clause
                 applied[field] = {"old": getattr(finding, field), "new": value}
                 setattr(finding, field, value)
             if not applied:
