@@ -199,3 +199,23 @@ def test_policy_elements_are_named_in_chinese() -> None:
     }
     html = formats.render("html", report).decode()
     assert "<td>运营者基本情况 (operator_identity)</td>" in html
+
+
+def test_sarif_messages_name_sdks_not_ids() -> None:
+    from appwarden.report.sarif import build_sarif
+
+    finding = {
+        "rule_id": "pi.device_id.read",
+        "title_zh": "读取设备标识符",
+        "title_en": "Device ids read",
+        "clauses": ["RD-4.1"],
+        "severity": "medium",
+        "confidence": "likely",
+        "owner": "alibaba_utdid",
+        "message_zh": "第三方SDK（alibaba_utdid）存在读取IMEI的代码",
+        "message_en": "alibaba_utdid: 1 call sites reading imei",
+        "evidence": [],
+    }
+    report = {"app": {"package": "x"}, "findings": [finding], "sdks": []}
+    text = build_sarif(report)["runs"][0]["results"][0]["message"]["text"]
+    assert "第三方SDK（阿里UTDID设备标识SDK）" in text and "Alibaba UTDID: 1 call sites" in text

@@ -118,7 +118,9 @@ def _fingerprint(finding: Mapping[str, Any]) -> str:
 
 def _message(report: Mapping[str, Any], finding: Mapping[str, Any]) -> str:
     parts = [view.bilingual(finding.get("title_zh"), finding.get("title_en"))]
-    detail = view.bilingual(finding.get("message_zh"), finding.get("message_en"))
+    detail = view.bilingual(
+        view.finding_message_zh(finding, report), view.localize_en(finding.get("message_en"), report)
+    )
     if detail:
         parts.append(detail)
     owner = view.bilingual(*view.owner_names(report, finding.get("owner")))
