@@ -32,6 +32,10 @@
     invoke-static {v1}, Landroidx/core/view/DisplayCompat;->getSystemProperty(Ljava/lang/String;)Ljava/lang/String;
     invoke-static {v1}, Lkotlin/jvm/internal/Reflection;->load(Ljava/lang/String;)Ljava/lang/Object;
     invoke-static {v0}, Lcom/google/android/material/color/DeviceKey;->id(Landroid/content/ContentResolver;)Ljava/lang/String;
+    new-instance v1, Landroidx/appcompat/widget/AppCompatEditText;
+    invoke-direct {v1, p0}, Landroidx/appcompat/widget/AppCompatEditText;-><init>(Landroid/content/Context;)V
+    const/4 v2, 0x0
+    invoke-virtual {v1, v2}, Landroidx/appcompat/widget/AppCompatEditText;->onTextContextMenuItem(I)Z
     invoke-static {}, Lcom/appwarden/rules/libcode/Crypto;->bareAes()Ljavax/crypto/Cipher;
     invoke-static {}, Lcom/appwarden/rules/libcode/Crypto;->cbc()Ljavax/crypto/Cipher;
     const-string v1, "k"
