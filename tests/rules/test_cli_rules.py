@@ -48,6 +48,19 @@ def test_check_reports_file_and_line(tmp_path: Path, capsys) -> None:
     assert main(["rules", "check"]) == 0
 
 
+def test_check_fails_a_rule_without_notice_types(tmp_path: Path, capsys) -> None:
+    """Every rule states its 通报 problem types; "none" is an explicit empty list."""
+    rule = (ROOT / "src" / "appwarden" / "knowledge" / "rules" / "sec.debuggable.yaml").read_text("utf-8")
+    assert "\nnotice_types: []" in rule
+    (tmp_path / "sec.debuggable.yaml").write_text(
+        "\n".join(ln for ln in rule.splitlines() if not ln.startswith("notice_types:")) + "\n", "utf-8"
+    )
+    assert main(["rules", "check", "--rules", str(tmp_path), "--no-fixtures"]) == 2
+    assert "sec.debuggable.yaml:1: missing required key 'notice_types'" in capsys.readouterr().out
+    (tmp_path / "sec.debuggable.yaml").write_text(rule, "utf-8")
+    assert main(["rules", "check", "--rules", str(tmp_path), "--no-fixtures"]) == 0
+
+
 def test_docs_generated_and_committed_copy_is_current(tmp_path: Path) -> None:
     out = tmp_path / "rules.md"
     assert main(["rules", "docs", "-o", str(out)]) == 0
