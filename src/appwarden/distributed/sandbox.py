@@ -52,7 +52,7 @@ class SandboxLimits:
 
     timeout: float = 600.0
     memory_mb: int = 4096
-    max_report_mb: int = 256
+    max_report_mb: int = 64
 
 
 class ScanFailed(AppwardenError):
