@@ -1,0 +1,39 @@
+"""Engines for tests/distributed/test_sandbox.py, resolved by name in the sandbox's child process."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+
+def _mark() -> None:
+    if os.environ.get("APPWARDEN_TEST_MARKER"):
+        with Path(os.environ["APPWARDEN_TEST_MARKER"]).open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+
+
+def sleepy(apk_path, **kwargs):
+    """Sleep far beyond any test's limit (after writing this pid to ``APPWARDEN_TEST_MARKER``)."""
+    _mark()
+    time.sleep(3600)
+
+
+def huge(apk_path, **kwargs):
+    """A report of about 3 MB."""
+    return {"app": {"package": "com.huge"}, "padding": "x" * (3 * 1024 * 1024)}
+
+
+def echo(apk_path, **kwargs):
+    """A report naming what the engine was given (and this process's pid)."""
+    return {"app": {"package": "com.echo"}, "apk": str(apk_path), "kwargs": kwargs, "pid": os.getpid()}
+
+
+def refuse(apk_path, **kwargs):
+    from appwarden.errors import InputError
+
+    raise InputError(f"{apk_path}: not a zip archive")
+
+
+def not_json(apk_path, **kwargs):
+    return {"app": {"package": "com.bad"}, "value": object()}

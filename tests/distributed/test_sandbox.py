@@ -1,0 +1,114 @@
+"""``appwarden.distributed.sandbox.run_isolated``: one scan in a child process, a hard wall-clock and memory limit,
+and an outcome for every way a scan can end (the platform's workers and the distributed task rely on it)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from appwarden.distributed.sandbox import SandboxLimits, ScanFailed, run_isolated
+
+ROOT = Path(__file__).resolve().parents[2]
+MINIMAL = ROOT / "tests" / "fixtures" / "apks" / "minimal.apk"
+ENGINES = "tests.distributed.sandbox_engines"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"
+    except OSError:
+        return False
+
+
+def test_the_real_engine_runs_in_another_process():
+    report = run_isolated(MINIMAL)
+    assert report["app"]["package"] == "com.example.fixture"
+    echo = run_isolated(MINIMAL, engine=f"{ENGINES}:echo", category="N39-07")
+    assert echo["pid"] != os.getpid()
+    assert echo["kwargs"] == {"policy_path": None, "trace_path": None, "category": "N39-07"}
+
+
+def test_wall_clock_limit_kills_the_child(tmp_path, monkeypatch):
+    marker = tmp_path / "pids"
+    monkeypatch.setenv("APPWARDEN_TEST_MARKER", str(marker))
+    started = time.monotonic()
+    with pytest.raises(ScanFailed) as err:
+        run_isolated(MINIMAL, engine=f"{ENGINES}:sleepy", limits=SandboxLimits(timeout=1.5))
+    assert time.monotonic() - started < 20
+    assert err.value.kind == "timeout"
+    assert "扫描超时" in str(err.value) and "1.5 s" in str(err.value)
+    assert not alive(int(marker.read_text().split()[0]))
+
+
+def test_report_over_the_size_cap_is_refused():
+    with pytest.raises(ScanFailed) as err:
+        run_isolated(MINIMAL, engine=f"{ENGINES}:huge", limits=SandboxLimits(max_report_mb=1))
+    assert err.value.kind == "crash"
+    assert "报告过大" in str(err.value)
+
+
+def test_engine_refusal_is_an_input_failure_without_server_paths():
+    with pytest.raises(ScanFailed) as err:
+        run_isolated(MINIMAL, engine=f"{ENGINES}:refuse", labels={str(MINIMAL): "app.apk"})
+    assert err.value.kind == "input"
+    assert str(err.value) == "app.apk: not a zip archive"
+
+
+@pytest.mark.parametrize(
+    ("engine", "kind", "words"),
+    [
+        (f"{ENGINES}:not_json", "engine", "internal error"),
+        ("no_such_module:scan", "engine", "is not available"),
+    ],
+)
+def test_engine_bugs_are_engine_failures(engine, kind, words):
+    with pytest.raises(ScanFailed) as err:
+        run_isolated(MINIMAL, engine=engine)
+    assert err.value.kind == kind
+    assert words in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+KILL_PARENT = r"""
+import sys
+from appwarden.distributed.sandbox import run_isolated, SandboxLimits
+run_isolated(sys.argv[1], engine="tests.distributed.sandbox_engines:sleepy", limits=SandboxLimits(timeout=600))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
+def test_the_child_dies_with_its_parent(tmp_path):
+    """A worker killed mid-scan (SIGKILL: no clean-up runs) does not leave its scan running."""
+    marker = tmp_path / "pids"
+    env = {**os.environ, "APPWARDEN_TEST_MARKER": str(marker), "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen([sys.executable, "-c", KILL_PARENT, str(MINIMAL)], env=env, cwd=ROOT)
+    child = 0
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists() or not marker.read_text().strip():
+            assert time.monotonic() < deadline and parent.poll() is None
+            time.sleep(0.1)
+        child = int(marker.read_text().split()[0])
+        assert alive(child)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while alive(child):
+            assert time.monotonic() < deadline, f"scan process {child} outlived its parent"
+            time.sleep(0.1)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if child and alive(child):  # the failure case: do not leave the test's scan behind
+            os.kill(child, signal.SIGKILL)
