@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
+import tempfile
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,6 +19,7 @@ from appwarden.platform.testing import services
 from appwarden.platform.testing.models import ScanJob
 
 _seq = itertools.count(1)
+FIXTURE_APKS = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
 PASSWORD = "pw-for-tests-1"
 
 
@@ -95,19 +99,57 @@ def report(
     }
 
 
+def fixture_apk(name: str) -> bytes:
+    """The bytes of a committed fixture APK (``tests/fixtures/apks/<name>``; see its README)."""
+    return (FIXTURE_APKS / name).read_bytes()
+
+
+def apk_report(
+    data: bytes, findings: list[dict[str, Any]], label: str = "测试应用", version_name: str | None = None
+) -> dict[str, Any]:
+    """A report whose ``app`` section is what the real APK ``data`` says (package, version, signers)."""
+    from appwarden.apk import open_apk
+
+    with tempfile.NamedTemporaryFile(suffix=".apk") as tmp:
+        tmp.write(data)
+        tmp.flush()
+        info = open_apk(tmp.name).app_info()
+    rep = report(info.package, version_name or info.version_name or "", findings, label=label)
+    rep["app"].update(
+        sha256=info.sha256,
+        version_code=info.version_code,
+        signers=[{"subject": s.subject, "sha256": s.sha256} for s in info.signers],
+    )
+    return rep
+
+
 class ReportEngine:
-    """Engine stand-in keyed by APK bytes' manifest tag: returns the report registered for that tag."""
+    """Engine stand-in: returns the report registered for a real APK's sha256 (:meth:`add_apk`) or for a fake
+    APK's manifest tag (:meth:`add`)."""
 
     def __init__(self) -> None:
         self.reports: dict[str, dict[str, Any]] = {}
+        self.by_sha: dict[str, dict[str, Any]] = {}
         self.calls = 0
+        self.inputs: list[dict[str, Any]] = []  # the policy/trace paths of each call
 
     def add(self, tag: str, rep: dict[str, Any]) -> bytes:
         self.reports[tag] = rep
         return fake_apk(tag)
 
-    def __call__(self, apk_path, **_: Any) -> dict[str, Any]:
+    def add_apk(self, data: bytes, findings: list[dict[str, Any]], **kw: Any) -> bytes:
+        """Register findings for a real APK (its identity read from the bytes); returns the bytes."""
+        rep = apk_report(data, findings, **kw)
+        self.by_sha[hashlib.sha256(data).hexdigest()] = rep
+        return data
+
+    def __call__(self, apk_path, **kw: Any) -> dict[str, Any]:
         self.calls += 1
+        self.inputs.append(kw)
+        with open(apk_path, "rb") as fh:
+            sha = hashlib.sha256(fh.read()).hexdigest()
+        if sha in self.by_sha:
+            return self.by_sha[sha]
         with zipfile.ZipFile(apk_path) as zf:
             tag = zf.read("AndroidManifest.xml")[4:].decode()
         return self.reports[tag]

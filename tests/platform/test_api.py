@@ -43,17 +43,20 @@ class ApiFlowTests(TestCase):
         )
 
     def test_upload_review_issue_respond_over_http(self):
-        rep = pf.report("com.api.app", "1.0", [pf.finding("r.1", ["RD-3.1"])])
-        resp = self.upload(self.engine.add("api", rep), company=self.company.pk)
+        # real APKs: the rectified one must be the same app (package, signer) as the tested one
+        tested = self.engine.add_apk(pf.fixture_apk("minimal.apk"), [pf.finding("r.1", ["RD-3.1"])])
+        resp = self.upload(tested, company=self.company.pk)
         self.assertEqual(resp.status_code, 201, resp.content)
         job_id = resp.json()["id"]
         self.assertEqual(resp.json()["status"], "queued")  # never scanned inside the request
         self.assertEqual(self.engine.calls, 0)
         self.assertEqual(self.api.get(f"/api/jobs/{job_id}/report/").status_code, 409)
         services.run_scan(job_id)
-        self.assertEqual(self.api.get(f"/api/jobs/{job_id}/report/").json()["app"]["package"], "com.api.app")
+        self.assertEqual(
+            self.api.get(f"/api/jobs/{job_id}/report/").json()["app"]["package"], "com.example.fixture"
+        )
 
-        dup = self.upload(self.engine.reports and pf.fake_apk("api"))
+        dup = self.upload(tested)
         self.assertEqual(dup.status_code, 409)
         self.assertEqual(dup.json()["job"], job_id)
         self.assertIn("duplicate", dup.json()["detail"])
@@ -97,7 +100,7 @@ class ApiFlowTests(TestCase):
         self.assertEqual(resp.status_code, 403)
 
         company_api = token_client(self.company_user)
-        new = self.engine.add("api-v2", pf.report("com.api.app", "1.1", []))
+        new = self.engine.add_apk(pf.fixture_apk("v2_only.apk"), [])
         resp = company_api.post(
             f"/api/orders/{order['id']}/respond/",
             {"explanation": "已整改", "apk": SimpleUploadedFile("v2.apk", new)},

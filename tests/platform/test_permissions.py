@@ -48,6 +48,7 @@ class IsolationCase(TestCase):
             order.refresh_from_db()
             notice = workflow.create_notice_batch(user=self.regulator, title=f"n-{key}")
             workflow.escalate(order, user=self.regulator, reason="overdue", notice=notice)
+            workflow.publish_notice(notice, user=self.regulator)  # 已通报 once published
             workflow.order_takedown(order, user=self.regulator, reason="takedown")
             self.orders[key] = order
             setattr(self, f"job_{key}", job)

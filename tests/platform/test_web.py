@@ -136,7 +136,7 @@ class RepeatAfterCloseTests(TestCase):
         company = pf.company()
         job = pf.scanned_job(
             reviewer,
-            eng.add("v1", pf.report("com.again", "1", [pf.finding("r", ["RD-3.1"])])),
+            eng.add_apk(pf.fixture_apk("minimal.apk"), [pf.finding("r", ["RD-3.1"])]),
             company=company,
         )
         services.review_finding(job.findings.get(), user=reviewer, action="confirm", reason="ok")
@@ -145,14 +145,14 @@ class RepeatAfterCloseTests(TestCase):
             order,
             user=pf.user("company", company=company),
             explanation="fixed",
-            apk=eng.add("v2", pf.report("com.again", "2", [])),
+            apk=eng.add_apk(pf.fixture_apk("v2_only.apk"), []),
         )
         retest = workflow.start_retest(order, user=reviewer, reason="retest")
         services.run_scan(retest.job_id)
         workflow.close(order, user=reviewer, reason="passed")
         self.assertEqual(stats.repeat_offenders(), [])
         later = pf.scanned_job(
-            reviewer, eng.add("v3", pf.report("com.again", "3", [pf.finding("r", ["RD-3.1"])]))
+            reviewer, eng.add_apk(pf.fixture_apk("v1_only.apk"), [pf.finding("r", ["RD-3.1"])])
         )
         services.review_finding(later.findings.get(), user=reviewer, action="confirm", reason="again")
         groups = stats.repeat_offenders()

@@ -36,7 +36,9 @@ class WorkflowCase(TestCase):
             pf.finding("pi.pre_consent", ["RD-3.1", "M164-1.1"], notice_types=["M337-1"]),
             pf.finding("perm.over", ["M164-2.1", "M337-7"], notice_types=["M337-7"]),
         ]
-        self.v1 = self.engine.add("v1", pf.report("com.case.app", "1.0", findings, label="案例应用"))
+        # real APKs (the response's APK must be the same app as the ordered one): minimal.apk is the tested
+        # version, v2_only.apk (same package, signer and version code, other bytes) the rectified one
+        self.v1 = self.engine.add_apk(pf.fixture_apk("minimal.apk"), findings, label="案例应用")
         self.job = pf.scanned_job(self.reviewer, self.v1, company=self.company)
         for f in self.job.findings.all():
             services.review_finding(f, user=self.reviewer, action="confirm", reason="确认")
@@ -54,8 +56,10 @@ class WorkflowCase(TestCase):
         )
 
     def respond_with(self, tag: str, findings: list[dict], order: RectificationOrder) -> None:
-        data = self.engine.add(tag, pf.report("com.case.app", "1.1", findings, label="案例应用"))
-        workflow.respond(order, user=self.company_user, explanation="已整改 fixed", apk=data)
+        data = self.engine.add_apk(
+            pf.fixture_apk("v2_only.apk"), findings, label="案例应用", version_name="1.1"
+        )
+        workflow.respond(order, user=self.company_user, explanation=f"已整改 fixed ({tag})", apk=data)
 
     def retest(self, order: RectificationOrder) -> None:
         retest = workflow.start_retest(order, user=self.reviewer, reason="复测新版本")
@@ -275,8 +279,11 @@ class OverdueTests(WorkflowCase):
         notice = workflow.create_notice_batch(user=self.regulator, title="n")
         workflow.escalate(order, user=self.regulator, reason="逾期未整改", notice=notice)
         order.refresh_from_db()
-        self.assertEqual(order.state, "noticed")
+        self.assertEqual(order.state, "notice_draft")  # 已通报 only once the batch is published
         self.assertEqual(OrderTransition.objects.filter(order=order).last().from_state, "issued")
+        workflow.publish_notice(notice, user=self.regulator)
+        order.refresh_from_db()
+        self.assertEqual(order.state, "noticed")
 
 
 class ExportSafetyTests(WorkflowCase):

@@ -215,6 +215,7 @@ def load_demo_data() -> dict[str, str]:
         workflow.escalate(
             order, user=regulator, reason="逾期未整改 overdue without a response", notice=notice
         )
+        workflow.publish_notice(notice, user=regulator)
     Complaint.objects.get_or_create(
         app_name="示例商城",
         defaults={

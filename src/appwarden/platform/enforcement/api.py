@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -40,13 +40,81 @@ class TransitionSerializer(serializers.ModelSerializer):
 class ResponseSerializer(serializers.ModelSerializer):
     class Meta:
         model = CompanyResponse
-        fields = ["id", "explanation", "new_sha256", "new_file_name", "at"]
+        fields = [
+            "id",
+            "explanation",
+            "new_sha256",
+            "new_file_name",
+            "new_package",
+            "new_version_code",
+            "new_version_name",
+            "new_signer_sha256",
+            "signer_check",
+            "override_reason",
+            "at",
+        ]
+
+
+class DiffRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    rule_id = serializers.CharField()
+    title_zh = serializers.CharField()
+    owner = serializers.CharField()
+    evidence_kinds = serializers.ListField(child=serializers.CharField(), required=False)
+    reason_zh = serializers.CharField(required=False)
 
 
 class RetestSerializer(serializers.ModelSerializer):
+    """A re-test with its four groups of ordered findings spelled out (also inside ``diff``)."""
+
+    passed = serializers.SerializerMethodField()
+    fixed = serializers.SerializerMethodField()
+    persisting = serializers.SerializerMethodField()
+    new = serializers.SerializerMethodField()
+    not_retested = serializers.SerializerMethodField()
+    evidence_kinds = serializers.SerializerMethodField()
+    policy_sha256 = serializers.CharField(source="job.policy_sha256", read_only=True)
+    trace_sha256 = serializers.CharField(source="job.trace_sha256", read_only=True)
+
     class Meta:
         model = Retest
-        fields = ["id", "job", "diff", "created_at", "completed_at"]
+        fields = [
+            "id",
+            "job",
+            "passed",
+            "fixed",
+            "persisting",
+            "new",
+            "not_retested",
+            "evidence_kinds",
+            "policy_sha256",
+            "trace_sha256",
+            "diff",
+            "created_at",
+            "completed_at",
+        ]
+
+    def get_passed(self, obj: Retest) -> bool | None:
+        return None if obj.diff is None else bool(obj.diff.get("passed"))
+
+    @extend_schema_field(DiffRowSerializer(many=True))
+    def get_fixed(self, obj: Retest) -> list:
+        return (obj.diff or {}).get("fixed", [])
+
+    @extend_schema_field(DiffRowSerializer(many=True))
+    def get_persisting(self, obj: Retest) -> list:
+        return (obj.diff or {}).get("persisting", [])
+
+    @extend_schema_field(DiffRowSerializer(many=True))
+    def get_new(self, obj: Retest) -> list:
+        return (obj.diff or {}).get("new", [])
+
+    @extend_schema_field(DiffRowSerializer(many=True))
+    def get_not_retested(self, obj: Retest) -> list:
+        return (obj.diff or {}).get("not_retested", [])
+
+    def get_evidence_kinds(self, obj: Retest) -> list[str]:
+        return (obj.diff or {}).get("evidence_kinds", [])
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -95,6 +163,17 @@ class ReasonSerializer(serializers.Serializer):
 class RespondSerializer(serializers.Serializer):
     explanation = serializers.CharField(max_length=10000)
     apk = serializers.FileField(required=False, help_text="the rectified APK")
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="regulators only: accept an APK refused for its package name or signer (written reason, audited)",
+    )
+
+
+class StartRetestSerializer(ReasonSerializer):
+    policy = serializers.FileField(required=False, help_text="privacy-policy text to re-test with")
+    trace = serializers.FileField(required=False, help_text="runtime trace (JSONL) to re-test with")
 
 
 class EscalateSerializer(serializers.Serializer):
@@ -144,16 +223,20 @@ class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
             explanation=req.validated_data["explanation"],
             apk=apk,
             file_name=getattr(apk, "name", ""),
+            override_reason=req.validated_data.get("override_reason", ""),
         )
         return self._done(order)
 
-    @extend_schema(request=ReasonSerializer, responses={200: OrderSerializer})
+    @extend_schema(request=StartRetestSerializer, responses={200: OrderSerializer})
     @action(detail=True, methods=["post"])
     def start_retest(self, request, pk=None):
         order = self.get_object()
-        req = ReasonSerializer(data=request.data)
+        req = StartRetestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
-        workflow.start_retest(order, user=request.user, reason=req.validated_data["reason"])
+        d = req.validated_data
+        workflow.start_retest(
+            order, user=request.user, reason=d["reason"], policy=d.get("policy"), trace=d.get("trace")
+        )
         return self._done(order)
 
     @extend_schema(request=ReasonSerializer, responses={200: OrderSerializer})

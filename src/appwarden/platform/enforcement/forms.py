@@ -28,10 +28,25 @@ class IssueOrderForm(forms.Form):
 class RespondForm(forms.Form):
     explanation = forms.CharField(label="整改说明 Explanation", widget=forms.Textarea(attrs={"rows": 4}))
     apk = forms.FileField(label="整改后的APK Rectified APK", required=False)
+    override_reason = forms.CharField(
+        label="放行理由(仅监管人员；包名或签名不一致时) Override reason (regulators only)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, regulator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not regulator:
+            del self.fields["override_reason"]
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由 Reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RetestForm(ReasonForm):
+    policy = forms.FileField(label="隐私政策文本(可选) Privacy policy (optional)", required=False)
+    trace = forms.FileField(label="运行时轨迹(可选) Runtime trace JSONL (optional)", required=False)
 
 
 class EscalateForm(ReasonForm):

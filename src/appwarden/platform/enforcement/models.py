@@ -10,12 +10,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-ISSUED, RESPONDED, RETESTING, RETESTED, CLOSED, NOTICED, TAKEDOWN, TAKEN_DOWN = (
+ISSUED, RESPONDED, RETESTING, RETESTED, CLOSED, NOTICE_DRAFT, NOTICED, TAKEDOWN, TAKEN_DOWN = (
     "issued",
     "responded",
     "retesting",
     "retested",
     "closed",
+    "notice_draft",
     "noticed",
     "takedown",
     "taken_down",
@@ -26,11 +27,21 @@ STATES = [
     (RETESTING, "复测中 Re-testing"),
     (RETESTED, "复测完成 Re-tested"),
     (CLOSED, "已结案 Closed"),
+    # in a notice batch that is still a draft: not public yet, so never shown as 已通报
+    (NOTICE_DRAFT, "拟通报(通报未发布) In a draft notice"),
     (NOTICED, "已通报 Publicly named"),
     (TAKEDOWN, "下架中 Takedown ordered"),
     (TAKEN_DOWN, "已下架 Taken down"),
 ]
-OPEN_STATES = (ISSUED, RESPONDED, RETESTING, RETESTED, NOTICED, TAKEDOWN)
+OPEN_STATES = (ISSUED, RESPONDED, RETESTING, RETESTED, NOTICE_DRAFT, NOTICED, TAKEDOWN)
+
+# how a rectified APK's signer relates to the ordered version's (``appwarden.ingest.state.signer_relation``)
+SIGNER_CHECKS = [
+    ("same", "签名一致 Same signer"),
+    ("signer_rotated", "密钥轮换(已验证) Verified key rotation"),
+    ("signer_changed", "签名不同 Signer changed"),
+    ("unknown", "无法核对 Cannot compare"),
+]
 
 
 class RectificationOrder(models.Model):
@@ -97,6 +108,17 @@ class CompanyResponse(models.Model):
     explanation = models.TextField("整改说明 Explanation")
     new_sha256 = models.CharField("新版本 SHA-256 New version", max_length=64, blank=True)
     new_file_name = models.CharField(max_length=255, blank=True)
+    # what the rectified APK itself says (read when it was uploaded; see ``enforcement.identity``)
+    new_package = models.CharField("新版本包名 Package", max_length=255, blank=True)
+    new_version_code = models.BigIntegerField("新版本号 Version code", null=True, blank=True)
+    new_version_name = models.CharField("新版本 Version", max_length=100, blank=True)
+    new_signer_sha256 = models.CharField("新版本签名 Signer SHA-256", max_length=64, blank=True)
+    signer_check = models.CharField("签名核对 Signer check", max_length=16, choices=SIGNER_CHECKS, blank=True)
+    # a regulator accepted an APK the identity check refused (package or signer): the written reason
+    override_reason = models.TextField("放行理由 Override reason", blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(default=timezone.now)
 
@@ -110,7 +132,8 @@ class CompanyResponse(models.Model):
 
 
 class Retest(models.Model):
-    """A re-test of the new version; ``diff`` = {fixed, persisting, new, passed} by (rule_id, owner)."""
+    """A re-test of the new version; ``diff`` = {fixed, persisting, new, not_retested, passed, evidence_kinds}
+    by (rule_id, owner), built by :func:`appwarden.platform.enforcement.diff.diff_findings`."""
 
     order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="retests")
     response = models.ForeignKey(CompanyResponse, null=True, on_delete=models.SET_NULL)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from appwarden.errors import AppwardenError
 from appwarden.platform.core.models import ROLE_REGULATOR, ROLE_STORE
-from appwarden.platform.core.roles import STAFF, scoped
+from appwarden.platform.core.roles import STAFF, role_of, scoped
 from appwarden.platform.core.views import attempt, get_scoped, role_required
 from appwarden.platform.enforcement import workflow
 from appwarden.platform.enforcement.api import notice_download
@@ -19,6 +19,7 @@ from appwarden.platform.enforcement.forms import (
     NoticeForm,
     ReasonForm,
     RespondForm,
+    RetestForm,
 )
 from appwarden.platform.enforcement.models import ISSUED, NoticeBatch, RectificationOrder, TakedownOrder
 from appwarden.platform.testing.models import F_CONFIRMED, ScanJob
@@ -76,8 +77,9 @@ def order_detail(request, pk: int):
             "responses": order.responses.all(),
             "retest": retest,
             "takedowns": order.takedowns.select_related("listing__store"),
-            "respond_form": RespondForm(),
+            "respond_form": RespondForm(regulator=role_of(request.user) == ROLE_REGULATOR),
             "reason_form": ReasonForm(),
+            "retest_form": RetestForm(),
             "escalate_form": EscalateForm(),
         },
     )
@@ -91,7 +93,8 @@ def transition(request, pk: int, name: str):
     if request.method != "POST":
         return redirect(back)
     if name == "respond":
-        form = RespondForm(request.POST, request.FILES)
+        # the override field is parsed for every role: the workflow refuses it, with a reason, for non-regulators
+        form = RespondForm(request.POST, request.FILES, regulator=True)
         if not form.is_valid():
             messages.error(request, "请填写整改说明 an explanation is required")
             return redirect(back)
@@ -99,9 +102,27 @@ def transition(request, pk: int, name: str):
         return attempt(
             request,
             lambda: workflow.respond(
-                order, user=request.user, explanation=form.cleaned_data["explanation"], apk=apk
+                order,
+                user=request.user,
+                explanation=form.cleaned_data["explanation"],
+                apk=apk,
+                override_reason=form.cleaned_data.get("override_reason", ""),
             ),
             "已提交整改答复 response submitted",
+            back,
+        )
+    if name == "start_retest":
+        form = RetestForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, "请填写理由 a reason is required")
+            return redirect(back)
+        d = form.cleaned_data
+        return attempt(
+            request,
+            lambda: workflow.start_retest(
+                order, user=request.user, reason=d["reason"], policy=d.get("policy"), trace=d.get("trace")
+            ),
+            "已发起复测 re-test started",
             back,
         )
     if name == "escalate":
@@ -121,7 +142,6 @@ def transition(request, pk: int, name: str):
             back,
         )
     actions = {
-        "start_retest": workflow.start_retest,
         "close": workflow.close,
         "order_takedown": workflow.order_takedown,
     }

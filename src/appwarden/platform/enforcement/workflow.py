@@ -2,11 +2,19 @@
 
 ```
 issue ──► issued ──respond──► responded ──start_retest──► retesting ──(scan done)──► retested ──close──► closed
-            │  (overdue)          │ (overdue)                 │ (scan failed: back to responded)     │
-            └──────escalate───────┴──────────────────────────────────────────────────escalate─────┘
+            │  (overdue)          │ (overdue)                 │ (scan failed: back to responded)  │  │
+            │                     │                           ◄──start_retest (not re-tested)─────┘  │
+            └──────escalate───────┴───────────────────────────────────────────────────escalate──────┘
                                                    ▼
-                                                noticed ──order_takedown──► takedown ──(all stores confirm)──► taken_down
+                 notice_draft ──(its notice batch is published)──► noticed ──order_takedown──► takedown
+                                                                        ──(all stores confirm)──► taken_down
 ```
+
+An order reads 已通报 (``noticed``) only once the notice batch naming it is published; while the batch is a draft
+it is ``notice_draft``. A response's APK must be the ordered app (:mod:`~appwarden.platform.enforcement.identity`),
+and a re-test counts a finding as fixed only when it had the same kinds of evidence
+(:mod:`~appwarden.platform.enforcement.diff`); findings left *not re-tested* keep the order from closing, and the
+reviewer re-tests again with the missing evidence (e.g. a runtime trace).
 
 Every function checks the current state and the actor's role, raises
 :class:`~appwarden.platform.core.errors.TransitionError` / ``RoleError`` otherwise, and records an
@@ -23,13 +31,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from appwarden.platform.core import audit, storage
-from appwarden.platform.core.errors import PlatformError, TransitionError, UploadError
+from appwarden.platform.core.errors import PlatformError, RoleError, TransitionError
 from appwarden.platform.core.models import ROLE_COMPANY, ROLE_REGULATOR, ROLE_REVIEWER, ROLE_STORE
 from appwarden.platform.core.roles import require, role_of
 from appwarden.platform.core.workdays import add_working_days
+from appwarden.platform.enforcement import identity
+from appwarden.platform.enforcement.diff import diff_findings, finding_key
 from appwarden.platform.enforcement.models import (
     CLOSED,
     ISSUED,
+    NOTICE_DRAFT,
     NOTICED,
     RESPONDED,
     RETESTED,
@@ -47,16 +58,19 @@ from appwarden.platform.enforcement.models import (
     TakedownOrder,
 )
 from appwarden.platform.registry.models import AppVersion
-from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, JOB_FAILED, Finding, ScanJob
+from appwarden.platform.testing.models import F_CONFIRMED, JOB_DONE, JOB_FAILED, Finding, ScanJob
+
+__all__ = ["diff_findings", "finding_key"]  # re-exported: the diff lives in ``enforcement.diff``
 
 # name -> (allowed source states, target state, roles allowed)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "respond": ((ISSUED,), RESPONDED, (ROLE_COMPANY, ROLE_REGULATOR)),
-    "start_retest": ((RESPONDED,), RETESTING, (ROLE_REVIEWER, ROLE_REGULATOR)),
+    "start_retest": ((RESPONDED, RETESTED), RETESTING, (ROLE_REVIEWER, ROLE_REGULATOR)),
     "complete_retest": ((RETESTING,), RETESTED, ()),  # system
     "retest_failed": ((RETESTING,), RESPONDED, ()),  # system
     "close": ((RETESTED,), CLOSED, (ROLE_REVIEWER, ROLE_REGULATOR)),
-    "escalate": ((ISSUED, RESPONDED, RETESTED), NOTICED, (ROLE_REGULATOR,)),
+    "escalate": ((ISSUED, RESPONDED, RETESTED), NOTICE_DRAFT, (ROLE_REGULATOR,)),
+    "publish_notice": ((NOTICE_DRAFT,), NOTICED, ()),  # by publish_notice() for the whole batch
     "order_takedown": ((NOTICED,), TAKEDOWN, (ROLE_REGULATOR,)),
     "complete_takedown": ((TAKEDOWN,), TAKEN_DOWN, ()),  # system
 }
@@ -76,19 +90,27 @@ def allowed_transitions(order: RectificationOrder, user: Any) -> list[str]:
     return names
 
 
+def _latest_diff(order: RectificationOrder) -> dict[str, Any]:
+    retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
+    return (retest.diff or {}) if retest else {}
+
+
 def _guard_ok(order: RectificationOrder, name: str) -> bool:
-    """The state-independent guards of ``close`` and ``escalate`` (so that forms are offered only when legal)."""
+    """The state-independent guards of ``close``, ``escalate`` and a second ``start_retest`` (so that forms are
+    offered only when legal)."""
     if name in ("close", "escalate") and order.state == RETESTED:
-        retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
-        passed = bool(retest and (retest.diff or {}).get("passed"))
+        passed = bool(_latest_diff(order).get("passed"))
         return passed if name == "close" else not passed
+    if name == "start_retest" and order.state == RETESTED:
+        return bool(_latest_diff(order).get("not_retested"))
     if name == "escalate" and order.state in (ISSUED, RESPONDED):
         return timezone.localdate() > order.deadline or order.overdue_since is not None
     return True
 
 
-def _move(order: RectificationOrder, name: str, user: Any, reason: str, *, system: bool = False) -> None:
-    sources, target, roles = TRANSITIONS[name]
+def _check(order: RectificationOrder, name: str, user: Any, reason: str, *, system: bool = False) -> None:
+    """Raise unless ``name`` may be applied to ``order`` (in its current state) by ``user`` with ``reason``."""
+    sources, _target, roles = TRANSITIONS[name]
     if order.state not in sources:
         raise TransitionError(
             f"非法操作 illegal transition: cannot {name} an order in state {order.get_state_display()}"
@@ -99,6 +121,11 @@ def _move(order: RectificationOrder, name: str, user: Any, reason: str, *, syste
         require(user, *roles)
         if not (reason or "").strip():
             raise PlatformError(f"{name} needs a reason (理由必填)")
+
+
+def _move(order: RectificationOrder, name: str, user: Any, reason: str, *, system: bool = False) -> None:
+    _check(order, name, user, reason, system=system)
+    target = TRANSITIONS[name][1]
     previous = order.state
     order.state = target
     if target == CLOSED:
@@ -175,25 +202,64 @@ def issue_order(
     return order
 
 
+def _judge(order: RectificationOrder, ident: identity.ApkIdentity, override_reason: str) -> list[Any]:
+    """The identity check of a rectified APK: raise :class:`~.identity.IdentityRefused` (every reason, Chinese
+    first) unless it passes or every refusal is overridable and a regulator's ``override_reason`` is given;
+    returns the refusals so overridden."""
+    refusals = identity.refusals(order, ident)
+    if not refusals:
+        return []
+    text = "；".join(r.message for r in refusals)
+    if any(not r.overridable for r in refusals):
+        raise identity.IdentityRefused(text)
+    if not override_reason:
+        raise identity.IdentityRefused(
+            f"{text}（监管人员可填写书面放行理由 override_reason a regulator may override with a written reason）"
+        )
+    return refusals
+
+
 def respond(
-    order: RectificationOrder, *, user: Any, explanation: str, apk: Any = None, file_name: str = ""
+    order: RectificationOrder,
+    *,
+    user: Any,
+    explanation: str,
+    apk: Any = None,
+    file_name: str = "",
+    override_reason: str = "",
 ) -> CompanyResponse:
-    """The company answers: an explanation and optionally the rectified APK (validated, stored by sha256)."""
+    """The company answers: an explanation and optionally the rectified APK (validated, stored by sha256).
+
+    The APK must be a later version of the ordered app (:mod:`~appwarden.platform.enforcement.identity`: same
+    package, the ordered signer or a verified key rotation from it, a version code not lower, other bytes);
+    otherwise :class:`~.identity.IdentityRefused` (400) and nothing is stored. A regulator may accept a package or
+    signer refusal with ``override_reason`` (recorded on the response and in the audit log as ``override``); any
+    other role giving one gets :class:`RoleError` (403).
+    """
     from appwarden.platform.testing.services import _chunks, validate_apk
 
     if role_of(user) == ROLE_COMPANY and order.company_id != getattr(user.profile, "company_id", None):
         raise TransitionError("this order belongs to another company")
-    if not (explanation or "").strip():
-        raise PlatformError("a response needs an explanation (整改说明必填)")
-    sha = ""
-    if apk is not None:
-        sha, _ = storage.store_chunks(
-            _chunks(apk), max_size=settings.APPWARDEN_MAX_UPLOAD, validate=validate_apk
+    override_reason = (override_reason or "").strip()
+    if override_reason and role_of(user) != ROLE_REGULATOR:
+        raise RoleError(
+            "只有监管人员可以放行被拒绝的整改版本 only a regulator may override the identity check"
         )
-        if sha == order.app_version.sha256:
-            raise UploadError(
-                "the uploaded APK is the same file as the tested version; upload the rectified one"
-            )
+    if not (explanation or "").strip():
+        raise PlatformError("请填写整改说明 a response needs an explanation (整改说明必填)")
+    order = RectificationOrder.objects.get(pk=order.pk)  # the current state, not the caller's copy
+    _check(order, "respond", user, explanation)  # before anything is stored
+    sha, ident, overridden = "", None, []
+    if apk is not None:
+        checked: dict[str, Any] = {}
+
+        def validate(path: Any) -> None:  # runs on the temporary file: a refusal stores nothing
+            validate_apk(path)
+            checked["ident"] = identity.read_identity(path)
+            checked["overridden"] = _judge(order, checked["ident"], override_reason)
+
+        sha, _ = storage.store_chunks(_chunks(apk), max_size=settings.APPWARDEN_MAX_UPLOAD, validate=validate)
+        ident, overridden = checked["ident"], checked["overridden"]
     with transaction.atomic():
         order = _lock(order)
         _move(order, "respond", user, explanation)
@@ -203,19 +269,63 @@ def respond(
                 explanation=explanation,
                 new_sha256=sha,
                 new_file_name=(file_name or getattr(apk, "name", "") or "")[:255],
+                new_package=(ident.package or "")[:255] if ident else "",
+                new_version_code=ident.version_code if ident else None,
+                new_version_name=(ident.version_name or "")[:100] if ident else "",
+                new_signer_sha256=(ident.signers[0] if ident and ident.signers else "")[:64],
+                signer_check=identity.relation(order.app_version, ident) if ident else "",
+                override_reason=override_reason if overridden else "",
+                overridden_by=user if overridden else None,
                 submitted_by=user,
+            )
+        if overridden:
+            audit.record(
+                "override",
+                response,
+                reason=override_reason,
+                actor=user,
+                data={
+                    "order": order.number,
+                    "refused": [{"code": r.code, "message": r.message} for r in overridden],
+                    "new_sha256": sha,
+                    "package": ident.package,
+                    "version_code": ident.version_code,
+                    "signers": ident.signers,
+                },
             )
     return response
 
 
-def start_retest(order: RectificationOrder, *, user: Any, reason: str) -> Retest:
-    """Queue a scan of the company's new version (reviewer/regulator); the diff comes when it finishes."""
-    from appwarden.platform.testing.services import queue_job
+def start_retest(
+    order: RectificationOrder, *, user: Any, reason: str, policy: Any = None, trace: Any = None
+) -> Retest:
+    """Queue a scan of the company's new version (reviewer/regulator); the diff comes when it finishes.
+
+    ``policy`` / ``trace``: the privacy-policy text and runtime trace to re-test with (bytes or files); a finding
+    whose original evidence included a kind the re-test lacks is *not re-tested*, never *fixed*. Allowed from
+    ``responded``, and from ``retested`` when the last re-test left findings not re-tested (re-test with the
+    missing evidence). The APK is checked again as in :func:`respond` unless a regulator overrode it.
+    """
+    from appwarden.platform.testing.services import MAX_SIDE_FILE, _chunks, queue_job
 
     require(user, *TRANSITIONS["start_retest"][2])
+    order = RectificationOrder.objects.get(pk=order.pk)  # the current state, not the caller's copy
     response = order.responses.order_by("-id").first()
-    if order.state == RESPONDED and (response is None or not response.new_sha256):
-        raise TransitionError("the company's response has no new version to re-test")
+    _check(order, "start_retest", user, reason)
+    if response is None or not response.new_sha256:
+        raise TransitionError(
+            "企业答复中没有整改版本，无法复测 the company's response has no new version to re-test"
+        )
+    if order.state == RETESTED and not _guard_ok(order, "start_retest"):
+        raise TransitionError(
+            "上次复测已覆盖全部问题，无需再次复测 the last re-test left nothing not re-tested; close or escalate"
+        )
+    if not response.override_reason:
+        with storage.open_blob(response.new_sha256):
+            pass  # a clear message when the blob is missing
+        _judge(order, identity.read_identity(storage.path_for(response.new_sha256)), "")
+    policy_sha = storage.store_chunks(_chunks(policy), max_size=MAX_SIDE_FILE)[0] if policy else ""
+    trace_sha = storage.store_chunks(_chunks(trace), max_size=MAX_SIDE_FILE)[0] if trace else ""
     with transaction.atomic():
         order = _lock(order)
         _move(order, "start_retest", user, reason)
@@ -224,36 +334,14 @@ def start_retest(order: RectificationOrder, *, user: Any, reason: str) -> Retest
                 response.new_sha256,
                 user=user,
                 file_name=response.new_file_name,
+                policy_sha=policy_sha,
+                trace_sha=trace_sha,
                 purpose="retest",
                 company=order.company,
                 allow_duplicate=True,
             )
             retest = Retest.objects.create(order=order, response=response, job=job)
     return retest
-
-
-def finding_key(f: Finding) -> str:
-    return f"{f.rule_id}@{f.owner}"
-
-
-def diff_findings(original: list[Finding], retest: list[Finding]) -> dict[str, Any]:
-    """Compare the ordered findings with the re-test's (rejected ones ignored) by ``rule_id@owner``."""
-    old = {finding_key(f): f for f in original}
-    new = {finding_key(f): f for f in retest if f.status != F_REJECTED}
-
-    def rows(keys: set[str], source: dict[str, Finding]) -> list[dict[str, str]]:
-        return [
-            {"key": k, "rule_id": source[k].rule_id, "title_zh": source[k].title_zh, "owner": source[k].owner}
-            for k in sorted(keys)
-        ]
-
-    fixed, persisting, added = set(old) - set(new), set(old) & set(new), set(new) - set(old)
-    return {
-        "fixed": rows(fixed, old),
-        "persisting": rows(persisting, new),
-        "new": rows(added, new),
-        "passed": not persisting and not added,
-    }
 
 
 def on_scan_finished(sender: Any, job: ScanJob, **_: Any) -> None:
@@ -264,28 +352,42 @@ def on_scan_finished(sender: Any, job: ScanJob, **_: Any) -> None:
             if order.state != RETESTING:
                 continue
             if job.status == JOB_DONE:
-                retest.diff = diff_findings(list(order.findings.all()), list(job.findings.all()))
+                retest.diff = diff_findings(list(order.findings.all()), list(job.findings.all()), job.report)
                 retest.completed_at = timezone.now()
                 retest.save()
                 summary = (
                     f"re-test job #{job.pk}: {len(retest.diff['fixed'])} fixed, "
-                    f"{len(retest.diff['persisting'])} persisting, {len(retest.diff['new'])} new"
+                    f"{len(retest.diff['persisting'])} persisting, {len(retest.diff['new'])} new, "
+                    f"{len(retest.diff['not_retested'])} not re-tested"
                 )
                 _move(order, "complete_retest", None, summary, system=True)
             elif job.status == JOB_FAILED:
                 retest.completed_at = timezone.now()
-                retest.diff = {"error": job.error, "passed": False, "fixed": [], "persisting": [], "new": []}
+                retest.diff = {
+                    "error": job.error,
+                    "passed": False,
+                    "fixed": [],
+                    "persisting": [],
+                    "new": [],
+                    "not_retested": [],
+                }
                 retest.save()
                 _move(order, "retest_failed", None, f"re-test job #{job.pk} failed: {job.error}", system=True)
 
 
 def close(order: RectificationOrder, *, user: Any, reason: str) -> None:
-    """Close the case after a passed re-test (no persisting or new findings)."""
+    """Close the case after a passed re-test (nothing persisting, new or left not re-tested)."""
     require(user, *TRANSITIONS["close"][2])
     with transaction.atomic():
         order = _lock(order)
-        retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
-        if order.state == RETESTED and (retest is None or not (retest.diff or {}).get("passed")):
+        diff = _latest_diff(order)
+        if order.state == RETESTED and not diff.get("passed"):
+            if diff.get("not_retested") and not diff.get("persisting") and not diff.get("new"):
+                titles = "、".join(r["title_zh"] for r in diff["not_retested"])
+                raise TransitionError(
+                    f"复测未通过：{len(diff['not_retested'])} 项问题未复测（{titles}），不能结案；请补充所缺证据"
+                    "（如运行时轨迹）后重新复测 findings were not re-tested; re-test with the missing evidence"
+                )
             raise TransitionError(
                 "复测未通过 the re-test still shows findings; escalate (通报) instead of closing"
             )
@@ -308,7 +410,8 @@ def problems_text(order: RectificationOrder) -> str:
     retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
     findings = list(order.findings.all())
     if retest and retest.diff and not retest.diff.get("error"):
-        still = {r["key"] for r in retest.diff["persisting"]}
+        # a finding nobody re-checked is still the ordered one; a fixed one is never named
+        still = {r["key"] for r in retest.diff["persisting"] + retest.diff.get("not_retested", [])}
         kept = [f for f in findings if finding_key(f) in still]
         findings = kept or findings
     from appwarden.report.notice import PROBLEM_SEPARATOR, problem_names
@@ -320,7 +423,8 @@ def problems_text(order: RectificationOrder) -> str:
 
 def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: NoticeBatch) -> NoticeItem:
     """通报: add the order to an unpublished notice batch (regulator). From ``issued``/``responded`` only when
-    overdue; from ``retested`` only when the re-test did not pass."""
+    overdue; from ``retested`` only when the re-test did not pass. The order is ``notice_draft`` until the batch is
+    published (:func:`publish_notice`), never 已通报 before."""
     require(user, *TRANSITIONS["escalate"][2])
     with transaction.atomic():
         order = _lock(order)
@@ -351,13 +455,29 @@ def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: Notic
 
 
 def publish_notice(notice: NoticeBatch, *, user: Any) -> None:
+    """Publish a notice batch (regulator): every order in it moves from ``notice_draft`` to ``noticed``
+    (已通报) in the same transaction; an order no longer in ``notice_draft`` refuses the whole publication."""
     require(user, ROLE_REGULATOR)
-    if not notice.items.exists():
-        raise PlatformError("an empty notice batch cannot be published")
-    with audit.acting_as(user):
-        notice.published = True
-        notice.published_at = timezone.now()
-        notice.save()
+    with transaction.atomic():
+        locked = NoticeBatch.objects.select_for_update().get(pk=notice.pk)
+        if locked.published:
+            raise TransitionError("该通报批次已发布 the notice batch is already published")
+        items = list(locked.items.select_related("order"))
+        if not items:
+            raise PlatformError("通报批次为空，不能发布 an empty notice batch cannot be published")
+        why = f"通报批次「{locked.title}」已发布 notice published"
+        for item in items:
+            order = _lock(item.order)
+            if order.state != NOTICE_DRAFT:
+                raise TransitionError(
+                    f"{order.number} 当前状态为「{order.get_state_display()}」，不能随本批次通报 "
+                    "the order is no longer waiting for this notice"
+                )
+            _move(order, "publish_notice", user, why, system=True)
+        with audit.acting_as(user):
+            notice.published = True
+            notice.published_at = timezone.now()
+            notice.save()
 
 
 def order_takedown(order: RectificationOrder, *, user: Any, reason: str) -> list[TakedownOrder]:

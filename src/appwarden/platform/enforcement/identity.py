@@ -1,0 +1,148 @@
+"""Is a rectified APK the ordered app? The identity check of company responses and re-tests.
+
+Contract: :func:`read_identity` reads what the APK itself says with the engine's APK reader (package, version code,
+signer certificates, a *verified* v3 key-rotation lineage, whether its signatures verify); :func:`refusals` compares
+it with the ordered version and returns every reason to refuse it, each a :class:`Refusal` with a Chinese-first
+one-line message. The signer comparison is ingest's (:func:`appwarden.ingest.state.signer_relation`): the signer
+must be the ordered version's, or a verified lineage must lead from it (``signer_rotated``).
+
+What a regulator may override with a written reason (``overridable``): another package name, another signer (or
+one that cannot be compared or does not verify). Never overridable: an APK whose package cannot be read, a
+version code lower than the ordered version's, and the very bytes of the ordered version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from appwarden.errors import AppwardenError
+from appwarden.ingest.state import signer_relation, verified_lineage
+from appwarden.platform.core.errors import UploadError
+
+
+class IdentityRefused(UploadError):
+    """The uploaded APK is not (provably) a later version of the ordered app; nothing was stored."""
+
+    code = "identity"
+
+
+@dataclass(frozen=True, slots=True)
+class ApkIdentity:
+    """What an APK says about itself."""
+
+    sha256: str
+    package: str | None
+    version_code: int | None
+    version_name: str | None
+    signers: list[str] = field(default_factory=list)  # certificate sha256, as read from the signing block
+    lineage: list[str] = field(default_factory=list)  # verified key-rotation lineage only (oldest first)
+    signatures: dict[str, bool | None] = field(
+        default_factory=dict
+    )  # scheme -> verified / failed / undecided
+
+    @property
+    def signatures_ok(self) -> bool:
+        """At least one scheme verifies and none fails (``None``: undecidable, counts as not verified)."""
+        return any(v is True for v in self.signatures.values()) and not any(
+            v is False for v in self.signatures.values()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    code: str  # package | signer | version | same_bytes | unreadable
+    message: str
+    overridable: bool
+
+
+def read_identity(path: Path) -> ApkIdentity:
+    """Read ``path`` with :func:`appwarden.apk.open_apk`; an unreadable APK raises :class:`IdentityRefused`."""
+    from appwarden.apk import open_apk
+
+    try:
+        apk = open_apk(path)
+        info = apk.app_info()
+        signatures = apk.verify_signatures()
+    except AppwardenError as exc:
+        raise IdentityRefused(f"无法读取上传的APK cannot read the uploaded APK: {exc}") from None
+    return ApkIdentity(
+        sha256=info.sha256,
+        package=info.package,
+        version_code=info.version_code,
+        version_name=info.version_name,
+        signers=[s.sha256 for s in info.signers],
+        lineage=verified_lineage(info),
+        signatures=dict(signatures),
+    )
+
+
+def relation(version: Any, ident: ApkIdentity) -> str:
+    """``same`` / ``signer_rotated`` / ``signer_changed`` / ``unknown`` against the ordered version's signer."""
+    known = [version.signer_sha256] if version.signer_sha256 else []
+    return signer_relation(known, ident.signers, ident.lineage)
+
+
+def refusals(order: Any, ident: ApkIdentity) -> list[Refusal]:
+    """Every reason to refuse ``ident`` as the rectified version of ``order``'s app (empty: accepted)."""
+    version = order.app_version
+    out: list[Refusal] = []
+    if ident.sha256 == version.sha256:
+        out.append(
+            Refusal(
+                "same_bytes",
+                "上传的APK与原检测版本完全相同，请上传整改后的版本 "
+                "the uploaded APK is the same file as the tested version; upload the rectified one",
+                False,
+            )
+        )
+        return out
+    if not ident.package:
+        return [
+            Refusal("unreadable", "无法从上传的APK中读取包名 the APK's package name cannot be read", False)
+        ]
+    if ident.package != order.app.package:
+        out.append(
+            Refusal(
+                "package",
+                f"整改版本的包名 {ident.package} 与责令整改的应用 {order.app.package} 不一致 "
+                "the APK's package name differs from the ordered app",
+                True,
+            )
+        )
+    if version.version_code is not None and (ident.version_code or 0) < version.version_code:
+        out.append(
+            Refusal(
+                "version",
+                f"整改版本的版本号 versionCode {ident.version_code} 低于原检测版本的 {version.version_code}，"
+                "版本号不得降低 the version code must not go down",
+                False,
+            )
+        )
+    rel = relation(version, ident)
+    if rel == "signer_changed":
+        out.append(
+            Refusal(
+                "signer",
+                f"整改版本的签名证书 {ident.signers[0][:16]}… 与原检测版本的 {version.signer_sha256[:16]}… 不同，"
+                "且没有经验证的 v3 密钥轮换证明 the signer differs without a verified v3 key-rotation lineage",
+                True,
+            )
+        )
+    elif rel == "unknown":
+        what = (
+            "整改版本没有签名 the APK is not signed"
+            if not ident.signers
+            else ("原检测版本没有记录签名证书 the tested version has no recorded signer")
+        )
+        out.append(Refusal("signer", f"无法核对签名：{what}", True))
+    elif not ident.signatures_ok:
+        out.append(
+            Refusal(
+                "signer",
+                "整改版本的签名校验未通过（APK 被改动或签名损坏） the APK's signature does not verify",
+                True,
+            )
+        )
+    return out
