@@ -60,6 +60,12 @@ class LimitExceeded(AppwardenError):
     code = "limit"
 
 
+class StageTimeout(LimitExceeded):
+    """A scan stage ran past its deadline (``Limits.stage_timeout``); what it had not done is reported as skipped."""
+
+    code = "timeout"
+
+
 class KnowledgeError(AppwardenError):
     """A knowledge-base file (SDKs, PI APIs, rules, regulations) is malformed; the message names file and line."""
 

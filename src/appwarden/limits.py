@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
-from appwarden.errors import InputError, LimitExceeded
+from appwarden.errors import InputError, LimitExceeded, StageTimeout
 
 MB = 1024 * 1024
 
@@ -75,7 +75,7 @@ class Deadline:
     def check(self) -> None:
         """Raise LimitExceeded when the deadline has passed; otherwise return at once."""
         if time.monotonic() >= self.expires_at:
-            raise LimitExceeded(self.message())
+            raise StageTimeout(self.message())
 
     def message(self) -> str:
         """The one-line error a timed-out stage reports."""
@@ -91,11 +91,11 @@ def current_deadline() -> Deadline | None:
 
 
 def check_deadline() -> None:
-    """Raise LimitExceeded when the active deadline (if any) has passed. Cheap enough for every loop iteration
+    """Raise StageTimeout (a LimitExceeded) when the active deadline (if any) has passed. Cheap enough for every loop iteration
     of work that is not itself trivial; call it every few thousand iterations in tight loops."""
     current = _CURRENT.get()
     if current is not None and time.monotonic() >= current.expires_at:
-        raise LimitExceeded(current.message())
+        raise StageTimeout(current.message())
 
 
 def deadline_monotonic() -> float:
@@ -143,13 +143,13 @@ def open_regular_file(
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a {what} file") from None
+        raise InputError(f"{name}: is a directory; the {what} must be a regular file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot open {what}: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{name}: is a directory, not a {what} file")
+            raise InputError(f"{name}: is a directory; the {what} must be a regular file")
         if not stat.S_ISREG(info.st_mode):
             raise InputError(
                 f"{name}: is not a regular file (a pipe, socket or device); {what} must be a file"

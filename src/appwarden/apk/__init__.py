@@ -16,9 +16,11 @@ verification is on demand: :meth:`Apk.verify_signatures`.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from appwarden.apk.archive import EntryNotFoundError, ZipArchive, ZipEntry
 from appwarden.apk.arsc import ResourceTable
@@ -27,7 +29,7 @@ from appwarden.apk.model import Manifest
 from appwarden.apk.signing import SigningInfo, read_signing
 from appwarden.errors import ApkFormatError, AppwardenError, InputError, LimitExceeded
 from appwarden.evidence import AppInfo, ErrorNote
-from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.limits import DEFAULT_LIMITS, Limits, check_deadline, open_regular_file
 
 __all__ = [
     "Apk",
@@ -63,11 +65,13 @@ def dex_load_order(names: list[str] | set[str]) -> list[str]:
 class Apk:
     """An opened APK (see the module docstring). Use :func:`open_apk` to build one."""
 
-    def __init__(self, path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self, path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS, sha256: str | None = None
+    ) -> None:
         self.path = path
         self.size = len(data)
         self.limits = limits
-        self.sha256 = hashlib.sha256(data).hexdigest()
+        self.sha256 = sha256 or hashlib.sha256(data).hexdigest()
         self.errors: list[ErrorNote] = []
         self.archive = ZipArchive(data, limits)
         self.entry_names: list[str] = list(self.archive.names)
@@ -198,18 +202,44 @@ class Apk:
         return f"<Apk {self.manifest.package} {self.sha256[:12]} {self.path}>"
 
 
+MMAP_THRESHOLD = 64 * 1024 * 1024
+"""APKs larger than this are mapped (``mmap``, file-backed pages the kernel can drop) instead of read into memory."""
+
+
 def open_apk(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Apk:
-    """Open and parse an APK; see the module docstring for what raises and what is only noted."""
+    """Open and parse an APK; see the module docstring for what raises and what is only noted.
+
+    Only a regular file is read (a named pipe, a socket, a device such as a link to ``/dev/zero``, or a directory
+    is an :class:`InputError`, refused without blocking), and its size is checked against ``max_apk_size`` before a
+    byte is read. Files over :data:`MMAP_THRESHOLD` are memory-mapped rather than copied into the heap.
+    """
     p = Path(path)
-    if not p.exists():
+    if not os.path.lexists(p):
         raise InputError(f"no such file: {p}")
-    if p.is_dir():
-        raise InputError(f"is a directory, not an APK: {p}")
     try:
-        size = p.stat().st_size
-        if size > limits.max_apk_size:
-            raise LimitExceeded(f"APK is {size} bytes, over the max_apk_size limit ({limits.max_apk_size})")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
-    return Apk(p, data, limits)
+        fh, size = open_regular_file(p, limits.max_apk_size, "APK")
+    except LimitExceeded as exc:
+        raise LimitExceeded(f"{exc} (max_apk_size)") from None
+    digest = None
+    with fh:
+        try:
+            if size > MMAP_THRESHOLD:
+                digest = _hash_stream(fh)  # through a small buffer: the mapping is touched only where parsed
+                data: bytes | mmap.mmap = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            else:
+                data = fh.read(size + 1)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}") from None
+    if len(data) != size:
+        raise InputError(f"cannot read {p}: the file changed size while being read")
+    return Apk(p, data, limits, sha256=digest)  # type: ignore[arg-type]
+
+
+def _hash_stream(fh: Any) -> str:
+    """SHA-256 of an open file read in 1 MiB chunks, checking the stage deadline between chunks."""
+    h = hashlib.sha256()
+    while chunk := fh.read(1024 * 1024):
+        h.update(chunk)
+        check_deadline()
+    fh.seek(0)
+    return h.hexdigest()

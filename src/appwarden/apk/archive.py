@@ -29,12 +29,17 @@ tolerates (or that only some versions reject) are recorded as :class:`~appwarden
 Limits (:class:`appwarden.limits.Limits`) are enforced *while* inflating: ``max_entry_size``,
 ``max_compression_ratio`` (uncompressed/compressed of one entry; not applied below :data:`RATIO_FLOOR` bytes of
 output, where a high ratio costs nothing), ``max_total_uncompressed`` (sum over distinct entries read) and
-``max_entries``; exceeding one raises :class:`~appwarden.errors.LimitExceeded`. Python's ``zipfile`` is not used: it
-rejects files Android installs.
+``max_entries``; exceeding one raises :class:`~appwarden.errors.LimitExceeded`. Memory is bounded by the input's
+*unique* bytes: an entry whose data overlaps the data of another entry already read (several names sharing one
+compressed record, or the overlapping-entries zip bomb where each entry's data contains the next) is refused with
+:class:`~appwarden.errors.ApkFormatError` (``read`` of it raises; callers record it and go on), so sixteen
+``classesN.dex`` names over one 255 MiB record inflate it once, not sixteen times. Python's ``zipfile`` is not
+used: it rejects files Android installs.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import struct
 import zlib
@@ -138,6 +143,7 @@ class ZipArchive:
         self.comment = b""
         self._counted: set[str] = set()
         self._total_read = 0
+        self._spans: list[tuple[int, int, str]] = []  # (start, end, name) of entry data read, sorted by start
         self._noted: set[tuple[str, str]] = set()
         if self.size == 0:
             raise ApkFormatError("not an APK: the file is empty")
@@ -362,6 +368,9 @@ class ZipArchive:
                 f"entry {name!r} is {entry.uncompressed_size} bytes, over the size limit ({cap})"
             )
         start = self._data_offset(entry)
+        span = entry.uncompressed_size if entry.method == METHOD_STORED else entry.compressed_size
+        if span > 0:
+            self._claim(name, start, min(start + span, self.size))
         if entry.method == METHOD_STORED:
             length = entry.uncompressed_size
             if entry.compressed_size != entry.uncompressed_size:
@@ -373,6 +382,23 @@ class ZipArchive:
             out = self._inflate(entry, start, cap)
         self._count(name, len(out))
         return out
+
+    def _claim(self, name: str, start: int, end: int) -> None:
+        """Record that ``name``'s data is ``[start, end)``; ApkFormatError if another entry read before owns any of
+        those bytes (shared or overlapping entry data: each byte of the file is inflated for one name only)."""
+        spans = self._spans
+        i = bisect.bisect_left(spans, (start, end, name))
+        if i < len(spans) and spans[i] == (start, end, name):
+            return  # the same entry read again
+        for j in (i - 1, i):
+            if 0 <= j < len(spans):
+                other_start, other_end, other = spans[j]
+                if other != name and other_start < end and start < other_end:
+                    raise ApkFormatError(
+                        f"entry {name!r} shares its data with entry {other!r} (overlapping zip entries, "
+                        "a decompression-bomb trick): not read"
+                    )
+        spans.insert(i, (start, end, name))
 
     def _count(self, name: str, n: int) -> None:
         if name in self._counted:

@@ -173,21 +173,27 @@ class StringPool:
         self._end = start + size
         if count and not (start + header_size <= self._data_start <= self._end):
             raise AxmlFormatError("binary XML: string pool data offset outside its chunk")
-        self._cache: dict[int, str | None] = {}
+        self._cache: dict[int, str | None] = {}  # keyed by string offset, not index (see get)
 
     def __len__(self) -> int:
         return self.count
 
     def get(self, index: int) -> str | None:
+        """The string at ``index`` (None when invalid). Decoded strings are cached by their *offset*: a hostile
+        pool whose many indices all point at one long string decodes it once and shares one ``str``, so memory
+        stays bounded by the pool's unique bytes."""
         if index < 0 or index >= self.count:
             return None
-        if index in self._cache:
-            return self._cache[index]
+        offset = self._offsets[index]
         try:
-            value = self._decode(self._data_start + self._offsets[index])
+            return self._cache[offset]
+        except KeyError:
+            pass
+        try:
+            value = self._decode(self._data_start + offset)
         except (struct.error, IndexError, UnicodeDecodeError, ValueError):
             value = None
-        self._cache[index] = value
+        self._cache[offset] = value
         return value
 
     def _decode(self, pos: int) -> str | None:
