@@ -269,14 +269,18 @@ def test_review_order_response_retest_notice(platform_server, browser):
     notice_id = notice_url.rstrip("/").split("/")[-1]
     web.fill("escalate-form", {"notice": notice_id, "reason": "复测未通过 re-test failed"})
     web.submit("escalate-submit")
-    web.wait_text("order-state", "已通报")
-    web.shot("06-order-noticed")
-    history = web.by_id("transitions").text
-    for step in ("issue", "respond", "start_retest", "complete_retest", "escalate"):
-        assert step in history
+    web.wait_text("order-state", "拟通报")  # in a draft notice: not 已通报 before the notice is published
     web.go(f"/enforcement/notices/{notice_id}/")
     assert "示例开发者有限公司" in web.by_id("notice-table").text
     web.shot("07-notice")
+    web.submit("publish-submit")
+    web.wait_page("已发布 published")
+    web.go(f"/enforcement/orders/{order_id}/")
+    web.wait_text("order-state", "已通报")
+    web.shot("06-order-noticed")
+    history = web.by_id("transitions").text
+    for step in ("issue", "respond", "start_retest", "complete_retest", "escalate", "publish_notice"):
+        assert step in history
 
     cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
     req = urllib.request.Request(
