@@ -125,13 +125,17 @@ def _cleartext(manifest: Manifest) -> list[Hit]:
     elif (
         manifest.uses_cleartext_traffic is None
         and not manifest.network_security_config
-        and manifest.target_sdk is not None
-        and manifest.target_sdk < 28
+        and manifest.effective_target_sdk < 28
     ):
+        target = (
+            str(manifest.target_sdk)
+            if manifest.target_sdk is not None
+            else f"absent (minSdkVersion {manifest.effective_target_sdk} applies)"
+        )
         item = {
             "type": "manifest",
             "attribute": "android:usesCleartextTraffic",
-            "value": f"absent, targetSdkVersion {manifest.target_sdk} < 28 (default true)",
+            "value": f"absent, targetSdkVersion {target} < 28 (default true)",
         }
     if item is None:
         return []
