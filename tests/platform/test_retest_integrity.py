@@ -491,3 +491,42 @@ class WebFormTests(RetestCase):
         self.assertIn("通过 passed", page)
         self.assertEqual(page.count('class="diff-fixed"'), 5)
         self.assertIn('id="close-form"', page)
+
+
+def test_real_reports_a_trace_confirmed_finding_is_not_fixed_by_a_scan_without_a_trace():
+    """The evidence kinds read from real engine reports: ``pi_all.apk`` scanned with the UMeng pre-consent trace
+    (the trace confirms UMeng's static findings and raises ``dynamic.pi.pre_consent``), re-tested without a trace
+    after "removing" UMeng: UMeng's findings are not re-tested, never fixed; the static ones persist."""
+    from appwarden.platform.enforcement.diff import diff_findings
+    from appwarden.platform.testing.models import Finding
+    from appwarden.scan import scan_apk
+
+    apk = pf.FIXTURE_APKS / "pi_all.apk"
+    trace = pf.FIXTURE_APKS.parent / "traces" / "pi_all_umeng_pre_consent.jsonl"
+    original_report = scan_apk(str(apk), trace_path=str(trace))
+    retest_report = scan_apk(str(apk))
+
+    def findings(report: dict, drop_owner: str = "") -> list[Finding]:
+        return [
+            Finding(
+                rule_id=f["rule_id"],
+                owner=f["owner"],
+                title_zh=f["title_zh"],
+                evidence=f["evidence"],
+                status="confirmed",
+            )
+            for f in report["findings"]
+            if f["owner"] != drop_owner
+        ]
+
+    original = findings(original_report)
+    umeng = {f"{f.rule_id}@{f.owner}" for f in original if f.owner == "umeng_common"}
+    assert "dynamic.pi.pre_consent@umeng_common" in umeng and len(umeng) >= 3
+    diff = diff_findings(original, findings(retest_report, drop_owner="umeng_common"), retest_report)
+    assert {r["key"] for r in diff["not_retested"]} == umeng
+    assert diff["fixed"] == [] and diff["new"] == [] and not diff["passed"]
+    assert {r["key"] for r in diff["persisting"]} == {f"{f.rule_id}@{f.owner}" for f in original} - umeng
+    assert diff["evidence_kinds"] == ["static"]
+    # with the trace again, the same disappearance counts as fixed
+    again = diff_findings(original, findings(original_report, drop_owner="umeng_common"), original_report)
+    assert {r["key"] for r in again["fixed"]} == umeng and again["not_retested"] == []
