@@ -199,6 +199,11 @@ class PoisonJobTests(TestCase):
         page = web.get(f"/testing/jobs/{job.pk}/").content.decode()
         self.assertIn("已隔离 Quarantined", page)
         self.assertIn("不会再自动重试", page)
+        other = self.job("other", status="failed", failure_kind="timeout")
+        listing = web.get("/testing/jobs/", {"failure": "quarantined"}).content.decode()
+        self.assertIn(f'href="/testing/jobs/{job.pk}/"', listing)
+        self.assertNotIn(f'href="/testing/jobs/{other.pk}/"', listing)
+        self.assertIn("失败 Failed · 已隔离 Quarantined", listing)
 
 
 class SuppliedInputTests(TestCase):
@@ -286,6 +291,29 @@ class CategoryChoiceTests(TestCase):
         )
         self.assertEqual(resp.status_code, 302)
         self.assertEqual(ScanJob.objects.get().category, "N39-07")
+
+    def test_cli_submit_refuses_an_unknown_category_before_uploading(self):
+        args = [
+            "submit",
+            str(MINIMAL),
+            "--server",
+            "http://127.0.0.1:9",
+            "--token",
+            "t",
+            "--category",
+            "N39-99",
+        ]
+        proc = subprocess.run(
+            [sys.executable, "-m", "appwarden", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
+        self.assertIn("N39-99", proc.stderr)
+        self.assertNotIn("cannot reach", proc.stderr)  # refused before any request
 
     def test_service_refuses_an_unknown_category(self):
         with self.assertRaises(UploadError) as ctx:

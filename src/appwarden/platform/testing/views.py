@@ -12,7 +12,14 @@ from appwarden.platform.core.roles import STAFF
 from appwarden.platform.core.views import attempt, get_scoped, role_required, safe_next
 from appwarden.platform.testing import services
 from appwarden.platform.testing.forms import BatchForm, ReviewForm, UploadForm
-from appwarden.platform.testing.models import F_CONFIRMED, F_PENDING, Batch, Finding, ScanJob
+from appwarden.platform.testing.models import (
+    F_CONFIRMED,
+    F_PENDING,
+    FAILURE_KINDS,
+    Batch,
+    Finding,
+    ScanJob,
+)
 
 
 @role_required(*STAFF)
@@ -101,8 +108,15 @@ def job_list(request):
     status = request.GET.get("status")
     if status:
         jobs = jobs.filter(status=status)
+    failure = request.GET.get("failure")
+    if failure:
+        jobs = jobs.filter(failure_kind=failure)
     page = Paginator(jobs, 100).get_page(request.GET.get("page"))
-    return render(request, "testing/job_list.html", {"jobs": page, "status": status})
+    return render(
+        request,
+        "testing/job_list.html",
+        {"jobs": page, "status": status, "failure": failure, "failure_kinds": FAILURE_KINDS},
+    )
 
 
 @role_required(*STAFF)
