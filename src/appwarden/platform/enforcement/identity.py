@@ -131,11 +131,10 @@ def refusals(order: Any, ident: ApkIdentity) -> list[Refusal]:
             )
         )
     elif rel == "unknown":
-        what = (
-            "整改版本没有签名 the APK is not signed"
-            if not ident.signers
-            else ("原检测版本没有记录签名证书 the tested version has no recorded signer")
-        )
+        if not ident.signers:
+            what = "整改版本没有签名 the APK is not signed"
+        else:
+            what = "原检测版本没有记录签名证书 the tested version has no recorded signer"
         out.append(Refusal("signer", f"无法核对签名：{what}", True))
     elif not ident.signatures_ok:
         out.append(
