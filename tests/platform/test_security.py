@@ -133,11 +133,24 @@ class LoginLockoutTests(TestCase):
     def test_password_reset_lifts_the_lock(self):
         for i in range(LIMIT):
             _web_login(f"wrong-{i}", self.name)
+        self.assertEqual(_web_login(pf.PASSWORD, self.name)[1].status_code, 429)
         staff = Client()
         staff.force_login(pf.user("regulator"))
         resp = staff.post(f"/users/{self.user.pk}/password/", {"password": "Fresh-passw0rd-17"})
         self.assertEqual(resp.status_code, 302)
         self.assertEqual(_web_login("Fresh-passw0rd-17", self.name)[1].status_code, 302)
+
+    def test_stale_counters_are_purged(self):
+        from appwarden.platform.core import lockout
+
+        _api_login("wrong", self.name)
+        _api_login("wrong", "someone-else")
+        for i in range(LIMIT):
+            _api_login(f"wrong-{i}", "locked-one")
+        old = timezone.now() - dt.timedelta(minutes=settings.APPWARDEN_LOGIN_WINDOW_MINUTES + 1)
+        LoginThrottle.objects.exclude(username="locked-one").update(window_start=old)
+        self.assertEqual(lockout.purge_stale(), 2)
+        self.assertEqual(list(LoginThrottle.objects.values_list("username", flat=True)), ["locked-one"])
 
 
 class HashedTokenTests(TestCase):
@@ -304,6 +317,21 @@ def test_existing_world_readable_database_is_tightened(tmp_path):
 
     private_sqlite(str(db))
     assert db.stat().st_mode & 0o777 == 0o600
+
+
+def test_storage_root_is_created_private_under_a_permissive_umask(tmp_path):
+    from appwarden.platform.core import storage
+
+    root = tmp_path / "blobs"
+    old = os.umask(0)
+    try:
+        with override_settings(APPWARDEN_STORAGE_DIR=root):
+            sha, _size = storage.store_bytes(b"apk bytes")
+            blob = storage.path_for(sha)
+    finally:
+        os.umask(old)
+    assert root.stat().st_mode & 0o777 == 0o700
+    assert blob.stat().st_mode & 0o077 == 0
 
 
 DEPLOY_CHECK = ["-m", "django", "check", "--deploy", "--fail-level", "CRITICAL"]

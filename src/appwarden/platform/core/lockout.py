@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
@@ -82,10 +84,23 @@ def _row(username: str, ip: str, now: dt.datetime) -> LoginThrottle:
     return row
 
 
+def purge_stale(now: dt.datetime | None = None) -> int:
+    """Delete counters whose window and lock are both over (they would be reset on next use); return how many."""
+    _limit, window, _lock = _limits()
+    now = now or timezone.now()
+    stale = LoginThrottle.objects.filter(window_start__lt=now - window).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    )
+    count, _ = stale.delete()
+    return count
+
+
 def begin(username: str, ip: str) -> None:
     """Count a login attempt for (``username``, ``ip``); raise :class:`LockedOut` if the pair is locked."""
     limit, window, lock = _limits()
     key, now = _key(username), timezone.now()
+    if secrets.randbelow(100) == 0:  # keep the table small when many usernames are tried
+        purge_stale(now)
     locked_minutes = 0
     with transaction.atomic():
         row = _row(key, ip, now)

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 from appwarden.platform.core.errors import UploadError
+from appwarden.platform.core.files import private_dir
 
 
 def root() -> Path:
@@ -41,8 +42,9 @@ def store_chunks(
 
     Raise UploadError, storing nothing, past ``max_size`` bytes or when ``validate(temp_path)`` raises.
     """
-    base = root()
-    base.mkdir(parents=True, exist_ok=True)
+    base = private_dir(
+        root()
+    )  # created 0700: stored APKs, policies and traces are readable by the owner only
     digest = hashlib.sha256()
     size = 0
     fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=base)
