@@ -25,8 +25,14 @@ def huge(apk_path, **kwargs):
 
 
 def echo(apk_path, **kwargs):
-    """A report naming what the engine was given (and this process's pid)."""
-    return {"app": {"package": "com.echo"}, "apk": str(apk_path), "kwargs": kwargs, "pid": os.getpid()}
+    """A report naming what the engine was given (and this process's pid and environment variable names)."""
+    return {
+        "app": {"package": "com.echo"},
+        "apk": str(apk_path),
+        "kwargs": kwargs,
+        "pid": os.getpid(),
+        "env": sorted(os.environ),
+    }
 
 
 def refuse(apk_path, **kwargs):

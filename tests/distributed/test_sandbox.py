@@ -30,12 +30,18 @@ def alive(pid: int) -> bool:
         return False
 
 
-def test_the_real_engine_runs_in_another_process():
+def test_the_real_engine_runs_in_another_process(monkeypatch):
     report = run_isolated(MINIMAL)
     assert report["app"]["package"] == "com.example.fixture"
+    monkeypatch.setenv("APPWARDEN_SECRET_KEY", "s3cret")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:pw@db/x")
+    monkeypatch.setenv("APPWARDEN_SCAN_SOMETHING", "kept")
     echo = run_isolated(MINIMAL, engine=f"{ENGINES}:echo", category="N39-07")
     assert echo["pid"] != os.getpid()
     assert echo["kwargs"] == {"policy_path": None, "trace_path": None, "category": "N39-07"}
+    # the platform's secrets stay out of the scan process; everything else is inherited
+    assert "APPWARDEN_SECRET_KEY" not in echo["env"] and "DATABASE_URL" not in echo["env"]
+    assert "APPWARDEN_SCAN_SOMETHING" in echo["env"]
 
 
 def test_wall_clock_limit_kills_the_child(tmp_path, monkeypatch):

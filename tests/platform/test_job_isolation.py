@@ -524,8 +524,9 @@ def test_serve_with_the_hostile_policy_apk(isolated_server):
 
 @pytest.mark.slow
 def test_serve_restarts_do_not_resume_a_job_forever(tmp_path):
-    """``serve`` SIGKILLed twice while the same scan runs (a power cut, an operator's kill -9): the scan's child
-    dies with it; the first restart resumes the job (2nd attempt), the second quarantines it (max 2 attempts)."""
+    """``serve`` stopped cleanly (SIGTERM) while a scan runs gives the job back without using an attempt; SIGKILLed
+    twice while the same scan runs (a power cut, an operator's kill -9) the scan's child dies with it, the first
+    restart resumes the job (2nd attempt) and the second quarantines it (max 2 attempts): no third start."""
     marker = tmp_path / "pids"
     server = Serve(
         tmp_path,
@@ -538,33 +539,50 @@ def test_serve_restarts_do_not_resume_a_job_forever(tmp_path):
         ),
     )
     token = server.token()
+
+    def started(count: int) -> int:
+        deadline = time.monotonic() + 60
+        while len(marker.read_text().split() if marker.exists() else []) < count:
+            assert time.monotonic() < deadline, server.log()
+            time.sleep(0.2)
+        return int(marker.read_text().split()[-1])
+
+    def gone(pid: int) -> None:
+        deadline = time.monotonic() + 10
+        while pid_alive(pid):  # the kernel ends the scan with its parent (PR_SET_PDEATHSIG)
+            assert time.monotonic() < deadline, f"scan process {pid} outlived the stopped server"
+            time.sleep(0.1)
+
     try:
         server.start()
         job_id = _submit(server, token, hostile_copy(MINIMAL.read_bytes(), "restart"), "hog.apk")
-        for attempt in (1, 2):
-            deadline = time.monotonic() + 60
-            while len(marker.read_text().split() if marker.exists() else []) < attempt:
-                assert time.monotonic() < deadline, server.log()
-                time.sleep(0.2)
-            child = int(marker.read_text().split()[-1])
-            took, _page = server.get("/login/", token)  # answers while the scan holds a CPU
+        child = started(1)
+        assert server.get(f"/api/jobs/{job_id}/", token)[1]["attempts"] == 1
+        server.stop()  # SIGTERM: a clean stop
+        assert server.proc.returncode == 143, server.log()
+        gone(child)
+        server.start()
+        for count in (2, 3):
+            child = started(count)
+            took, job = server.get(f"/api/jobs/{job_id}/", token)  # answers while the scan holds a CPU
             assert took < 2.0
+            assert (job["status"], job["attempts"]) == ("running", count - 1), (
+                job
+            )  # the clean stop cost nothing
             server.kill()
-            deadline = time.monotonic() + 10
-            while pid_alive(child):  # the kernel ends the scan with its parent (PR_SET_PDEATHSIG)
-                assert time.monotonic() < deadline, f"scan process {child} outlived the killed server"
-                time.sleep(0.1)
+            gone(child)
             server.start()
         deadline = time.monotonic() + 30
         while True:
             _took, job = server.get(f"/api/jobs/{job_id}/", token)
-            if job["status"] != "queued" and job["status"] != "running":
+            if job["status"] not in ("queued", "running"):
                 break
             assert time.monotonic() < deadline, (job, server.log())
             time.sleep(0.3)
         assert (job["status"], job["failure_kind"], job["attempts"]) == ("failed", "quarantined", 2), job
         assert "已隔离" in job["error"]
-        assert len(marker.read_text().split()) == 2  # not started a third time
+        time.sleep(1)
+        assert len(marker.read_text().split()) == 3  # not started again
     finally:
         server.stop()
 

@@ -15,6 +15,7 @@ import json
 import mimetypes
 import os
 import secrets
+import signal
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -95,10 +96,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.core.servers.basehttp import run
     from django.core.wsgi import get_wsgi_application
 
+    embedded = None
     if settings.APPWARDEN_WORKER == "thread" and not args.no_worker:
         from appwarden.platform.testing import worker
 
-        worker.start()
+        embedded = worker.start()
     print(
         f"appwarden platform on http://{args.host}:{args.port}/ (worker: {settings.APPWARDEN_WORKER}, "
         f"database: {settings.DATABASES['default']['NAME']}; each scan in a child process, at most "
@@ -106,8 +108,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"{settings.APPWARDEN_SCAN_MAX_ATTEMPTS} attempts)",
         flush=True,
     )
-    run(args.host, args.port, get_wsgi_application(), threading=True)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        run(args.host, args.port, get_wsgi_application(), threading=True)
+    finally:  # a clean stop (Ctrl-C, SIGTERM): the job being scanned goes back to the queue, its attempt refunded
+        if embedded is not None:
+            embedded.stop()
+            embedded.release()
     return 0
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM stops ``serve`` like Ctrl-C does (clean-up runs), with the conventional exit status 143."""
+    raise SystemExit(128 + signum)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

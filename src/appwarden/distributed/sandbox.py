@@ -17,7 +17,8 @@ Contract of :func:`run_isolated`:
   to kill it when its parent dies (``PR_SET_PDEATHSIG``, Linux) and has ``RLIMIT_CPU`` set as a backstop, so no
   scan outlives the worker that started it;
 - in the child: ``RLIMIT_AS`` = ``memory_mb``, no core dumps, ``nice`` +10 (the web server keeps the CPU when a
-  laptop is busy), the parent's ``sys.path`` (so ``module:function`` engines resolve as in the parent).
+  laptop is busy), the parent's ``sys.path`` (so ``module:function`` engines resolve as in the parent), and the
+  parent's environment without the platform's secrets (:data:`SECRET_VARIABLES`).
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def run_isolated(
         with (work / "stderr.txt").open("wb") as err:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "appwarden.distributed.sandbox", str(work / "request.json")],
+                env=child_environment(),
                 stdin=subprocess.DEVNULL,
                 stdout=err,
                 stderr=err,
@@ -135,6 +137,24 @@ def run_isolated(
         return _outcome(work, code, limits, labels, time.monotonic() - started)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+# Never handed to the scan process: an engine bug a hostile APK could exploit should not find the platform's secrets
+# in its environment (it runs as the same user, so this is defence in depth, not a boundary).
+SECRET_VARIABLES = (
+    "APPWARDEN_SECRET_KEY",
+    "APPWARDEN_TOKEN",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "APPWARDEN_BROKER_URL",
+    "APPWARDEN_PLATFORM_TEST_DB",
+)
+
+
+def child_environment() -> dict[str, str]:
+    """The parent's environment without :data:`SECRET_VARIABLES`."""
+    return {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -31,6 +31,7 @@ class DbQueueWorker(threading.Thread):
         super().__init__(name="appwarden-worker", daemon=True)
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
+        self.current: int | None = None  # the job being run, if any
         self._last_overdue = 0.0
 
     def recover(self) -> int:
@@ -48,9 +49,35 @@ class DbQueueWorker(threading.Thread):
         for job_id in (
             ScanJob.objects.filter(status=JOB_QUEUED).order_by("id").values_list("id", flat=True)[:5]
         ):
-            if run_scan(job_id) != JOB_QUEUED:
+            if self.stopping.is_set():
+                return False
+            self.current = job_id
+            try:
+                status = run_scan(job_id)
+            finally:
+                self.current = None
+            if status != JOB_QUEUED:
                 return True
         return False
+
+    def release(self) -> bool:
+        """On a clean stop (Ctrl-C, SIGTERM) of the server: give the job being scanned back to the queue without
+        counting its attempt, since the job did not cause the stop (only a worker that dies mid-scan uses up
+        attempts). Its scan process dies with this process. Returns whether a job was released."""
+        from django.db.models import F
+        from django.db.models.functions import Greatest
+
+        from appwarden.platform.testing.models import JOB_QUEUED, JOB_RUNNING, ScanJob
+
+        job_id = self.current
+        if job_id is None:
+            return False
+        released = ScanJob.objects.filter(pk=job_id, status=JOB_RUNNING).update(
+            status=JOB_QUEUED, attempts=Greatest(F("attempts") - 1, 0)
+        )
+        if released:
+            log.warning("scan job %s put back in the queue (server stopping)", job_id)
+        return bool(released)
 
     def run(self) -> None:
         close_old_connections()
