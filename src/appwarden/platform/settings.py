@@ -242,6 +242,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "appwarden.platform.testing.models.JOB_STATUS",
+        "FailureKindEnum": "appwarden.platform.testing.models.FAILURE_KINDS",
+        "AppCategoryEnum": "appwarden.platform.testing.categories.CHOICES",
+        "CategoryEnum": "appwarden.platform.complaints.models.CATEGORIES",
         "FindingStatusEnum": "appwarden.platform.testing.models.FINDING_STATUS",
         "ComplaintStatusEnum": "appwarden.platform.complaints.models.STATUS",
         "TakedownStatusEnum": "appwarden.platform.enforcement.models.TD_STATUS",

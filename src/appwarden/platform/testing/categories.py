@@ -49,3 +49,6 @@ def normalise(value: str | None) -> str:
             "unknown app category: choose one of the 39 types"
         )
     return key
+
+
+CHOICES = choices()  # the API's enum (settings.SPECTACULAR_SETTINGS names it AppCategoryEnum)
