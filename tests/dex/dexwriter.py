@@ -107,3 +107,22 @@ def build_container(count: int) -> bytes:
     one = len(build_dex("041"))
     total = one * count
     return b"".join(build_dex("041", base=i * one, container_size=total) for i in range(count))
+
+
+def shared_string_dex(ids: int, length: int, *, step: int = 0) -> bytes:
+    """The DEX of :func:`build_dex` plus ``ids`` extra string ids (sorted after the real ones) pointing into one
+    string of ``length`` bytes: all at its start (``step`` 0, shared string data) or ``step`` bytes apart inside
+    it (overlapping string data). Android's verifier rejects both; a per-id decoder does ``ids x length`` work."""
+    dex = bytearray(build_dex("035"))
+    n, off = struct.unpack_from("<II", dex, 56)
+    old = struct.unpack_from(f"<{n}I", dex, off)
+    _align(dex)
+    at = len(dex)
+    dex += _uleb(length) + b"z" * length + b"\0"
+    _align(dex)
+    table = len(dex)
+    dex += struct.pack(f"<{n}I", *old)
+    dex += b"".join(struct.pack("<I", at + (1 + i * step if step else 0)) for i in range(ids))
+    struct.pack_into("<II", dex, 56, n + ids, table)
+    struct.pack_into("<I", dex, 32, len(dex))
+    return bytes(dex)

@@ -4,14 +4,21 @@ Entry points: :func:`appwarden.dex.index.build_index` (DEX blobs -> :class:`~app
 :func:`appwarden.dex.api_index.find_callsites` (CodeIndex + PI API knowledge -> ``[CallSite]``). The instruction
 walk runs in the C extension ``_dexscan`` when it is built, else in the pure-Python walker :mod:`.pywalk`
 (identical output); set ``APPWARDEN_DEX_BACKEND=python`` to force the fallback.
+
+Deadlines: the walker's long loops take the active stage deadline (``appwarden.limits.deadline_monotonic()``) as
+their last argument and raise ``TimeoutError`` once it has passed; callers turn that into the stage's
+:class:`~appwarden.errors.StageTimeout` with :func:`timed_out`.
 """
 
 from __future__ import annotations
 
 import os
 from types import ModuleType
+from typing import NoReturn
 
 from appwarden.dex import pywalk
+from appwarden.errors import StageTimeout
+from appwarden.limits import check_deadline
 
 
 def _load_backend() -> ModuleType:
@@ -30,3 +37,9 @@ walker: ModuleType = _load_backend()
 def backend() -> str:
     """``"c"`` when the C extension does the instruction walk, ``"python"`` for the pure-Python fallback."""
     return "python" if walker is pywalk else "c"
+
+
+def timed_out() -> NoReturn:
+    """Raise the active stage's :class:`StageTimeout` (called when a walker function raised ``TimeoutError``)."""
+    check_deadline()
+    raise StageTimeout("DEX analysis ran past its stage deadline")

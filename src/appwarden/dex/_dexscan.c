@@ -45,7 +45,9 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum {
     EV_INVOKE = 1,
@@ -101,6 +103,40 @@ static int vec_push(vec_t *v, const uint32_t *rec, size_t n) {
     return 0;
 }
 
+/* ---- deadlines ----------------------------------------------------------------------------------------
+ * Every long loop takes an optional `deadline`: a time.monotonic() value (CLOCK_MONOTONIC seconds, which is what
+ * Python's time.monotonic() reads on Linux), 0 = none. The loop adds the work it does to a counter (1 per item plus
+ * 1 per 64 bytes scanned) and reads the clock every DL_EVERY units; once past the deadline it stops and the
+ * function raises TimeoutError (the Python side turns that into the stage's StageTimeout). */
+#define DL_EVERY 65536u
+typedef struct {
+    double at;     /* 0 = no deadline */
+    uint64_t work; /* units since the clock was last read */
+    int over;
+} deadline_t;
+
+static double mono_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Account `units` of work; 1 once the deadline has passed (and from then on). */
+static inline int dl_spent(deadline_t *d, uint64_t units) {
+    if (d->at <= 0) return 0;
+    if (d->over) return 1;
+    d->work += units;
+    if (d->work < DL_EVERY) return 0;
+    d->work = 0;
+    if (mono_now() >= d->at) d->over = 1;
+    return d->over;
+}
+
+static PyObject *deadline_error(void) {
+    PyErr_SetString(PyExc_TimeoutError, "deadline passed");
+    return NULL;
+}
+
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 static inline uint32_t rd32(const uint8_t *p) {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
@@ -128,6 +164,7 @@ typedef struct {
     uint64_t walked_units;
     uint32_t bad_methods;
     const char *error;
+    deadline_t dl;
 } scan_t;
 
 static int emit(scan_t *s, uint32_t kind, uint32_t op, uint32_t off, uint32_t idx, uint32_t a, uint32_t b) {
@@ -327,10 +364,14 @@ static int scan_class(scan_t *s, uint32_t cdi, uint32_t class_data_off) {
 static PyObject *dexscan_scan(PyObject *self, PyObject *args) {
     Py_buffer view;
     unsigned long cd_off, cd_size, mids, sids, tids, fids, pids;
-    if (!PyArg_ParseTuple(args, "y*kkkkkkk", &view, &cd_off, &cd_size, &mids, &sids, &tids, &fids, &pids))
+    double deadline = 0;
+    if (!PyArg_ParseTuple(args, "y*kkkkkkk|d", &view, &cd_off, &cd_size, &mids, &sids, &tids, &fids, &pids,
+                          &deadline))
         return NULL;
     scan_t s;
     memset(&s, 0, sizeof(s));
+    s.dl.at = deadline;
+    s.dl.work = DL_EVERY; /* the first unit reads the clock */
     s.buf = (const uint8_t *)view.buf;
     s.size = (size_t)view.len;
     s.method_ids_size = (uint32_t)mids;
@@ -342,7 +383,10 @@ static PyObject *dexscan_scan(PyObject *self, PyObject *args) {
     else if (cd_size > 0xffffffffu || (uint64_t)cd_off + (uint64_t)cd_size * 32 > s.size)
         s.error = "class_defs out of bounds";
     Py_BEGIN_ALLOW_THREADS
+    uint64_t walked_before = 0;
     for (uint32_t i = 0; !s.error && i < cd_size; i++) {
+        if (dl_spent(&s.dl, 1 + (s.walked_units - walked_before) / 16)) break;
+        walked_before = s.walked_units;
         const uint8_t *cd = s.buf + cd_off + (size_t)i * 32;
         uint32_t data_off = rd32(cd + 24);
         if (!data_off) continue;
@@ -354,6 +398,11 @@ static PyObject *dexscan_scan(PyObject *self, PyObject *args) {
     }
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
+    if (s.dl.over && !s.error) {
+        free(s.methods.data);
+        free(s.events.data);
+        return deadline_error();
+    }
     if (s.error) {
         free(s.methods.data);
         free(s.events.data);
@@ -407,7 +456,8 @@ static PyObject *dexscan_find_substrings(PyObject *self, PyObject *args) {
     Py_buffer view;
     unsigned long ids_off, ids_size;
     PyObject *needles;
-    if (!PyArg_ParseTuple(args, "y*kkO!", &view, &ids_off, &ids_size, &PyList_Type, &needles)) return NULL;
+    deadline_t dl = {0, DL_EVERY, 0}; /* the first unit reads the clock */
+    if (!PyArg_ParseTuple(args, "y*kkO!|d", &view, &ids_off, &ids_size, &PyList_Type, &needles, &dl.at)) return NULL;
     const uint8_t *buf = (const uint8_t *)view.buf;
     size_t size = (size_t)view.len;
     PyObject *result = PyList_New(0);
@@ -432,6 +482,11 @@ static PyObject *dexscan_find_substrings(PyObject *self, PyObject *args) {
         const uint8_t *str = buf + pos;
         const uint8_t *nul = memchr(str, 0, size - pos);
         size_t len = nul ? (size_t)(nul - str) : size - pos;
+        if (dl_spent(&dl, 1 + (uint64_t)len * (uint64_t)(nn ? nn : 1) / 64)) {
+            Py_CLEAR(result);
+            deadline_error();
+            goto done;
+        }
         for (Py_ssize_t k = 0; k < nn; k++) {
             PyObject *nd = PyList_GET_ITEM(needles, k);
             Py_ssize_t nlen = PyBytes_GET_SIZE(nd);
@@ -512,31 +567,82 @@ done:
     return result;
 }
 
-/* validate(buf, string_ids_off, string_ids_size, proto_ids_off, proto_ids_size, type_ids_size) -> None
+/* validate(buf, string_ids_off, string_ids_size, proto_ids_off, proto_ids_size, type_ids_size[, deadline]) -> None
  * Checks that every string id points at a uleb128 length followed by a NUL-terminated byte string inside the
- * buffer, and that every proto's parameter type_list is inside the buffer with type indices in range, so later
- * lazy decoding cannot fail. Raises ValueError naming the first bad item. */
+ * buffer, that no two string ids share or overlap their string data (Android's verifier rejects both: string ids
+ * are strictly sorted and each points at its own string_data_item), and that every proto's parameter type_list is
+ * inside the buffer with type indices in range, so later lazy decoding cannot fail and every per-string loop does
+ * work linear in the buffer. Raises ValueError naming the first bad item, TimeoutError past the deadline. The
+ * work is O(n log n) in the ids plus one pass over the string bytes. */
+typedef struct {
+    uint32_t pos; /* string_data_off */
+    uint32_t idx;
+} sid_t;
+
+static int sid_cmp(const void *a, const void *b) {
+    const sid_t *x = (const sid_t *)a, *y = (const sid_t *)b;
+    if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
+    return x->idx < y->idx ? -1 : (x->idx > y->idx);
+}
+
 static PyObject *dexscan_validate(PyObject *self, PyObject *args) {
     Py_buffer view;
     unsigned long s_off, s_size, p_off, p_size, t_size;
-    if (!PyArg_ParseTuple(args, "y*kkkkk", &view, &s_off, &s_size, &p_off, &p_size, &t_size)) return NULL;
+    deadline_t dl = {0, DL_EVERY, 0}; /* the first unit reads the clock */
+    if (!PyArg_ParseTuple(args, "y*kkkkk|d", &view, &s_off, &s_size, &p_off, &p_size, &t_size, &dl.at)) return NULL;
     const uint8_t *buf = (const uint8_t *)view.buf;
     size_t size = (size_t)view.len;
     char msg[128];
     msg[0] = 0;
+    int oom = 0;
+    sid_t *order = NULL;
     if ((uint64_t)s_off + (uint64_t)s_size * 4 > size) snprintf(msg, sizeof msg, "string_ids out of bounds");
     else if ((uint64_t)p_off + (uint64_t)p_size * 12 > size) snprintf(msg, sizeof msg, "proto_ids out of bounds");
+    else if (s_size && !(order = (sid_t *)malloc((size_t)s_size * sizeof(sid_t)))) oom = 1;
     Py_BEGIN_ALLOW_THREADS
-    for (uint32_t i = 0; !msg[0] && i < s_size; i++) {
-        size_t pos = rd32(buf + s_off + (size_t)i * 4);
+    /* a string starting at `pos` is NUL-terminated iff some NUL lies at or after pos: find the last one once */
+    size_t last_nul = size; /* size = none */
+    for (size_t k = size; k > 0; k--) {
+        if (!buf[k - 1]) { last_nul = k - 1; break; }
+    }
+    for (uint32_t i = 0; !msg[0] && !oom && i < s_size; i++) {
+        size_t start = rd32(buf + s_off + (size_t)i * 4);
+        size_t pos = start;
         uint32_t utf16;
+        if (dl_spent(&dl, 1)) break;
         if (pos >= size || uleb(buf, size, &pos, &utf16)) {
             snprintf(msg, sizeof msg, "string %u data offset out of bounds", i);
-        } else if (!memchr(buf + pos, 0, size - pos)) {
+        } else if (last_nul == size || pos > last_nul) {
             snprintf(msg, sizeof msg, "string %u is not NUL-terminated", i);
+        } else {
+            order[i].pos = (uint32_t)start;
+            order[i].idx = i;
         }
     }
-    for (uint32_t i = 0; !msg[0] && i < p_size; i++) {
+    if (!msg[0] && !oom && !dl.over && s_size > 1) {
+        qsort(order, s_size, sizeof(sid_t), sid_cmp);
+        /* in offset order, each string's data (length prefix .. NUL) must end before the next one starts */
+        for (uint32_t k = 0; k + 1 < s_size; k++) {
+            const sid_t *a = &order[k], *b = &order[k + 1];
+            if (a->pos == b->pos) {
+                snprintf(msg, sizeof msg, "string ids %u and %u share their string data",
+                         a->idx < b->idx ? a->idx : b->idx, a->idx < b->idx ? b->idx : a->idx);
+                break;
+            }
+            size_t pos = a->pos;
+            uint32_t utf16_len;
+            uleb(buf, size, &pos, &utf16_len);
+            const uint8_t *nul = memchr(buf + pos, 0, b->pos > pos ? b->pos - pos : 0);
+            if (!nul) {
+                snprintf(msg, sizeof msg, "string ids %u and %u overlap their string data",
+                         a->idx < b->idx ? a->idx : b->idx, a->idx < b->idx ? b->idx : a->idx);
+                break;
+            }
+            if (dl_spent(&dl, 1 + (size_t)(nul - (buf + pos)) / 64)) break;
+        }
+    }
+    for (uint32_t i = 0; !msg[0] && !oom && !dl.over && i < p_size; i++) {
+        if (dl_spent(&dl, 1)) break;
         uint32_t off = rd32(buf + p_off + (size_t)i * 12 + 8);
         if (!off) continue;
         if ((off & 3) || (uint64_t)off + 4 > size) {
@@ -556,11 +662,14 @@ static PyObject *dexscan_validate(PyObject *self, PyObject *args) {
         }
     }
     Py_END_ALLOW_THREADS
+    free(order);
     PyBuffer_Release(&view);
+    if (oom) return PyErr_NoMemory();
     if (msg[0]) {
         PyErr_SetString(PyExc_ValueError, msg);
         return NULL;
     }
+    if (dl.over) return deadline_error();
     Py_RETURN_NONE;
 }
 
@@ -630,9 +739,10 @@ static PyObject *dexscan_method_descs(PyObject *self, PyObject *args) {
     Py_buffer view;
     descs_t d;
     unsigned long m_off, m_size;
+    deadline_t dl = {0, DL_EVERY, 0}; /* the first unit reads the clock */
     memset(&d, 0, sizeof d);
-    if (!PyArg_ParseTuple(args, "y*kkkkkkkk", &view, &d.s_off, &d.s_size, &d.t_off, &d.t_size, &d.p_off, &d.p_size,
-                          &m_off, &m_size))
+    if (!PyArg_ParseTuple(args, "y*kkkkkkkk|d", &view, &d.s_off, &d.s_size, &d.t_off, &d.t_size, &d.p_off,
+                          &d.p_size, &m_off, &m_size, &dl.at))
         return NULL;
     d.buf = (const uint8_t *)view.buf;
     d.size = (size_t)view.len;
@@ -702,6 +812,10 @@ static PyObject *dexscan_method_descs(PyObject *self, PyObject *args) {
             goto fail;
         }
         budget -= total + n_params;
+        if (dl_spent(&dl, 1 + (total + n_params) / 64)) {
+            deadline_error();
+            goto fail_py;
+        }
         PyObject *item;
         if (!ascii) {
             item = Py_None;

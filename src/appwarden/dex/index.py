@@ -28,7 +28,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import TYPE_CHECKING, NamedTuple
 
-from appwarden.dex import walker
+from appwarden.dex import timed_out, walker
 from appwarden.dex.reader import NO_INDEX, DexFile, split_container
 from appwarden.dex.records import (
     EV_INVOKE,
@@ -41,9 +41,9 @@ from appwarden.dex.records import (
     OP_INVOKE_CUSTOM_RANGE,
     literal_value,
 )
-from appwarden.errors import AppwardenError, DexFormatError, KnowledgeError, LimitExceeded
+from appwarden.errors import AppwardenError, DexFormatError, KnowledgeError, LimitExceeded, StageTimeout
 from appwarden.evidence import ErrorNote
-from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.limits import DEFAULT_LIMITS, Limits, check_deadline, deadline_monotonic
 
 if TYPE_CHECKING:
     from appwarden.dex.callgraph import CallGraph
@@ -174,7 +174,9 @@ class DexCode:
         if descs is None:
             dex = self.dex
             try:
-                descs = walker.method_descs(*id_table_args(dex, methods=True))
+                descs = walker.method_descs(*id_table_args(dex, methods=True), deadline_monotonic())
+            except TimeoutError:
+                timed_out()
             except ValueError as exc:
                 raise DexFormatError(f"{dex.name}: {exc}") from None
             _fill_missing(descs, dex.method_desc)
@@ -329,6 +331,7 @@ def build_index(dex_blobs: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIM
         )
         dex_blobs = dex_blobs[: limits.max_dex_files]
     for name, blob in dex_blobs:
+        check_deadline()
         try:
             for dex in split_container(name, blob, limits):
                 methods, events, bad = dex.scan()
@@ -338,6 +341,8 @@ def build_index(dex_blobs: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIM
                     errors.append(
                         ErrorNote("dex", f"{dex.name}: {bad} methods with malformed code skipped", dex.name)
                     )
+        except StageTimeout:  # the whole stage is over: not this DEX's fault, and no other DEX may run on
+            raise
         except (DexFormatError, LimitExceeded) as exc:
             errors.append(ErrorNote("dex", str(exc), name))
         except AppwardenError as exc:  # pragma: no cover - other predictable errors
@@ -630,7 +635,12 @@ class CodeIndex:
         refs: list[Ref] = []
         for code in self.codes:
             dex = code.dex
-            hits = walker.find_substrings(dex.data, dex.string_ids_off, dex.string_ids_size, nb)
+            try:
+                hits = walker.find_substrings(
+                    dex.data, dex.string_ids_off, dex.string_ids_size, nb, deadline_monotonic()
+                )
+            except TimeoutError:
+                timed_out()
             ids = {s for s, _k in hits}
             for i in code.select(EV_STRING, ids, dex.string_ids_size):
                 off, idx = code.events[i * EVENT_WORDS + 1], code.events[i * EVENT_WORDS + 2]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import struct
 import sys
+import time
 from array import array
 
 from appwarden.dex.records import (
@@ -32,6 +33,12 @@ _M32 = 0xFFFFFFFF
 
 class _Fatal(Exception):
     pass
+
+
+def _past(deadline: float) -> bool:
+    """True when ``deadline`` (a ``time.monotonic()`` value; 0 = none) has passed: the twin of the C loops'
+    deadline check (they raise TimeoutError, so do the callers here)."""
+    return deadline > 0 and time.monotonic() >= deadline
 
 
 class _BadMethod(Exception):
@@ -218,8 +225,10 @@ def scan(
     type_ids_size: int,
     field_ids_size: int,
     proto_ids_size: int,
+    deadline: float = 0.0,
 ) -> tuple[bytes, bytes, int]:
-    """Walk class data and code items; same contract as ``_dexscan.scan`` (raises ValueError when malformed)."""
+    """Walk class data and code items; same contract as ``_dexscan.scan`` (raises ValueError when malformed,
+    TimeoutError once ``deadline``, a ``time.monotonic()`` value, has passed)."""
     buf = bytes(buf)
     w = _Walker(buf, (method_ids_size, string_ids_size, type_ids_size, field_ids_size, proto_ids_size))
     if len(buf) > _M32:
@@ -228,6 +237,8 @@ def scan(
         raise ValueError("class_defs out of bounds")
     try:
         for i in range(class_defs_size):
+            if i % 64 == 0 and _past(deadline):
+                raise TimeoutError("deadline passed")
             data_off = _U32.unpack_from(buf, class_defs_off + i * 32 + 24)[0]
             if not data_off:
                 continue
@@ -260,13 +271,18 @@ def select(events: bytes, kind: int, bitmap: bytes) -> bytes:
     return _le_bytes(out)
 
 
-def find_substrings(buf: bytes, ids_off: int, ids_size: int, needles: list[bytes]) -> list[tuple[int, int]]:
-    """``(string_idx, needle_idx)`` for each string whose MUTF-8 bytes contain a needle."""
+def find_substrings(
+    buf: bytes, ids_off: int, ids_size: int, needles: list[bytes], deadline: float = 0.0
+) -> list[tuple[int, int]]:
+    """``(string_idx, needle_idx)`` for each string whose MUTF-8 bytes contain a needle (TimeoutError past
+    ``deadline``)."""
     size = len(buf)
     if ids_off + ids_size * 4 > size:
         raise ValueError("string_ids out of bounds")
     out: list[tuple[int, int]] = []
     for i in range(ids_size):
+        if i % 256 == 0 and _past(deadline):
+            raise TimeoutError("deadline passed")
         pos = _U32.unpack_from(buf, ids_off + i * 4)[0]
         if pos >= size:
             continue
@@ -318,23 +334,40 @@ def find_strings(buf: bytes, ids_off: int, ids_size: int, keys: list[bytes]) -> 
     return out
 
 
-def validate(buf: bytes, s_off: int, s_size: int, p_off: int, p_size: int, t_size: int) -> None:
-    """Up-front check of string data and proto parameter lists (mirrors ``_dexscan.validate``)."""
+def validate(
+    buf: bytes, s_off: int, s_size: int, p_off: int, p_size: int, t_size: int, deadline: float = 0.0
+) -> None:
+    """Up-front check of string data (in bounds, NUL-terminated, no two ids sharing or overlapping their data) and
+    proto parameter lists; mirrors ``_dexscan.validate`` (same ValueError messages, TimeoutError past
+    ``deadline``)."""
     size = len(buf)
     if s_off + s_size * 4 > size:
         raise ValueError("string_ids out of bounds")
     if p_off + p_size * 12 > size:
         raise ValueError("proto_ids out of bounds")
-    for i in range(s_size):
-        pos = _U32.unpack_from(buf, s_off + i * 4)[0]
+    last_nul = bytes(buf).rfind(b"\0")  # a string at pos is NUL-terminated iff a NUL lies at or after pos
+    starts = list(struct.unpack_from(f"<{s_size}I", buf, s_off)) if s_size else []
+    for i, start in enumerate(starts):
+        if i % 4096 == 0 and _past(deadline):
+            raise TimeoutError("deadline passed")
         try:
-            if pos >= size:
+            if start >= size:
                 raise _Fatal
-            _, pos = _uleb(buf, size, pos)
+            _, pos = _uleb(buf, size, start)
         except _Fatal:
             raise ValueError(f"string {i} data offset out of bounds") from None
-        if buf.find(b"\0", pos) < 0:
+        if last_nul < 0 or pos > last_nul:
             raise ValueError(f"string {i} is not NUL-terminated")
+    order = sorted(range(s_size), key=lambda i: (starts[i], i))
+    for k in range(len(order) - 1):
+        a, b = order[k], order[k + 1]
+        if starts[a] == starts[b]:
+            raise ValueError(f"string ids {min(a, b)} and {max(a, b)} share their string data")
+        _, pos = _uleb(buf, size, starts[a])
+        if bytes(buf[pos : max(pos, starts[b])]).find(b"\0") < 0:
+            raise ValueError(f"string ids {min(a, b)} and {max(a, b)} overlap their string data")
+        if k % 4096 == 0 and _past(deadline):
+            raise TimeoutError("deadline passed")
     for i in range(p_size):
         off = _U32.unpack_from(buf, p_off + i * 12 + 8)[0]
         if not off:
@@ -358,10 +391,11 @@ def method_descs(
     p_size: int,
     m_off: int,
     m_size: int,
+    deadline: float = 0.0,
 ) -> list[str | None]:
     """Descriptors ``Lcls;->name(params)ret`` of every method id; None where a string is not pure ASCII.
 
-    Mirrors ``_dexscan.method_descs`` (same list, same ValueError messages).
+    Mirrors ``_dexscan.method_descs`` (same list, same ValueError messages, TimeoutError past ``deadline``).
     """
     buf = bytes(buf)
     size = len(buf)
@@ -419,6 +453,8 @@ def method_descs(
         if len(desc) + n > budget:
             raise ValueError("method descriptors longer than 64 characters per byte of the file")
         budget -= len(desc) + n
+        if i % 1024 == 0 and _past(deadline):
+            raise TimeoutError("deadline passed")
         out.append(desc.decode("ascii") if desc.isascii() else None)
     return out
 

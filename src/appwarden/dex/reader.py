@@ -24,9 +24,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cached_property
 
-from appwarden.dex import walker
+from appwarden.dex import timed_out, walker
 from appwarden.errors import DexFormatError, LimitExceeded
-from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.limits import DEFAULT_LIMITS, Limits, deadline_monotonic
 
 SUPPORTED_VERSIONS = range(35, 42)
 ENDIAN_CONSTANT = 0x12345678
@@ -179,13 +179,21 @@ class DexFile:
                 self.proto_ids_off,
                 self.proto_ids_size,
                 self.type_ids_size,
+                deadline_monotonic(),
             )
+        except TimeoutError:
+            timed_out()
         except ValueError as exc:
             raise self._fail(str(exc)) from None
         self.string_ids = _u32_array(data, self.string_ids_off, self.string_ids_size)
         self.type_ids = _u32_array(data, self.type_ids_off, self.type_ids_size)
         if len(self.type_ids) and max(self.type_ids) >= self.string_ids_size:
             raise self._fail("type_ids entry points past string_ids")
+        types = self.type_ids
+        if any(types[i] >= types[i + 1] for i in range(len(types) - 1)):
+            # Android's verifier requires strictly increasing type ids; repeats would make every per-type
+            # decoding (one string per type) work and memory multiply a long string
+            raise self._fail("type_ids are not strictly increasing (repeated or unsorted type descriptors)")
         protos = _u32_array(data, self.proto_ids_off, self.proto_ids_size * 3)
         self.proto_return = protos[1::3]
         self.proto_params_off = protos[2::3]
@@ -429,7 +437,10 @@ class DexFile:
                 self.type_ids_size,
                 self.field_ids_size,
                 self.proto_ids_size,
+                deadline_monotonic(),
             )
+        except TimeoutError:
+            timed_out()
         except ValueError as exc:
             raise self._fail(str(exc)) from None
 
