@@ -189,6 +189,24 @@ class HashedTokenTests(TestCase):
         api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
         self.assertEqual(api.get("/api/me/").status_code, 401)
 
+    def test_regulator_revokes_a_users_tokens_on_the_user_page(self):
+        token = _api_login(pf.PASSWORD, self.user.username).json()["token"]
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        self.assertEqual(api.get("/api/me/").status_code, 200)
+        regulator = pf.user("regulator")
+        staff = Client()
+        staff.force_login(regulator)
+        page = staff.get(f"/users/{self.user.pk}/").content.decode()
+        self.assertIn('<b id="token-count">1</b>', page)
+        self.assertNotIn(token, page)
+        other = Client()
+        other.force_login(pf.user("reviewer"))
+        self.assertEqual(other.post(f"/users/{self.user.pk}/tokens/revoke/").status_code, 403)
+        self.assertEqual(staff.post(f"/users/{self.user.pk}/tokens/revoke/").status_code, 302)
+        self.assertEqual(api.get("/api/me/").status_code, 401)
+        self.assertTrue(AuditLog.objects.filter(action="token_revoke", actor=regulator).exists())
+
     def test_wrong_password_gets_no_token(self):
         resp = _api_login("wrong", self.user.username)
         self.assertEqual(resp.status_code, 400)
@@ -463,6 +481,7 @@ class NoExistenceOracleTests(TestCase):
         reviewer, regulator = pf.user("reviewer"), pf.user("regulator")
         self.co_a, self.co_b = pf.company("甲公司"), pf.company("乙公司")
         self.user_a = pf.user("company", company=self.co_a)
+        self.stores = {}
         self.own: dict[str, object] = {}
         for key, company in (("a", self.co_a), ("b", self.co_b)):
             rep = pf.report(
@@ -472,7 +491,8 @@ class NoExistenceOracleTests(TestCase):
             f1 = job.findings.order_by("rule_id").first()
             services.review_finding(f1, user=reviewer, action="confirm", reason="ok")
             order = workflow.issue_order(job.app_version, [f1], user=reviewer, reason="r")
-            listing = pf.listing(pf.store(f"{key}店"), job.app_version.app)
+            self.stores[key] = pf.store(f"{key}店")
+            listing = pf.listing(self.stores[key], job.app_version.app)
             TakedownOrder.objects.create(order=order, listing=listing, issued_by=regulator)
             Contact.objects.create(company=company, name=f"联系人{key}")
             SdkVendor.objects.create(name=f"厂商{key}", company=company)
@@ -483,22 +503,30 @@ class NoExistenceOracleTests(TestCase):
         self.api = APIClient()
         self.api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(self.user_a)}")
 
-    def _foreign_and_missing(self, model) -> tuple[int, int]:
+    def _foreign_and_missing(self, model, user=None) -> tuple[int, int]:
         from appwarden.platform.core.roles import scoped
 
-        visible = scoped(model.objects.all(), self.user_a).values_list("pk", flat=True)
+        visible = scoped(model.objects.all(), user or self.user_a).values_list("pk", flat=True)
         foreign = model.objects.exclude(pk__in=list(visible)).order_by("pk").first()
         self.assertIsNotNone(foreign, f"the test data has no foreign {model.__name__}")
         missing = (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 10_000
         return foreign.pk, missing
 
     def test_every_api_detail_and_action_endpoint(self):
+        self._walk_api(self.api, self.user_a)
+
+    def test_every_api_detail_and_action_endpoint_as_a_store(self):
+        store_user = pf.user("store", store=self.stores["a"])
+        self.api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(store_user)}")
+        self._walk_api(self.api, store_user)
+
+    def _walk_api(self, client, user) -> None:
         from appwarden.platform.api.urls import router
 
         covered = set()
         for prefix, viewset, _basename in router.registry:
             model = viewset.queryset.model
-            foreign, missing = self._foreign_and_missing(model)
+            foreign, missing = self._foreign_and_missing(model, user)
             routes = [("", m) for m in METHODS if m != "post"]
             for action in viewset.get_extra_actions():
                 if action.detail:
@@ -506,7 +534,7 @@ class NoExistenceOracleTests(TestCase):
             for suffix, method in routes:
                 answers = []
                 for pk in (foreign, missing):
-                    resp = getattr(self.api, method)(f"/api/{prefix}/{pk}/{suffix}", {}, format="json")
+                    resp = getattr(client, method)(f"/api/{prefix}/{pk}/{suffix}", {}, format="json")
                     answers.append((resp.status_code, resp.content))
                 where = f"{method.upper()} /api/{prefix}/<id>/{suffix}"
                 self.assertEqual(answers[0], answers[1], where)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("users/<int:pk>/active/", users.user_active, name="user_active"),
     path("users/<int:pk>/password/", users.user_password, name="user_password"),
     path("users/<int:pk>/unlock/", users.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/tokens/revoke/", users.user_tokens_revoke, name="user_tokens_revoke"),
 ]

@@ -17,8 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from appwarden.platform.core import lockout, users
-from appwarden.platform.core.models import ROLE_CHOICES, ROLE_REGULATOR, Profile
+from appwarden.platform.core import lockout, tokens, users
+from appwarden.platform.core.models import ROLE_CHOICES, ROLE_REGULATOR, ApiToken, Profile
 from appwarden.platform.core.views import role_required
 from appwarden.platform.web.forms import AccessForm, PasswordForm, UserCreateForm
 
@@ -97,6 +97,7 @@ def _edit_page(request: HttpRequest, user: Any, **forms_: forms.Form) -> HttpRes
         "access_form": forms_.get("access_form") or AccessForm(initial=initial),
         "password_form": forms_.get("password_form") or PasswordForm(),
         "login_locks": lockout.locks_for(user.username),
+        "token_count": ApiToken.objects.filter(user=user).count(),
     }
     return render(request, "web/users/user_edit.html", context)
 
@@ -161,4 +162,14 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(get_user_model(), pk=pk)
     count = lockout.unlock(user.username, actor=request.user)
     messages.success(request, f"已解除登录锁定 {count} 处 lifted {count} login lock(s) of {user.username}")
+    return redirect("web:user_edit", pk=user.pk)
+
+
+@role_required(ROLE_REGULATOR)
+@require_POST
+def user_tokens_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """``POST /users/<pk>/tokens/revoke/``: delete every API token of the account (audited ``token_revoke``)."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    count = tokens.revoke_all(user)
+    messages.success(request, f"已吊销 API 令牌 {count} 个 revoked {count} API token(s) of {user.username}")
     return redirect("web:user_edit", pk=user.pk)
