@@ -241,6 +241,12 @@ def test_review_order_response_retest_notice(platform_server, browser):
     web.go("/")
     assert "ZG-" in web.text()
     web.go(f"/enforcement/orders/{order_id}/")
+    # another app's APK is refused, in Chinese, and the order stays as it was
+    web.fill("respond-form", {"explanation": "整改版本", "apk": str(APKS / "shop.apk")})
+    web.submit("respond-submit")
+    web.wait_page("与责令整改的应用 com.example.fixture 不一致")
+    web.wait_text("order-state", "已下发整改 Issued")
+    web.shot("04a-other-app-refused")
     web.fill(
         "respond-form", {"explanation": "已在首次启动时弹出隐私政策 fixed", "apk": str(APKS / "v2_only.apk")}
     )
