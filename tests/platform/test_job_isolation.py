@@ -193,6 +193,7 @@ class PoisonJobTests(TestCase):
         rows = api.get("/api/jobs/", {"failure_kind": "quarantined"}).json()["results"]
         self.assertEqual([r["id"] for r in rows], [job.pk])
         self.assertEqual((rows[0]["status"], rows[0]["failure_kind"]), ("failed", "quarantined"))
+        self.assertEqual(rows[0]["status_label"], "失败 Failed · 已隔离 Quarantined")
         self.assertIn("已隔离", rows[0]["error"])
         web = Client()
         web.force_login(self.reviewer)

@@ -34,6 +34,10 @@ class BatchSerializer(serializers.ModelSerializer):
 
 
 class ScanJobSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(
+        read_only=True, help_text="status and failure kind in words, e.g. 失败 Failed · 已隔离 Quarantined"
+    )
+
     class Meta:
         model = ScanJob
         fields = [
@@ -49,6 +53,7 @@ class ScanJobSerializer(serializers.ModelSerializer):
             "company",
             "status",
             "failure_kind",
+            "status_label",
             "error",
             "engine_version",
             "rules_version",
