@@ -117,10 +117,10 @@ def _check(order: RectificationOrder, name: str, user: Any, reason: str, *, syst
         )
     if not system:
         if not roles:
-            raise TransitionError(f"{name} is performed by the system, not by a user")
+            raise TransitionError(f"该操作由系统执行 {name} is performed by the system, not by a user")
         require(user, *roles)
         if not (reason or "").strip():
-            raise PlatformError(f"{name} needs a reason (理由必填)")
+            raise PlatformError(f"请填写理由 {name} needs a reason (理由必填)")
 
 
 def _move(order: RectificationOrder, name: str, user: Any, reason: str, *, system: bool = False) -> None:
@@ -164,17 +164,19 @@ def issue_order(
     """Issue a 责令整改 order for confirmed findings of one app version (reviewer/regulator)."""
     require(user, ROLE_REVIEWER, ROLE_REGULATOR)
     if not (reason or "").strip():
-        raise PlatformError("issuing an order needs a reason (理由必填)")
+        raise PlatformError("请填写理由 issuing an order needs a reason (理由必填)")
     if not findings:
-        raise PlatformError("an order needs at least one confirmed finding")
+        raise PlatformError("整改通知至少需要一项已确认的问题 an order needs at least one confirmed finding")
     for f in findings:
         if f.status != F_CONFIRMED:
-            raise PlatformError(f"finding #{f.pk} is not confirmed; only confirmed findings can be ordered")
+            raise PlatformError(
+                f"问题 #{f.pk} 未确认 finding #{f.pk} is not confirmed; only confirmed findings can be ordered"
+            )
         if f.app_version_id != version.pk:
-            raise PlatformError(f"finding #{f.pk} belongs to another app version")
+            raise PlatformError(f"问题 #{f.pk} 属于其他版本 finding #{f.pk} belongs to another app version")
     days = settings.APPWARDEN_RECTIFY_DAYS if working_days is None else int(working_days)
     if days < 1 or days > 365:
-        raise PlatformError("working days must be between 1 and 365")
+        raise PlatformError("整改期限须为1至365个工作日 working days must be between 1 and 365")
     today = timezone.localdate()
     with transaction.atomic(), audit.acting_as(user, reason):
         order = RectificationOrder.objects.create(
@@ -239,7 +241,7 @@ def respond(
     from appwarden.platform.testing.services import _chunks, validate_apk
 
     if role_of(user) == ROLE_COMPANY and order.company_id != getattr(user.profile, "company_id", None):
-        raise TransitionError("this order belongs to another company")
+        raise TransitionError("该整改通知属于其他企业 this order belongs to another company")
     override_reason = (override_reason or "").strip()
     if override_reason and role_of(user) != ROLE_REGULATOR:
         raise RoleError(
@@ -397,7 +399,7 @@ def close(order: RectificationOrder, *, user: Any, reason: str) -> None:
 def create_notice_batch(*, user: Any, title: str, number: str = "") -> NoticeBatch:
     require(user, ROLE_REGULATOR)
     if not title.strip():
-        raise PlatformError("a notice batch needs a title")
+        raise PlatformError("请填写通报标题 a notice batch needs a title")
     with audit.acting_as(user):
         return NoticeBatch.objects.create(title=title.strip(), number=number.strip(), created_by=user)
 
@@ -429,15 +431,21 @@ def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: Notic
     with transaction.atomic():
         order = _lock(order)
         if notice.published:
-            raise TransitionError("the notice batch is already published; choose an unpublished one")
+            raise TransitionError(
+                "该通报批次已发布，请选择未发布的批次 the notice batch is already published; choose an unpublished one"
+            )
         if order.state in (ISSUED, RESPONDED) and not (
             timezone.localdate() > order.deadline or order.overdue_since is not None
         ):
-            raise TransitionError("the rectification deadline has not passed yet; cannot escalate before it")
+            raise TransitionError(
+                "整改期限未到，不能通报 the rectification deadline has not passed yet; cannot escalate before it"
+            )
         if order.state == RETESTED:
             retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
             if retest and (retest.diff or {}).get("passed"):
-                raise TransitionError("the re-test passed; close the order instead of escalating")
+                raise TransitionError(
+                    "复测已通过，应结案而非通报 the re-test passed; close the order instead of escalating"
+                )
         _move(order, "escalate", user, reason)
         stores = "、".join(
             sorted({listing.store.name for listing in order.app.listings.select_related("store")})
@@ -487,7 +495,9 @@ def order_takedown(order: RectificationOrder, *, user: Any, reason: str) -> list
         order = _lock(order)
         listings = list(order.app.listings.filter(active=True))
         if order.state == NOTICED and not listings:
-            raise TransitionError("the app has no active store listing to take down")
+            raise TransitionError(
+                "该应用没有在架的商店记录，无法下架 the app has no active store listing to take down"
+            )
         _move(order, "order_takedown", user, reason)
         with audit.acting_as(user, reason):
             return [
@@ -501,11 +511,11 @@ def confirm_takedown(takedown: TakedownOrder, *, user: Any, note: str = "") -> N
     role = role_of(user)
     require(user, ROLE_STORE, ROLE_REGULATOR)
     if role == ROLE_STORE and takedown.listing.store_id != getattr(user.profile, "store_id", None):
-        raise TransitionError("this takedown order is addressed to another store")
+        raise TransitionError("该下架通知发给其他商店 this takedown order is addressed to another store")
     with transaction.atomic():
         takedown = TakedownOrder.objects.select_for_update().get(pk=takedown.pk)
         if takedown.status != TD_PENDING:
-            raise TransitionError("this takedown order is already confirmed")
+            raise TransitionError("该下架通知已确认 this takedown order is already confirmed")
         with audit.acting_as(user, note):
             takedown.status = TD_CONFIRMED
             takedown.confirmed_by = user
