@@ -118,3 +118,24 @@ def test_the_child_dies_with_its_parent(tmp_path):
             parent.wait()
         if child and alive(child):  # the failure case: do not leave the test's scan behind
             os.kill(child, signal.SIGKILL)
+
+
+def test_distributed_task_records_a_timed_out_scan_as_a_failed_result(tmp_path, monkeypatch):
+    """``scan_stored`` (the cluster task, called directly here) scans through the sandbox with the limits from the
+    environment: a scan over the limit is a ``failed`` result with its kind, never a worker stuck on one APK."""
+    import json
+
+    from appwarden.distributed.storage import ContentStore
+    from appwarden.distributed.tasks import scan_stored
+
+    store = ContentStore(tmp_path / "store")
+    sha = store.put_apk(MINIMAL)
+    monkeypatch.setenv("APPWARDEN_SCAN_TIMEOUT", "0.001")  # less than an interpreter's start-up
+    assert scan_stored.run(sha, str(store.root))["status"] == "failed"
+    (result,) = store.results()
+    data = json.loads(result.read_text(encoding="utf-8"))
+    assert (data["status"], data["kind"]) == ("failed", "timeout")
+    assert "扫描超时" in data["error"]
+    result.unlink()
+    monkeypatch.setenv("APPWARDEN_SCAN_TIMEOUT", "120")
+    assert scan_stored.run(sha, str(store.root))["status"] == "ok"
