@@ -329,7 +329,7 @@ def notice_download(notice: NoticeBatch, fmt: str) -> HttpResponse:
         body = export.notice_pdf(notice)
         ctype = "application/pdf"
     else:
-        raise PlatformError(f"unknown export format {fmt!r}")
+        raise PlatformError(f"未知的导出格式 unknown export format {fmt!r}")
     resp = HttpResponse(body, content_type=ctype)
     resp["Content-Disposition"] = f'attachment; filename="notice-{notice.pk}.{fmt}"'
     return resp

@@ -146,7 +146,7 @@ def transition(request, pk: int, name: str):
         "order_takedown": workflow.order_takedown,
     }
     if name not in actions:
-        messages.error(request, f"unknown action {name}")
+        messages.error(request, f"未知操作 unknown action {name}")
         return redirect(back)
     form = ReasonForm(request.POST)
     if not form.is_valid():
