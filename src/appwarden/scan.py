@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import signal
 import threading
 import time
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from appwarden import ENGINE_NAME, __version__
-from appwarden.errors import AppwardenError, LimitExceeded
+from appwarden.errors import AppwardenError, InputError, LimitExceeded
 from appwarden.evidence import ErrorNote, Evidence, StaticEvidence
 from appwarden.limits import DEFAULT_LIMITS, Limits, cooperative_deadline
 
@@ -357,6 +358,7 @@ def scan_apk(
 __all__ = [
     "build_evidence",
     "build_static_evidence",
+    "category_choices",
     "category_key",
     "engine_info",
     "evaluate",
@@ -368,10 +370,39 @@ __all__ = [
 
 
 def category_key(value: str) -> str:
-    """Normalise a user-given 39类 category (ID such as ``N39-07`` or its Chinese name) to its ID.
+    """Normalise a user-given 39类 category to its ``N39-xx`` ID; the one validation the CLI, the web upload and
+    the API share.
 
-    Raises RuleError for an unknown category.
+    Accepted (case- and blank-insensitive): the ID (``N39-07``, ``n39-7``), the Chinese name with or without its
+    trailing 类 (``餐饮外卖类``, ``餐饮外卖``) and the English name (``food delivery``). Raises
+    :class:`~appwarden.errors.InputError` (an :class:`AppwardenError`) with a one-line message for anything else,
+    including an empty value.
     """
-    from appwarden.rules.category import resolve_category
+    from appwarden.rules.category import necessary_pi
 
-    return resolve_category(value)
+    types: dict[str, Any] = necessary_pi()["types"]
+    wanted = " ".join(str(value).split()).casefold()
+    match = re.fullmatch(r"n39-?0*(\d{1,2})", wanted)
+    if match is not None:
+        key = f"N39-{int(match.group(1)):02d}"
+        if key in types:
+            return key
+    for key, record in types.items():
+        names = {str(record.get("name_en", "")).casefold(), str(record.get("name_zh", ""))}
+        names.add(str(record.get("name_zh", "")).removesuffix("类"))
+        if wanted and wanted in names:
+            return key
+    raise InputError(
+        f"unknown app category {value!r}: give an N39-xx id or its Chinese name "
+        f"(N39-01 .. N39-{len(types):02d}; 'appwarden scan --category list' shows them all)"
+    )
+
+
+def category_choices() -> list[tuple[str, str, str]]:
+    """Every valid 39类 category as ``(id, Chinese name, English name)``, in id order (for choice lists)."""
+    from appwarden.rules.category import necessary_pi
+
+    types: dict[str, Any] = necessary_pi()["types"]
+    return [
+        (key, str(rec.get("name_zh", "")), str(rec.get("name_en", ""))) for key, rec in sorted(types.items())
+    ]

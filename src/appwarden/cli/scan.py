@@ -39,6 +39,22 @@ def limits_from_args(args: argparse.Namespace) -> Limits:
     )
 
 
+class CategoryAction(argparse.Action):
+    """``--category``: validated while parsing (an unknown type is an InputError: exit 2, one line); ``list``
+    prints the 39 types and exits 0, like ``--help``."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: Any = None
+    ) -> None:
+        from appwarden.scan import category_choices, category_key
+
+        if str(values).strip().lower() == "list":
+            for key, name_zh, name_en in category_choices():
+                print(f"{key}  {name_zh}  {name_en}")
+            parser.exit(0)
+        setattr(namespace, self.dest, category_key(str(values)))
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("scan", help="scan one APK (扫描单个应用)", description=__doc__)
     p.add_argument("apk", type=Path, help="the APK file")
@@ -54,7 +70,11 @@ def register(sub: Any) -> None:
         help="privacy policy file (HTML/TXT/MD/PDF); default: the one bundled in the APK",
     )
     p.add_argument("--trace", type=Path, help="runtime trace (JSONL) to merge dynamic evidence")
-    p.add_argument("--category", help="the app's 39类 type (e.g. N39-07 or its Chinese name); else inferred")
+    p.add_argument(
+        "--category",
+        action=CategoryAction,
+        help="the app's 39类 type: N39-xx or its Chinese name ('--category list' shows all); else inferred",
+    )
     p.add_argument(
         "--fail-on",
         choices=(*SEVERITY_ORDER, "none"),
@@ -104,13 +124,13 @@ def write_report(report: dict[str, Any], fmt: str, output: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from appwarden.scan import category_key, scan_apk
+    from appwarden.scan import scan_apk
 
     report = scan_apk(
         args.apk,
         policy_path=args.policy,
         trace_path=args.trace,
-        category=category_key(args.category) if args.category else None,
+        category=args.category,
         limits=limits_from_args(args),
         run_rules=not args.no_rules,
         engines=args.engine,
