@@ -44,9 +44,11 @@ def test_library_calls_with_unresolved_arguments_are_not_callsites() -> None:
     # the only library evidence left: the Material call whose key resolves to "android_id" (invoke + the string)
     assert library and all(s.caller == MATERIAL and s.category == "android_id" for s in library)
     assert any(s.kind == "invoke" and s.arg == "android_id" and not s.unresolved for s in library)
-    # no contacts / serial / 规避检测 from androidx or kotlin
+    # no contacts / serial / 规避检测 from androidx or kotlin, no clipboard from androidx's paste menu item
     assert not [
-        s for s in sites if s.category in ("contacts", "serial", "runtime_evasion") and not s.unresolved
+        s
+        for s in sites
+        if s.category in ("contacts", "serial", "runtime_evasion", "clipboard") and not s.unresolved
     ]
     # androidxtra.* is outside the androidx boundary: its unresolved query is kept, marked unresolved
     probe = [s for s in sites if s.caller.startswith("Landroidxtra/")]
@@ -63,7 +65,7 @@ def test_policy_undeclared_names_only_the_resolved_library_read() -> None:
     findings = evaluate_rule(_evidence(str(MINIMAL_POLICY)), RULES["policy.pi.undeclared"]).findings
     assert len(findings) == 1
     f = findings[0]
-    assert "通讯录" not in f.message_zh and "序列号" not in f.message_zh
+    assert "通讯录" not in f.message_zh and "序列号" not in f.message_zh and "剪切板" not in f.message_zh
     callsites = [e for e in f.evidence if e["type"] == "callsite"]
     assert callsites and all(e["caller"] == MATERIAL for e in callsites)
     absence = [e for e in f.evidence if e["type"] == "policy"]

@@ -41,7 +41,8 @@ the app with arguments the app passes in: such a call whose argument is unresolv
 and is dropped (a ``CursorLoader``'s ``ContentResolver.query`` is not a contacts read, ``DisplayCompat`` reading a
 system property by reflection is not a serial-number read). Their generic reflection and shell calls (the
 ``runtime_evasion`` category: ``Class.forName``, ``Method.invoke``...) are dropped too: a support library's
-reflection is not evasion. A library call whose argument resolves to an accepted value (``Settings.Secure.getString(cr,
+reflection is not evasion; so are their clipboard reads (:data:`LIBRARY_USER_ACTION`): a text field's paste menu
+item reads the clipboard because the user chose "paste". A library call whose argument resolves to an accepted value (``Settings.Secure.getString(cr,
 "android_id")``) stays evidence as from any other code.
 """
 
@@ -83,6 +84,9 @@ PLATFORM_LIBRARIES = (
     "Lcom/google/android/material/",
 )
 INDIRECT_CATEGORY = "runtime_evasion"
+LIBRARY_USER_ACTION = frozenset(
+    {"clipboard"}
+)  # what platform libraries read only on the user's action (paste)
 
 
 def is_platform_library(method_or_class: str) -> bool:
@@ -282,8 +286,10 @@ def find_callsites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool = True)
 
 
 def _library_noise(site: CallSite) -> bool:
-    """A platform library's unresolved call or generic reflection (see the module docstring): not evidence."""
-    return is_platform_library(site.caller) and (site.unresolved or site.category == INDIRECT_CATEGORY)
+    """A platform library's unresolved call, generic reflection or paste (see the module docstring): not evidence."""
+    return is_platform_library(site.caller) and (
+        site.unresolved or site.category == INDIRECT_CATEGORY or site.category in LIBRARY_USER_ACTION
+    )
 
 
 def _invoke_sites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool, sites: set[CallSite]) -> None:

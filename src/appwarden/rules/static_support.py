@@ -297,13 +297,8 @@ def filter_sites(sites: list[CallSite], params: dict[str, Any], code: Any) -> li
     (API prefix -> strings of which one must appear in the calling method, e.g. ``queryIntentActivities`` only
     with ``android.intent.category.LAUNCHER``: a query for one intent is not the app list) and
     ``exclude_if_calls`` (API prefix -> callee prefixes that disqualify the calling method, e.g. a launcher query
-    narrowed with ``Intent.setPackage`` only lists the app's own activities) and ``ignore_platform_libraries``
-    (drop call sites in platform-library code, :func:`appwarden.dex.api_index.is_platform_library`: androidx's text
-    fields read the clipboard when the user pastes)."""
-    from appwarden.dex.api_index import is_platform_library
-
+    narrowed with ``Intent.setPackage`` only lists the app's own activities)."""
     apis = tuple(params.get("apis") or ())
-    no_libraries = bool(params.get("ignore_platform_libraries", False))
     required: dict[str, list[str]] = dict(params.get("require_strings") or {})
     excluded: dict[str, list[str]] = dict(params.get("exclude_if_calls") or {})
     out = []
@@ -313,8 +308,6 @@ def filter_sites(sites: list[CallSite], params: dict[str, Any], code: Any) -> li
         if site.unresolved and not keep_unresolved:
             continue  # an arg filter applied but the argument is unknown: not evidence of this category
         if apis and not site.api.startswith(apis):
-            continue
-        if no_libraries and is_platform_library(site.caller):
             continue
         needs = [v for k, v in required.items() if site.api.startswith(k)]
         if needs and code is not None:
