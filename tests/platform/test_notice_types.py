@@ -54,6 +54,11 @@ class OneMappingTests(TestCase):
         ):
             self.assertEqual(stored.notice_types, finding_notice_types(raw))
             self.assertEqual(stored.notice_types, raw["notice_types"])
+        # the finding pages name the types (security hygiene: none)
+        self.client.force_login(self.reviewer)
+        page = self.client.get(f"/testing/jobs/{job.pk}/").content.decode()
+        self.assertIn('<span class="notice-types">私自收集个人信息</span>', page)
+        self.assertIn('<span class="notice-types">—</span>', page)
         confirmed = [f for f in job.findings.all() if f.confidence == "confirmed"]
         # the confirmed findings include security hygiene (no type) and PI findings (typed)
         self.assertIn("sec.debuggable", {f.rule_id for f in confirmed})
