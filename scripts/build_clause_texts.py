@@ -23,11 +23,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "appwarden" / "knowledge" / "clause_texts.yaml"
-RULES = ROOT / "src" / "appwarden" / "knowledge" / "rules"
 MAX_CHARS = 300
-# Detection scenarios (M164-x.y-Sn) and 26号文 thresholds / companion-standard items (M26-T*, M26-X*) are kept only
-# when a rule cites them; every normative item of every instrument is kept.
-OPTIONAL_ITEM = re.compile(r"^(M164-\d+\.\d+-S\d+|M26-[TX]\w*)$")
 CN = "〇一二三四五六七八九十"
 
 # Finer instrument names than regulations.yaml's: the GBT pair split (the two standards are cited separately), and
@@ -94,8 +90,9 @@ def parse_file(md: str) -> dict[str, dict[str, str]]:
                     "text_zh": clean(f"{name}：基本功能服务为“{function}”，必要个人信息：{pi}"),
                     "text_status": "verbatim" if status.startswith("V") else "summary",
                 }
-            elif len(cells) >= 3:
+            elif re.fullmatch(r"M164-\d+\.\d+-S\d+", cid) and len(cells) >= 3:  # the 164 scenario table
                 out[cid] = {"heading": "", "text_zh": clean(cells[0]), "text_status": "verbatim (scenario)"}
+            # other tables (the numeric-thresholds summary) are English notes, not clause wording
             continue
         if current is None or "text_zh" in out[current] or "text_en" in out[current]:
             continue
@@ -163,29 +160,8 @@ def article_of(cid: str, heading: str, parents: dict[str, str]) -> str:
     return ""
 
 
-def cited_clauses() -> set[str]:
-    """Every clause-ID-shaped string in the rule files (clauses, extra_clauses, params such as sdk_clauses)."""
-    found: set[str] = set()
-
-    def walk(node: object) -> None:
-        if isinstance(node, str):
-            if re.fullmatch(r"[A-Z][A-Z0-9]*-[A-Za-z0-9.\-]+", node):
-                found.add(node)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for path in sorted(RULES.glob("*.yaml")):
-        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
-    return found
-
-
 def build(shared: Path) -> dict:
     regs = shared / "regulations"
-    cited = cited_clauses()
     index = yaml.safe_load((regs / "index.yaml").read_text(encoding="utf-8"))
     parsed: dict[str, dict[str, str]] = {}
     for name in sorted({str(e["file"]) for e in index["items"]}):
@@ -194,8 +170,6 @@ def build(shared: Path) -> dict:
     clauses = {}
     for entry in index["items"]:
         cid = str(entry["id"])
-        if OPTIONAL_ITEM.match(cid) and cid not in cited:
-            continue
         rec = parsed.get(cid, {})
         item: dict[str, str] = {"article_zh": article_of(cid, rec.get("heading", ""), headings)}
         for key in ("text_zh", "text_en", "text_status"):
