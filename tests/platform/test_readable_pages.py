@@ -109,3 +109,14 @@ class ReadablePagesTests(TestCase):
         self.assertTrue(other, fonts)  # the CJK font, and it is embedded (viewers need no local CJK font)
         self.assertTrue(all(emb == "yes" for _name, emb in other), fonts)
         self.assertIn("违规收集个人信息", text)
+
+    def test_job_page_names_sdk_owners_in_chinese(self):
+        job = self.scan(pf.fixture_apk("pi_all.apk"), "pi_all.apk")
+        owners = {f.owner for f in job.findings.all()} - {"host"}
+        page = self.client.get(f"/testing/jobs/{job.pk}/").content.decode()
+        named = [o for o in owners if view.owner_names({}, o)[0] != o]
+        self.assertTrue(named)  # jpush, umeng_common
+        for owner in named:
+            name = view.owner_names({}, owner)[0]
+            if name != owner:
+                self.assertIn(f'<code>{owner}</code> <span title="{owner}">{escape(name)}</span>', page)
