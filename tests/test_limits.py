@@ -82,3 +82,22 @@ def test_cooperative_deadline_works_in_a_thread():
     thread.start()
     thread.join()
     assert seen == ["stage 'policy' exceeded its time limit of 0.01 s"]
+
+
+def test_rules_past_the_deadline_are_not_evaluated_never_passed():
+    from pathlib import Path
+
+    from appwarden.rules.engine import evaluate
+    from appwarden.scan import build_evidence, packaged_rules
+
+    apk = Path(__file__).resolve().parent / "fixtures" / "apks" / "pi_all.apk"
+    evidence = build_evidence(apk)
+    rules = packaged_rules()
+    assert evaluate(evidence, rules).findings  # the fixture has findings when time allows
+    with cooperative_deadline("rules", 0.001):
+        time.sleep(0.01)
+        results = evaluate(evidence, rules)
+    assert results.findings == [] and results.evaluated == []
+    enabled = [r for r in rules if r.enabled]
+    assert len(results.not_evaluated) == len(enabled)
+    assert {n.reason for n in results.not_evaluated} == {"stage 'rules' exceeded its time limit of 0.001 s"}

@@ -5,8 +5,16 @@ attribution, packer detection) and, when given, the policy and dynamic stages; `
 rules and returns the report dict (schema: ``appwarden/report/schema/report.schema.json``).
 
 Failure contract: an input that is not an APK Android could install raises an :class:`AppwardenError` (the CLI exits
-2). Anything that fails *inside* a readable APK (one corrupt DEX, a bad signature block, an unreadable policy, a
-rule that raises) is recorded in the report's ``errors`` and the scan goes on: nothing is silently dropped.
+2), and so does a policy or trace file the caller supplied that cannot be read at all (missing, empty, binary, a
+directory, not a regular file, over its size limit): an input the user gave is never silently dropped. Anything
+that fails *inside* a readable APK (one corrupt DEX, a bad signature block, an unreadable bundled policy, a rule
+that raises) is recorded in the report's ``errors`` and the scan goes on.
+
+Time: every stage (apk, dex, sdk, reachability, policy, trace, rules, report) runs under
+``Limits.stage_timeout`` (:func:`stage_deadline`). A stage past its deadline stops (:class:`StageTimeout`): from
+dex on, what it would have added is skipped and ``errors`` says so (rules needing it become ``not_evaluated``);
+the apk stage, and the report stage, cannot give a report without their result, so their timeout is raised
+(exit 2, one line).
 """
 
 from __future__ import annotations
@@ -23,9 +31,15 @@ from pathlib import Path
 from typing import Any
 
 from appwarden import ENGINE_NAME, __version__
-from appwarden.errors import AppwardenError, InputError, LimitExceeded
+from appwarden.errors import AppwardenError, InputError, LimitExceeded, StageTimeout
 from appwarden.evidence import ErrorNote, Evidence, StaticEvidence
-from appwarden.limits import DEFAULT_LIMITS, Limits, cooperative_deadline
+from appwarden.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    cooperative_deadline,
+    current_deadline,
+    open_regular_file,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +63,7 @@ def stage_deadline(stage: str, seconds: float) -> Iterator[None]:
         message = active.message() if active is not None else f"stage {stage!r} exceeded its time limit"
 
         def on_alarm(signum: int, frame: object) -> None:
-            raise LimitExceeded(message)
+            raise StageTimeout(message)
 
         outer_remaining = signal.getitimer(signal.ITIMER_REAL)[0]  # an enclosing deadline, if any
         started = time.monotonic()
@@ -81,24 +95,24 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
     t0 = time.perf_counter()
     with stage_deadline("apk", limits.stage_timeout):
         apk = open_apk(apk_path, limits)
+        app = apk.app_info()
     timings["apk"] = time.perf_counter() - t0
-    app = apk.app_info()
     errors: list[ErrorNote] = list(apk.errors)
-
-    t = time.perf_counter()
-    blobs: list[tuple[str, bytes]] = []
-    for name in apk.dex_names:
-        try:
-            blobs.append((name, apk.read(name)))
-        except AppwardenError as exc:
-            errors.append(ErrorNote("dex", str(exc), name))
-    timings["inflate"] = time.perf_counter() - t
 
     t = time.perf_counter()
     index = None
     callsites: list = []
+    blobs: list[tuple[str, bytes]] = []
     try:
         with stage_deadline("dex", limits.stage_timeout):
+            for name in apk.dex_names:
+                try:
+                    blobs.append((name, apk.read(name)))
+                except StageTimeout:
+                    raise
+                except AppwardenError as exc:
+                    errors.append(ErrorNote("dex", str(exc), name))
+            timings["inflate"] = time.perf_counter() - t
             index = build_index(blobs, limits)
             callsites = find_callsites(index, PiApiIndex.load())
         errors.extend(index.errors)
@@ -209,11 +223,18 @@ def build_evidence(
 ) -> Evidence:
     """All evidence about one APK: static always; policy from ``policy_path`` or the policy bundled in the APK;
     dynamic from ``trace_path``; the 39类 ``category`` given, else inferred (and marked as inferred)."""
+    for path, what, size in ((policy_path, "policy", limits.max_policy_size), (trace_path, "trace", 0)):
+        if path is not None:  # fail before the long static stage when a supplied file cannot be read at all
+            check_input_file(path, what, size or limits.max_trace_size)
     static, apk = _static_stage(apk_path, limits)
     evidence = Evidence(static=static, category=category)
+    t = time.perf_counter()
     evidence.policy = _load_policy(static, apk, policy_path, limits, find_bundled_policy)
+    static.timings["policy"] = time.perf_counter() - t
     if trace_path is not None:
+        t = time.perf_counter()
         evidence.dynamic = _load_trace(static, trace_path, limits)
+        static.timings["trace"] = time.perf_counter() - t
         if evidence.dynamic is not None:
             from appwarden.dynamic.analyze import trace_mismatch
 
@@ -233,29 +254,53 @@ def build_evidence(
     return evidence
 
 
+def check_input_file(path: str | Path, what: str, max_size: int) -> None:
+    """Raise InputError (or LimitExceeded) unless ``path`` is a readable, non-empty regular file of at most
+    ``max_size`` bytes: the up-front check of a policy or trace file the user supplied."""
+    fh, size = open_regular_file(path, max_size, what)
+    fh.close()
+    if size == 0:
+        raise InputError(f"{path}: the {what} file is empty")
+
+
 def _load_policy(static: StaticEvidence, apk: Any, policy_path: Any, limits: Limits, bundled: bool) -> Any:
     """PolicyEvidence from ``policy_path``, else from the policy bundled in the APK (``found=False`` when none is);
-    None when no policy could be analysed (the error is recorded; policy rules are then not evaluated)."""
+    None when no policy could be analysed (the error is recorded; policy rules are then not evaluated).
+
+    A ``policy_path`` the caller supplied that cannot be read or analysed raises (it is never dropped); only its
+    stage timeout is recorded like the bundled policy's errors."""
     from appwarden import policy as policy_mod
 
     try:
-        if policy_path is not None:
-            return policy_mod.analyze_policy_file(policy_path, limits)
-        if bundled:
-            return policy_mod.load_bundled_policy(apk, limits)
+        with stage_deadline("policy", limits.stage_timeout):
+            if policy_path is not None:
+                return policy_mod.analyze_policy_file(policy_path, limits)
+            if bundled:
+                return policy_mod.load_bundled_policy(apk, limits)
+    except StageTimeout as exc:
+        static.errors.append(ErrorNote("policy", f"policy analysis skipped: {exc}", _name(policy_path)))
     except AppwardenError as exc:
-        static.errors.append(ErrorNote("policy", str(exc), str(policy_path) if policy_path else None))
+        if policy_path is not None:
+            raise
+        static.errors.append(ErrorNote("policy", str(exc), None))
     return None
 
 
 def _load_trace(static: StaticEvidence, trace_path: Any, limits: Limits) -> Any:
+    """DynamicEvidence from the trace the caller supplied; its read errors raise (never dropped); a stage timeout
+    is recorded and the trace's rules are not evaluated."""
     from appwarden.dynamic import load_dynamic_evidence
 
     try:
-        return load_dynamic_evidence(trace_path, limits)
-    except AppwardenError as exc:
-        static.errors.append(ErrorNote("dynamic", str(exc), str(trace_path)))
+        with stage_deadline("trace", limits.stage_timeout):
+            return load_dynamic_evidence(trace_path, limits)
+    except StageTimeout as exc:
+        static.errors.append(ErrorNote("dynamic", f"trace analysis skipped: {exc}", str(trace_path)))
         return None
+
+
+def _name(path: Any) -> str | None:
+    return str(path) if path is not None else None
 
 
 def _infer_category(static: StaticEvidence) -> str | None:
@@ -340,12 +385,25 @@ def scan_apk(
         apk_path, policy_path=policy_path, trace_path=trace_path, category=category, limits=limits
     )
     results = None
+    assert evidence.static is not None
     if run_rules:
         t = time.perf_counter()
-        results = evaluate(evidence)
-        assert evidence.static is not None
+        try:
+            with stage_deadline("rules", limits.stage_timeout):
+                results = evaluate(
+                    evidence
+                )  # past the deadline the engine marks the remaining rules not_evaluated
+                deadline = current_deadline()
+                if deadline is not None and deadline.expired():
+                    evidence.static.errors.append(
+                        ErrorNote("rules", f"rules not all evaluated: {deadline.message()}")
+                    )
+        except StageTimeout as exc:  # raised outside any rule: no result can be trusted complete
+            evidence.static.errors.append(ErrorNote("rules", f"rule evaluation skipped: {exc}"))
+            results = None
         evidence.static.timings["rules"] = time.perf_counter() - t
-    report = report_for(evidence, results)
+    with stage_deadline("report", limits.stage_timeout):
+        report = report_for(evidence, results)
     if engines:
         from appwarden.engines import run_engines
         from appwarden.report.json import extend_report

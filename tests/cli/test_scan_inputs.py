@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,126 @@ def test_category_list_prints_the_39_types() -> None:
     assert proc.returncode == 0, proc.stderr
     rows = proc.stdout.strip().splitlines()
     assert len(rows) == 39 and rows[6].split()[:2] == ["N39-07", "餐饮外卖类"]
+
+
+# -- --policy / --trace the user supplied: never dropped ---------------------------------------------------------
+
+HEADER = {
+    "type": "header",
+    "format": "appwarden-trace",
+    "schema_version": 1,
+    "app": {"package": "com.example.fixture"},
+    "started_at": "2026-11-23T14:00:00Z",
+}
+
+
+def _bad_input(tmp_path: Path, kind: str) -> str:
+    path = tmp_path / f"input-{kind}"
+    if kind == "missing":
+        pass
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "binary":
+        path.write_bytes(bytes(range(256)) * 40)
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    return str(path)
+
+
+KINDS = ["missing", "empty", "binary", "directory", "pipe", "device"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("option", ["--policy", "--trace"])
+def test_unreadable_policy_or_trace_is_exit_2(tmp_path: Path, option: str, kind: str) -> None:
+    out = tmp_path / "r.json"
+    proc = run_cli("scan", APK, "-q", "-o", str(out), option, _bad_input(tmp_path, kind), timeout=60)
+    line = one_line_error(proc)
+    assert f"input-{kind}" in line
+    assert not out.exists()  # no report that would let a CI pass without the input
+
+
+# -- hostile traces ------------------------------------------------------------------------------------------------
+
+
+def test_deeply_nested_trace_line_is_skipped_with_an_error(tmp_path: Path) -> None:
+    trace = tmp_path / "deep.jsonl"
+    deep = '{"t":1,"type":"ui","event":"mark","x":' + "[" * 100_000 + "]" * 100_000 + "}"
+    trace.write_text(json.dumps(HEADER) + "\n" + deep + "\n" + '{"t":2,"type":"ui","event":"mark"}\n')
+    out = tmp_path / "r.json"
+    proc = run_cli("scan", APK, "-q", "-o", str(out), "--trace", str(trace))
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    errors = json.loads(out.read_text(encoding="utf-8"))["errors"]
+    assert {
+        "line": 2,
+        "stage": "dynamic",
+        "message": "JSON nested deeper than 64 levels; event skipped",
+    } in errors
+
+
+def test_gzip_newline_bomb_trace_ends_at_the_stage_deadline(tmp_path: Path) -> None:
+    import zlib
+
+    trace = tmp_path / "bomb.jsonl.gz"
+    comp = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip container
+    parts = [comp.compress((json.dumps(HEADER) + "\n").encode())]
+    block = b"\n" * (1 << 20)
+    parts += [comp.compress(block) for _ in range(1024)]  # 1 GiB of empty lines
+    parts.append(comp.flush())
+    trace.write_bytes(b"".join(parts))
+    assert trace.stat().st_size < 2_000_000
+    out = tmp_path / "r.json"
+    started = time.monotonic()
+    proc = run_cli("scan", APK, "-q", "-o", str(out), "--trace", str(trace), "--stage-timeout", "2")
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    errors = json.loads(out.read_text(encoding="utf-8"))["errors"]
+    assert any(
+        e["stage"] == "dynamic"
+        and "trace analysis skipped: stage 'trace' exceeded its time limit of 2 s" in e["message"]
+        for e in errors
+    ), errors
+    assert elapsed < 60  # generous: the deadline is 2 s; before, the whole GiB was read
+
+
+# -- hostile APKs end with a report within their limits --------------------------------------------------------
+
+
+def test_dex_strings_sharing_one_long_string_end_quickly_with_an_error(tmp_path: Path) -> None:
+    from tests.apk.apk_zipbuild import Entry, ZipSpec, build_zip
+    from tests.apk.hostile_build import MANIFEST
+    from tests.dex.dexwriter import shared_string_dex
+
+    apk = tmp_path / "strings.apk"
+    dex = shared_string_dex(600_000, 4 * 1024 * 1024)
+    apk.write_bytes(build_zip(ZipSpec([Entry("AndroidManifest.xml", MANIFEST), Entry("classes.dex", dex)])))
+    out = tmp_path / "r.json"
+    started = time.monotonic()
+    proc = run_cli("scan", str(apk), "-q", "-o", str(out), "--stage-timeout", "5")
+    assert proc.returncode == 0, proc.stderr
+    assert time.monotonic() - started < 60  # was 27 s past a 5 s limit
+    messages = [e["message"] for e in json.loads(out.read_text(encoding="utf-8"))["errors"]]
+    assert "classes.dex: string ids 5 and 6 share their string data" in messages
+
+
+def test_dex_entries_sharing_one_record_end_with_a_report(tmp_path: Path) -> None:
+    from tests.apk.hostile_build import shared_record_apk
+
+    apk = tmp_path / "shared.apk"
+    apk.write_bytes(shared_record_apk(bytes(range(256)) * (16 * 1024 * 1024 // 256), 16))
+    out = tmp_path / "r.json"
+    proc = run_cli("scan", str(apk), "-q", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    errors = json.loads(out.read_text(encoding="utf-8"))["errors"]
+    shared = [e for e in errors if "shares its data with entry 'classes.dex'" in e["message"]]
+    assert sorted(e["path"] for e in shared) == sorted(f"classes{i}.dex" for i in range(2, 17))
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device", "directory"])
+def test_apk_that_is_not_a_regular_file_is_exit_2_at_once(tmp_path: Path, kind: str) -> None:
+    line = one_line_error(run_cli("scan", _bad_input(tmp_path, kind), timeout=60))
+    assert "regular file" in line

@@ -2,7 +2,8 @@
 
 The terminal summary goes to stdout (unless ``-q``); the report is written to ``-o`` in ``--format`` (default
 json; ``-o -`` writes it to stdout and suppresses the summary). Exit 1 when a finding at or above ``--fail-on``
-exists, 2 on error.
+exists, 2 on error: an APK that cannot be read, an unknown ``--category``, and a ``--policy`` or ``--trace`` file
+that cannot be read (missing, empty, binary, a directory, a pipe or device): an input given is never dropped.
 """
 
 from __future__ import annotations
@@ -126,17 +127,23 @@ def write_report(report: dict[str, Any], fmt: str, output: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from appwarden.scan import scan_apk
 
+    limits = limits_from_args(args)
     report = scan_apk(
         args.apk,
         policy_path=args.policy,
         trace_path=args.trace,
         category=args.category,
-        limits=limits_from_args(args),
+        limits=limits,
         run_rules=not args.no_rules,
         engines=args.engine,
     )
     if args.output:
-        write_report(report, args.format, args.output)
+        from appwarden.scan import stage_deadline
+
+        with stage_deadline(
+            "report", limits.stage_timeout
+        ):  # rendering (HTML, PDF) is part of the report stage
+            write_report(report, args.format, args.output)
     if not args.quiet and args.output != "-":
         from appwarden.report.terminal import render_summary
 

@@ -14,7 +14,12 @@ Event types (:data:`EVENT_TYPES`) and their required keys are in :data:`REQUIRED
 decrease.
 
 :func:`read_trace` streams: it holds one line at a time (at most ``Limits.max_trace_line`` bytes; longer lines are
-skipped without being loaded), so a 1 GB trace is read in bounded memory. A malformed header raises
+skipped without being loaded), so a 1 GB trace is read in bounded memory. Bounded work too: only a regular file is
+opened (a named pipe, a device or a directory is an :class:`~appwarden.errors.InputError`, refused without
+blocking); at most ``Limits.max_trace_size`` bytes are read *after decompression* (a gzip bomb stops there with an
+error, events before it kept); a line nested deeper than ``Limits.max_json_depth`` is rejected before it reaches
+the (recursive) JSON parser; and the reader checks the active stage deadline (:func:`appwarden.limits.check_deadline`)
+as it goes, so a newline bomb ends with the stage's :class:`~appwarden.errors.StageTimeout`. A malformed header raises
 :class:`~appwarden.errors.TraceFormatError`; a bad event line (not JSON, unknown type, missing keys, clock going
 backwards, over-long) is recorded as a :class:`TraceError` with its line number and skipped, and every valid event
 around it is kept. At most :data:`MAX_ERRORS` errors are kept; the rest are counted in one final summary error.
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -31,8 +37,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from appwarden.errors import InputError, TraceFormatError
-from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.errors import LimitExceeded, StageTimeout, TraceFormatError
+from appwarden.limits import DEFAULT_LIMITS, Limits, check_deadline, open_regular_file
 
 SCHEMA_VERSION = 1
 FORMAT_NAME = "appwarden-trace"
@@ -150,36 +156,52 @@ def event_problem(obj: Any) -> str | None:
 
 
 class _Lines:
-    """Bounded line splitter over a binary stream: yields (line_no, bytes | None); None = over-long line skipped."""
+    """Bounded line splitter over a binary stream: yields (line_no, bytes | None); None = over-long line skipped.
 
-    def __init__(self, fh: IO[bytes], max_line: int) -> None:
+    Counts every byte read (after decompression) and raises LimitExceeded past ``max_total``; checks the stage
+    deadline every :data:`DEADLINE_EVERY` lines and while draining an over-long line."""
+
+    def __init__(self, fh: IO[bytes], max_line: int, max_total: int) -> None:
         self.fh = fh
         self.max_line = max_line
+        self.max_total = max_total
+        self.total = 0
+
+    def _read(self, limit: int) -> bytes:
+        chunk = self.fh.readline(limit)
+        self.total += len(chunk)
+        if self.total > self.max_total:
+            raise LimitExceeded(
+                f"trace is over the max_trace_size limit ({self.max_total} bytes after decompression); "
+                "the rest was not read"
+            )
+        return chunk
 
     def __iter__(self) -> Iterator[tuple[int, bytes | None]]:
         line_no = 0
         while True:
-            chunk = self.fh.readline(self.max_line + 1)
+            chunk = self._read(self.max_line + 1)
             if not chunk:
                 return
             line_no += 1
+            if line_no % DEADLINE_EVERY == 0:
+                check_deadline()
             if len(chunk) > self.max_line and not chunk.endswith(b"\n"):
                 # over-long: drain the rest of this line without keeping it
                 while chunk and not chunk.endswith(b"\n"):
-                    chunk = self.fh.readline(64 * 1024)
+                    chunk = self._read(64 * 1024)
+                    check_deadline()
                 yield line_no, None
                 continue
             yield line_no, chunk
 
 
-def _open(path: str | Path) -> IO[bytes]:
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a trace file")
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot open trace: {exc.strerror or exc}") from None
+DEADLINE_EVERY = 1024
+"""Lines read between two checks of the stage deadline."""
+
+
+def _open(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> IO[bytes]:
+    fh, _size = open_regular_file(path, limits.max_trace_size, "trace")
     if fh.read(2) == b"\x1f\x8b":  # gzip-compressed trace (trace.jsonl.gz): still streamed
         fh.seek(0)
         return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
@@ -197,9 +219,39 @@ def _guard(
             yield line_no, raw
     except (OSError, EOFError, zlib.error) as exc:
         errors.append(TraceError(line_no + 1, f"compressed trace unreadable after this point: {exc}"))
+    except StageTimeout:
+        raise
+    except LimitExceeded as exc:  # the size limit: what was read is kept, the rest is said to be missing
+        errors.append(TraceError(line_no + 1, str(exc)))
 
 
-def _decode(raw: bytes) -> Any:
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')  # a JSON string (linear: the alternatives are disjoint)
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+class _TooDeep(ValueError):
+    """A JSON line nested deeper than the limit (rejected before parsing)."""
+
+
+def json_depth(raw: bytes) -> int:
+    """The deepest nesting of arrays/objects in one JSON text (brackets inside strings ignored); linear time and
+    no recursion, so it is safe on any input the line limit lets through."""
+    if raw.count(b"[") + raw.count(b"{") <= 1:
+        return 1 if (b"[" in raw or b"{" in raw) else 0
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_STRING.sub(b'""', raw) if b'"' in raw else raw):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _decode(raw: bytes, max_depth: int = DEFAULT_LIMITS.max_json_depth) -> Any:
+    """One JSON line; _TooDeep (a ValueError) when nested deeper than ``max_depth`` (checked before parsing)."""
+    if raw.count(b"[") + raw.count(b"{") > max_depth and json_depth(raw) > max_depth:
+        raise _TooDeep(f"nested deeper than {max_depth} levels")
     return json.loads(raw.decode("utf-8"))
 
 
@@ -212,8 +264,8 @@ def read_trace(
     one-shot iterator of valid event dicts in file order with non-decreasing ``t``, each with its 1-based line
     number added under ``"_line"``; it closes the file when exhausted. ``errors`` is a list that the iterator fills as it meets bad lines (inspect it after iterating).
     """
-    fh = _open(path)
-    lines = iter(_Lines(fh, limits.max_trace_line))
+    fh = _open(path, limits)
+    lines = iter(_Lines(fh, limits.max_trace_line, limits.max_trace_size))
     try:
         first = next(lines, None)
         # skip a UTF-8 BOM and blank lines before the header
@@ -227,13 +279,18 @@ def read_trace(
                 f"{path}: header line {line_no} is longer than {limits.max_trace_line} bytes"
             )
         try:
-            obj = _decode(raw.lstrip(b"\xef\xbb\xbf"))
+            obj = _decode(raw.lstrip(b"\xef\xbb\xbf"), limits.max_json_depth)
+        except _TooDeep as exc:
+            raise TraceFormatError(f"{path}: header line {line_no} is {exc}") from None
         except (UnicodeDecodeError, ValueError):
             raise TraceFormatError(f"{path}: header line {line_no} is not valid JSON") from None
         header = validate_header(obj)
     except (OSError, EOFError, zlib.error) as exc:  # unreadable / corrupt compressed file
         fh.close()
         raise TraceFormatError(f"{path}: cannot read the trace header: {exc}") from None
+    except LimitExceeded as exc:
+        fh.close()
+        raise TraceFormatError(f"{path}: no header line: {exc}") from None
     except BaseException:
         fh.close()
         raise
@@ -262,7 +319,10 @@ def _events(
             if not raw.strip():
                 continue
             try:
-                obj = _decode(raw)
+                obj = _decode(raw, limits.max_json_depth)
+            except _TooDeep as exc:
+                note(line_no, f"JSON {exc}; event skipped")
+                continue
             except (UnicodeDecodeError, ValueError):
                 note(line_no, "not valid JSON")
                 continue

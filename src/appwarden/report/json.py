@@ -83,6 +83,24 @@ def callsite_json(cs: Any) -> dict[str, Any]:
     return data
 
 
+def _sdks_json(static: Any) -> list[dict[str, Any]]:
+    """The SDK list; each SDK with compliance-contract calls or manifest switches (sdk/contracts.py) gets
+    ``contracts``: role, api, caller, the constant argument (true/false, null when unresolved) and the source."""
+    if static is None:
+        return []
+    rows = [_jsonable(s) for s in static.sdks]
+    try:
+        from appwarden.sdk.contracts import contract_calls_by_sdk
+
+        by_sdk = contract_calls_by_sdk(static.code, static.manifest)
+    except AppwardenError:  # broken contract knowledge: the SDK list without contracts (sdk check reports it)
+        by_sdk = {}
+    for row in rows:
+        if row.get("id") in by_sdk:
+            row["contracts"] = by_sdk[row["id"]]
+    return rows
+
+
 def _section(value: Any) -> dict[str, Any] | None:
     """A generic summary object for the ``policy``/``dynamic`` sections (filled by other stages)."""
     if value is None:
@@ -303,7 +321,7 @@ def build_report(
         "meta": meta_info,
         "manifest": manifest_summary(static.manifest) if static is not None else None,
         "callsites": [callsite_json(c) for c in static.callsites] if static is not None else [],
-        "sdks": [_jsonable(s) for s in static.sdks] if static is not None else [],
+        "sdks": _sdks_json(static),
         "packer": packer,
         "native_libs": list(static.native_libs) if static is not None else [],
         "rules_evaluated": results is not None,

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appwarden.evidence import ErrorNote, Evidence
+from appwarden.limits import current_deadline
 from appwarden.rules import predicates as predicate_registry
 from appwarden.rules.model import CONFIDENCES, SEVERITIES, EvidenceMissing, Finding, Hit, NotEvaluated, Rule
 
@@ -110,6 +111,7 @@ def _merge(rule: Rule, owner: str, hits: list[Hit]) -> Finding:
         message_zh=first.message_zh,
         message_en=first.message_en,
         notice_types=list(rule.notice_types),
+        behaviour=next((h.behaviour for h in hits if h.behaviour), None),
     )
 
 
@@ -188,7 +190,11 @@ def evaluate(evidence: Evidence, rules: Iterable[Rule]) -> RuleResults:
     """Run every enabled rule on ``evidence``; see the module docstring for the contract."""
     out = RuleResults()
     available = evidence.available()
+    deadline = current_deadline()  # the pipeline's rules-stage deadline, if any
     for rule in sorted(rules, key=lambda r: r.id):
+        if deadline is not None and deadline.expired():  # the rest is said to be not evaluated, never passed
+            out.not_evaluated.append(NotEvaluated(rule.id, [], deadline.message()))
+            continue
         one = evaluate_rule(evidence, rule, available)
         out.findings.extend(one.findings)
         out.not_evaluated.extend(one.not_evaluated)

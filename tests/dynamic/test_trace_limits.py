@@ -1,0 +1,100 @@
+"""The trace reader's bounds (issue #17): regular files only, decompressed bytes capped, JSON depth checked before
+parsing in linear time, stage deadline checked while reading."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from appwarden.dynamic.trace import json_depth, read_trace
+from appwarden.errors import InputError, StageTimeout, TraceFormatError
+from appwarden.limits import Limits, cooperative_deadline
+
+HEADER = {
+    "type": "header",
+    "format": "appwarden-trace",
+    "schema_version": 1,
+    "app": {"package": "com.example.fixture"},
+    "started_at": "2026-11-23T14:00:00Z",
+}
+MARK = '{"t":1,"type":"ui","event":"mark"}\n'
+
+
+def _events(path: Path, limits: Limits = Limits()) -> tuple[list, list]:
+    _header, events, errors = read_trace(path, limits)
+    return list(events), errors
+
+
+def test_decompressed_size_is_capped_and_said(tmp_path: Path) -> None:
+    trace = tmp_path / "t.jsonl.gz"
+    trace.write_bytes(gzip.compress((json.dumps(HEADER) + "\n" + MARK * 3 + "\n" * (4 << 20)).encode()))
+    events, errors = _events(trace, Limits(max_trace_size=1 << 20))
+    assert len(events) == 3
+    assert [e.message for e in errors][-1].startswith("trace is over the max_trace_size limit (1048576 bytes")
+
+
+def test_deep_line_is_rejected_before_parsing_and_header_too(tmp_path: Path) -> None:
+    trace = tmp_path / "t.jsonl"
+    deep = '{"t":1,"type":"ui","event":"mark","x":' + "[" * 50_000 + "]" * 50_000 + "}\n"
+    trace.write_text(json.dumps(HEADER) + "\n" + deep + MARK)
+    events, errors = _events(trace)
+    assert len(events) == 1 and [(e.line, e.message) for e in errors] == [
+        (2, "JSON nested deeper than 64 levels; event skipped")
+    ]
+    trace.write_text("[" * 50_000 + "]" * 50_000 + "\n")
+    with pytest.raises(TraceFormatError, match="header line 1 is nested deeper than 64 levels"):
+        read_trace(trace)
+
+
+@pytest.mark.parametrize(
+    ("raw", "depth"),
+    [
+        (b"{}", 1),
+        (b'{"a":[1,[2]],"s":"[[[["}', 3),
+        (b'["\\"[[", [[]]]', 3),
+        (b'"[[["', 0),
+        (b"[[],[],[]]", 2),
+    ],
+)
+def test_json_depth(raw: bytes, depth: int) -> None:
+    assert json_depth(raw) == depth
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 1_000_000,
+        b'"' + b"\\" * 1_000_000,
+        b'"a' * 500_000,
+        b'["' * 500_000,
+        b'"\\"' * 300_000,
+        b"[" + b'"\\\\' * 300_000,
+    ],
+)
+def test_json_depth_is_linear_on_adversarial_lines(raw: bytes) -> None:
+    started = time.monotonic()
+    json_depth(raw)
+    assert (
+        time.monotonic() - started < 5
+    )  # ~1 MB lines: milliseconds; super-linear backtracking takes minutes
+
+
+def test_named_pipe_trace_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "trace.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_trace(fifo)
+
+
+def test_newline_flood_stops_at_the_deadline(tmp_path: Path) -> None:
+    trace = tmp_path / "t.jsonl"
+    trace.write_text(json.dumps(HEADER) + "\n" + "\n" * (8 << 20))
+    started = time.monotonic()
+    with cooperative_deadline("trace", 0.05), pytest.raises(StageTimeout, match="'trace' exceeded"):
+        _events(trace)
+    assert time.monotonic() - started < 5
