@@ -490,3 +490,14 @@ def _meta_items(manifest: Any) -> list[tuple[str, str, str | None]]:
                 )
             )
     return items
+
+
+def contract_calls_by_sdk(code: Any, manifest: Any) -> dict[str, list[dict[str, Any]]]:
+    """For the report: sdk_id -> its contract calls (``ContractCall.to_json``, code order) followed by its
+    manifest switches (``ManifestSwitch.to_json``). Empty when there is no code and no manifest."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for call in find_contract_calls(code):
+        out.setdefault(call.contract.sdk_id, []).append(call.to_json())
+    for switch in manifest_switches(manifest):
+        out.setdefault(switch.contract.sdk_id, []).append(switch.to_json())
+    return out
