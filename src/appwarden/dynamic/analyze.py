@@ -54,13 +54,17 @@ CONSENT_UI = ("privacy_dialog_shown", "consent_agree", "consent_refuse", "consen
 
 
 class _Freq:
-    __slots__ = ("background", "caller", "category", "first_line", "peak", "start", "total", "window")
+    __slots__ = ("background", "best", "caller", "category", "first_line", "last", "peak", "run", "start", "total",
+                 "window")  # fmt: skip
 
     def __init__(self, category: str, line: int | None, caller: str | None) -> None:
         self.window: deque[int] = deque()
         self.peak = 0
         self.start = 0
         self.total = 0
+        self.last = 0
+        self.run = (0, 0)  # current run of calls with every gap <= periodic_max_gap_ms: (calls, first t)
+        self.best = (0, 0, 0)  # the longest-lasting such run: (calls, first t, last t)
         self.background = 0
         self.category = category
         self.first_line = line
@@ -160,6 +164,14 @@ def analyze_trace(
                     f = freq[key] = _Freq(category, line, caller)
                 f.total += 1
                 f.background += background
+                # periodic reading: the longest-lasting run of calls whose every gap is <= periodic_max_gap_ms
+                if f.total > 1 and t - f.last <= params.periodic_max_gap_ms:
+                    f.run = (f.run[0] + 1, f.run[1])
+                else:
+                    f.run = (1, t)
+                if f.best[0] == 0 or f.run[1] == f.best[1] or t - f.run[1] > f.best[2] - f.best[1]:
+                    f.best = (f.run[0], f.run[1], t)
+                f.last = t
                 f.window.append(t)
                 while t - f.window[0] >= WINDOW_MS:
                     f.window.popleft()
@@ -314,7 +326,20 @@ def analyze_trace(
         if r.granted and (r.first_use_at is None or r.first_use_at - r.requested_at > params.need_window_ms)
     ]
     peaks = [
-        FrequencyPeak(api, f.category, owner, f.peak, f.start, f.total, f.background, f.first_line, f.caller)
+        FrequencyPeak(
+            api,
+            f.category,
+            owner,
+            f.peak,
+            f.start,
+            f.total,
+            f.background,
+            f.first_line,
+            f.caller,
+            run_calls=f.best[0],
+            run_start=f.best[1],
+            run_end=f.best[2],
+        )
         for (api, owner), f in freq.items()
     ]
     peaks.sort(key=lambda p: (-p.peak_per_minute, p.api, p.owner))

@@ -33,6 +33,9 @@ class DynamicParams:
         10  # per API per owner in any 60 s window (164号文 gives 30 s / 2 s only as examples)
     )
     rerequest_min_interval_h: float = 48.0  # M26-T3: industry convention, primary source NOT found
+    # periodic reading: calls of one API by one owner whose every gap is at most this long form a run (164号文
+    # M164-1.2-S2's example "以特定频率（如每30s）读取" plus 10% for timer jitter, the 10% a project choice)
+    periodic_max_gap_ms: int = 33_000
     startup_window_ms: int = 10_000  # a permission request this early counts as "at start-up"
     need_window_ms: int = 10_000  # ... and is premature when no API needing it runs this soon after
     shake_accel_mps2: float = SHAKE_CRITERIA["accel_mps2"]
@@ -95,7 +98,7 @@ class Observation:
 
 @dataclass(slots=True)
 class FrequencyPeak:
-    """The busiest 60 s window of one API for one owner."""
+    """The busiest 60 s window of one API for one owner, and its longest run of steady calls (periodic reading)."""
 
     api: str
     category: str
@@ -106,6 +109,10 @@ class FrequencyPeak:
     background_calls: int = 0
     first_line: int | None = None
     caller: str | None = None
+    # the longest-lasting run of calls whose every gap is <= DynamicParams.periodic_max_gap_ms: calls, first and last t
+    run_calls: int = 0
+    run_start: int | None = None
+    run_end: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
