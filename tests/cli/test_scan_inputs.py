@@ -177,3 +177,24 @@ def test_dex_entries_sharing_one_record_end_with_a_report(tmp_path: Path) -> Non
 def test_apk_that_is_not_a_regular_file_is_exit_2_at_once(tmp_path: Path, kind: str) -> None:
     line = one_line_error(run_cli("scan", _bad_input(tmp_path, kind), timeout=60))
     assert "regular file" in line
+
+
+# -- trace importers ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", ["har", "camille"])
+@pytest.mark.parametrize("kind", ["pipe", "device", "directory"])
+def test_trace_import_refuses_what_is_not_a_regular_file(tmp_path: Path, source: str, kind: str) -> None:
+    out = tmp_path / "t.jsonl"
+    src = _bad_input(tmp_path, kind)
+    proc = run_cli("trace", "import", "--from", source, src, "-o", str(out), "--package", "com.x", timeout=60)
+    assert "regular file" in one_line_error(proc)
+
+
+def test_deeply_nested_har_is_a_format_error(tmp_path: Path) -> None:
+    har = tmp_path / "deep.har"
+    har.write_text('{"log": {"entries": ' + "[" * 200_000 + "]" * 200_000 + "}}")
+    proc = run_cli(
+        "trace", "import", "--from", "har", str(har), "-o", str(tmp_path / "t.jsonl"), "--package", "a.b"
+    )
+    assert "not a HAR file (invalid JSON)" in one_line_error(proc)

@@ -31,8 +31,8 @@ from appwarden.dynamic.attribution import frame_class
 from appwarden.dynamic.importers.har import ImportResult
 from appwarden.dynamic.pi_lookup import ALIASES, api_table, categorize
 from appwarden.dynamic.trace import UI_EVENTS, TraceError, TraceWriter
-from appwarden.errors import InputError
-from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.errors import InputError, LimitExceeded
+from appwarden.limits import DEFAULT_LIMITS, Limits, read_regular_file
 
 START = re.compile(r"^-{10,}\s*start\s*-{10,}\s*$")
 END = re.compile(r"^-{10,}\s*end\s*-{10,}\s*$")
@@ -76,7 +76,7 @@ def parse_args(text: str) -> list[str]:
         if len(value) >= 2 and value[0] == value[-1] == '"':
             try:
                 value = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 value = value[1:-1]
         out.append(str(value))
     return out
@@ -155,7 +155,7 @@ def notice_event(notice: Notice, t: int) -> dict[str, Any] | None:
         for arg in notice.args:
             try:
                 value = json.loads(arg)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             if isinstance(value, list) and all(isinstance(p, str) for p in value):
                 perms = value
@@ -189,12 +189,12 @@ def import_camille(
 ) -> ImportResult:
     """Convert camille console output ``src`` into the trace file ``out``."""
     src = Path(src)
-    try:
-        if src.stat().st_size > limits.max_entry_size:
-            raise InputError(f"{src}: input larger than {limits.max_entry_size} bytes")
-        text = src.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InputError(f"{src}: cannot read: {exc.strerror or exc}") from None
+    try:  # a regular file only, its size checked before reading
+        text = read_regular_file(src, limits.max_entry_size, "camille output").decode(
+            "utf-8", errors="replace"
+        )
+    except LimitExceeded as exc:
+        raise InputError(str(exc)) from None
     for event, _ms in marks:
         if event not in UI_EVENTS:
             raise InputError(f"unknown mark {event!r} (one of {', '.join(UI_EVENTS)})")

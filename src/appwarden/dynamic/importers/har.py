@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from appwarden.dynamic.pi_values import detect_pi, pairs_of
 from appwarden.dynamic.trace import UI_EVENTS, TraceError, TraceWriter
-from appwarden.errors import InputError, TraceFormatError
-from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.errors import InputError, LimitExceeded, TraceFormatError
+from appwarden.limits import DEFAULT_LIMITS, Limits, read_regular_file
 
 
 @dataclass(slots=True)
@@ -80,15 +80,17 @@ def import_har(
 ) -> ImportResult:
     """Convert ``src`` (HAR JSON) into the trace file ``out``. InputError/TraceFormatError when unreadable."""
     src = Path(src)
+    try:  # a regular file only, its size checked before reading (a pipe or /dev/zero never hangs the import)
+        raw = read_regular_file(src, limits.max_entry_size, "HAR file")
+    except LimitExceeded as exc:
+        raise InputError(str(exc)) from None
     try:
-        size = src.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{src}: cannot read: {exc.strerror or exc}") from None
-    if size > limits.max_entry_size:
-        raise InputError(f"{src}: HAR file larger than {limits.max_entry_size} bytes")
-    try:
-        data = json.loads(src.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (
+        UnicodeDecodeError,
+        ValueError,
+        RecursionError,
+    ):  # RecursionError: nested deeper than json can parse
         raise TraceFormatError(f"{src}: not a HAR file (invalid JSON)") from None
     entries = (
         data.get("log", {}).get("entries")
