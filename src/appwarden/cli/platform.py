@@ -1,8 +1,8 @@
 """Platform commands: ``serve``, ``worker``, ``demo-data``, ``platform-user`` and ``submit``.
 
-``serve`` runs the web app with the embedded DB-queue worker thread (SQLite by default, or ``DATABASE_URL``); the
-thread runs each scan in a child process under the scan limits (``APPWARDEN_SCAN_TIMEOUT``, ``_MEMORY_MB``), so
-the web keeps answering while a scan runs;
+``serve`` runs the web app and the embedded DB-queue worker, a process of its own (SQLite by default, or
+``DATABASE_URL``); the worker runs each scan in a child process under the scan limits (``APPWARDEN_SCAN_TIMEOUT``,
+``_MEMORY_MB``), so the web keeps answering while a scan runs;
 ``worker`` runs a Celery worker (distributed mode, ``CELERY_BROKER_URL``); ``submit`` uploads an APK to a running
 server through the REST API using only the standard library. Django is imported lazily so that the engine's
 commands work without the ``platform`` extra.
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--data-dir", help="SQLite database and APK storage directory (default ./appwarden-data)")
-    p.add_argument("--no-worker", action="store_true", help="do not start the embedded worker thread")
+    p.add_argument("--no-worker", action="store_true", help="do not start the embedded worker process")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="run a Celery worker for the platform, distributed mode (平台检测节点)")
@@ -100,9 +100,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.APPWARDEN_WORKER == "thread" and not args.no_worker:
         from appwarden.platform.testing import worker
 
-        embedded = worker.start()
+        embedded = worker.start_process()
+    worker_name = settings.APPWARDEN_WORKER
+    if embedded is not None:
+        worker_name = f"embedded process {embedded.pid}"
     print(
-        f"appwarden platform on http://{args.host}:{args.port}/ (worker: {settings.APPWARDEN_WORKER}, "
+        f"appwarden platform on http://{args.host}:{args.port}/ (worker: {worker_name}, "
         f"database: {settings.DATABASES['default']['NAME']}; each scan in a child process, at most "
         f"{settings.APPWARDEN_SCAN_TIMEOUT:g} s and {settings.APPWARDEN_SCAN_MEMORY_MB} MB, "
         f"{settings.APPWARDEN_SCAN_MAX_ATTEMPTS} attempts)",
@@ -111,10 +114,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         run(args.host, args.port, get_wsgi_application(), threading=True)
-    finally:  # a clean stop (Ctrl-C, SIGTERM): the job being scanned goes back to the queue, its attempt refunded
+    finally:  # a clean stop (Ctrl-C, SIGTERM): the worker gives the job being scanned back, its attempt refunded
         if embedded is not None:
             embedded.stop()
-            embedded.release()
     return 0
 
 

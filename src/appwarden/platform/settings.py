@@ -1,7 +1,7 @@
 """Django settings of the platform, configured by environment variables.
 
-Embedded (default): SQLite under ``APPWARDEN_DATA_DIR`` (default ``./appwarden-data``) and the in-process DB-queue
-worker thread. Distributed: ``DATABASE_URL`` (``postgresql://user:pw@host:5432/db`` or ``sqlite:///path``),
+Embedded (default): SQLite under ``APPWARDEN_DATA_DIR`` (default ``./appwarden-data``) and the embedded DB-queue
+worker process. Distributed: ``DATABASE_URL`` (``postgresql://user:pw@host:5432/db`` or ``sqlite:///path``),
 ``CELERY_BROKER_URL`` (``amqp://`` or ``redis://``) and ``APPWARDEN_WORKER=celery``.
 
 Other variables: ``APPWARDEN_SECRET_KEY``, ``APPWARDEN_DEBUG``, ``APPWARDEN_ALLOWED_HOSTS`` (comma list),

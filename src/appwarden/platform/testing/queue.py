@@ -1,8 +1,8 @@
 """Where a queued job goes, by ``settings.APPWARDEN_WORKER``:
 
-- ``thread`` (embedded, ``appwarden serve``): the job row *is* the queue; the in-process
-  :class:`~appwarden.platform.testing.worker.DbQueueWorker` thread claims queued rows; :func:`dispatch` only
-  wakes it up.
+- ``thread`` (embedded, ``appwarden serve``; the historical name): the job row *is* the queue; the embedded
+  worker process (:class:`~appwarden.platform.testing.worker.DbQueueWorker` loop) claims queued rows;
+  :func:`dispatch` only wakes it up.
 - ``celery`` (distributed): ``scan_job.delay(job_id)`` to the broker; ``appwarden worker`` processes run it.
 - ``eager``: run the job at once in the calling thread (tests only).
 - ``none``: leave the job queued (tests drive :func:`~appwarden.platform.testing.services.run_scan`).
