@@ -2,7 +2,8 @@
 
 * ``sdk list [--chinese] [--category C] [--json]`` - one line per SDK: id, category, Chinese name, English name.
 * ``sdk show <id> [--json]`` - every fact of one SDK, with its source file.
-* ``sdk check [--kb DIR] [-v]`` - lint (see :mod:`appwarden.sdk.lint`); exit 2 with ``file:line: message`` lines on
+* ``sdk check [--kb DIR] [--contracts DIR] [-v]`` - lint the KB (:mod:`appwarden.sdk.lint`) and the compliance
+  contracts (:func:`appwarden.sdk.contracts.check_contracts`); exit 2 with ``file:line: message`` lines on
   error, 0 when clean (warnings only with ``-v``).
 """
 
@@ -38,6 +39,9 @@ def register(subparsers: Any) -> None:
 
     p_check = sub.add_parser("check", help="lint the knowledge base (校验SDK知识库)")
     p_check.add_argument("--kb", help="SDK knowledge directory (default: the shipped one)")
+    p_check.add_argument(
+        "--contracts", help="SDK compliance-contract directory (default: the shipped knowledge/sdk_contracts)"
+    )
     p_check.add_argument("-v", "--verbose", action="store_true", help="also print warnings")
     p_check.set_defaults(func=_cmd_check)
 
@@ -96,14 +100,20 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from appwarden.sdk.contracts import check_contracts
     from appwarden.sdk.lint import check_kb
 
     report = check_kb(args.kb)
+    contract_errors, contracts = check_contracts(args.contracts)
+    report.errors.extend(contract_errors)
     for line in report.errors:
         print(line, file=sys.stderr)
     if args.verbose:
         for line in report.warnings:
             print(f"warning: {line}", file=sys.stderr)
     status = "ok" if report.ok else f"{len(report.errors)} error(s)"
-    print(f"sdk check: {report.records} SDK files, {status}, {len(report.warnings)} warning(s)")
+    print(
+        f"sdk check: {report.records} SDK files, {contracts} compliance contracts, {status}, "
+        f"{len(report.warnings)} warning(s)"
+    )
     return 0 if report.ok else 2
