@@ -189,6 +189,19 @@ class PoisonJobTests(TestCase):
         queued = self.job("queued", attempts=1)
         self.assertIsNotNone(services.claim(queued.pk))  # attempts left: claimed (2nd attempt)
 
+    def test_a_clean_stop_gives_the_running_job_back_without_using_an_attempt(self):
+        from appwarden.platform.testing.worker import DbQueueWorker
+
+        job = self.job("released", status="running", attempts=1)
+        w = DbQueueWorker()
+        self.assertFalse(w.release())  # nothing being run
+        w.current = job.pk
+        self.assertTrue(w.release())
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.attempts), ("queued", 0))
+        ScanJob.objects.filter(pk=job.pk).update(status="done")
+        self.assertFalse(w.release())  # a job that ended meanwhile is left alone
+
     @override_settings(APPWARDEN_SCAN_MAX_ATTEMPTS=1)
     def test_quarantine_is_visible_in_the_api_and_on_the_job_page(self):
         job = self.job("visible", status="running", attempts=1)
