@@ -33,8 +33,8 @@ Contract of the API (consumed by the consent analysis):
   one), with the boolean argument resolved when a constant reaches the call linearly (``const/4 v0, 0x1``;
   :mod:`appwarden.dex.regs`): ``const_arg`` True/False, or None when unresolved (``arg_source`` then says what
   the register held: ``call:<descriptor>`` for a helper's result, ``field:<descriptor>`` for a static field).
-  Calls made from inside the SDK's own packages (its internal overload chains) are left out unless
-  ``include_internal=True``. Sorted by (dex, offset).
+  Calls made from inside the SDK's own packages (its KB package prefixes, or the contract class's package: its
+  internal overload chains) are left out unless ``include_internal=True``. Sorted by (dex, offset).
 * :func:`manifest_switches(manifest)` -> ``[ManifestSwitch]``: each contract meta-data key present in
   ``<application>`` (or a component), with its value and whether it is the documented off value.
 """
@@ -396,7 +396,8 @@ def find_contract_calls(
         if contract is None:  # another overload: take the contract whose parameter list it extends or matches
             contract = _best_overload(candidates, target)
         caller = dcode.caller_of_event(i)
-        if not include_internal and _internal(caller, packages.get(contract.sdk_id, ())):
+        own = (*packages.get(contract.sdk_id, ()), contract.class_desc.rsplit("/", 1)[0])
+        if not include_internal and _internal(caller, own):
             continue
         off = dcode.events[i * EVENT_WORDS + 1]
         if contract.arg_index is None:
