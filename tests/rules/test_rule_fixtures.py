@@ -93,6 +93,10 @@ def test_rule_case(rule_id: str, folder: str, case: dict[str, Any]) -> None:
         assert {f.severity for f in findings} == {expect["severity"]}
     if "confidence" in expect:
         assert {f.confidence for f in findings} == {expect["confidence"]}
+    if "verdicts" in expect:  # owner -> confidence, exactly
+        assert {f.owner: f.confidence for f in findings} == expect["verdicts"], case["name"]
+    if "behaviour" in expect:
+        assert {f.behaviour for f in findings} == {expect["behaviour"]}
     for wanted in expect.get("evidence_contains", []):
         items = [e for f in findings for e in f.evidence]
         assert any(_subset(wanted, e) for e in items), f"no evidence item contains {wanted}"

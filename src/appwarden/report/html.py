@@ -86,6 +86,8 @@ def render_html(report: Mapping[str, Any]) -> str:
         policy_rows=view.section_overview(report.get("policy")),
         policy_elements=(report.get("policy") or {}).get("elements") or {},
         dynamic_rows=view.section_overview(report.get("dynamic")),
+        consent=report.get("consent") or {},
+        consent_labels=view.CONSENT_LABELS,
     )
 
 

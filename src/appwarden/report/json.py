@@ -258,6 +258,14 @@ def summarize(report: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------- builder
 
 
+def _consent(evidence: Evidence, findings: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The ``consent`` section (rules/consent.py): the consent moment the rules analysed and one entry per owner and
+    behaviour (pre_consent / after_refusal), static and runtime evidence merged; None when there is nothing."""
+    from appwarden.rules.consent import cached_model, consent_section
+
+    return consent_section(cached_model(evidence), findings)
+
+
 def build_report(
     evidence: Evidence,
     results: Any = None,
@@ -333,6 +341,9 @@ def build_report(
         "errors": all_errors,
         "timings": all_timings,
     }
+    consent = _consent(evidence, report["findings"])
+    if consent is not None:
+        report["consent"] = consent
     report["summary"] = summarize(report)
     return report
 

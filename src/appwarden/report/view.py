@@ -43,6 +43,24 @@ EVIDENCE_LABELS = {
     "trace": ("运行时事件", "Trace event"),
     "network": ("网络请求", "Network"),
     "constant": ("常量", "Constant"),
+    "consent": ("同意判断", "Consent check"),
+}
+CONSENT_LABELS = {  # the consent section: behaviours, verdicts and gate kinds
+    "pre_consent": ("同意前收集", "before consent"),
+    "after_refusal": ("拒绝后收集", "after refusal"),
+    "confirmed": ("已确认", "confirmed"),
+    "likely": ("很可能", "likely"),
+    "possible": ("可能", "possible"),
+    "gated": ("已有同意判断（不构成问题）", "gated: no finding"),
+    "inline": ("方法内判断同意标志", "branch on the flag"),
+    "helper": ("经辅助方法判断同意标志", "branch on a helper returning the flag"),
+    "sdk_contract": ("SDK厂商合规接口", "vendor compliance API"),
+    "path": ("路径", "path"),
+}
+CONSENT_VERDICTS = {
+    "ungated": ("调用路径上没有同意判断", "no consent check on the path"),
+    "unsure": ("未能判断是否有同意判断", "consent check not evaluated"),
+    "after_refusal": ("拒绝后仍可到达", "reached after refusal"),
 }
 HOST_LABEL = ("应用自身", "host app")
 
@@ -429,6 +447,10 @@ def evidence_text(ref: Mapping[str, Any]) -> str:
         return f"{ref.get('host')}{ref.get('path') or ''}"
     if kind == "constant":
         return f"{ref.get('caller')}: {ref.get('value')} ({ref.get('meaning')})"
+    if kind == "consent":
+        zh, en = CONSENT_VERDICTS.get(str(ref.get("verdict")), (str(ref.get("verdict") or ""), ""))
+        reason = str(ref.get("reason_zh") or ref.get("reason") or "")
+        return f"{bilingual(zh, en)}: {reason}" if reason else bilingual(zh, en)
     rest = "; ".join(f"{k}={plain_value(v)}" for k, v in ref.items() if k != "type")
     return f"{kind}: {rest}" if kind else rest
 

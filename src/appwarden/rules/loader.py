@@ -56,6 +56,8 @@ EXPECT_KEYS = (
     "evidence_contains",
     "not_evaluated",
     "clauses",
+    "verdicts",  # owner -> confidence, exactly (consent rules: one verdict per owner)
+    "behaviour",  # the findings' behaviour (pre_consent / after_refusal)
 )
 
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SEVERITIES = ("high", "medium", "low", "info")
+BEHAVIOURS = ("pre_consent", "after_refusal")
 CONFIDENCES = ("confirmed", "likely", "possible")
 
 # Evidence reference types and their main keys:
@@ -25,6 +26,7 @@ CONFIDENCES = ("confirmed", "likely", "possible")
 #   trace      {ts, event, api?, category?, stack?: [frame, ...], line?}
 #   network    {host, path?, pi?: [...], ts?}
 #   constant   {caller, value, meaning}
+#   consent    {verdict: ungated|unsure|after_refusal, reason, path: [method, ...], contracts?: [...]}
 EVIDENCE_TYPES = (
     "callsite",
     "permission",
@@ -36,6 +38,7 @@ EVIDENCE_TYPES = (
     "trace",
     "network",
     "constant",
+    "consent",
 )
 
 
@@ -50,6 +53,7 @@ class Hit:
     confidence: str | None = None  # overrides the rule's default (e.g. a trace confirms a static possibility)
     severity: str | None = None  # overrides the rule's default
     clauses: list[str] = field(default_factory=list)  # extra clause IDs (must be in the rule's extra_clauses)
+    behaviour: str | None = None  # consent findings: one of BEHAVIOURS (static and dynamic alike)
 
 
 @dataclass(slots=True)
@@ -71,6 +75,9 @@ class Finding:
     engine: str = "appwarden"
     # 通报 problem types (ids of knowledge/notice_types.yaml) declared by the rule: at most two, possibly none
     notice_types: list[str] = field(default_factory=list)
+    # consent findings: "pre_consent" | "after_refusal" (BEHAVIOURS); static and dynamic evidence of one behaviour
+    # and owner are one entry of the report's consent section
+    behaviour: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The finding as plain JSON data: equal to ``dataclasses.asdict`` (tested), without its deep copy of

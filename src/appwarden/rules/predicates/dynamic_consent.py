@@ -12,6 +12,10 @@ dialog) and to ``possible`` otherwise (consent may be stored from an earlier ses
 ``dynamic_pi_after_refusal``: PI accesses after ``consent_refuse`` or ``consent_withdraw`` (and before any later
 agreement).
 
+Both hits carry ``behaviour`` (``pre_consent`` / ``after_refusal``), as the static consent rules' do
+(``pi_api_at_startup``, ``pi_api_after_refusal``), so the report's ``consent`` section merges static and runtime
+evidence of one behaviour and owner into one entry.
+
 Params (both): ``categories`` (only these; default all), ``exclude_categories`` (default
 ``network_info, sensors, runtime_evasion``: connectivity checks and sensor lookups are not PI collection by
 themselves; reflection hooks are too noisy to count alone).
@@ -87,6 +91,7 @@ def dynamic_pi_before_consent(evidence: Evidence, params: dict) -> list[Hit]:
                     else f"collected {en}; no consent step was observed in the trace"
                 ),
                 confidence=dyn.consent.pre_consent_confidence(),
+                behaviour="pre_consent",
             )
         )
     return hits
@@ -106,6 +111,7 @@ def dynamic_pi_after_refusal(evidence: Evidence, params: dict) -> list[Hit]:
                 owner=owner,
                 message_zh=f"用户拒绝或撤回同意后仍收集{zh}",
                 message_en=f"collected {en} after the user refused or withdrew consent",
+                behaviour="after_refusal",
             )
         )
     return hits

@@ -1,34 +1,42 @@
-"""PI API reachable at app start-up, before any user interaction (``pi_api_at_startup``).
+"""PI API reachable before the user can consent (``pi_api_at_startup``) or after a refusal (``pi_api_after_refusal``).
 
-Start-up entry points are the methods Android runs when the process starts, before any activity is shown:
-``Application.attachBaseContext/onCreate`` (the manifest's application class and the superclasses the app defines),
-every declared ``ContentProvider.onCreate/attachInfo`` (providers start before ``Application.onCreate``; SDKs use
-them to initialise themselves) and the ``AppComponentFactory``. A PI call site (``static.callsites``) whose caller
-is reachable from one of them in the call graph (``CodeIndex.callgraph``) — directly or through an SDK ``init``
-called there — collects PI before the user can have agreed to the privacy policy, unless the app gates the call on
-a stored consent flag, which static analysis cannot see. Hence confidence ``possible``; a runtime trace with a
-consent timeline confirms it.
+``pi_api_at_startup``: pre-consent entry points are the methods Android runs when the process starts, before the
+user can answer the privacy dialog: ``Application.attachBaseContext/onCreate`` (the manifest's application class
+and the superclasses the app defines), every declared ``ContentProvider.onCreate/attachInfo`` (providers start
+before ``Application.onCreate``; SDKs use them to initialise themselves), the ``AppComponentFactory``, the static
+initialisers of those classes, and the launcher activity's ``onCreate`` (which shows the dialog). A PI call site
+(``static.callsites``) whose caller is reachable from one of them in the call graph — directly or through an SDK
+``init`` called there — is decided by the consent analysis (:mod:`appwarden.rules.consent`):
 
-Params: ``categories`` (PI category keys, required), ``kinds`` (call-site kinds to count, default
+* **gated** (every path passes a branch on the app's consent flag, read directly or through a helper): no finding;
+  the gate is noted in the report's ``consent`` section;
+* **ungated** with a recognised consent flag: confidence ``likely``, the evidence carries the ungated path and the
+  reason (``consent`` item: no branch on the flag on this path);
+* the app's consent flag was not recognised: ``possible``, with the reason the analysis is unsure.
+
+Every hit has ``behaviour: pre_consent``; a runtime trace with a consent timeline confirms it.
+
+``pi_api_after_refusal``: PI call sites reachable from a refuse handler of the privacy dialog (a handler that
+leaves the app or stores "not agreed") without a consent check, ``behaviour: after_refusal``, ``likely``.
+
+Params (both): ``categories`` (PI category keys, required), ``kinds`` (call-site kinds to count, default
 ``invoke, field, reflection``: plain strings and content-URI literals alone are not a call), ``apis`` and
 ``require_strings`` (see ``pi_callsites``), ``sdk_clauses`` (clause IDs added to SDK-owned findings; the rule
-must list them in ``extra_clauses``). One hit per owner
-(host or SDK) with every call site and one call path per site as evidence.
+must list them in ``extra_clauses``). One hit per owner (host or SDK) with every call site and one call path per
+site as evidence.
 """
 
 from __future__ import annotations
 
 from appwarden.evidence import Evidence
 from appwarden.knowledge import pi_categories
+from appwarden.rules.consent import ConsentModel, Decision, consent_model, contract_for
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.static_support import (
-    call_path,
     callsite_item,
     code_of,
     filter_sites,
-    reachable,
-    startup_entries,
     validate_categories,
 )
 
@@ -39,41 +47,155 @@ def _validate(params: dict) -> None:
     validate_categories(params)
 
 
+def _sites(evidence: Evidence, params: dict, code) -> list:
+    static = evidence.static
+    categories = set(params["categories"])
+    kinds = set(param(params, "kinds", DEFAULT_KINDS))
+    sites = [s for s in static.callsites if s.category in categories and s.kind in kinds]
+    return filter_sites(sites, params, code)
+
+
+def _consent_item(decision: Decision, model: ConsentModel, owner: str) -> dict:
+    """The evidence item saying why no consent check guards the path (or why the analysis is unsure)."""
+    told = model.told_agreed.get(owner)
+    if told is not None:
+        reason = (
+            f"the vendor's agree API {told['api']} is called with true at start-up ({told['caller']}), before the"
+            " user can answer the privacy dialog"
+        )
+        reason_zh = (
+            f"启动阶段即以 true 调用厂商的同意接口 {told['api']}（{told['caller']}），早于用户作出选择"
+        )
+    elif model.recognised:
+        flags = ", ".join(model.flag_names()[:3])
+        reason = f"no branch on the consent flag ({flags}) on this path"
+        reason_zh = f"路径上没有对同意标志（{flags}）的判断"
+    else:
+        reason = model.unsure_reason
+        reason_zh = "未识别出应用的同意标志（如弹窗在WebView或资源中、标志为整数/字符串或实例字段），未评估路径上的条件"
+    sure = model.recognised or told is not None
+    item = {
+        "type": "consent",
+        "verdict": "ungated" if sure else "unsure",
+        "reason": reason,
+        "reason_zh": reason_zh,
+    }
+    item["path"] = list(decision.path)
+    contracts = contract_for(model, owner)
+    if contracts:
+        item["contracts"] = contracts[:5]
+    return item
+
+
+def _hits(
+    evidence: Evidence,
+    params: dict,
+    by_owner: dict,
+    cats_by_owner: dict,
+    reason_items: dict,
+    behaviour: str,
+    confidence: str | None,
+) -> list[Hit]:
+    names = pi_categories()
+    hits = []
+    for owner, items in by_owner.items():
+        cats = sorted(cats_by_owner[owner])
+        zh = "、".join(names[c].get("name_zh", c) for c in cats)
+        who = "应用自身代码" if owner == "host" else f"第三方SDK（{owner}）"
+        if behaviour == "after_refusal":
+            msg_zh = f"{who}在用户拒绝隐私政策后仍可调用{zh}相关接口，共{len(items)}处（拒绝处理代码未经同意判断即到达）。"
+            msg_en = f"{owner}: {', '.join(cats)} API reached from the privacy dialog's refuse handler ({len(items)} call sites)."
+        elif confidence == "likely":
+            msg_zh = (
+                f"{who}在用户同意隐私政策前即调用{zh}相关接口，共{len(items)}处，调用路径上没有同意判断。"
+            )
+            msg_en = f"{owner}: {', '.join(cats)} API reached from app start-up with no consent check on the path ({len(items)} call sites)."
+        else:
+            msg_zh = f"{who}在应用启动阶段（用户交互前）即可调用{zh}相关接口，共{len(items)}处。"
+            msg_en = f"{owner}: {', '.join(cats)} API reachable from app start-up ({len(items)} call sites)."
+        hits.append(
+            Hit(
+                evidence=[*items, *reason_items.get(owner, [])],
+                owner=owner,
+                clauses=[] if owner == "host" else list(param(params, "sdk_clauses", [])),
+                message_zh=msg_zh,
+                message_en=msg_en,
+                confidence=confidence,
+                behaviour=behaviour,
+            )
+        )
+    return hits
+
+
 @predicate("pi_api_at_startup", needs=("static.callsites", "static.entrypoints"), validate=_validate)
 def pi_api_at_startup(evidence: Evidence, params: dict) -> list[Hit]:
     static = evidence.static
     code = code_of(evidence)
     if static is None or code is None:
         return []
-    categories = set(params["categories"])
-    kinds = set(param(params, "kinds", DEFAULT_KINDS))
-    sites = [s for s in static.callsites if s.category in categories and s.kind in kinds]
-    sites = filter_sites(sites, params, code)
+    sites = _sites(evidence, params, code)
     if not sites:
         return []
-    entries = startup_entries(evidence)
-    live = reachable(code, entries)
+    model = consent_model(evidence)
+    if model is None:
+        return []
     by_owner: dict[str, list[dict]] = {}
-    names = pi_categories()
     cats_by_owner: dict[str, set[str]] = {}
+    reasons: dict[str, list[dict]] = {}
     for site in sites:
-        if site.caller not in live:
+        decision = model.decide(site)
+        if decision.status == "unreached":
             continue
-        path = call_path(live, site.caller)
-        by_owner.setdefault(site.owner, []).append(callsite_item(site, path or [site.caller]))
+        if decision.status == "gated":
+            model.record_gated(site.owner, site, decision)
+            continue
+        by_owner.setdefault(site.owner, []).append(callsite_item(site, decision.path or [site.caller]))
         cats_by_owner.setdefault(site.owner, set()).add(site.category)
-    hits = []
-    for owner, items in by_owner.items():
-        cats = sorted(cats_by_owner[owner])
-        zh = "、".join(names[c].get("name_zh", c) for c in cats)
-        who = "应用自身代码" if owner == "host" else f"第三方SDK（{owner}）"
-        hits.append(
-            Hit(
-                evidence=items,
-                owner=owner,
-                clauses=[] if owner == "host" else list(param(params, "sdk_clauses", [])),
-                message_zh=f"{who}在应用启动阶段（用户交互前）即可调用{zh}相关接口，共{len(items)}处。",
-                message_en=f"{owner}: {', '.join(cats)} API reachable from app start-up ({len(items)} call sites).",
+        if site.owner not in reasons:
+            reasons[site.owner] = [_consent_item(decision, model, site.owner)]
+    hits = _hits(evidence, params, by_owner, cats_by_owner, reasons, "pre_consent", "likely")
+    for hit in hits:  # unsure unless a consent flag is known or the vendor was told "agreed" at start-up
+        if not model.recognised and hit.owner not in model.told_agreed:
+            hit.confidence = "possible"
+            hit.message_zh = hit.message_zh.replace(
+                "在用户同意隐私政策前即调用", "在应用启动阶段（用户交互前）即可调用"
             )
-        )
+            hit.message_zh = hit.message_zh.replace("，调用路径上没有同意判断。", "。")
+            hit.message_en = hit.message_en.replace(
+                "with no consent check on the path", "(consent check not evaluated)"
+            )
     return hits
+
+
+@predicate("pi_api_after_refusal", needs=("static.callsites", "static.entrypoints"), validate=_validate)
+def pi_api_after_refusal(evidence: Evidence, params: dict) -> list[Hit]:
+    static = evidence.static
+    code = code_of(evidence)
+    if static is None or code is None:
+        return []
+    sites = _sites(evidence, params, code)
+    model = consent_model(evidence) if sites else None
+    if model is None or not model.refuse_handlers:
+        return []
+    by_owner: dict[str, list[dict]] = {}
+    cats_by_owner: dict[str, set[str]] = {}
+    reasons: dict[str, list[dict]] = {}
+    for site in sites:
+        decision = model.after_refusal(site)
+        if decision.status != "ungated":
+            continue
+        by_owner.setdefault(site.owner, []).append(callsite_item(site, decision.path))
+        cats_by_owner.setdefault(site.owner, set()).add(site.category)
+        reasons.setdefault(
+            site.owner,
+            [
+                {
+                    "type": "consent",
+                    "verdict": "after_refusal",
+                    "reason": f"reached from the refuse handler {decision.path[0]} without a consent check",
+                    "reason_zh": f"从拒绝处理代码 {decision.path[0]} 出发、未经同意判断即可到达",
+                    "path": list(decision.path),
+                }
+            ],
+        )
+    return _hits(evidence, params, by_owner, cats_by_owner, reasons, "after_refusal", "likely")

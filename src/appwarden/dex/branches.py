@@ -1,0 +1,328 @@
+"""Conditional branches of one method and the instructions they guard (the consent analysis' intraprocedural part).
+
+Contract: :func:`method_flow(code, code_off, oracle)` decodes one method's instructions, builds its control-flow
+graph (fall-through, ``goto``, ``if-*``, ``packed/sparse-switch``, ``try``/``catch`` handler edges; ``return*`` and
+``throw`` end a path) and tracks, linearly in file order as :mod:`appwarden.dex.regs` does, which registers hold a
+*consent flag*: the result of an invoke or the value of an ``sget-boolean`` the ``oracle`` says is one, copies of it
+(``move``), and its negation (``xor-int/lit8 v, v, 1``; ``rsub-int/lit8 v, v, 1``). An ``if-eqz``/``if-nez`` on a
+flag register has a *consent edge*: the one taken when the user has agreed. An instruction is **guarded** when it is
+reachable from the method's first instruction but not once every consent edge is removed: every path to it passes
+a branch on the flag and takes its "agreed" side. :class:`MethodFlow` also lists the method's invokes (with the
+constant arguments they received) and its consent-flag writes (an invoke taking a constant string key and a
+constant boolean (not a getter's default), e.g. ``SharedPreferences$Editor.putBoolean(key, true)`` / ``MMKV.encode(key, true)`` / an app
+helper ``Sp.put(ctx, key, true)``, and ``sput-boolean`` of a constant), and whether every ``return`` returns the
+flag (a *helper* whose callers can branch on its result).
+
+Not modelled (the caller must say "unsure" when it matters): flags stored as ints or strings, flags kept in instance
+fields, comparisons of two registers, values merged from several branches (the writer last in file order wins).
+Malformed code gives ``None``; never raises.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from appwarden.dex.records import RANGE_INVOKES, WIDTH, invoke_arg_registers
+from appwarden.dex.regs import _DEST_BYTE, _DEST_NIBBLE, _DEST_U16, _WIDE
+
+Value = tuple
+UNKNOWN: Value = ("unknown",)
+_U16 = struct.Struct("<H")
+_S16 = struct.Struct("<h")
+_U32 = struct.Struct("<I")
+_S32 = struct.Struct("<i")
+
+MAX_INSNS = 1 << 16  # code units: longer methods are not analysed (a gate sits in short start-up methods)
+
+# (descriptor, constant argument values) -> polarity of the returned boolean as a consent flag (True: true means
+# agreed), or None when the result is not a consent flag
+InvokeOracle = Callable[[str, list[Value]], "bool | None"]
+FieldOracle = Callable[[str], "bool | None"]
+
+
+@dataclass(slots=True)
+class MethodFlow:
+    """What :func:`method_flow` found in one method (offsets are byte offsets in the DEX file)."""
+
+    invokes: list[tuple[int, str, list[Value]]] = field(default_factory=list)  # (offset, callee, arg values)
+    writes: list[tuple[str, str, bool, int]] = field(default_factory=list)  # (key|field, name, value, offset)
+    reads: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # (offset, what was read: key, field or helper)
+    branches: list[tuple[int, str]] = field(default_factory=list)  # consent branches (offset, flag read)
+    guarded: frozenset[int] = frozenset()  # instruction offsets reached only through a consent edge
+    returns_flag: bool | None = None  # polarity when every return returns the flag (or a constant), else None
+
+
+def _params(desc: str) -> str:
+    return desc[desc.find("(") + 1 : desc.rfind(")")]
+
+
+def _last_param_is_boolean(desc: str) -> bool:
+    p = _params(desc)
+    return p.endswith("Z") and not p.endswith("[Z") and (len(p) == 1 or p[-2] in "ZBSCIJFD;")
+
+
+def _is_getter(desc: str) -> bool:
+    """A call whose trailing boolean is a default value, not a value written (``getBoolean(key, false)``)."""
+    name = desc.split("->", 1)[-1].split("(", 1)[0].lower()
+    return name.startswith(_GETTERS)
+
+
+_GETTERS = ("get", "decode", "contains", "is", "has", "read", "load", "opt", "query", "fetch")
+
+
+def _switch_targets(data: bytes, start: int, pc: int, rel: int, insns: int) -> list[int]:
+    """Targets (code units) of a packed/sparse switch whose payload is at ``pc + rel``."""
+    ppc = pc + rel
+    if ppc < 0 or ppc + 2 > insns:
+        return []
+    p = start + ppc * 2
+    ident, size = _U16.unpack_from(data, p)[0], _U16.unpack_from(data, p + 2)[0]
+    if ident == 0x0100:
+        first = p + 8
+    elif ident == 0x0200:
+        first = p + 4 + size * 4
+    else:
+        return []
+    if first + size * 4 > start + insns * 2:
+        return []
+    return [pc + _S32.unpack_from(data, first + 4 * i)[0] for i in range(size)]
+
+
+def _uleb(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    for _ in range(5):
+        b = data[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result, pos
+        shift += 7
+    raise ValueError("bad uleb128")
+
+
+def _sleb(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    for _ in range(5):
+        b = data[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            if b & 0x40:
+                result -= 1 << shift
+            return result, pos
+    raise ValueError("bad sleb128")
+
+
+def _try_edges(data: bytes, code_off: int, insns: int) -> list[tuple[int, int, list[int]]]:
+    """(start pc, end pc, handler pcs) of each try block."""
+    tries = _U16.unpack_from(data, code_off + 6)[0]
+    if not tries:
+        return []
+    base = code_off + 16 + insns * 2 + (2 if insns & 1 else 0)
+    handlers_base = base + tries * 8
+    out = []
+    for t in range(tries):
+        start_addr = _U32.unpack_from(data, base + t * 8)[0]
+        count = _U16.unpack_from(data, base + t * 8 + 4)[0]
+        hoff = _U16.unpack_from(data, base + t * 8 + 6)[0]
+        pos = handlers_base + hoff
+        size, pos = _sleb(data, pos)
+        targets = []
+        for _ in range(abs(size)):
+            _type, pos = _uleb(data, pos)
+            addr, pos = _uleb(data, pos)
+            targets.append(addr)
+        if size <= 0:
+            addr, pos = _uleb(data, pos)
+            targets.append(addr)
+        out.append((start_addr, start_addr + count, targets))
+    return out
+
+
+def method_flow(
+    data: bytes,
+    code_off: int,
+    method_desc: Callable[[int], str],
+    field_desc: Callable[[int], str],
+    string: Callable[[int], str],
+    invoke_flag: InvokeOracle,
+    field_flag: FieldOracle,
+) -> MethodFlow | None:
+    """Analyse the method whose code item is at ``code_off`` of the DEX bytes ``data`` (see the module doc).
+
+    ``method_desc``/``field_desc``/``string`` decode ids of that DEX; ``invoke_flag``/``field_flag`` say which
+    invoke results and static fields are consent flags. None for a missing, oversized or malformed code item."""
+    try:
+        return _method_flow(data, code_off, method_desc, field_desc, string, invoke_flag, field_flag)
+    except (ValueError, IndexError, struct.error, KeyError):
+        return None
+
+
+def _method_flow(
+    data, code_off, method_desc, field_desc, string, invoke_flag, field_flag
+) -> MethodFlow | None:
+    if not code_off or code_off + 16 > len(data):
+        return None
+    insns = _U32.unpack_from(data, code_off + 12)[0]
+    start = code_off + 16
+    if insns > MAX_INSNS or start + insns * 2 > len(data):
+        return None
+    flow = MethodFlow()
+    regs: dict[int, Value] = {}
+    last_invoke: Value | None = None
+    succ: dict[int, list[int]] = {}
+    consent_edges: set[tuple[int, int]] = set()
+    order: list[int] = []
+    returns: list[Value] = []
+    pc = 0
+    while pc < insns:
+        p = start + pc * 2
+        op, b1 = data[p], data[p + 1]
+        if op == 0 and b1 in (1, 2, 3):  # payload pseudo-instruction: never executed
+            if b1 == 1:
+                width = 4 + _U16.unpack_from(data, p + 2)[0] * 2
+            elif b1 == 2:
+                width = 2 + _U16.unpack_from(data, p + 2)[0] * 4
+            else:
+                width = (_U16.unpack_from(data, p + 2)[0] * _U32.unpack_from(data, p + 4)[0] + 1) // 2 + 4
+            pc += width
+            continue
+        width = WIDTH[op] or 1
+        if pc + width > insns:
+            return None
+        order.append(pc)
+        nxt = pc + width
+        targets: list[int] = [nxt]
+        value: Value = UNKNOWN
+        dest: int | None = None
+        # control flow
+        if 0x0E <= op <= 0x11 or op == 0x27:
+            targets = []
+            if op == 0x0F:
+                returns.append(regs.get(b1, UNKNOWN))
+        elif op == 0x28:
+            targets = [pc + (b1 - 256 if b1 & 0x80 else b1)]
+        elif op == 0x29:
+            targets = [pc + _S16.unpack_from(data, p + 2)[0]]
+        elif op == 0x2A:
+            targets = [pc + _S32.unpack_from(data, p + 2)[0]]
+        elif op in (0x2B, 0x2C):
+            targets = [nxt, *_switch_targets(data, start, pc, _S32.unpack_from(data, p + 2)[0], insns)]
+        elif 0x32 <= op <= 0x37:
+            targets = [nxt, pc + _S16.unpack_from(data, p + 2)[0]]
+        elif 0x38 <= op <= 0x3D:
+            target = pc + _S16.unpack_from(data, p + 2)[0]
+            targets = [nxt, target]
+            v = regs.get(b1, UNKNOWN)
+            if v[0] == "flag" and op in (0x38, 0x39):  # if-eqz / if-nez
+                agreed_when_taken = (op == 0x39) == v[1]
+                consent_edges.add((pc, target if agreed_when_taken else nxt))
+                flow.branches.append((p, v[2]))
+        succ[pc] = targets
+        # registers
+        if 0xD8 <= op <= 0xE2:  # binop/lit8 (22b): vAA, vBB, #+CC
+            dest = b1
+            src = regs.get(data[p + 2], UNKNOWN)
+            if op in (0xDF, 0xD9) and src[0] == "flag" and data[p + 3] == 1:  # xor/rsub with 1: negation
+                value = ("flag", not src[1], src[2])
+        elif op in _DEST_NIBBLE:
+            dest = b1 & 0xF
+            if op in (0x01, 0x04, 0x07):
+                value = regs.get(b1 >> 4, UNKNOWN)
+        elif op in _DEST_BYTE:
+            dest = b1
+            if op in (0x02, 0x05, 0x08):
+                value = regs.get(_U16.unpack_from(data, p + 2)[0], UNKNOWN)
+            elif op in (0x13, 0x16):
+                value = ("literal", _S16.unpack_from(data, p + 2)[0])
+            elif op in (0x14, 0x17):
+                value = ("literal", _S32.unpack_from(data, p + 2)[0])
+            elif op in (0x1A, 0x1B):
+                idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
+                value = ("string", string(idx))
+            elif op == 0x63:  # sget-boolean
+                name = field_desc(_U16.unpack_from(data, p + 2)[0])
+                pol = field_flag(name)
+                if pol is not None:
+                    value = ("flag", pol, name)
+                    flow.reads.append((p, name))
+            elif op in (0x0A, 0x0B, 0x0C):
+                value = last_invoke or UNKNOWN
+        elif op in _DEST_U16:
+            dest = _U16.unpack_from(data, p + 2)[0]
+            value = regs.get(_U16.unpack_from(data, p + 4)[0], UNKNOWN)
+        if op == 0x12:
+            dest = b1 & 0xF
+            v4 = b1 >> 4
+            value = ("literal", v4 - 16 if v4 & 0x8 else v4)
+        if op == 0x6A:  # sput-boolean
+            v = regs.get(b1, UNKNOWN)
+            if v[0] == "literal" and v[1] in (0, 1):
+                flow.writes.append(("field", field_desc(_U16.unpack_from(data, p + 2)[0]), bool(v[1]), p))
+        last_invoke = None
+        if 0x6E <= op <= 0x72 or 0x74 <= op <= 0x78:
+            midx = _U16.unpack_from(data, p + 2)[0]
+            if op in RANGE_INVOKES:
+                a = (b1 << 16) | _U16.unpack_from(data, p + 4)[0]
+            else:
+                a = ((b1 >> 4) << 20) | ((b1 & 0xF) << 16) | _U16.unpack_from(data, p + 4)[0]
+            args = [regs.get(r, UNKNOWN) for r in invoke_arg_registers(op, a)]
+            desc = method_desc(midx)
+            flow.invokes.append((p, desc, args))
+            keys = [v[1] for v in args if v[0] == "string"]
+            write = (
+                bool(keys)
+                and args[-1][0] == "literal"
+                and args[-1][1] in (0, 1)
+                and _last_param_is_boolean(desc)
+                and not _is_getter(desc)
+            )
+            if write:
+                flow.writes.append(("key", keys[0], bool(args[-1][1]), p))
+            pol = invoke_flag(desc, args) if desc.endswith(")Z") and not write else None
+            if pol is not None:
+                last_invoke = ("flag", pol, keys[0] if keys else desc)
+                flow.reads.append((p, last_invoke[2]))
+        if dest is not None:
+            regs[dest] = value
+            if op in _WIDE:
+                regs[dest + 1] = UNKNOWN
+        pc = nxt
+    for lo, hi, handlers in _try_edges(data, code_off, insns):
+        for q in order:
+            if lo <= q < hi:
+                succ[q] = [*succ[q], *handlers]
+    flow.guarded = _guarded(order, succ, consent_edges, start)
+    flags = [v for v in returns if v[0] == "flag"]
+    if flags and all(v[0] in ("flag", "literal") for v in returns) and len({v[1] for v in flags}) == 1:
+        flow.returns_flag = flags[0][1]
+    return flow
+
+
+def _reach(order: list[int], succ: dict[int, list[int]], cut: set[tuple[int, int]]) -> set[int]:
+    if not order:
+        return set()
+    seen = {order[0]}
+    todo = [order[0]]
+    while todo:
+        pc = todo.pop()
+        for t in succ.get(pc, ()):
+            if t not in seen and (pc, t) not in cut and t in succ:
+                seen.add(t)
+                todo.append(t)
+    return seen
+
+
+def _guarded(
+    order: list[int], succ: dict[int, list[int]], cut: set[tuple[int, int]], start: int
+) -> frozenset[int]:
+    if not cut:
+        return frozenset()
+    full = _reach(order, succ, set())
+    free = _reach(order, succ, cut)
+    return frozenset(start + pc * 2 for pc in full - free)

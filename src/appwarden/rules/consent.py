@@ -1,0 +1,679 @@
+"""Consent-aware reachability: the consent moment of an app and, per PI call site, whether a consent check gates it.
+
+Contract: :func:`consent_model(evidence)` (computed once per static evidence, cached) returns a
+:class:`ConsentModel`; :meth:`ConsentModel.decide(site)` says for one PI call site reachable from a pre-consent
+entry point whether it is ``ungated`` (with an ungated call path), ``gated`` (with the gate recognised) or
+``unreached``; :meth:`ConsentModel.after_refusal(site)` the same from the refuse handlers.
+
+1. **Consent moment.** *Dialog methods* load a string naming the privacy policy or the user agreement
+   (:data:`CONSENT_TEXT`). *Handlers* are the click-like methods (:func:`_is_handler_name`) of the classes a
+   dialog method instantiates (listeners, lambdas, DialogInterface callbacks) and of its own class, followed
+   three calls deep into app code. A handler that writes a boolean under a constant key (``putBoolean(key, v)``,
+   ``MMKV.encode(key, v)``, an app helper ``(…, String key, …, boolean v)``) or a static boolean field and does
+   not leave the app is an *agree handler*; the value it writes means "agreed" (so a ``first_launch := false``
+   flag has the opposite polarity). A handler that leaves (``System.exit``, ``killProcess``, ``finishAffinity``,
+   ``moveTaskToBack``, or ``finish`` without starting an activity) or writes the "not agreed" value is a
+   *refuse handler*. Keys read as booleans whose names say privacy/agree/consent (:data:`KEY_NAME`) are consent
+   flags too, when no agree handler names one.
+2. **Gates.** Every method reading a consent flag (the key as a constant argument of a boolean-returning call,
+   ``sget-boolean`` of the field, or a call to a *helper*: a method whose every return returns the flag, found
+   three levels up) is analysed by :func:`appwarden.dex.branches.method_flow`: the invokes only reached through
+   the "agreed" side of a branch on the flag are *guarded*. The call graph minus the guarded call edges is walked
+   from the pre-consent entry points (:func:`preconsent_entries`: Application/ContentProvider/AppComponentFactory
+   start-up methods, the static initialisers of those classes, and the launcher activity's ``onCreate``). A site
+   reachable in the full graph but not in the cut one, or guarded inside its own method, is ``gated``; one still
+   reachable is ``ungated`` and its path in the cut graph is an ungated path.
+3. **Certainty.** ``recognised`` is true when a consent flag is known: then an ungated site is a *likely*
+   pre-consent collection. Without a flag (no dialog in the code, a WebView or server-driven dialog, a flag kept
+   as an int or in an instance field) the analysis cannot evaluate the conditions on the path: *possible*, and
+   :attr:`ConsentModel.unsure_reason` says why.
+
+SDK compliance contracts (``appwarden.sdk.contracts``, when present): a vendor "agree" call is one more gate
+signal: a call hard-coded to ``true`` that is reachable ungated before the dialog is itself pre-consent
+(:attr:`ConsentModel.contract_notes`); an ``init`` only reached from an agree handler is gated by construction.
+Cost: one instruction decode per flag-reading method and per handler; one Python walk of the start-up reachable
+graph when a gate cuts an edge (otherwise the C BFS result is reused).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from appwarden.dex.branches import MethodFlow, method_flow
+from appwarden.dex.callgraph import ASYNC_DISPATCH
+from appwarden.dex.records import EV_NEW_INSTANCE, METHOD_WORDS
+from appwarden.evidence import CallSite, Evidence
+from appwarden.rules.static_support import (
+    class_of,
+    code_of,
+    java_to_desc,
+    methods_of,
+    reachable,
+    startup_entries,
+    superclasses,
+)
+
+CONSENT_TEXT = ("隐私政策", "隐私协议", "用户协议", "隐私保护指引", "个人信息保护指引", "服务协议")
+KEY_NAME = re.compile(r"(?i)(privacy|agree|consent|protocol|yinsi|xieyi|tongyi|隐私|同意)")
+NEGATIVE_KEY = re.compile(r"(?i)(first|show|need|guide|pop|dialog|tip|not_?agree|disagree|refuse)")
+HANDLER_NAMES = (
+    "onClick",
+    "invoke",
+    "accept",
+    "onAgree",
+    "onConfirm",
+    "onPositive",
+    "onNegative",
+    "onCancel",
+)
+HANDLER_WORDS = (
+    "click",
+    "agree",
+    "confirm",
+    "cancel",
+    "refuse",
+    "reject",
+    "accept",
+    "positive",
+    "negative",
+    "ok",
+)
+EXIT_CALLS = (
+    "Ljava/lang/System;->exit(",
+    "Landroid/os/Process;->killProcess(",
+    "->finishAffinity()V",
+    "->moveTaskToBack(",
+)
+FINISH = "->finish()V"
+START_ACTIVITY = "->startActivity"
+HANDLER_DEPTH = 3
+HELPER_ROUNDS = 3
+# SDKs whose contract switch also governs sibling SDKs of the same vendor (Jiguang's JCollectionAuth covers JPush)
+CONTRACT_COVERS = {
+    "jiguang_jcore": ("jpush", "jiguang_jmessage", "jiguang_jverification", "jiguang_janalytics")
+}
+MAX_FLOW_METHODS = 400  # methods decoded per app at most (flag readers + handlers); the rest is "unsure"
+
+_CACHE: dict[int, tuple[Any, ConsentModel]] = {}
+
+
+@dataclass(slots=True)
+class Decision:
+    """The consent verdict for one call site: ``status`` ungated | gated | unreached, the path (ungated: a path
+    with no consent check; gated: the path the gate cuts), and the gate recognised (method, flag) when gated."""
+
+    status: str
+    path: list[str] = field(default_factory=list)
+    gate: dict[str, Any] | None = None
+
+
+@dataclass
+class ConsentModel:
+    """The consent moment of one app and its gate analysis (see the module docstring)."""
+
+    dialogs: list[str] = field(default_factory=list)
+    agree_handlers: list[str] = field(default_factory=list)
+    refuse_handlers: list[str] = field(default_factory=list)
+    keys: dict[str, bool] = field(default_factory=dict)  # consent key -> True when true means agreed
+    fields: dict[str, bool] = field(default_factory=dict)  # static boolean field -> polarity
+    helpers: dict[str, bool] = field(default_factory=dict)  # method returning the flag -> polarity
+    gates: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # method -> consent branches
+    entries: list[str] = field(default_factory=list)
+    contract_notes: list[dict[str, Any]] = field(default_factory=list)
+    told_agreed: dict[str, dict[str, Any]] = field(default_factory=dict)  # sdk -> agree(true) before consent
+    held_back: dict[str, dict[str, Any]] = field(default_factory=dict)  # sdk -> auth(false) before consent
+    preinit_apis: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # "Lcls;->name" -> preinit call note
+    gated: list[dict[str, Any]] = field(default_factory=list)  # gated decisions recorded by the predicates
+    unsure_reason: str = ""
+    flows: dict[str, MethodFlow | None] = field(default_factory=dict, repr=False)
+    _full: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _cut: dict[str, str | None] | None = field(default=None, repr=False)
+    _cut_edges: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _refusal: dict[str, str | None] | None = field(default=None, repr=False)
+    _code: Any = field(default=None, repr=False)
+
+    @property
+    def recognised(self) -> bool:
+        """Whether a consent flag is known (then an ungated path is likely pre-consent)."""
+        return bool(self.keys or self.fields or self.helpers)
+
+    def flag_names(self) -> list[str]:
+        return [*self.keys, *self.fields, *self.helpers]
+
+    # -- decisions ---------------------------------------------------------------------------------------------
+
+    def decide(self, site: CallSite) -> Decision:
+        """Gate decision for a PI call site from the pre-consent entry points."""
+        if site.caller not in self._full:
+            return Decision("unreached")
+        full_path = _chain(self._full, site.caller)
+        cut = self._cut if self._cut is not None else self._full
+        inline = self._inline_gate(site)
+        if site.caller in cut and inline is None:
+            path = _chain(cut, site.caller)
+            vendor = self._vendor_gate(site.owner, path)
+            if vendor is not None:
+                return Decision("gated", path, vendor)
+            return Decision("ungated", path)
+        gate = inline or self._gate_on(full_path)
+        return Decision("gated", full_path, gate)
+
+    def after_refusal(self, site: CallSite) -> Decision:
+        """Whether a refuse handler reaches the site without passing a consent check."""
+        reach = self._refusal or {}
+        if site.caller not in reach or self._inline_gate(site) is not None:
+            return Decision("unreached")
+        return Decision("ungated", _chain(reach, site.caller))
+
+    def _vendor_gate(self, owner: str, path: list[str]) -> dict[str, Any] | None:
+        """A vendor contract that holds the SDK's collection back on this path (auth(false), or a preinit API the
+        path goes through), as a gate; None otherwise."""
+        if owner in self.told_agreed:
+            return None
+        held = self.held_back.get(owner)
+        if held is not None:
+            return {"method": held["caller"], "flag": held["api"], "kind": "sdk_contract", "contract": held}
+        for m in path:
+            note = self.preinit_apis.get(m.split("(", 1)[0])
+            if note is not None and note.get("sdk") == owner:
+                return {"method": m, "flag": note["api"], "kind": "sdk_contract", "contract": note}
+        return None
+
+    def _inline_gate(self, site: CallSite) -> dict[str, Any] | None:
+        flow = self.flows.get(site.caller)
+        if flow is None or site.offset not in flow.guarded:
+            return None
+        return {"method": site.caller, "flag": flow.branches[0][1] if flow.branches else "", "kind": "inline"}
+
+    def _gate_on(self, path: list[str]) -> dict[str, Any]:
+        for m in path:
+            if m in self._cut_edges:
+                flow = self.flows.get(m)
+                flag = flow.branches[0][1] if flow and flow.branches else ""
+                kind = "helper" if flag in self.helpers else "inline"
+                return {"method": m, "flag": flag, "kind": kind}
+        return {"method": path[0] if path else "", "flag": "", "kind": "path"}
+
+    def record_gated(self, owner: str, site: CallSite, decision: Decision) -> None:
+        item = {"owner": owner, "category": site.category, "caller": site.caller, "api": site.api}
+        item.update({"path": decision.path, "gate": decision.gate})
+        if item not in self.gated:
+            self.gated.append(item)
+
+    def moment_json(self) -> dict[str, Any]:
+        """The consent moment as report JSON."""
+        return {
+            "dialogs": self.dialogs[:20],
+            "agree_handlers": self.agree_handlers[:20],
+            "refuse_handlers": self.refuse_handlers[:20],
+            "flags": [
+                *({"kind": "key", "name": k, "agreed_value": v} for k, v in self.keys.items()),
+                *({"kind": "field", "name": k, "agreed_value": v} for k, v in self.fields.items()),
+                *({"kind": "helper", "name": k, "agreed_value": v} for k, v in self.helpers.items()),
+            ][:40],
+            "recognised": self.recognised,
+            "unsure_reason": self.unsure_reason,
+            "contracts": self.contract_notes[:40],
+        }
+
+
+def _chain(parents: dict[str, str | None], target: str, limit: int = 64) -> list[str]:
+    chain = [target]
+    while (p := parents.get(chain[-1])) is not None and len(chain) < limit:
+        chain.append(p)
+    return chain[::-1]
+
+
+# -- entry points ----------------------------------------------------------------------------------------------
+
+
+def launcher_activities(manifest: Any) -> list[str]:
+    """Java names of the activities with a MAIN/LAUNCHER filter (an alias names its target)."""
+    out = []
+    for comp in manifest.components:
+        if comp.kind not in ("activity", "activity-alias") or not comp.enabled:
+            continue
+        if any(
+            "android.intent.action.MAIN" in f.actions and "android.intent.category.LAUNCHER" in f.categories
+            for f in comp.intent_filters
+        ):
+            out.append(
+                comp.target_activity if comp.kind == "activity-alias" and comp.target_activity else comp.name
+            )
+    return list(dict.fromkeys(out))
+
+
+def preconsent_entries(evidence: Evidence) -> list[str]:
+    """Start-up entry points (:func:`startup_entries`), the static initialisers of the application, provider and
+    component-factory classes, and ``onCreate`` of the launcher activity (and its app superclasses)."""
+    static = evidence.static
+    code = code_of(evidence)
+    manifest = static.manifest if static is not None else None
+    entries = list(startup_entries(evidence))
+    if manifest is None or code is None:
+        return entries
+    classes = {class_of(e) for e in entries}
+    defined = code.classes
+    for cls in sorted(classes):
+        if cls in defined:
+            entries.append(f"{cls}-><clinit>()V")
+    for name in launcher_activities(manifest):
+        for cls in superclasses(code, java_to_desc(name)):
+            if cls not in defined:
+                break
+            entries.append(f"{cls}-><clinit>()V")
+            entries.extend(m for m in methods_of(code, cls) if "->onCreate(" in m)
+    return list(dict.fromkeys(entries))
+
+
+# -- building the model ----------------------------------------------------------------------------------------
+
+
+def consent_model(evidence: Evidence) -> ConsentModel | None:
+    """The consent model of the evidence's app (cached per static evidence); None without code."""
+    static = evidence.static
+    code = code_of(evidence)
+    if static is None or code is None:
+        return None
+    cached = _CACHE.get(id(static))
+    if cached is not None and cached[0] is static:
+        return cached[1]
+    model = _build(evidence, code)
+    _CACHE.clear()
+    _CACHE[id(static)] = (static, model)
+    return model
+
+
+def cached_model(evidence: Evidence) -> ConsentModel | None:
+    """The model if a predicate already computed it for this evidence, else None (the report never builds one)."""
+    static = evidence.static
+    cached = _CACHE.get(id(static)) if static is not None else None
+    return cached[1] if cached is not None and cached[0] is static else None
+
+
+class _Flows:
+    """Decodes methods on demand (bounded by :data:`MAX_FLOW_METHODS`) with the model's current flag oracle."""
+
+    def __init__(self, code: Any, model: ConsentModel) -> None:
+        self.code = code
+        self.model = model
+        self.decoded = 0
+
+    def invoke_flag(self, desc: str, args: list[tuple]) -> bool | None:
+        m = self.model
+        if desc in m.helpers:
+            return m.helpers[desc]
+        for v in args:
+            if v[0] == "string" and v[1] in m.keys:
+                return m.keys[v[1]]
+        return None
+
+    def field_flag(self, name: str) -> bool | None:
+        return self.model.fields.get(name.split(":", 1)[0])
+
+    def flow(self, method: str, *, fresh: bool = False) -> MethodFlow | None:
+        if not fresh and method in self.model.flows:
+            return self.model.flows[method]
+        if self.decoded >= MAX_FLOW_METHODS:
+            return None
+        records = self.code.method_records(method)
+        if not records:
+            return None
+        ci, r = records[0]
+        dc = self.code.codes[ci]
+        dex = dc.dex
+        code_off = dc.methods[r * METHOD_WORDS + 3]
+        self.decoded += 1
+        flow = method_flow(
+            dex.data,
+            code_off,
+            dc.method_desc,
+            _field_name(dex),
+            dex.string,
+            self.invoke_flag,
+            self.field_flag,
+        )
+        self.model.flows[method] = flow
+        return flow
+
+
+def _field_name(dex: Any):
+    def name(idx: int) -> str:
+        return dex.field_desc(idx).split(":", 1)[0]
+
+    return name
+
+
+def _new_instances(code: Any, method: str) -> list[str]:
+    out = []
+    for ci, r in code.method_records(method):
+        dc = code.codes[ci]
+        types = dc.type_descs
+        for _i, kind, _op, _off, idx in dc.events_of_record(r):
+            if kind == EV_NEW_INSTANCE and idx < len(types):
+                out.append(types[idx])
+    return out
+
+
+def _is_handler_name(method: str) -> bool:
+    name = method.split("->", 1)[1].split("(", 1)[0]
+    if name in HANDLER_NAMES:
+        return True
+    low = name.lower()
+    return (low.startswith("on") and any(w in low for w in HANDLER_WORDS)) or name.startswith("lambda$")
+
+
+def _handler_summary(code: Any, flows: _Flows, handler: str) -> tuple[list[tuple], set[str]]:
+    """Consent writes and calls of a handler and the app methods it calls, :data:`HANDLER_DEPTH` deep."""
+    writes: list[tuple] = []
+    calls: set[str] = set()
+    seen = {handler}
+    frontier = [handler]
+    for _ in range(HANDLER_DEPTH):
+        nxt = []
+        for m in frontier:
+            flow = flows.flow(m)
+            if flow is None:
+                continue
+            writes.extend(flow.writes)
+            for _off, callee, _args in flow.invokes:
+                calls.add(callee)
+                if callee not in seen and class_of(callee) in code.classes:
+                    seen.add(callee)
+                    nxt.append(callee)
+        frontier = nxt
+    return writes, calls
+
+
+def _leaves(calls: set[str]) -> bool:
+    if any(c.startswith(x) or x in c for c in calls for x in EXIT_CALLS):
+        return True
+    return any(FINISH in c for c in calls) and not any(START_ACTIVITY in c for c in calls)
+
+
+def _build(evidence: Evidence, code: Any) -> ConsentModel:
+    model = ConsentModel()
+    model._code = code
+    flows = _Flows(code, model)
+    # 1. consent moment
+    dialogs = list(dict.fromkeys(r.caller for r in code.strings_containing(CONSENT_TEXT)))
+    model.dialogs = dialogs[:50]
+    handlers: list[str] = []
+    for d in model.dialogs:
+        for cls in dict.fromkeys([class_of(d), *_new_instances(code, d)]):
+            if cls in code.classes:
+                handlers.extend(m for m in methods_of(code, cls) if m != d and _is_handler_name(m))
+    handlers = list(dict.fromkeys(handlers))[:60]
+    summaries = {h: _handler_summary(code, flows, h) for h in handlers}
+    for h, (writes, calls) in summaries.items():
+        if writes and not _leaves(calls):
+            model.agree_handlers.append(h)
+            for kind, name, value, _off in writes:
+                table = model.keys if kind == "key" else model.fields
+                table.setdefault(name, value)
+    for h, (writes, calls) in summaries.items():
+        if h in model.agree_handlers:
+            continue
+        opposite = any(
+            (model.keys if k == "key" else model.fields).get(n) is (not v) for k, n, v, _o in writes
+        )
+        if _leaves(calls) or opposite:
+            model.refuse_handlers.append(h)
+    # 2. fallback: keys named like consent flags, read as booleans somewhere
+    readers: set[str] = set()
+    if not model.keys and not model.fields:
+        for ref in code.strings_matching(
+            lambda s: len(s) <= 64 and bool(KEY_NAME.search(s)) and " " not in s
+        ):
+            model.keys.setdefault(ref.target, not NEGATIVE_KEY.search(ref.target))
+            readers.add(ref.caller)
+    flows.model.flows.clear()  # decoded with an empty oracle: decode again with the flags known
+    if model.keys:
+        readers.update(r.caller for r in code.strings_matching(list(model.keys)))
+    if model.fields:
+        readers.update(r.caller for r in code.field_reads(list(model.fields)))
+    # 3. helpers returning the flag, then the methods branching on it
+    todo = set(readers)
+    analysed: set[str] = set()
+    for _ in range(HELPER_ROUNDS + 1):
+        new_helpers = {}
+        for m in sorted(todo - analysed):
+            analysed.add(m)
+            flow = flows.flow(m, fresh=True)
+            if flow is not None and flow.reads and flow.returns_flag is not None and m.endswith(")Z"):
+                new_helpers[m] = flow.returns_flag
+        todo = set()
+        if not new_helpers:
+            break
+        model.helpers.update(new_helpers)
+        todo = {r.caller for r in code.invokes(list(new_helpers))}
+        for m in analysed & todo:  # callers decoded before the helper was known: decode again
+            analysed.discard(m)
+    if not model.agree_handlers:  # keys only named like a consent flag count when read as a boolean
+        read = {name for m in analysed if (f := model.flows.get(m)) is not None for _o, name in f.reads}
+        model.keys = {k: v for k, v in model.keys.items() if k in read}
+    for m in analysed:
+        flow = model.flows.get(m)
+        if flow is not None and flow.guarded:
+            model.gates[m] = flow.branches
+    if not model.recognised:
+        model.unsure_reason = (
+            "consent dialog found but no consent flag it writes was recognised (int/string flag, instance field or"
+            " a flag kept by an SDK)"
+            if model.dialogs
+            else "no privacy dialog or consent flag recognised in the code (WebView/server-driven dialog or"
+            " resources only): conditions on the path were not evaluated"
+        )
+    # 4. reachability, full and cut
+    model.entries = preconsent_entries(evidence)
+    model._full = reachable(code, model.entries)
+    model._cut_edges = _cut_edges(code, model)
+    if model._cut_edges and any(m in model._full for m in model._cut_edges):
+        model._cut = _walk(code, model.entries, model._cut_edges)
+    model._refusal = _walk(code, model.refuse_handlers, model._cut_edges) if model.refuse_handlers else {}
+    _contracts(evidence, code, model)
+    return model
+
+
+def _sig(desc: str) -> str:
+    return desc.split("->", 1)[1] if "->" in desc else desc
+
+
+def _cut_edges(code: Any, model: ConsentModel) -> dict[str, set[str]]:
+    """Per gate method: the callees reached only through guarded invokes (incl. async callbacks they dispatch)."""
+    out: dict[str, set[str]] = {}
+    graph = code.callgraph
+    for m in model.gates:
+        flow = model.flows.get(m)
+        if flow is None:
+            continue
+        g_desc, u_desc = set(), set()
+        for off, callee, _args in flow.invokes:
+            (g_desc if off in flow.guarded else u_desc).add(callee)
+        g_sig = {_sig(d) for d in g_desc}
+        u_sig = {_sig(d) for d in u_desc}
+        for desc in g_desc:
+            cls, _, rest = desc.partition("->")
+            for base, callbacks in ASYNC_DISPATCH.get((cls, rest.split("(", 1)[0]), ()):
+                del base
+                g_sig.update(callbacks)
+        cut = set()
+        for c in graph.callees(m):
+            s = _sig(c)
+            guarded = c in g_desc or s in g_sig or any(s.startswith(x) for x in g_sig if x.endswith("("))
+            if guarded and c not in u_desc and s not in u_sig:
+                cut.add(c)
+        if cut:
+            out[m] = cut
+    return out
+
+
+def _walk(code: Any, entries: list[str], cut: dict[str, set[str]]) -> dict[str, str | None]:
+    """BFS from ``entries`` over the call graph without the ``cut`` edges: method -> parent (entries: None)."""
+    if not cut:
+        return reachable(code, entries) if entries else {}
+    graph = code.callgraph
+    parents: dict[str, str | None] = dict.fromkeys(entries)
+    queue = deque(entries)
+    while queue:
+        m = queue.popleft()
+        skip = cut.get(m, ())
+        for c in graph.callees(m):
+            if c not in parents and c not in skip:
+                parents[c] = m
+                queue.append(c)
+    return parents
+
+
+def _contracts(evidence: Evidence, code: Any, model: ConsentModel) -> None:
+    """SDK compliance contracts (``appwarden.sdk.contracts``) as gate signals, when that module is installed.
+
+    Each contract call is noted with whether it runs before consent (its caller reachable in the cut graph and the
+    invoke not guarded in it). Then, per SDK: an ``agree``/``auth`` call hard-coded ``true`` before consent tells
+    the SDK the user agreed before asking (:attr:`ConsentModel.told_agreed`); an ``auth`` call hard-coded
+    ``false`` before consent with no such ``true`` call, or a ``preinit`` API on the path, means the SDK holds
+    collection back by its vendor's contract (:attr:`ConsentModel.held_back`, :attr:`ConsentModel.preinit_apis`).
+    """
+    try:
+        from appwarden.sdk import contracts
+    except ImportError:
+        return
+    try:
+        calls = contracts.find_contract_calls(code)
+    except Exception as exc:
+        model.contract_notes.append({"error": f"{type(exc).__name__}: {exc}"[:200]})
+        return
+    reach = model._cut if model._cut is not None else model._full
+    for call in calls:
+        contract = call.contract
+        flow = model.flows.get(call.caller)
+        guarded = flow is not None and call.offset in flow.guarded
+        before = call.caller in reach and not guarded
+        note: dict[str, Any] = {
+            "sdk": contract.sdk_id,
+            "api": call.target,
+            "role": contract.role,
+            "caller": call.caller,
+            "value": call.const_arg,
+            "before_consent": before,
+            "source_url": contract.source_url,
+        }
+        if before:
+            note["path"] = _chain(reach, call.caller)
+        model.contract_notes.append(note)
+        if contract.role == "preinit":
+            model.preinit_apis[contract.api.split("(", 1)[0]] = note
+    for note in model.contract_notes:
+        sdk = note.get("sdk")
+        if not note.get("before_consent") or not sdk:
+            continue
+        if note["role"] in ("agree", "auth") and note["value"] is True:
+            for covered in (sdk, *CONTRACT_COVERS.get(sdk, ())):
+                model.told_agreed.setdefault(covered, note)
+    for note in model.contract_notes:
+        sdk = note.get("sdk")
+        if note.get("before_consent") and note["role"] == "auth" and note["value"] is False:
+            for covered in (sdk, *CONTRACT_COVERS.get(sdk, ())):
+                if covered not in model.told_agreed:
+                    model.held_back.setdefault(covered, note)
+
+
+def contract_for(model: ConsentModel, owner: str) -> list[dict[str, Any]]:
+    """Contract notes about SDK ``owner`` (empty for the host or without contracts)."""
+    return [
+        n
+        for n in model.contract_notes
+        if n.get("sdk") == owner or owner in CONTRACT_COVERS.get(str(n.get("sdk")), ())
+    ]
+
+
+_RANK = {"confirmed": 0, "likely": 1, "possible": 2}
+
+
+def consent_section(model: ConsentModel | None, findings: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The report's ``consent`` section: the consent moment and one entry per (owner, behaviour).
+
+    Findings (report JSON dicts) with a ``behaviour`` are merged per owner and behaviour whatever rule or engine
+    produced them (static start-up rules and the runtime trace rules alike): ``verdict`` is the best confidence,
+    ``sources`` says which kinds of evidence agree, ``path``/``reason`` come from the static evidence. Owners whose
+    every pre-consent call site is gated get ``verdict: gated`` with the gate recognised. None when there is
+    neither a model nor a consent finding."""
+    entries: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in findings:
+        behaviour = f.get("behaviour")
+        if behaviour not in ("pre_consent", "after_refusal"):
+            continue
+        key = (f.get("owner") or "host", behaviour)
+        entry = entries.setdefault(
+            key,
+            {
+                "owner": key[0],
+                "behaviour": behaviour,
+                "verdict": f.get("confidence"),
+                "categories": [],
+                "rules": [],
+                "sources": [],
+                "path": [],
+                "gate": None,
+                "reason": "",
+                "contracts": [],
+            },
+        )
+        if _RANK.get(f.get("confidence"), 9) < _RANK.get(entry["verdict"], 9):
+            entry["verdict"] = f.get("confidence")
+        entry["rules"].append(f.get("rule_id"))
+        for item in f.get("evidence") or []:
+            kind = item.get("type")
+            if kind == "callsite":
+                _add(entry["sources"], "static")
+                _add(entry["categories"], item.get("category"))
+                if not entry["path"] and item.get("path"):
+                    entry["path"] = list(item["path"])
+            elif kind == "trace":
+                _add(entry["sources"], "dynamic")
+                if item.get("category"):
+                    _add(entry["categories"], item.get("category"))
+            elif kind == "consent":
+                entry["reason"] = entry["reason"] or item.get("reason", "")
+                entry["contracts"] = entry["contracts"] or list(item.get("contracts") or [])
+    if model is not None:
+        for g in model.gated:
+            key = (g["owner"], "pre_consent")
+            if key in entries:
+                continue  # another call site of this owner is not gated: the finding stands
+            entry = entries.setdefault(
+                key,
+                {
+                    "owner": g["owner"],
+                    "behaviour": "pre_consent",
+                    "verdict": "gated",
+                    "categories": [],
+                    "rules": [],
+                    "sources": ["static"],
+                    "path": list(g["path"]),
+                    "gate": g["gate"],
+                    "reason": _gated_reason(g["gate"]),
+                    "contracts": contract_for(model, g["owner"]),
+                },
+            )
+            _add(entry["categories"], g["category"])
+    if model is None and not entries:
+        return None
+    owners = sorted(entries.values(), key=lambda e: (e["owner"] != "host", e["owner"], e["behaviour"]))
+    return {"moment": model.moment_json() if model is not None else None, "owners": owners}
+
+
+def _gated_reason(gate: dict[str, Any] | None) -> str:
+    if gate and gate.get("kind") == "sdk_contract":
+        return "the vendor's compliance API holds the SDK's collection back until consent (" + str(gate["flag"]) + ")"
+    return "every start-up path to its PI call sites passes a branch on the consent flag"
+
+
+def _add(items: list, value: Any) -> None:
+    if value is not None and value not in items:
+        items.append(value)

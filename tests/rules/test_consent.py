@@ -1,0 +1,141 @@
+"""Consent analysis (rules/consent.py, dex/branches.py) through the real pipeline on the consent fixture apps.
+
+consent_ungated.apk / consent_gated.apk are twins built from tests/rules/_apps/src/consent_*: the same host call,
+SDK inits in Application, launcher activity, content provider and static initialiser, and the same privacy dialog;
+the gated twin guards each with the stored flag (inline, through a helper, a static field, an early return, a
+negated helper result) and its refuse handler only exits. consent_vendor.apk has no dialog in code and relies on
+the vendors' compliance APIs (JCollectionAuth.setAuth(false), UMConfigure.preInit, AMap updatePrivacyAgree(true)).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appwarden.report.html import render_html
+from appwarden.report.json import schema_errors
+from appwarden.rules.consent import consent_model, consent_section
+from appwarden.scan import build_evidence, scan_apk
+
+APPS = Path(__file__).parent / "_apps"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+UNGATED_PKG = "Lcom/appwarden/rules/consent/"
+GATED_PKG = "Lcom/appwarden/rules/consentok/"
+
+
+@lru_cache(maxsize=8)
+def _report(name: str, trace: str | None = None) -> dict[str, Any]:
+    apk = APPS / name if (APPS / name).exists() else FIXTURES / "apks" / name
+    return scan_apk(apk, trace_path=trace)
+
+
+def _entries(report: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(e["owner"], e["behaviour"]): e for e in report["consent"]["owners"]}
+
+
+def test_consent_moment_found_in_code() -> None:
+    model = consent_model(build_evidence(APPS / "consent_gated.apk"))
+    assert model is not None
+    assert model.dialogs == [f"{GATED_PKG}SplashActivity;->showPrivacy()V"]
+    assert model.agree_handlers == [
+        f"{GATED_PKG}AgreeListener;->onClick(Landroid/content/DialogInterface;I)V"
+    ]
+    assert model.refuse_handlers == [
+        f"{GATED_PKG}RefuseListener;->onClick(Landroid/content/DialogInterface;I)V"
+    ]
+    assert model.keys == {"privacy_agreed": True}
+    assert model.fields == {f"{GATED_PKG}Consent;->agreed": True}
+    assert model.helpers == {f"{GATED_PKG}PrivacyUtil;->isAgreed(Landroid/content/Context;)Z": True}
+
+
+def test_gated_twin_every_owner_gated_with_its_gate() -> None:
+    report = _report("consent_gated.apk")
+    assert schema_errors(report) == []
+    assert [f for f in report["findings"] if f.get("behaviour")] == []
+    entries = _entries(report)
+    helper = f"{GATED_PKG}PrivacyUtil;->isAgreed(Landroid/content/Context;)Z"
+    expected = {
+        "host": ("inline", "privacy_agreed", f"{GATED_PKG}App;->initHost()V"),
+        "umeng_common": ("helper", helper, f"{GATED_PKG}App;->initSdk()V"),
+        "jpush": ("helper", helper, f"{GATED_PKG}SplashActivity;->onCreate(Landroid/os/Bundle;)V"),
+        "getui_push": ("helper", helper, f"{GATED_PKG}InitProvider;->onCreate()Z"),
+        "tencent_bugly": ("inline", f"{GATED_PKG}Consent;->agreed", f"{GATED_PKG}App;-><clinit>()V"),
+    }
+    assert set(entries) == {(o, "pre_consent") for o in expected}
+    for owner, (kind, flag, method) in expected.items():
+        e = entries[(owner, "pre_consent")]
+        assert e["verdict"] == "gated"
+        assert (e["gate"]["kind"], e["gate"]["flag"], e["gate"]["method"]) == (kind, flag, method), owner
+
+
+def test_ungated_twin_likely_with_path_and_reason() -> None:
+    report = _report("consent_ungated.apk")
+    assert schema_errors(report) == []
+    entries = _entries(report)
+    assert {k: e["verdict"] for k, e in entries.items()} == {
+        ("host", "pre_consent"): "likely",
+        ("host", "after_refusal"): "likely",
+        ("umeng_common", "pre_consent"): "likely",
+        ("jpush", "pre_consent"): "likely",
+        ("getui_push", "pre_consent"): "likely",
+        ("tencent_bugly", "pre_consent"): "likely",
+    }
+    jpush = entries[("jpush", "pre_consent")]
+    assert jpush["path"][0] == f"{UNGATED_PKG}SplashActivity;->onCreate(Landroid/os/Bundle;)V"
+    assert "privacy_agreed" in jpush["reason"] and jpush["gate"] is None
+    refusal = entries[("host", "after_refusal")]
+    assert refusal["path"][0] == f"{UNGATED_PKG}RefuseListener;->onClick(Landroid/content/DialogInterface;I)V"
+    behaviours = {
+        (f["rule_id"], f["owner"]): f["behaviour"] for f in report["findings"] if f.get("behaviour")
+    }
+    assert behaviours[("pi.consent.after_refusal", "host")] == "after_refusal"
+    assert behaviours[("pi.startup.device_id", "host")] == "pre_consent"
+
+
+def test_vendor_contracts_gate_or_flag_sdks() -> None:
+    report = _report("consent_vendor.apk")
+    entries = _entries(report)
+    assert entries[("jpush", "pre_consent")]["verdict"] == "gated"  # JCollectionAuth.setAuth(ctx, false)
+    assert entries[("jpush", "pre_consent")]["gate"]["kind"] == "sdk_contract"
+    assert entries[("umeng_common", "pre_consent")]["gate"]["kind"] == "sdk_contract"  # preInit only
+    assert entries[("amap_location", "pre_consent")]["verdict"] == "likely"  # updatePrivacyAgree(ctx, true)
+    assert entries[("getui_push", "pre_consent")]["verdict"] == "possible"  # no flag, no contract saying more
+    assert report["consent"]["moment"]["recognised"] is False
+
+
+def test_static_and_runtime_evidence_of_one_behaviour_merge() -> None:
+    trace = str(FIXTURES / "traces" / "pi_all_umeng_pre_consent.jsonl")
+    report = _report("pi_all.apk", trace)
+    assert schema_errors(report) == []
+    umeng = _entries(report)[("umeng_common", "pre_consent")]
+    assert umeng["verdict"] == "confirmed"
+    assert sorted(umeng["sources"]) == ["dynamic", "static"]
+    assert sorted(umeng["rules"]) == ["dynamic.pi.pre_consent", "pi.startup.device_id"]
+    dynamic = [f for f in report["findings"] if f["rule_id"] == "dynamic.pi.pre_consent"]
+    assert dynamic and {f["behaviour"] for f in dynamic} == {"pre_consent"}
+
+
+def test_section_merges_findings_without_model() -> None:
+    findings = [
+        {"rule_id": "a", "owner": "x", "confidence": "possible", "behaviour": "pre_consent", "evidence": []},
+        {"rule_id": "b", "owner": "x", "confidence": "confirmed", "behaviour": "pre_consent", "evidence": []},
+        {"rule_id": "c", "owner": "x", "confidence": "likely", "evidence": []},
+    ]
+    section = consent_section(None, findings)
+    assert section is not None
+    assert [(e["owner"], e["verdict"], e["rules"]) for e in section["owners"]] == [
+        ("x", "confirmed", ["a", "b"])
+    ]
+    assert consent_section(None, findings[2:]) is None
+
+
+@pytest.mark.parametrize("name", ["consent_gated.apk", "consent_ungated.apk"])
+def test_html_has_consent_section(name: str) -> None:
+    html = render_html(_report(name))
+    assert 'id="consent"' in html
+    verdict = "已有同意判断" if name == "consent_gated.apk" else "很可能"
+    section = html[html.index('id="consent"') : html.index('id="sdks"')]
+    assert verdict in section and "个推" in section
