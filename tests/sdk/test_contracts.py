@@ -275,3 +275,29 @@ def test_corpus_app_calls_umeng_init_from_its_wrapper() -> None:
     assert [(c.contract.role, c.caller) for c in calls] == [
         ("init", "Lcom/hjq/umeng/UmengClient;->init(Landroid/app/Application;)V")
     ]
+
+
+def test_sdk_show_lists_the_sdk_s_contracts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sdk", "show", "amap_location"]) == 0
+    out = capsys.readouterr().out
+    assert "contract [agree]: Lcom/amap/api/location/AMapLocationClient;->updatePrivacyAgree" in out
+    assert "https://lbs.amap.com/" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("- just\n- a list\n", "must be a mapping"),
+        ("sdk_id: jpush\ncontracts: [unclosed\n", ""),
+        ("sdk_id: jpush\ncontracts: []\n", "non-empty list"),
+        ("sdk_id: jpush\nsource_url: https://x.example\ncontracts:\n- 42\n", "mapping with an 'api'"),
+        ("sdk_id: umeng_common\ncontracts:\n- api: Lx;->y()V\n", "does not match the file name"),
+    ],
+)
+def test_hostile_files_give_one_file_line_error(tmp_path: Path, text: str, needle: str) -> None:
+    path = tmp_path / "jpush.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_contract_dir(tmp_path)
+    message = str(err.value)
+    assert message.startswith(str(path)) and "\n" not in message and needle in message

@@ -75,6 +75,10 @@ def _cmd_show(args: argparse.Namespace) -> int:
     if sdk is None:
         raise KnowledgeError(f"unknown SDK id {args.id!r} (see 'appwarden sdk list')")
     data = sdk.to_json()
+    if args.kb is None:  # the shipped contracts are keyed by the shipped KB's ids
+        from appwarden.sdk.contracts import contracts_by_sdk
+
+        data["compliance_contracts"] = [c.to_json() for c in contracts_by_sdk().get(sdk.id, [])]
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -96,6 +100,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
         sdk.source if isinstance(sdk.source, str) else ", ".join(s.get("dataset", "?") for s in sdk.source)
     )
     print(f"  source: {source}  ({sdk.path})")
+    for contract in data.get("compliance_contracts") or []:
+        print(f"  合规接口 contract [{contract['role']}]: {contract['api']}")
+        print(f"    {contract['meaning_zh']}  ({contract['source_url']})")
     return 0
 
 
