@@ -1,5 +1,8 @@
 """Celery tasks (distributed mode). Acknowledged late and rejected on worker loss, so a killed worker's job is
-redelivered; :func:`~appwarden.platform.testing.services.run_scan` is idempotent, so redelivery is safe."""
+redelivered; :func:`~appwarden.platform.testing.services.run_scan` is idempotent, so redelivery is safe, and it
+counts attempts, so a job whose worker keeps dying is quarantined after ``APPWARDEN_SCAN_MAX_ATTEMPTS``. The scan
+itself runs in a child process of the pool process under the scan limits (``APPWARDEN_SCAN_TIMEOUT``,
+``APPWARDEN_SCAN_MEMORY_MB``): a task never runs longer than its scan's limit plus storing the outcome."""
 
 from __future__ import annotations
 
