@@ -301,3 +301,16 @@ def test_hostile_files_give_one_file_line_error(tmp_path: Path, text: str, needl
         load_contract_dir(tmp_path)
     message = str(err.value)
     assert message.startswith(str(path)) and "\n" not in message and needle in message
+
+
+def test_each_contract_class_is_attributed_to_its_sdk_by_the_kb() -> None:
+    """The report attaches contract calls to the SDK rows by id: the class must fall under that SDK's packages."""
+    prefixes = {p: rec.id for rec in load_kb() for p in rec.packages}
+    for contract in load_contracts():
+        if contract.role == "manifest_switch":
+            continue
+        parts = contract.class_desc[1:-1].split("/")
+        owners = [
+            prefixes[".".join(parts[:i])] for i in range(len(parts), 0, -1) if ".".join(parts[:i]) in prefixes
+        ]
+        assert owners and owners[0] == contract.sdk_id, contract.api
