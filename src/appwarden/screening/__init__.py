@@ -1,0 +1,83 @@
+"""不良APP screening: harmful, fraudulent, gambling and counterfeit signs in one app's static evidence.
+
+Contract: :func:`screen(static, apk=None)` runs every indicator of ``knowledge/screening/*.yaml`` (see
+:mod:`appwarden.screening.loader`) over the static stage's evidence (manifest model, code index, entry names,
+certificates) and, when the opened :class:`~appwarden.apk.Apk` is given, over its text (resources, layouts,
+bundled HTML) and asset bytes. It returns a :class:`~appwarden.screening.model.Screening` whose ``to_json()`` is the
+report's ``screening`` section: ``verdict`` (``harmful`` | ``suspicious`` | ``none``, thresholds in
+:mod:`appwarden.screening.model`), ``categories`` and ``indicators`` (each with its weight and evidence).
+
+Pure: no Django, nothing executed or installed. An indicator whose detector fails on malformed input is skipped
+and named in ``notes`` (the screening goes on); a stage timeout (:class:`~appwarden.errors.StageTimeout`) propagates
+to the caller, which records the stage as skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from appwarden.errors import StageTimeout
+from appwarden.evidence import StaticEvidence
+from appwarden.screening.content import ScreenContext
+from appwarden.screening.model import (
+    CATEGORIES,
+    HARMFUL_SCORE,
+    SUSPICIOUS_SCORE,
+    IndicatorHit,
+    IndicatorSpec,
+    Screening,
+    not_screened,
+    verdict_for,
+)
+
+__all__ = [
+    "CATEGORIES",
+    "HARMFUL_SCORE",
+    "SUSPICIOUS_SCORE",
+    "Screening",
+    "not_screened",
+    "run_indicator",
+    "screen",
+    "verdict_for",
+]
+
+log = logging.getLogger(__name__)
+
+
+def run_indicator(ctx: ScreenContext, spec: IndicatorSpec) -> IndicatorHit | None:
+    """One indicator on one app: its hit, or None when it does not fire."""
+    from appwarden.screening.detectors import DETECTORS
+
+    items = DETECTORS[spec.detector].run(ctx, spec.params)
+    if not items:
+        return None
+    return IndicatorHit(spec=spec, evidence=items, count=len(items))
+
+
+def screen(
+    static: StaticEvidence, apk: Any = None, indicators: list[IndicatorSpec] | None = None
+) -> Screening:
+    """Screen one app (see the module docstring)."""
+    from appwarden.screening.loader import load_indicators
+
+    specs = load_indicators() if indicators is None else indicators
+    ctx = ScreenContext(static, apk)
+    result = Screening()
+    if static.code is None:
+        result.notes.append(
+            "no bytecode index (packed app or DEX stage skipped): code indicators not evaluated"
+        )
+    for spec in specs:
+        try:
+            hit = run_indicator(ctx, spec)
+        except StageTimeout:
+            raise
+        except Exception as exc:  # malformed input must not stop the screening: say which indicator and why
+            log.debug("screening indicator %s failed", spec.id, exc_info=True)
+            result.notes.append(f"indicator {spec.id} not evaluated: {type(exc).__name__}: {exc}")
+            continue
+        if hit is not None:
+            result.hits.append(hit)
+    result.notes.extend(dict.fromkeys(ctx.notes))
+    return result

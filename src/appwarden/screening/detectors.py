@@ -1,0 +1,419 @@
+"""Detectors: the code behind each screening indicator; the YAML says which detector and with what params.
+
+Contract: a :class:`Detector` has ``check(params) -> problem | None`` (run when the knowledge is loaded) and
+``run(ctx, params) -> [evidence item]`` (an empty list: the indicator does not fire). Items are small JSON dicts
+naming what was seen: call sites (``caller``, ``api``, ``dex``, ``offset``), manifest components, strings with
+where they were found, asset files with their magic, certificates. Bytecode detectors look only at the app's own
+code (no known SDK, no platform library: :meth:`ScreenContext.is_app_code`) unless ``params.any_owner`` is true.
+Without a code index (packed app, DEX stage skipped) code detectors return nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from appwarden.screening.content import ScreenContext
+
+Item = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Detector:
+    name: str
+    run: Callable[[ScreenContext, dict[str, Any]], list[Item]]
+    check: Callable[[dict[str, Any]], str | None]
+
+
+def _need_lists(*keys: str, optional: tuple[str, ...] = ()) -> Callable[[dict[str, Any]], str | None]:
+    def check(params: dict[str, Any]) -> str | None:
+        for key in keys:
+            value = params.get(key)
+            if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+                return f"{key} must be a non-empty list of strings"
+        for key in optional:
+            value = params.get(key)
+            if value is not None and (
+                not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+            ):
+                return f"{key} must be a list of strings"
+        return None
+
+    return check
+
+
+def _site(ref: Any) -> Item:
+    return {"caller": ref.caller, "api": ref.target, "dex": ref.dex, "offset": int(ref.offset)}
+
+
+def _app_invokes(ctx: ScreenContext, apis: list[str], any_owner: bool = False) -> list[Any]:
+    if ctx.code is None:
+        return []
+    refs = ctx.code.invokes(apis, through_app_subclasses=True)
+    return [r for r in refs if any_owner or ctx.is_app_code(r.caller)]
+
+
+def _app_strings(ctx: ScreenContext, values: list[str], any_owner: bool = False) -> list[Any]:
+    if ctx.code is None:
+        return []
+    return [r for r in ctx.code.strings_matching(values) if any_owner or ctx.is_app_code(r.caller)]
+
+
+def _permission_gate(ctx: ScreenContext, params: dict[str, Any]) -> bool:
+    wanted = params.get("permissions_any")
+    return not wanted or bool(ctx.permissions & set(wanted))
+
+
+# --------------------------------------------------------------------------------------------------- api_calls
+
+
+def _api_calls(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Invokes of any of ``apis`` (or ``const-string`` uses of any of ``strings``) in app code, when the manifest
+    holds one of ``permissions_any`` (if given) and declares a component bound by one of ``bind_any`` (if given)."""
+    if not _permission_gate(ctx, params):
+        return []
+    bind = params.get("bind_any")
+    if bind:
+        comps = ctx.manifest.components if ctx.manifest is not None else []
+        if not any(c.permission in bind for c in comps):
+            return []
+    any_owner = bool(params.get("any_owner"))
+    items = [_site(r) for r in _app_invokes(ctx, params.get("apis") or [], any_owner)]
+    items += [
+        {"caller": r.caller, "string": r.target, "dex": r.dex, "offset": int(r.offset)}
+        for r in _app_strings(ctx, params.get("strings") or [], any_owner)
+    ]
+    return items
+
+
+def _check_api_calls(params: dict[str, Any]) -> str | None:
+    if not params.get("apis") and not params.get("strings"):
+        return "apis or strings is required"
+    return _need_lists(optional=("apis", "strings", "permissions_any", "bind_any"))(params)
+
+
+# --------------------------------------------------------------------------------------------------- api_combo
+
+
+def _api_combo(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """App-code invokes of a ``primary`` API together with one of ``with_any`` in the same class
+    (``scope: class``, default) or anywhere in the app code (``scope: app``); gated like :func:`_api_calls`."""
+    if not _permission_gate(ctx, params):
+        return []
+    primary = _app_invokes(ctx, params["primary"])
+    if not primary:
+        return []
+    others = _app_invokes(ctx, params["with_any"])
+    if params.get("scope", "class") == "app":
+        if not others:
+            return []
+        return [_site(r) for r in primary] + [_site(r) for r in others[:3]]
+    by_class: dict[str, list[Any]] = {}
+    for r in others:
+        by_class.setdefault(r.caller.split("->", 1)[0], []).append(r)
+    items: list[Item] = []
+    for r in primary:
+        partners = by_class.get(r.caller.split("->", 1)[0])
+        if partners:
+            item = _site(r)
+            item["with"] = sorted({p.target for p in partners})[:5]
+            items.append(item)
+    return items
+
+
+def _check_api_combo(params: dict[str, Any]) -> str | None:
+    if params.get("scope", "class") not in ("class", "app"):
+        return "scope must be class or app"
+    return _need_lists("primary", "with_any", optional=("permissions_any",))(params)
+
+
+# --------------------------------------------------------------------------------------------------- SMS
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{2,19}$")
+
+
+def _sms_send_number(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """SMS sent from app code in a method that loads a hard-coded phone number (``const-string`` of digits), and
+    with ``premium`` a number matching one of the premium/short-code patterns."""
+    patterns = [re.compile(p) for p in params.get("number_patterns") or []]
+    items: list[Item] = []
+    seen: set[str] = set()
+    for ref in _app_invokes(ctx, params["apis"]):
+        if ref.caller in seen:
+            continue
+        seen.add(ref.caller)
+        numbers = [s for s in ctx.code.method_strings(ref.caller) if _PHONE.match(s.strip())]  # type: ignore[union-attr]
+        if patterns:
+            numbers = [
+                n for n in numbers if any(p.fullmatch(n.replace(" ", "").replace("-", "")) for p in patterns)
+            ]
+        if numbers:
+            item = _site(ref)
+            item["numbers"] = sorted(set(numbers))[:5]
+            items.append(item)
+    return items
+
+
+def _check_sms_send(params: dict[str, Any]) -> str | None:
+    problem = _need_lists("apis", optional=("number_patterns",))(params)
+    if problem:
+        return problem
+    for p in params.get("number_patterns") or []:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            return f"bad pattern {p!r}: {exc}"
+    return None
+
+
+SMS_ACTIONS = ("android.provider.Telephony.SMS_RECEIVED", "android.provider.Telephony.SMS_DELIVER")
+
+
+def _sms_receiver(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Receivers of SMS_RECEIVED at ``min_priority`` or above; with ``abort: true`` only those whose class calls
+    ``BroadcastReceiver.abortBroadcast`` (hiding the message from the user's SMS app)."""
+    if ctx.manifest is None:
+        return []
+    floor = int(params.get("min_priority", 1000))
+    receivers = []
+    for comp in ctx.manifest.components_of("receiver"):
+        for flt in comp.intent_filters:
+            if SMS_ACTIONS[0] in flt.actions and (flt.priority or 0) >= floor:
+                receivers.append((comp, flt.priority or 0))
+                break
+    if not params.get("abort"):
+        return [
+            {"component": c.name, "kind": "receiver", "action": SMS_ACTIONS[0], "priority": p}
+            for c, p in receivers
+        ]
+    if not receivers or ctx.code is None:
+        return []
+    aborts = ctx.code.invokes(
+        ["Landroid/content/BroadcastReceiver;->abortBroadcast"], through_app_subclasses=True
+    )
+    items: list[Item] = []
+    for comp, prio in receivers:
+        desc = "L" + comp.name.replace(".", "/") + ";"
+        for ref in aborts:
+            if ref.caller.startswith(desc + "->"):
+                item = _site(ref)
+                item.update({"component": comp.name, "priority": prio})
+                items.append(item)
+                break
+    return items
+
+
+def _check_sms_receiver(params: dict[str, Any]) -> str | None:
+    if not isinstance(params.get("min_priority", 1000), int):
+        return "min_priority must be an integer"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------- manifest
+
+
+def _manifest_component(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Components bound by ``permission`` (e.g. BIND_DEVICE_ADMIN) or declaring ``action``, of ``kinds``."""
+    if ctx.manifest is None:
+        return []
+    kinds = set(params.get("kinds") or ["activity", "service", "receiver", "provider", "activity-alias"])
+    items: list[Item] = []
+    for comp in ctx.manifest.components:
+        if comp.kind not in kinds:
+            continue
+        if params.get("permission") and comp.permission != params["permission"]:
+            continue
+        if params.get("action") and params["action"] not in comp.actions:
+            continue
+        items.append({"component": comp.name, "kind": comp.kind, "permission": comp.permission})
+    return items
+
+
+def _check_manifest_component(params: dict[str, Any]) -> str | None:
+    if not params.get("permission") and not params.get("action"):
+        return "permission or action is required"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------- hide icon
+
+
+def _hide_launcher_icon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """``PackageManager.setComponentEnabledSetting`` in app code, in a method holding the DISABLED state (2) and
+    naming a launcher activity (``const-class`` or a string with its name): the app hides its own icon."""
+    if ctx.code is None or not ctx.launcher_activities:
+        return []
+    from appwarden.dex.records import EV_CONST_CLASS
+
+    launchers = ctx.launcher_activities
+    launcher_descs = {"L" + n.replace(".", "/") + ";" for n in launchers}
+    simple = {n.rsplit(".", 1)[-1] for n in launchers}
+    items: list[Item] = []
+    for ref in _app_invokes(ctx, ["Landroid/content/pm/PackageManager;->setComponentEnabledSetting"]):
+        if 2 not in ctx.code.method_literals(ref.caller):
+            continue
+        names = set(ctx.code.method_strings(ref.caller))
+        classes: set[str] = set()
+        for ci, r in ctx.code.method_records(ref.caller):
+            code = ctx.code.codes[ci]
+            for _i, kind, _op, _off, idx in code.events_of_record(r):
+                if kind == EV_CONST_CLASS:
+                    classes.add(code.type_descs[idx])
+        named = (
+            (classes & launcher_descs) or (names & launchers) or {s for s in names if s.lstrip(".") in simple}
+        )
+        if named:
+            item = _site(ref)
+            item["component"] = sorted(named)[0]
+            items.append(item)
+    return items
+
+
+# --------------------------------------------------------------------------------------------------- assets
+
+_MAGICS = {"elf": b"\x7fELF", "dex": b"dex\n", "zip": b"PK\x03\x04"}
+_NATURAL_EXT = {"elf": (".so",), "dex": (".dex",), "apk": (".apk", ".jar", ".zip")}
+_APK_MARKERS = [b"AndroidManifest.xml", b"classes.dex"]
+
+
+def _asset_payload(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Assets whose bytes are executable code: ELF, DEX, or a zip holding an APK/JAR (``classes.dex`` or
+    ``AndroidManifest.xml``). With ``disguised_only`` only those whose name hides it (``.png``, ``.dat``, none)."""
+    wanted = set(params.get("kinds") or ["elf", "dex", "apk"])
+    disguised_only = bool(params.get("disguised_only"))
+    items: list[Item] = []
+    for name, head in ctx.asset_heads:
+        kind = None
+        for magic_kind, magic in _MAGICS.items():
+            if head.startswith(magic):
+                kind = magic_kind
+        if kind == "zip":
+            kind = "apk" if ("apk" in wanted and ctx.entry_contains(name, _APK_MARKERS)) else None
+        if kind is None or kind not in wanted:
+            continue
+        disguised = not name.lower().endswith(_NATURAL_EXT[kind])
+        if disguised_only and not disguised:
+            continue
+        items.append({"path": name, "magic": kind, "disguised": disguised})
+    return items
+
+
+# --------------------------------------------------------------------------------------------------- text
+
+
+def _vocabulary(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Distinct ``strong`` and ``common`` terms found in the app's text (code strings, resources, layouts, bundled
+    HTML). Fires when at least ``min_strong`` strong and ``min_common`` common terms appear and the total reaches
+    ``min_total``: one item per term with where it was seen."""
+    strong = list(params.get("strong") or [])
+    common = list(params.get("common") or [])
+    found = ctx.find_text(strong + common)
+    n_strong = sum(1 for t in strong if t in found)
+    n_common = sum(1 for t in common if t in found)
+    if (
+        n_strong < int(params.get("min_strong", 0))
+        or n_common < int(params.get("min_common", 0))
+        or n_strong + n_common < int(params.get("min_total", 1))
+    ):
+        return []
+    return [{"term": t, "strong": t in strong, "where": found[t]} for t in strong + common if t in found]
+
+
+def _check_vocabulary(params: dict[str, Any]) -> str | None:
+    problem = _need_lists(optional=("strong", "common"))(params)
+    if problem:
+        return problem
+    if not params.get("strong") and not params.get("common"):
+        return "strong or common terms are required"
+    for key in ("min_strong", "min_common", "min_total"):
+        if not isinstance(params.get(key, 0), int):
+            return f"{key} must be an integer"
+    if int(params.get("min_total", 1)) < 1:
+        return "min_total must be at least 1"
+    return None
+
+
+def _strings_any(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Code strings containing any ``needles`` (any owner) or entry names (assets, libs) containing them."""
+    needles = list(params["needles"])
+    items: list[Item] = []
+    if ctx.code is not None:
+        for ref in ctx.code.strings_containing(needles):
+            items.append({"caller": ref.caller, "string": str(ref.target)[:120], "dex": ref.dex})
+    for name in ctx.static.entry_names:
+        base = name.rsplit("/", 1)[-1]
+        if any(n in base for n in needles):
+            items.append({"path": name})
+    return items
+
+
+# --------------------------------------------------------------------------------------------------- identity
+
+
+def _cert_digests(ctx: ScreenContext) -> set[str]:
+    app = ctx.static.app
+    digests = {s.sha256.lower() for s in app.signers}
+    digests |= {c.sha256.lower() for c in app.signing_lineage}
+    return digests
+
+
+def _counterfeit(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """``mode: signer``: the app uses a registered app's package name but none of its signer certificates.
+    ``mode: name``: the app's label is a registered app's name while its package is not that app's."""
+    from appwarden.screening.loader import load_known_apps
+
+    apps = load_known_apps(params.get("registry")) if params.get("registry") else load_known_apps()
+    package = ctx.static.app.package
+    digests = _cert_digests(ctx)
+    items: list[Item] = []
+    if params.get("mode", "signer") == "signer":
+        for app in apps:
+            if package == app["package"] and not digests & set(app["signers"]):
+                items.append(
+                    {
+                        "package": package,
+                        "signers": sorted(digests),
+                        "expected_signers": app["signers"],
+                        "source": app["source"],
+                    }
+                )
+        return items
+    label = (ctx.static.app.label or "").strip()
+    if not label:
+        return []
+    for app in apps:
+        if label in app["names"] and package != app["package"]:
+            items.append(
+                {"label": label, "package": package, "imitates": app["package"], "source": app["source"]}
+            )
+    return items
+
+
+def _check_counterfeit(params: dict[str, Any]) -> str | None:
+    if params.get("mode", "signer") not in ("signer", "name"):
+        return "mode must be signer or name"
+    return None
+
+
+def _no_check(params: dict[str, Any]) -> str | None:
+    return None
+
+
+DETECTORS: dict[str, Detector] = {
+    d.name: d
+    for d in (
+        Detector("api_calls", _api_calls, _check_api_calls),
+        Detector("api_combo", _api_combo, _check_api_combo),
+        Detector("sms_send_number", _sms_send_number, _check_sms_send),
+        Detector("sms_receiver", _sms_receiver, _check_sms_receiver),
+        Detector("manifest_component", _manifest_component, _check_manifest_component),
+        Detector("hide_launcher_icon", _hide_launcher_icon, _no_check),
+        Detector("asset_payload", _asset_payload, _no_check),
+        Detector("vocabulary", _vocabulary, _check_vocabulary),
+        Detector("strings_any", _strings_any, _need_lists("needles")),
+        Detector("counterfeit", _counterfeit, _check_counterfeit),
+    )
+}

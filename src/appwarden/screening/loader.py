@@ -1,0 +1,139 @@
+"""Load and check the screening knowledge: ``knowledge/screening/*.yaml``.
+
+Contract: every YAML file in the folder with a top-level ``indicators:`` list is an indicator family; each entry
+needs ``id`` (unique), ``category`` (from :data:`~appwarden.screening.model.CATEGORIES`), ``weight`` (1..100),
+``evidence`` (from :data:`~appwarden.screening.model.EVIDENCE_KINDS`), ``detector`` (a registered detector),
+``description``, ``description_zh``, ``source`` and ``fixtures`` (``fires`` and ``clean``: fixture app names);
+``params`` is optional and checked by the detector's own ``check``. ``known_apps.yaml`` (top-level ``apps:``) is
+the counterfeit registry: ``package``, ``name``, ``signers`` (lower-case hex SHA-256 of the DER certificate),
+``source``. Any problem raises :class:`~appwarden.errors.KnowledgeError` naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from appwarden.errors import KnowledgeError
+from appwarden.knowledge import KNOWLEDGE_DIR, load_yaml
+from appwarden.screening.model import CATEGORIES, EVIDENCE_KINDS, IndicatorSpec
+
+SCREENING_DIR = KNOWLEDGE_DIR / "screening"
+KNOWN_APPS = "known_apps.yaml"
+_REQUIRED = ("id", "category", "weight", "evidence", "detector", "description", "description_zh", "source")
+_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_indicator(raw: Any, where: str) -> IndicatorSpec:
+    from appwarden.screening.detectors import DETECTORS
+
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{where}: an indicator is a mapping")
+    missing = [k for k in _REQUIRED if raw.get(k) in (None, "")]
+    if missing:
+        raise KnowledgeError(f"{where}: missing {', '.join(missing)}")
+    ident = str(raw["id"])
+    where = f"{where} ({ident})"
+    unknown = set(raw) - {*_REQUIRED, "params", "fixtures"}
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
+    if not _ID.match(ident):
+        raise KnowledgeError(f"{where}: id must be dotted lower-case words")
+    if raw["category"] not in CATEGORIES:
+        raise KnowledgeError(f"{where}: category {raw['category']!r} is not one of {', '.join(CATEGORIES)}")
+    weight = raw["weight"]
+    if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= 100:
+        raise KnowledgeError(f"{where}: weight must be an integer 1..100")
+    if raw["evidence"] not in EVIDENCE_KINDS:
+        raise KnowledgeError(
+            f"{where}: evidence {raw['evidence']!r} is not one of {', '.join(EVIDENCE_KINDS)}"
+        )
+    detector = DETECTORS.get(str(raw["detector"]))
+    if detector is None:
+        raise KnowledgeError(f"{where}: unknown detector {raw['detector']!r}")
+    params = raw.get("params") or {}
+    if not isinstance(params, dict):
+        raise KnowledgeError(f"{where}: params must be a mapping")
+    problem = detector.check(params)
+    if problem:
+        raise KnowledgeError(f"{where}: params: {problem}")
+    fixtures = raw.get("fixtures") or {}
+    if not isinstance(fixtures, dict) or not fixtures.get("fires") or not fixtures.get("clean"):
+        raise KnowledgeError(f"{where}: fixtures needs a 'fires' and a 'clean' fixture")
+    return IndicatorSpec(
+        id=ident,
+        category=str(raw["category"]),
+        weight=weight,
+        evidence=str(raw["evidence"]),
+        detector=str(raw["detector"]),
+        description=" ".join(str(raw["description"]).split()),
+        description_zh=" ".join(str(raw["description_zh"]).split()),
+        source=" ".join(str(raw["source"]).split()),
+        params=params,
+        fixtures={k: list(v) if isinstance(v, list) else [v] for k, v in fixtures.items()},
+        path=where.split(" ", 1)[0],
+    )
+
+
+def load_indicators(folder: str | Path | None = None) -> list[IndicatorSpec]:
+    """Every indicator of the folder (default: the packaged ``knowledge/screening``), in file then list order."""
+    if folder is None:
+        return list(_packaged())
+    return _load(Path(folder))
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> tuple[IndicatorSpec, ...]:
+    return tuple(_load(SCREENING_DIR))
+
+
+def _load(folder: Path) -> list[IndicatorSpec]:
+    specs: list[IndicatorSpec] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == KNOWN_APPS:
+            continue
+        data = load_yaml(path)
+        if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
+            raise KnowledgeError(f"{path}: a screening file has a top-level 'indicators' list")
+        for i, raw in enumerate(data["indicators"]):
+            spec = _check_indicator(raw, f"{path.name}[{i}]")
+            if spec.id in seen:
+                raise KnowledgeError(f"{path.name}: indicator {spec.id} also defined in {seen[spec.id]}")
+            seen[spec.id] = path.name
+            specs.append(spec)
+    return specs
+
+
+def load_known_apps(path: str | Path | None = None) -> list[dict[str, Any]]:
+    """The counterfeit registry: ``[{package, name, names, signers, source}]`` (see the module docstring)."""
+    if path is None:
+        return [dict(a) for a in _packaged_apps()]
+    return _load_apps(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _packaged_apps() -> tuple[dict[str, Any], ...]:
+    return tuple(_load_apps(SCREENING_DIR / KNOWN_APPS))
+
+
+def _load_apps(path: Path) -> list[dict[str, Any]]:
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("apps"), list):
+        raise KnowledgeError(f"{path}: the known-apps registry has a top-level 'apps' list")
+    apps: list[dict[str, Any]] = []
+    for i, raw in enumerate(data["apps"]):
+        where = f"{path.name}[{i}]"
+        if not isinstance(raw, dict) or not raw.get("package") or not raw.get("source"):
+            raise KnowledgeError(f"{where}: an app needs package and source")
+        signers = [str(s).replace(":", "").lower() for s in raw.get("signers") or []]
+        if not signers or not all(_SHA256.match(s) for s in signers):
+            raise KnowledgeError(f"{where}: signers must be SHA-256 certificate digests (64 hex digits)")
+        names = [str(n) for n in raw.get("names") or []]
+        apps.append(
+            {"package": str(raw["package"]), "names": names, "signers": signers, "source": raw["source"]}
+        )
+    return apps
