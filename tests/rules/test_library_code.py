@@ -63,8 +63,10 @@ def test_device_id_rule_ignores_library_reflection() -> None:
 
 def test_policy_undeclared_names_only_the_resolved_library_read() -> None:
     findings = evaluate_rule(_evidence(str(MINIMAL_POLICY)), RULES["policy.pi.undeclared"]).findings
-    assert len(findings) == 1
-    f = findings[0]
+    host = [f for f in findings if f.owner == "host"]
+    assert len(host) == 1
+    f = host[0]
+    assert f.confidence == "likely"
     assert "通讯录" not in f.message_zh and "序列号" not in f.message_zh and "剪切板" not in f.message_zh
     callsites = [e for e in f.evidence if e["type"] == "callsite"]
     assert callsites and all(e["caller"] == MATERIAL for e in callsites)
@@ -94,3 +96,15 @@ def test_weak_cipher_strings_judge_the_transformation_not_the_key_name() -> None
     assert cipher_weakness("AES")[1].startswith("ECB mode")
     assert cipher_weakness("DESede/CBC/PKCS5Padding")[0].startswith("3DES")
     assert cipher_weakness("RSA/ECB/NoPadding")[1] == "RSA without padding (textbook RSA)"
+
+
+def test_policy_undeclared_keeps_an_sdk_unresolved_read_the_sdk_documents_at_possible() -> None:
+    # JPush computes the settings key at run time; its knowledge-base record (vendor documentation) lists android_id
+    # but not contacts: the Android ID is named, at possible (an unresolved site never makes a finding likely)
+    findings = evaluate_rule(_evidence(str(MINIMAL_POLICY)), RULES["policy.pi.undeclared"]).findings
+    jpush = [f for f in findings if f.owner == "jpush"]
+    assert len(jpush) == 1 and jpush[0].confidence == "possible"
+    absence = [e for e in jpush[0].evidence if e["type"] == "policy"]
+    assert absence[0]["categories"] == ["android_id"]
+    sites = [e for e in jpush[0].evidence if e["type"] == "callsite"]
+    assert sites and all(e["unresolved"] and e["category"] == "android_id" for e in sites)

@@ -8,11 +8,14 @@
 supplied, runtime API calls — that the policy does not declare, one finding per owner (host or SDK). A category is
 declared when the policy names it or a covering category (基站 by 位置), or generic device-identifier wording; a
 category listed in the SDK's own entry of the policy's SDK list counts for that SDK. Confidence: ``likely`` when
-seen at runtime or reachable in the call graph, else ``possible`` (library code that may never run). Static call
-sites marked ``unresolved`` (an arg-filtered API such as ``ContentResolver.query`` whose URI could not be resolved:
-not evidence of the category the PI stage guessed) are left out, as in every call-site rule; platform-library code
-with an unresolved argument never reaches this rule (:func:`appwarden.dex.api_index.find_callsites` drops it).
-Params: ``ignore`` (categories not to report), ``include_unresolved`` (default false).
+seen at runtime or reachable in the call graph through a resolved call site, else ``possible`` (library code that
+may never run). Static call sites marked ``unresolved`` (an arg-filtered API such as ``ContentResolver.query`` whose
+URI could not be resolved: not evidence of the category the PI stage guessed) are left out, as in every call-site
+rule, except in an SDK whose knowledge-base record (the vendor's documentation) lists that category as collected
+(JPush builds the ``Settings.Secure`` key at run time and documents collecting the Android ID): those stay, and never
+make a finding ``likely``. Platform-library code with an unresolved argument never reaches this rule
+(:func:`appwarden.dex.api_index.find_callsites` drops it). Params: ``ignore`` (categories not to report),
+``include_unresolved`` (default false: keep every unresolved site).
 
 ``policy_sdk_undisclosed``: SDKs identified in the app that the policy (and its SDK list) never names — not by name,
 vendor, or brand next to an SDK function word. Packers are ignored (``ignore_categories``). Severity is lowered to
@@ -83,11 +86,19 @@ def check_policy_pi_undeclared(evidence: Evidence, params: dict) -> list[Hit]:
 
     ignore = tuple(param(params, "ignore", ()))
     hits: list[Hit] = []
-    for entry in undeclared_pi(_resolved_only(evidence, params), ignore=ignore):
+    kept = _resolved_only(evidence, params)
+    static = kept.static
+    resolved_live = {
+        (cs.owner, cs.category)
+        for cs in (static.callsites if static is not None else [])
+        if cs.reachable_from and not cs.unresolved
+    }
+    for entry in undeclared_pi(kept, ignore=ignore):
         zh, en = _names(entry.categories)
         who_zh = "App自身" if entry.owner == "host" else f"第三方SDK {entry.owner}"
         who_en = "the app" if entry.owner == "host" else f"SDK {entry.owner}"
-        confidence = "likely" if (entry.observed_at_runtime or entry.reachable) else "possible"
+        live = entry.reachable and any((entry.owner, c) in resolved_live for c in entry.categories)
+        confidence = "likely" if (entry.observed_at_runtime or live) else "possible"
         hits.append(
             Hit(
                 evidence=entry.evidence,
@@ -101,14 +112,28 @@ def check_policy_pi_undeclared(evidence: Evidence, params: dict) -> list[Hit]:
 
 
 def _resolved_only(evidence: Evidence, params: dict) -> Evidence:
-    """``evidence`` with the static call sites marked ``unresolved`` left out (unless ``include_unresolved``)."""
+    """``evidence`` with the static call sites marked ``unresolved`` left out (unless ``include_unresolved``), except
+    an SDK's whose knowledge-base record lists the site's category as collected (:func:`_documented`)."""
     static = evidence.static
     if static is None or param(params, "include_unresolved", False):
         return evidence
-    kept = [s for s in static.callsites if not s.unresolved]
+    kept = [s for s in static.callsites if not s.unresolved or _documented(s.owner, s.category)]
     if len(kept) == len(static.callsites):
         return evidence
     return replace(evidence, static=replace(static, callsites=kept))
+
+
+def _documented(owner: str, category: str) -> bool:
+    """Whether the SDK ``owner``'s knowledge-base record (vendor documentation) lists ``category`` as collected."""
+    if owner == "host":
+        return False
+    try:
+        from appwarden.sdk.kb import load_kb
+
+        record = load_kb().get(owner)
+    except Exception:  # KB problems are reported by the SDK stage
+        return False
+    return record is not None and category in (record.pi_collected or ())
 
 
 @predicate("policy_sdk_undisclosed", needs=("policy.text", "static.sdks"))

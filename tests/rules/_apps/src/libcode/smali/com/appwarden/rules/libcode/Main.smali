@@ -23,6 +23,9 @@
     move-result-object v1
     invoke-static {v0, v1}, Landroidx/loader/content/CursorLoader;->loadInBackground(Landroid/content/ContentResolver;Landroid/net/Uri;)Landroid/database/Cursor;
     invoke-static {v0, v1}, Landroidxtra/probe/Probe;->query(Landroid/content/ContentResolver;Landroid/net/Uri;)Landroid/database/Cursor;
+    invoke-virtual {v1}, Landroid/net/Uri;->getLastPathSegment()Ljava/lang/String;
+    move-result-object v2
+    invoke-static {v0, v2, v1}, Lcn/jpush/android/helpers/DeviceIds;->read(Landroid/content/ContentResolver;Ljava/lang/String;Landroid/net/Uri;)V
     invoke-virtual {p0}, Lcom/appwarden/rules/libcode/Main;->getIntent()Landroid/content/Intent;
     move-result-object v1
     const-string v2, "key"
