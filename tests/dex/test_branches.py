@@ -35,3 +35,19 @@ def test_branch_on_flag_guards_the_agreed_side() -> None:
     assert [off for off, _desc, _args in flow.invokes] == [24, 36]
     assert flow.guarded == frozenset({36})  # the second invoke; the return is reached either way
     assert flow.branches == [(32, "La;->m0()Z")]
+
+
+def test_only_storage_calls_write_a_flag() -> None:
+    # const-string v0, s0; const/4 v1, 1; invoke-virtual {v2, v0, v1}, m0; invoke-interface {v2, v0, v1}, m1; return
+    code = bytes.fromhex("1a00 0000 1211 6e30 0000 0201 7230 0100 0201 0e00".replace(" ", ""))
+    data = b"\0" * 8 + struct.pack("<HHHHII", 3, 0, 3, 0, 0, len(code) // 2) + code
+    descs = {
+        0: "Landroid/content/Intent;->putExtra(Ljava/lang/String;Z)Landroid/content/Intent;",
+        1: "Landroid/content/SharedPreferences$Editor;->putBoolean(Ljava/lang/String;Z)Landroid/content/SharedPreferences$Editor;",
+    }
+    flow = method_flow(
+        data, 8, descs.__getitem__, str, lambda i: "privacy_agreed", lambda d, a: None, lambda f: None
+    )
+    assert flow is not None
+    assert [(k, n, v) for k, n, v, _off in flow.writes] == [("key", "privacy_agreed", True)]
+    assert flow.writes[0][3] == 8 + 16 + 2 * 6  # the putBoolean, not the Intent extra

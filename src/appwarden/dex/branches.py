@@ -71,6 +71,18 @@ def _is_getter(desc: str) -> bool:
     return name.startswith(_GETTERS)
 
 
+# classes whose (key, boolean) calls carry a value elsewhere, never store a consent decision
+NOT_STORAGE = (
+    "Landroid/content/Intent;",
+    "Landroid/os/Bundle;",
+    "Landroid/os/BaseBundle;",
+    "Landroid/os/PersistableBundle;",
+    "Ljava/",
+    "Lkotlin/",
+    "Lorg/json/",
+    "Landroid/text/",
+    "Landroid/webkit/",
+)
 _GETTERS = ("get", "decode", "contains", "is", "has", "read", "load", "opt", "query", "fetch")
 
 
@@ -281,6 +293,7 @@ def _method_flow(
                 and args[-1][1] in (0, 1)
                 and _last_param_is_boolean(desc)
                 and not _is_getter(desc)
+                and not desc.startswith(NOT_STORAGE)
             )
             if write:
                 flow.writes.append(("key", keys[0], bool(args[-1][1]), p))

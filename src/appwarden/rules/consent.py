@@ -13,18 +13,22 @@ entry point whether it is ``ungated`` (with an ungated call path), ``gated`` (wi
    not leave the app is an *agree handler*; the value it writes means "agreed" (so a ``first_launch := false``
    flag has the opposite polarity). A handler that leaves (``System.exit``, ``killProcess``, ``finishAffinity``,
    ``moveTaskToBack``, or ``finish`` without starting an activity) or writes the "not agreed" value is a
-   *refuse handler*. Keys read as booleans whose names say privacy/agree/consent (:data:`KEY_NAME`) are consent
-   flags too, when no agree handler names one.
+   *refuse handler*. Writes through Intent/Bundle/JSON/java.* calls carry values elsewhere and never count. Keys
+   read by a storage getter (``get*``/``decode*``/``contains``…, not java.*/kotlin.* methods) whose names say
+   privacy/agree/consent (:data:`KEY_NAME`) are consent flags too, when no agree handler names one.
 2. **Gates.** Every method reading a consent flag (the key as a constant argument of a boolean-returning call,
    ``sget-boolean`` of the field, or a call to a *helper*: a method whose every return returns the flag, found
    three levels up) is analysed by :func:`appwarden.dex.branches.method_flow`: the invokes only reached through
    the "agreed" side of a branch on the flag are *guarded*. The call graph minus the guarded call edges is walked
    from the pre-consent entry points (:func:`preconsent_entries`: Application/ContentProvider/AppComponentFactory
-   start-up methods, the static initialisers of those classes, and the launcher activity's ``onCreate``). A site
+   start-up methods, the static initialisers of those classes, and the launcher activity's ``onCreate``; from the
+   launcher the walk does not enter platform library code: AppCompat's night-mode location read through
+   ``super.onCreate`` is the framework's, not the app's). A site
    reachable in the full graph but not in the cut one, or guarded inside its own method, is ``gated``; one still
    reachable is ``ungated`` and its path in the cut graph is an ungated path.
-3. **Certainty.** ``recognised`` is true when a consent flag is known: then an ungated site is a *likely*
-   pre-consent collection. Without a flag (no dialog in the code, a WebView or server-driven dialog, a flag kept
+3. **Certainty.** ``recognised`` is true when the app's consent flag is known (written by an agree handler, or a
+   consent-named key branched on in the app's own code; a flag only SDK code branches on still cuts that SDK's
+   edges but proves nothing about the rest): then an ungated site is a *likely* pre-consent collection. Without a flag (no dialog in the code, a WebView or server-driven dialog, a flag kept
    as an int or in an instance field) the analysis cannot evaluate the conditions on the path: *possible*, and
    :attr:`ConsentModel.unsure_reason` says why.
 
@@ -42,6 +46,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from appwarden.dex.api_index import is_platform_library
 from appwarden.dex.branches import MethodFlow, method_flow
 from appwarden.dex.callgraph import ASYNC_DISPATCH
 from appwarden.dex.records import EV_NEW_INSTANCE, METHOD_WORDS
@@ -51,13 +56,18 @@ from appwarden.rules.static_support import (
     code_of,
     java_to_desc,
     methods_of,
+    owner_of,
     reachable,
     startup_entries,
     superclasses,
 )
 
 CONSENT_TEXT = ("隐私政策", "隐私协议", "用户协议", "隐私保护指引", "个人信息保护指引", "服务协议")
-KEY_NAME = re.compile(r"(?i)(privacy|agree|consent|protocol|yinsi|xieyi|tongyi|隐私|同意)")
+KEY_NAME = re.compile(r"(?i)(privacy|agree|consent|yinsi|xieyi|tongyi|隐私|同意)")
+# a consent key is read by a storage getter (SharedPreferences.getBoolean, MMKV.decodeBool, an app helper
+# getX(ctx, key)), never by a string or collection method (String.startsWith("agree=") is no flag)
+GETTER = re.compile(r"->(get|decode|contains|is|has|read|load|query)")
+NOT_STORAGE = ("Ljava/", "Lkotlin/", "Landroid/text/", "Landroid/net/", "Lorg/json/")
 NEGATIVE_KEY = re.compile(r"(?i)(first|show|need|guide|pop|dialog|tip|not_?agree|disagree|refuse)")
 HANDLER_NAMES = (
     "onClick",
@@ -130,6 +140,7 @@ class ConsentModel:
     )  # "Lcls;->name" -> preinit call note
     gated: list[dict[str, Any]] = field(default_factory=list)  # gated decisions recorded by the predicates
     unsure_reason: str = ""
+    host_gate: bool = False  # a method of the app's own code branches on the flag
     flows: dict[str, MethodFlow | None] = field(default_factory=dict, repr=False)
     _full: dict[str, str | None] = field(default_factory=dict, repr=False)
     _cut: dict[str, str | None] | None = field(default=None, repr=False)
@@ -139,8 +150,10 @@ class ConsentModel:
 
     @property
     def recognised(self) -> bool:
-        """Whether a consent flag is known (then an ungated path is likely pre-consent)."""
-        return bool(self.keys or self.fields or self.helpers)
+        """Whether the app's consent flag is known (then an ungated path is likely pre-consent): written by an agree
+        handler of the dialog, or (a key only named like one) branched on in the app's own code. A flag only SDK
+        code branches on still cuts the SDK's gated edges, but says nothing about the app's other paths."""
+        return bool(self.agree_handlers and (self.keys or self.fields)) or self.host_gate
 
     def flag_names(self) -> list[str]:
         return [*self.keys, *self.fields, *self.helpers]
@@ -262,9 +275,23 @@ def preconsent_entries(evidence: Evidence) -> list[str]:
     for cls in sorted(classes):
         if cls in defined:
             entries.append(f"{cls}-><clinit>()V")
+    entries.extend(launcher_entries(evidence))
+    return list(dict.fromkeys(entries))
+
+
+def launcher_entries(evidence: Evidence) -> list[str]:
+    """``onCreate`` and ``<clinit>`` of the launcher activities and their app-defined superclasses, stopping at a
+    platform library class (AppCompatActivity and the like are the framework's plumbing, not the app's code)."""
+    static = evidence.static
+    code = code_of(evidence)
+    manifest = static.manifest if static is not None else None
+    if manifest is None or code is None:
+        return []
+    entries: list[str] = []
+    defined = code.classes
     for name in launcher_activities(manifest):
         for cls in superclasses(code, java_to_desc(name)):
-            if cls not in defined:
+            if cls not in defined or is_platform_library(cls):
                 break
             entries.append(f"{cls}-><clinit>()V")
             entries.extend(m for m in methods_of(code, cls) if "->onCreate(" in m)
@@ -308,6 +335,8 @@ class _Flows:
         m = self.model
         if desc in m.helpers:
             return m.helpers[desc]
+        if desc.startswith(NOT_STORAGE) or not GETTER.search(desc):
+            return None
         for v in args:
             if v[0] == "string" and v[1] in m.keys:
                 return m.keys[v[1]]
@@ -461,6 +490,7 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
         flow = model.flows.get(m)
         if flow is not None and flow.guarded:
             model.gates[m] = flow.branches
+    model.host_gate = any(owner_of(evidence, class_of(m)) == "host" for m in model.gates)
     if not model.recognised:
         model.unsure_reason = (
             "consent dialog found but no consent flag it writes was recognised (int/string flag, instance field or"
@@ -471,10 +501,10 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
         )
     # 4. reachability, full and cut
     model.entries = preconsent_entries(evidence)
-    model._full = reachable(code, model.entries)
+    model._full = _reach(code, evidence, model, {})
     model._cut_edges = _cut_edges(code, model)
     if model._cut_edges and any(m in model._full for m in model._cut_edges):
-        model._cut = _walk(code, model.entries, model._cut_edges)
+        model._cut = _reach(code, evidence, model, model._cut_edges)
     model._refusal = _walk(code, model.refuse_handlers, model._cut_edges) if model.refuse_handlers else {}
     _contracts(evidence, code, model)
     return model
@@ -513,9 +543,12 @@ def _cut_edges(code: Any, model: ConsentModel) -> dict[str, set[str]]:
     return out
 
 
-def _walk(code: Any, entries: list[str], cut: dict[str, set[str]]) -> dict[str, str | None]:
-    """BFS from ``entries`` over the call graph without the ``cut`` edges: method -> parent (entries: None)."""
-    if not cut:
+def _walk(
+    code: Any, entries: list[str], cut: dict[str, set[str]], *, library: bool = True
+) -> dict[str, str | None]:
+    """BFS from ``entries`` over the call graph without the ``cut`` edges: method -> parent (entries: None).
+    ``library=False``: platform library methods (AppCompat, androidx, kotlin, java) are neither entered nor kept."""
+    if not cut and library:
         return reachable(code, entries) if entries else {}
     graph = code.callgraph
     parents: dict[str, str | None] = dict.fromkeys(entries)
@@ -524,9 +557,21 @@ def _walk(code: Any, entries: list[str], cut: dict[str, set[str]]) -> dict[str, 
         m = queue.popleft()
         skip = cut.get(m, ())
         for c in graph.callees(m):
-            if c not in parents and c not in skip:
+            if c not in parents and c not in skip and (library or not is_platform_library(c)):
                 parents[c] = m
                 queue.append(c)
+    return parents
+
+
+def _reach(
+    code: Any, evidence: Evidence, model: ConsentModel, cut: dict[str, set[str]]
+) -> dict[str, str | None]:
+    """Methods reachable before consent: from the start-up entries (all code), then from the launcher activity
+    (app and SDK code only: its path through the framework's activity plumbing is not the app's doing)."""
+    launcher = set(launcher_entries(evidence))
+    parents = _walk(code, [e for e in model.entries if e not in launcher], cut)
+    for m, p in _walk(code, [e for e in model.entries if e in launcher], cut, library=False).items():
+        parents.setdefault(m, p)
     return parents
 
 
@@ -670,7 +715,11 @@ def consent_section(model: ConsentModel | None, findings: list[dict[str, Any]]) 
 
 def _gated_reason(gate: dict[str, Any] | None) -> str:
     if gate and gate.get("kind") == "sdk_contract":
-        return "the vendor's compliance API holds the SDK's collection back until consent (" + str(gate["flag"]) + ")"
+        return (
+            "the vendor's compliance API holds the SDK's collection back until consent ("
+            + str(gate["flag"])
+            + ")"
+        )
     return "every start-up path to its PI call sites passes a branch on the consent flag"
 
 

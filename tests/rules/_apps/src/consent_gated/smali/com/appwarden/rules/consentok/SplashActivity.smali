@@ -1,15 +1,15 @@
 .class public Lcom/appwarden/rules/consentok/SplashActivity;
-.super Landroid/app/Activity;
+.super Landroidx/appcompat/app/AppCompatActivity;
 
 .method public constructor <init>()V
     .locals 0
-    invoke-direct {p0}, Landroid/app/Activity;-><init>()V
+    invoke-direct {p0}, Landroidx/appcompat/app/AppCompatActivity;-><init>()V
     return-void
 .end method
 
 .method protected onCreate(Landroid/os/Bundle;)V
     .locals 1
-    invoke-super {p0, p1}, Landroid/app/Activity;->onCreate(Landroid/os/Bundle;)V
+    invoke-super {p0, p1}, Landroidx/appcompat/app/AppCompatActivity;->onCreate(Landroid/os/Bundle;)V
     invoke-static {p0}, Lcom/appwarden/rules/consentok/PrivacyUtil;->isAgreed(Landroid/content/Context;)Z
     move-result v0
     xor-int/lit8 v0, v0, 0x1
