@@ -185,6 +185,9 @@ class Evidence:
     dynamic: Any | None = None  # appwarden.dynamic.model.DynamicEvidence
     category: str | None = None
     category_inferred: bool = False
+    screening: dict[str, Any] | None = (
+        None  # the report's screening section (appwarden.screening), once screened
+    )
 
     def available(self) -> set[str]:
         """Evidence kinds present, in the vocabulary rules use in ``needs``."""

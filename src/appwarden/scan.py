@@ -10,7 +10,7 @@ directory, not a regular file, over its size limit): an input the user gave is n
 that fails *inside* a readable APK (one corrupt DEX, a bad signature block, an unreadable bundled policy, a rule
 that raises) is recorded in the report's ``errors`` and the scan goes on.
 
-Time: every stage (apk, dex, sdk, reachability, policy, trace, rules, report) runs under
+Time: every stage (apk, dex, sdk, reachability, screening, policy, trace, rules, report) runs under
 ``Limits.stage_timeout`` (:func:`stage_deadline`). A stage past its deadline stops (:class:`StageTimeout`): from
 dex on, what it would have added is skipped and ``errors`` says so (rules needing it become ``not_evaluated``);
 the apk stage, and the report stage, cannot give a report without their result, so their timeout is raised
@@ -228,6 +228,7 @@ def build_evidence(
             check_input_file(path, what, size or limits.max_trace_size)
     static, apk = _static_stage(apk_path, limits)
     evidence = Evidence(static=static, category=category)
+    evidence.screening = _screen(static, apk, limits)
     t = time.perf_counter()
     evidence.policy = _load_policy(static, apk, policy_path, limits, find_bundled_policy)
     static.timings["policy"] = time.perf_counter() - t
@@ -252,6 +253,25 @@ def build_evidence(
         if inferred is not None:
             evidence.category, evidence.category_inferred = inferred, True
     return evidence
+
+
+def _screen(static: StaticEvidence, apk: Any, limits: Limits) -> dict[str, Any]:
+    """The 不良APP screening stage (:mod:`appwarden.screening`) under its own deadline: the report's ``screening``
+    section. Its notes go to ``errors`` (stage ``screening``); past the deadline it is recorded as skipped and the
+    section says it was not evaluated (verdict ``none``)."""
+    from appwarden.screening import not_screened, screen
+
+    t = time.perf_counter()
+    try:
+        with stage_deadline("screening", limits.stage_timeout):
+            result = screen(static, apk)
+        static.errors.extend(ErrorNote("screening", note) for note in result.notes)
+        section = result.to_json()
+    except StageTimeout as exc:
+        static.errors.append(ErrorNote("screening", f"screening skipped: {exc}"))
+        section = not_screened(f"screening skipped: {exc}")
+    static.timings["screening"] = time.perf_counter() - t
+    return section
 
 
 def check_input_file(path: str | Path, what: str, max_size: int) -> None:

@@ -266,6 +266,23 @@ def _consent(evidence: Evidence, findings: list[dict[str, Any]]) -> dict[str, An
     return consent_section(cached_model(evidence), findings)
 
 
+def _screening(evidence: Evidence) -> dict[str, Any]:
+    """The ``screening`` section (不良APP, :mod:`appwarden.screening`): the pipeline's when it screened the app, else
+    computed here from the static evidence alone (no resources or asset bytes: said in ``notes``), else (no APK)
+    verdict ``none`` with ``evaluated`` false. Every report carries it."""
+    from appwarden.screening import not_screened, screen
+
+    if evidence.screening is not None:
+        return _jsonable(evidence.screening)
+    if evidence.static is None:
+        return not_screened("no APK in this run: not screened")
+    result = screen(evidence.static)
+    result.notes.append(
+        "screened without the APK's resources and assets (text and asset indicators incomplete)"
+    )
+    return result.to_json()
+
+
 def build_report(
     evidence: Evidence,
     results: Any = None,
@@ -336,6 +353,7 @@ def build_report(
         "evaluated_rules": evaluated if evaluated is not None else [],
         "findings": [_finding_json(f) for f in findings],
         "not_evaluated": [_jsonable(n) for n in not_evaluated],
+        "screening": _screening(evidence),
         "policy": _section(evidence.policy),
         "dynamic": _section(evidence.dynamic),
         "errors": all_errors,
@@ -424,10 +442,15 @@ def validate_report(report: Any) -> dict[str, Any]:
 
 def _upgrade(report: dict[str, Any]) -> None:
     """Bring a report written before a schema extension up to date in place: findings without ``notice_types``
-    get the types their rule declares today (:func:`appwarden.report.notice.finding_notice_types`)."""
+    get the types their rule declares today (:func:`appwarden.report.notice.finding_notice_types`); one without
+    ``screening`` gets a not-screened section."""
     findings = report.get("findings")
     if not isinstance(findings, list):
         return
+    if "screening" not in report:
+        from appwarden.screening import not_screened
+
+        report["screening"] = not_screened("report written before screening existed: not screened")
     old = [f for f in findings if isinstance(f, dict) and "notice_types" not in f]
     if old:
         from appwarden.report.notice import finding_notice_types

@@ -139,6 +139,29 @@ def _app_section(report: Mapping[str, Any], out: _Out) -> None:
     out.table(("", ""), cells, header=False)
     if report.get("packer"):
         out.line("⚠ 应用已加固，静态证据不完整 (packed app: static evidence incomplete)", "yellow")
+    _screening_line(report, out)
+
+
+def _screening_line(report: Mapping[str, Any], out: _Out) -> None:
+    """One line: the 不良APP screening verdict, its categories and the indicators that fired."""
+    from appwarden.screening.model import CATEGORY_NAMES_ZH, VERDICT_NAMES_ZH
+
+    section = report.get("screening")
+    if not isinstance(section, Mapping):
+        return
+    verdict = str(section.get("verdict") or "none")
+    cats = ", ".join(f"{CATEGORY_NAMES_ZH.get(str(c), c)} {c}" for c in section.get("categories") or [])
+    ids = ", ".join(str(i.get("id")) for i in (section.get("indicators") or [])[:6] if isinstance(i, Mapping))
+    text = f"不良APP筛查 (screening): {VERDICT_NAMES_ZH.get(verdict, verdict)} {verdict}"
+    if section.get("score") is not None:
+        text += f" (score {section.get('score')})"
+    if cats:
+        text += f" · {cats}"
+    if ids:
+        text += f" · {ids}"
+    if section.get("evaluated") is False:
+        text += " · 未筛查 not screened"
+    out.line(text, {"harmful": "bold red", "suspicious": "yellow"}.get(verdict, ""))
 
 
 def _manifest_section(report: Mapping[str, Any], out: _Out) -> None:

@@ -33,6 +33,21 @@ CATEGORIES = (
 )
 """The closed list of 不良APP categories (report contract)."""
 
+CATEGORY_NAMES_ZH = {
+    "sms_fraud": "短信扣费/诈骗",
+    "spyware": "间谍窃密",
+    "banker": "银行木马",
+    "dropper": "恶意下载/加载",
+    "ransomware": "勒索锁屏",
+    "adware": "恶意广告/隐藏",
+    "fraud_loan": "虚假贷款/投资",
+    "phishing": "钓鱼仿冒",
+    "gambling": "赌博彩票",
+    "counterfeit": "仿冒应用",
+    "other": "其他恶意行为",
+}
+VERDICT_NAMES_ZH = {"harmful": "有害", "suspicious": "可疑", "none": "未发现"}
+
 EVIDENCE_KINDS = ("code", "manifest", "strings", "assets", "native", "certificate")
 """What an indicator looks at: bytecode, the manifest, text (DEX strings, resources, layouts, bundled HTML),
 asset bytes, native libraries, or the signing certificates."""
