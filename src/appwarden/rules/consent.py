@@ -68,6 +68,19 @@ KEY_NAME = re.compile(r"(?i)(privacy|agree|consent|yinsi|xieyi|tongyi|隐私|同
 # getX(ctx, key)), never by a string or collection method (String.startsWith("agree=") is no flag)
 GETTER = re.compile(r"->(get|decode|contains|is|has|read|load|query)")
 NOT_STORAGE = ("Ljava/", "Lkotlin/", "Landroid/text/", "Landroid/net/", "Lorg/json/")
+KEY_NEEDLES = (
+    "rivacy",
+    "RIVACY",
+    "gree",
+    "GREE",
+    "onsent",
+    "ONSENT",
+    "yinsi",
+    "xieyi",
+    "tongyi",
+    "隐私",
+    "同意",
+)
 NEGATIVE_KEY = re.compile(r"(?i)(first|show|need|guide|pop|dialog|tip|not_?agree|disagree|refuse)")
 HANDLER_NAMES = (
     "onClick",
@@ -456,11 +469,10 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     # 2. fallback: keys named like consent flags, read as booleans somewhere
     readers: set[str] = set()
     if not model.keys and not model.fields:
-        for ref in code.strings_matching(
-            lambda s: len(s) <= 64 and bool(KEY_NAME.search(s)) and " " not in s
-        ):
-            model.keys.setdefault(ref.target, not NEGATIVE_KEY.search(ref.target))
-            readers.add(ref.caller)
+        for ref in code.strings_containing(KEY_NEEDLES):  # byte search in C, then the exact test
+            if len(ref.target) <= 64 and " " not in ref.target and KEY_NAME.search(ref.target):
+                model.keys.setdefault(ref.target, not NEGATIVE_KEY.search(ref.target))
+                readers.add(ref.caller)
     flows.model.flows.clear()  # decoded with an empty oracle: decode again with the flags known
     if model.keys:
         readers.update(r.caller for r in code.strings_matching(list(model.keys)))
