@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "trace",
     "platform",
     "daemon",
+    "attest",
 )
 
 # Which module registers each top-level command, so that running one command imports only its module (start-up
@@ -49,6 +50,7 @@ COMMANDS = {
     "platform-user": "platform",
     "submit": "platform",
     "daemon": "daemon",
+    "attest": "attest",
 }
 
 
