@@ -64,9 +64,9 @@ def screen(
     specs = load_indicators() if indicators is None else indicators
     ctx = ScreenContext(static, apk)
     result = Screening()
-    if static.code is None:
+    if static.code is None or not getattr(static.code, "codes", True):
         result.notes.append(
-            "no bytecode index (packed app or DEX stage skipped): code indicators not evaluated"
+            "no readable bytecode (packed app, corrupt DEX or DEX stage skipped): code indicators not evaluated"
         )
     for spec in specs:
         try:

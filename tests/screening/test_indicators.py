@@ -1,0 +1,173 @@
+"""Screening indicators: the knowledge is schema-checked, and each indicator fires on its firing fixture app and
+stays silent on its clean twin (tests/screening/_apps, built from smali by tests/screening/build_all.sh)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from appwarden.errors import KnowledgeError
+from appwarden.evidence import AppInfo, LineageCert, SignerCert, StaticEvidence
+from appwarden.limits import DEFAULT_LIMITS
+from appwarden.scan import _static_stage
+from appwarden.screening import run_indicator, screen, verdict_for
+from appwarden.screening.content import ScreenContext
+from appwarden.screening.loader import load_indicators, load_known_apps
+from appwarden.screening.model import CATEGORIES, IndicatorSpec
+
+APPS = Path(__file__).resolve().parent / "_apps"
+SPECS = load_indicators()
+
+
+@pytest.fixture(scope="module")
+def contexts() -> dict[str, ScreenContext]:
+    out = {}
+    for apk in sorted(APPS.glob("*.apk")):
+        static, opened = _static_stage(apk, DEFAULT_LIMITS)
+        out[apk.stem] = ScreenContext(static, opened)
+    return out
+
+
+def test_knowledge_is_complete() -> None:
+    assert len(SPECS) >= 20
+    assert len({s.id for s in SPECS}) == len(SPECS)
+    assert {s.category for s in SPECS} <= set(CATEGORIES)
+    for spec in SPECS:
+        assert spec.source and spec.description and spec.description_zh
+        for name in spec.fixtures["fires"] + spec.fixtures["clean"]:
+            assert (APPS / f"{name}.apk").is_file(), f"{spec.id}: fixture {name} missing"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
+def test_indicator_fires_on_its_fixture(spec: IndicatorSpec, contexts: dict[str, ScreenContext]) -> None:
+    for name in spec.fixtures["fires"]:
+        hit = run_indicator(contexts[name], spec)
+        assert hit is not None, f"{spec.id} did not fire on {name}"
+        assert hit.evidence and all(isinstance(item, dict) for item in hit.evidence)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
+def test_indicator_silent_on_clean_twin(spec: IndicatorSpec, contexts: dict[str, ScreenContext]) -> None:
+    for name in spec.fixtures["clean"]:
+        assert run_indicator(contexts[name], spec) is None, f"{spec.id} fired on clean fixture {name}"
+
+
+def test_fixture_verdicts(contexts: dict[str, ScreenContext]) -> None:
+    bad = screen(contexts["screen_bad"].static, contexts["screen_bad"].apk)
+    assert bad.verdict == "harmful" and "sms_fraud" in bad.categories
+    clean = screen(contexts["screen_clean"].static, contexts["screen_clean"].apk)
+    assert clean.verdict == "none" and clean.hits == [] and clean.categories == []
+    fake = screen(contexts["screen_counterfeit"].static, contexts["screen_counterfeit"].apk)
+    assert fake.verdict == "harmful" and fake.categories == ["counterfeit"]
+    item = fake.hits[0].evidence[0]
+    assert item["package"] == "org.thoughtcrime.securesms" and item["signers"] != item["expected_signers"]
+
+
+def test_premium_number_evidence_names_the_number(contexts: dict[str, ScreenContext]) -> None:
+    spec = next(s for s in SPECS if s.id == "sms.premium_number")
+    hit = run_indicator(contexts["screen_bad"], spec)
+    assert hit is not None and hit.evidence[0]["numbers"] == ["1066185829"]
+
+
+@pytest.mark.parametrize(
+    ("score", "verdict"), [(0, "none"), (39, "none"), (40, "suspicious"), (69, "suspicious"), (70, "harmful")]
+)
+def test_verdict_thresholds(score: int, verdict: str) -> None:
+    assert verdict_for(score) == verdict
+
+
+def _signal(digest: str, lineage: tuple[str, ...] = ()) -> StaticEvidence:
+    signer = SignerCert("CN=x", "CN=x", "01", "", "", digest, "0" * 40)
+    app = AppInfo(sha256="0" * 64, package="org.thoughtcrime.securesms", label="Signal", signers=[signer])
+    app.signing_lineage = [LineageCert(sha256=d, subject="CN=old") for d in lineage]
+    return StaticEvidence(app=app, manifest=None)
+
+
+def test_counterfeit_accepts_the_real_signer_and_its_lineage() -> None:
+    spec = next(s for s in SPECS if s.id == "counterfeit.package_signer")
+    real = load_known_apps()[0]["signers"][0]
+    assert run_indicator(ScreenContext(_signal(real)), spec) is None
+    # a rotated key: the new signer is unknown but the lineage holds the registered certificate
+    assert run_indicator(ScreenContext(_signal("ab" * 32, lineage=(real,))), spec) is None
+    assert run_indicator(ScreenContext(_signal("ab" * 32)), spec) is not None
+
+
+def test_known_apps_are_sourced() -> None:
+    apps = load_known_apps()
+    assert apps and all(a["source"] and a["signers"] for a in apps)
+    assert len({a["package"] for a in apps}) == len(apps)
+
+
+_GOOD = """
+indicators:
+- id: x.y
+  category: sms_fraud
+  weight: 10
+  evidence: manifest
+  detector: manifest_component
+  params: {permission: android.permission.BIND_DEVICE_ADMIN}
+  description: d
+  description_zh: d
+  source: s
+  fixtures: {fires: [screen_bad], clean: [screen_clean]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("category: sms_fraud", "category: malware", "category"),
+        ("weight: 10", "weight: 0", "weight"),
+        ("weight: 10", "weight: 'ten'", "weight"),
+        ("evidence: manifest", "evidence: vibes", "evidence"),
+        ("detector: manifest_component", "detector: nope", "detector"),
+        ("params: {permission: android.permission.BIND_DEVICE_ADMIN}", "params: {}", "params"),
+        (
+            "fixtures: {fires: [screen_bad], clean: [screen_clean]}",
+            "fixtures: {fires: [screen_bad]}",
+            "fixtures",
+        ),
+        ("source: s", "source: ''", "missing"),
+        ("id: x.y", "id: X", "id"),
+    ],
+)
+def test_loader_rejects_bad_indicators(tmp_path: Path, old: str, new: str, message: str) -> None:
+    (tmp_path / "ok.yaml").write_text(_GOOD, encoding="utf-8")
+    assert len(load_indicators(tmp_path)) == 1
+    (tmp_path / "ok.yaml").write_text(_GOOD.replace(old, new), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=message):
+        load_indicators(tmp_path)
+
+
+def test_loader_rejects_bad_pattern_and_duplicates(tmp_path: Path) -> None:
+    bad = _GOOD.replace(
+        "detector: manifest_component\n  params: {permission: android.permission.BIND_DEVICE_ADMIN}",
+        "detector: sms_send_number\n  params: {apis: [La;->b], number_patterns: ['(']}",
+    )
+    (tmp_path / "a.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="bad pattern"):
+        load_indicators(tmp_path)
+    (tmp_path / "a.yaml").write_text(_GOOD, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(_GOOD, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="also defined"):
+        load_indicators(tmp_path)
+
+
+def test_a_failing_detector_is_noted_and_the_others_run(contexts: dict[str, ScreenContext]) -> None:
+    broken = IndicatorSpec(
+        id="t.broken",
+        category="other",
+        weight=5,
+        evidence="code",
+        detector="sms_send_number",
+        description="",
+        description_zh="",
+        source="",
+        params={"apis": ["Landroid/telephony/SmsManager;->sendTextMessage"], "number_patterns": ["("]},
+    )
+    good = next(s for s in SPECS if s.id == "sms.abort_broadcast")
+    ctx = contexts["screen_bad"]
+    result = screen(ctx.static, ctx.apk, indicators=[broken, good])
+    assert [h.spec.id for h in result.hits] == ["sms.abort_broadcast"]
+    assert any("t.broken not evaluated" in n for n in result.notes)
