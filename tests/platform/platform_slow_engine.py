@@ -40,13 +40,28 @@ def hog(apk_path, **kwargs):
     - ``memory``: allocate 64 MB blocks until the allocation is refused;
     - ``kill``: SIGKILL itself (a crash without a result).
     """
-    import re
-    import signal
-
     if HOG_MARK not in Path(apk_path).read_bytes()[-200:]:
         from appwarden.scan import scan_apk
 
         return scan_apk(apk_path, **kwargs)
+    _misbehave()
+
+
+def hog_upload_check(apk_path, **kwargs):
+    """The platform's upload check (``APPWARDEN_UPLOAD_CHECK_ENGINE``): the real one
+    (:func:`appwarden.platform.core.uploadcheck.check_upload`), except on an APK marked by :func:`hostile_copy`,
+    where it misbehaves as :func:`hog` does (a parse that holds the GIL, eats memory or dies)."""
+    if HOG_MARK not in Path(apk_path).read_bytes()[-200:]:
+        from appwarden.platform.core.uploadcheck import check_upload
+
+        return check_upload(apk_path, **kwargs)
+    _misbehave()
+
+
+def _misbehave():
+    import re
+    import signal
+
     if os.environ.get("APPWARDEN_TEST_MARKER"):
         with Path(os.environ["APPWARDEN_TEST_MARKER"]).open("a") as fh:
             fh.write(f"{os.getpid()}\n")

@@ -19,6 +19,10 @@ Contract of :func:`run_isolated`:
 - in the child: ``RLIMIT_AS`` = ``memory_mb``, no core dumps, ``nice`` +10 (the web server keeps the CPU when a
   laptop is busy), the parent's ``sys.path`` (so ``module:function`` engines resolve as in the parent), and the
   parent's environment without the platform's secrets (:data:`SECRET_VARIABLES`).
+
+The same door serves the platform's other parses of attacker-controlled bytes (the upload checks of
+:mod:`appwarden.platform.core.uploadcheck`): ``engine`` names any ``module:function`` taking the APK path and the
+keyword arguments above, plus ``options`` (JSON values) when given, and returning a JSON object.
 """
 
 from __future__ import annotations
@@ -91,8 +95,11 @@ def run_isolated(
     engine: str = DEFAULT_ENGINE,
     limits: SandboxLimits | None = None,
     labels: dict[str, str] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Scan one APK in a child process (see the module docstring); return its report or raise ScanFailed."""
+    """Scan one APK in a child process (see the module docstring); return its report or raise ScanFailed.
+
+    ``options``: extra keyword arguments (JSON values) for the engine function, passed only when given."""
     limits = limits or SandboxLimits()
     labels = {str(k): v for k, v in (labels or {}).items()}
     work = Path(tempfile.mkdtemp(prefix="appwarden-scan-"))
@@ -108,6 +115,7 @@ def run_isolated(
             "parent": os.getpid(),
             "sys_path": [p for p in sys.path if isinstance(p, str)],
             "result": str(work / "result.json"),
+            "options": dict(options or {}),
         }
         (work / "request.json").write_text(json.dumps(request), encoding="utf-8")
         started = time.monotonic()
@@ -282,6 +290,7 @@ def child_main(request_path: str) -> int:
             policy_path=request.get("policy"),
             trace_path=request.get("trace"),
             category=request.get("category"),
+            **(request.get("options") or {}),
         )
         result = {"status": "ok", "report": report}
     except AppwardenError as exc:

@@ -216,6 +216,14 @@ APPWARDEN_SCAN_TIMEOUT = float(os.environ.get("APPWARDEN_SCAN_TIMEOUT", "600"))
 APPWARDEN_SCAN_MEMORY_MB = int(os.environ.get("APPWARDEN_SCAN_MEMORY_MB", "4096"))
 APPWARDEN_SCAN_MAX_ATTEMPTS = max(1, int(os.environ.get("APPWARDEN_SCAN_MAX_ATTEMPTS", "3")))
 APPWARDEN_SCAN_MAX_REPORT_MB = int(os.environ.get("APPWARDEN_SCAN_MAX_REPORT_MB", "64"))
+# Upload checks (core/uploadcheck.py): reading an uploaded APK while a request waits (zip + manifest, the re-test
+# identity check) runs in such a child too, under a short limit; over it the upload is refused and nothing stored.
+# APPWARDEN_UPLOAD_CHECK_ENGINE (``module:function``) may wrap the check (tests).
+APPWARDEN_UPLOAD_CHECK_TIMEOUT = float(os.environ.get("APPWARDEN_UPLOAD_CHECK_TIMEOUT", "20"))
+APPWARDEN_UPLOAD_CHECK_MEMORY_MB = int(
+    os.environ.get("APPWARDEN_UPLOAD_CHECK_MEMORY_MB", str(APPWARDEN_SCAN_MEMORY_MB))
+)
+APPWARDEN_UPLOAD_CHECK_ENGINE = os.environ.get("APPWARDEN_UPLOAD_CHECK_ENGINE", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

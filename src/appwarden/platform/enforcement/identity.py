@@ -1,7 +1,9 @@
 """Is a rectified APK the ordered app? The identity check of company responses and re-tests.
 
 Contract: :func:`read_identity` reads what the APK itself says with the engine's APK reader (package, version code,
-signer certificates, a *verified* v3 key-rotation lineage, whether its signatures verify); :func:`refusals` compares
+signer certificates, a *verified* v3 key-rotation lineage, whether its signatures verify) in a child process under
+the upload-check limits (:mod:`appwarden.platform.core.uploadcheck`: a crafted APK cannot hold the web process; over
+a limit it is refused with :class:`~appwarden.platform.core.uploadcheck.UploadCheckFailed`); :func:`refusals` compares
 it with the ordered version and returns every reason to refuse it, each a :class:`Refusal` with a Chinese-first
 one-line message. The signer comparison is ingest's (:func:`appwarden.ingest.state.signer_relation`): the signer
 must be the ordered version's, or a verified lineage must lead from it (``signer_rotated``).
@@ -57,8 +59,23 @@ class Refusal:
     overridable: bool
 
 
-def read_identity(path: Path) -> ApkIdentity:
-    """Read ``path`` with :func:`appwarden.apk.open_apk`; an unreadable APK raises :class:`IdentityRefused`."""
+def read_identity(path: Path, *, label: str = "上传的APK uploaded APK") -> ApkIdentity:
+    """Read ``path``'s identity in the sandbox (see the module docstring). Raises :class:`IdentityRefused` for an
+    unreadable APK, :class:`~appwarden.platform.core.errors.UploadError` for one that is not an APK (no zip, no
+    manifest) and :class:`~appwarden.platform.core.uploadcheck.UploadCheckFailed` over the time or memory limit;
+    server paths in messages become ``label``."""
+    from appwarden.platform.core.uploadcheck import run_check
+
+    result = run_check(Path(path), "identity", label=label)
+    if result.get("identity_refused"):
+        raise IdentityRefused(str(result["identity_refused"]))
+    return ApkIdentity(**result["identity"])
+
+
+def read_identity_here(path: Path) -> ApkIdentity:
+    """Read ``path`` with :func:`appwarden.apk.open_apk` in this process: only
+    for the sandbox's child (:func:`appwarden.platform.core.uploadcheck.check_upload`), never in a web request.
+    An unreadable APK raises :class:`IdentityRefused`."""
     from appwarden.apk import open_apk
 
     try:

@@ -238,7 +238,7 @@ def respond(
     signer refusal with ``override_reason`` (recorded on the response and in the audit log as ``override``); any
     other role giving one gets :class:`RoleError` (403).
     """
-    from appwarden.platform.testing.services import _chunks, validate_apk
+    from appwarden.platform.testing.services import _chunks
 
     if role_of(user) == ROLE_COMPANY and order.company_id != getattr(user.profile, "company_id", None):
         raise TransitionError("该整改通知属于其他企业 this order belongs to another company")
@@ -254,10 +254,11 @@ def respond(
     sha, ident, overridden = "", None, []
     if apk is not None:
         checked: dict[str, Any] = {}
+        label = (file_name or getattr(apk, "name", "") or "").strip() or "上传的APK uploaded APK"
 
         def validate(path: Any) -> None:  # runs on the temporary file: a refusal stores nothing
-            validate_apk(path)
-            checked["ident"] = identity.read_identity(path)
+            # zip + manifest + identity, in a child process under the upload-check limits (issue #17)
+            checked["ident"] = identity.read_identity(path, label=label)
             checked["overridden"] = _judge(order, checked["ident"], override_reason)
 
         sha, _ = storage.store_chunks(_chunks(apk), max_size=settings.APPWARDEN_MAX_UPLOAD, validate=validate)
@@ -325,7 +326,10 @@ def start_retest(
     if not response.override_reason:
         with storage.open_blob(response.new_sha256):
             pass  # a clear message when the blob is missing
-        _judge(order, identity.read_identity(storage.path_for(response.new_sha256)), "")
+        stored = identity.read_identity(
+            storage.path_for(response.new_sha256), label=response.new_file_name or "整改版本APK"
+        )
+        _judge(order, stored, "")
     policy_sha = storage.store_chunks(_chunks(policy), max_size=MAX_SIDE_FILE)[0] if policy else ""
     trace_sha = storage.store_chunks(_chunks(trace), max_size=MAX_SIDE_FILE)[0] if trace else ""
     with transaction.atomic():

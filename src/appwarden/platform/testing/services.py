@@ -50,19 +50,13 @@ def validate_apk(path: Path) -> None:
     """Raise UploadError unless ``path`` is a zip archive holding ``AndroidManifest.xml``.
 
     The zip is read with the engine's own reader (as tolerant as Android's), not Python's stricter ``zipfile``,
-    so quirky but installable APKs are accepted; the manifest itself is parsed later, by the scan.
+    so quirky but installable APKs are accepted; the manifest itself is parsed later, by the scan. The reading
+    runs in a child process under the upload-check limits (:mod:`appwarden.platform.core.uploadcheck`), never in
+    the web process: a crafted central directory cannot hold a web worker.
     """
-    from appwarden.apk.archive import ZipArchive
-    from appwarden.errors import AppwardenError
+    from appwarden.platform.core.uploadcheck import run_check
 
-    try:
-        archive = ZipArchive(path.read_bytes())
-    except OSError as exc:
-        raise UploadError(f"cannot read the upload: {exc}") from None
-    except AppwardenError as exc:
-        raise UploadError(f"不是APK文件 not an APK: {exc}") from None
-    if "AndroidManifest.xml" not in archive:
-        raise UploadError("不是APK文件 not an APK: the zip has no AndroidManifest.xml")
+    run_check(path, "apk")
 
 
 def _chunks(source: Any) -> Iterable[bytes]:
