@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "appwarden.platform.testing",
     "appwarden.platform.enforcement",
     "appwarden.platform.complaints",
+    "appwarden.platform.attestation",
     "appwarden.platform.web",
 ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("testing/", include("appwarden.platform.testing.urls")),
     path("enforcement/", include("appwarden.platform.enforcement.urls")),
     path("complaints/", include("appwarden.platform.complaints.urls")),
+    path("attestations/", include("appwarden.platform.attestation.urls")),
     path("", include("appwarden.platform.web.urls")),
 ]

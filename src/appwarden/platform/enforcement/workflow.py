@@ -398,6 +398,9 @@ def close(order: RectificationOrder, *, user: Any, reason: str) -> None:
                 "复测未通过 the re-test still shows findings; escalate (通报) instead of closing"
             )
         _move(order, "close", user, reason)
+        from appwarden.platform.attestation.services import issue_for_order
+
+        issue_for_order(order)  # 认证签名 of the re-tested APK (docs/attestation.md); never stops the close
 
 
 def create_notice_batch(*, user: Any, title: str, number: str = "") -> NoticeBatch:

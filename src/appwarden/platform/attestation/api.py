@@ -1,0 +1,27 @@
+"""``GET /api/attestations/<apk sha256>/``: public (no login), the APK's bundles with status, the log's latest
+signed checkpoint, a consistency proof from each bundle's checkpoint to it, and the APK's revocation entries."""
+
+from __future__ import annotations
+
+import re
+
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from appwarden.platform.attestation.services import public_record
+
+_SHA = re.compile(r"[0-9a-fA-F]{64}")
+
+
+class PublicAttestationView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []  # public and read-only: no session, so no CSRF and no per-user content
+
+    def get(self, request, sha256: str):  # type: ignore[no-untyped-def]
+        if not _SHA.fullmatch(sha256):
+            return Response({"detail": "不是 SHA-256 not a sha256 (64 hex digits)"}, status=400)
+        record = public_record(sha256.lower())
+        if record is None:
+            return Response({"detail": "该APK没有认证记录 no attestation for this APK"}, status=404)
+        return Response(record)

@@ -1,0 +1,250 @@
+"""Issue and revoke attestations on the platform; the database transparency log.
+
+Contract:
+
+* the platform's signing key is the PEM file ``APPWARDEN_ATTEST_KEY`` (setting or environment variable); when it
+  is unset, a key is created once under ``DATA_DIR/attest/`` (``attest.key`` mode 0600, ``attest.pub``). The same
+  key signs attestations and log checkpoints (origin ``appwarden-log/<key id>``);
+* :func:`issue_for_order` (called by ``enforcement.workflow.close``) attests the APK of the order's last passed
+  re-test with that job's report (the report's bytes are its canonical JSON); a failure is logged and never stops
+  the order from closing;
+* :func:`on_scan_finished` (signal receiver) revokes the still-valid attestations of an APK when a later finished
+  test of that same APK fails (a finding at or above ``APPWARDEN_ATTEST_FAIL_ON``, default ``low``);
+* appends are serialised (``pg_advisory_xact_lock`` on PostgreSQL; SQLite serialises writers itself).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from appwarden.attest import merkle
+from appwarden.attest.bundle import sign_apk
+from appwarden.attest.keys import SigningKey, generate, load_signing_key, write_keypair
+from appwarden.attest.log import (
+    Checkpoint as LogCheckpoint,
+)
+from appwarden.attest.log import (
+    parse_checkpoint,
+    parse_leaf,
+    revocation_envelope,
+    revocation_leaf,
+    sign_checkpoint,
+)
+from appwarden.attest.statement import canonical, parse_time, report_result, utc_text
+from appwarden.platform.attestation.models import Attestation, Checkpoint, LogEntry
+
+log = logging.getLogger(__name__)
+_LOCK_ID = 0x61747465  # "atte": the advisory lock serialising log appends
+
+
+def fail_on() -> str:
+    return str(
+        getattr(settings, "APPWARDEN_ATTEST_FAIL_ON", os.environ.get("APPWARDEN_ATTEST_FAIL_ON", "low"))
+    )
+
+
+def platform_key() -> SigningKey:
+    """The platform's signing key (see the module docstring)."""
+    configured = getattr(settings, "APPWARDEN_ATTEST_KEY", None) or os.environ.get("APPWARDEN_ATTEST_KEY", "")
+    if configured:
+        return load_signing_key(Path(configured))
+    directory = Path(settings.DATA_DIR) / "attest"
+    path = directory / "attest.key"
+    if not path.exists():
+        try:
+            write_keypair(generate("ed25519"), directory)
+        except Exception:  # another process created it first
+            if not path.exists():
+                raise
+    return load_signing_key(path)
+
+
+class DbLog:
+    """The log in the database, with the interface of :class:`appwarden.attest.log.FileLog` that signing uses."""
+
+    def __init__(self, key: SigningKey) -> None:
+        self.signing_key = key
+        self.key = key.verify_key()
+        self.origin = f"appwarden-log/{self.key.keyid}"
+
+    def leaf_hashes(self, size: int | None = None) -> list[bytes]:
+        qs = LogEntry.objects.order_by("index").values_list("body", flat=True)
+        if size is not None:
+            qs = qs[:size]
+        return [merkle.leaf_hash(bytes(b)) for b in qs]
+
+    def append(self, body: bytes, envelope: dict[str, Any], key: SigningKey) -> tuple[int, LogCheckpoint]:
+        leaf = parse_leaf(body)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+            hashes = self.leaf_hashes()
+            index = len(hashes)
+            LogEntry.objects.create(
+                index=index,
+                kind=leaf["kind"],
+                apk_sha256=leaf.get("apkSha256", ""),
+                payload_sha256=leaf.get("payloadSha256", ""),
+                body=body,
+                envelope=envelope,
+            )
+            hashes.append(merkle.leaf_hash(body))
+            root = merkle.root_hash(hashes)
+            env = sign_checkpoint(key, self.origin, len(hashes), root)
+            Checkpoint.objects.create(size=len(hashes), root=root.hex(), envelope=env)
+        return index, parse_checkpoint(env)
+
+    def inclusion(self, index: int, size: int) -> list[bytes]:
+        return merkle.inclusion_proof(self.leaf_hashes(size), index)
+
+    def consistency(self, old_size: int, new_size: int) -> list[bytes]:
+        return merkle.consistency_proof(self.leaf_hashes(new_size), old_size)
+
+
+def issue(job: Any, *, order: Any = None, now: _dt.datetime | None = None) -> Attestation:
+    """Attest the APK of a finished scan ``job`` with its report (raises on any problem; the log entry and the
+    attestation row are written in one transaction)."""
+    from appwarden.platform.core import storage
+
+    key = platform_key()
+    dblog = DbLog(key)
+    report = job.report or {}
+    with transaction.atomic():
+        signed = sign_apk(
+            storage.path_for(job.sha256),
+            report,
+            canonical(report),
+            key,
+            log=dblog,
+            fail_on=fail_on(),
+            now=now,
+        )
+        return _record(job, order, signed)
+
+
+def _record(job: Any, order: Any, signed: Any) -> Attestation:
+    pred = signed.statement["predicate"]
+    return Attestation.objects.create(
+        apk_sha256=job.sha256,
+        package=pred["resource"].get("package") or "",
+        version_name=pred["resource"].get("versionName") or "",
+        app_version=job.app_version,
+        order=order,
+        job=job,
+        result=pred["verificationResult"],
+        payload_sha256=hashlib.sha256(canonical(signed.statement)).hexdigest(),
+        log_index=signed.log_index,
+        bundle=signed.bundle,
+        issued_at=parse_time(pred["timeVerified"]),
+        not_after=parse_time(pred["validity"]["notAfter"]),
+    )
+
+
+def issue_for_order(order: Any) -> Attestation | None:
+    """After ``close``: attest the APK of the order's last completed, passed re-test. Never raises (logged)."""
+    retest = order.retests.filter(completed_at__isnull=False).select_related("job").order_by("-id").first()
+    if retest is None or not (retest.diff or {}).get("passed") or retest.job.report is None:
+        return None
+    try:
+        with transaction.atomic():
+            return issue(retest.job, order=order)
+    except Exception as exc:
+        log.warning("no attestation for order %s: %s: %s", order.pk, type(exc).__name__, exc)
+        return None
+
+
+def revoke(att: Attestation, reason: str, *, now: _dt.datetime | None = None) -> Attestation:
+    """Append a revocation of ``att`` to the log and mark it revoked."""
+    key = platform_key()
+    dblog = DbLog(key)
+    when = utc_text(now or timezone.now())
+    reason = " ".join(reason.split())
+    with transaction.atomic():
+        env = revocation_envelope(key, att.apk_sha256, att.payload_sha256, reason, when)
+        index, _ = dblog.append(
+            revocation_leaf(env, att.apk_sha256, att.payload_sha256, reason, when), env, key
+        )
+        att.revoked_at, att.revoke_reason, att.revocation_index = parse_time(when), reason, index
+        att.save(update_fields=["revoked_at", "revoke_reason", "revocation_index"])
+    return att
+
+
+def on_scan_finished(sender: Any, job: Any, **_: Any) -> None:
+    """Signal receiver: a finished test of an APK that fails revokes that APK's unrevoked attestations."""
+    from appwarden.platform.testing.models import JOB_DONE
+
+    if job.status != JOB_DONE or not isinstance(job.report, dict):
+        return
+    if report_result(job.report, fail_on()) != "FAILED":
+        return
+    for att in Attestation.objects.filter(apk_sha256=job.sha256, revoked_at__isnull=True, result="PASSED"):
+        if att.job_id == job.pk:
+            continue
+        try:
+            revoke(att, f"复测未通过 a later test (job #{job.pk}) of this APK failed")
+        except Exception as exc:
+            log.warning("could not revoke attestation %s: %s: %s", att.pk, type(exc).__name__, exc)
+
+
+def public_record(apk_sha256: str) -> dict[str, Any] | None:
+    """What ``GET /api/attestations/<sha>/`` returns (None when the platform never attested that APK)."""
+    atts = list(Attestation.objects.filter(apk_sha256=apk_sha256).order_by("log_index"))
+    if not atts:
+        return None
+    latest = Checkpoint.objects.order_by("-size").first()
+    key = platform_key()
+    dblog = DbLog(key)
+    from appwarden.attest.keys import public_pem
+
+    hashes = dblog.leaf_hashes(latest.size) if latest else []
+    records = []
+    for att in atts:
+        tl = (att.bundle.get("verificationMaterial", {}).get("tlogEntries") or [{}])[0]
+        old_size = int((tl.get("inclusionProof") or {}).get("treeSize") or 0)
+        proof = merkle.consistency_proof(hashes, old_size) if latest and 0 < old_size <= latest.size else []
+        records.append(
+            {
+                "status": att.status(),
+                "result": att.result,
+                "package": att.package,
+                "version_name": att.version_name,
+                "issued_at": utc_text(att.issued_at),
+                "not_after": utc_text(att.not_after),
+                "log_index": att.log_index,
+                "revoked_at": utc_text(att.revoked_at) if att.revoked_at else None,
+                "revoke_reason": att.revoke_reason or None,
+                "revocation_log_index": att.revocation_index,
+                "bundle": att.bundle,
+                "consistency": {
+                    "old_size": old_size,
+                    "new_size": latest.size if latest else 0,
+                    "hashes": [h.hex() for h in proof],
+                },
+            }
+        )
+    revocations = [
+        {"log_index": e.index, "leaf": parse_leaf(bytes(e.body)), "envelope": e.envelope}
+        for e in LogEntry.objects.filter(apk_sha256=apk_sha256, kind="revocation")
+    ]
+    return {
+        "apk_sha256": apk_sha256,
+        "log": {
+            "origin": dblog.origin,
+            "keyid": dblog.key.keyid,
+            "public_key": public_pem(dblog.key.public).decode(),
+            "tree_size": latest.size if latest else 0,
+            "checkpoint": latest.envelope if latest else None,
+        },
+        "attestations": records,
+        "revocations": revocations,
+    }

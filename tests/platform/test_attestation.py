@@ -1,0 +1,194 @@
+"""认证签名 on the platform: closing an order after a passed re-test issues an attestation that verifies offline
+(the engine's verifier, the platform's public key); the public endpoint serves it with the signed checkpoint and a
+consistency proof; a later failed test of the same APK revokes it (a revocation leaf in the log); the store view
+shows each listing's status; log rows are append-only; a signing failure never stops an order from closing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import platform_factories as pf
+from django.test import TestCase, override_settings
+from rest_framework.test import APIClient
+
+from appwarden.attest import merkle
+from appwarden.attest.keys import load_verify_key
+from appwarden.attest.log import checkpoint_signed_by, parse_checkpoint
+from appwarden.attest.verify import verify_bundle
+from appwarden.platform.attestation import services as att_services
+from appwarden.platform.attestation.models import Attestation, Checkpoint, LogEntry
+from appwarden.platform.core import storage
+from appwarden.platform.enforcement import workflow
+from appwarden.platform.testing import engine, services
+
+
+class AttestationCase(TestCase):
+    def setUp(self):
+        self.engine = pf.ReportEngine()
+        engine.use_engine(self.engine)
+        self.addCleanup(engine.use_engine, None)
+        self.reviewer = pf.user("reviewer")
+        self.company = pf.company("认证测试有限公司")
+        self.company_user = pf.user("company", company=self.company)
+        self.store = pf.store("甲应用市场")
+        self.other_store = pf.store("乙应用商店")
+        self.store_user = pf.user("store", store=self.store)
+        findings = [pf.finding("pi.pre_consent", ["RD-3.1", "M164-1.1"], notice_types=["M337-1"])]
+        self.v1 = self.register(pf.fixture_apk("minimal.apk"), findings)
+        self.job = pf.scanned_job(self.reviewer, self.v1, company=self.company)
+        for f in self.job.findings.all():
+            services.review_finding(f, user=self.reviewer, action="confirm", reason="确认")
+        self.app = self.job.app_version.app
+        pf.listing(self.store, self.app)
+        self.v2 = pf.fixture_apk("v2_only.apk")
+        self.v2_sha = hashlib.sha256(self.v2).hexdigest()
+
+    def register(self, data: bytes, findings: list, **kw) -> bytes:
+        self.engine.add_apk(data, findings, label="认证应用", **kw)
+        rep = self.engine.by_sha[hashlib.sha256(data).hexdigest()]
+        rep.update(rules_evaluated=True, generated_at="2026-12-01T00:00:00Z")
+        rep["engine"]["rules_version"] = "test"
+        return data
+
+    def close_after_passed_retest(self):
+        order = workflow.issue_order(
+            self.job.app_version, list(self.job.findings.all()), user=self.reviewer, reason="检测发现问题"
+        )
+        self.register(self.v2, [], version_name="1.1")
+        workflow.respond(order, user=self.company_user, explanation="已整改", apk=self.v2)
+        retest = workflow.start_retest(order, user=self.reviewer, reason="复测")
+        services.run_scan(retest.job_id)
+        order.refresh_from_db()
+        workflow.close(order, user=self.reviewer, reason="复测通过")
+        order.refresh_from_db()
+        return order
+
+    def trusted(self):
+        att_services.platform_key()
+        from django.conf import settings
+
+        return [load_verify_key(settings.DATA_DIR / "attest" / "attest.pub")]
+
+
+class IssueAndServeTests(AttestationCase):
+    def test_closing_after_a_passed_retest_issues_a_verifiable_attestation(self):
+        order = self.close_after_passed_retest()
+        self.assertEqual(order.state, "closed")
+        att = Attestation.objects.get()
+        self.assertEqual((att.apk_sha256, att.result, att.order_id), (self.v2_sha, "PASSED", order.pk))
+        verdict = verify_bundle(att.bundle, storage.path_for(self.v2_sha), self.trusted())
+        self.assertTrue(verdict.ok, verdict.reason)
+        self.assertEqual(verdict.details["package"], "com.example.fixture")
+        # the same bundle does not verify for the tested (unfixed) version of the app, nor after its validity
+        self.assertEqual(
+            verify_bundle(att.bundle, storage.path_for(self.job.sha256), self.trusted()).code, "apk-modified"
+        )
+        late = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
+        self.assertEqual(
+            verify_bundle(att.bundle, storage.path_for(self.v2_sha), self.trusted(), at=late).code, "expired"
+        )
+
+    def test_public_endpoint_serves_bundle_checkpoint_and_consistency(self):
+        self.close_after_passed_retest()
+        # a second attestation grows the log after the first bundle's checkpoint
+        att_services.issue(
+            Attestation.objects.get().job, now=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+        )
+        client = APIClient()  # anonymous
+        resp = client.get(f"/api/attestations/{self.v2_sha.upper()}/")
+        self.assertEqual(resp.status_code, 200, resp.content)
+        data = resp.json()
+        self.assertEqual(data["apk_sha256"], self.v2_sha)
+        self.assertEqual([a["status"] for a in data["attestations"]], ["valid", "valid"])
+        latest = parse_checkpoint(data["log"]["checkpoint"])
+        self.assertEqual(latest.size, 2)
+        self.assertIsNotNone(checkpoint_signed_by(latest, self.trusted()))
+        first = data["attestations"][0]
+        cp = parse_checkpoint(
+            first["bundle"]["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]["checkpoint"]
+        )
+        proof = [bytes.fromhex(h) for h in first["consistency"]["hashes"]]
+        self.assertEqual((cp.size, first["consistency"]["new_size"]), (1, 2))
+        self.assertTrue(merkle.verify_consistency(cp.size, latest.size, cp.root, latest.root, proof))
+        self.assertTrue(verify_bundle(first["bundle"], storage.path_for(self.v2_sha), self.trusted()).ok)
+
+    def test_endpoint_errors(self):
+        client = APIClient()
+        self.assertEqual(client.get("/api/attestations/not-a-sha/").status_code, 400)
+        resp = client.get(f"/api/attestations/{'0' * 64}/")
+        self.assertEqual(resp.status_code, 404)
+        self.assertIn("no attestation", resp.json()["detail"])
+        self.assertEqual(client.post(f"/api/attestations/{'0' * 64}/").status_code, 405)
+
+
+class RevocationTests(AttestationCase):
+    def test_a_later_failed_test_of_the_same_apk_revokes(self):
+        self.close_after_passed_retest()
+        att = Attestation.objects.get()
+        # a later test of the same APK (here: as another app type, so not a reused result) finds a problem
+        self.register(
+            self.v2, [pf.finding("perm.over", ["M164-2.1"], notice_types=["M337-7"])], version_name="1.1"
+        )
+        job = services.queue_job(self.v2_sha, user=self.reviewer, allow_duplicate=True, category="N39-06")
+        services.run_scan(job.pk)
+        att.refresh_from_db()
+        self.assertEqual(att.status(), "revoked")
+        self.assertIn("复测未通过", att.revoke_reason)
+        entries = list(LogEntry.objects.order_by("index"))
+        self.assertEqual([e.kind for e in entries], ["attestation", "revocation"])
+        data = APIClient().get(f"/api/attestations/{self.v2_sha}/").json()
+        self.assertEqual(data["attestations"][0]["status"], "revoked")
+        self.assertEqual(data["revocations"][0]["leaf"]["revokes"], att.payload_sha256)
+        # the whole database log is consistent: every checkpoint signed, matching its prefix, consistent with the last
+        hashes = [merkle.leaf_hash(bytes(e.body)) for e in entries]
+        previous = None
+        for row in Checkpoint.objects.order_by("size"):
+            cp = parse_checkpoint(row.envelope)
+            self.assertIsNotNone(checkpoint_signed_by(cp, self.trusted()))
+            self.assertEqual(merkle.root_hash(hashes[: cp.size]), cp.root)
+            if previous:
+                proof = merkle.consistency_proof(hashes[: cp.size], previous.size)
+                self.assertTrue(
+                    merkle.verify_consistency(previous.size, cp.size, previous.root, cp.root, proof)
+                )
+            previous = cp
+
+    def test_log_rows_are_append_only(self):
+        self.close_after_passed_retest()
+        entry = LogEntry.objects.get()
+        entry.kind = "revocation"
+        with self.assertRaises(ValueError):
+            entry.save()
+        with self.assertRaises(ValueError):
+            Checkpoint.objects.get().delete()
+
+    def test_a_signing_failure_does_not_stop_closing(self):
+        with override_settings(APPWARDEN_ATTEST_KEY="/nonexistent/attest.key"):
+            order = self.close_after_passed_retest()
+        self.assertEqual(order.state, "closed")
+        self.assertFalse(Attestation.objects.exists())
+        self.assertFalse(LogEntry.objects.exists())
+
+
+class StoreViewTests(AttestationCase):
+    def test_store_sees_its_listings_status(self):
+        client = self.client
+        client.force_login(self.store_user)
+        resp = client.get("/attestations/store/")
+        self.assertContains(resp, "未认证 not certified")
+        self.close_after_passed_retest()
+        resp = client.get("/attestations/store/")
+        self.assertContains(resp, "已认证 certified")
+        self.assertContains(resp, self.v2_sha)
+        att = Attestation.objects.get()
+        att_services.revoke(att, "立案调查 a case was opened")
+        resp = client.get("/attestations/store/")
+        self.assertContains(resp, "已撤销 revoked")
+        self.assertContains(resp, "立案调查")
+        # another store's operator does not see this store's listing
+        other = pf.user("store", store=self.other_store)
+        client.force_login(other)
+        self.assertNotContains(client.get("/attestations/store/"), self.app.package)
+        client.force_login(self.company_user)
+        self.assertEqual(client.get("/attestations/store/").status_code, 403)
