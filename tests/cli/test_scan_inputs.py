@@ -198,3 +198,17 @@ def test_deeply_nested_har_is_a_format_error(tmp_path: Path) -> None:
         "trace", "import", "--from", "har", str(har), "-o", str(tmp_path / "t.jsonl"), "--package", "a.b"
     )
     assert "not a HAR file (invalid JSON)" in one_line_error(proc)
+
+
+@pytest.mark.parametrize("command", ["validate", "analyze"])
+def test_trace_commands_refuse_a_pipe_and_survive_a_deep_line(tmp_path: Path, command: str) -> None:
+    assert "regular file" in one_line_error(
+        run_cli("trace", command, _bad_input(tmp_path, "pipe"), timeout=60)
+    )
+    trace = tmp_path / "deep.jsonl"
+    deep = '{"t":1,"type":"ui","event":"mark","x":' + "[" * 100_000 + "]" * 100_000 + "}"
+    trace.write_text(json.dumps(HEADER) + "\n" + deep + "\n")
+    proc = run_cli("trace", command, str(trace))
+    assert (
+        proc.returncode in (0, 1) and "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    )

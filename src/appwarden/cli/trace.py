@@ -144,8 +144,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from appwarden.dynamic.trace import validate_trace
+    from appwarden.limits import DEFAULT_LIMITS
+    from appwarden.scan import stage_deadline
 
-    errors = validate_trace(args.trace)
+    with stage_deadline("trace", DEFAULT_LIMITS.stage_timeout):  # a newline bomb ends with one error line
+        errors = validate_trace(args.trace)
     for err in errors:
         print(f"{args.trace}:{err.line}: {err.message}")
     if not errors:
@@ -200,7 +203,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         params = replace(params, max_calls_per_minute=args.max_per_minute)
     if args.rerequest_hours is not None:
         params = replace(params, rerequest_min_interval_h=args.rerequest_hours)
-    dyn = load_dynamic_evidence(args.trace, params=params)
+    from appwarden.limits import DEFAULT_LIMITS
+    from appwarden.scan import stage_deadline
+
+    with stage_deadline("trace", DEFAULT_LIMITS.stage_timeout):  # a newline bomb ends with one error line
+        dyn = load_dynamic_evidence(args.trace, params=params)
     findings, errors = dynamic_findings(dyn)
     if args.html is not None:
         from appwarden.dynamic.timeline import render_timeline
