@@ -154,6 +154,17 @@ class RevocationTests(AttestationCase):
                 )
             previous = cp
 
+    def test_opening_a_case_on_the_apk_revokes(self):
+        att = att_services.issue(self.job)  # an attestation of the tested version, before any case
+        self.assertIsNone(att.revoked_at)
+        order = workflow.issue_order(
+            self.job.app_version, list(self.job.findings.all()), user=self.reviewer, reason="检测发现问题"
+        )
+        att.refresh_from_db()
+        self.assertEqual(att.status(), "revoked")
+        self.assertIn(order.number, att.revoke_reason)
+        self.assertEqual(list(LogEntry.objects.values_list("kind", flat=True)), ["attestation", "revocation"])
+
     def test_log_rows_are_append_only(self):
         self.close_after_passed_retest()
         entry = LogEntry.objects.get()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +20,14 @@ class PublicAttestationView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # public and read-only: no session, so no CSRF and no per-user content
 
+    @extend_schema(
+        summary="APK attestations (public)",
+        parameters=[
+            OpenApiParameter("sha256", OpenApiTypes.STR, OpenApiParameter.PATH, description="APK SHA-256")
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        auth=[],
+    )
     def get(self, request, sha256: str):  # type: ignore[no-untyped-def]
         if not _SHA.fullmatch(sha256):
             return Response({"detail": "不是 SHA-256 not a sha256 (64 hex digits)"}, status=400)

@@ -9,7 +9,9 @@ Contract:
   re-test with that job's report (the report's bytes are its canonical JSON); a failure is logged and never stops
   the order from closing;
 * :func:`on_scan_finished` (signal receiver) revokes the still-valid attestations of an APK when a later finished
-  test of that same APK fails (a finding at or above ``APPWARDEN_ATTEST_FAIL_ON``, default ``low``);
+  test of that same APK fails (a finding at or above ``APPWARDEN_ATTEST_FAIL_ON``, default ``low``), and
+  :func:`revoke_for_case` (called by ``enforcement.workflow.issue_order``) when a rectification order is opened on
+  that APK;
 * appends are serialised (``pg_advisory_xact_lock`` on PostgreSQL; SQLite serialises writers itself).
 """
 
@@ -179,6 +181,20 @@ def revoke(att: Attestation, reason: str, *, now: _dt.datetime | None = None) ->
     return att
 
 
+def revoke_for_case(order: Any) -> int:
+    """A rectification order opened on an app version revokes that APK's unrevoked attestations (called by
+    ``enforcement.workflow.issue_order``). Never raises (a failure is logged); returns how many were revoked."""
+    revoked = 0
+    for att in Attestation.objects.filter(apk_sha256=order.app_version.sha256, revoked_at__isnull=True):
+        try:
+            with transaction.atomic():
+                revoke(att, f"立案整改 rectification order {order.number} opened")
+            revoked += 1
+        except Exception as exc:
+            log.warning("could not revoke attestation %s: %s: %s", att.pk, type(exc).__name__, exc)
+    return revoked
+
+
 def on_scan_finished(sender: Any, job: Any, **_: Any) -> None:
     """Signal receiver: a finished test of an APK that fails revokes that APK's unrevoked attestations."""
     from appwarden.platform.testing.models import JOB_DONE
@@ -191,7 +207,8 @@ def on_scan_finished(sender: Any, job: Any, **_: Any) -> None:
         if att.job_id == job.pk:
             continue
         try:
-            revoke(att, f"复测未通过 a later test (job #{job.pk}) of this APK failed")
+            with transaction.atomic():
+                revoke(att, f"复测未通过 a later test (job #{job.pk}) of this APK failed")
         except Exception as exc:
             log.warning("could not revoke attestation %s: %s: %s", att.pk, type(exc).__name__, exc)
 

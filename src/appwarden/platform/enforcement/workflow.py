@@ -201,6 +201,9 @@ def issue_order(
             actor_name=user.username,
             reason=reason,
         )
+        from appwarden.platform.attestation.services import revoke_for_case
+
+        revoke_for_case(order)  # a case opened withdraws the APK's 认证签名 (docs/attestation.md)
     return order
 
 
