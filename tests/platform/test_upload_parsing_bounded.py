@@ -28,7 +28,7 @@ from unittest import mock
 
 import platform_factories as pf
 import pytest
-from django.test import override_settings
+from django.test import Client, TestCase, override_settings
 from platform_slow_engine import hostile_copy
 from test_job_isolation import ROOT, Serve, _serve_env, pid_alive
 from test_retest_integrity import RetestCase, api_client, sha
@@ -36,6 +36,7 @@ from test_retest_integrity import RetestCase, api_client, sha
 from appwarden.platform.core import storage
 from appwarden.platform.core.uploadcheck import UploadCheckFailed, run_check
 from appwarden.platform.enforcement.models import CompanyResponse, Retest
+from appwarden.platform.testing import engine
 from appwarden.platform.testing.models import ScanJob
 
 HOG_CHECK = "platform_slow_engine:hog_upload_check"
@@ -307,3 +308,28 @@ def test_serve_answers_while_a_response_apk_check_hangs_and_refuses_it_within_th
         assert body["responses"][0]["signer_check"] == "signer_rotated", body
     finally:
         server.stop()
+
+
+class JobPageListsBoundedTests(TestCase):
+    """A crafted APK makes one report error per odd zip entry (200,000 fit under the report size cap): the job
+    page shows the first 200 and says where the rest are, instead of rendering every one in the web process."""
+
+    def test_the_job_page_shows_at_most_200_report_errors_and_the_total(self):
+        stub = pf.ReportEngine()
+        engine.use_engine(stub)
+        self.addCleanup(engine.use_engine, None)
+        rep = pf.report("com.example.many", "1.0", [])
+        rep["errors"] = [
+            {"stage": "apk", "message": "suspicious entry name: contains a backslash", "path": f"a\\{i}"}
+            for i in range(5000)
+        ]
+        reviewer = pf.user("reviewer")
+        job = pf.scanned_job(reviewer, stub.add(f"many-{uuid.uuid4().hex}", rep))
+        self.assertEqual(job.status, "done", job.error)
+        client = Client()
+        client.force_login(reviewer)
+        page = client.get(f"/testing/jobs/{job.pk}/").content.decode()
+        self.assertEqual(page.count("suspicious entry name"), 200)
+        self.assertIn("未能分析 Not analysed (5000)", page)
+        self.assertIn("仅显示前 200 条，完整列表见报告 JSON", page)
+        self.assertEqual(len(api_client(reviewer).get(f"/api/jobs/{job.pk}/report/").json()["errors"]), 5000)

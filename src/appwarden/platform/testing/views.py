@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -135,10 +137,27 @@ def job_detail(request, pk: int):
             "findings": findings,
             "review_form": ReviewForm(),
             "issue_form": issue_form,
-            "report_errors": (job.report or {}).get("errors") or [],
-            "sdks": (job.report or {}).get("sdks") or [],
+            **_report_lists(job.report),
         },
     )
+
+
+PAGE_LIST_LIMIT = 200  # report errors / SDKs shown on the job page; the rest are in the report JSON
+
+
+def _report_lists(report: Any) -> dict[str, Any]:
+    """The report's errors and SDKs for the job page, at most :data:`PAGE_LIST_LIMIT` of each: a crafted APK can
+    make a report of 200,000 errors (one per odd zip entry, under the report size cap), which rendered whole
+    would hold a web worker for seconds per view (issue #17). ``*_total`` are the full counts."""
+    report = report if isinstance(report, dict) else {}
+    errors = report.get("errors") if isinstance(report.get("errors"), list) else []
+    sdks = report.get("sdks") if isinstance(report.get("sdks"), list) else []
+    return {
+        "report_errors": errors[:PAGE_LIST_LIMIT],
+        "report_errors_total": len(errors),
+        "sdks": sdks[:PAGE_LIST_LIMIT],
+        "sdks_total": len(sdks),
+    }
 
 
 @role_required(*STAFF)
