@@ -35,6 +35,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_security.py",
             "test_notice_types.py",
             "test_retest_integrity.py",
+            "test_attestation.py",
         )
     ]
     proc = subprocess.run(
