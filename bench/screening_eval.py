@@ -55,10 +55,35 @@ def screen_one(path: Path) -> dict[str, Any]:
     }
 
 
+def markdown_tables(out: dict[str, Any]) -> str:
+    """The per-set verdict counts and the per-app table of ``docs/screening-eval.md``."""
+    lines = [
+        "| set | apps | none | suspicious | harmful | not an APK (clear error) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, counts in out["by_set"].items():
+        total = sum(counts.values())
+        lines.append(
+            f"| {name} | {total} | {counts.get('none', 0)} | {counts.get('suspicious', 0)} | "
+            f"{counts.get('harmful', 0)} | {counts.get('error', 0)} |"
+        )
+    lines += ["", "| app | verdict | score | indicators fired (weight) |", "|---|---|---|---|"]
+    for app in out["apps"]:
+        if app.get("error"):
+            lines.append(f"| `{app['file']}` | error | — | {app['error']} |")
+            continue
+        fired = ", ".join(f"`{i['id']}` ({i['weight']})" for i in app["indicators"]) or "—"
+        lines.append(f"| `{app['file']}` | {app['verdict']} | {app['score']} | {fired} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("-o", "--output", default=None)
+    parser.add_argument(
+        "--markdown", default=None, help="also write the per-set and per-app tables (Markdown)"
+    )
     args = parser.parse_args(argv)
     corpus = Path(args.corpus)
     with (corpus / "MANIFEST.tsv").open(encoding="utf-8") as fh:
@@ -81,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         "by_set": {k: dict(v) for k, v in sorted(by_set.items())},
         "total": dict(Counter(a.get("verdict") or "error" for a in apps)),
     }
+    if args.markdown:
+        Path(args.markdown).write_text(markdown_tables(out), encoding="utf-8")
     target = Path(args.output or ROOT / "bench" / "results" / f"{out['date']}-screening.json")
     target.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps(out["by_set"], ensure_ascii=False), file=sys.stderr)
