@@ -28,7 +28,7 @@ def test_trace_confirms_only_what_it_shows() -> None:
     after = {(f.rule_id, f.owner): f.confidence for f in upgraded}
     umeng = evidence.dynamic.pre_consent[0].owner
     assert umeng != "host"
-    assert before[("pi.startup.device_id", umeng)] == "possible"
+    assert before[("pi.startup.device_id", umeng)] == "likely"  # static: an unconditional start-up path
     assert after[("pi.startup.device_id", umeng)] == "confirmed"  # the SDK's IMEI read ran before consent
     assert (
         after[("pi.startup.device_id", "host")] == before[("pi.startup.device_id", "host")]

@@ -139,3 +139,14 @@ def test_html_has_consent_section(name: str) -> None:
     verdict = "已有同意判断" if name == "consent_gated.apk" else "很可能"
     section = html[html.index('id="consent"') : html.index('id="sdks"')]
     assert verdict in section and "个推" in section
+
+
+def test_unconditional_app_path_is_likely_without_a_flag() -> None:
+    # pi_all has no consent dialog or flag; App.onCreate calls the SDK inits without testing anything
+    entries = _entries(_report("pi_all.apk"))
+    umeng = entries[("umeng_common", "pre_consent")]
+    assert umeng["verdict"] == "likely"
+    assert "tests none at all" in umeng["reason"]
+    # consent_vendor: Getui starts behind an app switch (pushEnabled()) that could be a consent check
+    getui = _entries(_report("consent_vendor.apk"))[("getui_push", "pre_consent")]
+    assert getui["verdict"] == "possible"

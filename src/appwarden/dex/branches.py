@@ -52,6 +52,9 @@ class MethodFlow:
         default_factory=list
     )  # (offset, what was read: key, field or helper)
     branches: list[tuple[int, str]] = field(default_factory=list)  # consent branches (offset, flag read)
+    # every conditional branch/switch: (offset, what its operands held: ("call", desc), ("field", name),
+    # ("literal", v), ("string", s), ("flag", ...), ("unknown",) for parameters, instance fields and the rest)
+    conditions: list[tuple[int, tuple[Value, ...]]] = field(default_factory=list)
     guarded: frozenset[int] = frozenset()  # instruction offsets reached only through a consent edge
     returns_flag: bool | None = None  # polarity when every return returns the flag (or a constant), else None
 
@@ -167,7 +170,7 @@ def method_flow(
 ) -> MethodFlow | None:
     """Analyse the method whose code item is at ``code_off`` of the DEX bytes ``data`` (see the module doc).
 
-    ``method_desc``/``field_desc``/``string`` decode ids of that DEX; ``invoke_flag``/``field_flag`` say which
+    ``method_desc``/``field_desc``/``string`` decode ids of that DEX (``field_desc``: ``Lcls;->name:Type``); ``invoke_flag``/``field_flag`` say which
     invoke results and static fields are consent flags. None for a missing, oversized or malformed code item."""
     try:
         return _method_flow(data, code_off, method_desc, field_desc, string, invoke_flag, field_flag)
@@ -225,12 +228,15 @@ def _method_flow(
             targets = [pc + _S32.unpack_from(data, p + 2)[0]]
         elif op in (0x2B, 0x2C):
             targets = [nxt, *_switch_targets(data, start, pc, _S32.unpack_from(data, p + 2)[0], insns)]
+            flow.conditions.append((p, (regs.get(b1, UNKNOWN),)))
         elif 0x32 <= op <= 0x37:
             targets = [nxt, pc + _S16.unpack_from(data, p + 2)[0]]
+            flow.conditions.append((p, (regs.get(b1 & 0xF, UNKNOWN), regs.get(b1 >> 4, UNKNOWN))))
         elif 0x38 <= op <= 0x3D:
             target = pc + _S16.unpack_from(data, p + 2)[0]
             targets = [nxt, target]
             v = regs.get(b1, UNKNOWN)
+            flow.conditions.append((p, (v,)))
             if v[0] == "flag" and op in (0x38, 0x39):  # if-eqz / if-nez
                 agreed_when_taken = (op == 0x39) == v[1]
                 consent_edges.add((pc, target if agreed_when_taken else nxt))
@@ -257,12 +263,14 @@ def _method_flow(
             elif op in (0x1A, 0x1B):
                 idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
                 value = ("string", string(idx))
-            elif op == 0x63:  # sget-boolean
+            elif 0x60 <= op <= 0x66:  # sget*
                 name = field_desc(_U16.unpack_from(data, p + 2)[0])
-                pol = field_flag(name)
+                pol = field_flag(name.split(":", 1)[0]) if op == 0x63 else None
                 if pol is not None:
-                    value = ("flag", pol, name)
-                    flow.reads.append((p, name))
+                    value = ("flag", pol, name.split(":", 1)[0])
+                    flow.reads.append((p, value[2]))
+                else:
+                    value = ("field", name)
             elif op in (0x0A, 0x0B, 0x0C):
                 value = last_invoke or UNKNOWN
         elif op in _DEST_U16:
@@ -275,7 +283,8 @@ def _method_flow(
         if op == 0x6A:  # sput-boolean
             v = regs.get(b1, UNKNOWN)
             if v[0] == "literal" and v[1] in (0, 1):
-                flow.writes.append(("field", field_desc(_U16.unpack_from(data, p + 2)[0]), bool(v[1]), p))
+                name = field_desc(_U16.unpack_from(data, p + 2)[0]).split(":", 1)[0]
+                flow.writes.append(("field", name, bool(v[1]), p))
         last_invoke = None
         if 0x6E <= op <= 0x72 or 0x74 <= op <= 0x78:
             midx = _U16.unpack_from(data, p + 2)[0]
@@ -298,6 +307,7 @@ def _method_flow(
             if write:
                 flow.writes.append(("key", keys[0], bool(args[-1][1]), p))
             pol = invoke_flag(desc, args) if desc.endswith(")Z") and not write else None
+            last_invoke = ("call", desc)
             if pol is not None:
                 last_invoke = ("flag", pol, keys[0] if keys else desc)
                 flow.reads.append((p, last_invoke[2]))

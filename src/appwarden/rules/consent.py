@@ -375,20 +375,13 @@ class _Flows:
             dex.data,
             code_off,
             dc.method_desc,
-            _field_name(dex),
+            dex.field_desc,
             dex.string,
             self.invoke_flag,
             self.field_flag,
         )
         self.model.flows[method] = flow
         return flow
-
-
-def _field_name(dex: Any):
-    def name(idx: int) -> str:
-        return dex.field_desc(idx).split(":", 1)[0]
-
-    return name
 
 
 def _new_instances(code: Any, method: str) -> list[str]:
@@ -520,6 +513,60 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     model._refusal = _walk(code, model.refuse_handlers, model._cut_edges) if model.refuse_handlers else {}
     _contracts(evidence, code, model)
     return model
+
+
+STORAGE_CLASSES = (
+    "Landroid/content/SharedPreferences",
+    "Lcom/tencent/mmkv/",
+    "Landroidx/datastore/",
+    "Landroid/provider/Settings",
+    "Landroid/content/ContentResolver;",
+)
+_FLAG_TYPES = (":Z", ":I", ":J", ":Ljava/lang/String;", ":Ljava/lang/Boolean;", ":Ljava/lang/Integer;")
+
+
+def _condition_could_be_consent(code: Any, value: tuple) -> bool:
+    """Whether a branch operand could hold a consent decision (then the branch may be an unrecognised gate)."""
+    kind = value[0]
+    if kind in ("literal", "string"):
+        return False
+    if kind == "call":
+        desc = value[1]
+        if desc.startswith(STORAGE_CLASSES):
+            return True
+        cls = class_of(desc)
+        return cls in code.classes and not is_platform_library(cls) and not desc.endswith(")V")
+    if kind == "field":
+        name = value[1]
+        if name.startswith(("Landroid/", "Ljava/", "Lkotlin/")) or "/BuildConfig;->" in name:
+            return False
+        return name.endswith(_FLAG_TYPES)
+    return True  # parameters, instance fields, computed values: unknown
+
+
+def unconditional_prefix(evidence: Evidence, model: ConsentModel, path: list[str]) -> list[str] | None:
+    """When the app's own methods on ``path`` (from its entry up to the first SDK or library method) contain no
+    branch that could test a consent decision (only checks of framework/SDK results, constants, object
+    references, Build/BuildConfig fields), the conditions they test, described; None when one could (or the
+    path starts outside the app's own code, or a method cannot be decoded)."""
+    code = model._code
+    flows = _Flows(code, model)
+    tested: list[str] = []
+    host_methods = 0
+    for m in path:
+        if owner_of(evidence, class_of(m)) != "host" or is_platform_library(m):
+            break
+        flow = flows.flow(m)
+        if flow is None:
+            return None
+        for _off, values in flow.conditions:
+            if any(_condition_could_be_consent(code, v) for v in values):
+                return None
+            tested.extend(v[1] for v in values if v[0] in ("call", "field"))
+        host_methods += 1
+    if not host_methods:
+        return None
+    return list(dict.fromkeys(tested))
 
 
 def _sig(desc: str) -> str:

@@ -30,7 +30,13 @@ from __future__ import annotations
 
 from appwarden.evidence import Evidence
 from appwarden.knowledge import pi_categories
-from appwarden.rules.consent import ConsentModel, Decision, consent_model, contract_for
+from appwarden.rules.consent import (
+    ConsentModel,
+    Decision,
+    consent_model,
+    contract_for,
+    unconditional_prefix,
+)
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.static_support import (
@@ -55,9 +61,10 @@ def _sites(evidence: Evidence, params: dict, code) -> list:
     return filter_sites(sites, params, code)
 
 
-def _consent_item(decision: Decision, model: ConsentModel, owner: str) -> dict:
+def _consent_item(evidence: Evidence, decision: Decision, model: ConsentModel, owner: str) -> dict:
     """The evidence item saying why no consent check guards the path (or why the analysis is unsure)."""
     told = model.told_agreed.get(owner)
+    tested: list[str] | None = None
     if told is not None:
         reason = (
             f"the vendor's agree API {told['api']} is called with true at start-up ({told['caller']}), before the"
@@ -70,10 +77,24 @@ def _consent_item(decision: Decision, model: ConsentModel, owner: str) -> dict:
         flags = ", ".join(model.flag_names()[:3])
         reason = f"no branch on the consent flag ({flags}) on this path"
         reason_zh = f"路径上没有对同意标志（{flags}）的判断"
+    elif (tested := unconditional_prefix(evidence, model, decision.path)) is not None:
+        what = ", ".join(tested[:4])
+        reason = (
+            "no consent flag recognised, but the app's own code on this path tests no condition that could be a"
+            + (
+                f" consent decision (it tests only: {what})"
+                if what
+                else " consent decision (it tests none at all)"
+            )
+        )
+        reason_zh = "未识别出同意标志，但路径上应用自身代码没有任何可能是同意判断的条件" + (
+            f"（仅判断：{what}）" if what else "（没有任何条件判断）"
+        )
     else:
         reason = model.unsure_reason
         reason_zh = "未识别出应用的同意标志（如弹窗在WebView或资源中、标志为整数/字符串或实例字段），未评估路径上的条件"
-    sure = model.recognised or told is not None
+        tested = None
+    sure = model.recognised or told is not None or tested is not None
     item = {
         "type": "consent",
         "verdict": "ungated" if sure else "unsure",
@@ -152,10 +173,10 @@ def pi_api_at_startup(evidence: Evidence, params: dict) -> list[Hit]:
         by_owner.setdefault(site.owner, []).append(callsite_item(site, decision.path or [site.caller]))
         cats_by_owner.setdefault(site.owner, set()).add(site.category)
         if site.owner not in reasons:
-            reasons[site.owner] = [_consent_item(decision, model, site.owner)]
+            reasons[site.owner] = [_consent_item(evidence, decision, model, site.owner)]
     hits = _hits(evidence, params, by_owner, cats_by_owner, reasons, "pre_consent", "likely")
-    for hit in hits:  # unsure unless a consent flag is known or the vendor was told "agreed" at start-up
-        if not model.recognised and hit.owner not in model.told_agreed:
+    for hit in hits:  # unsure unless the consent item could say why nothing gates the path
+        if not any(e.get("type") == "consent" and e.get("verdict") == "ungated" for e in hit.evidence):
             hit.confidence = "possible"
             hit.message_zh = hit.message_zh.replace(
                 "在用户同意隐私政策前即调用", "在应用启动阶段（用户交互前）即可调用"

@@ -1,6 +1,8 @@
 .class public Lcom/appwarden/rules/consentvendor/App;
 .super Landroid/app/Application;
 
+.field public static push:Z
+
 .method public constructor <init>()V
     .locals 0
     invoke-direct {p0}, Landroid/app/Application;-><init>()V
@@ -20,6 +22,17 @@
     const/4 v0, 0x1
     invoke-static {p0, v0}, Lcom/amap/api/location/AMapLocationClient;->updatePrivacyAgree(Landroid/content/Context;Z)V
     invoke-static {p0}, Lcom/amap/api/location/AMapLocationClient;->start(Landroid/content/Context;)V
+    invoke-static {}, Lcom/appwarden/rules/consentvendor/App;->pushEnabled()Z
+    move-result v0
+    if-eqz v0, :skip
     invoke-static {p0}, Lcom/igexin/sdk/PushManager;->initialize(Landroid/content/Context;)V
+    :skip
     return-void
+.end method
+
+# an app switch the analysis cannot tell from a consent flag: the Getui path stays "possible"
+.method public static pushEnabled()Z
+    .locals 1
+    sget-boolean v0, Lcom/appwarden/rules/consentvendor/App;->push:Z
+    return v0
 .end method
