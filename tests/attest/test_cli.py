@@ -90,6 +90,15 @@ def test_round_trip(signed, keys: Path, shop_apk: Path, capsys: pytest.CaptureFi
     assert pred["verificationResult"] == "PASSED" and pred["resource"]["package"] == "com.example.shop"
     assert {s["name"] for s in statement["subject"]} == {"apk", "signer-certificate"}
     assert [i["key"] for i in pred["policy"]["instruments"]]  # the instruments the rules cite
+    # an independent DSSE implementation verifies the bundle's envelope with the same public key
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+    from securesystemslib.dsse import Envelope
+    from securesystemslib.signer import SSlibKey
+
+    envelope = Envelope.from_dict(json.loads(line)["dsseEnvelope"])
+    public = load_pem_public_key((keys / "attest.pub").read_bytes())
+    keyid = json.loads(line)["verificationMaterial"]["publicKey"]["keyid"]
+    assert keyid in envelope.verify([SSlibKey.from_crypto(public, keyid=keyid)], 1)
 
 
 def test_failed_report_is_attested_but_does_not_verify(
@@ -361,6 +370,11 @@ def test_bad_input_exits_2(
             "is operated by key",
         ),
         (("keygen", "-o", keys), "not overwriting a private key"),
+        (
+            ("revoke", bundle, "--key", keys / "attest.key", "--log", tmp_path / "emptylog", "--reason", "x"),
+            "is not an attestation log",
+        ),
+        (("log", "verify", tmp_path / "missing"), "is not an attestation log"),
     ]
     for args, message in cases:
         rc, out, err = run(capsys, *args)
