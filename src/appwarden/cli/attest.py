@@ -21,9 +21,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
+_DESCRIPTION = """signed, verifiable compliance attestations (APP认证签名, testing side; not T/TAF 084)
+
+  attest keygen -o DIR [--type ed25519|ecdsa-p256]
+  attest sign APK --report REPORT.json --key KEY [--log LOGDIR] [--cert-chain PEM] -o BUNDLE.intoto.jsonl
+  attest verify APK BUNDLE --trust PUBKEY [--log LOGDIR] [--at TIME]   exit 0 valid, 1 invalid, 2 error
+  attest revoke BUNDLE --key KEY --log LOGDIR --reason TEXT
+  attest log verify LOGDIR                                              exit 0 consistent, 1 not
+
+format and threat model: docs/attestation.md"""
+
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("attest", help="signed compliance attestations (APP认证签名)", description=__doc__)
+    p = sub.add_parser(
+        "attest",
+        help="signed compliance attestations (APP认证签名)",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     psub = p.add_subparsers(dest="attest_command", metavar="SUBCOMMAND")
 
     k = psub.add_parser("keygen", help="create a signing key pair")
