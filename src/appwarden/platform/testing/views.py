@@ -138,8 +138,16 @@ def job_detail(request, pk: int):
             "review_form": ReviewForm(),
             "issue_form": issue_form,
             **_report_lists(job.report),
+            "screening_indicators": _screening_indicators(job.report),
         },
     )
+
+
+def _screening_indicators(report: Any) -> list[dict[str, Any]]:
+    """The fired 不良APP screening indicators of a report for the job page (at most :data:`PAGE_LIST_LIMIT`)."""
+    section = report.get("screening") if isinstance(report, dict) else None
+    items = section.get("indicators") if isinstance(section, dict) else None
+    return [i for i in items[:PAGE_LIST_LIMIT] if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 PAGE_LIST_LIMIT = 200  # report errors / SDKs shown on the job page; the rest are in the report JSON

@@ -105,3 +105,22 @@ def evidence_line(ref: Any) -> str:
         return view.public_text(view.plain_value(ref))
     zh, _en = view.evidence_label(ref)
     return f"{zh}：{view.public_text(view.localize_zh(view.evidence_text(ref)))}"
+
+
+@register.filter
+def screening_badge(report: Any) -> str:
+    """A report's 不良APP screening verdict as one short label (``有害 harmful · 短信扣费/诈骗 sms_fraud``), with a
+    class ``screening-<verdict>``; ``—`` when the report has no screening section (not scanned, or an old report)."""
+    from appwarden.screening.model import CATEGORY_NAMES_ZH, VERDICT_NAMES_ZH
+
+    section = report.get("screening") if isinstance(report, Mapping) else None
+    if not isinstance(section, Mapping) or section.get("evaluated") is False:
+        return "—"
+    verdict = str(section.get("verdict") or "none")
+    if verdict not in VERDICT_NAMES_ZH:
+        return "—"
+    cats = [str(c) for c in section.get("categories") or [] if str(c) in CATEGORY_NAMES_ZH]
+    text = f"{VERDICT_NAMES_ZH[verdict]} {verdict}"
+    if cats:
+        text += " · " + ", ".join(f"{CATEGORY_NAMES_ZH[c]} {c}" for c in cats)
+    return format_html('<span class="screening-{}">{}</span>', verdict, text)
