@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appwarden.dynamic.trace import json_depth, read_trace
 from appwarden.errors import InputError, StageTimeout, TraceFormatError
@@ -58,6 +60,8 @@ def test_deep_line_is_rejected_before_parsing_and_header_too(tmp_path: Path) -> 
         (b'{"a":[1,[2]],"s":"[[[["}', 3),
         (b'["\\"[[", [[]]]', 3),
         (b'"[[["', 0),
+        (b'"["', 0),
+        (b'["]"]', 1),
         (b"[[],[],[]]", 2),
     ],
 )
@@ -98,3 +102,27 @@ def test_newline_flood_stops_at_the_deadline(tmp_path: Path) -> None:
     with cooperative_deadline("trace", 0.05), pytest.raises(StageTimeout, match="'trace' exceeded"):
         _events(trace)
     assert time.monotonic() - started < 5
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ ab,:'),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text('[]{}"\\ab'), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_JSON)
+@settings(max_examples=500, deadline=None)
+def test_json_depth_is_the_parsed_nesting_of_any_json(value: object) -> None:
+    raw = json.dumps(value, ensure_ascii=False).encode()
+    assert json_depth(raw) == _depth(value)
