@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from appwarden.dynamic.importers.camille import match_notice
 from appwarden.dynamic.trace import json_depth, read_trace
 from appwarden.errors import InputError, StageTimeout, TraceFormatError
 from appwarden.limits import Limits, cooperative_deadline
@@ -126,3 +128,39 @@ _JSON = st.recursive(
 def test_json_depth_is_the_parsed_nesting_of_any_json(value: object) -> None:
     raw = json.dumps(value, ensure_ascii=False).encode()
     assert json_depth(raw) == _depth(value)
+
+
+# the camille notice line: the lazy-group regular expression it used to be is the reference for the linear split
+_OLD_NOTICE = re.compile(
+    r"^\[\*\]\s*(?P<time>\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{1,2}:\d{1,2})\s*[，,]\s*APP行为[：:](?P<action>.*?)"
+    r"[、,]\s*行为描述[：:](?P<message>.*?)[、,]\s*传入参数[：:](?P<args>.*)$"
+)
+_PARTS = [
+    "[*] 2024-01-02 3:04:05",
+    "，",
+    ",",
+    "、",
+    " ",
+    "APP行为：",
+    "APP行为:",
+    "行为描述：",
+    "行为描述:",
+    "传入参数：",
+]
+_PARTS += ["传入参数:", "获取IMEI", "x", "参数1：", "\n"]
+
+
+@given(st.lists(st.sampled_from(_PARTS), max_size=14))
+@settings(max_examples=800, deadline=None)
+def test_camille_notice_split_equals_the_old_regex(parts: list[str]) -> None:
+    line = "".join(parts)
+    old = _OLD_NOTICE.match(line)
+    new = match_notice(line)
+    assert (None if old is None else old.groupdict()) == (None if new is None else dict(new))
+
+
+def test_camille_notice_split_is_linear_on_repeated_separators() -> None:
+    line = "[*] 2020-01-01 1:1:1, APP行为:" + "、行为描述:" * 200_000
+    started = time.monotonic()
+    assert match_notice(line) is None
+    assert time.monotonic() - started < 5  # the lazy-group regex took 5 s at 8,000 repeats, quadratic
