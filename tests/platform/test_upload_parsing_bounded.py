@@ -34,6 +34,7 @@ from test_job_isolation import ROOT, Serve, _serve_env, pid_alive
 from test_retest_integrity import RetestCase, api_client, sha
 
 from appwarden.platform.core import storage
+from appwarden.platform.core.errors import UploadError
 from appwarden.platform.core.uploadcheck import UploadCheckFailed, run_check
 from appwarden.platform.enforcement.models import CompanyResponse, Retest
 from appwarden.platform.testing import engine
@@ -155,6 +156,20 @@ class UploadCheckLimitTests(RetestCase):
         self.assertTrue(message.startswith("安装包无法解析"), message)
         self.assertNotIn("\n", message)
         self.assertNotIn(str(path.parent), message)
+
+    def test_a_pipe_is_refused_without_blocking_and_without_server_paths(self):
+        folder = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        pipe = folder / "upload.apk"
+        os.mkfifo(pipe)
+        started = time.monotonic()
+        with override_settings(APPWARDEN_UPLOAD_CHECK_ENGINE=""), self.assertRaises(UploadError) as ctx:
+            run_check(pipe, "identity", label="bad\nname.apk")  # the real check (the test one reads it whole)
+        self.assertLess(time.monotonic() - started, LIMIT + MARGIN)
+        message = str(ctx.exception)
+        self.assertNotIsInstance(ctx.exception, UploadCheckFailed)  # refused as not an APK, not by the limit
+        self.assertIn("bad name.apk", message)
+        self.assertNotIn(str(folder), message)
+        self.assertNotIn("\n", message)
 
 
 def _upload(name: str, data: bytes):

@@ -90,6 +90,9 @@ def run_check(path: Path, check: str, *, label: str = "上传的APK uploaded APK
     from appwarden.distributed.sandbox import ScanFailed, relabel, run_isolated
 
     limits = check_limits()
+    label = (
+        " ".join(str(label).split())[:120] or "上传的APK uploaded APK"
+    )  # a file name is the uploader's text
     labels = {str(path): label, str(Path(path).parent): "…"}
     try:
         result = run_isolated(
@@ -101,6 +104,10 @@ def run_check(path: Path, check: str, *, label: str = "上传的APK uploaded APK
         )
     except ScanFailed as exc:
         raise UploadCheckFailed(_failure_message(exc, limits)) from None
+    except OSError as exc:  # the child could not be started (no processes or file descriptors left)
+        raise UploadCheckFailed(
+            f"暂时无法检查上传的安装包，请稍后重试 the upload cannot be checked now, try again later: {exc.strerror or exc}"
+        ) from None
     if result.get("refused"):
         raise UploadError(relabel(str(result["refused"]), labels))
     if result.get("identity_refused"):
