@@ -5,15 +5,19 @@ shows each listing's status; log rows are append-only; a signing failure never s
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import platform_factories as pf
 from django.test import TestCase, override_settings
 from rest_framework.test import APIClient
 
 from appwarden.attest import merkle
-from appwarden.attest.keys import load_verify_key
+from appwarden.attest.keys import load_verify_key, public_pem
 from appwarden.attest.log import checkpoint_signed_by, parse_checkpoint
 from appwarden.attest.verify import verify_bundle
 from appwarden.platform.attestation import services as att_services
@@ -203,3 +207,84 @@ class StoreViewTests(AttestationCase):
         self.assertNotContains(client.get("/attestations/store/"), self.app.package)
         client.force_login(self.company_user)
         self.assertEqual(client.get("/attestations/store/").status_code, 403)
+
+
+class MirrorTests(AttestationCase):
+    """The platform's log, mirrored over real HTTP by ``appwarden attest log mirror`` into a directory that the
+    CLI's verifier uses: the bundle verifies, then shows revoked after the next mirror; a rewritten platform log
+    is caught by the mirror."""
+
+    def serve(self, pages: dict[str, bytes]) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = pages.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body or b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    def snapshot(self) -> dict[str, bytes]:
+        """The platform's log pages as its public endpoint serves them now."""
+        client = APIClient()
+        size = client.get("/api/attestations/log/").json()["tree_size"]
+        pages = {}
+        for start in range(size + 1):  # a mirror may ask from any index
+            resp = client.get(f"/api/attestations/log/?start={start}")
+            self.assertEqual(resp.status_code, 200)
+            pages[f"/api/attestations/log/?start={start}"] = resp.content
+        return pages
+
+    def test_mirror_verify_revoke_and_detect_a_rewrite(self):
+        import tempfile
+        from pathlib import Path
+
+        from appwarden.cli import main
+
+        tmp = Path(tempfile.mkdtemp(prefix="attest-mirror-"))
+        self.close_after_passed_retest()
+        att = Attestation.objects.get()
+        (tmp / "bundle.intoto.jsonl").write_text(json.dumps(att.bundle) + "\n")
+        (tmp / "apk").write_bytes(self.v2)
+        pub = tmp / "platform.pub"
+        pub.write_bytes(public_pem(att_services.platform_key().public))
+        mirror = tmp / "mirror"
+        verify = ["attest", "verify", str(tmp / "apk"), str(tmp / "bundle.intoto.jsonl"), "--trust", str(pub)]
+        self.assertEqual(main(["attest", "log", "mirror", self.serve(self.snapshot()), str(mirror)]), 0)
+        self.assertEqual(main([*verify, "--log", str(mirror)]), 0)
+        att_services.revoke(att, "立案调查 case opened")
+        self.assertEqual(main(["attest", "log", "mirror", self.serve(self.snapshot()), str(mirror)]), 0)
+        self.assertEqual(main(["attest", "log", "verify", str(mirror)]), 0)
+        self.assertEqual(main([*verify, "--log", str(mirror)]), 1)
+        # a platform that rewrote its history (another first leaf, re-signed checkpoints) is caught by the mirror
+        forged_pages = self.snapshot()
+        first = json.loads(forged_pages["/api/attestations/log/?start=0"])
+        self.assertEqual(len(first["entries"]), 2)
+        fresh = tmp / "fresh"
+        self.assertEqual(main(["attest", "log", "mirror", self.serve(forged_pages), str(fresh)]), 0)
+        from appwarden.attest import merkle as mk
+        from appwarden.attest.log import sign_checkpoint
+
+        key = att_services.platform_key()
+        entries = [dict(e) for e in first["entries"]]
+        entries[0] = {**entries[0], "body": entries[1]["body"]}  # history rewritten: leaf 0 replaced
+        hashes = [mk.leaf_hash(base64.b64decode(e["body"])) for e in entries]
+        origin = first["origin"]
+        rewritten = {
+            **first,
+            "start": 2,
+            "tree_size": 3,
+            "entries": [{"index": 2, "body": entries[1]["body"], "envelope": entries[1]["envelope"]}],
+            "checkpoints": [sign_checkpoint(key, origin, 3, mk.root_hash([*hashes, hashes[1]]))],
+            "next": None,
+        }
+        served = self.serve({"/api/attestations/log/?start=2": json.dumps(rewritten).encode()})
+        self.assertEqual(main(["attest", "log", "mirror", served, str(fresh)]), 1)

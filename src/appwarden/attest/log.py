@@ -291,6 +291,50 @@ class FileLog:
         return None
 
 
+def mirror_page(directory: Path, page: dict[str, Any]) -> FileLog:
+    """Append one page of a hosted log (the platform's ``GET /api/attestations/log/?start=N``) to the mirror in
+    ``directory`` (created on the first page, with the page's operator key as ``log.pub``). The page must start
+    where the mirror ends and be from the same operator key; nothing is verified here: run :meth:`FileLog.audit`
+    on the mirror afterwards (a rewritten history then shows as an inconsistent checkpoint)."""
+    if not isinstance(page, dict) or not isinstance(page.get("public_key"), str):
+        raise AttestInputError("the log page is not a JSON object with public_key")
+    entries, checkpoints = page.get("entries"), page.get("checkpoints")
+    if not isinstance(entries, list) or not isinstance(checkpoints, list):
+        raise AttestInputError("the log page has no entries/checkpoints lists")
+    d = Path(directory)
+    if d.exists() and not d.is_dir():
+        raise AttestInputError(f"{d} is not a directory")
+    d.mkdir(parents=True, exist_ok=True)
+    with _locked(d):
+        if not (d / "log.pub").exists():
+            try:
+                from cryptography.hazmat.primitives import serialization
+
+                serialization.load_pem_public_key(page["public_key"].encode())
+            except Exception:
+                raise AttestInputError("the log page's public_key is not a PEM public key") from None
+            (d / "entries.jsonl").touch()
+            (d / "checkpoints.jsonl").touch()
+            (d / "log.pub").write_text(page["public_key"], encoding="utf-8")
+        log = FileLog(d)
+        if page.get("keyid") not in (None, log.key.keyid):
+            raise AttestInputError(
+                f"{d} mirrors the log of key {log.key.keyid[:16]}…, not {str(page['keyid'])[:16]}…"
+            )
+        have = len(log.entries())
+        if page.get("start", have) != have:
+            raise AttestInputError(f"the page starts at entry {page.get('start')}, the mirror has {have}")
+        for n, e in enumerate(entries, have):
+            if not isinstance(e, dict) or e.get("index") != n or not isinstance(e.get("envelope"), dict):
+                raise AttestInputError(f"log page entry {n} is malformed or out of order")
+            b64decode(e.get("body"), f"entry {n} body")
+            _append_line(d / "entries.jsonl", {"body": e["body"], "envelope": e["envelope"]})
+        for c in checkpoints:
+            parse_checkpoint(c)
+            _append_line(d / "checkpoints.jsonl", c)
+    return log
+
+
 @contextlib.contextmanager
 def _locked(directory: Path) -> Iterator[None]:
     with open(directory / ".lock", "a+b") as fh:

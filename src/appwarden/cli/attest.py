@@ -8,7 +8,9 @@ Commands (names fixed so that stores can script them; format and threat model in
 * ``attest verify APK BUNDLE --trust PUBKEY [--trust ...] [--log LOGDIR] [--at TIME]``: exit 0 valid, 1 invalid
   (one line on stdout: ``invalid: <reason>``), 2 error;
 * ``attest revoke BUNDLE --key KEY --log LOGDIR --reason TEXT``;
-* ``attest log verify LOGDIR``: exit 0 when the whole log is consistent, 1 with the first problem.
+* ``attest log verify LOGDIR``: exit 0 when the whole log is consistent, 1 with the first problem;
+* ``attest log mirror URL LOGDIR``: append what a platform's log (``GET URL/api/attestations/log/?start=N``) has
+  beyond the mirror, then check the whole mirror as ``log verify`` does (a rewritten history is caught here).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ _DESCRIPTION = """signed, verifiable compliance attestations (APP认证签名, t
   attest verify APK BUNDLE --trust PUBKEY [--log LOGDIR] [--at TIME]   exit 0 valid, 1 invalid, 2 error
   attest revoke BUNDLE --key KEY --log LOGDIR --reason TEXT
   attest log verify LOGDIR                                              exit 0 consistent, 1 not
+  attest log mirror URL LOGDIR        copy a platform's log (GET URL/api/attestations/log/), then verify it
 
 format and threat model: docs/attestation.md"""
 
@@ -87,6 +90,10 @@ def register(sub: Any) -> None:
     lv = lsub.add_parser("verify", help="check the consistency of a whole log directory")
     lv.add_argument("logdir", type=Path)
     lv.set_defaults(func=run_log_verify)
+    lm = lsub.add_parser("mirror", help="copy (or update) a platform's log into a directory, then check it")
+    lm.add_argument("url", help="the platform's base URL, e.g. https://appwarden.example.org")
+    lm.add_argument("logdir", type=Path)
+    lm.set_defaults(func=run_log_mirror)
     lg.set_defaults(func=lambda args: (lg.print_help(), 2)[1])
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
@@ -215,4 +222,53 @@ def run_log_verify(args: argparse.Namespace) -> int:
     cp = log.latest_checkpoint()
     size = cp.size if cp else 0
     print(f"consistent: {size} entries, {len(log.checkpoints())} checkpoints, origin {log.origin}")
+    return 0
+
+
+def _get_json(url: str) -> Any:
+    import urllib.error
+    import urllib.request
+
+    from appwarden.attest.errors import AttestInputError
+
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp:
+            data = resp.read(64 * 1024 * 1024 + 1)
+    except urllib.error.HTTPError as exc:
+        raise AttestInputError(f"{url}: HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise AttestInputError(f"cannot fetch {url}: {getattr(exc, 'reason', exc)}") from None
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise AttestInputError(f"{url} did not return JSON") from None
+
+
+def run_log_mirror(args: argparse.Namespace) -> int:
+    from appwarden.attest.errors import AttestInputError
+    from appwarden.attest.log import FileLog, mirror_page
+
+    base = str(args.url).rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise AttestInputError(f"not an http(s) URL: {args.url}")
+    start = len(FileLog(args.logdir).entries()) if (args.logdir / "log.pub").is_file() else 0
+    fetched = 0
+    while True:
+        page = _get_json(f"{base}/api/attestations/log/?start={start}")
+        if isinstance(page, dict) and isinstance(page.get("tree_size"), int) and page["tree_size"] < start:
+            print(
+                f"inconsistent: the log has {page['tree_size']} entries, fewer than the mirror's {start} (rolled back)"
+            )
+            return 1
+        log = mirror_page(args.logdir, page)
+        fetched += len(page["entries"])
+        start += len(page["entries"])
+        if page.get("next") is None or not page["entries"]:
+            break
+    problem = log.audit()
+    if problem:
+        print(f"inconsistent: {problem}")
+        return 1
+    cp = log.latest_checkpoint()
+    print(f"consistent: {cp.size if cp else 0} entries ({fetched} new), origin {log.origin}")
     return 0

@@ -5,7 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from appwarden.platform.attestation.api import PublicAttestationView
+from appwarden.platform.attestation.api import PublicAttestationView, PublicLogView
 from appwarden.platform.complaints import api as complaints_api
 from appwarden.platform.core.api import AuditLogViewSet, MeView, ObtainTokenView
 from appwarden.platform.enforcement import api as enforcement_api
@@ -30,6 +30,7 @@ urlpatterns = [
         complaints_api.PublicComplaintStatus.as_view(),
         name="public-complaint-status",
     ),
+    path("attestations/log/", PublicLogView.as_view(), name="public-attestation-log"),
     path("attestations/<str:sha256>/", PublicAttestationView.as_view(), name="public-attestation"),
     *router.urls,
 ]

@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from appwarden.platform.attestation.services import public_record
+from appwarden.platform.attestation.services import log_page, public_record
 
 _SHA = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -35,3 +35,25 @@ class PublicAttestationView(APIView):
         if record is None:
             return Response({"detail": "该APK没有认证记录 no attestation for this APK"}, status=404)
         return Response(record)
+
+
+class PublicLogView(APIView):
+    """``GET /api/attestations/log/?start=N``: one page of the transparency log (public; mirrored by
+    ``appwarden attest log mirror``)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        summary="Transparency log page (public)",
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.INT, OpenApiParameter.QUERY, description="first index")
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        auth=[],
+    )
+    def get(self, request):  # type: ignore[no-untyped-def]
+        raw = request.query_params.get("start", "0")
+        if not raw.isdigit() or len(raw) > 18:
+            return Response({"detail": "start 须为非负整数 start must be a non-negative integer"}, status=400)
+        return Response(log_page(int(raw)))

@@ -265,3 +265,36 @@ def public_record(apk_sha256: str) -> dict[str, Any] | None:
         "attestations": records,
         "revocations": revocations,
     }
+
+
+LOG_PAGE = 1000
+
+
+def log_page(start: int, limit: int = LOG_PAGE) -> dict[str, Any]:
+    """What ``GET /api/attestations/log/?start=N`` returns: entries ``start`` .. ``start + limit - 1`` (leaf data
+    base64, envelope), the checkpoints whose size falls in that range, the latest checkpoint and the operator key,
+    so that anyone can mirror the log into a directory that ``appwarden attest log verify`` checks."""
+    from appwarden.attest.dsse import b64encode
+    from appwarden.attest.keys import public_pem
+
+    key = platform_key().verify_key()
+    latest = Checkpoint.objects.order_by("-size").first()
+    size = latest.size if latest else 0
+    start = max(0, min(start, size))
+    limit = max(1, min(limit, LOG_PAGE))
+    end = min(size, start + limit)
+    entries = LogEntry.objects.filter(index__gte=start, index__lt=end).order_by("index")
+    checkpoints = Checkpoint.objects.filter(size__gt=start, size__lte=end).order_by("size")
+    return {
+        "origin": f"appwarden-log/{key.keyid}",
+        "keyid": key.keyid,
+        "public_key": public_pem(key.public).decode(),
+        "tree_size": size,
+        "checkpoint": latest.envelope if latest else None,
+        "start": start,
+        "entries": [
+            {"index": e.index, "body": b64encode(bytes(e.body)), "envelope": e.envelope} for e in entries
+        ],
+        "checkpoints": [c.envelope for c in checkpoints],
+        "next": end if end < size else None,
+    }
