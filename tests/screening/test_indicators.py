@@ -95,7 +95,8 @@ def test_counterfeit_accepts_the_real_signer_and_its_lineage() -> None:
 
 def test_known_apps_are_sourced() -> None:
     apps = load_known_apps()
-    assert apps and all(a["source"] and a["signers"] for a in apps)
+    assert apps and all(a["source"] and (a["signers"] or a["names"]) for a in apps)
+    assert sum(1 for a in apps if a["signers"]) >= 5
     assert len({a["package"] for a in apps}) == len(apps)
 
 
@@ -171,3 +172,54 @@ def test_a_failing_detector_is_noted_and_the_others_run(contexts: dict[str, Scre
     result = screen(ctx.static, ctx.apk, indicators=[broken, good])
     assert [h.spec.id for h in result.hits] == ["sms.abort_broadcast"]
     assert any("t.broken not evaluated" in n for n in result.notes)
+
+
+def _labelled(label: str, package: str) -> ScreenContext:
+    app = AppInfo(sha256="0" * 64, package=package, label=label)
+    return ScreenContext(StaticEvidence(app=app, manifest=None))
+
+
+@pytest.mark.parametrize(
+    ("label", "package", "fires"),
+    [
+        ("中国移动积分兑换", "com.example.points", True),
+        ("工商银行安全控件", "com.example.ctrl", True),
+        ("中国移动积分兑换", "com.greenpoint.android.mc10086.activity", False),  # the carrier's own app
+        ("中国移动云盘", "com.chinamobile.mcloud", False),  # an official sibling, no phishing cue
+        ("招商银行", "com.example.cmb", False),  # the exact name is counterfeit.name_imitation's case
+        ("积分兑换", "com.example.points", False),  # a cue without a brand
+    ],
+)
+def test_phishing_brand_name(label: str, package: str, fires: bool) -> None:
+    spec = next(s for s in SPECS if s.id == "phishing.brand_name")
+    assert (run_indicator(_labelled(label, package), spec) is not None) == fires
+
+
+@pytest.mark.parametrize(
+    ("label", "package", "fires"),
+    [
+        ("微信", "com.example.wx", True),
+        ("微信", "com.tencent.mm", False),
+        ("微信读书", "com.tencent.weread", False),
+    ],
+)
+def test_name_imitation(label: str, package: str, fires: bool) -> None:
+    spec = next(s for s in SPECS if s.id == "counterfeit.name_imitation")
+    assert (run_indicator(_labelled(label, package), spec) is not None) == fires
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{package: a.b, source: s}", "signers or names"),
+        ("{package: a.b, source: s, names: [x], kind: shop}", "kind"),
+        ("{package: a.b, source: s, signers: ['12:34']}", "SHA-256"),
+        ("{package: a.b, names: [x]}", "package and source"),
+        ("{package: a.b, source: s, names: [x], logo: y}", "unknown keys"),
+    ],
+)
+def test_known_apps_loader_rejects(tmp_path: Path, entry: str, message: str) -> None:
+    path = tmp_path / "known_apps.yaml"
+    path.write_text(f"apps:\n- {entry}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=message):
+        load_known_apps(path)

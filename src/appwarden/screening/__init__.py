@@ -9,7 +9,7 @@ report's ``screening`` section: ``verdict`` (``harmful`` | ``suspicious`` | ``no
 
 Pure: no Django, nothing executed or installed. An indicator whose detector fails on malformed input is skipped
 and named in ``notes`` (the screening goes on); a stage timeout (:class:`~appwarden.errors.StageTimeout`) propagates
-to the caller, which records the stage as skipped.
+to the caller, which records the stage as skipped, and so does broken knowledge (:class:`~appwarden.errors.KnowledgeError`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from appwarden.errors import StageTimeout
+from appwarden.errors import KnowledgeError, StageTimeout
 from appwarden.evidence import StaticEvidence
 from appwarden.screening.content import ScreenContext
 from appwarden.screening.model import (
@@ -71,7 +71,7 @@ def screen(
     for spec in specs:
         try:
             hit = run_indicator(ctx, spec)
-        except StageTimeout:
+        except (StageTimeout, KnowledgeError):  # a timeout, or broken shipped knowledge: never a silent skip
             raise
         except Exception as exc:  # malformed input must not stop the screening: say which indicator and why
             log.debug("screening indicator %s failed", spec.id, exc_info=True)

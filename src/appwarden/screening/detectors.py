@@ -426,16 +426,19 @@ def _cert_digests(ctx: ScreenContext) -> set[str]:
 
 def _counterfeit(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """``mode: signer``: the app uses a registered app's package name but none of its signer certificates.
-    ``mode: name``: the app's label is a registered app's name while its package is not that app's."""
+    ``mode: name``: the app's label is a registered app's name while its package is none of that owner's.
+    ``mode: brand``: the label contains a registered brand's name (of ``kinds``) and one of the phishing ``cues``
+    (积分兑换, 安全中心 ...) while the package is none of that owner's."""
     from appwarden.screening.loader import load_known_apps
 
-    apps = load_known_apps(params.get("registry")) if params.get("registry") else load_known_apps()
+    apps = load_known_apps()
     package = ctx.static.app.package
     digests = _cert_digests(ctx)
     items: list[Item] = []
-    if params.get("mode", "signer") == "signer":
+    mode = params.get("mode", "signer")
+    if mode == "signer":
         for app in apps:
-            if package == app["package"] and not digests & set(app["signers"]):
+            if app["signers"] and package == app["package"] and not digests & set(app["signers"]):
                 items.append(
                     {
                         "package": package,
@@ -448,8 +451,16 @@ def _counterfeit(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     label = (ctx.static.app.label or "").strip()
     if not label:
         return []
+    kinds = set(params.get("kinds") or ["app", "bank", "carrier", "payment"])
+    cues = [str(c) for c in params.get("cues") or []]
     for app in apps:
-        if label in app["names"] and package != app["package"]:
+        if app["kind"] not in kinds or package in app["packages"]:
+            continue
+        if mode == "name":
+            hit = label in app["names"]
+        else:
+            hit = any(n in label for n in app["names"]) and any(c in label for c in cues)
+        if hit:
             items.append(
                 {"label": label, "package": package, "imitates": app["package"], "source": app["source"]}
             )
@@ -457,9 +468,12 @@ def _counterfeit(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
 
 
 def _check_counterfeit(params: dict[str, Any]) -> str | None:
-    if params.get("mode", "signer") not in ("signer", "name"):
-        return "mode must be signer or name"
-    return None
+    mode = params.get("mode", "signer")
+    if mode not in ("signer", "name", "brand"):
+        return "mode must be signer, name or brand"
+    if mode == "brand" and not params.get("cues"):
+        return "mode brand needs cues"
+    return _need_lists(optional=("kinds", "cues"))(params)
 
 
 def _no_check(params: dict[str, Any]) -> str | None:

@@ -5,8 +5,9 @@ needs ``id`` (unique), ``category`` (from :data:`~appwarden.screening.model.CATE
 ``evidence`` (from :data:`~appwarden.screening.model.EVIDENCE_KINDS`), ``detector`` (a registered detector),
 ``description``, ``description_zh``, ``source`` and ``fixtures`` (``fires`` and ``clean``: fixture app names);
 ``params`` is optional and checked by the detector's own ``check``. ``known_apps.yaml`` (top-level ``apps:``) is
-the counterfeit registry: ``package``, ``name``, ``signers`` (lower-case hex SHA-256 of the DER certificate),
-``source``. Any problem raises :class:`~appwarden.errors.KnowledgeError` naming the file and the entry.
+the counterfeit registry: ``package`` (and ``packages``: the same owner's other official apps), ``names``,
+``signers`` (SHA-256 of the DER certificate; optional: without them only the name checks apply), ``kind``
+(``app``, ``bank``, ``carrier``, ``payment``) and ``source``. Any problem raises :class:`~appwarden.errors.KnowledgeError` naming the file and the entry.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ KNOWN_APPS = "known_apps.yaml"
 _REQUIRED = ("id", "category", "weight", "evidence", "detector", "description", "description_zh", "source")
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+APP_KINDS = ("app", "bank", "carrier", "payment")
 
 
 def _check_indicator(raw: Any, where: str) -> IndicatorSpec:
@@ -109,7 +111,7 @@ def _load(folder: Path) -> list[IndicatorSpec]:
 
 
 def load_known_apps(path: str | Path | None = None) -> list[dict[str, Any]]:
-    """The counterfeit registry: ``[{package, name, names, signers, source}]`` (see the module docstring)."""
+    """The counterfeit registry: ``[{package, packages, names, signers, kind, source}]`` (module docstring)."""
     if path is None:
         return [dict(a) for a in _packaged_apps()]
     return _load_apps(Path(path))
@@ -129,11 +131,26 @@ def _load_apps(path: Path) -> list[dict[str, Any]]:
         where = f"{path.name}[{i}]"
         if not isinstance(raw, dict) or not raw.get("package") or not raw.get("source"):
             raise KnowledgeError(f"{where}: an app needs package and source")
+        unknown = set(raw) - {"package", "packages", "names", "signers", "kind", "source"}
+        if unknown:
+            raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
         signers = [str(s).replace(":", "").lower() for s in raw.get("signers") or []]
-        if not signers or not all(_SHA256.match(s) for s in signers):
+        if not all(_SHA256.match(s) for s in signers):
             raise KnowledgeError(f"{where}: signers must be SHA-256 certificate digests (64 hex digits)")
+        kind = str(raw.get("kind") or "app")
+        if kind not in APP_KINDS:
+            raise KnowledgeError(f"{where}: kind must be one of {', '.join(APP_KINDS)}")
         names = [str(n) for n in raw.get("names") or []]
+        if not signers and not names:
+            raise KnowledgeError(f"{where}: an app needs signers or names")
         apps.append(
-            {"package": str(raw["package"]), "names": names, "signers": signers, "source": raw["source"]}
+            {
+                "package": str(raw["package"]),
+                "packages": [str(raw["package"]), *(str(p) for p in raw.get("packages") or [])],
+                "names": names,
+                "signers": signers,
+                "kind": kind,
+                "source": raw["source"],
+            }
         )
     return apps
