@@ -257,14 +257,18 @@ def build_evidence(
 
 def _screen(static: StaticEvidence, apk: Any, limits: Limits) -> dict[str, Any]:
     """The 不良APP screening stage (:mod:`appwarden.screening`) under its own deadline: the report's ``screening``
-    section. Its notes go to ``errors`` (stage ``screening``); past the deadline it is recorded as skipped and the
-    section says it was not evaluated (verdict ``none``)."""
+    section, with the user's YARA rules when ``APPWARDEN_YARA_RULES`` names a folder. Its notes go to ``errors``
+    (stage ``screening``); past the deadline it is recorded as skipped and the section says it was not evaluated
+    (verdict ``none``)."""
     from appwarden.screening import not_screened, screen
+    from appwarden.screening.yara_rules import load_yara, yara_folder_from_env
 
     t = time.perf_counter()
+    folder = yara_folder_from_env()  # user YARA rules: a folder that cannot be used is an InputError (exit 2)
+    yara_rules = load_yara(folder) if folder else None
     try:
         with stage_deadline("screening", limits.stage_timeout):
-            result = screen(static, apk)
+            result = screen(static, apk, yara_rules=yara_rules)
         static.errors.extend(ErrorNote("screening", note) for note in result.notes)
         section = result.to_json()
     except StageTimeout as exc:

@@ -56,9 +56,13 @@ def run_indicator(ctx: ScreenContext, spec: IndicatorSpec) -> IndicatorHit | Non
 
 
 def screen(
-    static: StaticEvidence, apk: Any = None, indicators: list[IndicatorSpec] | None = None
+    static: StaticEvidence,
+    apk: Any = None,
+    indicators: list[IndicatorSpec] | None = None,
+    yara_rules: Any = None,
 ) -> Screening:
-    """Screen one app (see the module docstring)."""
+    """Screen one app (see the module docstring). ``yara_rules``: compiled user rules
+    (:func:`appwarden.screening.yara_rules.load_yara`), matched against the APK's DEX, native and asset bytes."""
     from appwarden.screening.loader import load_indicators
 
     specs = load_indicators() if indicators is None else indicators
@@ -79,5 +83,9 @@ def screen(
             continue
         if hit is not None:
             result.hits.append(hit)
+    if yara_rules is not None:
+        from appwarden.screening.yara_rules import run_yara
+
+        result.hits.extend(run_yara(yara_rules, static, apk, ctx.notes))
     result.notes.extend(dict.fromkeys(ctx.notes))
     return result
