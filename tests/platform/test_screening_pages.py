@@ -52,3 +52,26 @@ class ScreeningPagesTests(TestCase):
         self.assertEqual(screening_badge(None), "—")  # not scanned yet
         self.assertEqual(screening_badge({"screening": {"verdict": "<b>", "categories": []}}), "—")
         self.assertEqual(screening_badge({"screening": {"verdict": "none", "evaluated": False}}), "—")
+
+    def test_rules_version_follows_screening_knowledge(self):
+        """Scans are reused by sha256 + engine + rules version: an edited screening indicator must not reuse them."""
+        import shutil
+        import tempfile
+        from unittest import mock
+
+        import appwarden.knowledge as knowledge
+
+        with tempfile.TemporaryDirectory() as tmp:
+            kb = Path(tmp) / "knowledge"
+            shutil.copytree(knowledge.KNOWLEDGE_DIR / "rules", kb / "rules")
+            shutil.copytree(knowledge.KNOWLEDGE_DIR / "screening", kb / "screening")
+            with (
+                mock.patch.object(knowledge, "KNOWLEDGE_DIR", kb),
+                mock.patch.object(engine, "rules_version", engine.rules_version.__wrapped__),
+            ):
+                before = engine.rules_version()
+                sms = kb / "screening" / "sms.yaml"
+                sms.write_text(
+                    sms.read_text(encoding="utf-8").replace("weight: 35", "weight: 36"), encoding="utf-8"
+                )
+                self.assertNotEqual(engine.rules_version(), before)

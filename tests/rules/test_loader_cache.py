@@ -47,12 +47,15 @@ def _content_hash() -> str:
     digest = hashlib.sha256()
     code_dir = Path(loader.__file__).resolve().parent
     code = sorted(code_dir.glob("*.py")) + sorted((code_dir / "predicates").glob("*.py"))
+    screening = sorted((code_dir.parent / "screening").glob("*.py"))
+    screening += sorted((loader.KNOWLEDGE_DIR / "screening").glob("*.yaml"))
     for path in [
         *loader.rule_files(),
         loader.REGULATIONS_FILE,
         loader.KNOWLEDGE_DIR / "necessary_pi.yaml",
         loader.KNOWLEDGE_DIR / "notice_types.yaml",
         *code,
+        *screening,
     ]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]

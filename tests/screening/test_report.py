@@ -126,3 +126,26 @@ def test_broken_manifest_gets_a_clear_error(tmp_path: Path) -> None:
         with pytest.raises(AppwardenError) as info:
             scan_apk(apk)
         assert str(info.value) and "\n" not in str(info.value)
+
+
+def test_rules_version_follows_screening_knowledge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The platform reuses a scan when sha256, engine and rules version match: a changed screening indicator must
+    change the version, or a stored report would keep an outdated screening verdict."""
+    from appwarden.rules import loader
+    from appwarden.screening.loader import SCREENING_DIR
+
+    kb = tmp_path / "screening"
+    kb.mkdir()
+    for src in SCREENING_DIR.glob("*.yaml"):
+        (kb / src.name).write_bytes(src.read_bytes())
+    code_dir = dict(loader._SCREENING_DIRS)
+    code = next(d for d, ext in code_dir.items() if ext == ".py")
+    monkeypatch.setattr(loader, "_SCREENING_DIRS", ((code, ".py"), (str(kb), ".yaml")))
+    monkeypatch.setattr(loader, "_VERSIONS", {})
+    monkeypatch.setattr(loader, "cache_dir", lambda: None)
+    before = loader.rules_version()
+    (kb / "sms.yaml").write_text(
+        (kb / "sms.yaml").read_text(encoding="utf-8").replace("weight: 35", "weight: 36")
+    )
+    loader._VERSIONS.clear()
+    assert loader.rules_version() != before

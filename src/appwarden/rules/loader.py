@@ -37,6 +37,11 @@ REGULATIONS_FILE = KNOWLEDGE_DIR / "regulations.yaml"
 _RULES_DIR_STR = str(RULES_DIR)
 _CODE_DIR = os.path.dirname(os.path.realpath(__file__))
 _PREDICATES_DIR = os.path.join(_CODE_DIR, "predicates")
+# screening (不良APP) code and knowledge decide each report's screening section: part of the version too
+_SCREENING_DIRS = (
+    (os.path.join(os.path.dirname(_CODE_DIR), "screening"), ".py"),
+    (str(KNOWLEDGE_DIR / "screening"), ".yaml"),
+)
 _VERSION_INPUTS = (
     str(REGULATIONS_FILE),
     str(KNOWLEDGE_DIR / "necessary_pi.yaml"),
@@ -307,13 +312,15 @@ _VERSIONS: dict[tuple, str] = {}
 
 def rules_version(rules_dir: Path | str | None = None) -> str:
     """Short sha256 over the rule files, the clause and necessary-PI tables and the rule code (engine, predicates,
-    helpers): changes whenever a rule could decide differently, so cached results keyed by it stay valid.
+    helpers), and the screening code and knowledge: changes whenever a rule or the screening could decide
+    differently, so cached results keyed by it stay valid.
 
     The hash is remembered per (path, size, mtime) signature of those files, in the process and, for the packaged
     rules, in the disk cache: a scan stats the files instead of reading and hashing ~75 of them."""
     inputs = [*_rule_paths(rules_dir), *_VERSION_INPUTS]
     inputs += [os.path.join(_CODE_DIR, n) for n in _names(_CODE_DIR, ".py")]
     inputs += [os.path.join(_PREDICATES_DIR, n) for n in _names(_PREDICATES_DIR, ".py")]
+    inputs += [os.path.join(d, n) for d, ext in _SCREENING_DIRS for n in _names(d, ext)]
     key = _signature(inputs)
     version = _VERSIONS.get(key)
     if version is not None:

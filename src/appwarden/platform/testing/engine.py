@@ -32,7 +32,8 @@ def use_engine(fn: EngineFn | None) -> None:
 
 @lru_cache(maxsize=1)
 def rules_version() -> str:
-    """The rules version: ``appwarden.rules.RULES_VERSION`` when defined, else a hash of the rule files."""
+    """The rules version: ``appwarden.rules.RULES_VERSION`` when defined, else a hash of the rule files and the
+    screening knowledge files."""
     try:
         import appwarden.rules as rules_pkg
 
@@ -44,7 +45,11 @@ def rules_version() -> str:
     from appwarden.knowledge import KNOWLEDGE_DIR
 
     digest = hashlib.sha256()
-    for path in sorted((KNOWLEDGE_DIR / "rules").glob("**/*.y*ml")):
+    # the screening indicators (不良APP) decide the report's screening section: a change must not reuse old scans
+    paths = sorted((KNOWLEDGE_DIR / "rules").glob("**/*.y*ml")) + sorted(
+        (KNOWLEDGE_DIR / "screening").glob("*.yaml")
+    )
+    for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return "r-" + digest.hexdigest()[:12]
