@@ -314,3 +314,15 @@ def test_each_contract_class_is_attributed_to_its_sdk_by_the_kb() -> None:
             prefixes[".".join(parts[:i])] for i in range(len(parts), 0, -1) if ".".join(parts[:i]) in prefixes
         ]
         assert owners and owners[0] == contract.sdk_id, contract.api
+
+
+def test_the_evidence_objects_are_accepted_too(fixture_apk, fixture_index) -> None:  # type: ignore[no-untyped-def]
+    from appwarden.evidence import StaticEvidence
+
+    evidence = StaticEvidence(app=fixture_apk.app_info(), manifest=fixture_apk.manifest, code=fixture_index)
+    assert find_contract_calls(evidence) == find_contract_calls(fixture_index)
+    assert (
+        manifest_switches(evidence)
+        == manifest_switches(fixture_apk)
+        == manifest_switches(fixture_apk.manifest)
+    )

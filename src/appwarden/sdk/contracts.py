@@ -29,13 +29,13 @@ Contract of the API (consumed by the consent analysis):
   role, a descriptor that is not a full method descriptor, or an ``arg_index`` that is not a boolean parameter.
   :func:`check_contracts` returns the same problems as a list (for ``appwarden sdk check``), plus unknown sdk ids.
 * :func:`find_contract_calls(code)` -> ``[ContractCall]``: every ``invoke-*`` of a contract method in a
-  :class:`~appwarden.dex.index.CodeIndex`, all overloads of the contract's ``Lcls;->name`` (an SDK version may add
+  :class:`~appwarden.dex.index.CodeIndex` (or the ``StaticEvidence`` holding it), all overloads of the contract's ``Lcls;->name`` (an SDK version may add
   one), with the boolean argument resolved when a constant reaches the call linearly (``const/4 v0, 0x1``;
   :mod:`appwarden.dex.regs`): ``const_arg`` True/False, or None when unresolved (``arg_source`` then says what
   the register held: ``call:<descriptor>`` for a helper's result, ``field:<descriptor>`` for a static field).
   Calls made from inside the SDK's own packages (its KB package prefixes, or the contract class's package: its
   internal overload chains) are left out unless ``include_internal=True``. Sorted by (dex, offset).
-* :func:`manifest_switches(manifest)` -> ``[ManifestSwitch]``: each contract meta-data key present in
+* :func:`manifest_switches(manifest)` (a ``Manifest``, or an ``Apk``/``StaticEvidence`` holding one) -> ``[ManifestSwitch]``: each contract meta-data key present in
   ``<application>`` (or a component), with its value and whether it is the documented off value.
 """
 
@@ -374,6 +374,8 @@ def find_contract_calls(
     )
     from appwarden.dex.regs import register_states
 
+    if code is not None and not hasattr(code, "codes"):  # StaticEvidence (or anything holding the index)
+        code = getattr(code, "code", None)
     if code is None:
         return []
     method_contracts = [
@@ -459,6 +461,10 @@ def manifest_switches(
     manifest: Any, contracts: tuple[SdkContract, ...] | None = None
 ) -> list[ManifestSwitch]:
     """Contract ``<meta-data>`` keys present in the manifest (application first, then components)."""
+    if manifest is not None and not hasattr(
+        manifest, "components"
+    ):  # StaticEvidence / Apk: take its manifest
+        manifest = getattr(manifest, "manifest", None)
     if manifest is None:
         return []
     wanted = {
