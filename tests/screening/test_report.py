@@ -149,3 +149,20 @@ def test_rules_version_follows_screening_knowledge(tmp_path: Path, monkeypatch: 
     )
     loader._VERSIONS.clear()
     assert loader.rules_version() != before
+
+
+def test_hostile_assets_are_bounded_and_noted(tmp_path: Path) -> None:
+    import io
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("classes.dex", b"dex\n035\x00")
+    extra = {f"assets/p{i}.bin": inner.getvalue() for i in range(60)}  # 60 hidden APK/JAR-like zips
+    extra["assets/big.html"] = b"<p>" + b"a" * (5 * 1024 * 1024)  # a text file over the per-file cap
+    apk = _rewrite(APPS / "screen_clean.apk", tmp_path / "many.apk", {}, extra)
+    report = validate_report(scan_apk(apk))
+    section = report["screening"]
+    payload = next(i for i in section["indicators"] if i["id"] == "dropper.disguised_payload")
+    assert payload["count"] == 50  # only the first 50 zip assets are opened
+    notes = " ".join(section["notes"])
+    assert "zip asset not opened" in notes and "assets/big.html: over 4 MB" in notes

@@ -20,7 +20,10 @@ from appwarden.evidence import Evidence, StaticEvidence
 
 MAX_TEXT_FILES = 400  # layouts or bundled HTML files read per app
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # per text source kind
+MAX_TEXT_FILE = 4 * 1024 * 1024  # a larger layout or HTML file is skipped (noted)
 MAX_ASSETS = 2000  # asset heads read per app
+MAX_NESTED_ZIPS = 50  # zip assets opened to look for an APK/JAR inside
+MAX_NESTED_ZIP = 16 * 1024 * 1024
 HEAD = 64
 _LAYOUT = re.compile(r"^res/layout[^/]*/[^/]+\.xml$")
 _HTML = re.compile(r"^assets/.+\.(?:html?|js)$", re.IGNORECASE)
@@ -37,6 +40,7 @@ class ScreenContext:
         self.manifest = static.manifest
         self.notes: list[str] = []
         self._owners: dict[str, bool] = {}
+        self._nested = 0
 
     # -- code ownership ----------------------------------------------------------------------------------------
 
@@ -93,6 +97,11 @@ class ScreenContext:
             if len(out) >= MAX_TEXT_FILES or total >= MAX_TEXT_BYTES:
                 self.notes.append(f"text sources capped at {len(out)} files matching {pattern.pattern}")
                 break
+            if self._size(name) > MAX_TEXT_FILE:
+                self.notes.append(
+                    f"{name}: over {MAX_TEXT_FILE // (1024 * 1024)} MB, not searched for screening"
+                )
+                continue
             data = self._read(name)
             if data:
                 out.append((name, data))
@@ -179,7 +188,18 @@ class ScreenContext:
             self.notes.append(f"{name}: asset head not readable")
         return None
 
+    def _size(self, name: str) -> int:
+        try:
+            return int(self.apk.archive.info(name).uncompressed_size)
+        except (AppwardenError, KeyError, AttributeError):
+            return 0
+
     def entry_contains(self, name: str, needles: list[bytes]) -> bool:
-        """Whether a (bounded) entry contains any of the byte strings (e.g. an APK inside an asset)."""
+        """Whether a zip asset contains any of the byte strings (e.g. an APK inside an asset). Bounded: at most
+        :data:`MAX_NESTED_ZIPS` entries of at most :data:`MAX_NESTED_ZIP` bytes each are read (others noted)."""
+        self._nested += 1
+        if self._nested > MAX_NESTED_ZIPS or self._size(name) > MAX_NESTED_ZIP:
+            self.notes.append(f"{name}: zip asset not opened for screening (over the bounds)")
+            return False
         data = self._read(name)
         return bool(data) and any(n in data for n in needles)  # type: ignore[operator]
