@@ -12,7 +12,7 @@ DEB_TOOLS := apktool zipalign apksigner default-jdk-headless dexdump
 
 setup: $(STAMP) deb
 
-$(STAMP): pyproject.toml setup.py $(wildcard src/appwarden/dex/*.c) src/appwarden/daemon/client.c
+$(STAMP): pyproject.toml setup.py $(wildcard src/appwarden/dex/*.c)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install -q -e '.[platform,ml,dev]'

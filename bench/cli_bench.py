@@ -3,13 +3,8 @@
 report) vs androguard's ``AnalyzeAPK`` + xrefs (in-process time, start-up not counted), on the same corpus APKs in
 the same run, on an otherwise idle machine.
 
-Three ways of running our command are measured on every APK, one after the other:
-
-- **cold**: a fresh process that imports everything and scans (``APPWARDEN_NO_DAEMON=1``), as in CI;
-- **daemon**: the same command while ``appwarden daemon`` runs: the ``appwarden`` command is then a lean client
-  (native where setup.py could build it, see ``client`` in the results) that hands its arguments and terminal to
-  a fork of the warm daemon (start-up of the daemon measured once, apart);
-- **daemon_py**: the same through the Python launcher ``appwarden-py`` (what ``appwarden`` is without a C compiler).
+Our command is measured **cold**: a fresh process that imports everything and scans, as in CI. (Until
+2026-12-06 it was also measured through the opt-in scan daemon, since retired: ``docs/performance.md``.)
 
 The full static benchmark (``bench/static_bench.py``) measures the engine on every APK; this one re-measures only
 the CLI ratios, on every N-th APK of the corpus, with byte-compiled modules as pip installs them and the knowledge
@@ -27,8 +22,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,14 +30,6 @@ import static_bench
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("APPWARDEN_SHARED", ROOT.parent / "shared")) / "corpus" / "apks"
 EXE = ROOT / ".venv" / "bin" / "appwarden"
-
-
-def _daemon(action: str, socket: str) -> tuple[subprocess.CompletedProcess, float]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "APPWARDEN_NO_DAEMON")}
-    env["APPWARDEN_DAEMON_SOCKET"] = socket
-    t = time.perf_counter()
-    proc = subprocess.run([str(EXE), "daemon", action], env=env, capture_output=True, text=True, check=False)
-    return proc, time.perf_counter() - t
 
 
 def _totals(rows: list[dict], key: str) -> dict:
@@ -56,7 +41,7 @@ def _totals(rows: list[dict], key: str) -> dict:
 
 
 def summarise(rows: list[dict], key: str) -> dict:
-    """Totals, medians and per-folder ratios of one way of running the command (``key``: cli_s or daemon_s)."""
+    """Totals, medians and per-folder ratios of one way of running the command (``key``: cli_s)."""
     both = [r for r in rows if r.get(key) and r["androguard_s"] and r[f"{key[:-2]}_rc"] in (0, 1)]
     if not both:
         return {}
@@ -88,63 +73,35 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=False, env=env)
     static_bench.cli_time(apks[0], 300)  # warm the rules and SDK disk caches once
-    rundir = tempfile.mkdtemp(prefix="aw-bench-")
-    os.chmod(rundir, 0o700)
-    socket = os.path.join(rundir, "scan.sock")
-    started, daemon_start_s = _daemon("start", socket)
-    if started.returncode != 0:
-        sys.exit(f"daemon did not start: {started.stderr.strip()}")
     rows = []
-    try:
-        for path in apks:
-            cli, rc = static_bench.cli_time(path, 300)
-            dcli, drc = static_bench.cli_time(path, 300, daemon_socket=socket)
-            pcli, prc = static_bench.cli_time(path, 300, daemon_socket=socket, command="appwarden-py")
-            ag, err, wall = static_bench.sub_json(
-                [sys.executable, str(Path(static_bench.__file__)), "--androguard-worker", str(path)], 600
-            )
-            ag_s = (ag["analyze"] + ag["xref"]) if ag else None
-            rows.append(
-                {
-                    "apk": str(path.relative_to(CORPUS)),
-                    "cli_s": cli,
-                    "cli_rc": rc,
-                    "daemon_s": dcli,
-                    "daemon_rc": drc,
-                    "daemon_py_s": pcli,
-                    "daemon_py_rc": prc,
-                    "androguard_s": ag_s,
-                    "androguard_process_s": wall if ag else None,
-                    "error": err,
-                }
-            )
-            print(
-                f"{rows[-1]['apk']}: cold {cli if cli is None else round(cli, 3)}s rc {rc}, "
-                f"daemon {dcli if dcli is None else round(dcli, 3)}s rc {drc}, "
-                f"daemon_py {pcli if pcli is None else round(pcli, 3)}s rc {prc}, "
-                f"androguard {ag_s if ag_s is None else round(ag_s, 2)}s",
-                flush=True,
-            )
-        status, _ = _daemon("status", socket)
-    finally:
-        _daemon("stop", socket)
+    for path in apks:
+        cli, rc = static_bench.cli_time(path, 300)
+        ag, err, wall = static_bench.sub_json(
+            [sys.executable, str(Path(static_bench.__file__)), "--androguard-worker", str(path)], 600
+        )
+        ag_s = (ag["analyze"] + ag["xref"]) if ag else None
+        rows.append(
+            {
+                "apk": str(path.relative_to(CORPUS)),
+                "cli_s": cli,
+                "cli_rc": rc,
+                "androguard_s": ag_s,
+                "androguard_process_s": wall if ag else None,
+                "error": err,
+            }
+        )
+        print(
+            f"{rows[-1]['apk']}: cold {cli if cli is None else round(cli, 3)}s rc {rc}, "
+            f"androguard {ag_s if ag_s is None else round(ag_s, 2)}s",
+            flush=True,
+        )
     result = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": static_bench.machine_info(),
         "load_start_end": os.getloadavg(),
         "sample": f"every {args.every}th corpus APK (sorted by path), {len(apks)} APKs",
         "timing": "wall time of each process, waited for with a blocking wait (no polling)",
-        "client": "native" if EXE.read_bytes()[:4] == b"\x7fELF" else "python",
-        "exit_codes_differ": [
-            r["apk"] for r in rows if not r["cli_rc"] == r["daemon_rc"] == r["daemon_py_rc"]
-        ],
         "cold": summarise(rows, "cli_s"),
-        "daemon": {
-            **summarise(rows, "daemon_s"),
-            "daemon_start_s": daemon_start_s,
-            "daemon_status": status.stdout.strip(),
-        },
-        "daemon_py": summarise(rows, "daemon_py_s"),
         "androguard_process_total_s": sum(r["androguard_process_s"] or 0 for r in rows if r["androguard_s"]),
         "rows": rows,
     }

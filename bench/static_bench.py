@@ -208,26 +208,14 @@ def dexdump_time(names: list[str], path: Path) -> float | None:
 _COMPILED: list[bool] = []
 
 
-def cli_time(
-    path: Path, timeout: float, daemon_socket: str | None = None, command: str = "appwarden"
-) -> tuple[float | None, int | None]:
-    """Wall time and exit code of ``appwarden scan PATH -o /dev/null`` in a fresh process (None, None on timeout).
-
-    Without ``daemon_socket`` the resident scan daemon is bypassed (``APPWARDEN_NO_DAEMON=1``): the command as a
-    cold process. With it, the command talks to the daemon listening there (``bench/cli_bench.py``). ``command``
-    is the installed command to run: ``appwarden`` (the native client where it was built) or ``appwarden-py``
-    (the Python launcher)."""
-    exe = ROOT / ".venv" / "bin" / command
+def cli_time(path: Path, timeout: float) -> tuple[float | None, int | None]:
+    """Wall time and exit code of ``appwarden scan PATH -o /dev/null`` in a fresh process (None, None on timeout)."""
+    exe = ROOT / ".venv" / "bin" / "appwarden"
     if not exe.exists():
         return None, None
     # As installed by pip: byte-compiled modules (an environment with PYTHONDONTWRITEBYTECODE=1 would recompile
     # every module on each start-up, which is not how the command runs for users).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.pop("APPWARDEN_NO_DAEMON", None)
-    if daemon_socket:
-        env["APPWARDEN_DAEMON_SOCKET"] = daemon_socket
-    else:
-        env["APPWARDEN_NO_DAEMON"] = "1"
     if not _COMPILED:
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=False, env=env)
         _COMPILED.append(True)

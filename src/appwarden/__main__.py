@@ -2,6 +2,6 @@
 
 import sys
 
-from appwarden.launch import main  # the console script's launcher: `scan` may go to the scan daemon
+from appwarden.launch import main  # the console script's launcher
 
 sys.exit(main())

@@ -28,7 +28,6 @@ COMMAND_MODULES = (
     "policy",
     "trace",
     "platform",
-    "daemon",
     "attest",
 )
 
@@ -49,7 +48,6 @@ COMMANDS = {
     "demo-data": "platform",
     "platform-user": "platform",
     "submit": "platform",
-    "daemon": "daemon",
     "attest": "attest",
 }
 
@@ -80,8 +78,8 @@ _PARSERS: dict[str, argparse.ArgumentParser] = {}
 
 
 def cached_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """:func:`build_parser` for ``command``, built once per process and reused (in-process callers such as the scan
-    daemon's children and batch wrappers run :func:`main` many times).
+    """:func:`build_parser` for ``command``, built once per process and reused (in-process callers such as batch wrappers
+    run :func:`main` many times).
 
     Reuse is safe: ``parse_args`` keeps no state in the parser, and argparse copies a list default before an
     ``append`` action adds to it. A command's ``func`` is the one its module had when the parser was built."""

@@ -87,10 +87,8 @@ def register(sub: Any) -> None:
         "--engine", action="append", default=[], help="also run an external engine (androguard); repeatable"
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no terminal summary")
-    p.add_argument(
-        "--no-daemon",
-        action="store_true",
-        help="scan in this process even when a scan daemon runs (appwarden daemon start); also APPWARDEN_NO_DAEMON=1",
+    p.add_argument(  # deprecated: the scan daemon was retired; accepted without effect for one release
+        "--no-daemon", action="store_true", help=argparse.SUPPRESS
     )
     add_limit_options(p)
     p.set_defaults(func=run)
