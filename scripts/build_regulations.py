@@ -56,6 +56,26 @@ LOCAL_USE = {
 # its neighbours, and the item 337号文 type 4 / 164号文 item 4 (定向推送) map to.
 KIND_OVERRIDES = {"RD-3.6": "obligation"}
 
+# Items index.yaml marks as machine-detectable but that only a human can decide, each with the reason (written into
+# the item as ``manual_reason`` with ``automatable: false``; ``appwarden rules coverage`` lists them). Issue #20: every
+# 认定方法 item either has a rule or a reason here.
+MANUAL_REASONS = {
+    "RD-2.4": "规则是否晦涩冗长是读者的判断：篇幅和术语数量不能决定（长政策可以清楚，短政策可以费解），需人工阅读评估。"
+    " Whether a policy is obscure or too long is a reader's judgement; length or jargon counts do not decide it.",
+    "RD-3.5": "Android不允许App自行授予运行时权限，升级后权限状态是否被改回默认只能在设备上对比升级前后的设置（人工升级测试）。"
+    " Apps cannot grant themselves runtime permissions; a reset shows only by comparing settings before and after an "
+    "update on a device (a human upgrade test).",
+    "RD-3.7": "欺诈诱骗看的是界面向用户说了什么与真实目的是否相符、是否误导，属于对呈现方式和意图的判断，需人工评估界面与话术。"
+    " Deception is a judgement of what the screens tell the user against the real purpose; a trace shows the screens, "
+    "a human judges whether they mislead.",
+    "RD-4.3": "需要对比新旧两个版本的功能、用户对旧版本的授权范围，以及拒绝新授权后旧功能是否被取消（跨版本的人工测试）。"
+    " Needs two versions, the consent given for the old one and the refusal flow of the new one (a cross-version "
+    "human test).",
+    "RD-6.4": "后台是否真正完成删除/注销发生在运营者服务器上，APK、隐私政策和客户端轨迹都无法证明，需人工核查（如向运营者调取记录）。"
+    " Whether the back end really deleted the data happens on the operator's servers; no APK, policy or client trace "
+    "can show it (a human check, e.g. records requested from the operator).",
+}
+
 # file -> (instrument key, short name zh, full title, issuer/year, legal status)
 INSTRUMENTS = {
     "rendingfangfa.md": (
@@ -158,7 +178,9 @@ def build(shared: Path) -> dict:
         inst = INSTRUMENTS[entry["file"]][0]
         detect = [str(d) for d in (entry.get("detectable_by") or [])]
         kind = KIND_OVERRIDES.get(cid) or entry.get("kind") or ("definition" if not detect else "obligation")
-        automatable = kind != "definition" and any(d != "manual" for d in detect)
+        automatable = (
+            kind != "definition" and any(d != "manual" for d in detect) and cid not in MANUAL_REASONS
+        )
         item = {
             "id": cid,
             "instrument": inst,
@@ -169,6 +191,8 @@ def build(shared: Path) -> dict:
             "kind": kind,
             "automatable": automatable,
         }
+        if cid in MANUAL_REASONS:
+            item["manual_reason"] = MANUAL_REASONS[cid]
         items.append(item)
     instruments = [
         {"key": key, "name_zh": short, "title": title, "legal_status": status, "file": f"regulations/{file}"}
@@ -178,7 +202,7 @@ def build(shared: Path) -> dict:
         "schema_version": 1,
         "generated_by": "scripts/build_regulations.py from shared/regulations/index.yaml + the instrument .md files",
         "note": "detectable_by lists the evidence kinds that CAN show the item; automatable=false means only a "
-        "human can judge it (manual) or it is a definition/scope article. title_zh/title_en are short labels, "
+        "human can judge it (manual; manual_reason says why where the index lists machine evidence kinds) or it is a definition/scope article. title_zh/title_en are short labels, "
         "not the legal text; see shared/regulations for the wording and its verbatim/summary status.",
         "instruments": instruments,
         "items": items,

@@ -128,6 +128,11 @@ def _cmd_coverage(args: Any) -> int:
         "judge; no rule: automatable but not covered yet; strict: ratio without the case-only items. A cited item "
         "is a lead, not a verdict: most static rules are 'possible'.",
     )
+    reasons = rows[-1].manual_reasons if rows else {}
+    if reasons:
+        print("\nmanual (needs a human), with the clause index's reason:")
+        for cid, reason in reasons.items():
+            print(f"  {cid}: {reason}")
     return 0
 
 

@@ -6,7 +6,8 @@
 - ``automated``: items cited by at least one enabled rule (static, policy or dynamic), in ``clauses`` or in
   ``extra_clauses`` (clauses a finding adds case by case, e.g. the app's 39类 row);
 - ``automated_static``: items cited by a rule that needs no policy and no trace (runs on an APK alone);
-- ``manual_only``: items whose ``detectable_by`` is only ``manual``: a machine cannot judge them;
+- ``manual_only``: items a machine cannot judge: ``detectable_by`` is only ``manual``, or the clause index gives a
+  ``manual_reason`` (``scripts/build_regulations.py`` ``MANUAL_REASONS``), kept in ``manual_reasons`` (id -> reason);
 - ``automatable_no_rule``: items a machine could judge (some non-manual evidence kind) but no rule cites yet;
 - ``case_only``: automated items cited only through ``extra_clauses`` (e.g. the 39 N39-xx rows, all applied by
   the one rule ``perm.beyond_category`` to permissions only);
@@ -42,6 +43,9 @@ class InstrumentCoverage:
     automatable_no_rule: int = 0
     automated_ids: list[str] = field(default_factory=list)
     manual_ids: list[str] = field(default_factory=list)
+    manual_reasons: dict[str, str] = field(
+        default_factory=dict
+    )  # id -> why a human must judge it (where given)
 
     @property
     def ratio(self) -> float:
@@ -92,6 +96,8 @@ def coverage(rules: list[Rule]) -> list[InstrumentCoverage]:
             if not item.get("automatable"):
                 cov.manual_only += 1
                 cov.manual_ids.append(item["id"])
+                if item.get("manual_reason"):
+                    cov.manual_reasons[item["id"]] = str(item["manual_reason"])
             elif not kinds:
                 cov.automatable_no_rule += 1
     return [*out.values(), total]
