@@ -55,7 +55,7 @@ class AttestationCase(TestCase):
         rep["engine"]["rules_version"] = "test"
         return data
 
-    def close_after_passed_retest(self):
+    def close_after_passed_retest(self, **close_settings):
         order = workflow.issue_order(
             self.job.app_version, list(self.job.findings.all()), user=self.reviewer, reason="检测发现问题"
         )
@@ -64,7 +64,8 @@ class AttestationCase(TestCase):
         retest = workflow.start_retest(order, user=self.reviewer, reason="复测")
         services.run_scan(retest.job_id)
         order.refresh_from_db()
-        workflow.close(order, user=self.reviewer, reason="复测通过")
+        with override_settings(**close_settings):
+            workflow.close(order, user=self.reviewer, reason="复测通过")
         order.refresh_from_db()
         return order
 
@@ -184,6 +185,17 @@ class RevocationTests(AttestationCase):
         self.assertEqual(order.state, "closed")
         self.assertFalse(Attestation.objects.exists())
         self.assertFalse(LogEntry.objects.exists())
+
+
+class SandboxTests(AttestationCase):
+    def test_the_stored_apk_is_read_in_a_limited_child_not_the_web_process(self):
+        # a limit no child can meet: the identity read runs in the sandbox, is killed, and the order still closes
+        order = self.close_after_passed_retest(APPWARDEN_UPLOAD_CHECK_TIMEOUT=0.001)
+        self.assertEqual(order.state, "closed")
+        self.assertFalse(Attestation.objects.exists())
+        sha, signers = att_services.stored_apk_identity(storage.path_for(self.v2_sha))
+        self.assertEqual(sha, self.v2_sha)
+        self.assertEqual(len(signers), 1)
 
 
 class StoreViewTests(AttestationCase):

@@ -112,6 +112,19 @@ def apk_identity(apk_path: Path) -> tuple[str, list[str]]:
     return apk.sha256, signers
 
 
+def apk_identity_json(apk_path: str, **_: object) -> dict[str, object]:
+    """:func:`apk_identity` as a sandbox engine function (``appwarden.distributed.sandbox.run_isolated``): the
+    platform reads a stored APK in a child process under limits, never in a web request's process.
+    Returns ``{"sha256", "signers"}`` or ``{"refused": one-line reason}``."""
+    from appwarden.errors import AppwardenError
+
+    try:
+        sha, signers = apk_identity(Path(apk_path))
+    except AppwardenError as exc:
+        return {"refused": str(exc)}
+    return {"sha256": sha, "signers": signers}
+
+
 def sign_apk(
     apk_path: Path,
     report: dict[str, Any],

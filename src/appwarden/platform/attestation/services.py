@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from appwarden.attest import merkle
-from appwarden.attest.bundle import sign_apk
+from appwarden.attest.bundle import sign_identity
 from appwarden.attest.keys import SigningKey, generate, load_signing_key, write_keypair
 from appwarden.attest.log import (
     Checkpoint as LogCheckpoint,
@@ -121,17 +121,26 @@ def issue(job: Any, *, order: Any = None, now: _dt.datetime | None = None) -> At
     key = platform_key()
     dblog = DbLog(key)
     report = job.report or {}
+    sha, signers = stored_apk_identity(storage.path_for(job.sha256))
     with transaction.atomic():
-        signed = sign_apk(
-            storage.path_for(job.sha256),
-            report,
-            canonical(report),
-            key,
-            log=dblog,
-            fail_on=fail_on(),
-            now=now,
+        signed = sign_identity(
+            sha, signers, report, canonical(report), key, log=dblog, fail_on=fail_on(), now=now
         )
         return _record(job, order, signed)
+
+
+def stored_apk_identity(path: Path) -> tuple[str, list[str]]:
+    """``(sha256, signer sha256s)`` of a stored APK whose signature verifies, read in a sandbox child under the
+    upload-check limits (``APPWARDEN_UPLOAD_CHECK_TIMEOUT`` / ``_MEMORY_MB``), not in the calling web process.
+    Raises AttestInputError when the APK cannot be attested, ScanFailed when the child ran over a limit."""
+    from appwarden.attest.errors import AttestInputError
+    from appwarden.distributed.sandbox import run_isolated
+    from appwarden.platform.core.uploadcheck import check_limits
+
+    result = run_isolated(path, engine="appwarden.attest.bundle:apk_identity_json", limits=check_limits())
+    if result.get("refused") or not isinstance(result.get("sha256"), str):
+        raise AttestInputError(str(result.get("refused") or "the APK could not be identified"))
+    return result["sha256"], [str(s) for s in result.get("signers") or []]
 
 
 def _record(job: Any, order: Any, signed: Any) -> Attestation:
