@@ -163,6 +163,10 @@ def test_every_tampering_fails_with_its_own_reason(
     assert reasons["expired"].startswith("expired on")
     reasons["early"] = invalid(capsys, "verify", shop_apk, bundle, *trust, "--at", "2001-01-01T00:00:00Z")
     assert reasons["early"].startswith("not valid before")
+    rc, out, _ = run(capsys, "verify", shop_apk, bundle, *trust, "--at", "2200-01-01T00:00:00Z", "--json")
+    verdict = json.loads(out)
+    assert rc == 1 and verdict["valid"] is False and verdict["code"] == "expired"
+    assert verdict["reason"] == reasons["expired"] and verdict["package"] == "com.example.shop"
 
     # a proof from another tree: the proof of another statement of this APK, from a second log (same key)
     log2 = tmp_path / "log2"
