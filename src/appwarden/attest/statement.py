@@ -69,9 +69,7 @@ def rules_digest() -> tuple[str, str]:
     :func:`appwarden.rules.loader.rules_version` (whose value is the first 12 hex digits of this digest)."""
     from appwarden.rules import loader
 
-    inputs = [*loader._rule_paths(None), *loader._VERSION_INPUTS]
-    inputs += [os.path.join(loader._CODE_DIR, n) for n in loader._names(loader._CODE_DIR, ".py")]
-    inputs += [os.path.join(loader._PREDICATES_DIR, n) for n in loader._names(loader._PREDICATES_DIR, ".py")]
+    inputs = loader.version_inputs(None)
     digest = hashlib.sha256()
     for path in inputs:
         digest.update(os.path.basename(path).encode() + b"\0")

@@ -310,6 +310,16 @@ def _write_disk_cache(path: Path | None, rules: list[Rule]) -> None:
 _VERSIONS: dict[tuple, str] = {}
 
 
+def version_inputs(rules_dir: Path | str | None = None) -> list[str]:
+    """The files :func:`rules_version` hashes, in order: rule files, clause/necessary-PI/notice tables, rule code
+    (engine, predicates, helpers), and the screening code and knowledge (``appwarden.attest`` hashes the same)."""
+    inputs = [*_rule_paths(rules_dir), *_VERSION_INPUTS]
+    inputs += [os.path.join(_CODE_DIR, n) for n in _names(_CODE_DIR, ".py")]
+    inputs += [os.path.join(_PREDICATES_DIR, n) for n in _names(_PREDICATES_DIR, ".py")]
+    inputs += [os.path.join(d, n) for d, ext in _SCREENING_DIRS for n in _names(d, ext)]
+    return inputs
+
+
 def rules_version(rules_dir: Path | str | None = None) -> str:
     """Short sha256 over the rule files, the clause and necessary-PI tables and the rule code (engine, predicates,
     helpers), and the screening code and knowledge: changes whenever a rule or the screening could decide
@@ -317,10 +327,7 @@ def rules_version(rules_dir: Path | str | None = None) -> str:
 
     The hash is remembered per (path, size, mtime) signature of those files, in the process and, for the packaged
     rules, in the disk cache: a scan stats the files instead of reading and hashing ~75 of them."""
-    inputs = [*_rule_paths(rules_dir), *_VERSION_INPUTS]
-    inputs += [os.path.join(_CODE_DIR, n) for n in _names(_CODE_DIR, ".py")]
-    inputs += [os.path.join(_PREDICATES_DIR, n) for n in _names(_PREDICATES_DIR, ".py")]
-    inputs += [os.path.join(d, n) for d, ext in _SCREENING_DIRS for n in _names(d, ext)]
+    inputs = version_inputs(rules_dir)
     key = _signature(inputs)
     version = _VERSIONS.get(key)
     if version is not None:
