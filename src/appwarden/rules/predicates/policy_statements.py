@@ -21,6 +21,10 @@ Chinese numerals (三十, 十五).
 and no policy sentence matches ``patterns`` (the policy never tells the user about that kind of third-party
 connection, e.g. 第三方账号登录 / 小程序). One finding, the SDKs and the absence as evidence.
 
+``policy_lists_absent``: lists the policy must publish or point to (``lists``: name -> {title_zh, patterns}); one
+finding names every list no sentence mentions. ``sdk_list_satisfies`` names the list that an SDK list with records
+in the policy itself (``PolicyEvidence.declared_sdks``) also satisfies.
+
 Limits: phrase-based, like every policy rule (see ``docs/policy-eval.md``); a policy hosted only online must be
 supplied with ``--policy``; wording outside the patterns is missed and every finding needs review.
 """
@@ -267,5 +271,43 @@ def check_sdk_category_undisclosed(evidence: Evidence, params: dict) -> list[Hit
             message_zh=f"{message_zh}（App集成：{names}）",
             message_en=f"{param(params, 'message_en', 'The policy does not mention the third-party connection')} "
             f"(SDKs: {', '.join(s.id for s in sdks[:5])})",
+        )
+    ]
+
+
+def _validate_lists(params: dict) -> None:
+    lists = params.get("lists")
+    if not isinstance(lists, dict) or not lists:
+        raise RuleError("policy_lists_absent: 'lists' must map a list name to {title_zh, patterns}")
+    for name, spec in lists.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("title_zh"), str):
+            raise RuleError(f"policy_lists_absent: list {name!r} needs a title_zh and patterns")
+        _validate_patterns(spec, ("patterns",), ("patterns",))
+
+
+@predicate("policy_lists_absent", needs=("policy.text",), validate=_validate_lists)
+def check_lists_absent(evidence: Evidence, params: dict) -> list[Hit]:
+    policy = _found_policy(evidence)
+    if policy is None:
+        return []
+    from appwarden.policy.absence import absence_ref
+
+    sdk_list = str(param(params, "sdk_list_satisfies", ""))
+    missing: list[tuple[str, str]] = []
+    for name, spec in dict(param(params, "lists", {})).items():
+        if _matching(policy, list(spec["patterns"]), [], []):
+            continue
+        records = [d for d in getattr(policy, "declared_sdks", []) or [] if d.purpose or d.pi]
+        if name == sdk_list and records:
+            continue  # an SDK list with records (名称 + 目的 or 信息类型) published in the policy itself
+        missing.append((name, spec["title_zh"]))
+    if not missing:
+        return []
+    titles = "、".join(t for _, t in missing)
+    return [
+        Hit(
+            evidence=[absence_ref(policy, n, f"隐私政策中未找到“{t}”") for n, t in missing],
+            message_zh=f"隐私政策未公布或未指向：{titles}",
+            message_en=f"The privacy policy neither contains nor points to: {', '.join(n for n, _ in missing)}",
         )
     ]
