@@ -53,6 +53,8 @@ SUMMARY_FIELDS = (
     "info",
     "sdks",
     "callsites",
+    "screening",
+    "screening_categories",
     "seconds",
 )
 
@@ -164,6 +166,7 @@ def summarize_report(report: dict[str, Any]) -> dict[str, Any]:
     app = report.get("app", {})
     findings = report.get("findings", [])
     severities = Counter(f.get("severity", "info") for f in findings)
+    screening = report.get("screening")
     return {
         "package": app.get("package"),
         "version_name": app.get("version_name"),
@@ -175,6 +178,11 @@ def summarize_report(report: dict[str, Any]) -> dict[str, Any]:
         "sdks": len(report.get("sdks", [])),
         "callsites": len(report.get("callsites", [])),
         "errors": len(report.get("errors", [])),
+        # 不良APP screening: the verdict and its categories, so a batch can be sorted by them
+        "screening": screening.get("verdict") if isinstance(screening, dict) else None,
+        "screening_categories": ";".join(screening.get("categories") or [])
+        if isinstance(screening, dict)
+        else "",
     }
 
 

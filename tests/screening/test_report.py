@@ -166,3 +166,16 @@ def test_hostile_assets_are_bounded_and_noted(tmp_path: Path) -> None:
     assert payload["count"] == 50  # only the first 50 zip assets are opened
     notes = " ".join(section["notes"])
     assert "zip asset not opened" in notes and "assets/big.html: over 4 MB" in notes
+
+
+def test_batch_results_carry_the_screening_verdict(tmp_path: Path) -> None:
+    import csv
+
+    from appwarden.batch import BatchOptions, run_batch
+
+    run_batch([APPS / "screen_bad.apk", APPS / "screen_clean.apk"], tmp_path / "out", BatchOptions(jobs=1))
+    rows = list(csv.DictReader((tmp_path / "out" / "results.csv").open(encoding="utf-8-sig")))
+    by_label = {row["package"]: row for row in rows}
+    assert by_label["com.appwarden.screen.bad"]["screening"] == "harmful"
+    assert "sms_fraud" in by_label["com.appwarden.screen.bad"]["screening_categories"].split(";")
+    assert by_label["com.appwarden.screen.clean"]["screening"] == "none"
