@@ -125,6 +125,11 @@ indicators:
         ("detector: manifest_component", "detector: nope", "detector"),
         ("params: {permission: android.permission.BIND_DEVICE_ADMIN}", "params: {}", "params"),
         (
+            "params: {permission: android.permission.BIND_DEVICE_ADMIN}",
+            "params: {permission: android.permission.BIND_DEVICE_ADMIN, kind: [receiver]}",
+            "not read by detector",
+        ),
+        (
             "fixtures: {fires: [screen_bad], clean: [screen_clean]}",
             "fixtures: {fires: [screen_bad]}",
             "fixtures",

@@ -25,6 +25,7 @@ class Detector:
     name: str
     run: Callable[[ScreenContext, dict[str, Any]], list[Item]]
     check: Callable[[dict[str, Any]], str | None]
+    params: frozenset[str] = frozenset()  # the param names it reads (a typo in YAML is an error, not ignored)
 
 
 def _need_lists(*keys: str, optional: tuple[str, ...] = ()) -> Callable[[dict[str, Any]], str | None]:
@@ -480,20 +481,40 @@ def _no_check(params: dict[str, Any]) -> str | None:
     return None
 
 
+_P = frozenset
 DETECTORS: dict[str, Detector] = {
     d.name: d
     for d in (
-        Detector("api_calls", _api_calls, _check_api_calls),
-        Detector("api_combo", _api_combo, _check_api_combo),
-        Detector("sms_send_number", _sms_send_number, _check_sms_send),
-        Detector("sms_receiver", _sms_receiver, _check_sms_receiver),
-        Detector("manifest_component", _manifest_component, _check_manifest_component),
+        Detector(
+            "api_calls",
+            _api_calls,
+            _check_api_calls,
+            _P({"apis", "strings", "permissions_any", "bind_any", "any_owner"}),
+        ),
+        Detector(
+            "api_combo", _api_combo, _check_api_combo, _P({"primary", "with_any", "scope", "permissions_any"})
+        ),
+        Detector("sms_send_number", _sms_send_number, _check_sms_send, _P({"apis", "number_patterns"})),
+        Detector("sms_receiver", _sms_receiver, _check_sms_receiver, _P({"min_priority", "abort"})),
+        Detector(
+            "manifest_component",
+            _manifest_component,
+            _check_manifest_component,
+            _P({"permission", "action", "kinds"}),
+        ),
         Detector("hide_launcher_icon", _hide_launcher_icon, _no_check),
-        Detector("asset_payload", _asset_payload, _no_check),
-        Detector("vocabulary", _vocabulary, _check_vocabulary),
-        Detector("strings_any", _strings_any, _need_lists("needles")),
-        Detector("counterfeit", _counterfeit, _check_counterfeit),
-        Detector("pi_with_hardcoded_host", _pi_with_hardcoded_host, _need_lists("categories")),
-        Detector("api_in_service", _api_in_service, _need_lists("apis")),
+        Detector("asset_payload", _asset_payload, _no_check, _P({"kinds", "disguised_only"})),
+        Detector(
+            "vocabulary",
+            _vocabulary,
+            _check_vocabulary,
+            _P({"strong", "common", "min_strong", "min_common", "min_total"}),
+        ),
+        Detector("strings_any", _strings_any, _need_lists("needles"), _P({"needles"})),
+        Detector("counterfeit", _counterfeit, _check_counterfeit, _P({"mode", "kinds", "cues"})),
+        Detector(
+            "pi_with_hardcoded_host", _pi_with_hardcoded_host, _need_lists("categories"), _P({"categories"})
+        ),
+        Detector("api_in_service", _api_in_service, _need_lists("apis"), _P({"apis"})),
     )
 }

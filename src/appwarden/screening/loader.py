@@ -59,6 +59,11 @@ def _check_indicator(raw: Any, where: str) -> IndicatorSpec:
     params = raw.get("params") or {}
     if not isinstance(params, dict):
         raise KnowledgeError(f"{where}: params must be a mapping")
+    unknown_params = set(params) - detector.params
+    if unknown_params:
+        raise KnowledgeError(
+            f"{where}: params {sorted(unknown_params)} are not read by detector {detector.name}"
+        )
     problem = detector.check(params)
     if problem:
         raise KnowledgeError(f"{where}: params: {problem}")
