@@ -367,15 +367,18 @@ def inprocess_worker(path: str) -> None:
 
     base_kb = _hwm_kb()
     peaks: dict[str, int] = {}
+    spent: dict[str, float] = {}
     inner = scan.stage_deadline
 
     @contextlib.contextmanager
     def measured(stage: str, seconds: float):  # same contract as scan.stage_deadline
         _reset_hwm()
+        t = time.perf_counter()
         try:
             with inner(stage, seconds):
                 yield
         finally:
+            spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - t
             peaks[stage] = max(peaks.get(stage, 0), _hwm_kb())
 
     scan.stage_deadline = measured
@@ -383,7 +386,7 @@ def inprocess_worker(path: str) -> None:
     t = time.perf_counter()
     report = scan.scan_apk(path)
     wall = time.perf_counter() - t
-    timings = report.get("meta", {}).get("timings", {})
+    timings = {**spent, "inflate": report.get("timings", {}).get("inflate")}
     print(
         json.dumps(
             {
@@ -392,7 +395,10 @@ def inprocess_worker(path: str) -> None:
                 "peak_rss_mb": {k: v / 1024 for k, v in peaks.items()},
                 "imports_rss_mb": base_kb / 1024,
                 "findings": len(report.get("findings", [])),
-                "callsites": len(report.get("evidence", {}).get("callsites", []) or []),
+                "callsites": len(report.get("callsites") or []),
+                "errors": [
+                    e.get("message", "")[:200] for e in report.get("errors", []) if isinstance(e, dict)
+                ],
             }
         )
     )
@@ -428,7 +434,7 @@ def measure(apk: Path, info: dict, androguard: bool, ag_timeout: float) -> dict:
             [sys.executable, me, "--rusage-worker", str(env_exe), "scan", str(apk), "-o", str(report)], 3600
         )
         if cold and report.exists():
-            cold["timings"] = json.loads(report.read_text()).get("meta", {}).get("timings", {})
+            cold["timings"] = json.loads(report.read_text()).get("timings", {})
         row["cold"] = cold or {"error": err}
     if androguard:  # one run: the androguard worker's JSON line, then the launcher's (wall time and peak RSS)
         proc, wall = static_bench.run_waited(
@@ -493,7 +499,7 @@ def markdown(result: dict) -> str:
         t, p = inp.get("timings", {}), inp.get("peak_rss_mb", {})
         cells = [f"{_f(t.get(s), '{:.3f}')} / {_f(p.get(s), '{:.0f}')}" for s in STAGES]
         lines.append(f"| {Path(r['apk']).name} | " + " | ".join(cells) + " |")
-    lines += ["", "Per stage, cold CLI (s, from the report's `meta.timings`):", ""]
+    lines += ["", "Per stage, cold CLI (s, from the report's `timings`; the report stage is not in it):", ""]
     lines += ["| app | " + " | ".join(STAGES) + " |", "|---|" + "---|" * len(STAGES)]
     for r in result["apps"]:
         t = r["cold"].get("timings", {})

@@ -52,3 +52,74 @@ def test_scan_without_policy_or_trace_skips_their_modules(tmp_path: Path) -> Non
         "appwarden.apk.netsec",  # pi_all.apk has no network security config
     ):
         assert heavy not in mods, f"{heavy} imported by a scan that does not need it"
+
+
+# -- one scan path (issue #19): the scan daemon and its native client were retired --------------------------------
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "appwarden", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_appwarden_is_the_python_console_script() -> None:
+    from importlib.metadata import entry_points
+
+    scripts = {
+        e.name: e.value for e in entry_points(group="console_scripts") if e.name.startswith("appwarden")
+    }
+    assert scripts.get("appwarden") == "appwarden.launch:main"
+    assert (
+        scripts.get("appwarden-py") == "appwarden.launch:main"
+    )  # the former launcher name, kept as an alias
+
+
+def test_the_daemon_package_and_command_are_gone() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("appwarden.daemon") is None
+    out = _cli("daemon", "start")
+    assert out.returncode == 2
+    assert "invalid choice: 'daemon'" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_no_daemon_flag_and_variable_are_accepted_and_change_nothing(tmp_path: Path) -> None:
+    import os
+
+    apk = FIXTURES / "pi_all.apk"
+    env = {**os.environ, "APPWARDEN_CACHE_DIR": str(tmp_path / "cache")}
+    plain = _cli("scan", str(apk), "-o", str(tmp_path / "a.json"), "-q", env=env)
+    flagged = _cli(
+        "scan",
+        "--no-daemon",
+        str(apk),
+        "-o",
+        str(tmp_path / "b.json"),
+        "-q",
+        env={**env, "APPWARDEN_NO_DAEMON": "1"},
+    )
+    assert plain.returncode == flagged.returncode == 0, plain.stderr + flagged.stderr
+    assert "--no-daemon" not in _cli("scan", "--help", env=env).stdout  # deprecated: hidden from the help
+
+    def findings(name: str) -> list[tuple[str, str]]:
+        report = json.loads((tmp_path / name).read_text())
+        return sorted((f["rule_id"], f.get("owner", "")) for f in report["findings"])
+
+    assert findings("a.json") == findings("b.json") and findings("a.json")
+
+
+def test_warm_up_for_forked_workers_runs_every_step_and_scans_the_fixture() -> None:
+    code = (
+        "import sys\n"
+        "from appwarden.warm import preload\n"
+        "problems = preload()\n"
+        "print('\\n'.join(problems))\n"
+        "sys.exit(1 if problems else 0)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.strip() == "" and out.stderr == ""  # the warm-up scan's summary stays in its buffer
+    from appwarden.warm import WARMUP_APK
+
+    assert WARMUP_APK.read_bytes() == (FIXTURES / "pi_all.apk").read_bytes()
