@@ -8,10 +8,12 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     initial = True
 
+    # the first migration of each app it points to: later migrations of those apps (and test rollbacks of them,
+    # e.g. testing 0003's backfill test) neither need nor unapply this one
     dependencies = [
-        ("enforcement", "0002_retest_integrity"),
+        ("enforcement", "0001_initial"),
         ("registry", "0001_initial"),
-        ("testing", "0003_finding_notice_types"),
+        ("testing", "0001_initial"),
     ]
 
     operations = [
