@@ -170,6 +170,23 @@ class RevocationTests(AttestationCase):
         self.assertIn(order.number, att.revoke_reason)
         self.assertEqual(list(LogEntry.objects.values_list("kind", flat=True)), ["attestation", "revocation"])
 
+    def test_a_failed_revocation_never_stops_opening_a_case_or_a_scan(self):
+        att = att_services.issue(self.job)
+        with override_settings(
+            APPWARDEN_ATTEST_KEY="/nonexistent/attest.key", APPWARDEN_ATTEST_FAIL_ON="bogus"
+        ):
+            order = workflow.issue_order(
+                self.job.app_version, list(self.job.findings.all()), user=self.reviewer, reason="检测发现问题"
+            )
+            job = services.queue_job(
+                self.job.sha256, user=self.reviewer, allow_duplicate=True, category="N39-06"
+            )
+            self.assertEqual(services.run_scan(job.pk), "done")
+        self.assertEqual(order.state, "issued")
+        att.refresh_from_db()
+        self.assertIsNone(att.revoked_at)  # nothing could be signed: the attestation stays as it was
+        self.assertEqual(LogEntry.objects.count(), 1)
+
     def test_log_rows_are_append_only(self):
         self.close_after_passed_retest()
         entry = LogEntry.objects.get()

@@ -190,36 +190,51 @@ def revoke(att: Attestation, reason: str, *, now: _dt.datetime | None = None) ->
     return att
 
 
-def revoke_for_case(order: Any) -> int:
-    """A rectification order opened on an app version revokes that APK's unrevoked attestations (called by
-    ``enforcement.workflow.issue_order``). Never raises (a failure is logged); returns how many were revoked."""
+def _revoke_all(atts: Any, reason: str) -> int:
+    """Revoke each attestation of the queryset, each in its own savepoint; failures (even of the query) are logged,
+    never raised, so the caller's workflow step always goes on. Returns how many were revoked."""
     revoked = 0
-    for att in Attestation.objects.filter(apk_sha256=order.app_version.sha256, revoked_at__isnull=True):
+    try:
+        with transaction.atomic():
+            pending = list(atts)
+    except Exception as exc:
+        log.warning("could not look up attestations to revoke: %s: %s", type(exc).__name__, exc)
+        return 0
+    for att in pending:
         try:
             with transaction.atomic():
-                revoke(att, f"立案整改 rectification order {order.number} opened")
+                revoke(att, reason)
             revoked += 1
         except Exception as exc:
             log.warning("could not revoke attestation %s: %s: %s", att.pk, type(exc).__name__, exc)
     return revoked
 
 
+def revoke_for_case(order: Any) -> int:
+    """A rectification order opened on an app version revokes that APK's unrevoked attestations (called by
+    ``enforcement.workflow.issue_order``). Never raises (a failure is logged); returns how many were revoked."""
+    atts = Attestation.objects.filter(apk_sha256=order.app_version.sha256, revoked_at__isnull=True)
+    return _revoke_all(atts, f"立案整改 rectification order {order.number} opened")
+
+
 def on_scan_finished(sender: Any, job: Any, **_: Any) -> None:
-    """Signal receiver: a finished test of an APK that fails revokes that APK's unrevoked attestations."""
+    """Signal receiver: a finished test of an APK that fails revokes that APK's unrevoked attestations (never
+    raises: the scan's own bookkeeping goes on)."""
     from appwarden.platform.testing.models import JOB_DONE
 
     if job.status != JOB_DONE or not isinstance(job.report, dict):
         return
-    if report_result(job.report, fail_on()) != "FAILED":
+    try:
+        result = report_result(job.report, fail_on())
+    except Exception as exc:
+        log.warning("cannot judge job %s for revocation: %s", job.pk, exc)
         return
-    for att in Attestation.objects.filter(apk_sha256=job.sha256, revoked_at__isnull=True, result="PASSED"):
-        if att.job_id == job.pk:
-            continue
-        try:
-            with transaction.atomic():
-                revoke(att, f"复测未通过 a later test (job #{job.pk}) of this APK failed")
-        except Exception as exc:
-            log.warning("could not revoke attestation %s: %s: %s", att.pk, type(exc).__name__, exc)
+    if result != "FAILED":
+        return
+    atts = Attestation.objects.filter(
+        apk_sha256=job.sha256, revoked_at__isnull=True, result="PASSED"
+    ).exclude(job_id=job.pk)
+    _revoke_all(atts, f"复测未通过 a later test (job #{job.pk}) of this APK failed")
 
 
 def public_record(apk_sha256: str) -> dict[str, Any] | None:
