@@ -6,8 +6,11 @@ Two runs, one JSON (``-o``, default ``bench/results/<date>-round2-rules.json``):
 * ``capp130``: every CAPP-130 policy text (``<corpus>/policies/capp130/Original_policies/*.txt``) paired with a
   stand-in APK (``--apk``, default ``tests/rules/_apps/thirdparty.apk``: WeChat OpenSDK + Tinker, no ad SDK), for
   the policy-text rules; per rule the policies it fired on and the first evidence sentence.
-* ``cn_sdk``: every APK of ``<corpus>/apks/cn_sdk/`` with its bundled policy when one is found (else the rules
-  needing a policy are not evaluated), for the static rules.
+* ``cn_sdk``: every APK of ``<corpus>/apks/cn_sdk/`` with its bundled policy when one is found (a policy searched
+  for and not found gives no policy finding), for the static rules.
+* ``cn_sdk_silent_policy``: the same APKs with ``tests/fixtures/policies/minimal_policy.txt`` (a policy that names
+  no SDK, no login, no ads), for the rules that combine SDKs or call sites with the policy: what their SDK/code side
+  fires on.
 
 Usage: ``.venv/bin/python bench/round2_rules_eval.py [--corpus ../shared/corpus] [--rules id,id,...] [-o FILE]``.
 """
@@ -77,17 +80,23 @@ def main(argv: list[str] | None = None) -> int:
     rules = [r for r in load_rules() if r.id in wanted]
     policies = sorted((args.corpus / "policies" / "capp130" / "Original_policies").glob("*.txt"))
     apks = sorted((args.corpus / "apks" / "cn_sdk").glob("*.apk"))
+    silent = ROOT / "tests" / "fixtures" / "policies" / "minimal_policy.txt"
+    mixed = [r for r in rules if "policy.text" in r.needs and len(r.needs) > 1]
     out = {
         "date": dt.date.today().isoformat(),
         "rules": sorted(r.id for r in rules),
-        "capp130": run([(p.stem, str(args.apk), str(p)) for p in policies], rules),
+        "capp130": run(
+            [(p.stem, str(args.apk), str(p)) for p in policies],
+            [r for r in rules if "policy.text" in r.needs],
+        ),
         "cn_sdk": run([(a.name, str(a), None) for a in apks], rules),
+        "cn_sdk_silent_policy": run([(a.name, str(a), str(silent)) for a in apks], mixed),
     }
     path = args.output or ROOT / "bench" / "results" / f"{out['date']}-round2-rules.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
-    for part in ("capp130", "cn_sdk"):
-        for rid in out["rules"]:
+    for part in ("capp130", "cn_sdk", "cn_sdk_silent_policy"):
+        for rid in sorted(out[part]["evaluated"]):
             print(
                 f"{part:8} {rid:42} evaluated {out[part]['evaluated'][rid]:4} fired {len(out[part]['findings'][rid]):4}"
             )

@@ -2,13 +2,14 @@
 
 ``policy_denied_pi_collected``: a policy sentence denies collecting a PI category outright (``我们不会收集您的通讯录``,
 ``本App不获取IMEI``), and the app's own code (owner ``host``; SDKs are judged by the SDK rules) has call sites of
-that category. One finding lists every such category (a sentence and up to three call sites each). The
-denial is read per clause: a negation (不会/不/绝不/从不/无需 + 收集/获取/读取/采集/上传/访问) followed within the clause by a PI term of ``appwarden.policy.declared.PI_TERMS``. A conditional denial is not a
-denial: sentences with 未经…同意/授权, 除非, 除…外, 在…之前, 如您…, 仅在/只在 (the app then does collect, with consent or
-in some case) are skipped, and so is a denial of *sharing* or *use for another purpose* (用于/共享/提供给/出售 in
-the clause). Call sites marked ``unresolved`` are left out. Confidence
-``likely`` when a call site of it is reachable from an entry point, else ``possible`` (the code may never run).
-Params: ``owners`` (default ``[host]``; add SDK ids to judge them too), ``ignore`` (categories not to report).
+that category. One finding lists every such category (a sentence and up to three call sites each). The denial is
+read per clause: a negation (不会/不/绝不/从不/无需 + 收集/获取/读取/采集/上传/访问) followed within the clause by a PI
+term of ``appwarden.policy.declared.PI_TERMS``. Not read as denials: conditional ones (未经…同意, 除非, 除…外, 在…之前,
+如您…, 仅在…, 在基本功能模式下: the app does collect, with consent or in some case), partial ones (剪切板中的其他无关
+信息, 全量通讯录, 仅…, 不再…), and denials of *sharing* or *another use* (用于/共享/提供给/出售 in the clause). Call
+sites marked ``unresolved`` are left out. Confidence ``likely`` when a call site is reachable from an entry point,
+else ``possible`` (the code may never run). Params: ``owners`` (default ``[host]``; add SDK ids to judge them
+too), ``ignore`` (categories not to report).
 
 Limits: phrase-based; a denial worded outside the negation pattern is missed; a policy covering several apps may
 deny for one product what another does, so every finding needs review.
@@ -30,7 +31,9 @@ _DENIAL = re.compile(
     r"(?:收集|获取|读取|采集|上传|访问|调用)"
 )
 _CONDITIONAL = re.compile(
-    r"未经|除非|除[^。；\n]{0,30}外|之前|以前|如您|若您|如果|仅在|只在|仅当|只有|前提|单独同意|另行|明确同意|授权后"
+    r"未经|除非|除[^。；\n]{0,30}外|之前|以前|如您|若您|如果|仅在|只在|仅当|只有|前提|单独同意|另行|明确同意|授权后|"
+    # partial denials: the app does collect some of it (不会收集剪切板中的其他无关信息, 不读取全量通讯录, 仅获取…)
+    r"仅|只(?:会|能|读取|获取|收集)|其他|其它|无关|全量|整个|全部|以外|之外|不再|关闭后|除此|模式下|情况下|场景下"
 )
 _NOT_COLLECTION = re.compile(r"用于|共享|提供给|出售|转让|披露|对外提供|用作|挪作")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
