@@ -150,3 +150,8 @@ def test_unconditional_app_path_is_likely_without_a_flag() -> None:
     # consent_vendor: Getui starts behind an app switch (pushEnabled()) that could be a consent check
     getui = _entries(_report("consent_vendor.apk"))[("getui_push", "pre_consent")]
     assert getui["verdict"] == "possible"
+    # an SDK auto-init provider (Bugly's, declared in the manifest) is a pre-consent entry; its path starts in SDK code
+    bugly = _entries(_report("consent_vendor.apk"))[("tencent_bugly", "pre_consent")]
+    assert bugly["verdict"] == "possible"
+    assert bugly["path"][0] == "Lcom/tencent/bugly/BuglyInitProvider;->onCreate()Z"
+    assert "starts in SDK code" in bugly["reason"]

@@ -41,8 +41,10 @@ from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.static_support import (
     callsite_item,
+    class_of,
     code_of,
     filter_sites,
+    owner_of,
     validate_categories,
 )
 
@@ -90,10 +92,13 @@ def _consent_item(evidence: Evidence, decision: Decision, model: ConsentModel, o
         reason_zh = "未识别出同意标志，但路径上应用自身代码没有任何可能是同意判断的条件" + (
             f"（仅判断：{what}）" if what else "（没有任何条件判断）"
         )
+    elif decision.path and owner_of(evidence, class_of(decision.path[0])) != "host":
+        start = decision.path[0]
+        reason = f"{model.unsure_reason}; the path starts in SDK code ({start}), whose own conditions are not judged"
+        reason_zh = f"未识别出应用的同意标志；路径从SDK自身代码（{start}）开始，未评估SDK内部的条件"
     else:
         reason = model.unsure_reason
         reason_zh = "未识别出应用的同意标志（如弹窗在WebView或资源中、标志为整数/字符串或实例字段），未评估路径上的条件"
-        tested = None
     sure = model.recognised or told is not None or tested is not None
     item = {
         "type": "consent",
