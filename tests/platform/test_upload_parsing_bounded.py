@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,8 @@ from appwarden.platform.testing import engine
 from appwarden.platform.testing.models import ScanJob
 
 HOG_CHECK = "platform_slow_engine:hog_upload_check"
-LIMIT = 3  # seconds: the upload-check limit of the fast tests
+LIMIT = 3  # seconds: the upload-check limit of the tests whose check hangs
+ROOMY = 120  # seconds: the limit where the real check must finish, even on a loaded machine
 MARGIN = 25  # "does not hang": generous, the machine may be loaded
 
 
@@ -50,7 +52,7 @@ def temp_uploads() -> set[Path]:
     return set(storage.root().glob(".upload-*")) if storage.root().exists() else set()
 
 
-@override_settings(APPWARDEN_UPLOAD_CHECK_TIMEOUT=LIMIT, APPWARDEN_UPLOAD_CHECK_ENGINE=HOG_CHECK)
+@override_settings(APPWARDEN_UPLOAD_CHECK_TIMEOUT=ROOMY, APPWARDEN_UPLOAD_CHECK_ENGINE=HOG_CHECK)
 class UploadCheckLimitTests(RetestCase):
     def setUp(self):
         super().setUp()
@@ -77,7 +79,8 @@ class UploadCheckLimitTests(RetestCase):
         data = hostile_copy(pf.fixture_apk("rotated.apk"), "respond")
         temps = temp_uploads()
         started = time.monotonic()
-        resp = self.respond(self.company_api, data)
+        with override_settings(APPWARDEN_UPLOAD_CHECK_TIMEOUT=LIMIT):
+            resp = self.respond(self.company_api, data)
         took = time.monotonic() - started
         self.assertEqual(resp.status_code, 400, resp.content)
         detail = resp.json()["detail"]
@@ -120,9 +123,10 @@ class UploadCheckLimitTests(RetestCase):
         self.assertEqual(resp.status_code, 200, resp.content)
         jobs = ScanJob.objects.count()
         started = time.monotonic()
-        resp = self.reviewer_api.post(
-            f"/api/orders/{self.order.pk}/start_retest/", {"reason": "复测整改版本"}, format="multipart"
-        )
+        with override_settings(APPWARDEN_UPLOAD_CHECK_TIMEOUT=LIMIT):
+            resp = self.reviewer_api.post(
+                f"/api/orders/{self.order.pk}/start_retest/", {"reason": "复测整改版本"}, format="multipart"
+            )
         self.assertLess(time.monotonic() - started, LIMIT + MARGIN)
         self.assertEqual(resp.status_code, 400, resp.content)
         self.assertIn("安装包无法在限定时间内解析", resp.json()["detail"])
@@ -135,9 +139,10 @@ class UploadCheckLimitTests(RetestCase):
     def test_a_scan_upload_whose_check_hangs_is_refused_and_no_job_is_queued(self):
         data = hostile_copy(pf.fixture_apk("minimal.apk"), f"scan-{uuid.uuid4().hex}")
         jobs = ScanJob.objects.count()
-        resp = api_client(self.reviewer).post(
-            "/api/jobs/", {"file": _upload("hog.apk", data)}, format="multipart"
-        )
+        with override_settings(APPWARDEN_UPLOAD_CHECK_TIMEOUT=LIMIT):
+            resp = api_client(self.reviewer).post(
+                "/api/jobs/", {"file": _upload("hog.apk", data)}, format="multipart"
+            )
         self.assertEqual(resp.status_code, 400, resp.content)
         self.assertIn("安装包无法在限定时间内解析", json.dumps(resp.json(), ensure_ascii=False))
         self.assertEqual(ScanJob.objects.count(), jobs)
@@ -164,7 +169,7 @@ class UploadCheckLimitTests(RetestCase):
         started = time.monotonic()
         with override_settings(APPWARDEN_UPLOAD_CHECK_ENGINE=""), self.assertRaises(UploadError) as ctx:
             run_check(pipe, "identity", label="bad\nname.apk")  # the real check (the test one reads it whole)
-        self.assertLess(time.monotonic() - started, LIMIT + MARGIN)
+        self.assertLess(time.monotonic() - started, ROOMY)
         message = str(ctx.exception)
         self.assertNotIsInstance(ctx.exception, UploadCheckFailed)  # refused as not an APK, not by the limit
         self.assertIn("bad name.apk", message)
@@ -244,7 +249,7 @@ def test_serve_answers_while_a_response_apk_check_hangs_and_refuses_it_within_th
     the request waits, the web and the API answer other requests within 2 s; the request itself gets a 400 with
     the Chinese reason within the limit (+ margin); no response and no blob are stored; a real APK is then
     accepted by the same server."""
-    limit = 6
+    limit = 10
     marker = tmp_path / "pids"
     env = _serve_env(
         tmp_path,
@@ -257,7 +262,7 @@ def test_serve_answers_while_a_response_apk_check_hangs_and_refuses_it_within_th
     reviewer_token = server.token("bounded-viewer")  # also creates the database
     setup = subprocess.run(
         [sys.executable, "-c", SERVE_SETUP],
-        env={**env, "APPWARDEN_UPLOAD_CHECK_ENGINE": ""},
+        env={**env, "APPWARDEN_UPLOAD_CHECK_ENGINE": "", "APPWARDEN_UPLOAD_CHECK_TIMEOUT": str(ROOMY)},
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -348,3 +353,55 @@ class JobPageListsBoundedTests(TestCase):
         self.assertIn("未能分析 Not analysed (5000)", page)
         self.assertIn("仅显示前 200 条，完整列表见报告 JSON", page)
         self.assertEqual(len(api_client(reviewer).get(f"/api/jobs/{job.pk}/report/").json()["errors"]), 5000)
+
+
+# the whole report column in a SELECT list (a database-side key extraction such as the screening section is fine)
+REPORT_COLUMN = re.compile(r'"testing_scanjob"\."report"(?=, "|\s+FROM\b)')
+
+
+class ListsNeverDecodeReportsTests(RetestCase):
+    """A report can be tens of MB (one error per zip entry of a crafted APK, under the report cap); decoding it holds
+    the GIL (~0.3 s per 20 MB). Pages and API lists of many jobs, findings, complaints or orders never select the
+    report column; only a job's own page and ``/api/jobs/<id>/report/`` read it."""
+
+    def test_list_pages_and_api_lists_do_not_select_the_report(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from appwarden.platform.complaints.models import Complaint
+        from appwarden.platform.testing.models import Batch
+
+        batch = Batch.objects.create(name="批次", created_by=self.reviewer)
+        pending = pf.scanned_job(
+            self.reviewer,
+            self.engine.add_apk(pf.fixture_apk("v2_only.apk"), [pf.finding("pi.device_id.read", ["RD-3.1"])]),
+            batch=batch,
+        )
+        self.assertIsNotNone(pending.report)
+        Complaint.objects.create(app_name="某应用", description="收集过度", job=pending)
+        self.assertEqual(self.respond(self.company_api, pf.fixture_apk("rotated.apk")).status_code, 200)
+        resp = self.reviewer_api.post(
+            f"/api/orders/{self.order.pk}/start_retest/", {"reason": "复测"}, format="multipart"
+        )
+        self.assertEqual(resp.status_code, 201 if resp.status_code == 201 else 200, resp.content)
+        web = Client()
+        web.force_login(self.reviewer)
+        pages = [
+            (web, "/testing/jobs/"),
+            (web, f"/testing/batches/{batch.pk}/"),
+            (web, "/testing/findings/"),
+            (web, f"/registry/apps/{self.order.app_id}/"),
+            (web, "/complaints/"),
+            (self.reviewer_api, "/api/jobs/"),
+            (self.reviewer_api, "/api/orders/"),
+            (self.reviewer_api, f"/api/orders/{self.order.pk}/"),
+        ]
+        for client, url in pages:
+            with self.subTest(url=url), CaptureQueriesContext(connection) as queries:
+                page = client.get(url)
+                self.assertEqual(page.status_code, 200, url)
+                selected = [q["sql"] for q in queries.captured_queries if REPORT_COLUMN.search(q["sql"])]
+                self.assertEqual(selected, [], url)
+        self.assertContains(web.get("/testing/findings/"), "pi.device_id.read")
+        report = self.reviewer_api.get(f"/api/jobs/{pending.pk}/report/")
+        self.assertEqual(report.json()["app"]["package"], "com.example.fixture")

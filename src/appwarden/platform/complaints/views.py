@@ -49,7 +49,7 @@ def public_status(request):
 
 @role_required(*STAFF)
 def complaint_list(request):
-    complaints = Complaint.objects.select_related("app", "job")
+    complaints = Complaint.objects.select_related("app", "job").defer("job__report")
     status = request.GET.get("status")
     if status:
         complaints = complaints.filter(status=status)

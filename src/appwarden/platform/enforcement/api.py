@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -185,7 +186,11 @@ class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     """责令整改 orders. ``POST`` issues one; actions apply state-machine transitions (illegal ones → 409)."""
 
     queryset = RectificationOrder.objects.select_related("app", "company").prefetch_related(
-        "transitions", "responses", "retests", "findings"
+        "transitions",
+        "responses",
+        # each re-test's job (policy/trace sha256) without its report: a list never decodes reports (issue #17)
+        Prefetch("retests", queryset=Retest.objects.select_related("job").defer("job__report")),
+        "findings",
     )
     serializer_class = OrderSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]

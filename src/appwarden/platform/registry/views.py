@@ -64,7 +64,11 @@ def app_detail(request, pk: int):
     from appwarden.platform.enforcement.models import RectificationOrder
 
     app = get_scoped(App, request.user, pk=pk)
-    findings = scoped(Finding.objects.filter(app_version__app=app), request.user).select_related("job__batch")
+    findings = (
+        scoped(Finding.objects.filter(app_version__app=app), request.user)
+        .select_related("job__batch")
+        .defer("job__report")
+    )
     return render(
         request,
         "registry/app_detail.html",
@@ -85,10 +89,22 @@ def _staff(request) -> bool:
     return role_of(request.user) in STAFF
 
 
-def _jobs(app):
+def _jobs(app) -> list:
+    """The app's scan jobs, each with ``screening_report`` (its report's screening section only, extracted by the
+    database): the whole report is never decoded here, it can be tens of MB per job (issue #17)."""
+    from django.db.models import F
+
     from appwarden.platform.testing.models import ScanJob
 
-    return ScanJob.objects.filter(app_version__app=app).select_related("batch", "app_version")
+    jobs = list(
+        ScanJob.objects.filter(app_version__app=app)
+        .select_related("batch", "app_version")
+        .defer("report")
+        .annotate(report_screening=F("report__screening"))
+    )
+    for job in jobs:
+        job.screening_report = {"screening": job.report_screening}
+    return jobs
 
 
 @role_required()

@@ -147,7 +147,7 @@ class BatchViewSet(ScopedModelViewSet):
 class ScanJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Scan jobs. ``POST`` (multipart) uploads an APK and queues a job; it never scans in the request."""
 
-    queryset = ScanJob.objects.all()
+    queryset = ScanJob.objects.defer("report")  # lists never decode reports; the report action loads its one
     serializer_class = ScanJobSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filter_backends = [FieldFilterBackend]

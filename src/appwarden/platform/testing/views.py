@@ -40,9 +40,9 @@ def batch_list(request):
 @role_required(*STAFF)
 def batch_detail(request, pk: int):
     batch = get_scoped(Batch, request.user, pk=pk)
-    jobs = Paginator(batch.jobs.select_related("app_version__app").order_by("id"), 100).get_page(
-        request.GET.get("page")
-    )
+    jobs = Paginator(
+        batch.jobs.select_related("app_version__app").defer("report").order_by("id"), 100
+    ).get_page(request.GET.get("page"))
     return render(
         request, "testing/batch_detail.html", {"batch": batch, "progress": batch.progress(), "jobs": jobs}
     )
@@ -106,7 +106,7 @@ def _upload_many(request, files, d):
 
 @role_required(*STAFF)
 def job_list(request):
-    jobs = ScanJob.objects.select_related("batch", "app_version__app")
+    jobs = ScanJob.objects.select_related("batch", "app_version__app").defer("report")
     status = request.GET.get("status")
     if status:
         jobs = jobs.filter(status=status)
@@ -197,7 +197,11 @@ def review(request, pk: int):
 
 @role_required(*STAFF)
 def review_queue(request):
-    findings = Finding.objects.filter(status=F_PENDING).select_related("app_version__app", "job")
+    findings = (
+        Finding.objects.filter(status=F_PENDING)
+        .select_related("app_version__app", "job")
+        .defer("job__report")
+    )
     rule = request.GET.get("rule")
     if rule:
         findings = findings.filter(rule_id=rule)
