@@ -155,3 +155,23 @@ def test_unconditional_app_path_is_likely_without_a_flag() -> None:
     assert bugly["verdict"] == "possible"
     assert bugly["path"][0] == "Lcom/tencent/bugly/BuglyInitProvider;->onCreate()Z"
     assert "starts in SDK code" in bugly["reason"]
+
+
+def test_consent_knowledge_is_validated() -> None:
+    import yaml
+
+    from appwarden.errors import KnowledgeError
+    from appwarden.rules.consent import KNOWLEDGE_FILE, consent_knowledge, parse_consent_knowledge
+
+    k = consent_knowledge()
+    assert "隐私政策" in k.dialog_texts and "jpush" in k.contract_covers["jiguang_jcore"]
+    data = yaml.safe_load(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    for bad, message in (
+        ({**data, "extra": 1}, "unknown key 'extra'"),
+        ({k2: v for k2, v in data.items() if k2 != "exit_calls"}, "missing key 'exit_calls'"),
+        ({**data, "dialog_texts": []}, "'dialog_texts' must be a non-empty list"),
+        ({**data, "key_name": "("}, "'key_name' is not a regular expression"),
+        ({**data, "contract_covers": {"x": "y"}}, "'contract_covers' must map"),
+    ):
+        with pytest.raises(KnowledgeError, match=message.replace("(", r"\(")):
+            parse_consent_knowledge(bad)

@@ -6,7 +6,7 @@ entry point whether it is ``ungated`` (with an ungated call path), ``gated`` (wi
 ``unreached``; :meth:`ConsentModel.after_refusal(site)` the same from the refuse handlers.
 
 1. **Consent moment.** *Dialog methods* load a string naming the privacy policy or the user agreement
-   (:data:`CONSENT_TEXT`). *Handlers* are the click-like methods (:func:`_is_handler_name`) of the classes a
+   (``dialog_texts`` of ``knowledge/consent.yaml``). *Handlers* are the click-like methods (:func:`_is_handler_name`) of the classes a
    dialog method instantiates (listeners, lambdas, DialogInterface callbacks) and of its own class, followed
    three calls deep into app code. A handler that writes a boolean under a constant key (``putBoolean(key, v)``,
    ``MMKV.encode(key, v)``, an app helper ``(…, String key, …, boolean v)``) or a static boolean field and does
@@ -15,7 +15,7 @@ entry point whether it is ``ungated`` (with an ungated call path), ``gated`` (wi
    ``moveTaskToBack``, or ``finish`` without starting an activity) or writes the "not agreed" value is a
    *refuse handler*. Writes through Intent/Bundle/JSON/java.* calls carry values elsewhere and never count. Keys
    read by a storage getter (``get*``/``decode*``/``contains``…, not java.*/kotlin.* methods) whose names say
-   privacy/agree/consent (:data:`KEY_NAME`) are consent flags too, when no agree handler names one.
+   privacy/agree/consent (``key_name``) are consent flags too, when no agree handler names one.
 2. **Gates.** Every method reading a consent flag (the key as a constant argument of a boolean-returning call,
    ``sget-boolean`` of the field, or a call to a *helper*: a method whose every return returns the flag, found
    three levels up) is analysed by :func:`appwarden.dex.branches.method_flow`: the invokes only reached through
@@ -44,13 +44,16 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from appwarden.dex.api_index import is_platform_library
 from appwarden.dex.branches import MethodFlow, method_flow
 from appwarden.dex.callgraph import ASYNC_DISPATCH
 from appwarden.dex.records import EV_NEW_INSTANCE, METHOD_WORDS
+from appwarden.errors import KnowledgeError
 from appwarden.evidence import CallSite, Evidence
+from appwarden.knowledge import KNOWLEDGE_DIR, load_yaml
 from appwarden.rules.static_support import (
     class_of,
     code_of,
@@ -62,62 +65,81 @@ from appwarden.rules.static_support import (
     superclasses,
 )
 
-CONSENT_TEXT = ("隐私政策", "隐私协议", "用户协议", "隐私保护指引", "个人信息保护指引", "服务协议")
-KEY_NAME = re.compile(r"(?i)(privacy|agree|consent|yinsi|xieyi|tongyi|隐私|同意)")
 # a consent key is read by a storage getter (SharedPreferences.getBoolean, MMKV.decodeBool, an app helper
 # getX(ctx, key)), never by a string or collection method (String.startsWith("agree=") is no flag)
 GETTER = re.compile(r"->(get|decode|contains|is|has|read|load|query)")
 NOT_STORAGE = ("Ljava/", "Lkotlin/", "Landroid/text/", "Landroid/net/", "Lorg/json/")
-KEY_NEEDLES = (
-    "rivacy",
-    "RIVACY",
-    "gree",
-    "GREE",
-    "onsent",
-    "ONSENT",
-    "yinsi",
-    "xieyi",
-    "tongyi",
-    "隐私",
-    "同意",
+KNOWLEDGE_FILE = KNOWLEDGE_DIR / "consent.yaml"
+_LISTS = (
+    "dialog_texts",
+    "key_needles",
+    "handler_names",
+    "handler_words",
+    "exit_calls",
+    "storage_classes",
 )
-NEGATIVE_KEY = re.compile(r"(?i)(first|show|need|guide|pop|dialog|tip|not_?agree|disagree|refuse)")
-HANDLER_NAMES = (
-    "onClick",
-    "invoke",
-    "accept",
-    "onAgree",
-    "onConfirm",
-    "onPositive",
-    "onNegative",
-    "onCancel",
-)
-HANDLER_WORDS = (
-    "click",
-    "agree",
-    "confirm",
-    "cancel",
-    "refuse",
-    "reject",
-    "accept",
-    "positive",
-    "negative",
-    "ok",
-)
-EXIT_CALLS = (
-    "Ljava/lang/System;->exit(",
-    "Landroid/os/Process;->killProcess(",
-    "->finishAffinity()V",
-    "->moveTaskToBack(",
-)
+
+
+@dataclass(frozen=True)
+class ConsentKnowledge:
+    """The analysis vocabulary from ``knowledge/consent.yaml`` (see the comments there)."""
+
+    dialog_texts: tuple[str, ...]
+    key_name: re.Pattern[str]
+    key_needles: tuple[str, ...]
+    negative_key: re.Pattern[str]
+    handler_names: tuple[str, ...]
+    handler_words: tuple[str, ...]
+    exit_calls: tuple[str, ...]
+    storage_classes: tuple[str, ...]
+    contract_covers: dict[str, tuple[str, ...]]
+
+
+def parse_consent_knowledge(data: Any, where: str = "consent.yaml") -> ConsentKnowledge:
+    """Validate the YAML data; raise KnowledgeError naming ``where`` and the key on any problem."""
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{where}: expected a mapping")
+    known = {*_LISTS, "key_name", "negative_key", "contract_covers"}
+    for key in data:
+        if key not in known:
+            raise KnowledgeError(f"{where}: unknown key {key!r}")
+    for key in known:
+        if key not in data:
+            raise KnowledgeError(f"{where}: missing key {key!r}")
+    for key in _LISTS:
+        value = data[key]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            raise KnowledgeError(f"{where}: {key!r} must be a non-empty list of strings")
+    patterns = {}
+    for key in ("key_name", "negative_key"):
+        try:
+            patterns[key] = re.compile(str(data[key]), re.IGNORECASE)
+        except re.error as exc:
+            raise KnowledgeError(f"{where}: {key!r} is not a regular expression: {exc}") from None
+    covers = data["contract_covers"]
+    if not isinstance(covers, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+        for k, v in covers.items()
+    ):
+        raise KnowledgeError(f"{where}: 'contract_covers' must map an SDK id to a list of SDK ids")
+    return ConsentKnowledge(
+        **{key: tuple(data[key]) for key in _LISTS},
+        key_name=patterns["key_name"],
+        negative_key=patterns["negative_key"],
+        contract_covers={k: tuple(v) for k, v in covers.items()},
+    )
+
+
+@lru_cache(maxsize=1)
+def consent_knowledge() -> ConsentKnowledge:
+    """The packaged vocabulary (loaded once per process)."""
+    return parse_consent_knowledge(load_yaml(KNOWLEDGE_FILE), str(KNOWLEDGE_FILE))
+
+
 FINISH = "->finish()V"
 START_ACTIVITY = "->startActivity"
 HANDLER_DEPTH = 3
 HELPER_ROUNDS = 3
-# SDKs whose contract switch also governs sibling SDKs of the same vendor (Jiguang's JCollectionAuth covers JPush)
-CONTRACT_COVERS = {
-    "jiguang_jcore": ("jpush", "jiguang_jmessage", "jiguang_jverification", "jiguang_janalytics")
-}
 MAX_FLOW_METHODS = 400  # methods decoded per app at most (flag readers + handlers); the rest is "unsure"
 
 _CACHE: dict[int, tuple[Any, ConsentModel]] = {}
@@ -397,10 +419,11 @@ def _new_instances(code: Any, method: str) -> list[str]:
 
 def _is_handler_name(method: str) -> bool:
     name = method.split("->", 1)[1].split("(", 1)[0]
-    if name in HANDLER_NAMES:
+    k = consent_knowledge()
+    if name in k.handler_names:
         return True
     low = name.lower()
-    return (low.startswith("on") and any(w in low for w in HANDLER_WORDS)) or name.startswith("lambda$")
+    return (low.startswith("on") and any(w in low for w in k.handler_words)) or name.startswith("lambda$")
 
 
 def _handler_summary(code: Any, flows: _Flows, handler: str) -> tuple[list[tuple], set[str]]:
@@ -426,7 +449,7 @@ def _handler_summary(code: Any, flows: _Flows, handler: str) -> tuple[list[tuple
 
 
 def _leaves(calls: set[str]) -> bool:
-    if any(c.startswith(x) or x in c for c in calls for x in EXIT_CALLS):
+    if any(c.startswith(x) or x in c for c in calls for x in consent_knowledge().exit_calls):
         return True
     return any(FINISH in c for c in calls) and not any(START_ACTIVITY in c for c in calls)
 
@@ -436,7 +459,7 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     model._code = code
     flows = _Flows(code, model)
     # 1. consent moment
-    dialogs = list(dict.fromkeys(r.caller for r in code.strings_containing(CONSENT_TEXT)))
+    dialogs = list(dict.fromkeys(r.caller for r in code.strings_containing(consent_knowledge().dialog_texts)))
     model.dialogs = dialogs[:50]
     handlers: list[str] = []
     for d in model.dialogs:
@@ -462,9 +485,10 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     # 2. fallback: keys named like consent flags, read as booleans somewhere
     readers: set[str] = set()
     if not model.keys and not model.fields:
-        for ref in code.strings_containing(KEY_NEEDLES):  # byte search in C, then the exact test
-            if len(ref.target) <= 64 and " " not in ref.target and KEY_NAME.search(ref.target):
-                model.keys.setdefault(ref.target, not NEGATIVE_KEY.search(ref.target))
+        k = consent_knowledge()
+        for ref in code.strings_containing(k.key_needles):  # byte search in C, then the exact test
+            if len(ref.target) <= 64 and " " not in ref.target and k.key_name.search(ref.target):
+                model.keys.setdefault(ref.target, not k.negative_key.search(ref.target))
                 readers.add(ref.caller)
     flows.model.flows.clear()  # decoded with an empty oracle: decode again with the flags known
     if model.keys:
@@ -515,13 +539,6 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     return model
 
 
-STORAGE_CLASSES = (
-    "Landroid/content/SharedPreferences",
-    "Lcom/tencent/mmkv/",
-    "Landroidx/datastore/",
-    "Landroid/provider/Settings",
-    "Landroid/content/ContentResolver;",
-)
 _FLAG_TYPES = (":Z", ":I", ":J", ":Ljava/lang/String;", ":Ljava/lang/Boolean;", ":Ljava/lang/Integer;")
 
 
@@ -532,7 +549,7 @@ def _condition_could_be_consent(code: Any, value: tuple) -> bool:
         return False
     if kind == "call":
         desc = value[1]
-        if desc.startswith(STORAGE_CLASSES):
+        if desc.startswith(consent_knowledge().storage_classes):
             return True
         cls = class_of(desc)
         return cls in code.classes and not is_platform_library(cls) and not desc.endswith(")V")
@@ -677,12 +694,12 @@ def _contracts(evidence: Evidence, code: Any, model: ConsentModel) -> None:
         if not note.get("before_consent") or not sdk:
             continue
         if note["role"] in ("agree", "auth") and note["value"] is True:
-            for covered in (sdk, *CONTRACT_COVERS.get(sdk, ())):
+            for covered in (sdk, *consent_knowledge().contract_covers.get(sdk, ())):
                 model.told_agreed.setdefault(covered, note)
     for note in model.contract_notes:
         sdk = note.get("sdk")
         if note.get("before_consent") and note["role"] == "auth" and note["value"] is False:
-            for covered in (sdk, *CONTRACT_COVERS.get(sdk, ())):
+            for covered in (sdk, *consent_knowledge().contract_covers.get(sdk, ())):
                 if covered not in model.told_agreed:
                     model.held_back.setdefault(covered, note)
 
@@ -692,7 +709,7 @@ def contract_for(model: ConsentModel, owner: str) -> list[dict[str, Any]]:
     return [
         n
         for n in model.contract_notes
-        if n.get("sdk") == owner or owner in CONTRACT_COVERS.get(str(n.get("sdk")), ())
+        if n.get("sdk") == owner or owner in consent_knowledge().contract_covers.get(str(n.get("sdk")), ())
     ]
 
 
