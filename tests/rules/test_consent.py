@@ -24,6 +24,9 @@ APPS = Path(__file__).parent / "_apps"
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 UNGATED_PKG = "Lcom/appwarden/rules/consent/"
 GATED_PKG = "Lcom/appwarden/rules/consentok/"
+ALIYUN_PREINIT = (
+    "Lcom/alibaba/sdk/android/push/noonesdk/PushServiceFactory;->init(Landroid/content/Context;)V"
+)
 
 
 @lru_cache(maxsize=8)
@@ -63,6 +66,9 @@ def test_gated_twin_every_owner_gated_with_its_gate() -> None:
         "jpush": ("helper", helper, f"{GATED_PKG}SplashActivity;->onCreate(Landroid/os/Bundle;)V"),
         "getui_push": ("helper", helper, f"{GATED_PKG}InitProvider;->onCreate()Z"),
         "tencent_bugly": ("inline", f"{GATED_PKG}Consent;->agreed", f"{GATED_PKG}App;-><clinit>()V"),
+        # preInit-then-init-after-agree: PushServiceFactory.init at start-up, CloudPushService.register only in
+        # the agree handler; the vendor's contract says the pre-initialisation collects nothing
+        "aliyun_push": ("sdk_contract", ALIYUN_PREINIT, ALIYUN_PREINIT),
     }
     assert set(entries) == {(o, "pre_consent") for o in expected}
     for owner, (kind, flag, method) in expected.items():
@@ -82,7 +88,10 @@ def test_ungated_twin_likely_with_path_and_reason() -> None:
         ("jpush", "pre_consent"): "likely",
         ("getui_push", "pre_consent"): "likely",
         ("tencent_bugly", "pre_consent"): "likely",
+        ("aliyun_push", "pre_consent"): "likely",
     }
+    aliyun = entries[("aliyun_push", "pre_consent")]  # the register path, not the pre-initialisation
+    assert aliyun["path"][-1].startswith("Lcom/alibaba/sdk/android/push/CloudPushService;->register(")
     jpush = entries[("jpush", "pre_consent")]
     assert jpush["path"][0] == f"{UNGATED_PKG}SplashActivity;->onCreate(Landroid/os/Bundle;)V"
     assert "privacy_agreed" in jpush["reason"] and jpush["gate"] is None

@@ -28,5 +28,9 @@
     invoke-interface {v1}, Landroid/content/SharedPreferences$Editor;->apply()V
     sput-boolean v2, Lcom/appwarden/rules/consentok/Consent;->agreed:Z
     invoke-static {p0}, Lcn/jpush/android/api/JPushInterface;->init(Landroid/content/Context;)V
+    new-instance v0, Lcom/alibaba/sdk/android/push/CloudPushService;
+    invoke-direct {v0}, Lcom/alibaba/sdk/android/push/CloudPushService;-><init>()V
+    const/4 v1, 0x0
+    invoke-virtual {v0, p0, v1}, Lcom/alibaba/sdk/android/push/CloudPushService;->register(Landroid/content/Context;Lcom/alibaba/sdk/android/push/CommonCallback;)V
     return-void
 .end method

@@ -17,10 +17,11 @@
 .end method
 
 .method public onCreate()V
-    .locals 1
+    .locals 2
     invoke-super {p0}, Landroid/app/Application;->onCreate()V
     invoke-direct {p0}, Lcom/appwarden/rules/consentok/App;->initHost()V
     invoke-direct {p0}, Lcom/appwarden/rules/consentok/App;->initSdk()V
+    invoke-static {p0}, Lcom/alibaba/sdk/android/push/noonesdk/PushServiceFactory;->init(Landroid/content/Context;)V
     return-void
 .end method
 

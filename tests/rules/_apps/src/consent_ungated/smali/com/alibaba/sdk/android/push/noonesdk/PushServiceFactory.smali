@@ -1,0 +1,14 @@
+.class public Lcom/alibaba/sdk/android/push/noonesdk/PushServiceFactory;
+.super Ljava/lang/Object;
+
+# Stand-in for Aliyun push: init is the vendor's pre-initialisation (no collection per its compliance guide),
+# though the call graph sees a path to the IMEI read below it.
+.method public static init(Landroid/content/Context;)V
+    .locals 1
+    const-string v0, "phone"
+    invoke-virtual {p0, v0}, Landroid/content/Context;->getSystemService(Ljava/lang/String;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/telephony/TelephonyManager;
+    invoke-virtual {v0}, Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;
+    return-void
+.end method
