@@ -29,7 +29,8 @@ ROUND2 = (
     "policy.update_notice.missing", "policy.forced_consent.whole_app", "policy.consent.forced_purpose",
     "policy.sharing.no_consent_basis", "policy.third_party_app.undisclosed", "policy.deletion.unreasonable_conditions",
     "policy.response_time.excessive", "policy.targeted_push.no_opt_out", "policy.targeted_push.undisclosed",
-    "policy.pi.denied_but_collected", "hotupdate.framework", "policy.dual_lists.missing",
+    "policy.pi.denied_but_collected", "policy.dual_lists.missing", "consent.checkbox.prechecked",
+    "policy.simplified_chinese.missing",
 )  # fmt: skip
 
 

@@ -25,6 +25,11 @@ connection, e.g. 第三方账号登录 / 小程序). One finding, the SDKs and t
 finding names every list no sentence mentions. ``sdk_list_satisfies`` names the list that an SDK list with records
 in the policy itself (``PolicyEvidence.declared_sdks``) also satisfies.
 
+``policy_not_simplified``: the policy text is written in Traditional Chinese (no Simplified version, 认定方法 一.4):
+characters that differ between the scripts (们/們, 个/個, 权/權 …) are counted; fires when the Traditional ones are at
+least ``min_traditional`` (default 20) and ``ratio`` (default 3) times the Simplified ones. A bilingual policy
+(both versions in one text) does not fire.
+
 Limits: phrase-based, like every policy rule (see ``docs/policy-eval.md``); a policy hosted only online must be
 supplied with ``--policy``; wording outside the patterns is missed and every finding needs review.
 """
@@ -309,5 +314,33 @@ def check_lists_absent(evidence: Evidence, params: dict) -> list[Hit]:
             evidence=[absence_ref(policy, n, f"隐私政策中未找到“{t}”") for n, t in missing],
             message_zh=f"隐私政策未公布或未指向：{titles}",
             message_en=f"The privacy policy neither contains nor points to: {', '.join(n for n, _ in missing)}",
+        )
+    ]
+
+
+# Characters written differently in Simplified and Traditional Chinese, frequent in privacy policies (pairs).
+SIMPLIFIED_ONLY = "们个这为时务获权设备应护网据处说与关于资隐类计录签电话账号册讯储请将让报发现当经过"
+TRADITIONAL_ONLY = "們個這為時務獲權設備應護網據處說與關於資隱類計錄簽電話賬號冊訊儲請將讓報發現當經過"
+
+
+@predicate("policy_not_simplified", needs=("policy.text",))
+def check_not_simplified(evidence: Evidence, params: dict) -> list[Hit]:
+    policy = _found_policy(evidence)
+    if policy is None:
+        return []
+    text = str(getattr(policy, "text", "") or "")
+    simp = sum(text.count(c) for c in set(SIMPLIFIED_ONLY) - set(TRADITIONAL_ONLY))
+    trad = sum(text.count(c) for c in set(TRADITIONAL_ONLY) - set(SIMPLIFIED_ONLY))
+    if trad < int(param(params, "min_traditional", 20)) or trad < float(param(params, "ratio", 3.0)) * simp:
+        return []
+    from appwarden.policy.absence import absence_ref
+
+    ref = absence_ref(policy, "simplified_chinese", "隐私政策未提供简体中文版本（正文为繁体中文）")
+    ref["traditional_chars"], ref["simplified_chars"] = trad, simp
+    return [
+        Hit(
+            evidence=[ref],
+            message_zh=f"隐私政策正文为繁体中文，未见简体中文版本（繁体特有字{trad}个，简体特有字{simp}个）",
+            message_en=f"The privacy policy is in Traditional Chinese with no Simplified version ({trad} vs {simp})",
         )
     ]
