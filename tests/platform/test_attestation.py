@@ -13,7 +13,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import platform_factories as pf
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 from rest_framework.test import APIClient
 
 from appwarden.attest import merkle
@@ -317,3 +317,54 @@ class MirrorTests(AttestationCase):
         }
         served = self.serve({"/api/attestations/log/?start=2": json.dumps(rewritten).encode()})
         self.assertEqual(main(["attest", "log", "mirror", served, str(fresh)]), 1)
+
+
+class ConcurrentAppendTests(TransactionTestCase):
+    """On PostgreSQL, appends from many connections at once get consecutive indexes and consistent checkpoints
+    (the advisory lock); SQLite serialises writers itself and its test database is per-connection in memory."""
+
+    def test_parallel_appends_stay_one_consistent_log(self):
+        import unittest
+
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            raise unittest.SkipTest("needs PostgreSQL (runs in the PostgreSQL suite)")
+        from django.db import connections
+
+        from appwarden.attest.dsse import INTOTO_PAYLOAD_TYPE, sign_envelope
+        from appwarden.attest.log import attestation_leaf
+
+        key = att_services.platform_key()
+        errors: list[BaseException] = []
+
+        def worker(n: int) -> None:
+            try:
+                for i in range(3):
+                    env = sign_envelope(f"payload {n}-{i}".encode(), INTOTO_PAYLOAD_TYPE, [key])
+                    body = attestation_leaf(env, f"{n:064x}", "PASSED", "2026-12-06T00:00:00Z")
+                    att_services.DbLog(key).append(body, env, key)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        self.assertEqual(errors, [])
+        self.assertEqual(
+            list(LogEntry.objects.order_by("index").values_list("index", flat=True)), list(range(18))
+        )
+        hashes = [
+            merkle.leaf_hash(bytes(b))
+            for b in LogEntry.objects.order_by("index").values_list("body", flat=True)
+        ]
+        sizes = []
+        for row in Checkpoint.objects.order_by("size"):
+            cp = parse_checkpoint(row.envelope)
+            self.assertEqual(merkle.root_hash(hashes[: cp.size]), cp.root)
+            sizes.append(cp.size)
+        self.assertEqual(sizes, list(range(1, 19)))
