@@ -215,6 +215,48 @@ class SandboxTests(AttestationCase):
         self.assertEqual(len(signers), 1)
 
 
+class StaffApiTests(AttestationCase):
+    """Staff attest a passed check (e.g. 上架前检测) and revoke through the API; others cannot."""
+
+    def test_issue_and_revoke(self):
+        from appwarden.platform.core.models import AuditLog
+
+        self.register(self.v2, [], version_name="1.1")
+        passed = pf.scanned_job(self.reviewer, self.v2, company=self.company)
+        staff, company = APIClient(), APIClient()
+        staff.force_authenticate(self.reviewer)
+        company.force_authenticate(self.company_user)
+        body = {"job": passed.pk, "reason": "上架前检测通过"}
+        self.assertEqual(company.post("/api/attestations/issue/", body, format="json").status_code, 403)
+        self.assertIn(
+            APIClient().post("/api/attestations/issue/", body, format="json").status_code, (401, 403)
+        )
+        resp = staff.post("/api/attestations/issue/", {"job": passed.pk, "reason": " "}, format="json")
+        self.assertEqual(resp.status_code, 400)
+        resp = staff.post("/api/attestations/issue/", body, format="json")
+        self.assertEqual(resp.status_code, 201, resp.content)
+        data = resp.json()
+        self.assertEqual((data["status"], data["result"]), ("valid", "PASSED"))
+        self.assertTrue(verify_bundle(data["bundle"], storage.path_for(self.v2_sha), self.trusted()).ok)
+        self.assertTrue(AuditLog.objects.filter(action="attest", reason="上架前检测通过").exists())
+        self.assertEqual(staff.post("/api/attestations/issue/", body, format="json").status_code, 409)
+        failed = {"job": self.job.pk, "reason": "x"}  # the tested version has findings
+        resp = staff.post("/api/attestations/issue/", failed, format="json")
+        self.assertEqual(resp.status_code, 409)
+        self.assertIn("did not pass", resp.json()["detail"])
+        self.assertEqual(
+            staff.post("/api/attestations/issue/", {"job": 99999, "reason": "x"}).status_code, 404
+        )
+        revoke = {"attestation": data["id"], "reason": "证书吊销 key rotated"}
+        self.assertEqual(company.post("/api/attestations/revoke/", revoke, format="json").status_code, 403)
+        resp = staff.post("/api/attestations/revoke/", revoke, format="json")
+        self.assertEqual(resp.status_code, 200, resp.content)
+        self.assertEqual(resp.json()["status"], "revoked")
+        self.assertEqual(staff.post("/api/attestations/revoke/", revoke, format="json").status_code, 409)
+        public = APIClient().get(f"/api/attestations/{self.v2_sha}/").json()
+        self.assertEqual(public["attestations"][0]["revoke_reason"], "证书吊销 key rotated")
+
+
 class StoreViewTests(AttestationCase):
     def test_store_sees_its_listings_status(self):
         client = self.client

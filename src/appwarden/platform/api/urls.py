@@ -5,7 +5,12 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from appwarden.platform.attestation.api import PublicAttestationView, PublicLogView
+from appwarden.platform.attestation.api import (
+    IssueAttestationView,
+    PublicAttestationView,
+    PublicLogView,
+    RevokeAttestationView,
+)
 from appwarden.platform.complaints import api as complaints_api
 from appwarden.platform.core.api import AuditLogViewSet, MeView, ObtainTokenView
 from appwarden.platform.enforcement import api as enforcement_api
@@ -31,6 +36,8 @@ urlpatterns = [
         name="public-complaint-status",
     ),
     path("attestations/log/", PublicLogView.as_view(), name="public-attestation-log"),
+    path("attestations/issue/", IssueAttestationView.as_view(), name="attestation-issue"),
+    path("attestations/revoke/", RevokeAttestationView.as_view(), name="attestation-revoke"),
     path("attestations/<str:sha256>/", PublicAttestationView.as_view(), name="public-attestation"),
     *router.urls,
 ]

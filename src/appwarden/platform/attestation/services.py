@@ -161,6 +161,47 @@ def _record(job: Any, order: Any, signed: Any) -> Attestation:
     )
 
 
+def issue_for_job(job: Any, *, user: Any, reason: str) -> Attestation:
+    """Staff-issued attestation of a finished scan job whose test passed (e.g. a pre-listing check, 上架前检测).
+    Raises TransitionError (409) when the job is not done, did not pass or is already attested, PlatformError
+    (400) when the APK cannot be attested (unsigned, signature not verifying, a report made without rules)."""
+    from appwarden.platform.core import audit
+    from appwarden.platform.core.errors import PlatformError, TransitionError
+    from appwarden.platform.testing.models import JOB_DONE
+
+    if job.status != JOB_DONE or not isinstance(job.report, dict):
+        raise TransitionError("检测未完成，不能签发认证 the job has not finished")
+    if report_result(job.report, fail_on()) != "PASSED":
+        raise TransitionError("检测未通过，不能签发认证 the test did not pass: nothing to certify")
+    if Attestation.objects.filter(job=job, revoked_at__isnull=True).exists():
+        raise TransitionError("该检测已签发认证 this job is already attested")
+    try:
+        att = issue(job)
+    except PlatformError:
+        raise
+    except Exception as exc:
+        raise PlatformError(f"无法签发认证 cannot attest: {' '.join(str(exc).split())[:300]}") from None
+    audit.record("attest", att, reason=reason, actor=user)
+    return att
+
+
+def attestation_json(att: Attestation) -> dict[str, Any]:
+    """The staff API's view of one attestation (the public endpoint shows the same bundle)."""
+    return {
+        "id": att.pk,
+        "apk_sha256": att.apk_sha256,
+        "package": att.package,
+        "result": att.result,
+        "status": att.status(),
+        "log_index": att.log_index,
+        "issued_at": utc_text(att.issued_at),
+        "not_after": utc_text(att.not_after),
+        "revoked_at": utc_text(att.revoked_at) if att.revoked_at else None,
+        "revoke_reason": att.revoke_reason or None,
+        "bundle": att.bundle,
+    }
+
+
 def issue_for_order(order: Any) -> Attestation | None:
     """After ``close``: attest the APK of the order's last completed, passed re-test. Never raises (logged)."""
     retest = order.retests.filter(completed_at__isnull=False).select_related("job").order_by("-id").first()
