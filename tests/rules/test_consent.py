@@ -9,6 +9,7 @@ the vendors' compliance APIs (JCollectionAuth.setAuth(false), UMConfigure.preIni
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -184,3 +185,48 @@ def test_consent_knowledge_is_validated() -> None:
     ):
         with pytest.raises(KnowledgeError, match=message.replace("(", r"\(")):
             parse_consent_knowledge(bad)
+
+
+def test_refusal_trace_confirms_the_static_after_refusal_finding(tmp_path: Path) -> None:
+    header = {
+        "type": "header",
+        "format": "appwarden-trace",
+        "schema_version": 1,
+        "app": {"package": "com.appwarden.rules.consent"},
+        "started_at": "2026-12-06T10:00:00Z",
+        "source": "hand",
+    }
+    stack = [
+        "android.telephony.TelephonyManager.getSubscriberId(Native Method)",
+        "com.appwarden.rules.consent.Host.imsi(Host.java:9)",
+        "com.appwarden.rules.consent.RefuseListener.onClick(RefuseListener.java:20)",
+    ]
+    events = [
+        header,
+        {"t": 0, "type": "ui", "event": "process_start", "cause": "launcher"},
+        {"t": 500, "type": "ui", "event": "privacy_dialog_shown", "label": "隐私政策"},
+        {"t": 900, "type": "ui", "event": "consent_refuse", "label": "不同意"},
+        {
+            "t": 950,
+            "type": "api_call",
+            "class": "android.telephony.TelephonyManager",
+            "method": "getSubscriberId",
+            "args": [],
+            "ret": "46000xxxxxxxxxx",
+            "stack": stack,
+        },
+    ]
+    trace = tmp_path / "refusal.jsonl"
+    trace.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in events) + "\n", encoding="utf-8")
+    report = scan_apk(APPS / "consent_ungated.apk", trace_path=trace)
+    assert schema_errors(report) == []
+    static = next(f for f in report["findings"] if f["rule_id"] == "pi.consent.after_refusal")
+    assert (static["owner"], static["confidence"], static["behaviour"]) == (
+        "host",
+        "confirmed",
+        "after_refusal",
+    )
+    entry = _entries(report)[("host", "after_refusal")]
+    assert entry["verdict"] == "confirmed"
+    assert sorted(entry["sources"]) == ["dynamic", "static"]
+    assert sorted(entry["rules"]) == ["dynamic.pi.after_refusal", "pi.consent.after_refusal"]

@@ -33,6 +33,7 @@ from appwarden.rules.model import Finding
 # static predicate -> the runtime behaviour that confirms it
 PREDICATE_BEHAVIOUR: dict[str, str] = {
     "pi_api_at_startup": "pre_consent",
+    "pi_api_after_refusal": "after_refusal",
     "callsite_reachable_before_consent": "pre_consent",
     "pi_callsites": "access",
     "self_start_receivers": "self_start",
