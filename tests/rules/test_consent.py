@@ -230,3 +230,20 @@ def test_refusal_trace_confirms_the_static_after_refusal_finding(tmp_path: Path)
     assert entry["verdict"] == "confirmed"
     assert sorted(entry["sources"]) == ["dynamic", "static"]
     assert sorted(entry["rules"]) == ["dynamic.pi.after_refusal", "pi.consent.after_refusal"]
+
+
+def test_decoding_bound_makes_ungated_paths_only_possible(monkeypatch: pytest.MonkeyPatch) -> None:
+    from appwarden.rules import consent
+    from appwarden.rules.engine import evaluate_rule
+    from appwarden.rules.loader import load_rules
+
+    monkeypatch.setattr(consent, "MAX_FLOW_METHODS", 1)
+    consent._CACHE.clear()
+    evidence = build_evidence(APPS / "consent_ungated.apk")
+    rule = next(r for r in load_rules() if r.id == "pi.startup.device_id")
+    findings = evaluate_rule(evidence, rule).findings
+    assert findings and {f.confidence for f in findings} == {"possible"}
+    assert consent_model(evidence).truncated
+    reasons = [e["reason"] for f in findings for e in f.evidence if e["type"] == "consent"]
+    assert all("bound of decoded methods" in r for r in reasons)
+    consent._CACHE.clear()

@@ -54,6 +54,7 @@ from appwarden.dex.records import EV_NEW_INSTANCE, METHOD_WORDS
 from appwarden.errors import KnowledgeError
 from appwarden.evidence import CallSite, Evidence
 from appwarden.knowledge import KNOWLEDGE_DIR, load_yaml
+from appwarden.limits import check_deadline
 from appwarden.rules.static_support import (
     class_of,
     code_of,
@@ -176,6 +177,9 @@ class ConsentModel:
     gated: list[dict[str, Any]] = field(default_factory=list)  # gated decisions recorded by the predicates
     unsure_reason: str = ""
     host_gate: bool = False  # a method of the app's own code branches on the flag
+    truncated: bool = (
+        False  # MAX_FLOW_METHODS reached: some gate may be unseen, ungated paths are only possible
+    )
     flows: dict[str, MethodFlow | None] = field(default_factory=dict, repr=False)
     _full: dict[str, str | None] = field(default_factory=dict, repr=False)
     _cut: dict[str, str | None] | None = field(default=None, repr=False)
@@ -384,7 +388,9 @@ class _Flows:
         if not fresh and method in self.model.flows:
             return self.model.flows[method]
         if self.decoded >= MAX_FLOW_METHODS:
+            self.model.truncated = True
             return None
+        check_deadline()
         records = self.code.method_records(method)
         if not records:
             return None
@@ -629,8 +635,12 @@ def _walk(
     graph = code.callgraph
     parents: dict[str, str | None] = dict.fromkeys(entries)
     queue = deque(entries)
+    steps = 0
     while queue:
         m = queue.popleft()
+        steps += 1
+        if not steps & 2047:
+            check_deadline()  # the rules stage's deadline (StageTimeout), never an endless walk
         skip = cut.get(m, ())
         for c in graph.callees(m):
             if c not in parents and c not in skip and (library or not is_platform_library(c)):

@@ -100,6 +100,10 @@ def _consent_item(evidence: Evidence, decision: Decision, model: ConsentModel, o
         reason = model.unsure_reason
         reason_zh = "未识别出应用的同意标志（如弹窗在WebView或资源中、标志为整数/字符串或实例字段），未评估路径上的条件"
     sure = model.recognised or told is not None or tested is not None
+    if model.truncated and told is None:
+        sure = False
+        reason = f"{reason}; but the analysis reached its bound of decoded methods, so a consent check may be unseen"
+        reason_zh = f"{reason_zh}；但分析已达到解码方法数上限，可能有未识别的同意判断"
     item = {
         "type": "consent",
         "verdict": "ungated" if sure else "unsure",
