@@ -295,10 +295,12 @@ def test_ecdsa_with_a_certificate_chain(
     (tmp_path / "other-ca.pem").write_bytes(other_ca.public_bytes(serialization.Encoding.PEM))
     bundle = tmp_path / "b.jsonl"
     rc, _, err = run(capsys, "sign", shop_apk, "--report", clean_report, "--key", tmp_path / "attest.key",
-                     "--cert-chain", chain, "-o", bundle)  # fmt: skip
+                     "--cert-chain", chain, "--log", tmp_path / "log", "-o", bundle)  # fmt: skip
     assert rc == 0, err
-    rc, out, _ = run(capsys, "verify", shop_apk, bundle, "--trust", tmp_path / "ca.pem")
-    assert rc == 0 and out.startswith("valid:")
+    rc, out, _ = run(
+        capsys, "verify", shop_apk, bundle, "--trust", tmp_path / "ca.pem", "--log", tmp_path / "log"
+    )
+    assert rc == 0 and out.startswith("valid:") and "log index 0" in out
     reason = invalid(capsys, "verify", shop_apk, bundle, "--trust", tmp_path / "other-ca.pem")
     assert reason.startswith("certificate chain not trusted")
 

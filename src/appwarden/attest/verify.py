@@ -133,6 +133,7 @@ def _verify(
             raise _Invalid("chain", f"certificate chain not trusted: {reason}")
         leaf_key = VerifyKey(chain[0].public_key())  # type: ignore[arg-type]
         candidates = [(leaf_key, s) for k, s in env.signatures if k == leaf_key.keyid]
+        trusted = [*trusted, leaf_key]  # a CA-certified lab key also vouches for the lab's log checkpoints
     if not candidates:
         ids = ", ".join(k[:16] + "…" for k, _ in env.signatures) or "none"
         raise _Invalid("untrusted-key", f"wrong key: signed by key {ids}, which is not a trusted key")
