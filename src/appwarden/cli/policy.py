@@ -38,6 +38,11 @@ def register(sub: Any) -> None:
         type=int,
         help=f"largest policy accepted (default {DEFAULT_LIMITS.max_policy_size // MB})",
     )
+    a.add_argument(
+        "--stage-timeout",
+        type=float,
+        help=f"seconds the analysis may take (default {DEFAULT_LIMITS.stage_timeout:g}); exit 2 past it",
+    )
     a.set_defaults(func=run_analyze)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
@@ -47,7 +52,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     from appwarden.policy.elements import ELEMENTS
 
     limits = DEFAULT_LIMITS.with_overrides(
-        max_policy_size=args.max_policy_mb * MB if args.max_policy_mb is not None else None
+        max_policy_size=args.max_policy_mb * MB if args.max_policy_mb is not None else None,
+        stage_timeout=args.stage_timeout,
     )
     ev = analyze_policy_file(args.file, limits, classifier=False if args.no_classifier else None)
     if args.json or args.output:

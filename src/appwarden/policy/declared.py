@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from appwarden.knowledge import pi_categories
+from appwarden.policy.deadline import NO_DEADLINE, Deadline
 from appwarden.policy.model import DeclaredPermission, DeclaredPi, DeclaredSdk, Sentence
 from appwarden.policy.sdkmatch import find_strong_names, match_name
 from appwarden.policy.segment import SentenceIndex
@@ -194,7 +195,9 @@ def _negated(text: str, pos: int) -> bool:
     return bool(_NEGATION.search(window, cut + 1))
 
 
-def declared_pi(text: str, sentences: list[Sentence]) -> list[DeclaredPi]:
+def declared_pi(
+    text: str, sentences: list[Sentence], *, deadline: Deadline = NO_DEADLINE
+) -> list[DeclaredPi]:
     """PI categories the policy declares (see module doc); ordered as in ``pi_apis.yaml``.
 
     Each term pattern runs once over the whole ``text``; a match counts for the sentence containing it."""
@@ -205,7 +208,9 @@ def declared_pi(text: str, sentences: list[Sentence]) -> list[DeclaredPi]:
     for pattern, categories, latin in _term_patterns():
         if categories and all(c in found and len(found[c].evidence) >= MAX_EVIDENCE for c in categories):
             continue
+        deadline.check()
         for m in pattern.finditer(low):
+            deadline.tick()
             if (latin and not latin_bounded(low, m.start(), m.end())) or _negated(text, m.start()):
                 continue
             sent = index.at(m.start())
@@ -233,7 +238,9 @@ def _permission_patterns() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     return [(compile_lower(term), perms) for term, perms in PERMISSION_TERMS.items()]
 
 
-def declared_permissions(text: str, sentences: list[Sentence]) -> list[DeclaredPermission]:
+def declared_permissions(
+    text: str, sentences: list[Sentence], *, deadline: Deadline = NO_DEADLINE
+) -> list[DeclaredPermission]:
     """Android permissions the policy names or describes (see module doc)."""
     index = SentenceIndex(sentences)
     found: dict[str, DeclaredPermission] = {}
@@ -257,6 +264,7 @@ def declared_permissions(text: str, sentences: list[Sentence]) -> list[DeclaredP
         if i >= 0 and m.start() < sentences[i].end:
             hit_sentences[i] = None
     for i in hit_sentences:
+        deadline.tick(256)
         sent = sentences[i]
         for pattern, perms in patterns:
             for m in pattern.finditer(low, sent.start, sent.end):
@@ -264,6 +272,7 @@ def declared_permissions(text: str, sentences: list[Sentence]) -> list[DeclaredP
                     for perm in perms:
                         add(perm, text[m.start() : m.end()], m.start())
     for m in _LITERAL_PERMISSION.finditer(text):
+        deadline.tick()
         add(f"android.permission.{m.group(1)}", m.group(0), m.start())
     return sorted(found.values(), key=lambda d: d.permission)
 
@@ -287,9 +296,56 @@ _PI_FIELD = re.compile(
     + _FIELD
     + r"(.+)$"
 )
-_SDK_MENTION = re.compile(
-    r"((?:[A-Za-z0-9][A-Za-z0-9+.\-]*\s?){0,4}[A-Za-z0-9+\-]*[\u4e00-\u9fff+·]{0,10}?)\s?(?:SDK|Sdk|sdk)(?![A-Za-z])"
-)
+_SDK_WORD = re.compile(r"sdk(?![a-z])")  # in ascii_lower text
+MENTION_CJK = 10  # CJK characters (and + ·) kept before "SDK"
+MENTION_WORDS = 5  # Latin words kept before those
+_LATIN_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+
+
+def _is_cjk_name_char(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or c in "+·"
+
+
+def sdk_mentions(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each name written before ``SDK`` (``友盟统计SDK``, ``Bugly SDK``, ``OPPO推送SDK``): up to
+    :data:`MENTION_WORDS` Latin words then up to :data:`MENTION_CJK` CJK characters, ending before ``SDK``.
+
+    A backward scan from each ``SDK`` (never past the previous mention), so linear in the text; the regular
+    expression it replaces nested quantifiers (``(?:[A-Za-z0-9][…]*\\s?){0,4}[…]*``) and backtracked
+    polynomially (degree 5) on a run of Latin letters."""
+    low = ascii_lower(text)
+    out: list[tuple[int, int]] = []
+    floor = 0
+    for m in _SDK_WORD.finditer(low):
+        end = m.start()
+        if end > floor and text[end - 1] == " ":
+            end -= 1
+        i = end
+        while i > floor and end - i < MENTION_CJK and _is_cjk_name_char(text[i - 1]):
+            i -= 1
+        words = 0
+        j = i
+        if i < end and j - 1 > floor and text[j - 1] == " " and text[j - 2] in _LATIN_NAME_CHARS:
+            j -= 1  # "Tencent 优量汇SDK": one space between the Latin words and the CJK part
+        while j > floor and words < MENTION_WORDS:
+            k = j
+            while k > floor and text[k - 1] in _LATIN_NAME_CHARS:
+                k -= 1
+            while k < j and not text[k].isalnum():  # a word starts with a letter or digit
+                k += 1
+            if k == j:
+                break
+            words += 1
+            i = j = k
+            if j - 1 > floor and text[j - 1] == " " and text[j - 2] in _LATIN_NAME_CHARS:
+                j -= 1
+            else:
+                break
+        out.append((i, end))
+        floor = m.end()
+    return out
+
+
 _LEADING_NOISE = re.compile(
     r"^(?:.*?(?:接入|集成|嵌入|使用|调用|通过|包括|包含|例如|比如|提供的|的|了|与|和|及|或|、|第三方))+"
 )
@@ -324,7 +380,9 @@ def _pi_keys(text: str) -> list[str]:
     return sorted(keys, key=order.index)
 
 
-def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk]:
+def declared_sdks(
+    full_text: str, sentences: list[Sentence], *, deadline: Deadline = NO_DEADLINE
+) -> list[DeclaredSdk]:
     """Third-party SDKs the policy lists (see module doc), in order of first appearance, one per name."""
     records: list[DeclaredSdk] = []
     by_key: dict[str, DeclaredSdk] = {}
@@ -351,6 +409,7 @@ def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk
 
     prev: Sentence | None = None
     for sent in sentences:
+        deadline.tick(256)
         header, prev = prev, sent
         text = sent.text.strip()
         current_age += 1
@@ -389,9 +448,9 @@ def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk
             continue
         if "://" in text:
             text = re.sub(r"\S+://\S+", " ", text)
-        mentions = list(_SDK_MENTION.finditer(text))
-        for m in mentions:
-            raw = m.group(1)
+        mentions = sdk_mentions(text)
+        for ms, me in mentions:
+            raw = text[ms:me]
             raw = _LEADING_NOISE.sub("", raw) if not raw.isascii() else raw
             rec = add(raw + ("SDK" if raw and not raw.isascii() else " SDK"), sent) if raw.strip() else None
             if rec is not None and len(mentions) == 1 and len(text) <= 60:
@@ -400,6 +459,7 @@ def declared_sdks(full_text: str, sentences: list[Sentence]) -> list[DeclaredSdk
     seen_ids = {r.sdk_id for r in records if r.sdk_id}
     index = SentenceIndex(sentences)
     for sdk_id, start, end in find_strong_names(ascii_lower(full_text)):
+        deadline.tick()
         if sdk_id in seen_ids:
             continue
         sent = index.at(start)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from appwarden.policy.deadline import NO_DEADLINE, Deadline
 from appwarden.policy.model import ElementResult, Section, Sentence
 from appwarden.policy.segment import sentence_of_positions
 from appwarden.policy.textmatch import ascii_lower, compile_lower
@@ -77,7 +78,7 @@ ELEMENTS: dict[str, ElementSpec] = {
             ("GB35273-5.5", "RD-6.5"),
             _re(
                 r"客服(?:电话|热线|邮箱)|联系(?:电话|邮箱|地址|方式)|电子邮(?:件|箱)|邮箱[：:]|电话[：:]|热线|"
-                r"[a-z0-9._+-]+@[a-z0-9-]+\.[a-z]|400[-\s]?\d{3}[-\s]?\d{4}|95\d{3,4}|\d{3,4}-\d{7,8}|在线客服|"
+                r"(?<![a-z0-9._+-])[a-z0-9._+-]+@[a-z0-9-]+\.[a-z]|400[-\s]?\d{3}[-\s]?\d{4}|95\d{3,4}|\d{3,4}-\d{7,8}|在线客服|"
                 r"通信地址|办公地址|邮寄地址|联系我们|与我们联系|联系客服|人工客服|个人信息保护(?:负责人|专职部门|专员)"
             ),
             triggers=(
@@ -354,7 +355,9 @@ def _trigger_automaton() -> Any:
     return auto
 
 
-def candidate_sentences(low: str, sentences: list[Sentence]) -> dict[str, list[int]] | None:
+def candidate_sentences(
+    low: str, sentences: list[Sentence], deadline: Deadline = NO_DEADLINE
+) -> dict[str, list[int]] | None:
     """Per element, the indices (ascending) of sentences containing one of its triggers; None when every sentence
     must be searched (no automaton, or an element without triggers)."""
     auto = _trigger_automaton()
@@ -363,6 +366,7 @@ def candidate_sentences(low: str, sentences: list[Sentence]) -> dict[str, list[i
     where = sentence_of_positions(len(low), sentences)
     found: dict[str, set[int]] = {name: set() for name in ELEMENTS}
     for end, names in auto.iter(low):
+        deadline.tick()
         i = where[end]
         if i >= 0:
             for name in names:
@@ -378,6 +382,7 @@ def detect_elements(
     extra_sdk_evidence: list[dict] | None = None,
     support: dict[str, dict[int, float]] | None = None,
     add: dict[str, dict[int, float]] | None = None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> dict[str, ElementResult]:
     """Decide every element of :data:`ELEMENTS` present/absent.
 
@@ -394,13 +399,15 @@ def detect_elements(
     low = ascii_lower(text)
     support = support or {}
     add = add or {}
-    candidates = candidate_sentences(low, sentences)
+    candidates = candidate_sentences(low, sentences, deadline)
     for name, spec in ELEMENTS.items():
         body: list[Sentence] = []
         heads: list[Sentence] = []
         pool = sentences if candidates is None else [sentences[i] for i in candidates[name]]
         search = spec.pattern.search
+        deadline.check()
         for sent in pool:
+            deadline.tick(256)
             if search(low, sent.start, sent.end) is None:
                 continue
             if sent.start in heading_starts:

@@ -16,21 +16,32 @@ Contract:
 
 from __future__ import annotations
 
-import io
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from appwarden.errors import LimitExceeded, PolicyError
+from appwarden.errors import AppwardenError, LimitExceeded, PolicyError
 from appwarden.limits import DEFAULT_LIMITS, Limits
 from appwarden.policy.bundle import bundled_candidates
+from appwarden.policy.deadline import NO_DEADLINE, Deadline, PolicyTooLarge
+from appwarden.policy.htmltext import html_to_text
+from appwarden.policy.mdtext import markdown_to_text
+from appwarden.policy.pdftext import pdf_to_text
 
-
-class PolicyTooLarge(PolicyError, LimitExceeded):
-    """The policy input is larger than ``Limits.max_policy_size``."""
-
-    code = "policy"
+__all__ = [
+    "PolicyTooLarge",
+    "check_chinese",
+    "decode_bytes",
+    "detect_format",
+    "find_bundled_policy",
+    "html_to_text",
+    "load_policy_bytes",
+    "load_policy_file",
+    "markdown_to_text",
+    "normalise_text",
+    "pdf_to_text",
+    "policy_score",
+]
 
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -102,155 +113,6 @@ def decode_bytes(data: bytes, source: str = "") -> str:
     raise PolicyError(f"{where}cannot detect the text encoding (not UTF-8, GBK/GB18030 or another known one)")
 
 
-# ---------------------------------------------------------------------------------------------------- HTML
-
-_SKIP_TAGS = {
-    "script",
-    "style",
-    "nav",
-    "noscript",
-    "template",
-    "svg",
-    "head",
-    "iframe",
-    "button",
-    "form",
-    "select",
-    "footer",
-}
-_SKIP_ROLES = {"navigation", "banner", "contentinfo"}
-_BLOCK_TAGS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "table",
-    "section",
-    "article",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "footer",
-    "blockquote",
-    "pre",
-    "dt",
-    "dd",
-    "dl",
-    "hr",
-    "main",
-    "aside",
-    "title",
-}
-_VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip_depth = 0
-        self.stack: list[tuple[str, bool]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        tag = tag.lower()
-        if tag in _VOID_TAGS:
-            if tag in ("br", "hr"):
-                self.parts.append("\n")
-            return
-        role = next((v for k, v in attrs if k == "role"), None)
-        skipping = tag in _SKIP_TAGS or (role or "").lower() in _SKIP_ROLES
-        self.stack.append((tag, skipping))
-        if skipping:
-            self.skip_depth += 1
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-        elif tag in ("td", "th"):
-            self.parts.append(" | ")
-
-    def handle_endtag(self, tag: str) -> None:
-        tag = tag.lower()
-        if tag in _VOID_TAGS:
-            return
-        # pop to the matching tag (tolerates unclosed tags like real browsers)
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                for _, skipping in self.stack[i:]:
-                    if skipping:
-                        self.skip_depth -= 1
-                del self.stack[i:]
-                break
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.skip_depth <= 0:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML document, block elements on their own lines, boilerplate dropped."""
-    parser = _TextExtractor()
-    try:
-        parser.feed(html)
-        parser.close()
-    except Exception as exc:  # html.parser is tolerant; anything else is a malformed document
-        raise PolicyError(f"cannot parse HTML: {exc}") from None
-    return "".join(parser.parts)
-
-
-# ------------------------------------------------------------------------------------------------ Markdown
-
-_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
-_MD_FENCE = re.compile(r"^```.*?^```[ \t]*$", re.S | re.M)
-_MD_ADMONITION = re.compile(r"^!!!.*$", re.M)
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\n]*)\)")
-_MD_EMPH = re.compile(r"(\*\*|__|\*|`)")
-_MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M)
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
-_MD_QUOTE = re.compile(r"^\s{0,3}>\s?", re.M)
-
-
-def markdown_to_text(md: str) -> str:
-    """Plain text of a Markdown document (front matter, code fences, link targets and emphasis removed)."""
-    md = _FRONT_MATTER.sub("", md)
-    md = _MD_FENCE.sub("", md)
-    md = _MD_ADMONITION.sub("", md)
-    if "<" in md and re.search(r"</?(p|div|br|table|span)\b", md, re.I):
-        md = html_to_text(md)
-    md = _MD_LINK.sub(lambda m: m.group(1) or m.group(2), md)
-    md = _MD_TABLE_RULE.sub("", md)
-    md = _MD_HEADING.sub("", md)
-    md = _MD_QUOTE.sub("", md)
-    return _MD_EMPH.sub("", md)
-
-
-# ----------------------------------------------------------------------------------------------------- PDF
-
-
-def pdf_to_text(data: bytes, source: str = "") -> str:
-    """Text of a PDF (pdfminer.six); PolicyError when the PDF is unreadable or has no text layer."""
-    where = f"{source}: " if source else ""
-    try:
-        from pdfminer.high_level import extract_text
-    except ImportError:  # pragma: no cover - pdfminer.six is a core dependency
-        raise PolicyError(f"{where}PDF support needs pdfminer.six") from None
-    try:
-        text = extract_text(io.BytesIO(data))
-    except Exception as exc:
-        msg = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise PolicyError(f"{where}cannot read PDF: {msg}") from None
-    if not text.strip():
-        raise PolicyError(f"{where}PDF has no text layer (scanned image?); OCR is not supported")
-    return text
-
-
 # ------------------------------------------------------------------------------------------------- general
 
 
@@ -272,17 +134,25 @@ def detect_format(data: bytes, name: str = "") -> str:
         (b"<!doctype html", b"<html", b"<?xml")
     ):
         return "html"
+    if lower.endswith(
+        (".md", ".markdown")
+    ):  # Markdown may hold HTML blocks; the Markdown reader handles them
+        return "markdown"
     if re.search(rb"<(html|body|div|p|head)[\s>]", data[:4096], re.I):
         return "html"
-    if lower.endswith((".md", ".markdown")):
-        return "markdown"
     return "text"
 
 
 def load_policy_bytes(
-    data: bytes, *, name: str = "", limits: Limits = DEFAULT_LIMITS, fmt: str | None = None
+    data: bytes,
+    *,
+    name: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+    fmt: str | None = None,
+    deadline: Deadline = NO_DEADLINE,
 ) -> str:
-    """Clean, normalised policy text from raw bytes; PolicyError/PolicyTooLarge on bad input (see module doc)."""
+    """Clean, normalised policy text from raw bytes; PolicyError/PolicyTooLarge on bad input (see module doc),
+    PolicyTimeout at ``deadline``."""
     where = name or "policy"
     if len(data) > limits.max_policy_size:
         raise PolicyTooLarge(
@@ -292,39 +162,51 @@ def load_policy_bytes(
         raise PolicyError(f"{where}: policy file is empty")
     fmt = fmt or detect_format(data, name)
     if fmt == "pdf":
-        text = pdf_to_text(data, where)
+        text = pdf_to_text(data, where, deadline=deadline)
     else:
         if _looks_binary(data):
             raise PolicyError(f"{where}: input is binary, not a policy text (HTML, text, Markdown or PDF)")
         text = decode_bytes(data, where)
-        if fmt == "html":
-            text = html_to_text(text)
-        elif fmt == "markdown":
-            text = markdown_to_text(text)
+        deadline.check()
+        try:
+            if fmt == "html":
+                text = html_to_text(text, deadline=deadline)
+            elif fmt == "markdown":
+                text = markdown_to_text(text, deadline=deadline)
+        except PolicyError as exc:
+            raise type(exc)(f"{where}: {exc}") from None
+    deadline.check()
     text = normalise_text(text)
     check_chinese(text, where)
     return text
 
 
-def load_policy_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> str:
-    """Read and clean a policy file (HTML, text, Markdown, PDF); PolicyError on any problem."""
+def load_policy_file(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS, *, deadline: Deadline = NO_DEADLINE
+) -> str:
+    """Read and clean a policy file (HTML, text, Markdown, PDF); PolicyError on any problem. Only a regular file
+    is read, and its size is checked before reading (a FIFO, a device or a link to one is refused)."""
+    import stat
+
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise PolicyError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise PolicyError(f"{path}: is a directory, not a policy file")
-    if size > limits.max_policy_size:
+    if not stat.S_ISREG(st.st_mode):
+        raise PolicyError(f"{path}: not a regular file (a pipe, socket or device), not read")
+    if st.st_size > limits.max_policy_size:
         raise PolicyTooLarge(
-            f"{path}: policy is {size} bytes, over the limit of {limits.max_policy_size} bytes (max_policy_size)"
+            f"{path}: policy is {st.st_size} bytes, over the limit of {limits.max_policy_size} bytes (max_policy_size)"
         )
     try:
         with path.open("rb") as fh:
             data = fh.read(limits.max_policy_size + 1)
     except OSError as exc:
         raise PolicyError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return load_policy_bytes(data, name=str(path), limits=limits)
+    return load_policy_bytes(data, name=str(path), limits=limits, deadline=deadline)
 
 
 # ----------------------------------------------------------------------------------------- bundled in APKs
@@ -352,21 +234,62 @@ def policy_score(text: str) -> int:
     return min(title, 5) * 20 + min(body, 200)
 
 
-def find_bundled_policy(apk: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str] | None:
+def _read_entry(apk: Any, name: str, cap: int) -> bytes:
+    """The bytes of APK entry ``name``, refused (LimitExceeded) before reading when its declared size is over
+    ``cap``, and never inflated past ``cap`` (the declared size may lie). Falls back to ``apk.read(name)`` for
+    objects without the zip archive (then the size is checked after reading)."""
+    archive = getattr(apk, "archive", None)
+    info = getattr(archive, "info", None)
+    if info is None:
+        return apk.read(name)
+    size = info(name).uncompressed_size
+    if size > cap:
+        raise LimitExceeded(
+            f"{name}: {size} bytes, over the policy size limit of {cap} bytes (max_policy_size)"
+        )
+    notes = getattr(archive, "notes", None)
+    before = len(notes) if notes is not None else 0
+    try:
+        return archive.read(name, max_size=cap)
+    finally:
+        errors = getattr(apk, "errors", None)
+        if notes is not None and isinstance(errors, list):
+            errors.extend(notes[before:])
+
+
+def find_bundled_policy(
+    apk: Any,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    deadline: Deadline = NO_DEADLINE,
+    skipped: list[str] | None = None,
+) -> tuple[str, str] | None:
     """Find a privacy policy shipped in the APK: the best-scoring ``assets/`` or ``res/raw/`` HTML/TXT/Markdown entry
-    that reads as a Chinese privacy policy. ``apk`` needs ``entry_names`` and ``read(name) -> bytes``.
-    Returns ``(entry_name, normalised_text)`` or ``None``; unreadable entries are skipped, never raised."""
+    that reads as a Chinese privacy policy. ``apk`` needs ``entry_names`` and ``read(name) -> bytes`` (an
+    :class:`appwarden.apk.Apk` also has ``archive``: sizes are then checked before reading and inflation stops at
+    ``max_policy_size``). Returns ``(entry_name, normalised_text)`` or ``None``. Unreadable entries are skipped,
+    never raised; when ``skipped`` is given, a one-line reason is appended for each entry skipped for a limit
+    (too large, a decompression bomb, too many HTML nodes). PolicyTimeout at ``deadline``."""
     best: tuple[int, str, str] | None = None
+    cap = limits.max_policy_size
     for name in bundled_candidates(getattr(apk, "entry_names", ()) or ()):
+        deadline.check()
         try:
-            data = apk.read(name)
+            data = _read_entry(apk, name, cap)
+            if not data:
+                continue
+            if len(data) > cap:
+                raise LimitExceeded(f"{name}: {len(data)} bytes, over the policy size limit of {cap} bytes")
+            text = load_policy_bytes(data, name=name, limits=limits, deadline=deadline)
+        except LimitExceeded as exc:  # too large, a bomb, too many nodes: hostile, so say so
+            if deadline.expired():
+                raise
+            if skipped is not None:
+                skipped.append(str(exc))
+            continue
+        except AppwardenError:  # not a policy (binary, not Chinese, ...)
+            continue
         except Exception:  # an unreadable entry is not a policy; the APK stage reports broken entries itself
-            continue
-        if not data or len(data) > limits.max_policy_size:
-            continue
-        try:
-            text = load_policy_bytes(data, name=name, limits=limits)
-        except PolicyError:
             continue
         score = policy_score(text)
         if score and (best is None or score > best[0]):

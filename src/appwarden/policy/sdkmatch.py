@@ -40,7 +40,8 @@ _BRAND_CUT = re.compile(
     r"(?:推送|统计|分析|地图|定位|导航|支付|分享|登录|广告|基础|核心|组件|崩溃|热更新|热修复|客服|加固|sdk|SDK|开放平台|"
     r"移动|云|开发者|服务|平台|一键|[A-Za-z+\s（(·])"
 )
-_COMPANY_SUFFIX = re.compile(r"[（(].*?[）)]|(?:股份)?有限(?:责任)?公司$|科技$")
+# a bracketed part holds no bracket (linear: ``.*?`` rescanned to the end from every unclosed "(")
+_COMPANY_SUFFIX = re.compile(r"[（(][^（()）]*[）)]|(?:股份)?有限(?:责任)?公司$|科技$")
 GENERIC_BRANDS = {
     "腾讯",
     "阿里",

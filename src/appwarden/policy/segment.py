@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from appwarden.policy.deadline import NO_DEADLINE, Deadline
 from appwarden.policy.model import Section, Sentence
 
 MAX_SENTENCE = 400
@@ -56,11 +57,12 @@ def heading_level(line: str) -> int:
     return 0
 
 
-def split_sections(text: str) -> list[Section]:
+def split_sections(text: str, *, deadline: Deadline = NO_DEADLINE) -> list[Section]:
     """Headings with the span each governs (until the next heading of the same or a higher level)."""
     heads: list[tuple[str, int, int]] = []  # title, start, level
     pos = 0
     for line in text.split("\n"):
+        deadline.tick()
         stripped = line.strip()
         level = heading_level(stripped)
         if level:
@@ -96,13 +98,16 @@ def _cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def split_sentences(text: str, sections: list[Section] | None = None) -> list[Sentence]:
+def split_sentences(
+    text: str, sections: list[Section] | None = None, *, deadline: Deadline = NO_DEADLINE
+) -> list[Sentence]:
     """Sentences with offsets; ``section`` is the index of the innermost section containing the sentence."""
     sentences: list[Sentence] = []
     sections = sections or []
     n_sections = len(sections)
     sec_idx = -1
     for m in _SENT.finditer(text):
+        deadline.tick()
         piece = m.group()
         s = m.start() + (len(piece) - len(piece.lstrip()))
         e = m.end() - (len(piece) - len(piece.rstrip()))
@@ -124,10 +129,11 @@ def split_sentences(text: str, sections: list[Section] | None = None) -> list[Se
     return sentences
 
 
-def segment(text: str) -> tuple[list[Section], list[Sentence]]:
-    """Sections and sentences of ``text`` (offsets into ``text``); never raises for a ``str``."""
-    sections = split_sections(text)
-    return sections, split_sentences(text, sections)
+def segment(text: str, *, deadline: Deadline = NO_DEADLINE) -> tuple[list[Section], list[Sentence]]:
+    """Sections and sentences of ``text`` (offsets into ``text``); never raises for a ``str`` (but PolicyTimeout at
+    ``deadline``)."""
+    sections = split_sections(text, deadline=deadline)
+    return sections, split_sentences(text, sections, deadline=deadline)
 
 
 def section_path(sections: list[Section], index: int) -> list[Section]:
