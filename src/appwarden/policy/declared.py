@@ -356,6 +356,12 @@ _GENERIC_NAMES = re.compile(
 )
 
 
+# words of a sentence, never of an SDK's name ("们建议您尽快升级最新SDK" is a fragment of 我们建议您…升级最新SDK)
+_FRAGMENT_WORDS = re.compile(
+    r"们|您|你|请|建议|升级|最新|尽快|版本|需要|如果|是否|可能|进行|以便|为了|用于|通过|我|相应|所述|以上|以下|请勿"
+)
+# a KB name followed by one of these is the user's account with that service (您的支付宝账户), not the SDK
+_ACCOUNT_AFTER = ("账号", "账户", "帐号", "帐户", "钱包", "余额", "会员", "用户名", "昵称", "头像")
 _BAD_START = re.compile(r"^(?:由|该|此|其|本|这|那|上述|前述|以上|以下|下列|所有|各类|各种)")
 _HEADER_LINE = re.compile(r"^[^：:。；;，,！？!?]{2,40}$")
 
@@ -396,12 +402,17 @@ def declared_sdks(
         name = _clean_name(name)
         if len(name) < 2 or _GENERIC_NAMES.match(name) or _BAD_START.match(name) or len(name) > 30:
             return None
+        sdk_id = match_sdk_id(name)
+        if sdk_id is None and _FRAGMENT_WORDS.search(name):
+            return None  # a sentence fragment, not a name
+        if name.endswith(_ACCOUNT_AFTER) and sdk_id is None:
+            return None  # 支付账号, 微信账户: the user's account
         k = key_of(name)
         if not k or _GENERIC_NAMES.match(k):
             return None
         rec = by_key.get(k)
         if rec is None:
-            rec = DeclaredSdk(name=name, sdk_id=match_sdk_id(name))
+            rec = DeclaredSdk(name=name, sdk_id=sdk_id)
             rec.evidence.append(sent.ref("declared_sdks"))
             by_key[k] = rec
             records.append(rec)
@@ -462,6 +473,8 @@ def declared_sdks(
         deadline.tick()
         if sdk_id in seen_ids:
             continue
+        if full_text.startswith(_ACCOUNT_AFTER, end) or full_text.startswith(_ACCOUNT_AFTER, end + 1):
+            continue  # 您的支付宝账户: the user's account, not the SDK
         sent = index.at(start)
         if sent is not None:
             seen_ids.add(sdk_id)

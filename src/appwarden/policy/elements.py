@@ -14,6 +14,7 @@ children's rules (CH-*):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -35,6 +36,12 @@ class ElementSpec:
     # Literal (lower-case) words at least one of which every match of ``pattern`` contains: only sentences holding
     # one are searched (one Aho-Corasick pass over the text). tests/policy check the property on the corpus.
     triggers: tuple[str, ...] = ()
+    # A sentence matching ``exclude`` (and not ``unless``) never counts: the IP-infringement complaint address is not
+    # the privacy complaint channel.
+    exclude: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+    # ``accept(text, match)`` may reject a match (``text`` in its original case, ``match`` over its lower case).
+    accept: Callable[[str, re.Match[str]], bool] | None = None
 
 
 def _re(text: str) -> re.Pattern[str]:
@@ -42,6 +49,34 @@ def _re(text: str) -> re.Pattern[str]:
 
 
 _ACCT = r"(?:账号|账户|帐号|帐户)"
+
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·&【】]")
+_PLACEHOLDER = set("Xx×＊*某_＿ 　")
+_GENERIC_OPERATOR = re.compile(r"^(?:本|该|此|上述|我们|我方|平台|应用|软件|产品|服务|网站|公司|客户端)")
+
+
+def _names_operator(text: str, m: re.Match[str]) -> bool:
+    """A ``（以下简称“我们”）`` names the operator only when a real name stands before it: not an empty template, a
+    placeholder (``XX公司``) or ``本应用``/``本平台``."""
+    found = m.group()
+    if "简称" not in found and "下称" not in found:
+        return True
+    if any(w in found for w in ("公司", "集团")):  # the company name is inside the match
+        return True
+    i = m.start()
+    while i > 0 and text[i - 1] in '（([ 　"“「『以或':  # "（以下简称", "（或简称"
+        i -= 1
+    j = i
+    while j > 0 and i - j < 40 and _NAME_CHAR.match(text[j - 1]):
+        j -= 1
+    name = text[j:i]
+    if len(name) < 2 or _GENERIC_OPERATOR.match(name):
+        return False
+    return sum(c in _PLACEHOLDER for c in name) < 2 and "某" not in name
+
+
+_IP_MATTERS = compile_lower(r"知识产权|侵权|著作权|版权|商标|专利")
+_PRIVACY_MATTERS = compile_lower(r"个人信息|隐私")
 _PI = r"(?:个人信息|个人资料|信息|资料|数据)"
 
 ELEMENTS: dict[str, ElementSpec] = {
@@ -71,6 +106,7 @@ ELEMENTS: dict[str, ElementSpec] = {
                 "公司",
                 "集团",
             ),
+            accept=_names_operator,
         ),
         ElementSpec(
             "contact",
@@ -261,7 +297,9 @@ ELEMENTS: dict[str, ElementSpec] = {
             "获取个人信息副本",
             ("GB35273-8.6",),
             _re(
-                r"副本|(?:导出|转移|转移至)[^。；\n]{0,10}(?:个人信息|信息|数据)|个人信息(?:的)?(?:转移|导出|可携带)|可携带"
+                # a copy the user obtains ("删除其副本" is deletion, not a right to a copy)
+                r"(?:获取|获得|索取|取得|下载|导出|申请|请求|要求|提供|复制)(?:(?!删除|销毁)[^。；\n]){0,20}副本|"
+                r"(?:导出|转移|转移至)[^。；\n]{0,10}(?:个人信息|信息|数据)|个人信息(?:的)?(?:转移|导出|可携带)|可携带"
             ),
             triggers=("副本", "导出", "转移", "可携带"),
         ),
@@ -273,6 +311,8 @@ ELEMENTS: dict[str, ElementSpec] = {
                 r"投诉|举报|申诉|(?:向|提起)[^。；\n]{0,20}(?:诉讼|仲裁)|争议[^。；\n]{0,10}解决|起诉|监管部门|网信"
             ),
             triggers=("投诉", "举报", "申诉", "诉讼", "仲裁", "争议", "起诉", "监管部门", "网信"),
+            exclude=_IP_MATTERS,
+            unless=_PRIVACY_MATTERS,
         ),
         ElementSpec(
             "response_time",
@@ -323,6 +363,67 @@ ELEMENTS: dict[str, ElementSpec] = {
         ),
     )
 }
+
+
+def _matches(spec: ElementSpec, text: str, low: str, sent: Sentence) -> bool:
+    """Whether ``spec`` finds its element in ``sent`` (pattern, then exclusion and acceptance checks)."""
+    if spec.accept is None:
+        if spec.pattern.search(low, sent.start, sent.end) is None:
+            return False
+    elif not any(spec.accept(text, m) for m in spec.pattern.finditer(low, sent.start, sent.end)):
+        return False
+    if spec.exclude is not None and spec.exclude.search(low, sent.start, sent.end):
+        return spec.unless is not None and spec.unless.search(low, sent.start, sent.end) is not None
+    return True
+
+
+_TOC_TAIL = re.compile(r"[\s.…·\-—_\d]+$")
+
+
+def toc_headings(sentences: list[Sentence], sections: list[Section]) -> set[int]:
+    """Starts of the headings that are table-of-contents lines: a heading with no body sentence before the next
+    heading, or whose title (without dot leaders and page numbers) comes again as a later heading."""
+    if not sections:
+        return set()
+    starts = {s.start for s in sections}
+    titles = [_TOC_TAIL.sub("", s.title[-MAX_TITLE:]) or s.title for s in sections]
+    last_index: dict[str, int] = {}
+    for i, title in enumerate(titles):
+        last_index[title] = i
+    body_after: list[bool] = [False] * len(sections)  # a body sentence between heading i and heading i+1
+    order = sorted(range(len(sections)), key=lambda i: sections[i].start)
+    k = 0
+    for rank, i in enumerate(order):
+        nxt = sections[order[rank + 1]].start if rank + 1 < len(order) else None
+        while k < len(sentences) and sentences[k].start <= sections[i].start:
+            k += 1
+        j = k
+        while j < len(sentences) and (nxt is None or sentences[j].start < nxt):
+            if sentences[j].start not in starts:
+                body_after[i] = True
+                break
+            j += 1
+    out: set[int] = set()
+    for i, sec in enumerate(sections):
+        if (not body_after[i] and _no_body_in(i, sections, body_after)) or (
+            last_index[titles[i]] > i and not body_after[i]
+        ):
+            out.add(sec.start)
+    return out
+
+
+def _no_body_in(i: int, sections: list[Section], body_after: list[bool]) -> bool:
+    """No body sentence anywhere in section ``i``'s span (its sub-headings included)."""
+    sec = sections[i]
+    for j in range(i + 1, len(sections)):
+        if sections[j].start >= sec.end:
+            break
+        if body_after[j]:
+            return False
+    return True
+
+
+MAX_TITLE = 80
 
 RIGHTS = (
     "right_access",
@@ -394,6 +495,7 @@ def detect_elements(
     (``method="classifier"``).
     """
     heading_starts = {s.start for s in sections}
+    toc = toc_headings(sentences, sections)
     by_start = {s.start: s for s in sentences}
     results: dict[str, ElementResult] = {}
     low = ascii_lower(text)
@@ -404,12 +506,13 @@ def detect_elements(
         body: list[Sentence] = []
         heads: list[Sentence] = []
         pool = sentences if candidates is None else [sentences[i] for i in candidates[name]]
-        search = spec.pattern.search
         deadline.check()
         for sent in pool:
             deadline.tick(256)
-            if search(low, sent.start, sent.end) is None:
+            if not _matches(spec, text, low, sent):
                 continue
+            if sent.start in toc:
+                continue  # a table-of-contents line names a clause; it is not the clause
             if sent.start in heading_starts:
                 if len(heads) < MAX_EVIDENCE:
                     heads.append(sent)
