@@ -2,17 +2,19 @@
 
 Contract: :meth:`Deadline.start` ``(seconds)`` starts a wall-clock budget (``seconds <= 0``: none);
 :meth:`Deadline.check` raises :class:`PolicyTimeout` (a :class:`~appwarden.errors.PolicyError` and a
-:class:`~appwarden.errors.LimitExceeded`, one line) once it has passed. Every loop of the policy stage whose length
+:class:`~appwarden.errors.StageTimeout`, one line) once it has passed. Every loop of the policy stage whose length
 depends on the input (HTML tokens, Markdown blocks, PDF characters, lines, sentences, pattern matches) calls
-:meth:`Deadline.tick` or :meth:`Deadline.check`, so the stage stops at ``Limits.stage_timeout`` in any thread (the
-pipeline's SIGALRM deadline works in the main thread only). No single step between two checks is super-linear.
+:meth:`Deadline.tick` or :meth:`Deadline.check`, so the stage stops at ``Limits.stage_timeout`` (or the pipeline's
+active stage deadline, if earlier) in any thread, also inside markdown-it's and pdfminer's loops. No single step
+between two checks is super-linear.
 """
 
 from __future__ import annotations
 
 import time
 
-from appwarden.errors import LimitExceeded, PolicyError
+from appwarden.errors import LimitExceeded, PolicyError, StageTimeout
+from appwarden.limits import current_deadline
 
 
 class PolicyTooLarge(PolicyError, LimitExceeded):
@@ -22,8 +24,9 @@ class PolicyTooLarge(PolicyError, LimitExceeded):
     code = "policy"
 
 
-class PolicyTimeout(PolicyError, LimitExceeded):
-    """The policy stage ran past its time limit (``Limits.stage_timeout``)."""
+class PolicyTimeout(PolicyError, StageTimeout):
+    """The policy stage ran past its time limit (``Limits.stage_timeout``); a StageTimeout, so the pipeline records
+    it in ``errors`` like its own stage deadline."""
 
     code = "policy"
 
@@ -40,10 +43,13 @@ class Deadline:
 
     @classmethod
     def start(cls, seconds: float | None) -> Deadline:
-        """A deadline ``seconds`` from now (none when ``seconds`` is None or <= 0)."""
-        if not seconds or seconds <= 0:
-            return cls(None)
-        return cls(time.monotonic() + seconds, seconds)
+        """A deadline ``seconds`` from now (none when ``seconds`` is None or <= 0), never later than the pipeline's
+        active stage deadline (:func:`appwarden.limits.current_deadline`, set by ``scan.stage_deadline``)."""
+        at = time.monotonic() + seconds if seconds and seconds > 0 else None
+        outer = current_deadline()
+        if outer is not None and (at is None or outer.expires_at < at):
+            return cls(outer.expires_at, outer.seconds)
+        return cls(at, seconds or 0.0)
 
     @classmethod
     def none(cls) -> Deadline:
