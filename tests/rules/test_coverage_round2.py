@@ -65,3 +65,28 @@ def test_statement_params_are_validated() -> None:
     sdk = PREDICATES["policy_sdk_category_undisclosed"].fn.validate_params  # type: ignore[attr-defined]
     with pytest.raises(RuleError, match="categories"):
         sdk({"patterns": ["x"]})
+
+
+def test_round2_policy_rules_finish_on_hostile_policy_text() -> None:
+    """Run-on text made of the rules' own trigger words (no sentence end for 200 KB) is read in bounded time by
+    every round-two policy rule (the YAML patterns are bounded: ``{0,40}`` gaps, no nested repetition)."""
+    import time
+
+    from appwarden.evidence import Evidence
+    from appwarden.policy import analyze_policy
+    from appwarden.rules.engine import evaluate_rule
+
+    pieces = ("拒绝权限将无法使用", "个性化推荐", "注销需提供身份证", "三十个工作日内", "不会收集通讯录", "共享给第三方",
+              "们們", "更新", "清单")  # fmt: skip
+    text = "隐私政策\n" + "".join(pieces[i % len(pieces)] + "，" * (i % 3) for i in range(12_000))
+    policy = analyze_policy(text, source="hostile")
+    rules = [r for r in load_rules() if "policy.text" in r.needs and r.needs == ["policy.text"]]
+    assert len(rules) >= 10 and len(policy.sentences) > 1
+    t = time.perf_counter()
+    fired = set()
+    for rule in rules:
+        results = evaluate_rule(Evidence(policy=policy), rule)
+        assert results.errors == []
+        fired |= {f.rule_id for f in results.findings}
+    assert "policy.response_time.excessive" in fired  # the rules did read the text
+    assert time.perf_counter() - t < 60  # generous "does not hang" bound
