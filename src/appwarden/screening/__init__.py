@@ -66,7 +66,10 @@ def screen(
     from appwarden.screening.loader import load_indicators
 
     specs = load_indicators() if indicators is None else indicators
+    from appwarden.screening.detectors import expect_text
+
     ctx = ScreenContext(static, apk)
+    expect_text(ctx, specs)
     result = Screening()
     if static.code is None or not getattr(static.code, "codes", True):
         result.notes.append(

@@ -5,6 +5,12 @@ opened :class:`~appwarden.apk.Apk`. Nothing is executed; entries are read only t
 ratio and total limits apply) and each text source is capped (:data:`MAX_TEXT_FILES`, :data:`MAX_TEXT_BYTES`).
 Asset heads are read from the zip's local data without inflating whole entries. Unreadable entries are skipped and
 noted in ``notes`` (they become report ``errors`` with stage ``screening``).
+
+Cost: text is searched in one multi-pattern (Aho-Corasick) pass per source, not one search per word. The DEX side
+reads only the strings the code loads (``const-string``, from the static stage's code index: no re-decoding or
+re-walking of the DEX), joined once per DEX; :meth:`ScreenContext.expect` declares every needle the indicators will
+ask for, so one pass answers them all (a needle asked for later triggers one more pass). Results are the same as a
+byte search of each needle in each string or text file (UTF-8 needles match on character boundaries).
 """
 
 from __future__ import annotations
@@ -12,11 +18,16 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from functools import cached_property
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from itertools import accumulate
 from typing import Any
 
 from appwarden.errors import AppwardenError
 from appwarden.evidence import Evidence, StaticEvidence
+from appwarden.limits import check_deadline
 
 MAX_TEXT_FILES = 400  # layouts or bundled HTML files read per app
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # per text source kind
@@ -28,6 +39,90 @@ HEAD = 64
 _LAYOUT = re.compile(r"^res/layout[^/]*/[^/]+\.xml$")
 _HTML = re.compile(r"^assets/.+\.(?:html?|js)$", re.IGNORECASE)
 _LFH = struct.Struct("<4sHHHHHIIIHH")
+_SEP = "\x00"  # joins a DEX's strings: no needle contains it, so no match spans two strings
+
+
+def case_variants(term: str) -> list[str]:
+    """The spellings of a vocabulary term searched in DEX strings (as written, lower, Capitalized, UPPER)."""
+    return list(dict.fromkeys((term, term.lower(), term.capitalize(), term.upper())))
+
+
+def _blob_keys(low: str) -> tuple[str, str]:
+    """A lower-cased term as the latin-1 text of its UTF-8 and UTF-16LE bytes (byte search in latin-1 text)."""
+    return low.encode("utf-8").decode("latin-1"), low.encode("utf-16-le").decode("latin-1")
+
+
+@lru_cache(maxsize=32)
+def _automaton(keys: frozenset[str]) -> Any:
+    """An Aho-Corasick automaton over the non-empty keys (each its own value); built once per key set."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for key in keys:
+        if key:
+            auto.add_word(key, key)
+    if len(auto):
+        auto.make_automaton()
+    return auto
+
+
+def _search(keys: frozenset[str], text: str) -> Iterable[tuple[int, str]]:
+    """``(end index, key)`` of every occurrence of a key in ``text``."""
+    auto = _automaton(keys)
+    return auto.iter(text) if len(auto) and text else ()
+
+
+@dataclass(slots=True)
+class DexStrings:
+    """The strings one DEX's code loads (``const-string``): ids ascending, their values, all joined by NUL."""
+
+    code: Any  # appwarden.dex.index.DexCode
+    ids: list[int]
+    values: list[str]
+    joined: str
+    starts: list[int]  # index in ``joined`` where each value starts
+
+    def position(self, index: int) -> int:
+        """Which value (list position) holds ``joined[index]``."""
+        return bisect_right(self.starts, index) - 1
+
+
+def _dex_strings(code: Any) -> DexStrings:
+    from appwarden.dex import walker
+    from appwarden.dex.records import EV_STRING, EVENT_WORDS
+
+    dex = code.dex
+    size = dex.string_ids_size
+    picked = memoryview(walker.select(code.events_raw, EV_STRING, b"\xff" * ((size + 7) // 8))).cast("I")
+    events = code.events
+    ids = sorted(set(map(events.__getitem__, map((2).__add__, map(EVENT_WORDS.__mul__, picked)))))
+    if ids and ids[-1] >= size:
+        ids = [i for i in ids if i < size]
+    try:
+        values = list(map(dex.string, ids))
+    except AppwardenError:  # a malformed string: skipped, as the byte search over the string table skips it
+        kept: list[tuple[int, str]] = []
+        for i in ids:
+            try:
+                kept.append((i, dex.string(i)))
+            except AppwardenError:
+                continue
+        ids, values = [i for i, _v in kept], [v for _i, v in kept]
+    starts = list(accumulate(map((1).__add__, map(len, values)), initial=0))[:-1] if values else []
+    return DexStrings(code, ids, values, _SEP.join(values), starts)
+
+
+def _refs(code: Any, ids: Iterable[int]) -> list[Any]:
+    """The ``const-string`` uses of the string ids in ``code``, in event order (as the code index builds them)."""
+    from appwarden.dex.index import Ref
+    from appwarden.dex.records import EV_STRING, EVENT_WORDS
+
+    dex = code.dex
+    refs = []
+    for i in code.select(EV_STRING, ids, dex.string_ids_size):
+        off, idx = code.events[i * EVENT_WORDS + 1], code.events[i * EVENT_WORDS + 2]
+        refs.append(Ref(code.caller_of_event(i), dex.string(idx), code.name, off))
+    return refs
 
 
 class ScreenContext:
@@ -41,6 +136,20 @@ class ScreenContext:
         self.notes: list[str] = []
         self._owners: dict[str, bool] = {}
         self._nested = 0
+        self._expected_keys: set[str] = set()  # DEX-string needles the indicators will ask for (expect())
+        self._expected_terms: set[str] = set()  # lower-cased vocabulary terms, searched in the text blobs
+        self._keys: frozenset[str] = frozenset()  # needles the DEX pass has answered
+        self._found: list[dict[int, set[str]]] = []  # per DEX: string id -> needles it contains
+        self._terms: frozenset[str] = frozenset()  # terms the text-blob pass has answered
+        self._blob_found: list[set[str]] = []  # per text blob: lower-cased terms it contains
+
+    def expect(self, needles: Iterable[str] = (), terms: Iterable[str] = ()) -> None:
+        """Declare DEX-string ``needles`` (exact) and vocabulary ``terms`` (as :meth:`find_text` takes them) that
+        will be asked for, so the first search answers them all in one pass."""
+        for term in terms:
+            self._expected_keys.update(case_variants(term))
+            self._expected_terms.add(term.lower())
+        self._expected_keys.update(needles)
 
     # -- code ownership ----------------------------------------------------------------------------------------
 
@@ -76,6 +185,59 @@ class ScreenContext:
                     if comp.target_activity:
                         names.add(comp.target_activity)
         return names
+
+    # -- DEX strings ---------------------------------------------------------------------------------------------
+
+    @cached_property
+    def const_strings(self) -> list[DexStrings]:
+        """Per DEX of the code index: the strings its code loads (decoded once, shared by every detector)."""
+        out: list[DexStrings] = []
+        for code in self.code.codes if self.code is not None else []:
+            check_deadline()
+            out.append(_dex_strings(code))
+        return out
+
+    def _answer(self, needles: set[str]) -> None:
+        if needles <= self._keys:
+            return
+        keys = frozenset(self._keys | needles | self._expected_keys)
+        found: list[dict[int, set[str]]] = []
+        for ds in self.const_strings:
+            check_deadline()
+            hits: dict[int, set[str]] = {}
+            for end, key in _search(keys, ds.joined):
+                hits.setdefault(ds.ids[ds.position(end - len(key) + 1)], set()).add(key)
+            found.append(hits)
+        self._keys, self._found = keys, found
+
+    def strings_containing(self, needles: Iterable[str]) -> list[Any]:
+        """``const-string`` uses whose value contains one of the needles (the code index's
+        ``strings_containing``, answered from one multi-pattern pass)."""
+        wanted = {n for n in needles if n}
+        if self.code is None:
+            return []
+        self._answer(wanted)
+        refs: list[Any] = []
+        for ds, hits in zip(self.const_strings, self._found, strict=True):
+            ids = [i for i, keys in hits.items() if not keys.isdisjoint(wanted)]
+            if ids:
+                refs += _refs(ds.code, ids)
+        return refs
+
+    def strings_where(self, match: Callable[[str], bool], starts: re.Pattern[str]) -> list[Any]:
+        """``const-string`` uses whose value satisfies ``match``; ``starts`` must match at the start of every such
+        value (a cheap pre-filter run over the joined strings: ``(?:^|(?<=\\x00))`` + what they begin with)."""
+        refs: list[Any] = []
+        for ds in self.const_strings:
+            check_deadline()
+            picked: dict[int, None] = {}
+            for m in starts.finditer(ds.joined):
+                k = ds.position(m.start())
+                if k not in picked and match(ds.values[k]):
+                    picked[k] = None
+            if picked:
+                refs += _refs(ds.code, [ds.ids[k] for k in picked])
+        return refs
 
     # -- text --------------------------------------------------------------------------------------------------
 
@@ -127,29 +289,49 @@ class ScreenContext:
 
         Sources: ``const-string`` literals of the bytecode (with their method) and :attr:`text_blobs`."""
         found: dict[str, list[dict[str, Any]]] = {}
+        lowered = [(t, t.lower()) for t in terms]
         if self.code is not None and terms:
-            variants: dict[str, str] = {}
-            for t in terms:
-                for v in {t, t.lower(), t.capitalize(), t.upper()}:
-                    variants[v] = t
-            for ref in self.code.strings_containing(list(variants)):
+            needles = {v for t in terms for v in case_variants(t)}
+            for ref in self.strings_containing(needles):
                 value = str(ref.target)
                 low = value.lower()
-                for t in terms:
-                    if t.lower() in low:
+                for t, t_low in lowered:
+                    if t_low in low:
                         places = found.setdefault(t, [])
                         if len(places) < 3:
                             places.append(
                                 {"source": "dex", "caller": ref.caller, "dex": ref.dex, "text": value[:120]}
                             )
-        for kind, name, blob in self.text_blobs:
-            for t in terms:
-                low = t.lower()
-                if low.encode("utf-8") in blob or low.encode("utf-16-le") in blob:
+        blobs = self.text_blobs
+        if blobs and terms:
+            self._answer_terms({t_low for _t, t_low in lowered})
+        for (kind, name, _blob), present in zip(blobs, self._blob_found, strict=False):
+            for t, t_low in lowered:
+                if t_low in present:
                     places = found.setdefault(t, [])
                     if len(places) < 3:
                         places.append({"source": kind, "path": name})
         return found
+
+    def _answer_terms(self, lows: set[str]) -> None:
+        """Which lower-cased terms each text blob holds (UTF-8 or UTF-16LE bytes), in one pass per blob."""
+        if lows <= self._terms:
+            return
+        terms = frozenset(self._terms | lows | self._expected_terms)
+        by_key: dict[str, set[str]] = {}
+        for low in terms:
+            for key in _blob_keys(low):
+                by_key.setdefault(key, set()).add(low)
+        keys = frozenset(by_key)
+        empty = {low for low in terms if not low}  # the empty term is in every blob, as ``b"" in blob`` is
+        found: list[set[str]] = []
+        for _kind, _name, blob in self.text_blobs:
+            check_deadline()
+            present = set(empty)
+            for _end, key in _search(keys, blob.decode("latin-1")):
+                present |= by_key[key]
+            found.append(present)
+        self._terms, self._blob_found = terms, found
 
     # -- assets ------------------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ Without a code index (packed app, DEX stage skipped) code detectors return nothi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -342,7 +342,7 @@ def _strings_any(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     needles = list(params["needles"])
     items: list[Item] = []
     if ctx.code is not None:
-        for ref in ctx.code.strings_containing(needles):
+        for ref in ctx.strings_containing(needles):
             items.append({"caller": ref.caller, "string": str(ref.target)[:120], "dex": ref.dex})
     for name in ctx.static.entry_names:
         base = name.rsplit("/", 1)[-1]
@@ -354,6 +354,8 @@ def _strings_any(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
 # --------------------------------------------------------------------------------------------------- spyware
 
 _HOST = re.compile(r"^(?:https?|tcp|ws)://[^/\s]+|^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$", re.IGNORECASE)
+# what every string _HOST matches starts with, at a string start of the NUL-joined strings (a pre-filter)
+_HOST_START = re.compile(r"(?:^|(?<=\x00))(?:(?:https?|tcp|ws)://|\d)", re.IGNORECASE)
 
 
 def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
@@ -371,7 +373,7 @@ def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[
     if not sites:
         return []
     hosts: dict[str, set[str]] = {}
-    for ref in ctx.code.strings_matching(lambda v: bool(_HOST.match(v))):
+    for ref in ctx.strings_where(lambda v: bool(_HOST.match(v)), _HOST_START):
         if ctx.is_app_code(ref.caller):
             hosts.setdefault(ref.caller.split("->", 1)[0], set()).add(str(ref.target)[:120])
     items: list[Item] = []
@@ -479,6 +481,16 @@ def _check_counterfeit(params: dict[str, Any]) -> str | None:
 
 def _no_check(params: dict[str, Any]) -> str | None:
     return None
+
+
+def expect_text(ctx: ScreenContext, specs: Iterable[Any]) -> None:
+    """Tell the context every DEX-string needle and vocabulary term the text detectors of ``specs`` will search
+    for, so one multi-pattern pass per source answers all of them (:meth:`ScreenContext.expect`)."""
+    for spec in specs:
+        if spec.detector == "vocabulary":
+            ctx.expect(terms=[*(spec.params.get("strong") or []), *(spec.params.get("common") or [])])
+        elif spec.detector == "strings_any":
+            ctx.expect(needles=spec.params.get("needles") or [])
 
 
 _P = frozenset
