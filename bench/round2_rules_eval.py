@@ -30,7 +30,7 @@ ROUND2 = (
     "policy.sharing.no_consent_basis", "policy.third_party_app.undisclosed", "policy.deletion.unreasonable_conditions",
     "policy.response_time.excessive", "policy.targeted_push.no_opt_out", "policy.targeted_push.undisclosed",
     "policy.pi.denied_but_collected", "policy.dual_lists.missing", "consent.checkbox.prechecked",
-    "policy.simplified_chinese.missing",
+    "policy.simplified_chinese.missing", "minors.children_rules.missing",
 )  # fmt: skip
 
 

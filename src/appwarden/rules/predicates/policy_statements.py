@@ -11,6 +11,8 @@ policy). ``excused_by`` (optional): when any sentence of the whole policy matche
 ``policy_statement_absent``: no sentence matches one of ``patterns`` (and ``also`` when given) -> one finding
 whose evidence records the absence (``element`` = param ``topic``). ``only_if`` (optional): evaluated only when some
 sentence matches one of these (the topic is in scope, e.g. the policy talks about account deletion at all).
+``categories`` (optional): evaluated only for apps of these 39类 types (``Evidence.category``; the rule then needs
+``app.category``).
 
 ``policy_response_time_excessive``: the policy promises to answer a rights request (更正、删除、注销、投诉、请求)
 within a time longer than the cap (认定方法 六.3: at most 15 working days): ``N 个工作日`` with N > ``max_working_days``
@@ -144,6 +146,9 @@ def _validate_absent(params: dict) -> None:
 def check_statement_absent(evidence: Evidence, params: dict) -> list[Hit]:
     policy = _found_policy(evidence)
     if policy is None:
+        return []
+    categories = list(param(params, "categories", []))
+    if categories and evidence.category not in categories:
         return []
     only_if = list(param(params, "only_if", []))
     if only_if and not _matching(policy, only_if, [], []):
