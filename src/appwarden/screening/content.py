@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Any
 
 from appwarden.errors import AppwardenError
@@ -39,7 +39,7 @@ HEAD = 64
 _LAYOUT = re.compile(r"^res/layout[^/]*/[^/]+\.xml$")
 _HTML = re.compile(r"^assets/.+\.(?:html?|js)$", re.IGNORECASE)
 _LFH = struct.Struct("<4sHHHHHIIIHH")
-_SEP = "\x00"  # joins a DEX's strings: no needle contains it, so no match spans two strings
+_SEP = b"\x00"  # joins a DEX's string bytes: no needle holds a NUL byte, so no match spans two strings
 
 
 def case_variants(term: str) -> list[str]:
@@ -47,9 +47,17 @@ def case_variants(term: str) -> list[str]:
     return list(dict.fromkeys((term, term.lower(), term.capitalize(), term.upper())))
 
 
-def _blob_keys(low: str) -> tuple[str, str]:
-    """A lower-cased term as the latin-1 text of its UTF-8 and UTF-16LE bytes (byte search in latin-1 text)."""
-    return low.encode("utf-8").decode("latin-1"), low.encode("utf-16-le").decode("latin-1")
+def _as_bytes(text: str, encoding: str = "utf-8") -> str:
+    """``text`` encoded, as latin-1 text (one char per byte): a byte search written as a str search."""
+    return text.encode(encoding).decode("latin-1")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=32)
@@ -74,42 +82,66 @@ def _search(keys: frozenset[str], text: str) -> Iterable[tuple[int, str]]:
 
 @dataclass(slots=True)
 class DexStrings:
-    """The strings one DEX's code loads (``const-string``): ids ascending, their values, all joined by NUL."""
+    """The strings one DEX's code loads (``const-string``): their ids (ascending) and their MUTF-8 bytes, joined
+    by NUL bytes into one latin-1 text (one char per byte), so a str search there is a byte search of each string,
+    as the code index's ``strings_containing`` does."""
 
     code: Any  # appwarden.dex.index.DexCode
     ids: list[int]
-    values: list[str]
     joined: str
-    starts: list[int]  # index in ``joined`` where each value starts
+    starts: list[int]  # index in ``joined`` where each string starts
+    firsts: bytes  # the first byte of each string (NUL for the empty string)
 
     def position(self, index: int) -> int:
-        """Which value (list position) holds ``joined[index]``."""
+        """Which string (list position) holds ``joined[index]``."""
         return bisect_right(self.starts, index) - 1
+
+    def value(self, k: int) -> str:
+        """The decoded string at list position ``k`` (the DEX reader's cache)."""
+        return str(self.code.dex.string(self.ids[k]))
+
+
+def _data_start(data: bytes, pos: int, limit: int) -> int:
+    """Where a string's bytes start after its ULEB128 length at ``pos``; -1 when the length is malformed."""
+    for _ in range(5):
+        if pos >= limit:
+            return -1
+        byte = data[pos]
+        pos += 1
+        if not byte & 0x80:
+            return pos
+    return -1
 
 
 def _dex_strings(code: Any) -> DexStrings:
+    """One DEX's ``const-string`` strings, read from the code index's events and the string table without
+    decoding them: C-level maps over the ids (a string whose data is malformed is left out, as the code index's
+    byte search leaves it out)."""
     from appwarden.dex import walker
     from appwarden.dex.records import EV_STRING, EVENT_WORDS
 
     dex = code.dex
-    size = dex.string_ids_size
+    size, data, limit = dex.string_ids_size, dex.data, dex.container_size
     picked = memoryview(walker.select(code.events_raw, EV_STRING, b"\xff" * ((size + 7) // 8))).cast("I")
     events = code.events
     ids = sorted(set(map(events.__getitem__, map((2).__add__, map(EVENT_WORDS.__mul__, picked)))))
-    if ids and ids[-1] >= size:
-        ids = [i for i in ids if i < size]
-    try:
-        values = list(map(dex.string, ids))
-    except AppwardenError:  # a malformed string: skipped, as the byte search over the string table skips it
-        kept: list[tuple[int, str]] = []
-        for i in ids:
-            try:
-                kept.append((i, dex.string(i)))
-            except AppwardenError:
-                continue
-        ids, values = [i for i, _v in kept], [v for _i, v in kept]
-    starts = list(accumulate(map((1).__add__, map(len, values)), initial=0))[:-1] if values else []
-    return DexStrings(code, ids, values, _SEP.join(values), starts)
+    ids = [i for i in ids if i < size] if ids and ids[-1] >= size else ids
+    offsets = list(map(dex.string_ids.__getitem__, ids))
+    if offsets and max(offsets) >= limit:
+        ids = [i for i, o in zip(ids, offsets, strict=True) if o < limit]
+        offsets = [o for o in offsets if o < limit]
+    starts = list(map((1).__add__, offsets))  # a length below 128 is one ULEB128 byte
+    heads = bytes(map(data.__getitem__, offsets))
+    if not heads.isascii():
+        for k in (k for k, h in enumerate(heads) if h & 0x80):
+            starts[k] = _data_start(data, offsets[k], limit)
+    ends = list(map(data.find, repeat(b"\x00"), starts, repeat(limit)))
+    if -1 in ends or -1 in starts:  # no NUL before the end, or a bad length: not a readable string
+        kept = [k for k in range(len(ids)) if starts[k] >= 0 and ends[k] >= 0]
+        ids, starts, ends = [ids[k] for k in kept], [starts[k] for k in kept], [ends[k] for k in kept]
+    raw = _SEP.join(map(data.__getitem__, map(slice, starts, ends)))
+    positions = list(accumulate(map((1).__add__, map(int.__sub__, ends, starts)), initial=0))[:-1]
+    return DexStrings(code, ids, raw.decode("latin-1"), positions, bytes(map(data.__getitem__, starts)))
 
 
 def _refs(code: Any, ids: Iterable[int]) -> list[Any]:
@@ -146,10 +178,11 @@ class ScreenContext:
     def expect(self, needles: Iterable[str] = (), terms: Iterable[str] = ()) -> None:
         """Declare DEX-string ``needles`` (exact) and vocabulary ``terms`` (as :meth:`find_text` takes them) that
         will be asked for, so the first search answers them all in one pass."""
-        for term in terms:
-            self._expected_keys.update(case_variants(term))
-            self._expected_terms.add(term.lower())
-        self._expected_keys.update(needles)
+        for term in terms:  # a term that cannot be encoded fails in its own indicator, as before
+            if _encodable(term):
+                self._expected_keys.update(v for v in case_variants(term) if _encodable(v))
+                self._expected_terms.add(term.lower())
+        self._expected_keys.update(n for n in needles if _encodable(n))
 
     # -- code ownership ----------------------------------------------------------------------------------------
 
@@ -201,12 +234,13 @@ class ScreenContext:
         if needles <= self._keys:
             return
         keys = frozenset(self._keys | needles | self._expected_keys)
+        by_bytes: dict[str, str] = {_as_bytes(n): n for n in keys}  # UTF-8 is injective: one needle per key
         found: list[dict[int, set[str]]] = []
         for ds in self.const_strings:
             check_deadline()
             hits: dict[int, set[str]] = {}
-            for end, key in _search(keys, ds.joined):
-                hits.setdefault(ds.ids[ds.position(end - len(key) + 1)], set()).add(key)
+            for end, key in _search(frozenset(by_bytes), ds.joined):
+                hits.setdefault(ds.ids[ds.position(end - len(key) + 1)], set()).add(by_bytes[key])
             found.append(hits)
         self._keys, self._found = keys, found
 
@@ -224,19 +258,18 @@ class ScreenContext:
                 refs += _refs(ds.code, ids)
         return refs
 
-    def strings_where(self, match: Callable[[str], bool], starts: re.Pattern[str]) -> list[Any]:
-        """``const-string`` uses whose value satisfies ``match``; ``starts`` must match at the start of every such
-        value (a cheap pre-filter run over the joined strings: ``(?:^|(?<=\\x00))`` + what they begin with)."""
+    def strings_where(self, match: Callable[[str], bool], first_byte: re.Pattern[bytes]) -> list[Any]:
+        """``const-string`` uses whose value satisfies ``match``. ``first_byte`` is a cheap pre-filter: a bytes
+        pattern that must match the first MUTF-8 byte of every string ``match`` accepts; only those strings are
+        decoded and tested."""
         refs: list[Any] = []
         for ds in self.const_strings:
             check_deadline()
-            picked: dict[int, None] = {}
-            for m in starts.finditer(ds.joined):
-                k = ds.position(m.start())
-                if k not in picked and match(ds.values[k]):
-                    picked[k] = None
-            if picked:
-                refs += _refs(ds.code, [ds.ids[k] for k in picked])
+            ids = [
+                ds.ids[k] for k in (m.start() for m in first_byte.finditer(ds.firsts)) if match(ds.value(k))
+            ]
+            if ids:
+                refs += _refs(ds.code, ids)
         return refs
 
     # -- text --------------------------------------------------------------------------------------------------
@@ -320,7 +353,7 @@ class ScreenContext:
         terms = frozenset(self._terms | lows | self._expected_terms)
         by_key: dict[str, set[str]] = {}
         for low in terms:
-            for key in _blob_keys(low):
+            for key in (_as_bytes(low), _as_bytes(low, "utf-16-le")):
                 by_key.setdefault(key, set()).add(low)
         keys = frozenset(by_key)
         empty = {low for low in terms if not low}  # the empty term is in every blob, as ``b"" in blob`` is

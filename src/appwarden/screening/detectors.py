@@ -354,8 +354,9 @@ def _strings_any(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
 # --------------------------------------------------------------------------------------------------- spyware
 
 _HOST = re.compile(r"^(?:https?|tcp|ws)://[^/\s]+|^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$", re.IGNORECASE)
-# what every string _HOST matches starts with, at a string start of the NUL-joined strings (a pre-filter)
-_HOST_START = re.compile(r"(?:^|(?<=\x00))(?:(?:https?|tcp|ws)://|\d)", re.IGNORECASE)
+# the first byte of every string _HOST matches: h/t/w in any case (no other character folds to them), an ASCII digit,
+# or the lead byte of a non-ASCII digit (a pre-filter: ScreenContext.strings_where)
+_HOST_FIRST = re.compile(rb"[hHtTwW0-9\x80-\xff]")
 
 
 def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
@@ -373,7 +374,7 @@ def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[
     if not sites:
         return []
     hosts: dict[str, set[str]] = {}
-    for ref in ctx.strings_where(lambda v: bool(_HOST.match(v)), _HOST_START):
+    for ref in ctx.strings_where(lambda v: bool(_HOST.match(v)), _HOST_FIRST):
         if ctx.is_app_code(ref.caller):
             hosts.setdefault(ref.caller.split("->", 1)[0], set()).add(str(ref.target)[:120])
     items: list[Item] = []
