@@ -427,3 +427,21 @@ def validate_categories(params: dict) -> None:
     unknown = [c for c in cats if c not in pi_categories()]
     if unknown:
         raise RuleError(f"unknown PI categories {unknown}")
+
+
+def owner_label_zh(evidence: Evidence, owner: str, host: str = "应用自身代码") -> str:
+    """The Chinese phrase naming a finding's owner in ``message_zh``: ``host`` for the app itself, else
+    ``第三方SDK（<name_zh>）`` with the SDK's Chinese name from the scan's SDK list (or the knowledge base), never its
+    id (阿里UTDID, not alibaba_utdid). An owner nobody knows keeps its id."""
+    if owner == "host":
+        return host
+    name = ""
+    static = evidence.static
+    if static is not None:
+        name = next((s.name_zh for s in static.sdks if s.id == owner and s.name_zh), "")
+    if not name:
+        from appwarden.sdk.kb import load_kb
+
+        record = load_kb().get(owner)
+        name = getattr(record, "name_zh", "") or owner
+    return f"第三方SDK（{name}）"

@@ -43,6 +43,7 @@ from appwarden.rules.static_support import (
     invokes,
     method_literals,
     method_strings,
+    owner_label_zh,
     owner_of,
     ref_parts,
 )
@@ -59,10 +60,6 @@ def _site(caller: str, target: str, dex: str, offset: int, owner: str, **extra) 
     } | extra
 
 
-def _owner_label(owner: str) -> str:
-    return "应用自身代码" if owner == "host" else f"第三方SDK（{owner}）"
-
-
 def _group(evidence: Evidence, refs: Iterable[tuple[str, str, str, int]], **extra) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for caller, target, dex, offset in refs:
@@ -71,12 +68,12 @@ def _group(evidence: Evidence, refs: Iterable[tuple[str, str, str, int]], **extr
     return out
 
 
-def _hits(groups: dict[str, list[dict]], zh: str, en: str, **kw) -> list[Hit]:
+def _hits(evidence: Evidence, groups: dict[str, list[dict]], zh: str, en: str, **kw) -> list[Hit]:
     return [
         Hit(
             evidence=items,
             owner=owner,
-            message_zh=f"{_owner_label(owner)}{zh}（{len(items)}处）。",
+            message_zh=f"{owner_label_zh(evidence, owner)}{zh}（{len(items)}处）。",
             message_en=f"{owner}: {en} ({len(items)} places).",
             **kw,
         )
@@ -105,7 +102,7 @@ def exported_unprotected(evidence: Evidence, params: dict) -> list[Hit]:
         if comp.actions:
             item["actions"] = sorted(comp.actions)
         groups.setdefault(owner_of(evidence, comp.name), []).append(item)
-    return _hits(groups, "存在未设置访问权限的导出组件", "exported components without a permission")
+    return _hits(evidence, groups, "存在未设置访问权限的导出组件", "exported components without a permission")
 
 
 ADD_JS = "Landroid/webkit/WebView;->addJavascriptInterface"
@@ -121,6 +118,7 @@ def webview_js_bridge(evidence: Evidence, params: dict) -> list[Hit]:
     manifest = evidence.static.manifest if evidence.static is not None else None
     old = manifest is not None and manifest.min_sdk is not None and manifest.min_sdk < 17
     return _hits(
+        evidence,
         groups,
         "启用WebView JavaScript并通过addJavascriptInterface暴露Java对象"
         + ("，且minSdkVersion低于17存在远程代码执行风险" if old else ""),
@@ -209,10 +207,15 @@ def weak_crypto(evidence: Evidence, params: dict) -> list[Hit]:
         zh = sorted({w for items in groups.values() for i in items for w in i["weaknesses"]})
         en = sorted({w for items in groups.values() for i in items for w in i["weaknesses_en"]})
         return _hits(
-            groups, f"使用不安全的加密模式或算法：{'；'.join(zh)}", f"insecure cipher: {'; '.join(en)}"
+            evidence,
+            groups,
+            f"使用不安全的加密模式或算法：{'；'.join(zh)}",
+            f"insecure cipher: {'; '.join(en)}",
         )
     names = sorted({a for items in groups.values() for i in items for a in i["algorithms"]})
-    return _hits(groups, f"使用弱摘要算法{'、'.join(names)}", f"weak digest algorithms {', '.join(names)}")
+    return _hits(
+        evidence, groups, f"使用弱摘要算法{'、'.join(names)}", f"weak digest algorithms {', '.join(names)}"
+    )
 
 
 KEY_SPEC = "Ljavax/crypto/spec/SecretKeySpec;-><init>"
@@ -254,7 +257,7 @@ def hardcoded_crypto_key(evidence: Evidence, params: dict) -> list[Hit]:
         groups.setdefault(owner, []).append(
             _site(caller, target, dex, offset, owner, material=what, constants=shown)
         )
-    return _hits(groups, "在代码中硬编码加密密钥或初始向量", "hard-coded crypto key or IV")
+    return _hits(evidence, groups, "在代码中硬编码加密密钥或初始向量", "hard-coded crypto key or IV")
 
 
 TRUST_MANAGER = "Ljavax/net/ssl/X509TrustManager;"
@@ -323,7 +326,10 @@ def trust_all_tls(evidence: Evidence, params: dict) -> list[Hit]:
         add(caller, {"type": "callsite", "caller": caller, "api": target, "dex": dex, "offset": offset,
                      "kind": "invoke", "meaning": "WebView proceeds despite TLS errors"})  # fmt: skip
     return _hits(
-        groups, "存在信任全部证书/主机名或忽略SSL错误的实现", "trust-all TLS certificate/host-name handling"
+        evidence,
+        groups,
+        "存在信任全部证书/主机名或忽略SSL错误的实现",
+        "trust-all TLS certificate/host-name handling",
     )
 
 
@@ -354,5 +360,8 @@ def world_readable_files(evidence: Evidence, params: dict) -> list[Hit]:
         if lits & {1, 2} and lits <= {0, 1, 2, 3}:
             refs.append((caller, api, dex, offset))
     return _hits(
-        _group(evidence, refs), "以全局可读/可写模式创建文件", "files created world-readable/writeable"
+        evidence,
+        _group(evidence, refs),
+        "以全局可读/可写模式创建文件",
+        "files created world-readable/writeable",
     )

@@ -72,9 +72,16 @@ def _hit(items: list[dict[str, Any]], zh: str, en: str) -> Hit:
 
 
 def _attribute_hit(item: dict[str, Any]) -> Hit:
-    """The hit of one ``{attribute, value}`` manifest item, its message being ``attribute = value``."""
-    text = f"{item['attribute']} = {item['value']}"
-    return _hit([item], text, text)
+    """The hit of one ``{attribute, value}`` manifest item: ``attribute = value`` in English, a Chinese sentence
+    naming the same attribute and value in ``message_zh`` (an absent attribute says so, with its default)."""
+    attribute, value = item["attribute"], str(item["value"])
+    en = f"{attribute} = {value}"
+    if value.startswith("absent"):
+        default = value.split("default", 1)[1].strip(" )") if "default" in value else ""
+        zh = f"应用清单未设置{attribute}" + (f"（系统默认值为{default}）" if default else "")
+    else:
+        zh = f"应用清单设置了{attribute} = {value}"
+    return _hit([item], zh, en)
 
 
 def _bool(value: bool | None) -> str:

@@ -27,6 +27,7 @@ from appwarden.rules.static_support import (
     code_of,
     component_entries,
     filter_sites,
+    owner_label_zh,
     reachable,
     validate_categories,
 )
@@ -71,7 +72,7 @@ def pi_callsites(evidence: Evidence, params: dict) -> list[Hit]:
             items += [{"type": "permission", "name": p} for p in perms]
         cats = sorted({s.category for s in owner_sites})
         zh = "、".join(names[c].get("name_zh", c) for c in cats)
-        who = "应用自身代码" if owner == "host" else f"第三方SDK（{owner}）"
+        who = owner_label_zh(evidence, owner)
         state = "可从组件入口到达" if any_live else "未发现从组件入口到达的调用路径"
         hits.append(
             Hit(

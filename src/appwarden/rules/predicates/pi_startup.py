@@ -44,6 +44,7 @@ from appwarden.rules.static_support import (
     class_of,
     code_of,
     filter_sites,
+    owner_label_zh,
     owner_of,
     validate_categories,
 )
@@ -131,7 +132,7 @@ def _hits(
     for owner, items in by_owner.items():
         cats = sorted(cats_by_owner[owner])
         zh = "、".join(names[c].get("name_zh", c) for c in cats)
-        who = "应用自身代码" if owner == "host" else f"第三方SDK（{owner}）"
+        who = owner_label_zh(evidence, owner)
         if behaviour == "after_refusal":
             msg_zh = f"{who}在用户拒绝隐私政策后仍可调用{zh}相关接口，共{len(items)}处（拒绝处理代码未经同意判断即到达）。"
             msg_en = f"{owner}: {', '.join(cats)} API reached from the privacy dialog's refuse handler ({len(items)} call sites)."

@@ -24,6 +24,7 @@ from appwarden.rules.static_support import (
     code_of,
     java_to_desc,
     method_literals,
+    owner_label_zh,
     owner_of,
     sdk_record,
     superclasses,
@@ -69,10 +70,6 @@ def _component_item(comp, actions: list[str] | None = None) -> dict:
     return item
 
 
-def _owner_label(owner: str) -> str:
-    return "应用自身" if owner == "host" else f"第三方SDK（{owner}）"
-
-
 @predicate("self_start_receivers", needs=("static.manifest",))
 def self_start_receivers(evidence: Evidence, params: dict) -> list[Hit]:
     static = evidence.static
@@ -94,7 +91,7 @@ def self_start_receivers(evidence: Evidence, params: dict) -> list[Hit]:
             Hit(
                 evidence=items,
                 owner=owner,
-                message_zh=f"{_owner_label(owner)}注册了{len(items)}个监听系统事件（{'、'.join(actions)}）的广播接收器，可在用户未操作时被唤醒。",
+                message_zh=f"{owner_label_zh(evidence, owner, host='应用自身')}注册了{len(items)}个监听系统事件（{'、'.join(actions)}）的广播接收器，可在用户未操作时被唤醒。",
                 message_en=f"{owner}: {len(items)} receivers woken by system events ({', '.join(actions)}).",
             )
         )
@@ -170,7 +167,7 @@ def sticky_service(evidence: Evidence, params: dict) -> list[Hit]:
         Hit(
             evidence=items,
             owner=owner,
-            message_zh=f"{_owner_label(owner)}的{len(items)}个服务以START_STICKY方式运行，被系统结束后会自动重启。",
+            message_zh=f"{owner_label_zh(evidence, owner, host='应用自身')}的{len(items)}个服务以START_STICKY方式运行，被系统结束后会自动重启。",
             message_en=f"{owner}: {len(items)} sticky services (restarted by the system after being killed).",
         )
         for owner, items in groups.items()

@@ -25,6 +25,7 @@ from appwarden.rules.static_support import (
     invokes,
     literal_numbers,
     method_literals,
+    owner_label_zh,
     owner_of,
     sdk_record,
 )
@@ -90,7 +91,7 @@ def shake_listener(evidence: Evidence, params: dict) -> list[Hit]:
             Hit(
                 evidence=items,
                 owner=owner,
-                message_zh=f"第三方SDK（{owner}）注册加速度传感器监听并实现onSensorChanged（{len(methods)}处），具备“摇一摇”触发能力，需核查是否明示及触发阈值。",
+                message_zh=f"{owner_label_zh(evidence, owner)}注册加速度传感器监听并实现onSensorChanged（{len(methods)}处），具备“摇一摇”触发能力，需核查是否明示及触发阈值。",
                 message_en=f"{owner} registers sensor listeners ({len(methods)} onSensorChanged): shake-trigger capable.",
             )
         )
@@ -120,7 +121,7 @@ def shake_threshold_below(evidence: Evidence, params: dict) -> list[Hit]:
                 Hit(
                     evidence=items,
                     owner=owner,
-                    message_zh=f"第三方SDK（{owner}）的摇一摇触发阈值约为{'、'.join(f'{v:g}' for v in shown)} m/s²，低于T/TAF 078.7—2022参考值15 m/s²。",
+                    message_zh=f"{owner_label_zh(evidence, owner)}的摇一摇触发阈值约为{'、'.join(f'{v:g}' for v in shown)} m/s²，低于T/TAF 078.7—2022参考值15 m/s²。",
                     message_en=f"{owner}: shake thresholds {shown} m/s² below the 15 m/s² reference.",
                 )
             )
