@@ -81,7 +81,9 @@ class DemoPagesTests(TestCase):
         self.assertEqual(c.get("/registry/new/nothing/").status_code, 404)
         page = c.get(f"/testing/jobs/{job.pk}/").content.decode()
         self.assertIn("第三方SDK third-party SDK <code>demo.", page)  # findings grouped by owner
-        self.assertIn("<li>调用点：Lcom/gamma/video/Main;-&gt;onCreate()V → ", page)  # evidence as a readable line
+        self.assertIn(
+            "<li>调用点：Lcom/gamma/video/Main;-&gt;onCreate()V → ", page
+        )  # evidence as a readable line
         self.assertNotIn("&quot;category&quot;", page)  # not as a JSON dump
 
     def _complaint(self):
