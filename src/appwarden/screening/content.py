@@ -347,7 +347,8 @@ class ScreenContext:
         return found
 
     def _answer_terms(self, lows: set[str]) -> None:
-        """Which lower-cased terms each text blob holds (UTF-8 or UTF-16LE bytes), in one pass per blob."""
+        """Which lower-cased terms each text blob holds (UTF-8 or UTF-16LE bytes), in one pass over all blobs
+        (joined; an occurrence that straddles two blobs is in neither and is dropped)."""
         if lows <= self._terms:
             return
         terms = frozenset(self._terms | lows | self._expected_terms)
@@ -355,15 +356,15 @@ class ScreenContext:
         for low in terms:
             for key in (_as_bytes(low), _as_bytes(low, "utf-16-le")):
                 by_key.setdefault(key, set()).add(low)
-        keys = frozenset(by_key)
         empty = {low for low in terms if not low}  # the empty term is in every blob, as ``b"" in blob`` is
-        found: list[set[str]] = []
-        for _kind, _name, blob in self.text_blobs:
-            check_deadline()
-            present = set(empty)
-            for _end, key in _search(keys, blob.decode("latin-1")):
-                present |= by_key[key]
-            found.append(present)
+        blobs = [blob for _kind, _name, blob in self.text_blobs]
+        found: list[set[str]] = [set(empty) for _b in blobs]
+        starts = list(accumulate(map((1).__add__, map(len, blobs)), initial=0))
+        check_deadline()
+        for end, key in _search(frozenset(by_key), b"\x00".join(blobs).decode("latin-1")):
+            b = bisect_right(starts, end - len(key) + 1) - 1
+            if end < starts[b + 1] - 1:  # the blob's last byte is at starts[b + 1] - 2
+                found[b] |= by_key[key]
         self._terms, self._blob_found = terms, found
 
     # -- assets ------------------------------------------------------------------------------------------------
