@@ -96,6 +96,9 @@ def test_screen_searches_each_dex_once(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_needle_asked_for_later_is_still_answered() -> None:
     static, apk = _static_stage(APPS / "screen_bad.apk", DEFAULT_LIMITS)
     ctx = ScreenContext(static, apk)
+    assert (
+        ctx.strings_containing([]) == ctx.strings_containing([""]) == static.code.strings_containing([]) == []
+    )
     ctx.expect(needles=["nothing-like-this"])
     assert ctx.strings_containing(["nothing-like-this"]) == []
     for needles in ([*EXTRA_NEEDLES], ["/system/"], ["充值"]):

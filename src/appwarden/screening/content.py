@@ -7,10 +7,11 @@ Asset heads are read from the zip's local data without inflating whole entries. 
 noted in ``notes`` (they become report ``errors`` with stage ``screening``).
 
 Cost: text is searched in one multi-pattern (Aho-Corasick) pass per source, not one search per word. The DEX side
-reads only the strings the code loads (``const-string``, from the static stage's code index: no re-decoding or
-re-walking of the DEX), joined once per DEX; :meth:`ScreenContext.expect` declares every needle the indicators will
-ask for, so one pass answers them all (a needle asked for later triggers one more pass). Results are the same as a
-byte search of each needle in each string or text file (UTF-8 needles match on character boundaries).
+reads only the strings the code loads (``const-string`` ids from the static stage's code index, their MUTF-8 bytes
+sliced from the string table: no decoding, no re-walking of the DEX), joined once per DEX; :meth:`ScreenContext.expect`
+declares every needle the indicators will ask for, so one pass answers them all (a needle asked for later triggers
+one more pass). Results are exactly those of a byte search of each needle's UTF-8 in each string's MUTF-8 bytes (the
+code index's ``strings_containing``) and in each text file (tests/screening/test_search.py).
 """
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ class ScreenContext:
 
     @cached_property
     def const_strings(self) -> list[DexStrings]:
-        """Per DEX of the code index: the strings its code loads (decoded once, shared by every detector)."""
+        """Per DEX of the code index: the strings its code loads (read once, shared by every detector)."""
         out: list[DexStrings] = []
         for code in self.code.codes if self.code is not None else []:
             check_deadline()
@@ -248,7 +249,7 @@ class ScreenContext:
         """``const-string`` uses whose value contains one of the needles (the code index's
         ``strings_containing``, answered from one multi-pattern pass)."""
         wanted = {n for n in needles if n}
-        if self.code is None:
+        if self.code is None or not wanted:
             return []
         self._answer(wanted)
         refs: list[Any] = []
