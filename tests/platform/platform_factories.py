@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import socket
 import tempfile
 import zipfile
 from pathlib import Path
@@ -165,3 +166,10 @@ def scanned_job(reviewer, data: bytes, **kw: Any) -> ScanJob:
 
 def listing(st: Store, app) -> StoreListing:
     return StoreListing.objects.create(store=st, app=app, url="https://example.invalid/app")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for a real ``serve`` in a test)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -393,9 +393,7 @@ class Serve:
         return out.strip().splitlines()[-1].split("token: ")[1]
 
     def start(self) -> None:
-        from conftest import _free_port
-
-        port = _free_port()
+        port = pf.free_port()
         self.starts += 1
         log = (self.data_dir / f"serve{self.starts}.log").open("w")
         self.proc = subprocess.Popen(
