@@ -5,6 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from appwarden.platform.api.docs import SwaggerView, swagger_asset
 from appwarden.platform.attestation.api import (
     IssueAttestationView,
     PublicAttestationView,
@@ -25,6 +26,8 @@ router.register("audit", AuditLogViewSet, basename="audit")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("docs/assets/swagger-ui-dist/<path:path>", swagger_asset, name="swagger-ui-asset"),
     path("token/", ObtainTokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
     path(
