@@ -203,6 +203,13 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Uploads stream to temporary files above 2 MB; the APK size limit is checked while storing.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# core/uploadhandlers.py sees every chunk first: a file over APPWARDEN_MAX_UPLOAD is stopped at the limit (HTTP 413),
+# never written whole to memory or FILE_UPLOAD_TEMP_DIR.
+FILE_UPLOAD_HANDLERS = [
+    "appwarden.platform.core.uploadhandlers.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 APPWARDEN_MAX_UPLOAD = int(float(os.environ.get("APPWARDEN_MAX_UPLOAD_MB", "1024")) * 1024 * 1024)
 APPWARDEN_STORAGE_DIR = Path(os.environ.get("APPWARDEN_STORAGE_DIR", DATA_DIR / "blobs"))
