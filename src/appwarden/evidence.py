@@ -169,6 +169,7 @@ class StaticEvidence:
     entry_names: list[str] = field(default_factory=list)  # every zip entry name (for SDK/packer signatures)
     errors: list[ErrorNote] = field(default_factory=list)
     code: CodeIndex | None = None  # queryable bytecode index (not serialised)
+    apk: Any = None  # the opened Apk (entries, resources.arsc) for rules reading resources (not serialised)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 

@@ -130,6 +130,7 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
         entry_names=list(apk.entry_names),
         errors=errors,
         code=index,
+        apk=apk,
         timings=timings,
     )
     t = time.perf_counter()

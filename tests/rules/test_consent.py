@@ -247,3 +247,83 @@ def test_decoding_bound_makes_ungated_paths_only_possible(monkeypatch: pytest.Mo
     reasons = [e["reason"] for f in findings for e in f.evidence if e["type"] == "consent"]
     assert all("bound of decoded methods" in r for r in reasons)
     consent._CACHE.clear()
+
+
+# -- the dialog's text only in resources or a WebView page (rules/consent_resources.py) --------------------------
+# consent_res_gated.apk / consent_res_ungated.apk: no policy const-string anywhere in the code. The dialog inflates
+# layout dialog_privacy (0x7f020000, a TextView showing @string/privacy_msg "请阅读并同意《用户协议》和《隐私政策》")
+# with buttons @string/agree / @string/refuse; PolicyActivity loads file:///android_asset/privacy.html. The agree
+# handler writes "ua_state" (a key not named like a consent flag). Gated twin: App.onCreate starts UMeng and reads
+# the IMSI only when getBoolean("ua_state"); ungated twin: only behind an app process check.
+RES_GATED_PKG = "Lcom/appwarden/rules/consentresok/"
+RES_UNGATED_PKG = "Lcom/appwarden/rules/consentres/"
+
+
+def test_policy_resources_resolved_from_arsc_and_layouts() -> None:
+    from appwarden.apk import open_apk
+    from appwarden.rules.consent import consent_knowledge
+    from appwarden.rules.consent_resources import policy_resource_ids
+
+    apk = open_apk(APPS / "consent_res_gated.apk")
+    ids, notes = policy_resource_ids(apk, list(consent_knowledge().dialog_texts))
+    assert ids == {
+        0x7F030001: "string/privacy_title",
+        0x7F030002: "string/privacy_msg",
+        0x7F020000: "res/layout/dialog_privacy.xml",  # through its @string/privacy_msg reference
+    }
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("name", "pkg"), [("consent_res_gated.apk", RES_GATED_PKG), ("consent_res_ungated.apk", RES_UNGATED_PKG)]
+)
+def test_resource_dialog_found_with_its_handlers_and_flag(name: str, pkg: str) -> None:
+    model = consent_model(build_evidence(APPS / name))
+    assert model is not None
+    assert model.dialogs == [
+        f"{pkg}SplashActivity;->showPrivacy()V",
+        f"{pkg}PolicyActivity;->onCreate(Landroid/os/Bundle;)V",
+    ]
+    assert model.dialog_resources == [
+        f"{pkg}SplashActivity;->showPrivacy()V <- res/layout/dialog_privacy.xml",
+        f"{pkg}PolicyActivity;->onCreate(Landroid/os/Bundle;)V <- assets/privacy.html",
+    ]
+    assert model.agree_handlers == [f"{pkg}AgreeListener;->onClick(Landroid/content/DialogInterface;I)V"]
+    assert model.refuse_handlers == [f"{pkg}RefuseListener;->onClick(Landroid/content/DialogInterface;I)V"]
+    assert model.keys == {"ua_state": True}
+    assert model.recognised
+
+
+def test_resource_dialog_gated_twin_gated_with_its_gate() -> None:
+    report = _report("consent_res_gated.apk")
+    assert schema_errors(report) == []
+    assert [f for f in report["findings"] if f.get("behaviour")] == []
+    entries = _entries(report)
+    assert set(entries) == {("host", "pre_consent"), ("umeng_common", "pre_consent")}
+    for e in entries.values():
+        assert e["verdict"] == "gated"
+        assert (e["gate"]["kind"], e["gate"]["flag"], e["gate"]["method"]) == (
+            "inline",
+            "ua_state",
+            f"{RES_GATED_PKG}App;->onCreate()V",
+        )
+    assert report["consent"]["moment"]["dialog_resources"][0].endswith("<- res/layout/dialog_privacy.xml")
+
+
+def test_resource_dialog_ungated_twin_likely() -> None:
+    report = _report("consent_res_ungated.apk")
+    assert schema_errors(report) == []
+    entries = _entries(report)
+    assert {k: e["verdict"] for k, e in entries.items()} == {
+        ("host", "pre_consent"): "likely",
+        ("umeng_common", "pre_consent"): "likely",
+    }
+    for e in entries.values():
+        assert e["path"][0] == f"{RES_UNGATED_PKG}App;->onCreate()V" and e["gate"] is None
+        assert "ua_state" in e["reason"]
+
+
+def test_resource_route_only_when_code_names_no_dialog() -> None:
+    # the const-string route found the dialog: resources are not indexed at all
+    model = consent_model(build_evidence(APPS / "consent_gated.apk"))
+    assert model is not None and model.dialog_resources == []

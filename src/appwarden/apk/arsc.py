@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from appwarden.apk.axml import (
@@ -230,3 +231,31 @@ class ResourceTable:
         """The string value of ``res_id`` (``@string/...``), or None when it is absent or not a string."""
         value = self.resolve(res_id)
         return value if isinstance(value, str) else None
+
+    def entries_of_type(self, type_name: str, limit: int = 200_000) -> Iterator[tuple[int, int, int]]:
+        """``(resource ID, value type, value data)`` of every simple entry of the resource type ``type_name``
+        (``string``, ``layout``) in every package and configuration, at most ``limit`` entries (bags skipped)."""
+        seen = 0
+        for pkg_id, pkg in self.packages.items():
+            if pkg.type_names is None:
+                continue
+            for type_id, chunks in pkg.types.items():
+                if pkg.type_names.get(type_id - 1) != type_name:
+                    continue
+                for chunk in chunks:
+                    if chunk.flags & TYPE_FLAG_SPARSE:
+                        table = chunk.offset + chunk.header_size
+                        n = min(chunk.entry_count, (chunk.offset + chunk.size - table) // 4)
+                        indices: Iterable[int] = [
+                            struct.unpack_from("<H", self._buf, table + 4 * i)[0] for i in range(max(n, 0))
+                        ]
+                    else:
+                        indices = range(chunk.entry_count)
+                    for index in indices:
+                        if seen >= limit:
+                            return
+                        entry = self._entry(chunk, index)
+                        if entry is None or entry[2] < 0:
+                            continue
+                        seen += 1
+                        yield (pkg_id << 24) | (type_id << 16) | index, entry[2], entry[3]

@@ -94,13 +94,14 @@ class ConsentKnowledge:
     exit_calls: tuple[str, ...]
     storage_classes: tuple[str, ...]
     contract_covers: dict[str, tuple[str, ...]]
+    asset_name: re.Pattern[str] = re.compile(r"privacy|policy|agreement", re.IGNORECASE)
 
 
 def parse_consent_knowledge(data: Any, where: str = "consent.yaml") -> ConsentKnowledge:
     """Validate the YAML data; raise KnowledgeError naming ``where`` and the key on any problem."""
     if not isinstance(data, dict):
         raise KnowledgeError(f"{where}: expected a mapping")
-    known = {*_LISTS, "key_name", "negative_key", "contract_covers"}
+    known = {*_LISTS, "key_name", "negative_key", "asset_name", "contract_covers"}
     for key in data:
         if key not in known:
             raise KnowledgeError(f"{where}: unknown key {key!r}")
@@ -112,7 +113,7 @@ def parse_consent_knowledge(data: Any, where: str = "consent.yaml") -> ConsentKn
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
             raise KnowledgeError(f"{where}: {key!r} must be a non-empty list of strings")
     patterns = {}
-    for key in ("key_name", "negative_key"):
+    for key in ("key_name", "negative_key", "asset_name"):
         try:
             patterns[key] = re.compile(str(data[key]), re.IGNORECASE)
         except re.error as exc:
@@ -127,6 +128,7 @@ def parse_consent_knowledge(data: Any, where: str = "consent.yaml") -> ConsentKn
         **{key: tuple(data[key]) for key in _LISTS},
         key_name=patterns["key_name"],
         negative_key=patterns["negative_key"],
+        asset_name=patterns["asset_name"],
         contract_covers={k: tuple(v) for k, v in covers.items()},
     )
 
@@ -161,6 +163,7 @@ class ConsentModel:
     """The consent moment of one app and its gate analysis (see the module docstring)."""
 
     dialogs: list[str] = field(default_factory=list)
+    dialog_resources: list[str] = field(default_factory=list)  # "method <- resource/page" when found that way
     agree_handlers: list[str] = field(default_factory=list)
     refuse_handlers: list[str] = field(default_factory=list)
     keys: dict[str, bool] = field(default_factory=dict)  # consent key -> True when true means agreed
@@ -261,6 +264,7 @@ class ConsentModel:
         """The consent moment as report JSON."""
         return {
             "dialogs": self.dialogs[:20],
+            "dialog_resources": self.dialog_resources[:20],
             "agree_handlers": self.agree_handlers[:20],
             "refuse_handlers": self.refuse_handlers[:20],
             "flags": [
@@ -466,6 +470,13 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     flows = _Flows(code, model)
     # 1. consent moment
     dialogs = list(dict.fromkeys(r.caller for r in code.strings_containing(consent_knowledge().dialog_texts)))
+    if not dialogs:  # the dialog's text only in resources or a WebView page (consent_resources.py)
+        from appwarden.rules.consent_resources import resource_dialogs
+
+        k = consent_knowledge()
+        dialogs, model.dialog_resources = resource_dialogs(
+            evidence.static, code, list(k.dialog_texts), k.asset_name
+        )
     model.dialogs = dialogs[:50]
     handlers: list[str] = []
     for d in model.dialogs:

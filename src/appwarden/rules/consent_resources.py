@@ -1,0 +1,163 @@
+"""The privacy dialog when its text lives in resources or a WebView (issue #18), for :mod:`appwarden.rules.consent`.
+
+Contract: :func:`resource_dialogs(static, code)` returns ``(methods, notes)``: the app methods that show the
+privacy dialog through resources, each note saying which resource or asset named the policy. Called only when the
+``const-string`` route found no dialog; one pass per scan, bounded.
+
+* **String resources**: ``resources.arsc`` entries of type ``string`` whose value contains a ``dialog_texts``
+  phrase (``knowledge/consent.yaml``) give *policy string IDs*.
+* **Layouts**: compiled layout files (``res/layout*/``, at most :data:`MAX_LAYOUTS` of at most
+  :data:`MAX_LAYOUT_BYTES` each) that reference a policy string ID (``@string/…`` is stored as the 4-byte ID) or
+  hold a ``dialog_texts`` phrase inline (UTF-8 or UTF-16LE) give *policy layout IDs*.
+* **Code**: a method loading one of those IDs as a literal (``const vX, 0x7f…`` then ``getString``/``setText``/
+  ``setMessage``/``setContentView``/``inflate``) shows the dialog. The literals are found by a byte search of the
+  index's event table (the ID as the event's ``idx`` word of an ``EV_LITERAL`` event), never a decode.
+* **WebView**: bundled ``assets/`` HTML/text files whose name matches ``asset_name`` or whose content holds a
+  ``dialog_texts`` phrase; a method loading a ``const-string`` naming that file (``file:///android_asset/x.html``)
+  shows the dialog; so does a method that loads a remote URL matching ``asset_name`` and calls
+  ``WebView.loadUrl``.
+
+Limits: IDs read from ``R`` class fields (library modules, ``sget R$string;->x``), strings assembled at run time,
+layouts included from other layouts and dialogs built by server configuration are not seen.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from typing import Any
+
+from appwarden.apk.axml import TYPE_STRING
+from appwarden.dex.records import EV_LITERAL, EVENT_WORDS
+from appwarden.errors import AppwardenError
+
+MAX_LAYOUTS = 4000
+MAX_LAYOUT_BYTES = 256 * 1024
+MAX_ASSETS = 200
+MAX_ASSET_BYTES = 512 * 1024
+MAX_IDS = 64  # policy resource IDs searched in the code (the first ones found)
+MAX_METHODS = 50
+_ASSET_TEXT = re.compile(r"\.(html?|txt|xhtml)$", re.IGNORECASE)
+_LOAD_URL = ("Landroid/webkit/WebView;->loadUrl(", "->loadUrl(Ljava/lang/String;")
+
+
+def _read(apk: Any, name: str, limit: int) -> bytes | None:
+    try:
+        info = apk.archive.info(name)
+        if int(info.uncompressed_size) > limit:
+            return None
+        return bytes(apk.read(name))
+    except (AppwardenError, KeyError, AttributeError, OSError):
+        return None
+
+
+def _has_text(data: bytes, needles: list[bytes]) -> bool:
+    return any(n in data for n in needles)
+
+
+def policy_resource_ids(apk: Any, texts: list[str]) -> tuple[dict[int, str], list[str]]:
+    """Resource IDs (string and layout) whose text names the policy: ID -> ``type/name`` (or the layout file)."""
+    res = getattr(apk, "resources", None)
+    notes: list[str] = []
+    if res is None or res.strings is None:
+        return {}, notes
+    pool = res.strings
+    matching = {i for i in range(len(pool)) if (v := pool.get(i)) and any(t in v for t in texts)}
+    ids: dict[int, str] = {}
+    if matching:
+        for rid, vtype, data in res.entries_of_type("string"):
+            if vtype == TYPE_STRING and data in matching and rid not in ids:
+                ids[rid] = res.name_of(rid) or f"string/{rid:#x}"
+    needles = [t.encode("utf-8") for t in texts] + [t.encode("utf-16-le") for t in texts]
+    needles += [struct.pack("<I", rid) for rid in ids]
+    layouts = 0
+    by_path: dict[str, bytes | None] = {}
+    for rid, vtype, data in res.entries_of_type("layout"):
+        if vtype != TYPE_STRING:
+            continue
+        path = pool.get(data)
+        if not path or not path.endswith(".xml"):
+            continue
+        if path not in by_path:
+            if layouts >= MAX_LAYOUTS:
+                notes.append(f"layouts searched for policy text capped at {MAX_LAYOUTS}")
+                break
+            layouts += 1
+            by_path[path] = _read(apk, path, MAX_LAYOUT_BYTES)
+        blob = by_path[path]
+        if blob is not None and _has_text(blob, needles):
+            ids.setdefault(rid, path)
+    return ids, notes
+
+
+def _literal_callers(code: Any, ids: dict[int, str]) -> dict[str, str]:
+    """Methods loading one of the IDs as a ``const`` literal -> what the ID names (byte search of the events)."""
+    out: dict[str, str] = {}
+    width = EVENT_WORDS * 4
+    for rid, what in list(ids.items())[:MAX_IDS]:
+        needle = struct.pack("<I", rid)
+        for dc in code.codes:
+            raw = dc.events_raw
+            pos = raw.find(needle)
+            while pos >= 0:
+                if pos % width == 8:  # the idx word of an event
+                    i = pos // width
+                    if (dc.events[i * EVENT_WORDS] >> 8) == EV_LITERAL:
+                        out.setdefault(dc.caller_of_event(i), what)
+                        if len(out) >= MAX_METHODS:
+                            return out
+                pos = raw.find(needle, pos + 1)
+    return out
+
+
+def _webview_callers(apk: Any, code: Any, texts: list[str], asset_name: re.Pattern[str]) -> dict[str, str]:
+    """Methods naming a bundled policy page (by file name) or loading a policy URL into a WebView."""
+    out: dict[str, str] = {}
+    needles = [t.encode("utf-8") for t in texts]
+    pages: list[str] = []
+    for name in getattr(apk, "assets", None) or []:
+        if len(pages) >= MAX_ASSETS or not _ASSET_TEXT.search(name):
+            continue
+        base = name.rsplit("/", 1)[-1]
+        if asset_name.search(base):
+            pages.append(name[len("assets/") :])
+            continue
+        blob = _read(apk, name, MAX_ASSET_BYTES)
+        if blob is not None and _has_text(blob, needles):
+            pages.append(name[len("assets/") :])
+    if pages:
+        for ref in code.strings_containing(pages):
+            target = str(ref.target)
+            page = next((p for p in pages if p in target), None)
+            if page is not None and ("android_asset/" in target or target == page):
+                out.setdefault(ref.caller, f"assets/{page}")
+    for ref in code.strings_starting_with(["http://", "https://"]):
+        target = str(ref.target)
+        path = target.split("?", 1)[0].split("//", 1)[-1]
+        if "/" not in path or not asset_name.search(path.split("/", 1)[1]):
+            continue
+        try:
+            callees = code.callgraph.callees(ref.caller)
+        except (KeyError, LookupError):
+            continue
+        if any(x in c for c in callees for x in _LOAD_URL):
+            out.setdefault(ref.caller, target[:120])
+        if len(out) >= MAX_METHODS:
+            break
+    return out
+
+
+def resource_dialogs(
+    static: Any, code: Any, texts: list[str], asset_name: re.Pattern[str]
+) -> tuple[list[str], list[str]]:
+    """``(dialog methods, notes)``: methods showing the privacy dialog through a string/layout resource or a
+    WebView page naming the policy; each note ``method <- what`` (the resource or page), then any bound reached."""
+    apk = getattr(static, "apk", None)
+    if apk is None or code is None:
+        return [], []
+    ids, notes = policy_resource_ids(apk, texts)
+    found = _literal_callers(code, ids) if ids else {}
+    for m, what in _webview_callers(apk, code, texts, asset_name).items():
+        found.setdefault(m, what)
+    methods = list(found)[:MAX_METHODS]
+    return methods, [f"{m} <- {found[m]}" for m in methods] + notes
