@@ -232,6 +232,10 @@ APPWARDEN_UPLOAD_CHECK_MEMORY_MB = int(
     os.environ.get("APPWARDEN_UPLOAD_CHECK_MEMORY_MB", str(APPWARDEN_SCAN_MEMORY_MB))
 )
 APPWARDEN_UPLOAD_CHECK_ENGINE = os.environ.get("APPWARDEN_UPLOAD_CHECK_ENGINE", "")
+# At most this many checks at once across all web processes (flock slots under DATA_DIR); a check waits up to
+# APPWARDEN_UPLOAD_CHECK_WAIT seconds for a slot, then the upload gets 503 + Retry-After (nothing stored).
+APPWARDEN_UPLOAD_CHECK_CONCURRENCY = max(1, int(os.environ.get("APPWARDEN_UPLOAD_CHECK_CONCURRENCY", "2")))
+APPWARDEN_UPLOAD_CHECK_WAIT = float(os.environ.get("APPWARDEN_UPLOAD_CHECK_WAIT", "5"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -23,7 +23,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"detail": str(exc), "code": exc.code}
         if getattr(exc, "job_id", None):
             body["job"] = exc.job_id
-        return Response(body, status=status)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return Response(body, status=status, headers=headers)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": " ".join(exc.messages), "code": "invalid"}, status=400)
     return drf_exception_handler(exc, context)

@@ -9,9 +9,15 @@ bomb, a looping structure) is read.
 
 Contract of :func:`run_check`: returns the check's JSON result, or raises :class:`UploadCheckFailed` (an
 :class:`~appwarden.platform.core.errors.UploadError`, HTTP 400) with a one-line Chinese-first message when the
-check ran over a limit or crashed, and :class:`~appwarden.platform.core.errors.UploadError` for an upload that is
+check ran over a limit or crashed, :class:`UploadCheckBusy` (HTTP 503) when no check slot came free in time, and :class:`~appwarden.platform.core.errors.UploadError` for an upload that is
 not an APK. Server paths in messages are replaced by ``label``. Callers run it inside
 :func:`appwarden.platform.core.storage.store_chunks`'s ``validate`` (a refusal stores nothing) or before storing.
+
+At most ``APPWARDEN_UPLOAD_CHECK_CONCURRENCY`` checks (default 2) run at once across every web worker process of
+one data directory: each holds one of that many ``flock`` slots (files under ``DATA_DIR/upload-check-slots``;
+the kernel frees a slot when its holder exits, however it ends). A check that finds no free slot waits up to
+``APPWARDEN_UPLOAD_CHECK_WAIT`` seconds (default 5), then raises :class:`UploadCheckBusy` (HTTP 503 with
+``Retry-After``, Chinese first): many hostile uploads at once never start more than that many children.
 
 The child side is :func:`check_upload` (no Django in the child). ``APPWARDEN_UPLOAD_CHECK_ENGINE`` may name another
 ``module:function`` with its signature (a wrapper; the tests use one that hangs on a marked APK).
@@ -19,6 +25,11 @@ The child side is :func:`check_upload` (no Django in the child). ``APPWARDEN_UPL
 
 from __future__ import annotations
 
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +44,53 @@ class UploadCheckFailed(UploadError):
     """The upload could not be checked within the limits (time, memory) or the check crashed; nothing stored."""
 
     code = "upload_check"
+
+
+class UploadCheckBusy(UploadError):
+    """Every upload-check slot stayed busy for the whole wait; nothing stored, the client should retry later."""
+
+    code = "busy"
+    http_status = 503
+
+    def __init__(self, message: str, retry_after: int = 30) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@contextmanager
+def check_slot() -> Iterator[int]:
+    """Hold one of ``APPWARDEN_UPLOAD_CHECK_CONCURRENCY`` cross-process slots while the block runs (yields its
+    number); wait up to ``APPWARDEN_UPLOAD_CHECK_WAIT`` seconds for one, else raise :class:`UploadCheckBusy`."""
+    from django.conf import settings
+
+    slots = max(1, int(getattr(settings, "APPWARDEN_UPLOAD_CHECK_CONCURRENCY", 2)))
+    wait = max(0.0, float(getattr(settings, "APPWARDEN_UPLOAD_CHECK_WAIT", 5)))
+    root = Path(settings.DATA_DIR) / "upload-check-slots"
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    while True:
+        for number in range(slots):
+            fd = os.open(
+                root / f"slot-{number}.lock", os.O_RDWR | os.O_CREAT, 0o600
+            )  # not inherited by children
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            try:
+                yield number
+            finally:
+                os.close(fd)  # releases the lock
+            return
+        if time.monotonic() >= deadline:
+            retry = max(5, int(float(getattr(settings, "APPWARDEN_UPLOAD_CHECK_TIMEOUT", 20))))
+            raise UploadCheckBusy(
+                f"系统繁忙：正在检查的上传已达上限（{slots} 个），请 {retry} 秒后重试，未保存任何内容 "
+                f"busy: {slots} uploads are being checked, retry in {retry} s; nothing was stored",
+                retry_after=retry,
+            )
+        time.sleep(0.1)
 
 
 def check_upload(apk_path: str, *, check: str = "apk", **_: Any) -> dict[str, Any]:
@@ -95,13 +153,14 @@ def run_check(path: Path, check: str, *, label: str = "上传的APK uploaded APK
     )  # a file name is the uploader's text
     labels = {str(path): label, str(Path(path).parent): "…"}
     try:
-        result = run_isolated(
-            path,
-            engine=getattr(settings, "APPWARDEN_UPLOAD_CHECK_ENGINE", "") or DEFAULT_CHECK_ENGINE,
-            limits=limits,
-            labels=labels,
-            options={"check": check},
-        )
+        with check_slot():
+            result = run_isolated(
+                path,
+                engine=getattr(settings, "APPWARDEN_UPLOAD_CHECK_ENGINE", "") or DEFAULT_CHECK_ENGINE,
+                limits=limits,
+                labels=labels,
+                options={"check": check},
+            )
     except ScanFailed as exc:
         raise UploadCheckFailed(_failure_message(exc, limits)) from None
     except OSError as exc:  # the child could not be started (no processes or file descriptors left)
