@@ -36,6 +36,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_notice_types.py",
             "test_retest_integrity.py",
             "test_attestation.py",
+            "test_early_warning.py",
         )
     ]
     proc = subprocess.run(

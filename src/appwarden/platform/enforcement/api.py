@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -18,6 +19,7 @@ from appwarden.platform.core.api import (
     ScopedViewSetMixin,
 )
 from appwarden.platform.core.errors import PlatformError
+from appwarden.platform.core.roles import STAFF, role_of
 from appwarden.platform.enforcement import export, workflow
 from appwarden.platform.enforcement.models import (
     CompanyResponse,
@@ -182,6 +184,12 @@ class EscalateSerializer(serializers.Serializer):
     notice = ScopedPrimaryKeyRelatedField(queryset=NoticeBatch.objects.all())
 
 
+class HarmfulTakedownSerializer(serializers.Serializer):
+    # an id the user may not see is "does not exist" (no existence oracle)
+    app_version = ScopedPrimaryKeyRelatedField(queryset=AppVersion.objects.all())
+    reason = serializers.CharField(max_length=2000)
+
+
 class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """责令整改 orders. ``POST`` issues one; actions apply state-machine transitions (illegal ones → 409)."""
 
@@ -272,6 +280,20 @@ class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         req.is_valid(raise_exception=True)
         workflow.order_takedown(order, user=request.user, reason=req.validated_data["reason"])
         return self._done(order)
+
+    @extend_schema(request=HarmfulTakedownSerializer, responses={201: OrderSerializer})
+    @action(detail=False, methods=["post"])
+    def harmful_takedown(self, request):
+        """不良APP 直接下架: open a takedown case for an app version whose latest screening verdict is harmful
+        (regulators; other staff 403, companies and stores 404; not harmful 400; already in takedown 409)."""
+        if role_of(request.user) not in STAFF:
+            raise NotFound()
+        req = HarmfulTakedownSerializer(data=request.data, context={"request": request})
+        req.is_valid(raise_exception=True)
+        order = workflow.takedown_harmful(
+            req.validated_data["app_version"], user=request.user, reason=req.validated_data["reason"]
+        )
+        return self._done(order, status.HTTP_201_CREATED)
 
 
 class NoticeItemSerializer(serializers.ModelSerializer):

@@ -57,7 +57,7 @@ from appwarden.platform.enforcement.models import (
     Retest,
     TakedownOrder,
 )
-from appwarden.platform.registry.models import AppVersion
+from appwarden.platform.registry.models import App, AppVersion
 from appwarden.platform.testing.models import F_CONFIRMED, JOB_DONE, JOB_FAILED, Finding, ScanJob
 
 __all__ = ["diff_findings", "finding_key"]  # re-exported: the diff lives in ``enforcement.diff``
@@ -73,6 +73,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "publish_notice": ((NOTICE_DRAFT,), NOTICED, ()),  # by publish_notice() for the whole batch
     "order_takedown": ((NOTICED,), TAKEDOWN, (ROLE_REGULATOR,)),
     "complete_takedown": ((TAKEDOWN,), TAKEN_DOWN, ()),  # system
+    # 不良APP sent to 下架 directly (issue #23): a new order starts in ``takedown``; no source state, so it is never
+    # offered as a button on an existing order (see :func:`takedown_harmful`)
+    "harmful_takedown": ((), TAKEDOWN, (ROLE_REGULATOR,)),
 }
 
 
@@ -514,6 +517,102 @@ def order_takedown(order: RectificationOrder, *, user: Any, reason: str) -> list
                 TakedownOrder.objects.create(order=order, listing=listing, issued_by=user)
                 for listing in listings
             ]
+
+
+def latest_screened_job(version: AppVersion) -> ScanJob | None:
+    """The newest finished scan job of ``version`` that has a screening verdict (``None`` if there is none)."""
+    return (
+        ScanJob.objects.filter(app_version=version, status=JOB_DONE)
+        .exclude(screening_verdict="")
+        .defer("report")
+        .order_by("-id")
+        .first()
+    )
+
+
+def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> RectificationOrder:
+    """不良APP 直接下架 (issue #23): send an app version whose latest screened scan is ``harmful`` to 下架 without the
+    整改 → 通报 path (regulator only, written reason required).
+
+    A harmful app is not asked to rectify: this opens a case (a :class:`RectificationOrder` numbered ``XJ-<year>-<id>``,
+    no findings, deadline today) directly in ``takedown`` — recorded as the ``harmful_takedown`` transition
+    (from ∅) and an audit row ``harmful_takedown`` with the verdict, score and categories — and sends a
+    :class:`TakedownOrder` to every store with an active listing, exactly as :func:`order_takedown`; the stores then
+    confirm through :func:`confirm_takedown` and the order becomes ``taken_down``. Refused (400, Chinese first)
+    unless the latest screened job of the version is ``harmful`` (compliance findings and ``suspicious`` apps go
+    through the ordinary path) or when the app has no active listing; refused (409) while the app already has an
+    open takedown case.
+    """
+    require(user, *TRANSITIONS["harmful_takedown"][2])
+    reason = (reason or "").strip()
+    if not reason:
+        raise PlatformError("请填写理由 a direct takedown needs a reason (理由必填)")
+    job = latest_screened_job(version)
+    if job is None or job.screening_verdict != "harmful":
+        verdict = job.get_screening_verdict_display() if job else "未筛查 not screened"
+        raise PlatformError(
+            f"只有筛查结论为「有害」的应用可以直接下架（当前：{verdict}）；其他问题请走整改、通报流程 "
+            "only an app whose latest screening verdict is harmful can be sent to takedown directly"
+        )
+    with transaction.atomic():
+        app = App.objects.select_for_update().get(pk=version.app_id)
+        if RectificationOrder.objects.filter(app=app, state=TAKEDOWN).exists():
+            raise TransitionError("该应用已在下架流程中 the app already has an open takedown")
+        listings = list(app.listings.filter(active=True))
+        if not listings:
+            raise PlatformError(
+                "该应用没有在架的商店记录，无法下架 the app has no active store listing to take down"
+            )
+        section = ScanJob.objects.filter(pk=job.pk).values_list("report__screening", flat=True).first() or {}
+        with audit.acting_as(user, reason):
+            order = RectificationOrder.objects.create(
+                number=f"pending-{uuid.uuid4().hex}",
+                app=app,
+                app_version=version,
+                company=app.company,
+                state=TAKEDOWN,
+                working_days=0,
+                deadline=timezone.localdate(),
+                requirements="不良APP直接下架 harmful app: taken down without rectification",
+                issued_by=user,
+            )
+            order.number = (
+                f"XJ-{order.issued_at.astimezone(timezone.get_current_timezone()).year}-{order.pk:05d}"
+            )
+            order.save(update_fields=["number"])
+            OrderTransition.objects.create(
+                order=order,
+                name="harmful_takedown",
+                from_state="",
+                to_state=TAKEDOWN,
+                actor=user,
+                actor_name=user.username,
+                reason=reason,
+            )
+            takedowns = [
+                TakedownOrder.objects.create(order=order, listing=listing, issued_by=user)
+                for listing in listings
+            ]
+        audit.record(
+            "harmful_takedown",
+            order,
+            reason=reason,
+            actor=user,
+            data={
+                "order": order.number,
+                "app_version": version.pk,
+                "job": job.pk,
+                "verdict": job.screening_verdict,
+                "score": section.get("score") if isinstance(section, dict) else None,
+                "categories": job.screening_categories,
+                "takedowns": [t.pk for t in takedowns],
+                "stores": [listing.store_id for listing in listings],
+            },
+        )
+        from appwarden.platform.attestation.services import revoke_for_case
+
+        revoke_for_case(order)  # a case opened withdraws the APK's 认证签名, as for an issued order
+    return order
 
 
 def confirm_takedown(takedown: TakedownOrder, *, user: Any, note: str = "") -> None:

@@ -38,6 +38,23 @@ PURPOSES = [
     ("retest", "复测 Re-test"),
     ("complaint", "投诉核查 Complaint check"),
 ]
+SCREENING_VERDICTS = [("harmful", "有害 Harmful"), ("suspicious", "可疑 Suspicious"), ("none", "未发现 None")]
+
+
+def screening_fields(report: object) -> tuple[str, list[str]]:
+    """``(verdict, categories)`` of a report's ``screening`` section for :class:`ScanJob`'s columns: ``("", [])``
+    when there is no evaluated section or its verdict is not one of :data:`SCREENING_VERDICTS`; categories are
+    kept as strings (at most 20, each at most 32 characters)."""
+    section = report.get("screening") if isinstance(report, dict) else None
+    if not isinstance(section, dict) or section.get("evaluated") is False:
+        return "", []
+    verdict = str(section.get("verdict") or "")
+    if verdict not in {v for v, _ in SCREENING_VERDICTS}:
+        return "", []
+    cats = section.get("categories")
+    return verdict, [str(c)[:32] for c in cats[:20]] if isinstance(cats, list) else []
+
+
 F_PENDING, F_CONFIRMED, F_REJECTED = "pending", "confirmed", "rejected"
 FINDING_STATUS = [
     (F_PENDING, "待审核 Pending review"),
@@ -109,6 +126,12 @@ class ScanJob(models.Model):
         "registry.AppVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
     )
     report = models.JSONField(null=True, blank=True)
+    # the report's 不良APP screening verdict and categories (copied at ingest, issue #23): the early-warning view
+    # filters on them without decoding reports; "" = no screening section (not scanned yet, failed, old report)
+    screening_verdict = models.CharField(
+        "不良APP筛查 Screening verdict", max_length=12, choices=SCREENING_VERDICTS, blank=True, db_index=True
+    )
+    screening_categories = models.JSONField("不良APP类别 Screening categories", default=list, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -39,6 +39,7 @@ from appwarden.platform.testing.models import (
     Finding,
     Review,
     ScanJob,
+    screening_fields,
 )
 from appwarden.report.notice import finding_notice_types
 
@@ -363,6 +364,7 @@ def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob 
     for row in rows:
         row.save()
     job.report = report
+    job.screening_verdict, job.screening_categories = screening_fields(report)
     job.app_version = version
     job.reused_from = reused_from
     job.status = JOB_DONE

@@ -6,6 +6,12 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("repeat-offenders/", views.repeat_offenders, name="repeat_offenders"),
+    path("early-warning/", views.early_warning, name="early_warning"),
+    path(
+        "early-warning/<int:version_pk>/takedown/",
+        views.early_warning_takedown,
+        name="early_warning_takedown",
+    ),
     path("sdk-vendors/", views.sdk_vendors, name="sdk_vendors"),
     path("audit/", views.audit_log, name="audit"),
     path("users/", users.user_list, name="user_list"),

@@ -1,19 +1,30 @@
-"""Dashboard (inline SVG charts), repeat offenders, SDK vendors, audit log, login landing by role."""
+"""Dashboard (inline SVG charts), repeat offenders, 不良APP early warning, SDK vendors, audit log, login landing by
+role."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.fields.json import KT
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from appwarden.errors import AppwardenError
 from appwarden.platform.core import charts
-from appwarden.platform.core.models import ROLE_COMPANY, ROLE_STORE, AuditLog
+from appwarden.platform.core.models import ROLE_COMPANY, ROLE_REGULATOR, ROLE_STORE, AuditLog
 from appwarden.platform.core.roles import STAFF, role_of, scoped
-from appwarden.platform.core.views import role_required
-from appwarden.platform.enforcement.models import ISSUED, RectificationOrder
-from appwarden.platform.registry.models import App
-from appwarden.platform.testing.models import F_PENDING, Finding, ScanJob
+from appwarden.platform.core.views import get_scoped, role_required
+from appwarden.platform.enforcement import workflow
+from appwarden.platform.enforcement.models import ISSUED, TAKEDOWN, TAKEN_DOWN, RectificationOrder
+from appwarden.platform.registry.models import App, AppVersion, StoreListing
+from appwarden.platform.testing.models import F_PENDING, JOB_DONE, Finding, ScanJob
 from appwarden.platform.web import stats
 
 
@@ -80,3 +91,85 @@ def audit_log(request):
     if obj:
         rows = rows.filter(object_id=obj)
     return render(request, "web/audit.html", {"rows": Paginator(rows, 100).get_page(request.GET.get("page"))})
+
+
+def _staff_or_404(request, *roles: str) -> None:
+    """Companies, stores and users without a role get 404 (the page does not exist for them: no existence
+    oracle); ``roles`` narrows further with a 403 for the other staff role."""
+    role = role_of(request.user)
+    if role not in STAFF:
+        raise Http404("not found")
+    if roles and role not in roles:
+        raise PermissionDenied("your role cannot do this")
+
+
+def _early_warning_context() -> dict[str, Any]:
+    """Harmful and suspicious apps: per app, its latest finished scan job that has a screening verdict, when that
+    verdict is harmful or suspicious (a later clean scan of any version takes the app off the list)."""
+    latest = (
+        ScanJob.objects.filter(app_version__app=OuterRef("app_version__app"), status=JOB_DONE)
+        .exclude(screening_verdict="")
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    jobs = list(
+        ScanJob.objects.filter(
+            status=JOB_DONE, screening_verdict__in=("harmful", "suspicious"), id=Subquery(latest)
+        )
+        .select_related("app_version__app__company")
+        .defer("report")
+        .annotate(screening_score=KT("report__screening__score"))
+        .order_by("-id")
+    )
+    apps = [j.app_version.app for j in jobs]
+    prefetch_related_objects(
+        apps, Prefetch("listings", queryset=StoreListing.objects.select_related("store"))
+    )
+    open_cases = dict(
+        RectificationOrder.objects.filter(app__in=apps, state__in=(TAKEDOWN, TAKEN_DOWN))
+        .order_by("id")
+        .values_list("app_id", "number")
+    )
+    from appwarden.screening.model import CATEGORY_NAMES_ZH
+
+    rows: dict[str, list[dict[str, Any]]] = {"harmful": [], "suspicious": []}
+    for job in jobs:
+        app = job.app_version.app
+        rows[job.screening_verdict].append(
+            {
+                "job": job,
+                "app": app,
+                "version": job.app_version,
+                "score": job.screening_score,
+                "categories": [(CATEGORY_NAMES_ZH.get(c, c), c) for c in job.screening_categories or []],
+                "listings": list(app.listings.all()),
+                "active_listings": [x for x in app.listings.all() if x.active],
+                "takedown_case": open_cases.get(app.pk, ""),
+            }
+        )
+    return {"harmful": rows["harmful"], "suspicious": rows["suspicious"]}
+
+
+@login_required
+def early_warning(request):
+    """不良APP预警 (issue #23): harmful apps (regulators may send them to 下架 directly) and suspicious ones."""
+    _staff_or_404(request)
+    return render(request, "web/early_warning.html", _early_warning_context())
+
+
+@login_required
+def early_warning_takedown(request, version_pk: int):
+    """POST: 直接下架 one harmful app version (regulator, reason required; see ``workflow.takedown_harmful``).
+    A refusal (not harmful, no listing, already in takedown) re-renders the page with the reason and its status."""
+    _staff_or_404(request, ROLE_REGULATOR)
+    version = get_scoped(AppVersion, request.user, pk=version_pk)
+    if request.method != "POST":
+        return redirect("web:early_warning")
+    try:
+        order = workflow.takedown_harmful(version, user=request.user, reason=request.POST.get("reason", ""))
+    except AppwardenError as exc:
+        messages.error(request, str(exc))
+        status = getattr(exc, "http_status", 400)
+        return render(request, "web/early_warning.html", _early_warning_context(), status=status)
+    messages.success(request, f"已下发下架通知 takedown sent: {order.number}")
+    return redirect(f"/enforcement/orders/{order.pk}/")
