@@ -22,6 +22,7 @@ from appwarden.platform.enforcement.forms import (
     RetestForm,
 )
 from appwarden.platform.enforcement.models import ISSUED, NoticeBatch, RectificationOrder, TakedownOrder
+from appwarden.platform.testing import ranking
 from appwarden.platform.testing.models import F_CONFIRMED, ScanJob
 
 
@@ -72,7 +73,7 @@ def order_detail(request, pk: int):
         {
             "order": order,
             "allowed": allowed,
-            "findings": order.findings.all(),
+            "findings": ranking.ranked(order.findings.all()),  # high → info, then confidence
             "transitions": order.transitions.all(),
             "responses": order.responses.all(),
             "retest": retest,

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from appwarden.errors import AppwardenError
 from appwarden.platform.core.errors import DuplicateUpload
-from appwarden.platform.core.roles import STAFF
+from appwarden.platform.core.roles import STAFF, scoped
 from appwarden.platform.core.views import attempt, get_scoped, role_required, safe_next
-from appwarden.platform.testing import services
+from appwarden.platform.testing import ranking, reviewing, services
 from appwarden.platform.testing.forms import BatchForm, ReviewForm, UploadForm
 from appwarden.platform.testing.models import (
+    CONFIDENCE,
     F_CONFIRMED,
     F_PENDING,
     FAILURE_KINDS,
+    SEVERITY,
     Batch,
     Finding,
     ScanJob,
@@ -41,7 +47,11 @@ def batch_list(request):
 def batch_detail(request, pk: int):
     batch = get_scoped(Batch, request.user, pk=pk)
     jobs = Paginator(
-        batch.jobs.select_related("app_version__app").defer("report").order_by("id"), 100
+        batch.jobs.select_related("app_version__app")
+        .defer("report")
+        .annotate(n_findings=Count("findings"))
+        .order_by("id"),
+        100,
     ).get_page(request.GET.get("page"))
     return render(
         request, "testing/batch_detail.html", {"batch": batch, "progress": batch.progress(), "jobs": jobs}
@@ -126,8 +136,10 @@ def job_detail(request, pk: int):
     from appwarden.platform.enforcement.forms import IssueOrderForm
 
     job = get_scoped(ScanJob, request.user, pk=pk)
-    findings = job.findings.order_by("owner", "status", "id")
-    confirmed = findings.filter(status=F_CONFIRMED)
+    if job.app_version_id:
+        job = ScanJob.objects.select_related("company", "app_version__app__company").get(pk=job.pk)
+    findings = list(ranking.ranked(job.findings.all()).prefetch_related("reviews__reviewer"))
+    confirmed = job.findings.filter(status=F_CONFIRMED)
     issue_form = IssueOrderForm(findings=confirmed) if confirmed.exists() else None
     return render(
         request,
@@ -135,12 +147,62 @@ def job_detail(request, pk: int):
         {
             "job": job,
             "findings": findings,
+            "finding_groups": ranking.by_owner(findings),
             "review_form": ReviewForm(),
             "issue_form": issue_form,
             **_report_lists(job.report),
             "screening_indicators": _screening_indicators(job.report),
+            **_company_check(job),
         },
     )
+
+
+def _company_check(job: ScanJob) -> dict[str, Any]:
+    """The company chosen at upload against the app's registered company, for the job page.
+
+    Ingest gives an app without a company the chosen one (honoured); an app already registered to another
+    company keeps it, and the page shows the conflict so that an officer settles it in the registry.
+    """
+    declared = job.company
+    app = job.app_version.app if job.app_version_id else None
+    registered = app.company if app is not None else None
+    conflict = bool(declared and registered and declared.pk != registered.pk)
+    return {"declared_company": declared, "registered_company": registered, "company_conflict": conflict}
+
+
+REPORT_DOWNLOADS = {"json", "html", "pdf"}
+
+
+@role_required()
+def job_report(request, pk: int, fmt: str):
+    """The job's report as a download: JSON as stored, HTML and PDF rendered from it by ``appwarden.report``.
+
+    Scoped like the job page (a user who may not see the job gets 404, never a hint that it exists); 404 too for
+    an unknown format or a job without a report yet. A stored report the renderers refuse is a one-line message
+    on the job page.
+    """
+    if fmt not in REPORT_DOWNLOADS:
+        raise Http404("unknown report format")
+    job = get_scoped(ScanJob, request.user, pk=pk)
+    if not isinstance(job.report, dict):
+        raise Http404("no report yet")
+    if fmt == "json":
+        body = (json.dumps(job.report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        mime = "application/json; charset=utf-8"
+    else:
+        from appwarden.report import formats
+
+        try:
+            body = formats.render(fmt, job.report)
+        except AppwardenError as exc:
+            messages.error(request, f"报告无法生成 {fmt.upper()} the report cannot be rendered: {exc}")
+            return redirect("testing:job_detail", pk=job.pk)
+        mime = formats.get_format(fmt).mime
+        if mime.startswith("text/") and "charset" not in mime:
+            mime += "; charset=utf-8"
+    response = HttpResponse(body, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="appwarden-job-{job.pk}.{fmt}"'
+    return response
 
 
 def _screening_indicators(report: Any) -> list[dict[str, Any]]:
@@ -197,16 +259,48 @@ def review(request, pk: int):
 
 @role_required(*STAFF)
 def review_queue(request):
-    findings = (
-        Finding.objects.filter(status=F_PENDING)
-        .select_related("app_version__app", "job")
-        .defer("job__report")
+    """Pending findings, ranked, 50 a page, with counts and the six filters (kept across pages); bulk review."""
+    findings, active, invalid = reviewing.queue(request.user, request.GET)
+    if invalid:
+        messages.warning(request, f"已忽略无效的筛选条件 ignored invalid filters: {', '.join(invalid)}")
+    findings = findings.select_related("app_version__app", "job").defer("job__report")
+    page = Paginator(ranking.ranked(findings), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "testing/review_queue.html",
+        {
+            "findings": page,
+            "total": page.paginator.count,
+            "pending_total": scoped(Finding.objects.filter(status=F_PENDING), request.user).count(),
+            "severity_counts": reviewing.severity_counts(findings),
+            "filters": active,
+            "filter_query": urlencode(active),
+            "batches": Batch.objects.only("id", "name")[:200],
+            "severities": SEVERITY,
+            "confidences": CONFIDENCE,
+            "review_form": ReviewForm(),
+        },
     )
-    rule = request.GET.get("rule")
-    if rule:
-        findings = findings.filter(rule_id=rule)
-    page = Paginator(findings.order_by("id"), 50).get_page(request.GET.get("page"))
-    return render(request, "testing/review_queue.html", {"findings": page, "review_form": ReviewForm()})
+
+
+@role_required(*STAFF)
+def bulk_review(request):
+    """POST: confirm or reject the selected findings with one reason, all or none (see reviewing.bulk_review)."""
+    back = safe_next(request, request.POST.get("next"), "/testing/findings/")
+    if request.method != "POST":
+        return redirect(back)
+    action = request.POST.get("action", "")
+    try:
+        ids = reviewing.parse_ids(request.POST.getlist("ids"))
+        count = reviewing.bulk_review(
+            ids, user=request.user, action=action, reason=request.POST.get("reason", "")
+        )
+    except AppwardenError as exc:
+        messages.error(request, str(exc))
+    else:
+        verb = "确认" if action == "confirm" else "驳回"
+        messages.success(request, f"已批量{verb} {count} 个问题 bulk {action}: {count} findings")
+    return redirect(back)
 
 
 @role_required()
