@@ -35,6 +35,11 @@ compressed record, or the overlapping-entries zip bomb where each entry's data c
 :class:`~appwarden.errors.ApkFormatError` (``read`` of it raises; callers record it and go on), so sixteen
 ``classesN.dex`` names over one 255 MiB record inflate it once, not sixteen times. Python's ``zipfile`` is not
 used: it rejects files Android installs.
+
+Notes are bounded too: a crafted zip with 20,000 odd entries would otherwise give 20,000 report errors. Notes of one
+*kind* (the message with its numbers masked; the entry path is not part of it) are kept up to
+:data:`MAX_NOTES_PER_KIND`; past that, one summary note per kind (``… and K more of this kind: <message>``, updated
+in place as more arrive) carries the count, so nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -48,6 +53,9 @@ from dataclasses import dataclass
 from appwarden.errors import ApkFormatError, LimitExceeded
 from appwarden.evidence import ErrorNote
 from appwarden.limits import DEFAULT_LIMITS, Limits
+
+MAX_NOTES_PER_KIND = 50  # notes of one kind listed one by one; the rest are counted in one summary note
+_DIGITS = re.compile(r"\d+")
 
 EOCD_SIG = b"PK\x05\x06"
 CD_SIG = b"PK\x01\x02"
@@ -145,6 +153,8 @@ class ZipArchive:
         self._total_read = 0
         self._spans: list[tuple[int, int, str]] = []  # (start, end, name) of entry data read, sorted by start
         self._noted: set[tuple[str, str]] = set()
+        self._kinds: dict[str, int] = {}  # notes met per kind (see note())
+        self._summaries: dict[str, ErrorNote] = {}  # the summary note of each kind over MAX_NOTES_PER_KIND
         if self.size == 0:
             raise ApkFormatError("not an APK: the file is empty")
         if self.size > limits.max_apk_size:
@@ -156,10 +166,22 @@ class ZipArchive:
 
     # -- structure -------------------------------------------------------------------------------------------
     def note(self, message: str, path: str | None = None) -> None:
+        """Record an oddity once per (message, path); past :data:`MAX_NOTES_PER_KIND` of one kind, count it in
+        that kind's summary note (appended to ``notes`` once, its message updated in place) instead."""
         key = (message, path or "")
-        if key not in self._noted:
-            self._noted.add(key)
+        if key in self._noted:
+            return
+        self._noted.add(key)
+        kind = _DIGITS.sub("#", message)
+        count = self._kinds[kind] = self._kinds.get(kind, 0) + 1
+        if count <= MAX_NOTES_PER_KIND:
             self.notes.append(ErrorNote(stage="apk", message=message, path=path))
+            return
+        summary = self._summaries.get(kind)
+        if summary is None:
+            summary = self._summaries[kind] = ErrorNote(stage="apk", message="")
+            self.notes.append(summary)
+        summary.message = f"… and {count - MAX_NOTES_PER_KIND} more of this kind: {message}"
 
     def _find_eocd(self) -> None:
         data, size = self._data, self.size
