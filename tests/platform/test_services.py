@@ -37,6 +37,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_retest_integrity.py",
             "test_attestation.py",
             "test_early_warning.py",
+            "test_review_scale.py",
         )
     ]
     proc = subprocess.run(
