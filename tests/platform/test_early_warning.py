@@ -144,6 +144,10 @@ class DirectTakedownTests(EarlyWarningCase):
         self.assertEqual(
             (row.data["verdict"], row.data["score"], row.data["job"]), ("harmful", 92, self.bad.pk)
         )
+        # the order page renders (an order without findings) and the company sees its case
+        self.assertEqual(self.login(self.regulator).get(f"/enforcement/orders/{order.pk}/").status_code, 200)
+        page = self.login(self.company_user).get(f"/enforcement/orders/{order.pk}/")
+        self.assertContains(page, order.number)
         # the page now says it is in takedown, without a second form
         html = self.login(self.regulator).get("/early-warning/").content.decode()
         self.assertIn(order.number, html)

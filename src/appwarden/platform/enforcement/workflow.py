@@ -8,6 +8,7 @@ issue ──► issued ──respond──► responded ──start_retest──
                                                    ▼
                  notice_draft ──(its notice batch is published)──► noticed ──order_takedown──► takedown
                                                                         ──(all stores confirm)──► taken_down
+ ∅ ──harmful_takedown (regulator; 不良APP whose latest screening verdict is harmful)──► takedown
 ```
 
 An order reads 已通报 (``noticed``) only once the notice batch naming it is published; while the batch is a draft
