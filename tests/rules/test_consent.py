@@ -262,16 +262,20 @@ RES_UNGATED_PKG = "Lcom/appwarden/rules/consentres/"
 def test_policy_resources_resolved_from_arsc_and_layouts() -> None:
     from appwarden.apk import open_apk
     from appwarden.rules.consent import consent_knowledge
-    from appwarden.rules.consent_resources import policy_resource_ids
+    from appwarden.rules.consent_resources import policy_resources
 
-    apk = open_apk(APPS / "consent_res_gated.apk")
-    ids, notes = policy_resource_ids(apk, list(consent_knowledge().dialog_texts))
-    assert ids == {
+    k = consent_knowledge()
+    res = policy_resources(
+        open_apk(APPS / "consent_res_gated.apk"), list(k.dialog_texts), list(k.agree_texts)
+    )
+    assert res.policy == {
         0x7F030001: "string/privacy_title",
         0x7F030002: "string/privacy_msg",
         0x7F020000: "res/layout/dialog_privacy.xml",  # through its @string/privacy_msg reference
     }
-    assert notes == []
+    # 请阅读并同意…, 同意, 不同意, and the layout showing the first
+    assert res.agree == {0x7F030002, 0x7F030003, 0x7F030004, 0x7F020000}
+    assert res.notes == []
 
 
 @pytest.mark.parametrize(
@@ -284,7 +288,7 @@ def test_resource_dialog_found_with_its_handlers_and_flag(name: str, pkg: str) -
         f"{pkg}SplashActivity;->showPrivacy()V",
         f"{pkg}PolicyActivity;->onCreate(Landroid/os/Bundle;)V",
     ]
-    assert model.dialog_resources == [
+    assert model.dialog_resources[:2] == [
         f"{pkg}SplashActivity;->showPrivacy()V <- res/layout/dialog_privacy.xml",
         f"{pkg}PolicyActivity;->onCreate(Landroid/os/Bundle;)V <- assets/privacy.html",
     ]
@@ -292,6 +296,13 @@ def test_resource_dialog_found_with_its_handlers_and_flag(name: str, pkg: str) -
     assert model.refuse_handlers == [f"{pkg}RefuseListener;->onClick(Landroid/content/DialogInterface;I)V"]
     assert model.keys == {"ua_state": True}
     assert model.recognised
+    # AboutActivity only shows @string/privacy_title (隐私政策), no agree button: named in a note, not a dialog
+    assert model.dialog_resources[2:] == [
+        (
+            f"{pkg}AboutActivity;->onCreate(Landroid/os/Bundle;)V <- string/privacy_title: names the policy but offers"
+            " no agree button (not a consent dialog)"
+        )
+    ]
 
 
 def test_resource_dialog_gated_twin_gated_with_its_gate() -> None:

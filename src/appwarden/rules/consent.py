@@ -78,6 +78,7 @@ _LISTS = (
     "handler_words",
     "exit_calls",
     "storage_classes",
+    "agree_texts",
 )
 
 
@@ -94,6 +95,7 @@ class ConsentKnowledge:
     exit_calls: tuple[str, ...]
     storage_classes: tuple[str, ...]
     contract_covers: dict[str, tuple[str, ...]]
+    agree_texts: tuple[str, ...] = ()
     asset_name: re.Pattern[str] = re.compile(r"privacy|policy|agreement", re.IGNORECASE)
 
 
@@ -475,7 +477,7 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
 
         k = consent_knowledge()
         dialogs, model.dialog_resources = resource_dialogs(
-            evidence.static, code, list(k.dialog_texts), k.asset_name
+            evidence.static, code, list(k.dialog_texts), k.asset_name, list(k.agree_texts)
         )
     model.dialogs = dialogs[:50]
     handlers: list[str] = []

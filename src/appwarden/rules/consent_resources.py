@@ -10,8 +10,11 @@ privacy dialog through resources, each note saying which resource or asset named
   :data:`MAX_LAYOUT_BYTES` each) that reference a policy string ID (``@string/…`` is stored as the 4-byte ID) or
   hold a ``dialog_texts`` phrase inline (UTF-8 or UTF-16LE) give *policy layout IDs*.
 * **Code**: a method loading one of those IDs as a literal (``const vX, 0x7f…`` then ``getString``/``setText``/
-  ``setMessage``/``setContentView``/``inflate``) shows the dialog. The literals are found by a byte search of the
-  index's event table (the ID as the event's ``idx`` word of an ``EV_LITERAL`` event), never a decode.
+  ``setMessage``/``setContentView``/``inflate``) shows the dialog, when the dialog also offers to agree: the
+  resource itself, or a resource ID or ``const-string`` loaded by a method of the same class, holds an
+  ``agree_texts`` word (同意/agree…). A settings screen that only links to the policy is not a consent moment.
+  The literals are found by a byte search of the index's event table (the ID as the event's ``idx`` word of an
+  ``EV_LITERAL`` event), never a decode.
 * **WebView**: bundled ``assets/`` HTML/text files whose name matches ``asset_name`` or whose content holds a
   ``dialog_texts`` phrase; a method loading a ``const-string`` naming that file (``file:///android_asset/x.html``)
   shows the dialog; so does a method that loads a remote URL matching ``asset_name`` and calls
@@ -25,11 +28,13 @@ from __future__ import annotations
 
 import re
 import struct
+from dataclasses import dataclass, field
 from typing import Any
 
 from appwarden.apk.axml import TYPE_STRING
 from appwarden.dex.records import EV_LITERAL, EVENT_WORDS
 from appwarden.errors import AppwardenError
+from appwarden.rules.static_support import method_literals, method_strings, methods_of
 
 MAX_LAYOUTS = 4000
 MAX_LAYOUT_BYTES = 256 * 1024
@@ -55,21 +60,49 @@ def _has_text(data: bytes, needles: list[bytes]) -> bool:
     return any(n in data for n in needles)
 
 
-def policy_resource_ids(apk: Any, texts: list[str]) -> tuple[dict[int, str], list[str]]:
-    """Resource IDs (string and layout) whose text names the policy: ID -> ``type/name`` (or the layout file)."""
+def _needles(texts: list[str], ids: Any) -> list[bytes]:
+    return (
+        [t.encode("utf-8") for t in texts]
+        + [t.encode("utf-16-le") for t in texts]
+        + [struct.pack("<I", rid) for rid in ids]
+    )
+
+
+@dataclass
+class PolicyResources:
+    """Resource IDs naming the policy (ID -> ``type/name`` or layout file), IDs holding an agree word, notes."""
+
+    policy: dict[int, str] = field(default_factory=dict)
+    agree: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
+def policy_resources(apk: Any, texts: list[str], agree_texts: list[str]) -> PolicyResources:
+    """String and layout resources whose text names the policy, and those holding an agree word."""
+    out = PolicyResources()
     res = getattr(apk, "resources", None)
-    notes: list[str] = []
     if res is None or res.strings is None:
-        return {}, notes
+        return out
     pool = res.strings
-    matching = {i for i in range(len(pool)) if (v := pool.get(i)) and any(t in v for t in texts)}
-    ids: dict[int, str] = {}
-    if matching:
+    policy_idx, agree_idx = set(), set()
+    for i in range(len(pool)):
+        v = pool.get(i)
+        if not v or len(v) > 4096:
+            continue
+        if any(t in v for t in texts):
+            policy_idx.add(i)
+        if any(t in v for t in agree_texts):
+            agree_idx.add(i)
+    if policy_idx or agree_idx:
         for rid, vtype, data in res.entries_of_type("string"):
-            if vtype == TYPE_STRING and data in matching and rid not in ids:
-                ids[rid] = res.name_of(rid) or f"string/{rid:#x}"
-    needles = [t.encode("utf-8") for t in texts] + [t.encode("utf-16-le") for t in texts]
-    needles += [struct.pack("<I", rid) for rid in ids]
+            if vtype != TYPE_STRING:
+                continue
+            if data in policy_idx and rid not in out.policy:
+                out.policy[rid] = res.name_of(rid) or f"string/{rid:#x}"
+            if data in agree_idx:
+                out.agree.add(rid)
+    needles = _needles(texts, list(out.policy))
+    agree_needles = _needles(agree_texts, sorted(out.agree)[:256])
     layouts = 0
     by_path: dict[str, bytes | None] = {}
     for rid, vtype, data in res.entries_of_type("layout"):
@@ -80,19 +113,21 @@ def policy_resource_ids(apk: Any, texts: list[str]) -> tuple[dict[int, str], lis
             continue
         if path not in by_path:
             if layouts >= MAX_LAYOUTS:
-                notes.append(f"layouts searched for policy text capped at {MAX_LAYOUTS}")
+                out.notes.append(f"layouts searched for policy text capped at {MAX_LAYOUTS}")
                 break
             layouts += 1
             by_path[path] = _read(apk, path, MAX_LAYOUT_BYTES)
         blob = by_path[path]
         if blob is not None and _has_text(blob, needles):
-            ids.setdefault(rid, path)
-    return ids, notes
+            out.policy.setdefault(rid, path)
+            if _has_text(blob, agree_needles):
+                out.agree.add(rid)
+    return out
 
 
-def _literal_callers(code: Any, ids: dict[int, str]) -> dict[str, str]:
-    """Methods loading one of the IDs as a ``const`` literal -> what the ID names (byte search of the events)."""
-    out: dict[str, str] = {}
+def _literal_callers(code: Any, ids: dict[int, str]) -> dict[str, tuple[int, str]]:
+    """Methods loading one of the IDs as a ``const`` literal -> (ID, what it names) (byte search of the events)."""
+    out: dict[str, tuple[int, str]] = {}
     width = EVENT_WORDS * 4
     for rid, what in list(ids.items())[:MAX_IDS]:
         needle = struct.pack("<I", rid)
@@ -103,7 +138,7 @@ def _literal_callers(code: Any, ids: dict[int, str]) -> dict[str, str]:
                 if pos % width == 8:  # the idx word of an event
                     i = pos // width
                     if (dc.events[i * EVENT_WORDS] >> 8) == EV_LITERAL:
-                        out.setdefault(dc.caller_of_event(i), what)
+                        out.setdefault(dc.caller_of_event(i), (rid, what))
                         if len(out) >= MAX_METHODS:
                             return out
                 pos = raw.find(needle, pos + 1)
@@ -147,16 +182,33 @@ def _webview_callers(apk: Any, code: Any, texts: list[str], asset_name: re.Patte
     return out
 
 
+def _offers_agree(code: Any, method: str, res: PolicyResources, agree_texts: list[str]) -> bool:
+    """Whether a method of ``method``'s class loads an agree resource or an agree ``const-string``."""
+    cls = method.split("->", 1)[0]
+    for m in methods_of(code, cls)[:200] or [method]:
+        if any(v in res.agree for v in method_literals(code, m)):
+            return True
+        if any(t in s for s in method_strings(code, m) for t in agree_texts):
+            return True
+    return False
+
+
 def resource_dialogs(
-    static: Any, code: Any, texts: list[str], asset_name: re.Pattern[str]
+    static: Any, code: Any, texts: list[str], asset_name: re.Pattern[str], agree_texts: list[str]
 ) -> tuple[list[str], list[str]]:
     """``(dialog methods, notes)``: methods showing the privacy dialog through a string/layout resource or a
     WebView page naming the policy; each note ``method <- what`` (the resource or page), then any bound reached."""
     apk = getattr(static, "apk", None)
     if apk is None or code is None:
         return [], []
-    ids, notes = policy_resource_ids(apk, texts)
-    found = _literal_callers(code, ids) if ids else {}
+    res = policy_resources(apk, texts, agree_texts)
+    notes = list(res.notes)
+    found: dict[str, str] = {}
+    for m, (rid, what) in (_literal_callers(code, res.policy) if res.policy else {}).items():
+        if rid in res.agree or _offers_agree(code, m, res, agree_texts):
+            found[m] = what
+        elif len(notes) < 5:
+            notes.append(f"{m} <- {what}: names the policy but offers no agree button (not a consent dialog)")
     for m, what in _webview_callers(apk, code, texts, asset_name).items():
         found.setdefault(m, what)
     methods = list(found)[:MAX_METHODS]
