@@ -65,6 +65,7 @@ from appwarden.dex.records import (
     OP_INVOKE_SUPER,
     OP_INVOKE_VIRTUAL,
 )
+from appwarden.limits import check_deadline
 
 if TYPE_CHECKING:
     from appwarden.dex.index import CodeIndex, DexCode
@@ -241,6 +242,7 @@ class CallGraph:
         chunks: list[bytes] = []
         async_edges = array("I")
         for ci, code in enumerate(codes):
+            check_deadline()  # the calling stage's deadline, in any thread (the C kernels run between checks)
             vmap, smap = self._hierarchy_maps(ci, chunks)
             self._add_async_edges(code, maps[ci], async_edges)
             chunks.append(
@@ -281,7 +283,9 @@ class CallGraph:
         app = index._class_map
         vnodes: dict[tuple[int, ...], int] = {}
         vedges_py = array("I")
-        for kind, m in rest:
+        for step, (kind, m) in enumerate(rest):
+            if not step & 1023:
+                check_deadline()
             cls, sig = _split(descs[m])
             if cls not in app:
                 continue
@@ -411,7 +415,9 @@ class CallGraph:
         app = self.index._class_map
         descs, types, methods, events = code.descs, code.type_descs, code.methods, code.events
         records, dispatch_ids = self._dispatch_callers(code)
-        for r in records:
+        for step, r in enumerate(records):
+            if not step & 255:
+                check_deadline()
             base = r * METHOD_WORDS
             caller_idx, start, end = methods[base + 1], methods[base + 4], methods[base + 5]
             ev = events[start * EVENT_WORDS : end * EVENT_WORDS]
@@ -679,10 +685,13 @@ class CallGraph:
         got = self._reach.get(entries)
         if got is not None:
             return got
+        check_deadline()
         names, lookup = self._names, self._lookup
         known = array("I", [g for e in entries if (g := lookup(e)) is not None])
         off, tgt = self._forward()
+        check_deadline()
         parents_raw, order_raw = walker.bfs(off.tobytes(), tgt.tobytes(), self._virtual, known.tobytes())
+        check_deadline()
         parents, order = _u32(parents_raw), _u32(order_raw)
         found: dict[str, str | None] = dict.fromkeys(entries)
         rest = order[len(set(known)) :]  # the entries come first in the visit order

@@ -30,6 +30,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from appwarden.evidence import CallSite, SdkHit
+from appwarden.limits import check_deadline
 from appwarden.sdk.match import HOST, Matcher
 
 if TYPE_CHECKING:
@@ -52,7 +53,9 @@ def attribute(
     package = matcher.host_packages(manifest, app_package)
     cache: dict[str, str] = {}
     out: list[CallSite] = []
-    for site in callsites:
+    for step, site in enumerate(callsites):
+        if not step & 1023:
+            check_deadline()  # the stage's deadline in any thread
         cls = site.caller_class
         owner = cache.get(cls)
         if owner is None:
@@ -68,7 +71,9 @@ def _fill_hits(
 ) -> None:
     categories: dict[str, set[str]] = defaultdict(set)
     apis: dict[str, set[str]] = defaultdict(set)
-    for site in callsites:
+    for step, site in enumerate(callsites):
+        if not step & 1023:
+            check_deadline()  # the stage's deadline in any thread
         if site.owner == HOST:
             continue
         categories[site.owner].add(site.category)
@@ -100,7 +105,9 @@ def mark_reachable(
     and none is; left ``None`` (unknown) when it has no PI call site at all - presence is not use.
     """
     seen: dict[str, bool] = {}
-    for site in callsites:
+    for step, site in enumerate(callsites):
+        if not step & 1023:
+            check_deadline()  # the stage's deadline in any thread
         if site.owner == HOST:
             continue
         hit = bool(site.reachable_from) or site.caller in reachable_methods

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from appwarden.evidence import SdkHit
+from appwarden.limits import check_deadline
 from appwarden.sdk.kb import KnowledgeBase, SdkRecord, load_kb
 from appwarden.sdk.versions import static_field_value
 
@@ -215,6 +216,7 @@ class Matcher:
         manifest (or None). ``entry_names``: every zip entry name. ``code``: an optional ``CodeIndex`` used only to
         read versions. Sorted by number of classes (descending), then id.
         """
+        check_deadline()  # the sdk stage's deadline, in any thread (loops below check every few thousand steps)
         hosts = [package_components(p) for p in self.host_packages(manifest, app_package)]
         counts: Counter[str] = Counter()
         matched: dict[str, set[str]] = defaultdict(set)
@@ -228,7 +230,9 @@ class Matcher:
             ]
         by_package = Counter(n[1 : n.rfind("/")] if "/" in n else "" for n in names)
         leaf_packages: dict[str, tuple[dict[str, Any], Any, int, int]] = {}
-        for pkg, n in by_package.items():
+        for step, (pkg, n) in enumerate(by_package.items()):
+            if not step & 1023:
+                check_deadline()
             if not pkg:
                 continue
             best, leaves, depth, host_depth = self._package_entry(pkg, hosts)
@@ -239,7 +243,9 @@ class Matcher:
             counts[best[0]] += n
             matched[best[0]].add(f"package:{best[1]}")
         if leaf_packages or "" in by_package:
-            for name in names:
+            for step, name in enumerate(names):
+                if not step & 4095:
+                    check_deadline()
                 cut = name.rfind("/")
                 pkg = name[1:cut] if cut > 0 else ""
                 if pkg == "":  # top-level class: its own name is the only component
@@ -313,7 +319,9 @@ class Matcher:
                 matched[sdk_id].add(f"meta:{key}")
 
     def _match_entries(self, entry_names: Iterable[str], matched: dict[str, set[str]]) -> None:
-        for entry in entry_names:
+        for step, entry in enumerate(entry_names):
+            if not step & 1023:
+                check_deadline()
             if entry.startswith("lib/") and entry.endswith(".so"):
                 lib = entry.rsplit("/", 1)[-1]
                 for sdk_id in self._libs.get(lib, ()):
