@@ -362,6 +362,42 @@ def test_regulator_creates_a_company_user_who_sees_only_its_company(platform_ser
     web.shot("11-company-user-scoped")
 
 
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_regulator_takes_down_a_harmful_app_from_the_early_warning_page(platform_server, browser):
+    """Issue #23: the real engine screens the bad fixture APK as harmful; the regulator sends it to 下架 from
+    /early-warning/ in the browser and the store gets the takedown order."""
+    from selenium.webdriver.common.by import By
+
+    server = platform_server
+    reg_token = server.user("regulator-ew", "regulator")
+    reviewer_token = server.user("reviewer-ew", "reviewer")
+    job = submit(server.base, reviewer_token, ROOT / "tests" / "screening" / "_apps" / "screen_bad.apk")
+
+    def finished():
+        state = api(server, reviewer_token, f"/api/jobs/{job['id']}/")
+        return state if state["status"] in ("done", "failed") else None
+
+    done = wait_for(finished, 120)
+    assert done["status"] == "done", done
+    version = api(server, reg_token, f"/api/app-versions/{done['app_version']}/")
+    store = api(server, reg_token, "/api/stores/", {"name": "预警测试市场"})
+    api(server, reg_token, "/api/listings/", {"store": store["id"], "app": version["app"], "url": ""})
+    web = Web(browser, server.base)
+    web.login("regulator-ew")
+    web.by_id("nav-early-warning").click()
+    web.wait_text("harmful-apps", "com.appwarden.screen.bad")
+    web.shot("20-early-warning")
+    form = browser.find_element(By.CSS_SELECTOR, f'form[action="/early-warning/{version["id"]}/takedown/"]')
+    form.find_element(By.NAME, "reason").send_keys("恶意扣费，直接下架")
+    form.find_element(By.TAG_NAME, "button").click()
+    web.wait_page("已下发下架通知")
+    assert "下架中 Takedown ordered" in web.text(), web.text()
+    web.shot("21-direct-takedown")
+    takedowns = api(server, reg_token, f"/api/takedowns/?store={store['id']}")["results"]
+    assert [t["status"] for t in takedowns] == ["pending"]
+
+
 @pytest.mark.slow
 def test_cli_submit_against_server(platform_server):
     server = platform_server

@@ -145,7 +145,10 @@ class DirectTakedownTests(EarlyWarningCase):
             (row.data["verdict"], row.data["score"], row.data["job"]), ("harmful", 92, self.bad.pk)
         )
         # the order page renders (an order without findings) and the company sees its case
-        self.assertEqual(self.login(self.regulator).get(f"/enforcement/orders/{order.pk}/").status_code, 200)
+        self.assertContains(
+            self.login(self.regulator).get(f"/enforcement/orders/{order.pk}/"),
+            "不良APP直接下架 Harmful app takedown",
+        )
         page = self.login(self.company_user).get(f"/enforcement/orders/{order.pk}/")
         self.assertContains(page, order.number)
         # the page now says it is in takedown, without a second form
@@ -280,3 +283,39 @@ class BackfillMigrationTests(TransactionTestCase):
                 "nothing": ("", []),
             },
         )
+
+
+class RealEngineTests(TestCase):
+    """The real engine on the screening fixture APKs: the bad one is listed as harmful and can be taken down, the
+    clean one is not listed and is refused."""
+
+    def test_screening_fixture_apps_through_the_platform(self):
+        from pathlib import Path
+
+        from appwarden.platform.testing import services
+
+        engine.use_engine(None)
+        apps = Path(__file__).resolve().parents[1] / "screening" / "_apps"
+        reviewer, regulator = pf.user("reviewer"), pf.user("regulator")
+        jobs = {}
+        for name in ("screen_bad.apk", "screen_clean.apk"):
+            job = services.submit_apk((apps / name).read_bytes(), user=reviewer, file_name=name)
+            services.run_scan(job.pk)
+            job.refresh_from_db()
+            self.assertEqual(job.status, "done", job.error)
+            pf.listing(pf.store(), job.app_version.app)
+            jobs[name] = job
+        bad, clean = jobs["screen_bad.apk"], jobs["screen_clean.apk"]
+        self.assertEqual(bad.screening_verdict, "harmful")
+        self.assertIn("sms_fraud", bad.screening_categories)
+        self.assertEqual(clean.screening_verdict, "none")
+        self.client.force_login(regulator)
+        html = self.client.get("/early-warning/").content.decode()
+        harmful = html[html.index('id="harmful-heading"') : html.index('id="suspicious-heading"')]
+        self.assertIn(bad.app_version.app.package, harmful)
+        self.assertNotIn(clean.app_version.app.package, html)
+        refused = self.client.post(f"/early-warning/{clean.app_version_id}/takedown/", {"reason": "误报"})
+        self.assertEqual(refused.status_code, 400)
+        done = self.client.post(f"/early-warning/{bad.app_version_id}/takedown/", {"reason": "恶意扣费"})
+        self.assertEqual(done.status_code, 302)
+        self.assertEqual(RectificationOrder.objects.get().state, "takedown")

@@ -67,6 +67,7 @@ class DemoPagesTests(TestCase):
             "/registry/stores/",
             "/registry/new/company/",
             "/repeat-offenders/",
+            "/early-warning/",
             "/sdk-vendors/",
             "/audit/",
         ]
