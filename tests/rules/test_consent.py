@@ -338,3 +338,39 @@ def test_resource_route_only_when_code_names_no_dialog() -> None:
     # the const-string route found the dialog: resources are not indexed at all
     model = consent_model(build_evidence(APPS / "consent_gated.apk"))
     assert model is not None and model.dialog_resources == []
+
+
+@pytest.mark.corpus
+def test_third_party_dialog_library_policylib(corpus_dir: Path) -> None:
+    # PolicyLibDemo (jaychou2012/PolicyLib): the app calls Policy.showRuleDialog; the library's hasShowRule(ctx)
+    # returns the stored answer and showRuleDialog calls the app's rule(true) only behind it
+    apk = corpus_dir / "apks" / "cn_sdk" / "PolicyLibDemo__app-debug.apk"
+    if not apk.exists():
+        pytest.skip("PolicyLibDemo not in the corpus")
+    model = consent_model(build_evidence(apk))
+    assert model is not None
+    assert model.dialog_libraries == ["policylib"]
+    assert "Lcom/db/policylibdemo/MainActivity;->initRule()V" in model.dialogs
+    helper = "Lcom/db/policylib/Policy;->hasShowRule(Landroid/content/Context;)Z"
+    assert model.helpers == {helper: True}
+    dialog = next(iter(model.gates))
+    assert dialog.startswith("Lcom/db/policylib/Policy;->showRuleDialog(")
+    assert "Lcom/db/policylibdemo/MainActivity;->rule(Z)V" in model._cut_edges[dialog]
+    assert model.recognised
+
+
+def test_dialog_library_knowledge_is_validated() -> None:
+    import yaml
+
+    from appwarden.errors import KnowledgeError
+    from appwarden.rules.consent import KNOWLEDGE_FILE, parse_consent_knowledge
+
+    data = yaml.safe_load(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    assert parse_consent_knowledge(data).dialog_libraries["policylib"]["agreed_helper"].endswith(")Z")
+    for bad in ({"x": {"dialog_api": "a->b(", "agreed_helper": "nope", "source": ""}}, {"x": "y"}, []):
+        with pytest.raises(KnowledgeError, match="'dialog_libraries' must map"):
+            parse_consent_knowledge({**data, "dialog_libraries": bad})
+    with pytest.raises(KnowledgeError, match="'agree_texts' must be a non-empty list"):
+        parse_consent_knowledge({**data, "agree_texts": []})
+    with pytest.raises(KnowledgeError, match="'asset_name' is not a regular expression"):
+        parse_consent_knowledge({**data, "asset_name": "["})

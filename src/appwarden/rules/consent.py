@@ -96,6 +96,7 @@ class ConsentKnowledge:
     storage_classes: tuple[str, ...]
     contract_covers: dict[str, tuple[str, ...]]
     agree_texts: tuple[str, ...] = ()
+    dialog_libraries: dict[str, dict[str, str]] = field(default_factory=dict)
     asset_name: re.Pattern[str] = re.compile(r"privacy|policy|agreement", re.IGNORECASE)
 
 
@@ -103,7 +104,7 @@ def parse_consent_knowledge(data: Any, where: str = "consent.yaml") -> ConsentKn
     """Validate the YAML data; raise KnowledgeError naming ``where`` and the key on any problem."""
     if not isinstance(data, dict):
         raise KnowledgeError(f"{where}: expected a mapping")
-    known = {*_LISTS, "key_name", "negative_key", "asset_name", "contract_covers"}
+    known = {*_LISTS, "key_name", "negative_key", "asset_name", "contract_covers", "dialog_libraries"}
     for key in data:
         if key not in known:
             raise KnowledgeError(f"{where}: unknown key {key!r}")
@@ -126,7 +127,20 @@ def parse_consent_knowledge(data: Any, where: str = "consent.yaml") -> ConsentKn
         for k, v in covers.items()
     ):
         raise KnowledgeError(f"{where}: 'contract_covers' must map an SDK id to a list of SDK ids")
+    libs = data["dialog_libraries"]
+    lib_keys = {"dialog_api", "agreed_helper", "source"}
+    if not isinstance(libs, dict) or not all(
+        isinstance(v, dict)
+        and set(v) == lib_keys
+        and all(isinstance(x, str) and "->" in x for x in (v["dialog_api"], v["agreed_helper"]))
+        for v in libs.values()
+    ):
+        raise KnowledgeError(
+            f"{where}: 'dialog_libraries' must map a library id to dialog_api, agreed_helper (method descriptors)"
+            " and source"
+        )
     return ConsentKnowledge(
+        dialog_libraries={str(k): dict(v) for k, v in libs.items()},
         **{key: tuple(data[key]) for key in _LISTS},
         key_name=patterns["key_name"],
         negative_key=patterns["negative_key"],
@@ -166,6 +180,9 @@ class ConsentModel:
 
     dialogs: list[str] = field(default_factory=list)
     dialog_resources: list[str] = field(default_factory=list)  # "method <- resource/page" when found that way
+    dialog_libraries: list[str] = field(
+        default_factory=list
+    )  # third-party dialog libraries whose dialog is shown
     agree_handlers: list[str] = field(default_factory=list)
     refuse_handlers: list[str] = field(default_factory=list)
     keys: dict[str, bool] = field(default_factory=dict)  # consent key -> True when true means agreed
@@ -197,7 +214,11 @@ class ConsentModel:
         """Whether the app's consent flag is known (then an ungated path is likely pre-consent): written by an agree
         handler of the dialog, or (a key only named like one) branched on in the app's own code. A flag only SDK
         code branches on still cuts the SDK's gated edges, but says nothing about the app's other paths."""
-        return bool(self.agree_handlers and (self.keys or self.fields)) or self.host_gate
+        return (
+            bool(self.agree_handlers and (self.keys or self.fields))
+            or self.host_gate
+            or bool(self.dialog_libraries)
+        )
 
     def flag_names(self) -> list[str]:
         return [*self.keys, *self.fields, *self.helpers]
@@ -267,6 +288,7 @@ class ConsentModel:
         return {
             "dialogs": self.dialogs[:20],
             "dialog_resources": self.dialog_resources[:20],
+            "dialog_libraries": self.dialog_libraries,
             "agree_handlers": self.agree_handlers[:20],
             "refuse_handlers": self.refuse_handlers[:20],
             "flags": [
@@ -472,6 +494,13 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     flows = _Flows(code, model)
     # 1. consent moment
     dialogs = list(dict.fromkeys(r.caller for r in code.strings_containing(consent_knowledge().dialog_texts)))
+    lib_helpers: dict[str, bool] = {}
+    for lib_id, lib in consent_knowledge().dialog_libraries.items():  # third-party privacy-dialog libraries
+        callers = [r.caller for r in code.invokes([lib["dialog_api"]])]
+        if callers:
+            dialogs = list(dict.fromkeys([*callers, *dialogs]))
+            model.dialog_libraries.append(lib_id)
+            lib_helpers[lib["agreed_helper"]] = True
     if not dialogs:  # the dialog's text only in resources or a WebView page (consent_resources.py)
         from appwarden.rules.consent_resources import resource_dialogs
 
@@ -503,6 +532,9 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
             model.refuse_handlers.append(h)
     # 2. fallback: keys named like consent flags, read as booleans somewhere
     readers: set[str] = set()
+    if lib_helpers:  # a dialog library's own "agreed" getter is a helper returning the flag
+        model.helpers.update(lib_helpers)
+        readers.update(r.caller for r in code.invokes(list(lib_helpers)))
     if not model.keys and not model.fields:
         k = consent_knowledge()
         for ref in code.strings_containing(k.key_needles):  # byte search in C, then the exact test
