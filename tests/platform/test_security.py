@@ -609,6 +609,7 @@ class NoExistenceOracleTests(TestCase):
             "registry/companies": Company,
             "registry/versions": AppVersion,
             "registry/stores": Store,
+            "early-warning": AppVersion,
         }
         web = Client()
         web.force_login(self.user_a)
