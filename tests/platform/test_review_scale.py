@@ -338,3 +338,15 @@ class UploadCompanyTests(QueueCase):
         self.assertIn('id="company-conflict"', html)
         self.assertIn("开发者不一致：上传时选择“另一公司”", html)
         self.assertIn("已登记为“<a", html)
+
+    def test_the_api_shows_the_registered_company_beside_the_chosen_one(self):
+        first = self.job("api1", "com.api", [], company=self.owner)
+        second = self.job("api2", "com.api", [], company=self.other)
+        queued = services.submit_apk(pf.fake_apk("api3"), user=self.reviewer, company=self.other)
+        for job, chosen, registered in (
+            (first, self.owner.pk, self.owner.pk),
+            (second, self.other.pk, self.owner.pk),
+            (queued, self.other.pk, None),
+        ):
+            data = self.client.get(f"/api/jobs/{job.pk}/").json()
+            self.assertEqual((data["company"], data["app_company"]), (chosen, registered))

@@ -37,6 +37,13 @@ class ScanJobSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(
         read_only=True, help_text="status and failure kind in words, e.g. 失败 Failed · 已隔离 Quarantined"
     )
+    app_company = serializers.IntegerField(
+        source="app_version.app.company_id",
+        read_only=True,
+        allow_null=True,
+        help_text="the company the scanned app is registered to; differs from `company` (chosen at upload) when "
+        "the app already belonged to another company (the registry is not changed)",
+    )
 
     class Meta:
         model = ScanJob
@@ -51,6 +58,7 @@ class ScanJobSerializer(serializers.ModelSerializer):
             "trace_sha256",
             "category",
             "company",
+            "app_company",
             "status",
             "failure_kind",
             "status_label",
@@ -147,7 +155,9 @@ class BatchViewSet(ScopedModelViewSet):
 class ScanJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Scan jobs. ``POST`` (multipart) uploads an APK and queues a job; it never scans in the request."""
 
-    queryset = ScanJob.objects.defer("report")  # lists never decode reports; the report action loads its one
+    queryset = ScanJob.objects.select_related("app_version__app").defer(
+        "report"
+    )  # lists never decode reports; the report action loads its one
     serializer_class = ScanJobSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     filter_backends = [FieldFilterBackend]
