@@ -374,3 +374,25 @@ def test_dialog_library_knowledge_is_validated() -> None:
         parse_consent_knowledge({**data, "agree_texts": []})
     with pytest.raises(KnowledgeError, match="'asset_name' is not a regular expression"):
         parse_consent_knowledge({**data, "asset_name": "["})
+
+
+@pytest.mark.corpus
+def test_resource_route_follows_library_r_fields(corpus_dir: Path) -> None:
+    # PolicyLib's dialog inflates R.layout.layout_rule through the library's R$layout field (sget, not a constant):
+    # the resource route alone (no library knowledge, no const-string) finds Policy.showRuleDialog
+    from appwarden.rules.consent import consent_knowledge
+    from appwarden.rules.consent_resources import resource_dialogs
+
+    apk = corpus_dir / "apks" / "cn_sdk" / "PolicyLibDemo__app-debug.apk"
+    if not apk.exists():
+        pytest.skip("PolicyLibDemo not in the corpus")
+    static = build_evidence(apk).static
+    assert static is not None
+    k = consent_knowledge()
+    methods, notes = resource_dialogs(
+        static, static.code, list(k.dialog_texts), k.asset_name, list(k.agree_texts)
+    )
+    show = "Lcom/db/policylib/Policy;->showRuleDialog(Landroid/content/Context;Ljava/lang/String;Ljava/lang/String;ILcom/db/policylib/Policy$RuleListener;)V"
+    assert methods[0] == show
+    assert notes[0] == f"{show} <- res/layout/layout_rule.xml"
+    assert "Lcom/db/policylibdemo/MainActivity;->oneClick()V <- assets/userRule.html" in notes

@@ -20,7 +20,9 @@ privacy dialog through resources, each note saying which resource or asset named
   shows the dialog; so does a method that loads a remote URL matching ``asset_name`` and calls
   ``WebView.loadUrl``.
 
-Limits: IDs read from ``R`` class fields (library modules, ``sget R$string;->x``), strings assembled at run time,
+IDs read from a library module's ``R`` class field (``sget R$layout;->x``, not a constant there) count too.
+
+Limits: strings assembled at run time,
 layouts included from other layouts and dialogs built by server configuration are not seen.
 """
 
@@ -145,6 +147,31 @@ def _literal_callers(code: Any, ids: dict[int, str]) -> dict[str, tuple[int, str
     return out
 
 
+def _field_callers(apk: Any, code: Any, ids: dict[int, str]) -> dict[str, tuple[int, str]]:
+    """Methods reading a policy resource's ``R`` class field (``sget R$layout;->name``: library modules, whose R
+    fields are not constants) -> (ID, what it names)."""
+    res = apk.resources
+    by_type: dict[str, dict[str, int]] = {}
+    for rid in list(ids)[:MAX_IDS]:
+        name = res.name_of(rid) or ""
+        kind, _, key = name.partition("/")
+        if key:
+            by_type.setdefault(kind, {})[key] = rid
+    fields: dict[str, int] = {}
+    for cls in code.classes:
+        if cls.endswith(";") and "/R$" in cls:
+            kind = cls[cls.rindex("$") + 1 : -1]
+            for key, rid in by_type.get(kind, {}).items():
+                fields[f"{cls}->{key}"] = rid
+    out: dict[str, tuple[int, str]] = {}
+    if fields:
+        for ref in code.field_reads(list(fields)):
+            rid = fields.get(str(ref.target).split(":", 1)[0])
+            if rid is not None:
+                out.setdefault(ref.caller, (rid, ids[rid]))
+    return out
+
+
 def _webview_callers(apk: Any, code: Any, texts: list[str], asset_name: re.Pattern[str]) -> dict[str, str]:
     """Methods naming a bundled policy page (by file name) or loading a policy URL into a WebView."""
     out: dict[str, str] = {}
@@ -204,7 +231,10 @@ def resource_dialogs(
     res = policy_resources(apk, texts, agree_texts)
     notes = list(res.notes)
     found: dict[str, str] = {}
-    for m, (rid, what) in (_literal_callers(code, res.policy) if res.policy else {}).items():
+    callers = _literal_callers(code, res.policy) if res.policy else {}
+    for m, hit in (_field_callers(apk, code, res.policy) if res.policy else {}).items():
+        callers.setdefault(m, hit)
+    for m, (rid, what) in callers.items():
         if rid in res.agree or _offers_agree(code, m, res, agree_texts):
             found[m] = what
         elif len(notes) < 5:
