@@ -194,6 +194,11 @@ class BulkReviewTests(QueueCase):
         self.assertEqual(self.statuses(), ["pending"] * 4)
         self.assertFalse(Review.objects.exists())
 
+    def test_too_many_ids_are_refused(self):
+        response = self.post(ids=[*self.pks, *range(10_000, 10_000 + 500)], action="confirm", reason="x")
+        self.assertIn("一次最多批量审核 500 个问题", response.content.decode())
+        self.assertEqual(self.statuses(), ["pending"] * 4)
+
     def test_only_reviewers_and_regulators_and_only_post(self):
         company_user = pf.user("company", company=pf.company())
         self.client.force_login(company_user)
