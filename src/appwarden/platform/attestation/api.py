@@ -66,7 +66,7 @@ class PublicLogView(APIView):
         return Response(log_page(int(raw)))
 
 
-class IssueSerializer(serializers.Serializer):
+class AttestationIssueSerializer(serializers.Serializer):
     job = serializers.IntegerField(
         help_text="a finished scan job (e.g. a pre-listing check) whose test passed"
     )
@@ -84,10 +84,12 @@ class IssueAttestationView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=IssueSerializer, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=AttestationIssueSerializer, responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT}
+    )
     def post(self, request):  # type: ignore[no-untyped-def]
         require(request.user, *STAFF)
-        data = _valid(IssueSerializer, request)
+        data = _valid(AttestationIssueSerializer, request)
         job = ScanJob.objects.filter(pk=data["job"]).first()
         if job is None:
             return Response({"detail": "没有该检测任务 no such job"}, status=404)
