@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "appwarden.platform.enforcement",
     "appwarden.platform.complaints",
     "appwarden.platform.attestation",
+    "appwarden.platform.prelisting",
     "appwarden.platform.web",
 ]
 

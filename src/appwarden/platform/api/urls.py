@@ -15,6 +15,7 @@ from appwarden.platform.attestation.api import (
 from appwarden.platform.complaints import api as complaints_api
 from appwarden.platform.core.api import AuditLogViewSet, MeView, ObtainTokenView
 from appwarden.platform.enforcement import api as enforcement_api
+from appwarden.platform.prelisting import api as prelisting_api
 from appwarden.platform.registry import api as registry_api
 from appwarden.platform.testing import api as testing_api
 
@@ -42,5 +43,7 @@ urlpatterns = [
     path("attestations/issue/", IssueAttestationView.as_view(), name="attestation-issue"),
     path("attestations/revoke/", RevokeAttestationView.as_view(), name="attestation-revoke"),
     path("attestations/<str:sha256>/", PublicAttestationView.as_view(), name="public-attestation"),
+    path("prelisting/", prelisting_api.PrelistingCreateView.as_view(), name="prelisting"),
+    path("prelisting/<int:pk>/", prelisting_api.PrelistingDetailView.as_view(), name="prelisting-detail"),
     *router.urls,
 ]

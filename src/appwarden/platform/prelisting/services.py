@@ -1,0 +1,215 @@
+"""Pre-listing checks: submit (a scan job through the testing pipeline), the verdict policy, the 164号文 item 9
+listing checks (listing metadata vs the APK) and the per-store share of violating apps.
+
+Verdict policy (thresholds are Django settings, defaults shown):
+
+* ``fail`` — a non-rejected finding with severity in ``APPWARDEN_PRELISTING_FAIL_SEVERITIES`` (``["high"]``) and
+  confidence in ``APPWARDEN_PRELISTING_FAIL_CONFIDENCES`` (``["confirmed", "likely"]``), or the 不良APP screening
+  verdict ``harmful``;
+* ``needs_review`` — otherwise, a non-rejected finding with severity in ``APPWARDEN_PRELISTING_REVIEW_SEVERITIES``
+  (``["high", "medium"]``, e.g. a high finding that is only ``possible`` or an unreviewed medium one), the
+  screening verdict ``suspicious``, or a listing mismatch (when ``APPWARDEN_PRELISTING_MISMATCH_REVIEW``, default
+  true);
+* ``pass`` — none of these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+
+from appwarden.platform.prelisting.models import PrelistingCheck
+from appwarden.platform.registry.models import Store, StoreListing
+from appwarden.platform.testing import services as testing
+from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, Finding
+
+PASS, FAIL, NEEDS_REVIEW = "pass", "fail", "needs_review"
+CLAUSE = "M164-4.1"  # 164号文 item 9: 应用分发平台上的APP信息明示不到位
+_PERM_SPLIT = re.compile(r"[\s,;，；]+")
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def parse_permissions(raw: str | None) -> list[str] | None:
+    """The listing's permission list from a comma/space separated string (``None`` when not given); short names
+    (``CAMERA``) become ``android.permission.CAMERA``."""
+    if raw is None:
+        return None
+    names = [p for p in _PERM_SPLIT.split(str(raw)) if p]
+    return sorted({p if "." in p else f"android.permission.{p.upper()}" for p in names})
+
+
+def submit(
+    apk: Any, *, store: Store, user: Any, policy: Any = None, listing: dict[str, Any] | None = None
+) -> PrelistingCheck:
+    """Store the APK (same checks and limits as any upload) and queue its scan as this store's pre-listing check.
+
+    Every submission is its own check (no duplicate refusal: two stores may check the same APK)."""
+    listing = listing or {}
+    job = testing.submit_apk(
+        apk, user=user, file_name=getattr(apk, "name", "") or "", policy=policy, allow_duplicate=True
+    )
+    return PrelistingCheck.objects.create(
+        job=job,
+        store=store,
+        created_by=user if getattr(user, "pk", None) else None,
+        developer=str(listing.get("developer") or "")[:200],
+        version=str(listing.get("version") or "")[:100],
+        policy_url=str(listing.get("policy_url") or "")[:500],
+        permissions=parse_permissions(listing.get("permissions")),
+        updated=str(listing.get("updated") or "")[:40],
+    )
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s()（）]+", "", str(text)).lower()
+
+
+def _subject_names(subject: str) -> list[str]:
+    """The O= and CN= values of an X.500 subject string."""
+    return [m.group(2).strip() for m in re.finditer(r"(?:^|,)\s*(O|CN)\s*=\s*([^,]+)", subject or "")]
+
+
+def listing_mismatches(check: PrelistingCheck) -> list[dict[str, Any]]:
+    """164号文 item 9 checks of the listing metadata against the scanned APK (only for a finished job): each
+    mismatch is ``{"check", "clause", "message_zh", ...details}``."""
+    job = check.job
+    report = job.report if isinstance(job.report, dict) else {}
+    app = report.get("app") if isinstance(report.get("app"), dict) else {}
+    out: list[dict[str, Any]] = []
+
+    def add(kind: str, message: str, **details: Any) -> None:
+        out.append({"check": kind, "clause": CLAUSE, "message_zh": message, **details})
+
+    manifest = report.get("manifest") if isinstance(report.get("manifest"), dict) else {}
+    apk_perms = sorted(
+        {
+            str(p.get("name"))
+            for p in manifest.get("permissions") or []
+            if isinstance(p, dict) and p.get("name")
+        }
+    )
+    if check.permissions is None:
+        add("permissions_not_listed", "上架信息未列出应用申请的权限 the listing shows no permission list")
+    else:
+        missing = [p for p in apk_perms if p not in check.permissions]
+        if missing:
+            add(
+                "permissions_undeclared",
+                "APK申请了上架信息未列出的权限 the APK requests permissions the listing does not show",
+                permissions=missing,
+            )
+    if not check.policy_url:
+        add("policy_url_missing", "上架信息缺少隐私政策链接 the listing has no privacy-policy URL")
+    elif not re.match(r"https?://[^\s/]+\.[^\s/]+", check.policy_url):
+        add("policy_url_invalid", "隐私政策链接无效 the privacy-policy URL is not an http(s) URL")
+    signers = app.get("signers") or []
+    subject = str(signers[0].get("subject") or "") if signers and isinstance(signers[0], dict) else ""
+    company = job.app_version.app.company if job.app_version and job.app_version.app.company_id else None
+    candidates = _subject_names(subject) + ([company.name] if company else [])
+    if not check.developer:
+        add("developer_missing", "上架信息缺少开发者名称 the listing names no developer")
+    elif not any(_norm(check.developer) == _norm(c) for c in candidates if c):
+        add(
+            "developer_mismatch",
+            "开发者名称与APK签名主体及登记企业不一致 the developer differs from the APK signer and the registered company",
+            developer=check.developer,
+            signer_subject=subject,
+            registered_company=company.name if company else "",
+        )
+    apk_version = str(app.get("version_name") or "")
+    if check.version and apk_version and check.version.strip() != apk_version:
+        add(
+            "version_mismatch",
+            "上架信息版本与APK版本不一致 the listed version differs from the APK's",
+            listed=check.version,
+            apk=apk_version,
+        )
+    return out
+
+
+def verdict(check: PrelistingCheck) -> dict[str, Any]:
+    """The check's state: ``status`` of the job and, when done, ``verdict`` (see the module policy), the findings
+    summary (counts by severity, notice types with Chinese names) and the listing mismatches."""
+    from appwarden.report.notice import notice_type_names
+
+    job = check.job
+    out: dict[str, Any] = {
+        "id": check.pk,
+        "job": job.pk,
+        "store": check.store_id,
+        "status": job.status,
+        "status_label": job.status_label,
+        "sha256": job.sha256,
+        "created_at": check.created_at.isoformat(),
+        "listing": {
+            "developer": check.developer,
+            "version": check.version,
+            "policy_url": check.policy_url,
+            "permissions": check.permissions,
+            "updated": check.updated,
+        },
+    }
+    if job.status != JOB_DONE:
+        if job.failure_kind:
+            out["failure_kind"] = job.failure_kind
+        return out
+    findings = list(job.findings.exclude(status=F_REJECTED))
+    fail_sev = set(_setting("APPWARDEN_PRELISTING_FAIL_SEVERITIES", ["high"]))
+    fail_conf = set(_setting("APPWARDEN_PRELISTING_FAIL_CONFIDENCES", ["confirmed", "likely"]))
+    review_sev = set(_setting("APPWARDEN_PRELISTING_REVIEW_SEVERITIES", ["high", "medium"]))
+    mismatches = listing_mismatches(check)
+    reasons: list[str] = []
+    if job.screening_verdict == "harmful":
+        reasons.append("screening:harmful")
+    reasons += [f.rule_id for f in findings if f.severity in fail_sev and f.confidence in fail_conf]
+    if reasons:
+        result = FAIL
+    else:
+        reasons = [f.rule_id for f in findings if f.severity in review_sev]
+        if job.screening_verdict == "suspicious":
+            reasons.append("screening:suspicious")
+        if mismatches and _setting("APPWARDEN_PRELISTING_MISMATCH_REVIEW", True):
+            reasons += [f"listing:{m['check']}" for m in mismatches]
+        result = NEEDS_REVIEW if reasons else PASS
+    types = sorted({t for f in findings for t in f.notice_types or []})
+    out.update(
+        verdict=result,
+        reasons=sorted(set(reasons)),
+        app={
+            "package": job.app_version.app.package if job.app_version else "",
+            "version_name": job.app_version.version_name if job.app_version else "",
+        },
+        findings={
+            "total": len(findings),
+            "by_severity": dict(Counter(f.severity for f in findings)),
+        },
+        notice_types=[{"id": t, "name_zh": n} for t, n in zip(types, notice_type_names(types), strict=True)],
+        screening_verdict=job.screening_verdict,
+        listing_mismatches=mismatches,
+    )
+    return out
+
+
+def violating_share(store: Store) -> dict[str, Any]:
+    """Among the apps actively listed in ``store``: how many have at least one confirmed finding (a violation
+    established by review), and the share in percent (0 for an empty store)."""
+    apps = StoreListing.objects.filter(store=store, active=True).values_list("app_id", flat=True)
+    listed = len(set(apps))
+    violating = (
+        Finding.objects.filter(Q(status=F_CONFIRMED), app_version__app_id__in=list(apps))
+        .values("app_version__app_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "listed": listed,
+        "violating": violating,
+        "percent": round(100 * violating / listed, 1) if listed else 0.0,
+    }
