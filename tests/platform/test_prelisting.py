@@ -217,3 +217,13 @@ class StoreShareTests(PrelistingCase):
         self.assertEqual(share, {"listed": 2, "violating": 1, "percent": 50.0})
         other = self.api(self.other_store_user).get("/api/prelisting/").json()["store_share"]
         self.assertEqual(other, {"listed": 1, "violating": 0, "percent": 0.0})
+
+    def test_share_on_the_store_page(self):
+        bad = pf.scanned_job(self.reviewer, self.apk([finding("r.h", "high", "likely")]))
+        pf.listing(self.store_a, bad.app_version.app)
+        services.review_finding(bad.findings.get(), user=self.reviewer, action="confirm", reason="属实")
+        self.client.force_login(self.store_user)
+        page = self.client.get(f"/registry/stores/{self.store_a.pk}/")
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "违规应用占比 Share of violating apps: 1 / 1 (100.0%)")
+        self.assertEqual(self.client.get(f"/registry/stores/{self.store_b.pk}/").status_code, 404)

@@ -117,7 +117,10 @@ def store_list(request):
 def store_detail(request, pk: int):
     store = get_scoped(Store, request.user, pk=pk)
     listings = scoped(StoreListing.objects.filter(store=store).select_related("app"), request.user)
-    return render(request, "registry/store_detail.html", {"store": store, "listings": listings})
+    from appwarden.platform.prelisting.services import violating_share
+
+    context = {"store": store, "listings": listings, "share": violating_share(store)}
+    return render(request, "registry/store_detail.html", context)
 
 
 @role_required(*STAFF)
