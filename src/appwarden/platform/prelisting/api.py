@@ -49,7 +49,7 @@ class PrelistingCreateView(APIView):
         check = services.submit(apk, store=store, user=request.user, policy=policy, listing=data)
         return Response(services.verdict(check), status=201)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="prelisting_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):  # type: ignore[no-untyped-def]
         """The caller's checks, newest first (at most 100), and the store's share of violating apps."""
         require(request.user, ROLE_STORE, *STAFF)
