@@ -41,6 +41,11 @@ def dynamic_background_collection(evidence: Evidence, params: dict) -> list[Hit]
     return hits
 
 
+# M164-2.2-S2 "APP虽然有向用户明示并经用户同意环节，但频繁自启动或关联启动发生在用户同意前": added when the trace itself shows
+# the consent step (a consent_agree) and a start not caused by the user before it.
+BEFORE_CONSENT_SCENARIO = "M164-2.2-S2"
+
+
 @predicate("dynamic_self_start", needs=("dynamic.trace",))
 def dynamic_self_start(evidence: Evidence, params: dict) -> list[Hit]:
     dyn = evidence.dynamic
@@ -51,11 +56,14 @@ def dynamic_self_start(evidence: Evidence, params: dict) -> list[Hit]:
     if not starts:
         return []
     kinds = ", ".join(dict.fromkeys(p.cause for p in starts))
+    agreed = dyn.consent.agreed
+    before = agreed is not None and any(p.t < agreed for p in starts)
     return [
         Hit(
             evidence=[start_ref(p) for p in starts],
             owner="host",
             message_zh=f"应用进程在无用户操作时被启动（{kinds}），共 {len(starts)} 次",
             message_en=f"the app process was started without user action ({kinds}), {len(starts)} times",
+            clauses=[BEFORE_CONSENT_SCENARIO] if before else [],
         )
     ]

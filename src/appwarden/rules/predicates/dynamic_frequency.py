@@ -32,6 +32,12 @@ from appwarden.rules.predicates.dynamic_consent import DEFAULT_EXCLUDE, validate
 
 PERIODIC_MIN_READS = 4  # project choice (three intervals): see the module docstring
 PERIODIC_MIN_SPAN_S = 60.0  # project choice: the steady reading lasts at least one analysis window (60 s)
+# Scenario clauses a finding adds (the rule's ``extra_clauses``): M164-1.2-S2 ("以特定频率（如每30s）读取") when an API is
+# read periodically; M164-1.2-S4 ("每2秒读取一次IMEI、位置信息") when an API reaches the example's own rate, 30 calls
+# in a minute (one every 2 s), so a finding cites S4 only when the trace shows at least the rate S4 describes.
+SCENARIO_PERIODIC = "M164-1.2-S2"
+SCENARIO_EVERY_2S = "M164-1.2-S4"
+EVERY_2S_PER_MINUTE = 30
 
 
 def _validate(params: dict) -> None:
@@ -106,5 +112,10 @@ def dynamic_frequency_exceeded(evidence: Evidence, params: dict) -> list[Hit]:
                 f"names ('e.g. every 30 s'; limit: every gap <= {max_gap_s:g} s, >= {min_reads} reads over "
                 f">= {min_span:g} s)"
             )
-        hits.append(Hit(evidence=items, owner=owner, message_zh=zh, message_en=en))
+        clauses = []
+        if any(periodic is not None for _, periodic in peaks):
+            clauses.append(SCENARIO_PERIODIC)
+        if any(p.peak_per_minute >= EVERY_2S_PER_MINUTE for p, _ in peaks):
+            clauses.append(SCENARIO_EVERY_2S)
+        hits.append(Hit(evidence=items, owner=owner, message_zh=zh, message_en=en, clauses=clauses))
     return hits

@@ -5,7 +5,9 @@
 is an industry convention (OmniSDK docs, security-training material) recorded as M26-T3 in
 ``shared/regulations/miit26.md``; **no primary legal text with that number was found**, so the rules citing this
 predicate stay at ``likely`` and the interval is a parameter. The re-request itself is what M164-2.1-S5/S6
-("用户明确拒绝…后，仍向用户频繁弹窗申请") and M337-6 ("频繁申请权限") describe. One hit per requesting owner.
+("用户明确拒绝…后，仍向用户频繁弹窗申请") and M337-6 ("频繁申请权限") describe. One hit per requesting owner. A hit adds
+M164-2.1-S6 ("重新运行时，仍向用户弹窗申请") when, for one of its re-requests, the trace shows the user starting the app
+again (``process_start`` with cause ``launcher``/``user``) between the denial and the re-request.
 
 ``dynamic_permission_premature``: a permission requested within the first ``startup_window_ms`` of the session,
 granted, and then not used by any API that needs it within ``need_window_ms`` (M164-2.1-S7: "未见使用权限对应的相关
@@ -29,6 +31,9 @@ from appwarden.evidence import Evidence
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 
+RERUN_SCENARIO = "M164-2.1-S6"  # re-asked after the app was run again
+RERUN_CAUSES = ("launcher", "user")  # a start the user made (not "unknown": it must be shown, not assumed)
+
 
 def _validate_rerequest(params: dict) -> None:
     value = params.get("min_interval_h")
@@ -49,12 +54,18 @@ def dynamic_permission_rerequest(evidence: Evidence, params: dict) -> list[Hit]:
     for owner, items in grouped.items():
         perms = ", ".join(dict.fromkeys(r.permission.rsplit(".", 1)[-1] for r in items))
         shortest = min(r.gap_ms for r in items)
+        rerun = any(
+            p.cause in RERUN_CAUSES and r.denied_at < p.t <= r.requested_at
+            for r in items
+            for p in dyn.process_starts
+        )
         hits.append(
             Hit(
                 evidence=[rerequest_ref(r, hours) for r in items],
                 owner=owner,
                 message_zh=f"用户拒绝后再次申请权限 {perms}（最短间隔 {shortest / 1000:.0f} 秒，少于 {hours:g} 小时），共 {len(items)} 次",
                 message_en=f"re-requested {perms} after denial {len(items)} times (shortest gap {shortest / 1000:.0f} s < {hours:g} h)",
+                clauses=[RERUN_SCENARIO] if rerun else [],
             )
         )
     return hits

@@ -1,0 +1,66 @@
+"""164号文 scenario clauses (M164-x.y-Sn) that a dynamic finding adds only when its trace shows the scenario (issue #20).
+
+The fixture cases (``tests/rules/<rule>/cases.yaml``) check that a clause is present; these check the converse, exact
+clause sets, so a scenario is never cited for a trace that does not show it: a 30 s poll is S2 but not S4 ("每2秒"), a
+re-request in the same session is S5 but not S6 ("重新运行时"), a boot start after consent is not S2 ("发生在用户同意前").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from appwarden.rules.engine import evaluate_rule
+from tests.rules.test_rule_fixtures import HERE, RULES, _evidence
+
+APK = str(HERE.parent / "fixtures" / "apks" / "shop.apk")
+TRACES = HERE.parent / "fixtures" / "traces"
+
+
+def _clauses(rule_id: str, trace: str) -> set[str]:
+    """The clause IDs of the one finding ``rule_id`` makes on the shop fixture APK with ``trace``."""
+    path = HERE / rule_id / trace if (HERE / rule_id / trace).exists() else TRACES / trace
+    findings = evaluate_rule(_evidence(APK, None, str(path), None), RULES[rule_id]).by_rule(rule_id)
+    assert len(findings) == 1, findings
+    return {c for c in findings[0].clauses if c.startswith("M164-")}
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "trace", "expected"),
+    [
+        ("dynamic.pi.frequency", "imei_every_30s.jsonl", {"M164-1.2", "M164-1.2-S2"}),
+        ("dynamic.pi.frequency", "imei_location_every_2s.jsonl", {"M164-1.2", "M164-1.2-S2", "M164-1.2-S4"}),
+        # the app list read every second for two minutes: periodic, and above the every-2-s rate
+        (
+            "dynamic.pi.frequency",
+            "applist_background_polling.jsonl",
+            {"M164-1.2", "M164-1.2-S2", "M164-1.2-S4"},
+        ),
+        ("dynamic.permission.rerequest", "location_rerequest.jsonl", {"M164-2.1", "M164-2.1-S5"}),
+        (
+            "dynamic.permission.rerequest",
+            "location_asked_again_after_restart.jsonl",
+            {"M164-2.1", "M164-2.1-S5", "M164-2.1-S6"},
+        ),
+        ("dynamic.app.self_start", "boot_start_before_consent.jsonl", {"M164-2.2", "M164-2.2-S2"}),
+        ("dynamic.app.self_start", "boot_start_after_consent.jsonl", {"M164-2.2"}),
+        # a push wake-up with no consent step in the trace: nothing shows the app has one, so not S2
+        ("dynamic.app.self_start", "self_start_push.jsonl", {"M164-2.2"}),
+    ],
+)
+def test_scenario_clauses_exact(rule_id: str, trace: str, expected: set[str]) -> None:
+    assert _clauses(rule_id, trace) == expected
+
+
+def test_burst_is_neither_periodic_nor_every_2s(tmp_path) -> None:
+    """12 IMEI reads within 11 s once (above the 10-a-minute burst limit): a finding for M164-1.2, but no steady
+    frequency (S2) and under the every-2-s rate (S4)."""
+    head = (HERE / "dynamic.pi.frequency" / "imei_every_30s.jsonl").read_text(encoding="utf-8").splitlines()
+    call = head[5]  # the first getDeviceId api_call line, t=12000
+    lines = head[:5] + [call.replace('"t":12000', f'"t":{12000 + 1000 * i}') for i in range(12)]
+    trace = tmp_path / "burst.jsonl"
+    trace.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    findings = evaluate_rule(_evidence(APK, None, str(trace), None), RULES["dynamic.pi.frequency"]).by_rule(
+        "dynamic.pi.frequency"
+    )
+    assert len(findings) == 1
+    assert {c for c in findings[0].clauses if c.startswith("M164-")} == {"M164-1.2"}
