@@ -39,9 +39,16 @@ def store(name: str | None = None) -> Store:
     return Store.objects.create(name=name or f"商店{next(_seq)}")
 
 
-def user(role: str, *, company: Company | None = None, store: Store | None = None, name: str | None = None):
+def user(
+    role: str,
+    *,
+    company: Company | None = None,
+    store: Store | None = None,
+    name: str | None = None,
+    sdk_vendor: Any = None,
+):
     u = get_user_model().objects.create_user(username=name or f"{role}{next(_seq)}", password=PASSWORD)
-    Profile.objects.create(user=u, role=role, company=company, store=store)
+    Profile.objects.create(user=u, role=role, company=company, store=store, sdk_vendor=sdk_vendor)
     return u
 
 

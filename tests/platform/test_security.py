@@ -520,6 +520,20 @@ class NoExistenceOracleTests(TestCase):
         self.api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(store_user)}")
         self._walk_api(self.api, store_user)
 
+    def test_every_api_detail_and_action_endpoint_as_an_sdk_vendor(self):
+        from appwarden.platform.registry.models import SdkVendor
+
+        vendor = SdkVendor.objects.create(name="SDK厂商甲", sdk_ids=["sdk.walk"])
+        vendor_user = pf.user("sdk_vendor", sdk_vendor=vendor)
+        self.api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(vendor_user)}")
+        self._walk_api(self.api, vendor_user)
+
+    def test_every_web_page_that_takes_an_id_as_an_sdk_vendor(self):
+        from appwarden.platform.registry.models import SdkVendor
+
+        vendor = SdkVendor.objects.create(name="SDK厂商甲", sdk_ids=["sdk.walk"])
+        self._walk_web(pf.user("sdk_vendor", sdk_vendor=vendor))
+
     def _walk_api(self, client, user) -> None:
         from appwarden.platform.api.urls import router
 
@@ -579,6 +593,9 @@ class NoExistenceOracleTests(TestCase):
             self.assertIn("does not exist", answers[0][1], url)
 
     def test_every_web_page_that_takes_an_id(self):
+        self._walk_web(self.user_a)
+
+    def _walk_web(self, user) -> None:
         from django.urls import URLPattern, URLResolver, get_resolver
 
         from appwarden.platform.complaints.models import Complaint
@@ -612,7 +629,7 @@ class NoExistenceOracleTests(TestCase):
             "early-warning": AppVersion,
         }
         web = Client()
-        web.force_login(self.user_a)
+        web.force_login(user)
         pages = sorted(set(walk(get_resolver().url_patterns)))
         self.assertTrue(pages)
         checked = 0
@@ -620,7 +637,7 @@ class NoExistenceOracleTests(TestCase):
             model = next((m for k, m in models.items() if pattern.startswith(k + "/")), None)
             if model is None:
                 continue  # /users/<pk>/ and others: regulator-only pages, 403 before any lookup
-            foreign, missing = self._foreign_and_missing(model)
+            foreign, missing = self._foreign_and_missing(model, user)
             for method in ("get", "post"):
                 answers = []
                 for pk in (foreign, missing):

@@ -38,6 +38,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_attestation.py",
             "test_early_warning.py",
             "test_review_scale.py",
+            "test_sdk_vendor.py",
             "test_prelisting.py",
         )
     ]

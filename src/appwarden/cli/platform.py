@@ -1,4 +1,5 @@
-"""Platform commands: ``serve``, ``worker``, ``demo-data``, ``platform-user`` and ``submit``.
+"""Platform commands: ``serve``, ``worker``, ``demo-data``, ``platform-user``, ``platform-sdk-vendors`` and
+``submit``.
 
 ``serve`` runs the web app and the embedded DB-queue worker, a process of its own (SQLite by default, or
 ``DATABASE_URL``); the worker runs each scan in a child process under the scan limits (``APPWARDEN_SCAN_TIMEOUT``,
@@ -42,15 +43,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("platform-user", help="create or update a platform user with a role (平台用户)")
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=["regulator", "reviewer", "company", "store"])
+    p.add_argument(
+        "--role", required=True, choices=["regulator", "reviewer", "company", "store", "sdk_vendor"]
+    )
     p.add_argument("--company", type=int, help="company id (role company)")
     p.add_argument("--store", type=int, help="store id (role store)")
+    p.add_argument("--sdk-vendor", type=int, help="SDK vendor id (role sdk_vendor)")
     p.add_argument("--password", help="password (default: generated and printed)")
     p.add_argument(
         "--token", action="store_true", help="issue a new API token and print it (shown once; stored hashed)"
     )
     p.add_argument("--data-dir")
     p.set_defaults(func=cmd_user)
+
+    p = sub.add_parser(
+        "platform-sdk-vendors",
+        help="link the SDK knowledge base's vendor names to platform SDK vendors (SDK厂商关联; idempotent)",
+    )
+    p.add_argument("--data-dir")
+    p.set_defaults(func=cmd_sdk_vendors)
 
     p = sub.add_parser("submit", help="upload an APK to a running platform server (提交平台检测)")
     p.add_argument("apk")
@@ -89,9 +100,29 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def _sync_sdk_vendors(verbose: bool = False) -> None:
+    """Link the SDK knowledge base's vendor names to SdkVendor rows (registry/sdk_vendors.py; idempotent)."""
+    from appwarden.platform.registry.sdk_vendors import sync_from_kb
+
+    result = sync_from_kb()
+    if verbose:
+        print(
+            f"SDK vendors: {result.created} created, {result.linked} SDK ids linked, "
+            f"{result.unnamed} KB SDKs without a named vendor"
+        )
+
+
+def cmd_sdk_vendors(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    _migrate()
+    _sync_sdk_vendors(verbose=True)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup(args.data_dir, "thread")
     _migrate()
+    _sync_sdk_vendors()
     from django.conf import settings
     from django.core.servers.basehttp import run
     from django.core.wsgi import get_wsgi_application
@@ -141,6 +172,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _migrate()
     from appwarden.platform.demo import load_demo_data
 
+    _sync_sdk_vendors()
     users = load_demo_data()
     print("demo data loaded; users (password):")
     for name, pw in users.items():
@@ -157,7 +189,12 @@ def cmd_user(args: argparse.Namespace) -> int:
 
     password = args.password or secrets.token_urlsafe(12)
     user = ensure_user(
-        args.username, role=args.role, company=args.company, store=args.store, password=password
+        args.username,
+        role=args.role,
+        company=args.company,
+        store=args.store,
+        sdk_vendor=args.sdk_vendor,
+        password=password,
     )
     print(f"user {args.username} ({args.role})" + ("" if args.password else f" password: {password}"))
     if args.token:

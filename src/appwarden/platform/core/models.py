@@ -9,21 +9,25 @@ ROLE_REGULATOR = "regulator"
 ROLE_REVIEWER = "reviewer"
 ROLE_COMPANY = "company"
 ROLE_STORE = "store"
+ROLE_SDK_VENDOR = "sdk_vendor"
 ROLE_CHOICES = [
     (ROLE_REGULATOR, "监管人员 Regulator"),
     (ROLE_REVIEWER, "审核人员 Reviewer"),
     (ROLE_COMPANY, "企业 Company"),
     (ROLE_STORE, "应用商店 Store operator"),
+    (ROLE_SDK_VENDOR, "SDK厂商 SDK vendor"),
 ]
 
 
 class Profile(models.Model):
-    """A user's role; company users are bound to one company, store operators to one store."""
+    """A user's role; company users are bound to one company, store operators to one store, SDK vendor users to
+    one SDK vendor."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=16, choices=ROLE_CHOICES)
     company = models.ForeignKey("registry.Company", null=True, blank=True, on_delete=models.PROTECT)
     store = models.ForeignKey("registry.Store", null=True, blank=True, on_delete=models.PROTECT)
+    sdk_vendor = models.ForeignKey("registry.SdkVendor", null=True, blank=True, on_delete=models.PROTECT)
 
     def __str__(self) -> str:
         return f"{self.user.username} ({self.role})"

@@ -2,7 +2,9 @@
 
 Regulators and reviewers (staff) see everything. A company user sees only rows whose ``COMPANY_PATH`` leads to
 its company (and a model may narrow further with ``scope_company``); a store operator sees only rows whose
-``STORE_PATH`` leads to its store. A model without the path is invisible to that role. Every list, detail view
+``STORE_PATH`` leads to its store; an SDK vendor user sees only rows whose ``SDK_OWNER_PATH`` (a finding's
+``owner``) is one of its vendor's SDK ids (narrowed further by ``scope_sdk_vendor``, else ``scope_company``).
+A model without the path is invisible to that role. Every list, detail view
 and API viewset goes through :func:`scoped`.
 """
 
@@ -17,6 +19,7 @@ from appwarden.platform.core.models import (
     ROLE_COMPANY,
     ROLE_REGULATOR,
     ROLE_REVIEWER,
+    ROLE_SDK_VENDOR,
     ROLE_STORE,
 )
 
@@ -64,7 +67,24 @@ def scoped(qs: QuerySet, user: Any) -> QuerySet:
         if path is None:
             return qs.none()
         return qs.filter(**{path: profile.store_id}).distinct()
+    if role == ROLE_SDK_VENDOR and profile and profile.sdk_vendor_id:
+        path = getattr(model, "SDK_OWNER_PATH", None)
+        ids = sdk_ids_of(user)
+        if path is None or not ids:
+            return qs.none()
+        qs = qs.filter(**{f"{path}__in": ids})
+        narrow = getattr(model, "scope_sdk_vendor", None) or getattr(model, "scope_company", None)
+        return narrow(qs) if narrow else qs
     return qs.none()
+
+
+def sdk_ids_of(user: Any) -> list[str]:
+    """The SDK ids (knowledge-base ids, findings' ``owner``) of an SDK vendor user's vendor; ``[]`` otherwise."""
+    profile = getattr(user, "profile", None)
+    vendor = getattr(profile, "sdk_vendor", None) if profile else None
+    if vendor is None:
+        return []
+    return [s for s in vendor.sdk_ids or [] if isinstance(s, str) and s and s != "host"]
 
 
 def role_context(request: Any) -> dict[str, Any]:
@@ -77,9 +97,11 @@ __all__ = [
     "ROLE_COMPANY",
     "ROLE_REGULATOR",
     "ROLE_REVIEWER",
+    "ROLE_SDK_VENDOR",
     "ROLE_STORE",
     "STAFF",
     "require",
     "role_of",
     "scoped",
+    "sdk_ids_of",
 ]

@@ -3,7 +3,8 @@
 One service used by the regulators' user pages (``/users/``) and the ``appwarden platform-user`` command, so both
 apply the same rules:
 
-- role ``company`` needs an existing company, role ``store`` an existing store; staff roles are bound to neither
+- role ``company`` needs an existing company, role ``store`` an existing store, role ``sdk_vendor`` an existing
+  SDK vendor; staff roles are bound to none
   (a binding given for another role is dropped);
 - new passwords pass Django's password validators (``AUTH_PASSWORD_VALIDATORS``) unless the caller opts out;
 - accounts are never deleted (the audit log keeps pointing at them): they are deactivated;
@@ -31,6 +32,7 @@ from appwarden.platform.core.models import (
     ROLE_CHOICES,
     ROLE_COMPANY,
     ROLE_REGULATOR,
+    ROLE_SDK_VENDOR,
     ROLE_STORE,
     Profile,
 )
@@ -48,24 +50,43 @@ class UserAdminError(PlatformError):
         self.field = field
 
 
-def binding(role: str, company: Any = None, store: Any = None) -> tuple[Any, Any]:
-    """The ``(company, store)`` a user with ``role`` is bound to.
+def binding(
+    role: str, company: Any = None, store: Any = None, sdk_vendor: Any = None
+) -> tuple[Any, Any, Any]:
+    """The ``(company, store, sdk_vendor)`` a user with ``role`` is bound to.
 
-    ``company`` / ``store`` are model instances, primary keys or ``None``. Raises :class:`UserAdminError` for an
-    unknown role, a company role without an existing company or a store role without an existing store. The
-    binding that does not belong to the role is returned as ``None``.
+    ``company`` / ``store`` / ``sdk_vendor`` are model instances, primary keys or ``None``. Raises
+    :class:`UserAdminError` for an unknown role or a company / store / SDK vendor role without an existing
+    company / store / SDK vendor. The bindings that do not belong to the role are returned as ``None``.
     """
-    from appwarden.platform.registry.models import Company, Store
+    from appwarden.platform.registry.models import Company, SdkVendor, Store
 
     if role not in ROLES:
         raise UserAdminError(f"unknown role {role!r} (use {'/'.join(ROLES)})", "role")
     if role == ROLE_COMPANY:
-        return _existing(
-            Company, company, "company", "企业用户必须绑定企业 role company needs a company"
-        ), None
+        return (
+            _existing(Company, company, "company", "企业用户必须绑定企业 role company needs a company"),
+            None,
+            None,
+        )
     if role == ROLE_STORE:
-        return None, _existing(Store, store, "store", "商店用户必须绑定应用商店 role store needs a store")
-    return None, None
+        return (
+            None,
+            _existing(Store, store, "store", "商店用户必须绑定应用商店 role store needs a store"),
+            None,
+        )
+    if role == ROLE_SDK_VENDOR:
+        return (
+            None,
+            None,
+            _existing(
+                SdkVendor,
+                sdk_vendor,
+                "sdk_vendor",
+                "SDK厂商用户必须绑定SDK厂商 role sdk_vendor needs an SDK vendor",
+            ),
+        )
+    return None, None, None
 
 
 def _existing(model: Any, value: Any, field: str, message: str) -> Any:
@@ -108,6 +129,7 @@ def access(user: Any) -> dict[str, Any]:
         "role": ROLE_REGULATOR if user.is_superuser else (profile.role if profile else None),
         "company_id": profile.company_id if profile else None,
         "store_id": profile.store_id if profile else None,
+        "sdk_vendor_id": profile.sdk_vendor_id if profile else None,
         "is_active": user.is_active,
         "is_superuser": user.is_superuser,
     }
@@ -125,6 +147,7 @@ def create_user(
     role: str,
     company: Any = None,
     store: Any = None,
+    sdk_vendor: Any = None,
     actor: Any = None,
     validate_password: bool = True,
 ) -> Any:
@@ -135,13 +158,13 @@ def create_user(
     actor).
     """
     username = check_username(username)
-    company, store = binding(role, company, store)
+    company, store, sdk_vendor = binding(role, company, store, sdk_vendor)
     user = get_user_model()(username=username)
     if validate_password:
         check_password(password, user)
     user.set_password(password)
     user.save()
-    Profile.objects.create(user=user, role=role, company=company, store=store)
+    Profile.objects.create(user=user, role=role, company=company, store=store, sdk_vendor=sdk_vendor)
     _audit("user_create", user, None, actor)
     return user
 
@@ -183,6 +206,7 @@ def change_access(
     role: str | None = None,
     company: Any = None,
     store: Any = None,
+    sdk_vendor: Any = None,
     is_active: bool | None = None,
     actor: Any = None,
     reason: str = "",
@@ -202,13 +226,14 @@ def change_access(
     if role is not None:
         if user.is_superuser and role != ROLE_REGULATOR:
             raise UserAdminError("超级用户始终是监管人员 a superuser is always a regulator", "role")
-        company, store = binding(role, company, store)
+        company, store, sdk_vendor = binding(role, company, store, sdk_vendor)
     active = user.is_active if is_active is None else is_active
     if before["role"] == ROLE_REGULATOR and before["is_active"]:
         _check_keeps_regulator(user, new_role or "", active, actor)
     if role is not None:
         Profile.objects.update_or_create(
-            user=user, defaults={"role": role, "company": company, "store": store}
+            user=user,
+            defaults={"role": role, "company": company, "store": store, "sdk_vendor": sdk_vendor},
         )
     if active != user.is_active:
         user.is_active = active
@@ -247,7 +272,14 @@ def reset_password(user: Any, password: str, *, actor: Any = None, validate_pass
 
 @transaction.atomic
 def ensure_user(
-    username: str, *, role: str, company: Any = None, store: Any = None, password: str, actor: Any = None
+    username: str,
+    *,
+    role: str,
+    company: Any = None,
+    store: Any = None,
+    sdk_vendor: Any = None,
+    password: str,
+    actor: Any = None,
 ) -> Any:
     """Create ``username`` or update its role, binding and password (the ``platform-user`` command).
 
@@ -262,10 +294,11 @@ def ensure_user(
             role=role,
             company=company,
             store=store,
+            sdk_vendor=sdk_vendor,
             actor=actor,
             validate_password=False,
         )
-    change_access(existing, role=role, company=company, store=store, actor=actor)
+    change_access(existing, role=role, company=company, store=store, sdk_vendor=sdk_vendor, actor=actor)
     reset_password(existing, password, actor=actor, validate_password=False)
     return existing
 

@@ -195,6 +195,7 @@ class Finding(models.Model):
 
     COMPANY_PATH = "app_version__app__company"
     STORE_PATH = None
+    SDK_OWNER_PATH = "owner"  # an SDK vendor user sees (confirmed) findings owned by its SDKs only
 
     class Meta:
         ordering = ["-id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from appwarden.platform.core.models import ROLE_CHOICES
-from appwarden.platform.registry.models import Company, Store
+from appwarden.platform.registry.models import Company, SdkVendor, Store
 
 
 def _company_field() -> forms.ModelChoiceField:
@@ -24,12 +24,21 @@ def _store_field() -> forms.ModelChoiceField:
     )
 
 
+def _sdk_vendor_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=SdkVendor.objects.order_by("name"),
+        required=False,
+        label="SDK厂商 SDK vendor（SDK厂商用户必填 required for role sdk_vendor）",
+    )
+
+
 class AccessForm(forms.Form):
     """Role and binding of an account."""
 
     role = forms.ChoiceField(label="角色 Role", choices=ROLE_CHOICES)
     company = _company_field()
     store = _store_field()
+    sdk_vendor = _sdk_vendor_field()
 
 
 class PasswordForm(forms.Form):
@@ -50,3 +59,4 @@ class UserCreateForm(forms.Form):
     role = forms.ChoiceField(label="角色 Role", choices=ROLE_CHOICES)
     company = _company_field()
     store = _store_field()
+    sdk_vendor = _sdk_vendor_field()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from appwarden.platform.core import problem_types
 from appwarden.platform.enforcement.models import CLOSED, RectificationOrder
 from appwarden.platform.registry.models import App, SdkVendor, Store
-from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, Batch, Finding
+from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, SEVERITY, Batch, Finding
 
 ACTIVE = ~Q(status=F_REJECTED)
 
@@ -129,6 +129,45 @@ def repeat_offenders() -> list[dict[str, Any]]:
         entry["reasons"] = sorted(entry["reasons"])
     out.sort(key=lambda e: -sum(a["findings"] for a in e["apps"]))
     return out
+
+
+def my_sdk_view(user: Any) -> dict[str, Any]:
+    """An SDK vendor user's findings aggregated per SDK id (``/my-sdk/``).
+
+    Only what ``scoped`` lets the user see (confirmed findings whose owner is one of its vendor's SDK ids): per
+    SDK the findings count, counts by severity, the apps affected (package, name), the app versions and the
+    rules. Nothing of the apps' other findings is read.
+    """
+    from appwarden.platform.core.roles import scoped, sdk_ids_of
+
+    qs = scoped(Finding.objects.all(), user).select_related("app_version__app")
+    sdks: dict[str, dict[str, Any]] = {
+        sid: {"sdk": sid, "findings": 0, "severity": {}, "apps": {}, "versions": set(), "rules": {}}
+        for sid in sdk_ids_of(user)
+    }
+    for f in qs:
+        entry = sdks.get(f.owner)
+        if entry is None:  # pragma: no cover - scoped() only returns the vendor's SDK ids
+            continue
+        entry["findings"] += 1
+        entry["severity"][f.severity] = entry["severity"].get(f.severity, 0) + 1
+        entry["rules"][f.rule_id] = entry["rules"].get(f.rule_id, 0) + 1
+        version = f.app_version
+        if version is not None:
+            app = version.app
+            entry["apps"][app.package] = app.name or app.package
+            entry["versions"].add(f"{app.package} {version.version_name or version.sha256[:12]}")
+    out = []
+    order = [value for value, _ in SEVERITY]
+    for entry in sdks.values():
+        entry["severity"] = [(sev, entry["severity"][sev]) for sev in order if sev in entry["severity"]]
+        entry["apps"] = sorted(entry["apps"].items())
+        entry["versions"] = sorted(entry["versions"])
+        entry["rules"] = sorted(entry["rules"].items(), key=lambda kv: (-kv[1], kv[0]))
+        out.append(entry)
+    out.sort(key=lambda e: (-e["findings"], e["sdk"]))
+    profile = getattr(user, "profile", None)
+    return {"vendor": getattr(profile, "sdk_vendor", None), "sdks": out}
 
 
 def sdk_vendor_view() -> dict[str, Any]:

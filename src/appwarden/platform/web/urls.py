@@ -13,6 +13,7 @@ urlpatterns = [
         name="early_warning_takedown",
     ),
     path("sdk-vendors/", views.sdk_vendors, name="sdk_vendors"),
+    path("my-sdk/", views.my_sdk, name="my_sdk"),
     path("audit/", views.audit_log, name="audit"),
     path("users/", users.user_list, name="user_list"),
     path("users/new/", users.user_new, name="user_new"),

@@ -45,6 +45,7 @@ def _row(user: Any) -> dict[str, Any]:
         "role_label": ROLE_LABELS.get(role, "无角色 no role"),
         "company": profile.company if profile else None,
         "store": profile.store if profile else None,
+        "sdk_vendor": profile.sdk_vendor if profile else None,
     }
 
 
@@ -55,7 +56,11 @@ def _apply_errors(form: forms.Form, exc: users.UserAdminError) -> None:
 @role_required(ROLE_REGULATOR)
 def user_list(request: HttpRequest) -> HttpResponse:
     """``/users/``: accounts by username; ``?role=`` filters by effective role, ``?q=`` searches usernames."""
-    qs = get_user_model().objects.select_related("profile__company", "profile__store").order_by("username")
+    qs = (
+        get_user_model()
+        .objects.select_related("profile__company", "profile__store", "profile__sdk_vendor")
+        .order_by("username")
+    )
     role = request.GET.get("role", "")
     if role in ROLE_LABELS:
         qs = qs.filter(_users_with_role(role))
@@ -90,7 +95,12 @@ def user_new(request: HttpRequest) -> HttpResponse:
 
 def _edit_page(request: HttpRequest, user: Any, **forms_: forms.Form) -> HttpResponse:
     row = _row(user)
-    initial = {"role": row["role"], "company": row["company"], "store": row["store"]}
+    initial = {
+        "role": row["role"],
+        "company": row["company"],
+        "store": row["store"],
+        "sdk_vendor": row["sdk_vendor"],
+    }
     context = {
         "row": row,
         "target": user,

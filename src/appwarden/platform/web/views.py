@@ -18,7 +18,13 @@ from django.utils.safestring import mark_safe
 
 from appwarden.errors import AppwardenError
 from appwarden.platform.core import charts
-from appwarden.platform.core.models import ROLE_COMPANY, ROLE_REGULATOR, ROLE_STORE, AuditLog
+from appwarden.platform.core.models import (
+    ROLE_COMPANY,
+    ROLE_REGULATOR,
+    ROLE_SDK_VENDOR,
+    ROLE_STORE,
+    AuditLog,
+)
 from appwarden.platform.core.roles import STAFF, role_of, scoped
 from appwarden.platform.core.views import get_scoped, role_required
 from appwarden.platform.enforcement import workflow
@@ -35,6 +41,8 @@ def home(request):
         return company_home(request)
     if role == ROLE_STORE:
         return redirect("enforcement:takedown_list")
+    if role == ROLE_SDK_VENDOR:
+        return redirect("web:my_sdk")
     if role not in STAFF:
         return render(request, "web/no_role.html", status=403)
     batches = stats.batch_counts()
@@ -74,6 +82,12 @@ def company_home(request):
 @role_required(*STAFF)
 def repeat_offenders(request):
     return render(request, "web/repeat_offenders.html", {"groups": stats.repeat_offenders()})
+
+
+@role_required(ROLE_SDK_VENDOR)
+def my_sdk(request):
+    """``/my-sdk/`` 我的SDK问题: an SDK vendor user's confirmed findings aggregated per SDK (stats.my_sdk_view)."""
+    return render(request, "web/my_sdk.html", stats.my_sdk_view(request.user))
 
 
 @role_required(*STAFF)
