@@ -74,6 +74,45 @@ MANUAL_REASONS = {
     "RD-6.4": "后台是否真正完成删除/注销发生在运营者服务器上，APK、隐私政策和客户端轨迹都无法证明，需人工核查（如向运营者调取记录）。"
     " Whether the back end really deleted the data happens on the operator's servers; no APK, policy or client trace "
     "can show it (a human check, e.g. records requested from the operator).",
+    # 164号文 (issue #20, round 2): items and scenarios no APK fact or trace event can decide. The scenarios the source
+    # (camille after 史宾格) itself marks 人工自查 say so.
+    "M164-1.2-S3": "（来源标注人工自查）SDK收集是否“超出与所声称的目的具有直接或合理关联的范围”，要把收集行为与政策所述目的逐项对照判断，需人工评估。"
+    " Whether an SDK collects beyond what relates to its stated purpose is a judgement of collection against the "
+    "stated purposes (marked 人工自查 by the source).",
+    "M164-1.4-S3": "（来源标注人工自查）页面是否以“个性化展示”“定推”等字样显著区分个性化内容，是对界面呈现是否显著的判断，需人工查看页面。"
+    " Whether personalised content is conspicuously labelled on the pages is a judgement of the screens (人工自查).",
+    "M164-2.1-S2": "（来源标注人工自查）权限是否为“当前服务场景未使用到的”，取决于该界面提供的功能，需人工结合场景判断。"
+    " Whether a permission is unused by the current scenario depends on what the screen offers: a human judgement.",
+    "M164-2.1-S3": "（来源标注人工自查）拒绝权限后能否正常注册登录，需人工在注册登录流程中拒绝授权并判断流程是否被阻断；轨迹格式不记录注册登录结果。"
+    " Whether refusing a permission blocks registration or login needs a human run of that flow; the trace format "
+    "records no registration/login outcome.",
+    "M164-2.1-S4": "（来源标注人工自查）与S2相同，需判断权限是否与当前服务场景无关；轨迹格式也不记录应用退出。"
+    " As S2, whether the permission is unrelated to the scenario is a human judgement; the trace records no app exit.",
+    "M164-3.1": "欺骗误导用户下载APP的认定要看界面向用户展示了什么（下载提示是否显著、话术是否诱导），属于对呈现方式的判断；轨迹格式不记录点击位置、下载和安装事件，需人工测试。"
+    " Deceptive downloads are judged by what the screens tell the user (is the download prompt conspicuous, is the "
+    "wording luring); the trace format records no tap positions, downloads or installs: a human test.",
+    "M164-3.1-S1": "“无显著APP下载提示”是对提示是否显著的判断，且轨迹不记录点击和下载事件，需人工点击广告/开屏页观察。"
+    " Whether a download prompt is conspicuous is a judgement, and the trace records no taps or downloads: a human "
+    "taps the ads and splash pages.",
+    "M164-3.1-S2": "以“是否立即开始游戏”等话术诱导下载，需人工判断话术是否欺骗误导。"
+    " Luring wording such as 'start the game now?' needs a human to judge whether it misleads.",
+    "M164-3.1-S3": "以“领取红包”等话术诱导下载，需人工判断话术是否欺骗误导。"
+    " Luring wording such as 'collect a red packet' needs a human to judge whether it misleads.",
+    "M164-3.1-S4": "点击“下载按钮”以外区域即下载，需要知道界面上哪个区域是下载按钮，轨迹不记录点击位置和下载事件，需人工测试。"
+    " Needs to know which area of the screen is the download button; the trace records no tap positions or downloads.",
+    "M164-3.1-S5": "（来源标注人工自查）暂停下载后重启应用是否自动恢复，需人工操作下载管理并重启；轨迹格式不记录下载事件。"
+    " Whether a paused download resumes after a restart needs a human run; the trace records no downloads (人工自查).",
+    "M164-3.1-S6": "（来源标注人工自查）是否“设置关闭障碍”强迫下载，是对界面关闭方式的判断，需人工测试。"
+    " Whether closing is obstructed to force a download is a judgement of the screens (人工自查).",
+    "M164-3.2": "以积分、奖励、优惠诱导用户提供身份证号或生物特征，要看界面话术是否诱导以及该信息是否为服务所必需，需人工评估。"
+    " Luring users with points or rewards into giving ID numbers or biometrics is judged from the screens' wording "
+    "and the service's need: a human assessment.",
+    "M164-4.1": "应用分发平台（应用商店）的责任：商店页面是否明示开发者、版本、隐私政策、权限等，要核查商店页面而非APK；appwarden不采集商店页面，需人工核查。"
+    " A distribution platform's duty: what the store page shows is checked on the store, not in the APK; appwarden "
+    "collects no store pages, so a human checks them.",
+    "M164-4.2": "应用分发平台的上架审核、开发者核验和在架巡查属于平台的管理流程，APK、隐私政策和客户端轨迹都无法证明，需人工核查平台。"
+    " Listing review, developer verification and clean-up are the platform's processes; no APK, policy or trace "
+    "shows them: a human checks the platform.",
 }
 
 # file -> (instrument key, short name zh, full title, issuer/year, legal status)

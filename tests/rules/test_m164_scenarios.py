@@ -64,3 +64,21 @@ def test_burst_is_neither_periodic_nor_every_2s(tmp_path) -> None:
     )
     assert len(findings) == 1
     assert {c for c in findings[0].clauses if c.startswith("M164-")} == {"M164-1.2"}
+
+
+def test_m164_coverage_after_round_two() -> None:
+    """Issue #20: the scenarios the dynamic rules show are counted as automated (strict: named in a rule's
+    ``clauses``; per-finding ones through ``extra_clauses``), and the 164号文 items only a human can decide are
+    ``manual`` with a written reason, never left as 'no rule'."""
+    from appwarden.rules.coverage import coverage
+    from appwarden.rules.loader import load_rules
+
+    m164 = next(c for c in coverage(load_rules()) if c.key == "M164")
+    for cid in ("M164-1.2-S5", "M164-2.1-S5", "M164-2.1-S7"):
+        assert cid in m164.automated_ids, cid
+    for cid in ("M164-1.2-S2", "M164-1.2-S4", "M164-2.1-S6", "M164-2.2-S2"):
+        assert cid in m164.automated_ids, cid
+    for cid in ("M164-3.1", "M164-3.1-S1", "M164-3.2", "M164-4.1", "M164-4.2", "M164-2.1-S2", "M164-1.4-S3"):
+        assert cid in m164.manual_ids, cid
+        assert len(m164.manual_reasons.get(cid, "")) > 20, f"{cid}: manual without a written reason"
+    assert m164.ratio_strict >= 0.33
