@@ -41,6 +41,13 @@ def _clauses(rule_id: str, trace: str) -> set[str]:
             "location_asked_again_after_restart.jsonl",
             {"M164-2.1", "M164-2.1-S5", "M164-2.1-S6"},
         ),
+        (
+            "dynamic.pi.background",
+            "applist_background_polling.jsonl",
+            {"M164-1.2", "M164-1.2-S5", "M164-1.2-S6"},
+        ),
+        # two IMSI/serial reads in the background: background collection (S5), no frequency (S6)
+        ("dynamic.pi.background", "imsi_serial_in_background.jsonl", {"M164-1.2", "M164-1.2-S5"}),
         ("dynamic.app.self_start", "boot_start_before_consent.jsonl", {"M164-2.2", "M164-2.2-S2"}),
         ("dynamic.app.self_start", "boot_start_after_consent.jsonl", {"M164-2.2"}),
         # a push wake-up with no consent step in the trace: nothing shows the app has one, so not S2
@@ -66,6 +73,20 @@ def test_burst_is_neither_periodic_nor_every_2s(tmp_path) -> None:
     assert {c for c in findings[0].clauses if c.startswith("M164-")} == {"M164-1.2"}
 
 
+def test_foreground_poll_continuing_in_background_is_not_s6(tmp_path) -> None:
+    """The 30 s IMEI poll with the app sent to the background after the second read: background collection (S5), but
+    the steady run is partly in the foreground, so the trace does not show periodic collection *in the background*."""
+    lines = (HERE / "dynamic.pi.frequency" / "imei_every_30s.jsonl").read_text(encoding="utf-8").splitlines()
+    lines.insert(7, '{"t":50000,"type":"ui","event":"app_background"}')  # after the reads at 12 s and 42 s
+    trace = tmp_path / "half_background.jsonl"
+    trace.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    findings = evaluate_rule(_evidence(APK, None, str(trace), None), RULES["dynamic.pi.background"]).by_rule(
+        "dynamic.pi.background"
+    )
+    assert len(findings) == 1
+    assert {c for c in findings[0].clauses if c.startswith("M164-")} == {"M164-1.2", "M164-1.2-S5"}
+
+
 def test_m164_coverage_after_round_two() -> None:
     """Issue #20: the scenarios the dynamic rules show are counted as automated (strict: named in a rule's
     ``clauses``; per-finding ones through ``extra_clauses``), and the 164号文 items only a human can decide are
@@ -76,7 +97,7 @@ def test_m164_coverage_after_round_two() -> None:
     m164 = next(c for c in coverage(load_rules()) if c.key == "M164")
     for cid in ("M164-1.2-S5", "M164-2.1-S5", "M164-2.1-S7"):
         assert cid in m164.automated_ids, cid
-    for cid in ("M164-1.2-S2", "M164-1.2-S4", "M164-2.1-S6", "M164-2.2-S2"):
+    for cid in ("M164-1.2-S2", "M164-1.2-S4", "M164-1.2-S6", "M164-2.1-S6", "M164-2.2-S2"):
         assert cid in m164.automated_ids, cid
     for cid in ("M164-3.1", "M164-3.1-S1", "M164-3.2", "M164-4.1", "M164-4.2", "M164-2.1-S2", "M164-1.4-S3"):
         assert cid in m164.manual_ids, cid

@@ -3,7 +3,10 @@
 
 ``dynamic_background_collection``: PI accesses while the app was in the background (after ``app_background`` and
 before ``app_foreground``, or after a process start not caused by the user), one hit per owner (M164-1.2-S5..S8:
-"在后台运行时…收集"). Params: ``categories`` / ``exclude_categories``.
+"在后台运行时…收集"). A hit adds M164-1.2-S6 ("在静默状态下或在后台运行时，存在按照一定频次收集…") when one of the
+owner's background APIs was read periodically (the ``dynamic_frequency_exceeded`` periodic test with its defaults) and
+every call of that API by that owner was made in the background, so the steady run is wholly in the background.
+Params: ``categories`` / ``exclude_categories``.
 
 ``dynamic_self_start``: the process was started by something other than the user (``process_start`` with cause
 ``boot``, ``push``, ``alarm``, ``other_app``, ...; 自启动/关联启动, M164-2.2). A start before any consent is
@@ -19,6 +22,13 @@ from appwarden.evidence import Evidence
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.predicates.dynamic_consent import by_owner, select, validate_categories
+from appwarden.rules.predicates.dynamic_frequency import (
+    PERIODIC_MIN_READS,
+    PERIODIC_MIN_SPAN_S,
+    periodic_interval_s,
+)
+
+PERIODIC_BACKGROUND_SCENARIO = "M164-1.2-S6"  # periodic collection wholly in the background
 
 
 @predicate("dynamic_background_collection", needs=("dynamic.trace",), validate=validate_categories)
@@ -29,6 +39,15 @@ def dynamic_background_collection(evidence: Evidence, params: dict) -> list[Hit]
     hits = []
     for owner, obs in by_owner(select(dyn.background, params)).items():
         total = sum(o.count for o in obs)
+        apis = {o.api for o in obs}
+        periodic = any(
+            p.owner == owner
+            and p.api in apis
+            and p.total > 0
+            and p.background_calls == p.total
+            and periodic_interval_s(p, PERIODIC_MIN_READS, PERIODIC_MIN_SPAN_S) is not None
+            for p in dyn.frequency
+        )
         cats = ", ".join(dict.fromkeys(o.category for o in obs))
         hits.append(
             Hit(
@@ -36,6 +55,7 @@ def dynamic_background_collection(evidence: Evidence, params: dict) -> list[Hit]
                 owner=owner,
                 message_zh=f"应用在后台运行时收集个人信息（{cats}，共 {total} 次）",
                 message_en=f"collected PI ({cats}) {total} times while the app was in the background",
+                clauses=[PERIODIC_BACKGROUND_SCENARIO] if periodic else [],
             )
         )
     return hits
