@@ -30,11 +30,18 @@ class DemoPagesTests(TestCase):
 
     def test_demo_data_is_consistent(self):
         self.assertEqual(Batch.objects.count(), 2)
-        self.assertEqual(get_user_model().objects.count(), 5)
+        self.assertEqual(get_user_model().objects.count(), 6)
         self.assertEqual(workflow.RectificationOrder.objects.count(), 2)
         self.assertEqual(
             set(workflow.RectificationOrder.objects.values_list("state", flat=True)), {"issued", "noticed"}
         )
+
+    def test_demo_sdk_vendor_sees_its_sdk_findings(self):
+        c = self.client_for("sdkvendor")
+        self.assertRedirects(c.get("/"), "/my-sdk/", fetch_redirect_response=False)
+        html = c.get("/my-sdk/").content.decode()
+        self.assertIn("示例推送SDK厂商", html)
+        self.assertIn("demo.push", html)
 
     def test_every_staff_page_renders(self):
         c = self.client_for("regulator")
@@ -125,7 +132,7 @@ class DemoPagesTests(TestCase):
         self.assertEqual(vendor["sdk_ids"], ["demo.push", "demo.ads"])
         self.assertEqual(vendor["apps"], 2)
         self.assertEqual(vendor["findings"], 4)  # sdk.undeclared_sharing in 2 apps × 2 batches
-        SdkVendor.objects.all().delete()
+        SdkVendor.objects.update(sdk_ids=[])  # the vendor stays (the demo sdk_vendor user is bound to it)
         self.assertEqual(dict(stats.sdk_vendor_view()["unassigned"]), {"demo.push": 2, "demo.ads": 2})
         self.assertEqual(len(stats.trend(30)), 30)
         self.assertEqual(sum(n for _, n in stats.trend(30)), sum(n for _, n in stats.problem_distribution()))

@@ -28,6 +28,7 @@ USERS = [
     ("acme", "company", "示例科技有限公司", None),
     ("beta", "company", "贝塔网络科技有限公司", None),
     ("store", "store", None, "示例应用市场"),
+    ("sdkvendor", "sdk_vendor", None, None),  # bound to the demo SDK vendor (示例推送SDK厂商)
 ]
 COMPANIES = [
     ("示例科技有限公司", "91110000MA01ABCD1"),
@@ -151,7 +152,9 @@ def load_demo_data() -> dict[str, str]:
             company=c, name="张三", defaults={"phone": "010-12345678", "email": "dpo@example.cn"}
         )
     stores = {name: Store.objects.get_or_create(name=name)[0] for name in STORES}
-    SdkVendor.objects.get_or_create(name="示例推送SDK厂商", defaults={"sdk_ids": ["demo.push", "demo.ads"]})
+    vendor, _ = SdkVendor.objects.get_or_create(
+        name="示例推送SDK厂商", defaults={"sdk_ids": ["demo.push", "demo.ads"]}
+    )
     users = {}
     for username, role, company, store in USERS:
         user, created = user_model.objects.get_or_create(username=username)
@@ -164,6 +167,7 @@ def load_demo_data() -> dict[str, str]:
                 "role": role,
                 "company": companies.get(company) if company else None,
                 "store": stores.get(store) if store else None,
+                "sdk_vendor": vendor if role == "sdk_vendor" else None,
             },
         )
         users[username] = DEMO_PASSWORD
