@@ -47,6 +47,7 @@ COMMANDS = {
     "worker": "platform",
     "demo-data": "platform",
     "platform-user": "platform",
+    "platform-sdk-vendors": "platform",
     "submit": "platform",
     "attest": "attest",
 }
