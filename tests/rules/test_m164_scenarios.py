@@ -48,6 +48,11 @@ def _clauses(rule_id: str, trace: str) -> set[str]:
         ),
         # two IMSI/serial reads in the background: background collection (S5), no frequency (S6)
         ("dynamic.pi.background", "imsi_serial_in_background.jsonl", {"M164-1.2", "M164-1.2-S5"}),
+        (
+            "dynamic.permission.rerequest",
+            "phone_dialog_loop_first_launch.jsonl",
+            {"M164-2.1", "M164-2.1-S1", "M164-2.1-S5"},
+        ),
         ("dynamic.app.self_start", "boot_start_before_consent.jsonl", {"M164-2.2", "M164-2.2-S2"}),
         ("dynamic.app.self_start", "boot_start_after_consent.jsonl", {"M164-2.2"}),
         # a push wake-up with no consent step in the trace: nothing shows the app has one, so not S2
@@ -87,6 +92,23 @@ def test_foreground_poll_continuing_in_background_is_not_s6(tmp_path) -> None:
     assert {c for c in findings[0].clauses if c.startswith("M164-")} == {"M164-1.2", "M164-1.2-S5"}
 
 
+def test_dialog_loop_needs_a_fresh_first_launch(tmp_path) -> None:
+    """The same three dialogs in a trace whose header does not say the app was freshly installed: S5, not S1 (the
+    trace does not show a first launch)."""
+    lines = (
+        (HERE / "dynamic.permission.rerequest" / "phone_dialog_loop_first_launch.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    lines[0] = lines[0].replace('"app_state":"fresh"', '"app_state":"existing"')
+    trace = tmp_path / "existing.jsonl"
+    trace.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rule = RULES["dynamic.permission.rerequest"]
+    findings = evaluate_rule(_evidence(APK, None, str(trace), None), rule).by_rule(rule.id)
+    assert len(findings) == 1
+    assert {c for c in findings[0].clauses if c.startswith("M164-")} == {"M164-2.1", "M164-2.1-S5"}
+
+
 def test_m164_coverage_after_round_two() -> None:
     """Issue #20: the scenarios the dynamic rules show are counted as automated (strict: named in a rule's
     ``clauses``; per-finding ones through ``extra_clauses``), and the 164号文 items only a human can decide are
@@ -97,7 +119,7 @@ def test_m164_coverage_after_round_two() -> None:
     m164 = next(c for c in coverage(load_rules()) if c.key == "M164")
     for cid in ("M164-1.2-S5", "M164-2.1-S5", "M164-2.1-S7"):
         assert cid in m164.automated_ids, cid
-    for cid in ("M164-1.2-S2", "M164-1.2-S4", "M164-1.2-S6", "M164-2.1-S6", "M164-2.2-S2"):
+    for cid in ("M164-1.2-S2", "M164-1.2-S4", "M164-1.2-S6", "M164-2.1-S1", "M164-2.1-S6", "M164-2.2-S2"):
         assert cid in m164.automated_ids, cid
     for cid in ("M164-3.1", "M164-3.1-S1", "M164-3.2", "M164-4.1", "M164-4.2", "M164-2.1-S2", "M164-1.4-S3"):
         assert cid in m164.manual_ids, cid

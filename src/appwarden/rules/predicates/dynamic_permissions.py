@@ -7,7 +7,11 @@ is an industry convention (OmniSDK docs, security-training material) recorded as
 predicate stay at ``likely`` and the interval is a parameter. The re-request itself is what M164-2.1-S5/S6
 ("用户明确拒绝…后，仍向用户频繁弹窗申请") and M337-6 ("频繁申请权限") describe. One hit per requesting owner. A hit adds
 M164-2.1-S6 ("重新运行时，仍向用户弹窗申请") when, for one of its re-requests, the trace shows the user starting the app
-again (``process_start`` with cause ``launcher``/``user``) between the denial and the re-request.
+again (``process_start`` with cause ``launcher``/``user``) between the denial and the re-request. It adds M164-2.1-S1
+("APP首次启动时…用户拒绝授权后…应用陷入弹窗循环，无法正常使用") when the trace starts from a fresh install (header
+``app_state: fresh``), the first denial of a permission falls within ``DynamicParams.startup_window_ms`` and that
+permission is asked again at least ``LOOP_MIN_REREQUESTS`` times, each within ``LOOP_MAX_GAP_MS`` of the previous
+denial (a dialog that comes straight back: both numbers are this project's choice, the scenario gives none).
 
 ``dynamic_permission_premature``: a permission requested within the first ``startup_window_ms`` of the session,
 granted, and then not used by any API that needs it within ``need_window_ms`` (M164-2.1-S7: "未见使用权限对应的相关
@@ -24,6 +28,7 @@ A trace with no consent step at all lowers ``before_consent`` to ``likely`` (app
 
 from __future__ import annotations
 
+from appwarden.dynamic.model import DynamicEvidence, Rerequest
 from appwarden.dynamic.pi_lookup import permission_categories
 from appwarden.dynamic.refs import early_ref, permission_request_ref, rerequest_ref
 from appwarden.errors import RuleError
@@ -33,6 +38,23 @@ from appwarden.rules.predicates import param, predicate
 
 RERUN_SCENARIO = "M164-2.1-S6"  # re-asked after the app was run again
 RERUN_CAUSES = ("launcher", "user")  # a start the user made (not "unknown": it must be shown, not assumed)
+LOOP_SCENARIO = "M164-2.1-S1"  # first launch: refusal answered by the same dialog again and again
+LOOP_MAX_GAP_MS = 5_000  # project choice: the dialog is back within 5 s of the denial
+LOOP_MIN_REREQUESTS = 2  # project choice: asked again twice in a row (three dialogs for one permission)
+
+
+def _dialog_loop(dyn: DynamicEvidence, items: list[Rerequest]) -> bool:
+    """Whether ``items`` (one owner's re-requests) show a permission dialog loop at first launch (see the docstring)."""
+    if dyn.consent.app_state != "fresh":
+        return False
+    by_perm: dict[str, list] = {}
+    for r in items:
+        by_perm.setdefault(r.permission, []).append(r)
+    return any(
+        min(r.denied_at for r in rs) <= dyn.params.startup_window_ms
+        and sum(1 for r in rs if r.gap_ms <= LOOP_MAX_GAP_MS) >= LOOP_MIN_REREQUESTS
+        for rs in by_perm.values()
+    )
 
 
 def _validate_rerequest(params: dict) -> None:
@@ -65,7 +87,8 @@ def dynamic_permission_rerequest(evidence: Evidence, params: dict) -> list[Hit]:
                 owner=owner,
                 message_zh=f"用户拒绝后再次申请权限 {perms}（最短间隔 {shortest / 1000:.0f} 秒，少于 {hours:g} 小时），共 {len(items)} 次",
                 message_en=f"re-requested {perms} after denial {len(items)} times (shortest gap {shortest / 1000:.0f} s < {hours:g} h)",
-                clauses=[RERUN_SCENARIO] if rerun else [],
+                clauses=([RERUN_SCENARIO] if rerun else [])
+                + ([LOOP_SCENARIO] if _dialog_loop(dyn, items) else []),
             )
         )
     return hits
