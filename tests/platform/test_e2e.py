@@ -118,7 +118,7 @@ class Web:
 
     def submit(self, button_id: str) -> None:
         """Click and wait for the navigation the form submit causes (reading the old page races it)."""
-        from selenium.common.exceptions import TimeoutException
+        from selenium.common.exceptions import TimeoutException, WebDriverException
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support import expected_conditions as ec
         from selenium.webdriver.support.ui import WebDriverWait
@@ -126,8 +126,10 @@ class Web:
         old = self.d.find_element(By.TAG_NAME, "html")
         self.by_id(button_id).click()
         # No navigation (e.g. browser-side validation) times out quietly: later waits report what the page shows.
+        # While the navigation is under way Chromium may answer the staleness probe with an inspector error
+        # ("unhandled inspector error"); that is the old page going away, so it is polled again, not a failure.
         with contextlib.suppress(TimeoutException):
-            WebDriverWait(self.d, 60).until(ec.staleness_of(old))
+            WebDriverWait(self.d, 60, ignored_exceptions=(WebDriverException,)).until(ec.staleness_of(old))
 
     def wait_text(self, ident: str, expected: str, timeout: float = 30) -> None:
         """Wait until element ``ident`` contains ``expected`` (tolerates the page still loading)."""
