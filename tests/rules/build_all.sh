@@ -4,16 +4,4 @@
 # Usage: tests/rules/build_all.sh [NAME...]   (no name: every app; names: only those, e.g. nsc_strict)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-fixtures="$here/../fixtures/apks"
-export FIXTURE_KEYSTORE="$fixtures/fixture-key.jks"
-if [ $# -gt 0 ]; then
-  srcs=(); for name in "$@"; do srcs+=("$here/_apps/src/$name/"); done
-else
-  srcs=("$here"/_apps/src/*/)
-fi
-for src in "${srcs[@]}"; do
-  [ -d "$src" ] || { echo "no fixture app source: $src" >&2; exit 2; }
-  name=$(basename "$src")
-  "$fixtures/build_fixture_apk.sh" "$src" "$here/_apps/$name.apk"
-  rm -rf "$src/build"
-done
+exec "$here/../fixtures/apks/build_apps.sh" "$here/_apps" "$@"

@@ -4,11 +4,4 @@
 # Needs Debian's apktool, zipalign, apksigner and a JDK (`make deb-tools`).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-builder="$here/../fixtures/apks/build_fixture_apk.sh"
-[ -x "$builder" ] || builder=/work/shared/tools/build_fixture_apk.sh
-export FIXTURE_KEYSTORE="$here/_apps/fixture-key.jks"
-for src in "$here"/_apps/src/*/; do
-  name=$(basename "$src")
-  "$builder" "$src" "$here/_apps/$name.apk"
-  rm -rf "$src/build"
-done
+FIXTURE_KEYSTORE="$here/_apps/fixture-key.jks" exec "$here/../fixtures/apks/build_apps.sh" "$here/_apps" "$@"
