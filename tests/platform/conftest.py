@@ -60,12 +60,13 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  #
 
 
 # --- a real `appwarden serve` process for the end-to-end and CLI tests ---------------------------------------------
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+import platform_factories as pf  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,16 +96,10 @@ class PlatformServer:
         return out.strip().splitlines()[-1].split("token: ")[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def platform_server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("platform-server")
-    port = _free_port()
+    port = pf.free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(
         {
