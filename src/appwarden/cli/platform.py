@@ -264,14 +264,7 @@ def _category_id(value: str | None) -> str | None:
         return None
     from appwarden.scan import category_key
 
-    try:
-        return category_key(value)
-    except ImportError:  # pragma: no cover - an engine without the shared validation: ids only
-        from appwarden.rules.category import necessary_pi
-
-        if value in necessary_pi()["types"]:
-            return value
-        raise InputError(f"unknown app category {value!r}: give an N39-xx id (N39-01 .. N39-39)") from None
+    return category_key(value)
 
 
 def cmd_submit(args: argparse.Namespace) -> int:

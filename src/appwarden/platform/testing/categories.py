@@ -13,14 +13,9 @@ from appwarden.platform.core.errors import UploadError
 
 def _rows() -> list[tuple[str, str, str]]:
     """``(id, name_zh, name_en)`` per 39类 type, in id order."""
-    from appwarden import scan
+    from appwarden.scan import category_choices
 
-    if hasattr(scan, "category_choices"):
-        return list(scan.category_choices())
-    from appwarden.rules.category import necessary_pi  # engines before category_choices existed
-
-    types = necessary_pi()["types"]
-    return [(k, str(r.get("name_zh", "")), str(r.get("name_en", ""))) for k, r in sorted(types.items())]
+    return category_choices()
 
 
 def choices(blank: str = "（不指定，自动推断）not given: inferred") -> list[tuple[str, str]]:
@@ -36,19 +31,15 @@ def normalise(value: str | None) -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    known = {key for key, _, _ in _rows()}
-    try:
-        from appwarden.scan import category_key
+    from appwarden.scan import category_key
 
-        key = category_key(value)
-    except (AppwardenError, ImportError, AttributeError):
-        key = value if value in known else ""
-    if key not in known:
+    try:
+        return category_key(value)
+    except AppwardenError:
         raise UploadError(
-            f"未知的应用类型 {value[:64]!r}：请从39类中选择（N39-01…N39-{len(known):02d}） "
+            f"未知的应用类型 {value[:64]!r}：请从39类中选择（N39-01…N39-{len(_rows()):02d}） "
             "unknown app category: choose one of the 39 types"
-        )
-    return key
+        ) from None
 
 
 CHOICES = choices()  # the API's enum (settings.SPECTACULAR_SETTINGS names it AppCategoryEnum)
