@@ -100,7 +100,8 @@ class UploadCheckConcurrencyTests(TestCase):
         resp = self.upload(pf.fake_apk("after"))  # the slot was given back
         self.assertEqual(resp.status_code, 201, resp.content)
 
-    def test_a_slot_held_by_another_process_counts(self):
+    def hold_slot_in_another_process(self) -> subprocess.Popen:
+        """A child process holding slot 0 (the only one) until killed."""
         slots = Path(settings.DATA_DIR) / "upload-check-slots"
         slots.mkdir(parents=True, exist_ok=True)
         holder = subprocess.Popen(
@@ -114,11 +115,33 @@ class UploadCheckConcurrencyTests(TestCase):
             stdout=subprocess.PIPE,
             text=True,
         )
+        self.addCleanup(holder.wait)
+        self.addCleanup(holder.kill)
+        self.assertEqual(holder.stdout.readline().strip(), "held")
+        return holder
+
+    def test_a_slot_held_by_another_process_counts(self):
+        holder = self.hold_slot_in_another_process()
         try:
-            self.assertEqual(holder.stdout.readline().strip(), "held")
             data = pf.fake_apk("other-process")
             self.assert_busy_and_nothing_stored(self.upload(data), data)
         finally:
             holder.kill()
             holder.wait()
         self.assertEqual(self.upload(pf.fake_apk("released")).status_code, 201)
+
+    def test_the_web_upload_form_answers_503_with_retry_after_when_busy(self):
+        holder = self.hold_slot_in_another_process()
+        web = self.client
+        web.force_login(pf.user("reviewer"))
+        data = pf.fake_apk("web-busy")
+        resp = web.post("/testing/upload/", {"file": SimpleUploadedFile("app.apk", data)})
+        self.assertEqual(resp.status_code, 503, resp.content[:300])
+        self.assertGreaterEqual(int(resp["Retry-After"]), 1)
+        self.assertIn("系统繁忙", resp.content.decode())
+        self.assertEqual(ScanJob.objects.count(), 0)
+        self.assertFalse(storage.exists(hashlib.sha256(data).hexdigest()))
+        holder.kill()
+        holder.wait()
+        resp = web.post("/testing/upload/", {"file": SimpleUploadedFile("app.apk", pf.fake_apk("web-free"))})
+        self.assertEqual(resp.status_code, 302, resp.content[:300])

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from appwarden.errors import AppwardenError
 from appwarden.platform.core.errors import DuplicateUpload
 from appwarden.platform.core.roles import STAFF, scoped
+from appwarden.platform.core.uploadcheck import UploadCheckBusy
 from appwarden.platform.core.views import attempt, get_scoped, role_required, safe_next
 from appwarden.platform.testing import ranking, reviewing, services
 from appwarden.platform.testing.forms import BatchForm, ReviewForm, UploadForm
@@ -82,6 +83,11 @@ def upload(request):
         except DuplicateUpload as exc:
             messages.warning(request, str(exc))
             return redirect("testing:job_detail", pk=exc.job_id)
+        except UploadCheckBusy as exc:  # nothing stored: tell the browser (and any script) to retry later
+            messages.error(request, str(exc))
+            resp = render(request, "testing/upload.html", {"form": form}, status=exc.http_status)
+            resp["Retry-After"] = str(exc.retry_after)
+            return resp
         except AppwardenError as exc:
             messages.error(request, str(exc))
         else:
