@@ -49,3 +49,39 @@ def test_manifest_evidence_text_names_file_domains_and_note():
     assert view.evidence_text({"type": "manifest", "attribute": "android:debuggable", "value": "true"}) == (
         "android:debuggable=true"
     )
+
+
+def test_unresolved_callsites_are_not_listed_under_the_guessed_category():
+    """A ContentResolver.query on a URI built at run time is filed under contacts by the engine (the rules' most
+    likely reading); the report's call-site section must not state it as a contacts read."""
+    site = {"caller": "Lcom/a/B;->q()V", "dex": "classes.dex", "offset": 4, "owner": "host"}
+    report = {
+        "callsites": [
+            {
+                **site,
+                "category": "contacts",
+                "api": "Landroid/content/ContentResolver;->query",
+                "unresolved": True,
+            },
+            {**site, "category": "contacts", "api": "Landroid/provider/ContactsContract;->x", "offset": 8},
+            {
+                **site,
+                "category": "android_id",
+                "api": "Landroid/provider/Settings$Secure;->getString",
+                "offset": 9,
+            },
+            {
+                **site,
+                "category": "android_id",
+                "api": "Landroid/provider/Settings$Secure;->getString",
+                "offset": 12,
+            },
+        ]
+    }
+    groups = view.callsites_by_category(report)
+    assert [g["category"] for g in groups] == ["android_id", "contacts", view.UNRESOLVED_GROUP]
+    contacts = groups[1]
+    assert contacts["count"] == 1
+    assert all(not cs.get("unresolved") for o in contacts["owners"] for cs in o["callsites"])
+    assert groups[-1]["name_zh"].startswith("类别未确定")
+    assert groups[-1]["owners"][0]["callsites"][0]["api"].endswith("ContentResolver;->query")

@@ -302,16 +302,28 @@ def owner_sort_key(owner: str) -> tuple[int, str]:
     return (0 if owner == "host" else 1, owner)
 
 
+#: The group of call sites whose filtering argument could not be resolved (``unresolved``: a
+#: ``ContentResolver.query`` on a URI built at run time, ``Settings.Secure.getString`` with a computed key). The
+#: engine files each under the most likely category for the rules; a report must not state that reading as a fact.
+UNRESOLVED_GROUP = "unresolved"
+UNRESOLVED_NAMES = (
+    "类别未确定（调用参数无法静态解析，可能读取个人信息）",
+    "Category not determined (the call's argument could not be resolved statically; it may read PI)",
+)
+
+
 def callsites_by_category(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Call sites grouped by PI category, then by owner (host first, then SDKs by number of call sites):
     ``[{category, name_zh, name_en, count, owners: [{owner, name_zh, name_en, callsites: [...]}]}]``, biggest
-    category first."""
+    category first. Call sites marked ``unresolved`` are not listed under the category the engine guessed for
+    them but in one last group, :data:`UNRESOLVED_GROUP`."""
     groups: dict[str, dict[str, list[Mapping[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for cs in report.get("callsites") or []:
-        groups[str(cs.get("category"))][str(cs.get("owner") or "host")].append(cs)
+        category = UNRESOLVED_GROUP if cs.get("unresolved") else str(cs.get("category"))
+        groups[category][str(cs.get("owner") or "host")].append(cs)
     out = []
     for category, owners in groups.items():
-        zh, en = category_names(category)
+        zh, en = UNRESOLVED_NAMES if category == UNRESOLVED_GROUP else category_names(category)
         owner_rows = []
         for owner in sorted(owners, key=lambda o: (o != "host", -len(owners[o]), o)):
             ozh, oen = owner_names(report, owner)
@@ -325,7 +337,7 @@ def callsites_by_category(report: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "owners": owner_rows,
             }
         )
-    out.sort(key=lambda g: (-g["count"], g["category"]))
+    out.sort(key=lambda g: (g["category"] == UNRESOLVED_GROUP, -g["count"], g["category"]))
     return out
 
 
