@@ -47,6 +47,29 @@ def test_at_least_25_sourced_sdks_all_in_the_sdk_knowledge_base() -> None:
         assert contract.meaning_zh.strip() and contract.meaning_en.strip()
 
 
+# hosts that repost or aggregate vendor guides: never a contract's source (issue #18: cite the vendor's own page)
+REPOST_HOSTS = ("csdn.net", "infoq.cn", "juejin.cn", "segmentfault.com", "nameidi.com", "lequ7.com", "51cto.com",
+                "jianshu.com", "cnblogs.com", "zhihu.com")  # fmt: skip
+
+
+def test_contracts_cite_the_vendor_not_a_repost() -> None:
+    for contract in load_contracts():
+        host = contract.source_url.split("/")[2]
+        assert not host.endswith(REPOST_HOSTS), (contract.api, contract.source_url)
+
+
+def test_umeng_mobtech_getui_contracts_cite_the_vendor() -> None:
+    apis = {c.api: c for c in load_contracts()}
+    um = "Lcom/umeng/commonsdk/UMConfigure;->"
+    assert apis[um + "submitPolicyGrantResult(Landroid/content/Context;Z)V"].role == "agree"
+    assert apis[um + "preInit(Landroid/content/Context;Ljava/lang/String;Ljava/lang/String;)V"].source_url == (
+        "https://github.com/umeng/MultiFunctionAndroidDemo"
+    )
+    assert apis["Lcom/mob/MobSDK;->submitPolicyGrantResult(Z)V"].source_url.startswith("https://github.com/MobClub/")
+    pre = apis["Lcom/igexin/sdk/PushManager;->preInit(Landroid/content/Context;)V"]
+    assert pre.role == "preinit" and pre.source_url.startswith("https://docs.getui.com/")
+
+
 def test_descriptors_are_well_formed_and_their_origin_is_stated() -> None:
     for contract in load_contracts():
         if contract.role == "manifest_switch":
