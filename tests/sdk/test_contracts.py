@@ -62,10 +62,12 @@ def test_umeng_mobtech_getui_contracts_cite_the_vendor() -> None:
     apis = {c.api: c for c in load_contracts()}
     um = "Lcom/umeng/commonsdk/UMConfigure;->"
     assert apis[um + "submitPolicyGrantResult(Landroid/content/Context;Z)V"].role == "agree"
-    assert apis[um + "preInit(Landroid/content/Context;Ljava/lang/String;Ljava/lang/String;)V"].source_url == (
-        "https://github.com/umeng/MultiFunctionAndroidDemo"
+    assert apis[
+        um + "preInit(Landroid/content/Context;Ljava/lang/String;Ljava/lang/String;)V"
+    ].source_url == ("https://github.com/umeng/MultiFunctionAndroidDemo")
+    assert apis["Lcom/mob/MobSDK;->submitPolicyGrantResult(Z)V"].source_url.startswith(
+        "https://github.com/MobClub/"
     )
-    assert apis["Lcom/mob/MobSDK;->submitPolicyGrantResult(Z)V"].source_url.startswith("https://github.com/MobClub/")
     pre = apis["Lcom/igexin/sdk/PushManager;->preInit(Landroid/content/Context;)V"]
     assert pre.role == "preinit" and pre.source_url.startswith("https://docs.getui.com/")
 
