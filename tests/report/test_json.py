@@ -301,3 +301,16 @@ def test_dumps_is_line_oriented_and_roundtrips(report):
 def test_evaluated_rules_are_listed(report):
     assert "sec.ok" in report["evaluated_rules"]  # ran and found nothing: a pass, visible as such
     assert report["summary"]["evaluated_rules"] == 5
+
+
+def test_summary_counts_unresolved_callsites_apart_from_the_guessed_category():
+    from appwarden.report.json import summarize
+
+    sites = [
+        {"category": "contacts", "unresolved": True, "owner": "host"},
+        {"category": "contacts", "owner": "host"},
+        {"category": "android_id", "unresolved": False, "owner": "umeng"},
+    ]
+    summary = summarize({"callsites": sites})
+    assert summary["callsites_by_category"] == {"unresolved": 1, "contacts": 1, "android_id": 1}
+    assert summary["callsites"] == 3

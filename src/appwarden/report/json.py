@@ -234,7 +234,8 @@ def _results_parts(results: Any) -> tuple[list[Any], list[Any], list[Any], list[
 
 def summarize(report: Mapping[str, Any]) -> dict[str, Any]:
     """Counts derived from a report (the ``summary`` section): findings by severity/confidence/owner, call sites by
-    category and owner, SDK and error counts. Recomputed by :func:`build_report`; renderers may call it too."""
+    category (call sites whose argument was not resolved count under ``unresolved``, not under the category the
+    engine guessed) and owner, SDK and error counts. Recomputed by :func:`build_report`; renderers may call it too."""
     findings = report.get("findings") or []
     callsites = report.get("callsites") or []
     return {
@@ -243,7 +244,9 @@ def summarize(report: Mapping[str, Any]) -> dict[str, Any]:
         "findings_by_confidence": dict(Counter(str(f.get("confidence")) for f in findings)),
         "findings_by_owner": dict(Counter(str(f.get("owner", "host")) for f in findings)),
         "callsites": len(callsites),
-        "callsites_by_category": dict(Counter(str(c.get("category")) for c in callsites)),
+        "callsites_by_category": dict(
+            Counter("unresolved" if c.get("unresolved") else str(c.get("category")) for c in callsites)
+        ),
         "callsites_by_owner": dict(Counter(str(c.get("owner", "host")) for c in callsites)),
         "sdks": len(report.get("sdks") or []),
         "dangerous_permissions": sum(
