@@ -37,7 +37,8 @@ def test_coverage_json_is_consistent(capsys) -> None:
         assert r["automated_static"] <= r["automated"]
         assert r["case_only"] <= r["automated"] and r["ratio_strict"] <= r["ratio"]
     n39 = next(r for r in rows if r["key"] == "N39")
-    assert n39["case_only"] >= 39  # the type rows are only applied per finding by perm.beyond_category
+    # the 39 type rows are a per-category table perm.beyond_category evaluates (category_table), counted strict
+    assert n39["table"] == 39 and n39["case_only"] == 0
 
 
 def test_check_reports_file_and_line(tmp_path: Path, capsys) -> None:

@@ -111,22 +111,24 @@ def _cmd_coverage(args: Any) -> int:
         print(json.dumps([c.to_json() for c in rows], ensure_ascii=False, indent=2))
         return 0
     head = (
-        f"{'instrument':28} {'items':>5} {'rule≥1':>6} {'static':>6} {'case':>5} {'manual':>6} {'no rule':>7} "
-        f"{'ratio':>6} {'strict':>6}"
+        f"{'instrument':28} {'items':>5} {'rule≥1':>6} {'static':>6} {'table':>5} {'case':>5} {'manual':>6} "
+        f"{'no rule':>7} {'ratio':>6} {'strict':>6}"
     )
     print(head)
     print("-" * len(head))
     for c in rows:
         name = _pad(f"{c.key} {c.name_zh}", 28)
         print(
-            f"{name} {c.items:5} {c.automated:6} {c.automated_static:6} {c.case_only:5} {c.manual_only:6} "
+            f"{name} {c.items:5} {c.automated:6} {c.automated_static:6} {c.table:5} {c.case_only:5} {c.manual_only:6} "
             f"{c.automatable_no_rule:7} {c.ratio:6.0%} {c.ratio_strict:6.0%}"
         )
     print(
-        "\nrule≥1: items cited by at least one rule; static: by a rule that runs on the APK alone; case: cited only "
-        "per finding (extra_clauses, e.g. the 39 N39 rows applied by perm.beyond_category); manual: only a human can "
-        "judge; no rule: automatable but not covered yet; strict: ratio without the case-only items. A cited item "
-        "is a lead, not a verdict: most static rules are 'possible'.",
+        "\nrule≥1: items cited by at least one rule; static: by a rule that runs on the APK alone; table: rows of a "
+        "per-category clause table a rule evaluates (category_table: the 39 N39 rows of necessary_pi.yaml that "
+        "perm.beyond_category applies to the app's category; counted strict); case: cited only per finding when the "
+        "evidence shows it (extra_clauses, not counted strict); manual: only a human can judge; no rule: automatable "
+        "but not covered yet; strict: ratio without the case-only items. A cited item is a lead, not a verdict: most "
+        "static rules are 'possible'.",
     )
     reasons = rows[-1].manual_reasons if rows else {}
     if reasons:

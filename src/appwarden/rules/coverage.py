@@ -9,8 +9,12 @@
 - ``manual_only``: items a machine cannot judge: ``detectable_by`` is only ``manual``, or the clause index gives a
   ``manual_reason`` (``scripts/build_regulations.py`` ``MANUAL_REASONS``), kept in ``manual_reasons`` (id -> reason);
 - ``automatable_no_rule``: items a machine could judge (some non-manual evidence kind) but no rule cites yet;
-- ``case_only``: automated items cited only through ``extra_clauses`` (e.g. the 39 N39-xx rows, all applied by
-  the one rule ``perm.beyond_category`` to permissions only);
+- ``case_only``: automated items cited only through ``extra_clauses`` that the rule does not evaluate as a table
+  (a scenario a finding adds when its trace shows it, e.g. M164-1.2-S2);
+- ``table``: items cited as rows of a per-category clause table the rule declares (``category_table``) and its
+  predicate evaluates, e.g. the 39 N39-xx rows of ``knowledge/necessary_pi.yaml`` that ``perm.beyond_category``
+  applies to the app's category; counted as the rule's own (strict) only for rows with data (the loader rejects a
+  table row without it, ``tests/rules/test_category_table.py`` exercises every row);
 - ``ratio``: ``automated / items`` — the automation ratio (the national platform's target was about 30%), and
   ``ratio_strict``: the same without the case-only items.
 
@@ -24,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from appwarden.knowledge import load_yaml
-from appwarden.rules.loader import REGULATIONS_FILE
+from appwarden.rules.loader import REGULATIONS_FILE, category_table_rows
 from appwarden.rules.model import Rule
 
 NON_STATIC = ("policy.text", "dynamic.trace")
@@ -38,7 +42,10 @@ class InstrumentCoverage:
     definitions: int = 0
     automated: int = 0
     automated_static: int = 0
-    case_only: int = 0  # cited only through extra_clauses (one generic rule applying a table row, e.g. 39类)
+    # cited only through extra_clauses a finding adds (not a table the rule evaluates): not strict
+    case_only: int = 0
+    # cited as a row of a per-category clause table the rule evaluates (category_table): strict
+    table: int = 0
     manual_only: int = 0
     automatable_no_rule: int = 0
     automated_ids: list[str] = field(default_factory=list)
@@ -73,8 +80,12 @@ def coverage(rules: list[Rule]) -> list[InstrumentCoverage]:
         static = not any(n in NON_STATIC for n in rule.needs)
         for clause in rule.clauses:
             cited.setdefault(clause, set()).update(("static" if static else "other", "named"))
+        table = category_table_rows(rule.category_table) if rule.category_table else {}
         for clause in rule.extra_clauses:
-            cited.setdefault(clause, set()).add("static" if static else "other")
+            kinds = cited.setdefault(clause, set())
+            kinds.add("static" if static else "other")
+            if clause in table:  # a row of the table the predicate evaluates: the rule's own check
+                kinds.update(("named", "table"))
     out: dict[str, InstrumentCoverage] = {
         i["key"]: InstrumentCoverage(i["key"], i["name_zh"]) for i in data["instruments"]
     }
@@ -93,6 +104,8 @@ def coverage(rules: list[Rule]) -> list[InstrumentCoverage]:
                     cov.automated_static += 1
                 if "named" not in kinds:
                     cov.case_only += 1
+                if "table" in kinds:
+                    cov.table += 1
             if not item.get("automatable"):
                 cov.manual_only += 1
                 cov.manual_ids.append(item["id"])

@@ -107,16 +107,20 @@ def render_markdown(rules: list[Rule], fixtures_root: Path | None = None) -> str
         "## Coverage of the regulations (条款覆盖)",
         "",
         "items = obligations (definitions excluded); automated = cited by ≥1 rule; static = by a rule that runs on "
-        "the APK alone; case-only = cited only per finding through `extra_clauses` (the 39 N39 rows, applied by "
-        "`perm.beyond_category` to permissions only); manual only = only a human can judge; ratio = automated / "
-        "items; strict = without the case-only items. A cited item is a lead, not a verdict.",
+        "the APK alone; table = rows of a per-category clause table the rule evaluates (`category_table`: the 39 N39 "
+        "rows of `necessary_pi.yaml`, applied by `perm.beyond_category` to the app's category, permissions only; "
+        "counted strict); case-only = cited only per finding through `extra_clauses` when the evidence shows it; "
+        "manual only = only a human can judge; ratio = automated / items; strict = without the case-only items. "
+        "A cited item is a lead, not a verdict.",
         "",
-        "| instrument | items | automated | static | case-only | manual only | automatable, no rule | ratio | strict |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| instrument | items | automated | static | table | case-only | manual only | automatable, no rule | ratio "
+        "| strict |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for cov in coverage(rules):
         lines.append(
-            f"| {cov.key} {cov.name_zh} | {cov.items} | {cov.automated} | {cov.automated_static} | {cov.case_only} | "
+            f"| {cov.key} {cov.name_zh} | {cov.items} | {cov.automated} | {cov.automated_static} | {cov.table} | "
+            f"{cov.case_only} | "
             f"{cov.manual_only} | {cov.automatable_no_rule} | {cov.ratio:.0%} | {cov.ratio_strict:.0%} |"
         )
     lines.append("")

@@ -51,7 +51,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 REQUIRED = ("id", "title_zh", "title_en", "clauses", "needs", "predicate", "severity", "confidence",
             "remediation_zh", "description", "notice_types")  # fmt: skip
-OPTIONAL = ("params", "needs_review", "tags", "enabled", "extra_clauses")
+OPTIONAL = ("params", "needs_review", "tags", "enabled", "extra_clauses", "category_table")
 CASE_KEYS = ("name", "apk", "policy", "trace", "category", "expect", "note")
 EXPECT_KEYS = (
     "findings",
@@ -137,6 +137,11 @@ def _parse_rule(path: Path) -> Rule:
     for clause in extra:
         if clause not in known:
             raise fail("extra_clauses", f"unknown clause ID {clause!r} (not in knowledge/regulations.yaml)")
+    table = data.get("category_table") or ""
+    if table:
+        problem = category_table_problem(str(table), extra)
+        if problem:
+            raise fail("category_table", problem)
     notice_types = _check_notice_types(rid, data["notice_types"], lambda p: fail("notice_types", p))
     needs = data["needs"]
     if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
@@ -179,12 +184,56 @@ def _parse_rule(path: Path) -> Rule:
         tags=list(tags),
         enabled=data.get("enabled", True),
         extra_clauses=list(extra),
+        category_table=str(table),
         notice_types=notice_types,
         source=str(path),
         line=lines.get("id", 1),
         predicate_module=pred.module,
         predicate_needs=list(pred.needs),
     )
+
+
+# Per-category clause tables a rule may declare (``category_table``): name -> the instrument whose items are the
+# table's rows. A row counts for ``rules coverage`` only when it has the data the predicate evaluates.
+CATEGORY_TABLES = {"necessary_pi": "N39"}
+
+
+def category_table_rows(table: str) -> dict[str, dict[str, Any]]:
+    """Rows of a per-category clause table (``necessary_pi``: ``knowledge/necessary_pi.yaml`` ``types``) that hold
+    the data a predicate evaluates: ``justified_permissions`` (a list, may be empty) and either a non-empty
+    ``necessary_pi_zh`` or ``no_pi_needed: true``. Unknown table: empty."""
+    if table != "necessary_pi":
+        return {}
+    from appwarden.rules.category import necessary_pi
+
+    rows = {}
+    for key, rec in (necessary_pi().get("types") or {}).items():
+        if not isinstance(rec, dict) or not isinstance(rec.get("justified_permissions"), list):
+            continue
+        if rec.get("necessary_pi_zh") or rec.get("no_pi_needed") is True:
+            rows[str(key)] = rec
+    return rows
+
+
+def category_table_problem(table: str, extra_clauses: list[str]) -> str | None:
+    """Why ``category_table`` is invalid for a rule with these ``extra_clauses`` (None when valid): the table must
+    be known, and every extra clause of the table's instrument must be a row with data (a category without data
+    would be cited without being checked)."""
+    if table not in CATEGORY_TABLES:
+        return f"unknown category_table {table!r} (known: {', '.join(CATEGORY_TABLES)})"
+    prefix = CATEGORY_TABLES[table] + "-"
+    rows = category_table_rows(table)
+    cited = [
+        c
+        for c in extra_clauses
+        if c.startswith(prefix) and clause_index().get(c, {}).get("kind") != "definition"
+    ]
+    if not cited:
+        return f"category_table {table!r}: no {prefix}xx row among extra_clauses"
+    missing = [c for c in cited if c not in rows]
+    if missing:
+        return f"category_table {table!r}: rows without data (justified_permissions, necessary PI): {', '.join(missing)}"
+    return None
 
 
 def _check_notice_types(rule_id: str, value: Any, fail: Any) -> list[str]:

@@ -142,6 +142,9 @@ class Rule:
         default_factory=list
     )  # clause IDs a hit may add (e.g. the app's N39-xx row)
     notice_types: list[str] = field(default_factory=list)  # 通报 problem types (knowledge/notice_types.yaml)
+    # per-category clause table the predicate evaluates (``necessary_pi``: the app category's N39 row); its rows
+    # among ``extra_clauses`` count as the rule's own (strict) in ``rules coverage`` (docs/rules-format.md)
+    category_table: str = ""
     source: str = ""  # file the rule was loaded from
     line: int = 1  # line of the rule's first key (for error messages)
     # filled in by the loader from the predicate registry, so the engine can tell a rule is not evaluable (and
