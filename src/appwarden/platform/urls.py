@@ -14,5 +14,6 @@ urlpatterns = [
     path("enforcement/", include("appwarden.platform.enforcement.urls")),
     path("complaints/", include("appwarden.platform.complaints.urls")),
     path("attestations/", include("appwarden.platform.attestation.urls")),
+    path("sanctions/", include("appwarden.platform.sanctions.urls")),
     path("", include("appwarden.platform.web.urls")),
 ]

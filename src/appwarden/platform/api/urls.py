@@ -17,10 +17,11 @@ from appwarden.platform.core.api import AuditLogViewSet, MeView, ObtainTokenView
 from appwarden.platform.enforcement import api as enforcement_api
 from appwarden.platform.prelisting import api as prelisting_api
 from appwarden.platform.registry import api as registry_api
+from appwarden.platform.sanctions import api as sanctions_api
 from appwarden.platform.testing import api as testing_api
 
 router = DefaultRouter()
-for module in (registry_api, testing_api, enforcement_api, complaints_api):
+for module in (registry_api, testing_api, enforcement_api, complaints_api, sanctions_api):
     for prefix, viewset in module.ROUTES:
         router.register(prefix, viewset, basename=prefix)
 router.register("audit", AuditLogViewSet, basename="audit")
