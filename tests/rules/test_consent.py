@@ -105,6 +105,73 @@ def test_ungated_twin_likely_with_path_and_reason() -> None:
     assert behaviours[("pi.startup.device_id", "host")] == "pre_consent"
 
 
+FLAGS_OK = "Lcom/appwarden/rules/flagsok/"
+
+
+def test_int_string_and_instance_field_flags_gate_each_owner() -> None:
+    """consent_flags_gated: the agree handler stores the answer as putInt("privacy_state", 1), putString("uminit",
+    "1"), putString("agree_state", "true") and PrivacyState.get().agreed = true; each owner is gated by one of them."""
+    report = _report("consent_flags_gated.apk")
+    assert schema_errors(report) == []
+    assert [f for f in report["findings"] if f.get("behaviour")] == []
+    moment = report["consent"]["moment"]
+    assert moment["recognised"] is True
+    assert {(f["kind"], f["name"], f["agreed_value"]) for f in moment["flags"]} >= {
+        ("key", "privacy_state", True),
+        ("key", "uminit", True),
+        ("key", "agree_state", True),
+        ("field", f"{FLAGS_OK}PrivacyState;->agreed", True),
+    }
+    expected = {
+        "host": ("privacy_state", "int", f"{FLAGS_OK}App;->initHost()V"),  # getInt(key, 0) == 1
+        "umeng_common": (
+            "uminit",
+            "string",
+            f"{FLAGS_OK}App;->initUmeng()V",
+        ),  # "1".equals(getString(key, ""))
+        "getui_push": ("agree_state", "string", f"{FLAGS_OK}InitProvider;->onCreate()Z"),  # TextUtils.equals
+        "jpush": (  # iget-boolean of the consent-state singleton's instance field
+            f"{FLAGS_OK}PrivacyState;->agreed",
+            "boolean",
+            f"{FLAGS_OK}SplashActivity;->onCreate(Landroid/os/Bundle;)V",
+        ),
+    }
+    entries = _entries(report)
+    assert set(entries) == {(o, "pre_consent") for o in expected}
+    for owner, (flag, flag_type, method) in expected.items():
+        e = entries[(owner, "pre_consent")]
+        assert e["verdict"] == "gated", owner
+        assert (e["gate"]["flag"], e["gate"]["flag_type"], e["gate"]["method"]) == (flag, flag_type, method)
+
+
+def test_int_string_and_instance_field_ungated_twin_stays_likely() -> None:
+    """consent_flags_ungated: the same branches on values that are not the consent answer (getInt("launch_count")
+    == 1, "1".equals(getString("channel_mode")), TextUtils.equals(getString("push_mode"), "true"), the
+    PrivacyState.shown field the agree handler never writes): every owner is likely."""
+    report = _report("consent_flags_ungated.apk")
+    assert schema_errors(report) == []
+    assert {k: e["verdict"] for k, e in _entries(report).items()} == {
+        ("host", "pre_consent"): "likely",
+        ("umeng_common", "pre_consent"): "likely",
+        ("getui_push", "pre_consent"): "likely",
+        ("jpush", "pre_consent"): "likely",
+    }
+
+
+def test_stored_string_meanings_and_int_comparisons() -> None:
+    from appwarden.dex.branches import _int_edge, string_meaning
+
+    assert [string_meaning(v) for v in ("1", "TRUE", " agreed ", "0", "false", "", "v2")] == [
+        True, True, True, False, False, None, None,
+    ]  # fmt: skip
+    # (polarity, literal, branch taken when equal) -> the agreed successor (target 10, fall-through 2)
+    assert _int_edge(True, 1, True, 10, 2) == 10  # if-eq flag, 1: taken when agreed
+    assert _int_edge(True, 1, False, 10, 2) == 2  # if-ne flag, 1: falls through when agreed
+    assert _int_edge(True, 0, True, 10, 2) == 2  # if-eqz on a positive flag: agreed falls through
+    assert _int_edge(False, 1, True, 10, 2) is None  # first_launch == 1: neither side is certainly "agreed"
+    assert _int_edge(False, 0, True, 10, 2) == 10  # first_launch == 0: agreed
+
+
 def test_vendor_contracts_gate_or_flag_sdks() -> None:
     report = _report("consent_vendor.apk")
     entries = _entries(report)

@@ -13,8 +13,20 @@ constant boolean (not a getter's default), e.g. ``SharedPreferences$Editor.putBo
 helper ``Sp.put(ctx, key, true)``, and ``sput-boolean`` of a constant), and whether every ``return`` returns the
 flag (a *helper* whose callers can branch on its result).
 
-Not modelled (the caller must say "unsure" when it matters): flags stored as ints or strings, flags kept in instance
-fields, comparisons of two registers, values merged from several branches (the writer last in file order wins).
+Flags kept as ints or strings (issue #18): an invoke or field read the oracle names as a flag but returning an int,
+a ``String`` or an ``Object`` holds a *raw* flag value; it becomes a branch on the flag when compared with a constant:
+``if-eq``/``if-ne``/``if-eqz``/``if-nez`` against an int literal (``getInt(key, 0) == 1``: agreed when the literal is
+non-zero for a positive flag, zero for a negative one; a "not equal" side is only the agreed one for ``!= 0`` of a
+positive flag), and ``String.equals``/``Object.equals``/``TextUtils.equals``/``Objects.equals``/Kotlin
+``Intrinsics.areEqual``/``equalsIgnoreCase`` with a string constant whose meaning is known (:data:`AGREED_STRINGS`,
+:data:`REFUSED_STRINGS`; ``"1".equals(getString(key, ""))``). Instance fields are flags like static ones
+(``iget-boolean`` read, ``iput-boolean`` of a constant written), and int fields likewise (``iget``/``sget`` raw,
+``iput``/``sput`` of 0/1 written). Writes also cover ``putInt(key, 0|1)`` and ``putString(key, "1")``-like calls
+(the value a known string constant, the key a constant string before it). :attr:`MethodFlow.branch_types` says
+what each consent branch compared (``boolean``, ``int``, ``string``).
+
+Not modelled (the caller must say "unsure" when it matters): comparisons of two non-constant registers, other
+string values ("granted_v2"), values merged from several branches (the writer last in file order wins).
 Malformed code gives ``None``; never raises.
 """
 
@@ -57,6 +69,9 @@ class MethodFlow:
     conditions: list[tuple[int, tuple[Value, ...]]] = field(default_factory=list)
     guarded: frozenset[int] = frozenset()  # instruction offsets reached only through a consent edge
     returns_flag: bool | None = None  # polarity when every return returns the flag (or a constant), else None
+    branch_types: dict[int, str] = field(
+        default_factory=dict
+    )  # consent branch offset -> boolean | int | string
 
 
 def _params(desc: str) -> str:
@@ -87,6 +102,66 @@ NOT_STORAGE = (
     "Landroid/webkit/",
 )
 _GETTERS = ("get", "decode", "contains", "is", "has", "read", "load", "opt", "query", "fetch")
+
+# string constants whose meaning as a stored consent answer is known (compared case-insensitively)
+AGREED_STRINGS = frozenset(
+    {"1", "true", "yes", "y", "agree", "agreed", "accept", "accepted", "ok", "on", "granted"}
+)
+REFUSED_STRINGS = frozenset(
+    {"0", "false", "no", "n", "disagree", "refuse", "refused", "reject", "rejected", "off"}
+)
+# equality tests of two objects: (descriptor prefix) -> the result says whether they are equal
+EQUALS = (
+    "Ljava/lang/String;->equals(",
+    "Ljava/lang/String;->equalsIgnoreCase(",
+    "Ljava/lang/Object;->equals(",
+    "Landroid/text/TextUtils;->equals(",
+    "Ljava/util/Objects;->equals(",
+    "Lkotlin/jvm/internal/Intrinsics;->areEqual(Ljava/lang/Object;Ljava/lang/Object;)Z",
+)
+_RAW_RETURNS = {"I": "int", "Ljava/lang/String;": "string", "Ljava/lang/Object;": "string"}
+_FIELD_KINDS = {"Z": "boolean", "I": "int", "Ljava/lang/String;": "string"}
+
+
+def string_meaning(value: str) -> bool | None:
+    """True when a stored string says "agreed", False when it says "refused", None when unknown."""
+    low = value.strip().lower()
+    if low in AGREED_STRINGS:
+        return True
+    if low in REFUSED_STRINGS:
+        return False
+    return None
+
+
+def _ret(desc: str) -> str:
+    return desc[desc.rfind(")") + 1 :]
+
+
+def _last_param(desc: str) -> str:
+    p = _params(desc)
+    i = 0
+    last = ""
+    while i < len(p):
+        j = i
+        while p[j] == "[":
+            j += 1
+        j = p.index(";", j) + 1 if p[j] == "L" else j + 1
+        last = p[i:j]
+        i = j
+    return last
+
+
+def _field_value(name: str, pol: bool | None) -> Value | None:
+    """The register value of a read of field ``name`` (``Lcls;->f:T``) the oracle calls a flag of polarity ``pol``."""
+    if pol is None:
+        return None
+    bare, _, ftype = name.partition(":")
+    kind = _FIELD_KINDS.get(ftype)
+    if kind == "boolean":
+        return ("flag", pol, bare)
+    if kind is not None:
+        return ("raw", pol, bare, kind)
+    return None
 
 
 def _switch_targets(data: bytes, start: int, pc: int, rel: int, insns: int) -> list[int]:
@@ -230,8 +305,18 @@ def _method_flow(
             targets = [nxt, *_switch_targets(data, start, pc, _S32.unpack_from(data, p + 2)[0], insns)]
             flow.conditions.append((p, (regs.get(b1, UNKNOWN),)))
         elif 0x32 <= op <= 0x37:
-            targets = [nxt, pc + _S16.unpack_from(data, p + 2)[0]]
-            flow.conditions.append((p, (regs.get(b1 & 0xF, UNKNOWN), regs.get(b1 >> 4, UNKNOWN))))
+            target = pc + _S16.unpack_from(data, p + 2)[0]
+            targets = [nxt, target]
+            va, vb = regs.get(b1 & 0xF, UNKNOWN), regs.get(b1 >> 4, UNKNOWN)
+            flow.conditions.append((p, (va, vb)))
+            raw, lit = (va, vb) if va[0] == "raw" else (vb, va)
+            if op in (0x32, 0x33) and raw[0] == "raw" and raw[3] == "int" and lit[0] == "literal":
+                edge = _int_edge(raw[1], lit[1], op == 0x32, target, nxt)
+                if edge is not None:
+                    consent_edges.add((pc, edge))
+                    flow.branches.append((p, raw[2]))
+                    flow.branch_types[p] = "int"
+                    flow.reads.append((p, raw[2]))
         elif 0x38 <= op <= 0x3D:
             target = pc + _S16.unpack_from(data, p + 2)[0]
             targets = [nxt, target]
@@ -241,13 +326,21 @@ def _method_flow(
                 agreed_when_taken = (op == 0x39) == v[1]
                 consent_edges.add((pc, target if agreed_when_taken else nxt))
                 flow.branches.append((p, v[2]))
+                flow.branch_types[p] = v[3] if len(v) > 3 else "boolean"
+            elif v[0] == "raw" and v[3] == "int" and op in (0x38, 0x39):  # compared with 0
+                edge = _int_edge(v[1], 0, op == 0x38, target, nxt)
+                if edge is not None:
+                    consent_edges.add((pc, edge))
+                    flow.branches.append((p, v[2]))
+                    flow.branch_types[p] = "int"
+                    flow.reads.append((p, v[2]))
         succ[pc] = targets
         # registers
         if 0xD8 <= op <= 0xE2:  # binop/lit8 (22b): vAA, vBB, #+CC
             dest = b1
             src = regs.get(data[p + 2], UNKNOWN)
             if op in (0xDF, 0xD9) and src[0] == "flag" and data[p + 3] == 1:  # xor/rsub with 1: negation
-                value = ("flag", not src[1], src[2])
+                value = ("flag", not src[1], *src[2:])
         elif op in _DEST_NIBBLE:
             dest = b1 & 0xF
             if op in (0x01, 0x04, 0x07):
@@ -265,10 +358,15 @@ def _method_flow(
                 value = ("string", string(idx))
             elif 0x60 <= op <= 0x66:  # sget*
                 name = field_desc(_U16.unpack_from(data, p + 2)[0])
-                pol = field_flag(name.split(":", 1)[0]) if op == 0x63 else None
-                if pol is not None:
-                    value = ("flag", pol, name.split(":", 1)[0])
-                    flow.reads.append((p, value[2]))
+                fv = (
+                    _field_value(name, field_flag(name.split(":", 1)[0]))
+                    if op in (0x60, 0x62, 0x63)
+                    else None
+                )
+                if fv is not None:
+                    value = fv
+                    if fv[0] == "flag":
+                        flow.reads.append((p, fv[2]))
                 else:
                     value = ("field", name)
             elif op in (0x0A, 0x0B, 0x0C):
@@ -280,11 +378,23 @@ def _method_flow(
             dest = b1 & 0xF
             v4 = b1 >> 4
             value = ("literal", v4 - 16 if v4 & 0x8 else v4)
-        if op == 0x6A:  # sput-boolean
+        if op in (0x6A, 0x67):  # sput-boolean, sput (int)
             v = regs.get(b1, UNKNOWN)
-            if v[0] == "literal" and v[1] in (0, 1):
-                name = field_desc(_U16.unpack_from(data, p + 2)[0]).split(":", 1)[0]
-                flow.writes.append(("field", name, bool(v[1]), p))
+            name = field_desc(_U16.unpack_from(data, p + 2)[0])
+            if v[0] == "literal" and v[1] in (0, 1) and name.endswith((":Z", ":I")):
+                flow.writes.append(("field", name.split(":", 1)[0], bool(v[1]), p))
+        elif op in (0x55, 0x52, 0x54):  # iget-boolean, iget (int), iget-object: an instance-field flag
+            name = field_desc(_U16.unpack_from(data, p + 2)[0])
+            fv = _field_value(name, field_flag(name.split(":", 1)[0]))
+            if fv is not None:
+                value = fv
+                if fv[0] == "flag":
+                    flow.reads.append((p, fv[2]))
+        elif op in (0x5C, 0x59):  # iput-boolean, iput (int) of a constant
+            v = regs.get(b1 & 0xF, UNKNOWN)
+            name = field_desc(_U16.unpack_from(data, p + 2)[0])
+            if v[0] == "literal" and v[1] in (0, 1) and name.endswith((":Z", ":I")):
+                flow.writes.append(("field", name.split(":", 1)[0], bool(v[1]), p))
         last_invoke = None
         if 0x6E <= op <= 0x72 or 0x74 <= op <= 0x78:
             midx = _U16.unpack_from(data, p + 2)[0]
@@ -296,21 +406,26 @@ def _method_flow(
             desc = method_desc(midx)
             flow.invokes.append((p, desc, args))
             keys = [v[1] for v in args if v[0] == "string"]
-            write = (
-                bool(keys)
-                and args[-1][0] == "literal"
-                and args[-1][1] in (0, 1)
-                and _last_param_is_boolean(desc)
-                and not _is_getter(desc)
-                and not desc.startswith(NOT_STORAGE)
-            )
+            written = _written_value(desc, args)
+            write = written is not None
             if write:
-                flow.writes.append(("key", keys[0], bool(args[-1][1]), p))
-            pol = invoke_flag(desc, args) if desc.endswith(")Z") and not write else None
+                flow.writes.append(("key", next(v[1] for v in args[:-1] if v[0] == "string"), written, p))
+            ret = _ret(desc)
             last_invoke = ("call", desc)
-            if pol is not None:
-                last_invoke = ("flag", pol, keys[0] if keys else desc)
-                flow.reads.append((p, last_invoke[2]))
+            if desc.startswith(EQUALS) and len(args) == 2:
+                compared = _compared(args)
+                if compared is not None:
+                    last_invoke = compared
+                    flow.reads.append((p, compared[2]))
+            elif not write and (ret == "Z" or ret in _RAW_RETURNS):
+                pol = invoke_flag(desc, args)
+                if pol is not None:
+                    name = keys[0] if keys else desc
+                    if ret == "Z":
+                        last_invoke = ("flag", pol, name)
+                        flow.reads.append((p, name))
+                    else:
+                        last_invoke = ("raw", pol, name, _RAW_RETURNS[ret])
         if dest is not None:
             regs[dest] = value
             if op in _WIDE:
@@ -325,6 +440,45 @@ def _method_flow(
     if flags and all(v[0] in ("flag", "literal") for v in returns) and len({v[1] for v in flags}) == 1:
         flow.returns_flag = flags[0][1]
     return flow
+
+
+def _int_edge(pol: bool, literal: int, equal_when_taken: bool, target: int, nxt: int) -> int | None:
+    """The successor taken when the user agreed, for a branch comparing an int flag of polarity ``pol`` (True: a
+    non-zero value means agreed) with ``literal``; None when neither side is certainly the agreed one."""
+    eq_agreed = (literal != 0) == pol
+    ne_agreed = pol and literal == 0
+    if eq_agreed:
+        return target if equal_when_taken else nxt
+    if ne_agreed:
+        return nxt if equal_when_taken else target
+    return None
+
+
+def _compared(args: list[Value]) -> Value | None:
+    """A consent flag from an equality test of a raw string flag with a string constant of known meaning."""
+    a, b = args
+    raw, const = (a, b) if a[0] == "raw" else (b, a)
+    if raw[0] != "raw" or raw[3] != "string" or const[0] != "string":
+        return None
+    meaning = string_meaning(const[1])
+    if meaning is None:
+        return None
+    return ("flag", raw[1] if meaning else not raw[1], raw[2], "string")
+
+
+def _written_value(desc: str, args: list[Value]) -> bool | None:
+    """The consent answer a storage call writes (``putBoolean(key, true)``, ``putInt(key, 1)``,
+    ``putString(key, "1")``, an app helper ``put(ctx, key, value)``), or None when it writes none."""
+    if len(args) < 2 or _is_getter(desc) or desc.startswith(NOT_STORAGE):
+        return None
+    if not any(v[0] == "string" for v in args[:-1]):
+        return None
+    last, value = _last_param(desc), args[-1]
+    if value[0] == "literal" and value[1] in (0, 1) and (last == "I" or _last_param_is_boolean(desc)):
+        return bool(value[1])
+    if value[0] == "string" and last in ("Ljava/lang/String;", "Ljava/lang/Object;"):
+        return string_meaning(value[1])
+    return None
 
 
 def _reach(order: list[int], succ: dict[int, list[int]], cut: set[tuple[int, int]]) -> set[int]:

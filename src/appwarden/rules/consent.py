@@ -8,16 +8,18 @@ entry point whether it is ``ungated`` (with an ungated call path), ``gated`` (wi
 1. **Consent moment.** *Dialog methods* load a string naming the privacy policy or the user agreement
    (``dialog_texts`` of ``knowledge/consent.yaml``). *Handlers* are the click-like methods (:func:`_is_handler_name`) of the classes a
    dialog method instantiates (listeners, lambdas, DialogInterface callbacks) and of its own class, followed
-   three calls deep into app code. A handler that writes a boolean under a constant key (``putBoolean(key, v)``,
-   ``MMKV.encode(key, v)``, an app helper ``(…, String key, …, boolean v)``) or a static boolean field and does
-   not leave the app is an *agree handler*; the value it writes means "agreed" (so a ``first_launch := false``
+   three calls deep into app code. A handler that writes a consent answer under a constant key
+   (``putBoolean(key, v)``, ``MMKV.encode(key, v)``, ``putInt(key, 0|1)``, ``putString(key, "1")``, an app helper
+   ``(…, String key, …, v)``) or into a boolean/int field (static or instance) and does not leave the app is an
+   *agree handler*; the value it writes means "agreed" (so a ``first_launch := false``
    flag has the opposite polarity). A handler that leaves (``System.exit``, ``killProcess``, ``finishAffinity``,
    ``moveTaskToBack``, or ``finish`` without starting an activity) or writes the "not agreed" value is a
    *refuse handler*. Writes through Intent/Bundle/JSON/java.* calls carry values elsewhere and never count. Keys
    read by a storage getter (``get*``/``decode*``/``contains``…, not java.*/kotlin.* methods) whose names say
    privacy/agree/consent (``key_name``) are consent flags too, when no agree handler names one.
-2. **Gates.** Every method reading a consent flag (the key as a constant argument of a boolean-returning call,
-   ``sget-boolean`` of the field, or a call to a *helper*: a method whose every return returns the flag, found
+2. **Gates.** Every method reading a consent flag (the key as a constant argument of a getter; an int or string
+   result counts once compared with a constant of known meaning, ``getInt(key) == 1``, ``"1".equals(getString(key))``,
+   :mod:`appwarden.dex.branches`; a read of the field, static or instance; or a call to a *helper*: a method whose every return returns the flag, found
    three levels up) is analysed by :func:`appwarden.dex.branches.method_flow`: the invokes only reached through
    the "agreed" side of a branch on the flag are *guarded*. The call graph minus the guarded call edges is walked
    from the pre-consent entry points (:func:`preconsent_entries`: Application/ContentProvider/AppComponentFactory
@@ -28,8 +30,8 @@ entry point whether it is ``ungated`` (with an ungated call path), ``gated`` (wi
    reachable is ``ungated`` and its path in the cut graph is an ungated path.
 3. **Certainty.** ``recognised`` is true when the app's consent flag is known (written by an agree handler, or a
    consent-named key branched on in the app's own code; a flag only SDK code branches on still cuts that SDK's
-   edges but proves nothing about the rest): then an ungated site is a *likely* pre-consent collection. Without a flag (no dialog in the code, a WebView or server-driven dialog, a flag kept
-   as an int or in an instance field) the analysis cannot evaluate the conditions on the path: *possible*, and
+   edges but proves nothing about the rest): then an ungated site is a *likely* pre-consent collection. Without a flag (no dialog in the code, a WebView or server-driven dialog, a stored value of
+   unknown meaning) the analysis cannot evaluate the conditions on the path: *possible*, and
    :attr:`ConsentModel.unsure_reason` says why.
 
 SDK compliance contracts (``appwarden.sdk.contracts``, when present): a vendor "agree" call is one more gate
@@ -266,15 +268,22 @@ class ConsentModel:
         flow = self.flows.get(site.caller)
         if flow is None or site.offset not in flow.guarded:
             return None
-        return {"method": site.caller, "flag": flow.branches[0][1] if flow.branches else "", "kind": "inline"}
+        first = flow.branches[0] if flow.branches else (0, "")
+        return {
+            "method": site.caller,
+            "flag": first[1],
+            "kind": "inline",
+            "flag_type": flow.branch_types.get(first[0], "boolean"),
+        }
 
     def _gate_on(self, path: list[str]) -> dict[str, Any]:
         for m in path:
             if m in self._cut_edges:
                 flow = self.flows.get(m)
-                flag = flow.branches[0][1] if flow and flow.branches else ""
-                kind = "helper" if flag in self.helpers else "inline"
-                return {"method": m, "flag": flag, "kind": kind}
+                first = flow.branches[0] if flow and flow.branches else (0, "")
+                kind = "helper" if first[1] in self.helpers else "inline"
+                flag_type = flow.branch_types.get(first[0], "boolean") if flow else "boolean"
+                return {"method": m, "flag": first[1], "kind": kind, "flag_type": flag_type}
         return {"method": path[0] if path else "", "flag": "", "kind": "path"}
 
     def record_gated(self, owner: str, site: CallSite, decision: Decision) -> None:
@@ -544,8 +553,11 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     flows.model.flows.clear()  # decoded with an empty oracle: decode again with the flags known
     if model.keys:
         readers.update(r.caller for r in code.strings_matching(list(model.keys)))
+    model.entries = preconsent_entries(evidence)
+    model._full = _reach(code, evidence, model, {})
     if model.fields:
         readers.update(r.caller for r in code.field_reads(list(model.fields)))
+        readers.update(_instance_field_readers(code, model))
     # 3. helpers returning the flag, then the methods branching on it
     todo = set(readers)
     analysed: set[str] = set()
@@ -573,21 +585,37 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     model.host_gate = any(owner_of(evidence, class_of(m)) == "host" for m in model.gates)
     if not model.recognised:
         model.unsure_reason = (
-            "consent dialog found but no consent flag it writes was recognised (int/string flag, instance field or"
-            " a flag kept by an SDK)"
+            "consent dialog found but no consent flag it writes was recognised (a value of unknown meaning, a flag"
+            " computed or merged across branches, or a flag kept by an SDK)"
             if model.dialogs
             else "no privacy dialog or consent flag recognised in the code (WebView/server-driven dialog or"
             " resources only): conditions on the path were not evaluated"
         )
     # 4. reachability, full and cut
-    model.entries = preconsent_entries(evidence)
-    model._full = _reach(code, evidence, model, {})
     model._cut_edges = _cut_edges(code, model)
     if model._cut_edges and any(m in model._full for m in model._cut_edges):
         model._cut = _reach(code, evidence, model, model._cut_edges)
     model._refusal = _walk(code, model.refuse_handlers, model._cut_edges) if model.refuse_handlers else {}
     _contracts(evidence, code, model)
     return model
+
+
+MAX_FIELD_READERS = 60  # candidate readers of instance-field flags decoded per field
+
+
+def _instance_field_readers(code: Any, model: ConsentModel) -> set[str]:
+    """Candidate readers of the flag fields as instance fields (``iget`` is not in the code index's event table):
+    the methods reachable before consent that belong to the field's class or call one of its methods (a singleton
+    getter, the activity's own helpers), at most :data:`MAX_FIELD_READERS` per field."""
+    out: set[str] = set()
+    for name in model.fields:
+        cls = name.split("->", 1)[0]
+        own = methods_of(code, cls)
+        cand = {m for m in own if m in model._full}
+        if own:
+            cand.update(r.caller for r in code.invokes(list(own)) if r.caller in model._full)
+        out.update(sorted(cand)[:MAX_FIELD_READERS])
+    return out
 
 
 _FLAG_TYPES = (":Z", ":I", ":J", ":Ljava/lang/String;", ":Ljava/lang/Boolean;", ":Ljava/lang/Integer;")

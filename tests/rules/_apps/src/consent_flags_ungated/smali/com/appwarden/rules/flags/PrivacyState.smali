@@ -1,0 +1,26 @@
+.class public Lcom/appwarden/rules/flags/PrivacyState;
+.super Ljava/lang/Object;
+
+.field private static final INSTANCE:Lcom/appwarden/rules/flags/PrivacyState;
+.field public agreed:Z
+.field public shown:Z
+
+.method static constructor <clinit>()V
+    .locals 1
+    new-instance v0, Lcom/appwarden/rules/flags/PrivacyState;
+    invoke-direct {v0}, Lcom/appwarden/rules/flags/PrivacyState;-><init>()V
+    sput-object v0, Lcom/appwarden/rules/flags/PrivacyState;->INSTANCE:Lcom/appwarden/rules/flags/PrivacyState;
+    return-void
+.end method
+
+.method public constructor <init>()V
+    .locals 0
+    invoke-direct {p0}, Ljava/lang/Object;-><init>()V
+    return-void
+.end method
+
+.method public static get()Lcom/appwarden/rules/flags/PrivacyState;
+    .locals 1
+    sget-object v0, Lcom/appwarden/rules/flags/PrivacyState;->INSTANCE:Lcom/appwarden/rules/flags/PrivacyState;
+    return-object v0
+.end method
