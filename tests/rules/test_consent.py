@@ -426,6 +426,49 @@ def test_third_party_dialog_library_policylib(corpus_dir: Path) -> None:
     assert model.recognised
 
 
+POLICYLIB_CB = "Lcom/appwarden/rules/policylib/MainActivity$1;->rule(Z)V"
+
+
+def test_policylib_single_callback_refuse_side_is_after_refusal() -> None:
+    """consent_policylib: the app's one PolicyLib callback rule(boolean agree) starts UMeng when agree is true and
+    reads the IMSI when it is false. The refuse side is collection after refusal; the agree side gates UMeng."""
+    report = _report("consent_policylib.apk")
+    assert schema_errors(report) == []
+    moment = report["consent"]["moment"]
+    assert moment["dialog_libraries"] == ["policylib"]
+    assert moment["split_handlers"] == [POLICYLIB_CB]
+    entries = _entries(report)
+    refusal = entries[("host", "after_refusal")]
+    assert refusal["verdict"] == "likely"
+    assert refusal["path"] == [
+        POLICYLIB_CB,
+        "Lcom/appwarden/rules/policylib/Host;->imsi(Landroid/content/Context;)V",
+    ]
+    assert ("umeng_common", "after_refusal") not in entries  # UMConfigure.init is on the agree side only
+    assert entries[("umeng_common", "pre_consent")]["verdict"] == "gated"
+    assert [(f["rule_id"], f["owner"]) for f in report["findings"] if f.get("behaviour")] == [
+        ("pi.consent.after_refusal", "host")
+    ]
+
+
+def test_policylib_twin_collecting_only_on_the_agree_side_has_no_finding() -> None:
+    report = _report("consent_policylib_ok.apk")
+    assert schema_errors(report) == []
+    assert [f for f in report["findings"] if f.get("behaviour")] == []
+    entries = _entries(report)
+    assert {k: e["verdict"] for k, e in entries.items()} == {
+        ("host", "pre_consent"): "gated",
+        ("umeng_common", "pre_consent"): "gated",
+    }
+
+
+def test_callback_parameter_is_the_flag_in_method_flow() -> None:
+    from appwarden.rules.consent import _param_register
+
+    assert _param_register("La;->rule(Z)V", 0) == 1
+    assert _param_register("La;->f(JLjava/lang/String;[JZ)V", 3) == 5  # this, J (2), String, [J, Z
+
+
 def test_dialog_library_knowledge_is_validated() -> None:
     import yaml
 
@@ -437,6 +480,10 @@ def test_dialog_library_knowledge_is_validated() -> None:
     for bad in ({"x": {"dialog_api": "a->b(", "agreed_helper": "nope", "source": ""}}, {"x": "y"}, []):
         with pytest.raises(KnowledgeError, match="'dialog_libraries' must map"):
             parse_consent_knowledge({**data, "dialog_libraries": bad})
+    lib = data["dialog_libraries"]["policylib"]
+    for bad_cb in ({"callback": "rule"}, {"callback": "rule(Z)V", "callback_agree_param": "0"}, {"other": 1}):
+        with pytest.raises(KnowledgeError, match="'dialog_libraries' must map"):
+            parse_consent_knowledge({**data, "dialog_libraries": {"policylib": {**lib, **bad_cb}}})
     with pytest.raises(KnowledgeError, match="'agree_texts' must be a non-empty list"):
         parse_consent_knowledge({**data, "agree_texts": []})
     with pytest.raises(KnowledgeError, match="'asset_name' is not a regular expression"):

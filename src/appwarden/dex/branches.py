@@ -68,6 +68,7 @@ class MethodFlow:
     # ("literal", v), ("string", s), ("flag", ...), ("unknown",) for parameters, instance fields and the rest)
     conditions: list[tuple[int, tuple[Value, ...]]] = field(default_factory=list)
     guarded: frozenset[int] = frozenset()  # instruction offsets reached only through a consent edge
+    refused: frozenset[int] = frozenset()  # instruction offsets reached only through the "not agreed" side
     returns_flag: bool | None = None  # polarity when every return returns the flag (or a constant), else None
     branch_types: dict[int, str] = field(
         default_factory=dict
@@ -242,19 +243,25 @@ def method_flow(
     string: Callable[[int], str],
     invoke_flag: InvokeOracle,
     field_flag: FieldOracle,
+    param_flags: dict[int, tuple[bool, str]] | None = None,
 ) -> MethodFlow | None:
     """Analyse the method whose code item is at ``code_off`` of the DEX bytes ``data`` (see the module doc).
 
     ``method_desc``/``field_desc``/``string`` decode ids of that DEX (``field_desc``: ``Lcls;->name:Type``); ``invoke_flag``/``field_flag`` say which
-    invoke results and static fields are consent flags. None for a missing, oversized or malformed code item."""
+    invoke results and static fields are consent flags. ``param_flags`` maps a parameter register number (``pN``:
+    ``p0`` is ``this`` of an instance method) to (polarity, name) when that boolean parameter carries the user's
+    answer (a dialog library's single ``rule(boolean agree)`` callback): then :attr:`MethodFlow.guarded` is the agree
+    side and :attr:`MethodFlow.refused` the refuse side. None for a missing, oversized or malformed code item."""
     try:
-        return _method_flow(data, code_off, method_desc, field_desc, string, invoke_flag, field_flag)
+        return _method_flow(
+            data, code_off, method_desc, field_desc, string, invoke_flag, field_flag, param_flags or {}
+        )
     except (ValueError, IndexError, struct.error, KeyError):
         return None
 
 
 def _method_flow(
-    data, code_off, method_desc, field_desc, string, invoke_flag, field_flag
+    data, code_off, method_desc, field_desc, string, invoke_flag, field_flag, param_flags
 ) -> MethodFlow | None:
     if not code_off or code_off + 16 > len(data):
         return None
@@ -264,6 +271,10 @@ def _method_flow(
         return None
     flow = MethodFlow()
     regs: dict[int, Value] = {}
+    if param_flags:
+        first_param = _U16.unpack_from(data, code_off)[0] - _U16.unpack_from(data, code_off + 2)[0]
+        for pnum, (pol, name) in param_flags.items():
+            regs[first_param + pnum] = ("flag", pol, name)
     last_invoke: Value | None = None
     succ: dict[int, list[int]] = {}
     consent_edges: set[tuple[int, int]] = set()
@@ -436,6 +447,8 @@ def _method_flow(
             if lo <= q < hi:
                 succ[q] = [*succ[q], *handlers]
     flow.guarded = _guarded(order, succ, consent_edges, start)
+    refuse_edges = {(pc, t) for pc, agreed in consent_edges for t in succ.get(pc, ()) if t != agreed}
+    flow.refused = _guarded(order, succ, refuse_edges, start)
     flags = [v for v in returns if v[0] == "flag"]
     if flags and all(v[0] in ("flag", "literal") for v in returns) and len({v[1] for v in flags}) == 1:
         flow.returns_flag = flags[0][1]

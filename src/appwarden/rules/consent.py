@@ -98,7 +98,7 @@ class ConsentKnowledge:
     storage_classes: tuple[str, ...]
     contract_covers: dict[str, tuple[str, ...]]
     agree_texts: tuple[str, ...] = ()
-    dialog_libraries: dict[str, dict[str, str]] = field(default_factory=dict)
+    dialog_libraries: dict[str, dict[str, Any]] = field(default_factory=dict)
     asset_name: re.Pattern[str] = re.compile(r"privacy|policy|agreement", re.IGNORECASE)
 
 
@@ -131,18 +131,27 @@ def parse_consent_knowledge(data: Any, where: str = "consent.yaml") -> ConsentKn
         raise KnowledgeError(f"{where}: 'contract_covers' must map an SDK id to a list of SDK ids")
     libs = data["dialog_libraries"]
     lib_keys = {"dialog_api", "agreed_helper", "source"}
+    optional = {"callback", "callback_agree_param"}
     if not isinstance(libs, dict) or not all(
         isinstance(v, dict)
-        and set(v) == lib_keys
+        and lib_keys <= set(v) <= lib_keys | optional
         and all(isinstance(x, str) and "->" in x for x in (v["dialog_api"], v["agreed_helper"]))
+        and (
+            "callback" not in v
+            or (
+                isinstance(v["callback"], str)
+                and re.fullmatch(r"[\w$<>]+\([^)]*\)V", v["callback"]) is not None
+                and isinstance(v.get("callback_agree_param", 0), int)
+            )
+        )
         for v in libs.values()
     ):
         raise KnowledgeError(
             f"{where}: 'dialog_libraries' must map a library id to dialog_api, agreed_helper (method descriptors)"
-            " and source"
+            " and source, optionally callback (name(params)V) and callback_agree_param (int)"
         )
     return ConsentKnowledge(
-        dialog_libraries={str(k): dict(v) for k, v in libs.items()},
+        dialog_libraries={str(k): {kk: vv for kk, vv in v.items()} for k, v in libs.items()},
         **{key: tuple(data[key]) for key in _LISTS},
         key_name=patterns["key_name"],
         negative_key=patterns["negative_key"],
@@ -187,6 +196,7 @@ class ConsentModel:
     )  # third-party dialog libraries whose dialog is shown
     agree_handlers: list[str] = field(default_factory=list)
     refuse_handlers: list[str] = field(default_factory=list)
+    split_handlers: list[str] = field(default_factory=list)  # one callback, agree and refuse sides split
     keys: dict[str, bool] = field(default_factory=dict)  # consent key -> True when true means agreed
     fields: dict[str, bool] = field(default_factory=dict)  # static boolean field -> polarity
     helpers: dict[str, bool] = field(default_factory=dict)  # method returning the flag -> polarity
@@ -300,6 +310,7 @@ class ConsentModel:
             "dialog_libraries": self.dialog_libraries,
             "agree_handlers": self.agree_handlers[:20],
             "refuse_handlers": self.refuse_handlers[:20],
+            "split_handlers": self.split_handlers[:20],
             "flags": [
                 *({"kind": "key", "name": k, "agreed_value": v} for k, v in self.keys.items()),
                 *({"kind": "field", "name": k, "agreed_value": v} for k, v in self.fields.items()),
@@ -421,7 +432,11 @@ class _Flows:
     def field_flag(self, name: str) -> bool | None:
         return self.model.fields.get(name.split(":", 1)[0])
 
-    def flow(self, method: str, *, fresh: bool = False) -> MethodFlow | None:
+    def flow(
+        self, method: str, *, fresh: bool = False, params: dict[int, tuple[bool, str]] | None = None
+    ) -> MethodFlow | None:
+        """The method's flow (decoded once; ``fresh`` decodes again; ``params``: see ``method_flow``'s
+        ``param_flags``)."""
         if not fresh and method in self.model.flows:
             return self.model.flows[method]
         if self.decoded >= MAX_FLOW_METHODS:
@@ -444,6 +459,7 @@ class _Flows:
             dex.string,
             self.invoke_flag,
             self.field_flag,
+            params,
         )
         self.model.flows[method] = flow
         return flow
@@ -491,6 +507,52 @@ def _handler_summary(code: Any, flows: _Flows, handler: str) -> tuple[list[tuple
     return writes, calls
 
 
+def _param_register(method: str, index: int) -> int:
+    """The ``pN`` register of declared parameter ``index`` of an instance method (``p0`` is ``this``)."""
+    params = method[method.find("(") + 1 : method.rfind(")")]
+    pnum, i, k = 1, 0, 0
+    while i < len(params) and k < index:
+        j = i
+        while params[j] == "[":
+            j += 1
+        wide = params[j] in "JD" and j == i
+        j = params.index(";", j) + 1 if params[j] == "L" else j + 1
+        pnum += 2 if wide else 1
+        i, k = j, k + 1
+    return pnum
+
+
+def _split_callbacks(
+    code: Any, flows: _Flows, model: ConsentModel, lib_callbacks: dict[str, tuple[set[str], int, str]]
+) -> None:
+    """A dialog library's single answer callback (PolicyLib ``rule(boolean agree)``) is both handlers: decoded
+    with its boolean parameter as the consent flag, the agree side gates (its callees are cut like any gate, its
+    flag writes are the agree handler's) and the whole method is a refuse-handler entry whose agree-only callees
+    are cut, so code on the refuse side (or before the branch) is reached after refusal."""
+    for sig, (callers, index, lib_id) in lib_callbacks.items():
+        classes: set[str] = set()
+        for c in callers:
+            classes.update([class_of(c), *_new_instances(code, c)])
+        for cls in sorted(classes):
+            if cls not in code.classes:
+                continue
+            for m in methods_of(code, cls):
+                if not m.endswith("->" + sig):
+                    continue
+                flag = f"{lib_id}:{sig.split('(', 1)[0]}(agree)"
+                flow = flows.flow(m, fresh=True, params={_param_register(m, index): (True, flag)})
+                if flow is None:
+                    continue
+                model.split_handlers.append(m)
+                for kind, name, value, off in flow.writes:
+                    if off in flow.guarded:
+                        (model.keys if kind == "key" else model.fields).setdefault(name, value)
+                if flow.guarded:
+                    model.gates[m] = flow.branches
+                if m not in model.refuse_handlers:
+                    model.refuse_handlers.append(m)
+
+
 def _leaves(calls: set[str]) -> bool:
     if any(c.startswith(x) or x in c for c in calls for x in consent_knowledge().exit_calls):
         return True
@@ -504,12 +566,19 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     # 1. consent moment
     dialogs = list(dict.fromkeys(r.caller for r in code.strings_containing(consent_knowledge().dialog_texts)))
     lib_helpers: dict[str, bool] = {}
+    lib_callbacks: dict[str, tuple[set[str], int, str]] = {}  # callback sig -> (callers, agree param, lib id)
     for lib_id, lib in consent_knowledge().dialog_libraries.items():  # third-party privacy-dialog libraries
         callers = [r.caller for r in code.invokes([lib["dialog_api"]])]
         if callers:
             dialogs = list(dict.fromkeys([*callers, *dialogs]))
             model.dialog_libraries.append(lib_id)
             lib_helpers[lib["agreed_helper"]] = True
+            if lib.get("callback"):
+                lib_callbacks[lib["callback"]] = (
+                    set(callers),
+                    int(lib.get("callback_agree_param", 0)),
+                    lib_id,
+                )
     if not dialogs:  # the dialog's text only in resources or a WebView page (consent_resources.py)
         from appwarden.rules.consent_resources import resource_dialogs
 
@@ -582,6 +651,7 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
         flow = model.flows.get(m)
         if flow is not None and flow.guarded:
             model.gates[m] = flow.branches
+    _split_callbacks(code, flows, model, lib_callbacks)
     model.host_gate = any(owner_of(evidence, class_of(m)) == "host" for m in model.gates)
     if not model.recognised:
         model.unsure_reason = (
