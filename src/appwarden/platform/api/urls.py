@@ -18,6 +18,7 @@ from appwarden.platform.enforcement import api as enforcement_api
 from appwarden.platform.prelisting import api as prelisting_api
 from appwarden.platform.registry import api as registry_api
 from appwarden.platform.sanctions import api as sanctions_api
+from appwarden.platform.web import yearly_views
 from appwarden.platform.testing import api as testing_api
 
 router = DefaultRouter()
@@ -46,5 +47,8 @@ urlpatterns = [
     path("attestations/<str:sha256>/", PublicAttestationView.as_view(), name="public-attestation"),
     path("prelisting/", prelisting_api.PrelistingCreateView.as_view(), name="prelisting"),
     path("prelisting/<int:pk>/", prelisting_api.PrelistingDetailView.as_view(), name="prelisting-detail"),
+    path("stats/yearly/", yearly_views.YearlyStatsView.as_view(), name="yearly-stats"),
+    path("stats/yearly/xlsx/", yearly_views.YearlyExportView.as_view(fmt="xlsx"), name="yearly-stats-xlsx"),
+    path("stats/yearly/pdf/", yearly_views.YearlyExportView.as_view(fmt="pdf"), name="yearly-stats-pdf"),
     *router.urls,
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appwarden.platform.web import users, views
+from appwarden.platform.web import users, views, yearly_views
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("sdk-vendors/", views.sdk_vendors, name="sdk_vendors"),
     path("my-sdk/", views.my_sdk, name="my_sdk"),
     path("audit/", views.audit_log, name="audit"),
+    path("stats/yearly/", yearly_views.yearly_page, name="yearly"),
+    path("stats/yearly/export.<str:fmt>", yearly_views.yearly_export, name="yearly_export"),
     path("users/", users.user_list, name="user_list"),
     path("users/new/", users.user_new, name="user_new"),
     path("users/<int:pk>/", users.user_edit, name="user_edit"),
