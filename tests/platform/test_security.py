@@ -500,6 +500,12 @@ class NoExistenceOracleTests(TestCase):
         workflow.create_notice_batch(user=regulator, title="通报")
         Batch.objects.create(name="批次", created_by=reviewer)
         Complaint.objects.create(app_name="x", description="y")
+        from appwarden.platform.complaints import forwarding  # a complaint forwarded to company b (issue #21.3)
+
+        complaint_b = Complaint.objects.create(
+            app_name="b", description="z", status="triaged", app=self.own["b"]["version"].app
+        )
+        forwarding.forward(complaint_b, user=reviewer, instructions="请核实")
         self.api = APIClient()
         self.api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(self.user_a)}")
 
@@ -598,7 +604,7 @@ class NoExistenceOracleTests(TestCase):
     def _walk_web(self, user) -> None:
         from django.urls import URLPattern, URLResolver, get_resolver
 
-        from appwarden.platform.complaints.models import Complaint
+        from appwarden.platform.complaints.models import Complaint, ComplaintForward
         from appwarden.platform.enforcement.models import NoticeBatch, RectificationOrder, TakedownOrder
         from appwarden.platform.registry.models import App, AppVersion, Company, Store
         from appwarden.platform.testing.models import Batch, Finding, ScanJob
@@ -621,7 +627,9 @@ class NoExistenceOracleTests(TestCase):
             "enforcement/orders": RectificationOrder,
             "enforcement/notices": NoticeBatch,
             "enforcement/takedowns": TakedownOrder,
+            "complaints/forwards": ComplaintForward,
             "complaints": Complaint,
+            "documents/orders": RectificationOrder,
             "registry/apps": App,
             "registry/companies": Company,
             "registry/versions": AppVersion,

@@ -216,6 +216,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 APPWARDEN_MAX_UPLOAD = int(float(os.environ.get("APPWARDEN_MAX_UPLOAD_MB", "1024")) * 1024 * 1024)
 APPWARDEN_STORAGE_DIR = Path(os.environ.get("APPWARDEN_STORAGE_DIR", DATA_DIR / "blobs"))
 APPWARDEN_RECTIFY_DAYS = int(os.environ.get("APPWARDEN_RECTIFY_DAYS", "15"))
+# working days a company has to answer a forwarded complaint (投诉转办), and the office named on 责令整改通知书 /
+# 投诉转办单 PDFs
+APPWARDEN_COMPLAINT_ANSWER_DAYS = int(os.environ.get("APPWARDEN_COMPLAINT_ANSWER_DAYS", "10"))
+APPWARDEN_ISSUING_OFFICE = os.environ.get("APPWARDEN_ISSUING_OFFICE", "APP个人信息保护监管办公室")
 APPWARDEN_HOLIDAYS = [d for d in os.environ.get("APPWARDEN_HOLIDAYS", "").split(",") if d]
 APPWARDEN_WORKER = os.environ.get("APPWARDEN_WORKER", "thread")
 APPWARDEN_ENGINE = os.environ.get("APPWARDEN_ENGINE", "appwarden.scan:scan_apk")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("enforcement/", include("appwarden.platform.enforcement.urls")),
     path("complaints/", include("appwarden.platform.complaints.urls")),
     path("attestations/", include("appwarden.platform.attestation.urls")),
+    path("", include("appwarden.platform.portal.urls")),
     path("sanctions/", include("appwarden.platform.sanctions.urls")),
     path("", include("appwarden.platform.web.urls")),
 ]
