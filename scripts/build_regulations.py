@@ -75,7 +75,9 @@ MANUAL_REASONS = {
     " Whether the back end really deleted the data happens on the operator's servers; no APK, policy or client trace "
     "can show it (a human check, e.g. records requested from the operator).",
     # 164号文 (issue #20, round 2): items and scenarios no APK fact or trace event can decide. The scenarios the source
-    # (camille after 史宾格) itself marks 人工自查 say so.
+    # (camille after 史宾格) itself marks 人工自查 say so. Items 3.1 and 3.2 themselves are not here since round 3:
+    # the APK shows a lead for each (ads.sdk.app_install: an ad SDK that installs APKs; lure.identity_for_reward: text
+    # tying ID numbers/biometrics to rewards), which miit164.md names as their static evidence; their scenarios stay.
     "M164-1.2-S3": "（来源标注人工自查）SDK收集是否“超出与所声称的目的具有直接或合理关联的范围”，要把收集行为与政策所述目的逐项对照判断，需人工评估。"
     " Whether an SDK collects beyond what relates to its stated purpose is a judgement of collection against the "
     "stated purposes (marked 人工自查 by the source).",
@@ -88,9 +90,6 @@ MANUAL_REASONS = {
     "records no registration/login outcome.",
     "M164-2.1-S4": "（来源标注人工自查）与S2相同，需判断权限是否与当前服务场景无关；轨迹格式也不记录应用退出。"
     " As S2, whether the permission is unrelated to the scenario is a human judgement; the trace records no app exit.",
-    "M164-3.1": "欺骗误导用户下载APP的认定要看界面向用户展示了什么（下载提示是否显著、话术是否诱导），属于对呈现方式的判断；轨迹格式不记录点击位置、下载和安装事件，需人工测试。"
-    " Deceptive downloads are judged by what the screens tell the user (is the download prompt conspicuous, is the "
-    "wording luring); the trace format records no tap positions, downloads or installs: a human test.",
     "M164-3.1-S1": "“无显著APP下载提示”是对提示是否显著的判断，且轨迹不记录点击和下载事件，需人工点击广告/开屏页观察。"
     " Whether a download prompt is conspicuous is a judgement, and the trace records no taps or downloads: a human "
     "taps the ads and splash pages.",
@@ -104,9 +103,6 @@ MANUAL_REASONS = {
     " Whether a paused download resumes after a restart needs a human run; the trace records no downloads (人工自查).",
     "M164-3.1-S6": "（来源标注人工自查）是否“设置关闭障碍”强迫下载，是对界面关闭方式的判断，需人工测试。"
     " Whether closing is obstructed to force a download is a judgement of the screens (人工自查).",
-    "M164-3.2": "以积分、奖励、优惠诱导用户提供身份证号或生物特征，要看界面话术是否诱导以及该信息是否为服务所必需，需人工评估。"
-    " Luring users with points or rewards into giving ID numbers or biometrics is judged from the screens' wording "
-    "and the service's need: a human assessment.",
     "M164-4.1": "应用分发平台（应用商店）的责任：商店页面是否明示开发者、版本、隐私政策、权限等，要核查商店页面而非APK；appwarden不采集商店页面，需人工核查。"
     " A distribution platform's duty: what the store page shows is checked on the store, not in the APK; appwarden "
     "collects no store pages, so a human checks them.",

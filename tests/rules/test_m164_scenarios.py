@@ -121,7 +121,13 @@ def test_m164_coverage_after_round_two() -> None:
         assert cid in m164.automated_ids, cid
     for cid in ("M164-1.2-S2", "M164-1.2-S4", "M164-1.2-S6", "M164-2.1-S1", "M164-2.1-S6", "M164-2.2-S2"):
         assert cid in m164.automated_ids, cid
-    for cid in ("M164-3.1", "M164-3.1-S1", "M164-3.2", "M164-4.1", "M164-4.2", "M164-2.1-S2", "M164-1.4-S3"):
+    for cid in ("M164-3.1-S1", "M164-4.1", "M164-4.2", "M164-2.1-S2", "M164-1.4-S3"):
         assert cid in m164.manual_ids, cid
         assert len(m164.manual_reasons.get(cid, "")) > 20, f"{cid}: manual without a written reason"
-    assert m164.ratio_strict >= 0.33
+    # round 3: items 7 and 8 have static leads (ads.sdk.app_install, lure.identity_for_reward); their scenarios stay
+    # manual. The trace-and-policy scenarios are named by the dynamic_policy rules.
+    for cid in ("M164-3.1", "M164-3.2", "M164-1.1-S3", "M164-1.1-S4", "M164-1.1-S6", "M164-1.1-S7", "M164-1.2-S7",
+                "M164-1.2-S8", "M164-1.3-S1", "M164-1.3-S2"):  # fmt: skip
+        assert cid in m164.automated_ids and cid not in m164.manual_ids, cid
+    assert m164.automatable_no_rule == 0
+    assert m164.ratio_strict >= 0.5
