@@ -16,5 +16,6 @@ urlpatterns = [
     path("attestations/", include("appwarden.platform.attestation.urls")),
     path("", include("appwarden.platform.portal.urls")),
     path("sanctions/", include("appwarden.platform.sanctions.urls")),
+    path("store/", include("appwarden.platform.prelisting.urls")),
     path("", include("appwarden.platform.web.urls")),
 ]
