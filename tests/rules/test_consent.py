@@ -401,6 +401,42 @@ def test_resource_dialog_ungated_twin_likely() -> None:
         assert "ua_state" in e["reason"]
 
 
+def test_dialog_layout_through_include() -> None:
+    """consent_res_include: the code loads only the layout dialog_privacy, which holds no text: it <include>s
+    privacy_body (the policy text) and privacy_buttons (同意/不同意). The dialog, its handlers and the ua_state flag
+    are found, so UMeng behind the flag is gated and the host read behind a process check is likely."""
+    report = _report("consent_res_include.apk")
+    assert schema_errors(report) == []
+    moment = report["consent"]["moment"]
+    pkg = "Lcom/appwarden/rules/consentinc/"
+    assert moment["dialogs"] == [f"{pkg}SplashActivity;->showPrivacy()V"]
+    assert moment["dialog_resources"] == [
+        f"{pkg}SplashActivity;->showPrivacy()V <- res/layout/dialog_privacy.xml (includes res/layout/privacy_body.xml)"
+    ]
+    assert moment["agree_handlers"] == [f"{pkg}AgreeListener;->onClick(Landroid/content/DialogInterface;I)V"]
+    entries = _entries(report)
+    assert {k: e["verdict"] for k, e in entries.items()} == {
+        ("host", "pre_consent"): "likely",
+        ("umeng_common", "pre_consent"): "gated",
+    }
+    assert entries[("umeng_common", "pre_consent")]["gate"]["flag"] == "ua_state"
+
+
+def test_dialog_text_set_at_run_time_from_a_static_field() -> None:
+    """consent_text_field: the policy text is a constant kept in a non-final static field (Texts.PRIVACY, stored by
+    Texts.<clinit>) and set with TextView.setText in showPrivacy: the dialog is showPrivacy, not the initialiser."""
+    report = _report("consent_text_field.apk")
+    assert schema_errors(report) == []
+    pkg = "Lcom/appwarden/rules/consenttxt/"
+    moment = report["consent"]["moment"]
+    assert moment["dialogs"] == [f"{pkg}SplashActivity;->showPrivacy()V"]
+    assert moment["agree_handlers"] == [f"{pkg}AgreeListener;->onClick(Landroid/content/DialogInterface;I)V"]
+    assert {k: e["verdict"] for k, e in _entries(report).items()} == {
+        ("host", "pre_consent"): "likely",
+        ("umeng_common", "pre_consent"): "gated",
+    }
+
+
 def test_resource_route_only_when_code_names_no_dialog() -> None:
     # the const-string route found the dialog: resources are not indexed at all
     model = consent_model(build_evidence(APPS / "consent_gated.apk"))

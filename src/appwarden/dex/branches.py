@@ -70,9 +70,10 @@ class MethodFlow:
     guarded: frozenset[int] = frozenset()  # instruction offsets reached only through a consent edge
     refused: frozenset[int] = frozenset()  # instruction offsets reached only through the "not agreed" side
     returns_flag: bool | None = None  # polarity when every return returns the flag (or a constant), else None
-    branch_types: dict[int, str] = field(
-        default_factory=dict
-    )  # consent branch offset -> boolean | int | string
+    # consent branch offset -> what it compared: boolean | int | string
+    branch_types: dict[int, str] = field(default_factory=dict)
+    # (static field, constant string) of each sput-object of a const-string: a text shown elsewhere
+    string_stores: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _params(desc: str) -> str:
@@ -389,6 +390,11 @@ def _method_flow(
             dest = b1 & 0xF
             v4 = b1 >> 4
             value = ("literal", v4 - 16 if v4 & 0x8 else v4)
+        if op == 0x69:  # sput-object of a constant string: text kept in a static field, shown elsewhere
+            v = regs.get(b1, UNKNOWN)
+            if v[0] == "string":
+                name = field_desc(_U16.unpack_from(data, p + 2)[0]).split(":", 1)[0]
+                flow.string_stores.append((name, v[1]))
         if op in (0x6A, 0x67):  # sput-boolean, sput (int)
             v = regs.get(b1, UNKNOWN)
             name = field_desc(_U16.unpack_from(data, p + 2)[0])

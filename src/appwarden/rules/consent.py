@@ -6,7 +6,9 @@ entry point whether it is ``ungated`` (with an ungated call path), ``gated`` (wi
 ``unreached``; :meth:`ConsentModel.after_refusal(site)` the same from the refuse handlers.
 
 1. **Consent moment.** *Dialog methods* load a string naming the privacy policy or the user agreement
-   (``dialog_texts`` of ``knowledge/consent.yaml``). *Handlers* are the click-like methods (:func:`_is_handler_name`) of the classes a
+   (``dialog_texts`` of ``knowledge/consent.yaml``), directly or through a static field a static initialiser
+   stores it in (then the methods reading the field show it), else (:mod:`.consent_resources`) a policy string,
+   layout (also through ``<include>``) or page. *Handlers* are the click-like methods (:func:`_is_handler_name`) of the classes a
    dialog method instantiates (listeners, lambdas, DialogInterface callbacks) and of its own class, followed
    three calls deep into app code. A handler that writes a consent answer under a constant key
    (``putBoolean(key, v)``, ``MMKV.encode(key, v)``, ``putInt(key, 0|1)``, ``putString(key, "1")``, an app helper
@@ -476,6 +478,23 @@ def _new_instances(code: Any, method: str) -> list[str]:
     return out
 
 
+def _through_static_fields(code: Any, flows: _Flows, dialogs: list[str]) -> list[str]:
+    """Dialog methods whose policy text is a constant kept in a static ``String`` field (not inlined: a non-final
+    field, a Kotlin ``val`` in an object) and set at run time elsewhere (``setText(Texts.PRIVACY)``): a static
+    initialiser storing the text is replaced by the methods reading the field (``sget-object``)."""
+    texts = consent_knowledge().dialog_texts
+    out: list[str] = []
+    for d in dialogs:
+        if not d.endswith("-><clinit>()V"):
+            out.append(d)
+            continue
+        flow = flows.flow(d)
+        held = [f for f, v in (flow.string_stores if flow else []) if any(t in v for t in texts)]
+        readers = [r.caller for r in code.field_reads(held)] if held else []
+        out.extend(readers or [d])
+    return list(dict.fromkeys(out))
+
+
 def _is_handler_name(method: str) -> bool:
     name = method.split("->", 1)[1].split("(", 1)[0]
     k = consent_knowledge()
@@ -565,6 +584,7 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     flows = _Flows(code, model)
     # 1. consent moment
     dialogs = list(dict.fromkeys(r.caller for r in code.strings_containing(consent_knowledge().dialog_texts)))
+    dialogs = _through_static_fields(code, flows, dialogs)
     lib_helpers: dict[str, bool] = {}
     lib_callbacks: dict[str, tuple[set[str], int, str]] = {}  # callback sig -> (callers, agree param, lib id)
     for lib_id, lib in consent_knowledge().dialog_libraries.items():  # third-party privacy-dialog libraries

@@ -8,7 +8,9 @@ privacy dialog through resources, each note saying which resource or asset named
   phrase (``knowledge/consent.yaml``) give *policy string IDs*.
 * **Layouts**: compiled layout files (``res/layout*/``, at most :data:`MAX_LAYOUTS` of at most
   :data:`MAX_LAYOUT_BYTES` each) that reference a policy string ID (``@string/…`` is stored as the 4-byte ID) or
-  hold a ``dialog_texts`` phrase inline (UTF-8 or UTF-16LE) give *policy layout IDs*.
+  hold a ``dialog_texts`` phrase inline (UTF-8 or UTF-16LE) give *policy layout IDs*; so do layouts including one
+  (``<include layout="@layout/…"/>``, the included layout's 4-byte ID), :data:`MAX_INCLUDE_DEPTH` levels up, and
+  a layout including one with an agree word offers to agree.
 * **Code**: a method loading one of those IDs as a literal (``const vX, 0x7f…`` then ``getString``/``setText``/
   ``setMessage``/``setContentView``/``inflate``) shows the dialog, when the dialog also offers to agree: the
   resource itself, or a resource ID or ``const-string`` loaded by a method of the same class, holds an
@@ -22,8 +24,7 @@ privacy dialog through resources, each note saying which resource or asset named
 
 IDs read from a library module's ``R`` class field (``sget R$layout;->x``, not a constant there) count too.
 
-Limits: strings assembled at run time,
-layouts included from other layouts and dialogs built by server configuration are not seen.
+Limits: strings assembled at run time from pieces and dialogs built by server configuration are not seen.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ MAX_ASSETS = 200
 MAX_ASSET_BYTES = 512 * 1024
 MAX_IDS = 64  # policy resource IDs searched in the code (the first ones found)
 MAX_METHODS = 50
+MAX_INCLUDE_DEPTH = 3  # <include> levels followed from a policy or agree layout
 _ASSET_TEXT = re.compile(r"\.(html?|txt|xhtml)$", re.IGNORECASE)
 _LOAD_URL = ("Landroid/webkit/WebView;->loadUrl(", "->loadUrl(Ljava/lang/String;")
 
@@ -107,6 +109,9 @@ def policy_resources(apk: Any, texts: list[str], agree_texts: list[str]) -> Poli
     agree_needles = _needles(agree_texts, sorted(out.agree)[:256])
     layouts = 0
     by_path: dict[str, bytes | None] = {}
+    files: list[tuple[int, str]] = []  # (layout ID, file) of every layout read
+    policy_layouts: dict[int, str] = {}
+    agree_layouts: set[int] = set()
     for rid, vtype, data in res.entries_of_type("layout"):
         if vtype != TYPE_STRING:
             continue
@@ -120,11 +125,44 @@ def policy_resources(apk: Any, texts: list[str], agree_texts: list[str]) -> Poli
             layouts += 1
             by_path[path] = _read(apk, path, MAX_LAYOUT_BYTES)
         blob = by_path[path]
-        if blob is not None and _has_text(blob, needles):
-            out.policy.setdefault(rid, path)
-            if _has_text(blob, agree_needles):
-                out.agree.add(rid)
+        if blob is None:
+            continue
+        files.append((rid, path))
+        if _has_text(blob, needles):
+            policy_layouts.setdefault(rid, path)
+        if _has_text(blob, agree_needles):
+            agree_layouts.add(rid)
+    _follow_includes(by_path, files, policy_layouts, agree_layouts)
+    for rid, path in policy_layouts.items():
+        out.policy.setdefault(rid, path)
+    out.agree.update(agree_layouts)
     return out
+
+
+def _follow_includes(
+    blobs: dict[str, bytes | None], files: list[tuple[int, str]], policy: dict[int, str], agree: set[int]
+) -> None:
+    """A layout that includes a policy layout (``<include layout="@layout/x"/>``, ``ViewStub android:layout``:
+    the 4-byte layout ID in the compiled XML) names the policy too; one including a layout with an agree word
+    offers to agree. Followed :data:`MAX_INCLUDE_DEPTH` levels up; ``policy`` notes the included file."""
+    new_policy, new_agree = dict(policy), set(agree)
+    for _ in range(MAX_INCLUDE_DEPTH):
+        p_needles = [struct.pack("<I", r) for r in new_policy]
+        a_needles = [struct.pack("<I", r) for r in new_agree]
+        new_policy, new_agree = {}, set()
+        if not p_needles and not a_needles:
+            return
+        for rid, path in files:
+            blob = blobs.get(path)
+            if blob is None:
+                continue
+            if rid not in policy and p_needles and _has_text(blob, p_needles):
+                inner = next(policy[r] for r in policy if struct.pack("<I", r) in blob)
+                new_policy[rid] = f"{path} (includes {inner})"
+            if rid not in agree and a_needles and _has_text(blob, a_needles):
+                new_agree.add(rid)
+        policy.update(new_policy)
+        agree.update(new_agree)
 
 
 def _literal_callers(code: Any, ids: dict[int, str]) -> dict[str, tuple[int, str]]:

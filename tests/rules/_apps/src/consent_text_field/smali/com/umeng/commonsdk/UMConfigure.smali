@@ -1,0 +1,13 @@
+.class public Lcom/umeng/commonsdk/UMConfigure;
+.super Ljava/lang/Object;
+
+# Stand-in for the UMeng SDK: init reads the IMEI.
+.method public static init(Landroid/content/Context;)V
+    .locals 1
+    const-string v0, "phone"
+    invoke-virtual {p0, v0}, Landroid/content/Context;->getSystemService(Ljava/lang/String;)Ljava/lang/Object;
+    move-result-object v0
+    check-cast v0, Landroid/telephony/TelephonyManager;
+    invoke-virtual {v0}, Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;
+    return-void
+.end method
