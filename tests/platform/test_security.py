@@ -506,6 +506,10 @@ class NoExistenceOracleTests(TestCase):
             app_name="b", description="z", status="triaged", app=self.own["b"]["version"].app
         )
         forwarding.forward(complaint_b, user=reviewer, instructions="请核实")
+        from appwarden.platform.enforcement.models import SdkOrder  # an order to an SDK vendor (issue #21.1)
+
+        sdk_vendor = SdkVendor.objects.create(name="被责令SDK厂商", sdk_ids=["sdk.ordered"])
+        SdkOrder.objects.create(number="SDK-T-1", vendor=sdk_vendor, deadline=dt.date(2026, 1, 1))
         self.api = APIClient()
         self.api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(self.user_a)}")
 
@@ -605,7 +609,12 @@ class NoExistenceOracleTests(TestCase):
         from django.urls import URLPattern, URLResolver, get_resolver
 
         from appwarden.platform.complaints.models import Complaint, ComplaintForward
-        from appwarden.platform.enforcement.models import NoticeBatch, RectificationOrder, TakedownOrder
+        from appwarden.platform.enforcement.models import (
+            NoticeBatch,
+            RectificationOrder,
+            SdkOrder,
+            TakedownOrder,
+        )
         from appwarden.platform.registry.models import App, AppVersion, Company, Store
         from appwarden.platform.testing.models import Batch, Finding, ScanJob
 
@@ -635,6 +644,8 @@ class NoExistenceOracleTests(TestCase):
             "registry/versions": AppVersion,
             "registry/stores": Store,
             "early-warning": AppVersion,
+            "enforcement/sdk-orders": SdkOrder,
+            "my-sdk/orders": SdkOrder,
         }
         web = Client()
         web.force_login(user)

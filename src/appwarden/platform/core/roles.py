@@ -2,8 +2,9 @@
 
 Regulators and reviewers (staff) see everything. A company user sees only rows whose ``COMPANY_PATH`` leads to
 its company (and a model may narrow further with ``scope_company``); a store operator sees only rows whose
-``STORE_PATH`` leads to its store; an SDK vendor user sees only rows whose ``SDK_OWNER_PATH`` (a finding's
-``owner``) is one of its vendor's SDK ids (narrowed further by ``scope_sdk_vendor``, else ``scope_company``).
+``STORE_PATH`` leads to its store; an SDK vendor user sees only rows whose ``SDK_VENDOR_PATH`` leads to its vendor
+(SDK orders) or whose ``SDK_OWNER_PATH`` (a finding's ``owner``) is one of its vendor's SDK ids (narrowed further
+by ``scope_sdk_vendor``, else ``scope_company``).
 A model without the path is invisible to that role. Every list, detail view
 and API viewset goes through :func:`scoped`.
 """
@@ -68,6 +69,9 @@ def scoped(qs: QuerySet, user: Any) -> QuerySet:
             return qs.none()
         return qs.filter(**{path: profile.store_id}).distinct()
     if role == ROLE_SDK_VENDOR and profile and profile.sdk_vendor_id:
+        vendor_path = getattr(model, "SDK_VENDOR_PATH", None)
+        if vendor_path is not None:  # rows addressed to the vendor itself (SDK orders)
+            return qs.filter(**{vendor_path: profile.sdk_vendor_id})
         path = getattr(model, "SDK_OWNER_PATH", None)
         ids = sdk_ids_of(user)
         if path is None or not ids:

@@ -19,8 +19,8 @@ from appwarden.platform.core.api import (
     ScopedViewSetMixin,
 )
 from appwarden.platform.core.errors import PlatformError
-from appwarden.platform.core.roles import STAFF, role_of
-from appwarden.platform.enforcement import export, workflow
+from appwarden.platform.core.roles import STAFF, require, role_of
+from appwarden.platform.enforcement import export, sdk_workflow, workflow
 from appwarden.platform.enforcement.models import (
     CompanyResponse,
     NoticeBatch,
@@ -28,9 +28,12 @@ from appwarden.platform.enforcement.models import (
     OrderTransition,
     RectificationOrder,
     Retest,
+    SdkOrder,
+    SdkOrderTransition,
+    SdkResponse,
     TakedownOrder,
 )
-from appwarden.platform.registry.models import AppVersion
+from appwarden.platform.registry.models import AppVersion, SdkVendor
 from appwarden.platform.testing.models import Finding
 
 
@@ -299,7 +302,18 @@ class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
 class NoticeItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = NoticeItem
-        fields = ["id", "order", "app_name", "developer", "source", "version", "problems"]
+        fields = [
+            "id",
+            "order",
+            "sdk_order",
+            "app_name",
+            "developer",
+            "source",
+            "version",
+            "sdk_name",
+            "sdk_vendor",
+            "problems",
+        ]
 
 
 class NoticeBatchSerializer(serializers.ModelSerializer):
@@ -406,8 +420,202 @@ class TakedownViewSet(ScopedReadOnlyViewSet):
         return Response(TakedownSerializer(takedown).data)
 
 
+# --- SDK orders (issue #21.1) --------------------------------------------------------------------------------------
+
+
+class SdkTransitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SdkOrderTransition
+        fields = ["name", "from_state", "to_state", "actor_name", "reason", "at"]
+
+
+class SdkResponseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SdkResponse
+        fields = ["id", "explanation", "new_sdk_version", "demo_sha256", "demo_file_name", "at"]
+
+
+class SdkOrderFindingSerializer(serializers.ModelSerializer):
+    """An ordered finding with the app it was found in (only findings owned by the order's SDKs are ordered)."""
+
+    package = serializers.CharField(source="app_version.app.package", read_only=True)
+    app_name = serializers.CharField(source="app_version.app.name", read_only=True)
+    app_version_name = serializers.CharField(source="app_version.version_name", read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "rule_id",
+            "title_zh",
+            "severity",
+            "confidence",
+            "owner",
+            "clauses",
+            "package",
+            "app_name",
+            "app_version_name",
+        ]
+
+
+class SdkOrderSerializer(serializers.ModelSerializer):
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+    sdk_names = serializers.SerializerMethodField()
+    findings = SdkOrderFindingSerializer(many=True, read_only=True)
+    transitions = SdkTransitionSerializer(many=True, read_only=True)
+    responses = SdkResponseSerializer(many=True, read_only=True)
+    retest = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = SdkOrder
+        fields = [
+            "id",
+            "number",
+            "vendor",
+            "vendor_name",
+            "sdk_ids",
+            "sdk_names",
+            "findings",
+            "state",
+            "working_days",
+            "deadline",
+            "requirements",
+            "issued_at",
+            "overdue_since",
+            "is_overdue",
+            "closed_at",
+            "transitions",
+            "responses",
+            "retest",
+        ]
+        read_only_fields = fields
+
+    def get_sdk_names(self, obj: SdkOrder) -> dict[str, str]:
+        return sdk_workflow.sdk_names(list(obj.sdk_ids or []))
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_retest(self, obj: SdkOrder) -> dict | None:
+        """The latest re-test table: ``{apps: [{app, package, name, status, job, sdk_versions, fixed,
+        persisting, new, not_retested, note_zh}], demo, retested, passed, since, new_sdk_version}``; ``job`` ids
+        only for staff (vendors cannot open scan jobs)."""
+        retest = obj.retests.order_by("-id").first()
+        if retest is None or retest.diff is None:
+            return None
+        diff = dict(retest.diff)
+        request = self.context.get("request")
+        if request is not None and role_of(request.user) not in STAFF:
+            diff["apps"] = [{**row, "job": None} for row in diff.get("apps", [])]
+            if diff.get("demo"):
+                diff["demo"] = {**diff["demo"], "job": None}
+        return diff
+
+
+class SdkIssueSerializer(serializers.Serializer):
+    # ids the user may not see are "does not exist" (no existence oracle)
+    vendor = ScopedPrimaryKeyRelatedField(queryset=SdkVendor.objects.all())
+    findings = ScopedPrimaryKeyRelatedField(queryset=Finding.objects.all(), many=True)
+    reason = serializers.CharField(max_length=2000)
+    working_days = serializers.IntegerField(required=False, min_value=1, max_value=365)
+    requirements = serializers.CharField(required=False, allow_blank=True)
+
+
+class SdkRespondSerializer(serializers.Serializer):
+    explanation = serializers.CharField(max_length=10000)
+    new_sdk_version = serializers.CharField(
+        max_length=100, help_text="the SDK version that fixes the findings"
+    )
+    demo_apk = serializers.FileField(
+        required=False, help_text="optional: a demo APK embedding the new SDK version"
+    )
+
+
+class SdkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """责令整改 orders to SDK vendors. ``POST`` issues one (reviewers/regulators); the vendor's users see only
+    their vendor's orders (others 404) and answer them; companies and stores never see them."""
+
+    queryset = SdkOrder.objects.select_related("vendor").prefetch_related(
+        "transitions",
+        "responses",
+        Prefetch("findings", queryset=Finding.objects.select_related("app_version__app").order_by("id")),
+    )
+    serializer_class = SdkOrderSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filter_backends = [FieldFilterBackend]
+    filterset_fields = ["state", "vendor"]
+
+    def _done(self, order: SdkOrder, code: int = 200) -> Response:
+        fresh = self.get_queryset().get(pk=order.pk)
+        return Response(SdkOrderSerializer(fresh, context={"request": self.request}).data, status=code)
+
+    @extend_schema(request=SdkIssueSerializer, responses={201: SdkOrderSerializer})
+    def create(self, request, *args, **kwargs):
+        require(request.user, *STAFF)  # 403 before anything is looked up
+        req = SdkIssueSerializer(data=request.data, context={"request": request})
+        req.is_valid(raise_exception=True)
+        d = req.validated_data
+        order = sdk_workflow.issue_sdk_order(
+            d["vendor"],
+            list(d["findings"]),
+            user=request.user,
+            reason=d["reason"],
+            working_days=d.get("working_days"),
+            requirements=d.get("requirements", ""),
+        )
+        return self._done(order, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SdkRespondSerializer, responses={200: SdkOrderSerializer})
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        order = self.get_object()
+        req = SdkRespondSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        d = req.validated_data
+        demo = d.get("demo_apk")
+        sdk_workflow.respond(
+            order,
+            user=request.user,
+            explanation=d["explanation"],
+            new_sdk_version=d["new_sdk_version"],
+            demo_apk=demo,
+            file_name=getattr(demo, "name", ""),
+        )
+        return self._done(order)
+
+    @extend_schema(request=ReasonSerializer, responses={200: SdkOrderSerializer})
+    @action(detail=True, methods=["post"])
+    def start_retest(self, request, pk=None):
+        order = self.get_object()
+        req = ReasonSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        sdk_workflow.start_retest(order, user=request.user, reason=req.validated_data["reason"])
+        return self._done(order)
+
+    @extend_schema(request=ReasonSerializer, responses={200: SdkOrderSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        order = self.get_object()
+        req = ReasonSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        sdk_workflow.close(order, user=request.user, reason=req.validated_data["reason"])
+        return self._done(order)
+
+    @extend_schema(request=EscalateSerializer, responses={200: SdkOrderSerializer})
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        order = self.get_object()
+        require(request.user, *sdk_workflow.TRANSITIONS["escalate"][2])  # 403 before the notice id is judged
+        req = EscalateSerializer(data=request.data, context={"request": request})
+        req.is_valid(raise_exception=True)
+        sdk_workflow.escalate(
+            order, user=request.user, reason=req.validated_data["reason"], notice=req.validated_data["notice"]
+        )
+        return self._done(order)
+
+
 ROUTES = [
     ("orders", OrderViewSet),
     ("notices", NoticeBatchViewSet),
     ("takedowns", TakedownViewSet),
+    ("sdk-orders", SdkOrderViewSet),
 ]

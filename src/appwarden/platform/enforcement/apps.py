@@ -11,3 +11,6 @@ class EnforcementConfig(AppConfig):
         from appwarden.platform.testing.signals import scan_finished
 
         scan_finished.connect(workflow.on_scan_finished, dispatch_uid="enforcement-retest")
+        from appwarden.platform.enforcement import sdk_workflow
+
+        scan_finished.connect(sdk_workflow.on_scan_finished, dispatch_uid="enforcement-sdk-retest")

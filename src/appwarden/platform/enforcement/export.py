@@ -9,6 +9,8 @@ from appwarden.platform.enforcement.models import NoticeBatch
 from appwarden.report.sanitize import spreadsheet_cell
 
 HEADERS = ["序号", "应用名称", "应用开发者", "应用来源", "应用版本", "所涉问题"]
+# a batch with APP(SDK) rows (SDK vendors' orders, issue #21.1) gets two more columns before 所涉问题
+SDK_HEADERS = ["序号", "应用名称", "应用开发者", "应用来源", "应用版本", "SDK名称", "SDK厂商", "所涉问题"]
 
 
 def safe_cell(value: str) -> str:
@@ -17,18 +19,28 @@ def safe_cell(value: str) -> str:
     return spreadsheet_cell(value)
 
 
+def has_sdk_rows(notice: NoticeBatch) -> bool:
+    """Whether the batch names an SDK (an APP(SDK) row from an SDK vendor's order)."""
+    return notice.items.exclude(sdk_name="").exists() or notice.items.filter(sdk_order__isnull=False).exists()
+
+
+def headers(notice: NoticeBatch) -> list[str]:
+    """The table's header row: :data:`SDK_HEADERS` when the batch has APP(SDK) rows, else :data:`HEADERS`."""
+    return SDK_HEADERS if has_sdk_rows(notice) else HEADERS
+
+
 def notice_rows(notice: NoticeBatch) -> list[list[str]]:
-    """The table rows in order: 序号, 应用名称, 应用开发者, 应用来源, 应用版本, 所涉问题 (cells made safe)."""
-    return [
-        [
-            str(i),
-            *(
-                safe_cell(v)
-                for v in (item.app_name, item.developer, item.source, item.version, item.problems)
-            ),
-        ]
-        for i, item in enumerate(notice.items.all().order_by("id"), start=1)
-    ]
+    """The table rows in order: 序号, 应用名称, 应用开发者, 应用来源, 应用版本, [SDK名称, SDK厂商,] 所涉问题 (cells
+    made safe; an app's row has "—" in the SDK columns)."""
+    sdk = has_sdk_rows(notice)
+    rows = []
+    for i, item in enumerate(notice.items.all().order_by("id"), start=1):
+        values = [item.app_name, item.developer, item.source, item.version]
+        if sdk:
+            values += [item.sdk_name or "—", item.sdk_vendor or "—"]
+        values.append(item.problems)
+        rows.append([str(i), *(safe_cell(v) for v in values)])
+    return rows
 
 
 def notice_xlsx(notice: NoticeBatch) -> bytes:
@@ -40,15 +52,17 @@ def notice_xlsx(notice: NoticeBatch) -> bytes:
     ws = wb.active
     ws.title = "通报"
     ws.append([notice.title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    head = headers(notice)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(head))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(HEADERS)
+    ws.append(head)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in notice_rows(notice):
         ws.append(row)
-    for col, width in zip("ABCDEF", (6, 24, 32, 20, 12, 48), strict=True):
+    widths = (6, 24, 32, 20, 12, 28, 24, 48) if head is SDK_HEADERS else (6, 24, 32, 20, 12, 48)
+    for col, width in zip("ABCDEFGH", widths, strict=False):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=3):
         for cell in row:
@@ -72,10 +86,12 @@ def notice_pdf(notice: NoticeBatch) -> bytes:
     font = cjk_font().name
     title_style = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, alignment=1)
     cell_style = ParagraphStyle("c", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
-    data = [[Paragraph(h, cell_style) for h in HEADERS]]
+    head = headers(notice)
+    data = [[Paragraph(h, cell_style) for h in head]]
     for row in notice_rows(notice):
         data.append([Paragraph(_xml(v), cell_style) for v in row])
-    table = Table(data, colWidths=[30, 120, 150, 110, 60, 290], repeatRows=1)
+    widths = [30, 100, 110, 80, 50, 110, 90, 190] if head is SDK_HEADERS else [30, 120, 150, 110, 60, 290]
+    table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [

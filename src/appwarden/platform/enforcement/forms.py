@@ -63,3 +63,39 @@ class NoticeForm(forms.ModelForm):
 
 class ConfirmTakedownForm(forms.Form):
     note = forms.CharField(label="备注 Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- SDK orders (issue #21.1) --------------------------------------------------------------------------------------
+
+
+class SdkIssueForm(forms.Form):
+    """Issue an order to an SDK vendor: its SDKs' confirmed findings (across apps), deadline, reason."""
+
+    findings = forms.ModelMultipleChoiceField(
+        label="该厂商SDK的已确认问题 Confirmed findings of the vendor's SDKs",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    working_days = forms.IntegerField(label="整改期限(工作日) Working days", min_value=1, max_value=365)
+    requirements = forms.CharField(
+        label="整改要求 Requirements", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(label="理由 Reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, findings=None, initial_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["findings"]
+        field.queryset = findings
+        field.label_from_instance = lambda f: (
+            f"[{f.get_severity_display()}] {f.owner} · {f.rule_id} · {f.title_zh} — "
+            f"{f.app_version.app.name or f.app_version.app.package} ({f.app_version.app.package} "
+            f"{f.app_version.version_name or ''})"
+        )
+        field.initial = list(initial_ids or [])
+        self.fields["working_days"].initial = settings.APPWARDEN_RECTIFY_DAYS
+
+
+class SdkRespondForm(forms.Form):
+    explanation = forms.CharField(label="整改说明 Explanation", widget=forms.Textarea(attrs={"rows": 4}))
+    new_sdk_version = forms.CharField(label="整改后的SDK版本 Fixed SDK version", max_length=100)
+    demo_apk = forms.FileField(label="演示APK(可选，嵌入新版本SDK) Demo APK (optional)", required=False)

@@ -174,12 +174,20 @@ class NoticeItem(models.Model):
     """One row of a notice table (序号, 应用名称, 应用开发者, 应用来源, 应用版本, 所涉问题)."""
 
     batch = models.ForeignKey(NoticeBatch, on_delete=models.CASCADE, related_name="items")
-    order = models.OneToOneField(RectificationOrder, on_delete=models.PROTECT, related_name="notice_item")
+    # an app's row has ``order``; an APP(SDK) row (an SDK vendor's order escalated) has ``sdk_order`` instead
+    order = models.OneToOneField(
+        RectificationOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="notice_item"
+    )
+    sdk_order = models.OneToOneField(
+        "SdkOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="notice_item"
+    )
     app_name = models.CharField(max_length=200)
     developer = models.CharField(max_length=200)
     source = models.CharField(max_length=300)
     version = models.CharField(max_length=100)
     problems = models.TextField()
+    sdk_name = models.CharField("SDK名称 SDK", max_length=300, blank=True)
+    sdk_vendor = models.CharField("SDK厂商 SDK vendor", max_length=200, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -217,3 +225,129 @@ class TakedownOrder(models.Model):
 
     def __str__(self) -> str:
         return f"takedown {self.order.number} @ {self.listing.store}"
+
+
+# --- SDK orders (issue #21.1): 责令整改 addressed to an SDK vendor about findings its SDKs cause across apps ---------
+
+SDK_STATES = [
+    (ISSUED, "已下发整改 Issued"),
+    (RESPONDED, "厂商已答复 Responded"),
+    (RETESTING, "复测中(等待嵌入该SDK的应用复测) Re-testing"),
+    (RETESTED, "复测完成 Re-tested"),
+    (CLOSED, "已结案 Closed"),
+    (NOTICE_DRAFT, "拟通报(通报未发布) In a draft notice"),
+    (NOTICED, "已通报 Publicly named"),
+]
+SDK_OPEN_STATES = (ISSUED, RESPONDED, RETESTING, RETESTED, NOTICE_DRAFT)
+
+
+class SdkOrder(models.Model):
+    """责令整改 to an SDK vendor: confirmed findings owned by its SDK ids (``Finding.owner``), across apps.
+
+    The state only changes through :mod:`appwarden.platform.enforcement.sdk_workflow` (one
+    :class:`SdkOrderTransition` per change). Visible to staff and to the vendor's own ``sdk_vendor`` users
+    (``SDK_VENDOR_PATH``); companies and stores never see it.
+    """
+
+    number = models.CharField("编号 Number", max_length=40, unique=True)
+    vendor = models.ForeignKey("registry.SdkVendor", on_delete=models.PROTECT, related_name="sdk_orders")
+    sdk_ids = models.JSONField("涉及SDK SDK ids", default=list)
+    findings = models.ManyToManyField("testing.Finding", related_name="sdk_orders")
+    state = models.CharField(max_length=16, choices=SDK_STATES, default=ISSUED, db_index=True)
+    working_days = models.PositiveIntegerField("整改期限(工作日) Working days", default=15)
+    deadline = models.DateField("整改截止 Deadline")
+    requirements = models.TextField("整改要求 Requirements", blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    overdue_since = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    COMPANY_PATH = None
+    STORE_PATH = None
+    SDK_VENDOR_PATH = "vendor"
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.vendor}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still waiting for the vendor's answer after the deadline."""
+        return self.state == ISSUED and timezone.localdate() > self.deadline
+
+
+class SdkOrderTransition(models.Model):
+    """One state change of an SDK order: who, when, why."""
+
+    order = models.ForeignKey(SdkOrder, on_delete=models.CASCADE, related_name="transitions")
+    name = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    COMPANY_PATH = None
+    STORE_PATH = None
+    SDK_VENDOR_PATH = "order__vendor"
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.from_state or '∅'} → {self.to_state} ({self.name})"
+
+
+class SdkResponse(models.Model):
+    """The vendor's answer: an explanation, the SDK version that fixes it and optionally a demo APK embedding it."""
+
+    order = models.ForeignKey(SdkOrder, on_delete=models.CASCADE, related_name="responses")
+    explanation = models.TextField("整改说明 Explanation")
+    new_sdk_version = models.CharField("整改后SDK版本 Fixed SDK version", max_length=100)
+    demo_sha256 = models.CharField("演示APK SHA-256 Demo APK", max_length=64, blank=True)
+    demo_file_name = models.CharField(max_length=255, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(default=timezone.now)
+
+    COMPANY_PATH = None
+    STORE_PATH = None
+    SDK_VENDOR_PATH = "order__vendor"
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"response to {self.order.number} ({self.new_sdk_version})"
+
+
+class SdkRetest(models.Model):
+    """A re-test of an SDK order: the later scans of the apps embedding the SDK (and of the demo APK, if any).
+
+    ``diff`` = ``{apps: [per affected app row], demo: row or None, passed, retested, since, new_sdk_version}``
+    built by :func:`appwarden.platform.enforcement.sdk_workflow.evaluate`; refreshed whenever a scan of an affected
+    app finishes while the order is re-testing or re-tested.
+    """
+
+    order = models.ForeignKey(SdkOrder, on_delete=models.CASCADE, related_name="retests")
+    response = models.ForeignKey(SdkResponse, null=True, on_delete=models.SET_NULL)
+    demo_job = models.ForeignKey(
+        "testing.ScanJob", null=True, blank=True, on_delete=models.PROTECT, related_name="sdk_retests"
+    )
+    diff = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    COMPANY_PATH = None
+    STORE_PATH = None
+    SDK_VENDOR_PATH = "order__vendor"
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"retest of {self.order.number}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appwarden.platform.enforcement import views
+from appwarden.platform.enforcement import sdk_views, views
 
 app_name = "enforcement"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("notices/<int:pk>/export.<str:fmt>", views.notice_export, name="notice_export"),
     path("takedowns/", views.takedown_list, name="takedown_list"),
     path("takedowns/<int:pk>/confirm/", views.takedown_confirm, name="takedown_confirm"),
+    # orders to SDK vendors (issue #21.1); the vendor's own pages are /my-sdk/orders/ (sdk_urls.py)
+    path("sdk-orders/", sdk_views.sdk_order_list, name="sdk_order_list"),
+    path("sdk-orders/new/", sdk_views.sdk_order_new, name="sdk_order_new"),
+    path("sdk-orders/<int:pk>/", sdk_views.sdk_order_detail, name="sdk_order_detail"),
+    path("sdk-orders/<int:pk>/<str:name>/", sdk_views.sdk_order_transition, name="sdk_order_transition"),
 ]

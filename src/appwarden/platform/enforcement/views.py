@@ -10,7 +10,7 @@ from appwarden.errors import AppwardenError
 from appwarden.platform.core.models import ROLE_REGULATOR, ROLE_STORE
 from appwarden.platform.core.roles import STAFF, role_of, scoped
 from appwarden.platform.core.views import attempt, get_scoped, role_required
-from appwarden.platform.enforcement import workflow
+from appwarden.platform.enforcement import export, workflow
 from appwarden.platform.enforcement.api import notice_download
 from appwarden.platform.enforcement.forms import (
     ConfirmTakedownForm,
@@ -184,7 +184,11 @@ def notice_list(request):
 @role_required(*STAFF)
 def notice_detail(request, pk: int):
     notice = get_scoped(NoticeBatch, request.user, pk=pk)
-    return render(request, "enforcement/notice_detail.html", {"notice": notice, "items": notice.items.all()})
+    return render(
+        request,
+        "enforcement/notice_detail.html",
+        {"notice": notice, "items": notice.items.all(), "sdk": export.has_sdk_rows(notice)},
+    )
 
 
 @role_required(ROLE_REGULATOR)

@@ -484,11 +484,16 @@ def publish_notice(notice: NoticeBatch, *, user: Any) -> None:
         locked = NoticeBatch.objects.select_for_update().get(pk=notice.pk)
         if locked.published:
             raise TransitionError("该通报批次已发布 the notice batch is already published")
-        items = list(locked.items.select_related("order"))
+        items = list(locked.items.select_related("order", "sdk_order"))
         if not items:
             raise PlatformError("通报批次为空，不能发布 an empty notice batch cannot be published")
         why = f"通报批次「{locked.title}」已发布 notice published"
         for item in items:
+            if item.sdk_order_id is not None:  # an APP(SDK) row: the SDK vendor's order (issue #21.1)
+                from appwarden.platform.enforcement import sdk_workflow
+
+                sdk_workflow.publish(item.sdk_order, user=user, why=why)
+                continue
             order = _lock(item.order)
             if order.state != NOTICE_DRAFT:
                 raise TransitionError(
@@ -641,7 +646,8 @@ def confirm_takedown(takedown: TakedownOrder, *, user: Any, note: str = "") -> N
 
 
 def surface_overdue() -> int:
-    """Mark orders still ``issued`` after their deadline (``overdue_since``, audit row); returns how many."""
+    """Mark orders (and SDK orders) still ``issued`` after their deadline (``overdue_since``, audit row); returns
+    how many."""
     today = timezone.localdate()
     count = 0
     for order in RectificationOrder.objects.filter(
@@ -651,4 +657,6 @@ def surface_overdue() -> int:
             order.overdue_since = timezone.now()
             order.save(update_fields=["overdue_since"])
         count += 1
-    return count
+    from appwarden.platform.enforcement import sdk_workflow
+
+    return count + sdk_workflow.surface_overdue()  # SDK vendors' orders (issue #21.1)

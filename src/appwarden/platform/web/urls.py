@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from appwarden.platform.web import users, views, yearly_views
 
@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("sdk-vendors/", views.sdk_vendors, name="sdk_vendors"),
     path("my-sdk/", views.my_sdk, name="my_sdk"),
+    path("my-sdk/orders/", include("appwarden.platform.enforcement.sdk_urls")),  # SDK orders (issue #21.1)
     path("audit/", views.audit_log, name="audit"),
     path("stats/yearly/", yearly_views.yearly_page, name="yearly"),
     path("stats/yearly/export.<str:fmt>", yearly_views.yearly_export, name="yearly_export"),
