@@ -40,6 +40,7 @@ def _rows(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
         v = services.verdict(check)
         v["verdict_label"] = VERDICT_LABELS.get(v.get("verdict", ""), "")
         v["store_name"] = check.store.name
+        v["created"] = check.created_at  # rendered in the local time zone
         v["file_name"] = check.job.file_name
         v["pending"] = check.job.status not in ("done", JOB_FAILED)
         out.append(v)
