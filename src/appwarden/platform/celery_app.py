@@ -20,4 +20,4 @@ app.conf.update(
     worker_prefetch_multiplier=1,
     beat_schedule={"surface-overdue": {"task": "appwarden.surface_overdue", "schedule": 600.0}},
 )
-app.autodiscover_tasks(["appwarden.platform.testing"])
+app.autodiscover_tasks(["appwarden.platform.testing", "appwarden.platform.selfcheck"])

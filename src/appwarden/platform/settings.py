@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "appwarden.platform.complaints",
     "appwarden.platform.attestation",
     "appwarden.platform.prelisting",
+    "appwarden.platform.selfcheck",
     "appwarden.platform.sanctions",
     "appwarden.platform.web",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("complaints/", include("appwarden.platform.complaints.urls")),
     path("attestations/", include("appwarden.platform.attestation.urls")),
     path("", include("appwarden.platform.portal.urls")),
+    path("", include("appwarden.platform.selfcheck.urls")),
     path("sanctions/", include("appwarden.platform.sanctions.urls")),
     path("store/", include("appwarden.platform.prelisting.urls")),
     path("", include("appwarden.platform.web.urls")),

@@ -15,9 +15,11 @@ from appwarden.platform.attestation.api import (
 from appwarden.platform.complaints import api as complaints_api
 from appwarden.platform.core.api import AuditLogViewSet, MeView, ObtainTokenView
 from appwarden.platform.enforcement import api as enforcement_api
+from appwarden.platform.portal import api as portal_api
 from appwarden.platform.prelisting import api as prelisting_api
 from appwarden.platform.registry import api as registry_api
 from appwarden.platform.sanctions import api as sanctions_api
+from appwarden.platform.selfcheck import api as selfcheck_api
 from appwarden.platform.web import yearly_views
 from appwarden.platform.testing import api as testing_api
 
@@ -26,6 +28,8 @@ for module in (registry_api, testing_api, enforcement_api, complaints_api, sanct
     for prefix, viewset in module.ROUTES:
         router.register(prefix, viewset, basename=prefix)
 router.register("audit", AuditLogViewSet, basename="audit")
+for prefix, viewset in selfcheck_api.ROUTES:  # company self-assessments (issue #21.3)
+    router.register(prefix, viewset, basename=prefix)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -50,5 +54,7 @@ urlpatterns = [
     path("stats/yearly/", yearly_views.YearlyStatsView.as_view(), name="yearly-stats"),
     path("stats/yearly/xlsx/", yearly_views.YearlyExportView.as_view(fmt="xlsx"), name="yearly-stats-xlsx"),
     path("stats/yearly/pdf/", yearly_views.YearlyExportView.as_view(fmt="pdf"), name="yearly-stats-pdf"),
+    path("my/notices/", portal_api.MyNoticeList.as_view(), name="my-notices"),
+    path("documents/orders/<int:pk>/", portal_api.OrderPdfView.as_view(), name="order-pdf"),
     *router.urls,
 ]
