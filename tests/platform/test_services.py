@@ -41,6 +41,9 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_sdk_vendor.py",
             "test_sdk_orders.py",
             "test_prelisting.py",
+            "test_sanctions.py",
+            "test_yearly.py",
+            "test_prelisting_store_page.py",
         )
     ]
     proc = subprocess.run(
