@@ -228,3 +228,94 @@ def test_known_apps_loader_rejects(tmp_path: Path, entry: str, message: str) -> 
     path.write_text(f"apps:\n- {entry}\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=message):
         load_known_apps(path)
+
+
+# --------------------------------------------------------------------------- indicators tuned on the malware set
+
+
+def test_abort_broadcast_finds_a_receiver_registered_in_code(contexts: dict[str, ScreenContext]) -> None:
+    spec = next(s for s in SPECS if s.id == "sms.abort_broadcast")
+    # screen_bad: the manifest receiver aborts; screen_bad2: its manifest receiver does not, a receiver registered
+    # at run time reads the SMS and aborts
+    declared = run_indicator(contexts["screen_bad"], spec)
+    assert (
+        declared is not None and declared.evidence[0]["component"] == "com.appwarden.screen.bad.SmsReceiver"
+    )
+    dynamic = run_indicator(contexts["screen_bad2"], spec)
+    assert dynamic is not None
+    assert [(i["component"], i["registered"]) for i in dynamic.evidence] == [
+        ("com.appwarden.screen.bad2.DynSms", "at run time")
+    ]
+    # without ``dynamic`` the run-time receiver is not looked at
+    static_only = IndicatorSpec(**{**_fields(spec), "params": {"min_priority": 1, "abort": True}})
+    assert run_indicator(contexts["screen_bad2"], static_only) is None
+
+
+def _fields(spec: IndicatorSpec) -> dict[str, object]:
+    return {f: getattr(spec, f) for f in spec.__dataclass_fields__}
+
+
+def test_admin_sms_interception_needs_both_components(contexts: dict[str, ScreenContext]) -> None:
+    spec = next(s for s in SPECS if s.id == "banker.sms_intercept_admin")
+    hit = run_indicator(contexts["screen_bad2"], spec)
+    assert hit is not None
+    assert [i["component"] for i in hit.evidence] == [
+        "com.appwarden.screen.bad2.SmsTap",
+        "com.appwarden.screen.bad2.Admin",
+    ]
+    # screen_clean takes SMS (priority 10) but is no device administrator
+    assert run_indicator(contexts["screen_clean"], spec) is None
+
+
+def test_boot_priority_and_system_permissions_evidence(contexts: dict[str, ScreenContext]) -> None:
+    boot = run_indicator(
+        contexts["screen_bad2"], next(s for s in SPECS if s.id == "stealth.boot_priority_abuse")
+    )
+    assert boot is not None and boot.evidence == [
+        {
+            "component": "com.appwarden.screen.bad2.Boot",
+            "kind": "receiver",
+            "action": "android.intent.action.BOOT_COMPLETED",
+            "priority": 2147483647,
+        }
+    ]
+    perms = run_indicator(
+        contexts["screen_bad2"], next(s for s in SPECS if s.id == "dropper.system_permissions")
+    )
+    assert perms is not None and perms.evidence == [{"permission": "android.permission.INSTALL_PACKAGES"}]
+
+
+def test_screen_bad2_verdict_and_flash_player_name(contexts: dict[str, ScreenContext]) -> None:
+    result = screen(contexts["screen_bad2"].static, contexts["screen_bad2"].apk)
+    ids = {h.spec.id for h in result.hits}
+    assert "counterfeit.name_imitation" in ids  # "Adobe Flash Player" under another package
+    assert result.verdict == "harmful"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"components": [{"action": "a"}]}, "at least two"),
+        ({"components": [{"action": "a"}, {"kind": "receiver"}]}, "permission, action or kinds only"),
+        ({"components": [{"action": "a"}, {"kinds": ["receiver"]}]}, "permission or action is required"),
+    ],
+)
+def test_manifest_all_params_are_checked(tmp_path: Path, params: dict[str, object], message: str) -> None:
+    import yaml
+
+    doc = yaml.safe_load(_GOOD)
+    doc["indicators"][0].update({"detector": "manifest_all", "params": params})
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=message):
+        load_indicators(tmp_path)
+
+
+def test_fake_image_asset(contexts: dict[str, ScreenContext]) -> None:
+    from appwarden.screening.detectors import _is_image
+
+    spec = next(s for s in SPECS if s.id == "dropper.fake_image_asset")
+    hit = run_indicator(contexts["screen_bad2"], spec)
+    assert hit is not None and [i["path"] for i in hit.evidence] == ["assets/logo.png"]
+    assert _is_image(b"\x89PNG\r\n\x1a\n" + b"\0" * 8) and _is_image(b"\xff\xd8\xff\xe0" + b"\0" * 8)
+    assert _is_image(b"RIFF\x10\0\0\0WEBPVP8 ") and not _is_image(b"RIFF\x10\0\0\0WAVEfmt ")
+    assert not _is_image(bytes(range(16)))

@@ -171,29 +171,40 @@ def _check_sms_send(params: dict[str, Any]) -> str | None:
 
 
 SMS_ACTIONS = ("android.provider.Telephony.SMS_RECEIVED", "android.provider.Telephony.SMS_DELIVER")
+SMS_READS = (
+    "Landroid/telephony/SmsMessage;->createFromPdu",
+    "Landroid/telephony/SmsMessage;->getMessageBody",
+    "Landroid/telephony/SmsMessage;->getDisplayMessageBody",
+    "Landroid/telephony/SmsMessage;->getOriginatingAddress",
+    "Landroid/telephony/gsm/SmsMessage;->createFromPdu",
+    "Landroid/provider/Telephony$Sms$Intents;->getMessagesFromIntent",
+)
+_ABORT = "Landroid/content/BroadcastReceiver;->abortBroadcast"
 
 
 def _sms_receiver(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
-    """Receivers of SMS_RECEIVED at ``min_priority`` or above; with ``abort: true`` only those whose class calls
-    ``BroadcastReceiver.abortBroadcast`` (hiding the message from the user's SMS app)."""
+    """Manifest receivers of ``action`` (default SMS_RECEIVED) at ``min_priority`` or above; with ``abort: true``
+    only those whose class calls ``BroadcastReceiver.abortBroadcast`` (hiding the message from the user's SMS app),
+    and with ``dynamic: true`` also app-code receivers registered at run time (not in the manifest) whose class
+    both reads an incoming SMS (``SmsMessage.createFromPdu``, ``getMessageBody`` ...) and aborts the broadcast."""
     if ctx.manifest is None:
         return []
+    action = str(params.get("action") or SMS_ACTIONS[0])
     floor = int(params.get("min_priority", 1000))
     receivers = []
     for comp in ctx.manifest.components_of("receiver"):
         for flt in comp.intent_filters:
-            if SMS_ACTIONS[0] in flt.actions and (flt.priority or 0) >= floor:
+            if action in flt.actions and (flt.priority or 0) >= floor:
                 receivers.append((comp, flt.priority or 0))
                 break
     if not params.get("abort"):
         return [
-            {"component": c.name, "kind": "receiver", "action": SMS_ACTIONS[0], "priority": p}
-            for c, p in receivers
+            {"component": c.name, "kind": "receiver", "action": action, "priority": p} for c, p in receivers
         ]
-    if not receivers or ctx.code is None:
+    if ctx.code is None:
         return []
-    aborts = ctx.code.invokes(
-        ["Landroid/content/BroadcastReceiver;->abortBroadcast"], through_app_subclasses=True
+    aborts = (
+        ctx.code.invokes([_ABORT], through_app_subclasses=True) if receivers or params.get("dynamic") else []
     )
     items: list[Item] = []
     for comp, prio in receivers:
@@ -204,12 +215,24 @@ def _sms_receiver(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
                 item.update({"component": comp.name, "priority": prio})
                 items.append(item)
                 break
+    if params.get("dynamic") and not items:
+        readers = {r.caller.split("->", 1)[0] for r in _app_invokes(ctx, list(SMS_READS))}
+        seen: set[str] = set()
+        for ref in aborts:
+            cls = ref.caller.split("->", 1)[0]
+            if cls in readers and cls not in seen and ctx.is_app_code(ref.caller):
+                seen.add(cls)
+                item = _site(ref)
+                item.update({"component": cls[1:-1].replace("/", "."), "registered": "at run time"})
+                items.append(item)
     return items
 
 
 def _check_sms_receiver(params: dict[str, Any]) -> str | None:
     if not isinstance(params.get("min_priority", 1000), int):
         return "min_priority must be an integer"
+    if "action" in params and not (isinstance(params["action"], str) and params["action"]):
+        return "action must be an intent action name"
     return None
 
 
@@ -237,6 +260,36 @@ def _check_manifest_component(params: dict[str, Any]) -> str | None:
     if not params.get("permission") and not params.get("action"):
         return "permission or action is required"
     return None
+
+
+def _manifest_all(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Fires only when *every* entry of ``components`` (each a ``permission`` and/or ``action`` with optional
+    ``kinds``, as :func:`_manifest_component`) is met by some component: one item per entry (the first match)."""
+    items: list[Item] = []
+    for need in params["components"]:
+        found = _manifest_component(ctx, need)
+        if not found:
+            return []
+        items.append(found[0])
+    return items
+
+
+def _check_manifest_all(params: dict[str, Any]) -> str | None:
+    comps = params.get("components")
+    if not isinstance(comps, list) or len(comps) < 2:
+        return "components must list at least two requirements"
+    for need in comps:
+        if not isinstance(need, dict) or set(need) - {"permission", "action", "kinds"}:
+            return "each component needs permission, action or kinds only"
+        problem = _check_manifest_component(need)
+        if problem:
+            return problem
+    return None
+
+
+def _permissions(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The manifest requests any of ``permissions`` (``uses-permission``): one item per permission requested."""
+    return [{"permission": p} for p in params["permissions"] if p in ctx.permissions]
 
 
 # --------------------------------------------------------------------------------------------------- hide icon
@@ -299,6 +352,26 @@ def _asset_payload(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
         if disguised_only and not disguised:
             continue
         items.append({"path": name, "magic": kind, "disguised": disguised})
+    return items
+
+
+_IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp")
+_IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
+
+
+def _is_image(head: bytes) -> bool:
+    return head.startswith(_IMAGE_MAGICS) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+
+
+def _fake_image_asset(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Assets named as images (.png, .jpg ...) whose bytes are no image format (an encrypted or packed payload
+    under an image's name), in an app whose own code calls one of ``with_any`` (e.g. a DEX class loader)."""
+    if not _app_invokes(ctx, params["with_any"]):
+        return []
+    items: list[Item] = []
+    for name, head in ctx.asset_heads:
+        if name.lower().endswith(_IMAGE_EXT) and len(head) >= 12 and not _is_image(head):
+            items.append({"path": name, "head": head[:8].hex()})
     return items
 
 
@@ -508,7 +581,15 @@ DETECTORS: dict[str, Detector] = {
             "api_combo", _api_combo, _check_api_combo, _P({"primary", "with_any", "scope", "permissions_any"})
         ),
         Detector("sms_send_number", _sms_send_number, _check_sms_send, _P({"apis", "number_patterns"})),
-        Detector("sms_receiver", _sms_receiver, _check_sms_receiver, _P({"min_priority", "abort"})),
+        Detector(
+            "sms_receiver",
+            _sms_receiver,
+            _check_sms_receiver,
+            _P({"min_priority", "abort", "dynamic", "action"}),
+        ),
+        Detector("manifest_all", _manifest_all, _check_manifest_all, _P({"components"})),
+        Detector("permissions", _permissions, _need_lists("permissions"), _P({"permissions"})),
+        Detector("fake_image_asset", _fake_image_asset, _need_lists("with_any"), _P({"with_any"})),
         Detector(
             "manifest_component",
             _manifest_component,
