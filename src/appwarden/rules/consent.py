@@ -583,7 +583,12 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     model._code = code
     flows = _Flows(code, model)
     # 1. consent moment
-    dialogs = list(dict.fromkeys(r.caller for r in code.strings_containing(consent_knowledge().dialog_texts)))
+    k = consent_knowledge()
+    # one C substring pass over the string table for the dialog texts and the key-name needles together
+    text_refs = code.strings_containing([*k.dialog_texts, *k.key_needles])
+    dialogs = list(
+        dict.fromkeys(r.caller for r in text_refs if any(t in str(r.target) for t in k.dialog_texts))
+    )
     dialogs = _through_static_fields(code, flows, dialogs)
     lib_helpers: dict[str, bool] = {}
     lib_callbacks: dict[str, tuple[set[str], int, str]] = {}  # callback sig -> (callers, agree param, lib id)
@@ -635,7 +640,7 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
         readers.update(r.caller for r in code.invokes(list(lib_helpers)))
     if not model.keys and not model.fields:
         k = consent_knowledge()
-        for ref in code.strings_containing(k.key_needles):  # byte search in C, then the exact test
+        for ref in text_refs:  # found by the byte search in C above, then the exact test
             if len(ref.target) <= 64 and " " not in ref.target and k.key_name.search(ref.target):
                 model.keys.setdefault(ref.target, not k.negative_key.search(ref.target))
                 readers.add(ref.caller)
