@@ -121,6 +121,11 @@ def _versions(sdks: Any, ids: set[str]) -> set[str]:
     }
 
 
+def _local(when: Any) -> str | None:
+    """A stored time as local ``YYYY-MM-DD HH:MM:SS`` (the platform's time zone) for the re-test table."""
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M:%S") if when else None
+
+
 def _is_party(order: SdkOrder, user: Any) -> bool:
     return getattr(getattr(user, "profile", None), "sdk_vendor_id", None) == order.vendor_id
 
@@ -407,7 +412,7 @@ def evaluate(order: SdkOrder) -> dict[str, Any]:
         row.update(_compare(fs, job, ids))
         row.update(
             job=job.pk,
-            finished_at=job.finished_at.isoformat() if job.finished_at else None,
+            finished_at=_local(job.finished_at),
             sdk_versions=sorted(chosen[1]),
             note_zh=""
             if chosen[1]
@@ -449,7 +454,7 @@ def evaluate(order: SdkOrder) -> dict[str, Any]:
         and any(r["status"] == "fixed" for r in rows)
     )
     return {
-        "since": since.isoformat() if since else None,
+        "since": _local(since),
         "new_sdk_version": response.new_sdk_version if response else "",
         "old_versions": sorted(old_versions),
         "apps": apps,
