@@ -152,3 +152,16 @@ class OrderPdfTests(CompanyCase):
         app.save()
         text = pdf_text(documents.order_pdf(self.order_a))
         self.assertIn("<b>坏</b> & <font>", text)
+
+
+class PageLinkTests(CompanyCase):
+    def test_order_page_and_company_home_link_the_documents_and_pages(self):
+        html = web(self.a_user).get(f"/enforcement/orders/{self.order_a.pk}/").content.decode()
+        self.assertIn(f'href="/documents/orders/{self.order_a.pk}/pdf/"', html)
+        home = web(self.a_user).get("/").content.decode()
+        for href in ("/my/notices/", "/my/complaints/", "/my/selfcheck/"):
+            self.assertIn(f'href="{href}"', home)
+        self.assertIn(
+            f'href="/documents/orders/{self.order_a.pk}/pdf/"',
+            web(self.reviewer).get(f"/enforcement/orders/{self.order_a.pk}/").content.decode(),
+        )

@@ -506,6 +506,9 @@ class NoExistenceOracleTests(TestCase):
             app_name="b", description="z", status="triaged", app=self.own["b"]["version"].app
         )
         forwarding.forward(complaint_b, user=reviewer, instructions="请核实")
+        from appwarden.platform.selfcheck.models import SelfAssessment  # company b's self-assessment (#21.3)
+
+        SelfAssessment.objects.create(company=self.co_b, sha256="0" * 64, dedupe_key="k")
         from appwarden.platform.enforcement.models import SdkOrder  # an order to an SDK vendor (issue #21.1)
 
         sdk_vendor = SdkVendor.objects.create(name="被责令SDK厂商", sdk_ids=["sdk.ordered"])
@@ -616,6 +619,7 @@ class NoExistenceOracleTests(TestCase):
             TakedownOrder,
         )
         from appwarden.platform.registry.models import App, AppVersion, Company, Store
+        from appwarden.platform.selfcheck.models import SelfAssessment
         from appwarden.platform.testing.models import Batch, Finding, ScanJob
 
         def walk(patterns, prefix=""):
@@ -639,6 +643,7 @@ class NoExistenceOracleTests(TestCase):
             "complaints/forwards": ComplaintForward,
             "complaints": Complaint,
             "documents/orders": RectificationOrder,
+            "my/selfcheck": SelfAssessment,
             "registry/apps": App,
             "registry/companies": Company,
             "registry/versions": AppVersion,
