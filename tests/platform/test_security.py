@@ -513,6 +513,10 @@ class NoExistenceOracleTests(TestCase):
 
         sdk_vendor = SdkVendor.objects.create(name="被责令SDK厂商", sdk_ids=["sdk.ordered"])
         SdkOrder.objects.create(number="SDK-T-1", vendor=sdk_vendor, deadline=dt.date(2026, 1, 1))
+        from appwarden.platform.sanctions import services as sanctions  # a measure against company b (#21.6)
+
+        stop_b = {"kind": "stop_access", "start_date": "2026-01-01", "reason": "r"}
+        sanctions.issue(self.co_b, {**stop_b, "stores": [self.stores["b"].pk]}, user=regulator)
         self.api = APIClient()
         self.api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(self.user_a)}")
 
@@ -619,6 +623,7 @@ class NoExistenceOracleTests(TestCase):
             TakedownOrder,
         )
         from appwarden.platform.registry.models import App, AppVersion, Company, Store
+        from appwarden.platform.sanctions.models import SanctionMeasure
         from appwarden.platform.selfcheck.models import SelfAssessment
         from appwarden.platform.testing.models import Batch, Finding, ScanJob
 
@@ -648,6 +653,7 @@ class NoExistenceOracleTests(TestCase):
             "registry/companies": Company,
             "registry/versions": AppVersion,
             "registry/stores": Store,
+            "sanctions": SanctionMeasure,
             "early-warning": AppVersion,
             "enforcement/sdk-orders": SdkOrder,
             "my-sdk/orders": SdkOrder,
