@@ -109,6 +109,48 @@ MANUAL_REASONS = {
     "M164-4.2": "应用分发平台的上架审核、开发者核验和在架巡查属于平台的管理流程，APK、隐私政策和客户端轨迹都无法证明，需人工核查平台。"
     " Listing review, developer verification and clean-up are the platform's processes; no APK, policy or trace "
     "shows them: a human checks the platform.",
+    # 26号文, 儿童规定, GB/T (issue #20, round 3): items whose test is a judgement of screens or intent, a back-end or
+    # organisational fact, two versions, or a definition with no obligation of its own.
+    "M26-2": "网页推荐下载行为发生在网站页面中，不在被测APK内；APK、隐私政策和客户端轨迹都不记录网页行为，需人工在网页上测试。"
+    " Download prompts on web pages happen on web sites, outside the APK under test; no APK, policy or trace records "
+    "them: a human tests the pages.",
+    "M26-5": "资费、会员等附加条件是否“显著提示”，是对开通页面呈现是否显著的判断，需人工查看页面。"
+    " Whether fees and membership conditions are shown prominently is a judgement of the sign-up screens: a human "
+    "looks at them.",
+    "M26-B": "分发平台的责任（26号文第二部分），核查对象是应用商店而非APK；appwarden不采集商店页面（同M164-4.1），需人工核查。"
+    " A distribution platform's duties (part two of 26号文) are checked on the store, not in the APK; appwarden "
+    "collects no store pages (as M164-4.1): a human checks them.",
+    "M26-T1a": "是否以欺骗、误导或强迫方式提供服务或产品，是对界面和话术是否欺骗的判断，需人工评估。"
+    " Whether a service is provided by deceiving, misleading or forcing users is a judgement of the screens and "
+    "their wording: a human assessment.",
+    "M26-T1c": "文字、图片或视频链接是否欺骗误导强迫跳转（如伪装的关闭按钮、诱导点击的文案），是对界面元素真实含义的判断，需人工查看。"
+    " Whether a text, image or video link deceives users into a jump (a fake close button, a luring caption) is a "
+    "judgement of what the screen element means: a human looks at it.",
+    "CH-14": "需要对比前后两版儿童个人信息规则的目的和范围，并确认超出约定时是否再次征得监护人同意（跨版本的人工测试，同RD-4.3）。"
+    " Needs two versions of the children's rules and a check that the guardian was asked again when use went beyond "
+    "them (a cross-version human test, as RD-4.3).",
+    "CH-18": "披露是否有法律、行政法规依据或监护人约定，是对披露行为合法性的判断，披露发生在运营者一侧，需人工核查。"
+    " Whether a disclosure has a legal basis or the guardian's agreement is a legal judgement of something the "
+    "operator does: a human check.",
+    "GB35273-3.2": "个人敏感信息的定义及附录B用于给其他检查定级（如敏感信息的严重程度），本身不是一项可检查的义务。"
+    " The definition of sensitive PI (and annex B) grades other checks; it is not an obligation a check can decide.",
+    "GB35273-6.2": "去标识化发生在运营者的存储和处理环节，APK、隐私政策和客户端轨迹都无法证明数据是否已去标识化，需人工核查。"
+    " De-identification happens in the operator's storage and processing; no APK, policy or client trace shows it: "
+    "a human check.",
+    "GB35273-7.3": "个人信息的使用是否超出收集时声明的目的，发生在运营者后台的使用环节，需人工核查。"
+    " Whether PI is used beyond the purposes stated at collection happens in the operator's back end: a human check.",
+    "GB35273-7.7": "是否存在对个人权益有重大影响的自动决策、是否做过安全评估，需人工核查运营者的系统和评估记录。"
+    " Whether automated decisions with a significant impact exist, and were assessed, is checked in the operator's "
+    "systems and records: a human check.",
+    "GB35273-9.1": "委托处理的安全评估、委托合同和对受托方的监督属于运营者的管理活动；APK只能显示嵌入的SDK（由其他规则报告），需人工核查。"
+    " The assessment, contract and supervision of processors are the operator's management; the APK only shows the "
+    "embedded SDKs (reported by other rules): a human check.",
+    "GB35273-D": "附录D是隐私政策模板（参考而非要求），没有可判定的义务；隐私政策要素检查按5.5进行。"
+    " Annex D is a model policy (a reference, not a requirement): there is no obligation to decide; policy elements "
+    "are checked under 5.5.",
+    "GB41391-5": "基本业务功能与扩展业务功能的划分是App自己的声明，划分是否合理需人工结合产品功能判断；其结果用于选择39类类型。"
+    " The split into basic and extended functions is the app's own declaration; whether it is reasonable is a human "
+    "judgement of the product, and it feeds the choice of the 39类 type.",
 }
 
 # file -> (instrument key, short name zh, full title, issuer/year, legal status)
