@@ -19,6 +19,9 @@ from appwarden.platform.sanctions.models import SanctionEvent, SanctionMeasure
 
 
 class SanctionEventSerializer(serializers.ModelSerializer):
+    # issue / amend / end / revoke; a plain string so the schema's enum of review actions keeps its name
+    action = serializers.CharField(read_only=True)
+
     class Meta:
         model = SanctionEvent
         fields = ["id", "action", "from_status", "to_status", "changes", "reason", "actor_name", "at"]
