@@ -44,6 +44,9 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_sanctions.py",
             "test_yearly.py",
             "test_prelisting_store_page.py",
+            "test_company_portal.py",
+            "test_company_complaints.py",
+            "test_company_selfcheck.py",
         )
     ]
     proc = subprocess.run(
