@@ -513,6 +513,16 @@ class NoExistenceOracleTests(TestCase):
 
         sdk_vendor = SdkVendor.objects.create(name="被责令SDK厂商", sdk_ids=["sdk.ordered"])
         SdkOrder.objects.create(number="SDK-T-1", vendor=sdk_vendor, deadline=dt.date(2026, 1, 1))
+        from appwarden.platform.notifications.models import (  # a party's notification settings (issue #21.5)
+            EmailRecipient,
+            Endpoint,
+            Notification,
+        )
+
+        for party in ({"party_kind": "company", "company": self.co_b}, {"party_kind": "staff"}):
+            Endpoint.objects.create(url="https://hooks.example/x", **party)
+            EmailRecipient.objects.create(email="x@example.com", **party)
+            Notification.objects.create(event="ping", dedupe_key=str(party), subject="s", body="", **party)
         from appwarden.platform.sanctions import services as sanctions  # a measure against company b (#21.6)
 
         stop_b = {"kind": "stop_access", "start_date": "2026-01-01", "reason": "r"}
@@ -622,6 +632,7 @@ class NoExistenceOracleTests(TestCase):
             SdkOrder,
             TakedownOrder,
         )
+        from appwarden.platform.notifications.models import EmailRecipient, Endpoint
         from appwarden.platform.registry.models import App, AppVersion, Company, Store
         from appwarden.platform.sanctions.models import SanctionMeasure
         from appwarden.platform.selfcheck.models import SelfAssessment
@@ -657,6 +668,8 @@ class NoExistenceOracleTests(TestCase):
             "early-warning": AppVersion,
             "enforcement/sdk-orders": SdkOrder,
             "my-sdk/orders": SdkOrder,
+            "notifications/endpoints": Endpoint,
+            "notifications/recipients": EmailRecipient,
         }
         web = Client()
         web.force_login(user)

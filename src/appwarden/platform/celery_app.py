@@ -18,6 +18,13 @@ app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
-    beat_schedule={"surface-overdue": {"task": "appwarden.surface_overdue", "schedule": 600.0}},
+    beat_schedule={
+        "surface-overdue": {"task": "appwarden.surface_overdue", "schedule": 600.0},
+        # notifications (notifications/tasks.py): due deliveries, deadline reminders, the daily digest
+        "notify-deliver-due": {"task": "appwarden.notify_deliver_due", "schedule": 60.0},
+        "notify-deadlines": {"task": "appwarden.notify_deadlines", "schedule": 3600.0},
+        # hourly; sends once a day at or after APPWARDEN_DIGEST_HOUR (local time)
+        "early-warning-digest": {"task": "appwarden.early_warning_digest", "schedule": 3600.0},
+    },
 )
-app.autodiscover_tasks(["appwarden.platform.testing", "appwarden.platform.selfcheck"])
+app.autodiscover_tasks(["appwarden.platform.testing", "appwarden.platform.notifications", "appwarden.platform.selfcheck"])

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "appwarden.platform.prelisting",
     "appwarden.platform.selfcheck",
     "appwarden.platform.sanctions",
+    "appwarden.platform.notifications",
     "appwarden.platform.web",
 ]
 
@@ -287,6 +288,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # a queue of its own so that other Celery applications on the same broker never take the platform's tasks
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("APPWARDEN_CELERY_QUEUE", "appwarden-platform")
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") in ("1", "true")
+
+# --- Notifications (notifications/, docs/platform.md "Notifications"): email through Django's mail backend and
+# signed webhooks. APPWARDEN_EMAIL_BACKEND: file (default: one .log file per email under <data dir>/outbox, for the
+# embedded serve), console, smtp (APPWARDEN_EMAIL_HOST/_PORT/_USER/_PASSWORD/_USE_TLS/_USE_SSL) or a dotted path.
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+_email_backend = os.environ.get("APPWARDEN_EMAIL_BACKEND", "file")
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_FILE_PATH = os.environ.get("APPWARDEN_EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))
+EMAIL_HOST = os.environ.get("APPWARDEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("APPWARDEN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("APPWARDEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("APPWARDEN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_flag("APPWARDEN_EMAIL_USE_TLS")
+EMAIL_USE_SSL = _env_flag("APPWARDEN_EMAIL_USE_SSL")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("APPWARDEN_EMAIL_FROM", "appwarden@localhost")
+APPWARDEN_BASE_URL = os.environ.get("APPWARDEN_BASE_URL", "http://127.0.0.1:8000")  # links in notifications
+APPWARDEN_WEBHOOK_TIMEOUT = float(os.environ.get("APPWARDEN_WEBHOOK_TIMEOUT", "10"))
+# webhook URLs resolving to loopback/private/link-local addresses are refused unless this is set (SSRF)
+APPWARDEN_WEBHOOK_ALLOW_PRIVATE = _env_flag("APPWARDEN_WEBHOOK_ALLOW_PRIVATE")
+APPWARDEN_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("APPWARDEN_NOTIFY_MAX_ATTEMPTS", "6"))
+APPWARDEN_DIGEST_HOUR = int(os.environ.get("APPWARDEN_DIGEST_HOUR", "8"))  # local hour of the daily digest
 
 LOGGING = {
     "version": 1,

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("appwarden.platform.selfcheck.urls")),
     path("sanctions/", include("appwarden.platform.sanctions.urls")),
     path("store/", include("appwarden.platform.prelisting.urls")),
+    path("notifications/", include("appwarden.platform.notifications.urls")),
     path("", include("appwarden.platform.web.urls")),
 ]

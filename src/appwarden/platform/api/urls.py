@@ -15,6 +15,7 @@ from appwarden.platform.attestation.api import (
 from appwarden.platform.complaints import api as complaints_api
 from appwarden.platform.core.api import AuditLogViewSet, MeView, ObtainTokenView
 from appwarden.platform.enforcement import api as enforcement_api
+from appwarden.platform.notifications import api as notifications_api
 from appwarden.platform.portal import api as portal_api
 from appwarden.platform.prelisting import api as prelisting_api
 from appwarden.platform.registry import api as registry_api
@@ -22,9 +23,10 @@ from appwarden.platform.sanctions import api as sanctions_api
 from appwarden.platform.selfcheck import api as selfcheck_api
 from appwarden.platform.web import yearly_views
 from appwarden.platform.testing import api as testing_api
+from appwarden.platform.web.early_warning import EarlyWarningView
 
 router = DefaultRouter()
-for module in (registry_api, testing_api, enforcement_api, complaints_api, sanctions_api):
+for module in (registry_api, testing_api, enforcement_api, complaints_api, sanctions_api, notifications_api):
     for prefix, viewset in module.ROUTES:
         router.register(prefix, viewset, basename=prefix)
 router.register("audit", AuditLogViewSet, basename="audit")
@@ -51,6 +53,7 @@ urlpatterns = [
     path("attestations/<str:sha256>/", PublicAttestationView.as_view(), name="public-attestation"),
     path("prelisting/", prelisting_api.PrelistingCreateView.as_view(), name="prelisting"),
     path("prelisting/<int:pk>/", prelisting_api.PrelistingDetailView.as_view(), name="prelisting-detail"),
+    path("early-warning/", EarlyWarningView.as_view(), name="early-warning"),
     path("stats/yearly/", yearly_views.YearlyStatsView.as_view(), name="yearly-stats"),
     path("stats/yearly/xlsx/", yearly_views.YearlyExportView.as_view(fmt="xlsx"), name="yearly-stats-xlsx"),
     path("stats/yearly/pdf/", yearly_views.YearlyExportView.as_view(fmt="pdf"), name="yearly-stats-pdf"),

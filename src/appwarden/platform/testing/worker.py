@@ -122,6 +122,9 @@ class DbQueueWorker(threading.Thread):
 
                     surface_overdue()
                     self._last_overdue = time.monotonic()
+                from appwarden.platform.notifications.periodic import tick
+
+                tick()  # due notification deliveries, deadline reminders, the daily digest
             except Exception:
                 log.exception("embedded worker error")
                 busy = False

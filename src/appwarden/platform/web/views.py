@@ -166,9 +166,24 @@ def _early_warning_context() -> dict[str, Any]:
 
 @login_required
 def early_warning(request):
-    """不良APP预警 (issue #23): harmful apps (regulators may send them to 下架 directly) and suspicious ones."""
+    """不良APP预警 (issue #23): harmful apps (regulators may send them to 下架 directly) and suspicious ones; below
+    them the daily early-warning list (issue #21.5, ``web/early_warning.py``; ``?batch=``, ``?days=``,
+    ``?min_apps=``)."""
     _staff_or_404(request)
-    return render(request, "web/early_warning.html", _early_warning_context())
+    from appwarden.platform.web import early_warning as daily
+
+    params, warnings = daily.page_params(request.GET)
+    for warning in warnings:
+        messages.warning(request, warning)
+    context = {**_early_warning_context(), "daily": daily.daily_list(**params), "batches": stats_batches()}
+    return render(request, "web/early_warning.html", context)
+
+
+def stats_batches() -> list[Any]:
+    """The newest batches (for the early-warning batch chooser)."""
+    from appwarden.platform.testing.models import Batch
+
+    return list(Batch.objects.order_by("-created_at", "-id")[:30])
 
 
 @login_required

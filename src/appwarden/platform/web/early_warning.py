@@ -1,0 +1,437 @@
+"""The daily early-warning list (每日预警清单, issue #21.5), beside the 不良APP lists of ``/early-warning/``.
+
+Four sections, each computed from the database (no report is decoded except the ``sdks`` section of the jobs that
+hold confirmed SDK findings):
+
+* **new high findings** — per app scanned in the chosen jobs (a batch: ``?batch=``, by default the newest batch
+  with a finished job; the digest takes the jobs finished since the previous digest), the high-severity,
+  not-rejected findings of its newest finished scan whose ``rule_id@owner`` did not occur (in any severity, not
+  rejected) in the app's previous finished scan; an app scanned for the first time counts all its high findings.
+* **repeat offenders** — ``stats.repeat_offenders()`` (confirmed findings in several batches, or found again after
+  a closed order), one row per app.
+* **signer changes** — app versions first seen in the window (``?days=``, default 7; the digest: since the previous
+  digest) of apps registered to a company whose signing certificate differs from the app's previous version's.
+  The platform stores no verified key-rotation lineage, so a rotation shows as a change to check by hand.
+* **SDK versions** — per (SDK id, version from the scan report's ``sdks``), the apps with a confirmed finding
+  owned by that SDK, listed when at least ``?min_apps=`` (default ``APPWARDEN_EARLY_WARNING_MIN_APPS``, 3) apps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from appwarden.platform.registry.models import AppVersion, SdkVendor
+from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, Batch, Finding, ScanJob
+
+
+def _key(rule_id: str, owner: str) -> str:
+    return f"{rule_id}@{owner}"
+
+
+def latest_batch() -> Batch | None:
+    """The newest batch that has a finished (done) job."""
+    return Batch.objects.filter(jobs__status=JOB_DONE).order_by("-created_at", "-id").distinct().first()
+
+
+def new_high_findings(batch: Batch | None = None, since: dt.datetime | None = None) -> dict[str, Any]:
+    """Apps with new high findings (module docstring). ``batch`` wins over ``since``; neither → the newest batch.
+    Returns ``{"batch": Batch | None, "since": datetime | None, "apps": [row]}``, each row
+    ``{app, company, version, job, previous_job, first_scan, findings: [{rule_id, owner, title_zh, confidence,
+    status}]}``, most new findings first."""
+    jobs = ScanJob.objects.filter(status=JOB_DONE, app_version__isnull=False).defer("report")
+    if batch is None and since is None:
+        batch = latest_batch()
+        if batch is None:
+            return {"batch": None, "since": None, "apps": []}
+    jobs = jobs.filter(batch=batch) if batch is not None else jobs.filter(finished_at__gte=since)
+    newest: dict[int, ScanJob] = {}
+    for job in jobs.select_related("app_version__app__company").order_by("-id"):
+        newest.setdefault(job.app_version.app_id, job)
+    rows = []
+    for app_id, job in newest.items():
+        high = list(
+            Finding.objects.filter(job=job, severity="high")
+            .exclude(status=F_REJECTED)
+            .order_by("rule_id", "owner")
+        )
+        if not high:
+            continue
+        previous = (
+            ScanJob.objects.filter(app_version__app_id=app_id, status=JOB_DONE, id__lt=job.id)
+            .defer("report")
+            .order_by("-id")
+            .first()
+        )
+        before: set[str] = set()
+        if previous is not None:
+            before = {
+                _key(r, o)
+                for r, o in Finding.objects.filter(job=previous)
+                .exclude(status=F_REJECTED)
+                .values_list("rule_id", "owner")
+            }
+        new = [f for f in high if _key(f.rule_id, f.owner) not in before]
+        if not new:
+            continue
+        app = job.app_version.app
+        rows.append(
+            {
+                "app": app,
+                "company": app.company,
+                "version": job.app_version,
+                "job": job,
+                "previous_job": previous,
+                "first_scan": previous is None,
+                "findings": [
+                    {
+                        "rule_id": f.rule_id,
+                        "owner": f.owner,
+                        "title_zh": f.title_zh,
+                        "confidence": f.confidence,
+                        "status": f.status,
+                    }
+                    for f in new
+                ],
+            }
+        )
+    rows.sort(key=lambda r: (-len(r["findings"]), r["app"].package))
+    return {"batch": batch, "since": since if batch is None else None, "apps": rows}
+
+
+def repeat_offender_rows() -> list[dict[str, Any]]:
+    """``stats.repeat_offenders()`` flattened to one row per app: app, company, batches, after_close, findings,
+    reasons."""
+    from appwarden.platform.web import stats
+
+    rows = []
+    for group in stats.repeat_offenders():
+        for entry in group["apps"]:
+            rows.append(
+                {
+                    "app": entry["app"],
+                    "company": group["company"],
+                    "batches": len(entry["batches"]),
+                    "after_close": entry["after_close"],
+                    "findings": entry["findings"],
+                    "reasons": group["reasons"],
+                }
+            )
+    return rows
+
+
+def signer_changes(since: dt.datetime) -> list[dict[str, Any]]:
+    """Versions first seen since ``since`` of registered apps whose signer differs from the previous version's."""
+    rows = []
+    versions = (
+        AppVersion.objects.filter(first_seen__gte=since, app__company__isnull=False)
+        .exclude(signer_sha256="")
+        .select_related("app__company")
+        .order_by("first_seen", "id")
+    )
+    for version in versions:
+        previous = (
+            AppVersion.objects.filter(app_id=version.app_id)
+            .exclude(signer_sha256="")
+            .filter(
+                Q(first_seen__lt=version.first_seen) | Q(first_seen=version.first_seen, id__lt=version.id)
+            )
+            .order_by("-first_seen", "-id")
+            .first()
+        )
+        if previous is None or previous.signer_sha256 == version.signer_sha256:
+            continue
+        rows.append(
+            {
+                "app": version.app,
+                "company": version.app.company,
+                "version": version,
+                "previous": previous,
+            }
+        )
+    return rows
+
+
+def sdk_versions(min_apps: int | None = None) -> list[dict[str, Any]]:
+    """SDK (id, version) pairs with confirmed findings in at least ``min_apps`` apps, most apps first. Each row:
+    ``{sdk, version, vendor, apps: [(package, name)], findings, rules: [(rule_id, n)]}``."""
+    if min_apps is None:
+        min_apps = int(getattr(settings, "APPWARDEN_EARLY_WARNING_MIN_APPS", 3))
+    found = list(
+        Finding.objects.filter(status=F_CONFIRMED, app_version__isnull=False)
+        .exclude(owner="host")
+        .values_list("job_id", "owner", "rule_id", "app_version__app__package", "app_version__app__name")
+    )
+    if not found:
+        return []
+    versions: dict[tuple[int, str], str] = {}
+    for job_id, sdks in ScanJob.objects.filter(id__in={f[0] for f in found}).values_list(
+        "id", "report__sdks"
+    ):
+        for sdk in sdks if isinstance(sdks, list) else []:
+            if isinstance(sdk, dict) and sdk.get("id"):
+                versions[(job_id, str(sdk["id"]))] = str(sdk.get("version") or "")
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for job_id, owner, rule_id, package, name in found:
+        version = versions.get((job_id, owner), "")
+        entry = groups.setdefault(
+            (owner, version),
+            {"sdk": owner, "version": version, "apps": {}, "findings": 0, "rules": defaultdict(int)},
+        )
+        entry["apps"][package] = name or package
+        entry["findings"] += 1
+        entry["rules"][rule_id] += 1
+    vendors = {}
+    for vendor in SdkVendor.objects.all():
+        for sid in vendor.sdk_ids or []:
+            vendors.setdefault(sid, vendor)
+    rows = []
+    for entry in groups.values():
+        if len(entry["apps"]) < min_apps:
+            continue
+        entry["apps"] = sorted(entry["apps"].items())
+        entry["rules"] = sorted(entry["rules"].items(), key=lambda kv: (-kv[1], kv[0]))
+        entry["vendor"] = vendors.get(entry["sdk"])
+        rows.append(entry)
+    rows.sort(key=lambda e: (-len(e["apps"]), e["sdk"], e["version"]))
+    return rows
+
+
+def daily_list(
+    *,
+    batch: Batch | None = None,
+    since: dt.datetime | None = None,
+    days: int = 7,
+    min_apps: int | None = None,
+    digest: bool = False,
+) -> dict[str, Any]:
+    """All four sections. The page passes ``batch``/``days``/``min_apps``; the digest passes ``since`` and
+    ``digest=True`` (then new high findings are those of the jobs finished since ``since``)."""
+    window_start = since or (timezone.now() - dt.timedelta(days=max(1, days)))
+    return {
+        "new_high": new_high_findings(batch=batch, since=since if digest and batch is None else None),
+        "repeat_offenders": repeat_offender_rows(),
+        "signer_changes": signer_changes(window_start),
+        "signer_since": window_start,
+        "sdk_versions": sdk_versions(min_apps),
+        "min_apps": min_apps
+        if min_apps is not None
+        else int(getattr(settings, "APPWARDEN_EARLY_WARNING_MIN_APPS", 3)),
+    }
+
+
+def _app_json(app: Any) -> dict[str, Any]:
+    return {"id": app.pk, "package": app.package, "name": app.name}
+
+
+def _company_json(company: Any) -> dict[str, Any] | None:
+    return {"id": company.pk, "name": company.name} if company is not None else None
+
+
+def as_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The daily list as JSON-safe data (API and webhook payloads)."""
+    new_high = data["new_high"]
+    return {
+        "new_high_findings": {
+            "batch": {"id": new_high["batch"].pk, "name": new_high["batch"].name}
+            if new_high["batch"]
+            else None,
+            "since": new_high["since"].isoformat() if new_high.get("since") else None,
+            "apps": [
+                {
+                    "app": _app_json(r["app"]),
+                    "company": _company_json(r["company"]),
+                    "version": r["version"].version_name,
+                    "job": r["job"].pk,
+                    "previous_job": r["previous_job"].pk if r["previous_job"] else None,
+                    "first_scan": r["first_scan"],
+                    "findings": r["findings"],
+                }
+                for r in new_high["apps"]
+            ],
+        },
+        "repeat_offenders": [
+            {
+                "app": _app_json(r["app"]),
+                "company": _company_json(r["company"]),
+                "batches": r["batches"],
+                "after_close": r["after_close"],
+                "findings": r["findings"],
+                "reasons": r["reasons"],
+            }
+            for r in data["repeat_offenders"]
+        ],
+        "signer_changes": {
+            "since": data["signer_since"].isoformat(),
+            "versions": [
+                {
+                    "app": _app_json(r["app"]),
+                    "company": _company_json(r["company"]),
+                    "version": {
+                        "id": r["version"].pk,
+                        "version_name": r["version"].version_name,
+                        "signer_sha256": r["version"].signer_sha256,
+                        "signer_subject": r["version"].signer_subject,
+                    },
+                    "previous": {
+                        "id": r["previous"].pk,
+                        "version_name": r["previous"].version_name,
+                        "signer_sha256": r["previous"].signer_sha256,
+                        "signer_subject": r["previous"].signer_subject,
+                    },
+                }
+                for r in data["signer_changes"]
+            ],
+        },
+        "sdk_versions": {
+            "min_apps": data["min_apps"],
+            "sdks": [
+                {
+                    "sdk": r["sdk"],
+                    "version": r["version"],
+                    "vendor": {"id": r["vendor"].pk, "name": r["vendor"].name} if r["vendor"] else None,
+                    "apps": [{"package": p, "name": n} for p, n in r["apps"]],
+                    "findings": r["findings"],
+                    "rules": [{"rule_id": k, "count": n} for k, n in r["rules"]],
+                }
+                for r in data["sdk_versions"]
+            ],
+        },
+    }
+
+
+def counts(data: dict[str, Any]) -> dict[str, int]:
+    return {
+        "new_high_apps": len(data["new_high"]["apps"]),
+        "repeat_offenders": len(data["repeat_offenders"]),
+        "signer_changes": len(data["signer_changes"]),
+        "sdk_versions": len(data["sdk_versions"]),
+    }
+
+
+def as_text(data: dict[str, Any], limit: int = 50) -> str:
+    """The daily list as plain text (the digest email), Chinese first; at most ``limit`` rows per section."""
+    lines: list[str] = []
+    new_high = data["new_high"]
+    scope = (
+        f"批次 {new_high['batch'].name}"
+        if new_high["batch"]
+        else f"{timezone.localtime(new_high['since']):%Y-%m-%d %H:%M} 以来完成的检测"
+        if new_high.get("since")
+        else "—"
+    )
+    lines.append(f"一、新增高风险问题的应用 Apps with new high findings（{scope}）: {len(new_high['apps'])}")
+    for r in new_high["apps"][:limit]:
+        rules = ", ".join(f"{f['rule_id']}@{f['owner']}" for f in r["findings"])
+        first = "（首次检测 first scan）" if r["first_scan"] else ""
+        lines.append(f"  - {r['app'].name or r['app'].package} ({r['app'].package}) {first}: {rules}")
+    lines.append(f"\n二、屡查屡犯 Repeat offenders: {len(data['repeat_offenders'])}")
+    for r in data["repeat_offenders"][:limit]:
+        company = r["company"].name if r["company"] else "未登记企业"
+        lines.append(
+            f"  - {r['app'].package}（{company}）批次 {r['batches']}，确认问题 {r['findings']}；{'；'.join(r['reasons'])}"
+        )
+    lines.append(
+        f"\n三、已登记应用签名变更 Signer changes of registered apps（{timezone.localtime(data['signer_since']):%Y-%m-%d %H:%M} 以来）: "
+        f"{len(data['signer_changes'])}"
+    )
+    for r in data["signer_changes"][:limit]:
+        lines.append(
+            f"  - {r['app'].package}（{r['company'].name}）{r['previous'].version_name} {r['previous'].signer_sha256[:16]}… → "
+            f"{r['version'].version_name} {r['version'].signer_sha256[:16]}…"
+        )
+    lines.append(
+        f"\n四、多个应用中确认违规的SDK版本 SDK versions with confirmed findings in ≥{data['min_apps']} apps: {len(data['sdk_versions'])}"
+    )
+    for r in data["sdk_versions"][:limit]:
+        vendor = r["vendor"].name if r["vendor"] else "未关联厂商"
+        lines.append(
+            f"  - {r['sdk']} {r['version'] or '版本未知'}（{vendor}）: {len(r['apps'])} 个应用, {r['findings']} 项问题"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def page_params(query: Any) -> tuple[dict[str, Any], list[str]]:
+    """``batch``, ``days``, ``min_apps`` from a query dict; impossible values are dropped with a warning."""
+    params: dict[str, Any] = {}
+    warnings: list[str] = []
+    raw = (query.get("batch") or "").strip()
+    if raw:
+        batch = Batch.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if batch is None:
+            warnings.append(f"批次 {raw[:20]} 不存在，已忽略 unknown batch ignored")
+        else:
+            params["batch"] = batch
+    for name, low, high in (("days", 1, 365), ("min_apps", 1, 100000)):
+        raw = (query.get(name) or "").strip()
+        if not raw:
+            continue
+        if raw.isdigit() and low <= int(raw) <= high:
+            params[name] = int(raw)
+        else:
+            warnings.append(f"参数 {name}={raw[:20]} 无效，已忽略 invalid value ignored")
+    return params, warnings
+
+
+# --- API: GET /api/early-warning/ -----------------------------------------------------------------------------------
+from drf_spectacular.types import OpenApiTypes  # noqa: E402
+from drf_spectacular.utils import OpenApiParameter, extend_schema  # noqa: E402
+from rest_framework.exceptions import NotFound, ValidationError  # noqa: E402
+from rest_framework.response import Response  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+
+class EarlyWarningView(APIView):
+    """The early-warning list (staff; companies, stores and SDK vendors get 404 as on the page): 不良APP
+    ``harmful``/``suspicious`` and the four daily sections (``?batch=``, ``?days=``, ``?min_apps=``; an impossible
+    value is 400)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "batch", int, description="batch id (default: the newest batch with a finished job)"
+            ),
+            OpenApiParameter("days", int, description="signer changes in the last N days (default 7)"),
+            OpenApiParameter(
+                "min_apps", int, description="SDK versions with confirmed findings in at least N apps"
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):  # type: ignore[no-untyped-def]
+        from appwarden.platform.core.roles import is_staff_role
+        from appwarden.platform.web.views import _early_warning_context
+
+        if not is_staff_role(request.user):
+            raise NotFound("not found")
+        params, warnings = page_params(request.query_params)
+        if warnings:
+            raise ValidationError({"detail": "; ".join(warnings)})
+        screening = _early_warning_context()
+
+        def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "app": _app_json(r["app"]),
+                    "company": _company_json(r["app"].company),
+                    "version": {"id": r["version"].pk, "version_name": r["version"].version_name},
+                    "job": r["job"].pk,
+                    "score": r["score"],
+                    "categories": [key for _, key in r["categories"]],
+                    "takedown_case": r["takedown_case"],
+                }
+                for r in items
+            ]
+
+        return Response(
+            {
+                "harmful": rows(screening["harmful"]),
+                "suspicious": rows(screening["suspicious"]),
+                **as_json(daily_list(**params)),
+            }
+        )
