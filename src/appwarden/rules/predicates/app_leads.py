@@ -17,9 +17,11 @@ an app store, installs APKs legitimately.
 ``text_pattern`` (params ``pattern``, ``needles``, ``unless``, ``require_sdk_categories``): app text matching the
 regular expression ``pattern`` (only strings containing one of ``needles`` are tested) fires, unless some app text —
 or the privacy policy, when one was supplied — matches ``unless``; ``require_sdk_categories`` additionally
-requires an SDK of one of those KB categories (e.g. ``payment`` for auto-renewal). At most ``max_items`` strings are
+requires an SDK of one of those KB categories (e.g. ``payment`` for auto-renewal), not counting ``ignore_sdks``. At most ``max_items`` strings are
 reported. Used for luring users into giving ID numbers or biometrics for rewards (M164-3.2) and for an
-auto-renewal offer with no cancellation path anywhere in the app or policy (M26-7).
+auto-renewal offer with no cancellation path anywhere in the app or policy (M26-7). With ``absent: true`` the rule
+fires the other way round: the required SDKs are present and *no* app text matches ``pattern`` (an advertising SDK
+with no 个性化推荐/个性化广告 switch text anywhere in the app, M164-1.4).
 
 ``launcher_hidden`` (M26-3): app code disables its own launcher entry — a method calls
 ``PackageManager.setComponentEnabledSetting`` with the literal ``2`` (``COMPONENT_ENABLED_STATE_DISABLED``) and
@@ -155,13 +157,17 @@ def _validate_text(params: dict) -> None:
     needles = params.get("needles")
     if not isinstance(needles, list) or not needles or not all(isinstance(n, str) and n for n in needles):
         raise RuleError("'needles' must be a non-empty list of strings")
-    for key in ("require_sdk_categories", "owners"):
+    for key in ("require_sdk_categories", "ignore_sdks"):
         value = params.get(key)
         if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
             raise RuleError(f"'{key}' must be a list of strings")
     for key in ("message_zh", "message_en"):
         if not isinstance(params.get(key), str):
             raise RuleError(f"'{key}' must be a string")
+    if not isinstance(params.get("absent", False), bool):
+        raise RuleError("'absent' must be true or false")
+    if params.get("absent") and not params.get("require_sdk_categories"):
+        raise RuleError("'absent: true' needs 'require_sdk_categories' (what makes the missing text matter)")
 
 
 @predicate("text_pattern", needs=("static.manifest",), validate=_validate_text)
@@ -172,12 +178,15 @@ def text_pattern(evidence: Evidence, params: dict) -> list[Hit]:
     required = {c.lower() for c in param(params, "require_sdk_categories", ())}
     sdks: list[str] = []
     if required:
-        sdks = [h.id for h in static.sdks if str(h.category or "").lower() in required]
+        ignore = set(param(params, "ignore_sdks", ()))
+        sdks = [h.id for h in static.sdks if str(h.category or "").lower() in required and h.id not in ignore]
         if not sdks:
             return []
     pattern = re.compile(params["pattern"])
     texts = app_texts(evidence, list(params["needles"]))
     matched = [t for t in texts if pattern.search(t["value"])]
+    if param(params, "absent", False):
+        return _absent_hit(params, sdks, texts) if not matched else []
     if not matched:
         return []
     unless = param(params, "unless", None)
@@ -202,6 +211,29 @@ def text_pattern(evidence: Evidence, params: dict) -> list[Hit]:
             owner="host",
             message_zh=f"{params['message_zh']}：{shown}",
             message_en=f"{params['message_en']} ({len(matched)} strings)",
+        )
+    ]
+
+
+def _absent_hit(params: dict, sdks: list[str], texts: list[dict[str, Any]]) -> list[Hit]:
+    """``absent: true``: the required SDKs are present and no app text matches ``pattern``."""
+    refs: list[dict[str, Any]] = [{"type": "sdk", "id": s} for s in sdks]
+    refs.append(
+        {
+            "type": "string",
+            "value": "",
+            "where": "resources.arsc + dex",
+            "present": False,
+            "note_zh": f"App文案中未找到：{params['pattern']}",
+            "candidates": len(texts),
+        }
+    )
+    return [
+        Hit(
+            evidence=refs,
+            owner="host",
+            message_zh=f"{params['message_zh']}（{'、'.join(sdks)}）",
+            message_en=f"{params['message_en']} ({', '.join(sdks)})",
         )
     ]
 

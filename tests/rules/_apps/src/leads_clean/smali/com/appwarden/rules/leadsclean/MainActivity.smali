@@ -16,6 +16,9 @@
     # ok: identity verification without a reward
     const-string v0, "根据法律规定，提现前需完成实名认证"
     invoke-static {p0, v0}, Lcom/appwarden/rules/leadsclean/MainActivity;->show(Landroid/content/Context;Ljava/lang/String;)V
+    # ok for ads.personalization.no_switch: the settings offer the switch
+    const-string v0, "个性化广告推荐"
+    invoke-static {p0, v0}, Lcom/appwarden/rules/leadsclean/MainActivity;->show(Landroid/content/Context;Ljava/lang/String;)V
     invoke-static {p0}, Lcom/appwarden/rules/leadsclean/IconHider;->hide(Landroid/content/Context;)V
     new-instance v1, Lcom/alipay/sdk/app/PayTask;
     invoke-direct {v1, p0}, Lcom/alipay/sdk/app/PayTask;-><init>(Landroid/app/Activity;)V
