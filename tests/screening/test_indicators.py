@@ -319,3 +319,25 @@ def test_fake_image_asset(contexts: dict[str, ScreenContext]) -> None:
     assert _is_image(b"\x89PNG\r\n\x1a\n" + b"\0" * 8) and _is_image(b"\xff\xd8\xff\xe0" + b"\0" * 8)
     assert _is_image(b"RIFF\x10\0\0\0WEBPVP8 ") and not _is_image(b"RIFF\x10\0\0\0WAVEfmt ")
     assert not _is_image(bytes(range(16)))
+
+
+def test_repackaged_classes(contexts: dict[str, ScreenContext]) -> None:
+    spec = next(s for s in SPECS if s.id == "counterfeit.repackaged_classes")
+    hit = run_indicator(contexts["screen_repackaged"], spec)
+    assert hit is not None
+    (item,) = hit.evidence
+    assert (item["package"], item["imitates"], item["classes"]) == (
+        "com.appwarden.screen.repack",
+        "com.whatsapp",
+        5,
+    )
+    assert item["examples"] == [
+        "Lcom/whatsapp/Contact;",
+        "Lcom/whatsapp/Conversation;",
+        "Lcom/whatsapp/Main;",
+    ]
+    # one class fewer than min_classes: silent
+    strict = IndicatorSpec(**{**_fields(spec), "params": {"mode": "classes", "min_classes": 6}})
+    assert run_indicator(contexts["screen_repackaged"], strict) is None
+    result = screen(contexts["screen_repackaged"].static, contexts["screen_repackaged"].apk)
+    assert result.verdict == "suspicious" and result.categories == ["counterfeit"]

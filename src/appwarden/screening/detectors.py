@@ -525,10 +525,12 @@ def _counterfeit(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
                     }
                 )
         return items
+    kinds = set(params.get("kinds") or ["app", "bank", "carrier", "payment"])
+    if mode == "classes":
+        return _registered_classes(ctx, [a for a in apps if a["kind"] in kinds], params)
     label = (ctx.static.app.label or "").strip()
     if not label:
         return []
-    kinds = set(params.get("kinds") or ["app", "bank", "carrier", "payment"])
     cues = [str(c) for c in params.get("cues") or []]
     for app in apps:
         if app["kind"] not in kinds or package in app["packages"]:
@@ -544,10 +546,57 @@ def _counterfeit(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     return items
 
 
+def _registered_classes(ctx: ScreenContext, apps: list[dict[str, Any]], params: dict[str, Any]) -> list[Item]:
+    """``mode: classes``: the app's own code (no known SDK) defines at least ``min_classes`` classes in a registered
+    app's package namespace while its package is none of that owner's: that app's code rebuilt under another
+    identity (a repackaged copy)."""
+    if ctx.code is None:
+        return []
+    package = ctx.static.app.package
+    digests = _cert_digests(ctx)
+    wanted = {
+        "L" + app["package"].replace(".", "/") + "/": app
+        for app in apps
+        if package not in app["packages"]
+        and not package.startswith(app["package"] + ".")
+        and not digests & set(app["signers"])  # the owner's own signer: its other app, not a copy
+    }
+    if not wanted:
+        return []
+    found: dict[str, list[str]] = {}
+    for desc in ctx.code.classes:
+        cut = desc.find("/")
+        while cut != -1:  # every package ancestor of the class: L a/ , L a/b/ , ...
+            prefix = desc[: cut + 1]
+            if prefix in wanted:
+                found.setdefault(prefix, []).append(desc)
+                break
+            cut = desc.find("/", cut + 1)
+    floor = int(params.get("min_classes", 10))
+    items: list[Item] = []
+    for prefix, classes in sorted(found.items()):
+        own = [c for c in classes if ctx.is_app_code(c)]
+        if len(own) >= floor:
+            app = wanted[prefix]
+            items.append(
+                {
+                    "package": package,
+                    "imitates": app["package"],
+                    "classes": len(own),
+                    "examples": sorted(own)[:3],
+                    "signers": sorted(digests),
+                    "source": app["source"],
+                }
+            )
+    return items
+
+
 def _check_counterfeit(params: dict[str, Any]) -> str | None:
     mode = params.get("mode", "signer")
-    if mode not in ("signer", "name", "brand"):
-        return "mode must be signer, name or brand"
+    if mode not in ("signer", "name", "brand", "classes"):
+        return "mode must be signer, name, brand or classes"
+    if not isinstance(params.get("min_classes", 10), int) or int(params.get("min_classes", 10)) < 1:
+        return "min_classes must be a positive integer"
     if mode == "brand" and not params.get("cues"):
         return "mode brand needs cues"
     return _need_lists(optional=("kinds", "cues"))(params)
@@ -605,7 +654,9 @@ DETECTORS: dict[str, Detector] = {
             _P({"strong", "common", "min_strong", "min_common", "min_total"}),
         ),
         Detector("strings_any", _strings_any, _need_lists("needles"), _P({"needles"})),
-        Detector("counterfeit", _counterfeit, _check_counterfeit, _P({"mode", "kinds", "cues"})),
+        Detector(
+            "counterfeit", _counterfeit, _check_counterfeit, _P({"mode", "kinds", "cues", "min_classes"})
+        ),
         Detector(
             "pi_with_hardcoded_host", _pi_with_hardcoded_host, _need_lists("categories"), _P({"categories"})
         ),
