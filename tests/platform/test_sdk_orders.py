@@ -543,3 +543,22 @@ class WebTests(SdkOrderBase):
         vendor_page = vendor.get(f"/my-sdk/orders/{order.pk}/").content.decode()
         self.assertIn("已结案", vendor_page)
         self.assertNotIn("/testing/jobs/", vendor_page)
+
+
+class DemoDataTests(TestCase):
+    def test_demo_sdk_vendor_user_has_an_order_to_answer(self):
+        from django.contrib.auth import get_user_model
+
+        from appwarden.platform.demo import load_demo_data
+
+        load_demo_data()
+        load_demo_data()  # idempotent: still one SDK order
+        self.assertEqual(SdkOrder.objects.count(), 1)
+        order = SdkOrder.objects.get()
+        self.assertEqual(order.vendor.name, "示例推送SDK厂商")
+        self.assertTrue(set(order.sdk_ids) <= {"demo.push", "demo.ads"})
+        web = Client()
+        web.force_login(get_user_model().objects.get(username="sdkvendor"))
+        page = web.get("/my-sdk/orders/").content.decode()
+        self.assertIn(order.number, page)
+        self.assertIn('id="respond-form"', web.get(f"/my-sdk/orders/{order.pk}/").content.decode())

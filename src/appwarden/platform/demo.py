@@ -18,7 +18,7 @@ from appwarden.platform.core.models import Profile
 from appwarden.platform.enforcement import workflow
 from appwarden.platform.registry.models import Company, Contact, SdkVendor, Store, StoreListing
 from appwarden.platform.registry.validators import credit_code_check_char
-from appwarden.platform.testing.models import JOB_QUEUED, Batch, ScanJob
+from appwarden.platform.testing.models import JOB_QUEUED, Batch, Finding, ScanJob
 from appwarden.platform.testing.services import dedupe_key, ingest_report, review_finding
 
 DEMO_PASSWORD = "appwarden-demo"
@@ -220,6 +220,33 @@ def load_demo_data() -> dict[str, str]:
             order, user=regulator, reason="逾期未整改 overdue without a response", notice=notice
         )
         workflow.publish_notice(notice, user=regulator)
+    from appwarden.platform.enforcement import sdk_workflow
+    from appwarden.platform.enforcement.models import SdkOrder
+
+    sdk_findings = list(
+        Finding.objects.filter(status="confirmed", owner__in=vendor.sdk_ids, job__batch__name__endswith="1")
+    )
+    if sdk_findings and not SdkOrder.objects.exists():  # an order to the demo SDK vendor (issue #21.1)
+        sdk_workflow.issue_sdk_order(
+            vendor, sdk_findings, user=reviewer, reason="演示 demo: SDK在多款应用中违规收集个人信息"
+        )
+    from appwarden.platform.sanctions import services as sanctions  # issue #21.6
+    from appwarden.platform.sanctions.models import SanctionMeasure
+
+    if not SanctionMeasure.objects.exists():  # a penalty and a stop access for the noticed company
+        beta, year = companies["贝塔网络科技有限公司"], timezone.localdate().year
+        penalty = {
+            "kind": "penalty",
+            "start_date": f"{year}-11-01",
+            "reason": "通报后仍未整改（演示 demo）",
+            "decision_number": f"工信罚〔{year}〕演示1号",
+            "amount": "100000",
+            "legal_basis": "《中华人民共和国个人信息保护法》第六十六条",
+            "authority": "工业和信息化部（演示 demo）",
+        }
+        sanctions.issue(beta, penalty, user=regulator)
+        stop = {"kind": "stop_access", "start_date": f"{year}-11-15", "reason": "拒不整改（演示 demo）"}
+        sanctions.issue(beta, {**stop, "stores": [next(iter(stores.values())).pk]}, user=regulator)
     Complaint.objects.get_or_create(
         app_name="示例商城",
         defaults={
