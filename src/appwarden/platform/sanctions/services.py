@@ -210,7 +210,8 @@ def issue(company: Company, data: dict[str, Any], *, user: Any) -> SanctionMeasu
         if stores:
             measure.stores.set(stores)
         snapshot = _snapshot(measure)
-        _event(measure, "issue", "", ACTIVE, {k: [None, v] for k, v in snapshot.items()}, reason, user)
+        changes = {k: [None, v] for k, v in snapshot.items() if v not in (None, "", [])}
+        _event(measure, "issue", "", ACTIVE, changes, reason, user)
     return measure
 
 
