@@ -302,3 +302,43 @@ def dynamic_consent_unclear_button(evidence: Evidence, params: dict) -> list[Hit
             message_en=f"the consent step's agree button reads {shown}: not a clear agree/refuse choice",
         )
     ]
+
+
+def _validate_prompt(params: dict) -> None:
+    value = params.get("min_duration_ms", 10_000)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RuleError("'min_duration_ms' must be a non-negative integer")
+
+
+@predicate("dynamic_no_privacy_prompt", needs=("dynamic.trace",), validate=_validate_prompt)
+def dynamic_no_privacy_prompt(evidence: Evidence, params: dict) -> list[Hit]:
+    """A first run with no privacy prompt (认定方法 一.2): the trace header says the app started ``fresh`` (data
+    cleared or newly installed), the user started it (``process_start`` with cause ``launcher`` or ``user``), the
+    session lasted at least ``min_duration_ms`` (default 10 s), and the trace holds no consent step at all (no
+    ``privacy_dialog_shown``, agree, refuse or withdraw). Likely, not confirmed: the agent may not recognise a
+    custom-drawn dialog (the tester can mark it, ``rpc.exports.mark``); a session started by a push or at boot is not
+    a first run by the user and never fires."""
+    dyn = evidence.dynamic
+    if dyn is None:
+        return []
+    consent = dyn.consent
+    if consent.app_state != "fresh" or consent.observed:
+        return []
+    starts = [p for p in dyn.process_starts if p.cause in ("launcher", "user")]
+    if not starts or dyn.duration_ms < int(param(params, "min_duration_ms", 10_000)):
+        return []
+    first = starts[0]
+    refs = [
+        {k: v for k, v in {"type": "trace", "ts": first.t, "event": "process_start", "cause": first.cause,
+                           "line": first.line}.items() if v is not None},
+        {"type": "trace", "event": "privacy_dialog_shown", "present": False, "duration_ms": dyn.duration_ms,
+         "app_state": "fresh"},
+    ]  # fmt: skip
+    return [
+        Hit(
+            evidence=refs,
+            owner="host",
+            message_zh=f"App首次运行（全新状态）的 {dyn.duration_ms // 1000} 秒内未出现提示阅读隐私政策的弹窗或同意环节",
+            message_en=f"first run from a fresh state: no privacy-policy prompt or consent step in {dyn.duration_ms // 1000} s",
+        )
+    ]
