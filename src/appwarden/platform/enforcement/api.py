@@ -499,7 +499,7 @@ class SdkOrderSerializer(serializers.ModelSerializer):
         """The latest re-test table: ``{apps: [{app, package, name, status, job, sdk_versions, fixed,
         persisting, new, not_retested, note_zh}], demo, retested, passed, since, new_sdk_version}``; ``job`` ids
         only for staff (vendors cannot open scan jobs)."""
-        retest = obj.retests.order_by("-id").first()
+        retest = max(obj.retests.all(), key=lambda r: r.pk, default=None)  # prefetched
         if retest is None or retest.diff is None:
             return None
         diff = dict(retest.diff)
@@ -537,6 +537,7 @@ class SdkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     queryset = SdkOrder.objects.select_related("vendor").prefetch_related(
         "transitions",
         "responses",
+        "retests",
         Prefetch("findings", queryset=Finding.objects.select_related("app_version__app").order_by("id")),
     )
     serializer_class = SdkOrderSerializer

@@ -5,6 +5,7 @@ vendor's own list and detail (with the response form) under ``/my-sdk/orders/``.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import redirect, render
 
 from appwarden.errors import AppwardenError
@@ -22,7 +23,9 @@ MAX_FINDINGS = 500  # on the issue form
 
 
 def _list(request, template_base: str):
-    orders = scoped(SdkOrder.objects.select_related("vendor"), request.user)
+    orders = scoped(SdkOrder.objects.select_related("vendor"), request.user).annotate(
+        n_findings=Count("findings")
+    )
     state = request.GET.get("state", "")
     if state in dict(SDK_STATES):
         orders = orders.filter(state=state)
