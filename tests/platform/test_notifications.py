@@ -15,6 +15,7 @@ import threading
 import time
 
 import platform_factories as pf
+import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.management import CommandError, call_command
@@ -603,3 +604,36 @@ class ScopingTests(TestCase):
         from appwarden.platform.notifications.parties import email_recipients
 
         self.assertEqual(email_recipients(STAFF_P, ev.ORDER_OVERDUE), ["r@gov.example"])
+
+
+@pytest.mark.slow
+def test_cli_commands(tmp_path):
+    """``appwarden notify-deadlines`` / ``early-warning-digest`` run against a data directory; a bad date is one
+    line on stderr and exit 2."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["APPWARDEN_DATA_DIR"] = str(tmp_path)
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "appwarden", *args, "--data-dir", str(tmp_path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    ok = run("notify-deadlines")
+    assert ok.returncode == 0, ok.stderr
+    assert "deadline_soon 0, overdue 0" in ok.stdout
+    bad = run("notify-deadlines", "--date", "tomorrow")
+    assert bad.returncode == 2
+    assert bad.stderr.strip().count("\n") == 0 and "YYYY-MM-DD" in bad.stderr
+    digest = run("early-warning-digest")
+    assert digest.returncode == 0, digest.stderr
+    assert "sent" in digest.stdout
+    again = run("early-warning-digest")
+    assert "already sent today" in again.stdout

@@ -48,6 +48,8 @@ COMMANDS = {
     "demo-data": "platform",
     "platform-user": "platform",
     "platform-sdk-vendors": "platform",
+    "notify-deadlines": "platform",
+    "early-warning-digest": "platform",
     "submit": "platform",
     "attest": "attest",
 }

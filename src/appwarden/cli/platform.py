@@ -63,6 +63,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--data-dir")
     p.set_defaults(func=cmd_sdk_vendors)
 
+    p = sub.add_parser(
+        "notify-deadlines",
+        help="notify deadlines in 3 working days and overdue orders, then deliver due notifications (整改期限提醒; cron)",
+    )
+    p.add_argument("--date", help="pretend today is this ISO date (default: today)")
+    p.add_argument("--data-dir")
+    p.set_defaults(func=cmd_notify, notify_command="notify_deadlines")
+
+    p = sub.add_parser(
+        "early-warning-digest",
+        help="send today's early-warning list to the regulators (每日预警清单; once a day)",
+    )
+    p.add_argument("--force", action="store_true", help="send again even if today's digest was sent")
+    p.add_argument("--data-dir")
+    p.set_defaults(func=cmd_notify, notify_command="early_warning_digest")
+
     p = sub.add_parser("submit", help="upload an APK to a running platform server (提交平台检测)")
     p.add_argument("apk")
     p.add_argument("--server", required=True, help="e.g. http://127.0.0.1:8000")
@@ -116,6 +132,23 @@ def cmd_sdk_vendors(args: argparse.Namespace) -> int:
     _setup(args.data_dir)
     _migrate()
     _sync_sdk_vendors(verbose=True)
+    return 0
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    """``notify-deadlines`` / ``early-warning-digest``: the notifications app's management commands (one line of
+    counts; a bad ``--date`` is one line and exit 2)."""
+    _setup(args.data_dir)
+    _migrate()
+    from django.core.management import CommandError, call_command
+
+    options = {"date": args.date} if getattr(args, "date", None) else {}
+    if getattr(args, "force", False):
+        options["force"] = True
+    try:
+        call_command(args.notify_command, **options)
+    except CommandError as exc:
+        raise AppwardenError(str(exc)) from None
     return 0
 
 
