@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Issue #18 consent analysis over the Chinese-SDK corpus, for ``docs/consent-eval.md``: verdicts and cost.
+
+Two parts, one JSON (``-o``, default ``bench/results/<date>-consent.json``):
+
+* ``apps``: for every APK of ``<corpus>/apks/cn_sdk/`` the report's ``consent`` section: per (owner, behaviour) the
+  verdict (likely / possible / gated / confirmed), the rules, the gate recognised or the reason; and the consent
+  moment (dialog methods, dialog libraries, split callbacks, flags, recognised).
+* ``cost``: on the largest cn_sdk APK, ``--runs`` warm runs of ``scan_apk``, each with the time spent inside the
+  consent model's builder during that scan; medians, the share of the scan and what it adds to the scan without it.
+  Machine and date are recorded; no timing is asserted anywhere.
+
+``--src DIR`` puts another source tree first on ``sys.path`` (e.g. an exported older commit, ``git archive
+<commit> src | tar -x -C /tmp/before``, with the built ``_dexscan`` extension copied in) to produce the "before"
+numbers with the same script.
+
+Usage: ``.venv/bin/python bench/consent_eval.py [--corpus ../shared/corpus] [--src DIR] [--runs 3] [-o FILE]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _entries(report: dict[str, Any]) -> list[dict[str, Any]]:
+    section = report.get("consent") or {}
+    out = []
+    for e in section.get("owners") or []:
+        gate = e.get("gate") or {}
+        out.append(
+            {
+                "owner": e.get("owner"),
+                "behaviour": e.get("behaviour"),
+                "verdict": e.get("verdict"),
+                "rules": sorted(set(e.get("rules") or [])),
+                "categories": e.get("categories") or [],
+                "gate": {k: gate.get(k) for k in ("kind", "flag", "method", "flag_type") if k in gate}
+                or None,
+                "reason": (e.get("reason") or "")[:240],
+                "path": (e.get("path") or [])[:8],
+            }
+        )
+    return out
+
+
+def _moment(report: dict[str, Any]) -> dict[str, Any]:
+    m = (report.get("consent") or {}).get("moment") or {}
+    return {
+        "dialogs": (m.get("dialogs") or [])[:10],
+        "dialog_resources": (m.get("dialog_resources") or [])[:10],
+        "dialog_libraries": m.get("dialog_libraries") or [],
+        "agree_handlers": (m.get("agree_handlers") or [])[:10],
+        "refuse_handlers": (m.get("refuse_handlers") or [])[:10],
+        "split_handlers": (m.get("split_handlers") or [])[:10],
+        "flags": (m.get("flags") or [])[:10],
+        "recognised": m.get("recognised"),
+        "unsure_reason": m.get("unsure_reason"),
+    }
+
+
+def run_apps(apks: list[Path]) -> list[dict[str, Any]]:
+    from appwarden.scan import scan_apk
+
+    out = []
+    for apk in apks:
+        report = scan_apk(apk)
+        out.append(
+            {
+                "apk": apk.name,
+                "status": report.get("status"),
+                "consent": _entries(report),
+                "moment": _moment(report),
+                "consent_findings": sorted(
+                    {
+                        (f.get("rule_id"), f.get("owner") or "host", f.get("confidence"), f.get("behaviour"))
+                        for f in report.get("findings") or []
+                        if f.get("behaviour")
+                    }
+                ),
+            }
+        )
+    return out
+
+
+def run_cost(apk: Path, runs: int) -> dict[str, Any]:
+    """Warm runs of ``scan_apk``; the consent model's share is the time spent inside its builder during each scan
+    (``consent._build`` wrapped: dialog search, handler and flag-reader decoding, both walks, contract calls; the
+    call graph and call sites are the scan's own, built before the rules stage)."""
+    from appwarden.rules import consent
+    from appwarden.scan import scan_apk
+
+    spent: list[tuple[float, float]] = []
+    inner = consent._build
+
+    def timed(evidence: Any, code: Any) -> Any:
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            return inner(evidence, code)
+        finally:
+            spent.append((time.perf_counter() - t0, time.process_time() - c0))
+
+    consent._build = timed
+    try:
+        scan_apk(apk)  # warm: imports, knowledge, page cache
+        scans, models, scans_cpu, models_cpu = [], [], [], []
+        for _ in range(runs):
+            spent.clear()
+            t0, c0 = time.perf_counter(), time.process_time()
+            scan_apk(apk)
+            scans.append(time.perf_counter() - t0)
+            scans_cpu.append(time.process_time() - c0)
+            models.append(sum(w for w, _c in spent))
+            models_cpu.append(sum(c for _w, c in spent))
+    finally:
+        consent._build = inner
+    out: dict[str, Any] = {"apk": apk.name, "bytes": apk.stat().st_size, "runs": runs}
+    # wall time, and this process's CPU time (less sensitive to the other work on a shared machine)
+    for label, sc, mo in (("", scans, models), ("cpu_", scans_cpu, models_cpu)):
+        scan_med, model_med = statistics.median(sc), statistics.median(mo)
+        out[f"{label}scan_s"] = [round(x, 4) for x in sc]
+        out[f"{label}consent_model_s"] = [round(x, 4) for x in mo]
+        out[f"{label}scan_median_s"] = round(scan_med, 4)
+        out[f"{label}consent_model_median_s"] = round(model_med, 4)
+        out[f"{label}share_of_scan"] = round(model_med / scan_med, 4) if scan_med else None
+        out[f"{label}added_to_scan"] = (
+            round(model_med / (scan_med - model_med), 4) if scan_med > model_med else None
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--src", help="source tree to import appwarden from (the 'before' run)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-cost", action="store_true")
+    ap.add_argument("-o", "--output")
+    args = ap.parse_args(argv)
+    if args.src:
+        sys.path.insert(0, str(Path(args.src).resolve()))
+    apks = sorted((Path(args.corpus) / "apks" / "cn_sdk").glob("*.apk"))
+    if not apks:
+        print(f"no cn_sdk APKs under {args.corpus}", file=sys.stderr)
+        return 2
+    import appwarden
+
+    result: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "note": "shared 2-core machine, other work running",
+        },
+        "appwarden_from": str(Path(appwarden.__file__).resolve().parent),
+        "apps": run_apps(apks),
+    }
+    if not args.no_cost:
+        result["cost"] = run_cost(max(apks, key=lambda p: p.stat().st_size), args.runs)
+    out = Path(args.output or ROOT / "bench" / "results" / f"{result['date']}-consent.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    n = sum(len(a["consent"]) for a in result["apps"])
+    print(f"{len(apks)} apps, {n} consent entries -> {out}")
+    if "cost" in result:
+        c = result["cost"]
+        print(
+            f"cost on {c['apk']}: consent model {c['consent_model_median_s']} s of a {c['scan_median_s']} s scan"
+            f" (CPU: {c['cpu_consent_model_median_s']} s of {c['cpu_scan_median_s']} s, {c['cpu_share_of_scan']:.1%})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
