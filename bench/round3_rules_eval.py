@@ -5,6 +5,8 @@ One JSON (``-o``, default ``bench/results/<date>-round3-rules.json``) with, per 
 evaluated on and every finding (input, owner, confidence, first evidence item):
 
 * ``capp130``: the policy-text rules on every CAPP-130 policy with a stand-in APK (``tests/rules/_apps/thirdparty.apk``);
+* ``capp130_overseas_sdk``: ``policy.cross_border.undisclosed`` on every CAPP-130 policy with ``leads.apk`` (which embeds
+  a Firebase Analytics stand-in): how often the policy side (no cross-border sentence) holds;
 * ``cn_sdk``, ``global_sdk``, ``clean``: the static rules on every APK of those corpus sets (no policy supplied; a
   bundled policy is used when the APK has one).
 
@@ -50,13 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     policies = sorted((args.corpus / "policies" / "capp130" / "Original_policies").glob("*.txt"))
     out: dict = {"date": dt.date.today().isoformat(), "rules": [*STATIC, *POLICY]}
     out["capp130"] = run([(p.stem, str(args.apk), str(p)) for p in policies], policy)
+    # the policy side of policy.cross_border.undisclosed: every CAPP-130 policy with an APK embedding an overseas SDK
+    leads = ROOT / "tests" / "rules" / "_apps" / "leads.apk"
+    out["capp130_overseas_sdk"] = run(
+        [(p.stem, str(leads), str(p)) for p in policies], [rules["policy.cross_border.undisclosed"]]
+    )
     for part in ("cn_sdk", "global_sdk", "clean"):
         apks = sorted((args.corpus / "apks" / part).glob("*.apk"))
         out[part] = run([(a.name, str(a), None) for a in apks], static)
     path = args.output or ROOT / "bench" / "results" / f"{out['date']}-round3-rules.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
-    for part in ("capp130", "cn_sdk", "global_sdk", "clean"):
+    for part in ("capp130", "capp130_overseas_sdk", "cn_sdk", "global_sdk", "clean"):
         for rid in sorted(out[part]["evaluated"]):
             fired = len(out[part]["findings"][rid])
             print(f"{part:10} {rid:40} evaluated {out[part]['evaluated'][rid]:4} fired {fired:4}")

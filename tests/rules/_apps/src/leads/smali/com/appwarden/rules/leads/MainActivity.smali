@@ -17,6 +17,7 @@
     const-string v0, "完成实名认证并上传身份证照片，即可领取20元现金红包"
     invoke-static {p0, v0}, Lcom/appwarden/rules/leads/MainActivity;->show(Landroid/content/Context;Ljava/lang/String;)V
     invoke-static {p0}, Lcom/appwarden/rules/leads/IconHider;->hide(Landroid/content/Context;)V
+    invoke-static {p0}, Lcom/google/firebase/analytics/FirebaseAnalytics;->getInstance(Landroid/content/Context;)Lcom/google/firebase/analytics/FirebaseAnalytics;
     new-instance v1, Lcom/alipay/sdk/app/PayTask;
     invoke-direct {v1, p0}, Lcom/alipay/sdk/app/PayTask;-><init>(Landroid/app/Activity;)V
     return-void
