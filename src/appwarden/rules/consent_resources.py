@@ -29,6 +29,7 @@ Limits: strings assembled at run time from pieces and dialogs built by server co
 
 from __future__ import annotations
 
+import bisect
 import re
 import struct
 from dataclasses import dataclass, field
@@ -89,7 +90,8 @@ def policy_resources(apk: Any, texts: list[str], agree_texts: list[str]) -> Poli
         return out
     pool = res.strings
     policy_idx, agree_idx = set(), set()
-    for i in range(len(pool)):
+    candidates = _pool_candidates(pool, [*texts, *agree_texts])
+    for i in sorted(candidates) if candidates is not None else range(len(pool)):
         v = pool.get(i)
         if not v or len(v) > 4096:
             continue
@@ -163,6 +165,38 @@ def _follow_includes(
                 new_agree.add(rid)
         policy.update(new_policy)
         agree.update(new_agree)
+
+
+def _pool_candidates(pool: Any, texts: list[str]) -> set[int] | None:
+    """Indices of the pool strings whose encoded bytes contain one of ``texts`` (a byte search of the pool's data,
+    then the owning string by its offset), so only those are decoded; None when the pool's layout is not the one
+    expected (then every string is decoded). A candidate is a superset: the caller still tests the decoded text."""
+    buf, start, end = (
+        getattr(pool, "_buf", None),
+        getattr(pool, "_data_start", None),
+        getattr(pool, "_end", None),
+    )
+    offsets = getattr(pool, "_offsets", None)
+    if not isinstance(buf, (bytes, bytearray)) or not isinstance(start, int) or not isinstance(end, int):
+        return None
+    if offsets is None or not 0 <= start <= end <= len(buf):
+        return None
+    region = bytes(buf[start:end])
+    encoding = "utf-8" if getattr(pool, "utf8", True) else "utf-16-le"
+    order = sorted((o, i) for i, o in enumerate(offsets))
+    keys = [o for o, _i in order]
+    out: set[int] = set()
+    for t in texts:
+        needle = t.encode(encoding)
+        pos = region.find(needle)
+        while pos >= 0:
+            k = bisect.bisect_right(keys, pos) - 1
+            owner = keys[k] if k >= 0 else -1
+            while k >= 0 and keys[k] == owner:  # every index sharing the owning string's offset
+                out.add(order[k][1])
+                k -= 1
+            pos = region.find(needle, pos + 1)
+    return out
 
 
 def _literal_callers(code: Any, ids: dict[int, str]) -> dict[str, tuple[int, str]]:
