@@ -71,6 +71,18 @@ class ForwardWorkflowTests(CompanyCase):
         self.assertFalse(ComplaintForward.objects.exists())
         self.assertEqual(Complaint.objects.get(pk=c.pk).status, RECEIVED)
 
+    def test_triage_cannot_fake_or_undo_a_forward(self):
+        from appwarden.platform.complaints import services as complaint_services
+
+        c = self.complaint(self.app_a, consent=False)
+        with self.assertRaises(PlatformError):
+            complaint_services.triage(c, user=self.reviewer, status=FORWARDED, note="手工改状态")
+        fwd = forwarding.forward(c, user=self.reviewer, instructions="请核实")
+        with self.assertRaises(TransitionError):
+            complaint_services.triage(fwd.complaint, user=self.reviewer, status="triaged", note="重新分派")
+        self.assertEqual(Complaint.objects.get(pk=c.pk).status, FORWARDED)
+        complaint_services.triage(fwd.complaint, user=self.reviewer, status=FORWARDED, note="补充意见")
+
     def test_second_forward_while_open_refused(self):
         fwd = self.forwarded(self.app_a)
         complaint = fwd.complaint

@@ -6,7 +6,15 @@ from typing import Any
 
 from django.db import transaction
 
-from appwarden.platform.complaints.models import CLOSED, REJECTED, SCANNING, STATUS, Complaint
+from appwarden.platform.complaints.models import (
+    CLOSED,
+    FORWARDED,
+    FW_ACCEPTED,
+    REJECTED,
+    SCANNING,
+    STATUS,
+    Complaint,
+)
 from appwarden.platform.core import audit
 from appwarden.platform.core.errors import PlatformError, TransitionError
 from appwarden.platform.core.roles import STAFF, require
@@ -27,6 +35,12 @@ def triage(
     require(user, *STAFF)
     if status not in dict(STATUS):
         raise PlatformError(f"unknown complaint status {status!r}")
+    if status == FORWARDED and complaint.status != FORWARDED:
+        raise PlatformError("转办请使用“转办企业”功能 use forward to send a complaint to the company")
+    if status not in (FORWARDED, CLOSED, REJECTED) and complaint.forwards.exclude(state=FW_ACCEPTED).exists():
+        raise TransitionError(
+            "投诉已转办企业且尚未办结，只能办结或不予受理 the complaint is with the company: it can only be closed or rejected"
+        )
     if not note.strip():
         raise PlatformError("triage needs a note (处理意见必填)")
     if complaint.status in (CLOSED, REJECTED) and status not in (CLOSED, REJECTED):

@@ -162,7 +162,7 @@ def order_pdf(order: Any) -> bytes:
             st,
         ),
         Paragraph("存在的问题", st["h"]),
-        _table(rows, [26, 130, 96, 140, 40, 50], st),
+        _table(rows, [22, 120, 92, 140, 50, 58], st),
     ]
     if (order.requirements or "").strip():
         story += [Paragraph("整改要求", st["h"]), Paragraph(_xml(order.requirements), st["body"])]
