@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 from typing import Any
 
 from django.conf import settings
@@ -63,8 +64,11 @@ def max_attempts() -> int:
 
 
 def backoff(attempt: int) -> int:
-    """Seconds to wait after the ``attempt``-th failed try (1-based)."""
-    steps = list(_setting("APPWARDEN_NOTIFY_BACKOFF", [30, 120, 600, 3600, 21600])) or [60]
+    """Seconds to wait after the ``attempt``-th failed try (1-based): the Django setting
+    ``APPWARDEN_NOTIFY_BACKOFF`` (a list), else the environment variable of that name (comma list), else 30 s,
+    2 min, 10 min, 1 h, 6 h; the last step repeats."""
+    env = [int(x) for x in os.environ.get("APPWARDEN_NOTIFY_BACKOFF", "").split(",") if x.strip().isdigit()]
+    steps = list(_setting("APPWARDEN_NOTIFY_BACKOFF", env or [30, 120, 600, 3600, 21600])) or [60]
     return int(steps[min(attempt, len(steps)) - 1])
 
 
