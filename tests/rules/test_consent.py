@@ -437,6 +437,21 @@ def test_dialog_text_set_at_run_time_from_a_static_field() -> None:
     }
 
 
+@pytest.mark.parametrize("name", ["consent_res_gated.apk", "consent_res_include.apk"])
+def test_pool_byte_search_finds_the_same_strings_as_decoding_all(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from appwarden.apk import open_apk
+    from appwarden.rules import consent_resources as cr
+    from appwarden.rules.consent import consent_knowledge
+
+    k = consent_knowledge()
+    fast = cr.policy_resources(open_apk(APPS / name), list(k.dialog_texts), list(k.agree_texts))
+    monkeypatch.setattr(cr, "_pool_candidates", lambda pool, texts: None)
+    slow = cr.policy_resources(open_apk(APPS / name), list(k.dialog_texts), list(k.agree_texts))
+    assert fast.policy and (fast.policy, fast.agree) == (slow.policy, slow.agree)
+
+
 def test_resource_route_only_when_code_names_no_dialog() -> None:
     # the const-string route found the dialog: resources are not indexed at all
     model = consent_model(build_evidence(APPS / "consent_gated.apk"))
