@@ -105,7 +105,10 @@ def sdk_app_install(evidence: Evidence, params: dict) -> list[Hit]:
             if owner_of(evidence, caller.split("->", 1)[0]) == owner and len(items) < 12:
                 items.append({"type": "callsite", "caller": caller, "api": target, "owner": owner, "dex": dex,
                               "offset": offset, "kind": "download"})  # fmt: skip
-        refs = [{"type": "permission", "name": INSTALL_PERMISSION}, {"type": "sdk", "id": owner}, *items]
+        rec = sdk_record(evidence, owner)
+        sdk_ref = {"type": "sdk", "id": owner, "name_zh": getattr(rec, "name_zh", None),
+                   "name_en": getattr(rec, "name_en", None), "vendor": getattr(rec, "vendor", None)}  # fmt: skip
+        refs = [{"type": "permission", "name": INSTALL_PERMISSION}, sdk_ref, *items]
         label = owner_label_zh(evidence, owner)
         hits.append(
             Hit(
@@ -132,7 +135,12 @@ def app_texts(evidence: Evidence, needles: list[str]) -> list[dict[str, Any]]:
         for i in range(len(pool)):
             value = pool.get(i)
             if value and len(value) <= MAX_TEXT and any(n in value for n in needles) and value not in out:
-                out[value] = {"type": "string", "value": value, "where": "resources.arsc"}
+                out[value] = {
+                    "type": "string",
+                    "value": value,
+                    "where": "resources.arsc",
+                    "caller": "resources.arsc",
+                }
     code = code_of(evidence)
     if code is not None:
         for ref in code.strings_containing(needles):
@@ -176,10 +184,14 @@ def text_pattern(evidence: Evidence, params: dict) -> list[Hit]:
     if static is None:
         return []
     required = {c.lower() for c in param(params, "require_sdk_categories", ())}
-    sdks: list[str] = []
+    sdks: list[dict[str, Any]] = []
     if required:
         ignore = set(param(params, "ignore_sdks", ()))
-        sdks = [h.id for h in static.sdks if str(h.category or "").lower() in required and h.id not in ignore]
+        sdks = [
+            {"type": "sdk", "id": h.id, "name_zh": h.name_zh, "name_en": h.name_en, "vendor": h.vendor}
+            for h in static.sdks
+            if str(h.category or "").lower() in required and h.id not in ignore
+        ]
         if not sdks:
             return []
     pattern = re.compile(params["pattern"])
@@ -203,7 +215,7 @@ def text_pattern(evidence: Evidence, params: dict) -> list[Hit]:
             return []
     limit = int(param(params, "max_items", 5))
     refs: list[dict[str, Any]] = matched[:limit]
-    refs += [{"type": "sdk", "id": s} for s in sdks]
+    refs += [dict(r) for r in sdks]
     shown = "；".join(f"“{t['value'][:60]}”" for t in matched[:2])
     return [
         Hit(
@@ -215,13 +227,14 @@ def text_pattern(evidence: Evidence, params: dict) -> list[Hit]:
     ]
 
 
-def _absent_hit(params: dict, sdks: list[str], texts: list[dict[str, Any]]) -> list[Hit]:
+def _absent_hit(params: dict, sdks: list[dict[str, Any]], texts: list[dict[str, Any]]) -> list[Hit]:
     """``absent: true``: the required SDKs are present and no app text matches ``pattern``."""
-    refs: list[dict[str, Any]] = [{"type": "sdk", "id": s} for s in sdks]
+    refs: list[dict[str, Any]] = [dict(r) for r in sdks]
     refs.append(
         {
             "type": "string",
-            "value": "",
+            "value": f"（未找到）{params['pattern']}",
+            "caller": "resources.arsc + dex",
             "where": "resources.arsc + dex",
             "present": False,
             "note_zh": f"App文案中未找到：{params['pattern']}",
@@ -232,8 +245,8 @@ def _absent_hit(params: dict, sdks: list[str], texts: list[dict[str, Any]]) -> l
         Hit(
             evidence=refs,
             owner="host",
-            message_zh=f"{params['message_zh']}（{'、'.join(sdks)}）",
-            message_en=f"{params['message_en']} ({', '.join(sdks)})",
+            message_zh=f"{params['message_zh']}（{'、'.join(str(r['name_zh'] or r['id']) for r in sdks)}）",
+            message_en=f"{params['message_en']} ({', '.join(str(r['name_en'] or r['id']) for r in sdks)})",
         )
     ]
 
