@@ -429,6 +429,49 @@ class EventTests(TestCase):
         self.assertIn("SDK整改通知", mail.outbox[0].subject)
         self.assertIn("SDK-TEST-1", mail.outbox[0].subject)
 
+    def test_sdk_order_and_complaint_deadlines(self):
+        try:
+            sdk_order = apps.get_model("enforcement", "SdkOrder")
+            forward_model = apps.get_model("complaints", "ComplaintForward")
+        except LookupError:
+            self.skipTest("SDK orders or complaint forwarding do not exist in this tree")
+        from appwarden.platform.complaints.models import Complaint
+
+        vendor = SdkVendor.objects.create(
+            name="期限厂商", sdk_ids=["d.sdk"], contact_email="d@vendor.example"
+        )
+        due = dt.date(2026, 12, 9)  # a Wednesday
+        sdk = sdk_order.objects.create(number="SDK-D-1", vendor=vendor, sdk_ids=["d.sdk"], deadline=due)
+        complaint = Complaint.objects.create(app_name="x", description="y", app=self.version.app)
+        forward_model.objects.create(
+            number="ZB-D-1",
+            complaint=complaint,
+            app=self.version.app,
+            company=self.company,
+            instructions="i",
+            deadline=due,
+        )
+        mail.outbox.clear()
+        self.assertEqual(
+            self.deadlines(dt.date(2026, 12, 7))["deadline_soon"], 2
+        )  # Monday: 2 working days left
+        self.assertEqual(
+            sorted((m.to[0], m.subject.split("】")[1].split()[0]) for m in mail.outbox),
+            [("d@vendor.example", "SDK-D-1"), ("zhangsan@corp.example", "ZB-D-1")],
+        )
+        self.assertIn(
+            f"/my-sdk/orders/{sdk.pk}/", next(m.body for m in mail.outbox if "SDK-D-1" in m.subject)
+        )
+        mail.outbox.clear()
+        self.assertEqual(
+            self.deadlines(dt.date(2026, 12, 10))["overdue"], 4
+        )  # each to its party + regulators
+        self.assertEqual(self.deadlines(dt.date(2026, 12, 10))["overdue"], 0)
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox),
+            ["d@vendor.example", "regulator@gov.example", "regulator@gov.example", "zhangsan@corp.example"],
+        )
+
     def test_notify_party_signal(self):
         from appwarden.platform.notifications.receivers import notify_party
 

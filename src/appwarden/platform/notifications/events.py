@@ -22,6 +22,10 @@ COMPLAINT_FORWARDED = "complaint.forwarded"
 TAKEDOWN_ORDERED = "takedown.ordered"
 PRELISTING_VERDICT = "prelisting.verdict"
 SDK_ORDER_ISSUED = "sdk_order.issued"
+SDK_ORDER_DEADLINE_SOON = "sdk_order.deadline_soon"
+SDK_ORDER_OVERDUE = "sdk_order.overdue"
+COMPLAINT_DEADLINE_SOON = "complaint.deadline_soon"
+COMPLAINT_OVERDUE = "complaint.overdue"
 EARLY_WARNING_DIGEST = "early_warning.digest"
 PING = "ping"
 
@@ -34,6 +38,10 @@ EVENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     TAKEDOWN_ORDERED: ("下架通知 Takedown ordered", (STORE,)),
     PRELISTING_VERDICT: ("上架前检测结论 Pre-listing verdict", (STORE,)),
     SDK_ORDER_ISSUED: ("SDK整改通知已下发 SDK order issued", (SDK_VENDOR,)),
+    SDK_ORDER_DEADLINE_SOON: ("SDK整改期限将至 SDK order deadline within 3 working days", (SDK_VENDOR,)),
+    SDK_ORDER_OVERDUE: ("SDK整改已逾期 SDK order overdue", (SDK_VENDOR, STAFF)),
+    COMPLAINT_DEADLINE_SOON: ("投诉答复期限将至 Complaint answer due within 3 working days", (COMPANY,)),
+    COMPLAINT_OVERDUE: ("投诉答复已逾期 Complaint answer overdue", (COMPANY, STAFF)),
     EARLY_WARNING_DIGEST: ("每日预警清单 Daily early-warning list", (STAFF,)),
     PING: ("测试通知 Test notification", (COMPANY, STORE, SDK_VENDOR, STAFF)),
 }

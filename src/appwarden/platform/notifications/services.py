@@ -484,7 +484,7 @@ def sdk_order_issued(order: Any, vendor_id: int) -> Notification | None:
         "model": order._meta.label_lower,
         "sdk": sdk_ids,
         "deadline": deadline.isoformat() if hasattr(deadline, "isoformat") else None,
-        "url": f"{base_url()}/enforcement/sdk-orders/{order.pk}/",
+        "url": f"{base_url()}/my-sdk/orders/{order.pk}/",
     }
     subject = f"【SDK整改通知】{number} SDK rectification order issued"
     body = (
@@ -522,7 +522,8 @@ def ping(party: Party, user: Any = None) -> Notification | None:
 def notify_deadlines(today: dt.date | None = None) -> dict[str, int]:
     """Orders still waiting for the company's answer (``issued``): deadline within
     ``APPWARDEN_DEADLINE_WARN_DAYS`` (3) working days → ``order.deadline_soon`` to the company; deadline passed
-    → ``order.overdue`` to the company and the regulators. Each once per order and deadline; safe to run often
+    → ``order.overdue`` to the company and the regulators. The same for SDK orders waiting for the vendor
+    (``sdk_order.*``) and forwarded complaints waiting for the company (``complaint.*``). Each once per order and deadline; safe to run often
     (cron, Celery beat, the embedded worker). Returns the counts of new notifications."""
     from appwarden.platform.enforcement.models import ISSUED, RectificationOrder
 
@@ -540,4 +541,86 @@ def notify_deadlines(today: dt.date | None = None) -> dict[str, int]:
         left = working_days_between(today, order.deadline, holidays)
         if left <= warn and order_deadline_soon(order, left) is not None:
             counts["deadline_soon"] += 1
+    for item in _other_deadlines():
+        if item["deadline"] < today:
+            counts["overdue"] += _deadline_notice(item, None)
+            continue
+        left = working_days_between(today, item["deadline"], holidays)
+        if left <= warn:
+            counts["deadline_soon"] += _deadline_notice(item, left)
     return counts
+
+
+def _other_deadlines() -> list[dict[str, Any]]:
+    """SDK orders waiting for the vendor's answer and forwarded complaints waiting for the company's, when those
+    models exist: ``{kind, obj, party, number, deadline, url, what}``."""
+    from django.apps import apps
+
+    items: list[dict[str, Any]] = []
+    try:
+        sdk_order = apps.get_model("enforcement", "SdkOrder")
+    except LookupError:
+        sdk_order = None
+    if sdk_order is not None:
+        for order in sdk_order.objects.filter(state="issued").select_related("vendor"):
+            items.append(
+                {
+                    "kind": "sdk_order",
+                    "obj": order,
+                    "party": Party(ev.SDK_VENDOR, order.vendor_id),
+                    "number": order.number,
+                    "deadline": order.deadline,
+                    "url": f"{base_url()}/my-sdk/orders/{order.pk}/",
+                    "what": f"SDK整改通知 {order.number}（{order.vendor.name}）",
+                }
+            )
+    try:
+        forward = apps.get_model("complaints", "ComplaintForward")
+        from appwarden.platform.complaints.models import WAITING_STATES
+    except (LookupError, ImportError):
+        forward = None
+    if forward is not None:
+        for fwd in forward.objects.filter(state__in=WAITING_STATES).select_related("app"):
+            items.append(
+                {
+                    "kind": "complaint",
+                    "obj": fwd,
+                    "party": Party(ev.COMPANY, fwd.company_id),
+                    "number": fwd.number,
+                    "deadline": fwd.deadline,
+                    "url": f"{base_url()}/complaints/forwards/{fwd.pk}/",
+                    "what": f"投诉转办 {fwd.number}（应用 {fwd.app.name or fwd.app.package}）",
+                }
+            )
+    return items
+
+
+def _deadline_notice(item: dict[str, Any], left: int | None) -> int:
+    """``<kind>.deadline_soon`` (``left`` working days) or, with ``left`` None, ``<kind>.overdue`` (to the party and
+    the regulators); returns how many notifications were new."""
+    deadline = item["deadline"]
+    data = {"number": item["number"], "deadline": deadline.isoformat(), "url": item["url"]}
+    if left is None:
+        event = ev.SDK_ORDER_OVERDUE if item["kind"] == "sdk_order" else ev.COMPLAINT_OVERDUE
+        subject = f"【已逾期】{item['number']} Overdue"
+        body = f"{item['what']} 的答复期限 {deadline:%Y-%m-%d} 已过，尚未收到答复。\n\nOverdue since {deadline:%Y-%m-%d}.\n{item['url']}\n"
+        parties = [item["party"], STAFF_P]
+    else:
+        event = ev.SDK_ORDER_DEADLINE_SOON if item["kind"] == "sdk_order" else ev.COMPLAINT_DEADLINE_SOON
+        data["working_days_left"] = left
+        subject = f"【期限提醒】{item['number']} 剩余 {left} 个工作日 Due in {left} working days"
+        body = f"{item['what']} 的答复期限为 {deadline:%Y-%m-%d}，剩余 {left} 个工作日，请及时答复。\n\nDue {deadline:%Y-%m-%d}.\n{item['url']}\n"
+        parties = [item["party"]]
+    made = 0
+    for party in parties:
+        n = notify(
+            event,
+            party,
+            key=f"{item['kind']}:{item['obj'].pk}:{deadline.isoformat()}",
+            subject=subject,
+            body=body,
+            data=data,
+            obj=item["obj"],
+        )
+        made += n is not None
+    return made

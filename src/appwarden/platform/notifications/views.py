@@ -25,7 +25,13 @@ from appwarden.platform.core.roles import role_of
 from appwarden.platform.notifications import events as ev
 from appwarden.platform.notifications import manage, services
 from appwarden.platform.notifications.models import EmailRecipient, Endpoint, Notification
-from appwarden.platform.notifications.parties import fallback_emails, party_name, party_of, party_scoped
+from appwarden.platform.notifications.parties import (
+    fallback_emails,
+    party_name,
+    party_of,
+    party_scoped,
+    row_party,
+)
 
 
 def _party_or_404(request) -> Any:
@@ -121,7 +127,7 @@ def endpoint_action(request, pk: int, what: str):
             manage.delete_row(request.user, endpoint)
             messages.success(request, "已删除 deleted")
         elif what == "ping":
-            services.ping(party, request.user)
+            services.ping(row_party(endpoint), request.user)
             messages.success(request, "已发送测试通知 test notification queued")
         else:
             raise Http404("not found")
