@@ -584,8 +584,10 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     flows = _Flows(code, model)
     # 1. consent moment
     k = consent_knowledge()
-    # one C substring pass over the string table for the dialog texts and the key-name needles together
-    text_refs = code.strings_containing([*k.dialog_texts, *k.key_needles])
+    # one C substring pass over the string table for the dialog texts and the key-name needles together (a
+    # dialog text holding a key needle, 隐私政策 ⊃ 隐私, is found by that needle: not searched twice)
+    needles = [*k.key_needles, *(t for t in k.dialog_texts if not any(n in t for n in k.key_needles))]
+    text_refs = code.strings_containing(needles)
     dialogs = list(
         dict.fromkeys(r.caller for r in text_refs if any(t in str(r.target) for t in k.dialog_texts))
     )
