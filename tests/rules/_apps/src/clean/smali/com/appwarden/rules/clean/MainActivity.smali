@@ -46,3 +46,10 @@
     move-result-object v0
     return-object v0
 .end method
+
+# ok for ads.personalization.no_switch: the settings screen's switch for the ad SDK's personalised ads (issue #20)
+.method public personalisationSwitchTitle()Ljava/lang/String;
+    .registers 2
+    const-string v0, "个性化广告推荐"
+    return-object v0
+.end method
