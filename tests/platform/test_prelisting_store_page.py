@@ -123,6 +123,24 @@ class StorePageTests(StorePageCase):
         page_b = self.web(self.user_b).get("/store/prelisting/").content.decode()
         self.assertIn("只限乙商店有限公司", page_b)
 
+    def test_a_check_of_a_company_under_stop_access_is_flagged(self):
+        from appwarden.platform.registry.models import App
+
+        self.submit(self.user_a, [])
+        self.submit(self.user_b, [])
+        checks = list(PrelistingCheck.objects.order_by("id"))
+        for check in checks:
+            services.run_scan(check.job_id)
+        company = pf.company("被停止接入有限公司")
+        App.objects.filter(package__in=["com.page.app1", "com.page.app2"]).update(company=company)
+        data = {"kind": "stop_access", "start_date": "2020-01-01", "reason": "拒不整改"}
+        sanctions.issue(company, {**data, "stores": [self.store_a.pk]}, user=self.regulator)
+        page_a = self.web(self.user_a).get("/store/prelisting/").content.decode()
+        self.assertIn(f'id="stop-access-{checks[0].pk}"', page_a)
+        self.assertIn("该企业处于停止接入期间", page_a)
+        page_b = self.web(self.user_b).get("/store/prelisting/").content.decode()
+        self.assertNotIn("该企业处于停止接入期间", page_b)  # the measure names store A only
+
 
 class StorePageScopingTests(StorePageCase):
     def setUp(self):
