@@ -202,8 +202,9 @@ class Apk:
         return f"<Apk {self.manifest.package} {self.sha256[:12]} {self.path}>"
 
 
-MMAP_THRESHOLD = 64 * 1024 * 1024
-"""APKs larger than this are mapped (``mmap``, file-backed pages the kernel can drop) instead of read into memory."""
+MMAP_THRESHOLD = 8 * 1024 * 1024
+"""APKs larger than this are mapped (``mmap``, file-backed pages the kernel can drop) instead of read into memory;
+the pages of an entry are dropped again once it is read (``ZipArchive._release``)."""
 
 
 def open_apk(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Apk:

@@ -45,6 +45,8 @@ in place as more arrive) carries the count, so nothing is dropped silently.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import mmap
 import re
 import struct
 import zlib
@@ -403,7 +405,21 @@ class ZipArchive:
         else:
             out = self._inflate(entry, start, cap)
         self._count(name, len(out))
+        self._release(start, span)
         return out
+
+    def _release(self, start: int, span: int) -> None:
+        """When the file is mapped, drop the pages of ``[start, start + span)`` from this process's memory: the
+        entry was copied out, and the kernel reads the pages back from the file if they are needed again (so a
+        scan does not keep the compressed DEX of a big APK resident next to the inflated DEX)."""
+        data = self._data
+        if not isinstance(data, mmap.mmap) or span <= 0:
+            return
+        lo = start - start % mmap.PAGESIZE
+        hi = min(self.size, start + span)
+        if hi > lo:  # no madvise on some platforms: then the pages simply stay
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                data.madvise(mmap.MADV_DONTNEED, lo, hi - lo)
 
     def _claim(self, name: str, start: int, end: int) -> None:
         """Record that ``name``'s data is ``[start, end)``; ApkFormatError if another entry read before owns any of
