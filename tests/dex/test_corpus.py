@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -176,3 +179,35 @@ def test_lookups_on_corpus(corpus_dir: Path) -> None:
         assert_lookups(index, path)
         n += 1
     assert n > 150
+
+
+def reachability_digest(parents: dict[str, str | None]) -> dict[str, object]:
+    """``{"n": reachable methods, "sha": SHA-256 of the sorted (method, parent) pairs as JSON}``: the whole
+    reachable set and the parent each method was first reached from, i.e. every shortest path the scan reports."""
+    pairs = json.dumps(sorted(parents.items(), key=lambda kv: kv[0]), ensure_ascii=False)
+    return {"n": len(parents), "sha": hashlib.sha256(pairs.encode()).hexdigest()}
+
+
+def test_reachable_sets_and_paths_unchanged_on_corpus(corpus_dir: Path) -> None:
+    """Reachable sets and paths equal the committed digests (``data/corpus_reachability.json``) on every corpus
+    APK the reader opens.
+
+    The digests were computed with the code before the issue #19 memory/time work (commit 1962440) by
+    ``static_support.reachable(code, component_entries(...))``, exactly as the scan's reachability stage does.
+    Digests rather than a second, old implementation run side by side: the old code is the same graph built with
+    more memory, and keeping a copy of it would only test the copy. A deliberate change of the call graph (a new
+    edge kind, other entry points) changes them: rerun with ``APPWARDEN_REGEN_REACHABILITY=1`` and say why in the
+    commit."""
+    from appwarden.rules.static_support import reachable
+
+    data = Path(__file__).parent / "data" / "corpus_reachability.json"
+    expected = json.loads(data.read_text())
+    got: dict[str, dict[str, object]] = {}
+    for path, index, entries in corpus_apps(corpus_dir):
+        got[path.relative_to(corpus_dir / "apks").as_posix()] = reachability_digest(reachable(index, entries))
+    if os.environ.get("APPWARDEN_REGEN_REACHABILITY"):
+        data.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n")
+    assert len(got) > 150
+    assert sorted(got) == sorted(expected)
+    changed = [apk for apk in expected if got[apk] != expected[apk]]
+    assert not changed, f"reachable sets or paths changed on {len(changed)} APKs: {changed[:5]}"

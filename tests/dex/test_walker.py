@@ -149,6 +149,12 @@ def test_select_and_find_substrings_agree(main_dex: bytes) -> None:
     args = (dex.data, dex.string_ids_off, dex.string_ids_size, needles)
     assert cext.find_substrings(*args) == pywalk.find_substrings(*args)
     assert {k for _s, k in cext.find_substrings(*args)} == {0, 1, 2}
+    # with a bitmap of string ids, only those strings are searched (a short bitmap leaves the rest out)
+    every = cext.find_substrings(*args)
+    for mask in (bytes([0b10101010]) * ((dex.string_ids_size + 7) // 8), b"\xff", b""):
+        expected = [(i, k) for i, k in every if i >> 3 < len(mask) and mask[i >> 3] & (1 << (i & 7))]
+        assert cext.find_substrings(*args, 0.0, mask) == expected
+        assert pywalk.find_substrings(*args, 0.0, mask) == expected
     ascii_ids = [i for i in range(dex.string_ids_size) if dex.string(i).isascii()]
     keys = [dex.string(i).encode() for i in ascii_ids] + [b"", b"zzzz-not-there", b"A", b"\x7f"]
     args = (dex.data, dex.string_ids_off, dex.string_ids_size, keys)
@@ -171,3 +177,16 @@ def test_validate_agrees(main_dex: bytes) -> None:
     for walker in (cext, pywalk):
         with pytest.raises(ValueError, match="string 0 data offset out of bounds"):
             walker.validate(bytes(broken), *args[1:], dex.type_ids_size)
+
+
+def test_max_item_c_equals_python() -> None:
+    """The reader's id-table bound check: the largest u16/u32 item, 0 for an empty table, ValueError otherwise."""
+    from array import array
+
+    for a in (array("I", [3, 9, 2**32 - 1, 5]), array("H", [1, 65535, 7]), array("I"), array("H", [4])):
+        assert cext.max_item(a, a.itemsize) == pywalk.max_item(a, a.itemsize) == max(a, default=0)
+    for kernels in (cext, pywalk):
+        with pytest.raises(ValueError):
+            kernels.max_item(b"\x01\x02\x03", 2)
+        with pytest.raises(ValueError):
+            kernels.max_item(b"\x01\x02\x03\x04", 8)

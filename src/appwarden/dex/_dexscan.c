@@ -15,7 +15,8 @@
  *   Indices (u32) of the events of the given kind whose idx bit is set in bitmap (bit i = byte i>>3,
  *   mask 1 << (i & 7)).
  *
- * find_substrings(buf, string_ids_off, string_ids_size, needles) -> list[(string_idx, needle_idx)]
+ * find_substrings(buf, string_ids_off, string_ids_size, needles[, deadline[, only]]) -> list[(string_idx, needle_idx)]
+ *     (`only`: a bitmap over the string ids; the other strings are not searched)
  *   Strings whose MUTF-8 bytes contain one of the needles (bytes).
  *
  * validate(buf, string_ids_off, string_ids_size, proto_ids_off, proto_ids_size, type_ids_size) -> None
@@ -453,11 +454,16 @@ static PyObject *dexscan_select(PyObject *self, PyObject *args) {
 }
 
 static PyObject *dexscan_find_substrings(PyObject *self, PyObject *args) {
-    Py_buffer view;
+    Py_buffer view, only;
     unsigned long ids_off, ids_size;
     PyObject *needles;
     deadline_t dl = {0, DL_EVERY, 0}; /* the first unit reads the clock */
-    if (!PyArg_ParseTuple(args, "y*kkO!|d", &view, &ids_off, &ids_size, &PyList_Type, &needles, &dl.at)) return NULL;
+    memset(&only, 0, sizeof only);
+    if (!PyArg_ParseTuple(args, "y*kkO!|dy*", &view, &ids_off, &ids_size, &PyList_Type, &needles, &dl.at, &only))
+        return NULL;
+    /* `only` (optional): a bitmap over the string ids; only the strings whose bit is set are searched */
+    const uint8_t *mask = only.obj ? (const uint8_t *)only.buf : NULL;
+    size_t mask_bits = only.obj ? (size_t)only.len * 8 : 0;
     const uint8_t *buf = (const uint8_t *)view.buf;
     size_t size = (size_t)view.len;
     PyObject *result = PyList_New(0);
@@ -476,6 +482,7 @@ static PyObject *dexscan_find_substrings(PyObject *self, PyObject *args) {
         }
     }
     for (uint32_t i = 0; i < ids_size; i++) {
+        if (mask && (i >= mask_bits || !(mask[i >> 3] & (1u << (i & 7))))) continue;
         size_t pos = rd32(buf + ids_off + (size_t)i * 4);
         uint32_t utf16;
         if (pos >= size || uleb(buf, size, &pos, &utf16)) continue;
@@ -504,6 +511,7 @@ static PyObject *dexscan_find_substrings(PyObject *self, PyObject *args) {
     }
 done:
     PyBuffer_Release(&view);
+    if (only.obj) PyBuffer_Release(&only);
     return result;
 }
 
@@ -1726,7 +1734,41 @@ done:
     return res;
 }
 
+/* max_item(buf, itemsize) -> int
+ * The largest unsigned little-endian item (itemsize 2 or 4) of a buffer; 0 when it is empty. ValueError for another
+ * item size or a length that is not a multiple of it. (The reader checks every id table's indices this way instead
+ * of iterating Python ints.) */
+static PyObject *dexscan_max_item(PyObject *self, PyObject *args) {
+    Py_buffer b;
+    int itemsize;
+    if (!PyArg_ParseTuple(args, "y*i", &b, &itemsize)) return NULL;
+    PyObject *res = NULL;
+    if ((itemsize != 2 && itemsize != 4) || b.len % itemsize) {
+        PyErr_SetString(PyExc_ValueError, "itemsize must be 2 or 4 and divide the length");
+        goto done;
+    }
+    const uint8_t *p = (const uint8_t *)b.buf;
+    size_t n = (size_t)b.len / (size_t)itemsize;
+    uint32_t best = 0;
+    if (itemsize == 4) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = rd32(p + i * 4);
+            if (v > best) best = v;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = (uint32_t)p[i * 2] | ((uint32_t)p[i * 2 + 1] << 8);
+            if (v > best) best = v;
+        }
+    }
+    res = PyLong_FromUnsignedLong(best);
+done:
+    PyBuffer_Release(&b);
+    return res;
+}
+
 static PyMethodDef methods[] = {
+    {"max_item", dexscan_max_item, METH_VARARGS, "Largest unsigned little-endian u16/u32 item of a buffer."},
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
     {"find_substrings", dexscan_find_substrings, METH_VARARGS, "Strings containing any of the needles."},

@@ -47,6 +47,7 @@ the few methods that call a dispatch API (found with the C ``select``). Both ker
 
 from __future__ import annotations
 
+import itertools
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
@@ -54,6 +55,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from appwarden.dex import walker
+from appwarden.dex.reader import NO_INDEX
 from appwarden.dex.records import (
     EV_INVOKE,
     EV_NEW_INSTANCE,
@@ -65,6 +67,7 @@ from appwarden.dex.records import (
     OP_INVOKE_SUPER,
     OP_INVOKE_VIRTUAL,
 )
+from appwarden.errors import DexFormatError
 from appwarden.limits import check_deadline
 
 if TYPE_CHECKING:
@@ -159,8 +162,24 @@ class CallGraph:
         self._cb_cache: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self._subtype: dict[tuple[str, str], bool] = {}
         self._maps: list[array] = []  # per DEX: method idx -> node id
-        self._mids: list[list[int]] = []  # per DEX: method record -> method idx
+        # per DEX: method record -> method idx (views of the records; None after unpickling, until used)
+        self._mids: list[memoryview] | None = []
         self._build()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # memoryviews cannot be pickled (process pools pickle results): _mids is rebuilt from the index's records
+        state = dict(self.__dict__)
+        state["_mids"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)  # _mids stays None until used (the index may not be restored yet)
+
+    def _mids_of(self, ci: int) -> memoryview:
+        """Method record -> method idx of DEX ``ci`` (a view of its records)."""
+        if self._mids is None:
+            self._mids = [code.methods[1::METHOD_WORDS] for code in self.index.codes]
+        return self._mids[ci]
 
     # -- construction ------------------------------------------------------------------------------------------
 
@@ -235,7 +254,7 @@ class CallGraph:
                     gid.clear()  # a descriptor listed twice (malformed DEX)
                 maps.append(array("I", [gid.setdefault(d, len(gid)) for d in descs]))
             self._names.extend(gid)
-        self._mids = [code.methods[1::METHOD_WORDS].tolist() for code in codes]
+        self._mids = [code.methods[1::METHOD_WORDS] for code in codes]  # views: no int object per record
 
         # 2. per DEX: what virtual/interface and super calls add (class hierarchy), async dispatch edges, and the
         #    direct edges from the C kernel with both extra maps
@@ -252,6 +271,13 @@ class CallGraph:
             )
         chunks.append(async_edges.tobytes())
         self._edges = b"".join(chunks)
+        del chunks
+        if self._gid is not None:  # several DEX files: each DEX's descriptor list now holds the graph's own
+            # string objects (equal values), so that a method listed by many DEX files is one object in memory
+            names = self._names
+            for code, gmap in zip(codes, maps, strict=True):
+                if code._descs is not None:
+                    code._descs = list(map(names.__getitem__, gmap))  # type: ignore[arg-type]
         virtual = bytearray(len(self._names))
         for first, count in self._vranges:
             virtual[first : first + count] = b"\x01" * count
@@ -351,14 +377,52 @@ class CallGraph:
         return bytes(self._splits[ci])
 
     def _child_map(self) -> dict[str, list[str]]:
-        """App class or framework type -> the app classes that extend or implement it (built on first use)."""
+        """App class or framework type -> the app classes that extend or implement it (built on first use).
+
+        Reads every class def once, DEX by DEX (the order of ``index._class_map``), with what
+        :meth:`_parents_of` gives each class (the same definitions, inlined: this runs over every class of the
+        app), and fills the :meth:`_parents_of` cache on the way."""
         if self._children is None:
+            index = self.index
+            app, known = index._class_map, self._parents
             children: dict[str, list[str]] = {}
-            for desc in self.index._class_map:
-                for p in self._parents_of(desc):
-                    children.setdefault(p, []).append(desc)
+            for ci, code in enumerate(index.codes):
+                types, cd = code.type_descs, code.dex.class_defs
+                n_types = len(types)
+                for cdi, (t, sup, ifaces_off) in enumerate(
+                    zip(cd[0::8].tolist(), cd[2::8].tolist(), cd[3::8].tolist(), strict=True)
+                ):
+                    desc = types[t]
+                    if app[desc] != (ci, cdi):  # a later definition: the first one wins
+                        continue
+                    got = known.get(desc)
+                    if got is None:
+                        got = self._read_parents(ci, sup, ifaces_off, n_types, types)
+                        known[desc] = got
+                    for p in got:
+                        children.setdefault(p, []).append(desc)
             self._children = children
         return self._children
+
+    def _read_parents(
+        self, ci: int, sup: int, ifaces_off: int, n_types: int, types: list[str]
+    ) -> tuple[str, ...]:
+        """Superclass then interfaces from a class def's fields, as ``CodeIndex._read_supers`` reads them
+        (nothing when the superclass index is out of range or the interface list is malformed)."""
+        if sup == NO_INDEX:
+            superclass = None
+        elif sup < n_types:
+            superclass = types[sup]
+        else:
+            return ()
+        if ifaces_off:
+            try:
+                ifaces = self.index._type_list(ci, ifaces_off)
+            except DexFormatError:
+                return ()
+        else:
+            ifaces = ()
+        return (superclass, *ifaces) if superclass is not None else ifaces
 
     def _parents_of(self, cls: str) -> tuple[str, ...]:
         """Superclass then interfaces of an app class (empty for other classes)."""
@@ -478,7 +542,7 @@ class CallGraph:
                 code = self.index.codes[ci]
                 rng = code.class_records(cdi)
                 if isinstance(rng, range):
-                    mids = self._mids[ci][rng.start : rng.stop]
+                    mids = self._mids_of(ci)[rng.start : rng.stop]
                     mclass = code.dex.method_class
                     t = code.dex.class_defs[cdi * 8]
                     lo = bisect_left(mclass, t)
@@ -503,7 +567,7 @@ class CallGraph:
             if where is not None:
                 ci, cdi = where
                 code = self.index.codes[ci]
-                gmap, mids, rd = self._maps[ci], self._mids[ci], code.record_descs
+                gmap, mids, rd = self._maps[ci], self._mids_of(ci), code.record_descs
                 for r in code.class_records(cdi):
                     c, _, sig = rd[r].partition("->")
                     if sig not in got:
@@ -621,19 +685,27 @@ class CallGraph:
     # -- adjacency ---------------------------------------------------------------------------------------------
 
     def _forward(self) -> tuple[array, array]:
+        """The forward adjacency (CSR). Once built, the edge list it was built from is released (it is as big
+        as the CSR; :meth:`_backward` works from the CSR)."""
         if self._csr is None:
             off, tgt = walker.build_csr(self._edges, len(self._names))
             self._csr = (_u32(off), _u32(tgt))
+            self._edges = b""
         return self._csr
 
     def _backward(self) -> tuple[array, array]:
+        """The reversed adjacency, from the forward CSR (the same edge set, so the same callers)."""
         if self._rcsr is None:
-            fwd = _u32(self._edges)
-            rev = array("I", bytes(len(self._edges)))
-            rev[0::2] = fwd[1::2]
-            rev[1::2] = fwd[0::2]
-            off, tgt = walker.build_csr(rev.tobytes(), len(self._names))
-            self._rcsr = (_u32(off), _u32(tgt))
+            off, tgt = self._forward()
+            rev = array("I", bytes(8 * len(tgt)))
+            rev[0::2] = tgt
+            counts = [b - a for a, b in itertools.pairwise(off)]
+            srcs = array("I")
+            for g in filter(counts.__getitem__, range(len(counts))):
+                srcs.extend(array("I", [g]) * counts[g])
+            rev[1::2] = srcs
+            roff, rtgt = walker.build_csr(rev.tobytes(), len(self._names))
+            self._rcsr = (_u32(roff), _u32(rtgt))
         return self._rcsr
 
     def _expand(self, nodes: Iterable[int], csr: tuple[array, array]) -> set[str]:
@@ -690,7 +762,9 @@ class CallGraph:
         known = array("I", [g for e in entries if (g := lookup(e)) is not None])
         off, tgt = self._forward()
         check_deadline()
-        parents_raw, order_raw = walker.bfs(off.tobytes(), tgt.tobytes(), self._virtual, known.tobytes())
+        parents_raw, order_raw = walker.bfs(  # the arrays' own buffers: no copy per search
+            memoryview(off).cast("B"), memoryview(tgt).cast("B"), self._virtual, known.tobytes()
+        )
         check_deadline()
         parents, order = _u32(parents_raw), _u32(order_raw)
         found: dict[str, str | None] = dict.fromkeys(entries)

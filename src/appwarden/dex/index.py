@@ -108,20 +108,24 @@ class DexCode:
     bad_methods: int
     methods: memoryview = field(init=False)
     events: memoryview = field(init=False)
-    ev_starts: list[int] = field(init=False)
+    ev_starts: Sequence[int] = field(init=False)  # a strided view of the records' ev_start column
     _by_class: Mapping[int, list[int]] | None = None
     _subclasses: dict[int, list[int]] | None = None
     _descs: list[str] | None = None
     _types: list[str] | None = None
     _ranges: dict[int, Sequence[int]] | None = None
-    _record_classes: list[int] | None = None  # class_def_idx of each method record, when in class-def order
+    _record_classes: Sequence[int] | None = (
+        None  # class_def_idx of each method record (a view of the records)
+    )
     _records_sorted: bool | None = None
     _record_descs: list[str] | None = None
+    _loaded_strings: bytes | None = None
 
     def __post_init__(self) -> None:
         self.methods = memoryview(self.methods_raw).cast("I")
         self.events = memoryview(self.events_raw).cast("I")
-        self.ev_starts = self.methods[4::METHOD_WORDS].tolist()
+        # views, not lists: a list of Python ints costs ~36 bytes per method record (~19 MB on 100 MB of DEX)
+        self.ev_starts = self.methods[4::METHOD_WORDS]
 
     def __getstate__(self) -> tuple:
         # memoryviews cannot be pickled: keep the raw bytes and rebuild the views (process pools pickle results)
@@ -137,6 +141,7 @@ class DexCode:
         self._record_classes = None
         self._records_sorted = None
         self._record_descs = None
+        self._loaded_strings = None
         self.__post_init__()
 
     @property
@@ -216,8 +221,9 @@ class DexCode:
         class-def order, so each class gets a ``range``, found by bisection in the records' class column (read
         once); records in another order are grouped once (:meth:`by_class`)."""
         if self._records_sorted is None:
-            column = self.methods[0::METHOD_WORDS].tolist()
-            self._records_sorted = column == sorted(column)
+            column = self.methods[0::METHOD_WORDS]
+            values = column.tolist()  # only to check the order once
+            self._records_sorted = values == sorted(values)
             self._record_classes = column
         if not self._records_sorted:  # pragma: no cover - records in another order
             return self._record_ranges().get(cdi, ())
@@ -270,6 +276,23 @@ class DexCode:
         if not any_set:
             return []
         return memoryview(walker.select(self.events_raw, kind, bytes(bitmap))).cast("I").tolist()
+
+    @property
+    def loaded_strings(self) -> bytes:
+        """Bitmap over the string ids (bit i = byte i >> 3, mask 1 << (i & 7)) of the strings a ``const-string``
+        loads, built on first use: the only strings a search for ``const-string`` uses needs to look at (on an
+        app, a minority of the pool; the rest are names and descriptors)."""
+        got = self._loaded_strings
+        if got is None:
+            size = self.dex.string_ids_size
+            every = b"\xff" * ((size + 7) // 8)
+            picked = memoryview(walker.select(self.events_raw, EV_STRING, every)).cast("I")
+            bitmap = bytearray(len(every))
+            for i in set(map(self.events[2::EVENT_WORDS].__getitem__, picked)):
+                if i < size:
+                    bitmap[i >> 3] |= 1 << (i & 7)
+            got = self._loaded_strings = bytes(bitmap)
+        return got
 
     def events_of_record(self, r: int) -> Iterator[tuple[int, int, int, int, int]]:
         """``(event number, kind, opcode, offset, idx)`` of the events of method record ``r``."""
@@ -630,14 +653,18 @@ class CodeIndex:
         return refs
 
     def strings_containing(self, needles: Iterable[str]) -> list[Ref]:
-        """``const-string`` uses whose value contains one of the needles (raw MUTF-8 byte search in C)."""
+        """``const-string`` uses whose value contains one of the needles (raw MUTF-8 byte search in C, over the
+        strings a ``const-string`` loads only: :attr:`DexCode.loaded_strings`)."""
         nb = [n.encode("utf-8") for n in needles if n]
         refs: list[Ref] = []
         for code in self.codes:
             dex = code.dex
+            loaded = code.loaded_strings
+            if not nb or not any(loaded):
+                continue
             try:
                 hits = walker.find_substrings(
-                    dex.data, dex.string_ids_off, dex.string_ids_size, nb, deadline_monotonic()
+                    dex.data, dex.string_ids_off, dex.string_ids_size, nb, deadline_monotonic(), loaded
                 )
             except TimeoutError:
                 timed_out()

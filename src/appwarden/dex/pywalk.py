@@ -272,17 +272,25 @@ def select(events: bytes, kind: int, bitmap: bytes) -> bytes:
 
 
 def find_substrings(
-    buf: bytes, ids_off: int, ids_size: int, needles: list[bytes], deadline: float = 0.0
+    buf: bytes,
+    ids_off: int,
+    ids_size: int,
+    needles: list[bytes],
+    deadline: float = 0.0,
+    only: bytes | None = None,
 ) -> list[tuple[int, int]]:
     """``(string_idx, needle_idx)`` for each string whose MUTF-8 bytes contain a needle (TimeoutError past
-    ``deadline``)."""
+    ``deadline``); with ``only`` (a bitmap over the string ids), only the strings whose bit is set are searched."""
     size = len(buf)
     if ids_off + ids_size * 4 > size:
         raise ValueError("string_ids out of bounds")
     out: list[tuple[int, int]] = []
+    mask = bytes(only) if only is not None else None
     for i in range(ids_size):
         if i % 256 == 0 and _past(deadline):
             raise TimeoutError("deadline passed")
+        if mask is not None and (i >> 3 >= len(mask) or not mask[i >> 3] & (1 << (i & 7))):
+            continue
         pos = _U32.unpack_from(buf, ids_off + i * 4)[0]
         if pos >= size:
             continue
@@ -827,6 +835,19 @@ def hierarchy_extras(
                 for t in targets:
                     vedges.extend((vnode, t))
     return _le_bytes(maps[0]), _le_bytes(maps[1]), _le_bytes(vedges), n_v, _le_bytes(rest)
+
+
+def max_item(buf: bytes, itemsize: int) -> int:
+    """The largest unsigned little-endian item (itemsize 2 or 4) of ``buf``, 0 when empty (mirrors
+    ``_dexscan.max_item``)."""
+    data = bytes(buf)
+    if itemsize not in (2, 4) or len(data) % itemsize:
+        raise ValueError("itemsize must be 2 or 4 and divide the length")
+    a = array("H" if itemsize == 2 else "I")
+    a.frombytes(data)
+    if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+        a.byteswap()
+    return max(a, default=0)
 
 
 def all_distinct(strings: list[str]) -> bool:

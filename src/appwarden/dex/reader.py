@@ -57,6 +57,13 @@ def _u16_array(data: bytes, off: int, count: int) -> array:
     return a
 
 
+def _max_item(a: array) -> int:
+    """The largest value of a u16/u32 id table (in C when the walker has it: no Python int per entry)."""
+    if sys.byteorder == "little" and hasattr(walker, "max_item"):
+        return walker.max_item(a, a.itemsize)
+    return max(a, default=0)  # pragma: no cover - big-endian hosts or an older extension
+
+
 def _read_uleb(data: bytes, pos: int) -> tuple[int, int]:
     result = shift = 0
     for _ in range(5):
@@ -187,7 +194,7 @@ class DexFile:
             raise self._fail(str(exc)) from None
         self.string_ids = _u32_array(data, self.string_ids_off, self.string_ids_size)
         self.type_ids = _u32_array(data, self.type_ids_off, self.type_ids_size)
-        if len(self.type_ids) and max(self.type_ids) >= self.string_ids_size:
+        if len(self.type_ids) and _max_item(self.type_ids) >= self.string_ids_size:
             raise self._fail("type_ids entry points past string_ids")
         types = self.type_ids
         if any(types[i] >= types[i + 1] for i in range(len(types) - 1)):
@@ -216,7 +223,7 @@ class DexFile:
             (self.method_name, self.string_ids_size, "method name"),
             (self.class_defs[0::8], self.type_ids_size, "class_def class"),
         ):
-            if len(tab) and max(tab) >= limit:
+            if len(tab) and _max_item(tab) >= limit:
                 raise self._fail(f"{what} index out of range")
 
     def _check_table(self, what: str, off: int, count: int, item: int) -> None:
