@@ -341,3 +341,36 @@ def test_repackaged_classes(contexts: dict[str, ScreenContext]) -> None:
     assert run_indicator(contexts["screen_repackaged"], strict) is None
     result = screen(contexts["screen_repackaged"].static, contexts["screen_repackaged"].apk)
     assert result.verdict == "suspicious" and result.categories == ["counterfeit"]
+
+
+def test_encrypted_code_asset_tamper_strings_and_platform_package(contexts: dict[str, ScreenContext]) -> None:
+    by_id = {s.id: s for s in SPECS}
+    enc = run_indicator(contexts["screen_bad2"], by_id["dropper.encrypted_code_asset"])
+    assert enc is not None and [i["path"] for i in enc.evidence] == ["assets/core.jar"]
+    tamper = run_indicator(contexts["screen_bad2"], by_id["other.system_partition_tamper"])
+    assert tamper is not None and tamper.evidence[0]["string"] == "mount -o remount,rw /system"
+    platform = run_indicator(contexts["screen_platform_name"], by_id["counterfeit.platform_package"])
+    assert platform is not None
+    assert platform.evidence == [{"package": "com.android.systemupdate.helper", "namespace": "com.android."}]
+    # weak alone: a platform-namespace package by itself stays below suspicious
+    only = screen(contexts["screen_platform_name"].static, contexts["screen_platform_name"].apk)
+    assert [h.spec.id for h in only.hits] == ["counterfeit.platform_package"] and only.verdict == "none"
+
+
+def test_encrypted_code_asset_ignores_packed_apps(contexts: dict[str, ScreenContext]) -> None:
+    spec = next(s for s in SPECS if s.id == "dropper.encrypted_code_asset")
+    ctx = contexts["screen_bad2"]
+    packer = ctx.static.app.packer
+    try:
+        ctx.static.app.packer = "jiagu"  # a packer's stub keeps its payload encrypted by design
+        assert run_indicator(ctx, spec) is None
+    finally:
+        ctx.static.app.packer = packer
+
+
+def test_string_needles_are_specific() -> None:
+    """Needles match as substrings anywhere in the code's strings: a short one (e.g. "rw", what an unquoted
+    ``remount,rw`` in a YAML flow list becomes) would fire on every app."""
+    for spec in SPECS:
+        if spec.detector == "strings_any":
+            assert all(len(n) >= 5 for n in spec.params["needles"]), spec.id

