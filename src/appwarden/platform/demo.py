@@ -247,23 +247,6 @@ def load_demo_data() -> dict[str, str]:
         sanctions.issue(beta, penalty, user=regulator)
         stop = {"kind": "stop_access", "start_date": f"{year}-11-15", "reason": "拒不整改（演示 demo）"}
         sanctions.issue(beta, {**stop, "stores": [next(iter(stores.values())).pk]}, user=regulator)
-    from appwarden.platform.sanctions import services as sanctions  # issue #21.6
-    from appwarden.platform.sanctions.models import SanctionMeasure
-
-    if not SanctionMeasure.objects.exists():  # a penalty and a stop access for the noticed company
-        beta, year = companies["贝塔网络科技有限公司"], timezone.localdate().year
-        penalty = {
-            "kind": "penalty",
-            "start_date": f"{year}-11-01",
-            "reason": "通报后仍未整改（演示 demo）",
-            "decision_number": f"工信罚〔{year}〕演示1号",
-            "amount": "100000",
-            "legal_basis": "《中华人民共和国个人信息保护法》第六十六条",
-            "authority": "工业和信息化部（演示 demo）",
-        }
-        sanctions.issue(beta, penalty, user=regulator)
-        stop = {"kind": "stop_access", "start_date": f"{year}-11-15", "reason": "拒不整改（演示 demo）"}
-        sanctions.issue(beta, {**stop, "stores": [next(iter(stores.values())).pk]}, user=regulator)
     Complaint.objects.get_or_create(
         app_name="示例商城",
         defaults={
