@@ -204,6 +204,24 @@ class SelfAssessmentTests(CompanyCase):
         self.assertEqual(row.status, "done")
         self.assertFalse(worker.run_once())
 
+    def test_orphans_requeued_at_worker_start_and_quarantined_after_attempts(self):
+        from appwarden.platform.testing.worker import DbQueueWorker
+
+        data = self.engine.add("self-orphan", pf.report("com.jia.app", "9.9.9", SELF_FINDINGS))
+        row = services.submit(data, user=self.a_user)
+        SelfAssessment.objects.filter(pk=row.pk).update(status="running", attempts=1)
+        self.assertEqual(services.run(row.pk), "running")  # another worker is on it (not stale): left alone
+        DbQueueWorker().recover()
+        row.refresh_from_db()
+        self.assertEqual(row.status, "queued")
+        self.assertEqual(services.run(row.pk), "done")
+        spent = services.submit(data, user=self.a_user)
+        SelfAssessment.objects.filter(pk=spent.pk).update(status="running", attempts=99)
+        DbQueueWorker().recover()
+        self.assertEqual(services.run(spent.pk), "failed")
+        spent.refresh_from_db()
+        self.assertEqual(spent.failure_kind, "quarantined")
+
     def test_same_bytes_reuse_the_report(self):
         data = self.engine.add(
             "self-dup", pf.report("com.jia.app", "9.9.9", SELF_FINDINGS, label="甲应用新版")

@@ -188,6 +188,12 @@ def _fail(row: SelfAssessment, message: str, kind: str) -> None:
     row.save(update_fields=["status", "error", "failure_kind", "finished_at"])
 
 
+def requeue_orphans() -> int:
+    """At the embedded worker's start: self-assessments left ``running`` by a dead worker go back to the queue while
+    they have attempts left (the others are quarantined when next claimed). Returns how many were re-queued."""
+    return SelfAssessment.objects.filter(status=RUNNING).update(status=QUEUED)
+
+
 def run_next() -> bool:
     """Run the oldest runnable self-assessment (queued, or orphaned by a dead worker); ``False`` when none waits.
     Called by the embedded worker when no scan job is queued."""

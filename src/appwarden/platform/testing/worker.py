@@ -61,8 +61,10 @@ class DbQueueWorker(threading.Thread):
     def recover(self) -> int:
         """Re-queue jobs left running by a dead process (quarantine those out of attempts); returns how many
         were re-queued."""
+        from appwarden.platform.selfcheck.services import requeue_orphans as requeue_selfchecks
         from appwarden.platform.testing.services import requeue_orphans
 
+        requeue_selfchecks()  # a company's self-assessment left running (issue #21.3)
         return requeue_orphans()
 
     def run_once(self) -> bool:
