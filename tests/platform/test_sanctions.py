@@ -202,6 +202,13 @@ class IssueTests(SanctionCase):
         self.assertEqual(SanctionMeasure.objects.count(), 0)
         self.assertEqual(APIClient().get("/api/sanctions/").status_code, 401)
 
+    def test_a_company_with_measures_cannot_be_deleted(self):
+        self.measure(self.company_a, **PENALTY)
+        resp = self.api(self.regulator).delete(f"/api/companies/{self.company_a.pk}/")
+        self.assertEqual(resp.status_code, 409, resp.content)
+        self.assertIn("不能删除", resp.json()["detail"])
+        self.assertTrue(type(self.company_a).objects.filter(pk=self.company_a.pk).exists())
+
     def test_no_edit_in_place(self):
         m = self.measure(self.company_a, **PENALTY)
         client = self.api(self.regulator)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import filters, serializers, viewsets
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
@@ -28,6 +29,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(body, status=status, headers=headers)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": " ".join(exc.messages), "code": "invalid"}, status=400)
+    if isinstance(exc, (ProtectedError, RestrictedError)):  # e.g. a company with orders or sanction measures
+        detail = "该记录仍被整改通知、惩戒措施等引用，不能删除 it is still referenced, cannot be deleted"
+        return Response({"detail": detail, "code": "protected"}, status=409)
     return drf_exception_handler(exc, context)
 
 
