@@ -144,6 +144,15 @@ class IssueTests(SanctionCase):
             reason="x",
             stores=[999999],
         )
+        self.assert_refused(
+            "应用商店须为编号列表", kind="stop_access", start_date="2026-01-01", reason="x", stores=5
+        )
+        self.assert_refused("罚款金额须为数字", **{**PENALTY, "amount": [1]})
+        self.assert_refused("开始日期格式不正确", **{**PENALTY, "start_date": {"y": 2026}})
+        for body in ([1, 2], {"company": {"id": 1}}, {"company": None}):
+            resp = self.api(self.regulator).post("/api/sanctions/", body, format="json")
+            self.assertEqual(resp.status_code, 400, (body, resp.content))
+            self.assertIn("请选择企业", resp.json()["detail"])
         resp = self.api(self.regulator).post("/api/sanctions/", {**PENALTY, "company": 999999}, format="json")
         self.assertEqual(resp.status_code, 400)
         self.assertIn("企业 #999999 不存在", resp.json()["detail"])

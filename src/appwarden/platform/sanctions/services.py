@@ -108,8 +108,12 @@ def parse_amount(value: Any) -> decimal.Decimal | None:
 
 
 def _stores(values: Iterable[Any] | None) -> list[Store]:
+    if values is None or values == "":
+        return []
+    if isinstance(values, (str, int)) or not isinstance(values, (list, tuple, set)):
+        raise SanctionError("应用商店须为编号列表 stores must be a list of store ids")
     out: list[Store] = []
-    for value in values or []:
+    for value in values:
         if isinstance(value, Store):
             out.append(value)
             continue
