@@ -7,6 +7,7 @@ how many self-assessments exist, never their apps or findings; company A never s
 from __future__ import annotations
 
 import platform_factories as pf
+import pytest
 from company_fixtures import CompanyCase
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
@@ -271,3 +272,78 @@ class QueueModeTests(CompanyCase):
         task = app.tasks["appwarden.selfcheck_job"]
         self.assertTrue(task.acks_late)
         self.assertTrue(task.reject_on_worker_lost)
+
+
+SELF_SUBMIT_AND_WAIT = r"""
+import json, sys, time
+from appwarden.platform import setup
+setup()
+from django.contrib.auth import get_user_model
+from appwarden.platform.core.models import Profile
+from appwarden.platform.registry.models import Company
+from appwarden.platform.selfcheck import services
+from appwarden.platform.testing.models import ScanJob
+company = Company.objects.create(name="自评估企业", credit_code="91110000MA0000001L")
+user = get_user_model().objects.create_user("celery-company", password="x")
+Profile.objects.create(user=user, role="company", company=company)
+row = services.submit(open(sys.argv[1], "rb").read(), user=user, file_name="minimal.apk")
+deadline = time.time() + 180
+while time.time() < deadline:
+    row.refresh_from_db()
+    if row.status in ("done", "failed"):
+        break
+    time.sleep(0.5)
+print(json.dumps({"status": row.status, "attempts": row.attempts, "error": row.error, "package": row.package,
+                  "jobs": ScanJob.objects.count()}))
+"""
+
+
+@pytest.mark.service
+@pytest.mark.slow
+def test_celery_worker_runs_a_self_assessment_over_redis(redis_url, tmp_path):
+    """A real ``appwarden worker`` (Celery over Redis) consumes the self-assessment task and scans in its sandbox."""
+    import json
+    import subprocess
+    import sys
+
+    from test_services import FIXTURE_APK, ROOT, _platform_env
+
+    env = _platform_env(tmp_path, redis_url)
+    subprocess.run(
+        [sys.executable, "-m", "appwarden.platform", "migrate", "-v", "0"],
+        env=env,
+        check=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "appwarden", "worker", "--concurrency", "1"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", SELF_SUBMIT_AND_WAIT, str(FIXTURE_APK)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    worker_log = (tmp_path / "worker.log").read_text(errors="replace")[-2000:]
+    assert result["status"] == "done", (result, worker_log)
+    assert result["attempts"] == 1
+    assert result["package"] == "com.example.fixture"
+    assert result["jobs"] == 0  # not a scan job
