@@ -1,7 +1,8 @@
 """A runtime trace read against the privacy policy: the 164号文 scenarios that need both (issue #20).
 
-Each predicate needs ``dynamic.trace`` and ``policy.text``; a policy that was searched for and not found makes the
-rule ``not_evaluated`` (the missing policy is ``policy.missing``'s finding, not every consequence of it). What the
+Each predicate needs ``dynamic.trace`` and ``policy.text`` (without them the rule is ``not_evaluated``); a policy that
+was searched for and not found gives no finding, as in every policy-consistency rule (the missing policy is
+``policy.missing``'s finding, not every consequence of it). What the
 policy "declares" is read as in ``policy.pi.undeclared`` (:func:`appwarden.policy.consistency.declared_categories`:
 a category or a covering one, e.g. 基站 by 位置; plus the categories listed in an SDK's own entry of the policy's SDK
 list), and an SDK counts as disclosed when the policy lists it, names it, its vendor, or its brand next to an SDK
@@ -40,7 +41,7 @@ from appwarden.dynamic.refs import observation_ref, transmission_ref
 from appwarden.errors import RuleError
 from appwarden.evidence import Evidence
 from appwarden.knowledge import pi_categories
-from appwarden.rules.model import EvidenceMissing, Hit
+from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.predicates.dynamic_consent import DEFAULT_EXCLUDE, by_owner, select, validate_categories
 from appwarden.rules.predicates.dynamic_frequency import (
@@ -50,11 +51,11 @@ from appwarden.rules.predicates.dynamic_frequency import (
 )
 
 
-def _policy(evidence: Evidence) -> Any:
-    """The analysed policy; ``EvidenceMissing`` when none was found (rule not evaluated)."""
+def _policy(evidence: Evidence) -> Any | None:
+    """The analysed policy, or None when it was searched for and not found (nothing to compare: no finding)."""
     policy = evidence.policy
     if policy is None or not getattr(policy, "found", True):
-        raise EvidenceMissing("policy.text", "no privacy policy found to compare the trace with")
+        return None
     return policy
 
 
@@ -117,7 +118,7 @@ def dynamic_pi_undeclared_after_consent(evidence: Evidence, params: dict) -> lis
         return []
     policy = _policy(evidence)
     agreed = _agreed_at(evidence)
-    if agreed is None:
+    if policy is None or agreed is None:
         return []
     mode = param(params, "owners", "host")
     after = [
@@ -177,6 +178,8 @@ def dynamic_undisclosed_sdk_collection(evidence: Evidence, params: dict) -> list
     if dyn is None:
         return []
     policy = _policy(evidence)
+    if policy is None:
+        return []
     phase = params["phase"]
     periodic = bool(param(params, "periodic", False))
     source: list[Observation] = dyn.pre_consent if phase == "pre_consent" else dyn.background
@@ -225,6 +228,8 @@ def dynamic_transfer_undisclosed(evidence: Evidence, params: dict) -> list[Hit]:
     if dyn is None:
         return []
     policy = _policy(evidence)
+    if policy is None:
+        return []
     mode = params["mode"]
     only = set(param(params, "categories", ()))
     exclude = set(param(params, "exclude_categories", DEFAULT_EXCLUDE))
