@@ -332,6 +332,9 @@ class ForwardHttpFlowTests(CompanyCase):
         staff.post(f"/complaints/forwards/{fwd.pk}/decide/", {"decision": "accept", "note": "同意"})
         fwd.refresh_from_db()
         self.assertEqual(fwd.state, "accepted")
+        history = staff.get(f"/complaints/forwards/{fwd.pk}/").content.decode()
+        for label in ("转办 forward", "企业答复 answer", "退回 send_back", "采纳办结 accept"):
+            self.assertIn(label, history)
         listing = staff.get("/complaints/forwards/?state=accepted").content.decode()
         self.assertIn(fwd.number, listing)
 

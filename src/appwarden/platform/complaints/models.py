@@ -91,7 +91,13 @@ FORWARD_STATES = [
     (FW_RETURNED, "退回重新答复 Sent back"),
     (FW_ACCEPTED, "已办结 Answer accepted"),
 ]
-WAITING_STATES = (FW_WAITING, FW_RETURNED)  # the company has to answer (overdue after the deadline)
+WAITING_STATES = (FW_WAITING, FW_RETURNED)
+TRANSITION_LABELS = {
+    "forward": "转办",
+    "answer": "企业答复",
+    "accept": "采纳办结",
+    "send_back": "退回",
+}  # the company has to answer (overdue after the deadline)
 
 
 class ComplaintForward(models.Model):
@@ -152,6 +158,11 @@ class ForwardTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.forward.number}: {self.from_state or '∅'} → {self.to_state} ({self.name})"
+
+    @property
+    def label(self) -> str:
+        """The transition's name in Chinese and English, e.g. ``转办 forward``."""
+        return f"{TRANSITION_LABELS.get(self.name, '')} {self.name}".strip()
 
 
 ANSWER_OUTCOMES = [("accepted", "已采纳 Accepted"), ("returned", "已退回 Sent back")]
