@@ -7,6 +7,9 @@ DEX. This script **builds** such apps from the corpus, then measures them. One c
     .venv/bin/python bench/popular_apps.py                        # default set: 20, 50 and 100 MB of DEX
     .venv/bin/python bench/popular_apps.py --sizes 15 --no-androguard   # a quick end-to-end check
     .venv/bin/python bench/popular_apps.py --build-only --sizes 100     # only write bench/work/popular-100mb.apk
+    .venv/bin/python bench/popular_apps.py --sizes 40 100 --tag r2 --note "..."   # -> <date>-popular-r2.{json,md}
+
+Building the 100 MB app takes ~10 s (33 DEX files, 37 MB APK); measuring it with androguard ~5 min (~8 GB RSS).
 
 Generated APKs go to ``bench/work/`` (gitignored); results to ``bench/results/<date>-popular.json`` and ``.md``.
 
@@ -36,8 +39,12 @@ What is measured, on each built app, one after the other:
 
 - **floor**: ``zipfile`` inflating every ``classes*.dex`` entry (best of 3), as in ``bench/static_bench.py``;
 - **in-process**: ``scan_apk`` (rules and report included) in a fresh interpreter, per stage: wall time (the
-  pipeline's own stage timings) and peak RSS (``VmHWM``, reset with ``/proc/self/clear_refs`` at the start of each
+  pipeline's own stage timings), CPU time of the process (``time.process_time``: what to compare on a machine
+  loaded by other jobs) and peak RSS (``VmHWM``, reset with ``/proc/self/clear_refs`` at the start of each
   stage, so each number is that stage's peak); imports are not counted;
+- **tracemalloc** (unless ``--no-tracemalloc``): the same in another fresh interpreter under ``tracemalloc``: per
+  stage, the MB Python holds at its end and its peak, and the largest holders (allocation site and caller); its
+  times and RSS are not the scan's (tracemalloc slows it and adds memory), so they are not reported;
 - **cold CLI**: ``appwarden scan APK -o report.json`` as a fresh process (wall time, peak RSS from ``wait4`` of a
   small launcher, the stage timings from the report);
 - **androguard**: ``AnalyzeAPK`` + xrefs of the PI APIs in a subprocess (``bench/static_bench.py``'s worker) with
@@ -59,6 +66,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import zipfile
 import zlib
 from pathlib import Path
@@ -361,37 +369,69 @@ def _reset_hwm() -> None:
         Path("/proc/self/clear_refs").write_text("5")  # Linux: reset the peak RSS to the current RSS
 
 
-def inprocess_worker(path: str) -> None:
-    """``scan_apk`` with each stage's peak RSS; prints one JSON line."""
+def _traced(stage: str) -> dict:
+    """tracemalloc at the end of a stage: Python-allocated MB still held, the stage's traced peak, and the largest
+    holders (file:line of the allocation and its caller)."""
+    current, peak = tracemalloc.get_traced_memory()
+    top = tracemalloc.take_snapshot().statistics("traceback")[:6]
+    return {
+        "current_mb": current / 1e6,
+        "peak_mb": peak / 1e6,
+        "top": [
+            {
+                "mb": st.size / 1e6,
+                "blocks": st.count,
+                "where": " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in st.traceback),
+            }
+            for st in top
+        ],
+    }
+
+
+def inprocess_worker(path: str, trace: bool = False) -> None:
+    """``scan_apk`` with each stage's wall time, CPU time and peak RSS; with ``trace``, tracemalloc too (which
+    slows the scan and adds its own memory: its times and RSS are not the scan's). Prints one JSON line."""
     import appwarden.scan as scan
 
     base_kb = _hwm_kb()
     peaks: dict[str, int] = {}
     spent: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    traced: dict[str, dict] = {}
     inner = scan.stage_deadline
 
     @contextlib.contextmanager
     def measured(stage: str, seconds: float):  # same contract as scan.stage_deadline
         _reset_hwm()
-        t = time.perf_counter()
+        if trace:
+            tracemalloc.reset_peak()
+        t, c = time.perf_counter(), time.process_time()
         try:
             with inner(stage, seconds):
                 yield
         finally:
             spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - t
+            cpu[stage] = cpu.get(stage, 0.0) + time.process_time() - c
             peaks[stage] = max(peaks.get(stage, 0), _hwm_kb())
+            if trace:
+                traced[stage] = _traced(stage)
 
     scan.stage_deadline = measured
+    if trace:
+        tracemalloc.start(2)
     _reset_hwm()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     report = scan.scan_apk(path)
-    wall = time.perf_counter() - t
+    wall, cpu_total = time.perf_counter() - t, time.process_time() - c
     timings = {**spent, "inflate": report.get("timings", {}).get("inflate")}
     print(
         json.dumps(
             {
                 "wall_s": wall,
+                "cpu_s": cpu_total,
                 "timings": timings,
+                "cpu": cpu,
+                "traced": traced,
                 "peak_rss_mb": {k: v / 1024 for k, v in peaks.items()},
                 "imports_rss_mb": base_kb / 1024,
                 "findings": len(report.get("findings", [])),
@@ -421,12 +461,15 @@ def rusage_worker(cmd: list[str]) -> None:
 # -- measuring ---------------------------------------------------------------------------------------------------
 
 
-def measure(apk: Path, info: dict, androguard: bool, ag_timeout: float) -> dict:
+def measure(apk: Path, info: dict, androguard: bool, ag_timeout: float, trace: bool = True) -> dict:
     me = str(Path(__file__).resolve())
     floor, _dex_bytes = static_bench.inflate_floor(apk)
     row: dict = {**{k: v for k, v in info.items() if k != "sources"}, "floor_s": floor}
     inproc, err, _wall = static_bench.sub_json([sys.executable, me, "--inprocess-worker", str(apk)], 3600)
     row["inprocess"] = inproc or {"error": err}
+    if trace:  # a separate run: tracemalloc slows the scan and adds its own memory
+        traced, err, _wall = static_bench.sub_json([sys.executable, me, "--trace-worker", str(apk)], 3600)
+        row["tracemalloc"] = (traced or {}).get("traced") or {"error": err}
     env_exe = ROOT / ".venv" / "bin" / "appwarden"
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
@@ -474,8 +517,8 @@ def markdown(result: dict) -> str:
         "Generated by `bench/popular_apps.py` (apps built from the corpus, see the script's docstring).",
         "",
         "| app | DEX MB (files) | classes | components | floor s | androguard s / RSS MB | cold CLI s / RSS MB "
-        "| cold / floor | in-process s | RSS target MB |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| cold / floor | in-process s (CPU s) / floor | RSS budget MB | budget met (cold) | vs androguard |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["apps"]:
         ag = r.get("androguard") or {}
@@ -485,20 +528,60 @@ def markdown(result: dict) -> str:
             else (ag.get("error") or "not run")
         )
         cold, inp = r["cold"], r["inprocess"]
+        budget = 2 * r["dex_bytes"] / 1e6 + 150
+        met = "–" if cold.get("maxrss_mb") is None else ("yes" if cold["maxrss_mb"] <= budget else "**no**")
+        inp_ratio = inp["wall_s"] / r["floor_s"] if inp.get("wall_s") else None
+        vs_ag = (
+            ag["analyze_xref_s"] / cold["wall_s"] if "analyze_xref_s" in ag and cold.get("wall_s") else None
+        )
         lines.append(
             f"| {Path(r['apk']).name} | {r['dex_bytes'] / 1e6:.1f} ({r['dex_files']}) | {r['classes']} "
             f"| {r['components']} | {r['floor_s']:.2f} | {ag_s} "
             f"| {_f(cold.get('wall_s'))} / {_f(cold.get('maxrss_mb'), '{:.0f}')} "
             f"| {_f(cold['wall_s'] / r['floor_s'] if cold.get('wall_s') else None, '{:.1f}×')} "
-            f"| {_f(inp.get('wall_s'))} | {2 * r['dex_bytes'] / 1e6 + 150:.0f} |"
+            f"| {_f(inp.get('wall_s'))} ({_f(inp.get('cpu_s'))}) / {_f(inp_ratio, '{:.1f}×')} "
+            f"| {budget:.0f} | {met} | {_f(vs_ag, '{:.0f}×')} |"
         )
-    lines += ["", "Per stage, in-process (s / peak RSS MB of the stage):", ""]
+    lines += [
+        "",
+        "Per stage, in-process (wall s / CPU s / peak RSS MB of the stage; inflate is part of dex):",
+        "",
+    ]
     lines += ["| app | " + " | ".join(STAGES) + " |", "|---|" + "---|" * len(STAGES)]
     for r in result["apps"]:
         inp = r["inprocess"]
-        t, p = inp.get("timings", {}), inp.get("peak_rss_mb", {})
-        cells = [f"{_f(t.get(s), '{:.3f}')} / {_f(p.get(s), '{:.0f}')}" for s in STAGES]
+        t, c, p = inp.get("timings", {}), inp.get("cpu", {}), inp.get("peak_rss_mb", {})
+        cells = [
+            f"{_f(t.get(s), '{:.3f}')} / {_f(c.get(s), '{:.3f}')} / {_f(p.get(s), '{:.0f}')}" for s in STAGES
+        ]
         lines.append(f"| {Path(r['apk']).name} | " + " | ".join(cells) + " |")
+    traced_rows = [
+        r for r in result["apps"] if isinstance(r.get("tracemalloc"), dict) and "dex" in r["tracemalloc"]
+    ]
+    if traced_rows:
+        lines += [
+            "",
+            "tracemalloc per stage (a separate run; MB held by Python at the stage's end / the stage's peak):",
+            "",
+        ]
+        lines += ["| app | " + " | ".join(STAGES) + " |", "|---|" + "---|" * len(STAGES)]
+        for r in traced_rows:
+            tm = r["tracemalloc"]
+            cells = [
+                f"{tm[s]['current_mb']:.0f} / {tm[s]['peak_mb']:.0f}" if s in tm else "–" for s in STAGES
+            ]
+            lines.append(f"| {Path(r['apk']).name} | " + " | ".join(cells) + " |")
+        lines += [
+            "",
+            "Largest holders at the end of the reachability stage (tracemalloc, allocation site <- caller):",
+            "",
+        ]
+        for r in traced_rows:
+            top = r["tracemalloc"].get("reachability", {}).get("top", [])
+            lines.append(
+                f"- {Path(r['apk']).name}: "
+                + "; ".join(f"{t['mb']:.1f} MB in {t['blocks']} blocks at {t['where']}" for t in top)
+            )
     lines += ["", "Per stage, cold CLI (s, from the report's `timings`; the report stage is not in it):", ""]
     lines += ["| app | " + " | ".join(STAGES) + " |", "|---|" + "---|" * len(STAGES)]
     for r in result["apps"]:
@@ -516,11 +599,18 @@ def main() -> None:
     ap.add_argument("--no-androguard", action="store_true")
     ap.add_argument("--androguard-timeout", type=float, default=1800)
     ap.add_argument("--note", default="", help="a remark printed with the results (e.g. 'taken under load')")
+    ap.add_argument(
+        "--tag", default="", help="results go to <date>-popular-<tag>.{json,md} (default: no tag)"
+    )
+    ap.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc run of each app")
     ap.add_argument("--inprocess-worker", metavar="APK")
+    ap.add_argument("--trace-worker", metavar="APK")
     ap.add_argument("--rusage-worker", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     if args.inprocess_worker:
         return inprocess_worker(args.inprocess_worker)
+    if args.trace_worker:
+        return inprocess_worker(args.trace_worker, trace=True)
     if args.rusage_worker:
         return rusage_worker(args.rusage_worker)
     result: dict = {
@@ -538,7 +628,7 @@ def main() -> None:
               f"{json.dumps({k: v for k, v in info.items() if k != 'sources'})}", flush=True)  # fmt: skip
         if args.build_only:
             continue
-        row = measure(out, info, not args.no_androguard, args.androguard_timeout)
+        row = measure(out, info, not args.no_androguard, args.androguard_timeout, not args.no_tracemalloc)
         row["sources"] = [{k: v for k, v in s.items()} for s in info["sources"]]
         result["apps"].append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "sources"}), flush=True)
@@ -546,7 +636,7 @@ def main() -> None:
         return None
     result["load_end"] = [round(x, 2) for x in os.getloadavg()]
     RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"{result['date'][:10]}-popular"
+    stem = RESULTS / (f"{result['date'][:10]}-popular" + (f"-{args.tag}" if args.tag else ""))
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
     stem.with_suffix(".md").write_text(markdown(result))
     print(markdown(result))

@@ -51,7 +51,7 @@ import itertools
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from appwarden.dex import walker
@@ -145,7 +145,7 @@ class CallGraph:
         self._names: list[str | None] = []  # node id -> descriptor; None for a virtual node
         self._vranges: list[tuple[int, int]] = []  # (first id, count) of the virtual nodes
         self._virtual = b""  # one byte per node, 1 for a virtual node (the BFS kernel's view)
-        self._edges = b""  # (src, dst) u32 pairs, duplicates allowed
+        self._edges: bytes | bytearray = b""  # (src, dst) u32 pairs, duplicates allowed
         self._csr: tuple[array, array] | None = None  # offsets, targets (deduplicated per source)
         self._rcsr: tuple[array, array] | None = None  # the same for the reversed edges
         self._reach: dict[tuple[str, ...], dict[str, str | None]] = {}
@@ -258,20 +258,19 @@ class CallGraph:
 
         # 2. per DEX: what virtual/interface and super calls add (class hierarchy), async dispatch edges, and the
         #    direct edges from the C kernel with both extra maps
-        chunks: list[bytes] = []
+        chunks = (
+            bytearray()
+        )  # the edges, appended DEX by DEX (no list of parts joined at the end: half the peak)
         async_edges = array("I")
         for ci, code in enumerate(codes):
             check_deadline()  # the calling stage's deadline, in any thread (the C kernels run between checks)
             vmap, smap = self._hierarchy_maps(ci, chunks)
             self._add_async_edges(code, maps[ci], async_edges)
-            chunks.append(
-                walker.call_edges(
-                    code.methods_raw, code.events_raw, maps[ci].tobytes(), vmap.tobytes(), smap.tobytes()
-                )
+            chunks += walker.call_edges(
+                code.methods_raw, code.events_raw, maps[ci].tobytes(), vmap.tobytes(), smap.tobytes()
             )
-        chunks.append(async_edges.tobytes())
-        self._edges = b"".join(chunks)
-        del chunks
+        chunks += async_edges.tobytes()
+        self._edges = chunks
         if self._gid is not None:  # several DEX files: each DEX's descriptor list now holds the graph's own
             # string objects (equal values), so that a method listed by many DEX files is one object in memory
             names = self._names
@@ -283,7 +282,7 @@ class CallGraph:
             virtual[first : first + count] = b"\x01" * count
         self._virtual = bytes(virtual)
 
-    def _hierarchy_maps(self, ci: int, chunks: list[bytes]) -> tuple[array, array]:
+    def _hierarchy_maps(self, ci: int, chunks: bytearray) -> tuple[array, array]:
         """``(vmap, smap)``: per method id of DEX ``ci``, the node an invoke-virtual/interface (vmap) or an
         invoke-super (smap) of it also reaches through the class hierarchy, NONE for nothing. Several targets
         (never for super calls) share a virtual node, whose edges go to ``chunks``.
@@ -302,7 +301,7 @@ class CallGraph:
             vmap_raw, smap_raw, vedges, n_v, rest_raw = got
             if n_v:
                 self._new_virtual(n_v)
-            chunks.append(vedges)
+            chunks += vedges
             maps = (_u32(vmap_raw), _u32(smap_raw))
             words = _u32(rest_raw)
             rest = list(zip(words[0::2], words[1::2], strict=True))
@@ -327,7 +326,7 @@ class CallGraph:
                     for t in key:
                         vedges_py.extend((vnode, t))
                 maps[kind][m] = vnode
-        chunks.append(vedges_py.tobytes())
+        chunks += vedges_py.tobytes()
         return maps
 
     def _hierarchy_args(self, ci: int) -> tuple:
@@ -708,10 +707,13 @@ class CallGraph:
             self._rcsr = (_u32(roff), _u32(rtgt))
         return self._rcsr
 
-    def _expand(self, nodes: Iterable[int], csr: tuple[array, array]) -> set[str]:
+    def _expand(self, nodes: Sequence[int], csr: tuple[array, array]) -> set[str]:
         """Descriptors of ``nodes``, each virtual node replaced by its own (real) neighbours in ``csr``."""
         off, tgt = csr
         names = self._names
+        got = list(map(names.__getitem__, nodes))
+        if None not in got:  # no virtual node among them (the usual case): C-level loops only
+            return set(got)
         out: set[str] = set()
         for t in nodes:
             name = names[t]
