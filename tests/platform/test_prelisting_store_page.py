@@ -102,6 +102,11 @@ class StorePageTests(StorePageCase):
         resp = self.web(self.user_a).post("/store/prelisting/", LISTING)
         self.assertEqual(resp.status_code, 400)
         self.assertIn("请选择要检测的APK文件", resp.content.decode())
+        resp = self.web(self.user_a).post(
+            "/store/prelisting/", {"apk": self.apk([]), **LISTING, "developer": "测试\x00公司"}
+        )
+        self.assertEqual(resp.status_code, 400)
+        self.assertIn("上架信息含有非法字符", resp.content.decode())
         self.assertEqual((ScanJob.objects.count(), PrelistingCheck.objects.count()), before)
 
     def test_csrf_is_enforced(self):

@@ -258,6 +258,13 @@ class HistoryTests(SanctionCase):
         self.assertEqual(
             client.post(f"/api/sanctions/{m.pk}/end/", {"reason": ""}, format="json").status_code, 400
         )
+        nul = client.post(f"/api/sanctions/{m.pk}/end/", {"reason": "a\x00b"}, format="json")
+        self.assertEqual(nul.status_code, 400)
+        self.assertIn("非法字符", nul.json()["detail"])
+        nul = client.post(
+            "/api/sanctions/", {**PENALTY, "company": m.company_id, "reason": "x\x00"}, format="json"
+        )
+        self.assertIn("非法字符", nul.json()["detail"])
         early = client.post(
             f"/api/sanctions/{m.pk}/end/", {"reason": "整改到位", "end_date": "2026-01-01"}, format="json"
         )

@@ -97,6 +97,8 @@ def store_prelisting(request):
         try:
             if apk is None:
                 raise PlatformError("请选择要检测的APK文件 choose the APK to check")
+            if any("\x00" in str(v) for v in listing.values()):
+                raise PlatformError("上架信息含有非法字符 the listing metadata contains a NUL character")
             check = services.submit(
                 apk, store=store, user=request.user, policy=request.FILES.get("policy"), listing=listing
             )

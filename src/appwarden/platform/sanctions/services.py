@@ -311,6 +311,8 @@ def _reason(reason: str) -> str:
         raise SanctionError("请填写理由 a reason is required")
     if len(reason) > 5000:
         raise SanctionError("理由过长（最多5000字） the reason is too long")
+    if "\x00" in reason:
+        raise SanctionError("理由含有非法字符 the reason contains a NUL character")
     return reason
 
 
