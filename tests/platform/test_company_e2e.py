@@ -47,6 +47,8 @@ def test_company_selfcheck_and_forwarded_complaint(platform_server, browser):  #
     server.user("co-a", "company", "--company", str(co_a["id"]))
     server.user("co-b", "company", "--company", str(co_b["id"]))
     web = Web(browser, server.base)
+    apps_before = api(server, reg_token, "/api/apps/")["count"]
+    jobs_before = api(server, reg_token, "/api/jobs/")["count"]
 
     # --- self-assessment -------------------------------------------------------------------------------------
     web.login("co-a")
@@ -73,9 +75,8 @@ def test_company_selfcheck_and_forwarded_complaint(platform_server, browser):  #
     web.wait_text("selfcheck-total", "1")
     assert "端到端甲企业" in web.by_id("selfcheck-companies").text
     assert "com.example.fixture" not in web.text() and "policy.missing" not in web.text()
-    assert not api(server, reg_token, "/api/apps/?package=com.example.fixture")[
-        "results"
-    ]  # nothing registered
+    assert api(server, reg_token, "/api/apps/")["count"] == apps_before  # a self-assessment registers no app
+    assert api(server, reg_token, "/api/jobs/")["count"] == jobs_before  # and is no scan job
 
     # --- a forwarded complaint ---------------------------------------------------------------------------------
     app = api(
