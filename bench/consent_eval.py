@@ -14,7 +14,13 @@ Two parts, one JSON (``-o``, default ``bench/results/<date>-consent.json``):
 <commit> src | tar -x -C /tmp/before``, with the built ``_dexscan`` extension copied in) to produce the "before"
 numbers with the same script.
 
-Usage: ``.venv/bin/python bench/consent_eval.py [--corpus ../shared/corpus] [--src DIR] [--runs 3] [-o FILE]``.
+``--digests FILE`` instead writes, for every APK of the corpus (all of ``<corpus>/apks/*/``), the SHA-256 of the
+report's whole ``consent`` section and of its consent findings (those with a ``behaviour``), canonical JSON; ``--check
+FILE`` compares them with a file written earlier (exit 1 on any difference). That is how an optimisation of the
+analysis is shown to change no result (``tests/rules/data/consent_corpus_digests.json``, the committed digests).
+
+Usage: ``.venv/bin/python bench/consent_eval.py [--corpus ../shared/corpus] [--src DIR] [--runs 3] [-o FILE]``,
+``… --digests FILE [--only cn_sdk]``, ``… --check FILE``.
 """
 
 from __future__ import annotations
@@ -93,6 +99,35 @@ def run_apps(apks: list[Path]) -> list[dict[str, Any]]:
     return out
 
 
+def consent_digest(report: dict[str, Any]) -> dict[str, str]:
+    """SHA-256 (hex) of the report's ``consent`` section and of its consent findings (those with a
+    ``behaviour``, whole), each as canonical JSON (sorted keys, no whitespace)."""
+    import hashlib
+
+    def h(value: Any) -> str:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    findings = [f for f in report.get("findings") or [] if f.get("behaviour")]
+    return {"consent": h(report.get("consent")), "findings": h(findings), "n_findings": str(len(findings))}
+
+
+def run_digests(corpus: Path, only: str | None) -> dict[str, dict[str, str]]:
+    """``{"<dir>/<apk>": consent_digest(scan_apk(apk))}`` for every corpus APK (or those of ``only``)."""
+    from appwarden.errors import AppwardenError
+    from appwarden.scan import scan_apk
+
+    out: dict[str, dict[str, str]] = {}
+    for apk in sorted((corpus / "apks").glob("*/*.apk")):
+        if only and apk.parent.name != only:
+            continue
+        try:
+            out[f"{apk.parent.name}/{apk.name}"] = consent_digest(scan_apk(apk))
+        except AppwardenError as exc:  # an APK the scan refuses (the edge corpus): the refusal is the result
+            out[f"{apk.parent.name}/{apk.name}"] = {"error": type(exc).__name__}
+    return out
+
+
 def run_cost(apk: Path, runs: int) -> dict[str, Any]:
     """Warm runs of ``scan_apk``; the consent model's share is the time spent inside its builder during each scan
     (``consent._build`` wrapped: dialog search, handler and flag-reader decoding, both walks, contract calls; the
@@ -146,9 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-cost", action="store_true")
     ap.add_argument("-o", "--output")
+    ap.add_argument("--digests", help="write the per-APK consent digests of the whole corpus to this file")
+    ap.add_argument(
+        "--check", help="compare the per-APK consent digests with this file (exit 1 on a difference)"
+    )
+    ap.add_argument("--only", help="with --digests/--check: only this corpus directory (e.g. cn_sdk)")
     args = ap.parse_args(argv)
     if args.src:
         sys.path.insert(0, str(Path(args.src).resolve()))
+    if args.digests or args.check:
+        return _digest_main(Path(args.corpus), args.digests, args.check, args.only)
     apks = sorted((Path(args.corpus) / "apks" / "cn_sdk").glob("*.apk"))
     if not apks:
         print(f"no cn_sdk APKs under {args.corpus}", file=sys.stderr)
@@ -179,6 +221,28 @@ def main(argv: list[str] | None = None) -> int:
             f"cost on {c['apk']}: consent model {c['consent_model_median_s']} s of a {c['scan_median_s']} s scan"
             f" (CPU: {c['cpu_consent_model_median_s']} s of {c['cpu_scan_median_s']} s, {c['cpu_share_of_scan']:.1%})"
         )
+    return 0
+
+
+def _digest_main(corpus: Path, write: str | None, check: str | None, only: str | None) -> int:
+    if not (corpus / "apks").is_dir():
+        print(f"no corpus at {corpus}", file=sys.stderr)
+        return 2
+    expected = json.loads(Path(check).read_text(encoding="utf-8"))["apks"] if check else None
+    got = run_digests(corpus, only)
+    if write:
+        Path(write).write_text(
+            json.dumps({"date": dt.date.today().isoformat(), "apks": got}, indent=1, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        print(f"{len(got)} APKs -> {write}")
+    if expected is not None:
+        wanted = {k: v for k, v in expected.items() if not only or k.startswith(only + "/")}
+        diff = sorted(k for k in wanted.keys() | got.keys() if wanted.get(k) != got.get(k))
+        for k in diff:
+            print(f"differs: {k}: expected {wanted.get(k)}, got {got.get(k)}")
+        print(f"{len(got)} APKs checked, {len(diff)} differ")
+        return 1 if diff else 0
     return 0
 
 
