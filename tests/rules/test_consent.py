@@ -561,3 +561,109 @@ def test_resource_route_follows_library_r_fields(corpus_dir: Path) -> None:
     assert methods[0] == show
     assert notes[0] == f"{show} <- res/layout/layout_rule.xml"
     assert "Lcom/db/policylibdemo/MainActivity;->oneClick()V <- assets/userRule.html" in notes
+
+
+# -- cost optimisations: the same results ---------------------------------------------------------------------------
+
+
+def test_blobs_with_is_the_per_blob_search() -> None:
+    """The one-pass layout search gives exactly the per-blob ``any(n in blob)``, also for a match running across
+    two joined blobs, empty blobs and repeated needles."""
+    from appwarden.rules.consent_resources import _blobs_with, _has_text
+
+    policy = "隐私政策".encode("utf-16-le")
+    rid = (0x7F0B0012).to_bytes(4, "little")
+    blobs = [
+        b"\x00\x01" + rid[:2],  # the ID's first half at the end ...
+        rid[2:] + b"\x00",  # ... its second half here: neither blob holds it
+        b"",
+        b"xx" + policy + b"yy",
+        b"\x12\x00\x0b\x7f",
+        rid,
+        b"no policy here, " + "隐私".encode(),
+        "隐私政策".encode() + b"tail",
+    ]
+    for needles in (
+        [policy, rid],
+        [rid, rid, "隐私政策".encode()],
+        ["隐私".encode(), b"gree"],
+        [b"\x00"],
+        [],
+    ):
+        assert _blobs_with(blobs, needles) == [_has_text(b, needles) for b in blobs], needles
+    assert _blobs_with([], [rid]) == []
+
+
+def test_launcher_walk_pruned_by_the_startup_walk_gives_the_same_reach() -> None:
+    """_reach prunes the launcher walk at the methods the start-up walk already reached: the merged result (methods
+    and parents) is the unpruned one, on the fixture twins."""
+    from appwarden.rules import consent as c
+    from appwarden.rules.static_support import code_of
+
+    for name in ("consent_ungated.apk", "consent_gated.apk", "consent_res_include.apk"):
+        evidence = build_evidence(APPS / name)
+        model = consent_model(evidence)
+        assert model is not None
+        code = code_of(evidence)
+        launcher = set(c.launcher_entries(evidence))
+        assert launcher, name
+        for cut in ({}, model._cut_edges):
+            first = c._walk(code, [e for e in model.entries if e not in launcher], cut)
+            entries = [e for e in model.entries if e in launcher]
+            unpruned, pruned = dict(first), dict(first)
+            for m, p in c._walk(code, entries, cut, library=False).items():
+                unpruned.setdefault(m, p)
+            for m, p in c._walk(code, entries, cut, library=False, closed=first).items():
+                pruned.setdefault(m, p)
+            assert pruned == unpruned, name
+            assert list(pruned) == list(unpruned), name
+
+
+def test_contract_calls_remembered_per_code_index() -> None:
+    """find_contract_calls' default search is done once per code index (a new list each time, equal to an explicit
+    search with the packaged contracts) and holds no strong reference to the index."""
+    import gc
+    import weakref
+
+    from appwarden.rules.static_support import code_of
+    from appwarden.sdk import contracts
+
+    code = code_of(build_evidence(APPS / "consent_vendor.apk"))
+    first = contracts.find_contract_calls(code)
+    assert first, (
+        "consent_vendor.apk calls JCollectionAuth.setAuth, UMConfigure.preInit, AMap updatePrivacyAgree"
+    )
+    second = contracts.find_contract_calls(code)
+    assert second == first and second is not first
+    assert contracts._CALLS[code][1] is not first  # the remembered list is never handed out
+    assert first == contracts.find_contract_calls(code, contracts.load_contracts())
+    assert contracts.find_contract_calls(code, include_internal=True) != []
+    # remembered weakly: no strong reference from the cache (the key is a weak reference, the value plain data)
+    assert isinstance(contracts._CALLS, weakref.WeakKeyDictionary)
+    held = {id(r) for r in gc.get_referrers(code)}
+    assert id(contracts._CALLS.data) not in held
+    assert all(id(x) not in held for x in (contracts._CALLS[code], *contracts._CALLS[code][1]))
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_consent_results_unchanged_on_the_corpus(corpus_dir: Path) -> None:
+    """Every corpus APK's report ``consent`` section and consent findings hash to the digests committed before the
+    cost optimisations of issue #18 (tests/rules/data/consent_corpus_digests.json; bench/consent_eval.py --digests
+    wrote them and --check runs the same comparison)."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("consent_eval", root / "bench" / "consent_eval.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    expected = json.loads((Path(__file__).parent / "data" / "consent_corpus_digests.json").read_text("utf-8"))
+    present = {f"{p.parent.name}/{p.name}" for p in (corpus_dir / "apks").glob("*/*.apk")}
+    if not present:
+        pytest.skip("no corpus APKs")
+    got = bench.run_digests(corpus_dir, None)
+    wanted = {k: v for k, v in expected["apks"].items() if k in present}
+    assert len(wanted) >= 0.9 * len(expected["apks"]), "the corpus is not the one the digests were made from"
+    differ = sorted(k for k in wanted if got.get(k) != wanted[k])
+    assert differ == [], differ

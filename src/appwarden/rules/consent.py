@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from appwarden.dex.api_index import is_platform_library
+from appwarden.dex.api_index import PLATFORM_LIBRARIES, is_platform_library
 from appwarden.dex.branches import MethodFlow, method_flow
 from appwarden.dex.callgraph import ASYNC_DISPATCH
 from appwarden.dex.records import EV_NEW_INSTANCE, METHOD_WORDS
@@ -796,26 +796,42 @@ def _cut_edges(code: Any, model: ConsentModel) -> dict[str, set[str]]:
 
 
 def _walk(
-    code: Any, entries: list[str], cut: dict[str, set[str]], *, library: bool = True
+    code: Any,
+    entries: list[str],
+    cut: dict[str, set[str]],
+    *,
+    library: bool = True,
+    closed: dict[str, str | None] | None = None,
 ) -> dict[str, str | None]:
     """BFS from ``entries`` over the call graph without the ``cut`` edges: method -> parent (entries: None).
-    ``library=False``: platform library methods (AppCompat, androidx, kotlin, java) are neither entered nor kept."""
+    ``library=False``: platform library methods (AppCompat, androidx, kotlin, java) are neither entered nor kept.
+
+    ``closed``: an earlier walk's result over the same graph and ``cut`` with at least these edges (so closed under
+    them): its methods are recorded when met but not expanded, since everything they reach is in ``closed``
+    already. The methods outside ``closed`` and their parents are exactly those of the unpruned walk (a method
+    outside ``closed`` is only reached through methods outside it, in the same BFS order); the methods inside it
+    are a subset, for the caller to take from ``closed``."""
     if not cut and library:
         return reachable(code, entries) if entries else {}
-    graph = code.callgraph
+    callees = code.callgraph.callees
     parents: dict[str, str | None] = dict.fromkeys(entries)
-    queue = deque(entries)
+    done = closed if closed is not None else {}
+    queue = deque(e for e in entries if e not in done)
+    no_skip: tuple[str, ...] = ()
+    # what is_platform_library tests, inlined (one call per edge); library=True: the empty prefix tuple, never a match
+    platform = () if library else PLATFORM_LIBRARIES
     steps = 0
     while queue:
         m = queue.popleft()
         steps += 1
         if not steps & 2047:
             check_deadline()  # the rules stage's deadline (StageTimeout), never an endless walk
-        skip = cut.get(m, ())
-        for c in graph.callees(m):
-            if c not in parents and c not in skip and (library or not is_platform_library(c)):
+        skip = cut.get(m, no_skip) if cut else no_skip
+        for c in callees(m):
+            if c not in parents and c not in skip and not c.startswith(platform):
                 parents[c] = m
-                queue.append(c)
+                if c not in done:
+                    queue.append(c)
     return parents
 
 
@@ -826,7 +842,11 @@ def _reach(
     (app and SDK code only: its path through the framework's activity plumbing is not the app's doing)."""
     launcher = set(launcher_entries(evidence))
     parents = _walk(code, [e for e in model.entries if e not in launcher], cut)
-    for m, p in _walk(code, [e for e in model.entries if e in launcher], cut, library=False).items():
+    # the launcher walk's edges are a subset of the first walk's (same cut, no library): what the first walk
+    # reached is not expanded again (its parents win below anyway)
+    for m, p in _walk(
+        code, [e for e in model.entries if e in launcher], cut, library=False, closed=parents
+    ).items():
         parents.setdefault(m, p)
     return parents
 

@@ -30,6 +30,8 @@ Limits: strings assembled at run time from pieces and dialogs built by server co
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 import struct
 from dataclasses import dataclass, field
@@ -63,6 +65,28 @@ def _read(apk: Any, name: str, limit: int) -> bytes | None:
 
 def _has_text(data: bytes, needles: list[bytes]) -> bool:
     return any(n in data for n in needles)
+
+
+def _blobs_with(blobs: list[bytes], needles: list[bytes]) -> list[bool]:
+    """Per blob, whether it contains one of ``needles`` (``_has_text`` of each blob), found by one regular-expression
+    pass over the blobs joined instead of one search per needle and blob. A match running across the end of a blob
+    is not that blob's: the blob is then tested on its own (exact either way)."""
+    out = [False] * len(blobs)
+    wanted = list(dict.fromkeys(n for n in needles if n))
+    if not wanted or not blobs:
+        return out
+    rx = re.compile(b"|".join(re.escape(n) for n in wanted))
+    joined = b"".join(blobs)
+    ends = list(itertools.accumulate(len(b) for b in blobs))
+    pos = 0
+    while (m := rx.search(joined, pos)) is not None:
+        i = bisect.bisect_right(ends, m.start())  # the blob the match starts in (never an empty one)
+        if m.end() <= ends[i]:
+            out[i] = True
+        else:
+            out[i] = _has_text(blobs[i], wanted)
+        pos = ends[i]  # that blob is decided: go on with the next one
+    return out
 
 
 def _needles(texts: list[str], ids: Any) -> list[bytes]:
@@ -126,13 +150,17 @@ def policy_resources(apk: Any, texts: list[str], agree_texts: list[str]) -> Poli
                 break
             layouts += 1
             by_path[path] = _read(apk, path, MAX_LAYOUT_BYTES)
-        blob = by_path[path]
-        if blob is None:
-            continue
-        files.append((rid, path))
-        if _has_text(blob, needles):
+        if by_path[path] is not None:
+            files.append((rid, path))
+    # every layout read once, then searched in one pass per needle set (in file order, as read)
+    read = [p for p, b in by_path.items() if b is not None]
+    blobs = [by_path[p] or b"" for p in read]
+    has_policy = dict(zip(read, _blobs_with(blobs, needles), strict=True))
+    has_agree = dict(zip(read, _blobs_with(blobs, agree_needles), strict=True))
+    for rid, path in files:
+        if has_policy[path]:
             policy_layouts.setdefault(rid, path)
-        if _has_text(blob, agree_needles):
+        if has_agree[path]:
             agree_layouts.add(rid)
     _follow_includes(by_path, files, policy_layouts, agree_layouts)
     for rid, path in policy_layouts.items():
@@ -154,14 +182,18 @@ def _follow_includes(
         new_policy, new_agree = {}, set()
         if not p_needles and not a_needles:
             return
+        read = [p for p, b in blobs.items() if b is not None]
+        data = [blobs[p] or b"" for p in read]
+        has_p = dict(zip(read, _blobs_with(data, p_needles), strict=True))
+        has_a = dict(zip(read, _blobs_with(data, a_needles), strict=True))
         for rid, path in files:
             blob = blobs.get(path)
             if blob is None:
                 continue
-            if rid not in policy and p_needles and _has_text(blob, p_needles):
+            if rid not in policy and p_needles and has_p[path]:
                 inner = next(policy[r] for r in policy if struct.pack("<I", r) in blob)
                 new_policy[rid] = f"{path} (includes {inner})"
-            if rid not in agree and a_needles and _has_text(blob, a_needles):
+            if rid not in agree and a_needles and has_a[path]:
                 new_agree.add(rid)
         policy.update(new_policy)
         agree.update(new_agree)
@@ -202,20 +234,29 @@ def _pool_candidates(pool: Any, texts: list[str]) -> set[int] | None:
 def _literal_callers(code: Any, ids: dict[int, str]) -> dict[str, tuple[int, str]]:
     """Methods loading one of the IDs as a ``const`` literal -> (ID, what it names) (byte search of the events)."""
     out: dict[str, tuple[int, str]] = {}
+    wanted = list(ids.items())[:MAX_IDS]
+    if not wanted:
+        return out
     # the idx words of the events, one 4-byte column per DEX (a fifth of the table: the searches run on it)
     columns = [bytes(memoryview(dc.events_raw).cast("I")[2::EVENT_WORDS]) for dc in code.codes]
-    for rid, what in list(ids.items())[:MAX_IDS]:
-        needle = struct.pack("<I", rid)
-        for dc, col in zip(code.codes, columns, strict=True):
-            pos = col.find(needle)
+    # the event numbers holding each ID, per DEX in table order: one search per distinct upper half of the IDs
+    # (package and type bytes, "\x0b\x7f"; few distinct ones) at the upper half of an idx word, then the whole word
+    needles = {struct.pack("<I", rid): rid for rid, _what in wanted}
+    events: dict[tuple[int, int], list[int]] = {}
+    for ci, col in enumerate(columns):
+        for high in dict.fromkeys(n[2:] for n in needles):
+            pos = col.find(high, 2)
             while pos >= 0:
-                if not pos & 3:  # a whole idx word: event number pos // 4
-                    i = pos >> 2
-                    if (dc.events[i * EVENT_WORDS] >> 8) == EV_LITERAL:
-                        out.setdefault(dc.caller_of_event(i), (rid, what))
-                        if len(out) >= MAX_METHODS:
-                            return out
-                pos = col.find(needle, pos + 1)
+                if pos & 3 == 2 and (rid := needles.get(col[pos - 2 : pos + 2])) is not None:
+                    events.setdefault((rid, ci), []).append(pos >> 2)
+                pos = col.find(high, pos + 1)
+    for rid, what in wanted:
+        for ci, dc in enumerate(code.codes):
+            for i in sorted(events.get((rid, ci), ())):
+                if (dc.events[i * EVENT_WORDS] >> 8) == EV_LITERAL:
+                    out.setdefault(dc.caller_of_event(i), (rid, what))
+                    if len(out) >= MAX_METHODS:
+                        return out
     return out
 
 
@@ -230,7 +271,12 @@ def _field_callers(apk: Any, code: Any, ids: dict[int, str]) -> dict[str, tuple[
         if key:
             by_type.setdefault(kind, {})[key] = rid
     fields: dict[str, int] = {}
-    for cls in code.classes:
+    if not by_type:
+        return {}
+    # only an R class of one of these kinds ("…/R$layout;") can hold one: the others are skipped in C
+    suffixes = tuple(f"${kind};" for kind in by_type)
+    classes = list(code.classes)
+    for cls in itertools.compress(classes, map(operator.methodcaller("endswith", suffixes), classes)):
         if cls.endswith(";") and "/R$" in cls:
             kind = cls[cls.rindex("$") + 1 : -1]
             for key, rid in by_type.get(kind, {}).items():

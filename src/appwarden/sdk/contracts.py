@@ -34,7 +34,10 @@ Contract of the API (consumed by the consent analysis):
   :mod:`appwarden.dex.regs`): ``const_arg`` True/False, or None when unresolved (``arg_source`` then says what
   the register held: ``call:<descriptor>`` for a helper's result, ``field:<descriptor>`` for a static field).
   Calls made from inside the SDK's own packages (its KB package prefixes, or the contract class's package: its
-  internal overload chains) are left out unless ``include_internal=True``. Sorted by (dex, offset).
+  internal overload chains) are left out unless ``include_internal=True``. Sorted by (dex, offset). The default
+  search (packaged contracts, no internal calls) is remembered per code index (weakly: it never keeps an index
+  alive) while the contracts are unchanged, so the consent model and the report's SDK list share one search; each
+  call returns a new list.
 * :func:`manifest_switches(manifest)` (a ``Manifest``, or an ``Apk``/``StaticEvidence`` holding one) -> ``[ManifestSwitch]``: each contract meta-data key present in
   ``<application>`` (or a component), with its value and whether it is the documented off value.
 """
@@ -44,6 +47,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -350,10 +354,24 @@ def contracts_by_sdk(contracts: tuple[SdkContract, ...] | None = None) -> dict[s
 # -- detection -----------------------------------------------------------------------------------------------------
 
 
+_PACKAGES: list[tuple[Any, dict[str, tuple[str, ...]]]] = []  # (knowledge base, its prefixes): the last one
+_CALLS: weakref.WeakKeyDictionary[Any, tuple[tuple[SdkContract, ...], list[ContractCall]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _sdk_packages() -> dict[str, tuple[str, ...]]:
+    """sdk id -> its package prefixes as type-descriptor prefixes (computed again only when the KB is reloaded)."""
     from appwarden.sdk.kb import load_kb
 
-    return {rec.id: tuple("L" + p.replace(".", "/") for p in rec.packages) for rec in load_kb()}
+    kb = load_kb()
+    with _LOCK:
+        if _PACKAGES and _PACKAGES[0][0] is kb:
+            return _PACKAGES[0][1]
+    packages = {rec.id: tuple("L" + p.replace(".", "/") for p in rec.packages) for rec in kb}
+    with _LOCK:
+        _PACKAGES[:] = [(kb, packages)]
+    return packages
 
 
 def _internal(caller: str, prefixes: tuple[str, ...]) -> bool:
@@ -365,6 +383,32 @@ def find_contract_calls(
     code: Any, contracts: tuple[SdkContract, ...] | None = None, *, include_internal: bool = False
 ) -> list[ContractCall]:
     """Every call of a contract method in ``code`` (a CodeIndex; see the module docstring)."""
+    if code is not None and not hasattr(code, "codes"):  # StaticEvidence (or anything holding the index)
+        code = getattr(code, "code", None)
+    if code is None:
+        return []
+    if contracts is None and not include_internal:  # the default search: remembered per code index
+        packaged = load_contracts()
+        try:
+            with _LOCK:
+                cached = _CALLS.get(code)
+        except TypeError:  # an index that cannot be weakly referenced: not remembered
+            return _find_contract_calls(code, packaged, False)
+        if cached is not None and cached[0] is packaged:
+            return list(cached[1])
+        calls = _find_contract_calls(code, packaged, False)
+        with _LOCK:
+            _CALLS[code] = (packaged, calls)
+        return list(calls)
+    return _find_contract_calls(
+        code, contracts if contracts is not None else load_contracts(), include_internal
+    )
+
+
+def _find_contract_calls(
+    code: Any, contracts: tuple[SdkContract, ...], include_internal: bool
+) -> list[ContractCall]:
+    """:func:`find_contract_calls` of a code index with the given contracts (not remembered)."""
     from appwarden.dex.records import (
         EV_INVOKE,
         EVENT_WORDS,
@@ -374,13 +418,7 @@ def find_contract_calls(
     )
     from appwarden.dex.regs import register_states
 
-    if code is not None and not hasattr(code, "codes"):  # StaticEvidence (or anything holding the index)
-        code = getattr(code, "code", None)
-    if code is None:
-        return []
-    method_contracts = [
-        c for c in (contracts if contracts is not None else load_contracts()) if c.role != "manifest_switch"
-    ]
+    method_contracts = [c for c in contracts if c.role != "manifest_switch"]
     if not method_contracts:
         return []
     by_key: dict[str, list[SdkContract]] = {}
