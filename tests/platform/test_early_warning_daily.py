@@ -180,7 +180,8 @@ class PageAndApiTests(DailyListCase):
                 "sdk_versions",
             },
         )
-        self.assertEqual(self.api(self.regulator).get("/api/early-warning/?min_apps=x").status_code, 400)
+        for bad in ("min_apps=x", "batch=99999999999999999999999", "days=0", "days=99999999999999999999"):
+            self.assertEqual(self.api(self.regulator).get(f"/api/early-warning/?{bad}").status_code, 400, bad)
         for user in (self.company_user, self.store_user):
             self.assertEqual(self.api(user).get("/api/early-warning/").status_code, 404)
             self.client.force_login(user)

@@ -362,7 +362,7 @@ def page_params(query: Any) -> tuple[dict[str, Any], list[str]]:
     warnings: list[str] = []
     raw = (query.get("batch") or "").strip()
     if raw:
-        batch = Batch.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        batch = Batch.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) <= 18 else None
         if batch is None:
             warnings.append(f"批次 {raw[:20]} 不存在，已忽略 unknown batch ignored")
         else:
@@ -371,7 +371,7 @@ def page_params(query: Any) -> tuple[dict[str, Any], list[str]]:
         raw = (query.get(name) or "").strip()
         if not raw:
             continue
-        if raw.isdigit() and low <= int(raw) <= high:
+        if raw.isdigit() and len(raw) <= 9 and low <= int(raw) <= high:
             params[name] = int(raw)
         else:
             warnings.append(f"参数 {name}={raw[:20]} 无效，已忽略 invalid value ignored")
