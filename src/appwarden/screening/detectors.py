@@ -587,14 +587,13 @@ def _registered_classes(ctx: ScreenContext, apps: list[dict[str, Any]], params: 
     if not wanted:
         return []
     found: dict[str, list[str]] = {}
+    prefixes = tuple(wanted)
     for desc in ctx.code.classes:
-        cut = desc.find("/")
-        while cut != -1:  # every package ancestor of the class: L a/ , L a/b/ , ...
-            prefix = desc[: cut + 1]
-            if prefix in wanted:
-                found.setdefault(prefix, []).append(desc)
-                break
-            cut = desc.find("/", cut + 1)
+        if desc.startswith(
+            prefixes
+        ):  # one C-level test per class; the prefix itself only for the few that match
+            prefix = next(p for p in prefixes if desc.startswith(p))
+            found.setdefault(prefix, []).append(desc)
     floor = int(params.get("min_classes", 10))
     items: list[Item] = []
     for prefix, classes in sorted(found.items()):
