@@ -358,6 +358,9 @@ class EventTests(TestCase):
         self.assertEqual(len(mail.outbox), 2)
         with self.assertRaises(CommandError):
             call_command("notify_deadlines", date="yesterday")
+        out = io.StringIO()
+        call_command("notify-deadlines", date=(order.deadline + dt.timedelta(days=3)).isoformat(), stdout=out)
+        self.assertIn("overdue 0", out.getvalue())  # the hyphenated name is the same command; nothing twice
 
     def test_takedown_ordered_emails_the_store(self):
         order = self.issue()
