@@ -15,6 +15,8 @@ Contract:
 - Hits of one rule are merged per owner (``host`` or an SDK id) into **one** finding whose evidence is the
   de-duplicated concatenation; the strongest confidence and severity override among the merged hits wins.
 - Every finding carries its rule's ``notice_types`` (通报 problem types; the rule declares them, never a hit).
+- A rule that declares ``supersedes: [general rule ids]`` (a specific scenario of a general violation) absorbs the
+  general rule's finding for the same owner: one behaviour is one finding, never two rows for a reviewer or a 通报.
 - Findings are sorted by severity (high first), rule id, then owner (``host`` before SDK ids).
 """
 
@@ -186,12 +188,52 @@ def evaluate_rule(evidence: Evidence, rule: Rule, available: set[str] | None = N
     return results
 
 
+def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[Finding]:
+    """Merge each finding of a rule named in another rule's ``supersedes`` into that rule's finding for the same
+    owner (one behaviour, one finding: the specific scenario keeps its title and notice types and gains the general
+    finding's clauses and evidence, and the stronger confidence and severity); findings without such a partner stay.
+    """
+    by_key = {(f.rule_id, f.owner): f for f in findings}
+    absorbed: set[int] = set()
+    for finding in findings:
+        rule = rules.get(finding.rule_id)
+        if rule is None or not rule.supersedes:
+            continue
+        for general_id in rule.supersedes:
+            general = by_key.get((general_id, finding.owner))
+            if general is None or id(general) in absorbed or general is finding:
+                continue
+            absorbed.add(id(general))
+            seen = {_evidence_key(item) for item in finding.evidence}
+            for item in general.evidence:
+                key = _evidence_key(item)
+                if key not in seen:
+                    seen.add(key)
+                    finding.evidence.append(item)
+            finding.clauses.extend(c for c in general.clauses if c not in finding.clauses)
+            if _CONFIDENCE_RANK.get(general.confidence, 9) < _CONFIDENCE_RANK.get(finding.confidence, 9):
+                finding.confidence = general.confidence
+            if _SEVERITY_RANK.get(general.severity, 9) < _SEVERITY_RANK.get(finding.severity, 9):
+                finding.severity = general.severity
+            finding.behaviour = finding.behaviour or general.behaviour
+            finding.message_zh = _join(finding.message_zh, f"（同一行为亦符合规则 {general_id}，已合并为本条）")
+            finding.message_en = _join(
+                finding.message_en, f"(The same behaviour also meets rule {general_id}; merged into this finding.)"
+            )
+    return [f for f in findings if id(f) not in absorbed]
+
+
+def _join(message: str, note: str) -> str:
+    return f"{message} {note}" if message else note
+
+
 def evaluate(evidence: Evidence, rules: Iterable[Rule]) -> RuleResults:
     """Run every enabled rule on ``evidence``; see the module docstring for the contract."""
     out = RuleResults()
     available = evidence.available()
     deadline = current_deadline()  # the pipeline's rules-stage deadline, if any
-    for rule in sorted(rules, key=lambda r: r.id):
+    rules = sorted(rules, key=lambda r: r.id)
+    for rule in rules:
         if deadline is not None and deadline.expired():  # the rest is said to be not evaluated, never passed
             out.not_evaluated.append(NotEvaluated(rule.id, [], deadline.message()))
             continue
@@ -200,5 +242,6 @@ def evaluate(evidence: Evidence, rules: Iterable[Rule]) -> RuleResults:
         out.not_evaluated.extend(one.not_evaluated)
         out.errors.extend(one.errors)
         out.evaluated.extend(one.evaluated)
+    out.findings = _apply_supersedes(out.findings, {r.id: r for r in rules})
     out.findings.sort(key=lambda f: (_SEVERITY_RANK.get(f.severity, 9), f.rule_id, _owner_key(f.owner)))
     return out

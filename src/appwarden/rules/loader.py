@@ -51,7 +51,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 REQUIRED = ("id", "title_zh", "title_en", "clauses", "needs", "predicate", "severity", "confidence",
             "remediation_zh", "description", "notice_types")  # fmt: skip
-OPTIONAL = ("params", "needs_review", "tags", "enabled", "extra_clauses", "category_table")
+OPTIONAL = ("params", "needs_review", "tags", "enabled", "extra_clauses", "category_table", "supersedes")
 CASE_KEYS = ("name", "apk", "policy", "trace", "category", "expect", "note")
 EXPECT_KEYS = (
     "findings",
@@ -143,6 +143,11 @@ def _parse_rule(path: Path) -> Rule:
         if problem:
             raise fail("category_table", problem)
     notice_types = _check_notice_types(rid, data["notice_types"], lambda p: fail("notice_types", p))
+    supersedes = data.get("supersedes") or []
+    if not isinstance(supersedes, list) or not all(isinstance(r, str) and r for r in supersedes):
+        raise fail("supersedes", "'supersedes' must be a list of rule ids")
+    if rid in supersedes:
+        raise fail("supersedes", "a rule cannot supersede itself")
     needs = data["needs"]
     if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
         raise fail("needs", "'needs' must be a list of evidence kinds")
@@ -185,6 +190,7 @@ def _parse_rule(path: Path) -> Rule:
         enabled=data.get("enabled", True),
         extra_clauses=list(extra),
         category_table=str(table),
+        supersedes=list(supersedes),
         notice_types=notice_types,
         source=str(path),
         line=lines.get("id", 1),
@@ -302,6 +308,12 @@ def _load(paths: Iterable[Path]) -> tuple[list[Rule], list[str]]:
             )
             continue
         rules[rule.id] = rule
+    for rule in rules.values():
+        for other in rule.supersedes:
+            if other not in rules:
+                problems.append(f"{rule.source}:{rule.line}: supersedes unknown rule id {other!r}")
+            elif rule.id in rules[other].supersedes:
+                problems.append(f"{rule.source}:{rule.line}: {rule.id!r} and {other!r} supersede each other")
     return [rules[k] for k in sorted(rules)], problems
 
 

@@ -145,6 +145,9 @@ class Rule:
     # per-category clause table the predicate evaluates (``necessary_pi``: the app category's N39 row); its rows
     # among ``extra_clauses`` count as the rule's own (strict) in ``rules coverage`` (docs/rules-format.md)
     category_table: str = ""
+    # ids of more general rules this one refines (a 164号文 scenario of a general violation): when both find the
+    # same owner in one evaluation, the general finding is merged into this one (see engine.evaluate)
+    supersedes: list[str] = field(default_factory=list)
     source: str = ""  # file the rule was loaded from
     line: int = 1  # line of the rule's first key (for error messages)
     # filled in by the loader from the predicate registry, so the engine can tell a rule is not evaluable (and
