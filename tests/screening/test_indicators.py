@@ -374,3 +374,18 @@ def test_string_needles_are_specific() -> None:
     for spec in SPECS:
         if spec.detector == "strings_any":
             assert all(len(n) >= 5 for n in spec.params["needles"]), spec.id
+
+
+def test_repackaged_classes_ignores_embedded_client_libraries(contexts: dict[str, ScreenContext]) -> None:
+    """screen_clean embeds classes under com.android.vending.licensing (as apps using Google's License
+    Verification Library do): the Play Store registry entry lists that namespace as a client library."""
+    from appwarden.screening.detectors import _registered_classes
+
+    ctx = contexts["screen_clean"]
+    assert "Lcom/android/vending/licensing/LicenseChecker;" in ctx.code.classes
+    play = next(a for a in load_known_apps() if a["package"] == "com.android.vending")
+    params = {"min_classes": 5}
+    assert _registered_classes(ctx, [play], params) == []
+    without = {**play, "client_libraries": []}
+    (item,) = _registered_classes(ctx, [without], params)
+    assert item["imitates"] == "com.android.vending" and item["classes"] == 5

@@ -570,9 +570,9 @@ def _counterfeit(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
 
 
 def _registered_classes(ctx: ScreenContext, apps: list[dict[str, Any]], params: dict[str, Any]) -> list[Item]:
-    """``mode: classes``: the app's own code (no known SDK) defines at least ``min_classes`` classes in a registered
-    app's package namespace while its package is none of that owner's: that app's code rebuilt under another
-    identity (a repackaged copy)."""
+    """``mode: classes``: the app's own code (no known SDK, none of the registered app's ``client_libraries``)
+    defines at least ``min_classes`` classes in a registered app's package namespace while its package is none of
+    that owner's: that app's code rebuilt under another identity (a repackaged copy)."""
     if ctx.code is None:
         return []
     package = ctx.static.app.package
@@ -597,7 +597,8 @@ def _registered_classes(ctx: ScreenContext, apps: list[dict[str, Any]], params: 
     floor = int(params.get("min_classes", 10))
     items: list[Item] = []
     for prefix, classes in sorted(found.items()):
-        own = [c for c in classes if ctx.is_app_code(c)]
+        libs = tuple("L" + c.replace(".", "/") + "/" for c in wanted[prefix]["client_libraries"])
+        own = [c for c in classes if not (libs and c.startswith(libs)) and ctx.is_app_code(c)]
         if len(own) >= floor:
             app = wanted[prefix]
             items.append(

@@ -7,7 +7,8 @@ needs ``id`` (unique), ``category`` (from :data:`~appwarden.screening.model.CATE
 ``params`` is optional and checked by the detector's own ``check``. ``known_apps.yaml`` (top-level ``apps:``) is
 the counterfeit registry: ``package`` (and ``packages``: the same owner's other official apps), ``names``,
 ``signers`` (SHA-256 of the DER certificate; optional: without them only the name checks apply), ``kind``
-(``app``, ``bank``, ``carrier``, ``payment``) and ``source``. Any problem raises :class:`~appwarden.errors.KnowledgeError` naming the file and the entry.
+(``app``, ``bank``, ``carrier``, ``payment``), ``source`` and ``client_libraries`` (optional: sub-namespaces of the
+app's package that hold public client libraries other apps embed, e.g. the Play Store's licensing library). Any problem raises :class:`~appwarden.errors.KnowledgeError` naming the file and the entry.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def _load_apps(path: Path) -> list[dict[str, Any]]:
         where = f"{path.name}[{i}]"
         if not isinstance(raw, dict) or not raw.get("package") or not raw.get("source"):
             raise KnowledgeError(f"{where}: an app needs package and source")
-        unknown = set(raw) - {"package", "packages", "names", "signers", "kind", "source"}
+        unknown = set(raw) - {"package", "packages", "names", "signers", "kind", "source", "client_libraries"}
         if unknown:
             raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
         signers = [str(s).replace(":", "").lower() for s in raw.get("signers") or []]
@@ -156,6 +157,7 @@ def _load_apps(path: Path) -> list[dict[str, Any]]:
                 "signers": signers,
                 "kind": kind,
                 "source": raw["source"],
+                "client_libraries": [str(c) for c in raw.get("client_libraries") or []],
             }
         )
     return apps
