@@ -27,4 +27,6 @@ app.conf.update(
         "early-warning-digest": {"task": "appwarden.early_warning_digest", "schedule": 3600.0},
     },
 )
-app.autodiscover_tasks(["appwarden.platform.testing", "appwarden.platform.notifications", "appwarden.platform.selfcheck"])
+app.autodiscover_tasks(
+    ["appwarden.platform.testing", "appwarden.platform.notifications", "appwarden.platform.selfcheck"]
+)
