@@ -1,0 +1,725 @@
+"""Static navigation graph of an app: how many taps from the main screen to the privacy policy (认定方法 RD-1.3).
+
+Contract: :func:`navigation(evidence, texts=..., url_pattern=...)` returns a :class:`Navigation` (cached per static
+evidence and arguments) or None without a manifest or code. It never raises on odd input: what it cannot read is
+skipped and noted.
+
+**Screens** are the manifest's activities plus the fragments a tap brings up. A screen's *no-tap closure* is what
+runs while it is shown without a tap: the lifecycle methods (``onCreate``, ``onStart``, ``onResume``,
+``onCreateView``…) of the class and of its app-defined superclasses, followed through the call graph
+:data:`DEPTH` calls deep inside app code (platform libraries are not entered; methods of another screen's class
+are not entered, so ``BaseActivity.onCreate -> this.initView()`` reaches this screen's ``initView`` only). The
+fragments it instantiates join it (a fragment shown at creation costs no tap: a lower bound, since the fragment may
+sit behind a tab).
+
+**Taps.** The *tap handlers* of a screen are the click-like methods (:data:`HANDLER_NAMES`: ``onClick``,
+``onItemClick``, ``onOptionsItemSelected``, ``onNavigationItemSelected``, ``onMenuItemClick``,
+``onPreferenceClick``…, and ``lambda$…`` bodies) of its classes: the screen class and its app superclasses, their
+inner classes, and the app classes its no-tap closure instantiates (listeners, adapters); plus the
+``android:onClick`` methods named in the layouts it loads (a layout ID literal in the closure) and the
+``<intent android:targetClass>`` / ``android:fragment`` of the preference XML it loads. Their closure (same walk) is
+what one tap runs. An *edge* is an explicit start of another screen: a ``const-class`` of an activity in a method
+that passes a ``Class`` (``new Intent(ctx, X.class)``, ``setClass``, an app helper ``go(Class)``), a ``const-string``
+equal to an activity's name (``ComponentName``/``setClassName``), or a new fragment. From the no-tap closure an edge
+costs 0 taps (a splash forwarding to the main screen), from a tap closure 1.
+
+**Policy marks.** A method showing or opening the policy: a ``const-string`` holding a policy title (``texts``), a
+URL or ``file:///android_asset/`` page whose path matches ``url_pattern``, or a literal of a string/layout resource
+naming the policy (:func:`appwarden.rules.consent_resources.policy_resources`). In a tap closure it costs 1 tap from
+the screen; in a no-tap closure 0 when the method itself loads the page into a WebView (the screen is the policy
+page), else 1 (a visible entry that still has to be tapped). Marks of the first-run consent dialog
+(:func:`appwarden.rules.consent.consent_model`: its dialog methods, the classes they instantiate, their lambdas)
+are not counted: the dialog is gone once the user agreed.
+
+**Start.** The launcher activities; when they forward without a tap (0-cost edges), the screens they forward to
+are the main screen instead (a splash is not the main screen). A 0/1 BFS gives the fewest taps to every screen and
+to the policy.
+
+**Blind spots** (:attr:`Navigation.blind`): an app whose UI is a Flutter, React Native, uni-app/DCloud, Cordova,
+Weex, cocos or Unity bundle, or whose main screen loads a web page into a WebView, cannot be navigated from its
+DEX: the caller should stay silent. Not seen either: routers that start screens by path strings (ARouter, noted
+in :attr:`Navigation.routers`), implicit intents, reflection, Jetpack Navigation graphs, Compose. Those hide edges
+(the true tap count may be lower); taps inside a screen (scrolling, tabs, a drawer) are not counted (it may be
+higher).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from appwarden.dex.api_index import is_platform_library
+from appwarden.dex.records import EV_CONST_CLASS, EV_NEW_INSTANCE
+from appwarden.evidence import Evidence
+from appwarden.limits import check_deadline
+from appwarden.rules.static_support import (
+    class_of,
+    code_of,
+    java_to_desc,
+    method_literals,
+    method_strings,
+    methods_of,
+    superclasses,
+)
+
+DEPTH = 4  # calls followed from a lifecycle method or a tap handler
+MAX_CLOSURE = 400  # methods per closure at most
+MAX_SCREENS = 600  # screens analysed at most (the rest is noted)
+MAX_LAYOUT_BYTES = 256 * 1024
+
+POLICY_TEXTS = (
+    "隐私政策",
+    "隐私协议",
+    "隐私权政策",
+    "隐私保护政策",
+    "隐私保护指引",
+    "个人信息保护政策",
+    "个人信息保护指引",
+    "隐私条款",
+    "隐私声明",
+    "Privacy Policy",
+    "privacy policy",
+    "PRIVACY POLICY",
+)
+POLICY_URL = r"(privacy|yinsi|ysxy|ystk|ysbh|policy)"
+PAGE_TEXT_LEN = 300  # a const-string this long holding a policy title is the policy's own text
+
+LIFECYCLE = (
+    "<init>",
+    "onCreate",
+    "onPostCreate",
+    "onStart",
+    "onResume",
+    "onPostResume",
+    "onCreateView",
+    "onViewCreated",
+    "onActivityCreated",
+    "onAttach",
+    "onCreatePreferences",
+    "onCreateOptionsMenu",
+    "onContentChanged",
+    "setContentView",
+)
+AUTO_CALLBACKS = ("onAnimationEnd", "onFinish", "handleMessage", "run")
+HANDLER_NAMES = (
+    "onClick",
+    "onItemClick",
+    "onItemChildClick",
+    "onChildClick",
+    "onGroupClick",
+    "onLongClick",
+    "onOptionsItemSelected",
+    "onContextItemSelected",
+    "onNavigationItemSelected",
+    "onMenuItemClick",
+    "onMenuItemSelected",
+    "onPreferenceClick",
+    "onPreferenceTreeClick",
+    "onTabSelected",
+    "onCheckedChanged",
+    "onItemSelected",
+    "onSingleClick",
+    "onNoDoubleClick",
+    "onMultiClick",
+)
+FRAGMENT_BASES = (
+    "Landroidx/fragment/app/Fragment;",
+    "Landroid/app/Fragment;",
+    "Landroid/support/v4/app/Fragment;",
+    "Landroidx/preference/PreferenceFragmentCompat;",
+    "Landroid/preference/PreferenceFragment;",
+)
+LOAD_URL = ("->loadUrl(", "->loadData(", "->loadDataWithBaseURL(")
+CLASS_PARAM = "Ljava/lang/Class;"
+
+# (label, test on (class names, native libs, assets)) -> the UI is not in the DEX
+BLIND_CLASSES = (
+    ("Flutter", ("Lio/flutter/embedding/", "Lio/flutter/app/FlutterActivity;")),
+    ("React Native", ("Lcom/facebook/react/ReactActivity;", "Lcom/facebook/react/ReactRootView;")),
+    ("uni-app/DCloud", ("Lio/dcloud/PandoraEntry;", "Lio/dcloud/", "Lcom/taobao/weex/")),
+    ("Cordova", ("Lorg/apache/cordova/CordovaActivity;",)),
+    ("cocos", ("Lorg/cocos2dx/lib/Cocos2dxActivity;", "Lcom/cocos/lib/CocosActivity;")),
+    ("Unity", ("Lcom/unity3d/player/UnityPlayerActivity;", "Lcom/unity3d/player/UnityPlayer;")),
+)
+BLIND_LIBS = (
+    ("Flutter", "libflutter.so"),
+    ("React Native", "libreactnativejni.so"),
+    ("cocos", "libcocos2djs.so"),
+    ("cocos", "libcocos2dcpp.so"),
+    ("Unity", "libunity.so"),
+)
+BLIND_ASSETS = (
+    ("React Native", re.compile(r"^assets/index\.android\.bundle$")),
+    ("uni-app/DCloud", re.compile(r"^assets/apps/[^/]+/www/manifest\.json$")),
+    ("Cordova", re.compile(r"^assets/www/cordova\.js$")),
+)
+ROUTERS = (
+    ("ARouter", "Lcom/alibaba/android/arouter/launcher/ARouter;->build"),
+    ("TheRouter", "Lcom/therouter/TheRouter;->build"),
+    ("WMRouter", "Lcom/sankuai/waimai/router/Router;->startUri"),
+    ("DRouter", "Lcom/didi/drouter/api/DRouter;->build"),
+    ("Navigation", "Landroidx/navigation/NavController;->navigate"),
+)
+
+
+@dataclass(slots=True)
+class Mark:
+    """A policy mark: the method showing/opening the policy, what names it, and its tap cost from its screen."""
+
+    method: str
+    what: str
+    cost: int
+
+
+@dataclass
+class Screen:
+    """One screen: its class, no-tap and tap closures' edges (target -> (cost, via method)) and policy marks."""
+
+    cls: str
+    kind: str  # activity | fragment
+    edges: dict[str, tuple[int, str]] = field(default_factory=dict)
+    marks: list[Mark] = field(default_factory=list)
+    handlers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Navigation:
+    """The navigation graph and the shortest tap path from the main screen to the policy."""
+
+    launchers: list[str] = field(default_factory=list)
+    main: list[str] = field(default_factory=list)
+    screens: dict[str, Screen] = field(default_factory=dict)
+    dist: dict[str, int] = field(default_factory=dict)
+    parent: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # screen -> (previous, via)
+    taps: int | None = None  # fewest taps to the policy from the main screen; None: no path
+    policy_screen: str | None = None
+    policy_mark: Mark | None = None
+    unreached_marks: list[tuple[str, Mark]] = field(default_factory=list)  # marks on screens not reached
+    dialog_only: list[str] = field(default_factory=list)  # consent-dialog methods naming the policy
+    blind: str = ""  # why static navigation cannot see the UI ("" when it can)
+    routers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def path(self, screen: str | None = None) -> list[tuple[str, int, str]]:
+        """``[(screen, taps so far, via method)]`` from the main screen to ``screen`` (default: the policy's)."""
+        target = screen or self.policy_screen
+        out: list[tuple[str, int, str]] = []
+        seen: set[str] = set()
+        while target is not None and target not in seen:
+            seen.add(target)
+            step = self.parent.get(target)
+            out.append((target, self.dist.get(target, 0), step[1] if step else ""))
+            target = step[0] if step else None
+        return out[::-1]
+
+
+_CACHE: dict[int, tuple[Any, tuple, Navigation | None]] = {}
+
+
+def navigation(
+    evidence: Evidence, texts: tuple[str, ...] = POLICY_TEXTS, url_pattern: str = POLICY_URL
+) -> Navigation | None:
+    """The app's navigation graph (cached per static evidence and arguments); None without manifest or code."""
+    static = evidence.static
+    code = code_of(evidence)
+    manifest = static.manifest if static is not None else None
+    if static is None or code is None or manifest is None:
+        return None
+    key = (tuple(texts), url_pattern)
+    cached = _CACHE.get(id(static))
+    if cached is not None and cached[0] is static and cached[1] == key:
+        return cached[2]
+    nav = _Builder(evidence, code, manifest, tuple(texts), re.compile(url_pattern, re.IGNORECASE)).build()
+    _CACHE.clear()
+    _CACHE[id(static)] = (static, key, nav)
+    return nav
+
+
+def _method_name(method: str) -> str:
+    """``Lc;->name(args)ret`` -> ``name``."""
+    return method.split("->", 1)[-1].split("(", 1)[0]
+
+
+def _outer(cls: str) -> str:
+    """``La/B$1$2;`` -> ``La/B;``."""
+    return cls.split("$", 1)[0] + ";" if "$" in cls else cls
+
+
+class _Builder:
+    def __init__(
+        self, evidence: Evidence, code: Any, manifest: Any, texts: tuple[str, ...], url: re.Pattern[str]
+    ) -> None:
+        self.evidence = evidence
+        self.code = code
+        self.manifest = manifest
+        self.texts = texts
+        self.url = url
+        self.defined = code.classes
+        self.nav = Navigation()
+        self.activities: dict[str, str] = {}  # descriptor -> java name
+        for comp in manifest.components:
+            if comp.kind == "activity" and comp.enabled:
+                self.activities[java_to_desc(comp.name)] = comp.name
+        self.by_name = {name: desc for desc, name in self.activities.items()}
+        self._events: dict[str, tuple[list[str], list[str]]] = {}
+        self._fragment: dict[str, bool] = {}
+        self._supers: dict[str, list[str]] = {}
+        self.excluded_classes: set[str] = set()
+        self.excluded_methods: set[str] = set()
+        self.excluded_lambdas: tuple[str, ...] = ()
+        self.res_ids: dict[int, str] = {}  # policy resource ID -> what
+        self.layouts: dict[int, str] = {}  # layout/xml resource ID -> file
+        self.apk = getattr(evidence.static, "apk", None)
+
+    # -- helpers -----------------------------------------------------------------------------------------------
+
+    def supers(self, cls: str) -> list[str]:
+        got = self._supers.get(cls)
+        if got is None:
+            got = [
+                c for c in superclasses(self.code, cls) if c in self.defined and not is_platform_library(c)
+            ]
+            self._supers[cls] = got
+        return got
+
+    def is_fragment(self, cls: str) -> bool:
+        got = self._fragment.get(cls)
+        if got is None:
+            got = cls in self.defined and any(c in FRAGMENT_BASES for c in superclasses(self.code, cls))
+            self._fragment[cls] = got
+        return got
+
+    def events(self, method: str) -> tuple[list[str], list[str]]:
+        """(const-class types, new-instance types) of a method."""
+        got = self._events.get(method)
+        if got is not None:
+            return got
+        consts: list[str] = []
+        news: list[str] = []
+        try:
+            records = self.code.method_records(method)
+        except (KeyError, LookupError):
+            records = []
+        for ci, r in records:
+            dc = self.code.codes[ci]
+            types = dc.type_descs
+            for _i, kind, _op, _off, idx in dc.events_of_record(r):
+                if kind == EV_CONST_CLASS and idx < len(types):
+                    consts.append(types[idx])
+                elif kind == EV_NEW_INSTANCE and idx < len(types):
+                    news.append(types[idx])
+        got = (consts, news)
+        self._events[method] = got
+        return got
+
+    def callees(self, method: str) -> set[str]:
+        try:
+            return self.code.callgraph.callees(method)
+        except (KeyError, LookupError):
+            return set()
+
+    def closure(self, entries: list[str], own: set[str]) -> list[str]:
+        """Methods run from ``entries``, :data:`DEPTH` calls deep in app code, not entering another screen's
+        class (``own``: the classes of this screen, whose methods may be entered). A call into a fragment class
+        of another screen (``HomeFragment.newInstance()``) is not entered but noted in :attr:`frag_refs` (fragment
+        -> calling method), as a fragment the methods create."""
+        self.frag_refs: dict[str, str] = {}
+        seen = dict.fromkeys(entries)
+        queue = deque((e, 0) for e in entries)
+        while queue and len(seen) < MAX_CLOSURE:
+            m, d = queue.popleft()
+            if d >= DEPTH:
+                continue
+            for c in sorted(self.callees(m)):
+                if c in seen:
+                    continue
+                cls = class_of(c)
+                if cls not in self.defined or is_platform_library(cls):
+                    continue
+                outer = _outer(cls)
+                if outer in self.activities and outer not in own:
+                    continue
+                if outer not in own and self.is_fragment(outer):
+                    if cls == outer:
+                        self.frag_refs.setdefault(cls, m)
+                    continue
+                seen[c] = None
+                queue.append((c, d + 1))
+                if len(seen) >= MAX_CLOSURE:
+                    break
+        return list(seen)
+
+    # -- policy marks ------------------------------------------------------------------------------------------
+
+    def mark_of(self, method: str, tapped: bool) -> Mark | None:
+        if method in self.excluded_methods or self._excluded(method):
+            return None
+        strings = method_strings(self.code, method)
+        what = ""
+        page = False
+        for s in strings:
+            if any(t in s for t in self.texts):
+                what = s[:120]
+                page = len(s) >= PAGE_TEXT_LEN
+                break
+            if s.startswith(("http://", "https://", "file:///android_asset/")):
+                path = s.split("?", 1)[0].split("//", 1)[-1]
+                if "/" in path and self.url.search(path.split("/", 1)[1]):
+                    what = s[:120]
+                    page = any(x in c for c in self.callees(method) for x in LOAD_URL)
+                    break
+        if not what and self.res_ids:
+            for v in method_literals(self.code, method):
+                if v in self.res_ids:
+                    what = self.res_ids[v]
+                    break
+        if not what:
+            return None
+        return Mark(method, what, 1 if tapped else (0 if page else 1))
+
+    def _excluded(self, method: str) -> bool:
+        cls = class_of(method)
+        if cls in self.excluded_classes or _outer(cls) in self.excluded_classes:
+            return True
+        name = method.split("->", 1)[1] if "->" in method else method
+        return bool(self.excluded_lambdas) and name.startswith(self.excluded_lambdas)
+
+    # -- edges ---------------------------------------------------------------------------------------------------
+
+    def edges_of(self, methods: list[str]) -> list[tuple[str, str]]:
+        """(target screen, via method) started by these methods."""
+        out: list[tuple[str, str]] = []
+        for m in methods:
+            consts, news = self.events(m)
+            if consts:
+                passes = any(CLASS_PARAM in c.split("(", 1)[-1].split(")", 1)[0] for c in self.callees(m))
+                if passes:
+                    out.extend((t, m) for t in consts if t in self.activities)
+            for t in news:
+                if t not in self.activities and self.is_fragment(t):
+                    out.append((t, m))
+            for s in method_strings(self.code, m):
+                if s in self.by_name:
+                    out.append((self.by_name[s], m))
+        return out
+
+    # -- layouts and preference XML -------------------------------------------------------------------------------
+
+    def _load_resources(self) -> None:
+        apk = self.apk
+        res = getattr(apk, "resources", None)
+        if res is None:
+            return
+        try:
+            from appwarden.rules.consent import consent_knowledge
+            from appwarden.rules.consent_resources import policy_resources
+
+            found = policy_resources(apk, list(self.texts), list(consent_knowledge().agree_texts))
+            self.res_ids = dict(found.policy)
+        except Exception as exc:  # a resource table we cannot read: no resource marks, noted
+            self.nav.notes.append(f"policy resources not read: {type(exc).__name__}")
+        try:
+            for kind in ("layout", "xml", "menu"):
+                for rid, _vtype, data in res.entries_of_type(kind):
+                    path = res.strings.get(data) if res.strings is not None else None
+                    if path and path.endswith(".xml"):
+                        self.layouts.setdefault(rid, path)
+        except Exception as exc:
+            self.nav.notes.append(f"layouts not listed: {type(exc).__name__}")
+
+    def xml_taps(self, methods: list[str]) -> tuple[set[str], list[tuple[str, str]]]:
+        """(``android:onClick`` method names, preference targets (screen, file)) of the layouts/XML the methods
+        load by literal ID."""
+        names: set[str] = set()
+        targets: list[tuple[str, str]] = []
+        if not self.layouts:
+            return names, targets
+        ids = {v for m in methods for v in method_literals(self.code, m) if v in self.layouts}
+        for rid in sorted(ids):
+            root = self._parse(self.layouts[rid])
+            if root is None:
+                continue
+            for el in root.iter():
+                click = el.get("onClick")
+                if isinstance(click, str) and click and not click.startswith("@"):
+                    names.add(click)
+                frag = el.get("fragment")
+                if isinstance(frag, str) and frag:
+                    targets.append((java_to_desc(frag), self.layouts[rid]))
+                if el.tag == "intent":
+                    target = el.get("targetClass")
+                    if isinstance(target, str) and target:
+                        targets.append((java_to_desc(target), self.layouts[rid]))
+        return names, targets
+
+    def _parse(self, path: str) -> Any | None:
+        from appwarden.apk.axml import parse_axml
+
+        try:
+            info = self.apk.archive.info(path)
+            if int(info.uncompressed_size) > MAX_LAYOUT_BYTES:
+                return None
+            return parse_axml(bytes(self.apk.read(path))).root
+        except Exception:  # unreadable or malformed XML: no taps from it
+            return None
+
+    # -- the graph -------------------------------------------------------------------------------------------------
+
+    def _blind(self) -> str:
+        static = self.evidence.static
+        libs = [n.rsplit("/", 1)[-1] for n in (static.native_libs or [])]
+        for label, lib in BLIND_LIBS:
+            if lib in libs:
+                return f"{label} ({lib})"
+        for label, rx in BLIND_ASSETS:
+            hit = next((a for a in static.assets or [] if rx.search(a)), None)
+            if hit:
+                return f"{label} ({hit})"
+        launchers = set(self.nav.launchers)
+        for label, prefixes in BLIND_CLASSES:
+            for cls in launchers:
+                if any(s.startswith(prefixes) for s in superclasses(self.code, cls)):
+                    return f"{label} (the launcher activity extends {label}'s host activity)"
+        return ""
+
+    def _start_closure(self, launchers: list[str]) -> set[str]:
+        """Methods run without a tap by the launcher activities and the activities they forward to at once."""
+        out: set[str] = set()
+        todo, seen = list(launchers), set(launchers)
+        while todo and len(seen) <= 8:
+            cls = todo.pop(0)
+            chain = self.supers(cls) or [cls]
+            entries = [m for c in chain for m in methods_of(self.code, c) if _method_name(m) in LIFECYCLE]
+            notap = self.closure(entries + self._auto_callbacks(chain), set(chain))
+            out.update(notap)
+            for t, _via in self.edges_of(notap):
+                if t in self.activities and t not in seen:
+                    seen.add(t)
+                    todo.append(t)
+        return out
+
+    def _exclude_consent_dialog(self, start: set[str]) -> None:
+        """The first-run consent dialog (:func:`~appwarden.rules.consent.consent_model`) is no way to the policy
+        after consent: its dialog methods shown at start (or in a dialog class of their own), the classes they
+        instantiate (the link's span, the listeners) and their lambdas are left out of the policy marks and taps.
+        A policy page the consent analysis also lists (an activity loading the policy into a WebView, not shown
+        at start) stays."""
+        try:
+            from appwarden.rules.consent import consent_model
+
+            model = consent_model(self.evidence)
+        except Exception as exc:  # the consent analysis failed: its dialog is not excluded, noted
+            self.nav.notes.append(f"consent dialog not identified: {type(exc).__name__}")
+            return
+        if model is None:
+            return
+        lambdas: list[str] = []
+        dialogs: list[str] = []
+        for d in model.dialogs:
+            cls = class_of(d)
+            screen = _outer(cls) in self.activities or self.is_fragment(_outer(cls))
+            if screen and d not in start:
+                continue
+            dialogs.append(d)
+            self.excluded_methods.add(d)
+            lambdas.append(f"lambda${_method_name(d)}$")
+            if not screen:
+                self.excluded_classes.add(cls)
+            for t in self.events(d)[1]:
+                if t in self.defined and t not in self.activities and not self.is_fragment(t):
+                    self.excluded_classes.add(t)
+        self.excluded_lambdas = tuple(dict.fromkeys(lambdas))
+        self.nav.dialog_only = [
+            d for d in dialogs if any(t in s for s in method_strings(self.code, d) for t in self.texts)
+        ][:5]
+
+    def screen(self, cls: str, kind: str) -> Screen:
+        scr = Screen(cls, kind)
+        chain = self.supers(cls) or [cls]
+        own = set(chain)
+        entries = [
+            m
+            for c in chain
+            for m in methods_of(self.code, c)
+            if m.split("->", 1)[1].split("(", 1)[0] in LIFECYCLE
+        ]
+        notap = self.closure(entries + self._auto_callbacks(chain), own)
+        # fragments created while the screen is shown join it (their lifecycle too)
+        owned: set[str] = set()
+        for _ in range(2):
+            frags = {t for m in notap for t in self.events(m)[1] if self.is_fragment(t) and t not in own}
+            frags.update(f for f in self.frag_refs if f not in own)
+            if not frags:
+                break
+            for f in frags:
+                own.update(self.supers(f) or [f])
+            entries = [
+                m
+                for c in own
+                for m in methods_of(self.code, c)
+                if m.split("->", 1)[1].split("(", 1)[0] in LIFECYCLE
+            ]
+            notap = self.closure(entries + self._auto_callbacks(own), own)
+        for m in notap:
+            owned.update(t for t in self.events(m)[1] if t in self.defined and not is_platform_library(t))
+        for edge, via in self.edges_of(notap):
+            if edge not in own and edge != cls:
+                scr.edges.setdefault(edge, (0, via))
+        for m in notap:
+            mark = self.mark_of(m, tapped=False)
+            if mark is not None:
+                scr.marks.append(mark)
+        # tap handlers: click-like methods of the screen's classes, their inner classes and the listeners it creates
+        classes = set(own) | {t for t in owned if _outer(t) not in self.activities or _outer(t) in own}
+        classes -= self.excluded_classes
+        inner_prefixes = tuple(c[:-1] + "$" for c in own)
+        handlers: list[str] = []
+        names, pref_targets = self.xml_taps(notap)
+        for c in sorted(classes):
+            if c not in own and not c.startswith(inner_prefixes) and self.is_fragment(c):
+                continue
+            for m in methods_of(self.code, c):
+                name = m.split("->", 1)[1].split("(", 1)[0]
+                if (
+                    name in HANDLER_NAMES
+                    or (name.startswith("lambda$") and not self._excluded(m))
+                    or (c in own and name in names and m.endswith("(Landroid/view/View;)V"))
+                ):
+                    handlers.append(m)
+        # inner classes of the screen never instantiated in the closure (listeners made in a handler) count too
+        for c in self._inner_classes(own):
+            if c in classes or c in self.excluded_classes:
+                continue
+            for m in methods_of(self.code, c):
+                if m.split("->", 1)[1].split("(", 1)[0] in HANDLER_NAMES:
+                    handlers.append(m)
+        handlers = [h for h in dict.fromkeys(handlers) if h not in self.excluded_methods]
+        scr.handlers = handlers[:200]
+        if handlers:
+            tapped = self.closure(scr.handlers, own)
+            tap_edges = self.edges_of(tapped) + [(f, via) for f, via in self.frag_refs.items()]
+            for edge, via in tap_edges:
+                if edge not in own and edge != cls and edge not in scr.edges:
+                    scr.edges[edge] = (1, via)
+            for m in tapped:
+                mark = self.mark_of(m, tapped=True)
+                if mark is not None:
+                    scr.marks.append(mark)
+        for target, where in pref_targets:
+            if target in self.activities or self.is_fragment(target):
+                scr.edges.setdefault(target, (1, where))
+        return scr
+
+    def _auto_callbacks(self, classes: Any) -> list[str]:
+        """Callbacks that run without a tap (:data:`AUTO_CALLBACKS`: a splash's animation end, a countdown's
+        finish, a handler message, a runnable) in the screen's classes and their inner classes."""
+        found = [c for c in classes if c in self.defined] + self._inner_classes(set(classes))
+        return [m for c in found for m in methods_of(self.code, c) if _method_name(m) in AUTO_CALLBACKS]
+
+    def _inner_classes(self, own: set[str]) -> list[str]:
+        prefixes = tuple(c[:-1] + "$" for c in own)
+        if not hasattr(self, "_sorted_classes"):
+            self._sorted_classes = sorted(c for c in self.defined if "$" in c)
+        import bisect
+
+        out: list[str] = []
+        for p in prefixes:
+            i = bisect.bisect_left(self._sorted_classes, p)
+            while i < len(self._sorted_classes) and self._sorted_classes[i].startswith(p):
+                out.append(self._sorted_classes[i])
+                i += 1
+                if len(out) > 400:
+                    return out
+        return out
+
+    def build(self) -> Navigation:
+        from appwarden.rules.consent import launcher_activities
+
+        nav = self.nav
+        nav.launchers = [java_to_desc(n) for n in launcher_activities(self.manifest)]
+        if not nav.launchers:
+            nav.notes.append("no launcher activity: no main screen")
+            return nav
+        nav.blind = self._blind()
+        nav.routers = [label for label, desc in ROUTERS if self.code.invokes([desc])]
+        if nav.blind:
+            return nav
+        self._load_resources()
+        self._exclude_consent_dialog(self._start_closure(nav.launchers))
+        # 0/1 BFS over screens built on demand
+        dist: dict[str, int] = {}
+        parent: dict[str, tuple[str, str] | None] = {}
+        starts = list(nav.launchers)
+        forwarded: list[str] = []
+        for cls in nav.launchers:
+            scr = self._get(cls)
+            forwarded.extend(t for t, (cost, _v) in scr.edges.items() if cost == 0 and t in self.activities)
+        if forwarded:
+            # a launcher forwarding without a tap (splash) is not the main screen: its targets are
+            seen = set(nav.launchers)
+            queue = deque(forwarded)
+            mains: list[str] = []
+            while queue:
+                t = queue.popleft()
+                if t in seen:
+                    continue
+                seen.add(t)
+                mains.append(t)
+                for n, (cost, _v) in self._get(t).edges.items():
+                    if cost == 0 and n in self.activities and n not in seen and len(mains) < 8:
+                        queue.append(n)
+            starts = mains
+        nav.main = starts
+        dq: deque[str] = deque()
+        for s in starts:
+            dist[s] = 0
+            parent[s] = None
+            dq.append(s)
+        done: set[str] = set()
+        while dq:
+            check_deadline()
+            cur = dq.popleft()
+            if cur in done:
+                continue
+            done.add(cur)
+            if len(done) > MAX_SCREENS:
+                nav.notes.append(f"screens analysed capped at {MAX_SCREENS}")
+                break
+            scr = self._get(cur)
+            for t, (cost, via) in scr.edges.items():
+                if t in nav.launchers and t not in starts:
+                    continue  # back to the splash: not a way forward
+                nd = dist[cur] + cost
+                if nd < dist.get(t, 1 << 30):
+                    dist[t] = nd
+                    parent[t] = (cur, via)
+                    (dq.appendleft if cost == 0 else dq.append)(t)
+        nav.dist, nav.parent = dist, parent
+        best: tuple[int, str, Mark] | None = None
+        for cls in done:
+            for mark in nav.screens[cls].marks:
+                total = dist[cls] + mark.cost
+                if best is None or total < best[0]:
+                    best = (total, cls, mark)
+        if best is not None:
+            nav.taps, nav.policy_screen, nav.policy_mark = best
+            return nav
+        # no path: marks elsewhere? (every activity not reached, and fragments reachable from them)
+        for desc in list(self.activities)[:MAX_SCREENS]:
+            if desc in done:
+                continue
+            scr = self._get(desc)
+            if scr.marks:
+                nav.unreached_marks.append((desc, scr.marks[0]))
+                if len(nav.unreached_marks) >= 5:
+                    break
+        return nav
+
+    def _get(self, cls: str) -> Screen:
+        scr = self.nav.screens.get(cls)
+        if scr is None:
+            scr = self.screen(cls, "activity" if cls in self.activities else "fragment")
+            self.nav.screens[cls] = scr
+        return scr

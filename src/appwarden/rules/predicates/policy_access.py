@@ -1,0 +1,147 @@
+"""Privacy policy hard to reach (认定方法 一.3, more than four taps from the main screen), judged statically.
+
+``policy_taps_from_main``: builds the app's navigation graph (:mod:`appwarden.rules.navigation`: activities and the
+fragments a tap brings up, edges from click handlers, menu and preference handlers and layout ``android:onClick``
+to explicitly started screens, each costing one tap; a splash forwarding without a tap costs none) and the fewest
+taps from the main screen to a *policy mark* (a method showing or opening the policy: a policy title, a policy
+URL/asset page, a policy string/layout resource; the first-run consent dialog is not counted).
+
+* fewest taps ≤ ``max_taps`` (default 4): no finding.
+* a path exists but needs more than ``max_taps``: one finding with the path (each screen, the taps so far and the
+  handler that opens it) and the policy mark.
+* no path: one lead, severity ``low``: either the policy is shown only on screens the graph does not reach from the
+  main screen (named), only by the first-run consent dialog, or nowhere in the code and resources.
+
+Silent when the UI is a Flutter/React Native/uni-app/Cordova/cocos/Unity bundle (static navigation is blind) and
+when the app has no launcher activity. Leads without a path are not given when a path-string router (ARouter,
+TheRouter, WMRouter, DRouter) or Jetpack Navigation starts screens: their edges are invisible here.
+
+Limits: implicit intents, reflection and server-driven pages hide edges (the true count may be lower); scrolling,
+tabs, drawers and the taps inside a screen are not counted (it may be higher). Confidence: possible, needs review.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from appwarden.errors import RuleError
+from appwarden.evidence import Evidence
+from appwarden.rules.model import Hit
+from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, Navigation, navigation
+from appwarden.rules.predicates import param, predicate
+
+
+def _validate(params: dict[str, Any]) -> None:
+    taps = params.get("max_taps", 4)
+    if not isinstance(taps, int) or isinstance(taps, bool) or not 1 <= taps <= 20:
+        raise RuleError("max_taps must be an integer from 1 to 20")
+    texts = params.get("policy_texts", list(POLICY_TEXTS))
+    if not isinstance(texts, list) or not texts or not all(isinstance(t, str) and t for t in texts):
+        raise RuleError("policy_texts must be a non-empty list of strings")
+
+
+def _java(desc: str) -> str:
+    return desc[1:-1].replace("/", ".") if desc.startswith("L") and desc.endswith(";") else desc
+
+
+def _path_items(nav: Navigation) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for screen, taps, via in nav.path():
+        item: dict[str, Any] = {
+            "type": "component",
+            "kind": nav.screens[screen].kind if screen in nav.screens else "activity",
+            "name": _java(screen),
+            "taps": taps,
+        }
+        if via:
+            item["via"] = via
+        items.append(item)
+    return items
+
+
+@predicate("policy_taps_from_main", needs=("static.manifest", "static.code"), validate=_validate)
+def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
+    max_taps = int(param(params, "max_taps", 4))
+    texts = tuple(param(params, "policy_texts", list(POLICY_TEXTS)))
+    nav = navigation(evidence, texts, str(param(params, "policy_url", POLICY_URL)))
+    if nav is None or not nav.launchers or nav.blind:
+        return []
+    main = "、".join(_java(m) for m in nav.main[:3])
+    if nav.taps is not None:
+        if nav.taps <= max_taps:
+            return []
+        mark = nav.policy_mark
+        assert mark is not None
+        evidence_items = _path_items(nav)
+        evidence_items.append(
+            {
+                "type": "string",
+                "caller": mark.method,
+                "value": mark.what,
+                "meaning": "policy shown or opened here",
+            }
+        )
+        return [
+            Hit(
+                evidence=evidence_items,
+                message_zh=(
+                    f"静态导航分析：从主界面（{main}）到隐私政策最少需要{nav.taps}次点击（多于{max_taps}次），"
+                    "隐私政策可能难以访问"
+                ),
+                message_en=(
+                    f"Static navigation: the privacy policy needs at least {nav.taps} taps from the main screen"
+                    f" ({main}), more than {max_taps}"
+                ),
+            )
+        ]
+    if nav.routers:
+        return []  # screens started by path strings: a missing path proves nothing
+    if nav.unreached_marks:
+        screen, mark = nav.unreached_marks[0]
+        evidence_items = [
+            {"type": "component", "kind": "activity", "name": _java(m), "taps": 0} for m in nav.main[:3]
+        ]
+        evidence_items += [
+            {"type": "string", "caller": mk.method, "value": mk.what, "meaning": f"policy on {_java(scr)}"}
+            for scr, mk in nav.unreached_marks[:3]
+        ]
+        return [
+            Hit(
+                evidence=evidence_items,
+                severity="low",
+                message_zh=(
+                    f"静态导航分析未找到从主界面（{main}）到隐私政策页面（{_java(screen)}）的点击路径，"
+                    "需人工确认隐私政策能否在4次点击内访问"
+                ),
+                message_en=(
+                    f"No static tap path found from the main screen ({main}) to the screen showing the privacy"
+                    f" policy ({_java(screen)}); check by hand that it is reachable within {max_taps} taps"
+                ),
+            )
+        ]
+    if nav.dialog_only:
+        where_zh, where_en = (
+            "仅在首次运行的隐私弹窗中提供隐私政策，",
+            "the policy is only offered by the first-run dialog; ",
+        )
+        items = [
+            {"type": "string", "caller": d, "value": "consent dialog", "meaning": "first-run only"}
+            for d in nav.dialog_only[:3]
+        ]
+    else:
+        where_zh, where_en = (
+            "应用代码和资源中未找到隐私政策页面，",
+            "no policy screen found in the code or resources; ",
+        )
+        items = []
+    items = [
+        {"type": "component", "kind": "activity", "name": _java(m), "taps": 0} for m in nav.main[:3]
+    ] + items
+    return [
+        Hit(
+            evidence=items,
+            severity="low",
+            message_zh=f"静态导航分析：{where_zh}未找到从主界面（{main}）访问隐私政策的路径，需人工确认",
+            message_en=f"Static navigation: {where_en}no path from the main screen ({main}) to the policy found",
+        )
+    ]

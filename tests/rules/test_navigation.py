@@ -1,0 +1,107 @@
+"""The static navigation graph (appwarden.rules.navigation) behind policy.access.too_many_taps (认定方法 RD-1.3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from appwarden.errors import RuleError
+from appwarden.rules.navigation import navigation
+from appwarden.rules.predicates import get
+from appwarden.scan import build_evidence
+
+HERE = Path(__file__).parent / "policy.access.too_many_taps"
+APPS = Path(__file__).parent / "_apps"
+
+
+def _nav(name: str, **changes):
+    ev = build_evidence(str(HERE / name))
+    for key, value in changes.items():
+        setattr(ev.static, key, value)
+    return ev, navigation(ev)
+
+
+def test_splash_forwarding_costs_no_tap_and_is_not_the_main_screen() -> None:
+    _ev, nav = _nav("nav_two_taps.apk")
+    assert nav.launchers == ["Lcom/appwarden/rules/navtwo/SplashActivity;"]
+    assert nav.main == ["Lcom/appwarden/rules/navtwo/MainActivity;"]
+    assert nav.taps == 2
+    assert [(s.rsplit("/", 1)[-1], n) for s, n, _via in nav.path()] == [
+        ("MainActivity;", 0),
+        ("SettingsActivity;", 1),
+        ("PolicyActivity;", 2),
+    ]
+    assert nav.policy_mark is not None and nav.policy_mark.cost == 0  # the page itself loads the policy URL
+
+
+def test_five_taps_path_and_its_handlers() -> None:
+    _ev, nav = _nav("nav_five_taps.apk")
+    assert nav.taps == 5
+    vias = [via for _s, _n, via in nav.path()][1:]
+    assert all(v.endswith("$1;->onClick(Landroid/view/View;)V") for v in vias)
+
+
+def test_menu_item_selection_is_a_tap() -> None:
+    _ev, nav = _nav("nav_menu.apk")
+    assert nav.taps == 2
+    assert nav.path()[1][2].endswith("MainActivity;->onOptionsItemSelected(Landroid/view/MenuItem;)Z")
+
+
+def test_layout_android_onclick_is_a_tap() -> None:
+    _ev, nav = _nav("nav_layout_onclick.apk")
+    assert nav.taps == 2
+    assert nav.path()[1][2] == "Lcom/appwarden/rules/navlayout/MainActivity;->openAbout(Landroid/view/View;)V"
+
+
+def test_no_policy_anywhere() -> None:
+    _ev, nav = _nav("nav_no_policy.apk")
+    assert nav.taps is None and not nav.unreached_marks and not nav.dialog_only
+    assert set(nav.screens) == {
+        "Lcom/appwarden/rules/navnone/MainActivity;",
+        "Lcom/appwarden/rules/navnone/AboutActivity;",
+    }
+
+
+def test_first_run_consent_dialog_is_no_way_to_the_policy() -> None:
+    ev = build_evidence(str(APPS / "consent_gated.apk"))
+    nav = navigation(ev)
+    assert nav.taps is None
+    assert nav.dialog_only == ["Lcom/appwarden/rules/consentok/SplashActivity;->showPrivacy()V"]
+
+
+def test_policy_page_outside_the_graph_is_named() -> None:
+    ev = build_evidence(str(APPS / "consent_res_gated.apk"))
+    nav = navigation(ev)
+    assert nav.taps is None
+    assert "Lcom/appwarden/rules/consentresok/PolicyActivity;" in [s for s, _m in nav.unreached_marks]
+
+
+@pytest.mark.parametrize(
+    ("changes", "label"),
+    [
+        ({"native_libs": ["lib/arm64-v8a/libflutter.so"]}, "Flutter"),
+        ({"assets": ["assets/index.android.bundle"]}, "React Native"),
+        ({"assets": ["assets/apps/__UNI__1/www/manifest.json"]}, "uni-app/DCloud"),
+        ({"native_libs": ["lib/armeabi-v7a/libcocos2djs.so"]}, "cocos"),
+    ],
+)
+def test_cross_platform_ui_is_blind_and_silent(changes: dict, label: str) -> None:
+    ev, nav = _nav("nav_five_taps.apk", **changes)
+    assert nav.blind.startswith(label)
+    assert get("policy_taps_from_main").fn(ev, {"max_taps": 4}) == []
+
+
+def test_threshold_is_a_parameter() -> None:
+    ev, _nav5 = _nav("nav_five_taps.apk")
+    check = get("policy_taps_from_main").fn
+    assert len(check(ev, {"max_taps": 4})) == 1
+    assert check(ev, {"max_taps": 5}) == []
+
+
+@pytest.mark.parametrize(
+    "bad", [{"max_taps": 0}, {"max_taps": "4"}, {"max_taps": True}, {"policy_texts": []}]
+)
+def test_bad_params_rejected(bad: dict) -> None:
+    with pytest.raises(RuleError):
+        get("policy_taps_from_main").fn.validate_params(bad)
