@@ -105,3 +105,20 @@ def test_threshold_is_a_parameter() -> None:
 def test_bad_params_rejected(bad: dict) -> None:
     with pytest.raises(RuleError):
         get("policy_taps_from_main").fn.validate_params(bad)
+
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "apks"
+
+
+@pytest.mark.corpus
+def test_corpus_tab_fragment_path_to_the_settings_policy_row() -> None:
+    """getActivity/AndroidProject: the splash forwards from an animation callback, the home screen's tab fragment
+    opens the settings screen, whose layout holds the 隐私政策 row (a lower bound: the tab tap is not counted)."""
+    apk = CORPUS / "cn_sdk" / "AndroidProject__release_a.apk"
+    if not apk.exists():
+        pytest.skip(f"corpus APK absent: {apk}")
+    nav = navigation(build_evidence(str(apk)))
+    assert nav.main == ["Lcom/hjq/demo/ui/activity/HomeActivity;"]
+    assert nav.taps == 2
+    assert nav.path()[-1][0] == "Lcom/hjq/demo/ui/activity/SettingActivity;"
+    assert "Fragment" in nav.path()[-1][2]

@@ -85,12 +85,12 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
             Hit(
                 evidence=evidence_items,
                 message_zh=(
-                    f"静态导航分析：从主界面（{main}）到隐私政策最少需要{nav.taps}次点击（多于{max_taps}次），"
-                    "隐私政策可能难以访问"
+                    f"静态导航分析：从主界面（{main}）到隐私政策，静态找到的最短点击路径为{nav.taps}次"
+                    f"（多于{max_taps}次），隐私政策可能难以访问"
                 ),
                 message_en=(
-                    f"Static navigation: the privacy policy needs at least {nav.taps} taps from the main screen"
-                    f" ({main}), more than {max_taps}"
+                    f"Static navigation: the shortest tap path found from the main screen ({main}) to the privacy"
+                    f" policy has {nav.taps} taps, more than {max_taps}"
                 ),
             )
         ]
