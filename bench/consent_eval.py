@@ -7,8 +7,9 @@ Two parts, one JSON (``-o``, default ``bench/results/<date>-consent.json``):
   verdict (likely / possible / gated / confirmed), the rules, the gate recognised or the reason; and the consent
   moment (dialog methods, dialog libraries, split callbacks, flags, recognised).
 * ``cost``: on the largest cn_sdk APK, ``--runs`` warm runs of ``scan_apk``, each with the time spent inside the
-  consent model's builder during that scan; medians, the share of the scan and what it adds to the scan without it.
-  Machine and date are recorded; no timing is asserted anywhere.
+  consent analysis during that scan (model builder, per-site decisions, report section), interleaved with runs
+  of scans without the analysis (:func:`run_cost`); medians, the share of the scan and what it adds to the scan
+  without it. Machine and date are recorded; no timing is asserted anywhere.
 
 ``--src DIR`` puts another source tree first on ``sys.path`` (e.g. an exported older commit, ``git archive
 <commit> src | tar -x -C /tmp/before``, with the built ``_dexscan`` extension copied in) to produce the "before"
@@ -17,7 +18,8 @@ numbers with the same script.
 ``--digests FILE`` instead writes, for every APK of the corpus (all of ``<corpus>/apks/*/``), the SHA-256 of the
 report's whole ``consent`` section and of its consent findings (those with a ``behaviour``), canonical JSON; ``--check
 FILE`` compares them with a file written earlier (exit 1 on any difference). That is how an optimisation of the
-analysis is shown to change no result (``tests/rules/data/consent_corpus_digests.json``, the committed digests).
+analysis is shown to change no result: digests of the old modules on a tree (``--src`` a copy of ``src`` with the
+old files) checked against the new ones on the same tree (``bench/results/2026-12-06-consent-digests*.json``).
 
 Usage: ``.venv/bin/python bench/consent_eval.py [--corpus ../shared/corpus] [--src DIR] [--runs 3] [-o FILE]``,
 ``… --digests FILE [--only cn_sdk]``, ``… --check FILE``.
@@ -128,40 +130,85 @@ def run_digests(corpus: Path, only: str | None) -> dict[str, dict[str, str]]:
     return out
 
 
+def _patch(obj: Any, name: str, wrapper: Any) -> Any:
+    inner = getattr(obj, name)
+    setattr(obj, name, wrapper(inner))
+    return inner
+
+
 def run_cost(apk: Path, runs: int) -> dict[str, Any]:
-    """Warm runs of ``scan_apk``; the consent model's share is the time spent inside its builder during each scan
-    (``consent._build`` wrapped: dialog search, handler and flag-reader decoding, both walks, contract calls; the
-    call graph and call sites are the scan's own, built before the rules stage)."""
+    """Two measures of the consent analysis' cost on one APK, over ``runs`` warm ``scan_apk`` runs of each kind,
+    interleaved (the machine's load changes over time, alike for both kinds):
+
+    * ``inside``: with the analysis, the CPU/wall time spent inside it during each scan: the model's builder
+      (``consent._build``: dialog search, resource route, handler and flag-reader decoding, both walks, contract
+      calls; the call graph and call sites are the scan's own) plus the per-site work of the start-up rules
+      (``ConsentModel.decide``/``after_refusal``/``record_gated``, the consent evidence item with its
+      unconditional-prefix decoding) and the report's ``consent`` section. An upper bound: work the model shares
+      with the rest of the scan (the layouts the navigation rules search again, the SDK contract calls the
+      report lists) is counted here, and the rest of the scan then gets it for free.
+    * ``ab``: the CPU time of whole scans with the analysis against whole scans without it (the start-up rules'
+      ``consent_model`` answering None: no consent findings, no section; everything else as usual), so shared
+      work is counted once, on the side that pays it.
+
+    Medians; ``share_of_scan`` = inside / scan, ``added_to_scan`` = inside / (scan - inside); ``ab_added`` =
+    (with - without) / without. Noisy on a loaded machine: the per-run lists are kept."""
     from appwarden.rules import consent
+    from appwarden.rules.predicates import pi_startup
     from appwarden.scan import scan_apk
 
     spent: list[tuple[float, float]] = []
-    inner = consent._build
+    depth = [0]
 
-    def timed(evidence: Any, code: Any) -> Any:
-        t0, c0 = time.perf_counter(), time.process_time()
-        try:
-            return inner(evidence, code)
-        finally:
-            spent.append((time.perf_counter() - t0, time.process_time() - c0))
+    def timed(inner: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if depth[0]:
+                return inner(*args, **kwargs)
+            depth[0] += 1
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent.append((time.perf_counter() - t0, time.process_time() - c0))
+                depth[0] -= 1
 
-    consent._build = timed
+        return run
+
+    patched = [
+        (consent, "_build"),
+        (consent, "consent_section"),
+        (consent.ConsentModel, "decide"),
+        (consent.ConsentModel, "after_refusal"),
+        (consent.ConsentModel, "record_gated"),
+        (pi_startup, "_consent_item"),
+    ]
+    originals = [(obj, name, _patch(obj, name, timed)) for obj, name in patched]
+    with_model = pi_startup.consent_model
+    scans, inside, scans_cpu, inside_cpu, without_cpu = [], [], [], [], []
     try:
         scan_apk(apk)  # warm: imports, knowledge, page cache
-        scans, models, scans_cpu, models_cpu = [], [], [], []
         for _ in range(runs):
             spent.clear()
             t0, c0 = time.perf_counter(), time.process_time()
             scan_apk(apk)
             scans.append(time.perf_counter() - t0)
             scans_cpu.append(time.process_time() - c0)
-            models.append(sum(w for w, _c in spent))
-            models_cpu.append(sum(c for _w, c in spent))
+            inside.append(sum(w for w, _c in spent))
+            inside_cpu.append(sum(c for _w, c in spent))
+            pi_startup.consent_model = lambda evidence: None  # type: ignore[assignment]
+            try:
+                c0 = time.process_time()
+                scan_apk(apk)
+                without_cpu.append(time.process_time() - c0)
+            finally:
+                pi_startup.consent_model = with_model
     finally:
-        consent._build = inner
+        pi_startup.consent_model = with_model
+        for obj, name, inner in originals:
+            setattr(obj, name, inner)
     out: dict[str, Any] = {"apk": apk.name, "bytes": apk.stat().st_size, "runs": runs}
     # wall time, and this process's CPU time (less sensitive to the other work on a shared machine)
-    for label, sc, mo in (("", scans, models), ("cpu_", scans_cpu, models_cpu)):
+    for label, sc, mo in (("", scans, inside), ("cpu_", scans_cpu, inside_cpu)):
         scan_med, model_med = statistics.median(sc), statistics.median(mo)
         out[f"{label}scan_s"] = [round(x, 4) for x in sc]
         out[f"{label}consent_model_s"] = [round(x, 4) for x in mo]
@@ -171,6 +218,12 @@ def run_cost(apk: Path, runs: int) -> dict[str, Any]:
         out[f"{label}added_to_scan"] = (
             round(model_med / (scan_med - model_med), 4) if scan_med > model_med else None
         )
+    without_med = statistics.median(without_cpu)
+    out["cpu_scan_without_s"] = [round(x, 4) for x in without_cpu]
+    out["cpu_scan_without_median_s"] = round(without_med, 4)
+    out["cpu_ab_added"] = (
+        round((statistics.median(scans_cpu) - without_med) / without_med, 4) if without_med else None
+    )
     return out
 
 
@@ -219,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         c = result["cost"]
         print(
             f"cost on {c['apk']}: consent model {c['consent_model_median_s']} s of a {c['scan_median_s']} s scan"
-            f" (CPU: {c['cpu_consent_model_median_s']} s of {c['cpu_scan_median_s']} s, {c['cpu_share_of_scan']:.1%})"
+            f" (CPU: {c['cpu_consent_model_median_s']} s of {c['cpu_scan_median_s']} s, {c['cpu_share_of_scan']:.1%},"
+            f" adds {c['cpu_added_to_scan']:.1%}; whole scans with/without: {c['cpu_ab_added']:.1%} added)"
         )
     return 0
 

@@ -645,25 +645,158 @@ def test_contract_calls_remembered_per_code_index() -> None:
     assert all(id(x) not in held for x in (contracts._CALLS[code], *contracts._CALLS[code][1]))
 
 
+def _reference_literal_callers(code: Any, ids: dict[int, str]) -> dict[str, tuple[int, str]]:
+    """consent_resources._literal_callers as it was before the cost work (one search of the whole ID per ID and
+    DEX), the reference for the optimised one."""
+    import struct
+
+    from appwarden.dex.records import EV_LITERAL, EVENT_WORDS
+    from appwarden.rules.consent_resources import MAX_IDS, MAX_METHODS
+
+    out: dict[str, tuple[int, str]] = {}
+    columns = [bytes(memoryview(dc.events_raw).cast("I")[2::EVENT_WORDS]) for dc in code.codes]
+    for rid, what in list(ids.items())[:MAX_IDS]:
+        needle = struct.pack("<I", rid)
+        for dc, col in zip(code.codes, columns, strict=True):
+            pos = col.find(needle)
+            while pos >= 0:
+                if not pos & 3 and (dc.events[(pos >> 2) * EVENT_WORDS] >> 8) == EV_LITERAL:
+                    out.setdefault(dc.caller_of_event(pos >> 2), (rid, what))
+                    if len(out) >= MAX_METHODS:
+                        return out
+                pos = col.find(needle, pos + 1)
+    return out
+
+
+def _reference_field_callers(apk: Any, code: Any, ids: dict[int, str]) -> dict[str, tuple[int, str]]:
+    """consent_resources._field_callers as it was before the cost work (every class tested for an R class)."""
+    from appwarden.rules.consent_resources import MAX_IDS
+
+    res = apk.resources
+    by_type: dict[str, dict[str, int]] = {}
+    for rid in list(ids)[:MAX_IDS]:
+        kind, _, key = (res.name_of(rid) or "").partition("/")
+        if key:
+            by_type.setdefault(kind, {})[key] = rid
+    fields: dict[str, int] = {}
+    for cls in code.classes:
+        if cls.endswith(";") and "/R$" in cls:
+            for key, rid in by_type.get(cls[cls.rindex("$") + 1 : -1], {}).items():
+                fields[f"{cls}->{key}"] = rid
+    out: dict[str, tuple[int, str]] = {}
+    for ref in code.field_reads(list(fields)) if fields else []:
+        rid = fields.get(str(ref.target).split(":", 1)[0])
+        if rid is not None:
+            out.setdefault(ref.caller, (rid, ids[rid]))
+    return out
+
+
 @pytest.mark.corpus
 @pytest.mark.slow
-def test_consent_results_unchanged_on_the_corpus(corpus_dir: Path) -> None:
-    """Every corpus APK's report ``consent`` section and consent findings hash to the digests committed before the
-    cost optimisations of issue #18 (tests/rules/data/consent_corpus_digests.json; bench/consent_eval.py --digests
-    wrote them and --check runs the same comparison)."""
-    import importlib.util
+def test_cost_optimisations_match_the_reference_on_the_corpus(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On every cn_sdk corpus APK, each optimised step gives exactly what the step did before the cost work, in one
+    process (so other work on the tree cannot blur the comparison): the layout search (one regex pass over the
+    joined layouts, layouts read once per APK) against a search of every layout with every needle; the literal
+    search (by the IDs' upper halves) and the R-field search (R classes prefiltered) against the old ones, on the
+    policy IDs, on the layout and on the string IDs of the app (the first 64 are searched) and on both mixed; the launcher walk pruned
+    at the start-up walk against the unpruned one; the remembered SDK contract calls against a fresh search."""
+    import itertools
 
-    root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("consent_eval", root / "bench" / "consent_eval.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    expected = json.loads((Path(__file__).parent / "data" / "consent_corpus_digests.json").read_text("utf-8"))
-    present = {f"{p.parent.name}/{p.name}" for p in (corpus_dir / "apks").glob("*/*.apk")}
-    if not present:
-        pytest.skip("no corpus APKs")
-    got = bench.run_digests(corpus_dir, None)
-    wanted = {k: v for k, v in expected["apks"].items() if k in present}
-    assert len(wanted) >= 0.9 * len(expected["apks"]), "the corpus is not the one the digests were made from"
-    differ = sorted(k for k in wanted if got.get(k) != wanted[k])
-    assert differ == [], differ
+    from appwarden.rules import consent as c
+    from appwarden.rules import consent_resources as cr
+    from appwarden.rules.consent import consent_knowledge, launcher_entries
+    from appwarden.rules.static_support import code_of
+    from appwarden.sdk import contracts
+
+    apks = sorted((corpus_dir / "apks" / "cn_sdk").glob("*.apk"))
+    if not apks:
+        pytest.skip("no cn_sdk corpus APKs")
+    k = consent_knowledge()
+    texts, agree = list(k.dialog_texts), list(k.agree_texts)
+    checked = found = 0
+    for apk_path in apks:
+        evidence = build_evidence(apk_path)
+        static, code = evidence.static, code_of(evidence)
+        apk = getattr(static, "apk", None)
+        if apk is None or code is None or apk.resources is None:
+            continue
+        checked += 1
+        new = cr.policy_resources(apk, texts, agree)
+        with monkeypatch.context() as mp:  # the reference: every layout read again, each searched per needle
+            mp.setattr(cr, "_LAYOUT_CACHE", cr.weakref.WeakKeyDictionary())
+            mp.setattr(cr, "_LAYOUT_CACHE_BYTES", -1)
+            mp.setattr(
+                cr,
+                "_blobs_with_each",
+                lambda blobs, *sets: [[cr._has_text(b, n) for b in blobs] for n in sets],
+            )
+            old = cr.policy_resources(apk, texts, agree)
+        assert list(new.policy.items()) == list(old.policy.items()), apk_path.name
+        assert (new.agree, new.notes) == (old.agree, old.notes), apk_path.name
+        res = apk.resources
+        layouts = {rid: "layout" for rid, _t, _d in res.entries_of_type("layout")}
+        strings = {rid: "string" for rid, _t, _d in res.entries_of_type("string")}
+        pairs = zip(list(layouts.items())[:32], list(strings.items())[:32], strict=False)
+        mixed = dict(itertools.chain.from_iterable(pairs))
+        for ids in (dict(new.policy), layouts, strings, mixed):
+            literal = cr._literal_callers(code, ids)
+            assert list(literal.items()) == list(_reference_literal_callers(code, ids).items()), apk_path.name
+            fields = cr._field_callers(apk, code, ids)
+            assert list(fields.items()) == list(_reference_field_callers(apk, code, ids).items()), (
+                apk_path.name
+            )
+            found += bool(literal) + bool(fields)
+        model = c.consent_model(evidence)
+        if model is not None:
+            launcher = set(launcher_entries(evidence))
+            entries = [e for e in model.entries if e in launcher]
+            first = c._walk(code, [e for e in model.entries if e not in launcher], {})
+            unpruned, pruned = dict(first), dict(first)
+            for m, p in c._walk(code, entries, {}, library=False).items():
+                unpruned.setdefault(m, p)
+            for m, p in c._walk(code, entries, {}, library=False, closed=first).items():
+                pruned.setdefault(m, p)
+            assert list(pruned.items()) == list(unpruned.items()), apk_path.name
+            assert list(model._full.items()) == list(unpruned.items()), apk_path.name
+        assert contracts.find_contract_calls(code) == contracts._find_contract_calls(
+            code, contracts.load_contracts(), False
+        ), apk_path.name
+    assert checked >= 10 and found >= 10  # the searches found something to compare
+
+
+def test_layouts_read_once_per_apk() -> None:
+    """policy_resources reads an APK's layouts once: a second search (the navigation rules' own texts) reuses them
+    with its own result, and the remembered layouts go with the APK."""
+    import gc
+    import weakref
+
+    from appwarden.apk import open_apk
+    from appwarden.rules import consent_resources as cr
+    from appwarden.rules.consent import consent_knowledge
+
+    apk = open_apk(APPS / "consent_res_include.apk")
+    reads: list[str] = []
+    read = cr._read
+
+    def counting(apk_: Any, name: str, limit: int) -> bytes | None:
+        reads.append(name)
+        return read(apk_, name, limit)
+
+    cr._read = counting  # type: ignore[assignment]
+    try:
+        agree = list(consent_knowledge().agree_texts)
+        first = cr.policy_resources(apk, list(consent_knowledge().dialog_texts), agree)
+        n = len(reads)
+        again = cr.policy_resources(apk, list(consent_knowledge().dialog_texts), agree)
+        other = cr.policy_resources(apk, ["no such policy title"], agree)
+    finally:
+        cr._read = read  # type: ignore[assignment]
+    assert n > 0 and len(reads) == n  # every layout read by the first search only
+    assert first.policy and first == again
+    assert not any(v.endswith(".xml") or "layout" in v for v in other.policy.values())
+    ref = weakref.ref(apk)
+    del apk
+    gc.collect()
+    assert ref() is None  # the remembered layouts did not keep the APK alive

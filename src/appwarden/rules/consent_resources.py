@@ -24,6 +24,10 @@ privacy dialog through resources, each note saying which resource or asset named
 
 IDs read from a library module's ``R`` class field (``sget R$layout;->x``, not a constant there) count too.
 
+Cost: the layouts are read once per APK (remembered for the APK, weakly, when their bytes total at most 16 MiB:
+the navigation rules search them again with their own titles) and searched in one regular-expression pass over
+them joined; the literal IDs are found in the events' idx column by their upper halves (package and type).
+
 Limits: strings assembled at run time from pieces and dialogs built by server configuration are not seen.
 """
 
@@ -34,6 +38,8 @@ import itertools
 import operator
 import re
 import struct
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +95,17 @@ def _blobs_with(blobs: list[bytes], needles: list[bytes]) -> list[bool]:
     return out
 
 
+def _blobs_with_each(blobs: list[bytes], *needle_sets: list[bytes]) -> list[list[bool]]:
+    """Per needle set, per blob, whether the blob contains one of the set's needles: one :func:`_blobs_with` pass
+    for all the sets together, then each set tested on its own in the few blobs holding any needle at all."""
+    out = [[False] * len(blobs) for _ in needle_sets]
+    for i, hit in enumerate(_blobs_with(blobs, [n for needles in needle_sets for n in needles])):
+        if hit:
+            for k, needles in enumerate(needle_sets):
+                out[k][i] = _has_text(blobs[i], needles)
+    return out
+
+
 def _needles(texts: list[str], ids: Any) -> list[bytes]:
     return (
         [t.encode("utf-8") for t in texts]
@@ -104,6 +121,61 @@ class PolicyResources:
     policy: dict[int, str] = field(default_factory=dict)
     agree: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _LayoutFiles:
+    """The compiled layouts of an APK as :func:`policy_resources` reads them (see :func:`_layouts`)."""
+
+    files: list[tuple[int, str]]  # (layout ID, file) of every layout read, in resource-table order
+    by_path: dict[str, bytes | None]  # file -> its bytes (None: unreadable or over MAX_LAYOUT_BYTES)
+    notes: list[str]
+
+
+# per Apk (weakly: an entry goes with its APK), when the layouts' bytes total at most _LAYOUT_CACHE_BYTES: the
+# consent model and the navigation rules (rules/navigation.py) both search them in one scan
+_LAYOUT_CACHE: weakref.WeakKeyDictionary[Any, _LayoutFiles] = weakref.WeakKeyDictionary()
+_LAYOUT_CACHE_BYTES = 16 * 1024 * 1024
+_LAYOUT_LOCK = threading.Lock()
+
+
+def _layouts(apk: Any, res: Any) -> tuple[list[tuple[int, str]], dict[str, bytes | None], list[str]]:
+    """``(files, by_path, notes)``: every ``layout`` entry of the resource table that names an ``.xml`` file,
+    each file read once (at most :data:`MAX_LAYOUTS` files of at most :data:`MAX_LAYOUT_BYTES`), and the note
+    saying the cap was reached. Read once per APK: remembered for the APK when small enough (the callers only
+    read the lists and bytes)."""
+    try:
+        with _LAYOUT_LOCK:
+            cached = _LAYOUT_CACHE.get(apk)
+    except TypeError:  # not weakly referable: read every time
+        cached, apk_key = None, None
+    else:
+        apk_key = apk
+    if cached is not None:
+        return cached.files, cached.by_path, cached.notes
+    pool = res.strings
+    layouts = 0
+    by_path: dict[str, bytes | None] = {}
+    files: list[tuple[int, str]] = []
+    notes: list[str] = []
+    for rid, vtype, data in res.entries_of_type("layout"):
+        if vtype != TYPE_STRING:
+            continue
+        path = pool.get(data)
+        if not path or not path.endswith(".xml"):
+            continue
+        if path not in by_path:
+            if layouts >= MAX_LAYOUTS:
+                notes.append(f"layouts searched for policy text capped at {MAX_LAYOUTS}")
+                break
+            layouts += 1
+            by_path[path] = _read(apk, path, MAX_LAYOUT_BYTES)
+        if by_path[path] is not None:
+            files.append((rid, path))
+    if apk_key is not None and sum(len(b) for b in by_path.values() if b) <= _LAYOUT_CACHE_BYTES:
+        with _LAYOUT_LOCK:
+            _LAYOUT_CACHE[apk_key] = _LayoutFiles(files, by_path, notes)
+    return files, by_path, notes
 
 
 def policy_resources(apk: Any, texts: list[str], agree_texts: list[str]) -> PolicyResources:
@@ -133,30 +205,16 @@ def policy_resources(apk: Any, texts: list[str], agree_texts: list[str]) -> Poli
                 out.agree.add(rid)
     needles = _needles(texts, list(out.policy))
     agree_needles = _needles(agree_texts, sorted(out.agree)[:256])
-    layouts = 0
-    by_path: dict[str, bytes | None] = {}
-    files: list[tuple[int, str]] = []  # (layout ID, file) of every layout read
     policy_layouts: dict[int, str] = {}
     agree_layouts: set[int] = set()
-    for rid, vtype, data in res.entries_of_type("layout"):
-        if vtype != TYPE_STRING:
-            continue
-        path = pool.get(data)
-        if not path or not path.endswith(".xml"):
-            continue
-        if path not in by_path:
-            if layouts >= MAX_LAYOUTS:
-                out.notes.append(f"layouts searched for policy text capped at {MAX_LAYOUTS}")
-                break
-            layouts += 1
-            by_path[path] = _read(apk, path, MAX_LAYOUT_BYTES)
-        if by_path[path] is not None:
-            files.append((rid, path))
+    files, by_path, notes = _layouts(apk, res)
+    out.notes.extend(notes)
     # every layout read once, then searched in one pass per needle set (in file order, as read)
     read = [p for p, b in by_path.items() if b is not None]
     blobs = [by_path[p] or b"" for p in read]
-    has_policy = dict(zip(read, _blobs_with(blobs, needles), strict=True))
-    has_agree = dict(zip(read, _blobs_with(blobs, agree_needles), strict=True))
+    found_policy, found_agree = _blobs_with_each(blobs, needles, agree_needles)
+    has_policy = dict(zip(read, found_policy, strict=True))
+    has_agree = dict(zip(read, found_agree, strict=True))
     for rid, path in files:
         if has_policy[path]:
             policy_layouts.setdefault(rid, path)
@@ -184,8 +242,9 @@ def _follow_includes(
             return
         read = [p for p, b in blobs.items() if b is not None]
         data = [blobs[p] or b"" for p in read]
-        has_p = dict(zip(read, _blobs_with(data, p_needles), strict=True))
-        has_a = dict(zip(read, _blobs_with(data, a_needles), strict=True))
+        found_p, found_a = _blobs_with_each(data, p_needles, a_needles)
+        has_p = dict(zip(read, found_p, strict=True))
+        has_a = dict(zip(read, found_a, strict=True))
         for rid, path in files:
             blob = blobs.get(path)
             if blob is None:
