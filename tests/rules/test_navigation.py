@@ -122,3 +122,20 @@ def test_corpus_tab_fragment_path_to_the_settings_policy_row() -> None:
     assert nav.taps == 2
     assert nav.path()[-1][0] == "Lcom/hjq/demo/ui/activity/SettingActivity;"
     assert "Fragment" in nav.path()[-1][2]
+
+
+def test_tapped_fragment_and_preference_intent_are_taps() -> None:
+    _ev, nav = _nav("nav_prefs_fragment.apk")
+    assert nav.taps == 2
+    steps = [(s.rsplit("/", 1)[-1], n, via) for s, n, via in nav.path()]
+    assert steps[1][:2] == ("SettingsFragment;", 1)
+    assert steps[2] == ("PolicyActivity;", 2, "res/xml/settings.xml")
+    assert nav.screens["Lcom/appwarden/rules/navprefs/SettingsFragment;"].kind == "fragment"
+
+
+def test_consent_dialog_span_on_the_main_screen_is_left_out() -> None:
+    _ev, nav = _nav("nav_dialog_main.apk")
+    assert nav.dialog_only == ["Lcom/appwarden/rules/navdialog/MainActivity;->showPrivacy()V"]
+    main = nav.screens["Lcom/appwarden/rules/navdialog/MainActivity;"]
+    assert not any("MainActivity$2" in h for h in main.handlers)  # the dialog's ClickableSpan
+    assert nav.taps == 5

@@ -320,7 +320,7 @@ class _Builder:
         except (KeyError, LookupError):
             return set()
 
-    def closure(self, entries: list[str], own: set[str]) -> list[str]:
+    def closure(self, entries: list[str], own: set[str], depth: int = DEPTH) -> list[str]:
         """Methods run from ``entries``, :data:`DEPTH` calls deep in app code, not entering another screen's
         class (``own``: the classes of this screen, whose methods may be entered). A call into a fragment class
         of another screen (``HomeFragment.newInstance()``) is not entered but noted in :attr:`frag_refs` (fragment
@@ -330,7 +330,7 @@ class _Builder:
         queue = deque((e, 0) for e in entries)
         while queue and len(seen) < MAX_CLOSURE:
             m, d = queue.popleft()
-            if d >= DEPTH:
+            if d >= depth:
                 continue
             for c in sorted(self.callees(m)):
                 if c in seen:
@@ -530,6 +530,15 @@ class _Builder:
             for t in self.events(d)[1]:
                 if t in self.defined and t not in self.activities and not self.is_fragment(t):
                     self.excluded_classes.add(t)
+            # a dialog built by a helper or a dialog library (PolicyLib's Policy.showRuleDialog): the listeners and
+            # spans of the helper classes it calls, two calls deep, are the dialog's too
+            for m in self.closure([d], {_outer(cls)}, depth=2):
+                helper = _outer(class_of(m))
+                if helper in self.activities or self.is_fragment(helper):
+                    continue
+                for t in self.events(m)[1]:
+                    if "$" in t and _outer(t) == helper and t in self.defined:
+                        self.excluded_classes.add(t)
         self.excluded_lambdas = tuple(dict.fromkeys(lambdas))
         self.nav.dialog_only = [
             d for d in dialogs if any(t in s for s in method_strings(self.code, d) for t in self.texts)

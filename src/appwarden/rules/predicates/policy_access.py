@@ -105,17 +105,28 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
             {"type": "string", "caller": mk.method, "value": mk.what, "meaning": f"policy on {_java(scr)}"}
             for scr, mk in nav.unreached_marks[:3]
         ]
+        dialog_zh = dialog_en = ""
+        if nav.dialog_only:  # the page is opened by the first-run dialog's link, and from nowhere else found
+            dialog_zh, dialog_en = (
+                "（首次运行隐私弹窗中的链接除外）",
+                " (other than the first-run dialog's link)",
+            )
+            evidence_items += [
+                {"type": "string", "caller": d, "value": "consent dialog", "meaning": "first-run only"}
+                for d in nav.dialog_only[:3]
+            ]
         return [
             Hit(
                 evidence=evidence_items,
                 severity="low",
                 message_zh=(
-                    f"静态导航分析未找到从主界面（{main}）到隐私政策页面（{_java(screen)}）的点击路径，"
-                    "需人工确认隐私政策能否在4次点击内访问"
+                    f"静态导航分析未找到从主界面（{main}）到隐私政策页面（{_java(screen)}）的点击路径{dialog_zh}，"
+                    f"需人工确认隐私政策能否在{max_taps}次点击内访问"
                 ),
                 message_en=(
                     f"No static tap path found from the main screen ({main}) to the screen showing the privacy"
-                    f" policy ({_java(screen)}); check by hand that it is reachable within {max_taps} taps"
+                    f" policy ({_java(screen)}){dialog_en}; check by hand that it is reachable within {max_taps}"
+                    " taps"
                 ),
             )
         ]

@@ -1,0 +1,21 @@
+.class public Lcom/appwarden/rules/navdialog/MineActivity;
+.super Landroid/app/Activity;
+.source "MineActivity.java"
+
+.method public constructor <init>()V
+    .registers 1
+    invoke-direct {p0}, Landroid/app/Activity;-><init>()V
+    return-void
+.end method
+
+.method protected onCreate(Landroid/os/Bundle;)V
+    .registers 4
+    invoke-super {p0, p1}, Landroid/app/Activity;->onCreate(Landroid/os/Bundle;)V
+    new-instance v0, Landroid/widget/Button;
+    invoke-direct {v0, p0}, Landroid/widget/Button;-><init>(Landroid/content/Context;)V
+    new-instance v1, Lcom/appwarden/rules/navdialog/MineActivity$1;
+    invoke-direct {v1, p0}, Lcom/appwarden/rules/navdialog/MineActivity$1;-><init>(Lcom/appwarden/rules/navdialog/MineActivity;)V
+    invoke-virtual {v0, v1}, Landroid/widget/Button;->setOnClickListener(Landroid/view/View$OnClickListener;)V
+    invoke-virtual {p0, v0}, Landroid/app/Activity;->setContentView(Landroid/view/View;)V
+    return-void
+.end method
