@@ -139,3 +139,12 @@ def test_consent_dialog_span_on_the_main_screen_is_left_out() -> None:
     main = nav.screens["Lcom/appwarden/rules/navdialog/MainActivity;"]
     assert not any("MainActivity$2" in h for h in main.handlers)  # the dialog's ClickableSpan
     assert nav.taps == 5
+
+
+def test_base_class_virtual_call_stays_in_its_own_screen() -> None:
+    _ev, nav = _nav("nav_base_activity.apk")
+    main = nav.screens["Lcom/appwarden/rules/navbase/MainActivity;"]
+    assert set(main.edges) == {"Lcom/appwarden/rules/navbase/SettingsActivity;"}
+    assert nav.dist["Lcom/appwarden/rules/navbase/DeepActivity;"] == 2
+    assert nav.taps is None
+    assert [s for s, _m in nav.unreached_marks] == ["Lcom/appwarden/rules/navbase/PolicyActivity;"]

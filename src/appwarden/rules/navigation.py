@@ -242,6 +242,12 @@ def _method_name(method: str) -> str:
     return method.split("->", 1)[-1].split("(", 1)[0]
 
 
+def _is_factory(method: str) -> bool:
+    """A constructor or a static-factory-like name (``newInstance``, ``getInstance``, ``new…``, ``create…``)."""
+    name = _method_name(method)
+    return name in ("<init>", "newInstance", "getInstance") or name.startswith(("new", "create", "instance"))
+
+
 def _outer(cls: str) -> str:
     """``La/B$1$2;`` -> ``La/B;``."""
     return cls.split("$", 1)[0] + ";" if "$" in cls else cls
@@ -342,7 +348,9 @@ class _Builder:
                 if outer in self.activities and outer not in own:
                     continue
                 if outer not in own and self.is_fragment(outer):
-                    if cls == outer:
+                    # a factory (HomeFragment.newInstance()), not a base class's virtual call reaching every
+                    # fragment's override (BaseFragment.onCreateView -> this.initView())
+                    if cls == outer and _is_factory(c) and class_of(m) not in self.supers(cls):
                         self.frag_refs.setdefault(cls, m)
                     continue
                 seen[c] = None
