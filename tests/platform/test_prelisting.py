@@ -84,6 +84,15 @@ class VerdictTests(PrelistingCase):
         self.assertEqual(check.store, self.store_a)
         self.assertEqual(check.job.status, "done")
 
+    def test_a_pre_listing_submission_is_in_the_audit_log_as_the_store_user(self):
+        from appwarden.platform.core.models import AuditLog
+
+        resp = self.submit(self.apk([]))
+        self.assertEqual(resp.status_code, 201, resp.content)
+        rows = AuditLog.objects.filter(model="prelisting.prelistingcheck", object_id=str(resp.json()["id"]))
+        self.assertEqual([r.action for r in rows], ["create"])
+        self.assertEqual(rows[0].actor, self.store_user)
+
     def test_high_likely_finding_fails_with_notice_type_names(self):
         body = self.checked([finding("pi.pre_consent", "high", "likely", ["M337-1"])])
         self.assertEqual(body["verdict"], "fail")

@@ -16,7 +16,17 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-PLATFORM_APPS = ("core", "registry", "testing", "enforcement", "complaints")
+PLATFORM_APPS = (
+    "core",
+    "registry",
+    "testing",
+    "enforcement",
+    "complaints",
+    "prelisting",
+    "sanctions",
+    "selfcheck",  # SelfAssessment records its own rows (AUDIT_CHANGES = False): never the package or findings
+    "notifications",  # every model records its own rows or none (webhook secrets never reach the log)
+)
 SKIP_FIELDS = {"report", "evidence", "password"}  # big or secret fields: recorded as present, not copied
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("appwarden_actor", default=None)

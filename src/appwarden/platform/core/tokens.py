@@ -61,4 +61,8 @@ class HashedTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed("令牌无效 invalid token")
         if not row.user.is_active:
             raise exceptions.AuthenticationFailed("用户已停用 user inactive or deleted")
+        from appwarden.platform.core import audit
+
+        # every API view's changes are the token user's, not only those of the scoped viewsets
+        audit.set_actor(row.user)
         return (row.user, row)
