@@ -148,3 +148,14 @@ def test_base_class_virtual_call_stays_in_its_own_screen() -> None:
     assert nav.dist["Lcom/appwarden/rules/navbase/DeepActivity;"] == 2
     assert nav.taps is None
     assert [s for s, _m in nav.unreached_marks] == ["Lcom/appwarden/rules/navbase/PolicyActivity;"]
+
+
+def test_router_apps_get_no_missing_path_lead_and_a_router_note_on_long_paths() -> None:
+    check = get("policy_taps_from_main").fn
+    ev, nav = _nav("nav_no_policy.apk")
+    nav.routers = ["ARouter"]  # as if ARouter.build(path) were called: its jumps are invisible
+    assert check(ev, {"max_taps": 4}) == []
+    ev, nav = _nav("nav_five_taps.apk")
+    nav.routers = ["ARouter"]
+    (hit,) = check(ev, {"max_taps": 4})
+    assert "ARouter" in hit.message_zh and "may be shorter" in hit.message_en

@@ -200,6 +200,7 @@ class Navigation:
     dialog_only: list[str] = field(default_factory=list)  # consent-dialog methods naming the policy
     blind: str = ""  # why static navigation cannot see the UI ("" when it can)
     routers: list[str] = field(default_factory=list)
+    capped: bool = False  # MAX_SCREENS reached: a missing path proves nothing
     notes: list[str] = field(default_factory=list)
 
     def path(self, screen: str | None = None) -> list[tuple[str, int, str]]:
@@ -553,6 +554,7 @@ class _Builder:
         ][:5]
 
     def screen(self, cls: str, kind: str) -> Screen:
+        check_deadline()  # the rules stage's deadline: never an endless build on a huge app
         scr = Screen(cls, kind)
         chain = self.supers(cls) or [cls]
         own = set(chain)
@@ -703,6 +705,7 @@ class _Builder:
             done.add(cur)
             if len(done) > MAX_SCREENS:
                 nav.notes.append(f"screens analysed capped at {MAX_SCREENS}")
+                nav.capped = True
                 break
             scr = self._get(cur)
             for t, (cost, via) in scr.edges.items():

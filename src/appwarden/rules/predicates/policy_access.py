@@ -14,7 +14,8 @@ URL/asset page, a policy string/layout resource; the first-run consent dialog is
 
 Silent when the UI is a Flutter/React Native/uni-app/Cordova/cocos/Unity bundle (static navigation is blind) and
 when the app has no launcher activity. Leads without a path are not given when a path-string router (ARouter,
-TheRouter, WMRouter, DRouter) or Jetpack Navigation starts screens: their edges are invisible here.
+TheRouter, WMRouter, DRouter) or Jetpack Navigation starts screens (their edges are invisible here), nor when the
+graph was cut at ``MAX_SCREENS``; a ``> max_taps`` finding then says the router's jumps were not counted.
 
 Limits: implicit intents, reflection and server-driven pages hide edges (the true count may be lower); scrolling,
 tabs, drawers and the taps inside a screen are not counted (it may be higher). Confidence: possible, needs review.
@@ -73,6 +74,11 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
         mark = nav.policy_mark
         assert mark is not None
         evidence_items = _path_items(nav)
+        router_zh = router_en = ""
+        if nav.routers:  # path routers start screens this graph cannot see: the real path may be shorter
+            names = "、".join(nav.routers)
+            router_zh = f"；应用使用路由框架（{names}），其跳转未计入，实际路径可能更短"
+            router_en = f"; the app starts screens through {', '.join(nav.routers)}, not counted: the real path may be shorter"
         evidence_items.append(
             {
                 "type": "string",
@@ -86,16 +92,16 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
                 evidence=evidence_items,
                 message_zh=(
                     f"静态导航分析：从主界面（{main}）到隐私政策，静态找到的最短点击路径为{nav.taps}次"
-                    f"（多于{max_taps}次），隐私政策可能难以访问"
+                    f"（多于{max_taps}次），隐私政策可能难以访问{router_zh}"
                 ),
                 message_en=(
                     f"Static navigation: the shortest tap path found from the main screen ({main}) to the privacy"
-                    f" policy has {nav.taps} taps, more than {max_taps}"
+                    f" policy has {nav.taps} taps, more than {max_taps}{router_en}"
                 ),
             )
         ]
-    if nav.routers:
-        return []  # screens started by path strings: a missing path proves nothing
+    if nav.routers or nav.capped:
+        return []  # screens started by path strings, or the graph cut short: a missing path proves nothing
     if nav.unreached_marks:
         screen, mark = nav.unreached_marks[0]
         evidence_items = [
