@@ -115,6 +115,27 @@ class OtherSectionTests(DailyListCase):
         self.assertEqual(rows[0]["version"].signer_sha256, "cd" * 32)
         self.assertEqual(early_warning.signer_changes(timezone.now() + dt.timedelta(seconds=1)), [])
 
+    def test_a_verified_key_rotation_is_not_a_signer_change(self):
+        old, new = "ab" * 32, "cd" * 32
+        lineage = [
+            {"sha256": old, "subject": "CN=old", "capabilities": []},
+            {"sha256": new, "subject": "CN=new", "capabilities": []},
+        ]
+
+        def rotated(verified: bool, version: str) -> None:
+            rep = signer(pf.report("com.a.app", version, [], label="应用com.a.app"), new)
+            rep["app"]["signing_lineage"] = lineage
+            rep["app"]["signing_lineage_verified"] = verified
+            data = self.engine.add(f"rot-{version}", rep)
+            pf.scanned_job(self.reviewer, data, company=self.company)
+
+        rotated(True, "3.0")  # v3 proof of rotation from the old certificate, verified: not a warning
+        self.assertEqual(early_warning.signer_changes(timezone.now() - dt.timedelta(days=1)), [])
+        AppVersion.objects.filter(version_name="3.0").delete()
+        rotated(False, "3.1")  # the same lineage, not verified: proves nothing
+        rows = early_warning.signer_changes(timezone.now() - dt.timedelta(days=1))
+        self.assertEqual([r["version"].version_name for r in rows], ["3.1"])
+
     def test_sdk_version_in_many_apps(self):
         sdks = [{"id": "com.sdk.push", "version": "3.2.1"}]
         F = pf.finding

@@ -10,8 +10,9 @@ hold confirmed SDK findings):
 * **repeat offenders** — ``stats.repeat_offenders()`` (confirmed findings in several batches, or found again after
   a closed order), one row per app.
 * **signer changes** — app versions first seen in the window (``?days=``, default 7; the digest: since the previous
-  digest) of apps registered to a company whose signing certificate differs from the app's previous version's.
-  The platform stores no verified key-rotation lineage, so a rotation shows as a change to check by hand.
+  digest) of apps registered to a company whose signing certificate differs from the app's previous version's,
+  unless the version's scan report proves a verified v3 key rotation from that certificate (an unverified
+  lineage proves nothing: the change is listed).
 * **SDK versions** — per (SDK id, version from the scan report's ``sdks``), the apps with a confirmed finding
   owned by that SDK, listed when at least ``?min_apps=`` (default ``APPWARDEN_EARLY_WARNING_MIN_APPS``, 3) apps.
 """
@@ -146,6 +147,8 @@ def signer_changes(since: dt.datetime) -> list[dict[str, Any]]:
         )
         if previous is None or previous.signer_sha256 == version.signer_sha256:
             continue
+        if _verified_rotation(version, previous.signer_sha256):
+            continue
         rows.append(
             {
                 "app": version.app,
@@ -155,6 +158,25 @@ def signer_changes(since: dt.datetime) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _verified_rotation(version: AppVersion, previous_signer: str) -> bool:
+    """Whether ``version``'s newest finished scan proves a v3 key rotation from ``previous_signer``: its report's
+    ``signing_lineage`` is verified (``signing_lineage_verified``) and holds that certificate (the same test as
+    ingest and re-test identity, :func:`appwarden.ingest.state.signer_relation`). An unverified lineage proves
+    nothing."""
+    from appwarden.ingest.state import signer_relation
+
+    app = (
+        ScanJob.objects.filter(app_version=version, status=JOB_DONE)
+        .order_by("-finished_at", "-id")
+        .values_list("report__app", flat=True)
+        .first()
+    )
+    if not isinstance(app, dict) or app.get("signing_lineage_verified") is not True:
+        return False
+    lineage = [str(c.get("sha256")) for c in app.get("signing_lineage") or [] if isinstance(c, dict)]
+    return signer_relation([previous_signer], [version.signer_sha256], lineage) == "signer_rotated"
 
 
 def sdk_versions(min_apps: int | None = None) -> list[dict[str, Any]]:
