@@ -10,7 +10,8 @@ URL/asset page, a policy string/layout resource; the first-run consent dialog is
 * a path exists but needs more than ``max_taps``: one finding with the path (each screen, the taps so far and the
   handler that opens it) and the policy mark.
 * no path: one lead, severity ``low``: either the policy is shown only on screens the graph does not reach from the
-  main screen (named), only by the first-run consent dialog, or nowhere in the code and resources.
+  main screen (named), only by the first-run consent dialog, or nowhere in the code and resources — the last only
+  when a policy is known (supplied or bundled): without one, ``policy.missing`` (认定方法 一.1) already reports it.
 
 Silent when the UI is a Flutter/React Native/uni-app/Cordova/cocos/Unity bundle (static navigation is blind) and
 when the app has no launcher activity. Leads without a path are not given when a path-string router (ARouter,
@@ -146,11 +147,15 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
             for d in nav.dialog_only[:3]
         ]
     else:
+        policy = evidence.policy
+        if policy is None or not getattr(policy, "found", False):
+            # no policy known at all: policy.missing (RD-1.1) reports that; a second lead would repeat it
+            return []
         where_zh, where_en = (
-            "应用代码和资源中未找到隐私政策页面，",
-            "no policy screen found in the code or resources; ",
+            "已知隐私政策，但应用代码和资源中未找到展示隐私政策的页面，",
+            "a privacy policy is known, but no screen showing it was found in the code or resources; ",
         )
-        items = []
+        items = [{"type": "policy", "element": "source", "value": str(getattr(policy, "source", "") or "")}]
     items = [
         {"type": "component", "kind": "activity", "name": _java(m), "taps": 0} for m in nav.main[:3]
     ] + items
