@@ -170,6 +170,79 @@ def _check_sms_send(params: dict[str, Any]) -> str | None:
     return None
 
 
+BOOT_ACTION = "android.intent.action.BOOT_COMPLETED"
+_UI_BASES = ("Landroid/app/Activity;", "Landroid/app/Fragment;", "Landroid/app/Dialog;")
+
+
+def _is_ui_class(ctx: ScreenContext, cls: str) -> bool:
+    """An Activity, Fragment or Dialog (by the class chain the app defines, or an ``...Activity;`` base from a
+    support library the chain stops at): code the user sees and drives."""
+    from appwarden.rules.static_support import superclasses
+
+    for c in superclasses(ctx.code, cls):
+        if c in _UI_BASES or (c.endswith(("Activity;", "Fragment;", "Dialog;")) and c != cls):
+            return True
+    return False
+
+
+def _background_sms_at_boot(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app starts at boot (a manifest receiver of BOOT_COMPLETED), holds SEND_SMS, and its own code sends SMS
+    from a class that is no Activity, Fragment or Dialog (a service, receiver, observer or helper): messages the
+    user neither writes nor sees, whatever number the code takes (hard-coded, from a config or from a server)."""
+    if ctx.manifest is None or ctx.code is None or "android.permission.SEND_SMS" not in ctx.permissions:
+        return []
+    boot = [
+        c.name
+        for c in ctx.manifest.components_of("receiver")
+        if any(BOOT_ACTION in f.actions for f in c.intent_filters)
+    ]
+    if not boot:
+        return []
+    items: list[Item] = []
+    seen: set[str] = set()
+    for ref in _app_invokes(ctx, params["apis"]):
+        cls = ref.caller.split("->", 1)[0]
+        if cls in seen or _is_ui_class(ctx, cls):
+            continue
+        seen.add(cls)
+        item = _site(ref)
+        item["boot_receiver"] = boot[0]
+        items.append(item)
+    return items
+
+
+_SP_NUMBER = re.compile(rb"(?<![0-9])106[0-9]{5,17}(?![0-9])")
+_CONFIG_DIRS = ("assets/", "res/raw/", "res/xml/")
+MAX_CONFIG_FILE = 64 * 1024
+MAX_CONFIG_FILES = 200
+
+
+def _sms_config_number(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app's own code sends SMS and a small bundled file (``assets/``, ``res/raw/``, ``res/xml/``; at most
+    64 KB, at most 200 files read) holds a China SP (value-added service) number, ``106`` followed by 5-17 digits:
+    the destination kept out of the code, in a configuration file. Binary media (images, audio, video) are skipped."""
+    sends = _app_invokes(ctx, params["apis"])
+    if not sends or ctx.apk is None:
+        return []
+    skip = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".ogg", ".wav", ".mp4", ".ttf", ".otf", ".so")
+    items: list[Item] = []
+    read = 0
+    for name in ctx.static.entry_names:
+        if not name.startswith(_CONFIG_DIRS) or name.lower().endswith(skip) or name.endswith("/"):
+            continue
+        if ctx._size(name) > MAX_CONFIG_FILE:
+            continue
+        if read >= MAX_CONFIG_FILES:
+            ctx.notes.append(f"SMS configuration search capped at {MAX_CONFIG_FILES} files")
+            break
+        read += 1
+        data = ctx._read(name)
+        found = sorted({m.decode() for m in _SP_NUMBER.findall(data or b"")})
+        if found:
+            items.append({"path": name, "numbers": found[:5], "sender": sends[0].caller})
+    return items
+
+
 SMS_ACTIONS = ("android.provider.Telephony.SMS_RECEIVED", "android.provider.Telephony.SMS_DELIVER")
 SMS_READS = (
     "Landroid/telephony/SmsMessage;->createFromPdu",
@@ -659,6 +732,8 @@ DETECTORS: dict[str, Detector] = {
             _check_sms_receiver,
             _P({"min_priority", "abort", "dynamic", "action"}),
         ),
+        Detector("background_sms_at_boot", _background_sms_at_boot, _need_lists("apis"), _P({"apis"})),
+        Detector("sms_config_number", _sms_config_number, _need_lists("apis"), _P({"apis"})),
         Detector("manifest_all", _manifest_all, _check_manifest_all, _P({"components"})),
         Detector("permissions", _permissions, _need_lists("permissions"), _P({"permissions"})),
         Detector("fake_image_asset", _fake_image_asset, _need_lists("with_any"), _P({"with_any"})),

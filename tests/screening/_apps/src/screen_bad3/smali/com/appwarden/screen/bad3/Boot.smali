@@ -1,0 +1,18 @@
+.class public Lcom/appwarden/screen/bad3/Boot;
+.super Landroid/content/BroadcastReceiver;
+
+.method public constructor <init>()V
+    .locals 0
+    invoke-direct {p0}, Landroid/content/BroadcastReceiver;-><init>()V
+    return-void
+.end method
+
+# starts the background worker at boot
+.method public onReceive(Landroid/content/Context;Landroid/content/Intent;)V
+    .locals 2
+    new-instance v0, Landroid/content/Intent;
+    const-class v1, Lcom/appwarden/screen/bad3/Worker;
+    invoke-direct {v0, p1, v1}, Landroid/content/Intent;-><init>(Landroid/content/Context;Ljava/lang/Class;)V
+    invoke-virtual {p1, v0}, Landroid/content/Context;->startService(Landroid/content/Intent;)Landroid/content/ComponentName;
+    return-void
+.end method
