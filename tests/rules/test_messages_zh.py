@@ -56,3 +56,79 @@ def test_manifest_flag_messages_say_set_or_absent(reports: list[dict]) -> None:
     for finding in flags:
         assert finding["message_zh"].startswith(("应用清单设置了android:", "应用清单未设置android:"))
         assert finding["message_en"].startswith("android:")
+
+
+def test_no_sdk_id_in_any_message_zh(reports: list[dict]) -> None:
+    """Whatever phrase a rule uses for the owner (第三方SDK（…）, 推送SDK（…）, …), the SDK id never shows up in
+    ``message_zh``: ``推送SDK（getui_push）`` read as an untranslated id in a 通报 (report audit)."""
+    seen = 0
+    for report in reports:
+        for finding in report["findings"]:
+            owner = finding["owner"]
+            if owner == "host":
+                continue
+            seen += 1
+            assert owner not in finding["message_zh"], f"{finding['rule_id']}: {finding['message_zh']!r}"
+    assert seen >= 3
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ASCII_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b(?:contacts|location|imei|mac|push|boot|alarm)\b")
+
+
+JAVA_NAME = re.compile(r"\b[a-z]\w*(?:\.\w+){2,}")
+SUPERSEDES_NOTE = re.compile(r"（同一行为亦符合规则 [^）]*）")
+
+
+@pytest.fixture(scope="module")
+def trace_reports() -> list[dict]:
+    """The shop fixture with the runtime traces whose findings name SDKs, PI categories and start causes."""
+    shop = FIXTURES / "apks" / "shop.apk"
+    policy = FIXTURES / "policies" / "umeng_listed_policy.txt"
+    return [
+        scan_apk(shop, trace_path=FIXTURES / "traces" / f"{name}.jsonl", policy_path=policy)
+        for name in ("policy_mismatch", "self_start_push", "applist_background_polling")
+    ]
+
+
+def test_dynamic_messages_name_sdks_and_categories_in_chinese(trace_reports: list[dict]) -> None:
+    """A 通报 quotes ``message_zh``: ``第三方SDK getui_push``, ``（contacts, location，共 7 次）`` or
+    ``（push）`` are ids, not Chinese (report audit: dynamic.sdk.*, dynamic.pi.background, dynamic.pi.third_party_transfer,
+    dynamic.pi.transfer_undisclosed_party, dynamic.app.self_start, policy.pi.undeclared)."""
+    seen = set()
+    for report in trace_reports:
+        for finding in report["findings"]:
+            if not finding["rule_id"].startswith(("dynamic.", "policy.pi.undeclared")):
+                continue
+            seen.add(finding["rule_id"])
+            message = SUPERSEDES_NOTE.sub("", finding["message_zh"])  # the engine's note: see the xfail below
+            # a quoted API (android.location.LocationManager...) is evidence, not an id
+            message = JAVA_NAME.sub("", message)
+            leaked = ASCII_ID.findall(message)
+            assert not leaked, f"{finding['rule_id']}: {leaked} in {message!r}"
+            if finding["rule_id"] == "dynamic.pi.frequency":  # says what PI is polled before quoting the API
+                assert CJK.match(message), message
+            for ref in finding["evidence"]:
+                note = str(ref.get("note_zh") or "")
+                assert not ASCII_ID.findall(note), f"{finding['rule_id']}: evidence note {note!r}"
+    assert {
+        "dynamic.sdk.undisclosed_pre_consent",
+        "dynamic.pi.background",
+        "dynamic.pi.third_party_transfer",
+        "dynamic.pi.transfer_undisclosed_party",
+        "dynamic.app.self_start",
+        "policy.pi.undeclared",
+        "dynamic.sdk.undeclared_after_consent",
+    } <= seen
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rules/engine.py (_apply_supersedes) appends the merged rule's id, not its Chinese title, to message_zh; "
+    "outside this audit's files, see docs/report-audit.md",
+)
+def test_supersedes_note_names_the_merged_rule_in_chinese(trace_reports: list[dict]) -> None:
+    merged = [f for r in trace_reports for f in r["findings"] if "已合并为本条" in f["message_zh"]]
+    assert merged
+    for finding in merged:
+        assert "dynamic.pi.pre_consent" not in finding["message_zh"], finding["message_zh"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from appwarden.dynamic.refs import observation_ref, start_ref
 from appwarden.evidence import Evidence
+from appwarden.knowledge import pi_categories
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.predicates.dynamic_consent import by_owner, select, validate_categories
@@ -27,6 +28,15 @@ from appwarden.rules.predicates.dynamic_frequency import (
     PERIODIC_MIN_SPAN_S,
     periodic_interval_s,
 )
+
+# how a process start not made by the user is named in message_zh (trace ``cause`` values, docs/dynamic.md)
+START_CAUSES_ZH = {
+    "boot": "开机启动",
+    "push": "推送唤醒",
+    "alarm": "定时任务唤醒",
+    "other_app": "其他应用拉起",
+    "self_restart": "进程被杀后自行重启",
+}
 
 PERIODIC_BACKGROUND_SCENARIO = "M164-1.2-S6"  # periodic collection wholly in the background
 
@@ -49,11 +59,15 @@ def dynamic_background_collection(evidence: Evidence, params: dict) -> list[Hit]
             for p in dyn.frequency
         )
         cats = ", ".join(dict.fromkeys(o.category for o in obs))
+        records = pi_categories()
+        cats_zh = "、".join(
+            str(records.get(c, {}).get("name_zh", c)) for c in dict.fromkeys(o.category for o in obs)
+        )
         hits.append(
             Hit(
                 evidence=[observation_ref(o, "api_call_background") for o in obs],
                 owner=owner,
-                message_zh=f"应用在后台运行时收集个人信息（{cats}，共 {total} 次）",
+                message_zh=f"应用在后台运行时收集个人信息（{cats_zh}，共 {total} 次）",
                 message_en=f"collected PI ({cats}) {total} times while the app was in the background",
                 clauses=[PERIODIC_BACKGROUND_SCENARIO] if periodic else [],
             )
@@ -76,13 +90,14 @@ def dynamic_self_start(evidence: Evidence, params: dict) -> list[Hit]:
     if not starts:
         return []
     kinds = ", ".join(dict.fromkeys(p.cause for p in starts))
+    kinds_zh = "、".join(START_CAUSES_ZH.get(c, "其他原因") for c in dict.fromkeys(p.cause for p in starts))
     agreed = dyn.consent.agreed
     before = agreed is not None and any(p.t < agreed for p in starts)
     return [
         Hit(
             evidence=[start_ref(p) for p in starts],
             owner="host",
-            message_zh=f"应用进程在无用户操作时被启动（{kinds}），共 {len(starts)} 次",
+            message_zh=f"应用进程在无用户操作时被启动（{kinds_zh}），共 {len(starts)} 次",
             message_en=f"the app process was started without user action ({kinds}), {len(starts)} times",
             clauses=[BEFORE_CONSENT_SCENARIO] if before else [],
         )

@@ -26,6 +26,7 @@ from typing import Any
 from appwarden.dynamic.refs import frequency_ref
 from appwarden.errors import RuleError
 from appwarden.evidence import Evidence
+from appwarden.knowledge import pi_categories
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.predicates.dynamic_consent import DEFAULT_EXCLUDE, validate_categories
@@ -97,14 +98,15 @@ def dynamic_frequency_exceeded(evidence: Evidence, params: dict) -> list[Hit]:
                 }
             items.append(item)
         top, top_periodic = max(peaks, key=lambda x: (x[0].peak_per_minute > limit, x[0].peak_per_minute))
+        what = f"{pi_categories().get(top.category, {}).get('name_zh', top.category)}接口 {top.api}"
         if top.peak_per_minute > limit:
-            zh = f"{top.api} 在一分钟内被调用 {top.peak_per_minute} 次（阈值 {limit} 次/分钟）"
+            zh = f"{what} 在一分钟内被调用 {top.peak_per_minute} 次（阈值 {limit} 次/分钟）"
             en = f"{top.api} called {top.peak_per_minute} times within one minute (limit {limit}/min)"
         else:
             assert top_periodic is not None
             secs = f"{top_periodic:.0f}"
             zh = (
-                f"{top.api} 约每{secs}秒读取一次（连续{top.run_calls}次），属于164号文所举“以特定频率（如每30s）读取”的情形"
+                f"{what} 约每{secs}秒读取一次（连续{top.run_calls}次），属于164号文所举“以特定频率（如每30s）读取”的情形"
                 f"（阈值：相邻两次间隔不超过{max_gap_s:g}秒、至少{min_reads}次、持续至少{min_span:g}秒）"
             )
             en = (

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from appwarden.dynamic.refs import transmission_ref
 from appwarden.evidence import Evidence
+from appwarden.knowledge import pi_categories
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.predicates.dynamic_consent import validate_categories
@@ -37,12 +38,18 @@ def dynamic_pi_to_third_party(evidence: Evidence, params: dict) -> list[Hit]:
     for owner, items in grouped.items():
         hosts = ", ".join(dict.fromkeys(x.host for x in items))
         cats = ", ".join(dict.fromkeys(c for x in items for c in x.categories))
+        records = pi_categories()
+        cats_zh = "、".join(
+            str(records.get(c, {}).get("name_zh", c))
+            for c in dict.fromkeys(c for x in items for c in x.categories)
+        )
         early = any(x.before_consent for x in items)
         hits.append(
             Hit(
                 evidence=[transmission_ref(x) for x in items],
                 owner=owner,
-                message_zh=("同意隐私政策前" if early else "") + f"向第三方 {hosts} 发送个人信息（{cats}）",
+                message_zh=("同意隐私政策前" if early else "")
+                + f"向第三方 {hosts} 发送个人信息（{cats_zh}）",
                 message_en=f"sent PI ({cats}) to third-party {hosts}" + (" before consent" if early else ""),
                 confidence="confirmed" if early else None,
                 severity="high" if early else None,

@@ -49,6 +49,7 @@ from appwarden.rules.predicates.dynamic_frequency import (
     PERIODIC_MIN_SPAN_S,
     periodic_interval_s,
 )
+from appwarden.rules.static_support import owner_label_zh
 
 
 def _policy(evidence: Evidence) -> Any | None:
@@ -88,6 +89,11 @@ def _absence(policy: Any, what: str, text: str, **extra: Any) -> dict[str, Any]:
     from appwarden.policy.absence import absence_ref
 
     return absence_ref(policy, what, text, **extra)
+
+
+def _sdk_zh(evidence: Evidence, owner: str) -> str:
+    """The SDK's Chinese name for ``message_zh`` and evidence notes (个推, not getui_push)."""
+    return owner_label_zh(evidence, owner).removeprefix("第三方SDK（").removesuffix("）")
 
 
 def _cat_names(cats: list[str]) -> str:
@@ -136,7 +142,7 @@ def dynamic_pi_undeclared_after_consent(evidence: Evidence, params: dict) -> lis
             continue
         cats = list(dict.fromkeys(o.category for o in undeclared))
         names = _cat_names(cats)
-        who = "App" if owner == "host" else f"隐私政策已列明的SDK {owner}"
+        who = "App" if owner == "host" else f"隐私政策已列明的{owner_label_zh(evidence, owner)}"
         refs = [observation_ref(o) for o in undeclared]
         refs.append(_absence(policy, "declared_pi", f"隐私政策未声明收集：{names}", categories=cats))
         hits.append(
@@ -200,12 +206,16 @@ def dynamic_undisclosed_sdk_collection(evidence: Evidence, params: dict) -> list
         refs = [
             observation_ref(o, "api_call" if phase == "pre_consent" else "api_call_background") for o in obs
         ]
-        refs.append(_absence(policy, "sdk_list", f"隐私政策及第三方SDK清单中未列出：{owner}", sdk=owner))
+        refs.append(
+            _absence(
+                policy, "sdk_list", f"隐私政策及第三方SDK清单中未列出：{_sdk_zh(evidence, owner)}", sdk=owner
+            )
+        )
         hits.append(
             Hit(
                 evidence=refs,
                 owner=owner,
-                message_zh=f"隐私政策未明示的第三方SDK {owner} {when}收集了{names}",
+                message_zh=f"隐私政策未明示的{owner_label_zh(evidence, owner)}{when}收集了{names}",
                 message_en=f"SDK {owner}, not named in the policy, collected {', '.join(cats)} "
                 + ("before consent" if phase == "pre_consent" else "in the background")
                 + (" periodically" if periodic else ""),
@@ -255,8 +265,9 @@ def dynamic_transfer_undisclosed(evidence: Evidence, params: dict) -> list[Hit]:
         names = _cat_names(cats)
         refs = [transmission_ref(x) for x, _ in items]
         if mode == "party":
-            refs.append(_absence(policy, "sdk_list", f"隐私政策及第三方SDK清单中未列出：{owner}", sdk=owner))
-            zh = f"用户同意隐私政策后，向隐私政策未列明的第三方 {owner}（{hosts}）发送个人信息：{names}"
+            sdk_zh = _sdk_zh(evidence, owner)
+            refs.append(_absence(policy, "sdk_list", f"隐私政策及第三方SDK清单中未列出：{sdk_zh}", sdk=owner))
+            zh = f"用户同意隐私政策后，向隐私政策未列明的第三方SDK（{sdk_zh}，{hosts}）发送个人信息：{names}"
             en = f"after consent, sent PI ({', '.join(cats)}) to third party {owner} ({hosts}), not named in the policy"
         else:
             refs.append(_absence(policy, "declared_pi", f"隐私政策未声明收集：{names}", categories=cats))

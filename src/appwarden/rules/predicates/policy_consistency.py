@@ -43,6 +43,7 @@ from appwarden.knowledge import pi_categories
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.predicates.permissions import DANGEROUS
+from appwarden.rules.static_support import owner_label_zh
 
 # ``appwarden.policy.consistency`` (and the text matchers it imports) is loaded only when a policy was found: a
 # scan of an APK without one must not pay for the policy analysis modules.
@@ -95,7 +96,7 @@ def check_policy_pi_undeclared(evidence: Evidence, params: dict) -> list[Hit]:
     }
     for entry in undeclared_pi(kept, ignore=ignore):
         zh, en = _names(entry.categories)
-        who_zh = "App自身" if entry.owner == "host" else f"第三方SDK {entry.owner}"
+        who_zh = owner_label_zh(kept, entry.owner, host="App自身")
         who_en = "the app" if entry.owner == "host" else f"SDK {entry.owner}"
         live = entry.reachable and any((entry.owner, c) in resolved_live for c in entry.categories)
         confidence = "likely" if (entry.observed_at_runtime or live) else "possible"

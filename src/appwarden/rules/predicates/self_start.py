@@ -130,7 +130,7 @@ def push_wakeup_components(evidence: Evidence, params: dict) -> list[Hit]:
         Hit(
             evidence=items,
             owner=owner,
-            message_zh=f"推送SDK（{owner}）的{len(items)}个组件对其他应用导出，可被同一推送联盟的应用关联唤醒。",
+            message_zh=f"{owner_label_zh(evidence, owner)}的{len(items)}个推送组件对其他应用导出，可被同一推送联盟的应用关联唤醒。",
             message_en=f"{owner}: {len(items)} exported push components other apps can wake (associated start).",
         )
         for owner, items in groups.items()
