@@ -189,3 +189,14 @@ def test_callsite_reachability_is_shown(report):
     assert (
         "<code>Lcom/example/demo/App;-&gt;onCreate()V</code>" in html
     )  # reachable_from of the Umeng call site
+
+
+def test_trace_confirmation_marker_has_no_none_timestamp(report):
+    """An upgraded finding's evidence holds ``{"type": "trace", "event": "confirmation"}`` with no ``ts``: the HTML
+    printed ``t=None confirmation`` (report audit)."""
+    report["findings"][0]["evidence"].append(
+        {"type": "trace", "event": "confirmation", "behaviour": "pre_consent", "package": "com.example"}
+    )
+    html = render_html(report)
+    assert "t=None" not in html
+    assert "运行时轨迹证实" in html

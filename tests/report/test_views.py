@@ -85,3 +85,20 @@ def test_unresolved_callsites_are_not_listed_under_the_guessed_category():
     assert all(not cs.get("unresolved") for o in contacts["owners"] for cs in o["callsites"])
     assert groups[-1]["name_zh"].startswith("类别未确定")
     assert groups[-1]["owners"][0]["callsites"][0]["api"].endswith("ContentResolver;->query")
+
+
+def test_trace_confirmation_marker_reads_as_a_sentence_not_t_none():
+    """The marker ``upgrade_findings`` puts before the confirming trace events has no timestamp: it printed as
+    ``t=None confirmation`` in the terminal, PDF and SARIF (report audit)."""
+    marker = {"type": "trace", "event": "confirmation", "behaviour": "pre_consent", "package": "com.example"}
+    text = view.evidence_text(marker)
+    assert "None" not in text and "t=" not in text
+    assert "运行时轨迹证实" in text and "同意隐私政策前" in text
+    event = {
+        "type": "trace",
+        "ts": 420,
+        "event": "api_call",
+        "api": "android.telephony.TelephonyManager.getDeviceId",
+    }
+    assert view.evidence_text(event) == "t=420 api_call android.telephony.TelephonyManager.getDeviceId"
+    assert "None" not in view.evidence_text({"type": "trace", "event": "api_call", "api": "x.y"})

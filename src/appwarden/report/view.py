@@ -418,6 +418,19 @@ def findings_by_owner(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+# dynamic.confirm behaviours, as the confirmation marker of an upgraded static finding names them
+CONFIRMED_BEHAVIOURS = {
+    "access": ("实际读取了该信息", "the data was read"),
+    "pre_consent": ("在同意隐私政策前实际收集", "collected before consent"),
+    "after_refusal": ("在用户拒绝后实际收集", "collected after refusal"),
+    "background": ("在后台实际收集", "collected in the background"),
+    "third_party": ("实际发送给第三方", "sent to a third party"),
+    "self_start": ("应用实际被自启动或关联启动", "the app was started without the user"),
+    "shake": ("实际注册了摇一摇传感器监听", "a shake listener was registered"),
+    "shake_sensitive": ("摇一摇触发阈值实际偏低", "the shake thresholds are low"),
+}
+
+
 def evidence_text(ref: Mapping[str, Any]) -> str:
     """A one-line plain-text description of an evidence reference (for terminal, PDF and SARIF messages)."""
     kind = str(ref.get("type", ""))
@@ -451,7 +464,13 @@ def evidence_text(ref: Mapping[str, Any]) -> str:
         where = f" [{ref.get('start')}–{ref.get('end')}]" if ref.get("start") is not None else ""
         return f"“{ref.get('sentence')}”{where}"
     if kind == "trace":
-        parts = [f"t={ref.get('ts')}", str(ref.get("event"))]
+        # dynamic.confirm's marker before the confirming events has no time of its own
+        if ref.get("event") == "confirmation":
+            behaviour = str(ref.get("behaviour") or "")
+            zh, en = CONFIRMED_BEHAVIOURS.get(behaviour, (behaviour, ""))
+            en = f": {en}" if en else ""
+            return f"运行时轨迹证实{zh}（confirmed by the runtime trace{en}），见下列事件"
+        parts = ([f"t={ref.get('ts')}"] if ref.get("ts") is not None else []) + [str(ref.get("event"))]
         if ref.get("api"):
             parts.append(str(ref.get("api")))
         return " ".join(parts)
