@@ -163,3 +163,20 @@ def test_unused_dangerous_ignores_write_and_broadcast_permissions() -> None:
     ]
     hits = dangerous_permission_unused(e, {})
     assert [i["name"] for i in hits[0].evidence] == ["android.permission.READ_CONTACTS"]
+
+
+def test_query_all_packages_alone_says_no_call_site_was_found() -> None:
+    """The permission-only host finding sits under the title 读取软件安装列表: its message must say that no reading
+    code was found, not read as if the app reads the list (report audit)."""
+    from appwarden.rules.predicates.pi_collection import pi_callsites
+
+    evidence = ev(uses_permissions=[UsesPermission("android.permission.QUERY_ALL_PACKAGES")])
+    params = {
+        "categories": ["app_list"],
+        "manifest_permissions": ["android.permission.QUERY_ALL_PACKAGES"],
+        "permission_alone": True,
+    }
+    (hit,) = pi_callsites(evidence, params)
+    assert hit.owner == "host" and hit.confidence == "possible"
+    assert "QUERY_ALL_PACKAGES" in hit.message_zh
+    assert "未发现" in hit.message_zh and "需人工确认" in hit.message_zh

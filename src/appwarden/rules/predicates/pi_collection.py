@@ -91,8 +91,10 @@ def pi_callsites(evidence: Evidence, params: dict) -> list[Hit]:
                 evidence=[{"type": "permission", "name": p} for p in perms],
                 owner="host",
                 confidence="possible",
-                message_zh=f"应用声明了{'、'.join(perms)}权限。",
-                message_en=f"The app declares {', '.join(perms)}.",
+                message_zh=f"应用声明了{'、'.join(perms)}权限，但代码中未发现相应的读取调用（可能经动态加载、"
+                "反射或加固代码读取），需人工确认。",
+                message_en=f"The app declares {', '.join(perms)}; no call site reading the data was found in its code "
+                "(it may be loaded dynamically, by reflection or in packed code): check by hand.",
             )
         )
     return hits
