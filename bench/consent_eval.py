@@ -147,9 +147,10 @@ def run_cost(apk: Path, runs: int) -> dict[str, Any]:
       unconditional-prefix decoding) and the report's ``consent`` section. An upper bound: work the model shares
       with the rest of the scan (the layouts the navigation rules search again, the SDK contract calls the
       report lists) is counted here, and the rest of the scan then gets it for free.
-    * ``ab``: the CPU time of whole scans with the analysis against whole scans without it (the start-up rules'
-      ``consent_model`` answering None: no consent findings, no section; everything else as usual), so shared
-      work is counted once, on the side that pays it.
+    * ``ab``: the CPU time of whole scans with the analysis against whole scans without it (``consent_model``
+      answering None to the start-up rules and to the navigation rules, which leave the consent dialog out of the
+      policy taps with it: no consent findings, no section; everything else as usual), so shared work is counted
+      once, on the side that pays it.
 
     Medians; ``share_of_scan`` = inside / scan, ``added_to_scan`` = inside / (scan - inside); ``ab_added`` =
     (with - without) / without. Noisy on a loaded machine: the per-run lists are kept."""
@@ -183,7 +184,8 @@ def run_cost(apk: Path, runs: int) -> dict[str, Any]:
         (pi_startup, "_consent_item"),
     ]
     originals = [(obj, name, _patch(obj, name, timed)) for obj, name in patched]
-    with_model = pi_startup.consent_model
+    with_model = consent.consent_model
+    none_model = lambda evidence: None  # noqa: E731 - "no analysis": what the start-up and navigation rules see
     scans, inside, scans_cpu, inside_cpu, without_cpu = [], [], [], [], []
     try:
         scan_apk(apk)  # warm: imports, knowledge, page cache
@@ -195,15 +197,15 @@ def run_cost(apk: Path, runs: int) -> dict[str, Any]:
             scans_cpu.append(time.process_time() - c0)
             inside.append(sum(w for w, _c in spent))
             inside_cpu.append(sum(c for _w, c in spent))
-            pi_startup.consent_model = lambda evidence: None  # type: ignore[assignment]
+            consent.consent_model = pi_startup.consent_model = none_model  # type: ignore[assignment]
             try:
                 c0 = time.process_time()
                 scan_apk(apk)
                 without_cpu.append(time.process_time() - c0)
             finally:
-                pi_startup.consent_model = with_model
+                consent.consent_model = pi_startup.consent_model = with_model
     finally:
-        pi_startup.consent_model = with_model
+        consent.consent_model = pi_startup.consent_model = with_model
         for obj, name, inner in originals:
             setattr(obj, name, inner)
     out: dict[str, Any] = {"apk": apk.name, "bytes": apk.stat().st_size, "runs": runs}
@@ -233,6 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--src", help="source tree to import appwarden from (the 'before' run)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-cost", action="store_true")
+    ap.add_argument(
+        "--cost-apk",
+        action="append",
+        default=[],
+        help="also measure the cost on this cn_sdk APK (file name; repeatable): results under cost_more",
+    )
     ap.add_argument("-o", "--output")
     ap.add_argument("--digests", help="write the per-APK consent digests of the whole corpus to this file")
     ap.add_argument(
@@ -263,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.no_cost:
         result["cost"] = run_cost(max(apks, key=lambda p: p.stat().st_size), args.runs)
+        by_name = {p.name: p for p in apks}
+        more = [by_name[n] for n in args.cost_apk if n in by_name]
+        if more:
+            result["cost_more"] = [run_cost(p, args.runs) for p in more]
     out = Path(args.output or ROOT / "bench" / "results" / f"{result['date']}-consent.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
