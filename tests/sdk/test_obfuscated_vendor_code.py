@@ -1,7 +1,8 @@
 """Obfuscated vendor code that the report used to call the app's own (report audit, docs/report-audit.md).
 
 A 通报 built from ``应用自身代码存在读取设备识别码IMEI…`` blames the developer for code an SDK brought in. Two
-obfuscated namespaces seen in the cn_sdk corpus are SDK code by their own strings:
+obfuscated namespaces seen in the cn_sdk corpus are SDK code by their own strings, and Google Play services' shared
+runtime (``com.google.android.gms.common/internal/...``) had no SDK record at all:
 
 * ``com.huawei.a.*`` (XPush__xgdemo.apk): Huawei HiAnalytics inside the HMS push SDK (log tags ``HiAnalytics``,
   ``HiAnalytics/Server``, files ``hianalytics_*``); it reads the IMEI, serial and Android ID.
@@ -21,7 +22,7 @@ import pytest
 from appwarden.sdk.kb import load_kb
 from appwarden.sdk.match import Matcher
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "apks" / "cn_sdk"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "apks"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,20 @@ def matcher() -> Matcher:
         ("Lcom/huawei/a/e/n;", "com.xuexiang.xgdemo", "huawei_hms_core"),
         ("Lcom/huawei/a/e/h;", "com.xuexiang.xgdemo", "huawei_hms_core"),
         ("Lcom/tencent/a/a/a/a/h;", "com.dou361.jjdxm_social", "tencent_mta"),
+        # Google Play services' shared runtime: zz* classes read the Android ID and location in exodus__blooddonation
+        ("Lcom/google/android/gms/internal/zzaiy;", "fr.mobdev.blooddonation", "google_play_services"),
+        (
+            "Lcom/google/android/gms/common/net/zza;",
+            "diego.rayme.martinez.labfirebasecalificado",
+            "google_play_services",
+        ),
+        # the product-specific packages keep their own SDK (longest prefix wins)
+        ("Lcom/google/android/gms/location/LocationServices;", "fr.mobdev.blooddonation", "google_location"),
+        (
+            "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;",
+            "fr.mobdev.blooddonation",
+            "google_adid",
+        ),
     ],
 )
 def test_obfuscated_sdk_namespaces_are_not_host(
@@ -53,7 +68,12 @@ def test_vendor_apps_keep_their_own_obfuscated_code(matcher: Matcher) -> None:
 @pytest.mark.corpus
 @pytest.mark.parametrize(
     ("apk", "prefix"),
-    [("XPush__xgdemo.apk", "Lcom/huawei/a/"), ("jjdxm_social__app-debug.apk", "Lcom/tencent/a/a/a/a/")],
+    [
+        ("cn_sdk/XPush__xgdemo.apk", "Lcom/huawei/a/"),
+        ("cn_sdk/jjdxm_social__app-debug.apk", "Lcom/tencent/a/a/a/a/"),
+        ("global_sdk/exodus__blooddonation.apk", "Lcom/google/android/gms/"),
+        ("global_sdk/LabCalificadoFirebase__app-release.apk", "Lcom/google/android/gms/"),
+    ],
 )
 def test_corpus_device_id_findings_name_the_sdk(apk: str, prefix: str) -> None:
     path = CORPUS / apk
