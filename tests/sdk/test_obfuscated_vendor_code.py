@@ -43,6 +43,12 @@ def matcher() -> Matcher:
             "diego.rayme.martinez.labfirebasecalificado",
             "google_play_services",
         ),
+        # the Facebook SDK's Places module scans Wi-Fi and BLE (SocialMediaIntegration__app-release)
+        (
+            "Lcom/facebook/places/internal/WifiScannerImpl;",
+            "com.chromeinfotech.socialmediaintegration",
+            "facebook_sdk",
+        ),
         # the product-specific packages keep their own SDK (longest prefix wins)
         ("Lcom/google/android/gms/location/LocationServices;", "fr.mobdev.blooddonation", "google_location"),
         (
