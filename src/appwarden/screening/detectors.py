@@ -245,9 +245,16 @@ _APK_MIME = "application/vnd.android.package-archive"
 
 def _bundled_apk_install(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """The app carries another app inside its assets (a zip holding ``AndroidManifest.xml`` or ``classes.dex``,
-    under any name) and its own code installs APKs (one of ``apis``, or an Intent with the APK MIME type): a payload
-    shipped inside the app and installed from it. A self-updater downloads its update instead; it does not fire."""
+    under any name) and its own code installs APKs (one of ``apis``, an Intent with the APK MIME type) or names an
+    ``.apk`` file it writes (a ``const-string`` ending in ``.apk``): a payload shipped inside the app and installed
+    from it. A self-updater downloads its update instead (no APK in its assets); it does not fire."""
     installs = _app_invokes(ctx, params["apis"]) or _app_strings(ctx, [_APK_MIME])
+    if not installs and ctx.code is not None:
+        installs = [
+            r
+            for r in ctx.code.strings_matching(lambda v: v.lower().endswith(".apk") and len(v) > 4)
+            if ctx.is_app_code(r.caller)
+        ]
     if not installs:
         return []
     bundled = _asset_payload(ctx, {"kinds": ["apk"]})
