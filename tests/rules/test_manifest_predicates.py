@@ -180,3 +180,33 @@ def test_query_all_packages_alone_says_no_call_site_was_found() -> None:
     assert hit.owner == "host" and hit.confidence == "possible"
     assert "QUERY_ALL_PACKAGES" in hit.message_zh
     assert "未发现" in hit.message_zh and "需人工确认" in hit.message_zh
+
+
+def test_reflection_alone_is_not_pi_use_of_an_undisclosed_library() -> None:
+    """``runtime_evasion`` call sites (Class.forName / Method.invoke) are not PI: a general-purpose library (KB
+    category other) with only those is no PI-sharing third party, and an SDK whose only 'PI' is reflection is not
+    reported at the PI-using severity (report audit: MobPush__demo with a policy got a medium/likely
+    'Google Play服务基础库 not disclosed' from seven reflection calls)."""
+    from appwarden.evidence import SdkHit
+    from appwarden.policy.model import PolicyEvidence
+    from appwarden.rules.predicates.policy_consistency import check_policy_sdk_undisclosed
+
+    def hit(sdk_id: str, category: str, cats: list[str]) -> SdkHit:
+        return SdkHit(sdk_id, sdk_id, sdk_id, "Vendor", category, pi_categories=cats)
+
+    evidence = Evidence(
+        static=StaticEvidence(
+            app=AppInfo(sha256="0" * 64, package="p"),
+            manifest=Manifest(),
+            sdks=[
+                hit("google_play_services", "other", ["runtime_evasion"]),
+                hit("tencent_tinker", "hotfix", ["runtime_evasion"]),
+                hit("umeng_common", "analytics", ["imei", "runtime_evasion"]),
+            ],
+        ),
+        policy=PolicyEvidence(source="policy.txt", text="本隐私政策说明我们如何收集个人信息。"),
+    )
+    found = {h.owner: (h.severity, h.confidence) for h in check_policy_sdk_undisclosed(evidence, {})}
+    assert "google_play_services" not in found
+    assert found["tencent_tinker"] == ("low", "possible")
+    assert found["umeng_common"] == (None, None)  # the rule's medium / likely

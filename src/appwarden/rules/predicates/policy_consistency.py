@@ -137,6 +137,20 @@ def _documented(owner: str, category: str) -> bool:
     return record is not None and category in (record.pi_collected or ())
 
 
+NOT_PI_BY_ITSELF = frozenset({"runtime_evasion"})
+
+
+def _kb_pi_collected(sdk_id: str) -> bool:
+    """Whether the SDK's knowledge-base record (vendor documentation) lists PI it collects."""
+    try:
+        from appwarden.sdk.kb import load_kb
+
+        record = load_kb().get(sdk_id)
+    except Exception:  # KB problems are reported by the SDK stage
+        return False
+    return bool(record is not None and record.pi_collected)
+
+
 @predicate("policy_sdk_undisclosed", needs=("policy.text", "static.sdks"))
 def check_policy_sdk_undisclosed(evidence: Evidence, params: dict) -> list[Hit]:
     if not _found(evidence):
@@ -147,14 +161,19 @@ def check_policy_sdk_undisclosed(evidence: Evidence, params: dict) -> list[Hit]:
     hits: list[Hit] = []
     for item in undisclosed_sdks(evidence, ignore_categories=ignore):
         sdk = item.sdk
+        # reflection / shell call sites (runtime_evasion) are a way to reach PI, not PI: an SDK seen only using them
+        # is not a PI user, and a general-purpose library (category other) with nothing else is no third party
+        uses_pi = any(c not in NOT_PI_BY_ITSELF for c in sdk.pi_categories or ())
+        if not uses_pi and sdk.category == "other" and not _kb_pi_collected(sdk.id):
+            continue
         hits.append(
             Hit(
                 evidence=item.evidence,
                 owner=sdk.id,
                 message_zh=f"App集成的第三方SDK“{sdk.name_zh}”（{sdk.vendor}）未在隐私政策或第三方SDK清单中披露",
                 message_en=f"Third-party SDK {sdk.name_en or sdk.id} ({sdk.vendor}) is not disclosed in the privacy policy",
-                severity=None if item.uses_pi else "low",
-                confidence=None if item.uses_pi else "possible",
+                severity=None if uses_pi else "low",
+                confidence=None if uses_pi else "possible",
             )
         )
     return hits
