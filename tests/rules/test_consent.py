@@ -800,3 +800,25 @@ def test_layouts_read_once_per_apk() -> None:
     del apk
     gc.collect()
     assert ref() is None  # the remembered layouts did not keep the APK alive
+
+
+def test_the_pre_consent_walk_does_not_depend_on_the_order_of_a_callee_set():
+    """callees() is a set of strings whose iteration order changes with the process's hash seed: the parent kept
+    for a method reached twice at the same depth (so the path in the report) must not."""
+    from types import SimpleNamespace
+
+    from appwarden.rules.consent import _walk
+
+    edges = {"La;->e()V": ["Lb;->x()V", "Lc;->y()V"], "Lb;->x()V": ["Ld;->z()V"], "Lc;->y()V": ["Ld;->z()V"]}
+
+    def code(reverse: bool) -> SimpleNamespace:
+        def callees(m: str) -> list[str]:
+            out = edges.get(m, [])
+            return list(reversed(out)) if reverse else list(out)
+
+        return SimpleNamespace(callgraph=SimpleNamespace(callees=callees))
+
+    cut = {"Lunrelated;->m()V": {"Lunrelated;->n()V"}}  # a non-empty cut: the Python walk
+    forward, backward = _walk(code(False), ["La;->e()V"], cut), _walk(code(True), ["La;->e()V"], cut)
+    assert forward == backward
+    assert forward["Ld;->z()V"] == "Lb;->x()V"

@@ -827,7 +827,8 @@ def _walk(
         if not steps & 2047:
             check_deadline()  # the rules stage's deadline (StageTimeout), never an endless walk
         skip = cut.get(m, no_skip) if cut else no_skip
-        for c in callees(m):
+        # callees() is a set, whose order changes with the hash seed; the parent kept (the path) must not
+        for c in sorted(callees(m)):
             if c not in parents and c not in skip and not c.startswith(platform):
                 parents[c] = m
                 if c not in done:

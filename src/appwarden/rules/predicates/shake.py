@@ -66,7 +66,8 @@ def _candidates(evidence: Evidence, method: str, params: dict) -> list[float]:
     code = code_of(evidence)
     floor, ceiling = float(param(params, "accel_floor", 5.0)), float(param(params, "accel_ceiling", 60.0))
     g_units = bool(param(params, "g_units", True))
-    methods = [method] + [m for m in callees(code, method) if m.split("->")[0] == method.split("->")[0]]
+    own = method.split("->")[0]
+    methods = [method, *sorted(m for m in callees(code, method) if m.split("->")[0] == own)]
     found: list[float] = []
     for m in methods:
         for raw in method_literals(code, m):
