@@ -210,3 +210,44 @@ def test_reflection_alone_is_not_pi_use_of_an_undisclosed_library() -> None:
     assert "google_play_services" not in found
     assert found["tencent_tinker"] == ("low", "possible")
     assert found["umeng_common"] == (None, None)  # the rule's medium / likely
+
+
+def test_undeclared_app_list_counts_only_calls_that_read_the_list() -> None:
+    """policy.pi.undeclared used every ``app_list`` call site, including the ones pi.app_list.read itself excludes
+    because they return the app's own data: android.support's getPackagesForUid and its side-channel
+    queryIntentServices, Tinker's getRunningAppProcesses. UmengDemo and xgdemo3 with a policy got a high
+    'App自身使用了隐私政策未声明的个人信息：软件安装列表' from them (report audit)."""
+    from appwarden.evidence import CallSite
+    from appwarden.policy.model import PolicyEvidence
+    from appwarden.rules.loader import load_rules
+    from appwarden.rules.predicates.policy_consistency import check_policy_pi_undeclared
+
+    def site(caller: str, api: str, owner: str = "host") -> CallSite:
+        return CallSite(caller, api, "app_list", owner=owner, reachable_from=("Lp/Main;->onCreate()V",))
+
+    pm = "Landroid/content/pm/PackageManager;->"
+    own = [
+        site("Landroid/support/v4/app/NotificationCompatSideChannelService;->checkPermission(II)V",
+             f"{pm}getPackagesForUid(I)[Ljava/lang/String;"),
+        site("Landroid/support/v4/app/NotificationManagerCompat$SideChannelManager;->update()V",
+             f"{pm}queryIntentServices(Landroid/content/Intent;I)Ljava/util/List;"),
+        site("Lcom/tencent/tinker/loader/shareutil/ShareTinkerInternals;->getProcessName()V",
+             "Landroid/app/ActivityManager;->getRunningAppProcesses()Ljava/util/List;", "tencent_tinker"),
+    ]  # fmt: skip
+    reads = site("Lp/Apps;->list()V", f"{pm}getInstalledPackages(I)Ljava/util/List;")
+
+    def run(callsites: list[CallSite]) -> dict[str, list[str]]:
+        evidence = Evidence(
+            static=StaticEvidence(
+                app=AppInfo(sha256="0" * 64, package="p"), manifest=Manifest(), callsites=callsites
+            ),
+            policy=PolicyEvidence(source="policy.txt", text="本隐私政策说明我们如何收集个人信息。"),
+        )
+        (rule,) = [r for r in load_rules() if r.id == "policy.pi.undeclared"]
+        return {
+            h.owner: [e.get("api") for e in h.evidence if e.get("type") == "callsite"]
+            for h in check_policy_pi_undeclared(evidence, dict(rule.params))
+        }
+
+    assert run(own) == {}
+    assert run([*own, reads]) == {"host": [reads.api]}

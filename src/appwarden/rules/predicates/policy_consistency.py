@@ -43,7 +43,7 @@ from appwarden.knowledge import pi_categories
 from appwarden.rules.model import Hit
 from appwarden.rules.predicates import param, predicate
 from appwarden.rules.predicates.permissions import DANGEROUS
-from appwarden.rules.static_support import owner_label_zh
+from appwarden.rules.static_support import code_of, filter_sites, owner_label_zh
 
 # ``appwarden.policy.consistency`` (and the text matchers it imports) is loaded only when a policy was found: a
 # scan of an APK without one must not pay for the policy analysis modules.
@@ -114,11 +114,25 @@ def check_policy_pi_undeclared(evidence: Evidence, params: dict) -> list[Hit]:
 
 def _resolved_only(evidence: Evidence, params: dict) -> Evidence:
     """``evidence`` with the static call sites marked ``unresolved`` left out (unless ``include_unresolved``), except
-    an SDK's whose knowledge-base record lists the site's category as collected (:func:`_documented`)."""
+    an SDK's whose knowledge-base record lists the site's category as collected (:func:`_documented`); and, for a
+    category named in ``category_filters``, only the sites its filter keeps (:func:`filter_sites`)."""
     static = evidence.static
-    if static is None or param(params, "include_unresolved", False):
+    if static is None:
         return evidence
-    kept = [s for s in static.callsites if not s.unresolved or _documented(s.owner, s.category)]
+    filters: dict[str, dict] = dict(param(params, "category_filters", {}) or {})
+    kept = list(static.callsites)
+    if filters:
+        code = code_of(evidence)
+        passed = {
+            id(s)
+            for cat, spec in filters.items()
+            for s in filter_sites(
+                [s for s in kept if s.category == cat], {**spec, "include_unresolved": True}, code
+            )
+        }
+        kept = [s for s in kept if s.category not in filters or id(s) in passed]
+    if not param(params, "include_unresolved", False):
+        kept = [s for s in kept if not s.unresolved or _documented(s.owner, s.category)]
     if len(kept) == len(static.callsites):
         return evidence
     return replace(evidence, static=replace(static, callsites=kept))
