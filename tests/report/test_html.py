@@ -200,3 +200,29 @@ def test_trace_confirmation_marker_has_no_none_timestamp(report):
     html = render_html(report)
     assert "t=None" not in html
     assert "运行时轨迹证实" in html
+
+
+def test_policy_evidence_names_the_element_in_chinese(report):
+    """An absence item's ``element`` is an internal key (``declared_pi``, ``sdk_list``, ``source``): the HTML showed
+    it raw as a tag beside the Chinese note (report audit)."""
+    report["findings"][0]["evidence"] = [
+        {
+            "type": "policy",
+            "sentence": "",
+            "element": "declared_pi",
+            "present": False,
+            "note_zh": "隐私政策未声明收集：通讯录",
+        },
+        {
+            "type": "policy",
+            "sentence": "",
+            "element": "sdk_list",
+            "present": False,
+            "note_zh": "未列出：个推",
+        },
+        {"type": "policy", "element": "source", "value": "apk:assets/privacy.html"},
+    ]
+    html = render_html(report)
+    for key in ("declared_pi", "sdk_list", "source"):
+        assert f'<span class="tag">{key}</span>' not in html
+    assert "声明收集的个人信息" in html and "第三方SDK清单" in html and "隐私政策来源" in html

@@ -102,3 +102,12 @@ def test_trace_confirmation_marker_reads_as_a_sentence_not_t_none():
     }
     assert view.evidence_text(event) == "t=420 api_call android.telephony.TelephonyManager.getDeviceId"
     assert "None" not in view.evidence_text({"type": "trace", "event": "api_call", "api": "x.y"})
+
+
+def test_policy_source_item_is_not_read_as_a_missing_sentence():
+    """policy.access.too_many_taps cites ``{"type": "policy", "element": "source", "value": ...}``: it printed as
+    隐私政策中未找到相关语句 (no such sentence) instead of naming the policy it read (report audit)."""
+    ref = {"type": "policy", "element": "source", "value": "apk:assets/privacy.html"}
+    assert view.evidence_text(ref) == "隐私政策来源：apk:assets/privacy.html"
+    absence = {"type": "policy", "sentence": "", "element": "sdk_list", "note_zh": "未列出：个推"}
+    assert view.evidence_text(absence) == "未列出：个推"

@@ -460,6 +460,9 @@ def evidence_text(ref: Mapping[str, Any]) -> str:
         return f'{ref.get("caller")}: "{ref.get("value")}"'
     if kind == "policy":
         if not str(ref.get("sentence") or "").strip():  # an absence: say what is missing, not an empty quote
+            if ref.get("value") and not (ref.get("note_zh") or ref.get("reason")):  # e.g. the policy's source
+                label = EVIDENCE_ELEMENTS.get(str(ref.get("element") or ""), "")
+                return f"{label}：{ref.get('value')}" if label else str(ref.get("value"))
             return str(ref.get("note_zh") or ref.get("reason") or "隐私政策中未找到相关语句")
         where = f" [{ref.get('start')}–{ref.get('end')}]" if ref.get("start") is not None else ""
         return f"“{ref.get('sentence')}”{where}"
@@ -558,7 +561,23 @@ def policy_element_label(name: str) -> str:
     except ImportError:  # pragma: no cover - the policy reader is part of the package
         return name
     spec = ELEMENTS.get(name)
-    return f"{spec.title_zh} ({name})" if spec is not None and spec.title_zh else name
+    if spec is not None and spec.title_zh:
+        return f"{spec.title_zh} ({name})"
+    return f"{EVIDENCE_ELEMENTS[name]} ({name})" if name in EVIDENCE_ELEMENTS else name
+
+
+# ``element`` keys of policy evidence items that are not policy-reader elements (absence items, the policy source)
+EVIDENCE_ELEMENTS = {
+    "declared_pi": "声明收集的个人信息",
+    "declared_permissions": "权限使用说明",
+    "collected": "已收集个人信息清单",
+    "shared": "与第三方共享个人信息清单",
+    "source": "隐私政策来源",
+    "policy": "隐私政策",
+    "simplified_chinese": "简体中文文本",
+    "simplified_chars": "简体中文文本",
+    "traditional_chars": "繁体字",
+}
 
 
 def finding_message_zh(finding: Mapping[str, Any], report: Mapping[str, Any] | None = None) -> str:
