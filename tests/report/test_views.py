@@ -111,3 +111,25 @@ def test_policy_source_item_is_not_read_as_a_missing_sentence():
     assert view.evidence_text(ref) == "隐私政策来源：apk:assets/privacy.html"
     absence = {"type": "policy", "sentence": "", "element": "sdk_list", "note_zh": "未列出：个推"}
     assert view.evidence_text(absence) == "未列出：个推"
+
+
+def test_confirmed_message_says_which_categories_the_trace_confirmed():
+    """A static finding upgraded to 已确认 by a trace keeps every call site: pi_all's UMeng finding lists IMEI and MAC
+    while the trace shows only the IMEI read. Displayed as is, '已确认 … IMEI、MAC' overclaims the MAC (report
+    audit): the message says what the trace confirmed and what is static only."""
+    finding = {
+        "rule_id": "pi.startup.device_id",
+        "confidence": "confirmed",
+        "message_zh": "第三方SDK（友盟+基础组件库）在用户同意隐私政策前即调用设备识别码IMEI/MEID、设备MAC地址相关接口，共2处。",
+        "evidence": [
+            {"type": "callsite", "caller": "La;->b()V", "api": "x", "category": "imei"},
+            {"type": "callsite", "caller": "La;->b()V", "api": "y", "category": "mac"},
+            {"type": "trace", "event": "confirmation", "behaviour": "pre_consent"},
+            {"type": "trace", "ts": 420, "event": "api_call", "api": "z", "category": "imei"},
+        ],
+    }
+    text = view.finding_message_zh(finding)
+    assert text.startswith(finding["message_zh"])
+    assert "运行时轨迹证实的仅为设备识别码IMEI/MEID" in text and "设备MAC地址为静态分析结果" in text
+    finding["evidence"][1]["category"] = "imei"  # everything confirmed: nothing to add
+    assert view.finding_message_zh(finding) == finding["message_zh"]

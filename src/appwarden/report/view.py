@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -588,7 +588,39 @@ def finding_message_zh(finding: Mapping[str, Any], report: Mapping[str, Any] | N
     if message and not _CJK.search(message):
         title = str(finding.get("title_zh") or "").strip()
         return f"{title}：{message}" if title else message
-    return message
+    return message + confirmation_scope_zh(finding) if message else message
+
+
+def confirmation_scope_zh(finding: Mapping[str, Any]) -> str:
+    """For a static finding a runtime trace upgraded to ``confirmed`` (its evidence holds the confirmation marker),
+    the PI categories of its call sites that the trace did not show: ``（运行时轨迹证实的仅为X；Y为静态分析结果，未经
+    运行时证实）``; empty when the trace covers them all, or for any other finding. 已确认 applies to the whole
+    finding, so without this a category seen only in the code reads as confirmed too."""
+    if finding.get("confidence") != "confirmed":
+        return ""
+    evidence = [e for e in finding.get("evidence") or [] if isinstance(e, Mapping)]
+    marks = [
+        i for i, e in enumerate(evidence) if e.get("type") == "trace" and e.get("event") == "confirmation"
+    ]
+    if not marks:
+        return ""
+    after = evidence[marks[0] + 1 :]
+    seen = {str(e["category"]) for e in after if e.get("type") in ("trace", "network") and e.get("category")}
+    static = [str(e["category"]) for e in evidence if e.get("type") == "callsite" and e.get("category")]
+    rest = [c for c in dict.fromkeys(static) if c not in seen]
+    if not seen or not rest:
+        return ""
+    from appwarden.knowledge import pi_categories
+
+    names = pi_categories()
+
+    def zh(cats: Iterable[str]) -> str:
+        return "、".join(str(names.get(c, {}).get("name_zh", c)) for c in cats)
+
+    confirmed = [c for c in dict.fromkeys(static) if c in seen]
+    return (
+        f"（运行时轨迹证实的仅为{zh(confirmed or sorted(seen))}；{zh(rest)}为静态分析结果，未经运行时证实）"
+    )
 
 
 STAGE_LABELS = {
