@@ -133,3 +133,30 @@ def test_confirmed_message_says_which_categories_the_trace_confirmed():
     assert "运行时轨迹证实的仅为设备识别码IMEI/MEID" in text and "设备MAC地址为静态分析结果" in text
     finding["evidence"][1]["category"] = "imei"  # everything confirmed: nothing to add
     assert view.finding_message_zh(finding) == finding["message_zh"]
+
+
+def test_sdks_seen_only_at_run_time_are_listed():
+    """shop.apk + policy_mismatch.jsonl: findings owned by 个推推送 and 友盟 while the SDK list said '无' / 0 (the code
+    is not in the APK, as in a packed app). The SDK section names the SDKs the trace attributed (report audit)."""
+    from pathlib import Path
+
+    from appwarden.report.html import render_html
+    from appwarden.report.terminal import summary_text
+    from appwarden.scan import scan_apk
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    report = scan_apk(
+        fixtures / "apks" / "shop.apk",
+        trace_path=fixtures / "traces" / "policy_mismatch.jsonl",
+        policy_path=fixtures / "policies" / "umeng_listed_policy.txt",
+    )
+    assert report["sdks"] == []
+    rows = view.runtime_only_sdks(report)
+    assert [r["id"] for r in rows] == ["getui_push", "umeng_common"]
+    assert rows[0]["name_zh"] == "个推推送"
+    text = summary_text(report)
+    section = text.split("第三方SDK清单", 1)[1].split("■", 1)[0]
+    assert "个推推送" in section and "仅运行时观察到" in section
+    html = render_html(report)
+    sdk_part = html.split('id="sdks"', 1)[1].split("<h2", 1)[0]
+    assert "个推推送" in sdk_part and "仅运行时观察到" in sdk_part

@@ -69,6 +69,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         clause_index=view.clause_index(report),
         by_owner=view.findings_by_owner(report),
         sdks=report.get("sdks") or [],
+        runtime_sdks=view.runtime_only_sdks(report),
         callsites=report.get("callsites") or [],
         callsite_groups=view.callsites_by_category(report),
         max_callsites=MAX_CALLSITES_PER_OWNER,

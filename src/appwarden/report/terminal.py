@@ -251,8 +251,12 @@ def _callsite_section(report: Mapping[str, Any], out: _Out) -> None:
 def _sdk_section(report: Mapping[str, Any], out: _Out) -> None:
     sdks = report.get("sdks") or []
     _heading(out, "第三方SDK清单", f"Third-party SDKs ({len(sdks)})")
+    runtime = view.runtime_only_sdks(report)
+    if runtime:
+        names = "、".join(view.bilingual(r["name_zh"], r["name_en"]) for r in runtime)
+        out.line(f"  仅运行时观察到 (seen only at run time, not found in the code): {names}")
     if not sdks:
-        out.line("  无 (none)")
+        out.line("  无 (none)" if not runtime else "  代码中未识别到SDK (none found in the code)")
         return
     rows: list[list[Cell]] = []
     for s in sdks:

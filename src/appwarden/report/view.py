@@ -286,6 +286,41 @@ def _swap_ids(text: str, report: Mapping[str, Any] | None, which: int) -> str:
     return _ID_TOKEN.sub(swap, text)
 
 
+RUNTIME_SECTIONS = (
+    "pre_consent",
+    "after_refusal",
+    "background",
+    "frequency_exceeded",
+    "third_party_transmissions",
+)
+
+
+def runtime_only_sdks(report: Mapping[str, Any]) -> list[dict[str, str]]:
+    """SDKs the runtime trace attributed behaviour to (its observations, or a finding's owner) that are not in the
+    static SDK list (code loaded at run time, a packed app, or a trace of another build): ``[{id, name_zh,
+    name_en}]`` in first-seen order. Without them the 第三方SDK清单 says 无 while findings blame 个推 (report audit)."""
+    listed = set(sdk_index(report))
+    seen: dict[str, None] = {}
+    dynamic = report.get("dynamic") or {}
+    if isinstance(dynamic, Mapping):
+        for key in RUNTIME_SECTIONS:
+            for item in dynamic.get(key) or []:
+                if isinstance(item, Mapping) and item.get("owner"):
+                    seen.setdefault(str(item["owner"]), None)
+    for f in report.get("findings") or []:
+        if any(
+            isinstance(e, Mapping) and e.get("type") in ("trace", "network") for e in f.get("evidence") or []
+        ):
+            seen.setdefault(str(f.get("owner") or "host"), None)
+    out = []
+    for sdk_id in seen:
+        if sdk_id in ("host", "") or sdk_id in listed:
+            continue
+        zh, en = sdk_names(sdk_id, report)
+        out.append({"id": sdk_id, "name_zh": zh, "name_en": en})
+    return out
+
+
 def sdk_index(report: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """SDK id -> its row in the report's SDK list."""
     return {str(s.get("id")): s for s in report.get("sdks") or [] if isinstance(s, Mapping)}
