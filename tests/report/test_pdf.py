@@ -109,3 +109,15 @@ def test_pdf_policy_section(report, tmp_path):
     path.write_bytes(render_pdf(report))
     text = _text(path)
     assert "隐私政策 Privacy policy" in text and "apk:assets/privacy.html" in text and "sdk_list" in text
+
+
+def test_pdf_lists_sdks_seen_only_at_run_time(report, tmp_path):
+    """Like the terminal and HTML, the PDF's SDK section names SDKs only the trace showed (report audit)."""
+    report["sdks"] = []
+    report["dynamic"] = {
+        "pre_consent": [{"t": 300, "api": "a.b.C.d", "category": "imei", "owner": "getui_push"}]
+    }
+    path = tmp_path / "r.pdf"
+    path.write_bytes(render_pdf(report))
+    text = _text(path).replace("\n", "")
+    assert "仅运行时观察到" in text and "个推" in text

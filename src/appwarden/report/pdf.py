@@ -320,6 +320,10 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
                 story.append(_p(f"整改建议 remediation: {f.get('remediation_zh')}", st["small"]))
 
     story.append(_p("第三方SDK清单 Third-party SDKs", st["h2"]))
+    runtime = view.runtime_only_sdks(report)
+    if runtime:
+        names = "；".join(f"{view.bilingual(r['name_zh'], r['name_en'])} ({r['id']})" for r in runtime)
+        story.append(_p(f"仅运行时观察到（代码中未识别） seen only at run time: {names}", st["body"]))
     sdks = report.get("sdks") or []
     if sdks:
         rows = [["SDK", "厂商 Vendor", "类别 Category", "版本 Version", "个人信息 PI", "可达 Reachable"]]
