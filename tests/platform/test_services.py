@@ -49,6 +49,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_company_portal.py",
             "test_company_complaints.py",
             "test_company_selfcheck.py",
+            "test_crawl.py",
         )
     ]
     proc = subprocess.run(
