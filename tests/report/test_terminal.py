@@ -122,3 +122,19 @@ def test_rich_console_still_renders_the_same_sections(report):
     assert "\x1b[" in out  # colours on a terminal
     for marker in ("检测报告", "权限 Permissions", "第三方SDK清单", "问题 Findings", "READ_PHONE_STATE"):
         assert marker in out
+
+
+def test_summary_says_what_the_notice_table_will_hold():
+    """``--format notice-csv`` lists only confirmed findings' 通报 types: BaiduPushDemo's 16 findings gave a table with
+    a header and no row, and nothing said why. The summary names the types that go in and those that need review
+    first (report audit)."""
+    from pathlib import Path
+
+    from appwarden.scan import scan_apk
+
+    apk = Path(__file__).resolve().parents[1] / "fixtures" / "apks" / "pi_all.apk"
+    text = summary_text(scan_apk(apk))
+    line = next(x for x in text.splitlines() if "通报" in x and "confirmed" in x)
+    assert "无" in line  # static findings only: nothing confirmed with a 通报 type
+    review = next(x for x in text.splitlines() if "待人工复核" in x)
+    assert "私自收集个人信息" in review

@@ -275,6 +275,24 @@ def _sdk_section(report: Mapping[str, Any], out: _Out) -> None:
     out.table(("SDK", "厂商 Vendor", "类别 Category", "版本 Version", "个人信息 PI", "可达 Reachable"), rows)
 
 
+def _notice_lines(report: Mapping[str, Any], out: _Out) -> None:
+    """What the 通报 table (``--format notice-csv/xlsx``) will say: the problem types of the confirmed findings, and
+    those that only likely/possible findings show (to review before they can be notified). An empty table is then
+    never read as a clean app."""
+    from appwarden.errors import KnowledgeError
+    from appwarden.report.notice import report_problems
+
+    try:
+        confirmed = report_problems(report, min_confidence="confirmed")
+        pending = [p for p in report_problems(report, min_confidence="possible") if p not in confirmed]
+    except KnowledgeError:  # a report from another knowledge base: the notice export reports that itself
+        return
+    listed = "；".join(confirmed) if confirmed else "无 (none: no finding with a 通报 type is confirmed)"
+    out.line(f"  通报问题类型 (notice table, confirmed findings only): {listed}")
+    if pending:
+        out.line(f"  待人工复核后方可列入通报 (to review first, likely/possible): {'；'.join(pending)}")
+
+
 def _findings_section(report: Mapping[str, Any], out: _Out) -> None:
     findings = report.get("findings") or []
     if not report.get("rules_evaluated", True):
@@ -292,6 +310,7 @@ def _findings_section(report: Mapping[str, Any], out: _Out) -> None:
     else:
         owners = ", ".join(f"{g['name_zh']} {len(g['findings'])}" for g in view.findings_by_owner(report))
         out.line(f"  按归属 (by owner): {owners}")
+        _notice_lines(report, out)
     for group in view.findings_by_severity(report):
         style = SEVERITY_STYLES.get(group["severity"], "")
         out.line(f"  [{group['label_zh']} {group['label_en']}] {len(group['findings'])}", style)
