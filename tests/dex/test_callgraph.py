@@ -177,6 +177,10 @@ def assert_lookups(index, where: object = None) -> None:
 
 def test_lookups_on_fixtures(main_dex: bytes, fixtures_dir) -> None:
     for index in fixture_indexes(main_dex, fixtures_dir):
+        cg = index.callgraph
+        last = index.codes[-1].descs[-1]
+        assert cg._names[cg._lookup(last)] == last
+        assert cg._gid is None  # ordered id tables: no descriptor -> node dict, one DEX or several
         assert_lookups(index, index.codes[0].name)
 
 
@@ -206,4 +210,7 @@ def test_malformed_method_ids_use_the_complete_map(main_dex: bytes) -> None:
         assert_same_graph(index)
         assert_lookups(index, edit.__name__)
     dup = build_index([("classes.dex", patched_method_ids(main_dex, duplicate))]).callgraph
-    assert dup._gid is not None  # the complete map from the start
+    first = dup._names[0]
+    assert dup._lookup(first) == 0 and dup._gid is None  # a duplicate still bisects: both ids are one node
+    uns = build_index([("classes.dex", patched_method_ids(main_dex, unsorted))]).callgraph
+    assert uns._lookup(first) is not None and uns._gid is not None  # unsorted ids: the complete map

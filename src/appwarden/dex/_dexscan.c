@@ -37,6 +37,7 @@
  *   hierarchy_extras(descs, types, buf, tables, ...)       what virtual/super calls also reach (class hierarchy)
  *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries)
  *   all_distinct(strings)                                  whether no two str of a list are equal
+ *   intern_ids(names, table, strings)                      first-seen node ids of strings over calls (no dict)
  *
  * Every offset and count is checked against the buffer size; structural errors raise ValueError (the
  * Python side turns them into DexFormatError). Work is bounded by the file size: the total number of
@@ -1734,6 +1735,74 @@ done:
     return res;
 }
 
+/* intern_ids(names: list[str], table: bytearray, strings: list[str]) -> bytes
+ * Node ids of `strings` in one id space shared over calls, as u32 (native order): the id of a string equal to
+ * names[j] is j; a string equal to no item of `names` is appended to it (the object itself) and gets the next id.
+ * So ids are given in first-seen order over the calls, as `d.setdefault(s, len(d))` over a dict would give them,
+ * without a dict or an int object per string. `table` holds the caller's open-addressing slots (u32: id + 1,
+ * 0 = empty); its slot count (len // 4) must be a power of two above twice the final size of `names`, and it must
+ * start zeroed and be passed unchanged with the same `names` to every call. TypeError for a non-str item,
+ * ValueError for a table that is not such a size or is full. */
+static PyObject *dexscan_intern_ids(PyObject *self, PyObject *args) {
+    PyObject *names, *lst;
+    Py_buffer tb;
+    if (!PyArg_ParseTuple(args, "O!w*O!", &PyList_Type, &names, &tb, &PyList_Type, &lst)) return NULL;
+    PyObject *out = NULL;
+    size_t cap = (size_t)tb.len / 4, n = (size_t)PyList_GET_SIZE(lst);
+    if (tb.len % 4 || cap < 2 || (cap & (cap - 1))) {
+        PyErr_SetString(PyExc_ValueError, "the table must hold a power of two of u32 slots");
+        goto done;
+    }
+    out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n * 4));
+    if (!out) goto done;
+    uint32_t *ids = (uint32_t *)PyBytes_AS_STRING(out);
+    uint32_t *slot = (uint32_t *)tb.buf;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *s = PyList_GET_ITEM(lst, i);
+        if (!PyUnicode_Check(s) || PyUnicode_READY(s) < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a list of str is required");
+            Py_CLEAR(out);
+            goto done;
+        }
+        int kind = PyUnicode_KIND(s);
+        size_t len = (size_t)PyUnicode_GET_LENGTH(s);
+        uint64_t h = hash_bytes((const char *)PyUnicode_DATA(s), len * (size_t)kind) ^ ((uint64_t)kind << 56);
+        size_t k = (size_t)(h ^ (h >> 31)) & (cap - 1);
+        for (;; k = (k + 1) & (cap - 1)) {
+            uint32_t j = slot[k];
+            if (!j) {
+                size_t g = (size_t)PyList_GET_SIZE(names);
+                if (2 * (g + 1) > cap || g >= 0xFFFFFFFEu) {
+                    PyErr_SetString(PyExc_ValueError, "the table is full");
+                    Py_CLEAR(out);
+                    goto done;
+                }
+                if (PyList_Append(names, s) < 0) {
+                    Py_CLEAR(out);
+                    goto done;
+                }
+                slot[k] = (uint32_t)g + 1;
+                ids[i] = (uint32_t)g;
+                break;
+            }
+            if ((Py_ssize_t)(j - 1) >= PyList_GET_SIZE(names)) {
+                PyErr_SetString(PyExc_ValueError, "the table does not belong to these names");
+                Py_CLEAR(out);
+                goto done;
+            }
+            PyObject *o = PyList_GET_ITEM(names, j - 1);
+            if (o == s || (PyUnicode_Check(o) && PyUnicode_KIND(o) == kind && (size_t)PyUnicode_GET_LENGTH(o) == len &&
+                           !memcmp(PyUnicode_DATA(o), PyUnicode_DATA(s), len * (size_t)kind))) {
+                ids[i] = j - 1;
+                break;
+            }
+        }
+    }
+done:
+    PyBuffer_Release(&tb);
+    return out;
+}
+
 /* max_item(buf, itemsize) -> int
  * The largest unsigned little-endian item (itemsize 2 or 4) of a buffer; 0 when it is empty. ValueError for another
  * item size or a length that is not a multiple of it. (The reader checks every id table's indices this way instead
@@ -1779,6 +1848,7 @@ static PyMethodDef methods[] = {
     {"invoked_ids", dexscan_invoked_ids, METH_VARARGS, "Distinct method ids invoked with one of the opcodes."},
     {"call_edges", dexscan_call_edges, METH_VARARGS, "Call-graph edges (src, dst) of one DEX as u32 pairs."},
     {"hierarchy_extras", dexscan_hierarchy_extras, METH_VARARGS, "Class-hierarchy targets of virtual calls."},
+    {"intern_ids", dexscan_intern_ids, METH_VARARGS, "First-seen ids of strings over calls, no dict."},
     {"all_distinct", dexscan_all_distinct, METH_O, "Whether no two str items of a list are equal."},
     {"build_csr", dexscan_build_csr, METH_VARARGS, "Adjacency (offsets, targets) of u32 edge pairs."},
     {"bfs", dexscan_bfs, METH_VARARGS, "Breadth-first search over an adjacency with zero-cost virtual nodes."},

@@ -140,8 +140,8 @@ class CallGraph:
 
     def __init__(self, index: CodeIndex) -> None:
         self.index = index
-        self._gid: dict[str, int] | None = None  # method descriptor -> node id (see _build, _lookup)
-        self._types: dict[str, int] | None = None  # single DEX: type descriptor -> type id (see _lookup)
+        self._gid: dict[str, int] | None = None  # method descriptor -> node id, only if needed (see _lookup)
+        self._ordered: bool | None = None  # whether _lookup can bisect every DEX's id tables (see _lookup)
         self._names: list[str | None] = []  # node id -> descriptor; None for a virtual node
         self._vranges: list[tuple[int, int]] = []  # (first id, count) of the virtual nodes
         self._virtual = b""  # one byte per node, 1 for a virtual node (the BFS kernel's view)
@@ -193,7 +193,8 @@ class CallGraph:
         return g
 
     def _complete_map(self) -> dict[str, int]:
-        """descriptor -> node id of every real node (built on first need for a single-DEX app)."""
+        """descriptor -> node id of every real node, built on first need: only for descriptors no DEX lists or
+        DEX files whose id tables :meth:`_lookup` cannot bisect (malformed or hostile files)."""
         if self._gid is None:
             gid = dict(zip(self._names, range(len(self._names)), strict=True))
             gid.pop(None, None)  # type: ignore[call-overload]  # virtual nodes
@@ -201,28 +202,53 @@ class CallGraph:
         return self._gid
 
     def _lookup(self, desc: str) -> int | None:
-        """Node id of a method descriptor, None when the app's DEX files neither call nor define it."""
+        """Node id of a method descriptor, None when the app's DEX files neither call nor define it.
+
+        Without a descriptor -> node dict (built only for malformed DEX files, see :meth:`_complete_map`): a
+        descriptor with a single "->" can only be a method id of the type named before it, in a DEX that lists
+        that type. In a DEX whose type descriptors are strictly increasing (distinct, sorted as Python compares
+        them) and whose method ids are sorted by class (as the format requires), that type is found by bisection
+        and the descriptor in its range of method ids; every DEX listing the descriptor maps it to the same node.
+        The DEX defining the class is tried first. Any DEX not so ordered sends every lookup to the dict."""
         if self._gid is not None:
             return self._gid.get(desc)
-        # One DEX, all method descriptors distinct, node id = method id. With distinct type descriptors and method
-        # ids sorted by class (as the format requires), a descriptor with a single "->" can only be a method id
-        # of the type named before it: find that type, then the descriptor in its range of method ids.
-        code = self.index.codes[0]
-        if self._types is None:
-            types, mclass = code.type_descs, code.dex.method_class.tolist()
-            ordered = walker.all_distinct(types) and mclass == sorted(mclass)
-            self._types = dict(zip(types, range(len(types)), strict=True)) if ordered else {}
-        if not self._types or desc.count("->") != 1:
+        if desc.count("->") != 1:
             return self._complete_map().get(desc)
-        t = self._types.get(desc.partition("->")[0])
-        if t is None:
-            return None
-        mclass = code.dex.method_class
-        lo = bisect_left(mclass, t)
-        try:
-            return code.descs.index(desc, lo, bisect_right(mclass, t, lo))
-        except ValueError:
-            return None
+        codes = self.index.codes
+        ordered = self._ordered
+        if ordered is None:
+            ordered = self._ordered = all(map(self._is_ordered, codes))
+        if not ordered:
+            return self._complete_map().get(desc)
+        cls = desc.partition("->")[0]
+        where = self.index._class_map.get(cls)
+        first = where[0] if where is not None else 0
+        order = itertools.chain((first,), range(first), range(first + 1, len(codes))) if codes else ()
+        for ci in order:
+            code = codes[ci]
+            types = code.type_descs
+            t = bisect_left(types, cls)
+            if t == len(types) or types[t] != cls:
+                continue
+            mclass = code.dex.method_class
+            lo = bisect_left(mclass, t)
+            try:
+                return self._maps[ci][code.descs.index(desc, lo, bisect_right(mclass, t, lo))]
+            except ValueError:
+                continue
+        return None
+
+    @staticmethod
+    def _is_ordered(code: DexCode) -> bool:
+        """Whether the type descriptors of ``code``'s DEX are strictly increasing str and its method ids sorted by
+        class (what :meth:`_lookup`'s bisection needs)."""
+        types = code.type_descs
+        if not all(type(t) is str for t in types) or not all(
+            map(str.__lt__, types, itertools.islice(types, 1, None))
+        ):
+            return False
+        mclass = code.dex.method_class.tolist()
+        return mclass == sorted(mclass)
 
     def _new_virtual(self, count: int) -> int:
         """Allocate ``count`` virtual node ids; returns the first."""
@@ -243,17 +269,25 @@ class CallGraph:
             self._names = list(codes[0].descs)
             maps.append(array("I", range(len(self._names))))
         else:
-            gid = self._gid = {}
+            # Node ids in first-seen order over the DEX files (as a descriptor -> id dict filled DEX by DEX would
+            # give them), from the C kernel ``intern_ids``: no dict and no int object per method (a dict was 31 MB
+            # on a 100 MB-DEX app); lookups go through each DEX's sorted id tables instead (see _lookup). Each
+            # DEX's descriptor list then holds the graph's own string objects (equal values), so that a method
+            # listed by many DEX files is one object in memory.
+            names: list[str | None] = []
+            total = sum(code.dex.method_ids_size for code in codes)
+            cap = 16
+            while cap < 2 * total + 2:
+                cap <<= 1
+            table = bytearray(4 * cap)
             for code in codes:
-                descs = code.descs
-                if not gid:  # the first DEX: its method ids are its node ids
-                    gid.update(zip(descs, range(len(descs)), strict=True))
-                    if len(gid) == len(descs):
-                        maps.append(array("I", range(len(descs))))
-                        continue
-                    gid.clear()  # a descriptor listed twice (malformed DEX)
-                maps.append(array("I", [gid.setdefault(d, len(gid)) for d in descs]))
-            self._names.extend(gid)
+                check_deadline()
+                gmap = _u32(walker.intern_ids(names, table, code.descs))
+                maps.append(gmap)
+                if len(codes) > 1:
+                    code._descs = list(map(names.__getitem__, gmap))  # type: ignore[arg-type]
+            del table
+            self._names = names
         self._mids = [code.methods[1::METHOD_WORDS] for code in codes]  # views: no int object per record
 
         # 2. per DEX: what virtual/interface and super calls add (class hierarchy), async dispatch edges, and the
@@ -271,12 +305,6 @@ class CallGraph:
             )
         chunks += async_edges.tobytes()
         self._edges = chunks
-        if self._gid is not None:  # several DEX files: each DEX's descriptor list now holds the graph's own
-            # string objects (equal values), so that a method listed by many DEX files is one object in memory
-            names = self._names
-            for code, gmap in zip(codes, maps, strict=True):
-                if code._descs is not None:
-                    code._descs = list(map(names.__getitem__, gmap))  # type: ignore[arg-type]
         virtual = bytearray(len(self._names))
         for first, count in self._vranges:
             virtual[first : first + count] = b"\x01" * count
