@@ -16,7 +16,7 @@ from appwarden.evidence import AppInfo, Evidence, StaticEvidence
 from appwarden.rules.predicates.data_security import exported_unprotected
 from appwarden.rules.predicates.manifest_flags import manifest_flag
 from appwarden.rules.predicates.permissions import target_sdk_below
-from appwarden.rules.predicates.self_start import self_start_receivers
+from appwarden.rules.predicates.self_start import push_wakeup_components, self_start_receivers
 
 
 def ev(**kw) -> Evidence:
@@ -251,3 +251,33 @@ def test_undeclared_app_list_counts_only_calls_that_read_the_list() -> None:
 
     assert run(own) == {}
     assert run([*own, reads]) == {"host": [reads.api]}
+
+
+def test_push_wakeup_leaves_out_channels_the_phone_maker_or_google_wakes() -> None:
+    """selfstart.push_wakeup says '可被同一推送联盟的应用关联唤醒' (other apps wake this one). A vendor channel's
+    receiver (华为/小米/魅族/vivo/OPPO/荣耀 push, FCM) is woken by the phone maker's or Google's push service, the
+    sanctioned way to deliver pushes: XPush, MobPush and the FCM apps of the corpus were told they allow 关联启动 for
+    them (report audit). An alliance SDK's own components still fire, and a vendor-channel receiver inside such an SDK
+    does not count towards it."""
+    from appwarden.rules.loader import load_rules
+
+    def comp(kind: str, name: str, *actions: str) -> Component:
+        return Component(kind, name, exported=True, intent_filters=[IntentFilter(actions=list(actions))])
+
+    evidence = ev(
+        components=[
+            comp("receiver", "com.huawei.hms.support.api.push.PushEventReceiver", "com.huawei.intent.action.PUSH"),
+            comp("receiver", "com.xiaomi.push.service.receivers.NetworkStatusReceiver",
+                 "android.net.conn.CONNECTIVITY_CHANGE"),
+            comp("service", "com.google.firebase.iid.FirebaseInstanceIdService", "com.google.firebase.INSTANCE_ID_EVENT"),
+            comp("receiver", "com.mob.pushsdk.plugins.xiaomi.PushXiaoMiRevicer", "com.xiaomi.mipush.RECEIVE_MESSAGE"),
+            comp("receiver", "com.mob.pushsdk.plugins.huawei.PushHaiWeiRevicer", "com.huawei.android.push.intent.RECEIVE"),
+            comp("service", "com.mob.pushsdk.MobService", "com.mob.intent.MOB_SERVICE"),
+            comp("service", "com.igexin.sdk.PushService", "com.igexin.sdk.action.service.message"),
+        ]
+    )  # fmt: skip
+    (rule,) = [r for r in load_rules() if r.id == "selfstart.push_wakeup"]
+    hits = {
+        h.owner: [e["name"] for e in h.evidence] for h in push_wakeup_components(evidence, dict(rule.params))
+    }
+    assert hits == {"mob_push": ["com.mob.pushsdk.MobService"], "getui_push": ["com.igexin.sdk.PushService"]}

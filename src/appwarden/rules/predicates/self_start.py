@@ -8,7 +8,9 @@ rules' ``possible``/``likely`` confidence.
 
 ``push_wakeup_components``: exported services/receivers/providers owned by a push SDK (SDK category ``push`` in the
 SDK knowledge base, or an id in ``sdk_ids``) with an intent filter: other apps of the same push alliance bind or
-broadcast to them to wake this app (关联启动, M164-2.2).
+broadcast to them to wake this app (关联启动, M164-2.2). Params ``vendor_channels`` (SDK ids left out: phone-maker and
+Google channels, woken by the system push service) and ``vendor_channel_actions`` (action prefixes: a component whose
+every action has one is such a channel's receiver, even inside another push SDK).
 
 ``sticky_service``: services whose ``onStartCommand`` returns ``START_STICKY`` (1) or ``START_REDELIVER_INTENT``
 (3) as the only small constants returned — restarted by the system after being killed. Static: the constant
@@ -115,6 +117,8 @@ def push_wakeup_components(evidence: Evidence, params: dict) -> list[Hit]:
     if manifest is None:
         return []
     sdk_ids = set(param(params, "sdk_ids", ()))
+    vendors = set(param(params, "vendor_channels", ()))
+    vendor_actions = tuple(param(params, "vendor_channel_actions", ()))
     groups: dict[str, list[dict]] = {}
     for comp in manifest.components:
         if comp.kind not in ("service", "receiver", "provider") or not comp.enabled or not comp.exported:
@@ -123,7 +127,11 @@ def push_wakeup_components(evidence: Evidence, params: dict) -> list[Hit]:
             continue
         if comp.permission and comp.kind != "provider":
             continue
+        if vendor_actions and comp.actions and all(a.startswith(vendor_actions) for a in comp.actions):
+            continue  # a vendor channel's receiver: the phone maker's / Google's push service wakes it
         owner = owner_of(evidence, comp.name)
+        if owner in vendors:
+            continue
         if _is_push(evidence, owner, sdk_ids):
             groups.setdefault(owner, []).append(_component_item(comp, sorted(comp.actions)))
     return [
