@@ -28,6 +28,7 @@ from appwarden.rules.predicates.dynamic_frequency import (
     PERIODIC_MIN_SPAN_S,
     periodic_interval_s,
 )
+from appwarden.rules.static_support import owner_label_zh
 
 # how a process start not made by the user is named in message_zh (trace ``cause`` values, docs/dynamic.md)
 START_CAUSES_ZH = {
@@ -67,7 +68,12 @@ def dynamic_background_collection(evidence: Evidence, params: dict) -> list[Hit]
             Hit(
                 evidence=[observation_ref(o, "api_call_background") for o in obs],
                 owner=owner,
-                message_zh=f"应用在后台运行时收集个人信息（{cats_zh}，共 {total} 次）",
+                message_zh=(
+                    "应用在后台运行时"
+                    if owner == "host"
+                    else f"{owner_label_zh(evidence, owner)}在应用后台运行时"
+                )
+                + f"收集个人信息（{cats_zh}，共 {total} 次）",
                 message_en=f"collected PI ({cats}) {total} times while the app was in the background",
                 clauses=[PERIODIC_BACKGROUND_SCENARIO] if periodic else [],
             )
