@@ -58,7 +58,7 @@ def test_the_specific_finding_absorbs_the_general_one_for_the_same_owner(owners_
     assert merged.clauses == ["M164-1.1-S4", "RD-3.1"]
     assert merged.confidence == "confirmed"  # the stronger of the two
     assert [e["item"] for e in merged.evidence] == ["specific", "general"]
-    assert "general" in merged.message_zh and "merged" in merged.message_en
+    assert "“general”" in merged.message_zh and "merged" in merged.message_en
     assert set(results.evaluated) == {"general", "specific"}
 
 

@@ -77,7 +77,6 @@ ASCII_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b(?:contacts|location
 
 
 JAVA_NAME = re.compile(r"\b[a-z]\w*(?:\.\w+){2,}")
-SUPERSEDES_NOTE = re.compile(r"（同一行为亦符合规则 [^）]*）")
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +100,7 @@ def test_dynamic_messages_name_sdks_and_categories_in_chinese(trace_reports: lis
             if not finding["rule_id"].startswith(("dynamic.", "policy.pi.undeclared")):
                 continue
             seen.add(finding["rule_id"])
-            message = SUPERSEDES_NOTE.sub("", finding["message_zh"])  # the engine's note: see the xfail below
+            message = finding["message_zh"]
             # a quoted API (android.location.LocationManager...) is evidence, not an id
             message = JAVA_NAME.sub("", message)
             leaked = ASCII_ID.findall(message)
@@ -125,13 +124,9 @@ def test_dynamic_messages_name_sdks_and_categories_in_chinese(trace_reports: lis
     } <= seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rules/engine.py (_apply_supersedes) appends the merged rule's id, not its Chinese title, to message_zh; "
-    "outside this audit's files, see docs/report-audit.md",
-)
 def test_supersedes_note_names_the_merged_rule_in_chinese(trace_reports: list[dict]) -> None:
     merged = [f for r in trace_reports for f in r["findings"] if "已合并为本条" in f["message_zh"]]
     assert merged
     for finding in merged:
         assert "dynamic.pi.pre_consent" not in finding["message_zh"], finding["message_zh"]
+        assert "运行时观察到在用户同意隐私政策前收集个人信息" in finding["message_zh"], finding["message_zh"]

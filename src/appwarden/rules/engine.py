@@ -216,9 +216,13 @@ def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[F
             if _SEVERITY_RANK.get(general.severity, 9) < _SEVERITY_RANK.get(finding.severity, 9):
                 finding.severity = general.severity
             finding.behaviour = finding.behaviour or general.behaviour
-            finding.message_zh = _join(finding.message_zh, f"（同一行为亦符合规则 {general_id}，已合并为本条）")
+            general_title = rules[general_id].title_zh if general_id in rules else general_id
+            finding.message_zh = _join(
+                finding.message_zh, f"（同一行为亦符合“{general_title}”，已合并为本条）"
+            )
             finding.message_en = _join(
-                finding.message_en, f"(The same behaviour also meets rule {general_id}; merged into this finding.)"
+                finding.message_en,
+                f"(The same behaviour also meets rule {general_id}; merged into this finding.)",
             )
     return [f for f in findings if id(f) not in absorbed]
 
