@@ -73,3 +73,31 @@ def test_index_build_past_the_stage_deadline_raises_stage_timeout() -> None:
         time.sleep(0.01)
         with pytest.raises(StageTimeout, match="stage 'dex' exceeded its time limit"):
             build_index([("classes.dex", blob)] * 2)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_call_graph_search_stops_at_a_passed_deadline(backend) -> None:
+    """The BFS over a huge graph returns to Python at the deadline instead of running on (issue #19)."""
+    from array import array
+
+    n = 20_000  # a chain 0 -> 1 -> ... -> n-1
+    edges = array("I", [x for i in range(n - 1) for x in (i, i + 1)]).tobytes()
+    off, tgt = backend.build_csr(edges, n)
+    parents, order = backend.bfs(off, tgt, bytes(n), array("I", [0]).tobytes())  # no deadline: all reached
+    assert len(order) == 4 * n
+    assert backend.bfs(off, tgt, bytes(n), array("I", [0]).tobytes(), time.monotonic() + 60) == (
+        parents,
+        order,
+    )
+    with pytest.raises(TimeoutError):
+        backend.bfs(off, tgt, bytes(n), array("I", [0]).tobytes(), time.monotonic() - 1)
+
+
+def test_reachability_past_the_stage_deadline_raises_stage_timeout() -> None:
+    index = build_index([("classes.dex", build_dex())])
+    graph = index.callgraph
+    entry = next(d for d in index.codes[0].descs if graph._lookup(d) is not None)
+    with cooperative_deadline("reachability", 0.001):
+        time.sleep(0.01)
+        with pytest.raises(StageTimeout, match="stage 'reachability' exceeded its time limit"):
+            graph.reachable([entry])

@@ -35,7 +35,7 @@
  *   invoked_ids(events, method_ids_size, ops)              distinct method ids called with some opcodes
  *   call_edges(methods, events, gids, virtual, super)      (src, dst) node pairs of one DEX's invokes
  *   hierarchy_extras(descs, types, buf, tables, ...)       what virtual/super calls also reach (class hierarchy)
- *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries)
+ *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries[, deadline])
  *   all_distinct(strings)                                  whether no two str of a list are equal
  *   intern_ids(names, table, strings)                      first-seen node ids of strings over calls (no dict)
  *
@@ -1145,16 +1145,20 @@ done:
     return res;
 }
 
-/* bfs(offsets, targets, virtual, entries) -> (parents, order)
+/* bfs(offsets, targets, virtual, entries[, deadline]) -> (parents, order)
  * Breadth-first search from the entry nodes (u32) over an adjacency from build_csr. `virtual` has one byte per
  * node; a nonzero byte marks a virtual node: reaching one costs nothing, its real targets are reached at the
  * depth of the node that reached it, with that node as their parent (virtual targets of a virtual node are
  * ignored). parents: u32 per node, NONE when not reached, the node itself for an entry; order: the reached real
  * nodes in visit order, entries first. ValueError when the adjacency is inconsistent or an entry is not a real
- * node. */
+ * node. The work is linear in the adjacency (a node is queued once, a virtual node expanded once); past
+ * `deadline` (see "deadlines") it stops and raises TimeoutError, the clock read every DL_EVERY queued nodes and
+ * edges. */
 static PyObject *dexscan_bfs(PyObject *self, PyObject *args) {
     Py_buffer ob, tb, vb, eb;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*", &ob, &tb, &vb, &eb)) return NULL;
+    double deadline = 0;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*|d", &ob, &tb, &vb, &eb, &deadline)) return NULL;
+    deadline_t dl = {deadline, DL_EVERY, 0}; /* the first unit reads the clock */
     PyObject *res = NULL, *pb = NULL, *qb = NULL;
     uint32_t *queue = NULL;
     const char *err = NULL;
@@ -1199,6 +1203,8 @@ static PyObject *dexscan_bfs(PyObject *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     while (head < tail) {
         uint32_t u = queue[head++];
+        /* counts the node and its own edges (a virtual node's edges are scanned once in all the search) */
+        if (dl_spent(&dl, 1u + rd32(off + (size_t)u * 4 + 4) - rd32(off + (size_t)u * 4))) break;
         for (uint32_t k = rd32(off + (size_t)u * 4), hi = rd32(off + (size_t)u * 4 + 4); k < hi; k++) {
             uint32_t t = rd32(tgt + (size_t)k * 4);
             if (parent[t] != NONE_ID) continue;
@@ -1217,6 +1223,10 @@ static PyObject *dexscan_bfs(PyObject *self, PyObject *args) {
         }
     }
     Py_END_ALLOW_THREADS
+    if (dl.over) {
+        deadline_error();
+        goto done;
+    }
     qb = PyBytes_FromStringAndSize((const char *)queue, (Py_ssize_t)(tail * 4));
     if (!qb) goto done;
     res = PyTuple_Pack(2, pb, qb);

@@ -54,7 +54,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from appwarden.dex import walker
+from appwarden.dex import timed_out, walker
 from appwarden.dex.reader import NO_INDEX
 from appwarden.dex.records import (
     EV_INVOKE,
@@ -68,7 +68,7 @@ from appwarden.dex.records import (
     OP_INVOKE_VIRTUAL,
 )
 from appwarden.errors import DexFormatError
-from appwarden.limits import check_deadline
+from appwarden.limits import check_deadline, deadline_monotonic
 
 if TYPE_CHECKING:
     from appwarden.dex.index import CodeIndex, DexCode
@@ -142,6 +142,7 @@ class CallGraph:
         self.index = index
         self._gid: dict[str, int] | None = None  # method descriptor -> node id, only if needed (see _lookup)
         self._ordered: bool | None = None  # whether _lookup can bisect every DEX's id tables (see _lookup)
+        self._home: dict[str, tuple[int, ...]] = {}  # _lookup: class -> (its DEX, its method id range) or ()
         self._names: list[str | None] = []  # node id -> descriptor; None for a virtual node
         self._vranges: list[tuple[int, int]] = []  # (first id, count) of the virtual nodes
         self._virtual = b""  # one byte per node, 1 for a virtual node (the BFS kernel's view)
@@ -209,7 +210,8 @@ class CallGraph:
         that type. In a DEX whose type descriptors are strictly increasing (distinct, sorted as Python compares
         them) and whose method ids are sorted by class (as the format requires), that type is found by bisection
         and the descriptor in its range of method ids; every DEX listing the descriptor maps it to the same node.
-        The DEX defining the class is tried first. Any DEX not so ordered sends every lookup to the dict."""
+        The DEX defining the class is tried first (its class def names the type; the range is kept per class asked
+        for). Any DEX not so ordered sends every lookup to the dict."""
         if self._gid is not None:
             return self._gid.get(desc)
         if desc.count("->") != 1:
@@ -221,11 +223,30 @@ class CallGraph:
         if not ordered:
             return self._complete_map().get(desc)
         cls = desc.partition("->")[0]
-        where = self.index._class_map.get(cls)
-        first = where[0] if where is not None else 0
-        order = itertools.chain((first,), range(first), range(first + 1, len(codes))) if codes else ()
-        for ci in order:
-            code = codes[ci]
+        home = self._home.get(cls)
+        if home is None:  # the method ids of the class in the DEX defining it (its class def names its type)
+            where = self.index._class_map.get(cls)
+            if where is None:
+                home = ()
+            else:
+                ci, cdi = where
+                dex = codes[ci].dex
+                mclass, t = dex.method_class, dex.class_defs[cdi * 8]
+                lo = bisect_left(mclass, t)
+                home = (ci, lo, bisect_right(mclass, t, lo))
+            self._home[cls] = home
+        if home:
+            ci, lo, hi = home
+            try:
+                return self._maps[ci][codes[ci].descs.index(desc, lo, hi)]
+            except ValueError:
+                pass
+        skip = home[0] if home else -1
+        for ci, code in enumerate(
+            codes
+        ):  # a class defined nowhere, or a method id written in another DEX only
+            if ci == skip:
+                continue
             types = code.type_descs
             t = bisect_left(types, cls)
             if t == len(types) or types[t] != cls:
@@ -792,9 +813,16 @@ class CallGraph:
         known = array("I", [g for e in entries if (g := lookup(e)) is not None])
         off, tgt = self._forward()
         check_deadline()
-        parents_raw, order_raw = walker.bfs(  # the arrays' own buffers: no copy per search
-            memoryview(off).cast("B"), memoryview(tgt).cast("B"), self._virtual, known.tobytes()
-        )
+        try:  # the arrays' own buffers: no copy per search; the kernel stops at the stage's deadline
+            parents_raw, order_raw = walker.bfs(
+                memoryview(off).cast("B"),
+                memoryview(tgt).cast("B"),
+                self._virtual,
+                known.tobytes(),
+                deadline_monotonic(),
+            )
+        except TimeoutError:
+            timed_out()
         check_deadline()
         parents, order = _u32(parents_raw), _u32(order_raw)
         found: dict[str, str | None] = dict.fromkeys(entries)

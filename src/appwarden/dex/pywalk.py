@@ -582,13 +582,16 @@ def _check_csr(off: list[int], tgt: list[int]) -> int:
     return n_nodes
 
 
-def bfs(offsets: bytes, targets: bytes, virtual: bytes, entries: bytes) -> tuple[bytes, bytes]:
+def bfs(
+    offsets: bytes, targets: bytes, virtual: bytes, entries: bytes, deadline: float = 0
+) -> tuple[bytes, bytes]:
     """Breadth-first search from ``entries`` over an adjacency from :func:`build_csr`; mirrors ``_dexscan.bfs``.
 
     ``virtual`` has one byte per node, nonzero for a virtual node: reaching one costs nothing, its (real) targets
     are reached at the depth of the node that reached it, with that node as parent; virtual targets of a virtual
     node are ignored. Returns ``(parents, order)``: ``parents`` (u32 per node) is NONE for an unreached node and
     the node itself for an entry; ``order`` lists the reached real nodes in visit order, entries first.
+    ``TimeoutError`` once ``deadline`` (a ``time.monotonic()`` value, 0 = none) has passed.
     """
     if len(offsets) % 4 or len(targets) % 4 or len(entries) % 4:
         raise ValueError("arrays must hold u32 values")
@@ -609,6 +612,8 @@ def bfs(offsets: bytes, targets: bytes, virtual: bytes, entries: bytes) -> tuple
     while head < len(order):
         u = order[head]
         head += 1
+        if not head & 4095 and _past(deadline):
+            raise TimeoutError("deadline passed")
         for t in tgt[off[u] : off[u + 1]]:
             if parents[t] != _NONE_ID:
                 continue
