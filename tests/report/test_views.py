@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import jsonschema
+
 from appwarden.report import view
+from appwarden.report.json import load_schema
 
 
 def test_clause_groups_put_legal_instruments_before_standards(report):
@@ -150,13 +153,52 @@ def test_sdks_seen_only_at_run_time_are_listed():
         trace_path=fixtures / "traces" / "policy_mismatch.jsonl",
         policy_path=fixtures / "policies" / "umeng_listed_policy.txt",
     )
-    assert report["sdks"] == []
+    # the JSON carries them too (report audit item 4): one schema-valid row each, marked as seen at run time only,
+    # and the summary counts them; the platform's SDK views read this list
+    sdk_schema = {"$defs": load_schema()["$defs"], "$ref": "#/$defs/sdk"}
+    for row in report["sdks"]:
+        jsonschema.validate(row, sdk_schema)
+    assert [(s["id"], s.get("detected_by")) for s in report["sdks"]] == [
+        ("getui_push", ["trace"]),
+        ("umeng_common", ["trace"]),
+    ]
+    getui = report["sdks"][0]
+    assert getui["name_zh"] == "个推推送" and getui["vendor"] and getui["version"] is None
+    assert getui["matched"] == [] and getui["reachable"] is None
+    assert report["summary"]["sdks"] == 2
+    assert view.code_sdks(report) == []
     rows = view.runtime_only_sdks(report)
     assert [r["id"] for r in rows] == ["getui_push", "umeng_common"]
     assert rows[0]["name_zh"] == "个推推送"
     text = summary_text(report)
     section = text.split("第三方SDK清单", 1)[1].split("■", 1)[0]
     assert "个推推送" in section and "仅运行时观察到" in section
+    assert "(2)" in section and "代码中未识别到SDK" in section and section.count("个推推送") == 1
     html = render_html(report)
     sdk_part = html.split('id="sdks"', 1)[1].split("<h2", 1)[0]
     assert "个推推送" in sdk_part and "仅运行时观察到" in sdk_part
+    # named once, not a second time as a code-scan row
+    assert sdk_part.count("个推推送") == 1 and "<table>" not in sdk_part
+    assert '<div class="n">2</div>第三方SDK' in html
+
+    # a report written before ``detected_by`` (trace-only SDKs absent from ``sdks``) still lists them
+    old = {**report, "sdks": []}
+    assert [r["id"] for r in view.runtime_only_sdks(old)] == ["getui_push", "umeng_common"]
+
+
+def test_trace_only_sdk_rows_are_not_added_for_sdks_the_code_scan_listed():
+    """An SDK both in the code and in the trace keeps its one code-scan row (no ``detected_by``)."""
+    from pathlib import Path
+
+    from appwarden.scan import scan_apk
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    trace = fixtures / "traces" / "pi_all_umeng_pre_consent.jsonl"
+    report = scan_apk(fixtures / "apks" / "pi_all.apk", trace_path=trace)
+    from appwarden.report.json import runtime_sdk_owners
+
+    ids = [s["id"] for s in report["sdks"]]
+    assert set(runtime_sdk_owners(report)) & set(ids)  # the trace's SDK is one the code scan listed
+    assert len(ids) == len(set(ids))
+    assert all("detected_by" not in s for s in report["sdks"])
+    assert view.runtime_only_sdks(report) == []

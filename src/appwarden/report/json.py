@@ -101,6 +101,72 @@ def _sdks_json(static: Any) -> list[dict[str, Any]]:
     return rows
 
 
+#: The ``dynamic`` section's lists whose items carry the ``owner`` the trace attributed the behaviour to.
+RUNTIME_SECTIONS = (
+    "pre_consent",
+    "after_refusal",
+    "background",
+    "frequency_exceeded",
+    "third_party_transmissions",
+)
+
+
+def runtime_sdk_owners(report: Mapping[str, Any]) -> list[str]:
+    """SDK ids the runtime trace attributed behaviour to, in first-seen order: the owners of the ``dynamic``
+    section's observations (:data:`RUNTIME_SECTIONS`) and of findings with ``trace``/``network`` evidence; the
+    host app is left out. Whether each is also in the ``sdks`` list is the caller's business."""
+    seen: dict[str, None] = {}
+    dynamic = report.get("dynamic") or {}
+    if isinstance(dynamic, Mapping):
+        for key in RUNTIME_SECTIONS:
+            for item in dynamic.get(key) or []:
+                if isinstance(item, Mapping) and item.get("owner"):
+                    seen.setdefault(str(item["owner"]), None)
+    for f in report.get("findings") or []:
+        if isinstance(f, Mapping) and any(
+            isinstance(e, Mapping) and e.get("type") in ("trace", "network") for e in f.get("evidence") or []
+        ):
+            seen.setdefault(str(f.get("owner") or "host"), None)
+    return [sdk_id for sdk_id in seen if sdk_id not in ("host", "")]
+
+
+def _trace_only_sdks_json(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows for the ``sdks`` list of the SDKs the runtime trace attributed behaviour to that the code scan did not
+    list (code loaded at run time, a packed app, a trace of another build), marked ``detected_by: ["trace"]``
+    (report audit item 4): names, vendor and category from the SDK knowledge base (the id as name and empty
+    vendor/category when the knowledge base does not know it); ``version`` null, ``matched`` empty, ``reachable``
+    null and no ``pi_categories``/``permissions``, because nothing in the code was matched (what the SDK did is in
+    the ``dynamic`` section and the findings it owns)."""
+    listed = {str(s.get("id")) for s in report.get("sdks") or [] if isinstance(s, Mapping)}
+    owners = [o for o in runtime_sdk_owners(report) if o not in listed]
+    if not owners:
+        return []
+    try:
+        from appwarden.sdk.kb import load_kb
+
+        records = {r.id: r for r in load_kb()}
+    except (AppwardenError, OSError):  # no knowledge base: the ids alone still say which SDK acted
+        records = {}
+    rows = []
+    for sdk_id in owners:
+        rec = records.get(sdk_id)
+        rows.append(
+            {
+                "id": sdk_id,
+                "name_zh": (rec.name_zh if rec else "") or sdk_id,
+                "name_en": (rec.name_en if rec else "") or sdk_id,
+                "vendor": rec.vendor if rec else "",
+                "category": rec.category if rec else "",
+                "version": None,
+                "matched": [],
+                "chinese": bool(rec.chinese) if rec else False,
+                "reachable": None,
+                "detected_by": ["trace"],
+            }
+        )
+    return rows
+
+
 def _section(value: Any) -> dict[str, Any] | None:
     """A generic summary object for the ``policy``/``dynamic`` sections (filled by other stages)."""
     if value is None:
@@ -362,6 +428,7 @@ def build_report(
         "errors": all_errors,
         "timings": all_timings,
     }
+    report["sdks"] += _trace_only_sdks_json(report)
     consent = _consent(evidence, report["findings"])
     if consent is not None:
         report["consent"] = consent

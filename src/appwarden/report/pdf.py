@@ -324,7 +324,7 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
     if runtime:
         names = "；".join(f"{view.bilingual(r['name_zh'], r['name_en'])} ({r['id']})" for r in runtime)
         story.append(_p(f"仅运行时观察到（代码中未识别） seen only at run time: {names}", st["body"]))
-    sdks = report.get("sdks") or []
+    sdks = view.code_sdks(report)
     if sdks:
         rows = [["SDK", "厂商 Vendor", "类别 Category", "版本 Version", "个人信息 PI", "可达 Reachable"]]
         for s in sdks:

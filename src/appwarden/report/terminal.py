@@ -249,9 +249,9 @@ def _callsite_section(report: Mapping[str, Any], out: _Out) -> None:
 
 
 def _sdk_section(report: Mapping[str, Any], out: _Out) -> None:
-    sdks = report.get("sdks") or []
-    _heading(out, "第三方SDK清单", f"Third-party SDKs ({len(sdks)})")
+    sdks = view.code_sdks(report)
     runtime = view.runtime_only_sdks(report)
+    _heading(out, "第三方SDK清单", f"Third-party SDKs ({len(sdks) + len(runtime)})")
     if runtime:
         names = "、".join(view.bilingual(r["name_zh"], r["name_en"]) for r in runtime)
         out.line(f"  仅运行时观察到 (seen only at run time, not found in the code): {names}")

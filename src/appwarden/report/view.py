@@ -286,38 +286,30 @@ def _swap_ids(text: str, report: Mapping[str, Any] | None, which: int) -> str:
     return _ID_TOKEN.sub(swap, text)
 
 
-RUNTIME_SECTIONS = (
-    "pre_consent",
-    "after_refusal",
-    "background",
-    "frequency_exceeded",
-    "third_party_transmissions",
-)
+def is_trace_only(sdk: Mapping[str, Any]) -> bool:
+    """True for an ``sdks`` row that only the runtime trace showed (``detected_by`` without ``code``)."""
+    detected = sdk.get("detected_by")
+    return isinstance(detected, list) and bool(detected) and "code" not in detected
+
+
+def code_sdks(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The ``sdks`` rows the code scan found (the SDK table), without the trace-only ones."""
+    return [s for s in report.get("sdks") or [] if isinstance(s, Mapping) and not is_trace_only(s)]
 
 
 def runtime_only_sdks(report: Mapping[str, Any]) -> list[dict[str, str]]:
-    """SDKs the runtime trace attributed behaviour to (its observations, or a finding's owner) that are not in the
-    static SDK list (code loaded at run time, a packed app, or a trace of another build): ``[{id, name_zh,
-    name_en}]`` in first-seen order. Without them the 第三方SDK清单 says 无 while findings blame 个推 (report audit)."""
+    """SDKs the runtime trace attributed behaviour to that the code scan did not list (code loaded at run time, a
+    packed app, or a trace of another build): ``[{id, name_zh, name_en}]``. Without them the 第三方SDK清单 says 无
+    while findings blame 个推 (report audit). They are the ``sdks`` rows marked ``detected_by: ["trace"]``; for a
+    report written before that field, the trace owners missing from ``sdks`` are computed the same way."""
+    from appwarden.report.json import runtime_sdk_owners
+
+    rows = [s for s in report.get("sdks") or [] if isinstance(s, Mapping) and is_trace_only(s)]
+    out = [{"id": str(s.get("id")), "name_zh": "", "name_en": ""} for s in rows]
     listed = set(sdk_index(report))
-    seen: dict[str, None] = {}
-    dynamic = report.get("dynamic") or {}
-    if isinstance(dynamic, Mapping):
-        for key in RUNTIME_SECTIONS:
-            for item in dynamic.get(key) or []:
-                if isinstance(item, Mapping) and item.get("owner"):
-                    seen.setdefault(str(item["owner"]), None)
-    for f in report.get("findings") or []:
-        if any(
-            isinstance(e, Mapping) and e.get("type") in ("trace", "network") for e in f.get("evidence") or []
-        ):
-            seen.setdefault(str(f.get("owner") or "host"), None)
-    out = []
-    for sdk_id in seen:
-        if sdk_id in ("host", "") or sdk_id in listed:
-            continue
-        zh, en = sdk_names(sdk_id, report)
-        out.append({"id": sdk_id, "name_zh": zh, "name_en": en})
+    out += [{"id": i, "name_zh": "", "name_en": ""} for i in runtime_sdk_owners(report) if i not in listed]
+    for row in out:
+        row["name_zh"], row["name_en"] = sdk_names(row["id"], report)
     return out
 
 
