@@ -55,6 +55,7 @@ def test_upgrade_only_matching_possible_findings() -> None:
     assert [f.confidence for f in out] == ["confirmed", "possible", "possible", "possible"]
     assert out[0].evidence[1] == {
         "type": "trace", "event": "confirmation", "behaviour": "pre_consent", "package": "com.example.shop",
+        "categories": ["android_id"],
     }  # fmt: skip
     assert out[0].evidence[2]["ts"] == 310 and out[0].evidence[2]["owner"] == "umeng"
     assert findings[0].confidence == "possible"  # inputs are not mutated
@@ -67,6 +68,9 @@ def test_after_consent_trace_does_not_confirm_pre_consent_rule() -> None:
     assert out[0].confidence == "possible"
     out2 = upgrade_findings([finding("r", "umeng", "android_id")], dyn, {"r": "pi_callsites"})
     assert out2[0].confidence == "confirmed"
+    marker = next(e for e in out2[0].evidence if e.get("event") == "confirmation")
+    # what the trace showed, for the report's confirmed_categories
+    assert marker["categories"] == ["android_id"]
 
 
 def test_owner_level_upgrade() -> None:
@@ -75,5 +79,7 @@ def test_owner_level_upgrade() -> None:
     out = upgrade_findings([f], dyn, {"selfstart": "self_start_receivers"})
     assert out[0].confidence == "confirmed"
     assert out[0].evidence[-1]["cause"] == "push"
+    marker = next(e for e in out[0].evidence if e.get("event") == "confirmation")
+    assert "categories" not in marker  # a self-start confirms no PI category
     calm = load("mac_after_consent.jsonl")
     assert upgrade_findings([f], calm, {"selfstart": "self_start_receivers"})[0].confidence == "likely"

@@ -39,3 +39,30 @@ def test_trace_confirms_only_what_it_shows() -> None:
     confirmed = next(f for f in upgraded if (f.rule_id, f.owner) == ("pi.startup.device_id", umeng))
     assert any(e.get("event") == "confirmation" for e in confirmed.evidence)
     assert any(e.get("type") == "trace" and e.get("line") == 3 for e in confirmed.evidence)
+
+
+def test_report_says_which_categories_the_trace_confirmed() -> None:
+    """Report audit item 3: 友盟's ``pi.startup.device_id`` has IMEI and MAC call sites and the trace shows only the
+    IMEI read. The finding stays ``confirmed`` (as before) and the JSON says only IMEI was confirmed at run time."""
+    import jsonschema
+
+    from appwarden.report.json import load_schema
+    from appwarden.report.view import confirmation_scope_zh
+    from appwarden.scan import scan_apk
+
+    report = scan_apk(
+        FIXTURES / "apks" / "pi_all.apk", trace_path=FIXTURES / "traces" / "pi_all_umeng_pre_consent.jsonl"
+    )
+    upgraded = [f for f in report["findings"] if any(e.get("event") == "confirmation" for e in f["evidence"])]
+    assert {f["rule_id"] for f in upgraded} == {"pi.startup.device_id", "pi.device_id.read"}
+    finding_schema = {"$defs": load_schema()["$defs"], "$ref": "#/$defs/finding"}
+    for f in upgraded:
+        static = {e.get("category") for e in f["evidence"] if e.get("type") == "callsite"}
+        assert static == {"imei", "mac"}
+        assert f["confidence"] == "confirmed"
+        assert f["confirmed_categories"] == ["imei"]
+        jsonschema.validate(f, finding_schema)
+        assert "运行时轨迹证实的仅为" in confirmation_scope_zh(f)
+    # findings no trace upgraded carry no such statement (dynamic findings are confirmed by their own events)
+    others = [f for f in report["findings"] if f not in upgraded]
+    assert others and all("confirmed_categories" not in f for f in others)

@@ -12,7 +12,11 @@ Contract for the rule engine / pipeline (``appwarden.scan``):
 * :func:`upgrade_findings(findings, dyn, predicate_of)` -> new list: every finding whose confidence is ``possible``
   or ``likely``, whose rule's predicate maps to a behaviour in :data:`PREDICATE_BEHAVIOUR`, and whose evidence the
   trace confirms, becomes ``confirmed``; its evidence gets a marker item
-  ``{"type": "trace", "event": "confirmation", "behaviour": ...}`` followed by the confirming trace references.
+  ``{"type": "trace", "event": "confirmation", "behaviour": ..., "categories": [...]}`` followed by the confirming
+  trace references. ``categories`` (call-site findings only; owner-level behaviours have none) are the PI
+  categories of the finding's call sites that the trace showed: the confidence covers the whole finding, so the
+  report states them as the finding's ``confirmed_categories`` (report/json.py; report audit item 3) and the other
+  call-site categories stay static-analysis results.
   ``predicate_of`` maps rule id -> predicate name (``{r.id: r.predicate for r in rules}``).
 
 A call-site finding is confirmed when one of its ``callsite`` evidence items has a (category, owner) pair in the
@@ -101,6 +105,7 @@ def upgrade_finding(finding: Finding, dyn: DynamicEvidence, behaviour: str) -> F
     """A confirmed copy of ``finding`` when the trace shows ``behaviour`` for its evidence; else None."""
     if finding.confidence == "confirmed":
         return None
+    categories: list[str] | None = None  # the PI categories confirmed (pair behaviours only)
     if behaviour in OWNER_BEHAVIOURS:
         if finding.owner not in owner_confirmations(dyn, behaviour):
             return None
@@ -116,7 +121,15 @@ def upgrade_finding(finding: Finding, dyn: DynamicEvidence, behaviour: str) -> F
         if not hit:
             return None
         refs = _pair_refs(dyn, behaviour, hit)  # type: ignore[arg-type]
-    marker = {"type": "trace", "event": "confirmation", "behaviour": behaviour, "package": dyn.package}
+        categories = sorted({str(c) for c, _ in hit if c})
+    marker: dict[str, Any] = {
+        "type": "trace",
+        "event": "confirmation",
+        "behaviour": behaviour,
+        "package": dyn.package,
+    }
+    if categories is not None:
+        marker["categories"] = categories
     return replace(finding, confidence="confirmed", evidence=[*finding.evidence, marker, *refs])
 
 

@@ -67,7 +67,32 @@ def _finding_json(finding: Any) -> Any:
     data = _jsonable(finding)
     if isinstance(data, dict):
         data.setdefault("notice_types", [])
+        confirmed = _confirmed_categories(data)
+        if confirmed is not None:
+            data["confirmed_categories"] = confirmed
     return data
+
+
+def _confirmed_categories(finding: Mapping[str, Any]) -> list[str] | None:
+    """For a finding a runtime trace upgraded to confirmed (dynamic/confirm.py's marker in its evidence), the PI
+    categories of its call sites the trace showed: the marker's ``categories``, else (an older marker) the
+    categories of the trace/network references after it that the call sites have. None for any other finding and
+    for owner-level confirmations (self-start, shake), which confirm no PI category (report audit item 3)."""
+    evidence = [e for e in finding.get("evidence") or [] if isinstance(e, Mapping)]
+    marks = [
+        i for i, e in enumerate(evidence) if e.get("type") == "trace" and e.get("event") == "confirmation"
+    ]
+    if not marks:
+        return None
+    marker = evidence[marks[0]]
+    if isinstance(marker.get("categories"), list):
+        return [str(c) for c in marker["categories"]]
+    static = [str(e["category"]) for e in evidence if e.get("type") == "callsite" and e.get("category")]
+    if not static:
+        return None
+    after = evidence[marks[0] + 1 :]
+    seen = {str(e["category"]) for e in after if e.get("type") in ("trace", "network") and e.get("category")}
+    return [c for c in dict.fromkeys(static) if c in seen]
 
 
 _CALLSITE_FIELDS = tuple(f.name for f in dataclasses.fields(CallSite))

@@ -631,8 +631,13 @@ def confirmation_scope_zh(finding: Mapping[str, Any]) -> str:
     ]
     if not marks:
         return ""
-    after = evidence[marks[0] + 1 :]
-    seen = {str(e["category"]) for e in after if e.get("type") in ("trace", "network") and e.get("category")}
+    if isinstance(finding.get("confirmed_categories"), list):  # the report's statement (report/json.py)
+        seen = {str(c) for c in finding["confirmed_categories"]}
+    else:  # a finding dict not built by report/json.py: the trace references after the marker
+        after = evidence[marks[0] + 1 :]
+        seen = {
+            str(e["category"]) for e in after if e.get("type") in ("trace", "network") and e.get("category")
+        }
     static = [str(e["category"]) for e in evidence if e.get("type") == "callsite" and e.get("category")]
     rest = [c for c in dict.fromkeys(static) if c not in seen]
     if not seen or not rest:
