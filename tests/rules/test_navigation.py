@@ -159,3 +159,19 @@ def test_router_apps_get_no_missing_path_lead_and_a_router_note_on_long_paths() 
     nav.routers = ["ARouter"]
     (hit,) = check(ev, {"max_taps": 4})
     assert "ARouter" in hit.message_zh and "may be shorter" in hit.message_en
+
+
+def test_the_no_policy_screen_lead_is_a_schema_valid_report():
+    """The lead's policy evidence item (the known policy's source) must satisfy the report schema (a policy item
+    requires ``sentence``), or a store's JSON consumer rejects the whole report."""
+    from appwarden.report.json import schema_errors
+    from appwarden.scan import scan_apk
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    report = scan_apk(
+        Path(__file__).parent / "policy.access.too_many_taps" / "nav_no_policy.apk",
+        policy_path=fixtures / "policies" / "minimal_policy.txt",
+    )
+    leads = [f for f in report["findings"] if f["rule_id"] == "policy.access.too_many_taps"]
+    assert len(leads) == 1 and any(e["type"] == "policy" for e in leads[0]["evidence"])
+    assert schema_errors(report) == []

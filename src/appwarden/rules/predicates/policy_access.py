@@ -155,7 +155,8 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
             "已知隐私政策，但应用代码和资源中未找到展示隐私政策的页面，",
             "a privacy policy is known, but no screen showing it was found in the code or resources; ",
         )
-        items = [{"type": "policy", "element": "source", "value": str(getattr(policy, "source", "") or "")}]
+        source = str(getattr(policy, "source", "") or "")
+        items = [{"type": "policy", "element": "source", "value": source, "sentence": "", "start": 0, "end": 0}]
     items = [
         {"type": "component", "kind": "activity", "name": _java(m), "taps": 0} for m in nav.main[:3]
     ] + items
