@@ -156,7 +156,9 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
             "a privacy policy is known, but no screen showing it was found in the code or resources; ",
         )
         source = str(getattr(policy, "source", "") or "")
-        items = [{"type": "policy", "element": "source", "value": source, "sentence": "", "start": 0, "end": 0}]
+        items = [
+            {"type": "policy", "element": "source", "value": source, "sentence": "", "start": 0, "end": 0}
+        ]
     items = [
         {"type": "component", "kind": "activity", "name": _java(m), "taps": 0} for m in nav.main[:3]
     ] + items
