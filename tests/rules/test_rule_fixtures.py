@@ -53,6 +53,17 @@ def _evidence(apk: str, policy: str | None, trace: str | None, category: str | N
         raise
 
 
+@lru_cache(maxsize=1)
+def _finding_validator() -> Any:
+    """A validator of one report finding (the report schema's ``$defs/finding``, with its ``$defs``)."""
+    import jsonschema
+
+    from appwarden.report.json import load_schema
+
+    schema = load_schema()
+    return jsonschema.Draft202012Validator({"$ref": "#/$defs/finding", "$defs": schema["$defs"]})
+
+
 def _subset(expected: Any, actual: Any) -> bool:
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(
@@ -107,3 +118,5 @@ def test_rule_case(rule_id: str, folder: str, case: dict[str, Any]) -> None:
         assert data["rule_id"] == rule_id and data["clauses"] and data["evidence"]
         assert data["notice_types"] == RULES[rule_id].notice_types  # the rule declares them, never a hit
         assert all(isinstance(e.get("type"), str) for e in data["evidence"])
+        problems = [e.message for e in _finding_validator().iter_errors(data)]
+        assert problems == [], f"{case['name']}: the finding breaks the report schema: {problems[:3]}"
