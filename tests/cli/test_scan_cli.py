@@ -140,3 +140,20 @@ def test_dex_stage_over_its_time_limit_is_reported_not_fatal(monkeypatch: pytest
     assert any(e["stage"] == "dex" and "skipped" in e["message"] for e in report["errors"])
     assert report["callsites"] == [] and report["app"]["package"] == "com.appwarden.fixture.pi"
     assert any("static.callsites" in n.get("missing", []) for n in report["not_evaluated"])
+
+
+def test_an_empty_notice_table_says_why_even_when_quiet(tmp_path: Path) -> None:
+    """pi_all.apk has likely/possible findings with 通报 types but none confirmed: the CSV has only its header, and
+    one stderr line says the findings wait for review (an empty table is not a clean app)."""
+    out = tmp_path / "n.csv"
+    proc = run_cli("scan", str(APKS / "pi_all.apk"), "-q", "--format", "notice-csv", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert len(out.read_text(encoding="utf-8-sig").strip().splitlines()) == 1  # the header only
+    lines = [x for x in proc.stderr.splitlines() if "通报表无数据行" in x]
+    assert len(lines) == 1 and "待人工复核" in lines[0], proc.stderr
+    stored = tmp_path / "r.json"
+    assert main(["scan", str(APKS / "pi_all.apk"), "-q", "-o", str(stored)]) == 0
+    proc = run_cli("report", "render", str(stored), "--format", "notice-csv", "-o", str(tmp_path / "m.csv"))
+    assert proc.returncode == 0 and "通报表无数据行" in proc.stderr
+    proc = run_cli("scan", str(APKS / "pi_all.apk"), "-q", "--format", "json", "-o", str(stored))
+    assert "通报表无数据行" not in proc.stderr  # only for the notice formats

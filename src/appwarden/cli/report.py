@@ -30,6 +30,10 @@ def run_render(args: argparse.Namespace) -> int:
 
     reports = [load_report(p) for p in args.reports]
     write(args.format, reports if len(reports) > 1 else reports[0], args.output)
+    if args.format in ("notice-csv", "notice-xlsx"):
+        from appwarden.cli.scan import warn_empty_notice
+
+        warn_empty_notice(reports)
     print(f"written {args.output} ({args.format})")
     return 0
 

@@ -122,6 +122,28 @@ def write_report(report: dict[str, Any], fmt: str, output: str) -> None:
         path.write_text(data, encoding="utf-8")
 
 
+def warn_empty_notice(reports: list[dict[str, Any]]) -> None:
+    """One stderr line (even with ``-q``) when the 通报 table of ``reports`` has no row: only confirmed findings
+    are listed, so an empty table must not be read as clean apps while likely/possible findings wait for review."""
+    from appwarden.errors import KnowledgeError
+    from appwarden.report.notice import report_problems
+
+    pending: list[str] = []
+    try:
+        for report in reports:
+            if report_problems(report, min_confidence="confirmed"):
+                return
+            pending += [p for p in report_problems(report, min_confidence="possible") if p not in pending]
+    except KnowledgeError:
+        return
+    if pending:
+        print(
+            f"appwarden: 通报表无数据行：没有已确认的问题；待人工复核后方可列入通报：{'；'.join(pending)} "
+            "(notice table empty: no confirmed finding; review the likely/possible ones first)",
+            file=sys.stderr,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     from appwarden.scan import scan_apk
 
@@ -142,6 +164,8 @@ def run(args: argparse.Namespace) -> int:
             "report", limits.stage_timeout
         ):  # rendering (HTML, PDF) is part of the report stage
             write_report(report, args.format, args.output)
+        if args.format in ("notice-csv", "notice-xlsx"):
+            warn_empty_notice([report])
     if not args.quiet and args.output != "-":
         from appwarden.report.terminal import render_summary
 
