@@ -101,3 +101,14 @@ def test_reachability_past_the_stage_deadline_raises_stage_timeout() -> None:
         time.sleep(0.01)
         with pytest.raises(StageTimeout, match="stage 'reachability' exceeded its time limit"):
             graph.reachable([entry])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_class_hierarchy_kernel_stops_at_a_passed_deadline(backend) -> None:
+    """hierarchy_extras (work growing with classes x descendants) returns to Python at the deadline (issue #19)."""
+    from .test_callgraph import hier_index
+
+    args = hier_index().callgraph._hierarchy_args(0)
+    assert backend.hierarchy_extras(*args, 7, time.monotonic() + 60) == backend.hierarchy_extras(*args, 7)
+    with pytest.raises(TimeoutError):
+        backend.hierarchy_extras(*args, 7, time.monotonic() - 1)

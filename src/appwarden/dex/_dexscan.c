@@ -1329,7 +1329,7 @@ typedef struct {
     size_t refs, cls; /* offsets into the ref list and the class list */
 } hgroup_t;
 
-/* hierarchy_extras(descs, types, buf, tables, methods, gmap, tstat, split, vids, sids, vbase)
+/* hierarchy_extras(descs, types, buf, tables, methods, gmap, tstat, split, vids, sids, vbase[, deadline])
  *   -> (vmap, smap, vedges, n_vnodes, rest) | None
  * The class-hierarchy part of the call graph for one DEX: what an invoke-virtual/interface (vmap) or an
  * invoke-super (smap) of each method id also reaches, as CallGraph._hierarchy_targets defines it.
@@ -1351,15 +1351,20 @@ typedef struct {
  * reaching another DEX, or a type descriptor containing "->" or not a 1-byte-kind str.
  * Returns None when bytewise comparison would not be exactly Python's string comparison: a descriptor involved
  * that is not a 1-byte-kind str, or a method record whose descriptor's class part is not its class's name.
- * ValueError on inconsistent arguments or out-of-range indices. */
+ * ValueError on inconsistent arguments or out-of-range indices. The work grows with the referenced classes times
+ * their chains and descendants (quadratic for a hostile hierarchy), so past `deadline` (see "deadlines") it stops
+ * and raises TimeoutError; the clock is read every DL_EVERY classes visited. */
 static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
     PyObject *descs, *types;
     Py_buffer buf, mb, gb, tb, spb, vb, sb;
     unsigned long t_size, cd_off, cd_size, m_off, m_size;
     unsigned long long vbase;
-    if (!PyArg_ParseTuple(args, "O!O!y*(kkkkk)y*y*y*y*y*y*K", &PyList_Type, &descs, &PyList_Type, &types, &buf,
-                          &t_size, &cd_off, &cd_size, &m_off, &m_size, &mb, &gb, &tb, &spb, &vb, &sb, &vbase))
+    double deadline = 0;
+    if (!PyArg_ParseTuple(args, "O!O!y*(kkkkk)y*y*y*y*y*y*K|d", &PyList_Type, &descs, &PyList_Type, &types, &buf,
+                          &t_size, &cd_off, &cd_size, &m_off, &m_size, &mb, &gb, &tb, &spb, &vb, &sb, &vbase,
+                          &deadline))
         return NULL;
+    deadline_t dl = {deadline, DL_EVERY, 0}; /* the first unit reads the clock */
     PyObject *res = NULL;
     uint32_t *start = NULL, *fill = NULL, *vmap = NULL, *smap = NULL, *tstat = NULL;
     uint32_t *par_off = NULL, *ch_off = NULL, *ch = NULL, *mark = NULL, *stack = NULL;
@@ -1508,6 +1513,7 @@ static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
                     }
                 }
             }
+            if (dl_spent(&dl, 1u + n_chain + n_below)) goto timeout;
             if (to_rest) {
                 clsl.len = cls_mark;
                 for (size_t k = i; k < j; k++) {
@@ -1595,6 +1601,7 @@ static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
         uint32_t *xmap = kind ? smap : vmap;
         for (uint32_t i = 0; i < nr; i++) {
             uint32_t ref = refs[i];
+            if (dl_spent(&dl, 1u + nc + nb)) goto timeout;
             sig_t sg;
             size_t cls_len;
             split_desc(PyList_GET_ITEM(descs, ref), &sg, &cls_len);
@@ -1655,6 +1662,9 @@ static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
     goto done;
 nomem:
     PyErr_NoMemory();
+    goto done;
+timeout:
+    deadline_error();
     goto done;
 fail:
     PyErr_SetString(PyExc_ValueError, msg);

@@ -32,7 +32,9 @@ Queries: :meth:`callees`, :meth:`callers`, :meth:`reachable` (BFS; returns ``{me
 printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``).
 
 Representation: every method descriptor gets an integer node id (one id space over all DEXes: the same method has a
-different method id in each DEX). The direct edges of a DEX come from one pass of the C kernel ``call_edges`` over
+different method id in each DEX), in first-seen order over the DEX files, from the C kernel ``intern_ids`` (no
+descriptor -> id dict: a query finds a descriptor's node by bisecting the sorted type and method id tables of the DEX
+files, see ``_lookup``). The direct edges of a DEX come from one pass of the C kernel ``call_edges`` over
 its packed records, with two per-method-id maps of what a call also reaches through the class hierarchy
 (invoke-virtual/interface; invoke-super). Those maps come from the C kernel ``hierarchy_extras``, which resolves
 each distinct referenced method once, when the class hierarchy involved lies in one DEX and the descriptors
@@ -40,7 +42,11 @@ compare bytewise exactly as Python compares them; the other references (hierarch
 descriptors) are resolved in Python with the same definitions. A reference with several targets gets a synthetic
 *virtual node* with edges to them, and the call the edge caller -> virtual node next to caller -> reference. Virtual
 nodes never appear in a result: the BFS (C kernel ``bfs``) crosses them at no cost, so depths, reachable sets and
-shortest paths are those of the graph with the hierarchy edges written out. Async edges are computed in Python for
+shortest paths are those of the graph with the hierarchy edges written out; its work is linear in the adjacency
+(a node is queued once, a virtual node expanded once) and it stops at the active stage deadline, as does
+``hierarchy_extras`` (whose work grows with referenced classes x their descendants); the construction also checks
+the deadline between DEX files and every 1024 Python resolutions (``call_edges`` and ``build_csr`` are linear in
+one DEX's records and in the edges). Async edges are computed in Python for
 the few methods that call a dispatch API (found with the C ``select``). Both kernels have pure-Python twins in
 :mod:`appwarden.dex.pywalk`.
 """
@@ -342,7 +348,10 @@ class CallGraph:
         descs, gmap = index.codes[ci].descs, self._maps[ci]
         args = self._hierarchy_args(ci)
         vids, sids = args[8], args[9]
-        got = walker.hierarchy_extras(*args, len(self._names))
+        try:  # the kernel's work can grow with classes x descendants: it stops at the stage's deadline
+            got = walker.hierarchy_extras(*args, len(self._names), deadline_monotonic())
+        except TimeoutError:
+            timed_out()
         if got is None:  # descriptors the kernel cannot compare as Python does: all of them here
             maps = (array("I", [NONE]) * len(descs), array("I", [NONE]) * len(descs))
             rest = [(0, m) for m in _u32(vids)] + [(1, m) for m in _u32(sids)]

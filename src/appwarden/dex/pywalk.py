@@ -683,9 +683,10 @@ def hierarchy_extras(
     vids: bytes,
     sids: bytes,
     vbase: int,
+    deadline: float = 0,
 ) -> tuple[bytes, bytes, bytes, int, bytes] | None:
     """Class-hierarchy targets of the virtual and super calls of one DEX; mirrors ``_dexscan.hierarchy_extras``
-    (see there for the contract)."""
+    (see there for the contract; ``TimeoutError`` once ``deadline``, a ``time.monotonic()`` value, has passed)."""
     buf = bytes(buf)
     size = len(buf)
     t_size, cd_off, cd_size, m_off, m_size = tables
@@ -752,6 +753,16 @@ def hierarchy_extras(
     groups: list[tuple[int, list[int], list[int], list[int]]] = []
     rest = array("I")
     wanted: set[int] = set()
+    work = 1 << 16  # classes visited since the clock was read (the first unit reads it, as in C)
+
+    def spent(units: int) -> None:
+        nonlocal work
+        work += units
+        if work >= 1 << 16:
+            work = 0
+            if _past(deadline):
+                raise TimeoutError("deadline passed")
+
     for kind, ids in enumerate(lists):
         i = 0
         while i < len(ids):
@@ -783,6 +794,7 @@ def hierarchy_extras(
                                 seen.add(v)
                                 stack.append(v)
                                 below.append(v)
+            spent(1 + len(chain) + len(below))
             if to_rest:
                 for m in run:
                     rest.extend((kind, m))
@@ -817,6 +829,7 @@ def hierarchy_extras(
     for kind, refs, chain, below in groups:
         xmap = maps[kind]
         for ref in refs:
+            spent(1 + len(chain) + len(below))
             desc = descs[ref]
             if not _one_byte_kind(desc):
                 return None
