@@ -500,7 +500,8 @@ class NoExistenceOracleTests(TestCase):
         workflow.create_notice_batch(user=regulator, title="通报")
         Batch.objects.create(name="批次", created_by=reviewer)
         Complaint.objects.create(app_name="x", description="y")
-        from appwarden.platform.complaints import forwarding  # a complaint forwarded to company b (issue #21.3)
+        # a complaint forwarded to company b (issue #21.3)
+        from appwarden.platform.complaints import forwarding
 
         complaint_b = Complaint.objects.create(
             app_name="b", description="z", status="triaged", app=self.own["b"]["version"].app

@@ -126,7 +126,9 @@ def test_policy_rules_not_evaluated_without_a_policy_search(fixtures_dir):
     policy_rules = {r.id for r in load_rules() if "policy.text" in r.needs}
     assert len(policy_rules) >= 7 and policy_rules <= not_evaluated  # issue #20 added more
     assert not [f for f in results.findings if f.rule_id in policy_rules]
-    assert not [f for f in results.findings if f.rule_id.startswith("policy.")]  # the navigation rule is silent too
+    assert not [
+        f for f in results.findings if f.rule_id.startswith("policy.")
+    ]  # the navigation rule is silent too
 
 
 def test_general_purpose_library_without_pi_need_not_be_listed(pi_all):

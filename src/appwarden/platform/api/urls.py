@@ -21,8 +21,8 @@ from appwarden.platform.prelisting import api as prelisting_api
 from appwarden.platform.registry import api as registry_api
 from appwarden.platform.sanctions import api as sanctions_api
 from appwarden.platform.selfcheck import api as selfcheck_api
-from appwarden.platform.web import yearly_views
 from appwarden.platform.testing import api as testing_api
+from appwarden.platform.web import yearly_views
 from appwarden.platform.web.early_warning import EarlyWarningView
 
 router = DefaultRouter()
