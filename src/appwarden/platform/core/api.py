@@ -1,4 +1,4 @@
-"""Shared API pieces: the base viewset (scoping, audit actor), a small query-parameter filter backend and the
+"""Shared API pieces: the base viewset (scoping), a small query-parameter filter backend and the
 exception handler that turns :class:`~appwarden.errors.AppwardenError` into a one-line JSON error."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from appwarden.errors import AppwardenError
-from appwarden.platform.core import audit
 from appwarden.platform.core.roles import scoped
 
 
@@ -87,11 +86,8 @@ def _lookup_field(model: Any, lookup: str) -> Any:
 
 
 class ScopedViewSetMixin:
-    """Restrict the queryset to what the user's role may see and attribute changes to the API user."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        audit.set_actor(request.user)
+    """Restrict the queryset to what the user's role may see. Changes are attributed to the API user by the
+    authentication itself (token: ``HashedTokenAuthentication``; session: the audit middleware)."""
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.request.user)  # type: ignore[misc]
