@@ -126,14 +126,15 @@ def warn_empty_notice(reports: list[dict[str, Any]]) -> None:
     """One stderr line (even with ``-q``) when the 通报 table of ``reports`` has no row: only confirmed findings
     are listed, so an empty table must not be read as clean apps while likely/possible findings wait for review."""
     from appwarden.errors import KnowledgeError
-    from appwarden.report.notice import report_problems
+    from appwarden.report.notice import notice_status
 
     pending: list[str] = []
     try:
         for report in reports:
-            if report_problems(report, min_confidence="confirmed"):
+            confirmed, waiting = notice_status(report)
+            if confirmed:
                 return
-            pending += [p for p in report_problems(report, min_confidence="possible") if p not in pending]
+            pending += [p for p in waiting if p not in pending]
     except KnowledgeError:
         return
     if pending:

@@ -117,6 +117,14 @@ def report_problems(
     return problem_names(findings, include_unmapped=include_unmapped)
 
 
+def notice_status(report: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(problems the 通报 table lists: those of confirmed findings, problems that only likely/possible findings
+    show and that wait for review). KnowledgeError for a report from another knowledge base."""
+    confirmed = report_problems(report, min_confidence="confirmed")
+    pending = [p for p in report_problems(report, min_confidence="possible") if p not in confirmed]
+    return confirmed, pending
+
+
 _SUBJECT_ATTR = re.compile(r"(?:^|[,/;+]\s*)(O|CN)\s*=\s*((?:\\.|[^,/;+])+)")
 
 

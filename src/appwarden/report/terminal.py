@@ -280,11 +280,10 @@ def _notice_lines(report: Mapping[str, Any], out: _Out) -> None:
     those that only likely/possible findings show (to review before they can be notified). An empty table is then
     never read as a clean app."""
     from appwarden.errors import KnowledgeError
-    from appwarden.report.notice import report_problems
+    from appwarden.report.notice import notice_status
 
     try:
-        confirmed = report_problems(report, min_confidence="confirmed")
-        pending = [p for p in report_problems(report, min_confidence="possible") if p not in confirmed]
+        confirmed, pending = notice_status(report)
     except KnowledgeError:  # a report from another knowledge base: the notice export reports that itself
         return
     listed = "；".join(confirmed) if confirmed else "无 (none: no finding with a 通报 type is confirmed)"
