@@ -78,15 +78,20 @@ def _evidence_key(item: dict[str, Any]) -> str:
     return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
 
 
+def _add_unique(evidence: list[dict[str, Any]], items: Iterable[dict[str, Any]], seen: set[str]) -> None:
+    """Append each item of ``items`` not already in ``evidence`` (``seen``: the keys of ``evidence``, updated)."""
+    for item in items:
+        key = _evidence_key(item)
+        if key not in seen:
+            seen.add(key)
+            evidence.append(item)
+
+
 def _merge(rule: Rule, owner: str, hits: list[Hit]) -> Finding:
     evidence: list[dict[str, Any]] = []
     seen: set[str] = set()
     for hit in hits:
-        for item in hit.evidence:
-            key = _evidence_key(item)
-            if key not in seen:
-                seen.add(key)
-                evidence.append(item)
+        _add_unique(evidence, hit.evidence, seen)
     confidences = [h.confidence for h in hits if h.confidence in _CONFIDENCE_RANK]
     severities = [h.severity for h in hits if h.severity in _SEVERITY_RANK]
     confidence = min(confidences, key=_CONFIDENCE_RANK.__getitem__) if confidences else rule.confidence
@@ -204,12 +209,7 @@ def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[F
             if general is None or id(general) in absorbed or general is finding:
                 continue
             absorbed.add(id(general))
-            seen = {_evidence_key(item) for item in finding.evidence}
-            for item in general.evidence:
-                key = _evidence_key(item)
-                if key not in seen:
-                    seen.add(key)
-                    finding.evidence.append(item)
+            _add_unique(finding.evidence, general.evidence, {_evidence_key(i) for i in finding.evidence})
             finding.clauses.extend(c for c in general.clauses if c not in finding.clauses)
             if _CONFIDENCE_RANK.get(general.confidence, 9) < _CONFIDENCE_RANK.get(finding.confidence, 9):
                 finding.confidence = general.confidence
