@@ -20,8 +20,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from appwarden.errors import AppwardenError, LimitExceeded, PolicyError
-from appwarden.limits import DEFAULT_LIMITS, Limits
+from appwarden.errors import AppwardenError, InputError, LimitExceeded, PolicyError
+from appwarden.limits import DEFAULT_LIMITS, Limits, read_regular_file
 from appwarden.policy.bundle import bundled_candidates
 from appwarden.policy.deadline import NO_DEADLINE, Deadline, PolicyTooLarge
 from appwarden.policy.htmltext import html_to_text
@@ -184,28 +184,18 @@ def load_policy_bytes(
 def load_policy_file(
     path: str | Path, limits: Limits = DEFAULT_LIMITS, *, deadline: Deadline = NO_DEADLINE
 ) -> str:
-    """Read and clean a policy file (HTML, text, Markdown, PDF); PolicyError on any problem. Only a regular file
-    is read, and its size is checked before reading (a FIFO, a device or a link to one is refused)."""
-    import stat
+    """Read and clean a policy file (HTML, text, Markdown, PDF); PolicyError on any problem.
 
-    path = Path(path)
+    The file is read by :func:`appwarden.limits.read_regular_file`, like an APK or a trace: opened once without
+    blocking and checked on the open descriptor, so only a regular file of at most ``max_policy_size`` bytes is
+    read (a directory, FIFO, device or a link to one is refused, even one swapped in for the path after a check),
+    and never more than that many bytes. A size over the limit raises :class:`PolicyTooLarge`."""
     try:
-        st = path.stat()
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise PolicyError(f"{path}: is a directory, not a policy file")
-    if not stat.S_ISREG(st.st_mode):
-        raise PolicyError(f"{path}: not a regular file (a pipe, socket or device), not read")
-    if st.st_size > limits.max_policy_size:
-        raise PolicyTooLarge(
-            f"{path}: policy is {st.st_size} bytes, over the limit of {limits.max_policy_size} bytes (max_policy_size)"
-        )
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(limits.max_policy_size + 1)
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        data = read_regular_file(path, limits.max_policy_size, "policy")
+    except LimitExceeded as exc:
+        raise PolicyTooLarge(f"{exc} (max_policy_size)") from None
+    except InputError as exc:
+        raise PolicyError(str(exc)) from None
     return load_policy_bytes(data, name=str(path), limits=limits, deadline=deadline)
 
 
