@@ -42,6 +42,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_review_scale.py",
             "test_sdk_vendor.py",
             "test_sdk_orders.py",
+            "test_sdk_versions.py",
             "test_prelisting.py",
             "test_sanctions.py",
             "test_yearly.py",

@@ -13,8 +13,10 @@ issue ──► issued ──respond (vendor)──► responded ──start_ret
 The order names confirmed findings owned by the vendor's SDK ids (``Finding.owner``) in any number of apps. The
 vendor answers with an explanation, the SDK version that fixes them and optionally a demo APK embedding that
 version. The re-test is not one scan of one APK: it is, for each affected app, the latest finished scan of that
-app made after the ordered scans that either lists the fixed SDK version in its report's ``sdks`` or finished
-after the response without still showing only the old SDK version(s) (:func:`evaluate`), plus the scan of the demo
+app made after the ordered scans that either lists the fixed SDK version or a later one in its report's ``sdks``
+(version order, :mod:`appwarden.platform.enforcement.versions`: ``5.2.1.1`` and ``v5.3.0`` are after ``5.2.1``) or
+finished after the response without still showing only old SDK version(s) (the ordered scans' versions or ones
+ordered before the fixed version) (:func:`evaluate`), plus the scan of the demo
 APK when one was given (queued by :func:`start_retest`). Each such scan is compared with the app's ordered findings
 by :func:`appwarden.platform.enforcement.diff.diff_findings`, restricted to findings owned by the order's SDK ids
 (the apps' other findings play no part). The order is *re-tested* as soon as one affected app (or the demo) has
@@ -43,6 +45,7 @@ from appwarden.platform.core.errors import PlatformError, TransitionError
 from appwarden.platform.core.models import ROLE_REGULATOR, ROLE_REVIEWER, ROLE_SDK_VENDOR
 from appwarden.platform.core.roles import require, role_of
 from appwarden.platform.core.workdays import add_working_days
+from appwarden.platform.enforcement import versions as versions_order
 from appwarden.platform.enforcement.diff import diff_findings, finding_key
 from appwarden.platform.enforcement.models import (
     CLOSED,
@@ -108,6 +111,23 @@ def sdk_names(ids: list[str]) -> dict[str, str]:
 def _norm_version(value: Any) -> str:
     text = str(value or "").strip().lower()
     return text[1:] if text[:1] == "v" and text[1:2].isdigit() else text
+
+
+def _fixed_or_later(version: str, fixed: str) -> bool:
+    """The scan's SDK ``version`` is the vendor's ``fixed`` version or later (:mod:`.versions`: ``5.2.1.1`` and
+    ``v5.3.0`` are after ``5.2.1``, ``5.2.1-rc1`` is before it); strings that cannot be ordered count only when
+    equal."""
+    if version == fixed:
+        return True
+    return bool(versions_order.at_least(version, fixed))
+
+
+def _older(version: str, fixed: str, old_versions: set[str]) -> bool:
+    """The scan still embeds a version without the fix: one of the ordered scans' versions, or one that orders
+    before the fixed version. An unorderable version that is not an ordered one is not known to be older."""
+    if version in old_versions:
+        return True
+    return versions_order.at_least(version, fixed) is False
 
 
 def _versions(sdks: Any, ids: set[str]) -> set[str]:
@@ -390,11 +410,11 @@ def evaluate(order: SdkOrder) -> dict[str, Any]:
         chosen, stale = None, None
         for pk, finished, sdks in candidates:
             versions = _versions(sdks, ids)
-            if new_version and new_version in versions:
+            if new_version and any(_fixed_or_later(v, new_version) for v in versions):
                 chosen = (pk, versions)
                 break
             after = since is not None and finished is not None and finished >= since
-            if after and not (versions and versions <= old_versions):
+            if after and not (versions and all(_older(v, new_version, old_versions) for v in versions)):
                 chosen = (pk, versions)
                 break
             if after and stale is None:
@@ -402,8 +422,9 @@ def evaluate(order: SdkOrder) -> dict[str, Any]:
         if chosen is None:
             if stale is not None:
                 row["note_zh"] = (
-                    f"答复后的扫描（任务 #{stale[0]}）仍嵌入旧版本 {'、'.join(sorted(stale[1]))}，不计为复测 "
-                    "the later scan still embeds the old SDK version"
+                    f"答复后的扫描（任务 #{stale[0]}）仍嵌入旧版本 {'、'.join(sorted(stale[1]))}"
+                    f"（早于整改版本 {new_version or '—'}），不计为复测 "
+                    "the later scan still embeds an SDK version older than the fixed one"
                 )
                 row["sdk_versions"] = sorted(stale[1])
             apps.append(row)
