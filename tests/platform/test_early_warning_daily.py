@@ -199,6 +199,7 @@ class PageAndApiTests(DailyListCase):
                 "repeat_offenders",
                 "signer_changes",
                 "sdk_versions",
+                "stop_access",
             },
         )
         for bad in ("min_apps=x", "batch=99999999999999999999999", "days=0", "days=99999999999999999999"):

@@ -45,6 +45,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_sdk_versions.py",
             "test_prelisting.py",
             "test_sanctions.py",
+            "test_stop_access.py",
             "test_yearly.py",
             "test_prelisting_store_page.py",
             "test_company_portal.py",

@@ -2,7 +2,7 @@
 worker).
 
 One per local day (:class:`DigestRun`): it covers the window since the previous digest (the first one: the last 24
-hours), lists the four sections of :mod:`appwarden.platform.web.early_warning` plus the 不良APP counts, and is sent as
+hours), lists the five sections of :mod:`appwarden.platform.web.early_warning` plus the 不良APP counts, and is sent as
 the ``early_warning.digest`` event to the ``staff`` party (its email recipients, else the active regulators'
 addresses, and its webhooks with the JSON of the list). A second run on the same day does nothing unless forced.
 """
@@ -52,7 +52,8 @@ def send_digest(now: dt.datetime | None = None, *, force: bool = False) -> dict[
     )
     subject = (
         f"【每日预警】{day:%Y-%m-%d} 新增高风险 {counts['new_high_apps']} · 屡查屡犯 {counts['repeat_offenders']} · "
-        f"签名变更 {counts['signer_changes']} · SDK {counts['sdk_versions']} Daily early warning"
+        f"签名变更 {counts['signer_changes']} · SDK {counts['sdk_versions']} · 停止接入 {counts['stop_access']} "
+        "Daily early warning"
     )
     key = day.isoformat() if not force else f"{day.isoformat()}:{now.isoformat()}"
     try:

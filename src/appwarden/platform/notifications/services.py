@@ -418,6 +418,7 @@ def prelisting_verdict(check: Any) -> Notification | None:
         "notice_types": result.get("notice_types", []),
         "failure_kind": result.get("failure_kind", ""),
         "app": result.get("app", {}),
+        "stop_access": result.get("stop_access"),
         "url": f"{base_url()}/api/prelisting/{check.pk}/",
     }
     label = VERDICT_ZH.get(outcome, "检测失败 scan failed")
@@ -426,7 +427,9 @@ def prelisting_verdict(check: Any) -> Notification | None:
     body = (
         f"上架前检测 #{check.pk}（{(data['app'] or {}).get('package', '') or check.job.file_name}）结论：{label}。\n"
         f"问题数 findings: {findings.get('total', 0)} {findings.get('by_severity', {})}\n"
-        f"原因 reasons: {', '.join(data['reasons']) or '—'}\n{data['url']}\n"
+        f"原因 reasons: {', '.join(data['reasons']) or '—'}\n"
+        + (f"{data['stop_access']['message_zh']}\n" if data["stop_access"] else "")
+        + f"{data['url']}\n"
     )
     return notify(
         ev.PRELISTING_VERDICT,

@@ -11,6 +11,13 @@ Verdict policy (thresholds are Django settings, defaults shown):
   screening verdict ``suspicious``, or a listing mismatch (when ``APPWARDEN_PRELISTING_MISMATCH_REVIEW``, default
   true);
 * ``pass`` — none of these.
+
+A 停止接入 (stop-access) measure in force that bars the app's company from the asking store overrides all of
+this: the verdict is ``fail`` with the reason ``sanction:stop_access`` and ``stop_access`` naming the measure (one
+Chinese line), whatever the findings (:func:`stop_access`). The company is the app's registered company; an app not
+registered to any company is matched by the listing's developer name or the signer's O=/CN= against the
+sanctioned companies' names. The first verdict that refuses a check this way writes an audit row
+``prelisting_stop_access`` (check, measure, company, store, basis).
 """
 
 from __future__ import annotations
@@ -134,6 +141,59 @@ def listing_mismatches(check: PrelistingCheck) -> list[dict[str, Any]]:
     return out
 
 
+def stop_access(check: PrelistingCheck) -> tuple[Any, str] | None:
+    """``(measure, basis)`` when a 停止接入 measure in force today bars the checked app's company from the check's
+    store, else ``None``. ``basis``: ``registered`` (the app's registered company), or for an app registered to no
+    company ``developer`` (the listing's developer name) / ``signer`` (the signer subject's O= or CN=) equal to the
+    sanctioned company's name (spaces and brackets ignored)."""
+    from appwarden.platform.sanctions import services as sanctions
+
+    job = check.job
+    version = job.app_version
+    if version is None:
+        return None
+    company_id = version.app.company_id
+    if company_id:
+        measure = sanctions.stop_access_for(company_id, check.store_id)
+        return (measure, "registered") if measure is not None else None
+    names = [("developer", _norm(check.developer))] if check.developer else []
+    names += [("signer", _norm(n)) for n in _subject_names(version.signer_subject)]
+    for measure in sanctions.stop_access_measures():
+        if not sanctions.bars(measure, check.store_id):
+            continue
+        company = _norm(measure.company.name)
+        for basis, name in names:
+            if name and name == company:
+                return measure, basis
+    return None
+
+
+def _audit_stop_access(check: PrelistingCheck, measure: Any, basis: str) -> None:
+    """One audit row per refused check (the first verdict that refuses it)."""
+    from appwarden.platform.core import audit
+    from appwarden.platform.core.models import AuditLog
+
+    seen = AuditLog.objects.filter(
+        action="prelisting_stop_access", model="prelisting.prelistingcheck", object_id=str(check.pk)
+    )
+    if seen.exists():
+        return
+    version = check.job.app_version
+    audit.record(
+        "prelisting_stop_access",
+        check,
+        reason="停止接入期间上架前检测不予通过 pre-listing refused under stop access",
+        data={
+            "measure": measure.pk,
+            "company": measure.company_id,
+            "store": check.store_id,
+            "job": check.job_id,
+            "package": version.app.package if version else "",
+            "basis": basis,
+        },
+    )
+
+
 def verdict(check: PrelistingCheck) -> dict[str, Any]:
     """The check's state: ``status`` of the job and, when done, ``verdict`` (see the module policy), the findings
     summary (counts by severity, notice types with Chinese names) and the listing mismatches."""
@@ -178,6 +238,15 @@ def verdict(check: PrelistingCheck) -> dict[str, Any]:
         if mismatches and _setting("APPWARDEN_PRELISTING_MISMATCH_REVIEW", True):
             reasons += [f"listing:{m['check']}" for m in mismatches]
         result = NEEDS_REVIEW if reasons else PASS
+    blocked = stop_access(check)
+    if blocked is not None:
+        from appwarden.platform.sanctions.services import stop_access_json
+
+        measure, basis = blocked
+        result = FAIL
+        reasons = [*reasons, "sanction:stop_access"]
+        out["stop_access"] = stop_access_json(measure, check.store, basis)
+        _audit_stop_access(check, measure, basis)
     types = sorted({t for f in findings for t in f.notice_types or []})
     out.update(
         verdict=result,

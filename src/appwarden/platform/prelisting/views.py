@@ -1,6 +1,7 @@
 """``/store/prelisting/`` 上架前检测: a store operator submits an APK with its listing metadata (the same check as
 ``POST /api/prelisting/``) and sees its own checks with their verdicts and its share of violating apps, plus the
-停止接入 measures that concern it; reviewers and regulators see every store's share and the recent checks of all
+停止接入 measures that concern it (a check whose app's company is under one is refused, the measure cited);
+reviewers and regulators see every store's share and the recent checks of all
 stores. Other roles get 403. The page refreshes itself while a check is still queued or running."""
 
 from __future__ import annotations
@@ -32,36 +33,9 @@ PAGE_SIZE = 100
 VERDICT_WINDOW = 1000
 
 
-def _stopped(checks: list[PrelistingCheck]) -> dict[tuple[int, int], Any]:
-    """(company id, store id) -> the 停止接入 measure in force today that bars that company's apps from that store
-    (one naming the store, or naming none = every store), for the companies of the checked apps."""
-    from appwarden.platform.sanctions.models import STOP_ACCESS, SanctionMeasure
-
-    companies = {
-        c.job.app_version.app.company_id
-        for c in checks
-        if c.job.app_version_id and c.job.app_version.app.company_id
-    }
-    out: dict[tuple[int, int], Any] = {}
-    if not companies:
-        return out
-    measures = SanctionMeasure.objects.filter(kind=STOP_ACCESS, company__in=companies).prefetch_related(
-        "stores"
-    )
-    for m in measures:
-        if not m.in_force():
-            continue
-        named = [s.pk for s in m.stores.all()]
-        for check in checks:
-            if not named or check.store_id in named:
-                out.setdefault((m.company_id, check.store_id), m)
-    return out
-
-
 def _rows(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
     from appwarden.platform.testing.models import JOB_FAILED
 
-    stopped = _stopped(checks)
     out = []
     for check in checks:
         v = services.verdict(check)
@@ -70,9 +44,6 @@ def _rows(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
         v["created"] = check.created_at  # rendered in the local time zone
         v["file_name"] = check.job.file_name
         v["pending"] = check.job.status not in ("done", JOB_FAILED)
-        version = check.job.app_version
-        company_id = version.app.company_id if version is not None else None
-        v["stop_access"] = stopped.get((company_id, check.store_id)) if company_id else None
         out.append(v)
     return out
 

@@ -71,6 +71,23 @@ class StoreListingSerializer(serializers.ModelSerializer):
         model = StoreListing
         fields = ["id", "store", "app", "url", "active", "listed_at"]
 
+    def validate(self, attrs):
+        """A 停止接入 measure in force refuses a new active listing of its company's app in a store it bars, or
+        making one active again (409 naming the measure; ``sanctions.services.check_listing``)."""
+        from appwarden.platform.sanctions.services import check_listing
+
+        instance = self.instance
+        app = attrs.get("app", getattr(instance, "app", None))
+        store = attrs.get("store", getattr(instance, "store", None))
+        active = attrs.get("active", getattr(instance, "active", True))
+        was_on_sale = (
+            instance is not None and instance.active and (instance.app, instance.store) == (app, store)
+        )
+        if active and not was_on_sale:
+            request = self.context.get("request")
+            check_listing(app, store, user=getattr(request, "user", None), via="api")
+        return attrs
+
 
 class _Base(ScopedModelViewSet):
     permission_classes = [StaffWriteOrReadOnly]

@@ -47,6 +47,30 @@ class ListingForm(forms.ModelForm):
         formfield_callback = _formfield
         fields = ["store", "app", "url", "active"]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self._was_on_sale = (
+            (self.instance.app_id, self.instance.store_id)
+            if self.instance.pk and self.instance.active
+            else None
+        )
+
+    def clean(self):
+        """A 停止接入 measure in force refuses a new active listing of its company's app in a store it bars, or
+        making one active again (``sanctions.services.check_listing``; the refusal is audited)."""
+        from appwarden.platform.sanctions.services import StopAccessError, check_listing
+
+        data = super().clean()
+        app, store = data.get("app"), data.get("store")
+        on_sale = data.get("active") and app is not None and store is not None
+        if on_sale and self._was_on_sale != (app.pk, store.pk):
+            try:
+                check_listing(app, store, user=self.user, via="web")
+            except StopAccessError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return data
+
 
 class SdkVendorForm(forms.ModelForm):
     sdk_ids = forms.CharField(

@@ -398,3 +398,131 @@ def company_summary(company: Company, user: Any) -> dict[str, Any]:
         .prefetch_related("stores")
     )
     return {"measures": measures, "in_force": sum(1 for m in measures if m.in_force())}
+
+
+# --- 停止接入 in effect: pre-listing verdicts, listings, the early-warning list ------------------------------------
+
+
+class StopAccessError(PlatformError):
+    """An action a 停止接入 measure in force forbids (HTTP 409, one line naming the measure)."""
+
+    code = "stop_access"
+    http_status = 409
+
+
+def in_force_q(on: dt.date | None = None, prefix: str = "") -> Q:
+    """A filter for measures in force on ``on`` (default today): active, started, not past their end date."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}status": ACTIVE, f"{prefix}start_date__lte": on}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+    )
+
+
+def stop_access_measures(on: dt.date | None = None) -> QuerySet:
+    """The 停止接入 measures in force on ``on`` (default today), oldest first."""
+    return (
+        SanctionMeasure.objects.filter(in_force_q(on), kind=STOP_ACCESS)
+        .select_related("company")
+        .prefetch_related("stores")
+        .order_by("start_date", "id")
+    )
+
+
+def bars(measure: SanctionMeasure, store_id: int | None) -> bool:
+    """Whether ``measure`` (停止接入) covers the store: it names that store or names none (= every store)."""
+    named = {s.pk for s in measure.stores.all()}
+    return not named or store_id in named
+
+
+def stop_access_for(company_id: int | None, store_id: int | None, on: dt.date | None = None) -> Any:
+    """The 停止接入 measure in force on ``on`` that bars ``company_id``'s apps from ``store_id`` (the oldest), or
+    ``None``. A measure is in force from its start date through its end date (inclusive); an ended or revoked one
+    never bars."""
+    if not company_id:
+        return None
+    for measure in stop_access_measures(on).filter(company_id=company_id):
+        if bars(measure, store_id):
+            return measure
+    return None
+
+
+def stop_access_text(measure: SanctionMeasure, store: Any = None) -> str:
+    """One line, Chinese first, naming the measure: company, number, period, authority and the store."""
+    period = f"{measure.start_date:%Y-%m-%d}起" + (
+        f"至{measure.end_date:%Y-%m-%d}" if measure.end_date else "，未定结束日期"
+    )
+    authority = f"，决定机关：{measure.authority}" if measure.authority else ""
+    where = f"在「{store.name}」" if store is not None else ""
+    return (
+        f"企业「{measure.company.name}」处于停止接入期间（惩戒措施 #{measure.pk}，{period}{authority}），"
+        f"其应用不得{where}接入或上架 the company is under a stop-access measure (#{measure.pk})"
+    )
+
+
+def stop_access_json(
+    measure: SanctionMeasure, store: Any = None, basis: str = "registered"
+) -> dict[str, Any]:
+    return {
+        "measure": measure.pk,
+        "company": {"id": measure.company_id, "name": measure.company.name},
+        "start_date": str(measure.start_date),
+        "end_date": str(measure.end_date) if measure.end_date else None,
+        "authority": measure.authority,
+        "stores": [s.pk for s in measure.stores.all()],
+        "basis": basis,
+        "message_zh": stop_access_text(measure, store),
+    }
+
+
+def check_listing(app: Any, store: Any, *, user: Any = None, via: str = "") -> None:
+    """Refuse (:class:`StopAccessError`, 409) putting ``app`` on sale in ``store`` (a new active listing or one
+    made active again) while a 停止接入 measure in force bars its company from that store. The refusal is audited
+    (``stop_access_block`` on the measure: store, app, how); nothing else is stored."""
+    if app is None or store is None:
+        return
+    measure = stop_access_for(getattr(app, "company_id", None), store.pk)
+    if measure is None:
+        return
+    audit.record(
+        "stop_access_block",
+        measure,
+        actor=user,
+        reason="停止接入期间拒绝上架 listing refused under stop access",
+        data={"store": store.pk, "app": app.pk, "package": app.package, "via": via},
+    )
+    raise StopAccessError(f"已拒绝，未保存：{stop_access_text(measure, store)}")
+
+
+def stop_access_overview(on: dt.date | None = None) -> list[dict[str, Any]]:
+    """For the early-warning list: each 停止接入 measure in force with the company's apps still listed (active) in a
+    store it bars (违规在架), and the pre-listing checks refused under it (audit rows ``prelisting_stop_access``)."""
+    from appwarden.platform.core.models import AuditLog
+    from appwarden.platform.registry.models import StoreListing
+
+    measures = list(stop_access_measures(on))
+    if not measures:
+        return []
+    listings = list(
+        StoreListing.objects.filter(active=True, app__company__in={m.company_id for m in measures})
+        .select_related("app", "store")
+        .order_by("store__name", "app__package")
+    )
+    refused: dict[int, set[str]] = {}
+    for object_id, data in AuditLog.objects.filter(action="prelisting_stop_access").values_list(
+        "object_id", "data"
+    ):
+        if isinstance(data, dict) and isinstance(data.get("measure"), int):
+            refused.setdefault(data["measure"], set()).add(object_id)
+    rows = []
+    for m in measures:
+        rows.append(
+            {
+                "measure": m,
+                "company": m.company,
+                "stores": list(m.stores.all()),
+                "listed": [x for x in listings if x.app.company_id == m.company_id and bars(m, x.store_id)],
+                "refused_checks": len(refused.get(m.pk, ())),
+            }
+        )
+    rows.sort(key=lambda r: (-len(r["listed"]), r["measure"].start_date, r["measure"].pk))
+    return rows

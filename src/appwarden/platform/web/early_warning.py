@@ -15,6 +15,9 @@ hold confirmed SDK findings):
   lineage proves nothing: the change is listed).
 * **SDK versions** — per (SDK id, version from the scan report's ``sdks``), the apps with a confirmed finding
   owned by that SDK, listed when at least ``?min_apps=`` (default ``APPWARDEN_EARLY_WARNING_MIN_APPS``, 3) apps.
+* **stop access** — every 停止接入 measure in force today (start date reached, end date not passed, not ended or
+  revoked) with the company's apps still listed in a store it bars (违规在架) and the number of pre-listing checks
+  refused under it (``sanctions.services.stop_access_overview``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from appwarden.platform.registry.models import AppVersion, SdkVendor
+from appwarden.platform.sanctions.services import stop_access_overview
 from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, Batch, Finding, ScanJob
 
 
@@ -232,7 +236,7 @@ def daily_list(
     min_apps: int | None = None,
     digest: bool = False,
 ) -> dict[str, Any]:
-    """All four sections. The page passes ``batch``/``days``/``min_apps``; the digest passes ``since`` and
+    """All five sections. The page passes ``batch``/``days``/``min_apps``; the digest passes ``since`` and
     ``digest=True`` (then new high findings are those of the jobs finished since ``since``)."""
     window_start = since or (timezone.now() - dt.timedelta(days=max(1, days)))
     return {
@@ -241,6 +245,7 @@ def daily_list(
         "signer_changes": signer_changes(window_start),
         "signer_since": window_start,
         "sdk_versions": sdk_versions(min_apps),
+        "stop_access": stop_access_overview(),
         "min_apps": min_apps
         if min_apps is not None
         else int(getattr(settings, "APPWARDEN_EARLY_WARNING_MIN_APPS", 3)),
@@ -324,6 +329,23 @@ def as_json(data: dict[str, Any]) -> dict[str, Any]:
                 for r in data["sdk_versions"]
             ],
         },
+        "stop_access": [
+            {
+                "measure": r["measure"].pk,
+                "company": _company_json(r["company"]),
+                "start_date": str(r["measure"].start_date),
+                "end_date": str(r["measure"].end_date) if r["measure"].end_date else None,
+                "authority": r["measure"].authority,
+                "stores": [{"id": st.pk, "name": st.name} for st in r["stores"]],
+                "all_stores": not r["stores"],
+                "listed": [
+                    {"app": _app_json(x.app), "store": {"id": x.store_id, "name": x.store.name}}
+                    for x in r["listed"]
+                ],
+                "refused_prelisting_checks": r["refused_checks"],
+            }
+            for r in data["stop_access"]
+        ],
     }
 
 
@@ -333,6 +355,8 @@ def counts(data: dict[str, Any]) -> dict[str, int]:
         "repeat_offenders": len(data["repeat_offenders"]),
         "signer_changes": len(data["signer_changes"]),
         "sdk_versions": len(data["sdk_versions"]),
+        "stop_access": len(data["stop_access"]),
+        "stop_access_listed": sum(len(r["listed"]) for r in data["stop_access"]),
     }
 
 
@@ -374,6 +398,20 @@ def as_text(data: dict[str, Any], limit: int = 50) -> str:
         vendor = r["vendor"].name if r["vendor"] else "未关联厂商"
         lines.append(
             f"  - {r['sdk']} {r['version'] or '版本未知'}（{vendor}）: {len(r['apps'])} 个应用, {r['findings']} 项问题"
+        )
+    stop = data["stop_access"]
+    lines.append(
+        f"\n五、停止接入措施 Stop-access measures in force: {len(stop)}，"
+        f"其中仍在架应用 {sum(len(r['listed']) for r in stop)} 个 still listed"
+    )
+    for r in stop[:limit]:
+        m = r["measure"]
+        stores = "、".join(st.name for st in r["stores"]) or "全部应用商店"
+        end = f"至{m.end_date:%Y-%m-%d}" if m.end_date else "起，未定结束日期"
+        listed = "；".join(f"{x.app.package}@{x.store.name}" for x in r["listed"][:limit]) or "无"
+        lines.append(
+            f"  - {r['company'].name}（措施 #{m.pk}，{m.start_date:%Y-%m-%d}{end}，{stores}）"
+            f"仍在架：{listed}；上架前检测拒绝 {r['refused_checks']} 次"
         )
     return "\n".join(lines) + "\n"
 
