@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from appwarden.dex.records import EV_CONST_CLASS, EV_NEW_INSTANCE
 from appwarden.errors import RuleError
 from appwarden.rules.navigation import navigation
 from appwarden.rules.predicates import get
@@ -175,3 +177,38 @@ def test_the_no_policy_screen_lead_is_a_schema_valid_report():
     leads = [f for f in report["findings"] if f["rule_id"] == "policy.access.too_many_taps"]
     assert len(leads) == 1 and any(e["type"] == "policy" for e in leads[0]["evidence"])
     assert schema_errors(report) == []
+
+
+FIXTURE_APPS = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
+
+
+@pytest.mark.parametrize(
+    "apk", [*sorted(HERE.glob("*.apk")), *sorted(FIXTURE_APPS.glob("*.apk"))], ids=lambda p: p.name
+)
+def test_one_read_per_method_equals_the_separate_reads(apk: Path) -> None:
+    """The builder reads a method's const-class/new-instance types, strings and literals in one walk (issue #19):
+    for every method of every app class, exactly what the separate reads give."""
+    from appwarden.rules.navigation import _Builder
+    from appwarden.rules.static_support import code_of, method_literals, method_strings, methods_of
+
+    ev = build_evidence(str(apk))
+    code = code_of(ev)
+    if code is None:
+        pytest.skip("no code")
+    builder = _Builder(ev, code, ev.static.manifest, ("隐私政策",), re.compile("privacy"))
+    checked = 0
+    for cls in sorted(code.classes):
+        for m in methods_of(code, cls):
+            consts, news = [], []
+            for ci, r in code.method_records(m):
+                dc = code.codes[ci]
+                for _i, kind, _op, _off, idx in dc.events_of_record(r):
+                    if kind == EV_CONST_CLASS:
+                        consts.append(dc.type_descs[idx])
+                    elif kind == EV_NEW_INSTANCE:
+                        news.append(dc.type_descs[idx])
+            assert builder.events(m) == (consts, news), m
+            assert builder.strings(m) == method_strings(code, m), m
+            assert builder.literals(m) == method_literals(code, m), m
+            checked += bool(consts or news or builder.strings(m) or builder.literals(m))
+    assert checked

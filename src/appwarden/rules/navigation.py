@@ -51,7 +51,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appwarden.dex.api_index import is_platform_library
-from appwarden.dex.records import EV_CONST_CLASS, EV_NEW_INSTANCE
+from appwarden.dex.records import EV_CONST_CLASS, EV_LITERAL, EV_NEW_INSTANCE, EV_STRING, literal_value
+from appwarden.errors import LimitExceeded
 from appwarden.evidence import Evidence
 from appwarden.limits import check_deadline
 from appwarden.rules.static_support import (
@@ -270,7 +271,15 @@ class _Builder:
             if comp.kind == "activity" and comp.enabled:
                 self.activities[java_to_desc(comp.name)] = comp.name
         self.by_name = {name: desc for desc, name in self.activities.items()}
-        self._events: dict[str, tuple[list[str], list[str]]] = {}
+        # per method, read once per build (screens share their base classes' and helpers' methods; the closures
+        # of one app visit ~4 times as many methods as there are distinct ones): const-class and new-instance
+        # types, const-string values, literals, callees in sorted order, the policy text or URL it holds
+        self._events: dict[str, tuple[list[str], list[str]] | Exception] = {}
+        self._strings: dict[str, list[str] | Exception] = {}
+        self._literals: dict[str, list[int] | Exception] = {}
+        self._callees: dict[str, tuple[str, ...]] = {}
+        self._names: dict[str, tuple[str, bool] | None] = {}
+        self._app: dict[str, list[tuple[str, str, str]]] = {}
         self._fragment: dict[str, bool] = {}
         self._supers: dict[str, list[str]] = {}
         self.excluded_classes: set[str] = set()
@@ -300,15 +309,75 @@ class _Builder:
 
     def events(self, method: str) -> tuple[list[str], list[str]]:
         """(const-class types, new-instance types) of a method."""
-        got = self._events.get(method)
-        if got is not None:
-            return got
+        return self._fact(self._events, method)
+
+    def strings(self, method: str) -> list[str]:
+        """The ``const-string`` values of a method, in instruction order (``static_support.method_strings``)."""
+        return self._fact(self._strings, method)
+
+    def literals(self, method: str) -> list[int]:
+        """The numeric literals of a method (``static_support.method_literals``)."""
+        return self._fact(self._literals, method)
+
+    def _fact(self, table: dict[str, Any], method: str) -> Any:
+        if method not in table:
+            self._read(method)
+        got = table[method]
+        if isinstance(got, Exception):  # what the separate read raised, raised on each use as it was
+            raise got
+        return got
+
+    def _read(self, method: str) -> None:
+        """:meth:`events`, :meth:`strings` and :meth:`literals` of a method from one walk over its events (the
+        code index's ``method_strings`` and ``method_literals`` would each walk them again). A method whose
+        events cannot all be read (a malformed DEX) gets the three separate reads instead, each failing as it
+        did before."""
         consts: list[str] = []
         news: list[str] = []
+        strings: list[str] = []
+        literals: list[int] = []
+        code = self.code
         try:
-            records = self.code.method_records(method)
+            records = code.method_records(method)
         except (KeyError, LookupError):
             records = []
+        try:
+            for ci, r in records:
+                dc = code.codes[ci]
+                types = dc.type_descs
+                string = dc.dex.string
+                for i, kind, _op, _off, idx in dc.events_of_record(r):
+                    if kind == EV_STRING:
+                        strings.append(str(string(idx)))
+                    elif kind == EV_LITERAL:
+                        literals.append(literal_value(idx, dc.event(i)[5]))
+                    elif kind == EV_CONST_CLASS:
+                        if idx < len(types):
+                            consts.append(types[idx])
+                    elif kind == EV_NEW_INSTANCE and idx < len(types):
+                        news.append(types[idx])
+        except LimitExceeded:
+            raise
+        except Exception:
+            for table, read in (
+                (self._events, lambda: self._events_alone(records)),
+                (self._strings, lambda: method_strings(code, method)),
+                (self._literals, lambda: method_literals(code, method)),
+            ):
+                try:
+                    table[method] = read()
+                except LimitExceeded:
+                    raise
+                except Exception as exc:
+                    table[method] = exc
+            return
+        self._events[method] = (consts, news)
+        self._strings[method] = strings
+        self._literals[method] = literals
+
+    def _events_alone(self, records: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
+        consts: list[str] = []
+        news: list[str] = []
         for ci, r in records:
             dc = self.code.codes[ci]
             types = dc.type_descs
@@ -317,15 +386,32 @@ class _Builder:
                     consts.append(types[idx])
                 elif kind == EV_NEW_INSTANCE and idx < len(types):
                     news.append(types[idx])
-        got = (consts, news)
-        self._events[method] = got
+        return consts, news
+
+    def callees(self, method: str) -> tuple[str, ...]:
+        """The methods ``method`` may call, sorted."""
+        got = self._callees.get(method)
+        if got is None:
+            try:
+                got = tuple(sorted(self.code.callgraph.callees(method)))
+            except (KeyError, LookupError):
+                got = ()
+            self._callees[method] = got
         return got
 
-    def callees(self, method: str) -> set[str]:
-        try:
-            return self.code.callgraph.callees(method)
-        except (KeyError, LookupError):
-            return set()
+    def _app_callees(self, method: str) -> list[tuple[str, str, str]]:
+        """``(callee, its class, the outer class)`` of the sorted callees in app code (defined, not a platform
+        library): the ones :meth:`closure` may enter."""
+        got = self._app.get(method)
+        if got is None:
+            got = []
+            defined = self.defined
+            for c in self.callees(method):
+                cls = class_of(c)
+                if cls in defined and not is_platform_library(cls):
+                    got.append((c, cls, _outer(cls)))
+            self._app[method] = got
+        return got
 
     def closure(self, entries: list[str], own: set[str], depth: int = DEPTH) -> list[str]:
         """Methods run from ``entries``, :data:`DEPTH` calls deep in app code, not entering another screen's
@@ -339,13 +425,9 @@ class _Builder:
             m, d = queue.popleft()
             if d >= depth:
                 continue
-            for c in sorted(self.callees(m)):
+            for c, cls, outer in self._app_callees(m):
                 if c in seen:
                     continue
-                cls = class_of(c)
-                if cls not in self.defined or is_platform_library(cls):
-                    continue
-                outer = _outer(cls)
                 if outer in self.activities and outer not in own:
                     continue
                 if outer not in own and self.is_fragment(outer):
@@ -365,10 +447,19 @@ class _Builder:
     def mark_of(self, method: str, tapped: bool) -> Mark | None:
         if method in self.excluded_methods or self._excluded(method):
             return None
-        strings = method_strings(self.code, method)
+        if method not in self._names:
+            self._names[method] = self._names_policy(method)
+        named = self._names[method]
+        if named is None:
+            return None
+        what, page = named
+        return Mark(method, what, 1 if tapped else (0 if page else 1))
+
+    def _names_policy(self, method: str) -> tuple[str, bool] | None:
+        """(what in the method names the policy, whether it loads the page itself) or None (see :meth:`mark_of`)."""
         what = ""
         page = False
-        for s in strings:
+        for s in self.strings(method):
             if any(t in s for t in self.texts):
                 what = s[:120]
                 page = len(s) >= PAGE_TEXT_LEN
@@ -380,13 +471,13 @@ class _Builder:
                     page = any(x in c for c in self.callees(method) for x in LOAD_URL)
                     break
         if not what and self.res_ids:
-            for v in method_literals(self.code, method):
+            for v in self.literals(method):
                 if v in self.res_ids:
                     what = self.res_ids[v]
                     break
         if not what:
             return None
-        return Mark(method, what, 1 if tapped else (0 if page else 1))
+        return what, page
 
     def _excluded(self, method: str) -> bool:
         cls = class_of(method)
@@ -409,7 +500,7 @@ class _Builder:
             for t in news:
                 if t not in self.activities and self.is_fragment(t):
                     out.append((t, m))
-            for s in method_strings(self.code, m):
+            for s in self.strings(m):
                 if s in self.by_name:
                     out.append((self.by_name[s], m))
         return out
@@ -445,7 +536,7 @@ class _Builder:
         targets: list[tuple[str, str]] = []
         if not self.layouts:
             return names, targets
-        ids = {v for m in methods for v in method_literals(self.code, m) if v in self.layouts}
+        ids = {v for m in methods for v in self.literals(m) if v in self.layouts}
         for rid in sorted(ids):
             root = self._parse(self.layouts[rid])
             if root is None:
@@ -550,7 +641,7 @@ class _Builder:
                         self.excluded_classes.add(t)
         self.excluded_lambdas = tuple(dict.fromkeys(lambdas))
         self.nav.dialog_only = [
-            d for d in dialogs if any(t in s for s in method_strings(self.code, d) for t in self.texts)
+            d for d in dialogs if any(t in s for s in self.strings(d) for t in self.texts)
         ][:5]
 
     def screen(self, cls: str, kind: str) -> Screen:
