@@ -39,6 +39,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_early_warning.py",
             "test_early_warning_daily.py",
             "test_notifications.py",
+            "test_notification_retention.py",
             "test_review_scale.py",
             "test_sdk_vendor.py",
             "test_sdk_orders.py",

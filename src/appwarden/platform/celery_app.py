@@ -25,6 +25,8 @@ app.conf.update(
         "notify-deadlines": {"task": "appwarden.notify_deadlines", "schedule": 3600.0},
         # hourly; sends once a day at or after APPWARDEN_DIGEST_HOUR (local time)
         "early-warning-digest": {"task": "appwarden.early_warning_digest", "schedule": 3600.0},
+        # daily: delete the notification delivery log past its retention (notifications/retention.py)
+        "notify-prune": {"task": "appwarden.notify_prune", "schedule": 86400.0},
     },
 )
 app.autodiscover_tasks(

@@ -315,6 +315,10 @@ APPWARDEN_WEBHOOK_TIMEOUT = float(os.environ.get("APPWARDEN_WEBHOOK_TIMEOUT", "1
 APPWARDEN_WEBHOOK_ALLOW_PRIVATE = _env_flag("APPWARDEN_WEBHOOK_ALLOW_PRIVATE")
 APPWARDEN_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("APPWARDEN_NOTIFY_MAX_ATTEMPTS", "6"))
 APPWARDEN_DIGEST_HOUR = int(os.environ.get("APPWARDEN_DIGEST_HOUR", "8"))  # local hour of the daily digest
+# delivery log retention (days; 0 = keep forever): delivered deliveries, and failed ones (kept longer: they are
+# what a party asks about); read and checked by notifications/retention.py
+APPWARDEN_NOTIFY_RETENTION_DAYS = os.environ.get("APPWARDEN_NOTIFY_RETENTION_DAYS", "90")
+APPWARDEN_NOTIFY_FAILED_RETENTION_DAYS = os.environ.get("APPWARDEN_NOTIFY_FAILED_RETENTION_DAYS", "365")
 
 LOGGING = {
     "version": 1,

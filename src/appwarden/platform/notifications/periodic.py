@@ -1,7 +1,8 @@
 """The notification work of the embedded worker (``appwarden serve``): :func:`tick` is called by the worker loop
 (every wake-up, at least every 2 s while no scan runs). It delivers due notifications every time, runs
-:func:`~appwarden.platform.notifications.services.notify_deadlines` once an hour and the daily early-warning
-digest once a day at or after ``APPWARDEN_DIGEST_HOUR`` (local time, default 8)."""
+:func:`~appwarden.platform.notifications.services.notify_deadlines` once an hour, the daily early-warning
+digest once a day at or after ``APPWARDEN_DIGEST_HOUR`` (local time, default 8) and the delivery-log retention
+(:func:`~appwarden.platform.notifications.retention.prune`) once a day."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
-_last = {"deadlines": 0.0}
+_last = {"deadlines": 0.0, "prune": 0.0}
+PRUNE_EVERY = 24 * 3600.0
 
 
 def tick() -> None:
@@ -23,6 +25,7 @@ def tick() -> None:
         ("deliver", services.deliver_due),
         ("deadlines", _deadlines),
         ("digest", digest_if_due),
+        ("prune", _prune),
     ):
         try:
             action()
@@ -37,6 +40,16 @@ def _deadlines() -> None:
         return
     notify_deadlines()
     _last["deadlines"] = time.monotonic()
+
+
+def _prune() -> None:
+    """The delivery-log retention (``retention.prune``) once a day (the first tick after start, then every 24 h)."""
+    from appwarden.platform.notifications.retention import prune
+
+    if _last["prune"] and time.monotonic() - _last["prune"] < PRUNE_EVERY:
+        return
+    _last["prune"] = time.monotonic()  # a failing run (bad setting) is logged once a day, not every tick
+    prune()
 
 
 def digest_if_due() -> bool:

@@ -1,6 +1,6 @@
 """Celery tasks of the notifications (distributed mode): one delivery try (retries are scheduled by
 :func:`~appwarden.platform.notifications.services.deliver` with a countdown), and the beat jobs: due deliveries
-(safety net: a retry whose countdown message was lost is still sent), deadlines and the daily digest."""
+(safety net: a retry whose countdown message was lost is still sent), deadlines, the daily digest and the delivery-log retention."""
 
 from __future__ import annotations
 
@@ -34,3 +34,11 @@ def early_warning_digest_task() -> bool:
     from appwarden.platform.notifications.periodic import digest_if_due
 
     return digest_if_due()
+
+
+@app.task(name="appwarden.notify_prune", acks_late=True)
+def prune_task() -> dict:
+    """Delete the delivery log past its retention (``retention.prune``; daily from beat)."""
+    from appwarden.platform.notifications.retention import prune
+
+    return prune()

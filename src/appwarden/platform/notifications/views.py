@@ -56,6 +56,7 @@ def _context(request, party, **extra: Any) -> dict[str, Any]:
         "notifications": party_scoped(Notification.objects.filter(**own), request.user).prefetch_related(
             "deliveries__log"
         )[:50],
+        "retention": _retention(),
         **extra,
     }
     if role_of(request.user) == ROLE_REGULATOR:
@@ -66,6 +67,24 @@ def _context(request, party, **extra: Any) -> dict[str, Any]:
             "company", "store", "sdk_vendor"
         )[:200]
     return context
+
+
+def _retention() -> dict[str, Any] | None:
+    """The delivery-log retention for the page: days kept and the cut-off before which a notification's
+    deliveries may have been pruned (``None`` when a setting is invalid: the page still renders)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from appwarden.platform.notifications.retention import RetentionError, retention_days
+
+    try:
+        delivered, failed = retention_days()
+    except RetentionError:
+        return None
+    shortest = min(d for d in (delivered, failed, 0) if d) if (delivered or failed) else 0
+    cutoff = timezone.now() - dt.timedelta(days=shortest) if shortest else None
+    return {"delivered": delivered, "failed": failed, "cutoff": cutoff}
 
 
 @login_required
