@@ -20,6 +20,7 @@ the apk stage, and the report stage, cannot give a report without their result, 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import re
 import signal
@@ -78,6 +79,36 @@ def stage_deadline(stage: str, seconds: float) -> Iterator[None]:
                 signal.setitimer(
                     signal.ITIMER_REAL, max(1e-3, outer_remaining - (time.monotonic() - started))
                 )
+
+
+_GC_LOCK = threading.Lock()
+_GC_SCANS = 0  # scans running in this process (threads) under gc_paused()
+_GC_RESUME = False  # whether the first of them found the collector enabled
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a scan runs (re-enabled when the last running scan ends, if it
+    was enabled when the first began).
+
+    A scan allocates millions of objects that live until its report is built (the code index, the call graph,
+    the reachable sets, the rule models) and frees almost nothing in cycles: refcounting frees the rest. The
+    collector's generational passes kept traversing those live objects: on a 101 MB-DEX app 398 collections,
+    0.25-0.3 CPU s (a tenth of the scan), finding 344 objects to free; peak RSS is the same without them. The
+    cycles a scan does leave are collected after it, by the collector's next pass."""
+    global _GC_SCANS, _GC_RESUME
+    with _GC_LOCK:
+        if _GC_SCANS == 0:
+            _GC_RESUME = gc.isenabled()
+            gc.disable()
+        _GC_SCANS += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_SCANS -= 1
+            if _GC_SCANS == 0 and _GC_RESUME:
+                gc.enable()
 
 
 def build_static_evidence(apk_path: str | Path, limits: Limits = DEFAULT_LIMITS) -> StaticEvidence:
@@ -406,6 +437,19 @@ def scan_apk(
     ``engines`` names external engine plug-ins (``appwarden.engines``) whose findings are merged into the report,
     each labelled with its ``engine``.
     """
+    with gc_paused():
+        return _scan(apk_path, policy_path, trace_path, category, limits, run_rules, engines)
+
+
+def _scan(
+    apk_path: str | Path,
+    policy_path: str | Path | None,
+    trace_path: str | Path | None,
+    category: str | None,
+    limits: Limits,
+    run_rules: bool,
+    engines: tuple[str, ...] | list[str],
+) -> dict[str, Any]:
     evidence = build_evidence(
         apk_path, policy_path=policy_path, trace_path=trace_path, category=category, limits=limits
     )
