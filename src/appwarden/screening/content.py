@@ -169,6 +169,7 @@ class ScreenContext:
         self.notes: list[str] = []
         self._owners: dict[str, bool] = {}
         self._nested = 0
+        self._flow_leaks: list[Any] | None = None  # appwarden.screening.flow.find_leaks, run once per app
         self._expected_keys: set[str] = set()  # DEX-string needles the indicators will ask for (expect())
         self._expected_terms: set[str] = set()  # lower-cased vocabulary terms, searched in the text blobs
         self._keys: frozenset[str] = frozenset()  # needles the DEX pass has answered

@@ -622,6 +622,111 @@ def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[
     return items
 
 
+_RECEIVER_BASE = "Landroid/content/BroadcastReceiver;"
+
+
+def _outer(cls: str) -> str:
+    return cls.split("$", 1)[0] + (";" if "$" in cls else "")
+
+
+def _class_hosts(ctx: ScreenContext) -> dict[str, set[str]]:
+    """App class -> hard-coded server addresses its code loads (``http(s)://``, ``tcp://``, ``ws://``, IPv4)."""
+    cached = getattr(ctx, "_class_hosts_cache", None)
+    if cached is None:
+        cached = {}
+        for ref in ctx.strings_where(lambda v: bool(_HOST.match(v)), _HOST_FIRST):
+            if ctx.is_app_code(ref.caller):
+                cached.setdefault(ref.caller.split("->", 1)[0], set()).add(str(ref.target)[:120])
+        ctx._class_hosts_cache = cached
+    return cached
+
+
+def _hardcoded_endpoint(ctx: ScreenContext, leak: Any) -> list[str]:
+    """Where the leak goes when the app fixed it: constants reaching the sink (a phone number, a server, an
+    e-mail address), else (network and mail sinks) a server address loaded by the sink's or the source's class or
+    by the class of an app field the endpoint was read from."""
+    if leak.endpoint:
+        return leak.endpoint
+    hosts = _class_hosts(ctx)
+    classes = [f.split("->", 1)[0] for f in leak.endpoint_fields]
+    if leak.sink.kind in ("network", "mail"):
+        classes += [leak.sink.caller.split("->", 1)[0], leak.source["caller"].split("->", 1)[0]]
+    for cls in classes:
+        for c in (cls, _outer(cls)):
+            if hosts.get(c):
+                return sorted(hosts[c])[:3]
+    if leak.sink.kind == "sms" and leak.endpoint_fields and ctx.code is not None:
+        for f in leak.endpoint_fields:  # a number kept in a constant of the field's class
+            cls = f.split("->", 1)[0]
+            info = ctx.code.class_info(cls)
+            for m in info.methods if info is not None else ():
+                nums = [v for v in ctx.code.method_strings(m) if _PHONE.match(v.strip())]
+                if nums:
+                    return nums[:3]
+    return []
+
+
+def _sms_receiver_classes(ctx: ScreenContext) -> set[str]:
+    """App classes that receive SMS: manifest receivers of SMS_RECEIVED/SMS_DELIVER and BroadcastReceiver
+    subclasses (registered at run time) whose code parses an incoming message."""
+    from appwarden.rules.static_support import superclasses
+
+    out: set[str] = set()
+    for comp in ctx.manifest.components_of("receiver") if ctx.manifest is not None else []:
+        if any(a in f.actions for f in comp.intent_filters for a in SMS_ACTIONS):
+            out.add("L" + comp.name.replace(".", "/") + ";")
+    for ref in _app_invokes(ctx, list(SMS_READS)):
+        cls = ref.caller.split("->", 1)[0]
+        if _RECEIVER_BASE in superclasses(ctx.code, cls):
+            out.add(cls)
+    return out
+
+
+def _data_leak(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """Private data of ``categories`` read by the app's own code flows to a sink of ``sinks`` (data flow:
+    :mod:`appwarden.screening.flow`). ``background_only``: the sending class (and its outer class) is no Activity,
+    Fragment or Dialog. ``hardcoded_endpoint``: the destination is fixed by the app (see
+    :func:`_hardcoded_endpoint`). ``from_sms_receiver``: the data is an incoming SMS and the app receives SMS in a
+    receiver (a forwarder). One item per (source, sink) pair."""
+    from appwarden.screening.flow import find_leaks
+
+    if ctx.code is None:
+        return []
+    wanted = set(params["categories"])
+    kinds = set(params["sinks"])
+    leaks = [lk for lk in find_leaks(ctx) if lk.category in wanted and lk.sink.kind in kinds]
+    if params.get("from_sms_receiver") and leaks and not _sms_receiver_classes(ctx):
+        return []
+    items: list[Item] = []
+    for leak in leaks:
+        cls = leak.sink.caller.split("->", 1)[0]
+        if params.get("background_only") and (_is_ui_class(ctx, cls) or _is_ui_class(ctx, _outer(cls))):
+            continue
+        if not ctx.is_app_code(leak.sink.caller):
+            continue
+        item = leak.item()
+        if params.get("hardcoded_endpoint"):
+            endpoint = _hardcoded_endpoint(ctx, leak)
+            if not endpoint:
+                continue
+            item["endpoint"] = endpoint
+        items.append(item)
+    return items
+
+
+def _check_data_leak(params: dict[str, Any]) -> str | None:
+    from appwarden.screening.flow import PRIVATE, SINK_KINDS
+
+    problem = _need_lists("categories", "sinks")(params)
+    if problem:
+        return problem
+    if set(params["categories"]) - set(PRIVATE):
+        return f"categories must be among {', '.join(PRIVATE)}"
+    if set(params["sinks"]) - set(SINK_KINDS):
+        return f"sinks must be among {', '.join(SINK_KINDS)}"
+    return None
+
+
 _SERVICE_BASES = {
     "Landroid/app/Service;",
     "Landroid/app/IntentService;",
@@ -832,5 +937,11 @@ DETECTORS: dict[str, Detector] = {
             "pi_with_hardcoded_host", _pi_with_hardcoded_host, _need_lists("categories"), _P({"categories"})
         ),
         Detector("api_in_service", _api_in_service, _need_lists("apis"), _P({"apis"})),
+        Detector(
+            "data_leak",
+            _data_leak,
+            _check_data_leak,
+            _P({"categories", "sinks", "background_only", "hardcoded_endpoint", "from_sms_receiver"}),
+        ),
     )
 }

@@ -1,0 +1,828 @@
+"""Data flow from private-data sources to exfiltration sinks in the app's own code (bounded, linear).
+
+Contract: :func:`find_leaks(ctx)` returns the :class:`Leak` s of one app (cached on the
+:class:`~appwarden.screening.content.ScreenContext`): a value read from a private-data **source** reaching a
+**sink** that sends it out of the device, within the app's own code (no known SDK, no platform library).
+
+Sources (the value an invoke returns, or a callback parameter):
+
+* ``ContentResolver.query`` / ``ContentProviderClient.query`` whose URI the static stage resolved to contacts, the
+  call log or SMS (``contacts``, ``call_log``, ``sms``); an unresolved query counts when the calling class loads
+  such a URI itself;
+* incoming SMS (``sms_in``): ``SmsMessage.createFromPdu``, ``Telephony.Sms.Intents.getMessagesFromIntent``,
+  ``SmsMessage.getMessageBody`` / ``getDisplayMessageBody`` / ``getOriginatingAddress`` ...;
+* device identifiers of ``TelephonyManager`` (``imei``, ``imsi``, ``iccid``, ``phone_number``);
+* location (``location``): ``LocationManager.getLastKnownLocation``, ``Location.getLatitude/getLongitude`` and
+  the ``Location`` parameter of an app ``onLocationChanged``.
+
+Sinks (``kind``): ``sms`` (``SmsManager.sendTextMessage`` / ``sendMultipartTextMessage`` / ``sendDataMessage``
+with the data in the text, not only the number), ``network`` (a write to the output stream of an
+``URLConnection`` or a ``Socket`` and its wrappers; an ``URLConnection`` opened on a URL holding the data;
+Apache ``HttpClient.execute`` / OkHttp ``newCall`` of a request holding it; ``DatagramSocket.send``; a
+``WebView`` loading or posting to a URL holding it), ``mail``
+(JavaMail ``Transport.send``) and ``mail_intent`` (``startActivity`` of an ``ACTION_SEND``/``SENDTO``/``mailto:``
+intent holding the data: the user sees a chooser).
+
+Analysis: each method is decoded once, linearly in file order (as :mod:`appwarden.dex.regs`: where branches join,
+the writer last in file order wins), tracking a set of *labels* per register: the sources it derives from, the
+method's parameters (``P<k>``, for summaries), hard-coded endpoints (``const-string`` phone numbers, server
+addresses, e-mail addresses; values read from app fields), ``net`` for a network stream, the classes an Intent
+names. Propagation: moves, array and arithmetic ops, the result of a framework call is derived from its receiver
+and arguments, and a framework call that takes a labelled argument labels its receiver when that is a container,
+builder, stream, request or Intent (``StringBuilder.append``, ``List.add``, ``JSONObject.put``,
+``HttpPost.setEntity`` ...; never a Context). Calls into app methods use the callee's *summary* (what reaches its
+return value, its sinks, the fields it writes, in terms of its parameters), computed up to :data:`MAX_DEPTH`
+calls deep. Hops between methods: (1) callees, through summaries; (2) callers of an app method whose return value
+carries private data (up to :data:`MAX_UP` levels); (3) app fields: a field written with private data is a source
+wherever it is read (static fields: every ``sget``; instance fields: methods of the same top-level class);
+(4) an explicit Intent holding the data started or broadcast to an app component (its ``onStartCommand`` /
+``onHandleIntent`` / ``onReceive`` / ``onStart``), and ``AsyncTask.execute`` arguments into ``doInBackground``.
+
+Bounds: at most :data:`MAX_METHODS` method analyses and :data:`MAX_UNITS` code units walked per app (then the
+analysis stops and ``notes`` says so), methods over :data:`MAX_INSNS` code units are skipped, label sets are capped,
+the stage deadline is checked per method. Malformed code stops that method's walk; never
+raises (but a stage timeout propagates). Not modelled: flows through files, preferences, databases, reflection,
+native code, Handler messages and values merged on branches other than the last writer.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+from appwarden.dex.index import ACC_STATIC
+from appwarden.dex.records import METHOD_WORDS, OP_INVOKE_STATIC, RANGE_INVOKES, WIDTH, invoke_arg_registers
+from appwarden.dex.regs import _payload_width
+from appwarden.errors import StageTimeout
+from appwarden.limits import check_deadline
+
+MAX_DEPTH = 2  # app callees followed through summaries (callee, callee's callee)
+MAX_UP = 2  # levels of callers followed from a method returning private data
+MAX_METHODS = 3000  # method analyses per app
+MAX_INSNS = 1 << 15  # code units; a longer method is not analysed
+MAX_UNITS = 1_500_000  # code units walked per app (all analyses together): a few seconds of Python at most
+MAX_LABELS = 24  # labels kept per register
+MAX_CLASS_METHODS = 300  # methods of one top-level class scanned for instance-field readers
+
+Labels = frozenset
+EMPTY: Labels = frozenset()
+_U16 = struct.Struct("<H")
+_U32 = struct.Struct("<I")
+
+SINK_KINDS = ("sms", "network", "mail", "mail_intent")
+PRIVATE = ("contacts", "call_log", "sms", "sms_in", "imei", "imsi", "iccid", "phone_number", "location")
+
+SOURCE_APIS = {
+    "Landroid/telephony/TelephonyManager;->getDeviceId": "imei",
+    "Landroid/telephony/TelephonyManager;->getImei": "imei",
+    "Landroid/telephony/TelephonyManager;->getMeid": "imei",
+    "Landroid/telephony/TelephonyManager;->getSubscriberId": "imsi",
+    "Landroid/telephony/TelephonyManager;->getSimSerialNumber": "iccid",
+    "Landroid/telephony/TelephonyManager;->getLine1Number": "phone_number",
+    "Landroid/location/LocationManager;->getLastKnownLocation": "location",
+    "Landroid/location/Location;->getLatitude": "location",
+    "Landroid/location/Location;->getLongitude": "location",
+    "Landroid/telephony/SmsMessage;->createFromPdu": "sms_in",
+    "Landroid/telephony/gsm/SmsMessage;->createFromPdu": "sms_in",
+    "Landroid/provider/Telephony$Sms$Intents;->getMessagesFromIntent": "sms_in",
+    "Landroid/telephony/SmsMessage;->getMessageBody": "sms_in",
+    "Landroid/telephony/SmsMessage;->getDisplayMessageBody": "sms_in",
+    "Landroid/telephony/SmsMessage;->getOriginatingAddress": "sms_in",
+    "Landroid/telephony/SmsMessage;->getDisplayOriginatingAddress": "sms_in",
+    "Landroid/telephony/gsm/SmsMessage;->getMessageBody": "sms_in",
+    "Landroid/telephony/gsm/SmsMessage;->getDisplayMessageBody": "sms_in",
+    "Landroid/telephony/gsm/SmsMessage;->getOriginatingAddress": "sms_in",
+}
+QUERY_APIS = ("Landroid/content/ContentResolver;->query", "Landroid/content/ContentProviderClient;->query")
+QUERY_CATEGORIES = ("contacts", "call_log", "sms")
+
+SMS_SINKS = {  # Lcls;->name -> register-list positions holding the message data (0 is the SmsManager)
+    "Landroid/telephony/SmsManager;->sendTextMessage": (3,),
+    "Landroid/telephony/SmsManager;->sendMultipartTextMessage": (3,),
+    "Landroid/telephony/SmsManager;->sendDataMessage": (4,),
+    "Landroid/telephony/gsm/SmsManager;->sendTextMessage": (3,),
+    "Landroid/telephony/gsm/SmsManager;->sendMultipartTextMessage": (3,),
+    "Landroid/telephony/gsm/SmsManager;->sendDataMessage": (4,),
+}
+REQUEST_SINKS = (  # every argument is the request (or its parts)
+    "Lorg/apache/http/client/HttpClient;->execute",
+    "Lorg/apache/http/impl/client/DefaultHttpClient;->execute",
+    "Lorg/apache/http/impl/client/AbstractHttpClient;->execute",
+    "Lorg/apache/http/impl/client/CloseableHttpClient;->execute",
+    "Landroid/net/http/AndroidHttpClient;->execute",
+    "Lokhttp3/OkHttpClient;->newCall",
+    "Lcom/squareup/okhttp/OkHttpClient;->newCall",
+    "Ljava/net/DatagramSocket;->send",
+    "Landroid/webkit/WebView;->loadUrl",
+    "Landroid/webkit/WebView;->postUrl",
+)
+MAIL_SINKS = ("Ljavax/mail/Transport;->send", "Ljavax/mail/Transport;->sendMessage")
+_CONNECTIONS = (
+    "Ljava/net/URLConnection;",
+    "Ljava/net/HttpURLConnection;",
+    "Ljavax/net/ssl/HttpsURLConnection;",
+)
+_CONNECT_NAMES = ("connect", "getInputStream", "getResponseCode", "getOutputStream", "getResponseMessage")
+_NET_STREAMS = {f"{c}->getOutputStream" for c in _CONNECTIONS} | {"Ljava/net/Socket;->getOutputStream"}
+_URL_OPEN = ("Ljava/net/URL;->openStream", "Ljava/net/URL;->getContent")
+_WRITE_NAMES = frozenset(
+    {
+        "write",
+        "writeBytes",
+        "writeChars",
+        "writeUTF",
+        "writeObject",
+        "print",
+        "println",
+        "printf",
+        "format",
+        "append",
+    }
+)
+_START = frozenset(
+    {"startActivity", "startService", "sendBroadcast", "startForegroundService", "sendOrderedBroadcast"}
+)
+_ICC_ENTRIES = (
+    "onStartCommand(Landroid/content/Intent;II)I",
+    "onHandleIntent(Landroid/content/Intent;)V",
+    "onReceive(Landroid/content/Context;Landroid/content/Intent;)V",
+    "onStart(Landroid/content/Intent;I)V",
+    "onCreate(Landroid/os/Bundle;)V",
+)
+# framework classes whose receiver takes the labels of the arguments written into it (containers, builders,
+# streams, requests, messages); a Context, a manager or a Handler never does
+_CARRIERS = (
+    "Ljava/lang/StringBuilder;",
+    "Ljava/lang/StringBuffer;",
+    "Ljava/util/",
+    "Lorg/json/",
+    "Ljava/io/",
+    "Lorg/apache/http/",
+    "Lokhttp3/",
+    "Lcom/squareup/okhttp/",
+    "Ljavax/mail/",
+    "Landroid/content/ContentValues;",
+    "Landroid/content/Intent;",
+    "Landroid/os/Bundle;",
+    "Landroid/os/BaseBundle;",
+    "Landroid/net/Uri$Builder;",
+    "Ljava/net/",
+)
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{2,19}$")
+_HOST = re.compile(r"^(?:https?|tcp|ws|ftp)://[^/\s]+|^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$", re.IGNORECASE)
+_MAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+_SEND_ACTIONS = (
+    "android.intent.action.SEND",
+    "android.intent.action.SENDTO",
+    "android.intent.action.SEND_MULTIPLE",
+)
+
+# opcode tables (Dalvik bytecode)
+_MOVE_12X = {0x01, 0x04, 0x07}
+_MOVE_22X = {0x02, 0x05, 0x08}
+_MOVE_32X = {0x03, 0x06, 0x09}
+_MOVE_RESULT = {0x0A, 0x0B, 0x0C}
+_RETURN = {0x0F, 0x10, 0x11}
+_CONST_4_TO_WIDE = set(range(0x12, 0x1A))
+_UNOP = set(range(0x7B, 0x90))
+_BINOP_2ADDR = set(range(0xB0, 0xD0))
+_BINOP_LIT16 = set(range(0xD0, 0xD8))
+_BINOP_LIT8 = set(range(0xD8, 0xE3))
+_BINOP = set(range(0x90, 0xB0))
+_CMP = set(range(0x2D, 0x32))
+_AGET = set(range(0x44, 0x4B))
+_APUT = set(range(0x4B, 0x52))
+_IGET = set(range(0x52, 0x59))
+_IPUT = set(range(0x59, 0x60))
+_SGET = set(range(0x60, 0x67))
+_SPUT = set(range(0x67, 0x6E))
+_INVOKES = set(range(0x6E, 0x73)) | set(range(0x74, 0x79))
+
+
+@dataclass(slots=True)
+class Sink:
+    """A sink reached in one method: its data and endpoint labels (may hold ``P<k>``), where, and the call chain."""
+
+    kind: str
+    data: Labels
+    endpoint: Labels
+    caller: str
+    api: str
+    dex: str
+    offset: int
+    chain: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Summary:
+    returns: Labels = EMPTY
+    sinks: list[Sink] = field(default_factory=list)
+    stores: dict[str, Labels] = field(default_factory=dict)  # field descriptor -> labels written
+    starts: list[tuple[str, Labels, str]] = field(
+        default_factory=list
+    )  # (target class, labels, how) ICC hops
+
+
+@dataclass(slots=True)
+class Leak:
+    """Private data (``category``, read at ``source``) reaching a sink (see the module docstring)."""
+
+    category: str
+    source: dict[str, Any]
+    sink: Sink
+    endpoint: list[str]  # hard-coded endpoints seen reaching the sink (numbers, hosts, mail addresses)
+    endpoint_fields: list[str]  # app fields the endpoint was read from
+
+    def item(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "category": self.category,
+            "source": self.source["api"],
+            "source_caller": self.source["caller"],
+            "sink": self.sink.kind,
+            "caller": self.sink.caller,
+            "api": self.sink.api,
+            "dex": self.sink.dex,
+            "offset": self.sink.offset,
+        }
+        if self.sink.chain:
+            out["via"] = list(self.sink.chain)[:4]
+        if self.endpoint:
+            out["endpoint"] = self.endpoint[:3]
+        elif self.endpoint_fields:
+            out["endpoint_fields"] = self.endpoint_fields[:3]
+        return out
+
+
+def _cap(labels: set[str] | Labels) -> Labels:
+    if len(labels) <= MAX_LABELS:
+        return frozenset(labels)
+    keep = sorted(labels, key=lambda x: (not x.startswith("s"), x))[:MAX_LABELS]  # private data first
+    return frozenset(keep)
+
+
+def _key(desc: str) -> str:
+    return desc.split("(", 1)[0]
+
+
+def _subst(labels: Labels, args: list[Labels]) -> Labels:
+    if not any(lab[0] == "P" for lab in labels):
+        return labels
+    out: set[str] = set()
+    for lab in labels:
+        if lab[0] == "P":
+            k = int(lab[1:])
+            if k < len(args):
+                out |= args[k]
+        else:
+            out.add(lab)
+    return _cap(out)
+
+
+def _const_labels(value: str) -> Labels:
+    v = value.strip()
+    if _HOST.match(v):
+        return frozenset({"h:" + v[:120]})
+    if _PHONE.match(v):
+        return frozenset({"n:" + v})
+    if _MAIL.match(v):
+        return frozenset({"m:" + v})
+    if v in _SEND_ACTIONS or v.startswith("mailto:"):
+        return frozenset({"x:send"})
+    return EMPTY
+
+
+class FlowAnalysis:
+    """One app's analysis (see the module docstring); :meth:`leaks` runs it once."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.code = ctx.code
+        self.sites: list[dict[str, Any]] = []  # source sites; label "s<i>" names sites[i]
+        self._site_ids: dict[tuple[str, int], int] = {}
+        self._query_cats: dict[tuple[str, int], str] = {}
+        self._query_classes: dict[str, str] = {}
+        self._summaries: dict[str, Summary | None] = {}
+        self._busy: set[str] = set()
+        self.analyses = 0
+        self.field_labels: dict[str, Labels] = {}  # app fields holding private data
+        self.truncated = False
+        self.units = 0  # code units walked so far (MAX_UNITS)
+        self._sorted_classes: list[str] | None = None
+
+    # -- sources ---------------------------------------------------------------------------------------------
+
+    def _site_label(self, category: str, api: str, caller: str, dex: str, offset: int) -> str:
+        key = (dex, offset)
+        i = self._site_ids.get(key)
+        if i is None:
+            i = len(self.sites)
+            self._site_ids[key] = i
+            self.sites.append(
+                {"category": category, "api": api, "caller": caller, "dex": dex, "offset": offset}
+            )
+        return f"s{i}"
+
+    def _prepare_queries(self) -> None:
+        for site in self.ctx.static.callsites:
+            if site.category not in QUERY_CATEGORIES:
+                continue
+            if site.kind == "invoke" and _key(site.api) in QUERY_APIS:
+                if not site.unresolved:
+                    self._query_cats.setdefault((site.dex, site.offset), site.category)
+            elif site.kind in ("field", "string", "content_uri"):
+                self._query_classes.setdefault(site.caller.split("->", 1)[0], site.category)
+
+    # -- method access ---------------------------------------------------------------------------------------
+
+    def _record(self, desc: str) -> tuple[Any, int] | None:
+        try:
+            found = self.code.method_records(desc)
+        except Exception:  # malformed tables: no analysis of this method
+            return None
+        for ci, r in found:
+            code = self.code.codes[ci]
+            if code.methods[r * METHOD_WORDS + 3]:
+                return code, r
+        return None
+
+    def _is_app_method(self, desc: str) -> bool:
+        cls = desc.split("->", 1)[0]
+        return cls in self.code.classes and self.ctx.is_app_code(cls)
+
+    def summary(self, desc: str, depth: int) -> Summary | None:
+        if desc in self._summaries:
+            return self._summaries[desc]
+        if desc in self._busy or depth > MAX_DEPTH:
+            return None
+        self._busy.add(desc)
+        try:
+            result = self.analyse(desc, None, depth)
+        finally:
+            self._busy.discard(desc)
+        self._summaries[desc] = result
+        return result
+
+    # -- the walk --------------------------------------------------------------------------------------------
+
+    def analyse(self, desc: str, params: list[Labels] | None, depth: int) -> Summary | None:
+        """Walk one method; ``params``: labels of its parameter registers (None: ``P<k>`` each)."""
+        if self.analyses >= MAX_METHODS or self.units >= MAX_UNITS:
+            self.truncated = True
+            return None
+        found = self._record(desc)
+        if found is None:
+            return None
+        code, r = found
+        self.analyses += 1
+        check_deadline()
+        code_off = code.methods[r * METHOD_WORDS + 3]
+        data = code.dex.data
+        try:
+            nregs, nins = _U16.unpack_from(data, code_off)[0], _U16.unpack_from(data, code_off + 2)[0]
+            insns_size = _U32.unpack_from(data, code_off + 12)[0]
+        except struct.error:
+            return None
+        start = code_off + 16
+        if insns_size > MAX_INSNS or start + insns_size * 2 > len(data) or nins > nregs:
+            return None
+        self.units += insns_size
+        regs: dict[int, Labels] = {}
+        first = nregs - nins
+        this = -1 if code.methods[r * METHOD_WORDS + 2] & ACC_STATIC else first
+        for k in range(nins):
+            if params is None:
+                regs[first + k] = frozenset({f"P{k}"})
+            elif k < len(params) and params[k]:
+                regs[first + k] = params[k]
+        if params is None and desc.endswith("onLocationChanged(Landroid/location/Location;)V") and nins >= 2:
+            lab = self._site_label("location", desc, desc, code.name, code_off)
+            regs[first + 1] = frozenset({lab})
+        out = Summary()
+        result: Labels = EMPTY
+        ret: set[str] = set()
+        pc = 0
+        dex = code.dex
+        while pc < insns_size:
+            p = start + pc * 2
+            op, b1 = data[p], data[p + 1]
+            remaining = insns_size - pc
+            width = _payload_width(data, p, b1, remaining) if op == 0 else WIDTH[op]
+            if width > remaining or width == 0:
+                break
+            pc += width
+            last, result = result, EMPTY
+            get = regs.get
+            if op in _MOVE_12X:
+                regs[b1 & 0xF] = get(b1 >> 4, EMPTY)
+            elif op in _MOVE_22X:
+                regs[b1] = get(_U16.unpack_from(data, p + 2)[0], EMPTY)
+            elif op in _MOVE_32X:
+                regs[_U16.unpack_from(data, p + 2)[0]] = get(_U16.unpack_from(data, p + 4)[0], EMPTY)
+            elif op in _MOVE_RESULT:
+                regs[b1] = last
+            elif op in _RETURN:
+                ret |= get(b1, EMPTY)
+            elif op == 0x0D or op in _CONST_4_TO_WIDE or op == 0x22:  # move-exception, const*, new-instance
+                regs[b1 & 0xF if op == 0x12 else b1] = EMPTY
+            elif op in (0x1A, 0x1B):  # const-string
+                idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
+                try:
+                    regs[b1] = _const_labels(dex.string(idx))
+                except Exception:
+                    regs[b1] = EMPTY
+            elif op == 0x1C:  # const-class
+                try:
+                    regs[b1] = frozenset({"c:" + code.type_descs[_U16.unpack_from(data, p + 2)[0]]})
+                except Exception:
+                    regs[b1] = EMPTY
+            elif op in (0x20, 0x21, 0x23):  # instance-of, array-length, new-array: vA, vB
+                regs[b1 & 0xF] = EMPTY
+            elif op in _UNOP:
+                regs[b1 & 0xF] = get(b1 >> 4, EMPTY)
+            elif op in _BINOP_2ADDR:
+                a = b1 & 0xF
+                regs[a] = _cap(get(a, EMPTY) | get(b1 >> 4, EMPTY))
+            elif op in _BINOP_LIT16:
+                regs[b1 & 0xF] = get(b1 >> 4, EMPTY)
+            elif op in _BINOP_LIT8:
+                regs[b1] = get(data[p + 2], EMPTY)
+            elif op in _BINOP:
+                regs[b1] = _cap(get(data[p + 2], EMPTY) | get(data[p + 3], EMPTY))
+            elif op in _CMP:
+                regs[b1] = EMPTY
+            elif op in _AGET:
+                regs[b1] = get(data[p + 2], EMPTY)
+            elif op in _APUT:
+                arr = data[p + 2]
+                if get(b1):
+                    regs[arr] = _cap(get(arr, EMPTY) | regs[b1])
+            elif op in _IGET or op in _SGET:
+                fidx = _U16.unpack_from(data, p + 2)[0]
+                dest = b1 & 0xF if op in _IGET else b1
+                try:
+                    fdesc = dex.field_desc(fidx)
+                except Exception:
+                    regs[dest] = EMPTY
+                    continue
+                labels = set(self.field_labels.get(fdesc, EMPTY))
+                if self._is_app_field(fdesc):
+                    labels.add("f:" + fdesc)
+                if op in _IGET:  # a field of a labelled object (a request's entity, a holder's value)
+                    labels |= {lab for lab in get(b1 >> 4, EMPTY) if lab[0] == "s"}
+                regs[dest] = _cap(labels)
+            elif op in _IPUT or op in _SPUT:
+                src = b1 & 0xF if op in _IPUT else b1
+                labels = get(src, EMPTY)
+                if labels:
+                    try:
+                        fdesc = dex.field_desc(_U16.unpack_from(data, p + 2)[0])
+                    except Exception:
+                        continue
+                    kept = frozenset(lab for lab in labels if lab[0] in "sP")
+                    if kept and self._is_app_field(fdesc):
+                        out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | kept)
+                    obj = b1 >> 4
+                    if (
+                        op in _IPUT and obj != this
+                    ):  # the object now carries it (a holder passed on), not ``this``
+                        regs[obj] = _cap(get(obj, EMPTY) | frozenset(lab for lab in labels if lab[0] == "s"))
+            elif op in (0x24, 0x25):  # filled-new-array: result is the array
+                like = 0x6E if op == 0x24 else 0x74  # 35c / 3rc register lists, as an invoke's
+                regs_list = invoke_arg_registers(like, _invoke_a(like, data, p, b1))
+                acc: set[str] = set()
+                for reg in regs_list:
+                    acc |= get(reg, EMPTY)
+                result = _cap(acc)
+            elif op in _INVOKES:
+                result = self._invoke(code, desc, op, data, p, b1, regs, out, depth, this)
+            # other opcodes (goto, if-*, switch, check-cast, monitor, throw, nop) write no register we track
+        out.returns = _cap(ret)
+        return out
+
+    def _is_app_field(self, fdesc: str) -> bool:
+        cls = fdesc.split("->", 1)[0]
+        return cls in self.code.classes and self.ctx.is_app_code(cls)
+
+    def _invoke(
+        self,
+        code: Any,
+        caller: str,
+        op: int,
+        data: bytes,
+        p: int,
+        b1: int,
+        regs: dict[int, Labels],
+        out: Summary,
+        depth: int,
+        this: int,
+    ) -> Labels:
+        midx = _U16.unpack_from(data, p + 2)[0]
+        try:
+            callee = code.method_desc(midx)
+        except Exception:
+            return EMPTY
+        arg_regs = invoke_arg_registers(op, _invoke_a(op, data, p, b1))
+        args = [regs.get(reg, EMPTY) for reg in arg_regs]
+        key = _key(callee)
+        offset = p
+        static = op in OP_INVOKE_STATIC
+        # sources
+        cat = SOURCE_APIS.get(key)
+        if cat is None and key in QUERY_APIS:
+            cat = self._query_cats.get((code.name, offset)) or self._query_classes.get(
+                caller.split("->", 1)[0]
+            )
+        if cat is not None:
+            lab = self._site_label(cat, callee, caller, code.name, offset)
+            return _cap({lab} | (args[0] if args and not static else EMPTY))
+        # sinks
+        self._check_sink(code, caller, callee, key, static, args, offset, out)
+        # app callee: its summary
+        if self._is_app_method(callee) and not callee.endswith("<clinit>()V"):
+            summ = self.summary(callee, depth + 1)
+            if summ is not None:
+                for sink in summ.sinks:
+                    d = _subst(sink.data, args)
+                    if any(lab[0] in "sP" for lab in d):
+                        out.sinks.append(
+                            Sink(
+                                sink.kind,
+                                d,
+                                _subst(sink.endpoint, args),
+                                sink.caller,
+                                sink.api,
+                                sink.dex,
+                                sink.offset,
+                                (caller, *sink.chain),
+                            )
+                        )
+                for fdesc, labels in summ.stores.items():
+                    sub = frozenset(lab for lab in _subst(labels, args) if lab[0] in "sP")
+                    if sub:
+                        out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | sub)
+                for target, labels, how in summ.starts:
+                    sub = _subst(labels, args)
+                    if any(lab[0] in "sP" for lab in sub):
+                        out.starts.append((target, sub, how))
+                # an app setter: its receiver (not ``this``) now holds the data
+                if not static and args and summ.stores and arg_regs[0] != this:
+                    held: set[str] = set()
+                    for labels in summ.stores.values():
+                        held |= {lab for lab in _subst(labels, args) if lab[0] == "s"}
+                    if held - args[0]:
+                        regs[arg_regs[0]] = _cap(args[0] | held)
+                return _subst(summ.returns, args)
+        # framework (or unresolved) callee: derived from receiver and arguments
+        acc: set[str] = set()
+        for a in args:
+            acc |= a
+        name = key.split("->", 1)[1] if "->" in key else ""
+        if key in _NET_STREAMS:
+            acc.add("net")
+        elif "net" in acc and not (args and not static and "net" in args[0]):
+            acc.discard("net")
+        if not static and args and len(args) > 1:
+            cls = key.split("->", 1)[0]
+            if name == "<init>" or cls.startswith(_CARRIERS):
+                extra = set()
+                for a in args[1:]:
+                    extra |= {lab for lab in a if lab != "net"}
+                if extra - args[0] and arg_regs[0] != this:
+                    regs[arg_regs[0]] = _cap(args[0] | extra)
+                    if name == "<init>":  # the new object is the register's value from now on
+                        return EMPTY
+        # ICC and AsyncTask hops: an app component started with the data
+        if name in _START and len(args) > 1:
+            intent = args[-1] if name != "sendOrderedBroadcast" else args[1]
+            if any(lab[0] in "sP" for lab in intent):
+                for lab in intent:
+                    if lab.startswith("c:"):
+                        out.starts.append((lab[2:], frozenset(x for x in intent if x[0] in "sP"), "intent"))
+        elif name in ("execute", "executeOnExecutor") and not static and args:
+            cls = key.split("->", 1)[0]
+            if cls in self.code.classes and any(lab[0] in "sP" for a in args[1:] for lab in a):
+                labels = frozenset(lab for a in args[1:] for lab in a if lab[0] in "sP")
+                out.starts.append((cls, _cap(labels), "asynctask"))
+        if name == "<init>":
+            return EMPTY
+        return _cap(acc)
+
+    def _check_sink(
+        self,
+        code: Any,
+        caller: str,
+        callee: str,
+        key: str,
+        static: bool,
+        args: list[Labels],
+        offset: int,
+        out: Summary,
+    ) -> None:
+        kind = None
+        data: set[str] = set()
+        endpoint: set[str] = set()
+        name = key.split("->", 1)[1] if "->" in key else ""
+        cls = key.split("->", 1)[0]
+        if key in SMS_SINKS:
+            for pos in SMS_SINKS[key]:
+                if pos < len(args):
+                    data |= args[pos]
+            kind = "sms"
+            endpoint = set(args[1]) if len(args) > 1 else set()
+        elif key in REQUEST_SINKS or key in MAIL_SINKS:
+            for a in args[0 if static else 1 :]:
+                data |= a
+                endpoint |= a
+            if not static and args:
+                endpoint |= args[0]
+            kind = "mail" if key in MAIL_SINKS else "network"
+        elif (cls in _CONNECTIONS and name in _CONNECT_NAMES) or key in _URL_OPEN:
+            if args:
+                data |= args[0]
+                endpoint |= args[0]
+            kind = "network"
+        elif name in _WRITE_NAMES and not static and args and "net" in args[0]:
+            for a in args[1:]:
+                data |= a
+            endpoint |= args[0]
+            kind = "network"
+        elif name == "startActivity" and len(args) > 1 and "x:send" in args[-1]:
+            data |= args[-1]
+            endpoint |= args[-1]
+            kind = "mail_intent"
+        if kind is None:
+            return
+        data = {lab for lab in data if lab[0] in "sP"}
+        if data:
+            out.sinks.append(Sink(kind, _cap(data), _cap(endpoint), caller, callee, code.name, offset))
+
+    # -- driver ----------------------------------------------------------------------------------------------
+
+    def _roots(self) -> list[str]:
+        roots: dict[str, None] = {}
+        refs = self.code.invokes([*SOURCE_APIS, *QUERY_APIS], through_app_subclasses=True)
+        for ref in refs:
+            if self.ctx.is_app_code(ref.caller):
+                roots.setdefault(ref.caller, None)
+        for ref in self.code.invokes(["Landroid/location/LocationManager;->requestLocationUpdates"]):
+            if not self.ctx.is_app_code(ref.caller):
+                continue
+            for desc in self._class_methods(ref.caller.split("->", 1)[0].split("$", 1)[0], outer=True):
+                if desc.endswith("onLocationChanged(Landroid/location/Location;)V"):
+                    roots.setdefault(desc, None)
+        return list(roots)
+
+    def _class_methods(self, top: str, outer: bool = False) -> list[str]:
+        """Methods of the top-level class ``top`` (``Lcom/x/Foo``, no ``;``) and its nested classes (capped)."""
+        prefix = top.rstrip(";")
+        if self._sorted_classes is None:
+            self._sorted_classes = sorted(self.code.classes)
+        names = self._sorted_classes
+        out: list[str] = []
+        wanted = [prefix + ";"]
+        i = bisect_left(names, prefix + "$")
+        while i < len(names) and names[i].startswith(prefix + "$") and len(wanted) < MAX_CLASS_METHODS:
+            wanted.append(names[i])
+            i += 1
+        for cls in wanted:
+            info = self.code.class_info(cls) if cls in self.code.classes else None
+            if info is not None:
+                out.extend(info.methods)
+            if len(out) >= MAX_CLASS_METHODS:
+                break
+        return out[:MAX_CLASS_METHODS]
+
+    def run(self) -> list[Sink]:
+        if self.code is None:
+            return []
+        self._prepare_queries()
+        found: list[Sink] = []
+        queue = [(m, 0) for m in self._roots()]
+        seen: set[str] = {m for m, _ in queue}
+        icc_done: set[tuple[str, Labels]] = set()
+        stores_done: set[str] = set()
+        while queue:
+            desc, up = queue.pop(0)
+            summ = self.summary(desc, 0)
+            if summ is None:
+                continue
+            found.extend(s for s in summ.sinks if any(lab[0] == "s" for lab in s.data))
+            # hop up: callers of a method that returns private data
+            if up < MAX_UP and any(lab[0] == "s" for lab in summ.returns):
+                for ref in self.code.invokes([desc]):
+                    if ref.caller not in seen and self.ctx.is_app_code(ref.caller):
+                        seen.add(ref.caller)
+                        queue.append((ref.caller, up + 1))
+            # hop through app fields
+            for fdesc, labels in summ.stores.items():
+                concrete = frozenset(lab for lab in labels if lab[0] == "s")
+                if not concrete:
+                    continue
+                self.field_labels[fdesc] = _cap(self.field_labels.get(fdesc, EMPTY) | concrete)
+                if fdesc in stores_done:
+                    continue
+                stores_done.add(fdesc)
+                for reader in self._field_readers(fdesc):  # read again, now with the field's labels
+                    self._summaries.pop(reader, None)
+                    seen.add(reader)
+                    queue.append((reader, up + 1))
+            # hop through Intents and AsyncTasks into app components
+            for target, labels, how in summ.starts:
+                concrete = frozenset(lab for lab in labels if lab[0] == "s")
+                if not concrete or (target, concrete) in icc_done:
+                    continue
+                icc_done.add((target, concrete))
+                found.extend(self._component(target, concrete, how))
+        return found
+
+    def _field_readers(self, fdesc: str) -> list[str]:
+        cls = fdesc.split("->", 1)[0]
+        readers: dict[str, None] = {}
+        for ref in self.code.field_reads([fdesc]):
+            if self.ctx.is_app_code(ref.caller):
+                readers.setdefault(ref.caller, None)
+        for desc in self._class_methods(cls.split("$", 1)[0]):
+            readers.setdefault(desc, None)
+        return list(readers)[:MAX_CLASS_METHODS]
+
+    def _component(self, target: str, labels: Labels, how: str) -> list[Sink]:
+        info = self.code.class_info(target)
+        if info is None or not self.ctx.is_app_code(target):
+            return []
+        found: list[Sink] = []
+        for desc in info.methods:
+            name = desc.split("->", 1)[1]
+            if how == "asynctask":
+                if not name.startswith("doInBackground("):
+                    continue
+                params = [EMPTY, labels]
+            else:
+                if name not in _ICC_ENTRIES:
+                    continue
+                params = [EMPTY] * 3
+                params[2 if name.startswith("onReceive(") else 1] = labels
+                if name.startswith("onCreate("):
+                    params = [EMPTY, EMPTY]  # getIntent() is not modelled: only its fields
+            summ = self.analyse(desc, params, 0)
+            if summ is not None:
+                found.extend(
+                    Sink(
+                        s.kind,
+                        s.data,
+                        s.endpoint,
+                        s.caller,
+                        s.api,
+                        s.dex,
+                        s.offset,
+                        (f"{how}:{target}", *s.chain),
+                    )
+                    for s in summ.sinks
+                    if any(lab[0] == "s" for lab in s.data)
+                )
+        return found
+
+
+def _invoke_a(op: int, data: bytes, p: int, b1: int) -> int:
+    if op in RANGE_INVOKES:
+        return (b1 << 16) | _U16.unpack_from(data, p + 4)[0]
+    return ((b1 >> 4) << 20) | ((b1 & 0xF) << 16) | _U16.unpack_from(data, p + 4)[0]
+
+
+def find_leaks(ctx: Any) -> list[Leak]:
+    """Every source-to-sink flow of the app (one analysis per :class:`ScreenContext`, cached there)."""
+    cached = ctx._flow_leaks
+    if cached is not None:
+        return cached
+    analysis = FlowAnalysis(ctx)
+    try:
+        sinks = analysis.run() if ctx.code is not None else []
+    except StageTimeout:
+        raise
+    except Exception as exc:  # malformed code the walk did not anticipate: no flows, and say so once
+        ctx.notes.append(f"data-flow analysis not completed: {type(exc).__name__}: {str(exc)[:120]}")
+        sinks = []
+    leaks: list[Leak] = []
+    seen: set[tuple[int, str, int]] = set()
+    for sink in sinks:
+        endpoint = sorted(lab[2:] for lab in sink.endpoint if lab[:2] in ("h:", "n:", "m:"))
+        fields = sorted(lab[2:] for lab in sink.endpoint if lab.startswith("f:"))
+        for lab in sorted(sink.data):
+            if lab[0] != "s":
+                continue
+            i = int(lab[1:])
+            key = (i, sink.dex, sink.offset)
+            if key in seen:
+                continue
+            seen.add(key)
+            site = analysis.sites[i]
+            leaks.append(Leak(site["category"], site, sink, endpoint, fields))
+    if analysis.truncated:
+        ctx.notes.append(
+            f"data-flow analysis stopped at its bound ({analysis.analyses} methods, {analysis.units} code units)"
+        )
+    ctx._flow_leaks = leaks
+    return leaks

@@ -1,0 +1,126 @@
+"""Round three: the data-flow indicators (appwarden.screening.flow) on their fixture apps.
+
+screen_spy (tests/screening/_apps/src/screen_spy) leaks by design: contacts read in a service reach an
+HttpURLConnection's output stream through a helper (one call hop), the IMEI reaches an Apache HttpClient request
+through a static field read in another class (a field hop), each incoming SMS is forwarded by SMS and handed in an
+explicit Intent to a service that opens a URL holding it and the IMSI from a helper (an Intent hop and a return-value
+hop). screen_spy_clean reads the same data without a leak from background code: only its Activity uploads contacts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from appwarden.errors import StageTimeout
+from appwarden.limits import DEFAULT_LIMITS, cooperative_deadline
+from appwarden.scan import _static_stage
+from appwarden.screening import flow, screen
+from appwarden.screening.content import ScreenContext
+from appwarden.screening.flow import find_leaks
+
+APPS = Path(__file__).resolve().parent / "_apps"
+SPY = "Lcom/appwarden/screen/spy/"
+
+
+def _ctx(name: str) -> ScreenContext:
+    static, opened = _static_stage(APPS / f"{name}.apk", DEFAULT_LIMITS)
+    return ScreenContext(static, opened)
+
+
+@pytest.fixture(scope="module")
+def spy() -> ScreenContext:
+    return _ctx("screen_spy")
+
+
+def _pairs(ctx: ScreenContext) -> set[tuple[str, str, str]]:
+    return {(lk.category, lk.sink.kind, lk.sink.caller.split("->", 1)[0]) for lk in find_leaks(ctx)}
+
+
+def test_flows_found_across_hops(spy: ScreenContext) -> None:
+    assert _pairs(spy) == {
+        ("contacts", "network", SPY + "Uploader;"),  # call hop: Uploader.post(String)
+        ("imei", "network", SPY + "Beacon;"),  # static field hop
+        ("sms_in", "sms", SPY + "SmsForwarder;"),
+        ("sms_in", "network", SPY + "Relay;"),  # explicit Intent hop into Relay.onStartCommand
+        ("imsi", "network", SPY + "Relay;"),  # the IMSI a helper returns
+    }
+    contacts = next(lk for lk in find_leaks(spy) if lk.category == "contacts")
+    assert contacts.source["api"].startswith("Landroid/content/ContentResolver;->query")
+    assert contacts.endpoint == ["http://203.0.113.7/c"]  # the URL constant reached the stream's write
+    assert contacts.sink.chain == (SPY + "SyncService;->onStartCommand(Landroid/content/Intent;II)I",)
+    relay = next(lk for lk in find_leaks(spy) if lk.category == "sms_in" and lk.sink.kind == "network")
+    assert relay.sink.chain[0] == "intent:" + SPY + "Relay;"
+
+
+def test_spy_fixture_verdict(spy: ScreenContext) -> None:
+    result = screen(spy.static, spy.apk)
+    fired = {h.spec.id: h for h in result.hits}
+    assert {
+        "spyware.private_data_exfiltration",
+        "spyware.device_data_exfiltration",
+        "banker.sms_forwarder",
+    } <= set(fired)
+    assert result.verdict == "harmful" and {"spyware", "banker"} <= set(result.categories)
+    item = fired["spyware.private_data_exfiltration"].evidence[0]
+    assert item["category"] == "contacts" and item["sink"] == "network"
+    assert item["endpoint"] == ["http://203.0.113.7/c"]
+    devices = {
+        (i["category"], i["caller"].split("->", 1)[0])
+        for i in fired["spyware.device_data_exfiltration"].evidence
+    }
+    assert devices == {("imei", SPY + "Beacon;"), ("imsi", SPY + "Relay;")}
+    forwards = {(i["sink"], i["caller"].split("->", 1)[0]) for i in fired["banker.sms_forwarder"].evidence}
+    assert forwards == {("sms", SPY + "SmsForwarder;"), ("network", SPY + "Relay;")}
+
+
+def test_clean_twin_has_only_the_ui_upload() -> None:
+    ctx = _ctx("screen_spy_clean")
+    # the analysis sees the Activity's upload (so the twin is clean because of the background rule, not blindness)
+    assert _pairs(ctx) == {("contacts", "network", "Lcom/appwarden/screen/spyclean/MainActivity;")}
+    result = screen(ctx.static, ctx.apk)
+    assert result.verdict == "none"
+    assert not {h.spec.id for h in result.hits} & {
+        "spyware.private_data_exfiltration",
+        "spyware.device_data_exfiltration",
+        "banker.sms_forwarder",
+    }
+
+
+def test_bounded_by_method_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flow, "MAX_METHODS", 1)
+    ctx = _ctx("screen_spy")
+    find_leaks(ctx)
+    assert any("data-flow analysis stopped at its bound" in n for n in ctx.notes)
+
+
+def test_bounded_by_code_units(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flow, "MAX_UNITS", 10)
+    ctx = _ctx("screen_spy")
+    assert len(find_leaks(ctx)) < 5
+    assert any("data-flow analysis stopped at its bound" in n for n in ctx.notes)
+
+
+def test_stage_deadline_propagates() -> None:
+    ctx = _ctx("screen_spy")
+    with cooperative_deadline("screening", 1e-9), pytest.raises(StageTimeout):
+        find_leaks(ctx)
+
+
+def test_no_code_no_leaks(spy: ScreenContext) -> None:
+    ctx = ScreenContext(spy.static, spy.apk)
+    ctx.code = None
+    assert find_leaks(ctx) == []
+
+
+def test_unexpected_failure_is_a_note_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: flow.FlowAnalysis) -> list[flow.Sink]:
+        raise ValueError("malformed")
+
+    monkeypatch.setattr(flow.FlowAnalysis, "run", broken)
+    ctx = _ctx("screen_spy")
+    assert find_leaks(ctx) == [] and find_leaks(ctx) == []
+    assert [n for n in ctx.notes if "data-flow analysis not completed" in n] == [
+        "data-flow analysis not completed: ValueError: malformed"
+    ]
