@@ -21,7 +21,9 @@ def test_trace_confirms_only_what_it_shows() -> None:
         find_bundled_policy=False,
     )
     assert trace_mismatch(evidence.dynamic, evidence.static.app.package, evidence.static.app.sha256) is None
-    rules = load_rules()
+    # the static rules alone: with the dynamic ones, the engine merges dynamic.pi.pre_consent's confirmed finding
+    # into pi.startup.device_id before any upgrade (tests/report/test_one_finding_per_behaviour.py)
+    rules = [r for r in load_rules() if not r.id.startswith("dynamic.")]
     results = evaluate(evidence, rules)
     upgraded = upgrade_findings(results.findings, evidence.dynamic, {r.id: r.predicate for r in rules})
     before = {(f.rule_id, f.owner): f.confidence for f in results.findings}
@@ -35,7 +37,6 @@ def test_trace_confirms_only_what_it_shows() -> None:
     )  # after consent only
     changed = {k for k in after if after[k] != before[k]}
     assert changed <= {("pi.startup.device_id", umeng), ("pi.device_id.read", umeng)}
-    assert after[("dynamic.pi.pre_consent", umeng)] == "confirmed"
     confirmed = next(f for f in upgraded if (f.rule_id, f.owner) == ("pi.startup.device_id", umeng))
     assert any(e.get("event") == "confirmation" for e in confirmed.evidence)
     assert any(e.get("type") == "trace" and e.get("line") == 3 for e in confirmed.evidence)

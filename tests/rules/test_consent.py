@@ -191,8 +191,13 @@ def test_static_and_runtime_evidence_of_one_behaviour_merge() -> None:
     assert umeng["verdict"] == "confirmed"
     assert sorted(umeng["sources"]) == ["dynamic", "static"]
     assert sorted(umeng["rules"]) == ["dynamic.pi.pre_consent", "pi.startup.device_id"]
-    dynamic = [f for f in report["findings"] if f["rule_id"] == "dynamic.pi.pre_consent"]
-    assert dynamic and {f["behaviour"] for f in dynamic} == {"pre_consent"}
+    # one behaviour, one finding (rules.engine supersedes): the static finding carries the runtime one
+    (merged,) = [f for f in report["findings"] if "dynamic.pi.pre_consent" in f.get("merged_rules", [])]
+    assert (merged["rule_id"], merged["owner"], merged["behaviour"]) == (
+        "pi.startup.device_id",
+        "umeng_common",
+        "pre_consent",
+    )
 
 
 def test_section_merges_findings_without_model() -> None:

@@ -39,7 +39,20 @@ def owners_predicate():
 
     def fn(evidence, params):
         return [
-            Hit(owner=o, evidence=[{"type": "trace_event", "item": params["item"], "owner": o}])
+            Hit(
+                owner=o,
+                evidence=[
+                    {
+                        "type": "trace",
+                        "ts": 1,
+                        "event": "api_call",
+                        "api": "a.b",
+                        "category": "imei",
+                        "item": params["item"],
+                        "owner": o,
+                    }
+                ],
+            )
             for o in params["owners"]
         ]
 
@@ -101,3 +114,212 @@ def test_an_unnamed_sdk_reading_pi_before_consent_is_one_finding_in_the_report()
     assert [f["rule_id"] for f in getui] == ["dynamic.sdk.undisclosed_pre_consent"]
     assert {"RD-3.1", "M337-1", "M164-1.1-S4"} <= set(getui[0]["clauses"])
     assert getui[0]["behaviour"] == "pre_consent"
+
+
+# ------------------------------------------------------------------ one finding per behaviour per 通报 problem type
+
+
+def _rule(
+    rid: str, types: list[str], supersedes: list[str] | None = None, confidence: str = "likely"
+) -> Rule:
+    return Rule(
+        id=rid,
+        title_zh=f"标题{rid}",
+        title_en=rid,
+        clauses=[f"C-{rid}"],
+        needs=[],
+        predicate="_test_items",
+        severity="medium",
+        confidence=confidence,
+        remediation_zh="x",
+        description="x",
+        params={"rid": rid},
+        supersedes=list(supersedes or []),
+        notice_types=types,
+    )
+
+
+@pytest.fixture
+def items_predicate():
+    """A predicate returning, per rule, the hits listed in ``HITS[rule id]`` (registered for the test only)."""
+    from appwarden.rules import predicates as registry
+    from appwarden.rules.model import Hit
+
+    def fn(evidence, params):
+        return [Hit(**h) for h in HITS.get(params["rid"], [])]
+
+    registry.predicate("_test_items")(fn)
+    yield
+    HITS.clear()
+    registry.PREDICATES.pop("_test_items", None)
+
+
+HITS: dict[str, list[dict]] = {}
+
+
+def _call(cat: str, offset: int = 1) -> dict:
+    return {
+        "type": "callsite",
+        "caller": "La;->b()V",
+        "api": f"L{cat};->get()V",
+        "category": cat,
+        "offset": offset,
+    }
+
+
+def _trace(cat: str, ts: int, event: str = "api_call") -> dict:
+    return {"type": "trace", "ts": ts, "event": event, "api": f"{cat}.get", "category": cat}
+
+
+def _send(cats: list[str], ts: int, before: bool) -> dict:
+    return {"type": "network", "ts": ts, "host": "h.example", "pi": cats, "before_consent": before}
+
+
+def test_a_general_finding_whose_categories_the_specific_covers_is_merged(items_predicate):
+    HITS["gen"] = [
+        {
+            "owner": "umeng",
+            "evidence": [_trace("imei", 420)],
+            "behaviour": "pre_consent",
+            "confidence": "confirmed",
+            "message_zh": "同意前收集了IMEI",
+        }
+    ]
+    HITS["spec"] = [
+        {
+            "owner": "umeng",
+            "evidence": [_call("imei"), _call("mac", 2)],
+            "behaviour": "pre_consent",
+            "message_zh": "启动阶段读取IMEI、MAC",
+        }
+    ]
+    results = evaluate(Evidence(), [_rule("gen", ["M337-1"]), _rule("spec", ["M337-1"], ["gen"])])
+    (merged,) = results.findings
+    assert merged.rule_id == "spec" and merged.merged_rules == ["gen"]
+    assert merged.clauses == ["C-spec", "C-gen"]
+    assert merged.confidence == "confirmed"
+    assert "“标题gen”" in merged.message_zh and merged.message_zh.startswith("启动阶段读取IMEI、MAC")
+    # the confidence came from the runtime event: the finding says which call-site categories it confirms
+    marker = [e for e in merged.evidence if e.get("event") == "confirmation"]
+    assert marker and marker[0]["categories"] == ["imei"]
+
+
+def test_a_general_finding_with_a_category_the_specific_lacks_stays(items_predicate):
+    HITS["gen"] = [
+        {
+            "owner": "umeng",
+            "evidence": [_trace("imei", 420), _trace("location", 500)],
+            "behaviour": "pre_consent",
+        }
+    ]
+    HITS["spec"] = [{"owner": "umeng", "evidence": [_call("imei")], "behaviour": "pre_consent"}]
+    results = evaluate(Evidence(), [_rule("gen", ["M337-1"]), _rule("spec", ["M337-1"], ["gen"])])
+    assert sorted(f.rule_id for f in results.findings) == ["gen", "spec"]
+    assert all(not f.merged_rules for f in results.findings)
+
+
+def test_a_general_finding_is_shared_out_among_specifics_by_category(items_predicate):
+    HITS["bg"] = [
+        {
+            "owner": "getui",
+            "evidence": [
+                _trace("contacts", 9000, "api_call_background"),
+                _trace("location", 10000, "api_call_background"),
+            ],
+        }
+    ]
+    HITS["s_contacts"] = [{"owner": "getui", "evidence": [_trace("contacts", 9000, "api_call_background")]}]
+    HITS["s_location"] = [{"owner": "getui", "evidence": [_trace("location", 10000, "api_call_background")]}]
+    rules = [
+        _rule("bg", ["M337-2"]),
+        _rule("s_contacts", ["M337-2", "M26-A"], ["bg"]),
+        _rule("s_location", ["M337-2", "M26-A"], ["bg"]),
+    ]
+    results = evaluate(Evidence(), rules)
+    got = {f.rule_id: f for f in results.findings}
+    assert set(got) == {"s_contacts", "s_location"}
+    assert got["s_contacts"].merged_rules == got["s_location"].merged_rules == ["bg"]
+    assert {e["category"] for e in got["s_contacts"].evidence} == {"contacts"}
+    assert {e["category"] for e in got["s_location"].evidence} == {"location"}
+
+
+def test_a_phase_the_specific_does_not_cover_keeps_the_general_finding(items_predicate):
+    """A send before consent is not merged into a finding about sends after consent (same category)."""
+    HITS["transfer"] = [
+        {"owner": "getui", "evidence": [_send(["imei"], 200, True), _send(["imei"], 5000, False)]}
+    ]
+    HITS["after"] = [{"owner": "getui", "evidence": [_send(["imei"], 5000, False)]}]
+    rules = [_rule("transfer", ["M337-3"]), _rule("after", ["M337-3", "M26-A"], ["transfer"])]
+    assert sorted(f.rule_id for f in evaluate(Evidence(), rules).findings) == ["after", "transfer"]
+    HITS["transfer"] = [{"owner": "getui", "evidence": [_send(["imei"], 5000, False)]}]
+    (merged,) = evaluate(Evidence(), rules).findings
+    assert merged.rule_id == "after" and merged.notice_types == ["M337-3", "M26-A"]
+
+
+def test_pre_consent_and_after_refusal_findings_are_never_merged(items_predicate):
+    HITS["gen"] = [{"owner": "host", "evidence": [_trace("imei", 9)], "behaviour": "after_refusal"}]
+    HITS["spec"] = [{"owner": "host", "evidence": [_call("imei")], "behaviour": "pre_consent"}]
+    results = evaluate(Evidence(), [_rule("gen", ["M337-1"]), _rule("spec", ["M337-1"], ["gen"])])
+    assert len(results.findings) == 2
+
+
+def test_different_problem_types_stay_separate_even_when_declared(items_predicate):
+    HITS["gen"] = [{"owner": "host", "evidence": [_call("imei")], "behaviour": "pre_consent"}]
+    HITS["spec"] = [{"owner": "host", "evidence": [_call("imei")], "behaviour": "pre_consent"}]
+    results = evaluate(Evidence(), [_rule("gen", ["M337-2"]), _rule("spec", ["M337-1"], ["gen"])])
+    assert len(results.findings) == 2
+
+
+def test_a_chain_of_merges_names_every_rule_once(items_predicate):
+    HITS["a"] = [{"owner": "getui", "evidence": [_trace("imei", 300)], "behaviour": "pre_consent"}]
+    HITS["b"] = [
+        {
+            "owner": "getui",
+            "evidence": [_trace("imei", 300), {"type": "policy", "sentence": ""}],
+            "behaviour": "pre_consent",
+        }
+    ]
+    HITS["c"] = [
+        {"owner": "getui", "evidence": [_call("imei")], "behaviour": "pre_consent", "message_zh": "C"}
+    ]
+    rules = [
+        _rule("a", ["M337-1"]),
+        _rule("b", ["M337-1", "M26-A"], ["a"]),
+        _rule("c", ["M337-1"], ["a", "b"]),
+    ]
+    (merged,) = evaluate(Evidence(), rules).findings
+    assert merged.rule_id == "c" and sorted(merged.merged_rules) == ["a", "b"]
+    assert merged.notice_types == ["M337-1", "M26-A"]
+    assert merged.message_zh.count("标题a") == 1 and merged.message_zh.count("标题b") == 1
+    assert {"type": "policy", "sentence": ""} in merged.evidence
+
+
+def test_packaged_supersedes_pairs_share_a_notice_type_and_form_no_cycle():
+    rules = {r.id: r for r in load_rules()}
+    pairs = [(r.id, g) for r in rules.values() for g in r.supersedes]
+    assert len(pairs) >= 10
+    for specific, general in pairs:
+        assert set(rules[specific].notice_types) & set(rules[general].notice_types), (specific, general)
+        assert len(set(rules[specific].notice_types) | set(rules[general].notice_types)) <= 2, (
+            specific,
+            general,
+        )
+
+    def depth(rid: str, seen: tuple[str, ...] = ()) -> int:
+        assert rid not in seen, f"supersedes cycle through {rid}"
+        return max((1 + depth(g, (*seen, rid)) for g in rules[rid].supersedes), default=0)
+
+    assert all(depth(r) >= 0 for r in rules)
+
+
+def test_undeclared_pi_collected_after_consent_is_collection_without_permission():
+    """164号文 M164-1.1-S3/S6 are scenarios of item 1 违规收集个人信息 (= 337号文 私自收集个人信息): collecting PI the policy
+    does not state. 认定方法 chapter 二 (RD-2) is for purposes not stated where no collection is shown
+    (knowledge/notice_types.yaml's note on RD-2)."""
+    rules = {r.id: r for r in load_rules()}
+    for rid in (
+        "dynamic.pi.undeclared_after_consent",
+        "dynamic.sdk.undeclared_after_consent",
+        "policy.pi.undeclared",
+    ):
+        assert rules[rid].notice_types == ["M337-1"], rid

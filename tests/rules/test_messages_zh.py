@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from appwarden.rules.loader import load_rules
 from appwarden.scan import scan_apk
 
 APKS = Path(__file__).resolve().parents[1] / "fixtures" / "apks"
@@ -100,6 +101,7 @@ def test_dynamic_messages_name_sdks_and_categories_in_chinese(trace_reports: lis
             if not finding["rule_id"].startswith(("dynamic.", "policy.pi.undeclared")):
                 continue
             seen.add(finding["rule_id"])
+            seen.update(finding.get("merged_rules", []))  # merged into another finding of the same behaviour
             message = finding["message_zh"]
             # a quoted API (android.location.LocationManager...) is evidence, not an id
             message = JAVA_NAME.sub("", message)
@@ -127,6 +129,10 @@ def test_dynamic_messages_name_sdks_and_categories_in_chinese(trace_reports: lis
 def test_supersedes_note_names_the_merged_rule_in_chinese(trace_reports: list[dict]) -> None:
     merged = [f for r in trace_reports for f in r["findings"] if "已合并为本条" in f["message_zh"]]
     assert merged
+    titles = {r.id: r.title_zh for r in load_rules()}
     for finding in merged:
-        assert "dynamic.pi.pre_consent" not in finding["message_zh"], finding["message_zh"]
-        assert "运行时观察到在用户同意隐私政策前收集个人信息" in finding["message_zh"], finding["message_zh"]
+        assert finding["merged_rules"]
+        for rid in finding["merged_rules"]:
+            assert rid not in finding["message_zh"], finding["message_zh"]
+            assert f"“{titles[rid]}”" in finding["message_zh"], finding["message_zh"]
+    assert any("运行时观察到在用户同意隐私政策前收集个人信息" in f["message_zh"] for f in merged)

@@ -67,6 +67,8 @@ def _finding_json(finding: Any) -> Any:
     data = _jsonable(finding)
     if isinstance(data, dict):
         data.setdefault("notice_types", [])
+        if not data.get("merged_rules"):
+            data.pop("merged_rules", None)  # only a finding that absorbed others names them (optional field)
         confirmed = _confirmed_categories(data)
         if confirmed is not None:
             data["confirmed_categories"] = confirmed
@@ -357,7 +359,15 @@ def _consent(evidence: Evidence, findings: list[dict[str, Any]]) -> dict[str, An
     behaviour (pre_consent / after_refusal), static and runtime evidence merged; None when there is nothing."""
     from appwarden.rules.consent import cached_model, consent_section
 
-    return consent_section(cached_model(evidence), findings)
+    section = consent_section(cached_model(evidence), findings)
+    if section:
+        # a finding that absorbed others of the same behaviour (rules.engine, merged_rules): the entry names them
+        entries = {(e.get("owner"), e.get("behaviour")): e for e in section.get("owners") or []}
+        for f in findings:
+            entry = entries.get((f.get("owner") or "host", f.get("behaviour")))
+            if entry is not None:
+                entry["rules"].extend(r for r in f.get("merged_rules") or [] if r not in entry["rules"])
+    return section
 
 
 def _screening(evidence: Evidence) -> dict[str, Any]:

@@ -15,8 +15,12 @@ Contract:
 - Hits of one rule are merged per owner (``host`` or an SDK id) into **one** finding whose evidence is the
   de-duplicated concatenation; the strongest confidence and severity override among the merged hits wins.
 - Every finding carries its rule's ``notice_types`` (通报 problem types; the rule declares them, never a hit).
-- A rule that declares ``supersedes: [general rule ids]`` (a specific scenario of a general violation) absorbs the
-  general rule's finding for the same owner: one behaviour is one finding, never two rows for a reviewer or a 通报.
+- A rule that declares ``supersedes: [general rule ids]`` (a specific scenario of a general violation, or a static
+  rule over the API a dynamic rule observes) absorbs the general rule's finding for the same owner when the two
+  share a 通报 problem type, state no contradicting phase (before consent / after refusal) and the specific
+  findings report every PI fact (category in a phase) of the general one: one behaviour is one finding per problem
+  type, naming every merged rule (``merged_rules``, a note in the messages) with all their clauses and evidence.
+  Findings of different problem types stay separate (see ``_apply_supersedes``).
 - Findings are sorted by severity (high first), rule id, then owner (``host`` before SDK ids).
 """
 
@@ -193,38 +197,214 @@ def evaluate_rule(evidence: Evidence, rule: Rule, available: set[str] | None = N
     return results
 
 
-def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[Finding]:
-    """Merge each finding of a rule named in another rule's ``supersedes`` into that rule's finding for the same
-    owner (one behaviour, one finding: the specific scenario keeps its title and notice types and gains the general
-    finding's clauses and evidence, and the stronger confidence and severity); findings without such a partner stay.
-    """
-    by_key = {(f.rule_id, f.owner): f for f in findings}
-    absorbed: set[int] = set()
-    for finding in findings:
-        rule = rules.get(finding.rule_id)
-        if rule is None or not rule.supersedes:
+# --------------------------------------------------------------- one behaviour, one finding per 通报 problem type
+#
+# A general rule's finding (e.g. dynamic.pi.pre_consent) and the findings of the rules that declare they supersede
+# it (pi.startup.device_id, dynamic.sdk.undisclosed_pre_consent) often report one behaviour of one owner: the same
+# call, trace event or network send. A 通报 must list it once per problem type. The merge is category- and
+# phase-aware: a general finding is merged only when every PI fact it reports (a category in a phase: before
+# consent, after refusal, in the background, a send before/after consent) is reported by a superseding finding of
+# the same owner that shares one of its 通报 problem types; then each fact's evidence goes to the finding(s)
+# reporting it. A general finding reporting anything more stays whole (nothing hidden under a narrower title).
+
+_MERGE_NOTE_ZH = "（同一行为亦符合{titles}，已合并为本条）"
+
+
+def _item_phase(item: dict[str, Any]) -> str | None:
+    """The phase an evidence item itself states: a network send before/after consent, a background trace read, a
+    frequency run wholly in the background; None when the item does not say (the finding's behaviour applies)."""
+    kind, event = item.get("type"), item.get("event")
+    if kind == "network" and isinstance(item.get("before_consent"), bool):
+        return "pre_consent" if item["before_consent"] else "after_consent"
+    if kind == "trace" and event == "api_call_background":
+        return "background"
+    if kind == "trace" and event == "api_call_frequency":
+        total = item.get("total")
+        return "background" if total and item.get("background_calls") == total else "foreground"
+    return None
+
+
+def _item_categories(item: dict[str, Any]) -> list[str]:
+    if item.get("type") == "network":
+        return [str(c) for c in item.get("pi") or []]
+    category = item.get("category")
+    return [str(category)] if category and item.get("type") in ("callsite", "trace") else []
+
+
+def _identity(item: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What makes two evidence items the same observed fact, whatever else each rule attached to it."""
+    kind = item.get("type")
+    if kind == "callsite":
+        return (kind, item.get("caller"), item.get("api"), item.get("dex"), item.get("offset"))
+    if kind == "trace" and item.get("ts") is not None and item.get("api"):
+        return (kind, item.get("event"), item.get("ts"), item.get("api"), item.get("category"))
+    if kind == "network" and item.get("ts") is not None:
+        return (kind, item.get("ts"), item.get("host"), item.get("path"))
+    return None
+
+
+def _facts(finding: Finding) -> tuple[set[tuple[str, str | None]], set[tuple[Any, ...]]]:
+    """(the (category, phase) facts a finding reports, the identities of its observed items)."""
+    facts: set[tuple[str, str | None]] = set()
+    ids: set[tuple[Any, ...]] = set()
+    for item in finding.evidence:
+        phase = _item_phase(item) or finding.behaviour
+        facts.update((c, phase) for c in _item_categories(item))
+        ident = _identity(item)
+        if ident is not None:
+            ids.add(ident)
+    return facts, ids
+
+
+def _covers(specific: Finding, facts: tuple[set, set], item: dict[str, Any], general: Finding) -> bool:
+    """Whether ``specific`` reports the fact of the general finding's evidence ``item``: the same observed item, or
+    the same PI category in the same stated phase (a static call site has no time: its category suffices when the
+    specific finding reports that category in a phase the general finding does not contradict)."""
+    ident = _identity(item)
+    if ident is not None and ident in facts[1]:
+        return True
+    phase = _item_phase(item) or general.behaviour
+    cats = _item_categories(item)
+    if phase is None:
+        if item.get("type") != "callsite":
+            return False  # a trace event without a stated phase: only the same event is the same fact
+        own = {c for c, _ in facts[0]}
+        return all(c in own for c in cats)
+    return all((c, phase) in facts[0] for c in cats)
+
+
+def _mergeable(specific: Finding, general: Finding) -> bool:
+    from appwarden.knowledge.notice_types import MAX_PER_RULE
+
+    if specific.owner != general.owner:
+        return False
+    if specific.behaviour and general.behaviour and specific.behaviour != general.behaviour:
+        return False  # before consent and after refusal are two behaviours
+    shared = set(specific.notice_types) & set(general.notice_types)
+    if general.notice_types and not shared:
+        return False  # a different 通报 problem type is a different problem: it stays its own finding
+    return len(set(specific.notice_types) | set(general.notice_types)) <= MAX_PER_RULE
+
+
+def _plan(general: Finding, candidates: list[Finding]) -> dict[int, list[dict[str, Any]]] | None:
+    """Which of the general finding's evidence items each candidate receives, or None when some PI fact of the
+    general finding is reported by no candidate (or the finding states no PI fact at all)."""
+    facts = {id(s): _facts(s) for s in candidates}
+    plan: dict[int, list[dict[str, Any]]] = {}
+    context: list[dict[str, Any]] = []
+    for item in general.evidence:
+        if not _item_categories(item):
+            context.append(item)  # policy sentences, consent paths, SDK records: they go with the behaviour
             continue
+        takers = [s for s in candidates if _covers(s, facts[id(s)], item, general)]
+        if not takers:
+            return None
+        for s in takers:
+            plan.setdefault(id(s), []).append(item)
+    if not plan:
+        return None
+    for items in plan.values():
+        items.extend(context)
+    return plan
+
+
+def _absorb(finding: Finding, general: Finding, items: list[dict[str, Any]]) -> None:
+    """Merge ``general`` (its evidence ``items`` for this finding) into ``finding``."""
+    raised = _CONFIDENCE_RANK.get(general.confidence, 9) < _CONFIDENCE_RANK.get(finding.confidence, 9)
+    seen = {_evidence_key(i) for i in finding.evidence}
+    if raised and general.confidence == "confirmed":
+        # a runtime observation raised a static finding: say which of its call-site categories it showed
+        # (the marker dynamic.confirm writes; report/json.py states it as confirmed_categories)
+        shown = {c for i in items if i.get("type") in ("trace", "network") for c in _item_categories(i)}
+        static = [
+            str(i["category"]) for i in finding.evidence if i.get("type") == "callsite" and i.get("category")
+        ]
+        if static and not any(i.get("event") == "confirmation" for i in finding.evidence):
+            marker = {
+                "type": "trace",
+                "event": "confirmation",
+                "behaviour": finding.behaviour or general.behaviour or "access",
+                "categories": [c for c in dict.fromkeys(static) if c in shown],
+            }
+            _add_unique(finding.evidence, [marker], seen)
+    _add_unique(finding.evidence, items, seen)
+    finding.clauses.extend(c for c in general.clauses if c not in finding.clauses)
+    finding.notice_types.extend(t for t in general.notice_types if t not in finding.notice_types)
+    if raised:
+        finding.confidence = general.confidence
+    if _SEVERITY_RANK.get(general.severity, 9) < _SEVERITY_RANK.get(finding.severity, 9):
+        finding.severity = general.severity
+    finding.behaviour = finding.behaviour or general.behaviour
+    for rid in (general.rule_id, *general.merged_rules):
+        if rid not in finding.merged_rules and rid != finding.rule_id:
+            finding.merged_rules.append(rid)
+
+
+def _depths(rules: dict[str, Rule]) -> dict[str, int]:
+    """Rule id -> how many supersedes steps lie below it (0: supersedes nothing); generals are merged first."""
+    depth: dict[str, int] = {}
+
+    def walk(rid: str, trail: tuple[str, ...]) -> int:
+        if rid in depth:
+            return depth[rid]
+        rule = rules.get(rid)
+        below = [g for g in (rule.supersedes if rule else []) if g in rules and g not in trail]
+        depth[rid] = max((1 + walk(g, (*trail, rid)) for g in below), default=0)
+        return depth[rid]
+
+    for rid in rules:
+        walk(rid, ())
+    return depth
+
+
+def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[Finding]:
+    """One behaviour, one finding per 通报 problem type (see the comment above): each finding of a rule named in
+    other rules' ``supersedes`` is merged into their findings of the same owner that report all of its PI facts;
+    the receiving finding keeps its title, gains the general finding's clauses, problem types, evidence, the
+    stronger confidence and severity, and names it (``merged_rules``; a note in the messages). Findings without
+    such partners stay as they are."""
+    superseded_by: dict[str, list[str]] = {}
+    for rule in rules.values():
         for general_id in rule.supersedes:
-            general = by_key.get((general_id, finding.owner))
-            if general is None or id(general) in absorbed or general is finding:
-                continue
-            absorbed.add(id(general))
-            _add_unique(finding.evidence, general.evidence, {_evidence_key(i) for i in finding.evidence})
-            finding.clauses.extend(c for c in general.clauses if c not in finding.clauses)
-            if _CONFIDENCE_RANK.get(general.confidence, 9) < _CONFIDENCE_RANK.get(finding.confidence, 9):
-                finding.confidence = general.confidence
-            if _SEVERITY_RANK.get(general.severity, 9) < _SEVERITY_RANK.get(finding.severity, 9):
-                finding.severity = general.severity
-            finding.behaviour = finding.behaviour or general.behaviour
-            general_title = rules[general_id].title_zh if general_id in rules else general_id
-            finding.message_zh = _join(
-                finding.message_zh, f"（同一行为亦符合“{general_title}”，已合并为本条）"
-            )
+            superseded_by.setdefault(general_id, []).append(rule.id)
+    if not superseded_by:
+        return findings
+    depth = _depths(rules)
+    absorbed: set[int] = set()
+    merged_any = False
+    for general in sorted(findings, key=lambda f: (depth.get(f.rule_id, 0), f.rule_id, _owner_key(f.owner))):
+        specifics = superseded_by.get(general.rule_id)
+        if not specifics:
+            continue
+        candidates = [
+            f
+            for f in findings
+            if f.rule_id in specifics
+            and id(f) not in absorbed
+            and f is not general
+            and _mergeable(f, general)
+        ]
+        plan = _plan(general, candidates) if candidates else None
+        if plan is None:
+            continue
+        for finding in candidates:
+            if id(finding) in plan:
+                _absorb(finding, general, plan[id(finding)])
+        absorbed.add(id(general))
+        merged_any = True
+    if not merged_any:
+        return findings
+    out = [f for f in findings if id(f) not in absorbed]
+    for finding in out:
+        if finding.merged_rules:
+            titles = "".join(f"“{rules[r].title_zh if r in rules else r}”" for r in finding.merged_rules)
+            note = _MERGE_NOTE_ZH.format(titles=titles)
+            finding.message_zh = f"{finding.message_zh}{note}" if finding.message_zh else note
             finding.message_en = _join(
                 finding.message_en,
-                f"(The same behaviour also meets rule {general_id}; merged into this finding.)",
+                f"(The same behaviour also meets rule(s) {', '.join(finding.merged_rules)}; merged into this finding.)",
             )
-    return [f for f in findings if id(f) not in absorbed]
+    return out
 
 
 def _join(message: str, note: str) -> str:

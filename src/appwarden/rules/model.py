@@ -78,6 +78,8 @@ class Finding:
     # consent findings: "pre_consent" | "after_refusal" (BEHAVIOURS); static and dynamic evidence of one behaviour
     # and owner are one entry of the report's consent section
     behaviour: str | None = None
+    # ids of the rules whose findings of the same behaviour were merged into this one (rules.engine: supersedes)
+    merged_rules: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The finding as plain JSON data: equal to ``dataclasses.asdict`` (tested), without its deep copy of
