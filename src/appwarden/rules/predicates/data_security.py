@@ -24,14 +24,20 @@ Each predicate returns one hit per owner (host or SDK) with every location as ev
   ``ALLOW_ALL_HOSTNAME_VERIFIER`` field, or ``SslErrorHandler.proceed()`` called directly in
   ``onReceivedSslError`` (WebView ignoring TLS errors without asking the user).
 - ``world_readable_files`` (code): ``openFileOutput``/``getSharedPreferences``/``openOrCreateDatabase``/``getDir``
-  called in a method whose only small constants include ``MODE_WORLD_READABLE`` (1) or ``MODE_WORLD_WRITEABLE``
-  (2), in an app with targetSdkVersion < 24 (later Android throws instead). ``possible``.
+  whose mode argument (the second declared parameter of each) has the ``MODE_WORLD_READABLE`` (1) or
+  ``MODE_WORLD_WRITEABLE`` (2) bit, in an app with targetSdkVersion < 24 (later Android throws instead). The mode is
+  read from the argument's register at the call (``dex.regs.register_states``: the last linear writer, as the PI
+  argument filters read theirs): a resolved constant with either bit is ``likely`` (evidence ``mode``), any other
+  resolved constant is no finding. A mode the simulation cannot resolve (a parameter, a computed value) is kept
+  only when the calling method holds a 1 or 2 among its small constants (the former heuristic), ``possible``,
+  marked ``unresolved``: a lead for the reviewer, since the constant may be something else (an array index).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from appwarden.evidence import Evidence
 from appwarden.rules.model import Hit
@@ -345,6 +351,44 @@ FILE_MODE_APIS = (
 )
 
 
+MODE_NAMES = {
+    1: "MODE_WORLD_READABLE",
+    2: "MODE_WORLD_WRITEABLE",
+    3: "MODE_WORLD_READABLE|MODE_WORLD_WRITEABLE",
+}
+
+
+def _file_mode(code: Any, caller: str, dex: str, offset: int) -> int | None:
+    """The mode argument (second declared parameter) of the call at ``dex``/``offset`` in ``caller``, when the
+    register's last linear writer is a constant; None when it cannot be resolved."""
+    from appwarden.dex.records import OP_INVOKE_STATIC, invoke_arg_registers
+    from appwarden.dex.regs import register_states
+
+    try:
+        for ci, r in code.method_records(caller):
+            dc = code.codes[ci]
+            if dc.name != dex:
+                continue
+            code_off = dc.record(r)[3]
+            for i, _kind, _op, off, _idx in dc.events_of_record(r):
+                if off != offset:
+                    continue
+                _k, op, _off, midx, a, _b = dc.event(i)
+                regs = invoke_arg_registers(op, a)
+                pos = 0 if op in OP_INVOKE_STATIC else 1
+                for n, t in enumerate(dc.dex.method_param_types(midx)):
+                    if pos >= len(regs):
+                        return None
+                    if n == 1:
+                        value = register_states(dc.dex, code_off, {offset}).get(offset, {}).get(regs[pos])
+                        return int(value[1]) if value and value[0] == "literal" else None
+                    pos += 2 if t in ("J", "D") else 1
+                return None
+    except (AttributeError, KeyError, LookupError, TypeError, ValueError):
+        return None
+    return None
+
+
 @predicate("world_readable_files", needs=("static.manifest", "static.code"))
 def world_readable_files(evidence: Evidence, params: dict) -> list[Hit]:
     code = code_of(evidence)
@@ -354,14 +398,44 @@ def world_readable_files(evidence: Evidence, params: dict) -> list[Hit]:
     target = manifest.target_sdk if manifest.target_sdk is not None else manifest.min_sdk
     if target is None or target >= 24:
         return []
-    refs = []
+    groups: dict[str, list[dict]] = {}
     for caller, api, dex, offset in invokes(code, FILE_MODE_APIS):
-        lits = set(method_literals(code, caller))
-        if lits & {1, 2} and lits <= {0, 1, 2, 3}:
-            refs.append((caller, api, dex, offset))
-    return _hits(
-        evidence,
-        _group(evidence, refs),
-        "以全局可读/可写模式创建文件",
-        "files created world-readable/writeable",
-    )
+        mode = _file_mode(code, caller, dex, offset)
+        if mode is not None:
+            if not mode & 3:
+                continue  # MODE_PRIVATE, MODE_APPEND, ...: resolved, not world-accessible
+            extra: dict[str, Any] = {"mode": mode, "meaning": MODE_NAMES[mode & 3]}
+        else:
+            lits = set(method_literals(code, caller))
+            if not (lits & {1, 2} and lits <= {0, 1, 2, 3}):
+                continue
+            extra = {
+                "unresolved": True,
+                "meaning": "mode argument not resolved; the method holds the constant 1 or 2",
+            }
+        owner = owner_of(evidence, caller.split("->", 1)[0])
+        groups.setdefault(owner, []).append(_site(caller, api, dex, offset, owner, kind="invoke", **extra))
+    hits = []
+    for owner, items in groups.items():
+        resolved = [i for i in items if "mode" in i]
+        modes = "、".join(dict.fromkeys(i["meaning"] for i in resolved))
+        parts = []
+        if resolved:
+            parts.append(f"{len(resolved)}处以{modes}模式创建文件")
+        if len(resolved) < len(items):
+            parts.append(
+                f"{len(items) - len(resolved)}处文件模式参数未能确定（方法中含常量1或2，需人工确认）"
+            )
+        hits.append(
+            Hit(
+                evidence=items,
+                owner=owner,
+                confidence="likely" if resolved else "possible",
+                message_zh=f"{owner_label_zh(evidence, owner)}{'；'.join(parts)}。",
+                message_en=(
+                    f"{owner}: {len(resolved)} files created world-readable/writeable (mode resolved), "
+                    f"{len(items) - len(resolved)} with an unresolved mode ({len(items)} places)."
+                ),
+            )
+        )
+    return hits
