@@ -124,3 +124,42 @@ def test_the_notice_table_of_the_merged_report_keeps_every_problem_type(shop) ->
     problems = report_problems(shop, min_confidence="possible")
     for name in ("私自收集个人信息", "超范围收集个人信息", "私自共享给第三方", "SDK信息公示不到位"):
         assert name in problems
+
+
+# ------------------------------------------------------- the call-site section says what the findings leave out
+
+
+@pytest.fixture(scope="module")
+def clean_rules_app() -> dict[str, Any]:
+    """tests/rules/_apps/clean.apk queries its own launcher activity (queryIntentActivities + setPackage): an
+    app_list call site pi.app_list.read leaves out."""
+    return validate_report(scan_apk(Path(__file__).resolve().parents[1] / "rules" / "_apps" / "clean.apk"))
+
+
+def test_app_list_call_sites_no_finding_counts_are_labelled_in_the_section(clean_rules_app) -> None:
+    from appwarden.report import view
+
+    assert not [f for f in clean_rules_app["findings"] if f["rule_id"] == "pi.app_list.read"]
+    (group,) = [g for g in view.callsites_by_category(clean_rules_app) if g["category"] == "app_list"]
+    assert group["excluded"] == group["count"] == 1
+    (site,) = group["owners"][0]["callsites"]
+    assert "queryIntentActivities" in site["api"] and "限定了包名/组件" in site["excluded_zh"]
+    assert "excluded_zh" not in clean_rules_app["callsites"][0]  # the report itself is not changed
+
+
+def test_terminal_and_html_say_the_call_site_is_not_counted(clean_rules_app) -> None:
+    from appwarden.report.html import render_html
+    from appwarden.report.terminal import summary_text
+
+    text = summary_text(clean_rules_app)
+    assert "未计入任何发现" in text and "限定了包名/组件" in text
+    html = render_html(clean_rules_app)
+    assert "未计入发现" in html
+
+
+def test_a_counted_app_list_call_site_has_no_label(pi_all) -> None:
+    from appwarden.report import view
+
+    groups = [g for g in view.callsites_by_category(pi_all) if g["category"] == "app_list"]
+    assert groups and groups[0]["excluded"] == 0
+    assert all("excluded_zh" not in cs for o in groups[0]["owners"] for cs in o["callsites"])

@@ -357,9 +357,10 @@ def _story(report: Mapping[str, Any], st: dict[str, Any], width: float) -> list[
             shown = owner["callsites"][: max(0, min(MAX_CALLSITES_PER_OWNER, budget))]
             budget -= len(shown)
             for cs in shown:
-                rows.append(
-                    [view.bilingual(owner["name_zh"], owner["name_en"]), cs.get("caller"), cs.get("api")]
-                )
+                api = str(cs.get("api") or "")
+                if cs.get("excluded_zh"):
+                    api = f"{api}（{cs['excluded_zh']}）"
+                rows.append([view.bilingual(owner["name_zh"], owner["name_en"]), cs.get("caller"), api])
             extra = len(owner["callsites"]) - len(shown)
             if extra > 0:
                 rows.append(

@@ -233,6 +233,11 @@ def _callsite_section(report: Mapping[str, Any], out: _Out) -> None:
         return
     for group in groups:
         out.line(f"  ● {view.bilingual(group['name_zh'], group['name_en'])} — {group['count']}", "bold")
+        if group.get("excluded"):
+            out.line(
+                f"    其中 {group['excluded']} 处未计入任何发现 ({group['excluded']} counted in no finding; see below)",
+                "dim",
+            )
         owners = group["owners"]
         for owner in owners[:MAX_OWNERS_PER_CATEGORY]:
             sites = owner["callsites"]
@@ -240,6 +245,8 @@ def _callsite_section(report: Mapping[str, Any], out: _Out) -> None:
             for cs in sites[:MAX_CALLSITES_PER_OWNER]:
                 out.line(f"      {cs.get('caller')}")
                 out.line(f"        → {cs.get('api')}", "dim")
+                if cs.get("excluded_zh"):
+                    out.line(f"        ({cs['excluded_zh']})", "dim")
             if len(sites) > MAX_CALLSITES_PER_OWNER:
                 out.line(f"      … 另有 {len(sites) - MAX_CALLSITES_PER_OWNER} 处 (more)", "dim")
         if len(owners) > MAX_OWNERS_PER_CATEGORY:

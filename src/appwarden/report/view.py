@@ -339,14 +339,72 @@ UNRESOLVED_NAMES = (
 )
 
 
+APP_LIST_RULE = "pi.app_list.read"
+
+
+@lru_cache(maxsize=1)
+def _app_list_apis() -> tuple[str, ...]:
+    """The APIs ``pi.app_list.read`` counts as reading the installed-app list (its ``apis`` param)."""
+    from appwarden.rules.loader import load_rules
+
+    for rule in load_rules():
+        if rule.id == APP_LIST_RULE:
+            return tuple(str(a) for a in rule.params.get("apis") or ())
+    return ()
+
+
+def _callsite_key(item: Mapping[str, Any]) -> tuple[Any, Any, Any]:
+    return (item.get("caller"), item.get("api"), item.get("offset"))
+
+
+def app_list_exclusion(report: Mapping[str, Any]) -> Any:
+    """A function ``callsite -> (zh, en) | None``: why an ``app_list`` call site of the report counts in no finding
+    (the rule ``pi.app_list.read`` leaves it out: the API does not return the installed-app list, or the call
+    queries one package or component, not the launcher), None for a call site a finding cites or when the rule was
+    not evaluated (then nothing can be said)."""
+    if APP_LIST_RULE not in (report.get("evaluated_rules") or []):
+        return lambda cs: None
+    cited = {
+        _callsite_key(e)
+        for f in report.get("findings") or []
+        for e in f.get("evidence") or []
+        if isinstance(e, Mapping) and e.get("type") == "callsite"
+    }
+    apis = _app_list_apis()
+
+    def why(cs: Mapping[str, Any]) -> tuple[str, str] | None:
+        if cs.get("category") != "app_list" or cs.get("unresolved") or _callsite_key(cs) in cited:
+            return None
+        api = str(cs.get("api") or "")
+        if not any(api == a or api.startswith(a + "(") for a in apis):
+            return (
+                "未计入发现：该接口不返回已安装应用列表（如本应用进程、调用方包名、按Intent查询特定服务）",
+                "not counted: this API does not return the installed-app list",
+            )
+        return (
+            "未计入发现：调用未查询启动器（MAIN/LAUNCHER）或限定了包名/组件，只查询特定应用",
+            "not counted: the call does not query the launcher, or is limited to one package or component",
+        )
+
+    return why
+
+
 def callsites_by_category(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Call sites grouped by PI category, then by owner (host first, then SDKs by number of call sites):
-    ``[{category, name_zh, name_en, count, owners: [{owner, name_zh, name_en, callsites: [...]}]}]``, biggest
-    category first. Call sites marked ``unresolved`` are not listed under the category the engine guessed for
-    them but in one last group, :data:`UNRESOLVED_GROUP`."""
+    ``[{category, name_zh, name_en, count, excluded, owners: [{owner, name_zh, name_en, callsites: [...]}]}]``,
+    biggest category first. Call sites marked ``unresolved`` are not listed under the category the engine guessed
+    for them but in one last group, :data:`UNRESOLVED_GROUP`. An ``app_list`` call site the rule leaves out of every
+    finding (:func:`app_list_exclusion`) is listed as a copy with ``excluded_zh`` / ``excluded_en`` saying why, and
+    counted in its group's ``excluded`` (so the section never states more than the findings do)."""
+    why = app_list_exclusion(report)
     groups: dict[str, dict[str, list[Mapping[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    excluded: dict[str, int] = defaultdict(int)
     for cs in report.get("callsites") or []:
         category = UNRESOLVED_GROUP if cs.get("unresolved") else str(cs.get("category"))
+        reason = why(cs)
+        if reason is not None:
+            cs = {**cs, "excluded_zh": reason[0], "excluded_en": reason[1]}
+            excluded[category] += 1
         groups[category][str(cs.get("owner") or "host")].append(cs)
     out = []
     for category, owners in groups.items():
@@ -361,6 +419,7 @@ def callsites_by_category(report: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "name_zh": zh,
                 "name_en": en,
                 "count": sum(len(v) for v in owners.values()),
+                "excluded": excluded.get(category, 0),
                 "owners": owner_rows,
             }
         )
