@@ -124,3 +124,37 @@ def test_unexpected_failure_is_a_note_not_a_crash(monkeypatch: pytest.MonkeyPatc
     assert [n for n in ctx.notes if "data-flow analysis not completed" in n] == [
         "data-flow analysis not completed: ValueError: malformed"
     ]
+
+
+def test_flow_indicator_supersedes_its_co_occurrence_twin() -> None:
+    from appwarden.screening.loader import load_indicators
+    from appwarden.screening.model import IndicatorHit, Screening, drop_superseded
+
+    specs = {s.id: s for s in load_indicators()}
+    flow_hit = IndicatorHit(specs["spyware.device_data_exfiltration"], [{"category": "imei"}])
+    beacon = IndicatorHit(specs["spyware.boot_device_beacon"], [{"caller": "x"}])
+    other = IndicatorHit(specs["sms.intercept_receiver"], [{"component": "r"}])
+    kept = drop_superseded([beacon, flow_hit, other])
+    assert [h.spec.id for h in kept] == ["spyware.device_data_exfiltration", "sms.intercept_receiver"]
+    result = Screening(hits=kept)
+    assert result.score == 45  # 25 + 20: the beacon's 25 is not added again
+    shown = {i["id"]: i for i in result.to_json()["indicators"]}
+    assert shown["spyware.device_data_exfiltration"]["supersedes"] == ["spyware.boot_device_beacon"]
+    assert "supersedes" not in shown["sms.intercept_receiver"]
+    # the co-occurrence indicator alone still counts
+    assert [h.spec.id for h in drop_superseded([beacon])] == ["spyware.boot_device_beacon"]
+
+
+def test_supersedes_must_name_known_indicators(tmp_path: Path) -> None:
+    from appwarden.errors import KnowledgeError
+    from appwarden.screening.loader import load_indicators
+
+    (tmp_path / "x.yaml").write_text(
+        "indicators:\n"
+        "- {id: a.b, category: spyware, weight: 10, evidence: code, detector: permissions,\n"
+        "   params: {permissions: [android.permission.READ_SMS]}, description: d, description_zh: d, source: s,\n"
+        "   fixtures: {fires: [f], clean: [c]}, supersedes: [no.such]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError, match="supersedes unknown indicators"):
+        load_indicators(tmp_path)

@@ -27,6 +27,7 @@ from appwarden.screening.model import (
     IndicatorHit,
     IndicatorSpec,
     Screening,
+    drop_superseded,
     not_screened,
     verdict_for,
 )
@@ -86,6 +87,7 @@ def screen(
             continue
         if hit is not None:
             result.hits.append(hit)
+    result.hits = drop_superseded(result.hits)
     if yara_rules is not None:
         from appwarden.screening.yara_rules import run_yara
 

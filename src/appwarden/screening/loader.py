@@ -4,7 +4,8 @@ Contract: every YAML file in the folder with a top-level ``indicators:`` list is
 needs ``id`` (unique), ``category`` (from :data:`~appwarden.screening.model.CATEGORIES`), ``weight`` (1..100),
 ``evidence`` (from :data:`~appwarden.screening.model.EVIDENCE_KINDS`), ``detector`` (a registered detector),
 ``description``, ``description_zh``, ``source`` and ``fixtures`` (``fires`` and ``clean``: fixture app names);
-``params`` is optional and checked by the detector's own ``check``. ``known_apps.yaml`` (top-level ``apps:``) is
+``params`` is optional and checked by the detector's own ``check``; ``supersedes`` (optional) lists other indicators'
+ids that this one replaces when both fire (:func:`~appwarden.screening.model.drop_superseded`). ``known_apps.yaml`` (top-level ``apps:``) is
 the counterfeit registry: ``package`` (and ``packages``: the same owner's other official apps), ``names``,
 ``signers`` (SHA-256 of the DER certificate; optional: without them only the name checks apply), ``kind``
 (``app``, ``bank``, ``carrier``, ``payment``), ``source`` and ``client_libraries`` (optional: sub-namespaces of the
@@ -40,7 +41,7 @@ def _check_indicator(raw: Any, where: str) -> IndicatorSpec:
         raise KnowledgeError(f"{where}: missing {', '.join(missing)}")
     ident = str(raw["id"])
     where = f"{where} ({ident})"
-    unknown = set(raw) - {*_REQUIRED, "params", "fixtures"}
+    unknown = set(raw) - {*_REQUIRED, "params", "fixtures", "supersedes"}
     if unknown:
         raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
     if not _ID.match(ident):
@@ -68,6 +69,9 @@ def _check_indicator(raw: Any, where: str) -> IndicatorSpec:
     problem = detector.check(params)
     if problem:
         raise KnowledgeError(f"{where}: params: {problem}")
+    supersedes = raw.get("supersedes") or []
+    if not isinstance(supersedes, list) or not all(isinstance(x, str) and _ID.match(x) for x in supersedes):
+        raise KnowledgeError(f"{where}: supersedes must be a list of indicator ids")
     fixtures = raw.get("fixtures") or {}
     if not isinstance(fixtures, dict) or not fixtures.get("fires") or not fixtures.get("clean"):
         raise KnowledgeError(f"{where}: fixtures needs a 'fires' and a 'clean' fixture")
@@ -83,6 +87,7 @@ def _check_indicator(raw: Any, where: str) -> IndicatorSpec:
         params=params,
         fixtures={k: list(v) if isinstance(v, list) else [v] for k, v in fixtures.items()},
         path=where.split(" ", 1)[0],
+        supersedes=tuple(supersedes),
     )
 
 
@@ -113,6 +118,10 @@ def _load(folder: Path) -> list[IndicatorSpec]:
                 raise KnowledgeError(f"{path.name}: indicator {spec.id} also defined in {seen[spec.id]}")
             seen[spec.id] = path.name
             specs.append(spec)
+    for spec in specs:
+        missing = [x for x in spec.supersedes if x not in seen or x == spec.id]
+        if missing:
+            raise KnowledgeError(f"{spec.path} ({spec.id}): supersedes unknown indicators {missing}")
     return specs
 
 

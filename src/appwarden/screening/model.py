@@ -10,7 +10,9 @@ when it has at least one item, and its :class:`IndicatorHit` carries the spec's 
 * ``none`` otherwise.
 
 ``categories`` lists the categories of the fired indicators, heaviest first, and only when the verdict is not
-``none`` (a single weak sign names no category).
+``none`` (a single weak sign names no category). An indicator that ``supersedes`` others (a data flow proving what
+a co-occurrence only suggests) removes them from the hits when both fire, so one behaviour is not counted twice
+(:func:`drop_superseded`; the superseding indicator's ``supersedes`` names them).
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class IndicatorSpec:
     params: dict[str, Any] = field(default_factory=dict)
     fixtures: dict[str, Any] = field(default_factory=dict)  # {fires: [...], clean: [...]} fixture app names
     path: str = ""  # the YAML file it came from
+    supersedes: tuple[str, ...] = ()  # weaker indicators of the same behaviour it replaces when both fire
 
 
 @dataclass(slots=True)
@@ -82,6 +85,7 @@ class IndicatorHit:
     spec: IndicatorSpec
     evidence: list[dict[str, Any]]
     count: int = 0
+    replaced: list[str] = field(default_factory=list)  # fired indicators it superseded (drop_superseded)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,6 +97,7 @@ class IndicatorHit:
             "description_zh": self.spec.description_zh,
             "count": self.count or len(self.evidence),
             "evidence": self.evidence[:MAX_EVIDENCE],
+            **({"supersedes": list(self.replaced)} if self.replaced else {}),
         }
 
 
@@ -140,6 +145,17 @@ def verdict_for(score: int) -> str:
     if score >= SUSPICIOUS_SCORE:
         return "suspicious"
     return "none"
+
+
+def drop_superseded(hits: list[IndicatorHit]) -> list[IndicatorHit]:
+    """The hits without those a fired indicator ``supersedes``; each superseding hit names what it replaced
+    (``supersedes`` in its JSON)."""
+    fired = {h.spec.id for h in hits}
+    replaced = {old for h in hits for old in h.spec.supersedes}
+    kept = [h for h in hits if h.spec.id not in replaced]
+    for hit in kept:
+        hit.replaced = sorted(set(hit.spec.supersedes) & fired)
+    return kept
 
 
 def not_screened(reason: str) -> dict[str, Any]:
