@@ -163,3 +163,23 @@ def test_a_counted_app_list_call_site_has_no_label(pi_all) -> None:
     groups = [g for g in view.callsites_by_category(pi_all) if g["category"] == "app_list"]
     assert groups and groups[0]["excluded"] == 0
     assert all("excluded_zh" not in cs for o in groups[0]["owners"] for cs in o["callsites"])
+
+
+@pytest.mark.parametrize(
+    ("trace", "rule_id", "category"),
+    [
+        ("mac_before_dialog.jsonl", "dynamic.pi.pre_consent", "mac"),
+        ("collects_after_refusal.jsonl", "dynamic.pi.after_refusal", "app_list"),
+    ],
+)
+def test_undeclared_pi_collected_before_consent_or_after_refusal_is_one_finding(
+    trace, rule_id, category
+) -> None:
+    """私自收集 is 'collecting before stating the purpose, method and scope and obtaining consent': the policy not
+    declaring the category (policy.pi.undeclared) and the read before consent / after refusal are one finding."""
+    report = _scan("shop.apk", "umeng_listed_policy.txt", trace)
+    host = [f for f in _of(report, "host", "M337-1") if category in _units(f)]
+    assert [f["rule_id"] for f in host] == [rule_id]
+    assert host[0]["merged_rules"] == ["policy.pi.undeclared"]
+    assert any(e.get("type") == "policy" and e.get("element") == "declared_pi" for e in host[0]["evidence"])
+    assert {"RD-2.1", "GB35273-5.5"} <= set(host[0]["clauses"])
