@@ -70,7 +70,7 @@ def test_the_specific_finding_absorbs_the_general_one_for_the_same_owner(owners_
     merged = results.by_rule("specific")[0]
     assert merged.clauses == ["M164-1.1-S4", "RD-3.1"]
     assert merged.confidence == "confirmed"  # the stronger of the two
-    assert [e["item"] for e in merged.evidence] == ["specific", "general"]
+    assert [e["item"] for e in merged.evidence] == ["specific"]  # the same trace event: listed once
     assert "“general”" in merged.message_zh and "merged" in merged.message_en
     assert set(results.evaluated) == {"general", "specific"}
 
@@ -323,3 +323,16 @@ def test_undeclared_pi_collected_after_consent_is_collection_without_permission(
         "policy.pi.undeclared",
     ):
         assert rules[rid].notice_types == ["M337-1"], rid
+
+
+def test_the_same_observed_event_recorded_by_both_rules_is_listed_once(items_predicate):
+    event = _trace("mac", 4500)
+    HITS["gen"] = [
+        {
+            "owner": "umeng",
+            "evidence": [{**event, "line": 8, "stack": ["a"]}, {"type": "policy", "sentence": ""}],
+        }
+    ]
+    HITS["spec"] = [{"owner": "umeng", "evidence": [{**event, "owner": "umeng", "caller": "x"}]}]
+    (merged,) = evaluate(Evidence(), [_rule("gen", ["M337-1"]), _rule("spec", ["M337-1"], ["gen"])]).findings
+    assert [e["type"] for e in merged.evidence] == ["trace", "policy"]

@@ -327,7 +327,11 @@ def _absorb(finding: Finding, general: Finding, items: list[dict[str, Any]]) -> 
                 "categories": [c for c in dict.fromkeys(static) if c in shown],
             }
             _add_unique(finding.evidence, [marker], seen)
-    _add_unique(finding.evidence, items, seen)
+    # the same call site, trace event or network send, as the other rule recorded it: listed once
+    known = {i for i in map(_identity, finding.evidence) if i is not None}
+    _add_unique(
+        finding.evidence, [i for i in items if _identity(i) is None or _identity(i) not in known], seen
+    )
     finding.clauses.extend(c for c in general.clauses if c not in finding.clauses)
     finding.notice_types.extend(t for t in general.notice_types if t not in finding.notice_types)
     if raised:
