@@ -521,7 +521,14 @@ def test_real_reports_a_trace_confirmed_finding_is_not_fixed_by_a_scan_without_a
 
     original = findings(original_report)
     umeng = {f"{f.rule_id}@{f.owner}" for f in original if f.owner == "umeng_common"}
-    assert "dynamic.pi.pre_consent@umeng_common" in umeng and len(umeng) >= 3
+    # one behaviour, one finding: the trace's pre-consent read is merged into UMeng's static start-up finding
+    assert "pi.startup.device_id@umeng_common" in umeng and len(umeng) >= 2
+    carrier = next(
+        f
+        for f in original_report["findings"]
+        if f"{f['rule_id']}@{f['owner']}" == "pi.startup.device_id@umeng_common"
+    )
+    assert carrier["merged_rules"] == ["dynamic.pi.pre_consent"]
     diff = diff_findings(original, findings(retest_report, drop_owner="umeng_common"), retest_report)
     assert {r["key"] for r in diff["not_retested"]} == umeng
     assert diff["fixed"] == [] and diff["new"] == [] and not diff["passed"]
@@ -530,3 +537,32 @@ def test_real_reports_a_trace_confirmed_finding_is_not_fixed_by_a_scan_without_a
     # with the trace again, the same disappearance counts as fixed
     again = diff_findings(original, findings(original_report, drop_owner="umeng_common"), original_report)
     assert {r["key"] for r in again["fixed"]} == umeng and again["not_retested"] == []
+
+
+def test_an_ordered_finding_the_retest_reports_merged_into_another_is_not_fixed():
+    """The engine merges a general rule's finding into a specific one of the same behaviour (``merged_rules``): an
+    order issued on ``dynamic.pi.third_party_transfer@getui_push`` whose re-test reports the send inside
+    ``dynamic.pi.transfer_undisclosed_party@getui_push`` persists; the carrier is not a new finding."""
+    from appwarden.platform.enforcement.diff import diff_findings
+    from appwarden.platform.testing.models import Finding
+
+    send = {"type": "network", "ts": 5000, "host": "sdk.open.phone.igexin.com", "pi": ["imei"]}
+    original = [
+        Finding(rule_id="dynamic.pi.third_party_transfer", owner="getui_push", title_zh="发送", evidence=[send],
+                status="confirmed"),
+    ]  # fmt: skip
+    carrier = {"rule_id": "dynamic.pi.transfer_undisclosed_party", "owner": "getui_push", "evidence": [send],
+               "merged_rules": ["dynamic.pi.third_party_transfer"]}  # fmt: skip
+    report = {
+        "app": {"package": "com.example.shop"},
+        "dynamic": {},
+        "evaluated_rules": ["dynamic.pi.third_party_transfer", "dynamic.pi.transfer_undisclosed_party"],
+        "findings": [carrier],
+    }
+    retest = [Finding(rule_id=carrier["rule_id"], owner="getui_push", title_zh="发送", evidence=[send],
+                      status="confirmed")]  # fmt: skip
+    diff = diff_findings(original, retest, report)
+    assert diff["fixed"] == [] and diff["new"] == [] and not diff["passed"]
+    (row,) = diff["persisting"]
+    assert row["key"] == "dynamic.pi.third_party_transfer@getui_push"
+    assert row["merged_into"] == "dynamic.pi.transfer_undisclosed_party@getui_push"

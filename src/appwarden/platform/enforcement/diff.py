@@ -13,7 +13,10 @@ its rule with every kind of evidence the original finding rested on:
 * the rule itself must have been evaluated: in the report's ``evaluated_rules`` (when the report lists them) and
   not in its ``not_evaluated`` (a rule whose ``needs`` were missing, e.g. ``dynamic.trace``).
 
-An ordered finding the re-test found again is **persisting** whatever the evidence; one it did not find without
+An ordered finding whose behaviour the re-test reports inside another finding of the same owner (the engine merged
+it: the rule id is in that finding's ``merged_rules``, e.g. ``dynamic.pi.pre_consent`` carried by
+``pi.startup.device_id``) was found again too: **persisting** (``merged_into`` names the carrier), and the carrier is
+not **new**. An ordered finding the re-test found again is **persisting** whatever the evidence; one it did not find without
 meeting the conditions above is **not re-tested** (with the reason in Chinese), never fixed. ``passed`` is true
 only when nothing persists, nothing is new and nothing is left not re-tested.
 """
@@ -103,6 +106,21 @@ def _not_retested_reason(f: Finding, cov: Coverage) -> str | None:
     return None
 
 
+def merged_keys(report: Any) -> dict[str, str]:
+    """``rule_id@owner`` of each finding the engine merged into another (the report's ``merged_rules``) -> the key of
+    the finding that carries it."""
+    out: dict[str, str] = {}
+    if not isinstance(report, dict):
+        return out
+    for f in report.get("findings") or []:
+        if not isinstance(f, dict) or not f.get("rule_id"):
+            continue
+        owner = str(f.get("owner") or "host")
+        for rid in f.get("merged_rules") or []:
+            out.setdefault(f"{rid}@{owner}", f"{f['rule_id']}@{owner}")
+    return out
+
+
 def diff_findings(original: list[Finding], retest: list[Finding], report: Any) -> dict[str, Any]:
     """Compare the ordered findings with the re-test's (rejected ones ignored) by ``rule_id@owner``.
 
@@ -113,18 +131,24 @@ def diff_findings(original: list[Finding], retest: list[Finding], report: Any) -
     cov = coverage(report)
     old = {finding_key(f): f for f in original}
     new = {finding_key(f): f for f in retest if f.status != F_REJECTED}
+    merged = merged_keys(report)
+    carriers: set[str] = set()
     fixed, persisting, not_retested = [], [], []
     for key in sorted(old):
         f = old[key]
         if key in new:
             persisting.append(_row(key, new[key]))
             continue
+        if merged.get(key) in new:  # the same behaviour, reported inside another finding: not fixed
+            carriers.add(merged[key])
+            persisting.append({**_row(key, f), "merged_into": merged[key]})
+            continue
         reason = _not_retested_reason(f, cov)
         if reason is None:
             fixed.append(_row(key, f))
         else:
             not_retested.append({**_row(key, f), "reason_zh": reason})
-    added = [_row(key, new[key]) for key in sorted(set(new) - set(old))]
+    added = [_row(key, new[key]) for key in sorted(set(new) - set(old) - carriers)]
     return {
         "fixed": fixed,
         "persisting": persisting,
