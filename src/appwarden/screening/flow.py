@@ -25,18 +25,20 @@ intent holding the data: the user sees a chooser).
 
 Analysis: each method is decoded once, linearly in file order (as :mod:`appwarden.dex.regs`: where branches join,
 the writer last in file order wins), tracking a set of *labels* per register: the sources it derives from, the
-method's parameters (``P<k>``, for summaries), hard-coded endpoints (``const-string`` phone numbers, server
+hard-coded endpoints (``const-string`` phone numbers, server
 addresses, e-mail addresses; values read from app fields), ``net`` for a network stream, the classes an Intent
 names. Propagation: moves, array and arithmetic ops, the result of a framework call is derived from its receiver
 and arguments, and a framework call that takes a labelled argument labels its receiver when that is a container,
 builder, stream, request or Intent (``StringBuilder.append``, ``List.add``, ``JSONObject.put``,
-``HttpPost.setEntity`` ...; never a Context). Calls into app methods use the callee's *summary* (what reaches its
-return value, its sinks, the fields it writes, in terms of its parameters), computed up to :data:`MAX_DEPTH`
-calls deep. Hops between methods: (1) callees, through summaries; (2) callers of an app method whose return value
-carries private data (up to :data:`MAX_UP` levels); (3) app fields: a field written with private data is a source
-wherever it is read (static fields: every ``sget``; instance fields: methods of the same top-level class);
-(4) an explicit Intent holding the data started or broadcast to an app component (its ``onStartCommand`` /
-``onHandleIntent`` / ``onReceive`` / ``onStart``), and ``AsyncTask.execute`` arguments into ``doInBackground``.
+``HttpPost.setEntity`` ...; never a Context, never ``this``). The walk starts in the methods that read a source
+(*roots*) and follows the data only: a call into an app method is walked only when an argument carries private
+data (with those arguments' labels, memoised per method and argument labels, up to :data:`MAX_DEPTH` calls deep),
+so its cost grows with the flows, not with the app. Hops between methods: (1) callees that receive the data;
+(2) callers of an app method whose return value carries private data (up to :data:`MAX_UP` levels); (3) app fields:
+a field written with private data is a source wherever it is read (static fields: every ``sget``; instance fields:
+methods of the same top-level class); (4) an explicit Intent holding the data started or broadcast to an app
+component (its ``onStartCommand`` / ``onHandleIntent`` / ``onReceive`` / ``onStart``), and ``AsyncTask.execute``
+arguments into ``doInBackground``.
 
 Bounds: at most :data:`MAX_METHODS` method analyses and :data:`MAX_UNITS` code units walked per app (then the
 analysis stops and ``notes`` says so), methods over :data:`MAX_INSNS` code units are skipped, label sets are capped,
@@ -61,9 +63,9 @@ from appwarden.limits import check_deadline
 
 MAX_DEPTH = 2  # app callees followed through summaries (callee, callee's callee)
 MAX_UP = 2  # levels of callers followed from a method returning private data
-MAX_METHODS = 3000  # method analyses per app
+MAX_METHODS = 1000  # method analyses per app (the labelled malware needs at most ~330)
 MAX_INSNS = 1 << 15  # code units; a longer method is not analysed
-MAX_UNITS = 1_500_000  # code units walked per app (all analyses together): a few seconds of Python at most
+MAX_UNITS = 300_000  # code units walked per app (all analyses together)
 MAX_LABELS = 24  # labels kept per register
 MAX_CLASS_METHODS = 300  # methods of one top-level class scanned for instance-field readers
 
@@ -150,7 +152,6 @@ _ICC_ENTRIES = (
     "onHandleIntent(Landroid/content/Intent;)V",
     "onReceive(Landroid/content/Context;Landroid/content/Intent;)V",
     "onStart(Landroid/content/Intent;I)V",
-    "onCreate(Landroid/os/Bundle;)V",
 )
 # framework classes whose receiver takes the labels of the arguments written into it (containers, builders,
 # streams, requests, messages); a Context, a manager or a Handler never does
@@ -205,7 +206,7 @@ _INVOKES = set(range(0x6E, 0x73)) | set(range(0x74, 0x79))
 
 @dataclass(slots=True)
 class Sink:
-    """A sink reached in one method: its data and endpoint labels (may hold ``P<k>``), where, and the call chain."""
+    """A sink reached by private data: its data and endpoint labels, where, and the call chain that led there."""
 
     kind: str
     data: Labels
@@ -268,20 +269,6 @@ def _key(desc: str) -> str:
     return desc.split("(", 1)[0]
 
 
-def _subst(labels: Labels, args: list[Labels]) -> Labels:
-    if not any(lab[0] == "P" for lab in labels):
-        return labels
-    out: set[str] = set()
-    for lab in labels:
-        if lab[0] == "P":
-            k = int(lab[1:])
-            if k < len(args):
-                out |= args[k]
-        else:
-            out.add(lab)
-    return _cap(out)
-
-
 def _const_labels(value: str) -> Labels:
     v = value.strip()
     if _HOST.match(v):
@@ -305,8 +292,12 @@ class FlowAnalysis:
         self._site_ids: dict[tuple[str, int], int] = {}
         self._query_cats: dict[tuple[str, int], str] = {}
         self._query_classes: dict[str, str] = {}
-        self._summaries: dict[str, Summary | None] = {}
-        self._busy: set[str] = set()
+        self._summaries: dict[tuple[str, tuple[Labels, ...]], Summary | None] = {}
+        self._busy: set[tuple[str, tuple[Labels, ...]]] = set()
+        self.private_returns: set[str] = set()  # app methods whose return value carries private data
+        self._callees: dict[
+            tuple[str, int], tuple[str, str, str | None, bool]
+        ] = {}  # (dex, method id) -> info
         self.analyses = 0
         self.field_labels: dict[str, Labels] = {}  # app fields holding private data
         self.truncated = False
@@ -353,23 +344,25 @@ class FlowAnalysis:
         cls = desc.split("->", 1)[0]
         return cls in self.code.classes and self.ctx.is_app_code(cls)
 
-    def summary(self, desc: str, depth: int) -> Summary | None:
-        if desc in self._summaries:
-            return self._summaries[desc]
-        if desc in self._busy or depth > MAX_DEPTH:
+    def call(self, desc: str, params: tuple[Labels, ...], depth: int) -> Summary | None:
+        """The walk of ``desc`` with ``params`` (labels per parameter register), memoised; None past the bounds."""
+        key = (desc, params)
+        if key in self._summaries:
+            return self._summaries[key]
+        if key in self._busy or depth > MAX_DEPTH:
             return None
-        self._busy.add(desc)
+        self._busy.add(key)
         try:
-            result = self.analyse(desc, None, depth)
+            result = self.analyse(desc, list(params), depth)
         finally:
-            self._busy.discard(desc)
-        self._summaries[desc] = result
+            self._busy.discard(key)
+        self._summaries[key] = result
         return result
 
     # -- the walk --------------------------------------------------------------------------------------------
 
-    def analyse(self, desc: str, params: list[Labels] | None, depth: int) -> Summary | None:
-        """Walk one method; ``params``: labels of its parameter registers (None: ``P<k>`` each)."""
+    def analyse(self, desc: str, params: list[Labels], depth: int) -> Summary | None:
+        """Walk one method; ``params``: labels of its parameter registers (``this`` first), empty for a root."""
         if self.analyses >= MAX_METHODS or self.units >= MAX_UNITS:
             self.truncated = True
             return None
@@ -393,12 +386,10 @@ class FlowAnalysis:
         regs: dict[int, Labels] = {}
         first = nregs - nins
         this = -1 if code.methods[r * METHOD_WORDS + 2] & ACC_STATIC else first
-        for k in range(nins):
-            if params is None:
-                regs[first + k] = frozenset({f"P{k}"})
-            elif k < len(params) and params[k]:
+        for k in range(min(nins, len(params))):
+            if params[k]:
                 regs[first + k] = params[k]
-        if params is None and desc.endswith("onLocationChanged(Landroid/location/Location;)V") and nins >= 2:
+        if not params and desc.endswith("onLocationChanged(Landroid/location/Location;)V") and nins >= 2:
             lab = self._site_label("location", desc, desc, code.name, code_off)
             regs[first + 1] = frozenset({lab})
         out = Summary()
@@ -482,7 +473,7 @@ class FlowAnalysis:
                         fdesc = dex.field_desc(_U16.unpack_from(data, p + 2)[0])
                     except Exception:
                         continue
-                    kept = frozenset(lab for lab in labels if lab[0] in "sP")
+                    kept = frozenset(lab for lab in labels if lab[0] == "s")
                     if kept and self._is_app_field(fdesc):
                         out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | kept)
                     obj = b1 >> 4
@@ -521,61 +512,66 @@ class FlowAnalysis:
         this: int,
     ) -> Labels:
         midx = _U16.unpack_from(data, p + 2)[0]
-        try:
-            callee = code.method_desc(midx)
-        except Exception:
-            return EMPTY
+        info = self._callees.get((code.name, midx))
+        if info is None:
+            try:
+                callee = code.method_desc(midx)
+            except Exception:
+                return EMPTY
+            key = _key(callee)
+            source = SOURCE_APIS.get(key) or ("?" if key in QUERY_APIS else None)
+            info = self._callees[(code.name, midx)] = (callee, key, source, self._is_app_method(callee))
+        callee, key, source, is_app = info
         arg_regs = invoke_arg_registers(op, _invoke_a(op, data, p, b1))
         args = [regs.get(reg, EMPTY) for reg in arg_regs]
-        key = _key(callee)
         offset = p
         static = op in OP_INVOKE_STATIC
         # sources
-        cat = SOURCE_APIS.get(key)
-        if cat is None and key in QUERY_APIS:
+        cat = source
+        if cat == "?":
             cat = self._query_cats.get((code.name, offset)) or self._query_classes.get(
                 caller.split("->", 1)[0]
             )
         if cat is not None:
             lab = self._site_label(cat, callee, caller, code.name, offset)
             return _cap({lab} | (args[0] if args and not static else EMPTY))
+        if not any(
+            args
+        ):  # nothing labelled goes in: only a network stream or a known private return comes out
+            if key in _NET_STREAMS:
+                return frozenset({"net"})
+            if is_app and callee in self.private_returns:
+                summ = self.call(callee, (), depth + 1)
+                return summ.returns if summ is not None else EMPTY
+            return EMPTY
         # sinks
         self._check_sink(code, caller, callee, key, static, args, offset, out)
-        # app callee: its summary
-        if self._is_app_method(callee) and not callee.endswith("<clinit>()V"):
-            summ = self.summary(callee, depth + 1)
+        # app callee: walked when it receives private data (or is known to return some)
+        if is_app and not callee.endswith("<clinit>()V"):
+            passes = any(lab[0] == "s" for a in args for lab in a)
+            summ = None
+            if passes:
+                summ = self.call(callee, tuple(args), depth + 1)
+            elif callee in self.private_returns:
+                summ = self.call(callee, (), depth + 1)
             if summ is not None:
-                for sink in summ.sinks:
-                    d = _subst(sink.data, args)
-                    if any(lab[0] in "sP" for lab in d):
-                        out.sinks.append(
-                            Sink(
-                                sink.kind,
-                                d,
-                                _subst(sink.endpoint, args),
-                                sink.caller,
-                                sink.api,
-                                sink.dex,
-                                sink.offset,
-                                (caller, *sink.chain),
-                            )
-                        )
+                out.sinks.extend(
+                    Sink(s.kind, s.data, s.endpoint, s.caller, s.api, s.dex, s.offset, (caller, *s.chain))
+                    for s in summ.sinks
+                )
                 for fdesc, labels in summ.stores.items():
-                    sub = frozenset(lab for lab in _subst(labels, args) if lab[0] in "sP")
-                    if sub:
-                        out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | sub)
-                for target, labels, how in summ.starts:
-                    sub = _subst(labels, args)
-                    if any(lab[0] in "sP" for lab in sub):
-                        out.starts.append((target, sub, how))
+                    out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | labels)
+                out.starts.extend(summ.starts)
                 # an app setter: its receiver (not ``this``) now holds the data
                 if not static and args and summ.stores and arg_regs[0] != this:
                     held: set[str] = set()
                     for labels in summ.stores.values():
-                        held |= {lab for lab in _subst(labels, args) if lab[0] == "s"}
+                        held |= labels
                     if held - args[0]:
                         regs[arg_regs[0]] = _cap(args[0] | held)
-                return _subst(summ.returns, args)
+                return summ.returns
+            if not passes:
+                return EMPTY
         # framework (or unresolved) callee: derived from receiver and arguments
         acc: set[str] = set()
         for a in args:
@@ -598,14 +594,14 @@ class FlowAnalysis:
         # ICC and AsyncTask hops: an app component started with the data
         if name in _START and len(args) > 1:
             intent = args[-1] if name != "sendOrderedBroadcast" else args[1]
-            if any(lab[0] in "sP" for lab in intent):
+            if any(lab[0] == "s" for lab in intent):
                 for lab in intent:
                     if lab.startswith("c:"):
-                        out.starts.append((lab[2:], frozenset(x for x in intent if x[0] in "sP"), "intent"))
+                        out.starts.append((lab[2:], frozenset(x for x in intent if x[0] == "s"), "intent"))
         elif name in ("execute", "executeOnExecutor") and not static and args:
             cls = key.split("->", 1)[0]
-            if cls in self.code.classes and any(lab[0] in "sP" for a in args[1:] for lab in a):
-                labels = frozenset(lab for a in args[1:] for lab in a if lab[0] in "sP")
+            if cls in self.code.classes and any(lab[0] == "s" for a in args[1:] for lab in a):
+                labels = frozenset(lab for a in args[1:] for lab in a if lab[0] == "s")
                 out.starts.append((cls, _cap(labels), "asynctask"))
         if name == "<init>":
             return EMPTY
@@ -656,98 +652,103 @@ class FlowAnalysis:
             kind = "mail_intent"
         if kind is None:
             return
-        data = {lab for lab in data if lab[0] in "sP"}
+        data = {lab for lab in data if lab[0] == "s"}
         if data:
             out.sinks.append(Sink(kind, _cap(data), _cap(endpoint), caller, callee, code.name, offset))
 
     # -- driver ----------------------------------------------------------------------------------------------
 
     def _roots(self) -> list[str]:
+        """Methods reading a source, those reading contacts, call log or SMS first (the budget goes there first).
+        The static stage's PI call sites name most of them; the SMS getters it does not list are looked up."""
+        comms = ("contacts", "call_log", "sms")
+        device = ("imei", "imsi", "iccid", "phone_number", "location")
+        by_rank: list[tuple[int, str]] = []
+        for site in self.ctx.static.callsites:
+            if site.kind == "invoke" and (site.category in comms or site.category in device):
+                key = _key(site.api)
+                if key in SOURCE_APIS or key in QUERY_APIS:
+                    by_rank.append((site.category not in comms, site.caller))
+        getters = [k for k, c in SOURCE_APIS.items() if c == "sms_in"]
+        by_rank += [(False, ref.caller) for ref in self.code.invokes(getters)]  # SmsMessage is final
         roots: dict[str, None] = {}
-        refs = self.code.invokes([*SOURCE_APIS, *QUERY_APIS], through_app_subclasses=True)
-        for ref in refs:
-            if self.ctx.is_app_code(ref.caller):
-                roots.setdefault(ref.caller, None)
+        for _rank, caller in sorted(by_rank, key=lambda x: x[0]):
+            if caller not in roots and self.ctx.is_app_code(caller):
+                roots[caller] = None
         for ref in self.code.invokes(["Landroid/location/LocationManager;->requestLocationUpdates"]):
             if not self.ctx.is_app_code(ref.caller):
                 continue
-            for desc in self._class_methods(ref.caller.split("->", 1)[0].split("$", 1)[0], outer=True):
-                if desc.endswith("onLocationChanged(Landroid/location/Location;)V"):
-                    roots.setdefault(desc, None)
+            for cls in self._nested(ref.caller.split("->", 1)[0].split("$", 1)[0].rstrip(";") + ";"):
+                for desc in self._class_methods(cls):
+                    if desc.endswith("onLocationChanged(Landroid/location/Location;)V"):
+                        roots.setdefault(desc, None)
         return list(roots)
 
-    def _class_methods(self, top: str, outer: bool = False) -> list[str]:
-        """Methods of the top-level class ``top`` (``Lcom/x/Foo``, no ``;``) and its nested classes (capped)."""
-        prefix = top.rstrip(";")
+    def _nested(self, cls: str) -> list[str]:
+        """``cls`` and the app classes nested in it (``Lcom/x/Foo$1;`` ...), capped."""
         if self._sorted_classes is None:
             self._sorted_classes = sorted(self.code.classes)
-        names = self._sorted_classes
-        out: list[str] = []
-        wanted = [prefix + ";"]
-        i = bisect_left(names, prefix + "$")
-        while i < len(names) and names[i].startswith(prefix + "$") and len(wanted) < MAX_CLASS_METHODS:
-            wanted.append(names[i])
+        names, prefix = self._sorted_classes, cls[:-1] + "$"
+        out = [cls]
+        i = bisect_left(names, prefix)
+        while i < len(names) and names[i].startswith(prefix) and len(out) < MAX_CLASS_METHODS:
+            out.append(names[i])
             i += 1
-        for cls in wanted:
-            info = self.code.class_info(cls) if cls in self.code.classes else None
-            if info is not None:
-                out.extend(info.methods)
-            if len(out) >= MAX_CLASS_METHODS:
-                break
-        return out[:MAX_CLASS_METHODS]
+        return out
+
+    def _class_methods(self, cls: str) -> list[str]:
+        """Methods of the app class ``cls`` (capped): where its instance fields are read (a nested class reads them
+        through the class's synthetic accessors, whose callers the return-value hop reaches)."""
+        info = self.code.class_info(cls) if cls in self.code.classes else None
+        return list(info.methods[:MAX_CLASS_METHODS]) if info is not None else []
 
     def run(self) -> list[Sink]:
+        """Walk the roots, then (in at most :data:`MAX_UP` more waves) the methods a hop makes worth walking again:
+        callers of methods returning private data, readers of fields holding it. Each wave asks the code index
+        once for all its callers and static-field readers."""
         if self.code is None:
             return []
         self._prepare_queries()
         found: list[Sink] = []
-        queue = [(m, 0) for m in self._roots()]
-        seen: set[str] = {m for m, _ in queue}
+        wave = list(dict.fromkeys(self._roots()))
         icc_done: set[tuple[str, Labels]] = set()
         stores_done: set[str] = set()
-        while queue:
-            desc, up = queue.pop(0)
-            summ = self.summary(desc, 0)
-            if summ is None:
-                continue
-            found.extend(s for s in summ.sinks if any(lab[0] == "s" for lab in s.data))
-            # hop up: callers of a method that returns private data
-            if up < MAX_UP and any(lab[0] == "s" for lab in summ.returns):
-                for ref in self.code.invokes([desc]):
-                    if ref.caller not in seen and self.ctx.is_app_code(ref.caller):
-                        seen.add(ref.caller)
-                        queue.append((ref.caller, up + 1))
-            # hop through app fields
-            for fdesc, labels in summ.stores.items():
-                concrete = frozenset(lab for lab in labels if lab[0] == "s")
-                if not concrete:
+        for level in range(MAX_UP + 1):
+            returning: list[str] = []
+            fields: list[str] = []
+            for desc in wave:
+                summ = self.call(desc, (), 0)
+                if summ is None:
                     continue
-                self.field_labels[fdesc] = _cap(self.field_labels.get(fdesc, EMPTY) | concrete)
-                if fdesc in stores_done:
-                    continue
-                stores_done.add(fdesc)
-                for reader in self._field_readers(fdesc):  # read again, now with the field's labels
-                    self._summaries.pop(reader, None)
-                    seen.add(reader)
-                    queue.append((reader, up + 1))
-            # hop through Intents and AsyncTasks into app components
-            for target, labels, how in summ.starts:
-                concrete = frozenset(lab for lab in labels if lab[0] == "s")
-                if not concrete or (target, concrete) in icc_done:
-                    continue
-                icc_done.add((target, concrete))
-                found.extend(self._component(target, concrete, how))
+                found.extend(summ.sinks)
+                if desc not in self.private_returns and any(lab[0] == "s" for lab in summ.returns):
+                    self.private_returns.add(desc)
+                    returning.append(desc)
+                for fdesc, labels in summ.stores.items():
+                    self.field_labels[fdesc] = _cap(self.field_labels.get(fdesc, EMPTY) | labels)
+                    if fdesc not in stores_done:
+                        stores_done.add(fdesc)
+                        fields.append(fdesc)
+                for target, labels, how in summ.starts:  # Intents and AsyncTasks into app components
+                    if (target, labels) not in icc_done:
+                        icc_done.add((target, labels))
+                        found.extend(self._component(target, labels, how))
+            if level == MAX_UP:
+                break
+            again: dict[str, None] = {}
+            if returning:  # callers of a method returning private data walk again, now knowing that
+                for ref in self.code.invokes(returning):
+                    again.setdefault(ref.caller, None)
+            if fields:  # readers of a field holding private data walk again, now with the field's labels
+                for ref in self.code.field_reads(fields):
+                    again.setdefault(ref.caller, None)
+                for fdesc in fields:
+                    for desc in self._class_methods(fdesc.split("->", 1)[0]):
+                        again.setdefault(desc, None)
+            wave = [d for d in again if self.ctx.is_app_code(d)]
+            for desc in wave:
+                self._summaries.pop((desc, ()), None)
         return found
-
-    def _field_readers(self, fdesc: str) -> list[str]:
-        cls = fdesc.split("->", 1)[0]
-        readers: dict[str, None] = {}
-        for ref in self.code.field_reads([fdesc]):
-            if self.ctx.is_app_code(ref.caller):
-                readers.setdefault(ref.caller, None)
-        for desc in self._class_methods(cls.split("$", 1)[0]):
-            readers.setdefault(desc, None)
-        return list(readers)[:MAX_CLASS_METHODS]
 
     def _component(self, target: str, labels: Labels, how: str) -> list[Sink]:
         info = self.code.class_info(target)
@@ -765,8 +766,6 @@ class FlowAnalysis:
                     continue
                 params = [EMPTY] * 3
                 params[2 if name.startswith("onReceive(") else 1] = labels
-                if name.startswith("onCreate("):
-                    params = [EMPTY, EMPTY]  # getIntent() is not modelled: only its fields
             summ = self.analyse(desc, params, 0)
             if summ is not None:
                 found.extend(
