@@ -382,8 +382,10 @@ def app_list_exclusion(report: Mapping[str, Any]) -> Any:
                 "not counted: this API does not return the installed-app list",
             )
         return (
-            "未计入发现：调用未查询启动器（MAIN/LAUNCHER）或限定了包名/组件，只查询特定应用",
-            "not counted: the call does not query the launcher, or is limited to one package or component",
+            "未计入发现：调用未查询启动器（MAIN/LAUNCHER）或限定了包名/组件，"
+            "查询的是能处理某一Intent的应用，不是软件安装列表",
+            "not counted: the call does not query the launcher, or is limited to one package or component: it asks"
+            " which apps handle one intent, not for the installed-app list",
         )
 
     return why
