@@ -12,6 +12,7 @@ import pytest
 
 from appwarden.dex import walker
 from appwarden.dex.reader import decode_mutf8
+from appwarden.dex.records import EV_STRING, EVENT_WORDS
 from appwarden.errors import AppwardenError
 from appwarden.limits import DEFAULT_LIMITS
 from appwarden.scan import _static_stage
@@ -65,6 +66,14 @@ def _assert_same_search(static: Any, apk: Any) -> None:
         assert fast.strings_containing(needles) == static.code.strings_containing(needles), needles
     hosts = static.code.strings_matching(lambda v: bool(_HOST.match(v)))
     assert fast.strings_where(lambda v: bool(_HOST.match(v)), _HOST_FIRST) == hosts
+    for ds in fast.const_strings:  # every string id a const-string names (and no other), ascending
+        code = ds.code
+        kinds, idxs = code.events[0::EVENT_WORDS], code.events[2::EVENT_WORDS]
+        named = {i for k, i in zip(kinds, idxs, strict=True) if k >> 8 == EV_STRING}
+        limit = code.dex.container_size
+        assert ds.ids == sorted(
+            i for i in named if i < code.dex.string_ids_size and code.dex.string_ids[i] < limit
+        )
     for ds in fast.const_strings:  # the raw string bytes read without decoding are each string's bytes
         raw = ds.joined.encode("latin-1").split(b"\x00")
         assert len(raw) == len(ds.ids) or (not ds.ids and raw == [b""])

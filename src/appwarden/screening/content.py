@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, compress, repeat
 from typing import Any
 
 from appwarden.errors import AppwardenError
@@ -114,19 +114,19 @@ def _data_start(data: bytes, pos: int, limit: int) -> int:
     return -1
 
 
+# byte value -> its 8 bits, least significant first, one byte each (a bitmap over ids -> one flag byte per id)
+_BITS = [bytes((value >> k) & 1 for k in range(8)) for value in range(256)]
+
+
 def _dex_strings(code: Any) -> DexStrings:
     """One DEX's ``const-string`` strings, read from the code index's events and the string table without
     decoding them: C-level maps over the ids (a string whose data is malformed is left out, as the code index's
-    byte search leaves it out)."""
-    from appwarden.dex import walker
-    from appwarden.dex.records import EV_STRING, EVENT_WORDS
-
+    byte search leaves it out). The ids are those of the code index's ``loaded_strings`` bitmap (every string id
+    below the table size that a ``const-string`` event names; already built by the static stage's string
+    searches), unpacked in C."""
     dex = code.dex
     size, data, limit = dex.string_ids_size, dex.data, dex.container_size
-    picked = memoryview(walker.select(code.events_raw, EV_STRING, b"\xff" * ((size + 7) // 8))).cast("I")
-    events = code.events
-    ids = sorted(set(map(events.__getitem__, map((2).__add__, map(EVENT_WORDS.__mul__, picked)))))
-    ids = [i for i in ids if i < size] if ids and ids[-1] >= size else ids
+    ids = list(compress(range(size), b"".join(map(_BITS.__getitem__, code.loaded_strings))))
     offsets = list(map(dex.string_ids.__getitem__, ids))
     if offsets and max(offsets) >= limit:
         ids = [i for i, o in zip(ids, offsets, strict=True) if o < limit]
