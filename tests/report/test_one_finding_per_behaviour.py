@@ -183,3 +183,17 @@ def test_undeclared_pi_collected_before_consent_or_after_refusal_is_one_finding(
     assert host[0]["merged_rules"] == ["policy.pi.undeclared"]
     assert any(e.get("type") == "policy" and e.get("element") == "declared_pi" for e in host[0]["evidence"])
     assert {"RD-2.1", "GB35273-5.5"} <= set(host[0]["clauses"])
+
+
+def test_sarif_keeps_the_merged_rule_ids(shop) -> None:
+    import json
+
+    from appwarden.report.sarif import render_sarif
+
+    sarif = json.loads(render_sarif(shop))
+    results = sarif["runs"][0]["results"]
+    merged = [r for r in results if r["ruleId"] == "dynamic.sdk.undisclosed_background_periodic"]
+    assert merged and sorted(merged[0]["properties"]["merged_rules"]) == [
+        "dynamic.pi.background",
+        "dynamic.pi.frequency",
+    ]

@@ -11,7 +11,8 @@ Mapping:
   manifest-level evidence (permission, component, manifest attribute) points at ``AndroidManifest.xml``, or at the
   ``file`` a manifest item names (``res/xml/network_security_config.xml``, same path in apktool's output); a finding
   with neither still gets an ``AndroidManifest.xml`` location (GitHub requires one), marked in its properties;
-* ``properties`` carry ``clauses``, ``confidence``, ``owner``, ``needs_review``, ``severity``;
+* ``properties`` carry ``clauses``, ``confidence``, ``owner``, ``needs_review``, ``severity`` (and ``merged_rules``
+  when the finding carries merged ones);
   ``partialFingerprints`` a stable hash of rule, owner and evidence, so re-scans deduplicate.
 """
 
@@ -168,6 +169,8 @@ def build_sarif(report: Mapping[str, Any]) -> dict[str, Any]:
             "needs_review": bool(f.get("needs_review")),
             "engine": f.get("engine") or "appwarden",
         }
+        if f.get("merged_rules"):  # the rules whose findings of the same behaviour this one carries
+            properties["merged_rules"] = list(f["merged_rules"])
         if synthetic:
             properties["location_synthetic"] = True
         other = [
