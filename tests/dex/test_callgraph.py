@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from appwarden.dex.index import build_index
 
 ON_CREATE = "Lcom/aw/t/Graph;->onCreate(Landroid/os/Bundle;)V"
@@ -120,7 +122,9 @@ def test_hierarchy_split_over_dexes() -> None:
 
 def test_virtual_nodes_never_show() -> None:
     cg = hier_index().callgraph
-    assert cg._names.count(None) == 2  # virtual nodes: Sink.put (2 implementors), Animal.speak (2 overrides)
+    assert (
+        cg.node_names().count(None) == 2
+    )  # virtual nodes: Sink.put (2 implementors), Animal.speak (2 overrides)
     sink_impls = {"Lcom/aw/h/SinkA;->put()V", "Lcom/aw/h/SinkB;->put()V"}
     assert sink_impls | {"Lcom/aw/h/Sink;->put()V"} <= cg.callees(HIER_ON_CREATE)
     unreached = "Lcom/aw/h/Main;->unreached()V"
@@ -165,7 +169,7 @@ def assert_lookups(index, where: object = None) -> None:
     """_lookup (the single-DEX fast path included) answers like a complete descriptor -> node map."""
     cg = index.callgraph
     full: dict[str, int] = {}
-    for g, name in enumerate(cg._names):
+    for g, name in enumerate(cg.node_names()):
         if name is not None:
             full.setdefault(name, g)
     probes = [d for code in index.codes for d in code.descs]
@@ -179,7 +183,7 @@ def test_lookups_on_fixtures(main_dex: bytes, fixtures_dir) -> None:
     for index in fixture_indexes(main_dex, fixtures_dir):
         cg = index.callgraph
         last = index.codes[-1].descs[-1]
-        assert cg._names[cg._lookup(last)] == last
+        assert cg.node_names()[cg._lookup(last)] == last
         assert cg._gid is None  # ordered id tables: no descriptor -> node dict, one DEX or several
         assert_lookups(index, index.codes[0].name)
 
@@ -210,7 +214,55 @@ def test_malformed_method_ids_use_the_complete_map(main_dex: bytes) -> None:
         assert_same_graph(index)
         assert_lookups(index, edit.__name__)
     dup = build_index([("classes.dex", patched_method_ids(main_dex, duplicate))]).callgraph
-    first = dup._names[0]
+    first = dup.node_names()[0]
     assert dup._lookup(first) == 0 and dup._gid is None  # a duplicate still bisects: both ids are one node
     uns = build_index([("classes.dex", patched_method_ids(main_dex, unsorted))]).callgraph
     assert uns._lookup(first) is not None and uns._gid is not None  # unsorted ids: the complete map
+
+
+def test_reachable_mapping_behaves_like_the_dict_it_replaces(main_dex: bytes, fixtures_dir) -> None:
+    """reachable() makes descriptors on demand (issue #19) but reads, iterates and changes like the dict
+    ``{method: parent}`` in visit order that it replaces; path() follows the same parents."""
+    for index in fixture_indexes(main_dex, fixtures_dir):
+        cg = index.callgraph
+        names = sorted(n for n in cg.node_names() if n is not None)
+        entries = [*names[::5], "Lno/Such;->m()V", names[0]]
+        got = cg.reachable(entries)
+        d = dict(got.items())
+        assert list(got) == list(d) and len(got) == len(d) and dict(got) == d and got == d
+        assert (
+            list(got.values()) == list(d.values())
+            and list(dict.fromkeys(entries)) == list(d)[: len(set(entries))]
+        )
+        for m in [*names, "Lno/Other;->x()V", ""]:
+            assert (m in got) == (m in d) and got.get(m, "-") == d.get(m, "-")
+            if m in d:
+                chain = [m]
+                while d[chain[-1]] is not None:
+                    chain.append(d[chain[-1]])
+                assert cg.path(entries, m) == chain[::-1] == got.path(m)
+            else:
+                assert cg.path(entries, m) is None
+                with pytest.raises(KeyError):
+                    got[m]
+        # the same changes on both: the same items in the same order after each
+        snapshot = list(d.items())
+        outside = [*[m for m in names if m not in d][:2], "Lnew/A;->a()V"]
+        inside = [m for m in d if m not in entries][:3]
+        steps = [("setdefault", x, "p") for x in inside[:1] + outside[:1]]
+        steps += [("set", x, "q") for x in inside[1:2] + outside[1:]]
+        steps += [("del", x, None) for x in inside[2:3] + outside[:1]] + [
+            ("set", x, "r") for x in inside[2:3]
+        ]
+        for op, key, value in steps:
+            for m in (got, d):
+                if op == "setdefault":
+                    m.setdefault(key, value)
+                elif op == "set":
+                    m[key] = value
+                else:
+                    del m[key]
+            assert list(got.items()) == list(d.items()) and len(got) == len(d), (op, key)
+        with pytest.raises(KeyError):
+            del got["Lno/Such;->never()V"]
+        assert list(cg.reachable(entries).items()) == snapshot  # the graph's own result is untouched

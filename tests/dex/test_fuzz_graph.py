@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from array import array
 
 import pytest
@@ -188,3 +189,40 @@ def test_all_distinct_random(items: list[str], dup: bool) -> None:
     if dup and items:
         items = [*items, items[len(items) // 2]]
     assert cext.all_distinct(items) == pywalk.all_distinct(items) == (len(set(items)) == len(items))
+
+
+def intern_both(dexes: list[tuple]):
+    """intern_methods over every DEX in both backends: the same node maps and representatives, or the same
+    ValueError message."""
+    outs = []
+    for backend in (cext, pywalk):
+        table, hashes, reps, other = bytearray(4 << 12), bytearray(), bytearray(), {}
+        try:
+            maps = [
+                backend.intern_methods(dexes, ci, table, hashes, reps, other, lambda m: f"<{m}>")
+                for ci in range(len(dexes))
+            ]
+        except ValueError as exc:
+            outs.append(("ValueError", str(exc)))
+        else:
+            outs.append((maps, bytes(reps)))
+    assert outs[0] == outs[1]
+
+
+@FUZZ
+@given(muts=mutations, lo=st.integers(0, 40), width=st.integers(0, 12), pick=st.integers(0, 40))
+def test_descriptor_kernels_mutated_tables(main_dex: bytes, muts, lo: int, width: int, pick: int) -> None:
+    """The kernels that make or compare method descriptors from the DEX tables without strings (issue #19):
+    method_desc, find_methods and intern_methods agree between C and Python on mutated bytes (the original
+    header's tables), with the same ValueError messages; a range whose descriptors cannot be built gives None."""
+    args = descs_args(DexFile("classes.dex", main_dex))
+    data = mutate(main_dex, muts, keep_header=True)
+    ids = (data, *args[1:])
+    for m in range(min(args[-1], 60)):
+        same("method_desc", ids, m)
+    key = b"Lcom/aw/t/Graph;->onCreate(Landroid/os/Bundle;)V"
+    if pick < args[-1]:
+        with contextlib.suppress(ValueError):
+            key = pywalk._method_bytes(data, args[1:8], pick)
+    same("find_methods", ids, lo, lo + width, key)
+    intern_both([ids, (main_dex, *args[1:]), ids])

@@ -120,7 +120,7 @@ def assert_same_kernels(cext, index, entries: list[str], where: object = None) -
         assert pywalk.call_edges(code.methods_raw, code.events_raw, *maps) == c_edges, where
         args = cg._hierarchy_args(ci)
         assert cext.hierarchy_extras(*args, 7) == pywalk.hierarchy_extras(*args, 7), where
-    n_nodes = len(cg._names)
+    n_nodes = len(cg.node_names())
     csr = cext.build_csr(cg._edges, n_nodes)
     assert pywalk.build_csr(cg._edges, n_nodes) == csr, where
     known = array("I", [g for e in entries if (g := cg._lookup(e)) is not None]).tobytes()
@@ -132,7 +132,7 @@ def test_graph_kernels_on_fixtures(fixtures_dir: Path) -> None:
     indexes.append(build_index([(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex")]))
     indexes += [build_index(dex_blobs_of(apk)) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
     for index in indexes:
-        methods = sorted(n for n in index.callgraph._names if n is not None)
+        methods = sorted(n for n in index.callgraph.node_names() if n is not None)
         assert_same_kernels(cext, index, methods[::2], index.codes[0].name)
 
 
@@ -226,3 +226,70 @@ def test_all_distinct() -> None:
         assert walker.all_distinct(["a" * 9, "a" * 8 + "b", "a" * 17, "a" * 16])  # hash tails
         with pytest.raises(TypeError):
             walker.all_distinct(["a", b"a"])
+
+
+def _non_ascii(main_dex: bytes) -> bytes:
+    """main.dex with an "é" in a class name and NUL (C0 80) + a surrogate pair in a method name (same offsets)."""
+    return main_dex.replace(b"Lcom/aw/t/Job;\0", "Lcom/aw/t/Jé;\0".encode()).replace(
+        b"literals\0", b"\xc0\x80\xed\xa0\xbd\xed\xb8\x80\0"
+    )
+
+
+def intern_all(backend, codes) -> tuple[list[list[int]], bytes]:
+    """Node maps of every DEX from ``backend.intern_methods``, and the representatives."""
+    total = sum(code.dex.method_ids_size for code in codes)
+    table, hashes, reps, other = bytearray(4 * 1 << total.bit_length() + 2), bytearray(), bytearray(), {}
+    dexes = [code.id_args for code in codes]
+    maps = [
+        array(
+            "I", backend.intern_methods(dexes, ci, table, hashes, reps, other, code.dex.method_desc)
+        ).tolist()
+        for ci, code in enumerate(codes)
+    ]
+    return maps, bytes(reps)
+
+
+def test_intern_methods_numbers_descriptors_as_a_dict_would(main_dex: bytes, fixtures_dir: Path) -> None:
+    """intern_methods (issue #19: no descriptor strings) gives each method id the node a descriptor -> id dict
+    filled DEX by DEX gives it, in both backends, and each node's representative names it; methods listed by
+    several DEX files, and descriptors that are not ASCII (decoded, never equal to an ASCII one) included."""
+    sets = [
+        [("a.dex", main_dex), ("b.dex", main_dex)],
+        [("a.dex", main_dex), ("b.dex", _non_ascii(main_dex))],
+    ]
+    sets.append([(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex", "hier.dex")])
+    sets += [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+    for blobs in sets:
+        codes = build_index(blobs).codes
+        ids: dict[str, int] = {}
+        want = [
+            [ids.setdefault(code.dex.method_desc(m), len(ids)) for m in range(code.dex.method_ids_size)]
+            for code in codes
+        ]
+        names = list(ids)
+        c_maps, c_reps = intern_all(cext, codes)
+        assert (c_maps, c_reps) == intern_all(pywalk, codes) and c_maps == want, blobs[0][0]
+        reps = array("I", c_reps)
+        assert len(reps) == 2 * len(names)
+        assert [codes[reps[2 * g]].method_desc(reps[2 * g + 1]) for g in range(len(names))] == names
+
+
+def test_method_desc_and_find_methods_twins(main_dex: bytes, fixtures_dir: Path) -> None:
+    """One method's descriptor and the ids of a range with a given descriptor, made from the DEX tables: C ==
+    Python == the reader's descriptors (None / no match for what is not ASCII)."""
+    dexes = [*fixture_dexes(fixtures_dir), DexFile("x.dex", _non_ascii(main_dex))]
+    for dex in dexes:
+        ids = descs_args(dex)
+        full = [dex.method_desc(m) for m in range(dex.method_ids_size)]
+        for m, desc in enumerate(full):
+            one = cext.method_desc(ids, m)
+            assert one == pywalk.method_desc(ids, m) == (desc if desc.isascii() else None)
+        for lo in range(0, len(full), 5):
+            for desc in {*full[lo : lo + 7], "Lno/Such;->m()V"}:
+                key = desc.encode("utf-8", "surrogatepass")
+                got = cext.find_methods(ids, lo, lo + 7, key)
+                assert got == pywalk.find_methods(ids, lo, lo + 7, key)
+                want = [m for m in range(lo, min(lo + 7, len(full))) if full[m] == desc and desc.isascii()]
+                assert array("I", got).tolist() == want
+        with pytest.raises(ValueError, match="method index out of range"):
+            cext.method_desc(ids, dex.method_ids_size)

@@ -43,3 +43,22 @@ def test_retained_apk_holds_no_dex_bytes(name: str, monkeypatch: pytest.MonkeyPa
         assert dex_blobs
         held = _reachable_buffers(static.apk, skip=static.code)
         assert not any(b in dex_blobs for b in held), "the retained Apk keeps an inflated DEX alive"
+
+
+@pytest.mark.parametrize("name", ["multidex.apk", "pi_all.apk"])
+def test_scan_makes_method_descriptors_on_demand(name: str) -> None:
+    """The static stage (call sites, call graph, reachability) builds no per-DEX descriptor list and names only
+    the graph nodes something asked about (issue #19: 84 MB of descriptor strings on a 100 MB-DEX app)."""
+    path = FIXTURES / name
+    if not path.exists():
+        pytest.skip(f"fixture {name} not built")
+    static = build_static_evidence(path)
+    code = static.code
+    assert code is not None and "callgraph" in code.__dict__  # the reachability stage built the graph
+    assert all(c._descs is None and c._record_descs is None for c in code.codes)
+    graph = code.callgraph
+    assert graph._n_real > 0 and len(graph._name_cache) < graph._n_real
+    # and the names it does make are the reader's
+    for g, desc in graph._name_cache.items():
+        ci, m = graph._reps[2 * g], graph._reps[2 * g + 1]
+        assert desc == code.codes[ci].dex.method_desc(m)

@@ -34,10 +34,12 @@
  * Call graph (appwarden/dex/callgraph.py; each function documented where it is defined):
  *   invoked_ids(events, method_ids_size, ops)              distinct method ids called with some opcodes
  *   call_edges(methods, events, gids, virtual, super)      (src, dst) node pairs of one DEX's invokes
- *   hierarchy_extras(descs, types, buf, tables, ...)       what virtual/super calls also reach (class hierarchy)
+ *   hierarchy_extras(ids, types, buf, tables, ...)         what virtual/super calls also reach (class hierarchy)
  *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries[, deadline])
  *   all_distinct(strings)                                  whether no two str of a list are equal
  *   intern_ids(names, table, strings)                      first-seen node ids of strings over calls (no dict)
+ *   intern_methods(dexes, ci, table, hashes, reps, ...)    first-seen node ids of method ids (no strings at all)
+ *   method_desc(ids, m) / find_methods(ids, lo, hi, key)   one descriptor; the ids of a range with a descriptor
  *
  * Every offset and count is checked against the buffer size; structural errors raise ValueError (the
  * Python side turns them into DexFormatError). Work is bounded by the file size: the total number of
@@ -738,117 +740,200 @@ static const str_ref_t *type_ref(descs_t *d, uint32_t tidx) {
     return t;
 }
 
+/* type_ref, or without a per-type cache (d->types NULL) resolved into *tmp. */
+static const str_ref_t *type_ref_at(descs_t *d, uint32_t tidx, str_ref_t *tmp) {
+    if (d->types) return type_ref(d, tidx);
+    if (tidx >= d->t_size) {
+        snprintf(d->msg, sizeof d->msg, "type index %u out of range", tidx);
+        return NULL;
+    }
+    uint32_t sidx = rd32(d->buf + d->t_off + (size_t)tidx * 4);
+    if (sidx >= d->s_size) {
+        snprintf(d->msg, sizeof d->msg, "type %u string index out of range", tidx);
+        return NULL;
+    }
+    if (string_ref(d->buf, d->size, d->s_off, sidx, tmp)) {
+        snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", sidx);
+        return NULL;
+    }
+    return tmp;
+}
+
+/* A growable byte buffer (descriptor bytes built in C). */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} sbuf_t;
+
+static int sb_reserve(sbuf_t *b, size_t extra) {
+    if (b->len + extra <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra) {
+        if (cap > ((size_t)-1) / 4) return -1;
+        cap *= 2;
+    }
+    char *q = (char *)realloc(b->p, cap);
+    if (!q) return -1;
+    b->p = q;
+    b->cap = cap;
+    return 0;
+}
+
+static inline void sb_put(sbuf_t *b, const void *src, size_t n) { /* after sb_reserve */
+    memcpy(b->p + b->len, src, n);
+    b->len += n;
+}
+
+/* The descriptor of method id i, checked exactly as method_descs checks it (same messages in d->msg): its length
+ * and parameter count come off *budget when budget is not NULL; *cost gets them. With `out`, its bytes are written
+ * there (out->len reset first): "Lcls;->name(params)ret", or from the name on when `from_name` (the part after the
+ * first "->" when the class has none). Returns 1 when every string of what is built is pure ASCII, 0 when not, -1 on an error
+ * (d->msg set; -2: out of memory). `i` must be below method_ids_size and the tables within the buffer. */
+static int desc_build(descs_t *d, unsigned long m_off, uint32_t i, uint64_t *budget, uint64_t *cost, sbuf_t *out,
+                      int from_name) {
+    const uint8_t *mid = d->buf + m_off + (size_t)i * 8;
+    uint32_t cls_idx = rd16(mid), proto_idx = rd16(mid + 2), name_idx = rd32(mid + 4);
+    str_ref_t tmp_cls, tmp_ret, tmp_p; /* without a per-type cache (d->types NULL) */
+    const str_ref_t *cls = type_ref_at(d, cls_idx, &tmp_cls);
+    if (!cls) return -1;
+    if (name_idx >= d->s_size) {
+        snprintf(d->msg, sizeof d->msg, "method %u name index out of range", i);
+        return -1;
+    }
+    str_ref_t name;
+    if (string_ref(d->buf, d->size, d->s_off, name_idx, &name)) {
+        snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", name_idx);
+        return -1;
+    }
+    if (proto_idx >= d->p_size) {
+        snprintf(d->msg, sizeof d->msg, "method %u proto index out of range", i);
+        return -1;
+    }
+    const uint8_t *proto = d->buf + d->p_off + (size_t)proto_idx * 12;
+    const str_ref_t *ret = type_ref_at(d, rd32(proto + 4), &tmp_ret);
+    if (!ret) return -1;
+    uint32_t params_off = rd32(proto + 8), n_params = 0;
+    if (params_off) {
+        if ((params_off & 3) || (uint64_t)params_off + 4 > d->size) {
+            snprintf(d->msg, sizeof d->msg, "type_list offset %u out of bounds", params_off);
+            return -1;
+        }
+        n_params = rd32(d->buf + params_off);
+        if ((uint64_t)params_off + 4 + (uint64_t)n_params * 2 > d->size) {
+            snprintf(d->msg, sizeof d->msg, "type_list at %u (%u entries) out of bounds", params_off, n_params);
+            return -1;
+        }
+    }
+    int ascii = (from_name || cls->state == 1) && name.state == 1 && ret->state == 1; /* of what is built */
+    uint64_t total = (uint64_t)cls->len + 2 + name.len + 2 + ret->len;
+    if (budget && total + n_params > *budget) { /* bounds the work too: each parameter costs at least 1 */
+        snprintf(d->msg, sizeof d->msg, "method descriptors longer than 64 characters per byte of the file");
+        return -1;
+    }
+    for (uint32_t k = 0; k < n_params; k++) {
+        const str_ref_t *p = type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2), &tmp_p);
+        if (!p) return -1;
+        ascii &= p->state == 1;
+        total += p->len;
+    }
+    if (budget) {
+        if (total + n_params > *budget) {
+            snprintf(d->msg, sizeof d->msg, "method descriptors longer than 64 characters per byte of the file");
+            return -1;
+        }
+        *budget -= total + n_params;
+    }
+    if (cost) *cost = total + n_params;
+    if (out) {
+        out->len = 0;
+        if (sb_reserve(out, (size_t)total)) return -2;
+        if (!from_name) {
+            sb_put(out, cls->ptr, cls->len);
+            sb_put(out, "->", 2);
+        }
+        sb_put(out, name.ptr, name.len);
+        sb_put(out, "(", 1);
+        for (uint32_t k = 0; k < n_params; k++) { /* resolved above (the same result again without a cache) */
+            const str_ref_t *p = type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2), &tmp_p);
+            sb_put(out, p->ptr, p->len);
+        }
+        sb_put(out, ")", 1);
+        sb_put(out, ret->ptr, ret->len);
+    }
+    return ascii;
+}
+
+/* Check the id tables' sizes against the buffer (method_descs' first messages); 0 ok, -1 with d->msg set. */
+static int descs_tables_ok(descs_t *d, unsigned long m_off, unsigned long m_size) {
+    if ((uint64_t)d->s_off + (uint64_t)d->s_size * 4 > d->size) snprintf(d->msg, sizeof d->msg, "string_ids out of bounds");
+    else if ((uint64_t)d->t_off + (uint64_t)d->t_size * 4 > d->size)
+        snprintf(d->msg, sizeof d->msg, "type_ids out of bounds");
+    else if ((uint64_t)d->p_off + (uint64_t)d->p_size * 12 > d->size)
+        snprintf(d->msg, sizeof d->msg, "proto_ids out of bounds");
+    else if ((uint64_t)m_off + (uint64_t)m_size * 8 > d->size)
+        snprintf(d->msg, sizeof d->msg, "method_ids out of bounds");
+    return d->msg[0] ? -1 : 0;
+}
+
 /* method_descs(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size, proto_ids_off, proto_ids_size,
- *              method_ids_off, method_ids_size) -> list[str | None]
+ *              method_ids_off, method_ids_size[, deadline[, strings]]) -> list[str | None] | None
  * "Lcls;->name(params)ret" of every method id, as DexFile.method_desc builds it; None where one of the strings
  * is not pure ASCII (the caller decodes those MUTF-8 strings). ValueError on any out-of-bounds offset or index,
  * and when the descriptors would total more than 64 characters (or parameters) per byte of the buffer, so hostile
- * parameter lists shared by many methods cannot make the output or the work quadratic. */
+ * parameter lists shared by many methods cannot make the output or the work quadratic. With `strings` false only
+ * the checks run (same errors) and the result is None: no string is made. */
 static PyObject *dexscan_method_descs(PyObject *self, PyObject *args) {
     Py_buffer view;
     descs_t d;
     unsigned long m_off, m_size;
+    int strings = 1;
     deadline_t dl = {0, DL_EVERY, 0}; /* the first unit reads the clock */
     memset(&d, 0, sizeof d);
-    if (!PyArg_ParseTuple(args, "y*kkkkkkkk|d", &view, &d.s_off, &d.s_size, &d.t_off, &d.t_size, &d.p_off,
-                          &d.p_size, &m_off, &m_size, &dl.at))
+    if (!PyArg_ParseTuple(args, "y*kkkkkkkk|dp", &view, &d.s_off, &d.s_size, &d.t_off, &d.t_size, &d.p_off,
+                          &d.p_size, &m_off, &m_size, &dl.at, &strings))
         return NULL;
     d.buf = (const uint8_t *)view.buf;
     d.size = (size_t)view.len;
     PyObject *result = NULL;
-    if ((uint64_t)d.s_off + (uint64_t)d.s_size * 4 > d.size) snprintf(d.msg, sizeof d.msg, "string_ids out of bounds");
-    else if ((uint64_t)d.t_off + (uint64_t)d.t_size * 4 > d.size) snprintf(d.msg, sizeof d.msg, "type_ids out of bounds");
-    else if ((uint64_t)d.p_off + (uint64_t)d.p_size * 12 > d.size)
-        snprintf(d.msg, sizeof d.msg, "proto_ids out of bounds");
-    else if ((uint64_t)m_off + (uint64_t)m_size * 8 > d.size)
-        snprintf(d.msg, sizeof d.msg, "method_ids out of bounds");
-    if (d.msg[0]) goto fail;
+    sbuf_t sb = {NULL, 0, 0};
+    if (descs_tables_ok(&d, m_off, m_size)) goto fail;
     d.types = (str_ref_t *)calloc(d.t_size ? d.t_size : 1, sizeof(str_ref_t));
     if (!d.types) {
         PyErr_NoMemory();
         goto done;
     }
-    result = PyList_New((Py_ssize_t)m_size);
-    if (!result) goto done;
+    if (strings) {
+        result = PyList_New((Py_ssize_t)m_size);
+        if (!result) goto done;
+    }
     uint64_t budget = (uint64_t)d.size * 64 + (1u << 20);
     for (uint32_t i = 0; i < m_size; i++) {
-        const uint8_t *mid = d.buf + m_off + (size_t)i * 8;
-        uint32_t cls_idx = rd16(mid), proto_idx = rd16(mid + 2), name_idx = rd32(mid + 4);
-        const str_ref_t *cls = type_ref(&d, cls_idx);
-        if (!cls) goto fail;
-        if (name_idx >= d.s_size) {
-            snprintf(d.msg, sizeof d.msg, "method %u name index out of range", i);
-            goto fail;
+        uint64_t cost = 0;
+        int ascii = desc_build(&d, m_off, i, &budget, &cost, strings ? &sb : NULL, 0);
+        if (ascii == -2) {
+            PyErr_NoMemory();
+            goto fail_py;
         }
-        str_ref_t name;
-        if (string_ref(d.buf, d.size, d.s_off, name_idx, &name)) {
-            snprintf(d.msg, sizeof d.msg, "string %u data out of bounds", name_idx);
-            goto fail;
-        }
-        if (proto_idx >= d.p_size) {
-            snprintf(d.msg, sizeof d.msg, "method %u proto index out of range", i);
-            goto fail;
-        }
-        const uint8_t *proto = d.buf + d.p_off + (size_t)proto_idx * 12;
-        const str_ref_t *ret = type_ref(&d, rd32(proto + 4));
-        if (!ret) goto fail;
-        uint32_t params_off = rd32(proto + 8), n_params = 0;
-        if (params_off) {
-            if ((params_off & 3) || (uint64_t)params_off + 4 > d.size) {
-                snprintf(d.msg, sizeof d.msg, "type_list offset %u out of bounds", params_off);
-                goto fail;
-            }
-            n_params = rd32(d.buf + params_off);
-            if ((uint64_t)params_off + 4 + (uint64_t)n_params * 2 > d.size) {
-                snprintf(d.msg, sizeof d.msg, "type_list at %u (%u entries) out of bounds", params_off, n_params);
-                goto fail;
-            }
-        }
-        int ascii = cls->state == 1 && name.state == 1 && ret->state == 1;
-        uint64_t total = (uint64_t)cls->len + 2 + name.len + 2 + ret->len;
-        if (total + n_params > budget) { /* bounds the work too: each parameter costs at least 1 */
-            snprintf(d.msg, sizeof d.msg, "method descriptors longer than 64 characters per byte of the file");
-            goto fail;
-        }
-        for (uint32_t k = 0; k < n_params; k++) {
-            const str_ref_t *p = type_ref(&d, rd16(d.buf + params_off + 4 + (size_t)k * 2));
-            if (!p) goto fail;
-            ascii &= p->state == 1;
-            total += p->len;
-        }
-        if (total + n_params > budget) {
-            snprintf(d.msg, sizeof d.msg, "method descriptors longer than 64 characters per byte of the file");
-            goto fail;
-        }
-        budget -= total + n_params;
-        if (dl_spent(&dl, 1 + (total + n_params) / 64)) {
+        if (ascii < 0) goto fail;
+        if (dl_spent(&dl, 1 + cost / 64)) {
             deadline_error();
             goto fail_py;
         }
+        if (!strings) continue;
         PyObject *item;
         if (!ascii) {
             item = Py_None;
             Py_INCREF(item);
         } else {
-            item = PyUnicode_New((Py_ssize_t)total, 127);
+            item = PyUnicode_New((Py_ssize_t)sb.len, 127);
             if (!item) goto fail_py;
-            char *out = (char *)PyUnicode_1BYTE_DATA(item);
-            memcpy(out, cls->ptr, cls->len);
-            out += cls->len;
-            *out++ = '-';
-            *out++ = '>';
-            memcpy(out, name.ptr, name.len);
-            out += name.len;
-            *out++ = '(';
-            for (uint32_t k = 0; k < n_params; k++) {
-                const str_ref_t *p = &d.types[rd16(d.buf + params_off + 4 + (size_t)k * 2)];
-                memcpy(out, p->ptr, p->len);
-                out += p->len;
-            }
-            *out++ = ')';
-            memcpy(out, ret->ptr, ret->len);
+            memcpy(PyUnicode_1BYTE_DATA(item), sb.p, sb.len);
         }
         PyList_SET_ITEM(result, i, item);
+    }
+    if (!strings) {
+        result = Py_None;
+        Py_INCREF(result);
     }
     goto done;
 fail:
@@ -857,8 +942,95 @@ fail_py:
     Py_CLEAR(result);
 done:
     free(d.types);
+    free(sb.p);
     PyBuffer_Release(&view);
     return result;
+}
+
+/* The id tables of one DEX for the kernels below: a tuple (buf, string_ids_off, string_ids_size, type_ids_off,
+ * type_ids_size, proto_ids_off, proto_ids_size, method_ids_off, method_ids_size), the arguments of method_descs. */
+typedef struct {
+    Py_buffer view;
+    int has_view;
+    descs_t d;
+    unsigned long m_off, m_size;
+} dexids_t;
+
+static int dexids_open(PyObject *tup, dexids_t *x) {
+    memset(x, 0, sizeof *x);
+    if (!PyArg_ParseTuple(tup, "y*kkkkkkkk;id tables: (buf, 8 table offsets and sizes)", &x->view, &x->d.s_off,
+                          &x->d.s_size, &x->d.t_off, &x->d.t_size, &x->d.p_off, &x->d.p_size, &x->m_off,
+                          &x->m_size))
+        return -1;
+    x->has_view = 1;
+    x->d.buf = (const uint8_t *)x->view.buf;
+    x->d.size = (size_t)x->view.len;
+    if (descs_tables_ok(&x->d, x->m_off, x->m_size)) {
+        PyErr_SetString(PyExc_ValueError, x->d.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* The per-type cache of a DEX's id tables, allocated on first need. */
+static int dexids_types(dexids_t *x) {
+    if (!x->d.types) {
+        x->d.types = (str_ref_t *)calloc(x->d.t_size ? x->d.t_size : 1, sizeof(str_ref_t));
+        if (!x->d.types) return -1;
+    }
+    return 0;
+}
+
+static void dexids_close(dexids_t *x) {
+    free(x->d.types);
+    x->d.types = NULL;
+    if (x->has_view) PyBuffer_Release(&x->view);
+    x->has_view = 0;
+}
+
+/* find_methods(ids, lo, hi, key) -> bytes | None
+ * The method ids m in [lo, hi) (u32, ascending) whose descriptor (method_descs' string) is the ASCII bytes `key`:
+ * a descriptor with a string that is not pure ASCII never is. `ids`: a DEX's id tables (see dexids_t). None when a
+ * descriptor in the range cannot be built (out-of-bounds tables: the caller compares decoded strings instead).
+ * No string object is made. */
+static PyObject *dexscan_find_methods(PyObject *self, PyObject *args) {
+    PyObject *tup;
+    unsigned long lo, hi;
+    Py_buffer kb;
+    if (!PyArg_ParseTuple(args, "O!kky*", &PyTuple_Type, &tup, &lo, &hi, &kb)) return NULL;
+    dexids_t x;
+    PyObject *res = NULL;
+    sbuf_t sb = {NULL, 0, 0};
+    vec_t found;
+    memset(&found, 0, sizeof found);
+    if (dexids_open(tup, &x)) goto done; /* no per-type cache: a call looks at a few methods */
+    if (hi > x.m_size) hi = x.m_size;
+    for (unsigned long m = lo; m < hi; m++) {
+        int ascii = desc_build(&x.d, x.m_off, (uint32_t)m, NULL, NULL, &sb, 0);
+        if (ascii == -2) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        if (ascii < 0) {
+            res = Py_None;
+            Py_INCREF(res);
+            goto done;
+        }
+        if (ascii && sb.len == (size_t)kb.len && !memcmp(sb.p, kb.buf, sb.len)) {
+            uint32_t v = (uint32_t)m;
+            if (vec_push(&found, &v, 1)) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+    }
+    res = PyBytes_FromStringAndSize(found.data ? (const char *)found.data : "", (Py_ssize_t)(found.len * 4));
+done:
+    free(sb.p);
+    free(found.data);
+    dexids_close(&x);
+    PyBuffer_Release(&kb);
+    return res;
 }
 
 /* type_descs(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size) -> list[str | None]
@@ -1267,34 +1439,6 @@ static uint64_t hash_bytes(const char *p, size_t n) {
     return h ^ (h >> 29);
 }
 
-/* Split a str at its first "->" into (class part length, sig); 1-byte kinds only (else state 2). */
-static void split_desc(PyObject *s, sig_t *out, size_t *cls_len) {
-    if (!PyUnicode_Check(s) || PyUnicode_READY(s) < 0 || PyUnicode_KIND(s) != PyUnicode_1BYTE_KIND) {
-        PyErr_Clear();
-        out->state = 2;
-        return;
-    }
-    const char *d = (const char *)PyUnicode_1BYTE_DATA(s);
-    size_t n = (size_t)PyUnicode_GET_LENGTH(s), i = n;
-    for (const char *q = d; (q = memchr(q, '-', (size_t)(d + n - q))) != NULL; q++) {
-        if (q + 1 < d + n && q[1] == '>') {
-            i = (size_t)(q - d);
-            break;
-        }
-    }
-    if (i == n) { /* no "->": partition gives (whole, "", "") */
-        *cls_len = n;
-        out->p = d + n;
-        out->len = 0;
-    } else {
-        *cls_len = i;
-        out->p = d + i + 2;
-        out->len = (uint32_t)(n - i - 2);
-    }
-    out->hash = hash_bytes(out->p, out->len);
-    out->state = 1;
-}
-
 typedef struct {
     uint64_t h;
     const char *p; /* the sig (after the first "->") */
@@ -1329,11 +1473,13 @@ typedef struct {
     size_t refs, cls; /* offsets into the ref list and the class list */
 } hgroup_t;
 
-/* hierarchy_extras(descs, types, buf, tables, methods, gmap, tstat, split, vids, sids, vbase[, deadline])
+/* hierarchy_extras(ids, types, buf, tables, methods, gmap, tstat, split, vids, sids, vbase[, deadline])
  *   -> (vmap, smap, vedges, n_vnodes, rest) | None
  * The class-hierarchy part of the call graph for one DEX: what an invoke-virtual/interface (vmap) or an
  * invoke-super (smap) of each method id also reaches, as CallGraph._hierarchy_targets defines it.
- *   descs, types: the descriptors of the DEX's method ids and type ids; buf: the DEX (up to its container size);
+ *   ids: (string_ids_off, string_ids_size, type_ids_off, proto_ids_off, proto_ids_size): a method's name and proto
+ *   are read from these tables, no descriptor string is needed; types: the descriptors of the DEX's type ids;
+ *   buf: the DEX (up to its container size);
  *   tables: (type_ids_size, class_defs_off, class_defs_size, method_ids_off, method_ids_size); methods: the walk's
  *   method records; gmap: node id (u32) of each method id; tstat: u32 per type id: the class def of the class's
  *   first definition in the app when it is in this DEX, SPLIT (0xFFFFFFFE) when it is in another DEX, NONE when
@@ -1349,21 +1495,25 @@ typedef struct {
  * new virtual node k with edges (vbase + k, target) in vedges (targets ascending); NONE elsewhere.
  * rest: (kind, method id) u32 pairs of the references left to the caller: class in another DEX, a hierarchy
  * reaching another DEX, or a type descriptor containing "->" or not a 1-byte-kind str.
- * Returns None when bytewise comparison would not be exactly Python's string comparison: a descriptor involved
- * that is not a 1-byte-kind str, or a method record whose descriptor's class part is not its class's name.
+ * Returns None when bytewise comparison would not be exactly Python's string comparison: the name or proto of a
+ * method involved that is not pure ASCII or cannot be read, or a method record whose method id's class is not its
+ * class def's (a name without "->": the descriptor's class part).
  * ValueError on inconsistent arguments or out-of-range indices. The work grows with the referenced classes times
  * their chains and descendants (quadratic for a hostile hierarchy), so past `deadline` (see "deadlines") it stops
  * and raises TimeoutError; the clock is read every DL_EVERY classes visited. */
 static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
-    PyObject *descs, *types;
+    PyObject *types;
     Py_buffer buf, mb, gb, tb, spb, vb, sb;
     unsigned long t_size, cd_off, cd_size, m_off, m_size;
     unsigned long long vbase;
     double deadline = 0;
-    if (!PyArg_ParseTuple(args, "O!O!y*(kkkkk)y*y*y*y*y*y*K|d", &PyList_Type, &descs, &PyList_Type, &types, &buf,
-                          &t_size, &cd_off, &cd_size, &m_off, &m_size, &mb, &gb, &tb, &spb, &vb, &sb, &vbase,
-                          &deadline))
+    descs_t hd; /* the DEX's string, type and proto ids: the sigs are built from them */
+    memset(&hd, 0, sizeof hd);
+    if (!PyArg_ParseTuple(args, "(kkkkk)O!y*(kkkkk)y*y*y*y*y*y*K|d", &hd.s_off, &hd.s_size, &hd.t_off, &hd.p_off,
+                          &hd.p_size, &PyList_Type, &types, &buf, &t_size, &cd_off, &cd_size, &m_off, &m_size, &mb,
+                          &gb, &tb, &spb, &vb, &sb, &vbase, &deadline))
         return NULL;
+    sbuf_t arena = {NULL, 0, 0}, scratch = {NULL, 0, 0};
     deadline_t dl = {deadline, DL_EVERY, 0}; /* the first unit reads the clock */
     PyObject *res = NULL;
     uint32_t *start = NULL, *fill = NULL, *vmap = NULL, *smap = NULL, *tstat = NULL;
@@ -1384,8 +1534,11 @@ static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
     const uint8_t *d = (const uint8_t *)buf.buf;
     size_t size = (size_t)buf.len, n_rec = (size_t)mb.len / 28;
     const uint8_t *m = (const uint8_t *)mb.buf, *g = (const uint8_t *)gb.buf, *splitf = (const uint8_t *)spb.buf;
-    if ((size_t)PyList_GET_SIZE(descs) != m_size || (size_t)PyList_GET_SIZE(types) != t_size)
-        snprintf(msg, sizeof msg, "descriptor lists do not match the tables");
+    hd.buf = d;
+    hd.size = size;
+    hd.t_size = t_size;
+    if ((size_t)PyList_GET_SIZE(types) != t_size) snprintf(msg, sizeof msg, "descriptor lists do not match the tables");
+    else if (descs_tables_ok(&hd, m_off, m_size)) snprintf(msg, sizeof msg, "%.100s", hd.msg);
     else if ((uint64_t)cd_off + (uint64_t)cd_size * 32 > size) snprintf(msg, sizeof msg, "class_defs out of bounds");
     else if ((uint64_t)m_off + (uint64_t)m_size * 8 > size) snprintf(msg, sizeof msg, "method_ids out of bounds");
     else if (mb.len % 28) snprintf(msg, sizeof msg, "methods length is not a multiple of 28");
@@ -1395,6 +1548,8 @@ static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
     else if (vb.len % 4 || sb.len % 4) snprintf(msg, sizeof msg, "method id lists must hold u32 values");
     if (msg[0]) goto fail;
     size_t n_cls = cd_size;
+    hd.types = (str_ref_t *)calloc(t_size ? t_size : 1, sizeof(str_ref_t));
+    if (!hd.types) goto nomem;
     tstat = (uint32_t *)malloc((t_size ? t_size : 1) * 4);
     first = (uint8_t *)calloc(n_cls ? n_cls : 1, 1);
     wanted = (uint8_t *)calloc(n_cls ? n_cls : 1, 1);
@@ -1558,25 +1713,33 @@ static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
     for (size_t r = 0; r < n_rec; r++) {
         uint32_t cdi = rd32(m + r * 28), midx = rd32(m + r * 28 + 4);
         if (!wanted[cdi]) continue;
-        sig_t sg;
-        size_t cls_len = 0;
-        PyObject *desc = PyList_GET_ITEM(descs, midx), *cname = PyList_GET_ITEM(types, rd32(d + cd_off + (size_t)cdi * 32));
-        split_desc(desc, &sg, &cls_len);
-        /* the class part must be the class def's name, so that the descriptor is f"{name}->{sig}" */
-        if (sg.state != 1 || !PyUnicode_Check(cname) || PyUnicode_READY(cname) < 0 ||
-            PyUnicode_KIND(cname) != PyUnicode_1BYTE_KIND || (size_t)PyUnicode_GET_LENGTH(cname) != cls_len ||
-            memcmp(PyUnicode_1BYTE_DATA(cname), PyUnicode_1BYTE_DATA(desc), cls_len)) {
+        /* the method id's class must be the class def's (a name without "->"), so that the descriptor is
+         * f"{name}->{sig}"; the sig (name and proto) must be ASCII */
+        uint32_t ct = rd32(d + cd_off + (size_t)cdi * 32), mc = rd16(d + m_off + (size_t)midx * 8);
+        PyObject *cname = PyList_GET_ITEM(types, ct);
+        if (mc >= t_size || has_arrow(cname) != 0 ||
+            (mc != ct && PyObject_RichCompareBool(PyList_GET_ITEM(types, mc), cname, Py_EQ) != 1)) {
             PyErr_Clear();
             irregular = 1;
             goto done;
         }
+        size_t a0 = arena.len;
+        int ascii = desc_build(&hd, m_off, midx, NULL, NULL, &scratch, 1);
+        if (ascii == -2) goto nomem;
+        if (ascii != 1) {
+            irregular = 1;
+            goto done;
+        }
+        if (sb_reserve(&arena, scratch.len)) goto nomem;
+        sb_put(&arena, scratch.p, scratch.len);
         hrec_t *e = &recs[fill[cdi]++];
-        e->h = sg.hash;
-        e->p = sg.p;
-        e->len = sg.len;
+        e->h = hash_bytes(arena.p + a0, arena.len - a0);
+        e->p = (const char *)(uintptr_t)a0; /* an offset into the arena until it stops growing */
+        e->len = (uint32_t)(arena.len - a0);
         e->ord = (uint32_t)r;
         e->midx = midx;
     }
+    for (size_t k = 0; k < n_wanted; k++) recs[k].p = arena.p + (uintptr_t)recs[k].p;
     for (size_t c = 0; c < n_cls; c++) {
         size_t lo = start[c], hi = start[c + 1];
         if (hi - lo > 16) {
@@ -1602,13 +1765,16 @@ static PyObject *dexscan_hierarchy_extras(PyObject *self, PyObject *args) {
         for (uint32_t i = 0; i < nr; i++) {
             uint32_t ref = refs[i];
             if (dl_spent(&dl, 1u + nc + nb)) goto timeout;
-            sig_t sg;
-            size_t cls_len;
-            split_desc(PyList_GET_ITEM(descs, ref), &sg, &cls_len);
-            if (sg.state != 1) {
+            int ascii = desc_build(&hd, m_off, ref, NULL, NULL, &scratch, 1);
+            if (ascii == -2) goto nomem;
+            if (ascii != 1) {
                 irregular = 1;
                 goto done;
             }
+            sig_t sg;
+            sg.p = scratch.p;
+            sg.len = (uint32_t)scratch.len;
+            sg.hash = hash_bytes(sg.p, sg.len);
             tg.len = 0;
             for (uint32_t jx = 0; jx < nc + nb; jx++) {
                 uint32_t cdi = chain[jx];           /* chain and below are contiguous */
@@ -1693,6 +1859,9 @@ done:
     free(refl.data);
     free(clsl.data);
     free(grp.data);
+    free(hd.types);
+    free(arena.p);
+    free(scratch.p);
     PyBuffer_Release(&buf);
     PyBuffer_Release(&mb);
     PyBuffer_Release(&gb);
@@ -1823,6 +1992,225 @@ done:
     return out;
 }
 
+/* method_desc(ids, m) -> str | None
+ * The descriptor of method id m (method_descs' item, made alone: no per-type cache); None when one of its strings is
+ * not pure ASCII. ValueError as method_descs (but for the length budget) and for m out of range. */
+static PyObject *dexscan_method_desc(PyObject *self, PyObject *args) {
+    PyObject *tup;
+    unsigned long m;
+    if (!PyArg_ParseTuple(args, "O!k", &PyTuple_Type, &tup, &m)) return NULL;
+    dexids_t x;
+    PyObject *res = NULL;
+    sbuf_t sb = {NULL, 0, 0};
+    if (dexids_open(tup, &x)) goto done;
+    if (m >= x.m_size) {
+        PyErr_SetString(PyExc_ValueError, "method index out of range");
+        goto done;
+    }
+    int ascii = desc_build(&x.d, x.m_off, (uint32_t)m, NULL, NULL, &sb, 0);
+    if (ascii == -2) PyErr_NoMemory();
+    else if (ascii < 0) PyErr_SetString(PyExc_ValueError, x.d.msg);
+    else if (!ascii) {
+        res = Py_None;
+        Py_INCREF(res);
+    } else {
+        res = PyUnicode_New((Py_ssize_t)sb.len, 127);
+        if (res) memcpy(PyUnicode_1BYTE_DATA(res), sb.p, sb.len);
+    }
+done:
+    free(sb.p);
+    dexids_close(&x);
+    return res;
+}
+
+/* intern_methods(dexes, ci, table, hashes, reps, other, decode[, deadline]) -> bytes
+ * Node ids (u32, native order) of the method ids of DEX `ci` in one id space shared over calls (one call per DEX,
+ * in order): two method ids get the same node exactly when their descriptors (method_descs' strings, decoded with
+ * `decode` where not ASCII) are equal, and new nodes are numbered in first-seen order, as a descriptor -> id dict
+ * filled DEX by DEX would number them, without a descriptor string or a dict entry per method.
+ *   dexes: the id tables of every DEX (tuples, see dexids_t); table: bytearray of u32 open-addressing slots
+ *   (node + 1, 0 = empty), a power of two of them above twice the final node count, zeroed at first and passed
+ *   unchanged to every call; hashes / reps: bytearrays extended by 8 bytes per new node: its descriptor hash and its
+ *   representative (DEX number, method id) as two u32 - which the caller keeps to name a node on demand (the
+ *   hashes belong to the backend, as the table does); other: a dict for the descriptors that are not ASCII (str ->
+ *   node), which `decode(method_id)` gives as str and which can equal no ASCII one (a string decoded from bytes
+ *   that are not all ASCII holds a character outside ASCII, or NUL, which ASCII string data cannot).
+ * An ASCII descriptor is found by its hash in the table, then compared bytewise with its node's representative,
+ * rebuilt from that DEX's tables. The checks and their ValueError messages are method_descs'; ValueError too for a
+ * table that is not such a size or is full; TypeError when `decode` does not give a str; TimeoutError past
+ * `deadline`. */
+static PyObject *dexscan_intern_methods(PyObject *self, PyObject *args) {
+    PyObject *dexes, *table_o, *hashes_o, *reps_o, *other, *decode;
+    Py_ssize_t ci;
+    double deadline = 0;
+    if (!PyArg_ParseTuple(args, "O!nO!O!O!O!O|d", &PyList_Type, &dexes, &ci, &PyByteArray_Type, &table_o,
+                          &PyByteArray_Type, &hashes_o, &PyByteArray_Type, &reps_o, &PyDict_Type, &other, &decode,
+                          &deadline))
+        return NULL;
+    deadline_t dl = {deadline, DL_EVERY, 0};
+    Py_ssize_t n_dex = PyList_GET_SIZE(dexes);
+    if (ci < 0 || ci >= n_dex) {
+        PyErr_SetString(PyExc_ValueError, "DEX number out of range");
+        return NULL;
+    }
+    size_t cap = (size_t)PyByteArray_GET_SIZE(table_o) / 4;
+    if (PyByteArray_GET_SIZE(table_o) % 4 || cap < 2 || (cap & (cap - 1))) {
+        PyErr_SetString(PyExc_ValueError, "the table must hold a power of two of u32 slots");
+        return NULL;
+    }
+    size_t n = (size_t)PyByteArray_GET_SIZE(reps_o) / 8, n0 = n;
+    if (PyByteArray_GET_SIZE(reps_o) % 8 || (size_t)PyByteArray_GET_SIZE(hashes_o) != n * 8) {
+        PyErr_SetString(PyExc_ValueError, "hashes and representatives do not match");
+        return NULL;
+    }
+    dexids_t *xs = (dexids_t *)calloc((size_t)n_dex, sizeof(dexids_t));
+    PyObject *out = NULL;
+    sbuf_t sb = {NULL, 0, 0}, sb2 = {NULL, 0, 0};
+    uint8_t *opened = (uint8_t *)calloc((size_t)n_dex, 1);
+    if (!xs || !opened) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (dexids_open(PyList_GET_ITEM(dexes, ci), &xs[ci])) goto done;
+    opened[ci] = 1;
+    dexids_t *cur = &xs[ci];
+    if (dexids_types(cur)) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    size_t m_size = cur->m_size;
+    if (PyByteArray_Resize(reps_o, (Py_ssize_t)((n + m_size) * 8)) < 0 ||
+        PyByteArray_Resize(hashes_o, (Py_ssize_t)((n + m_size) * 8)) < 0)
+        goto done;
+    out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(m_size * 4));
+    if (!out) goto done;
+    uint32_t *ids = (uint32_t *)PyBytes_AS_STRING(out);
+    uint64_t budget = (uint64_t)cur->d.size * 64 + (1u << 20);
+    for (size_t i = 0; i < m_size; i++) {
+        uint64_t cost = 0;
+        int ascii = desc_build(&cur->d, cur->m_off, (uint32_t)i, &budget, &cost, &sb, 0);
+        if (ascii == -2) goto nomem;
+        if (ascii < 0) {
+            PyErr_SetString(PyExc_ValueError, cur->d.msg);
+            goto fail;
+        }
+        if (dl_spent(&dl, 1 + cost / 64)) {
+            deadline_error();
+            goto fail;
+        }
+        uint32_t *slot = (uint32_t *)PyByteArray_AS_STRING(table_o);
+        uint32_t *reps = (uint32_t *)PyByteArray_AS_STRING(reps_o);
+        uint64_t *hs = (uint64_t *)PyByteArray_AS_STRING(hashes_o);
+        uint32_t g = NONE_ID;
+        uint64_t h = 0;
+        size_t k = 0;
+        if (ascii) {
+            h = hash_bytes(sb.p, sb.len);
+            for (k = (size_t)(h ^ (h >> 31)) & (cap - 1);; k = (k + 1) & (cap - 1)) {
+                uint32_t j = slot[k];
+                if (!j) break;
+                if ((size_t)(j - 1) >= n) {
+                    PyErr_SetString(PyExc_ValueError, "the table does not belong to these nodes");
+                    goto fail;
+                }
+                if (hs[j - 1] != h) continue;
+                uint32_t rci = reps[2 * (j - 1)], rm = reps[2 * (j - 1) + 1];
+                if (rci >= (uint32_t)n_dex) {
+                    PyErr_SetString(PyExc_ValueError, "representative DEX out of range");
+                    goto fail;
+                }
+                if (!opened[rci]) {
+                    if (dexids_open(PyList_GET_ITEM(dexes, rci), &xs[rci])) goto fail;
+                    opened[rci] = 1;
+                }
+                if (rm >= xs[rci].m_size) { /* (no per-type cache for a representative: rebuilt once per match) */
+                    PyErr_SetString(PyExc_ValueError, "representative method id out of range");
+                    goto fail;
+                }
+                int r = desc_build(&xs[rci].d, xs[rci].m_off, rm, NULL, NULL, &sb2, 0);
+                if (r == -2) goto nomem;
+                if (r == 1 && sb2.len == sb.len && !memcmp(sb2.p, sb.p, sb.len)) {
+                    g = j - 1;
+                    break;
+                }
+            }
+        } else {
+            PyObject *s = PyObject_CallFunction(decode, "n", (Py_ssize_t)i);
+            if (!s) goto fail;
+            if (!PyUnicode_Check(s)) {
+                Py_DECREF(s);
+                PyErr_SetString(PyExc_TypeError, "decode must give a str");
+                goto fail;
+            }
+            PyObject *v = PyDict_GetItemWithError(other, s);
+            if (v) {
+                unsigned long gv = PyLong_AsUnsignedLong(v);
+                if (PyErr_Occurred() || gv >= n) {
+                    Py_DECREF(s);
+                    if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "the dict does not belong to these nodes");
+                    goto fail;
+                }
+                g = (uint32_t)gv;
+            } else if (PyErr_Occurred()) {
+                Py_DECREF(s);
+                goto fail;
+            } else if (2 * (n + 1) <= cap && n < 0xFFFFFFFEu) {
+                PyObject *gv = PyLong_FromSize_t(n);
+                int bad = !gv || PyDict_SetItem(other, s, gv) < 0;
+                Py_XDECREF(gv);
+                if (bad) {
+                    Py_DECREF(s);
+                    goto fail;
+                }
+            }
+            Py_DECREF(s);
+            /* the callback may have moved the buffers */
+            slot = (uint32_t *)PyByteArray_AS_STRING(table_o);
+            reps = (uint32_t *)PyByteArray_AS_STRING(reps_o);
+            hs = (uint64_t *)PyByteArray_AS_STRING(hashes_o);
+            if ((size_t)PyByteArray_GET_SIZE(reps_o) != (n0 + m_size) * 8 ||
+                (size_t)PyByteArray_GET_SIZE(hashes_o) != (n0 + m_size) * 8 ||
+                (size_t)PyByteArray_GET_SIZE(table_o) != cap * 4) {
+                PyErr_SetString(PyExc_ValueError, "the buffers changed during the call");
+                goto fail;
+            }
+        }
+        if (g == NONE_ID) { /* a new node */
+            if (2 * (n + 1) > cap || n >= 0xFFFFFFFEu) {
+                PyErr_SetString(PyExc_ValueError, "the table is full");
+                goto fail;
+            }
+            g = (uint32_t)n++;
+            if (ascii) slot[k] = g + 1;
+            reps[2 * (size_t)g] = (uint32_t)ci;
+            reps[2 * (size_t)g + 1] = (uint32_t)i;
+            hs[g] = h;
+        }
+        ids[i] = g;
+    }
+    goto done;
+nomem:
+    PyErr_NoMemory();
+fail:
+    Py_CLEAR(out);
+done:
+    if (PyByteArray_GET_SIZE(reps_o) != (Py_ssize_t)(n * 8)) {
+        PyObject *et, *ev, *tb;
+        PyErr_Fetch(&et, &ev, &tb);
+        if (PyByteArray_Resize(reps_o, (Py_ssize_t)(n * 8)) < 0 || PyByteArray_Resize(hashes_o, (Py_ssize_t)(n * 8)) < 0)
+            PyErr_Clear();
+        PyErr_Restore(et, ev, tb);
+    }
+    if (xs)
+        for (Py_ssize_t k2 = 0; k2 < n_dex; k2++)
+            if (opened && opened[k2]) dexids_close(&xs[k2]);
+    free(xs);
+    free(opened);
+    free(sb.p);
+    free(sb2.p);
+    return out;
+}
+
 /* max_item(buf, itemsize) -> int
  * The largest unsigned little-endian item (itemsize 2 or 4) of a buffer; 0 when it is empty. ValueError for another
  * item size or a length that is not a multiple of it. (The reader checks every id table's indices this way instead
@@ -1869,6 +2257,9 @@ static PyMethodDef methods[] = {
     {"call_edges", dexscan_call_edges, METH_VARARGS, "Call-graph edges (src, dst) of one DEX as u32 pairs."},
     {"hierarchy_extras", dexscan_hierarchy_extras, METH_VARARGS, "Class-hierarchy targets of virtual calls."},
     {"intern_ids", dexscan_intern_ids, METH_VARARGS, "First-seen ids of strings over calls, no dict."},
+    {"intern_methods", dexscan_intern_methods, METH_VARARGS, "First-seen node ids of one DEX's method ids, no strings."},
+    {"find_methods", dexscan_find_methods, METH_VARARGS, "Method ids of a range whose descriptor is an ASCII key."},
+    {"method_desc", dexscan_method_desc, METH_VARARGS, "One method id's descriptor (None if not ASCII)."},
     {"all_distinct", dexscan_all_distinct, METH_O, "Whether no two str items of a list are equal."},
     {"build_csr", dexscan_build_csr, METH_VARARGS, "Adjacency (offsets, targets) of u32 edge pairs."},
     {"bfs", dexscan_bfs, METH_VARARGS, "Breadth-first search over an adjacency with zero-cost virtual nodes."},

@@ -28,18 +28,24 @@ method descriptors. Edges:
                                                                ``onProgressUpdate``, ``onPostExecute``
    ==========================================================  ===============================================
 
-Queries: :meth:`callees`, :meth:`callers`, :meth:`reachable` (BFS; returns ``{method: parent}`` so a path can be
-printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``).
+Queries: :meth:`callees`, :meth:`callers`, :meth:`reachable` (BFS; returns a mapping ``{method: parent}`` so a path
+can be printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``).
 
 Representation: every method descriptor gets an integer node id (one id space over all DEXes: the same method has a
-different method id in each DEX), in first-seen order over the DEX files, from the C kernel ``intern_ids`` (no
-descriptor -> id dict: a query finds a descriptor's node by bisecting the sorted type and method id tables of the DEX
-files, see ``_lookup``). The direct edges of a DEX come from one pass of the C kernel ``call_edges`` over
+different method id in each DEX), in first-seen order over the DEX files, from the C kernel ``intern_methods``, which
+hashes and compares each method's descriptor bytes straight from the DEX tables: no descriptor string, no
+descriptor -> id dict and no int object per method. A node keeps one representative (DEX, method id); its
+descriptor is decoded only when a query answers with it (then kept), and a query finds a descriptor's node by
+bisecting the sorted type and method id tables of the DEX files (see ``_lookup``). :meth:`reachable` returns a
+mapping over the kernel's parent array that makes descriptors on demand, so a scan makes strings for the
+methods it reports, the paths it prints and the methods the rules ask about, not for every method of the app.
+The direct edges of a DEX come from one pass of the C kernel ``call_edges`` over
 its packed records, with two per-method-id maps of what a call also reaches through the class hierarchy
 (invoke-virtual/interface; invoke-super). Those maps come from the C kernel ``hierarchy_extras``, which resolves
 each distinct referenced method once, when the class hierarchy involved lies in one DEX and the descriptors
-compare bytewise exactly as Python compares them; the other references (hierarchies spread over DEXes, hostile
-descriptors) are resolved in Python with the same definitions. A reference with several targets gets a synthetic
+compare bytewise exactly as Python compares them (it reads the name and proto of each method from the DEX
+tables); the other references (hierarchies spread over DEXes, hostile descriptors) are resolved in Python with
+the same definitions. A reference with several targets gets a synthetic
 *virtual node* with edges to them, and the call the edge caller -> virtual node next to caller -> reference. Virtual
 nodes never appear in a result: the BFS (C kernel ``bfs``) crosses them at no cost, so depths, reachable sets and
 shortest paths are those of the graph with the hierarchy edges written out; its work is linear in the adjacency
@@ -57,7 +63,7 @@ import itertools
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping, Sequence, ValuesView
 from typing import TYPE_CHECKING, Any
 
 from appwarden.dex import timed_out, walker
@@ -149,13 +155,22 @@ class CallGraph:
         self._gid: dict[str, int] | None = None  # method descriptor -> node id, only if needed (see _lookup)
         self._ordered: bool | None = None  # whether _lookup can bisect every DEX's id tables (see _lookup)
         self._home: dict[str, tuple[int, ...]] = {}  # _lookup: class -> (its DEX, its method id range) or ()
-        self._names: list[str | None] = []  # node id -> descriptor; None for a virtual node
+        # node names: no string per node; a real node's descriptor is decoded when asked for (then kept in
+        # _name_cache) from its representative (DEX number, method id) in _reps
+        self._reps = array("I")  # 2 u32 per node listed by a DEX (ids 0 .. _n_real - 1)
+        self._n_real = 0
+        self._n = 0  # nodes in all: the listed ones, then virtual ones and _extra ones as they are made
+        self._extra: dict[int, str] = {}  # node -> descriptor of a node no DEX lists (see _node)
+        self._name_cache: dict[int, str] = {}
+        # descriptor -> node (None: no node) of every name made and every descriptor looked up (a query's answer
+        # is usually asked about next: membership in a reachable set, callees of a callee)
+        self._node_of: dict[str, int | None] = {}
         self._vranges: list[tuple[int, int]] = []  # (first id, count) of the virtual nodes
         self._virtual = b""  # one byte per node, 1 for a virtual node (the BFS kernel's view)
         self._edges: bytes | bytearray = b""  # (src, dst) u32 pairs, duplicates allowed
         self._csr: tuple[array, array] | None = None  # offsets, targets (deduplicated per source)
         self._rcsr: tuple[array, array] | None = None  # the same for the reversed edges
-        self._reach: dict[tuple[str, ...], dict[str, str | None]] = {}
+        self._reach: dict[tuple[str, ...], Reached] = {}
         self._edge_count: int | None = None
         self._parents: dict[str, tuple[str, ...]] = {}  # app class -> superclass + interfaces (on demand)
         self._children: dict[str, list[str]] | None = None  # type -> app classes extending it (on demand)
@@ -195,21 +210,64 @@ class CallGraph:
         gid = self._complete_map()
         g = gid.get(desc)
         if g is None:
-            g = gid[desc] = len(self._names)
-            self._names.append(desc)
+            g = gid[desc] = self._n
+            self._n += 1
+            self._extra[g] = desc
+            self._node_of.pop(desc, None)
         return g
+
+    def _virtual_ids(self) -> set[int]:
+        return {g for first, count in self._vranges for g in range(first, first + count)}
+
+    def _name(self, g: int) -> str | None:
+        """The descriptor of node ``g`` (decoded on first use, then kept), None for a virtual node."""
+        got = self._name_cache.get(g)
+        if got is None:
+            if g < self._n_real:
+                got = self.index.codes[self._reps[2 * g]].method_desc(self._reps[2 * g + 1])
+            else:
+                got = self._extra.get(g)
+                if got is None:
+                    return None
+            self._name_cache[g] = got
+            self._node_of[got] = g
+        return got
+
+    def node_names(self) -> list[str | None]:
+        """Every node's descriptor (None for a virtual node), decoded now and not kept: for tests and the
+        complete map only (a scan never needs them all)."""
+        virtual = self._virtual_ids()
+        out: list[str | None] = []
+        codes, reps = self.index.codes, self._reps
+        for g in range(self._n):
+            if g in virtual:
+                out.append(None)
+            elif g < self._n_real:
+                out.append(self._name_cache.get(g) or codes[reps[2 * g]].method_desc(reps[2 * g + 1]))
+            else:
+                out.append(self._extra[g])
+        return out
 
     def _complete_map(self) -> dict[str, int]:
         """descriptor -> node id of every real node, built on first need: only for descriptors no DEX lists or
         DEX files whose id tables :meth:`_lookup` cannot bisect (malformed or hostile files)."""
         if self._gid is None:
-            gid = dict(zip(self._names, range(len(self._names)), strict=True))
+            names = self.node_names()
+            gid = dict(zip(names, range(len(names)), strict=True))
             gid.pop(None, None)  # type: ignore[call-overload]  # virtual nodes
             self._gid = gid
         return self._gid
 
     def _lookup(self, desc: str) -> int | None:
-        """Node id of a method descriptor, None when the app's DEX files neither call nor define it.
+        """Node id of a method descriptor, None when the app's DEX files neither call nor define it (cached, see
+        :meth:`_find`)."""
+        got = self._node_of.get(desc, _UNSET)
+        if got is _UNSET:
+            got = self._node_of[desc] = self._find(desc)
+        return got
+
+    def _find(self, desc: str) -> int | None:
+        """:meth:`_lookup`, uncached.
 
         Without a descriptor -> node dict (built only for malformed DEX files, see :meth:`_complete_map`): a
         descriptor with a single "->" can only be a method id of the type named before it, in a DEX that lists
@@ -243,10 +301,9 @@ class CallGraph:
             self._home[cls] = home
         if home:
             ci, lo, hi = home
-            try:
-                return self._maps[ci][codes[ci].descs.index(desc, lo, hi)]
-            except ValueError:
-                pass
+            found = codes[ci].find_method_ids(desc, lo, hi)
+            if found:
+                return self._maps[ci][found[0]]
         skip = home[0] if home else -1
         for ci, code in enumerate(
             codes
@@ -259,10 +316,9 @@ class CallGraph:
                 continue
             mclass = code.dex.method_class
             lo = bisect_left(mclass, t)
-            try:
-                return self._maps[ci][code.descs.index(desc, lo, bisect_right(mclass, t, lo))]
-            except ValueError:
-                continue
+            found = code.find_method_ids(desc, lo, bisect_right(mclass, t, lo))
+            if found:
+                return self._maps[ci][found[0]]
         return None
 
     @staticmethod
@@ -279,8 +335,8 @@ class CallGraph:
 
     def _new_virtual(self, count: int) -> int:
         """Allocate ``count`` virtual node ids; returns the first."""
-        first = len(self._names)
-        self._names.extend([None] * count)
+        first = self._n
+        self._n += count
         self._vranges.append((first, count))
         return first
 
@@ -288,33 +344,35 @@ class CallGraph:
         index = self.index
         codes = index.codes
 
-        # 1. a node per method id of every DEX (the same descriptor in two DEXes is one node). One DEX whose
-        #    descriptors are all distinct (the usual app): the method ids are the node ids, and the
-        #    descriptor -> node map is only built if a query needs it (see _lookup)
+        # 1. a node per method id of every DEX (the same descriptor in two DEXes is one node), in first-seen order
+        #    over the DEX files (as a descriptor -> id dict filled DEX by DEX would give them; one DEX with
+        #    distinct descriptors: the method ids), from the C kernel ``intern_methods``, which hashes and compares
+        #    each descriptor's bytes in the DEX tables: no descriptor string, no dict and no int object per method
+        #    (strings were 84 MB and a dict 31 MB on a 100 MB-DEX app). A node keeps one representative
+        #    (DEX, method id) to be named on demand; lookups go through each DEX's sorted id tables (see _lookup).
         maps = self._maps
-        if len(codes) == 1 and walker.all_distinct(codes[0].descs):
-            self._names = list(codes[0].descs)
-            maps.append(array("I", range(len(self._names))))
-        else:
-            # Node ids in first-seen order over the DEX files (as a descriptor -> id dict filled DEX by DEX would
-            # give them), from the C kernel ``intern_ids``: no dict and no int object per method (a dict was 31 MB
-            # on a 100 MB-DEX app); lookups go through each DEX's sorted id tables instead (see _lookup). Each
-            # DEX's descriptor list then holds the graph's own string objects (equal values), so that a method
-            # listed by many DEX files is one object in memory.
-            names: list[str | None] = []
-            total = sum(code.dex.method_ids_size for code in codes)
-            cap = 16
-            while cap < 2 * total + 2:
-                cap <<= 1
-            table = bytearray(4 * cap)
-            for code in codes:
-                check_deadline()
-                gmap = _u32(walker.intern_ids(names, table, code.descs))
-                maps.append(gmap)
-                if len(codes) > 1:
-                    code._descs = list(map(names.__getitem__, gmap))  # type: ignore[arg-type]
-            del table
-            self._names = names
+        total = sum(code.dex.method_ids_size for code in codes)
+        cap = 16
+        while cap < 2 * total + 2:
+            cap <<= 1
+        table, hashes, reps = bytearray(4 * cap), bytearray(), bytearray()
+        other: dict[str, int] = {}
+        dexes = [code.id_args for code in codes]
+        for ci, code in enumerate(codes):
+            check_deadline()
+            try:
+                raw = walker.intern_methods(
+                    dexes, ci, table, hashes, reps, other, code.dex.method_desc, deadline_monotonic()
+                )
+            except TimeoutError:
+                timed_out()
+            except ValueError as exc:  # what DexCode.descs raises for these tables
+                raise DexFormatError(f"{code.dex.name}: {exc}") from None
+            maps.append(_u32(raw))
+        del table, hashes, other, dexes
+        self._reps = _u32(bytes(reps))
+        del reps
+        self._n = self._n_real = len(self._reps) // 2
         self._mids = [code.methods[1::METHOD_WORDS] for code in codes]  # views: no int object per record
 
         # 2. per DEX: what virtual/interface and super calls add (class hierarchy), async dispatch edges, and the
@@ -332,7 +390,7 @@ class CallGraph:
             )
         chunks += async_edges.tobytes()
         self._edges = chunks
-        virtual = bytearray(len(self._names))
+        virtual = bytearray(self._n)
         for first, count in self._vranges:
             virtual[first : first + count] = b"\x01" * count
         self._virtual = bytes(virtual)
@@ -345,15 +403,16 @@ class CallGraph:
         The C kernel ``hierarchy_extras`` resolves the references whose class hierarchy lies in this DEX; the
         others (a hierarchy spread over DEXes, hostile descriptors) are resolved here, with the same result."""
         index = self.index
-        descs, gmap = index.codes[ci].descs, self._maps[ci]
+        code, gmap = index.codes[ci], self._maps[ci]
+        n_ids = code.dex.method_ids_size
         args = self._hierarchy_args(ci)
         vids, sids = args[8], args[9]
         try:  # the kernel's work can grow with classes x descendants: it stops at the stage's deadline
-            got = walker.hierarchy_extras(*args, len(self._names), deadline_monotonic())
+            got = walker.hierarchy_extras(*args, self._n, deadline_monotonic())
         except TimeoutError:
             timed_out()
         if got is None:  # descriptors the kernel cannot compare as Python does: all of them here
-            maps = (array("I", [NONE]) * len(descs), array("I", [NONE]) * len(descs))
+            maps = (array("I", [NONE]) * n_ids, array("I", [NONE]) * n_ids)
             rest = [(0, m) for m in _u32(vids)] + [(1, m) for m in _u32(sids)]
         else:
             vmap_raw, smap_raw, vedges, n_v, rest_raw = got
@@ -369,7 +428,7 @@ class CallGraph:
         for step, (kind, m) in enumerate(rest):
             if not step & 1023:
                 check_deadline()
-            cls, sig = _split(descs[m])
+            cls, sig = _split(code.method_desc(m))
             if cls not in app:
                 continue
             targets = set(self._hierarchy_targets(cls, sig, kind == 1))
@@ -390,7 +449,8 @@ class CallGraph:
     def _hierarchy_args(self, ci: int) -> tuple:
         """The arguments of ``hierarchy_extras`` for DEX ``ci``, but ``vbase``."""
         code = self.index.codes[ci]
-        dex, types, descs = code.dex, code.type_descs, code.descs
+        dex, types = code.dex, code.type_descs
+        n_ids = dex.method_ids_size
         status = array(
             "I",
             [
@@ -406,7 +466,13 @@ class CallGraph:
             dex.method_ids_size,
         )
         return (
-            descs,
+            (
+                dex.string_ids_off,
+                dex.string_ids_size,
+                dex.type_ids_off,
+                dex.proto_ids_off,
+                dex.proto_ids_size,
+            ),
             types,
             memoryview(dex.data)[: dex.container_size],
             tables,
@@ -414,8 +480,8 @@ class CallGraph:
             self._maps[ci].tobytes(),
             status.tobytes(),
             self._split_flags(ci),
-            walker.invoked_ids(code.events_raw, len(descs), _VIRTUAL_OPS),
-            walker.invoked_ids(code.events_raw, len(descs), _SUPER_OPS),
+            walker.invoked_ids(code.events_raw, n_ids, _VIRTUAL_OPS),
+            walker.invoked_ids(code.events_raw, n_ids, _SUPER_OPS),
         )
 
     def _split_flags(self, ci: int) -> bytes:
@@ -503,7 +569,7 @@ class CallGraph:
         ids: list[int] = []
         for cls, name in ASYNC_DISPATCH:
             ids += dex.find_methods(cls, name)
-        descs = code.descs
+        types, mclass = code.type_descs, dex.method_class
         names_raw = b""
         for name in _APP_DISPATCH_NAMES:
             sidx = dex.find_string(name)
@@ -516,7 +582,8 @@ class CallGraph:
                 if pos % 4:
                     pos = names_raw.find(key, pos + 1)
                     continue
-                cls = _split(descs[pos // 4])[0]
+                t = types[mclass[pos // 4]]  # the class part of its descriptor, without making the descriptor
+                cls = t if "->" not in t else _split(code.method_desc(pos // 4))[0]
                 # start()/execute() on an app class dispatches only on a Thread / AsyncTask subtype (see below)
                 if cls in app and (
                     (name == "start" and self.is_subtype(cls, "Ljava/lang/Thread;"))
@@ -534,7 +601,7 @@ class CallGraph:
     def _add_async_edges(self, code: DexCode, gmap: array, out: array) -> None:
         """Synthetic edges (:data:`ASYNC_DISPATCH`) of the methods of ``code`` that call a dispatch API."""
         app = self.index._class_map
-        descs, types, methods, events = code.descs, code.type_descs, code.methods, code.events
+        desc_of, types, methods, events = code.method_desc, code.type_descs, code.methods, code.events
         records, dispatch_ids = self._dispatch_callers(code)
         for step, r in enumerate(records):
             if not step & 255:
@@ -560,7 +627,7 @@ class CallGraph:
                         break
             dispatch: list[tuple[str, str]] = []
             for idx in calls:
-                cls, sig = _split(descs[idx])
+                cls, sig = _split(desc_of(idx))
                 name = sig.partition("(")[0]
                 if (cls, name) in ASYNC_DISPATCH:
                     dispatch.append((cls, name))
@@ -575,7 +642,7 @@ class CallGraph:
             if not dispatch:
                 continue
             targets: set[int] = set()
-            candidates = {*created, _split(descs[caller_idx])[0]}
+            candidates = {*created, _split(desc_of(caller_idx))[0]}
             for key in dispatch:
                 # .get: ("AsyncTask", "start") is appended above for start() on an AsyncTask subclass and has no
                 # callbacks (the previous implementation raised KeyError there)
@@ -605,7 +672,7 @@ class CallGraph:
                     lo = bisect_left(mclass, t)
                     if not mids or (lo <= min(mids) and max(mids) < bisect_right(mclass, t, lo)):
                         gmap = self._maps[ci]
-                        got = (code.record_descs[rng.start : rng.stop], [gmap[m] for m in mids])
+                        got = (list(map(code.method_desc, mids)), [gmap[m] for m in mids])
             self._own[cls] = got
         return got
 
@@ -624,9 +691,9 @@ class CallGraph:
             if where is not None:
                 ci, cdi = where
                 code = self.index.codes[ci]
-                gmap, mids, rd = self._maps[ci], self._mids_of(ci), code.record_descs
+                gmap, mids = self._maps[ci], self._mids_of(ci)
                 for r in code.class_records(cdi):
-                    c, _, sig = rd[r].partition("->")
+                    c, _, sig = code.method_desc(mids[r]).partition("->")
                     if sig not in got:
                         # the node of f"{cls}->{sig}": the method's own unless its id names another class
                         got[sig] = gmap[mids[r]] if c == cls else self._node(f"{cls}->{sig}")
@@ -745,7 +812,7 @@ class CallGraph:
         """The forward adjacency (CSR). Once built, the edge list it was built from is released (it is as big
         as the CSR; :meth:`_backward` works from the CSR)."""
         if self._csr is None:
-            off, tgt = walker.build_csr(self._edges, len(self._names))
+            off, tgt = walker.build_csr(self._edges, self._n)
             self._csr = (_u32(off), _u32(tgt))
             self._edges = b""
         return self._csr
@@ -761,24 +828,35 @@ class CallGraph:
             for g in filter(counts.__getitem__, range(len(counts))):
                 srcs.extend(array("I", [g]) * counts[g])
             rev[1::2] = srcs
-            roff, rtgt = walker.build_csr(rev.tobytes(), len(self._names))
+            roff, rtgt = walker.build_csr(rev.tobytes(), self._n)
             self._rcsr = (_u32(roff), _u32(rtgt))
         return self._rcsr
 
     def _expand(self, nodes: Sequence[int], csr: tuple[array, array]) -> set[str]:
         """Descriptors of ``nodes``, each virtual node replaced by its own (real) neighbours in ``csr``."""
-        off, tgt = csr
-        names = self._names
-        got = list(map(names.__getitem__, nodes))
-        if None not in got:  # no virtual node among them (the usual case): C-level loops only
+        got = list(map(self._name_cache.get, nodes))
+        if None not in got:  # every name made already, no virtual node among them: C-level loops only
             return set(got)
+        off, tgt = csr
+        virtual, name = self._virtual, self._name
         out: set[str] = set()
         for t in nodes:
-            name = names[t]
-            if name is not None:
-                out.add(name)
+            if not virtual[t]:
+                out.add(name(t))  # type: ignore[arg-type]
             else:
-                out.update(n for x in tgt[off[t] : off[t + 1]] if (n := names[x]) is not None)
+                out.update(name(x) for x in tgt[off[t] : off[t + 1]] if not virtual[x])  # type: ignore[misc]
+        return out
+
+    def _expand_ids(self, nodes: Sequence[int], csr: tuple[array, array]) -> set[int]:
+        """:meth:`_expand` as node ids (a node's descriptor is its own: the same count)."""
+        off, tgt = csr
+        virtual = self._virtual
+        out: set[int] = set()
+        for t in nodes:
+            if not virtual[t]:
+                out.add(t)
+            else:
+                out.update(x for x in tgt[off[t] : off[t + 1]] if not virtual[x])
         return out
 
     # -- queries -----------------------------------------------------------------------------------------------
@@ -804,21 +882,21 @@ class CallGraph:
         """Number of (caller, callee) pairs, hierarchy targets counted as direct edges (virtual nodes excluded)."""
         if self._edge_count is None:
             off, tgt = csr = self._forward()
-            names = self._names
+            virtual = self._virtual
             self._edge_count = sum(
-                len(self._expand(tgt[off[g] : off[g + 1]], csr))
-                for g in range(len(names))
-                if off[g] != off[g + 1] and names[g] is not None
+                len(self._expand_ids(tgt[off[g] : off[g + 1]], csr))
+                for g in range(self._n)
+                if off[g] != off[g + 1] and not virtual[g]
             )
         return self._edge_count
 
-    def _reachable(self, entries: tuple[str, ...]) -> dict[str, str | None]:
-        """:meth:`reachable` without the defensive copy (cached per entries)."""
+    def _reachable(self, entries: tuple[str, ...]) -> Reached:
+        """:meth:`reachable` without the overlay (cached per entries)."""
         got = self._reach.get(entries)
         if got is not None:
             return got
         check_deadline()
-        names, lookup = self._names, self._lookup
+        lookup = self._lookup
         known = array("I", [g for e in entries if (g := lookup(e)) is not None])
         off, tgt = self._forward()
         check_deadline()
@@ -833,25 +911,177 @@ class CallGraph:
         except TimeoutError:
             timed_out()
         check_deadline()
-        parents, order = _u32(parents_raw), _u32(order_raw)
-        found: dict[str, str | None] = dict.fromkeys(entries)
-        rest = order[len(set(known)) :]  # the entries come first in the visit order
-        found.update(zip([names[g] for g in rest], [names[parents[g]] for g in rest], strict=True))  # type: ignore[misc]
+        found = Reached(self, entries, _u32(parents_raw), _u32(order_raw), len(set(known)))
         if len(self._reach) >= _REACH_CACHE:
             self._reach.pop(next(iter(self._reach)))
         self._reach[entries] = found
         return found
 
-    def reachable(self, entries: Iterable[str]) -> dict[str, str | None]:
-        """BFS from ``entries``: every reachable method -> the method it was first reached from (entries: None)."""
-        return dict(self._reachable(tuple(entries)))
+    def reachable(self, entries: Iterable[str]) -> MutableMapping[str, str | None]:
+        """BFS from ``entries``: every reachable method -> the method it was first reached from (entries: None).
+
+        A mapping whose descriptors are made when asked for (a node's name on demand), in the order a dict
+        filled in visit order would have: the entries, then the BFS order. Changes made to it stay in it (the
+        graph keeps the search itself for the next query)."""
+        return ReachMap(self._reachable(tuple(entries)))
 
     def path(self, entries: Iterable[str], target: str) -> list[str] | None:
         """A shortest call path ``[entry, ..., target]``, or None when ``target`` is not reachable."""
-        parents = self._reachable(tuple(entries))
-        if target not in parents:
+        return self._reachable(tuple(entries)).path(target)
+
+
+class Reached(Mapping[str, "str | None"]):
+    """A BFS result of :meth:`CallGraph.reachable`: method descriptor -> the method it was first reached from
+    (entries -> None), over the kernel's parent array and visit order: a descriptor is made only when a key or a
+    value is asked for (a lookup goes through the graph's id tables, see ``CallGraph._lookup``). Iteration gives
+    the entries (as given, without repeats) then the reached methods in visit order, as the dict it replaces."""
+
+    __slots__ = ("_entries", "_first", "_graph", "_order", "_parents")
+
+    def __init__(self, graph: CallGraph, entries: tuple[str, ...], parents: array, order: array, first: int):
+        self._graph = graph
+        self._entries = dict.fromkeys(entries)
+        self._parents = parents
+        self._order = order
+        self._first = first  # order[:first] are the entries' nodes
+
+    def _node(self, key: object) -> int | None:
+        """The reached node of ``key`` (None when it is no reached method)."""
+        if type(key) is not str:
+            return None
+        g = self._graph._lookup(key)
+        if g is None or self._parents[g] == NONE:
+            return None
+        return g
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries or self._node(key) is not None
+
+    def __getitem__(self, key: str) -> str | None:
+        if key in self._entries:
+            return None
+        g = self._node(key)
+        if g is None:
+            raise KeyError(key)
+        return self._graph._name(self._parents[g])
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._entries
+        name = self._graph._name
+        for g in itertools.islice(self._order, self._first, None):
+            yield name(g)  # type: ignore[misc]
+
+    def __len__(self) -> int:
+        return len(self._entries) + len(self._order) - self._first
+
+    def iter_items(self) -> Iterator[tuple[str, str | None]]:
+        """(method, parent) in iteration order, each name made once."""
+        for e in self._entries:
+            yield e, None
+        name, parents = self._graph._name, self._parents
+        for g in itertools.islice(self._order, self._first, None):
+            yield name(g), name(parents[g])  # type: ignore[misc]
+
+    def items(self) -> ItemsView[str, str | None]:
+        return _Items(self)
+
+    def values(self) -> ValuesView[str | None]:
+        return _Values(self)
+
+    def path(self, target: str) -> list[str] | None:
+        """The recorded path ``[entry, ..., target]``, or None when ``target`` is not reached."""
+        if target in self._entries:
+            return [target]
+        g = self._node(target)
+        if g is None:
+            return None
+        parents, chain = self._parents, [g]
+        while (p := parents[chain[-1]]) != chain[-1]:  # an entry is its own parent in the kernel's array
+            chain.append(p)
+        name = self._graph._name
+        return [name(x) for x in reversed(chain)]  # type: ignore[misc]
+
+
+class _Items(ItemsView):
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        return self._mapping.iter_items()  # type: ignore[attr-defined]
+
+
+class _Values(ValuesView):
+    def __iter__(self) -> Iterator[Any]:
+        return (v for _k, v in self._mapping.iter_items())  # type: ignore[attr-defined]
+
+
+class ReachMap(MutableMapping[str, "str | None"]):
+    """What :meth:`CallGraph.reachable` returns: a :class:`Reached` result with the caller's own changes on top
+    (the result itself is shared through the graph's cache), so a caller may add to it like to a dict."""
+
+    __slots__ = ("_added", "_base", "_removed")
+
+    def __init__(self, base: Reached) -> None:
+        self._base = base
+        self._added: dict[str, str | None] = {}
+        self._removed: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._added or (key not in self._removed and key in self._base)
+
+    def __getitem__(self, key: str) -> str | None:
+        if key in self._added:
+            return self._added[key]
+        if key in self._removed:
+            raise KeyError(key)
+        return self._base[key]
+
+    def __setitem__(self, key: str, value: str | None) -> None:
+        # a key of the result keeps its place (as in a dict) unless it was deleted first (then it goes last)
+        self._added[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        hit = self._added.pop(key, _UNSET) is not _UNSET
+        if key not in self._removed and key in self._base:
+            self._removed.add(key)
+            hit = True
+        if not hit:
+            raise KeyError(key)
+
+    def _tail(self) -> Iterator[str]:
+        """The added keys that come after the result's (new, or deleted from it and set again)."""
+        removed, base = self._removed, self._base
+        return (k for k in self._added if k in removed or k not in base)
+
+    def __iter__(self) -> Iterator[str]:
+        removed = self._removed
+        for k in self._base:
+            if k not in removed:
+                yield k
+        yield from self._tail()
+
+    def __len__(self) -> int:
+        return len(self._base) - len(self._removed) + sum(1 for _ in self._tail())
+
+    def iter_items(self) -> Iterator[tuple[str, str | None]]:
+        removed, added = self._removed, self._added
+        for k, v in self._base.iter_items():
+            if k in removed:
+                continue
+            yield (k, added[k]) if k in added else (k, v)
+        for k in self._tail():
+            yield k, added[k]
+
+    def items(self) -> ItemsView[str, str | None]:
+        return _Items(self)
+
+    def values(self) -> ValuesView[str | None]:
+        return _Values(self)
+
+    def path(self, target: str) -> list[str] | None:
+        """As :meth:`Reached.path` when nothing was changed."""
+        if not self._added and not self._removed and isinstance(self._base, Reached):
+            return self._base.path(target)
+        if target not in self:
             return None
         chain = [target]
-        while (p := parents[chain[-1]]) is not None:
+        while (p := self[chain[-1]]) is not None:
             chain.append(p)
         return chain[::-1]

@@ -120,6 +120,8 @@ class DexCode:
     _records_sorted: bool | None = None
     _record_descs: list[str] | None = None
     _loaded_strings: bytes | None = None
+    _checked: bool = False  # the method id tables passed method_descs' checks (see check_descs)
+    _id_args: tuple | None = None
 
     def __post_init__(self) -> None:
         self.methods = memoryview(self.methods_raw).cast("I")
@@ -142,6 +144,8 @@ class DexCode:
         self._records_sorted = None
         self._record_descs = None
         self._loaded_strings = None
+        self._checked = False
+        self._id_args = None
         self.__post_init__()
 
     @property
@@ -173,7 +177,8 @@ class DexCode:
         """Full descriptor of every method id of the DEX (index = method idx), built on first use.
 
         One C call builds the ASCII ones (nearly all); the others are decoded from MUTF-8 by
-        :meth:`DexFile.method_desc`. Raises DexFormatError when the id tables are malformed.
+        :meth:`DexFile.method_desc`. Raises DexFormatError when the id tables are malformed. A scan does not build
+        it (one string per method id: 100 MB on a 100 MB-DEX app); :meth:`method_desc` decodes one.
         """
         descs = self._descs
         if descs is None:
@@ -188,9 +193,48 @@ class DexCode:
             self._descs = descs
         return descs
 
+    @property
+    def id_args(self) -> tuple:
+        """``id_table_args(dex, methods=True)``, made once."""
+        if self._id_args is None:
+            self._id_args = id_table_args(self.dex, methods=True)
+        return self._id_args
+
+    def check_descs(self) -> None:
+        """Run the checks :attr:`descs` runs on the id tables (the same DexFormatError), once, without making the
+        descriptors: a scan makes a method's descriptor only when it is asked for (:meth:`method_desc`)."""
+        if not self._checked and self._descs is None:
+            try:
+                walker.method_descs(*self.id_args, deadline_monotonic(), False)
+            except TimeoutError:
+                timed_out()
+            except ValueError as exc:
+                raise DexFormatError(f"{self.dex.name}: {exc}") from None
+            self._checked = True
+
     def method_desc(self, midx: int) -> str:
-        """Full descriptor ``Lcls;->name(params)ret`` of method id ``midx``."""
-        return self.descs[midx]
+        """Full descriptor ``Lcls;->name(params)ret`` of method id ``midx`` (the item of :attr:`descs`, decoded on
+        its own when the list was not made: the tables are checked as for the list first)."""
+        descs = self._descs
+        if descs is not None:
+            return descs[midx]
+        self.check_descs()
+        got = walker.method_desc(self.id_args, midx)
+        return got if got is not None else self.dex.method_desc(midx)
+
+    def find_method_ids(self, desc: str, lo: int, hi: int) -> list[int]:
+        """The method ids in ``[lo, hi)`` whose descriptor is ``desc``, ascending (no descriptor string made for
+        an ASCII ``desc``: the C kernel compares bytes in the DEX tables)."""
+        if hi <= lo:
+            return []
+        if desc.isascii() and "\x00" not in desc:
+            # a descriptor decoded from bytes that are not all ASCII holds a character outside ASCII or NUL:
+            # it cannot equal desc, and the kernel compares the ASCII ones bytewise
+            self.check_descs()
+            got = walker.find_methods(self.id_args, lo, hi, desc.encode("ascii"))
+            if got is not None:
+                return memoryview(got).cast("I").tolist()
+        return [m for m in range(lo, min(hi, self.dex.method_ids_size)) if self.method_desc(m) == desc]
 
     @property
     def type_descs(self) -> list[str]:
@@ -208,7 +252,8 @@ class DexCode:
 
     @property
     def record_descs(self) -> list[str]:
-        """Descriptor of the method of each method record (index = record number)."""
+        """Descriptor of the method of each method record (index = record number; built on first use, not by a
+        scan: :meth:`CodeIndex.class_info` and :meth:`CodeIndex.method_records` decode a class's own)."""
         if self._record_descs is None:
             self._record_descs = list(map(self.descs.__getitem__, self.methods[1::METHOD_WORDS].tolist()))
         return self._record_descs
@@ -458,8 +503,8 @@ class CodeIndex:
             code = self.codes[ci]
             superclass, interfaces = self._class_supers(desc)
             rng = code.class_records(cdi)
-            rd = code.record_descs
-            methods = tuple(rd[rng.start : rng.stop]) if type(rng) is range else tuple(rd[r] for r in rng)
+            mids = code.methods[1::METHOD_WORDS]
+            methods = tuple(code.method_desc(mids[r]) for r in rng)
             flags = code.dex.class_defs[cdi * 8 + 1]
             info = self._infos[desc] = ClassInfo(desc, superclass, interfaces, flags, methods, code.name)
         return info
@@ -514,18 +559,19 @@ class CodeIndex:
             return []
         ci, cdi = where
         code = self.codes[ci]
-        records, descs = code.class_records(cdi), code.record_descs
-        if type(records) is not range:  # pragma: no cover - records not in class-def order
-            return [(ci, r) for r in records if descs[r] == method]
-        found: list[tuple[int, int]] = []
-        r = records.start
-        while True:  # list.index scans in C: usually one hit among the class's records
-            try:
-                r = descs.index(method, r, records.stop)
-            except ValueError:
-                return found
-            found.append((ci, r))
-            r += 1
+        records, mids = code.class_records(cdi), code.methods[1::METHOD_WORDS]
+        if type(records) is range and records:
+            # the records' method ids normally lie in the class's method id range: the ids with this descriptor
+            # there are found in the DEX tables (no descriptor string per method)
+            dex = code.dex
+            t = dex.class_defs[cdi * 8]
+            lo = bisect_left(dex.method_class, t)
+            hi = bisect_right(dex.method_class, t, lo)
+            own = mids[records.start : records.stop]
+            if lo <= min(own) and max(own) < hi:
+                ids = set(code.find_method_ids(method, lo, hi))
+                return [(ci, r) for r in records if mids[r] in ids] if ids else []
+        return [(ci, r) for r in records if code.method_desc(mids[r]) == method]
 
     # -- member references -------------------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
 ``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
 :func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
-:func:`hierarchy_extras`, :func:`build_csr`, :func:`bfs`, :func:`all_distinct`, :func:`intern_ids`) mirrors its ``_dexscan`` namesake: same results, same
+:func:`hierarchy_extras`, :func:`build_csr`, :func:`bfs`, :func:`all_distinct`, :func:`intern_ids`,
+:func:`intern_methods`, :func:`method_desc`, :func:`find_methods`) mirrors its ``_dexscan`` namesake: same results, same
 ``ValueError`` messages.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
 used when the extension could not be built (``appwarden.dex.backend()`` says which one is active).
@@ -400,10 +401,12 @@ def method_descs(
     m_off: int,
     m_size: int,
     deadline: float = 0.0,
-) -> list[str | None]:
+    strings: bool = True,
+) -> list[str | None] | None:
     """Descriptors ``Lcls;->name(params)ret`` of every method id; None where a string is not pure ASCII.
 
-    Mirrors ``_dexscan.method_descs`` (same list, same ValueError messages, TimeoutError past ``deadline``).
+    Mirrors ``_dexscan.method_descs`` (same list, same ValueError messages, TimeoutError past ``deadline``; with
+    ``strings`` false the same checks and None).
     """
     buf = bytes(buf)
     size = len(buf)
@@ -464,7 +467,139 @@ def method_descs(
         if i % 1024 == 0 and _past(deadline):
             raise TimeoutError("deadline passed")
         out.append(desc.decode("ascii") if desc.isascii() else None)
-    return out
+    return out if strings else None
+
+
+def _method_bytes(buf: bytes, ids: tuple, i: int, from_name: bool = False) -> bytes:
+    """The descriptor bytes of method id ``i`` as :func:`method_descs` builds them (its checks and ValueError
+    messages but the length budget), from the name on with ``from_name``; ``ids`` = (string_ids_off,
+    string_ids_size, type_ids_off, type_ids_size, proto_ids_off, proto_ids_size, method_ids_off); ``i`` must be below
+    the method_ids size."""
+    s_off, s_size, t_off, t_size, p_off, p_size, m_off = ids
+    size = len(buf)
+
+    def type_ref(tidx: int) -> bytes:
+        if tidx >= t_size:
+            raise ValueError(f"type index {tidx} out of range")
+        sidx = _U32.unpack_from(buf, t_off + tidx * 4)[0]
+        if sidx >= s_size:
+            raise ValueError(f"type {tidx} string index out of range")
+        return _string_bytes(buf, s_off, sidx)
+
+    cls_idx, proto_idx, name_idx = struct.unpack_from("<HHI", buf, m_off + i * 8)
+    cls = type_ref(cls_idx)
+    if name_idx >= s_size:
+        raise ValueError(f"method {i} name index out of range")
+    name = _string_bytes(buf, s_off, name_idx)
+    if proto_idx >= p_size:
+        raise ValueError(f"method {i} proto index out of range")
+    ret_idx, params_off = struct.unpack_from("<II", buf, p_off + proto_idx * 12 + 4)
+    ret = type_ref(ret_idx)
+    n = 0
+    if params_off:
+        if params_off & 3 or params_off + 4 > size:
+            raise ValueError(f"type_list offset {params_off} out of bounds")
+        n = _U32.unpack_from(buf, params_off)[0]
+        if params_off + 4 + n * 2 > size:
+            raise ValueError(f"type_list at {params_off} ({n} entries) out of bounds")
+    params = [type_ref(t) for t in struct.unpack_from(f"<{n}H", buf, params_off + 4)] if n else []
+    head = (name,) if from_name else (cls, b"->", name)
+    return b"".join((*head, b"(", *params, b")", ret))
+
+
+def _id_tables_ok(
+    buf: bytes,
+    s_off: int,
+    s_size: int,
+    t_off: int,
+    t_size: int,
+    p_off: int,
+    p_size: int,
+    m_off: int,
+    m_size: int,
+) -> None:
+    """``method_descs``' first checks (ValueError with its messages)."""
+    size = len(buf)
+    if s_off + s_size * 4 > size:
+        raise ValueError("string_ids out of bounds")
+    if t_off + t_size * 4 > size:
+        raise ValueError("type_ids out of bounds")
+    if p_off + p_size * 12 > size:
+        raise ValueError("proto_ids out of bounds")
+    if m_off + m_size * 8 > size:
+        raise ValueError("method_ids out of bounds")
+
+
+def method_desc(ids: tuple, m: int) -> str | None:
+    """The descriptor of method id ``m`` (``method_descs``' item); None when not ASCII. Mirrors
+    ``_dexscan.method_desc``."""
+    buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids
+    buf = bytes(buf)
+    _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
+    if m >= m_size:
+        raise ValueError("method index out of range")
+    desc = _method_bytes(buf, (s_off, s_size, t_off, t_size, p_off, p_size, m_off), m)
+    return desc.decode("ascii") if desc.isascii() else None
+
+
+def find_methods(ids: tuple, lo: int, hi: int, key: bytes) -> bytes | None:
+    """The method ids in ``[lo, hi)`` whose descriptor is the ASCII ``key`` (u32, ascending); None when one cannot
+    be built. Mirrors ``_dexscan.find_methods``."""
+    buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids
+    buf = bytes(buf)
+    _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
+    tables = (s_off, s_size, t_off, t_size, p_off, p_size, m_off)
+    key = bytes(key)
+    found = array("I")
+    for m in range(lo, min(hi, m_size)):
+        try:
+            desc = _method_bytes(buf, tables, m)
+        except ValueError:
+            return None
+        if desc == key and desc.isascii():
+            found.append(m)
+    return found.tobytes()
+
+
+def intern_methods(
+    dexes: list[tuple],
+    ci: int,
+    table: bytearray,
+    hashes: bytearray,
+    reps: bytearray,
+    other: dict,
+    decode,
+    deadline: float = 0.0,
+) -> bytes:
+    """Node ids of the method ids of DEX ``ci`` in an id space shared over calls; mirrors
+    ``_dexscan.intern_methods`` (same ids, same additions to ``reps``, same errors; ``table``, ``hashes`` and
+    ``other`` hold what this backend needs, so they are only ever used with one backend)."""
+    if not 0 <= ci < len(dexes):
+        raise ValueError("DEX number out of range")
+    cap = len(table) // 4
+    if len(table) % 4 or cap < 2 or cap & (cap - 1):
+        raise ValueError("the table must hold a power of two of u32 slots")
+    n = len(reps) // 8
+    if len(reps) % 8 or len(hashes) != n * 8:
+        raise ValueError("hashes and representatives do not match")
+    descs = method_descs(*dexes[ci], deadline)
+    assert descs is not None
+    out = array("I")
+    for i, s in enumerate(descs):
+        if s is None:
+            s = decode(i)
+            if type(s) is not str:
+                raise TypeError("decode must give a str")
+        g = other.get(s)
+        if g is None:
+            if 2 * (n + 1) > cap or n >= 0xFFFFFFFE:
+                raise ValueError("the table is full")
+            g = other[s] = n
+            reps += array("I", (ci, i)).tobytes()
+            hashes += bytes(8)
+            n += 1
+        out.append(g)
+    return out.tobytes()
 
 
 def _u32s(data: bytes) -> list[int]:
@@ -672,7 +807,7 @@ _SPLIT_ID = 0xFFFFFFFE
 
 
 def hierarchy_extras(
-    descs: list[str],
+    idt: tuple[int, int, int, int, int],
     types: list[str],
     buf: bytes,
     tables: tuple[int, int, int, int, int],
@@ -690,8 +825,20 @@ def hierarchy_extras(
     buf = bytes(buf)
     size = len(buf)
     t_size, cd_off, cd_size, m_off, m_size = tables
-    if len(descs) != m_size or len(types) != t_size:
+    s_off, s_size, t_off, p_off, p_size = idt
+    if len(types) != t_size:
         raise ValueError("descriptor lists do not match the tables")
+    _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
+    ids_tables = (s_off, s_size, t_off, t_size, p_off, p_size, m_off)
+
+    def sig_of(mid: int) -> bytes | None:
+        """The part of method ``mid``'s descriptor after the class and "->", when it can be built and is ASCII."""
+        try:
+            sig = _method_bytes(buf, ids_tables, mid, from_name=True)
+        except ValueError:
+            return None
+        return sig if sig.isascii() else None
+
     if cd_off + cd_size * 32 > size:
         raise ValueError("class_defs out of bounds")
     if m_off + m_size * 8 > size:
@@ -809,16 +956,19 @@ def hierarchy_extras(
             raise ValueError(f"method record {r}: class def index {cdi} out of range")
         if midx >= m_size:
             raise ValueError(f"method record {r}: method index {midx} out of range")
-    table: dict[tuple[int, str], int] = {}
+    table: dict[tuple[int, bytes], int] = {}
     for r in range(len(m) // 7):
         cdi, midx = m[7 * r], m[7 * r + 1]
         if cdi not in wanted:
             continue
-        desc, name = descs[midx], types[_U32.unpack_from(buf, cd_off + cdi * 32)[0]]
-        if not (_one_byte_kind(desc) and _one_byte_kind(name)):
+        # the method id's class must be the class def's (a name without "->"), so that the descriptor is
+        # f"{name}->{sig}"; the sig (name and proto) must be ASCII
+        ct, mc = _U32.unpack_from(buf, cd_off + cdi * 32)[0], mclass(midx)
+        name = types[ct]
+        if mc >= t_size or not _one_byte_kind(name) or "->" in name or (mc != ct and types[mc] != name):
             return None
-        cls_part, _, sig = desc.partition("->")
-        if cls_part != name:
+        sig = sig_of(midx)
+        if sig is None:
             return None
         table.setdefault((cdi, sig), midx)
     # 4. the targets of every grouped reference
@@ -830,10 +980,9 @@ def hierarchy_extras(
         xmap = maps[kind]
         for ref in refs:
             spent(1 + len(chain) + len(below))
-            desc = descs[ref]
-            if not _one_byte_kind(desc):
+            sig = sig_of(ref)
+            if sig is None:
                 return None
-            sig = desc.partition("->")[2]
             found: list[int] = []
             for cdi in chain:
                 hit = table.get((cdi, sig))

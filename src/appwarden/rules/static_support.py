@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any
 
 from appwarden.errors import RuleError
@@ -257,11 +257,14 @@ def _component_entries(manifest: Any, code: Any) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def reachable(code: Any, entries: list[str]) -> dict[str, str | None]:
-    """Every method reachable from ``entries`` -> the method it was first reached from (entries map to None)."""
+def reachable(code: Any, entries: list[str]) -> MutableMapping[str, str | None]:
+    """Every method reachable from ``entries`` -> the method it was first reached from (entries map to None).
+
+    A mapping of the caller's own (changes stay in it) that makes a method's descriptor only when asked for
+    (``CallGraph.reachable``): a dict of every reachable descriptor would hold most of the app's methods."""
     if code is None or not entries:
         return {}
-    return dict(code.callgraph.reachable(entries))
+    return code.callgraph.reachable(entries)
 
 
 def call_path(parents: dict[str, str | None], target: str, limit: int = 64) -> list[str]:
