@@ -28,6 +28,8 @@ import fnmatch
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from appwarden.evidence import SdkHit
@@ -228,7 +230,13 @@ class Matcher:
             names = [
                 n if n.startswith("L") and n.endswith(";") else "L" + n.replace(".", "/") + ";" for n in names
             ]
-        by_package = Counter(n[1 : n.rfind("/")] if "/" in n else "" for n in names)
+        # what precedes each name's last "/" (split off in C); the package is that without its first character
+        # ("Lcom/a/B;" -> "Lcom/a" -> "com/a"; "" without a "/")
+        heads = list(map(itemgetter(0), map(str.rpartition, names, repeat("/"))))
+        head_counts = Counter(heads)
+        by_package: Counter[str] = Counter()
+        for head, n in head_counts.items():
+            by_package[head[1:]] += n
         leaf_packages: dict[str, tuple[dict[str, Any], Any, int, int]] = {}
         for step, (pkg, n) in enumerate(by_package.items()):
             if not step & 1023:
@@ -243,7 +251,9 @@ class Matcher:
             counts[best[0]] += n
             matched[best[0]].add(f"package:{best[1]}")
         if leaf_packages or "" in by_package:
-            for step, name in enumerate(names):
+            # only the classes of those packages and the top-level ones are looked at again (selected in C)
+            wanted = {h for h in head_counts if h[1:] in leaf_packages or not h[1:]}
+            for step, name in enumerate(compress(names, map(wanted.__contains__, heads))):
                 if not step & 4095:
                     check_deadline()
                 cut = name.rfind("/")
