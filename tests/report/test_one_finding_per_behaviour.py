@@ -197,3 +197,20 @@ def test_sarif_keeps_the_merged_rule_ids(shop) -> None:
         "dynamic.pi.background",
         "dynamic.pi.frequency",
     ]
+
+
+def test_the_terminal_says_a_merged_finding_has_more_evidence_than_it_prints(pi_all) -> None:
+    """The terminal prints three evidence items per finding: the merged runtime event of 友盟's start-up finding
+    comes after its call sites and consent path, so the summary says it is there."""
+    from appwarden.report.terminal import summary_text
+
+    lines = summary_text(pi_all, width=400).splitlines()
+    start = next(
+        i for i, line in enumerate(lines) if "pi.startup.device_id |" in line and "友盟+基础组件库" in line
+    )
+    block = []
+    for line in lines[start + 1 :]:
+        if line.lstrip().startswith(("•", "[")):
+            break
+        block.append(line)
+    assert any("另有" in line and "运行时事件" in line for line in block), block

@@ -337,9 +337,16 @@ def _findings_section(report: Mapping[str, Any], out: _Out) -> None:
                     view.finding_message_zh(f, report), view.localize_en(f.get("message_en"), report)
                 )
                 out.line(f"      {message}")
-            for ref in (f.get("evidence") or [])[:3]:
+            evidence = f.get("evidence") or []
+            for ref in evidence[:3]:
                 zh, en = view.evidence_label(ref)
                 out.line(f"      - {zh} {en}: {view.evidence_text(ref)}", "dim")
+            if len(evidence) > 3:  # e.g. the runtime events of a merged finding: say they exist
+                kinds = "、".join(dict.fromkeys(view.evidence_label(r)[0] for r in evidence[3:]))
+                out.line(
+                    f"      … 另有 {len(evidence) - 3} 项证据（{kinds}），见JSON/HTML报告 (more evidence)",
+                    "dim",
+                )
     missing = report.get("not_evaluated") or []
     if missing:
         out.line(f"  未评估规则 (rules not evaluated): {len(missing)}", "dim")
