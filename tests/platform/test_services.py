@@ -48,6 +48,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_sanctions.py",
             "test_stop_access.py",
             "test_yearly.py",
+            "test_page_queries.py",
             "test_prelisting_store_page.py",
             "test_company_portal.py",
             "test_company_complaints.py",

@@ -37,8 +37,7 @@ def _rows(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
     from appwarden.platform.testing.models import JOB_FAILED
 
     out = []
-    for check in checks:
-        v = services.verdict(check)
+    for check, v in zip(checks, services.verdicts(checks), strict=True):
         v["verdict_label"] = VERDICT_LABELS.get(v.get("verdict", ""), "")
         v["store_name"] = check.store.name
         v["created"] = check.created_at  # rendered in the local time zone
@@ -80,9 +79,9 @@ def store_prelisting(request):
             messages.success(request, f"已提交上架前检测 #{check.pk}，排队检测中 queued")
             return redirect("prelisting:store")
     checks = list(
-        scoped(PrelistingCheck.objects.select_related("job__app_version__app", "store"), request.user).defer(
-            "job__report"
-        )[:PAGE_SIZE]
+        scoped(
+            PrelistingCheck.objects.select_related("job__app_version__app__company", "store"), request.user
+        ).defer("job__report")[:PAGE_SIZE]
     )
     rows = _rows(checks)
     context: dict[str, Any] = {
@@ -101,14 +100,19 @@ def store_prelisting(request):
     else:
         # verdicts are computed per check (reviews count), so only the newest VERDICT_WINDOW checks are tallied
         verdicts: dict[int, Counter] = {}
-        recent = PrelistingCheck.objects.select_related("job").defer("job__report")[:VERDICT_WINDOW]
-        for check in recent:
-            verdicts.setdefault(check.store_id, Counter())[services.verdict(check).get("verdict", "")] += 1
-        stores = Store.objects.annotate(n_checks=Count("prelisting_checks"))
+        recent = list(
+            PrelistingCheck.objects.select_related("job__app_version__app__company", "store").defer(
+                "job__report"
+            )[:VERDICT_WINDOW]
+        )
+        for check, v in zip(recent, services.verdicts(recent), strict=True):
+            verdicts.setdefault(check.store_id, Counter())[v.get("verdict", "")] += 1
+        stores = list(Store.objects.annotate(n_checks=Count("prelisting_checks")))
+        shares = services.violating_shares(stores)
         context["stores"] = [
             {
                 "store": s,
-                "share": services.violating_share(s),
+                "share": shares[s.pk],
                 "checks": s.n_checks,
                 "verdicts": [(VERDICT_LABELS[k], verdicts.get(s.pk, Counter())[k]) for k in VERDICT_LABELS],
             }

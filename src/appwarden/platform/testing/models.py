@@ -55,6 +55,20 @@ def screening_fields(report: object) -> tuple[str, list[str]]:
     return verdict, [str(c)[:32] for c in cats[:20]] if isinstance(cats, list) else []
 
 
+def sdk_version_map(report: object, limit: int = 200) -> dict[str, str]:
+    """``{sdk id: version}`` of a report's ``sdks`` section for :class:`ScanJob`'s ``sdk_versions`` column (the
+    first entry of an id wins; ids and versions cut to 200/100 characters, at most ``limit`` SDKs), so lists that
+    need the SDK versions of many jobs (the daily early-warning list) never decode whole reports."""
+    sdks = report.get("sdks") if isinstance(report, dict) else None
+    out: dict[str, str] = {}
+    for sdk in sdks if isinstance(sdks, list) else []:
+        if len(out) >= limit:
+            break
+        if isinstance(sdk, dict) and sdk.get("id"):
+            out.setdefault(str(sdk["id"])[:200], str(sdk.get("version") or "")[:100])
+    return out
+
+
 F_PENDING, F_CONFIRMED, F_REJECTED = "pending", "confirmed", "rejected"
 FINDING_STATUS = [
     (F_PENDING, "待审核 Pending review"),
@@ -132,6 +146,8 @@ class ScanJob(models.Model):
         "不良APP筛查 Screening verdict", max_length=12, choices=SCREENING_VERDICTS, blank=True, db_index=True
     )
     screening_categories = models.JSONField("不良APP类别 Screening categories", default=list, blank=True)
+    # {sdk id: version} copied from the report's sdks section at ingest (sdk_version_map; migration 0005 fills it)
+    sdk_versions = models.JSONField("SDK版本 SDK versions", default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

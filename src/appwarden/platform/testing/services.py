@@ -40,6 +40,7 @@ from appwarden.platform.testing.models import (
     Review,
     ScanJob,
     screening_fields,
+    sdk_version_map,
 )
 from appwarden.report.notice import finding_notice_types
 
@@ -365,6 +366,7 @@ def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob 
         row.save()
     job.report = report
     job.screening_verdict, job.screening_categories = screening_fields(report)
+    job.sdk_versions = sdk_version_map(report)
     job.app_version = version
     job.reused_from = reused_from
     job.status = JOB_DONE

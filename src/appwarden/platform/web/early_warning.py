@@ -13,7 +13,8 @@ hold confirmed SDK findings):
   digest) of apps registered to a company whose signing certificate differs from the app's previous version's,
   unless the version's scan report proves a verified v3 key rotation from that certificate (an unverified
   lineage proves nothing: the change is listed).
-* **SDK versions** — per (SDK id, version from the scan report's ``sdks``), the apps with a confirmed finding
+* **SDK versions** — per (SDK id, version from the scan report's ``sdks``, copied to ``ScanJob.sdk_versions`` at
+  ingest), the apps with a confirmed finding
   owned by that SDK, listed when at least ``?min_apps=`` (default ``APPWARDEN_EARLY_WARNING_MIN_APPS``, 3) apps.
 * **stop access** — every 停止接入 measure in force today (start date reached, end date not passed, not ended or
   revoked) with the company's apps still listed in a store it bars (违规在架) and the number of pre-listing checks
@@ -27,12 +28,19 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from appwarden.platform.registry.models import AppVersion, SdkVendor
 from appwarden.platform.sanctions.services import stop_access_overview
 from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, Batch, Finding, ScanJob
+
+CHUNK = 500
+
+
+def _chunks(ids: Any) -> list[list[int]]:
+    """Sorted ids in lists of ``CHUNK`` (keeps ``IN`` lists within SQLite's variable limit)."""
+    ordered = sorted(set(ids))
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
 
 
 def _key(rule_id: str, owner: str) -> str:
@@ -58,30 +66,38 @@ def new_high_findings(batch: Batch | None = None, since: dt.datetime | None = No
     newest: dict[int, ScanJob] = {}
     for job in jobs.select_related("app_version__app__company").order_by("-id"):
         newest.setdefault(job.app_version.app_id, job)
-    rows = []
-    for app_id, job in newest.items():
-        high = list(
-            Finding.objects.filter(job=job, severity="high")
+    # a fixed number of queries per 500 apps (the per-app version made two queries per app)
+    high: dict[int, list[Finding]] = defaultdict(list)
+    for chunk in _chunks(j.pk for j in newest.values()):
+        for f in (
+            Finding.objects.filter(job_id__in=chunk, severity="high")
             .exclude(status=F_REJECTED)
-            .order_by("rule_id", "owner")
-        )
-        if not high:
-            continue
-        previous = (
-            ScanJob.objects.filter(app_version__app_id=app_id, status=JOB_DONE, id__lt=job.id)
-            .defer("report")
-            .order_by("-id")
-            .first()
-        )
-        before: set[str] = set()
-        if previous is not None:
-            before = {
-                _key(r, o)
-                for r, o in Finding.objects.filter(job=previous)
-                .exclude(status=F_REJECTED)
-                .values_list("rule_id", "owner")
-            }
-        new = [f for f in high if _key(f.rule_id, f.owner) not in before]
+            .order_by("rule_id", "owner", "id")
+        ):
+            high[f.job_id].append(f)
+    candidates = {app_id: job for app_id, job in newest.items() if high.get(job.pk)}
+    previous_id: dict[int, int] = {}
+    for chunk in _chunks(candidates):
+        for app_id, pk in ScanJob.objects.filter(app_version__app_id__in=chunk, status=JOB_DONE).values_list(
+            "app_version__app_id", "id"
+        ):
+            if pk < candidates[app_id].pk and pk > previous_id.get(app_id, 0):
+                previous_id[app_id] = pk
+    previous_jobs: dict[int, ScanJob] = {}
+    before: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(previous_id.values()):
+        previous_jobs.update(ScanJob.objects.defer("report").in_bulk(chunk))
+        for job_id, r, o in (
+            Finding.objects.filter(job_id__in=chunk)
+            .exclude(status=F_REJECTED)
+            .values_list("job_id", "rule_id", "owner")
+        ):
+            before[job_id].add(_key(r, o))
+    rows = []
+    for app_id, job in candidates.items():
+        previous = previous_jobs.get(previous_id.get(app_id, 0))
+        seen = before.get(previous.pk, set()) if previous is not None else set()
+        new = [f for f in high[job.pk] if _key(f.rule_id, f.owner) not in seen]
         if not new:
             continue
         app = job.app_version.app
@@ -131,27 +147,31 @@ def repeat_offender_rows() -> list[dict[str, Any]]:
 
 
 def signer_changes(since: dt.datetime) -> list[dict[str, Any]]:
-    """Versions first seen since ``since`` of registered apps whose signer differs from the previous version's."""
-    rows = []
-    versions = (
+    """Versions first seen since ``since`` of registered apps whose signer differs from the previous version's
+    (a fixed number of queries per 500 apps: the versions of the apps concerned are read at once)."""
+    versions = list(
         AppVersion.objects.filter(first_seen__gte=since, app__company__isnull=False)
         .exclude(signer_sha256="")
         .select_related("app__company")
         .order_by("first_seen", "id")
     )
+    history: dict[int, list[AppVersion]] = defaultdict(list)
+    for chunk in _chunks({v.app_id for v in versions}):
+        for other in AppVersion.objects.filter(app_id__in=chunk).exclude(signer_sha256=""):
+            history[other.app_id].append(other)
+    changed = []
     for version in versions:
-        previous = (
-            AppVersion.objects.filter(app_id=version.app_id)
-            .exclude(signer_sha256="")
-            .filter(
-                Q(first_seen__lt=version.first_seen) | Q(first_seen=version.first_seen, id__lt=version.id)
-            )
-            .order_by("-first_seen", "-id")
-            .first()
-        )
+        earlier = [
+            o for o in history[version.app_id] if (o.first_seen, o.id) < (version.first_seen, version.id)
+        ]
+        previous = max(earlier, key=lambda o: (o.first_seen, o.id)) if earlier else None
         if previous is None or previous.signer_sha256 == version.signer_sha256:
             continue
-        if _verified_rotation(version, previous.signer_sha256):
+        changed.append((version, previous))
+    apps = _newest_scan_apps([v for v, _ in changed])
+    rows = []
+    for version, previous in changed:
+        if _verified_rotation(version, previous.signer_sha256, apps.get(version.pk)):
             continue
         rows.append(
             {
@@ -164,19 +184,33 @@ def signer_changes(since: dt.datetime) -> list[dict[str, Any]]:
     return rows
 
 
-def _verified_rotation(version: AppVersion, previous_signer: str) -> bool:
+def _newest_scan_apps(versions: list[AppVersion]) -> dict[int, Any]:
+    """version id -> the ``app`` section of the report of its newest finished scan (extracted by the database)."""
+    out: dict[int, Any] = {}
+    for chunk in _chunks(v.pk for v in versions):
+        for version_id, app in (
+            ScanJob.objects.filter(app_version_id__in=chunk, status=JOB_DONE)
+            .order_by("app_version_id", "-finished_at", "-id")
+            .values_list("app_version_id", "report__app")
+        ):
+            out.setdefault(version_id, app)
+    return out
+
+
+def _verified_rotation(version: AppVersion, previous_signer: str, app: Any = None) -> bool:
     """Whether ``version``'s newest finished scan proves a v3 key rotation from ``previous_signer``: its report's
     ``signing_lineage`` is verified (``signing_lineage_verified``) and holds that certificate (the same test as
     ingest and re-test identity, :func:`appwarden.ingest.state.signer_relation`). An unverified lineage proves
-    nothing."""
+    nothing. ``app``: that scan's report ``app`` section when the caller already read it."""
     from appwarden.ingest.state import signer_relation
 
-    app = (
-        ScanJob.objects.filter(app_version=version, status=JOB_DONE)
-        .order_by("-finished_at", "-id")
-        .values_list("report__app", flat=True)
-        .first()
-    )
+    if app is None:
+        app = (
+            ScanJob.objects.filter(app_version=version, status=JOB_DONE)
+            .order_by("-finished_at", "-id")
+            .values_list("report__app", flat=True)
+            .first()
+        )
     if not isinstance(app, dict) or app.get("signing_lineage_verified") is not True:
         return False
     lineage = [str(c.get("sha256")) for c in app.get("signing_lineage") or [] if isinstance(c, dict)]
@@ -191,17 +225,17 @@ def sdk_versions(min_apps: int | None = None) -> list[dict[str, Any]]:
     found = list(
         Finding.objects.filter(status=F_CONFIRMED, app_version__isnull=False)
         .exclude(owner="host")
+        .order_by()
         .values_list("job_id", "owner", "rule_id", "app_version__app__package", "app_version__app__name")
     )
     if not found:
         return []
+    # the SDK versions each job's report gave, from the small column ingest fills (never the whole report)
     versions: dict[tuple[int, str], str] = {}
-    for job_id, sdks in ScanJob.objects.filter(id__in={f[0] for f in found}).values_list(
-        "id", "report__sdks"
-    ):
-        for sdk in sdks if isinstance(sdks, list) else []:
-            if isinstance(sdk, dict) and sdk.get("id"):
-                versions[(job_id, str(sdk["id"]))] = str(sdk.get("version") or "")
+    for chunk in _chunks({f[0] for f in found}):
+        for job_id, sdks in ScanJob.objects.filter(id__in=chunk).order_by().values_list("id", "sdk_versions"):
+            for sid, version in sdks.items() if isinstance(sdks, dict) else ():
+                versions[(job_id, sid)] = version
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for job_id, owner, rule_id, package, name in found:
         version = versions.get((job_id, owner), "")

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -43,8 +43,11 @@ def problem_distribution() -> list[tuple[str, int]]:
 def trend(days: int = 30) -> list[tuple[str, int]]:
     """Active findings per day over the last ``days`` days (zero-filled)."""
     start = timezone.localdate() - dt.timedelta(days=days - 1)
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=timezone.get_current_timezone())
     rows = (
-        Finding.objects.filter(ACTIVE, created_at__date__gte=start)
+        Finding.objects.filter(
+            ACTIVE, created_at__gte=since
+        )  # a plain range: created_at__date cannot use an index
         .annotate(day=TruncDate("created_at"))
         .values("day")
         .annotate(n=Count("id"))
@@ -82,31 +85,59 @@ def top_stores(limit: int = 10) -> list[tuple[str, int]]:
     return [(s.name, s.n) for s in rows[:limit]]
 
 
+CHUNK = 500
+
+
+def _chunks(ids: Any) -> list[list[int]]:
+    """Sorted ids in lists of ``CHUNK`` (keeps ``IN`` lists within SQLite's variable limit)."""
+    ordered = sorted(ids)
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+
+
 def repeat_offenders() -> list[dict[str, Any]]:
     """Apps (grouped by company) with confirmed findings in several batches, or found again after a closed order.
 
     Each entry: ``company`` (or None), ``apps`` [{app, batches: [Batch], after_close: bool, orders}], ``reasons``.
+    A fixed number of queries (per 500 apps), not several per app: at 50,000 scan jobs the per-app version took
+    seconds (``bench/results/*-platform-volume-*``).
     """
-    confirmed = Finding.objects.filter(status=F_CONFIRMED)
-    per_app_batches: dict[int, set[int]] = defaultdict(set)
-    for app_id, batch_id in (
-        confirmed.filter(job__batch__isnull=False).values_list("app_version__app", "job__batch").distinct()
-    ):
-        per_app_batches[app_id].add(batch_id)
+    confirmed = Finding.objects.filter(status=F_CONFIRMED, app_version__isnull=False)
     first_close = {
         r["app"]: r["first"]
         for r in RectificationOrder.objects.filter(state=CLOSED)
         .values("app")
         .annotate(first=Min("closed_at"))
+        if r["first"]
     }
-    after_close: set[int] = set()
-    for app_id, closed_at in first_close.items():
-        if closed_at and confirmed.filter(app_version__app=app_id, job__created_at__gt=closed_at).exists():
-            after_close.add(app_id)
+    # one pass over the confirmed findings grouped by (app, batch): the batches of each app, its number of
+    # confirmed findings and the newest scan that found one (for "found again after a closed order")
+    per_app_batches: dict[int, set[int]] = defaultdict(set)
+    counts: dict[int, int] = defaultdict(int)
+    last_seen: dict[int, Any] = {}
+    for app_id, batch_id, n, last in (
+        confirmed.values("app_version__app", "job__batch")
+        .annotate(n=Count("id"), last=Max("job__created_at"))
+        .order_by()  # no default ordering: it would add Finding.id to the GROUP BY
+        .values_list("app_version__app", "job__batch", "n", "last")
+    ):
+        if batch_id is not None:
+            per_app_batches[app_id].add(batch_id)
+        counts[app_id] += n
+        if last is not None and (app_id not in last_seen or last > last_seen[app_id]):
+            last_seen[app_id] = last
+    after_close = {
+        app_id for app_id, closed in first_close.items() if app_id in last_seen and last_seen[app_id] > closed
+    }
     app_ids = {a for a, b in per_app_batches.items() if len(b) >= 2} | after_close
     batches = Batch.objects.in_bulk({b for a in app_ids for b in per_app_batches.get(a, ())})
+    orders: dict[int, list[Any]] = defaultdict(list)
+    apps: list[Any] = []
+    for chunk in _chunks(app_ids):
+        for order in RectificationOrder.objects.filter(app__in=chunk).order_by("-issued_at", "-id"):
+            orders[order.app_id].append(order)
+        apps += list(App.objects.filter(pk__in=chunk).select_related("company"))
     groups: dict[Any, dict[str, Any]] = {}
-    for app in App.objects.filter(pk__in=app_ids).select_related("company"):
+    for app in sorted(apps, key=lambda a: a.package):
         entry = groups.setdefault(app.company_id, {"company": app.company, "apps": [], "reasons": set()})
         app_batches = sorted(
             (batches[b] for b in per_app_batches.get(app.pk, ())), key=lambda b: b.created_at
@@ -120,8 +151,8 @@ def repeat_offenders() -> list[dict[str, Any]]:
                 "app": app,
                 "batches": app_batches,
                 "after_close": app.pk in after_close,
-                "orders": list(app.orders.all()),
-                "findings": confirmed.filter(app_version__app=app).count(),
+                "orders": orders.get(app.pk, []),
+                "findings": counts.get(app.pk, 0),
             }
         )
     out = list(groups.values())

@@ -116,7 +116,7 @@ def yearly_stats(period: Period) -> dict[str, Any]:
         TakedownOrder,
     )
     from appwarden.platform.prelisting.models import PrelistingCheck
-    from appwarden.platform.prelisting.services import verdict, violating_share
+    from appwarden.platform.prelisting.services import verdicts, violating_shares
     from appwarden.platform.registry.models import SdkVendor, Store, StoreListing
     from appwarden.platform.sanctions.models import PENALTY, SanctionMeasure
     from appwarden.platform.testing.models import F_CONFIRMED, JOB_DONE, Finding, ScanJob
@@ -136,7 +136,7 @@ def yearly_stats(period: Period) -> dict[str, Any]:
     job_rows = list(jobs.values_list("id", "app_version_id", "app_version__app_id"))
     tested_apps = {a for _, _, a in job_rows}
     findings = list(
-        Finding.objects.filter(job__in=[j for j, _, _ in job_rows], status=F_CONFIRMED).values_list(
+        Finding.objects.filter(job__in=jobs.values("id"), status=F_CONFIRMED).values_list(
             "app_version__app_id", "notice_types", "problem_type", "owner"
         )
     )
@@ -271,16 +271,19 @@ def yearly_stats(period: Period) -> dict[str, Any]:
     for store_id, app_id in StoreListing.objects.values_list("store_id", "app_id"):
         listed[store_id].add(app_id)
     checks = list(
-        PrelistingCheck.objects.filter(created_at__gte=lo, created_at__lt=hi).select_related(
-            "job__app_version__app"
-        )
+        PrelistingCheck.objects.filter(created_at__gte=lo, created_at__lt=hi)
+        .select_related("job__app_version__app__company", "store")
+        .defer("job__report")
     )
+    check_verdict = {c.pk: v.get("verdict") for c, v in zip(checks, verdicts(checks), strict=True)}
     by_store = []
-    for store in Store.objects.all():
+    all_stores = list(Store.objects.all())
+    shares = violating_shares(all_stores)
+    for store in all_stores:
         mine = listed.get(store.pk, set())
         store_checks = [c for c in checks if c.store_id == store.pk]
-        verdicts = [verdict(c).get("verdict") for c in store_checks]
-        share = violating_share(store)
+        store_verdicts = [check_verdict[c.pk] for c in store_checks]
+        share = shares[store.pk]
         by_store.append(
             {
                 "store": store.name,
@@ -290,7 +293,7 @@ def yearly_stats(period: Period) -> dict[str, Any]:
                 "noticed": len(apps["noticed"] & mine),
                 "taken_down": len({a for _, a, s in takedown_rows if s == store.pk}),
                 "prelisting": len(store_checks),
-                "prelisting_fail": sum(1 for v in verdicts if v == "fail"),
+                "prelisting_fail": sum(1 for v in store_verdicts if v == "fail"),
                 "listed": share["listed"],
                 "violating": share["violating"],
                 "violating_percent": share["percent"],

@@ -1,0 +1,158 @@
+"""The statistics and early-warning pages make a fixed number of SQL queries however many apps, scans and
+pre-listing checks there are (at 50,000 scan jobs the per-row queries took minutes: ``bench/platform_volume.py``,
+``bench/results/*-platform-volume-*``), and ``ScanJob.sdk_versions`` is filled at ingest and by migration
+``testing 0005`` for jobs stored before it. Also run on PostgreSQL by ``test_services.py``."""
+
+from __future__ import annotations
+
+import platform_factories as pf
+from django.db import connection
+from django.test import Client, TestCase, TransactionTestCase
+from django.test.utils import CaptureQueriesContext
+
+from appwarden.platform.enforcement import workflow
+from appwarden.platform.prelisting import services as prelisting
+from appwarden.platform.prelisting.models import PrelistingCheck
+from appwarden.platform.sanctions import services as sanctions
+from appwarden.platform.testing import engine, services
+from appwarden.platform.testing.models import Batch, ScanJob
+
+PAGES = [
+    "/stats/yearly/",
+    "/api/stats/yearly/",
+    "/early-warning/",
+    "/api/early-warning/",
+    "/repeat-offenders/",
+    "/store/prelisting/",
+    "/api/prelisting/",
+]
+
+
+class QueryCountTests(TestCase):
+    def setUp(self):
+        self.engine = pf.ReportEngine()
+        engine.use_engine(self.engine)
+        self.addCleanup(engine.use_engine, None)
+        self.reviewer = pf.user("reviewer")
+        self.regulator = pf.user("regulator")
+        self.stores = [pf.store(f"量测商店{i}") for i in range(2)]
+        self.store_user = pf.user("store", store=self.stores[0])
+        self.batches = [Batch.objects.create(name=f"批次{i}") for i in range(2)]
+        self.n = 0
+
+    def add_apps(self, count: int) -> None:
+        """``count`` apps of new companies, each scanned in both batches with confirmed SDK and host findings (a
+        repeat offender with an order), listed in a store, a new signer on the second version, a pre-listing
+        check in each store (one company under 停止接入)."""
+        for _ in range(count):
+            self.n += 1
+            package, company = f"com.volume.app{self.n}", pf.company()
+            for k, batch in enumerate(self.batches):
+                rep = pf.report(
+                    package,
+                    f"{k + 1}.0",
+                    [
+                        pf.finding(f"r.host{k}", ["RD-3.1"], severity="high", notice_types=["M337-1"]),
+                        pf.finding("r.sdk", ["RD-3.2"], severity="high", owner="sdk.volume"),
+                    ],
+                )
+                rep["app"]["signers"] = [{"subject": "CN=V, O=量测", "sha256": f"{self.n:02x}{k}" * 16}]
+                rep["sdks"] = [{"id": "sdk.volume", "version": "3.1"}]
+                job = pf.scanned_job(
+                    self.reviewer, self.engine.add(f"{package}-{k}", rep), batch=batch, company=company
+                )
+                for f in job.findings.all():
+                    services.review_finding(f, user=self.reviewer, action="confirm", reason="确认")
+            workflow.issue_order(job.app_version, list(job.findings.all()), user=self.reviewer, reason="整改")
+            pf.listing(self.stores[0], job.app_version.app)
+            if self.n == 1:
+                data = {"kind": "stop_access", "start_date": "2020-01-01", "reason": "停止接入"}
+                sanctions.issue(company, data, user=self.regulator)
+            for store in self.stores:
+                check_job = services.submit_apk(
+                    self.engine.add(f"{package}-{k}", rep), user=self.reviewer, allow_duplicate=True
+                )
+                services.run_scan(check_job.pk)
+                PrelistingCheck.objects.create(job=check_job, store=store, developer="量测", permissions=[])
+
+    def queries(self) -> dict[str, int]:
+        out = {}
+        for url in PAGES:
+            client = Client()
+            client.force_login(self.store_user if "prelisting" in url else self.regulator)
+            with CaptureQueriesContext(connection) as ctx:
+                resp = client.get(url)
+            self.assertEqual(resp.status_code, 200, url)
+            out[url] = len(ctx.captured_queries)
+        return out
+
+    def test_queries_do_not_grow_with_the_data(self):
+        self.add_apps(2)
+        self.queries()  # the first read of a refused pre-listing check writes its audit row
+        small = self.queries()
+        self.add_apps(4)
+        self.queries()
+        self.assertEqual(self.queries(), small)
+        # and the pages did see the data
+        body = self.api_json("/api/early-warning/")
+        self.assertEqual(len(body["repeat_offenders"]), 6)
+        self.assertEqual(body["sdk_versions"]["sdks"][0]["version"], "3.1")
+        self.assertEqual(len(body["sdk_versions"]["sdks"][0]["apps"]), 6)
+        self.assertEqual(len(body["signer_changes"]["versions"]), 6)
+        self.assertEqual(len(body["stop_access"]), 1)
+        yearly = self.api_json("/api/stats/yearly/")
+        self.assertEqual(yearly["summary"]["prelisting"], 12)
+        by_store = {s["id"]: s for s in yearly["by_store"]}
+        self.assertEqual(by_store[self.stores[0].pk]["prelisting_fail"], 6)  # high likely findings: fail
+
+    def test_bulk_verdicts_equal_single_verdicts(self):
+        self.add_apps(3)
+        checks = list(PrelistingCheck.objects.select_related("job__app_version__app__company", "store"))
+        bulk = prelisting.verdicts(checks)
+        single = [prelisting.verdict(PrelistingCheck.objects.get(pk=c.pk)) for c in checks]
+        self.assertEqual(bulk, single)
+        self.assertTrue(any(v.get("stop_access") for v in bulk))
+
+    def test_sdk_versions_are_copied_at_ingest(self):
+        self.add_apps(1)
+        job = ScanJob.objects.filter(batch__isnull=False).first()
+        self.assertEqual(job.sdk_versions, {"sdk.volume": "3.1"})
+
+    def api_json(self, url: str) -> dict:
+        client = Client()
+        client.force_login(self.regulator)
+        return client.get(url).json()
+
+
+class SdkVersionsBackfillTests(TransactionTestCase):
+    """Jobs stored before ``sdk_versions`` existed get it from their report's ``sdks`` section."""
+
+    def test_existing_jobs_get_their_sdk_versions(self):
+        from django.db.migrations.executor import MigrationExecutor
+
+        before, after = [("testing", "0004_job_screening")], [("testing", "0005_job_sdk_versions")]
+        executor = MigrationExecutor(connection)
+        self.addCleanup(lambda: MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes()))
+        executor.migrate(before)
+        Job = executor.loader.project_state(before).apps.get_model("testing", "ScanJob")
+        reports = {
+            "two": {
+                "sdks": [
+                    {"id": "a", "version": "1.0"},
+                    {"id": "b", "version": None},
+                    {"id": "a", "version": "9"},
+                ]
+            },
+            "odd": {"sdks": [{"id": ""}, "x", {"version": "1"}, {"id": "c", "version": 5}]},
+            "not_a_list": {"sdks": {"id": "a"}},
+            "none": {"app": {}},
+            "null": None,
+        }
+        ids = {k: Job.objects.create(sha256="cd" * 32, size=1, report=r).pk for k, r in reports.items()}
+        MigrationExecutor(connection).migrate(after)
+        New = MigrationExecutor(connection).loader.project_state(after).apps.get_model("testing", "ScanJob")
+        got = {k: New.objects.get(pk=pk).sdk_versions for k, pk in ids.items()}
+        self.assertEqual(
+            got,
+            {"two": {"a": "1.0", "b": ""}, "odd": {"c": "5"}, "not_a_list": {}, "none": {}, "null": {}},
+        )
