@@ -22,10 +22,8 @@ def fill_sdk_versions(apps, schema_editor):
         )
         if not rows:
             break
-        for pk, sdks in rows:
-            versions = sdk_version_map({"sdks": sdks})
-            if versions:
-                ScanJob.objects.filter(pk=pk).update(sdk_versions=versions)
+        changed = [ScanJob(pk=pk, sdk_versions=sdk_version_map({"sdks": sdks})) for pk, sdks in rows]
+        ScanJob.objects.bulk_update([j for j in changed if j.sdk_versions], ["sdk_versions"], batch_size=500)
         last = rows[-1][0]
 
 
