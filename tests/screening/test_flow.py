@@ -4,7 +4,7 @@ screen_spy (tests/screening/_apps/src/screen_spy) leaks by design: contacts read
 HttpURLConnection's output stream through a helper (one call hop), the IMEI reaches an Apache HttpClient request
 through a static field read in another class (a field hop), each incoming SMS is forwarded by SMS and handed in an
 explicit Intent to a service that opens a URL holding it and the IMSI from a helper (an Intent hop and a return-value
-hop). screen_spy_clean reads the same data without a leak from background code: only its Activity uploads contacts.
+hop), and the call log read in a loop is posted through a helper with a null-defaulted list and register copies. screen_spy_clean reads the same data without a leak from background code: only its Activity uploads contacts.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ def test_flows_found_across_hops(spy: ScreenContext) -> None:
         ("sms_in", "sms", SPY + "SmsForwarder;"),
         ("sms_in", "network", SPY + "Relay;"),  # explicit Intent hop into Relay.onStartCommand
         ("imsi", "network", SPY + "Relay;"),  # the IMSI a helper returns
+        # the call log: a loop whose result is returned above its body (second walk over the back edge), a
+        # null-defaulted list (register states merged where a forward branch lands), a move-object copy of the
+        # entity before its constructor (register aliases); missed before these three were modelled
+        ("call_log", "network", SPY + "Harvest;"),
     }
     contacts = next(lk for lk in find_leaks(spy) if lk.category == "contacts")
     assert contacts.source["api"].startswith("Landroid/content/ContentResolver;->query")
@@ -63,9 +67,12 @@ def test_spy_fixture_verdict(spy: ScreenContext) -> None:
         "banker.sms_forwarder",
     } <= set(fired)
     assert result.verdict == "harmful" and {"spyware", "banker"} <= set(result.categories)
-    item = fired["spyware.private_data_exfiltration"].evidence[0]
-    assert item["category"] == "contacts" and item["sink"] == "network"
-    assert item["endpoint"] == ["http://203.0.113.7/c"]
+    items = {i["category"]: i for i in fired["spyware.private_data_exfiltration"].evidence}
+    assert set(items) == {"contacts", "call_log"}
+    assert items["contacts"]["sink"] == "network" and items["contacts"]["endpoint"] == [
+        "http://203.0.113.7/c"
+    ]
+    assert items["call_log"]["endpoint"] == ["http://203.0.113.7/h"]
     devices = {
         (i["category"], i["caller"].split("->", 1)[0])
         for i in fired["spyware.device_data_exfiltration"].evidence
@@ -98,7 +105,7 @@ def test_bounded_by_method_budget(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bounded_by_code_units(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(flow, "MAX_UNITS", 10)
     ctx = _ctx("screen_spy")
-    assert len(find_leaks(ctx)) < 5
+    assert len(find_leaks(ctx)) < 6
     assert any("data-flow analysis stopped at its bound" in n for n in ctx.notes)
 
 

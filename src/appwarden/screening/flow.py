@@ -49,6 +49,7 @@ native code, Handler messages and values merged on branches other than the last 
 
 from __future__ import annotations
 
+import itertools
 import re
 import struct
 from bisect import bisect_left
@@ -67,12 +68,15 @@ MAX_METHODS = 1000  # method analyses per app (the labelled malware needs at mos
 MAX_INSNS = 1 << 15  # code units; a longer method is not analysed
 MAX_UNITS = 300_000  # code units walked per app (all analyses together)
 MAX_LABELS = 24  # labels kept per register
+MAX_JOINS = 512  # forward-branch targets remembered per method (register states merged where branches join)
 MAX_CLASS_METHODS = 300  # methods of one top-level class scanned for instance-field readers
 
 Labels = frozenset
 EMPTY: Labels = frozenset()
 _U16 = struct.Struct("<H")
 _U32 = struct.Struct("<I")
+_S16 = struct.Struct("<h")
+_S32 = struct.Struct("<i")
 
 SINK_KINDS = ("sms", "network", "mail", "mail_intent")
 PRIVATE = ("contacts", "call_log", "sms", "sms_in", "imei", "imsi", "iccid", "phone_number", "location")
@@ -383,114 +387,180 @@ class FlowAnalysis:
         if insns_size > MAX_INSNS or start + insns_size * 2 > len(data) or nins > nregs:
             return None
         self.units += insns_size
-        regs: dict[int, Labels] = {}
         first = nregs - nins
         this = -1 if code.methods[r * METHOD_WORDS + 2] & ACC_STATIC else first
+        initial: dict[int, Labels] = {}
         for k in range(min(nins, len(params))):
             if params[k]:
-                regs[first + k] = params[k]
+                initial[first + k] = params[k]
         if not params and desc.endswith("onLocationChanged(Landroid/location/Location;)V") and nins >= 2:
             lab = self._site_label("location", desc, desc, code.name, code_off)
-            regs[first + 1] = frozenset({lab})
+            initial[first + 1] = frozenset({lab})
         out = Summary()
-        result: Labels = EMPTY
         ret: set[str] = set()
-        pc = 0
         dex = code.dex
-        while pc < insns_size:
-            p = start + pc * 2
-            op, b1 = data[p], data[p + 1]
-            remaining = insns_size - pc
-            width = _payload_width(data, p, b1, remaining) if op == 0 else WIDTH[op]
-            if width > remaining or width == 0:
-                break
-            pc += width
-            last, result = result, EMPTY
-            get = regs.get
-            if op in _MOVE_12X:
-                regs[b1 & 0xF] = get(b1 >> 4, EMPTY)
-            elif op in _MOVE_22X:
-                regs[b1] = get(_U16.unpack_from(data, p + 2)[0], EMPTY)
-            elif op in _MOVE_32X:
-                regs[_U16.unpack_from(data, p + 2)[0]] = get(_U16.unpack_from(data, p + 4)[0], EMPTY)
-            elif op in _MOVE_RESULT:
-                regs[b1] = last
-            elif op in _RETURN:
-                ret |= get(b1, EMPTY)
-            elif op == 0x0D or op in _CONST_4_TO_WIDE or op == 0x22:  # move-exception, const*, new-instance
-                regs[b1 & 0xF if op == 0x12 else b1] = EMPTY
-            elif op in (0x1A, 0x1B):  # const-string
-                idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
-                try:
-                    regs[b1] = _const_labels(dex.string(idx))
-                except Exception:
-                    regs[b1] = EMPTY
-            elif op == 0x1C:  # const-class
-                try:
-                    regs[b1] = frozenset({"c:" + code.type_descs[_U16.unpack_from(data, p + 2)[0]]})
-                except Exception:
-                    regs[b1] = EMPTY
-            elif op in (0x20, 0x21, 0x23):  # instance-of, array-length, new-array: vA, vB
-                regs[b1 & 0xF] = EMPTY
-            elif op in _UNOP:
-                regs[b1 & 0xF] = get(b1 >> 4, EMPTY)
-            elif op in _BINOP_2ADDR:
-                a = b1 & 0xF
-                regs[a] = _cap(get(a, EMPTY) | get(b1 >> 4, EMPTY))
-            elif op in _BINOP_LIT16:
-                regs[b1 & 0xF] = get(b1 >> 4, EMPTY)
-            elif op in _BINOP_LIT8:
-                regs[b1] = get(data[p + 2], EMPTY)
-            elif op in _BINOP:
-                regs[b1] = _cap(get(data[p + 2], EMPTY) | get(data[p + 3], EMPTY))
-            elif op in _CMP:
-                regs[b1] = EMPTY
-            elif op in _AGET:
-                regs[b1] = get(data[p + 2], EMPTY)
-            elif op in _APUT:
-                arr = data[p + 2]
-                if get(b1):
-                    regs[arr] = _cap(get(arr, EMPTY) | regs[b1])
-            elif op in _IGET or op in _SGET:
-                fidx = _U16.unpack_from(data, p + 2)[0]
-                dest = b1 & 0xF if op in _IGET else b1
-                try:
-                    fdesc = dex.field_desc(fidx)
-                except Exception:
-                    regs[dest] = EMPTY
+        back: dict[int, list[dict[int, Labels]]] = {}  # loop head -> register states at its back edges
+        # a second walk when the method loops: what a loop body made reaches the loop's head
+        for walk_no in range(2):
+            if walk_no:
+                if not back or self.units >= MAX_UNITS:
+                    break
+                self.units += insns_size
+            regs: dict[int, Labels] = dict(initial)
+            result: Labels = EMPTY
+            pc = 0
+            # register -> object id, shared by the registers a move-object copied it to
+            objs: dict[int, int] = {}
+            ids = itertools.count()
+            # branch target -> register states jumping there: forward branches, and on the second walk back edges
+            joins: dict[int, list[dict[int, Labels]]] = (
+                {t: list(v) for t, v in back.items()} if walk_no else {}
+            )
+
+            def put(
+                reg: int, labels: Labels, regs: dict[int, Labels] = regs, objs: dict[int, int] = objs
+            ) -> None:
+                regs[reg] = labels
+                objs.pop(reg, None)
+
+            def carry(
+                reg: int, labels: Labels, regs: dict[int, Labels] = regs, objs: dict[int, int] = objs
+            ) -> None:
+                """The object in ``reg`` now holds ``labels``: so does every register holding the same object."""
+                oid = objs.get(reg)
+                for r2 in [r for r, o in objs.items() if o == oid] if oid is not None else [reg]:
+                    regs[r2] = _cap(regs.get(r2, EMPTY) | labels)
+                regs[reg] = _cap(regs.get(reg, EMPTY) | labels)
+
+            while pc < insns_size:
+                if pc in joins:  # a forward branch lands here: what its registers held may still hold
+                    for snap in joins.pop(pc):
+                        for reg, labels in snap.items():
+                            cur = regs.get(reg, EMPTY)
+                            if not labels <= cur:
+                                regs[reg] = _cap(cur | labels)
+                p = start + pc * 2
+                op, b1 = data[p], data[p + 1]
+                remaining = insns_size - pc
+                width = _payload_width(data, p, b1, remaining) if op == 0 else WIDTH[op]
+                if width > remaining or width == 0:
+                    break
+                here = pc
+                pc += width
+                last, result = result, EMPTY
+                get = regs.get
+                if 0x28 <= op <= 0x2A or 0x32 <= op <= 0x3D:  # goto*, if-*: remember the state at the target
+                    if op == 0x28:
+                        delta = b1 - 256 if b1 & 0x80 else b1
+                    elif op == 0x2A:
+                        delta = _S32.unpack_from(data, p + 2)[0]
+                    else:
+                        delta = _S16.unpack_from(data, p + 2)[0]
+                    target = here + delta
+                    if here < target < insns_size and len(joins) < MAX_JOINS and regs:
+                        joins.setdefault(target, []).append(dict(regs))
+                    elif 0 <= target < here and not walk_no and len(back) < MAX_JOINS and regs:
+                        back.setdefault(target, []).append(dict(regs))
                     continue
-                labels = set(self.field_labels.get(fdesc, EMPTY))
-                if self._is_app_field(fdesc):
-                    labels.add("f:" + fdesc)
-                if op in _IGET:  # a field of a labelled object (a request's entity, a holder's value)
-                    labels |= {lab for lab in get(b1 >> 4, EMPTY) if lab[0] == "s"}
-                regs[dest] = _cap(labels)
-            elif op in _IPUT or op in _SPUT:
-                src = b1 & 0xF if op in _IPUT else b1
-                labels = get(src, EMPTY)
-                if labels:
+                if op in (0x07, 0x08, 0x09):  # move-object*: both registers now name one object
+                    if op == 0x07:
+                        dst, src = b1 & 0xF, b1 >> 4
+                    elif op == 0x08:
+                        dst, src = b1, _U16.unpack_from(data, p + 2)[0]
+                    else:
+                        dst, src = _U16.unpack_from(data, p + 2)[0], _U16.unpack_from(data, p + 4)[0]
+                    regs[dst] = get(src, EMPTY)
+                    oid = objs.get(src)
+                    if oid is None:
+                        oid = objs[src] = next(ids)
+                    objs[dst] = oid
+                    continue
+                if op in _MOVE_12X:
+                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
+                elif op in _MOVE_22X:
+                    put(b1, get(_U16.unpack_from(data, p + 2)[0], EMPTY))
+                elif op in _MOVE_32X:
+                    put(_U16.unpack_from(data, p + 2)[0], get(_U16.unpack_from(data, p + 4)[0], EMPTY))
+                elif op in _MOVE_RESULT:
+                    put(b1, last)
+                elif op in _RETURN:
+                    ret |= get(b1, EMPTY)
+                elif (
+                    op == 0x0D or op in _CONST_4_TO_WIDE or op == 0x22
+                ):  # move-exception, const*, new-instance
+                    put(b1 & 0xF if op == 0x12 else b1, EMPTY)
+                elif op in (0x1A, 0x1B):  # const-string
+                    idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
                     try:
-                        fdesc = dex.field_desc(_U16.unpack_from(data, p + 2)[0])
+                        put(b1, _const_labels(dex.string(idx)))
                     except Exception:
+                        put(b1, EMPTY)
+                elif op == 0x1C:  # const-class
+                    try:
+                        put(b1, frozenset({"c:" + code.type_descs[_U16.unpack_from(data, p + 2)[0]]}))
+                    except Exception:
+                        put(b1, EMPTY)
+                elif op in (0x20, 0x21, 0x23):  # instance-of, array-length, new-array: vA, vB
+                    put(b1 & 0xF, EMPTY)
+                elif op in _UNOP:
+                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
+                elif op in _BINOP_2ADDR:
+                    a = b1 & 0xF
+                    put(a, _cap(get(a, EMPTY) | get(b1 >> 4, EMPTY)))
+                elif op in _BINOP_LIT16:
+                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
+                elif op in _BINOP_LIT8:
+                    put(b1, get(data[p + 2], EMPTY))
+                elif op in _BINOP:
+                    put(b1, _cap(get(data[p + 2], EMPTY) | get(data[p + 3], EMPTY)))
+                elif op in _CMP:
+                    put(b1, EMPTY)
+                elif op in _AGET:
+                    put(b1, get(data[p + 2], EMPTY))
+                elif op in _APUT:
+                    arr = data[p + 2]
+                    if get(b1):
+                        carry(arr, regs[b1])
+                elif op in _IGET or op in _SGET:
+                    fidx = _U16.unpack_from(data, p + 2)[0]
+                    dest = b1 & 0xF if op in _IGET else b1
+                    try:
+                        fdesc = dex.field_desc(fidx)
+                    except Exception:
+                        put(dest, EMPTY)
                         continue
-                    kept = frozenset(lab for lab in labels if lab[0] == "s")
-                    if kept and self._is_app_field(fdesc):
-                        out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | kept)
-                    obj = b1 >> 4
-                    if (
-                        op in _IPUT and obj != this
-                    ):  # the object now carries it (a holder passed on), not ``this``
-                        regs[obj] = _cap(get(obj, EMPTY) | frozenset(lab for lab in labels if lab[0] == "s"))
-            elif op in (0x24, 0x25):  # filled-new-array: result is the array
-                like = 0x6E if op == 0x24 else 0x74  # 35c / 3rc register lists, as an invoke's
-                regs_list = invoke_arg_registers(like, _invoke_a(like, data, p, b1))
-                acc: set[str] = set()
-                for reg in regs_list:
-                    acc |= get(reg, EMPTY)
-                result = _cap(acc)
-            elif op in _INVOKES:
-                result = self._invoke(code, desc, op, data, p, b1, regs, out, depth, this)
-            # other opcodes (goto, if-*, switch, check-cast, monitor, throw, nop) write no register we track
+                    labels = set(self.field_labels.get(fdesc, EMPTY))
+                    if self._is_app_field(fdesc):
+                        labels.add("f:" + fdesc)
+                    if op in _IGET:  # a field of a labelled object (a request's entity, a holder's value)
+                        labels |= {lab for lab in get(b1 >> 4, EMPTY) if lab[0] == "s"}
+                    put(dest, _cap(labels))
+                elif op in _IPUT or op in _SPUT:
+                    src = b1 & 0xF if op in _IPUT else b1
+                    labels = get(src, EMPTY)
+                    if labels:
+                        try:
+                            fdesc = dex.field_desc(_U16.unpack_from(data, p + 2)[0])
+                        except Exception:
+                            continue
+                        kept = frozenset(lab for lab in labels if lab[0] == "s")
+                        if kept and self._is_app_field(fdesc):
+                            out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | kept)
+                        obj = b1 >> 4
+                        if (
+                            op in _IPUT and obj != this
+                        ):  # the object now carries it (a holder passed on), not ``this``
+                            carry(obj, frozenset(lab for lab in labels if lab[0] == "s"))
+                elif op in (0x24, 0x25):  # filled-new-array: result is the array
+                    like = 0x6E if op == 0x24 else 0x74  # 35c / 3rc register lists, as an invoke's
+                    regs_list = invoke_arg_registers(like, _invoke_a(like, data, p, b1))
+                    acc: set[str] = set()
+                    for reg in regs_list:
+                        acc |= get(reg, EMPTY)
+                    result = _cap(acc)
+                elif op in _INVOKES:
+                    result = self._invoke(code, desc, op, data, p, b1, regs, out, depth, this, carry)
+                # other opcodes (goto, if-*, switch, check-cast, monitor, throw, nop) write no register we track
         out.returns = _cap(ret)
         return out
 
@@ -510,6 +580,7 @@ class FlowAnalysis:
         out: Summary,
         depth: int,
         this: int,
+        carry: Any,
     ) -> Labels:
         midx = _U16.unpack_from(data, p + 2)[0]
         info = self._callees.get((code.name, midx))
@@ -568,7 +639,7 @@ class FlowAnalysis:
                     for labels in summ.stores.values():
                         held |= labels
                     if held - args[0]:
-                        regs[arg_regs[0]] = _cap(args[0] | held)
+                        carry(arg_regs[0], frozenset(held))
                 return summ.returns
             if not passes:
                 return EMPTY
@@ -588,7 +659,7 @@ class FlowAnalysis:
                 for a in args[1:]:
                     extra |= {lab for lab in a if lab != "net"}
                 if extra - args[0] and arg_regs[0] != this:
-                    regs[arg_regs[0]] = _cap(args[0] | extra)
+                    carry(arg_regs[0], frozenset(extra))
                     if name == "<init>":  # the new object is the register's value from now on
                         return EMPTY
         # ICC and AsyncTask hops: an app component started with the data
