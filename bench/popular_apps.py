@@ -8,16 +8,23 @@ DEX. This script **builds** such apps from the corpus, then measures them. One c
     .venv/bin/python bench/popular_apps.py --sizes 15 --no-androguard   # a quick end-to-end check
     .venv/bin/python bench/popular_apps.py --build-only --sizes 100     # only write bench/work/popular-100mb.apk
     .venv/bin/python bench/popular_apps.py --sizes 40 100 --tag r2 --note "..."   # -> <date>-popular-r2.{json,md}
+    .venv/bin/python bench/popular_apps.py --sizes 100 --pack-intact    # the r1-r4 shape (33 DEX at 100 MB)
+    .venv/bin/python bench/popular_apps.py --sizes 100 --intact-sizes 100   # both shapes in one run and table
 
-Building the 100 MB app takes ~10 s (33 DEX files, 37 MB APK); measuring it with androguard ~5 min (~8 GB RSS).
+Bench-only dependency (not installed by the Makefile, not needed by ``make test``): the DEX merger
+``bench/DexMerge.java`` runs on a JDK (11+, it is run as a source file) with dexlib2 from Debian's
+``libsmali-java``: ``apt-get install default-jdk-headless libsmali-java``. ``--pack-intact`` needs neither.
+
+Building the 100 MB app takes 75-95 CPU s, most of it the merge in Java (~0.5 GB RSS, serial GC; 12 DEX files, a 40 MB APK),
+the intact one ~10 s; measuring it with androguard takes 2-8 min (~8.8 GB RSS). ``--render JSON`` rewrites the
+.md of a results file.
 
 Generated APKs go to ``bench/work/`` (gitignored); results to ``bench/results/<date>-popular.json`` and ``.md``.
 
 How an app is built (``build_app``):
 
-- **DEX**: every ``classes*.dex`` of the corpus APKs, largest first, is added intact as the next ``classesN.dex``
-  until the target size is reached (DEX files cannot be merged without a DEX merger, so a 100 MB app has ~30 DEX
-  files, more than the 5-10 of a typical popular app: the per-DEX fixed costs are over-, not under-counted).
+- **DEX sources**: every ``classes*.dex`` of the corpus APKs, largest first, is taken in turn until the target
+  size is reached (1.6 x the target + 10 MB when merging, since merged DEX files share ids and are smaller).
   The corpus repeats SDKs (every DroidBench app carries the support library), and only ~16 MB of it is distinct,
   so a DEX whose classes were already added is added again as a **renamed copy**: for every package prefix
   ``La/b/`` of the classes it defines (never a platform prefix such as ``Landroid/``), every string of its string
@@ -27,8 +34,21 @@ How an app is built (``build_app``):
   already in the app; the string lengths do not change, so no offset moves and every index (types, protos,
   fields, methods, ``const-string``) still points at the same string. The DEX checksum and SHA-1 signature are
   recomputed. Strings that merely contain a descriptor (generic ``Signature`` annotations such as
-  ``(La/b/C;)V``) are left as they are: metadata, not code. Duplicate class definitions left over are counted
-  and reported (``duplicate_classes``).
+  ``(La/b/C;)V``) are left as they are: metadata, not code.
+- **DEX files, merged (the default)**: the sources' classes, in order, are merged by ``bench/DexMerge.java``
+  (dexlib2's ``DexPool``, as smali writes DEX files) into ``classesN.dex`` files each filled up to the DEX
+  format's limits, 65,536 method ids, field ids and type ids (``--max-refs``), as a release build fills them:
+  a class that would take a file past a limit starts the next file, and the merge stops at about the target
+  size (the last file is cut where the bytes per class so far predict the target; it is smaller, as in real
+  apps). On the corpus a full file is 7-10 MB (the method-id limit binds first), so 20 / 50 / 100 MB of DEX are
+  3 / 6 / 12 files; a popular app with longer methods has fewer, larger files. A class whose name the renaming
+  left clashing is kept once (``duplicate_classes``). The merge is checked before the APK is written:
+  appwarden's DEX reader reads every file without an error and finds exactly the classes the merger wrote, and
+  every class read is written, a duplicate or a failure (``merge.check``); androguard's class count is recorded
+  with its run (``androguard.classes``).
+- **DEX files, ``--pack-intact``**: each source is its own ``classesN.dex`` (no merger needed), so a 100 MB app
+  has ~33 small DEX files, each re-listing the framework's method ids: per-DEX fixed costs are over-counted.
+  Duplicate class definitions the renaming left are counted (``duplicate_classes``).
 - **Manifest**: a real binary manifest compiled by ``aapt2 link`` (against the Debian ``framework-res.apk``) that
   declares the components of every source app whose class is defined in the app (renamed like the class), so
   reachability starts from thousands of real entry points, as in a popular app.
@@ -60,6 +80,7 @@ import hashlib
 import itertools
 import json
 import os
+import resource
 import shutil
 import struct
 import subprocess
@@ -86,6 +107,9 @@ STAGES = ("apk", "inflate", "dex", "sdk", "reachability", "screening", "policy",
 PLATFORM = (b"Landroid/", b"Ljava/", b"Ljavax/", b"Ldalvik/", b"Lorg/json/", b"Lorg/xml/", b"Lorg/w3c/",
             b"Lorg/apache/http/", b"Lcom/android/", b"Ljunit/", b"Lsun/", b"Llibcore/")  # fmt: skip
 CANDIDATES = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# The DEX merger (bench/DexMerge.java) runs on dexlib2 from Debian's libsmali-java (a bench-only dependency).
+MERGER = Path(__file__).resolve().with_name("DexMerge.java")
+DEXLIB2 = ("/usr/share/java/dexlib2.jar", "/usr/share/java/guava.jar")
 
 
 # -- DEX string pool ---------------------------------------------------------------------------------------------
@@ -280,10 +304,10 @@ def manifest_xml(package: str, components: list[tuple[str, str, list]]) -> str:
     return "\n".join(lines)
 
 
-def build_app(target_mb: float, out: Path) -> dict:
-    """Write a multidex APK of about ``target_mb`` MB of DEX to ``out``; return what went into it."""
-    if not shutil.which("aapt2") or not FRAMEWORK_RES.exists():
-        sys.exit("aapt2 and /usr/share/android-framework-res/framework-res.apk are needed (make deb-tools)")
+def select_sources(target_bytes: float) -> tuple[list[dict], int, dict[str, dict[bytes, bytes]], int]:
+    """Corpus DEX files, largest first, renamed copies once their classes are taken (see the module docstring),
+    until their bytes reach ``target_bytes``: (one dict per DEX with its ``data``, classes still clashing,
+    source APK -> old descriptor -> new descriptor, classes defined)."""
     sources = corpus_dex()
     taken: set[bytes] = set()
     chosen: list[dict] = []
@@ -291,10 +315,10 @@ def build_app(target_mb: float, out: Path) -> dict:
     clashes = 0
     renamed_classes: dict[str, dict[bytes, bytes]] = {}
     salt = 0
-    while total < target_mb * 1e6:
+    while total < target_bytes:
         progress = False
         for rel, name, blob in sources:
-            if total >= target_mb * 1e6:
+            if total >= target_bytes:
                 break
             _offs, strings = read_strings(blob)
             classes = defined_classes(blob, strings)
@@ -310,23 +334,111 @@ def build_app(target_mb: float, out: Path) -> dict:
             taken.update(mapping.values())
             clashes += left
             renamed_classes.setdefault(rel, {}).update(mapping)
-            chosen.append({"apk": rel, "entry": name, "bytes": len(data), "renamed": data is not blob})
+            chosen.append(
+                {"apk": rel, "entry": name, "bytes": len(data), "renamed": data is not blob, "data": data}
+            )
             total += len(data)
             progress = True
-            chosen[-1]["data"] = data
         if not progress:
             break
-    components = []
-    for rel, mapping in renamed_classes.items():
-        for kind, cname, filters in source_components(rel):
-            desc = ("L" + cname.replace(".", "/") + ";").encode()
-            if desc in mapping:
-                components.append((kind, mapping[desc].decode()[1:-1].replace("/", "."), filters))
-    package = f"org.appwarden.bench.popular{int(target_mb)}"
-    with tempfile.TemporaryDirectory() as tmp:
-        xml = Path(tmp) / "AndroidManifest.xml"
+    return chosen, clashes, renamed_classes, len(taken)
+
+
+def dex_counts(data: bytes) -> dict:
+    """The id-table sizes of a DEX header (what the 65,536 limits are about)."""
+    s, _so, t, _to, p, _po, f, _fo, m, _mo, c, _co = struct.unpack_from("<12I", data, 0x38)
+    return {"version": data[4:7].decode(), "strings": s, "types": t, "protos": p, "fields": f, "methods": m,
+            "classes": c}  # fmt: skip
+
+
+def merge_dex(chosen: list[dict], target_bytes: float, max_refs: int, tmp: Path) -> tuple[list[bytes], dict]:
+    """Merge the DEX files of ``chosen`` (in order) into classesN.dex files each filled up to ``max_refs`` method,
+    field and type ids, about ``target_bytes`` in all (``bench/DexMerge.java`` on Debian's dexlib2); returns
+    (the DEX files, the merger's summary plus the classes written)."""
+    missing = [j for j in DEXLIB2 if not Path(j).exists()]
+    if missing or not shutil.which("java"):
+        sys.exit(
+            "合并 DEX 需要 java 和 dexlib2: apt-get install default-jdk-headless libsmali-java "
+            f"(缺少 {', '.join(missing) or 'java'}); 或用 --pack-intact"
+        )
+    src, dst = tmp / "in", tmp / "out"
+    src.mkdir()
+    dst.mkdir()
+    inputs = []
+    for n, item in enumerate(chosen):
+        f = src / f"{n:04d}.dex"
+        f.write_bytes(item["data"])
+        inputs.append(str(f))
+    cmd = ["java", "-Xmx3g", "-XX:+UseSerialGC", "-cp", ":".join(DEXLIB2), str(MERGER), str(dst),
+           str(int(target_bytes)), str(max_refs), *inputs]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        sys.exit(
+            f"DEX 合并失败 (DexMerge.java): {(proc.stderr.strip().splitlines() or ['no output'])[-1][:500]}"
+        )
+    summary = json.loads(lines[-1])
+    summary["written"] = set((dst / "classes.txt").read_text(encoding="utf-8").split())
+    blobs = [(dst / f["name"]).read_bytes() for f in summary["files"]]
+    for f, blob in zip(summary["files"], blobs, strict=True):
+        f.update(dex_counts(blob))
+    return blobs, summary
+
+
+def check_merged(blobs: list[bytes], summary: dict) -> dict:
+    """appwarden's DEX reader on the merged files: no error, and exactly the classes the merger wrote; the merger's
+    own count: every class read is written, a duplicate or a failure."""
+    from appwarden.dex.index import build_index
+
+    index = build_index(
+        [("classes.dex" if n == 0 else f"classes{n + 1}.dex", b) for n, b in enumerate(blobs)]
+    )
+    read = set(index.classes)
+    check = {
+        "appwarden_classes": len(read),
+        "appwarden_errors": [e.message for e in index.errors][:5],
+        "classes_match": read == summary["written"],
+        "classes_accounted": summary["classes_in"]
+        == summary["classes_out"] + summary["duplicates"] + summary["failed"],
+    }
+    if check["appwarden_errors"] or not check["classes_match"] or not check["classes_accounted"]:
+        sys.exit(f"合并后的 DEX 未通过检查: {json.dumps(check, ensure_ascii=False)}")
+    return check
+
+
+def build_app(target_mb: float, out: Path, pack_intact: bool = False, max_refs: int = 65536) -> dict:
+    """Write a multidex APK of about ``target_mb`` MB of DEX to ``out``; return what went into it.
+
+    By default the selected corpus DEX files are merged into classesN.dex files filled up to the DEX limits, as
+    a popular app's build does; with ``pack_intact`` each is packed as its own classesN.dex (the r1-r4 apps)."""
+    if not shutil.which("aapt2") or not FRAMEWORK_RES.exists():
+        sys.exit("aapt2 and /usr/share/android-framework-res/framework-res.apk are needed (make deb-tools)")
+    target = target_mb * 1e6
+    # Merging shares the framework's method, field and type ids between the sources, so the merged bytes are
+    # fewer than the inputs': take more (the merger stops at the target).
+    chosen, clashes, renamed_classes, defined = select_sources(target if pack_intact else 1.6 * target + 10e6)
+    merge: dict | None = None
+    with tempfile.TemporaryDirectory() as tmpdir:
+        if pack_intact:
+            blobs = [item.pop("data") for item in chosen]
+            written = None
+        else:
+            blobs, merge = merge_dex(chosen, target, max_refs, Path(tmpdir))
+            chosen = chosen[: merge["inputs_used"]]
+            for item in chosen:
+                item.pop("data")
+            written = {t.encode() for t in merge.pop("written")}
+            merge["check"] = check_merged(blobs, {**merge, "written": {t.decode() for t in written}})
+        components = []
+        for rel, mapping in renamed_classes.items():
+            for kind, cname, filters in source_components(rel):
+                desc = ("L" + cname.replace(".", "/") + ";").encode()
+                if desc in mapping and (written is None or mapping[desc] in written):
+                    components.append((kind, mapping[desc].decode()[1:-1].replace("/", "."), filters))
+        package = f"org.appwarden.bench.popular{int(target_mb)}"
+        xml = Path(tmpdir) / "AndroidManifest.xml"
         xml.write_text(manifest_xml(package, components))
-        base = Path(tmp) / "base.apk"
+        base = Path(tmpdir) / "base.apk"
         proc = subprocess.run(
             ["aapt2", "link", "--manifest", str(xml), "-I", str(FRAMEWORK_RES), "-o", str(base)],
             capture_output=True,
@@ -339,17 +451,21 @@ def build_app(target_mb: float, out: Path) -> dict:
         with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
             for info in src.infolist():
                 dst.writestr(info, src.read(info))
-            for n, item in enumerate(chosen):
-                dst.writestr("classes.dex" if n == 0 else f"classes{n + 1}.dex", item.pop("data"))
+            for n, blob in enumerate(blobs):
+                dst.writestr("classes.dex" if n == 0 else f"classes{n + 1}.dex", blob)
     return {
         "apk": str(out.relative_to(ROOT)),
+        "mode": "pack-intact" if pack_intact else "merged",
         "apk_bytes": out.stat().st_size,
-        "dex_files": len(chosen),
-        "dex_bytes": total,
-        "classes": len(taken),
-        "duplicate_classes": clashes,
+        "dex_files": len(blobs),
+        "dex_bytes": sum(len(b) for b in blobs),
+        "classes": len(written) if written is not None else defined,
+        # packed intact: classes the renaming left clashing; merged: the merger kept the first of each class
+        "duplicate_classes": merge["duplicates"] if merge else clashes,
         "renamed_dex": sum(1 for c in chosen if c["renamed"]),
         "components": len({c[1] for c in components}),
+        "dex": [{"bytes": len(b), **dex_counts(b)} for b in blobs] if merge is None else merge.pop("files"),
+        "merge": merge,
         "sources": chosen,
     }
 
@@ -505,10 +621,30 @@ def measure(apk: Path, info: dict, androguard: bool, ag_timeout: float, trace: b
                 "analyze_xref_s": ag["analyze"] + ag["xref"],
                 "process_s": wall,
                 "pairs": len(ag["pairs"]),
+                "classes": ag.get("classes"),
                 "maxrss_mb": usage["maxrss_mb"],
                 "process_cpu_s": usage.get("cpu_s"),
             }
     return row
+
+
+def _command(argv: list[str]) -> str:
+    """The options of this run, without the ``--note`` text (recorded on its own)."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--note":
+            skip = True
+        elif not a.startswith("--note="):
+            out.append(a)
+    return " ".join(out)
+
+
+def _cpu_with_children() -> float:
+    """CPU seconds of this process and of its waited-for children (the merger, the workers, androguard)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def floor_cpu(path: Path) -> float:
@@ -538,8 +674,40 @@ def markdown(result: dict) -> str:
         f"Python {m.get('python')}. Load average at start / end: {result['load_start']} / {result['load_end']}."
         + (f" **{result['note']}**" if result.get("note") else ""),
         "",
-        "Generated by `bench/popular_apps.py` (apps built from the corpus, see the script's docstring).",
+        "Generated by `bench/popular_apps.py` (apps built from the corpus, see the script's docstring)"
+        + (f": `{result['command']}`" if result.get("command") else "")
+        + (
+            f"; whole run {result['cpu_s_total']:.0f} CPU s (this process and its children) in "
+            f"{result['wall_s_total']:.0f} s."
+            if result.get("cpu_s_total") is not None
+            else "."
+        ),
         "",
+        "DEX shape (merged: classes of the corpus DEX files merged into files filled up to the DEX limits; "
+        "intact: every corpus DEX packed as it is); ids are the most any one file of the app has:",
+        "",
+        "| app | mode | DEX files | MB per DEX (min-max) | method ids | field ids | type ids | classes "
+        "(androguard) | build s (CPU s) | load before / after |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *(
+            f"| {Path(r['apk']).name} | {r.get('mode', 'pack-intact')} | {r['dex_files']} "
+            f"| {min(d['bytes'] for d in r['dex']) / 1e6:.1f}-{max(d['bytes'] for d in r['dex']) / 1e6:.1f} "
+            f"| {max(d['methods'] for d in r['dex'])} | {max(d['fields'] for d in r['dex'])} "
+            f"| {max(d['types'] for d in r['dex'])} | {r['classes']} "
+            f"({(r.get('androguard') or {}).get('classes') or '–'}) "
+            f"| {_f(r.get('build_s'), '{:.0f}')} ({_f(r.get('build_cpu_s'), '{:.0f}')}) "
+            f"| {r.get('load_before', '–')} / {r.get('load_after', '–')} |"
+            for r in result["apps"]
+            if r.get("dex")
+        ),
+        "",
+        *(
+            ["Checks run separately on these apps (recorded in the JSON's `checks`):", ""]
+            + [f"- {c}" for c in result.get("checks", [])]
+            + [""]
+            if result.get("checks")
+            else []
+        ),
         "| app | DEX MB (files) | classes | components | floor s (CPU s) | androguard s / RSS MB "
         "| cold CLI s (CPU s) / RSS MB | cold / floor (CPU / CPU) | in-process s (CPU s) / floor (CPU / CPU) "
         "| RSS budget MB | budget met (cold) | androguard / cold (process CPU / CPU) |",
@@ -631,6 +799,26 @@ def main() -> None:
         "--tag", default="", help="results go to <date>-popular-<tag>.{json,md} (default: no tag)"
     )
     ap.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc run of each app")
+    ap.add_argument(
+        "--pack-intact",
+        action="store_true",
+        help="pack every corpus DEX as its own classesN.dex (the r1-r4 apps: ~3 MB per DEX, 33 DEX at 100 MB) "
+        "instead of merging them into DEX files filled up to the format's limits",
+    )
+    ap.add_argument(
+        "--intact-sizes",
+        type=float,
+        nargs="*",
+        default=[],
+        help="also build these sizes with --pack-intact and measure them in the same run (without androguard)",
+    )
+    ap.add_argument(
+        "--max-refs",
+        type=int,
+        default=65536,
+        help="method/field/type ids per merged DEX (default 65536, the DEX format's limit)",
+    )
+    ap.add_argument("--render", metavar="JSON", type=Path, help="only rewrite the .md of a results .json")
     ap.add_argument("--inprocess-worker", metavar="APK")
     ap.add_argument("--trace-worker", metavar="APK")
     ap.add_argument("--rusage-worker", nargs=argparse.REMAINDER)
@@ -641,28 +829,42 @@ def main() -> None:
         return inprocess_worker(args.trace_worker, trace=True)
     if args.rusage_worker:
         return rusage_worker(args.rusage_worker)
+    if args.render:
+        saved = json.loads(args.render.read_text())
+        args.render.with_suffix(".md").write_text(markdown(saved))
+        return None
+    cpu_start, wall_start = _cpu_with_children(), time.perf_counter()
     result: dict = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": static_bench.machine_info(),
         "load_start": [round(x, 2) for x in os.getloadavg()],
+        "command": _command(sys.argv[1:]),
         "note": args.note,
         "apps": [],
     }
-    for size in args.sizes:
-        out = WORK / f"popular-{size:g}mb.apk"
-        t = time.perf_counter()
-        info = build_app(size, out)
-        print(f"built {out} in {time.perf_counter() - t:.1f}s: "
+    plan = [(size, args.pack_intact) for size in args.sizes] + [(size, True) for size in args.intact_sizes]
+    for size, intact in plan:
+        out = WORK / f"popular-{size:g}mb{'-intact' if intact else ''}.apk"
+        t, c = time.perf_counter(), _cpu_with_children()
+        info = build_app(size, out, intact, args.max_refs)
+        build = {"build_s": time.perf_counter() - t, "build_cpu_s": _cpu_with_children() - c}
+        print(f"built {out} in {build['build_s']:.1f}s: "
               f"{json.dumps({k: v for k, v in info.items() if k != 'sources'})}", flush=True)  # fmt: skip
         if args.build_only:
             continue
-        row = measure(out, info, not args.no_androguard, args.androguard_timeout, not args.no_tracemalloc)
+        load = [round(x, 2) for x in os.getloadavg()]
+        # the extra intact apps skip androguard (its numbers on that shape are in the r4 results)
+        androguard = not args.no_androguard and not (intact and not args.pack_intact)
+        row = measure(out, info, androguard, args.androguard_timeout, not args.no_tracemalloc)
+        row.update(build, load_before=load, load_after=[round(x, 2) for x in os.getloadavg()])
         row["sources"] = [{k: v for k, v in s.items()} for s in info["sources"]]
         result["apps"].append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "sources"}), flush=True)
     if args.build_only:
         return None
     result["load_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["cpu_s_total"] = round(_cpu_with_children() - cpu_start, 1)
+    result["wall_s_total"] = round(time.perf_counter() - wall_start, 1)
     RESULTS.mkdir(exist_ok=True)
     stem = RESULTS / (f"{result['date'][:10]}-popular" + (f"-{args.tag}" if args.tag else ""))
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")

@@ -99,7 +99,7 @@ def androguard_worker(path: str) -> None:
 
     keys = set(pi_api_keys())
     t0 = time.perf_counter()
-    _a, _d, dx = AnalyzeAPK(path)
+    _a, dexes, dx = AnalyzeAPK(path)
     t1 = time.perf_counter()
     pairs = set()
     for m in dx.get_methods():
@@ -109,7 +109,8 @@ def androguard_worker(path: str) -> None:
         for _cls, caller, _off in m.get_xref_from():
             pairs.add((f"{caller.class_name}->{caller.name}{caller.descriptor.replace(' ', '')}", callee))
     t2 = time.perf_counter()
-    print(json.dumps({"analyze": t1 - t0, "xref": t2 - t1, "pairs": sorted(pairs)}))
+    classes = sum(len(d.get_classes()) for d in dexes)  # classes defined by the app's DEX files
+    print(json.dumps({"analyze": t1 - t0, "xref": t2 - t1, "pairs": sorted(pairs), "classes": classes}))
 
 
 def rss_worker(path: str | None) -> None:
