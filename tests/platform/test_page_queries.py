@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import platform_factories as pf
 from django.db import connection
-from django.test import Client, TestCase, TransactionTestCase
+from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from appwarden.platform.enforcement import workflow
@@ -28,7 +28,9 @@ PAGES = [
 ]
 
 
-class QueryCountTests(TestCase):
+class PageDataCase(TestCase):
+    """Apps, scans, orders, listings and pre-listing checks built through the real services."""
+
     def setUp(self):
         self.engine = pf.ReportEngine()
         engine.use_engine(self.engine)
@@ -86,6 +88,14 @@ class QueryCountTests(TestCase):
             out[url] = len(ctx.captured_queries)
         return out
 
+    def api_json(self, url: str) -> dict:
+        client = Client()
+        client.force_login(self.regulator)
+        return client.get(url).json()
+
+
+@override_settings(APPWARDEN_STATS_SNAPSHOT_MINUTES="0")  # the yearly report computed on each request here
+class QueryCountTests(PageDataCase):
     def test_queries_do_not_grow_with_the_data(self):
         self.add_apps(2)
         self.queries()  # the first read of a refused pre-listing check writes its audit row
@@ -117,11 +127,6 @@ class QueryCountTests(TestCase):
         self.add_apps(1)
         job = ScanJob.objects.filter(batch__isnull=False).first()
         self.assertEqual(job.sdk_versions, {"sdk.volume": "3.1"})
-
-    def api_json(self, url: str) -> dict:
-        client = Client()
-        client.force_login(self.regulator)
-        return client.get(url).json()
 
 
 class SdkVersionsBackfillTests(TransactionTestCase):
@@ -156,3 +161,67 @@ class SdkVersionsBackfillTests(TransactionTestCase):
             got,
             {"two": {"a": "1.0", "b": ""}, "odd": {"c": "5"}, "not_a_list": {}, "none": {}, "null": {}},
         )
+
+
+class YearlySnapshotTests(PageDataCase):
+    """The yearly report is served from a snapshot at most APPWARDEN_STATS_SNAPSHOT_MINUTES old."""
+
+    @override_settings(APPWARDEN_STATS_SNAPSHOT_MINUTES="60")
+    def test_snapshot_is_served_until_it_expires_or_is_recomputed(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from appwarden.platform.web.models import YearlySnapshot
+
+        self.add_apps(1)
+        client = Client()
+        client.force_login(self.regulator)
+        first = client.get("/api/stats/yearly/").json()
+        self.assertFalse(first["snapshot"])
+        self.assertEqual(first["summary"]["prelisting"], 2)
+        self.assertEqual(YearlySnapshot.objects.count(), 1)
+        self.add_apps(1)
+        again = client.get("/api/stats/yearly/").json()
+        self.assertTrue(again["snapshot"])
+        self.assertEqual(again["summary"]["prelisting"], 2)  # the snapshot's numbers
+        self.assertEqual(again["generated_at"], first["generated_at"])
+        page = client.get("/stats/yearly/").content.decode()
+        self.assertIn("预先计算的统计快照", page)
+        self.assertIn('id="yearly-fresh"', page)
+        fresh = client.get("/api/stats/yearly/?fresh=1").json()
+        self.assertFalse(fresh["snapshot"])
+        self.assertEqual(fresh["summary"]["prelisting"], 4)
+        self.add_apps(1)
+        YearlySnapshot.objects.update(computed_at=timezone.now() - dt.timedelta(minutes=61))  # expired
+        self.assertEqual(client.get("/api/stats/yearly/").json()["summary"]["prelisting"], 6)
+        self.assertEqual(YearlySnapshot.objects.count(), 1)  # one row per period
+
+    @override_settings(APPWARDEN_STATS_SNAPSHOT_MINUTES="60")
+    def test_periodic_refresh(self):
+        from appwarden.platform.celery_app import app
+        from appwarden.platform.notifications import periodic
+        from appwarden.platform.web import tasks, yearly
+        from appwarden.platform.web.models import YearlySnapshot
+
+        self.add_apps(1)
+        periodic._last["stats"] = 0.0
+        periodic._stats_snapshot()
+        year = timezone_year()
+        snap = YearlySnapshot.objects.get()
+        self.assertEqual((snap.start.isoformat(), snap.end.isoformat()), (f"{year}-01-01", f"{year}-12-31"))
+        self.assertEqual(snap.data["summary"]["prelisting"], 2)
+        self.add_apps(1)
+        periodic._stats_snapshot()  # within the interval: not again
+        self.assertEqual(YearlySnapshot.objects.get().data["summary"]["prelisting"], 2)
+        self.assertEqual(tasks.stats_snapshot_task.run(), 1)
+        self.assertEqual(YearlySnapshot.objects.get().data["summary"]["prelisting"], 4)
+        self.assertEqual(app.conf.beat_schedule["stats-snapshot"]["task"], "appwarden.stats_snapshot")
+        with override_settings(APPWARDEN_STATS_SNAPSHOT_MINUTES="0"):
+            self.assertEqual(yearly.refresh_snapshots(), 0)
+
+
+def timezone_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year

@@ -27,8 +27,15 @@ app.conf.update(
         "early-warning-digest": {"task": "appwarden.early_warning_digest", "schedule": 3600.0},
         # daily: delete the notification delivery log past its retention (notifications/retention.py)
         "notify-prune": {"task": "appwarden.notify_prune", "schedule": 86400.0},
+        # the yearly report's snapshot of the current year (web/yearly.py); APPWARDEN_STATS_SNAPSHOT_MINUTES old at most
+        "stats-snapshot": {"task": "appwarden.stats_snapshot", "schedule": 1800.0},
     },
 )
 app.autodiscover_tasks(
-    ["appwarden.platform.testing", "appwarden.platform.notifications", "appwarden.platform.selfcheck"]
+    [
+        "appwarden.platform.testing",
+        "appwarden.platform.notifications",
+        "appwarden.platform.selfcheck",
+        "appwarden.platform.web",
+    ]
 )

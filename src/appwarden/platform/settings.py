@@ -319,6 +319,8 @@ APPWARDEN_DIGEST_HOUR = int(os.environ.get("APPWARDEN_DIGEST_HOUR", "8"))  # loc
 # what a party asks about); read and checked by notifications/retention.py
 APPWARDEN_NOTIFY_RETENTION_DAYS = os.environ.get("APPWARDEN_NOTIFY_RETENTION_DAYS", "90")
 APPWARDEN_NOTIFY_FAILED_RETENTION_DAYS = os.environ.get("APPWARDEN_NOTIFY_FAILED_RETENTION_DAYS", "365")
+# the yearly report is served from a snapshot at most this many minutes old (web/yearly.py; 0 = compute per request)
+APPWARDEN_STATS_SNAPSHOT_MINUTES = os.environ.get("APPWARDEN_STATS_SNAPSHOT_MINUTES", "60")
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
-_last = {"deadlines": 0.0, "prune": 0.0}
+_last = {"deadlines": 0.0, "prune": 0.0, "stats": 0.0}
 PRUNE_EVERY = 24 * 3600.0
 
 
@@ -26,6 +26,7 @@ def tick() -> None:
         ("deadlines", _deadlines),
         ("digest", digest_if_due),
         ("prune", _prune),
+        ("stats", _stats_snapshot),
     ):
         try:
             action()
@@ -50,6 +51,18 @@ def _prune() -> None:
         return
     _last["prune"] = time.monotonic()  # a failing run (bad setting) is logged once a day, not every tick
     prune()
+
+
+def _stats_snapshot() -> None:
+    """The yearly report's snapshot of the current year (``web.yearly.refresh_snapshots``) every
+    ``APPWARDEN_STATS_SNAPSHOT_MINUTES`` (the first tick after start, then at that interval; off when 0)."""
+    from appwarden.platform.web.yearly import refresh_snapshots, snapshot_minutes
+
+    minutes = snapshot_minutes()
+    if not minutes or (_last["stats"] and time.monotonic() - _last["stats"] < minutes * 60):
+        return
+    _last["stats"] = time.monotonic()
+    refresh_snapshots()
 
 
 def digest_if_due() -> bool:

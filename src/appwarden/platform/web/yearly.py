@@ -334,6 +334,68 @@ def yearly_stats(period: Period) -> dict[str, Any]:
     }
 
 
+def snapshot_minutes() -> int:
+    """``APPWARDEN_STATS_SNAPSHOT_MINUTES`` (default 60): how old a served snapshot may be; 0 = always compute."""
+    from django.conf import settings
+
+    try:
+        return max(0, int(str(getattr(settings, "APPWARDEN_STATS_SNAPSHOT_MINUTES", 60)).strip()))
+    except ValueError:
+        return 60
+
+
+def cached_stats(period: Period, *, fresh: bool = False) -> dict[str, Any]:
+    """:func:`yearly_stats` of ``period`` from its snapshot when one is at most :func:`snapshot_minutes` old, else
+    computed now and stored as the period's snapshot (``fresh`` always recomputes). The result's ``generated_at`` is
+    when the numbers were computed; ``snapshot`` says whether they came from a stored snapshot."""
+    import time
+
+    from appwarden.platform.web.models import YearlySnapshot
+
+    minutes = snapshot_minutes()
+    if minutes and not fresh:
+        snap = YearlySnapshot.objects.filter(start=period.start, end=period.end).first()
+        if snap is not None and timezone.now() - snap.computed_at < dt.timedelta(minutes=minutes):
+            return {**snap.data, "snapshot": True}
+    started = time.perf_counter()
+    data = yearly_stats(period)
+    if minutes:
+        from django.db import IntegrityError, transaction
+
+        try:
+            with transaction.atomic():
+                YearlySnapshot.objects.update_or_create(
+                    start=period.start,
+                    end=period.end,
+                    defaults={
+                        "computed_at": timezone.now(),
+                        "seconds": time.perf_counter() - started,
+                        "data": data,
+                    },
+                )
+        except IntegrityError:  # another request stored the same period at the same moment: theirs stands
+            pass
+    return {**data, "snapshot": False}
+
+
+def refresh_snapshots(today: dt.date | None = None) -> int:
+    """Recompute the current year's snapshot and every stored snapshot of a period that includes ``today`` (the
+    periodic work); older periods no longer change much and are recomputed when next asked after they expire.
+    Returns how many were computed."""
+    from appwarden.platform.web.models import YearlySnapshot
+
+    if not snapshot_minutes():
+        return 0
+    today = today or timezone.localdate()
+    periods = {(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))}
+    periods |= set(
+        YearlySnapshot.objects.filter(start__lte=today, end__gte=today).values_list("start", "end")
+    )
+    for start, end in sorted(periods):
+        cached_stats(Period(start.year, start, end), fresh=True)
+    return len(periods)
+
+
 # --- tables shared by the page, the XLSX and the PDF ------------------------------------------------------------
 
 

@@ -46,12 +46,13 @@ def yearly_page(request):
     except AppwardenError as exc:
         messages.error(request, str(exc))
         return render(request, "web/yearly.html", {"stats": None, "params": request.GET}, status=400)
-    stats = yearly.yearly_stats(period)
+    stats = yearly.cached_stats(period, fresh=request.GET.get("fresh") == "1")
     context = {
         "stats": stats,
         "summary": yearly.summary_rows(stats),
         "tables": yearly.tables(stats),
         "title": yearly.title(stats),
+        "snapshot_minutes": yearly.snapshot_minutes(),
         "query": f"year={period.year}&from={period.start}&to={period.end}",
         "params": {"year": period.year, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
     }
@@ -66,7 +67,7 @@ def yearly_export(request, fmt: str):
         period = _period(request.GET)
     except AppwardenError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    return _download(yearly.yearly_stats(period), fmt)
+    return _download(yearly.cached_stats(period), fmt)
 
 
 PARAMS = [
@@ -84,7 +85,8 @@ class YearlyStatsView(APIView):
     @extend_schema(parameters=PARAMS, responses={200: OpenApiTypes.OBJECT})
     def get(self, request):  # type: ignore[no-untyped-def]
         require(request.user, ROLE_REGULATOR)
-        return Response(yearly.yearly_stats(_period(request.query_params)))
+        params = request.query_params
+        return Response(yearly.cached_stats(_period(params), fresh=params.get("fresh") == "1"))
 
 
 class YearlyExportView(APIView):
@@ -96,4 +98,4 @@ class YearlyExportView(APIView):
     @extend_schema(parameters=PARAMS, responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request):  # type: ignore[no-untyped-def]
         require(request.user, ROLE_REGULATOR)
-        return _download(yearly.yearly_stats(_period(request.query_params)), self.fmt)
+        return _download(yearly.cached_stats(_period(request.query_params)), self.fmt)
