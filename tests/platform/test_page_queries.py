@@ -225,3 +225,36 @@ def timezone_year() -> int:
     from django.utils import timezone
 
     return timezone.localdate().year
+
+
+class LongListTests(PageDataCase):
+    def test_repeat_offenders_are_paginated_and_the_early_warning_page_shows_the_top_rows(self):
+        from unittest import mock
+
+        from appwarden.platform.web import views
+
+        self.add_apps(3)  # three companies, one repeat-offender app each
+        client = Client()
+        client.force_login(self.regulator)
+        with (
+            mock.patch.object(views, "REPEAT_PAGE_SIZE", 2),
+            mock.patch.object(views, "EARLY_WARNING_REPEAT_ROWS", 2),
+        ):
+            first = client.get("/repeat-offenders/").content.decode()
+            second = client.get("/repeat-offenders/?page=2").content.decode()
+            beyond = client.get("/repeat-offenders/?page=99").content.decode()  # the last page, not an error
+            early = client.get("/early-warning/").content.decode()
+        self.assertIn("共 3 家企业、3 个应用", first)
+        self.assertIn("第 1/2 页", first)
+        self.assertIn('id="repeat-next"', first)
+        self.assertEqual(first.count('class="card repeat-offender"'), 2)
+        self.assertEqual(second.count('class="card repeat-offender"'), 1)
+        self.assertIn("第 2/2 页", beyond)
+        shown = {p for p in (f"com.volume.app{i}" for i in range(1, 4)) if p in first or p in second}
+        self.assertEqual(len(shown), 3)  # every app on one of the pages
+        self.assertIn('id="repeat-limited"', early)
+        self.assertIn("前2个应用（共3个", early)
+        self.assertEqual(early.split('id="repeat-apps"')[1].split("</table>")[0].count("<tr data-app="), 2)
+        self.assertEqual(
+            len(self.api_json("/api/early-warning/")["repeat_offenders"]), 3
+        )  # the API lists all
