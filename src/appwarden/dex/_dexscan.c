@@ -1171,11 +1171,15 @@ done:
  * (src, dst) u32 pairs: for every method record with events, src = gids[method_idx]; for each EV_INVOKE event
  * except invoke-custom(-range), dst = gids[idx], plus (src, virtual_extra[idx]) for invoke-virtual/interface
  * (/range) and (src, super_extra[idx]) for invoke-super(/range). The three maps are u32 arrays over the DEX's
- * method ids; NONE (0xFFFFFFFF) entries give no edge. ValueError on an index outside the maps or events. */
+ * method ids; NONE (0xFFFFFFFF) entries give no edge. A pair a method record already gave for the same method id
+ * (and kind: direct, virtual extra, super extra) is not repeated: build_csr keeps first occurrences only, so the
+ * adjacency is the same, and the edge buffer (the largest transient of the graph's construction) is smaller.
+ * ValueError on an index outside the maps or events. */
 static PyObject *dexscan_call_edges(PyObject *self, PyObject *args) {
     Py_buffer mb, eb, gb, vb, sb;
     if (!PyArg_ParseTuple(args, "y*y*y*y*y*", &mb, &eb, &gb, &vb, &sb)) return NULL;
     PyObject *res = NULL;
+    uint32_t *seen = NULL;
     vec_t out;
     memset(&out, 0, sizeof out);
     const char *err = NULL;
@@ -1190,6 +1194,12 @@ static PyObject *dexscan_call_edges(PyObject *self, PyObject *args) {
     const uint8_t *m = (const uint8_t *)mb.buf, *e = (const uint8_t *)eb.buf;
     const uint8_t *g = (const uint8_t *)gb.buf, *v = (const uint8_t *)vb.buf, *sp = (const uint8_t *)sb.buf;
     size_t n_methods = (size_t)mb.len / 28, n_events = (size_t)eb.len / 20, n_ids = (size_t)gb.len / 4;
+    /* per method id and kind: the last record (+ 1) that gave its pair */
+    seen = (uint32_t *)calloc(3 * (n_ids ? n_ids : 1), sizeof(uint32_t));
+    if (!seen) {
+        PyErr_NoMemory();
+        goto done;
+    }
     msg[0] = 0;
     Py_BEGIN_ALLOW_THREADS
     for (size_t r = 0; r < n_methods && !msg[0]; r++) {
@@ -1216,10 +1226,15 @@ static PyObject *dexscan_call_edges(PyObject *self, PyObject *args) {
                 snprintf(msg, sizeof msg, "event %u: method index %u out of range", i, idx);
                 break;
             }
-            uint32_t pair[2] = {src, rd32(g + (size_t)idx * 4)};
-            if (pair[1] != NONE_ID && vec_push(&out, pair, 2)) break;
-            pair[1] = is_virtual_op(op) ? rd32(v + (size_t)idx * 4) : is_super_op(op) ? rd32(sp + (size_t)idx * 4)
-                                                                                     : NONE_ID;
+            uint32_t tag = (uint32_t)r + 1, pair[2] = {src, rd32(g + (size_t)idx * 4)};
+            if (seen[idx] != tag) {
+                seen[idx] = tag;
+                if (pair[1] != NONE_ID && vec_push(&out, pair, 2)) break;
+            }
+            size_t slot = is_virtual_op(op) ? n_ids + idx : is_super_op(op) ? 2 * n_ids + idx : 0;
+            if (!slot || seen[slot] == tag) continue;
+            seen[slot] = tag;
+            pair[1] = rd32((slot < 2 * n_ids ? v : sp) + (size_t)idx * 4);
             if (pair[1] != NONE_ID && vec_push(&out, pair, 2)) break;
         }
         if (out.oom) break;
@@ -1227,8 +1242,9 @@ static PyObject *dexscan_call_edges(PyObject *self, PyObject *args) {
     Py_END_ALLOW_THREADS
     if (out.oom) PyErr_NoMemory();
     else if (msg[0]) PyErr_SetString(PyExc_ValueError, msg);
-    else res = PyBytes_FromStringAndSize((const char *)out.data, (Py_ssize_t)(out.len * 4));
+    else res = PyBytes_FromStringAndSize(out.data ? (const char *)out.data : "", (Py_ssize_t)(out.len * 4));
 done:
+    free(seen);
     free(out.data);
     PyBuffer_Release(&mb);
     PyBuffer_Release(&eb);
@@ -1992,13 +2008,15 @@ done:
     return out;
 }
 
-/* method_desc(ids, m) -> str | None
- * The descriptor of method id m (method_descs' item, made alone: no per-type cache); None when one of its strings is
- * not pure ASCII. ValueError as method_descs (but for the length budget) and for m out of range. */
+/* method_desc(ids, m[, sig]) -> str | None
+ * The descriptor of method id m (method_descs' item, made alone: no per-type cache), or with `sig` only its part
+ * from the name on ("name(params)ret"); None when one of the strings in it is not pure ASCII. ValueError as
+ * method_descs (but for the length budget) and for m out of range. */
 static PyObject *dexscan_method_desc(PyObject *self, PyObject *args) {
     PyObject *tup;
     unsigned long m;
-    if (!PyArg_ParseTuple(args, "O!k", &PyTuple_Type, &tup, &m)) return NULL;
+    int sig = 0;
+    if (!PyArg_ParseTuple(args, "O!k|p", &PyTuple_Type, &tup, &m, &sig)) return NULL;
     dexids_t x;
     PyObject *res = NULL;
     sbuf_t sb = {NULL, 0, 0};
@@ -2007,7 +2025,7 @@ static PyObject *dexscan_method_desc(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "method index out of range");
         goto done;
     }
-    int ascii = desc_build(&x.d, x.m_off, (uint32_t)m, NULL, NULL, &sb, 0);
+    int ascii = desc_build(&x.d, x.m_off, (uint32_t)m, NULL, NULL, &sb, sig);
     if (ascii == -2) PyErr_NoMemory();
     else if (ascii < 0) PyErr_SetString(PyExc_ValueError, x.d.msg);
     else if (!ascii) {

@@ -177,7 +177,7 @@ class CallGraph:
         self._splits: list[bytearray] | None = None
         # app class -> {"name(proto)ret": node} it defines (built on demand, for the Python paths)
         self._defined: dict[str, dict[str, int]] = {}
-        self._hier_cache: dict[tuple[str, str, bool], frozenset[int]] = {}
+        self._hier_cache: dict[tuple[str, str, bool], tuple[int, ...]] = {}
         self._desc_cache: dict[str, tuple[str, ...]] = {}
         self._anc_cache: dict[str, tuple[str, ...]] = {}
         self._own: dict[str, tuple[list[str], list[int]] | None] = {}
@@ -394,6 +394,23 @@ class CallGraph:
         for first, count in self._vranges:
             virtual[first : first + count] = b"\x01" * count
         self._virtual = bytes(virtual)
+        self._drop_build_caches()
+
+    def _drop_build_caches(self) -> None:
+        """Release what only the construction reads (the Python hierarchy resolution's per-class methods,
+        signatures, ancestors and descendants, the class-hierarchy maps): on a 100 MB-DEX app with hierarchies
+        spread over the DEX files tens of MB, which the later stages can reuse. :meth:`is_subtype` refills what
+        it needs if asked again."""
+        self._own = {}
+        self._defined = {}
+        self._hier_cache = {}
+        self._cb_cache = {}
+        self._desc_cache = {}
+        self._anc_cache = {}
+        self._subtype = {}
+        self._parents = {}
+        self._children = None
+        self._splits = None
 
     def _hierarchy_maps(self, ci: int, chunks: bytearray) -> tuple[array, array]:
         """``(vmap, smap)``: per method id of DEX ``ci``, the node an invoke-virtual/interface (vmap) or an
@@ -431,6 +448,7 @@ class CallGraph:
             cls, sig = _split(code.method_desc(m))
             if cls not in app:
                 continue
+            cls, sig = sys.intern(cls), sys.intern(sig)  # kept in _hier_cache's keys until the graph is built
             targets = set(self._hierarchy_targets(cls, sig, kind == 1))
             targets.discard(gmap[m])  # the call edge to the reference itself is there anyway
             if len(targets) == 1:
@@ -654,9 +672,10 @@ class CallGraph:
             for t in sorted(targets):
                 out.extend((src, t))
 
-    def _own_methods(self, cls: str) -> tuple[list[str], list[int]] | None:
-        """``(descriptors, nodes)`` of the method records of the app class ``cls`` when each descriptor is
-        ``f"{cls}->{sig}"`` (its method id names the class: the usual case); None otherwise (cached)."""
+    def _own_methods(self, cls: str) -> tuple[list[str], Sequence[int]] | None:
+        """``(sigs, nodes)`` of the method records of the app class ``cls`` when each descriptor is
+        ``f"{cls}->{sig}"`` (its method id names the class: the usual case); None otherwise (cached while the graph
+        is built). The sigs are interned strings: overrides share them, and no descriptor is made."""
         got = self._own.get(cls, _UNSET)
         if got is _UNSET:
             got = None
@@ -672,9 +691,21 @@ class CallGraph:
                     lo = bisect_left(mclass, t)
                     if not mids or (lo <= min(mids) and max(mids) < bisect_right(mclass, t, lo)):
                         gmap = self._maps[ci]
-                        got = (list(map(code.method_desc, mids)), [gmap[m] for m in mids])
+                        got = (list(map(code.method_sig, mids)), array("I", map(gmap.__getitem__, mids)))
             self._own[cls] = got
         return got
+
+    def _defined_node(self, cls: str, sig: str) -> int | None:
+        """The node of the first method of the app class ``cls`` with ``sig`` (``_defined_of(cls).get(sig)``,
+        without a dict per class when its records are its own methods)."""
+        own = self._own_methods(cls)
+        if own is None:
+            return self._defined_of(cls).get(sig)
+        sigs, nodes = own
+        try:  # list.index scans in C and finds the first record, as the dict's setdefault kept it
+            return nodes[sigs.index(sig)]
+        except ValueError:
+            return None
 
     def _defined_of(self, cls: str) -> dict[str, int]:
         """``{"name(proto)ret": node}`` of the methods the app class ``cls`` defines (empty for other classes)."""
@@ -683,9 +714,8 @@ class CallGraph:
             got = self._defined[cls] = {}
             own = self._own_methods(cls)
             if own is not None:
-                cut = len(cls) + 2
-                for d, node in zip(*own, strict=True):
-                    got.setdefault(d[cut:], node)
+                for sig, node in zip(*own, strict=True):
+                    got.setdefault(sig, node)
                 return got
             where = self.index._class_map.get(cls)
             if where is not None:
@@ -694,6 +724,7 @@ class CallGraph:
                 gmap, mids = self._maps[ci], self._mids_of(ci)
                 for r in code.class_records(cdi):
                     c, _, sig = code.method_desc(mids[r]).partition("->")
+                    sig = sys.intern(sig)
                     if sig not in got:
                         # the node of f"{cls}->{sig}": the method's own unless its id names another class
                         got[sig] = gmap[mids[r]] if c == cls else self._node(f"{cls}->{sig}")
@@ -718,17 +749,15 @@ class CallGraph:
                     if sig in exact or (prefixes and sig.startswith(prefixes))
                 ]
                 continue
-            descs, nodes = own
-            head = c + "->"
+            sigs, nodes = own  # each record's descriptor is f"{c}->{sig}"
             seen: set[str] = set()
             for cb in exact:
-                if head + cb in descs:
-                    found.append(nodes[descs.index(head + cb)])
+                if cb in sigs:
+                    found.append(nodes[sigs.index(cb)])
             if prefixes:
-                full = tuple(head + p for p in prefixes)
-                for d, node in zip(descs, nodes, strict=True):
-                    if d.startswith(full) and d not in seen:
-                        seen.add(d)
+                for sig, node in zip(sigs, nodes, strict=True):
+                    if sig.startswith(prefixes) and sig not in seen:
+                        seen.add(sig)
                         found.append(node)
         self._cb_cache[key] = found
         return found
@@ -753,7 +782,7 @@ class CallGraph:
             cached = known[cls] = tuple(chain)
         return cached
 
-    def _hierarchy_targets(self, cls: str, sig: str, super_call: bool) -> frozenset[int]:
+    def _hierarchy_targets(self, cls: str, sig: str, super_call: bool) -> tuple[int, ...]:
         """Nodes of the inherited implementation of ``cls->sig`` and (unless ``super_call``) of its overrides."""
         key = (cls, sig, super_call)
         cached = self._hier_cache.get(key)
@@ -761,16 +790,18 @@ class CallGraph:
             return cached
         targets: set[int] = set()
         for c in self._ancestors(cls):  # inherited implementation
-            node = self._defined_of(c).get(sig)
+            node = self._defined_node(c, sig)
             if node is not None:
                 targets.add(node)
                 break
         if not super_call:
             for sub in self._descendants(cls):  # overrides in subclasses / implementors
-                node = self._defined_of(sub).get(sig)
+                node = self._defined_node(sub, sig)
                 if node is not None:
                     targets.add(node)
-        result = self._hier_cache[key] = frozenset(targets)
+        result = self._hier_cache[key] = tuple(
+            targets
+        )  # distinct (a tuple is a quarter of a frozenset's size)
         return result
 
     def _descendants(self, cls: str) -> tuple[str, ...]:

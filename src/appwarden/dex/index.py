@@ -20,6 +20,7 @@ for what a query returns.
 from __future__ import annotations
 
 import logging
+import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
@@ -222,6 +223,16 @@ class DexCode:
         got = walker.method_desc(self.id_args, midx)
         return got if got is not None else self.dex.method_desc(midx)
 
+    def method_sig(self, midx: int) -> str:
+        """``name(params)ret`` of method id ``midx``: its descriptor after the class and "->" (interned: the class
+        hierarchy resolution keeps many of them, and overrides share them)."""
+        self.check_descs()
+        got = walker.method_desc(self.id_args, midx, True) if self._descs is None else None
+        if got is None:
+            dex = self.dex
+            got = dex.string(dex.method_name[midx]) + dex.proto_desc(dex.method_proto[midx])
+        return sys.intern(got)
+
     def find_method_ids(self, desc: str, lo: int, hi: int) -> list[int]:
         """The method ids in ``[lo, hi)`` whose descriptor is ``desc``, ascending (no descriptor string made for
         an ASCII ``desc``: the C kernel compares bytes in the DEX tables)."""
@@ -247,6 +258,9 @@ class DexCode:
             except ValueError as exc:
                 raise DexFormatError(f"{dex.name}: {exc}") from None
             _fill_missing(types, dex.type_desc)
+            # one object per type descriptor over the DEX files (a multidex app lists the framework and library
+            # types in each of them): interned strings are freed with their last user
+            types[:] = map(sys.intern, types)
             self._types = types
         return types
 

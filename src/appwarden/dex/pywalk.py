@@ -530,15 +530,15 @@ def _id_tables_ok(
         raise ValueError("method_ids out of bounds")
 
 
-def method_desc(ids: tuple, m: int) -> str | None:
-    """The descriptor of method id ``m`` (``method_descs``' item); None when not ASCII. Mirrors
-    ``_dexscan.method_desc``."""
+def method_desc(ids: tuple, m: int, sig: bool = False) -> str | None:
+    """The descriptor of method id ``m`` (``method_descs``' item; with ``sig`` from the name on); None when not
+    ASCII. Mirrors ``_dexscan.method_desc``."""
     buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids
     buf = bytes(buf)
     _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
     if m >= m_size:
         raise ValueError("method index out of range")
-    desc = _method_bytes(buf, (s_off, s_size, t_off, t_size, p_off, p_size, m_off), m)
+    desc = _method_bytes(buf, (s_off, s_size, t_off, t_size, p_off, p_size, m_off), m, sig)
     return desc.decode("ascii") if desc.isascii() else None
 
 
@@ -648,6 +648,7 @@ def call_edges(methods: bytes, events: bytes, gids: bytes, virtual_extra: bytes,
     n_events, n_ids = len(ev) // 5, len(g)
     out = array("I")
     for r in range(len(m) // 7):
+        seen: set[tuple[int, int]] = set()  # (kind, method id) pairs this record gave already
         midx, start, end = m[7 * r + 1], m[7 * r + 4], m[7 * r + 5]
         if start == end:
             continue
@@ -666,9 +667,15 @@ def call_edges(methods: bytes, events: bytes, gids: bytes, virtual_extra: bytes,
             idx = ev[5 * i + 2]
             if idx >= n_ids:
                 raise ValueError(f"event {i}: method index {idx} out of range")
-            if g[idx] != _NONE_ID:
-                out.extend((src, g[idx]))
-            extra = v[idx] if op in _VIRTUAL_OPS else s[idx] if op in _SUPER_OPS else _NONE_ID
+            if (0, idx) not in seen:
+                seen.add((0, idx))
+                if g[idx] != _NONE_ID:
+                    out.extend((src, g[idx]))
+            kind = 1 if op in _VIRTUAL_OPS else 2 if op in _SUPER_OPS else 0
+            if not kind or (kind, idx) in seen:
+                continue
+            seen.add((kind, idx))
+            extra = v[idx] if kind == 1 else s[idx]
             if extra != _NONE_ID:
                 out.extend((src, extra))
     return _le_bytes(out)
