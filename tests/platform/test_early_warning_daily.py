@@ -200,6 +200,7 @@ class PageAndApiTests(DailyListCase):
                 "signer_changes",
                 "sdk_versions",
                 "stop_access",
+                "snapshot_at",
             },
         )
         for bad in ("min_apps=x", "batch=99999999999999999999999", "days=0", "days=99999999999999999999"):

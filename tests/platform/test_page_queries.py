@@ -258,3 +258,31 @@ class LongListTests(PageDataCase):
         self.assertEqual(
             len(self.api_json("/api/early-warning/")["repeat_offenders"]), 3
         )  # the API lists all
+
+
+class EarlyWarningSnapshotTests(PageDataCase):
+    @override_settings(APPWARDEN_STATS_SNAPSHOT_MINUTES="60")
+    def test_repeat_offender_and_sdk_sections_are_kept_for_the_snapshot_time(self):
+        from appwarden.platform.notifications.digest import send_digest
+
+        self.add_apps(1)
+        first = self.api_json("/api/early-warning/")
+        self.assertIsNone(first["snapshot_at"])  # computed now
+        self.assertEqual(len(first["repeat_offenders"]), 1)
+        self.add_apps(1)
+        again = self.api_json("/api/early-warning/")
+        self.assertIsNotNone(again["snapshot_at"])
+        self.assertEqual(len(again["repeat_offenders"]), 1)  # the kept sections
+        self.assertEqual(len(again["signer_changes"]["versions"]), 2)  # the other sections are live
+        client = Client()
+        client.force_login(self.regulator)
+        page = client.get("/early-warning/").content.decode()
+        self.assertIn('id="daily-snapshot"', page)
+        self.assertIn("计算的快照（至多60分钟前）", page)
+        fresh = self.api_json("/api/early-warning/?fresh=1")
+        self.assertIsNone(fresh["snapshot_at"])
+        self.assertEqual(len(fresh["repeat_offenders"]), 2)
+        self.add_apps(1)
+        self.assertEqual(
+            send_digest(force=True)["counts"]["repeat_offenders"], 3
+        )  # the digest reads it fresh

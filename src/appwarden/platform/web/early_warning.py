@@ -262,6 +262,28 @@ def sdk_versions(min_apps: int | None = None) -> list[dict[str, Any]]:
     return rows
 
 
+def cached(key: str, compute: Any, *, fresh: bool = False) -> tuple[Any, dt.datetime | None]:
+    """``(value, computed_at)``: ``compute()`` kept in Django's cache for ``APPWARDEN_STATS_SNAPSHOT_MINUTES``
+    (per process with the default local-memory cache; shared with ``APPWARDEN_CACHE_URL``); ``computed_at`` is
+    ``None`` when computed now. 0 minutes or ``fresh`` computes every time. Used for the two sections that read
+    every confirmed finding (repeat offenders, SDK versions): at 50,000 scan jobs they were most of the list's
+    seconds (``bench/results/*-platform-volume-*``)."""
+    from django.core.cache import cache
+
+    from appwarden.platform.web.yearly import snapshot_minutes
+
+    minutes = snapshot_minutes()
+    key = f"appwarden:early-warning:{key}"
+    if minutes and not fresh:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    value = compute()
+    if minutes:
+        cache.set(key, (value, timezone.now()), timeout=minutes * 60)
+    return value, None
+
+
 def daily_list(
     *,
     batch: Batch | None = None,
@@ -269,16 +291,22 @@ def daily_list(
     days: int = 7,
     min_apps: int | None = None,
     digest: bool = False,
+    fresh: bool = False,
 ) -> dict[str, Any]:
     """All five sections. The page passes ``batch``/``days``/``min_apps``; the digest passes ``since`` and
     ``digest=True`` (then new high findings are those of the jobs finished since ``since``)."""
     window_start = since or (timezone.now() - dt.timedelta(days=max(1, days)))
+    fresh = fresh or digest  # the digest always reads the database
+    repeat, repeat_at = cached("repeat", repeat_offender_rows, fresh=fresh)
+    sdks, sdks_at = cached(f"sdk:{min_apps}", lambda: sdk_versions(min_apps), fresh=fresh)
+    snapshot_at = min((t for t in (repeat_at, sdks_at) if t is not None), default=None)
     return {
         "new_high": new_high_findings(batch=batch, since=since if digest and batch is None else None),
-        "repeat_offenders": repeat_offender_rows(),
+        "repeat_offenders": repeat,
         "signer_changes": signer_changes(window_start),
         "signer_since": window_start,
-        "sdk_versions": sdk_versions(min_apps),
+        "sdk_versions": sdks,
+        "snapshot_at": snapshot_at,
         "stop_access": stop_access_overview(),
         "min_apps": min_apps
         if min_apps is not None
@@ -298,6 +326,7 @@ def as_json(data: dict[str, Any]) -> dict[str, Any]:
     """The daily list as JSON-safe data (API and webhook payloads)."""
     new_high = data["new_high"]
     return {
+        "snapshot_at": data["snapshot_at"].isoformat() if data.get("snapshot_at") else None,
         "new_high_findings": {
             "batch": {"id": new_high["batch"].pk, "name": new_high["batch"].name}
             if new_high["batch"]
@@ -526,6 +555,6 @@ class EarlyWarningView(APIView):
             {
                 "harmful": rows(screening["harmful"]),
                 "suspicious": rows(screening["suspicious"]),
-                **as_json(daily_list(**params)),
+                **as_json(daily_list(**params, fresh=request.query_params.get("fresh") == "1")),
             }
         )

@@ -31,7 +31,7 @@ from appwarden.platform.enforcement import workflow
 from appwarden.platform.enforcement.models import ISSUED, TAKEDOWN, TAKEN_DOWN, RectificationOrder
 from appwarden.platform.registry.models import App, AppVersion, StoreListing
 from appwarden.platform.testing.models import F_PENDING, JOB_DONE, Finding, ScanJob
-from appwarden.platform.web import stats
+from appwarden.platform.web import stats, yearly
 
 
 @role_required()
@@ -221,9 +221,10 @@ def early_warning(request):
         messages.warning(request, warning)
     context = {
         **_early_warning_context(),
-        "daily": daily.daily_list(**params),
+        "daily": daily.daily_list(**params, fresh=request.GET.get("fresh") == "1"),
         "batches": stats_batches(),
         "repeat_limit": EARLY_WARNING_REPEAT_ROWS,
+        "snapshot_minutes": yearly.snapshot_minutes(),
     }
     return render(request, "web/early_warning.html", context)
 
