@@ -62,7 +62,7 @@ def test_suites_pass_on_postgresql(postgres_url):
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1500,  # ~30 suites; the machine may be shared
     )
     tail = (proc.stdout + proc.stderr)[-3000:]
     assert proc.returncode == 0, tail

@@ -125,13 +125,13 @@ def new_high_findings(batch: Batch | None = None, since: dt.datetime | None = No
     return {"batch": batch, "since": since if batch is None else None, "apps": rows}
 
 
-def repeat_offender_rows() -> list[dict[str, Any]]:
-    """``stats.repeat_offenders()`` flattened to one row per app: app, company, batches, after_close, findings,
-    reasons."""
+def repeat_offender_rows(groups: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """``stats.repeat_offenders()`` (or ``groups``, its result) flattened to one row per app: app, company,
+    batches, after_close, findings, reasons."""
     from appwarden.platform.web import stats
 
     rows = []
-    for group in stats.repeat_offenders():
+    for group in stats.repeat_offenders() if groups is None else groups:
         for entry in group["apps"]:
             rows.append(
                 {
@@ -284,6 +284,12 @@ def cached(key: str, compute: Any, *, fresh: bool = False) -> tuple[Any, dt.date
     return value, None
 
 
+def _repeat_offenders() -> list[dict[str, Any]]:
+    from appwarden.platform.web import stats
+
+    return stats.repeat_offenders()
+
+
 def daily_list(
     *,
     batch: Batch | None = None,
@@ -297,7 +303,8 @@ def daily_list(
     ``digest=True`` (then new high findings are those of the jobs finished since ``since``)."""
     window_start = since or (timezone.now() - dt.timedelta(days=max(1, days)))
     fresh = fresh or digest  # the digest always reads the database
-    repeat, repeat_at = cached("repeat", repeat_offender_rows, fresh=fresh)
+    groups, repeat_at = cached("repeat-offenders", _repeat_offenders, fresh=fresh)
+    repeat = repeat_offender_rows(groups)
     sdks, sdks_at = cached(f"sdk:{min_apps}", lambda: sdk_versions(min_apps), fresh=fresh)
     snapshot_at = min((t for t in (repeat_at, sdks_at) if t is not None), default=None)
     return {

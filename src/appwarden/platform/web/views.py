@@ -98,8 +98,12 @@ def repeat_offenders(request):
 
     from appwarden.platform.sanctions.models import SanctionMeasure
     from appwarden.platform.sanctions.services import visible
+    from appwarden.platform.web import early_warning
 
-    all_groups = stats.repeat_offenders()
+    # the groups are shared with the early-warning list's cache (APPWARDEN_STATS_SNAPSHOT_MINUTES; ?fresh=1)
+    all_groups, computed_at = early_warning.cached(
+        "repeat-offenders", early_warning._repeat_offenders, fresh=request.GET.get("fresh") == "1"
+    )
     page = Paginator(all_groups, REPEAT_PAGE_SIZE).get_page(request.GET.get("page"))
     groups = list(page.object_list)
     measures: dict[int, list[Any]] = defaultdict(list)
@@ -119,6 +123,7 @@ def repeat_offenders(request):
         "page": page,
         "total_groups": len(all_groups),
         "total_apps": sum(len(g["apps"]) for g in all_groups),
+        "computed_at": computed_at,
     }
     return render(request, "web/repeat_offenders.html", context)
 
