@@ -400,7 +400,8 @@ def evaluate(evidence: Evidence) -> Any:
     """Run every rule on the evidence; returns the engine's RuleResults.
 
     With a runtime trace, static findings whose behaviour the trace shows (same PI category and owner) are
-    upgraded to ``confirmed`` (``appwarden.dynamic.confirm``); nothing is ever downgraded.
+    upgraded to ``confirmed`` (``appwarden.dynamic.confirm``); nothing is ever downgraded. Then evidence-scoped
+    通报 types are kept only where the evidence proves them (``report.notice.scope_notice_types``).
     """
     from appwarden.rules.engine import evaluate as run_rules
 
@@ -412,6 +413,10 @@ def evaluate(evidence: Evidence) -> Any:
         results.findings = upgrade_findings(
             results.findings, evidence.dynamic, {r.id: r.predicate for r in rules}
         )
+    from appwarden.report.notice import scope_notice_types
+
+    # 超范围 on a plain read only where the declared 39类 type does not need the category (report audit)
+    results.findings = scope_notice_types(results.findings, evidence.category, evidence.category_inferred)
     return results
 
 

@@ -39,7 +39,13 @@ class OneMappingTests(TestCase):
 
     def test_platform_cli_csv_xlsx_and_pdf_name_the_same_types(self):
         job = services.submit_apk(
-            APK.read_bytes(), user=self.reviewer, file_name="pi_all.apk", trace=TRACE.read_bytes()
+            APK.read_bytes(),
+            user=self.reviewer,
+            file_name="pi_all.apk",
+            trace=TRACE.read_bytes(),
+            # a declared 39类 type (网上购物类) whose necessary PI has no device identifier: the confirmed IMEI read
+            # is then 超范围 (without a declared type the read alone carries no type: tests/report/test_notice_scope.py)
+            category="N39-06",
         )
         services.run_scan(job.pk)
         job.refresh_from_db()
@@ -65,7 +71,7 @@ class OneMappingTests(TestCase):
         self.assertEqual({f.rule_id: f.notice_types for f in confirmed}["sec.debuggable"], [])
         self.assertEqual(
             {t for f in confirmed for t in f.notice_types}, {"M337-1", "M337-2"}
-        )  # pre-consent (trace) and device-id reads the trace confirmed
+        )  # pre-consent (trace), and the trace-confirmed device-id read beyond the declared type's necessary PI
 
         # CLI: the notice CSV and XLSX of the same report (default: confirmed findings)
         from appwarden.cli import main

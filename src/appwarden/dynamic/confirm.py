@@ -19,6 +19,11 @@ Contract for the rule engine / pipeline (``appwarden.scan``):
   call-site categories stay static-analysis results.
   ``predicate_of`` maps rule id -> predicate name (``{r.id: r.predicate for r in rules}``).
 
+The upgrade raises the confidence only; it never adds or keeps a 通报 problem type on its own account. A trace that
+confirms a plain read (``pi_callsites``: ``pi.device_id.read`` ...) shows the read ran, not that it exceeds what the
+app's service needs: ``scan.evaluate`` then calls ``report.notice.scope_notice_types``, which keeps 超范围 on such a
+finding only when the declared 39类 type does not need a category the trace confirmed (report audit).
+
 A call-site finding is confirmed when one of its ``callsite`` evidence items has a (category, owner) pair in the
 behaviour's confirmations; an owner-level finding when its owner is confirmed. Nothing is ever downgraded: a trace
 that did not exercise a path proves nothing.

@@ -92,3 +92,31 @@ def name_zh(type_id: str) -> str:
     if rec is None:
         raise KnowledgeError(f"unknown 通报 problem type {type_id!r} (not in {NOTICE_TYPES_FILE.name})")
     return str(rec["name_zh"])
+
+
+PROOFS = ("necessary_pi",)
+
+
+@lru_cache(maxsize=1)
+def evidence_scoped() -> dict[str, dict[str, Any]]:
+    """Type id -> ``{"proof": ..., "rules": [...]}``: the ``evidence_scoped`` section of the file. For those rules
+    the type applies to a finding only when its evidence carries the proof (:data:`PROOFS`; ``necessary_pi``: the
+    read exceeds the declared 39类 type's necessary PI, see ``appwarden.report.notice.scope_notice_types``).
+    KnowledgeError for a type outside the vocabulary, an unknown proof or a malformed rule list."""
+    path = NOTICE_TYPES_FILE
+    section = load_yaml(path).get("evidence_scoped") or {}
+    if not isinstance(section, dict):
+        raise KnowledgeError(f"{path}: 'evidence_scoped' must be a mapping of type ids")
+    known = vocabulary()
+    out: dict[str, dict[str, Any]] = {}
+    for tid, rec in section.items():
+        where = f"{path}: evidence_scoped {tid!r}"
+        if tid not in known:
+            raise KnowledgeError(f"{where}: not a type of the vocabulary")
+        if not isinstance(rec, dict) or rec.get("proof") not in PROOFS:
+            raise KnowledgeError(f"{where}: 'proof' must be one of {', '.join(PROOFS)}")
+        rules = rec.get("rules")
+        if not isinstance(rules, list) or not rules or not all(isinstance(r, str) for r in rules):
+            raise KnowledgeError(f"{where}: 'rules' must be a non-empty list of rule ids")
+        out[str(tid)] = {"proof": rec["proof"], "rules": list(rules)}
+    return out

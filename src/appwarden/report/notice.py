@@ -8,6 +8,12 @@ JSON report's ``notice_types`` (declared per rule in its YAML), and the CLI noti
 findings, dashboards, notice rows and the notice PDF) all call it. Findings with no type (security hygiene) are
 left out unless ``include_unmapped``. An app with no qualifying finding gets no row unless ``include_clean``.
 
+A type the evidence must prove (``evidence_scoped`` in ``knowledge/notice_types.yaml``: 超范围收集个人信息 on a
+plain read rule such as ``pi.device_id.read``) stays on a finding only when its evidence carries the proof:
+:func:`scope_notice_types` (called by the scan after the trace confirmations) writes a ``necessary_pi`` evidence
+item when the app's DECLARED 39类 type does not need a category read, and drops the type otherwise; a read, even
+one a trace confirmed, does not show that it exceeds what the service needs (report audit).
+
 应用开发者 is ``meta.developer`` when the caller supplied it, else the organisation (``O=``, else ``CN=``) of the first
 signer certificate's subject — a hint, not proof of identity. 应用来源 is ``meta.source`` (the store), else empty.
 Cells that a spreadsheet would run as a formula are neutralised (hostile app labels are expected).
@@ -27,6 +33,8 @@ from appwarden.report.sanitize import spreadsheet_cell
 NOTICE_COLUMNS = ("序号", "应用名称", "应用开发者", "应用来源", "应用版本", "所涉问题")
 CONFIDENCE_RANK = {"confirmed": 0, "likely": 1, "possible": 2}
 PROBLEM_SEPARATOR = "；"
+# evidence item type proving a read exceeds the declared 39类 type's necessary PI (see scope_notice_types)
+NECESSITY_EVIDENCE = "necessary_pi"
 
 
 def problem_types() -> dict[str, dict[str, Any]]:
@@ -52,12 +60,15 @@ def finding_notice_types(finding: Mapping[str, Any]) -> list[str]:
     those; KnowledgeError when one is not in the vocabulary or there are more than
     :data:`~appwarden.knowledge.notice_types.MAX_PER_RULE` (a report from another knowledge base: never guess). A
     finding without the key (an older report) gets the types its rule declares today; an unknown rule none.
+    An evidence-scoped type (``evidence_scoped`` in the vocabulary file: 超范围 on a plain read) is left out unless
+    the finding's evidence proves it (:func:`scope_notice_types`); a dict with ``notice_types`` and no ``evidence``
+    key (a stored finding's row on the platform, scoped when its report was ingested) is taken as it is.
     """
     from appwarden.knowledge.notice_types import MAX_PER_RULE
 
     types = finding.get("notice_types")
     if types is None:
-        return list(_rule_types().get(str(finding.get("rule_id") or ""), []))
+        return _proven(finding, _rule_types().get(str(finding.get("rule_id") or ""), []))
     known = problem_types()
     if not isinstance(types, list | tuple) or not all(isinstance(t, str) for t in types):
         raise KnowledgeError(f"finding {finding.get('rule_id')!r}: notice_types must be a list of type ids")
@@ -72,6 +83,83 @@ def finding_notice_types(finding: Mapping[str, Any]) -> list[str]:
         raise KnowledgeError(
             f"finding {finding.get('rule_id')!r}: {len(out)} 通报 problem types (at most {MAX_PER_RULE})"
         )
+    # a report finding (it has its evidence) keeps an evidence-scoped type only with the proof; a stored
+    # finding's types without its evidence (the platform's rows) were scoped when the report was ingested
+    return _proven(finding, out) if "evidence" in finding else out
+
+
+def _scoped_types(rule_id: str) -> set[str]:
+    """The types that ``rule_id``'s findings carry only with proof in their evidence (``evidence_scoped``)."""
+    from appwarden.knowledge.notice_types import evidence_scoped
+
+    return {t for t, rec in evidence_scoped().items() if rule_id in rec["rules"]}
+
+
+def _has_proof(evidence: Iterable[Mapping[str, Any]]) -> bool:
+    return any(
+        isinstance(e, Mapping) and e.get("type") == NECESSITY_EVIDENCE and e.get("beyond")
+        for e in evidence or []
+    )
+
+
+def _proven(finding: Mapping[str, Any], types: Iterable[str]) -> list[str]:
+    """``types`` without the evidence-scoped ones the finding's evidence does not prove (also for reports written
+    before the scoping: their plain reads carried 超范围 on the read alone)."""
+    scoped = _scoped_types(str(finding.get("rule_id") or ""))
+    if not scoped or _has_proof(finding.get("evidence") or []):
+        return list(types)
+    return [t for t in types if t not in scoped]
+
+
+def _read_categories(evidence: list[dict[str, Any]], confirmed: bool) -> list[str]:
+    """The PI categories a finding shows read: for a trace-confirmed finding those the trace confirmed (its
+    confirmation marker's ``categories``), else its call sites'."""
+    if confirmed:
+        for item in evidence:
+            if item.get("type") == "trace" and item.get("event") == "confirmation" and "categories" in item:
+                return [str(c) for c in item.get("categories") or []]
+    cats = (str(i["category"]) for i in evidence if i.get("type") == "callsite" and i.get("category"))
+    return list(dict.fromkeys(cats))
+
+
+def scope_notice_types(
+    findings: Iterable[Any], category: str | None, category_inferred: bool = False
+) -> list[Any]:
+    """``findings`` (rule-engine :class:`~appwarden.rules.model.Finding` objects) with each evidence-scoped type
+    kept only where the evidence proves it; call after the trace confirmations (``scan.evaluate``).
+
+    ``necessary_pi`` proof: the app's 39类 type ``category`` was declared (an inferred one is a guess, not a fact a
+    通报 can state) and some PI category the finding shows read (:func:`_read_categories`) is not among that type's
+    necessary PI (``knowledge/necessary_pi.yaml`` ``pi_categories``). Then the finding gets the evidence item
+    ``{"type": "necessary_pi", "app_category", "app_category_zh", "necessary", "beyond"}`` and keeps the type;
+    otherwise the type is dropped and the finding stays (a read the reviewer may still judge). Other findings are
+    returned unchanged. Order is kept."""
+    from dataclasses import replace
+
+    from appwarden.rules.category import category_record
+
+    record = None if category_inferred else category_record(category)
+    out = []
+    for finding in findings:
+        scoped = _scoped_types(finding.rule_id) & set(finding.notice_types)
+        if not scoped or _has_proof(finding.evidence):
+            out.append(finding)
+            continue
+        necessary = list(record.get("pi_categories") or []) if record else []
+        read = _read_categories(finding.evidence, finding.confidence == "confirmed")
+        beyond = [c for c in read if c not in necessary]
+        if record is not None and beyond:
+            item = {
+                "type": NECESSITY_EVIDENCE,
+                "app_category": category,
+                "app_category_zh": str(record.get("name_zh") or ""),
+                "necessary": necessary,
+                "beyond": beyond,
+            }
+            out.append(replace(finding, evidence=[*finding.evidence, item]))
+        else:
+            kept = [t for t in finding.notice_types if t not in scoped]
+            out.append(replace(finding, notice_types=kept))
     return out
 
 

@@ -573,6 +573,12 @@ def evidence_text(ref: Mapping[str, Any]) -> str:
         zh, en = CONSENT_VERDICTS.get(str(ref.get("verdict")), (str(ref.get("verdict") or ""), ""))
         reason = str(ref.get("reason_zh") or ref.get("reason") or "")
         return f"{bilingual(zh, en)}: {reason}" if reason else bilingual(zh, en)
+    if kind == "necessary_pi":  # report.notice.scope_notice_types: why a read is 超范围
+        beyond = "、".join(category_names(str(c))[0] for c in ref.get("beyond") or [])
+        necessary = "、".join(category_names(str(c))[0] for c in ref.get("necessary") or [])
+        label = ref.get("app_category_zh") or ""
+        text = f"按《39类必要个人信息范围规定》，声明的App类型{ref.get('app_category')} {label}的必要个人信息不包括{beyond}"
+        return text + (f"（该类型必要个人信息中可由接口读取的仅有{necessary}）" if necessary else "")
     rest = "; ".join(f"{k}={plain_value(v)}" for k, v in ref.items() if k != "type")
     return f"{kind}: {rest}" if kind else rest
 
