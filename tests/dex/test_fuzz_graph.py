@@ -220,6 +220,7 @@ def test_descriptor_kernels_mutated_tables(main_dex: bytes, muts, lo: int, width
     ids = (data, *args[1:])
     for m in range(min(args[-1], 60)):
         same("method_desc", ids, m)
+    same("method_descs_at", ids, array("I", range(lo, min(lo + width, args[-1]))).tobytes(), True)
     key = b"Lcom/aw/t/Graph;->onCreate(Landroid/os/Bundle;)V"
     if pick < args[-1]:
         with contextlib.suppress(ValueError):

@@ -285,6 +285,19 @@ def test_method_desc_and_find_methods_twins(main_dex: bytes, fixtures_dir: Path)
         for m, desc in enumerate(full):
             one = cext.method_desc(ids, m)
             assert one == pywalk.method_desc(ids, m) == (desc if desc.isascii() else None)
+        every = array("I", range(len(full))).tobytes()
+        for sig in (False, True):
+            many = cext.method_descs_at(ids, every, sig)
+            assert (
+                many
+                == pywalk.method_descs_at(ids, every, sig)
+                == [cext.method_desc(ids, m, sig) for m in range(len(full))]
+            )
+            assert [s for s in many if s is not None] == [
+                d.partition("->")[2] if sig else d
+                for d in full
+                if (d.partition("->")[2] if sig else d).isascii()
+            ]
         for lo in range(0, len(full), 5):
             for desc in {*full[lo : lo + 7], "Lno/Such;->m()V"}:
                 key = desc.encode("utf-8", "surrogatepass")

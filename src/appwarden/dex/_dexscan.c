@@ -2041,6 +2041,64 @@ done:
     return res;
 }
 
+/* method_descs_at(ids, mids[, sig]) -> list[str | None]
+ * method_desc of each method id in `mids` (u32) with one call (same None and ValueError). */
+static PyObject *dexscan_method_descs_at(PyObject *self, PyObject *args) {
+    PyObject *tup;
+    Py_buffer mb;
+    int sig = 0;
+    if (!PyArg_ParseTuple(args, "O!y*|p", &PyTuple_Type, &tup, &mb, &sig)) return NULL;
+    dexids_t x;
+    memset(&x, 0, sizeof x);
+    PyObject *res = NULL;
+    sbuf_t sb = {NULL, 0, 0};
+    if (mb.len % 4) {
+        PyErr_SetString(PyExc_ValueError, "method ids must hold u32 values");
+        goto done;
+    }
+    if (dexids_open(tup, &x)) goto done;
+    size_t n = (size_t)mb.len / 4;
+    res = PyList_New((Py_ssize_t)n);
+    if (!res) goto done;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t m = rd32((const uint8_t *)mb.buf + i * 4);
+        if (m >= x.m_size) {
+            PyErr_SetString(PyExc_ValueError, "method index out of range");
+            Py_CLEAR(res);
+            goto done;
+        }
+        int ascii = desc_build(&x.d, x.m_off, m, NULL, NULL, &sb, sig);
+        PyObject *item;
+        if (ascii == -2) {
+            PyErr_NoMemory();
+            Py_CLEAR(res);
+            goto done;
+        }
+        if (ascii < 0) {
+            PyErr_SetString(PyExc_ValueError, x.d.msg);
+            Py_CLEAR(res);
+            goto done;
+        }
+        if (!ascii) {
+            item = Py_None;
+            Py_INCREF(item);
+        } else {
+            item = PyUnicode_New((Py_ssize_t)sb.len, 127);
+            if (!item) {
+                Py_CLEAR(res);
+                goto done;
+            }
+            memcpy(PyUnicode_1BYTE_DATA(item), sb.p, sb.len);
+        }
+        PyList_SET_ITEM(res, (Py_ssize_t)i, item);
+    }
+done:
+    free(sb.p);
+    dexids_close(&x);
+    PyBuffer_Release(&mb);
+    return res;
+}
+
 /* intern_methods(dexes, ci, table, hashes, reps, other, decode[, deadline]) -> bytes
  * Node ids (u32, native order) of the method ids of DEX `ci` in one id space shared over calls (one call per DEX,
  * in order): two method ids get the same node exactly when their descriptors (method_descs' strings, decoded with
@@ -2278,6 +2336,7 @@ static PyMethodDef methods[] = {
     {"intern_methods", dexscan_intern_methods, METH_VARARGS, "First-seen node ids of one DEX's method ids, no strings."},
     {"find_methods", dexscan_find_methods, METH_VARARGS, "Method ids of a range whose descriptor is an ASCII key."},
     {"method_desc", dexscan_method_desc, METH_VARARGS, "One method id's descriptor (None if not ASCII)."},
+    {"method_descs_at", dexscan_method_descs_at, METH_VARARGS, "method_desc of each of a list of method ids."},
     {"all_distinct", dexscan_all_distinct, METH_O, "Whether no two str items of a list are equal."},
     {"build_csr", dexscan_build_csr, METH_VARARGS, "Adjacency (offsets, targets) of u32 edge pairs."},
     {"bfs", dexscan_bfs, METH_VARARGS, "Breadth-first search over an adjacency with zero-cost virtual nodes."},

@@ -224,7 +224,11 @@ class CallGraph:
         got = self._name_cache.get(g)
         if got is None:
             if g < self._n_real:
-                got = self.index.codes[self._reps[2 * g]].method_desc(self._reps[2 * g + 1])
+                code, m = self.index.codes[self._reps[2 * g]], self._reps[2 * g + 1]
+                # the tables passed method_descs' checks when intern_methods numbered the nodes
+                got = code._descs[m] if code._descs is not None else walker.method_desc(code.id_args, m)
+                if got is None:  # not ASCII: the reader's MUTF-8 decoder
+                    got = code.dex.method_desc(m)
             else:
                 got = self._extra.get(g)
                 if got is None:
@@ -691,14 +695,16 @@ class CallGraph:
                     lo = bisect_left(mclass, t)
                     if not mids or (lo <= min(mids) and max(mids) < bisect_right(mclass, t, lo)):
                         gmap = self._maps[ci]
-                        got = (list(map(code.method_sig, mids)), array("I", map(gmap.__getitem__, mids)))
+                        got = (code.method_sigs(mids), array("I", map(gmap.__getitem__, mids)))
             self._own[cls] = got
         return got
 
     def _defined_node(self, cls: str, sig: str) -> int | None:
         """The node of the first method of the app class ``cls`` with ``sig`` (``_defined_of(cls).get(sig)``,
         without a dict per class when its records are its own methods)."""
-        own = self._own_methods(cls)
+        own = self._own.get(cls, _UNSET)
+        if own is _UNSET:
+            own = self._own_methods(cls)
         if own is None:
             return self._defined_of(cls).get(sig)
         sigs, nodes = own
@@ -870,8 +876,11 @@ class CallGraph:
             return set(got)
         off, tgt = csr
         virtual, name = self._virtual, self._name
-        out: set[str] = set()
-        for t in nodes:
+        out: set[str] = set(got)
+        out.discard(None)  # type: ignore[arg-type]
+        for t, n in zip(nodes, got, strict=True):
+            if n is not None:
+                continue
             if not virtual[t]:
                 out.add(name(t))  # type: ignore[arg-type]
             else:
@@ -980,13 +989,21 @@ class Reached(Mapping[str, "str | None"]):
         """The reached node of ``key`` (None when it is no reached method)."""
         if type(key) is not str:
             return None
-        g = self._graph._lookup(key)
+        g = self._graph._node_of.get(key, _UNSET)  # _lookup's cache, inlined: membership is asked a lot
+        if g is _UNSET:
+            g = self._graph._lookup(key)
         if g is None or self._parents[g] == NONE:
             return None
         return g
 
     def __contains__(self, key: object) -> bool:
         return key in self._entries or self._node(key) is not None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self._entries:
+            return None
+        g = self._node(key)
+        return default if g is None else self._graph._name(self._parents[g])
 
     def __getitem__(self, key: str) -> str | None:
         if key in self._entries:
@@ -1067,6 +1084,23 @@ class ReachMap(MutableMapping[str, "str | None"]):
     def __setitem__(self, key: str, value: str | None) -> None:
         # a key of the result keeps its place (as in a dict) unless it was deleted first (then it goes last)
         self._added[key] = value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        added = self._added
+        if key in added:
+            return added[key]
+        if key in self._removed:
+            return default
+        return self._base.get(key, default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        added = self._added
+        if key in added:
+            return added[key]
+        if key not in self._removed and key in self._base:
+            return self._base[key]
+        added[key] = default
+        return default
 
     def __delitem__(self, key: str) -> None:
         hit = self._added.pop(key, _UNSET) is not _UNSET

@@ -542,6 +542,15 @@ def method_desc(ids: tuple, m: int, sig: bool = False) -> str | None:
     return desc.decode("ascii") if desc.isascii() else None
 
 
+def method_descs_at(ids: tuple, mids: bytes, sig: bool = False) -> list[str | None]:
+    """:func:`method_desc` of each method id of ``mids`` (u32); mirrors ``_dexscan.method_descs_at``."""
+    if len(mids) % 4:
+        raise ValueError("method ids must hold u32 values")
+    buf, *tables = ids
+    ids = (bytes(buf), *tables)
+    return [method_desc(ids, m, sig) for m in _u32s(bytes(mids))]
+
+
 def find_methods(ids: tuple, lo: int, hi: int, key: bytes) -> bytes | None:
     """The method ids in ``[lo, hi)`` whose descriptor is the ASCII ``key`` (u32, ascending); None when one cannot
     be built. Mirrors ``_dexscan.find_methods``."""
