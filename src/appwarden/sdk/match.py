@@ -28,8 +28,6 @@ import fnmatch
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from itertools import compress, repeat
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from appwarden.evidence import SdkHit
@@ -230,13 +228,7 @@ class Matcher:
             names = [
                 n if n.startswith("L") and n.endswith(";") else "L" + n.replace(".", "/") + ";" for n in names
             ]
-        # what precedes each name's last "/" (split off in C); the package is that without its first character
-        # ("Lcom/a/B;" -> "Lcom/a" -> "com/a"; "" without a "/")
-        heads = list(map(itemgetter(0), map(str.rpartition, names, repeat("/"))))
-        head_counts = Counter(heads)
-        by_package: Counter[str] = Counter()
-        for head, n in head_counts.items():
-            by_package[head[1:]] += n
+        by_package = Counter(n[1 : n.rfind("/")] if "/" in n else "" for n in names)
         leaf_packages: dict[str, tuple[dict[str, Any], Any, int, int]] = {}
         for step, (pkg, n) in enumerate(by_package.items()):
             if not step & 1023:
@@ -251,9 +243,7 @@ class Matcher:
             counts[best[0]] += n
             matched[best[0]].add(f"package:{best[1]}")
         if leaf_packages or "" in by_package:
-            # only the classes of those packages and the top-level ones are looked at again (selected in C)
-            wanted = {h for h in head_counts if h[1:] in leaf_packages or not h[1:]}
-            for step, name in enumerate(compress(names, map(wanted.__contains__, heads))):
+            for step, name in enumerate(names):
                 if not step & 4095:
                     check_deadline()
                 cut = name.rfind("/")
