@@ -11,6 +11,10 @@ DEB_TOOLS := apktool zipalign apksigner default-jdk-headless dexdump
 .PHONY: setup demo test test-fast test-corpus lint fixtures bench docs clean deb deb-tools
 
 setup: $(STAMP) deb
+	@# Byte-compile the engine: with PYTHONDONTWRITEBYTECODE=1 (set on some machines, CI's included) Python never
+	@# writes .pyc itself, and every cold `appwarden scan` would compile its modules again (~0.15 CPU s each run).
+	@# Only changed modules are recompiled.
+	@$(BIN)/python -m compileall -q src/appwarden >/dev/null
 
 $(STAMP): pyproject.toml setup.py $(wildcard src/appwarden/dex/*.c)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
