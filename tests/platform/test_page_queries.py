@@ -286,3 +286,16 @@ class EarlyWarningSnapshotTests(PageDataCase):
         self.assertEqual(
             send_digest(force=True)["counts"]["repeat_offenders"], 3
         )  # the digest reads it fresh
+
+
+class SdkSectionTests(PageDataCase):
+    def test_the_page_lists_ten_apps_per_sdk_version_and_the_api_all(self):
+        self.add_apps(11)
+        client = Client()
+        client.force_login(self.regulator)
+        page = client.get("/early-warning/").content.decode()
+        row = page.split('data-sdk="sdk.volume"')[1].split("</tr>")[0]
+        self.assertEqual(row.count("<code>com.volume.app"), 10)
+        self.assertIn("等11个应用（JSON 接口列出全部）", row)
+        body = self.api_json("/api/early-warning/")
+        self.assertEqual(len(body["sdk_versions"]["sdks"][0]["apps"]), 11)
