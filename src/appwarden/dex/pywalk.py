@@ -530,11 +530,26 @@ def _id_tables_ok(
         raise ValueError("method_ids out of bounds")
 
 
+def _whole(buf) -> bytes:
+    """``bytes(buf)`` without a copy when ``buf`` is a bytes object or a view of all of one (the per-method kernels
+    below are called once per name or lookup: copying a DEX each time would make the fallback quadratic)."""
+    if type(buf) is bytes:
+        return buf
+    if (
+        isinstance(buf, memoryview)
+        and type(buf.obj) is bytes
+        and buf.contiguous
+        and buf.nbytes == len(buf.obj)
+    ):
+        return buf.obj
+    return bytes(buf)
+
+
 def method_desc(ids: tuple, m: int, sig: bool = False) -> str | None:
     """The descriptor of method id ``m`` (``method_descs``' item; with ``sig`` from the name on); None when not
     ASCII. Mirrors ``_dexscan.method_desc``."""
     buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids
-    buf = bytes(buf)
+    buf = _whole(buf)
     _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
     if m >= m_size:
         raise ValueError("method index out of range")
@@ -547,7 +562,7 @@ def method_descs_at(ids: tuple, mids: bytes, sig: bool = False) -> list[str | No
     if len(mids) % 4:
         raise ValueError("method ids must hold u32 values")
     buf, *tables = ids
-    ids = (bytes(buf), *tables)
+    ids = (_whole(buf), *tables)
     return [method_desc(ids, m, sig) for m in _u32s(bytes(mids))]
 
 
@@ -555,7 +570,7 @@ def find_methods(ids: tuple, lo: int, hi: int, key: bytes) -> bytes | None:
     """The method ids in ``[lo, hi)`` whose descriptor is the ASCII ``key`` (u32, ascending); None when one cannot
     be built. Mirrors ``_dexscan.find_methods``."""
     buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids
-    buf = bytes(buf)
+    buf = _whole(buf)
     _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
     tables = (s_off, s_size, t_off, t_size, p_off, p_size, m_off)
     key = bytes(key)
