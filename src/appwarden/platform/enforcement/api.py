@@ -313,6 +313,7 @@ class NoticeItemSerializer(serializers.ModelSerializer):
             "sdk_name",
             "sdk_vendor",
             "problems",
+            "correction_note",
         ]
 
 

@@ -188,6 +188,9 @@ class NoticeItem(models.Model):
     problems = models.TextField()
     sdk_name = models.CharField("SDK名称 SDK", max_length=300, blank=True)
     sdk_vendor = models.CharField("SDK厂商 SDK vendor", max_length=200, blank=True)
+    # a published row the platform would no longer write as it stands (e.g. 超范围 on a plain read without the
+    # necessary_pi proof, migration 0004): never rewritten (a public record), listed for the officers to review
+    correction_note = models.TextField("待更正 Pending correction", blank=True)
 
     class Meta:
         ordering = ["id"]

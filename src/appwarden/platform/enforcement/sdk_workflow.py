@@ -608,7 +608,10 @@ def problems_text(order: SdkOrder, diff: dict[str, Any]) -> str:
     still = {x["key"] for r in rows for x in r.get("persisting", []) + r.get("not_retested", [])}
     kept = [f for f in findings if finding_key(f) in still] if diff.get("retested") else []
     chosen = kept or findings
-    data = [{"rule_id": f.rule_id, "notice_types": f.notice_types, "title_zh": f.title_zh} for f in chosen]
+    data = [
+        {"rule_id": f.rule_id, "notice_types": f.notice_types, "title_zh": f.title_zh, "evidence": f.evidence}
+        for f in chosen
+    ]
     names = problem_names(data) or problem_names(data, include_unmapped=True)
     return PROBLEM_SEPARATOR.join(names)
 

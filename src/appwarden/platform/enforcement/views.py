@@ -21,7 +21,13 @@ from appwarden.platform.enforcement.forms import (
     RespondForm,
     RetestForm,
 )
-from appwarden.platform.enforcement.models import ISSUED, NoticeBatch, RectificationOrder, TakedownOrder
+from appwarden.platform.enforcement.models import (
+    ISSUED,
+    NoticeBatch,
+    NoticeItem,
+    RectificationOrder,
+    TakedownOrder,
+)
 from appwarden.platform.testing import ranking
 from appwarden.platform.testing.models import F_CONFIRMED, ScanJob
 
@@ -177,7 +183,14 @@ def notice_list(request):
             messages.success(request, f"已创建通报批次 notice batch created: {notice}")
             return redirect("enforcement:notice_detail", pk=notice.pk)
     return render(
-        request, "enforcement/notice_list.html", {"notices": NoticeBatch.objects.all(), "form": form}
+        request,
+        "enforcement/notice_list.html",
+        {
+            "notices": NoticeBatch.objects.all(),
+            "form": form,
+            # rows the platform would no longer write as they stand (migration 0004): listed, never rewritten
+            "corrections": NoticeItem.objects.exclude(correction_note="").select_related("batch"),
+        },
     )
 
 

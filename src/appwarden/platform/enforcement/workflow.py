@@ -432,7 +432,10 @@ def problems_text(order: RectificationOrder) -> str:
         findings = kept or findings
     from appwarden.report.notice import PROBLEM_SEPARATOR, problem_names
 
-    rows = [{"rule_id": f.rule_id, "notice_types": f.notice_types, "title_zh": f.title_zh} for f in findings]
+    rows = [
+        {"rule_id": f.rule_id, "notice_types": f.notice_types, "title_zh": f.title_zh, "evidence": f.evidence}
+        for f in findings
+    ]
     names = problem_names(rows) or problem_names(rows, include_unmapped=True)
     return PROBLEM_SEPARATOR.join(names)
 
