@@ -201,6 +201,7 @@ class PageAndApiTests(DailyListCase):
                 "sdk_versions",
                 "stop_access",
                 "snapshot_at",
+                "pagination",
             },
         )
         for bad in ("min_apps=x", "batch=99999999999999999999999", "days=0", "days=99999999999999999999"):

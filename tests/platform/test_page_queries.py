@@ -296,6 +296,81 @@ class SdkSectionTests(PageDataCase):
         page = client.get("/early-warning/").content.decode()
         row = page.split('data-sdk="sdk.volume"')[1].split("</tr>")[0]
         self.assertEqual(row.count("<code>com.volume.app"), 10)
-        self.assertIn("等11个应用（JSON 接口列出全部）", row)
+        self.assertIn("等11个应用（JSON 接口分页列出全部）", row)
         body = self.api_json("/api/early-warning/")
-        self.assertEqual(len(body["sdk_versions"]["sdks"][0]["apps"]), 11)
+        sdk = body["sdk_versions"]["sdks"][0]
+        # the API's row: the first ten apps and how many; apps_next pages through all of them
+        self.assertEqual((len(sdk["apps"]), sdk["apps_count"]), (10, 11))
+        rest = self.api_json(sdk["apps_next"])
+        self.assertEqual((rest["count"], rest["section"], rest["sdk"]), (11, "sdk_apps", "sdk.volume"))
+        self.assertEqual(len(rest["results"]), 1)
+        self.assertIsNone(rest["next"])
+        whole = self.api_json("/api/early-warning/?section=sdk_apps&sdk=sdk.volume&version=3.1&limit=500")
+        self.assertEqual(len({a["package"] for a in whole["results"]}), 11)
+        self.assertEqual(
+            {a["package"] for a in whole["results"][:10]}, {a["package"] for a in sdk["apps"]}
+        )  # the first page's ten are the first ten of the list
+
+
+class EarlyWarningApiPaginationTests(PageDataCase):
+    """/api/early-warning/ paginates its long lists (at 50,000 scan jobs the unpaginated JSON was ~5 MB): the
+    default response keeps its shape with the first page of each list and ``pagination``; ``?section=`` pages
+    through one list as the other list APIs do (count, next, previous, results)."""
+
+    def test_first_page_and_sections(self):
+        self.add_apps(7)
+        full = self.api_json("/api/early-warning/?limit=500")
+        repeat_all = [r["app"]["package"] for r in full["repeat_offenders"]]
+        self.assertGreaterEqual(len(repeat_all), 7)
+        first = self.api_json("/api/early-warning/?limit=3")
+        self.assertEqual([r["app"]["package"] for r in first["repeat_offenders"]], repeat_all[:3])
+        sections = first["pagination"]["sections"]
+        self.assertEqual(first["pagination"]["limit"], 3)
+        self.assertEqual(sections["repeat_offenders"]["count"], len(repeat_all))
+        self.assertIn("section=repeat_offenders", sections["repeat_offenders"]["next"])
+        self.assertEqual(
+            set(sections),
+            {
+                "harmful",
+                "suspicious",
+                "new_high_findings",
+                "repeat_offenders",
+                "signer_changes",
+                "sdk_versions",
+                "stop_access",
+            },
+        )
+        for name in ("harmful", "suspicious", "sdk_versions", "stop_access"):
+            self.assertIsNone(sections[name]["next"], name)  # fewer rows than a page
+        # following next until the end gives every row once, in order
+        url, seen, pages = (
+            sections["repeat_offenders"]["next"],
+            [r["app"]["package"] for r in first["repeat_offenders"]],
+            1,
+        )
+        while url:
+            page = self.api_json(url)
+            self.assertEqual(set(page), {"count", "next", "previous", "results", "section", "snapshot_at"})
+            self.assertEqual(page["count"], len(repeat_all))
+            self.assertIsNotNone(page["previous"])
+            seen += [r["app"]["package"] for r in page["results"]]
+            url, pages = page["next"], pages + 1
+        self.assertEqual(seen, repeat_all)
+        self.assertEqual(pages, -(-len(repeat_all) // 3))
+        # the default page size is the platform's (50): every list here fits, shape as before plus pagination
+        default = self.api_json("/api/early-warning/")
+        self.assertEqual(default["pagination"]["limit"], 50)
+        self.assertEqual([r["app"]["package"] for r in default["repeat_offenders"]], repeat_all)
+        signer = self.api_json("/api/early-warning/?section=signer_changes&limit=2")
+        self.assertEqual(signer["count"], len(full["signer_changes"]["versions"]))
+        self.assertEqual(signer["results"], full["signer_changes"]["versions"][:2])
+
+    def test_bad_section_is_400_in_chinese_and_unknown_sdk_404(self):
+        client = Client()
+        client.force_login(self.regulator)
+        resp = client.get("/api/early-warning/?section=everything")
+        self.assertEqual(resp.status_code, 400)
+        self.assertTrue(resp.json()["detail"].startswith("参数 section=everything 无效"))
+        resp = client.get("/api/early-warning/?section=sdk_apps&sdk=nope&version=1")
+        self.assertEqual(resp.status_code, 404)
+        self.assertIn("未找到该SDK版本", resp.json()["detail"])

@@ -512,14 +512,84 @@ def page_params(query: Any) -> tuple[dict[str, Any], list[str]]:
 from drf_spectacular.types import OpenApiTypes  # noqa: E402
 from drf_spectacular.utils import OpenApiParameter, extend_schema  # noqa: E402
 from rest_framework.exceptions import NotFound, ValidationError  # noqa: E402
+from rest_framework.pagination import LimitOffsetPagination  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
+from rest_framework.utils.urls import remove_query_param, replace_query_param  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
+
+# the API's long lists, each paginated by ``?section=<name>&limit=&offset=`` (DRF LimitOffsetPagination):
+# name -> (path to the list in the full JSON, the key holding it in the raw data)
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "harmful": ("harmful",),
+    "suspicious": ("suspicious",),
+    "new_high_findings": ("new_high_findings", "apps"),
+    "repeat_offenders": ("repeat_offenders",),
+    "signer_changes": ("signer_changes", "versions"),
+    "sdk_versions": ("sdk_versions", "sdks"),
+    "stop_access": ("stop_access",),
+}
+_RAW = {
+    "new_high_findings": lambda d: d["new_high"]["apps"],
+    "repeat_offenders": lambda d: d["repeat_offenders"],
+    "signer_changes": lambda d: d["signer_changes"],
+    "sdk_versions": lambda d: d["sdk_versions"],
+    "stop_access": lambda d: d["stop_access"],
+}
+SDK_APPS_FIRST = (
+    10  # apps listed in each SDK-version row (``apps_count`` says how many; ?section=sdk_apps: all)
+)
+
+
+class EarlyWarningPagination(LimitOffsetPagination):
+    """The platform's list pagination (``limit``/``offset``, ``count``/``next``/``previous``/``results``)."""
+
+    default_limit = 50
+    max_limit = 500
+
+
+def _sliced(data: dict[str, Any], keep: str | None, start: int, stop: int) -> dict[str, Any]:
+    """``data`` with each long list cut to ``[start:stop]`` (``keep``: only that section's list; the others
+    emptied)."""
+    out = dict(data)
+    out["new_high"] = dict(data["new_high"])
+    for name, get in _RAW.items():
+        rows = get(data)[start:stop] if keep in (None, name) else []
+        if name == "new_high_findings":
+            out["new_high"]["apps"] = rows
+        else:
+            out[name] = rows
+    if keep in (None, "sdk_versions"):  # an SDK version's first apps; apps_count how many (rows are shared)
+        out["sdk_versions"] = [
+            {**r, "apps": r["apps"][:SDK_APPS_FIRST], "apps_count": len(r["apps"])}
+            for r in out["sdk_versions"]
+        ]
+    return out
+
+
+def _get(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
+    for key in path:
+        doc = doc[key]
+    return doc
+
+
+def _set(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        doc = doc[key]
+    doc[path[-1]] = value
 
 
 class EarlyWarningView(APIView):
     """The early-warning list (staff; companies, stores and SDK vendors get 404 as on the page): 不良APP
     ``harmful``/``suspicious`` and the four daily sections (``?batch=``, ``?days=``, ``?min_apps=``; an impossible
-    value is 400)."""
+    value is 400).
+
+    Long lists are paginated: without ``section`` the response keeps its shape with the first page of each list
+    (``limit``, default 50) and ``pagination.sections.<name>`` = ``{count, next}``; ``?section=<name>`` (one of
+    :data:`SECTIONS`) is that list, paginated as every list API (``count``, ``next``, ``previous``, ``results``;
+    ``limit``/``offset``). An SDK-version row lists its first :data:`SDK_APPS_FIRST` apps and ``apps_count``;
+    ``?section=sdk_apps&sdk=<id>&version=<v>`` pages through all of them."""
+
+    pagination_class = EarlyWarningPagination
 
     @extend_schema(
         parameters=[
@@ -530,6 +600,15 @@ class EarlyWarningView(APIView):
             OpenApiParameter(
                 "min_apps", int, description="SDK versions with confirmed findings in at least N apps"
             ),
+            OpenApiParameter(
+                "section",
+                str,
+                description="one list, paginated: " + ", ".join([*SECTIONS, "sdk_apps"]),
+            ),
+            OpenApiParameter("sdk", str, description="with section=sdk_apps: the SDK id"),
+            OpenApiParameter("version", str, description="with section=sdk_apps: the SDK version"),
+            OpenApiParameter("limit", int, description="rows per list (default 50, at most 500)"),
+            OpenApiParameter("offset", int, description="with section: the first row"),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -540,9 +619,23 @@ class EarlyWarningView(APIView):
         if not is_staff_role(request.user):
             raise NotFound("not found")
         params, warnings = page_params(request.query_params)
+        section = (request.query_params.get("section") or "").strip()
+        if section and section not in SECTIONS and section != "sdk_apps":
+            warnings.append(
+                f"参数 section={section[:30]} 无效（可选 {'、'.join([*SECTIONS, 'sdk_apps'])}） unknown section"
+            )
         if warnings:
             raise ValidationError({"detail": "; ".join(warnings)})
-        screening = _early_warning_context()
+        paginator = self.pagination_class()
+        data = daily_list(**params, fresh=request.query_params.get("fresh") == "1")
+        snapshot = data["snapshot_at"].isoformat() if data.get("snapshot_at") else None
+        if section == "sdk_apps":
+            return self._sdk_apps(request, paginator, data, snapshot)
+        screening = (
+            _early_warning_context()
+            if section in ("", "harmful", "suspicious")
+            else {"harmful": [], "suspicious": []}
+        )
 
         def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return [
@@ -558,10 +651,81 @@ class EarlyWarningView(APIView):
                 for r in items
             ]
 
-        return Response(
-            {
-                "harmful": rows(screening["harmful"]),
-                "suspicious": rows(screening["suspicious"]),
-                **as_json(daily_list(**params, fresh=request.query_params.get("fresh") == "1")),
-            }
+        def doc(raw: dict[str, Any], harmful: list[Any], suspicious: list[Any]) -> dict[str, Any]:
+            out = {"harmful": rows(harmful), "suspicious": rows(suspicious), **as_json(raw)}
+            for r_raw, r_out in zip(raw["sdk_versions"], out["sdk_versions"]["sdks"], strict=True):
+                r_out["apps_count"] = r_raw["apps_count"]
+                r_out["apps_next"] = (
+                    self._sdk_apps_url(request, r_raw, SDK_APPS_FIRST)
+                    if r_raw["apps_count"] > SDK_APPS_FIRST
+                    else None
+                )
+            return out
+
+        counts_of = {
+            "harmful": len(screening["harmful"]),
+            "suspicious": len(screening["suspicious"]),
+            **{name: len(get(data)) for name, get in _RAW.items()},
+        }
+        if section:
+            full = screening[section] if section in ("harmful", "suspicious") else _RAW[section](data)
+            page = paginator.paginate_queryset(full, request, view=self)
+            offset = paginator.offset
+            raw = _sliced(data, section, offset, offset + len(page))
+            built = doc(
+                raw,
+                page if section == "harmful" else [],
+                page if section == "suspicious" else [],
+            )
+            response = paginator.get_paginated_response(_get(built, SECTIONS[section]))
+            response.data["section"] = section
+            response.data["snapshot_at"] = snapshot
+            return response
+        limit = paginator.get_limit(request) or paginator.default_limit
+        built = doc(
+            _sliced(data, None, 0, limit), screening["harmful"][:limit], screening["suspicious"][:limit]
         )
+        built["pagination"] = {
+            "limit": limit,
+            "sections": {
+                name: {
+                    "count": counts_of[name],
+                    "next": self._section_url(request, name, limit, limit)
+                    if counts_of[name] > limit
+                    else None,
+                }
+                for name in SECTIONS
+            },
+        }
+        return Response(built)
+
+    @staticmethod
+    def _section_url(request: Any, section: str, offset: int, limit: int) -> str:
+        url = request.build_absolute_uri()
+        for key, value in (("section", section), ("offset", offset), ("limit", limit)):
+            url = replace_query_param(url, key, value)
+        return url
+
+    @classmethod
+    def _sdk_apps_url(cls, request: Any, row: dict[str, Any], offset: int) -> str:
+        url = remove_query_param(request.build_absolute_uri(), "offset")
+        for key, value in (("section", "sdk_apps"), ("sdk", row["sdk"]), ("version", row["version"])):
+            url = replace_query_param(url, key, value)
+        return replace_query_param(url, "offset", offset)
+
+    def _sdk_apps(self, request: Any, paginator: Any, data: dict[str, Any], snapshot: str | None) -> Response:
+        sdk = (request.query_params.get("sdk") or "").strip()
+        version = (request.query_params.get("version") or "").strip()
+        row = next(
+            (r for r in data["sdk_versions"] if r["sdk"] == sdk and str(r["version"]) == version), None
+        )
+        if row is None:
+            raise NotFound(
+                f"未找到该SDK版本 {sdk[:60]} {version[:30]}（需 sdk 与 version 参数） no such SDK version"
+            )
+        page = paginator.paginate_queryset(row["apps"], request, view=self)
+        response = paginator.get_paginated_response([{"package": p, "name": n} for p, n in page])
+        response.data.update(
+            {"section": "sdk_apps", "sdk": sdk, "version": row["version"], "snapshot_at": snapshot}
+        )
+        return response
