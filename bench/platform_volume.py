@@ -52,6 +52,9 @@ PAGES = [
     ("early_warning_fresh", "/early-warning/?fresh=1"),
     ("early_warning", "/early-warning/"),
     ("early_warning_api", "/api/early-warning/"),
+    # the API's lists one at a time (paginated, 50 rows a page by default)
+    ("early_warning_api_repeat_p2", "/api/early-warning/?section=repeat_offenders&offset=50"),
+    ("early_warning_api_sdks_p2", "/api/early-warning/?section=sdk_versions&offset=50"),
     ("dashboard", "/"),
     ("repeat_offenders", "/repeat-offenders/"),
     ("prelisting_staff", "/store/prelisting/"),
@@ -437,10 +440,11 @@ def measure(repeat: int) -> dict[str, dict]:
             "cpu_s": round(statistics.median(cpus), 3),
             "walls": [round(w, 3) for w in walls],
             "queries": queries,
+            "bytes": len(resp.content),
         }
         print(
             f"{name:20s} {status} wall {out[name]['wall_s']:7.3f} s cpu {out[name]['cpu_s']:7.3f} s "
-            f"queries {queries}",
+            f"queries {queries} bytes {len(resp.content)}",
             flush=True,
         )
     return out
@@ -515,11 +519,13 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Each page requested {args.repeat}× in-process as a regulator; median wall and CPU seconds, SQL queries.",
         "",
-        "| page | URL | wall s | CPU s | queries |",
-        "|---|---|---|---|---|",
+        "| page | URL | wall s | CPU s | queries | bytes |",
+        "|---|---|---|---|---|---|",
     ]
     for name, r in results.items():
-        lines.append(f"| {name} | `{r['url']}` | {r['wall_s']} | {r['cpu_s']} | {r['queries']} |")
+        lines.append(
+            f"| {name} | `{r['url']}` | {r['wall_s']} | {r['cpu_s']} | {r['queries']} | {r.get('bytes', '')} |"
+        )
     if args.note:
         lines += ["", args.note]
     (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")
