@@ -706,7 +706,8 @@ def test_cost_optimisations_match_the_reference_on_the_corpus(
     joined layouts, layouts read once per APK) against a search of every layout with every needle; the literal
     search (by the IDs' upper halves) and the R-field search (R classes prefiltered) against the old ones, on the
     policy IDs, on the layout and on the string IDs of the app (the first 64 are searched) and on both mixed; the launcher walk pruned
-    at the start-up walk against the unpruned one; the remembered SDK contract calls against a fresh search."""
+    at the start-up walk against the unpruned one, and every consent walk against the walk over descriptors
+    (_reference_walk); the remembered SDK contract calls against a fresh search."""
     import itertools
 
     from appwarden.rules import consent as c
@@ -765,6 +766,7 @@ def test_cost_optimisations_match_the_reference_on_the_corpus(
                 pruned.setdefault(m, p)
             assert list(pruned.items()) == list(unpruned.items()), apk_path.name
             assert list(model._full.items()) == list(unpruned.items()), apk_path.name
+            _assert_walks_match_the_reference(evidence, apk_path.name)
         assert contracts.find_contract_calls(code) == contracts._find_contract_calls(
             code, contracts.load_contracts(), False
         ), apk_path.name
@@ -807,23 +809,130 @@ def test_layouts_read_once_per_apk() -> None:
     assert ref() is None  # the remembered layouts did not keep the APK alive
 
 
-def test_the_pre_consent_walk_does_not_depend_on_the_order_of_a_callee_set():
-    """callees() is a set of strings whose iteration order changes with the process's hash seed: the parent kept
-    for a method reached twice at the same depth (so the path in the report) must not."""
-    from types import SimpleNamespace
+def _reference_walk(
+    code: Any, entries: list[str], cut: dict[str, set[str]], *, library: bool = True, closed: Any = None
+) -> dict[str, str | None]:
+    """consent._walk as it was before CallGraph.walk (a BFS over descriptors, ``callees()`` per method, each
+    callee set sorted), the reference for the walk over node ids."""
+    from collections import deque
 
-    from appwarden.rules.consent import _walk
+    from appwarden.dex.api_index import PLATFORM_LIBRARIES
+    from appwarden.rules.static_support import reachable
 
-    edges = {"La;->e()V": ["Lb;->x()V", "Lc;->y()V"], "Lb;->x()V": ["Ld;->z()V"], "Lc;->y()V": ["Ld;->z()V"]}
+    if not cut and library:
+        return reachable(code, entries) if entries else {}  # unchanged: the C BFS
+    callees = code.callgraph.callees
+    parents: dict[str, str | None] = dict.fromkeys(entries)
+    done = closed if closed is not None else {}
+    queue = deque(e for e in entries if e not in done)
+    platform = () if library else PLATFORM_LIBRARIES
+    while queue:
+        m = queue.popleft()
+        skip = cut.get(m, ()) if cut else ()
+        for x in sorted(callees(m)):
+            if x not in parents and x not in skip and not x.startswith(platform):
+                parents[x] = m
+                if x not in done:
+                    queue.append(x)
+    return parents
 
-    def code(reverse: bool) -> SimpleNamespace:
-        def callees(m: str) -> list[str]:
-            out = edges.get(m, [])
-            return list(reversed(out)) if reverse else list(out)
 
-        return SimpleNamespace(callgraph=SimpleNamespace(callees=callees))
+def _assert_walks_match_the_reference(evidence: Any, label: str) -> int:
+    """Every walk the consent model makes (start-up and launcher walks, pruned and not, with and without the
+    cut edges; the refusal walk) against :func:`_reference_walk`: same methods, parents and order. Returns how
+    many methods the walks recorded."""
+    from appwarden.rules import consent as c
+    from appwarden.rules.static_support import code_of
 
-    cut = {"Lunrelated;->m()V": {"Lunrelated;->n()V"}}  # a non-empty cut: the Python walk
-    forward, backward = _walk(code(False), ["La;->e()V"], cut), _walk(code(True), ["La;->e()V"], cut)
-    assert forward == backward
-    assert forward["Ld;->z()V"] == "Lb;->x()V"
+    model = consent_model(evidence)
+    if model is None:
+        return 0
+    code = code_of(evidence)
+    launcher = set(c.launcher_entries(evidence))
+    startup = [e for e in model.entries if e not in launcher]
+    entries = [e for e in model.entries if e in launcher]
+    seen = 0
+    cuts = [model._cut_edges, {"Lno/such;->m()V": {"Lno/such;->n()V"}}]  # a cut that cuts nothing: id walk
+    for cut in cuts:
+        first = c._walk(code, startup, cut)
+        assert list(first.items()) == list(_reference_walk(code, startup, cut).items()), label
+        for closed in (None, first):
+            got = c._walk(code, entries, cut, library=False, closed=closed)
+            ref = _reference_walk(code, entries, cut, library=False, closed=closed)
+            assert list(got.items()) == list(ref.items()), label
+            seen += len(got)
+        if model.refuse_handlers:
+            got = c._walk(code, model.refuse_handlers, cut)
+            assert list(got.items()) == list(_reference_walk(code, model.refuse_handlers, cut).items()), label
+    # closed given as the graph's own BFS result (what _reach passes when there is no cut): read from its node ids
+    from appwarden.dex.api_index import PLATFORM_LIBRARIES
+
+    full = c._walk(code, startup, {})
+    got = code.callgraph.walk(entries, skip_prefixes=PLATFORM_LIBRARIES, closed=full)
+    ref = _reference_walk(code, entries, cuts[1], library=False, closed=full)
+    assert list(got.items()) == list(ref.items()), label
+    return seen
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in APPS.glob("consent_*.apk")))
+def test_callgraph_walk_matches_the_walk_over_descriptors(name: str) -> None:
+    """CallGraph.walk (node ids, callees in descriptor order, names made for recorded nodes) gives exactly the
+    parents, in the same order, as the walk over callees() sets it replaced, on every consent fixture app."""
+    _assert_walks_match_the_reference(build_evidence(APPS / name), name)
+
+
+def test_callgraph_walk_cuts_skips_and_stops_at_closed() -> None:
+    """The walk's rules on one fixture graph: a cut edge is not followed from that caller only, a skipped prefix
+    is never entered (an entry is kept whatever its name), a method of ``closed`` is recorded but not expanded."""
+    from appwarden.rules.static_support import code_of
+
+    evidence = build_evidence(APPS / "consent_gated.apk")
+    graph = code_of(evidence).callgraph
+    model = consent_model(evidence)
+    assert model is not None and model.entries
+    entry = model.entries[0]
+    whole = graph.walk([entry])
+    callees = sorted(graph.callees(entry))
+    assert callees and all(whole[c] == entry for c in callees)
+    first = callees[0]
+    cut = graph.walk([entry], cut={entry: {first}})
+    assert cut.get(first) != entry  # not reached from the entry; maybe from elsewhere
+    assert all(cut[c] == entry for c in callees[1:])
+    cls = first.split("->", 1)[0]
+    skipped = graph.walk([entry], skip_prefixes=(cls,))
+    assert not any(m.startswith(cls) for m in skipped if m != entry)
+    assert graph.walk([entry], skip_prefixes=("L",)) == {entry: None}  # the entry kept, nothing entered
+    stopped = graph.walk([entry], closed={first: None})
+    assert stopped[first] == entry
+    assert not any(p == first for p in stopped.values())
+    assert graph.walk(["Lno/such;->m()V"]) == {"Lno/such;->m()V": None}
+
+
+def test_the_pre_consent_walk_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """The parent kept for a method reached twice at the same depth (so the path in a report) must not depend on
+    the process's hash seed: the consent model's walks (full, cut, refusal) of a gated app in two processes with
+    different PYTHONHASHSEED give the same items in the same order."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from appwarden.scan import build_evidence\n"
+        "from appwarden.rules.consent import consent_model\n"
+        "m = consent_model(build_evidence(sys.argv[1]))\n"
+        "print(json.dumps([list(m._full.items()), list((m._cut or {}).items()), list((m._refusal or {}).items())]))\n"
+    )
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(APPS / "consent_gated.apk")],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        outs.append(json.loads(run.stdout))
+    assert outs[0] == outs[1]
+    assert outs[0][1], "consent_gated.apk has a cut walk"

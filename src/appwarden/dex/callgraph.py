@@ -29,7 +29,9 @@ method descriptors. Edges:
    ==========================================================  ===============================================
 
 Queries: :meth:`callees`, :meth:`callers`, :meth:`reachable` (BFS; returns a mapping ``{method: parent}`` so a path
-can be printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``).
+can be printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``),
+:meth:`walk` (the consent model's BFS: callees in descriptor order, cut edges, skipped prefixes, a closed set;
+in Python over node ids and the CSR, descriptors made only for the methods it records).
 
 Representation: every method descriptor gets an integer node id (one id space over all DEXes: the same method has a
 different method id in each DEX), in first-seen order over the DEX files, from the C kernel ``intern_methods``, which
@@ -63,6 +65,7 @@ import itertools
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping, Sequence, ValuesView
 from typing import TYPE_CHECKING, Any
 
@@ -968,6 +971,103 @@ class CallGraph:
     def path(self, entries: Iterable[str], target: str) -> list[str] | None:
         """A shortest call path ``[entry, ..., target]``, or None when ``target`` is not reachable."""
         return self._reachable(tuple(entries)).path(target)
+
+    def walk(
+        self,
+        entries: Iterable[str],
+        *,
+        skip_prefixes: tuple[str, ...] = (),
+        cut: Mapping[str, Iterable[str]] | None = None,
+        closed: Mapping[str, Any] | None = None,
+    ) -> dict[str, str | None]:
+        """BFS from ``entries`` over the node ids: method -> the method it was first reached from (entries: None),
+        in the order a walk adding each method when first met fills it (the entries, then the methods met).
+
+        The consent model's walk (``rules.consent._walk``): a node's callees (virtual nodes crossed, as
+        :meth:`callees` lists them) are taken in the order of their descriptors (not of a set: the parent kept
+        must not depend on the hash seed); a callee whose descriptor starts with one of ``skip_prefixes`` is
+        neither entered nor kept (entries are kept whatever their name); ``cut`` maps a caller to callees whose
+        edge from it is not followed; a callee in ``closed`` (an earlier result over the same graph, closed under
+        these edges) is recorded when met but not expanded. Descriptors are made only for the nodes recorded and
+        the callees tested against ``skip_prefixes``; the result equals the walk over :meth:`callees` with the
+        same rules."""
+        lookup, name, cache = self._lookup, self._name, self._name_cache
+        parents: dict[str, str | None] = dict.fromkeys(entries)
+        off, tgt = self._forward()
+        virtual = self._virtual
+        mark = bytearray(self._n)  # 1: recorded, 2: skipped by its prefix (a fixed property of the node)
+        done = self._closed_ids(closed)
+        queue: deque[int] = deque()
+        for e in parents:
+            g = lookup(e)
+            if g is not None:
+                mark[g] = 1
+                if not done[g]:
+                    queue.append(g)
+        skips: dict[int, set[int]] = {}
+        for m, callees in (cut or {}).items():
+            g = lookup(m)
+            if g is not None:
+                skips.setdefault(g, set()).update(c for x in callees if (c := lookup(x)) is not None)
+        steps = 0
+        while queue:
+            g = queue.popleft()
+            steps += 1
+            if not steps & 2047:
+                check_deadline()  # the caller's stage deadline (StageTimeout), never an endless walk
+            start, end = off[g], off[g + 1]
+            if start == end:
+                continue
+            found: set[int] = set()
+            for t in tgt[start:end]:
+                if not virtual[t]:
+                    if not mark[t]:
+                        found.add(t)
+                else:
+                    found.update(x for x in tgt[off[t] : off[t + 1]] if not virtual[x] and not mark[x])
+            if not found:
+                continue
+            skip = skips.get(g)
+            if skip:
+                found -= skip
+            named = []
+            for c in found:
+                n = cache.get(c) or name(c)
+                if skip_prefixes and n.startswith(skip_prefixes):  # type: ignore[union-attr]
+                    mark[c] = 2
+                else:
+                    named.append((n, c))
+            named.sort()
+            parent = cache.get(g) or name(g)
+            for n, c in named:
+                parents[n] = parent  # type: ignore[index]
+                mark[c] = 1
+                if not done[c]:
+                    queue.append(c)
+        return parents
+
+    def _closed_ids(self, closed: Mapping[str, Any] | None) -> bytearray:
+        """One byte per node, 1 for the nodes of ``closed`` (a :meth:`walk` or :meth:`reachable` result)."""
+        done = bytearray(self._n)
+        if not closed:
+            return done
+        base = (
+            closed._base
+            if isinstance(closed, ReachMap) and not closed._added and not closed._removed
+            else None
+        )
+        if isinstance(base, Reached) and base._graph is self:  # its nodes without a descriptor per node
+            for g in base._order:
+                done[g] = 1
+            keys: Iterable[str] = base._entries
+        else:
+            keys = closed
+        lookup = self._lookup
+        for k in keys:
+            g = lookup(k)
+            if g is not None:
+                done[g] = 1
+        return done
 
 
 class Reached(Mapping[str, "str | None"]):

@@ -40,13 +40,13 @@ SDK compliance contracts (``appwarden.sdk.contracts``, when present): a vendor "
 signal: a call hard-coded to ``true`` that is reachable ungated before the dialog is itself pre-consent
 (:attr:`ConsentModel.contract_notes`); an ``init`` only reached from an agree handler is gated by construction.
 Cost: one instruction decode per flag-reading method and per handler; one Python walk of the start-up reachable
-graph when a gate cuts an edge (otherwise the C BFS result is reused).
+graph when a gate cuts an edge (otherwise the C BFS result is reused), and one from the launcher
+(:meth:`CallGraph.walk <appwarden.dex.callgraph.CallGraph.walk>`, over node ids: a name per method recorded).
 """
 
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -813,27 +813,11 @@ def _walk(
     are a subset, for the caller to take from ``closed``."""
     if not cut and library:
         return reachable(code, entries) if entries else {}
-    callees = code.callgraph.callees
-    parents: dict[str, str | None] = dict.fromkeys(entries)
-    done = closed if closed is not None else {}
-    queue = deque(e for e in entries if e not in done)
-    no_skip: tuple[str, ...] = ()
-    # what is_platform_library tests, inlined (one call per edge); library=True: the empty prefix tuple, never a match
-    platform = () if library else PLATFORM_LIBRARIES
-    steps = 0
-    while queue:
-        m = queue.popleft()
-        steps += 1
-        if not steps & 2047:
-            check_deadline()  # the rules stage's deadline (StageTimeout), never an endless walk
-        skip = cut.get(m, no_skip) if cut else no_skip
-        # callees() is a set, whose order changes with the hash seed; the parent kept (the path) must not
-        for c in sorted(callees(m)):
-            if c not in parents and c not in skip and not c.startswith(platform):
-                parents[c] = m
-                if c not in done:
-                    queue.append(c)
-    return parents
+    # over the call graph's node ids, callees in descriptor order (not a set's: the parent kept, so the path a
+    # report shows, must not depend on the hash seed); library=False: what is_platform_library tests
+    return code.callgraph.walk(
+        entries, skip_prefixes=() if library else PLATFORM_LIBRARIES, cut=cut, closed=closed
+    )
 
 
 def _reach(
