@@ -79,6 +79,8 @@ def scope_stored_reads(apps, schema_editor):
     rewritten, flagged, drafts_flagged = [], [], []
     for item in items.select_related("batch"):
         owner = item.order if item.order_id else item.sdk_order
+        if owner is None:
+            continue
         ordered = list(owner.findings.all())
         removed = sorted({t for f in ordered if f.pk in changed for t in changed[f.pk][1]})
         by = sorted({changed[f.pk][0] for f in ordered if f.pk in changed})
