@@ -34,7 +34,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_users.py",
             "test_security.py",
             "test_notice_types.py",
-            "test_notice_scope.py",
+            "test_stored_notice_scope.py",
             "test_retest_integrity.py",
             "test_attestation.py",
             "test_early_warning.py",
