@@ -183,14 +183,6 @@ def test_hierarchy_extras_mutated(which, muts, status_muts, split, ids, gmap_shi
     same("hierarchy_extras", *args, len(gmap) + 3)
 
 
-@FUZZ
-@given(items=st.lists(st.text(max_size=20), max_size=60), dup=st.booleans())
-def test_all_distinct_random(items: list[str], dup: bool) -> None:
-    if dup and items:
-        items = [*items, items[len(items) // 2]]
-    assert cext.all_distinct(items) == pywalk.all_distinct(items) == (len(set(items)) == len(items))
-
-
 def intern_both(dexes: list[tuple]):
     """intern_methods over every DEX in both backends: the same node maps and representatives, or the same
     ValueError message."""

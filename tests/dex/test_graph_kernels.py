@@ -201,34 +201,6 @@ def test_csr_and_bfs_semantics() -> None:
             walker.bfs(off, tgt, virtual[:-1], b"")
 
 
-def test_intern_ids() -> None:
-    """First-seen ids over calls, as dict.setdefault(s, len(d)) would give them; the same in C and Python."""
-    for walker in (cext, pywalk):
-        names: list[str] = []
-        table = bytearray(4 * 32)
-        first = array("I", walker.intern_ids(names, table, ["a", "b", "a", "é", "a" * 9]))
-        again = array("I", walker.intern_ids(names, table, ["b", "x", "\U0001f600", "é", "a" * 8 + "b"]))
-        assert list(first) == [0, 1, 0, 2, 3] and list(again) == [1, 4, 5, 2, 6]
-        assert names == ["a", "b", "é", "a" * 9, "x", "\U0001f600", "a" * 8 + "b"]
-        assert walker.intern_ids(names, table, []) == b""
-        with pytest.raises(TypeError):
-            walker.intern_ids([], bytearray(64), ["a", b"a"])
-        with pytest.raises(ValueError, match="power of two"):
-            walker.intern_ids([], bytearray(12), ["a"])
-        with pytest.raises(ValueError, match="full"):
-            walker.intern_ids([], bytearray(16), ["a", "b", "c"])
-
-
-def test_all_distinct() -> None:
-    for walker in (cext, pywalk):
-        assert walker.all_distinct([]) and walker.all_distinct(["a", "b", "ab", "é", "\U0001f600", "\x00"])
-        assert not walker.all_distinct(["a", "b", "a"])
-        assert not walker.all_distinct(["é", "x", "é"]) and not walker.all_distinct(["\U0001f600"] * 2)
-        assert walker.all_distinct(["a" * 9, "a" * 8 + "b", "a" * 17, "a" * 16])  # hash tails
-        with pytest.raises(TypeError):
-            walker.all_distinct(["a", b"a"])
-
-
 def _non_ascii(main_dex: bytes) -> bytes:
     """main.dex with an "é" in a class name and NUL (C0 80) + a surrogate pair in a method name (same offsets)."""
     return main_dex.replace(b"Lcom/aw/t/Job;\0", "Lcom/aw/t/Jé;\0".encode()).replace(

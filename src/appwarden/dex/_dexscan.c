@@ -36,8 +36,6 @@
  *   call_edges(methods, events, gids, virtual, super)      (src, dst) node pairs of one DEX's invokes
  *   hierarchy_extras(ids, types, buf, tables, ...)         what virtual/super calls also reach (class hierarchy)
  *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries[, deadline])
- *   all_distinct(strings)                                  whether no two str of a list are equal
- *   intern_ids(names, table, strings)                      first-seen node ids of strings over calls (no dict)
  *   intern_methods(dexes, ci, table, hashes, reps, ...)    first-seen node ids of method ids (no strings at all)
  *   method_desc(ids, m) / find_methods(ids, lo, hi, key)   one descriptor; the ids of a range with a descriptor
  *
@@ -1888,126 +1886,6 @@ done:
     return res;
 }
 
-/* all_distinct(strings: list[str]) -> bool
- * Whether no two items of the list are equal (a set of the list would be as long as the list), without hashing
- * into Python objects: a table of indices keyed by a fast hash of each string's data. TypeError for a non-str. */
-static PyObject *dexscan_all_distinct(PyObject *self, PyObject *lst) {
-    if (!PyList_Check(lst)) {
-        PyErr_SetString(PyExc_TypeError, "a list of str is required");
-        return NULL;
-    }
-    size_t n = (size_t)PyList_GET_SIZE(lst), cap = 16;
-    while (cap < 2 * n + 2) cap <<= 1;
-    uint32_t *slot = (uint32_t *)calloc(cap, sizeof(uint32_t)); /* index + 1, 0 = empty */
-    uint64_t *hs = (uint64_t *)malloc((n ? n : 1) * sizeof(uint64_t));
-    PyObject *res = NULL;
-    if (!slot || !hs) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    res = Py_True;
-    for (size_t i = 0; i < n; i++) {
-        PyObject *s = PyList_GET_ITEM(lst, i);
-        if (!PyUnicode_Check(s) || PyUnicode_READY(s) < 0) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a list of str is required");
-            res = NULL;
-            goto done;
-        }
-        int kind = PyUnicode_KIND(s);
-        size_t len = (size_t)PyUnicode_GET_LENGTH(s);
-        uint64_t h = hash_bytes((const char *)PyUnicode_DATA(s), len * (size_t)kind) ^ ((uint64_t)kind << 56);
-        hs[i] = h;
-        size_t k = (size_t)(h ^ (h >> 31)) & (cap - 1);
-        for (;; k = (k + 1) & (cap - 1)) {
-            uint32_t j = slot[k];
-            if (!j) {
-                slot[k] = (uint32_t)i + 1;
-                break;
-            }
-            if (hs[j - 1] != h) continue;
-            PyObject *o = PyList_GET_ITEM(lst, j - 1);
-            if (PyUnicode_KIND(o) == kind && (size_t)PyUnicode_GET_LENGTH(o) == len &&
-                !memcmp(PyUnicode_DATA(o), PyUnicode_DATA(s), len * (size_t)kind)) {
-                res = Py_False;
-                goto done;
-            }
-        }
-    }
-done:
-    free(slot);
-    free(hs);
-    Py_XINCREF(res);
-    return res;
-}
-
-/* intern_ids(names: list[str], table: bytearray, strings: list[str]) -> bytes
- * Node ids of `strings` in one id space shared over calls, as u32 (native order): the id of a string equal to
- * names[j] is j; a string equal to no item of `names` is appended to it (the object itself) and gets the next id.
- * So ids are given in first-seen order over the calls, as `d.setdefault(s, len(d))` over a dict would give them,
- * without a dict or an int object per string. `table` holds the caller's open-addressing slots (u32: id + 1,
- * 0 = empty); its slot count (len // 4) must be a power of two above twice the final size of `names`, and it must
- * start zeroed and be passed unchanged with the same `names` to every call. TypeError for a non-str item,
- * ValueError for a table that is not such a size or is full. */
-static PyObject *dexscan_intern_ids(PyObject *self, PyObject *args) {
-    PyObject *names, *lst;
-    Py_buffer tb;
-    if (!PyArg_ParseTuple(args, "O!w*O!", &PyList_Type, &names, &tb, &PyList_Type, &lst)) return NULL;
-    PyObject *out = NULL;
-    size_t cap = (size_t)tb.len / 4, n = (size_t)PyList_GET_SIZE(lst);
-    if (tb.len % 4 || cap < 2 || (cap & (cap - 1))) {
-        PyErr_SetString(PyExc_ValueError, "the table must hold a power of two of u32 slots");
-        goto done;
-    }
-    out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(n * 4));
-    if (!out) goto done;
-    uint32_t *ids = (uint32_t *)PyBytes_AS_STRING(out);
-    uint32_t *slot = (uint32_t *)tb.buf;
-    for (size_t i = 0; i < n; i++) {
-        PyObject *s = PyList_GET_ITEM(lst, i);
-        if (!PyUnicode_Check(s) || PyUnicode_READY(s) < 0) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "a list of str is required");
-            Py_CLEAR(out);
-            goto done;
-        }
-        int kind = PyUnicode_KIND(s);
-        size_t len = (size_t)PyUnicode_GET_LENGTH(s);
-        uint64_t h = hash_bytes((const char *)PyUnicode_DATA(s), len * (size_t)kind) ^ ((uint64_t)kind << 56);
-        size_t k = (size_t)(h ^ (h >> 31)) & (cap - 1);
-        for (;; k = (k + 1) & (cap - 1)) {
-            uint32_t j = slot[k];
-            if (!j) {
-                size_t g = (size_t)PyList_GET_SIZE(names);
-                if (2 * (g + 1) > cap || g >= 0xFFFFFFFEu) {
-                    PyErr_SetString(PyExc_ValueError, "the table is full");
-                    Py_CLEAR(out);
-                    goto done;
-                }
-                if (PyList_Append(names, s) < 0) {
-                    Py_CLEAR(out);
-                    goto done;
-                }
-                slot[k] = (uint32_t)g + 1;
-                ids[i] = (uint32_t)g;
-                break;
-            }
-            if ((Py_ssize_t)(j - 1) >= PyList_GET_SIZE(names)) {
-                PyErr_SetString(PyExc_ValueError, "the table does not belong to these names");
-                Py_CLEAR(out);
-                goto done;
-            }
-            PyObject *o = PyList_GET_ITEM(names, j - 1);
-            if (o == s || (PyUnicode_Check(o) && PyUnicode_KIND(o) == kind && (size_t)PyUnicode_GET_LENGTH(o) == len &&
-                           !memcmp(PyUnicode_DATA(o), PyUnicode_DATA(s), len * (size_t)kind))) {
-                ids[i] = j - 1;
-                break;
-            }
-        }
-    }
-done:
-    PyBuffer_Release(&tb);
-    return out;
-}
-
 /* method_desc(ids, m[, sig]) -> str | None
  * The descriptor of method id m (method_descs' item, made alone: no per-type cache), or with `sig` only its part
  * from the name on ("name(params)ret"); None when one of the strings in it is not pure ASCII. ValueError as
@@ -2332,12 +2210,10 @@ static PyMethodDef methods[] = {
     {"invoked_ids", dexscan_invoked_ids, METH_VARARGS, "Distinct method ids invoked with one of the opcodes."},
     {"call_edges", dexscan_call_edges, METH_VARARGS, "Call-graph edges (src, dst) of one DEX as u32 pairs."},
     {"hierarchy_extras", dexscan_hierarchy_extras, METH_VARARGS, "Class-hierarchy targets of virtual calls."},
-    {"intern_ids", dexscan_intern_ids, METH_VARARGS, "First-seen ids of strings over calls, no dict."},
     {"intern_methods", dexscan_intern_methods, METH_VARARGS, "First-seen node ids of one DEX's method ids, no strings."},
     {"find_methods", dexscan_find_methods, METH_VARARGS, "Method ids of a range whose descriptor is an ASCII key."},
     {"method_desc", dexscan_method_desc, METH_VARARGS, "One method id's descriptor (None if not ASCII)."},
     {"method_descs_at", dexscan_method_descs_at, METH_VARARGS, "method_desc of each of a list of method ids."},
-    {"all_distinct", dexscan_all_distinct, METH_O, "Whether no two str items of a list are equal."},
     {"build_csr", dexscan_build_csr, METH_VARARGS, "Adjacency (offsets, targets) of u32 edge pairs."},
     {"bfs", dexscan_bfs, METH_VARARGS, "Breadth-first search over an adjacency with zero-cost virtual nodes."},
     {NULL, NULL, 0, NULL},

@@ -3,7 +3,7 @@
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
 ``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
 :func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
-:func:`hierarchy_extras`, :func:`build_csr`, :func:`bfs`, :func:`all_distinct`, :func:`intern_ids`,
+:func:`hierarchy_extras`, :func:`build_csr`, :func:`bfs`,
 :func:`intern_methods`, :func:`method_desc`, :func:`find_methods`) mirrors its ``_dexscan`` namesake: same results, same
 ``ValueError`` messages.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
@@ -1046,47 +1046,3 @@ def max_item(buf: bytes, itemsize: int) -> int:
     if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
         a.byteswap()
     return max(a, default=0)
-
-
-def all_distinct(strings: list[str]) -> bool:
-    """Whether no two items of the list are equal (mirrors ``_dexscan.all_distinct``)."""
-    if not isinstance(strings, list) or not all(isinstance(s, str) for s in strings):
-        raise TypeError("a list of str is required")
-    return len(set(strings)) == len(strings)
-
-
-def intern_ids(names: list[str], table: bytearray, strings: list[str]) -> bytes:
-    """First-seen ids of ``strings`` over calls sharing ``names`` and ``table`` (mirrors ``_dexscan.intern_ids``:
-    same ids, same additions to ``names``, same errors; the slots hold other positions, as the hash differs, so a
-    table is only ever used with one backend)."""
-    if not isinstance(names, list) or not isinstance(strings, list):
-        raise TypeError("a list of str is required")
-    cap = len(table) // 4
-    if len(table) % 4 or cap < 2 or cap & (cap - 1):
-        raise ValueError("the table must hold a power of two of u32 slots")
-    slot = memoryview(table).cast("I")
-    out = array("I", bytes(4 * len(strings)))
-    mask = cap - 1
-    for i, s in enumerate(strings):
-        if type(s) is not str:
-            raise TypeError("a list of str is required")
-        k = hash(s) & mask
-        while True:
-            j = slot[k]
-            if not j:
-                g = len(names)
-                if 2 * (g + 1) > cap or g >= 0xFFFFFFFE:
-                    raise ValueError("the table is full")
-                names.append(s)
-                slot[k] = g + 1
-                out[i] = g
-                break
-            if j - 1 >= len(names):
-                raise ValueError("the table does not belong to these names")
-            o = names[j - 1]
-            if o is s or (type(o) is str and o == s):
-                out[i] = j - 1
-                break
-            k = (k + 1) & mask
-    slot.release()
-    return out.tobytes()
