@@ -17,8 +17,9 @@ built there) or, for ``--after``, nothing: the working tree. Prints one line per
 top-level keys) and exits 1 when any differ. It is not a test (minutes of scanning, and reports legitimately
 change when rules do); ``docs/performance.md`` records what it found.
 
-The seed matters: the consent model's walk iterates call-graph sets of strings, so a ``pi.startup.*`` path can
-differ between two runs of the same code with different hash seeds.
+Both runs get the same seed anyway. Revisions before 527c1be let a ``pi.startup.*`` path depend on it (the consent
+walk iterated call-graph sets of strings); since then the walk takes callees in descriptor order (since e741692 over
+node ids, ``CallGraph.walk``), and ``tests/rules/test_consent.py`` checks that two seeds give the same walks.
 """
 
 from __future__ import annotations
