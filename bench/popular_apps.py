@@ -887,10 +887,12 @@ def _measure_again(args: argparse.Namespace, result: dict, cpu_start: float, wal
     result["reused_from"] = str(args.reuse)
     for old in saved["apps"]:
         apk = ROOT / old["apk"]
-        if not apk.is_file() or apk.stat().st_size != old["apk_bytes"]:
-            raise SystemExit(
-                f"{apk}: 不是 {args.reuse} 记录的文件 (missing or another size); rebuild it first"
-            )
+        if (
+            not apk.is_file() or apk.stat().st_size != old["apk_bytes"]
+        ):  # noted; the others are still measured
+            print(f"{apk}: 不是 {args.reuse} 记录的文件 (missing or another size): skipped", file=sys.stderr)
+            result.setdefault("skipped", []).append(old["apk"])
+            continue
         info = {k: v for k, v in old.items() if k in _BUILD_INFO}
         load = [round(x, 2) for x in os.getloadavg()]
         row = measure(apk, info, False, args.androguard_timeout, not args.no_tracemalloc)
