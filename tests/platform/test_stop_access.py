@@ -198,6 +198,25 @@ class ListingTests(StopAccessCase):
         block = AuditLog.objects.get(action="stop_access_block")
         self.assertEqual((block.data["via"], block.actor), ("web", self.reviewer))
 
+    def test_web_form_reactivating_an_inactive_listing_shows_only_the_chinese_refusal(self):
+        """A reviewer asking to put an inactive listing on sale again (the form's only way) saw the refusal and
+        Django's English "Store listing with this Store and App already exists." below it (found in Chromium)."""
+        StoreListing.objects.create(store=self.store_a, app=self.app, active=False)
+        measure = self.measure()
+        client = Client()
+        client.force_login(self.reviewer)
+        form = {"store": self.store_a.pk, "app": self.app.pk, "active": "on", "url": ""}
+        page = client.post("/registry/new/listing/", form).content.decode()
+        self.assertIn(f"惩戒措施 #{measure.pk}", page)
+        self.assertNotIn("already exists", page)
+        self.assertEqual(list(StoreListing.objects.values_list("active", flat=True)), [False])
+        # without a measure the duplicate is refused in Chinese too
+        sanctions.revoke(measure, user=self.regulator, reason="撤销")
+        page = client.post("/registry/new/listing/", form).content.decode()
+        self.assertIn("该应用在此应用商店已有上架记录", page)
+        self.assertNotIn("already exists", page)
+        self.assertEqual(StoreListing.objects.count(), 1)
+
 
 class EarlyWarningTests(StopAccessCase):
     def test_measures_in_force_and_apps_still_listed_are_on_the_early_warning_list(self):

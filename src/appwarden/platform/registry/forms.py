@@ -1,6 +1,7 @@
 """Registry forms (staff)."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 
 from appwarden.platform.registry.models import App, Company, Contact, SdkVendor, Store, StoreListing
@@ -46,10 +47,17 @@ class ListingForm(forms.ModelForm):
         model = StoreListing
         formfield_callback = _formfield
         fields = ["store", "app", "url", "active"]
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": "该应用在此应用商店已有上架记录，不能重复新建 "
+                "this app already has a listing in this store"
+            }
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self._refused = False
         self._was_on_sale = (
             (self.instance.app_id, self.instance.store_id)
             if self.instance.pk and self.instance.active
@@ -68,8 +76,14 @@ class ListingForm(forms.ModelForm):
             try:
                 check_listing(app, store, user=self.user, via="web")
             except StopAccessError as exc:
+                self._refused = True
                 raise forms.ValidationError(str(exc)) from None
         return data
+
+    def validate_unique(self):
+        """A 停止接入 refusal is the one line the officer needs: no duplicate-listing line under it."""
+        if not self._refused:
+            super().validate_unique()
 
 
 class SdkVendorForm(forms.ModelForm):
