@@ -128,6 +128,19 @@ class StorePageTests(StorePageCase):
         page_b = self.web(self.user_b).get("/store/prelisting/").content.decode()
         self.assertIn("只限乙商店有限公司", page_b)
 
+    def test_an_open_ended_measure_says_so_in_chinese(self):
+        """The store's list showed an open end date as a bare "…" (seen in Chromium); /early-warning/ says 未定."""
+        company = pf.company("无结束日期有限公司")
+        data = {"kind": "stop_access", "start_date": "2026-01-01", "reason": "拒不整改"}
+        sanctions.issue(company, data, user=self.regulator)
+        sanctions.issue(
+            pf.company("有结束日期有限公司"), {**data, "end_date": "2027-01-31"}, user=self.regulator
+        )
+        page = self.web(self.user_a).get("/store/prelisting/").content.decode()
+        self.assertIn("2026-01-01 — 未定 open", page)
+        self.assertIn("2026-01-01 — 2027-01-31", page)
+        self.assertNotIn("— …", page)
+
     def test_a_check_of_a_company_under_stop_access_is_flagged(self):
         from appwarden.platform.registry.models import App
 
