@@ -410,3 +410,85 @@ def test_repackaged_classes_ignores_embedded_client_libraries(contexts: dict[str
     without = {**play, "client_libraries": []}
     (item,) = _registered_classes(ctx, [without], params)
     assert item["imitates"] == "com.android.vending" and item["classes"] == 5
+
+
+# ----------------------------------------------------------------------------- round four: ransomware (issue #23)
+
+
+def test_file_encryption_follows_one_call_from_the_walker(contexts: dict[str, ScreenContext]) -> None:
+    """screen_ransom walks external storage in MainActivity.walk and encrypts/deletes in Crypto.encrypt: neither
+    class holds all three behaviours, the walking method reaches them one call away."""
+    spec = next(s for s in SPECS if s.id == "ransomware.file_encryption")
+    hit = run_indicator(contexts["screen_ransom"], spec)
+    assert hit is not None
+    item = hit.evidence[0]
+    assert item["method"] == "Lcom/appwarden/screen/ransom/MainActivity;->walk(Ljava/io/File;)V"
+    assert item["via"] == ["Lcom/appwarden/screen/ransom/Crypto;->encrypt(Ljava/io/File;)V"]
+    assert item["with"] == ["Ljava/io/File;->delete()Z", "Ljava/io/File;->listFiles()[Ljava/io/File;"]
+    # the clean twin lists and deletes in one method and encrypts in a vault called from another: silent
+    assert run_indicator(contexts["screen_ransom_clean"], spec) is None
+
+
+def test_api_groups_in_one_class_across_methods(contexts: dict[str, ScreenContext]) -> None:
+    spec = next(s for s in SPECS if s.id == "ransomware.file_encryption")
+    fields = _fields(spec)
+    fields["params"] = {
+        "groups": [
+            ["Landroid/os/Environment;->getExternalStorageDirectory"],
+            ["Ljava/io/File;->listFiles"],
+        ]
+    }
+    hit = run_indicator(contexts["screen_ransom"], IndicatorSpec(**fields))
+    assert hit is not None
+    assert hit.evidence[0]["class"] == "Lcom/appwarden/screen/ransom/MainActivity;"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("{detector_params: 1}", "not read by detector"),
+        ("{groups: [[Ljava/io/File;->listFiles]]}", "at least two"),
+        ("{groups: [[a], []]}", "non-empty"),
+        ("{groups: [[a], [b]], app_any: x}", "app_any"),
+    ],
+)
+def test_loader_rejects_bad_api_groups(tmp_path: Path, params: str, message: str) -> None:
+    text = _GOOD.replace("detector: manifest_component", "detector: api_groups_in_class").replace(
+        "params: {permission: android.permission.BIND_DEVICE_ADMIN}", f"params: {params}"
+    )
+    (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=message):
+        load_indicators(tmp_path)
+
+
+def test_loader_rejects_bad_window_types(tmp_path: Path) -> None:
+    text = _GOOD.replace("detector: manifest_component", "detector: api_in_service").replace(
+        "params: {permission: android.permission.BIND_DEVICE_ADMIN}",
+        "params: {apis: [a], literals_any: [TYPE_PHONE]}",
+    )
+    (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="literals_any"):
+        load_indicators(tmp_path)
+
+
+def test_locker_overlay_needs_a_system_window_type(contexts: dict[str, ScreenContext]) -> None:
+    spec = next(s for s in SPECS if s.id == "ransomware.locker_overlay")
+    hit = run_indicator(contexts["screen_ransom"], spec)
+    assert hit is not None and hit.evidence[0]["constants"] == [2010]  # TYPE_SYSTEM_ERROR
+    # the clean twin's boot-started service adds a TYPE_TOAST window (2005): not a lock screen
+    assert run_indicator(contexts["screen_ransom_clean"], spec) is None
+    fields = _fields(spec)
+    fields["params"] = {**spec.params, "literals_any": [2005]}
+    assert run_indicator(contexts["screen_ransom_clean"], IndicatorSpec(**fields)) is not None
+
+
+def test_ransom_note_needs_two_strong_phrases(contexts: dict[str, ScreenContext]) -> None:
+    spec = next(s for s in SPECS if s.id == "ransomware.ransom_note")
+    hit = run_indicator(contexts["screen_ransom"], spec)
+    assert hit is not None
+    assert {i["term"] for i in hit.evidence if i["strong"]} >= {
+        "your files have been encrypted",
+        "你的文件已被加密",
+    }
+    # the clean twin: a wallet app with bitcoin/解锁/decryption key and one lock phrase (1 strong): silent
+    assert run_indicator(contexts["screen_ransom_clean"], spec) is None

@@ -130,6 +130,73 @@ def _check_api_combo(params: dict[str, Any]) -> str | None:
     return _need_lists("primary", "with_any", optional=("permissions_any",))(params)
 
 
+# --------------------------------------------------------------------------------------------------- api_groups
+
+
+def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """One app-code class (in any of its methods), or one app method itself or through the app methods it calls
+    directly (one hop: a walker calling ``FileUtils.encrypt``), invokes at least one API of *every* list in
+    ``groups`` (e.g. a cipher, a directory
+    walk and a file delete/rename: the file-encrypting loop of crypto-ransomware); when ``app_any`` is given, the
+    app code also invokes one of those anywhere (e.g. the external-storage root). Gated like :func:`_api_calls`.
+    One item per class, then per method (at most 5)."""
+    from appwarden.rules.static_support import callees
+
+    if not _permission_gate(ctx, params):
+        return []
+    if params.get("app_any") and not _app_invokes(ctx, params["app_any"]):
+        return []
+    groups = params["groups"]
+    refs_by_group = [_app_invokes(ctx, g) for g in groups]
+    if not all(refs_by_group):
+        return []
+    own: dict[str, dict[int, Any]] = {}  # method -> group index -> its first call site of that group
+    by_class: dict[str, dict[int, Any]] = {}
+    for gi, refs in enumerate(refs_by_group):
+        for r in refs:
+            own.setdefault(r.caller, {}).setdefault(gi, r)
+            by_class.setdefault(r.caller.split("->", 1)[0], {}).setdefault(gi, r)
+    items: list[Item] = []
+    for cls in sorted(by_class):
+        if len(by_class[cls]) == len(groups) and len(items) < 5:
+            item = _site(by_class[cls][0])
+            item["class"] = cls
+            item["with"] = sorted({r.target for gi, r in by_class[cls].items() if gi})[:5]
+            items.append(item)
+    seen = {i["class"] for i in items}
+    for m in sorted(own):
+        if m.split("->", 1)[0] in seen:
+            continue
+        covered = dict(own[m])
+        via: set[str] = set()
+        for callee in callees(ctx.code, m):
+            for gi, r in own.get(callee, {}).items():
+                if gi not in covered:
+                    covered[gi] = r
+                    via.add(callee)
+        if len(covered) < len(groups):
+            continue
+        item = _site(covered[0])
+        item["method"] = m
+        item["with"] = sorted({r.target for gi, r in covered.items() if gi})[:5]
+        if via:
+            item["via"] = sorted(via)[:3]
+        items.append(item)
+        if len(items) >= 5:
+            break
+    return items
+
+
+def _check_api_groups(params: dict[str, Any]) -> str | None:
+    groups = params.get("groups")
+    if not isinstance(groups, list) or len(groups) < 2:
+        return "groups must be a list of at least two API lists"
+    for g in groups:
+        if not isinstance(g, list) or not g or not all(isinstance(x, str) and x for x in g):
+            return "each group must be a non-empty list of API names"
+    return _need_lists(optional=("app_any", "permissions_any"))(params)
+
+
 # --------------------------------------------------------------------------------------------------- SMS
 
 
@@ -738,9 +805,21 @@ _SERVICE_BASES = {
 
 def _api_in_service(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """Invokes of ``apis`` in app code whose class is a Service (declared in the manifest or extending
-    ``android.app.Service``): capture that runs with no screen the user sees."""
-    from appwarden.rules.static_support import superclasses
+    ``android.app.Service``): capture that runs with no screen the user sees. Optional gates: ``permissions_any``
+    (the app holds one), ``at_boot`` (a manifest receiver of BOOT_COMPLETED) and ``literals_any`` (the calling
+    method loads one of these integer constants, e.g. the window types of a lock screen drawn over everything)."""
+    from appwarden.rules.static_support import method_literals, superclasses
 
+    if not _permission_gate(ctx, params):
+        return []
+    if params.get("at_boot") and not (
+        ctx.manifest is not None
+        and any(
+            BOOT_ACTION in f.actions for c in ctx.manifest.components_of("receiver") for f in c.intent_filters
+        )
+    ):
+        return []
+    wanted = {int(v) for v in params.get("literals_any") or []}
     services = {
         "L" + c.name.replace(".", "/") + ";"
         for c in (ctx.manifest.components_of("service") if ctx.manifest else [])
@@ -748,9 +827,25 @@ def _api_in_service(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     items: list[Item] = []
     for ref in _app_invokes(ctx, params["apis"]):
         cls = ref.caller.split("->", 1)[0]
-        if cls in services or _SERVICE_BASES & set(superclasses(ctx.code, cls)):
-            items.append(_site(ref))
+        if not (cls in services or _SERVICE_BASES & set(superclasses(ctx.code, cls))):
+            continue
+        item = _site(ref)
+        if wanted:
+            hit = sorted(wanted & set(method_literals(ctx.code, ref.caller)))
+            if not hit:
+                continue
+            item["constants"] = hit
+        items.append(item)
     return items
+
+
+def _check_api_in_service(params: dict[str, Any]) -> str | None:
+    lits = params.get("literals_any")
+    if lits is not None and (not isinstance(lits, list) or not all(isinstance(v, int) for v in lits)):
+        return "literals_any must be a list of integers"
+    if "at_boot" in params and not isinstance(params["at_boot"], bool):
+        return "at_boot must be true or false"
+    return _need_lists("apis", optional=("permissions_any",))(params)
 
 
 # --------------------------------------------------------------------------------------------------- identity
@@ -891,6 +986,12 @@ DETECTORS: dict[str, Detector] = {
         Detector(
             "api_combo", _api_combo, _check_api_combo, _P({"primary", "with_any", "scope", "permissions_any"})
         ),
+        Detector(
+            "api_groups_in_class",
+            _api_groups_in_class,
+            _check_api_groups,
+            _P({"groups", "app_any", "permissions_any"}),
+        ),
         Detector("sms_send_number", _sms_send_number, _check_sms_send, _P({"apis", "number_patterns"})),
         Detector(
             "sms_receiver",
@@ -936,7 +1037,12 @@ DETECTORS: dict[str, Detector] = {
         Detector(
             "pi_with_hardcoded_host", _pi_with_hardcoded_host, _need_lists("categories"), _P({"categories"})
         ),
-        Detector("api_in_service", _api_in_service, _need_lists("apis"), _P({"apis"})),
+        Detector(
+            "api_in_service",
+            _api_in_service,
+            _check_api_in_service,
+            _P({"apis", "permissions_any", "at_boot", "literals_any"}),
+        ),
         Detector(
             "data_leak",
             _data_leak,
