@@ -1,0 +1,225 @@
+"""End to end in a real headless Chromium against a real ``appwarden serve`` (embedded worker, real engine): the
+users of today's platform features click through their pages. A regulator decides a 停止接入 measure against a
+company; the store's operator submits a pre-listing check of the company's app on ``/store/prelisting/`` and sees
+不通过 citing the measure; a reviewer tries to put an inactive listing of the app on sale again on
+``/registry/new/listing/`` and sees the refusal in Chinese; the regulator sees the measure on ``/early-warning/``,
+a published 通报 row flagged by migration ``enforcement 0004`` under 待更正 on ``/enforcement/notices/`` and the
+yearly report's snapshot time; the company sees its measure and the notification retention line. Harness (server,
+browser, page helper) from ``test_e2e.py``; screenshots in ``tests/artifacts/platform/``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from test_e2e import APKS, ROOT, Web, api, browser, valid_code, wait_for  # noqa: F401  (browser is a fixture)
+from test_e2e_store import submit_on_page, wait_verdict
+
+COMPANY = "停止接入端到端有限公司"
+APP_PACKAGE = "com.appwarden.fixture.multidex"  # multidex.apk: used by no other e2e test
+
+# The row ``enforcement 0004`` leaves on a published batch whose 超范围 type was unproven (its ``_note`` text).
+FLAG_ROW = """
+import importlib, django
+django.setup()
+from appwarden.platform.enforcement.models import NoticeBatch, NoticeItem
+note = importlib.import_module("appwarden.platform.enforcement.migrations.0004_notice_scope")._note
+batch = NoticeBatch.objects.create(title="关于侵害用户权益行为的APP通报（更正端到端）", number="2026年第3批", published=True)
+NoticeItem.objects.create(batch=batch, app_name="更正端到端应用", developer="更正端到端公司", source="端到端市场",
+    version="1.0", problems="超范围收集个人信息", correction_note=note("超范围收集个人信息", ["M337-2"], True, False))
+print(batch.pk)
+"""
+
+
+def flagged_published_row(server) -> int:
+    """Store the row as the migration leaves it (the migration itself runs once, at ``serve``'s start)."""
+    env = {**server.env, "DJANGO_SETTINGS_MODULE": "appwarden.platform.settings"}
+    proc = subprocess.run(
+        [sys.executable, "-c", FLAG_ROW], env=env, capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert proc.returncode == 0, proc.stderr
+    return int(proc.stdout.strip().splitlines()[-1])
+
+
+def save_and_wait(driver) -> None:
+    """Click the generic form's 保存 button (it has no id) and wait for the page it posts to."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+    WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,)).until(ec.staleness_of(old))
+
+
+def broken_links(web: Web) -> list[tuple[str, int]]:
+    """Every same-site link on the current page fetched with the browser's session: those answering >= 400."""
+    import urllib.error
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in web.d.get_cookies())
+    hrefs = {a.get_attribute("href") for a in web.d.find_elements(By.TAG_NAME, "a")}
+    bad = []
+    for href in sorted(h for h in hrefs if h and h.startswith(web.base)):
+        try:
+            with urllib.request.urlopen(
+                urllib.request.Request(href, headers={"Cookie": cookies}), timeout=60
+            ):
+                pass
+        except urllib.error.HTTPError as exc:
+            bad.append((href[len(web.base) :], exc.code))
+    return bad
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_stop_access_corrections_yearly_and_retention_in_the_browser(platform_server, browser):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    server = platform_server
+    reg_token = server.user("regulator-sanction", "regulator")
+    server.user("reviewer-sanction", "reviewer")
+    company = api(
+        server,
+        reg_token,
+        "/api/companies/",
+        {"name": COMPANY, "credit_code": valid_code("91440300MA5T2E0C3")},
+    )
+    store = api(server, reg_token, "/api/stores/", {"name": "停止接入端到端市场"})
+    server.user("store-sanction", "store", "--store", str(store["id"]))
+    server.user("co-sanction", "company", "--company", str(company["id"]))
+    app = api(
+        server,
+        reg_token,
+        "/api/apps/",
+        {"package": APP_PACKAGE, "name": "惩戒端到端应用", "company": company["id"]},
+    )
+    listed = api(
+        server,
+        reg_token,
+        "/api/apps/",
+        {"package": "com.e2e.sanction.listed", "name": "仍在架端到端应用", "company": company["id"]},
+    )
+    # on sale before the measure (listed on /early-warning/ as 仍在架) and an inactive record of the scanned app
+    api(server, reg_token, "/api/listings/", {"store": store["id"], "app": listed["id"], "url": ""})
+    api(
+        server,
+        reg_token,
+        "/api/listings/",
+        {"store": store["id"], "app": app["id"], "url": "", "active": False},
+    )
+    measure = api(
+        server,
+        reg_token,
+        "/api/sanctions/",
+        {
+            "company": company["id"],
+            "kind": "stop_access",
+            "start_date": dt.date.today().isoformat(),
+            "reason": "拒不整改，停止接入",
+            "authority": "端到端通信管理局",
+            "stores": [store["id"]],
+        },
+    )
+    web = Web(browser, server.base)
+
+    # --- the store: its pre-listing check of the sanctioned company's app fails citing the measure ----------------
+    web.login("store-sanction")
+    web.by_id("nav-prelisting").click()
+    wait_for(lambda: browser.current_url.endswith("/store/prelisting/"), 20)
+    assert COMPANY in web.text(), web.text()[
+        :1500
+    ]  # the measures concerning this store are shown above the checks
+    check = submit_on_page(web, str(APKS / "multidex.apk"), COMPANY)
+    verdict = wait_verdict(web, check)
+    assert verdict.startswith("不通过"), verdict
+    row = web.by_id(f"check-{check}").text
+    assert "该企业处于停止接入期间，不予通过" in row, row
+    assert f"惩戒措施 #{measure['id']}" in row and "端到端通信管理局" in row, row
+    web.shot("50-prelisting-stop-access")
+    assert not broken_links(web), broken_links(web)
+
+    # --- a reviewer tries to put the inactive listing on sale again -------------------------------------------------
+    web.login("reviewer-sanction")
+    web.go("/registry/new/listing/")
+    Select(browser.find_element(By.NAME, "store")).select_by_value(str(store["id"]))
+    Select(browser.find_element(By.NAME, "app")).select_by_value(str(app["id"]))
+    active = browser.find_element(By.NAME, "active")
+    if not active.is_selected():
+        active.click()
+    save_and_wait(browser)
+    web.wait_page("已拒绝，未保存")
+    text = web.text()
+    assert f"企业「{COMPANY}」处于停止接入期间" in text and f"惩戒措施 #{measure['id']}" in text, text[:1500]
+    assert "already exists" not in text, text[:1500]  # the case officer reads Chinese, not Django's English
+    web.shot("51-listing-refused")
+    assert not broken_links(web), broken_links(web)
+    listings = api(server, reg_token, f"/api/listings/?store={store['id']}&limit=50")
+    listings = listings["results"] if isinstance(listings, dict) else listings
+    assert [x["active"] for x in listings if x["app"] == app["id"]] == [False]
+
+    # --- the regulator: early-warning list, pending corrections, yearly snapshot -------------------------------------
+    batch_id = flagged_published_row(server)
+    web.login("regulator-sanction")
+    web.by_id("nav-early-warning").click()
+    web.wait_text("stop-access-measures", COMPANY)
+    measures = web.by_id("stop-access-measures").text
+    assert f"#{measure['id']}" in measures and "仍在架端到端应用 @ 停止接入端到端市场" in measures, measures
+    row = browser.find_element(By.CSS_SELECTOR, f'#stop-access-measures tr[data-measure="{measure["id"]}"]')
+    assert row.text.rstrip().endswith("1"), row.text  # the refused pre-listing check counts under the measure
+    web.shot("52-early-warning-stop-access")
+    assert not broken_links(web), broken_links(web)
+    browser.find_element(By.LINK_TEXT, "JSON").click()  # the page's JSON link: the paginated list (f492167)
+    web.wait_page('"pagination"')
+    assert COMPANY in web.text() and '"sections"' in web.text(), web.text()[:1500]
+    browser.back()
+    row = browser.find_element(By.CSS_SELECTOR, f'#stop-access-measures tr[data-measure="{measure["id"]}"]')
+    row.find_element(By.LINK_TEXT, f"#{measure['id']}").click()
+    web.wait_page("拒不整改，停止接入")
+    assert "404" not in browser.title and COMPANY in web.text()
+
+    web.go("/enforcement/notices/")
+    web.wait_text("pending-corrections", "待更正")
+    corrections = web.by_id("corrections-table").text
+    assert "更正端到端应用" in corrections and "已发布" in corrections, corrections
+    note = browser.find_element(By.CSS_SELECTOR, "#corrections-table .correction-note").text
+    assert "待复核：本行所涉问题“超范围收集个人信息”" in note and "请复核是否需要发布更正" in note, note
+    web.shot("53-pending-corrections")
+    assert not broken_links(web), broken_links(web)
+    browser.find_element(By.LINK_TEXT, "关于侵害用户权益行为的APP通报（更正端到端）").click()
+    wait_for(lambda: browser.current_url.endswith(f"/enforcement/notices/{batch_id}/"), 20)
+    assert "请复核是否需要发布更正" in web.text(), web.text()[:1500]
+
+    web.go(f"/stats/yearly/?year={dt.date.today().year}")
+    web.wait_text("yearly-generated", "数据生成于")
+    first = web.by_id("yearly-generated").text
+    web.go(f"/stats/yearly/?year={dt.date.today().year}")
+    generated = web.by_id("yearly-generated").text
+    assert "预先计算的统计快照" in generated and generated == first, (first, generated)
+    assert not any(m in generated for m in ("a.m.", "p.m.", "midnight", "noon")), generated  # a Chinese date
+    web.shot("54-yearly-snapshot")
+    # the snapshot predates today's measure; 立即重新计算 counts it
+    summary = web.by_id("yearly-summary").text
+    web.by_id("yearly-fresh").click()
+    web.wait_text("yearly-summary", "停止接入措施数 Stop-access measures 1")
+    fresh = web.by_id("yearly-summary").text
+    assert "上架前检测数 Pre-listing checks 0" not in fresh, fresh
+    assert "数据生成于" in web.by_id("yearly-generated").text
+    web.shot("55-yearly-recomputed")
+    assert not broken_links(web), broken_links(web)
+    assert summary != fresh or "停止接入措施数 Stop-access measures 1" in summary
+
+    # --- the company: its measure and the notification retention line ------------------------------------------------
+    web.login("co-sanction")
+    web.go("/sanctions/")
+    assert "停止接入" in web.text() and COMPANY in web.text(), web.text()[:1500]
+    web.go("/notifications/")
+    web.wait_text("delivery-retention", "投递记录保留期限")
+    web.shot("56-company-notifications")
+    assert not broken_links(web), broken_links(web)
