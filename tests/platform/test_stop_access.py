@@ -198,6 +198,15 @@ class ListingTests(StopAccessCase):
         block = AuditLog.objects.get(action="stop_access_block")
         self.assertEqual((block.data["via"], block.actor), ("web", self.reviewer))
 
+    def test_web_form_labels_store_and_app_in_chinese(self):
+        """The form labelled its first two fields only "Store:" and "App:" (seen in Chromium)."""
+        client = Client()
+        client.force_login(self.reviewer)
+        page = client.get("/registry/new/listing/").content.decode()
+        self.assertIn("应用商店 Store", page)
+        self.assertIn("应用 App", page)
+        self.assertNotIn(">Store:<", page)
+
     def test_web_form_reactivating_an_inactive_listing_shows_only_the_chinese_refusal(self):
         """A reviewer asking to put an inactive listing on sale again (the form's only way) saw the refusal and
         Django's English "Store listing with this Store and App already exists." below it (found in Chromium)."""

@@ -47,6 +47,7 @@ class ListingForm(forms.ModelForm):
         model = StoreListing
         formfield_callback = _formfield
         fields = ["store", "app", "url", "active"]
+        labels = {"store": "应用商店 Store", "app": "应用 App"}
         error_messages = {
             NON_FIELD_ERRORS: {
                 "unique_together": "该应用在此应用商店已有上架记录，不能重复新建 "
