@@ -481,6 +481,17 @@ class PageTests(SanctionCase):
         self.assertIn(f'id="sanction-{m.pk}"', page)
         self.assertIn("工信罚〔2026〕1号", page)
 
+    def test_an_open_ended_measure_says_so_in_chinese_on_every_page(self):
+        """The list, the measure's page and the company page showed an open end date as a bare "…" (seen in
+        Chromium); /early-warning/ says 未定 open."""
+        m = self.measure(self.company_a, kind="stop_access", start_date="2026-01-01", reason="拒不整改")
+        web = Client()
+        web.force_login(self.reviewer)
+        for url in ("/sanctions/", f"/sanctions/{m.pk}/", f"/registry/companies/{self.company_a.pk}/"):
+            page = web.get(url).content.decode()
+            self.assertIn("2026-01-01 — 未定 open", page, url)
+            self.assertNotIn("— …", page, url)
+
     def test_company_summary_counts_in_force(self):
         self.measure(self.company_a, **PENALTY)
         old = self.measure(

@@ -20,27 +20,66 @@ from test_e2e_store import submit_on_page, wait_verdict
 COMPANY = "停止接入端到端有限公司"
 APP_PACKAGE = "com.appwarden.fixture.multidex"  # multidex.apk: used by no other e2e test
 
-# The row ``enforcement 0004`` leaves on a published batch whose 超范围 type was unproven (its ``_note`` text).
-FLAG_ROW = """
-import importlib, django
+# What the test cannot wait for or replay: the order's deadline passing (so 通报 is allowed) and migration
+# ``enforcement 0004`` flagging a published row whose 超范围 type was unproven (it writes only ``correction_note``,
+# with its own ``_note`` text; the migration itself runs once, at ``serve``'s start).
+DB_STEP = """
+import importlib, sys, datetime as dt, django
 django.setup()
-from appwarden.platform.enforcement.models import NoticeBatch, NoticeItem
-note = importlib.import_module("appwarden.platform.enforcement.migrations.0004_notice_scope")._note
-batch = NoticeBatch.objects.create(title="关于侵害用户权益行为的APP通报（更正端到端）", number="2026年第3批", published=True)
-NoticeItem.objects.create(batch=batch, app_name="更正端到端应用", developer="更正端到端公司", source="端到端市场",
-    version="1.0", problems="超范围收集个人信息", correction_note=note("超范围收集个人信息", ["M337-2"], True, False))
-print(batch.pk)
+from django.utils import timezone
+from appwarden.platform.enforcement.models import NoticeItem, RectificationOrder
+step, pk = sys.argv[1], int(sys.argv[2])
+if step == "overdue":
+    RectificationOrder.objects.filter(pk=pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+else:
+    note = importlib.import_module("appwarden.platform.enforcement.migrations.0004_notice_scope")._note
+    from appwarden.report.notice import PROBLEM_SEPARATOR
+    item = NoticeItem.objects.get(order_id=pk)
+    name = item.problems.split(PROBLEM_SEPARATOR)[0]
+    NoticeItem.objects.filter(pk=item.pk).update(correction_note=note(name, [sys.argv[3]], True, False))
 """
 
 
-def flagged_published_row(server) -> int:
-    """Store the row as the migration leaves it (the migration itself runs once, at ``serve``'s start)."""
+def db_step(server, step: str, order_id: int, rule: str = "") -> None:
     env = {**server.env, "DJANGO_SETTINGS_MODULE": "appwarden.platform.settings"}
     proc = subprocess.run(
-        [sys.executable, "-c", FLAG_ROW], env=env, capture_output=True, text=True, timeout=120, cwd=ROOT
+        [sys.executable, "-c", DB_STEP, step, str(order_id), rule],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr
-    return int(proc.stdout.strip().splitlines()[-1])
+
+
+def published_notice_of(server, token: str, check_id: str) -> tuple[int, str]:
+    """Confirm a finding of the check's scan, issue an order, let it go overdue, name it in a published 通报 and
+    flag the row as the migration does; return (notice id, the finding's rule)."""
+    detail = api(server, token, f"/api/prelisting/{check_id}/")
+    job = api(server, token, f"/api/jobs/{detail['job']}/")
+    finding = api(server, token, f"/api/findings/?job={detail['job']}&limit=1")["results"][0]
+    api(server, token, f"/api/findings/{finding['id']}/review/", {"action": "confirm", "reason": "核实"})
+    order = api(
+        server,
+        token,
+        "/api/orders/",
+        {"app_version": job["app_version"], "findings": [finding["id"]], "reason": "违规收集个人信息"},
+    )
+    db_step(server, "overdue", order["id"])
+    notice = api(server, token, "/api/notices/", {"title": NOTICE_TITLE, "number": "2026年第3批"})
+    api(
+        server,
+        token,
+        f"/api/orders/{order['id']}/escalate/",
+        {"reason": "逾期未整改", "notice": notice["id"]},
+    )
+    api(server, token, f"/api/notices/{notice['id']}/publish/", {})
+    db_step(server, "flag", order["id"], finding["rule_id"])
+    return notice["id"], finding["rule_id"]
+
+
+NOTICE_TITLE = "关于侵害用户权益行为的APP通报（更正端到端）"
 
 
 def save_and_wait(driver) -> None:
@@ -165,7 +204,7 @@ def test_stop_access_corrections_yearly_and_retention_in_the_browser(platform_se
     assert [x["active"] for x in listings if x["app"] == app["id"]] == [False]
 
     # --- the regulator: early-warning list, pending corrections, yearly snapshot -------------------------------------
-    batch_id = flagged_published_row(server)
+    batch_id, rule = published_notice_of(server, reg_token, check)
     web.login("regulator-sanction")
     web.by_id("nav-early-warning").click()
     web.wait_text("stop-access-measures", COMPANY)
@@ -183,18 +222,24 @@ def test_stop_access_corrections_yearly_and_retention_in_the_browser(platform_se
     row.find_element(By.LINK_TEXT, f"#{measure['id']}").click()
     web.wait_page("拒不整改，停止接入")
     assert "404" not in browser.title and COMPANY in web.text()
+    web.shot("52a-measure-page")
+    assert not broken_links(web), broken_links(web)
 
     web.go("/enforcement/notices/")
     web.wait_text("pending-corrections", "待更正")
     corrections = web.by_id("corrections-table").text
-    assert "更正端到端应用" in corrections and "已发布" in corrections, corrections
+    assert "已发布" in corrections and NOTICE_TITLE in corrections, corrections
     note = browser.find_element(By.CSS_SELECTOR, "#corrections-table .correction-note").text
-    assert "待复核：本行所涉问题“超范围收集个人信息”" in note and "请复核是否需要发布更正" in note, note
+    assert "待复核：本行所涉问题“" in note and f"（{rule}）" in note and "请复核是否需要发布更正" in note, (
+        note
+    )
     web.shot("53-pending-corrections")
     assert not broken_links(web), broken_links(web)
-    browser.find_element(By.LINK_TEXT, "关于侵害用户权益行为的APP通报（更正端到端）").click()
+    browser.find_element(By.LINK_TEXT, NOTICE_TITLE).click()
     wait_for(lambda: browser.current_url.endswith(f"/enforcement/notices/{batch_id}/"), 20)
     assert "请复核是否需要发布更正" in web.text(), web.text()[:1500]
+    web.shot("53a-corrected-batch")
+    assert not broken_links(web), broken_links(web)
 
     web.go(f"/stats/yearly/?year={dt.date.today().year}")
     web.wait_text("yearly-generated", "数据生成于")
@@ -219,6 +264,8 @@ def test_stop_access_corrections_yearly_and_retention_in_the_browser(platform_se
     web.login("co-sanction")
     web.go("/sanctions/")
     assert "停止接入" in web.text() and COMPANY in web.text(), web.text()[:1500]
+    web.shot("56a-company-sanctions")
+    assert not broken_links(web), broken_links(web)
     web.go("/notifications/")
     web.wait_text("delivery-retention", "投递记录保留期限")
     web.shot("56-company-notifications")
