@@ -492,6 +492,24 @@ class PageTests(SanctionCase):
             self.assertIn("2026-01-01 — 未定 open", page, url)
             self.assertNotIn("— …", page, url)
 
+    def test_history_reads_in_chinese_with_store_names(self):
+        """The history showed raw field names and ids ("kind: — → stop_access", "stores: — → [1]", "∅ → active")
+        to the case officer (seen in Chromium)."""
+        store = pf.store("历史商店")
+        m = self.measure(
+            self.company_a, kind="stop_access", start_date="2026-01-01", reason="拒不整改", stores=[store.pk]
+        )
+        web = Client()
+        web.force_login(self.reviewer)
+        page = web.get(f"/sanctions/{m.pk}/").content.decode()
+        history = page.split('id="sanction-history"')[1].split("</table>")[0]
+        self.assertIn("措施类型 Kind: — → 停止接入 Stop access", history)
+        self.assertIn("限定商店 Stores: — → 历史商店", history)
+        self.assertIn("开始日期 From: — → 2026-01-01", history)
+        self.assertIn("→ 有效 Active", history)
+        for raw in ("stop_access", "[", "kind:", "→ active"):
+            self.assertNotIn(raw, history)
+
     def test_company_summary_counts_in_force(self):
         self.measure(self.company_a, **PENALTY)
         old = self.measure(

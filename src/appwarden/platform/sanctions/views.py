@@ -128,9 +128,40 @@ def sanction_detail(request, pk: int):
         measure.refresh_from_db()
     context = {
         "m": measure,
-        "events": measure.events.all(),
+        "events": _readable_events(list(measure.events.all())),
         "stores": measure.stores.all(),
         "is_regulator": role_of(request.user) == ROLE_REGULATOR,
         "all_stores": Store.objects.only("pk", "name"),
     }
     return render(request, "sanctions/detail.html", context, status=status)
+
+
+def _readable_events(events: list[Any]) -> list[Any]:
+    """The history in the case officer's words: field labels, choice labels and store names instead of the stored
+    field names, codes and ids (``changes`` stays as recorded)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    choices = {"kind": dict(KINDS), "status": dict(STATUSES), "credit_list": dict(CREDIT_LISTS)}
+    ids = {
+        i for e in events for v in e.changes.values() for side in v if isinstance(side, list) for i in side
+    }
+    stores = dict(Store.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+    def label(field: str) -> str:
+        try:
+            return str(SanctionMeasure._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:
+            return field
+
+    def shown(field: str, value: Any) -> str:
+        if value in (None, "", []):
+            return "—"
+        if field == "stores" and isinstance(value, list):
+            return "、".join(stores.get(i, f"#{i}") for i in value)
+        return str(choices.get(field, {}).get(value, value))
+
+    for e in events:
+        e.from_label = choices["status"].get(e.from_status, e.from_status)
+        e.to_label = choices["status"].get(e.to_status, e.to_status)
+        e.readable = [(label(k), shown(k, v[0]), shown(k, v[1])) for k, v in e.changes.items()]
+    return events
