@@ -222,6 +222,9 @@ def test_stop_access_corrections_yearly_and_retention_in_the_browser(platform_se
     row.find_element(By.LINK_TEXT, f"#{measure['id']}").click()
     web.wait_page("拒不整改，停止接入")
     assert "404" not in browser.title and COMPANY in web.text()
+    history = web.by_id("sanction-history").text
+    assert "限定商店 Stores: — → 停止接入端到端市场" in history and "stop_access" not in history, history
+    assert "未定 open" in web.text()
     web.shot("52a-measure-page")
     assert not broken_links(web), broken_links(web)
 
