@@ -183,6 +183,10 @@ def test_stop_access_corrections_yearly_and_retention_in_the_browser(platform_se
     assert f"惩戒措施 #{measure['id']}" in row and "端到端通信管理局" in row, row
     web.shot("50-prelisting-stop-access")
     assert not broken_links(web), broken_links(web)
+    web.go("/notifications/")
+    web.wait_text("delivery-retention", "投递记录保留期限")
+    assert f"【上架前检测】#{check} 不通过" in web.text(), web.text()[:1500]  # the verdict's notification
+    web.shot("50a-store-notifications")
 
     # --- a reviewer tries to put the inactive listing on sale again -------------------------------------------------
     web.login("reviewer-sanction")
