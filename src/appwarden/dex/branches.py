@@ -36,7 +36,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from appwarden.dex.records import RANGE_INVOKES, WIDTH, invoke_arg_registers
+from appwarden.dex.records import WIDTH, invoke_registers_at
 from appwarden.dex.regs import _DEST_BYTE, _DEST_NIBBLE, _DEST_U16, _WIDE
 
 Value = tuple
@@ -415,11 +415,7 @@ def _method_flow(
         last_invoke = None
         if 0x6E <= op <= 0x72 or 0x74 <= op <= 0x78:
             midx = _U16.unpack_from(data, p + 2)[0]
-            if op in RANGE_INVOKES:
-                a = (b1 << 16) | _U16.unpack_from(data, p + 4)[0]
-            else:
-                a = ((b1 >> 4) << 20) | ((b1 & 0xF) << 16) | _U16.unpack_from(data, p + 4)[0]
-            args = [regs.get(r, UNKNOWN) for r in invoke_arg_registers(op, a)]
+            args = [regs.get(r, UNKNOWN) for r in invoke_registers_at(op, data, p)]
             desc = method_desc(midx)
             flow.invokes.append((p, desc, args))
             keys = [v[1] for v in args if v[0] == "string"]

@@ -28,6 +28,8 @@ EV_CONST_CLASS   type_idx                              ``a`` = destination regis
 
 from __future__ import annotations
 
+import struct
+
 METHOD_WORDS = 7
 EVENT_WORDS = 5
 
@@ -99,6 +101,20 @@ def invoke_arg_registers(opcode: int, a: int) -> list[int]:
         return list(range(first, first + count))
     count = (a >> 20) & 0xF
     return [(a >> (4 * i)) & 0xF for i in range(min(count, 5))]
+
+
+def invoke_registers_at(opcode: int, data: bytes, p: int) -> list[int]:
+    """The argument registers of the 35c or 3rc instruction at byte ``p`` of ``data`` (an invoke, or a
+    filled-new-array read with an invoke's opcode of the same format), as :func:`invoke_arg_registers` gives them
+    for the walk's packed ``a`` word: the same packing, read straight from the code."""
+    b1 = data[p + 1]
+    low = _U16.unpack_from(data, p + 4)[0]
+    if opcode in RANGE_INVOKES:
+        return invoke_arg_registers(opcode, (b1 << 16) | low)
+    return invoke_arg_registers(opcode, ((b1 >> 4) << 20) | ((b1 & 0xF) << 16) | low)
+
+
+_U16 = struct.Struct("<H")
 
 
 def literal_value(idx: int, b: int) -> int:

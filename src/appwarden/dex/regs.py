@@ -14,7 +14,7 @@ from __future__ import annotations
 import struct
 
 from appwarden.dex.reader import DexFile
-from appwarden.dex.records import RANGE_INVOKES, WIDTH, invoke_arg_registers
+from appwarden.dex.records import WIDTH, invoke_registers_at
 from appwarden.errors import DexFormatError
 
 Value = tuple
@@ -128,11 +128,7 @@ def register_states(dex: DexFile, code_off: int, offsets: set[int]) -> dict[int,
         last_invoke = None
         if 0x6E <= op <= 0x72 or 0x74 <= op <= 0x78:
             midx = _U16.unpack_from(data, p + 2)[0]
-            if op in RANGE_INVOKES:
-                a = (b1 << 16) | _U16.unpack_from(data, p + 4)[0]
-            else:
-                a = ((b1 >> 4) << 20) | ((b1 & 0xF) << 16) | _U16.unpack_from(data, p + 4)[0]
-            last_invoke = ("result", midx, [regs.get(r, UNKNOWN) for r in invoke_arg_registers(op, a)])
+            last_invoke = ("result", midx, [regs.get(r, UNKNOWN) for r in invoke_registers_at(op, data, p)])
         if dest is not None:
             regs[dest] = value
             if op in _WIDE:

@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appwarden.dex.index import ACC_STATIC
-from appwarden.dex.records import METHOD_WORDS, OP_INVOKE_STATIC, RANGE_INVOKES, WIDTH, invoke_arg_registers
+from appwarden.dex.records import METHOD_WORDS, OP_INVOKE_STATIC, WIDTH, invoke_registers_at
 from appwarden.dex.regs import _payload_width
 from appwarden.errors import StageTimeout
 from appwarden.limits import check_deadline
@@ -553,7 +553,7 @@ class FlowAnalysis:
                             carry(obj, frozenset(lab for lab in labels if lab[0] == "s"))
                 elif op in (0x24, 0x25):  # filled-new-array: result is the array
                     like = 0x6E if op == 0x24 else 0x74  # 35c / 3rc register lists, as an invoke's
-                    regs_list = invoke_arg_registers(like, _invoke_a(like, data, p, b1))
+                    regs_list = invoke_registers_at(like, data, p)
                     acc: set[str] = set()
                     for reg in regs_list:
                         acc |= get(reg, EMPTY)
@@ -593,7 +593,7 @@ class FlowAnalysis:
             source = SOURCE_APIS.get(key) or ("?" if key in QUERY_APIS else None)
             info = self._callees[(code.name, midx)] = (callee, key, source, self._is_app_method(callee))
         callee, key, source, is_app = info
-        arg_regs = invoke_arg_registers(op, _invoke_a(op, data, p, b1))
+        arg_regs = invoke_registers_at(op, data, p)
         args = [regs.get(reg, EMPTY) for reg in arg_regs]
         offset = p
         static = op in OP_INVOKE_STATIC
@@ -854,12 +854,6 @@ class FlowAnalysis:
                     if any(lab[0] == "s" for lab in s.data)
                 )
         return found
-
-
-def _invoke_a(op: int, data: bytes, p: int, b1: int) -> int:
-    if op in RANGE_INVOKES:
-        return (b1 << 16) | _U16.unpack_from(data, p + 4)[0]
-    return ((b1 >> 4) << 20) | ((b1 & 0xF) << 16) | _U16.unpack_from(data, p + 4)[0]
 
 
 def find_leaks(ctx: Any) -> list[Leak]:
