@@ -410,14 +410,7 @@ def method_descs(
     """
     buf = bytes(buf)
     size = len(buf)
-    if s_off + s_size * 4 > size:
-        raise ValueError("string_ids out of bounds")
-    if t_off + t_size * 4 > size:
-        raise ValueError("type_ids out of bounds")
-    if p_off + p_size * 12 > size:
-        raise ValueError("proto_ids out of bounds")
-    if m_off + m_size * 8 > size:
-        raise ValueError("method_ids out of bounds")
+    _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
 
     def string_ref(sidx: int) -> bytes:
         return _string_bytes(buf, s_off, sidx)
