@@ -675,7 +675,12 @@ def markdown(result: dict) -> str:
         f"Python {m.get('python')}. Load average at start / end: {result['load_start']} / {result['load_end']}."
         + (f" **{result['note']}**" if result.get("note") else "")
         + (
-            f" Apps of `{result['reused_from']}` measured again (not rebuilt); androguard's numbers copied from that run."
+            f" Apps of `{result['reused_from']}` measured again (not rebuilt); "
+            + (
+                "androguard run again on the merged apps in this run."
+                if "--androguard-again" in result.get("command", "")
+                else "androguard's numbers copied from that run."
+            )
             if result.get("reused_from")
             else ""
         ),
@@ -831,7 +836,12 @@ def main() -> None:
         type=Path,
         help="measure the apps of an earlier results .json again without rebuilding them (each file must still "
         "have the size recorded there); androguard's numbers are copied from that run (androguard does not change "
-        "with our engine), marked androguard_from",
+        "with our engine), marked androguard_from; with --androguard-again androguard is run again instead",
+    )
+    ap.add_argument(
+        "--androguard-again",
+        action="store_true",
+        help="with --reuse: run androguard on the reused apps in this run (the same-run baseline) instead of copying",
     )
     ap.add_argument("--inprocess-worker", metavar="APK")
     ap.add_argument("--trace-worker", metavar="APK")
@@ -882,7 +892,8 @@ def main() -> None:
 
 
 def _measure_again(args: argparse.Namespace, result: dict, cpu_start: float, wall_start: float) -> None:
-    """``--reuse``: the apps of an earlier run, measured again as they are (no build, no androguard run)."""
+    """``--reuse``: the apps of an earlier run, measured again as they are (no build; androguard's numbers copied
+    from that run unless ``--androguard-again`` runs it again on the merged apps)."""
     saved = json.loads(args.reuse.read_text())
     result["reused_from"] = str(args.reuse)
     for old in saved["apps"]:
@@ -895,8 +906,9 @@ def _measure_again(args: argparse.Namespace, result: dict, cpu_start: float, wal
             continue
         info = {k: v for k, v in old.items() if k in _BUILD_INFO}
         load = [round(x, 2) for x in os.getloadavg()]
-        row = measure(apk, info, False, args.androguard_timeout, not args.no_tracemalloc)
-        if old.get("androguard"):
+        again = args.androguard_again and old.get("mode") != "pack-intact"
+        row = measure(apk, info, again, args.androguard_timeout, not args.no_tracemalloc)
+        if old.get("androguard") and not again:
             row["androguard"] = old["androguard"]
             row["androguard_from"] = saved["date"]
         row.update(load_before=load, load_after=[round(x, 2) for x in os.getloadavg()])
