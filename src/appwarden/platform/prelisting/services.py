@@ -195,25 +195,34 @@ def _audited(check_ids: list[int]) -> set[int]:
 def _audit_stop_access(
     check: PrelistingCheck, measure: Any, basis: str, audited: set[int] | None = None
 ) -> None:
-    """One audit row per refused check (the first verdict that refuses it)."""
+    """One audit row per refused check (the first verdict that refuses it). Two first reads at the same moment
+    (two requests, the store's notification and a page) each find no row; the writer therefore takes the check's
+    row lock (``SELECT … FOR UPDATE``) and looks again under it, so the second waits for the first and then sees
+    its row (PostgreSQL; SQLite serialises writers itself)."""
+    from django.db import transaction
+
     from appwarden.platform.core import audit
 
     if check.pk in (audited if audited is not None else _audited([check.pk])):
         return
     version = check.job.app_version
-    audit.record(
-        AUDIT_STOP,
-        check,
-        reason="停止接入期间上架前检测不予通过 pre-listing refused under stop access",
-        data={
-            "measure": measure.pk,
-            "company": measure.company_id,
-            "store": check.store_id,
-            "job": check.job_id,
-            "package": version.app.package if version else "",
-            "basis": basis,
-        },
-    )
+    with transaction.atomic():
+        PrelistingCheck.objects.select_for_update().filter(pk=check.pk).values_list("pk").first()
+        if check.pk in _audited([check.pk]):
+            return
+        audit.record(
+            AUDIT_STOP,
+            check,
+            reason="停止接入期间上架前检测不予通过 pre-listing refused under stop access",
+            data={
+                "measure": measure.pk,
+                "company": measure.company_id,
+                "store": check.store_id,
+                "job": check.job_id,
+                "package": version.app.package if version else "",
+                "basis": basis,
+            },
+        )
 
 
 def verdict(
