@@ -48,6 +48,8 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_prelisting.py",
             "test_sanctions.py",
             "test_stop_access.py",
+            "test_prelisting_audit_race.py",
+            "test_listing_reactivate.py",
             "test_yearly.py",
             "test_page_queries.py",
             "test_prelisting_store_page.py",

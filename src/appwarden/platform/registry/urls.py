@@ -11,5 +11,6 @@ urlpatterns = [
     path("apps/<int:pk>/", views.app_detail, name="app_detail"),
     path("stores/", views.store_list, name="store_list"),
     path("stores/<int:pk>/", views.store_detail, name="store_detail"),
+    path("listings/<int:pk>/activate/", views.listing_activate, name="listing_activate"),
     path("new/<str:kind>/", views.create, name="create"),
 ]

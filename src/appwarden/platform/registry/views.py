@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from appwarden.platform.core.roles import STAFF, scoped
 from appwarden.platform.core.views import get_scoped, role_required, safe_next
@@ -79,6 +80,7 @@ def app_detail(request, pk: int):
             "orders": scoped(RectificationOrder.objects.filter(app=app), request.user),
             "listings": scoped(StoreListing.objects.filter(app=app), request.user),
             "jobs": _jobs(app) if _staff(request) else [],
+            "can_relist": _staff(request),
         },
     )
 
@@ -119,7 +121,12 @@ def store_detail(request, pk: int):
     listings = scoped(StoreListing.objects.filter(store=store).select_related("app"), request.user)
     from appwarden.platform.prelisting.services import violating_share
 
-    context = {"store": store, "listings": listings, "share": violating_share(store)}
+    context = {
+        "store": store,
+        "listings": listings,
+        "share": violating_share(store),
+        "can_relist": _staff(request),
+    }
     return render(request, "registry/store_detail.html", context)
 
 
@@ -137,3 +144,28 @@ def create(request, kind: str):
         messages.success(request, f"已创建 created: {obj}")
         return redirect(safe_next(request, request.GET.get("next"), "/registry/"))
     return render(request, "generic_form.html", {"form": form, "title": f"新建 New {title}"})
+
+
+@require_POST
+@role_required(*STAFF)
+def listing_activate(request, pk: int):
+    """重新上架: put an inactive listing on sale again, as ``PATCH /api/listings/<id>/ {"active": true}`` does: staff
+    only, refused (one Chinese line, nothing stored, ``stop_access_block`` audited) while a 停止接入 measure in force
+    bars the app's company from the store; on success the listing's ``update`` audit row by the acting user. Back to
+    ``next`` (a local URL) or the store's page."""
+    from appwarden.platform.sanctions.services import StopAccessError, check_listing
+
+    listing = get_scoped(StoreListing, request.user, pk=pk)
+    back = safe_next(request, request.POST.get("next"), f"/registry/stores/{listing.store_id}/")
+    if listing.active:
+        messages.info(request, f"该上架记录已在架，无需重新上架：{listing}")
+        return redirect(back)
+    try:
+        check_listing(listing.app, listing.store, user=request.user, via="web")
+    except StopAccessError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    listing.active = True
+    listing.save()
+    messages.success(request, f"已重新上架：{listing}")
+    return redirect(back)
