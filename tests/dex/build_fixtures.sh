@@ -10,3 +10,5 @@ java -jar /usr/share/java/smali.jar assemble --api 28 -o data/hier_a.dex \
   smali/hier/Sink.smali smali/hier/SinkA.smali smali/hier/Animal.smali smali/hier/Leaf.smali smali/hier/Main.smali
 java -jar /usr/share/java/smali.jar assemble --api 28 -o data/hier_b.dex \
   smali/hier/SinkB.smali smali/hier/Dog.smali smali/hier/Puppy.smali smali/hier/Cat.smali
+# register reaching values along branches (dex/regs.reaching_values)
+java -jar /usr/share/java/smali.jar assemble --api 28 -o data/regs.dex smali/regs/*.smali

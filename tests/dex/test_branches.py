@@ -51,3 +51,22 @@ def test_only_storage_calls_write_a_flag() -> None:
     assert flow is not None
     assert [(k, n, v) for k, n, v, _off in flow.writes] == [("key", "privacy_agreed", True)]
     assert flow.writes[0][3] == 8 + 16 + 2 * 6  # the putBoolean, not the Intent extra
+
+
+def test_control_flow_edges_and_bad_code() -> None:
+    from appwarden.dex.branches import control_flow
+
+    # invoke-static {} m0()Z; move-result v0; if-eqz v0, +5; invoke-static {} m1()V; return-void
+    code = bytes.fromhex("7100 0000 00000a003800 05007100 0100 00000e00".replace(" ", ""))
+    data = b"\0" * 8 + struct.pack("<HHHHII", 1, 0, 0, 0, 0, len(code) // 2) + code
+    cfg = control_flow(data, 8)
+    assert cfg is not None and cfg.order == [0, 3, 4, 6, 9] and cfg.start == 24
+    assert cfg.succ[4] == [6, 9] and cfg.succ[9] == [] and cfg.handlers == {}
+    assert control_flow(data, 0) is None and control_flow(data[:-2], 8) is None
+    rng = random.Random(5)
+    for _ in range(200):
+        insns = rng.randrange(0, 64)
+        header = struct.pack("<HHHHII", 8, 1, 2, rng.randrange(0, 3), 0, insns)
+        body = bytes(rng.randrange(256) for _ in range(insns * 2 + rng.randrange(0, 40)))
+        got = control_flow(b"\0" * 8 + header + body, 8)
+        assert got is None or set(got.succ) == set(got.order)

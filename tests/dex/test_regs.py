@@ -54,3 +54,82 @@ def test_bad_code_offset_gives_no_states(main_dex: bytes) -> None:
     index = build_index([("classes.dex", main_dex)])
     assert register_states(index.codes[0].dex, 0, {1}) == {}
     assert register_states(index.codes[0].dex, len(main_dex) - 4, {1}) == {}
+
+
+# ------------------------------------------------------------------ reaching values along the control flow graph
+
+from pathlib import Path  # noqa: E402
+
+from appwarden.dex.regs import TOP, reaching_values  # noqa: E402
+
+REGS_DEX = Path(__file__).parent / "data" / "regs.dex"
+
+
+def reaching_at_invokes(method: str) -> list[frozenset]:
+    """The values reaching the first argument of each invoke of ``method`` in data/regs.dex (file order);
+    ``{("unknown",)}`` where the register holds nothing this method wrote."""
+    index = build_index([("classes.dex", REGS_DEX.read_bytes())])
+    [(ci, r)] = index.method_records(method)
+    code = index.codes[ci]
+    rec = code.record(r)
+    invokes = [code.event(i) for i in range(rec[4], rec[5]) if code.event(i)[0] == EV_INVOKE]
+    states = reaching_values(code.dex, rec[3], {e[2] for e in invokes})
+    out = []
+    for _k, op, off, _idx, a, _b in invokes:
+        (reg,) = invoke_arg_registers(op, a)
+        out.append(states[off].get(reg, frozenset({("unknown",)})))
+    return out
+
+
+def _lits(*values: int) -> frozenset:
+    return frozenset(("literal", v) for v in values)
+
+
+def test_both_branches_reach_the_call_where_the_linear_read_sees_only_the_last() -> None:
+    assert reaching_at_invokes("Lcom/aw/t/Modes;->eitherWay(Z)V") == [_lits(0, 1)]
+
+
+def test_a_writer_on_another_path_does_not_reach() -> None:
+    # the linear simulation reads 1 (the last writer in file order) at the second call; only 0 reaches it
+    assert reaching_at_invokes("Lcom/aw/t/Modes;->otherBranch(Z)V") == [_lits(1), _lits(0)]
+    index = build_index([("classes.dex", REGS_DEX.read_bytes())])
+    [(ci, r)] = index.method_records("Lcom/aw/t/Modes;->otherBranch(Z)V")
+    code = index.codes[ci]
+    rec = code.record(r)
+    last = [code.event(i) for i in range(rec[4], rec[5]) if code.event(i)[0] == EV_INVOKE][-1]
+    linear = register_states(code.dex, rec[3], {last[2]})[last[2]]
+    assert linear[invoke_arg_registers(last[1], last[4])[0]] == ("literal", 1)  # the bug the CFG read fixes
+
+
+def test_a_parameter_on_one_path_reaches_as_unknown() -> None:
+    assert reaching_at_invokes("Lcom/aw/t/Modes;->paramOrConstant(ZI)V") == [
+        frozenset({("unknown",), ("literal", 2)})
+    ]
+
+
+def test_loop_switch_and_catch_edges() -> None:
+    assert reaching_at_invokes("Lcom/aw/t/Modes;->loop(I)V") == [_lits(0, 1)]
+    assert reaching_at_invokes("Lcom/aw/t/Modes;->switched(I)V") == [_lits(0, 1, 2)]
+    # in the try block: 0, then 1; in the handler: 0 (the first call threw) or 1 (the second did)
+    assert reaching_at_invokes("Lcom/aw/t/Modes;->caught()V") == [_lits(0), _lits(1), _lits(0, 1)]
+
+
+def test_reaching_values_on_bad_code_is_empty_never_raises(main_dex: bytes) -> None:
+    import random
+    import struct
+
+    from appwarden.dex.reader import DexFile
+
+    dex = DexFile("classes.dex", main_dex)
+    assert reaching_values(dex, 0, {1}) == {}
+    assert reaching_values(dex, len(main_dex) - 4, {1}) == {}
+    rng = random.Random(23)
+    for _ in range(200):
+        insns = rng.randrange(1, 48)
+        header = struct.pack("<HHHHII", 8, 1, 2, rng.randrange(0, 2), 0, insns)
+        body = bytes(rng.randrange(256) for _ in range(insns * 2 + rng.randrange(0, 24)))
+        blob = main_dex + header + body
+        dex = DexFile("fuzz.dex", blob)
+        got = reaching_values(dex, len(main_dex), set(range(len(main_dex), len(blob))))
+        assert isinstance(got, dict)
+        assert all(TOP not in v or len(v) == 1 for s in got.values() for v in s.values())

@@ -236,6 +236,88 @@ def _try_edges(data: bytes, code_off: int, insns: int) -> list[tuple[int, int, l
     return out
 
 
+def _successors(data: bytes, start: int, pc: int, op: int, b1: int, nxt: int, insns: int) -> list[int]:
+    """Code-unit targets of the instruction at ``pc`` (opcode ``op``, second byte ``b1``) besides exception edges:
+    none for ``return*``/``throw``, the target of a ``goto``, fall-through then target of an ``if-*``, fall-through
+    then the cases of a switch, else fall-through (``nxt``)."""
+    if 0x0E <= op <= 0x11 or op == 0x27:
+        return []
+    if op == 0x28:
+        return [pc + (b1 - 256 if b1 & 0x80 else b1)]
+    if op == 0x29:
+        return [pc + _S16.unpack_from(data, start + pc * 2 + 2)[0]]
+    if op == 0x2A:
+        return [pc + _S32.unpack_from(data, start + pc * 2 + 2)[0]]
+    if op in (0x2B, 0x2C):
+        return [nxt, *_switch_targets(data, start, pc, _S32.unpack_from(data, start + pc * 2 + 2)[0], insns)]
+    if 0x32 <= op <= 0x3D:
+        return [nxt, pc + _S16.unpack_from(data, start + pc * 2 + 2)[0]]
+    return [nxt]
+
+
+@dataclass(slots=True)
+class ControlFlow:
+    """The control-flow graph of one method (program counters in code units from the first instruction).
+
+    ``order``: every instruction's pc in file order (payload pseudo-instructions left out); ``succ``: pc -> its
+    normal successors (:func:`_successors`); ``handlers``: pc -> the catch handlers of the try blocks covering it;
+    ``start``: the byte offset of the first instruction in the DEX (an instruction's offset is ``start + 2 * pc``)."""
+
+    order: list[int]
+    succ: dict[int, list[int]]
+    handlers: dict[int, list[int]]
+    start: int
+
+
+def control_flow(data: bytes, code_off: int) -> ControlFlow | None:
+    """The control-flow graph of the method whose code item is at ``code_off`` (the edges :func:`method_flow`
+    walks: fall-through, ``goto``, ``if-*``, switches, and try/catch handler edges kept apart in
+    :attr:`ControlFlow.handlers`). None for a missing, oversized or malformed code item; never raises."""
+    try:
+        return _control_flow(data, code_off)
+    except (ValueError, IndexError, struct.error):
+        return None
+
+
+def _control_flow(data: bytes, code_off: int) -> ControlFlow | None:
+    if not code_off or code_off + 16 > len(data):
+        return None
+    insns = _U32.unpack_from(data, code_off + 12)[0]
+    start = code_off + 16
+    if insns > MAX_INSNS or start + insns * 2 > len(data):
+        return None
+    order: list[int] = []
+    succ: dict[int, list[int]] = {}
+    pc = 0
+    while pc < insns:
+        p = start + pc * 2
+        op, b1 = data[p], data[p + 1]
+        if op == 0 and b1 in (1, 2, 3):  # payload pseudo-instruction: never executed
+            pc += _payload_units(data, p, b1)
+            continue
+        width = WIDTH[op] or 1
+        if pc + width > insns:
+            return None
+        order.append(pc)
+        succ[pc] = _successors(data, start, pc, op, b1, pc + width, insns)
+        pc += width
+    handlers: dict[int, list[int]] = {}
+    for lo, hi, targets in _try_edges(data, code_off, insns):
+        for q in order:
+            if lo <= q < hi:
+                handlers[q] = [*handlers.get(q, ()), *targets]
+    return ControlFlow(order, succ, handlers, start)
+
+
+def _payload_units(data: bytes, p: int, b1: int) -> int:
+    """Width in code units of the packed-switch (1), sparse-switch (2) or fill-array-data (3) payload at ``p``."""
+    if b1 == 1:
+        return 4 + _U16.unpack_from(data, p + 2)[0] * 2
+    if b1 == 2:
+        return 2 + _U16.unpack_from(data, p + 2)[0] * 4
+    return (_U16.unpack_from(data, p + 2)[0] * _U32.unpack_from(data, p + 4)[0] + 1) // 2 + 4
+
+
 def method_flow(
     data: bytes,
     code_off: int,
@@ -286,39 +368,23 @@ def _method_flow(
         p = start + pc * 2
         op, b1 = data[p], data[p + 1]
         if op == 0 and b1 in (1, 2, 3):  # payload pseudo-instruction: never executed
-            if b1 == 1:
-                width = 4 + _U16.unpack_from(data, p + 2)[0] * 2
-            elif b1 == 2:
-                width = 2 + _U16.unpack_from(data, p + 2)[0] * 4
-            else:
-                width = (_U16.unpack_from(data, p + 2)[0] * _U32.unpack_from(data, p + 4)[0] + 1) // 2 + 4
-            pc += width
+            pc += _payload_units(data, p, b1)
             continue
         width = WIDTH[op] or 1
         if pc + width > insns:
             return None
         order.append(pc)
         nxt = pc + width
-        targets: list[int] = [nxt]
         value: Value = UNKNOWN
         dest: int | None = None
         # control flow
-        if 0x0E <= op <= 0x11 or op == 0x27:
-            targets = []
-            if op == 0x0F:
-                returns.append(regs.get(b1, UNKNOWN))
-        elif op == 0x28:
-            targets = [pc + (b1 - 256 if b1 & 0x80 else b1)]
-        elif op == 0x29:
-            targets = [pc + _S16.unpack_from(data, p + 2)[0]]
-        elif op == 0x2A:
-            targets = [pc + _S32.unpack_from(data, p + 2)[0]]
+        targets = _successors(data, start, pc, op, b1, nxt, insns)
+        if op == 0x0F:
+            returns.append(regs.get(b1, UNKNOWN))
         elif op in (0x2B, 0x2C):
-            targets = [nxt, *_switch_targets(data, start, pc, _S32.unpack_from(data, p + 2)[0], insns)]
             flow.conditions.append((p, (regs.get(b1, UNKNOWN),)))
         elif 0x32 <= op <= 0x37:
-            target = pc + _S16.unpack_from(data, p + 2)[0]
-            targets = [nxt, target]
+            target = targets[1]
             va, vb = regs.get(b1 & 0xF, UNKNOWN), regs.get(b1 >> 4, UNKNOWN)
             flow.conditions.append((p, (va, vb)))
             raw, lit = (va, vb) if va[0] == "raw" else (vb, va)
@@ -330,8 +396,7 @@ def _method_flow(
                     flow.branch_types[p] = "int"
                     flow.reads.append((p, raw[2]))
         elif 0x38 <= op <= 0x3D:
-            target = pc + _S16.unpack_from(data, p + 2)[0]
-            targets = [nxt, target]
+            target = targets[1]
             v = regs.get(b1, UNKNOWN)
             flow.conditions.append((p, (v,)))
             if v[0] == "flag" and op in (0x38, 0x39):  # if-eqz / if-nez

@@ -26,11 +26,14 @@ Each predicate returns one hit per owner (host or SDK) with every location as ev
 - ``world_readable_files`` (code): ``openFileOutput``/``getSharedPreferences``/``openOrCreateDatabase``/``getDir``
   whose mode argument (the second declared parameter of each) has the ``MODE_WORLD_READABLE`` (1) or
   ``MODE_WORLD_WRITEABLE`` (2) bit, in an app with targetSdkVersion < 24 (later Android throws instead). The mode is
-  read from the argument's register at the call (``dex.regs.register_states``: the last linear writer, as the PI
-  argument filters read theirs): a resolved constant with either bit is ``likely`` (evidence ``mode``), any other
-  resolved constant is no finding. A mode the simulation cannot resolve (a parameter, a computed value) is kept
-  only when the calling method holds a 1 or 2 among its small constants (the former heuristic), ``possible``,
-  marked ``unresolved``: a lead for the reviewer, since the constant may be something else (an array index).
+  read from the argument's register at the call along the method's branches (``dex.regs.reaching_values``: every
+  definition that reaches the call, not the last one in file order): when every reaching definition is a constant
+  with either bit the call is ``likely`` (evidence ``mode``, or ``modes`` when several constants reach); when a
+  world-accessible constant reaches on some paths only (``x ? MODE_WORLD_READABLE : MODE_PRIVATE``) the call is a
+  ``possible`` lead marked ``some_paths`` with every constant that reaches (``modes``); when only other constants
+  reach it is no finding. A mode nothing resolves (a parameter, a computed value) is kept only when the calling
+  method holds a 1 or 2 among its small constants (the former heuristic), ``possible``, marked ``unresolved``: a
+  lead for the reviewer, since the constant may be something else (an array index).
 """
 
 from __future__ import annotations
@@ -358,11 +361,12 @@ MODE_NAMES = {
 }
 
 
-def _file_mode(code: Any, caller: str, dex: str, offset: int) -> int | None:
-    """The mode argument (second declared parameter) of the call at ``dex``/``offset`` in ``caller``, when the
-    register's last linear writer is a constant; None when it cannot be resolved."""
+def _file_modes(code: Any, caller: str, dex: str, offset: int) -> tuple[list[int], bool] | None:
+    """The mode argument (second declared parameter) of the call at ``dex``/``offset`` in ``caller``, read along
+    the method's branches (``dex.regs.reaching_values``): (the constants that reach it, sorted; whether some path
+    brings a value that is not a constant: a parameter, a computed value). None when the call cannot be read."""
     from appwarden.dex.records import OP_INVOKE_STATIC, invoke_arg_registers
-    from appwarden.dex.regs import register_states
+    from appwarden.dex.regs import reaching_values
 
     try:
         for ci, r in code.method_records(caller):
@@ -380,13 +384,21 @@ def _file_mode(code: Any, caller: str, dex: str, offset: int) -> int | None:
                     if pos >= len(regs):
                         return None
                     if n == 1:
-                        value = register_states(dc.dex, code_off, {offset}).get(offset, {}).get(regs[pos])
-                        return int(value[1]) if value and value[0] == "literal" else None
+                        state = reaching_values(dc.dex, code_off, {offset}).get(offset)
+                        if state is None:
+                            return None
+                        values = state.get(regs[pos], frozenset({("unknown",)}))
+                        literals = sorted({int(v[1]) for v in values if v[0] == "literal"})
+                        return literals, any(v[0] != "literal" for v in values)
                     pos += 2 if t in ("J", "D") else 1
                 return None
     except (AttributeError, KeyError, LookupError, TypeError, ValueError):
         return None
     return None
+
+
+def _mode_names(modes: list[int]) -> str:
+    return "、".join(dict.fromkeys(MODE_NAMES[m & 3] if m & 3 else f"模式{m}" for m in modes))
 
 
 @predicate("world_readable_files", needs=("static.manifest", "static.code"))
@@ -400,11 +412,31 @@ def world_readable_files(evidence: Evidence, params: dict) -> list[Hit]:
         return []
     groups: dict[str, list[dict]] = {}
     for caller, api, dex, offset in invokes(code, FILE_MODE_APIS):
-        mode = _file_mode(code, caller, dex, offset)
-        if mode is not None:
-            if not mode & 3:
-                continue  # MODE_PRIVATE, MODE_APPEND, ...: resolved, not world-accessible
-            extra: dict[str, Any] = {"mode": mode, "meaning": MODE_NAMES[mode & 3]}
+        read = _file_modes(code, caller, dex, offset)
+        literals, unresolved = read if read is not None else ([], True)
+        world = [m for m in literals if m & 3]
+        extra: dict[str, Any]
+        if world and not unresolved and len(world) == len(literals):
+            # every definition reaching the call is world-accessible: resolved
+            extra = (
+                {"mode": world[0], "meaning": MODE_NAMES[world[0] & 3]}
+                if len(world) == 1
+                else {"modes": world, "meaning": _mode_names(world)}
+            )
+        elif world:
+            # a world-accessible constant on some paths only; MODE_PRIVATE (or an unknown value) on others
+            extra = {
+                "modes": literals,
+                "some_paths": True,
+                "meaning": f"{_mode_names(world)} on some paths only; other paths pass "
+                + ", ".join(
+                    [str(m) for m in literals if not m & 3] + (["an unresolved value"] if unresolved else [])
+                ),
+            }
+            if unresolved:
+                extra["unresolved"] = True
+        elif not unresolved:
+            continue  # MODE_PRIVATE, MODE_APPEND, ... on every path: resolved, not world-accessible
         else:
             lits = set(method_literals(code, caller))
             if not (lits & {1, 2} and lits <= {0, 1, 2, 3}):
@@ -417,15 +449,20 @@ def world_readable_files(evidence: Evidence, params: dict) -> list[Hit]:
         groups.setdefault(owner, []).append(_site(caller, api, dex, offset, owner, kind="invoke", **extra))
     hits = []
     for owner, items in groups.items():
-        resolved = [i for i in items if "mode" in i]
-        modes = "、".join(dict.fromkeys(i["meaning"] for i in resolved))
+        resolved = [i for i in items if "mode" in i or ("modes" in i and not i.get("some_paths"))]
+        partial = [i for i in items if i.get("some_paths")]
+        unknown = len(items) - len(resolved) - len(partial)
+        modes = _mode_names([m for i in resolved for m in ([i["mode"]] if "mode" in i else i["modes"])])
         parts = []
         if resolved:
             parts.append(f"{len(resolved)}处以{modes}模式创建文件")
-        if len(resolved) < len(items):
+        if partial:
+            some = _mode_names([m for i in partial for m in i["modes"] if m & 3])
             parts.append(
-                f"{len(items) - len(resolved)}处文件模式参数未能确定（方法中含常量1或2，需人工确认）"
+                f"{len(partial)}处仅在部分分支上以{some}模式创建文件（其他分支为私有模式或未能确定，需人工确认）"
             )
+        if unknown:
+            parts.append(f"{unknown}处文件模式参数未能确定（方法中含常量1或2，需人工确认）")
         hits.append(
             Hit(
                 evidence=items,
@@ -433,8 +470,9 @@ def world_readable_files(evidence: Evidence, params: dict) -> list[Hit]:
                 confidence="likely" if resolved else "possible",
                 message_zh=f"{owner_label_zh(evidence, owner)}{'；'.join(parts)}。",
                 message_en=(
-                    f"{owner}: {len(resolved)} files created world-readable/writeable (mode resolved), "
-                    f"{len(items) - len(resolved)} with an unresolved mode ({len(items)} places)."
+                    f"{owner}: {len(resolved)} files created world-readable/writeable (mode resolved on every "
+                    f"path), {len(partial)} on some paths only, {unknown} with an unresolved mode "
+                    f"({len(items)} places)."
                 ),
             )
         )

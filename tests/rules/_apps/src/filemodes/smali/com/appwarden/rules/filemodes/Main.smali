@@ -47,3 +47,47 @@
     invoke-virtual {p0}, Lcom/appwarden/rules/filemodes/Main;->worldWriteable()V
     return-void
 .end method
+
+# Branches (the mode read along the control-flow graph, every reaching definition):
+# MODE_WORLD_READABLE is written last in file order but on the path that returns early; the getSharedPreferences
+# call after the branch only ever gets MODE_PRIVATE: no finding for it (the early call with 1 is one).
+.method public worldOnOtherPath(Z)V
+    .locals 2
+    const-string v0, "prefs"
+    const/4 v1, 0x0
+    if-eqz p1, :private
+    const/4 v1, 0x1
+    invoke-virtual {p0, v0, v1}, Landroid/content/Context;->openFileOutput(Ljava/lang/String;I)Ljava/io/FileOutputStream;
+    return-void
+    :private
+    invoke-virtual {p0, v0, v1}, Landroid/content/Context;->getSharedPreferences(Ljava/lang/String;I)Landroid/content/SharedPreferences;
+    return-void
+.end method
+
+# MODE_WORLD_READABLE on one branch, MODE_PRIVATE (last in file order) on the other: a lead on some paths.
+.method public worldOnOneBranch(Z)V
+    .locals 2
+    const-string v0, "cache"
+    if-eqz p1, :private
+    const/4 v1, 0x1
+    goto :open
+    :private
+    const/4 v1, 0x0
+    :open
+    invoke-virtual {p0, v0, v1}, Landroid/content/Context;->openOrCreateDatabase(Ljava/lang/String;ILandroid/database/sqlite/SQLiteDatabase$CursorFactory;)Landroid/database/sqlite/SQLiteDatabase;
+    return-void
+.end method
+
+# World-readable on one branch, world-writeable on the other: resolved on every path, both modes named.
+.method public worldEitherWay(Z)V
+    .locals 2
+    const-string v0, "shared2"
+    if-eqz p1, :writeable
+    const/4 v1, 0x1
+    goto :open
+    :writeable
+    const/4 v1, 0x2
+    :open
+    invoke-virtual {p0, v0, v1}, Landroid/content/Context;->getSharedPreferences(Ljava/lang/String;I)Landroid/content/SharedPreferences;
+    return-void
+.end method
