@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from appwarden.screening import behaviour
 from appwarden.screening.content import ScreenContext
 
 Item = dict[str, Any]
@@ -144,6 +145,8 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
 
     if not _permission_gate(ctx, params):
         return []
+    if params.get("not_packed") and ctx.static.app.packer:
+        return []
     if params.get("app_any") and not _app_invokes(ctx, params["app_any"]):
         return []
     groups = params["groups"]
@@ -194,6 +197,8 @@ def _check_api_groups(params: dict[str, Any]) -> str | None:
     for g in groups:
         if not isinstance(g, list) or not g or not all(isinstance(x, str) and x for x in g):
             return "each group must be a non-empty list of API names"
+    if "not_packed" in params and not isinstance(params["not_packed"], bool):
+        return "not_packed must be true or false"
     return _need_lists(optional=("app_any", "permissions_any"))(params)
 
 
@@ -497,17 +502,24 @@ def _permissions(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
 
 
 def _hide_launcher_icon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
-    """``PackageManager.setComponentEnabledSetting`` in app code, in a method holding the DISABLED state (2) and
-    naming a launcher activity (``const-class`` or a string with its name): the app hides its own icon."""
+    """``PackageManager.setComponentEnabledSetting`` in a method holding the DISABLED state (2) that either names
+    one of the app's launcher activities (``const-class`` or a string with its name; code of any owner: no SDK
+    can name the host's own launcher class, so code that does was written for this app, e.g. a payload hidden in
+    a library's namespace), or is app code of a launcher activity (or a class nested in it) that takes its own
+    ``getComponentName()`` (round five): the app hides its own icon."""
     if ctx.code is None or not ctx.launcher_activities:
         return []
     from appwarden.dex.records import EV_CONST_CLASS
+    from appwarden.screening.behaviour import method_targets
 
     launchers = ctx.launcher_activities
     launcher_descs = {"L" + n.replace(".", "/") + ";" for n in launchers}
     simple = {n.rsplit(".", 1)[-1] for n in launchers}
     items: list[Item] = []
-    for ref in _app_invokes(ctx, ["Landroid/content/pm/PackageManager;->setComponentEnabledSetting"]):
+    refs = ctx.code.invokes(
+        ["Landroid/content/pm/PackageManager;->setComponentEnabledSetting"], through_app_subclasses=True
+    )
+    for ref in refs:
         if 2 not in ctx.code.method_literals(ref.caller):
             continue
         names = set(ctx.code.method_strings(ref.caller))
@@ -520,9 +532,17 @@ def _hide_launcher_icon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item
         named = (
             (classes & launcher_descs) or (names & launchers) or {s for s in names if s.lstrip(".") in simple}
         )
+        if not named and ctx.is_app_code(ref.caller):
+            cls = _outer(ref.caller.split("->", 1)[0])
+            if cls in launcher_descs and any(
+                t.endswith("->getComponentName") for t in method_targets(ctx, ref.caller)
+            ):
+                named = {cls[1:-1].replace("/", ".")}
         if named:
             item = _site(ref)
             item["component"] = sorted(named)[0]
+            if not ctx.is_app_code(ref.caller):
+                item["owner"] = "library namespace"
             items.append(item)
     return items
 
@@ -990,7 +1010,7 @@ DETECTORS: dict[str, Detector] = {
             "api_groups_in_class",
             _api_groups_in_class,
             _check_api_groups,
-            _P({"groups", "app_any", "permissions_any"}),
+            _P({"groups", "app_any", "permissions_any", "not_packed"}),
         ),
         Detector("sms_send_number", _sms_send_number, _check_sms_send, _P({"apis", "number_patterns"})),
         Detector(
@@ -1043,6 +1063,14 @@ DETECTORS: dict[str, Detector] = {
             _check_api_in_service,
             _P({"apis", "permissions_any", "at_boot", "literals_any"}),
         ),
+        Detector(
+            "locker_unlock_code",
+            behaviour.locker_unlock_code,
+            _need_lists(optional=("permissions_any",)),
+            _P({"permissions_any"}),
+        ),
+        Detector("other_app_data", behaviour.other_app_data, _no_check),
+        Detector("clipboard_swap", behaviour.clipboard_swap, _no_check),
         Detector(
             "data_leak",
             _data_leak,

@@ -1,0 +1,260 @@
+"""Round-five detectors (issue #23): behaviours read off the app's own code that the earlier detectors missed.
+
+Each function is a detector of :mod:`appwarden.screening.detectors` (registered there): ``run(ctx, params) ->
+[evidence item]``; an empty list means the indicator does not fire. All of them look at the app's own code only
+(:meth:`ScreenContext.is_app_code`) and return nothing without a code index (packed app, DEX stage skipped).
+
+* :func:`locker_unlock_code` - a method that removes a window it drew over other apps after comparing what the user
+  typed with a constant (the unlock code of a screen locker).
+* :func:`other_app_data` - hard-coded paths into *another* app's private data directory (``/data/data/<pkg>/``),
+  read with a shell command (root): cookie and account-database theft.
+* :func:`clipboard_swap` - the app watches or reads the clipboard, writes it, and holds a crypto-wallet address
+  (a clipper replaces the address the user copied with the attacker's).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from appwarden.dex.records import METHOD_WORDS as METHOD_WORDS_
+from appwarden.screening.content import ScreenContext
+
+Item = dict[str, Any]
+
+
+def _site(ref: Any) -> Item:
+    return {"caller": ref.caller, "api": ref.target, "dex": ref.dex, "offset": int(ref.offset)}
+
+
+def _app_refs(ctx: ScreenContext, apis: list[str]) -> list[Any]:
+    if ctx.code is None:
+        return []
+    return [r for r in ctx.code.invokes(apis, through_app_subclasses=True) if ctx.is_app_code(r.caller)]
+
+
+def method_targets(ctx: ScreenContext, method: str) -> set[str]:
+    """Descriptors (without the prototype) of every method the app method ``method`` invokes."""
+    from appwarden.dex.records import EV_INVOKE
+
+    out: set[str] = set()
+    if ctx.code is None:
+        return out
+    try:
+        records = ctx.code.method_records(method)
+    except (KeyError, LookupError):
+        return out
+    for ci, r in records:
+        code = ctx.code.codes[ci]
+        for _i, kind, _op, _off, idx in code.events_of_record(r):
+            if kind == EV_INVOKE:
+                try:
+                    out.add(code.method_desc(idx).split("(", 1)[0])
+                except (IndexError, ValueError, LookupError):
+                    continue
+    return out
+
+
+def _method_strings(ctx: ScreenContext, method: str) -> list[str]:
+    try:
+        return [str(s) for s in ctx.code.method_strings(method) or []]
+    except (KeyError, LookupError):
+        return []
+
+
+# ------------------------------------------------------------------------------------------------ locker
+
+_REMOVE_VIEW = [
+    "Landroid/view/WindowManager;->removeView",
+    "Landroid/view/WindowManager;->removeViewImmediate",
+    "Landroid/view/ViewManager;->removeView",
+]
+_EQUALS = (
+    "Ljava/lang/String;->equals",
+    "Ljava/lang/String;->equalsIgnoreCase",
+    "Ljava/lang/String;->contentEquals",
+)
+_TEXT_INPUT = ("->getText",)
+# an unlock code: letters/digits only, 3..32 characters (a message shown to the user has spaces or punctuation)
+_CODE_LITERAL = re.compile(r"^[A-Za-z0-9]{3,32}$")
+
+
+def compared_constants(ctx: ScreenContext, method: str) -> list[str]:
+    """Short letters-and-digits ``const-string`` values that reach ``String.equals`` (or ``equalsIgnoreCase`` /
+    ``contentEquals``) as an argument or receiver in ``method``, read in instruction order: a register keeps its
+    constant until another recorded instruction or an invoke's ``move-result`` writes it. Conservative: a constant
+    copied to another register first is not seen."""
+    from appwarden.dex.records import EV_INVOKE, EV_STRING, invoke_arg_registers
+
+    found: list[str] = []
+    try:
+        records = ctx.code.method_records(method)
+    except (KeyError, LookupError):
+        return found
+    for ci, r in records:
+        code = ctx.code.codes[ci]
+        data = code.dex.data
+        held: dict[int, str] = {}
+        base = r * METHOD_WORDS_
+        for i in range(code.methods[base + 4], code.methods[base + 5]):
+            kind, op, off, idx, a, _b = code.event(i)
+            if kind == EV_STRING:
+                try:
+                    held[a] = code.dex.string(idx)
+                except (IndexError, ValueError, LookupError):
+                    held.pop(a, None)
+                continue
+            if kind != EV_INVOKE:
+                held.pop(a, None)
+                continue
+            try:
+                target = code.method_desc(idx)
+            except (IndexError, ValueError, LookupError):
+                target = ""
+            if target.startswith(_EQUALS):
+                for reg in invoke_arg_registers(op, a):
+                    value = held.get(reg)
+                    if value is not None and _CODE_LITERAL.match(value) and value not in found:
+                        found.append(value)
+            nxt = off + 6  # 35c and 3rc invokes are 3 code units
+            if nxt + 1 < len(data) and data[nxt] in (0x0A, 0x0B, 0x0C):  # move-result(-wide/-object) vAA
+                held.pop(data[nxt + 1], None)
+    return found
+
+
+def locker_unlock_code(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """An app method removes a window from the WindowManager after reading typed text (``getText`` of a text field)
+    and comparing it with ``String.equals`` against a short letters-and-digits constant (the unlock code; a value
+    read from the app's settings does not count). Gated on the manifest holding one of ``permissions_any`` and the
+    app code adding a window (``WindowManager.addView``): the overlay a screen locker draws over everything and
+    takes down only when the code the victim bought is typed in."""
+    wanted = params.get("permissions_any")
+    if wanted and not (ctx.permissions & set(wanted)):
+        return []
+    if not _app_refs(ctx, ["Landroid/view/WindowManager;->addView", "Landroid/view/ViewManager;->addView"]):
+        return []
+    items: list[Item] = []
+    for ref in _app_refs(ctx, _REMOVE_VIEW):
+        targets = method_targets(ctx, ref.caller)
+        if not any(
+            t.endswith(_TEXT_INPUT) and ("widget/" in t or not t.startswith("Landroid/")) for t in targets
+        ):
+            continue
+        codes = compared_constants(ctx, ref.caller)
+        if not codes:
+            continue
+        item = _site(ref)
+        item["constants"] = codes[:3]
+        items.append(item)
+        if len(items) >= 5:
+            break
+    return items
+
+
+# ------------------------------------------------------------------------------------------------ other app data
+
+_DATA_PATH = re.compile(r"/data/(?:data|user/\d+|user_de/\d+)/([A-Za-z][\w]*(?:\.[A-Za-z_][\w]*)+)/(\S*)")
+# the stores of another app's sessions and data: its databases, preferences, WebView/Chrome profile (cookies)
+_DATA_STORE = re.compile(
+    r"^(?:databases/|shared_prefs/|app_webview/|app_chrome/|files/.*\.(?:db|sqlite|xml)$)|Cookies|\.db$"
+)
+_SHELL = [
+    "Ljava/lang/Runtime;->exec",
+    "Ljava/lang/ProcessBuilder;-><init>",
+    "Ljava/lang/ProcessBuilder;->command",
+]
+# shell commands handed to a native runner instead of Runtime.exec (the command string is in the app's code)
+_SHELL_COMMANDS = ("su", "su -c", "chmod ", "cp ", "cat ", "mount ", "sh -c", "busybox ")
+
+
+def _runs_shell(ctx: ScreenContext) -> bool:
+    if _app_refs(ctx, _SHELL):
+        return True
+    try:
+        refs = ctx.code.strings_starting_with(list(_SHELL_COMMANDS))
+    except (KeyError, LookupError):
+        return False
+    return any(
+        ctx.is_app_code(r.caller) and (str(r.target) == "su" or str(r.target).startswith(_SHELL_COMMANDS[1:]))
+        for r in refs
+    )
+
+
+def other_app_data(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """App-code strings naming a data store inside another app's private data directory
+    (``/data/data/<package>/`` + ``databases/``, ``shared_prefs/``, ``app_webview/``, ``app_chrome/``, a ``.db``
+    or a ``Cookies`` file; the package is not the app's own: a helper binary under ``files/`` is not its data), and the app code runs shell commands (``Runtime.exec`` /
+    ``ProcessBuilder``, or command strings such as ``cp``/``chmod``/``su`` handed to a native runner: with root,
+    the way past the sandbox). Android's own providers count as other apps (an SMS
+    database read this way is the same theft)."""
+    if ctx.code is None or not _runs_shell(ctx):
+        return []
+    own = ctx.manifest.package if ctx.manifest is not None else ""
+    items: list[Item] = []
+    seen: set[str] = set()
+    for ref in ctx.strings_containing(["/data/data/", "/data/user/", "/data/user_de/"]):
+        if not ctx.is_app_code(ref.caller):
+            continue
+        value = str(ref.target)
+        m = _DATA_PATH.search(value)
+        if not m or m.group(1) == own or (own and m.group(1).startswith(own + ".")):
+            continue
+        if not _DATA_STORE.search(m.group(2)):
+            continue
+        if value in seen:
+            continue
+        seen.add(value)
+        items.append({"caller": ref.caller, "string": value[:160], "package": m.group(1), "dex": ref.dex})
+        if len(items) >= 5:
+            break
+    return items
+
+
+# ------------------------------------------------------------------------------------------------ clipper
+
+_WALLETS = {
+    "ethereum": re.compile(r"^0x[0-9a-fA-F]{40}$"),
+    "bitcoin": re.compile(r"^(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|bc1[ac-hj-np-z02-9]{39,59})$"),
+    "tron": re.compile(r"^T[1-9A-HJ-NP-Za-km-z]{33}$"),
+    "monero": re.compile(r"^4[0-9AB][1-9A-HJ-NP-Za-km-z]{93}$"),
+}
+_CLIP_READ = [
+    "Landroid/content/ClipboardManager;->addPrimaryClipChangedListener",
+    "Landroid/content/ClipboardManager;->getPrimaryClip",
+    "Landroid/content/ClipboardManager;->getText",
+    "Landroid/text/ClipboardManager;->getText",
+]
+_CLIP_WRITE = [
+    "Landroid/content/ClipboardManager;->setPrimaryClip",
+    "Landroid/content/ClipboardManager;->setText",
+    "Landroid/text/ClipboardManager;->setText",
+]
+
+
+def _wallet_kind(value: str) -> str | None:
+    for kind, pattern in _WALLETS.items():
+        if pattern.match(value):
+            return kind
+    return None
+
+
+def clipboard_swap(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app's own code reads the clipboard (a change listener, ``getPrimaryClip``/``getText``) and writes it
+    (``setPrimaryClip``/``setText``), and holds a hard-coded crypto-wallet address (Ethereum, Bitcoin, Tron,
+    Monero formats). A wallet's "copy my address" button writes without reading; a clipper does both."""
+    reads = _app_refs(ctx, _CLIP_READ)
+    writes = _app_refs(ctx, _CLIP_WRITE)
+    if not reads or not writes:
+        return []
+    wallets: list[Item] = []
+    for ref in ctx.strings_where(lambda s: _wallet_kind(s) is not None, re.compile(rb"[0-9bT]")):
+        if not ctx.is_app_code(ref.caller):
+            continue
+        wallets.append(
+            {"caller": ref.caller, "string": str(ref.target), "wallet": _wallet_kind(str(ref.target))}
+        )
+        if len(wallets) >= 3:
+            break
+    if not wallets:
+        return []
+    return [_site(reads[0]), _site(writes[0]), *wallets]

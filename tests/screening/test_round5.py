@@ -1,0 +1,131 @@
+"""Round five of the screening indicators (issue #23): a screen locker's hard-coded unlock code, another app's
+private data read with a root shell, a clipboard wallet swap, DEX loaded from a bundled asset, and a launcher
+activity hiding its own icon. ``screen_r5`` does each; ``screen_r5_clean`` does the near miss of each (tests/screening
+/_apps/src, our own smali)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from appwarden.errors import KnowledgeError
+from appwarden.limits import DEFAULT_LIMITS
+from appwarden.scan import _static_stage
+from appwarden.screening import run_indicator, screen
+from appwarden.screening.behaviour import _wallet_kind, compared_constants
+from appwarden.screening.content import ScreenContext
+from appwarden.screening.loader import load_indicators
+
+APPS = Path(__file__).resolve().parent / "_apps"
+SPECS = {s.id: s for s in load_indicators()}
+ROUND5 = {
+    "ransomware.overlay_unlock_code",
+    "spyware.other_app_data",
+    "banker.clipboard_wallet_swap",
+    "dropper.asset_dex_loader",
+}
+
+
+@pytest.fixture(scope="module")
+def r5() -> dict[str, ScreenContext]:
+    out = {}
+    for name in ("screen_r5", "screen_r5_clean", "screen_packed"):
+        static, opened = _static_stage(APPS / f"{name}.apk", DEFAULT_LIMITS)
+        out[name] = ScreenContext(static, opened)
+    return out
+
+
+def test_round5_fixture_verdicts(r5: dict[str, ScreenContext]) -> None:
+    bad = screen(r5["screen_r5"].static, r5["screen_r5"].apk)
+    assert {h.spec.id for h in bad.hits} == ROUND5 | {"stealth.hide_launcher_icon"}
+    assert bad.verdict == "harmful"
+    assert set(bad.categories) == {"banker", "dropper", "spyware", "adware", "ransomware"}
+    clean = screen(r5["screen_r5_clean"].static, r5["screen_r5_clean"].apk)
+    assert clean.verdict == "none" and clean.hits == []
+
+
+def test_unlock_code_is_a_constant_that_reaches_equals(r5: dict[str, ScreenContext]) -> None:
+    hit = run_indicator(r5["screen_r5"], SPECS["ransomware.overlay_unlock_code"])
+    assert hit is not None
+    assert hit.evidence[0]["caller"].startswith("Lcom/appwarden/screen/r5/LockService;->unlock(")
+    assert hit.evidence[0]["constants"] == ["4815162342"]
+    # the clean twin compares with the PIN read from its settings: the key "pin" is loaded in the same method but
+    # its register is overwritten by getString's move-result before equals reads it
+    method = (
+        "Lcom/appwarden/screen/r5clean/LockService;->unlock(Landroid/widget/EditText;Landroid/view/View;)V"
+    )
+    assert compared_constants(r5["screen_r5_clean"], method) == []
+    assert run_indicator(r5["screen_r5_clean"], SPECS["ransomware.overlay_unlock_code"]) is None
+
+
+def test_other_app_data_needs_another_apps_data_store(r5: dict[str, ScreenContext]) -> None:
+    hit = run_indicator(r5["screen_r5"], SPECS["spyware.other_app_data"])
+    assert hit is not None
+    assert [(i["package"], i["string"]) for i in hit.evidence] == [
+        ("org.example.browser", "/data/data/org.example.browser/app_webview/Cookies")
+    ]
+    # clean: its own database, and another app's helper binary under files/ (no data store), with the same su
+    assert run_indicator(r5["screen_r5_clean"], SPECS["spyware.other_app_data"]) is None
+
+
+def test_clipboard_swap_needs_a_read_and_a_wallet(r5: dict[str, ScreenContext]) -> None:
+    hit = run_indicator(r5["screen_r5"], SPECS["banker.clipboard_wallet_swap"])
+    assert hit is not None
+    assert [i.get("wallet") for i in hit.evidence if "wallet" in i] == ["ethereum"]
+    # a wallet's "copy my address" writes the same address without reading the clipboard
+    assert run_indicator(r5["screen_r5_clean"], SPECS["banker.clipboard_wallet_swap"]) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("0x52908400098527886E0F7030069857D2E4169EE7", "ethereum"),  # EIP-55's test vector
+        ("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "bitcoin"),  # the genesis block's address
+        ("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "bitcoin"),  # BIP-13 style P2SH example
+        ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "bitcoin"),  # BIP-173 style bech32
+        ("0x1234", None),
+        ("1234567890123456789012345678", None),  # digits only: base58 has no 0, and a phone-like run
+        ("https://example.org/0x52908400098527886E0F7030069857D2E4169EE7", None),
+    ],
+)
+def test_wallet_address_formats(value: str, kind: str | None) -> None:
+    assert _wallet_kind(value) == kind
+
+
+def test_asset_dex_loader_needs_both_in_one_class(r5: dict[str, ScreenContext]) -> None:
+    spec = SPECS["dropper.asset_dex_loader"]
+    hit = run_indicator(r5["screen_r5"], spec)
+    assert hit is not None and hit.evidence[0]["class"] == "Lcom/appwarden/screen/r5/Loader;"
+    # clean: a font read from the assets in one class, a downloaded plugin loaded in another
+    assert run_indicator(r5["screen_r5_clean"], spec) is None
+    # a known packer's stub does this by design: never counted
+    assert r5["screen_packed"].static.app.packer
+    assert run_indicator(r5["screen_packed"], spec) is None
+
+
+def test_launcher_hides_itself_by_component_name(r5: dict[str, ScreenContext]) -> None:
+    spec = SPECS["stealth.hide_launcher_icon"]
+    hit = run_indicator(r5["screen_r5"], spec)
+    assert hit is not None and hit.evidence[0]["component"] == "com.appwarden.screen.r5.MainActivity"
+    # the clean twin's non-launcher settings activity disables itself the same way: no icon is hidden
+    assert run_indicator(r5["screen_r5_clean"], spec) is None
+
+
+def test_loader_rejects_non_boolean_not_packed(tmp_path: Path) -> None:
+    text = """
+indicators:
+- id: x.y
+  category: dropper
+  weight: 10
+  evidence: code
+  detector: api_groups_in_class
+  params: {groups: [[a], [b]], not_packed: 'yes'}
+  description: d
+  description_zh: d
+  source: s
+  fixtures: {fires: [screen_r5], clean: [screen_r5_clean]}
+"""
+    (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="not_packed"):
+        load_indicators(tmp_path)
