@@ -477,3 +477,84 @@ def world_readable_files(evidence: Evidence, params: dict) -> list[Hit]:
             )
         )
     return hits
+
+
+# -- user-installed CA certificates: explicit (network security config) and implicit (targetSdkVersion <= 23) -----
+IMPLICIT_USER_CA_MAX_TARGET = (
+    23  # Android 7.0 (API 24) stopped trusting user CAs by default for apps targeting 24+
+)
+INTERNET = "android.permission.INTERNET"
+
+
+def _implicit_user_ca(manifest: Any) -> dict[str, Any] | None:
+    """The evidence item of the platform default trusting user CAs, or None: the app targets API 23 or lower (an
+    absent targetSdkVersion is minSdkVersion, absent that 1), may use the network (INTERNET) and no network security
+    config replaces the default (none declared, or one whose base-config has no trust-anchors)."""
+    target = manifest.target_sdk if manifest.target_sdk is not None else manifest.min_sdk
+    target = 1 if target is None else target
+    if target > IMPLICIT_USER_CA_MAX_TARGET or INTERNET not in manifest.permissions:
+        return None
+    nsc = manifest.network_security
+    if nsc is None and manifest.network_security_config:
+        return None  # declared but unreadable: its content decides (the parser reports the error)
+    base = nsc.base_config if nsc is not None else None
+    if base is not None and base.trust_anchors is not None:
+        return None  # the base-config's own trust anchors decide (explicit trust is the item above)
+    item: dict[str, Any] = {
+        "type": "manifest",
+        "attribute": "targetSdkVersion",
+        "value": str(target),
+        "implicit": True,
+    }
+    if manifest.target_sdk is None:
+        item["note"] = "targetSdkVersion absent: minSdkVersion applies"
+    if nsc is None:
+        item["meaning"] = (
+            "no network security config and targetSdkVersion <= 23: the platform default trusts user-installed CAs"
+        )
+    else:
+        item["file"] = nsc.path
+        item["meaning"] = (
+            "the network security config's base-config sets no trust-anchors and targetSdkVersion <= 23: its "
+            "default trusts user-installed CAs"
+        )
+    return item
+
+
+@predicate("user_ca_trusted", needs=("static.manifest",))
+def user_ca_trusted(evidence: Evidence, params: dict) -> list[Hit]:
+    """User-installed CA certificates trusted: explicitly by the network security config (``manifest_flag`` with
+    ``flag: user_ca``: base-config, domain-config, or debug-overrides of a debuggable app) or implicitly by the
+    platform default of an app targeting API 23 or lower that uses the network (INTERNET) with no network security
+    config replacing the default (none, or a base-config without trust-anchors)."""
+    from appwarden.rules.predicates.manifest_flags import manifest_flag
+
+    static = evidence.static
+    manifest = static.manifest if static is not None else None
+    if manifest is None:
+        return []
+    hits = manifest_flag(evidence, {"flag": "user_ca"})
+    item = _implicit_user_ca(manifest)
+    if item is None:
+        return hits
+    where = (
+        "未配置网络安全配置（android:networkSecurityConfig）"
+        if "file" not in item
+        else (f"网络安全配置 {item['file']} 的base-config未设置trust-anchors")
+    )
+    zh = (
+        f"targetSdkVersion为{item['value']}（不高于23）且{where}，系统默认信任用户安装的CA证书，"
+        "设备上被安装的CA证书可解密应用的HTTPS通信"
+    )
+    en = (
+        f"targetSdkVersion {item['value']} (23 or lower) and "
+        + ("no network security config" if "file" not in item else "a base-config without trust-anchors")
+        + ": the platform default trusts user-installed CA certificates"
+    )
+    if not hits:
+        return [Hit(evidence=[item], owner="host", message_zh=f"{zh}。", message_en=f"{en}.")]
+    first = hits[0]
+    first.evidence.append(item)
+    first.message_zh = f"{first.message_zh.rstrip('。')}；{zh}。"
+    first.message_en = f"{first.message_en.rstrip('.')}; {en}."
+    return hits
