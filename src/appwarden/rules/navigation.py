@@ -51,7 +51,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appwarden.dex.api_index import is_platform_library
-from appwarden.dex.records import EV_CONST_CLASS, EV_LITERAL, EV_NEW_INSTANCE, EV_STRING, literal_value
+from appwarden.dex.records import (
+    EV_CONST_CLASS,
+    EV_LITERAL,
+    EV_NEW_INSTANCE,
+    EV_STRING,
+    EVENT_WORDS,
+    METHOD_WORDS,
+    literal_value,
+)
 from appwarden.errors import LimitExceeded
 from appwarden.evidence import Evidence
 from appwarden.limits import check_deadline
@@ -60,6 +68,7 @@ from appwarden.rules.static_support import (
     code_of,
     java_to_desc,
     method_literals,
+    method_records,
     method_strings,
     methods_of,
     superclasses,
@@ -338,23 +347,33 @@ class _Builder:
         literals: list[int] = []
         code = self.code
         try:
-            records = code.method_records(method)
+            records = method_records(code, method)
         except (KeyError, LookupError):
             records = []
         try:
             for ci, r in records:
                 dc = code.codes[ci]
                 types = dc.type_descs
+                n_types = len(types)
                 string = dc.dex.string
-                for i, kind, _op, _off, idx in dc.events_of_record(r):
+                # the record's events (DexCode.events_of_record), read as three columns of one slice
+                base = r * METHOD_WORDS
+                start, end = dc.methods[base + 4] * EVENT_WORDS, dc.methods[base + 5] * EVENT_WORDS
+                rows = dc.events[start:end]
+                if len(rows) != max(end - start, 0):
+                    raise IndexError("event table shorter than its method records")
+                for k, idx, b in zip(
+                    rows[0::EVENT_WORDS], rows[2::EVENT_WORDS], rows[4::EVENT_WORDS], strict=True
+                ):
+                    kind = k >> 8
                     if kind == EV_STRING:
                         strings.append(str(string(idx)))
                     elif kind == EV_LITERAL:
-                        literals.append(literal_value(idx, dc.event(i)[5]))
+                        literals.append(literal_value(idx, b))
                     elif kind == EV_CONST_CLASS:
-                        if idx < len(types):
+                        if idx < n_types:
                             consts.append(types[idx])
-                    elif kind == EV_NEW_INSTANCE and idx < len(types):
+                    elif kind == EV_NEW_INSTANCE and idx < n_types:
                         news.append(types[idx])
         except LimitExceeded:
             raise

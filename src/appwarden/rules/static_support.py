@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import struct
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any
 
+from appwarden.dex.records import METHOD_WORDS
 from appwarden.errors import RuleError
 from appwarden.evidence import CallSite, Evidence
 from appwarden.knowledge import pi_categories
@@ -71,13 +73,27 @@ def superclasses(code: Any, cls: str, limit: int = 12) -> list[str]:
     chain = [cls]
     current = cls
     for _ in range(limit):
-        info = _class_info(code, current)
-        sup = getattr(info, "superclass", None) if info is not None else None
+        sup = superclass_of(code, current)
         if not sup or sup in chain:
             break
         chain.append(sup)
         current = sup
     return chain
+
+
+def superclass_of(code: Any, cls: str) -> str | None:
+    """The superclass of app class ``cls`` as its ClassInfo gives it (None when the app does not define ``cls``).
+
+    With a :class:`~appwarden.dex.index.CodeIndex` it is read from the class def alone: ``class_info`` would make
+    the descriptor of every method of every class on a superclass chain (the navigation graph asks whether each
+    class a screen instantiates is a fragment: ~10k classes on a 50 MB app), which only the callers that list the
+    methods need."""
+    supers = getattr(code, "_class_supers", None)
+    cmap = getattr(code, "_class_map", None)
+    if supers is not None and isinstance(cmap, dict):
+        return supers(cls)[0] if cls in cmap else None
+    info = _class_info(code, cls)
+    return getattr(info, "superclass", None) if info is not None else None
 
 
 def _class_info(code: Any, cls: str) -> Any | None:
@@ -171,15 +187,104 @@ def _implementer_table(code: Any) -> dict[str, list[str]]:
 
 
 def methods_of(code: Any, cls: str) -> list[str]:
-    """Full descriptors of the methods ``cls`` defines (``Lcls;->name(args)ret``)."""
-    info = _class_info(code, cls)
-    if info is None:
-        return []
-    out = []
-    for m in getattr(info, "methods", ()) or ():
-        name = getattr(m, "descriptor", None) or getattr(m, "name", None) or str(m)
-        out.append(name if "->" in name else f"{cls}->{name}")
-    return out
+    """Full descriptors of the methods ``cls`` defines (``Lcls;->name(args)ret``), as its ClassInfo lists them;
+    remembered per code index (the navigation graph, the consent model and several predicates list the same
+    classes' methods)."""
+    memo = _memo(code).methods
+    got = memo.get(cls)
+    if got is None:
+        own = _own_methods(code, cls)
+        if own is not None:
+            got = own[1]
+        else:
+            info = _class_info(code, cls)
+            out = []
+            for m in (getattr(info, "methods", ()) or ()) if info is not None else ():
+                name = getattr(m, "descriptor", None) or getattr(m, "name", None) or str(m)
+                out.append(name if "->" in name else f"{cls}->{name}")
+            got = tuple(out)
+        memo[cls] = got
+    return list(got)
+
+
+class _CodeMemo:
+    """What the rules of one scan ask the same code index again and again (:func:`_memo`)."""
+
+    __slots__ = ("code", "methods", "own", "records")
+
+    def __init__(self, code: Any) -> None:
+        self.code = code
+        self.methods: dict[str, tuple[str, ...]] = {}  # class -> methods_of
+        self.own: dict[
+            str, tuple[list[tuple[int, int]], tuple[str, ...]] | None
+        ] = {}  # class -> _own_methods
+        self.records: dict[str, dict[str, list[tuple[int, int]]]] = {}  # class -> descriptor -> records
+
+
+_MEMO: list[_CodeMemo] = []
+
+
+def _memo(code: Any) -> _CodeMemo:
+    """The memo of ``code`` (one code index at a time: a new scan's index replaces the last one's)."""
+    if _MEMO and _MEMO[0].code is code:
+        return _MEMO[0]
+    _MEMO.clear()
+    _MEMO.append(_CodeMemo(code))
+    return _MEMO[0]
+
+
+def _own_methods(code: Any, cls: str) -> tuple[list[tuple[int, int]], tuple[str, ...]] | None:
+    """(the ``(dex number, record number)`` of each method record of app class ``cls``, the descriptor of each)
+    from a :class:`~appwarden.dex.index.CodeIndex`, the descriptors made with one C call per class (the method's
+    name and proto after the class's own descriptor); None when the index is not one, the class is not defined,
+    or its records are not the plain case ``CodeIndex.method_records`` searches in the DEX tables (a range of
+    records whose method ids all belong to the class): the index is then asked as it is."""
+    memo = _memo(code).own
+    if cls in memo:
+        return memo[cls]
+    got = None
+    cmap = getattr(code, "_class_map", None)
+    where = cmap.get(cls) if isinstance(cmap, dict) else None
+    if where is not None and hasattr(code, "codes"):
+        ci, cdi = where
+        try:
+            dc = code.codes[ci]
+            records = dc.class_records(cdi)
+            if type(records) is range:
+                dex = dc.dex
+                t = dex.class_defs[cdi * 8]
+                lo = bisect_left(dex.method_class, t)
+                hi = bisect_right(dex.method_class, t, lo)
+                mids = dc.methods[1::METHOD_WORDS][records.start : records.stop].tolist()
+                if not mids:
+                    got = ([], ())
+                elif lo <= min(mids) and max(mids) < hi:
+                    sigs = dc.method_sigs(mids)
+                    got = ([(ci, r) for r in records], tuple(f"{cls}->{sig}" for sig in sigs))
+        except Exception:  # a malformed DEX: the index's own lookups say what is wrong
+            got = None
+    memo[cls] = got
+    return got
+
+
+def method_records(code: Any, method: str) -> list[tuple[int, int]]:
+    """``code.method_records(method)`` (``(dex number, record number)`` of an app method), answered from a table
+    of the method's class made once per code index (:func:`_own_methods`: the records whose descriptor is
+    ``method``, as the index finds them with one search of the DEX tables per method)."""
+    cls, sep, _rest = method.partition("->")
+    if not sep or not cls:
+        return code.method_records(method)
+    memo = _memo(code).records
+    table = memo.get(cls)
+    if table is None:
+        own = _own_methods(code, cls)
+        if own is None:
+            return code.method_records(method)
+        table = {}
+        for rec, desc in zip(own[0], own[1], strict=True):
+            table.setdefault(desc, []).append(rec)
+        memo[cls] = table
+    return list(table.get(method, ()))
 
 
 def startup_entries(evidence: Evidence) -> list[str]:
