@@ -190,12 +190,12 @@ class ScreenContext:
 
     def is_app_code(self, method_or_class: str) -> bool:
         """True for code the app itself ships and no known SDK or platform library owns (malware hides there)."""
-        from appwarden.dex.api_index import is_platform_library
-        from appwarden.rules.static_support import owner_of
-
         cls = method_or_class.split("->", 1)[0]
         known = self._owners.get(cls)
-        if known is None:
+        if known is None:  # the imports only on a miss: this runs per instruction of the data-flow walk
+            from appwarden.dex.api_index import is_platform_library
+            from appwarden.rules.static_support import owner_of
+
             known = not is_platform_library(cls) and owner_of(Evidence(static=self.static), cls) == "host"
             self._owners[cls] = known
         return known

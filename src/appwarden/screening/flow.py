@@ -207,6 +207,72 @@ _SGET = set(range(0x60, 0x67))
 _SPUT = set(range(0x67, 0x6E))
 _INVOKES = set(range(0x6E, 0x73)) | set(range(0x74, 0x79))
 
+# opcode -> what the walk does with it (one list index per instruction instead of a chain of set tests; the kinds
+# are disjoint and tested in the order the sets above were: move-object before the plain moves)
+(
+    _K_OTHER,
+    _K_BRANCH,
+    _K_MOVE_OBJECT,
+    _K_MOVE_12X,
+    _K_MOVE_22X,
+    _K_MOVE_32X,
+    _K_MOVE_RESULT,
+    _K_RETURN,
+    _K_CLEAR,
+    _K_CONST_STRING,
+    _K_CONST_CLASS,
+    _K_CLEAR_A,
+    _K_UNOP,
+    _K_BINOP_2ADDR,
+    _K_BINOP_LIT16,
+    _K_BINOP_LIT8,
+    _K_BINOP,
+    _K_CMP,
+    _K_AGET,
+    _K_APUT,
+    _K_GET,
+    _K_PUT,
+    _K_FILLED,
+    _K_INVOKE,
+) = range(24)
+
+
+def _kinds() -> list[int]:
+    kinds = [_K_OTHER] * 256
+    ordered = (  # later entries never overwrite earlier ones: the first test that matched wins, as in the chain
+        (set(range(0x28, 0x2B)) | set(range(0x32, 0x3E)), _K_BRANCH),
+        ({0x07, 0x08, 0x09}, _K_MOVE_OBJECT),
+        (_MOVE_12X, _K_MOVE_12X),
+        (_MOVE_22X, _K_MOVE_22X),
+        (_MOVE_32X, _K_MOVE_32X),
+        (_MOVE_RESULT, _K_MOVE_RESULT),
+        (_RETURN, _K_RETURN),
+        ({0x0D, 0x22} | _CONST_4_TO_WIDE, _K_CLEAR),
+        ({0x1A, 0x1B}, _K_CONST_STRING),
+        ({0x1C}, _K_CONST_CLASS),
+        ({0x20, 0x21, 0x23}, _K_CLEAR_A),
+        (_UNOP, _K_UNOP),
+        (_BINOP_2ADDR, _K_BINOP_2ADDR),
+        (_BINOP_LIT16, _K_BINOP_LIT16),
+        (_BINOP_LIT8, _K_BINOP_LIT8),
+        (_BINOP, _K_BINOP),
+        (_CMP, _K_CMP),
+        (_AGET, _K_AGET),
+        (_APUT, _K_APUT),
+        (_IGET | _SGET, _K_GET),
+        (_IPUT | _SPUT, _K_PUT),
+        ({0x24, 0x25}, _K_FILLED),
+        (_INVOKES, _K_INVOKE),
+    )
+    for ops, kind in ordered:
+        for op in ops:
+            if kinds[op] == _K_OTHER:
+                kinds[op] = kind
+    return kinds
+
+
+_KIND = _kinds()
+
 
 @dataclass(slots=True)
 class Sink:
@@ -307,6 +373,7 @@ class FlowAnalysis:
         self.truncated = False
         self.units = 0  # code units walked so far (MAX_UNITS)
         self._sorted_classes: list[str] | None = None
+        self._app_fields: dict[str, bool] = {}  # field descriptor -> whether an app class declares it
 
     # -- sources ---------------------------------------------------------------------------------------------
 
@@ -448,8 +515,14 @@ class FlowAnalysis:
                 here = pc
                 pc += width
                 last, result = result, EMPTY
+                kind = _KIND[op]
+                if kind == _K_OTHER:  # goto/16 and /32 are branches; switch, check-cast, monitor, throw, nop
+                    continue
                 get = regs.get
-                if 0x28 <= op <= 0x2A or 0x32 <= op <= 0x3D:  # goto*, if-*: remember the state at the target
+                if kind == _K_INVOKE:
+                    result = self._invoke(code, desc, op, data, p, b1, regs, out, depth, this, carry)
+                    continue
+                if kind == _K_BRANCH:  # goto*, if-*: remember the state at the target
                     if op == 0x28:
                         delta = b1 - 256 if b1 & 0x80 else b1
                     elif op == 0x2A:
@@ -462,7 +535,7 @@ class FlowAnalysis:
                     elif 0 <= target < here and not walk_no and len(back) < MAX_JOINS and regs:
                         back.setdefault(target, []).append(dict(regs))
                     continue
-                if op in (0x07, 0x08, 0x09):  # move-object*: both registers now name one object
+                if kind == _K_MOVE_OBJECT:  # move-object*: both registers now name one object
                     if op == 0x07:
                         dst, src = b1 & 0xF, b1 >> 4
                     elif op == 0x08:
@@ -475,53 +548,51 @@ class FlowAnalysis:
                         oid = objs[src] = next(ids)
                     objs[dst] = oid
                     continue
-                if op in _MOVE_12X:
+                if kind == _K_MOVE_12X:
                     put(b1 & 0xF, get(b1 >> 4, EMPTY))
-                elif op in _MOVE_22X:
+                elif kind == _K_MOVE_22X:
                     put(b1, get(_U16.unpack_from(data, p + 2)[0], EMPTY))
-                elif op in _MOVE_32X:
+                elif kind == _K_MOVE_32X:
                     put(_U16.unpack_from(data, p + 2)[0], get(_U16.unpack_from(data, p + 4)[0], EMPTY))
-                elif op in _MOVE_RESULT:
+                elif kind == _K_MOVE_RESULT:
                     put(b1, last)
-                elif op in _RETURN:
+                elif kind == _K_RETURN:
                     ret |= get(b1, EMPTY)
-                elif (
-                    op == 0x0D or op in _CONST_4_TO_WIDE or op == 0x22
-                ):  # move-exception, const*, new-instance
+                elif kind == _K_CLEAR:  # move-exception, const*, new-instance
                     put(b1 & 0xF if op == 0x12 else b1, EMPTY)
-                elif op in (0x1A, 0x1B):  # const-string
+                elif kind == _K_CONST_STRING:
                     idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
                     try:
                         put(b1, _const_labels(dex.string(idx)))
                     except Exception:
                         put(b1, EMPTY)
-                elif op == 0x1C:  # const-class
+                elif kind == _K_CONST_CLASS:
                     try:
                         put(b1, frozenset({"c:" + code.type_descs[_U16.unpack_from(data, p + 2)[0]]}))
                     except Exception:
                         put(b1, EMPTY)
-                elif op in (0x20, 0x21, 0x23):  # instance-of, array-length, new-array: vA, vB
+                elif kind == _K_CLEAR_A:  # instance-of, array-length, new-array: vA, vB
                     put(b1 & 0xF, EMPTY)
-                elif op in _UNOP:
+                elif kind == _K_UNOP:
                     put(b1 & 0xF, get(b1 >> 4, EMPTY))
-                elif op in _BINOP_2ADDR:
+                elif kind == _K_BINOP_2ADDR:
                     a = b1 & 0xF
                     put(a, _cap(get(a, EMPTY) | get(b1 >> 4, EMPTY)))
-                elif op in _BINOP_LIT16:
+                elif kind == _K_BINOP_LIT16:
                     put(b1 & 0xF, get(b1 >> 4, EMPTY))
-                elif op in _BINOP_LIT8:
+                elif kind == _K_BINOP_LIT8:
                     put(b1, get(data[p + 2], EMPTY))
-                elif op in _BINOP:
+                elif kind == _K_BINOP:
                     put(b1, _cap(get(data[p + 2], EMPTY) | get(data[p + 3], EMPTY)))
-                elif op in _CMP:
+                elif kind == _K_CMP:
                     put(b1, EMPTY)
-                elif op in _AGET:
+                elif kind == _K_AGET:
                     put(b1, get(data[p + 2], EMPTY))
-                elif op in _APUT:
+                elif kind == _K_APUT:
                     arr = data[p + 2]
                     if get(b1):
                         carry(arr, regs[b1])
-                elif op in _IGET or op in _SGET:
+                elif kind == _K_GET:
                     fidx = _U16.unpack_from(data, p + 2)[0]
                     dest = b1 & 0xF if op in _IGET else b1
                     try:
@@ -535,7 +606,7 @@ class FlowAnalysis:
                     if op in _IGET:  # a field of a labelled object (a request's entity, a holder's value)
                         labels |= {lab for lab in get(b1 >> 4, EMPTY) if lab[0] == "s"}
                     put(dest, _cap(labels))
-                elif op in _IPUT or op in _SPUT:
+                elif kind == _K_PUT:
                     src = b1 & 0xF if op in _IPUT else b1
                     labels = get(src, EMPTY)
                     if labels:
@@ -551,22 +622,23 @@ class FlowAnalysis:
                             op in _IPUT and obj != this
                         ):  # the object now carries it (a holder passed on), not ``this``
                             carry(obj, frozenset(lab for lab in labels if lab[0] == "s"))
-                elif op in (0x24, 0x25):  # filled-new-array: result is the array
+                elif kind == _K_FILLED:  # filled-new-array: result is the array
                     like = 0x6E if op == 0x24 else 0x74  # 35c / 3rc register lists, as an invoke's
                     regs_list = invoke_registers_at(like, data, p)
                     acc: set[str] = set()
                     for reg in regs_list:
                         acc |= get(reg, EMPTY)
                     result = _cap(acc)
-                elif op in _INVOKES:
-                    result = self._invoke(code, desc, op, data, p, b1, regs, out, depth, this, carry)
                 # other opcodes (goto, if-*, switch, check-cast, monitor, throw, nop) write no register we track
         out.returns = _cap(ret)
         return out
 
     def _is_app_field(self, fdesc: str) -> bool:
-        cls = fdesc.split("->", 1)[0]
-        return cls in self.code.classes and self.ctx.is_app_code(cls)
+        known = self._app_fields.get(fdesc)
+        if known is None:
+            cls = fdesc.split("->", 1)[0]
+            known = self._app_fields[fdesc] = cls in self.code.classes and self.ctx.is_app_code(cls)
+        return known
 
     def _invoke(
         self,
