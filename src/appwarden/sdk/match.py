@@ -28,6 +28,8 @@ import fnmatch
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from appwarden.evidence import SdkHit
@@ -132,10 +134,13 @@ class Matcher:
                 best = (sdk_id, node[_PREFIX], depth)
         return best
 
-    def _package_entry(self, pkg: str, hosts: list[list[str]]) -> tuple[Any, Any, int, int]:
+    def _package_entry(
+        self, pkg: str, hosts: frozenset[tuple[str, ...]], longest_host: int
+    ) -> tuple[Any, Any, int, int]:
         """For a slashed package: (longest KB match, {child name: trie node} of KB prefixes one level below the
         package (candidate class-level prefixes) or None, the package depth, depth of the host namespace containing
-        the package or 0)."""
+        the package or 0). ``hosts``: the host namespaces as component tuples (:func:`_host_set`), the longest
+        ``longest_host`` components long."""
         parts = pkg.split("/")
         node: dict[str, Any] | None = self._trie
         best: tuple[str, str, int] | None = None
@@ -146,7 +151,12 @@ class Matcher:
             sdk_id = node.get(_SDK)
             if sdk_id is not None:
                 best = (sdk_id, node[_PREFIX], depth)
-        host_depth = max((len(h) for h in hosts if len(parts) >= len(h) and parts[: len(h)] == h), default=0)
+        # the longest host namespace the package lies in: one set lookup per depth, not one comparison per host
+        host_depth = 0
+        for n in range(min(len(parts), longest_host), 0, -1):
+            if tuple(parts[:n]) in hosts:
+                host_depth = n
+                break
         leaves = None
         if node is not None:
             # children that are KB prefixes and look like class names (Java: upper-case initial)
@@ -218,6 +228,8 @@ class Matcher:
         """
         check_deadline()  # the sdk stage's deadline, in any thread (loops below check every few thousand steps)
         hosts = [package_components(p) for p in self.host_packages(manifest, app_package)]
+        host_set = frozenset(map(tuple, hosts))
+        longest_host = max(map(len, hosts), default=0)
         counts: Counter[str] = Counter()
         matched: dict[str, set[str]] = defaultdict(set)
         # Count classes per package (one cheap pass), walk the trie once per distinct package, and look at class
@@ -228,14 +240,20 @@ class Matcher:
             names = [
                 n if n.startswith("L") and n.endswith(";") else "L" + n.replace(".", "/") + ";" for n in names
             ]
-        by_package = Counter(n[1 : n.rfind("/")] if "/" in n else "" for n in names)
+        # n[1 : n.rfind("/")] per name ("" without a "/"), counted in C: rpartition's head is n[: n.rfind("/")]
+        # (empty without a "/"); heads differing only in their first character are merged as the slice merges them
+        heads = list(map(itemgetter(0), map(str.rpartition, names, repeat("/"))))
+        by_head = Counter(heads)
+        by_package: Counter[str] = Counter()
+        for head, n in by_head.items():
+            by_package[head[1:]] += n
         leaf_packages: dict[str, tuple[dict[str, Any], Any, int, int]] = {}
         for step, (pkg, n) in enumerate(by_package.items()):
             if not step & 1023:
                 check_deadline()
             if not pkg:
                 continue
-            best, leaves, depth, host_depth = self._package_entry(pkg, hosts)
+            best, leaves, depth, host_depth = self._package_entry(pkg, host_set, longest_host)
             if leaves is not None:
                 leaf_packages[pkg] = (leaves, best, depth, host_depth)
             if best is None or (host_depth and best[2] <= host_depth):
@@ -243,7 +261,10 @@ class Matcher:
             counts[best[0]] += n
             matched[best[0]].add(f"package:{best[1]}")
         if leaf_packages or "" in by_package:
-            for step, name in enumerate(names):
+            # only the names the loop below does not skip: top-level ones and those in a leaf package (selected
+            # in C by their rpartition head, whose [1:] is the package the loop computes)
+            wanted = {h for h in by_head if h[1:] == "" or h[1:] in leaf_packages}
+            for step, name in enumerate(compress(names, map(wanted.__contains__, heads))):
                 if not step & 4095:
                     check_deadline()
                 cut = name.rfind("/")
@@ -360,9 +381,24 @@ def _matcher_for(kb: KnowledgeBase | None) -> Matcher:
 
 
 def _under_any_host(class_name: str, packages: str | Iterable[str], match_depth: int) -> bool:
-    if isinstance(packages, str):
-        packages = (packages,)
-    return any(_under_host(class_name, p, match_depth) for p in packages)
+    """:func:`_under_host` for any of ``packages``: one set lookup per depth of the class name, not one walk per
+    package (popular apps declare dozens of host namespaces, and this runs per distinct caller class)."""
+    hosts = _host_set((packages,) if isinstance(packages, str) else tuple(packages))
+    parts = class_components(class_name)
+    return any(tuple(parts[:n]) in hosts for n in range(max(match_depth, 0), len(parts)))
+
+
+_HOST_SETS: dict[tuple[str, ...], frozenset[tuple[str, ...]]] = {}
+
+
+def _host_set(packages: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """The component tuples of ``packages`` (remembered for the last few package lists)."""
+    found = _HOST_SETS.get(packages)
+    if found is None:
+        if len(_HOST_SETS) >= 64:
+            _HOST_SETS.clear()
+        found = _HOST_SETS[packages] = frozenset(tuple(package_components(p)) for p in packages)
+    return found
 
 
 def _under_host(class_name: str, app_package: str, match_depth: int) -> bool:
