@@ -129,3 +129,18 @@ indicators:
     (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError, match="not_packed"):
         load_indicators(tmp_path)
+
+
+def test_file_encryption_needs_the_storage_root_near_the_walk(r5: dict[str, ScreenContext]) -> None:
+    """An SDK-style cache class (cipher, listFiles, delete on its own files) in an app that reaches the shared
+    storage elsewhere (an unrelated export folder): silent with ``app_any_near`` (the shipped setting), as the
+    round-four rule (anywhere in the app) would have fired on it."""
+    from appwarden.screening.model import IndicatorSpec
+
+    spec = SPECS["ransomware.file_encryption"]
+    assert spec.params["app_any_near"] is True
+    assert run_indicator(r5["screen_r5_clean"], spec) is None
+    fields = {f: getattr(spec, f) for f in spec.__dataclass_fields__}
+    fields["params"] = {k: v for k, v in spec.params.items() if k != "app_any_near"}
+    hit = run_indicator(r5["screen_r5_clean"], IndicatorSpec(**fields))
+    assert hit is not None and hit.evidence[0]["class"] == "Lcom/appwarden/screen/r5clean/CacheStore;"

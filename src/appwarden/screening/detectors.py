@@ -139,9 +139,12 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
     directly (one hop: a walker calling ``FileUtils.encrypt``), invokes at least one API of *every* list in
     ``groups`` (e.g. a cipher, a directory
     walk and a file delete/rename: the file-encrypting loop of crypto-ransomware); when ``app_any`` is given, the
-    app code also invokes one of those anywhere (e.g. the external-storage root). Gated like :func:`_api_calls`.
-    One item per class, then per method (at most 5)."""
-    from appwarden.rules.static_support import callees
+    app code also invokes one of those anywhere (e.g. the external-storage root); with ``app_any_near`` that call
+    must be near the match: in the matched class (or method and its one-hop callees) or in a method that calls it or
+    that it calls directly (round five: an SDK's cache class that encrypts, lists and deletes its own files is far
+    from any external-storage root; a ransomware walker is handed that root by its caller). Gated like
+    :func:`_api_calls`. One item per class, then per method (at most 5)."""
+    from appwarden.rules.static_support import callees, methods_of
 
     if not _permission_gate(ctx, params):
         return []
@@ -153,6 +156,19 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
     refs_by_group = [_app_invokes(ctx, g) for g in groups]
     if not all(refs_by_group):
         return []
+    near_callers: set[str] | None = None
+    if params.get("app_any") and params.get("app_any_near"):
+        near_callers = {r.caller for r in _app_invokes(ctx, params["app_any"])}
+
+    def near(methods: set[str]) -> bool:
+        if near_callers is None:
+            return True
+        around = set(methods)
+        graph = ctx.code.callgraph
+        for m in methods:
+            around |= set(graph.callers(m) or ()) | set(graph.callees(m) or ())
+        return not around.isdisjoint(near_callers)
+
     own: dict[str, dict[int, Any]] = {}  # method -> group index -> its first call site of that group
     by_class: dict[str, dict[int, Any]] = {}
     for gi, refs in enumerate(refs_by_group):
@@ -162,6 +178,8 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
     items: list[Item] = []
     for cls in sorted(by_class):
         if len(by_class[cls]) == len(groups) and len(items) < 5:
+            if not near(set(methods_of(ctx.code, cls))):
+                continue
             item = _site(by_class[cls][0])
             item["class"] = cls
             item["with"] = sorted({r.target for gi, r in by_class[cls].items() if gi})[:5]
@@ -177,7 +195,7 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
                 if gi not in covered:
                     covered[gi] = r
                     via.add(callee)
-        if len(covered) < len(groups):
+        if len(covered) < len(groups) or not near({m, *via}):
             continue
         item = _site(covered[0])
         item["method"] = m
@@ -197,8 +215,9 @@ def _check_api_groups(params: dict[str, Any]) -> str | None:
     for g in groups:
         if not isinstance(g, list) or not g or not all(isinstance(x, str) and x for x in g):
             return "each group must be a non-empty list of API names"
-    if "not_packed" in params and not isinstance(params["not_packed"], bool):
-        return "not_packed must be true or false"
+    for flag in ("not_packed", "app_any_near"):
+        if flag in params and not isinstance(params[flag], bool):
+            return f"{flag} must be true or false"
     return _need_lists(optional=("app_any", "permissions_any"))(params)
 
 
@@ -1010,7 +1029,7 @@ DETECTORS: dict[str, Detector] = {
             "api_groups_in_class",
             _api_groups_in_class,
             _check_api_groups,
-            _P({"groups", "app_any", "permissions_any", "not_packed"}),
+            _P({"groups", "app_any", "permissions_any", "not_packed", "app_any_near"}),
         ),
         Detector("sms_send_number", _sms_send_number, _check_sms_send, _P({"apis", "number_patterns"})),
         Detector(
