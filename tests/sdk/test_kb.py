@@ -118,24 +118,36 @@ def test_smali_prefixes_in_files_are_normalised(tiny_kb_dir: Path) -> None:
     assert load_kb(tiny_kb_dir).get("wechat").packages == ("com.tencent.mm.opensdk",)
 
 
-def test_json_cache_round_trips_and_follows_file_changes(
+def test_disk_cache_round_trips_and_follows_file_changes(
     tiny_kb_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
+    import marshal
+
     from appwarden.sdk import kb as kbmod
 
     monkeypatch.setenv("APPWARDEN_CACHE_DIR", str(tmp_path / "cache"))
     fresh = kbmod.load_directory(tiny_kb_dir)
     kbmod._CACHE.clear()
     first = load_kb(tiny_kb_dir)  # parses, writes the cache
-    cache_files = list((tmp_path / "cache").glob("sdk-kb-*.json"))
+    cache_files = list((tmp_path / "cache").glob("sdk-kb-*.marshal"))
     assert len(cache_files) == 1
     kbmod._CACHE.clear()
-    second = load_kb(tiny_kb_dir)  # a new process would read the JSON
+    second = load_kb(tiny_kb_dir)  # a new process would read the cache file
     assert second is not first
     assert second.sdks == fresh.sdks == first.sdks
-    cache_files[0].write_text("{not json", encoding="utf-8")  # corrupt cache is ignored
-    kbmod._CACHE.clear()
-    assert load_kb(tiny_kb_dir).sdks == fresh.sdks
+    assert second.overridden == fresh.overridden and second.directory == fresh.directory
+    good = cache_files[0].read_bytes()
+    damaged = [
+        b"{not marshal",  # garbage
+        good[: len(good) // 2],  # truncated
+        marshal.dumps({**marshal.loads(good), "fields": ("id", "other")}),  # another record layout
+        marshal.dumps({"fields": kbmod.SdkRecord.__slots__, "sdks": [("too", "short")]}),
+        marshal.dumps([1, 2, 3]),
+    ]
+    for raw in damaged:  # a damaged cache is ignored (the files are parsed again), never an error
+        cache_files[0].write_bytes(raw)
+        kbmod._CACHE.clear()
+        assert load_kb(tiny_kb_dir).sdks == fresh.sdks
     write_sdk(tiny_kb_dir, "curated", {"id": "later", "signatures": {"packages": ["org.later"]}})
     kbmod._CACHE.clear()
     assert "later" in load_kb(tiny_kb_dir)
