@@ -100,3 +100,23 @@ def test_navigation_event_read_equals_the_index(apk: Path) -> None:
             assert b.events(m) == (consts, news), m
             checked += bool(consts or news or b.strings(m) or b.literals(m))
     assert checked >= 1
+
+
+def test_consent_reach_merge_equals_setdefault() -> None:
+    from appwarden.rules.consent import _Merged
+
+    first = {"a": None, "b": "a", "c": "b"}
+    more = {"x": None, "b": "x", "y": "x", "c": None, "z": "y"}
+    expected = dict(first)
+    for m, p in more.items():
+        expected.setdefault(m, p)
+    merged = _Merged(first, more)
+    assert list(merged) == list(expected)
+    assert len(merged) == len(expected)
+    assert dict(merged.items()) == expected
+    for key in [*expected, "nope"]:
+        assert (key in merged) == (key in expected)
+        assert merged.get(key, "default") == expected.get(key, "default")
+    assert merged["b"] == "a" and merged["z"] == "y"
+    with pytest.raises(KeyError):
+        merged["nope"]

@@ -47,6 +47,7 @@ graph when a gate cuts an edge (otherwise the C BFS result is reused), and one f
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -829,11 +830,46 @@ def _reach(
     parents = _walk(code, [e for e in model.entries if e not in launcher], cut)
     # the launcher walk's edges are a subset of the first walk's (same cut, no library): what the first walk
     # reached is not expanded again (its parents win below anyway)
-    for m, p in _walk(
-        code, [e for e in model.entries if e in launcher], cut, library=False, closed=parents
-    ).items():
-        parents.setdefault(m, p)
-    return parents
+    more = _walk(code, [e for e in model.entries if e in launcher], cut, library=False, closed=parents)
+    return _Merged(parents, more) if more else parents
+
+
+_ABSENT = object()
+
+
+class _Merged(Mapping[str, "str | None"]):
+    """``first`` with the methods of ``more`` it lacks (``first.setdefault`` of every item of ``more``, in that
+    order), without copying ``more`` into it: on a big app the launcher walk meets tens of thousands of methods,
+    most of them already in ``first`` (a lazy mapping whose membership test costs a descriptor lookup per key),
+    and the model only asks about a few call sites."""
+
+    __slots__ = ("_first", "_more")
+
+    def __init__(self, first: Mapping[str, str | None], more: Mapping[str, str | None]) -> None:
+        self._first = first
+        self._more = more
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._first or key in self._more
+
+    def __getitem__(self, key: str) -> str | None:
+        got = self._first.get(key, _ABSENT)
+        if got is _ABSENT:
+            return self._more[key]
+        return got  # type: ignore[return-value]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        got = self._first.get(key, _ABSENT)
+        return self._more.get(key, default) if got is _ABSENT else got
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._first
+        first = self._first
+        yield from (m for m in self._more if m not in first)
+
+    def __len__(self) -> int:
+        first = self._first
+        return len(first) + sum(1 for m in self._more if m not in first)
 
 
 def _contracts(evidence: Evidence, code: Any, model: ConsentModel) -> None:
