@@ -38,7 +38,11 @@ def r5() -> dict[str, ScreenContext]:
 
 def test_round5_fixture_verdicts(r5: dict[str, ScreenContext]) -> None:
     bad = screen(r5["screen_r5"].static, r5["screen_r5"].apk)
-    assert {h.spec.id for h in bad.hits} == ROUND5 | {"stealth.hide_launcher_icon"}
+    # spyware.message_stores fires too, but spyware.surveillance_set (the larger set) replaces it
+    assert {h.spec.id for h in bad.hits} == ROUND5 | {
+        "stealth.hide_launcher_icon",
+        "spyware.surveillance_set",
+    }
     assert bad.verdict == "harmful"
     assert set(bad.categories) == {"banker", "dropper", "spyware", "adware", "ransomware"}
     clean = screen(r5["screen_r5_clean"].static, r5["screen_r5_clean"].apk)
@@ -144,3 +148,16 @@ def test_file_encryption_needs_the_storage_root_near_the_walk(r5: dict[str, Scre
     fields["params"] = {k: v for k, v in spec.params.items() if k != "app_any_near"}
     hit = run_indicator(r5["screen_r5_clean"], IndicatorSpec(**fields))
     assert hit is not None and hit.evidence[0]["class"] == "Lcom/appwarden/screen/r5clean/CacheStore;"
+
+
+def test_background_data_sets(r5: dict[str, ScreenContext]) -> None:
+    stores = run_indicator(r5["screen_r5"], SPECS["spyware.message_stores"])
+    assert stores is not None
+    assert [i["category"] for i in stores.evidence] == ["call_log", "contacts", "sms"]
+    assert all(i["caller"].startswith("Lcom/appwarden/screen/r5/Collector;->") for i in stores.evidence)
+    full = run_indicator(r5["screen_r5"], SPECS["spyware.surveillance_set"])
+    assert full is not None and len(full.evidence) == 6
+    assert SPECS["spyware.surveillance_set"].supersedes == ("spyware.message_stores",)
+    # the clean twin reads the same six from an Activity the user drives: neither fires
+    assert run_indicator(r5["screen_r5_clean"], SPECS["spyware.message_stores"]) is None
+    assert run_indicator(r5["screen_r5_clean"], SPECS["spyware.surveillance_set"]) is None

@@ -258,3 +258,59 @@ def clipboard_swap(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     if not wallets:
         return []
     return [_site(reads[0]), _site(writes[0]), *wallets]
+
+
+# ------------------------------------------------------------------------------------------------ private data sets
+
+
+def background_data_set(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app's own background code (classes that are no Activity, Fragment or Dialog) reads private data of every
+    category in ``all_of`` (when given) and of at least ``min_distinct`` categories of ``of`` (when given): the
+    collection set of a remote-access trojan or stalkerware (contacts, call log and SMS inbox together, or those with
+    microphone, camera and location), read with no screen the user drives. One item per category (its first site)."""
+    from appwarden.screening.detectors import _is_ui_class
+
+    if ctx.code is None:
+        return []
+    all_of = set(params.get("all_of") or [])
+    of = set(params.get("of") or [])
+    wanted = all_of | of
+    first: dict[str, Any] = {}
+    ui: dict[str, bool] = {}
+    for site in ctx.static.callsites:
+        cat = site.category
+        if cat not in wanted or cat in first or "SmsManager;->send" in site.api:
+            continue
+        if site.api.startswith("Landroid/content/ContentResolver;->query"):
+            continue  # a query whose URI the static stage did not resolve: its category is a guess
+        if not ctx.is_app_code(site.caller):
+            continue
+        cls = site.caller.split("->", 1)[0]
+        if cls not in ui:
+            ui[cls] = _is_ui_class(ctx, cls)
+        if ui[cls]:
+            continue
+        first[cat] = site
+    if not all_of <= set(first):
+        return []
+    if of and len(of & set(first)) < int(params.get("min_distinct") or len(of)):
+        return []
+    return [
+        {"caller": s.caller, "api": s.api, "category": cat}
+        for cat, s in sorted(first.items(), key=lambda kv: kv[0])
+    ]
+
+
+def check_data_set(params: dict[str, Any]) -> str | None:
+    for key in ("all_of", "of"):
+        value = params.get(key)
+        if value is not None and (
+            not isinstance(value, list) or not all(isinstance(v, str) and v for v in value)
+        ):
+            return f"{key} must be a list of category names"
+    if not params.get("all_of") and not params.get("of"):
+        return "all_of or of is required"
+    n = params.get("min_distinct")
+    if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
+        return "min_distinct must be a positive integer"
+    return None

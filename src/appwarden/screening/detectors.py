@@ -1091,6 +1091,12 @@ DETECTORS: dict[str, Detector] = {
         Detector("other_app_data", behaviour.other_app_data, _no_check),
         Detector("clipboard_swap", behaviour.clipboard_swap, _no_check),
         Detector(
+            "background_data_set",
+            behaviour.background_data_set,
+            behaviour.check_data_set,
+            _P({"all_of", "of", "min_distinct"}),
+        ),
+        Detector(
             "data_leak",
             _data_leak,
             _check_data_leak,
