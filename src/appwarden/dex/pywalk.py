@@ -3,7 +3,7 @@
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
 ``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
 :func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
-:func:`hierarchy_extras`, :func:`build_csr`, :func:`bfs`,
+:func:`hierarchy_extras`, :func:`hierarchy_all`, :func:`build_csr`, :func:`bfs`,
 :func:`intern_methods`, :func:`method_desc`, :func:`find_methods`) mirrors its ``_dexscan`` namesake: same results, same
 ``ValueError`` messages.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
@@ -1026,6 +1026,228 @@ def hierarchy_extras(
                 for t in targets:
                     vedges.extend((vnode, t))
     return _le_bytes(maps[0]), _le_bytes(maps[1]), _le_bytes(vedges), n_v, _le_bytes(rest)
+
+
+def hierarchy_all(
+    dexes: list[tuple], vbase: int, deadline: float = 0
+) -> tuple[list, bytes, int, list] | None:
+    """Class-hierarchy targets of the virtual and super calls of every DEX at once (hierarchies across DEX files);
+    mirrors ``_dexscan.hierarchy_all`` (see there for the contract; ``TimeoutError`` once ``deadline`` has passed)."""
+
+    def arrow(s: object) -> bool:
+        return not isinstance(s, str) or "->" in s
+
+    xs = []
+    n_cls = 0
+    for k, item in enumerate(dexes):
+        if not isinstance(item, tuple):
+            raise TypeError("each DEX must be a tuple")
+        idt, types, buf, tables, methods, gmap, tstat, vids, sids = item
+        buf = bytes(buf)
+        t_size, cd_off, cd_size, m_off, m_size = tables
+        s_off, s_size, t_off, p_off, p_size = idt
+        try:
+            if len(types) != t_size:
+                raise ValueError("descriptor lists do not match the tables")
+            _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
+            if cd_off + cd_size * 32 > len(buf):
+                raise ValueError("class_defs out of bounds")
+            if len(methods) % 28:
+                raise ValueError("methods length is not a multiple of 28")
+            if len(gmap) != m_size * 4:
+                raise ValueError("node map length differs from method_ids")
+            if len(tstat) != t_size * 4:
+                raise ValueError("type map length differs from type_ids")
+            if len(vids) % 4 or len(sids) % 4:
+                raise ValueError("method id lists must hold u32 values")
+            base = n_cls
+            n_cls += cd_size
+            if n_cls >= _SPLIT_ID:
+                raise ValueError("too many classes")
+        except ValueError as exc:
+            raise ValueError(f"DEX {k}: {exc}") from None
+        xs.append(
+            {
+                "buf": buf,
+                "ids": (s_off, s_size, t_off, t_size, p_off, p_size, m_off),
+                "types": types,
+                "t_size": t_size,
+                "cd_off": cd_off,
+                "cd_size": cd_size,
+                "m_off": m_off,
+                "m_size": m_size,
+                "methods": _u32s(bytes(methods)),
+                "gmap": _u32s(bytes(gmap)),
+                "tstat": tstat,
+                "lists": (_u32s(bytes(vids)), _u32s(bytes(sids))),
+                "base": base,
+                "rest": array("I"),
+            }
+        )
+    for k, x in enumerate(xs):
+        status = _u32s(bytes(x["tstat"]))
+        for t, v in enumerate(status):
+            if v != _NONE_ID and v >= n_cls:
+                raise ValueError(f"DEX {k}: type {t}: class number {v} out of range")
+        x["status"] = status
+
+    def sig_of(x: dict, mid: int) -> bytes | None:
+        """The part of method ``mid``'s descriptor after the class and "->" (ValueError when it cannot be
+        built), None when it is not ASCII."""
+        sig = _method_bytes(x["buf"], x["ids"], mid, from_name=True)
+        return sig if sig.isascii() else None
+
+    def mclass(x: dict, mid: int) -> int:
+        return _U16.unpack_from(x["buf"], x["m_off"] + mid * 8)[0]
+
+    # 1. parents (app-wide class numbers) of the first definitions, and their children
+    parents: list[list[int]] = [[] for _ in range(n_cls)]
+    for k, x in enumerate(xs):
+        buf, status, t_size, size = x["buf"], x["status"], x["t_size"], len(x["buf"])
+        for c in range(x["cd_size"]):
+            t, _flags, sup, ioff = struct.unpack_from("<4I", buf, x["cd_off"] + c * 32)
+            if t >= t_size:
+                raise ValueError(f"DEX {k}: class def {c}: type index {t} out of range")
+            gc = x["base"] + c
+            if status[t] != gc:
+                continue
+            ok = sup == _NONE_ID or sup < t_size
+            ifaces: tuple[int, ...] = ()
+            if ok and ioff:
+                if ioff & 3 or ioff + 4 > size:
+                    ok = False
+                else:
+                    n = _U32.unpack_from(buf, ioff)[0]
+                    if ioff + 4 + n * 2 > size:
+                        ok = False
+                    else:
+                        ifaces = struct.unpack_from(f"<{n}H", buf, ioff + 4)
+                        ok = all(i < t_size for i in ifaces)
+            if ok:
+                parents[gc] = ([status[sup]] if sup != _NONE_ID else []) + [status[i] for i in ifaces]
+    children: list[list[int]] = [[] for _ in range(n_cls)]
+    for c in range(n_cls):
+        for p in parents[c]:
+            if p < n_cls:
+                children[p].append(c)
+    # 2. the references: checked, then grouped by class (runs of equal method class)
+    for k, x in enumerate(xs):
+        for ids in x["lists"]:
+            for mid in ids:
+                if mid >= x["m_size"]:
+                    raise ValueError(f"DEX {k}: method index {mid} out of range")
+                if mclass(x, mid) >= x["t_size"]:
+                    raise ValueError(f"DEX {k}: method {mid}: type index {mclass(x, mid)} out of range")
+    groups: list[tuple[dict, int, list[int], list[int], list[int]]] = []
+    wanted: set[int] = set()
+    work = 1 << 16  # classes visited since the clock was read (the first unit reads it, as in C)
+
+    def spent(units: int) -> None:
+        nonlocal work
+        work += units
+        if work >= 1 << 16:
+            work = 0
+            if _past(deadline):
+                raise TimeoutError("deadline passed")
+
+    for x in xs:
+        for kind, ids in enumerate(x["lists"]):
+            i = 0
+            while i < len(ids):
+                t = mclass(x, ids[i])
+                j = i + 1
+                while j < len(ids) and mclass(x, ids[j]) == t:
+                    j += 1
+                run = ids[i:j]
+                i = j
+                to_rest = arrow(x["types"][t])
+                cls = x["status"][t]
+                chain: list[int] = []
+                below: list[int] = []
+                if not to_rest and cls != _NONE_ID:
+                    c = cls
+                    while c < n_cls and c not in chain:
+                        chain.append(c)
+                        c = parents[c][0] if parents[c] else _NONE_ID
+                    if kind == 0:
+                        stack, seen = [cls], {cls}
+                        while stack:
+                            u = stack.pop()
+                            for v in children[u]:
+                                if v not in seen:
+                                    seen.add(v)
+                                    stack.append(v)
+                                    below.append(v)
+                spent(1 + len(chain) + len(below))
+                if to_rest:
+                    for m in run:
+                        x["rest"].extend((kind, m))
+                elif cls != _NONE_ID:
+                    groups.append((x, kind, run, chain, below))
+                    wanted.update(chain + below)
+    # 3. (class, sig) -> node of its first ASCII record, for the classes asked about
+    for k, x in enumerate(xs):
+        m = x["methods"]
+        for r in range(len(m) // 7):
+            cdi, midx = m[7 * r], m[7 * r + 1]
+            if cdi >= x["cd_size"]:
+                raise ValueError(f"DEX {k}: method record {r}: class def index {cdi} out of range")
+            if midx >= x["m_size"]:
+                raise ValueError(f"DEX {k}: method record {r}: method index {midx} out of range")
+    table: dict[tuple[int, bytes], int] = {}
+    for x in xs:
+        m, types = x["methods"], x["types"]
+        for r in range(len(m) // 7):
+            cdi, midx = m[7 * r], m[7 * r + 1]
+            gc = x["base"] + cdi
+            if gc not in wanted:
+                continue
+            ct, mc = _U32.unpack_from(x["buf"], x["cd_off"] + cdi * 32)[0], mclass(x, midx)
+            name = types[ct]
+            if mc >= x["t_size"] or arrow(name) or (mc != ct and types[mc] != name):
+                return None
+            try:
+                sig = sig_of(x, midx)
+            except ValueError:
+                return None
+            if sig is not None:
+                table.setdefault((gc, sig), x["gmap"][midx])
+    # 4. the targets of every grouped reference
+    for x in xs:
+        x["maps"] = (array("I", [_NONE_ID]) * x["m_size"], array("I", [_NONE_ID]) * x["m_size"])
+    vedges = array("I")
+    n_v = 0
+    for x, kind, refs, chain, below in groups:
+        xmap = x["maps"][kind]
+        for ref in refs:
+            spent(1 + len(chain) + len(below))
+            try:
+                sig = sig_of(x, ref)
+            except ValueError:
+                return None
+            if sig is None:
+                x["rest"].extend((kind, ref))
+                continue
+            found: list[int] = []
+            for c in chain:
+                hit = table.get((c, sig))
+                if hit is not None:
+                    found.append(hit)
+                    break
+            found += [hit for c in below if (hit := table.get((c, sig))) is not None]
+            targets = sorted(set(found) - {x["gmap"][ref]})
+            if len(targets) == 1:
+                xmap[ref] = targets[0]
+            elif targets:
+                if vbase + n_v >= _NONE_ID:
+                    raise ValueError("too many nodes")
+                vnode = vbase + n_v
+                n_v += 1
+                xmap[ref] = vnode
+                for t in targets:
+                    vedges.extend((vnode, t))
+    maps = [(_le_bytes(x["maps"][0]), _le_bytes(x["maps"][1])) for x in xs]
+    return maps, _le_bytes(vedges), n_v, [_le_bytes(x["rest"]) for x in xs]
 
 
 def max_item(buf: bytes, itemsize: int) -> int:
