@@ -99,12 +99,60 @@ def test_same_graph_as_reference_on_fixtures(main_dex: bytes, fixtures_dir) -> N
 
 
 def test_same_graph_when_python_resolves_the_hierarchy(main_dex: bytes, fixtures_dir, monkeypatch) -> None:
-    """The Python path the graph takes when the C hierarchy kernel declines a DEX gives the same graph."""
+    """The Python path the graph takes when both hierarchy kernels decline gives the same graph."""
     from appwarden.dex import callgraph
 
+    monkeypatch.setattr(callgraph.walker, "hierarchy_all", lambda *args: None)
     monkeypatch.setattr(callgraph.walker, "hierarchy_extras", lambda *args: None)
     for index in fixture_indexes(main_dex, fixtures_dir):
         assert_same_graph(index)
+
+
+def test_same_graph_dex_by_dex(main_dex: bytes, fixtures_dir, monkeypatch) -> None:
+    """The DEX-by-DEX path (hierarchy_extras, Python for hierarchies across DEXes), taken when hierarchy_all
+    declines, gives the same graph."""
+    from appwarden.dex import callgraph
+
+    monkeypatch.setattr(callgraph.walker, "hierarchy_all", lambda *args: None)
+    for index in fixture_indexes(main_dex, fixtures_dir):
+        assert_same_graph(index)
+
+
+def real_rows(cg) -> list[list[int]]:
+    """Each real node's callees in the order the BFS meets them (virtual nodes expanded in place): what fixes the
+    visit order and the parents of a search, whatever the virtual nodes' numbers."""
+    off, tgt = cg._forward()
+    rows = []
+    for g in range(cg._n_real):
+        row: list[int] = []
+        for t in tgt[off[g] : off[g + 1]]:
+            row.extend(x for x in tgt[off[t] : off[t + 1]] if not cg._virtual[x]) if cg._virtual[
+                t
+            ] else row.append(t)
+        rows.append(row)
+    return rows
+
+
+def test_hierarchy_across_dexes_resolved_in_c(monkeypatch) -> None:
+    """hierarchy_all resolves a hierarchy spread over two DEX files without the Python resolution (issue #19:
+    most of the reachability stage of a big multidex app), and the graph is the DEX-by-DEX one row for row."""
+    from appwarden.dex import backend, callgraph
+
+    if backend() != "c":
+        pytest.skip("C extension not built")
+    monkeypatch.setattr(callgraph.walker, "hierarchy_all", lambda *args: None)
+    old = real_rows(split_hier_index().callgraph)
+
+    def refuse(*args):
+        raise AssertionError("resolved in Python")
+
+    monkeypatch.setattr(callgraph.CallGraph, "_hierarchy_targets", refuse)
+    with pytest.raises(AssertionError, match="resolved in Python"):  # the DEX-by-DEX path needs Python here
+        split_hier_index().callgraph  # noqa: B018
+    monkeypatch.undo()
+    monkeypatch.setattr(callgraph.CallGraph, "_hierarchy_targets", refuse)
+    monkeypatch.setattr(callgraph.CallGraph, "_child_map", refuse)
+    assert real_rows(split_hier_index().callgraph) == old
 
 
 def test_hierarchy_split_over_dexes() -> None:

@@ -120,6 +120,8 @@ def assert_same_kernels(cext, index, entries: list[str], where: object = None) -
         assert pywalk.call_edges(code.methods_raw, code.events_raw, *maps) == c_edges, where
         args = cg._hierarchy_args(ci)
         assert cext.hierarchy_extras(*args, 7) == pywalk.hierarchy_extras(*args, 7), where
+    dexes = cg._hierarchy_all_args()
+    assert cext.hierarchy_all(dexes, 7) == pywalk.hierarchy_all(dexes, 7), where
     n_nodes = len(cg.node_names())
     csr = cext.build_csr(cg._edges, n_nodes)
     assert pywalk.build_csr(cg._edges, n_nodes) == csr, where
@@ -279,3 +281,24 @@ def test_method_desc_and_find_methods_twins(main_dex: bytes, fixtures_dir: Path)
                 assert array("I", got).tolist() == want
         with pytest.raises(ValueError, match="method index out of range"):
             cext.method_desc(ids, dex.method_ids_size)
+
+
+def test_hierarchy_all_semantics() -> None:
+    """hierarchy_all on hier.dex split over two DEX files: the targets of Animal.speak() (overrides in both files)
+    and Sink.put() (implementors in both) share virtual nodes numbered from vbase, DEX by DEX; nothing is left."""
+    index = build_index([(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex")])
+    cg = index.callgraph
+    dexes = cg._hierarchy_all_args()
+    for backend in (cext, pywalk):
+        maps, vedges, n_v, rests = backend.hierarchy_all(dexes, 1000)
+        assert rests == [b"", b""] and len(maps) == 2
+        edges = array("I", vedges)
+        pairs = list(zip(edges[0::2], edges[1::2], strict=True))
+        assert n_v >= 2 and {v for v, _ in pairs} == set(range(1000, 1000 + n_v))
+        names = cg.node_names()
+        by_vnode: dict[int, set[str]] = {}
+        for v, t in pairs:
+            by_vnode.setdefault(v, set()).add(names[t])
+        assert {"Lcom/aw/h/SinkA;->put()V", "Lcom/aw/h/SinkB;->put()V"} in by_vnode.values()
+        vmap = array("I", maps[0][0])
+        assert any(v >= 1000 for v in vmap if v != NONE)

@@ -35,6 +35,7 @@
  *   invoked_ids(events, method_ids_size, ops)              distinct method ids called with some opcodes
  *   call_edges(methods, events, gids, virtual, super)      (src, dst) node pairs of one DEX's invokes
  *   hierarchy_extras(ids, types, buf, tables, ...)         what virtual/super calls also reach (class hierarchy)
+ *   hierarchy_all(dexes, vbase[, deadline])               the same for every DEX at once (hierarchies across DEXes)
  *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries[, deadline])
  *   intern_methods(dexes, ci, table, hashes, reps, ...)    first-seen node ids of method ids (no strings at all)
  *   method_desc(ids, m) / find_methods(ids, lo, hi, key)   one descriptor; the ids of a range with a descriptor
@@ -1886,6 +1887,507 @@ done:
     return res;
 }
 
+/* Does `s` (a str) contain "->"? 1 yes, 0 no, -1 not a str (the 1-byte-kind fast path of has_arrow, else a search). */
+static int str_has_arrow(PyObject *s) {
+    int a = has_arrow(s);
+    if (a >= 0) return a;
+    if (!PyUnicode_Check(s)) return -1;
+    PyObject *key = PyUnicode_FromString("->");
+    if (!key) {
+        PyErr_Clear();
+        return -1;
+    }
+    int r = PyUnicode_Contains(s, key);
+    Py_DECREF(key);
+    if (r < 0) {
+        PyErr_Clear();
+        return -1;
+    }
+    return r;
+}
+
+typedef struct {
+    descs_t hd;
+    PyObject *types;
+    Py_buffer buf, mb, gb, tb, vb, sb;
+    int parsed;
+    unsigned long t_size, cd_off, cd_size, m_off, m_size;
+    size_t base;
+    uint32_t *tstat, *vmap, *smap;
+    vec_t rest;
+} hdex_t;
+
+typedef struct {
+    uint64_t h;
+    uint32_t ord; /* record order in its DEX: among equal sigs of a class the first record wins */
+    uint32_t midx;
+    uint32_t dex;
+} grec_t;
+
+static int grec_cmp(const void *a, const void *b) {
+    const grec_t *x = (const grec_t *)a, *y = (const grec_t *)b;
+    if (x->h != y->h) return x->h < y->h ? -1 : 1;
+    return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* hierarchy_all(dexes, vbase[, deadline]) -> (maps, vedges, n_vnodes, rests) | None
+ * hierarchy_extras for every DEX of the app at once, the class hierarchy resolved across DEX files (a class, its
+ * superclass and its subclasses may each be defined in another DEX): what an invoke-virtual/interface (vmap) or
+ * invoke-super (smap) of each method id of each DEX also reaches, as CallGraph._hierarchy_targets defines it.
+ *   dexes: per DEX, (ids, types, buf, tables, methods, gmap, tstat, vids, sids) as hierarchy_extras takes them
+ *   (no split flags), but tstat: u32 per type id, the app-wide number of the class's first definition in the app
+ *   (its class def index plus the class defs of the DEX files before its own), NONE when the app defines none.
+ * Parents, chains, descendants and "defines" as in hierarchy_extras, over the app-wide class numbers (a class's
+ * records are those of its first definition, read with its own DEX's tables and node map).
+ * maps: per DEX (vmap, smap), u32 per method id; several targets: a virtual node vbase + k (numbered DEX by DEX,
+ * virtual/interface references then super ones, each in the order of vids / sids) with edges (vbase + k, target)
+ * in vedges, targets ascending; rests: per DEX, the (kind, method id) u32 pairs left to the caller: the reference's
+ * type descriptor contains "->" or is not a str, or its name or proto is not pure ASCII.
+ * A record whose name or proto is not pure ASCII is skipped (it cannot equal an ASCII reference). Returns None
+ * when bytewise comparison would not be Python's: a record of a class involved whose descriptor cannot be built,
+ * whose class descriptor contains "->" or is not a str, or whose method id's class is not its class def's.
+ * ValueError ("DEX k: ...") on inconsistent arguments or out-of-range indices; TimeoutError past `deadline` (the
+ * work grows with the referenced classes times their chains and descendants). */
+static PyObject *dexscan_hierarchy_all(PyObject *self, PyObject *args) {
+    PyObject *dexes;
+    unsigned long long vbase;
+    double deadline = 0;
+    if (!PyArg_ParseTuple(args, "O!K|d", &PyList_Type, &dexes, &vbase, &deadline)) return NULL;
+    Py_ssize_t n_dex = PyList_GET_SIZE(dexes);
+    hdex_t *xs = (hdex_t *)calloc((size_t)(n_dex ? n_dex : 1), sizeof(hdex_t));
+    if (!xs) return PyErr_NoMemory();
+    deadline_t dl = {deadline, DL_EVERY, 0};
+    PyObject *res = NULL, *maps = NULL, *rests = NULL;
+    uint32_t *par_off = NULL, *ch_off = NULL, *ch = NULL, *mark = NULL, *stack = NULL, *start = NULL, *fill = NULL;
+    uint8_t *wanted = NULL;
+    grec_t *recs = NULL;
+    sbuf_t scratch = {NULL, 0, 0}, scratch2 = {NULL, 0, 0};
+    vec_t vedges, tg, pars, refl, clsl, grp;
+    memset(&vedges, 0, sizeof vedges);
+    memset(&tg, 0, sizeof tg);
+    memset(&pars, 0, sizeof pars);
+    memset(&refl, 0, sizeof refl);
+    memset(&clsl, 0, sizeof clsl);
+    memset(&grp, 0, sizeof grp);
+    char msg[160];
+    msg[0] = 0;
+    const char *err = NULL;
+    Py_ssize_t bad = 0;
+    int irregular = 0;
+    size_t n_cls = 0;
+    /* 0. the arguments of every DEX */
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        PyObject *item = PyList_GET_ITEM(dexes, k);
+        if (!PyTuple_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "each DEX must be a tuple");
+            goto done;
+        }
+        if (!PyArg_ParseTuple(item, "(kkkkk)O!y*(kkkkk)y*y*y*y*y*", &x->hd.s_off, &x->hd.s_size, &x->hd.t_off,
+                              &x->hd.p_off, &x->hd.p_size, &PyList_Type, &x->types, &x->buf, &x->t_size,
+                              &x->cd_off, &x->cd_size, &x->m_off, &x->m_size, &x->mb, &x->gb, &x->tb, &x->vb, &x->sb))
+            goto done;
+        x->parsed = 1;
+        x->hd.buf = (const uint8_t *)x->buf.buf;
+        x->hd.size = (size_t)x->buf.len;
+        x->hd.t_size = x->t_size;
+        size_t size = x->hd.size;
+        bad = k;
+        if ((size_t)PyList_GET_SIZE(x->types) != x->t_size) err = "descriptor lists do not match the tables";
+        else if (descs_tables_ok(&x->hd, x->m_off, x->m_size)) err = x->hd.msg;
+        else if ((uint64_t)x->cd_off + (uint64_t)x->cd_size * 32 > size) err = "class_defs out of bounds";
+        else if (x->mb.len % 28) err = "methods length is not a multiple of 28";
+        else if ((size_t)x->gb.len != x->m_size * 4) err = "node map length differs from method_ids";
+        else if ((size_t)x->tb.len != x->t_size * 4) err = "type map length differs from type_ids";
+        else if (x->vb.len % 4 || x->sb.len % 4) err = "method id lists must hold u32 values";
+        if (err) goto fail;
+        x->base = n_cls;
+        n_cls += x->cd_size;
+        if (n_cls >= SPLIT_ID) {
+            err = "too many classes";
+            goto fail;
+        }
+    }
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        size_t ts = x->t_size ? x->t_size : 1, ms = x->m_size ? x->m_size : 1;
+        x->hd.types = (str_ref_t *)calloc(ts, sizeof(str_ref_t));
+        x->tstat = (uint32_t *)malloc(ts * 4);
+        x->vmap = (uint32_t *)malloc(ms * 4);
+        x->smap = (uint32_t *)malloc(ms * 4);
+        if (!x->hd.types || !x->tstat || !x->vmap || !x->smap) goto nomem;
+        memset(x->vmap, 0xff, ms * 4);
+        memset(x->smap, 0xff, ms * 4);
+        for (size_t t = 0; t < x->t_size; t++) {
+            uint32_t v = rd32((const uint8_t *)x->tb.buf + t * 4);
+            if (v != NONE_ID && v >= n_cls) {
+                bad = k;
+                snprintf(msg, sizeof msg, "type %zu: class number %u out of range", t, v);
+                err = msg;
+                goto fail;
+            }
+            x->tstat[t] = v;
+        }
+    }
+    size_t nc1 = n_cls ? n_cls : 1;
+    par_off = (uint32_t *)calloc(n_cls + 1, 4);
+    ch_off = (uint32_t *)calloc(n_cls + 2, 4);
+    mark = (uint32_t *)calloc(nc1, 4);
+    stack = (uint32_t *)malloc(nc1 * 4);
+    wanted = (uint8_t *)calloc(nc1, 1);
+    start = (uint32_t *)calloc(n_cls + 1, 4);
+    fill = (uint32_t *)calloc(n_cls + 1, 4);
+    if (!par_off || !ch_off || !mark || !stack || !wanted || !start || !fill) goto nomem;
+    /* 1. parents (app-wide class numbers) of the first definitions, and their children */
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        const uint8_t *d = x->hd.buf;
+        size_t size = x->hd.size, t_size = x->t_size;
+        for (size_t c = 0; c < x->cd_size; c++) {
+            const uint8_t *cd = d + x->cd_off + c * 32;
+            uint32_t t = rd32(cd), gc = (uint32_t)(x->base + c);
+            if (t >= t_size) {
+                bad = k;
+                snprintf(msg, sizeof msg, "class def %zu: type index %u out of range", c, t);
+                err = msg;
+                goto fail;
+            }
+            par_off[gc] = (uint32_t)pars.len;
+            if (x->tstat[t] != gc) continue; /* not the first definition of its class */
+            uint32_t sup = rd32(cd + 8), ioff = rd32(cd + 12), n = 0;
+            int ok = sup == NONE_ID || sup < t_size;
+            if (ok && ioff) {
+                if ((ioff & 3) || (uint64_t)ioff + 4 > size) ok = 0;
+                else {
+                    n = rd32(d + ioff);
+                    if ((uint64_t)ioff + 4 + (uint64_t)n * 2 > size) ok = 0;
+                    for (uint32_t q = 0; ok && q < n; q++)
+                        if (rd16(d + ioff + 4 + (size_t)q * 2) >= t_size) ok = 0;
+                }
+            }
+            if (!ok) continue;
+            if (sup != NONE_ID && vec_push(&pars, &x->tstat[sup], 1)) goto nomem;
+            for (uint32_t q = 0; q < n; q++)
+                if (vec_push(&pars, &x->tstat[rd16(d + ioff + 4 + (size_t)q * 2)], 1)) goto nomem;
+        }
+    }
+    par_off[n_cls] = (uint32_t)pars.len;
+    for (size_t q = 0; q < pars.len; q++)
+        if (pars.data[q] < n_cls) ch_off[pars.data[q] + 2]++;
+    for (size_t c = 0; c < n_cls; c++) ch_off[c + 2] += ch_off[c + 1];
+    ch = (uint32_t *)malloc((pars.len ? pars.len : 1) * 4);
+    if (!ch) goto nomem;
+    for (size_t c = 0; c < n_cls; c++)
+        for (uint32_t q = par_off[c]; q < par_off[c + 1]; q++)
+            if (pars.data[q] < n_cls) ch[ch_off[pars.data[q] + 1]++] = (uint32_t)c;
+    /* 2. the references: checked, then grouped by class (runs of equal method class, as the ids come sorted) */
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        for (uint32_t kind = 0; kind < 2; kind++) {
+            const uint8_t *ids = (const uint8_t *)(kind ? x->sb.buf : x->vb.buf);
+            size_t n_ids = (size_t)(kind ? x->sb.len : x->vb.len) / 4;
+            for (size_t i = 0; i < n_ids; i++) {
+                uint32_t mid = rd32(ids + i * 4);
+                bad = k;
+                if (mid >= x->m_size) {
+                    snprintf(msg, sizeof msg, "method index %u out of range", mid);
+                    err = msg;
+                    goto fail;
+                }
+                uint32_t t = rd16(x->hd.buf + x->m_off + (size_t)mid * 8);
+                if (t >= x->t_size) {
+                    snprintf(msg, sizeof msg, "method %u: type index %u out of range", mid, t);
+                    err = msg;
+                    goto fail;
+                }
+            }
+        }
+    }
+    uint32_t gen = 0;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        const uint8_t *d = x->hd.buf;
+        for (uint32_t kind = 0; kind < 2; kind++) {
+            const uint8_t *ids = (const uint8_t *)(kind ? x->sb.buf : x->vb.buf);
+            size_t n_ids = (size_t)(kind ? x->sb.len : x->vb.len) / 4;
+            for (size_t i = 0; i < n_ids;) {
+                uint32_t t = rd16(d + x->m_off + (size_t)rd32(ids + i * 4) * 8);
+                size_t j = i + 1;
+                while (j < n_ids && rd16(d + x->m_off + (size_t)rd32(ids + j * 4) * 8) == t) j++;
+                int to_rest = str_has_arrow(PyList_GET_ITEM(x->types, t)) != 0;
+                uint32_t cls = x->tstat[t];
+                size_t cls_mark = clsl.len;
+                uint32_t n_chain = 0, n_below = 0;
+                if (!to_rest && cls != NONE_ID) {
+                    uint32_t tag = ++gen, c = cls;
+                    while (c < n_cls && mark[c] != tag) {
+                        mark[c] = tag;
+                        if (vec_push(&clsl, &c, 1)) goto nomem;
+                        n_chain++;
+                        c = par_off[c] < par_off[c + 1] ? pars.data[par_off[c]] : NONE_ID;
+                    }
+                    if (!kind) { /* descendants (depth-first; order does not matter) */
+                        uint32_t top = 0;
+                        tag = ++gen;
+                        stack[top++] = cls;
+                        mark[cls] = tag;
+                        while (top) {
+                            uint32_t u = stack[--top];
+                            for (uint32_t q = ch_off[u]; q < ch_off[u + 1]; q++) {
+                                uint32_t v = ch[q];
+                                if (mark[v] == tag) continue;
+                                mark[v] = tag;
+                                stack[top++] = v;
+                                if (vec_push(&clsl, &v, 1)) goto nomem;
+                                n_below++;
+                            }
+                        }
+                    }
+                }
+                if (dl_spent(&dl, 1u + n_chain + n_below)) goto timeout;
+                if (to_rest) {
+                    for (size_t q = i; q < j; q++) {
+                        uint32_t pair[2] = {kind, rd32(ids + q * 4)};
+                        if (vec_push(&x->rest, pair, 2)) goto nomem;
+                    }
+                } else if (cls != NONE_ID) {
+                    uint32_t gw[7] = {(uint32_t)k, kind, (uint32_t)(j - i), n_chain, n_below, (uint32_t)refl.len,
+                                      (uint32_t)cls_mark};
+                    if (vec_push(&grp, gw, 7)) goto nomem;
+                    for (size_t q = i; q < j; q++) {
+                        uint32_t v = rd32(ids + q * 4);
+                        if (vec_push(&refl, &v, 1)) goto nomem;
+                    }
+                    for (size_t q = cls_mark; q < clsl.len; q++) wanted[clsl.data[q]] = 1;
+                }
+                i = j;
+            }
+        }
+    }
+    /* 3. the records of the wanted classes grouped by class (counting sort), each class sorted by (sig hash,
+     * record order) */
+    size_t n_wanted = 0;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        const uint8_t *m = (const uint8_t *)x->mb.buf;
+        size_t n_rec = (size_t)x->mb.len / 28;
+        for (size_t r = 0; r < n_rec; r++) {
+            uint32_t cdi = rd32(m + r * 28), midx = rd32(m + r * 28 + 4);
+            bad = k;
+            if (cdi >= x->cd_size) {
+                snprintf(msg, sizeof msg, "method record %zu: class def index %u out of range", r, cdi);
+                err = msg;
+                goto fail;
+            }
+            if (midx >= x->m_size) {
+                snprintf(msg, sizeof msg, "method record %zu: method index %u out of range", r, midx);
+                err = msg;
+                goto fail;
+            }
+            if (wanted[x->base + cdi]) {
+                start[x->base + cdi + 1]++;
+                n_wanted++;
+            }
+        }
+    }
+    for (size_t c = 0; c < n_cls; c++) start[c + 1] += start[c];
+    memcpy(fill, start, (n_cls + 1) * sizeof(uint32_t));
+    recs = (grec_t *)malloc((n_wanted ? n_wanted : 1) * sizeof(grec_t));
+    if (!recs) goto nomem;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        const uint8_t *m = (const uint8_t *)x->mb.buf, *d = x->hd.buf;
+        size_t n_rec = (size_t)x->mb.len / 28;
+        for (size_t r = 0; r < n_rec; r++) {
+            uint32_t cdi = rd32(m + r * 28), midx = rd32(m + r * 28 + 4);
+            size_t gc = x->base + cdi;
+            if (!wanted[gc]) continue;
+            /* the method id's class must be the class def's (a name without "->"), so that the descriptor is
+             * f"{name}->{sig}" */
+            uint32_t ct = rd32(d + x->cd_off + (size_t)cdi * 32), mc = rd16(d + x->m_off + (size_t)midx * 8);
+            PyObject *cname = PyList_GET_ITEM(x->types, ct);
+            if (mc >= x->t_size || str_has_arrow(cname) != 0 ||
+                (mc != ct && PyObject_RichCompareBool(PyList_GET_ITEM(x->types, mc), cname, Py_EQ) != 1)) {
+                PyErr_Clear();
+                irregular = 1;
+                goto done;
+            }
+            int ascii = desc_build(&x->hd, x->m_off, midx, NULL, NULL, &scratch, 1);
+            if (ascii == -2) goto nomem;
+            if (ascii < 0) {
+                irregular = 1;
+                goto done;
+            }
+            if (!ascii) continue; /* never equal to an ASCII reference's sig */
+            grec_t *e = &recs[fill[gc]++];
+            e->h = hash_bytes(scratch.p, scratch.len);
+            e->ord = (uint32_t)r;
+            e->midx = midx;
+            e->dex = (uint32_t)k;
+        }
+    }
+    for (size_t c = 0; c < n_cls; c++) {
+        size_t lo = start[c], hi = fill[c]; /* fill: the ASCII records only */
+        if (hi - lo > 16) {
+            qsort(recs + lo, hi - lo, sizeof(grec_t), grec_cmp);
+            continue;
+        }
+        for (size_t a = lo + 1; a < hi; a++) {
+            grec_t v = recs[a];
+            size_t b = a;
+            while (b > lo && grec_cmp(&recs[b - 1], &v) > 0) {
+                recs[b] = recs[b - 1];
+                b--;
+            }
+            recs[b] = v;
+        }
+    }
+    /* 4. the targets of every grouped reference */
+    uint32_t n_v = 0;
+    for (size_t gi = 0; gi < grp.len; gi += 7) {
+        hdex_t *x = &xs[grp.data[gi]];
+        uint32_t kind = grp.data[gi + 1], nr = grp.data[gi + 2], nc = grp.data[gi + 3], nb = grp.data[gi + 4];
+        const uint32_t *refs = refl.data + grp.data[gi + 5], *chain = clsl.data + grp.data[gi + 6];
+        uint32_t *xmap = kind ? x->smap : x->vmap;
+        const uint8_t *g = (const uint8_t *)x->gb.buf;
+        for (uint32_t i = 0; i < nr; i++) {
+            uint32_t ref = refs[i];
+            if (dl_spent(&dl, 1u + nc + nb)) goto timeout;
+            int ascii = desc_build(&x->hd, x->m_off, ref, NULL, NULL, &scratch, 1);
+            if (ascii == -2) goto nomem;
+            if (ascii < 0) {
+                irregular = 1;
+                goto done;
+            }
+            if (!ascii) { /* left to the caller */
+                uint32_t pair[2] = {kind, ref};
+                if (vec_push(&x->rest, pair, 2)) goto nomem;
+                continue;
+            }
+            uint64_t h = hash_bytes(scratch.p, scratch.len);
+            tg.len = 0;
+            for (uint32_t jx = 0; jx < nc + nb; jx++) {
+                uint32_t c = chain[jx];          /* chain and below are contiguous */
+                if (jx < nc && tg.len) continue; /* the nearest implementation only */
+                size_t lo = start[c], hi = fill[c];
+                while (lo < hi) { /* first record with this hash */
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (recs[mid].h < h) lo = mid + 1;
+                    else hi = mid;
+                }
+                for (; lo < fill[c] && recs[lo].h == h; lo++) {
+                    hdex_t *y = &xs[recs[lo].dex];
+                    int r2 = desc_build(&y->hd, y->m_off, recs[lo].midx, NULL, NULL, &scratch2, 1);
+                    if (r2 == -2) goto nomem;
+                    if (r2 == 1 && scratch2.len == scratch.len && !memcmp(scratch2.p, scratch.p, scratch.len)) {
+                        uint32_t node = rd32((const uint8_t *)y->gb.buf + (size_t)recs[lo].midx * 4);
+                        if (vec_push(&tg, &node, 1)) goto nomem;
+                        break;
+                    }
+                }
+            }
+            uint32_t self_node = rd32(g + (size_t)ref * 4), n_t = 0;
+            for (size_t a = 1; a < tg.len; a++) {
+                uint32_t v = tg.data[a];
+                size_t b = a;
+                while (b > 0 && tg.data[b - 1] > v) {
+                    tg.data[b] = tg.data[b - 1];
+                    b--;
+                }
+                tg.data[b] = v;
+            }
+            for (size_t a = 0; a < tg.len; a++)
+                if (tg.data[a] != self_node && (n_t == 0 || tg.data[n_t - 1] != tg.data[a])) tg.data[n_t++] = tg.data[a];
+            if (n_t == 1) xmap[ref] = tg.data[0];
+            else if (n_t > 1) {
+                if (vbase + n_v >= NONE_ID) {
+                    bad = -1;
+                    err = "too many nodes";
+                    goto fail;
+                }
+                uint32_t vnode = (uint32_t)(vbase + n_v++);
+                xmap[ref] = vnode;
+                for (uint32_t a = 0; a < n_t; a++) {
+                    uint32_t pair[2] = {vnode, tg.data[a]};
+                    if (vec_push(&vedges, pair, 2)) goto nomem;
+                }
+            }
+        }
+    }
+    maps = PyList_New(n_dex);
+    rests = PyList_New(n_dex);
+    if (!maps || !rests) goto done;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        PyObject *pair = Py_BuildValue("(y#y#)", (const char *)x->vmap, (Py_ssize_t)(x->m_size * 4),
+                                       (const char *)x->smap, (Py_ssize_t)(x->m_size * 4));
+        if (!pair) goto done;
+        PyList_SET_ITEM(maps, k, pair);
+        PyObject *r = PyBytes_FromStringAndSize(x->rest.data ? (const char *)x->rest.data : "",
+                                                (Py_ssize_t)(x->rest.len * 4));
+        if (!r) goto done;
+        PyList_SET_ITEM(rests, k, r);
+    }
+    res = Py_BuildValue("(Oy#kO)", maps, vedges.data ? (const char *)vedges.data : "", (Py_ssize_t)(vedges.len * 4),
+                        (unsigned long)n_v, rests);
+    goto done;
+nomem:
+    PyErr_NoMemory();
+    goto done;
+timeout:
+    deadline_error();
+    goto done;
+fail:
+    {
+        char full[200];
+        if (bad >= 0) snprintf(full, sizeof full, "DEX %zd: %s", bad, err);
+        else snprintf(full, sizeof full, "%s", err);
+        PyErr_SetString(PyExc_ValueError, full);
+    }
+done:
+    if (irregular && !PyErr_Occurred()) {
+        res = Py_None;
+        Py_INCREF(res);
+    }
+    Py_XDECREF(maps);
+    Py_XDECREF(rests);
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        if (x->parsed) {
+            PyBuffer_Release(&x->buf);
+            PyBuffer_Release(&x->mb);
+            PyBuffer_Release(&x->gb);
+            PyBuffer_Release(&x->tb);
+            PyBuffer_Release(&x->vb);
+            PyBuffer_Release(&x->sb);
+        }
+        free(x->hd.types);
+        free(x->tstat);
+        free(x->vmap);
+        free(x->smap);
+        free(x->rest.data);
+    }
+    free(xs);
+    free(par_off);
+    free(ch_off);
+    free(ch);
+    free(mark);
+    free(stack);
+    free(wanted);
+    free(start);
+    free(fill);
+    free(recs);
+    free(vedges.data);
+    free(tg.data);
+    free(pars.data);
+    free(refl.data);
+    free(clsl.data);
+    free(grp.data);
+    free(scratch.p);
+    free(scratch2.p);
+    return res;
+}
+
 /* method_desc(ids, m[, sig]) -> str | None
  * The descriptor of method id m (method_descs' item, made alone: no per-type cache), or with `sig` only its part
  * from the name on ("name(params)ret"); None when one of the strings in it is not pure ASCII. ValueError as
@@ -2210,6 +2712,7 @@ static PyMethodDef methods[] = {
     {"invoked_ids", dexscan_invoked_ids, METH_VARARGS, "Distinct method ids invoked with one of the opcodes."},
     {"call_edges", dexscan_call_edges, METH_VARARGS, "Call-graph edges (src, dst) of one DEX as u32 pairs."},
     {"hierarchy_extras", dexscan_hierarchy_extras, METH_VARARGS, "Class-hierarchy targets of virtual calls."},
+    {"hierarchy_all", dexscan_hierarchy_all, METH_VARARGS, "Class-hierarchy targets over every DEX at once."},
     {"intern_methods", dexscan_intern_methods, METH_VARARGS, "First-seen node ids of one DEX's method ids, no strings."},
     {"find_methods", dexscan_find_methods, METH_VARARGS, "Method ids of a range whose descriptor is an ASCII key."},
     {"method_desc", dexscan_method_desc, METH_VARARGS, "One method id's descriptor (None if not ASCII)."},

@@ -375,6 +375,9 @@ class CallGraph:
                 timed_out()
             except ValueError as exc:  # what DexCode.descs raises for these tables
                 raise DexFormatError(f"{code.dex.name}: {exc}") from None
+            # intern_methods ran method_descs' checks on these tables (same order, same budget): a descriptor
+            # decoded later (DexCode.method_desc) need not run them again (a pass over every method id per DEX)
+            code._checked = True
             maps.append(_u32(raw))
         del table, hashes, other, dexes
         self._reps = _u32(bytes(reps))
@@ -388,9 +391,14 @@ class CallGraph:
             bytearray()
         )  # the edges, appended DEX by DEX (no list of parts joined at the end: half the peak)
         async_edges = array("I")
+        every = self._hierarchy_all(chunks)  # None: DEX by DEX (see _hierarchy_all)
         for ci, code in enumerate(codes):
             check_deadline()  # the calling stage's deadline, in any thread (the C kernels run between checks)
-            vmap, smap = self._hierarchy_maps(ci, chunks)
+            if every is not None:
+                vmap, smap = every[ci]
+                every[ci] = None  # type: ignore[call-overload]  # each DEX's maps released once used
+            else:
+                vmap, smap = self._hierarchy_maps(ci, chunks)
             self._add_async_edges(code, maps[ci], async_edges)
             chunks += walker.call_edges(
                 code.methods_raw, code.events_raw, maps[ci].tobytes(), vmap.tobytes(), smap.tobytes()
@@ -427,7 +435,7 @@ class CallGraph:
         The C kernel ``hierarchy_extras`` resolves the references whose class hierarchy lies in this DEX; the
         others (a hierarchy spread over DEXes, hostile descriptors) are resolved here, with the same result."""
         index = self.index
-        code, gmap = index.codes[ci], self._maps[ci]
+        code = index.codes[ci]
         n_ids = code.dex.method_ids_size
         args = self._hierarchy_args(ci)
         vids, sids = args[8], args[9]
@@ -446,7 +454,16 @@ class CallGraph:
             maps = (_u32(vmap_raw), _u32(smap_raw))
             words = _u32(rest_raw)
             rest = list(zip(words[0::2], words[1::2], strict=True))
-        app = index._class_map
+        self._resolve_rest(ci, maps, rest, chunks)
+        return maps
+
+    def _resolve_rest(
+        self, ci: int, maps: tuple[array, array], rest: list[tuple[int, int]], chunks: bytearray
+    ) -> None:
+        """Resolve in Python the references ``rest`` ((kind, method id) of DEX ``ci``: 0 virtual/interface, 1
+        super) a kernel left, into ``maps`` (several targets: a new virtual node, its edges to ``chunks``)."""
+        code, gmap = self.index.codes[ci], self._maps[ci]
+        app = self.index._class_map
         vnodes: dict[tuple[int, ...], int] = {}
         vedges_py = array("I")
         for step, (kind, m) in enumerate(rest):
@@ -469,20 +486,69 @@ class CallGraph:
                         vedges_py.extend((vnode, t))
                 maps[kind][m] = vnode
         chunks += vedges_py.tobytes()
-        return maps
 
-    def _hierarchy_args(self, ci: int) -> tuple:
-        """The arguments of ``hierarchy_extras`` for DEX ``ci``, but ``vbase``."""
+    def _hierarchy_all(self, chunks: bytearray) -> list[tuple[array, array]] | None:
+        """``(vmap, smap)`` of every DEX (see :meth:`_hierarchy_maps`) from one call of the C kernel
+        ``hierarchy_all``, which resolves the class hierarchy across the DEX files (a class, its superclass and its
+        subclasses may be defined in different files, as in every big multidex app) over app-wide class numbers;
+        the few references it leaves (a class descriptor with "->", a name or proto that is not ASCII) are
+        resolved in Python. None when the kernel cannot compare the descriptors as Python does (then
+        :meth:`_hierarchy_maps` runs DEX by DEX, with the same result)."""
+        dexes = self._hierarchy_all_args()
+        try:  # the kernel's work can grow with classes x descendants: it stops at the stage's deadline
+            got = walker.hierarchy_all(dexes, self._n, deadline_monotonic())
+        except TimeoutError:
+            timed_out()
+        except ValueError:  # inconsistent tables: the DEX-by-DEX path (which reports them as it always did)
+            return None
+        del dexes
+        if got is None:
+            return None
+        maps_raw, vedges, n_v, rests = got
+        del got
+        if n_v:
+            self._new_virtual(n_v)
+        chunks += vedges
+        del vedges
+        out: list[tuple[array, array]] = []
+        for ci, rest_raw in enumerate(rests):
+            vmap_raw, smap_raw = maps_raw[ci]
+            maps_raw[ci] = None
+            maps = (_u32(vmap_raw), _u32(smap_raw))
+            if rest_raw:
+                check_deadline()
+                words = _u32(rest_raw)
+                self._resolve_rest(ci, maps, list(zip(words[0::2], words[1::2], strict=True)), chunks)
+            out.append(maps)
+        return out
+
+    def _hierarchy_all_args(self) -> list[tuple]:
+        """The first argument of ``hierarchy_all``: per DEX, what ``hierarchy_extras`` takes but the split flags,
+        the type statuses being app-wide class numbers (class def index plus the class defs of the DEX files
+        before)."""
+        codes, app = self.index.codes, self.index._class_map
+        base = list(itertools.accumulate((code.dex.class_defs_size for code in codes), initial=0))
+        dexes = []
+        for ci, code in enumerate(codes):
+            status = array(
+                "I", [NONE if w is None else base[w[0]] + w[1] for w in map(app.get, code.type_descs)]
+            )
+            n_ids = code.dex.method_ids_size
+            dexes.append(
+                (
+                    *self._kernel_tables(ci),
+                    status.tobytes(),
+                    walker.invoked_ids(code.events_raw, n_ids, _VIRTUAL_OPS),
+                    walker.invoked_ids(code.events_raw, n_ids, _SUPER_OPS),
+                )
+            )
+        return dexes
+
+    def _kernel_tables(self, ci: int) -> tuple:
+        """The first arguments of ``hierarchy_extras`` / ``hierarchy_all`` for DEX ``ci``: id tables, type
+        descriptors, the DEX's bytes, class and method tables, method records, node map."""
         code = self.index.codes[ci]
-        dex, types = code.dex, code.type_descs
-        n_ids = dex.method_ids_size
-        status = array(
-            "I",
-            [
-                NONE if w is None else w[1] if w[0] == ci else SPLIT
-                for w in map(self.index._class_map.get, types)
-            ],
-        )
+        dex = code.dex
         tables = (
             dex.type_ids_size,
             dex.class_defs_off,
@@ -498,11 +564,26 @@ class CallGraph:
                 dex.proto_ids_off,
                 dex.proto_ids_size,
             ),
-            types,
+            code.type_descs,
             memoryview(dex.data)[: dex.container_size],
             tables,
             code.methods_raw,
             self._maps[ci].tobytes(),
+        )
+
+    def _hierarchy_args(self, ci: int) -> tuple:
+        """The arguments of ``hierarchy_extras`` for DEX ``ci``, but ``vbase``."""
+        code = self.index.codes[ci]
+        n_ids = code.dex.method_ids_size
+        status = array(
+            "I",
+            [
+                NONE if w is None else w[1] if w[0] == ci else SPLIT
+                for w in map(self.index._class_map.get, code.type_descs)
+            ],
+        )
+        return (
+            *self._kernel_tables(ci),
             status.tobytes(),
             self._split_flags(ci),
             walker.invoked_ids(code.events_raw, n_ids, _VIRTUAL_OPS),
