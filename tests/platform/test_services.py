@@ -51,6 +51,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_prelisting_audit_race.py",
             "test_listing_reactivate.py",
             "test_yearly.py",
+            "test_yearly_snapshot.py",
             "test_page_queries.py",
             "test_prelisting_store_page.py",
             "test_company_portal.py",

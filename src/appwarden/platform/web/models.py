@@ -19,6 +19,9 @@ class YearlySnapshot(models.Model):
     computed_at = models.DateTimeField()
     seconds = models.FloatField(default=0.0)  # how long the computation took
     data = models.JSONField(default=dict)
+    # the audit log's last row id when the computation began (``yearly.data_mark``): every change of a platform
+    # model appends a row, so a larger id now means the data changed since; null = stored before this field
+    data_mark = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["start", "end"], name="yearly_snapshot_period")]

@@ -344,10 +344,47 @@ def snapshot_minutes() -> int:
         return 60
 
 
+def inline_seconds() -> float:
+    """``APPWARDEN_STATS_INLINE_SECONDS`` (default 1): a snapshot the data changed since is recomputed on the read
+    when computing it took at most this long; a slower one is served marked ``outdated``."""
+    from django.conf import settings
+
+    try:
+        return max(0.0, float(str(getattr(settings, "APPWARDEN_STATS_INLINE_SECONDS", 1.0)).strip()))
+    except ValueError:
+        return 1.0
+
+
+# the apps whose models the report reads (a login, a notification or a complaint does not change it), and the
+# audit actions about them that store nothing: a refusal under 停止接入, and the pre-listing refusal that reading a
+# verdict records (computing the report itself writes those)
+MARK_APPS = ("testing", "enforcement", "prelisting", "registry", "sanctions")
+MARK_SKIP_ACTIONS = ("prelisting_stop_access", "stop_access_block")
+
+
+def data_mark() -> int:
+    """The id of the audit log's last row about a model the report reads (0 when none). Every change of a platform
+    model appends a row (``core/audit.py``), so the mark grows whenever the data behind the report may have
+    changed; the database reads the primary key's index backwards to the first such row."""
+    from django.db.models import Max, Q
+
+    from appwarden.platform.core.models import AuditLog
+
+    about = Q()
+    for label in MARK_APPS:
+        about |= Q(model__startswith=f"{label}.")
+    rows = AuditLog.objects.filter(about).exclude(action__in=MARK_SKIP_ACTIONS)
+    return rows.aggregate(m=Max("id"))["m"] or 0
+
+
 def cached_stats(period: Period, *, fresh: bool = False) -> dict[str, Any]:
-    """:func:`yearly_stats` of ``period`` from its snapshot when one is at most :func:`snapshot_minutes` old, else
-    computed now and stored as the period's snapshot (``fresh`` always recomputes). The result's ``generated_at`` is
-    when the numbers were computed; ``snapshot`` says whether they came from a stored snapshot."""
+    """:func:`yearly_stats` of ``period`` from its snapshot when one is at most :func:`snapshot_minutes` old and
+    the data has not changed since (:func:`data_mark`), else computed now and stored as the period's snapshot
+    (``fresh`` always recomputes). A snapshot the data changed since is recomputed too when computing it took at
+    most :func:`inline_seconds`; a slower one is served with ``outdated`` true and ``changes_since`` (audit rows
+    since, at most) so that its numbers are never read as today's (e.g. the zeros a fresh server computes at its
+    first tick). The result's ``generated_at`` is when the numbers were computed; ``snapshot`` says whether they
+    came from a stored snapshot."""
     import time
 
     from appwarden.platform.web.models import YearlySnapshot
@@ -356,7 +393,15 @@ def cached_stats(period: Period, *, fresh: bool = False) -> dict[str, Any]:
     if minutes and not fresh:
         snap = YearlySnapshot.objects.filter(start=period.start, end=period.end).first()
         if snap is not None and timezone.now() - snap.computed_at < dt.timedelta(minutes=minutes):
-            return {**snap.data, "snapshot": True}
+            changes = data_mark() - (snap.data_mark or 0) if snap.data_mark is not None else None
+            if changes == 0 or (changes != 0 and snap.seconds > inline_seconds()):
+                return {
+                    **snap.data,
+                    "snapshot": True,
+                    "outdated": changes != 0,
+                    "changes_since": changes,
+                }
+    mark = data_mark() if minutes else None  # taken before computing: changes made meanwhile count as later
     started = time.perf_counter()
     data = yearly_stats(period)
     if minutes:
@@ -371,11 +416,12 @@ def cached_stats(period: Period, *, fresh: bool = False) -> dict[str, Any]:
                         "computed_at": timezone.now(),
                         "seconds": time.perf_counter() - started,
                         "data": data,
+                        "data_mark": mark,
                     },
                 )
         except IntegrityError:  # another request stored the same period at the same moment: theirs stands
             pass
-    return {**data, "snapshot": False}
+    return {**data, "snapshot": False, "outdated": False, "changes_since": 0}
 
 
 def refresh_snapshots(today: dt.date | None = None) -> int:
@@ -394,6 +440,19 @@ def refresh_snapshots(today: dt.date | None = None) -> int:
     for start, end in sorted(periods):
         cached_stats(Period(start.year, start, end), fresh=True)
     return len(periods)
+
+
+def outdated_note(stats: dict[str, Any]) -> str:
+    """The warning line of a snapshot the data changed since (``outdated``), else ``""``: the page, the XLSX and
+    the PDF show it next to the generation time."""
+    if not stats.get("outdated"):
+        return ""
+    changes = stats.get("changes_since")
+    how_many = f"（至多{changes}项变更）" if isinstance(changes, int) and changes > 0 else ""
+    return (
+        f"快照生成后数据已有变更{how_many}，以下数字截至 {stats['generated_at']}，不含此后的变更；"
+        "请立即重新计算以获得当前数字 the data changed after this snapshot was computed"
+    )
 
 
 # --- tables shared by the page, the XLSX and the PDF ------------------------------------------------------------
@@ -503,6 +562,8 @@ def yearly_xlsx(stats: dict[str, Any]) -> bytes:
         ws.append([cell(v) for v in row])
     ws.append(["统计期间 Period", f"{stats['start']} 至 {stats['end']}"])
     ws.append(["生成时间 Generated", stats["generated_at"]])
+    if outdated_note(stats):
+        ws.append(["注意 Note", cell(outdated_note(stats))])
     ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 24
     sheet_names = {"by_type": "问题类型", "by_group": "问题分组", "by_store": "应用商店", "by_sdk": "SDK"}
@@ -558,6 +619,7 @@ def yearly_pdf(stats: dict[str, Any]) -> bytes:
             _xml(f"统计期间 Period: {stats['start']} 至 {stats['end']}　生成时间 {stats['generated_at']}"),
             cell_style,
         ),
+        *([Paragraph(_xml(outdated_note(stats)), cell_style)] if outdated_note(stats) else []),
         Paragraph("总览 Summary", head_style),
         table(["指标 Measure", "数量 Count"], summary_rows(stats), [300, 120]),
     ]

@@ -53,6 +53,7 @@ def yearly_page(request):
         "tables": yearly.tables(stats),
         "title": yearly.title(stats),
         "snapshot_minutes": yearly.snapshot_minutes(),
+        "outdated_note": yearly.outdated_note(stats),
         "query": f"year={period.year}&from={period.start}&to={period.end}",
         "params": {"year": period.year, "from": request.GET.get("from", ""), "to": request.GET.get("to", "")},
     }
