@@ -321,6 +321,9 @@ APPWARDEN_NOTIFY_RETENTION_DAYS = os.environ.get("APPWARDEN_NOTIFY_RETENTION_DAY
 APPWARDEN_NOTIFY_FAILED_RETENTION_DAYS = os.environ.get("APPWARDEN_NOTIFY_FAILED_RETENTION_DAYS", "365")
 # the yearly report is served from a snapshot at most this many minutes old (web/yearly.py; 0 = compute per request)
 APPWARDEN_STATS_SNAPSHOT_MINUTES = os.environ.get("APPWARDEN_STATS_SNAPSHOT_MINUTES", "60")
+# a yearly snapshot the data changed since is recomputed on the read when computing it took at most this many
+# seconds, else served marked outdated (web/yearly.py: cached_stats)
+APPWARDEN_STATS_INLINE_SECONDS = os.environ.get("APPWARDEN_STATS_INLINE_SECONDS", "1")
 
 LOGGING = {
     "version": 1,
