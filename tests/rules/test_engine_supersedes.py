@@ -204,18 +204,84 @@ def test_a_general_finding_whose_categories_the_specific_covers_is_merged(items_
     assert marker and marker[0]["categories"] == ["imei"]
 
 
-def test_a_general_finding_with_a_category_the_specific_lacks_stays(items_predicate):
+def test_a_general_finding_with_a_category_the_specific_lacks_stays_narrowed_to_it(items_predicate):
+    """A partial overlap: the IMEI read goes to the specific finding, the general one keeps only the location read
+    and says where the IMEI went; neither category is stated twice."""
     HITS["gen"] = [
         {
             "owner": "umeng",
-            "evidence": [_trace("imei", 420), _trace("location", 500)],
+            "evidence": [_trace("imei", 420), _trace("location", 500), {"type": "policy", "sentence": "s"}],
             "behaviour": "pre_consent",
+            "confidence": "confirmed",
+            "message_zh": "同意前收集了设备识别码IMEI/MEID、位置信息",
         }
     ]
     HITS["spec"] = [{"owner": "umeng", "evidence": [_call("imei")], "behaviour": "pre_consent"}]
     results = evaluate(Evidence(), [_rule("gen", ["M337-1"]), _rule("spec", ["M337-1"], ["gen"])])
-    assert sorted(f.rule_id for f in results.findings) == ["gen", "spec"]
-    assert all(not f.merged_rules for f in results.findings)
+    got = {f.rule_id: f for f in results.findings}
+    assert set(got) == {"gen", "spec"}
+    gen, spec = got["gen"], got["spec"]
+    assert [e.get("category") for e in gen.evidence] == ["location", None]  # the policy sentence stays too
+    assert gen.merged_rules == [] and gen.clauses == ["C-gen"] and gen.notice_types == ["M337-1"]
+    assert gen.message_zh.startswith("标题gen：位置信息。") and "IMEI" not in gen.message_zh.split("（")[0]
+    assert "设备识别码IMEI/MEID已由“标题spec”报告，不在本条重复" in gen.message_zh
+    assert "reported by rule(s) spec" in gen.message_en
+    assert spec.merged_rules == ["gen"] and spec.clauses == ["C-spec", "C-gen"]
+    assert {
+        e.get("category") for e in spec.evidence if e.get("event") != "confirmation" and e["type"] != "policy"
+    } == {"imei"}
+    assert {"type": "policy", "sentence": "s"} in spec.evidence
+    assert spec.confidence == "confirmed"  # the IMEI trace event it received is a runtime observation
+
+
+def test_a_partial_overlap_of_static_call_sites_does_not_raise_the_receiver(items_predicate):
+    """The general finding's confidence came from its runtime location read; the call site it gives away is static."""
+    HITS["gen"] = [
+        {"owner": "host", "evidence": [_call("imei"), _trace("location", 9)], "confidence": "confirmed"}
+    ]
+    HITS["spec"] = [{"owner": "host", "evidence": [_trace("imei", 7)], "confidence": "possible"}]
+    results = evaluate(Evidence(), [_rule("gen", ["M337-1"]), _rule("spec", ["M337-1"], ["gen"])])
+    got = {f.rule_id: f for f in results.findings}
+    assert got["spec"].confidence == "possible" and got["spec"].merged_rules == ["gen"]
+    assert [e["type"] for e in got["gen"].evidence] == ["trace"] and got["gen"].confidence == "confirmed"
+
+
+def test_no_fact_is_stated_twice_after_partial_merges(items_predicate):
+    """Two specifics and a chain: every (owner, problem type, category, phase) fact is in one finding."""
+    from appwarden.rules.engine import _item_categories, _item_phase
+
+    HITS["bg"] = [
+        {
+            "owner": "getui",
+            "evidence": [
+                _trace("contacts", 9000, "api_call_background"),
+                _trace("location", 10000, "api_call_background"),
+                _trace("sms", 11000, "api_call_background"),
+            ],
+        }
+    ]
+    HITS["freq"] = [{"owner": "getui", "evidence": [_trace("location", 10000, "api_call_background")]}]
+    HITS["s_contacts"] = [{"owner": "getui", "evidence": [_trace("contacts", 9000, "api_call_background")]}]
+    rules = [
+        _rule("bg", ["M337-2"]),
+        _rule("freq", ["M337-2"], ["bg"]),
+        _rule("s_contacts", ["M337-2", "M26-A"], ["bg", "freq"]),
+    ]
+    findings = evaluate(Evidence(), rules).findings
+    seen: dict[tuple, str] = {}
+    for f in findings:
+        for e in f.evidence:
+            for c in _item_categories(e):
+                key = (f.owner, f.notice_types[0], c, _item_phase(e) or f.behaviour)
+                assert key not in seen, (key, seen.get(key), f.rule_id)
+                seen[key] = f.rule_id
+    assert seen == {
+        ("getui", "M337-2", "contacts", "background"): "s_contacts",
+        ("getui", "M337-2", "location", "background"): "freq",
+        ("getui", "M337-2", "sms", "background"): "bg",
+    }
+    bg = next(f for f in findings if f.rule_id == "bg")
+    assert "“标题freq”“标题s_contacts”" in bg.message_zh or "“标题s_contacts”“标题freq”" in bg.message_zh
 
 
 def test_a_general_finding_is_shared_out_among_specifics_by_category(items_predicate):
@@ -250,7 +316,12 @@ def test_a_phase_the_specific_does_not_cover_keeps_the_general_finding(items_pre
     ]
     HITS["after"] = [{"owner": "getui", "evidence": [_send(["imei"], 5000, False)]}]
     rules = [_rule("transfer", ["M337-3"]), _rule("after", ["M337-3", "M26-A"], ["transfer"])]
-    assert sorted(f.rule_id for f in evaluate(Evidence(), rules).findings) == ["after", "transfer"]
+    got = {f.rule_id: f for f in evaluate(Evidence(), rules).findings}
+    assert sorted(got) == ["after", "transfer"]
+    # the send after consent is the specific finding's; the general one keeps the send before consent only
+    assert [e["ts"] for e in got["transfer"].evidence] == [200]
+    assert "设备识别码IMEI/MEID（同意前）" in got["transfer"].message_zh
+    assert got["after"].merged_rules == ["transfer"]
     HITS["transfer"] = [{"owner": "getui", "evidence": [_send(["imei"], 5000, False)]}]
     (merged,) = evaluate(Evidence(), rules).findings
     assert merged.rule_id == "after" and merged.notice_types == ["M337-3", "M26-A"]

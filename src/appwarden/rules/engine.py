@@ -17,10 +17,13 @@ Contract:
 - Every finding carries its rule's ``notice_types`` (通报 problem types; the rule declares them, never a hit).
 - A rule that declares ``supersedes: [general rule ids]`` (a specific scenario of a general violation, or a static
   rule over the API a dynamic rule observes) absorbs the general rule's finding for the same owner when the two
-  share a 通报 problem type, state no contradicting phase (before consent / after refusal) and the specific
-  findings report every PI fact (category in a phase) of the general one: one behaviour is one finding per problem
-  type, naming every merged rule (``merged_rules``, a note in the messages) with all their clauses and evidence.
-  Findings of different problem types stay separate (see ``_apply_supersedes``).
+  share a 通报 problem type and state no contradicting phase (before consent / after refusal): each PI fact
+  (category in a phase) of the general finding that a specific finding reports goes to it, which names the general
+  rule (``merged_rules``, a note in the messages) and gains its clauses and problem types. When the specific
+  findings report every fact the general finding is absorbed; when they report only some (a partial overlap) it
+  stays, narrowed to the facts no other finding states, its message restated (its title, the categories it keeps,
+  the rules that report the rest). One fact is stated once per problem type. Findings of different problem types
+  stay separate (see ``_apply_supersedes``).
 - Findings are sorted by severity (high first), rule id, then owner (``host`` before SDK ids).
 """
 
@@ -202,10 +205,11 @@ def evaluate_rule(evidence: Evidence, rule: Rule, available: set[str] | None = N
 # A general rule's finding (e.g. dynamic.pi.pre_consent) and the findings of the rules that declare they supersede
 # it (pi.startup.device_id, dynamic.sdk.undisclosed_pre_consent) often report one behaviour of one owner: the same
 # call, trace event or network send. A 通报 must list it once per problem type. The merge is category- and
-# phase-aware: a general finding is merged only when every PI fact it reports (a category in a phase: before
-# consent, after refusal, in the background, a send before/after consent) is reported by a superseding finding of
-# the same owner that shares one of its 通报 problem types; then each fact's evidence goes to the finding(s)
-# reporting it. A general finding reporting anything more stays whole (nothing hidden under a narrower title).
+# phase-aware: each PI fact a general finding reports (a category in a phase: before consent, after refusal, in the
+# background, a send before/after consent) that a superseding finding of the same owner sharing one of its 通报
+# problem types reports goes to the finding(s) reporting it. A general finding all of whose facts went is absorbed;
+# one with facts nobody else reports stays, narrowed to those (nothing hidden under a narrower title, nothing said
+# twice), with a message the engine restates from its title and the categories it keeps, naming the receivers.
 
 _MERGE_NOTE_ZH = "（同一行为亦符合{titles}，已合并为本条）"
 
@@ -286,26 +290,109 @@ def _mergeable(specific: Finding, general: Finding) -> bool:
     return len(set(specific.notice_types) | set(general.notice_types)) <= MAX_PER_RULE
 
 
-def _plan(general: Finding, candidates: list[Finding]) -> dict[int, list[dict[str, Any]]] | None:
-    """Which of the general finding's evidence items each candidate receives, or None when some PI fact of the
-    general finding is reported by no candidate (or the finding states no PI fact at all)."""
+def _plan(
+    general: Finding, candidates: list[Finding]
+) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]] | None:
+    """(which of the general finding's evidence items each candidate receives, the general finding's PI items no
+    candidate reports), or None when no candidate reports any of its PI facts (or it states none). Items without a
+    PI fact (policy sentences, consent paths, SDK records) go with every part of the behaviour."""
     facts = {id(s): _facts(s) for s in candidates}
     plan: dict[int, list[dict[str, Any]]] = {}
     context: list[dict[str, Any]] = []
+    left: list[dict[str, Any]] = []
     for item in general.evidence:
         if not _item_categories(item):
             context.append(item)  # policy sentences, consent paths, SDK records: they go with the behaviour
             continue
         takers = [s for s in candidates if _covers(s, facts[id(s)], item, general)]
         if not takers:
-            return None
+            left.append(item)  # a fact no other finding states: it stays with the general finding
+            continue
         for s in takers:
             plan.setdefault(id(s), []).append(item)
     if not plan:
         return None
     for items in plan.values():
         items.extend(context)
-    return plan
+    return plan, left
+
+
+_PHASE_ZH = {"pre_consent": "同意前", "after_consent": "同意后", "background": "后台", "foreground": "前台"}
+
+
+def _category_names(
+    items: list[dict[str, Any]], behaviour: str | None, phased: set[str]
+) -> tuple[list[str], list[str]]:
+    """(Chinese, English) names of the PI categories of ``items`` in the knowledge base's order, each category of
+    ``phased`` with the phase its item states (an IMEI send before consent kept, the one after given away)."""
+    from appwarden.errors import KnowledgeError
+    from appwarden.knowledge import pi_categories
+
+    try:
+        known = pi_categories()
+    except KnowledgeError:
+        known = {}
+    rank = {c: i for i, c in enumerate(known)}
+    facts: dict[tuple[str, str | None], None] = {}
+    for item in items:
+        phase = _item_phase(item) or behaviour
+        for cat in _item_categories(item):
+            facts[(cat, phase if cat in phased else None)] = None
+    zh: list[str] = []
+    en: list[str] = []
+    for cat, phase in sorted(facts, key=lambda f: (rank.get(f[0], len(rank)), f[0], f[1] or "")):
+        record = known.get(cat) or {}
+        name_zh, name_en = str(record.get("name_zh") or cat), str(record.get("name_en") or cat)
+        zh.append(f"{name_zh}（{_PHASE_ZH.get(phase, phase)}）" if phase else name_zh)
+        en.append(f"{name_en} ({phase.replace('_', ' ')})" if phase else name_en)
+    return zh, en
+
+
+def _phased(items: list[dict[str, Any]], behaviour: str | None) -> set[str]:
+    """The categories ``items`` state in more than one phase: their names need the phase to tell them apart."""
+    phases: dict[str, set[str | None]] = {}
+    for item in items:
+        phase = _item_phase(item) or behaviour
+        for cat in _item_categories(item):
+            phases.setdefault(cat, set()).add(phase)
+    return {c for c, p in phases.items() if len(p) > 1}
+
+
+def _narrow(general: Finding, left: list[dict[str, Any]], given: list[dict[str, Any]]) -> set[str]:
+    """Keep in ``general`` only the PI items no other finding states (``left``) and its items without a PI fact;
+    return the categories to name with their phase (stated in several phases by the kept and given items)."""
+    phased = _phased([*left, *given], general.behaviour)
+    keep = {id(i) for i in left}
+    general.evidence = [i for i in general.evidence if id(i) in keep or not _item_categories(i)]
+    return phased
+
+
+_NARROW_NOTE_ZH = "（同一行为中{gone}已由{titles}报告，不在本条重复）"
+
+
+def _restate(
+    finding: Finding,
+    given: list[dict[str, Any]],
+    phased: set[str],
+    carriers: list[Finding],
+    rules: dict[str, Rule],
+) -> None:
+    """Rewrite the message of a general finding narrowed to the facts no other finding states: its title and the
+    categories it still reports, then which categories the findings of which rules report (its predicate's message
+    named them all, and the engine cannot rewrite a predicate's sentence)."""
+    kept_zh, kept_en = _category_names(finding.evidence, finding.behaviour, phased)
+    gone_zh, gone_en = _category_names(given, finding.behaviour, phased)
+    gone_zh = [n for n in gone_zh if n not in kept_zh]
+    gone_en = [n for n in gone_en if n not in kept_en]
+    rids = list(dict.fromkeys(f.rule_id for f in carriers))
+    titles = "".join(f"“{rules[r].title_zh if r in rules else r}”" for r in rids)
+    finding.message_zh = f"{finding.title_zh}：{'、'.join(kept_zh)}。" + _NARROW_NOTE_ZH.format(
+        gone="、".join(gone_zh) or "其余个人信息", titles=titles
+    )
+    finding.message_en = (
+        f"{finding.title_en}: {', '.join(kept_en)}. (In the same behaviour, {', '.join(gone_en) or 'the other PI'} "
+        f"is reported by rule(s) {', '.join(rids)}; not repeated here.)"
+    )
 
 
 def _absorb(finding: Finding, general: Finding, items: list[dict[str, Any]]) -> None:
@@ -363,10 +450,12 @@ def _depths(rules: dict[str, Rule]) -> dict[str, int]:
 
 def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[Finding]:
     """One behaviour, one finding per 通报 problem type (see the comment above): each finding of a rule named in
-    other rules' ``supersedes`` is merged into their findings of the same owner that report all of its PI facts;
-    the receiving finding keeps its title, gains the general finding's clauses, problem types, evidence, the
-    stronger confidence and severity, and names it (``merged_rules``; a note in the messages). Findings without
-    such partners stay as they are."""
+    other rules' ``supersedes`` gives each of its PI facts to their findings of the same owner that report it; a
+    receiving finding keeps its title, gains the general finding's clauses, problem types, the evidence of the facts
+    it reports, the stronger confidence (only from a runtime observation when the overlap is partial) and severity,
+    and names it (``merged_rules``; a note in the messages). A general finding that gave every fact away is
+    dropped; one that kept some is narrowed to them and restated (:func:`_restate`). Findings without such partners
+    stay as they are."""
     superseded_by: dict[str, list[str]] = {}
     for rule in rules.values():
         for general_id in rule.supersedes:
@@ -375,6 +464,9 @@ def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[F
         return findings
     depth = _depths(rules)
     absorbed: set[int] = set()
+    # id(general) -> (its items given away, categories named with their phase, the findings that received them)
+    narrowed: dict[int, tuple[list[dict[str, Any]], set[str], list[Finding]]] = {}
+    carried_by: dict[int, list[Finding]] = {}  # id(absorbed finding) -> the findings that received its facts
     merged_any = False
     for general in sorted(findings, key=lambda f: (depth.get(f.rule_id, 0), f.rule_id, _owner_key(f.owner))):
         specifics = superseded_by.get(general.rule_id)
@@ -388,18 +480,39 @@ def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[F
             and f is not general
             and _mergeable(f, general)
         ]
-        plan = _plan(general, candidates) if candidates else None
-        if plan is None:
+        planned = _plan(general, candidates) if candidates else None
+        if planned is None:
             continue
-        for finding in candidates:
-            if id(finding) in plan:
-                _absorb(finding, general, plan[id(finding)])
-        absorbed.add(id(general))
+        plan, left = planned
+        receivers = [f for f in candidates if id(f) in plan]
+        given = [i for f in receivers for i in plan[id(f)] if _item_categories(i)]
+        general_copy = _copy_for_absorb(general, given) if left else general
+        for finding in receivers:
+            _absorb(finding, general_copy, plan[id(finding)])
         merged_any = True
+        if not left:
+            absorbed.add(id(general))
+            carried_by[id(general)] = receivers
+            continue
+        # a partial overlap: the facts other findings state leave this one, which keeps only the rest
+        before = narrowed.get(id(general), ([], set(), []))
+        phased = _narrow(general, left, [*before[0], *given])
+        narrowed[id(general)] = ([*before[0], *given], before[1] | phased, [*before[2], *receivers])
     if not merged_any:
         return findings
     out = [f for f in findings if id(f) not in absorbed]
+
+    def carriers(found: Finding, trail: tuple[int, ...] = ()) -> list[Finding]:
+        """The findings of the report that carry ``found``'s facts (itself, or where an absorbed one went)."""
+        if id(found) not in absorbed or id(found) in trail:
+            return [found]
+        return [c for r in carried_by[id(found)] for c in carriers(r, (*trail, id(found)))]
+
     for finding in out:
+        if id(finding) in narrowed:
+            given, phased, receivers = narrowed[id(finding)]
+            final = list({id(c): c for r in receivers for c in carriers(r)}.values())
+            _restate(finding, given, phased, final, rules)
         if finding.merged_rules:
             titles = "".join(f"“{rules[r].title_zh if r in rules else r}”" for r in finding.merged_rules)
             note = _MERGE_NOTE_ZH.format(titles=titles)
@@ -409,6 +522,22 @@ def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[F
                 f"(The same behaviour also meets rule(s) {', '.join(finding.merged_rules)}; merged into this finding.)",
             )
     return out
+
+
+def _copy_for_absorb(general: Finding, given: list[dict[str, Any]]) -> Finding:
+    """The general finding as the receivers of part of it absorb it (its clauses, types, severity, behaviour and
+    name), its lists copied so that narrowing it changes nothing they took. Its confidence comes along only when
+    the part given holds a runtime observation (trace, network): a static call site it gives away is no more
+    certain because the general finding's runtime evidence of another category was."""
+    from dataclasses import replace
+
+    runtime = any(i.get("type") in ("trace", "network") for i in given)
+    return replace(
+        general,
+        evidence=list(general.evidence),
+        merged_rules=list(general.merged_rules),
+        confidence=general.confidence if runtime else CONFIDENCES[-1],
+    )
 
 
 def _join(message: str, note: str) -> str:
