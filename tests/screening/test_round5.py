@@ -42,9 +42,10 @@ def test_round5_fixture_verdicts(r5: dict[str, ScreenContext]) -> None:
     assert {h.spec.id for h in bad.hits} == ROUND5 | {
         "stealth.hide_launcher_icon",
         "spyware.surveillance_set",
+        "stealth.library_namespace_disguise",
     }
     assert bad.verdict == "harmful"
-    assert set(bad.categories) == {"banker", "dropper", "spyware", "adware", "ransomware"}
+    assert set(bad.categories) == {"banker", "dropper", "spyware", "adware", "ransomware", "other"}
     clean = screen(r5["screen_r5_clean"].static, r5["screen_r5_clean"].apk)
     assert clean.verdict == "none" and clean.hits == []
 
@@ -161,3 +162,18 @@ def test_background_data_sets(r5: dict[str, ScreenContext]) -> None:
     # the clean twin reads the same six from an Activity the user drives: neither fires
     assert run_indicator(r5["screen_r5_clean"], SPECS["spyware.message_stores"]) is None
     assert run_indicator(r5["screen_r5_clean"], SPECS["spyware.surveillance_set"]) is None
+
+
+def test_library_namespace_disguise(r5: dict[str, ScreenContext]) -> None:
+    spec = SPECS["stealth.library_namespace_disguise"]
+    hit = run_indicator(r5["screen_r5"], spec)
+    assert hit is not None
+    assert hit.evidence == [
+        {
+            "component": "androidx.core.app.SyncHelperService",
+            "kind": "service",
+            "permission": "android.permission.BIND_NOTIFICATION_LISTENER_SERVICE",
+        }
+    ]
+    # clean: a notification listener in the app's own package, and androidx's real FileProvider
+    assert run_indicator(r5["screen_r5_clean"], spec) is None

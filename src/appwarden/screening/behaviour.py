@@ -314,3 +314,52 @@ def check_data_set(params: dict[str, Any]) -> str | None:
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
         return "min_distinct must be a positive integer"
     return None
+
+
+# ------------------------------------------------------------------------------------------------ library disguise
+
+_LIBRARY_NAMESPACES = (
+    "androidx.",
+    "android.support.",
+    "com.google.android.gms.",
+    "com.google.firebase.",
+    "com.facebook.",
+    "kotlin.",
+    "kotlinx.",
+    "okhttp3.",
+    "retrofit2.",
+)
+_SENSITIVE_BINDS = {
+    "android.permission.BIND_ACCESSIBILITY_SERVICE",
+    "android.permission.BIND_NOTIFICATION_LISTENER_SERVICE",
+    "android.permission.BIND_DEVICE_ADMIN",
+}
+
+
+def library_disguise(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app's own entry points sit in a well-known library's package (androidx, the support library, Google
+    Play services, Firebase, Facebook, Kotlin, OkHttp, Retrofit), where no library declares them for its host:
+    a launcher activity, or a component bound as accessibility service, notification listener or device admin; or
+    code in such a namespace hides the app's launcher icon (what :func:`~appwarden.screening.detectors
+    ._hide_launcher_icon` reports with ``owner: library namespace``). Payload classes named like a library are
+    skipped by reviewers and by SDK-aware scanners. An app whose own package is in that namespace is left out."""
+    from appwarden.screening.detectors import _hide_launcher_icon
+
+    if ctx.manifest is None:
+        return []
+    own = ctx.manifest.package or ""
+    if own.startswith(_LIBRARY_NAMESPACES):
+        return []
+    items: list[Item] = []
+    for name in sorted(ctx.launcher_activities):
+        if name.startswith(_LIBRARY_NAMESPACES):
+            items.append({"component": name, "kind": "launcher activity"})
+    for comp in ctx.manifest.components:
+        if comp.permission in _SENSITIVE_BINDS and comp.name.startswith(_LIBRARY_NAMESPACES):
+            items.append({"component": comp.name, "kind": comp.kind, "permission": comp.permission})
+    if ctx.code is not None:
+        for item in _hide_launcher_icon(ctx, {}):
+            cls = item["caller"].split("->", 1)[0][1:].replace("/", ".")
+            if item.get("owner") and cls.startswith(_LIBRARY_NAMESPACES):
+                items.append({**item, "kind": "hides the launcher icon"})
+    return items[:5]
