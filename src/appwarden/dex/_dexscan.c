@@ -702,7 +702,13 @@ static int string_ref(const uint8_t *buf, size_t size, size_t s_off, uint32_t si
     size_t len = (size_t)(nul - str);
     if (len > 0xffffffffu) return -1;
     uint8_t state = 1;
-    for (size_t i = 0; i < len; i++) {
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) { /* 8 bytes at a time, then the tail */
+        uint64_t w;
+        memcpy(&w, str + i, 8);
+        if (w & 0x8080808080808080ull) break;
+    }
+    for (; i < len; i++) {
         if (str[i] & 0x80) { state = 2; break; }
     }
     out->ptr = str;
@@ -2485,7 +2491,8 @@ done:
  * `decode` where not ASCII) are equal, and new nodes are numbered in first-seen order, as a descriptor -> id dict
  * filled DEX by DEX would number them, without a descriptor string or a dict entry per method.
  *   dexes: the id tables of every DEX (tuples, see dexids_t); table: bytearray of u32 open-addressing slots
- *   (node + 1, 0 = empty), a power of two of them above twice the final node count, zeroed at first and passed
+ *   (node + 1 in the bits below the slot count, 0 = empty; the bits above hold the top bits of the descriptor's hash,
+ *   so a probe rarely reads another node's hash), a power of two of them above twice the final node count, zeroed at first and passed
  *   unchanged to every call; hashes / reps: bytearrays extended by 8 bytes per new node: its descriptor hash and its
  *   representative (DEX number, method id) as two u32 - which the caller keeps to name a node on demand (the
  *   hashes belong to the backend, as the table does); other: a dict for the descriptors that are not ASCII (str ->
@@ -2542,6 +2549,8 @@ static PyObject *dexscan_intern_methods(PyObject *self, PyObject *args) {
     if (!out) goto done;
     uint32_t *ids = (uint32_t *)PyBytes_AS_STRING(out);
     uint64_t budget = (uint64_t)cur->d.size * 64 + (1u << 20);
+    /* a slot: node + 1 below the slot count (n + 1 <= cap / 2), a tag of hash bits above it */
+    const uint32_t idmask = cap > 0x80000000u ? 0xffffffffu : (uint32_t)(cap - 1);
     for (size_t i = 0; i < m_size; i++) {
         uint64_t cost = 0;
         int ascii = desc_build(&cur->d, cur->m_off, (uint32_t)i, &budget, &cost, &sb, 0);
@@ -2557,15 +2566,18 @@ static PyObject *dexscan_intern_methods(PyObject *self, PyObject *args) {
         uint32_t *slot = (uint32_t *)PyByteArray_AS_STRING(table_o);
         uint32_t *reps = (uint32_t *)PyByteArray_AS_STRING(reps_o);
         uint64_t *hs = (uint64_t *)PyByteArray_AS_STRING(hashes_o);
-        uint32_t g = NONE_ID;
+        uint32_t g = NONE_ID, tag = 0;
         uint64_t h = 0;
         size_t k = 0;
         if (ascii) {
             h = hash_bytes(sb.p, sb.len);
+            tag = (uint32_t)(h >> 32) & ~idmask;
             for (k = (size_t)(h ^ (h >> 31)) & (cap - 1);; k = (k + 1) & (cap - 1)) {
-                uint32_t j = slot[k];
-                if (!j) break;
-                if ((size_t)(j - 1) >= n) {
+                uint32_t sv = slot[k];
+                if (!sv) break;
+                if ((sv & ~idmask) != tag) continue; /* another hash: no need to read it */
+                uint32_t j = sv & idmask;
+                if (j == 0 || (size_t)(j - 1) >= n) {
                     PyErr_SetString(PyExc_ValueError, "the table does not belong to these nodes");
                     goto fail;
                 }
@@ -2637,7 +2649,7 @@ static PyObject *dexscan_intern_methods(PyObject *self, PyObject *args) {
                 goto fail;
             }
             g = (uint32_t)n++;
-            if (ascii) slot[k] = g + 1;
+            if (ascii) slot[k] = (g + 1) | tag;
             reps[2 * (size_t)g] = (uint32_t)ci;
             reps[2 * (size_t)g + 1] = (uint32_t)i;
             hs[g] = h;
