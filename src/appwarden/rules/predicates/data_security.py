@@ -361,10 +361,13 @@ MODE_NAMES = {
 }
 
 
-def _file_modes(code: Any, caller: str, dex: str, offset: int) -> tuple[list[int], bool] | None:
+def _file_modes(
+    code: Any, caller: str, dex: str, offset: int, cache: dict | None = None, wanted: set[int] | None = None
+) -> tuple[list[int], bool] | None:
     """The mode argument (second declared parameter) of the call at ``dex``/``offset`` in ``caller``, read along
     the method's branches (``dex.regs.reaching_values``): (the constants that reach it, sorted; whether some path
-    brings a value that is not a constant: a parameter, a computed value). None when the call cannot be read."""
+    brings a value that is not a constant: a parameter, a computed value). None when the call cannot be read.
+    ``cache`` keeps one analysis per method for all its calls (``wanted``: their offsets)."""
     from appwarden.dex.records import OP_INVOKE_STATIC, invoke_arg_registers
     from appwarden.dex.regs import reaching_values
 
@@ -384,7 +387,13 @@ def _file_modes(code: Any, caller: str, dex: str, offset: int) -> tuple[list[int
                     if pos >= len(regs):
                         return None
                     if n == 1:
-                        state = reaching_values(dc.dex, code_off, {offset}).get(offset)
+                        key = (dex, code_off)
+                        states = cache.get(key) if cache is not None else None
+                        if states is None:
+                            states = reaching_values(dc.dex, code_off, (wanted or set()) | {offset})
+                            if cache is not None:
+                                cache[key] = states
+                        state = states.get(offset)
                         if state is None:
                             return None
                         values = state.get(regs[pos], frozenset({("unknown",)}))
@@ -411,8 +420,13 @@ def world_readable_files(evidence: Evidence, params: dict) -> list[Hit]:
     if target is None or target >= 24:
         return []
     groups: dict[str, list[dict]] = {}
-    for caller, api, dex, offset in invokes(code, FILE_MODE_APIS):
-        read = _file_modes(code, caller, dex, offset)
+    calls = invokes(code, FILE_MODE_APIS)
+    wanted: dict[tuple[str, str], set[int]] = {}
+    for caller, _api, dex, offset in calls:
+        wanted.setdefault((caller, dex), set()).add(offset)
+    cache: dict = {}  # one reaching-values analysis per calling method
+    for caller, api, dex, offset in calls:
+        read = _file_modes(code, caller, dex, offset, cache, wanted[(caller, dex)])
         literals, unresolved = read if read is not None else ([], True)
         world = [m for m in literals if m & 3]
         extra: dict[str, Any]
