@@ -106,7 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
-        parser = cached_parser(_command_of(argv))
+        command = _command_of(argv)
+        if command is not None:  # before the command's modules (and their dataclasses) are imported
+            from appwarden.cli.codecache import install
+
+            install()
+        parser = cached_parser(command)
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()
