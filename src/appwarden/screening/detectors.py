@@ -525,7 +525,8 @@ def _hide_launcher_icon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item
     one of the app's launcher activities (``const-class`` or a string with its name; code of any owner: no SDK
     can name the host's own launcher class, so code that does was written for this app, e.g. a payload hidden in
     a library's namespace), or is app code of a launcher activity (or a class nested in it) that takes its own
-    ``getComponentName()`` (round five): the app hides its own icon."""
+    ``getComponentName()``, or app code that resolves its own package's LAUNCHER activity at run time (the
+    category string and ``getPackageName`` in the method; round five): the app hides its own icon."""
     if ctx.code is None or not ctx.launcher_activities:
         return []
     from appwarden.dex.records import EV_CONST_CLASS
@@ -553,10 +554,13 @@ def _hide_launcher_icon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item
         )
         if not named and ctx.is_app_code(ref.caller):
             cls = _outer(ref.caller.split("->", 1)[0])
-            if cls in launcher_descs and any(
-                t.endswith("->getComponentName") for t in method_targets(ctx, ref.caller)
-            ):
+            targets = method_targets(ctx, ref.caller)
+            if cls in launcher_descs and any(t.endswith("->getComponentName") for t in targets):
                 named = {cls[1:-1].replace("/", ".")}
+            elif "android.intent.category.LAUNCHER" in names and any(
+                t.endswith("->getPackageName") for t in targets
+            ):  # its own package's launcher, resolved at run time (queryIntentActivities of MAIN/LAUNCHER)
+                named = {"launcher of " + (ctx.manifest.package if ctx.manifest is not None else "the app")}
         if named:
             item = _site(ref)
             item["component"] = sorted(named)[0]
