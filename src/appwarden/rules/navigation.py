@@ -291,6 +291,8 @@ class _Builder:
         self._app: dict[str, list[tuple[str, str, str]]] = {}
         self._fragment: dict[str, bool] = {}
         self._supers: dict[str, list[str]] = {}
+        self._edges: dict[str, tuple[tuple[str, str], ...]] = {}  # method -> edges_of([method])
+        self._news: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # method -> _fragments_and_owned
         self.excluded_classes: set[str] = set()
         self.excluded_methods: set[str] = set()
         self.excluded_lambdas: tuple[str, ...] = ()
@@ -510,19 +512,29 @@ class _Builder:
     def edges_of(self, methods: list[str]) -> list[tuple[str, str]]:
         """(target screen, via method) started by these methods."""
         out: list[tuple[str, str]] = []
+        known = self._edges
         for m in methods:
-            consts, news = self.events(m)
-            if consts:
-                passes = any(CLASS_PARAM in c.split("(", 1)[-1].split(")", 1)[0] for c in self.callees(m))
-                if passes:
-                    out.extend((t, m) for t in consts if t in self.activities)
-            for t in news:
-                if t not in self.activities and self.is_fragment(t):
-                    out.append((t, m))
-            for s in self.strings(m):
-                if s in self.by_name:
-                    out.append((self.by_name[s], m))
+            got = known.get(m)
+            if got is None:
+                got = known[m] = self._edges_of_one(m)
+            out.extend(got)
         return out
+
+    def _edges_of_one(self, m: str) -> tuple[tuple[str, str], ...]:
+        """:meth:`edges_of` of one method (made once per build: a method is in the closures of many screens)."""
+        out: list[tuple[str, str]] = []
+        consts, news = self.events(m)
+        if consts:
+            passes = any(CLASS_PARAM in c.split("(", 1)[-1].split(")", 1)[0] for c in self.callees(m))
+            if passes:
+                out.extend((t, m) for t in consts if t in self.activities)
+        for t in news:
+            if t not in self.activities and self.is_fragment(t):
+                out.append((t, m))
+        for s in self.strings(m):
+            if s in self.by_name:
+                out.append((self.by_name[s], m))
+        return tuple(out)
 
     # -- layouts and preference XML -------------------------------------------------------------------------------
 
@@ -678,7 +690,7 @@ class _Builder:
         # fragments created while the screen is shown join it (their lifecycle too)
         owned: set[str] = set()
         for _ in range(2):
-            frags = {t for m in notap for t in self.events(m)[1] if self.is_fragment(t) and t not in own}
+            frags = {t for m in notap for t in self._fragments_and_owned(m)[0] if t not in own}
             frags.update(f for f in self.frag_refs if f not in own)
             if not frags:
                 break
@@ -692,7 +704,7 @@ class _Builder:
             ]
             notap = self.closure(entries + self._auto_callbacks(own), own)
         for m in notap:
-            owned.update(t for t in self.events(m)[1] if t in self.defined and not is_platform_library(t))
+            owned.update(self._fragments_and_owned(m)[1])
         for edge, via in self.edges_of(notap):
             if edge not in own and edge != cls:
                 scr.edges.setdefault(edge, (0, via))
@@ -740,6 +752,19 @@ class _Builder:
             if target in self.activities or self.is_fragment(target):
                 scr.edges.setdefault(target, (1, where))
         return scr
+
+    def _fragments_and_owned(self, m: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(the fragment classes, the app classes outside the platform libraries) that method ``m`` instantiates,
+        in its order (made once per build)."""
+        got = self._news.get(m)
+        if got is None:
+            news = self.events(m)[1]
+            defined = self.defined
+            got = self._news[m] = (
+                tuple(t for t in news if self.is_fragment(t)),
+                tuple(t for t in news if t in defined and not is_platform_library(t)),
+            )
+        return got
 
     def _auto_callbacks(self, classes: Any) -> list[str]:
         """Callbacks that run without a tap (:data:`AUTO_CALLBACKS`: a splash's animation end, a countdown's
