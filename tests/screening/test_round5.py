@@ -43,9 +43,18 @@ def test_round5_fixture_verdicts(r5: dict[str, ScreenContext]) -> None:
         "stealth.hide_launcher_icon",
         "spyware.surveillance_set",
         "stealth.library_namespace_disguise",
+        "phishing.remote_page_sms_app",
     }
     assert bad.verdict == "harmful"
-    assert set(bad.categories) == {"banker", "dropper", "spyware", "adware", "ransomware", "other"}
+    assert set(bad.categories) == {
+        "banker",
+        "dropper",
+        "spyware",
+        "adware",
+        "ransomware",
+        "other",
+        "phishing",
+    }
     clean = screen(r5["screen_r5_clean"].static, r5["screen_r5_clean"].apk)
     assert clean.verdict == "none" and clean.hits == []
 
@@ -182,4 +191,14 @@ def test_library_namespace_disguise(r5: dict[str, ScreenContext]) -> None:
         }
     ]
     # clean: a notification listener in the app's own package, and androidx's real FileProvider
+    assert run_indicator(r5["screen_r5_clean"], spec) is None
+
+
+def test_remote_page_in_an_sms_app(r5: dict[str, ScreenContext]) -> None:
+    spec = SPECS["phishing.remote_page_sms_app"]
+    hit = run_indicator(r5["screen_r5"], spec)
+    assert hit is not None
+    assert hit.evidence[0] == {"path": "assets/server.txt", "url": "https://pay.example.invalid/login"}
+    assert hit.evidence[-1] == {"component": "com.appwarden.screen.r5.SmsIn", "receives": "SMS"}
+    # the clean twin has the same asset and WebView but receives no SMS
     assert run_indicator(r5["screen_r5_clean"], spec) is None

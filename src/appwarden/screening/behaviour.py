@@ -363,3 +363,48 @@ def library_disguise(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
             if item.get("owner") and cls.startswith(_LIBRARY_NAMESPACES):
                 items.append({**item, "kind": "hides the launcher icon"})
     return items[:5]
+
+
+# ------------------------------------------------------------------------------------------------ phishing carrier
+
+_ASSET_URL = re.compile(rb"^\s*(https?://[^\s\"'<>]{4,200})\s*$")
+_SMS_ACTIONS = {"android.provider.Telephony.SMS_RECEIVED", "android.provider.Telephony.SMS_DELIVER"}
+
+
+def remote_page_sms_app(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app receives SMS (a manifest SMS_RECEIVED/SMS_DELIVER receiver), its own code loads a page in a WebView
+    (``WebView.loadUrl``), and a small asset holds nothing but a web address: the phishing page is fetched from an
+    address shipped beside the code (so it can change after review) and shown by an app that also intercepts the
+    one-time codes the page asks for. It names the *phishing* category on such apps; weak alone."""
+    if ctx.manifest is None or ctx.code is None:
+        return []
+    receivers = [
+        c.name
+        for c in ctx.manifest.components_of("receiver")
+        if any(_SMS_ACTIONS & set(f.actions) for f in c.intent_filters)
+    ]
+    if not receivers:
+        return []
+    loads = _app_refs(ctx, ["Landroid/webkit/WebView;->loadUrl"])
+    if not loads:
+        return []
+    from appwarden.errors import AppwardenError
+
+    urls: list[Item] = []
+    if ctx.apk is None:
+        return []
+    for name in ctx.static.assets[:2000]:
+        try:
+            if int(ctx.apk.archive.info(name).uncompressed_size) > 512:
+                continue
+            data = bytes(ctx.apk.read(name))
+        except (AppwardenError, KeyError, AttributeError, ValueError):
+            continue
+        m = _ASSET_URL.match(data)
+        if m:
+            urls.append({"path": name, "url": m.group(1).decode("ascii", "replace")[:200]})
+            if len(urls) >= 3:
+                break
+    if not urls:
+        return []
+    return [*urls[:3], _site(loads[0]), {"component": receivers[0], "receives": "SMS"}]

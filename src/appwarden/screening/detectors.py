@@ -1095,6 +1095,7 @@ DETECTORS: dict[str, Detector] = {
         Detector("other_app_data", behaviour.other_app_data, _no_check),
         Detector("clipboard_swap", behaviour.clipboard_swap, _no_check),
         Detector("library_disguise", behaviour.library_disguise, _no_check),
+        Detector("remote_page_sms_app", behaviour.remote_page_sms_app, _no_check),
         Detector(
             "background_data_set",
             behaviour.background_data_set,
