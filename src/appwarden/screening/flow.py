@@ -516,7 +516,8 @@ class FlowAnalysis:
                 pc += width
                 last, result = result, EMPTY
                 kind = _KIND[op]
-                if kind == _K_OTHER:  # goto/16 and /32 are branches; switch, check-cast, monitor, throw, nop
+                # _K_OTHER (0): switch, check-cast, monitor, throw, nop ... write no register we track
+                if not kind:
                     continue
                 get = regs.get
                 if kind == _K_INVOKE:
@@ -548,50 +549,9 @@ class FlowAnalysis:
                         oid = objs[src] = next(ids)
                     objs[dst] = oid
                     continue
-                if kind == _K_MOVE_12X:
-                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
-                elif kind == _K_MOVE_22X:
-                    put(b1, get(_U16.unpack_from(data, p + 2)[0], EMPTY))
-                elif kind == _K_MOVE_32X:
-                    put(_U16.unpack_from(data, p + 2)[0], get(_U16.unpack_from(data, p + 4)[0], EMPTY))
-                elif kind == _K_MOVE_RESULT:
+                # the kinds are disjoint: tested most frequent first
+                if kind == _K_MOVE_RESULT:
                     put(b1, last)
-                elif kind == _K_RETURN:
-                    ret |= get(b1, EMPTY)
-                elif kind == _K_CLEAR:  # move-exception, const*, new-instance
-                    put(b1 & 0xF if op == 0x12 else b1, EMPTY)
-                elif kind == _K_CONST_STRING:
-                    idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
-                    try:
-                        put(b1, _const_labels(dex.string(idx)))
-                    except Exception:
-                        put(b1, EMPTY)
-                elif kind == _K_CONST_CLASS:
-                    try:
-                        put(b1, frozenset({"c:" + code.type_descs[_U16.unpack_from(data, p + 2)[0]]}))
-                    except Exception:
-                        put(b1, EMPTY)
-                elif kind == _K_CLEAR_A:  # instance-of, array-length, new-array: vA, vB
-                    put(b1 & 0xF, EMPTY)
-                elif kind == _K_UNOP:
-                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
-                elif kind == _K_BINOP_2ADDR:
-                    a = b1 & 0xF
-                    put(a, _cap(get(a, EMPTY) | get(b1 >> 4, EMPTY)))
-                elif kind == _K_BINOP_LIT16:
-                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
-                elif kind == _K_BINOP_LIT8:
-                    put(b1, get(data[p + 2], EMPTY))
-                elif kind == _K_BINOP:
-                    put(b1, _cap(get(data[p + 2], EMPTY) | get(data[p + 3], EMPTY)))
-                elif kind == _K_CMP:
-                    put(b1, EMPTY)
-                elif kind == _K_AGET:
-                    put(b1, get(data[p + 2], EMPTY))
-                elif kind == _K_APUT:
-                    arr = data[p + 2]
-                    if get(b1):
-                        carry(arr, regs[b1])
                 elif kind == _K_GET:
                     fidx = _U16.unpack_from(data, p + 2)[0]
                     dest = b1 & 0xF if op in _IGET else b1
@@ -606,6 +566,14 @@ class FlowAnalysis:
                     if op in _IGET:  # a field of a labelled object (a request's entity, a holder's value)
                         labels |= {lab for lab in get(b1 >> 4, EMPTY) if lab[0] == "s"}
                     put(dest, _cap(labels))
+                elif kind == _K_CLEAR:  # move-exception, const*, new-instance
+                    put(b1 & 0xF if op == 0x12 else b1, EMPTY)
+                elif kind == _K_CONST_STRING:
+                    idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
+                    try:
+                        put(b1, _const_labels(dex.string(idx)))
+                    except Exception:
+                        put(b1, EMPTY)
                 elif kind == _K_PUT:
                     src = b1 & 0xF if op in _IPUT else b1
                     labels = get(src, EMPTY)
@@ -622,6 +590,40 @@ class FlowAnalysis:
                             op in _IPUT and obj != this
                         ):  # the object now carries it (a holder passed on), not ``this``
                             carry(obj, frozenset(lab for lab in labels if lab[0] == "s"))
+                elif kind == _K_MOVE_12X:
+                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
+                elif kind == _K_RETURN:
+                    ret |= get(b1, EMPTY)
+                elif kind == _K_MOVE_22X:
+                    put(b1, get(_U16.unpack_from(data, p + 2)[0], EMPTY))
+                elif kind == _K_MOVE_32X:
+                    put(_U16.unpack_from(data, p + 2)[0], get(_U16.unpack_from(data, p + 4)[0], EMPTY))
+                elif kind == _K_CONST_CLASS:
+                    try:
+                        put(b1, frozenset({"c:" + code.type_descs[_U16.unpack_from(data, p + 2)[0]]}))
+                    except Exception:
+                        put(b1, EMPTY)
+                elif kind == _K_CLEAR_A:  # instance-of, array-length, new-array: vA, vB
+                    put(b1 & 0xF, EMPTY)
+                elif kind == _K_AGET:
+                    put(b1, get(data[p + 2], EMPTY))
+                elif kind == _K_APUT:
+                    arr = data[p + 2]
+                    if get(b1):
+                        carry(arr, regs[b1])
+                elif kind == _K_BINOP_2ADDR:
+                    a = b1 & 0xF
+                    put(a, _cap(get(a, EMPTY) | get(b1 >> 4, EMPTY)))
+                elif kind == _K_BINOP_LIT8:
+                    put(b1, get(data[p + 2], EMPTY))
+                elif kind == _K_BINOP_LIT16:
+                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
+                elif kind == _K_BINOP:
+                    put(b1, _cap(get(data[p + 2], EMPTY) | get(data[p + 3], EMPTY)))
+                elif kind == _K_UNOP:
+                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
+                elif kind == _K_CMP:
+                    put(b1, EMPTY)
                 elif kind == _K_FILLED:  # filled-new-array: result is the array
                     like = 0x6E if op == 0x24 else 0x74  # 35c / 3rc register lists, as an invoke's
                     regs_list = invoke_registers_at(like, data, p)
