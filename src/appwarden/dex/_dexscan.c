@@ -2529,6 +2529,8 @@ static PyObject *dexscan_intern_methods(PyObject *self, PyObject *args) {
     dexids_t *xs = (dexids_t *)calloc((size_t)n_dex, sizeof(dexids_t));
     PyObject *out = NULL;
     sbuf_t sb = {NULL, 0, 0}, sb2 = {NULL, 0, 0};
+    uint64_t *hh = NULL; /* pass 1: each method id's descriptor hash (0 when not ASCII) */
+    uint8_t *asc = NULL;
     uint8_t *opened = (uint8_t *)calloc((size_t)n_dex, 1);
     if (!xs || !opened) {
         PyErr_NoMemory();
@@ -2551,6 +2553,11 @@ static PyObject *dexscan_intern_methods(PyObject *self, PyObject *args) {
     uint64_t budget = (uint64_t)cur->d.size * 64 + (1u << 20);
     /* a slot: node + 1 below the slot count (n + 1 <= cap / 2), a tag of hash bits above it */
     const uint32_t idmask = cap > 0x80000000u ? 0xffffffffu : (uint32_t)(cap - 1);
+    /* pass 1: every descriptor checked (method_descs' checks, in order) and hashed; pass 2 numbers them in order,
+     * with the table slot of a descriptor a few ahead prefetched (the table is far bigger than the caches) */
+    hh = (uint64_t *)malloc((m_size ? m_size : 1) * sizeof(uint64_t));
+    asc = (uint8_t *)malloc(m_size ? m_size : 1);
+    if (!hh || !asc) goto nomem;
     for (size_t i = 0; i < m_size; i++) {
         uint64_t cost = 0;
         int ascii = desc_build(&cur->d, cur->m_off, (uint32_t)i, &budget, &cost, &sb, 0);
@@ -2563,14 +2570,23 @@ static PyObject *dexscan_intern_methods(PyObject *self, PyObject *args) {
             deadline_error();
             goto fail;
         }
+        asc[i] = (uint8_t)ascii;
+        hh[i] = ascii ? hash_bytes(sb.p, sb.len) : 0;
+    }
+    for (size_t i = 0; i < m_size; i++) {
         uint32_t *slot = (uint32_t *)PyByteArray_AS_STRING(table_o);
         uint32_t *reps = (uint32_t *)PyByteArray_AS_STRING(reps_o);
         uint64_t *hs = (uint64_t *)PyByteArray_AS_STRING(hashes_o);
+        if (i + 8 < m_size && asc[i + 8]) {
+            uint64_t h8 = hh[i + 8];
+            __builtin_prefetch(&slot[(size_t)(h8 ^ (h8 >> 31)) & (cap - 1)]);
+        }
+        int ascii = asc[i], built = 0;
         uint32_t g = NONE_ID, tag = 0;
         uint64_t h = 0;
         size_t k = 0;
         if (ascii) {
-            h = hash_bytes(sb.p, sb.len);
+            h = hh[i];
             tag = (uint32_t)(h >> 32) & ~idmask;
             for (k = (size_t)(h ^ (h >> 31)) & (cap - 1);; k = (k + 1) & (cap - 1)) {
                 uint32_t sv = slot[k];
@@ -2582,6 +2598,10 @@ static PyObject *dexscan_intern_methods(PyObject *self, PyObject *args) {
                     goto fail;
                 }
                 if (hs[j - 1] != h) continue;
+                if (!built) { /* this descriptor's bytes again (checked in pass 1) */
+                    if (desc_build(&cur->d, cur->m_off, (uint32_t)i, NULL, NULL, &sb, 0) == -2) goto nomem;
+                    built = 1;
+                }
                 uint32_t rci = reps[2 * (j - 1)], rm = reps[2 * (j - 1) + 1];
                 if (rci >= (uint32_t)n_dex) {
                     PyErr_SetString(PyExc_ValueError, "representative DEX out of range");
@@ -2676,6 +2696,8 @@ done:
     free(opened);
     free(sb.p);
     free(sb2.p);
+    free(hh);
+    free(asc);
     return out;
 }
 
