@@ -288,7 +288,7 @@ class _Builder:
         self._literals: dict[str, list[int] | Exception] = {}
         self._callees: dict[str, tuple[str, ...]] = {}
         self._names: dict[str, tuple[str, bool] | None] = {}
-        self._app: dict[str, list[tuple[str, str, str]]] = {}
+        self._app: dict[str, list[tuple[str, str, str, int]]] = {}
         self._fragment: dict[str, bool] = {}
         self._supers: dict[str, list[str]] = {}
         self._edges: dict[str, tuple[tuple[str, str], ...]] = {}  # method -> edges_of([method])
@@ -420,9 +420,9 @@ class _Builder:
             self._callees[method] = got
         return got
 
-    def _app_callees(self, method: str) -> list[tuple[str, str, str]]:
-        """``(callee, its class, the outer class)`` of the sorted callees in app code (defined, not a platform
-        library): the ones :meth:`closure` may enter."""
+    def _app_callees(self, method: str) -> list[tuple[str, str, str, int]]:
+        """``(callee, its class, the outer class, 1 if that is an activity, else 2 if a fragment, else 0)`` of the
+        sorted callees in app code (defined, not a platform library): the ones :meth:`closure` may enter."""
         got = self._app.get(method)
         if got is None:
             got = []
@@ -430,7 +430,9 @@ class _Builder:
             for c in self.callees(method):
                 cls = class_of(c)
                 if cls in defined and not is_platform_library(cls):
-                    got.append((c, cls, _outer(cls)))
+                    outer = _outer(cls)
+                    kind = 1 if outer in self.activities else 2 if self.is_fragment(outer) else 0
+                    got.append((c, cls, outer, kind))
             self._app[method] = got
         return got
 
@@ -446,15 +448,13 @@ class _Builder:
             m, d = queue.popleft()
             if d >= depth:
                 continue
-            for c, cls, outer in self._app_callees(m):
+            for c, cls, outer, kind in self._app_callees(m):
                 if c in seen:
                     continue
-                if outer in self.activities and outer not in own:
-                    continue
-                if outer not in own and self.is_fragment(outer):
-                    # a factory (HomeFragment.newInstance()), not a base class's virtual call reaching every
-                    # fragment's override (BaseFragment.onCreateView -> this.initView())
-                    if cls == outer and _is_factory(c) and class_of(m) not in self.supers(cls):
+                if kind and outer not in own:  # another screen's activity or fragment class
+                    # a fragment's factory (HomeFragment.newInstance()), not a base class's virtual call reaching
+                    # every fragment's override (BaseFragment.onCreateView -> this.initView())
+                    if kind == 2 and cls == outer and _is_factory(c) and class_of(m) not in self.supers(cls):
                         self.frag_refs.setdefault(cls, m)
                     continue
                 seen[c] = None

@@ -195,7 +195,7 @@ def methods_of(code: Any, cls: str) -> list[str]:
     if got is None:
         own = _own_methods(code, cls)
         if own is not None:
-            got = own[1]
+            got = tuple(f"{cls}->{sig}" for sig in own[1])
         else:
             info = _class_info(code, cls)
             out = []
@@ -218,7 +218,7 @@ class _CodeMemo:
         self.own: dict[
             str, tuple[list[tuple[int, int]], tuple[str, ...]] | None
         ] = {}  # class -> _own_methods
-        self.records: dict[str, dict[str, list[tuple[int, int]]]] = {}  # class -> descriptor -> records
+        self.records: dict[str, dict[str, list[tuple[int, int]]]] = {}  # class -> signature -> records
 
 
 _MEMO: list[_CodeMemo] = []
@@ -234,9 +234,10 @@ def _memo(code: Any) -> _CodeMemo:
 
 
 def _own_methods(code: Any, cls: str) -> tuple[list[tuple[int, int]], tuple[str, ...]] | None:
-    """(the ``(dex number, record number)`` of each method record of app class ``cls``, the descriptor of each)
-    from a :class:`~appwarden.dex.index.CodeIndex`, the descriptors made with one C call per class (the method's
-    name and proto after the class's own descriptor); None when the index is not one, the class is not defined,
+    """(the ``(dex number, record number)`` of each method record of app class ``cls``, the signature of each:
+    its descriptor after ``cls->``) from a :class:`~appwarden.dex.index.CodeIndex`, the signatures made with one C
+    call per class (the descriptor of a method of the class is the class's own descriptor, "->" and the
+    signature); None when the index is not one, the class is not defined,
     or its records are not the plain case ``CodeIndex.method_records`` searches in the DEX tables (a range of
     records whose method ids all belong to the class): the index is then asked as it is."""
     memo = _memo(code).own
@@ -259,8 +260,7 @@ def _own_methods(code: Any, cls: str) -> tuple[list[tuple[int, int]], tuple[str,
                 if not mids:
                     got = ([], ())
                 elif lo <= min(mids) and max(mids) < hi:
-                    sigs = dc.method_sigs(mids)
-                    got = ([(ci, r) for r in records], tuple(f"{cls}->{sig}" for sig in sigs))
+                    got = ([(ci, r) for r in records], tuple(dc.method_sigs(mids)))
         except Exception:  # a malformed DEX: the index's own lookups say what is wrong
             got = None
     memo[cls] = got
@@ -271,7 +271,7 @@ def method_records(code: Any, method: str) -> list[tuple[int, int]]:
     """``code.method_records(method)`` (``(dex number, record number)`` of an app method), answered from a table
     of the method's class made once per code index (:func:`_own_methods`: the records whose descriptor is
     ``method``, as the index finds them with one search of the DEX tables per method)."""
-    cls, sep, _rest = method.partition("->")
+    cls, sep, sig = method.partition("->")
     if not sep or not cls:
         return code.method_records(method)
     memo = _memo(code).records
@@ -281,10 +281,10 @@ def method_records(code: Any, method: str) -> list[tuple[int, int]]:
         if own is None:
             return code.method_records(method)
         table = {}
-        for rec, desc in zip(own[0], own[1], strict=True):
-            table.setdefault(desc, []).append(rec)
+        for rec, own_sig in zip(own[0], own[1], strict=True):
+            table.setdefault(own_sig, []).append(rec)
         memo[cls] = table
-    return list(table.get(method, ()))
+    return list(table.get(sig, ()))
 
 
 def startup_entries(evidence: Evidence) -> list[str]:
