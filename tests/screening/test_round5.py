@@ -87,7 +87,8 @@ def test_clipboard_swap_needs_a_read_and_a_wallet(r5: dict[str, ScreenContext]) 
     hit = run_indicator(r5["screen_r5"], SPECS["banker.clipboard_wallet_swap"])
     assert hit is not None
     assert [i.get("wallet") for i in hit.evidence if "wallet" in i] == ["ethereum"]
-    # a wallet's "copy my address" writes the same address without reading the clipboard
+    # a wallet's "copy my address" writes the same address without reading the clipboard; the clean twin also
+    # reads the clipboard, but in another class (a paste helper): read, write and address must share a class
     assert run_indicator(r5["screen_r5_clean"], SPECS["banker.clipboard_wallet_swap"]) is None
 
 
@@ -101,6 +102,11 @@ def test_clipboard_swap_needs_a_read_and_a_wallet(r5: dict[str, ScreenContext]) 
         ("0x1234", None),
         ("1234567890123456789012345678", None),  # digits only: base58 has no 0, and a phone-like run
         ("https://example.org/0x52908400098527886E0F7030069857D2E4169EE7", None),
+        ("ThirdPartyDeviceManagementRequired", None),  # a 34-letter identifier starting with T (Tron's shape)
+        (
+            "3ec91f7b1ada165e4aeee782f524f6bf",
+            None,
+        ),  # a lower-case hex digest starting with 3 (legacy P2SH's shape)
     ],
 )
 def test_wallet_address_formats(value: str, kind: str | None) -> None:

@@ -234,30 +234,53 @@ _CLIP_WRITE = [
 def _wallet_kind(value: str) -> str | None:
     for kind, pattern in _WALLETS.items():
         if pattern.match(value):
+            if kind != "ethereum" and not value.startswith("bc1"):
+                # a base58 address mixes digits, upper- and lower-case letters; a 34-letter identifier
+                # ("ThirdPartyDeviceManagementRequired") or a lower-case hex digest does not
+                body = value[1:]
+                if not (
+                    any(c.isdigit() for c in body)
+                    and any(c.isupper() for c in body)
+                    and any(c.islower() for c in body)
+                ):
+                    return None
             return kind
     return None
 
 
+def _outer_class(method: str) -> str:
+    cls = method.split("->", 1)[0]
+    return cls.split("$", 1)[0] + (";" if "$" in cls else "")
+
+
 def clipboard_swap(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
-    """The app's own code reads the clipboard (a change listener, ``getPrimaryClip``/``getText``) and writes it
-    (``setPrimaryClip``/``setText``), and holds a hard-coded crypto-wallet address (Ethereum, Bitcoin, Tron,
-    Monero formats). A wallet's "copy my address" button writes without reading; a clipper does both."""
-    reads = _app_refs(ctx, _CLIP_READ)
-    writes = _app_refs(ctx, _CLIP_WRITE)
-    if not reads or not writes:
+    """One class of the app's own code (with its nested classes) reads the clipboard (a change listener,
+    ``getPrimaryClip``/``getText``), writes it (``setPrimaryClip``/``setText``) and holds a hard-coded
+    crypto-wallet address (Ethereum, Bitcoin, Tron, Monero formats). A wallet's "copy my address" button writes
+    without reading; a clipper does all three in its clipboard listener."""
+    reads: dict[str, Any] = {}
+    writes: dict[str, Any] = {}
+    for ref in _app_refs(ctx, _CLIP_READ):
+        reads.setdefault(_outer_class(ref.caller), ref)
+    for ref in _app_refs(ctx, _CLIP_WRITE):
+        writes.setdefault(_outer_class(ref.caller), ref)
+    both = set(reads) & set(writes)
+    if not both:
         return []
-    wallets: list[Item] = []
+    items: list[Item] = []
+    seen: set[tuple[str, str]] = set()
     for ref in ctx.strings_where(lambda s: _wallet_kind(s) is not None, re.compile(rb"[0-9bT]")):
-        if not ctx.is_app_code(ref.caller):
+        cls = _outer_class(ref.caller)
+        value = str(ref.target)
+        if cls not in both or (cls, value) in seen or not ctx.is_app_code(ref.caller):
             continue
-        wallets.append(
-            {"caller": ref.caller, "string": str(ref.target), "wallet": _wallet_kind(str(ref.target))}
-        )
-        if len(wallets) >= 3:
+        seen.add((cls, value))
+        if not any(i.get("class") == cls for i in items):
+            items += [_site(reads[cls]), _site(writes[cls])]
+        items.append({"caller": ref.caller, "class": cls, "string": value, "wallet": _wallet_kind(value)})
+        if len(items) >= 6:
             break
-    if not wallets:
-        return []
-    return [_site(reads[0]), _site(writes[0]), *wallets]
+    return items
 
 
 # ------------------------------------------------------------------------------------------------ private data sets
