@@ -3,7 +3,7 @@
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
 ``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
 :func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
-:func:`hierarchy_extras`, :func:`hierarchy_all`, :func:`build_csr`, :func:`bfs`,
+:func:`hierarchy_extras`, :func:`hierarchy_all`, :func:`subtype_masks`, :func:`build_csr`, :func:`bfs`,
 :func:`intern_methods`, :func:`method_desc`, :func:`find_methods`) mirrors its ``_dexscan`` namesake: same results, same
 ``ValueError`` messages.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
@@ -1248,6 +1248,79 @@ def hierarchy_all(
                     vedges.extend((vnode, t))
     maps = [(_le_bytes(x["maps"][0]), _le_bytes(x["maps"][1])) for x in xs]
     return maps, _le_bytes(vedges), n_v, [_le_bytes(x["rest"]) for x in xs]
+
+
+def subtype_masks(dexes: list[tuple], bits: list[bytes]) -> bytes:
+    """Per app-wide class number, the OR of the bits of every type it is or reaches through its parents; mirrors
+    ``_dexscan.subtype_masks`` (see there for the contract)."""
+    if len(bits) != len(dexes):
+        raise ValueError("one bits buffer per DEX")
+    xs = []
+    n_cls = 0
+    for k, item in enumerate(dexes):
+        if not isinstance(item, tuple):
+            raise TypeError("each DEX must be a tuple")
+        _idt, _types, buf, tables, _methods, _gmap, tstat, _vids, _sids = item
+        buf = bytes(buf)
+        t_size, cd_off, cd_size, _m_off, _m_size = tables
+        bk = bytes(bits[k])
+        try:
+            if cd_off + cd_size * 32 > len(buf):
+                raise ValueError("class_defs out of bounds")
+            if len(tstat) != t_size * 4:
+                raise ValueError("type map length differs from type_ids")
+            if len(bk) != t_size:
+                raise ValueError("bits length differs from type_ids")
+            base = n_cls
+            n_cls += cd_size
+            if n_cls >= _SPLIT_ID:
+                raise ValueError("too many classes")
+        except ValueError as exc:
+            raise ValueError(f"DEX {k}: {exc}") from None
+        xs.append((buf, t_size, cd_off, cd_size, _u32s(bytes(tstat)), bk, base))
+    for k, (_buf, _t_size, _cd_off, _cd_size, status, _bk, _base) in enumerate(xs):
+        for t, v in enumerate(status):
+            if v != _NONE_ID and v >= n_cls:
+                raise ValueError(f"DEX {k}: type {t}: class number {v} out of range")
+    mask = bytearray(n_cls)
+    children: list[list[int]] = [[] for _ in range(n_cls)]
+    for k, (buf, t_size, cd_off, cd_size, status, bk, base) in enumerate(xs):
+        size = len(buf)
+        for c in range(cd_size):
+            t, _flags, sup, ioff = struct.unpack_from("<4I", buf, cd_off + c * 32)
+            if t >= t_size:
+                raise ValueError(f"DEX {k}: class def {c}: type index {t} out of range")
+            gc = base + c
+            if status[t] != gc:
+                continue
+            mask[gc] = bk[t]
+            ok = sup == _NONE_ID or sup < t_size
+            ifaces: tuple[int, ...] = ()
+            if ok and ioff:
+                if ioff & 3 or ioff + 4 > size:
+                    ok = False
+                else:
+                    n = _U32.unpack_from(buf, ioff)[0]
+                    if ioff + 4 + n * 2 > size:
+                        ok = False
+                    else:
+                        ifaces = struct.unpack_from(f"<{n}H", buf, ioff + 4)
+                        ok = all(i < t_size for i in ifaces)
+            if not ok:
+                continue
+            for p in ([sup] if sup != _NONE_ID else []) + list(ifaces):
+                if status[p] != _NONE_ID:
+                    children[status[p]].append(gc)
+                else:
+                    mask[gc] |= bk[p]
+    stack = [c for c in range(n_cls) if mask[c]]
+    while stack:
+        u = stack.pop()
+        for v in children[u]:
+            if mask[v] | mask[u] != mask[v]:
+                mask[v] |= mask[u]
+                stack.append(v)
+    return bytes(mask)
 
 
 def max_item(buf: bytes, itemsize: int) -> int:
