@@ -155,6 +155,30 @@ def test_hierarchy_across_dexes_resolved_in_c(monkeypatch) -> None:
     assert real_rows(split_hier_index().callgraph) == old
 
 
+def test_is_subtype_from_the_masks_equals_the_walk(main_dex: bytes, fixtures_dir, monkeypatch) -> None:
+    """is_subtype answers the async edges' base types from subtype_masks (no walk in Python), as the walk does,
+    for every app class of the fixtures."""
+    from appwarden.dex import backend, callgraph
+
+    indexes = fixture_indexes(main_dex, fixtures_dir)
+    walks = {}
+    for k, index in enumerate(indexes):
+        cg = index.callgraph
+        for cls in index._class_map:
+            for base in [*callgraph._SUBTYPE_BITS, "Ljava/lang/Object;"]:
+                walks[(k, cls, base)] = cg._is_subtype(cls, base)
+    assert any(walks.values()) and not all(walks.values())
+    if backend() == "c":
+        assert all(index.callgraph._masks is not None for index in indexes)
+    for k, index in enumerate(indexes):
+        cg = callgraph.CallGraph(index)
+        if cg._masks is not None:  # the walk is not used for the base types
+            monkeypatch.setattr(cg, "_is_subtype", lambda cls, base: base == "Ljava/lang/Object;" or 1 / 0)
+        for (k2, cls, base), want in walks.items():
+            if k2 == k and base != "Ljava/lang/Object;":
+                assert cg.is_subtype(cls, base) == want, (cls, base)
+
+
 def test_hierarchy_split_over_dexes() -> None:
     index = split_hier_index()
     cg = index.callgraph

@@ -223,6 +223,35 @@ def test_hierarchy_all_mutated(which, muts, status_muts, ids, gmap_shift, types_
     same("hierarchy_all", [tuple(d) for d in dexes], len(gmap) + 3)
 
 
+@FUZZ
+@given(
+    which=st.integers(0, 1),
+    muts=mutations,
+    status_muts=st.lists(
+        st.tuples(st.integers(0, 1 << 10), st.integers(0, 14) | st.just(0xFFFFFFFF) | u32), max_size=3
+    ),
+    bits=st.binary(min_size=1, max_size=8),
+)
+def test_subtype_masks_mutated(which, muts, status_muts, bits) -> None:
+    """subtype_masks on hier.dex split over two DEX files, one mutated (class defs, interface lists, type
+    statuses, bits): C and Python agree, only ValueError escapes."""
+    from appwarden.dex.index import build_index
+
+    from .conftest import DATA
+
+    index = build_index([(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex")])
+    dexes = [list(d) for d in index.callgraph._hierarchy_all_args()]
+    args = dexes[which]
+    args[2] = mutate(bytes(args[2]), muts, keep_header=True)
+    status = array("I", args[6])
+    for pos, value in status_muts:
+        if len(status):
+            status[pos % len(status)] = value
+    args[6] = status.tobytes()
+    type_bits = [(bits * (len(d[1]) + 1))[: len(d[1])] for d in dexes]
+    same("subtype_masks", [tuple(d) for d in dexes], type_bits)
+
+
 def intern_both(dexes: list[tuple]):
     """intern_methods over every DEX in both backends: the same node maps and representatives, or the same
     ValueError message."""

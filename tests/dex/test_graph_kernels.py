@@ -122,6 +122,8 @@ def assert_same_kernels(cext, index, entries: list[str], where: object = None) -
         assert cext.hierarchy_extras(*args, 7) == pywalk.hierarchy_extras(*args, 7), where
     dexes = cg._hierarchy_all_args()
     assert cext.hierarchy_all(dexes, 7) == pywalk.hierarchy_all(dexes, 7), where
+    bits = cg._subtype_bits()
+    assert cext.subtype_masks(dexes, bits) == pywalk.subtype_masks(dexes, bits), where
     n_nodes = len(cg.node_names())
     csr = cext.build_csr(cg._edges, n_nodes)
     assert pywalk.build_csr(cg._edges, n_nodes) == csr, where
@@ -302,3 +304,30 @@ def test_hierarchy_all_semantics() -> None:
         assert {"Lcom/aw/h/SinkA;->put()V", "Lcom/aw/h/SinkB;->put()V"} in by_vnode.values()
         vmap = array("I", maps[0][0])
         assert any(v >= 1000 for v in vmap if v != NONE)
+
+
+def test_subtype_masks_semantics() -> None:
+    """subtype_masks over hier.dex split over two DEX files: a class gets the bits of its own type, of the types
+    it extends or implements and of what its app parents reach (across the files); made-up bits on two types."""
+    index = build_index([(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex")])
+    cg = index.callgraph
+    dexes = cg._hierarchy_all_args()
+    app = index._class_map
+    base = [0, index.codes[0].dex.class_defs_size]
+    bits = []
+    for code in index.codes:
+        b = bytearray(len(code.type_descs))
+        for i, t in enumerate(code.type_descs):
+            b[i] = {"Lcom/aw/h/Animal;": 1, "Ljava/lang/Object;": 2}.get(t, 0)
+        bits.append(bytes(b))
+    for backend in (cext, pywalk):
+        masks = backend.subtype_masks(dexes, bits)
+        assert len(masks) == sum(c.dex.class_defs_size for c in index.codes)
+        for cls, (ci, cdi) in app.items():
+            want = (1 if cg._is_subtype(cls, "Lcom/aw/h/Animal;") else 0) | (
+                2 if cg._is_subtype(cls, "Ljava/lang/Object;") else 0
+            )
+            assert masks[base[ci] + cdi] == want, cls
+        assert masks[base[app["Lcom/aw/h/Puppy;"][0]] + app["Lcom/aw/h/Puppy;"][1]] == 3
+    with pytest.raises(ValueError, match="DEX 1: bits length differs from type_ids"):
+        cext.subtype_masks(dexes, [bits[0], b""])

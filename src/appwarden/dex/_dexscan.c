@@ -36,6 +36,7 @@
  *   call_edges(methods, events, gids, virtual, super)      (src, dst) node pairs of one DEX's invokes
  *   hierarchy_extras(ids, types, buf, tables, ...)         what virtual/super calls also reach (class hierarchy)
  *   hierarchy_all(dexes, vbase[, deadline])               the same for every DEX at once (hierarchies across DEXes)
+ *   subtype_masks(dexes, bits)                            which base types each app class is a subtype of
  *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries[, deadline])
  *   intern_methods(dexes, ci, table, hashes, reps, ...)    first-seen node ids of method ids (no strings at all)
  *   method_desc(ids, m) / find_methods(ids, lo, hi, key)   one descriptor; the ids of a range with a descriptor
@@ -2394,6 +2395,175 @@ done:
     return res;
 }
 
+/* subtype_masks(dexes, bits) -> bytes
+ * For each app-wide class number (see hierarchy_all; `dexes` as hierarchy_all takes them, of which the buffer, the
+ * class tables and tstat are read), a byte OR-ing the bits of every type it is or reaches through its parents
+ * (superclass then interfaces, as hierarchy_extras reads them; an app class's parents are those of its first
+ * definition, a type the app does not define has none): bits[k] gives one byte per type id of DEX k. With one bit
+ * per base type descriptor, the class is a subtype of that base (CallGraph.is_subtype) exactly when the bit is set.
+ * A class def that is not its class's first definition gets 0. ValueError ("DEX k: ...") as hierarchy_all for the
+ * tables, and for a bits buffer of another length. Linear: a class's byte changes at most 8 times. */
+static PyObject *dexscan_subtype_masks(PyObject *self, PyObject *args) {
+    PyObject *dexes, *bits;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &dexes, &PyList_Type, &bits)) return NULL;
+    Py_ssize_t n_dex = PyList_GET_SIZE(dexes);
+    if (PyList_GET_SIZE(bits) != n_dex) {
+        PyErr_SetString(PyExc_ValueError, "one bits buffer per DEX");
+        return NULL;
+    }
+    hdex_t *xs = (hdex_t *)calloc((size_t)(n_dex ? n_dex : 1), sizeof(hdex_t));
+    Py_buffer *bb = (Py_buffer *)calloc((size_t)(n_dex ? n_dex : 1), sizeof(Py_buffer));
+    uint8_t *have_bb = (uint8_t *)calloc((size_t)(n_dex ? n_dex : 1), 1);
+    PyObject *res = NULL;
+    uint8_t *mask = NULL;
+    uint32_t *ch_off = NULL, *ch = NULL, *stack = NULL;
+    vec_t edges; /* (parent, child) pairs between app classes */
+    memset(&edges, 0, sizeof edges);
+    char msg[160], full[200];
+    const char *err = NULL;
+    Py_ssize_t bad = 0;
+    size_t n_cls = 0;
+    if (!xs || !bb || !have_bb) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        PyObject *item = PyList_GET_ITEM(dexes, k);
+        if (!PyTuple_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "each DEX must be a tuple");
+            goto done;
+        }
+        if (!PyArg_ParseTuple(item, "(kkkkk)O!y*(kkkkk)y*y*y*y*y*", &x->hd.s_off, &x->hd.s_size, &x->hd.t_off,
+                              &x->hd.p_off, &x->hd.p_size, &PyList_Type, &x->types, &x->buf, &x->t_size,
+                              &x->cd_off, &x->cd_size, &x->m_off, &x->m_size, &x->mb, &x->gb, &x->tb, &x->vb, &x->sb))
+            goto done;
+        x->parsed = 1;
+        if (PyObject_GetBuffer(PyList_GET_ITEM(bits, k), &bb[k], PyBUF_SIMPLE) < 0) goto done;
+        have_bb[k] = 1;
+        bad = k;
+        if ((uint64_t)x->cd_off + (uint64_t)x->cd_size * 32 > (uint64_t)x->buf.len) err = "class_defs out of bounds";
+        else if ((size_t)x->tb.len != x->t_size * 4) err = "type map length differs from type_ids";
+        else if ((size_t)bb[k].len != x->t_size) err = "bits length differs from type_ids";
+        if (err) goto fail;
+        x->base = n_cls;
+        n_cls += x->cd_size;
+        if (n_cls >= SPLIT_ID) {
+            err = "too many classes";
+            goto fail;
+        }
+    }
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        for (size_t t = 0; t < x->t_size; t++) {
+            uint32_t v = rd32((const uint8_t *)x->tb.buf + t * 4);
+            if (v != NONE_ID && v >= n_cls) {
+                bad = k;
+                snprintf(msg, sizeof msg, "type %zu: class number %u out of range", t, v);
+                err = msg;
+                goto fail;
+            }
+        }
+    }
+    mask = (uint8_t *)calloc(n_cls ? n_cls : 1, 1);
+    ch_off = (uint32_t *)calloc(n_cls + 2, 4);
+    stack = (uint32_t *)malloc((n_cls ? n_cls : 1) * 4 * 8 + 4);
+    if (!mask || !ch_off || !stack) goto nomem;
+    /* own bits, the bits of parents the app does not define, and the edges to the parents it does */
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        const uint8_t *d = (const uint8_t *)x->buf.buf, *tb = (const uint8_t *)x->tb.buf;
+        const uint8_t *bk = (const uint8_t *)bb[k].buf;
+        size_t size = (size_t)x->buf.len, t_size = x->t_size;
+        for (size_t c = 0; c < x->cd_size; c++) {
+            const uint8_t *cd = d + x->cd_off + c * 32;
+            uint32_t t = rd32(cd), gc = (uint32_t)(x->base + c);
+            if (t >= t_size) {
+                bad = k;
+                snprintf(msg, sizeof msg, "class def %zu: type index %u out of range", c, t);
+                err = msg;
+                goto fail;
+            }
+            if (rd32(tb + (size_t)t * 4) != gc) continue; /* not the first definition of its class */
+            mask[gc] = bk[t];
+            uint32_t sup = rd32(cd + 8), ioff = rd32(cd + 12), n = 0;
+            int ok = sup == NONE_ID || sup < t_size;
+            if (ok && ioff) {
+                if ((ioff & 3) || (uint64_t)ioff + 4 > size) ok = 0;
+                else {
+                    n = rd32(d + ioff);
+                    if ((uint64_t)ioff + 4 + (uint64_t)n * 2 > size) ok = 0;
+                    for (uint32_t q = 0; ok && q < n; q++)
+                        if (rd16(d + ioff + 4 + (size_t)q * 2) >= t_size) ok = 0;
+                }
+            }
+            if (!ok) continue;
+            for (uint32_t q = 0; q <= n; q++) {
+                uint32_t p;
+                if (q == 0) {
+                    if (sup == NONE_ID) continue;
+                    p = sup;
+                } else p = rd16(d + ioff + 4 + (size_t)(q - 1) * 2);
+                uint32_t gp = rd32(tb + (size_t)p * 4);
+                if (gp != NONE_ID) {
+                    uint32_t pair[2] = {gp, gc};
+                    if (vec_push(&edges, pair, 2)) goto nomem;
+                } else mask[gc] |= bk[p];
+            }
+        }
+    }
+    /* children of each class, then every nonzero byte pushed down to the descendants (a byte grows at most 8
+     * times, so a class is queued at most 8 times) */
+    size_t n_e = edges.len / 2;
+    for (size_t e = 0; e < n_e; e++) ch_off[edges.data[2 * e] + 2]++;
+    for (size_t c = 0; c < n_cls; c++) ch_off[c + 2] += ch_off[c + 1];
+    ch = (uint32_t *)malloc((n_e ? n_e : 1) * 4);
+    if (!ch) goto nomem;
+    for (size_t e = 0; e < n_e; e++) ch[ch_off[edges.data[2 * e] + 1]++] = edges.data[2 * e + 1];
+    size_t top = 0;
+    for (size_t c = 0; c < n_cls; c++)
+        if (mask[c]) stack[top++] = (uint32_t)c;
+    while (top) {
+        uint32_t u = stack[--top];
+        for (uint32_t q = ch_off[u]; q < ch_off[u + 1]; q++) {
+            uint32_t v = ch[q];
+            if ((mask[v] | mask[u]) != mask[v]) {
+                mask[v] |= mask[u];
+                stack[top++] = v;
+            }
+        }
+    }
+    res = PyBytes_FromStringAndSize((const char *)mask, (Py_ssize_t)n_cls);
+    goto done;
+nomem:
+    PyErr_NoMemory();
+    goto done;
+fail:
+    snprintf(full, sizeof full, "DEX %zd: %s", bad, err);
+    PyErr_SetString(PyExc_ValueError, full);
+done:
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        if (xs && xs[k].parsed) {
+            PyBuffer_Release(&xs[k].buf);
+            PyBuffer_Release(&xs[k].mb);
+            PyBuffer_Release(&xs[k].gb);
+            PyBuffer_Release(&xs[k].tb);
+            PyBuffer_Release(&xs[k].vb);
+            PyBuffer_Release(&xs[k].sb);
+        }
+        if (have_bb && have_bb[k]) PyBuffer_Release(&bb[k]);
+    }
+    free(xs);
+    free(bb);
+    free(have_bb);
+    free(mask);
+    free(ch_off);
+    free(ch);
+    free(stack);
+    free(edges.data);
+    return res;
+}
+
 /* method_desc(ids, m[, sig]) -> str | None
  * The descriptor of method id m (method_descs' item, made alone: no per-type cache), or with `sig` only its part
  * from the name on ("name(params)ret"); None when one of the strings in it is not pure ASCII. ValueError as
@@ -2747,6 +2917,7 @@ static PyMethodDef methods[] = {
     {"call_edges", dexscan_call_edges, METH_VARARGS, "Call-graph edges (src, dst) of one DEX as u32 pairs."},
     {"hierarchy_extras", dexscan_hierarchy_extras, METH_VARARGS, "Class-hierarchy targets of virtual calls."},
     {"hierarchy_all", dexscan_hierarchy_all, METH_VARARGS, "Class-hierarchy targets over every DEX at once."},
+    {"subtype_masks", dexscan_subtype_masks, METH_VARARGS, "Base-type bits every app class reaches."},
     {"intern_methods", dexscan_intern_methods, METH_VARARGS, "First-seen node ids of one DEX's method ids, no strings."},
     {"find_methods", dexscan_find_methods, METH_VARARGS, "Method ids of a range whose descriptor is an ASCII key."},
     {"method_desc", dexscan_method_desc, METH_VARARGS, "One method id's descriptor (None if not ASCII)."},

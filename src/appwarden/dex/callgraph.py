@@ -127,6 +127,15 @@ ASYNC_DISPATCH: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] =
     ("Landroid/os/AsyncTask;", "executeOnExecutor"): (_ASYNCTASK,),
 }
 
+# the base types is_subtype answers from the C kernel subtype_masks (one bit each): those of the async edges
+_SUBTYPE_BITS = {
+    base: 1 << i
+    for i, base in enumerate(
+        sorted({b for specs in ASYNC_DISPATCH.values() for b, _ in specs} | {"Ljava/lang/Thread;"})
+    )
+}
+assert len(_SUBTYPE_BITS) <= 8
+
 NONE = 0xFFFFFFFF  # "no node" in the u32 maps and parent arrays of the kernels
 SPLIT = 0xFFFFFFFE  # hierarchy_extras: a class whose first definition is in another DEX
 
@@ -186,6 +195,9 @@ class CallGraph:
         self._own: dict[str, tuple[list[str], list[int]] | None] = {}
         self._cb_cache: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self._subtype: dict[tuple[str, str], bool] = {}
+        # subtype_masks' byte per app-wide class number (class def index + _cls_base[DEX]), None: Python only
+        self._masks: bytes | None = None
+        self._cls_base: list[int] = []
         self._maps: list[array] = []  # per DEX: method idx -> node id
         # per DEX: method record -> method idx (views of the records; None after unpickling, until used)
         self._mids: list[memoryview] | None = []
@@ -495,6 +507,7 @@ class CallGraph:
         resolved in Python. None when the kernel cannot compare the descriptors as Python does (then
         :meth:`_hierarchy_maps` runs DEX by DEX, with the same result)."""
         dexes = self._hierarchy_all_args()
+        self._subtype_masks(dexes)
         try:  # the kernel's work can grow with classes x descendants: it stops at the stage's deadline
             got = walker.hierarchy_all(dexes, self._n, deadline_monotonic())
         except TimeoutError:
@@ -521,6 +534,36 @@ class CallGraph:
                 self._resolve_rest(ci, maps, list(zip(words[0::2], words[1::2], strict=True)), chunks)
             out.append(maps)
         return out
+
+    def _subtype_masks(self, dexes: list[tuple]) -> None:
+        """Fill ``_masks`` (see :meth:`is_subtype`) from the C kernel ``subtype_masks`` over ``dexes`` (the
+        arguments of ``hierarchy_all``); left None when the kernel refuses the tables."""
+        try:
+            self._masks = walker.subtype_masks(dexes, self._subtype_bits())
+        except ValueError:
+            self._masks = None
+            return
+        self._cls_base = list(
+            itertools.accumulate((code.dex.class_defs_size for code in self.index.codes), initial=0)
+        )
+
+    def _subtype_bits(self) -> list[bytes]:
+        """The ``bits`` of ``subtype_masks``: per DEX, a byte per type id, the bit of its descriptor in
+        ``_SUBTYPE_BITS`` (0 for the other types)."""
+        bits = []
+        for code in self.index.codes:
+            types = code.type_descs
+            b = bytearray(len(types))
+            for base, bit in _SUBTYPE_BITS.items():
+                i = -1
+                while True:  # list.index scans in C; every type id with that descriptor
+                    try:
+                        i = types.index(base, i + 1)
+                    except ValueError:
+                        break
+                    b[i] |= bit
+            bits.append(bytes(b))
+        return bits
 
     def _hierarchy_all_args(self) -> list[tuple]:
         """The first argument of ``hierarchy_all``: per DEX, what ``hierarchy_extras`` takes but the split flags,
@@ -908,11 +951,20 @@ class CallGraph:
         return cached
 
     def is_subtype(self, cls: str, base: str) -> bool:
-        """Whether ``cls`` is ``base`` or reaches it through app superclasses / interfaces."""
+        """Whether ``cls`` is ``base`` or reaches it through app superclasses / interfaces (for the base types of
+        the async edges, one byte of the C kernel ``subtype_masks`` per app class; else a walk in Python)."""
         key = (cls, base)
         got = self._subtype.get(key)
         if got is None:
-            got = self._subtype[key] = self._is_subtype(cls, base)
+            bit = _SUBTYPE_BITS.get(base)
+            where = self.index._class_map.get(cls) if bit is not None and self._masks is not None else _UNSET
+            if where is _UNSET:
+                got = self._is_subtype(cls, base)
+            elif where is None:  # no app class: no parents
+                got = cls == base
+            else:
+                got = bool(self._masks[self._cls_base[where[0]] + where[1]] & bit)  # type: ignore[index]
+            self._subtype[key] = got
         return got
 
     def _is_subtype(self, cls: str, base: str) -> bool:
