@@ -120,3 +120,16 @@ def test_consent_reach_merge_equals_setdefault() -> None:
     assert merged["b"] == "a" and merged["z"] == "y"
     with pytest.raises(KeyError):
         merged["nope"]
+
+
+@pytest.mark.parametrize("apk", [*APKS, APPS / "bad.apk"], ids=lambda p: p.name)
+def test_implementers_remembered_per_index(apk: Path) -> None:
+    code = build_evidence(str(apk)).static.code
+    interfaces = sorted({i for cls in code.classes for i in code.class_info(cls).interfaces})
+    if apk.name == "bad.apk":  # its trust-all X509TrustManager and SensorEventListener
+        assert ss.implementers(code, "Ljavax/net/ssl/X509TrustManager;")
+    for iface in interfaces:
+        first = ss.implementers(code, iface)
+        assert first == ss._implementers_below(code, iface)
+        first.append("Lmutated;")
+        assert ss.implementers(code, iface) == ss._implementers_below(code, iface)

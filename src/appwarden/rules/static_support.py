@@ -124,7 +124,11 @@ def implementers(code: Any, interface: str) -> list[str]:
     only the classes below the direct implementers are visited; otherwise the interface map of every class is built
     once per code index (:func:`_implementer_table`)."""
     if hasattr(code, "direct_implementers") and hasattr(code, "subclasses"):
-        return _implementers_below(code, interface)
+        memo = _memo(code).implementers  # the shake rules ask for SensorEventListener's twice
+        got = memo.get(interface)
+        if got is None:
+            got = memo[interface] = tuple(_implementers_below(code, interface))
+        return list(got)
     cached = _IMPLEMENTERS.get(id(code))
     if cached is None or cached[0] is not code:
         cached = (code, _implementer_table(code))
@@ -210,11 +214,12 @@ def methods_of(code: Any, cls: str) -> list[str]:
 class _CodeMemo:
     """What the rules of one scan ask the same code index again and again (:func:`_memo`)."""
 
-    __slots__ = ("code", "methods", "own", "records")
+    __slots__ = ("code", "implementers", "methods", "own", "records")
 
     def __init__(self, code: Any) -> None:
         self.code = code
         self.methods: dict[str, tuple[str, ...]] = {}  # class -> methods_of
+        self.implementers: dict[str, tuple[str, ...]] = {}  # interface -> implementers
         self.own: dict[
             str, tuple[list[tuple[int, int]], tuple[str, ...]] | None
         ] = {}  # class -> _own_methods
