@@ -407,3 +407,15 @@ def test_the_same_observed_event_recorded_by_both_rules_is_listed_once(items_pre
     HITS["spec"] = [{"owner": "umeng", "evidence": [{**event, "owner": "umeng", "caller": "x"}]}]
     (merged,) = evaluate(Evidence(), [_rule("gen", ["M337-1"]), _rule("spec", ["M337-1"], ["gen"])]).findings
     assert [e["type"] for e in merged.evidence] == ["trace", "policy"]
+
+
+def test_a_narrowed_finding_that_gave_away_its_runtime_evidence_is_no_longer_confirmed(items_predicate):
+    HITS["gen"] = [
+        {"owner": "host", "evidence": [_trace("imei", 7), _call("location")], "confidence": "confirmed"}
+    ]
+    HITS["spec"] = [{"owner": "host", "evidence": [_trace("imei", 7)]}]
+    rules = [_rule("gen", ["M337-1"], confidence="likely"), _rule("spec", ["M337-1"], ["gen"])]
+    got = {f.rule_id: f for f in evaluate(Evidence(), rules).findings}
+    assert [e["type"] for e in got["gen"].evidence] == ["callsite"]
+    assert got["gen"].confidence == "likely"  # the rule's own (static) confidence; the IMEI event went
+    assert got["spec"].confidence == "confirmed"

@@ -497,6 +497,10 @@ def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[F
         # a partial overlap: the facts other findings state leave this one, which keeps only the rest
         before = narrowed.get(id(general), ([], set(), []))
         phased = _narrow(general, left, [*before[0], *given])
+        if general.confidence == "confirmed" and not _runtime(left) and _runtime(given):
+            # its runtime observations went to the other findings: what it keeps is the rule's static judgement
+            declared = rules[general.rule_id].confidence if general.rule_id in rules else "likely"
+            general.confidence = declared if declared != "confirmed" else "likely"
         narrowed[id(general)] = ([*before[0], *given], before[1] | phased, [*before[2], *receivers])
     if not merged_any:
         return findings
@@ -524,6 +528,10 @@ def _apply_supersedes(findings: list[Finding], rules: dict[str, Rule]) -> list[F
     return out
 
 
+def _runtime(items: list[dict[str, Any]]) -> bool:
+    return any(i.get("type") in ("trace", "network") for i in items)
+
+
 def _copy_for_absorb(general: Finding, given: list[dict[str, Any]]) -> Finding:
     """The general finding as the receivers of part of it absorb it (its clauses, types, severity, behaviour and
     name), its lists copied so that narrowing it changes nothing they took. Its confidence comes along only when
@@ -531,12 +539,11 @@ def _copy_for_absorb(general: Finding, given: list[dict[str, Any]]) -> Finding:
     certain because the general finding's runtime evidence of another category was."""
     from dataclasses import replace
 
-    runtime = any(i.get("type") in ("trace", "network") for i in given)
     return replace(
         general,
         evidence=list(general.evidence),
         merged_rules=list(general.merged_rules),
-        confidence=general.confidence if runtime else CONFIDENCES[-1],
+        confidence=general.confidence if _runtime(given) else CONFIDENCES[-1],
     )
 
 
