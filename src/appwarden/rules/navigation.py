@@ -248,6 +248,9 @@ def navigation(
     return nav
 
 
+_UNSEEN: Any = object()
+
+
 def _method_name(method: str) -> str:
     """``Lc;->name(args)ret`` -> ``name``."""
     return method.split("->", 1)[-1].split("(", 1)[0]
@@ -466,11 +469,12 @@ class _Builder:
     # -- policy marks ------------------------------------------------------------------------------------------
 
     def mark_of(self, method: str, tapped: bool) -> Mark | None:
-        if method in self.excluded_methods or self._excluded(method):
-            return None
-        if method not in self._names:
-            self._names[method] = self._names_policy(method)
-        named = self._names[method]
+        # what the method names, once per build (the consent dialog's exclusions are fixed before any screen is
+        # built): None when it is excluded or names no policy
+        named = self._names.get(method, _UNSEEN)
+        if named is _UNSEEN:
+            excluded = method in self.excluded_methods or self._excluded(method)
+            named = self._names[method] = None if excluded else self._names_policy(method)
         if named is None:
             return None
         what, page = named
