@@ -43,19 +43,25 @@ mapping over the kernel's parent array that makes descriptors on demand, so a sc
 methods it reports, the paths it prints and the methods the rules ask about, not for every method of the app.
 The direct edges of a DEX come from one pass of the C kernel ``call_edges`` over
 its packed records, with two per-method-id maps of what a call also reaches through the class hierarchy
-(invoke-virtual/interface; invoke-super). Those maps come from the C kernel ``hierarchy_extras``, which resolves
-each distinct referenced method once, when the class hierarchy involved lies in one DEX and the descriptors
+(invoke-virtual/interface; invoke-super). Those maps come from one call of the C kernel ``hierarchy_all``, which
+resolves each distinct referenced method of every DEX once over app-wide class numbers (a class, its superclass
+and its subclasses may each be defined in another classesN.dex, as in any big multidex app), when the descriptors
 compare bytewise exactly as Python compares them (it reads the name and proto of each method from the DEX
-tables); the other references (hierarchies spread over DEXes, hostile descriptors) are resolved in Python with
-the same definitions. A reference with several targets gets a synthetic
+tables); the references it leaves (a class descriptor with "->", a name or proto that is not ASCII) are resolved
+in Python with the same definitions. When it declines (records whose bytes would not compare as Python strings),
+the graph goes DEX by DEX: the C kernel ``hierarchy_extras`` for hierarchies inside one DEX, Python for the rest,
+with the same result. :meth:`is_subtype` answers the async edges' base types (Thread, Runnable, Callable,
+TimerTask, AsyncTask) from the C kernel ``subtype_masks`` (one byte per app class). A reference with several
+targets gets a synthetic
 *virtual node* with edges to them, and the call the edge caller -> virtual node next to caller -> reference. Virtual
 nodes never appear in a result: the BFS (C kernel ``bfs``) crosses them at no cost, so depths, reachable sets and
 shortest paths are those of the graph with the hierarchy edges written out; its work is linear in the adjacency
-(a node is queued once, a virtual node expanded once) and it stops at the active stage deadline, as does
-``hierarchy_extras`` (whose work grows with referenced classes x their descendants); the construction also checks
+(a node is queued once, a virtual node expanded once) and it stops at the active stage deadline, as do
+``hierarchy_all`` and ``hierarchy_extras`` (whose work grows with referenced classes x their descendants); the
+construction also checks
 the deadline between DEX files and every 1024 Python resolutions (``call_edges`` and ``build_csr`` are linear in
 one DEX's records and in the edges). Async edges are computed in Python for
-the few methods that call a dispatch API (found with the C ``select``). Both kernels have pure-Python twins in
+the few methods that call a dispatch API (found with the C ``select``). Every kernel has a pure-Python twin in
 :mod:`appwarden.dex.pywalk`.
 """
 
