@@ -141,6 +141,20 @@ class PageTests(ReactivateCase):
         self.listing.refresh_from_db()
         self.assertFalse(self.listing.active)
 
+    def test_refusals_are_chinese_pages_not_djangos_english(self):
+        store_user = self.web(pf.user("store", store=self.store))
+        for resp, status, line in (
+            (store_user.post(f"/registry/listings/{self.listing.pk}/activate/"), 403, "无权"),
+            (self.web(self.reviewer).post("/registry/listings/999999/activate/"), 404, "未找到"),
+            (self.web(self.reviewer).get(f"/registry/listings/{self.listing.pk}/activate/"), 405, "仅接受"),
+            (self.web(self.reviewer).get("/registry/no-such-page/"), 404, "未找到"),
+        ):
+            html = resp.content.decode()
+            self.assertEqual(resp.status_code, status, html)
+            self.assertIn(line, html)
+            for english in ("Forbidden", "Not Found", "not found on this server", "Method Not Allowed"):
+                self.assertNotIn(english, html)
+
     def test_next_outside_the_site_is_ignored(self):
         resp = self.relist(self.reviewer, next="https://evil.example/")
         self.assertEqual(resp.redirect_chain[-1][0], f"/registry/stores/{self.store.pk}/")

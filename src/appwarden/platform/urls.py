@@ -21,3 +21,8 @@ urlpatterns = [
     path("notifications/", include("appwarden.platform.notifications.urls")),
     path("", include("appwarden.platform.web.urls")),
 ]
+
+handler400 = "appwarden.platform.core.views.bad_request"
+handler403 = "appwarden.platform.core.views.permission_denied"
+handler404 = "appwarden.platform.core.views.page_not_found"
+handler500 = "appwarden.platform.core.views.server_error"

@@ -58,3 +58,56 @@ def attempt(request: HttpRequest, action: Callable[[], Any], success: str, back:
     else:
         messages.success(request, success)
     return redirect(back)
+
+
+# --- error pages: one Chinese line (with the status), never Django's English defaults ----------------------------
+
+ERROR_LINES = {
+    400: "400 请求不正确",
+    403: "403 无权访问：您的角色不能打开此页面或执行此操作",
+    404: "404 未找到：该页面或对象不存在，或您无权查看",
+    405: "405 仅接受 POST 请求：请使用页面上的按钮",
+    500: "500 服务器内部错误，请稍后重试",
+}
+
+
+def error_page(status: int) -> HttpResponse:
+    """A plain page with the status's Chinese line (no template, no database: safe for 500 too)."""
+    from django.utils.html import escape
+
+    line = escape(ERROR_LINES[status])
+    body = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>'
+        f'{line}</title></head><body><h1>{line}</h1><p><a href="/">返回首页</a></p></body></html>'
+    )
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+
+def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return error_page(400)
+
+
+def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return error_page(403)
+
+
+def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return error_page(404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_page(500)
+
+
+def post_only(view: Callable) -> Callable:
+    """Like Django's ``require_POST``, with the Chinese 405 page instead of an empty body."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            resp = error_page(405)
+            resp["Allow"] = "POST"
+            return resp
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from appwarden.platform.core.roles import STAFF, scoped
-from appwarden.platform.core.views import get_scoped, role_required, safe_next
+from appwarden.platform.core.views import get_scoped, post_only, role_required, safe_next
 from appwarden.platform.registry import forms
 from appwarden.platform.registry.models import App, Company, Store, StoreListing
 from appwarden.platform.testing.models import F_CONFIRMED, Finding
@@ -146,7 +145,7 @@ def create(request, kind: str):
     return render(request, "generic_form.html", {"form": form, "title": f"新建 New {title}"})
 
 
-@require_POST
+@post_only
 @role_required(*STAFF)
 def listing_activate(request, pk: int):
     """重新上架: put an inactive listing on sale again, as ``PATCH /api/listings/<id>/ {"active": true}`` does: staff
