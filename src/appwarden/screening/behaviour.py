@@ -267,19 +267,21 @@ def clipboard_swap(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     both = set(reads) & set(writes)
     if not both:
         return []
+    from appwarden.rules.static_support import methods_of
+
     items: list[Item] = []
-    seen: set[tuple[str, str]] = set()
-    for ref in ctx.strings_where(lambda s: _wallet_kind(s) is not None, re.compile(rb"[0-9bT]")):
-        cls = _outer_class(ref.caller)
-        value = str(ref.target)
-        if cls not in both or (cls, value) in seen or not ctx.is_app_code(ref.caller):
-            continue
-        seen.add((cls, value))
-        if not any(i.get("class") == cls for i in items):
-            items += [_site(reads[cls]), _site(writes[cls])]
-        items.append({"caller": ref.caller, "class": cls, "string": value, "wallet": _wallet_kind(value)})
-        if len(items) >= 6:
-            break
+    for cls in sorted(c for c in ctx.code.classes if _outer_class(c + "->") in both):
+        for method in methods_of(ctx.code, cls):
+            for value in dict.fromkeys(_method_strings(ctx, method)):
+                kind = _wallet_kind(value)
+                if kind is None:
+                    continue
+                outer = _outer_class(method)
+                if not any(i.get("class") == outer for i in items):
+                    items += [_site(reads[outer]), _site(writes[outer])]
+                items.append({"caller": method, "class": outer, "string": value, "wallet": kind})
+                if len(items) >= 6:
+                    return items
     return items
 
 
