@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -284,10 +284,127 @@ def cached(key: str, compute: Any, *, fresh: bool = False) -> tuple[Any, dt.date
     return value, None
 
 
+# --- the cached sections' form: small stand-ins instead of model instances ----------------------------------------
+# The two cached sections are unpickled on every read of the page, the API and /repeat-offenders/. Holding Django
+# model instances (apps, companies, batches, orders: ~21,500 at 50,000 scan jobs) made that ~45 % of the page's CPU
+# (model_unpickle); these named tuples carry only the fields the pages, the JSON and the digest read (``pk``/``id``,
+# ``str()`` as the model's) and unpickle as tuples (bench/results/*-platform-volume-g-*).
+
+
+class CachedCompany(NamedTuple):
+    """A company of the cached sections (the fields the pages, the JSON and the digest read)."""
+
+    pk: int
+    name: str
+    credit_code: str
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CachedApp(NamedTuple):
+    pk: int
+    package: str
+    name: str
+    company_id: int | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:  # as App.__str__
+        return f"{self.name or self.package} ({self.package})"
+
+
+class CachedBatch(NamedTuple):
+    pk: int
+    name: str
+    created_at: dt.datetime
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CachedOrder(NamedTuple):
+    pk: int
+    number: str
+    state: str
+    state_label: str
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_state_display(self) -> str:
+        return self.state_label
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CachedVendor(NamedTuple):
+    pk: int
+    name: str
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _light_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``stats.repeat_offenders()`` groups with the stand-ins in place of the model instances (same structure)."""
+    batches: dict[int, CachedBatch] = {}
+
+    def batch(b: Any) -> CachedBatch:
+        if b.pk not in batches:
+            batches[b.pk] = CachedBatch(pk=b.pk, name=b.name, created_at=b.created_at)
+        return batches[b.pk]
+
+    out = []
+    for group in groups:
+        c = group["company"]
+        company = CachedCompany(pk=c.pk, name=c.name, credit_code=c.credit_code) if c is not None else None
+        apps = [
+            {
+                **entry,
+                "app": CachedApp(pk=a.pk, package=a.package, name=a.name, company_id=a.company_id),
+                "batches": [batch(b) for b in entry["batches"]],
+                "orders": [
+                    CachedOrder(pk=o.pk, number=o.number, state=o.state, state_label=o.get_state_display())
+                    for o in entry["orders"]
+                ],
+            }
+            for entry in group["apps"]
+            for a in [entry["app"]]
+        ]
+        out.append({**group, "company": company, "apps": apps})
+    return out
+
+
 def _repeat_offenders() -> list[dict[str, Any]]:
     from appwarden.platform.web import stats
 
-    return stats.repeat_offenders()
+    return _light_groups(stats.repeat_offenders())
+
+
+def _sdk_versions(min_apps: int | None) -> list[dict[str, Any]]:
+    rows = sdk_versions(min_apps)
+    for row in rows:
+        v = row["vendor"]
+        row["vendor"] = CachedVendor(pk=v.pk, name=v.name) if v is not None else None
+        row["rules"] = [tuple(kv) for kv in row["rules"]]
+    return rows
 
 
 def daily_list(
@@ -305,7 +422,7 @@ def daily_list(
     fresh = fresh or digest  # the digest always reads the database
     groups, repeat_at = cached("repeat-offenders", _repeat_offenders, fresh=fresh)
     repeat = repeat_offender_rows(groups)
-    sdks, sdks_at = cached(f"sdk:{min_apps}", lambda: sdk_versions(min_apps), fresh=fresh)
+    sdks, sdks_at = cached(f"sdk:{min_apps}", lambda: _sdk_versions(min_apps), fresh=fresh)
     snapshot_at = min((t for t in (repeat_at, sdks_at) if t is not None), default=None)
     return {
         "new_high": new_high_findings(batch=batch, since=since if digest and batch is None else None),
