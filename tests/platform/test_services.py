@@ -53,6 +53,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_yearly.py",
             "test_yearly_snapshot.py",
             "test_page_queries.py",
+            "test_early_warning_cache_form.py",
             "test_prelisting_store_page.py",
             "test_company_portal.py",
             "test_company_complaints.py",
