@@ -3,7 +3,7 @@
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
 ``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
 :func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
-:func:`hierarchy_extras`, :func:`hierarchy_all`, :func:`subtype_masks`, :func:`build_csr`, :func:`bfs`,
+:func:`hierarchy_extras`, :func:`hierarchy_all`, :func:`subtype_masks`, :func:`build_csr`, :func:`reverse_csr`, :func:`bfs`,
 :func:`intern_methods`, :func:`method_desc`, :func:`find_methods`) mirrors its ``_dexscan`` namesake: same results, same
 ``ValueError`` messages.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
@@ -726,6 +726,32 @@ def build_csr(edges: bytes, n_nodes: int) -> tuple[bytes, bytes]:
         targets.extend(row)
         offsets.append(len(targets))
     return _le_bytes(offsets), _le_bytes(targets)
+
+
+def reverse_csr(offsets: bytes, targets: bytes) -> tuple[bytes, bytes]:
+    """The reversed adjacency of an adjacency from :func:`build_csr`; mirrors ``_dexscan.reverse_csr`` (see there)."""
+    if len(offsets) % 4 or len(targets) % 4:
+        raise ValueError("arrays must hold u32 values")
+    off, tgt = _u32s(bytes(offsets)), _u32s(bytes(targets))
+    if not off or off[0] != 0 or off[-1] != len(tgt):
+        raise ValueError("offsets do not match the targets")
+    n = len(off) - 1
+    if any(off[i] > off[i + 1] for i in range(n)):
+        raise ValueError("offsets are not sorted")
+    if any(t >= n for t in tgt):
+        raise ValueError("target out of range")
+    rows: list[list[int]] = [[] for _ in range(n)]
+    for u in range(n):
+        for t in tgt[off[u] : off[u + 1]]:
+            row = rows[t]
+            if not row or row[-1] != u:
+                row.append(u)
+    roff = array("I", [0])
+    rtgt = array("I")
+    for row in rows:
+        rtgt.extend(row)
+        roff.append(len(rtgt))
+    return _le_bytes(roff), _le_bytes(rtgt)
 
 
 def _check_csr(off: list[int], tgt: list[int]) -> int:
