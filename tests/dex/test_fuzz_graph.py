@@ -135,6 +135,29 @@ def test_build_csr_random(edges: list[int], n_nodes: int, cut: int) -> None:
 @given(
     edges=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=120),
     n_nodes=st.integers(1, 41),
+    muts=st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 255)), max_size=4),
+    which=st.integers(0, 1),
+)
+def test_reverse_csr_random(edges, n_nodes: int, muts, which: int) -> None:
+    """reverse_csr on build_csr's adjacency (C == Python == build_csr over the reversed pairs), and on mutated
+    offsets or targets (the same result or the same ValueError)."""
+    pairs = u32s([x for e in edges if max(e) < n_nodes for x in e])
+    off, tgt = cext.build_csr(pairs, n_nodes)
+    got = same("reverse_csr", off, tgt)
+    o, t = array("I", off).tolist(), array("I", tgt).tolist()
+    rev = u32s([x for u in range(n_nodes) for v in t[o[u] : o[u + 1]] for x in (v, u)])
+    assert got == cext.build_csr(rev, n_nodes)
+    arrays = [bytearray(off), bytearray(tgt)]
+    for pos, value in muts:
+        if arrays[which]:
+            arrays[which][pos % len(arrays[which])] = value
+    same("reverse_csr", bytes(arrays[0]), bytes(arrays[1]))
+
+
+@FUZZ
+@given(
+    edges=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=120),
+    n_nodes=st.integers(1, 41),
     virtual=st.binary(max_size=41),
     entries=st.lists(st.integers(0, 45), max_size=6),
     muts=st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 255)), max_size=4),

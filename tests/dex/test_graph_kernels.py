@@ -127,6 +127,7 @@ def assert_same_kernels(cext, index, entries: list[str], where: object = None) -
     n_nodes = len(cg.node_names())
     csr = cext.build_csr(cg._edges, n_nodes)
     assert pywalk.build_csr(cg._edges, n_nodes) == csr, where
+    assert cext.reverse_csr(*csr) == pywalk.reverse_csr(*csr), where
     known = array("I", [g for e in entries if (g := cg._lookup(e)) is not None]).tobytes()
     assert cext.bfs(*csr, cg._virtual, known) == pywalk.bfs(*csr, cg._virtual, known), where
 
@@ -331,3 +332,23 @@ def test_subtype_masks_semantics() -> None:
         assert masks[base[app["Lcom/aw/h/Puppy;"][0]] + app["Lcom/aw/h/Puppy;"][1]] == 3
     with pytest.raises(ValueError, match="DEX 1: bits length differs from type_ids"):
         cext.subtype_masks(dexes, [bits[0], b""])
+
+
+def test_reverse_csr_is_build_csr_over_the_reversed_pairs() -> None:
+    """reverse_csr gives what build_csr gives for each (target, source) pair taken row by row (a row's sources
+    ascending, each once), without the pairs; the same ValueError messages as bfs for an inconsistent adjacency."""
+    edges = array("I", [0, 1, 0, 4, 4, 2, 4, 3, 1, 2, 2, 5, 0, 1, 4, 6, 3, 0]).tobytes()
+    for walker in (cext, pywalk):
+        off, tgt = walker.build_csr(edges, 7)
+        roff, rtgt = walker.reverse_csr(off, tgt)
+        assert array("I", roff).tolist() == [0, 1, 2, 4, 5, 6, 7, 8]
+        assert array("I", rtgt).tolist() == [3, 0, 1, 4, 4, 0, 2, 4]
+        o, t = array("I", off).tolist(), array("I", tgt).tolist()
+        pairs = array("I", [x for u in range(7) for v in t[o[u] : o[u + 1]] for x in (v, u)]).tobytes()
+        assert walker.build_csr(pairs, 7) == (roff, rtgt)
+        dup = array("I", [0, 2, 2]).tobytes(), array("I", [1, 1]).tobytes()  # a repeat in a row: kept once
+        assert array("I", walker.reverse_csr(*dup)[1]).tolist() == [0]
+        with pytest.raises(ValueError, match="target out of range"):
+            walker.reverse_csr(off, array("I", [7] * len(t)).tobytes())
+        with pytest.raises(ValueError, match="offsets do not match the targets"):
+            walker.reverse_csr(off, tgt[:-4])

@@ -38,6 +38,7 @@
  *   hierarchy_all(dexes, vbase[, deadline])               the same for every DEX at once (hierarchies across DEXes)
  *   subtype_masks(dexes, bits)                            which base types each app class is a subtype of
  *   build_csr(edges, n_nodes) / bfs(offsets, targets, virtual, entries[, deadline])
+ *   reverse_csr(offsets, targets)                         the reversed adjacency (callers)
  *   intern_methods(dexes, ci, table, hashes, reps, ...)    first-seen node ids of method ids (no strings at all)
  *   method_desc(ids, m) / find_methods(ids, lo, hi, key)   one descriptor; the ids of a range with a descriptor
  *
@@ -1336,6 +1337,72 @@ done:
     free(tmp);
     free(mark);
     PyBuffer_Release(&eb);
+    return res;
+}
+
+/* reverse_csr(offsets, targets) -> (offsets, targets)
+ * The reversed adjacency of an adjacency from build_csr: row v lists every u whose row holds v, ascending, each
+ * once; what build_csr gives for the (v, u) pairs taken row by row, without the pairs themselves. ValueError as bfs
+ * for an inconsistent adjacency. Linear in the nodes and edges. */
+static PyObject *dexscan_reverse_csr(PyObject *self, PyObject *args) {
+    Py_buffer ob, tb;
+    if (!PyArg_ParseTuple(args, "y*y*", &ob, &tb)) return NULL;
+    PyObject *res = NULL, *rob = NULL, *rtb = NULL;
+    uint32_t *cur = NULL, *tmp = NULL;
+    const char *err = NULL;
+    size_t n_nodes = 0, n_targets = (size_t)tb.len / 4;
+    const uint8_t *off = (const uint8_t *)ob.buf, *tgt = (const uint8_t *)tb.buf;
+    if (ob.len % 4 || tb.len % 4) err = "arrays must hold u32 values";
+    else if (ob.len < 4 || rd32(off) != 0 || rd32(off + ob.len - 4) != n_targets)
+        err = "offsets do not match the targets";
+    else {
+        n_nodes = (size_t)ob.len / 4 - 1;
+        for (size_t i = 0; i < n_nodes && !err; i++)
+            if (rd32(off + i * 4) > rd32(off + i * 4 + 4)) err = "offsets are not sorted";
+        for (size_t i = 0; i < n_targets && !err; i++)
+            if (rd32(tgt + i * 4) >= n_nodes) err = "target out of range";
+    }
+    if (err) {
+        PyErr_SetString(PyExc_ValueError, err);
+        goto done;
+    }
+    rob = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((n_nodes + 1) * 4));
+    cur = (uint32_t *)calloc(n_nodes + 1, sizeof(uint32_t));
+    tmp = (uint32_t *)malloc((n_targets ? n_targets : 1) * sizeof(uint32_t));
+    if (!rob || !cur || !tmp) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    uint32_t *roff = (uint32_t *)PyBytes_AS_STRING(rob);
+    for (size_t k = 0; k < n_targets; k++) cur[rd32(tgt + k * 4)]++;
+    uint32_t sum = 0;
+    for (size_t v = 0; v < n_nodes; v++) {
+        uint32_t c = cur[v];
+        roff[v] = cur[v] = sum;
+        sum += c;
+    }
+    roff[n_nodes] = sum;
+    for (size_t u = 0; u < n_nodes; u++) /* sources ascending: each row is filled in ascending order */
+        for (uint32_t k = rd32(off + u * 4), hi = rd32(off + u * 4 + 4); k < hi; k++)
+            tmp[cur[rd32(tgt + (size_t)k * 4)]++] = (uint32_t)u;
+    uint32_t w = 0; /* repeats of a pair are adjacent in their row: keep the first */
+    for (size_t v = 0; v < n_nodes; v++) {
+        uint32_t lo = roff[v], hi = roff[v + 1];
+        roff[v] = w;
+        for (uint32_t k = lo; k < hi; k++)
+            if (k == lo || tmp[k] != tmp[k - 1]) tmp[w++] = tmp[k];
+    }
+    roff[n_nodes] = w;
+    rtb = PyBytes_FromStringAndSize((const char *)tmp, (Py_ssize_t)w * 4);
+    if (!rtb) goto done;
+    res = PyTuple_Pack(2, rob, rtb);
+done:
+    Py_XDECREF(rob);
+    Py_XDECREF(rtb);
+    free(cur);
+    free(tmp);
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&tb);
     return res;
 }
 
@@ -2924,6 +2991,7 @@ static PyMethodDef methods[] = {
     {"method_descs_at", dexscan_method_descs_at, METH_VARARGS, "method_desc of each of a list of method ids."},
     {"build_csr", dexscan_build_csr, METH_VARARGS, "Adjacency (offsets, targets) of u32 edge pairs."},
     {"bfs", dexscan_bfs, METH_VARARGS, "Breadth-first search over an adjacency with zero-cost virtual nodes."},
+    {"reverse_csr", dexscan_reverse_csr, METH_VARARGS, "The reversed adjacency of a build_csr adjacency."},
     {NULL, NULL, 0, NULL},
 };
 

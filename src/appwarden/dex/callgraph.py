@@ -997,17 +997,11 @@ class CallGraph:
         return self._csr
 
     def _backward(self) -> tuple[array, array]:
-        """The reversed adjacency, from the forward CSR (the same edge set, so the same callers)."""
+        """The reversed adjacency, from the forward CSR (the same edge set, so the same callers; the C kernel
+        ``reverse_csr``: a row's callers ascending, as build_csr gives them for the reversed pairs)."""
         if self._rcsr is None:
             off, tgt = self._forward()
-            rev = array("I", bytes(8 * len(tgt)))
-            rev[0::2] = tgt
-            counts = [b - a for a, b in itertools.pairwise(off)]
-            srcs = array("I")
-            for g in filter(counts.__getitem__, range(len(counts))):
-                srcs.extend(array("I", [g]) * counts[g])
-            rev[1::2] = srcs
-            roff, rtgt = walker.build_csr(rev.tobytes(), self._n)
+            roff, rtgt = walker.reverse_csr(memoryview(off).cast("B"), memoryview(tgt).cast("B"))
             self._rcsr = (_u32(roff), _u32(rtgt))
         return self._rcsr
 
