@@ -118,6 +118,17 @@ class Apk:
         self.errors.extend(self.signing.notes)
         self.errors[:0] = list(self.archive.notes)  # zip notes first; later reads may add more (see read())
 
+    def read_mapped(self, name: str) -> bytes | mmap.mmap:
+        """Like :meth:`read`, but a large entry comes back as a read-only ``mmap`` of an unlinked temporary file
+        (:meth:`ZipArchive.read_mapped`): what the DEX engine reads DEX files with, so their pages can be given back
+        between the scan's stages."""
+        before = len(self.archive.notes)
+        cap = self.limits.max_dex_size if name.endswith(".dex") else None
+        try:
+            return self.archive.read_mapped(name, max_size=cap)
+        finally:
+            self.errors.extend(self.archive.notes[before:])
+
     def _load_resources(self) -> ResourceTable | None:
         if ARSC not in self.archive:
             return None

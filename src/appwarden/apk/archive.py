@@ -50,6 +50,7 @@ import mmap
 import re
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from appwarden.errors import ApkFormatError, LimitExceeded
@@ -75,6 +76,7 @@ FLAG_DATA_DESCRIPTOR = 0x8
 FLAG_UTF8 = 0x800
 RATIO_FLOOR = 1024 * 1024  # the ratio limit only applies once an entry inflates beyond this
 _CHUNK = 256 * 1024
+MAPPED_MIN = 1 << 20  # read_mapped: entries this large are served as an mmap of a temporary file
 
 _EOCD = struct.Struct("<4sHHHHIIH")
 _CD = struct.Struct("<4sHHHHHHIIIHHHHHII")
@@ -448,7 +450,64 @@ class ZipArchive:
                 f"total uncompressed data read exceeds the max_total_uncompressed limit ({self.limits.max_total_uncompressed})"
             )
 
+    def read_mapped(self, name: str, max_size: int | None = None) -> bytes | mmap.mmap:
+        """The uncompressed bytes of entry ``name`` like :meth:`read` (same limits, errors and notes), but an entry
+        of at least :data:`MAPPED_MIN` bytes is inflated into an unlinked temporary file and returned as a read-only
+        ``mmap`` of it instead of ``bytes``: its pages are page cache the kernel can drop and read back, so the
+        caller can give them back with ``madvise(MADV_DONTNEED)`` between uses (the DEX engine does, see
+        :meth:`appwarden.dex.reader.DexFile.release_pages`) instead of keeping every inflated DEX on the heap for
+        the whole scan. Falls back to :meth:`read` when the entry is small or a temporary file cannot be made."""
+        entry = self.info(name)
+        if entry.uncompressed_size < MAPPED_MIN:
+            return self.read(name, max_size)
+        import tempfile  # here: a cold scan of a small app never needs it
+
+        try:
+            sink = tempfile.TemporaryFile(prefix="appwarden-")  # noqa: SIM115 (closed by the with below)
+        except OSError:
+            return self.read(name, max_size)
+        with sink:
+            cap = (
+                self.limits.max_entry_size if max_size is None else min(max_size, self.limits.max_entry_size)
+            )
+            if entry.uncompressed_size > cap and entry.method == METHOD_STORED:
+                raise LimitExceeded(
+                    f"entry {name!r} is {entry.uncompressed_size} bytes, over the size limit ({cap})"
+                )
+            start = self._data_offset(entry)
+            span = entry.uncompressed_size if entry.method == METHOD_STORED else entry.compressed_size
+            if span > 0:
+                self._claim(name, start, min(start + span, self.size))
+            if entry.method == METHOD_STORED:
+                length = entry.uncompressed_size
+                if entry.compressed_size != entry.uncompressed_size:
+                    self.note("stored entry with different compressed and uncompressed sizes", name)
+                if start + length > self.size:
+                    raise ApkFormatError(
+                        f"entry {name!r}: data runs past the end of the file (truncated APK)"
+                    )
+                with memoryview(self._data) as whole:
+                    sink.write(whole[start : start + length])
+            else:
+                length = self._inflate_into(entry, start, cap, sink.write)
+            self._count(name, length)
+            self._release(start, span)
+            if length == 0:
+                return b""
+            try:
+                sink.flush()
+                return mmap.mmap(sink.fileno(), length, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):  # no mmap here: the bytes from the file
+                sink.seek(0)
+                return sink.read()
+
     def _inflate(self, entry: ZipEntry, start: int, cap: int) -> bytes:
+        chunks: list[bytes] = []
+        self._inflate_into(entry, start, cap, chunks.append)
+        return b"".join(chunks)
+
+    def _inflate_into(self, entry: ZipEntry, start: int, cap: int, put: Callable[[bytes], object]) -> int:
+        """Inflate ``entry`` (data at ``start``) within the limits, handing each piece to ``put``; the length."""
         name = entry.name
         csize = entry.compressed_size
         if start + csize > self.size:
@@ -461,7 +520,6 @@ class ZipArchive:
         limit = min(cap, ratio_cap, max(remaining_total, 0))
         view = memoryview(self._data)[start : start + csize]
         inflater = zlib.decompressobj(-15)
-        chunks: list[bytes] = []
         produced = 0
         pos = 0
         try:
@@ -477,7 +535,7 @@ class ZipArchive:
                 produced += len(piece)
                 if produced > limit:
                     raise self._limit_error(name, limit, cap, ratio_cap)
-                chunks.append(piece)
+                put(piece)
                 if inflater.eof:
                     break
         except zlib.error as exc:
@@ -486,13 +544,12 @@ class ZipArchive:
             view.release()
         if not inflater.eof:
             raise ApkFormatError(f"entry {name!r}: compressed data is truncated")
-        out = b"".join(chunks)
-        if len(out) != entry.uncompressed_size:
+        if produced != entry.uncompressed_size:
             self.note(
-                f"inflated size {len(out)} differs from the declared uncompressed size {entry.uncompressed_size}",
+                f"inflated size {produced} differs from the declared uncompressed size {entry.uncompressed_size}",
                 name,
             )
-        return out
+        return produced
 
     def _limit_error(self, name: str, limit: int, cap: int, ratio_cap: int) -> LimitExceeded:
         if limit == ratio_cap and ratio_cap < cap:

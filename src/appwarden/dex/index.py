@@ -430,6 +430,7 @@ def build_index(dex_blobs: list[tuple[str, bytes]], limits: Limits = DEFAULT_LIM
                 methods, events, bad = dex.scan()
                 code = DexCode(dex, methods, events, bad)
                 codes.append(code)
+                dex.release_pages()  # walked: the next DEX's pages need not sit beside this one's
                 if bad:
                     errors.append(
                         ErrorNote("dex", f"{dex.name}: {bad} methods with malformed code skipped", dex.name)
@@ -454,6 +455,12 @@ class CodeIndex:
         self._children: dict[str, list[str]] | None = None  # superclass -> app classes (subclasses())
         self._supers: dict[str, tuple[str | None, tuple[str, ...]]] = {}
         self._type_lists: dict[tuple[int, int], tuple[str, ...]] = {}
+
+    def release_pages(self) -> None:
+        """Give back the pages of every DEX read from an mmap (:meth:`DexFile.release_pages`): the scan calls it
+        between stages, so a stage holds only the DEX pages it reads itself."""
+        for code in self.codes:
+            code.dex.release_pages()
 
     # -- classes -----------------------------------------------------------------------------------------------
 

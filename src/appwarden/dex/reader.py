@@ -17,6 +17,8 @@ file (``header_offset`` 0) reads the same either way; multi-DEX containers are t
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import struct
 import sys
 from array import array
@@ -105,13 +107,31 @@ class DexFile:
         self.name = name
         if len(data) > limits.max_dex_size:
             raise LimitExceeded(f"{name}: DEX is {len(data)} bytes, over the limit of {limits.max_dex_size}")
-        self.data = bytes(data)
+        # an mmap (apk.read_mapped: a large DEX inflated into a temporary file) is kept as it is: it reads like
+        # bytes here (indexing, slices, find, struct, the kernels' buffers) and release_pages can give it back
+        self.data = data if isinstance(data, (bytes, mmap.mmap)) else bytes(data)
         self.size = len(self.data)
         self._strings: dict[int, str] = {}
         self._protos: dict[int, str] = {}
         self._types: dict[int, str] = {}
         self._lookup_cache: dict[str, int] = {}
         self._parse_header(header_offset)
+
+    def __getstate__(self) -> dict:
+        # an mmap cannot be pickled (process pools pickle results): its bytes go instead
+        state = self.__dict__.copy()
+        if isinstance(state["data"], mmap.mmap):
+            state["data"] = state["data"][:]
+        return state
+
+    def release_pages(self) -> None:
+        """Drop this DEX's pages from the process's memory when its bytes are an mmap of a file (a no-op for
+        ``bytes``): the kernel reads them back from the page cache when they are read again, so only what the
+        next stage touches counts in the process's RSS. The bytes read stay the same."""
+        data = self.data
+        if isinstance(data, mmap.mmap) and self.size:
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # no madvise: the pages stay
+                data.madvise(mmap.MADV_DONTNEED)
 
     # -- header and tables -------------------------------------------------------------------------------------
 
