@@ -138,7 +138,7 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
         with stage_deadline("dex", limits.stage_timeout):
             for name in apk.dex_names:
                 try:
-                    blobs.append((name, apk.read(name)))
+                    blobs.append((name, apk.read_mapped(name)))
                 except StageTimeout:
                     raise
                 except AppwardenError as exc:
@@ -147,6 +147,7 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
             index = build_index(blobs, limits)
             callsites = find_callsites(index, PiApiIndex.load())
         errors.extend(index.errors)
+        index.release_pages()
     except LimitExceeded as exc:  # skipped, and said so: rules needing bytecode become not_evaluated
         index, callsites = None, []
         errors.append(ErrorNote("dex", f"bytecode analysis skipped: {exc}"))
@@ -171,6 +172,7 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
     except AppwardenError as exc:
         errors.append(ErrorNote("sdk", str(exc)))
     timings["sdk"] = time.perf_counter() - t
+    _release_dex_pages(evidence)
     t = time.perf_counter()
     try:
         with stage_deadline("reachability", limits.stage_timeout):
@@ -178,6 +180,7 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
     except AppwardenError as exc:
         errors.append(ErrorNote("reachability", str(exc)))
     timings["reachability"] = time.perf_counter() - t
+    _release_dex_pages(evidence)
     evidence.app.dex_count = len(blobs)
     if evidence.packer is not None:
         evidence.app.packer = evidence.packer.id
@@ -189,6 +192,13 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
         )
     timings["total"] = time.perf_counter() - t0
     return evidence, apk
+
+
+def _release_dex_pages(static: StaticEvidence) -> None:
+    """Between stages: the DEX pages the last stage read (mmaps of temporary files) leave the process's memory, so
+    the peak RSS holds only what one stage reads of them (issue #19); the kernel reads them back when needed."""
+    if static.code is not None:
+        static.code.release_pages()
 
 
 def _identify_sdks(evidence: StaticEvidence) -> None:
@@ -261,6 +271,7 @@ def build_evidence(
     static, apk = _static_stage(apk_path, limits)
     evidence = Evidence(static=static, category=category)
     evidence.screening = _screen(static, apk, limits)
+    _release_dex_pages(static)
     t = time.perf_counter()
     evidence.policy = _load_policy(static, apk, policy_path, limits, find_bundled_policy)
     static.timings["policy"] = time.perf_counter() - t
