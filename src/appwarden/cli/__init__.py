@@ -105,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if argv and "--version" in argv and all(a in ("--version", "--debug") for a in argv):
+        # what argparse's version action prints, without importing every command module to build the full parser
+        print(f"appwarden {__version__}")
+        return 0
     try:
         command = _command_of(argv)
         if command is not None:  # before the command's modules (and their dataclasses) are imported
