@@ -158,6 +158,11 @@ _DATA_PATH = re.compile(r"/data/(?:data|user/\d+|user_de/\d+)/([A-Za-z][\w]*(?:\
 _DATA_STORE = re.compile(
     r"^(?:databases/|shared_prefs/|app_webview/|app_chrome/|files/.*\.(?:db|sqlite|xml)$)|Cookies|\.db$"
 )
+DATA_DIRS = (
+    "/data/data/",
+    "/data/user/",
+    "/data/user_de/",
+)  # searched in the one DEX-string pass (expect_text)
 _SHELL = [
     "Ljava/lang/Runtime;->exec",
     "Ljava/lang/ProcessBuilder;-><init>",
@@ -192,7 +197,7 @@ def other_app_data(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     own = ctx.manifest.package if ctx.manifest is not None else ""
     items: list[Item] = []
     seen: set[str] = set()
-    for ref in ctx.strings_containing(["/data/data/", "/data/user/", "/data/user_de/"]):
+    for ref in ctx.strings_containing(list(DATA_DIRS)):
         if not ctx.is_app_code(ref.caller):
             continue
         value = str(ref.target)

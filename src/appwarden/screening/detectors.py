@@ -1014,6 +1014,8 @@ def expect_text(ctx: ScreenContext, specs: Iterable[Any]) -> None:
             ctx.expect(terms=[*(spec.params.get("strong") or []), *(spec.params.get("common") or [])])
         elif spec.detector == "strings_any":
             ctx.expect(needles=spec.params.get("needles") or [])
+        elif spec.detector == "other_app_data":
+            ctx.expect(needles=list(behaviour.DATA_DIRS))
 
 
 _P = frozenset
