@@ -7,6 +7,7 @@ from __future__ import annotations
 import mmap
 import os
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -42,6 +43,13 @@ def _zip(path: Path, stored: bytes, deflated: bytes) -> ZipArchive:
     return ZipArchive(path.read_bytes())
 
 
+ON_DISK = pytest.mark.skipif(
+    archive_mod.memory_backed(tempfile.gettempdir()),
+    reason="the temporary folder is on tmpfs: read_mapped keeps entries on the heap there (tested below)",
+)
+
+
+@ON_DISK
 def test_large_entries_come_back_mapped_with_the_same_bytes(tmp_path: Path) -> None:
     stored, deflated = os.urandom(2 << 20), bytes(range(256)) * (8 << 10)
     mapped = _zip(tmp_path / "a.zip", stored, deflated)
@@ -66,6 +74,7 @@ def test_read_mapped_keeps_the_limits(tmp_path: Path) -> None:
         ZipArchive(data).read_mapped("classes.dex", max_size=1 << 20)
 
 
+@ON_DISK
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/smaps")
 def test_index_over_a_mapped_dex_is_the_same_and_gives_its_pages_back(
     monkeypatch: pytest.MonkeyPatch,
@@ -106,3 +115,19 @@ def test_an_index_over_mapped_dex_files_survives_pickling(monkeypatch: pytest.Mo
     assert [c.dex.data for c in clone.codes] == [c.dex.data[:] for c in index.codes]
     assert sorted(clone.classes) == sorted(index.classes)
     assert clone.stats() == index.stats()
+
+
+@pytest.mark.skipif(
+    not archive_mod.memory_backed("/dev/shm"), reason="no tmpfs at /dev/shm to place the temporary folder on"
+)
+def test_a_temporary_folder_in_memory_keeps_the_entry_on_the_heap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On tmpfs the temporary file is memory too: mapping it would only move the DEX out of the scan's RSS, not
+    free it, so the bytes stay on the heap (where the RSS budget counts them)."""
+    stored, deflated = os.urandom(2 << 20), bytes(range(256)) * (8 << 10)
+    archive = _zip(tmp_path / "a.zip", stored, deflated)
+    monkeypatch.setattr(tempfile, "tempdir", "/dev/shm")
+    for name, want in (("classes.dex", stored), ("classes2.dex", deflated)):
+        got = archive.read_mapped(name)
+        assert isinstance(got, bytes) and got == want

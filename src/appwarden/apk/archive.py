@@ -77,6 +77,39 @@ FLAG_UTF8 = 0x800
 RATIO_FLOOR = 1024 * 1024  # the ratio limit only applies once an entry inflates beyond this
 _CHUNK = 256 * 1024
 MAPPED_MIN = 1 << 20  # read_mapped: entries this large are served as an mmap of a temporary file
+_MEMORY_FS = frozenset({"tmpfs", "ramfs", "hugetlbfs"})
+_memory_backed: dict[str, bool] = {}
+
+
+def memory_backed(folder: str) -> bool:
+    """Whether ``folder`` lies on a file system held in memory (tmpfs, ramfs), read from the mount table of this
+    process (``/proc/self/mountinfo``: the mount point that is the longest prefix of the folder's real path). A
+    file there is not page cache the kernel can drop, so :meth:`ZipArchive.read_mapped` keeps such entries on the
+    heap, where the scan's RSS shows them. False when the mount table cannot be read (not Linux): an ordinary
+    disk is assumed. Cached per folder."""
+    hit = _memory_backed.get(folder)
+    if hit is not None:
+        return hit
+    import os
+
+    path = os.path.realpath(folder)
+    best, fstype = -1, ""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                left, sep, right = line.partition(" - ")
+                fields = left.split()
+                if not sep or len(fields) < 5 or not right:
+                    continue
+                point = fields[4].replace("\\040", " ")
+                inside = path == point or path.startswith(point.rstrip("/") + "/")
+                if inside and len(point) > best:
+                    best, fstype = len(point), right.split()[0]
+    except OSError:
+        fstype = ""
+    _memory_backed[folder] = result = fstype in _MEMORY_FS
+    return result
+
 
 _EOCD = struct.Struct("<4sHHHHIIH")
 _CD = struct.Struct("<4sHHHHHHIIIHHHHHII")
@@ -462,8 +495,11 @@ class ZipArchive:
             return self.read(name, max_size)
         import tempfile  # here: a cold scan of a small app never needs it
 
+        folder = tempfile.gettempdir()
+        if memory_backed(folder):  # tmpfs: the "file" is memory too; mapping it would only hide it from RSS
+            return self.read(name, max_size)
         try:
-            sink = tempfile.TemporaryFile(prefix="appwarden-")  # noqa: SIM115 (closed by the with below)
+            sink = tempfile.TemporaryFile(prefix="appwarden-", dir=folder)  # noqa: SIM115 (closed by the with below)
         except OSError:
             return self.read(name, max_size)
         with sink:
