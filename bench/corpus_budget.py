@@ -84,6 +84,10 @@ def cold_scan(path: Path, timeout: float) -> dict:
             ],
             timeout,
         )
+    if (
+        out and out.get("maxrss_mb") is not None
+    ):  # the worker reports MB of 10^6 bytes (since r8); this file is MiB
+        out["maxrss_mb"] = out["maxrss_mb"] * 1e6 / MIB
     return out or {"error": err}
 
 
