@@ -189,6 +189,8 @@ class CallGraph:
         self._csr: tuple[array, array] | None = None  # offsets, targets (deduplicated per source)
         self._rcsr: tuple[array, array] | None = None  # the same for the reversed edges
         self._reach: dict[tuple[str, ...], Reached] = {}
+        # walk: skip prefixes -> (rank in descriptor order, skipped flag) per node, None: walk names (_walk_order)
+        self._walk_ranks: dict[tuple[str, ...], tuple[array, bytearray] | None] = {}
         self._edge_count: int | None = None
         self._parents: dict[str, tuple[str, ...]] = {}  # app class -> superclass + interfaces (on demand)
         self._children: dict[str, list[str]] | None = None  # type -> app classes extending it (on demand)
@@ -213,10 +215,12 @@ class CallGraph:
         # memoryviews cannot be pickled (process pools pickle results): _mids is rebuilt from the index's records
         state = dict(self.__dict__)
         state["_mids"] = None
+        state["_walk_ranks"] = {}  # rebuilt on the next walk
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)  # _mids stays None until used (the index may not be restored yet)
+        self.__dict__.setdefault("_walk_ranks", {})
 
     def _mids_of(self, ci: int) -> memoryview:
         """Method record -> method idx of DEX ``ci`` (a view of its records)."""
@@ -1112,7 +1116,7 @@ class CallGraph:
         skip_prefixes: tuple[str, ...] = (),
         cut: Mapping[str, Iterable[str]] | None = None,
         closed: Mapping[str, Any] | None = None,
-    ) -> dict[str, str | None]:
+    ) -> MutableMapping[str, str | None]:
         """BFS from ``entries`` over the node ids: method -> the method it was first reached from (entries: None),
         in the order a walk adding each method when first met fills it (the entries, then the methods met).
 
@@ -1121,9 +1125,118 @@ class CallGraph:
         must not depend on the hash seed); a callee whose descriptor starts with one of ``skip_prefixes`` is
         neither entered nor kept (entries are kept whatever their name); ``cut`` maps a caller to callees whose
         edge from it is not followed; a callee in ``closed`` (an earlier result over the same graph, closed under
-        these edges) is recorded when met but not expanded. Descriptors are made only for the nodes recorded and
-        the callees tested against ``skip_prefixes``; the result equals the walk over :meth:`callees` with the
-        same rules."""
+        these edges) is recorded when met but not expanded. The result equals the walk over :meth:`callees` with
+        the same rules (same keys, order and parents) and is a mapping like :meth:`reachable`'s: descriptors are
+        made only for what is asked of it. The descriptor order and the prefix test come from one call of the C
+        kernel ``descriptor_ranks`` per graph and prefixes (a rank and a flag per node, no string per node); when
+        it declines (a descriptor or a prefix that is not ASCII) the walk names the callees it meets instead."""
+        ranked = self._walk_order(skip_prefixes)
+        if ranked is None:
+            return self._walk_named(entries, skip_prefixes=skip_prefixes, cut=cut, closed=closed)
+        rank, skipped = ranked
+        lookup = self._lookup
+        firsts = tuple(dict.fromkeys(entries))
+        off, tgt = self._forward()
+        virtual = self._virtual
+        mark = bytearray(self._n)  # 1: recorded, 2: skipped by its prefix (a fixed property of the node)
+        done = self._closed_ids(closed)
+        parents = array("I", [NONE]) * self._n
+        order = array("I")
+        queue: deque[int] = deque()
+        for e in firsts:
+            g = lookup(e)
+            if g is not None:
+                mark[g] = 1
+                parents[g] = g  # an entry is its own parent in Reached's array
+                order.append(g)
+                if not done[g]:
+                    queue.append(g)
+        first = len(order)
+        skips: dict[int, set[int]] = {}
+        for m, callees in (cut or {}).items():
+            g = lookup(m)
+            if g is not None:
+                skips.setdefault(g, set()).update(c for x in callees if (c := lookup(x)) is not None)
+        by_rank = rank.__getitem__
+        steps = 0
+        while queue:
+            g = queue.popleft()
+            steps += 1
+            if not steps & 2047:
+                check_deadline()  # the caller's stage deadline (StageTimeout), never an endless walk
+            start, end = off[g], off[g + 1]
+            if start == end:
+                continue
+            found: set[int] = set()
+            for t in tgt[start:end]:
+                if not virtual[t]:
+                    if not mark[t]:
+                        found.add(t)
+                else:
+                    found.update(x for x in tgt[off[t] : off[t + 1]] if not virtual[x] and not mark[x])
+            if not found:
+                continue
+            skip = skips.get(g)
+            if skip:
+                found -= skip
+            kept = []
+            for c in found:
+                if skipped[c]:
+                    mark[c] = 2
+                else:
+                    kept.append(c)
+            kept.sort(key=by_rank)
+            for c in kept:
+                parents[c] = g
+                order.append(c)
+                mark[c] = 1
+                if not done[c]:
+                    queue.append(c)
+        return ReachMap(Reached(self, firsts, parents, order, first))
+
+    def _walk_order(self, skip_prefixes: tuple[str, ...]) -> tuple[array, bytearray] | None:
+        """(rank in descriptor order, 1 if skipped by ``skip_prefixes``) per node for :meth:`walk`, from the C kernel
+        ``descriptor_ranks`` (kept per prefixes); None when it declines (a descriptor or a prefix that is not
+        ASCII, bytewise order then not always Python's) or when there are nodes no DEX lists."""
+        got = self._walk_ranks.get(skip_prefixes, _UNSET)
+        if got is not _UNSET and (got is None or len(got[0]) == self._n):
+            return got
+        got = None
+        if not self._extra and all(p.isascii() for p in skip_prefixes):
+            check_deadline()
+            try:
+                raw = walker.descriptor_ranks(
+                    [code.id_args for code in self.index.codes],
+                    memoryview(self._reps).cast("B"),
+                    tuple(p.encode("ascii") for p in skip_prefixes),
+                    deadline_monotonic(),
+                )
+            except TimeoutError:
+                timed_out()
+            except ValueError:  # tables intern_methods checked: never expected; naming finds the same error
+                raw = None
+            if raw is not None:
+                n_virtual = self._n - self._n_real  # virtual nodes: never ranked, never recorded
+                rank = _u32(bytes(raw[0]))
+                rank.extend(array("I", [NONE]) * n_virtual)
+                skipped = raw[1]
+                skipped.extend(bytes(n_virtual))
+                got = (rank, skipped)
+        if len(self._walk_ranks) >= 4:
+            self._walk_ranks.pop(next(iter(self._walk_ranks)))
+        self._walk_ranks[skip_prefixes] = got
+        return got
+
+    def _walk_named(
+        self,
+        entries: Iterable[str],
+        *,
+        skip_prefixes: tuple[str, ...] = (),
+        cut: Mapping[str, Iterable[str]] | None = None,
+        closed: Mapping[str, Any] | None = None,
+    ) -> dict[str, str | None]:
+        """:meth:`walk` naming every callee it meets (descriptor order by sorting the names): when
+        :meth:`_walk_order` declines (a descriptor or a prefix that is not ASCII, nodes no DEX lists)."""
         lookup, name, cache = self._lookup, self._name, self._name_cache
         parents: dict[str, str | None] = dict.fromkeys(entries)
         off, tgt = self._forward()

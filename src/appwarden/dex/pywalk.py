@@ -4,7 +4,7 @@
 ``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
 :func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
 :func:`hierarchy_extras`, :func:`hierarchy_all`, :func:`subtype_masks`, :func:`build_csr`, :func:`reverse_csr`, :func:`bfs`,
-:func:`intern_methods`, :func:`method_desc`, :func:`find_methods`) mirrors its ``_dexscan`` namesake: same results, same
+:func:`intern_methods`, :func:`method_desc`, :func:`find_methods`, :func:`descriptor_ranks`) mirrors its ``_dexscan`` namesake: same results, same
 ``ValueError`` messages.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
 used when the extension could not be built (``appwarden.dex.backend()`` says which one is active).
@@ -617,6 +617,50 @@ def intern_methods(
             n += 1
         out.append(g)
     return out.tobytes()
+
+
+def descriptor_ranks(
+    dexes: list[tuple], reps: bytes, prefixes: tuple[bytes, ...], deadline: float = 0.0
+) -> tuple[bytearray, bytearray] | None:
+    """Every node's rank in descriptor order (u32 per node) and whether its descriptor starts with one of
+    ``prefixes`` (a byte per node), the nodes given by their representatives ``reps`` (u32 pairs DEX number, method
+    id); None when a descriptor or a prefix is not pure ASCII. Mirrors ``_dexscan.descriptor_ranks``."""
+    for p in prefixes:
+        if type(p) is not bytes:
+            raise TypeError("prefixes must be bytes")
+    if any(not p.isascii() or 0 in p for p in prefixes):
+        return None
+    tables = []
+    for ids in dexes:
+        buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids
+        buf = _whole(buf)
+        _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
+        tables.append((buf, (s_off, s_size, t_off, t_size, p_off, p_size, m_off), m_size))
+    if len(reps) % 8 or len(reps) // 8 > 0xFFFFFFF0:
+        raise ValueError("reps must hold u32 pairs")
+    pairs = _u32s(reps)
+    n = len(pairs) // 2
+    for g in range(n):
+        ci, m = pairs[2 * g], pairs[2 * g + 1]
+        if ci >= len(tables) or m >= tables[ci][2]:
+            raise ValueError("representative out of range")
+    descs: list[bytes] = [b""] * n
+    skip = bytearray(n)
+    for ci, (buf, ids, _m_size) in enumerate(tables):  # DEX by DEX, as the kernel builds them
+        for g in range(n):
+            if pairs[2 * g] != ci:
+                continue
+            if not g & 1023 and _past(deadline):
+                raise TimeoutError("deadline passed")
+            d = _method_bytes(buf, ids, pairs[2 * g + 1])
+            if not d.isascii():
+                return None
+            descs[g] = d
+            skip[g] = d.startswith(prefixes) if prefixes else False
+    ranks = array("I", bytes(4 * n))
+    for r, g in enumerate(sorted(range(n), key=descs.__getitem__)):
+        ranks[g] = r
+    return bytearray(ranks.tobytes()), skip
 
 
 def _u32s(data: bytes) -> list[int]:
