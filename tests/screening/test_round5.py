@@ -208,3 +208,32 @@ def test_remote_page_in_an_sms_app(r5: dict[str, ScreenContext]) -> None:
     assert hit.evidence[-1] == {"component": "com.appwarden.screen.r5.SmsIn", "receives": "SMS"}
     # the clean twin has the same asset and WebView but receives no SMS
     assert run_indicator(r5["screen_r5_clean"], spec) is None
+
+
+def test_bundled_app_inventor_runtime_is_not_the_apps_collector(
+    r5: dict[str, ScreenContext], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MIT App Inventor packs its whole component runtime (texting, contacts, camera, location...) into every app it
+    builds; the clean twin carries such a class. It must not count (helper B's store apps: two App Inventor apps)."""
+    from appwarden.screening import behaviour
+
+    spec = SPECS["spyware.surveillance_set"]
+    assert run_indicator(r5["screen_r5_clean"], spec) is None
+    monkeypatch.setattr(behaviour, "_BUNDLED_RUNTIMES", ())
+    hit = run_indicator(r5["screen_r5_clean"], spec)
+    assert hit is not None
+    assert all(i["caller"].startswith("Lcom/google/appinventor/components/runtime/") for i in hit.evidence)
+
+
+def test_hide_icon_switch_in_settings_is_a_feature(
+    r5: dict[str, ScreenContext], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clean twin disables its launcher from a preference callback (the user's "hide app icon" option)."""
+    from appwarden.screening import detectors
+
+    spec = SPECS["stealth.hide_launcher_icon"]
+    assert run_indicator(r5["screen_r5_clean"], spec) is None
+    monkeypatch.setattr(detectors, "_USER_TOGGLES", ("noSuchCallback(",))
+    hit = run_indicator(r5["screen_r5_clean"], spec)
+    assert hit is not None
+    assert [i["caller"].split("->")[1].split("(")[0] for i in hit.evidence] == ["onPreferenceChange"]

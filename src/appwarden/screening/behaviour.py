@@ -293,11 +293,17 @@ def clipboard_swap(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
 # ------------------------------------------------------------------------------------------------ private data sets
 
 
+# runtimes packed whole into every app built with them, whatever components the app uses (MIT App Inventor)
+_BUNDLED_RUNTIMES = ("Lcom/google/appinventor/components/runtime/",)
+
+
 def background_data_set(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """The app's own background code (classes that are no Activity, Fragment or Dialog) reads private data of every
     category in ``all_of`` (when given) and of at least ``min_distinct`` categories of ``of`` (when given): the
     collection set of a remote-access trojan or stalkerware (contacts, call log and SMS inbox together, or those with
-    microphone, camera and location), read with no screen the user drives. One item per category (its first site)."""
+    microphone, camera and location), read with no screen the user drives. One item per category (its first site).
+    A runtime bundled whole into every app made with it (MIT App Inventor's component runtime) does not count: its
+    contacts, SMS, camera and location components are there whether the app uses them or not."""
     from appwarden.screening.detectors import _is_ui_class
 
     if ctx.code is None:
@@ -313,7 +319,7 @@ def background_data_set(ctx: ScreenContext, params: dict[str, Any]) -> list[Item
             continue
         if site.api.startswith("Landroid/content/ContentResolver;->query"):
             continue  # a query whose URI the static stage did not resolve: its category is a guess
-        if not ctx.is_app_code(site.caller):
+        if not ctx.is_app_code(site.caller) or site.caller.startswith(_BUNDLED_RUNTIMES):
             continue
         cls = site.caller.split("->", 1)[0]
         if cls not in ui:

@@ -520,13 +520,19 @@ def _permissions(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
 # --------------------------------------------------------------------------------------------------- hide icon
 
 
+# callbacks of a settings switch: a "hide the app icon" option the user turns on is a feature, not stealth
+_USER_TOGGLES = ("onPreferenceChange(", "onSharedPreferenceChanged(", "onCheckedChanged(")
+
+
 def _hide_launcher_icon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """``PackageManager.setComponentEnabledSetting`` in a method holding the DISABLED state (2) that either names
     one of the app's launcher activities (``const-class`` or a string with its name; code of any owner: no SDK
     can name the host's own launcher class, so code that does was written for this app, e.g. a payload hidden in
     a library's namespace), or is app code of a launcher activity (or a class nested in it) that takes its own
     ``getComponentName()``, or app code that resolves its own package's LAUNCHER activity at run time (the
-    category string and ``getPackageName`` in the method; round five): the app hides its own icon."""
+    category string and ``getPackageName`` in the method; round five): the app hides its own icon. A call made
+    in a settings-switch callback (``onPreferenceChange``, ``onSharedPreferenceChanged``, ``onCheckedChanged``) is
+    the user's own "hide icon" option and does not count (round five, after helper B's store-app false alarms)."""
     if ctx.code is None or not ctx.launcher_activities:
         return []
     from appwarden.dex.records import EV_CONST_CLASS
@@ -542,6 +548,8 @@ def _hide_launcher_icon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item
     for ref in refs:
         if 2 not in ctx.code.method_literals(ref.caller):
             continue
+        if ref.caller.split("->", 1)[1].startswith(_USER_TOGGLES):
+            continue  # a settings switch the user flips ("hide app icon"), not a hide at first start
         names = set(ctx.code.method_strings(ref.caller))
         classes: set[str] = set()
         for ci, r in ctx.code.method_records(ref.caller):
