@@ -1,10 +1,10 @@
-"""descriptor_ranks (issue #19: the consent walk without naming every method it meets): the C kernel equals its
-pure-Python twin and Python's str order of the descriptors, and CallGraph.walk over the ranks equals the walk that
-names and sorts every callee, including descriptors that are not ASCII (NUL, non-BMP: the walk then names them)."""
+"""class_ranks and sort_nodes (issue #19: the consent walk without naming every method it meets): the C kernels
+equal their pure-Python twins and Python's str order of the descriptors, and CallGraph.walk over them equals the
+walk that names and sorts every callee, including descriptors that are not ASCII (NUL, non-BMP: the walk then
+names them)."""
 
 from __future__ import annotations
 
-import itertools
 from array import array
 from collections import deque
 from pathlib import Path
@@ -38,47 +38,64 @@ def _descs(codes, reps: bytes) -> list[bytes]:
     return [codes[pairs[2 * g]].dex.method_desc(pairs[2 * g + 1]).encode() for g in range(len(pairs) // 2)]
 
 
-def _check(dexes: list, reps: bytes, prefixes: tuple, descs: list[bytes] | None = None) -> object:
-    """C == Python (or ValueError with the same message in both); with ``descs``, the ranks are their order."""
+def _same(fn: str, *args) -> object:
+    """C == Python, or ValueError with the same message in both."""
     try:
-        got = cext.descriptor_ranks(dexes, reps, prefixes)
+        got = getattr(cext, fn)(*args)
     except ValueError as exc:
         with pytest.raises(ValueError) as py_exc:
-            pywalk.descriptor_ranks(dexes, reps, prefixes)
+            getattr(pywalk, fn)(*args)
         assert str(py_exc.value) == str(exc)
         return None
-    want = pywalk.descriptor_ranks(dexes, reps, prefixes)
-    assert got == want
-    if got is not None and descs is not None:
-        ranks = array("I", got[0]).tolist()
-        assert sorted(range(len(descs)), key=descs.__getitem__) == sorted(
-            range(len(descs)), key=ranks.__getitem__
-        )
-        assert list(got[1]) == [int(d.startswith(prefixes)) if prefixes else 0 for d in descs]
+    assert getattr(pywalk, fn)(*args) == got
     return got
+
+
+def _check_order(dexes: list, reps: bytes, descs: list[bytes]) -> None:
+    """class_ranks and sort_nodes give descriptor order (Python str order of ASCII descriptors) in both backends:
+    (class rank, descriptor) order, and each prefix flag says what str.startswith says."""
+    n = len(descs)
+    nodes = array("I", range(n)).tobytes()
+    got = _same("sort_nodes", dexes, reps, nodes)
+    assert array("I", got).tolist() == sorted(range(n), key=descs.__getitem__)
+    for prefixes in PREFIXES:
+        ranked = _same("class_ranks", dexes, reps, prefixes)
+        assert ranked is not None
+        rank, flags = array("I", ranked[0]).tolist(), ranked[1]
+        by_class = sorted(range(n), key=lambda g: (rank[g], descs[g]))
+        assert by_class == sorted(range(n), key=descs.__getitem__)
+        for g, d in enumerate(descs):
+            cls = d[: d.index(b"->")]
+            if (
+                flags[g] == 2
+            ):  # the descriptor decides: a longer prefix starts with the class, no shorter matches
+                assert any(len(p) > len(cls) and p.startswith(cls) for p in prefixes)
+                assert not any(len(p) <= len(cls) and cls.startswith(p) for p in prefixes)
+            else:
+                assert flags[g] == int(bool(prefixes) and d.startswith(prefixes)), (d, prefixes)
+        if prefixes == (b"Lcom/aw/t/Job;->",) and any(d.startswith(prefixes[0]) for d in descs):
+            assert 2 in flags
 
 
 def _sets(main_dex: bytes, fixtures_dir: Path) -> list[list[tuple[str, bytes]]]:
     sets = [
         [("a.dex", main_dex), ("b.dex", main_dex)],
-        [(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex", "hier.dex")],
+        [(n, (DATA / n).read_bytes()) for n in ("hier_b.dex", "hier_a.dex", "hier.dex")],
     ]
     return sets + [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
 
 
-def test_descriptor_ranks_are_python_str_order(main_dex: bytes, fixtures_dir: Path) -> None:
+def test_class_ranks_and_sort_nodes_give_python_str_order(main_dex: bytes, fixtures_dir: Path) -> None:
     for blobs in _sets(main_dex, fixtures_dir):
         codes = build_index(blobs).codes
         _maps, reps = intern_all(cext, codes)
-        descs = _descs(codes, reps)
-        for prefixes in PREFIXES:
-            assert _check([c.id_args for c in codes], reps, prefixes, descs) is not None, blobs[0][0]
+        _check_order([c.id_args for c in codes], reps, _descs(codes, reps))
 
 
 def test_a_class_that_is_a_prefix_of_another_and_non_ascii(main_dex: bytes) -> None:
-    """ "Lcom/aw/t/" (a class cut short by a NUL) is a proper prefix of the other classes of its package: the
-    kernel's per-class buckets would not be descriptor order, so it sorts whole descriptors ("...t/->" before
-    "...t/Job;"). A descriptor that is not ASCII: None from both (bytewise order is not Python's there)."""
+    """ "Lcom/aw/t/" (a class cut short by a NUL) is a proper prefix of the other classes of its package, so
+    class order is not descriptor order ("...t/->" sorts before "...t/Job;->"): class_ranks declines (None), and
+    sort_nodes still sorts. A class, a descriptor or a prefix that is not ASCII: None from both backends."""
     cut = main_dex.replace(b"Lcom/aw/t/Task;\0", b"Lcom/aw/t/\0ask;\0")
     assert cut != main_dex
     dex = DexFile("x.dex", cut)
@@ -86,33 +103,43 @@ def test_a_class_that_is_a_prefix_of_another_and_non_ascii(main_dex: bytes) -> N
     descs = [pywalk._method_bytes(cut, (*ids[1:7], ids[7]), m) for m in range(dex.method_ids_size)]
     assert b"Lcom/aw/t/->" in {d[:12] for d in descs}
     reps = array("I", [x for m in range(dex.method_ids_size) for x in (0, m)]).tobytes()
-    for prefixes in PREFIXES:
-        assert _check([ids], reps, prefixes, descs) is not None
-    odd = DexFile("y.dex", _non_ascii(main_dex))
+    nodes = array("I", range(len(descs))).tobytes()
+    assert _same("class_ranks", [ids], reps, ()) is None
+    got = _same("sort_nodes", [ids], reps, nodes)
+    assert array("I", got).tolist() == sorted(range(len(descs)), key=descs.__getitem__)
+    odd = DexFile(
+        "y.dex", _non_ascii(main_dex)
+    )  # "é" in a class name, NUL + a surrogate pair in a method name
     reps2 = array("I", [x for m in range(odd.method_ids_size) for x in (0, m)]).tobytes()
-    assert _check([descs_args(odd)], reps2, ()) is None
-    assert _check([ids], reps, ("Lcom/aw/é".encode(),)) is None  # a prefix that is not ASCII
+    assert _same("class_ranks", [descs_args(odd)], reps2, ()) is None
+    assert (
+        _same("sort_nodes", [descs_args(odd)], reps2, array("I", range(odd.method_ids_size)).tobytes())
+        is None
+    )
+    plain = DexFile("z.dex", main_dex)
+    reps3 = array("I", [x for m in range(plain.method_ids_size) for x in (0, m)]).tobytes()
+    assert _same("class_ranks", [descs_args(plain)], reps3, ("Lcom/aw/é".encode(),)) is None
     with pytest.raises(ValueError, match="representative out of range"):
-        cext.descriptor_ranks([ids], array("I", [1, 0]).tobytes(), ())
+        cext.class_ranks([ids], array("I", [1, 0]).tobytes(), ())
+    with pytest.raises(ValueError, match="node out of range"):
+        cext.sort_nodes([ids], reps, array("I", [len(descs)]).tobytes())
 
 
 FUZZ = settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @FUZZ
-@given(muts=mutations, prefixes=st.sampled_from(PREFIXES))
-def test_descriptor_ranks_mutated_tables(main_dex: bytes, muts, prefixes) -> None:
-    """Hostile bytes under the original tables: the same ranks, None or ValueError in both backends."""
+@given(muts=mutations, prefixes=st.sampled_from(PREFIXES), picks=st.lists(st.integers(0, 400), max_size=12))
+def test_class_ranks_and_sort_nodes_mutated_tables(main_dex: bytes, muts, prefixes, picks) -> None:
+    """Hostile bytes under the original tables: the same result, None or ValueError in both backends."""
     dex = DexFile("classes.dex", main_dex)
     ids = descs_args(dex)
     data = mutate(main_dex, muts, keep_header=True)
-    reps = array("I", [x for m in range(dex.method_ids_size) for x in (0, m)]).tobytes()
-    got = _check([(data, *ids[1:])], reps, prefixes)
-    if got is not None:  # equal descriptors after the mutation: any order of the ties is descriptor order
-        descs = [pywalk._method_bytes(data, (*ids[1:7], ids[7]), m) for m in range(dex.method_ids_size)]
-        ranks = array("I", got[0]).tolist()
-        order = sorted(range(len(descs)), key=ranks.__getitem__)
-        assert all(descs[a] <= descs[b] for a, b in itertools.pairwise(order))
+    n = dex.method_ids_size
+    reps = array("I", [x for m in range(n) for x in (0, m)]).tobytes()
+    _same("class_ranks", [(data, *ids[1:])], reps, prefixes)
+    nodes = array("I", [p % (n + 1) for p in picks]).tobytes()  # repeats and one node out of range included
+    _same("sort_nodes", [(data, *ids[1:])], reps, nodes)
 
 
 def _reference_walk(graph, entries, skip_prefixes=(), cut=None, closed=None) -> dict:
@@ -131,26 +158,36 @@ def _reference_walk(graph, entries, skip_prefixes=(), cut=None, closed=None) -> 
     return parents
 
 
-@pytest.mark.parametrize("non_ascii", [False, True])
-def test_walk_over_ranks_equals_the_named_walk(main_dex: bytes, fixtures_dir: Path, non_ascii: bool) -> None:
+@pytest.mark.parametrize("non_ascii", ["", "class", "name"])
+def test_walk_over_ranks_equals_the_named_walk(main_dex: bytes, fixtures_dir: Path, non_ascii: str) -> None:
     """Every method of a fixture app as entry: the same items in the same order as the reference walk, ranks
-    used (ASCII) or declined (NUL and a surrogate pair in a name: Python str order, not UTF-16's)."""
+    used (ASCII), declined ("é" in a class name) or ranks with names sorted in Python (NUL and a surrogate pair
+    in a method name, a sibling of its class's other methods: Python str order, not UTF-16's)."""
     # hier_b before hier_a: callees whose node ids (first seen) are not in descriptor order
     blobs = [(n, (DATA / n).read_bytes()) for n in ("hier_b.dex", "hier_a.dex", "hier.dex")]
-    blobs.append(("a.dex", _non_ascii(main_dex) if non_ascii else main_dex))
+    odd = {"": main_dex, "class": _non_ascii(main_dex)}
+    odd["name"] = main_dex.replace(b"invoke\0", b"\xed\xa0\xbd\xed\xb8\x80\0")  # U+1F600 (MethodHandle)
+    blobs.append(("a.dex", odd[non_ascii]))
     apk = Path(__file__).parents[1] / "rules" / "_apps" / "consent_gated.apk"
     blobs += [(f"x{i}.dex", b) for i, (_n, b) in enumerate(dex_blobs_of(apk))]
     graph = build_index(blobs).callgraph
     names = [n for n in graph.node_names() if n is not None]
     if non_ascii:
         assert any(not n.isascii() for n in names)
+    if non_ascii == "name":  # a non-ASCII method with a sibling of its class among some method's callees
+        odd_name = next(n for n in names if not n.isascii())
+        cls = odd_name.split("->")[0]
+        assert any(
+            odd_name in cs and sum(c.startswith(cls + "->") for c in cs) > 1
+            for cs in map(graph.callees, names)
+        )
     ids = {n: g for g, n in enumerate(graph.node_names()) if n}
     assert any(sorted(cs) != sorted(cs, key=ids.__getitem__) for cs in map(graph.callees, names))
     for prefixes in ((), ("Lcom/aw/",), ("Landroid", "Ljava/")):
         for entry in names:
             got = graph.walk([entry], skip_prefixes=prefixes)
             assert list(got.items()) == list(_reference_walk(graph, [entry], prefixes).items()), entry
-        assert (graph._walk_ranks[prefixes] is None) == non_ascii
+        assert (graph._walk_ranks[prefixes] is None) == (non_ascii == "class")
     entries = names[:3]
     first = graph.walk(entries)
     cut = {entries[0]: set(sorted(graph.callees(entries[0]))[:1])}

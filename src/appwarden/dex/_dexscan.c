@@ -41,7 +41,8 @@
  *   reverse_csr(offsets, targets)                         the reversed adjacency (callers)
  *   intern_methods(dexes, ci, table, hashes, reps, ...)    first-seen node ids of method ids (no strings at all)
  *   method_desc(ids, m) / find_methods(ids, lo, hi, key)   one descriptor; the ids of a range with a descriptor
- *   descriptor_ranks(dexes, reps, prefixes)               every node's rank in descriptor order, prefix flags
+ *   class_ranks(dexes, reps, prefixes)                    every node's class rank among class descriptors, flags
+ *   sort_nodes(dexes, reps, nodes)                        node ids in descriptor order
  *
  * Every offset and count is checked against the buffer size; structural errors raise ValueError (the
  * Python side turns them into DexFormatError). Work is bounded by the file size: the total number of
@@ -2943,14 +2944,7 @@ done:
  * The largest unsigned little-endian item (itemsize 2 or 4) of a buffer; 0 when it is empty. ValueError for another
  * item size or a length that is not a multiple of it. (The reader checks every id table's indices this way instead
  * of iterating Python ints.) */
-/* descriptor_ranks(dexes, reps, prefixes[, deadline]) -> (ranks, skipped) | None
- * The consent walk's order and prefix test for every node numbered by intern_methods, without a string per node:
- * reps holds a u32 pair (DEX number, method id) per node (intern_methods' representatives). ranks: u32 per node,
- * the node's position when the nodes are sorted by descriptor (Python str order of method_descs' strings);
- * skipped: one byte per node, 1 when its descriptor starts with one of `prefixes` (a tuple of bytes). None when a
- * descriptor or a prefix is not pure ASCII (then bytewise order is not always Python's; the caller decides in
- * Python). The nodes are sorted DEX by DEX (one DEX's descriptors in memory at a time), then the sorted runs are
- * merged rebuilding each run's head. ValueError as method_desc's; TimeoutError past `deadline`. */
+/* Descriptor bytes in one arena, compared bytewise (= Python str order for ASCII), for sort_nodes. */
 typedef struct {
     const char *arena;
     const uint64_t *offs; /* n + 1 offsets into arena */
@@ -2970,12 +2964,7 @@ static int rank_idx_cmp(const void *x, const void *y) {
                           (size_t)(o[j + 1] - o[j]));
 }
 
-/* descriptor_ranks' fast path: "cls->rest" compares as (cls, rest) when no class descriptor of a node is a proper
- * prefix of another's (then the first differing byte of two descriptors of different classes lies inside both
- * classes), so the nodes are bucketed by their class's rank among the distinct class descriptors and each bucket
- * (one class, usually a few methods) is sorted by "name(params)ret" alone. Returns 0 done, 1 when a class is a
- * proper prefix of another, a string is not ASCII or a descriptor cannot be built (the caller's whole-descriptor
- * path then declines or reports exactly as the Python twin does), -1 with an exception set. */
+/* A class descriptor of a (DEX, type id), for class_ranks. */
 typedef struct {
     const uint8_t *p;
     uint32_t len, ci, tidx;
@@ -2986,176 +2975,30 @@ static int cls_ent_cmp(const void *x, const void *y) {
     return desc_bytes_cmp((const char *)a->p, a->len, (const char *)b->p, b->len);
 }
 
-static int prefix_hit(const str_ref_t *cls, const char *rest, size_t rlen, PyObject *prefixes) {
-    Py_ssize_t n_pre = PyTuple_GET_SIZE(prefixes);
-    for (Py_ssize_t k = 0; k < n_pre; k++) {
-        PyObject *po = PyTuple_GET_ITEM(prefixes, k);
-        const char *p = PyBytes_AS_STRING(po);
-        size_t pl = (size_t)PyBytes_GET_SIZE(po), c = cls->len;
-        if (pl <= c) {
-            if (!memcmp(cls->ptr, p, pl)) return 1;
-            continue;
-        }
-        if (memcmp(cls->ptr, p, c)) continue;
-        p += c;
-        pl -= c;
-        size_t a = pl < 2 ? pl : 2;
-        if (memcmp("->", p, a)) continue;
-        p += a;
-        pl -= a;
-        if (pl <= rlen && !memcmp(rest, p, pl)) return 1;
-    }
-    return 0;
-}
-
-static int ranks_by_class(dexids_t *xs, Py_ssize_t n_dex, const uint8_t *reps, size_t n, PyObject *prefixes,
-                          uint32_t *ranks, uint8_t *skip, deadline_t *dl) {
-    int rc = -1;
-    uint32_t **tmap = (uint32_t **)calloc(n_dex ? (size_t)n_dex : 1, sizeof(uint32_t *));
-    uint32_t *crank = (uint32_t *)malloc((n ? n : 1) * sizeof(uint32_t));
-    uint32_t *bstart = NULL, *bnodes = NULL, *local = NULL;
-    uint64_t *offs = NULL;
-    cls_ent_t *ents = NULL;
-    size_t n_ents = 0, cap_ents = 0;
-    sbuf_t arena = {NULL, 0, 0}, tmp = {NULL, 0, 0};
-    if (!tmap || !crank) goto nomem;
-    /* the distinct (DEX, class type) of the nodes */
-    for (Py_ssize_t ci = 0; ci < n_dex; ci++) {
-        tmap[ci] = (uint32_t *)malloc((xs[ci].d.t_size ? xs[ci].d.t_size : 1) * sizeof(uint32_t));
-        if (!tmap[ci]) goto nomem;
-        memset(tmap[ci], 0xFF, (xs[ci].d.t_size ? xs[ci].d.t_size : 1) * sizeof(uint32_t));
-    }
-    for (size_t g = 0; g < n; g++) {
-        uint32_t ci = rd32(reps + g * 8), m = rd32(reps + g * 8 + 4);
-        dexids_t *x = &xs[ci];
-        uint32_t t = rd16(x->d.buf + x->m_off + (size_t)m * 8);
-        if (t >= x->d.t_size) goto fallback; /* desc_build reports it (the caller's path) */
-        if (tmap[ci][t] != 0xFFFFFFFFu) continue;
-        const str_ref_t *s = type_ref(&x->d, t);
-        if (!s) goto fallback;
-        if (s->state != 1) goto fallback; /* not ASCII: the whole-descriptor path declines (or reports) */
-        if (n_ents == cap_ents) {
-            cap_ents = cap_ents ? cap_ents * 2 : 1024;
-            cls_ent_t *q = (cls_ent_t *)realloc(ents, cap_ents * sizeof(cls_ent_t));
-            if (!q) goto nomem;
-            ents = q;
-        }
-        ents[n_ents].p = s->ptr;
-        ents[n_ents].len = s->len;
-        ents[n_ents].ci = ci;
-        ents[n_ents].tidx = t;
-        n_ents++;
-        tmap[ci][t] = 0;
-    }
-    qsort(ents, n_ents, sizeof(cls_ent_t), cls_ent_cmp);
-    uint32_t n_cls = 0;
-    for (size_t i = 0; i < n_ents; i++) {
-        if (i) {
-            const cls_ent_t *a = &ents[i - 1], *b = &ents[i];
-            int same = a->len == b->len && !memcmp(a->p, b->p, a->len);
-            if (!same && a->len < b->len && !memcmp(a->p, b->p, a->len)) goto fallback; /* a proper prefix */
-            if (!same) n_cls++;
-        }
-        tmap[ents[i].ci][ents[i].tidx] = n_cls;
-    }
-    if (n_ents) n_cls++;
-    /* nodes bucketed by class rank (counting sort) */
-    bstart = (uint32_t *)calloc((size_t)n_cls + 1, sizeof(uint32_t));
-    bnodes = (uint32_t *)malloc((n ? n : 1) * sizeof(uint32_t));
-    if (!bstart || !bnodes) goto nomem;
-    for (size_t g = 0; g < n; g++) {
-        uint32_t ci = rd32(reps + g * 8), m = rd32(reps + g * 8 + 4);
-        crank[g] = tmap[ci][rd16(xs[ci].d.buf + xs[ci].m_off + (size_t)m * 8)];
-        bstart[crank[g] + 1]++;
-    }
-    for (uint32_t c = 0; c < n_cls; c++) bstart[c + 1] += bstart[c];
-    for (size_t g = 0; g < n; g++) bnodes[bstart[crank[g]]++] = (uint32_t)g;
-    for (uint32_t c = n_cls; c > 0; c--) bstart[c] = bstart[c - 1];
-    bstart[0] = 0;
-    uint32_t r = 0;
-    for (uint32_t c = 0; c < n_cls; c++) {
-        uint32_t lo = bstart[c], cnt = bstart[c + 1] - lo;
-        free(local);
-        free(offs);
-        local = (uint32_t *)malloc(cnt * sizeof(uint32_t));
-        offs = (uint64_t *)malloc(((size_t)cnt + 1) * sizeof(uint64_t));
-        if (!local || !offs) goto nomem;
-        arena.len = 0;
-        offs[0] = 0;
-        for (uint32_t i = 0; i < cnt; i++) {
-            uint32_t g = bnodes[lo + i], ci = rd32(reps + (size_t)g * 8), m = rd32(reps + (size_t)g * 8 + 4);
-            int ascii = desc_build(&xs[ci].d, xs[ci].m_off, m, NULL, NULL, &tmp, 1);
-            if (ascii == -2) goto nomem;
-            if (ascii < 0) goto fallback;
-            if (!ascii) goto fallback;
-            const str_ref_t *cls = type_ref(&xs[ci].d, rd16(xs[ci].d.buf + xs[ci].m_off + (size_t)m * 8));
-            skip[g] = (uint8_t)prefix_hit(cls, tmp.p, tmp.len, prefixes);
-            if (sb_reserve(&arena, tmp.len)) goto nomem;
-            sb_put(&arena, tmp.p, tmp.len);
-            offs[i + 1] = arena.len;
-            local[i] = i;
-            if (dl_spent(dl, 1 + tmp.len / 64)) {
-                deadline_error();
-                goto done;
-            }
-        }
-        if (cnt > 1) {
-            rank_ctx.arena = arena.p;
-            rank_ctx.offs = offs;
-            qsort(local, cnt, sizeof(uint32_t), rank_idx_cmp);
-        }
-        for (uint32_t i = 0; i < cnt; i++) ranks[bnodes[lo + local[i]]] = r++;
-    }
-    rc = 0;
-    goto done;
-fallback:
-    rc = 1;
-    goto done;
-nomem:
-    PyErr_NoMemory();
-    rc = -1;
-done:
-    if (tmap)
-        for (Py_ssize_t ci = 0; ci < n_dex; ci++) free(tmap[ci]);
-    free(tmap);
-    free(crank);
-    free(bstart);
-    free(bnodes);
-    free(local);
-    free(offs);
-    free(ents);
-    free(arena.p);
-    free(tmp.p);
-    return rc;
-}
-
-static PyObject *dexscan_descriptor_ranks(PyObject *self, PyObject *args) {
+/* class_ranks(dexes, reps, prefixes[, deadline]) -> (ranks, flags) | None
+ * For CallGraph.walk, per node (reps: u32 pairs DEX number, method id, as intern_methods made them): the rank of its
+ * class descriptor among the distinct class descriptors of all nodes (bytewise = Python str order: ASCII), and a
+ * flag: 1 when its class starts with one of `prefixes` (a tuple of bytes), else 2 when a prefix longer than the class
+ * starts with the class (the descriptor decides), else 0. When no class is a proper prefix of another, descriptor
+ * order is (class rank, descriptor) order: the walk compares names only between methods of one class. None when a
+ * class or a prefix is not pure ASCII or a class is a proper prefix of another's (the walk then sorts names).
+ * ValueError "representative out of range" and type_ref's messages, in node order; TimeoutError past `deadline`. */
+static PyObject *dexscan_class_ranks(PyObject *self, PyObject *args) {
     PyObject *dexes, *prefixes;
     Py_buffer rb;
     double deadline = 0;
     if (!PyArg_ParseTuple(args, "O!y*O!|d", &PyList_Type, &dexes, &rb, &PyTuple_Type, &prefixes, &deadline))
         return NULL;
     deadline_t dl = {deadline, DL_EVERY, 0};
-    Py_ssize_t n_dex = PyList_GET_SIZE(dexes), n_pre = PyTuple_GET_SIZE(prefixes);
-    PyObject *res = NULL, *ranks_o = NULL, *skip_o = NULL;
+    Py_ssize_t n_dex = PyList_GET_SIZE(dexes), n_pre = PyTuple_GET_SIZE(prefixes), opened = 0;
+    size_t n = (size_t)rb.len / 8, n_ents = 0, cap_ents = 0;
+    PyObject *res = NULL, *ranks_o = NULL, *flags_o = NULL;
     dexids_t *xs = (dexids_t *)calloc(n_dex ? (size_t)n_dex : 1, sizeof(dexids_t));
-    size_t n = (size_t)rb.len / 8;
-    uint32_t *count = (uint32_t *)calloc((size_t)n_dex + 1, sizeof(uint32_t));
-    uint32_t *start = (uint32_t *)calloc((size_t)n_dex + 1, sizeof(uint32_t));
-    uint32_t *sorted = (uint32_t *)malloc((n ? n : 1) * sizeof(uint32_t)); /* node ids, sorted run per DEX */
-    uint32_t *local = NULL;
-    uint64_t *offs = NULL;
-    sbuf_t arena = {NULL, 0, 0}, tmp = {NULL, 0, 0};
-    sbuf_t *heads = NULL;
-    uint32_t *pos = NULL;
-    Py_ssize_t opened = 0;
+    uint32_t **tmap = (uint32_t **)calloc(n_dex ? (size_t)n_dex : 1, sizeof(uint32_t *));
+    cls_ent_t *ents = NULL;
     int declined = 0;
-    if (!xs || !count || !start || !sorted) {
+    if (!xs || !tmap) {
         PyErr_NoMemory();
-        goto done;
-    }
-    if (rb.len % 8 || n > 0xFFFFFFF0u) {
-        PyErr_SetString(PyExc_ValueError, "reps must hold u32 pairs");
         goto done;
     }
     for (Py_ssize_t k = 0; k < n_pre; k++) {
@@ -3176,6 +3019,18 @@ static PyObject *dexscan_descriptor_ranks(PyObject *self, PyObject *args) {
             opened++;
             goto done;
         }
+        size_t t = xs[opened].d.t_size ? xs[opened].d.t_size : 1;
+        tmap[opened] = (uint32_t *)malloc(t * sizeof(uint32_t));
+        if (!tmap[opened]) {
+            PyErr_NoMemory();
+            opened++;
+            goto done;
+        }
+        memset(tmap[opened], 0xFF, t * sizeof(uint32_t));
+    }
+    if (rb.len % 8 || n > 0xFFFFFFF0u) {
+        PyErr_SetString(PyExc_ValueError, "reps must hold u32 pairs");
+        goto done;
     }
     const uint8_t *reps = (const uint8_t *)rb.buf;
     for (size_t g = 0; g < n; g++) {
@@ -3184,144 +3039,193 @@ static PyObject *dexscan_descriptor_ranks(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "representative out of range");
             goto done;
         }
-        count[ci]++;
     }
-    for (Py_ssize_t ci = 0; ci < n_dex; ci++) start[ci + 1] = start[ci] + count[ci];
-    memset(count, 0, ((size_t)n_dex + 1) * sizeof(uint32_t));
+    /* the distinct (DEX, class type) of the nodes, in node order (so the first bad one is reported) */
     for (size_t g = 0; g < n; g++) {
-        uint32_t ci = rd32(reps + g * 8);
-        sorted[start[ci] + count[ci]++] = (uint32_t)g;
-    }
-    skip_o = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)n);
-    ranks_o = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(n * 4));
-    if (!skip_o || !ranks_o) goto done;
-    uint8_t *skip = (uint8_t *)PyByteArray_AS_STRING(skip_o);
-    uint32_t *ranks = (uint32_t *)PyByteArray_AS_STRING(ranks_o);
-    int fast = ranks_by_class(xs, n_dex, reps, n, prefixes, ranks, skip, &dl);
-    if (fast == 0) {
-        res = PyTuple_Pack(2, ranks_o, skip_o);
-        goto done;
-    }
-    if (fast < 0) goto done;
-    /* each DEX's nodes: descriptors into one arena, sorted, prefix-tested; then the arena is reused */
-    for (Py_ssize_t ci = 0; ci < n_dex; ci++) {
-        uint32_t cnt = count[ci], *run = sorted + start[ci];
-        if (!cnt) continue;
-        free(local);
-        free(offs);
-        local = (uint32_t *)malloc(cnt * sizeof(uint32_t));
-        offs = (uint64_t *)malloc(((size_t)cnt + 1) * sizeof(uint64_t));
-        if (!local || !offs) {
-            PyErr_NoMemory();
-            goto done;
-        }
-        arena.len = 0;
-        offs[0] = 0;
-        for (uint32_t i = 0; i < cnt; i++) {
-            uint32_t g = run[i];
-            int ascii = desc_build(&xs[ci].d, xs[ci].m_off, rd32(reps + (size_t)g * 8 + 4), NULL, NULL, &tmp, 0);
-            if (ascii == -2) {
-                PyErr_NoMemory();
-                goto done;
-            }
-            if (ascii < 0) {
-                PyErr_SetString(PyExc_ValueError, xs[ci].d.msg);
-                goto done;
-            }
-            if (!ascii) {
-                declined = 1;
-                goto done;
-            }
-            uint8_t hit = 0;
-            for (Py_ssize_t k = 0; k < n_pre && !hit; k++) {
-                PyObject *p = PyTuple_GET_ITEM(prefixes, k);
-                size_t pl = (size_t)PyBytes_GET_SIZE(p);
-                hit = pl <= tmp.len && !memcmp(tmp.p, PyBytes_AS_STRING(p), pl);
-            }
-            skip[g] = hit;
-            if (sb_reserve(&arena, tmp.len)) {
-                PyErr_NoMemory();
-                goto done;
-            }
-            sb_put(&arena, tmp.p, tmp.len);
-            offs[i + 1] = arena.len;
-            local[i] = i;
-            if (dl_spent(&dl, 1 + tmp.len / 64)) {
-                deadline_error();
-                goto done;
-            }
-        }
-        rank_ctx.arena = arena.p;
-        rank_ctx.offs = offs;
-        qsort(local, cnt, sizeof(uint32_t), rank_idx_cmp);
-        if (dl_spent(&dl, (uint64_t)cnt * 16)) {
+        uint32_t ci = rd32(reps + g * 8), m = rd32(reps + g * 8 + 4);
+        dexids_t *x = &xs[ci];
+        uint32_t t = rd16(x->d.buf + x->m_off + (size_t)m * 8);
+        if (dl_spent(&dl, 1)) {
             deadline_error();
             goto done;
         }
-        for (uint32_t i = 0; i < cnt; i++) local[i] = run[local[i]];
-        memcpy(run, local, cnt * sizeof(uint32_t));
-    }
-    free(arena.p);
-    arena.p = NULL;
-    arena.cap = arena.len = 0;
-    /* merge the sorted runs: each run's head descriptor rebuilt when it advances */
-    heads = (sbuf_t *)calloc(n_dex ? (size_t)n_dex : 1, sizeof(sbuf_t));
-    pos = (uint32_t *)calloc(n_dex ? (size_t)n_dex : 1, sizeof(uint32_t));
-    if (!heads || !pos) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t ci = 0; ci < n_dex; ci++) {
-        if (!count[ci]) continue;
-        uint32_t g = sorted[start[ci]];
-        if (desc_build(&xs[ci].d, xs[ci].m_off, rd32(reps + (size_t)g * 8 + 4), NULL, NULL, &heads[ci], 0) == -2) {
-            PyErr_NoMemory();
+        if (t < x->d.t_size && tmap[ci][t] != 0xFFFFFFFFu) continue;
+        const str_ref_t *s = type_ref(&x->d, t);
+        if (!s) {
+            PyErr_SetString(PyExc_ValueError, x->d.msg);
             goto done;
         }
-    }
-    for (uint32_t r = 0; r < (uint32_t)n; r++) {
-        Py_ssize_t best = -1;
-        for (Py_ssize_t ci = 0; ci < n_dex; ci++) {
-            if (pos[ci] >= count[ci]) continue;
-            if (best < 0 || desc_bytes_cmp(heads[ci].p, heads[ci].len, heads[best].p, heads[best].len) < 0) best = ci;
-        }
-        uint32_t g = sorted[start[best] + pos[best]++];
-        ranks[g] = r;
-        if (pos[best] < count[best]) {
-            uint32_t h = sorted[start[best] + pos[best]];
-            if (desc_build(&xs[best].d, xs[best].m_off, rd32(reps + (size_t)h * 8 + 4), NULL, NULL, &heads[best],
-                           0) == -2) {
+        if (s->state != 1) declined = 1; /* the errors of later nodes are still reported */
+        if (n_ents == cap_ents) {
+            cap_ents = cap_ents ? cap_ents * 2 : 1024;
+            cls_ent_t *q = (cls_ent_t *)realloc(ents, cap_ents * sizeof(cls_ent_t));
+            if (!q) {
                 PyErr_NoMemory();
                 goto done;
             }
-            if (dl_spent(&dl, 1 + heads[best].len / 64)) {
-                deadline_error();
+            ents = q;
+        }
+        ents[n_ents].p = s->ptr;
+        ents[n_ents].len = s->len;
+        ents[n_ents].ci = ci;
+        ents[n_ents].tidx = t;
+        n_ents++;
+        tmap[ci][t] = 0;
+    }
+    if (declined) goto done;
+    qsort(ents, n_ents, sizeof(cls_ent_t), cls_ent_cmp);
+    if (dl_spent(&dl, (uint64_t)n_ents * 16)) {
+        deadline_error();
+        goto done;
+    }
+    /* class flags go in the top byte of tmap (ranks < 2^24 since n_ents <= n; else declined) */
+    if (n_ents >= (1u << 24)) {
+        declined = 1;
+        goto done;
+    }
+    uint32_t n_cls = 0;
+    for (size_t i = 0; i < n_ents; i++) {
+        const cls_ent_t *b = &ents[i];
+        if (i) {
+            const cls_ent_t *a = &ents[i - 1];
+            int same = a->len == b->len && !memcmp(a->p, b->p, a->len);
+            if (!same && a->len < b->len && !memcmp(a->p, b->p, a->len)) {
+                declined = 1; /* a proper prefix */
                 goto done;
             }
+            if (!same) n_cls++;
         }
+        uint32_t flag = 0;
+        for (Py_ssize_t k = 0; k < n_pre && flag != 1; k++) {
+            PyObject *po = PyTuple_GET_ITEM(prefixes, k);
+            size_t pl = (size_t)PyBytes_GET_SIZE(po);
+            const char *p = PyBytes_AS_STRING(po);
+            if (pl <= b->len) {
+                if (!memcmp(b->p, p, pl)) flag = 1;
+            } else if (!memcmp(b->p, p, b->len)) {
+                flag = 2;
+            }
+        }
+        tmap[b->ci][b->tidx] = n_cls | (flag << 24);
     }
-    res = PyTuple_Pack(2, ranks_o, skip_o);
+    ranks_o = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(n * 4));
+    flags_o = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)n);
+    if (!ranks_o || !flags_o) goto done;
+    uint32_t *ranks = (uint32_t *)PyByteArray_AS_STRING(ranks_o);
+    uint8_t *flags = (uint8_t *)PyByteArray_AS_STRING(flags_o);
+    for (size_t g = 0; g < n; g++) {
+        uint32_t ci = rd32(reps + g * 8), m = rd32(reps + g * 8 + 4);
+        uint32_t v = tmap[ci][rd16(xs[ci].d.buf + xs[ci].m_off + (size_t)m * 8)];
+        ranks[g] = v & 0xFFFFFFu;
+        flags[g] = (uint8_t)(v >> 24);
+    }
+    res = PyTuple_Pack(2, ranks_o, flags_o);
 done:
     if (declined && !PyErr_Occurred()) {
         res = Py_None;
         Py_INCREF(res);
     }
     for (Py_ssize_t k = 0; k < opened; k++) dexids_close(&xs[k]);
-    if (heads)
-        for (Py_ssize_t ci = 0; ci < n_dex; ci++) free(heads[ci].p);
-    free(heads);
-    free(pos);
+    if (tmap)
+        for (Py_ssize_t k = 0; k < n_dex; k++) free(tmap[k]);
+    free(tmap);
     free(xs);
-    free(count);
-    free(start);
-    free(sorted);
+    free(ents);
+    Py_XDECREF(ranks_o);
+    Py_XDECREF(flags_o);
+    PyBuffer_Release(&rb);
+    return res;
+}
+
+/* sort_nodes(dexes, reps, nodes) -> bytes | None
+ * The node ids `nodes` (u32) sorted by descriptor (method_descs' strings of their representatives in `reps`, u32
+ * pairs DEX number, method id), equal descriptors in input order: CallGraph.walk's order among callees of one
+ * class. None when a descriptor is not pure ASCII (bytewise order is then not always Python's). ValueError for a
+ * node or representative out of range and method_desc's messages, in input order. */
+static int sort_nodes_cmp(const void *x, const void *y) {
+    uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+    int c = rank_idx_cmp(x, y);
+    if (c) return c;
+    return i < j ? -1 : i > j;
+}
+
+static PyObject *dexscan_sort_nodes(PyObject *self, PyObject *args) {
+    PyObject *dexes;
+    Py_buffer rb, nb;
+    if (!PyArg_ParseTuple(args, "O!y*y*", &PyList_Type, &dexes, &rb, &nb)) return NULL;
+    Py_ssize_t n_dex = PyList_GET_SIZE(dexes);
+    size_t n_reps = (size_t)rb.len / 8, cnt = (size_t)nb.len / 4;
+    PyObject *res = NULL;
+    dexids_t *xs = (dexids_t *)calloc(n_dex ? (size_t)n_dex : 1, sizeof(dexids_t));
+    uint32_t *local = (uint32_t *)malloc((cnt ? cnt : 1) * sizeof(uint32_t));
+    uint64_t *offs = (uint64_t *)malloc((cnt + 1) * sizeof(uint64_t));
+    sbuf_t arena = {NULL, 0, 0}, tmp = {NULL, 0, 0};
+    int declined = 0;
+    if (!xs || !local || !offs) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (rb.len % 8 || nb.len % 4) {
+        PyErr_SetString(PyExc_ValueError, "reps must hold u32 pairs and nodes u32 values");
+        goto done;
+    }
+    const uint8_t *reps = (const uint8_t *)rb.buf, *nodes = (const uint8_t *)nb.buf;
+    offs[0] = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        uint32_t g = rd32(nodes + i * 4);
+        if (g >= n_reps) {
+            PyErr_SetString(PyExc_ValueError, "node out of range");
+            goto done;
+        }
+        uint32_t ci = rd32(reps + (size_t)g * 8), m = rd32(reps + (size_t)g * 8 + 4);
+        if (ci < (uint64_t)n_dex && !xs[ci].has_view) { /* a DEX's tables opened on first use (a call is per class) */
+            if (dexids_open(PyList_GET_ITEM(dexes, ci), &xs[ci])) goto done;
+        }
+        if (ci >= (uint64_t)n_dex || m >= xs[ci].m_size) {
+            PyErr_SetString(PyExc_ValueError, "representative out of range");
+            goto done;
+        }
+        int ascii = desc_build(&xs[ci].d, xs[ci].m_off, m, NULL, NULL, &tmp, 0);
+        if (ascii == -2) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        if (ascii < 0) {
+            PyErr_SetString(PyExc_ValueError, xs[ci].d.msg);
+            goto done;
+        }
+        if (!ascii) declined = 1;
+        if (sb_reserve(&arena, tmp.len)) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        sb_put(&arena, tmp.p, tmp.len);
+        offs[i + 1] = arena.len;
+        local[i] = (uint32_t)i;
+    }
+    if (declined) goto done;
+    rank_ctx.arena = arena.p;
+    rank_ctx.offs = offs;
+    qsort(local, cnt, sizeof(uint32_t), sort_nodes_cmp);
+    res = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(cnt * 4));
+    if (res) {
+        uint8_t *out = (uint8_t *)PyBytes_AS_STRING(res);
+        for (size_t i = 0; i < cnt; i++) memcpy(out + i * 4, nodes + (size_t)local[i] * 4, 4);
+    }
+done:
+    if (declined && !PyErr_Occurred()) {
+        res = Py_None;
+        Py_INCREF(res);
+    }
+    if (xs)
+        for (Py_ssize_t k = 0; k < n_dex; k++) dexids_close(&xs[k]);
+    free(xs);
     free(local);
     free(offs);
     free(arena.p);
     free(tmp.p);
-    Py_XDECREF(ranks_o);
-    Py_XDECREF(skip_o);
     PyBuffer_Release(&rb);
+    PyBuffer_Release(&nb);
     return res;
 }
 
@@ -3375,7 +3279,8 @@ static PyMethodDef methods[] = {
     {"build_csr", dexscan_build_csr, METH_VARARGS, "Adjacency (offsets, targets) of u32 edge pairs."},
     {"bfs", dexscan_bfs, METH_VARARGS, "Breadth-first search over an adjacency with zero-cost virtual nodes."},
     {"reverse_csr", dexscan_reverse_csr, METH_VARARGS, "The reversed adjacency of a build_csr adjacency."},
-    {"descriptor_ranks", dexscan_descriptor_ranks, METH_VARARGS, "Descriptor-order rank and prefix flag of every node."},
+    {"class_ranks", dexscan_class_ranks, METH_VARARGS, "Class-descriptor rank and prefix flag of every node."},
+    {"sort_nodes", dexscan_sort_nodes, METH_VARARGS, "Node ids sorted by descriptor (ASCII only)."},
     {NULL, NULL, 0, NULL},
 };
 

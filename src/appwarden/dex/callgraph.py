@@ -31,7 +31,10 @@ method descriptors. Edges:
 Queries: :meth:`callees`, :meth:`callers`, :meth:`reachable` (BFS; returns a mapping ``{method: parent}`` so a path
 can be printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``),
 :meth:`walk` (the consent model's BFS: callees in descriptor order, cut edges, skipped prefixes, a closed set;
-in Python over node ids and the CSR, descriptors made only for the methods it records).
+in Python over node ids and the CSR, the order and the prefix test from the C kernel ``class_ranks`` - the rank of
+each node's class among the class descriptors and a prefix flag, once per graph and prefixes, no string per node;
+names are compared only between callees of one class - and a mapping like :meth:`reachable`'s as result:
+descriptors made only for what is asked of it).
 
 Representation: every method descriptor gets an integer node id (one id space over all DEXes: the same method has a
 different method id in each DEX), in first-seen order over the DEX files, from the C kernel ``intern_methods``, which
@@ -189,7 +192,7 @@ class CallGraph:
         self._csr: tuple[array, array] | None = None  # offsets, targets (deduplicated per source)
         self._rcsr: tuple[array, array] | None = None  # the same for the reversed edges
         self._reach: dict[tuple[str, ...], Reached] = {}
-        # walk: skip prefixes -> (rank in descriptor order, skipped flag) per node, None: walk names (_walk_order)
+        # walk: skip prefixes -> (class rank, prefix flag) per node, None: the walk names (see _walk_order)
         self._walk_ranks: dict[tuple[str, ...], tuple[array, bytearray] | None] = {}
         self._edge_count: int | None = None
         self._parents: dict[str, tuple[str, ...]] = {}  # app class -> superclass + interfaces (on demand)
@@ -1127,14 +1130,17 @@ class CallGraph:
         edge from it is not followed; a callee in ``closed`` (an earlier result over the same graph, closed under
         these edges) is recorded when met but not expanded. The result equals the walk over :meth:`callees` with
         the same rules (same keys, order and parents) and is a mapping like :meth:`reachable`'s: descriptors are
-        made only for what is asked of it. The descriptor order and the prefix test come from one call of the C
-        kernel ``descriptor_ranks`` per graph and prefixes (a rank and a flag per node, no string per node); when
-        it declines (a descriptor or a prefix that is not ASCII) the walk names the callees it meets instead."""
+        made only for what is asked of it. The order and the prefix test come from one call of the C kernel
+        ``class_ranks`` per graph and prefixes (the rank of each node's class and a prefix flag, no string per
+        node): callees are sorted by class rank, and by descriptor (C kernel ``sort_nodes``) only when two of
+        them are methods of one class; when it
+        declines (a class or a prefix that is not ASCII, a class that is a proper prefix of another) the walk names
+        and sorts every callee it meets instead."""
         ranked = self._walk_order(skip_prefixes)
         if ranked is None:
             return self._walk_named(entries, skip_prefixes=skip_prefixes, cut=cut, closed=closed)
-        rank, skipped = ranked
-        lookup = self._lookup
+        rank, flags = ranked
+        lookup, name = self._lookup, self._name
         firsts = tuple(dict.fromkeys(entries))
         off, tgt = self._forward()
         virtual = self._virtual
@@ -1158,6 +1164,7 @@ class CallGraph:
             if g is not None:
                 skips.setdefault(g, set()).update(c for x in callees if (c := lookup(x)) is not None)
         by_rank = rank.__getitem__
+        ids: tuple[list[tuple], memoryview] | None = None  # sort_nodes' arguments, on first need
         steps = 0
         while queue:
             g = queue.popleft()
@@ -1181,11 +1188,19 @@ class CallGraph:
                 found -= skip
             kept = []
             for c in found:
-                if skipped[c]:
+                f = flags[c]
+                if f == 1 or (f == 2 and name(c).startswith(skip_prefixes)):  # type: ignore[union-attr]
                     mark[c] = 2
                 else:
                     kept.append(c)
-            kept.sort(key=by_rank)
+            if len(kept) > 1:
+                if len({rank[c] for c in kept}) == len(kept):
+                    kept.sort(key=by_rank)  # one method per class: class order is descriptor order
+                else:  # methods of one class: descriptor bytes (C, no string), else Python str order
+                    if ids is None:
+                        ids = ([code.id_args for code in self.index.codes], memoryview(self._reps).cast("B"))
+                    got = walker.sort_nodes(*ids, array("I", kept).tobytes())
+                    kept = _u32(got) if got is not None else sorted(kept, key=name)  # type: ignore[arg-type]
             for c in kept:
                 parents[c] = g
                 order.append(c)
@@ -1195,9 +1210,11 @@ class CallGraph:
         return ReachMap(Reached(self, firsts, parents, order, first))
 
     def _walk_order(self, skip_prefixes: tuple[str, ...]) -> tuple[array, bytearray] | None:
-        """(rank in descriptor order, 1 if skipped by ``skip_prefixes``) per node for :meth:`walk`, from the C kernel
-        ``descriptor_ranks`` (kept per prefixes); None when it declines (a descriptor or a prefix that is not
-        ASCII, bytewise order then not always Python's) or when there are nodes no DEX lists."""
+        """(rank of the node's class among the class descriptors, prefix flag) per node for :meth:`walk`, from the C
+        kernel ``class_ranks`` (kept per prefixes): flag 1 = skipped by its class, 2 = its descriptor decides, 0 =
+        kept. Descriptor order is (class rank, descriptor) order since no class is a proper prefix of another (the
+        kernel checks). None when it declines (a class or a prefix that is not ASCII, a class that is a prefix of
+        another) or when there are nodes no DEX lists."""
         got = self._walk_ranks.get(skip_prefixes, _UNSET)
         if got is not _UNSET and (got is None or len(got[0]) == self._n):
             return got
@@ -1205,7 +1222,7 @@ class CallGraph:
         if not self._extra and all(p.isascii() for p in skip_prefixes):
             check_deadline()
             try:
-                raw = walker.descriptor_ranks(
+                raw = walker.class_ranks(
                     [code.id_args for code in self.index.codes],
                     memoryview(self._reps).cast("B"),
                     tuple(p.encode("ascii") for p in skip_prefixes),
@@ -1219,9 +1236,9 @@ class CallGraph:
                 n_virtual = self._n - self._n_real  # virtual nodes: never ranked, never recorded
                 rank = _u32(bytes(raw[0]))
                 rank.extend(array("I", [NONE]) * n_virtual)
-                skipped = raw[1]
-                skipped.extend(bytes(n_virtual))
-                got = (rank, skipped)
+                flags = raw[1]
+                flags.extend(bytes(n_virtual))
+                got = (rank, flags)
         if len(self._walk_ranks) >= 4:
             self._walk_ranks.pop(next(iter(self._walk_ranks)))
         self._walk_ranks[skip_prefixes] = got

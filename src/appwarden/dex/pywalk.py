@@ -4,7 +4,7 @@
 ``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
 :func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
 :func:`hierarchy_extras`, :func:`hierarchy_all`, :func:`subtype_masks`, :func:`build_csr`, :func:`reverse_csr`, :func:`bfs`,
-:func:`intern_methods`, :func:`method_desc`, :func:`find_methods`, :func:`descriptor_ranks`) mirrors its ``_dexscan`` namesake: same results, same
+:func:`intern_methods`, :func:`method_desc`, :func:`find_methods`, :func:`class_ranks`, :func:`sort_nodes`) mirrors its ``_dexscan`` namesake: same results, same
 ``ValueError`` messages.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
 used when the extension could not be built (``appwarden.dex.backend()`` says which one is active).
@@ -12,6 +12,7 @@ used when the extension could not be built (``appwarden.dex.backend()`` says whi
 
 from __future__ import annotations
 
+import itertools
 import struct
 import sys
 import time
@@ -619,12 +620,13 @@ def intern_methods(
     return out.tobytes()
 
 
-def descriptor_ranks(
+def class_ranks(
     dexes: list[tuple], reps: bytes, prefixes: tuple[bytes, ...], deadline: float = 0.0
 ) -> tuple[bytearray, bytearray] | None:
-    """Every node's rank in descriptor order (u32 per node) and whether its descriptor starts with one of
-    ``prefixes`` (a byte per node), the nodes given by their representatives ``reps`` (u32 pairs DEX number, method
-    id); None when a descriptor or a prefix is not pure ASCII. Mirrors ``_dexscan.descriptor_ranks``."""
+    """Per node (``reps``: u32 pairs DEX number, method id): the rank of its class descriptor among the distinct
+    class descriptors of all nodes (u32), and a flag byte: 1 when its class starts with one of ``prefixes``, else 2
+    when a longer prefix starts with the class, else 0. None when a class or a prefix is not pure ASCII or a class
+    is a proper prefix of another's. Mirrors ``_dexscan.class_ranks``."""
     for p in prefixes:
         if type(p) is not bytes:
             raise TypeError("prefixes must be bytes")
@@ -635,32 +637,75 @@ def descriptor_ranks(
         buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids
         buf = _whole(buf)
         _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
-        tables.append((buf, (s_off, s_size, t_off, t_size, p_off, p_size, m_off), m_size))
+        tables.append((buf, s_off, s_size, t_off, t_size, m_off, m_size))
     if len(reps) % 8 or len(reps) // 8 > 0xFFFFFFF0:
         raise ValueError("reps must hold u32 pairs")
     pairs = _u32s(reps)
     n = len(pairs) // 2
     for g in range(n):
         ci, m = pairs[2 * g], pairs[2 * g + 1]
-        if ci >= len(tables) or m >= tables[ci][2]:
+        if ci >= len(tables) or m >= tables[ci][6]:
             raise ValueError("representative out of range")
-    descs: list[bytes] = [b""] * n
-    skip = bytearray(n)
-    for ci, (buf, ids, _m_size) in enumerate(tables):  # DEX by DEX, as the kernel builds them
-        for g in range(n):
-            if pairs[2 * g] != ci:
-                continue
-            if not g & 1023 and _past(deadline):
-                raise TimeoutError("deadline passed")
-            d = _method_bytes(buf, ids, pairs[2 * g + 1])
-            if not d.isascii():
-                return None
-            descs[g] = d
-            skip[g] = d.startswith(prefixes) if prefixes else False
-    ranks = array("I", bytes(4 * n))
-    for r, g in enumerate(sorted(range(n), key=descs.__getitem__)):
-        ranks[g] = r
-    return bytearray(ranks.tobytes()), skip
+    classes: dict[tuple[int, int], bytes] = {}
+    node_cls = []
+    declined = False
+    for g in range(n):
+        if not g & 1023 and _past(deadline):
+            raise TimeoutError("deadline passed")
+        ci = pairs[2 * g]
+        buf, s_off, s_size, t_off, t_size, m_off, _m_size = tables[ci]
+        t = _U16.unpack_from(buf, m_off + pairs[2 * g + 1] * 8)[0]
+        node_cls.append((ci, t))
+        if (ci, t) in classes:
+            continue
+        if t >= t_size:
+            raise ValueError(f"type index {t} out of range")
+        sidx = _U32.unpack_from(buf, t_off + t * 4)[0]
+        if sidx >= s_size:
+            raise ValueError(f"type {t} string index out of range")
+        cls = classes[(ci, t)] = _string_bytes(buf, s_off, sidx)
+        declined = declined or not cls.isascii()
+    if declined:
+        return None
+    distinct = sorted(set(classes.values()))
+    if len(classes) >= 1 << 24 or any(b.startswith(a) for a, b in itertools.pairwise(distinct)):
+        return None
+    rank_of = {c: r for r, c in enumerate(distinct)}
+
+    def flag(cls: bytes) -> int:
+        if any(len(p) <= len(cls) and cls.startswith(p) for p in prefixes):
+            return 1
+        return 2 if any(len(p) > len(cls) and p.startswith(cls) for p in prefixes) else 0
+
+    flag_of = {c: flag(c) for c in distinct}
+    ranks = array("I", [rank_of[classes[k]] for k in node_cls])
+    return bytearray(ranks.tobytes()), bytearray(flag_of[classes[k]] for k in node_cls)
+
+
+def sort_nodes(dexes: list[tuple], reps: bytes, nodes: bytes) -> bytes | None:
+    """The node ids ``nodes`` (u32) sorted by the descriptor of their representative in ``reps`` (u32 pairs DEX
+    number, method id), equal ones in input order; None when a descriptor is not ASCII. Mirrors
+    ``_dexscan.sort_nodes``."""
+    if len(reps) % 8 or len(nodes) % 4:
+        raise ValueError("reps must hold u32 pairs and nodes u32 values")
+    tables: dict[int, tuple] = {}  # a DEX's tables checked when first used, as the kernel opens them
+    pairs, ids_in = _u32s(reps), _u32s(nodes)
+    keys = []
+    for g in ids_in:
+        if g >= len(pairs) // 2:
+            raise ValueError("node out of range")
+        ci, m = pairs[2 * g], pairs[2 * g + 1]
+        if ci < len(dexes) and ci not in tables:
+            buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = dexes[ci]
+            buf = _whole(buf)
+            _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
+            tables[ci] = (buf, (s_off, s_size, t_off, t_size, p_off, p_size, m_off), m_size)
+        if ci >= len(dexes) or m >= tables[ci][2]:
+            raise ValueError("representative out of range")
+        keys.append(_method_bytes(tables[ci][0], tables[ci][1], m))
+    if not all(k.isascii() for k in keys):
+        return None
+    return array("I", [ids_in[i] for i in sorted(range(len(keys)), key=keys.__getitem__)]).tobytes()
 
 
 def _u32s(data: bytes) -> list[int]:
