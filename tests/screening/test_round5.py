@@ -237,3 +237,13 @@ def test_hide_icon_switch_in_settings_is_a_feature(
     hit = run_indicator(r5["screen_r5_clean"], spec)
     assert hit is not None
     assert [i["caller"].split("->")[1].split("(")[0] for i in hit.evidence] == ["onPreferenceChange"]
+
+
+def test_play_billing_helper_is_a_client_library() -> None:
+    """Google's In-app Billing v3 helper (TrivialDrive's ``com.android.vending.util``: IabHelper, Base64...) is
+    copied into ordinary apps; like the licensing and billing libraries it must not read as Play Store classes
+    repackaged (helper B's store apps: a DashClock extension)."""
+    from appwarden.screening.loader import load_known_apps
+
+    play = next(a for a in load_known_apps() if a["package"] == "com.android.vending")
+    assert "com.android.vending.util" in play["client_libraries"]
