@@ -1133,9 +1133,8 @@ class CallGraph:
         made only for what is asked of it. The order and the prefix test come from one call of the C kernel
         ``class_ranks`` per graph and prefixes (the rank of each node's class and a prefix flag, no string per
         node): callees are sorted by class rank, and by descriptor (C kernel ``sort_nodes``) only when two of
-        them are methods of one class; when it
-        declines (a class or a prefix that is not ASCII, a class that is a proper prefix of another) the walk names
-        and sorts every callee it meets instead."""
+        them are methods of one class; when it declines (a class or a prefix that is not ASCII, a class that is a
+        proper prefix of another) the walk names and sorts every callee it meets instead."""
         ranked = self._walk_order(skip_prefixes)
         if ranked is None:
             return self._walk_named(entries, skip_prefixes=skip_prefixes, cut=cut, closed=closed)
