@@ -420,6 +420,16 @@ class ZipArchive:
         corrupt or outside the file, ``LimitExceeded`` when it inflates beyond ``max_size`` (default
         ``limits.max_entry_size``), the compression-ratio limit or the total-uncompressed limit.
         """
+        chunks: list[bytes] = []
+        # bytes() copies a stored entry's view now, before its pages are released (bytes pieces are not copied);
+        # the join of one piece is that piece
+        self._read_into(name, max_size, lambda piece: chunks.append(bytes(piece)))
+        return b"".join(chunks)
+
+    def _read_into(self, name: str, max_size: int | None, put: Callable[[bytes | memoryview], object]) -> int:
+        """Check, claim and hand the uncompressed data of entry ``name`` to ``put`` (a stored entry as one piece, a
+        deflated one as it inflates), then count it and release its compressed pages: the one reading path of
+        :meth:`read` and :meth:`read_mapped` (same limits, errors, notes and order). Returns the length."""
         entry = self.info(name)
         cap = self.limits.max_entry_size if max_size is None else min(max_size, self.limits.max_entry_size)
         if entry.uncompressed_size > cap and entry.method == METHOD_STORED:
@@ -436,12 +446,13 @@ class ZipArchive:
                 self.note("stored entry with different compressed and uncompressed sizes", name)
             if start + length > self.size:
                 raise ApkFormatError(f"entry {name!r}: data runs past the end of the file (truncated APK)")
-            out = bytes(self._data[start : start + length])
+            with memoryview(self._data) as whole:
+                put(whole[start : start + length])  # read() joins it into bytes, read_mapped() writes it out
         else:
-            out = self._inflate(entry, start, cap)
-        self._count(name, len(out))
+            length = self._inflate_into(entry, start, cap, put)
+        self._count(name, length)
         self._release(start, span)
-        return out
+        return length
 
     def _release(self, start: int, span: int) -> None:
         """When the file is mapped, drop the pages of ``[start, start + span)`` from this process's memory: the
@@ -503,31 +514,7 @@ class ZipArchive:
         except OSError:
             return self.read(name, max_size)
         with sink:
-            cap = (
-                self.limits.max_entry_size if max_size is None else min(max_size, self.limits.max_entry_size)
-            )
-            if entry.uncompressed_size > cap and entry.method == METHOD_STORED:
-                raise LimitExceeded(
-                    f"entry {name!r} is {entry.uncompressed_size} bytes, over the size limit ({cap})"
-                )
-            start = self._data_offset(entry)
-            span = entry.uncompressed_size if entry.method == METHOD_STORED else entry.compressed_size
-            if span > 0:
-                self._claim(name, start, min(start + span, self.size))
-            if entry.method == METHOD_STORED:
-                length = entry.uncompressed_size
-                if entry.compressed_size != entry.uncompressed_size:
-                    self.note("stored entry with different compressed and uncompressed sizes", name)
-                if start + length > self.size:
-                    raise ApkFormatError(
-                        f"entry {name!r}: data runs past the end of the file (truncated APK)"
-                    )
-                with memoryview(self._data) as whole:
-                    sink.write(whole[start : start + length])
-            else:
-                length = self._inflate_into(entry, start, cap, sink.write)
-            self._count(name, length)
-            self._release(start, span)
+            length = self._read_into(name, max_size, sink.write)
             if length == 0:
                 return b""
             try:
@@ -536,11 +523,6 @@ class ZipArchive:
             except (OSError, ValueError):  # no mmap here: the bytes from the file
                 sink.seek(0)
                 return sink.read()
-
-    def _inflate(self, entry: ZipEntry, start: int, cap: int) -> bytes:
-        chunks: list[bytes] = []
-        self._inflate_into(entry, start, cap, chunks.append)
-        return b"".join(chunks)
 
     def _inflate_into(self, entry: ZipEntry, start: int, cap: int, put: Callable[[bytes], object]) -> int:
         """Inflate ``entry`` (data at ``start``) within the limits, handing each piece to ``put``; the length."""
