@@ -286,27 +286,38 @@ def _control_flow(data: bytes, code_off: int) -> ControlFlow | None:
     start = code_off + 16
     if insns > MAX_INSNS or start + insns * 2 > len(data):
         return None
-    order: list[int] = []
-    succ: dict[int, list[int]] = {}
-    pc = 0
-    while pc < insns:
-        p = start + pc * 2
-        op, b1 = data[p], data[p + 1]
-        if op == 0 and b1 in (1, 2, 3):  # payload pseudo-instruction: never executed
-            pc += _payload_units(data, p, b1)
-            continue
-        width = WIDTH[op] or 1
-        if pc + width > insns:
-            return None
-        order.append(pc)
-        succ[pc] = _successors(data, start, pc, op, b1, pc + width, insns)
-        pc += width
+    decoded = _decoded(data, start, insns)
+    if decoded is None:
+        return None
+    order = [pc for pc, _op, _b1, _width in decoded]
+    succ = {pc: _successors(data, start, pc, op, b1, pc + width, insns) for pc, op, b1, width in decoded}
     handlers: dict[int, list[int]] = {}
     for lo, hi, targets in _try_edges(data, code_off, insns):
         for q in order:
             if lo <= q < hi:
                 handlers[q] = [*handlers.get(q, ()), *targets]
     return ControlFlow(order, succ, handlers, start)
+
+
+def _decoded(data: bytes, start: int, insns: int) -> list[tuple[int, int, int, int]] | None:
+    """``(pc, opcode, second byte, width in code units)`` of each instruction of the code at ``start`` (``insns``
+    units), in order, payload pseudo-instructions (switch tables, array data: never executed) skipped; None when an
+    instruction runs past the end of the code. The one decoding loop of :func:`control_flow` and
+    :func:`method_flow`."""
+    out: list[tuple[int, int, int, int]] = []
+    pc = 0
+    while pc < insns:
+        p = start + pc * 2
+        op, b1 = data[p], data[p + 1]
+        if op == 0 and b1 in (1, 2, 3):
+            pc += _payload_units(data, p, b1)
+            continue
+        width = WIDTH[op] or 1
+        if pc + width > insns:
+            return None
+        out.append((pc, op, b1, width))
+        pc += width
+    return out
 
 
 def _payload_units(data: bytes, p: int, b1: int) -> int:
@@ -363,16 +374,11 @@ def _method_flow(
     consent_edges: set[tuple[int, int]] = set()
     order: list[int] = []
     returns: list[Value] = []
-    pc = 0
-    while pc < insns:
+    decoded = _decoded(data, start, insns)
+    if decoded is None:
+        return None
+    for pc, op, b1, width in decoded:
         p = start + pc * 2
-        op, b1 = data[p], data[p + 1]
-        if op == 0 and b1 in (1, 2, 3):  # payload pseudo-instruction: never executed
-            pc += _payload_units(data, p, b1)
-            continue
-        width = WIDTH[op] or 1
-        if pc + width > insns:
-            return None
         order.append(pc)
         nxt = pc + width
         value: Value = UNKNOWN
@@ -508,7 +514,6 @@ def _method_flow(
             regs[dest] = value
             if op in _WIDE:
                 regs[dest + 1] = UNKNOWN
-        pc = nxt
     for lo, hi, handlers in _try_edges(data, code_off, insns):
         for q in order:
             if lo <= q < hi:
