@@ -8,12 +8,15 @@ tests run jobs explicitly with ``run_scan``.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
 
 _DATA = tempfile.mkdtemp(prefix="appwarden-platform-test-")
+atexit.register(shutil.rmtree, _DATA, ignore_errors=True)  # each session's data directory goes with it
 os.environ["APPWARDEN_DATA_DIR"] = _DATA
 os.environ["APPWARDEN_WORKER"] = "none"
 os.environ["APPWARDEN_MAX_UPLOAD_MB"] = "1"
