@@ -1141,8 +1141,6 @@ class CallGraph:
         rank, flags = ranked
         lookup, name = self._lookup, self._name
         firsts = tuple(dict.fromkeys(entries))
-        off, tgt = self._forward()
-        virtual = self._virtual
         mark = bytearray(self._n)  # 1: recorded, 2: skipped by its prefix (a fixed property of the node)
         done = self._closed_ids(closed)
         parents = array("I", [NONE]) * self._n
@@ -1157,34 +1155,10 @@ class CallGraph:
                 if not done[g]:
                     queue.append(g)
         first = len(order)
-        skips: dict[int, set[int]] = {}
-        for m, callees in (cut or {}).items():
-            g = lookup(m)
-            if g is not None:
-                skips.setdefault(g, set()).update(c for x in callees if (c := lookup(x)) is not None)
+        skips = self._cut_ids(cut)
         by_rank = rank.__getitem__
         ids: tuple[list[tuple], memoryview] | None = None  # sort_nodes' arguments, on first need
-        steps = 0
-        while queue:
-            g = queue.popleft()
-            steps += 1
-            if not steps & 2047:
-                check_deadline()  # the caller's stage deadline (StageTimeout), never an endless walk
-            start, end = off[g], off[g + 1]
-            if start == end:
-                continue
-            found: set[int] = set()
-            for t in tgt[start:end]:
-                if not virtual[t]:
-                    if not mark[t]:
-                        found.add(t)
-                else:
-                    found.update(x for x in tgt[off[t] : off[t + 1]] if not virtual[x] and not mark[x])
-            if not found:
-                continue
-            skip = skips.get(g)
-            if skip:
-                found -= skip
+        for g, found in self._frontier(queue, mark, skips):
             kept = []
             for c in found:
                 f = flags[c]
@@ -1207,6 +1181,47 @@ class CallGraph:
                 if not done[c]:
                     queue.append(c)
         return ReachMap(Reached(self, firsts, parents, order, first))
+
+    def _cut_ids(self, cut: Mapping[str, Iterable[str]] | None) -> dict[int, set[int]]:
+        """:meth:`walk`'s ``cut`` over node ids: caller -> the callees whose edge from it is not followed."""
+        lookup = self._lookup
+        skips: dict[int, set[int]] = {}
+        for m, callees in (cut or {}).items():
+            g = lookup(m)
+            if g is not None:
+                skips.setdefault(g, set()).update(c for x in callees if (c := lookup(x)) is not None)
+        return skips
+
+    def _frontier(
+        self, queue: deque[int], mark: bytearray, skips: dict[int, set[int]]
+    ) -> Iterator[tuple[int, set[int]]]:
+        """The BFS step both walks share: for each node taken from ``queue`` (which the caller fills as it records
+        nodes), ``(node, its callees not yet marked)``, virtual nodes crossed and ``skips``' cut edges left out;
+        nodes with none are passed over. Checks the caller's stage deadline every 2048 nodes."""
+        off, tgt = self._forward()
+        virtual = self._virtual
+        steps = 0
+        while queue:
+            g = queue.popleft()
+            steps += 1
+            if not steps & 2047:
+                check_deadline()  # the caller's stage deadline (StageTimeout), never an endless walk
+            start, end = off[g], off[g + 1]
+            if start == end:
+                continue
+            found: set[int] = set()
+            for t in tgt[start:end]:
+                if not virtual[t]:
+                    if not mark[t]:
+                        found.add(t)
+                else:
+                    found.update(x for x in tgt[off[t] : off[t + 1]] if not virtual[x] and not mark[x])
+            if not found:
+                continue
+            skip = skips.get(g)
+            if skip:
+                found -= skip
+            yield g, found
 
     def _walk_order(self, skip_prefixes: tuple[str, ...]) -> tuple[array, bytearray] | None:
         """(rank of the node's class among the class descriptors, prefix flag) per node for :meth:`walk`, from the C
@@ -1255,8 +1270,6 @@ class CallGraph:
         :meth:`_walk_order` declines (a descriptor or a prefix that is not ASCII, nodes no DEX lists)."""
         lookup, name, cache = self._lookup, self._name, self._name_cache
         parents: dict[str, str | None] = dict.fromkeys(entries)
-        off, tgt = self._forward()
-        virtual = self._virtual
         mark = bytearray(self._n)  # 1: recorded, 2: skipped by its prefix (a fixed property of the node)
         done = self._closed_ids(closed)
         queue: deque[int] = deque()
@@ -1266,32 +1279,8 @@ class CallGraph:
                 mark[g] = 1
                 if not done[g]:
                     queue.append(g)
-        skips: dict[int, set[int]] = {}
-        for m, callees in (cut or {}).items():
-            g = lookup(m)
-            if g is not None:
-                skips.setdefault(g, set()).update(c for x in callees if (c := lookup(x)) is not None)
-        steps = 0
-        while queue:
-            g = queue.popleft()
-            steps += 1
-            if not steps & 2047:
-                check_deadline()  # the caller's stage deadline (StageTimeout), never an endless walk
-            start, end = off[g], off[g + 1]
-            if start == end:
-                continue
-            found: set[int] = set()
-            for t in tgt[start:end]:
-                if not virtual[t]:
-                    if not mark[t]:
-                        found.add(t)
-                else:
-                    found.update(x for x in tgt[off[t] : off[t + 1]] if not virtual[x] and not mark[x])
-            if not found:
-                continue
-            skip = skips.get(g)
-            if skip:
-                found -= skip
+        skips = self._cut_ids(cut)
+        for g, found in self._frontier(queue, mark, skips):
             named = []
             for c in found:
                 n = cache.get(c) or name(c)
