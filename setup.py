@@ -1,4 +1,4 @@
-"""Build the compiled part: the C accelerator for the DEX instruction walk (``appwarden.dex._dexscan``).
+"""Build the compiled parts: the C accelerators (``appwarden.dex._dexscan`` and any other ``src/appwarden/**/_*.c``).
 
 It is optional and degrades to pure Python when no C compiler is available: without it the pure-Python DEX walker
 is used (much slower); ``appwarden.dex.backend()`` says which one is active. The commands are plain console
@@ -27,10 +27,17 @@ class OptionalBuildExt(build_ext):
             print(f"warning: {ext.name} not built ({exc}); using the pure-Python DEX walker")
 
 
-source = Path("src/appwarden/dex/_dexscan.c")
-ext_modules = (
-    [Extension("appwarden.dex._dexscan", [str(source)], extra_compile_args=["-O2", "-std=c99"])]
-    if source.exists()
-    else []
-)
-setup(ext_modules=ext_modules, cmdclass={"build_ext": OptionalBuildExt})
+def _extensions() -> list[Extension]:
+    """One optional extension per ``src/appwarden/**/_*.c`` file, named by its path (``appwarden.dex._dexscan``)."""
+    root = Path("src")
+    return [
+        Extension(
+            ".".join(path.relative_to(root).with_suffix("").parts),
+            [str(path)],
+            extra_compile_args=["-O2", "-std=c99"],
+        )
+        for path in sorted(root.glob("appwarden/**/_*.c"))
+    ]
+
+
+setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
