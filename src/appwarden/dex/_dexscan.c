@@ -15,6 +15,9 @@
  *   Indices (u32) of the events of the given kind whose idx bit is set in bitmap (bit i = byte i>>3,
  *   mask 1 << (i & 7)).
  *
+ * event_index(events, [(kind, size), ...]) -> [(offsets, order, present), ...]
+ *   The events of some kinds grouped by idx (an inverted index: each select becomes a lookup; defined below).
+ *
  * find_substrings(buf, string_ids_off, string_ids_size, needles[, deadline[, only]]) -> list[(string_idx, needle_idx)]
  *     (`only`: a bitmap over the string ids; the other strings are not searched)
  *   Strings whose MUTF-8 bytes contain one of the needles (bytes).
@@ -456,6 +459,112 @@ static PyObject *dexscan_select(PyObject *self, PyObject *args) {
     }
     PyObject *res = PyBytes_FromStringAndSize((const char *)out.data, (Py_ssize_t)(out.len * 4));
     free(out.data);
+    return res;
+}
+
+/* event_index(events, wanted) -> [(offsets, order, present), ...]
+ *
+ * `wanted`: a sequence of (kind, size) pairs (at most 8, kinds < 256, each kind once). For each pair, an inverted
+ * index of the events of that kind by their idx, all built with two passes over the events (a counting sort):
+ *   order:   u32 event numbers of the events of `kind` whose idx < size, grouped by idx, ascending within a group;
+ *   offsets: (size + 1) u32: the events with idx i are order[offsets[i]:offsets[i + 1]];
+ *   present: a bitmap over [0, size) (bit i = byte i >> 3, mask 1 << (i & 7)) of the idxs with at least one event.
+ * select(events, kind, bitmap) is then the sorted union of the groups of the bits set (see DexCode.select).
+ * ValueError for a malformed `wanted` or a size / event count that does not fit a u32. */
+#define EVX_MAX 8
+static PyObject *dexscan_event_index(PyObject *self, PyObject *args) {
+    Py_buffer ev;
+    PyObject *wanted_obj;
+    if (!PyArg_ParseTuple(args, "y*O", &ev, &wanted_obj)) return NULL;
+    PyObject *offsets[EVX_MAX] = {0}, *order[EVX_MAX] = {0}, *present[EVX_MAX] = {0}, *res = NULL;
+    uint32_t *off[EVX_MAX], *ord[EVX_MAX], total[EVX_MAX];
+    uint64_t size[EVX_MAX];
+    int8_t slot[256];
+    memset(slot, -1, sizeof(slot));
+    Py_ssize_t nw = 0;
+    size_t n = (size_t)ev.len / 20;
+    PyObject *wanted = PySequence_Fast(wanted_obj, "event_index: wanted must be a sequence of (kind, size)");
+    if (!wanted) goto done;
+    nw = PySequence_Fast_GET_SIZE(wanted);
+    if (nw > EVX_MAX || n >= 0xffffffffull) {
+        PyErr_SetString(PyExc_ValueError, "event_index: too many kinds or events");
+        nw = 0;
+        goto done;
+    }
+    for (Py_ssize_t w = 0; w < nw; w++) {
+        unsigned int kind;
+        unsigned long long sz;
+        PyObject *pair = PySequence_Fast_GET_ITEM(wanted, w);
+        if (!PyTuple_Check(pair)) {
+            PyErr_SetString(PyExc_TypeError, "event_index: (kind, size) tuples expected");
+            goto done;
+        }
+        if (!PyArg_ParseTuple(pair, "IK;event_index: (kind, size) expected", &kind, &sz)) goto done;
+        if (kind > 255 || slot[kind] >= 0 || sz >= 0xffffffffull) {
+            PyErr_SetString(PyExc_ValueError, "event_index: kind repeated or out of range, or size out of range");
+            goto done;
+        }
+        slot[kind] = (int8_t)w;
+        size[w] = sz;
+        total[w] = 0;
+        offsets[w] = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((sz + 1) * 4));
+        present[w] = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((sz + 7) / 8));
+        if (!offsets[w] || !present[w]) goto done;
+        off[w] = (uint32_t *)PyBytes_AS_STRING(offsets[w]);
+        memset(off[w], 0, (size_t)(sz + 1) * 4);
+        memset(PyBytes_AS_STRING(present[w]), 0, (size_t)((sz + 7) / 8));
+    }
+    const uint8_t *base = (const uint8_t *)ev.buf;
+    for (size_t i = 0; i < n; i++) { /* counts, shifted by one */
+        const uint8_t *r = base + i * 20;
+        uint32_t kind = rd32(r) >> 8;
+        if (kind > 255 || slot[kind] < 0) continue;
+        int w = slot[kind];
+        uint32_t idx = rd32(r + 8);
+        if (idx < size[w]) {
+            off[w][idx + 1]++;
+            total[w]++;
+        }
+    }
+    for (Py_ssize_t w = 0; w < nw; w++) {
+        uint8_t *bits = (uint8_t *)PyBytes_AS_STRING(present[w]);
+        uint32_t *o = off[w];
+        for (size_t i = 0; i < size[w]; i++) {
+            if (o[i + 1]) bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+            o[i + 1] += o[i]; /* o[i] = start of group i; no overflow: the sum is total < 2^32 */
+        }
+        order[w] = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total[w] * 4);
+        if (!order[w]) goto done;
+        ord[w] = (uint32_t *)PyBytes_AS_STRING(order[w]);
+    }
+    for (size_t i = 0; i < n; i++) { /* off[idx] is group idx's cursor: it ends at the start of group idx + 1 */
+        const uint8_t *r = base + i * 20;
+        uint32_t kind = rd32(r) >> 8;
+        if (kind > 255 || slot[kind] < 0) continue;
+        int w = slot[kind];
+        uint32_t idx = rd32(r + 8);
+        if (idx < size[w]) ord[w][off[w][idx]++] = (uint32_t)i;
+    }
+    res = PyList_New(nw);
+    if (!res) goto done;
+    for (Py_ssize_t w = 0; w < nw; w++) {
+        memmove(off[w] + 1, off[w], (size_t)size[w] * 4);
+        off[w][0] = 0;
+        PyObject *t = PyTuple_Pack(3, offsets[w], order[w], present[w]);
+        if (!t) {
+            Py_CLEAR(res);
+            goto done;
+        }
+        PyList_SET_ITEM(res, w, t);
+    }
+done:
+    for (int w = 0; w < EVX_MAX; w++) {
+        Py_XDECREF(offsets[w]);
+        Py_XDECREF(order[w]);
+        Py_XDECREF(present[w]);
+    }
+    Py_XDECREF(wanted);
+    PyBuffer_Release(&ev);
     return res;
 }
 
@@ -3262,6 +3371,7 @@ static PyMethodDef methods[] = {
     {"max_item", dexscan_max_item, METH_VARARGS, "Largest unsigned little-endian u16/u32 item of a buffer."},
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
+    {"event_index", dexscan_event_index, METH_VARARGS, "Inverted indexes (events grouped by idx) of some kinds of events."},
     {"find_substrings", dexscan_find_substrings, METH_VARARGS, "Strings containing any of the needles."},
     {"validate", dexscan_validate, METH_VARARGS, "Check string data and proto parameter lists up front."},
     {"find_strings", dexscan_find_strings, METH_VARARGS, "Binary search of ASCII keys in the sorted string ids."},

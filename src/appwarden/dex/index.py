@@ -27,7 +27,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import ne
 from typing import TYPE_CHECKING, NamedTuple
 
 from appwarden.dex import timed_out, walker
@@ -43,6 +44,7 @@ from appwarden.dex.records import (
     OP_INVOKE_CUSTOM_RANGE,
     literal_value,
 )
+from appwarden.dex.records import event_index as _py_event_index
 from appwarden.errors import AppwardenError, DexFormatError, KnowledgeError, LimitExceeded, StageTimeout
 from appwarden.evidence import ErrorNote
 from appwarden.limits import DEFAULT_LIMITS, Limits, check_deadline, deadline_monotonic
@@ -51,6 +53,13 @@ if TYPE_CHECKING:
     from appwarden.dex.callgraph import CallGraph
 
 log = logging.getLogger(__name__)
+
+# the C kernel when the extension is built, else its pure-Python twin (the fallback walker has no such kernel)
+_event_index: Callable[[bytes, Sequence[tuple[int, int]]], list[tuple[bytes, bytes, bytes]]] = getattr(
+    walker, "event_index", _py_event_index
+)
+# a selection of more events than this is read with one pass over the events rather than sorted from its groups
+_SORT_LIMIT = 4096
 
 ACC_STATIC = 0x8
 ACC_INTERFACE = 0x200
@@ -121,9 +130,10 @@ class DexCode:
     )
     _records_sorted: bool | None = None
     _record_descs: list[str] | None = None
-    _loaded_strings: bytes | None = None
     _checked: bool = False  # the method id tables passed method_descs' checks (see check_descs)
     _id_args: tuple | None = None
+    # (kind, size) -> (offsets, order, present) of event_index: the inverted index select() looks groups up in
+    _inv: dict[tuple[int, int], tuple[memoryview, memoryview, bytes]] | None = None
 
     def __post_init__(self) -> None:
         self.methods = memoryview(self.methods_raw).cast("I")
@@ -145,9 +155,9 @@ class DexCode:
         self._record_classes = None
         self._records_sorted = None
         self._record_descs = None
-        self._loaded_strings = None
         self._checked = False
         self._id_args = None
+        self._inv = None
         self.__post_init__()
 
     @property
@@ -335,34 +345,70 @@ class DexCode:
             self._subclasses = children
         return self._subclasses
 
+    def event_index(self, kind: int, size: int) -> tuple[memoryview, memoryview, bytes]:
+        """The events of ``kind`` whose idx is below ``size``, grouped by idx: ``(offsets, order, present)`` (u32
+        views and a bitmap; see :func:`appwarden.dex.records.event_index`), built on first use and kept: 4 bytes
+        per event of the kind plus 4 per id. The first call builds the three kinds the queries look up (invokes
+        by method id, ``const-string`` by string id, ``sget`` by field id) with one C call (two passes over the
+        events); another (kind, size) gets its own call."""
+        inv = self._inv
+        if inv is None:
+            dex = self.dex
+            wanted = [
+                (EV_INVOKE, dex.method_ids_size),
+                (EV_STRING, dex.string_ids_size),
+                (EV_SGET, dex.field_ids_size),
+            ]
+            inv = self._inv = dict(
+                zip(wanted, map(_index_views, _event_index(self.events_raw, wanted)), strict=True)
+            )
+        got = inv.get((kind, size))
+        if got is None:
+            got = inv[(kind, size)] = _index_views(_event_index(self.events_raw, [(kind, size)])[0])
+        return got
+
     def select(self, kind: int, idxs: Iterable[int], size: int) -> list[int]:
-        """Event numbers of ``kind`` whose idx is in ``idxs`` (each < ``size``)."""
-        bitmap = bytearray((size + 7) // 8)
-        any_set = False
-        for i in idxs:
+        """Event numbers of ``kind`` whose idx is in ``idxs`` (each < ``size``), ascending.
+
+        A lookup per idx in :meth:`event_index` (no pass over the events); a large selection is read with one
+        pass instead (sorting many groups together in Python costs more than the pass)."""
+        offsets, order, _present = self.event_index(kind, size)
+        spans: list[tuple[int, int]] = []
+        total = 0
+        for i in set(idxs):
             if 0 <= i < size:
-                bitmap[i >> 3] |= 1 << (i & 7)
-                any_set = True
-        if not any_set:
+                lo, hi = offsets[i], offsets[i + 1]
+                if hi > lo:
+                    spans.append((lo, hi))
+                    total += hi - lo
+        if not spans:
             return []
-        return memoryview(walker.select(self.events_raw, kind, bytes(bitmap))).cast("I").tolist()
+        if len(spans) == 1:
+            lo, hi = spans[0]
+            return order[lo:hi].tolist()
+        if total > _SORT_LIMIT:
+            bitmap = bytearray((size + 7) // 8)
+            for lo, _hi in spans:
+                i = self.events[order[lo] * EVENT_WORDS + 2]
+                bitmap[i >> 3] |= 1 << (i & 7)
+            return memoryview(walker.select(self.events_raw, kind, bytes(bitmap))).cast("I").tolist()
+        out: list[int] = []
+        for lo, hi in spans:
+            out += order[lo:hi]
+        out.sort()
+        return out
 
     @property
     def loaded_strings(self) -> bytes:
         """Bitmap over the string ids (bit i = byte i >> 3, mask 1 << (i & 7)) of the strings a ``const-string``
-        loads, built on first use: the only strings a search for ``const-string`` uses needs to look at (on an
-        app, a minority of the pool; the rest are names and descriptors)."""
-        got = self._loaded_strings
-        if got is None:
-            size = self.dex.string_ids_size
-            every = b"\xff" * ((size + 7) // 8)
-            picked = memoryview(walker.select(self.events_raw, EV_STRING, every)).cast("I")
-            bitmap = bytearray(len(every))
-            for i in set(map(self.events[2::EVENT_WORDS].__getitem__, picked)):
-                if i < size:
-                    bitmap[i >> 3] |= 1 << (i & 7)
-            got = self._loaded_strings = bytes(bitmap)
-        return got
+        loads (the ``present`` bitmap of :meth:`event_index`): the only strings a search for ``const-string`` uses
+        needs to look at (on an app, a minority of the pool; the rest are names and descriptors)."""
+        return self.event_index(EV_STRING, self.dex.string_ids_size)[2]
+
+    def loaded_string_ids(self) -> list[int]:
+        """The string ids of :attr:`loaded_strings`, ascending."""
+        offsets = self.event_index(EV_STRING, self.dex.string_ids_size)[0]
+        return list(compress(range(len(offsets) - 1), map(ne, offsets[1:], offsets[:-1])))
 
     def events_of_record(self, r: int) -> Iterator[tuple[int, int, int, int, int]]:
         """``(event number, kind, opcode, offset, idx)`` of the events of method record ``r``."""
@@ -370,6 +416,11 @@ class DexCode:
         for i in range(self.methods[base + 4], self.methods[base + 5]):
             k, op, off, idx, _a, _b = self.event(i)
             yield i, k, op, off, idx
+
+
+def _index_views(got: tuple[bytes, bytes, bytes]) -> tuple[memoryview, memoryview, bytes]:
+    offsets, order, present = got
+    return memoryview(offsets).cast("I"), memoryview(order).cast("I"), present
 
 
 def id_table_args(dex: DexFile, *, methods: bool) -> tuple:
@@ -705,10 +756,7 @@ class CodeIndex:
             dex = code.dex
             if callable(values_or_predicate):
                 pred = values_or_predicate
-                kinds = code.events[0::EVENT_WORDS].tolist()
-                idxs = code.events[2::EVENT_WORDS].tolist()
-                used = {idx for k, idx in zip(kinds, idxs, strict=True) if k >> 8 == EV_STRING}
-                ids = {i for i in used if pred(dex.string(i))}
+                ids = {i for i in code.loaded_string_ids() if pred(dex.string(i))}
             else:
                 ids = {i for v in values_or_predicate if (i := dex.find_string(v)) is not None}
             for i in code.select(EV_STRING, ids, dex.string_ids_size):

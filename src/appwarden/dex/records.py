@@ -29,6 +29,9 @@ EV_CONST_CLASS   type_idx                              ``a`` = destination regis
 from __future__ import annotations
 
 import struct
+from array import array
+from collections.abc import Sequence
+from itertools import accumulate
 
 METHOD_WORDS = 7
 EVENT_WORDS = 5
@@ -121,3 +124,46 @@ def literal_value(idx: int, b: int) -> int:
     """The signed 64-bit value of an EV_LITERAL event."""
     value = (b << 32) | idx
     return value - (1 << 64) if value & (1 << 63) else value
+
+
+def event_index(events: bytes, wanted: Sequence[tuple[int, int]]) -> list[tuple[bytes, bytes, bytes]]:
+    """The events of some kinds grouped by idx (the pure-Python twin of the C kernel ``_dexscan.event_index``).
+
+    ``wanted``: ``(kind, size)`` pairs (at most 8, kinds below 256, each kind once). For each, in that order,
+    ``(offsets, order, present)``: ``order`` holds the u32 numbers of the events of ``kind`` whose idx is below
+    ``size``, grouped by idx and ascending within a group; the events with idx ``i`` are
+    ``order[offsets[i]:offsets[i + 1]]`` (``offsets``: ``size + 1`` u32); ``present`` is a bitmap over
+    ``[0, size)`` (bit i = byte i >> 3, mask 1 << (i & 7)) of the idxs with at least one event. ValueError for a
+    malformed ``wanted`` or a size or number of events that does not fit a u32.
+    """
+    n = len(events) // (EVENT_WORDS * 4)
+    kinds = [k for k, _s in wanted]
+    if len(wanted) > 8 or n >= 0xFFFFFFFF:
+        raise ValueError("event_index: too many kinds or events")
+    if len(set(kinds)) != len(kinds) or any(not 0 <= k < 256 or not 0 <= s < 0xFFFFFFFF for k, s in wanted):
+        raise ValueError("event_index: kind repeated or out of range, or size out of range")
+    ev = memoryview(events)[: n * EVENT_WORDS * 4].cast("I")
+    idxs = ev[2::EVENT_WORDS]
+    out = []
+    for kind, size in wanted:
+        picked = [
+            i
+            for i, (k, x) in enumerate(zip(ev[0::EVENT_WORDS], idxs, strict=True))
+            if k >> 8 == kind and x < size
+        ]
+        picked.sort(key=idxs.__getitem__)  # stable: ascending event numbers within a group
+        counts = [0] * size
+        for i in picked:
+            counts[idxs[i]] += 1
+        present = bytearray((size + 7) // 8)
+        for i, c in enumerate(counts):
+            if c:
+                present[i >> 3] |= 1 << (i & 7)
+        out.append(
+            (
+                array("I", accumulate(counts, initial=0)).tobytes(),
+                array("I", picked).tobytes(),
+                bytes(present),
+            )
+        )
+    return out
