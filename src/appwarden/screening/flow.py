@@ -273,6 +273,25 @@ def _kinds() -> list[int]:
 
 _KIND = _kinds()
 
+# what one entry of a method's decoded program (FlowAnalysis._program) does in the walk: (_P_*, pc, operands ...)
+(
+    _P_INVOKE,  # op, byte offset, argument registers, callee info, source category, network stream, move-result dest
+    _P_SET,  # register, labels (const*, new-instance, move-exception, instance-of, cmp ...)
+    _P_BRANCH,  # target, forward?
+    _P_GET,  # destination, field descriptor (None: unresolved), the field's own label, object register or -1
+    _P_COPY,  # destination, source (moves, unary ops, lit ops, aget)
+    _P_MOVE_RESULT,  # destination, whether the instruction before produced a result (invoke, filled-new-array)
+    _P_PUT,  # source, field descriptor (None: unresolved), object register that carries it or -1
+    _P_UNION,  # destination, first, second (binary ops)
+    _P_MOVE_OBJECT,  # destination, source
+    _P_RETURN,  # register
+    _P_APUT,  # source, array register
+    _P_FILLED,  # registers
+    _P_NOP,  # a branch target that writes no register we track
+) = range(13)
+_NET: Labels = frozenset({"net"})
+_MISSING = object()
+
 
 @dataclass(slots=True)
 class Sink:
@@ -374,6 +393,8 @@ class FlowAnalysis:
         self.units = 0  # code units walked so far (MAX_UNITS)
         self._sorted_classes: list[str] | None = None
         self._app_fields: dict[str, bool] = {}  # field descriptor -> whether an app class declares it
+        # method -> (code, code_off, insns_size, ins, first in-register, this, program) or None: see _header
+        self._programs: dict[str, tuple[Any, ...] | None] = {}
 
     # -- sources ---------------------------------------------------------------------------------------------
 
@@ -433,29 +454,25 @@ class FlowAnalysis:
     # -- the walk --------------------------------------------------------------------------------------------
 
     def analyse(self, desc: str, params: list[Labels], depth: int) -> Summary | None:
-        """Walk one method; ``params``: labels of its parameter registers (``this`` first), empty for a root."""
+        """Walk one method; ``params``: labels of its parameter registers (``this`` first), empty for a root.
+
+        The walk runs over the method's :meth:`_program` (decoded once per method, whatever the number of walks):
+        the same register states, joins, calls and counters as a walk over the raw code units in file order."""
         if self.analyses >= MAX_METHODS or self.units >= MAX_UNITS:
             self.truncated = True
             return None
-        found = self._record(desc)
-        if found is None:
+        compiled = self._programs.get(desc, _MISSING)
+        if compiled is _MISSING:
+            found = self._record(desc)
+            compiled = self._programs[desc] = None if found is None else self._header(found)
+        if compiled is None:
             return None
-        code, r = found
         self.analyses += 1
         check_deadline()
-        code_off = code.methods[r * METHOD_WORDS + 3]
-        data = code.dex.data
-        try:
-            nregs, nins = _U16.unpack_from(data, code_off)[0], _U16.unpack_from(data, code_off + 2)[0]
-            insns_size = _U32.unpack_from(data, code_off + 12)[0]
-        except struct.error:
-            return None
-        start = code_off + 16
-        if insns_size > MAX_INSNS or start + insns_size * 2 > len(data) or nins > nregs:
+        code, code_off, insns_size, nins, first, this = compiled[:6]
+        if compiled[6] is None:  # rejected by its header (too long, out of the file, bad counts)
             return None
         self.units += insns_size
-        first = nregs - nins
-        this = -1 if code.methods[r * METHOD_WORDS + 2] & ACC_STATIC else first
         initial: dict[int, Labels] = {}
         for k in range(min(nins, len(params))):
             if params[k]:
@@ -463,9 +480,14 @@ class FlowAnalysis:
         if not params and desc.endswith("onLocationChanged(Landroid/location/Location;)V") and nins >= 2:
             lab = self._site_label("location", desc, desc, code.name, code_off)
             initial[first + 1] = frozenset({lab})
+        prog = compiled[6]
+        if prog is True:  # header valid, entries decoded on the first walk
+            prog = self._program(code, desc, code_off + 16, insns_size, this)
+            self._programs[desc] = (*compiled[:6], prog)
         out = Summary()
         ret: set[str] = set()
-        dex = code.dex
+        field_labels = self.field_labels
+        private_returns = self.private_returns
         back: dict[int, list[dict[int, Labels]]] = {}  # loop head -> register states at its back edges
         # a second walk when the method loops: what a loop body made reaches the loop's head
         for walk_no in range(2):
@@ -475,7 +497,6 @@ class FlowAnalysis:
                 self.units += insns_size
             regs: dict[int, Labels] = dict(initial)
             result: Labels = EMPTY
-            pc = 0
             # register -> object id, shared by the registers a move-object copied it to
             objs: dict[int, int] = {}
             ids = itertools.count()
@@ -483,12 +504,6 @@ class FlowAnalysis:
             joins: dict[int, list[dict[int, Labels]]] = (
                 {t: list(v) for t, v in back.items()} if walk_no else {}
             )
-
-            def put(
-                reg: int, labels: Labels, regs: dict[int, Labels] = regs, objs: dict[int, int] = objs
-            ) -> None:
-                regs[reg] = labels
-                objs.pop(reg, None)
 
             def carry(
                 reg: int, labels: Labels, regs: dict[int, Labels] = regs, objs: dict[int, int] = objs
@@ -499,141 +514,303 @@ class FlowAnalysis:
                     regs[r2] = _cap(regs.get(r2, EMPTY) | labels)
                 regs[reg] = _cap(regs.get(reg, EMPTY) | labels)
 
-            while pc < insns_size:
-                if pc in joins:  # a forward branch lands here: what its registers held may still hold
-                    for snap in joins.pop(pc):
+            get = regs.get
+            drop = objs.pop
+            for ent in prog:
+                kind = ent[0]
+                if (
+                    joins and ent[1] in joins
+                ):  # a forward branch lands here: what its registers held may still hold
+                    for snap in joins.pop(ent[1]):
                         for reg, labels in snap.items():
-                            cur = regs.get(reg, EMPTY)
+                            cur = get(reg, EMPTY)
                             if not labels <= cur:
                                 regs[reg] = _cap(cur | labels)
-                p = start + pc * 2
-                op, b1 = data[p], data[p + 1]
-                remaining = insns_size - pc
-                width = _payload_width(data, p, b1, remaining) if op == 0 else WIDTH[op]
-                if width > remaining or width == 0:
-                    break
-                here = pc
-                pc += width
-                last, result = result, EMPTY
-                kind = _KIND[op]
-                # _K_OTHER (0): switch, check-cast, monitor, throw, nop ... write no register we track
-                if not kind:
-                    continue
-                get = regs.get
-                if kind == _K_INVOKE:
-                    result = self._invoke(code, desc, op, data, p, b1, regs, out, depth, this, carry)
-                    continue
-                if kind == _K_BRANCH:  # goto*, if-*: remember the state at the target
-                    if op == 0x28:
-                        delta = b1 - 256 if b1 & 0x80 else b1
-                    elif op == 0x2A:
-                        delta = _S32.unpack_from(data, p + 2)[0]
+                if kind == _P_INVOKE:
+                    _, _, op, p, arg_regs, info, cat, net, dest = ent
+                    if info is None:  # unresolvable method id
+                        value = EMPTY
+                    elif cat is None:
+                        for reg in arg_regs:
+                            if get(reg):
+                                value = self._invoke(
+                                    code, desc, op, p, arg_regs, info, None, regs, out, depth, this, carry
+                                )
+                                break
+                        else:  # nothing labelled goes in: only a network stream or a known private return comes out
+                            if net:
+                                value = _NET
+                            elif info[3] and info[0] in private_returns:
+                                summ = self.call(info[0], (), depth + 1)
+                                value = summ.returns if summ is not None else EMPTY
+                            else:
+                                value = EMPTY
                     else:
-                        delta = _S16.unpack_from(data, p + 2)[0]
-                    target = here + delta
-                    if here < target < insns_size and len(joins) < MAX_JOINS and regs:
-                        joins.setdefault(target, []).append(dict(regs))
-                    elif 0 <= target < here and not walk_no and len(back) < MAX_JOINS and regs:
-                        back.setdefault(target, []).append(dict(regs))
-                    continue
-                if kind == _K_MOVE_OBJECT:  # move-object*: both registers now name one object
-                    if op == 0x07:
-                        dst, src = b1 & 0xF, b1 >> 4
-                    elif op == 0x08:
-                        dst, src = b1, _U16.unpack_from(data, p + 2)[0]
+                        value = self._invoke(
+                            code, desc, op, p, arg_regs, info, cat, regs, out, depth, this, carry
+                        )
+                    if dest < 0:
+                        result = value
+                    else:  # the move-result that follows
+                        regs[dest] = value
+                        drop(dest, None)
+                elif kind == _P_SET:
+                    regs[ent[2]] = ent[3]
+                    drop(ent[2], None)
+                elif kind == _P_BRANCH:
+                    if ent[3]:
+                        if len(joins) < MAX_JOINS and regs:
+                            joins.setdefault(ent[2], []).append(dict(regs))
+                    elif not walk_no and len(back) < MAX_JOINS and regs:
+                        back.setdefault(ent[2], []).append(dict(regs))
+                elif kind == _P_GET:
+                    _, _, dest, fdesc, base, obj = ent
+                    if fdesc is None:
+                        regs[dest] = EMPTY
                     else:
-                        dst, src = _U16.unpack_from(data, p + 2)[0], _U16.unpack_from(data, p + 4)[0]
+                        held = field_labels.get(fdesc)
+                        mine = None
+                        if obj >= 0:  # a field of a labelled object (a request's entity, a holder's value)
+                            mine = get(obj)
+                            if mine:
+                                mine = {lab for lab in mine if lab[0] == "s"}
+                        if held or mine:
+                            labels = set(held or EMPTY)
+                            labels |= base
+                            if mine:
+                                labels |= mine
+                            regs[dest] = _cap(labels)
+                        else:
+                            regs[dest] = base
+                    drop(dest, None)
+                elif kind == _P_COPY:
+                    regs[ent[2]] = get(ent[3], EMPTY)
+                    drop(ent[2], None)
+                elif kind == _P_MOVE_RESULT:
+                    regs[ent[2]] = result if ent[3] else EMPTY
+                    drop(ent[2], None)
+                elif kind == _P_PUT:
+                    labels = get(ent[2])
+                    if labels and ent[3] is not None:
+                        fdesc = ent[3]
+                        kept = frozenset(lab for lab in labels if lab[0] == "s")
+                        if kept and self._is_app_field(fdesc):
+                            out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | kept)
+                        if ent[4] >= 0:  # the object now carries it (a holder passed on), not ``this``
+                            carry(ent[4], kept)
+                elif kind == _P_UNION:
+                    regs[ent[2]] = _cap(get(ent[3], EMPTY) | get(ent[4], EMPTY))
+                    drop(ent[2], None)
+                elif kind == _P_MOVE_OBJECT:  # move-object*: both registers now name one object
+                    dst, src = ent[2], ent[3]
                     regs[dst] = get(src, EMPTY)
                     oid = objs.get(src)
                     if oid is None:
                         oid = objs[src] = next(ids)
                     objs[dst] = oid
-                    continue
-                # the kinds are disjoint: tested most frequent first
-                if kind == _K_MOVE_RESULT:
-                    put(b1, last)
-                elif kind == _K_GET:
-                    fidx = _U16.unpack_from(data, p + 2)[0]
-                    dest = b1 & 0xF if op in _IGET else b1
-                    try:
-                        fdesc = dex.field_desc(fidx)
-                    except Exception:
-                        put(dest, EMPTY)
-                        continue
-                    labels = set(self.field_labels.get(fdesc, EMPTY))
-                    if self._is_app_field(fdesc):
-                        labels.add("f:" + fdesc)
-                    if op in _IGET:  # a field of a labelled object (a request's entity, a holder's value)
-                        labels |= {lab for lab in get(b1 >> 4, EMPTY) if lab[0] == "s"}
-                    put(dest, _cap(labels))
-                elif kind == _K_CLEAR:  # move-exception, const*, new-instance
-                    put(b1 & 0xF if op == 0x12 else b1, EMPTY)
-                elif kind == _K_CONST_STRING:
-                    idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
-                    try:
-                        put(b1, _const_labels(dex.string(idx)))
-                    except Exception:
-                        put(b1, EMPTY)
-                elif kind == _K_PUT:
-                    src = b1 & 0xF if op in _IPUT else b1
-                    labels = get(src, EMPTY)
-                    if labels:
-                        try:
-                            fdesc = dex.field_desc(_U16.unpack_from(data, p + 2)[0])
-                        except Exception:
-                            continue
-                        kept = frozenset(lab for lab in labels if lab[0] == "s")
-                        if kept and self._is_app_field(fdesc):
-                            out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | kept)
-                        obj = b1 >> 4
-                        if (
-                            op in _IPUT and obj != this
-                        ):  # the object now carries it (a holder passed on), not ``this``
-                            carry(obj, frozenset(lab for lab in labels if lab[0] == "s"))
-                elif kind == _K_MOVE_12X:
-                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
-                elif kind == _K_RETURN:
-                    ret |= get(b1, EMPTY)
-                elif kind == _K_MOVE_22X:
-                    put(b1, get(_U16.unpack_from(data, p + 2)[0], EMPTY))
-                elif kind == _K_MOVE_32X:
-                    put(_U16.unpack_from(data, p + 2)[0], get(_U16.unpack_from(data, p + 4)[0], EMPTY))
-                elif kind == _K_CONST_CLASS:
-                    try:
-                        put(b1, frozenset({"c:" + code.type_descs[_U16.unpack_from(data, p + 2)[0]]}))
-                    except Exception:
-                        put(b1, EMPTY)
-                elif kind == _K_CLEAR_A:  # instance-of, array-length, new-array: vA, vB
-                    put(b1 & 0xF, EMPTY)
-                elif kind == _K_AGET:
-                    put(b1, get(data[p + 2], EMPTY))
-                elif kind == _K_APUT:
-                    arr = data[p + 2]
-                    if get(b1):
-                        carry(arr, regs[b1])
-                elif kind == _K_BINOP_2ADDR:
-                    a = b1 & 0xF
-                    put(a, _cap(get(a, EMPTY) | get(b1 >> 4, EMPTY)))
-                elif kind == _K_BINOP_LIT8:
-                    put(b1, get(data[p + 2], EMPTY))
-                elif kind == _K_BINOP_LIT16:
-                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
-                elif kind == _K_BINOP:
-                    put(b1, _cap(get(data[p + 2], EMPTY) | get(data[p + 3], EMPTY)))
-                elif kind == _K_UNOP:
-                    put(b1 & 0xF, get(b1 >> 4, EMPTY))
-                elif kind == _K_CMP:
-                    put(b1, EMPTY)
-                elif kind == _K_FILLED:  # filled-new-array: result is the array
-                    like = 0x6E if op == 0x24 else 0x74  # 35c / 3rc register lists, as an invoke's
-                    regs_list = invoke_registers_at(like, data, p)
+                elif kind == _P_RETURN:
+                    ret |= get(ent[2], EMPTY)
+                elif kind == _P_APUT:
+                    if get(ent[2]):
+                        carry(ent[3], regs[ent[2]])
+                elif kind == _P_FILLED:  # filled-new-array: result is the array
                     acc: set[str] = set()
-                    for reg in regs_list:
+                    for reg in ent[2]:
                         acc |= get(reg, EMPTY)
                     result = _cap(acc)
-                # other opcodes (goto, if-*, switch, check-cast, monitor, throw, nop) write no register we track
+                # _P_NOP: a branch target writing no register we track (its joins were merged above)
         out.returns = _cap(ret)
         return out
+
+    def _header(self, found: tuple[Any, int]) -> tuple[Any, ...]:
+        """(code, code_off, insns_size, ins, first in-register, ``this`` register or -1, program) of a method with
+        code; program None when the header rejects the method (no analysis counted past that point), True until
+        :meth:`_program` decodes it."""
+        code, r = found
+        code_off = code.methods[r * METHOD_WORDS + 3]
+        data = code.dex.data
+        try:
+            nregs, nins = _U16.unpack_from(data, code_off)[0], _U16.unpack_from(data, code_off + 2)[0]
+            insns_size = _U32.unpack_from(data, code_off + 12)[0]
+        except struct.error:
+            return (code, code_off, 0, 0, 0, -1, None)
+        start = code_off + 16
+        if insns_size > MAX_INSNS or start + insns_size * 2 > len(data) or nins > nregs:
+            return (code, code_off, 0, 0, 0, -1, None)
+        first = nregs - nins
+        this = -1 if code.methods[r * METHOD_WORDS + 2] & ACC_STATIC else first
+        return (code, code_off, insns_size, nins, first, this, True)
+
+    def _program(
+        self, code: Any, caller: str, start: int, insns_size: int, this: int
+    ) -> list[tuple[Any, ...]]:
+        """The method's instructions as the walk uses them, decoded once: one tuple per instruction that reads or
+        writes a tracked register (``(_P_*, pc, operands ...)``), resolved names and constant labels included; the
+        instructions that do nothing for the walk are left out unless a branch lands on them. A move-result is
+        folded into the invoke before it unless a branch lands on it. Stops where a walk over the code units would
+        stop (an instruction running past the end)."""
+        data = code.dex.data
+        dex = code.dex
+        starts: list[tuple[int, int, int]] = []  # (pc, op, byte offset)
+        targets: set[int] = set()
+        pc = 0
+        while pc < insns_size:
+            p = start + pc * 2
+            op, b1 = data[p], data[p + 1]
+            remaining = insns_size - pc
+            width = _payload_width(data, p, b1, remaining) if op == 0 else WIDTH[op]
+            if width > remaining or width == 0:
+                break
+            starts.append((pc, op, p))
+            if _KIND[op] == _K_BRANCH:
+                if op == 0x28:
+                    delta = b1 - 256 if b1 & 0x80 else b1
+                elif op == 0x2A:
+                    delta = _S32.unpack_from(data, p + 2)[0]
+                else:
+                    delta = _S16.unpack_from(data, p + 2)[0]
+                targets.add(pc + delta)
+            pc += width
+        prog: list[tuple[Any, ...]] = []
+        fold = False
+        prev_kind = _K_OTHER
+        for i, (here, op, p) in enumerate(starts):
+            kind = _KIND[op]
+            b1 = data[p + 1]
+            if kind == _K_MOVE_RESULT:
+                if fold:  # folded into the invoke just before
+                    fold = False
+                    prev_kind = kind
+                    continue
+                prog.append((_P_MOVE_RESULT, here, b1, prev_kind in (_K_INVOKE, _K_FILLED)))
+            elif kind == _K_INVOKE:
+                midx = _U16.unpack_from(data, p + 2)[0]
+                info = self._callee(code, midx)
+                arg_regs = tuple(invoke_registers_at(op, data, p))
+                cat = None
+                net = False
+                if info is not None:
+                    cat = info[2]
+                    if cat == "?":
+                        cat = self._query_cats.get((code.name, p)) or self._query_classes.get(
+                            caller.split("->", 1)[0]
+                        )
+                    net = info[1] in _NET_STREAMS
+                dest = -1
+                if (
+                    i + 1 < len(starts)
+                    and _KIND[starts[i + 1][1]] == _K_MOVE_RESULT
+                    and starts[i + 1][0] not in targets
+                ):
+                    dest = data[starts[i + 1][2] + 1]
+                    fold = True
+                prog.append((_P_INVOKE, here, op, p, arg_regs, info, cat, net, dest))
+            elif kind == _K_BRANCH:
+                if op == 0x28:
+                    delta = b1 - 256 if b1 & 0x80 else b1
+                elif op == 0x2A:
+                    delta = _S32.unpack_from(data, p + 2)[0]
+                else:
+                    delta = _S16.unpack_from(data, p + 2)[0]
+                target = here + delta
+                if here < target < insns_size:
+                    prog.append((_P_BRANCH, here, target, True))
+                elif 0 <= target < here:
+                    prog.append((_P_BRANCH, here, target, False))
+                elif here in targets:
+                    prog.append((_P_NOP, here))
+            elif kind == _K_CLEAR:  # move-exception, const*, new-instance
+                prog.append((_P_SET, here, b1 & 0xF if op == 0x12 else b1, EMPTY))
+            elif kind == _K_GET:
+                try:
+                    fdesc: str | None = dex.field_desc(_U16.unpack_from(data, p + 2)[0])
+                except Exception:
+                    fdesc = None
+                base = EMPTY
+                if fdesc is not None and self._is_app_field(fdesc):
+                    base = frozenset({"f:" + fdesc})
+                if op in _IGET:
+                    prog.append((_P_GET, here, b1 & 0xF, fdesc, base, b1 >> 4))
+                else:
+                    prog.append((_P_GET, here, b1, fdesc, base, -1))
+            elif kind == _K_CONST_STRING:
+                idx = _U16.unpack_from(data, p + 2)[0] if op == 0x1A else _U32.unpack_from(data, p + 2)[0]
+                try:
+                    labels = _const_labels(dex.string(idx))
+                except Exception:
+                    labels = EMPTY
+                prog.append((_P_SET, here, b1, labels))
+            elif kind == _K_PUT:
+                try:
+                    pdesc: str | None = dex.field_desc(_U16.unpack_from(data, p + 2)[0])
+                except Exception:
+                    pdesc = None
+                obj = b1 >> 4 if op in _IPUT and b1 >> 4 != this else -1
+                prog.append((_P_PUT, here, b1 & 0xF if op in _IPUT else b1, pdesc, obj))
+            elif kind in (_K_MOVE_12X, _K_UNOP, _K_BINOP_LIT16):
+                prog.append((_P_COPY, here, b1 & 0xF, b1 >> 4))
+            elif kind == _K_MOVE_22X:
+                prog.append((_P_COPY, here, b1, _U16.unpack_from(data, p + 2)[0]))
+            elif kind == _K_MOVE_32X:
+                prog.append(
+                    (_P_COPY, here, _U16.unpack_from(data, p + 2)[0], _U16.unpack_from(data, p + 4)[0])
+                )
+            elif kind in (_K_AGET, _K_BINOP_LIT8):
+                prog.append((_P_COPY, here, b1, data[p + 2]))
+            elif kind == _K_MOVE_OBJECT:
+                if op == 0x07:
+                    prog.append((_P_MOVE_OBJECT, here, b1 & 0xF, b1 >> 4))
+                elif op == 0x08:
+                    prog.append((_P_MOVE_OBJECT, here, b1, _U16.unpack_from(data, p + 2)[0]))
+                else:
+                    prog.append(
+                        (
+                            _P_MOVE_OBJECT,
+                            here,
+                            _U16.unpack_from(data, p + 2)[0],
+                            _U16.unpack_from(data, p + 4)[0],
+                        )
+                    )
+            elif kind == _K_RETURN:
+                prog.append((_P_RETURN, here, b1))
+            elif kind == _K_CONST_CLASS:
+                try:
+                    labels = frozenset({"c:" + code.type_descs[_U16.unpack_from(data, p + 2)[0]]})
+                except Exception:
+                    labels = EMPTY
+                prog.append((_P_SET, here, b1, labels))
+            elif kind == _K_CLEAR_A:  # instance-of, array-length, new-array: vA, vB
+                prog.append((_P_SET, here, b1 & 0xF, EMPTY))
+            elif kind == _K_CMP:
+                prog.append((_P_SET, here, b1, EMPTY))
+            elif kind == _K_BINOP_2ADDR:
+                prog.append((_P_UNION, here, b1 & 0xF, b1 & 0xF, b1 >> 4))
+            elif kind == _K_BINOP:
+                prog.append((_P_UNION, here, b1, data[p + 2], data[p + 3]))
+            elif kind == _K_APUT:
+                prog.append((_P_APUT, here, b1, data[p + 2]))
+            elif kind == _K_FILLED:  # 35c / 3rc register lists, as an invoke's
+                prog.append(
+                    (_P_FILLED, here, tuple(invoke_registers_at(0x6E if op == 0x24 else 0x74, data, p)))
+                )
+            elif here in targets:  # writes no register we track, but a branch lands here
+                prog.append((_P_NOP, here))
+            prev_kind = kind
+        return prog
+
+    def _callee(self, code: Any, midx: int) -> tuple[str, str, str | None, bool] | None:
+        """(descriptor, ``Lcls;->name`` key, source category or ``?`` for a query or None, app method) of a method
+        id of ``code``'s DEX, None when the id does not resolve."""
+        info = self._callees.get((code.name, midx))
+        if info is None:
+            try:
+                callee = code.method_desc(midx)
+            except Exception:
+                return None
+            key = _key(callee)
+            source = SOURCE_APIS.get(key) or ("?" if key in QUERY_APIS else None)
+            info = self._callees[(code.name, midx)] = (callee, key, source, self._is_app_method(callee))
+        return info
 
     def _is_app_field(self, fdesc: str) -> bool:
         known = self._app_fields.get(fdesc)
@@ -647,36 +824,23 @@ class FlowAnalysis:
         code: Any,
         caller: str,
         op: int,
-        data: bytes,
-        p: int,
-        b1: int,
+        offset: int,
+        arg_regs: tuple[int, ...],
+        info: tuple[str, str, str | None, bool],
+        cat: str | None,
         regs: dict[int, Labels],
         out: Summary,
         depth: int,
         this: int,
         carry: Any,
     ) -> Labels:
-        midx = _U16.unpack_from(data, p + 2)[0]
-        info = self._callees.get((code.name, midx))
-        if info is None:
-            try:
-                callee = code.method_desc(midx)
-            except Exception:
-                return EMPTY
-            key = _key(callee)
-            source = SOURCE_APIS.get(key) or ("?" if key in QUERY_APIS else None)
-            info = self._callees[(code.name, midx)] = (callee, key, source, self._is_app_method(callee))
-        callee, key, source, is_app = info
-        arg_regs = invoke_registers_at(op, data, p)
+        """The labels an invoke returns (``info``: :meth:`_callee`; ``cat``: the source category it reads, query
+        URIs resolved, or None), its sinks, hops and carried labels recorded; the walk calls it unless nothing
+        labelled goes in and it reads no source."""
+        callee, key, _source, is_app = info
         args = [regs.get(reg, EMPTY) for reg in arg_regs]
-        offset = p
         static = op in OP_INVOKE_STATIC
         # sources
-        cat = source
-        if cat == "?":
-            cat = self._query_cats.get((code.name, offset)) or self._query_classes.get(
-                caller.split("->", 1)[0]
-            )
         if cat is not None:
             lab = self._site_label(cat, callee, caller, code.name, offset)
             return _cap({lab} | (args[0] if args and not static else EMPTY))
@@ -684,7 +848,7 @@ class FlowAnalysis:
             args
         ):  # nothing labelled goes in: only a network stream or a known private return comes out
             if key in _NET_STREAMS:
-                return frozenset({"net"})
+                return _NET
             if is_app and callee in self.private_returns:
                 summ = self.call(callee, (), depth + 1)
                 return summ.returns if summ is not None else EMPTY
