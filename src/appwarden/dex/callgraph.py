@@ -78,7 +78,7 @@ from collections import deque
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping, Sequence, ValuesView
 from typing import TYPE_CHECKING, Any
 
-from appwarden.dex import timed_out, walker
+from appwarden.dex import pywalk, timed_out, walker
 from appwarden.dex.reader import NO_INDEX
 from appwarden.dex.records import (
     EV_INVOKE,
@@ -155,6 +155,21 @@ _APP_DISPATCH_NAMES = ("start", "execute", "executeOnExecutor")
 _UNSET: Any = object()
 _NEW_INSTANCE_WORD = (EV_NEW_INSTANCE << 8) | 0x22  # the walker's kind word of new-instance
 _REACH_CACHE = 8  # reachable() results kept per graph (the rules ask for the same entries several times)
+
+
+def _load_reach() -> Any:
+    """The reachability kernels: the C extension ``_reach`` beside ``_dexscan``, else (extension not built, or the
+    Python backend forced) their pure-Python twins in :mod:`appwarden.dex.pywalk`."""
+    if walker is pywalk:
+        return pywalk
+    try:
+        from appwarden.dex import _reach
+    except ImportError:
+        return pywalk
+    return _reach
+
+
+reach: Any = _load_reach()
 
 
 def _split(desc: str) -> tuple[str, str]:
@@ -357,13 +372,7 @@ class CallGraph:
     def _is_ordered(code: DexCode) -> bool:
         """Whether the type descriptors of ``code``'s DEX are strictly increasing str and its method ids sorted by
         class (what :meth:`_lookup`'s bisection needs)."""
-        types = code.type_descs
-        if not all(type(t) is str for t in types) or not all(
-            map(str.__lt__, types, itertools.islice(types, 1, None))
-        ):
-            return False
-        mclass = code.dex.method_class.tolist()
-        return mclass == sorted(mclass)
+        return bool(reach.ids_ordered(code.type_descs, memoryview(code.dex.method_class).cast("B")))
 
     def _new_virtual(self, count: int) -> int:
         """Allocate ``count`` virtual node ids; returns the first."""
@@ -586,18 +595,11 @@ class CallGraph:
         base = list(itertools.accumulate((code.dex.class_defs_size for code in codes), initial=0))
         dexes = []
         for ci, code in enumerate(codes):
-            status = array(
-                "I", [NONE if w is None else base[w[0]] + w[1] for w in map(app.get, code.type_descs)]
-            )
-            n_ids = code.dex.method_ids_size
-            dexes.append(
-                (
-                    *self._kernel_tables(ci),
-                    status.tobytes(),
-                    walker.invoked_ids(code.events_raw, n_ids, _VIRTUAL_OPS),
-                    walker.invoked_ids(code.events_raw, n_ids, _SUPER_OPS),
-                )
-            )
+            # per type: its app-wide class number (C: a dict lookup per type, no int object); the method ids the
+            # DEX invokes virtually and with super (one pass over its events for both)
+            status = reach.class_numbers(code.type_descs, app, base)
+            vids, sids = reach.invoked_pair(code.events_raw, code.dex.method_ids_size)
+            dexes.append((*self._kernel_tables(ci), status, vids, sids))
         return dexes
 
     def _kernel_tables(self, ci: int) -> tuple:
@@ -1141,46 +1143,47 @@ class CallGraph:
         rank, flags = ranked
         lookup, name = self._lookup, self._name
         firsts = tuple(dict.fromkeys(entries))
-        mark = bytearray(self._n)  # 1: recorded, 2: skipped by its prefix (a fixed property of the node)
+        known = array("I", [g for e in firsts if (g := lookup(e)) is not None])
         done = self._closed_ids(closed)
-        parents = array("I", [NONE]) * self._n
-        order = array("I")
-        queue: deque[int] = deque()
-        for e in firsts:
-            g = lookup(e)
-            if g is not None:
-                mark[g] = 1
-                parents[g] = g  # an entry is its own parent in Reached's array
-                order.append(g)
-                if not done[g]:
-                    queue.append(g)
-        first = len(order)
-        skips = self._cut_ids(cut)
-        by_rank = rank.__getitem__
+        off, tgt = self._forward()
         ids: tuple[list[tuple], memoryview] | None = None  # sort_nodes' arguments, on first need
-        for g, found in self._frontier(queue, mark, skips):
-            kept = []
-            for c in found:
-                f = flags[c]
-                if f == 1 or (f == 2 and name(c).startswith(skip_prefixes)):  # type: ignore[union-attr]
-                    mark[c] = 2
-                else:
-                    kept.append(c)
-            if len(kept) > 1:
-                if len({rank[c] for c in kept}) == len(kept):
-                    kept.sort(key=by_rank)  # one method per class: class order is descriptor order
-                else:  # methods of one class: descriptor bytes (C, no string), else Python str order
-                    if ids is None:
-                        ids = ([code.id_args for code in self.index.codes], memoryview(self._reps).cast("B"))
-                    got = walker.sort_nodes(*ids, array("I", kept).tobytes())
-                    kept = _u32(got) if got is not None else sorted(kept, key=name)  # type: ignore[arg-type]
-            for c in kept:
-                parents[c] = g
-                order.append(c)
-                mark[c] = 1
-                if not done[c]:
-                    queue.append(c)
-        return ReachMap(Reached(self, firsts, parents, order, first))
+
+        def skipped(c: int) -> bool:  # a node whose flag says its descriptor decides
+            return name(c).startswith(skip_prefixes)  # type: ignore[union-attr]
+
+        def by_descriptor(
+            nodes: bytes,
+        ) -> bytes:  # methods of one class: descriptor bytes (C), else str order
+            nonlocal ids
+            if ids is None:
+                ids = ([code.id_args for code in self.index.codes], memoryview(self._reps).cast("B"))
+            got = walker.sort_nodes(*ids, nodes)
+            return got if got is not None else array("I", sorted(_u32(nodes), key=name)).tobytes()  # type: ignore[arg-type]
+
+        check_deadline()
+        try:  # the loop in C (_reach.walk; its Python twin without the extension), the stage's deadline kept
+            parents_raw, order_raw = reach.walk(
+                memoryview(off).cast("B"),
+                memoryview(tgt).cast("B"),
+                self._virtual,
+                memoryview(rank).cast("B"),
+                flags,
+                done,
+                known.tobytes(),
+                self._cut_pairs(cut),
+                deadline_monotonic(),
+                skipped,
+                by_descriptor,
+            )
+        except TimeoutError:
+            timed_out()
+        check_deadline()
+        return ReachMap(Reached(self, firsts, _u32(parents_raw), _u32(order_raw), len(known)))
+
+    def _cut_pairs(self, cut: Mapping[str, Iterable[str]] | None) -> bytes:
+        """:meth:`walk`'s ``cut`` over node ids for the walk kernel: (caller, callee) u32 pairs, ascending."""
+        pairs = sorted({(g, c) for g, callees in self._cut_ids(cut).items() for c in callees})
+        return array("I", [x for pair in pairs for x in pair]).tobytes()
 
     def _cut_ids(self, cut: Mapping[str, Iterable[str]] | None) -> dict[int, set[int]]:
         """:meth:`walk`'s ``cut`` over node ids: caller -> the callees whose edge from it is not followed."""

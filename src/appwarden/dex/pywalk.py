@@ -17,6 +17,7 @@ import struct
 import sys
 import time
 from array import array
+from collections.abc import Callable
 
 from appwarden.dex.records import (
     EV_CONST_CLASS,
@@ -1449,3 +1450,140 @@ def max_item(buf: bytes, itemsize: int) -> int:
     if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
         a.byteswap()
     return max(a, default=0)
+
+
+# -- the twins of the _reach kernels (appwarden.dex._reach: the reachability stage's C kernels) ----------------
+
+
+def walk(
+    offsets: bytes,
+    targets: bytes,
+    virtual: bytes,
+    rank: bytes,
+    flags: bytearray,
+    done: bytes,
+    entries: bytes,
+    cut: bytes,
+    deadline: float,
+    skipped: Callable[[int], object],
+    order: Callable[[bytes], bytes],
+) -> tuple[bytes, bytes]:
+    """``CallGraph.walk``'s BFS over node ids; mirrors ``_reach.walk`` (see its contract in ``_reach.c``): the
+    callees of each node taken from the queue (virtual nodes crossed) not yet met, its ``cut`` edges and the
+    skipped nodes (``flags`` 1, or 2 and ``skipped(node)`` true: the answer replaces the 2) left out, in class
+    ``rank`` order, ``order(u32 bytes) -> u32 bytes`` deciding when two share a rank. Returns ``(parents, order)``
+    as u32 bytes (native order, as the arrays they come from)."""
+    if any(len(b) % 4 for b in (offsets, targets, rank, entries)) or len(cut) % 8 or len(offsets) < 4:
+        raise ValueError("arrays must hold u32 values")
+    off, tgt, rk = array("I", bytes(offsets)), array("I", bytes(targets)), array("I", bytes(rank))
+    n, m = len(off) - 1, len(tgt)
+    if len(virtual) != n or len(flags) != n or len(done) != n or len(rk) != n:
+        raise ValueError("per-node arrays do not match the offsets")
+    if n >= _M32:
+        raise ValueError("too many nodes")
+    cuts = array("I", bytes(cut))
+    skips: dict[int, set[int]] = {}
+    for i in range(0, len(cuts), 2):
+        skips.setdefault(cuts[i], set()).add(cuts[i + 1])
+    parents = array("I", [_NONE_ID]) * n
+    met = array("I")
+    mark = bytearray(n)
+    queue: list[int] = []
+    for g in array("I", bytes(entries)):
+        if g >= n:
+            raise ValueError("entry out of range")
+        mark[g] = 1
+        parents[g] = g
+        met.append(g)
+        if not done[g]:
+            queue.append(g)
+    head = 0
+    while head < len(queue):
+        g = queue[head]
+        head += 1
+        if not head & 2047 and _past(deadline):
+            raise TimeoutError("deadline passed")
+        lo, hi = off[g], off[g + 1]
+        if lo > hi or hi > m:
+            raise ValueError("offsets do not match the targets")
+        found: dict[int, None] = {}
+        for t in tgt[lo:hi]:
+            if t >= n:
+                raise ValueError("target out of range")
+            if not virtual[t]:
+                if not mark[t]:
+                    found[t] = None
+                continue
+            vlo, vhi = off[t], off[t + 1]
+            if vlo > vhi or vhi > m:
+                raise ValueError("offsets do not match the targets")
+            for x in tgt[vlo:vhi]:
+                if x >= n:
+                    raise ValueError("target out of range")
+                if not virtual[x] and not mark[x]:
+                    found[x] = None
+        if not found:
+            continue
+        cut_here = skips.get(g, ())
+        kept = []
+        for c in found:
+            if c in cut_here:
+                continue
+            if flags[c] == 2:
+                flags[c] = 1 if skipped(c) else 0
+            if flags[c] == 1:
+                mark[c] = 2
+            else:
+                kept.append(c)
+        kept.sort(key=rk.__getitem__)
+        if len({rk[c] for c in kept}) != len(kept):  # methods of one class: the caller's descriptor order
+            got = array("I", bytes(order(array("I", kept).tobytes())))
+            if sorted(got) != sorted(kept) or len(set(got)) != len(got):
+                raise ValueError("order() must give the nodes it was given")
+            kept = got.tolist()
+        for c in kept:
+            parents[c] = g
+            met.append(c)
+            mark[c] = 1
+            if not done[c]:
+                queue.append(c)
+    return parents.tobytes(), met.tobytes()
+
+
+def invoked_pair(events: bytes, n_ids: int) -> tuple[bytes, bytes]:
+    """``(invoked_ids(events, n_ids, virtual/interface opcodes), invoked_ids(events, n_ids, super opcodes))``:
+    mirrors ``_reach.invoked_pair`` (one pass there)."""
+    return (
+        invoked_ids(events, n_ids, bytes(sorted(_VIRTUAL_OPS))),
+        invoked_ids(events, n_ids, bytes(sorted(_SUPER_OPS))),
+    )
+
+
+def class_numbers(types: list, app: dict, base: list[int]) -> bytes:
+    """u32 per item of ``types``: NONE when ``app.get(item)`` is None, else ``base[ci] + cdi`` for ``app[item] ==
+    (ci, cdi)``; mirrors ``_reach.class_numbers`` (same ValueError)."""
+    out = array("I")
+    for w in map(app.get, types):
+        if w is None:
+            out.append(_NONE_ID)
+            continue
+        if not isinstance(w, tuple) or len(w) != 2:
+            raise ValueError("class map values must be (DEX number, class def index)")
+        ci, cdi = int(w[0]), int(w[1])
+        if not 0 <= ci < len(base) or cdi < 0 or base[ci] < 0 or base[ci] + cdi >= _NONE_ID:
+            raise ValueError("class map values must be (DEX number, class def index)")
+        out.append(base[ci] + cdi)
+    return out.tobytes()
+
+
+def ids_ordered(types: list, method_class: bytes) -> bool:
+    """Whether every item of ``types`` is a str, each strictly below the next, and the u16 items of
+    ``method_class`` never decrease; mirrors ``_reach.ids_ordered``."""
+    if len(method_class) % 2:
+        raise ValueError("method classes must hold u16 values")
+    if not all(type(t) is str for t in types) or not all(
+        map(str.__lt__, types, itertools.islice(types, 1, None))
+    ):
+        return False
+    mclass = array("H", bytes(method_class)).tolist()
+    return all(map(int.__le__, mclass, itertools.islice(mclass, 1, None)))

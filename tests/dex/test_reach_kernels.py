@@ -1,0 +1,284 @@
+"""The reachability kernels of ``appwarden.dex._reach`` equal their pure-Python twins in pywalk (fuzzed inputs),
+and CallGraph gives the same walks and graphs with either (issue #19)."""
+
+from __future__ import annotations
+
+import random
+import time
+from array import array
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from appwarden.dex import callgraph, pywalk
+from appwarden.dex.index import build_index
+
+from .conftest import DATA, dex_blobs_of
+
+creach = pytest.importorskip("appwarden.dex._reach", reason="C extension not built (pip install -e .)")
+
+FUZZ = settings(max_examples=300, deadline=4000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+NONE = 0xFFFFFFFF
+
+
+def same(fn: str, *args, mutable: int | None = None):
+    """Call ``fn`` in both modules (a copy of the argument at index ``mutable`` each, compared after): the same
+    result, or ValueError with the same message in both."""
+    outs = []
+    for mod in (creach, pywalk):
+        call = list(args)
+        if mutable is not None:
+            call[mutable] = bytearray(call[mutable])
+        try:
+            got = ("ok", getattr(mod, fn)(*call))
+        except ValueError as exc:
+            got = ("ValueError", str(exc))
+        outs.append((got, call[mutable] if mutable is not None else None))
+    assert outs[0] == outs[1]
+    return outs[0][0]
+
+
+def _graph(n: int, rng: random.Random, n_virtual: int, density: float) -> tuple[bytes, bytes, bytes]:
+    """A random CSR of ``n`` nodes (the last ``n_virtual`` virtual) as build_csr gives it."""
+    virtual = bytearray(n)
+    for g in range(n - n_virtual, n):
+        virtual[g] = 1
+    off, tgt = array("I", [0]), array("I")
+    for _g in range(n):
+        row = sorted({rng.randrange(n) for _ in range(int(rng.random() * density * 2) + 0)})
+        tgt.extend(row)
+        off.append(len(tgt))
+    return off.tobytes(), tgt.tobytes(), bytes(virtual)
+
+
+def _order_by(key: list[int]):
+    """An ``order`` callback sorting by a fixed per-node key (the descriptor order's stand-in)."""
+
+    def order(nodes: bytes) -> bytes:
+        return array("I", sorted(array("I", nodes), key=key.__getitem__)).tobytes()
+
+    return order
+
+
+@FUZZ
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 60),
+    n_virtual=st.integers(0, 8),
+    density=st.floats(0, 5),
+    n_classes=st.integers(1, 30),
+)
+def test_walk_twin_random_graphs(seed: int, n: int, n_virtual: int, density: float, n_classes: int) -> None:
+    rng = random.Random(seed)
+    n_virtual = min(n_virtual, n - 1)
+    off, tgt, virtual = _graph(n, rng, n_virtual, density)
+    rank = array("I", [rng.randrange(n_classes) if not virtual[g] else NONE for g in range(n)]).tobytes()
+    flags = bytes(rng.choice((0, 0, 0, 1, 2)) if not virtual[g] else 0 for g in range(n))
+    done = bytes(rng.random() < 0.1 for _ in range(n))
+    real = [g for g in range(n) if not virtual[g]]
+    entries = array("I", rng.sample(real, min(len(real), rng.randrange(1, 4)))).tobytes()
+    pairs = sorted({(rng.randrange(n), rng.randrange(n)) for _ in range(rng.randrange(0, 2 * n))})
+    cut = array("I", [x for p in pairs for x in p]).tobytes()
+    skip_set = {g for g in range(n) if rng.random() < 0.3}
+    key = list(range(n))
+    rng.shuffle(key)
+    asked: list[list[int]] = [[], []]
+
+    def skipped_of(k: int):
+        def skipped(c: int) -> bool:
+            asked[k].append(c)
+            return c in skip_set
+
+        return skipped
+
+    outs = []
+    for k, mod in enumerate((creach, pywalk)):
+        fl = bytearray(flags)
+        outs.append(
+            (
+                mod.walk(off, tgt, virtual, rank, fl, done, entries, cut, 0.0, skipped_of(k), _order_by(key)),
+                fl,
+            )
+        )
+    assert outs[0] == outs[1]
+    assert sorted(asked[0]) == sorted(asked[1])  # each flag-2 node asked once at most, in both
+    assert len(set(asked[0])) == len(asked[0])
+    parents, order = (array("I", b) for b in outs[0][0])
+    assert len(parents) == n and all(not virtual[g] for g in order)
+
+
+@FUZZ
+@given(data=st.binary(max_size=200), seed=st.integers(0, 2**32 - 1))
+def test_walk_twin_hostile_arrays(data: bytes, seed: int) -> None:
+    """Arbitrary arrays (out-of-range targets, offsets, entries, wrong lengths): the same result or ValueError."""
+    rng = random.Random(seed)
+    n = rng.randrange(0, 12)
+    off = (
+        array("I", sorted(rng.randrange(0, 20) for _ in range(n + 1))).tobytes()
+        if rng.random() < 0.7
+        else data[:8]
+    )
+    if rng.random() < 0.5:
+        off = data[: 4 * (n + 1)]
+    tgt = data[: 4 * rng.randrange(0, 16)]
+    virtual = bytes(rng.randrange(2) for _ in range(n))
+    rank = data[: 4 * n] if rng.random() < 0.5 else bytes(4 * n)
+    flags = bytes(rng.randrange(3) for _ in range(n))
+    done = bytes(rng.randrange(2) for _ in range(n))
+    entries = array("I", [rng.randrange(0, n + 2) for _ in range(rng.randrange(0, 3))]).tobytes()
+    cut = data[: 8 * rng.randrange(0, 3)]
+    args = (
+        off,
+        tgt,
+        virtual,
+        rank,
+        flags,
+        done,
+        entries,
+        cut,
+        0.0,
+        lambda c: c % 2,
+        _order_by(list(range(64))),
+    )
+    same("walk", *args, mutable=4)
+
+
+def test_walk_order_callback_must_give_a_permutation() -> None:
+    off = array("I", [0, 2, 2, 2]).tobytes()
+    tgt = array("I", [1, 2]).tobytes()
+    rank = bytes(12)  # one class: the order callback decides
+    for mod in (creach, pywalk):
+        for bad in (lambda b: b[:4], lambda b: b[:4] * 2, lambda b: array("I", [0, 1]).tobytes()):
+            with pytest.raises(ValueError, match="order"):
+                mod.walk(
+                    off,
+                    tgt,
+                    bytes(3),
+                    rank,
+                    bytearray(3),
+                    bytes(3),
+                    array("I", [0]).tobytes(),
+                    b"",
+                    0.0,
+                    bool,
+                    bad,
+                )
+        with pytest.raises(ZeroDivisionError):
+            mod.walk(
+                off,
+                tgt,
+                bytes(3),
+                rank,
+                bytearray(3),
+                bytes(3),
+                array("I", [0]).tobytes(),
+                b"",
+                0.0,
+                bool,
+                lambda b: 1 / 0,
+            )
+
+
+def test_walk_stops_at_the_deadline() -> None:
+    n = 50_000  # a chain: more than 2048 nodes taken from the queue
+    off = array("I", [*range(n), n - 1]).tobytes()
+    tgt = array("I", range(1, n)).tobytes()
+    for mod in (creach, pywalk):
+        with pytest.raises(TimeoutError):
+            mod.walk(
+                off,
+                tgt,
+                bytes(n),
+                bytes(4 * n),
+                bytearray(n),
+                bytes(n),
+                bytes(4),
+                b"",
+                time.monotonic() - 1,
+                bool,
+                bytes,
+            )
+
+
+@FUZZ
+@given(
+    events=st.lists(
+        st.tuples(
+            st.sampled_from([0x16E, 0x16F, 0x174, 0x175, 0x172, 0x178, 0x171, 0x26E, 0x100]),
+            st.integers(0, 40),
+        ),
+        max_size=40,
+    ),
+    n_ids=st.sampled_from([0, 5, 30, 41, 1 << 30]),
+)
+def test_invoked_pair_twin(events: list[tuple[int, int]], n_ids: int) -> None:
+    raw = array("I", [w for kind, idx in events for w in (kind, 0, idx, 0, 0)]).tobytes()
+    got = same("invoked_pair", raw, n_ids)
+    if got[0] == "ok":  # = the two _dexscan calls
+        cext = pytest.importorskip("appwarden.dex._dexscan")
+        assert got[1] == (
+            cext.invoked_ids(raw, n_ids, callgraph._VIRTUAL_OPS),
+            cext.invoked_ids(raw, n_ids, callgraph._SUPER_OPS),
+        )
+    assert same("invoked_pair", raw + b"\0", n_ids)[0] == "ValueError"
+
+
+@FUZZ
+@given(
+    types=st.lists(st.one_of(st.sampled_from(["La;", "Lb;", "Lc;", "Ld;", "é"]), st.none()), max_size=12),
+    app=st.dictionaries(
+        st.sampled_from(["La;", "Lb;", "Lc;", "é", None]),
+        st.one_of(st.tuples(st.integers(-1, 3), st.integers(-1, 9)), st.none(), st.just((0, 1, 2))),
+        max_size=5,
+    ),
+    base=st.lists(st.sampled_from([0, 3, 10, NONE - 5, -2]), min_size=0, max_size=3),
+)
+def test_class_numbers_twin(types: list, app: dict, base: list[int]) -> None:
+    same("class_numbers", types, app, base)
+
+
+@FUZZ
+@given(
+    types=st.lists(st.one_of(st.text(alphabet="abLé\U0001f600;", max_size=4), st.none()), max_size=8),
+    mclass=st.lists(st.integers(0, 0xFFFF), max_size=8),
+    sort=st.booleans(),
+    odd=st.booleans(),
+)
+def test_ids_ordered_twin(types: list, mclass: list[int], sort: bool, odd: bool) -> None:
+    if sort:
+        types = sorted({t for t in types if t is not None})
+        mclass = sorted(mclass)
+    raw = array("H", mclass).tobytes() + (b"\0" if odd else b"")
+    got = same("ids_ordered", types, raw)
+    if sort and not odd:
+        assert got == ("ok", True)
+
+
+def _graph_of(blobs: list[tuple[str, bytes]]) -> callgraph.CallGraph:
+    return build_index(blobs).callgraph
+
+
+def test_callgraph_same_with_the_python_twins(monkeypatch: pytest.MonkeyPatch, main_dex: bytes) -> None:
+    """A graph and its walks with the C kernels equal those with the pure-Python twins."""
+    blobs = [(n, (DATA / n).read_bytes()) for n in ("hier_b.dex", "hier_a.dex", "hier.dex")]
+    apk = Path(__file__).parents[1] / "rules" / "_apps" / "consent_gated.apk"
+    blobs += [("a.dex", main_dex)] + [(f"x{i}.dex", b) for i, (_n, b) in enumerate(dex_blobs_of(apk))]
+
+    def run() -> tuple:
+        graph = _graph_of(blobs)
+        names = [n for n in graph.node_names() if n is not None]
+        walks = [
+            list(graph.walk(names[i : i + 3], skip_prefixes=p, cut={names[i]: names[i + 1 : i + 4]}).items())
+            for p in ((), ("Ljava/",), ("Lcom/aw/t/Walk;->",))
+            for i in range(0, len(names) - 4, 7)
+        ]
+        off, tgt = graph._forward()
+        return off.tobytes(), tgt.tobytes(), graph._vranges, walks
+
+    assert callgraph.reach is creach
+    with_c = run()
+    monkeypatch.setattr(callgraph, "reach", pywalk)
+    assert run() == with_c
+    assert with_c[3] and any(len(w) > 3 for w in with_c[3])
