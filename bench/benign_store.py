@@ -117,9 +117,16 @@ def _git(mirror: Path, *args: str) -> bytes:
     return subprocess.run(["git", "-C", str(mirror), *args], check=True, capture_output=True).stdout
 
 
+def snapshot_dir(mirror_root: Path, name: str) -> Path:
+    """The git directory of snapshot ``name``: ``<root>/<name>/repo`` (bare) or its ``.git`` (a snapshot with a work
+    tree, as ``fetch`` brings some repositories)."""
+    repo = mirror_root / name / "repo"
+    return repo / ".git" if not (repo / "HEAD").exists() and (repo / ".git" / "HEAD").exists() else repo
+
+
 def extract_app(coll: dict[str, Any], app: dict[str, Any], mirror_root: Path, workdir: Path) -> Path:
     """Write the app's blob at the frozen commit to ``workdir/<sha256>.apk`` and check its SHA-256."""
-    mirror = mirror_root / coll["mirror"] / "repo"
+    mirror = snapshot_dir(mirror_root, coll["mirror"])
     if not (mirror / "HEAD").exists():
         raise SetError(
             f"no snapshot of {coll['source']} at {mirror} (fetch github:{coll['source'].split('/', 1)[1]})"
@@ -192,20 +199,38 @@ def rate_line(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rates overall, per category and per collection; with optional app fields, also per ``stratum`` (e.g. store
+    apps versus hobby release builds) and the overall rate without the apps marked ``questionable`` when frozen
+    (apps a regulator could rightly flag, e.g. an adult-content reader: judged before screening, reported apart)."""
     by_cat: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_coll: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_stratum: dict[str, list[dict[str, Any]]] = defaultdict(list)
     fired: Counter[str] = Counter()
     for r in rows:
         by_cat[r["category"]].append(r)
         by_coll[r["mirror"]].append(r)
+        if r.get("stratum"):
+            by_stratum[r["stratum"]].append(r)
         if flagged(r):
             fired.update(i["id"] for i in r.get("indicators") or [])
-    return {
+    out = {
         "overall": rate_line(rows),
         "per_category": {c: rate_line(v) for c, v in sorted(by_cat.items())},
         "per_collection": {c: rate_line(v) for c, v in sorted(by_coll.items())},
         "indicators_in_false_alarms": dict(fired.most_common()),
     }
+    if by_stratum:
+        out["per_stratum"] = {
+            s: {
+                "all": rate_line(v),
+                "without_questionable": rate_line([r for r in v if not r.get("questionable")]),
+            }
+            for s, v in sorted(by_stratum.items())
+        }
+    if any(r.get("questionable") for r in rows):
+        out["overall_without_questionable"] = rate_line([r for r in rows if not r.get("questionable")])
+        out["questionable"] = rate_line([r for r in rows if r.get("questionable")])
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ screening
@@ -313,6 +338,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             row = {
                 k: app[k] for k in ("mirror", "path", "sha256", "package", "name", "developer", "category")
             }
+            row.update({k: app[k] for k in ("stratum", "questionable") if k in app})
             row.update(
                 status=r.get("status"),
                 verdict=r.get("verdict"),
@@ -379,6 +405,26 @@ def markdown(out: dict[str, Any]) -> str:
             f"| {cat} | {r['apps']} | {r['flagged']} | {r['suspicious']} | {r['harmful']} | {pct(r['rate'])} | "
             f"{pct(r['wilson95'][0])}–{pct(r['wilson95'][1])} |"
         )
+    if "overall_without_questionable" in s:
+        w, q = s["overall_without_questionable"], s["questionable"]
+        lines[3:3] = [
+            f"* without the {q['screened']} apps marked questionable when frozen: **{w['flagged']}/{w['screened']} = "
+            f"{pct(w['rate'])}** (95 % Wilson {pct(w['wilson95'][0])} to {pct(w['wilson95'][1])}); the questionable "
+            f"ones: {q['flagged']}/{q['screened']} flagged",
+            "",
+        ]
+    if s.get("per_stratum"):
+        lines += [
+            "",
+            "| stratum | apps | flagged | rate | 95 % Wilson | without questionable |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, st in s["per_stratum"].items():
+            a, w = st["all"], st["without_questionable"]
+            lines.append(
+                f"| {name} | {a['screened']} | {a['flagged']} | {pct(a['rate'])} | {pct(a['wilson95'][0])}–"
+                f"{pct(a['wilson95'][1])} | {w['flagged']}/{w['screened']} = {pct(w['rate'])} |"
+            )
     lines += ["", "| collection | apps | flagged | harmful |", "|---|---|---|---|"]
     for coll, r in s["per_collection"].items():
         lines.append(f"| {coll} | {r['apps']} | {r['flagged']} | {r['harmful']} |")

@@ -141,6 +141,65 @@ def test_extraction_checks_the_frozen_sha256(tmp_path: Path) -> None:
         bs.extract_app(dict(coll, mirror="absent+repo"), _app("a.apk", _sha(clean)), mirrors, out)
 
 
+def test_second_frozen_set_is_well_formed_and_new() -> None:
+    data = bs.load_set(ROOT / "bench" / "data" / "benign_store2.yaml")
+    apps = data["apps"]
+    assert len(apps) >= 100 and data["frozen"].startswith("2026-12-06")
+    assert all(a["size"] < 4 * 1024 * 1024 for a in apps)
+    assert {a["stratum"] for a in apps} == {"published", "github_release"}
+    assert all(a.get("questionable") in (None, True) for a in apps)
+    first = bs.load_set(bs.DEFAULT_DATA)
+    # nothing of the first set: no file, no package, no repository
+    assert not {a["sha256"] for a in apps} & {a["sha256"] for a in first["apps"]}
+    assert not {a["package"] for a in apps} & {a["package"] for a in first["apps"]}
+    assert not {c["source"] for c in data["collections"]} & {c["source"] for c in first["collections"]}
+
+
+def test_extraction_from_a_snapshot_with_a_work_tree(tmp_path: Path) -> None:
+    clean = APPS / "screen_clean.apk"
+    mirrors, commit = _snapshot(tmp_path, {"a.apk": clean})
+    shutil.rmtree(mirrors / "o+r")
+    subprocess.run(
+        ["git", "clone", "-q", "--no-local", str(tmp_path / "work"), str(mirrors / "o+r" / "repo")],
+        check=True,
+    )
+    assert not (mirrors / "o+r" / "repo" / "HEAD").exists()  # fetch brings some repositories this way
+    coll = {"id": "o+r", "source": "github.com/o/r", "mirror": "o+r", "commit": commit}
+    got = bs.extract_app(coll, _app("a.apk", _sha(clean)), mirrors, tmp_path)
+    assert got.read_bytes() == clean.read_bytes()
+
+
+def test_summary_reports_strata_and_questionable_apps_apart() -> None:
+    def row(stratum: str, verdict: str, questionable: bool = False) -> dict:
+        r = {"status": "ok", "verdict": verdict, "category": "c", "mirror": "m", "stratum": stratum}
+        return r | ({"questionable": True} if questionable else {})
+
+    rows = [row("published", "none"), row("published", "harmful", True), row("published", "suspicious")]
+    rows += [row("github_release", "none"), row("github_release", "none")]
+    s = bs.summarize(rows)
+    assert (s["overall"]["flagged"], s["overall"]["screened"]) == (2, 5)
+    assert (s["overall_without_questionable"]["flagged"], s["overall_without_questionable"]["screened"]) == (
+        1,
+        4,
+    )
+    assert s["questionable"]["flagged"] == 1
+    pub = s["per_stratum"]["published"]
+    assert (
+        pub["all"]["flagged"],
+        pub["without_questionable"]["flagged"],
+        pub["without_questionable"]["screened"],
+    ) == (
+        2,
+        1,
+        2,
+    )
+    assert s["per_stratum"]["github_release"]["all"]["flagged"] == 0
+    plain = bs.summarize([{k: v for k, v in r.items() if k not in ("stratum", "questionable")} for r in rows])
+    assert (
+        "per_stratum" not in plain and "overall_without_questionable" not in plain
+    )  # the first set's output
+
+
 def test_wilson_interval() -> None:
     lo, hi = bs.wilson(0, 95)
     assert lo == 0.0 and hi == pytest.approx(0.0389, abs=2e-4)
