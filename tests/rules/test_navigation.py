@@ -212,3 +212,72 @@ def test_one_read_per_method_equals_the_separate_reads(apk: Path) -> None:
             assert builder.literals(m) == method_literals(code, m), m
             checked += bool(consts or news or builder.strings(m) or builder.literals(m))
     assert checked
+
+
+NAV_APPS = [*sorted(HERE.glob("*.apk")), *sorted(APPS.glob("*.apk")), *sorted(FIXTURE_APPS.glob("*.apk"))]
+
+
+def _observed(nav) -> tuple:
+    """What a Navigation tells a caller about the policy (and the graph it found the path in)."""
+    mark = nav.policy_mark
+    return (
+        nav.launchers,
+        nav.main,
+        nav.taps,
+        nav.policy_screen,
+        (mark.method, mark.what, mark.cost) if mark else None,
+        [(s, m.method, m.what, m.cost) for s, m in nav.unreached_marks],
+        nav.dialog_only,
+        nav.blind,
+        nav.routers,
+        nav.capped,
+        nav.path(),
+    )
+
+
+@pytest.mark.parametrize("apk", NAV_APPS, ids=lambda p: p.name)
+def test_screens_skipped_as_markless_have_no_mark(apk: Path) -> None:
+    """The search for policy marks on screens not reached builds only the activities ``_may_mark`` lets through
+    (issue #19): every activity it rules out, built anyway, has no mark, and the navigation is the one found by
+    building every activity."""
+    from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, _Builder
+    from appwarden.rules.static_support import code_of
+
+    ev = build_evidence(str(apk))
+    code = code_of(ev)
+    if code is None or ev.static.manifest is None:
+        pytest.skip("no code or manifest")
+
+    def builder() -> _Builder:
+        return _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+
+    pruned = builder()
+    nav = pruned.build()
+    full = builder()
+    full._may_mark = lambda: None  # type: ignore[method-assign]
+    assert _observed(nav) == _observed(full.build())
+    if nav.blind or not nav.launchers:
+        return
+    may = pruned._may_mark()
+    if may is None:
+        return
+    for desc in pruned.activities:
+        if not may(desc):
+            assert full._get(desc).marks == [], desc
+
+
+def test_a_policy_page_not_reached_is_never_ruled_out() -> None:
+    """nav_base_activity's PolicyActivity shows the policy and is reached from nowhere: the pruned search still
+    builds it (and names it), while the activities that cannot show the policy are ruled out."""
+    from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, _Builder
+    from appwarden.rules.static_support import code_of
+
+    ev = build_evidence(str(HERE / "nav_base_activity.apk"))
+    b = _Builder(ev, code_of(ev), ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+    nav = b.build()
+    may = b._may_mark()
+    assert may is not None
+    policy = "Lcom/appwarden/rules/navbase/PolicyActivity;"
+    assert may(policy) and [s for s, _m in nav.unreached_marks] == [policy]
+    ruled_out = sorted(a.rsplit("/", 1)[-1] for a in b.activities if not may(a))
+    assert ruled_out == ["DeepActivity;", "MainActivity;", "OtherActivity;", "SettingsActivity;"]

@@ -46,7 +46,9 @@ higher).
 from __future__ import annotations
 
 import re
+import struct
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +80,7 @@ DEPTH = 4  # calls followed from a lifecycle method or a tap handler
 MAX_CLOSURE = 400  # methods per closure at most
 MAX_SCREENS = 600  # screens analysed at most (the rest is noted)
 MAX_LAYOUT_BYTES = 256 * 1024
+MAX_NEAR = 20000  # methods that may reach a policy mark: more, and every screen not reached is built
 
 POLICY_TEXTS = (
     "隐私政策",
@@ -142,6 +145,7 @@ FRAGMENT_BASES = (
     "Landroid/preference/PreferenceFragment;",
 )
 LOAD_URL = ("->loadUrl(", "->loadData(", "->loadDataWithBaseURL(")
+URL_PREFIXES = ("http://", "https://", "file:///android_asset/")
 CLASS_PARAM = "Ljava/lang/Class;"
 
 # (label, test on (class names, native libs, assets)) -> the UI is not in the DEX
@@ -489,7 +493,7 @@ class _Builder:
                 what = s[:120]
                 page = len(s) >= PAGE_TEXT_LEN
                 break
-            if s.startswith(("http://", "https://", "file:///android_asset/")):
+            if s.startswith(URL_PREFIXES):
                 path = s.split("?", 1)[0].split("//", 1)[-1]
                 if "/" in path and self.url.search(path.split("/", 1)[1]):
                     what = s[:120]
@@ -865,9 +869,11 @@ class _Builder:
         if best is not None:
             nav.taps, nav.policy_screen, nav.policy_mark = best
             return nav
-        # no path: marks elsewhere? (every activity not reached, and fragments reachable from them)
+        # no path: marks elsewhere? (every activity not reached, and fragments reachable from them); an activity
+        # that cannot have a mark (_may_mark) is not built
+        may_mark = self._may_mark()
         for desc in list(self.activities)[:MAX_SCREENS]:
-            if desc in done:
+            if desc in done or (may_mark is not None and not may_mark(desc)):
                 continue
             scr = self._get(desc)
             if scr.marks:
@@ -875,6 +881,129 @@ class _Builder:
                 if len(nav.unreached_marks) >= 5:
                     break
         return nav
+
+    # -- which screens may have a mark -----------------------------------------------------------------------------
+
+    def _may_mark(self) -> Callable[[str], bool] | None:
+        """A test telling which activities may have a policy mark (False: building the screen would find none), or
+        None when it cannot tell (every screen is then built).
+
+        A mark is a method that :meth:`_names_policy` accepts; every such method of the app is found up front
+        (:meth:`_policy_methods`: the code index's string search and a search of the literal IDs). A closure holds
+        one only when one of its entries calls it at most :data:`DEPTH` calls deep (``callgraph.callers``, walked
+        back :data:`DEPTH` steps from them: the entries that may reach one). Entries are a screen's lifecycle
+        methods (of its own classes), its automatic callbacks (of its own classes and their inner classes) and its
+        tap handlers (click-like names, ``lambda$…``, ``(Landroid/view/View;)V`` layout handlers, of its own classes,
+        their inner classes and the classes its closure instantiates). A screen's own classes are its activity and
+        the app superclasses (:meth:`supers`) plus the fragments it shows. So an activity may have a mark only when
+        such an entry belongs to its chain (or an inner class of it); when one belongs to a fragment or to a class
+        instantiated anywhere in the app, any screen may (None)."""
+        marks = self._policy_methods()
+        if marks is None:
+            return None
+        if not marks:
+            return lambda _cls: False
+        callgraph = getattr(self.code, "callgraph", None)
+        if callgraph is None:
+            return None
+        near: set[str] = set(marks)
+        front = list(marks)
+        for _ in range(DEPTH):
+            nxt: list[str] = []
+            for m in front:
+                try:
+                    callers = callgraph.callers(m)
+                except (KeyError, LookupError):
+                    continue
+                for c in callers:
+                    if c not in near:
+                        near.add(c)
+                        nxt.append(c)
+            if len(near) > MAX_NEAR:
+                return None
+            front = nxt
+        chains: set[str] = set()  # classes an activity's chain must hold for the activity to have a mark
+        for m in near:
+            cls = class_of(m)
+            name = _method_name(m)
+            outers = [cls] + [cls[:i] + ";" for i, ch in enumerate(cls) if ch == "$"]
+            listener = name in HANDLER_NAMES or name.startswith("lambda$")  # also in instantiated classes
+            if name in LIFECYCLE:
+                if self.is_fragment(cls):
+                    return None
+                chains.add(cls)
+            if name in AUTO_CALLBACKS or listener or m.endswith("(Landroid/view/View;)V"):
+                if any(self.is_fragment(c) for c in outers):
+                    return None
+                chains.update(outers)
+            if listener and self._instantiated(cls):
+                return None
+        return lambda desc: any(c in chains for c in (self.supers(desc) or [desc]))
+
+    def _instantiated(self, cls: str) -> bool:
+        """Whether some method of the app instantiates ``cls`` (a ``new-instance`` of it in any DEX)."""
+        for dc in self.code.codes:
+            dex = dc.dex
+            t = dex.find_type(cls)
+            if t is not None and dc.select(EV_NEW_INSTANCE, [t], dex.type_ids_size):
+                return True
+        return False
+
+    def _policy_methods(self) -> set[str] | None:
+        """Every method :meth:`_names_policy` may accept (a superset: the consent dialog's are not left out): the
+        ones loading a ``const-string`` that holds a policy text or is a policy URL (one search of the loaded
+        strings) or a literal equal to a policy resource ID (a byte search of the events' idx words). None when
+        the code index cannot be searched so (not a :class:`~appwarden.dex.index.CodeIndex`, or a text the byte
+        search might miss: empty, with NUL or a character outside the BMP, whose MUTF-8 differs from its UTF-8)."""
+        code = self.code
+        if not hasattr(code, "strings_containing") or not hasattr(code, "codes"):
+            return None
+        if not all(
+            t and t.isprintable() and all(ord(ch) < 0xD800 or 0xE000 <= ord(ch) < 0x10000 for ch in t)
+            for t in self.texts
+        ):
+            return None
+        out: set[str] = set()
+        for ref in code.strings_containing([*self.texts, *URL_PREFIXES]):
+            caller, value = str(ref.caller), str(ref.target)
+            if caller in out:
+                continue
+            if any(t in value for t in self.texts):
+                out.add(caller)
+            elif value.startswith(URL_PREFIXES):
+                path = value.split("?", 1)[0].split("//", 1)[-1]
+                if "/" in path and self.url.search(path.split("/", 1)[1]):
+                    out.add(caller)
+        if self.res_ids:
+            literal = self._literal_methods(set(self.res_ids))
+            if literal is None:
+                return None
+            out |= literal
+        return out
+
+    def _literal_methods(self, ids: set[int]) -> set[str] | None:
+        """Methods loading one of ``ids`` (resource IDs, ``0 < id < 2**32``) as a literal, found by a byte search of
+        each DEX's idx column for the IDs' upper halves (as ``consent_resources`` does); None when there are too
+        many to be worth it."""
+        wanted = {struct.pack("<I", i): i for i in ids if 0 <= i < 1 << 32}
+        if len(wanted) != len(ids):
+            return None
+        out: set[str] = set()
+        for dc in self.code.codes:
+            col = bytes(dc.events[2::EVENT_WORDS])
+            found: list[int] = []
+            for high in dict.fromkeys(n[2:] for n in wanted):
+                pos = col.find(high, 2)
+                while pos >= 0:
+                    if pos & 3 == 2 and col[pos - 2 : pos + 2] in wanted:
+                        found.append(pos >> 2)
+                        if len(found) > MAX_NEAR:
+                            return None
+                    pos = col.find(high, pos + 1)
+            for i in found:
+                if (dc.events[i * EVENT_WORDS] >> 8) == EV_LITERAL:
+                    out.add(dc.caller_of_event(i))
+        return out
 
     def _get(self, cls: str) -> Screen:
         scr = self.nav.screens.get(cls)

@@ -197,9 +197,9 @@ def methods_of(code: Any, cls: str) -> list[str]:
     memo = _memo(code).methods
     got = memo.get(cls)
     if got is None:
-        own = _own_methods(code, cls)
+        own = _own(code, cls)
         if own is not None:
-            got = tuple(f"{cls}->{sig}" for sig in own[1])
+            got = tuple(f"{cls}->{sig}" for sig in own[2])
         else:
             info = _class_info(code, cls)
             out = []
@@ -220,10 +220,9 @@ class _CodeMemo:
         self.code = code
         self.methods: dict[str, tuple[str, ...]] = {}  # class -> methods_of
         self.implementers: dict[str, tuple[str, ...]] = {}  # interface -> implementers
-        self.own: dict[
-            str, tuple[list[tuple[int, int]], tuple[str, ...]] | None
-        ] = {}  # class -> _own_methods
-        self.records: dict[str, dict[str, list[tuple[int, int]]]] = {}  # class -> signature -> records
+        self.own: dict[str, tuple[int, range, tuple[str, ...]] | None] = {}  # class -> _own
+        # class -> (dex number, signature -> record number or the list of them when a signature repeats)
+        self.records: dict[str, tuple[int, dict[str, Any]]] = {}
 
 
 _MEMO: list[_CodeMemo] = []
@@ -245,6 +244,13 @@ def _own_methods(code: Any, cls: str) -> tuple[list[tuple[int, int]], tuple[str,
     signature); None when the index is not one, the class is not defined,
     or its records are not the plain case ``CodeIndex.method_records`` searches in the DEX tables (a range of
     records whose method ids all belong to the class): the index is then asked as it is."""
+    got = _own(code, cls)
+    return None if got is None else ([(got[0], r) for r in got[1]], got[2])
+
+
+def _own(code: Any, cls: str) -> tuple[int, range, tuple[str, ...]] | None:
+    """:func:`_own_methods` as (dex number, the range of record numbers, the signatures), remembered per code
+    index (no tuple per record: the navigation graph looks up methods of ~2.6k classes on a 50 MB app)."""
     memo = _memo(code).own
     if cls in memo:
         return memo[cls]
@@ -263,9 +269,9 @@ def _own_methods(code: Any, cls: str) -> tuple[list[tuple[int, int]], tuple[str,
                 hi = bisect_right(dex.method_class, t, lo)
                 mids = dc.methods[1::METHOD_WORDS][records.start : records.stop].tolist()
                 if not mids:
-                    got = ([], ())
+                    got = (ci, records, ())
                 elif lo <= min(mids) and max(mids) < hi:
-                    got = ([(ci, r) for r in records], tuple(dc.method_sigs(mids)))
+                    got = (ci, records, tuple(dc.method_sigs(mids)))
         except Exception:  # a malformed DEX: the index's own lookups say what is wrong
             got = None
     memo[cls] = got
@@ -282,14 +288,25 @@ def method_records(code: Any, method: str) -> list[tuple[int, int]]:
     memo = _memo(code).records
     table = memo.get(cls)
     if table is None:
-        own = _own_methods(code, cls)
+        own = _own(code, cls)
         if own is None:
             return code.method_records(method)
-        table = {}
-        for rec, own_sig in zip(own[0], own[1], strict=True):
-            table.setdefault(own_sig, []).append(rec)
-        memo[cls] = table
-    return list(table.get(sig, ()))
+        ci, records, sigs = own
+        by_sig: dict[str, Any] = dict(zip(sigs, records, strict=True))
+        if len(by_sig) != len(
+            sigs
+        ):  # a signature defined twice (a malformed DEX): every record of it, in order
+            by_sig = {}
+            for r, own_sig in zip(records, sigs, strict=True):
+                by_sig.setdefault(own_sig, []).append(r)
+        table = memo[cls] = (ci, by_sig)
+    ci, by_sig = table
+    got = by_sig.get(sig)
+    if got is None:
+        return []
+    if type(got) is int:
+        return [(ci, got)]
+    return [(ci, r) for r in got]
 
 
 def startup_entries(evidence: Evidence) -> list[str]:
