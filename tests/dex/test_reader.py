@@ -141,3 +141,68 @@ def test_dex_041_header_offset_must_match() -> None:
     struct.pack_into("<I", data, 0x70, len(data) + 100)
     with pytest.raises(DexFormatError, match="container_size"):
         DexFile("classes.dex", bytes(data))
+
+
+def _reference_string(dex: DexFile, idx: int) -> str:
+    """DexFile.string as it read the string data before it skipped the length without decoding it."""
+    from appwarden.dex.reader import _read_uleb
+
+    off = dex.string_ids[idx]
+    _, pos = _read_uleb(dex.data, off)
+    end = dex.data.find(b"\0", pos, dex.container_size)
+    return decode_mutf8(dex.data[pos:end])
+
+
+def test_string_skips_the_length_as_the_decoder_read_it(main_dex: bytes) -> None:
+    dex = DexFile("main.dex", main_dex)
+    texts = [dex.string(i) for i in range(dex.string_ids_size)]
+    assert texts == [_reference_string(DexFile("main.dex", main_dex), i) for i in range(dex.string_ids_size)]
+    # strings whose uleb128 length takes several bytes (>= 128 UTF-16 units), one of 1 byte, an empty one
+    off = dex.string_ids[0]
+    for length, body in ((200, b"a" * 200), (0x4000, b"b" * 0x4000), (5, b"hello"), (0, b"")):
+        uleb = bytearray()
+        v = length
+        while True:
+            uleb.append((v & 0x7F) | (0x80 if v > 0x7F else 0))
+            v >>= 7
+            if not uleb[-1] & 0x80:
+                break
+        patched = DexFile("main.dex", main_dex)
+        patched.data = main_dex[:off] + bytes(uleb) + body + b"\0" + main_dex[off:]
+        patched.container_size = len(patched.data)
+        assert patched.string(0) == body.decode() == _reference_string(patched, 0)
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [(b"\x80\x80\x80\x80\x80\x01", "longer than 5 bytes"), (b"\x80\x80", "runs past the end")],
+)
+def test_string_with_a_bad_length_raises_the_decoders_error(
+    main_dex: bytes, tail: bytes, message: str
+) -> None:
+    """A length that never ends (checked up front by validate(), so only reachable past it) fails as before."""
+    dex = DexFile("main.dex", main_dex)
+    dex.data = main_dex + tail
+    dex.container_size = len(dex.data)
+    dex.string_ids = type(dex.string_ids)(dex.string_ids.typecode, [len(main_dex)])
+    with pytest.raises(DexFormatError, match=message):
+        dex.string(0)
+
+
+def test_find_methods_in_an_unsorted_method_table_keeps_to_the_class(main_dex: bytes) -> None:
+    """A corrupt DEX whose method ids are not sorted by class (found by the fuzz test: one class_idx byte zeroed)
+    must not make find_methods / find_fields answer another class's members (the call-site finder then met a
+    reference it had not asked for and failed with a KeyError)."""
+    from appwarden.dex.api_index import PiApiIndex, find_callsites
+    from appwarden.dex.index import build_index
+
+    data = bytearray(main_dex)
+    data[0x70 + 1096 % (len(data) - 0x70)] = 0  # the fuzz test's falsifying example
+    dex = DexFile("classes.dex", bytes(data))
+    assert any(dex.method_class[i] > dex.method_class[i + 1] for i in range(dex.method_ids_size - 1))
+    for t in range(dex.type_ids_size):
+        desc = dex.type_desc(t)
+        assert all(dex.method_class[m] == t for m in dex.find_methods(desc))
+        assert all(dex.field_class[f] == t for f in dex.find_fields(desc))
+    sites = find_callsites(build_index([("classes.dex", bytes(data))]), PiApiIndex.load())
+    assert sites  # no KeyError, and the other call sites are still found

@@ -27,8 +27,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, compress
-from operator import ne
+from itertools import accumulate, compress, repeat
+from operator import eq, ne
 from typing import TYPE_CHECKING, NamedTuple
 
 from appwarden.dex import timed_out, walker
@@ -122,6 +122,9 @@ class DexCode:
     ev_starts: Sequence[int] = field(init=False)  # a strided view of the records' ev_start column
     _by_class: Mapping[int, list[int]] | None = None
     _subclasses: dict[int, list[int]] | None = None
+    _sup_groups: tuple[list[int], list[int]] | None = (
+        None  # subclass_defs: superclass idxs sorted, class defs
+    )
     _descs: list[str] | None = None
     _types: list[str] | None = None
     _ranges: dict[int, Sequence[int]] | None = None
@@ -149,6 +152,7 @@ class DexCode:
         self.dex, self.methods_raw, self.events_raw, self.bad_methods = state
         self._by_class = None
         self._subclasses = None
+        self._sup_groups = None
         self._descs = None
         self._types = None
         self._ranges = None
@@ -335,6 +339,22 @@ class DexCode:
         if self._by_class is None:
             self._by_class = _RecordsByClass(self._record_ranges())
         return self._by_class
+
+    def subclass_defs(self, sup: int) -> list[int]:
+        """class_def indices of the classes of this DEX whose superclass type idx is ``sup``, ascending (the list
+        :meth:`subclass_map` holds for ``sup``; looked up by bisection in the class defs sorted once by superclass,
+        which costs less than grouping every class)."""
+        groups = self._sup_groups
+        if groups is None:
+            sups = self.dex.class_defs[2::8].tolist()
+            order = sorted(
+                range(len(sups)), key=sups.__getitem__
+            )  # stable: ascending class_def idx per group
+            groups = self._sup_groups = (sorted(sups), order)
+        keys, order = groups
+        lo = bisect_left(keys, sup)
+        hi = bisect_right(keys, sup, lo)
+        return order[lo:hi]
 
     def subclass_map(self) -> dict[int, list[int]]:
         """superclass type idx -> class_def indices of the classes extending it in this DEX (cached)."""
@@ -600,12 +620,23 @@ class CodeIndex:
         if children is None:
             children = self._children = {}
             app = self._class_map
+            # when no class is defined twice, every class def is its class's first definition (no check each)
+            unique = len(app) == sum(code.dex.class_defs_size for code in self.codes)
             for ci, code in enumerate(self.codes):
                 types, cd = code.type_descs, code.dex.class_defs
                 n_types = len(types)
-                for cdi, (t, sup) in enumerate(zip(cd[0::8].tolist(), cd[2::8].tolist(), strict=True)):
-                    if sup < n_types and app[types[t]] == (ci, cdi):  # NO_INDEX is never < n_types
-                        children.setdefault(types[sup], []).append(types[t])
+                descs = list(map(types.__getitem__, cd[0::8].tolist()))
+                pairs: Iterable[tuple[int, str]] = zip(cd[2::8].tolist(), descs, strict=True)
+                if not unique:
+                    firsts = map(eq, map(app.__getitem__, descs), zip(repeat(ci), range(len(descs))))
+                    pairs = compress(pairs, firsts)
+                for sup, desc in pairs:
+                    if sup < n_types:  # NO_INDEX is never < n_types
+                        got = children.get(types[sup])
+                        if got is None:
+                            children[types[sup]] = [desc]
+                        else:
+                            got.append(desc)
         # the class's own lists may be malformed: then it has no superclass at all (see _class_supers)
         return [c for c in children.get(cls, ()) if self._class_supers(c)[0] == cls]
 
@@ -677,16 +708,15 @@ class CodeIndex:
     def _subclass_method_ids(self, code: DexCode, targets: Iterable[str]) -> dict[int, str]:
         """Method ids written against an app subclass (same DEX) of a target's class that does not override it."""
         dex = code.dex
-        children = code.subclass_map()
         out: dict[int, str] = {}
         for target in targets:
             cls, name, sig = _split_target(target)
             base = dex.find_type(cls)
-            if base is None or base not in children:
+            if base is None or not code.subclass_defs(base):
                 continue
             frontier, seen = [base], {base}
             while frontier:
-                for cdi in children.get(frontier.pop(), ()):
+                for cdi in code.subclass_defs(frontier.pop()):
                     sub = dex.class_defs[cdi * 8]
                     if sub in seen:
                         continue

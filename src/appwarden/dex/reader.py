@@ -279,8 +279,17 @@ class DexFile:
         off = self.string_ids[idx]
         if off >= self.container_size:
             raise self._fail(f"string {idx} data offset out of bounds")
-        _, pos = _read_uleb(self.data, off)
-        end = self.data.find(b"\0", pos, self.container_size)
+        data = self.data
+        # skip the uleb128 length (at most 5 bytes, the last without the high bit) without decoding it
+        pos = off
+        if data[pos] & 0x80:
+            stop = min(off + 5, len(data))
+            while pos < stop and data[pos] & 0x80:
+                pos += 1
+            if pos == stop:  # runs past the end or longer than 5 bytes: the decoder's error
+                _read_uleb(data, off)
+        pos += 1
+        end = data.find(b"\0", pos, self.container_size)
         if end < 0:
             raise self._fail(f"string {idx} is not NUL-terminated")
         text = decode_mutf8(self.data[pos:end])
@@ -413,15 +422,17 @@ class DexFile:
         tidx = self.find_type(class_desc)
         if tidx is None:
             return []
-        lo = bisect_left(self.method_class, tidx)
-        hi = bisect_right(self.method_class, tidx, lo)
+        mclass = self.method_class
+        lo = bisect_left(mclass, tidx)
+        hi = bisect_right(mclass, tidx, lo)
+        # the table is sorted by class in a well-formed DEX; in a corrupt one the bisection's range may hold
+        # methods of other classes, which are not this class's methods
+        found = [m for m in range(lo, hi) if mclass[m] == tidx]
         if name is not None:
             sidx = self.find_string(name)
             if sidx is None:
                 return []
-            found = [m for m in range(lo, hi) if self.method_name[m] == sidx]
-        else:
-            found = list(range(lo, hi))
+            found = [m for m in found if self.method_name[m] == sidx]
         if proto is not None:
             found = [m for m in found if self.proto_desc(self.method_proto[m]) == proto]
         return found
@@ -431,12 +442,14 @@ class DexFile:
         tidx = self.find_type(class_desc)
         if tidx is None:
             return []
-        lo = bisect_left(self.field_class, tidx)
-        hi = bisect_right(self.field_class, tidx, lo)
+        fclass = self.field_class
+        lo = bisect_left(fclass, tidx)
+        hi = bisect_right(fclass, tidx, lo)
+        found = [f for f in range(lo, hi) if fclass[f] == tidx]  # (a corrupt table: see find_methods)
         if name is None:
-            return list(range(lo, hi))
+            return found
         sidx = self.find_string(name)
-        return [] if sidx is None else [f for f in range(lo, hi) if self.field_name[f] == sidx]
+        return [] if sidx is None else [f for f in found if self.field_name[f] == sidx]
 
     # -- class defs --------------------------------------------------------------------------------------------
 
