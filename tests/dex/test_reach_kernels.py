@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 
 from appwarden.dex import callgraph, pywalk
 from appwarden.dex.index import build_index
+from appwarden.dex.reader import DexFile
 
 from .conftest import DATA, dex_blobs_of
+from .test_fuzz import mutate
+from .test_graph_kernels import _non_ascii, descs_args
 
 creach = pytest.importorskip("appwarden.dex._reach", reason="C extension not built (pip install -e .)")
 
@@ -282,3 +285,64 @@ def test_callgraph_same_with_the_python_twins(monkeypatch: pytest.MonkeyPatch, m
     monkeypatch.setattr(callgraph, "reach", pywalk)
     assert run() == with_c
     assert with_c[3] and any(len(w) > 3 for w in with_c[3])
+
+
+def _intern_both(dexes: list[tuple], decodes: list) -> object:
+    """intern_all in both modules: the same maps and representatives, or both None; when not None, what
+    _dexscan.intern_methods gives DEX by DEX."""
+    outs = [mod.intern_all(dexes, decodes) for mod in (creach, pywalk)]
+    assert outs[0] == outs[1]
+    if outs[0] is not None:
+        cext = pytest.importorskip("appwarden.dex._dexscan")
+        total = sum(d[-1] for d in dexes)
+        table, hashes, reps, other = (
+            bytearray(4 << (2 * total + 2).bit_length()),
+            bytearray(),
+            bytearray(),
+            {},
+        )
+        maps = [
+            cext.intern_methods(dexes, ci, table, hashes, reps, other, decodes[ci])
+            for ci in range(len(dexes))
+        ]
+        assert outs[0] == (maps, bytes(reps))
+    return outs[0]
+
+
+def test_intern_all_numbers_as_intern_methods(main_dex: bytes, fixtures_dir: Path) -> None:
+    """Fixture apps, a DEX listed twice, DEX files sharing methods, descriptors that are not ASCII: the same nodes
+    and representatives as intern_methods DEX by DEX, in C and Python."""
+    sets = [
+        [("a.dex", main_dex), ("b.dex", main_dex)],
+        [("a.dex", main_dex), ("b.dex", _non_ascii(main_dex)), ("c.dex", main_dex)],
+        [(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex", "hier.dex")],
+    ]
+    sets += [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+    for blobs in sets:
+        codes = build_index(blobs).codes
+        got = _intern_both([c.id_args for c in codes], [c.dex.method_desc for c in codes])
+        assert got is not None, blobs[0][0]
+
+
+@FUZZ
+@given(muts=st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), min_size=1, max_size=24))
+def test_intern_all_mutated_tables(main_dex: bytes, muts) -> None:
+    """Mutated bytes under the original header's tables: the same nodes or both decline (then intern_methods
+    raises or hostile parts: a class with "->", a name with "(")."""
+    args = descs_args(DexFile("classes.dex", main_dex))
+    data = mutate(main_dex, muts, keep_header=True)
+    dexes = [(data, *args[1:]), (main_dex, *args[1:]), (data, *args[1:])]
+    _intern_both(dexes, [lambda m: f"<{m}>"] * 3)
+
+
+def test_intern_all_declines_hostile_parts(main_dex: bytes) -> None:
+    """A class descriptor with "->" or a name with "(" (so the parts would not follow from the descriptor):
+    declined in both; the graph is still built (intern_methods), with the same nodes."""
+    for old, new in ((b"Lcom/aw/t/Job;\0", b"Lcom/aw->tJob;\0"), (b"literals\0", b"lit(rals\0")):
+        data = main_dex.replace(old, new)
+        assert data != main_dex and len(data) == len(main_dex)
+        args = descs_args(DexFile("classes.dex", data))
+        assert _intern_both([args], [DexFile("classes.dex", data).method_desc]) is None
+        graph = build_index([("classes.dex", data)]).callgraph
+        names = graph.node_names()
+        assert len(names) == len(set(names)) and any(new[:-1].decode() in n for n in names if n)

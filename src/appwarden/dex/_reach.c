@@ -9,6 +9,7 @@
  *   invoked_pair  _dexscan.invoked_ids for the virtual/interface and the super opcodes in one pass
  *   class_numbers the app-wide class number of every type descriptor (hierarchy_all's type statuses)
  *   ids_ordered   whether type descriptors are strictly increasing str and method classes sorted (CallGraph._lookup)
+ *   intern_all    _dexscan.intern_methods over every DEX at once, hashing each method from its parts' hashes
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -472,11 +473,410 @@ static PyObject *reach_ids_ordered(PyObject *self, PyObject *args) {
     return PyBool_FromLong(ok);
 }
 
+/* ---- intern_all ------------------------------------------------------------------------------------------ */
+
+static inline uint32_t le32(const uint8_t *p) { return rd32(p); }
+static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+
+/* A fast 64-bit hash of bytes (8 at a time). Only used to bucket descriptors: results never depend on its values. */
+static uint64_t hash_bytes(const uint8_t *p, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+}
+
+static inline uint64_t mix3(uint64_t a, uint64_t b, uint64_t c) {
+    uint64_t h = (a ^ 0x2545F4914F6CDD1Dull) * 0xff51afd7ed558ccdull;
+    h = (h ^ (h >> 32) ^ b) * 0xc4ceb9fe1a85ec53ull;
+    h = (h ^ (h >> 29) ^ c) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 32);
+}
+
+typedef struct { /* a string of the DEX: its bytes up to the NUL */
+    const uint8_t *ptr;
+    uint32_t len;
+    uint8_t state; /* 0 not resolved, 1 ASCII, 2 not ASCII, 3 out of bounds */
+    uint8_t odd;   /* types: holds "->"; names: holds "(" */
+    uint64_t hash;
+} istr_t;
+
+typedef struct { /* a proto: "(params)ret" */
+    uint8_t state;   /* 0 not resolved, 1 ASCII, 2 not ASCII, 3 a check fails */
+    uint32_t len;    /* of ret and the params' descriptors (what desc_build adds up) */
+    uint32_t n_params;
+    uint64_t hash;   /* of "(params)ret" */
+} iproto_t;
+
+typedef struct {
+    Py_buffer view;
+    int has_view;
+    const uint8_t *buf;
+    size_t size;
+    unsigned long s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size;
+    istr_t *types, *names;
+    iproto_t *protos;
+} idex_t;
+
+/* string `sidx` (checked < s_size by the caller) resolved into *o: as _dexscan's string_ref (state 3 when it is
+ * out of bounds), `odd` = the bytes hold `odd_what` ("->" when arrow, else "("), and their hash */
+static void istr_resolve(idex_t *x, uint32_t sidx, istr_t *o, int arrow) {
+    size_t pos = rd32(x->buf + x->s_off + (size_t)sidx * 4), end = x->size;
+    o->state = 3;
+    if (pos >= end) return;
+    int i;
+    for (i = 0; i < 5; i++) { /* the uleb128 length in UTF-16 units, skipped */
+        if (pos >= end) return;
+        if (!(x->buf[pos++] & 0x80)) break;
+    }
+    if (i == 5) return;
+    const uint8_t *str = x->buf + pos, *nul = memchr(str, 0, end - pos);
+    if (!nul || (size_t)(nul - str) > 0xffffffffu) return;
+    size_t len = (size_t)(nul - str), k = 0;
+    uint8_t state = 1;
+    for (; k + 8 <= len; k += 8) {
+        uint64_t w;
+        memcpy(&w, str + k, 8);
+        if (w & 0x8080808080808080ull) break;
+    }
+    for (; k < len; k++)
+        if (str[k] & 0x80) {
+            state = 2;
+            break;
+        }
+    o->ptr = str;
+    o->len = (uint32_t)len;
+    o->state = state;
+    o->odd = arrow ? (len >= 2 && memmem(str, len, "->", 2) != NULL) : (memchr(str, '(', len) != NULL);
+    o->hash = hash_bytes(str, len);
+}
+
+static const istr_t *itype(idex_t *x, uint32_t t) { /* NULL when a check fails */
+    if (t >= x->t_size) return NULL;
+    istr_t *o = &x->types[t];
+    if (!o->state) {
+        uint32_t sidx = rd32(x->buf + x->t_off + (size_t)t * 4);
+        if (sidx >= x->s_size) {
+            o->state = 3;
+            return NULL;
+        }
+        istr_resolve(x, sidx, o, 1);
+    }
+    return o->state == 3 ? NULL : o;
+}
+
+/* the bytes "(params)ret" of proto p (resolved: state 1 or 2) into *out (at least 2 + len bytes) */
+static size_t iproto_bytes(idex_t *x, uint32_t p, uint8_t *out) {
+    const uint8_t *proto = x->buf + x->p_off + (size_t)p * 12;
+    uint32_t params_off = rd32(proto + 8), n = x->protos[p].n_params;
+    size_t w = 0;
+    out[w++] = '(';
+    for (uint32_t k = 0; k < n; k++) {
+        const istr_t *t = &x->types[le16(x->buf + params_off + 4 + (size_t)k * 2)];
+        memcpy(out + w, t->ptr, t->len);
+        w += t->len;
+    }
+    out[w++] = ')';
+    const istr_t *r = &x->types[rd32(proto + 4)];
+    memcpy(out + w, r->ptr, r->len);
+    return w + r->len;
+}
+
+typedef struct {
+    uint8_t *p;
+    size_t cap;
+} ibuf_t;
+
+static int ibuf_reserve(ibuf_t *b, size_t n) {
+    if (n <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < n) cap *= 2;
+    uint8_t *q = (uint8_t *)realloc(b->p, cap);
+    if (!q) return -1;
+    b->p = q;
+    b->cap = cap;
+    return 0;
+}
+
+/* resolve proto p: 0 ok, 1 a check fails, -1 out of memory */
+static int iproto(idex_t *x, uint32_t p, ibuf_t *scratch) {
+    iproto_t *o = &x->protos[p];
+    if (o->state) return o->state == 3;
+    o->state = 3;
+    const uint8_t *proto = x->buf + x->p_off + (size_t)p * 12;
+    const istr_t *ret = itype(x, rd32(proto + 4));
+    if (!ret) return 1;
+    uint32_t params_off = rd32(proto + 8), n = 0;
+    if (params_off) {
+        if ((params_off & 3) || (uint64_t)params_off + 4 > x->size) return 1;
+        n = rd32(x->buf + params_off);
+        if ((uint64_t)params_off + 4 + (uint64_t)n * 2 > x->size) return 1;
+    }
+    uint64_t len = ret->len;
+    uint8_t state = ret->state;
+    for (uint32_t k = 0; k < n; k++) {
+        const istr_t *t = itype(x, le16(x->buf + params_off + 4 + (size_t)k * 2));
+        if (!t) return 1;
+        len += t->len;
+        if (t->state != 1) state = 2;
+    }
+    if (len > 0xffffffffu - 2 || ibuf_reserve(scratch, (size_t)len + 2)) return len > 0xffffffffu - 2 ? 1 : -1;
+    o->len = (uint32_t)len;
+    o->n_params = n;
+    o->state = state;
+    o->hash = hash_bytes(scratch->p, iproto_bytes(x, p, scratch->p));
+    return 0;
+}
+
+static const istr_t *iname(idex_t *x, uint32_t sidx) { /* NULL when a check fails */
+    if (sidx >= x->s_size) return NULL;
+    istr_t *o = &x->names[sidx];
+    if (!o->state) istr_resolve(x, sidx, o, 0);
+    return o->state == 3 ? NULL : o;
+}
+
+/* intern_all(dexes, decodes[, deadline]) -> (maps, reps) | None
+ * _dexscan.intern_methods over every DEX at once (dexes: the id tables of each, see dexids_t; decodes[k](method id)
+ * gives the descriptor of a method id of DEX k that is not pure ASCII): maps[k] holds the node id (u32) of each
+ * method id of DEX k, reps a (DEX number, method id) u32 pair per node - the same numbering (first seen over the
+ * DEX files, one node per distinct descriptor string). Each method's hash is made of its class descriptor's, its
+ * name's and its proto's (each computed once per DEX), so no descriptor is built but to compare two that hash
+ * alike. None (the caller then runs intern_methods DEX by DEX, which raises its error) when one of method_descs'
+ * checks fails in a DEX, or a class descriptor holds "->" or a name "(" (the parts would not follow from the
+ * descriptor). TimeoutError past `deadline`; what a decode raises; TypeError when it gives no str. */
+static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
+    PyObject *dexes, *decodes;
+    double deadline = 0;
+    if (!PyArg_ParseTuple(args, "O!O!|d", &PyList_Type, &dexes, &PyList_Type, &decodes, &deadline)) return NULL;
+    Py_ssize_t n_dex = PyList_GET_SIZE(dexes);
+    if (PyList_GET_SIZE(decodes) != n_dex) {
+        PyErr_SetString(PyExc_ValueError, "one decode per DEX");
+        return NULL;
+    }
+    idex_t *xs = (idex_t *)calloc((size_t)(n_dex ? n_dex : 1), sizeof(idex_t));
+    PyObject *res = NULL, *maps = NULL, *other = NULL, *repb = NULL;
+    uint32_t *slots = NULL, *reps = NULL;
+    uint64_t *hs = NULL, *hh = NULL; /* hh: per method id of the DEX being numbered, its hash */
+    uint8_t *asc = NULL;               /* and whether its descriptor is ASCII */
+    ibuf_t sa = {NULL, 0}, sb = {NULL, 0};
+    int decline = 0;
+    if (!xs) return PyErr_NoMemory();
+    size_t total = 0;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        idex_t *x = &xs[k];
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(dexes, k), "y*kkkkkkkk;id tables: (buf, 8 table offsets and sizes)",
+                              &x->view, &x->s_off, &x->s_size, &x->t_off, &x->t_size, &x->p_off, &x->p_size,
+                              &x->m_off, &x->m_size))
+            goto done;
+        x->has_view = 1;
+        x->buf = (const uint8_t *)x->view.buf;
+        x->size = (size_t)x->view.len;
+        if ((uint64_t)x->s_off + (uint64_t)x->s_size * 4 > x->size || (uint64_t)x->t_off + (uint64_t)x->t_size * 4 > x->size ||
+            (uint64_t)x->p_off + (uint64_t)x->p_size * 12 > x->size || (uint64_t)x->m_off + (uint64_t)x->m_size * 8 > x->size) {
+            decline = 1;
+            goto done;
+        }
+        total += x->m_size;
+    }
+    if (total >= 0x7fffffffu) {
+        decline = 1;
+        goto done;
+    }
+    size_t cap = 16;
+    while (cap < 2 * total + 2) cap <<= 1;
+    /* a slot: node + 1 below the slot count (n + 1 <= cap / 2), a tag of hash bits above it */
+    const uint32_t idmask = cap > 0x80000000u ? 0xffffffffu : (uint32_t)(cap - 1);
+    size_t max_m = 1;
+    for (Py_ssize_t k = 0; k < n_dex; k++)
+        if (xs[k].m_size > max_m) max_m = xs[k].m_size;
+    slots = (uint32_t *)calloc(cap, 4);
+    reps = (uint32_t *)malloc((2 * total + 2) * 4);
+    hs = (uint64_t *)malloc((total + 1) * 8);
+    hh = (uint64_t *)malloc(max_m * 8);
+    asc = (uint8_t *)malloc(max_m);
+    maps = PyList_New(n_dex);
+    other = PyDict_New();
+    if (!slots || !reps || !hs || !hh || !asc) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (!maps || !other) goto done;
+    size_t n = 0;
+    uint64_t work = 0;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        idex_t *x = &xs[k];
+        x->types = (istr_t *)calloc(x->t_size ? x->t_size : 1, sizeof(istr_t));
+        x->names = (istr_t *)calloc(x->s_size ? x->s_size : 1, sizeof(istr_t));
+        x->protos = (iproto_t *)calloc(x->p_size ? x->p_size : 1, sizeof(iproto_t));
+        PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(x->m_size * 4));
+        if (!x->types || !x->names || !x->protos) {
+            Py_XDECREF(out);
+            PyErr_NoMemory();
+            goto done;
+        }
+        if (!out) goto done;
+        PyList_SET_ITEM(maps, k, out);
+        uint32_t *ids = (uint32_t *)PyBytes_AS_STRING(out);
+        uint64_t budget = (uint64_t)x->size * 64 + (1u << 20);
+        /* pass 1: every method checked (method_descs' checks: any failure declines) and hashed from its parts;
+         * pass 2 numbers them in order, the table slot of a method a few ahead prefetched (the table is far
+         * bigger than the caches) */
+        for (size_t i = 0; i < x->m_size; i++) {
+            const uint8_t *mid = x->buf + x->m_off + i * 8;
+            const istr_t *cls = itype(x, le16(mid)), *name = NULL;
+            uint32_t p = le16(mid + 2);
+            if (cls) name = iname(x, rd32(mid + 4));
+            int bad = !cls || !name || p >= x->p_size;
+            if (!bad) {
+                int r = iproto(x, p, &sa);
+                if (r < 0) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                bad = r;
+            }
+            if (bad || cls->odd || name->odd) {
+                decline = 1;
+                goto done;
+            }
+            const iproto_t *pr = &x->protos[p];
+            uint64_t cost = (uint64_t)cls->len + 4 + name->len + pr->len + pr->n_params;
+            if (cost > budget) {
+                decline = 1;
+                goto done;
+            }
+            budget -= cost;
+            work += 1 + cost / 64;
+            if (work >= 65536) {
+                work = 0;
+                if (deadline > 0 && mono_now() >= deadline) {
+                    PyErr_SetString(PyExc_TimeoutError, "deadline passed");
+                    goto done;
+                }
+            }
+            asc[i] = cls->state == 1 && name->state == 1 && pr->state == 1;
+            hh[i] = asc[i] ? mix3(cls->hash, name->hash, pr->hash) : 0;
+        }
+        for (size_t i = 0; i < x->m_size; i++) {
+            if (i + 8 < x->m_size && asc[i + 8]) {
+                uint64_t h8 = hh[i + 8];
+                __builtin_prefetch(&slots[(size_t)(h8 ^ (h8 >> 31)) & (cap - 1)]);
+            }
+            uint32_t g = NONE_ID, tag = 0;
+            size_t slot = 0;
+            uint64_t h = hh[i];
+            int ascii = asc[i];
+            if (ascii) {
+                const uint8_t *mid = x->buf + x->m_off + i * 8;
+                const istr_t *cls = &x->types[le16(mid)], *name = &x->names[rd32(mid + 4)];
+                uint32_t p = le16(mid + 2);
+                const iproto_t *pr = &x->protos[p];
+                tag = (uint32_t)(h >> 32) & ~idmask;
+                for (slot = (size_t)(h ^ (h >> 31)) & (cap - 1);; slot = (slot + 1) & (cap - 1)) {
+                    uint32_t sv = slots[slot];
+                    if (!sv) break;
+                    if ((sv & ~idmask) != tag) continue; /* another hash: no need to read it */
+                    uint32_t j = (sv & idmask) - 1;
+                    if (hs[j] != h) continue;
+                    /* the parts of node j's representative (resolved when it was numbered) */
+                    idex_t *y = &xs[reps[2 * j]];
+                    const uint8_t *ym = y->buf + y->m_off + (size_t)reps[2 * j + 1] * 8;
+                    const istr_t *ycls = &y->types[le16(ym)];
+                    uint32_t yp = le16(ym + 2);
+                    istr_t yname;
+                    istr_resolve(y, rd32(ym + 4), &yname, 0); /* (its names cache may be gone) */
+                    if (ycls->len != cls->len || memcmp(ycls->ptr, cls->ptr, cls->len) || yname.len != name->len ||
+                        memcmp(yname.ptr, name->ptr, name->len) || y->protos[yp].len != pr->len)
+                        continue; /* (same lengths of the parts: the parts' bytes decide, see the contract) */
+                    if (ibuf_reserve(&sa, (size_t)pr->len + 2) || ibuf_reserve(&sb, (size_t)pr->len + 2)) {
+                        PyErr_NoMemory();
+                        goto done;
+                    }
+                    size_t la = iproto_bytes(x, p, sa.p), lb = iproto_bytes(y, yp, sb.p);
+                    if (la == lb && !memcmp(sa.p, sb.p, la)) {
+                        g = j;
+                        break;
+                    }
+                }
+            } else { /* not ASCII: the decoded descriptor, in the dict (it can equal no ASCII one) */
+                PyObject *s = PyObject_CallFunction(PyList_GET_ITEM(decodes, k), "n", (Py_ssize_t)i);
+                if (!s) goto done;
+                if (!PyUnicode_Check(s)) {
+                    Py_DECREF(s);
+                    PyErr_SetString(PyExc_TypeError, "decode must give a str");
+                    goto done;
+                }
+                PyObject *v = PyDict_GetItemWithError(other, s);
+                if (v) g = (uint32_t)PyLong_AsUnsignedLong(v);
+                else if (PyErr_Occurred()) {
+                    Py_DECREF(s);
+                    goto done;
+                } else {
+                    PyObject *gv = PyLong_FromSize_t(n);
+                    int err = !gv || PyDict_SetItem(other, s, gv) < 0;
+                    Py_XDECREF(gv);
+                    if (err) {
+                        Py_DECREF(s);
+                        goto done;
+                    }
+                }
+                Py_DECREF(s);
+            }
+            if (g == NONE_ID) {
+                g = (uint32_t)n++;
+                if (ascii) slots[slot] = (g + 1) | tag; /* the empty slot the probe stopped at */
+                reps[2 * (size_t)g] = (uint32_t)k;
+                reps[2 * (size_t)g + 1] = (uint32_t)i;
+                hs[g] = h;
+            }
+            ids[i] = g;
+        }
+        free(x->names); /* the representatives' names are resolved again when compared */
+        x->names = NULL;
+    }
+    repb = PyBytes_FromStringAndSize((const char *)reps, (Py_ssize_t)(n * 8));
+    if (repb) res = PyTuple_Pack(2, maps, repb);
+done:
+    if (decline && !PyErr_Occurred()) {
+        Py_XDECREF(res);
+        res = Py_None;
+        Py_INCREF(res);
+    }
+    Py_XDECREF(maps);
+    Py_XDECREF(other);
+    Py_XDECREF(repb);
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        if (xs[k].has_view) PyBuffer_Release(&xs[k].view);
+        free(xs[k].types);
+        free(xs[k].names);
+        free(xs[k].protos);
+    }
+    free(xs);
+    free(slots);
+    free(reps);
+    free(hs);
+    free(hh);
+    free(asc);
+    free(sa.p);
+    free(sb.p);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
     {"class_numbers", reach_class_numbers, METH_VARARGS, "App-wide class number per type descriptor."},
     {"ids_ordered", reach_ids_ordered, METH_VARARGS, "Whether the id tables can be bisected."},
+    {"intern_all", reach_intern_all, METH_VARARGS, "Node ids of every method id of every DEX."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -392,6 +392,9 @@ class CallGraph:
         #    (strings were 84 MB and a dict 31 MB on a 100 MB-DEX app). A node keeps one representative
         #    (DEX, method id) to be named on demand; lookups go through each DEX's sorted id tables (see _lookup).
         maps = self._maps
+        if self._intern_all():
+            self._build_edges()
+            return
         total = sum(code.dex.method_ids_size for code in codes)
         cap = 16
         while cap < 2 * total + 2:
@@ -417,6 +420,39 @@ class CallGraph:
         self._reps = _u32(bytes(reps))
         del reps
         self._n = self._n_real = len(self._reps) // 2
+        self._build_edges()
+
+    def _intern_all(self) -> bool:
+        """Step 1 of :meth:`_build` with one call of the kernel ``intern_all`` (the same numbering as
+        ``intern_methods`` DEX by DEX, a method hashed from its class's, name's and proto's hashes); False when it
+        declines (a table check fails - ``intern_methods`` then raises its error -, or hostile descriptors)."""
+        codes = self.index.codes
+        check_deadline()
+        try:
+            got = reach.intern_all(
+                [code.id_args for code in codes],
+                [code.dex.method_desc for code in codes],
+                deadline_monotonic(),
+            )
+        except TimeoutError:
+            timed_out()
+        except ValueError:
+            got = None
+        if got is None:
+            return False
+        raw_maps, reps = got
+        for code, raw in zip(codes, raw_maps, strict=True):
+            code._checked = True  # method_descs' checks passed (see _build)
+            self._maps.append(_u32(raw))
+        self._reps = _u32(reps)
+        self._n = self._n_real = len(self._reps) // 2
+        return True
+
+    def _build_edges(self) -> None:
+        """Step 2 of :meth:`_build`, once the nodes are numbered."""
+        index = self.index
+        codes = index.codes
+        maps = self._maps
         self._mids = [code.methods[1::METHOD_WORDS] for code in codes]  # views: no int object per record
 
         # 2. per DEX: what virtual/interface and super calls add (class hierarchy), async dispatch edges, and the

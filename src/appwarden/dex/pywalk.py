@@ -1587,3 +1587,42 @@ def ids_ordered(types: list, method_class: bytes) -> bool:
         return False
     mclass = array("H", bytes(method_class)).tolist()
     return all(map(int.__le__, mclass, itertools.islice(mclass, 1, None)))
+
+
+def intern_all(dexes: list[tuple], decodes: list, deadline: float = 0.0) -> tuple[list[bytes], bytes] | None:
+    """``intern_methods`` over every DEX at once: ``(maps, reps)``, ``maps[k]`` the node id (u32) of each method
+    id of DEX ``k``, ``reps`` a (DEX number, method id) u32 pair per node (first seen, one node per distinct
+    descriptor); None when a check of ``method_descs`` fails in a DEX, or a method's class descriptor holds "->" or
+    its name "(" (bytes). Mirrors ``_reach.intern_all``."""
+    if len(decodes) != len(dexes):
+        raise ValueError("one decode per DEX")
+    nodes: dict[str, int] = {}
+    maps: list[bytes] = []
+    reps = array("I")
+    for k, ids in enumerate(dexes):
+        try:
+            descs = method_descs(*ids, deadline)
+        except ValueError:
+            return None
+        assert descs is not None
+        buf, s_off, _s_size, t_off, _t_size, _p_off, _p_size, m_off, _m_size = ids
+        buf = _whole(buf)
+        for i in range(len(descs)):
+            cls_sidx = _U32.unpack_from(buf, t_off + 4 * _U16.unpack_from(buf, m_off + 8 * i)[0])[0]
+            if b"->" in _string_bytes(buf, s_off, cls_sidx):
+                return None
+            if b"(" in _string_bytes(buf, s_off, _U32.unpack_from(buf, m_off + 8 * i + 4)[0]):
+                return None
+        out = array("I")
+        for i, s in enumerate(descs):
+            if s is None:
+                s = decodes[k](i)
+                if not isinstance(s, str):
+                    raise TypeError("decode must give a str")
+            g = nodes.get(s)
+            if g is None:
+                g = nodes[s] = len(reps) // 2
+                reps.extend((k, i))
+            out.append(g)
+        maps.append(out.tobytes())
+    return maps, reps.tobytes()
