@@ -206,3 +206,19 @@ def test_find_methods_in_an_unsorted_method_table_keeps_to_the_class(main_dex: b
         assert all(dex.field_class[f] == t for f in dex.find_fields(desc))
     sites = find_callsites(build_index([("classes.dex", bytes(data))]), PiApiIndex.load())
     assert sites  # no KeyError, and the other call sites are still found
+
+
+@pytest.mark.parametrize("how", ["repeat", "swap", "last_pair"])
+def test_type_ids_must_strictly_increase(main_dex: bytes, how: str) -> None:
+    dex = DexFile("main.dex", main_dex)
+    off, n = dex.type_ids_off, dex.type_ids_size
+    ids = list(struct.unpack_from(f"<{n}I", main_dex, off))
+    i = {"repeat": 3, "swap": 5, "last_pair": n - 2}[how]
+    if how == "repeat":
+        ids[i + 1] = ids[i]
+    else:
+        ids[i], ids[i + 1] = ids[i + 1], ids[i]
+    data = bytearray(main_dex)
+    struct.pack_into(f"<{n}I", data, off, *ids)
+    with pytest.raises(DexFormatError, match="type_ids are not strictly increasing"):
+        DexFile("main.dex", bytes(data))

@@ -25,6 +25,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cached_property
+from operator import ge
 
 from appwarden.dex import timed_out, walker
 from appwarden.errors import DexFormatError, LimitExceeded
@@ -217,7 +218,7 @@ class DexFile:
         if len(self.type_ids) and _max_item(self.type_ids) >= self.string_ids_size:
             raise self._fail("type_ids entry points past string_ids")
         types = self.type_ids
-        if any(types[i] >= types[i + 1] for i in range(len(types) - 1)):
+        if any(map(ge, types[:-1], types[1:])):  # (pairwise, iterated in C)
             # Android's verifier requires strictly increasing type ids; repeats would make every per-type
             # decoding (one string per type) work and memory multiply a long string
             raise self._fail("type_ids are not strictly increasing (repeated or unsorted type descriptors)")
