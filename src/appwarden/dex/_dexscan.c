@@ -95,19 +95,23 @@ typedef struct {
     int oom;
 } vec_t;
 
-static int vec_push(vec_t *v, const uint32_t *rec, size_t n) {
+/* make room for n more items (the slow path of vec_push and emit) */
+static int vec_grow(vec_t *v, size_t n) {
     if (v->oom) return -1;
-    if (v->len + n > v->cap) {
-        size_t cap = v->cap ? v->cap : 1024;
-        while (cap < v->len + n) {
-            if (cap > ((size_t)-1) / 8) { v->oom = 1; return -1; }
-            cap *= 2;
-        }
-        uint32_t *d = (uint32_t *)realloc(v->data, cap * sizeof(uint32_t));
-        if (!d) { v->oom = 1; return -1; }
-        v->data = d;
-        v->cap = cap;
+    size_t cap = v->cap ? v->cap : 1024;
+    while (cap < v->len + n) {
+        if (cap > ((size_t)-1) / 8) { v->oom = 1; return -1; }
+        cap *= 2;
     }
+    uint32_t *d = (uint32_t *)realloc(v->data, cap * sizeof(uint32_t));
+    if (!d) { v->oom = 1; return -1; }
+    v->data = d;
+    v->cap = cap;
+    return 0;
+}
+
+static inline int vec_push(vec_t *v, const uint32_t *rec, size_t n) {
+    if (v->oom || (v->len + n > v->cap && vec_grow(v, n))) return -1;
     memcpy(v->data + v->len, rec, n * sizeof(uint32_t));
     v->len += n;
     return 0;
@@ -177,9 +181,17 @@ typedef struct {
     deadline_t dl;
 } scan_t;
 
-static int emit(scan_t *s, uint32_t kind, uint32_t op, uint32_t off, uint32_t idx, uint32_t a, uint32_t b) {
-    uint32_t rec[5] = {(kind << 8) | op, off, idx, a, b};
-    return vec_push(&s->events, rec, 5);
+static inline int emit(scan_t *s, uint32_t kind, uint32_t op, uint32_t off, uint32_t idx, uint32_t a, uint32_t b) {
+    vec_t *v = &s->events;
+    if (v->len + 5 > v->cap && vec_grow(v, 5)) return -1;
+    uint32_t *d = v->data + v->len;
+    d[0] = (kind << 8) | op;
+    d[1] = off;
+    d[2] = idx;
+    d[3] = a;
+    d[4] = b;
+    v->len += 5;
+    return 0;
 }
 
 /* Walk one code item's instructions. Returns 0 ok, 1 malformed method (skipped, counted), -1 fatal. */
