@@ -69,6 +69,20 @@ from appwarden.screening.flow import (
 APPS = Path(__file__).resolve().parent / "_apps"
 
 
+@pytest.fixture(params=["python", "c"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Both walks: the Python one over tuple programs, and the C kernel (when it is built)."""
+    if request.param == "c" and flow._KERNEL is None:
+        pytest.skip("the _flow extension is not built (or the Python backend is forced)")
+    return request.param
+
+
+def _new(ctx: Any, backend: str) -> FlowAnalysis:
+    analysis = FlowAnalysis(ctx)
+    analysis.kernel = flow._KERNEL if backend == "c" else None
+    return analysis
+
+
 class Reference(FlowAnalysis):
     """The analysis with the former walk (``analyse`` and ``_invoke`` as they were before the programs)."""
 
@@ -425,11 +439,11 @@ APP_NAMES = sorted(p.stem for p in APPS.glob("*.apk"))
 
 
 @pytest.mark.parametrize("name", APP_NAMES)
-def test_same_leaks_and_counters_on_the_fixture_apps(name: str) -> None:
+def test_same_leaks_and_counters_on_the_fixture_apps(name: str, backend: str) -> None:
     ctx = _ctx(name)
     if ctx.code is None:
         pytest.skip("no code")
-    ref, new = Reference(ctx), FlowAnalysis(ctx)
+    ref, new = Reference(ctx), _new(ctx, backend)
     assert _outcome(new, new.run) == _outcome(ref, ref.run)
 
 
@@ -446,10 +460,10 @@ def _params(rng: random.Random, ctx: ScreenContext) -> tuple[Labels, ...]:
 
 
 @pytest.mark.parametrize("name", ["screen_spy", "screen_bad"])
-def test_same_summaries_per_method_with_random_parameters(name: str) -> None:
+def test_same_summaries_per_method_with_random_parameters(name: str, backend: str) -> None:
     ctx = _ctx(name)
     rng = random.Random(19)
-    ref, new = Reference(ctx), FlowAnalysis(ctx)
+    ref, new = Reference(ctx), _new(ctx, backend)
     for desc in _app_methods(ctx):
         for _ in range(3):
             params = _params(rng, ctx)
@@ -515,16 +529,16 @@ def _fuzzed_ctx(seed: int) -> tuple[random.Random, ScreenContext]:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_same_walk_on_fuzzed_bytecode(seed: int) -> None:
+def test_same_walk_on_fuzzed_bytecode(seed: int, backend: str) -> None:
     rng, ctx = _fuzzed_ctx(seed)
-    ref, new = Reference(ctx), FlowAnalysis(ctx)
+    ref, new = Reference(ctx), _new(ctx, backend)
     for desc in _app_methods(ctx):
         params = _params(rng, ctx)
         assert _outcome(new, lambda d=desc, p=params: new.call(d, p, 0)) == _outcome(
             ref, lambda d=desc, p=params: ref.call(d, p, 0)
         ), desc
     assert new.units > 0
-    ref, new = Reference(ctx), FlowAnalysis(ctx)
+    ref, new = Reference(ctx), _new(ctx, backend)
     assert _outcome(new, new.run) == _outcome(ref, ref.run)
 
 
@@ -533,7 +547,7 @@ def test_the_fuzzer_reaches_every_entry_kind() -> None:
     kinds: set[Any] = set()
     for seed in range(8):
         rng, ctx = _fuzzed_ctx(seed)
-        new = FlowAnalysis(ctx)
+        new = _new(ctx, "python")
         for desc in _app_methods(ctx):
             new.call(desc, _params(rng, ctx), 0)
         for compiled in new._programs.values():
@@ -552,13 +566,13 @@ def test_the_fuzzer_reaches_every_entry_kind() -> None:
     assert expected <= kinds
 
 
-def test_same_truncation_at_small_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_truncation_at_small_bounds(monkeypatch: pytest.MonkeyPatch, backend: str) -> None:
     """The bounds cut both walks at the same method and code unit (the note names both counts)."""
     for methods, units in ((3, 10**6), (10**4, 200), (5, 120)):
         monkeypatch.setattr(flow, "MAX_METHODS", methods)
         monkeypatch.setattr(flow, "MAX_UNITS", units)
         ctx = _ctx("screen_spy")
-        ref, new = Reference(ctx), FlowAnalysis(ctx)
+        ref, new = Reference(ctx), _new(ctx, backend)
         assert _outcome(new, new.run) == _outcome(ref, ref.run)
         assert new.truncated
 
@@ -731,12 +745,12 @@ def _synthetic(rng: random.Random) -> _Ctx:
 
 
 @pytest.mark.parametrize("seed", range(300))
-def test_same_walk_on_synthetic_methods(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_walk_on_synthetic_methods(seed: int, monkeypatch: pytest.MonkeyPatch, backend: str) -> None:
     rng = random.Random(seed)
     if seed % 5 == 0:
         monkeypatch.setattr(flow, "MAX_JOINS", rng.randrange(0, 4))
     ctx = _synthetic(rng)
-    ref, new = Reference(ctx), FlowAnalysis(ctx)
+    ref, new = Reference(ctx), _new(ctx, backend)
     for analysis in (ref, new):  # what earlier waves found, alike for both
         analysis.private_returns.update(_METHODS[i] for i in _APP if i % 2)
         analysis.field_labels[_FIELDS[0]] = frozenset({"s1"})

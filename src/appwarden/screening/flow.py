@@ -52,10 +52,12 @@ from __future__ import annotations
 import itertools
 import re
 import struct
+from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
+from appwarden.dex import pywalk, walker
 from appwarden.dex.index import ACC_STATIC
 from appwarden.dex.records import METHOD_WORDS, OP_INVOKE_STATIC, WIDTH, invoke_registers_at
 from appwarden.dex.regs import _payload_width
@@ -291,6 +293,24 @@ _KIND = _kinds()
 ) = range(13)
 _NET: Labels = frozenset({"net"})
 _MISSING = object()
+_KIND_BYTES = bytes(_KIND)
+# invoke flags of a decoded program for the C walk (see _program_c)
+_F_SOURCE, _F_NET, _F_APP = 1, 2, 4
+
+
+def _load_kernel() -> Any:
+    """The C walk (``appwarden.screening._flow``), or None: extension not built, or the Python backend forced
+    (``APPWARDEN_DEX_BACKEND=python``); then the walk runs in Python (its twin: the same analyses)."""
+    if walker is pywalk:
+        return None
+    try:
+        from appwarden.screening import _flow
+    except ImportError:
+        return None
+    return _flow
+
+
+_KERNEL: Any = _load_kernel()
 
 
 @dataclass(slots=True)
@@ -395,6 +415,11 @@ class FlowAnalysis:
         self._app_fields: dict[str, bool] = {}  # field descriptor -> whether an app class declares it
         # method -> (code, code_off, insns_size, ins, first in-register, this, program) or None: see _header
         self._programs: dict[str, tuple[Any, ...] | None] = {}
+        self.kernel: Any = _KERNEL  # the C walk, or None for the Python one
+        self._field_names: dict[
+            tuple[str, int], str | None
+        ] = {}  # (dex, field id) -> descriptor (C programs)
+        self._string_labels: dict[tuple[str, int], Labels] = {}  # (dex, string id) -> constant labels
 
     # -- sources ---------------------------------------------------------------------------------------------
 
@@ -480,6 +505,8 @@ class FlowAnalysis:
         if not params and desc.endswith("onLocationChanged(Landroid/location/Location;)V") and nins >= 2:
             lab = self._site_label("location", desc, desc, code.name, code_off)
             initial[first + 1] = frozenset({lab})
+        if self.kernel is not None:
+            return self._walk_c(desc, compiled, initial, depth)
         prog = compiled[6]
         if prog is True:  # header valid, entries decoded on the first walk
             prog = self._program(code, desc, code_off + 16, insns_size, this)
@@ -533,9 +560,21 @@ class FlowAnalysis:
                     elif cat is None:
                         for reg in arg_regs:
                             if get(reg):
-                                value = self._invoke(
-                                    code, desc, op, p, arg_regs, info, None, regs, out, depth, this, carry
+                                value, held_ = self._invoke(
+                                    code,
+                                    desc,
+                                    op,
+                                    p,
+                                    arg_regs,
+                                    info,
+                                    None,
+                                    [get(r, EMPTY) for r in arg_regs],
+                                    out,
+                                    depth,
+                                    this,
                                 )
+                                if held_ is not None:
+                                    carry(arg_regs[0], held_)
                                 break
                         else:  # nothing labelled goes in: only a network stream or a known private return comes out
                             if net:
@@ -546,9 +585,21 @@ class FlowAnalysis:
                             else:
                                 value = EMPTY
                     else:
-                        value = self._invoke(
-                            code, desc, op, p, arg_regs, info, cat, regs, out, depth, this, carry
+                        value, held_ = self._invoke(
+                            code,
+                            desc,
+                            op,
+                            p,
+                            arg_regs,
+                            info,
+                            cat,
+                            [get(r, EMPTY) for r in arg_regs],
+                            out,
+                            depth,
+                            this,
                         )
+                        if held_ is not None:
+                            carry(arg_regs[0], held_)
                     if dest < 0:
                         result = value
                     else:  # the move-result that follows
@@ -621,6 +672,142 @@ class FlowAnalysis:
                 # _P_NOP: a branch target writing no register we track (its joins were merged above)
         out.returns = _cap(ret)
         return out
+
+    def _walk_c(
+        self, desc: str, compiled: tuple[Any, ...], initial: dict[int, Labels], depth: int
+    ) -> Summary:
+        """The walks of :meth:`analyse` in the C kernel, over :meth:`_program_c`'s entries (the same summary, counters
+        and calls as the Python walk); the kernel hands the invokes that take labelled data or read a source, and the
+        field reads and writes that carry private data, back to the callbacks below."""
+        code, code_off, insns_size, nins, first, this, prog = compiled
+        if prog is True:
+            prog = self._program_c(code, desc, code_off + 16, insns_size, this, first + nins)
+            self._programs[desc] = (*compiled[:6], prog)
+        words, consts, registers = prog
+        out = Summary()
+        ret: set[str] = set()
+        data = code.dex.data
+
+        def invoke_cb(site: int, args: tuple[Labels, ...] | None) -> tuple[Labels, Labels | None]:
+            callee, info, cat, op, p = consts[site]
+            if args is None:  # nothing labelled goes in, an app method known to return private data
+                summ = self.call(callee, (), depth + 1)
+                return (summ.returns if summ is not None else EMPTY), None
+            arg_regs = tuple(invoke_registers_at(op, data, p))
+            return self._invoke(code, desc, op, p, arg_regs, info, cat, args, out, depth, this)
+
+        def get_cb(i: int, obj: Labels) -> Labels:
+            fdesc, base = consts[i]
+            labels = set(self.field_labels.get(fdesc, EMPTY))
+            labels |= base
+            labels |= {lab for lab in obj if lab[0] == "s"}
+            return _cap(labels)
+
+        def put_cb(i: int, labels: Labels) -> Labels:
+            fdesc = consts[i]
+            kept = frozenset(lab for lab in labels if lab[0] == "s")
+            if kept and self._is_app_field(fdesc):
+                out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | kept)
+            return kept
+
+        def again() -> bool:  # the second walk, over the loops' back edges, while the budget lasts
+            if self.units >= MAX_UNITS:
+                return False
+            self.units += insns_size
+            return True
+
+        self.kernel.walk(
+            words,
+            consts,
+            registers,
+            insns_size,
+            initial,
+            ret,
+            self.field_labels,
+            self.private_returns,
+            invoke_cb,
+            get_cb,
+            put_cb,
+            again,
+            _cap,
+            EMPTY,
+            _NET,
+            MAX_JOINS,
+            MAX_LABELS,
+        )
+        out.returns = _cap(ret)
+        return out
+
+    def _program_c(
+        self, code: Any, caller: str, start: int, insns_size: int, this: int, nregs: int
+    ) -> tuple[bytes, list[Any], int]:
+        """The C walk's program of a method: the kernel's entries with their names resolved here, as
+        :meth:`_program` resolves them (invokes: the callee, its source category and flags; fields: descriptor
+        and own label; strings and types: constant labels), the constants they index, the register count."""
+        data = code.dex.data
+        dex = code.dex
+        words, names, registers = self.kernel.decode(data, start, insns_size, this, _KIND_BYTES, WIDTH)
+        prog = array("i")
+        prog.frombytes(words)
+        at = array("i")
+        at.frombytes(names)
+        consts: list[Any] = []
+        for i in at:
+            kind = prog[i]
+            if kind == _P_INVOKE:
+                p = prog[i + 4]
+                info = self._callee(code, prog[i + 3])
+                if info is None:
+                    prog[i + 3] = -1
+                    continue
+                cat = info[2]
+                if cat == "?":
+                    cat = self._query_cats.get((code.name, p)) or self._query_classes.get(
+                        caller.split("->", 1)[0]
+                    )
+                prog[i + 3] = len(consts)
+                prog[i + 4] = (
+                    (_F_SOURCE if cat is not None else 0)
+                    | (_F_NET if info[1] in _NET_STREAMS else 0)
+                    | (_F_APP if info[3] else 0)
+                )
+                consts.append((info[0], info, cat, data[p], p))
+            elif kind == _P_SET:
+                idx = prog[i + 3] & 0xFFFFFFFF
+                if prog[i + 4] == 1:  # const-string
+                    labels = self._string_labels.get((code.name, idx))
+                    if labels is None:
+                        try:
+                            labels = _const_labels(dex.string(idx))
+                        except Exception:
+                            labels = EMPTY
+                        self._string_labels[(code.name, idx)] = labels
+                else:  # const-class
+                    try:
+                        labels = frozenset({"c:" + code.type_descs[idx]})
+                    except Exception:
+                        labels = EMPTY
+                prog[i + 3] = len(consts)
+                prog[i + 4] = 0
+                consts.append(labels)
+            else:  # _P_GET, _P_PUT
+                fidx = prog[i + 3]
+                fdesc = self._field_names.get((code.name, fidx), _MISSING)
+                if fdesc is _MISSING:
+                    try:
+                        fdesc = dex.field_desc(fidx)
+                    except Exception:
+                        fdesc = None
+                    self._field_names[(code.name, fidx)] = fdesc
+                if fdesc is None:
+                    prog[i + 3] = -1
+                    continue
+                prog[i + 3] = len(consts)
+                if kind == _P_GET:
+                    consts.append((fdesc, frozenset({"f:" + fdesc}) if self._is_app_field(fdesc) else EMPTY))
+                else:
+                    consts.append(fdesc)
+        return prog.tobytes(), consts, max(registers, nregs)
 
     def _header(self, found: tuple[Any, int]) -> tuple[Any, ...]:
         """(code, code_off, insns_size, ins, first in-register, ``this`` register or -1, program) of a method with
@@ -828,31 +1015,30 @@ class FlowAnalysis:
         arg_regs: tuple[int, ...],
         info: tuple[str, str, str | None, bool],
         cat: str | None,
-        regs: dict[int, Labels],
+        args: list[Labels] | tuple[Labels, ...],
         out: Summary,
         depth: int,
         this: int,
-        carry: Any,
-    ) -> Labels:
-        """The labels an invoke returns (``info``: :meth:`_callee`; ``cat``: the source category it reads, query
-        URIs resolved, or None), its sinks, hops and carried labels recorded; the walk calls it unless nothing
+    ) -> tuple[Labels, Labels | None]:
+        """(the labels an invoke returns, the labels its receiver register ``arg_regs[0]`` now carries or None) for
+        the invoke's argument labels ``args`` (``info``: :meth:`_callee`; ``cat``: the source category it reads,
+        query URIs resolved, or None); its sinks and hops are recorded in ``out``. The walk calls it unless nothing
         labelled goes in and it reads no source."""
         callee, key, _source, is_app = info
-        args = [regs.get(reg, EMPTY) for reg in arg_regs]
         static = op in OP_INVOKE_STATIC
         # sources
         if cat is not None:
             lab = self._site_label(cat, callee, caller, code.name, offset)
-            return _cap({lab} | (args[0] if args and not static else EMPTY))
+            return _cap({lab} | (args[0] if args and not static else EMPTY)), None
         if not any(
             args
         ):  # nothing labelled goes in: only a network stream or a known private return comes out
             if key in _NET_STREAMS:
-                return _NET
+                return _NET, None
             if is_app and callee in self.private_returns:
                 summ = self.call(callee, (), depth + 1)
-                return summ.returns if summ is not None else EMPTY
-            return EMPTY
+                return (summ.returns if summ is not None else EMPTY), None
+            return EMPTY, None
         # sinks
         self._check_sink(code, caller, callee, key, static, args, offset, out)
         # app callee: walked when it receives private data (or is known to return some)
@@ -877,10 +1063,10 @@ class FlowAnalysis:
                     for labels in summ.stores.values():
                         held |= labels
                     if held - args[0]:
-                        carry(arg_regs[0], frozenset(held))
-                return summ.returns
+                        return summ.returns, frozenset(held)
+                return summ.returns, None
             if not passes:
-                return EMPTY
+                return EMPTY, None
         # framework (or unresolved) callee: derived from receiver and arguments
         acc: set[str] = set()
         for a in args:
@@ -890,6 +1076,7 @@ class FlowAnalysis:
             acc.add("net")
         elif "net" in acc and not (args and not static and "net" in args[0]):
             acc.discard("net")
+        carried = None
         if not static and args and len(args) > 1:
             cls = key.split("->", 1)[0]
             if name == "<init>" or cls.startswith(_CARRIERS):
@@ -897,9 +1084,9 @@ class FlowAnalysis:
                 for a in args[1:]:
                     extra |= {lab for lab in a if lab != "net"}
                 if extra - args[0] and arg_regs[0] != this:
-                    carry(arg_regs[0], frozenset(extra))
+                    carried = frozenset(extra)
                     if name == "<init>":  # the new object is the register's value from now on
-                        return EMPTY
+                        return EMPTY, carried
         # ICC and AsyncTask hops: an app component started with the data
         if name in _START and len(args) > 1:
             intent = args[-1] if name != "sendOrderedBroadcast" else args[1]
@@ -913,8 +1100,8 @@ class FlowAnalysis:
                 labels = frozenset(lab for a in args[1:] for lab in a if lab[0] == "s")
                 out.starts.append((cls, _cap(labels), "asynctask"))
         if name == "<init>":
-            return EMPTY
-        return _cap(acc)
+            return EMPTY, carried
+        return _cap(acc), carried
 
     def _check_sink(
         self,
