@@ -102,7 +102,7 @@ def test_same_graph_when_python_resolves_the_hierarchy(main_dex: bytes, fixtures
     """The Python path the graph takes when both hierarchy kernels decline gives the same graph."""
     from appwarden.dex import callgraph
 
-    monkeypatch.setattr(callgraph.walker, "hierarchy_all", lambda *args: None)
+    monkeypatch.setattr(callgraph.reach, "hierarchy_all", lambda *args: None)
     monkeypatch.setattr(callgraph.walker, "hierarchy_extras", lambda *args: None)
     for index in fixture_indexes(main_dex, fixtures_dir):
         assert_same_graph(index)
@@ -113,7 +113,7 @@ def test_same_graph_dex_by_dex(main_dex: bytes, fixtures_dir, monkeypatch) -> No
     declines, gives the same graph."""
     from appwarden.dex import callgraph
 
-    monkeypatch.setattr(callgraph.walker, "hierarchy_all", lambda *args: None)
+    monkeypatch.setattr(callgraph.reach, "hierarchy_all", lambda *args: None)
     for index in fixture_indexes(main_dex, fixtures_dir):
         assert_same_graph(index)
 
@@ -140,7 +140,7 @@ def test_hierarchy_across_dexes_resolved_in_c(monkeypatch) -> None:
 
     if backend() != "c":
         pytest.skip("C extension not built")
-    monkeypatch.setattr(callgraph.walker, "hierarchy_all", lambda *args: None)
+    monkeypatch.setattr(callgraph.reach, "hierarchy_all", lambda *args: None)
     old = real_rows(split_hier_index().callgraph)
 
     def refuse(*args):

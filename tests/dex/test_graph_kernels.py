@@ -122,6 +122,9 @@ def assert_same_kernels(cext, index, entries: list[str], where: object = None) -
         assert cext.hierarchy_extras(*args, 7) == pywalk.hierarchy_extras(*args, 7), where
     dexes = cg._hierarchy_all_args()
     assert cext.hierarchy_all(dexes, 7) == pywalk.hierarchy_all(dexes, 7), where
+    from appwarden.dex import callgraph
+
+    assert callgraph.reach.hierarchy_all(dexes, 7) == pywalk.hierarchy_all(dexes, 7), where  # _reach's copy
     bits = cg._subtype_bits()
     assert cext.subtype_masks(dexes, bits) == pywalk.subtype_masks(dexes, bits), where
     n_nodes = len(cg.node_names())

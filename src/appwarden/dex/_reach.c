@@ -10,7 +10,9 @@
  *   class_numbers the app-wide class number of every type descriptor (hierarchy_all's type statuses)
  *   ids_ordered   whether type descriptors are strictly increasing str and method classes sorted (CallGraph._lookup)
  *   intern_all    _dexscan.intern_methods over every DEX at once, hashing each method from its parts' hashes
+ *   hierarchy_all _dexscan.hierarchy_all (copied with its helpers), its sigs hashed from their parts' cached hashes
  */
+#define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -871,12 +873,875 @@ done:
     return res;
 }
 
+/* ---- hierarchy_all (a copy of _dexscan.hierarchy_all with cached sig hashes) ------------------------------ */
+/* Copied from _dexscan.c (its helpers as they are there), so that its records' and references' sig hashes
+ * come from the parts' hashes cached per DEX (sig_hash below) instead of building and hashing each sig. */
+
+typedef struct {
+    uint32_t *data;
+    size_t len; /* in uint32 */
+    size_t cap;
+    int oom;
+} vec_t;
+
+static int vec_push(vec_t *v, const uint32_t *rec, size_t n) {
+    if (v->oom) return -1;
+    if (v->len + n > v->cap) {
+        size_t cap = v->cap ? v->cap : 1024;
+        while (cap < v->len + n) {
+            if (cap > ((size_t)-1) / 8) { v->oom = 1; return -1; }
+            cap *= 2;
+        }
+        uint32_t *d = (uint32_t *)realloc(v->data, cap * sizeof(uint32_t));
+        if (!d) { v->oom = 1; return -1; }
+        v->data = d;
+        v->cap = cap;
+    }
+    memcpy(v->data + v->len, rec, n * sizeof(uint32_t));
+    v->len += n;
+    return 0;
+}
+
+#define DL_EVERY 65536u
+typedef struct {
+    double at;     /* 0 = no deadline */
+    uint64_t work; /* units since the clock was last read */
+    int over;
+} deadline_t;
+
+
+/* Account `units` of work; 1 once the deadline has passed (and from then on). */
+static inline int dl_spent(deadline_t *d, uint64_t units) {
+    if (d->at <= 0) return 0;
+    if (d->over) return 1;
+    d->work += units;
+    if (d->work < DL_EVERY) return 0;
+    d->work = 0;
+    if (mono_now() >= d->at) d->over = 1;
+    return d->over;
+}
+
+
+static PyObject *deadline_error(void) {
+    PyErr_SetString(PyExc_TimeoutError, "deadline passed");
+    return NULL;
+}
+
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+
+/* read a uleb128 at *pos (< end); returns 0 on success */
+static int uleb(const uint8_t *buf, size_t end, size_t *pos, uint32_t *out) {
+    uint32_t result = 0;
+    int shift = 0;
+    for (int i = 0; i < 5; i++) {
+        if (*pos >= end) return -1;
+        uint8_t b = buf[(*pos)++];
+        result |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) { *out = result; return 0; }
+        shift += 7;
+    }
+    return -1;
+}
+
+typedef struct {
+    const uint8_t *ptr; /* string bytes (MUTF-8, NUL excluded) */
+    uint32_t len;
+    uint8_t state; /* 0 = not resolved yet, 1 = ASCII, 2 = not ASCII */
+} str_ref_t;
+
+/* Locate string `sidx`: its bytes up to the NUL, and whether they are pure ASCII. 0 ok, -1 out of bounds. */
+static int string_ref(const uint8_t *buf, size_t size, size_t s_off, uint32_t sidx, str_ref_t *out) {
+    size_t pos = rd32(buf + s_off + (size_t)sidx * 4);
+    uint32_t utf16;
+    if (pos >= size || uleb(buf, size, &pos, &utf16)) return -1;
+    const uint8_t *str = buf + pos;
+    const uint8_t *nul = memchr(str, 0, size - pos);
+    if (!nul) return -1;
+    size_t len = (size_t)(nul - str);
+    if (len > 0xffffffffu) return -1;
+    uint8_t state = 1;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) { /* 8 bytes at a time, then the tail */
+        uint64_t w;
+        memcpy(&w, str + i, 8);
+        if (w & 0x8080808080808080ull) break;
+    }
+    for (; i < len; i++) {
+        if (str[i] & 0x80) { state = 2; break; }
+    }
+    out->ptr = str;
+    out->len = (uint32_t)len;
+    out->state = state;
+    return 0;
+}
+
+typedef struct {
+    const uint8_t *buf;
+    size_t size;
+    unsigned long s_off, s_size, t_off, t_size, p_off, p_size;
+    str_ref_t *types; /* per type id, resolved on first use */
+    char msg[128];
+} descs_t;
+
+static const str_ref_t *type_ref(descs_t *d, uint32_t tidx) {
+    if (tidx >= d->t_size) {
+        snprintf(d->msg, sizeof d->msg, "type index %u out of range", tidx);
+        return NULL;
+    }
+    str_ref_t *t = &d->types[tidx];
+    if (!t->state) {
+        uint32_t sidx = rd32(d->buf + d->t_off + (size_t)tidx * 4);
+        if (sidx >= d->s_size) {
+            snprintf(d->msg, sizeof d->msg, "type %u string index out of range", tidx);
+            return NULL;
+        }
+        if (string_ref(d->buf, d->size, d->s_off, sidx, t)) {
+            snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", sidx);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+/* type_ref, or without a per-type cache (d->types NULL) resolved into *tmp. */
+static const str_ref_t *type_ref_at(descs_t *d, uint32_t tidx, str_ref_t *tmp) {
+    if (d->types) return type_ref(d, tidx);
+    if (tidx >= d->t_size) {
+        snprintf(d->msg, sizeof d->msg, "type index %u out of range", tidx);
+        return NULL;
+    }
+    uint32_t sidx = rd32(d->buf + d->t_off + (size_t)tidx * 4);
+    if (sidx >= d->s_size) {
+        snprintf(d->msg, sizeof d->msg, "type %u string index out of range", tidx);
+        return NULL;
+    }
+    if (string_ref(d->buf, d->size, d->s_off, sidx, tmp)) {
+        snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", sidx);
+        return NULL;
+    }
+    return tmp;
+}
+
+/* A growable byte buffer (descriptor bytes built in C). */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} sbuf_t;
+
+static int sb_reserve(sbuf_t *b, size_t extra) {
+    if (b->len + extra <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra) {
+        if (cap > ((size_t)-1) / 4) return -1;
+        cap *= 2;
+    }
+    char *q = (char *)realloc(b->p, cap);
+    if (!q) return -1;
+    b->p = q;
+    b->cap = cap;
+    return 0;
+}
+
+static inline void sb_put(sbuf_t *b, const void *src, size_t n) { /* after sb_reserve */
+    memcpy(b->p + b->len, src, n);
+    b->len += n;
+}
+
+/* The descriptor of method id i, checked exactly as method_descs checks it (same messages in d->msg): its length
+ * and parameter count come off *budget when budget is not NULL; *cost gets them. With `out`, its bytes are written
+ * there (out->len reset first): "Lcls;->name(params)ret", or from the name on when `from_name` (the part after the
+ * first "->" when the class has none). Returns 1 when every string of what is built is pure ASCII, 0 when not, -1 on an error
+ * (d->msg set; -2: out of memory). `i` must be below method_ids_size and the tables within the buffer. */
+static int desc_build(descs_t *d, unsigned long m_off, uint32_t i, uint64_t *budget, uint64_t *cost, sbuf_t *out,
+                      int from_name) {
+    const uint8_t *mid = d->buf + m_off + (size_t)i * 8;
+    uint32_t cls_idx = rd16(mid), proto_idx = rd16(mid + 2), name_idx = rd32(mid + 4);
+    str_ref_t tmp_cls, tmp_ret, tmp_p; /* without a per-type cache (d->types NULL) */
+    const str_ref_t *cls = type_ref_at(d, cls_idx, &tmp_cls);
+    if (!cls) return -1;
+    if (name_idx >= d->s_size) {
+        snprintf(d->msg, sizeof d->msg, "method %u name index out of range", i);
+        return -1;
+    }
+    str_ref_t name;
+    if (string_ref(d->buf, d->size, d->s_off, name_idx, &name)) {
+        snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", name_idx);
+        return -1;
+    }
+    if (proto_idx >= d->p_size) {
+        snprintf(d->msg, sizeof d->msg, "method %u proto index out of range", i);
+        return -1;
+    }
+    const uint8_t *proto = d->buf + d->p_off + (size_t)proto_idx * 12;
+    const str_ref_t *ret = type_ref_at(d, rd32(proto + 4), &tmp_ret);
+    if (!ret) return -1;
+    uint32_t params_off = rd32(proto + 8), n_params = 0;
+    if (params_off) {
+        if ((params_off & 3) || (uint64_t)params_off + 4 > d->size) {
+            snprintf(d->msg, sizeof d->msg, "type_list offset %u out of bounds", params_off);
+            return -1;
+        }
+        n_params = rd32(d->buf + params_off);
+        if ((uint64_t)params_off + 4 + (uint64_t)n_params * 2 > d->size) {
+            snprintf(d->msg, sizeof d->msg, "type_list at %u (%u entries) out of bounds", params_off, n_params);
+            return -1;
+        }
+    }
+    int ascii = (from_name || cls->state == 1) && name.state == 1 && ret->state == 1; /* of what is built */
+    uint64_t total = (uint64_t)cls->len + 2 + name.len + 2 + ret->len;
+    if (budget && total + n_params > *budget) { /* bounds the work too: each parameter costs at least 1 */
+        snprintf(d->msg, sizeof d->msg, "method descriptors longer than 64 characters per byte of the file");
+        return -1;
+    }
+    for (uint32_t k = 0; k < n_params; k++) {
+        const str_ref_t *p = type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2), &tmp_p);
+        if (!p) return -1;
+        ascii &= p->state == 1;
+        total += p->len;
+    }
+    if (budget) {
+        if (total + n_params > *budget) {
+            snprintf(d->msg, sizeof d->msg, "method descriptors longer than 64 characters per byte of the file");
+            return -1;
+        }
+        *budget -= total + n_params;
+    }
+    if (cost) *cost = total + n_params;
+    if (out) {
+        out->len = 0;
+        if (sb_reserve(out, (size_t)total)) return -2;
+        if (!from_name) {
+            sb_put(out, cls->ptr, cls->len);
+            sb_put(out, "->", 2);
+        }
+        sb_put(out, name.ptr, name.len);
+        sb_put(out, "(", 1);
+        for (uint32_t k = 0; k < n_params; k++) { /* resolved above (the same result again without a cache) */
+            const str_ref_t *p = type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2), &tmp_p);
+            sb_put(out, p->ptr, p->len);
+        }
+        sb_put(out, ")", 1);
+        sb_put(out, ret->ptr, ret->len);
+    }
+    return ascii;
+}
+
+/* Check the id tables' sizes against the buffer (method_descs' first messages); 0 ok, -1 with d->msg set. */
+static int descs_tables_ok(descs_t *d, unsigned long m_off, unsigned long m_size) {
+    if ((uint64_t)d->s_off + (uint64_t)d->s_size * 4 > d->size) snprintf(d->msg, sizeof d->msg, "string_ids out of bounds");
+    else if ((uint64_t)d->t_off + (uint64_t)d->t_size * 4 > d->size)
+        snprintf(d->msg, sizeof d->msg, "type_ids out of bounds");
+    else if ((uint64_t)d->p_off + (uint64_t)d->p_size * 12 > d->size)
+        snprintf(d->msg, sizeof d->msg, "proto_ids out of bounds");
+    else if ((uint64_t)m_off + (uint64_t)m_size * 8 > d->size)
+        snprintf(d->msg, sizeof d->msg, "method_ids out of bounds");
+    return d->msg[0] ? -1 : 0;
+}
+
+
+#define SPLIT_ID 0xfffffffeu
+
+static int has_arrow(PyObject *s) {
+    if (!PyUnicode_Check(s) || PyUnicode_READY(s) < 0 || PyUnicode_KIND(s) != PyUnicode_1BYTE_KIND) {
+        PyErr_Clear();
+        return -1;
+    }
+    const char *d = (const char *)PyUnicode_1BYTE_DATA(s);
+    size_t n = (size_t)PyUnicode_GET_LENGTH(s);
+    for (const char *q = d; (q = memchr(q, '-', (size_t)(d + n - q))) != NULL; q++)
+        if (q + 1 < d + n && q[1] == '>') return 1;
+    return 0;
+}
+
+static int str_has_arrow(PyObject *s) {
+    int a = has_arrow(s);
+    if (a >= 0) return a;
+    if (!PyUnicode_Check(s)) return -1;
+    PyObject *key = PyUnicode_FromString("->");
+    if (!key) {
+        PyErr_Clear();
+        return -1;
+    }
+    int r = PyUnicode_Contains(s, key);
+    Py_DECREF(key);
+    if (r < 0) {
+        PyErr_Clear();
+        return -1;
+    }
+    return r;
+}
+
+typedef struct {
+    descs_t hd;
+    PyObject *types;
+    Py_buffer buf, mb, gb, tb, vb, sb;
+    int parsed;
+    unsigned long t_size, cd_off, cd_size, m_off, m_size;
+    size_t base;
+    uint32_t *tstat, *vmap, *smap;
+    vec_t rest;
+    idex_t ix; /* the same tables for sig_hash, with its per-type, per-name and per-proto caches */
+    ibuf_t ib;
+} hdex_t;
+
+typedef struct {
+    uint64_t h;
+    uint32_t ord; /* record order in its DEX: among equal sigs of a class the first record wins */
+    uint32_t midx;
+    uint32_t dex;
+} grec_t;
+
+#define SIG_SEED 0x5bd1e9955bd1e995ull
+
+/* desc_build(from_name = 1)'s result for method id `midx` of x (1 ASCII, 0 not, -1 a check fails, -2 out of
+ * memory; nothing built) and, when 1, *h = a hash of its sig bytes "name(params)ret" made of its name's and its
+ * proto's hashes, cached per DEX: the sig split at its first "(", so a function of the bytes alone (a name with
+ * "(" is split from the built sig). */
+static int sig_hash(hdex_t *x, uint32_t midx, uint64_t *h, sbuf_t *scratch) {
+    idex_t *ix = &x->ix;
+    const uint8_t *mid = x->hd.buf + x->m_off + (size_t)midx * 8;
+    if (!itype(ix, rd16(mid))) return -1;
+    const istr_t *name = iname(ix, rd32(mid + 4));
+    uint32_t p = rd16(mid + 2);
+    if (!name || p >= ix->p_size) return -1;
+    int r = iproto(ix, p, &x->ib);
+    if (r < 0) return -2;
+    if (r) return -1;
+    const iproto_t *pr = &ix->protos[p];
+    if (name->state != 1 || pr->state != 1) return 0;
+    if (!name->odd) {
+        *h = mix3(name->hash, pr->hash, SIG_SEED);
+        return 1;
+    }
+    int built = desc_build(&x->hd, x->m_off, midx, NULL, NULL, scratch, 1);
+    if (built != 1) return built;
+    const char *q = memchr(scratch->p, '(', scratch->len);
+    size_t k = q ? (size_t)(q - scratch->p) : scratch->len;
+    *h = mix3(hash_bytes((const uint8_t *)scratch->p, k), hash_bytes((const uint8_t *)scratch->p + k, scratch->len - k),
+              SIG_SEED);
+    return 1;
+}
+
+/* Whether the sigs of method id `a` of x and `b` of y (both hashed by sig_hash, ASCII) are equal bytes, from their
+ * parts: 1 / 0, -1 when a name holds "(" (the caller compares the built sigs), -2 out of memory. */
+static int sig_equal(hdex_t *x, uint32_t a, hdex_t *y, uint32_t b) {
+    const uint8_t *ma = x->hd.buf + x->m_off + (size_t)a * 8, *mb = y->hd.buf + y->m_off + (size_t)b * 8;
+    const istr_t *na = &x->ix.names[rd32(ma + 4)], *nb = &y->ix.names[rd32(mb + 4)];
+    if (na->odd || nb->odd) return -1;
+    if (na->len != nb->len || na->hash != nb->hash || memcmp(na->ptr, nb->ptr, na->len)) return 0;
+    uint32_t pa = rd16(ma + 2), pb = rd16(mb + 2);
+    if (x == y && pa == pb) return 1; /* one proto of one DEX */
+    const iproto_t *qa = &x->ix.protos[pa], *qb = &y->ix.protos[pb];
+    if (qa->len != qb->len || qa->hash != qb->hash) return 0;
+    if (ibuf_reserve(&x->ib, (size_t)qa->len + 2) || ibuf_reserve(&y->ib, (size_t)qb->len + 2)) return -2;
+    if (x == y) { /* one buffer: the second proto's bytes after the first's */
+        if (ibuf_reserve(&x->ib, 2 * ((size_t)qa->len + 2))) return -2;
+        size_t la = iproto_bytes(&x->ix, pa, x->ib.p), lb = iproto_bytes(&x->ix, pb, x->ib.p + la);
+        return la == lb && !memcmp(x->ib.p, x->ib.p + la, la);
+    }
+    size_t la = iproto_bytes(&x->ix, pa, x->ib.p), lb = iproto_bytes(&y->ix, pb, y->ib.p);
+    return la == lb && !memcmp(x->ib.p, y->ib.p, la);
+}
+
+static int grec_cmp(const void *a, const void *b) {
+    const grec_t *x = (const grec_t *)a, *y = (const grec_t *)b;
+    if (x->h != y->h) return x->h < y->h ? -1 : 1;
+    return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* hierarchy_all(dexes, vbase[, deadline]) -> (maps, vedges, n_vnodes, rests) | None
+ * hierarchy_extras for every DEX of the app at once, the class hierarchy resolved across DEX files (a class, its
+ * superclass and its subclasses may each be defined in another DEX): what an invoke-virtual/interface (vmap) or
+ * invoke-super (smap) of each method id of each DEX also reaches, as CallGraph._hierarchy_targets defines it.
+ *   dexes: per DEX, (ids, types, buf, tables, methods, gmap, tstat, vids, sids) as hierarchy_extras takes them
+ *   (no split flags), but tstat: u32 per type id, the app-wide number of the class's first definition in the app
+ *   (its class def index plus the class defs of the DEX files before its own), NONE when the app defines none.
+ * Parents, chains, descendants and "defines" as in hierarchy_extras, over the app-wide class numbers (a class's
+ * records are those of its first definition, read with its own DEX's tables and node map).
+ * maps: per DEX (vmap, smap), u32 per method id; several targets: a virtual node vbase + k (numbered DEX by DEX,
+ * virtual/interface references then super ones, each in the order of vids / sids) with edges (vbase + k, target)
+ * in vedges, targets ascending; rests: per DEX, the (kind, method id) u32 pairs left to the caller: the reference's
+ * type descriptor contains "->" or is not a str, or its name or proto is not pure ASCII.
+ * A record whose name or proto is not pure ASCII is skipped (it cannot equal an ASCII reference). Returns None
+ * when bytewise comparison would not be Python's: a record of a class involved whose descriptor cannot be built,
+ * whose class descriptor contains "->" or is not a str, or whose method id's class is not its class def's.
+ * ValueError ("DEX k: ...") on inconsistent arguments or out-of-range indices; TimeoutError past `deadline` (the
+ * work grows with the referenced classes times their chains and descendants). */
+static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
+    PyObject *dexes;
+    unsigned long long vbase;
+    double deadline = 0;
+    if (!PyArg_ParseTuple(args, "O!K|d", &PyList_Type, &dexes, &vbase, &deadline)) return NULL;
+    Py_ssize_t n_dex = PyList_GET_SIZE(dexes);
+    hdex_t *xs = (hdex_t *)calloc((size_t)(n_dex ? n_dex : 1), sizeof(hdex_t));
+    if (!xs) return PyErr_NoMemory();
+    deadline_t dl = {deadline, DL_EVERY, 0};
+    PyObject *res = NULL, *maps = NULL, *rests = NULL;
+    uint32_t *par_off = NULL, *ch_off = NULL, *ch = NULL, *mark = NULL, *stack = NULL, *start = NULL, *fill = NULL;
+    uint8_t *wanted = NULL;
+    grec_t *recs = NULL;
+    sbuf_t scratch = {NULL, 0, 0}, scratch2 = {NULL, 0, 0};
+    vec_t vedges, tg, pars, refl, clsl, grp;
+    memset(&vedges, 0, sizeof vedges);
+    memset(&tg, 0, sizeof tg);
+    memset(&pars, 0, sizeof pars);
+    memset(&refl, 0, sizeof refl);
+    memset(&clsl, 0, sizeof clsl);
+    memset(&grp, 0, sizeof grp);
+    char msg[160];
+    msg[0] = 0;
+    const char *err = NULL;
+    Py_ssize_t bad = 0;
+    int irregular = 0;
+    size_t n_cls = 0;
+    /* 0. the arguments of every DEX */
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        PyObject *item = PyList_GET_ITEM(dexes, k);
+        if (!PyTuple_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "each DEX must be a tuple");
+            goto done;
+        }
+        if (!PyArg_ParseTuple(item, "(kkkkk)O!y*(kkkkk)y*y*y*y*y*", &x->hd.s_off, &x->hd.s_size, &x->hd.t_off,
+                              &x->hd.p_off, &x->hd.p_size, &PyList_Type, &x->types, &x->buf, &x->t_size,
+                              &x->cd_off, &x->cd_size, &x->m_off, &x->m_size, &x->mb, &x->gb, &x->tb, &x->vb, &x->sb))
+            goto done;
+        x->parsed = 1;
+        x->hd.buf = (const uint8_t *)x->buf.buf;
+        x->hd.size = (size_t)x->buf.len;
+        x->hd.t_size = x->t_size;
+        size_t size = x->hd.size;
+        bad = k;
+        if ((size_t)PyList_GET_SIZE(x->types) != x->t_size) err = "descriptor lists do not match the tables";
+        else if (descs_tables_ok(&x->hd, x->m_off, x->m_size)) err = x->hd.msg;
+        else if ((uint64_t)x->cd_off + (uint64_t)x->cd_size * 32 > size) err = "class_defs out of bounds";
+        else if (x->mb.len % 28) err = "methods length is not a multiple of 28";
+        else if ((size_t)x->gb.len != x->m_size * 4) err = "node map length differs from method_ids";
+        else if ((size_t)x->tb.len != x->t_size * 4) err = "type map length differs from type_ids";
+        else if (x->vb.len % 4 || x->sb.len % 4) err = "method id lists must hold u32 values";
+        if (err) goto fail;
+        x->base = n_cls;
+        n_cls += x->cd_size;
+        if (n_cls >= SPLIT_ID) {
+            err = "too many classes";
+            goto fail;
+        }
+    }
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        size_t ts = x->t_size ? x->t_size : 1, ms = x->m_size ? x->m_size : 1;
+        x->hd.types = (str_ref_t *)calloc(ts, sizeof(str_ref_t));
+        x->ix.buf = x->hd.buf;
+        x->ix.size = x->hd.size;
+        x->ix.s_off = x->hd.s_off;
+        x->ix.s_size = x->hd.s_size;
+        x->ix.t_off = x->hd.t_off;
+        x->ix.t_size = x->t_size;
+        x->ix.p_off = x->hd.p_off;
+        x->ix.p_size = x->hd.p_size;
+        x->ix.m_off = x->m_off;
+        x->ix.m_size = x->m_size;
+        x->ix.types = (istr_t *)calloc(ts, sizeof(istr_t));
+        x->ix.names = (istr_t *)calloc(x->hd.s_size ? x->hd.s_size : 1, sizeof(istr_t));
+        x->ix.protos = (iproto_t *)calloc(x->hd.p_size ? x->hd.p_size : 1, sizeof(iproto_t));
+        if (!x->ix.types || !x->ix.names || !x->ix.protos) goto nomem;
+        x->tstat = (uint32_t *)malloc(ts * 4);
+        x->vmap = (uint32_t *)malloc(ms * 4);
+        x->smap = (uint32_t *)malloc(ms * 4);
+        if (!x->hd.types || !x->tstat || !x->vmap || !x->smap) goto nomem;
+        memset(x->vmap, 0xff, ms * 4);
+        memset(x->smap, 0xff, ms * 4);
+        for (size_t t = 0; t < x->t_size; t++) {
+            uint32_t v = rd32((const uint8_t *)x->tb.buf + t * 4);
+            if (v != NONE_ID && v >= n_cls) {
+                bad = k;
+                snprintf(msg, sizeof msg, "type %zu: class number %u out of range", t, v);
+                err = msg;
+                goto fail;
+            }
+            x->tstat[t] = v;
+        }
+    }
+    size_t nc1 = n_cls ? n_cls : 1;
+    par_off = (uint32_t *)calloc(n_cls + 1, 4);
+    ch_off = (uint32_t *)calloc(n_cls + 2, 4);
+    mark = (uint32_t *)calloc(nc1, 4);
+    stack = (uint32_t *)malloc(nc1 * 4);
+    wanted = (uint8_t *)calloc(nc1, 1);
+    start = (uint32_t *)calloc(n_cls + 1, 4);
+    fill = (uint32_t *)calloc(n_cls + 1, 4);
+    if (!par_off || !ch_off || !mark || !stack || !wanted || !start || !fill) goto nomem;
+    /* 1. parents (app-wide class numbers) of the first definitions, and their children */
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        const uint8_t *d = x->hd.buf;
+        size_t size = x->hd.size, t_size = x->t_size;
+        for (size_t c = 0; c < x->cd_size; c++) {
+            const uint8_t *cd = d + x->cd_off + c * 32;
+            uint32_t t = rd32(cd), gc = (uint32_t)(x->base + c);
+            if (t >= t_size) {
+                bad = k;
+                snprintf(msg, sizeof msg, "class def %zu: type index %u out of range", c, t);
+                err = msg;
+                goto fail;
+            }
+            par_off[gc] = (uint32_t)pars.len;
+            if (x->tstat[t] != gc) continue; /* not the first definition of its class */
+            uint32_t sup = rd32(cd + 8), ioff = rd32(cd + 12), n = 0;
+            int ok = sup == NONE_ID || sup < t_size;
+            if (ok && ioff) {
+                if ((ioff & 3) || (uint64_t)ioff + 4 > size) ok = 0;
+                else {
+                    n = rd32(d + ioff);
+                    if ((uint64_t)ioff + 4 + (uint64_t)n * 2 > size) ok = 0;
+                    for (uint32_t q = 0; ok && q < n; q++)
+                        if (rd16(d + ioff + 4 + (size_t)q * 2) >= t_size) ok = 0;
+                }
+            }
+            if (!ok) continue;
+            if (sup != NONE_ID && vec_push(&pars, &x->tstat[sup], 1)) goto nomem;
+            for (uint32_t q = 0; q < n; q++)
+                if (vec_push(&pars, &x->tstat[rd16(d + ioff + 4 + (size_t)q * 2)], 1)) goto nomem;
+        }
+    }
+    par_off[n_cls] = (uint32_t)pars.len;
+    for (size_t q = 0; q < pars.len; q++)
+        if (pars.data[q] < n_cls) ch_off[pars.data[q] + 2]++;
+    for (size_t c = 0; c < n_cls; c++) ch_off[c + 2] += ch_off[c + 1];
+    ch = (uint32_t *)malloc((pars.len ? pars.len : 1) * 4);
+    if (!ch) goto nomem;
+    for (size_t c = 0; c < n_cls; c++)
+        for (uint32_t q = par_off[c]; q < par_off[c + 1]; q++)
+            if (pars.data[q] < n_cls) ch[ch_off[pars.data[q] + 1]++] = (uint32_t)c;
+    /* 2. the references: checked, then grouped by class (runs of equal method class, as the ids come sorted) */
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        for (uint32_t kind = 0; kind < 2; kind++) {
+            const uint8_t *ids = (const uint8_t *)(kind ? x->sb.buf : x->vb.buf);
+            size_t n_ids = (size_t)(kind ? x->sb.len : x->vb.len) / 4;
+            for (size_t i = 0; i < n_ids; i++) {
+                uint32_t mid = rd32(ids + i * 4);
+                bad = k;
+                if (mid >= x->m_size) {
+                    snprintf(msg, sizeof msg, "method index %u out of range", mid);
+                    err = msg;
+                    goto fail;
+                }
+                uint32_t t = rd16(x->hd.buf + x->m_off + (size_t)mid * 8);
+                if (t >= x->t_size) {
+                    snprintf(msg, sizeof msg, "method %u: type index %u out of range", mid, t);
+                    err = msg;
+                    goto fail;
+                }
+            }
+        }
+    }
+    uint32_t gen = 0;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        const uint8_t *d = x->hd.buf;
+        for (uint32_t kind = 0; kind < 2; kind++) {
+            const uint8_t *ids = (const uint8_t *)(kind ? x->sb.buf : x->vb.buf);
+            size_t n_ids = (size_t)(kind ? x->sb.len : x->vb.len) / 4;
+            for (size_t i = 0; i < n_ids;) {
+                uint32_t t = rd16(d + x->m_off + (size_t)rd32(ids + i * 4) * 8);
+                size_t j = i + 1;
+                while (j < n_ids && rd16(d + x->m_off + (size_t)rd32(ids + j * 4) * 8) == t) j++;
+                int to_rest = str_has_arrow(PyList_GET_ITEM(x->types, t)) != 0;
+                uint32_t cls = x->tstat[t];
+                size_t cls_mark = clsl.len;
+                uint32_t n_chain = 0, n_below = 0;
+                if (!to_rest && cls != NONE_ID) {
+                    uint32_t tag = ++gen, c = cls;
+                    while (c < n_cls && mark[c] != tag) {
+                        mark[c] = tag;
+                        if (vec_push(&clsl, &c, 1)) goto nomem;
+                        n_chain++;
+                        c = par_off[c] < par_off[c + 1] ? pars.data[par_off[c]] : NONE_ID;
+                    }
+                    if (!kind) { /* descendants (depth-first; order does not matter) */
+                        uint32_t top = 0;
+                        tag = ++gen;
+                        stack[top++] = cls;
+                        mark[cls] = tag;
+                        while (top) {
+                            uint32_t u = stack[--top];
+                            for (uint32_t q = ch_off[u]; q < ch_off[u + 1]; q++) {
+                                uint32_t v = ch[q];
+                                if (mark[v] == tag) continue;
+                                mark[v] = tag;
+                                stack[top++] = v;
+                                if (vec_push(&clsl, &v, 1)) goto nomem;
+                                n_below++;
+                            }
+                        }
+                    }
+                }
+                if (dl_spent(&dl, 1u + n_chain + n_below)) goto timeout;
+                if (to_rest) {
+                    for (size_t q = i; q < j; q++) {
+                        uint32_t pair[2] = {kind, rd32(ids + q * 4)};
+                        if (vec_push(&x->rest, pair, 2)) goto nomem;
+                    }
+                } else if (cls != NONE_ID) {
+                    uint32_t gw[7] = {(uint32_t)k, kind, (uint32_t)(j - i), n_chain, n_below, (uint32_t)refl.len,
+                                      (uint32_t)cls_mark};
+                    if (vec_push(&grp, gw, 7)) goto nomem;
+                    for (size_t q = i; q < j; q++) {
+                        uint32_t v = rd32(ids + q * 4);
+                        if (vec_push(&refl, &v, 1)) goto nomem;
+                    }
+                    for (size_t q = cls_mark; q < clsl.len; q++) wanted[clsl.data[q]] = 1;
+                }
+                i = j;
+            }
+        }
+    }
+    /* 3. the records of the wanted classes grouped by class (counting sort), each class sorted by (sig hash,
+     * record order) */
+    size_t n_wanted = 0;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        const uint8_t *m = (const uint8_t *)x->mb.buf;
+        size_t n_rec = (size_t)x->mb.len / 28;
+        for (size_t r = 0; r < n_rec; r++) {
+            uint32_t cdi = rd32(m + r * 28), midx = rd32(m + r * 28 + 4);
+            bad = k;
+            if (cdi >= x->cd_size) {
+                snprintf(msg, sizeof msg, "method record %zu: class def index %u out of range", r, cdi);
+                err = msg;
+                goto fail;
+            }
+            if (midx >= x->m_size) {
+                snprintf(msg, sizeof msg, "method record %zu: method index %u out of range", r, midx);
+                err = msg;
+                goto fail;
+            }
+            if (wanted[x->base + cdi]) {
+                start[x->base + cdi + 1]++;
+                n_wanted++;
+            }
+        }
+    }
+    for (size_t c = 0; c < n_cls; c++) start[c + 1] += start[c];
+    memcpy(fill, start, (n_cls + 1) * sizeof(uint32_t));
+    recs = (grec_t *)malloc((n_wanted ? n_wanted : 1) * sizeof(grec_t));
+    if (!recs) goto nomem;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        const uint8_t *m = (const uint8_t *)x->mb.buf, *d = x->hd.buf;
+        size_t n_rec = (size_t)x->mb.len / 28;
+        for (size_t r = 0; r < n_rec; r++) {
+            uint32_t cdi = rd32(m + r * 28), midx = rd32(m + r * 28 + 4);
+            size_t gc = x->base + cdi;
+            if (!wanted[gc]) continue;
+            /* the method id's class must be the class def's (a name without "->"), so that the descriptor is
+             * f"{name}->{sig}" */
+            uint32_t ct = rd32(d + x->cd_off + (size_t)cdi * 32), mc = rd16(d + x->m_off + (size_t)midx * 8);
+            PyObject *cname = PyList_GET_ITEM(x->types, ct);
+            if (mc >= x->t_size || str_has_arrow(cname) != 0 ||
+                (mc != ct && PyObject_RichCompareBool(PyList_GET_ITEM(x->types, mc), cname, Py_EQ) != 1)) {
+                PyErr_Clear();
+                irregular = 1;
+                goto done;
+            }
+            uint64_t hr = 0;
+            int ascii = sig_hash(x, midx, &hr, &scratch);
+            if (ascii == -2) goto nomem;
+            if (ascii < 0) {
+                irregular = 1;
+                goto done;
+            }
+            if (!ascii) continue; /* never equal to an ASCII reference's sig */
+            grec_t *e = &recs[fill[gc]++];
+            e->h = hr;
+            e->ord = (uint32_t)r;
+            e->midx = midx;
+            e->dex = (uint32_t)k;
+        }
+    }
+    for (size_t c = 0; c < n_cls; c++) {
+        size_t lo = start[c], hi = fill[c]; /* fill: the ASCII records only */
+        if (hi - lo > 16) {
+            qsort(recs + lo, hi - lo, sizeof(grec_t), grec_cmp);
+            continue;
+        }
+        for (size_t a = lo + 1; a < hi; a++) {
+            grec_t v = recs[a];
+            size_t b = a;
+            while (b > lo && grec_cmp(&recs[b - 1], &v) > 0) {
+                recs[b] = recs[b - 1];
+                b--;
+            }
+            recs[b] = v;
+        }
+    }
+    /* 4. the targets of every grouped reference */
+    uint32_t n_v = 0;
+    for (size_t gi = 0; gi < grp.len; gi += 7) {
+        hdex_t *x = &xs[grp.data[gi]];
+        uint32_t kind = grp.data[gi + 1], nr = grp.data[gi + 2], nc = grp.data[gi + 3], nb = grp.data[gi + 4];
+        const uint32_t *refs = refl.data + grp.data[gi + 5], *chain = clsl.data + grp.data[gi + 6];
+        uint32_t *xmap = kind ? x->smap : x->vmap;
+        const uint8_t *g = (const uint8_t *)x->gb.buf;
+        for (uint32_t i = 0; i < nr; i++) {
+            uint32_t ref = refs[i];
+            if (dl_spent(&dl, 1u + nc + nb)) goto timeout;
+            uint64_t h = 0;
+            int ascii = sig_hash(x, ref, &h, &scratch), built = 0;
+            if (ascii == -2) goto nomem;
+            if (ascii < 0) {
+                irregular = 1;
+                goto done;
+            }
+            if (!ascii) { /* left to the caller */
+                uint32_t pair[2] = {kind, ref};
+                if (vec_push(&x->rest, pair, 2)) goto nomem;
+                continue;
+            }
+            tg.len = 0;
+            for (uint32_t jx = 0; jx < nc + nb; jx++) {
+                uint32_t c = chain[jx];          /* chain and below are contiguous */
+                if (jx < nc && tg.len) continue; /* the nearest implementation only */
+                size_t lo = start[c], hi = fill[c];
+                while (lo < hi) { /* first record with this hash */
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (recs[mid].h < h) lo = mid + 1;
+                    else hi = mid;
+                }
+                for (; lo < fill[c] && recs[lo].h == h; lo++) {
+                    hdex_t *y = &xs[recs[lo].dex];
+                    int eq = sig_equal(x, ref, y, recs[lo].midx);
+                    if (eq < 0) {
+                        if (eq == -2) goto nomem;
+                        if (!built) { /* the reference's sig bytes, to compare (its checks passed in sig_hash) */
+                            if (desc_build(&x->hd, x->m_off, ref, NULL, NULL, &scratch, 1) == -2) goto nomem;
+                            built = 1;
+                        }
+                        int r2 = desc_build(&y->hd, y->m_off, recs[lo].midx, NULL, NULL, &scratch2, 1);
+                        if (r2 == -2) goto nomem;
+                        eq = r2 == 1 && scratch2.len == scratch.len && !memcmp(scratch2.p, scratch.p, scratch.len);
+                    }
+                    if (eq) {
+                        uint32_t node = rd32((const uint8_t *)y->gb.buf + (size_t)recs[lo].midx * 4);
+                        if (vec_push(&tg, &node, 1)) goto nomem;
+                        break;
+                    }
+                }
+            }
+            uint32_t self_node = rd32(g + (size_t)ref * 4), n_t = 0;
+            for (size_t a = 1; a < tg.len; a++) {
+                uint32_t v = tg.data[a];
+                size_t b = a;
+                while (b > 0 && tg.data[b - 1] > v) {
+                    tg.data[b] = tg.data[b - 1];
+                    b--;
+                }
+                tg.data[b] = v;
+            }
+            for (size_t a = 0; a < tg.len; a++)
+                if (tg.data[a] != self_node && (n_t == 0 || tg.data[n_t - 1] != tg.data[a])) tg.data[n_t++] = tg.data[a];
+            if (n_t == 1) xmap[ref] = tg.data[0];
+            else if (n_t > 1) {
+                if (vbase + n_v >= NONE_ID) {
+                    bad = -1;
+                    err = "too many nodes";
+                    goto fail;
+                }
+                uint32_t vnode = (uint32_t)(vbase + n_v++);
+                xmap[ref] = vnode;
+                for (uint32_t a = 0; a < n_t; a++) {
+                    uint32_t pair[2] = {vnode, tg.data[a]};
+                    if (vec_push(&vedges, pair, 2)) goto nomem;
+                }
+            }
+        }
+    }
+    maps = PyList_New(n_dex);
+    rests = PyList_New(n_dex);
+    if (!maps || !rests) goto done;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        PyObject *pair = Py_BuildValue("(y#y#)", (const char *)x->vmap, (Py_ssize_t)(x->m_size * 4),
+                                       (const char *)x->smap, (Py_ssize_t)(x->m_size * 4));
+        if (!pair) goto done;
+        PyList_SET_ITEM(maps, k, pair);
+        PyObject *r = PyBytes_FromStringAndSize(x->rest.data ? (const char *)x->rest.data : "",
+                                                (Py_ssize_t)(x->rest.len * 4));
+        if (!r) goto done;
+        PyList_SET_ITEM(rests, k, r);
+    }
+    res = Py_BuildValue("(Oy#kO)", maps, vedges.data ? (const char *)vedges.data : "", (Py_ssize_t)(vedges.len * 4),
+                        (unsigned long)n_v, rests);
+    goto done;
+nomem:
+    PyErr_NoMemory();
+    goto done;
+timeout:
+    deadline_error();
+    goto done;
+fail:
+    {
+        char full[200];
+        if (bad >= 0) snprintf(full, sizeof full, "DEX %zd: %s", bad, err);
+        else snprintf(full, sizeof full, "%s", err);
+        PyErr_SetString(PyExc_ValueError, full);
+    }
+done:
+    if (irregular && !PyErr_Occurred()) {
+        res = Py_None;
+        Py_INCREF(res);
+    }
+    Py_XDECREF(maps);
+    Py_XDECREF(rests);
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
+        hdex_t *x = &xs[k];
+        if (x->parsed) {
+            PyBuffer_Release(&x->buf);
+            PyBuffer_Release(&x->mb);
+            PyBuffer_Release(&x->gb);
+            PyBuffer_Release(&x->tb);
+            PyBuffer_Release(&x->vb);
+            PyBuffer_Release(&x->sb);
+        }
+        free(x->hd.types);
+        free(x->ix.types);
+        free(x->ix.names);
+        free(x->ix.protos);
+        free(x->ib.p);
+        free(x->tstat);
+        free(x->vmap);
+        free(x->smap);
+        free(x->rest.data);
+    }
+    free(xs);
+    free(par_off);
+    free(ch_off);
+    free(ch);
+    free(mark);
+    free(stack);
+    free(wanted);
+    free(start);
+    free(fill);
+    free(recs);
+    free(vedges.data);
+    free(tg.data);
+    free(pars.data);
+    free(refl.data);
+    free(clsl.data);
+    free(grp.data);
+    free(scratch.p);
+    free(scratch2.p);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
     {"class_numbers", reach_class_numbers, METH_VARARGS, "App-wide class number per type descriptor."},
     {"ids_ordered", reach_ids_ordered, METH_VARARGS, "Whether the id tables can be bisected."},
     {"intern_all", reach_intern_all, METH_VARARGS, "Node ids of every method id of every DEX."},
+    {"hierarchy_all", reach_hierarchy_all, METH_VARARGS, "_dexscan.hierarchy_all with cached sig hashes."},
     {NULL, NULL, 0, NULL},
 };
 

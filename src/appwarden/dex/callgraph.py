@@ -567,7 +567,7 @@ class CallGraph:
         dexes = self._hierarchy_all_args()
         self._subtype_masks(dexes)
         try:  # the kernel's work can grow with classes x descendants: it stops at the stage's deadline
-            got = walker.hierarchy_all(dexes, self._n, deadline_monotonic())
+            got = reach.hierarchy_all(dexes, self._n, deadline_monotonic())
         except TimeoutError:
             timed_out()
         except ValueError:  # inconsistent tables: the DEX-by-DEX path (which reports them as it always did)
