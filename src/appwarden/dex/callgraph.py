@@ -31,32 +31,37 @@ method descriptors. Edges:
 Queries: :meth:`callees`, :meth:`callers`, :meth:`reachable` (BFS; returns a mapping ``{method: parent}`` so a path
 can be printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``),
 :meth:`walk` (the consent model's BFS: callees in descriptor order, cut edges, skipped prefixes, a closed set;
-in Python over node ids and the CSR, the order and the prefix test from the C kernel ``class_ranks`` - the rank of
-each node's class among the class descriptors and a prefix flag, once per graph and prefixes, no string per node;
-names are compared only between callees of one class - and a mapping like :meth:`reachable`'s as result:
+its loop in the C kernel ``_reach.walk`` over node ids and the CSR, the order and the prefix test from the C kernel
+``class_ranks`` - the rank of each node's class among the class descriptors and a prefix flag, once per graph and
+prefixes, no string per node; names are compared only between callees of one class (``sort_nodes``) or for a node
+whose prefix flag needs its descriptor, once per node - and a mapping like :meth:`reachable`'s as result:
 descriptors made only for what is asked of it).
 
 Representation: every method descriptor gets an integer node id (one id space over all DEXes: the same method has a
-different method id in each DEX), in first-seen order over the DEX files, from the C kernel ``intern_methods``, which
-hashes and compares each method's descriptor bytes straight from the DEX tables: no descriptor string, no
-descriptor -> id dict and no int object per method. A node keeps one representative (DEX, method id); its
+different method id in each DEX), in first-seen order over the DEX files, from one call of the C kernel
+``_reach.intern_all``, which hashes each method from its class's, name's and proto's hashes (each made once per DEX
+from the DEX tables) and compares the parts' bytes only when two hash alike: no descriptor string, no
+descriptor -> id dict and no int object per method (when it declines - a table check fails, or a class descriptor
+with "->" or a name with "(" - ``intern_methods`` numbers them DEX by DEX from the built descriptors, and raises
+the table's error). A node keeps one representative (DEX, method id); its
 descriptor is decoded only when a query answers with it (then kept), and a query finds a descriptor's node by
 bisecting the sorted type and method id tables of the DEX files (see ``_lookup``). :meth:`reachable` returns a
 mapping over the kernel's parent array that makes descriptors on demand, so a scan makes strings for the
 methods it reports, the paths it prints and the methods the rules ask about, not for every method of the app.
 The direct edges of a DEX come from one pass of the C kernel ``call_edges`` over
 its packed records, with two per-method-id maps of what a call also reaches through the class hierarchy
-(invoke-virtual/interface; invoke-super). Those maps come from one call of the C kernel ``hierarchy_all``, which
+(invoke-virtual/interface; invoke-super). Those maps come from one call of the C kernel ``hierarchy_all`` (the copy
+in ``_reach``, which hashes each sig from its name's and proto's cached hashes), which
 resolves each distinct referenced method of every DEX once over app-wide class numbers (a class, its superclass
 and its subclasses may each be defined in another classesN.dex, as in any big multidex app), when the descriptors
 compare bytewise exactly as Python compares them (it reads the name and proto of each method from the DEX
 tables); the references it leaves (a class descriptor with "->", a name or proto that is not ASCII) are resolved
 in Python with the same definitions. When it declines (records whose bytes would not compare as Python strings),
 the graph goes DEX by DEX: the C kernel ``hierarchy_extras`` for hierarchies inside one DEX, Python for the rest,
-with the same result. :meth:`is_subtype` answers the async edges' base types (Thread, Runnable, Callable,
-TimerTask, AsyncTask) from the C kernel ``subtype_masks`` (one byte per app class). A reference with several
-targets gets a synthetic
-*virtual node* with edges to them, and the call the edge caller -> virtual node next to caller -> reference. Virtual
+with the same result (its arguments: the type statuses from ``_reach.class_numbers``, the invoked ids from one pass
+of ``_reach.invoked_pair`` over each DEX's events). :meth:`is_subtype` answers the async edges' base types (Thread,
+Runnable, Callable, TimerTask, AsyncTask) from the C kernel ``subtype_masks`` (one byte per app class). A reference
+with several targets gets a synthetic *virtual node* with edges to them, and the call the edge caller -> virtual node next to caller -> reference. Virtual
 nodes never appear in a result: the BFS (C kernel ``bfs``) crosses them at no cost, so depths, reachable sets and
 shortest paths are those of the graph with the hierarchy edges written out; its work is linear in the adjacency
 (a node is queued once, a virtual node expanded once) and it stops at the active stage deadline, as do
@@ -65,7 +70,8 @@ construction also checks
 the deadline between DEX files and every 1024 Python resolutions (``call_edges`` and ``build_csr`` are linear in
 one DEX's records and in the edges). Async edges are computed in Python for
 the few methods that call a dispatch API (found with the C ``select``). Every kernel has a pure-Python twin in
-:mod:`appwarden.dex.pywalk`.
+:mod:`appwarden.dex.pywalk`, used for the ``_reach`` ones too when that extension is not built or the Python backend
+is forced (``APPWARDEN_DEX_BACKEND=python``).
 """
 
 from __future__ import annotations
@@ -387,7 +393,8 @@ class CallGraph:
 
         # 1. a node per method id of every DEX (the same descriptor in two DEXes is one node), in first-seen order
         #    over the DEX files (as a descriptor -> id dict filled DEX by DEX would give them; one DEX with
-        #    distinct descriptors: the method ids), from the C kernel ``intern_methods``, which hashes and compares
+        #    distinct descriptors: the method ids), from ``_reach.intern_all`` (see _intern_all) or, when it
+        #    declines, the C kernel ``intern_methods`` DEX by DEX, which hashes and compares
         #    each descriptor's bytes in the DEX tables: no descriptor string, no dict and no int object per method
         #    (strings were 84 MB and a dict 31 MB on a 100 MB-DEX app). A node keeps one representative
         #    (DEX, method id) to be named on demand; lookups go through each DEX's sorted id tables (see _lookup).
