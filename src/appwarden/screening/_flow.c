@@ -714,9 +714,14 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
                     }
                 }
                 if (call_args != NULL) {
-                    PyObject *idx = PyLong_FromLong(b);
-                    PyObject *got = idx ? PyObject_CallFunctionObjArgs(invoke_cb, idx, call_args, NULL) : NULL;
+                    PyObject *idx = PyLong_FromLong(b), *pc = PyLong_FromLong(here);
+                    PyObject *recv = PyLong_FromLong(count > 0 ? list_reg(word, range, 0) : -1);
+                    PyObject *got = idx && pc && recv
+                                        ? PyObject_CallFunctionObjArgs(invoke_cb, idx, call_args, pc, recv, NULL)
+                                        : NULL;
                     Py_XDECREF(idx);
+                    Py_XDECREF(pc);
+                    Py_XDECREF(recv);
                     Py_DECREF(call_args);
                     if (got == NULL)
                         goto done;
@@ -937,7 +942,8 @@ static void free_state(state *s) {
  * FlowAnalysis.analyse's walks over decoded entries whose names Python resolved (see flow.py _program_c):
  * `registers` label sets in an array (the highest register named + 1, or more), `initial` {register: labels},
  * the labels returned added to the set `ret`. The second walk runs when the first recorded a back edge and
- * again_cb() says so (it counts the code units). Callbacks: invoke_cb(site, args or None) -> (labels, carried
+ * again_cb() says so (it counts the code units). Callbacks: invoke_cb(site, args or None, pc, receiver register or
+ * -1) -> (labels, carried
  * labels or None), get_cb(field const, object labels) -> labels, put_cb(field const, labels) -> labels carried. */
 static PyObject *walk(PyObject *self, PyObject *args) {
     Py_buffer eb;

@@ -378,6 +378,24 @@ def _key(desc: str) -> str:
     return desc.split("(", 1)[0]
 
 
+def _callee_facts(key: str) -> tuple[bool, str, str, bool, bool]:
+    """What :meth:`FlowAnalysis._invoke` asks of a callee ``Lcls;->name``, once per callee: (whether
+    :meth:`FlowAnalysis._check_sink` can find a sink there, name, class, whether its receiver takes the labels of
+    the arguments written into it (a constructor or a carrier class), whether it returns a network stream)."""
+    name = key.split("->", 1)[1] if "->" in key else ""
+    cls = key.split("->", 1)[0]
+    may_sink = (
+        key in SMS_SINKS
+        or key in REQUEST_SINKS
+        or key in MAIL_SINKS
+        or (cls in _CONNECTIONS and name in _CONNECT_NAMES)
+        or key in _URL_OPEN
+        or name in _WRITE_NAMES
+        or name == "startActivity"
+    )
+    return may_sink, name, cls, name == "<init>" or cls.startswith(_CARRIERS), key in _NET_STREAMS
+
+
 def _const_labels(value: str) -> Labels:
     v = value.strip()
     if _HOST.match(v):
@@ -416,10 +434,11 @@ class FlowAnalysis:
         # method -> (code, code_off, insns_size, ins, first in-register, this, program) or None: see _header
         self._programs: dict[str, tuple[Any, ...] | None] = {}
         self.kernel: Any = _KERNEL  # the C walk, or None for the Python one
-        self._field_names: dict[
-            tuple[str, int], str | None
-        ] = {}  # (dex, field id) -> descriptor (C programs)
-        self._string_labels: dict[tuple[str, int], Labels] = {}  # (dex, string id) -> constant labels
+        self._facts: dict[str, tuple[bool, str, str, bool, bool]] = {}  # callee key -> _callee_facts
+        self._consts: list[Any] = []  # the names and constant labels the C programs index (see _program_c)
+        self._const_ids: dict[
+            str, dict[tuple[int, int, int], tuple[int, int]]
+        ] = {}  # dex -> name -> _const_c
 
     # -- sources ---------------------------------------------------------------------------------------------
 
@@ -565,7 +584,7 @@ class FlowAnalysis:
                                     desc,
                                     op,
                                     p,
-                                    arg_regs,
+                                    arg_regs[0],
                                     info,
                                     None,
                                     [get(r, EMPTY) for r in arg_regs],
@@ -590,7 +609,7 @@ class FlowAnalysis:
                             desc,
                             op,
                             p,
-                            arg_regs,
+                            arg_regs[0] if arg_regs else -1,
                             info,
                             cat,
                             [get(r, EMPTY) for r in arg_regs],
@@ -683,18 +702,22 @@ class FlowAnalysis:
         if prog is True:
             prog = self._program_c(code, desc, code_off + 16, insns_size, this, first + nins)
             self._programs[desc] = (*compiled[:6], prog)
-        words, consts, registers = prog
+        words, registers = prog
+        consts = self._consts
         out = Summary()
         ret: set[str] = set()
         data = code.dex.data
+        start = code_off + 16
 
-        def invoke_cb(site: int, args: tuple[Labels, ...] | None) -> tuple[Labels, Labels | None]:
-            callee, info, cat, op, p = consts[site]
+        def invoke_cb(
+            site: int, args: tuple[Labels, ...] | None, here: int, receiver: int
+        ) -> tuple[Labels, Labels | None]:
+            callee, info, cat = consts[site]
             if args is None:  # nothing labelled goes in, an app method known to return private data
                 summ = self.call(callee, (), depth + 1)
                 return (summ.returns if summ is not None else EMPTY), None
-            arg_regs = tuple(invoke_registers_at(op, data, p))
-            return self._invoke(code, desc, op, p, arg_regs, info, cat, args, out, depth, this)
+            p = start + here * 2
+            return self._invoke(code, desc, data[p], p, receiver, info, cat, args, out, depth, this)
 
         def get_cb(i: int, obj: Labels) -> Labels:
             fdesc, base = consts[i]
@@ -740,74 +763,82 @@ class FlowAnalysis:
 
     def _program_c(
         self, code: Any, caller: str, start: int, insns_size: int, this: int, nregs: int
-    ) -> tuple[bytes, list[Any], int]:
+    ) -> tuple[bytes, int]:
         """The C walk's program of a method: the kernel's entries with their names resolved here, as
-        :meth:`_program` resolves them (invokes: the callee, its source category and flags; fields: descriptor
-        and own label; strings and types: constant labels), the constants they index, the register count."""
+        :meth:`_program` resolves them, into indexes of the analysis's constants (``self._consts``, one entry per
+        DEX and name: invokes ``(callee, info, source category)`` with the entry's flags, fields ``(descriptor,
+        own label)`` for reads and the descriptor for writes, strings and types their constant labels); and the
+        register count."""
         data = code.dex.data
         dex = code.dex
+        cname = code.name
         words, names, registers = self.kernel.decode(data, start, insns_size, this, _KIND_BYTES, WIDTH)
         prog = array("i")
         prog.frombytes(words)
         at = array("i")
         at.frombytes(names)
-        consts: list[Any] = []
+        consts = self._consts
+        ids = self._const_ids.get(cname)
+        if ids is None:
+            ids = self._const_ids[cname] = {}
         for i in at:
             kind = prog[i]
-            if kind == _P_INVOKE:
+            idx = prog[i + 3]
+            key = (kind, prog[i + 4] if kind == _P_SET else 0, idx)
+            got = ids.get(key)
+            if got is None:
+                got = ids[key] = self._const_c(code, dex, key)
+            j, flags = got
+            if j == -2:  # a query of unknown URI: its category depends on the call site and the caller
                 p = prog[i + 4]
-                info = self._callee(code, prog[i + 3])
-                if info is None:
-                    prog[i + 3] = -1
-                    continue
-                cat = info[2]
-                if cat == "?":
-                    cat = self._query_cats.get((code.name, p)) or self._query_classes.get(
-                        caller.split("->", 1)[0]
-                    )
-                prog[i + 3] = len(consts)
-                prog[i + 4] = (
-                    (_F_SOURCE if cat is not None else 0)
-                    | (_F_NET if info[1] in _NET_STREAMS else 0)
-                    | (_F_APP if info[3] else 0)
-                )
-                consts.append((info[0], info, cat, data[p], p))
-            elif kind == _P_SET:
-                idx = prog[i + 3] & 0xFFFFFFFF
-                if prog[i + 4] == 1:  # const-string
-                    labels = self._string_labels.get((code.name, idx))
-                    if labels is None:
-                        try:
-                            labels = _const_labels(dex.string(idx))
-                        except Exception:
-                            labels = EMPTY
-                        self._string_labels[(code.name, idx)] = labels
-                else:  # const-class
-                    try:
-                        labels = frozenset({"c:" + code.type_descs[idx]})
-                    except Exception:
-                        labels = EMPTY
-                prog[i + 3] = len(consts)
-                prog[i + 4] = 0
-                consts.append(labels)
-            else:  # _P_GET, _P_PUT
-                fidx = prog[i + 3]
-                fdesc = self._field_names.get((code.name, fidx), _MISSING)
-                if fdesc is _MISSING:
-                    try:
-                        fdesc = dex.field_desc(fidx)
-                    except Exception:
-                        fdesc = None
-                    self._field_names[(code.name, fidx)] = fdesc
-                if fdesc is None:
-                    prog[i + 3] = -1
-                    continue
-                prog[i + 3] = len(consts)
-                if kind == _P_GET:
-                    consts.append((fdesc, frozenset({"f:" + fdesc}) if self._is_app_field(fdesc) else EMPTY))
-                else:
-                    consts.append(fdesc)
-        return prog.tobytes(), consts, max(registers, nregs)
+                info = self._callee(code, idx)
+                assert info is not None
+                cat = self._query_cats.get((cname, p)) or self._query_classes.get(caller.split("->", 1)[0])
+                j = len(consts)
+                consts.append((info[0], info, cat))
+                flags |= _F_SOURCE if cat is not None else 0
+            prog[i + 3] = j
+            if kind in (_P_INVOKE, _P_SET):  # invoke flags; a field access keeps its object register
+                prog[i + 4] = flags
+        return prog.tobytes(), max(registers, nregs)
+
+    def _const_c(self, code: Any, dex: Any, key: tuple[int, int, int]) -> tuple[int, int]:
+        """(index in ``self._consts`` or -1 when the name does not resolve, or -2 for a query resolved per call
+        site; the invoke flags) of one name of a C program (see :meth:`_program_c`)."""
+        kind, sub, idx = key
+        consts = self._consts
+        if kind == _P_INVOKE:
+            info = self._callee(code, idx)
+            if info is None:
+                return -1, 0
+            flags = (_F_NET if info[1] in _NET_STREAMS else 0) | (_F_APP if info[3] else 0)
+            if info[2] == "?":
+                return -2, flags
+            consts.append((info[0], info, info[2]))
+            return len(consts) - 1, flags | (_F_SOURCE if info[2] is not None else 0)
+        if kind == _P_SET:
+            labels: Labels
+            if sub == 1:  # const-string
+                try:
+                    labels = _const_labels(dex.string(idx & 0xFFFFFFFF))
+                except Exception:
+                    labels = EMPTY
+            else:  # const-class
+                try:
+                    labels = frozenset({"c:" + code.type_descs[idx]})
+                except Exception:
+                    labels = EMPTY
+            consts.append(labels)
+            return len(consts) - 1, 0
+        try:  # _P_GET, _P_PUT
+            fdesc = dex.field_desc(idx)
+        except Exception:
+            return -1, 0
+        if kind == _P_GET:
+            consts.append((fdesc, frozenset({"f:" + fdesc}) if self._is_app_field(fdesc) else EMPTY))
+        else:
+            consts.append(fdesc)
+        return len(consts) - 1, 0
 
     def _header(self, found: tuple[Any, int]) -> tuple[Any, ...]:
         """(code, code_off, insns_size, ins, first in-register, ``this`` register or -1, program) of a method with
@@ -1012,7 +1043,7 @@ class FlowAnalysis:
         caller: str,
         op: int,
         offset: int,
-        arg_regs: tuple[int, ...],
+        receiver: int,
         info: tuple[str, str, str | None, bool],
         cat: str | None,
         args: list[Labels] | tuple[Labels, ...],
@@ -1020,12 +1051,16 @@ class FlowAnalysis:
         depth: int,
         this: int,
     ) -> tuple[Labels, Labels | None]:
-        """(the labels an invoke returns, the labels its receiver register ``arg_regs[0]`` now carries or None) for
+        """(the labels an invoke returns, the labels its receiver register now carries or None) for
         the invoke's argument labels ``args`` (``info``: :meth:`_callee`; ``cat``: the source category it reads,
         query URIs resolved, or None); its sinks and hops are recorded in ``out``. The walk calls it unless nothing
         labelled goes in and it reads no source."""
         callee, key, _source, is_app = info
         static = op in OP_INVOKE_STATIC
+        facts = self._facts.get(key)
+        if facts is None:
+            facts = self._facts[key] = _callee_facts(key)
+        may_sink, name, cls, carrier, net_stream = facts
         # sources
         if cat is not None:
             lab = self._site_label(cat, callee, caller, code.name, offset)
@@ -1033,14 +1068,15 @@ class FlowAnalysis:
         if not any(
             args
         ):  # nothing labelled goes in: only a network stream or a known private return comes out
-            if key in _NET_STREAMS:
+            if net_stream:
                 return _NET, None
             if is_app and callee in self.private_returns:
                 summ = self.call(callee, (), depth + 1)
                 return (summ.returns if summ is not None else EMPTY), None
             return EMPTY, None
         # sinks
-        self._check_sink(code, caller, callee, key, static, args, offset, out)
+        if may_sink:
+            self._check_sink(code, caller, callee, key, static, args, offset, out)
         # app callee: walked when it receives private data (or is known to return some)
         if is_app and not callee.endswith("<clinit>()V"):
             passes = any(lab[0] == "s" for a in args for lab in a)
@@ -1058,7 +1094,7 @@ class FlowAnalysis:
                     out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | labels)
                 out.starts.extend(summ.starts)
                 # an app setter: its receiver (not ``this``) now holds the data
-                if not static and args and summ.stores and arg_regs[0] != this:
+                if not static and args and summ.stores and receiver != this:
                     held: set[str] = set()
                     for labels in summ.stores.values():
                         held |= labels
@@ -1068,25 +1104,20 @@ class FlowAnalysis:
             if not passes:
                 return EMPTY, None
         # framework (or unresolved) callee: derived from receiver and arguments
-        acc: set[str] = set()
-        for a in args:
-            acc |= a
-        name = key.split("->", 1)[1] if "->" in key else ""
-        if key in _NET_STREAMS:
+        acc: set[str] = set().union(*args)
+        if net_stream:
             acc.add("net")
         elif "net" in acc and not (args and not static and "net" in args[0]):
             acc.discard("net")
         carried = None
-        if not static and args and len(args) > 1:
-            cls = key.split("->", 1)[0]
-            if name == "<init>" or cls.startswith(_CARRIERS):
-                extra = set()
-                for a in args[1:]:
-                    extra |= {lab for lab in a if lab != "net"}
-                if extra - args[0] and arg_regs[0] != this:
-                    carried = frozenset(extra)
-                    if name == "<init>":  # the new object is the register's value from now on
-                        return EMPTY, carried
+        if not static and args and len(args) > 1 and carrier:
+            extra = set()
+            for a in args[1:]:
+                extra |= {lab for lab in a if lab != "net"}
+            if extra - args[0] and receiver != this:
+                carried = frozenset(extra)
+                if name == "<init>":  # the new object is the register's value from now on
+                    return EMPTY, carried
         # ICC and AsyncTask hops: an app component started with the data
         if name in _START and len(args) > 1:
             intent = args[-1] if name != "sendOrderedBroadcast" else args[1]
@@ -1094,11 +1125,15 @@ class FlowAnalysis:
                 for lab in intent:
                     if lab.startswith("c:"):
                         out.starts.append((lab[2:], frozenset(x for x in intent if x[0] == "s"), "intent"))
-        elif name in ("execute", "executeOnExecutor") and not static and args:
-            cls = key.split("->", 1)[0]
-            if cls in self.code.classes and any(lab[0] == "s" for a in args[1:] for lab in a):
-                labels = frozenset(lab for a in args[1:] for lab in a if lab[0] == "s")
-                out.starts.append((cls, _cap(labels), "asynctask"))
+        elif (
+            name in ("execute", "executeOnExecutor")
+            and not static
+            and args
+            and cls in self.code.classes
+            and any(lab[0] == "s" for a in args[1:] for lab in a)
+        ):
+            labels = frozenset(lab for a in args[1:] for lab in a if lab[0] == "s")
+            out.starts.append((cls, _cap(labels), "asynctask"))
         if name == "<init>":
             return EMPTY, carried
         return _cap(acc), carried
