@@ -17,6 +17,16 @@ HERE = Path(__file__).parent / "policy.access.too_many_taps"
 APPS = Path(__file__).parent / "_apps"
 
 
+def _full_builder(ev):
+    """A navigation builder that builds every screen (no screen ruled out as unable to show the policy)."""
+    from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, _Builder
+    from appwarden.rules.static_support import code_of
+
+    b = _Builder(ev, code_of(ev), ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+    b._may_mark = lambda: None  # type: ignore[method-assign]
+    return b
+
+
 def _nav(name: str, **changes):
     ev = build_evidence(str(HERE / name))
     for key, value in changes.items():
@@ -57,9 +67,14 @@ def test_layout_android_onclick_is_a_tap() -> None:
 
 
 def test_no_policy_anywhere() -> None:
-    _ev, nav = _nav("nav_no_policy.apk")
+    ev, nav = _nav("nav_no_policy.apk")
     assert nav.taps is None and not nav.unreached_marks and not nav.dialog_only
-    assert set(nav.screens) == {
+    # no screen can show the policy: the graph beyond the main screen is not built (issue #19) ...
+    assert nav.graph is False and nav.main == ["Lcom/appwarden/rules/navnone/MainActivity;"]
+    # ... built, it has both screens and no path
+    full = _full_builder(ev)
+    assert full.build().taps is None
+    assert set(full.nav.screens) == {
         "Lcom/appwarden/rules/navnone/MainActivity;",
         "Lcom/appwarden/rules/navnone/AboutActivity;",
     }
@@ -281,3 +296,49 @@ def test_a_policy_page_not_reached_is_never_ruled_out() -> None:
     assert may(policy) and [s for s, _m in nav.unreached_marks] == [policy]
     ruled_out = sorted(a.rsplit("/", 1)[-1] for a in b.activities if not may(a))
     assert ruled_out == ["DeepActivity;", "MainActivity;", "OtherActivity;", "SettingsActivity;"]
+
+
+@pytest.mark.parametrize("apk", NAV_APPS, ids=lambda p: p.name)
+@pytest.mark.parametrize("enough", [0, 1, 2, 4])
+def test_a_bfs_stopped_at_enough_taps_knows_the_fewest_taps(apk: Path, enough: int) -> None:
+    """``navigation(enough=n)`` (what policy.access.too_many_taps asks with n = max_taps, issue #19) may stop the
+    BFS once the policy is known to be at most n taps away: the fewest taps is the full graph's; beyond n the
+    whole answer is the full one."""
+    from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, _Builder
+    from appwarden.rules.static_support import code_of
+
+    ev = build_evidence(str(apk))
+    code = code_of(ev)
+    if code is None or ev.static.manifest is None:
+        pytest.skip("no code or manifest")
+
+    def build(stop: int | None):
+        b = _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+        b.enough = stop
+        return b.build()
+
+    full, cut = build(None), build(enough)
+    assert full.complete
+    if full.taps is not None and full.taps <= enough:
+        assert cut.taps == full.taps and not cut.capped
+        assert cut.path()[-1][1] + cut.policy_mark.cost == full.taps  # the path it names has that many taps
+        assert set(cut.screens) <= set(full.screens)
+    else:
+        assert cut.complete and _observed(cut) == _observed(full)
+
+
+def test_the_bfs_stops_once_the_policy_is_near_enough() -> None:
+    """A complete graph in the cache answers any ``enough``; AndroidProject's policy row is 2 taps away, so with
+    enough=4 the screens farther than 2 taps are not built, with enough=1 all are."""
+    ev = build_evidence(str(HERE / "nav_two_taps.apk"))
+    full = navigation(ev)
+    assert full.complete and navigation(ev, enough=2) is full
+    apk = CORPUS / "cn_sdk" / "AndroidProject__release_a.apk"
+    if not apk.exists():
+        pytest.skip(f"corpus APK absent: {apk}")
+    ev = build_evidence(str(apk))
+    full = navigation(ev, enough=1)
+    assert full.complete and full.taps == 2
+    ev = build_evidence(str(apk))
+    cut = navigation(ev, enough=4)
+    assert cut.taps == 2 and not cut.complete and set(cut.screens) < set(full.screens)

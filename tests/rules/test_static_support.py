@@ -166,3 +166,47 @@ def test_component_entries_are_computed_once_per_evidence(fixtures_dir: Path) ->
     assert static_support.component_entries(Evidence(static=static)) == entries
     no_app = replace(static.manifest, components=[], application_class=None)
     assert static_support.component_entries(Evidence(static=replace(static, manifest=no_app))) == []
+
+
+RULES_DIR = Path(__file__).parent
+
+
+@pytest.mark.parametrize(
+    "apk", ["_apps/consent_gated.apk", "policy.access.too_many_taps/nav_dialog_main.apk"]
+)
+def test_one_string_search_serves_the_later_ones(apk: str) -> None:
+    """static_support.strings_containing answers a later search whose needles each hold a needle searched before
+    (隐私政策 holds 隐私) from the remembered results (issue #19): exactly the index's own answers, in its order."""
+    from appwarden.rules import static_support
+    from appwarden.scan import build_evidence
+
+    code = build_evidence(str(RULES_DIR / apk)).static.code
+
+    def direct(needles: list[str]) -> list[tuple]:
+        return [tuple(r) for r in code.strings_containing(needles)]
+
+    first = ["隐私", "rivacy", "同意"]
+    also = ["隐私政策", "个人信息保护政策", "https://", "file:///android_asset/"]
+    got = static_support.strings_containing(code, first, also=also)
+    assert got and [tuple(r) for r in got] == direct(first)
+    searched = static_support._memo(code).strings[0]
+    assert searched == {
+        *first,
+        "个人信息保护政策",
+        "https://",
+        "file:///android_asset/",
+    }  # 隐私政策 holds 隐私
+    hits = 0
+    for later in (["隐私政策", "Privacy"], ["个人信息保护政策", "https://"], ["https://"], ["隐私"]):
+        got = static_support.strings_containing(code, later)
+        assert [tuple(r) for r in got] == direct(later), later
+        hits += len(got)
+        assert static_support._memo(code).strings[0] == searched  # answered from the first search
+    assert hits
+    got = static_support.strings_containing(code, ["agree"])  # not covered: searched anew
+    assert [tuple(r) for r in got] == direct(["agree"])
+    assert static_support._memo(code).strings[0] == {"agree"}
+    # a needle the byte search and `in` may disagree on is never shared
+    assert [tuple(r) for r in static_support.strings_containing(code, ["\U0001f600"])] == direct(
+        ["\U0001f600"]
+    )

@@ -66,6 +66,7 @@ from appwarden.errors import LimitExceeded
 from appwarden.evidence import Evidence
 from appwarden.limits import check_deadline
 from appwarden.rules.static_support import (
+    _plain_needle,
     class_of,
     code_of,
     java_to_desc,
@@ -73,6 +74,7 @@ from appwarden.rules.static_support import (
     method_records,
     method_strings,
     methods_of,
+    strings_containing,
     superclasses,
 )
 
@@ -215,6 +217,12 @@ class Navigation:
     blind: str = ""  # why static navigation cannot see the UI ("" when it can)
     routers: list[str] = field(default_factory=list)
     capped: bool = False  # MAX_SCREENS reached: a missing path proves nothing
+    # False when no screen can show the policy (_Builder._may_mark) and the BFS could not be capped: only the main
+    # screens were looked at (taps None, no unreached marks, dist/parent hold the main screens)
+    graph: bool = True
+    # False when navigation(enough=n) stopped the BFS once the fewest taps was known to be at most n: ``taps`` is
+    # that number, ``policy_screen`` one of the screens reaching it, the screens farther away were not built
+    complete: bool = True
     notes: list[str] = field(default_factory=list)
 
     def path(self, screen: str | None = None) -> list[tuple[str, int, str]]:
@@ -230,13 +238,30 @@ class Navigation:
         return out[::-1]
 
 
-_CACHE: dict[int, tuple[Any, tuple, Navigation | None]] = {}
+@dataclass(slots=True)
+class _Shown:
+    """The no-tap part of a screen (:meth:`_Builder._shown`)."""
+
+    own: set[str]
+    notap: list[str]
+    edges: dict[str, tuple[int, str]]
+
+
+_CACHE: dict[int, tuple[Any, tuple, Navigation | None, dict[int | None, Navigation | None]]] = {}
 
 
 def navigation(
-    evidence: Evidence, texts: tuple[str, ...] = POLICY_TEXTS, url_pattern: str = POLICY_URL
+    evidence: Evidence,
+    texts: tuple[str, ...] = POLICY_TEXTS,
+    url_pattern: str = POLICY_URL,
+    enough: int | None = None,
 ) -> Navigation | None:
-    """The app's navigation graph (cached per static evidence and arguments); None without manifest or code."""
+    """The app's navigation graph (cached per static evidence and arguments); None without manifest or code.
+
+    ``enough``: a caller that only needs to know whether the policy is at most ``enough`` taps away lets the BFS
+    stop as soon as that is known (:attr:`Navigation.complete` False): ``taps`` is still the fewest taps, but
+    ``policy_screen``/``policy_mark``/``path()`` name one of the screens reaching it, and farther screens are not
+    built. When the fewest taps is more than ``enough`` (or there is no path) the result is the full one."""
     static = evidence.static
     code = code_of(evidence)
     manifest = static.manifest if static is not None else None
@@ -245,10 +270,14 @@ def navigation(
     key = (tuple(texts), url_pattern)
     cached = _CACHE.get(id(static))
     if cached is not None and cached[0] is static and cached[1] == key:
-        return cached[2]
-    nav = _Builder(evidence, code, manifest, tuple(texts), re.compile(url_pattern, re.IGNORECASE)).build()
+        got = cached[2]  # a complete graph answers any ``enough``; one cut short only the same ``enough``
+        if got is None or got.complete or got is cached[3].get(enough):
+            return got
+    builder = _Builder(evidence, code, manifest, tuple(texts), re.compile(url_pattern, re.IGNORECASE))
+    builder.enough = enough
+    nav = builder.build()
     _CACHE.clear()
-    _CACHE[id(static)] = (static, key, nav)
+    _CACHE[id(static)] = (static, key, nav, {enough: nav})
     return nav
 
 
@@ -276,6 +305,7 @@ class _Builder:
         self, evidence: Evidence, code: Any, manifest: Any, texts: tuple[str, ...], url: re.Pattern[str]
     ) -> None:
         self.evidence = evidence
+        self.enough: int | None = None  # see navigation()
         self.code = code
         self.manifest = manifest
         self.texts = texts
@@ -300,6 +330,9 @@ class _Builder:
         self._supers: dict[str, list[str]] = {}
         self._edges: dict[str, tuple[tuple[str, str], ...]] = {}  # method -> edges_of([method])
         self._news: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # method -> _fragments_and_owned
+        self._shown_memo: dict[str, _Shown] = {}  # screen class -> its no-tap part
+        self._marks: set[str] | None = None  # every method that may name the policy, once known (_may_mark)
+        self._class_kinds: dict[str, tuple[str, int] | None] = {}  # class -> (outer, kind) for _app_callees
         self.excluded_classes: set[str] = set()
         self.excluded_methods: set[str] = set()
         self.excluded_lambdas: tuple[str, ...] = ()
@@ -433,13 +466,18 @@ class _Builder:
         got = self._app.get(method)
         if got is None:
             got = []
-            defined = self.defined
+            kinds = self._class_kinds
             for c in self.callees(method):
-                cls = class_of(c)
-                if cls in defined and not is_platform_library(cls):
-                    outer = _outer(cls)
-                    kind = 1 if outer in self.activities else 2 if self.is_fragment(outer) else 0
-                    got.append((c, cls, outer, kind))
+                cls = c.split("->", 1)[0]
+                info = kinds.get(cls, _UNSEEN)
+                if info is _UNSEEN:  # once per class: app code?, its outer class, screen kind
+                    info = None
+                    if cls in self.defined and not is_platform_library(cls):
+                        outer = _outer(cls)
+                        info = (outer, 1 if outer in self.activities else 2 if self.is_fragment(outer) else 0)
+                    kinds[cls] = info
+                if info is not None:
+                    got.append((c, cls, info[0], info[1]))
             self._app[method] = got
         return got
 
@@ -477,8 +515,11 @@ class _Builder:
         # built): None when it is excluded or names no policy
         named = self._names.get(method, _UNSEEN)
         if named is _UNSEEN:
-            excluded = method in self.excluded_methods or self._excluded(method)
-            named = self._names[method] = None if excluded else self._names_policy(method)
+            if self._marks is not None and method not in self._marks:  # names no policy (_policy_methods)
+                named = self._names[method] = None
+            else:
+                excluded = method in self.excluded_methods or self._excluded(method)
+                named = self._names[method] = None if excluded else self._names_policy(method)
         if named is None:
             return None
         what, page = named
@@ -684,38 +725,13 @@ class _Builder:
         ][:5]
 
     def screen(self, cls: str, kind: str) -> Screen:
-        check_deadline()  # the rules stage's deadline: never an endless build on a huge app
-        scr = Screen(cls, kind)
-        chain = self.supers(cls) or [cls]
-        own = set(chain)
-        entries = [
-            m
-            for c in chain
-            for m in methods_of(self.code, c)
-            if m.split("->", 1)[1].split("(", 1)[0] in LIFECYCLE
-        ]
-        notap = self.closure(entries + self._auto_callbacks(chain), own)
-        # fragments created while the screen is shown join it (their lifecycle too)
+        """The screen of ``cls``: its no-tap part (:meth:`_shown`) and what its tap handlers start and show."""
+        shown = self._shown(cls)
+        own, notap = shown.own, shown.notap
+        scr = Screen(cls, kind, edges=dict(shown.edges))
         owned: set[str] = set()
-        for _ in range(2):
-            frags = {t for m in notap for t in self._fragments_and_owned(m)[0] if t not in own}
-            frags.update(f for f in self.frag_refs if f not in own)
-            if not frags:
-                break
-            for f in frags:
-                own.update(self.supers(f) or [f])
-            entries = [
-                m
-                for c in own
-                for m in methods_of(self.code, c)
-                if m.split("->", 1)[1].split("(", 1)[0] in LIFECYCLE
-            ]
-            notap = self.closure(entries + self._auto_callbacks(own), own)
         for m in notap:
             owned.update(self._fragments_and_owned(m)[1])
-        for edge, via in self.edges_of(notap):
-            if edge not in own and edge != cls:
-                scr.edges.setdefault(edge, (0, via))
         for m in notap:
             mark = self.mark_of(m, tapped=False)
             if mark is not None:
@@ -760,6 +776,45 @@ class _Builder:
             if target in self.activities or self.is_fragment(target):
                 scr.edges.setdefault(target, (1, where))
         return scr
+
+    def _shown(self, cls: str) -> _Shown:
+        """What runs while the screen of ``cls`` is shown, before any tap (made once per build: the main screens
+        are found from it alone, see :meth:`build`): its own classes (the class, its app superclasses and the
+        fragments created), the no-tap closure and its 0-tap edges."""
+        got = self._shown_memo.get(cls)
+        if got is not None:
+            return got
+        check_deadline()  # the rules stage's deadline: never an endless build on a huge app
+        chain = self.supers(cls) or [cls]
+        own = set(chain)
+        entries = [
+            m
+            for c in chain
+            for m in methods_of(self.code, c)
+            if m.split("->", 1)[1].split("(", 1)[0] in LIFECYCLE
+        ]
+        notap = self.closure(entries + self._auto_callbacks(chain), own)
+        # fragments created while the screen is shown join it (their lifecycle too)
+        for _ in range(2):
+            frags = {t for m in notap for t in self._fragments_and_owned(m)[0] if t not in own}
+            frags.update(f for f in self.frag_refs if f not in own)
+            if not frags:
+                break
+            for f in frags:
+                own.update(self.supers(f) or [f])
+            entries = [
+                m
+                for c in own
+                for m in methods_of(self.code, c)
+                if m.split("->", 1)[1].split("(", 1)[0] in LIFECYCLE
+            ]
+            notap = self.closure(entries + self._auto_callbacks(own), own)
+        edges: dict[str, tuple[int, str]] = {}
+        for edge, via in self.edges_of(notap):
+            if edge not in own and edge != cls:
+                edges.setdefault(edge, (0, via))
+        got = self._shown_memo[cls] = _Shown(own, notap, edges)
+        return got
 
     def _fragments_and_owned(self, m: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(the fragment classes, the app classes outside the platform libraries) that method ``m`` instantiates,
@@ -810,14 +865,20 @@ class _Builder:
             return nav
         self._load_resources()
         self._exclude_consent_dialog(self._start_closure(nav.launchers))
+        may_mark = self._may_mark()
+        # no screen can show the policy: no path, no mark elsewhere; the graph is only needed to tell whether the
+        # BFS would be cut at MAX_SCREENS, which it cannot be when there are not that many screens
+        markless = may_mark is not None and not any(
+            may_mark(a) for a in dict.fromkeys([*self.activities, *nav.launchers])
+        )
         # 0/1 BFS over screens built on demand
         dist: dict[str, int] = {}
         parent: dict[str, tuple[str, str] | None] = {}
         starts = list(nav.launchers)
         forwarded: list[str] = []
-        for cls in nav.launchers:
-            scr = self._get(cls)
-            forwarded.extend(t for t, (cost, _v) in scr.edges.items() if cost == 0 and t in self.activities)
+        for cls in nav.launchers:  # the 0-tap edges of a screen are those of its no-tap part
+            shown = self._shown(cls)
+            forwarded.extend(t for t, (cost, _v) in shown.edges.items() if cost == 0 and t in self.activities)
         if forwarded:
             # a launcher forwarding without a tap (splash) is not the main screen: its targets are
             seen = set(nav.launchers)
@@ -829,22 +890,35 @@ class _Builder:
                     continue
                 seen.add(t)
                 mains.append(t)
-                for n, (cost, _v) in self._get(t).edges.items():
+                for n, (cost, _v) in self._shown(t).edges.items():
                     if cost == 0 and n in self.activities and n not in seen and len(mains) < 8:
                         queue.append(n)
             starts = mains
         nav.main = starts
+        if markless and self._screens_at_most(MAX_SCREENS):
+            nav.graph = False
+            nav.dist = dict.fromkeys(starts, 0)
+            nav.parent = dict.fromkeys(starts)
+            return nav
         dq: deque[str] = deque()
         for s in starts:
             dist[s] = 0
             parent[s] = None
             dq.append(s)
         done: set[str] = set()
+        enough = self.enough
+        known: int | None = (
+            None  # the fewest taps to a mark of the screens built so far (with ``enough`` only)
+        )
         while dq:
             check_deadline()
             cur = dq.popleft()
             if cur in done:
                 continue
+            if known is not None and dist[cur] >= known:
+                # screens come in order of distance: none left can be nearer the policy than ``known``
+                nav.complete = False
+                break
             done.add(cur)
             if len(done) > MAX_SCREENS:
                 nav.notes.append(f"screens analysed capped at {MAX_SCREENS}")
@@ -859,6 +933,10 @@ class _Builder:
                     dist[t] = nd
                     parent[t] = (cur, via)
                     (dq.appendleft if cost == 0 else dq.append)(t)
+            if enough is not None and scr.marks:
+                nearest = dist[cur] + min(m.cost for m in scr.marks)
+                if nearest <= enough and (known is None or nearest < known):
+                    known = nearest
         nav.dist, nav.parent = dist, parent
         best: tuple[int, str, Mark] | None = None
         for cls in done:
@@ -871,7 +949,6 @@ class _Builder:
             return nav
         # no path: marks elsewhere? (every activity not reached, and fragments reachable from them); an activity
         # that cannot have a mark (_may_mark) is not built
-        may_mark = self._may_mark()
         for desc in list(self.activities)[:MAX_SCREENS]:
             if desc in done or (may_mark is not None and not may_mark(desc)):
                 continue
@@ -898,7 +975,7 @@ class _Builder:
         the app superclasses (:meth:`supers`) plus the fragments it shows. So an activity may have a mark only when
         such an entry belongs to its chain (or an inner class of it); when one belongs to a fragment or to a class
         instantiated anywhere in the app, any screen may (None)."""
-        marks = self._policy_methods()
+        marks = self._marks = self._policy_methods()
         if marks is None:
             return None
         if not marks:
@@ -958,13 +1035,10 @@ class _Builder:
         code = self.code
         if not hasattr(code, "strings_containing") or not hasattr(code, "codes"):
             return None
-        if not all(
-            t and t.isprintable() and all(ord(ch) < 0xD800 or 0xE000 <= ord(ch) < 0x10000 for ch in t)
-            for t in self.texts
-        ):
+        if not all(map(_plain_needle, self.texts)):
             return None
         out: set[str] = set()
-        for ref in code.strings_containing([*self.texts, *URL_PREFIXES]):
+        for ref in strings_containing(code, [*self.texts, *URL_PREFIXES]):
             caller, value = str(ref.caller), str(ref.target)
             if caller in out:
                 continue
@@ -1004,6 +1078,29 @@ class _Builder:
                 if (dc.events[i * EVENT_WORDS] >> 8) == EV_LITERAL:
                     out.add(dc.caller_of_event(i))
         return out
+
+    def _screens_at_most(self, limit: int) -> bool:
+        """Whether the screens the BFS may reach number at most ``limit``: its starts and edges' targets are
+        activities, launchers and fragments (:meth:`is_fragment`: an app class with one of :data:`FRAGMENT_BASES`
+        at most 12 superclass steps up, found walking ``code.subclasses`` down from them); False when the index
+        cannot list subclasses."""
+        subclasses = getattr(self.code, "subclasses", None)
+        if subclasses is None:
+            return False
+        screens = set(self.activities) | set(self.nav.launchers)
+        level = list(FRAGMENT_BASES)
+        screens.update(c for c in level if c in self.defined)
+        seen = set(level)
+        for _ in range(12):
+            nxt = [sub for c in level for sub in subclasses(c) if sub not in seen]
+            seen.update(nxt)
+            screens.update(nxt)
+            if len(screens) > limit:
+                return False
+            level = nxt
+            if not level:
+                break
+        return len(screens) <= limit
 
     def _get(self, cls: str) -> Screen:
         scr = self.nav.screens.get(cls)

@@ -214,7 +214,7 @@ def methods_of(code: Any, cls: str) -> list[str]:
 class _CodeMemo:
     """What the rules of one scan ask the same code index again and again (:func:`_memo`)."""
 
-    __slots__ = ("code", "implementers", "methods", "own", "records")
+    __slots__ = ("code", "implementers", "methods", "own", "records", "strings")
 
     def __init__(self, code: Any) -> None:
         self.code = code
@@ -223,9 +223,38 @@ class _CodeMemo:
         self.own: dict[str, tuple[int, range, tuple[str, ...]] | None] = {}  # class -> _own
         # class -> (dex number, signature -> record number or the list of them when a signature repeats)
         self.records: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.strings: tuple[frozenset[str], list[Any]] | None = None  # the last strings_containing search
 
 
 _MEMO: list[_CodeMemo] = []
+
+
+def _plain_needle(needle: str) -> bool:
+    """Whether ``needle`` is found in a string exactly when its UTF-8 bytes are found in the string's MUTF-8 bytes
+    (the code index's byte search): not empty, no NUL, every character in the BMP and not a surrogate."""
+    return bool(needle) and all(0 < ord(ch) < 0xD800 or 0xE000 <= ord(ch) < 0x10000 for ch in needle)
+
+
+def strings_containing(code: Any, needles: Iterable[str], also: Iterable[str] = ()) -> list[Any]:
+    """``code.strings_containing(needles)`` (the ``const-string`` uses whose value holds a needle, in the index's
+    order), with one byte search of the string tables serving several callers (issue #19: the consent model and
+    the navigation graph search for policy titles): the search also looks for the needles of ``also`` that no
+    needle of ``needles`` is part of, and is remembered per code index; a later call whose every needle holds a
+    needle searched then (隐私政策 holds 隐私) is answered by filtering those results. Only plain needles
+    (:func:`_plain_needle`) take part: then the filter (``needle in value``) keeps exactly what the byte search for
+    them finds."""
+    needles = list(needles)
+    if not hasattr(code, "codes") or not all(map(_plain_needle, needles)):
+        return list(code.strings_containing(needles))
+    memo = _memo(code)
+    if memo.strings is not None and all(any(n in t for n in memo.strings[0]) for t in needles):
+        return [r for r in memo.strings[1] if any(t in str(r.target) for t in needles)]
+    extra = [t for t in dict.fromkeys(also) if _plain_needle(t) and not any(n in t for n in needles)]
+    refs = list(code.strings_containing([*needles, *extra]))
+    memo.strings = (frozenset([*needles, *extra]), refs)
+    if not extra:
+        return list(refs)
+    return [r for r in refs if any(t in str(r.target) for t in needles)]
 
 
 def _memo(code: Any) -> _CodeMemo:

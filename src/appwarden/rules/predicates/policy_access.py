@@ -65,7 +65,8 @@ def _path_items(nav: Navigation) -> list[dict[str, Any]]:
 def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
     max_taps = int(param(params, "max_taps", 4))
     texts = tuple(param(params, "policy_texts", list(POLICY_TEXTS)))
-    nav = navigation(evidence, texts, str(param(params, "policy_url", POLICY_URL)))
+    # only whether the policy is within max_taps matters when it is: the BFS may stop there (enough)
+    nav = navigation(evidence, texts, str(param(params, "policy_url", POLICY_URL)), enough=max_taps)
     if nav is None or not nav.launchers or nav.blind:
         return []
     main = "、".join(_java(m) for m in nav.main[:3])
