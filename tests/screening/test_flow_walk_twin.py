@@ -421,8 +421,13 @@ def _outcome(analysis: FlowAnalysis, thunk: Any) -> tuple[Any, ...]:
         got: Any = thunk()
     except Exception as exc:  # both walks must fail alike
         got = ("raised", type(exc).__name__, str(exc))
-    if isinstance(got, Summary):
-        got = (got.returns, got.sinks, sorted(got.stores.items()), got.starts)
+    if isinstance(got, Summary):  # label sets in their iteration order too: an Intent hop follows it
+        got = (
+            list(got.returns),
+            [(s, list(s.data), list(s.endpoint)) for s in got.sinks],
+            [(f, list(labels)) for f, labels in got.stores.items()],
+            [(t, list(labels), how) for t, labels, how in got.starts],
+        )
     return (got, _state(analysis))
 
 
@@ -450,13 +455,20 @@ def test_same_leaks_and_counters_on_the_fixture_apps(name: str, backend: str) ->
 _LABELS = ("s0", "s1", "s2", "net", "h:http://203.0.113.7/x", "n:+15550100", "x:send", "f:Lcom/x/A;->f:I")
 
 
-def _params(rng: random.Random, ctx: ScreenContext) -> tuple[Labels, ...]:
+# more labels than a register keeps (MAX_LABELS): unions and carries must cap them as _cap does
+_MANY = [f"s{i}" for i in range(40)] + [f"h:http://203.0.113.{i}/" for i in range(20)] + ["net", "x:send"]
+
+
+def _labels(rng: random.Random, pool: list[str]) -> Labels:
+    if rng.random() < 0.08:
+        return frozenset(rng.sample(_MANY, rng.randrange(flow.MAX_LABELS - 6, flow.MAX_LABELS + 1)))
+    return frozenset(rng.sample(pool, rng.randrange(0, 4))) if rng.random() < 0.6 else EMPTY
+
+
+def _params(rng: random.Random, ctx: Any) -> tuple[Labels, ...]:
     classes = sorted(ctx.code.classes)[:5]
     pool = list(_LABELS) + ["c:" + c for c in classes]
-    return tuple(
-        frozenset(rng.sample(pool, rng.randrange(0, 4))) if rng.random() < 0.6 else EMPTY
-        for _ in range(rng.randrange(0, 5))
-    )
+    return tuple(_labels(rng, pool) for _ in range(rng.randrange(0, 5)))
 
 
 @pytest.mark.parametrize("name", ["screen_spy", "screen_bad"])
@@ -754,6 +766,8 @@ def test_same_walk_on_synthetic_methods(seed: int, monkeypatch: pytest.MonkeyPat
     for analysis in (ref, new):  # what earlier waves found, alike for both
         analysis.private_returns.update(_METHODS[i] for i in _APP if i % 2)
         analysis.field_labels[_FIELDS[0]] = frozenset({"s1"})
+        if seed % 3 == 0:  # a field holding as many labels as a register keeps
+            analysis.field_labels[_FIELDS[1]] = frozenset(_MANY[: flow.MAX_LABELS])
     for _ in range(4):
         desc = _METHODS[rng.choice(_APP)]
         params = _params(rng, ctx)

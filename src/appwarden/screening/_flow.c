@@ -446,32 +446,20 @@ static inline Py_ssize_t lsize(PyObject *o) {
     return PyObject_Size(o);
 }
 
-/* _cap(a | b): the other when one is empty (value-equal to what _cap gives), else the union capped */
-static PyObject *unite(state *s, PyObject *a, PyObject *b) {
-    if (lsize(b) == 0) {
-        PyObject *r = a ? a : s->empty;
-        Py_INCREF(r);
-        return r;
-    }
-    if (lsize(a) == 0) {
-        Py_INCREF(b);
-        return b;
-    }
-    PyObject *r = PyNumber_Or(a, b);
+static PyObject *capped(state *s, PyObject *r) {
+    /* r (a new reference) as _cap gives it: a frozenset of at most max_labels labels */
     if (r == NULL)
         return NULL;
-    Py_ssize_t n = lsize(r);
-    if (n < 0) {
-        Py_DECREF(r);
-        return NULL;
-    }
-    if (n > s->max_labels || !PyFrozenSet_Check(r)) {
-        PyObject *c = PyObject_CallOneArg(s->cap, r);
-        Py_DECREF(r);
-        return c;
-    }
-    return r;
+    if (PyFrozenSet_CheckExact(r) && PySet_GET_SIZE(r) <= s->max_labels)
+        return r; /* _cap(r) is frozenset(r): r itself */
+    PyObject *c = PyObject_CallOneArg(s->cap, r);
+    Py_DECREF(r);
+    return c;
 }
+
+/* _cap(a | b), computed as Python computes it (a new frozenset even when one side is empty: a label set's
+ * iteration order, which the walk's Intent hops follow, depends on how the set was built) */
+static PyObject *unite(state *s, PyObject *a, PyObject *b) { return capped(s, PyNumber_Or(a, b)); }
 
 static int check_reg(state *s, int64_t r) {
     if (r < 0 || r >= s->nregs) {
@@ -885,17 +873,22 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
             if (lsize(get(s, a)) > 0 && carry(s, b, get(s, a)) < 0)
                 goto done;
             break;
-        case P_FILLED: { /* filled-new-array: the result is the array */
-            PyObject *acc = s->empty;
-            Py_INCREF(acc);
+        case P_FILLED: { /* filled-new-array: the result is the array (acc = set(); acc |= ...; _cap(acc)) */
+            PyObject *acc = PySet_New(NULL);
+            if (acc == NULL)
+                goto done;
             for (int32_t i = 0; i < a; i++) {
-                PyObject *n = unite(s, acc, get(s, list_reg(b, c, (int)i)));
+                PyObject *n = PyNumber_InPlaceOr(acc, get(s, list_reg(b, c, (int)i)));
                 Py_DECREF(acc);
                 if (n == NULL)
                     goto done;
                 acc = n;
             }
-            Py_SETREF(result, acc);
+            PyObject *v = PyObject_CallOneArg(s->cap, acc);
+            Py_DECREF(acc);
+            if (v == NULL)
+                goto done;
+            Py_SETREF(result, v);
             break;
         }
         case P_NOP:
