@@ -231,6 +231,7 @@ def _mark_reachability(evidence: StaticEvidence) -> None:
     if evidence.code is None:
         return
     parents = reachable(evidence.code, component_entries(Evidence(static=evidence)))
+    evidence.code.callgraph.lookup_many(site.caller for site in evidence.callsites)  # one C call per DEX
     roots: dict[str, str] = {}
 
     def root_of(method: str) -> str:

@@ -3,6 +3,7 @@ and CallGraph gives the same walks and graphs with either (issue #19)."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from array import array
@@ -401,3 +402,49 @@ def test_hierarchy_all_copy_on_fixture_apps(main_dex: bytes, fixtures_dir: Path)
             == cext.hierarchy_all(dexes, 11)
             == pywalk.hierarchy_all(dexes, 11)
         )
+
+
+@FUZZ
+@given(
+    muts=st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), min_size=0, max_size=24),
+    ranges=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 20), st.integers(0, 80)), max_size=6),
+)
+def test_find_first_twin(main_dex: bytes, muts, ranges) -> None:
+    """find_first equals its twin and the first id of _dexscan.find_methods (-1 none, -2 None) on mutated tables."""
+    cext = pytest.importorskip("appwarden.dex._dexscan")
+    args = descs_args(DexFile("classes.dex", main_dex))
+    data = mutate(main_dex, muts, keep_header=True) if muts else main_dex
+    ids = (data, *args[1:])
+    queries = []
+    for lo, width, pick in ranges:
+        key = b"Lcom/aw/t/Graph;->onCreate(Landroid/os/Bundle;)V"
+        if pick < args[-1]:
+            with contextlib.suppress(ValueError):
+                key = pywalk._method_bytes(data, args[1:8], pick)
+        queries.append((lo, lo + width, key))
+    got = same("find_first", ids, queries)
+    if got[0] == "ok":
+        want = []
+        for lo, hi, key in queries:
+            found = cext.find_methods(ids, lo, hi, key)
+            want.append(-2 if found is None else array("I", found)[0] if found else -1)
+        assert got[1] == want
+
+
+def test_lookup_many_equals_lookups_one_by_one(main_dex: bytes, fixtures_dir: Path) -> None:
+    """CallGraph.lookup_many caches what _lookup would answer one by one: every node's descriptor, methods the app
+    neither calls nor defines, inherited references, a class-less string and non-ASCII descriptors."""
+    sets = [[(n, (DATA / n).read_bytes()) for n in ("hier_b.dex", "hier_a.dex", "hier.dex")]]
+    sets += [[("a.dex", main_dex), ("b.dex", _non_ascii(main_dex))]]
+    sets += [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+    for blobs in sets:
+        names = [n for n in build_index(blobs).callgraph.node_names() if n]
+        extra = [n.replace("->", "->x", 1) for n in names[:20]] + ["nothing", "La;->b()V", "La->b;->c()V"]
+        extra += [n.split("->")[0] + "->toString()Ljava/lang/String;" for n in names[:40]]
+        asked = names + extra
+        one = build_index(blobs).callgraph
+        want = {d: one._lookup(d) for d in asked}
+        many = build_index(blobs).callgraph
+        many.lookup_many(asked)
+        assert {d: many._node_of.get(d, "missing") for d in asked} == want, blobs[0][0]
+        assert sum(g is not None for g in want.values()) >= len(names)

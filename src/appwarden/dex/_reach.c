@@ -11,6 +11,7 @@
  *   ids_ordered   whether type descriptors are strictly increasing str and method classes sorted (CallGraph._lookup)
  *   intern_all    _dexscan.intern_methods over every DEX at once, hashing each method from its parts' hashes
  *   hierarchy_all _dexscan.hierarchy_all (copied with its helpers), its sigs hashed from their parts' cached hashes
+ *   find_first    _dexscan.find_methods' first match for many (range, descriptor) queries of a DEX in one call
  */
 #define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
@@ -1735,6 +1736,77 @@ done:
     return res;
 }
 
+/* ---- find_first ------------------------------------------------------------------------------------------ */
+
+/* find_first(ids, queries) -> list[int]
+ * For each (lo, hi, key) of `queries` (a list), what _dexscan.find_methods(ids, lo, hi, key) says of its first
+ * match, in one call: the first method id in [lo, hi) whose descriptor (method_descs' string) is the ASCII bytes
+ * `key`, -1 when none is, -2 when a descriptor of the range cannot be built (find_methods' None). `ids`: a DEX's id
+ * tables (as dexids_t). ValueError as find_methods for tables out of bounds. No string object is made. */
+static PyObject *reach_find_first(PyObject *self, PyObject *args) {
+    PyObject *tup, *queries;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &tup, &PyList_Type, &queries)) return NULL;
+    Py_buffer view;
+    descs_t d;
+    unsigned long m_off, m_size;
+    memset(&d, 0, sizeof d);
+    if (!PyArg_ParseTuple(tup, "y*kkkkkkkk;id tables: (buf, 8 table offsets and sizes)", &view, &d.s_off, &d.s_size,
+                          &d.t_off, &d.t_size, &d.p_off, &d.p_size, &m_off, &m_size))
+        return NULL;
+    d.buf = (const uint8_t *)view.buf;
+    d.size = (size_t)view.len;
+    PyObject *res = NULL;
+    sbuf_t sb = {NULL, 0, 0};
+    if (descs_tables_ok(&d, m_off, m_size)) {
+        PyErr_SetString(PyExc_ValueError, d.msg);
+        goto done;
+    }
+    d.types = (str_ref_t *)calloc(d.t_size ? d.t_size : 1, sizeof(str_ref_t));
+    if (!d.types) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t nq = PyList_GET_SIZE(queries);
+    res = PyList_New(nq);
+    if (!res) goto done;
+    for (Py_ssize_t q = 0; q < nq; q++) {
+        unsigned long lo, hi;
+        const char *key;
+        Py_ssize_t klen;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(queries, q), "kky#;a query: (lo, hi, key)", &lo, &hi, &key, &klen)) {
+            Py_CLEAR(res);
+            goto done;
+        }
+        if (hi > m_size) hi = m_size;
+        long found = -1;
+        for (unsigned long m = lo; m < hi; m++) {
+            d.msg[0] = 0;
+            int ascii = desc_build(&d, m_off, (uint32_t)m, NULL, NULL, &sb, 0);
+            if (ascii == -2) {
+                PyErr_NoMemory();
+                Py_CLEAR(res);
+                goto done;
+            }
+            if (ascii < 0) {
+                found = -2;
+                break;
+            }
+            if (found == -1 && ascii && sb.len == (size_t)klen && !memcmp(sb.p, key, sb.len)) found = (long)m;
+        }
+        PyObject *v = PyLong_FromLong(found);
+        if (!v) {
+            Py_CLEAR(res);
+            goto done;
+        }
+        PyList_SET_ITEM(res, q, v);
+    }
+done:
+    free(sb.p);
+    free(d.types);
+    PyBuffer_Release(&view);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
@@ -1742,6 +1814,7 @@ static PyMethodDef methods[] = {
     {"ids_ordered", reach_ids_ordered, METH_VARARGS, "Whether the id tables can be bisected."},
     {"intern_all", reach_intern_all, METH_VARARGS, "Node ids of every method id of every DEX."},
     {"hierarchy_all", reach_hierarchy_all, METH_VARARGS, "_dexscan.hierarchy_all with cached sig hashes."},
+    {"find_first", reach_find_first, METH_VARARGS, "find_methods' first match for many queries of a DEX."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -178,6 +178,20 @@ def _load_reach() -> Any:
 reach: Any = _load_reach()
 
 
+_CALLBACK_KINDS: dict[tuple[str, ...], tuple[list[str], tuple[str, ...]]] = {}
+
+
+def _callback_kinds(callbacks: tuple[str, ...]) -> tuple[list[str], tuple[str, ...]]:
+    """(exact signatures, prefixes) of callback signatures (a signature ending in "(" is a prefix); kept."""
+    got = _CALLBACK_KINDS.get(callbacks)
+    if got is None:
+        got = _CALLBACK_KINDS[callbacks] = (
+            [cb for cb in callbacks if not cb.endswith("(")],
+            tuple(cb for cb in callbacks if cb.endswith("(")),
+        )
+    return got
+
+
 def _split(desc: str) -> tuple[str, str]:
     cls, _, rest = desc.partition("->")
     return cls, rest
@@ -319,6 +333,65 @@ class CallGraph:
             got = self._node_of[desc] = self._find(desc)
         return got
 
+    def lookup_many(self, descs: Iterable[str]) -> None:
+        """Look ``descs`` up at once (the answers cached for :meth:`_lookup`, the same as one by one): each new
+        descriptor's method id in the range of its class's own DEX by one C call (``_reach.find_first``) per DEX
+        instead of one per descriptor; the rest one by one (:meth:`_find`)."""
+        node_of = self._node_of
+        todo = [d for d in dict.fromkeys(descs) if d not in node_of]
+        if not todo:
+            return
+        if self._ordered is None:
+            self._ordered = all(map(self._is_ordered, self.index.codes))
+        if self._gid is not None or not self._ordered:
+            for d in todo:
+                self._lookup(d)
+            return
+        codes = self.index.codes
+        queries: dict[int, list[tuple[int, int, bytes]]] = {}
+        asked: dict[int, list[str]] = {}
+        rest = []
+        for d in todo:
+            if type(d) is not str or d.count("->") != 1 or not d.isascii() or "\x00" in d:
+                rest.append(d)
+                continue
+            home = self._home_of(d.partition("->")[0])
+            if not home:
+                rest.append(d)
+                continue
+            ci, lo, hi = home
+            queries.setdefault(ci, []).append((lo, hi, d.encode("ascii")))
+            asked.setdefault(ci, []).append(d)
+        for ci, qs in queries.items():
+            check_deadline()
+            code = codes[ci]
+            code.check_descs()
+            gmap = self._maps[ci]
+            for d, m in zip(asked[ci], reach.find_first(code.id_args, qs), strict=True):
+                if m >= 0:
+                    node_of[d] = gmap[m]
+                else:  # not in its class's own DEX (or a range find_methods refuses): the whole search
+                    rest.append(d)
+        for d in rest:
+            self._lookup(d)
+
+    def _home_of(self, cls: str) -> tuple[int, ...]:
+        """(DEX, first method id, end) of the method ids of the app class ``cls`` in the DEX defining it (its class
+        def names its type), () for a class the app does not define; kept per class."""
+        home = self._home.get(cls)
+        if home is None:
+            where = self.index._class_map.get(cls)
+            if where is None:
+                home = ()
+            else:
+                ci, cdi = where
+                dex = self.index.codes[ci].dex
+                mclass, t = dex.method_class, dex.class_defs[cdi * 8]
+                lo = bisect_left(mclass, t)
+                home = (ci, lo, bisect_right(mclass, t, lo))
+            self._home[cls] = home
+        return home
+
     def _find(self, desc: str) -> int | None:
         """:meth:`_lookup`, uncached.
 
@@ -340,18 +413,7 @@ class CallGraph:
         if not ordered:
             return self._complete_map().get(desc)
         cls = desc.partition("->")[0]
-        home = self._home.get(cls)
-        if home is None:  # the method ids of the class in the DEX defining it (its class def names its type)
-            where = self.index._class_map.get(cls)
-            if where is None:
-                home = ()
-            else:
-                ci, cdi = where
-                dex = codes[ci].dex
-                mclass, t = dex.method_class, dex.class_defs[cdi * 8]
-                lo = bisect_left(mclass, t)
-                home = (ci, lo, bisect_right(mclass, t, lo))
-            self._home[cls] = home
+        home = self._home_of(cls)  # the method ids of the class in the DEX defining it
         if home:
             ci, lo, hi = home
             found = codes[ci].find_method_ids(desc, lo, hi)
@@ -809,7 +871,14 @@ class CallGraph:
         """Synthetic edges (:data:`ASYNC_DISPATCH`) of the methods of ``code`` that call a dispatch API."""
         app = self.index._class_map
         desc_of, types, methods, events = code.method_desc, code.type_descs, code.methods, code.events
+        mclass = code.dex.method_class
         records, dispatch_ids = self._dispatch_callers(code)
+        parts: dict[int, tuple[str, str]] = {}  # dispatch method id -> (class, name) of its descriptor
+
+        def class_of(m: int) -> str:  # the class part of method m's descriptor, without the descriptor
+            t = types[mclass[m]]
+            return t if "->" not in t else _split(desc_of(m))[0]
+
         for step, r in enumerate(records):
             if not step & 255:
                 check_deadline()
@@ -834,8 +903,11 @@ class CallGraph:
                         break
             dispatch: list[tuple[str, str]] = []
             for idx in calls:
-                cls, sig = _split(desc_of(idx))
-                name = sig.partition("(")[0]
+                got = parts.get(idx)
+                if got is None:
+                    cls, sig = _split(desc_of(idx))
+                    got = parts[idx] = (cls, sig.partition("(")[0])
+                cls, name = got
                 if (cls, name) in ASYNC_DISPATCH:
                     dispatch.append((cls, name))
                 elif name in _APP_DISPATCH_NAMES and cls in app:
@@ -849,7 +921,7 @@ class CallGraph:
             if not dispatch:
                 continue
             targets: set[int] = set()
-            candidates = {*created, _split(desc_of(caller_idx))[0]}
+            candidates = {*created, class_of(caller_idx)}
             for key in dispatch:
                 # .get: ("AsyncTask", "start") is appended above for start() on an AsyncTask subclass and has no
                 # callbacks (the previous implementation raised KeyError there)
@@ -929,8 +1001,7 @@ class CallGraph:
         if found is not None:
             return found
         found = []
-        exact = [cb for cb in callbacks if not cb.endswith("(")]
-        prefixes = tuple(cb for cb in callbacks if cb.endswith("("))
+        exact, prefixes = _callback_kinds(callbacks)
         for c in self._ancestors(cls):
             own = self._own_methods(c)
             if own is None:
@@ -1124,6 +1195,7 @@ class CallGraph:
         if got is not None:
             return got
         check_deadline()
+        self.lookup_many(entries)
         lookup = self._lookup
         known = array("I", [g for e in entries if (g := lookup(e)) is not None])
         off, tgt = self._forward()

@@ -1626,3 +1626,13 @@ def intern_all(dexes: list[tuple], decodes: list, deadline: float = 0.0) -> tupl
             out.append(g)
         maps.append(out.tobytes())
     return maps, reps.tobytes()
+
+
+def find_first(ids: tuple, queries: list[tuple[int, int, bytes]]) -> list[int]:
+    """For each ``(lo, hi, key)``: the first method id of ``find_methods(ids, lo, hi, key)``, -1 when there is none,
+    -2 when it gives None; mirrors ``_reach.find_first``."""
+    out = []
+    for lo, hi, key in queries:
+        got = find_methods(ids, lo, hi, key)
+        out.append(-2 if got is None else array("I", got)[0] if got else -1)
+    return out
