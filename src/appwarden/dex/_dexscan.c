@@ -174,16 +174,54 @@ typedef struct {
     const uint8_t *buf;
     size_t size;
     uint32_t method_ids_size, string_ids_size, type_ids_size, field_ids_size, proto_ids_size;
-    vec_t methods, events;
+    vec_t methods, events; /* their data: the bytes of me_obj / ev_obj, returned without a copy */
+    PyObject *me_obj, *ev_obj;
+    PyThreadState *ts; /* the walk runs without the GIL; scan_grow takes it back to resize */
     uint64_t walked_units;
     uint32_t bad_methods;
     const char *error;
     deadline_t dl;
 } scan_t;
 
+/* Make room for n more items in v, whose data is the bytes object *obj (made or resized here, with the GIL taken
+ * back for the call): the walk's records are returned as those objects, shrunk to size, instead of being copied
+ * out of a malloc'd vector at the end (a copy of every record, and the records twice in memory meanwhile). */
+static int scan_grow(scan_t *s, vec_t *v, PyObject **obj, size_t n) {
+    if (v->oom) return -1;
+    size_t cap = v->cap ? v->cap : 1024;
+    while (cap < v->len + n) {
+        if (cap > (size_t)PY_SSIZE_T_MAX / 8) { v->oom = 1; return -1; }
+        cap *= 2;
+    }
+    int bad;
+    PyEval_RestoreThread(s->ts);
+    if (*obj) bad = _PyBytes_Resize(obj, (Py_ssize_t)(cap * 4)) < 0; /* *obj is NULL after a failure */
+    else bad = (*obj = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(cap * 4))) == NULL;
+    if (bad) PyErr_Clear(); /* reported as "out of memory" below */
+    s->ts = PyEval_SaveThread();
+    if (bad) {
+        v->oom = 1;
+        v->data = NULL;
+        v->cap = 0;
+        return -1;
+    }
+    v->data = (uint32_t *)PyBytes_AS_STRING(*obj);
+    v->cap = cap;
+    return 0;
+}
+
+/* The records of v as a bytes object of exactly their size (the GIL held; *obj is taken over). */
+static PyObject *scan_finish(vec_t *v, PyObject **obj) {
+    PyObject *o = *obj;
+    *obj = NULL;
+    if (!o) return PyBytes_FromStringAndSize("", 0);
+    if (_PyBytes_Resize(&o, (Py_ssize_t)(v->len * 4)) < 0) return NULL;
+    return o;
+}
+
 static inline int emit(scan_t *s, uint32_t kind, uint32_t op, uint32_t off, uint32_t idx, uint32_t a, uint32_t b) {
     vec_t *v = &s->events;
-    if (v->len + 5 > v->cap && vec_grow(v, 5)) return -1;
+    if (v->len + 5 > v->cap && scan_grow(s, v, &s->ev_obj, 5)) return -1;
     uint32_t *d = v->data + v->len;
     d[0] = (kind << 8) | op;
     d[1] = off;
@@ -377,7 +415,10 @@ static int scan_class(scan_t *s, uint32_t cdi, uint32_t class_data_off) {
                 }
             }
             uint32_t rec[7] = {cdi, midx, flags, used_off, ev_start, (uint32_t)(s->events.len / 5), insns_size};
-            if (vec_push(&s->methods, rec, 7)) return -1;
+            vec_t *v = &s->methods;
+            if (v->len + 7 > v->cap && scan_grow(s, v, &s->me_obj, 7)) return -1;
+            memcpy(v->data + v->len, rec, sizeof rec);
+            v->len += 7;
         }
     }
     return 0;
@@ -404,7 +445,7 @@ static PyObject *dexscan_scan(PyObject *self, PyObject *args) {
     if (s.size > 0xffffffffu) s.error = "DEX larger than 4 GiB";
     else if (cd_size > 0xffffffffu || (uint64_t)cd_off + (uint64_t)cd_size * 32 > s.size)
         s.error = "class_defs out of bounds";
-    Py_BEGIN_ALLOW_THREADS
+    s.ts = PyEval_SaveThread();
     uint64_t walked_before = 0;
     for (uint32_t i = 0; !s.error && i < cd_size; i++) {
         if (dl_spent(&s.dl, 1 + (s.walked_units - walked_before) / 16)) break;
@@ -418,24 +459,23 @@ static PyObject *dexscan_scan(PyObject *self, PyObject *args) {
             break;
         }
     }
-    Py_END_ALLOW_THREADS
+    PyEval_RestoreThread(s.ts);
     PyBuffer_Release(&view);
     if (s.dl.over && !s.error) {
-        free(s.methods.data);
-        free(s.events.data);
+        Py_XDECREF(s.me_obj);
+        Py_XDECREF(s.ev_obj);
         return deadline_error();
     }
     if (s.error) {
-        free(s.methods.data);
-        free(s.events.data);
+        Py_XDECREF(s.me_obj);
+        Py_XDECREF(s.ev_obj);
         if (s.events.oom || s.methods.oom) return PyErr_NoMemory();
         PyErr_SetString(PyExc_ValueError, s.error);
         return NULL;
     }
-    PyObject *m = PyBytes_FromStringAndSize((const char *)s.methods.data, (Py_ssize_t)(s.methods.len * 4));
-    PyObject *e = PyBytes_FromStringAndSize((const char *)s.events.data, (Py_ssize_t)(s.events.len * 4));
-    free(s.methods.data);
-    free(s.events.data);
+    PyObject *m = scan_finish(&s.methods, &s.me_obj);
+    PyObject *e = m ? scan_finish(&s.events, &s.ev_obj) : NULL;
+    Py_XDECREF(s.ev_obj); /* when the methods failed */
     if (!m || !e) {
         Py_XDECREF(m);
         Py_XDECREF(e);
