@@ -342,3 +342,35 @@ def test_the_bfs_stops_once_the_policy_is_near_enough() -> None:
     ev = build_evidence(str(apk))
     cut = navigation(ev, enough=4)
     assert cut.taps == 2 and not cut.complete and set(cut.screens) < set(full.screens)
+
+
+@pytest.mark.parametrize("apk", NAV_APPS, ids=lambda p: p.name)
+def test_sparse_facts_are_the_read_facts_filtered(apk: Path) -> None:
+    """The events found for the whole app at once (``_sparse_facts``: activity const-classes, fragment
+    new-instances, activity names loaded) are, for every method of every app class, exactly its own events
+    filtered so (issue #19); the fragment classes found walking down from the bases are the ones ``is_fragment``
+    accepts."""
+    from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, _Builder
+    from appwarden.rules.static_support import code_of, methods_of
+
+    ev = build_evidence(str(apk))
+    code = code_of(ev)
+    if code is None or ev.static.manifest is None:
+        pytest.skip("no code or manifest")
+    b = _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+    assert b._fragment_classes() == {c for c in code.classes if b.is_fragment(c)}
+    sparse = b._sparse_facts()
+    assert sparse is not None
+    seen = 0
+    for cls in sorted(code.classes):
+        for m in methods_of(code, cls):
+            consts, news = b.events(m)
+            want = (
+                tuple(t for t in consts if t in b.activities),
+                tuple(t for t in news if b.is_fragment(t)),
+                tuple(b.by_name[s] for s in b.strings(m) if s in b.by_name),
+            )
+            assert sparse.get(m, ((), (), ())) == want, m
+            seen += any(want)
+    assert set(sparse) <= {m for c in code.classes for m in methods_of(code, c)}
+    assert seen == len(sparse)

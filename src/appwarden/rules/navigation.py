@@ -282,6 +282,7 @@ def navigation(
 
 
 _UNSEEN: Any = object()
+_NO_FACTS: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
 
 
 def _method_name(method: str) -> str:
@@ -332,6 +333,8 @@ class _Builder:
         self._news: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # method -> _fragments_and_owned
         self._shown_memo: dict[str, _Shown] = {}  # screen class -> its no-tap part
         self._marks: set[str] | None = None  # every method that may name the policy, once known (_may_mark)
+        self._sparse: Any = _UNSEEN  # _sparse_facts
+        self._frag_classes: Any = _UNSEEN  # _fragment_classes
         self._class_kinds: dict[str, tuple[str, int] | None] = {}  # class -> (outer, kind) for _app_callees
         self.excluded_classes: set[str] = set()
         self.excluded_methods: set[str] = set()
@@ -571,7 +574,16 @@ class _Builder:
 
     def _edges_of_one(self, m: str) -> tuple[tuple[str, str], ...]:
         """:meth:`edges_of` of one method (made once per build: a method is in the closures of many screens)."""
-        out: list[tuple[str, str]] = []
+        sparse = self._sparse_facts()
+        if sparse is not None:  # the same edges from the events that can make one (_sparse_facts)
+            acts, frags, names = sparse.get(m, _NO_FACTS)
+            out = []
+            if acts and any(CLASS_PARAM in c.split("(", 1)[-1].split(")", 1)[0] for c in self.callees(m)):
+                out.extend((t, m) for t in acts)
+            out.extend((t, m) for t in frags if t not in self.activities)
+            out.extend((t, m) for t in names)
+            return tuple(out)
+        out = []
         consts, news = self.events(m)
         if consts:
             passes = any(CLASS_PARAM in c.split("(", 1)[-1].split(")", 1)[0] for c in self.callees(m))
@@ -796,7 +808,7 @@ class _Builder:
         notap = self.closure(entries + self._auto_callbacks(chain), own)
         # fragments created while the screen is shown join it (their lifecycle too)
         for _ in range(2):
-            frags = {t for m in notap for t in self._fragments_and_owned(m)[0] if t not in own}
+            frags = {t for m in notap for t in self._fragments(m) if t not in own}
             frags.update(f for f in self.frag_refs if f not in own)
             if not frags:
                 break
@@ -815,6 +827,84 @@ class _Builder:
                 edges.setdefault(edge, (0, via))
         got = self._shown_memo[cls] = _Shown(own, notap, edges)
         return got
+
+    def _fragments(self, m: str) -> tuple[str, ...]:
+        """The fragment classes method ``m`` instantiates, in its order (``_fragments_and_owned(m)[0]``, from
+        :meth:`_sparse_facts` when it could be made: no read of the method's code)."""
+        sparse = self._sparse_facts()
+        if sparse is None:
+            return self._fragments_and_owned(m)[0]
+        return sparse.get(m, _NO_FACTS)[1]
+
+    def _fragment_classes(self) -> set[str] | None:
+        """Every class :meth:`is_fragment` accepts (an app class with one of :data:`FRAGMENT_BASES` at most 12
+        superclass steps up), found walking ``code.subclasses`` down from them; None when the index cannot list
+        subclasses."""
+        if self._frag_classes is _UNSEEN:
+            subclasses = getattr(self.code, "subclasses", None)
+            if subclasses is None:
+                self._frag_classes = None
+            else:
+                level = list(FRAGMENT_BASES)
+                seen = set(level)
+                found = {c for c in level if c in self.defined}
+                for _ in range(12):
+                    level = [sub for c in level for sub in subclasses(c) if sub not in seen]
+                    seen.update(level)
+                    found.update(level)
+                    if not level:
+                        break
+                self._frag_classes = found
+        return self._frag_classes
+
+    def _sparse_facts(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] | None:
+        """Per method, the events that can make an edge or bring up a fragment, found for the whole app at once
+        (issue #19: the no-tap closures of the main screens then read no method's code): (the activities of its
+        ``const-class``, the fragment classes of its ``new-instance``, the activities its ``const-string`` names),
+        each in instruction order, as :meth:`events` and :meth:`strings` would give them filtered. The events are
+        looked up by type and string id in each DEX (``DexCode.select``), each credited to the method of its
+        record when the record is of the class definition the index keeps for that class (the records
+        ``method_records`` reads). None when the index cannot be searched so."""
+        if self._sparse is not _UNSEEN:
+            return self._sparse
+        self._sparse = None
+        code = self.code
+        frags = self._fragment_classes()
+        cmap = getattr(code, "_class_map", None)
+        if frags is None or not isinstance(cmap, dict) or not hasattr(code, "codes"):
+            return None
+        found: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        for ci, dc in enumerate(code.codes):
+            dex = dc.dex
+            dex.prefetch_strings([*self.activities, *frags, *self.by_name])
+            acts = {t: d for d in self.activities if (t := dex.find_type(d)) is not None}
+            news = {t: f for f in frags if (t := dex.find_type(f)) is not None}
+            names = {i: self.by_name[n] for n in self.by_name if (i := dex.find_string(n)) is not None}
+            hits: list[tuple[int, int, str]] = []
+            for column, (kind, table, size) in enumerate(
+                (
+                    (EV_CONST_CLASS, acts, dex.type_ids_size),
+                    (EV_NEW_INSTANCE, news, dex.type_ids_size),
+                    (EV_STRING, names, dex.string_ids_size),
+                )
+            ):
+                if table:
+                    events = dc.events
+                    hits.extend(
+                        (i, column, table[events[i * EVENT_WORDS + 2]]) for i in dc.select(kind, table, size)
+                    )
+            hits.sort()
+            for i, column, value in hits:
+                r = dc.record_of_event(i)
+                desc = dc.method_desc(dc.methods[r * METHOD_WORDS + 1])
+                if cmap.get(desc.split("->", 1)[0]) != (ci, dc.methods[r * METHOD_WORDS]):
+                    continue  # a record of another definition of the class, or of another class's method
+                entry = found.get(desc)
+                if entry is None:
+                    entry = found[desc] = ([], [], [])
+                entry[column].append(value)
+        self._sparse = {m: (tuple(a), tuple(f), tuple(n)) for m, (a, f, n) in found.items()}
+        return self._sparse
 
     def _fragments_and_owned(self, m: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(the fragment classes, the app classes outside the platform libraries) that method ``m`` instantiates,
@@ -1081,26 +1171,12 @@ class _Builder:
 
     def _screens_at_most(self, limit: int) -> bool:
         """Whether the screens the BFS may reach number at most ``limit``: its starts and edges' targets are
-        activities, launchers and fragments (:meth:`is_fragment`: an app class with one of :data:`FRAGMENT_BASES`
-        at most 12 superclass steps up, found walking ``code.subclasses`` down from them); False when the index
-        cannot list subclasses."""
-        subclasses = getattr(self.code, "subclasses", None)
-        if subclasses is None:
+        activities, launchers and fragments (:meth:`_fragment_classes`); False when the index cannot list
+        subclasses."""
+        frags = self._fragment_classes()
+        if frags is None:
             return False
-        screens = set(self.activities) | set(self.nav.launchers)
-        level = list(FRAGMENT_BASES)
-        screens.update(c for c in level if c in self.defined)
-        seen = set(level)
-        for _ in range(12):
-            nxt = [sub for c in level for sub in subclasses(c) if sub not in seen]
-            seen.update(nxt)
-            screens.update(nxt)
-            if len(screens) > limit:
-                return False
-            level = nxt
-            if not level:
-                break
-        return len(screens) <= limit
+        return len(set(self.activities) | set(self.nav.launchers) | frags) <= limit
 
     def _get(self, cls: str) -> Screen:
         scr = self.nav.screens.get(cls)
