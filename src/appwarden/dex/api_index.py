@@ -159,6 +159,7 @@ def _load(path: str) -> PiApiIndex:
     return PiApiIndex.from_categories(data["categories"], path)
 
 
+@lru_cache(maxsize=8192)  # the finder asks for the key of every matched reference, mostly the same few
 def _member_key(desc: str) -> str:
     """``Lcls;->name(...)R`` / ``Lcls;->name:T`` -> ``Lcls;->name``."""
     cls, _, rest = desc.partition("->")

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Seq
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, compress, repeat
-from operator import eq, ne
+from operator import eq
 from typing import TYPE_CHECKING, NamedTuple
 
 from appwarden.dex import timed_out, walker
@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 _event_index: Callable[[bytes, Sequence[tuple[int, int]]], list[tuple[bytes, bytes, bytes]]] = getattr(
     walker, "event_index", _py_event_index
 )
+# each byte value's 8 bits as 8 bytes (bit k -> byte k): a bitmap joined from these is compress()'s selector
+_BIT_BYTES = [bytes((value >> k) & 1 for k in range(8)) for value in range(256)]
 # a selection of more events than this is read with one pass over the events rather than sorted from its groups
 _SORT_LIMIT = 4096
 
@@ -135,6 +137,7 @@ class DexCode:
     _record_descs: list[str] | None = None
     _checked: bool = False  # the method id tables passed method_descs' checks (see check_descs)
     _id_args: tuple | None = None
+    _callers: dict[int, str] | None = None  # record -> caller descriptor (caller_of_event)
     # (kind, size) -> (offsets, order, present) of event_index: the inverted index select() looks groups up in
     _inv: dict[tuple[int, int], tuple[memoryview, memoryview, bytes]] | None = None
 
@@ -161,6 +164,7 @@ class DexCode:
         self._record_descs = None
         self._checked = False
         self._id_args = None
+        self._callers = None
         self._inv = None
         self.__post_init__()
 
@@ -298,7 +302,16 @@ class DexCode:
         return self._record_descs
 
     def caller_of_event(self, i: int) -> str:
-        return self.method_desc(self.methods[self.record_of_event(i) * METHOD_WORDS + 1])
+        """Descriptor of the method whose code holds event ``i`` (kept per method record once asked for: the
+        queries name the same callers again and again)."""
+        r = self.record_of_event(i)
+        callers = self._callers
+        if callers is None:
+            callers = self._callers = {}
+        got = callers.get(r)
+        if got is None:
+            got = callers[r] = self.method_desc(self.methods[r * METHOD_WORDS + 1])
+        return got
 
     def class_records(self, cdi: int) -> Sequence[int]:
         """Method record numbers of class def ``cdi``. Both walkers emit the records of a class together and in
@@ -427,8 +440,9 @@ class DexCode:
 
     def loaded_string_ids(self) -> list[int]:
         """The string ids of :attr:`loaded_strings`, ascending."""
-        offsets = self.event_index(EV_STRING, self.dex.string_ids_size)[0]
-        return list(compress(range(len(offsets) - 1), map(ne, offsets[1:], offsets[:-1])))
+        size = self.dex.string_ids_size
+        bits = self.event_index(EV_STRING, size)[2]
+        return list(compress(range(size), b"".join(map(_BIT_BYTES.__getitem__, bits))))
 
     def events_of_record(self, r: int) -> Iterator[tuple[int, int, int, int, int]]:
         """``(event number, kind, opcode, offset, idx)`` of the events of method record ``r``."""
@@ -760,8 +774,8 @@ class CodeIndex:
                     continue  # idx is a call-site id there, not a method id
                 idx = code.events[i * EVENT_WORDS + 2]
                 target = ids[idx]
-                if target is None:
-                    target = dex.field_desc(idx) if fields else code.method_desc(idx)
+                if target is None:  # the reference itself, named once per call for all its events
+                    target = ids[idx] = dex.field_desc(idx) if fields else code.method_desc(idx)
                 yield ci, code, i, target
 
     def invokes(self, targets: Iterable[str], through_app_subclasses: bool = False) -> list[Ref]:
