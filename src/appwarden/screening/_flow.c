@@ -70,6 +70,10 @@ enum {
 #define F_SOURCE 1
 #define F_NET 2
 #define F_APP 4
+#define F_APPX 8     /* an app method, not a class initialiser (the handler walks it) */
+#define F_CARRIER 16 /* a constructor, or a method of a class whose receiver takes its arguments' labels */
+#define F_INIT 32    /* a constructor */
+#define F_PLAIN 64   /* a framework callee that is no sink, starts no component and runs no AsyncTask */
 
 static inline unsigned u16at(const uint8_t *d, Py_ssize_t p) { return (unsigned)d[p] | ((unsigned)d[p + 1] << 8); }
 
@@ -262,7 +266,8 @@ static PyObject *decode(PyObject *self, PyObject *args) {
                 fold = 1;
             }
             NAMED();
-            PUSH(P_INVOKE, dest, (int32_t)u16at(d, p + 2), (int32_t)p, count, word, range);
+            int is_static = op == 0x71 || op == 0x77; /* OP_INVOKE_STATIC */
+            PUSH(P_INVOKE, dest, (int32_t)u16at(d, p + 2), (int32_t)p, count, word, range | (is_static << 1));
             break;
         }
         case K_BRANCH: {
@@ -434,8 +439,9 @@ typedef struct {
     int32_t *bhead, *btail;         /* back edges per pc (first walk) */
     Py_ssize_t npending, nback;
     /* Python side */
-    PyObject *empty, *net, *cap;
+    PyObject *empty, *net, *cap, *net_label;
     Py_ssize_t max_labels;
+    int32_t this_reg;
 } state;
 
 static inline Py_ssize_t lsize(PyObject *o) {
@@ -642,6 +648,122 @@ static int any_s_label(PyObject *labels) {
     return found;
 }
 
+/* FlowAnalysis._invoke when the callee reads no source and either no argument holds private data or the callee is
+ * a plain framework method (F_PLAIN: private data going in makes no sink and no hop there), done here as Python
+ * does it, set operation for set operation (label sets iterate in the order they were built). 1 and *value /
+ * *held set (held NULL: nothing carried) when handled, 0 when Python must handle it (private data goes in, or an
+ * app method known to return private data), -1 with an exception set. */
+static int fast_invoke(state *s, int32_t flags, int32_t count, int32_t word, int32_t range, int is_static,
+                       PyObject *callee, PyObject *private_returns, PyObject **value, PyObject **held) {
+    for (int i = 0; i < count && !(flags & F_PLAIN); i++) {
+        int found = any_s_label(get(s, list_reg(word, range, i)));
+        if (found)
+            return found < 0 ? -1 : 0; /* private data goes in: Python */
+    }
+    if (flags & F_APPX) { /* the handler walks an app callee only when private data goes in or comes out */
+        int known = PySet_Contains(private_returns, callee);
+        if (known)
+            return known < 0 ? -1 : 0;
+        *value = s->empty;
+        Py_INCREF(*value);
+        *held = NULL;
+        return 1;
+    }
+    /* a framework (or unresolved) callee: derived from receiver and arguments; acc = set().union(*args) */
+    int rc = -1;
+    PyObject *acc = PySet_New(NULL), *extra = NULL, *comp = NULL, *it = NULL, *lab = NULL;
+    if (acc == NULL)
+        return -1;
+    for (int i = 0; i < count; i++) {
+        PyObject *n = PyNumber_InPlaceOr(acc, get(s, list_reg(word, range, i)));
+        if (n == NULL)
+            goto done;
+        Py_DECREF(n);
+    }
+    PyObject *recv = count > 0 ? get(s, list_reg(word, range, 0)) : s->empty;
+    if (flags & F_NET) {
+        if (PySet_Add(acc, s->net_label) < 0)
+            goto done;
+    } else {
+        int has = PySet_Contains(acc, s->net_label);
+        if (has < 0)
+            goto done;
+        if (has) {
+            int keep = 0;
+            if (count > 0 && !is_static) {
+                keep = PySequence_Contains(recv, s->net_label);
+                if (keep < 0)
+                    goto done;
+            }
+            if (!keep && PySet_Discard(acc, s->net_label) < 0)
+                goto done;
+        }
+    }
+    *held = NULL;
+    if (!is_static && count > 1 && (flags & F_CARRIER)) {
+        extra = PySet_New(NULL);
+        if (extra == NULL)
+            goto done;
+        for (int i = 1; i < count; i++) { /* extra |= {lab for lab in a if lab != "net"} */
+            comp = PySet_New(NULL);
+            it = comp ? PyObject_GetIter(get(s, list_reg(word, range, i))) : NULL;
+            if (it == NULL)
+                goto done;
+            while ((lab = PyIter_Next(it)) != NULL) {
+                int is_net = PyObject_RichCompareBool(lab, s->net_label, Py_EQ);
+                if (is_net < 0 || (!is_net && PySet_Add(comp, lab) < 0))
+                    goto done;
+                Py_CLEAR(lab);
+            }
+            if (PyErr_Occurred())
+                goto done;
+            Py_CLEAR(it);
+            PyObject *n = PyNumber_InPlaceOr(extra, comp);
+            if (n == NULL)
+                goto done;
+            Py_DECREF(n);
+            Py_CLEAR(comp);
+        }
+        int more = 0; /* extra - args[0] */
+        it = PyObject_GetIter(extra);
+        if (it == NULL)
+            goto done;
+        while (!more && (lab = PyIter_Next(it)) != NULL) {
+            int in = PySequence_Contains(recv, lab);
+            if (in < 0)
+                goto done;
+            more = !in;
+            Py_CLEAR(lab);
+        }
+        if (PyErr_Occurred())
+            goto done;
+        Py_CLEAR(it);
+        if (more && list_reg(word, range, 0) != s->this_reg) {
+            *held = PyFrozenSet_New(extra);
+            if (*held == NULL)
+                goto done;
+        }
+    }
+    if (flags & F_INIT) { /* the new object is the register's value from now on */
+        *value = s->empty;
+        Py_INCREF(*value);
+    } else {
+        *value = PyObject_CallOneArg(s->cap, acc);
+        if (*value == NULL) {
+            Py_CLEAR(*held);
+            goto done;
+        }
+    }
+    rc = 1;
+done:
+    Py_XDECREF(lab);
+    Py_XDECREF(it);
+    Py_XDECREF(comp);
+    Py_XDECREF(extra);
+    Py_DECREF(acc);
+    return rc;
+}
+
 /* one walk over the entries; 0, or -1 with an exception set */
 static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *consts, int walk_no, PyObject *ret,
                      PyObject *field_labels, PyObject *private_returns, PyObject *invoke_cb, PyObject *get_cb,
@@ -666,7 +788,7 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
         switch (kind) {
         case P_INVOKE: {
             PyObject *value = NULL, *held = NULL;
-            int32_t count = x[5], word = x[6], range = x[7];
+            int32_t count = x[5], word = x[6], range = x[7] & 1, is_static = (x[7] >> 1) & 1;
             if (b < 0) { /* unresolvable method id */
                 value = s->empty;
                 Py_INCREF(value);
@@ -680,7 +802,26 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
                     goto done;
                 }
                 PyObject *call_args = NULL;
-                if ((c & F_SOURCE) || labelled) {
+                int fast = 0;
+                if (labelled && !(c & F_SOURCE)) {
+                    fast = fast_invoke(s, c, count, word, range, is_static, PyTuple_GET_ITEM(site, 0),
+                                       private_returns, &value, &held);
+                    if (fast < 0)
+                        goto done;
+                    if (fast) {
+                        if (held != NULL) {
+                            int bad = carry(s, list_reg(word, range, 0), held);
+                            Py_CLEAR(held);
+                            if (bad < 0) {
+                                Py_DECREF(value);
+                                goto done;
+                            }
+                        }
+                    }
+                }
+                if (fast) {
+                    /* value set */
+                } else if ((c & F_SOURCE) || labelled) {
                     call_args = PyTuple_New(count);
                     if (call_args == NULL)
                         goto done;
@@ -931,7 +1072,7 @@ static void free_state(state *s) {
 }
 
 /* walk(entries, consts, registers, insns_size, initial, ret, field_labels, private_returns, invoke_cb, get_cb,
- *      put_cb, again_cb, cap, empty, net, max_joins, max_labels) -> None
+ *      put_cb, again_cb, cap, empty, net, net_label, max_joins, max_labels, this) -> None
  * FlowAnalysis.analyse's walks over decoded entries whose names Python resolved (see flow.py _program_c):
  * `registers` label sets in an array (the highest register named + 1, or more), `initial` {register: labels},
  * the labels returned added to the set `ret`. The second walk runs when the first recorded a back edge and
@@ -944,11 +1085,13 @@ static PyObject *walk(PyObject *self, PyObject *args) {
     state s;
     memset(&s, 0, sizeof s);
     Py_ssize_t insns, max_joins;
-    if (!PyArg_ParseTuple(args, "y*O!nnO!O!O!O!OOOOOOOnn", &eb, &PyList_Type, &consts, &s.nregs, &insns,
+    int this_reg;
+    if (!PyArg_ParseTuple(args, "y*O!nnO!O!O!O!OOOOOOOUnni", &eb, &PyList_Type, &consts, &s.nregs, &insns,
                           &PyDict_Type, &initial, &PySet_Type, &ret, &PyDict_Type, &field_labels, &PySet_Type,
                           &private_returns, &invoke_cb, &get_cb, &put_cb, &again_cb, &s.cap, &s.empty, &s.net,
-                          &max_joins, &s.max_labels))
+                          &s.net_label, &max_joins, &s.max_labels, &this_reg))
         return NULL;
+    s.this_reg = this_reg;
     PyObject *out = NULL;
     if (eb.len % (W * 4) || s.nregs < 0 || s.nregs > (1 << 20) || insns < 0 || insns > (1 << 24)) {
         PyErr_SetString(PyExc_ValueError, "walk: bad entries, register count or code size");

@@ -153,6 +153,7 @@ _WRITE_NAMES = frozenset(
 _START = frozenset(
     {"startActivity", "startService", "sendBroadcast", "startForegroundService", "sendOrderedBroadcast"}
 )
+_HOP_NAMES = _START | {"execute", "executeOnExecutor"}  # callees through which private data may hop
 _ICC_ENTRIES = (
     "onStartCommand(Landroid/content/Intent;II)I",
     "onHandleIntent(Landroid/content/Intent;)V",
@@ -295,7 +296,7 @@ _NET: Labels = frozenset({"net"})
 _MISSING = object()
 _KIND_BYTES = bytes(_KIND)
 # invoke flags of a decoded program for the C walk (see _program_c)
-_F_SOURCE, _F_NET, _F_APP = 1, 2, 4
+_F_SOURCE, _F_NET, _F_APP, _F_APPX, _F_CARRIER, _F_INIT, _F_PLAIN = 1, 2, 4, 8, 16, 32, 64
 
 
 def _load_kernel() -> Any:
@@ -755,8 +756,10 @@ class FlowAnalysis:
             _cap,
             EMPTY,
             _NET,
+            "net",
             MAX_JOINS,
             MAX_LABELS,
+            this,
         )
         out.returns = _cap(ret)
         return out
@@ -811,7 +814,18 @@ class FlowAnalysis:
             info = self._callee(code, idx)
             if info is None:
                 return -1, 0
-            flags = (_F_NET if info[1] in _NET_STREAMS else 0) | (_F_APP if info[3] else 0)
+            facts = self._facts.get(info[1])
+            if facts is None:
+                facts = self._facts[info[1]] = _callee_facts(info[1])
+            flags = (
+                (_F_NET if facts[4] else 0)
+                | (_F_APP if info[3] else 0)
+                | (_F_APPX if info[3] and not info[0].endswith("<clinit>()V") else 0)
+                | (_F_CARRIER if facts[3] else 0)
+                | (_F_INIT if facts[1] == "<init>" else 0)
+            )
+            if not flags & _F_APPX and not facts[0] and facts[1] not in _HOP_NAMES:
+                flags |= _F_PLAIN  # private data going in makes no sink and no hop: the kernel derives it
             if info[2] == "?":
                 return -2, flags
             consts.append((info[0], info, info[2]))
