@@ -46,245 +46,6 @@ static int u32_cmp(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* ---- walk ---------------------------------------------------------------------------------------------- */
-
-typedef struct {
-    const uint8_t *rank; /* u32 per node */
-} rank_sort_t;
-static rank_sort_t rank_sort; /* qsort comparator context (the GIL is held throughout) */
-
-static int by_rank_cmp(const void *a, const void *b) {
-    uint32_t x = ld32(rank_sort.rank, *(const uint32_t *)a), y = ld32(rank_sort.rank, *(const uint32_t *)b);
-    return x < y ? -1 : x > y;
-}
-
-/* walk(offsets, targets, virtual, rank, flags, done, entries, cut, deadline, skipped, order) -> (parents, order)
- * CallGraph.walk's BFS over node ids (see its docstring), from the C kernels' CSR (offsets: n + 1 u32, targets: u32
- * node ids), `virtual` / `done` (one byte per node: a virtual node; a node recorded but not expanded), `rank` (u32
- * per node: class rank, class_ranks' order) and `flags` (a writable byte per node: 1 skipped, 2 its descriptor
- * decides, 0 kept; a 2 is replaced by 1 or 0 once `skipped(node)` has answered, as it answers the same for a node
- * every time). `entries`: u32 node ids in the order given; `cut`: (caller, callee) u32 pairs sorted ascending, the
- * edges not followed. A node taken from the queue gets its callees (virtual nodes crossed, the real nodes they
- * lead to) that are not yet met, without its cut ones, without the skipped ones (met: never met again), in class
- * rank order; when two of them share a rank, in the order `order(u32 bytes of them) -> u32 bytes` gives (the
- * descriptor order); each is recorded (parent = the node) and queued unless `done`.
- * Returns (parents: u32 per node, NONE when not met, an entry its own parent; order: u32 node ids met, entries
- * first). ValueError for inconsistent arrays or out-of-range ids, TimeoutError once `deadline` (time.monotonic(),
- * 0 = none) has passed (read every 2048 nodes taken), and what a callback raises. */
-static PyObject *reach_walk(PyObject *self, PyObject *args) {
-    Py_buffer ob, tb, vb, rb, fb, db, eb, cb;
-    double deadline = 0;
-    PyObject *skipped, *order_cb;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*w*y*y*y*dOO", &ob, &tb, &vb, &rb, &fb, &db, &eb, &cb, &deadline, &skipped,
-                          &order_cb))
-        return NULL;
-    PyObject *res = NULL, *pb = NULL, *orb = NULL;
-    uint32_t *parents = NULL, *order = NULL, *stamp = NULL, *found = NULL;
-    uint8_t *mark = NULL;
-    const char *err = NULL;
-    size_t n = 0, m = (size_t)tb.len / 4, n_cut = (size_t)cb.len / 8, n_ent = (size_t)eb.len / 4;
-    if (ob.len % 4 || tb.len % 4 || rb.len % 4 || eb.len % 4 || cb.len % 8 || ob.len < 4)
-        err = "arrays must hold u32 values";
-    else {
-        n = (size_t)ob.len / 4 - 1;
-        if ((size_t)vb.len != n || (size_t)fb.len != n || (size_t)db.len != n || (size_t)rb.len != 4 * n)
-            err = "per-node arrays do not match the offsets";
-        else if (n >= NONE_ID)
-            err = "too many nodes";
-    }
-    if (err) goto fail;
-    const uint8_t *off = (const uint8_t *)ob.buf, *tgt = (const uint8_t *)tb.buf, *rank = (const uint8_t *)rb.buf;
-    const uint8_t *cut = (const uint8_t *)cb.buf, *ent = (const uint8_t *)eb.buf;
-    const uint8_t *virt = (const uint8_t *)vb.buf, *done = (const uint8_t *)db.buf;
-    uint8_t *flags = (uint8_t *)fb.buf;
-    size_t n1 = n ? n : 1;
-    parents = (uint32_t *)malloc(n1 * 4);
-    order = (uint32_t *)malloc((n + n_ent + 1) * 4); /* each node recorded once, entries possibly repeated */
-    stamp = (uint32_t *)calloc(n1, 4);
-    found = (uint32_t *)malloc(n1 * 4);
-    mark = (uint8_t *)calloc(n1, 1); /* 1 recorded, 2 skipped by its prefix */
-    if (!parents || !order || !stamp || !found || !mark) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    memset(parents, 0xff, n1 * 4);
-    size_t n_order = 0, head = 0;
-    /* the queue: the recorded nodes not done, in order (a second array would be the same positions) */
-    uint32_t *queue = NULL;
-    size_t q_len = 0;
-    queue = (uint32_t *)malloc((n + n_ent + 1) * 4);
-    if (!queue) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (size_t i = 0; i < n_ent; i++) {
-        uint32_t g = ld32(ent, i);
-        if (g >= n) {
-            err = "entry out of range";
-            goto fail_q;
-        }
-        mark[g] = 1;
-        parents[g] = g;
-        order[n_order++] = g;
-        if (!done[g]) queue[q_len++] = g;
-    }
-    uint32_t steps = 0;
-    while (head < q_len) {
-        uint32_t g = queue[head++];
-        steps++;
-        if (!(steps & 2047) && deadline > 0 && mono_now() >= deadline) {
-            PyErr_SetString(PyExc_TimeoutError, "deadline passed");
-            goto fail_q_set;
-        }
-        uint32_t lo = ld32(off, g), hi = ld32(off, (size_t)g + 1);
-        if (lo > hi || hi > m) {
-            err = "offsets do not match the targets";
-            goto fail_q;
-        }
-        if (lo == hi) continue;
-        size_t nf = 0;
-        uint32_t tag = steps; /* distinct per step (steps < 2^32: each node is queued at most once) */
-        for (uint32_t k = lo; k < hi; k++) {
-            uint32_t t = ld32(tgt, k);
-            if (t >= n) {
-                err = "target out of range";
-                goto fail_q;
-            }
-            if (!virt[t]) {
-                if (!mark[t] && stamp[t] != tag) {
-                    stamp[t] = tag;
-                    found[nf++] = t;
-                }
-                continue;
-            }
-            uint32_t vlo = ld32(off, t), vhi = ld32(off, (size_t)t + 1);
-            if (vlo > vhi || vhi > m) {
-                err = "offsets do not match the targets";
-                goto fail_q;
-            }
-            for (uint32_t k2 = vlo; k2 < vhi; k2++) {
-                uint32_t x = ld32(tgt, k2);
-                if (x >= n) {
-                    err = "target out of range";
-                    goto fail_q;
-                }
-                if (!virt[x] && !mark[x] && stamp[x] != tag) {
-                    stamp[x] = tag;
-                    found[nf++] = x;
-                }
-            }
-        }
-        if (!nf) continue;
-        /* the cut edges of g: a run of pairs (g, callee), found by bisection */
-        size_t clo = 0, chi = n_cut;
-        while (clo < chi) {
-            size_t mid = clo + (chi - clo) / 2;
-            if (ld32(cut, 2 * mid) < g) clo = mid + 1;
-            else chi = mid;
-        }
-        size_t kept = 0;
-        for (size_t i = 0; i < nf; i++) {
-            uint32_t c = found[i];
-            int is_cut = 0;
-            for (size_t q = clo; q < n_cut && ld32(cut, 2 * q) == g; q++)
-                if (ld32(cut, 2 * q + 1) == c) {
-                    is_cut = 1;
-                    break;
-                }
-            if (is_cut) {
-                stamp[c] = 0; /* may be met again from another caller (0 is no step's tag) */
-                continue;
-            }
-            uint8_t f = flags[c];
-            if (f == 2) {
-                PyObject *r = PyObject_CallFunction(skipped, "k", (unsigned long)c);
-                if (!r) goto fail_q_set;
-                int yes = PyObject_IsTrue(r);
-                Py_DECREF(r);
-                if (yes < 0) goto fail_q_set;
-                f = flags[c] = yes ? 1 : 0;
-            }
-            if (f == 1) {
-                mark[c] = 2;
-                continue;
-            }
-            found[kept++] = c;
-        }
-        if (kept > 1) {
-            rank_sort.rank = rank;
-            qsort(found, kept, 4, by_rank_cmp);
-            int tie = 0;
-            for (size_t i = 1; i < kept && !tie; i++) tie = ld32(rank, found[i]) == ld32(rank, found[i - 1]);
-            if (tie) { /* methods of one class: the caller's descriptor order */
-                PyObject *arg = PyBytes_FromStringAndSize((const char *)found, (Py_ssize_t)(kept * 4));
-                if (!arg) goto fail_q_set;
-                PyObject *r = PyObject_CallFunctionObjArgs(order_cb, arg, NULL);
-                Py_DECREF(arg);
-                if (!r) goto fail_q_set;
-                Py_buffer sb;
-                if (PyObject_GetBuffer(r, &sb, PyBUF_SIMPLE) < 0) {
-                    Py_DECREF(r);
-                    goto fail_q_set;
-                }
-                int same = (size_t)sb.len == kept * 4;
-                if (same) { /* a permutation of the nodes given: each one of them, none twice */
-                    const uint8_t *s = (const uint8_t *)sb.buf;
-                    for (size_t i = 0; i < kept && same; i++) { /* the kept ones hold this step's tag */
-                        uint32_t x;
-                        memcpy(&x, s + i * 4, 4);
-                        same = x < n && stamp[x] == tag;
-                        if (same) stamp[x] = 0; /* recorded next: the stamp is not read again */
-                    }
-                    if (same) memcpy(found, sb.buf, kept * 4);
-                }
-                PyBuffer_Release(&sb);
-                Py_DECREF(r);
-                if (!same) {
-                    err = "order() must give the nodes it was given";
-                    goto fail_q;
-                }
-            }
-        }
-        for (size_t i = 0; i < kept; i++) {
-            uint32_t c = found[i];
-            parents[c] = g;
-            order[n_order++] = c;
-            mark[c] = 1;
-            if (!done[c]) queue[q_len++] = c;
-        }
-    }
-    pb = PyBytes_FromStringAndSize((const char *)parents, (Py_ssize_t)(n * 4));
-    orb = PyBytes_FromStringAndSize((const char *)order, (Py_ssize_t)(n_order * 4));
-    if (pb && orb) res = PyTuple_Pack(2, pb, orb);
-    free(queue);
-    goto done;
-fail_q:
-    free(queue);
-    goto fail;
-fail_q_set:
-    free(queue);
-    goto done;
-fail:
-    PyErr_SetString(PyExc_ValueError, err);
-done:
-    Py_XDECREF(pb);
-    Py_XDECREF(orb);
-    free(parents);
-    free(order);
-    free(stamp);
-    free(found);
-    free(mark);
-    PyBuffer_Release(&ob);
-    PyBuffer_Release(&tb);
-    PyBuffer_Release(&vb);
-    PyBuffer_Release(&rb);
-    PyBuffer_Release(&fb);
-    PyBuffer_Release(&db);
-    PyBuffer_Release(&eb);
-    PyBuffer_Release(&cb);
-    return res;
-}
-
 /* ---- invoked_pair ---------------------------------------------------------------------------------------- */
 
 static int is_virtual_op(uint32_t op) { return op == 0x6e || op == 0x74 || op == 0x72 || op == 0x78; }
@@ -1804,6 +1565,381 @@ done:
     free(sb.p);
     free(d.types);
     PyBuffer_Release(&view);
+    return res;
+}
+
+/* ---- walk ---------------------------------------------------------------------------------------------- */
+
+typedef struct {
+    const uint8_t *rank; /* u32 per node */
+} rank_sort_t;
+static rank_sort_t rank_sort; /* qsort comparator context (the GIL is held throughout) */
+
+static int by_rank_cmp(const void *a, const void *b) {
+    uint32_t x = ld32(rank_sort.rank, *(const uint32_t *)a), y = ld32(rank_sort.rank, *(const uint32_t *)b);
+    return x < y ? -1 : x > y;
+}
+
+/* walk(offsets, targets, virtual, rank, flags, done, entries, cut, deadline, skipped, order) -> (parents, order)
+ * CallGraph.walk's BFS over node ids (see its docstring), from the C kernels' CSR (offsets: n + 1 u32, targets: u32
+ * node ids), `virtual` / `done` (one byte per node: a virtual node; a node recorded but not expanded), `rank` (u32
+ * per node: class rank, class_ranks' order) and `flags` (a writable byte per node: 1 skipped, 2 its descriptor
+ * decides, 0 kept; a 2 is replaced by 1 or 0 once `skipped(node)` has answered, as it answers the same for a node
+ * every time). `entries`: u32 node ids in the order given; `cut`: (caller, callee) u32 pairs sorted ascending, the
+ * edges not followed. A node taken from the queue gets its callees (virtual nodes crossed, the real nodes they
+ * lead to) that are not yet met, without its cut ones, without the skipped ones (met: never met again), in class
+ * rank order; when two of them share a rank, in the order `order(u32 bytes of them) -> u32 bytes` gives (the
+ * descriptor order); each is recorded (parent = the node) and queued unless `done`.
+ * Returns (parents: u32 per node, NONE when not met, an entry its own parent; order: u32 node ids met, entries
+ * first). ValueError for inconsistent arrays or out-of-range ids, TimeoutError once `deadline` (time.monotonic(),
+ * 0 = none) has passed (read every 2048 nodes taken), and what a callback raises.
+ * With `dexes` and `reps` (sort_nodes' first arguments: the DEX id tables, (DEX, method id) u32 pairs per node),
+ * nodes sharing a rank are put in sort_nodes' order here, `order` asked only when sort_nodes would not answer (a
+ * descriptor that is not ASCII or cannot be built, tables it refuses): no call per group. */
+/* The descriptor order of the nodes found[0..k) (their representatives' descriptors, bytewise: Python's order when
+ * all are ASCII), as _dexscan.sort_nodes gives it: 1 sorted in place, 0 when it cannot (a descriptor not ASCII or
+ * not built, a DEX's tables refused: the caller asks its callback), -1 out of memory. */
+typedef struct {
+    PyObject *dexes; /* list of id tables, as sort_nodes takes them */
+    const uint8_t *reps;
+    size_t n_reps;
+    descs_t *d;      /* per DEX, opened on first use */
+    unsigned long *m_off, *m_size;
+    Py_buffer *views;
+    uint8_t *state; /* per DEX: 0 not opened, 1 open, 2 refused */
+    sbuf_t arena, tmp;
+    uint64_t *offs;
+    uint32_t *idx;
+    size_t cap;
+} tie_t;
+
+static const char *tie_arena;
+static const uint64_t *tie_offs;
+
+static int tie_cmp(const void *x, const void *y) {
+    uint32_t i = *(const uint32_t *)x, j = *(const uint32_t *)y;
+    size_t la = (size_t)(tie_offs[i + 1] - tie_offs[i]), lb = (size_t)(tie_offs[j + 1] - tie_offs[j]);
+    int c = memcmp(tie_arena + tie_offs[i], tie_arena + tie_offs[j], la < lb ? la : lb);
+    if (c) return c < 0 ? -1 : 1;
+    if (la != lb) return la < lb ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+static int tie_sort(tie_t *t, uint32_t *found, size_t k) {
+    Py_ssize_t n_dex = PyList_GET_SIZE(t->dexes);
+    if (k + 1 > t->cap) {
+        size_t cap = 2 * (k + 1);
+        uint64_t *o = (uint64_t *)realloc(t->offs, cap * sizeof(uint64_t));
+        if (!o) return -1;
+        t->offs = o;
+        uint32_t *ix = (uint32_t *)realloc(t->idx, cap * sizeof(uint32_t));
+        if (!ix) return -1;
+        t->idx = ix;
+        t->cap = cap;
+    }
+    t->arena.len = 0;
+    t->offs[0] = 0;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t g = found[i];
+        if (g >= t->n_reps) return 0;
+        uint32_t ci = ld32(t->reps, 2 * (size_t)g), m = ld32(t->reps, 2 * (size_t)g + 1);
+        if (ci >= (uint32_t)n_dex) return 0;
+        if (!t->state[ci]) {
+            descs_t *d = &t->d[ci];
+            t->state[ci] = 2;
+            if (!PyArg_ParseTuple(PyList_GET_ITEM(t->dexes, ci), "y*kkkkkkkk", &t->views[ci], &d->s_off, &d->s_size,
+                                  &d->t_off, &d->t_size, &d->p_off, &d->p_size, &t->m_off[ci], &t->m_size[ci])) {
+                PyErr_Clear();
+                return 0;
+            }
+            d->buf = (const uint8_t *)t->views[ci].buf;
+            d->size = (size_t)t->views[ci].len;
+            d->types = (str_ref_t *)calloc(d->t_size ? d->t_size : 1, sizeof(str_ref_t));
+            t->state[ci] = 1; /* (the view is released at the end) */
+            if (!d->types) return -1;
+            if (descs_tables_ok(d, t->m_off[ci], t->m_size[ci])) {
+                t->state[ci] = 3; /* open, refused */
+                return 0;
+            }
+        }
+        if (t->state[ci] != 1 || m >= t->m_size[ci]) return 0;
+        int r = desc_build(&t->d[ci], t->m_off[ci], m, NULL, NULL, &t->tmp, 0);
+        if (r == -2) return -1;
+        if (r != 1) return 0;
+        if (sb_reserve(&t->arena, t->tmp.len)) return -1;
+        sb_put(&t->arena, t->tmp.p, t->tmp.len);
+        t->offs[i + 1] = t->arena.len;
+        t->idx[i] = (uint32_t)i;
+    }
+    tie_arena = t->arena.p;
+    tie_offs = t->offs;
+    qsort(t->idx, k, sizeof(uint32_t), tie_cmp);
+    uint32_t *sorted = (uint32_t *)malloc((k ? k : 1) * sizeof(uint32_t));
+    if (!sorted) return -1;
+    for (size_t i = 0; i < k; i++) sorted[i] = found[t->idx[i]];
+    memcpy(found, sorted, k * sizeof(uint32_t));
+    free(sorted);
+    return 1;
+}
+
+static void tie_close(tie_t *t) {
+    if (t->dexes && t->state) {
+        Py_ssize_t n_dex = PyList_GET_SIZE(t->dexes);
+        for (Py_ssize_t k = 0; k < n_dex; k++) {
+            if (t->state[k] == 1 || t->state[k] == 3) PyBuffer_Release(&t->views[k]);
+            free(t->d[k].types);
+        }
+    }
+    free(t->d);
+    free(t->m_off);
+    free(t->m_size);
+    free(t->views);
+    free(t->state);
+    free(t->arena.p);
+    free(t->tmp.p);
+    free(t->offs);
+    free(t->idx);
+}
+
+static PyObject *reach_walk(PyObject *self, PyObject *args) {
+    Py_buffer ob, tb, vb, rb, fb, db, eb, cb, repb;
+    double deadline = 0;
+    PyObject *skipped, *order_cb, *dexes = Py_None;
+    repb.buf = NULL;
+    repb.obj = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*y*y*y*dOO|Oy*", &ob, &tb, &vb, &rb, &fb, &db, &eb, &cb, &deadline, &skipped,
+                          &order_cb, &dexes, &repb))
+        return NULL;
+    tie_t ties;
+    memset(&ties, 0, sizeof ties);
+    int sort_here = 0;
+    if (dexes != Py_None && repb.obj && PyList_Check(dexes) && repb.len % 8 == 0) {
+        Py_ssize_t n_dex = PyList_GET_SIZE(dexes);
+        size_t nd = n_dex ? (size_t)n_dex : 1;
+        ties.dexes = dexes;
+        ties.reps = (const uint8_t *)repb.buf;
+        ties.n_reps = (size_t)repb.len / 8;
+        ties.d = (descs_t *)calloc(nd, sizeof(descs_t));
+        ties.m_off = (unsigned long *)calloc(nd, sizeof(unsigned long));
+        ties.m_size = (unsigned long *)calloc(nd, sizeof(unsigned long));
+        ties.views = (Py_buffer *)calloc(nd, sizeof(Py_buffer));
+        ties.state = (uint8_t *)calloc(nd, 1);
+        sort_here = ties.d && ties.m_off && ties.m_size && ties.views && ties.state;
+    }
+    PyObject *res = NULL, *pb = NULL, *orb = NULL;
+    uint32_t *parents = NULL, *order = NULL, *stamp = NULL, *found = NULL;
+    uint8_t *mark = NULL;
+    const char *err = NULL;
+    size_t n = 0, m = (size_t)tb.len / 4, n_cut = (size_t)cb.len / 8, n_ent = (size_t)eb.len / 4;
+    if (ob.len % 4 || tb.len % 4 || rb.len % 4 || eb.len % 4 || cb.len % 8 || ob.len < 4)
+        err = "arrays must hold u32 values";
+    else {
+        n = (size_t)ob.len / 4 - 1;
+        if ((size_t)vb.len != n || (size_t)fb.len != n || (size_t)db.len != n || (size_t)rb.len != 4 * n)
+            err = "per-node arrays do not match the offsets";
+        else if (n >= NONE_ID)
+            err = "too many nodes";
+    }
+    if (err) goto fail;
+    const uint8_t *off = (const uint8_t *)ob.buf, *tgt = (const uint8_t *)tb.buf, *rank = (const uint8_t *)rb.buf;
+    const uint8_t *cut = (const uint8_t *)cb.buf, *ent = (const uint8_t *)eb.buf;
+    const uint8_t *virt = (const uint8_t *)vb.buf, *done = (const uint8_t *)db.buf;
+    uint8_t *flags = (uint8_t *)fb.buf;
+    size_t n1 = n ? n : 1;
+    parents = (uint32_t *)malloc(n1 * 4);
+    order = (uint32_t *)malloc((n + n_ent + 1) * 4); /* each node recorded once, entries possibly repeated */
+    stamp = (uint32_t *)calloc(n1, 4);
+    found = (uint32_t *)malloc(n1 * 4);
+    mark = (uint8_t *)calloc(n1, 1); /* 1 recorded, 2 skipped by its prefix */
+    if (!parents || !order || !stamp || !found || !mark) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memset(parents, 0xff, n1 * 4);
+    size_t n_order = 0, head = 0;
+    /* the queue: the recorded nodes not done, in order (a second array would be the same positions) */
+    uint32_t *queue = NULL;
+    size_t q_len = 0;
+    queue = (uint32_t *)malloc((n + n_ent + 1) * 4);
+    if (!queue) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t i = 0; i < n_ent; i++) {
+        uint32_t g = ld32(ent, i);
+        if (g >= n) {
+            err = "entry out of range";
+            goto fail_q;
+        }
+        mark[g] = 1;
+        parents[g] = g;
+        order[n_order++] = g;
+        if (!done[g]) queue[q_len++] = g;
+    }
+    uint32_t steps = 0;
+    while (head < q_len) {
+        uint32_t g = queue[head++];
+        steps++;
+        if (!(steps & 2047) && deadline > 0 && mono_now() >= deadline) {
+            PyErr_SetString(PyExc_TimeoutError, "deadline passed");
+            goto fail_q_set;
+        }
+        uint32_t lo = ld32(off, g), hi = ld32(off, (size_t)g + 1);
+        if (lo > hi || hi > m) {
+            err = "offsets do not match the targets";
+            goto fail_q;
+        }
+        if (lo == hi) continue;
+        size_t nf = 0;
+        uint32_t tag = steps; /* distinct per step (steps < 2^32: each node is queued at most once) */
+        for (uint32_t k = lo; k < hi; k++) {
+            uint32_t t = ld32(tgt, k);
+            if (t >= n) {
+                err = "target out of range";
+                goto fail_q;
+            }
+            if (!virt[t]) {
+                if (!mark[t] && stamp[t] != tag) {
+                    stamp[t] = tag;
+                    found[nf++] = t;
+                }
+                continue;
+            }
+            uint32_t vlo = ld32(off, t), vhi = ld32(off, (size_t)t + 1);
+            if (vlo > vhi || vhi > m) {
+                err = "offsets do not match the targets";
+                goto fail_q;
+            }
+            for (uint32_t k2 = vlo; k2 < vhi; k2++) {
+                uint32_t x = ld32(tgt, k2);
+                if (x >= n) {
+                    err = "target out of range";
+                    goto fail_q;
+                }
+                if (!virt[x] && !mark[x] && stamp[x] != tag) {
+                    stamp[x] = tag;
+                    found[nf++] = x;
+                }
+            }
+        }
+        if (!nf) continue;
+        /* the cut edges of g: a run of pairs (g, callee), found by bisection */
+        size_t clo = 0, chi = n_cut;
+        while (clo < chi) {
+            size_t mid = clo + (chi - clo) / 2;
+            if (ld32(cut, 2 * mid) < g) clo = mid + 1;
+            else chi = mid;
+        }
+        size_t kept = 0;
+        for (size_t i = 0; i < nf; i++) {
+            uint32_t c = found[i];
+            int is_cut = 0;
+            for (size_t q = clo; q < n_cut && ld32(cut, 2 * q) == g; q++)
+                if (ld32(cut, 2 * q + 1) == c) {
+                    is_cut = 1;
+                    break;
+                }
+            if (is_cut) {
+                stamp[c] = 0; /* may be met again from another caller (0 is no step's tag) */
+                continue;
+            }
+            uint8_t f = flags[c];
+            if (f == 2) {
+                PyObject *r = PyObject_CallFunction(skipped, "k", (unsigned long)c);
+                if (!r) goto fail_q_set;
+                int yes = PyObject_IsTrue(r);
+                Py_DECREF(r);
+                if (yes < 0) goto fail_q_set;
+                f = flags[c] = yes ? 1 : 0;
+            }
+            if (f == 1) {
+                mark[c] = 2;
+                continue;
+            }
+            found[kept++] = c;
+        }
+        if (kept > 1) {
+            rank_sort.rank = rank;
+            qsort(found, kept, 4, by_rank_cmp);
+            int tie = 0;
+            for (size_t i = 1; i < kept && !tie; i++) tie = ld32(rank, found[i]) == ld32(rank, found[i - 1]);
+            int sorted_here = 0;
+            if (tie && sort_here) { /* methods of one class: their descriptors' bytes, as sort_nodes */
+                sorted_here = tie_sort(&ties, found, kept);
+                if (sorted_here < 0) {
+                    PyErr_NoMemory();
+                    goto fail_q_set;
+                }
+            }
+            if (tie && !sorted_here) { /* else the caller's descriptor order */
+                PyObject *arg = PyBytes_FromStringAndSize((const char *)found, (Py_ssize_t)(kept * 4));
+                if (!arg) goto fail_q_set;
+                PyObject *r = PyObject_CallFunctionObjArgs(order_cb, arg, NULL);
+                Py_DECREF(arg);
+                if (!r) goto fail_q_set;
+                Py_buffer sb;
+                if (PyObject_GetBuffer(r, &sb, PyBUF_SIMPLE) < 0) {
+                    Py_DECREF(r);
+                    goto fail_q_set;
+                }
+                int same = (size_t)sb.len == kept * 4;
+                if (same) { /* a permutation of the nodes given: each one of them, none twice */
+                    const uint8_t *s = (const uint8_t *)sb.buf;
+                    for (size_t i = 0; i < kept && same; i++) { /* the kept ones hold this step's tag */
+                        uint32_t x;
+                        memcpy(&x, s + i * 4, 4);
+                        same = x < n && stamp[x] == tag;
+                        if (same) stamp[x] = 0; /* recorded next: the stamp is not read again */
+                    }
+                    if (same) memcpy(found, sb.buf, kept * 4);
+                }
+                PyBuffer_Release(&sb);
+                Py_DECREF(r);
+                if (!same) {
+                    err = "order() must give the nodes it was given";
+                    goto fail_q;
+                }
+            }
+        }
+        for (size_t i = 0; i < kept; i++) {
+            uint32_t c = found[i];
+            parents[c] = g;
+            order[n_order++] = c;
+            mark[c] = 1;
+            if (!done[c]) queue[q_len++] = c;
+        }
+    }
+    pb = PyBytes_FromStringAndSize((const char *)parents, (Py_ssize_t)(n * 4));
+    orb = PyBytes_FromStringAndSize((const char *)order, (Py_ssize_t)(n_order * 4));
+    if (pb && orb) res = PyTuple_Pack(2, pb, orb);
+    free(queue);
+    goto done;
+fail_q:
+    free(queue);
+    goto fail;
+fail_q_set:
+    free(queue);
+    goto done;
+fail:
+    PyErr_SetString(PyExc_ValueError, err);
+done:
+    Py_XDECREF(pb);
+    Py_XDECREF(orb);
+    free(parents);
+    free(order);
+    free(stamp);
+    free(found);
+    free(mark);
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&tb);
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&rb);
+    PyBuffer_Release(&fb);
+    PyBuffer_Release(&db);
+    PyBuffer_Release(&eb);
+    PyBuffer_Release(&cb);
+    if (repb.obj) PyBuffer_Release(&repb);
+    tie_close(&ties);
     return res;
 }
 

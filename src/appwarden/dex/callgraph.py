@@ -1289,6 +1289,8 @@ class CallGraph:
                 deadline_monotonic(),
                 skipped,
                 by_descriptor,
+                [code.id_args for code in self.index.codes],  # ties in descriptor order in the kernel
+                memoryview(self._reps).cast("B"),
             )
         except TimeoutError:
             timed_out()

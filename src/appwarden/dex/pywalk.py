@@ -1467,12 +1467,15 @@ def walk(
     deadline: float,
     skipped: Callable[[int], object],
     order: Callable[[bytes], bytes],
+    dexes: list[tuple] | None = None,
+    reps: bytes | None = None,
 ) -> tuple[bytes, bytes]:
     """``CallGraph.walk``'s BFS over node ids; mirrors ``_reach.walk`` (see its contract in ``_reach.c``): the
     callees of each node taken from the queue (virtual nodes crossed) not yet met, its ``cut`` edges and the
     skipped nodes (``flags`` 1, or 2 and ``skipped(node)`` true: the answer replaces the 2) left out, in class
     ``rank`` order, ``order(u32 bytes) -> u32 bytes`` deciding when two share a rank. Returns ``(parents, order)``
-    as u32 bytes (native order, as the arrays they come from)."""
+    as u32 bytes (native order, as the arrays they come from). With ``dexes`` and ``reps``, :func:`sort_nodes`
+    orders the nodes sharing a rank, ``order`` only when it does not answer."""
     if any(len(b) % 4 for b in (offsets, targets, rank, entries)) or len(cut) % 8 or len(offsets) < 4:
         raise ValueError("arrays must hold u32 values")
     off, tgt, rk = array("I", bytes(offsets)), array("I", bytes(targets)), array("I", bytes(rank))
@@ -1536,8 +1539,14 @@ def walk(
             else:
                 kept.append(c)
         kept.sort(key=rk.__getitem__)
-        if len({rk[c] for c in kept}) != len(kept):  # methods of one class: the caller's descriptor order
-            got = array("I", bytes(order(array("I", kept).tobytes())))
+        if len({rk[c] for c in kept}) != len(kept):  # methods of one class: their descriptor order
+            here = None
+            if dexes is not None and reps is not None:
+                try:
+                    here = sort_nodes(dexes, reps, array("I", kept).tobytes())
+                except ValueError:
+                    here = None
+            got = array("I", bytes(here if here is not None else order(array("I", kept).tobytes())))
             if sorted(got) != sorted(kept) or len(set(got)) != len(got):
                 raise ValueError("order() must give the nodes it was given")
             kept = got.tolist()
