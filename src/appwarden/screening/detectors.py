@@ -68,13 +68,28 @@ def _permission_gate(ctx: ScreenContext, params: dict[str, Any]) -> bool:
     return not wanted or bool(ctx.permissions & set(wanted))
 
 
+def _declares_actions(ctx: ScreenContext, actions: list[str] | None) -> bool:
+    """Some manifest component's intent filter names one of ``actions`` (e.g. the managed-provisioning actions
+    that only a device- or profile-owner app set up through Android's provisioning flow receives)."""
+    if not actions or ctx.manifest is None:
+        return False
+    wanted = set(actions)
+    return any(not wanted.isdisjoint(f.actions) for c in ctx.manifest.components for f in c.intent_filters)
+
+
 # --------------------------------------------------------------------------------------------------- api_calls
 
 
 def _api_calls(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """Invokes of any of ``apis`` (or ``const-string`` uses of any of ``strings``) in app code, when the manifest
-    holds one of ``permissions_any`` (if given) and declares a component bound by one of ``bind_any`` (if given)."""
-    if not _permission_gate(ctx, params):
+    holds one of ``permissions_any`` (if given) and declares a component bound by one of ``bind_any`` (if given).
+
+    Round six (issue #23, store-app false alarms): nothing fires when a component declares one of
+    ``unless_actions_any`` (the managed-provisioning actions of a device-policy controller); an invoke made in a
+    method named by ``skip_methods`` (name-and-paren prefixes such as ``onClick(``: a button or tile the user
+    presses) or in a method that also invokes one of ``skip_with_any`` (e.g. ``AccessibilityEvent.obtain``: the
+    app's own view building the event it announces) does not count."""
+    if not _permission_gate(ctx, params) or _declares_actions(ctx, params.get("unless_actions_any")):
         return []
     bind = params.get("bind_any")
     if bind:
@@ -82,7 +97,17 @@ def _api_calls(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
         if not any(c.permission in bind for c in comps):
             return []
     any_owner = bool(params.get("any_owner"))
-    items = [_site(r) for r in _app_invokes(ctx, params.get("apis") or [], any_owner)]
+    refs = _app_invokes(ctx, params.get("apis") or [], any_owner)
+    skip_methods = tuple(params.get("skip_methods") or ())
+    if skip_methods:
+        refs = [r for r in refs if not r.caller.split("->", 1)[-1].startswith(skip_methods)]
+    skip_with = params.get("skip_with_any")
+    if skip_with and refs:
+        from appwarden.screening.behaviour import method_targets
+
+        prefixes = tuple(skip_with)
+        refs = [r for r in refs if not any(t.startswith(prefixes) for t in method_targets(ctx, r.caller))]
+    items = [_site(r) for r in refs]
     items += [
         {"caller": r.caller, "string": r.target, "dex": r.dex, "offset": int(r.offset)}
         for r in _app_strings(ctx, params.get("strings") or [], any_owner)
@@ -93,7 +118,17 @@ def _api_calls(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
 def _check_api_calls(params: dict[str, Any]) -> str | None:
     if not params.get("apis") and not params.get("strings"):
         return "apis or strings is required"
-    return _need_lists(optional=("apis", "strings", "permissions_any", "bind_any"))(params)
+    return _need_lists(
+        optional=(
+            "apis",
+            "strings",
+            "permissions_any",
+            "bind_any",
+            "unless_actions_any",
+            "skip_methods",
+            "skip_with_any",
+        )
+    )(params)
 
 
 # --------------------------------------------------------------------------------------------------- api_combo
@@ -465,8 +500,9 @@ def _check_sms_receiver(params: dict[str, Any]) -> str | None:
 
 
 def _manifest_component(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
-    """Components bound by ``permission`` (e.g. BIND_DEVICE_ADMIN) or declaring ``action``, of ``kinds``."""
-    if ctx.manifest is None:
+    """Components bound by ``permission`` (e.g. BIND_DEVICE_ADMIN) or declaring ``action``, of ``kinds``; none
+    when a component declares one of ``unless_actions_any`` (round six: a device-policy controller)."""
+    if ctx.manifest is None or _declares_actions(ctx, params.get("unless_actions_any")):
         return []
     kinds = set(params.get("kinds") or ["activity", "service", "receiver", "provider", "activity-alias"])
     items: list[Item] = []
@@ -484,7 +520,7 @@ def _manifest_component(ctx: ScreenContext, params: dict[str, Any]) -> list[Item
 def _check_manifest_component(params: dict[str, Any]) -> str | None:
     if not params.get("permission") and not params.get("action"):
         return "permission or action is required"
-    return None
+    return _need_lists(optional=("unless_actions_any",))(params)
 
 
 def _manifest_all(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
@@ -1034,7 +1070,18 @@ DETECTORS: dict[str, Detector] = {
             "api_calls",
             _api_calls,
             _check_api_calls,
-            _P({"apis", "strings", "permissions_any", "bind_any", "any_owner"}),
+            _P(
+                {
+                    "apis",
+                    "strings",
+                    "permissions_any",
+                    "bind_any",
+                    "any_owner",
+                    "unless_actions_any",
+                    "skip_methods",
+                    "skip_with_any",
+                }
+            ),
         ),
         Detector(
             "api_combo", _api_combo, _check_api_combo, _P({"primary", "with_any", "scope", "permissions_any"})
@@ -1073,7 +1120,7 @@ DETECTORS: dict[str, Detector] = {
             "manifest_component",
             _manifest_component,
             _check_manifest_component,
-            _P({"permission", "action", "kinds"}),
+            _P({"permission", "action", "kinds", "unless_actions_any"}),
         ),
         Detector("hide_launcher_icon", _hide_launcher_icon, _no_check),
         Detector("asset_payload", _asset_payload, _no_check, _P({"kinds", "disguised_only"})),
