@@ -7,6 +7,9 @@
 * ``lockNow`` in an ``onClick`` handler is a lock button or tile the user presses (one-tap screen-off).
 * A device-policy controller that declares Android's managed-provisioning actions (device or profile owner: MDM,
   work profiles) holds device-admin powers by design (MDPC).
+* Without a category's permission, a bare provider query whose URI the static stage could not resolve is no read of
+  that category: a calendar sync adapter's ``ContentProviderClient.query`` (URI from a parameter) next to its server
+  is not a contacts leak; a read naming the store (``Telephony.Sms.Inbox.CONTENT_URI``) still counts.
 
 ``screen_r6`` does each the harmful way; ``screen_r6_skipper`` (offline ad skipper with a lock button) and
 ``screen_r6_dpc`` (a work-profile DPC with a view announcing a virtual child) do the near misses
@@ -56,7 +59,12 @@ def _without(spec: IndicatorSpec, *params: str) -> IndicatorSpec:
 
 def test_round6_fixture_verdicts(r6: dict[str, ScreenContext]) -> None:
     bad = screen(r6["screen_r6"].static, r6["screen_r6"].apk)
-    assert {h.spec.id for h in bad.hits} == {"accessibility.service", *A11Y_READS, *DPC_POWERS}
+    assert {h.spec.id for h in bad.hits} == {
+        "accessibility.service",
+        *A11Y_READS,
+        *DPC_POWERS,
+        "spyware.private_data_to_hardcoded_host",
+    }
     assert bad.verdict == "harmful"
     skipper = screen(r6["screen_r6_skipper"].static, r6["screen_r6_skipper"].apk)
     assert {h.spec.id for h in skipper.hits} == {"accessibility.service", "ransomware.device_admin"}
@@ -122,6 +130,25 @@ def test_device_policy_controller_holds_admin_powers_by_design(
     assert run_indicator(r6["screen_r6_dpc"], _without(spec, "unless_actions_any")) is not None
 
 
+def test_private_data_read_needs_a_permission_that_allows_it(r6: dict[str, ScreenContext]) -> None:
+    """Both twins read through ``ContentProviderClient.query`` with a URI from a parameter next to a hard-coded
+    server; screen_r6 holds READ_CONTACTS, the DPC twin only READ_CALENDAR."""
+    spec = SPECS["spyware.private_data_to_hardcoded_host"]
+    hit = run_indicator(r6["screen_r6"], spec)
+    assert hit is not None and hit.evidence[0]["caller"].startswith("Lcom/appwarden/screen/r6/CalendarSync;")
+    assert hit.evidence[0]["hosts"] == ["https://sync.example.com/calendar/feeds/"]
+    assert run_indicator(r6["screen_r6_dpc"], spec) is None
+    assert run_indicator(r6["screen_r6_dpc"], _without(spec, "permissions_for")) is not None
+    # screen_r6 holds no READ_SMS: its bare query of the inbox is dropped, the inbox's CONTENT_URI still counts
+    peek = [i for i in hit.evidence if i["caller"].startswith("Lcom/appwarden/screen/r6/SmsPeek;")]
+    assert [i["api"] for i in peek] == [
+        "Landroid/provider/Telephony$Sms$Inbox;->CONTENT_URI:Landroid/net/Uri;"
+    ]
+    full = run_indicator(r6["screen_r6"], _without(spec, "permissions_for"))
+    assert full is not None
+    assert len([i for i in full.evidence if i["caller"].startswith("Lcom/appwarden/screen/r6/SmsPeek;")]) == 2
+
+
 @pytest.mark.parametrize(
     ("detector", "params", "message"),
     [
@@ -129,6 +156,9 @@ def test_device_policy_controller_holds_admin_powers_by_design(
         ("api_calls", "{apis: [La;->b], skip_methods: [1]}", "skip_methods"),
         ("api_calls", "{apis: [La;->b], skip_with_any: x}", "skip_with_any"),
         ("manifest_component", "{permission: p, unless_actions_any: [1]}", "unless_actions_any"),
+        ("pi_with_hardcoded_host", "{categories: [sms], permissions_for: [x]}", "permissions_for"),
+        ("pi_with_hardcoded_host", "{categories: [sms], permissions_for: {contacts: [p]}}", "not one of"),
+        ("pi_with_hardcoded_host", "{categories: [sms], permissions_for: {sms: []}}", "non-empty"),
     ],
 )
 def test_loader_rejects_bad_round6_params(tmp_path: Path, detector: str, params: str, message: str) -> None:

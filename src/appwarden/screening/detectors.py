@@ -746,14 +746,25 @@ _HOST_FIRST = re.compile(rb"[hHtTwW0-9\x80-\xff]")
 def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """App code reading PI of ``categories`` (the static stage's call sites; sending an SMS is not reading one)
     in a class that also holds a hard-coded server address (``http(s)://``, ``tcp://``, ``ws://`` or an IPv4
-    address): private data read next to where it can be sent."""
+    address): private data read next to where it can be sent.
+
+    ``permissions_for`` (round six): category -> permissions; when the manifest requests none of a category's
+    permissions, a bare provider query (``ContentResolver``/``ContentProviderClient.query``, its URI not resolved
+    by the static stage: e.g. a calendar sync adapter's query of the URI it is handed) is no read of that category
+    (Android would refuse it); a site naming the store itself (its ``CONTENT_URI`` field or ``content://`` string)
+    still counts, as the code's intent."""
     if ctx.code is None:
         return []
     wanted = set(params["categories"])
+    needed: dict[str, list[str]] = params.get("permissions_for") or {}
+    unreadable = {c for c in wanted if c in needed and ctx.permissions.isdisjoint(needed[c])}
     sites = [
         c
         for c in ctx.static.callsites
-        if c.category in wanted and "SmsManager;->send" not in c.api and ctx.is_app_code(c.caller)
+        if c.category in wanted
+        and "SmsManager;->send" not in c.api
+        and not (c.category in unreadable and c.api.split("(", 1)[0].endswith(_BARE_QUERIES))
+        and ctx.is_app_code(c.caller)
     ]
     if not sites:
         return []
@@ -774,6 +785,26 @@ def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[
                 }
             )
     return items
+
+
+_BARE_QUERIES = ("Landroid/content/ContentResolver;->query", "Landroid/content/ContentProviderClient;->query")
+
+
+def _check_pi_with_hardcoded_host(params: dict[str, Any]) -> str | None:
+    problem = _need_lists("categories")(params)
+    if problem:
+        return problem
+    perms = params.get("permissions_for")
+    if perms is None:
+        return None
+    if not isinstance(perms, dict) or not perms:
+        return "permissions_for must map categories to permission lists"
+    for category, names in perms.items():
+        if category not in params["categories"]:
+            return f"permissions_for names {category!r}, not one of categories"
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+            return f"permissions_for[{category!r}] must be a non-empty list of strings"
+    return None
 
 
 _RECEIVER_BASE = "Landroid/content/BroadcastReceiver;"
@@ -1135,7 +1166,10 @@ DETECTORS: dict[str, Detector] = {
             "counterfeit", _counterfeit, _check_counterfeit, _P({"mode", "kinds", "cues", "min_classes"})
         ),
         Detector(
-            "pi_with_hardcoded_host", _pi_with_hardcoded_host, _need_lists("categories"), _P({"categories"})
+            "pi_with_hardcoded_host",
+            _pi_with_hardcoded_host,
+            _check_pi_with_hardcoded_host,
+            _P({"categories", "permissions_for"}),
         ),
         Detector(
             "api_in_service",
