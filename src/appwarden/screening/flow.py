@@ -775,23 +775,28 @@ class FlowAnalysis:
         data = code.dex.data
         dex = code.dex
         cname = code.name
-        words, names, registers = self.kernel.decode(data, start, insns_size, this, _KIND_BYTES, WIDTH)
-        prog = array("i")
-        prog.frombytes(words)
-        at = array("i")
-        at.frombytes(names)
-        consts = self._consts
         ids = self._const_ids.get(cname)
         if ids is None:
             ids = self._const_ids[cname] = {}
-        for i in at:
+        words, raw, registers = self.kernel.decode(data, start, insns_size, this, _KIND_BYTES, WIDTH, ids)
+        if not raw:
+            return words, max(registers, nregs)
+        prog = array("i")
+        prog.frombytes(words)
+        at = array("i")
+        at.frombytes(raw)
+        consts = self._consts
+        for i in at:  # names this analysis has not resolved yet, and queries (resolved per call site)
             kind = prog[i]
             idx = prog[i + 3]
-            key = (kind, prog[i + 4] if kind == _P_SET else 0, idx)
-            got = ids.get(key)
-            if got is None:
-                got = ids[key] = self._const_c(code, dex, key)
-            j, flags = got
+            sub = prog[i + 4] if kind == _P_SET else 0
+            key = kind << 33 | sub << 32 | (idx & 0xFFFFFFFF)
+            packed = ids.get(key)
+            if packed is None:
+                j, flags = self._const_c(code, dex, (kind, sub, idx))
+                ids[key] = (j + 2) << 8 | flags
+            else:
+                j, flags = (packed >> 8) - 2, packed & 0xFF
             if j == -2:  # a query of unknown URI: its category depends on the call site and the caller
                 p = prog[i + 4]
                 info = self._callee(code, idx)
