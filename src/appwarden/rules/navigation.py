@@ -48,10 +48,11 @@ from __future__ import annotations
 import re
 import struct
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from appwarden.dex import walker
 from appwarden.dex.api_index import is_platform_library
 from appwarden.dex.records import (
     EV_CONST_CLASS,
@@ -283,6 +284,20 @@ def navigation(
 
 _UNSEEN: Any = object()
 _NO_FACTS: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
+
+
+def _select(dc: Any, kind: int, idxs: Iterable[int], size: int) -> list[int]:
+    """``dc.select(kind, idxs, size)`` (the event numbers of ``kind`` whose idx is one of ``idxs``, ascending) with
+    one pass of the walker's ``select`` over the events: for a kind the index never looks up otherwise
+    (``const-class``, ``new-instance``), building its inverted index (two passes, ``DexCode.event_index``) for one
+    query costs more."""
+    bitmap = bytearray((size + 7) // 8)
+    for i in idxs:
+        if 0 <= i < size:
+            bitmap[i >> 3] |= 1 << (i & 7)
+    if not any(bitmap):
+        return []
+    return memoryview(walker.select(dc.events_raw, kind, bytes(bitmap))).cast("I").tolist()
 
 
 def _method_name(method: str) -> str:
@@ -891,7 +906,8 @@ class _Builder:
                 if table:
                     events = dc.events
                     hits.extend(
-                        (i, column, table[events[i * EVENT_WORDS + 2]]) for i in dc.select(kind, table, size)
+                        (i, column, table[events[i * EVENT_WORDS + 2]])
+                        for i in _select(dc, kind, table, size)
                     )
             hits.sort()
             for i, column, value in hits:
@@ -1112,7 +1128,7 @@ class _Builder:
         for dc in self.code.codes:
             dex = dc.dex
             t = dex.find_type(cls)
-            if t is not None and dc.select(EV_NEW_INSTANCE, [t], dex.type_ids_size):
+            if t is not None and _select(dc, EV_NEW_INSTANCE, [t], dex.type_ids_size):
                 return True
         return False
 
