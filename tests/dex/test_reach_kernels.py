@@ -463,3 +463,28 @@ def test_lookup_many_equals_lookups_one_by_one(main_dex: bytes, fixtures_dir: Pa
         many.lookup_many(asked)
         assert {d: many._node_of.get(d, "missing") for d in asked} == want, blobs[0][0]
         assert sum(g is not None for g in want.values()) >= len(names)
+
+
+def test_hierarchy_all_with_intern_hints(main_dex: bytes, fixtures_dir: Path) -> None:
+    """intern_all's hints (each sig's hash) give hierarchy_all the same result as without them; hints of other
+    DEX files are refused; the Python twins give and take None."""
+    cext = pytest.importorskip("appwarden.dex._dexscan")
+    sets = [[(n, (DATA / n).read_bytes()) for n in ("hier_b.dex", "hier_a.dex", "hier.dex")]]
+    sets += [[("a.dex", main_dex), ("b.dex", _non_ascii(main_dex))]]
+    sets += [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+    for blobs in sets:
+        index = build_index(blobs)
+        ids, decodes = [c.id_args for c in index.codes], [c.dex.method_desc for c in index.codes]
+        maps, reps, hints = creach.intern_all(ids, decodes, 0.0, True)
+        assert (maps, reps) == creach.intern_all(ids, decodes) and pywalk.intern_all(ids, decodes, 0.0, True)[
+            2
+        ] is None
+        assert len(hints) == len(ids) and all(len(h) == 8 * i[-1] for h, i in zip(hints, ids, strict=True))
+        dexes = index.callgraph._hierarchy_all_args()
+        want = cext.hierarchy_all(dexes, 11)
+        assert (
+            creach.hierarchy_all(dexes, 11, 0.0, hints) == want == pywalk.hierarchy_all(dexes, 11, 0.0, hints)
+        )
+        for bad in (hints[:-1], [*hints[:-1], hints[-1] + b"\0" * 8]):
+            with pytest.raises(ValueError, match="hints do not match"):
+                creach.hierarchy_all(dexes, 11, 0.0, bad)

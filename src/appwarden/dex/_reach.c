@@ -259,6 +259,8 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n) {
     return h ^ (h >> 29);
 }
 
+#define SIG_SEED 0x5bd1e9955bd1e995ull /* hierarchy_all's sig hashes (and intern_all's hints of them) */
+
 static inline uint64_t mix3(uint64_t a, uint64_t b, uint64_t c) {
     uint64_t h = (a ^ 0x2545F4914F6CDD1Dull) * 0xff51afd7ed558ccdull;
     h = (h ^ (h >> 32) ^ b) * 0xc4ceb9fe1a85ec53ull;
@@ -416,18 +418,23 @@ static const istr_t *iname(idex_t *x, uint32_t sidx) { /* NULL when a check fail
  * name's and its proto's (each computed once per DEX), so no descriptor is built but to compare two that hash
  * alike. None (the caller then runs intern_methods DEX by DEX, which raises its error) when one of method_descs'
  * checks fails in a DEX, or a class descriptor holds "->" or a name "(" (the parts would not follow from the
- * descriptor). TimeoutError past `deadline`; what a decode raises; TypeError when it gives no str. */
+ * descriptor). TimeoutError past `deadline`; what a decode raises; TypeError when it gives no str.
+ * With `hints` true, a third item: per DEX, bytes of a u64 per method id, the sig hash hierarchy_all would make of
+ * it (0 when its name or proto is not ASCII), for hierarchy_all's `hints` (its twin gives None: they change no
+ * result, they spare hierarchy_all the parts of every sig). */
 static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
     PyObject *dexes, *decodes;
     double deadline = 0;
-    if (!PyArg_ParseTuple(args, "O!O!|d", &PyList_Type, &dexes, &PyList_Type, &decodes, &deadline)) return NULL;
+    int want_hints = 0;
+    if (!PyArg_ParseTuple(args, "O!O!|dp", &PyList_Type, &dexes, &PyList_Type, &decodes, &deadline, &want_hints))
+        return NULL;
     Py_ssize_t n_dex = PyList_GET_SIZE(dexes);
     if (PyList_GET_SIZE(decodes) != n_dex) {
         PyErr_SetString(PyExc_ValueError, "one decode per DEX");
         return NULL;
     }
     idex_t *xs = (idex_t *)calloc((size_t)(n_dex ? n_dex : 1), sizeof(idex_t));
-    PyObject *res = NULL, *maps = NULL, *other = NULL, *repb = NULL;
+    PyObject *res = NULL, *maps = NULL, *other = NULL, *repb = NULL, *hint_list = NULL;
     uint32_t *slots = NULL, *reps = NULL;
     uint64_t *hs = NULL, *hh = NULL; /* hh: per method id of the DEX being numbered, its hash */
     uint8_t *asc = NULL;               /* and whether its descriptor is ASCII */
@@ -469,6 +476,7 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
     asc = (uint8_t *)malloc(max_m);
     maps = PyList_New(n_dex);
     other = PyDict_New();
+    if (want_hints && !(hint_list = PyList_New(n_dex))) goto done;
     if (!slots || !reps || !hs || !hh || !asc) {
         PyErr_NoMemory();
         goto done;
@@ -490,6 +498,13 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
         if (!out) goto done;
         PyList_SET_ITEM(maps, k, out);
         uint32_t *ids = (uint32_t *)PyBytes_AS_STRING(out);
+        uint64_t *hint = NULL; /* the sig hash hierarchy_all's sig_hash gives each method id (0: not ASCII) */
+        if (hint_list) {
+            PyObject *hb = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(x->m_size * 8));
+            if (!hb) goto done;
+            PyList_SET_ITEM(hint_list, k, hb);
+            hint = (uint64_t *)PyBytes_AS_STRING(hb);
+        }
         uint64_t budget = (uint64_t)x->size * 64 + (1u << 20);
         /* pass 1: every method checked (method_descs' checks: any failure declines) and hashed from its parts;
          * pass 2 numbers them in order, the table slot of a method a few ahead prefetched (the table is far
@@ -529,6 +544,7 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
             }
             asc[i] = cls->state == 1 && name->state == 1 && pr->state == 1;
             hh[i] = asc[i] ? mix3(cls->hash, name->hash, pr->hash) : 0;
+            if (hint) hint[i] = name->state == 1 && pr->state == 1 ? mix3(name->hash, pr->hash, SIG_SEED) | 1 : 0;
         }
         for (size_t i = 0; i < x->m_size; i++) {
             if (i + 8 < x->m_size && asc[i + 8]) {
@@ -608,7 +624,7 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
         x->names = NULL;
     }
     repb = PyBytes_FromStringAndSize((const char *)reps, (Py_ssize_t)(n * 8));
-    if (repb) res = PyTuple_Pack(2, maps, repb);
+    if (repb) res = hint_list ? PyTuple_Pack(3, maps, repb, hint_list) : PyTuple_Pack(2, maps, repb);
 done:
     if (decline && !PyErr_Occurred()) {
         Py_XDECREF(res);
@@ -618,6 +634,7 @@ done:
     Py_XDECREF(maps);
     Py_XDECREF(other);
     Py_XDECREF(repb);
+    Py_XDECREF(hint_list);
     for (Py_ssize_t k = 0; k < n_dex; k++) {
         if (xs[k].has_view) PyBuffer_Release(&xs[k].view);
         free(xs[k].types);
@@ -944,6 +961,8 @@ typedef struct {
     vec_t rest;
     idex_t ix; /* the same tables for sig_hash, with its per-type, per-name and per-proto caches */
     ibuf_t ib;
+    Py_buffer hb; /* intern_all's hints for this DEX (u64 sig hash per method id, 0: not ASCII), if given */
+    int has_hb;
 } hdex_t;
 
 typedef struct {
@@ -953,13 +972,19 @@ typedef struct {
     uint32_t dex;
 } grec_t;
 
-#define SIG_SEED 0x5bd1e9955bd1e995ull
 
 /* desc_build(from_name = 1)'s result for method id `midx` of x (1 ASCII, 0 not, -1 a check fails, -2 out of
  * memory; nothing built) and, when 1, *h = a hash of its sig bytes "name(params)ret" made of its name's and its
  * proto's hashes, cached per DEX: the sig split at its first "(", so a function of the bytes alone (a name with
  * "(" is split from the built sig). */
 static int sig_hash(hdex_t *x, uint32_t midx, uint64_t *h, sbuf_t *scratch) {
+    if (x->has_hb) { /* made by intern_all from these tables (whose checks all passed there) */
+        uint64_t v;
+        memcpy(&v, (const uint8_t *)x->hb.buf + (size_t)midx * 8, 8);
+        if (!v) return 0;
+        *h = v;
+        return 1;
+    }
     idex_t *ix = &x->ix;
     const uint8_t *mid = x->hd.buf + x->m_off + (size_t)midx * 8;
     if (!itype(ix, rd16(mid))) return -1;
@@ -972,7 +997,7 @@ static int sig_hash(hdex_t *x, uint32_t midx, uint64_t *h, sbuf_t *scratch) {
     const iproto_t *pr = &ix->protos[p];
     if (name->state != 1 || pr->state != 1) return 0;
     if (!name->odd) {
-        *h = mix3(name->hash, pr->hash, SIG_SEED);
+        *h = mix3(name->hash, pr->hash, SIG_SEED) | 1; /* (never 0: intern_all's hints say "not ASCII" with 0) */
         return 1;
     }
     int built = desc_build(&x->hd, x->m_off, midx, NULL, NULL, scratch, 1);
@@ -980,7 +1005,8 @@ static int sig_hash(hdex_t *x, uint32_t midx, uint64_t *h, sbuf_t *scratch) {
     const char *q = memchr(scratch->p, '(', scratch->len);
     size_t k = q ? (size_t)(q - scratch->p) : scratch->len;
     *h = mix3(hash_bytes((const uint8_t *)scratch->p, k), hash_bytes((const uint8_t *)scratch->p + k, scratch->len - k),
-              SIG_SEED);
+              SIG_SEED) |
+         1;
     return 1;
 }
 
@@ -988,11 +1014,15 @@ static int sig_hash(hdex_t *x, uint32_t midx, uint64_t *h, sbuf_t *scratch) {
  * parts: 1 / 0, -1 when a name holds "(" (the caller compares the built sigs), -2 out of memory. */
 static int sig_equal(hdex_t *x, uint32_t a, hdex_t *y, uint32_t b) {
     const uint8_t *ma = x->hd.buf + x->m_off + (size_t)a * 8, *mb = y->hd.buf + y->m_off + (size_t)b * 8;
-    const istr_t *na = &x->ix.names[rd32(ma + 4)], *nb = &y->ix.names[rd32(mb + 4)];
-    if (na->odd || nb->odd) return -1;
+    const istr_t *na = iname(&x->ix, rd32(ma + 4)), *nb = iname(&y->ix, rd32(mb + 4)); /* (resolved if not yet) */
+    if (!na || !nb || na->odd || nb->odd) return -1;
     if (na->len != nb->len || na->hash != nb->hash || memcmp(na->ptr, nb->ptr, na->len)) return 0;
     uint32_t pa = rd16(ma + 2), pb = rd16(mb + 2);
     if (x == y && pa == pb) return 1; /* one proto of one DEX */
+    if (pa >= x->ix.p_size || pb >= y->ix.p_size) return -1;
+    int ra = iproto(&x->ix, pa, &x->ib), rb = iproto(&y->ix, pb, &y->ib);
+    if (ra < 0 || rb < 0) return -2;
+    if (ra || rb) return -1;
     const iproto_t *qa = &x->ix.protos[pa], *qb = &y->ix.protos[pb];
     if (qa->len != qb->len || qa->hash != qb->hash) return 0;
     if (ibuf_reserve(&x->ib, (size_t)qa->len + 2) || ibuf_reserve(&y->ib, (size_t)qb->len + 2)) return -2;
@@ -1011,7 +1041,9 @@ static int grec_cmp(const void *a, const void *b) {
     return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
-/* hierarchy_all(dexes, vbase[, deadline]) -> (maps, vedges, n_vnodes, rests) | None
+/* hierarchy_all(dexes, vbase[, deadline[, hints]]) -> (maps, vedges, n_vnodes, rests) | None
+ * (_dexscan.hierarchy_all's contract, copied with it; `hints`: what intern_all gave for these very tables with hints
+ * true, or None: the same result, each sig's hash read from them. ValueError "hints do not match the DEX files".)
  * hierarchy_extras for every DEX of the app at once, the class hierarchy resolved across DEX files (a class, its
  * superclass and its subclasses may each be defined in another DEX): what an invoke-virtual/interface (vmap) or
  * invoke-super (smap) of each method id of each DEX also reaches, as CallGraph._hierarchy_targets defines it.
@@ -1030,10 +1062,10 @@ static int grec_cmp(const void *a, const void *b) {
  * ValueError ("DEX k: ...") on inconsistent arguments or out-of-range indices; TimeoutError past `deadline` (the
  * work grows with the referenced classes times their chains and descendants). */
 static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
-    PyObject *dexes;
+    PyObject *dexes, *hints = Py_None;
     unsigned long long vbase;
     double deadline = 0;
-    if (!PyArg_ParseTuple(args, "O!K|d", &PyList_Type, &dexes, &vbase, &deadline)) return NULL;
+    if (!PyArg_ParseTuple(args, "O!K|dO", &PyList_Type, &dexes, &vbase, &deadline, &hints)) return NULL;
     Py_ssize_t n_dex = PyList_GET_SIZE(dexes);
     hdex_t *xs = (hdex_t *)calloc((size_t)(n_dex ? n_dex : 1), sizeof(hdex_t));
     if (!xs) return PyErr_NoMemory();
@@ -1087,6 +1119,23 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
         if (n_cls >= SPLIT_ID) {
             err = "too many classes";
             goto fail;
+        }
+    }
+    if (hints != Py_None) { /* intern_all's hints: one buffer of m_size u64 per DEX */
+        if (!PyList_Check(hints) || PyList_GET_SIZE(hints) != n_dex) {
+            bad = -1;
+            err = "hints do not match the DEX files";
+            goto fail;
+        }
+        for (Py_ssize_t k = 0; k < n_dex; k++) {
+            hdex_t *x = &xs[k];
+            if (PyObject_GetBuffer(PyList_GET_ITEM(hints, k), &x->hb, PyBUF_SIMPLE) < 0) goto done;
+            x->has_hb = 1;
+            if ((size_t)x->hb.len != (size_t)x->m_size * 8) {
+                bad = -1;
+                err = "hints do not match the DEX files";
+                goto fail;
+            }
         }
     }
     for (Py_ssize_t k = 0; k < n_dex; k++) {
@@ -1471,6 +1520,7 @@ done:
         free(x->ix.names);
         free(x->ix.protos);
         free(x->ib.p);
+        if (x->has_hb) PyBuffer_Release(&x->hb);
         free(x->tstat);
         free(x->vmap);
         free(x->smap);

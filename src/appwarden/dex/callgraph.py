@@ -245,6 +245,7 @@ class CallGraph:
         self._masks: bytes | None = None
         self._cls_base: list[int] = []
         self._maps: list[array] = []  # per DEX: method idx -> node id
+        self._hints: list[bytes] | None = None  # intern_all's sig hashes, until hierarchy_all has read them
         # per DEX: method record -> method idx (views of the records; None after unpickling, until used)
         self._mids: list[memoryview] | None = []
         self._build()
@@ -497,11 +498,12 @@ class CallGraph:
         declines (a table check fails - ``intern_methods`` then raises its error -, or hostile descriptors)."""
         codes = self.index.codes
         check_deadline()
-        try:
+        try:  # with hints for hierarchy_all (each method's sig hash, made here from its parts at no extra cost)
             got = reach.intern_all(
                 [code.id_args for code in codes],
                 [code.dex.method_desc for code in codes],
                 deadline_monotonic(),
+                True,
             )
         except TimeoutError:
             timed_out()
@@ -509,7 +511,7 @@ class CallGraph:
             got = None
         if got is None:
             return False
-        raw_maps, reps = got
+        raw_maps, reps, self._hints = got
         for code, raw in zip(codes, raw_maps, strict=True):
             code._checked = True  # method_descs' checks passed (see _build)
             self._maps.append(_u32(raw))
@@ -636,11 +638,13 @@ class CallGraph:
         dexes = self._hierarchy_all_args()
         self._subtype_masks(dexes)
         try:  # the kernel's work can grow with classes x descendants: it stops at the stage's deadline
-            got = reach.hierarchy_all(dexes, self._n, deadline_monotonic())
+            got = reach.hierarchy_all(dexes, self._n, deadline_monotonic(), self._hints)
         except TimeoutError:
             timed_out()
         except ValueError:  # inconsistent tables: the DEX-by-DEX path (which reports them as it always did)
             return None
+        finally:
+            self._hints = None  # (3 MB at 50 MB of DEX)
         del dexes
         if got is None:
             return None

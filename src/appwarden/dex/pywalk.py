@@ -1145,10 +1145,12 @@ def hierarchy_extras(
 
 
 def hierarchy_all(
-    dexes: list[tuple], vbase: int, deadline: float = 0
+    dexes: list[tuple], vbase: int, deadline: float = 0, hints: list | None = None
 ) -> tuple[list, bytes, int, list] | None:
     """Class-hierarchy targets of the virtual and super calls of every DEX at once (hierarchies across DEX files);
-    mirrors ``_dexscan.hierarchy_all`` (see there for the contract; ``TimeoutError`` once ``deadline`` has passed)."""
+    mirrors ``_dexscan.hierarchy_all`` (see there for the contract; ``TimeoutError`` once ``deadline`` has passed).
+    ``hints`` (what ``_reach.intern_all`` gives the C kernel of ``_reach`` to read each sig's hash from) change no
+    result and are not read here."""
 
     def arrow(s: object) -> bool:
         return not isinstance(s, str) or "->" in s
@@ -1598,11 +1600,12 @@ def ids_ordered(types: list, method_class: bytes) -> bool:
     return all(map(int.__le__, mclass, itertools.islice(mclass, 1, None)))
 
 
-def intern_all(dexes: list[tuple], decodes: list, deadline: float = 0.0) -> tuple[list[bytes], bytes] | None:
+def intern_all(dexes: list[tuple], decodes: list, deadline: float = 0.0, hints: bool = False) -> tuple | None:
     """``intern_methods`` over every DEX at once: ``(maps, reps)``, ``maps[k]`` the node id (u32) of each method
     id of DEX ``k``, ``reps`` a (DEX number, method id) u32 pair per node (first seen, one node per distinct
     descriptor); None when a check of ``method_descs`` fails in a DEX, or a method's class descriptor holds "->" or
-    its name "(" (bytes). Mirrors ``_reach.intern_all``."""
+    its name "(" (bytes). Mirrors ``_reach.intern_all``; with ``hints`` a third item, None here (the C kernel's
+    sig hashes for its ``hierarchy_all``, which change no result)."""
     if len(decodes) != len(dexes):
         raise ValueError("one decode per DEX")
     nodes: dict[str, int] = {}
@@ -1634,7 +1637,7 @@ def intern_all(dexes: list[tuple], decodes: list, deadline: float = 0.0) -> tupl
                 reps.extend((k, i))
             out.append(g)
         maps.append(out.tobytes())
-    return maps, reps.tobytes()
+    return (maps, reps.tobytes(), None) if hints else (maps, reps.tobytes())
 
 
 def find_first(ids: tuple, queries: list[tuple[int, int, bytes]]) -> list[int]:
