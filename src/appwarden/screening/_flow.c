@@ -490,7 +490,9 @@ static PyObject *capped(state *s, PyObject *r) {
         return NULL;
     if (PyFrozenSet_CheckExact(r) && PySet_GET_SIZE(r) <= s->max_labels)
         return r; /* _cap(r) is frozenset(r): r itself */
-    PyObject *c = PyObject_CallOneArg(s->cap, r);
+    PyObject *c = PySet_CheckExact(r) && PySet_GET_SIZE(r) <= s->max_labels
+                      ? PyFrozenSet_New(r) /* _cap(r) is frozenset(r) */
+                      : PyObject_CallOneArg(s->cap, r);
     Py_DECREF(r);
     return c;
 }
@@ -780,7 +782,8 @@ static int fast_invoke(state *s, int32_t flags, int32_t count, int32_t word, int
         *value = s->empty;
         Py_INCREF(*value);
     } else {
-        *value = PyObject_CallOneArg(s->cap, acc);
+        Py_INCREF(acc);
+        *value = capped(s, acc);
         if (*value == NULL) {
             Py_CLEAR(*held);
             goto done;
@@ -1057,8 +1060,7 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
                     goto done;
                 acc = n;
             }
-            PyObject *v = PyObject_CallOneArg(s->cap, acc);
-            Py_DECREF(acc);
+            PyObject *v = capped(s, acc); /* steals acc */
             if (v == NULL)
                 goto done;
             Py_SETREF(result, v);
