@@ -18,12 +18,14 @@ APPS = Path(__file__).parent / "_apps"
 
 
 def _full_builder(ev):
-    """A navigation builder that builds every screen (no screen ruled out as unable to show the policy)."""
+    """A navigation builder that builds every screen (no screen ruled out as unable to show the policy) from each
+    method's own events (no whole-app lookups): the graph as it was made before issue #19."""
     from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, _Builder
     from appwarden.rules.static_support import code_of
 
     b = _Builder(ev, code_of(ev), ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
     b._may_mark = lambda: None  # type: ignore[method-assign]
+    b._sparse_facts = lambda: None  # type: ignore[method-assign]  # each method's events read on their own
     return b
 
 
@@ -268,8 +270,7 @@ def test_screens_skipped_as_markless_have_no_mark(apk: Path) -> None:
 
     pruned = builder()
     nav = pruned.build()
-    full = builder()
-    full._may_mark = lambda: None  # type: ignore[method-assign]
+    full = _full_builder(ev)
     assert _observed(nav) == _observed(full.build())
     if nav.blind or not nav.launchers:
         return
@@ -374,3 +375,24 @@ def test_sparse_facts_are_the_read_facts_filtered(apk: Path) -> None:
             seen += any(want)
     assert set(sparse) <= {m for c in code.classes for m in methods_of(code, c)}
     assert seen == len(sparse)
+
+
+def test_a_failing_whole_app_lookup_falls_back_to_reading_each_method(monkeypatch) -> None:
+    """A code index that cannot list subclasses or callers (a malformed DEX raising DexFormatError) leaves the
+    navigation as it was before issue #19's lookups: every method's own events, every screen built."""
+    from appwarden.errors import DexFormatError
+
+    ev = build_evidence(str(HERE / "nav_base_activity.apk"))
+    want = _observed(_full_builder(ev).build())
+    code = ev.static.code
+
+    def broken(*_a, **_k):
+        raise DexFormatError("malformed class defs")
+
+    monkeypatch.setattr(code, "subclasses", broken)
+    monkeypatch.setattr(code.callgraph, "callers", broken)
+    from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, _Builder
+
+    b = _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+    assert _observed(b.build()) == want
+    assert b._sparse_facts() is None and b._may_mark() is None and b._marks is None

@@ -862,13 +862,18 @@ class _Builder:
             else:
                 level = list(FRAGMENT_BASES)
                 seen = set(level)
-                found = {c for c in level if c in self.defined}
-                for _ in range(12):
-                    level = [sub for c in level for sub in subclasses(c) if sub not in seen]
-                    seen.update(level)
-                    found.update(level)
-                    if not level:
-                        break
+                found: set[str] | None = {c for c in level if c in self.defined}
+                try:
+                    for _ in range(12):
+                        level = [sub for c in level for sub in subclasses(c) if sub not in seen]
+                        seen.update(level)
+                        found.update(level)  # type: ignore[union-attr]
+                        if not level:
+                            break
+                except LimitExceeded:
+                    raise
+                except Exception:  # a malformed DEX: is_fragment class by class, as before
+                    found = None
                 self._frag_classes = found
         return self._frag_classes
 
@@ -883,6 +888,18 @@ class _Builder:
         if self._sparse is not _UNSEEN:
             return self._sparse
         self._sparse = None
+        try:
+            self._sparse = self._read_sparse_facts()
+        except LimitExceeded:
+            raise
+        except Exception:  # a malformed DEX: each method's events are read as before
+            self._sparse = None
+        return self._sparse
+
+    def _read_sparse_facts(
+        self,
+    ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] | None:
+        """:meth:`_sparse_facts`, made."""
         code = self.code
         frags = self._fragment_classes()
         cmap = getattr(code, "_class_map", None)
@@ -919,8 +936,7 @@ class _Builder:
                 if entry is None:
                     entry = found[desc] = ([], [], [])
                 entry[column].append(value)
-        self._sparse = {m: (tuple(a), tuple(f), tuple(n)) for m, (a, f, n) in found.items()}
-        return self._sparse
+        return {m: (tuple(a), tuple(f), tuple(n)) for m, (a, f, n) in found.items()}
 
     def _fragments_and_owned(self, m: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(the fragment classes, the app classes outside the platform libraries) that method ``m`` instantiates,
@@ -1068,6 +1084,16 @@ class _Builder:
     # -- which screens may have a mark -----------------------------------------------------------------------------
 
     def _may_mark(self) -> Callable[[str], bool] | None:
+        """:meth:`_may_mark_test`, or None when it fails (a malformed DEX: every screen is built, as without it)."""
+        try:
+            return self._may_mark_test()
+        except LimitExceeded:
+            raise
+        except Exception:
+            self._marks = None
+            return None
+
+    def _may_mark_test(self) -> Callable[[str], bool] | None:
         """A test telling which activities may have a policy mark (False: building the screen would find none), or
         None when it cannot tell (every screen is then built).
 
