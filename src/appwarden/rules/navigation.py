@@ -41,6 +41,16 @@ DEX: the caller should stay silent. Not seen either: routers that start screens 
 in :attr:`Navigation.routers`), implicit intents, reflection, Jetpack Navigation graphs, Compose. Those hide edges
 (the true tap count may be lower); taps inside a screen (scrolling, tabs, a drawer) are not counted (it may be
 higher).
+
+**Cost** (issue #19: what policy.access.too_many_taps reads, built once per app). Every method that may name the
+policy is found up front (one string search shared with the consent model, a byte search for the resource IDs),
+and walked back :data:`DEPTH` calls to the entries that may reach it (:meth:`_Builder._may_mark`): when no screen
+can have a mark, only the main screens are looked at (:attr:`Navigation.graph` False; taps None); otherwise the
+search for marks on screens not reached builds only the activities that may have one. ``navigation(enough=n)``
+stops the BFS once the policy is known to be at most ``n`` taps away (:attr:`Navigation.complete` False). The
+no-tap closures read no method's code: the events that can make an edge or bring up a fragment are looked up for
+the whole app at once (:meth:`_Builder._sparse_facts`). A lookup that fails on a malformed DEX falls back to
+reading each method and building every screen.
 """
 
 from __future__ import annotations
