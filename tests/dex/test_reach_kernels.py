@@ -488,3 +488,16 @@ def test_hierarchy_all_with_intern_hints(main_dex: bytes, fixtures_dir: Path) ->
         for bad in (hints[:-1], [*hints[:-1], hints[-1] + b"\0" * 8]):
             with pytest.raises(ValueError, match="hints do not match"):
                 creach.hierarchy_all(dexes, 11, 0.0, bad)
+
+
+@FUZZ
+@given(
+    values=st.lists(st.integers(0, 6) | st.integers(0, NONE), max_size=40),
+    value=st.integers(0, 6),
+    odd=st.booleans(),
+)
+def test_u32_positions_twin(values: list[int], value: int, odd: bool) -> None:
+    raw = array("I", values).tobytes() + (b"\0" if odd else b"")
+    got = same("u32_positions", raw, value)
+    if not odd:
+        assert got == ("ok", array("I", [i for i, v in enumerate(values) if v == value]).tobytes())

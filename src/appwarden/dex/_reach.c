@@ -12,6 +12,7 @@
  *   intern_all    _dexscan.intern_methods over every DEX at once, hashing each method from its parts' hashes
  *   hierarchy_all _dexscan.hierarchy_all (copied with its helpers), its sigs hashed from their parts' cached hashes
  *   find_first    _dexscan.find_methods' first match for many (range, descriptor) queries of a DEX in one call
+ *   u32_positions the positions of the u32 items equal to a value (method ids by name)
  */
 #define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
@@ -1993,6 +1994,37 @@ done:
     return res;
 }
 
+/* ---- u32_positions --------------------------------------------------------------------------------------- */
+
+/* u32_positions(buf, value) -> bytes
+ * The positions (u32, ascending) of the u32 items (native order) of `buf` equal to `value`. ValueError for a buffer
+ * whose length is not a multiple of 4. (The async-edge pass's method ids with a given name, from method_name.) */
+static PyObject *reach_u32_positions(PyObject *self, PyObject *args) {
+    Py_buffer b;
+    unsigned long value;
+    if (!PyArg_ParseTuple(args, "y*k", &b, &value)) return NULL;
+    PyObject *res = NULL;
+    uint32_t *out = NULL;
+    if (b.len % 4) {
+        PyErr_SetString(PyExc_ValueError, "the buffer must hold u32 values");
+        goto done;
+    }
+    size_t n = (size_t)b.len / 4, k = 0;
+    out = (uint32_t *)malloc((n ? n : 1) * 4);
+    if (!out) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const uint8_t *p = (const uint8_t *)b.buf;
+    for (size_t i = 0; i < n && i <= 0xffffffffu; i++)
+        if (ld32(p, i) == value) out[k++] = (uint32_t)i;
+    res = PyBytes_FromStringAndSize((const char *)out, (Py_ssize_t)(k * 4));
+done:
+    free(out);
+    PyBuffer_Release(&b);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
@@ -2001,6 +2033,7 @@ static PyMethodDef methods[] = {
     {"intern_all", reach_intern_all, METH_VARARGS, "Node ids of every method id of every DEX."},
     {"hierarchy_all", reach_hierarchy_all, METH_VARARGS, "_dexscan.hierarchy_all with cached sig hashes."},
     {"find_first", reach_find_first, METH_VARARGS, "find_methods' first match for many queries of a DEX."},
+    {"u32_positions", reach_u32_positions, METH_VARARGS, "Positions of the u32 items equal to a value."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -843,27 +843,20 @@ class CallGraph:
         for cls, name in ASYNC_DISPATCH:
             ids += dex.find_methods(cls, name)
         types, mclass = code.type_descs, dex.method_class
-        names_raw = b""
         for name in _APP_DISPATCH_NAMES:
             sidx = dex.find_string(name)
             if sidx is None:
                 continue
-            names_raw = names_raw or dex.method_name.tobytes()
-            key = sidx.to_bytes(4, sys.byteorder)
-            pos = names_raw.find(key)
-            while pos >= 0:  # bytes.find scans in C; method ids whose name is `name`
-                if pos % 4:
-                    pos = names_raw.find(key, pos + 1)
-                    continue
-                t = types[mclass[pos // 4]]  # the class part of its descriptor, without making the descriptor
-                cls = t if "->" not in t else _split(code.method_desc(pos // 4))[0]
+            # the method ids whose name is `name` (one C pass over the method names), ascending
+            for m in _u32(reach.u32_positions(memoryview(dex.method_name).cast("B"), sidx)):
+                t = types[mclass[m]]  # the class part of its descriptor, without making the descriptor
+                cls = t if "->" not in t else _split(code.method_desc(m))[0]
                 # start()/execute() on an app class dispatches only on a Thread / AsyncTask subtype (see below)
                 if cls in app and (
                     (name == "start" and self.is_subtype(cls, "Ljava/lang/Thread;"))
                     or self.is_subtype(cls, "Landroid/os/AsyncTask;")
                 ):
-                    ids.append(pos // 4)
-                pos = names_raw.find(key, pos + 4)
+                    ids.append(m)
         records: set[int] = set()
         events = code.events
         for i in code.select(EV_INVOKE, ids, dex.method_ids_size):

@@ -1648,3 +1648,11 @@ def find_first(ids: tuple, queries: list[tuple[int, int, bytes]]) -> list[int]:
         got = find_methods(ids, lo, hi, key)
         out.append(-2 if got is None else array("I", got)[0] if got else -1)
     return out
+
+
+def u32_positions(buf: bytes, value: int) -> bytes:
+    """The positions (u32, ascending) of the u32 items (native order) of ``buf`` equal to ``value``; mirrors
+    ``_reach.u32_positions``."""
+    if len(buf) % 4:
+        raise ValueError("the buffer must hold u32 values")
+    return array("I", [i for i, v in enumerate(array("I", bytes(buf))) if v == value]).tobytes()
