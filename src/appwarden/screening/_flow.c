@@ -7,9 +7,11 @@
  * length and every register index against the register array (the code comes from hostile DEX files).
  *
  *   decode  a method's instructions as the walk's entries: 8 int32 words each, names left as raw ids
- *   walk    the two walks of FlowAnalysis.analyse over decoded entries (register label sets are Python objects;
- *           the invokes that take labelled data or read a source, and the field reads and writes that carry
- *           private data, are handed back to Python callbacks)
+ *   walk    the two walks of FlowAnalysis.analyse over decoded entries (register label sets are Python objects,
+ *           built by the same set operations in the same order as in Python: their iteration order is part of the
+ *           result). Handed back to Python callbacks: invokes that read a source, that may be a sink or an Intent /
+ *           AsyncTask hop with private data going in, or that call an app method with private data in or out;
+ *           field reads of fields holding private data or of labelled objects, field writes of labelled values.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
