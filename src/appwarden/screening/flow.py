@@ -40,6 +40,12 @@ methods of the same top-level class); (4) an explicit Intent holding the data st
 component (its ``onStartCommand`` / ``onHandleIntent`` / ``onReceive`` / ``onStart``), and ``AsyncTask.execute``
 arguments into ``doInBackground``.
 
+Implementation: each method's code is decoded once per analysis into a program (:meth:`FlowAnalysis._program`),
+and the walks run over it, in the C kernel :mod:`appwarden.screening._flow` when it is built (names resolved once
+per DEX in Python, invokes that may make a sink or a hop handed back to Python), else in Python; both give the
+summaries, counters and leaks of the former walk over raw code units (``tests/screening/test_flow_walk_twin.py``
+keeps that walk as the oracle).
+
 Bounds: at most :data:`MAX_METHODS` method analyses and :data:`MAX_UNITS` code units walked per app (then the
 analysis stops and ``notes`` says so), methods over :data:`MAX_INSNS` code units are skipped, label sets are capped,
 the stage deadline is checked per method. Malformed code stops that method's walk; never
