@@ -501,3 +501,49 @@ def test_u32_positions_twin(values: list[int], value: int, odd: bool) -> None:
     got = same("u32_positions", raw, value)
     if not odd:
         assert got == ("ok", array("I", [i for i, v in enumerate(values) if v == value]).tobytes())
+
+
+@FUZZ
+@given(
+    events=st.lists(
+        st.tuples(
+            st.sampled_from([0x16E, 0x171, 0x1FC, 0x1FD, 0x522, 0x523, 0x200, 0x16F]), st.integers(0, 12)
+        ),
+        max_size=30,
+    ),
+    bounds=st.lists(st.tuples(st.integers(0, 32), st.integers(0, 32)), min_size=1, max_size=5),
+    picks=st.lists(st.integers(0, 6), max_size=6),
+    ids=st.lists(st.integers(0, 12), max_size=5),
+)
+def test_dispatch_scan_twin(events, bounds, picks, ids) -> None:
+    """New-instance types and dispatch calls per record: C == Python, records or event ranges out of range
+    included."""
+    ev = array("I", [w for kind, idx in events for w in (kind, 0, idx, 0, 0)]).tobytes()
+    methods = array("I", [w for start, end in bounds for w in (0, 0, 0, 0, start, end, 0)]).tobytes()
+    same("dispatch_scan", methods, ev, array("I", picks).tobytes(), array("I", sorted(set(ids))).tobytes())
+
+
+def test_async_edges_same_with_the_python_twins(
+    monkeypatch: pytest.MonkeyPatch, main_dex: bytes, fixtures_dir: Path
+) -> None:
+    """The async edges of main.dex (threads, executors, handlers, an AsyncTask) and the fixture apps with
+    dispatch_scan and u32_positions in C equal those with their twins, and there are some."""
+    sets = [[("classes.dex", main_dex)], [("a.dex", main_dex), ("b.dex", main_dex)]]
+    sets += [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+
+    def edges() -> list[bytes]:
+        out = []
+        for blobs in sets:
+            index = build_index(blobs)
+            graph = callgraph.CallGraph.__new__(callgraph.CallGraph)
+            graph.__init__(index)  # type: ignore[misc]
+            got = array("I")
+            for ci, code in enumerate(index.codes):
+                graph._add_async_edges(code, graph._maps[ci], got)
+            out.append(got.tobytes())
+        return out
+
+    with_c = edges()
+    monkeypatch.setattr(callgraph, "reach", pywalk)
+    assert edges() == with_c
+    assert any(with_c)

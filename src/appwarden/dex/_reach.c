@@ -13,6 +13,7 @@
  *   hierarchy_all _dexscan.hierarchy_all (copied with its helpers), its sigs hashed from their parts' cached hashes
  *   find_first    _dexscan.find_methods' first match for many (range, descriptor) queries of a DEX in one call
  *   u32_positions the positions of the u32 items equal to a value (method ids by name)
+ *   dispatch_scan the types a method instantiates and the dispatch methods it invokes (async edges)
  */
 #define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
@@ -2025,6 +2026,88 @@ done:
     return res;
 }
 
+/* ---- dispatch_scan --------------------------------------------------------------------------------------- */
+
+/* dispatch_scan(methods, events, records, ids) -> bytes
+ * For each method record r of `records` (u32, in order; `methods` / `events`: a DEX's records and events, as
+ * call_edges takes them), u32 words: the count then the type indices of its new-instance events (in event order,
+ * repeats kept), then the count then the method ids of `ids` (u32, ascending) it invokes with an invoke that is not
+ * invoke-custom (each once, in the order first met). CallGraph._add_async_edges' view of a dispatching method.
+ * ValueError for lengths that are not whole records / events, a record out of range or events out of range. */
+static PyObject *reach_dispatch_scan(PyObject *self, PyObject *args) {
+    Py_buffer mb, eb, rb, ib;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*", &mb, &eb, &rb, &ib)) return NULL;
+    PyObject *res = NULL;
+    vec_t out, calls;
+    memset(&out, 0, sizeof out);
+    memset(&calls, 0, sizeof calls);
+    char msg[96];
+    msg[0] = 0;
+    if (mb.len % 28) snprintf(msg, sizeof msg, "methods length is not a multiple of 28");
+    else if (eb.len % 20) snprintf(msg, sizeof msg, "events length is not a multiple of 20");
+    else if (rb.len % 4 || ib.len % 4) snprintf(msg, sizeof msg, "records and ids must hold u32 values");
+    if (msg[0]) goto fail;
+    const uint8_t *m = (const uint8_t *)mb.buf, *e = (const uint8_t *)eb.buf, *rs = (const uint8_t *)rb.buf;
+    const uint8_t *ids = (const uint8_t *)ib.buf;
+    size_t n_methods = (size_t)mb.len / 28, n_events = (size_t)eb.len / 20, n_rec = (size_t)rb.len / 4;
+    size_t n_ids = (size_t)ib.len / 4;
+    for (size_t q = 0; q < n_rec; q++) {
+        uint32_t r = ld32(rs, q);
+        if (r >= n_methods) {
+            snprintf(msg, sizeof msg, "method record %u out of range", r);
+            goto fail;
+        }
+        const uint8_t *rec = m + (size_t)r * 28;
+        uint32_t start = rd32(rec + 16), end = rd32(rec + 20);
+        if (start > end || end > n_events) {
+            snprintf(msg, sizeof msg, "method record %u: events out of range", r);
+            goto fail;
+        }
+        size_t head = out.len;
+        uint32_t zero = 0;
+        if (vec_push(&out, &zero, 1)) goto nomem;
+        calls.len = 0;
+        for (uint32_t i = start; i < end; i++) {
+            const uint8_t *ev = e + (size_t)i * 20;
+            uint32_t k = rd32(ev), idx = rd32(ev + 8);
+            if (k == ((5u << 8) | 0x22u)) { /* new-instance */
+                if (vec_push(&out, &idx, 1)) goto nomem;
+                out.data[head]++;
+                continue;
+            }
+            uint32_t op = k & 0xff;
+            if (k >> 8 != 1u || op == 0xfc || op == 0xfd) continue;
+            size_t lo = 0, hi = n_ids; /* idx among the ids (ascending) */
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (ld32(ids, mid) < idx) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo == n_ids || ld32(ids, lo) != idx) continue;
+            int seen = 0;
+            for (size_t c = 0; c < calls.len && !seen; c++) seen = calls.data[c] == idx;
+            if (!seen && vec_push(&calls, &idx, 1)) goto nomem;
+        }
+        uint32_t nc = (uint32_t)calls.len;
+        if (vec_push(&out, &nc, 1) || (nc && vec_push(&out, calls.data, nc))) goto nomem;
+    }
+    res = PyBytes_FromStringAndSize(out.data ? (const char *)out.data : "", (Py_ssize_t)(out.len * 4));
+    goto done;
+nomem:
+    PyErr_NoMemory();
+    goto done;
+fail:
+    PyErr_SetString(PyExc_ValueError, msg);
+done:
+    free(out.data);
+    free(calls.data);
+    PyBuffer_Release(&mb);
+    PyBuffer_Release(&eb);
+    PyBuffer_Release(&rb);
+    PyBuffer_Release(&ib);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
@@ -2034,6 +2117,7 @@ static PyMethodDef methods[] = {
     {"hierarchy_all", reach_hierarchy_all, METH_VARARGS, "_dexscan.hierarchy_all with cached sig hashes."},
     {"find_first", reach_find_first, METH_VARARGS, "find_methods' first match for many queries of a DEX."},
     {"u32_positions", reach_u32_positions, METH_VARARGS, "Positions of the u32 items equal to a value."},
+    {"dispatch_scan", reach_dispatch_scan, METH_VARARGS, "New-instance types and dispatch calls of records."},
     {NULL, NULL, 0, NULL},
 };
 

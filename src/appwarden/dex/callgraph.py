@@ -88,7 +88,6 @@ from appwarden.dex import pywalk, timed_out, walker
 from appwarden.dex.reader import NO_INDEX
 from appwarden.dex.records import (
     EV_INVOKE,
-    EV_NEW_INSTANCE,
     EVENT_WORDS,
     METHOD_WORDS,
     OP_INVOKE_CUSTOM,
@@ -159,7 +158,6 @@ _SUPER_OPS = bytes(sorted(OP_INVOKE_SUPER))
 _CUSTOM = (OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE)
 _APP_DISPATCH_NAMES = ("start", "execute", "executeOnExecutor")
 _UNSET: Any = object()
-_NEW_INSTANCE_WORD = (EV_NEW_INSTANCE << 8) | 0x22  # the walker's kind word of new-instance
 _REACH_CACHE = 8  # reachable() results kept per graph (the rules ask for the same entries several times)
 
 
@@ -867,7 +865,7 @@ class CallGraph:
     def _add_async_edges(self, code: DexCode, gmap: array, out: array) -> None:
         """Synthetic edges (:data:`ASYNC_DISPATCH`) of the methods of ``code`` that call a dispatch API."""
         app = self.index._class_map
-        desc_of, types, methods, events = code.method_desc, code.type_descs, code.methods, code.events
+        desc_of, types, methods = code.method_desc, code.type_descs, code.methods
         mclass = code.dex.method_class
         records, dispatch_ids = self._dispatch_callers(code)
         parts: dict[int, tuple[str, str]] = {}  # dispatch method id -> (class, name) of its descriptor
@@ -876,28 +874,27 @@ class CallGraph:
             t = types[mclass[m]]
             return t if "->" not in t else _split(desc_of(m))[0]
 
+        # per record: the types it instantiates (type indices, checked by the walker) and its calls of dispatch
+        # methods (used as sets below: duplicates and order do not matter), from one C pass over its events
+        scan = _u32(
+            reach.dispatch_scan(
+                code.methods_raw,
+                code.events_raw,
+                array("I", records).tobytes(),
+                array("I", sorted(dispatch_ids)).tobytes(),
+            )
+        )
+        pos = 0
         for step, r in enumerate(records):
             if not step & 255:
                 check_deadline()
-            base = r * METHOD_WORDS
-            caller_idx, start, end = methods[base + 1], methods[base + 4], methods[base + 5]
-            ev = events[start * EVENT_WORDS : end * EVENT_WORDS]
-            kinds, idxs = ev[0::EVENT_WORDS].tolist(), ev[2::EVENT_WORDS].tolist()
-            # the types it instantiates (type indices, checked by the walker) and its calls of dispatch methods
-            # (as sets: duplicates and order do not matter below); list.index/count scan in C
-            created = []
-            j = -1
-            for _ in range(kinds.count(_NEW_INSTANCE_WORD)):
-                j = kinds.index(_NEW_INSTANCE_WORD, j + 1)
-                created.append(types[idxs[j]])
-            calls = []
-            for idx in dispatch_ids.intersection(idxs):
-                j = -1
-                for _ in range(idxs.count(idx)):
-                    j = idxs.index(idx, j + 1)
-                    if kinds[j] >> 8 == EV_INVOKE and kinds[j] & 0xFF not in _CUSTOM:
-                        calls.append(idx)
-                        break
+            caller_idx = methods[r * METHOD_WORDS + 1]
+            n = scan[pos]
+            created = [types[t] for t in scan[pos + 1 : pos + 1 + n]]
+            pos += 1 + n
+            n = scan[pos]
+            calls = scan[pos + 1 : pos + 1 + n]
+            pos += 1 + n
             dispatch: list[tuple[str, str]] = []
             for idx in calls:
                 got = parts.get(idx)

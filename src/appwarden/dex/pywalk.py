@@ -1656,3 +1656,34 @@ def u32_positions(buf: bytes, value: int) -> bytes:
     if len(buf) % 4:
         raise ValueError("the buffer must hold u32 values")
     return array("I", [i for i, v in enumerate(array("I", bytes(buf))) if v == value]).tobytes()
+
+
+def dispatch_scan(methods: bytes, events: bytes, records: bytes, ids: bytes) -> bytes:
+    """Per method record of ``records``: the count and type indices of its new-instance events, then the count and
+    the method ids of ``ids`` it invokes (not invoke-custom; each once, first met first); mirrors
+    ``_reach.dispatch_scan``."""
+    if len(methods) % 28:
+        raise ValueError("methods length is not a multiple of 28")
+    if len(events) % 20:
+        raise ValueError("events length is not a multiple of 20")
+    if len(records) % 4 or len(ids) % 4:
+        raise ValueError("records and ids must hold u32 values")
+    m, ev = _u32s(methods), _u32s(events)
+    wanted = set(array("I", bytes(ids)))
+    out = array("I")
+    for r in array("I", bytes(records)):
+        if r >= len(m) // 7:
+            raise ValueError(f"method record {r} out of range")
+        start, end = m[7 * r + 4], m[7 * r + 5]
+        if start > end or end > len(ev) // 5:
+            raise ValueError(f"method record {r}: events out of range")
+        created: list[int] = []
+        calls: dict[int, None] = {}
+        for i in range(start, end):
+            k, idx = ev[5 * i], ev[5 * i + 2]
+            if k == (EV_NEW_INSTANCE << 8) | 0x22:
+                created.append(idx)
+            elif k >> 8 == EV_INVOKE and k & 0xFF not in (0xFC, 0xFD) and idx in wanted:
+                calls[idx] = None
+        out.extend((len(created), *created, len(calls), *calls))
+    return out.tobytes()
