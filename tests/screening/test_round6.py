@@ -149,6 +149,20 @@ def test_private_data_read_needs_a_permission_that_allows_it(r6: dict[str, Scree
     assert len([i for i in full.evidence if i["caller"].startswith("Lcom/appwarden/screen/r6/SmsPeek;")]) == 2
 
 
+@pytest.mark.parametrize("uid", ["android.uid.system", "android.uid.phone"])
+def test_platform_shared_uid_holds_the_permissions_it_does_not_request(uid: str) -> None:
+    """An app sharing a platform user id reads the stores without requesting their permissions (Adups FOTA,
+    ``android.uid.system``, blind5): the DPC twin's bare calendar query counts again; another shared id does not."""
+    spec = SPECS["spyware.private_data_to_hardcoded_host"]
+    static, opened = _static_stage(APPS / "screen_r6_dpc.apk", DEFAULT_LIMITS)
+    ctx = ScreenContext(static, opened)
+    ctx.manifest.shared_user_id = "com.example.shared"
+    assert run_indicator(ctx, spec) is None
+    ctx.manifest.shared_user_id = uid
+    hit = run_indicator(ctx, spec)
+    assert hit is not None and hit.evidence[0]["hosts"] == ["https://sync.example.com/calendar/feeds/"]
+
+
 @pytest.mark.parametrize(
     ("detector", "params", "message"),
     [

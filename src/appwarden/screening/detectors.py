@@ -752,11 +752,15 @@ def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[
     permissions, a bare provider query (``ContentResolver``/``ContentProviderClient.query``, its URI not resolved
     by the static stage: e.g. a calendar sync adapter's query of the URI it is handed) is no read of that category
     (Android would refuse it); a site naming the store itself (its ``CONTENT_URI`` field or ``content://`` string)
-    still counts, as the code's intent."""
+    still counts, as the code's intent. An app sharing a platform user id (``android:sharedUserId`` such as
+    ``android.uid.system``, :data:`_PLATFORM_UIDS`) holds that uid's permissions without requesting them (Adups FOTA,
+    blind5), so for it no category is unreadable."""
     if ctx.code is None:
         return []
     wanted = set(params["categories"])
     needed: dict[str, list[str]] = params.get("permissions_for") or {}
+    if getattr(ctx.manifest, "shared_user_id", None) in _PLATFORM_UIDS:
+        needed = {}
     unreadable = {c for c in wanted if c in needed and ctx.permissions.isdisjoint(needed[c])}
     sites = [
         c
@@ -788,6 +792,17 @@ def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[
 
 
 _BARE_QUERIES = ("Landroid/content/ContentResolver;->query", "Landroid/content/ContentProviderClient;->query")
+# shared user ids of the platform's own processes: an app signed with the platform key and sharing one of them runs
+# with that process's permissions, declared or not (AOSP frameworks/base core/res AndroidManifest / Process.java)
+_PLATFORM_UIDS = frozenset(
+    {
+        "android.uid.system",
+        "android.uid.phone",
+        "android.uid.shell",
+        "android.uid.nfc",
+        "android.uid.bluetooth",
+    }
+)
 
 
 def _check_pi_with_hardcoded_host(params: dict[str, Any]) -> str | None:
