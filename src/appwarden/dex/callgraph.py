@@ -350,11 +350,15 @@ class CallGraph:
         queries: dict[int, list[tuple[int, int, bytes]]] = {}
         asked: dict[int, list[str]] = {}
         rest = []
+        homes = self._home
         for d in todo:
             if type(d) is not str or d.count("->") != 1 or not d.isascii() or "\x00" in d:
                 rest.append(d)
                 continue
-            home = self._home_of(d.partition("->")[0])
+            cls = d.partition("->")[0]
+            home = homes.get(cls)
+            if home is None:
+                home = self._home_of(cls)
             if not home:
                 rest.append(d)
                 continue
