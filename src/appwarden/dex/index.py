@@ -14,7 +14,10 @@ different reference; ``invokes(..., through_app_subclasses=True)`` also returns 
 method (``target`` is then the framework descriptor). :func:`appwarden.dex.api_index.find_callsites` uses that.
 
 The bulky per-instruction data stays in packed arrays (:mod:`appwarden.dex.records`); Python objects are built only
-for what a query returns.
+for what a query returns. The queries by referenced id (invokes, ``sget``, ``const-string``, and any other kind
+:meth:`DexCode.select` is asked for) look their events up in an inverted index built once per DEX and kind
+(:meth:`DexCode.event_index`: the events grouped by idx, 4 bytes per event of the kind and 4 per id) instead of
+passing over every event per query.
 """
 
 from __future__ import annotations
@@ -124,9 +127,8 @@ class DexCode:
     ev_starts: Sequence[int] = field(init=False)  # a strided view of the records' ev_start column
     _by_class: Mapping[int, list[int]] | None = None
     _subclasses: dict[int, list[int]] | None = None
-    _sup_groups: tuple[list[int], list[int]] | None = (
-        None  # subclass_defs: superclass idxs sorted, class defs
-    )
+    # subclass_defs: the superclass idxs sorted, and the class defs in that order
+    _sup_groups: tuple[list[int], list[int]] | None = None
     _descs: list[str] | None = None
     _types: list[str] | None = None
     _ranges: dict[int, Sequence[int]] | None = None
@@ -360,9 +362,8 @@ class DexCode:
         groups = self._sup_groups
         if groups is None:
             sups = self.dex.class_defs[2::8].tolist()
-            order = sorted(
-                range(len(sups)), key=sups.__getitem__
-            )  # stable: ascending class_def idx per group
+            # a stable sort: the class defs of one superclass stay in ascending order
+            order = sorted(range(len(sups)), key=sups.__getitem__)
             groups = self._sup_groups = (sorted(sups), order)
         keys, order = groups
         lo = bisect_left(keys, sup)

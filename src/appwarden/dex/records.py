@@ -24,6 +24,9 @@ EV_LITERAL       low 32 bits of the value              ``a`` = destination regis
 EV_NEW_INSTANCE  type_idx                              ``a`` = destination register
 EV_CONST_CLASS   type_idx                              ``a`` = destination register
 ===============  ====================================  =============================================
+
+:func:`event_index` (and its C twin ``_dexscan.event_index``) groups the events of some kinds by idx: the inverted
+index :meth:`appwarden.dex.index.DexCode.select` looks events up in.
 """
 
 from __future__ import annotations
