@@ -232,6 +232,18 @@ def _mark_reachability(evidence: StaticEvidence) -> None:
         return
     parents = reachable(evidence.code, component_entries(Evidence(static=evidence)))
     evidence.code.callgraph.lookup_many(site.caller for site in evidence.callsites)  # one C call per DEX
+    found = (
+        parents.roots((site.caller for site in evidence.callsites), 10_000)
+        if hasattr(parents, "roots")
+        else None
+    )
+    if found is not None:  # the same roots as root_of below, over the graph's node ids (only the roots named)
+        evidence.callsites = [
+            replace(site, reachable_from=(found[site.caller],)) if site.caller in found else site
+            for site in evidence.callsites
+        ]
+        mark_reachable(evidence.sdks, evidence.callsites, parents)
+        return
     roots: dict[str, str] = {}
 
     def root_of(method: str) -> str:

@@ -547,3 +547,49 @@ def test_async_edges_same_with_the_python_twins(
     monkeypatch.setattr(callgraph, "reach", pywalk)
     assert edges() == with_c
     assert any(with_c)
+
+
+def _roots_by_names(parents, methods: list[str], limit: int) -> dict[str, str]:
+    """The reachability stage's root_of over descriptors (the reference for Reached.roots)."""
+    roots: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for method in methods:
+        if method not in parents:
+            continue
+        path: list[str] = []
+        node = method
+        while node not in roots:
+            path.append(node)
+            parent = parents.get(node)
+            if parent is None or len(path) > limit:
+                roots[node] = node
+                break
+            node = parent
+        for item in path:
+            roots[item] = roots[node]
+        out[method] = roots[node]
+    return out
+
+
+@pytest.mark.parametrize("limit", [10_000, 2, 0])
+def test_roots_over_node_ids_equal_root_of(main_dex: bytes, fixtures_dir: Path, limit: int) -> None:
+    """Reached.roots (node ids, only the roots named) gives what following get() gives, the guard included; a
+    changed ReachMap answers None (the stage then follows get())."""
+    sets = [[(n, (DATA / n).read_bytes()) for n in ("hier_b.dex", "hier_a.dex", "hier.dex")]]
+    sets += [[("classes.dex", main_dex)]] + [
+        dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))
+    ]
+    checked = 0
+    for blobs in sets:
+        graph = build_index(blobs).callgraph
+        names = [n for n in graph.node_names() if n]
+        entries = [*names[::9], "Lnot/in/the/App;->entry()V"]
+        asked = [*names[::-1], "Lnot/in/the/App;->entry()V", "nothing"]
+        want = _roots_by_names(graph.reachable(entries), asked, limit)
+        got = graph.reachable(entries).roots(asked, limit)
+        assert got == want and list(got) == list(want)
+        checked += sum(k != v for k, v in want.items())
+        changed = graph.reachable(entries)
+        changed["x"] = None
+        assert changed.roots(asked, limit) is None
+    assert checked or limit == 0  # (limit 0: every method is its own root)

@@ -1505,6 +1505,42 @@ class Reached(Mapping[str, "str | None"]):
     def values(self) -> ValuesView[str | None]:
         return _Values(self)
 
+    def roots(self, methods: Iterable[str], limit: int) -> dict[str, str]:
+        """For each of ``methods`` that is a key (in order): the method its recorded path starts at, as following
+        ``get`` from it until an entry (whose value is None) finds it, with a memo shared along the way: a method
+        met before gets the root it got then, and a walk of more than ``limit`` steps stops at the method it has
+        reached (a guard for malformed chains, as the reachability stage's). Over node ids: only the roots are
+        named."""
+        graph, parents, entries = self._graph, self._parents, self._entries
+        node_of, lookup = graph._node_of, graph._lookup
+        memo: dict[int, int] = {}  # node -> node of its root
+        out: dict[str, str] = {}
+        for m in methods:
+            if m in out:
+                continue
+            if m in entries:  # an entry (with or without a node): its own root
+                out[m] = m
+                continue
+            g = node_of.get(m, _UNSET) if type(m) is str else None
+            if g is _UNSET:
+                g = lookup(m)
+            if g is None or parents[g] == NONE:
+                continue  # not a key
+            path: list[int] = []
+            x = g
+            while x not in memo:
+                path.append(x)
+                p = parents[x]
+                if p == x or len(path) > limit:  # an entry (its own parent in the array), or the guard
+                    memo[x] = x
+                    break
+                x = p
+            root = memo[x]
+            for y in path:
+                memo[y] = root
+            out[m] = graph._name(root)  # type: ignore[assignment]
+        return out
+
     def path(self, target: str) -> list[str] | None:
         """The recorded path ``[entry, ..., target]``, or None when ``target`` is not reached."""
         if target in self._entries:
@@ -1608,6 +1644,12 @@ class ReachMap(MutableMapping[str, "str | None"]):
 
     def values(self) -> ValuesView[str | None]:
         return _Values(self)
+
+    def roots(self, methods: Iterable[str], limit: int) -> dict[str, str] | None:
+        """:meth:`Reached.roots` when nothing was changed, else None."""
+        if not self._added and not self._removed and isinstance(self._base, Reached):
+            return self._base.roots(methods, limit)
+        return None
 
     def path(self, target: str) -> list[str] | None:
         """As :meth:`Reached.path` when nothing was changed."""
