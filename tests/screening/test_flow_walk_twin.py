@@ -782,3 +782,22 @@ def test_same_walk_on_synthetic_methods(seed: int, monkeypatch: pytest.MonkeyPat
         assert _outcome(new, lambda d=desc, p=params, k=depth: new.call(d, p, k)) == _outcome(
             ref, lambda d=desc, p=params, k=depth: ref.call(d, p, k)
         ), desc
+
+
+def test_registers_far_past_the_frame(backend: str) -> None:
+    """Hostile code naming registers far above its frame (a range invoke from v65300, a 32x move to v65535): the
+    walks treat them as registers never written, as the former walk did."""
+    insns = [0x1A | 0 << 8, 0]  # const-string v0, "http://203.0.113.7/x"
+    insns += [0x03, 0xFFFF, 0x0000]  # move/16 v65535, v0 (32x)
+    insns += [0x77 | 200 << 8, _APP[0], 65300]  # invoke-static/range {v65300 .. v65499}, m0
+    insns += [0x0C | 1 << 8]  # move-result-object v1
+    insns += [0x09, 0x0002, 0xFFFF]  # move-object/16 v2, v65535 (32x)
+    insns += [0x11 | 2 << 8]  # return-object v2
+    body = struct.pack(f"<{len(insns)}H", *insns)
+    data = bytearray(16) + struct.pack("<HHHHII", 3, 1, 0, 0, 0, len(insns)) + body
+    desc = _METHODS[_APP[0]]
+    ctx = _Ctx(_Index(_Code(bytes(data), [0, _APP[0], ACC_STATIC, 16, 0, 0, len(insns)]), {desc: 0}))
+    ref, new = Reference(ctx), _new(ctx, backend)
+    got = _outcome(new, lambda: new.call(desc, (frozenset({"s0"}),), 0))
+    assert got == _outcome(ref, lambda: ref.call(desc, (frozenset({"s0"}),), 0))
+    assert got[0][0] == ["h:http://203.0.113.7/x"]  # the constant went through v65535 and back
