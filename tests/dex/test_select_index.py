@@ -205,3 +205,43 @@ def test_pywalk_has_no_event_index_and_the_twin_fills_in() -> None:
     """The pure-Python walker module carries no kernel of this name: index.py falls back to records.event_index."""
     assert not hasattr(pywalk, "event_index")
     assert index_mod._event_index is getattr(index_mod.walker, "event_index", event_index)
+
+
+@settings(max_examples=300, deadline=2000)
+@given(
+    starts=st.lists(st.integers(min_value=0, max_value=60), max_size=40),
+    tail=st.integers(min_value=0, max_value=27),
+    events=st.lists(st.integers(min_value=-3, max_value=70), max_size=20),
+    ordered=st.booleans(),
+)
+def test_fuzzed_record_of_c_equals_python(
+    starts: list[int], tail: int, events: list[int], ordered: bool
+) -> None:
+    """record_of (C) and its twin give bisect_right's answer over the ev_start column minus one, for sorted
+    columns (as the walk makes them) and unsorted ones alike, a ragged tail ignored."""
+    from bisect import bisect_right
+
+    from appwarden.dex.records import METHOD_WORDS, record_of
+
+    if ordered:
+        starts = sorted(starts)
+    words = array("I")
+    for r, s in enumerate(starts):
+        words.extend((r, r, 0, 0, s, s, 0))
+    methods = words.tobytes() + b"\x07" * tail
+    column = [words[r * METHOD_WORDS + 4] for r in range(len(starts))]
+    for e in [*events, 2**40]:
+        expected = bisect_right(column, e) - 1
+        assert cext.record_of(methods, e) == record_of(methods, e) == expected
+
+
+def test_record_of_event_names_the_method_of_each_event(main_dex: bytes) -> None:
+    index = build_index([("classes.dex", main_dex)])
+    (code,) = index.codes
+    for r in range(code.n_methods):
+        _c, _m, _f, _o, start, end, _n = code.record(r)
+        for i in range(start, end):
+            assert code.record_of_event(i) == r
+    assert code.n_events > 50
+    assert code.record_of_event(-1) == -1
+    assert code.record_of_event(2**70) == code.n_methods - 1  # beyond the C kernel's integers: the bisection

@@ -61,6 +61,9 @@ log = logging.getLogger(__name__)
 _event_index: Callable[[bytes, Sequence[tuple[int, int]]], list[tuple[bytes, bytes, bytes]]] = getattr(
     walker, "event_index", _py_event_index
 )
+# the C bisection over the records' ev_start column (records.record_of is its twin; without the extension
+# record_of_event bisects the column itself)
+_record_of: Callable[[bytes, int], int] | None = getattr(walker, "record_of", None)
 # each byte value's 8 bits as 8 bytes (bit k -> byte k): a bitmap joined from these is compress()'s selector
 _BIT_BYTES = [bytes((value >> k) & 1 for k in range(8)) for value in range(256)]
 # a selection of more events than this is read with one pass over the events rather than sorted from its groups
@@ -192,6 +195,13 @@ class DexCode:
         return k >> 8, k & 0xFF, off, idx, a, b
 
     def record_of_event(self, i: int) -> int:
+        """The method record holding event ``i`` (the last record whose ev_start is at most ``i``): one C call
+        (``_dexscan.record_of``), else a bisection over the ev_start column (the same steps)."""
+        if _record_of is not None:
+            try:
+                return _record_of(self.methods_raw, i)
+            except OverflowError:  # (not an event number: beyond a C long long)
+                pass
         return bisect_right(self.ev_starts, i) - 1
 
     @property

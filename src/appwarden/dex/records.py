@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import struct
 from array import array
+from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
@@ -170,3 +171,12 @@ def event_index(events: bytes, wanted: Sequence[tuple[int, int]]) -> list[tuple[
             )
         )
     return out
+
+
+def record_of(methods: bytes, event: int) -> int:
+    """The method record holding event number ``event`` (the pure-Python twin of ``_dexscan.record_of``): the last
+    record whose ev_start is at most ``event``, ``bisect_right`` over the ev_start column minus one; -1 before the
+    first record. ``methods``: the walk's packed method records (a trailing partial record is ignored)."""
+    n = len(methods) // (METHOD_WORDS * 4)
+    starts = memoryview(methods)[: n * METHOD_WORDS * 4].cast("I")[4::METHOD_WORDS]
+    return bisect_right(starts, event) - 1
