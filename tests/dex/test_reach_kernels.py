@@ -437,8 +437,10 @@ def test_find_first_twin(main_dex: bytes, muts, ranges) -> None:
             with contextlib.suppress(ValueError):
                 key = pywalk._method_bytes(data, args[1:8], pick)
         queries.append((lo, lo + width, key))
+    early = same("find_first", ids, queries, True)  # stops at the first match
     got = same("find_first", ids, queries)
     if got[0] == "ok":
+        assert early[0] == "ok" and all(e == g or g == -2 for e, g in zip(early[1], got[1], strict=True))
         want = []
         for lo, hi, key in queries:
             found = cext.find_methods(ids, lo, hi, key)
@@ -593,3 +595,25 @@ def test_roots_over_node_ids_equal_root_of(main_dex: bytes, fixtures_dir: Path, 
         changed["x"] = None
         assert changed.roots(asked, limit) is None
     assert checked or limit == 0  # (limit 0: every method is its own root)
+
+
+@FUZZ
+@given(
+    items=st.lists(st.integers(0, 9) | st.integers(0, 0xFFFF), max_size=40),
+    values=st.lists(st.integers(0, 12) | st.integers(0, NONE), max_size=8),
+    sort=st.booleans(),
+    odd=st.booleans(),
+)
+def test_u16_ranges_twin(items: list[int], values: list[int], sort: bool, odd: bool) -> None:
+    """Python's bisect over u16 items, sorted or not: C == Python == bisect."""
+    from bisect import bisect_left, bisect_right
+
+    if sort:
+        items = sorted(items)
+    raw = array("H", items).tobytes() + (b"\0" if odd else b"")
+    got = same("u16_ranges", raw, array("I", values).tobytes())
+    if not odd:
+        want = [
+            x for v in values for x in (bisect_left(items, v), bisect_right(items, v, bisect_left(items, v)))
+        ]
+        assert got == ("ok", array("I", want).tobytes())

@@ -14,6 +14,7 @@
  *   find_first    _dexscan.find_methods' first match for many (range, descriptor) queries of a DEX in one call
  *   u32_positions the positions of the u32 items equal to a value (method ids by name)
  *   dispatch_scan the types a method instantiates and the dispatch methods it invokes (async edges)
+ *   u16_ranges    Python's bisect_left/right of many values over u16 items (classes' method id ranges)
  */
 #define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
@@ -1555,10 +1556,13 @@ done:
  * For each (lo, hi, key) of `queries` (a list), what _dexscan.find_methods(ids, lo, hi, key) says of its first
  * match, in one call: the first method id in [lo, hi) whose descriptor (method_descs' string) is the ASCII bytes
  * `key`, -1 when none is, -2 when a descriptor of the range cannot be built (find_methods' None). `ids`: a DEX's id
- * tables (as dexids_t). ValueError as find_methods for tables out of bounds. No string object is made. */
+ * tables (as dexids_t). ValueError as find_methods for tables out of bounds. No string object is made.
+ * With `checked` true (the caller has run method_descs' checks on these tables: no descriptor fails to build) a
+ * query stops at its first match; -2 then only for a failure met before it. */
 static PyObject *reach_find_first(PyObject *self, PyObject *args) {
     PyObject *tup, *queries;
-    if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &tup, &PyList_Type, &queries)) return NULL;
+    int checked = 0;
+    if (!PyArg_ParseTuple(args, "O!O!|p", &PyTuple_Type, &tup, &PyList_Type, &queries, &checked)) return NULL;
     Py_buffer view;
     descs_t d;
     unsigned long m_off, m_size;
@@ -1604,7 +1608,10 @@ static PyObject *reach_find_first(PyObject *self, PyObject *args) {
                 found = -2;
                 break;
             }
-            if (found == -1 && ascii && sb.len == (size_t)klen && !memcmp(sb.p, key, sb.len)) found = (long)m;
+            if (found == -1 && ascii && sb.len == (size_t)klen && !memcmp(sb.p, key, sb.len)) {
+                found = (long)m;
+                if (checked) break; /* the rest of the range is not looked at */
+            }
         }
         PyObject *v = PyLong_FromLong(found);
         if (!v) {
@@ -2108,6 +2115,53 @@ done:
     return res;
 }
 
+/* ---- u16_ranges ------------------------------------------------------------------------------------------ */
+
+/* u16_ranges(buf, values) -> bytes
+ * For each u32 of `values`: (lo, hi) u32 = (bisect_left(a, v), bisect_right(a, v, lo)) over the u16 items (native
+ * order) of `buf` as Python's bisect computes them, whether or not they are sorted (CallGraph._home_of's method id
+ * range of a class). ValueError for an odd buffer length or values that are not u32s. */
+static PyObject *reach_u16_ranges(PyObject *self, PyObject *args) {
+    Py_buffer b, vb;
+    if (!PyArg_ParseTuple(args, "y*y*", &b, &vb)) return NULL;
+    PyObject *res = NULL;
+    if (b.len % 2 || vb.len % 4) {
+        PyErr_SetString(PyExc_ValueError, "u16 items and u32 values expected");
+        goto done;
+    }
+    size_t n = (size_t)b.len / 2, nv = (size_t)vb.len / 4;
+    res = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(nv * 8));
+    if (!res) goto done;
+    uint32_t *out = (uint32_t *)PyBytes_AS_STRING(res);
+    const uint8_t *a = (const uint8_t *)b.buf;
+    for (size_t q = 0; q < nv; q++) {
+        uint32_t v = ld32((const uint8_t *)vb.buf, q);
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            uint16_t x;
+            memcpy(&x, a + 2 * mid, 2);
+            if (x < v) lo = mid + 1;
+            else hi = mid;
+        }
+        size_t lo2 = lo;
+        hi = n;
+        while (lo2 < hi) {
+            size_t mid = (lo2 + hi) / 2;
+            uint16_t x;
+            memcpy(&x, a + 2 * mid, 2);
+            if (v < x) hi = mid;
+            else lo2 = mid + 1;
+        }
+        out[2 * q] = (uint32_t)lo;
+        out[2 * q + 1] = (uint32_t)lo2;
+    }
+done:
+    PyBuffer_Release(&b);
+    PyBuffer_Release(&vb);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
@@ -2118,6 +2172,7 @@ static PyMethodDef methods[] = {
     {"find_first", reach_find_first, METH_VARARGS, "find_methods' first match for many queries of a DEX."},
     {"u32_positions", reach_u32_positions, METH_VARARGS, "Positions of the u32 items equal to a value."},
     {"dispatch_scan", reach_dispatch_scan, METH_VARARGS, "New-instance types and dispatch calls of records."},
+    {"u16_ranges", reach_u16_ranges, METH_VARARGS, "bisect_left/right of many values over u16 items."},
     {NULL, NULL, 0, NULL},
 };
 

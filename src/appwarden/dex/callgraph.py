@@ -351,6 +351,7 @@ class CallGraph:
         asked: dict[int, list[str]] = {}
         rest = []
         homes = self._home
+        self._homes_of({d.partition("->")[0] for d in todo if type(d) is str} - homes.keys())
         for d in todo:
             if type(d) is not str or d.count("->") != 1 or not d.isascii() or "\x00" in d:
                 rest.append(d)
@@ -370,13 +371,32 @@ class CallGraph:
             code = codes[ci]
             code.check_descs()
             gmap = self._maps[ci]
-            for d, m in zip(asked[ci], reach.find_first(code.id_args, qs), strict=True):
+            # (the checks ran: a query stops at its first match)
+            checked = code._checked or code._descs is not None
+            for d, m in zip(asked[ci], reach.find_first(code.id_args, qs, checked), strict=True):
                 if m >= 0:
                     node_of[d] = gmap[m]
                 else:  # not in its class's own DEX (or a range find_methods refuses): the whole search
                     rest.append(d)
         for d in rest:
             self._lookup(d)
+
+    def _homes_of(self, classes: Iterable[str]) -> None:
+        """:meth:`_home_of` of many classes at once: one C call per DEX for their method id ranges."""
+        app, codes = self.index._class_map, self.index.codes
+        by_dex: dict[int, list[tuple[str, int]]] = {}
+        for cls in classes:
+            where = app.get(cls)
+            if where is None:
+                self._home[cls] = ()
+            else:
+                by_dex.setdefault(where[0], []).append((cls, where[1]))
+        for ci, items in by_dex.items():
+            dex = codes[ci].dex
+            types = array("I", [dex.class_defs[cdi * 8] for _cls, cdi in items])
+            got = _u32(reach.u16_ranges(memoryview(dex.method_class).cast("B"), types.tobytes()))
+            for k, (cls, _cdi) in enumerate(items):
+                self._home[cls] = (ci, got[2 * k], got[2 * k + 1])
 
     def _home_of(self, cls: str) -> tuple[int, ...]:
         """(DEX, first method id, end) of the method ids of the app class ``cls`` in the DEX defining it (its class
@@ -945,10 +965,10 @@ class CallGraph:
                 rng = code.class_records(cdi)
                 if isinstance(rng, range):
                     mids = self._mids_of(ci)[rng.start : rng.stop]
-                    mclass = code.dex.method_class
-                    t = code.dex.class_defs[cdi * 8]
-                    lo = bisect_left(mclass, t)
-                    if not mids or (lo <= min(mids) and max(mids) < bisect_right(mclass, t, lo)):
+                    _ci, lo, hi = self._home_of(
+                        cls
+                    )  # the class's method ids (kept per class, lookups share it)
+                    if not mids or (lo <= min(mids) and max(mids) < hi):
                         gmap = self._maps[ci]
                         got = (code.method_sigs(mids), array("I", map(gmap.__getitem__, mids)))
             self._own[cls] = got

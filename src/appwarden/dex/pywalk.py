@@ -1640,13 +1640,26 @@ def intern_all(dexes: list[tuple], decodes: list, deadline: float = 0.0, hints: 
     return (maps, reps.tobytes(), None) if hints else (maps, reps.tobytes())
 
 
-def find_first(ids: tuple, queries: list[tuple[int, int, bytes]]) -> list[int]:
+def find_first(ids: tuple, queries: list[tuple[int, int, bytes]], checked: bool = False) -> list[int]:
     """For each ``(lo, hi, key)``: the first method id of ``find_methods(ids, lo, hi, key)``, -1 when there is none,
-    -2 when it gives None; mirrors ``_reach.find_first``."""
+    -2 when it gives None (with ``checked``: the first match, -2 for a descriptor that fails before it); mirrors
+    ``_reach.find_first``."""
     out = []
     for lo, hi, key in queries:
-        got = find_methods(ids, lo, hi, key)
-        out.append(-2 if got is None else array("I", got)[0] if got else -1)
+        if not checked:
+            got = find_methods(ids, lo, hi, key)
+            out.append(-2 if got is None else array("I", got)[0] if got else -1)
+            continue
+        found = -1
+        for m in range(lo, min(hi, ids[-1])):
+            one = find_methods(ids, m, m + 1, key)
+            if one is None:
+                found = -2
+                break
+            if one:
+                found = m
+                break
+        out.append(found)
     return out
 
 
@@ -1686,4 +1699,19 @@ def dispatch_scan(methods: bytes, events: bytes, records: bytes, ids: bytes) -> 
             elif k >> 8 == EV_INVOKE and k & 0xFF not in (0xFC, 0xFD) and idx in wanted:
                 calls[idx] = None
         out.extend((len(created), *created, len(calls), *calls))
+    return out.tobytes()
+
+
+def u16_ranges(buf: bytes, values: bytes) -> bytes:
+    """For each u32 of ``values``: ``(bisect_left(a, v), bisect_right(a, v, lo))`` (u32 pair) over the u16 items of
+    ``buf``; mirrors ``_reach.u16_ranges``."""
+    from bisect import bisect_left, bisect_right
+
+    if len(buf) % 2 or len(values) % 4:
+        raise ValueError("u16 items and u32 values expected")
+    a = array("H", bytes(buf)).tolist()
+    out = array("I")
+    for v in array("I", bytes(values)):
+        lo = bisect_left(a, v)
+        out.extend((lo, bisect_right(a, v, lo)))
     return out.tobytes()
