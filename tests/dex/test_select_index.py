@@ -245,3 +245,16 @@ def test_record_of_event_names_the_method_of_each_event(main_dex: bytes) -> None
     assert code.n_events > 50
     assert code.record_of_event(-1) == -1
     assert code.record_of_event(2**70) == code.n_methods - 1  # beyond the C kernel's integers: the bisection
+
+
+def test_events_of_record_reads_the_records_events(main_dex: bytes) -> None:
+    """events_of_record (read as columns of one slice) gives each event of the record as DexCode.event does."""
+    index = build_index([("classes.dex", main_dex)])
+    (code,) = index.codes
+    seen = 0
+    for r in range(code.n_methods):
+        _c, _m, _f, _o, start, end, _n = code.record(r)
+        expected = [(i, *code.event(i)[:4]) for i in range(start, end)]
+        assert list(code.events_of_record(r)) == expected
+        seen += len(expected)
+    assert seen == code.n_events > 50

@@ -458,9 +458,18 @@ class DexCode:
     def events_of_record(self, r: int) -> Iterator[tuple[int, int, int, int, int]]:
         """``(event number, kind, opcode, offset, idx)`` of the events of method record ``r``."""
         base = r * METHOD_WORDS
-        for i in range(self.methods[base + 4], self.methods[base + 5]):
-            k, op, off, idx, _a, _b = self.event(i)
-            yield i, k, op, off, idx
+        start, end = self.methods[base + 4], self.methods[base + 5]
+        if end <= start:
+            return
+        rows = self.events[start * EVENT_WORDS : end * EVENT_WORDS]  # the record's events, read as columns
+        for i, k, off, idx in zip(
+            range(start, end),
+            rows[0::EVENT_WORDS].tolist(),
+            rows[1::EVENT_WORDS].tolist(),
+            rows[2::EVENT_WORDS].tolist(),
+            strict=True,
+        ):
+            yield i, k >> 8, k & 0xFF, off, idx
 
 
 def _index_views(got: tuple[bytes, bytes, bytes]) -> tuple[memoryview, memoryview, bytes]:
