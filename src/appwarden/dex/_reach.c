@@ -1044,6 +1044,79 @@ static int grec_cmp(const void *a, const void *b) {
     return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
+static inline int grec_lt(const grec_t *x, const grec_t *y) { return x->h < y->h || (x->h == y->h && x->ord < y->ord); }
+
+static void grec_sift(grec_t *a, size_t root, size_t n) {
+    for (;;) {
+        size_t c = 2 * root + 1;
+        if (c >= n) return;
+        if (c + 1 < n && grec_lt(&a[c], &a[c + 1])) c++;
+        if (!grec_lt(&a[root], &a[c])) return;
+        grec_t t = a[root];
+        a[root] = a[c];
+        a[c] = t;
+        root = c;
+    }
+}
+
+/* Sort by (h, ord) - the order qsort(grec_cmp) gives, the keys being distinct - inline: quicksort (median of
+ * three), insertion sort below 17, heapsort past a depth limit (no quadratic case on crafted hashes). */
+static void grec_sort_depth(grec_t *a, size_t n, int depth) {
+    while (n > 16) {
+        if (depth-- <= 0) {
+            for (size_t i = n / 2; i-- > 0;) grec_sift(a, i, n);
+            for (size_t end = n - 1; end > 0; end--) {
+                grec_t t = a[0];
+                a[0] = a[end];
+                a[end] = t;
+                grec_sift(a, 0, end);
+            }
+            return;
+        }
+        size_t m = n / 2;
+        if (grec_lt(&a[m], &a[0])) { grec_t t = a[m]; a[m] = a[0]; a[0] = t; }
+        if (grec_lt(&a[n - 1], &a[0])) { grec_t t = a[n - 1]; a[n - 1] = a[0]; a[0] = t; }
+        if (grec_lt(&a[n - 1], &a[m])) { grec_t t = a[n - 1]; a[n - 1] = a[m]; a[m] = t; }
+        grec_t pivot = a[m];
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (grec_lt(&a[i], &pivot)) i++;
+            while (grec_lt(&pivot, &a[j])) j--;
+            if (i >= j) break;
+            grec_t t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        /* [0, j] <= pivot <= [j + 1, n): the smaller side recursively, the larger one in the loop */
+        size_t left = j + 1;
+        if (left < n - left) {
+            grec_sort_depth(a, left, depth);
+            a += left;
+            n -= left;
+        } else {
+            grec_sort_depth(a + left, n - left, depth);
+            n = left;
+        }
+    }
+    for (size_t x = 1; x < n; x++) {
+        grec_t v = a[x];
+        size_t y = x;
+        while (y > 0 && grec_lt(&v, &a[y - 1])) {
+            a[y] = a[y - 1];
+            y--;
+        }
+        a[y] = v;
+    }
+}
+
+static void grec_sort(grec_t *a, size_t n) {
+    int depth = 0;
+    for (size_t k = n; k > 1; k >>= 1) depth += 2;
+    grec_sort_depth(a, n, depth);
+}
+
 /* hierarchy_all(dexes, vbase[, deadline[, hints]]) -> (maps, vedges, n_vnodes, rests) | None
  * (_dexscan.hierarchy_all's contract, copied with it; `hints`: what intern_all gave for these very tables with hints
  * true, or None: the same result, each sig's hash read from them. ValueError "hints do not match the DEX files".)
@@ -1377,7 +1450,7 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
     for (size_t c = 0; c < n_cls; c++) {
         size_t lo = start[c], hi = fill[c]; /* fill: the ASCII records only */
         if (hi - lo > 16) {
-            qsort(recs + lo, hi - lo, sizeof(grec_t), grec_cmp);
+            grec_sort(recs + lo, hi - lo);
             continue;
         }
         for (size_t a = lo + 1; a < hi; a++) {
@@ -1418,10 +1491,15 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
                 uint32_t c = chain[jx];          /* chain and below are contiguous */
                 if (jx < nc && tg.len) continue; /* the nearest implementation only */
                 size_t lo = start[c], hi = fill[c];
-                while (lo < hi) { /* first record with this hash */
-                    size_t mid = lo + (hi - lo) / 2;
-                    if (recs[mid].h < h) lo = mid + 1;
-                    else hi = mid;
+                if (lo < hi) { /* first record with this hash (a branchless lower bound) */
+                    const grec_t *b = recs + lo;
+                    size_t len = hi - lo;
+                    while (len > 1) {
+                        size_t half = len / 2;
+                        b = b[half].h < h ? b + half : b;
+                        len -= half;
+                    }
+                    lo = (size_t)(b - recs) + (b->h < h);
                 }
                 for (; lo < fill[c] && recs[lo].h == h; lo++) {
                     hdex_t *y = &xs[recs[lo].dex];
