@@ -444,3 +444,61 @@ def remote_page_sms_app(ctx: ScreenContext, params: dict[str, Any]) -> list[Item
     if not urls:
         return []
     return [*urls[:3], _site(loads[0]), {"component": receivers[0], "receives": "SMS"}]
+
+
+# ------------------------------------------------------------------------------------------------ window size
+
+_LAYOUT_PARAMS_INIT = "Landroid/view/WindowManager$LayoutParams;-><init>"
+# constructors that take the window's size: (w, h, type, flags, format) and (w, h, x, y, type, flags, format);
+# the others ((), (type), (type, flags), (type, flags, format)) make a MATCH_PARENT window: the whole screen
+_SIZED_PROTOS = ("(IIIII)V", "(IIIIIII)V")
+
+
+def sized_windows_only(ctx: ScreenContext, method: str) -> bool:
+    """True when the app method ``method`` builds window parameters (``WindowManager.LayoutParams``) and every one
+    it builds has a fixed width or height: a constructor taking the size whose width or height argument is, on
+    every path that reaches the call (``dex.regs.reaching_values``), a literal of zero or more pixels. Such a window
+    is smaller than the screen (a floating button, a clipboard strip, a 0 x 0 key catcher), so it cannot be a lock
+    screen. False when the method builds none (the parameters come from elsewhere), when a constructor makes a
+    MATCH_PARENT window, or when a size is MATCH_PARENT (-1), WRAP_CONTENT (-2) or not a constant (e.g. read from
+    the display's metrics): all of which may cover the screen. Never raises (unreadable code: False)."""
+    from appwarden.dex.records import invoke_arg_registers
+    from appwarden.dex.regs import reaching_values
+
+    if ctx.code is None:
+        return False
+    seen = 0
+    try:
+        for ci, r in ctx.code.method_records(method):
+            dc = ctx.code.codes[ci]
+            sites = []
+            for i, _kind, _op, off, idx in dc.events_of_record(r):
+                try:
+                    desc = dc.method_desc(idx)
+                except (IndexError, ValueError, LookupError):
+                    continue
+                if desc.startswith(_LAYOUT_PARAMS_INIT):
+                    sites.append((i, off, desc))
+            if not sites:
+                continue
+            code_off = dc.record(r)[3]
+            states = reaching_values(dc.dex, code_off, {off for _i, off, _d in sites})
+            for i, off, desc in sites:
+                seen += 1
+                if not desc.endswith(_SIZED_PROTOS):
+                    return False
+                _k, op, _off, _midx, a, _b = dc.event(i)
+                regs = invoke_arg_registers(op, a)
+                state = states.get(off)
+                if state is None or len(regs) < 3:
+                    return False
+                fixed = False
+                for reg in regs[1:3]:  # width, height (after the constructed object)
+                    values = state.get(reg, frozenset({("unknown",)}))
+                    if values and all(v[0] == "literal" and int(v[1]) >= 0 for v in values):
+                        fixed = True
+                if not fixed:
+                    return False
+    except (AttributeError, KeyError, LookupError, TypeError, ValueError):
+        return False
+    return seen > 0

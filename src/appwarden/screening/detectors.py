@@ -549,8 +549,26 @@ def _check_manifest_all(params: dict[str, Any]) -> str | None:
 
 
 def _permissions(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
-    """The manifest requests any of ``permissions`` (``uses-permission``): one item per permission requested."""
-    return [{"permission": p} for p in params["permissions"] if p in ctx.permissions]
+    """The manifest requests any of ``permissions`` (``uses-permission``): one item per permission requested.
+
+    Round seven: a permission of ``adb_grantable`` (protection level ``development``: the user grants it with
+    ``adb shell pm grant``, which no app can do to itself) does not count when the manifest declares a provider of
+    ``adb_grant_providers``, the client end of Shizuku, the service the user starts over ADB and through whose
+    dialog they grant an app ADB-level rights. Such an app asks its user for the permission openly; it does not
+    expect to be planted in the system partition."""
+    held = [p for p in params["permissions"] if p in ctx.permissions]
+    grantable = set(params.get("adb_grantable") or [])
+    if held and grantable & set(held) and ctx.manifest is not None:
+        providers = set(params.get("adb_grant_providers") or [])
+        if any(c.name in providers for c in ctx.manifest.components_of("provider")):
+            held = [p for p in held if p not in grantable]
+    return [{"permission": p} for p in held]
+
+
+def _check_permissions(params: dict[str, Any]) -> str | None:
+    if bool(params.get("adb_grantable")) != bool(params.get("adb_grant_providers")):
+        return "adb_grantable and adb_grant_providers go together"
+    return _need_lists("permissions", optional=("adb_grantable", "adb_grant_providers"))(params)
 
 
 # --------------------------------------------------------------------------------------------------- hide icon
@@ -940,8 +958,11 @@ def _api_in_service(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """Invokes of ``apis`` in app code whose class is a Service (declared in the manifest or extending
     ``android.app.Service``): capture that runs with no screen the user sees. Optional gates: ``permissions_any``
     (the app holds one), ``at_boot`` (a manifest receiver of BOOT_COMPLETED) and ``literals_any`` (the calling
-    method loads one of these integer constants, e.g. the window types of a lock screen drawn over everything)."""
+    method loads one of these integer constants, e.g. the window types of a lock screen drawn over everything).
+    ``skip_sized_windows`` (round seven): a call whose method builds only windows of a fixed width or height
+    (:func:`appwarden.screening.behaviour.sized_windows_only`) adds no lock screen: a floating helper."""
     from appwarden.rules.static_support import method_literals, superclasses
+    from appwarden.screening.behaviour import sized_windows_only
 
     if not _permission_gate(ctx, params):
         return []
@@ -968,6 +989,8 @@ def _api_in_service(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
             if not hit:
                 continue
             item["constants"] = hit
+        if params.get("skip_sized_windows") and sized_windows_only(ctx, ref.caller):
+            continue
         items.append(item)
     return items
 
@@ -976,8 +999,9 @@ def _check_api_in_service(params: dict[str, Any]) -> str | None:
     lits = params.get("literals_any")
     if lits is not None and (not isinstance(lits, list) or not all(isinstance(v, int) for v in lits)):
         return "literals_any must be a list of integers"
-    if "at_boot" in params and not isinstance(params["at_boot"], bool):
-        return "at_boot must be true or false"
+    for key in ("at_boot", "skip_sized_windows"):
+        if key in params and not isinstance(params[key], bool):
+            return f"{key} must be true or false"
     return _need_lists("apis", optional=("permissions_any",))(params)
 
 
@@ -1158,7 +1182,12 @@ DETECTORS: dict[str, Detector] = {
             _P({"permissions"}),
         ),
         Detector("manifest_all", _manifest_all, _check_manifest_all, _P({"components"})),
-        Detector("permissions", _permissions, _need_lists("permissions"), _P({"permissions"})),
+        Detector(
+            "permissions",
+            _permissions,
+            _check_permissions,
+            _P({"permissions", "adb_grantable", "adb_grant_providers"}),
+        ),
         Detector("fake_image_asset", _fake_image_asset, _need_lists("with_any"), _P({"with_any"})),
         Detector("encrypted_code_asset", _encrypted_code_asset, _no_check),
         Detector("package_prefix", _package_prefix, _need_lists("prefixes"), _P({"prefixes"})),
@@ -1190,7 +1219,7 @@ DETECTORS: dict[str, Detector] = {
             "api_in_service",
             _api_in_service,
             _check_api_in_service,
-            _P({"apis", "permissions_any", "at_boot", "literals_any"}),
+            _P({"apis", "permissions_any", "at_boot", "literals_any", "skip_sized_windows"}),
         ),
         Detector(
             "locker_unlock_code",

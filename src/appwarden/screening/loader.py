@@ -5,7 +5,9 @@ needs ``id`` (unique), ``category`` (from :data:`~appwarden.screening.model.CATE
 ``evidence`` (from :data:`~appwarden.screening.model.EVIDENCE_KINDS`), ``detector`` (a registered detector),
 ``description``, ``description_zh``, ``source`` and ``fixtures`` (``fires`` and ``clean``: fixture app names);
 ``params`` is optional and checked by the detector's own ``check``; ``supersedes`` (optional) lists other indicators'
-ids that this one replaces when both fire (:func:`~appwarden.screening.model.drop_superseded`). ``known_apps.yaml`` (top-level ``apps:``) is
+ids that this one replaces when both fire (:func:`~appwarden.screening.model.drop_superseded`); ``group`` and
+``group_cap`` (optional, together; one cap per group) cap what a tool-like behaviour's indicators count alone
+(:func:`~appwarden.screening.model.capped_groups`, round seven). ``known_apps.yaml`` (top-level ``apps:``) is
 the counterfeit registry: ``package`` (and ``packages``: the same owner's other official apps), ``names``,
 ``signers`` (SHA-256 of the DER certificate; optional: without them only the name checks apply), ``kind``
 (``app``, ``bank``, ``carrier``, ``payment``), ``source`` and ``client_libraries`` (optional: sub-namespaces of the
@@ -27,6 +29,7 @@ SCREENING_DIR = KNOWLEDGE_DIR / "screening"
 KNOWN_APPS = "known_apps.yaml"
 _REQUIRED = ("id", "category", "weight", "evidence", "detector", "description", "description_zh", "source")
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+_GROUP = re.compile(r"^[a-z][a-z0-9_]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 APP_KINDS = ("app", "bank", "carrier", "payment")
 
@@ -41,7 +44,7 @@ def _check_indicator(raw: Any, where: str) -> IndicatorSpec:
         raise KnowledgeError(f"{where}: missing {', '.join(missing)}")
     ident = str(raw["id"])
     where = f"{where} ({ident})"
-    unknown = set(raw) - {*_REQUIRED, "params", "fixtures", "supersedes"}
+    unknown = set(raw) - {*_REQUIRED, "params", "fixtures", "supersedes", "group", "group_cap"}
     if unknown:
         raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
     if not _ID.match(ident):
@@ -75,6 +78,14 @@ def _check_indicator(raw: Any, where: str) -> IndicatorSpec:
     fixtures = raw.get("fixtures") or {}
     if not isinstance(fixtures, dict) or not fixtures.get("fires") or not fixtures.get("clean"):
         raise KnowledgeError(f"{where}: fixtures needs a 'fires' and a 'clean' fixture")
+    group = raw.get("group", "")
+    group_cap = raw.get("group_cap", 0)
+    if not isinstance(group, str) or (group and not _GROUP.match(group)):
+        raise KnowledgeError(f"{where}: group must be a lower-case name")
+    if bool(group) != ("group_cap" in raw) or not isinstance(group_cap, int) or isinstance(group_cap, bool):
+        raise KnowledgeError(f"{where}: group and group_cap (an integer) go together")
+    if group and not 1 <= group_cap <= 100:
+        raise KnowledgeError(f"{where}: group_cap must be an integer 1..100")
     return IndicatorSpec(
         id=ident,
         category=str(raw["category"]),
@@ -88,6 +99,8 @@ def _check_indicator(raw: Any, where: str) -> IndicatorSpec:
         fixtures={k: list(v) if isinstance(v, list) else [v] for k, v in fixtures.items()},
         path=where.split(" ", 1)[0],
         supersedes=tuple(supersedes),
+        group=group,
+        group_cap=group_cap,
     )
 
 
@@ -118,7 +131,10 @@ def _load(folder: Path) -> list[IndicatorSpec]:
                 raise KnowledgeError(f"{path.name}: indicator {spec.id} also defined in {seen[spec.id]}")
             seen[spec.id] = path.name
             specs.append(spec)
+    group_caps: dict[str, int] = {}
     for spec in specs:
+        if spec.group and group_caps.setdefault(spec.group, spec.group_cap) != spec.group_cap:
+            raise KnowledgeError(f"{spec.path} ({spec.id}): group {spec.group} has more than one group_cap")
         missing = [x for x in spec.supersedes if x not in seen or x == spec.id]
         if missing:
             raise KnowledgeError(f"{spec.path} ({spec.id}): supersedes unknown indicators {missing}")

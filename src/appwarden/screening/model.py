@@ -3,7 +3,9 @@
 Contract: an :class:`IndicatorSpec` is one entry of ``knowledge/screening/*.yaml`` (validated by
 :mod:`appwarden.screening.loader`); a detector turns it into zero or more evidence items; an indicator *fires*
 when it has at least one item, and its :class:`IndicatorHit` carries the spec's weight and category. The verdict
-(:func:`verdict_for`) is the sum of the fired weights, capped at 100:
+(:func:`verdict_for`) is the sum of the fired weights, capped at 100 (:func:`capped_score`; round seven: a group of
+indicators of one tool-like behaviour counts at most its ``group_cap`` when no fired indicator outside it weighs
+:data:`SECOND_SIGN_WEIGHT` or more, and a note says so):
 
 * ``harmful`` when the score is at least :data:`HARMFUL_SCORE` (70),
 * ``suspicious`` when it is at least :data:`SUSPICIOUS_SCORE` (40),
@@ -76,6 +78,10 @@ class IndicatorSpec:
     fixtures: dict[str, Any] = field(default_factory=dict)  # {fires: [...], clean: [...]} fixture app names
     path: str = ""  # the YAML file it came from
     supersedes: tuple[str, ...] = ()  # weaker indicators of the same behaviour it replaces when both fire
+    # round seven: indicators of one tool-like behaviour whose sum is capped alone; group_cap is the most the group
+    # counts when no fired indicator outside it weighs SECOND_SIGN_WEIGHT or more (capped_groups)
+    group: str = ""
+    group_cap: int = 0
 
 
 @dataclass(slots=True)
@@ -111,7 +117,7 @@ class Screening:
 
     @property
     def score(self) -> int:
-        return min(100, sum(h.spec.weight for h in self.hits))
+        return capped_score(self.hits)
 
     @property
     def verdict(self) -> str:
@@ -134,8 +140,53 @@ class Screening:
             "indicators": [h.to_json() for h in sorted(self.hits, key=lambda h: (-h.spec.weight, h.spec.id))],
             "evaluated": self.evaluated,
             "thresholds": {"harmful": HARMFUL_SCORE, "suspicious": SUSPICIOUS_SCORE},
-            "notes": list(self.notes),
+            "notes": list(self.notes) + cap_notes(self.hits),
         }
+
+
+SECOND_SIGN_WEIGHT = 20
+"""Round seven: an indicator of at least this weight outside a group is a second behaviour's sign, which lifts the
+group's cap (see :func:`capped_groups`)."""
+
+
+def capped_groups(hits: list[IndicatorHit]) -> dict[str, tuple[int, int]]:
+    """``{group: (sum of its fired weights, cap)}`` for each group whose cap applies: its fired indicators weigh more
+    than its ``group_cap`` and no fired indicator outside it weighs :data:`SECOND_SIGN_WEIGHT` or more.
+
+    A group is one tool-like behaviour that legitimate apps show openly (an accessibility auto-clicker; a root or
+    ADB tool): alone it says "review this app" (suspicious at most), never "harmful"; with a second behaviour's
+    sign (SMS interception, an overlay, icon hiding, a data leak ...) it counts in full (round seven, issue #23)."""
+    sums: dict[str, int] = {}
+    caps: dict[str, int] = {}
+    for hit in hits:
+        if hit.spec.group:
+            sums[hit.spec.group] = sums.get(hit.spec.group, 0) + hit.spec.weight
+            caps[hit.spec.group] = hit.spec.group_cap
+    out: dict[str, tuple[int, int]] = {}
+    for group, total in sums.items():
+        if total <= caps[group]:
+            continue
+        if any(h.spec.group != group and h.spec.weight >= SECOND_SIGN_WEIGHT for h in hits):
+            continue
+        out[group] = (total, caps[group])
+    return out
+
+
+def capped_score(hits: list[IndicatorHit]) -> int:
+    """The summed weights of ``hits`` with each applicable group cap (:func:`capped_groups`), at most 100."""
+    total = sum(h.spec.weight for h in hits)
+    for group_sum, cap in capped_groups(hits).values():
+        total -= group_sum - cap
+    return min(100, total)
+
+
+def cap_notes(hits: list[IndicatorHit]) -> list[str]:
+    """One note per applied group cap (the report says why the score is less than the sum of the weights)."""
+    return [
+        f"group {group}: its indicators weigh {total} but count {cap}, with no other behaviour's sign "
+        f"(weight {SECOND_SIGN_WEIGHT} or more) / 同一工具类行为的指标合计 {total}，无其他行为迹象时只计 {cap}"
+        for group, (total, cap) in sorted(capped_groups(hits).items())
+    ]
 
 
 def verdict_for(score: int) -> str:
