@@ -589,10 +589,11 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     # one C substring pass over the string table for the dialog texts and the key-name needles together (a
     # dialog text holding a key needle, 隐私政策 ⊃ 隐私, is found by that needle: not searched twice)
     needles = [*k.key_needles, *(t for t in k.dialog_texts if not any(n in t for n in k.key_needles))]
-    # the navigation graph's policy titles and URL prefixes in the same pass (static_support.strings_containing)
-    from appwarden.rules.navigation import POLICY_TEXTS, URL_PREFIXES
+    # the navigation graph's policy titles in the same pass (static_support.strings_containing: all but one hold a
+    # needle searched here anyway, 隐私政策 holds 隐私)
+    from appwarden.rules.navigation import POLICY_TEXTS
 
-    text_refs = strings_containing(code, needles, also=(*POLICY_TEXTS, *URL_PREFIXES))
+    text_refs = strings_containing(code, needles, also=POLICY_TEXTS)
     dialogs = list(
         dict.fromkeys(r.caller for r in text_refs if any(t in str(r.target) for t in k.dialog_texts))
     )

@@ -1180,7 +1180,9 @@ class _Builder:
         if not all(map(_plain_needle, self.texts)):
             return None
         out: set[str] = set()
-        for ref in strings_containing(code, [*self.texts, *URL_PREFIXES]):
+        # the titles from the consent model's search (remembered), the URLs by a search of their own
+        refs = [*strings_containing(code, self.texts), *strings_containing(code, URL_PREFIXES)]
+        for ref in refs:
             caller, value = str(ref.caller), str(ref.target)
             if caller in out:
                 continue
