@@ -26,6 +26,7 @@ from appwarden.errors import KnowledgeError
 from appwarden.limits import DEFAULT_LIMITS
 from appwarden.scan import _static_stage
 from appwarden.screening import run_indicator, screen
+from appwarden.screening.behaviour import sized_windows_only
 from appwarden.screening.content import ScreenContext
 from appwarden.screening.loader import load_indicators
 from appwarden.screening.model import (
@@ -111,10 +112,21 @@ def test_shizuku_provider_lifts_write_secure_settings(r7: dict[str, Any]) -> Non
 def test_sized_window_is_no_lock_screen(r7: dict[str, Any]) -> None:
     spec = SPECS["ransomware.locker_overlay"]
     hit = run_indicator(r7["screen_r7"][2], spec)
-    assert hit is not None and hit.evidence[0]["caller"].endswith("LockService;->onCreate()V")
+    assert hit is not None
+    assert {e["caller"].split("/")[-1] for e in hit.evidence} == {
+        "LockService;->onCreate()V",  # MATCH_PARENT
+        "FloatService;->onCreate()V",  # WRAP_CONTENT: its content may fill the screen
+        "FloatService;->show(Z)V",  # 1 x 1 on one branch, MATCH_PARENT on the other
+    }
     assert run_indicator(r7["screen_r7_root"][2], spec) is None  # 0 x 0 window
     raw = run_indicator(r7["screen_r7_root"][2], _without(spec, "skip_sized_windows"))
     assert raw is not None and raw.evidence[0]["constants"] == [2006]
+    ctx = r7["screen_r7_root"][2]
+    assert sized_windows_only(ctx, "Lcom/appwarden/screen/r7root/HomeService;->onCreate()V")
+    assert not sized_windows_only(
+        ctx, "Lcom/appwarden/screen/r7root/MainActivity;->onCreate(Landroid/os/Bundle;)V"
+    )
+    assert not sized_windows_only(ctx, "Lno/Such;->method()V")
 
 
 def _hit(ident: str, weight: int, group: str = "", cap: int = 0) -> IndicatorHit:
