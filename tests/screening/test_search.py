@@ -18,7 +18,7 @@ from appwarden.limits import DEFAULT_LIMITS
 from appwarden.scan import _static_stage
 from appwarden.screening import content, screen
 from appwarden.screening.content import ScreenContext, _data_start
-from appwarden.screening.detectors import _HOST, _HOST_FIRST
+from appwarden.screening.detectors import _HOST, _HOST_FIRST, _HOST_NEEDLES
 from appwarden.screening.loader import load_indicators
 
 APPS = Path(__file__).resolve().parent / "_apps"
@@ -66,6 +66,7 @@ def _assert_same_search(static: Any, apk: Any) -> None:
         assert fast.strings_containing(needles) == static.code.strings_containing(needles), needles
     hosts = static.code.strings_matching(lambda v: bool(_HOST.match(v)))
     assert fast.strings_where(lambda v: bool(_HOST.match(v)), _HOST_FIRST) == hosts
+    assert fast.strings_where(lambda v: bool(_HOST.match(v)), _HOST_FIRST, _HOST_NEEDLES) == hosts
     for ds in fast.const_strings:  # every string id a const-string names (and no other), ascending
         code = ds.code
         kinds, idxs = code.events[0::EVENT_WORDS], code.events[2::EVENT_WORDS]
@@ -88,7 +89,9 @@ def test_one_pass_answers_what_the_per_word_search_answered(apk: Path) -> None:
 
 def test_screen_searches_each_dex_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole screening reads each DEX's strings in one pass (it ran a C substring scan of every string of
-    every DEX per vocabulary indicator: most of a big app's scan time)."""
+    every DEX per vocabulary indicator: most of a big app's scan time): with the C extension one C substring scan
+    per DEX for every needle at once (issue #19: cheaper than joining the strings for one Aho-Corasick pass), else
+    one Aho-Corasick pass per DEX."""
     static, apk = _static_stage(APPS / "screen_bad.apk", DEFAULT_LIMITS)
     substring_scans: list[int] = []
     passes: list[int] = []
@@ -97,9 +100,53 @@ def test_screen_searches_each_dex_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(content, "_search", lambda keys, text: passes.append(1) or real_search(keys, text))
     result = screen(static, apk)
     assert result.verdict == "harmful" and len(result.hits) > 10
-    assert substring_scans == []
     n_blobs = len(ScreenContext(static, apk).text_blobs)
+    if content.walker_backend() == "c":
+        assert len(substring_scans) == len(static.code.codes)
+        assert len(passes) == n_blobs
+    else:
+        assert substring_scans == []
+        assert len(passes) == len(static.code.codes) + n_blobs
+    substring_scans.clear()
+    passes.clear()
+    monkeypatch.setattr(content, "walker_backend", lambda: "python")  # the pure-Python path: no C scan at all
+    assert screen(static, apk).to_json() == result.to_json()
+    assert substring_scans == []
     assert len(passes) == len(static.code.codes) + n_blobs
+
+
+@pytest.mark.parametrize("apk", sorted(APPS.glob("*.apk")), ids=lambda p: p.stem)
+def test_c_scan_and_one_pass_answer_the_same(apk: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C substring scan per DEX answers exactly what the joined Aho-Corasick pass answers, and the strings'
+    heads are those of the joined strings (issue #19)."""
+    static, opened = _static_stage(apk, DEFAULT_LIMITS)
+    if static.code is None:
+        return
+    c_ctx, py_ctx = ScreenContext(static, opened), ScreenContext(static, opened)
+    with monkeypatch.context() as m:
+        m.setattr(content, "walker_backend", lambda: "python")
+        for needles in [*NEEDLES, EXTRA_NEEDLES, *VOCABULARIES]:
+            py_ctx.strings_containing(needles)
+    for needles in [*NEEDLES, EXTRA_NEEDLES, *VOCABULARIES]:
+        assert c_ctx.strings_containing(needles) == py_ctx.strings_containing(needles), needles
+    for heads, ds in zip(c_ctx.const_heads, py_ctx.const_strings, strict=True):
+        kept = [k for k in range(len(heads.ids)) if heads.readable(k)]
+        assert [heads.ids[k] for k in kept] == ds.ids
+        assert bytes(heads.firsts[k] for k in kept) == ds.firsts
+
+
+def test_a_string_without_its_end_is_no_hit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loaded string whose bytes run to the end of the DEX with no NUL is left out by both searches (the C scan
+    would search it up to the end of the buffer; _readable_string drops it)."""
+    static, _apk = _static_stage(APPS / "screen_bad.apk", DEFAULT_LIMITS)
+    code = static.code.codes[0]
+    dex = code.dex
+    i = next(i for i in range(dex.string_ids_size) if content._readable_string(dex, i))
+    assert content._readable_string(dex, i)
+    monkeypatch.setattr(dex, "container_size", dex.string_ids[i] + 1)  # the DEX "ends" inside the string
+    assert not content._readable_string(dex, i)
+    monkeypatch.setattr(dex, "container_size", dex.string_ids[i])  # its data starts past the end
+    assert not content._readable_string(dex, i)
 
 
 def test_a_needle_asked_for_later_is_still_answered() -> None:
@@ -144,3 +191,29 @@ def test_one_pass_answers_the_same_on_the_corpus(
         _assert_same_search(static, apk)
         checked += 1
     assert checked > 150
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://a",
+        "HTTPS://x.cn/p",
+        "tcp://1.2.3.4:80",
+        "Ws://h",
+        "1.2.3.4",
+        "10.0.0.1:8080",
+        "١٢.٣.٤.٥",
+        "\U0001d7ce.1.2.3",
+        "httpſ://k",
+    ],
+)
+def test_every_host_string_holds_a_host_needle(value: str) -> None:
+    """The needles pre-filter of the server-address search is necessary: every string _HOST accepts holds one in
+    its MUTF-8 bytes (a non-ASCII digit, even one outside the BMP written as a surrogate pair, ends with a
+    continuation byte before the dot) and its first byte passes _HOST_FIRST."""
+    units = memoryview(value.encode("utf-16-le")).cast("H")
+    data = b"".join(b"\xc0\x80" if u == 0 else chr(u).encode("utf-8", "surrogatepass") for u in units)
+    assert decode_mutf8(data) == value
+    assert _HOST.match(value)
+    assert any(n in data for n in _HOST_NEEDLES)
+    assert _HOST_FIRST.match(data[:1])

@@ -26,9 +26,10 @@ from functools import cached_property, lru_cache
 from itertools import accumulate, compress, repeat
 from typing import Any
 
+from appwarden.dex import backend as walker_backend
 from appwarden.errors import AppwardenError
 from appwarden.evidence import Evidence, StaticEvidence
-from appwarden.limits import check_deadline
+from appwarden.limits import check_deadline, deadline_monotonic
 
 MAX_TEXT_FILES = 400  # layouts or bundled HTML files read per app
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # per text source kind
@@ -145,6 +146,61 @@ def _dex_strings(code: Any) -> DexStrings:
     return DexStrings(code, ids, raw.decode("latin-1"), positions, bytes(map(data.__getitem__, starts)))
 
 
+@dataclass(slots=True)
+class DexHeads:
+    """The strings one DEX's code loads (``const-string``), as far as a first-byte pre-filter needs them: their ids
+    (ascending, those of :class:`DexStrings` before the end-of-string check), where each one's bytes start in the
+    DEX and its first byte (``firsts``; a string whose bytes do not start inside the DEX is left out)."""
+
+    code: Any  # appwarden.dex.index.DexCode
+    ids: list[int]
+    starts: list[int]  # offset in the DEX data of each string's first byte (after its ULEB128 length)
+    firsts: bytes
+
+    def readable(self, k: int) -> bool:
+        """Whether string ``k`` (list position) ends with a NUL inside the DEX (:func:`_dex_strings` keeps only
+        those)."""
+        dex = self.code.dex
+        return dex.data.find(b"\x00", self.starts[k], dex.container_size) >= 0
+
+    def value(self, k: int) -> str:
+        """The decoded string at list position ``k`` (the DEX reader's cache)."""
+        return str(self.code.dex.string(self.ids[k]))
+
+
+def _dex_heads(code: Any) -> DexHeads:
+    """:class:`DexHeads` of one DEX: C-level maps over the loaded ids, no search for each string's end (the
+    costliest step of :func:`_dex_strings`; :meth:`DexHeads.readable` checks it for the few strings that pass a
+    pre-filter)."""
+    dex = code.dex
+    size, data, limit = dex.string_ids_size, dex.data, dex.container_size
+    ids = list(compress(range(size), b"".join(map(_BITS.__getitem__, code.loaded_strings))))
+    offsets = list(map(dex.string_ids.__getitem__, ids))
+    if offsets and max(offsets) >= limit:
+        ids = [i for i, o in zip(ids, offsets, strict=True) if o < limit]
+        offsets = [o for o in offsets if o < limit]
+    starts = list(map((1).__add__, offsets))  # a length below 128 is one ULEB128 byte
+    heads = bytes(map(data.__getitem__, offsets))
+    if not heads.isascii():
+        for k in (k for k, h in enumerate(heads) if h & 0x80):
+            starts[k] = _data_start(data, offsets[k], limit)
+    if starts and (min(starts) < 0 or max(starts) >= limit):  # a bad length, or no byte left for the string
+        kept = [k for k in range(len(ids)) if 0 <= starts[k] < limit]
+        ids, starts = [ids[k] for k in kept], [starts[k] for k in kept]
+    return DexHeads(code, ids, starts, bytes(map(data.__getitem__, starts)))
+
+
+def _readable_string(dex: Any, i: int) -> bool:
+    """Whether string id ``i`` is one :func:`_dex_strings` keeps: its data starts inside the DEX, its ULEB128
+    length is well formed and a NUL ends its bytes inside the DEX."""
+    limit = dex.container_size
+    offset = dex.string_ids[i]
+    if offset >= limit:
+        return False
+    start = _data_start(dex.data, offset, limit)
+    return start >= 0 and dex.data.find(b"\x00", start, limit) >= 0
+
+
 def _refs(code: Any, ids: Iterable[int]) -> list[Any]:
     """The ``const-string`` uses of the string ids in ``code``, in event order (as the code index builds them)."""
     from appwarden.dex.index import Ref
@@ -172,14 +228,22 @@ class ScreenContext:
         self._flow_leaks: list[Any] | None = None  # appwarden.screening.flow.find_leaks, run once per app
         self._expected_keys: set[str] = set()  # DEX-string needles the indicators will ask for (expect())
         self._expected_terms: set[str] = set()  # lower-cased vocabulary terms, searched in the text blobs
+        self._expected_raw: set[bytes] = (
+            set()
+        )  # raw MUTF-8 needles (strings_where's pre-filter), C backend only
+        self._raw_keys: frozenset[bytes] = frozenset()  # raw needles the C scan has answered
         self._keys: frozenset[str] = frozenset()  # needles the DEX pass has answered
         self._found: list[dict[int, set[str]]] = []  # per DEX: string id -> needles it contains
         self._terms: frozenset[str] = frozenset()  # terms the text-blob pass has answered
         self._blob_found: list[set[str]] = []  # per text blob: lower-cased terms it contains
 
-    def expect(self, needles: Iterable[str] = (), terms: Iterable[str] = ()) -> None:
+    def expect(
+        self, needles: Iterable[str] = (), terms: Iterable[str] = (), raw: Iterable[bytes] = ()
+    ) -> None:
         """Declare DEX-string ``needles`` (exact) and vocabulary ``terms`` (as :meth:`find_text` takes them) that
-        will be asked for, so the first search answers them all in one pass."""
+        will be asked for, and the ``raw`` byte needles of a :meth:`strings_where` pre-filter, so the first search
+        answers them all in one pass."""
+        self._expected_raw.update(n for n in raw if n)
         for term in terms:  # a term that cannot be encoded fails in its own indicator, as before
             if _encodable(term):
                 self._expected_keys.update(v for v in case_variants(term) if _encodable(v))
@@ -232,8 +296,21 @@ class ScreenContext:
             out.append(_dex_strings(code))
         return out
 
+    @cached_property
+    def const_heads(self) -> list[DexHeads]:
+        """Per DEX of the code index: the ids and first bytes of the strings its code loads (for
+        :meth:`strings_where`; cheaper than :attr:`const_strings`)."""
+        out: list[DexHeads] = []
+        for code in self.code.codes if self.code is not None else []:
+            check_deadline()
+            out.append(_dex_heads(code))
+        return out
+
     def _answer(self, needles: set[str]) -> None:
         if needles <= self._keys:
+            return
+        if walker_backend() == "c":
+            self._answer_c(needles)
             return
         keys = frozenset(self._keys | needles | self._expected_keys)
         by_bytes: dict[str, str] = {_as_bytes(n): n for n in keys}  # UTF-8 is injective: one needle per key
@@ -246,6 +323,48 @@ class ScreenContext:
             found.append(hits)
         self._keys, self._found = keys, found
 
+    def _answer_c(self, needles: set[str], raw: set[bytes] | frozenset[bytes] = frozenset()) -> None:
+        """:meth:`_answer` with the C extension: one C substring scan per DEX (``find_substrings``: a byte-set
+        pre-filter, then ``memmem``, over the loaded strings only) for the needles not answered yet (all expected
+        ones on the first call); a hit on a string :func:`_dex_strings` would leave out (malformed) is dropped, so
+        the answers are those of the one-pass search."""
+        from appwarden.dex import timed_out, walker
+
+        new = sorted((needles | self._expected_keys) - self._keys)
+        new_raw = sorted((raw | self._expected_raw) - self._raw_keys)
+        labels: list[str | bytes] = [*new, *new_raw]  # a hit's needle as asked for (a raw needle: its bytes)
+        encoded = [n.encode("utf-8") for n in new] + new_raw
+        codes = self.code.codes if self.code is not None else []
+        found = self._found or [{} for _c in codes]
+        for code, hits in zip(codes, found, strict=True):
+            check_deadline()
+            dex = code.dex
+            if not encoded or not any(code.loaded_strings):
+                continue
+            try:
+                pairs = walker.find_substrings(
+                    dex.data,
+                    dex.string_ids_off,
+                    dex.string_ids_size,
+                    encoded,
+                    deadline_monotonic(),
+                    code.loaded_strings,
+                )
+            except TimeoutError:
+                timed_out()
+            readable: dict[int, bool] = {}
+            for i, k in pairs:
+                ok = readable.get(i)
+                if ok is None:
+                    ok = readable[i] = _readable_string(dex, i)
+                if ok:
+                    hits.setdefault(i, set()).add(labels[k])
+        self._keys, self._raw_keys, self._found = (
+            self._keys | frozenset(new),
+            self._raw_keys | frozenset(new_raw),
+            found,
+        )
+
     def strings_containing(self, needles: Iterable[str]) -> list[Any]:
         """``const-string`` uses whose value contains one of the needles (the code index's
         ``strings_containing``, answered from one multi-pattern pass)."""
@@ -254,24 +373,55 @@ class ScreenContext:
             return []
         self._answer(wanted)
         refs: list[Any] = []
-        for ds, hits in zip(self.const_strings, self._found, strict=True):
+        for code, hits in zip(self.code.codes, self._found, strict=True):
             ids = [i for i, keys in hits.items() if not keys.isdisjoint(wanted)]
+            if ids:
+                refs += _refs(code, ids)
+        return refs
+
+    def strings_where(
+        self,
+        match: Callable[[str], bool],
+        first_byte: re.Pattern[bytes],
+        needles: Iterable[bytes] | None = None,
+    ) -> list[Any]:
+        """``const-string`` uses whose value satisfies ``match``. ``first_byte`` is a cheap pre-filter: a bytes
+        pattern that must match the first MUTF-8 byte of every string ``match`` accepts; only those strings are
+        decoded and tested. ``needles`` (optional), a second one: byte strings one of which the MUTF-8 bytes of
+        every string ``match`` accepts contain; with the C extension only the strings holding one (found by the
+        one C substring scan per DEX, with every other needle: declare them with :meth:`expect`) are looked at,
+        not every loaded string's first byte (issue #19)."""
+        if needles is not None and self.code is not None and walker_backend() == "c":
+            return self._strings_where_c(match, first_byte, {n for n in needles if n})
+        refs: list[Any] = []
+        for ds in self.const_heads:
+            check_deadline()
+            ids = [
+                ds.ids[k]
+                for k in (m.start() for m in first_byte.finditer(ds.firsts))
+                if ds.readable(k) and match(ds.value(k))
+            ]
             if ids:
                 refs += _refs(ds.code, ids)
         return refs
 
-    def strings_where(self, match: Callable[[str], bool], first_byte: re.Pattern[bytes]) -> list[Any]:
-        """``const-string`` uses whose value satisfies ``match``. ``first_byte`` is a cheap pre-filter: a bytes
-        pattern that must match the first MUTF-8 byte of every string ``match`` accepts; only those strings are
-        decoded and tested."""
+    def _strings_where_c(
+        self, match: Callable[[str], bool], first_byte: re.Pattern[bytes], raw: set[bytes]
+    ) -> list[Any]:
+        if not raw <= self._raw_keys:
+            self._answer_c(set(), raw)
         refs: list[Any] = []
-        for ds in self.const_strings:
+        for code, hits in zip(self.code.codes, self._found, strict=False):  # type: ignore[union-attr]
             check_deadline()
-            ids = [
-                ds.ids[k] for k in (m.start() for m in first_byte.finditer(ds.firsts)) if match(ds.value(k))
-            ]
+            dex = code.dex
+            data, limit = dex.data, dex.container_size
+            ids = []
+            for i in sorted(i for i, keys in hits.items() if not keys.isdisjoint(raw)):
+                start = _data_start(data, dex.string_ids[i], limit)  # readable: _answer_c kept only those
+                if first_byte.match(data[start : start + 1]) and match(str(dex.string(i))):
+                    ids.append(i)
             if ids:
-                refs += _refs(ds.code, ids)
+                refs += _refs(code, ids)
         return refs
 
     # -- text --------------------------------------------------------------------------------------------------

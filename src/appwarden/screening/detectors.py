@@ -759,6 +759,22 @@ _HOST = re.compile(r"^(?:https?|tcp|ws)://[^/\s]+|^(?:\d{1,3}\.){3}\d{1,3}(?::\d
 # the first byte of every string _HOST matches: h/t/w in any case (no other character folds to them), an ASCII digit,
 # or the lead byte of a non-ASCII digit (a pre-filter: ScreenContext.strings_where)
 _HOST_FIRST = re.compile(rb"[hHtTwW0-9\x80-\xff]")
+# and bytes one of which every such string contains (a second pre-filter, answered by the C substring scan): "://",
+# or a digit followed by "." (an ASCII digit, or a non-ASCII one, whose MUTF-8 bytes end with a continuation byte)
+_HOST_NEEDLES = (
+    b"://",
+    *(bytes((c, 0x2E)) for c in range(0x30, 0x3A)),
+    *(bytes((c, 0x2E)) for c in range(0x80, 0xC0)),
+)
+
+
+def _host_strings(ctx: ScreenContext) -> list[Any]:
+    """``const-string`` uses of a hard-coded server address (:data:`_HOST`), any owner; found once per app."""
+    cached = getattr(ctx, "_host_strings_cache", None)
+    if cached is None:
+        cached = ctx.strings_where(lambda v: bool(_HOST.match(v)), _HOST_FIRST, _HOST_NEEDLES)
+        ctx._host_strings_cache = cached
+    return cached
 
 
 def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
@@ -791,7 +807,7 @@ def _pi_with_hardcoded_host(ctx: ScreenContext, params: dict[str, Any]) -> list[
     if not sites:
         return []
     hosts: dict[str, set[str]] = {}
-    for ref in ctx.strings_where(lambda v: bool(_HOST.match(v)), _HOST_FIRST):
+    for ref in _host_strings(ctx):
         if ctx.is_app_code(ref.caller):
             hosts.setdefault(ref.caller.split("->", 1)[0], set()).add(str(ref.target)[:120])
     items: list[Item] = []
@@ -852,7 +868,7 @@ def _class_hosts(ctx: ScreenContext) -> dict[str, set[str]]:
     cached = getattr(ctx, "_class_hosts_cache", None)
     if cached is None:
         cached = {}
-        for ref in ctx.strings_where(lambda v: bool(_HOST.match(v)), _HOST_FIRST):
+        for ref in _host_strings(ctx):
             if ctx.is_app_code(ref.caller):
                 cached.setdefault(ref.caller.split("->", 1)[0], set()).add(str(ref.target)[:120])
         ctx._class_hosts_cache = cached
@@ -1130,6 +1146,8 @@ def expect_text(ctx: ScreenContext, specs: Iterable[Any]) -> None:
             ctx.expect(needles=spec.params.get("needles") or [])
         elif spec.detector == "other_app_data":
             ctx.expect(needles=list(behaviour.DATA_DIRS))
+        elif spec.detector in ("pi_with_hardcoded_host", "data_leak"):
+            ctx.expect(raw=_HOST_NEEDLES)
 
 
 _P = frozenset
