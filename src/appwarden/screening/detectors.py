@@ -192,17 +192,22 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
     if not all(refs_by_group):
         return []
     near_callers: set[str] | None = None
+    near_callees: set[str] = set()  # what the near calls call: n calls m exactly when m is among n's callees
     if params.get("app_any") and params.get("app_any_near"):
         near_callers = {r.caller for r in _app_invokes(ctx, params["app_any"])}
+        for n in sorted(near_callers):
+            near_callees |= set(ctx.code.callgraph.callees(n) or ())
 
     def near(methods: set[str]) -> bool:
+        """A near call in ``methods``, in a method one of them calls, or in one that calls one of them: the
+        last from the near calls' callees (the forward edges: the call graph's callers are its callees reversed,
+        virtual nodes crossed both ways), so the reversed graph is not built for this alone (issue #19)."""
         if near_callers is None:
             return True
-        around = set(methods)
+        if not methods.isdisjoint(near_callers) or not methods.isdisjoint(near_callees):
+            return True
         graph = ctx.code.callgraph
-        for m in methods:
-            around |= set(graph.callers(m) or ()) | set(graph.callees(m) or ())
-        return not around.isdisjoint(near_callers)
+        return any(not near_callers.isdisjoint(graph.callees(m) or ()) for m in methods)
 
     own: dict[str, dict[int, Any]] = {}  # method -> group index -> its first call site of that group
     by_class: dict[str, dict[int, Any]] = {}
