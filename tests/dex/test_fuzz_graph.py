@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from array import array
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,10 +22,11 @@ FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCh
 u32 = st.integers(min_value=0, max_value=(1 << 32) - 1)
 
 
-def same(fn: str, *args):
-    """Call ``fn`` in both backends: the same result, or ValueError with the same message in both."""
+def same(fn: str, *args, c: ModuleType = cext):
+    """Call ``fn`` in both backends (C: the module ``c``): the same result, or ValueError with the same message in
+    both."""
     try:
-        c_out = getattr(cext, fn)(*args)
+        c_out = getattr(c, fn)(*args)
     except ValueError as exc:
         with pytest.raises(ValueError) as py_exc:
             getattr(pywalk, fn)(*args)
@@ -217,19 +219,25 @@ def test_hierarchy_extras_mutated(which, muts, status_muts, split, ids, gmap_shi
     gmap_shift=st.integers(0, 3),
     types_mut=st.sampled_from([None, "arrow", "unicode", "none"]),
     pick=st.integers(0, 60),
+    rename=st.sampled_from([b"", b"speak\0", b"Lcom/aw/h/Animal;\0"]),
 )
-def test_hierarchy_all_mutated(which, muts, status_muts, ids, gmap_shift, types_mut, pick) -> None:
+def test_hierarchy_all_mutated(which, muts, status_muts, ids, gmap_shift, types_mut, pick, rename) -> None:
     """The graph's real arguments for hier.dex split over two DEX files, one of them mutated (class defs,
-    interface lists, method ids, type statuses, reference lists, node map, type descriptors): C and Python agree,
-    only ValueError escapes."""
+    interface lists, method ids, type statuses, reference lists, node map, type descriptors, a "(" in a method
+    or class name): ``_reach.hierarchy_all`` (the kernel the engine runs) and its Python twin agree, only
+    ValueError escapes."""
     from appwarden.dex.index import build_index
 
     from .conftest import DATA
 
+    creach = pytest.importorskip("appwarden.dex._reach", reason="C extension not built (pip install -e .)")
     index = build_index([(n, (DATA / n).read_bytes()) for n in ("hier_a.dex", "hier_b.dex")])
     dexes = [list(d) for d in index.callgraph._hierarchy_all_args()]
     args = dexes[which]
-    args[2] = mutate(bytes(args[2]), muts, keep_header=True)
+    data = bytes(args[2])
+    if rename and rename in data:  # same length: a "(" in a method name or a class name
+        data = data.replace(rename, rename[:2] + b"(" + rename[3:])
+    args[2] = mutate(data, muts, keep_header=True)
     status = array("I", args[6])
     for pos, value in status_muts:
         if len(status):
@@ -243,7 +251,23 @@ def test_hierarchy_all_mutated(which, muts, status_muts, ids, gmap_shift, types_
         types = list(args[1])
         types[pick % len(types)] = {"arrow": "La/b->c;", "unicode": "La/\u4e2d;", "none": None}[types_mut]
         args[1] = types
-    same("hierarchy_all", [tuple(d) for d in dexes], len(gmap) + 3)
+    tuples = [tuple(d) for d in dexes]
+    same("hierarchy_all", tuples, len(gmap) + 3, c=creach)
+    # as the engine calls it: with intern_all's sig hashes of these very tables (when it takes them), the same
+    ids = [(d[2], *d[0][:3], d[3][0], *d[0][3:], d[3][3], d[3][4]) for d in dexes]
+    try:
+        interned = creach.intern_all(ids, [lambda m: f"<{m}>"] * len(ids), 0.0, True)
+    except ValueError:
+        interned = None
+    if interned is None:  # the engine then calls it without hints
+        return
+    outs = []
+    for extra in ((), (0.0, interned[2])):
+        try:
+            outs.append(("ok", creach.hierarchy_all(tuples, len(gmap) + 3, *extra)))
+        except ValueError as exc:
+            outs.append(("ValueError", str(exc)))
+    assert outs[0] == outs[1]
 
 
 @FUZZ

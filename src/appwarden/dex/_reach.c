@@ -10,7 +10,7 @@
  *   class_numbers the app-wide class number of every type descriptor (hierarchy_all's type statuses)
  *   ids_ordered   whether type descriptors are strictly increasing str and method classes sorted (CallGraph._lookup)
  *   intern_all    _dexscan.intern_methods over every DEX at once, hashing each method from its parts' hashes
- *   hierarchy_all _dexscan.hierarchy_all (copied with its helpers), its sigs hashed from their parts' cached hashes
+ *   hierarchy_all hierarchy_extras over every DEX at once (hierarchies across DEXes), sigs hashed from cached parts
  *   find_first    _dexscan.find_methods' first match for many (range, descriptor) queries of a DEX in one call
  *   u32_positions the positions of the u32 items equal to a value (method ids by name)
  *   dispatch_scan the types a method instantiates and the dispatch methods it invokes (async edges)
@@ -655,9 +655,10 @@ done:
     return res;
 }
 
-/* ---- hierarchy_all (a copy of _dexscan.hierarchy_all with cached sig hashes) ------------------------------ */
-/* Copied from _dexscan.c (its helpers as they are there), so that its records' and references' sig hashes
- * come from the parts' hashes cached per DEX (sig_hash below) instead of building and hashing each sig. */
+/* ---- hierarchy_all (hierarchy_extras across DEXes, with cached sig hashes) -------------------------------- */
+/* Written from _dexscan.c's former hierarchy_all (its helpers as they are there; that copy is gone, this is the
+ * one the engine runs), its records' and references' sig hashes made from the parts' hashes cached per DEX
+ * (sig_hash below) instead of building and hashing each sig. */
 
 typedef struct {
     uint32_t *data;
@@ -1118,8 +1119,8 @@ static void grec_sort(grec_t *a, size_t n) {
 }
 
 /* hierarchy_all(dexes, vbase[, deadline[, hints]]) -> (maps, vedges, n_vnodes, rests) | None
- * (_dexscan.hierarchy_all's contract, copied with it; `hints`: what intern_all gave for these very tables with hints
- * true, or None: the same result, each sig's hash read from them. ValueError "hints do not match the DEX files".)
+ * (`hints`: what intern_all gave for these very tables with hints true, or None: the same result, each sig's hash
+ * read from them. ValueError "hints do not match the DEX files".)
  * hierarchy_extras for every DEX of the app at once, the class hierarchy resolved across DEX files (a class, its
  * superclass and its subclasses may each be defined in another DEX): what an invoke-virtual/interface (vmap) or
  * invoke-super (smap) of each method id of each DEX also reaches, as CallGraph._hierarchy_targets defines it.
@@ -2246,7 +2247,7 @@ static PyMethodDef methods[] = {
     {"class_numbers", reach_class_numbers, METH_VARARGS, "App-wide class number per type descriptor."},
     {"ids_ordered", reach_ids_ordered, METH_VARARGS, "Whether the id tables can be bisected."},
     {"intern_all", reach_intern_all, METH_VARARGS, "Node ids of every method id of every DEX."},
-    {"hierarchy_all", reach_hierarchy_all, METH_VARARGS, "_dexscan.hierarchy_all with cached sig hashes."},
+    {"hierarchy_all", reach_hierarchy_all, METH_VARARGS, "Class-hierarchy targets over every DEX at once."},
     {"find_first", reach_find_first, METH_VARARGS, "find_methods' first match for many queries of a DEX."},
     {"u32_positions", reach_u32_positions, METH_VARARGS, "Positions of the u32 items equal to a value."},
     {"dispatch_scan", reach_dispatch_scan, METH_VARARGS, "New-instance types and dispatch calls of records."},

@@ -50,10 +50,10 @@ mapping over the kernel's parent array that makes descriptors on demand, so a sc
 methods it reports, the paths it prints and the methods the rules ask about, not for every method of the app.
 The direct edges of a DEX come from one pass of the C kernel ``call_edges`` over
 its packed records, with two per-method-id maps of what a call also reaches through the class hierarchy
-(invoke-virtual/interface; invoke-super). Those maps come from one call of the C kernel ``hierarchy_all`` (the copy
-in ``_reach``, which hashes each sig from its name's and proto's cached hashes), which
-resolves each distinct referenced method of every DEX once over app-wide class numbers (a class, its superclass
-and its subclasses may each be defined in another classesN.dex, as in any big multidex app), when the descriptors
+(invoke-virtual/interface; invoke-super). Those maps come from one call of the C kernel ``_reach.hierarchy_all``
+(which hashes each sig from its name's and proto's cached hashes, read from ``intern_all``), which resolves
+each distinct referenced method of every DEX once over app-wide class numbers (a class, its superclass and its
+subclasses may each be defined in another classesN.dex, as in any big multidex app), when the descriptors
 compare bytewise exactly as Python compares them (it reads the name and proto of each method from the DEX
 tables); the references it leaves (a class descriptor with "->", a name or proto that is not ASCII) are resolved
 in Python with the same definitions. When it declines (records whose bytes would not compare as Python strings),

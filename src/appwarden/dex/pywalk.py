@@ -3,9 +3,10 @@
 :func:`scan` has exactly the signature, output bytes and error behaviour (``ValueError`` with the same message) of
 ``_dexscan.scan``; Every other function here (:func:`select`, :func:`find_substrings`, :func:`find_strings`, :func:`validate`,
 :func:`method_descs`, :func:`type_descs` and the call-graph kernels :func:`invoked_ids`, :func:`call_edges`,
-:func:`hierarchy_extras`, :func:`hierarchy_all`, :func:`subtype_masks`, :func:`build_csr`, :func:`reverse_csr`, :func:`bfs`,
+:func:`hierarchy_extras`, :func:`subtype_masks`, :func:`build_csr`, :func:`reverse_csr`, :func:`bfs`,
 :func:`intern_methods`, :func:`method_desc`, :func:`find_methods`, :func:`class_ranks`, :func:`sort_nodes`) mirrors its ``_dexscan`` namesake: same results, same
-``ValueError`` messages.
+``ValueError`` messages; the kernels of the C extension ``_reach`` (:func:`hierarchy_all`, :func:`intern_all`,
+:func:`walk` and the others it lists) have their twins here too.
 The record layout is documented in :mod:`appwarden.dex.records`. It is roughly 100x slower than the C walker and only
 used when the extension could not be built (``appwarden.dex.backend()`` says which one is active).
 """
@@ -1148,9 +1149,9 @@ def hierarchy_all(
     dexes: list[tuple], vbase: int, deadline: float = 0, hints: list | None = None
 ) -> tuple[list, bytes, int, list] | None:
     """Class-hierarchy targets of the virtual and super calls of every DEX at once (hierarchies across DEX files);
-    mirrors ``_dexscan.hierarchy_all`` (see there for the contract; ``TimeoutError`` once ``deadline`` has passed).
-    ``hints`` (what ``_reach.intern_all`` gives the C kernel of ``_reach`` to read each sig's hash from) change no
-    result and are not read here."""
+    mirrors ``_reach.hierarchy_all`` (see there for the contract; ``TimeoutError`` once ``deadline`` has passed).
+    ``hints`` (what ``_reach.intern_all`` gives the C kernel to read each sig's hash from) change no result and are
+    not read here."""
 
     def arrow(s: object) -> bool:
         return not isinstance(s, str) or "->" in s
