@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from appwarden.dex import walker
 from appwarden.dex.reader import decode_mutf8
 from appwarden.dex.records import EV_STRING, EVENT_WORDS
 from appwarden.errors import AppwardenError
@@ -95,8 +94,10 @@ def test_screen_searches_each_dex_once(monkeypatch: pytest.MonkeyPatch) -> None:
     static, apk = _static_stage(APPS / "screen_bad.apk", DEFAULT_LIMITS)
     substring_scans: list[int] = []
     passes: list[int] = []
-    real_scan, real_search = walker.find_substrings, content._search
-    monkeypatch.setattr(walker, "find_substrings", lambda *a: substring_scans.append(1) or real_scan(*a))
+    real_scan, real_search = content._substring_kernel(), content._search
+    monkeypatch.setattr(
+        content, "_substring_kernel", lambda: lambda *a: substring_scans.append(1) or real_scan(*a)
+    )
     monkeypatch.setattr(content, "_search", lambda keys, text: passes.append(1) or real_search(keys, text))
     result = screen(static, apk)
     assert result.verdict == "harmful" and len(result.hits) > 10

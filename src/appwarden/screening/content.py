@@ -201,6 +201,19 @@ def _readable_string(dex: Any, i: int) -> bool:
     return start >= 0 and dex.data.find(b"\x00", start, limit) >= 0
 
 
+def _substring_kernel() -> Callable[..., list[tuple[int, int]]]:
+    """The C multi-needle search of a DEX's strings: the screening's own (``_textscan``: needles bucketed by their
+    first two bytes, one read of each string), else the DEX kernel's (``_dexscan``: the same answers, one
+    ``memmem`` per needle per string)."""
+    try:
+        from appwarden.screening import _textscan
+    except ImportError:
+        from appwarden.dex import walker
+
+        return walker.find_substrings  # type: ignore[no-any-return]
+    return _textscan.find_substrings  # type: ignore[no-any-return]
+
+
 def _refs(code: Any, ids: Iterable[int]) -> list[Any]:
     """The ``const-string`` uses of the string ids in ``code``, in event order (as the code index builds them)."""
     from appwarden.dex.index import Ref
@@ -324,12 +337,12 @@ class ScreenContext:
         self._keys, self._found = keys, found
 
     def _answer_c(self, needles: set[str], raw: set[bytes] | frozenset[bytes] = frozenset()) -> None:
-        """:meth:`_answer` with the C extension: one C substring scan per DEX (``find_substrings``: a byte-set
-        pre-filter, then ``memmem``, over the loaded strings only) for the needles not answered yet (all expected
-        ones on the first call); a hit on a string :func:`_dex_strings` would leave out (malformed) is dropped, so
+        """:meth:`_answer` with the C extension: one C substring scan per DEX (:func:`_substring_kernel`, over the
+        loaded strings only) for the needles not answered yet (all expected ones on the first call); a hit on a string :func:`_dex_strings` would leave out (malformed) is dropped, so
         the answers are those of the one-pass search."""
-        from appwarden.dex import timed_out, walker
+        from appwarden.dex import timed_out
 
+        scan = _substring_kernel()
         new = sorted((needles | self._expected_keys) - self._keys)
         new_raw = sorted((raw | self._expected_raw) - self._raw_keys)
         labels: list[str | bytes] = [*new, *new_raw]  # a hit's needle as asked for (a raw needle: its bytes)
@@ -342,7 +355,7 @@ class ScreenContext:
             if not encoded or not any(code.loaded_strings):
                 continue
             try:
-                pairs = walker.find_substrings(
+                pairs = scan(
                     dex.data,
                     dex.string_ids_off,
                     dex.string_ids_size,
