@@ -37,3 +37,34 @@ def test_python_fallback_equals_c_backend() -> None:
     assert c["backend"] in ("c", "python")  # "python" only when the extension is not built
     assert py["sites"] == c["sites"] and len(c["sites"]) > 10
     assert py["graph"] == c["graph"] and py["stats"] == c["stats"]
+
+
+LAZY = """
+import json, sys
+from appwarden.launch import main
+code = main(["scan", sys.argv[1], "-o", sys.argv[2]])
+from appwarden.dex import backend
+print(json.dumps({"code": code, "backend": backend(), "pywalk": "appwarden.dex.pywalk" in sys.modules}))
+"""
+
+
+def test_pywalk_is_imported_only_when_a_twin_runs(tmp_path: Path) -> None:
+    """A scan with the C extensions never imports the pure-Python twins (~1,600 lines: ~13 ms of start-up without
+    bytecode caches); the forced Python backend imports them and reports "python"."""
+    apk = Path(__file__).parents[1] / "fixtures" / "apks" / "pi_all.apk"
+    outs = {}
+    for backend in ("c", "python"):
+        env = dict(os.environ, APPWARDEN_DEX_BACKEND=backend)
+        report = tmp_path / f"{backend}.json"
+        got = subprocess.run(
+            [sys.executable, "-c", LAZY, str(apk), str(report)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        outs[backend] = json.loads(got.splitlines()[-1])
+        assert outs[backend]["code"] == 0 and report.stat().st_size > 100
+    assert outs["python"] == {"code": 0, "backend": "python", "pywalk": True}
+    if outs["c"]["backend"] == "c":  # extension built
+        assert outs["c"]["pywalk"] is False

@@ -84,7 +84,7 @@ from collections import deque
 from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping, Sequence, ValuesView
 from typing import TYPE_CHECKING, Any
 
-from appwarden.dex import pywalk, timed_out, walker
+from appwarden.dex import backend, timed_out, walker
 from appwarden.dex.reader import NO_INDEX
 from appwarden.dex.records import (
     EV_INVOKE,
@@ -164,13 +164,16 @@ _REACH_CACHE = 8  # reachable() results kept per graph (the rules ask for the sa
 def _load_reach() -> Any:
     """The reachability kernels: the C extension ``_reach`` beside ``_dexscan``, else (extension not built, or the
     Python backend forced) their pure-Python twins in :mod:`appwarden.dex.pywalk`."""
-    if walker is pywalk:
-        return pywalk
-    try:
-        from appwarden.dex import _reach
-    except ImportError:
-        return pywalk
-    return _reach
+    if backend() == "c":
+        try:
+            from appwarden.dex import _reach
+        except ImportError:
+            pass
+        else:
+            return _reach
+    from appwarden.dex import pywalk  # only now: a scan with the C extensions never imports it
+
+    return pywalk
 
 
 reach: Any = _load_reach()

@@ -63,7 +63,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
-from appwarden.dex import pywalk, walker
+from appwarden.dex import backend
 from appwarden.dex.index import ACC_STATIC
 from appwarden.dex.records import METHOD_WORDS, OP_INVOKE_STATIC, WIDTH, invoke_registers_at
 from appwarden.dex.regs import _payload_width
@@ -308,7 +308,7 @@ _F_SOURCE, _F_NET, _F_APP, _F_APPX, _F_CARRIER, _F_INIT, _F_PLAIN = 1, 2, 4, 8, 
 def _load_kernel() -> Any:
     """The C walk (``appwarden.screening._flow``), or None: extension not built, or the Python backend forced
     (``APPWARDEN_DEX_BACKEND=python``); then the walk runs in Python (its twin: the same analyses)."""
-    if walker is pywalk:
+    if backend() == "python":
         return None
     try:
         from appwarden.screening import _flow
