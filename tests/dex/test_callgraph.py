@@ -338,3 +338,53 @@ def test_reachable_mapping_behaves_like_the_dict_it_replaces(main_dex: bytes, fi
         with pytest.raises(KeyError):
             del got["Lno/Such;->never()V"]
         assert list(cg.reachable(entries).items()) == snapshot  # the graph's own result is untouched
+
+
+# -- callees_where: sorted(callees) filtered by class, naming only the kept callees ------------------------------
+
+
+def assert_callees_where(cg, keep_prefix: str) -> int:
+    """callees_where equals sorted(callees) filtered by class (same rows, same order) for every real node; the
+    class test asked once per class. Returns how many rows it compared."""
+
+    def keep(cls: str) -> object:
+        asked.append(cls)
+        return (cls,) if cls.startswith(keep_prefix) else None
+
+    asked: list[str] = []
+    memo: dict = {}
+    rows = 0
+    for desc in cg.node_names():
+        if desc is None:
+            continue
+        want = [(c, c.split("->", 1)[0]) for c in sorted(cg.callees(desc))]
+        want = [(c, cls, (cls,)) for c, cls in want if cls.startswith(keep_prefix)]
+        assert cg.callees_where(desc, keep, memo) == want, desc
+        rows += len(want)
+    assert len(asked) == len(set(asked))  # once per class
+    assert cg.callees_where("Lno/Such;->m()V", keep, memo) == []
+    return rows
+
+
+def test_callees_where_equals_sorted_callees_on_fixtures(main_dex: bytes, fixtures_dir) -> None:
+    compared = 0
+    ranked = 0
+    for index in fixture_indexes(main_dex, fixtures_dir):
+        cg = index.callgraph
+        ranked += cg._class_rank() is not None
+        for prefix in ("L", "Lcom/", "Landroid/"):
+            compared += assert_callees_where(cg, prefix)
+        rank = cg._class_rank()
+        if rank is not None:  # the memo key: one rank per class, one class per rank
+            pairs = {(rank[g], d.split("->", 1)[0]) for g, d in enumerate(cg.node_names()) if d is not None}
+            assert len({r for r, _ in pairs}) == len(pairs) == len({c for _, c in pairs})
+    assert compared > 300 and ranked > 3
+
+
+def test_callees_where_without_ranks(main_dex: bytes, fixtures_dir, monkeypatch) -> None:
+    """The named fallback (the kernel declined, or nodes no DEX lists) gives the same rows."""
+    from appwarden.dex.callgraph import CallGraph
+
+    monkeypatch.setattr(CallGraph, "_class_rank", lambda self: None)
+    for index in fixture_indexes(main_dex, fixtures_dir)[:4]:
+        assert assert_callees_where(index.callgraph, "L") > 0

@@ -81,7 +81,16 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping, Sequence, ValuesView
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    Sequence,
+    ValuesView,
+)
 from typing import TYPE_CHECKING, Any
 
 from appwarden.dex import backend, timed_out, walker
@@ -158,6 +167,12 @@ _SUPER_OPS = bytes(sorted(OP_INVOKE_SUPER))
 _CUSTOM = (OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE)
 _APP_DISPATCH_NAMES = ("start", "execute", "executeOnExecutor")
 _UNSET: Any = object()
+
+
+def _first(row: tuple[str, str, Any]) -> str:
+    return row[0]
+
+
 _REACH_CACHE = 8  # reachable() results kept per graph (the rules ask for the same entries several times)
 
 
@@ -1196,6 +1211,53 @@ class CallGraph:
             return set()
         off, tgt = csr = self._backward()
         return self._expand(tgt[off[g] : off[g + 1]], csr)
+
+    def callees_where(
+        self, method: str, keep: Callable[[str], Any], memo: dict[Any, tuple[str, Any]]
+    ) -> list[tuple[str, str, Any]]:
+        """``(callee, its class, keep(its class))`` for the callees of ``method`` whose class ``keep`` maps to
+        something other than None, in descriptor order: ``sorted(callees(method))`` filtered by class, the same
+        list. ``keep`` is asked once per class per ``memo`` (the caller's dict, used with this graph only: it is
+        keyed by the class's rank among the DEX files' class descriptors, or by the class itself when the graph
+        has no ranks). With ranks (C kernel ``class_ranks``, shared with :meth:`walk`), a callee whose class is
+        already known to be dropped is never named: only the kept ones get a descriptor and are sorted."""
+        g = self._lookup(method)
+        if g is None:
+            return []
+        off, tgt = csr = self._forward()
+        rank = self._class_rank()
+        out: list[tuple[str, str, Any]] = []
+        if rank is None:  # names for every callee, as callees() makes them
+            for c in sorted(self._expand(tgt[off[g] : off[g + 1]], csr)):
+                cls = c.split("->", 1)[0]
+                got = memo.get(cls)
+                if got is None:
+                    got = memo[cls] = (cls, keep(cls))
+                if got[1] is not None:
+                    out.append((c, cls, got[1]))
+            return out
+        name = self._name
+        for t in self._expand_ids(tgt[off[g] : off[g + 1]], csr):
+            r = rank[t]
+            got = memo.get(r)
+            if got is None:
+                cls = name(t).split("->", 1)[0]  # type: ignore[union-attr]
+                got = memo[r] = (cls, keep(cls))
+            if got[1] is not None:
+                out.append((name(t), got[0], got[1]))  # type: ignore[arg-type]
+        out.sort(key=_first)  # descriptors are distinct: descriptor order, as sorted(callees(method))
+        return out
+
+    def _class_rank(self) -> array | None:
+        """The rank of each node's class (:meth:`_walk_order`'s, whatever the prefixes it was asked with: the
+        ranks do not depend on them), None when the kernel declines or the graph has nodes no DEX lists."""
+        if self._extra:
+            return None
+        for got in self._walk_ranks.values():
+            if got is not None and len(got[0]) == self._n:
+                return got[0]
+        got = self._walk_order(())
+        return None if got is None else got[0]
 
     @property
     def edge_count(self) -> int:

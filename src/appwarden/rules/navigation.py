@@ -293,6 +293,13 @@ def navigation(
 
 
 _UNSEEN: Any = object()
+
+
+class _KindError(Exception):
+    """A lookup error of :meth:`_Builder._class_kind`, carried through ``CallGraph.callees_where`` (which turns
+    the graph's own lookup errors into no callees) to be raised as it was."""
+
+
 _NO_FACTS: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
 
 
@@ -360,7 +367,8 @@ class _Builder:
         self._marks: set[str] | None = None  # every method that may name the policy, once known (_may_mark)
         self._sparse: Any = _UNSEEN  # _sparse_facts
         self._frag_classes: Any = _UNSEEN  # _fragment_classes
-        self._class_kinds: dict[str, tuple[str, int] | None] = {}  # class -> (outer, kind) for _app_callees
+        # class key (CallGraph.callees_where's) -> (class, (outer, kind) or None) for _app_callees
+        self._class_kinds: dict[Any, tuple[str, Any]] = {}
         self.excluded_classes: set[str] = set()
         self.excluded_methods: set[str] = set()
         self.excluded_lambdas: tuple[str, ...] = ()
@@ -490,24 +498,29 @@ class _Builder:
 
     def _app_callees(self, method: str) -> list[tuple[str, str, str, int]]:
         """``(callee, its class, the outer class, 1 if that is an activity, else 2 if a fragment, else 0)`` of the
-        sorted callees in app code (defined, not a platform library): the ones :meth:`closure` may enter."""
+        sorted callees in app code (defined, not a platform library): the ones :meth:`closure` may enter. From
+        ``CallGraph.callees_where`` (the class test once per class; callees outside app code never named)."""
         got = self._app.get(method)
         if got is None:
-            got = []
-            kinds = self._class_kinds
-            for c in self.callees(method):
-                cls = c.split("->", 1)[0]
-                info = kinds.get(cls, _UNSEEN)
-                if info is _UNSEEN:  # once per class: app code?, its outer class, screen kind
-                    info = None
-                    if cls in self.defined and not is_platform_library(cls):
-                        outer = _outer(cls)
-                        info = (outer, 1 if outer in self.activities else 2 if self.is_fragment(outer) else 0)
-                    kinds[cls] = info
-                if info is not None:
-                    got.append((c, cls, info[0], info[1]))
+            try:
+                rows = self.code.callgraph.callees_where(method, self._class_kind, self._class_kinds)
+            except _KindError as exc:  # the class test's own error, raised as it was (not the graph's)
+                raise exc.__cause__ from None  # type: ignore[misc]
+            except (KeyError, LookupError):
+                rows = []
+            got = [(c, cls, info[0], info[1]) for c, cls, info in rows]
             self._app[method] = got
         return got
+
+    def _class_kind(self, cls: str) -> tuple[str, int] | None:
+        """(outer class, 1 if an activity, 2 if a fragment, else 0) of an app class, None outside app code."""
+        try:
+            if cls in self.defined and not is_platform_library(cls):
+                outer = _outer(cls)
+                return (outer, 1 if outer in self.activities else 2 if self.is_fragment(outer) else 0)
+        except (KeyError, LookupError) as exc:
+            raise _KindError from exc
+        return None
 
     def closure(self, entries: list[str], own: set[str], depth: int = DEPTH) -> list[str]:
         """Methods run from ``entries``, :data:`DEPTH` calls deep in app code, not entering another screen's
