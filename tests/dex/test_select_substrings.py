@@ -1,5 +1,6 @@
-"""``find_substrings`` (C) skips the strings that lack a byte of a needle before searching: the answers stay those
-of its pure-Python twin (``pywalk.find_substrings``), checked on fuzzed string pools and needles."""
+"""``find_substrings`` (C; the one substring kernel, used by the code index and the screening) buckets the needles by
+their first byte and skips the positions whose first two bytes start no needle: the answers stay those of its
+pure-Python twin (``pywalk.find_substrings``), checked on fuzzed string pools and needles."""
 
 from __future__ import annotations
 
@@ -51,6 +52,17 @@ def test_fuzzed_find_substrings_c_equals_python(strings: list[bytes], needles: l
         (i, k) for i, s in enumerate(strings) if masked[i] for k, nd in enumerate(needles) if nd and nd in s
     ]
     assert got == expected
+
+
+def test_needles_at_the_end_and_repeated() -> None:
+    """A needle ending a string (the last byte has no second byte to test), the same needle twice, a needle inside
+    another: each (string, needle index) pair once, needles ascending."""
+    strings = [b"xyz", b"zz", b"z", b"abab", b""]
+    needles = [b"z", b"yz", b"z", b"bab", b"ab", b"zzz"]
+    buf, off, n = string_pool(strings)
+    got = cext.find_substrings(buf, off, n, needles)
+    assert got == pywalk.find_substrings(buf, off, n, needles)
+    assert got == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 2), (3, 3), (3, 4)]
 
 
 def test_every_byte_value_is_filtered_right() -> None:

@@ -1,7 +1,8 @@
-"""The screening's C string search (``appwarden.screening._textscan.find_substrings``) answers exactly what the
-DEX kernel's ``find_substrings`` and its pure-Python twin (``appwarden.dex.pywalk.find_substrings``) answer, on
-fuzzed string tables (hostile: lengths past the end, strings with no NUL, ids out of range, odd masks) and needles
-(empty, one byte, NUL, shared first bytes, non-ASCII), and the screening runs the same without it (issue #19)."""
+"""The one C string search (``appwarden.dex._dexscan.find_substrings``: needles bucketed by their first two bytes,
+used by the screening and the code index) answers exactly what its pure-Python twin
+(``appwarden.dex.pywalk.find_substrings``) answers, on fuzzed string tables (hostile: lengths past the end, strings
+with no NUL, ids out of range, odd masks) and needles (empty, one byte, NUL, shared first bytes, non-ASCII), and the
+screening runs the same with the twin (issue #19)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,6 @@ from appwarden.limits import DEFAULT_LIMITS
 from appwarden.scan import _static_stage
 from appwarden.screening import content, screen
 
-textscan = pytest.importorskip(
-    "appwarden.screening._textscan", reason="C extension not built (pip install -e .)"
-)
 dexscan = pytest.importorskip("appwarden.dex._dexscan", reason="C extension not built (pip install -e .)")
 
 APPS = Path(__file__).resolve().parent / "_apps"
@@ -47,7 +45,7 @@ def _table(strings: list[bytes], junk: list[int], tail: bytes) -> tuple[bytes, i
 
 def _all(args: tuple) -> list:
     out = []
-    for mod in (textscan, dexscan, pywalk):
+    for mod in (dexscan, pywalk):
         try:
             out.append(mod.find_substrings(*args))
         except (ValueError, TypeError) as exc:
@@ -63,13 +61,13 @@ def _all(args: tuple) -> list:
     needles=st.lists(needle, max_size=10),
     mask=st.none() | st.binary(max_size=3),
 )
-def test_the_three_searches_agree(
+def test_the_c_search_and_its_twin_agree(
     strings: list[bytes], junk: list[int], tail: bytes, needles: list[bytes], mask: bytes | None
 ) -> None:
     data, off, n = _table(strings, junk, tail)
     args = (data, off, n, needles, 0.0) + ((mask,) if mask is not None else ())
-    c_out, dex_out, py_out = _all(args)
-    assert c_out == dex_out == py_out
+    c_out, py_out = _all(args)
+    assert c_out == py_out
 
 
 @FUZZ
@@ -79,26 +77,28 @@ def test_the_three_searches_agree(
     n=st.integers(0, 20),
     needles=st.lists(needle, max_size=6),
 )
-def test_the_three_agree_on_any_bytes(data: bytes, off: int, n: int, needles: list[bytes]) -> None:
-    c_out, dex_out, py_out = _all((data, off, n, needles))
-    assert c_out == dex_out == py_out
+def test_both_agree_on_any_bytes(data: bytes, off: int, n: int, needles: list[bytes]) -> None:
+    c_out, py_out = _all((data, off, n, needles))
+    assert c_out == py_out
 
 
-def test_bad_arguments_fail_as_the_dex_kernel_does() -> None:
+@pytest.mark.parametrize("mod", ["c", "python"])
+def test_bad_arguments_fail_in_both_alike(mod: str) -> None:
+    find_substrings = dexscan.find_substrings if mod == "c" else pywalk.find_substrings
     with pytest.raises(ValueError, match="out of bounds"):
-        textscan.find_substrings(b"\x00" * 8, 4, 2, [b"a"])
+        find_substrings(b"\x00" * 8, 4, 2, [b"a"])
     with pytest.raises(TypeError):
-        textscan.find_substrings(b"\x00" * 8, 0, 1, ["a"])
+        find_substrings(b"\x00" * 8, 0, 1, ["a"])
     with pytest.raises(TimeoutError):  # a deadline already past
-        textscan.find_substrings(b"\x04\x00\x00\x00\x03abc\x00" * 20000, 0, 1, [b"b"], 1e-9)
+        find_substrings(b"\x04\x00\x00\x00\x03abc\x00" * 20000, 0, 1, [b"b"], 1e-9)
 
 
 def test_many_needles_sharing_first_bytes() -> None:
     needles = [b"ab", b"abc", b"a", b"b.", b"\xe4\xbd\xa0", b"\xe4\xbd", b"", b"zz"]
     strings = [b"xabcx", b"\xe4\xbd\xa0\xe5", b"b.b.", b"a", b"", b"zzz"]
     data, off, n = _table([s + b"\x00" for s in strings], [], b"ab")
-    assert textscan.find_substrings(data, off, n, needles) == pywalk.find_substrings(data, off, n, needles)
-    assert textscan.find_substrings(data, off, n, needles) == [
+    assert dexscan.find_substrings(data, off, n, needles) == pywalk.find_substrings(data, off, n, needles)
+    assert dexscan.find_substrings(data, off, n, needles) == [
         (0, 0),
         (0, 1),
         (0, 2),
@@ -112,9 +112,8 @@ def test_many_needles_sharing_first_bytes() -> None:
 
 @pytest.mark.parametrize("apk", ["screen_bad.apk", "screen_spy.apk", "screen_phishing.apk"])
 def test_screening_is_the_same_with_either_kernel(apk: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert content._substring_kernel() is dexscan.find_substrings  # the one C kernel, not a copy of its own
     static, opened = _static_stage(APPS / apk, DEFAULT_LIMITS)
     fast = screen(static, opened).to_json()
-    monkeypatch.setattr(content, "_substring_kernel", lambda: dexscan.find_substrings)
-    assert screen(static, opened).to_json() == fast
     monkeypatch.setattr(content, "_substring_kernel", lambda: pywalk.find_substrings)
     assert screen(static, opened).to_json() == fast

@@ -23,7 +23,8 @@
  *
  * find_substrings(buf, string_ids_off, string_ids_size, needles[, deadline[, only]]) -> list[(string_idx, needle_idx)]
  *     (`only`: a bitmap over the string ids; the other strings are not searched)
- *   Strings whose MUTF-8 bytes contain one of the needles (bytes).
+ *   Strings whose MUTF-8 bytes contain one of the needles (bytes), strings ascending, needles ascending within one
+ *   (the one substring kernel: the code index's string references and the screening's needles; defined below).
  *
  * validate(buf, string_ids_off, string_ids_size, proto_ids_off, proto_ids_size, type_ids_size) -> None
  *   Up-front check of string data and proto parameter lists (ValueError on the first bad item).
@@ -644,49 +645,91 @@ static PyObject *dexscan_record_of(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t((Py_ssize_t)lo - 1);
 }
 
+static int cmp_ssize(const void *a, const void *b) {
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* find_substrings(buf, string_ids_off, string_ids_size, needles[, deadline[, only]]) -> [(string_idx, needle_idx)]
+ * Each string (only those whose bit is set in the optional `only` bitmap over the string ids) whose MUTF-8 bytes
+ * (after its ULEB128 length, up to its NUL or the end of `buf`) contain a needle (non-empty bytes): one pair per
+ * (string, needle), needles ascending within a string, strings ascending (pywalk.find_substrings is the twin).
+ * ValueError when the string_ids table is out of bounds, TypeError when a needle is not bytes, TimeoutError past
+ * `deadline`.
+ * How (issue #19; the one substring kernel: the engine's string references and the screening's needle search): the
+ * needles are bucketed by their first byte and a 64 Kbit table marks the first two bytes some needle starts with;
+ * each string is read once, and at a position whose two bytes start no needle nothing is compared, else only the
+ * needles of that first byte are (a memmem per needle per string cost most of the screening's ~240-needle search). */
 static PyObject *dexscan_find_substrings(PyObject *self, PyObject *args) {
     Py_buffer view, only;
     unsigned long ids_off, ids_size;
     PyObject *needles;
     deadline_t dl = {0, DL_EVERY, 0}; /* the first unit reads the clock */
-    uint64_t *needle_bytes = NULL;
     memset(&only, 0, sizeof only);
     if (!PyArg_ParseTuple(args, "y*kkO!|dy*", &view, &ids_off, &ids_size, &PyList_Type, &needles, &dl.at, &only))
         return NULL;
-    /* `only` (optional): a bitmap over the string ids; only the strings whose bit is set are searched */
     const uint8_t *mask = only.obj ? (const uint8_t *)only.buf : NULL;
     size_t mask_bits = only.obj ? (size_t)only.len * 8 : 0;
     const uint8_t *buf = (const uint8_t *)view.buf;
     size_t size = (size_t)view.len;
-    PyObject *result = PyList_New(0);
-    if (!result) goto done;
+    PyObject *result = NULL;
+    Py_ssize_t *bucket_start = NULL, *bucket_items = NULL, *found = NULL;
+    uint64_t *stamp = NULL;
+    const uint8_t **nptr = NULL;
+    size_t *nlen = NULL;
+    uint8_t *pairs = NULL;
     if ((uint64_t)ids_off + (uint64_t)ids_size * 4 > size) {
         PyErr_SetString(PyExc_ValueError, "string_ids out of bounds");
-        Py_CLEAR(result);
         goto done;
     }
     Py_ssize_t nn = PyList_GET_SIZE(needles);
     for (Py_ssize_t k = 0; k < nn; k++) {
         if (!PyBytes_Check(PyList_GET_ITEM(needles, k))) {
             PyErr_SetString(PyExc_TypeError, "needles must be bytes");
-            Py_CLEAR(result);
             goto done;
         }
     }
-    /* each needle's set of byte values (4 x 64 bits): a string that lacks one of them cannot contain the needle,
-     * so memmem runs only where every byte of the needle occurs somewhere in the string (the same answers; the
-     * byte set costs one pass over the string, where memmem ran once per needle) */
-    needle_bytes = (uint64_t *)calloc((size_t)(nn ? nn : 1) * 4, sizeof(uint64_t));
-    if (!needle_bytes) {
+    size_t n1 = (size_t)(nn ? nn : 1);
+    bucket_start = (Py_ssize_t *)calloc(257, sizeof(Py_ssize_t));
+    bucket_items = (Py_ssize_t *)calloc(n1, sizeof(Py_ssize_t));
+    found = (Py_ssize_t *)calloc(n1, sizeof(Py_ssize_t));
+    stamp = (uint64_t *)calloc(n1, sizeof(uint64_t));
+    nptr = (const uint8_t **)calloc(n1, sizeof(uint8_t *));
+    nlen = (size_t *)calloc(n1, sizeof(size_t));
+    pairs = (uint8_t *)calloc(65536 / 8, 1);
+    if (!bucket_start || !bucket_items || !found || !stamp || !nptr || !nlen || !pairs) {
         PyErr_NoMemory();
-        Py_CLEAR(result);
         goto done;
     }
+    /* needles by first byte (CSR: bucket b holds bucket_items[bucket_start[b] .. bucket_start[b + 1]]), each
+     * bucket in needle order; empty needles are in none (they match nothing) */
     for (Py_ssize_t k = 0; k < nn; k++) {
         PyObject *nd = PyList_GET_ITEM(needles, k);
-        const uint8_t *q = (const uint8_t *)PyBytes_AS_STRING(nd);
-        for (Py_ssize_t j = 0; j < PyBytes_GET_SIZE(nd); j++) needle_bytes[k * 4 + (q[j] >> 6)] |= 1ull << (q[j] & 63);
+        nptr[k] = (const uint8_t *)PyBytes_AS_STRING(nd);
+        nlen[k] = (size_t)PyBytes_GET_SIZE(nd);
+        if (nlen[k]) bucket_start[nptr[k][0] + 1]++;
     }
+    for (int b = 0; b < 256; b++) bucket_start[b + 1] += bucket_start[b];
+    {
+        Py_ssize_t fill[256];
+        for (int b = 0; b < 256; b++) fill[b] = bucket_start[b];
+        for (Py_ssize_t k = 0; k < nn; k++)
+            if (nlen[k]) bucket_items[fill[nptr[k][0]]++] = k;
+    }
+    /* pairs[(a << 8) | b] bit: some needle starts with bytes a, b (a one-byte needle a: every b), so at most
+     * positions a single bit test says no needle starts there */
+    for (Py_ssize_t k = 0; k < nn; k++) {
+        if (!nlen[k]) continue;
+        unsigned a = nptr[k][0];
+        if (nlen[k] == 1) {
+            memset(pairs + (a << 8) / 8, 0xff, 256 / 8);
+        } else {
+            unsigned pair = (a << 8) | nptr[k][1];
+            pairs[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+        }
+    }
+    result = PyList_New(0);
+    if (!result) goto done;
     for (uint32_t i = 0; i < ids_size; i++) {
         if (mask && (i >= mask_bits || !(mask[i >> 3] & (1u << (i & 7))))) continue;
         size_t pos = rd32(buf + ids_off + (size_t)i * 4);
@@ -695,32 +738,51 @@ static PyObject *dexscan_find_substrings(PyObject *self, PyObject *args) {
         const uint8_t *str = buf + pos;
         const uint8_t *nul = memchr(str, 0, size - pos);
         size_t len = nul ? (size_t)(nul - str) : size - pos;
-        if (dl_spent(&dl, 1 + (uint64_t)len * (uint64_t)(nn ? nn : 1) / 64)) {
+        uint64_t serial = (uint64_t)i + 1; /* stamp[k] == serial: needle k already found in this string */
+        Py_ssize_t nfound = 0;
+        uint64_t checks = 0;
+        for (size_t j = 0; j < len && nfound < nn; j++) {
+            if (j + 1 < len) {
+                unsigned pair = ((unsigned)str[j] << 8) | str[j + 1];
+                if (!(pairs[pair >> 3] & (1u << (pair & 7)))) continue;
+            }
+            Py_ssize_t lo = bucket_start[str[j]], hi = bucket_start[str[j] + 1];
+            for (Py_ssize_t q = lo; q < hi; q++) {
+                Py_ssize_t k = bucket_items[q];
+                if (stamp[k] == serial || nlen[k] > len - j) continue;
+                checks++;
+                /* the first byte matches (its bucket); the second decides most comparisons without a call */
+                if (nlen[k] > 1 && str[j + 1] != nptr[k][1]) continue;
+                if (memcmp(str + j, nptr[k], nlen[k]) == 0) {
+                    stamp[k] = serial;
+                    found[nfound++] = k;
+                }
+            }
+        }
+        if (dl_spent(&dl, 1 + ((uint64_t)len + checks) / 64)) {
             Py_CLEAR(result);
             deadline_error();
             goto done;
         }
-        uint64_t have[4] = {0, 0, 0, 0};
-        for (size_t j = 0; j < len; j++) have[str[j] >> 6] |= 1ull << (str[j] & 63);
-        for (Py_ssize_t k = 0; k < nn; k++) {
-            PyObject *nd = PyList_GET_ITEM(needles, k);
-            Py_ssize_t nlen = PyBytes_GET_SIZE(nd);
-            if (nlen == 0 || (size_t)nlen > len) continue;
-            const uint64_t *want = needle_bytes + k * 4;
-            if ((want[0] & ~have[0]) | (want[1] & ~have[1]) | (want[2] & ~have[2]) | (want[3] & ~have[3])) continue;
-            if (memmem(str, len, PyBytes_AS_STRING(nd), (size_t)nlen)) {
-                PyObject *t = Py_BuildValue("(kn)", (unsigned long)i, k);
-                if (!t || PyList_Append(result, t)) {
-                    Py_XDECREF(t);
-                    Py_CLEAR(result);
-                    goto done;
-                }
-                Py_DECREF(t);
+        if (nfound > 1) qsort(found, (size_t)nfound, sizeof(Py_ssize_t), cmp_ssize);
+        for (Py_ssize_t f = 0; f < nfound; f++) {
+            PyObject *t = Py_BuildValue("(kn)", (unsigned long)i, found[f]);
+            if (!t || PyList_Append(result, t)) {
+                Py_XDECREF(t);
+                Py_CLEAR(result);
+                goto done;
             }
+            Py_DECREF(t);
         }
     }
 done:
-    free(needle_bytes);
+    free(bucket_start);
+    free(bucket_items);
+    free(found);
+    free(stamp);
+    free(nptr);
+    free(nlen);
+    free(pairs);
     PyBuffer_Release(&view);
     if (only.obj) PyBuffer_Release(&only);
     return result;
@@ -2981,7 +3043,8 @@ static PyMethodDef methods[] = {
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
     {"record_of", dexscan_record_of, METH_VARARGS, "The method record holding an event (bisection over ev_start)."},
     {"event_index", dexscan_event_index, METH_VARARGS, "Inverted indexes (events grouped by idx) of some kinds of events."},
-    {"find_substrings", dexscan_find_substrings, METH_VARARGS, "Strings containing any of the needles."},
+    {"find_substrings", dexscan_find_substrings, METH_VARARGS,
+     "Strings containing any of the needles (needles bucketed by first byte, each string read once)."},
     {"validate", dexscan_validate, METH_VARARGS, "Check string data and proto parameter lists up front."},
     {"find_strings", dexscan_find_strings, METH_VARARGS, "Binary search of ASCII keys in the sorted string ids."},
     {"method_descs", dexscan_method_descs, METH_VARARGS, "Descriptors of every method id (None if not ASCII)."},

@@ -202,16 +202,12 @@ def _readable_string(dex: Any, i: int) -> bool:
 
 
 def _substring_kernel() -> Callable[..., list[tuple[int, int]]]:
-    """The C multi-needle search of a DEX's strings: the screening's own (``_textscan``: needles bucketed by their
-    first two bytes, one read of each string), else the DEX kernel's (``_dexscan``: the same answers, one
-    ``memmem`` per needle per string)."""
-    try:
-        from appwarden.screening import _textscan
-    except ImportError:
-        from appwarden.dex import walker
+    """The multi-needle search of a DEX's strings: the DEX walker's ``find_substrings`` (the one kernel, shared with
+    the code index's string references: in C, needles bucketed by their first two bytes and each string read once;
+    else its pure-Python twin)."""
+    from appwarden.dex import walker
 
-        return walker.find_substrings  # type: ignore[no-any-return]
-    return _textscan.find_substrings  # type: ignore[no-any-return]
+    return walker.find_substrings  # type: ignore[no-any-return]
 
 
 def _refs(code: Any, ids: Iterable[int]) -> list[Any]:
