@@ -191,6 +191,7 @@ def assert_hierarchy_queries(index) -> None:
     for iface in [*implementing, "Lnobody/Implements;"]:
         got = index.direct_implementers(iface)
         assert len(got) == len(set(got)) and set(got) == implementing.get(iface, set()), iface
+        assert got == index._direct_implementers_by_scan(iface), iface  # and the former scan's order
 
 
 def test_class_info_of_every_class(main_dex: bytes, multidex_blobs) -> None:
@@ -254,3 +255,43 @@ def test_method_records_find_every_record_of_a_method(main_dex: bytes, multidex_
                 assert index.method_records(method) == expected, method
             assert index.method_records(f"{desc}->noSuchMethod()V") == []
         assert index.method_records("Lnot/in/the/App;->run()V") == []
+
+
+def _fixture_apks() -> list:
+    from .conftest import DATA
+
+    tests = DATA.parent.parent
+    return sorted(tests.rglob("*.apk"))
+
+
+@pytest.mark.parametrize("apk", _fixture_apks(), ids=lambda p: p.name)
+def test_direct_implementers_map_equals_the_scan(apk) -> None:
+    """direct_implementers() (answered from a map built once) gives the former per-interface scan's list, same order,
+    for every interface any class names (and one nobody does), on every fixture APK; asked first on a fresh index
+    and again (the map reused)."""
+    from .conftest import dex_blobs_of
+
+    index = build_index(dex_blobs_of(apk))
+    reference = build_index(dex_blobs_of(apk))
+    named: list[str] = []
+    for ci, code in enumerate(reference.codes):
+        for off in sorted(set(code.dex.class_defs[3::8].tolist())):
+            named.extend(reference._type_list_or_empty(ci, off) if off else ())
+    asked = [*dict.fromkeys(named), "Lnobody/Implements;"]
+    for rounds in range(2):
+        for iface in asked:
+            assert index.direct_implementers(iface) == reference._direct_implementers_by_scan(iface), (
+                iface,
+                rounds,
+            )
+
+
+def test_direct_implementers_with_every_class_defined_twice(main_dex: bytes) -> None:
+    """The same DEX loaded twice: only the first definitions count, as in the former scan."""
+    index = build_index([("classes.dex", main_dex), ("classes2.dex", main_dex)])
+    named = {i for c in index.classes for i in index.class_info(c).interfaces}
+    assert named  # the fixture has classes implementing interfaces
+    for iface in sorted(named):
+        got = index.direct_implementers(iface)
+        assert got and got == index._direct_implementers_by_scan(iface)
+        assert all(index._class_map[c][0] == 0 for c in got)

@@ -30,8 +30,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, compress, repeat
-from operator import eq
+from itertools import accumulate, chain, compress, groupby, repeat
+from operator import eq, itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from appwarden.dex import timed_out, walker
@@ -560,6 +560,9 @@ class CodeIndex:
         self._children: dict[str, list[str]] | None = None  # superclass -> app classes (subclasses())
         self._supers: dict[str, tuple[str | None, tuple[str, ...]]] = {}
         self._type_lists: dict[tuple[int, int], tuple[str, ...]] = {}
+        # direct_implementers(): interface -> (dex, lo, hi) over each DEX's class defs sorted by interface list
+        self._iface_users: dict[str, list[tuple[int, int, int]]] | None = None
+        self._iface_order: list[array[int]] = []
 
     def release_pages(self) -> None:
         """Give back the pages of every DEX read from an mmap (:meth:`DexFile.release_pages`): the scan calls it
@@ -675,8 +678,58 @@ class CodeIndex:
         return [c for c in children.get(cls, ()) if self._class_supers(c)[0] == cls]
 
     def direct_implementers(self, interface: str) -> list[str]:
-        """App classes whose own interface list (as :meth:`class_info` gives it) names ``interface``, in load order
-        (each DEX's distinct interface lists are searched, then the classes using a matching one)."""
+        """App classes whose own interface list (as :meth:`class_info` gives it) names ``interface``, in load order.
+
+        Answered from :meth:`_interface_users` (built on the first call: each DEX's distinct interface lists read
+        once), so a lookup reads only the class defs whose interface list names ``interface``."""
+        found: list[str] = []
+        app = self._class_map
+        users = self._interface_users().get(interface, ())
+        orders = self._iface_order  # after the build: it sets this list
+        for ci, group in groupby(users, key=itemgetter(0)):
+            order = orders[ci]
+            # each class def is in one group (its own offset): no duplicates; sorted = load order
+            cdis = sorted(chain.from_iterable(order[lo:hi] for _ci, lo, hi in group))
+            code = self.codes[ci]
+            types, cd = code.type_descs, code.dex.class_defs
+            for cdi in cdis:
+                desc = types[cd[cdi * 8]]
+                if app[desc] == (ci, cdi) and interface in self._class_supers(desc)[1]:
+                    found.append(desc)
+        return found
+
+    def _interface_users(self) -> dict[str, list[tuple[int, int, int]]]:
+        """interface -> ``(dex number, lo, hi)`` in ascending dex number: the class defs
+        ``self._iface_order[dex number][lo:hi]`` (each DEX's class def numbers sorted by interface list offset) share
+        an interface list naming it. Built once (compact: one entry per distinct interface list and interface)."""
+        users = self._iface_users
+        if users is None:
+            users = {}
+            orders: list[array[int]] = []
+            for ci, code in enumerate(self.codes):
+                offsets = code.dex.class_defs[3::8].tolist()
+                order = sorted(
+                    range(len(offsets)), key=offsets.__getitem__
+                )  # stable: ascending within an offset
+                offs = list(map(offsets.__getitem__, order))
+                orders.append(array("I", order))
+                lo, n = bisect_right(offs, 0), len(offs)  # offset 0: no interface list
+                while lo < n:
+                    off = offs[lo]
+                    hi = bisect_right(offs, off, lo)
+                    for iface in set(self._type_list_or_empty(ci, off)):
+                        got = users.get(iface)
+                        if got is None:
+                            users[iface] = [(ci, lo, hi)]
+                        else:
+                            got.append((ci, lo, hi))
+                    lo = hi
+            self._iface_order, self._iface_users = orders, users
+        return users
+
+    def _direct_implementers_by_scan(self, interface: str) -> list[str]:
+        """:meth:`direct_implementers` by scanning every class's interface list (the former algorithm; kept as the
+        tests' reference)."""
         found: list[str] = []
         app = self._class_map
         for ci, code in enumerate(self.codes):
