@@ -927,6 +927,9 @@ class CallGraph:
             )
         )
         pos = 0
+        found: list[
+            tuple[int, list[tuple[str, tuple[str, ...]]]]
+        ] = []  # (caller node, its callbacks to find)
         for step, r in enumerate(records):
             if not step & 255:
                 check_deadline()
@@ -956,16 +959,33 @@ class CallGraph:
                             created.append(cls)
             if not dispatch:
                 continue
-            targets: set[int] = set()
             candidates = {*created, class_of(caller_idx)}
+            asks: list[tuple[str, tuple[str, ...]]] = []
             for key in dispatch:
                 # .get: ("AsyncTask", "start") is appended above for start() on an AsyncTask subclass and has no
                 # callbacks (the previous implementation raised KeyError there)
                 for base_cls, callbacks in ASYNC_DISPATCH.get(key, ()):
                     for cand in candidates:
                         if cand in app and self.is_subtype(cand, base_cls):
-                            targets.update(self._callbacks_of(cand, callbacks))
-            src = gmap[caller_idx]
+                            asks.append((cand, callbacks))
+            if asks:
+                found.append((gmap[caller_idx], asks))
+        # the callbacks' classes (the candidates and their app superclasses) get their method id ranges by one C
+        # call per DEX (_homes_of, as lookup_many does) instead of two bisections each in _own_methods
+        cache, homes = self._cb_cache, self._home
+        fresh = {
+            cand
+            for _src, asks in found
+            for key in asks
+            if key not in cache
+            for cand in self._ancestors(key[0])
+        }
+        self._homes_of(fresh - homes.keys())
+        self._own_many(fresh)
+        for src, asks in found:
+            targets: set[int] = set()
+            for cand, callbacks in asks:
+                targets.update(self._callbacks_of(cand, callbacks))
             for t in sorted(targets):
                 out.extend((src, t))
 
@@ -991,6 +1011,37 @@ class CallGraph:
                         got = (code.method_sigs(mids), array("I", map(gmap.__getitem__, mids)))
             self._own[cls] = got
         return got
+
+    def _own_many(self, classes: Iterable[str]) -> None:
+        """:meth:`_own_methods` of many classes at once (the same answers, kept the same way): the sigs of each
+        DEX's classes by one ``method_sigs`` call instead of one per class."""
+        app, codes = self.index._class_map, self.index.codes
+        todo: dict[int, list[tuple[str, Sequence[int]]]] = {}
+        for cls in classes:
+            if cls in self._own:
+                continue
+            where = app.get(cls)
+            if where is None or "->" in cls:
+                self._own[cls] = None
+                continue
+            ci, cdi = where
+            rng = codes[ci].class_records(cdi)
+            if not isinstance(rng, range):
+                self._own[cls] = None
+                continue
+            mids = self._mids_of(ci)[rng.start : rng.stop]
+            _ci, lo, hi = self._home_of(cls)
+            if mids and not (lo <= min(mids) and max(mids) < hi):
+                self._own[cls] = None
+                continue
+            todo.setdefault(ci, []).append((cls, mids))
+        for ci, items in todo.items():
+            check_deadline()
+            sigs = codes[ci].method_sigs([m for _cls, mids in items for m in mids])
+            gmap, pos = self._maps[ci], 0
+            for cls, mids in items:
+                self._own[cls] = (sigs[pos : pos + len(mids)], array("I", map(gmap.__getitem__, mids)))
+                pos += len(mids)
 
     def _defined_node(self, cls: str, sig: str) -> int | None:
         """The node of the first method of the app class ``cls`` with ``sig`` (``_defined_of(cls).get(sig)``,
