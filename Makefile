@@ -16,7 +16,7 @@ setup: $(STAMP) deb
 	@# Only changed modules are recompiled.
 	@$(BIN)/python -m compileall -q src/appwarden >/dev/null
 
-$(STAMP): pyproject.toml setup.py $(shell find src/appwarden -name '_*.c')
+$(STAMP): pyproject.toml setup.py $(shell find src/appwarden -name '_*.c' -o -name '_*.h')
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip setuptools wheel
 	$(BIN)/python -m pip install -q -e '.[platform,ml,dev]'

@@ -28,12 +28,14 @@ class OptionalBuildExt(build_ext):
 
 
 def _extensions() -> list[Extension]:
-    """One optional extension per ``src/appwarden/**/_*.c`` file, named by its path (``appwarden.dex._dexscan``)."""
+    """One optional extension per ``src/appwarden/**/_*.c`` file, named by its path (``appwarden.dex._dexscan``);
+    the ``_*.h`` files beside it (code shared by two extensions, e.g. ``dex/_dexdesc.h``) rebuild it when changed."""
     root = Path("src")
     return [
         Extension(
             ".".join(path.relative_to(root).with_suffix("").parts),
             [str(path)],
+            depends=[str(h) for h in sorted(path.parent.glob("_*.h"))],  # shared code it may include
             extra_compile_args=["-O2", "-std=c99"],
         )
         for path in sorted(root.glob("appwarden/**/_*.c"))

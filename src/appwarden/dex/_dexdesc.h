@@ -1,0 +1,208 @@
+/* _dexdesc.h: method descriptors built in C from a DEX's id tables, shared by the _dexscan and _reach extensions
+ * (issue #19; one copy, included by both).
+ *
+ * Not a standalone header: each including file defines before the #include
+ *   static inline uint16_t rd16(const uint8_t *p);   little-endian u16
+ *   static inline uint32_t rd32(const uint8_t *p);   little-endian u32
+ *   static int uleb(const uint8_t *buf, size_t end, size_t *pos, uint32_t *out);   0 ok, -1 out of bounds
+ * and includes <Python.h> and <string.h>. Everything here is static: each extension gets its own copy of the code,
+ * built from this one source. */
+#ifndef APPWARDEN_DEXDESC_H
+#define APPWARDEN_DEXDESC_H
+
+typedef struct {
+    const uint8_t *ptr; /* string bytes (MUTF-8, NUL excluded) */
+    uint32_t len;
+    uint8_t state; /* 0 = not resolved yet, 1 = ASCII, 2 = not ASCII */
+} str_ref_t;
+
+/* Locate string `sidx`: its bytes up to the NUL, and whether they are pure ASCII. 0 ok, -1 out of bounds. */
+static int string_ref(const uint8_t *buf, size_t size, size_t s_off, uint32_t sidx, str_ref_t *out) {
+    size_t pos = rd32(buf + s_off + (size_t)sidx * 4);
+    uint32_t utf16;
+    if (pos >= size || uleb(buf, size, &pos, &utf16)) return -1;
+    const uint8_t *str = buf + pos;
+    const uint8_t *nul = memchr(str, 0, size - pos);
+    if (!nul) return -1;
+    size_t len = (size_t)(nul - str);
+    if (len > 0xffffffffu) return -1;
+    uint8_t state = 1;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) { /* 8 bytes at a time, then the tail */
+        uint64_t w;
+        memcpy(&w, str + i, 8);
+        if (w & 0x8080808080808080ull) break;
+    }
+    for (; i < len; i++) {
+        if (str[i] & 0x80) { state = 2; break; }
+    }
+    out->ptr = str;
+    out->len = (uint32_t)len;
+    out->state = state;
+    return 0;
+}
+
+typedef struct {
+    const uint8_t *buf;
+    size_t size;
+    unsigned long s_off, s_size, t_off, t_size, p_off, p_size;
+    str_ref_t *types; /* per type id, resolved on first use */
+    char msg[128];
+} descs_t;
+
+static const str_ref_t *type_ref(descs_t *d, uint32_t tidx) {
+    if (tidx >= d->t_size) {
+        snprintf(d->msg, sizeof d->msg, "type index %u out of range", tidx);
+        return NULL;
+    }
+    str_ref_t *t = &d->types[tidx];
+    if (!t->state) {
+        uint32_t sidx = rd32(d->buf + d->t_off + (size_t)tidx * 4);
+        if (sidx >= d->s_size) {
+            snprintf(d->msg, sizeof d->msg, "type %u string index out of range", tidx);
+            return NULL;
+        }
+        if (string_ref(d->buf, d->size, d->s_off, sidx, t)) {
+            snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", sidx);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+/* type_ref, or without a per-type cache (d->types NULL) resolved into *tmp. */
+static const str_ref_t *type_ref_at(descs_t *d, uint32_t tidx, str_ref_t *tmp) {
+    if (d->types) return type_ref(d, tidx);
+    if (tidx >= d->t_size) {
+        snprintf(d->msg, sizeof d->msg, "type index %u out of range", tidx);
+        return NULL;
+    }
+    uint32_t sidx = rd32(d->buf + d->t_off + (size_t)tidx * 4);
+    if (sidx >= d->s_size) {
+        snprintf(d->msg, sizeof d->msg, "type %u string index out of range", tidx);
+        return NULL;
+    }
+    if (string_ref(d->buf, d->size, d->s_off, sidx, tmp)) {
+        snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", sidx);
+        return NULL;
+    }
+    return tmp;
+}
+
+/* A growable byte buffer (descriptor bytes built in C). */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} sbuf_t;
+
+static int sb_reserve(sbuf_t *b, size_t extra) {
+    if (b->len + extra <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra) {
+        if (cap > ((size_t)-1) / 4) return -1;
+        cap *= 2;
+    }
+    char *q = (char *)realloc(b->p, cap);
+    if (!q) return -1;
+    b->p = q;
+    b->cap = cap;
+    return 0;
+}
+
+static inline void sb_put(sbuf_t *b, const void *src, size_t n) { /* after sb_reserve */
+    memcpy(b->p + b->len, src, n);
+    b->len += n;
+}
+
+/* The descriptor of method id i, checked exactly as method_descs checks it (same messages in d->msg): its length
+ * and parameter count come off *budget when budget is not NULL; *cost gets them. With `out`, its bytes are written
+ * there (out->len reset first): "Lcls;->name(params)ret", or from the name on when `from_name` (the part after the
+ * first "->" when the class has none). Returns 1 when every string of what is built is pure ASCII, 0 when not, -1 on an error
+ * (d->msg set; -2: out of memory). `i` must be below method_ids_size and the tables within the buffer. */
+static int desc_build(descs_t *d, unsigned long m_off, uint32_t i, uint64_t *budget, uint64_t *cost, sbuf_t *out,
+                      int from_name) {
+    const uint8_t *mid = d->buf + m_off + (size_t)i * 8;
+    uint32_t cls_idx = rd16(mid), proto_idx = rd16(mid + 2), name_idx = rd32(mid + 4);
+    str_ref_t tmp_cls, tmp_ret, tmp_p; /* without a per-type cache (d->types NULL) */
+    const str_ref_t *cls = type_ref_at(d, cls_idx, &tmp_cls);
+    if (!cls) return -1;
+    if (name_idx >= d->s_size) {
+        snprintf(d->msg, sizeof d->msg, "method %u name index out of range", i);
+        return -1;
+    }
+    str_ref_t name;
+    if (string_ref(d->buf, d->size, d->s_off, name_idx, &name)) {
+        snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", name_idx);
+        return -1;
+    }
+    if (proto_idx >= d->p_size) {
+        snprintf(d->msg, sizeof d->msg, "method %u proto index out of range", i);
+        return -1;
+    }
+    const uint8_t *proto = d->buf + d->p_off + (size_t)proto_idx * 12;
+    const str_ref_t *ret = type_ref_at(d, rd32(proto + 4), &tmp_ret);
+    if (!ret) return -1;
+    uint32_t params_off = rd32(proto + 8), n_params = 0;
+    if (params_off) {
+        if ((params_off & 3) || (uint64_t)params_off + 4 > d->size) {
+            snprintf(d->msg, sizeof d->msg, "type_list offset %u out of bounds", params_off);
+            return -1;
+        }
+        n_params = rd32(d->buf + params_off);
+        if ((uint64_t)params_off + 4 + (uint64_t)n_params * 2 > d->size) {
+            snprintf(d->msg, sizeof d->msg, "type_list at %u (%u entries) out of bounds", params_off, n_params);
+            return -1;
+        }
+    }
+    int ascii = (from_name || cls->state == 1) && name.state == 1 && ret->state == 1; /* of what is built */
+    uint64_t total = (uint64_t)cls->len + 2 + name.len + 2 + ret->len;
+    if (budget && total + n_params > *budget) { /* bounds the work too: each parameter costs at least 1 */
+        snprintf(d->msg, sizeof d->msg, "method descriptors longer than 64 characters per byte of the file");
+        return -1;
+    }
+    for (uint32_t k = 0; k < n_params; k++) {
+        const str_ref_t *p = type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2), &tmp_p);
+        if (!p) return -1;
+        ascii &= p->state == 1;
+        total += p->len;
+    }
+    if (budget) {
+        if (total + n_params > *budget) {
+            snprintf(d->msg, sizeof d->msg, "method descriptors longer than 64 characters per byte of the file");
+            return -1;
+        }
+        *budget -= total + n_params;
+    }
+    if (cost) *cost = total + n_params;
+    if (out) {
+        out->len = 0;
+        if (sb_reserve(out, (size_t)total)) return -2;
+        if (!from_name) {
+            sb_put(out, cls->ptr, cls->len);
+            sb_put(out, "->", 2);
+        }
+        sb_put(out, name.ptr, name.len);
+        sb_put(out, "(", 1);
+        for (uint32_t k = 0; k < n_params; k++) { /* resolved above (the same result again without a cache) */
+            const str_ref_t *p = type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2), &tmp_p);
+            sb_put(out, p->ptr, p->len);
+        }
+        sb_put(out, ")", 1);
+        sb_put(out, ret->ptr, ret->len);
+    }
+    return ascii;
+}
+
+/* Check the id tables' sizes against the buffer (method_descs' first messages); 0 ok, -1 with d->msg set. */
+static int descs_tables_ok(descs_t *d, unsigned long m_off, unsigned long m_size) {
+    if ((uint64_t)d->s_off + (uint64_t)d->s_size * 4 > d->size) snprintf(d->msg, sizeof d->msg, "string_ids out of bounds");
+    else if ((uint64_t)d->t_off + (uint64_t)d->t_size * 4 > d->size)
+        snprintf(d->msg, sizeof d->msg, "type_ids out of bounds");
+    else if ((uint64_t)d->p_off + (uint64_t)d->p_size * 12 > d->size)
+        snprintf(d->msg, sizeof d->msg, "proto_ids out of bounds");
+    else if ((uint64_t)m_off + (uint64_t)m_size * 8 > d->size)
+        snprintf(d->msg, sizeof d->msg, "method_ids out of bounds");
+    return d->msg[0] ? -1 : 0;
+}
+
+#endif /* APPWARDEN_DEXDESC_H */
