@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from appwarden.dynamic.importers.camille import match_notice
@@ -152,6 +152,26 @@ _PARTS += ["传入参数:", "获取IMEI", "x", "参数1：", "\n"]
 
 @given(st.lists(st.sampled_from(_PARTS), max_size=14))
 @settings(max_examples=800, deadline=None)
+# a line break inside a separator's "\s*" (found by this test in CI), and one that ends the line (the final "$")
+@example(["[*] 2024-01-02 3:04:05", "，", "\n", "APP行为：", ",", "行为描述：", "x", "、", "传入参数：", "x"])
+@example(
+    [
+        "[*] 2024-01-02 3:04:05",
+        "，",
+        "APP行为：",
+        "x",
+        "、",
+        "\n",
+        "行为描述：",
+        "、",
+        "传入参数：",
+        "x",
+        "\n",
+    ]
+)
+@example(
+    ["[*] 2024-01-02 3:04:05", "，", "APP行为：", "、", "行为描述：", "x", "\n", "、", "传入参数：", "x"]
+)
 def test_camille_notice_split_equals_the_old_regex(parts: list[str]) -> None:
     line = "".join(parts)
     old = _OLD_NOTICE.match(line)

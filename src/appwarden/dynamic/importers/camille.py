@@ -60,16 +60,19 @@ def match_notice(line: str) -> _Notice | None:
     if sep1 is None:
         return None
     sep2 = _ARGS_SEP.search(line, sep1.end())
-    if sep2 is None or "\n" in line[sep2.end() :]:
+    if sep2 is None:
         return None
-    if "\n" in line[: sep2.start()]:
-        return None
-    return _Notice(
-        time=head["time"],
-        action=line[head.end() : sep1.start()],
-        message=line[sep1.end() : sep2.start()],
-        args=line[sep2.end() :],
+    action, message, args = (
+        line[head.end() : sep1.start()],
+        line[sep1.end() : sep2.start()],
+        line[sep2.end() :],
     )
+    if args.endswith("\n"):  # the expression's final "$" also matches before a newline that ends the line
+        args = args[:-1]
+    # its groups (".*") hold no newline, while its separators' "\s*" may (a line break after "，" or "、")
+    if "\n" in action or "\n" in message or "\n" in args:
+        return None
+    return _Notice(time=head["time"], action=action, message=message, args=args)
 
 
 STACK_HEAD = re.compile(r"^\[\*\]\s*调用堆栈[：:]?\s*$")
