@@ -119,12 +119,11 @@ def _data_start(data: bytes, pos: int, limit: int) -> int:
 _BITS = [bytes((value >> k) & 1 for k in range(8)) for value in range(256)]
 
 
-def _dex_strings(code: Any) -> DexStrings:
-    """One DEX's ``const-string`` strings, read from the code index's events and the string table without
-    decoding them: C-level maps over the ids (a string whose data is malformed is left out, as the code index's
-    byte search leaves it out). The ids are those of the code index's ``loaded_strings`` bitmap (every string id
-    below the table size that a ``const-string`` event names; already built by the static stage's string
-    searches), unpacked in C."""
+def _loaded_starts(code: Any) -> tuple[list[int], list[int]]:
+    """The ids (ascending) of the strings one DEX's code loads (``const-string``: the code index's
+    ``loaded_strings`` bitmap, unpacked with C-level maps) whose ``string_ids`` offset lies inside the DEX, and
+    where each one's bytes start (after its ULEB128 length; -1 where the length cannot be read): what
+    :func:`_dex_strings` and :func:`_dex_heads` both start from."""
     dex = code.dex
     size, data, limit = dex.string_ids_size, dex.data, dex.container_size
     ids = list(compress(range(size), b"".join(map(_BITS.__getitem__, code.loaded_strings))))
@@ -137,6 +136,17 @@ def _dex_strings(code: Any) -> DexStrings:
     if not heads.isascii():
         for k in (k for k, h in enumerate(heads) if h & 0x80):
             starts[k] = _data_start(data, offsets[k], limit)
+    return ids, starts
+
+
+def _dex_strings(code: Any) -> DexStrings:
+    """One DEX's ``const-string`` strings, read from the code index's events and the string table without
+    decoding them: C-level maps over the ids (a string whose data is malformed is left out, as the code index's
+    byte search leaves it out). The ids are those of the code index's ``loaded_strings`` bitmap (every string id
+    below the table size that a ``const-string`` event names; already built by the static stage's string
+    searches), unpacked in C."""
+    data, limit = code.dex.data, code.dex.container_size
+    ids, starts = _loaded_starts(code)
     ends = list(map(data.find, repeat(b"\x00"), starts, repeat(limit)))
     if -1 in ends or -1 in starts:  # no NUL before the end, or a bad length: not a readable string
         kept = [k for k in range(len(ids)) if starts[k] >= 0 and ends[k] >= 0]
@@ -172,18 +182,8 @@ def _dex_heads(code: Any) -> DexHeads:
     """:class:`DexHeads` of one DEX: C-level maps over the loaded ids, no search for each string's end (the
     costliest step of :func:`_dex_strings`; :meth:`DexHeads.readable` checks it for the few strings that pass a
     pre-filter)."""
-    dex = code.dex
-    size, data, limit = dex.string_ids_size, dex.data, dex.container_size
-    ids = list(compress(range(size), b"".join(map(_BITS.__getitem__, code.loaded_strings))))
-    offsets = list(map(dex.string_ids.__getitem__, ids))
-    if offsets and max(offsets) >= limit:
-        ids = [i for i, o in zip(ids, offsets, strict=True) if o < limit]
-        offsets = [o for o in offsets if o < limit]
-    starts = list(map((1).__add__, offsets))  # a length below 128 is one ULEB128 byte
-    heads = bytes(map(data.__getitem__, offsets))
-    if not heads.isascii():
-        for k in (k for k, h in enumerate(heads) if h & 0x80):
-            starts[k] = _data_start(data, offsets[k], limit)
+    data, limit = code.dex.data, code.dex.container_size
+    ids, starts = _loaded_starts(code)
     if starts and (min(starts) < 0 or max(starts) >= limit):  # a bad length, or no byte left for the string
         kept = [k for k in range(len(ids)) if 0 <= starts[k] < limit]
         ids, starts = [ids[k] for k in kept], [starts[k] for k in kept]

@@ -583,34 +583,16 @@ class FlowAnalysis:
                     _, _, op, p, arg_regs, info, cat, net, dest = ent
                     if info is None:  # unresolvable method id
                         value = EMPTY
-                    elif cat is None:
-                        for reg in arg_regs:
-                            if get(reg):
-                                value, held_ = self._invoke(
-                                    code,
-                                    desc,
-                                    op,
-                                    p,
-                                    arg_regs[0],
-                                    info,
-                                    None,
-                                    [get(r, EMPTY) for r in arg_regs],
-                                    out,
-                                    depth,
-                                    this,
-                                )
-                                if held_ is not None:
-                                    carry(arg_regs[0], held_)
-                                break
-                        else:  # nothing labelled goes in: only a network stream or a known private return comes out
-                            if net:
-                                value = _NET
-                            elif info[3] and info[0] in private_returns:
-                                summ = self.call(info[0], (), depth + 1)
-                                value = summ.returns if summ is not None else EMPTY
-                            else:
-                                value = EMPTY
-                    else:
+                    elif cat is None and not any(map(get, arg_regs)):
+                        # nothing labelled goes in: only a network stream or a known private return comes out
+                        if net:
+                            value = _NET
+                        elif info[3] and info[0] in private_returns:
+                            summ = self.call(info[0], (), depth + 1)
+                            value = summ.returns if summ is not None else EMPTY
+                        else:
+                            value = EMPTY
+                    else:  # a source or sink category, or labelled data going in (then arg_regs is not empty)
                         value, held_ = self._invoke(
                             code,
                             desc,
