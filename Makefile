@@ -4,8 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the tests and reports use: a CJK font for PDF glyphs, pdftoppm to render PDFs,
-# Chromium + driver for the end-to-end web tests and HTML screenshots.
-DEB_PKGS := fonts-noto-cjk fonts-wqy-microhei poppler-utils chromium chromium-driver
+# Chromium + driver for the end-to-end web tests and HTML screenshots, dexdump to check the fixture APKs' expected call sites.
+DEB_PKGS := fonts-noto-cjk fonts-wqy-microhei poppler-utils chromium chromium-driver dexdump
 DEB_TOOLS := apktool zipalign apksigner default-jdk-headless dexdump
 
 .PHONY: setup demo test test-fast test-corpus lint fixtures bench docs clean deb deb-tools
