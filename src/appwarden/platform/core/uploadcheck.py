@@ -101,7 +101,7 @@ def check_upload(apk_path: str, *, check: str = "apk", **_: Any) -> dict[str, An
     import mmap
 
     from appwarden.apk.archive import ZipArchive
-    from appwarden.limits import DEFAULT_LIMITS, open_regular_file
+    from appwarden.limits import DEFAULT_LIMITS, LimitExceeded, open_regular_file
 
     if check not in CHECKS:
         raise AppwardenError(f"unknown upload check {check!r}")
@@ -110,8 +110,12 @@ def check_upload(apk_path: str, *, check: str = "apk", **_: Any) -> dict[str, An
         with fh:  # mapped, not copied: memory follows what the zip reader touches
             data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         archive = ZipArchive(data)
+    except LimitExceeded as exc:
+        return {"refused": f"超出上传限制 over a limit: {exc}"}
     except AppwardenError as exc:
-        return {"refused": f"不是APK文件 not an APK: {exc}"}
+        # The reader's own messages already start with "not an APK: "; say it once.
+        detail = str(exc).removeprefix("not an APK: ")
+        return {"refused": f"不是APK文件 not an APK: {detail}"}
     except (OSError, ValueError) as exc:
         return {"refused": f"无法读取上传的文件 cannot read the upload: {exc}"}
     if "AndroidManifest.xml" not in archive:
