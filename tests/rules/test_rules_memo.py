@@ -133,3 +133,94 @@ def test_implementers_remembered_per_index(apk: Path) -> None:
         assert first == ss._implementers_below(code, iface)
         first.append("Lmutated;")
         assert ss.implementers(code, iface) == ss._implementers_below(code, iface)
+
+
+def _dex_blobs(apk: Path) -> list[tuple[str, bytes]]:
+    import zipfile
+
+    with zipfile.ZipFile(apk) as zf:
+        names = [n for n in zf.namelist() if n.startswith("classes") and n.endswith(".dex")]
+        names.sort(key=lambda n: int(n[7:-4] or 1))
+        return [(n, zf.read(n)) for n in names]
+
+
+def _named_interfaces(code) -> list[str]:
+    named: list[str] = []
+    for ci, dc in enumerate(code.codes):
+        for off in sorted(set(dc.dex.class_defs[3::8].tolist())):
+            named.extend(code._type_list_or_empty(ci, off) if off else ())
+    return [*dict.fromkeys(named), "Lnobody/Implements;"]
+
+
+@pytest.mark.parametrize(
+    "apk", sorted(Path(__file__).parents[1].rglob("*.apk")), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_direct_implementers_byte_search_equals_the_index(apk: Path) -> None:
+    """The rules' own direct-implementer search (a byte search of the interface lists) gives the code index's
+    list, same order, for every interface a class names (and one nobody does), on every test APK."""
+    from appwarden.dex.index import build_index
+
+    blobs = _dex_blobs(apk)
+    if not blobs:
+        pytest.skip("no DEX")
+    try:
+        code, reference = build_index(blobs), build_index(blobs)
+    except Exception:  # an APK whose DEX the index refuses (the hostile fixtures)
+        pytest.skip("DEX refused")
+    for iface in _named_interfaces(reference):
+        got = ss._direct_implementers(code, iface)
+        assert got is not None and got == reference.direct_implementers(iface), iface
+
+
+def test_direct_implementers_on_mangled_interface_offsets() -> None:
+    """Class defs pointing their interface lists anywhere (into another list, past the file, unaligned, at lists
+    that overlap): the byte search gives the index's answer or hands the question back (None), never another."""
+    import random
+
+    from appwarden.dex.index import build_index
+
+    [(name, blob)] = _dex_blobs(APPS / "bad.apk")[:1]
+    base = build_index([(name, blob)])
+    dex = base.codes[0].dex
+    offs = sorted({o for o in dex.class_defs[3::8].tolist() if o})
+    assert offs
+    rng = random.Random(19)
+    handed_back = compared = 0
+    for round_ in range(60):
+        data = bytearray(blob)
+        for cdi in rng.sample(range(dex.class_defs_size), min(6, dex.class_defs_size)):
+            pos = dex.class_defs_off + cdi * 32 + 12
+            choice = rng.choice(
+                [
+                    rng.choice(offs),  # another class's list
+                    rng.choice(offs) + 4 * rng.randint(1, 3),  # inside or past a list
+                    rng.randint(0, len(blob) + 64),  # anywhere, aligned or not
+                    len(blob) - 4,
+                    0,
+                ]
+            )
+            struct_pack_into(data, pos, choice)
+        if round_ % 3 == 0:  # a list made to overlap the next one
+            struct_pack_into(data, offs[0], 0x40)
+        try:
+            code, reference = build_index([(name, bytes(data))]), build_index([(name, bytes(data))])
+        except Exception:
+            continue
+        for iface in _named_interfaces(reference):
+            try:
+                expected = reference.direct_implementers(iface)
+            except Exception:
+                continue
+            got = ss._direct_implementers(code, iface)
+            if got is None:
+                handed_back += 1
+            else:
+                compared += 1
+                assert got == expected, (round_, iface)
+    assert compared > 50 and handed_back > 0
+
+
+def struct_pack_into(data: bytearray, pos: int, value: int) -> None:
+    import struct
+
+    struct.pack_into("<I", data, pos, value & 0xFFFFFFFF)

@@ -142,7 +142,8 @@ def _implementers_below(code: Any, interface: str) -> list[str]:
     interfaces when one of them is at most 12 superclass steps above it (the :func:`superclasses` walk; each class
     has one superclass, so the breadth-first depth below a root is that class's step count up to it)."""
     found: set[str] = set()
-    for root in code.direct_implementers(interface):
+    roots = _direct_implementers(code, interface)
+    for root in code.direct_implementers(interface) if roots is None else roots:
         level, seen = [root], {root}
         for depth in range(13):
             found.update(level)
@@ -158,6 +159,105 @@ def _implementers_below(code: Any, interface: str) -> list[str]:
         if info is not None and not getattr(info, "access_flags", 0) & 0x600:  # ACC_INTERFACE | ACC_ABSTRACT
             concrete.append(cls)
     return concrete
+
+
+MAX_LIST_HITS = (
+    1 << 16
+)  # positions _direct_implementers examines in one DEX at most (else the index is asked)
+
+
+def _direct_implementers(code: Any, interface: str) -> list[str] | None:
+    """``code.direct_implementers(interface)`` (the app classes whose own interface list names ``interface``, in load
+    order) without the index's table of every interface list (issue #19: the rules ask for three interfaces; the
+    table reads and names every list of every DEX): in each DEX whose type ids name ``interface``, a byte search
+    of the span of the class defs' interface lists for those type ids (u16 items) finds the lists holding one; the
+    class defs pointing at them are then checked as the index checks them (first definition of their class, the
+    class's own interface list naming ``interface``). None when the index is not a
+    :class:`~appwarden.dex.index.CodeIndex` or a DEX's lists cannot be searched so (overlapping lists, too many
+    positions to examine): the index is then asked."""
+    cmap = getattr(code, "_class_map", None)
+    supers = getattr(code, "_class_supers", None)
+    if not isinstance(cmap, dict) or supers is None or not hasattr(code, "codes"):
+        return None
+    found: list[str] = []
+    for ci, dc in enumerate(code.codes):
+        types = dc.type_descs
+        tids: list[int] = []
+        i = -1
+        while True:  # list.index scans in C: every type id with that descriptor
+            try:
+                i = types.index(interface, i + 1)
+            except ValueError:
+                break
+            tids.append(i)
+        if not tids:
+            continue
+        lists = _interface_lists(code, ci)
+        if lists is None:
+            return None
+        offs, ends, column = lists
+        if not offs:
+            continue
+        data = dc.dex.data
+        lo, hi = offs[0] + 4, ends[-1]
+        hits: set[int] = set()
+        examined = 0
+        for t in tids:
+            needle = struct.pack("<H", t)
+            p = data.find(needle, lo, hi)
+            while p >= 0:
+                examined += 1
+                if examined > MAX_LIST_HITS:
+                    return None
+                if not p & 1:  # lists start 4-aligned: an item starts at an even position
+                    k = bisect_right(offs, p - 4) - 1
+                    if k >= 0 and p < ends[k]:
+                        hits.add(offs[k])
+                p = data.find(needle, p + 1, hi)
+        if not hits:
+            continue
+        cdis: list[int] = []
+        for off in hits:
+            j = -1
+            while True:
+                try:
+                    j = column.index(off, j + 1)
+                except ValueError:
+                    break
+                cdis.append(j)
+        cd = dc.dex.class_defs
+        for cdi in sorted(cdis):
+            desc = types[cd[cdi * 8]]
+            if cmap.get(desc) == (ci, cdi) and interface in supers(desc)[1]:
+                found.append(desc)
+    return found
+
+
+def _interface_lists(code: Any, ci: int) -> tuple[list[int], list[int], list[int]] | None:
+    """(the distinct offsets of the interface lists of DEX ``ci``'s class defs that ``DexFile.type_list_ids`` can
+    read, ascending; where each list's items end; the class defs' interfaces_off column), remembered per code
+    index; None when two of the lists overlap (a malformed DEX: a position may then be in two lists)."""
+    memo = _memo(code).ifaces
+    if ci in memo:
+        return memo[ci]
+    dex = code.codes[ci].dex
+    column = dex.class_defs[3::8].tolist()
+    data, size = dex.data, dex.container_size
+    offs: list[int] = []
+    ends: list[int] = []
+    for off in sorted(set(column)):
+        if not off or off & 3 or off + 4 > size:
+            continue  # no list, or one type_list_ids refuses: no interface (as the index reads it)
+        end = off + 4 + 2 * struct.unpack_from("<I", data, off)[0]
+        if end > size:
+            continue
+        offs.append(off)
+        ends.append(end)
+    got: tuple[list[int], list[int], list[int]] | None = (offs, ends, column)
+    if any(e > o for e, o in zip(ends[:-1], offs[1:], strict=True)):
+        got = None
+    memo[ci] = got
+    return got
 
 
 def _implementer_table(code: Any) -> dict[str, list[str]]:
@@ -214,12 +314,13 @@ def methods_of(code: Any, cls: str) -> list[str]:
 class _CodeMemo:
     """What the rules of one scan ask the same code index again and again (:func:`_memo`)."""
 
-    __slots__ = ("code", "implementers", "methods", "own", "records", "strings")
+    __slots__ = ("code", "ifaces", "implementers", "methods", "own", "records", "strings")
 
     def __init__(self, code: Any) -> None:
         self.code = code
         self.methods: dict[str, tuple[str, ...]] = {}  # class -> methods_of
         self.implementers: dict[str, tuple[str, ...]] = {}  # interface -> implementers
+        self.ifaces: dict[int, Any] = {}  # dex number -> _interface_lists
         self.own: dict[str, tuple[int, range, tuple[str, ...]] | None] = {}  # class -> _own
         # class -> (dex number, signature -> record number or the list of them when a signature repeats)
         self.records: dict[str, tuple[int, dict[str, Any]]] = {}
