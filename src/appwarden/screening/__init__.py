@@ -76,6 +76,13 @@ def screen(
         result.notes.append(
             "no readable bytecode (packed app, corrupt DEX or DEX stage skipped): code indicators not evaluated"
         )
+    else:
+        unread = sorted({e.path for e in static.errors if e.stage == "dex" and e.path})
+        if unread:  # a DEX refused (bomb, corrupt, over a limit): the verdict must not read as covering it
+            result.notes.append(
+                f"DEX not read, so not screened: {', '.join(unread)} (see the dex errors); "
+                "the verdict covers the other DEX files only"
+            )
     for spec in specs:
         try:
             hit = run_indicator(ctx, spec)
