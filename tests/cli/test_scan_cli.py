@@ -157,3 +157,27 @@ def test_an_empty_notice_table_says_why_even_when_quiet(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "通报表无数据行" in proc.stderr
     proc = run_cli("scan", str(APKS / "pi_all.apk"), "-q", "--format", "json", "-o", str(stored))
     assert "通报表无数据行" not in proc.stderr  # only for the notice formats
+
+
+SCREEN_APPS = Path(__file__).resolve().parents[1] / "screening" / "_apps"
+
+
+def test_fail_on_screening_gates_on_the_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad, clean = str(SCREEN_APPS / "screen_bad.apk"), str(SCREEN_APPS / "screen_clean.apk")  # harmful / none
+    assert main(["scan", bad, "-q", "-o", str(tmp_path / "b.json")]) == 0  # the default gate never fails
+    assert main(["scan", bad, "-q", "--fail-on-screening", "harmful"]) == 1
+    assert "screening verdict harmful" in capsys.readouterr().err
+    assert main(["scan", bad, "-q", "--fail-on-screening", "suspicious"]) == 1
+    assert "is at or above suspicious" in capsys.readouterr().err
+    assert main(["scan", clean, "-q", "--fail-on-screening", "suspicious"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_fail_on_screening_fails_closed_when_not_evaluated() -> None:
+    from appwarden.cli.scan import fails_screening
+    from appwarden.screening import not_screened
+
+    assert fails_screening({"screening": not_screened("screening skipped: time limit")}, "harmful")
+    assert fails_screening({}, "suspicious")
+    assert fails_screening({"screening": {"evaluated": True, "verdict": "suspicious"}}, "harmful") is None
+    assert fails_screening({"screening": {"evaluated": False, "verdict": "none"}}, "none") is None

@@ -2,7 +2,8 @@
 
 The terminal summary goes to stdout (unless ``-q``); the report is written to ``-o`` in ``--format`` (default
 json; ``-o -`` writes it to stdout and suppresses the summary). Exit 1 when a finding at or above ``--fail-on``
-exists, 2 on error: an APK that cannot be read, an unknown ``--category``, and a ``--policy`` or ``--trace`` file
+exists or the 不良APP screening verdict is at or above ``--fail-on-screening`` (a screening that was not evaluated
+fails that gate too: its verdict is unknown), 2 on error: an APK that cannot be read, an unknown ``--category``, and a ``--policy`` or ``--trace`` file
 that cannot be read (missing, empty, binary, a directory, a pipe or device): an input given is never dropped.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from appwarden.limits import DEFAULT_LIMITS, MB, Limits
 
 SEVERITY_ORDER = ("info", "low", "medium", "high")
+SCREENING_ORDER = ("suspicious", "harmful")
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
@@ -82,6 +84,13 @@ def register(sub: Any) -> None:
         default="none",
         help="exit 1 at this severity or above",
     )
+    p.add_argument(
+        "--fail-on-screening",
+        choices=(*SCREENING_ORDER, "none"),
+        default="none",
+        help="exit 1 when the 不良APP screening verdict is this or worse (harmful > suspicious), or when the "
+        "screening was not evaluated; default none: the verdict does not change the exit code",
+    )
     p.add_argument("--no-rules", action="store_true", help="collect evidence only, do not evaluate rules")
     p.add_argument(
         "--engine", action="append", default=[], help="also run an external engine (androguard); repeatable"
@@ -100,6 +109,20 @@ def fails(report: dict[str, Any], threshold: str) -> bool:
         return False
     floor = SEVERITY_ORDER.index(threshold)
     return any(SEVERITY_ORDER.index(f.get("severity", "info")) >= floor for f in report.get("findings", []))
+
+
+def fails_screening(report: dict[str, Any], threshold: str) -> str | None:
+    """Why the screening gate ``threshold`` fails (a one-line reason), or None when it passes ("none" always
+    passes). A screening section that was not evaluated fails the gate: an unknown verdict is not a pass."""
+    if threshold == "none":
+        return None
+    section = report.get("screening") or {}
+    if not section.get("evaluated", False):
+        return "screening not evaluated (see the report's errors): the gate cannot pass on an unknown verdict"
+    verdict = section.get("verdict", "none")
+    if verdict in SCREENING_ORDER and SCREENING_ORDER.index(verdict) >= SCREENING_ORDER.index(threshold):
+        return f"screening verdict {verdict} (score {section.get('score')}) is at or above {threshold}"
+    return None
 
 
 def write_report(report: dict[str, Any], fmt: str, output: str) -> None:
@@ -173,4 +196,7 @@ def run(args: argparse.Namespace) -> int:
         render_summary(report)  # rich on a terminal, plain text on a pipe or file
         if args.output:
             print(f"report written to {args.output} ({args.format})")
-    return 1 if fails(report, args.fail_on) else 0
+    gate = fails_screening(report, args.fail_on_screening)
+    if gate:
+        print(f"appwarden: --fail-on-screening {args.fail_on_screening}: {gate}", file=sys.stderr)
+    return 1 if fails(report, args.fail_on) or gate else 0
