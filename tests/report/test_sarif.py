@@ -121,3 +121,53 @@ def test_manifest_evidence_with_a_file_points_at_it(report):
     (result,) = build_sarif(rep)["runs"][0]["results"]
     uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "res/xml/network_security_config.xml"
+
+
+def test_screening_indicators_become_results_at_their_evidence():
+    from pathlib import Path
+
+    from appwarden.scan import scan_apk
+
+    apk = Path(__file__).resolve().parents[1] / "screening" / "_apps" / "screen_bad.apk"
+    rep = scan_apk(apk)
+    assert rep["screening"]["verdict"] == "harmful"
+    run = build_sarif(rep)["runs"][0]
+    assert run["properties"]["screening"]["verdict"] == "harmful"
+    fired = {f"screening.{i['id']}" for i in rep["screening"]["indicators"]}
+    results = [r for r in run["results"] if r["ruleId"].startswith("screening.")]
+    assert {r["ruleId"] for r in results} == fired and fired
+    assert {r["level"] for r in results} == {"error"}  # the verdict is harmful
+    rules = run["tool"]["driver"]["rules"]
+    for r in results:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+    root = next(r for r in results if r["ruleId"] == "screening.other.root_exploit")
+    assert root["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith(
+        "smali/com/appwarden/"
+    )
+    schema = _official_schema()
+    assert not list(jsonschema.Draft4Validator(schema).iter_errors(build_sarif(rep)))
+
+
+def test_a_clean_verdict_gives_no_screening_results_and_notes_for_weak_indicators(report):
+    run = build_sarif(report)["runs"][0]
+    assert not [r for r in run["results"] if r["ruleId"].startswith("screening.")]
+    weak = dict(
+        report,
+        screening={
+            "verdict": "none",
+            "score": 15,
+            "evaluated": True,
+            "indicators": [
+                {
+                    "id": "x.y",
+                    "category": "other",
+                    "weight": 15,
+                    "count": 1,
+                    "evidence": [{"component": "a.B"}],
+                }
+            ],
+        },
+    )
+    (only,) = [r for r in build_sarif(weak)["runs"][0]["results"] if r["ruleId"] == "screening.x.y"]
+    assert only["level"] == "note"
+    assert only["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "a.B"

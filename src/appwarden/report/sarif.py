@@ -13,7 +13,11 @@ Mapping:
   with neither still gets an ``AndroidManifest.xml`` location (GitHub requires one), marked in its properties;
 * ``properties`` carry ``clauses``, ``confidence``, ``owner``, ``needs_review``, ``severity`` (and ``merged_rules``
   when the finding carries merged ones);
-  ``partialFingerprints`` a stable hash of rule, owner and evidence, so re-scans deduplicate.
+  ``partialFingerprints`` a stable hash of rule, owner and evidence, so re-scans deduplicate;
+* the 不良APP screening: ``runs[0].properties.screening`` holds the verdict, score, categories and whether it was
+  evaluated, and each fired indicator is a result of rule ``screening.<indicator id>`` whose level follows the
+  app's verdict (harmful→error, suspicious→warning, none→note: an indicator that did not move the verdict is a
+  note), located at its evidence (a caller's smali file, a component in the manifest, a file entry of the APK).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ LEVELS = {"high": "error", "medium": "warning", "low": "note", "info": "note"}
 SECURITY_SEVERITY = {"high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"}
 MANIFEST_URI = "AndroidManifest.xml"
 MAX_LOCATIONS = 10
+SCREENING_LEVELS = {"harmful": "error", "suspicious": "warning"}
 _DEX_NUMBER = re.compile(r"classes(\d*)\.dex$")
 
 
@@ -129,6 +134,78 @@ def _message(report: Mapping[str, Any], finding: Mapping[str, Any]) -> str:
     return " — ".join(parts)
 
 
+def _screening_location(ref: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Where one piece of a screening indicator's evidence is: the caller's smali file for code, the manifest for a
+    component, the APK entry for a file; None for evidence with no place (a label, a certificate)."""
+    what = ref.get("string") or ref.get("term") or ref.get("api") or ref.get("path") or ""
+    if ref.get("caller"):
+        return _callsite_location({"caller": ref["caller"], "dex": ref.get("dex"), "api": what})
+    if ref.get("component"):
+        return {
+            "physicalLocation": {"artifactLocation": {"uri": MANIFEST_URI}},
+            "logicalLocations": [{"fullyQualifiedName": str(ref["component"]), "kind": "type"}],
+            "message": {"text": str(ref["component"])},
+        }
+    if isinstance(ref.get("path"), str) and ref["path"]:
+        return {
+            "physicalLocation": {"artifactLocation": {"uri": quote(ref["path"], safe="/$-_.~")}},
+            "message": {"text": ref["path"]},
+        }
+    return None
+
+
+def _screening_results(
+    section: Mapping[str, Any], rules: list[dict[str, Any]], index: dict[str, int]
+) -> list[dict[str, Any]]:
+    """One result per fired screening indicator (rules appended to ``rules``/``index``)."""
+    level = SCREENING_LEVELS.get(str(section.get("verdict")), "note")
+    verdict = f"{section.get('verdict')} (score {section.get('score')})"
+    results = []
+    for ind in section.get("indicators") or []:
+        rid = f"screening.{ind.get('id')}"
+        text = view.bilingual(ind.get("description_zh"), ind.get("description")) or rid
+        if rid not in index:
+            index[rid] = len(rules)
+            rules.append(
+                {
+                    "id": rid,
+                    "name": rid,
+                    "shortDescription": {"text": text},
+                    "defaultConfiguration": {"level": "warning"},
+                    "properties": {"tags": ["不良APP", "screening", str(ind.get("category"))]},
+                }
+            )
+        evidence = list(ind.get("evidence") or [])
+        places = [loc for loc in map(_screening_location, evidence) if loc][:MAX_LOCATIONS]
+        properties: dict[str, Any] = {
+            "category": ind.get("category"),
+            "weight": ind.get("weight"),
+            "count": ind.get("count"),
+            "verdict": section.get("verdict"),
+            "engine": "appwarden-screening",
+        }
+        if not places:
+            places = [{"physicalLocation": {"artifactLocation": {"uri": MANIFEST_URI}}}]
+            properties["location_synthetic"] = True
+        blob = json.dumps([rid, evidence[:MAX_LOCATIONS]], ensure_ascii=False, sort_keys=True, default=str)
+        results.append(
+            {
+                "ruleId": rid,
+                "ruleIndex": index[rid],
+                "level": level,
+                "message": {
+                    "text": f"{text} — 不良APP筛查 screening verdict {verdict}; 权重 weight {ind.get('weight')}"
+                },
+                "locations": places,
+                "partialFingerprints": {
+                    "appwardenFinding/v1": hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+                },
+                "properties": properties,
+            }
+        )
+    return results
+
+
 def build_sarif(report: Mapping[str, Any]) -> dict[str, Any]:
     """The SARIF 2.1.0 log (a dict) for ``report``."""
     findings = report.get("findings") or []
@@ -190,6 +267,8 @@ def build_sarif(report: Mapping[str, Any]) -> dict[str, Any]:
             "properties": properties,
         }
         results.append(result)
+    screening = report.get("screening") or {}
+    results.extend(_screening_results(screening, rules, index))
     notifications = [
         {"level": "warning", "message": {"text": f"{e.get('stage')}: {e.get('message')}"}}
         for e in report.get("errors") or []
@@ -209,6 +288,7 @@ def build_sarif(report: Mapping[str, Any]) -> dict[str, Any]:
         "properties": {
             "app": {k: app.get(k) for k in ("package", "version_name", "version_code", "sha256", "label")},
             "report_schema_version": report.get("schema_version"),
+            "screening": {k: screening.get(k) for k in ("verdict", "score", "categories", "evaluated")},
         },
     }
     if app.get("sha256"):
