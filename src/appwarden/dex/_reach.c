@@ -776,11 +776,10 @@ typedef struct {
     int has_hb;
 } hdex_t;
 
-typedef struct {
+typedef struct { /* 16 bytes: a class's records are read by the lower bound below (its DEX: dex_of_class) */
     uint64_t h;
     uint32_t ord; /* record order in its DEX: among equal sigs of a class the first record wins */
     uint32_t midx;
-    uint32_t dex;
 } grec_t;
 
 
@@ -822,12 +821,20 @@ static int sig_hash(hdex_t *x, uint32_t midx, uint64_t *h, sbuf_t *scratch) {
 }
 
 /* Whether the sigs of method id `a` of x and `b` of y (both hashed by sig_hash, ASCII) are equal bytes, from their
- * parts: 1 / 0, -1 when a name holds "(" (the caller compares the built sigs), -2 out of memory. */
+ * parts: 1 / 0, -1 when a name holds "(" or a string check fails (the caller compares the built sigs), -2 out of
+ * memory. The names are read from the string table (no per-string cache: this runs about once per reference, and
+ * one name string of one DEX needs no reading - the sig is then equal when the protos' bytes are). */
 static int sig_equal(hdex_t *x, uint32_t a, hdex_t *y, uint32_t b) {
     const uint8_t *ma = x->hd.buf + x->m_off + (size_t)a * 8, *mb = y->hd.buf + y->m_off + (size_t)b * 8;
-    const istr_t *na = iname(&x->ix, rd32(ma + 4)), *nb = iname(&y->ix, rd32(mb + 4)); /* (resolved if not yet) */
-    if (!na || !nb || na->odd || nb->odd) return -1;
-    if (na->len != nb->len || na->hash != nb->hash || memcmp(na->ptr, nb->ptr, na->len)) return 0;
+    uint32_t sa = rd32(ma + 4), sb = rd32(mb + 4);
+    if (x != y || sa != sb) {
+        str_ref_t na, nb;
+        if (sa >= x->hd.s_size || sb >= y->hd.s_size || string_ref(x->hd.buf, x->hd.size, x->hd.s_off, sa, &na) ||
+            string_ref(y->hd.buf, y->hd.size, y->hd.s_off, sb, &nb) || memchr(na.ptr, '(', na.len) ||
+            memchr(nb.ptr, '(', nb.len))
+            return -1;
+        if (na.len != nb.len || memcmp(na.ptr, nb.ptr, na.len)) return 0;
+    }
     uint32_t pa = rd16(ma + 2), pb = rd16(mb + 2);
     if (x == y && pa == pb) return 1; /* one proto of one DEX */
     if (pa >= x->ix.p_size || pb >= y->ix.p_size) return -1;
@@ -850,6 +857,17 @@ static int grec_cmp(const void *a, const void *b) {
     const grec_t *x = (const grec_t *)a, *y = (const grec_t *)b;
     if (x->h != y->h) return x->h < y->h ? -1 : 1;
     return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* the DEX whose class defs hold app-wide class number c (< the class count) */
+static inline hdex_t *dex_of_class(hdex_t *xs, Py_ssize_t n_dex, uint32_t c) {
+    Py_ssize_t lo = 0, hi = n_dex - 1;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi + 1) / 2;
+        if (xs[mid].base <= c) lo = mid;
+        else hi = mid - 1;
+    }
+    return &xs[lo];
 }
 
 static inline int grec_lt(const grec_t *x, const grec_t *y) { return x->h < y->h || (x->h == y->h && x->ord < y->ord); }
@@ -1037,9 +1055,11 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
         x->ix.m_off = x->m_off;
         x->ix.m_size = x->m_size;
         x->ix.types = (istr_t *)calloc(ts, sizeof(istr_t));
-        x->ix.names = (istr_t *)calloc(x->hd.s_size ? x->hd.s_size : 1, sizeof(istr_t));
+        /* names: only sig_hash without hints reads them (sig_equal reads the string table) */
+        if (!x->has_hb && !(x->ix.names = (istr_t *)calloc(x->hd.s_size ? x->hd.s_size : 1, sizeof(istr_t))))
+            goto nomem;
         x->ix.protos = (iproto_t *)calloc(x->hd.p_size ? x->hd.p_size : 1, sizeof(iproto_t));
-        if (!x->ix.types || !x->ix.names || !x->ix.protos) goto nomem;
+        if (!x->ix.types || !x->ix.protos) goto nomem;
         x->tstat = (uint32_t *)malloc(ts * 4);
         x->vmap = (uint32_t *)malloc(ms * 4);
         x->smap = (uint32_t *)malloc(ms * 4);
@@ -1252,7 +1272,6 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
             e->h = hr;
             e->ord = (uint32_t)r;
             e->midx = midx;
-            e->dex = (uint32_t)k;
         }
     }
     for (size_t c = 0; c < n_cls; c++) {
@@ -1309,8 +1328,9 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
                     }
                     lo = (size_t)(b - recs) + (b->h < h);
                 }
+                hdex_t *y = NULL;
                 for (; lo < fill[c] && recs[lo].h == h; lo++) {
-                    hdex_t *y = &xs[recs[lo].dex];
+                    if (!y) y = dex_of_class(xs, n_dex, c);
                     int eq = sig_equal(x, ref, y, recs[lo].midx);
                     if (eq < 0) {
                         if (eq == -2) goto nomem;
