@@ -49,12 +49,16 @@ class PrelistingCase(TestCase):
         client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(user)}")
         return client
 
-    def apk(self, findings: list[dict], screening: str | None = None, perms=PERMS) -> bytes:
+    def apk(
+        self, findings: list[dict], screening: str | None = None, perms=PERMS, errors=None, screened=True
+    ) -> bytes:
         self.n += 1
         rep = pf.report(f"com.pre.app{self.n}", "1.0", findings)
         rep["manifest"] = {"permissions": [{"name": p, "dangerous": True} for p in perms]}
         if screening:
-            rep["screening"] = {"verdict": screening, "categories": [], "evaluated": True}
+            rep["screening"] = {"verdict": screening, "categories": [], "evaluated": screened}
+        if errors:
+            rep["errors"] = errors
         return self.engine.add(f"pre-{self.n}", rep)
 
     def submit(self, data: bytes, user=None, listing=LISTING, **extra):
@@ -109,6 +113,31 @@ class VerdictTests(PrelistingCase):
         self.assertEqual(self.checked([finding("r.h", "high", "possible")])["verdict"], "needs_review")
         self.assertEqual(self.checked([finding("r.m", "medium", "likely")])["verdict"], "needs_review")
         self.assertEqual(self.checked([], screening="suspicious")["verdict"], "needs_review")
+
+    def test_code_not_read_is_no_pass(self):
+        """A DEX the engine refused (a zip-bomb entry) or a screening that did not run: "nothing found" is no pass,
+        on the check's own GET and in the store's list alike."""
+        bomb = [
+            {
+                "stage": "dex",
+                "message": "entry 'classes3.dex' inflates beyond the size limit",
+                "path": "classes3.dex",
+            }
+        ]
+        body = self.checked([], errors=bomb)
+        self.assertEqual((body["verdict"], body["reasons"]), ("needs_review", ["analysis:dex_not_read"]))
+        listed = {c["id"]: c for c in self.api(self.store_user).get("/api/prelisting/").json()["results"]}
+        self.assertEqual(listed[body["id"]]["reasons"], ["analysis:dex_not_read"])
+        body = self.checked([], screening="none", screened=False)
+        self.assertEqual(
+            (body["verdict"], body["reasons"]), ("needs_review", ["analysis:screening_not_evaluated"])
+        )
+        policy_note = [
+            {"stage": "policy", "message": "no privacy policy bundled"}
+        ]  # not a gap in the code read
+        self.assertEqual(self.checked([], errors=policy_note)["verdict"], "pass")
+        with self.settings(APPWARDEN_PRELISTING_GAP_REVIEW=False):
+            self.assertEqual(self.checked([], errors=bomb)["verdict"], "pass")
 
     def test_rejected_finding_no_longer_counts(self):
         body = self.checked([finding("r.h", "high", "likely")])

@@ -8,8 +8,10 @@ Verdict policy (thresholds are Django settings, defaults shown):
   verdict ``harmful``;
 * ``needs_review`` — otherwise, a non-rejected finding with severity in ``APPWARDEN_PRELISTING_REVIEW_SEVERITIES``
   (``["high", "medium"]``, e.g. a high finding that is only ``possible`` or an unreviewed medium one), the
-  screening verdict ``suspicious``, or a listing mismatch (when ``APPWARDEN_PRELISTING_MISMATCH_REVIEW``, default
-  true);
+  screening verdict ``suspicious``, a listing mismatch (when ``APPWARDEN_PRELISTING_MISMATCH_REVIEW``, default
+  true), or an analysis that did not cover the app (:func:`analysis_gaps`: a DEX the engine refused, a zip bomb
+  for instance, or a screening that was not evaluated; when ``APPWARDEN_PRELISTING_GAP_REVIEW``, default true):
+  "nothing found" in code that was never read is no pass;
 * ``pass`` — none of these.
 
 A 停止接入 (stop-access) measure in force that bars the app's company from the asking store overrides all of
@@ -225,6 +227,25 @@ def _audit_stop_access(
         )
 
 
+def analysis_gaps(report: dict[str, Any] | None) -> list[str]:
+    """Reasons (``analysis:…``) why the scan behind a check did not cover the whole app: ``analysis:dex_not_read``
+    when a DEX Android would load was refused (over a size limit, corrupt: its ``errors`` name it with stage
+    ``dex`` and a path), ``analysis:screening_not_evaluated`` when the 不良APP screening did not run. A report
+    without these sections (older reports, a partial read) gives no reason."""
+    if not isinstance(report, dict):
+        return []
+    gaps = []
+    errors = report.get("errors")
+    if isinstance(errors, list) and any(
+        isinstance(e, dict) and e.get("stage") == "dex" and e.get("path") for e in errors
+    ):
+        gaps.append("analysis:dex_not_read")
+    screening = report.get("screening")
+    if isinstance(screening, dict) and screening.get("evaluated") is False:
+        gaps.append("analysis:screening_not_evaluated")
+    return gaps
+
+
 def verdict(
     check: PrelistingCheck,
     *,
@@ -278,6 +299,8 @@ def verdict(
             reasons.append("screening:suspicious")
         if mismatches and _setting("APPWARDEN_PRELISTING_MISMATCH_REVIEW", True):
             reasons += [f"listing:{m['check']}" for m in mismatches]
+        if _setting("APPWARDEN_PRELISTING_GAP_REVIEW", True):
+            reasons += analysis_gaps(report if report is not None else job.report)
         result = NEEDS_REVIEW if reasons else PASS
     blocked = stop_access(check, measures)
     if blocked is not None:
@@ -312,8 +335,8 @@ CHUNK = 500
 
 def verdicts(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
     """:func:`verdict` of each check (same order, same answers) with a constant number of queries per 500 checks
-    instead of several per check: the non-rejected findings of all finished jobs in one query, only the ``app`` and
-    ``manifest`` sections of their reports (the database extracts them: the whole report is never decoded), the
+    instead of several per check: the non-rejected findings of all finished jobs in one query, only the ``app``,
+    ``manifest`` and ``errors`` sections and the screening's ``evaluated`` of their reports (the database extracts them: the whole report is never decoded), the
     停止接入 measures in force once. Give checks with ``job__app_version__app__company`` and ``store`` selected."""
     from appwarden.platform.sanctions.services import stop_access_measures
 
@@ -334,14 +357,16 @@ def verdicts(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
         )
         for f in rows:
             by_job[f.job_id].append(f)
-        for pk, app, manifest in ScanJob.objects.filter(pk__in=chunk).values_list(
-            "pk", "report__app", "report__manifest"
+        for pk, app, manifest, errors, screened in ScanJob.objects.filter(pk__in=chunk).values_list(
+            "pk", "report__app", "report__manifest", "report__errors", "report__screening__evaluated"
         ):
             parts[pk] = {
                 "app": app if isinstance(app, dict) else {},
                 "manifest": {"permissions": manifest.get("permissions")}
                 if isinstance(manifest, dict)
                 else {},
+                "errors": errors if isinstance(errors, list) else [],
+                "screening": {"evaluated": screened} if isinstance(screened, bool) else {},
             }
     return [
         verdict(
