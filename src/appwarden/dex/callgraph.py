@@ -722,10 +722,17 @@ class CallGraph:
         """The ``bits`` of ``subtype_masks``: per DEX, a byte per type id, the bit of its descriptor in
         ``_SUBTYPE_BITS`` (0 for the other types)."""
         bits = []
+        if self._ordered is None:  # (lookup_many needs it next anyway)
+            self._ordered = all(map(self._is_ordered, self.index.codes))
         for code in self.index.codes:
             types = code.type_descs
             b = bytearray(len(types))
             for base, bit in _SUBTYPE_BITS.items():
+                if self._ordered:  # strictly increasing descriptors: each at most once, found by bisection
+                    i = bisect_left(types, base)
+                    if i < len(types) and types[i] == base:
+                        b[i] |= bit
+                    continue
                 i = -1
                 while True:  # list.index scans in C; every type id with that descriptor
                     try:
