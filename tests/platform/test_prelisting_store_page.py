@@ -34,9 +34,11 @@ class StorePageCase(TestCase):
         self.regulator, self.reviewer = pf.user("regulator"), pf.user("reviewer")
         self.n = 0
 
-    def apk(self, findings: list[dict]) -> SimpleUploadedFile:
+    def apk(self, findings: list[dict], errors: list[dict] | None = None) -> SimpleUploadedFile:
         self.n += 1
         rep = pf.report(f"com.page.app{self.n}", "1.0", findings)
+        if errors:
+            rep["errors"] = errors
         rep["manifest"] = {
             "permissions": [{"name": "android.permission.READ_PHONE_STATE", "dangerous": True}]
         }
@@ -90,6 +92,20 @@ class StorePageTests(StorePageCase):
         self.assertIn("需人工复核 Needs review", page)
         self.assertIn("listing:developer_mismatch", page)
         self.assertIn("通过 Pass", page)
+
+    def test_a_dex_not_read_is_explained_in_chinese(self):
+        bomb = {
+            "stage": "dex",
+            "message": "entry 'classes3.dex' inflates beyond the size limit",
+            "path": "classes3.dex",
+        }
+        client = self.web(self.user_a)
+        client.post("/store/prelisting/", {"apk": self.apk([], errors=[bomb]), **LISTING})
+        services.run_scan(PrelistingCheck.objects.get().job_id)
+        page = client.get("/store/prelisting/").content.decode()
+        self.assertIn("需人工复核 Needs review", page)
+        self.assertIn("有DEX文件未能读取（如压缩炸弹、文件损坏），未发现问题不代表通过", page)
+        self.assertNotIn("通过 Pass", page)
 
     def test_refusals_store_nothing(self):
         before = (ScanJob.objects.count(), PrelistingCheck.objects.count())
