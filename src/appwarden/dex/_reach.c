@@ -279,6 +279,14 @@ typedef struct { /* a string of the DEX: its bytes up to the NUL */
     uint64_t hash;
 } istr_t;
 
+typedef struct { /* a method name string: an istr_t without its pointer (16 bytes: the table is indexed by string id,
+                  * one per DEX string; the bytes are found again by istr_ptr for the few names compared) */
+    uint64_t hash;
+    uint32_t len;
+    uint8_t state;
+    uint8_t odd;
+} iname_t;
+
 typedef struct { /* a proto: "(params)ret" */
     uint8_t state;   /* 0 not resolved, 1 ASCII, 2 not ASCII, 3 a check fails */
     uint32_t len;    /* of ret and the params' descriptors (what desc_build adds up) */
@@ -292,7 +300,8 @@ typedef struct {
     const uint8_t *buf;
     size_t size;
     unsigned long s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size;
-    istr_t *types, *names;
+    istr_t *types;
+    iname_t *names;
     iproto_t *protos;
 } idex_t;
 
@@ -406,11 +415,30 @@ static int iproto(idex_t *x, uint32_t p, ibuf_t *scratch) {
     return 0;
 }
 
-static const istr_t *iname(idex_t *x, uint32_t sidx) { /* NULL when a check fails */
+static const iname_t *iname(idex_t *x, uint32_t sidx) { /* NULL when a check fails */
     if (sidx >= x->s_size) return NULL;
-    istr_t *o = &x->names[sidx];
-    if (!o->state) istr_resolve(x, sidx, o, 0);
+    iname_t *o = &x->names[sidx];
+    if (!o->state) {
+        istr_t r;
+        istr_resolve(x, sidx, &r, 0);
+        o->state = r.state;
+        if (r.state != 3) {
+            o->hash = r.hash;
+            o->len = r.len;
+            o->odd = r.odd;
+        }
+    }
     return o->state == 3 ? NULL : o;
+}
+
+/* the first byte of string `sidx` (< s_size) of x, NULL when its offset or length is out of bounds */
+static const uint8_t *istr_ptr(idex_t *x, uint32_t sidx) {
+    size_t pos = rd32(x->buf + x->s_off + (size_t)sidx * 4);
+    for (int i = 0; i < 5; i++) { /* the uleb128 length in UTF-16 units, skipped */
+        if (pos >= x->size) return NULL;
+        if (!(x->buf[pos++] & 0x80)) return x->buf + pos;
+    }
+    return NULL;
 }
 
 /* intern_all(dexes, decodes[, deadline]) -> (maps, reps) | None
@@ -490,7 +518,7 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
     for (Py_ssize_t k = 0; k < n_dex; k++) {
         idex_t *x = &xs[k];
         x->types = (istr_t *)calloc(x->t_size ? x->t_size : 1, sizeof(istr_t));
-        x->names = (istr_t *)calloc(x->s_size ? x->s_size : 1, sizeof(istr_t));
+        x->names = (iname_t *)calloc(x->s_size ? x->s_size : 1, sizeof(iname_t));
         x->protos = (iproto_t *)calloc(x->p_size ? x->p_size : 1, sizeof(iproto_t));
         PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(x->m_size * 4));
         if (!x->types || !x->names || !x->protos) {
@@ -514,7 +542,8 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
          * bigger than the caches) */
         for (size_t i = 0; i < x->m_size; i++) {
             const uint8_t *mid = x->buf + x->m_off + i * 8;
-            const istr_t *cls = itype(x, le16(mid)), *name = NULL;
+            const istr_t *cls = itype(x, le16(mid));
+            const iname_t *name = NULL;
             uint32_t p = le16(mid + 2);
             if (cls) name = iname(x, rd32(mid + 4));
             int bad = !cls || !name || p >= x->p_size;
@@ -560,7 +589,9 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
             int ascii = asc[i];
             if (ascii) {
                 const uint8_t *mid = x->buf + x->m_off + i * 8;
-                const istr_t *cls = &x->types[le16(mid)], *name = &x->names[rd32(mid + 4)];
+                const istr_t *cls = &x->types[le16(mid)];
+                const iname_t *name = &x->names[rd32(mid + 4)];
+                const uint8_t *name_ptr = NULL; /* its bytes, found when first compared */
                 uint32_t p = le16(mid + 2);
                 const iproto_t *pr = &x->protos[p];
                 tag = (uint32_t)(h >> 32) & ~idmask;
@@ -575,11 +606,16 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
                     const uint8_t *ym = y->buf + y->m_off + (size_t)reps[2 * j + 1] * 8;
                     const istr_t *ycls = &y->types[le16(ym)];
                     uint32_t yp = le16(ym + 2);
-                    istr_t yname;
-                    istr_resolve(y, rd32(ym + 4), &yname, 0); /* (its names cache may be gone) */
-                    if (ycls->len != cls->len || memcmp(ycls->ptr, cls->ptr, cls->len) || yname.len != name->len ||
-                        memcmp(yname.ptr, name->ptr, name->len) || y->protos[yp].len != pr->len)
+                    if (ycls->len != cls->len || memcmp(ycls->ptr, cls->ptr, cls->len) || y->protos[yp].len != pr->len)
                         continue; /* (same lengths of the parts: the parts' bytes decide, see the contract) */
+                    /* the names: the bytes of this one (resolved in pass 1: in bounds, NUL-terminated) against the
+                     * representative's, equal when they match and its string ends there (its names cache may be
+                     * gone) */
+                    if (!name_ptr) name_ptr = istr_ptr(x, rd32(mid + 4));
+                    const uint8_t *yname = istr_ptr(y, rd32(ym + 4));
+                    if (!name_ptr || !yname || (size_t)(yname - y->buf) + name->len >= y->size ||
+                        memcmp(yname, name_ptr, name->len) || yname[name->len])
+                        continue;
                     if (ibuf_reserve(&sa, (size_t)pr->len + 2) || ibuf_reserve(&sb, (size_t)pr->len + 2)) {
                         PyErr_NoMemory();
                         goto done;
@@ -798,7 +834,7 @@ static int sig_hash(hdex_t *x, uint32_t midx, uint64_t *h, sbuf_t *scratch) {
     idex_t *ix = &x->ix;
     const uint8_t *mid = x->hd.buf + x->m_off + (size_t)midx * 8;
     if (!itype(ix, rd16(mid))) return -1;
-    const istr_t *name = iname(ix, rd32(mid + 4));
+    const iname_t *name = iname(ix, rd32(mid + 4));
     uint32_t p = rd16(mid + 2);
     if (!name || p >= ix->p_size) return -1;
     int r = iproto(ix, p, &x->ib);
@@ -1056,7 +1092,7 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
         x->ix.m_size = x->m_size;
         x->ix.types = (istr_t *)calloc(ts, sizeof(istr_t));
         /* names: only sig_hash without hints reads them (sig_equal reads the string table) */
-        if (!x->has_hb && !(x->ix.names = (istr_t *)calloc(x->hd.s_size ? x->hd.s_size : 1, sizeof(istr_t))))
+        if (!x->has_hb && !(x->ix.names = (iname_t *)calloc(x->hd.s_size ? x->hd.s_size : 1, sizeof(iname_t))))
             goto nomem;
         x->ix.protos = (iproto_t *)calloc(x->hd.p_size ? x->hd.p_size : 1, sizeof(iproto_t));
         if (!x->ix.types || !x->ix.protos) goto nomem;
