@@ -419,3 +419,21 @@ def test_subtype_bits_by_bisection_equal_the_scan(main_dex: bytes, fixtures_dir)
         assert cg._subtype_bits() == fast
         found += sum(map(any, fast))
     assert found
+
+
+def test_dispatch_ids_equal_find_methods(main_dex: bytes, fixtures_dir) -> None:
+    """The async edges' dispatch method ids (one class range and one C name scan per class when the ids are
+    sorted) are find_methods' answers for every ASYNC_DISPATCH pair, on every fixture app, ordered or not."""
+    from appwarden.dex.callgraph import ASYNC_DISPATCH
+
+    found = 0
+    for index in fixture_indexes(main_dex, fixtures_dir):
+        cg = index.callgraph
+        for code in index.codes:
+            want = sorted(m for cls, name in ASYNC_DISPATCH for m in code.dex.find_methods(cls, name))
+            assert cg._ordered and sorted(cg._dispatch_ids(code)) == want
+            found += len(want)
+            cg._ordered = False
+            assert sorted(cg._dispatch_ids(code)) == want
+            cg._ordered = True
+    assert found

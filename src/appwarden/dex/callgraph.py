@@ -150,6 +150,11 @@ ASYNC_DISPATCH: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] =
     ("Landroid/os/AsyncTask;", "executeOnExecutor"): (_ASYNCTASK,),
 }
 
+# ASYNC_DISPATCH's classes, each with its dispatch names (the async edges look each class's method ids up once)
+_DISPATCH_BY_CLASS: dict[str, tuple[str, ...]] = {}
+for _cls, _name in ASYNC_DISPATCH:
+    _DISPATCH_BY_CLASS[_cls] = (*_DISPATCH_BY_CLASS.get(_cls, ()), _name)
+
 # the base types is_subtype answers from the C kernel subtype_masks (one bit each): those of the async edges
 _SUBTYPE_BITS = {
     base: 1 << i
@@ -886,9 +891,7 @@ class CallGraph:
         dex = code.dex
         app = self.index._class_map
         dex.prefetch_strings({s for key in ASYNC_DISPATCH for s in key} | set(_APP_DISPATCH_NAMES))
-        ids: list[int] = []
-        for cls, name in ASYNC_DISPATCH:
-            ids += dex.find_methods(cls, name)
+        ids = self._dispatch_ids(code)
         types, mclass = code.type_descs, dex.method_class
         for name in _APP_DISPATCH_NAMES:
             sidx = dex.find_string(name)
@@ -910,6 +913,34 @@ class CallGraph:
             if events[i * EVENT_WORDS] & 0xFF not in _CUSTOM:
                 records.add(code.record_of_event(i))
         return sorted(records), set(ids)
+
+    def _dispatch_ids(self, code: DexCode) -> list[int]:
+        """The method ids of :data:`ASYNC_DISPATCH`'s (class, name) pairs in ``code``'s DEX (``find_methods`` of
+        each pair, in some order): when every DEX's method ids are sorted by class (``ids_ordered``), one bisection
+        per class for its range and one C scan of the range's names per name, instead of a Python filter of the
+        class's range per pair."""
+        dex = code.dex
+        if self._ordered is None:
+            self._ordered = all(map(self._is_ordered, self.index.codes))
+        if not self._ordered:
+            return [m for cls, name in ASYNC_DISPATCH for m in dex.find_methods(cls, name)]
+        ids: list[int] = []
+        mclass, names = dex.method_class, memoryview(dex.method_name).cast("B")
+        for cls, dispatch_names in _DISPATCH_BY_CLASS.items():
+            t = dex.find_type(cls)
+            if t is None:
+                continue
+            # sorted: every id of [lo, hi) has class t, as find_methods keeps
+            lo = bisect_left(mclass, t)
+            hi = bisect_right(mclass, t, lo)
+            if lo == hi:
+                continue
+            part = names[4 * lo : 4 * hi]
+            for name in dispatch_names:
+                sidx = dex.find_string(name)
+                if sidx is not None:
+                    ids += [lo + i for i in _u32(reach.u32_positions(part, sidx))]
+        return ids
 
     def _add_async_edges(self, code: DexCode, gmap: array, out: array) -> None:
         """Synthetic edges (:data:`ASYNC_DISPATCH`) of the methods of ``code`` that call a dispatch API."""
