@@ -75,12 +75,13 @@ _EQUALS = (
     "Ljava/lang/String;->contentEquals",
 )
 _TEXT_INPUT = ("->getText",)
-# an unlock code: letters/digits only, 3..32 characters (a message shown to the user has spaces or punctuation)
-_CODE_LITERAL = re.compile(r"^[A-Za-z0-9]{3,32}$")
+# an unlock code: 3..32 printable ASCII characters without a space (a message shown to the user has spaces); round
+# eight admits symbols (``@``, ``#``, ``!``, ``_`` ...), which passwords hold, as long as a letter or digit is there
+_CODE_LITERAL = re.compile(r"^(?=[^A-Za-z0-9]*[A-Za-z0-9])[!-~]{3,32}$")
 
 
 def compared_constants(ctx: ScreenContext, method: str) -> list[str]:
-    """Short letters-and-digits ``const-string`` values that reach ``String.equals`` (or ``equalsIgnoreCase`` /
+    """Short ``const-string`` values without spaces (printable ASCII holding a letter or digit) that reach ``String.equals`` (or ``equalsIgnoreCase`` /
     ``contentEquals``) as an argument or receiver in ``method``, read in instruction order: a register keeps its
     constant until another recorded instruction or an invoke's ``move-result`` writes it. Conservative: a constant
     copied to another register first is not seen."""
@@ -124,7 +125,7 @@ def compared_constants(ctx: ScreenContext, method: str) -> list[str]:
 
 def locker_unlock_code(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """An app method removes a window from the WindowManager after reading typed text (``getText`` of a text field)
-    and comparing it with ``String.equals`` against a short letters-and-digits constant (the unlock code; a value
+    and comparing it with ``String.equals`` against a short constant without spaces (the unlock code; a value
     read from the app's settings does not count). Gated on the manifest holding one of ``permissions_any`` and the
     app code adding a window (``WindowManager.addView``): the overlay a screen locker draws over everything and
     takes down only when the code the victim bought is typed in."""
