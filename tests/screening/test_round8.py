@@ -4,6 +4,9 @@
 * A locker's hard-coded unlock code may hold symbols (``@``, ``$``, ``!`` ...), as passwords do: the constant a
   typed text is compared with before the overlay is removed is any 3..32 printable ASCII characters without a space
   that hold a letter or a digit (a sentence shown to the user has spaces; "!!!" is no code).
+* ``sms.config_short_code_table``: the app sends SMS (directly, or by reflection on ``SmsManager`` while holding
+  SEND_SMS) and a small bundled file is a per-country table of 4-5 digit short codes (3 rows, 3 countries, 3
+  numbers at least): the premium destinations of a trojan that charges subscribers in many countries.
 ``screen_r8`` does each the harmful way; ``screen_r8_clean`` holds the near misses (tests/screening/_apps/src, our
 own smali)."""
 
@@ -19,6 +22,7 @@ from appwarden.scan import _static_stage
 from appwarden.screening import run_indicator, screen
 from appwarden.screening.behaviour import _CODE_LITERAL, compared_constants
 from appwarden.screening.content import ScreenContext
+from appwarden.screening.detectors import _sms_senders, short_code_table
 from appwarden.screening.loader import load_indicators
 
 APPS = Path(__file__).resolve().parent / "_apps"
@@ -73,3 +77,58 @@ def test_unlock_code_with_symbols(r8: dict[str, Any]) -> None:
 def test_round8_clean_twin_is_clean(r8: dict[str, Any]) -> None:
     clean = screen(r8["screen_r8_clean"][0], r8["screen_r8_clean"][1])
     assert clean.verdict == "none" and clean.hits == []
+
+
+TABLE = (
+    b"country|operator|text|number\nru|any|SUB 11,7132;SUB 12,7133\nua|any|SUB 11,7122\nkz|any|SUB 11,2990\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "table"),
+    [
+        (TABLE, True),
+        (b'<c code="RU" n="7132"/>\n<c code="UA" n="7122"/>\n<c code="KZ" n="2990"/>\n', True),
+        (b"ru,7132\nua,7122\n", False),  # two countries
+        (b"ru,7132\nua,7132\nkz,7132\n", False),  # one number
+        (b"ru|+7|Russia\nua|+380|Ukraine\nkz|+7|Kazakhstan\nby|+375|Belarus\n", False),  # dialling codes
+        (b"rumts|7132\nuamts|7122\nkzmts|2990\n", False),  # no country as a whole field
+        (b"ru,713200\nua,712200\nkz,299000\n", False),  # six digits: no short code
+        (b"ru 2024-12-07\nua 2023-01-01\nkz 2022-05-05\n", False),  # dates are not whole fields
+    ],
+)
+def test_short_code_table(data: bytes, table: bool) -> None:
+    assert (short_code_table(data) is not None) is table
+
+
+def test_short_code_table_fires_with_reflective_send(r8: dict[str, Any]) -> None:
+    spec = SPECS["sms.config_short_code_table"]
+    hit = run_indicator(r8["screen_r8"][2], spec)
+    assert hit is not None
+    (item,) = hit.evidence
+    assert item["path"] == "assets/plan.txt" and item["send"] == "reflection"
+    assert item["countries"] == ["by", "kz", "ru", "ua"]
+    assert item["numbers"] == ["2990", "4161", "7122", "7132", "7133"]
+    assert item["sender"].endswith("r8/Billing;->send(Ljava/lang/String;Ljava/lang/String;)V")
+    # the clean twin carries the same table, but its SmsManager reflection is a dual-SIM lookup without SEND_SMS
+    clean = r8["screen_r8_clean"][2]
+    assert _sms_senders(clean, spec.params) == []
+    assert run_indicator(clean, spec) is None
+    without_gate = {k: v for k, v in spec.params.items() if k not in ("permissions_any",)}
+    assert _sms_senders(clean, {**without_gate, "permissions_any": ["android.permission.READ_PHONE_STATE"]})
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"apis": ["x"], "min_rows": 1}, "min_rows"),
+        ({"apis": ["x"], "min_rows": True}, "min_rows"),
+        ({"apis": ["x"], "reflective": ["android.telephony.SmsManager"]}, "permissions_any"),
+        ({"reflective": ["y"], "permissions_any": ["z"]}, "apis"),
+    ],
+)
+def test_short_code_table_params_checked(params: dict[str, Any], message: str) -> None:
+    from appwarden.screening.detectors import DETECTORS
+
+    error = DETECTORS["sms_config_table"].check(params)
+    assert error is not None and message in error

@@ -435,6 +435,97 @@ def _sms_config_number(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]
     return items
 
 
+# Round eight: a per-country table of SMS short codes (ISO 3166-1 alpha-2 country codes; ``uk`` is accepted for GB)
+_COUNTRY_LIST = """ad ae af ag ai al am ao ar as at au aw az ba bb bd be bf bg bh bi bj bm bn bo br bs bt bw by bz ca cd cf cg
+    ch ci ck cl cm cn co cr cu cv cy cz de dj dk dm do dz ec ee eg er es et fi fj fm fo fr ga gb gd ge gh gi gl gm
+    gn gq gr gt gu gw gy hk hn hr ht hu id ie il in iq ir is it jm jo jp ke kg kh ki km kn kp kr kw ky kz la lb lc
+    li lk lr ls lt lu lv ly ma mc md me mg mk ml mm mn mo mr ms mt mu mv mw mx my mz na ne ng ni nl no np nr nz om
+    pa pe pg ph pk pl pr ps pt pw py qa ro rs ru rw sa sb sc sd se sg si sk sl sm sn so sr ss st sv sy sz td tg th
+    tj tl tm tn to tr tt tv tw tz ua ug uk us uy uz va vc ve vg vn vu ws ye za zm zw"""
+COUNTRY_CODES = frozenset(_COUNTRY_LIST.split())
+_FIELD_EDGE = rb"|,;:=\s\"'<>"
+# a whole field of 4-5 digits (a short code) / of 2 letters (a country code), delimited by a separator or the line
+_SHORT_CODE_FIELD = re.compile(
+    rb"(?:^|(?<=[" + _FIELD_EDGE + rb"]))([0-9]{4,5})(?=[" + _FIELD_EDGE + rb"]|$)"
+)
+_COUNTRY_FIELD = re.compile(rb"(?:^|(?<=[" + _FIELD_EDGE + rb"]))([A-Za-z]{2})(?=[" + _FIELD_EDGE + rb"]|$)")
+
+
+def short_code_table(data: bytes, min_rows: int = 3) -> dict[str, Any] | None:
+    """The rows of ``data`` that name a country (a two-letter ISO 3166 code as a whole field) and hold a 4-5 digit
+    short code as a whole field; a table when at least ``min_rows`` such rows name at least ``min_rows`` distinct
+    countries and ``min_rows`` distinct short codes (the per-country premium-number list of an SMS trojan that
+    works in many countries). ``None`` otherwise."""
+    rows = 0
+    countries: set[str] = set()
+    codes: set[str] = set()
+    for line in data.splitlines():
+        found = _SHORT_CODE_FIELD.findall(line)
+        if not found:
+            continue
+        named = {c.decode().lower() for c in _COUNTRY_FIELD.findall(line)} & COUNTRY_CODES
+        if not named:
+            continue
+        rows += 1
+        countries |= named
+        codes.update(c.decode() for c in found)
+    if rows >= min_rows and len(countries) >= min_rows and len(codes) >= min_rows:
+        return {"rows": rows, "countries": sorted(countries)[:10], "numbers": sorted(codes)[:10]}
+    return None
+
+
+def _sms_senders(ctx: ScreenContext, params: dict[str, Any]) -> list[Any]:
+    """App-code SMS sends: a direct call of one of ``apis``, or (with ``reflective`` class names and one of
+    ``permissions_any`` held) ``SmsManager`` named as a string for ``Class.forName`` and a reflective
+    ``Method.invoke`` in the same method: the send hidden from a reader of the code."""
+    sends = _app_invokes(ctx, params["apis"])
+    if sends or not params.get("reflective") or not _permission_gate(ctx, params):
+        return sends
+    names = _app_strings(ctx, list(params["reflective"]))
+    if not names:
+        return []
+    invokers = {r.caller for r in _app_invokes(ctx, ["Ljava/lang/reflect/Method;->invoke"])}
+    return [r for r in names if r.caller in invokers]
+
+
+def _sms_config_table(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The app's own code sends SMS (directly, or through reflection on ``SmsManager``: :func:`_sms_senders`) and
+    a small bundled file (``assets/``, ``res/raw/``, ``res/xml/``; at most 64 KB, at most 200 files read) is a
+    per-country table of SMS short codes (:func:`short_code_table`): the premium destinations of a trojan that
+    charges subscribers in many countries, kept out of the code."""
+    sends = _sms_senders(ctx, params)
+    if not sends or ctx.apk is None:
+        return []
+    skip = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".ogg", ".wav", ".mp4", ".ttf", ".otf", ".so")
+    min_rows = int(params.get("min_rows", 3))
+    items: list[Item] = []
+    read = 0
+    for name in ctx.static.entry_names:
+        if not name.startswith(_CONFIG_DIRS) or name.lower().endswith(skip) or name.endswith("/"):
+            continue
+        if ctx._size(name) > MAX_CONFIG_FILE:
+            continue
+        if read >= MAX_CONFIG_FILES:
+            ctx.notes.append(f"SMS short-code table search capped at {MAX_CONFIG_FILES} files")
+            break
+        read += 1
+        table = short_code_table(ctx._read(name) or b"", min_rows)
+        if table:
+            sender = sends[0]
+            how = "reflection" if str(sender.target).startswith("android.telephony") else "direct"
+            items.append({"path": name, **table, "sender": sender.caller, "send": how})
+    return items
+
+
+def _check_sms_config_table(params: dict[str, Any]) -> str | None:
+    rows = params.get("min_rows", 3)
+    if not isinstance(rows, int) or isinstance(rows, bool) or rows < 2:
+        return "min_rows must be an integer >= 2"
+    if params.get("reflective") and not params.get("permissions_any"):
+        return "reflective needs permissions_any (the SMS permission the reflective send relies on)"
+    return _need_lists("apis", optional=("reflective", "permissions_any"))(params)
+
+
 SMS_ACTIONS = ("android.provider.Telephony.SMS_RECEIVED", "android.provider.Telephony.SMS_DELIVER")
 SMS_READS = (
     "Landroid/telephony/SmsMessage;->createFromPdu",
@@ -1194,6 +1285,12 @@ DETECTORS: dict[str, Detector] = {
         ),
         Detector("background_sms_at_boot", _background_sms_at_boot, _need_lists("apis"), _P({"apis"})),
         Detector("sms_config_number", _sms_config_number, _need_lists("apis"), _P({"apis"})),
+        Detector(
+            "sms_config_table",
+            _sms_config_table,
+            _check_sms_config_table,
+            _P({"apis", "reflective", "permissions_any", "min_rows"}),
+        ),
         Detector(
             "boot_beacon", _boot_beacon, _need_lists("identifiers", "network"), _P({"identifiers", "network"})
         ),
