@@ -7,6 +7,10 @@
 * ``sms.config_short_code_table``: the app sends SMS (directly, or by reflection on ``SmsManager`` while holding
   SEND_SMS) and a small bundled file is a per-country table of 4-5 digit short codes (3 rows, 3 countries, 3
   numbers at least): the premium destinations of a trojan that charges subscribers in many countries.
+* ``dropper.runtime_component``: a service or receiver with a powerful role (accessibility, notification
+  listener, device admin, incoming SMS) has no class in the APK's DEX and no known packer protects the app: its
+  code arrives at run time.
+
 ``screen_r8`` does each the harmful way; ``screen_r8_clean`` holds the near misses (tests/screening/_apps/src, our
 own smali)."""
 
@@ -17,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from appwarden.errors import KnowledgeError
 from appwarden.limits import DEFAULT_LIMITS
 from appwarden.scan import _static_stage
 from appwarden.screening import run_indicator, screen
@@ -132,3 +137,59 @@ def test_short_code_table_params_checked(params: dict[str, Any], message: str) -
 
     error = DETECTORS["sms_config_table"].check(params)
     assert error is not None and message in error
+
+
+def test_runtime_component(r8: dict[str, Any]) -> None:
+    spec = SPECS["dropper.runtime_component"]
+    hit = run_indicator(r8["screen_r8"][2], spec)
+    assert hit is not None
+    assert hit.evidence == [
+        {
+            "component": "com.appwarden.screen.r8.Relay",
+            "kind": "service",
+            "role": "android.permission.BIND_NOTIFICATION_LISTENER_SERVICE",
+            "components_without_class": "1 of 3",
+        }
+    ]
+    # the clean twin's listener has its class; its stale plain service without a class has no powerful role
+    assert run_indicator(r8["screen_r8_clean"][2], spec) is None
+
+
+def test_round8_verdict(r8: dict[str, Any]) -> None:
+    bad = screen(r8["screen_r8"][0], r8["screen_r8"][1])
+    assert bad.verdict == "harmful"
+    assert {h.spec.id for h in bad.hits} == {
+        "ransomware.overlay_unlock_code",
+        "sms.config_short_code_table",
+        "dropper.runtime_component",
+    }
+
+
+_ENTRY = """indicators:
+- id: x.y
+  category: sms_fraud
+  weight: 10
+  evidence: assets
+  detector: sms_config_table
+  params: {apis: [La;->b], reflective: [android.telephony.SmsManager], permissions_any: [android.permission.SEND_SMS]}
+  description: d
+  description_zh: d
+  source: s
+  fixtures: {fires: [screen_r8], clean: [screen_r8_clean]}
+"""
+
+
+def test_loader_checks_round8_params(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(_ENTRY, encoding="utf-8")
+    assert len(load_indicators(tmp_path)) == 1
+    (tmp_path / "a.yaml").write_text(_ENTRY.replace(", permissions_any: [android.permission.SEND_SMS]", ""))
+    with pytest.raises(KnowledgeError, match="reflective needs permissions_any"):
+        load_indicators(tmp_path)
+    runtime = _ENTRY.replace("detector: sms_config_table", "detector: runtime_components").replace(
+        "params: {apis: [La;->b], reflective: [android.telephony.SmsManager], permissions_any: [android.permission.SEND_SMS]}",
+        "params: {permissions: [android.permission.BIND_DEVICE_ADMIN], actions: [7]}",
+    )
+    (tmp_path / "a.yaml").write_text(runtime, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="actions"):
+        load_indicators(tmp_path)
+    assert SPECS["sms.config_short_code_table"].supersedes == ("sms.config_premium_number",)

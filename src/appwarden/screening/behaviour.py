@@ -402,6 +402,40 @@ def library_disguise(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     return items[:5]
 
 
+# ------------------------------------------------------------------------------------------------ runtime components
+
+
+def runtime_components(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """A component of the manifest that holds one of Android's most powerful roles - bound with one of
+    ``permissions`` (accessibility service, notification listener, device administrator) or receiving one of
+    ``actions`` (incoming SMS, device-admin enabling) - has no class in any DEX of the APK, and no known packer (加固)
+    protects the app: the code that will run with that power is decrypted or downloaded at run time, after any
+    review of the package. Android loads a component's class from the app's class loader, so the class must exist
+    by the time the component starts; an app that ships without it fills that loader itself. Apps whose DEX could
+    not be read are left out (``ctx.code`` is None)."""
+    if ctx.manifest is None or ctx.code is None or ctx.static.app.packer:
+        return []
+    binds = set(params.get("permissions") or [])
+    actions = set(params.get("actions") or [])
+    classes = ctx.code.classes
+    items: list[Item] = []
+    missing = 0
+    for comp in ctx.manifest.components:
+        if not comp.name or "L" + comp.name.replace(".", "/") + ";" in classes:
+            continue
+        missing += 1
+        if comp.kind not in ("service", "receiver"):
+            continue
+        role = comp.permission if comp.permission in binds else None
+        if role is None:
+            role = next((a for f in comp.intent_filters for a in f.actions if a in actions), None)
+        if role is not None and len(items) < 5:
+            items.append({"component": comp.name, "kind": comp.kind, "role": role})
+    for item in items:
+        item["components_without_class"] = f"{missing} of {len(ctx.manifest.components)}"
+    return items
+
+
 # ------------------------------------------------------------------------------------------------ phishing carrier
 
 _ASSET_URL = re.compile(rb"^\s*(https?://[^\s\"'<>]{4,200})\s*$")

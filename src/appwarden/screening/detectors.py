@@ -1350,6 +1350,12 @@ DETECTORS: dict[str, Detector] = {
         Detector("other_app_data", behaviour.other_app_data, _no_check),
         Detector("clipboard_swap", behaviour.clipboard_swap, _no_check),
         Detector("library_disguise", behaviour.library_disguise, _no_check),
+        Detector(
+            "runtime_components",
+            behaviour.runtime_components,
+            _need_lists(optional=("permissions", "actions")),
+            _P({"permissions", "actions"}),
+        ),
         Detector("remote_page_sms_app", behaviour.remote_page_sms_app, _no_check),
         Detector(
             "background_data_set",
