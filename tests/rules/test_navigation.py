@@ -391,7 +391,11 @@ def test_a_failing_whole_app_lookup_falls_back_to_reading_each_method(monkeypatc
 
     monkeypatch.setattr(code, "subclasses", broken)
     monkeypatch.setattr(code.callgraph, "callers", broken)
+    from appwarden.rules import navigation
     from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, _Builder
+
+    # the rules' own subclass search (static_support.subclasses, which the index's answer only backs) fails too
+    monkeypatch.setattr(navigation, "subclasses", broken)
 
     b = _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
     assert _observed(b.build()) == want

@@ -86,6 +86,7 @@ from appwarden.rules.static_support import (
     method_strings,
     methods_of,
     strings_containing,
+    subclasses,
     superclasses,
 )
 
@@ -876,19 +877,19 @@ class _Builder:
 
     def _fragment_classes(self) -> set[str] | None:
         """Every class :meth:`is_fragment` accepts (an app class with one of :data:`FRAGMENT_BASES` at most 12
-        superclass steps up), found walking ``code.subclasses`` down from them; None when the index cannot list
-        subclasses."""
+        superclass steps up), found walking ``code.subclasses`` (as ``static_support.subclasses`` answers it) down
+        from them; None when the index cannot list subclasses."""
         if self._frag_classes is _UNSEEN:
-            subclasses = getattr(self.code, "subclasses", None)
-            if subclasses is None:
+            if getattr(self.code, "subclasses", None) is None:
                 self._frag_classes = None
             else:
+                code = self.code
                 level = list(FRAGMENT_BASES)
                 seen = set(level)
                 found: set[str] | None = {c for c in level if c in self.defined}
                 try:
                     for _ in range(12):
-                        level = [sub for c in level for sub in subclasses(c) if sub not in seen]
+                        level = [sub for c in level for sub in subclasses(code, c) if sub not in seen]
                         seen.update(level)
                         found.update(level)  # type: ignore[union-attr]
                         if not level:

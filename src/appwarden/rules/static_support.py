@@ -149,7 +149,7 @@ def _implementers_below(code: Any, interface: str) -> list[str]:
             found.update(level)
             if depth == 12:
                 break
-            level = [sub for cls in level for sub in code.subclasses(cls) if sub not in seen]
+            level = [sub for cls in level for sub in subclasses(code, cls) if sub not in seen]
             seen.update(level)
             if not level:
                 break
@@ -161,9 +161,88 @@ def _implementers_below(code: Any, interface: str) -> list[str]:
     return concrete
 
 
-MAX_LIST_HITS = (
-    1 << 16
-)  # positions _direct_implementers examines in one DEX at most (else the index is asked)
+# positions _direct_implementers / _subclasses examine in one DEX at most (else the index is asked)
+MAX_LIST_HITS = 1 << 16
+
+
+def _type_ids(code: Any, ci: int, desc: str) -> list[int]:
+    """The type ids of DEX ``ci`` whose descriptor is ``desc``: by bisection when its type descriptors are strictly
+    increasing (``CallGraph._is_ordered``, as every installable DEX has them; remembered per DEX), else by a scan of
+    them all."""
+    types = code.codes[ci].type_descs
+    ordered = _memo(code).ordered
+    ok = ordered.get(ci)
+    if ok is None:
+        from appwarden.dex.callgraph import CallGraph
+
+        try:
+            ok = ordered[ci] = CallGraph._is_ordered(code.codes[ci])
+        except Exception:  # a table the kernel refuses: scanned
+            ok = ordered[ci] = False
+    if ok:
+        t = bisect_left(types, desc)
+        return [t] if t < len(types) and types[t] == desc else []
+    tids: list[int] = []
+    i = -1
+    while True:  # list.index scans in C: every type id with that descriptor
+        try:
+            i = types.index(desc, i + 1)
+        except ValueError:
+            break
+        tids.append(i)
+    return tids
+
+
+def subclasses(code: Any, cls: str) -> list[str]:
+    """``code.subclasses(cls)`` (the app classes whose superclass is ``cls``, in load order), remembered per code
+    index and, on a :class:`~appwarden.dex.index.CodeIndex`, found without the index's table of every class under
+    its superclass (issue #19: the rules ask for the classes below ~60 classes, the table names every class of
+    every DEX): in each DEX the class defs whose superclass column holds the type id of ``cls``
+    (:func:`_subclasses`)."""
+    memo = _memo(code).subclasses
+    got = memo.get(cls)
+    if got is None:
+        found = _subclasses(code, cls)
+        got = memo[cls] = tuple(code.subclasses(cls) if found is None else found)
+    return list(got)
+
+
+def _subclasses(code: Any, cls: str) -> list[str] | None:
+    """:func:`subclasses` from a byte search of each DEX's superclass column (the class defs' superclass_idx words)
+    for the type id of ``cls``, each class def found checked as the index checks it (first definition of its class, its
+    superclass as ``CodeIndex._class_supers`` reads it); None when the index is not a CodeIndex, a DEX's type
+    descriptors are not strictly increasing, or there are too many positions to examine."""
+    cmap = getattr(code, "_class_map", None)
+    supers = getattr(code, "_class_supers", None)
+    if not isinstance(cmap, dict) or supers is None or not hasattr(code, "codes"):
+        return None
+    found: list[str] = []
+    tables = _memo(code).class_defs
+    for ci, dc in enumerate(code.codes):
+        tids = _type_ids(code, ci, cls)
+        if not _memo(code).ordered.get(ci):
+            return None
+        if not tids:
+            continue
+        cd = dc.dex.class_defs
+        raw = tables.get(ci)
+        if raw is None:
+            raw = tables[ci] = cd[2::8].tobytes()  # the superclass_idx column
+        types = dc.type_descs
+        needle = struct.pack("=I", tids[0])  # the table's own (native) order
+        examined = 0
+        p = raw.find(needle)
+        while p >= 0:
+            examined += 1
+            if examined > MAX_LIST_HITS:
+                return None
+            if not p & 3:  # the superclass_idx of class def p // 4
+                cdi = p >> 2
+                desc = types[cd[cdi * 8]]
+                if cmap.get(desc) == (ci, cdi) and supers(desc)[0] == cls:
+                    found.append(desc)
+            p = raw.find(needle, p + 1)
+    return found
 
 
 def _direct_implementers(code: Any, interface: str) -> list[str] | None:
@@ -182,14 +261,7 @@ def _direct_implementers(code: Any, interface: str) -> list[str] | None:
     found: list[str] = []
     for ci, dc in enumerate(code.codes):
         types = dc.type_descs
-        tids: list[int] = []
-        i = -1
-        while True:  # list.index scans in C: every type id with that descriptor
-            try:
-                i = types.index(interface, i + 1)
-            except ValueError:
-                break
-            tids.append(i)
+        tids = _type_ids(code, ci, interface)
         if not tids:
             continue
         lists = _interface_lists(code, ci)
@@ -314,13 +386,29 @@ def methods_of(code: Any, cls: str) -> list[str]:
 class _CodeMemo:
     """What the rules of one scan ask the same code index again and again (:func:`_memo`)."""
 
-    __slots__ = ("code", "ifaces", "implementers", "methods", "own", "records", "strings")
+    __slots__ = (
+        "class_defs",
+        "code",
+        "ifaces",
+        "implementers",
+        "methods",
+        "ordered",
+        "own",
+        "records",
+        "strings",
+        "subclasses",
+    )
 
     def __init__(self, code: Any) -> None:
         self.code = code
         self.methods: dict[str, tuple[str, ...]] = {}  # class -> methods_of
         self.implementers: dict[str, tuple[str, ...]] = {}  # interface -> implementers
         self.ifaces: dict[int, Any] = {}  # dex number -> _interface_lists
+        self.ordered: dict[int, bool] = {}  # dex number -> type descriptors strictly increasing (_type_ids)
+        self.class_defs: dict[
+            int, bytes
+        ] = {}  # dex number -> its class defs' superclass column (_subclasses)
+        self.subclasses: dict[str, tuple[str, ...]] = {}  # class -> subclasses
         self.own: dict[str, tuple[int, range, tuple[str, ...]] | None] = {}  # class -> _own
         # class -> (dex number, signature -> record number or the list of them when a signature repeats)
         self.records: dict[str, tuple[int, dict[str, Any]]] = {}
