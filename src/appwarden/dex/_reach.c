@@ -441,6 +441,57 @@ static const uint8_t *istr_ptr(idex_t *x, uint32_t sidx) {
     return NULL;
 }
 
+/* Pass 0 of intern_all for DEX x: the names of its method ids, its types and its protos resolved into the caches
+ * in table order (string, type and proto ids ascending: the DEX's bytes read forward, where pass 1 would jump
+ * through the string data in method order). Only a cache fill: it stops at the first failed check (which pass 1
+ * reports if a method uses it) or once its work (the bytes resolved) passes pass 1's budget (pass 1 resolves the
+ * rest as before). 0, -1 out of memory, -2 past the deadline (no error set). */
+static int iprefill(idex_t *x, ibuf_t *scratch, double deadline) {
+    uint64_t budget = (uint64_t)x->size * 64 + (1u << 20), work = 0;
+    uint8_t *used = (uint8_t *)calloc(x->s_size / 8 + 1, 1);
+    if (!used) return -1;
+    for (size_t i = 0; i < x->m_size; i++) {
+        uint32_t s = rd32(x->buf + x->m_off + i * 8 + 4);
+        if (s < x->s_size) used[s >> 3] |= (uint8_t)(1u << (s & 7));
+    }
+    int r = 0;
+    size_t n = x->s_size + x->t_size + x->p_size;
+    for (size_t k = 0; k < n; k++) {
+        uint64_t cost;
+        if (k < x->s_size) {
+            if (!(used[k >> 3] >> (k & 7) & 1)) continue;
+            const iname_t *o = iname(x, (uint32_t)k);
+            if (!o) break;
+            cost = 1 + (uint64_t)o->len;
+        } else if (k < x->s_size + x->t_size) {
+            const istr_t *o = itype(x, (uint32_t)(k - x->s_size));
+            if (!o) break;
+            cost = 1 + (uint64_t)o->len;
+        } else {
+            uint32_t p = (uint32_t)(k - x->s_size - x->t_size);
+            int got = iproto(x, p, scratch);
+            if (got < 0) {
+                r = -1;
+                break;
+            }
+            if (got) break;
+            cost = 1 + (uint64_t)x->protos[p].len + x->protos[p].n_params;
+        }
+        if (cost >= budget) break;
+        budget -= cost;
+        work += 1 + cost / 64;
+        if (work >= 65536) {
+            work = 0;
+            if (deadline > 0 && mono_now() >= deadline) {
+                r = -2;
+                break;
+            }
+        }
+    }
+    free(used);
+    return r;
+}
+
 /* intern_all(dexes, decodes[, deadline]) -> (maps, reps) | None
  * _dexscan.intern_methods over every DEX at once (dexes: the id tables of each, see dexids_t; decodes[k](method id)
  * gives the descriptor of a method id of DEX k that is not pure ASCII): maps[k] holds the node id (u32) of each
@@ -537,6 +588,12 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
             hint = (uint64_t *)PyBytes_AS_STRING(hb);
         }
         uint64_t budget = (uint64_t)x->size * 64 + (1u << 20);
+        int pre = iprefill(x, &sa, deadline);
+        if (pre) {
+            if (pre == -1) PyErr_NoMemory();
+            else PyErr_SetString(PyExc_TimeoutError, "deadline passed");
+            goto done;
+        }
         /* pass 1: every method checked (method_descs' checks: any failure declines) and hashed from its parts;
          * pass 2 numbers them in order, the table slot of a method a few ahead prefetched (the table is far
          * bigger than the caches) */
