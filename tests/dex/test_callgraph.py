@@ -437,3 +437,33 @@ def test_dispatch_ids_equal_find_methods(main_dex: bytes, fixtures_dir) -> None:
             assert sorted(cg._dispatch_ids(code)) == want
             cg._ordered = True
     assert found
+
+
+def test_callback_methods_give_the_callbacks_of_every_class(main_dex: bytes, fixtures_dir) -> None:
+    """The async edges' callback lookups over the methods whose name may be a callback's (_callback_methods) find
+    what the lookups over every method of the class (_own_methods) find, for every app class of every fixture app
+    and every callback list; and they read fewer methods."""
+    from appwarden.dex.callgraph import ASYNC_DISPATCH
+
+    specs = {cbs for key in ASYNC_DISPATCH.values() for _b, cbs in key}
+    hits = fewer = 0
+    for index in fixture_indexes(main_dex, fixtures_dir):
+        classes = sorted(index._class_map)
+        full = index.callgraph
+        full._cb_own, full._cb_cache = {}, {}
+        want = {(c, cbs): full._callbacks_of(c, cbs) for c in classes for cbs in specs}
+        fast = build_index_like(index).callgraph
+        fast._cb_cache = {}
+        fast._callback_methods(classes)
+        assert {(c, cbs): fast._callbacks_of(c, cbs) for c in classes for cbs in specs} == want
+        hits += sum(map(bool, want.values()))
+        for c in classes:
+            own, cb = fast._own_methods(c), fast._cb_own[c]
+            assert (own is None) == (cb is None)
+            fewer += own is not None and len(cb[0]) < len(own[0])
+    assert hits and fewer
+
+
+def build_index_like(index):
+    """A fresh index over the same DEX files."""
+    return build_index([(c.dex.name, bytes(c.dex.data)) for c in index.codes])

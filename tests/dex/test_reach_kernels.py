@@ -572,3 +572,28 @@ def test_u16_ranges_twin(items: list[int], values: list[int], sort: bool, odd: b
             x for v in values for x in (bisect_left(items, v), bisect_right(items, v, bisect_left(items, v)))
         ]
         assert got == ("ok", array("I", want).tobytes())
+
+
+@FUZZ
+@given(
+    muts=st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), min_size=0, max_size=24),
+    picks=st.lists(st.integers(0, 60) | st.integers(0, 1 << 12), max_size=40),
+    names=st.lists(st.sampled_from([b"run", b"call", b"onCreate", b"<init>", b"", b"x("]), max_size=4),
+)
+def test_names_maybe_twin(main_dex: bytes, muts, picks, names) -> None:
+    """names_maybe equals its twin on mutated tables (ValueError for an index out of range); on the intact DEX it
+    keeps exactly the methods whose name is one of the names or holds "(" (main.dex's names are ASCII)."""
+    args = descs_args(DexFile("classes.dex", main_dex))
+    data = mutate(main_dex, muts, keep_header=True) if muts else main_dex
+    mids = array("I", picks).tobytes()
+    got = same("names_maybe", (data, *args[1:]), mids, names)
+    if not muts and got[0] == "ok":
+        dex = DexFile("classes.dex", main_dex)
+        want = [
+            i
+            for i, m in enumerate(picks)
+            if (n := dex.string(dex.method_name[m]).encode()) in names or b"(" in n
+        ]
+        assert array("I", got[1]).tolist() == want
+    with pytest.raises(TypeError):
+        creach.names_maybe((data, *args[1:]), mids, ["run"])

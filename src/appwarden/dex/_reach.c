@@ -2161,6 +2161,85 @@ done:
     return res;
 }
 
+/* ---- names_maybe ----------------------------------------------------------------------------------------- */
+
+/* names_maybe(ids, mids, names) -> bytes
+ * The positions (u32, ascending) of the method ids of `mids` (a buffer of u32) whose name string may decode to a
+ * str equal to one of `names` (a list of bytes) or starting with one followed by "(": its bytes equal one of them,
+ * or are not pure ASCII, or hold "(", or cannot be read (a name index, an offset or a NUL out of bounds: the
+ * caller's decoding decides). `ids`: a DEX's id tables (buf, string ids offset and size, type ids offset and size,
+ * proto ids offset and size, method ids offset and size). ValueError for a method index out of range or tables out
+ * of bounds; TypeError for a name that is not bytes. No string object is made. */
+static PyObject *reach_names_maybe(PyObject *self, PyObject *args) {
+    Py_buffer buf, mb;
+    unsigned long s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size;
+    PyObject *names;
+    if (!PyArg_ParseTuple(args, "(y*kkkkkkkk)y*O!", &buf, &s_off, &s_size, &t_off, &t_size, &p_off, &p_size, &m_off,
+                          &m_size, &mb, &PyList_Type, &names))
+        return NULL;
+    PyObject *res = NULL;
+    uint32_t *out = NULL;
+    const uint8_t *d = (const uint8_t *)buf.buf;
+    size_t size = (size_t)buf.len, n = (size_t)mb.len / 4, k = 0;
+    Py_ssize_t n_names = PyList_GET_SIZE(names);
+    for (Py_ssize_t j = 0; j < n_names; j++)
+        if (!PyBytes_Check(PyList_GET_ITEM(names, j))) {
+            PyErr_SetString(PyExc_TypeError, "names must be bytes");
+            goto done;
+        }
+    if (mb.len % 4) {
+        PyErr_SetString(PyExc_ValueError, "method ids must hold u32 values");
+        goto done;
+    }
+    if ((uint64_t)s_off + (uint64_t)s_size * 4 > size || (uint64_t)m_off + (uint64_t)m_size * 8 > size) {
+        PyErr_SetString(PyExc_ValueError, "id tables out of bounds");
+        goto done;
+    }
+    out = (uint32_t *)malloc((n ? n : 1) * 4);
+    if (!out) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t i = 0; i < n && i <= 0xffffffffu; i++) {
+        uint32_t m = ld32((const uint8_t *)mb.buf, i);
+        if (m >= m_size) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "method index %u out of range", m);
+            PyErr_SetString(PyExc_ValueError, msg);
+            goto done;
+        }
+        uint32_t sidx = rd32(d + m_off + (size_t)m * 8 + 4);
+        int keep = 1;
+        if (sidx < s_size) {
+            size_t pos = rd32(d + s_off + (size_t)sidx * 4);
+            int u = 0;
+            while (u < 5 && pos < size && (d[pos] & 0x80)) pos++, u++; /* the uleb128 length, skipped */
+            if (u < 5 && pos < size) {
+                pos++;
+                const uint8_t *str = d + pos, *nul = pos < size ? memchr(str, 0, size - pos) : NULL;
+                if (nul) {
+                    size_t len = (size_t)(nul - str), q = 0;
+                    while (q < len && !(str[q] & 0x80) && str[q] != '(') q++;
+                    if (q == len) { /* ASCII without "(": kept only when it is one of the names */
+                        keep = 0;
+                        for (Py_ssize_t j = 0; j < n_names && !keep; j++) {
+                            PyObject *b = PyList_GET_ITEM(names, j);
+                            keep = (size_t)PyBytes_GET_SIZE(b) == len && !memcmp(PyBytes_AS_STRING(b), str, len);
+                        }
+                    }
+                }
+            }
+        }
+        if (keep) out[k++] = (uint32_t)i;
+    }
+    res = PyBytes_FromStringAndSize((const char *)out, (Py_ssize_t)(k * 4));
+done:
+    free(out);
+    PyBuffer_Release(&buf);
+    PyBuffer_Release(&mb);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
@@ -2172,6 +2251,7 @@ static PyMethodDef methods[] = {
     {"u32_positions", reach_u32_positions, METH_VARARGS, "Positions of the u32 items equal to a value."},
     {"dispatch_scan", reach_dispatch_scan, METH_VARARGS, "New-instance types and dispatch calls of records."},
     {"u16_ranges", reach_u16_ranges, METH_VARARGS, "bisect_left/right of many values over u16 items."},
+    {"names_maybe", reach_names_maybe, METH_VARARGS, "Method ids whose name may be one of some names."},
     {NULL, NULL, 0, NULL},
 };
 

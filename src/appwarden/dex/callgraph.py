@@ -155,6 +155,17 @@ _DISPATCH_BY_CLASS: dict[str, tuple[str, ...]] = {}
 for _cls, _name in ASYNC_DISPATCH:
     _DISPATCH_BY_CLASS[_cls] = (*_DISPATCH_BY_CLASS.get(_cls, ()), _name)
 
+# the callbacks' names (a signature's part before its first "("): _callbacks_of reads only the methods whose name may
+# be one of them (see _callback_methods)
+_CALLBACK_NAMES = sorted(
+    {
+        cb.partition("(")[0].encode("ascii")
+        for specs in ASYNC_DISPATCH.values()
+        for _b, cbs in specs
+        for cb in cbs
+    }
+)
+
 # the base types is_subtype answers from the C kernel subtype_masks (one bit each): those of the async edges
 _SUBTYPE_BITS = {
     base: 1 << i
@@ -260,6 +271,8 @@ class CallGraph:
         self._desc_cache: dict[str, tuple[str, ...]] = {}
         self._anc_cache: dict[str, tuple[str, ...]] = {}
         self._own: dict[str, tuple[list[str], list[int]] | None] = {}
+        # app class -> _own_methods' answer restricted to the methods a callback may be (see _callback_methods)
+        self._cb_own: dict[str, tuple[list[str], Sequence[int]] | None] = {}
         self._cb_cache: dict[tuple[str, tuple[str, ...]], list[int]] = {}
         self._subtype: dict[tuple[str, str], bool] = {}
         # subtype_masks' byte per app-wide class number (class def index + _cls_base[DEX]), None: Python only
@@ -603,6 +616,7 @@ class CallGraph:
         spread over the DEX files tens of MB, which the later stages can reuse. :meth:`is_subtype` refills what
         it needs if asked again."""
         self._own = {}
+        self._cb_own = {}
         self._defined = {}
         self._hier_cache = {}
         self._cb_cache = {}
@@ -1019,7 +1033,7 @@ class CallGraph:
             for cand in self._ancestors(key[0])
         }
         self._homes_of(fresh - homes.keys())
-        self._own_many(fresh)
+        self._callback_methods(fresh)
         for src, asks in found:
             targets: set[int] = set()
             for cand, callbacks in asks:
@@ -1081,6 +1095,47 @@ class CallGraph:
                 self._own[cls] = (sigs[pos : pos + len(mids)], array("I", map(gmap.__getitem__, mids)))
                 pos += len(mids)
 
+    def _callback_methods(self, classes: Iterable[str]) -> None:
+        """:meth:`_own_methods` of many classes (None for the same classes) restricted to the records whose name may
+        be a callback's (C kernel ``names_maybe``: the name is one of :data:`_CALLBACK_NAMES`, or not pure ASCII, or
+        holds "(", or cannot be read), kept in ``_cb_own`` for :meth:`_callbacks_of`: a callback signature can only
+        match such a record, so its answers are the same, and the other records' sigs are never made (the
+        candidate classes of the async edges are often activities with hundreds of methods). One ``names_maybe``
+        and one ``method_sigs`` call per DEX."""
+        app, codes, own = self.index._class_map, self.index.codes, self._cb_own
+        todo: dict[int, list[tuple[str, Sequence[int]]]] = {}
+        for cls in classes:
+            if cls in own:
+                continue
+            where = app.get(cls)
+            if where is None or "->" in cls:
+                own[cls] = None
+                continue
+            ci, cdi = where
+            rng = codes[ci].class_records(cdi)
+            if not isinstance(rng, range):
+                own[cls] = None
+                continue
+            mids = self._mids_of(ci)[rng.start : rng.stop]
+            _ci, lo, hi = self._home_of(cls)
+            if mids and not (lo <= min(mids) and max(mids) < hi):
+                own[cls] = None
+                continue
+            todo.setdefault(ci, []).append((cls, mids))
+        for ci, items in todo.items():
+            check_deadline()
+            code = codes[ci]
+            every = array("I", [m for _cls, mids in items for m in mids])
+            keep = _u32(reach.names_maybe(code.id_args, every.tobytes(), _CALLBACK_NAMES))
+            picked = array("I", map(every.__getitem__, keep))
+            sigs = code.method_sigs(picked)
+            gmap, pos, k = self._maps[ci], 0, 0
+            for cls, mids in items:
+                end = pos + len(mids)
+                k2 = bisect_left(keep, end, k)
+                own[cls] = (sigs[k:k2], array("I", map(gmap.__getitem__, picked[k:k2])))
+                pos, k = end, k2
+
     def _defined_node(self, cls: str, sig: str) -> int | None:
         """The node of the first method of the app class ``cls`` with ``sig`` (``_defined_of(cls).get(sig)``,
         without a dict per class when its records are its own methods)."""
@@ -1127,8 +1182,11 @@ class CallGraph:
             return found
         found = []
         exact, prefixes = _callback_kinds(callbacks)
+        cb_own = self._cb_own
         for c in self._ancestors(cls):
-            own = self._own_methods(c)
+            own = cb_own.get(c, _UNSET)
+            if own is _UNSET:
+                own = self._own_methods(c)
             if own is None:
                 found += [
                     node

@@ -1716,3 +1716,39 @@ def u16_ranges(buf: bytes, values: bytes) -> bytes:
         lo = bisect_left(a, v)
         out.extend((lo, bisect_right(a, v, lo)))
     return out.tobytes()
+
+
+def names_maybe(ids: tuple, mids: bytes, names: list[bytes]) -> bytes:
+    """The positions (u32, ascending) of the method ids of ``mids`` whose name string may decode to one of
+    ``names`` or to one of them followed by "(": its bytes equal one of them, are not pure ASCII, hold "(", or
+    cannot be read; mirrors ``_reach.names_maybe``."""
+    buf, s_off, s_size, _t_off, _t_size, _p_off, _p_size, m_off, m_size = ids
+    if not all(type(n) is bytes for n in names):
+        raise TypeError("names must be bytes")
+    if len(mids) % 4:
+        raise ValueError("method ids must hold u32 values")
+    size = len(buf)
+    if s_off + s_size * 4 > size or m_off + m_size * 8 > size:
+        raise ValueError("id tables out of bounds")
+    wanted = set(names)
+    out = array("I")
+    for i, m in enumerate(array("I", bytes(mids))):
+        if m >= m_size:
+            raise ValueError(f"method index {m} out of range")
+        sidx = int.from_bytes(buf[m_off + m * 8 + 4 : m_off + m * 8 + 8], "little")
+        keep = True
+        if sidx < s_size:
+            pos = int.from_bytes(buf[s_off + sidx * 4 : s_off + sidx * 4 + 4], "little")
+            u = 0
+            while u < 5 and pos < size and buf[pos] & 0x80:
+                pos, u = pos + 1, u + 1
+            if u < 5 and pos < size:
+                pos += 1
+                end = bytes(buf[pos:]).find(b"\0") if pos < size else -1
+                if end >= 0:
+                    name = bytes(buf[pos : pos + end])
+                    if name.isascii() and b"(" not in name:
+                        keep = name in wanted
+        if keep:
+            out.append(i)
+    return out.tobytes()
