@@ -283,3 +283,54 @@ def test_subclasses_on_mangled_superclass_fields() -> None:
                 compared += 1
                 assert found == reference.subclasses(cls), (round_, cls)
     assert compared > 100
+
+
+HERE_NAV = Path(__file__).parent / "policy.access.too_many_taps"
+NAV_APKS = sorted(HERE_NAV.glob("*.apk")) + APKS
+
+
+@pytest.mark.parametrize("apk", NAV_APKS, ids=lambda p: p.name)
+def test_navigation_nested_classes_and_policy_urls_equal_the_former_reads(apk: Path) -> None:
+    """The navigation graph's nested classes per prefix (bisecting each DEX's type descriptors) equal the bisection
+    of every nested app class sorted, for every class's own set and a few sets together; the policy URL methods
+    from the sorted string ranges equal the ones the search for the prefixes anywhere (and a reference per use)
+    finds."""
+    import re
+
+    from appwarden.rules.navigation import URL_PREFIXES
+
+    ev = build_evidence(str(apk))
+    code = ev.static.code
+    b = _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+    outers = sorted(c for c in code.classes if "$" not in c)
+    assert outers
+    for i, cls in enumerate(outers):
+        for own in ({cls}, set(outers[i : i + 3])):
+            prefixes = tuple(c[:-1] + "$" for c in own)
+            assert b._inner_classes(own) == b._inner_classes_sorted(prefixes), own
+    expected = set()
+    for ref in code.strings_containing(list(URL_PREFIXES)):
+        value = str(ref.target)
+        if value.startswith(URL_PREFIXES):
+            path = value.split("?", 1)[0].split("//", 1)[-1]
+            if "/" in path and b.url.search(path.split("/", 1)[1]):
+                expected.add(str(ref.caller))
+    assert b._policy_url_methods() == expected
+
+
+def test_navigation_nested_classes_cap_and_repeats() -> None:
+    """More than 400 nested classes: both reads stop at the same 401; a prefix nested in another repeats its
+    classes in both."""
+    import re
+
+    ev = build_evidence(str(HERE_NAV / "nav_base_activity.apk"))
+    code = ev.static.code
+    b = _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+    nested = sorted(c for c in code.classes if "$" in c)
+    assert nested
+    own = {c.split("$", 1)[0] + ";" for c in nested} | set(nested[:5])
+    assert b._inner_classes(own) == b._inner_classes_sorted(tuple(c[:-1] + "$" for c in own))
+    b._nested = {}
+    big = {f"L{i};" for i in range(3)}
+    b._nested.update({f"L{i}$": [f"L{i}$x{j};" for j in range(250)] for i in range(3)})
+    assert len(b._inner_classes(big)) == 401

@@ -79,6 +79,7 @@ from appwarden.limits import check_deadline
 from appwarden.rules.static_support import (
     _plain_needle,
     class_of,
+    classes_with_prefix,
     code_of,
     java_to_desc,
     method_literals,
@@ -365,6 +366,10 @@ class _Builder:
         self._edges: dict[str, tuple[tuple[str, str], ...]] = {}  # method -> edges_of([method])
         self._news: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # method -> _fragments_and_owned
         self._shown_memo: dict[str, _Shown] = {}  # screen class -> its no-tap part
+        self._lifecycles: dict[str, tuple[str, ...]] = {}  # class -> its LIFECYCLE methods
+        self._autos: dict[str, tuple[str, ...]] = {}  # class -> its AUTO_CALLBACKS methods
+        # "Lown$" -> the app classes nested in own (_inner_classes)
+        self._nested: dict[str, list[str] | None] = {}
         self._marks: set[str] | None = None  # every method that may name the policy, once known (_may_mark)
         self._sparse: Any = _UNSEEN  # _sparse_facts
         self._frag_classes: Any = _UNSEEN  # _fragment_classes
@@ -722,7 +727,7 @@ class _Builder:
         while todo and len(seen) <= 8:
             cls = todo.pop(0)
             chain = self.supers(cls) or [cls]
-            entries = [m for c in chain for m in methods_of(self.code, c) if _method_name(m) in LIFECYCLE]
+            entries = [m for c in chain for m in self._lifecycle_of(c)]
             notap = self.closure(entries + self._auto_callbacks(chain), set(chain))
             out.update(notap)
             for t, _via in self.edges_of(notap):
@@ -838,12 +843,7 @@ class _Builder:
         check_deadline()  # the rules stage's deadline: never an endless build on a huge app
         chain = self.supers(cls) or [cls]
         own = set(chain)
-        entries = [
-            m
-            for c in chain
-            for m in methods_of(self.code, c)
-            if m.split("->", 1)[1].split("(", 1)[0] in LIFECYCLE
-        ]
+        entries = [m for c in chain for m in self._lifecycle_of(c)]
         notap = self.closure(entries + self._auto_callbacks(chain), own)
         # fragments created while the screen is shown join it (their lifecycle too)
         for _ in range(2):
@@ -853,12 +853,7 @@ class _Builder:
                 break
             for f in frags:
                 own.update(self.supers(f) or [f])
-            entries = [
-                m
-                for c in own
-                for m in methods_of(self.code, c)
-                if m.split("->", 1)[1].split("(", 1)[0] in LIFECYCLE
-            ]
+            entries = [m for c in own for m in self._lifecycle_of(c)]
             notap = self.closure(entries + self._auto_callbacks(own), own)
         edges: dict[str, tuple[int, str]] = {}
         for edge, via in self.edges_of(notap):
@@ -979,10 +974,39 @@ class _Builder:
         """Callbacks that run without a tap (:data:`AUTO_CALLBACKS`: a splash's animation end, a countdown's
         finish, a handler message, a runnable) in the screen's classes and their inner classes."""
         found = [c for c in classes if c in self.defined] + self._inner_classes(set(classes))
-        return [m for c in found for m in methods_of(self.code, c) if _method_name(m) in AUTO_CALLBACKS]
+        return [m for c in found for m in self._named_of(c, AUTO_CALLBACKS, self._autos)]
+
+    def _lifecycle_of(self, cls: str) -> tuple[str, ...]:
+        """The methods of ``cls`` named in :data:`LIFECYCLE`, in its order (made once per build)."""
+        return self._named_of(cls, LIFECYCLE, self._lifecycles)
+
+    def _named_of(
+        self, cls: str, names: tuple[str, ...], memo: dict[str, tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        got = memo.get(cls)
+        if got is None:
+            got = memo[cls] = tuple(m for m in methods_of(self.code, cls) if _method_name(m) in names)
+        return got
 
     def _inner_classes(self, own: set[str]) -> list[str]:
+        """The app classes nested in those of ``own`` (descriptor ``Lown$…``), sorted per class of ``own`` in its
+        order, at most 401; per prefix from ``static_support.classes_with_prefix`` (remembered per build) when it
+        can answer, else by bisecting the sorted list of every nested app class."""
         prefixes = tuple(c[:-1] + "$" for c in own)
+        out: list[str] = []
+        for p in prefixes:
+            got = self._nested.get(p, _UNSEEN)
+            if got is _UNSEEN:
+                got = self._nested[p] = classes_with_prefix(self.code, p)
+            if got is None:
+                return self._inner_classes_sorted(prefixes)
+            out.extend(got)
+            if len(out) > 400:
+                return out[:401]
+        return out
+
+    def _inner_classes_sorted(self, prefixes: tuple[str, ...]) -> list[str]:
+        """:meth:`_inner_classes` from the sorted list of every nested app class."""
         if not hasattr(self, "_sorted_classes"):
             self._sorted_classes = sorted(c for c in self.defined if "$" in c)
         import bisect
@@ -1195,7 +1219,12 @@ class _Builder:
             return None
         out: set[str] = set()
         # the titles from the consent model's search (remembered), the URLs by a search of their own
-        refs = [*strings_containing(code, self.texts), *strings_containing(code, URL_PREFIXES)]
+        urls = self._policy_url_methods()
+        refs = strings_containing(code, self.texts)
+        if urls is None:
+            refs += strings_containing(code, URL_PREFIXES)
+        else:
+            out |= urls
         for ref in refs:
             caller, value = str(ref.caller), str(ref.target)
             if caller in out:
@@ -1211,6 +1240,32 @@ class _Builder:
             if literal is None:
                 return None
             out |= literal
+        return out
+
+    def _policy_url_methods(self) -> set[str] | None:
+        """The methods loading a ``const-string`` that starts with one of :data:`URL_PREFIXES` and names a policy
+        page (:meth:`_names_policy`'s URL test), from the ranges of each DEX's sorted string table holding those
+        prefixes (``DexFile.strings_with_prefix``, as ``CodeIndex.strings_starting_with`` reads them): each string
+        decoded and tested once, only the passing ones' uses looked up (issue #19: a search for the prefixes
+        anywhere in every string, and a reference per use, cost more). None when the index cannot be read so."""
+        code = self.code
+        out: set[str] = set()
+        try:
+            for dc in code.codes:
+                dex = dc.dex
+                ids: set[int] = set()
+                for prefix in URL_PREFIXES:
+                    for sid in dex.strings_with_prefix(prefix):
+                        value = str(dex.string(sid))
+                        path = value.split("?", 1)[0].split("//", 1)[-1]
+                        if "/" in path and self.url.search(path.split("/", 1)[1]):
+                            ids.add(sid)
+                if ids:
+                    out.update(dc.caller_of_event(i) for i in dc.select(EV_STRING, ids, dex.string_ids_size))
+        except LimitExceeded:
+            raise
+        except Exception:  # a malformed DEX: the index's own search
+            return None
         return out
 
     def _literal_methods(self, ids: set[int]) -> set[str] | None:

@@ -170,16 +170,7 @@ def _type_ids(code: Any, ci: int, desc: str) -> list[int]:
     increasing (``CallGraph._is_ordered``, as every installable DEX has them; remembered per DEX), else by a scan of
     them all."""
     types = code.codes[ci].type_descs
-    ordered = _memo(code).ordered
-    ok = ordered.get(ci)
-    if ok is None:
-        from appwarden.dex.callgraph import CallGraph
-
-        try:
-            ok = ordered[ci] = CallGraph._is_ordered(code.codes[ci])
-        except Exception:  # a table the kernel refuses: scanned
-            ok = ordered[ci] = False
-    if ok:
+    if _ordered(code, ci):
         t = bisect_left(types, desc)
         return [t] if t < len(types) and types[t] == desc else []
     tids: list[int] = []
@@ -191,6 +182,41 @@ def _type_ids(code: Any, ci: int, desc: str) -> list[int]:
             break
         tids.append(i)
     return tids
+
+
+def _ordered(code: Any, ci: int) -> bool:
+    """Whether the type descriptors of DEX ``ci`` are strictly increasing (``CallGraph._is_ordered``, as every
+    installable DEX has them), remembered per DEX."""
+    ordered = _memo(code).ordered
+    ok = ordered.get(ci)
+    if ok is None:
+        from appwarden.dex.callgraph import CallGraph
+
+        try:
+            ok = ordered[ci] = CallGraph._is_ordered(code.codes[ci])
+        except Exception:  # a table the kernel refuses: not bisected
+            ok = ordered[ci] = False
+    return ok
+
+
+def classes_with_prefix(code: Any, prefix: str) -> list[str] | None:
+    """The app classes (``code.classes``) whose descriptor starts with ``prefix``, sorted; found by bisecting each
+    DEX's type descriptors (every app class is a type of the DEX defining it), so None when the index is not a
+    :class:`~appwarden.dex.index.CodeIndex` or a DEX's type descriptors are not strictly increasing."""
+    cmap = getattr(code, "_class_map", None)
+    if not isinstance(cmap, dict) or not hasattr(code, "codes"):
+        return None
+    found: set[str] = set()
+    for ci, dc in enumerate(code.codes):
+        if not _ordered(code, ci):
+            return None
+        types = dc.type_descs
+        i = bisect_left(types, prefix)
+        while i < len(types) and types[i].startswith(prefix):
+            if types[i] in cmap:
+                found.add(types[i])
+            i += 1
+    return sorted(found)
 
 
 def subclasses(code: Any, cls: str) -> list[str]:
@@ -219,9 +245,9 @@ def _subclasses(code: Any, cls: str) -> list[str] | None:
     found: list[str] = []
     tables = _memo(code).class_defs
     for ci, dc in enumerate(code.codes):
-        tids = _type_ids(code, ci, cls)
-        if not _memo(code).ordered.get(ci):
+        if not _ordered(code, ci):
             return None
+        tids = _type_ids(code, ci, cls)
         if not tids:
             continue
         cd = dc.dex.class_defs
