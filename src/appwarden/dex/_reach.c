@@ -1339,6 +1339,7 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
         hdex_t *x = &xs[k];
         const uint8_t *m = (const uint8_t *)x->mb.buf, *d = x->hd.buf;
         size_t n_rec = (size_t)x->mb.len / 28;
+        uint32_t plain_ct = NONE_ID; /* the last class type found without "->" (a class's records come together) */
         for (size_t r = 0; r < n_rec; r++) {
             uint32_t cdi = rd32(m + r * 28), midx = rd32(m + r * 28 + 4);
             size_t gc = x->base + cdi;
@@ -1347,7 +1348,8 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
              * f"{name}->{sig}" */
             uint32_t ct = rd32(d + x->cd_off + (size_t)cdi * 32), mc = rd16(d + x->m_off + (size_t)midx * 8);
             PyObject *cname = PyList_GET_ITEM(x->types, ct);
-            if (mc >= x->t_size || str_has_arrow(cname) != 0 ||
+            if (ct != plain_ct && str_has_arrow(cname) == 0) plain_ct = ct;
+            if (mc >= x->t_size || ct != plain_ct ||
                 (mc != ct && PyObject_RichCompareBool(PyList_GET_ITEM(x->types, mc), cname, Py_EQ) != 1)) {
                 PyErr_Clear();
                 irregular = 1;
