@@ -334,3 +334,38 @@ def test_navigation_nested_classes_cap_and_repeats() -> None:
     big = {f"L{i};" for i in range(3)}
     b._nested.update({f"L{i}$": [f"L{i}$x{j};" for j in range(250)] for i in range(3)})
     assert len(b._inner_classes(big)) == 401
+
+
+@pytest.mark.parametrize("apk", [*APKS, APPS / "leads.apk"], ids=lambda p: p.name)
+def test_announced_needles_ride_along_with_the_first_search(apk: Path, monkeypatch) -> None:
+    """After expect_needles, the first strings_containing search takes the announced needles along and the later
+    calls for them are answered from it: the same references, in the same order, as the index's own search for
+    each; one search in all."""
+    code = build_evidence(str(apk)).static.code
+    reference = build_evidence(str(apk)).static.code
+    groups = [
+        ["实名认证", "实名", "身份证"],
+        ["隐私", "rivacy", "gree"],
+        ["隐私政策", "Privacy Policy"],
+        ["com.", "e"],
+    ]
+    ss.expect_needles(code, [n for g in groups[1:] for n in g])
+    calls: list[list[str]] = []
+    search = code.strings_containing
+
+    def counted(needles):
+        calls.append(list(needles))
+        return search(needles)
+
+    monkeypatch.setattr(code, "strings_containing", counted)
+
+    def key(refs):
+        return [(str(r.caller), str(r.target), r.dex, r.offset) for r in refs]
+
+    found = 0
+    for needles in groups:
+        got = ss.strings_containing(code, needles)
+        assert key(got) == key(reference.strings_containing(needles)), needles
+        found += len(got)
+    assert len(calls) == 1 and set(calls[0]) >= {"实名", "隐私", "com."}
+    assert found >= 1

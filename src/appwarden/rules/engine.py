@@ -551,12 +551,39 @@ def _join(message: str, note: str) -> str:
     return f"{message} {note}" if message else note
 
 
+def _announce_needles(evidence: Evidence, rules: list[Rule]) -> None:
+    """The ``needles`` of the enabled ``text_pattern`` rules, announced to the code index's string search
+    (``static_support.expect_needles``) with the consent model's and the navigation graph's: the first search of
+    the scan takes them along, so the others are answered from it instead of each making a pass over the string
+    tables (issue #19). No result changes."""
+    code = evidence.static.code if evidence.static is not None else None
+    if code is None:
+        return
+    needles = [
+        n
+        for r in rules
+        if r.enabled and r.predicate == "text_pattern" and isinstance(r.params.get("needles"), list)
+        for n in r.params["needles"]
+        if isinstance(n, str) and n
+    ]
+    if needles:
+        from appwarden.rules.consent import consent_knowledge
+        from appwarden.rules.navigation import POLICY_TEXTS
+        from appwarden.rules.static_support import expect_needles
+
+        # and what the consent model and the navigation graph search for (consent._build): whichever rule asks
+        # first, one pass serves them all
+        k = consent_knowledge()
+        expect_needles(code, [*needles, *k.key_needles, *k.dialog_texts, *POLICY_TEXTS])
+
+
 def evaluate(evidence: Evidence, rules: Iterable[Rule]) -> RuleResults:
     """Run every enabled rule on ``evidence``; see the module docstring for the contract."""
     out = RuleResults()
     available = evidence.available()
     deadline = current_deadline()  # the pipeline's rules-stage deadline, if any
     rules = sorted(rules, key=lambda r: r.id)
+    _announce_needles(evidence, rules)
     for rule in rules:
         if deadline is not None and deadline.expired():  # the rest is said to be not evaluated, never passed
             out.not_evaluated.append(NotEvaluated(rule.id, [], deadline.message()))

@@ -60,6 +60,7 @@ import struct
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from appwarden.dex import walker
@@ -941,9 +942,10 @@ class _Builder:
             ):
                 if table:
                     events = dc.events
+                    # const-string: the index's own inverted index, built for every scan (no pass over the events)
+                    select = dc.select if kind == EV_STRING else partial(_select, dc)
                     hits.extend(
-                        (i, column, table[events[i * EVENT_WORDS + 2]])
-                        for i in _select(dc, kind, table, size)
+                        (i, column, table[events[i * EVENT_WORDS + 2]]) for i in select(kind, table, size)
                     )
             hits.sort()
             for i, column, value in hits:

@@ -186,9 +186,13 @@ def _type_ids(code: Any, ci: int, desc: str) -> list[int]:
 
 def _ordered(code: Any, ci: int) -> bool:
     """Whether the type descriptors of DEX ``ci`` are strictly increasing (``CallGraph._is_ordered``, as every
-    installable DEX has them), remembered per DEX."""
+    installable DEX has them), remembered per DEX; taken from the call graph when it has found every DEX so."""
     ordered = _memo(code).ordered
     ok = ordered.get(ci)
+    if ok is None and getattr(vars(code).get("callgraph"), "_ordered", None) is True:
+        ok = ordered[ci] = (
+            True  # the call graph found every DEX so (CallGraph._lookup), asking the same kernel
+        )
     if ok is None:
         from appwarden.dex.callgraph import CallGraph
 
@@ -415,6 +419,7 @@ class _CodeMemo:
     __slots__ = (
         "class_defs",
         "code",
+        "expected",
         "ifaces",
         "implementers",
         "methods",
@@ -439,6 +444,7 @@ class _CodeMemo:
         # class -> (dex number, signature -> record number or the list of them when a signature repeats)
         self.records: dict[str, tuple[int, dict[str, Any]]] = {}
         self.strings: tuple[frozenset[str], list[Any]] | None = None  # the last strings_containing search
+        self.expected: tuple[str, ...] = ()  # needles searched along (expect_needles)
 
 
 _MEMO: list[_CodeMemo] = []
@@ -457,19 +463,34 @@ def strings_containing(code: Any, needles: Iterable[str], also: Iterable[str] = 
     needle of ``needles`` is part of, and is remembered per code index; a later call whose every needle holds a
     needle searched then (隐私政策 holds 隐私) is answered by filtering those results. Only plain needles
     (:func:`_plain_needle`) take part: then the filter (``needle in value``) keeps exactly what the byte search for
-    them finds."""
+    them finds. The needles announced with :func:`expect_needles` are searched along as ``also`` is."""
     needles = list(needles)
     if not hasattr(code, "codes") or not all(map(_plain_needle, needles)):
         return list(code.strings_containing(needles))
     memo = _memo(code)
     if memo.strings is not None and all(any(n in t for n in memo.strings[0]) for t in needles):
         return [r for r in memo.strings[1] if any(t in str(r.target) for t in needles)]
-    extra = [t for t in dict.fromkeys(also) if _plain_needle(t) and not any(n in t for n in needles)]
+    extra = [
+        t
+        for t in dict.fromkeys([*also, *memo.expected])
+        if _plain_needle(t) and not any(n in t for n in needles)
+    ]
     refs = list(code.strings_containing([*needles, *extra]))
     memo.strings = (frozenset([*needles, *extra]), refs)
     if not extra:
         return list(refs)
     return [r for r in refs if any(t in str(r.target) for t in needles)]
+
+
+def expect_needles(code: Any, needles: Iterable[str]) -> None:
+    """Announce needles that rules of this scan will ask :func:`strings_containing` for: each search made from then
+    on looks for them too (as for its ``also``), so a later call for them is answered from a search made for
+    another caller (issue #19: the text rules' needles ride along with the consent model's search) instead of one
+    more pass over the string tables. Changes no answer: only what is searched together."""
+    if code is None or not hasattr(code, "codes"):
+        return
+    memo = _memo(code)
+    memo.expected = tuple(dict.fromkeys([*memo.expected, *(n for n in needles if _plain_needle(n))]))
 
 
 def _memo(code: Any) -> _CodeMemo:

@@ -48,6 +48,7 @@ from appwarden.rules.static_support import (
     owner_of,
     ref_parts,
     sdk_record,
+    strings_containing,
 )
 
 INSTALL_MIME = "application/vnd.android.package-archive"
@@ -143,7 +144,7 @@ def app_texts(evidence: Evidence, needles: list[str]) -> list[dict[str, Any]]:
                 }
     code = code_of(evidence)
     if code is not None:
-        for ref in code.strings_containing(needles):
+        for ref in strings_containing(code, needles):  # perhaps answered from a search made for another rule
             caller, value, _dex, _off = ref_parts(ref)
             if len(value) <= MAX_TEXT and value not in out:
                 out[value] = {"type": "string", "value": value, "where": "dex", "caller": caller,
