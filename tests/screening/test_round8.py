@@ -94,12 +94,17 @@ TABLE = (
     [
         (TABLE, True),
         (b'<c code="RU" n="7132"/>\n<c code="UA" n="7122"/>\n<c code="KZ" n="2990"/>\n', True),
+        (b'[{"c":"ru","n":7132},\n{"c":"ua","n":7122},\n{"c":"kz","n":2990}]\n', True),  # JSON
         (b"ru,7132\nua,7122\n", False),  # two countries
         (b"ru,7132\nua,7132\nkz,7132\n", False),  # one number
         (b"ru|+7|Russia\nua|+380|Ukraine\nkz|+7|Kazakhstan\nby|+375|Belarus\n", False),  # dialling codes
         (b"rumts|7132\nuamts|7122\nkzmts|2990\n", False),  # no country as a whole field
         (b"ru,713200\nua,712200\nkz,299000\n", False),  # six digits: no short code
         (b"ru 2024-12-07\nua 2023-01-01\nkz 2022-05-05\n", False),  # dates are not whole fields
+        (b"In 1584 it was\nBy 1603 it was\nTo 1756 as in\n", False),  # prose: words between spaces
+        (b"born in 1584\nborn in 1603\nborn by 1756\nborn to 1874\n", False),  # prose, one word a row
+        (b'{"h":"bj","bt":1113}\n{"h":"cd","bb":1109}\n{"h":"cl","br":1016}\n', False),  # several per row
+        (b"ne=08800\nge=08805\nin=08712\n", False),  # a leading zero: no short code
     ],
 )
 def test_short_code_table(data: bytes, table: bool) -> None:

@@ -443,28 +443,44 @@ _COUNTRY_LIST = """ad ae af ag ai al am ao ar as at au aw az ba bb bd be bf bg b
     pa pe pg ph pk pl pr ps pt pw py qa ro rs ru rw sa sb sc sd se sg si sk sl sm sn so sr ss st sv sy sz td tg th
     tj tl tm tn to tr tt tv tw tz ua ug uk us uy uz va vc ve vg vn vu ws ye za zm zw"""
 COUNTRY_CODES = frozenset(_COUNTRY_LIST.split())
-_FIELD_EDGE = rb"|,;:=\s\"'<>"
-# a whole field of 4-5 digits (a short code) / of 2 letters (a country code), delimited by a separator or the line
+_FIELD_EDGE = rb"|,;:=\s\"'<>{}()\[\]"
+# a whole field of 4-5 digits not starting with 0 (a short code) / of 2 letters (a country code), delimited by a
+# separator or the line's end
 _SHORT_CODE_FIELD = re.compile(
-    rb"(?:^|(?<=[" + _FIELD_EDGE + rb"]))([0-9]{4,5})(?=[" + _FIELD_EDGE + rb"]|$)"
+    rb"(?:^|(?<=[" + _FIELD_EDGE + rb"]))([1-9][0-9]{3,4})(?=[" + _FIELD_EDGE + rb"]|$)"
 )
 _COUNTRY_FIELD = re.compile(rb"(?:^|(?<=[" + _FIELD_EDGE + rb"]))([A-Za-z]{2})(?=[" + _FIELD_EDGE + rb"]|$)")
+_BLANK = b" \t\r\n\f\v"
+
+
+def _table_fields(pattern: re.Pattern[bytes], line: bytes) -> list[bytes]:
+    """The fields ``pattern`` finds in ``line`` that touch a data separator (``|,;:=``, quotes, tags, brackets) on
+    at least one side: a word between two spaces is prose, not a table field."""
+    out = []
+    for m in pattern.finditer(line):
+        before = line[m.start() - 1 : m.start()]
+        after = line[m.end() : m.end() + 1]
+        if (before and before not in _BLANK) or (after and after not in _BLANK):
+            out.append(m.group(1))
+    return out
 
 
 def short_code_table(data: bytes, min_rows: int = 3) -> dict[str, Any] | None:
-    """The rows of ``data`` that name a country (a two-letter ISO 3166 code as a whole field) and hold a 4-5 digit
-    short code as a whole field; a table when at least ``min_rows`` such rows name at least ``min_rows`` distinct
-    countries and ``min_rows`` distinct short codes (the per-country premium-number list of an SMS trojan that
-    works in many countries). ``None`` otherwise."""
+    """The rows of ``data`` that name exactly one country (a two-letter ISO 3166 code as a whole field) and hold a
+    4-5 digit short code (not starting with 0) as a whole field, each field touching a data separator (``|,;:=``,
+    quotes, tags: a word between spaces is prose); a table when at least ``min_rows`` such rows name at least
+    ``min_rows`` distinct countries and ``min_rows`` distinct short codes (the per-country premium-number list of an
+    SMS trojan that works in many countries). ``None`` otherwise. A row naming several country-like fields is no
+    table row (a JSON record of map tiles, a sentence)."""
     rows = 0
     countries: set[str] = set()
     codes: set[str] = set()
     for line in data.splitlines():
-        found = _SHORT_CODE_FIELD.findall(line)
+        found = _table_fields(_SHORT_CODE_FIELD, line)
         if not found:
             continue
-        named = {c.decode().lower() for c in _COUNTRY_FIELD.findall(line)} & COUNTRY_CODES
-        if not named:
+        named = {c.decode().lower() for c in _table_fields(_COUNTRY_FIELD, line)} & COUNTRY_CODES
+        if len(named) != 1:
             continue
         rows += 1
         countries |= named
