@@ -901,7 +901,10 @@ static PyObject *dexscan_validate(PyObject *self, PyObject *args) {
         }
     }
     if (!msg[0] && !oom && !dl.over && s_size > 1) {
-        qsort(order, s_size, sizeof(sid_t), sid_cmp);
+        /* string data written in string id order (as d8 and dx write it) is sorted already: no qsort then */
+        uint32_t k = 1;
+        while (k < s_size && order[k - 1].pos < order[k].pos) k++;
+        if (k < s_size) qsort(order, s_size, sizeof(sid_t), sid_cmp);
         /* in offset order, each string's data (length prefix .. NUL) must end before the next one starts */
         for (uint32_t k = 0; k + 1 < s_size; k++) {
             const sid_t *a = &order[k], *b = &order[k + 1];
@@ -958,6 +961,58 @@ static PyObject *dexscan_validate(PyObject *self, PyObject *args) {
 
 #include "_dexdesc.h" /* str_ref_t, string_ref, descs_t, type_ref(_at), sbuf_t, desc_build, descs_tables_ok */
 
+/* desc_build's checks of method id i and its share of the budget, without building anything (method_descs with
+ * `strings` false): the same errors with the same messages, in the same order. Two caches make most methods cost a
+ * few reads: pcost[p] = 1 + the cost of proto p's return type and parameters (their lengths plus one per
+ * parameter) once a method with proto p passed desc_build (what desc_build checks of a proto reads the proto and
+ * the types only, so it passes again for any method), and slen[s] = 1 + the length of string s once located.
+ * d->types must be set (the per-type cache). Returns 1 ok, -1 on an error (d->msg set). */
+static int desc_check_cached(descs_t *d, unsigned long m_off, uint32_t i, uint64_t *budget, uint64_t *cost,
+                             uint64_t *pcost, uint32_t *slen) {
+    const uint8_t *mid = d->buf + m_off + (size_t)i * 8;
+    uint32_t cls_idx = rd16(mid), proto_idx = rd16(mid + 2), name_idx = rd32(mid + 4);
+    if (proto_idx >= d->p_size || !pcost[proto_idx] || name_idx >= d->s_size) {
+        if (desc_build(d, m_off, i, budget, cost, NULL, 0) < 0) return -1;
+        /* passed: the class, the proto's return type and its parameters resolve (cached types now) */
+        const str_ref_t *cls = type_ref(d, cls_idx);
+        const uint8_t *proto = d->buf + d->p_off + (size_t)proto_idx * 12;
+        const str_ref_t *ret = type_ref(d, rd32(proto + 4));
+        if (!cls || !ret) return 1; /* (cannot fail again) */
+        uint64_t pc = ret->len;
+        uint32_t params_off = rd32(proto + 8), n_params = params_off ? rd32(d->buf + params_off) : 0;
+        for (uint32_t k = 0; k < n_params; k++) {
+            const str_ref_t *p = type_ref(d, rd16(d->buf + params_off + 4 + (size_t)k * 2));
+            if (!p) return 1;
+            pc += p->len + 1;
+        }
+        uint64_t nlen = *cost - cls->len - 4 - pc;
+        pcost[proto_idx] = pc + 1;
+        if (nlen < 0xffffffffu) slen[name_idx] = (uint32_t)nlen + 1;
+        return 1;
+    }
+    const str_ref_t *cls = type_ref(d, cls_idx); /* desc_build's first check, then the name's */
+    if (!cls) return -1;
+    if (!slen[name_idx]) {
+        str_ref_t name;
+        if (string_ref(d->buf, d->size, d->s_off, name_idx, &name)) {
+            snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", name_idx);
+            return -1;
+        }
+        if (name.len >= 0xffffffffu) return desc_build(d, m_off, i, budget, cost, NULL, 0) < 0 ? -1 : 1;
+        slen[name_idx] = name.len + 1;
+    }
+    /* the proto's checks passed before too; desc_build's two budget checks fail exactly when the whole cost is over
+     * the budget (the first checks a part of it), with the same message */
+    uint64_t total = (uint64_t)cls->len + 2 + (slen[name_idx] - 1) + 2 + (pcost[proto_idx] - 1);
+    if (total > *budget) {
+        snprintf(d->msg, sizeof d->msg, "method descriptors longer than 64 characters per byte of the file");
+        return -1;
+    }
+    *budget -= total;
+    *cost = total;
+    return 1;
+}
+
 /* method_descs(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size, proto_ids_off, proto_ids_size,
  *              method_ids_off, method_ids_size[, deadline[, strings]]) -> list[str | None] | None
  * "Lcls;->name(params)ret" of every method id, as DexFile.method_desc builds it; None where one of the strings
@@ -979,6 +1034,8 @@ static PyObject *dexscan_method_descs(PyObject *self, PyObject *args) {
     d.size = (size_t)view.len;
     PyObject *result = NULL;
     sbuf_t sb = {NULL, 0, 0};
+    uint64_t *pcost = NULL;
+    uint32_t *slen = NULL;
     if (descs_tables_ok(&d, m_off, m_size)) goto fail;
     d.types = (str_ref_t *)calloc(d.t_size ? d.t_size : 1, sizeof(str_ref_t));
     if (!d.types) {
@@ -988,11 +1045,19 @@ static PyObject *dexscan_method_descs(PyObject *self, PyObject *args) {
     if (strings) {
         result = PyList_New((Py_ssize_t)m_size);
         if (!result) goto done;
+    } else { /* the checks alone: with a cost per proto and a length per string, kept (desc_check_cached) */
+        pcost = (uint64_t *)calloc(d.p_size ? d.p_size : 1, sizeof(uint64_t));
+        slen = (uint32_t *)calloc(d.s_size ? d.s_size : 1, sizeof(uint32_t));
+        if (!pcost || !slen) {
+            PyErr_NoMemory();
+            goto done;
+        }
     }
     uint64_t budget = (uint64_t)d.size * 64 + (1u << 20);
     for (uint32_t i = 0; i < m_size; i++) {
         uint64_t cost = 0;
-        int ascii = desc_build(&d, m_off, i, &budget, &cost, strings ? &sb : NULL, 0);
+        int ascii = strings ? desc_build(&d, m_off, i, &budget, &cost, &sb, 0)
+                            : desc_check_cached(&d, m_off, i, &budget, &cost, pcost, slen);
         if (ascii == -2) {
             PyErr_NoMemory();
             goto fail_py;
@@ -1026,6 +1091,8 @@ fail_py:
 done:
     free(d.types);
     free(sb.p);
+    free(pcost);
+    free(slen);
     PyBuffer_Release(&view);
     return result;
 }
