@@ -369,3 +369,59 @@ def test_announced_needles_ride_along_with_the_first_search(apk: Path, monkeypat
         found += len(got)
     assert len(calls) == 1 and set(calls[0]) >= {"实名", "隐私", "com."}
     assert found >= 1
+
+
+@pytest.mark.parametrize("apk", NAV_APKS, ids=lambda p: p.name)
+def test_navigation_fragment_test_equals_the_superclass_walk(apk: Path) -> None:
+    """is_fragment answered from the fragment classes found walking down equals the superclass walk up, for every
+    app class and a few classes the app does not define; filter_sites' remembered string sets equal the
+    method's strings."""
+    import re
+
+    from appwarden.rules.navigation import FRAGMENT_BASES
+
+    ev = build_evidence(str(apk))
+    code = ev.static.code
+    b = _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+    assert b._fragment_classes() is not None
+    for cls in [*sorted(code.classes), *FRAGMENT_BASES, "Lno/such/Cls;"]:
+        walk = cls in code.classes and any(c in FRAGMENT_BASES for c in ss.superclasses(code, cls))
+        assert b.is_fragment(cls) == walk, cls
+        for m in ss.methods_of(code, cls)[:3]:
+            assert ss._string_set(code, m) == set(code.method_strings(m))
+
+
+@pytest.mark.corpus
+def test_fragment_test_and_hierarchy_searches_on_corpus_apps(corpus_dir: Path) -> None:
+    """On real apps (AndroidX fragments, deep hierarchies): is_fragment from the fragment classes equals the
+    superclass walk for every app class, and the rules' subclass and direct-implementer searches equal the index."""
+    import re
+
+    from appwarden.rules.navigation import FRAGMENT_BASES
+
+    apks = (
+        sorted((corpus_dir / "apks").glob("global_sdk/*.apk"))[:4]
+        + sorted((corpus_dir / "apks").glob("cn_sdk/*.apk"))[:4]
+    )
+    fragments = 0
+    for apk in apks:
+        ev = build_evidence(str(apk))
+        code = ev.static.code
+        if code is None or ev.static.manifest is None:
+            continue
+        b = _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+        frags = b._fragment_classes()
+        assert frags is not None
+        fragments += len(frags)
+        for cls in sorted(code.classes):
+            walk = any(c in FRAGMENT_BASES for c in ss.superclasses(code, cls))
+            assert b.is_fragment(cls) == walk, (apk.name, cls)
+        for sup in sorted({code._class_supers(c)[0] for c in code.classes} - {None})[:300]:
+            assert ss._subclasses(code, sup) == code.subclasses(sup), (apk.name, sup)
+        for iface in (
+            "Ljavax/net/ssl/X509TrustManager;",
+            "Ljava/lang/Runnable;",
+            "Landroid/view/View$OnClickListener;",
+        ):
+            assert ss._direct_implementers(code, iface) == code.direct_implementers(iface), (apk.name, iface)
+    assert fragments >= 10

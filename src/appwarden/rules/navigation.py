@@ -395,9 +395,15 @@ class _Builder:
         return got
 
     def is_fragment(self, cls: str) -> bool:
+        """Whether ``cls`` is an app class with one of :data:`FRAGMENT_BASES` at most 12 superclass steps up: a
+        member of :meth:`_fragment_classes` (the same classes, found walking down), else its superclass walk."""
         got = self._fragment.get(cls)
         if got is None:
-            got = cls in self.defined and any(c in FRAGMENT_BASES for c in superclasses(self.code, cls))
+            frags = self._fragment_classes()
+            if frags is not None:
+                got = cls in frags
+            else:
+                got = cls in self.defined and any(c in FRAGMENT_BASES for c in superclasses(self.code, cls))
             self._fragment[cls] = got
         return got
 

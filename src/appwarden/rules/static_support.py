@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import struct
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any
@@ -345,16 +346,20 @@ def _interface_lists(code: Any, ci: int) -> tuple[list[int], list[int], list[int
     dex = code.codes[ci].dex
     column = dex.class_defs[3::8].tolist()
     data, size = dex.data, dex.container_size
+    # no list, or one type_list_ids refuses (no interface, as the index reads it): left out
+    cand = [off for off in sorted(set(column)) if off and not off & 3 and off + 4 <= size]
+    if sys.byteorder == "little":  # the lists' sizes read as u32 words of the file (offsets are 4-aligned)
+        with memoryview(data) as mv, mv[: size & ~3] as part, part.cast("I") as words:
+            counts = [words[off >> 2] for off in cand]
+    else:
+        counts = [struct.unpack_from("<I", data, off)[0] for off in cand]
     offs: list[int] = []
     ends: list[int] = []
-    for off in sorted(set(column)):
-        if not off or off & 3 or off + 4 > size:
-            continue  # no list, or one type_list_ids refuses: no interface (as the index reads it)
-        end = off + 4 + 2 * struct.unpack_from("<I", data, off)[0]
-        if end > size:
-            continue
-        offs.append(off)
-        ends.append(end)
+    for off, n in zip(cand, counts, strict=True):
+        end = off + 4 + 2 * n
+        if end <= size:
+            offs.append(off)
+            ends.append(end)
     got: tuple[list[int], list[int], list[int]] | None = (offs, ends, column)
     if any(e > o for e, o in zip(ends[:-1], offs[1:], strict=True)):
         got = None
@@ -426,6 +431,7 @@ class _CodeMemo:
         "ordered",
         "own",
         "records",
+        "string_sets",
         "strings",
         "subclasses",
     )
@@ -445,6 +451,7 @@ class _CodeMemo:
         self.records: dict[str, tuple[int, dict[str, Any]]] = {}
         self.strings: tuple[frozenset[str], list[Any]] | None = None  # the last strings_containing search
         self.expected: tuple[str, ...] = ()  # needles searched along (expect_needles)
+        self.string_sets: dict[str, frozenset[str]] = {}  # method -> its const-strings (filter_sites)
 
 
 _MEMO: list[_CodeMemo] = []
@@ -707,7 +714,7 @@ def filter_sites(sites: list[CallSite], params: dict[str, Any], code: Any) -> li
         needs = [v for k, v in required.items() if site.api.startswith(k)]
         if needs and code is not None:
             if site.caller not in strings_cache:
-                strings_cache[site.caller] = set(method_strings(code, site.caller))
+                strings_cache[site.caller] = _string_set(code, site.caller)
             if not any(s in strings_cache[site.caller] for group in needs for s in group):
                 continue
         banned = [v for k, v in excluded.items() if site.api.startswith(k)]
@@ -717,6 +724,16 @@ def filter_sites(sites: list[CallSite], params: dict[str, Any], code: Any) -> li
                 continue
         out.append(site)
     return out
+
+
+def _string_set(code: Any, method: str) -> frozenset[str]:
+    """The set of :func:`method_strings` of ``method``, remembered per code index (the call-site rules filter the
+    same callers' strings rule after rule)."""
+    memo = _memo(code).string_sets
+    got = memo.get(method)
+    if got is None:
+        got = memo[method] = frozenset(method_strings(code, method))
+    return got
 
 
 def sdk_owner_prefixes(evidence: Evidence) -> list[tuple[str, str]]:
