@@ -425,3 +425,26 @@ def test_fragment_test_and_hierarchy_searches_on_corpus_apps(corpus_dir: Path) -
         ):
             assert ss._direct_implementers(code, iface) == code.direct_implementers(iface), (apk.name, iface)
     assert fragments >= 10
+
+
+@pytest.mark.parametrize(
+    "apk", [*APKS, APPS / "bad.apk", APPS / "filemodes.apk"], ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_method_strings_and_literals_equal_the_index(apk: Path) -> None:
+    """static_support's one-slice read of a method's strings and literals equals CodeIndex.method_strings /
+    method_literals for every app method (and a method that does not exist), asked twice (remembered)."""
+    code = build_evidence(str(apk)).static.code
+    reference = build_evidence(str(apk)).static.code
+    seen = 0
+    for _round in range(2):
+        for cls in sorted(reference.classes):
+            for m in [*reference.class_info(cls).methods, f"{cls}->noSuchMethod()V"]:
+                assert ss.method_strings(code, m) == reference.method_strings(m), m
+                assert ss.method_literals(code, m) == reference.method_literals(m), m
+                seen += bool(reference.method_strings(m) or reference.method_literals(m))
+    assert seen >= 2
+    assert (
+        ss.method_strings(code, "Lno/such/Cls;->m()V")
+        == []
+        == ss.method_literals(code, "Lno/such/Cls;->m()V")
+    )

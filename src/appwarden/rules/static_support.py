@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any
 
-from appwarden.dex.records import METHOD_WORDS
+from appwarden.dex.records import EV_LITERAL, EV_STRING, EVENT_WORDS, METHOD_WORDS, literal_value
 from appwarden.errors import RuleError
 from appwarden.evidence import CallSite, Evidence
 from appwarden.knowledge import pi_categories
@@ -424,6 +424,7 @@ class _CodeMemo:
     __slots__ = (
         "class_defs",
         "code",
+        "events",
         "expected",
         "ifaces",
         "implementers",
@@ -452,6 +453,9 @@ class _CodeMemo:
         self.strings: tuple[frozenset[str], list[Any]] | None = None  # the last strings_containing search
         self.expected: tuple[str, ...] = ()  # needles searched along (expect_needles)
         self.string_sets: dict[str, frozenset[str]] = {}  # method -> its const-strings (filter_sites)
+        self.events: dict[
+            str, Any
+        ] = {}  # method -> (its const-strings, its literals) or None (_method_events)
 
 
 _MEMO: list[_CodeMemo] = []
@@ -810,6 +814,12 @@ def literal_numbers(value: int) -> Iterator[float]:
 
 
 def method_literals(code: Any, method: str) -> list[int]:
+    """``code.method_literals(method)`` as ints ([] when the method cannot be looked up); on a
+    :class:`~appwarden.dex.index.CodeIndex` read with the strings in one pass (:func:`_method_events`) and
+    remembered per code index."""
+    got = _method_events(code, method)
+    if got is not None:
+        return list(got[1])
     try:
         return [int(v) for v in code.method_literals(method) or []]
     except (KeyError, LookupError):
@@ -817,10 +827,62 @@ def method_literals(code: Any, method: str) -> list[int]:
 
 
 def method_strings(code: Any, method: str) -> list[str]:
+    """``code.method_strings(method)`` as strs ([] when the method cannot be looked up); on a
+    :class:`~appwarden.dex.index.CodeIndex` read with the literals in one pass (:func:`_method_events`) and
+    remembered per code index."""
+    got = _method_events(code, method)
+    if got is not None:
+        return list(got[0])
     try:
         return [str(v) for v in code.method_strings(method) or []]
     except (KeyError, LookupError):
         return []
+
+
+def _method_events(code: Any, method: str) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
+    """(the ``const-string`` values, the numeric literals) of an app method, in instruction order, as
+    ``CodeIndex.method_strings`` / ``method_literals`` give them, from one slice of each of its records' events
+    (the index walks them event by event, twice); remembered per code index (issue #19: the call-site and crypto
+    rules read ~300 methods' strings on a 50 MB app). None when the index is not a CodeIndex or a record's events
+    are not the plain case (the index's own reads then say what they say)."""
+    if not hasattr(code, "codes") or not isinstance(getattr(code, "_class_map", None), dict):
+        return None
+    memo = _memo(code).events
+    if method in memo:
+        return memo[method]
+    got: tuple[tuple[str, ...], tuple[int, ...]] | None = None
+    try:
+        strings: list[str] = []
+        literals: list[int] = []
+        for ci, r in method_records(code, method):
+            dc = code.codes[ci]
+            base = r * METHOD_WORDS
+            start, end = dc.methods[base + 4], dc.methods[base + 5]
+            if end <= start:
+                continue
+            rows = dc.events[start * EVENT_WORDS : end * EVENT_WORDS]
+            if len(rows) != (end - start) * EVENT_WORDS:
+                raise _NotPlain
+            string = dc.dex.string
+            for k, idx, b in zip(
+                rows[0::EVENT_WORDS], rows[2::EVENT_WORDS], rows[4::EVENT_WORDS], strict=True
+            ):
+                kind = k >> 8
+                if kind == EV_STRING:
+                    strings.append(str(string(idx)))
+                elif kind == EV_LITERAL:
+                    literals.append(literal_value(idx, b))
+        got = (tuple(strings), tuple(literals))
+    except _NotPlain:
+        got = None
+    except Exception:  # what the index's reads raise (or answer) is theirs to say
+        got = None
+    memo[method] = got
+    return got
+
+
+class _NotPlain(Exception):
+    """A record whose events are not one plain slice (:func:`_method_events`)."""
 
 
 def callees(code: Any, method: str) -> list[str]:
