@@ -253,7 +253,15 @@ def test_method_records_find_every_record_of_a_method(main_dex: bytes, multidex_
                     (ci, r) for r in records if code.method_desc(code.methods[r * METHOD_WORDS + 1]) == method
                 ]
                 assert index.method_records(method) == expected, method
+                # a new list each time: the map kept per class is not touched
+                index.method_records(method).append((-1, -1))
+                assert index.method_records(method) == expected, method
             assert index.method_records(f"{desc}->noSuchMethod()V") == []
+            info = index.class_info(desc)
+            assert info is not None
+            assert info.methods == tuple(
+                code.method_desc(code.methods[r * METHOD_WORDS + 1]) for r in records
+            )
         assert index.method_records("Lnot/in/the/App;->run()V") == []
 
 

@@ -274,6 +274,17 @@ class DexCode:
             got[i] = self.method_sig(mids[i])
         return list(map(sys.intern, got))
 
+    def method_descs(self, mids: Sequence[int]) -> list[str]:
+        """:meth:`method_desc` of each method id of ``mids``, with one C call."""
+        descs = self._descs
+        if descs is not None:
+            return list(map(descs.__getitem__, mids))
+        self.check_descs()
+        got = walker.method_descs_at(self.id_args, array("I", mids).tobytes())
+        for i in [i for i, s in enumerate(got) if s is None]:  # not ASCII: the reader's decoder
+            got[i] = self.dex.method_desc(mids[i])
+        return got
+
     def find_method_ids(self, desc: str, lo: int, hi: int) -> list[int]:
         """The method ids in ``[lo, hi)`` whose descriptor is ``desc``, ascending (no descriptor string made for
         an ASCII ``desc``: the C kernel compares bytes in the DEX tables)."""
@@ -560,9 +571,11 @@ class CodeIndex:
         self._children: dict[str, list[str]] | None = None  # superclass -> app classes (subclasses())
         self._supers: dict[str, tuple[str | None, tuple[str, ...]]] = {}
         self._type_lists: dict[tuple[int, int], tuple[str, ...]] = {}
-        # direct_implementers(): interface -> (dex, lo, hi) over each DEX's class defs sorted by interface list
-        self._iface_users: dict[str, list[tuple[int, int, int]]] | None = None
-        self._iface_order: list[array[int]] = []
+        # method_records(): per app class, descriptor -> its method records
+        self._own_records: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        # direct_implementers(): interface -> (dex, interface list offset), and per DEX offset -> class defs
+        self._iface_users: dict[str, list[tuple[int, int]]] | None = None
+        self._iface_groups: list[dict[int, list[int]]] = []
 
     def release_pages(self) -> None:
         """Give back the pages of every DEX read from an mmap (:meth:`DexFile.release_pages`): the scan calls it
@@ -574,12 +587,21 @@ class CodeIndex:
 
     @cached_property
     def _class_map(self) -> dict[str, tuple[int, int]]:
+        """class descriptor -> (dex number, class def number) of its first definition in load order."""
         found: dict[str, tuple[int, int]] = {}
+        total = 0
         for ci, code in enumerate(self.codes):
-            types = code.type_descs
             # class_def class indices are checked < type_ids_size by the reader
-            for cdi, t in enumerate(code.dex.class_defs[0::8].tolist()):
-                found.setdefault(types[t], (ci, cdi))
+            classes = code.dex.class_defs[0::8]
+            total += len(classes)
+            where = zip(repeat(ci), range(len(classes)))
+            found.update(zip(map(code.type_descs.__getitem__, classes), where, strict=True))
+        if len(found) < total:  # a class defined twice: update() kept the last definition, the first one wins
+            found = {}
+            for ci, code in enumerate(self.codes):
+                types = code.type_descs
+                for cdi, t in enumerate(code.dex.class_defs[0::8].tolist()):
+                    found.setdefault(types[t], (ci, cdi))
         return found
 
     @property
@@ -618,14 +640,10 @@ class CodeIndex:
         got = self._type_lists.get((ci, off))
         if got is None:
             code = self.codes[ci]
-            ids = code.dex.type_list_ids(off)
-            types = code.type_descs
-            # an index out of range: DexFile.type_list raises the format error
-            got = (
-                tuple(map(types.__getitem__, ids))
-                if max(ids, default=0) < len(types)
-                else tuple(code.dex.type_list(off))
-            )
+            try:
+                got = tuple(map(code.type_descs.__getitem__, code.dex.type_list_ids(off)))
+            except IndexError:  # an index out of range: DexFile.type_list raises the format error
+                got = tuple(code.dex.type_list(off))
             self._type_lists[(ci, off)] = got
         return got
 
@@ -644,7 +662,7 @@ class CodeIndex:
             superclass, interfaces = self._class_supers(desc)
             rng = code.class_records(cdi)
             mids = code.methods[1::METHOD_WORDS]
-            methods = tuple(code.method_desc(mids[r]) for r in rng)
+            methods = tuple(code.method_descs([mids[r] for r in rng]))
             flags = code.dex.class_defs[cdi * 8 + 1]
             info = self._infos[desc] = ClassInfo(desc, superclass, interfaces, flags, methods, code.name)
         return info
@@ -685,11 +703,11 @@ class CodeIndex:
         found: list[str] = []
         app = self._class_map
         users = self._interface_users().get(interface, ())
-        orders = self._iface_order  # after the build: it sets this list
-        for ci, group in groupby(users, key=itemgetter(0)):
-            order = orders[ci]
-            # each class def is in one group (its own offset): no duplicates; sorted = load order
-            cdis = sorted(chain.from_iterable(order[lo:hi] for _ci, lo, hi in group))
+        groups = self._iface_groups  # after the build: it sets this list
+        for ci, offs in groupby(users, key=itemgetter(0)):
+            by_off = groups[ci]
+            # each class def has one interface list offset: no duplicates; sorted = load order
+            cdis = sorted(chain.from_iterable(by_off[off] for _ci, off in offs))
             code = self.codes[ci]
             types, cd = code.type_descs, code.dex.class_defs
             for cdi in cdis:
@@ -698,33 +716,33 @@ class CodeIndex:
                     found.append(desc)
         return found
 
-    def _interface_users(self) -> dict[str, list[tuple[int, int, int]]]:
-        """interface -> ``(dex number, lo, hi)`` in ascending dex number: the class defs
-        ``self._iface_order[dex number][lo:hi]`` (each DEX's class def numbers sorted by interface list offset) share
-        an interface list naming it. Built once (compact: one entry per distinct interface list and interface)."""
+    def _interface_users(self) -> dict[str, list[tuple[int, int]]]:
+        """interface -> ``(dex number, interface list offset)`` in ascending dex number, for each distinct interface
+        list naming it; ``self._iface_groups[dex number][offset]`` are the class defs (ascending) with that list.
+        Built once (compact: one entry per distinct interface list and interface)."""
         users = self._iface_users
         if users is None:
             users = {}
-            orders: list[array[int]] = []
+            all_groups: list[dict[int, list[int]]] = []
             for ci, code in enumerate(self.codes):
-                offsets = code.dex.class_defs[3::8].tolist()
-                order = sorted(
-                    range(len(offsets)), key=offsets.__getitem__
-                )  # stable: ascending within an offset
-                offs = list(map(offsets.__getitem__, order))
-                orders.append(array("I", order))
-                lo, n = bisect_right(offs, 0), len(offs)  # offset 0: no interface list
-                while lo < n:
-                    off = offs[lo]
-                    hi = bisect_right(offs, off, lo)
+                offsets = code.dex.class_defs[3::8]
+                groups: dict[int, list[int]] = {}
+                for cdi in compress(range(len(offsets)), offsets):  # offset 0: no interface list
+                    off = offsets[cdi]
+                    got = groups.get(off)
+                    if got is None:
+                        groups[off] = [cdi]
+                    else:
+                        got.append(cdi)
+                all_groups.append(groups)
+                for off in groups:
                     for iface in set(self._type_list_or_empty(ci, off)):
-                        got = users.get(iface)
-                        if got is None:
-                            users[iface] = [(ci, lo, hi)]
+                        got_users = users.get(iface)
+                        if got_users is None:
+                            users[iface] = [(ci, off)]
                         else:
-                            got.append((ci, lo, hi))
-                    lo = hi
-            self._iface_order, self._iface_users = orders, users
+                            got_users.append((ci, off))
+            self._iface_groups, self._iface_users = all_groups, users
         return users
 
     def _direct_implementers_by_scan(self, interface: str) -> list[str]:
@@ -753,26 +771,33 @@ class CodeIndex:
             return ()
 
     def method_records(self, method: str) -> list[tuple[int, int]]:
-        """``(dex number, record number)`` of the app method with full descriptor ``method`` (empty if none)."""
+        """``(dex number, record number)`` of the app method with full descriptor ``method`` (empty if none).
+
+        The first call for a class names its records' methods (one C call) and keeps descriptor -> records: the
+        queries ask for several methods of one class (a scan: ~1 300 calls over ~460 classes at 50 MB)."""
         cls, _name, _proto = _split_target(method)
-        where = self._class_map.get(cls)
-        if where is None:
-            return []
-        ci, cdi = where
+        got = self._own_records.get(cls)
+        if got is None:
+            where = self._class_map.get(cls)
+            if where is None:
+                return []
+            got = self._own_records[cls] = self._records_by_desc(*where)
+        return list(got.get(method, ()))
+
+    def _records_by_desc(self, ci: int, cdi: int) -> dict[str, list[tuple[int, int]]]:
+        """descriptor -> ``(ci, record number)`` of the method records of class def ``cdi`` of DEX ``ci``, records
+        ascending (each record named by :meth:`DexCode.method_desc`, with one C call)."""
         code = self.codes[ci]
-        records, mids = code.class_records(cdi), code.methods[1::METHOD_WORDS]
-        if type(records) is range and records:
-            # the records' method ids normally lie in the class's method id range: the ids with this descriptor
-            # there are found in the DEX tables (no descriptor string per method)
-            dex = code.dex
-            t = dex.class_defs[cdi * 8]
-            lo = bisect_left(dex.method_class, t)
-            hi = bisect_right(dex.method_class, t, lo)
-            own = mids[records.start : records.stop]
-            if lo <= min(own) and max(own) < hi:
-                ids = set(code.find_method_ids(method, lo, hi))
-                return [(ci, r) for r in records if mids[r] in ids] if ids else []
-        return [(ci, r) for r in records if code.method_desc(mids[r]) == method]
+        records = code.class_records(cdi)
+        mids = code.methods[1::METHOD_WORDS]
+        by_desc: dict[str, list[tuple[int, int]]] = {}
+        for r, desc in zip(records, code.method_descs([mids[r] for r in records]), strict=True):
+            got = by_desc.get(desc)
+            if got is None:
+                by_desc[desc] = [(ci, r)]
+            else:
+                got.append((ci, r))
+        return by_desc
 
     # -- member references -------------------------------------------------------------------------------------
 
