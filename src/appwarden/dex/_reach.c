@@ -1559,7 +1559,9 @@ done:
  * `key`, -1 when none is, -2 when a descriptor of the range cannot be built (find_methods' None). `ids`: a DEX's id
  * tables (as dexids_t). ValueError as find_methods for tables out of bounds. No string object is made.
  * With `checked` true (the caller has run method_descs' checks on these tables: no descriptor fails to build) a
- * query stops at its first match; -2 then only for a failure met before it. */
+ * query stops at its first match; -2 then only for a failure met before it. A method whose class and name resolve
+ * and differ from the key's ("cls->name(" is not how the key starts) is then passed over without building its
+ * descriptor (most of a class's range, for a lookup of one of its methods). */
 static PyObject *reach_find_first(PyObject *self, PyObject *args) {
     PyObject *tup, *queries;
     int checked = 0;
@@ -1598,6 +1600,18 @@ static PyObject *reach_find_first(PyObject *self, PyObject *args) {
         if (hi > m_size) hi = m_size;
         long found = -1;
         for (unsigned long m = lo; m < hi; m++) {
+            if (checked) { /* a descriptor "cls->name(..." whose class or name differs from the key's: not built */
+                const uint8_t *mid = d.buf + m_off + (size_t)m * 8;
+                uint32_t ci = rd16(mid), ni = rd32(mid + 4);
+                const str_ref_t *cls = ci < d.t_size ? type_ref(&d, ci) : NULL;
+                str_ref_t nm;
+                if (cls && ni < d.s_size && !string_ref(d.buf, d.size, d.s_off, ni, &nm)) {
+                    size_t c = cls->len, e = c + 2 + (size_t)nm.len;
+                    if (e >= (size_t)klen || memcmp(key, cls->ptr, c) || key[c] != '-' || key[c + 1] != '>' ||
+                        memcmp(key + c + 2, nm.ptr, nm.len) || key[e] != '(')
+                        continue;
+                }
+            }
             d.msg[0] = 0;
             int ascii = desc_build(&d, m_off, (uint32_t)m, NULL, NULL, &sb, 0);
             if (ascii == -2) {

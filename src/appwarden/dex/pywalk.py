@@ -1641,10 +1641,28 @@ def intern_all(dexes: list[tuple], decodes: list, deadline: float = 0.0, hints: 
     return (maps, reps.tobytes(), None) if hints else (maps, reps.tobytes())
 
 
+def _prefix_differs(ids: tuple, m: int, key: bytes) -> bool:
+    """Whether the class and name of method id ``m`` (below the method_ids size) resolve and ``key`` does not start
+    with ``cls->name(`` (then its descriptor cannot be ``key``, whatever its proto)."""
+    buf, s_off, s_size, t_off, t_size, _p_off, _p_size, m_off, _m_size = ids
+    buf = _whole(buf)
+    cls_idx, _proto_idx, name_idx = struct.unpack_from("<HHI", buf, m_off + m * 8)
+    if cls_idx >= t_size or name_idx >= s_size:
+        return False
+    sidx = _U32.unpack_from(buf, t_off + cls_idx * 4)[0]
+    if sidx >= s_size:
+        return False
+    try:
+        head = b"".join((_string_bytes(buf, s_off, sidx), b"->", _string_bytes(buf, s_off, name_idx), b"("))
+    except ValueError:
+        return False
+    return not bytes(key).startswith(head)
+
+
 def find_first(ids: tuple, queries: list[tuple[int, int, bytes]], checked: bool = False) -> list[int]:
     """For each ``(lo, hi, key)``: the first method id of ``find_methods(ids, lo, hi, key)``, -1 when there is none,
-    -2 when it gives None (with ``checked``: the first match, -2 for a descriptor that fails before it); mirrors
-    ``_reach.find_first``."""
+    -2 when it gives None (with ``checked``: the first match, -2 for a descriptor that fails before it, a method whose
+    class and name resolve and differ from the key's being passed over unbuilt); mirrors ``_reach.find_first``."""
     out = []
     for lo, hi, key in queries:
         if not checked:
@@ -1653,6 +1671,8 @@ def find_first(ids: tuple, queries: list[tuple[int, int, bytes]], checked: bool 
             continue
         found = -1
         for m in range(lo, min(hi, ids[-1])):
+            if _prefix_differs(ids, m, key):
+                continue
             one = find_methods(ids, m, m + 1, key)
             if one is None:
                 found = -2
