@@ -16,6 +16,8 @@ own smali)."""
 
 from __future__ import annotations
 
+import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +160,19 @@ def test_runtime_component(r8: dict[str, Any]) -> None:
     ]
     # the clean twin's listener has its class; its stale plain service without a class has no powerful role
     assert run_indicator(r8["screen_r8_clean"][2], spec) is None
+
+
+def test_runtime_component_silent_when_a_dex_was_refused(r8: dict[str, Any], tmp_path: Path) -> None:
+    # a class-less component may live in a DEX the engine refused (here a zip-bomb classes2.dex): no claim then
+    apk = tmp_path / "bomb.apk"
+    shutil.copy(APPS / "screen_r8.apk", apk)
+    with zipfile.ZipFile(apk, "a", zipfile.ZIP_DEFLATED) as z, z.open("classes2.dex", "w") as f:
+        f.write(b"dex\n035\x00" + b"\x00" * (3 << 20))
+    static, opened = _static_stage(apk, DEFAULT_LIMITS.__class__(max_entry_size=1 << 20))
+    assert any(e.stage == "dex" and e.path == "classes2.dex" for e in static.errors)
+    ctx = ScreenContext(static, opened)
+    assert run_indicator(ctx, SPECS["dropper.runtime_component"]) is None
+    assert run_indicator(r8["screen_r8"][2], SPECS["dropper.runtime_component"]) is not None
 
 
 def test_round8_verdict(r8: dict[str, Any]) -> None:

@@ -412,8 +412,11 @@ def runtime_components(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]
     protects the app: the code that will run with that power is decrypted or downloaded at run time, after any
     review of the package. Android loads a component's class from the app's class loader, so the class must exist
     by the time the component starts; an app that ships without it fills that loader itself. Apps whose DEX could
-    not be read are left out (``ctx.code`` is None)."""
+    not be read are left out (``ctx.code`` is None), and so are apps with a DEX the engine refused (a zip-bomb entry,
+    corrupt, over a limit): the missing class may be in that DEX."""
     if ctx.manifest is None or ctx.code is None or ctx.static.app.packer:
+        return []
+    if any(e.stage == "dex" and e.path for e in ctx.static.errors):
         return []
     binds = set(params.get("permissions") or [])
     actions = set(params.get("actions") or [])
