@@ -405,6 +405,9 @@ def library_disguise(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
 # ------------------------------------------------------------------------------------------------ runtime components
 
 
+_PLATFORM_PACKAGES = ("android.", "com.android.internal.", "java.", "javax.", "dalvik.")
+
+
 def runtime_components(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """A component of the manifest that holds one of Android's most powerful roles - bound with one of
     ``permissions`` (accessibility service, notification listener, device administrator) or receiving one of
@@ -419,12 +422,16 @@ def runtime_components(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]
     if any(e.stage == "dex" and e.path for e in ctx.static.errors):
         return []
     binds = set(params.get("permissions") or [])
+    # a platform class the manifest may name directly (``android.app.admin.DeviceAdminReceiver`` used as is) is in
+    # the device's boot class path, not in the APK
     actions = set(params.get("actions") or [])
     classes = ctx.code.classes
     items: list[Item] = []
     missing = 0
     for comp in ctx.manifest.components:
         if not comp.name or "L" + comp.name.replace(".", "/") + ";" in classes:
+            continue
+        if comp.name.startswith(_PLATFORM_PACKAGES):
             continue
         missing += 1
         if comp.kind not in ("service", "receiver"):
