@@ -854,7 +854,13 @@ class _Builder:
         notap = self.closure(entries + self._auto_callbacks(chain), own)
         # fragments created while the screen is shown join it (their lifecycle too)
         for _ in range(2):
-            frags = {t for m in notap for t in self._fragments(m) if t not in own}
+            sparse = self._sparse_facts()
+            if (
+                sparse is not None
+            ):  # _fragments(m), looked up here (a call per method costs more than the lookup)
+                frags = {t for m in notap for t in sparse.get(m, _NO_FACTS)[1] if t not in own}
+            else:
+                frags = {t for m in notap for t in self._fragments(m) if t not in own}
             frags.update(f for f in self.frag_refs if f not in own)
             if not frags:
                 break
