@@ -253,9 +253,37 @@ def test_invoked_pair_twin(events: list[tuple[int, int]], n_ids: int) -> None:
         max_size=5,
     ),
     base=st.lists(st.sampled_from([0, 3, 10, NONE - 5, -2]), min_size=0, max_size=3),
+    defs=st.one_of(st.none(), st.lists(st.integers(0, 14), max_size=6)),
+    ci=st.integers(-1, 3),
+    odd=st.booleans(),
 )
-def test_class_numbers_twin(types: list, app: dict, base: list[int]) -> None:
-    same("class_numbers", types, app, base)
+def test_class_numbers_twin(types: list, app: dict, base: list[int], defs, ci: int, odd: bool) -> None:
+    """The twin's answers and ValueErrors, with and without the class defs of a DEX (type indices in and out of
+    range, repeated, a buffer that is not 8 u32 per def)."""
+    if defs is None:
+        same("class_numbers", types, app, base)
+        return
+    raw = b"".join(array("I", [t, 0, 0, 0, 0, 0, 0, 0]).tobytes() for t in defs) + (b"\0" if odd else b"")
+    same("class_numbers", types, app, base, raw, ci)
+
+
+def test_class_numbers_with_defs_equal_the_lookups(main_dex: bytes, fixtures_dir: Path) -> None:
+    """With the class defs of each DEX (no class defined twice) the class numbers are the lookups' on every fixture
+    app with more than one DEX or class."""
+    checked = 0
+    for apk in sorted((fixtures_dir / "apks").glob("*.apk")):
+        index = build_index(dex_blobs_of(apk))
+        app, codes = index._class_map, index.codes
+        base = [0]
+        for c in codes:
+            base.append(base[-1] + c.dex.class_defs_size)
+        if len(app) != base[-1]:
+            continue
+        for ci, code in enumerate(codes):
+            want = creach.class_numbers(code.type_descs, app, base)
+            assert creach.class_numbers(code.type_descs, app, base, code.dex.class_defs, ci) == want
+            checked += code.dex.class_defs_size
+    assert checked
 
 
 @FUZZ

@@ -151,18 +151,51 @@ done:
 
 /* ---- class_numbers --------------------------------------------------------------------------------------- */
 
-/* class_numbers(types, app, base) -> bytes
+/* class_numbers(types, app, base[, defs, ci]) -> bytes
  * u32 per item of `types` (a list): NONE when app.get(item) is None, else base[ci] + cdi for app[item] ==
  * (ci, cdi) (CallGraph._hierarchy_all_args' type statuses). ValueError when a value is not such a pair of ints
- * with ci an index of `base` (a list of ints) or the number does not fit in u32 below NONE. */
+ * with ci an index of `base` (a list of ints) or the number does not fit in u32 below NONE.
+ * With `defs` (the class defs of DEX `ci`, 8 u32 each, of which the first is the class's type index) the caller
+ * says no class is defined twice in the app, so that app[types[t]] == (ci, k) for the type t of def k: those
+ * items get base[ci] + k without a lookup (a later def of the same type index wins), the others are looked up.
+ * ValueError "class defs must be 8 u32 per class of a DEX of base" for a bad `defs` or `ci`. */
 static PyObject *reach_class_numbers(PyObject *self, PyObject *args) {
     PyObject *types, *app, *base;
-    if (!PyArg_ParseTuple(args, "O!O!O!", &PyList_Type, &types, &PyDict_Type, &app, &PyList_Type, &base)) return NULL;
+    Py_buffer defs = {0};
+    Py_ssize_t dci = -1;
+    if (!PyArg_ParseTuple(args, "O!O!O!|y*n", &PyList_Type, &types, &PyDict_Type, &app, &PyList_Type, &base, &defs,
+                          &dci))
+        return NULL;
     Py_ssize_t n = PyList_GET_SIZE(types), nb = PyList_GET_SIZE(base);
+    uint8_t *filled = NULL;
     PyObject *out = PyBytes_FromStringAndSize(NULL, n * 4);
-    if (!out) return NULL;
+    if (!out) goto fail;
     uint32_t *o = (uint32_t *)PyBytes_AS_STRING(out);
+    if (defs.buf) {
+        long long b = -1;
+        if (defs.len % 32 == 0 && dci >= 0 && dci < nb) {
+            b = PyLong_AsLongLong(PyList_GET_ITEM(base, dci));
+            if (b == -1 && PyErr_Occurred()) goto fail;
+        }
+        if (b < 0 || b + (long long)(defs.len / 32) > (long long)NONE_ID) {
+            PyErr_SetString(PyExc_ValueError, "class defs must be 8 u32 per class of a DEX of base");
+            goto fail;
+        }
+        filled = (uint8_t *)calloc(n ? (size_t)n : 1, 1);
+        if (!filled) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        for (Py_ssize_t k = 0; k < defs.len / 32; k++) {
+            uint32_t t = ld32((const uint8_t *)defs.buf, (size_t)k * 8);
+            if (t < (uint64_t)n) {
+                o[t] = (uint32_t)(b + k);
+                filled[t] = 1;
+            }
+        }
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
+        if (filled && filled[i]) continue;
         PyObject *key = PyList_GET_ITEM(types, i);
         PyObject *w = PyDict_GetItemWithError(app, key);
         if (!w) {
@@ -185,11 +218,15 @@ static PyObject *reach_class_numbers(PyObject *self, PyObject *args) {
         if (b < 0 || b + cdi >= (long long)NONE_ID) goto bad;
         o[i] = (uint32_t)(b + cdi);
     }
+    free(filled);
+    if (defs.buf) PyBuffer_Release(&defs);
     return out;
 bad:
     PyErr_SetString(PyExc_ValueError, "class map values must be (DEX number, class def index)");
 fail:
-    Py_DECREF(out);
+    free(filled);
+    if (defs.buf) PyBuffer_Release(&defs);
+    Py_XDECREF(out);
     return NULL;
 }
 

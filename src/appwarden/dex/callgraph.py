@@ -769,10 +769,16 @@ class CallGraph:
         codes, app = self.index.codes, self.index._class_map
         base = list(itertools.accumulate((code.dex.class_defs_size for code in codes), initial=0))
         dexes = []
+        unique = len(app) == base[-1]  # no class defined twice: a class def's type is its first definition
         for ci, code in enumerate(codes):
-            # per type: its app-wide class number (C: a dict lookup per type, no int object); the method ids the
-            # DEX invokes virtually and with super (one pass over its events for both)
-            status = reach.class_numbers(code.type_descs, app, base)
+            # per type: its app-wide class number (C: a dict lookup per type but for the DEX's own classes when no
+            # class is defined twice, no int object); the method ids the DEX invokes virtually and with super (one
+            # pass over its events for both)
+            status = (
+                reach.class_numbers(code.type_descs, app, base, code.dex.class_defs, ci)
+                if unique
+                else reach.class_numbers(code.type_descs, app, base)
+            )
             vids, sids = reach.invoked_pair(code.events_raw, code.dex.method_ids_size)
             dexes.append((*self._kernel_tables(ci), status, vids, sids))
         return dexes

@@ -1571,11 +1571,25 @@ def invoked_pair(events: bytes, n_ids: int) -> tuple[bytes, bytes]:
     )
 
 
-def class_numbers(types: list, app: dict, base: list[int]) -> bytes:
+def class_numbers(types: list, app: dict, base: list[int], defs: object = None, ci: int = -1) -> bytes:
     """u32 per item of ``types``: NONE when ``app.get(item)`` is None, else ``base[ci] + cdi`` for ``app[item] ==
-    (ci, cdi)``; mirrors ``_reach.class_numbers`` (same ValueError)."""
+    (ci, cdi)``; with ``defs`` (the class defs of DEX ``ci``, 8 u32 each; the caller says no class is defined twice)
+    the type of def k gets ``base[ci] + k`` unlooked-up; mirrors ``_reach.class_numbers`` (same ValueError)."""
+    known: dict[int, int] = {}
+    if defs is not None:
+        raw = bytes(defs)  # type: ignore[call-overload]
+        b = base[ci] if len(raw) % 32 == 0 and 0 <= ci < len(base) else -1
+        if b < 0 or b + len(raw) // 32 > _NONE_ID:
+            raise ValueError("class defs must be 8 u32 per class of a DEX of base")
+        for k, t in enumerate(array("I", raw)[0::8]):
+            if t < len(types):
+                known[t] = b + k
     out = array("I")
-    for w in map(app.get, types):
+    for i, item in enumerate(types):
+        if i in known:
+            out.append(known[i])
+            continue
+        w = app.get(item)
         if w is None:
             out.append(_NONE_ID)
             continue
