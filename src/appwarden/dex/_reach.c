@@ -15,6 +15,7 @@
  *   u32_positions the positions of the u32 items equal to a value (method ids by name)
  *   dispatch_scan the types a method instantiates and the dispatch methods it invokes (async edges)
  *   u16_ranges    Python's bisect_left/right of many values over u16 items (classes' method id ranges)
+ *   names_maybe   the methods whose name may be one of some names (the async edges' callback candidates)
  */
 #define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
