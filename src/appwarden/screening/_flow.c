@@ -169,22 +169,24 @@ static inline int32_t list_reg(int32_t word, int32_t range, int i) {
     return i < 4 ? (word >> (4 * i)) & 0xF : (word >> 16) & 0xF;
 }
 
-/* decode(data, start, insns_size, this, kinds, widths, names) -> (entries, unresolved, registers)
+/* decode(data, start, insns_size, this, kinds, widths, names, resolve) -> (entries, registers)
  * FlowAnalysis._program's entries for the code units at byte `start` (see flow.py), 8 native int32 words each:
- * [kind, pc, a, b, c, d, e, f]. The entries naming a method, field, string or type hold a raw id: P_INVOKE
- * (b = method id, c = byte offset), P_SET with c = 1 (b = string id) or 2 (b = type id), P_GET / P_PUT (b = field
- * id); `names` (a dict {kind << 33 | c << 32 | id: (constant index + 2) << 8 | flags}, c 0 but for P_SET) resolves
- * them here: b = the constant index, and for P_INVOKE / P_SET c = the flags. `unresolved` (int32 words) lists the
- * word offsets of the entries left raw for Python (no key in `names`, or a constant index of -2: resolved per call
- * site). Argument lists (P_INVOKE, P_FILLED): d = count, e = the packed 35c nibbles (CDEF in the low 16 bits, G in
+ * [kind, pc, a, b, c, d, e, f], with every name resolved into an index of the analysis's constants. The entries
+ * naming a method, field, string or type (P_INVOKE: b = method id, c = byte offset; P_SET with c = 1: b = string
+ * id, c = 2: b = type id; P_GET / P_PUT: b = field id) are looked up in `names` (a dict {kind << 33 | c << 32 | id:
+ * (constant index + 2) << 8 | flags}, c 0 but for P_SET); on a miss, or a constant index of -2 (a query resolved
+ * per call site), resolve(key, kind, c, id, byte offset) -> the same packed int gives it (and fills `names`).
+ * Then b = the constant index (-1: the name does not resolve), and for P_INVOKE / P_SET c = the flags.
+ * Argument lists (P_INVOKE, P_FILLED): d = count, e = the packed 35c nibbles (CDEF in the low 16 bits, G in
  * bits 16-19) or the first register of a range, f = range (P_INVOKE: | 2 for invoke-static).
  * `registers`: one past the highest register named. ValueError when the code does not lie in `data`. */
 static PyObject *decode(PyObject *self, PyObject *args) {
     Py_buffer db, kb, wb;
     Py_ssize_t start, insns_size;
     int this_reg;
-    PyObject *known;
-    if (!PyArg_ParseTuple(args, "y*nniy*y*O!", &db, &start, &insns_size, &this_reg, &kb, &wb, &PyDict_Type, &known))
+    PyObject *known, *resolve;
+    if (!PyArg_ParseTuple(args, "y*nniy*y*O!O", &db, &start, &insns_size, &this_reg, &kb, &wb, &PyDict_Type, &known,
+                          &resolve))
         return NULL;
     PyObject *result = NULL;
     ivec out = {0}, names = {0}, starts = {0}, targets = {0};
@@ -401,8 +403,8 @@ static PyObject *decode(PyObject *self, PyObject *args) {
 #undef REG
 #undef PUSH
 #undef NAMED
-    /* names already resolved (earlier programs of the analysis) are filled in; the others are left to Python */
-    Py_ssize_t nraw = 0;
+    /* the names: those already resolved (earlier entries and programs of the analysis) from `names`, the others
+     * (and the per-site queries) from resolve() */
     for (Py_ssize_t k = 0; k < names.n; k++) {
         int32_t *x = out.w + names.w[k];
         long long sub = x[0] == P_SET ? x[4] : 0;
@@ -410,28 +412,45 @@ static PyObject *decode(PyObject *self, PyObject *args) {
         PyObject *pk = PyLong_FromLongLong(key);
         if (pk == NULL)
             goto done;
-        PyObject *v = PyDict_GetItemWithError(known, pk);
-        Py_DECREF(pk);
+        PyObject *v = PyDict_GetItemWithError(known, pk); /* borrowed */
         long long packed = -1;
         if (v != NULL) {
             packed = PyLong_AsLongLong(v);
-            if (packed == -1 && PyErr_Occurred())
+            if (packed == -1 && PyErr_Occurred()) {
+                Py_DECREF(pk);
                 goto done;
+            }
         } else if (PyErr_Occurred()) {
+            Py_DECREF(pk);
             goto done;
         }
-        long long j = packed >= 0 ? (packed >> 8) - 2 : -2;
-        if (packed < 0 || j == -2 || j > INT32_MAX) {
-            names.w[nraw++] = names.w[k];
-            continue;
+        if (packed < 0 || (packed >> 8) - 2 == -2) {
+            PyObject *got = PyObject_CallFunction(resolve, "Oiiii", pk, (int)x[0], (int)sub, (int)x[3],
+                                                  x[0] == P_INVOKE ? (int)x[4] : 0);
+            if (got == NULL) {
+                Py_DECREF(pk);
+                goto done;
+            }
+            packed = PyLong_AsLongLong(got);
+            Py_DECREF(got);
+            if (packed == -1 && PyErr_Occurred()) {
+                Py_DECREF(pk);
+                goto done;
+            }
+        }
+        Py_DECREF(pk);
+        long long j = (packed >> 8) - 2;
+        if (packed < 0 || j < -1 || j > INT32_MAX) {
+            PyErr_SetString(PyExc_ValueError, "decode: resolve() gave a bad constant");
+            goto done;
         }
         x[3] = (int32_t)j;
         if (x[0] == P_INVOKE || x[0] == P_SET)
             x[4] = (int32_t)(packed & 0xFF);
     }
     static const char none[1] = {0}; /* y# with a NULL pointer would give None */
-    result = Py_BuildValue("(y#y#L)", out.w ? (const char *)out.w : none, (Py_ssize_t)(out.n * 4),
-                           names.w ? (const char *)names.w : none, (Py_ssize_t)(nraw * 4), (long long)(maxreg + 1));
+    result = Py_BuildValue("(y#L)", out.w ? (const char *)out.w : none, (Py_ssize_t)(out.n * 4),
+                           (long long)(maxreg + 1));
 done:
     free(out.w);
     free(names.w);

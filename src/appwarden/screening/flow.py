@@ -58,7 +58,6 @@ from __future__ import annotations
 import itertools
 import re
 import struct
-from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
@@ -403,6 +402,18 @@ def _callee_facts(key: str) -> tuple[bool, str, str, bool, bool]:
     return may_sink, name, cls, name == "<init>" or cls.startswith(_CARRIERS), key in _NET_STREAMS
 
 
+def _key_flags(key: str) -> tuple[int, bool, str | None]:
+    """The C program's invoke flags that a callee's ``Lcls;->name`` key decides (network stream, carrier,
+    constructor), whether private data going in makes no sink and no hop there unless the callee is the app's
+    (``F_PLAIN``), and the source category (``?`` for a query, None) as :meth:`FlowAnalysis._callee` gives it."""
+    may_sink, name, _cls, carrier, net_stream = _callee_facts(key)
+    flags = (
+        (_F_NET if net_stream else 0) | (_F_CARRIER if carrier else 0) | (_F_INIT if name == "<init>" else 0)
+    )
+    source = SOURCE_APIS.get(key) or ("?" if key in QUERY_APIS else None)
+    return flags, not may_sink and name not in _HOP_NAMES, source
+
+
 def _const_labels(value: str) -> Labels:
     v = value.strip()
     if _HOST.match(v):
@@ -442,6 +453,10 @@ class FlowAnalysis:
         self._programs: dict[str, tuple[Any, ...] | None] = {}
         self.kernel: Any = _KERNEL  # the C walk, or None for the Python one
         self._facts: dict[str, tuple[bool, str, str, bool, bool]] = {}  # callee key -> _callee_facts
+        self._key_flags: dict[str, tuple[int, bool, str | None]] = {}  # callee key -> _key_flags
+        self._app_classes: dict[
+            str, bool
+        ] = {}  # class -> whether the app defines it and owns it (_app_class)
         self._consts: list[Any] = []  # the names and constant labels the C programs index (see _program_c)
         self._const_ids: dict[
             str, dict[tuple[int, int, int], tuple[int, int]]
@@ -483,9 +498,15 @@ class FlowAnalysis:
                 return code, r
         return None
 
+    def _app_class(self, cls: str) -> bool:
+        """Whether the app defines class ``cls`` and owns it (no SDK, no platform library), once per class."""
+        known = self._app_classes.get(cls)
+        if known is None:
+            known = self._app_classes[cls] = cls in self.code.classes and self.ctx.is_app_code(cls)
+        return known
+
     def _is_app_method(self, desc: str) -> bool:
-        cls = desc.split("->", 1)[0]
-        return cls in self.code.classes and self.ctx.is_app_code(cls)
+        return self._app_class(desc.split("->", 1)[0])
 
     def call(self, desc: str, params: tuple[Labels, ...], depth: int) -> Summary | None:
         """The walk of ``desc`` with ``params`` (labels per parameter register), memoised; None past the bounds."""
@@ -755,74 +776,70 @@ class FlowAnalysis:
     def _program_c(
         self, code: Any, caller: str, start: int, insns_size: int, this: int, nregs: int
     ) -> tuple[bytes, int]:
-        """The C walk's program of a method: the kernel's entries with their names resolved here, as
-        :meth:`_program` resolves them, into indexes of the analysis's constants (``self._consts``, one entry per
-        DEX and name: invokes ``(callee, info, source category)`` with the entry's flags, fields ``(descriptor,
-        own label)`` for reads and the descriptor for writes, strings and types their constant labels); and the
-        register count."""
-        data = code.dex.data
+        """The C walk's program of a method: the kernel's entries with their names resolved as :meth:`_program`
+        resolves them, into indexes of the analysis's constants (``self._consts``, one entry per DEX and name:
+        invokes ``(callee, info, source category)`` with the entry's flags, fields ``(descriptor, own label)`` for
+        reads and the descriptor for writes, strings and types their constant labels); and the register count. The
+        kernel looks each name up in the DEX's table of resolved names and calls back here only for a new one (and
+        for each call site of a query, whose category depends on the site and the caller)."""
         dex = code.dex
         cname = code.name
         ids = self._const_ids.get(cname)
         if ids is None:
             ids = self._const_ids[cname] = {}
-        words, raw, registers = self.kernel.decode(data, start, insns_size, this, _KIND_BYTES, WIDTH, ids)
-        if not raw:
-            return words, max(registers, nregs)
-        prog = array("i")
-        prog.frombytes(words)
-        at = array("i")
-        at.frombytes(raw)
         consts = self._consts
-        for i in at:  # names this analysis has not resolved yet, and queries (resolved per call site)
-            kind = prog[i]
-            idx = prog[i + 3]
-            sub = prog[i + 4] if kind == _P_SET else 0
-            key = kind << 33 | sub << 32 | (idx & 0xFFFFFFFF)
+
+        def resolve(key: int, kind: int, sub: int, idx: int, p: int) -> int:
             packed = ids.get(key)
             if packed is None:
                 j, flags = self._const_c(code, dex, (kind, sub, idx))
-                ids[key] = (j + 2) << 8 | flags
+                packed = ids[key] = (j + 2) << 8 | flags
             else:
                 j, flags = (packed >> 8) - 2, packed & 0xFF
-            if j == -2:  # a query of unknown URI: its category depends on the call site and the caller
-                p = prog[i + 4]
-                info = self._callee(code, idx)
-                assert info is not None
-                cat = self._query_cats.get((cname, p)) or self._query_classes.get(caller.split("->", 1)[0])
-                j = len(consts)
-                consts.append((info[0], info, cat))
-                flags |= _F_SOURCE if cat is not None else 0
-            prog[i + 3] = j
-            if kind in (_P_INVOKE, _P_SET):  # invoke flags; a field access keeps its object register
-                prog[i + 4] = flags
-        return prog.tobytes(), max(registers, nregs)
+            if j != -2:
+                return packed
+            # a query of unknown URI: its category depends on the call site and the caller
+            info = self._callee(code, idx)
+            assert info is not None
+            cat = self._query_cats.get((cname, p)) or self._query_classes.get(caller.split("->", 1)[0])
+            consts.append((info[0], info, cat))
+            return (len(consts) + 1) << 8 | flags | (_F_SOURCE if cat is not None else 0)
+
+        words, registers = self.kernel.decode(
+            code.dex.data, start, insns_size, this, _KIND_BYTES, WIDTH, ids, resolve
+        )
+        return words, max(registers, nregs)
 
     def _const_c(self, code: Any, dex: Any, key: tuple[int, int, int]) -> tuple[int, int]:
         """(index in ``self._consts`` or -1 when the name does not resolve, or -2 for a query resolved per call
-        site; the invoke flags) of one name of a C program (see :meth:`_program_c`)."""
+        site; the invoke flags) of one name of a C program (see :meth:`_program_c`). An invoke's constant is
+        ``(callee, info, source category)`` with ``info`` as :meth:`_callee` gives it, its flags from the facts of
+        its ``Lcls;->name`` key (:func:`_key_flags`, once per key) and whether its class is the app's (once per
+        class)."""
         kind, sub, idx = key
         consts = self._consts
         if kind == _P_INVOKE:
-            info = self._callee(code, idx)
-            if info is None:
+            try:
+                callee = code.method_desc(idx)
+            except Exception:
                 return -1, 0
-            facts = self._facts.get(info[1])
+            key_ = callee.split("(", 1)[0]
+            facts = self._key_flags.get(key_)
             if facts is None:
-                facts = self._facts[info[1]] = _callee_facts(info[1])
-            flags = (
-                (_F_NET if facts[4] else 0)
-                | (_F_APP if info[3] else 0)
-                | (_F_APPX if info[3] and not info[0].endswith("<clinit>()V") else 0)
-                | (_F_CARRIER if facts[3] else 0)
-                | (_F_INIT if facts[1] == "<init>" else 0)
-            )
-            if not flags & _F_APPX and not facts[0] and facts[1] not in _HOP_NAMES:
+                facts = self._key_flags[key_] = _key_flags(key_)
+            flags, plain, source = facts
+            app = self._app_class(callee.split("->", 1)[0])
+            if app:
+                flags |= _F_APP
+                if not callee.endswith("<clinit>()V"):
+                    flags |= _F_APPX
+                    plain = False
+            if plain:
                 flags |= _F_PLAIN  # private data going in makes no sink and no hop: the kernel derives it
-            if info[2] == "?":
+            if source == "?":
                 return -2, flags
-            consts.append((info[0], info, info[2]))
-            return len(consts) - 1, flags | (_F_SOURCE if info[2] is not None else 0)
+            consts.append((callee, (callee, key_, source, app), source))
+            return len(consts) - 1, flags | (_F_SOURCE if source is not None else 0)
         if kind == _P_SET:
             labels: Labels
             if sub == 1:  # const-string
@@ -1040,8 +1057,7 @@ class FlowAnalysis:
     def _is_app_field(self, fdesc: str) -> bool:
         known = self._app_fields.get(fdesc)
         if known is None:
-            cls = fdesc.split("->", 1)[0]
-            known = self._app_fields[fdesc] = cls in self.code.classes and self.ctx.is_app_code(cls)
+            known = self._app_fields[fdesc] = self._app_class(fdesc.split("->", 1)[0])
         return known
 
     def _invoke(
