@@ -801,3 +801,41 @@ def test_registers_far_past_the_frame(backend: str) -> None:
     got = _outcome(new, lambda: new.call(desc, (frozenset({"s0"}),), 0))
     assert got == _outcome(ref, lambda: ref.call(desc, (frozenset({"s0"}),), 0))
     assert got[0][0] == ["h:http://203.0.113.7/x"]  # the constant went through v65535 and back
+
+
+def test_decode_resolves_each_name_once_and_checks_the_answer() -> None:
+    """The C decode looks a name up in the DEX's table of resolved names (which the callback fills) and calls back
+    only for a new one; a field write keeps its field id; an answer that is no packed constant is refused, and the
+    callback's exception propagates."""
+    if flow._KERNEL is None:
+        pytest.skip("the _flow extension is not built (or the Python backend is forced)")
+    insns = [0x1A | 0 << 8, 4]  # const-string v0, string 4
+    insns += [0x6E | 1 << 12, 9, 0]  # invoke-virtual {v0}, method 9
+    insns += [0x1A | 1 << 8, 4]  # const-string v1, string 4 (the same name again)
+    insns += [0x6E | 1 << 12, 9, 1]  # invoke-virtual {v1}, method 9 (again)
+    insns += [0x59 | 0 << 8 | 1 << 12, 7]  # iput v0, v1, field 7
+    insns += [0x52 | 0 << 8 | 1 << 12, 7]  # iget v0, v1, field 7
+    insns += [0x0E]  # return-void
+    data = struct.pack(f"<{len(insns)}H", *insns)
+    asked: list[tuple[int, int, int, int]] = []
+
+    known: dict[int, int] = {}
+
+    def resolve(key: int, kind: int, sub: int, idx: int, p: int) -> int:  # as FlowAnalysis._program_c's
+        asked.append((kind, sub, idx, p))
+        known[key] = (len(asked) + 2) << 8 | 5  # constant index len(asked), flags 5
+        return known[key]
+
+    words, registers = flow._KERNEL.decode(data, 0, len(insns), -1, flow._KIND_BYTES, WIDTH, known, resolve)
+    assert registers == 2
+    assert asked == [(flow._P_SET, 1, 4, 0), (flow._P_INVOKE, 0, 9, 4), (flow._P_GET, 0, 7, 0)]
+    ents = [struct.unpack_from("<8i", words, k) for k in range(0, len(words), 32)]
+    by_kind = {e[0]: e for e in ents}
+    assert [e[3] for e in ents if e[0] == flow._P_INVOKE] == [2, 2]  # both invokes: the first answer's index
+    assert by_kind[flow._P_PUT][3] == 7  # the field id, for put_cb
+    assert by_kind[flow._P_GET][3] == 3
+    known.clear()
+    with pytest.raises(ValueError, match="bad constant"):
+        flow._KERNEL.decode(data, 0, len(insns), -1, flow._KIND_BYTES, WIDTH, known, lambda *a: -5)
+    with pytest.raises(ZeroDivisionError):
+        flow._KERNEL.decode(data, 0, len(insns), -1, flow._KIND_BYTES, WIDTH, known, lambda *a: 1 // 0)

@@ -76,6 +76,7 @@ enum {
 #define F_CARRIER 16 /* a constructor, or a method of a class whose receiver takes its arguments' labels */
 #define F_INIT 32    /* a constructor */
 #define F_PLAIN 64   /* a framework callee that is no sink, starts no component and runs no AsyncTask */
+#define F_MAYSINK 128 /* a callee FlowAnalysis._check_sink may find a sink at (by its class and name) */
 
 static inline unsigned u16at(const uint8_t *d, Py_ssize_t p) { return (unsigned)d[p] | ((unsigned)d[p + 1] << 8); }
 
@@ -171,9 +172,10 @@ static inline int32_t list_reg(int32_t word, int32_t range, int i) {
 
 /* decode(data, start, insns_size, this, kinds, widths, names, resolve) -> (entries, registers)
  * FlowAnalysis._program's entries for the code units at byte `start` (see flow.py), 8 native int32 words each:
- * [kind, pc, a, b, c, d, e, f], with every name resolved into an index of the analysis's constants. The entries
+ * [kind, pc, a, b, c, d, e, f], with every name resolved into an index of the analysis's constants but a field
+ * write's (P_PUT: b = the field id, resolved by the walk's put_cb when a labelled value is written). The entries
  * naming a method, field, string or type (P_INVOKE: b = method id, c = byte offset; P_SET with c = 1: b = string
- * id, c = 2: b = type id; P_GET / P_PUT: b = field id) are looked up in `names` (a dict {kind << 33 | c << 32 | id:
+ * id, c = 2: b = type id; P_GET: b = field id) are looked up in `names` (a dict {kind << 33 | c << 32 | id:
  * (constant index + 2) << 8 | flags}, c 0 but for P_SET); on a miss, or a constant index of -2 (a query resolved
  * per call site), resolve(key, kind, c, id, byte offset) -> the same packed int gives it (and fills `names`).
  * Then b = the constant index (-1: the name does not resolve), and for P_INVOKE / P_SET c = the flags.
@@ -306,7 +308,8 @@ static PyObject *decode(PyObject *self, PyObject *args) {
                 if (kind == K_PUT && obj == this_reg)
                     obj = -1;
             }
-            NAMED();
+            if (kind == K_GET) /* a write's field is resolved by put_cb, only when a labelled value is written */
+                NAMED();
             PUSH(kind == K_GET ? P_GET : P_PUT, (int32_t)r, (int32_t)u16at(d, p + 2), obj, 0, 0, 0);
             break;
         }
@@ -495,7 +498,47 @@ typedef struct {
     PyObject *empty, *net, *cap, *net_label;
     Py_ssize_t max_labels;
     int32_t this_reg;
+    PyObject *summaries; /* FlowAnalysis._summaries, or NULL (borrowed) */
 } state;
+
+/* The summary FlowAnalysis.call would return at once for an app callee (`callee`, the argument labels `args`)
+ * when it is memoised with no sinks, stores or starts: then FlowAnalysis._invoke gives (its returns, None) and
+ * nothing else. A new reference to those returns, NULL (no exception) when the call is Python's, NULL with an
+ * exception on an error. */
+static PyObject *memo_returns(state *s, PyObject *callee, PyObject *args) {
+    static PyObject *n_sinks, *n_stores, *n_starts, *n_returns;
+    if (n_sinks == NULL) {
+        n_sinks = PyUnicode_InternFromString("sinks");
+        n_stores = PyUnicode_InternFromString("stores");
+        n_starts = PyUnicode_InternFromString("starts");
+        n_returns = PyUnicode_InternFromString("returns");
+        if (!n_sinks || !n_stores || !n_starts || !n_returns)
+            return NULL;
+    }
+    PyObject *key = PyTuple_Pack(2, callee, args);
+    if (key == NULL)
+        return NULL;
+    PyObject *summ = PyDict_GetItemWithError(s->summaries, key); /* borrowed */
+    Py_DECREF(key);
+    if (summ == NULL || summ == Py_None)
+        return NULL;
+    Py_INCREF(summ);
+    PyObject *out = NULL;
+    PyObject *names[3] = {n_sinks, n_stores, n_starts};
+    for (int i = 0; i < 3; i++) {
+        PyObject *v = PyObject_GetAttr(summ, names[i]);
+        if (v == NULL)
+            goto done;
+        Py_ssize_t n = PyObject_Length(v);
+        Py_DECREF(v);
+        if (n != 0) /* something to record (or an error) */
+            goto done;
+    }
+    out = PyObject_GetAttr(summ, n_returns);
+done:
+    Py_DECREF(summ);
+    return out;
+}
 
 static inline Py_ssize_t lsize(PyObject *o) {
     if (o == NULL)
@@ -898,6 +941,27 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
                         Py_INCREF(call_args);
                     }
                 }
+                if (call_args != NULL && call_args != Py_None && s->summaries != NULL && (c & F_APPX) &&
+                    !(c & (F_SOURCE | F_MAYSINK))) {
+                    /* private data into an app method whose walk with these labels is memoised: its returns */
+                    int passes = 0;
+                    for (int i = 0; i < count && !passes; i++) {
+                        passes = any_s_label(PyTuple_GET_ITEM(call_args, i));
+                        if (passes < 0) {
+                            Py_DECREF(call_args);
+                            goto done;
+                        }
+                    }
+                    if (passes) {
+                        value = memo_returns(s, PyTuple_GET_ITEM(site, 0), call_args);
+                        if (value == NULL && PyErr_Occurred()) {
+                            Py_DECREF(call_args);
+                            goto done;
+                        }
+                        if (value != NULL)
+                            Py_CLEAR(call_args);
+                    }
+                }
                 if (call_args != NULL) {
                     PyObject *idx = PyLong_FromLong(b), *pc = PyLong_FromLong(here);
                     PyObject *recv = PyLong_FromLong(count > 0 ? list_reg(word, range, 0) : -1);
@@ -1029,7 +1093,7 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
                 Py_XDECREF(idx);
                 if (kept == NULL)
                     goto done;
-                int bad = c >= 0 && carry(s, c, kept) < 0;
+                int bad = kept != Py_None && c >= 0 && carry(s, c, kept) < 0; /* None: the field id does not resolve */
                 Py_DECREF(kept);
                 if (bad)
                     goto done;
@@ -1127,13 +1191,16 @@ static void free_state(state *s) {
 }
 
 /* walk(entries, consts, registers, insns_size, initial, ret, field_labels, private_returns, invoke_cb, get_cb,
- *      put_cb, again_cb, cap, empty, net, net_label, max_joins, max_labels, this) -> None
+ *      put_cb, again_cb, cap, empty, net, net_label, max_joins, max_labels, this[, summaries]) -> None
  * FlowAnalysis.analyse's walks over decoded entries whose names Python resolved (see flow.py _program_c):
  * `registers` label sets in an array (the highest register named + 1, or more), `initial` {register: labels},
  * the labels returned added to the set `ret`. The second walk runs when the first recorded a back edge and
  * again_cb() says so (it counts the code units). Callbacks: invoke_cb(site, args or None, pc, receiver register or
  * -1) -> (labels, carried
- * labels or None), get_cb(field const, object labels) -> labels, put_cb(field const, labels) -> labels carried. */
+ * labels or None), get_cb(field const, object labels) -> labels, put_cb(field id, labels) -> labels carried, or
+ * None when the field id does not resolve (nothing written, nothing carried). `summaries` (FlowAnalysis._summaries):
+ * private data going into an app callee (F_APPX, not F_MAYSINK) whose walk with these argument labels is memoised
+ * with no sinks, stores or starts gives that walk's returns without a callback (memo_returns). */
 static PyObject *walk(PyObject *self, PyObject *args) {
     Py_buffer eb;
     PyObject *consts, *initial, *ret, *field_labels, *private_returns, *invoke_cb, *get_cb, *put_cb, *again_cb;
@@ -1141,10 +1208,10 @@ static PyObject *walk(PyObject *self, PyObject *args) {
     memset(&s, 0, sizeof s);
     Py_ssize_t insns, max_joins;
     int this_reg;
-    if (!PyArg_ParseTuple(args, "y*O!nnO!O!O!O!OOOOOOOUnni", &eb, &PyList_Type, &consts, &s.nregs, &insns,
+    if (!PyArg_ParseTuple(args, "y*O!nnO!O!O!O!OOOOOOOUnni|O!", &eb, &PyList_Type, &consts, &s.nregs, &insns,
                           &PyDict_Type, &initial, &PySet_Type, &ret, &PyDict_Type, &field_labels, &PySet_Type,
                           &private_returns, &invoke_cb, &get_cb, &put_cb, &again_cb, &s.cap, &s.empty, &s.net,
-                          &s.net_label, &max_joins, &s.max_labels, &this_reg))
+                          &s.net_label, &max_joins, &s.max_labels, &this_reg, &PyDict_Type, &s.summaries))
         return NULL;
     s.this_reg = this_reg;
     PyObject *out = NULL;

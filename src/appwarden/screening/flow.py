@@ -301,7 +301,7 @@ _NET: Labels = frozenset({"net"})
 _MISSING = object()
 _KIND_BYTES = bytes(_KIND)
 # invoke flags of a decoded program for the C walk (see _program_c)
-_F_SOURCE, _F_NET, _F_APP, _F_APPX, _F_CARRIER, _F_INIT, _F_PLAIN = 1, 2, 4, 8, 16, 32, 64
+_F_SOURCE, _F_NET, _F_APP, _F_APPX, _F_CARRIER, _F_INIT, _F_PLAIN, _F_MAYSINK = 1, 2, 4, 8, 16, 32, 64, 128
 
 
 def _load_kernel() -> Any:
@@ -404,11 +404,14 @@ def _callee_facts(key: str) -> tuple[bool, str, str, bool, bool]:
 
 def _key_flags(key: str) -> tuple[int, bool, str | None]:
     """The C program's invoke flags that a callee's ``Lcls;->name`` key decides (network stream, carrier,
-    constructor), whether private data going in makes no sink and no hop there unless the callee is the app's
+    constructor, a sink :meth:`FlowAnalysis._check_sink` may find there), whether private data going in makes no sink and no hop there unless the callee is the app's
     (``F_PLAIN``), and the source category (``?`` for a query, None) as :meth:`FlowAnalysis._callee` gives it."""
     may_sink, name, _cls, carrier, net_stream = _callee_facts(key)
     flags = (
-        (_F_NET if net_stream else 0) | (_F_CARRIER if carrier else 0) | (_F_INIT if name == "<init>" else 0)
+        (_F_NET if net_stream else 0)
+        | (_F_CARRIER if carrier else 0)
+        | (_F_INIT if name == "<init>" else 0)
+        | (_F_MAYSINK if may_sink else 0)
     )
     source = SOURCE_APIS.get(key) or ("?" if key in QUERY_APIS else None)
     return flags, not may_sink and name not in _HOP_NAMES, source
@@ -454,6 +457,7 @@ class FlowAnalysis:
         self.kernel: Any = _KERNEL  # the C walk, or None for the Python one
         self._facts: dict[str, tuple[bool, str, str, bool, bool]] = {}  # callee key -> _callee_facts
         self._key_flags: dict[str, tuple[int, bool, str | None]] = {}  # callee key -> _key_flags
+        self._put_names: dict[str, dict[int, Any]] = {}  # dex -> field id -> descriptor or None (put_cb)
         self._app_classes: dict[
             str, bool
         ] = {}  # class -> whether the app defines it and owns it (_app_class)
@@ -718,6 +722,9 @@ class FlowAnalysis:
         ret: set[str] = set()
         data = code.dex.data
         start = code_off + 16
+        put_names = self._put_names.get(code.name)
+        if put_names is None:
+            put_names = self._put_names[code.name] = {}
 
         def invoke_cb(
             site: int, args: tuple[Labels, ...] | None, here: int, receiver: int
@@ -736,8 +743,18 @@ class FlowAnalysis:
             labels |= {lab for lab in obj if lab[0] == "s"}
             return _cap(labels)
 
-        def put_cb(i: int, labels: Labels) -> Labels:
-            fdesc = consts[i]
+        def put_cb(i: int, labels: Labels) -> Labels | None:
+            fdesc = put_names.get(i, _MISSING)
+            if (
+                fdesc is _MISSING
+            ):  # the field of a write, resolved when a labelled value is first written to it
+                try:
+                    fdesc = code.dex.field_desc(i)
+                except Exception:
+                    fdesc = None
+                put_names[i] = fdesc
+            if fdesc is None:
+                return None
             kept = frozenset(lab for lab in labels if lab[0] == "s")
             if kept and self._is_app_field(fdesc):
                 out.stores[fdesc] = _cap(out.stores.get(fdesc, EMPTY) | kept)
@@ -769,6 +786,7 @@ class FlowAnalysis:
             MAX_JOINS,
             MAX_LABELS,
             this,
+            self._summaries,
         )
         out.returns = _cap(ret)
         return out
@@ -779,8 +797,8 @@ class FlowAnalysis:
         """The C walk's program of a method: the kernel's entries with their names resolved as :meth:`_program`
         resolves them, into indexes of the analysis's constants (``self._consts``, one entry per DEX and name:
         invokes ``(callee, info, source category)`` with the entry's flags, fields ``(descriptor, own label)`` for
-        reads and the descriptor for writes, strings and types their constant labels); and the register count. The
-        kernel looks each name up in the DEX's table of resolved names and calls back here only for a new one (and
+        reads, strings and types their constant labels; a write keeps its field id, which the walk's ``put_cb``
+        resolves when a labelled value is written); and the register count. The kernel looks each name up in the DEX's table of resolved names and calls back here only for a new one (and
         for each call site of a query, whose category depends on the site and the caller)."""
         dex = code.dex
         cname = code.name
@@ -854,14 +872,11 @@ class FlowAnalysis:
                     labels = EMPTY
             consts.append(labels)
             return len(consts) - 1, 0
-        try:  # _P_GET, _P_PUT
+        try:  # _P_GET (a write's field is resolved by the walk's put_cb)
             fdesc = dex.field_desc(idx)
         except Exception:
             return -1, 0
-        if kind == _P_GET:
-            consts.append((fdesc, frozenset({"f:" + fdesc}) if self._is_app_field(fdesc) else EMPTY))
-        else:
-            consts.append(fdesc)
+        consts.append((fdesc, frozenset({"f:" + fdesc}) if self._is_app_field(fdesc) else EMPTY))
         return len(consts) - 1, 0
 
     def _header(self, found: tuple[Any, int]) -> tuple[Any, ...]:
