@@ -6,12 +6,14 @@
  * extension is not built or APPWARDEN_DEX_BACKEND=python. Every read of the code is checked against the buffer's
  * length and every register index against the register array (the code comes from hostile DEX files).
  *
- *   decode  a method's instructions as the walk's entries: 8 int32 words each, names left as raw ids
+ *   decode  a method's instructions as the walk's entries: 8 int32 words each, names resolved through the
+ *           analysis's table of resolved names (a Python callback for a new one)
  *   walk    the two walks of FlowAnalysis.analyse over decoded entries (register label sets are Python objects,
  *           built by the same set operations in the same order as in Python: their iteration order is part of the
  *           result). Handed back to Python callbacks: invokes that read a source, that may be a sink or an Intent /
- *           AsyncTask hop with private data going in, or that call an app method with private data in or out;
- *           field reads of fields holding private data or of labelled objects, field writes of labelled values.
+ *           AsyncTask hop with private data going in, or that call an app method with private data in (unless its
+ *           walk with those labels is memoised with no effect but its returns) or out; field reads of fields
+ *           holding private data or of labelled objects, field writes of labelled values.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
