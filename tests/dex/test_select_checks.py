@@ -4,18 +4,22 @@
   keeps a cost per proto and a length per name string: it must fail exactly when building every descriptor fails,
   with the same message (the first bad method id's), and equal the pure-Python twin;
 - ``validate`` skips its sort of the string data offsets when they already increase in string id order (as d8
-  writes them): the same messages as the sorted path and the twin.
+  writes them): the same messages as the sorted path and the twin;
+- ``nondecreasing`` (``DexCode.class_records``' one check of the records' class column) equals its twin and a plain
+  comparison.
 """
 
 from __future__ import annotations
 
 import struct
+from array import array
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from appwarden.dex import pywalk
+from appwarden.dex import pywalk, records
+from appwarden.dex.index import DexCode, build_index
 from appwarden.dex.reader import DexFile
 
 from .test_graph_kernels import descs_args
@@ -167,3 +171,39 @@ def test_validate_sorted_and_unsorted_string_data(n, perm_seed, overlap, keep_or
         assert got == ("ok", None)
     else:
         assert got[0] == "error" and "overlap" in str(got[1])
+
+
+@settings(max_examples=300, deadline=2000)
+@given(
+    words=st.lists(st.integers(0, 6), max_size=60),
+    stride=st.integers(-2, 9),
+    word=st.integers(-2, 9),
+    tail=st.integers(0, 3),
+)
+def test_nondecreasing_column(words: list[int], stride: int, word: int, tail: int) -> None:
+    """The class-column order check: C = twin = a plain comparison of the column's values."""
+    buf = array("I", words).tobytes() + bytes(tail)  # a trailing partial record is ignored
+    got = outcome(cext, "nondecreasing", buf, stride, word)
+    assert outcome(records, "nondecreasing", buf, stride, word) == got
+    if 0 <= word < stride:
+        n = len(words) // stride
+        column = [words[i * stride + word] for i in range(n)]
+        assert got == ("ok", column == sorted(column))
+    else:
+        assert got[0] == "error"
+
+
+def test_class_records_of_records_in_another_order(main_dex: bytes) -> None:
+    """Records not in class-def order (no walker makes them) are grouped instead of bisected: the same records."""
+    [code] = build_index([("classes.dex", main_dex)]).codes
+    rows = [code.record(r) for r in range(code.n_methods)]
+    assert len({row[0] for row in rows}) > 2
+    shuffled = DexCode(
+        code.dex, array("I", [w for row in rows[::-1] for w in row]).tobytes(), code.events_raw, 0
+    )
+    n = code.n_methods
+    for cdi in sorted({row[0] for row in rows}):
+        assert [n - 1 - r for r in reversed(list(shuffled.class_records(cdi)))] == list(
+            code.class_records(cdi)
+        )
+    assert code._records_sorted is True and shuffled._records_sorted is False

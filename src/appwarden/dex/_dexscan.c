@@ -21,6 +21,9 @@
  * record_of(methods, event) -> int
  *   The method record holding an event (a bisection over the records' ev_start column; defined below).
  *
+ * nondecreasing(buf, stride, word) -> bool
+ *   Whether one column of packed u32 records never decreases (the method records' class column; defined below).
+ *
  * find_substrings(buf, string_ids_off, string_ids_size, needles[, deadline[, only]]) -> list[(string_idx, needle_idx)]
  *     (`only`: a bitmap over the string ids; the other strings are not searched)
  *   Strings whose MUTF-8 bytes contain one of the needles (bytes), strings ascending, needles ascending within one
@@ -643,6 +646,32 @@ static PyObject *dexscan_record_of(PyObject *self, PyObject *args) {
     }
     PyBuffer_Release(&mb);
     return PyLong_FromSsize_t((Py_ssize_t)lo - 1);
+}
+
+/* nondecreasing(buf, stride, word) -> bool
+ * Whether the little-endian u32 at word `word` of each `stride`-word record of `buf` is never below the one of the
+ * record before (a trailing partial record is ignored): DexCode.class_records' check of the records' class column,
+ * without a Python int per record (records.nondecreasing is the twin). ValueError unless 0 <= word < stride. */
+static PyObject *dexscan_nondecreasing(PyObject *self, PyObject *args) {
+    Py_buffer b;
+    Py_ssize_t stride, word;
+    if (!PyArg_ParseTuple(args, "y*nn", &b, &stride, &word)) return NULL;
+    if (stride <= 0 || word < 0 || word >= stride) {
+        PyBuffer_Release(&b);
+        PyErr_SetString(PyExc_ValueError, "nondecreasing: 0 <= word < stride expected");
+        return NULL;
+    }
+    size_t n = (size_t)b.len / 4 / (size_t)stride;
+    const uint8_t *p = (const uint8_t *)b.buf + (size_t)word * 4;
+    int ok = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (rd32(p + i * (size_t)stride * 4) < rd32(p + (i - 1) * (size_t)stride * 4)) {
+            ok = 0;
+            break;
+        }
+    }
+    PyBuffer_Release(&b);
+    return PyBool_FromLong(ok);
 }
 
 static int cmp_ssize(const void *a, const void *b) {
@@ -2916,6 +2945,7 @@ static PyMethodDef methods[] = {
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
     {"record_of", dexscan_record_of, METH_VARARGS, "The method record holding an event (bisection over ev_start)."},
+    {"nondecreasing", dexscan_nondecreasing, METH_VARARGS, "Whether one column of packed u32 records never decreases."},
     {"event_index", dexscan_event_index, METH_VARARGS, "Inverted indexes (events grouped by idx) of some kinds of events."},
     {"find_substrings", dexscan_find_substrings, METH_VARARGS,
      "Strings containing any of the needles (needles bucketed by first byte, each string read once)."},

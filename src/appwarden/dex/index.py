@@ -48,6 +48,7 @@ from appwarden.dex.records import (
     literal_value,
 )
 from appwarden.dex.records import event_index as _py_event_index
+from appwarden.dex.records import nondecreasing as _py_nondecreasing
 from appwarden.errors import AppwardenError, DexFormatError, KnowledgeError, LimitExceeded, StageTimeout
 from appwarden.evidence import ErrorNote
 from appwarden.limits import DEFAULT_LIMITS, Limits, check_deadline, deadline_monotonic
@@ -64,6 +65,8 @@ _event_index: Callable[[bytes, Sequence[tuple[int, int]]], list[tuple[bytes, byt
 # the C bisection over the records' ev_start column (records.record_of is its twin; without the extension
 # record_of_event bisects the column itself)
 _record_of: Callable[[bytes, int], int] | None = getattr(walker, "record_of", None)
+# whether a column of the records never decreases (the C kernel, else its twin)
+_nondecreasing: Callable[[bytes, int, int], bool] = getattr(walker, "nondecreasing", _py_nondecreasing)
 # each byte value's 8 bits as 8 bytes (bit k -> byte k): a bitmap joined from these is compress()'s selector
 _BIT_BYTES = [bytes((value >> k) & 1 for k in range(8)) for value in range(256)]
 # a selection of more events than this is read with one pass over the events rather than sorted from its groups
@@ -340,11 +343,9 @@ class DexCode:
         """Method record numbers of class def ``cdi``. Both walkers emit the records of a class together and in
         class-def order, so each class gets a ``range``, found by bisection in the records' class column (read
         once); records in another order are grouped once (:meth:`by_class`)."""
-        if self._records_sorted is None:
-            column = self.methods[0::METHOD_WORDS]
-            values = column.tolist()  # only to check the order once
-            self._records_sorted = values == sorted(values)
-            self._record_classes = column
+        if self._records_sorted is None:  # checked once, without a Python int per record
+            self._records_sorted = _nondecreasing(self.methods_raw, METHOD_WORDS, 0)
+            self._record_classes = self.methods[0::METHOD_WORDS]
         if not self._records_sorted:  # pragma: no cover - records in another order
             return self._record_ranges().get(cdi, ())
         column = self._record_classes
