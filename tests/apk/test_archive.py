@@ -239,6 +239,22 @@ def test_zip_bomb_lying_about_its_size_is_stopped_by_entry_limit() -> None:
         z.read("classes.dex")
 
 
+def test_entry_declared_over_the_limit_is_refused_before_inflating() -> None:
+    """A deflated entry whose central directory declares more than the entry limit is refused at once (a zip bomb
+    that states its size costs nothing), with the declared size in the message; one that lies is still stopped
+    while inflating (above)."""
+    bomb = os.urandom(4 * 1024 * 1024)  # incompressible: only the entry limit can refuse it
+    data = build_zip(ZipSpec([Entry("classes.dex", bomb)]))
+    z = ZipArchive(data, Limits(max_entry_size=1024 * 1024))
+    with pytest.raises(
+        LimitExceeded, match=r"'classes.dex' is 4194304 bytes, over the size limit \(1048576\)"
+    ):
+        z.read("classes.dex")
+    with pytest.raises(LimitExceeded, match="is 4194304 bytes"):
+        z.read_mapped("classes.dex")
+    assert len(ZipArchive(data).read("classes.dex")) == len(bomb)  # under the default limit it reads
+
+
 def test_total_uncompressed_limit() -> None:
     entries = [Entry(f"f{i}", os.urandom(40_000)) for i in range(5)]
     z = ZipArchive(build_zip(ZipSpec(entries)), Limits(max_total_uncompressed=100_000))

@@ -432,7 +432,7 @@ class ZipArchive:
         :meth:`read` and :meth:`read_mapped` (same limits, errors, notes and order). Returns the length."""
         entry = self.info(name)
         cap = self.limits.max_entry_size if max_size is None else min(max_size, self.limits.max_entry_size)
-        if entry.uncompressed_size > cap and entry.method == METHOD_STORED:
+        if entry.uncompressed_size > cap:  # declared over the limit: refused before a byte is inflated
             raise LimitExceeded(
                 f"entry {name!r} is {entry.uncompressed_size} bytes, over the size limit ({cap})"
             )
