@@ -11,7 +11,7 @@ Without a code index (packed app, DEX stage skipped) code detectors return nothi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -409,6 +409,26 @@ MAX_CONFIG_FILE = 64 * 1024
 MAX_CONFIG_FILES = 200
 
 
+_MEDIA = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".ogg", ".wav", ".mp4", ".ttf", ".otf", ".so")
+
+
+def _config_files(ctx: ScreenContext, search: str) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of the small bundled files an app may keep its configuration in (``assets/``, ``res/raw/``,
+    ``res/xml/``; binary media skipped, at most :data:`MAX_CONFIG_FILE` bytes each), at most
+    :data:`MAX_CONFIG_FILES` of them; when more would be read, ``search`` is named in a note saying it was capped."""
+    read = 0
+    for name in ctx.static.entry_names:
+        if not name.startswith(_CONFIG_DIRS) or name.lower().endswith(_MEDIA) or name.endswith("/"):
+            continue
+        if ctx._size(name) > MAX_CONFIG_FILE:
+            continue
+        if read >= MAX_CONFIG_FILES:
+            ctx.notes.append(f"{search} capped at {MAX_CONFIG_FILES} files")
+            return
+        read += 1
+        yield name, ctx._read(name) or b""
+
+
 def _sms_config_number(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """The app's own code sends SMS and a small bundled file (``assets/``, ``res/raw/``, ``res/xml/``; at most
     64 KB, at most 200 files read) holds a China SP (value-added service) number, ``106`` followed by 5-17 digits:
@@ -416,20 +436,9 @@ def _sms_config_number(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]
     sends = _app_invokes(ctx, params["apis"])
     if not sends or ctx.apk is None:
         return []
-    skip = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".ogg", ".wav", ".mp4", ".ttf", ".otf", ".so")
     items: list[Item] = []
-    read = 0
-    for name in ctx.static.entry_names:
-        if not name.startswith(_CONFIG_DIRS) or name.lower().endswith(skip) or name.endswith("/"):
-            continue
-        if ctx._size(name) > MAX_CONFIG_FILE:
-            continue
-        if read >= MAX_CONFIG_FILES:
-            ctx.notes.append(f"SMS configuration search capped at {MAX_CONFIG_FILES} files")
-            break
-        read += 1
-        data = ctx._read(name)
-        found = sorted({m.decode() for m in _SP_NUMBER.findall(data or b"")})
+    for name, data in _config_files(ctx, "SMS configuration search"):
+        found = sorted({m.decode() for m in _SP_NUMBER.findall(data)})
         if found:
             items.append({"path": name, "numbers": found[:5], "sender": sends[0].caller})
     return items
@@ -512,20 +521,10 @@ def _sms_config_table(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     sends = _sms_senders(ctx, params)
     if not sends or ctx.apk is None:
         return []
-    skip = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".mp3", ".ogg", ".wav", ".mp4", ".ttf", ".otf", ".so")
     min_rows = int(params.get("min_rows", 3))
     items: list[Item] = []
-    read = 0
-    for name in ctx.static.entry_names:
-        if not name.startswith(_CONFIG_DIRS) or name.lower().endswith(skip) or name.endswith("/"):
-            continue
-        if ctx._size(name) > MAX_CONFIG_FILE:
-            continue
-        if read >= MAX_CONFIG_FILES:
-            ctx.notes.append(f"SMS short-code table search capped at {MAX_CONFIG_FILES} files")
-            break
-        read += 1
-        table = short_code_table(ctx._read(name) or b"", min_rows)
+    for name, data in _config_files(ctx, "SMS short-code table search"):
+        table = short_code_table(data, min_rows)
         if table:
             sender = sends[0]
             how = "reflection" if str(sender.target).startswith("android.telephony") else "direct"
