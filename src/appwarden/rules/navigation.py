@@ -87,6 +87,7 @@ from appwarden.rules.static_support import (
     method_records,
     method_strings,
     methods_of,
+    record_events,
     strings_containing,
     subclasses,
     superclasses,
@@ -447,15 +448,7 @@ class _Builder:
                 types = dc.type_descs
                 n_types = len(types)
                 string = dc.dex.string
-                # the record's events (DexCode.events_of_record), read as three columns of one slice
-                base = r * METHOD_WORDS
-                start, end = dc.methods[base + 4] * EVENT_WORDS, dc.methods[base + 5] * EVENT_WORDS
-                rows = dc.events[start:end]
-                if len(rows) != max(end - start, 0):
-                    raise IndexError("event table shorter than its method records")
-                for k, idx, b in zip(
-                    rows[0::EVENT_WORDS], rows[2::EVENT_WORDS], rows[4::EVENT_WORDS], strict=True
-                ):
+                for k, idx, b in record_events(dc, r):
                     kind = k >> 8
                     if kind == EV_STRING:
                         strings.append(str(string(idx)))

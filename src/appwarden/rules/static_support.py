@@ -856,33 +856,30 @@ def _method_events(code: Any, method: str) -> tuple[tuple[str, ...], tuple[int, 
         literals: list[int] = []
         for ci, r in method_records(code, method):
             dc = code.codes[ci]
-            base = r * METHOD_WORDS
-            start, end = dc.methods[base + 4], dc.methods[base + 5]
-            if end <= start:
-                continue
-            rows = dc.events[start * EVENT_WORDS : end * EVENT_WORDS]
-            if len(rows) != (end - start) * EVENT_WORDS:
-                raise _NotPlain
             string = dc.dex.string
-            for k, idx, b in zip(
-                rows[0::EVENT_WORDS], rows[2::EVENT_WORDS], rows[4::EVENT_WORDS], strict=True
-            ):
+            for k, idx, b in record_events(dc, r):
                 kind = k >> 8
                 if kind == EV_STRING:
                     strings.append(str(string(idx)))
                 elif kind == EV_LITERAL:
                     literals.append(literal_value(idx, b))
         got = (tuple(strings), tuple(literals))
-    except _NotPlain:
-        got = None
-    except Exception:  # what the index's reads raise (or answer) is theirs to say
+    except Exception:  # events not one plain slice (IndexError), or what the index's reads raise
         got = None
     memo[method] = got
     return got
 
 
-class _NotPlain(Exception):
-    """A record whose events are not one plain slice (:func:`_method_events`)."""
+def record_events(dc: Any, r: int) -> Iterator[tuple[int, int, int]]:
+    """(kind word, index, extra) of each event of method record ``r`` of the DEX code ``dc``, in order: the
+    record's events (``DexCode.events_of_record``) read as three columns of one slice of the event table, the
+    kind in the word's high bits (``>> 8``). IndexError when the table is shorter than the record says."""
+    base = r * METHOD_WORDS
+    start, end = dc.methods[base + 4] * EVENT_WORDS, dc.methods[base + 5] * EVENT_WORDS
+    rows = dc.events[start:end]
+    if len(rows) != max(end - start, 0):
+        raise IndexError("event table shorter than its method records")
+    return zip(rows[0::EVENT_WORDS], rows[2::EVENT_WORDS], rows[4::EVENT_WORDS], strict=True)
 
 
 def callees(code: Any, method: str) -> list[str]:
