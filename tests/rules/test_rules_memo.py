@@ -152,21 +152,27 @@ def _named_interfaces(code) -> list[str]:
     return [*dict.fromkeys(named), "Lnobody/Implements;"]
 
 
-@pytest.mark.parametrize(
-    "apk", sorted(Path(__file__).parents[1].rglob("*.apk")), ids=lambda p: f"{p.parent.name}/{p.name}"
-)
-def test_direct_implementers_byte_search_equals_the_index(apk: Path) -> None:
-    """The rules' own direct-implementer search (a byte search of the interface lists) gives the code index's
-    list, same order, for every interface a class names (and one nobody does), on every test APK."""
+def _two_indexes(apk: Path) -> tuple:
+    """Two separate code indexes of ``apk``'s DEX (one for the rules' search, one as the reference, so neither's
+    caches serve the other); the test is skipped for an APK without DEX or whose DEX the index refuses."""
     from appwarden.dex.index import build_index
 
     blobs = _dex_blobs(apk)
     if not blobs:
         pytest.skip("no DEX")
     try:
-        code, reference = build_index(blobs), build_index(blobs)
+        return build_index(blobs), build_index(blobs)
     except Exception:  # an APK whose DEX the index refuses (the hostile fixtures)
         pytest.skip("DEX refused")
+
+
+@pytest.mark.parametrize(
+    "apk", sorted(Path(__file__).parents[1].rglob("*.apk")), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_direct_implementers_byte_search_equals_the_index(apk: Path) -> None:
+    """The rules' own direct-implementer search (a byte search of the interface lists) gives the code index's
+    list, same order, for every interface a class names (and one nobody does), on every test APK."""
+    code, reference = _two_indexes(apk)
     for iface in _named_interfaces(reference):
         got = ss._direct_implementers(code, iface)
         assert got is not None and got == reference.direct_implementers(iface), iface
@@ -233,15 +239,7 @@ def test_subclasses_byte_search_equals_the_index(apk: Path) -> None:
     """The rules' own subclass search (a byte search of the class def tables) gives the code index's list, same
     order, for every superclass a class names (and classes nobody extends), on every test APK; the type ids found
     by bisection are those a scan finds."""
-    from appwarden.dex.index import build_index
-
-    blobs = _dex_blobs(apk)
-    if not blobs:
-        pytest.skip("no DEX")
-    try:
-        code, reference = build_index(blobs), build_index(blobs)
-    except Exception:  # an APK whose DEX the index refuses (the hostile fixtures)
-        pytest.skip("DEX refused")
+    code, reference = _two_indexes(apk)
     parents = {reference._class_supers(c)[0] for c in reference.classes} - {None}
     asked = sorted(parents) + sorted(reference.classes)[:20] + ["Lnobody/Extends;"]
     for cls in asked:
