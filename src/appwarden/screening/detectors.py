@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from appwarden.screening import behaviour
+from appwarden.screening import behaviour, round9
 from appwarden.screening.content import ScreenContext
 
 Item = dict[str, Any]
@@ -1372,6 +1372,18 @@ DETECTORS: dict[str, Detector] = {
             _P({"permissions", "actions"}),
         ),
         Detector("remote_page_sms_app", behaviour.remote_page_sms_app, _no_check),
+        Detector(
+            "payload_blob_asset",
+            round9.payload_blob_asset,
+            round9.check_payload_blob,
+            _P({"loaders", "skip_prefixes", "skip_callers", "min_size", "min_entropy"}),
+        ),
+        Detector(
+            "loader_classless_components",
+            round9.loader_classless_components,
+            round9.check_classless,
+            _P({"loaders", "skip_callers", "min_missing"}),
+        ),
         Detector(
             "background_data_set",
             behaviour.background_data_set,
