@@ -121,16 +121,22 @@ def merged_keys(report: Any) -> dict[str, str]:
     return out
 
 
-def diff_findings(original: list[Finding], retest: list[Finding], report: Any) -> dict[str, Any]:
+def diff_findings(
+    original: list[Finding], retest: list[Finding], report: Any, rejected: list[Finding] | None = None
+) -> dict[str, Any]:
     """Compare the ordered findings with the re-test's (rejected ones ignored) by ``rule_id@owner``.
 
     ``report``: the re-test job's stored report, for :func:`coverage` (``None``: nothing counts as evaluated).
-    Returns ``{fixed, persisting, new, not_retested, passed, evidence_kinds}``;
+    ``rejected``: findings a reviewer rejected in the ordered scan(s); a re-test finding with one of their keys is
+    that same judged-false finding again, so it is listed under ``previously_rejected`` and is neither **new** nor
+    a reason for the re-test not to pass.
+    Returns ``{fixed, persisting, new, previously_rejected, not_retested, passed, evidence_kinds}``;
     each row has ``key``, ``rule_id``, ``title_zh``, ``owner``, ``evidence_kinds`` (and ``reason_zh`` when not
     re-tested); ``evidence_kinds`` at the top is what the re-test evaluated."""
     cov = coverage(report)
     old = {finding_key(f): f for f in original}
     new = {finding_key(f): f for f in retest if f.status != F_REJECTED}
+    judged = {finding_key(f) for f in rejected or []} - set(old)
     merged = merged_keys(report)
     carriers: set[str] = set()
     fixed, persisting, not_retested = [], [], []
@@ -148,11 +154,13 @@ def diff_findings(original: list[Finding], retest: list[Finding], report: Any) -
             fixed.append(_row(key, f))
         else:
             not_retested.append({**_row(key, f), "reason_zh": reason})
-    added = [_row(key, new[key]) for key in sorted(set(new) - set(old) - carriers)]
+    added = [_row(key, new[key]) for key in sorted(set(new) - set(old) - carriers - judged)]
+    again = [_row(key, new[key]) for key in sorted((set(new) & judged) - carriers)]
     return {
         "fixed": fixed,
         "persisting": persisting,
         "new": added,
+        "previously_rejected": again,
         "not_retested": not_retested,
         "passed": not persisting and not added and not not_retested,
         "evidence_kinds": [k for k in _ORDER if k in cov.kinds],

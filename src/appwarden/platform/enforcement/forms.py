@@ -6,6 +6,14 @@ from django.conf import settings
 from appwarden.platform.enforcement.models import NoticeBatch
 
 
+def _finding_label(f) -> str:
+    """``[高 High] 应用自身 · rule · 标题``: the owner as the order page names it (an SDK by its Chinese name)."""
+    from appwarden.report import view
+
+    owner = view.owner_names({}, str(f.owner or "host"))[0]
+    return f"[{f.get_severity_display()}] {owner} · {f.rule_id} · {f.title_zh}"
+
+
 class IssueOrderForm(forms.Form):
     findings = forms.ModelMultipleChoiceField(
         label="确认的问题 Confirmed findings", queryset=None, widget=forms.CheckboxSelectMultiple
@@ -19,6 +27,9 @@ class IssueOrderForm(forms.Form):
     def __init__(self, *args, findings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["findings"].queryset = findings
+        # one rule may be reported for the app's own code and for an SDK: the label names the owner and the title,
+        # so an officer sees which finding is the SDK's before ordering the app to fix it
+        self.fields["findings"].label_from_instance = _finding_label
         self.fields["findings"].initial = (
             list(findings.values_list("pk", flat=True)) if findings is not None else []
         )

@@ -59,7 +59,7 @@ from appwarden.platform.enforcement.models import (
     TakedownOrder,
 )
 from appwarden.platform.registry.models import App, AppVersion
-from appwarden.platform.testing.models import F_CONFIRMED, JOB_DONE, JOB_FAILED, Finding, ScanJob
+from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, JOB_FAILED, Finding, ScanJob
 
 __all__ = ["diff_findings", "finding_key"]  # re-exported: the diff lives in ``enforcement.diff``
 
@@ -365,7 +365,11 @@ def on_scan_finished(sender: Any, job: ScanJob, **_: Any) -> None:
             if order.state != RETESTING:
                 continue
             if job.status == JOB_DONE:
-                retest.diff = diff_findings(list(order.findings.all()), list(job.findings.all()), job.report)
+                ordered = list(order.findings.all())
+                rejected = Finding.objects.filter(
+                    job_id__in={f.job_id for f in ordered}, status=F_REJECTED
+                )  # the reviewers' rejections in the ordered scan(s): found again, not new
+                retest.diff = diff_findings(ordered, list(job.findings.all()), job.report, list(rejected))
                 retest.completed_at = timezone.now()
                 retest.save()
                 summary = (
@@ -421,14 +425,18 @@ def create_notice_batch(*, user: Any, title: str, number: str = "") -> NoticeBat
 def problems_text(order: RectificationOrder) -> str:
     """所涉问题 of a notice row: the names of the 通报 problem types (``notice_types``, through the engine's one
     mapping :func:`appwarden.report.notice.problem_names`, as the CLI's notice table) of the findings still present
-    (all ordered ones if there was no re-test), in vocabulary order; only when none of them has a type (security
-    hygiene) their titles, so a row never names nothing."""
+    (all ordered ones if there was no re-test), in vocabulary order; when the re-test fixed every ordered finding
+    and failed only on new ones, those new findings of the re-tested version (a fixed problem is never named); only
+    when none of them has a type (security hygiene) their titles, so a row never names nothing."""
     retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
     findings = list(order.findings.all())
     if retest and retest.diff and not retest.diff.get("error"):
         # a finding nobody re-checked is still the ordered one; a fixed one is never named
         still = {r["key"] for r in retest.diff["persisting"] + retest.diff.get("not_retested", [])}
         kept = [f for f in findings if finding_key(f) in still]
+        added = {r["key"] for r in retest.diff.get("new", [])}
+        if not kept and added:
+            kept = [f for f in retest.job.findings.exclude(status=F_REJECTED) if finding_key(f) in added]
         findings = kept or findings
     from appwarden.report.notice import PROBLEM_SEPARATOR, problem_names
 

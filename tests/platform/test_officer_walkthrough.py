@@ -1,0 +1,105 @@
+"""Regressions found by walking the governance pages as a case officer and as a company (issue → response →
+re-test → 通报 → 下架): what the re-test and the 通报 say must match what the reviewers decided and what the
+re-test found."""
+
+from __future__ import annotations
+
+import platform_factories as pf
+from django.test import Client
+from test_workflow import WorkflowCase
+
+from appwarden.platform.enforcement import workflow
+from appwarden.platform.testing import engine, services
+
+ORDERED = [
+    pf.finding("pi.pre_consent", ["RD-3.1", "M164-1.1"], notice_types=["M337-1"]),
+    pf.finding("perm.over", ["M164-2.1", "M337-7"], notice_types=["M337-7"]),
+]
+
+
+class RejectedFindingInRetestTests(WorkflowCase):
+    """A finding the reviewer rejected in the ordered scan is not part of the order; when the re-test reports it
+    again it is the same false positive, not a 新发现 that fails the company's re-test."""
+
+    def setUp(self):
+        self.engine = pf.ReportEngine()
+        engine.use_engine(self.engine)
+        self.addCleanup(engine.use_engine, None)
+        self.reviewer, self.regulator = pf.user("reviewer"), pf.user("regulator")
+        self.company = pf.company("涉事科技有限公司")
+        self.company_user = pf.user("company", company=self.company)
+        # the ordered scan also reported a self-start finding, which the reviewer rejected (false positive)
+        rejected = pf.finding("selfstart.receivers", ["M164-2.2"], notice_types=["M164-2.2"])
+        self.engine.add_apk(pf.fixture_apk("minimal.apk"), [*ORDERED, rejected], label="案例应用")
+        self.job = pf.scanned_job(self.reviewer, pf.fixture_apk("minimal.apk"), company=self.company)
+        for f in self.job.findings.all():
+            action = "reject" if f.rule_id == "selfstart.receivers" else "confirm"
+            services.review_finding(f, user=self.reviewer, action=action, reason="审核")
+        self.order = workflow.issue_order(
+            self.job.app_version,
+            list(self.job.findings.filter(status="confirmed")),
+            user=self.reviewer,
+            reason="检测发现问题",
+        )
+
+    def test_a_rejected_finding_found_again_is_not_new_and_the_fixed_order_passes(self):
+        # the company fixed both ordered findings; the rejected false positive is still reported
+        again = pf.finding("selfstart.receivers", ["M164-2.2"], notice_types=["M164-2.2"])
+        self.respond_with("fixed", [again], self.order)
+        self.retest(self.order)
+        diff = self.order.retests.get().diff
+        self.assertEqual([r["rule_id"] for r in diff["fixed"]], ["perm.over", "pi.pre_consent"])
+        self.assertEqual(diff["new"], [])
+        self.assertEqual([r["rule_id"] for r in diff["previously_rejected"]], ["selfstart.receivers"])
+        self.assertTrue(diff["passed"])
+        workflow.close(self.order, user=self.reviewer, reason="复测通过")
+
+    def test_the_order_page_says_the_rejected_finding_is_not_counted(self):
+        again = pf.finding("selfstart.receivers", ["M164-2.2"], notice_types=["M164-2.2"])
+        self.respond_with("fixed", [again], self.order)
+        self.retest(self.order)
+        web = Client()
+        web.force_login(self.regulator)
+        page = web.get(f"/enforcement/orders/{self.order.pk}/").content.decode()
+        self.assertIn("原检测已驳回", page)
+        self.assertNotIn("新发现 New", page)
+
+
+class NoticeAfterOnlyNewFindingsTests(WorkflowCase):
+    """When the re-test shows every ordered finding fixed but a new problem, the 通报 must not name the fixed
+    problems (it used to fall back to all ordered findings)."""
+
+    def test_the_notice_names_the_new_problem_not_the_fixed_ones(self):
+        order = self.issue()
+        new = pf.finding("selfstart.receivers", ["M164-2.2"], notice_types=["M164-2.2"])
+        self.respond_with("fixed", [new], order)
+        self.retest(order)
+        diff = order.retests.get().diff
+        self.assertEqual(
+            (len(diff["fixed"]), [r["rule_id"] for r in diff["new"]]), (2, ["selfstart.receivers"])
+        )
+        notice = workflow.create_notice_batch(user=self.regulator, title="通报")
+        item = workflow.escalate(order, user=self.regulator, reason="复测发现新问题", notice=notice)
+        names = item.problems.split("；")
+        self.assertEqual(names, ["APP频繁自启动和关联启动"])
+
+
+class IssueFormLabelTests(WorkflowCase):
+    """The 下发责令整改通知 form names each confirmed finding with its owner and title, so an officer can tell the
+    app's own finding from the same rule in an SDK before ticking it."""
+
+    def test_each_checkbox_names_owner_and_title(self):
+        findings = [
+            pf.finding("pi.pre_consent", ["RD-3.1"], notice_types=["M337-1"]),
+            pf.finding("pi.pre_consent", ["RD-3.1"], owner="jpush", notice_types=["M337-1"]),
+        ]
+        data = self.engine.add_apk(pf.fixture_apk("shop.apk"), findings, label="商城")
+        job = pf.scanned_job(self.reviewer, data, company=self.company)
+        for f in job.findings.all():
+            services.review_finding(f, user=self.reviewer, action="confirm", reason="确认")
+        web = Client()
+        web.force_login(self.reviewer)
+        page = web.get(f"/testing/jobs/{job.pk}/").content.decode()
+        form = page[page.index('id="issue-form"') :]
+        self.assertIn("应用自身 · pi.pre_consent · 问题 pi.pre_consent", form)
+        self.assertIn("极光推送JPush · pi.pre_consent · 问题 pi.pre_consent", form)
