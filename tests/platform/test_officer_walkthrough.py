@@ -4,6 +4,8 @@ re-test found."""
 
 from __future__ import annotations
 
+import shutil
+
 import platform_factories as pf
 from django.test import Client
 from test_workflow import WorkflowCase
@@ -103,3 +105,27 @@ class IssueFormLabelTests(WorkflowCase):
         form = page[page.index('id="issue-form"') :]
         self.assertIn("应用自身 · pi.pre_consent · 问题 pi.pre_consent", form)
         self.assertIn("极光推送JPush · pi.pre_consent · 问题 pi.pre_consent", form)
+
+
+class OrderPdfOwnerTests(WorkflowCase):
+    """The 责令整改通知书 PDF named an SDK's finding by its bare id (``umeng_common``, cut to ``umeng_co`` in the
+    narrow column); it names the SDK as the order page does."""
+
+    def test_the_pdf_names_the_sdk_in_chinese(self):
+        from test_company_portal import pdf_text
+
+        from appwarden.platform.portal.documents import order_pdf
+
+        if not shutil.which("pdftotext"):
+            self.skipTest("pdftotext (poppler-utils) not installed")
+        findings = [pf.finding("pi.pre_consent", ["RD-3.1"], owner="umeng_common", notice_types=["M337-1"])]
+        data = self.engine.add_apk(pf.fixture_apk("shop.apk"), findings, label="商城")
+        job = pf.scanned_job(self.reviewer, data, company=self.company)
+        for f in job.findings.all():
+            services.review_finding(f, user=self.reviewer, action="confirm", reason="确认")
+        order = workflow.issue_order(
+            job.app_version, list(job.findings.all()), user=self.reviewer, reason="检测发现问题"
+        )
+        text = pdf_text(order_pdf(order)).replace("\n", "")
+        self.assertIn("友盟+基础组件库", text)
+        self.assertNotIn("umeng_co", text)

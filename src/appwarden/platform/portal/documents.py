@@ -104,6 +104,16 @@ def _clauses(clauses: Any) -> str:
     return "；".join(out) or "—"
 
 
+def _owner(owner: str) -> str:
+    """The 责任方 cell: ``应用自身 host``, or ``第三方SDK`` and the SDK's Chinese name as the order page shows it (a
+    bare id such as ``umeng_common`` means nothing to the company and did not fit the column)."""
+    if not owner or owner == "host":
+        return "应用自身 host"
+    from appwarden.report import view
+
+    return f"第三方SDK {view.owner_names({}, owner)[0]}"
+
+
 def order_pdf(order: Any) -> bytes:
     """The 责令整改通知书 of a :class:`~appwarden.platform.enforcement.models.RectificationOrder`: number, company,
     app and version, each ordered finding (title, rule id, clauses, severity, owner), requirements, the deadline
@@ -125,7 +135,7 @@ def order_pdf(order: Any) -> bytes:
                 f.rule_id,
                 _clauses(f.clauses),
                 SEVERITY_ZH.get(f.severity, f.severity),
-                "应用自身 host" if f.owner == "host" else f.owner,
+                _owner(f.owner),
             ]
         )
     app_name = app.name or version.label or app.package
