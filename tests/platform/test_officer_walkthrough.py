@@ -129,3 +129,20 @@ class OrderPdfOwnerTests(WorkflowCase):
         text = pdf_text(order_pdf(order)).replace("\n", "")
         self.assertIn("友盟+基础组件库", text)
         self.assertNotIn("umeng_co", text)
+
+
+class OrderHistoryLanguageTests(WorkflowCase):
+    """The 流转记录 table of an order showed the code names (``issue``, ``∅ → issued``, ``start_retest``); it shows
+    the actions and states in Chinese (code names beside them)."""
+
+    def test_history_rows_are_in_chinese(self):
+        order = self.issue()
+        self.respond_with("fixed", [], order)
+        web = Client()
+        web.force_login(self.company_user)
+        page = web.get(f"/enforcement/orders/{order.pk}/").content.decode()
+        history = page[page.index('id="transitions"') :]
+        self.assertIn("下发整改 issue", history)
+        self.assertIn("企业答复 respond", history)
+        self.assertIn("— → 已下发整改", history)
+        self.assertIn("已下发整改 → 企业已答复", history)

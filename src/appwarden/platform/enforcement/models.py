@@ -80,6 +80,29 @@ class RectificationOrder(models.Model):
         return self.state == ISSUED and timezone.localdate() > self.deadline
 
 
+# the 流转记录 names of the order transitions (``workflow.TRANSITIONS`` plus ``issue``); the code name stays beside
+TRANSITION_LABELS = {
+    "issue": "下发整改",
+    "respond": "企业答复",
+    "start_retest": "发起复测",
+    "complete_retest": "复测完成",
+    "retest_failed": "复测失败",
+    "close": "结案",
+    "escalate": "列入通报",
+    "publish_notice": "通报发布",
+    "order_takedown": "责令下架",
+    "complete_takedown": "下架完成",
+    "harmful_takedown": "不良APP直接下架",
+}
+
+
+def _state_zh(state: str) -> str:
+    """The Chinese half of a state's label (``已下发整改`` for ``issued``); ``—`` for none."""
+    if not state:
+        return "—"
+    return dict(STATES).get(state, state).split(" ")[0]
+
+
 class OrderTransition(models.Model):
     """One state change of an order: who, when, why."""
 
@@ -99,6 +122,17 @@ class OrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number}: {self.from_state or '∅'} → {self.to_state} ({self.name})"
+
+    @property
+    def label(self) -> str:
+        """``下发整改 issue``: the action in Chinese, its code name beside (unknown names as they are)."""
+        zh = TRANSITION_LABELS.get(self.name)
+        return f"{zh} {self.name}" if zh else self.name
+
+    @property
+    def states_zh(self) -> str:
+        """``已下发整改 → 企业已答复``: the states in Chinese."""
+        return f"{_state_zh(self.from_state)} → {_state_zh(self.to_state)}"
 
 
 class CompanyResponse(models.Model):
@@ -304,6 +338,17 @@ class SdkOrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number}: {self.from_state or '∅'} → {self.to_state} ({self.name})"
+
+    @property
+    def label(self) -> str:
+        """``下发整改 issue``: the action in Chinese, its code name beside (unknown names as they are)."""
+        zh = TRANSITION_LABELS.get(self.name)
+        return f"{zh} {self.name}" if zh else self.name
+
+    @property
+    def states_zh(self) -> str:
+        """``已下发整改 → 企业已答复``: the states in Chinese."""
+        return f"{_state_zh(self.from_state)} → {_state_zh(self.to_state)}"
 
 
 class SdkResponse(models.Model):
