@@ -146,3 +146,27 @@ class OrderHistoryLanguageTests(WorkflowCase):
         self.assertIn("企业答复 respond", history)
         self.assertIn("— → 已下发整改", history)
         self.assertIn("已下发整改 → 企业已答复", history)
+
+
+class OverriddenResponseTests(WorkflowCase):
+    """A regulator accepted a rectified APK that failed the identity check (here: another package); the order page
+    showed only the override's reason beside 签名核对: 签名一致, never what was overridden. It names the refused
+    checks."""
+
+    def test_the_order_page_names_what_the_regulator_overrode(self):
+        order = self.issue()
+        data = self.engine.add_apk(pf.fixture_apk("shop.apk"), [], label="案例应用")
+        workflow.respond(
+            order,
+            user=self.regulator,
+            explanation="代为提交",
+            apk=data,
+            override_reason="企业书面说明包名变更",
+        )
+        web = Client()
+        web.force_login(self.company_user)
+        page = web.get(f"/enforcement/orders/{order.pk}/").content.decode()
+        block = page[page.index("监管放行") :]
+        self.assertIn("企业书面说明包名变更", block)
+        self.assertIn("放行的核对项 Checks overridden", block)
+        self.assertIn("整改版本的包名 com.example.shop 与责令整改的应用 com.example.fixture 不一致", block)

@@ -68,6 +68,27 @@ def order_list(request):
     return render(request, "enforcement/order_list.html", {"orders": orders[:500], "state": state})
 
 
+def _with_overridden_checks(responses) -> list:
+    """The responses, each with ``overridden_checks``: the refusal messages a regulator's override accepted (from
+    the ``override`` audit row, which is where ``workflow.respond`` records them), so the page says what was
+    overridden and not only why."""
+    from appwarden.platform.core.models import AuditLog
+
+    rows = list(responses)
+    ids = [str(r.pk) for r in rows if r.override_reason]
+    refused: dict[str, list[str]] = {}
+    if ids:
+        for log in AuditLog.objects.filter(
+            action="override", model="enforcement.companyresponse", object_id__in=ids
+        ).order_by("id"):
+            refused[log.object_id] = [
+                str(item.get("message", "")) for item in (log.data or {}).get("refused", []) if item
+            ]
+    for r in rows:
+        r.overridden_checks = refused.get(str(r.pk), [])
+    return rows
+
+
 @role_required()
 def order_detail(request, pk: int):
     order = get_scoped(RectificationOrder, request.user, pk=pk)
@@ -81,7 +102,7 @@ def order_detail(request, pk: int):
             "allowed": allowed,
             "findings": ranking.ranked(order.findings.all()),  # high → info, then confidence
             "transitions": order.transitions.all(),
-            "responses": order.responses.all(),
+            "responses": _with_overridden_checks(order.responses.all()),
             "retest": retest,
             "takedowns": order.takedowns.select_related("listing__store"),
             "respond_form": RespondForm(regulator=role_of(request.user) == ROLE_REGULATOR),
