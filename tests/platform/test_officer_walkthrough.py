@@ -12,6 +12,7 @@ from test_workflow import WorkflowCase
 
 from appwarden.platform.enforcement import workflow
 from appwarden.platform.testing import engine, services
+from appwarden.platform.testing.models import Batch
 
 ORDERED = [
     pf.finding("pi.pre_consent", ["RD-3.1", "M164-1.1"], notice_types=["M337-1"]),
@@ -170,3 +171,37 @@ class OverriddenResponseTests(WorkflowCase):
         self.assertIn("企业书面说明包名变更", block)
         self.assertIn("放行的核对项 Checks overridden", block)
         self.assertIn("整改版本的包名 com.example.shop 与责令整改的应用 com.example.fixture 不一致", block)
+
+
+class SdkFindingPagesTests(WorkflowCase):
+    """The app page's findings table had no 责任方 column (the app's own pi.startup.app_list and JPush's read as
+    the same row twice), and the early-warning list printed ``(likely, confirmed)``."""
+
+    def setUp(self):
+        super().setUp()
+        findings = [
+            pf.finding("pi.pre_consent", ["RD-3.1"], notice_types=["M337-1"]),
+            pf.finding("pi.pre_consent", ["RD-3.1"], owner="jpush", notice_types=["M337-1"]),
+        ]
+        data = self.engine.add_apk(pf.fixture_apk("shop.apk"), findings, label="商城")
+        batch = Batch.objects.create(name="第一批")
+        self.shop = pf.scanned_job(self.reviewer, data, company=self.company, batch=batch)
+        for f in self.shop.findings.all():
+            services.review_finding(f, user=self.reviewer, action="confirm", reason="确认")
+
+    def test_the_app_page_names_each_findings_owner(self):
+        web = Client()
+        web.force_login(self.company_user)
+        page = web.get(f"/registry/apps/{self.shop.app_version.app_id}/").content.decode()
+        table = page[page.index("问题 Findings") :]
+        self.assertIn("责任方 Owner", table)
+        self.assertIn("极光推送JPush", table)
+        self.assertIn("应用自身", table)
+
+    def test_the_early_warning_list_shows_confidence_and_status_in_chinese(self):
+        web = Client()
+        web.force_login(self.regulator)
+        page = web.get("/early-warning/").content.decode()
+        self.assertIn("pi.pre_consent@jpush", page)
+        self.assertIn("较可能 Likely · 已确认 Confirmed", page)
+        self.assertNotIn("(likely, confirmed)", page)

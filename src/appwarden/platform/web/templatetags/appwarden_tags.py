@@ -85,6 +85,22 @@ def owner_name(owner: Any) -> str:
 
 
 @register.filter
+def confidence_zh(value: Any) -> str:
+    """A finding's confidence code (``likely``) as the finding pages label it (``较可能 Likely``)."""
+    from appwarden.platform.testing.models import CONFIDENCE
+
+    return dict(CONFIDENCE).get(str(value), str(value))
+
+
+@register.filter
+def finding_status_zh(value: Any) -> str:
+    """A finding's review status code (``confirmed``) as the finding pages label it (``已确认 Confirmed``)."""
+    from appwarden.platform.testing.models import FINDING_STATUS
+
+    return dict(FINDING_STATUS).get(str(value), str(value))
+
+
+@register.filter
 def zh_text(value: Any) -> str:
     """A Chinese message with SDK ids replaced by the SDKs' Chinese names and server paths cut to file names."""
     return view.public_text(view.localize_zh(value))
