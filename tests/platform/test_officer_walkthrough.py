@@ -205,3 +205,17 @@ class SdkFindingPagesTests(WorkflowCase):
         self.assertIn("pi.pre_consent@jpush", page)
         self.assertIn("较可能 Likely · 已确认 Confirmed", page)
         self.assertNotIn("(likely, confirmed)", page)
+
+
+class SystemTransitionReasonTests(WorkflowCase):
+    """The system's own 流转记录 reasons were English only (``re-test job #6: 0 fixed, 34 persisting, 1 new, 0 not
+    re-tested``); they are Chinese first, the English kept after."""
+
+    def test_the_retest_summary_is_chinese_first(self):
+        order = self.issue()
+        self.respond_with("fixed", [ORDERED[0]], order)
+        self.retest(order)
+        reason = order.transitions.get(name="complete_retest").reason
+        self.assertTrue(reason.startswith("复测任务 #"), reason)
+        self.assertIn("已整改 1 项、仍存在 1 项、新发现 0 项、未复测 0 项", reason)
+        self.assertIn("1 fixed, 1 persisting, 0 new, 0 not re-tested", reason)

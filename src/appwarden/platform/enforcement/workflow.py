@@ -372,10 +372,12 @@ def on_scan_finished(sender: Any, job: ScanJob, **_: Any) -> None:
                 retest.diff = diff_findings(ordered, list(job.findings.all()), job.report, list(rejected))
                 retest.completed_at = timezone.now()
                 retest.save()
+                d = retest.diff
+                n = {k: len(d[k]) for k in ("fixed", "persisting", "new", "not_retested")}
                 summary = (
-                    f"re-test job #{job.pk}: {len(retest.diff['fixed'])} fixed, "
-                    f"{len(retest.diff['persisting'])} persisting, {len(retest.diff['new'])} new, "
-                    f"{len(retest.diff['not_retested'])} not re-tested"
+                    f"复测任务 #{job.pk}：已整改 {n['fixed']} 项、仍存在 {n['persisting']} 项、新发现 {n['new']} 项、"
+                    f"未复测 {n['not_retested']} 项 re-test job #{job.pk}: {n['fixed']} fixed, "
+                    f"{n['persisting']} persisting, {n['new']} new, {n['not_retested']} not re-tested"
                 )
                 _move(order, "complete_retest", None, summary, system=True)
             elif job.status == JOB_FAILED:
@@ -389,7 +391,13 @@ def on_scan_finished(sender: Any, job: ScanJob, **_: Any) -> None:
                     "not_retested": [],
                 }
                 retest.save()
-                _move(order, "retest_failed", None, f"re-test job #{job.pk} failed: {job.error}", system=True)
+                _move(
+                    order,
+                    "retest_failed",
+                    None,
+                    f"复测任务 #{job.pk} 失败 re-test job #{job.pk} failed: {job.error}",
+                    system=True,
+                )
 
 
 def close(order: RectificationOrder, *, user: Any, reason: str) -> None:
@@ -653,7 +661,13 @@ def confirm_takedown(takedown: TakedownOrder, *, user: Any, note: str = "") -> N
             listing.save()
         order = _lock(takedown.order)
         if order.state == TAKEDOWN and not order.takedowns.filter(status=TD_PENDING).exists():
-            _move(order, "complete_takedown", None, "all stores confirmed the takedown", system=True)
+            _move(
+                order,
+                "complete_takedown",
+                None,
+                "各商店均已确认下架 all stores confirmed the takedown",
+                system=True,
+            )
 
 
 def surface_overdue() -> int:
