@@ -7,10 +7,10 @@ from __future__ import annotations
 import shutil
 
 import platform_factories as pf
-from django.test import Client
+from django.test import Client, TestCase
 from test_workflow import WorkflowCase
 
-from appwarden.platform.enforcement import workflow
+from appwarden.platform.enforcement import sdk_workflow, workflow
 from appwarden.platform.testing import engine, services
 from appwarden.platform.testing.models import Batch
 
@@ -219,3 +219,41 @@ class SystemTransitionReasonTests(WorkflowCase):
         self.assertTrue(reason.startswith("复测任务 #"), reason)
         self.assertIn("已整改 1 项、仍存在 1 项、新发现 0 项、未复测 0 项", reason)
         self.assertIn("1 fixed, 1 persisting, 0 new, 0 not re-tested", reason)
+
+
+class SdkRetestRejectedFindingTests(TestCase):
+    """The SDK order's re-test had the same fault as the app order's: UMeng's pi.startup.device_id, rejected by the
+    reviewer in the ordered scan, came back in the re-test scan as 新发现 and made the app's row 仍存在."""
+
+    def test_a_rejected_sdk_finding_found_again_does_not_fail_the_app(self):
+        from test_sdk_orders import SdkOrderBase, _report
+
+        base = SdkOrderBase()
+        base.setUp()
+        self.addCleanup(engine.use_engine, None)
+        # app x's ordered scan also had a second sdk.a finding, which the reviewer rejected
+        rep = _report(
+            "com.z.app",
+            "2.0",
+            [
+                pf.finding("r.sdka", ["RD-3.1"], owner="sdk.a", notice_types=["M337-1"]),
+                pf.finding("r.sdka.fp", ["RD-3.1"], owner="sdk.a", notice_types=["M337-1"]),
+            ],
+            label="应用z",
+        )
+        job = pf.scanned_job(base.reviewer, base.eng.add("z", rep), company=base.companies["x"])
+        for f in job.findings.all():
+            action = "reject" if f.rule_id == "r.sdka.fp" else "confirm"
+            services.review_finding(f, user=base.reviewer, action=action, reason="审核")
+        ordered = list(job.findings.filter(status="confirmed"))
+        order = sdk_workflow.issue_sdk_order(base.vendor_a, ordered, user=base.reviewer, reason="SDK违规收集")
+        sdk_workflow.respond(order, user=base.vendor_user_a, explanation="已修复", new_sdk_version="2.0")
+        sdk_workflow.start_retest(order, user=base.reviewer, reason="复测")
+        later = _report(
+            "com.z.app", "3.0", [pf.finding("r.sdka.fp", ["RD-3.1"], owner="sdk.a")], sdk_version="2.0"
+        )
+        pf.scanned_job(base.reviewer, base.eng.add("z3", later))
+        order.refresh_from_db()
+        row = {r["package"]: r for r in order.retests.get().diff["apps"]}["com.z.app"]
+        self.assertEqual(row["status"], "fixed", row)
+        self.assertEqual(row["new"], [])

@@ -63,7 +63,7 @@ from appwarden.platform.enforcement.models import (
     SdkRetest,
 )
 from appwarden.platform.registry.models import SdkVendor
-from appwarden.platform.testing.models import F_CONFIRMED, JOB_DONE, JOB_FAILED, Finding, ScanJob
+from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, JOB_FAILED, Finding, ScanJob
 
 # name -> (allowed source states, target state, roles allowed); () roles = performed by the system
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
@@ -342,9 +342,13 @@ def _rows(findings: list[Finding]) -> list[dict[str, str]]:
 
 
 def _compare(ordered: list[Finding], job: ScanJob, ids: set[str]) -> dict[str, Any]:
-    """The diff of ``ordered`` against ``job``'s findings owned by the SDK ids ``ids`` (others play no part)."""
+    """The diff of ``ordered`` against ``job``'s findings owned by the SDK ids ``ids`` (others play no part); a
+    finding of those SDKs that a reviewer rejected in the ordered scans is not new when found again."""
     later = [f for f in job.findings.all() if f.owner in ids]
-    d = diff_findings(ordered, later, job.report)
+    rejected = Finding.objects.filter(
+        job_id__in={f.job_id for f in ordered}, status=F_REJECTED, owner__in=ids
+    )
+    d = diff_findings(ordered, later, job.report, list(rejected))
     if d["persisting"] or d["new"]:
         status = "persisting"
     elif d["not_retested"]:
@@ -356,6 +360,7 @@ def _compare(ordered: list[Finding], job: ScanJob, ids: set[str]) -> dict[str, A
         "fixed": d["fixed"],
         "persisting": d["persisting"],
         "new": d["new"],
+        "previously_rejected": d["previously_rejected"],
         "not_retested": d["not_retested"],
         "evidence_kinds": d["evidence_kinds"],
     }
