@@ -257,3 +257,17 @@ class SdkRetestRejectedFindingTests(TestCase):
         row = {r["package"]: r for r in order.retests.get().diff["apps"]}["com.z.app"]
         self.assertEqual(row["status"], "fixed", row)
         self.assertEqual(row["new"], [])
+
+
+class ReviewMessageLanguageTests(WorkflowCase):
+    """修改 Edit with no field filled answered ``an edit must change at least one field`` (English only) on the
+    review queue; the review errors are Chinese first."""
+
+    def test_an_empty_edit_is_refused_in_chinese(self):
+        from appwarden.platform.core.errors import PlatformError
+
+        f = self.job.findings.first()
+        with self.assertRaisesMessage(PlatformError, "修改审核须至少修改一个字段"):
+            services.review_finding(f, user=self.reviewer, action="edit", reason="改标题", changes={})
+        with self.assertRaisesMessage(PlatformError, "未知的审核操作"):
+            services.review_finding(f, user=self.reviewer, action="approve", reason="x")

@@ -389,7 +389,7 @@ def review_finding(
     if not reason:
         raise PlatformError("a review needs a reason (审核理由必填)")
     if action not in ("confirm", "reject", "edit"):
-        raise PlatformError(f"unknown review action {action!r}")
+        raise PlatformError(f"未知的审核操作 unknown review action {action!r}")
     applied: dict[str, Any] = {}
     original = finding
     with transaction.atomic(), audit.acting_as(user, reason):
@@ -397,7 +397,7 @@ def review_finding(
         if action == "edit":
             for field, value in (changes or {}).items():
                 if field not in EDITABLE_FIELDS:
-                    raise PlatformError(f"field {field!r} cannot be edited")
+                    raise PlatformError(f"字段 {field!r} 不可修改 field {field!r} cannot be edited")
                 if field == "clauses":
                     value = [
                         str(c).strip() for c in (value if isinstance(value, list) else str(value).split(","))
@@ -406,7 +406,7 @@ def review_finding(
                 applied[field] = {"old": getattr(finding, field), "new": value}
                 setattr(finding, field, value)
             if not applied:
-                raise PlatformError("an edit must change at least one field")
+                raise PlatformError("修改审核须至少修改一个字段 an edit must change at least one field")
         else:
             finding.status = F_CONFIRMED if action == "confirm" else F_REJECTED
         finding.reviewed_by = user
