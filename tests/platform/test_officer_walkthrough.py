@@ -271,3 +271,29 @@ class ReviewMessageLanguageTests(WorkflowCase):
             services.review_finding(f, user=self.reviewer, action="edit", reason="改标题", changes={})
         with self.assertRaisesMessage(PlatformError, "未知的审核操作"):
             services.review_finding(f, user=self.reviewer, action="approve", reason="x")
+
+
+class IssueFormOrderTests(WorkflowCase):
+    """The issue form listed pi_all.apk's 34 confirmed findings newest first (low ones on top), unlike the job and
+    order pages; it uses the case officers' ranking (high → low)."""
+
+    def test_high_findings_come_first(self):
+        findings = [
+            pf.finding("a.high", ["RD-3.1"], severity="high", notice_types=["M337-1"]),
+            pf.finding("b.low", ["RD-3.1"], severity="low", notice_types=["M337-1"]),
+        ]
+        data = self.engine.add_apk(pf.fixture_apk("shop.apk"), findings, label="商城")
+        job = pf.scanned_job(self.reviewer, data, company=self.company)
+        for f in job.findings.all():
+            services.review_finding(f, user=self.reviewer, action="confirm", reason="确认")
+        web = Client()
+        web.force_login(self.reviewer)
+        page = web.get(f"/testing/jobs/{job.pk}/").content.decode()
+        form = page[page.index('id="issue-form"') :]
+        self.assertLess(form.index("a.high"), form.index("b.low"))
+        resp = web.post(
+            f"/enforcement/issue/{job.pk}/",
+            {"findings": [f.pk for f in job.findings.all()], "working_days": 5, "reason": "检测发现问题"},
+        )
+        self.assertEqual(resp.status_code, 302)
+        self.assertEqual(job.app_version.orders.get().findings.count(), 2)

@@ -26,7 +26,10 @@ class IssueOrderForm(forms.Form):
 
     def __init__(self, *args, findings=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["findings"].queryset = findings
+        from appwarden.platform.testing.ranking import ranked
+
+        # high → low as on the job and order pages (the queryset's own order was newest first)
+        self.fields["findings"].queryset = ranked(findings) if findings is not None else findings
         # one rule may be reported for the app's own code and for an SDK: the label names the owner and the title,
         # so an officer sees which finding is the SDK's before ordering the app to fix it
         self.fields["findings"].label_from_instance = _finding_label
