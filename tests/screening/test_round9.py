@@ -197,3 +197,18 @@ def test_instant_run_build_is_not_a_loader_stub() -> None:
     ctx = _ctx(INSTANT_RUN)
     assert loader_classless_components(ctx, {**SPECS[CLASSLESS].params, "skip_callers": []})
     assert run_indicator(ctx, SPECS[CLASSLESS]) is None
+
+
+def test_blob_with_a_broken_entry_is_skipped_not_raised(tmp_path: Path) -> None:
+    """Bad input: the blob's local header is damaged; the rule skips it (no traceback, no 'not evaluated' note)."""
+    apk = tmp_path / "r9_broken.apk"
+    data = bytearray((APPS / "screen_r9.apk").read_bytes())
+    with zipfile.ZipFile(APPS / "screen_r9.apk") as zf:
+        offset = zf.getinfo("assets/qzvkw/tmbrx").header_offset
+    data[offset : offset + 4] = b"XXXX"
+    apk.write_bytes(bytes(data))
+    static, opened = _static_stage(apk, DEFAULT_LIMITS)
+    ctx = ScreenContext(static, opened)
+    assert payload_blob_asset(ctx, SPECS[BLOB].params) == []
+    result = screen(static, opened)
+    assert not any(BLOB in n for n in result.notes)
