@@ -5,6 +5,7 @@ Fixture DEXes here; the corpus-wide comparison is in ``test_corpus.py``; hostile
 
 from __future__ import annotations
 
+import sys
 from array import array
 from pathlib import Path
 
@@ -154,6 +155,22 @@ def test_type_descs_non_ascii(main_dex: bytes) -> None:
     assert [i for i, t in enumerate(c_out) if t is None] == [dex.find_type("Lcom/aw/t/Jé;")]
     [code] = build_index([("classes.dex", data)]).codes
     assert code.type_descs == [dex.type_desc(i) for i in range(dex.type_ids_size)]
+
+
+def test_type_descs_are_interned(main_dex: bytes) -> None:
+    """Both kernels intern what they make, and DexCode.type_descs the non-ASCII ones it decodes: one object per
+    descriptor over the DEX files of an app."""
+    data = main_dex.replace(b"Lcom/aw/t/Job;\0", "Lcom/aw/t/Jé;\0".encode())
+    dex = DexFile("classes.dex", data)
+    for walker in (cext, pywalk):
+        made = [t for t in walker.type_descs(*types_args(dex)) if t is not None]
+        assert made and all(sys.intern(t) is t for t in made), walker
+    [code] = build_index([("classes.dex", data)]).codes
+    assert all(sys.intern(t) is t for t in code.type_descs)
+    [other] = build_index([("classes.dex", main_dex)]).codes
+    obj = "".join(["Ljava/lang/", "Object;"])  # a new str object, equal to the descriptor
+    mine = code.type_descs[code.dex.find_type(obj)]
+    assert mine is other.type_descs[other.dex.find_type(obj)] and mine is sys.intern(obj)
 
 
 def test_call_edges_semantics() -> None:

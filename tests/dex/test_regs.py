@@ -133,3 +133,52 @@ def test_reaching_values_on_bad_code_is_empty_never_raises(main_dex: bytes) -> N
         got = reaching_values(dex, len(main_dex), set(range(len(main_dex), len(blob))))
         assert isinstance(got, dict)
         assert all(TOP not in v or len(v) == 1 for s in got.values() for v in s.values())
+
+
+def test_register_states_equal_the_effect_walk(main_dex: bytes) -> None:
+    """register_states' opcode table (the writes it makes without asking _effect) gives what asking _effect for
+    every instruction gave, at every instruction of every method of the fixture."""
+    from appwarden.dex.records import METHOD_WORDS, WIDTH, invoke_registers_at
+    from appwarden.dex.regs import _COPY, _MOVE_RESULT, _WIDE, UNKNOWN, _effect, _is_invoke, _payload_width
+
+    def reference(dex, code_off: int, offsets: set[int]) -> dict:
+        data = dex.data
+        n = int.from_bytes(data[code_off + 12 : code_off + 16], "little")
+        start, pc, regs, last, out = code_off + 16, 0, {}, None, {}
+        while pc < n:
+            p = start + pc * 2
+            op, b1 = data[p], data[p + 1]
+            width = WIDTH[op] if op else _payload_width(data, p, b1, n - pc)
+            if width > n - pc:
+                break
+            if p in offsets:
+                out[p] = dict(regs)
+            dest, value = _effect(dex, data, p, op, b1)
+            if value[0] == _COPY:
+                value = regs.get(value[1], UNKNOWN)
+            elif value[0] == _MOVE_RESULT:
+                value = last or UNKNOWN
+            last = None
+            if _is_invoke(op):
+                args = [regs.get(r, UNKNOWN) for r in invoke_registers_at(op, data, p)]
+                last = ("result", int.from_bytes(data[p + 2 : p + 4], "little"), args)
+            if dest is not None:
+                regs[dest] = value
+                if op in _WIDE:
+                    regs[dest + 1] = UNKNOWN
+            pc += width
+        return out
+
+    index = build_index([("classes.dex", main_dex)])
+    code = index.codes[0]
+    checked = 0
+    for r in range(code.n_methods):
+        code_off = code.methods[r * METHOD_WORDS + 3]
+        if not code_off:
+            continue
+        n = int.from_bytes(main_dex[code_off + 12 : code_off + 16], "little")
+        every = {code_off + 16 + 2 * pc for pc in range(n)}  # (offsets inside an instruction are never found)
+        want = reference(code.dex, code_off, every)
+        assert register_states(code.dex, code_off, every) == want
+        checked += len(want)
+    assert checked > 100

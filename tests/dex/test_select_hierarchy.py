@@ -81,3 +81,4 @@ def test_subclass_defs_equal_the_subclass_map(all_indexes: list[CodeIndex]) -> N
             n_types = code.dex.type_ids_size
             for sup in [*ref, 0, n_types, n_types + 5, 0xFFFFFFFF]:
                 assert code.subclass_defs(sup) == ref.get(sup, [])
+                assert code.has_subclass_defs(sup) == bool(ref.get(sup))

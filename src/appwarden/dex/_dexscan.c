@@ -1213,7 +1213,8 @@ done:
 }
 
 /* type_descs(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size) -> list[str | None]
- * The descriptor of every type id; None where it is not pure ASCII. ValueError when out of bounds. */
+ * The descriptor of every type id, interned (sys.intern: one object per descriptor over the DEX files of an app);
+ * None where it is not pure ASCII. ValueError when out of bounds. */
 static PyObject *dexscan_type_descs(PyObject *self, PyObject *args) {
     Py_buffer view;
     descs_t d;
@@ -1243,6 +1244,7 @@ static PyObject *dexscan_type_descs(PyObject *self, PyObject *args) {
             item = PyUnicode_New((Py_ssize_t)t->len, 127);
             if (!item) goto fail_py;
             memcpy(PyUnicode_1BYTE_DATA(item), t->ptr, t->len);
+            PyUnicode_InternInPlace(&item);
         }
         PyList_SET_ITEM(result, i, item);
     }

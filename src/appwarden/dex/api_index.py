@@ -51,6 +51,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -270,42 +271,73 @@ def _declared_arg_registers(code: DexCode, op: int, a: int, midx: int) -> list[i
 # -- the finder --------------------------------------------------------------------------------------------------
 
 
+# A call site while the finder collects them: the fields of a CallSite, in its field order (owner "host", no
+# reachable_from), so that the set of them hashes, compares and iterates as a set of those CallSites would; the
+# CallSites are made once, for the sorted result (a frozen dataclass costs a Python-level __init__ and __hash__).
+_Site = tuple
+
+
+def _site(
+    caller: str,
+    api: str,
+    category: str,
+    kind: str,
+    dex: str,
+    offset: int,
+    arg: str | None = None,
+    unresolved: bool = False,
+) -> _Site:
+    return (caller, api, category, kind, dex, offset, "host", arg, unresolved, ())
+
+
+_SORT_KEY = itemgetter(4, 5, 2, 3, 1)  # (dex, offset, category, kind, api) of a _Site
+
+
 def find_callsites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool = True) -> list[CallSite]:
     """Every PI call site of the app (see the module docstring for kinds, matching and arg filters)."""
-    sites: set[CallSite] = set()
+    sites: set[_Site] = set()
     for code in index.codes:
         code.dex.prefetch_strings(pi.lookup_names)
     _invoke_sites(index, pi, apply_filters, sites)
     for ref in index.field_reads(list(pi.fields)):
         for cat in pi.field_category(ref.target):
-            sites.add(CallSite(ref.caller, ref.target, cat, "field", ref.dex, ref.offset))
+            sites.add(_site(ref.caller, ref.target, cat, "field", ref.dex, ref.offset))
     _string_sites(index, pi, sites)
     _reflection_sites(index, pi, sites)
     if apply_filters:
         sites = {s for s in sites if not _library_noise(s)}
-    return sorted(sites, key=lambda s: (s.dex, s.offset, s.category, s.kind, s.api))
+    return [CallSite(*s) for s in sorted(sites, key=_SORT_KEY)]
 
 
-def _library_noise(site: CallSite) -> bool:
-    """A platform library's unresolved call, generic reflection or paste (see the module docstring): not evidence."""
-    return is_platform_library(site.caller) and (
-        site.unresolved or site.category == INDIRECT_CATEGORY or site.category in LIBRARY_USER_ACTION
-    )
+def _library_noise(site: _Site) -> bool:
+    """A platform library's unresolved call, generic reflection or paste (see the module docstring): not evidence
+    (the cheap tests of the site's fields first, the caller's package only for those)."""
+    category = site[2]
+    return (
+        site[8] or category == INDIRECT_CATEGORY or category in LIBRARY_USER_ACTION
+    ) and is_platform_library(site[0])
 
 
-def _invoke_sites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool, sites: set[CallSite]) -> None:
+def _invoke_sites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool, sites: set[_Site]) -> None:
     pending: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(
         list
     )  # (dex, record) -> [(event, api)]
+    # per target: (the categories taken without a filter, whether some category filters it)
+    plan: dict[str, tuple[list[str], bool]] = {}
     for ci, code, i, target in index._iter_matches(EV_INVOKE, list(pi.apis), False, True):
-        key = _member_key(target)
-        off = code.events[i * EVENT_WORDS + 1]
-        filters = pi.filters.get(key, {}) if apply_filters else {}
-        unfiltered = [c for c in pi.apis[key] if c not in filters]
-        caller = code.caller_of_event(i) if unfiltered or filters else ""
-        for cat in unfiltered:
-            sites.add(CallSite(caller, target, cat, "invoke", code.name, off))
-        if filters:
+        got = plan.get(target)
+        if got is None:
+            key = _member_key(target)
+            filters = pi.filters.get(key, {}) if apply_filters else {}
+            got = plan[target] = ([c for c in pi.apis[key] if c not in filters], bool(filters))
+        unfiltered, filtered = got
+        if unfiltered:
+            caller = code.caller_of_event(i)
+            off = code.events[i * EVENT_WORDS + 1]
+            name = code.name
+            for cat in unfiltered:
+                sites.add(_site(caller, target, cat, "invoke", name, off))
+        if filtered:
             pending[(ci, code.record_of_event(i))].append((i, target))
     for (ci, r), items in pending.items():
         code = index.codes[ci]
@@ -324,16 +356,16 @@ def _invoke_sites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool, sites: 
             for cat, flt in pi.filters[key].items():
                 ok, text = _filter_decision(flt, cat, args, res)
                 if ok:
-                    sites.add(CallSite(caller, target, cat, "invoke", code.name, off, arg=text or None))
+                    sites.add(_site(caller, target, cat, "invoke", code.name, off, arg=text or None))
                     accepted = True
                 elif ok is None:
                     unresolved = True
             if not accepted and unresolved:
                 first = next(iter(pi.filters[key]))
-                sites.add(CallSite(caller, target, first, "invoke", code.name, off, unresolved=True))
+                sites.add(_site(caller, target, first, "invoke", code.name, off, unresolved=True))
 
 
-def _string_sites(index: CodeIndex, pi: PiApiIndex, sites: set[CallSite]) -> None:
+def _string_sites(index: CodeIndex, pi: PiApiIndex, sites: set[_Site]) -> None:
     if not pi.strings:
         return
     keys = list(pi.strings)
@@ -353,10 +385,10 @@ def _string_sites(index: CodeIndex, pi: PiApiIndex, sites: set[CallSite]) -> Non
                 continue
             kind = "content_uri" if key.startswith("content://") else "string"
             for cat in cats:
-                sites.add(CallSite(ref.caller, ref.target, cat, kind, ref.dex, ref.offset))
+                sites.add(_site(ref.caller, ref.target, cat, kind, ref.dex, ref.offset))
 
 
-def _reflection_sites(index: CodeIndex, pi: PiApiIndex, sites: set[CallSite]) -> None:
+def _reflection_sites(index: CodeIndex, pi: PiApiIndex, sites: set[_Site]) -> None:
     by_class: dict[str, list[tuple[str, str]]] = defaultdict(list)  # class string -> [(api key, method name)]
     for key in pi.apis:
         cls, _, name = key.partition("->")
@@ -393,11 +425,11 @@ def _reflection_sites(index: CodeIndex, pi: PiApiIndex, sites: set[CallSite]) ->
                     if c not in filters or _accepts_literal(filters[c], literals or set())
                 ]
                 for cat in accepted:
-                    sites.add(CallSite(caller, key, cat, "reflection", name_ref.dex, name_ref.offset))
+                    sites.add(_site(caller, key, cat, "reflection", name_ref.dex, name_ref.offset))
                 if filters and not any(c in filters for c in accepted):
                     first = next(iter(filters))
                     sites.add(
-                        CallSite(
+                        _site(
                             caller, key, first, "reflection", name_ref.dex, name_ref.offset, unresolved=True
                         )
                     )

@@ -135,6 +135,7 @@ class DexCode:
     _subclasses: dict[int, list[int]] | None = None
     # subclass_defs: the superclass idxs sorted, and the class defs in that order
     _sup_groups: tuple[list[int], list[int]] | None = None
+    _sups: frozenset[int] | None = None  # the superclass type idxs of the class defs (has_subclass_defs)
     _descs: list[str] | None = None
     _types: list[str] | None = None
     _ranges: dict[int, Sequence[int]] | None = None
@@ -164,6 +165,7 @@ class DexCode:
         self._by_class = None
         self._subclasses = None
         self._sup_groups = None
+        self._sups = None
         self._descs = None
         self._types = None
         self._ranges = None
@@ -312,10 +314,10 @@ class DexCode:
                 types = walker.type_descs(*id_table_args(dex, methods=False))
             except ValueError as exc:
                 raise DexFormatError(f"{dex.name}: {exc}") from None
-            _fill_missing(types, dex.type_desc)
             # one object per type descriptor over the DEX files (a multidex app lists the framework and library
-            # types in each of them): interned strings are freed with their last user
-            types[:] = map(sys.intern, types)
+            # types in each of them): interned strings (the kernel interns the ones it makes) are freed with their
+            # last user
+            _fill_missing(types, lambda i: sys.intern(dex.type_desc(i)))
             self._types = types
         return types
 
@@ -376,6 +378,14 @@ class DexCode:
         if self._by_class is None:
             self._by_class = _RecordsByClass(self._record_ranges())
         return self._by_class
+
+    def has_subclass_defs(self, sup: int) -> bool:
+        """Whether some class def of this DEX has superclass type idx ``sup`` (``bool(subclass_defs(sup))``, from a
+        set of the superclass column made once: most lookups find no subclass, and need not sort the class defs)."""
+        sups = self._sups
+        if sups is None:
+            sups = self._sups = frozenset(self.dex.class_defs[2::8].tolist())
+        return sup in sups
 
     def subclass_defs(self, sup: int) -> list[int]:
         """class_def indices of the classes of this DEX whose superclass type idx is ``sup``, ascending (the list
@@ -825,7 +835,7 @@ class CodeIndex:
         for target in targets:
             cls, name, sig = _split_target(target)
             base = dex.find_type(cls)
-            if base is None or not code.subclass_defs(base):
+            if base is None or not code.has_subclass_defs(base):
                 continue
             frontier, seen = [base], {base}
             while frontier:

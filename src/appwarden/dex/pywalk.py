@@ -922,7 +922,7 @@ def _string_bytes(buf: bytes, s_off: int, sidx: int) -> bytes:
 
 
 def type_descs(buf: bytes, s_off: int, s_size: int, t_off: int, t_size: int) -> list[str | None]:
-    """The descriptor of every type id; None where it is not pure ASCII (mirrors ``_dexscan.type_descs``)."""
+    """The descriptor of every type id, interned; None where it is not pure ASCII (mirrors ``_dexscan.type_descs``)."""
     buf = bytes(buf)
     size = len(buf)
     if s_off + s_size * 4 > size:
@@ -935,7 +935,7 @@ def type_descs(buf: bytes, s_off: int, s_size: int, t_off: int, t_size: int) -> 
         if sidx >= s_size:
             raise ValueError(f"type {tidx} string index out of range")
         raw = _string_bytes(buf, s_off, sidx)
-        out.append(raw.decode("ascii") if raw.isascii() else None)
+        out.append(sys.intern(raw.decode("ascii")) if raw.isascii() else None)
     return out
 
 

@@ -114,6 +114,19 @@ def _is_invoke(op: int) -> bool:
     return 0x6E <= op <= 0x72 or 0x74 <= op <= 0x78
 
 
+# what register_states does with each opcode without asking _effect: 0 = writes no register (and is no invoke),
+# 1 = writes vA (low nibble of byte 1) with an unknown value, 2 = an invoke, 3 = ask _effect
+_FAST = bytearray(256)
+for _op in range(256):
+    if 0x6E <= _op <= 0x72 or 0x74 <= _op <= 0x78:
+        _FAST[_op] = 2
+    elif _op in _DEST_NIBBLE and _op not in _MOVES:
+        _FAST[_op] = 1
+    elif _op == 0x12 or _op in _DEST_NIBBLE or _op in _DEST_BYTE or _op in _DEST_U16:
+        _FAST[_op] = 3
+del _op
+
+
 def register_states(dex: DexFile, code_off: int, offsets: set[int]) -> dict[int, dict[int, Value]]:
     """Register values just before each instruction whose file offset is in ``offsets`` (see module doc)."""
     data = dex.data
@@ -126,8 +139,10 @@ def register_states(dex: DexFile, code_off: int, offsets: set[int]) -> dict[int,
         return out
     regs: dict[int, Value] = {}
     last_invoke: Value | None = None
+    wanted = len(offsets)
+    fast = _FAST
     pc = 0
-    while pc < insns_size and len(out) < len(offsets):
+    while pc < insns_size and len(out) < wanted:
         p = start + pc * 2
         op, b1 = data[p], data[p + 1]
         remaining = insns_size - pc
@@ -136,19 +151,29 @@ def register_states(dex: DexFile, code_off: int, offsets: set[int]) -> dict[int,
             break
         if p in offsets:
             out[p] = dict(regs)
-        dest, value = _effect(dex, data, p, op, b1)
-        if value[0] == _COPY:
-            value = regs.get(value[1], UNKNOWN)
-        elif value[0] == _MOVE_RESULT:
-            value = last_invoke or UNKNOWN
-        last_invoke = None
-        if _is_invoke(op):
-            midx = _U16.unpack_from(data, p + 2)[0]
-            last_invoke = ("result", midx, [regs.get(r, UNKNOWN) for r in invoke_registers_at(op, data, p)])
-        if dest is not None:
-            regs[dest] = value
+        how = fast[op]
+        if how == 0:  # (as _effect: no destination; the value of an invoke before is gone)
+            last_invoke = None
+        elif how == 1:  # (as _effect: vA unknown)
+            last_invoke = None
+            dest = b1 & 0xF
+            regs[dest] = UNKNOWN
             if op in _WIDE:
                 regs[dest + 1] = UNKNOWN
+        elif how == 2:  # an invoke writes no register
+            midx = _U16.unpack_from(data, p + 2)[0]
+            last_invoke = ("result", midx, [regs.get(r, UNKNOWN) for r in invoke_registers_at(op, data, p)])
+        else:
+            dest, value = _effect(dex, data, p, op, b1)
+            if value[0] == _COPY:
+                value = regs.get(value[1], UNKNOWN)
+            elif value[0] == _MOVE_RESULT:
+                value = last_invoke or UNKNOWN
+            last_invoke = None
+            if dest is not None:
+                regs[dest] = value
+                if op in _WIDE:
+                    regs[dest + 1] = UNKNOWN
         pc += width
     return out
 
