@@ -38,6 +38,23 @@ def test_invokes_by_name_and_by_descriptor(main_dex: bytes) -> None:
     assert len({r.offset for r in by_name}) == 4
 
 
+def test_invoke_callers_are_the_callers_of_invokes(main_dex: bytes, multidex_blobs) -> None:
+    targets = [
+        "Landroid/provider/Settings$Secure;->getString",
+        "Ljava/lang/Class;->forName",
+        "Ljava/lang/reflect/Method;->invoke",
+        "Landroid/location/LocationManager;->getLastKnownLocation",
+        "Ljava/lang/Object;-><init>",
+        "Lnot/There;->nothing",
+    ]
+    for blobs in ([("classes.dex", main_dex)], multidex_blobs):
+        index = build_index(blobs)
+        for some in ([t] for t in targets):
+            assert index.invoke_callers(some) == {r.caller for r in index.invokes(some)}
+        assert index.invoke_callers(targets) == {r.caller for r in build_index(blobs).invokes(targets)}
+        assert index.invoke_callers(targets)  # the fixtures call some of them
+
+
 def test_subclass_references_only_when_asked(main_dex: bytes) -> None:
     index = build_index([("classes.dex", main_dex)])
     target = [

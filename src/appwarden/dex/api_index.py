@@ -403,7 +403,7 @@ def _reflection_sites(index: CodeIndex, pi: PiApiIndex, sites: set[_Site]) -> No
     wanted = {r.target for r in class_hits}
     names = {n for c in wanted for _k, n in by_class[c]}
     hits = class_hits + index.strings_matching(names)
-    reflective = {ref.caller for ref in index.invokes(REFLECTION_APIS)}
+    reflective = index.invoke_callers(REFLECTION_APIS)
     per_method: dict[str, list] = defaultdict(list)
     for ref in hits:
         if ref.caller in reflective:

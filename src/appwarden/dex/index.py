@@ -332,7 +332,10 @@ class DexCode:
     def caller_of_event(self, i: int) -> str:
         """Descriptor of the method whose code holds event ``i`` (kept per method record once asked for: the
         queries name the same callers again and again)."""
-        r = self.record_of_event(i)
+        return self.caller_of_record(self.record_of_event(i))
+
+    def caller_of_record(self, r: int) -> str:
+        """Descriptor of the method of record ``r`` (kept once asked for, as :meth:`caller_of_event` keeps it)."""
         callers = self._callers
         if callers is None:
             callers = self._callers = {}
@@ -890,6 +893,17 @@ class CodeIndex:
     def invokes(self, targets: Iterable[str], through_app_subclasses: bool = False) -> list[Ref]:
         """Every invoke of a target (``Lcls;->name`` = all overloads, or a full descriptor)."""
         return self._refs(EV_INVOKE, _as_list(targets), False, through_app_subclasses)
+
+    def invoke_callers(self, targets: Iterable[str]) -> set[str]:
+        """``{ref.caller for ref in self.invokes(targets)}`` without a Ref per invoke: the calling method records
+        first, then one descriptor per record (a popular app calls ``Class.forName`` thousands of times)."""
+        records: dict[int, set[int]] = {}
+        for ci, code, i, _target in self._iter_matches(EV_INVOKE, _as_list(targets), False):
+            got = records.get(ci)
+            if got is None:
+                got = records[ci] = set()
+            got.add(code.record_of_event(i))
+        return {self.codes[ci].caller_of_record(r) for ci, rs in records.items() for r in rs}
 
     def field_reads(self, fields: Iterable[str]) -> list[Ref]:
         """Every static field read (``sget*``) of a field (``Lcls;->name`` or ``Lcls;->name:Type``)."""
