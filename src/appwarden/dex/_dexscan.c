@@ -95,6 +95,17 @@ static const uint8_t WIDTH[256] = {
     /* f0 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 3, 3, 2, 2,
 };
 
+/* 1 for the opcodes walk_code emits an event for (the cases of its switch): the others, most instructions, skip
+ * the switch's jump with one predictable test */
+static const uint8_t EVENT_OP[256] = {
+    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
+    [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x22] = 1,
+    [0x60] = 1, [0x61] = 1, [0x62] = 1, [0x63] = 1, [0x64] = 1, [0x65] = 1, [0x66] = 1,
+    [0x6e] = 1, [0x6f] = 1, [0x70] = 1, [0x71] = 1, [0x72] = 1,
+    [0x74] = 1, [0x75] = 1, [0x76] = 1, [0x77] = 1, [0x78] = 1,
+    [0xfa] = 1, [0xfb] = 1, [0xfc] = 1, [0xfd] = 1,
+};
+
 typedef struct {
     uint32_t *data;
     size_t len; /* in uint32 */
@@ -283,6 +294,10 @@ static int walk_code(scan_t *s, uint32_t code_off, uint32_t *insns_size_out) {
             continue;
         }
         if (width > remaining) return 1;
+        if (!EVENT_OP[op]) { /* the switch's default: no event */
+            pc += width;
+            continue;
+        }
         int r = 0;
         switch (op) {
         case 0x12: { /* const/4 vA, #+B */
