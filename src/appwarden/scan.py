@@ -404,13 +404,16 @@ def packaged_rules() -> list[Any]:
 
 
 def warm_up() -> None:
-    """Load every knowledge base once (PI APIs, SDKs, rules, predicates).
+    """Load every knowledge base once (PI APIs, SDKs, rules, predicates, screening indicators and the registry of
+    known apps) and import the screening modules (detectors, data-flow walk).
 
     The batch runner calls this before forking its workers so that each inherits the loaded knowledge instead of
     parsing YAML again for every app.
     """
     from appwarden.dex.api_index import PiApiIndex
     from appwarden.rules.predicates import load_all
+    from appwarden.screening import detectors, flow  # noqa: F401 - imported here, not in the first scan
+    from appwarden.screening.loader import load_indicators, load_known_apps
     from appwarden.sdk.kb import load_kb
     from appwarden.sdk.match import Matcher
 
@@ -418,6 +421,8 @@ def warm_up() -> None:
     Matcher(load_kb())
     packaged_rules()
     load_all()
+    load_indicators()
+    load_known_apps()
 
 
 def evaluate(evidence: Evidence) -> Any:

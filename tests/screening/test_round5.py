@@ -234,7 +234,8 @@ def test_hide_icon_switch_in_settings_is_a_feature(
     spec = SPECS["stealth.hide_launcher_icon"]
     assert run_indicator(r5["screen_r5_clean"], spec) is None
     monkeypatch.setattr(detectors, "_USER_TOGGLES", ("noSuchCallback(",))
-    hit = run_indicator(r5["screen_r5_clean"], spec)
+    clean = r5["screen_r5_clean"]  # a new context: the hides are found once per context (ScreenContext.memo)
+    hit = run_indicator(ScreenContext(clean.static, clean.apk), spec)
     assert hit is not None
     assert [i["caller"].split("->")[1].split("(")[0] for i in hit.evidence] == ["onPreferenceChange"]
 

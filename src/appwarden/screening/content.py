@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -245,6 +245,11 @@ class ScreenContext:
         self._found: list[dict[int, set[str]]] = []  # per DEX: string id -> needles it contains
         self._terms: frozenset[str] = frozenset()  # terms the text-blob pass has answered
         self._blob_found: list[set[str]] = []  # per text blob: lower-cased terms it contains
+        self._invokes: dict[tuple[tuple[str, ...], bool], list[Any]] = {}  # (apis, app code only) -> refs
+        self.memo: dict[
+            str, Any
+        ] = {}  # detector results asked for by more than one indicator (name -> result)
+        self._evidence: Evidence | None = None  # what owner_of reads (is_app_code), built on the first miss
 
     def expect(
         self, needles: Iterable[str] = (), terms: Iterable[str] = (), raw: Iterable[bytes] = ()
@@ -269,9 +274,43 @@ class ScreenContext:
             from appwarden.dex.api_index import is_platform_library
             from appwarden.rules.static_support import owner_of
 
-            known = not is_platform_library(cls) and owner_of(Evidence(static=self.static), cls) == "host"
+            if self._evidence is None:  # owner_of reads only ``static``: one Evidence for every miss
+                self._evidence = Evidence(static=self.static)
+            known = not is_platform_library(cls) and owner_of(self._evidence, cls) == "host"
             self._owners[cls] = known
         return known
+
+    def invokes(self, apis: Iterable[str], app_only: bool = True) -> list[Any]:
+        """The code index's invokes of ``apis`` (through app subclasses), only those made in app code
+        (:meth:`is_app_code`) when ``app_only``: asked of the code index once per API list and app (several indicators
+        ask for the same list), a new list each time."""
+        key = (tuple(apis), app_only)
+        got = self._invokes.get(key)
+        if got is None:
+            refs = (
+                self.code.invokes(list(key[0]), through_app_subclasses=True) if self.code is not None else []
+            )
+            got = self._invokes[key] = [r for r in refs if not app_only or self.is_app_code(r.caller)]
+        return list(got)
+
+    @cached_property
+    def sorted_classes(self) -> list[str]:
+        """The code index's class descriptors, sorted (built once per app, shared by the prefix queries of
+        :meth:`classes_under` and the data-flow walk's nested classes)."""
+        return sorted(self.code.classes) if self.code is not None else []
+
+    def classes_under(self, prefixes: Iterable[str]) -> list[str]:
+        """The classes of the code index whose descriptor starts with one of ``prefixes``, sorted, each once: the
+        classes a ``startswith`` test of every class finds, by one bisection of :attr:`sorted_classes` per prefix
+        (a 100 MB app defines ~88k classes; the prefixes name a few hundred)."""
+        names = self.sorted_classes
+        found: set[str] = set()
+        for prefix in set(prefixes):
+            i = bisect_left(names, prefix)
+            while i < len(names) and names[i].startswith(prefix):
+                found.add(names[i])
+                i += 1
+        return sorted(found)
 
     @cached_property
     def permissions(self) -> set[str]:

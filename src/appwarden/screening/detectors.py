@@ -53,8 +53,7 @@ def _site(ref: Any) -> Item:
 def _app_invokes(ctx: ScreenContext, apis: list[str], any_owner: bool = False) -> list[Any]:
     if ctx.code is None:
         return []
-    refs = ctx.code.invokes(apis, through_app_subclasses=True)
-    return [r for r in refs if any_owner or ctx.is_app_code(r.caller)]
+    return ctx.invokes(apis, app_only=not any_owner)
 
 
 def _app_strings(ctx: ScreenContext, values: list[str], any_owner: bool = False) -> list[Any]:
@@ -574,9 +573,7 @@ def _sms_receiver(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
         ]
     if ctx.code is None:
         return []
-    aborts = (
-        ctx.code.invokes([_ABORT], through_app_subclasses=True) if receivers or params.get("dynamic") else []
-    )
+    aborts = ctx.invokes([_ABORT], app_only=False) if receivers or params.get("dynamic") else []
     items: list[Item] = []
     for comp, prio in receivers:
         desc = "L" + comp.name.replace(".", "/") + ";"
@@ -690,6 +687,15 @@ _USER_TOGGLES = ("onPreferenceChange(", "onSharedPreferenceChanged(", "onChecked
 
 
 def _hide_launcher_icon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
+    """The launcher-icon hides of :func:`_launcher_hides` (no params), found once per app (its own indicator and
+    :func:`~appwarden.screening.behaviour.library_disguise` both ask), a copy of each item each time."""
+    got = ctx.memo.get("hide_launcher_icon")
+    if got is None:
+        got = ctx.memo["hide_launcher_icon"] = _launcher_hides(ctx)
+    return [dict(item) for item in got]
+
+
+def _launcher_hides(ctx: ScreenContext) -> list[Item]:
     """``PackageManager.setComponentEnabledSetting`` in a method holding the DISABLED state (2) that either names
     one of the app's launcher activities (``const-class`` or a string with its name; code of any owner: no SDK
     can name the host's own launcher class, so code that does was written for this app, e.g. a payload hidden in
@@ -707,9 +713,7 @@ def _hide_launcher_icon(ctx: ScreenContext, params: dict[str, Any]) -> list[Item
     launcher_descs = {"L" + n.replace(".", "/") + ";" for n in launchers}
     simple = {n.rsplit(".", 1)[-1] for n in launchers}
     items: list[Item] = []
-    refs = ctx.code.invokes(
-        ["Landroid/content/pm/PackageManager;->setComponentEnabledSetting"], through_app_subclasses=True
-    )
+    refs = ctx.invokes(["Landroid/content/pm/PackageManager;->setComponentEnabledSetting"], app_only=False)
     for ref in refs:
         if 2 not in ctx.code.method_literals(ref.caller):
             continue
@@ -1206,12 +1210,11 @@ def _registered_classes(ctx: ScreenContext, apps: list[dict[str, Any]], params: 
         return []
     found: dict[str, list[str]] = {}
     prefixes = tuple(wanted)
-    for desc in ctx.code.classes:
-        if desc.startswith(
-            prefixes
-        ):  # one C-level test per class; the prefix itself only for the few that match
-            prefix = next(p for p in prefixes if desc.startswith(p))
-            found.setdefault(prefix, []).append(desc)
+    # the classes under any prefix by bisection of the sorted classes (not one test per class); each goes to the
+    # first prefix (in ``wanted`` order) it starts with
+    for desc in ctx.classes_under(prefixes):
+        prefix = next(p for p in prefixes if desc.startswith(p))
+        found.setdefault(prefix, []).append(desc)
     floor = int(params.get("min_classes", 10))
     items: list[Item] = []
     for prefix, classes in sorted(found.items()):

@@ -450,7 +450,6 @@ class FlowAnalysis:
         self.field_labels: dict[str, Labels] = {}  # app fields holding private data
         self.truncated = False
         self.units = 0  # code units walked so far (MAX_UNITS)
-        self._sorted_classes: list[str] | None = None  # the app's nested class names, sorted (_nested)
         self._app_fields: dict[str, bool] = {}  # field descriptor -> whether an app class declares it
         # method -> (code, code_off, insns_size, ins, first in-register, this, program) or None: see _header
         self._programs: dict[str, tuple[Any, ...] | None] = {}
@@ -1255,9 +1254,7 @@ class FlowAnalysis:
 
     def _nested(self, cls: str) -> list[str]:
         """``cls`` and the app classes nested in it (``Lcom/x/Foo$1;`` ...), capped."""
-        if self._sorted_classes is None:  # only a name with a "$" can start with the prefix
-            self._sorted_classes = sorted(c for c in self.code.classes if "$" in c)
-        names, prefix = self._sorted_classes, cls[:-1] + "$"
+        names, prefix = self.ctx.sorted_classes, cls[:-1] + "$"
         out = [cls]
         i = bisect_left(names, prefix)
         while i < len(names) and names[i].startswith(prefix) and len(out) < MAX_CLASS_METHODS:
