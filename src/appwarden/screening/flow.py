@@ -464,6 +464,9 @@ class FlowAnalysis:
         self._const_ids: dict[
             str, dict[tuple[int, int, int], tuple[int, int]]
         ] = {}  # dex -> name -> _const_c
+        # name -> (constant index, flags) of _const_c, shared by every DEX naming it (the tables differ per DEX, the
+        # names repeat: StringBuilder.append, Log.d ... in each classesN.dex): (kind, descriptor or string) -> packed
+        self._named: dict[tuple[str, str | None], tuple[int, int]] = {}
 
     # -- sources ---------------------------------------------------------------------------------------------
 
@@ -834,12 +837,36 @@ class FlowAnalysis:
         its ``Lcls;->name`` key (:func:`_key_flags`, once per key) and whether its class is the app's (once per
         class)."""
         kind, sub, idx = key
-        consts = self._consts
         if kind == _P_INVOKE:
             try:
                 callee = code.method_desc(idx)
             except Exception:
                 return -1, 0
+            named: tuple[str, str | None] = ("invoke", callee)
+        elif kind == _P_SET:
+            tag = "string" if sub == 1 else "class"
+            try:
+                named = (tag, dex.string(idx & 0xFFFFFFFF) if sub == 1 else code.type_descs[idx])
+            except Exception:
+                named = (tag, None)
+        else:  # _P_GET (a write's field is resolved by the walk's put_cb)
+            try:
+                named = ("field", dex.field_desc(idx))
+            except Exception:
+                return -1, 0
+        got = self._named.get(named)
+        if got is None:
+            got = self._named[named] = self._named_const(*named)
+        return got
+
+    def _named_const(self, kind: str, name: str | None) -> tuple[int, int]:
+        """:meth:`_const_c` of one name, whatever the DEX naming it: ``kind`` ``invoke`` (``name`` the callee),
+        ``field`` (a field read), ``string`` (a const-string) or ``class`` (a const-class), ``name`` None when the
+        string or type does not resolve."""
+        consts = self._consts
+        if kind == "invoke":
+            callee = name
+            assert callee is not None
             key_ = callee.split("(", 1)[0]
             facts = self._key_flags.get(key_)
             if facts is None:
@@ -857,25 +884,19 @@ class FlowAnalysis:
                 return -2, flags
             consts.append((callee, (callee, key_, source, app), source))
             return len(consts) - 1, flags | (_F_SOURCE if source is not None else 0)
-        if kind == _P_SET:
-            labels: Labels
-            if sub == 1:  # const-string
-                try:
-                    labels = _const_labels(dex.string(idx & 0xFFFFFFFF))
-                except Exception:
-                    labels = EMPTY
-            else:  # const-class
-                try:
-                    labels = frozenset({"c:" + code.type_descs[idx]})
-                except Exception:
-                    labels = EMPTY
-            consts.append(labels)
+        if kind == "field":
+            fdesc = name
+            assert fdesc is not None
+            consts.append((fdesc, frozenset({"f:" + fdesc}) if self._is_app_field(fdesc) else EMPTY))
             return len(consts) - 1, 0
-        try:  # _P_GET (a write's field is resolved by the walk's put_cb)
-            fdesc = dex.field_desc(idx)
-        except Exception:
-            return -1, 0
-        consts.append((fdesc, frozenset({"f:" + fdesc}) if self._is_app_field(fdesc) else EMPTY))
+        labels: Labels
+        if name is None:  # a string or type that does not resolve
+            labels = EMPTY
+        elif kind == "string":
+            labels = _const_labels(name)
+        else:  # const-class
+            labels = frozenset({"c:" + name})
+        consts.append(labels)
         return len(consts) - 1, 0
 
     def _header(self, found: tuple[Any, int]) -> tuple[Any, ...]:
