@@ -268,6 +268,9 @@ class ScreenContext:
 
     def is_app_code(self, method_or_class: str) -> bool:
         """True for code the app itself ships and no known SDK or platform library owns (malware hides there)."""
+        known = self._owners.get(method_or_class)  # a method or class asked before (keys: both kinds)
+        if known is not None:
+            return known
         cls = method_or_class.split("->", 1)[0]
         known = self._owners.get(cls)
         if known is None:  # the imports only on a miss: this runs per instruction of the data-flow walk
@@ -278,6 +281,7 @@ class ScreenContext:
                 self._evidence = Evidence(static=self.static)
             known = not is_platform_library(cls) and owner_of(self._evidence, cls) == "host"
             self._owners[cls] = known
+        self._owners[method_or_class] = known
         return known
 
     def invokes(self, apis: Iterable[str], app_only: bool = True) -> list[Any]:
@@ -525,16 +529,21 @@ class ScreenContext:
         lowered = [(t, t.lower()) for t in terms]
         if self.code is not None and terms:
             needles = {v for t in terms for v in case_variants(t)}
+            in_value: dict[
+                str, list[str]
+            ] = {}  # string -> the terms it holds (a string loaded at many sites)
             for ref in self.strings_containing(needles):
                 value = str(ref.target)
-                low = value.lower()
-                for t, t_low in lowered:
-                    if t_low in low:
-                        places = found.setdefault(t, [])
-                        if len(places) < 3:
-                            places.append(
-                                {"source": "dex", "caller": ref.caller, "dex": ref.dex, "text": value[:120]}
-                            )
+                held = in_value.get(value)
+                if held is None:
+                    low = value.lower()
+                    held = in_value[value] = [t for t, t_low in lowered if t_low in low]
+                for t in held:
+                    places = found.setdefault(t, [])
+                    if len(places) < 3:
+                        places.append(
+                            {"source": "dex", "caller": ref.caller, "dex": ref.dex, "text": value[:120]}
+                        )
         blobs = self.text_blobs
         if blobs and terms:
             self._answer_terms({t_low for _t, t_low in lowered})
