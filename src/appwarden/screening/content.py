@@ -243,6 +243,9 @@ class ScreenContext:
         self._raw_keys: frozenset[bytes] = frozenset()  # raw needles the C scan has answered
         self._keys: frozenset[str] = frozenset()  # needles the DEX pass has answered
         self._found: list[dict[int, set[str]]] = []  # per DEX: string id -> needles it contains
+        self._by_needle: list[dict[str | bytes, list[int]]] | None = (
+            None  # per DEX: needle -> ids (of _found)
+        )
         self._terms: frozenset[str] = frozenset()  # terms the text-blob pass has answered
         self._blob_found: list[set[str]] = []  # per text blob: lower-cased terms it contains
         self._invokes: dict[tuple[tuple[str, ...], bool], list[Any]] = {}  # (apis, app code only) -> refs
@@ -373,7 +376,7 @@ class ScreenContext:
             for end, key in _search(frozenset(by_bytes), ds.joined):
                 hits.setdefault(ds.ids[ds.position(end - len(key) + 1)], set()).add(by_bytes[key])
             found.append(hits)
-        self._keys, self._found = keys, found
+        self._keys, self._found, self._by_needle = keys, found, None
 
     def _answer_c(self, needles: set[str], raw: set[bytes] | frozenset[bytes] = frozenset()) -> None:
         """:meth:`_answer` with the C extension: one C substring scan per DEX (:func:`_substring_kernel`, over the
@@ -416,6 +419,20 @@ class ScreenContext:
             self._raw_keys | frozenset(new_raw),
             found,
         )
+        self._by_needle = None
+
+    def _needle_ids(self) -> list[dict[str | bytes, list[int]]]:
+        """Per DEX: needle -> the string ids holding it, the answers so far (:attr:`_found`) inverted once per
+        pass, so each query reads only its own needles' ids."""
+        if self._by_needle is None:
+            self._by_needle = []
+            for hits in self._found:
+                by_needle: dict[str | bytes, list[int]] = {}
+                for i, keys in hits.items():
+                    for key in keys:
+                        by_needle.setdefault(key, []).append(i)
+                self._by_needle.append(by_needle)
+        return self._by_needle
 
     def strings_containing(self, needles: Iterable[str]) -> list[Any]:
         """``const-string`` uses whose value contains one of the needles (the code index's
@@ -425,9 +442,9 @@ class ScreenContext:
             return []
         self._answer(wanted)
         refs: list[Any] = []
-        for code, hits in zip(self.code.codes, self._found, strict=True):
-            ids = [i for i, keys in hits.items() if not keys.isdisjoint(wanted)]
-            if ids:
+        for code, by_needle in zip(self.code.codes, self._needle_ids(), strict=True):
+            ids = {i for n in wanted for i in by_needle.get(n, ())}
+            if ids:  # the code index selects the uses in event order, whatever the order of the ids
                 refs += _refs(code, ids)
         return refs
 
@@ -463,12 +480,12 @@ class ScreenContext:
         if not raw <= self._raw_keys:
             self._answer_c(set(), raw)
         refs: list[Any] = []
-        for code, hits in zip(self.code.codes, self._found, strict=False):  # type: ignore[union-attr]
+        for code, by_needle in zip(self.code.codes, self._needle_ids(), strict=False):  # type: ignore[union-attr]
             check_deadline()
             dex = code.dex
             data, limit = dex.data, dex.container_size
             ids = []
-            for i in sorted(i for i, keys in hits.items() if not keys.isdisjoint(raw)):
+            for i in sorted({i for n in raw for i in by_needle.get(n, ())}):
                 start = _data_start(data, dex.string_ids[i], limit)  # readable: _answer_c kept only those
                 if first_byte.match(data[start : start + 1]) and match(str(dex.string(i))):
                     ids.append(i)

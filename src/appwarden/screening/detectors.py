@@ -191,19 +191,27 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
     if not all(refs_by_group):
         return []
     near_callers: set[str] | None = None
-    near_callees: set[str] = set()  # what the near calls call: n calls m exactly when m is among n's callees
+    near_callees: list[
+        set[str]
+    ] = []  # what the near calls call (n calls m exactly when m is among n's callees)
     if params.get("app_any") and params.get("app_any_near"):
         near_callers = {r.caller for r in _app_invokes(ctx, params["app_any"])}
-        for n in sorted(near_callers):
-            near_callees |= set(ctx.code.callgraph.callees(n) or ())
 
     def near(methods: set[str]) -> bool:
         """A near call in ``methods``, in a method one of them calls, or in one that calls one of them: the
         last from the near calls' callees (the forward edges: the call graph's callers are its callees reversed,
-        virtual nodes crossed both ways), so the reversed graph is not built for this alone (issue #19)."""
+        virtual nodes crossed both ways), so the reversed graph is not built for this alone (issue #19); those
+        callees are listed on the first question only (most apps match no class or method: none is asked)."""
         if near_callers is None:
             return True
-        if not methods.isdisjoint(near_callers) or not methods.isdisjoint(near_callees):
+        if not methods.isdisjoint(near_callers):
+            return True
+        if not near_callees:
+            found: set[str] = set()
+            for n in sorted(near_callers):
+                found |= set(ctx.code.callgraph.callees(n) or ())
+            near_callees.append(found)
+        if not methods.isdisjoint(near_callees[0]):
             return True
         graph = ctx.code.callgraph
         return any(not near_callers.isdisjoint(graph.callees(m) or ()) for m in methods)
