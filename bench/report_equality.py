@@ -53,20 +53,28 @@ def tree_for(rev: str | None) -> Path:
     ).stdout.strip()
     dest = WORK / f"tree-{sha[:12]}"
     if not (dest / ".built").exists():
-        shutil.rmtree(dest, ignore_errors=True)
-        dest.mkdir(parents=True)
+        # built in a folder of this process's own, then renamed into place: two runs building the same revision at
+        # once (report_equality and stage_cpu side by side) each build their own and the first rename wins
+        WORK.mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(prefix=f"tree-{sha[:12]}.", dir=WORK))
         with tempfile.TemporaryFile() as tar:
             subprocess.run(["git", "archive", sha], cwd=ROOT, stdout=tar, check=True)
             tar.seek(0)
             with tarfile.open(fileobj=tar) as t:
-                t.extractall(dest, filter="data")
+                t.extractall(build, filter="data")
         subprocess.run(
             [sys.executable, "setup.py", "-q", "build_ext", "--inplace"],
-            cwd=dest,
+            cwd=build,
             check=True,
             capture_output=True,
         )
-        (dest / ".built").touch()
+        (build / ".built").touch()
+        if not (dest / ".built").exists():
+            shutil.rmtree(dest, ignore_errors=True)  # a half-built tree of an interrupted older run
+        try:
+            build.rename(dest)
+        except OSError:  # another run renamed its build into place first
+            shutil.rmtree(build, ignore_errors=True)
     return dest
 
 
