@@ -206,6 +206,35 @@ class SdkFindingPagesTests(WorkflowCase):
         self.assertIn("较可能 Likely · 已确认 Confirmed", page)
         self.assertNotIn("(likely, confirmed)", page)
 
+    def test_two_builds_with_one_version_name_read_differently_on_the_app_page(self):
+        # the ordered APK and the company's rectified rebuild both called "1.7": the jobs and findings tables showed
+        # "1.7" twice; each build is named by its version code and the head of its SHA-256
+        from appwarden.platform.registry.models import AppVersion
+
+        first = self.shop.app_version
+        rebuild = AppVersion.objects.create(
+            app=first.app,
+            sha256="ab" * 32,
+            version_name=first.version_name,
+            version_code=(first.version_code or 0) + 1,
+        )
+        pf.scanned_job(
+            self.reviewer, self.engine.add_apk(pf.fixture_apk("shop.apk") + b"\0", [], label="商城")
+        )
+        from appwarden.platform.testing.models import ScanJob
+
+        ScanJob.objects.filter(pk=self.shop.pk).update(app_version=first)
+        job2 = ScanJob.objects.exclude(pk=self.shop.pk).latest("pk")
+        ScanJob.objects.filter(pk=job2.pk).update(app_version=rebuild)
+        web = Client()
+        web.force_login(self.regulator)
+        page = web.get(f"/registry/apps/{first.app_id}/").content.decode()
+        jobs = page[page.index("检测任务") :] if "检测任务" in page else page
+        self.assertIn(f"{first.version_name} ({first.version_code}) · {first.sha256[:12]}…", jobs)
+        self.assertIn(f"{first.version_name} ({rebuild.version_code}) · {'ab' * 6}…", jobs)
+        findings = page[page.index("问题 Findings") :]
+        self.assertIn(f"{first.sha256[:12]}…", findings)
+
 
 class SystemTransitionReasonTests(WorkflowCase):
     """The system's own 流转记录 reasons were English only (``re-test job #6: 0 fixed, 34 persisting, 1 new, 0 not

@@ -140,3 +140,17 @@ def screening_badge(report: Any) -> str:
     if cats:
         text += " · " + ", ".join(f"{CATEGORY_NAMES_ZH[c]} {c}" for c in cats)
     return format_html('<span class="screening-{}">{}</span>', verdict, text)
+
+
+@register.filter
+def build_label(version: Any) -> str:
+    """One build of an app as people tell builds apart: version name, version code and the first 12 hex digits of
+    the APK's SHA-256 (``1.7 (7) · 3f2a…``). Two builds with the same version name (an ordered APK and its
+    rectified rebuild) read differently; ``—`` when there is no version."""
+    if version is None:
+        return "—"
+    name = getattr(version, "version_name", "") or "?"
+    code = getattr(version, "version_code", None)
+    sha = (getattr(version, "sha256", "") or "")[:12]
+    text = f"{name} ({code if code is not None else '?'})"
+    return f"{text} · {sha}…" if sha else text
