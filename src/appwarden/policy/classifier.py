@@ -40,6 +40,9 @@ TOPIC_ELEMENTS: dict[str, tuple[str, ...]] = {
     "cessation": ("cessation_of_operations",),
 }  # fmt: skip
 ADD_THRESHOLD = 0.8
+# Sentences vectorised at once by predict_proba: their n-gram features take ~6.6 KB a sentence (a 20 MB policy of
+# short sentences would hold ~4 GB at once); 1024 of them ~7 MB.
+BATCH = 1024
 
 _SPACES = re.compile(r"\s+")
 
@@ -101,7 +104,20 @@ class SentenceClassifier:
         return counts
 
     def predict_proba(self, sentences: list[str]) -> Any:
-        """``(len(sentences), len(topics))`` probabilities (all sentences vectorised in one batch)."""
+        """``(len(sentences), len(topics))`` probabilities. Sentences are vectorised :data:`BATCH` at a time (each
+        row depends on its own sentence only, so the rows are those of one big batch), which bounds the features
+        held at once whatever the policy's sentence count."""
+        np = self.np
+        n = len(sentences)
+        if n <= BATCH:
+            return self._proba_batch(sentences)
+        out = np.empty((n, len(self.topics)), dtype=np.float64)
+        for lo in range(0, n, BATCH):
+            out[lo : lo + BATCH] = self._proba_batch(sentences[lo : lo + BATCH])
+        return out
+
+    def _proba_batch(self, sentences: list[str]) -> Any:
+        """:meth:`predict_proba` of one batch: all its sentences vectorised at once."""
         np = self.np
         n = len(sentences)
         rows: list[int] = []
