@@ -111,3 +111,37 @@ def test_state_flags_new_version_and_signer_change(tmp_path: Path) -> None:
     assert change.kind == "signer_changed" and change.previous_signers == ["cert1"]
     state.save()
     assert IngestState(tmp_path / "s.json").observe("a.b", 2, "s2", ["cert1"]).kind == "known"
+
+
+def test_hostile_index_shapes_are_skipped_or_one_line_errors(tmp_path: Path) -> None:
+    """A store's index is hostile input: entries of the wrong JSON type were an AttributeError ('internal error')
+    and a deeply nested index a RecursionError. Entries that are not objects, or name no APK file, are skipped; the
+    well-formed listing next to them is still listed; nesting too deep is a one-line InputError."""
+    v1 = tmp_path / "v1"
+    v1.mkdir()
+    good = {"packageName": "a.ok", "versionCode": 3, "apkName": "ok.apk", "hash": "00" * 32}
+    packages = {"a.bad": ["str", 3, None, {"versionCode": 1}], "a.ok": [good], "a.worse": "x"}
+    (v1 / "index-v1.json").write_text(json.dumps({"repo": {}, "packages": packages}))
+    assert [(x.package, x.version_code) for x in FDroidConnector(str(v1)).listings()] == [("a.ok", 3)]
+
+    v2 = tmp_path / "v2"
+    v2.mkdir()
+    (v2 / "entry.json").write_text(json.dumps({"index": "not an object"}))
+    ok_version = {"file": {"name": "/ok.apk", "sha256": "00" * 32}, "manifest": {"versionCode": 7, "signer": []}}
+    index = {
+        "packages": {
+            "b.list": {"versions": ["x"]},
+            "b.str": {"versions": {"v": "str"}},
+            "b.fields": {"versions": {"v": {"file": "x", "manifest": []}}},
+            "b.none": None,
+            "b.ok": {"versions": {"v": ok_version}},
+        }
+    }
+    (v2 / "index-v2.json").write_text(json.dumps(index))
+    assert [(x.package, x.version_code) for x in FDroidConnector(str(v2)).listings()] == [("b.ok", 7)]
+
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    (deep / "index-v1.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InputError, match="index-v1.json: not valid JSON"):
+        list(FDroidConnector(str(deep)).listings())

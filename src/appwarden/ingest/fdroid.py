@@ -47,7 +47,8 @@ class FDroidConnector:
         """(format version, parsed index); tries v2 via entry.json, then v1 JSON, then v1 JAR."""
         entry = self._read("entry.json")
         if entry is not None:
-            name = _json(entry, "entry.json").get("index", {}).get("name", "/index-v2.json").lstrip("/")
+            name = _obj(_json(entry, "entry.json").get("index")).get("name", "/index-v2.json")
+            name = name.lstrip("/") if isinstance(name, str) else "index-v2.json"
             data = self._read(name)
             if data is not None:
                 return 2, _json(data, name)
@@ -64,6 +65,8 @@ class FDroidConnector:
         raise InputError(f"{self.address}: no F-Droid index (entry.json, index-v1.json or index-v1.jar)")
 
     def listings(self) -> Iterator[Listing]:
+        """Every APK the index lists. The index is the store's, so untrusted: a package, version or field of the
+        wrong JSON type, and a version that names no APK file, is skipped (no APK can be fetched from it)."""
         version, index = self._index()
         packages = index.get("packages")
         if not isinstance(packages, dict):
@@ -71,29 +74,34 @@ class FDroidConnector:
         for package, value in packages.items():
             if version == 1:
                 for apk in value if isinstance(value, list) else []:
+                    if not isinstance(apk, dict) or not isinstance(apk.get("apkName"), str) or not apk["apkName"]:
+                        continue
                     yield Listing(
                         self.name,
-                        apk.get("packageName", package),
+                        _str(apk.get("packageName")) or package,
                         _int(apk.get("versionCode")),
-                        apk.get("versionName"),
-                        f"{self.address}/{apk.get('apkName', '')}",
-                        apk.get("hash") if apk.get("hashType", "sha256") == "sha256" else None,
-                        apk.get("signer"),
+                        _str(apk.get("versionName")),
+                        f"{self.address}/{apk['apkName']}",
+                        _str(apk.get("hash")) if apk.get("hashType", "sha256") == "sha256" else None,
+                        _str(apk.get("signer")),
                         _int(apk.get("size")),
                     )
             else:
-                for ver in (value.get("versions") or {}).values() if isinstance(value, dict) else []:
-                    file = ver.get("file") or {}
-                    manifest = ver.get("manifest") or {}
-                    signers = (manifest.get("signer") or {}).get("sha256") or [None]
+                for ver in _obj(_obj(value).get("versions")).values():
+                    file = _obj(_obj(ver).get("file"))
+                    name = file.get("name")
+                    if not isinstance(name, str) or not name.lstrip("/"):
+                        continue
+                    manifest = _obj(ver.get("manifest"))
+                    signers = _obj(manifest.get("signer")).get("sha256")
                     yield Listing(
                         self.name,
                         package,
                         _int(manifest.get("versionCode")),
-                        manifest.get("versionName"),
-                        f"{self.address}/{str(file.get('name', '')).lstrip('/')}",
-                        file.get("sha256"),
-                        signers[0],
+                        _str(manifest.get("versionName")),
+                        f"{self.address}/{name.lstrip('/')}",
+                        _str(file.get("sha256")),
+                        _str(signers[0]) if isinstance(signers, list) and signers else None,
                         _int(file.get("size")),
                     )
 
@@ -107,11 +115,21 @@ def _json(data: bytes, name: str) -> dict[str, Any]:
         raise InputError(f"{name}: index larger than {MAX_INDEX} bytes")
     try:
         value = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested too deep
         raise InputError(f"{name}: not valid JSON ({exc})") from None
     if not isinstance(value, dict):
         raise InputError(f"{name}: not a JSON object")
     return value
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (an index field of the wrong type)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    """``value`` when it is a string, else None."""
+    return value if isinstance(value, str) else None
 
 
 def _int(value: Any) -> int | None:
