@@ -127,7 +127,10 @@ def test_hostile_index_shapes_are_skipped_or_one_line_errors(tmp_path: Path) -> 
     v2 = tmp_path / "v2"
     v2.mkdir()
     (v2 / "entry.json").write_text(json.dumps({"index": "not an object"}))
-    ok_version = {"file": {"name": "/ok.apk", "sha256": "00" * 32}, "manifest": {"versionCode": 7, "signer": []}}
+    ok_version = {
+        "file": {"name": "/ok.apk", "sha256": "00" * 32},
+        "manifest": {"versionCode": 7, "signer": []},
+    }
     index = {
         "packages": {
             "b.list": {"versions": ["x"]},
@@ -143,5 +146,5 @@ def test_hostile_index_shapes_are_skipped_or_one_line_errors(tmp_path: Path) -> 
     deep = tmp_path / "deep"
     deep.mkdir()
     (deep / "index-v1.json").write_text("[" * 100_000 + "]" * 100_000)
-    with pytest.raises(InputError, match="index-v1.json: not valid JSON"):
+    with pytest.raises(InputError, match=r"index-v1\.json: not valid JSON"):
         list(FDroidConnector(str(deep)).listings())
