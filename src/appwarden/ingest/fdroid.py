@@ -74,7 +74,11 @@ class FDroidConnector:
         for package, value in packages.items():
             if version == 1:
                 for apk in value if isinstance(value, list) else []:
-                    if not isinstance(apk, dict) or not isinstance(apk.get("apkName"), str) or not apk["apkName"]:
+                    if (
+                        not isinstance(apk, dict)
+                        or not isinstance(apk.get("apkName"), str)
+                        or not apk["apkName"]
+                    ):
                         continue
                     yield Listing(
                         self.name,
