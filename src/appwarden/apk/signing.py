@@ -59,6 +59,9 @@ LINEAGE_CAPABILITIES = (
     (16, "auth"),
 )
 MAX_LINEAGE = 64  # levels; a longer lineage is malformed (real ones have a handful)
+# Signers read per v2/v3/v3.1 block: real APKs have one (a handful at most); a 5 MB block can hold 200 000 signers
+# of unparseable certificates, each a note and a certificate parse. The rest are named in one note.
+MAX_SIGNERS = 16
 V1_BLOCK_SUFFIXES = (".RSA", ".DSA", ".EC")
 MAX_SIG_BLOCK = 64 * 1024 * 1024
 MAX_V1_BLOCK = 16 * 1024 * 1024
@@ -253,19 +256,29 @@ def _sequence(buf: bytes) -> list[bytes]:
 
 def parse_scheme_block(value: bytes) -> list[list[bytes]]:
     """Certificates (DER bytes) per signer of a v2/v3/v3.1 block value; raises ``_Malformed``."""
+    return _scheme_signers(value, None)[0]
+
+
+def _scheme_signers(value: bytes, limit: int | None) -> tuple[list[list[bytes]], bool]:
+    """:func:`parse_scheme_block` of the first ``limit`` signers (None: all), and whether the block has more: the
+    signers past the limit are not sliced out or parsed."""
     signers_seq, _ = _lp(value, 0, len(value))
     result: list[list[bytes]] = []
-    for signer in _sequence(signers_seq):
+    pos = 0
+    while pos < len(signers_seq):
+        if limit is not None and len(result) >= limit:
+            return result, True
+        signer, pos = _lp(signers_seq, pos, len(signers_seq))
         signed_data, _ = _lp(signer, 0, len(signer))
-        _digests, pos = _lp(signed_data, 0, len(signed_data))
-        certs_seq, pos = _lp(signed_data, pos, len(signed_data))
+        _digests, at = _lp(signed_data, 0, len(signed_data))
+        certs_seq, at = _lp(signed_data, at, len(signed_data))
         certs = _sequence(certs_seq)
         if not certs:
             raise _Malformed("signer without certificates")
         result.append(certs)
     if not result:
         raise _Malformed("no signers")
-    return result
+    return result, False
 
 
 def signer_lineage(value: bytes) -> bytes | None:
@@ -406,10 +419,14 @@ def read_signing(archive: ZipArchive) -> SigningInfo:
             if scheme is None:
                 continue
             try:
-                signer_certs = parse_scheme_block(value)
+                signer_certs, more = _scheme_signers(value, MAX_SIGNERS)
             except (_Malformed, struct.error) as exc:
                 note(f"{scheme} signature block is malformed: {exc}")
                 continue
+            if more:
+                note(
+                    f"{scheme} signature block has more than {MAX_SIGNERS} signers; only the first {MAX_SIGNERS} read"
+                )
             ok = False
             for chain in signer_certs:
                 try:
