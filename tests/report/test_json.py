@@ -209,7 +209,13 @@ def test_write_and_load_roundtrip(report, tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "not JSON"), ("[1, 2]", "JSON object"), ('{"schema_version": "1.0"}', "schema")],
+    [
+        ("{not json", "not JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"schema_version": "1.0"}', "schema"),
+        # nested deeper than the decoder's recursion limit: was a RecursionError ("internal error") from report render
+        ('{"a":' * 100_000 + "1" + "}" * 100_000, "nested too deep"),
+    ],
 )
 def test_load_report_rejects_bad_files(tmp_path, content, message):
     path = tmp_path / "bad.json"

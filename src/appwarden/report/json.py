@@ -580,6 +580,8 @@ def load_report(path: str | Path, *, validate: bool = True) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReportError(f"{path}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:  # the C decoder's limit on nesting
+        raise ReportError(f"{path}: not a report: JSON nested too deep") from None
     if not isinstance(data, dict):
         raise ReportError(f"{path}: a report is a JSON object, got {type(data).__name__}")
     _upgrade(data)
