@@ -314,3 +314,17 @@ class SchemaFuzzTests(TestCase):
 
             with self.subTest(op=op.label):
                 check()
+
+
+class DeepJsonBodyTests(TestCase):
+    """A JSON body nested deeper than the decoder's recursion limit was a RecursionError: a 500 with a traceback in
+    the server log, from any client allowed to post. It is a 400 parse error, from the default parsers and from the
+    views that name their own (orders)."""
+
+    def test_deeply_nested_json_is_a_400_parse_error(self):
+        client = token_client(pf.user("regulator"))
+        body = '{"title":' * 100_000 + '"x"' + "}" * 100_000
+        for url in ("/api/notices/", "/api/orders/"):
+            resp = client.post(url, body, content_type="application/json")
+            assert resp.status_code == 400, (url, resp.status_code)
+            assert "nested too deep" in resp.json()["detail"], (url, resp.content[:200])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -21,6 +21,7 @@ from appwarden.platform.complaints.models import (
     ForwardTransition,
 )
 from appwarden.platform.core.api import ScopedReadOnlyViewSet
+from appwarden.platform.core.parsers import JSONParser
 from appwarden.platform.registry.models import App
 from appwarden.platform.testing.api import ScanJobSerializer
 

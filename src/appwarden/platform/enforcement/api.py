@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from appwarden.platform.core.api import (
@@ -19,6 +19,7 @@ from appwarden.platform.core.api import (
     ScopedViewSetMixin,
 )
 from appwarden.platform.core.errors import PlatformError
+from appwarden.platform.core.parsers import JSONParser
 from appwarden.platform.core.roles import STAFF, require, role_of
 from appwarden.platform.enforcement import export, sdk_workflow, workflow
 from appwarden.platform.enforcement.models import (
