@@ -315,9 +315,12 @@ def test_bad_input_exits_2(
     no_rules = tmp_path / "norules.json"
     report = json.loads(shop_report.read_text())
     no_rules.write_text(json.dumps({**report, "rules_evaluated": False}))
+    deep = tmp_path / "deep.jsonl"  # nested past the decoder's recursion limit: was a RecursionError
+    deep.write_text('{"a":' * 100_000 + "1" + "}" * 100_000 + "\n")
     cases = [
         (("verify", tmp_path / "missing.apk", bundle, *trust), "APK not found"),
         (("verify", shop_apk, junk, *trust), "is not JSON"),
+        (("verify", shop_apk, deep, *trust), "is not JSON"),
         (("verify", shop_apk, bundle, "--trust", shop_report), "not a PEM public key"),
         (("verify", shop_apk, bundle, *trust, "--at", "yesterday"), "not an RFC 3339 time"),
         (("verify", shop_apk, bundle, *trust, "--log", tmp_path), "is not an attestation log"),

@@ -217,7 +217,7 @@ def read_bundle(path: Path) -> dict[str, Any]:
         raise AttestInputError(f"{p} must hold exactly one bundle line, not {len(lines)}")
     try:
         data = json.loads(lines[0])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the decoder's limit
         raise AttestInputError(f"{p} is not JSON") from None
     check_bundle_shape(data, str(p))
     return data

@@ -103,7 +103,11 @@ def parse_leaf(body: bytes) -> dict[str, Any]:
     """The decoded leaf data; AttestInputError when it is not a leaf object."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        RecursionError,
+    ):  # RecursionError: nested past the decoder's limit
         raise AttestInputError("a log leaf is not JSON") from None
     if not isinstance(data, dict) or data.get("kind") not in ("attestation", "revocation"):
         raise AttestInputError("a log leaf has no valid kind")
@@ -358,7 +362,7 @@ def _lines(path: Path) -> list[Any]:
             continue
         try:
             result.append(json.loads(line))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past the decoder's limit
             raise AttestInputError(f"{path} line {n} is not JSON") from None
     return result
 

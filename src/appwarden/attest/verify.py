@@ -189,6 +189,8 @@ def _verify(
         raise _Invalid("statement", f"the payloadType is {env.payload_type!r}, not {INTOTO_PAYLOAD_TYPE}")
     try:
         st = parse_statement(json.loads(env.payload))
+    except RecursionError:  # nested past the decoder's limit
+        raise _Invalid("statement", "the signed statement is malformed: JSON nested too deep") from None
     except (ValueError, UnicodeDecodeError, AttestInputError) as exc:
         raise _Invalid("statement", f"the signed statement is malformed: {exc}") from None
     verdict.details.update(

@@ -123,7 +123,11 @@ def run_sign(args: argparse.Namespace) -> int:
     report_bytes = args.report.read_bytes()
     try:
         report = json.loads(report_bytes)
-    except (ValueError, UnicodeDecodeError):
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        RecursionError,
+    ):  # RecursionError: nested past the decoder's limit
         raise AttestInputError(f"{args.report} is not a JSON report") from None
     chain = load_cert_chain(args.cert_chain) if args.cert_chain else None
     log = FileLog.open_or_create(args.log, key) if args.log else None
@@ -240,7 +244,7 @@ def _get_json(url: str) -> Any:
         raise AttestInputError(f"cannot fetch {url}: {getattr(exc, 'reason', exc)}") from None
     try:
         return json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the decoder's limit
         raise AttestInputError(f"{url} did not return JSON") from None
 
 
