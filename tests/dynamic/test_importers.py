@@ -58,6 +58,22 @@ def test_body_pairs() -> None:
 
 
 # ---- HAR ------------------------------------------------------------------------------------------------------
+def test_body_nested_past_the_json_decoder_limit_has_no_pairs(tmp_path: Path) -> None:
+    """A captured request body of JSON nested past the decoder's recursion limit was a RecursionError (an
+    'internal error' of ``appwarden trace import har``); it is a body without name/value pairs, as other junk is."""
+    deep = "[" * 100_000 + "]" * 100_000
+    assert pairs_of(deep) == []
+    har = {"log": {"entries": [{
+        "startedDateTime": "2024-01-01T00:00:00Z",
+        "request": {"method": "POST", "url": "https://x.example/a", "headers": [],
+                    "postData": {"mimeType": "application/json", "text": deep}},
+    }]}}  # fmt: skip
+    src = tmp_path / "deep.har"
+    src.write_text(json.dumps(har))
+    import_har(src, tmp_path / "o.jsonl", "com.x")
+    assert read_trace(tmp_path / "o.jsonl")
+
+
 def test_har_import(tmp_path: Path) -> None:
     out = tmp_path / "har.jsonl"
     result = import_har(

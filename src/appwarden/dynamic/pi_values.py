@@ -118,7 +118,7 @@ def pairs_of(text: str) -> list[tuple[str, str]]:
     if stripped[:1] in "{[":
         try:
             return list(_flatten_json(json.loads(stripped)))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past the decoder's limit
             return []
     if "=" in stripped and "\n" not in stripped[:2000]:
         return parse_qsl(stripped, keep_blank_values=False)
