@@ -14,6 +14,7 @@ from appwarden.apk.archive import ZipArchive
 from appwarden.apk.signing import (
     APK_SIG_BLOCK_MAGIC,
     MAX_SIGNERS,
+    MAX_SIGNING_NOTES,
     V2_ID,
     cert_info,
     parse_pkcs7_signers,
@@ -226,3 +227,22 @@ def test_a_block_of_many_bad_signers_gives_bounded_notes() -> None:
     assert "v2" not in info.schemes and all(
         s.schemes == ("v1",) for s in info.signers
     )  # its v1 signature stays
+
+
+def test_many_v1_signature_files_give_bounded_notes() -> None:
+    """3 000 junk META-INF/*.SF + *.RSA pairs gave 3 000 signing notes (the 200 000-entry limit allows 100 000).
+    Every signature file is still read (Android reads them all: a cap would let junk files hide the real signer),
+    but at most MAX_SIGNING_NOTES notes are listed, the rest counted in one; the real v1 signature still counts."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO((FIXTURES / "minimal.apk").read_bytes())
+    with zipfile.ZipFile(buf, "a") as z:
+        for i in range(300):
+            z.writestr(f"META-INF/S{i}.SF", b"x")
+            z.writestr(f"META-INF/S{i}.RSA", b"\x30\x03\x02\x01\x01")
+    info = read_signing(ZipArchive(buf.getvalue()))
+    messages = [n.message for n in info.notes]
+    assert len(messages) == MAX_SIGNING_NOTES + 1, len(messages)
+    assert messages[-1].startswith(f"… and {300 - MAX_SIGNING_NOTES} more signing notes"), messages[-1]
+    assert "v1" in info.schemes

@@ -62,6 +62,9 @@ MAX_LINEAGE = 64  # levels; a longer lineage is malformed (real ones have a hand
 # Signers read per v2/v3/v3.1 block: real APKs have one (a handful at most); a 5 MB block can hold 200 000 signers
 # of unparseable certificates, each a note and a certificate parse. The rest are named in one note.
 MAX_SIGNERS = 16
+# Signing notes listed one by one; the rest are counted in one summary note (100 000 junk v1 signature files fit in
+# the entry limit, each a note).
+MAX_SIGNING_NOTES = 50
 V1_BLOCK_SUFFIXES = (".RSA", ".DSA", ".EC")
 MAX_SIG_BLOCK = 64 * 1024 * 1024
 MAX_V1_BLOCK = 16 * 1024 * 1024
@@ -401,8 +404,19 @@ def read_signing(archive: ZipArchive) -> SigningInfo:
         if scheme not in entry.schemes:
             entry.schemes.append(scheme)
 
+    more: list[ErrorNote] = []  # the summary note past MAX_SIGNING_NOTES
+    count = 0
+
     def note(message: str, path: str | None = None) -> None:
-        info.notes.append(ErrorNote(stage="signing", message=message, path=path))
+        nonlocal count
+        count += 1
+        if count <= MAX_SIGNING_NOTES:
+            info.notes.append(ErrorNote(stage="signing", message=message, path=path))
+            return
+        if not more:
+            more.append(ErrorNote(stage="signing", message=""))
+            info.notes.append(more[0])
+        more[0].message = f"… and {count - MAX_SIGNING_NOTES} more signing notes, the last: {message}"
 
     _read_v1(archive, add, note, info, describe)
     try:
