@@ -33,7 +33,7 @@ from platform_slow_engine import hostile_copy
 from rest_framework.test import APIClient
 
 from appwarden.platform.core.errors import UploadError
-from appwarden.platform.testing import services, signals
+from appwarden.platform.testing import engine, services, signals
 from appwarden.platform.testing.models import ScanJob
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -697,3 +697,22 @@ def test_celery_worker_isolates_scans_over_rabbitmq(amqp_url, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
         log.close()
+
+
+class NulCharacterReportTests(TestCase):
+    """An app label (any string Android shows) or any other report string holding U+0000 failed the job on
+    PostgreSQL ('internal error: DataError: PostgreSQL text fields cannot contain NUL (0x00) bytes'; jsonb refuses
+    \\u0000 too), so such an app could never be scanned there. The platform stores U+FFFD in its place, on every
+    database; a backslash before 'u0000' in a string is text and stays."""
+
+    def test_report_strings_with_nul_are_stored_with_a_replacement_character(self):
+        eng = pf.ReportEngine()
+        engine.use_engine(eng)
+        self.addCleanup(engine.use_engine, None)
+        rep = pf.report("com.ex.nul", "1.0", [], label="La\x00bel")
+        rep["errors"] = [{"stage": "dex", "message": "string a\x00b", "path": "x\\u0000y"}]
+        job = pf.scanned_job(pf.user("reviewer"), eng.add("nul", rep))
+        assert job.status == "done", job.error
+        assert job.report["app"]["label"] == "La\ufffdbel"
+        assert job.report["errors"][0] == {"stage": "dex", "message": "string a\ufffdb", "path": "x\\u0000y"}
+        assert job.app_version.label == "La\ufffdbel"

@@ -7,7 +7,9 @@ Nothing here runs inside a web request except :func:`submit_apk` (store + queue)
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -310,11 +312,27 @@ def _signer(app: dict[str, Any]) -> dict[str, Any]:
     return signers[0] if signers and isinstance(signers[0], dict) else {}
 
 
+# A JSON \u0000 escape: an odd number of backslashes before "u0000" (an even number is escaped backslashes, text)
+_NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def storable_report(report: Any) -> Any:
+    """``report`` with every U+0000 in its strings (keys too) replaced by U+FFFD: PostgreSQL refuses NUL in text and
+    jsonb columns, and an app's label or strings may hold one (Android shows any string). Unchanged (the same
+    object) when it has none."""
+    text = json.dumps(report, ensure_ascii=True)  # ensure_ascii: every NUL is written as the escape \u0000
+    if "\\u0000" not in text:
+        return report
+    return json.loads(_NUL_ESCAPE.sub(lambda m: m.group(1) + "\\ufffd", text))
+
+
 @transaction.atomic
 def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob | None = None) -> None:
-    """Store a report: register the app/version, replace the job's findings, mark the job done."""
+    """Store a report: register the app/version, replace the job's findings, mark the job done. Strings holding
+    U+0000 are stored with U+FFFD in its place (:func:`storable_report`)."""
     if not isinstance(report, dict) or not isinstance(report.get("app"), dict):
         raise PlatformError("the engine returned a report without an 'app' section")
+    report = storable_report(report)
     info = report["app"]
     package = str(info.get("package") or "").strip()
     if not package:
