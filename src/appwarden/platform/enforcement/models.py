@@ -103,7 +103,27 @@ def _state_zh(state: str) -> str:
     return dict(STATES).get(state, state).split(" ")[0]
 
 
-class OrderTransition(models.Model):
+class TransitionLabels:
+    """What people read of one 流转记录 row (an order's or an SDK order's transition): needs ``name``,
+    ``from_state`` and ``to_state``."""
+
+    name: str
+    from_state: str
+    to_state: str
+
+    @property
+    def label(self) -> str:
+        """``下发整改 issue``: the action in Chinese, its code name beside (unknown names as they are)."""
+        zh = TRANSITION_LABELS.get(self.name)
+        return f"{zh} {self.name}" if zh else self.name
+
+    @property
+    def states_zh(self) -> str:
+        """``已下发整改 → 企业已答复``: the states in Chinese."""
+        return f"{_state_zh(self.from_state)} → {_state_zh(self.to_state)}"
+
+
+class OrderTransition(TransitionLabels, models.Model):
     """One state change of an order: who, when, why."""
 
     order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="transitions")
@@ -122,17 +142,6 @@ class OrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number}: {self.from_state or '∅'} → {self.to_state} ({self.name})"
-
-    @property
-    def label(self) -> str:
-        """``下发整改 issue``: the action in Chinese, its code name beside (unknown names as they are)."""
-        zh = TRANSITION_LABELS.get(self.name)
-        return f"{zh} {self.name}" if zh else self.name
-
-    @property
-    def states_zh(self) -> str:
-        """``已下发整改 → 企业已答复``: the states in Chinese."""
-        return f"{_state_zh(self.from_state)} → {_state_zh(self.to_state)}"
 
 
 class CompanyResponse(models.Model):
@@ -317,7 +326,7 @@ class SdkOrder(models.Model):
         return self.state == ISSUED and timezone.localdate() > self.deadline
 
 
-class SdkOrderTransition(models.Model):
+class SdkOrderTransition(TransitionLabels, models.Model):
     """One state change of an SDK order: who, when, why."""
 
     order = models.ForeignKey(SdkOrder, on_delete=models.CASCADE, related_name="transitions")
@@ -338,17 +347,6 @@ class SdkOrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number}: {self.from_state or '∅'} → {self.to_state} ({self.name})"
-
-    @property
-    def label(self) -> str:
-        """``下发整改 issue``: the action in Chinese, its code name beside (unknown names as they are)."""
-        zh = TRANSITION_LABELS.get(self.name)
-        return f"{zh} {self.name}" if zh else self.name
-
-    @property
-    def states_zh(self) -> str:
-        """``已下发整改 → 企业已答复``: the states in Chinese."""
-        return f"{_state_zh(self.from_state)} → {_state_zh(self.to_state)}"
 
 
 class SdkResponse(models.Model):
