@@ -544,6 +544,21 @@ class WebTests(SdkOrderBase):
         self.assertIn("已结案", vendor_page)
         self.assertNotIn("/testing/jobs/", vendor_page)
 
+    def test_the_order_history_reads_in_chinese_with_the_vendor_answering(self):
+        # the SDK order's 流转记录 showed code names (issue, ∅ → issued, respond); the vendor answers an SDK order,
+        # so its action and state read 厂商答复 / 厂商已答复, not the company's
+        order = self.issue()
+        sdk_workflow.respond(order, user=self.vendor_user_a, explanation="已修复", new_sdk_version="2.1")
+        web = Client()
+        web.force_login(self.regulator)
+        page = web.get(f"/enforcement/sdk-orders/{order.pk}/").content.decode()
+        history = page[page.index('id="transitions"') :]
+        self.assertIn("下发整改 issue", history)
+        self.assertIn("— → 已下发整改", history)
+        self.assertIn("厂商答复 respond", history)
+        self.assertIn("已下发整改 → 厂商已答复", history)
+        self.assertNotIn("企业", history)
+
 
 class DemoDataTests(TestCase):
     def test_demo_sdk_vendor_user_has_an_order_to_answer(self):

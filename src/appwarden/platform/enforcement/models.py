@@ -96,11 +96,11 @@ TRANSITION_LABELS = {
 }
 
 
-def _state_zh(state: str) -> str:
-    """The Chinese half of a state's label (``已下发整改`` for ``issued``); ``—`` for none."""
+def _state_zh(state: str, states: list[tuple[str, str]] = STATES) -> str:
+    """The Chinese half of a state's label in ``states`` (``已下发整改`` for ``issued``); ``—`` for none."""
     if not state:
         return "—"
-    return dict(STATES).get(state, state).split(" ")[0]
+    return dict(states).get(state, state).split(" ")[0]
 
 
 class TransitionLabels:
@@ -110,17 +110,19 @@ class TransitionLabels:
     name: str
     from_state: str
     to_state: str
+    action_labels: dict[str, str] = TRANSITION_LABELS
+    state_choices: list[tuple[str, str]] = STATES
 
     @property
     def label(self) -> str:
         """``下发整改 issue``: the action in Chinese, its code name beside (unknown names as they are)."""
-        zh = TRANSITION_LABELS.get(self.name)
+        zh = self.action_labels.get(self.name)
         return f"{zh} {self.name}" if zh else self.name
 
     @property
     def states_zh(self) -> str:
         """``已下发整改 → 企业已答复``: the states in Chinese."""
-        return f"{_state_zh(self.from_state)} → {_state_zh(self.to_state)}"
+        return f"{_state_zh(self.from_state, self.state_choices)} → {_state_zh(self.to_state, self.state_choices)}"
 
 
 class OrderTransition(TransitionLabels, models.Model):
@@ -326,8 +328,19 @@ class SdkOrder(models.Model):
         return self.state == ISSUED and timezone.localdate() > self.deadline
 
 
+# the 流转记录 names of an SDK order's transitions (``sdk_workflow.TRANSITIONS`` plus ``issue``): the vendor answers
+SDK_TRANSITION_LABELS = {
+    **{k: TRANSITION_LABELS[k] for k in ("issue", "start_retest", "complete_retest", "close", "escalate")},
+    "respond": "厂商答复",
+    "publish_notice": "通报发布",
+}
+
+
 class SdkOrderTransition(TransitionLabels, models.Model):
     """One state change of an SDK order: who, when, why."""
+
+    action_labels = SDK_TRANSITION_LABELS
+    state_choices = SDK_STATES
 
     order = models.ForeignKey(SdkOrder, on_delete=models.CASCADE, related_name="transitions")
     name = models.CharField(max_length=32)
