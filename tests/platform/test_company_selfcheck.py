@@ -66,6 +66,18 @@ class SelfAssessmentTests(CompanyCase):
         row.refresh_from_db()
         return row
 
+    def test_a_label_with_nul_is_stored_with_a_replacement_character(self):
+        # an app label may hold U+0000; PostgreSQL text and jsonb refuse it, so the self-assessment ended
+        # 'internal error: DataError' there and the company never got its report
+        data = self.engine.add(
+            "self-nul", pf.report("com.jia.app", "9.9.9", SELF_FINDINGS, label="甲\x00应用")
+        )
+        row = services.submit(data, user=self.a_user, file_name="jia-nul.apk")
+        self.assertEqual(services.run(row.pk), "done")
+        row.refresh_from_db()
+        self.assertEqual(row.label, "甲\ufffd应用")
+        self.assertEqual(row.report["app"]["label"], "甲\ufffd应用")
+
     def test_report_stored_for_the_company_only_and_nothing_counted(self):
         before = _counts()
         dashboard_before = _page(web(self.reviewer), "/")

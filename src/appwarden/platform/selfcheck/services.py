@@ -167,6 +167,9 @@ def run(pk: int) -> str:
 
 
 def _finish(row: SelfAssessment, report: dict[str, Any]) -> None:
+    from appwarden.platform.testing.services import storable_report
+
+    report = storable_report(report)  # U+0000 (an app label may hold it) as U+FFFD: PostgreSQL refuses NUL
     info = report["app"]
     row.report = report
     row.package = str(info.get("package") or "")[:255]
