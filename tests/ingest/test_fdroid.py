@@ -148,3 +148,24 @@ def test_hostile_index_shapes_are_skipped_or_one_line_errors(tmp_path: Path) -> 
     (deep / "index-v1.json").write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(InputError, match=r"index-v1\.json: not valid JSON"):
         list(FDroidConnector(str(deep)).listings())
+
+
+def test_a_local_index_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    # a local index-v1.json of MAX_INDEX + 1 bytes (sparse: no disk used) was read whole into memory first
+    import tracemalloc
+
+    from appwarden.errors import AppwardenError
+    from appwarden.ingest.fdroid import MAX_INDEX
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    with open(repo / "index-v1.json", "wb") as fh:
+        fh.truncate(MAX_INDEX + 1)
+    tracemalloc.start()
+    try:
+        with pytest.raises(AppwardenError, match=r"index-v1\.json.*(limit|larger)"):
+            list(FDroidConnector(str(repo)).listings())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, peak

@@ -17,6 +17,7 @@ from typing import Any
 
 from appwarden.errors import InputError
 from appwarden.ingest.base import Listing, copy_verified
+from appwarden.limits import read_regular_file
 
 MAX_INDEX = 256 * 1024 * 1024
 
@@ -35,7 +36,8 @@ class FDroidConnector:
                 with urllib.request.urlopen(location, timeout=self.timeout) as fh:
                     return fh.read(MAX_INDEX + 1)
             path = Path(location)
-            return path.read_bytes() if path.is_file() else None
+            # size-checked before a byte is read: an index over MAX_INDEX is one line, never read into memory
+            return read_regular_file(path, MAX_INDEX, "F-Droid index") if path.is_file() else None
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 return None
