@@ -107,6 +107,25 @@ class IssueFormLabelTests(WorkflowCase):
         self.assertIn("应用自身 · pi.pre_consent · 问题 pi.pre_consent", form)
         self.assertIn("极光推送JPush · pi.pre_consent · 问题 pi.pre_consent", form)
 
+    def test_the_form_warns_when_the_app_has_no_registered_company(self):
+        # an order could be issued for an app with no company: nobody but a regulator could answer it and its
+        # notice was addressed to the package name, with nothing on the form saying so
+        findings = [pf.finding("pi.pre_consent", ["RD-3.1"], notice_types=["M337-1"])]
+        web = Client()
+        web.force_login(self.reviewer)
+        for tag, company in (("with", self.company), ("without", None)):
+            data = self.engine.add(tag, pf.report(f"com.{tag}.app", "1.0", findings, label="商城"))
+            job = pf.scanned_job(self.reviewer, data, company=company)
+            for f in job.findings.all():
+                services.review_finding(f, user=self.reviewer, action="confirm", reason="确认")
+            page = web.get(f"/testing/jobs/{job.pk}/").content.decode()
+            self.assertIn('id="issue-form"', page)
+            if company is None:
+                self.assertIn("该应用未登记运营企业", page)
+                self.assertIn(f'href="/registry/apps/{job.app_version.app_id}/"', page)
+            else:
+                self.assertNotIn("该应用未登记运营企业", page)
+
 
 class OrderPdfOwnerTests(WorkflowCase):
     """The 责令整改通知书 PDF named an SDK's finding by its bare id (``umeng_common``, cut to ``umeng_co`` in the
