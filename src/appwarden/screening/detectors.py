@@ -191,9 +191,8 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
     if not all(refs_by_group):
         return []
     near_callers: set[str] | None = None
-    near_callees: list[
-        set[str]
-    ] = []  # what the near calls call (n calls m exactly when m is among n's callees)
+    # what the near calls call (n calls m exactly when m is among n's callees): filled on the first question
+    near_callees: list[set[str]] = []
     if params.get("app_any") and params.get("app_any_near"):
         near_callers = {r.caller for r in _app_invokes(ctx, params["app_any"])}
 
