@@ -332,6 +332,20 @@ class FlowTests(SdkOrderBase):
         for state in ("issued", "responded", "retesting", "retested", "closed"):
             self.assertIn(state, states)
 
+    def test_the_retest_lines_name_the_sdk_of_each_finding(self):
+        # a vendor with two SDKs: the re-test's lines named only the finding's title, so the same rule of each SDK
+        # read the same; each line now names the SDK and the rule
+        order = self.issue()
+        self.respond(order)
+        sdk_workflow.start_retest(order, user=self.reviewer, reason="复测")
+        self.rescan("x", "x4", [], sdk_version="2.0")
+        self.rescan("y", "y4", [pf.finding("r.sdka", ["RD-3.1"], owner="sdk.a")], sdk_version="2.0")
+        web = Client()
+        web.force_login(self.regulator)
+        page = web.get(f"/enforcement/sdk-orders/{order.pk}/").content.decode()
+        self.assertRegex(page, r"仍存在 persisting: [^<]*<span class=\"muted\">sdk\.a · r\.sdka</span>")
+        self.assertRegex(page, r"已整改 fixed: [^<]*<span class=\"muted\">sdk\.a · r\.sdka</span>")
+
     def test_persisting_in_one_app_escalates_to_an_app_sdk_notice(self):
         listing_store = pf.store("示例应用市场")
         pf.listing(listing_store, self.jobs["y"].app_version.app)
