@@ -111,6 +111,15 @@ class DemoPagesTests(TestCase):
             re.search(r'id="overdue-count">(\d+)<', html).group(1), "0"
         )  # the overdue one was named
 
+    def test_counts_say_what_they_count(self):
+        # the problem-type and SDK charts and the SDK vendors' table count findings not rejected, pending ones and
+        # every re-test scan included: the pages said nothing, so they read as confirmed violations
+        regulator = self.client_for("regulator")
+        for url, n in (("/", 2), ("/sdk-vendors/", 1)):
+            html = regulator.get(url).content.decode()
+            self.assertEqual(html.count('class="muted counting-note"'), n, url)
+            self.assertIn("统计口径：未驳回的问题（含待审核）", html)
+
     def test_roles_land_on_their_pages(self):
         company = self.client_for("acme")
         html = company.get("/").content.decode()
