@@ -22,6 +22,14 @@ from appwarden.platform.registry.models import App
 from appwarden.platform.testing.models import ScanJob
 
 
+def matching_app(complaint: Complaint) -> App | None:
+    """The registered app whose package is exactly the one the complaint names (surrounding blanks ignored), or
+    ``None`` when the complaint names none or one the platform does not know. Never a prefix match:
+    ``com.a.shop`` does not match ``com.a.shop.lite``."""
+    package = (complaint.package or "").strip()
+    return App.objects.filter(package=package).first() if package else None
+
+
 def triage(
     complaint: Complaint,
     *,
@@ -72,9 +80,7 @@ def open_scan(complaint: Complaint, *, user: Any, apk: Any = None, file_name: st
             except DuplicateUpload as dup:
                 job = ScanJob.objects.get(pk=dup.job_id)
         else:
-            app = complaint.app or (
-                App.objects.filter(package=complaint.package).first() if complaint.package else None
-            )
+            app = complaint.app or matching_app(complaint)
             version = app.versions.order_by("-first_seen", "-id").first() if app else None
             if version is None:
                 raise PlatformError("no stored version of this app: upload the APK to open a scan")

@@ -78,14 +78,21 @@ def complaint_list(request):
 @role_required(*STAFF)
 def complaint_detail(request, pk: int):
     complaint = get_scoped(Complaint, request.user, pk=pk)
+    # a complaint naming a package the platform knows proposes that app (preselected, linked when saved)
+    matched = None if complaint.app_id else services.matching_app(complaint)
     triage = TriageForm(
-        initial={"status": complaint.status, "priority": complaint.priority, "app": complaint.app_id}
+        initial={
+            "status": complaint.status,
+            "priority": complaint.priority,
+            "app": complaint.app_id or (matched.pk if matched else None),
+        }
     )
     return render(
         request,
         "complaints/complaint_detail.html",
         {
             "complaint": complaint,
+            "matched_app": matched,
             "triage_form": triage,
             "scan_form": OpenScanForm(),
             "forward_form": ForwardForm(),
