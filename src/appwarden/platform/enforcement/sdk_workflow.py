@@ -464,9 +464,26 @@ def evaluate(order: SdkOrder) -> dict[str, Any]:
         if job.status == JOB_DONE:
             unique = list({finding_key(f): f for f in findings}.values())
             demo.update(_compare(unique, job, ids))
-            versions = (job.report or {}).get("sdks") if isinstance(job.report, dict) else None
-            demo["sdk_versions"] = sorted(_versions(versions, ids))
+            sdks = (job.report or {}).get("sdks") if isinstance(job.report, dict) else None
+            versions = _versions(sdks, ids)
+            demo["sdk_versions"] = sorted(versions)
             demo["note_zh"] = ""
+            # the vendor's own APK proves the fix only if it embeds the ordered SDK at the fixed version (or one
+            # not known to be older): an APK without the SDK, or on an old version, has none of its findings
+            embeds = isinstance(sdks, list) and any(isinstance(s, dict) and s.get("id") in ids for s in sdks)
+            old = bool(versions) and all(_older(v, new_version, old_versions) for v in versions)
+            if demo["status"] == "fixed" and not embeds:
+                demo["status"] = "not_retested"
+                demo["note_zh"] = (
+                    f"演示APK未嵌入本通知所涉SDK（{'、'.join(sorted(ids))}），不能证明已整改 "
+                    "the demo APK does not embed the ordered SDK: it proves nothing"
+                )
+            elif demo["status"] == "fixed" and old:
+                demo["status"] = "not_retested"
+                demo["note_zh"] = (
+                    f"演示APK嵌入的仍是旧版本 {'、'.join(sorted(versions))}（早于整改版本 {new_version or '—'}），"
+                    "不能证明已整改 the demo APK embeds an SDK version older than the fixed one"
+                )
         elif job.status == JOB_FAILED:
             demo.update(status="failed", note_zh=f"演示APK扫描失败 the demo APK scan failed: {job.error}")
         demo["status_zh"] = STATUS_ZH[demo["status"]]

@@ -1,0 +1,62 @@
+"""The platform against a distrustful party (December 2026 attacker pass; docs/platform.md "Attacker pass"):
+each test is an attack that worked before its fix. Also run on PostgreSQL by ``test_services.py`` when listed
+there."""
+
+from __future__ import annotations
+
+import platform_factories as pf
+from test_sdk_orders import SdkOrderBase, _report
+
+from appwarden.platform.core.errors import TransitionError
+from appwarden.platform.enforcement import sdk_workflow
+from appwarden.platform.testing import services
+
+
+class SdkDemoApkTests(SdkOrderBase):
+    """An SDK vendor answers with a "demo APK" that does not embed the ordered SDK (or embeds an older version than
+    the one it claims fixes the problem): with the affected apps not re-scanned yet, that demo alone made the
+    re-test pass, and a reviewer could close the order on it."""
+
+    def _retest_with_demo(self, rep: dict):
+        order = self.issue()
+        sdk_workflow.respond(
+            order,
+            user=self.vendor_user_a,
+            explanation="已在2.0版本修复",
+            new_sdk_version="2.0",
+            demo_apk=self.eng.add("demo-" + str(len(self.eng.reports)), rep),
+            file_name="demo.apk",
+        )
+        sdk_workflow.start_retest(order, user=self.reviewer, reason="复测")
+        services.run_scan(order.retests.get().demo_job_id)
+        order.refresh_from_db()
+        return order, order.retests.get().diff
+
+    def test_a_demo_without_the_ordered_sdk_proves_nothing(self):
+        rep = _report("com.vendor.empty", "1.0", [], label="空壳")
+        rep["sdks"] = [s for s in rep["sdks"] if s["id"] != "sdk.a"]  # sdk.a is not in the APK at all
+        order, diff = self._retest_with_demo(rep)
+        self.assertEqual([r["status"] for r in diff["apps"]], ["pending", "pending"])
+        self.assertEqual(diff["demo"]["status"], "not_retested")
+        self.assertIn("未嵌入", diff["demo"]["note_zh"])
+        self.assertFalse(diff["passed"])
+        with self.assertRaises(TransitionError):
+            sdk_workflow.close(order, user=self.reviewer, reason="已整改")
+        order.refresh_from_db()
+        self.assertNotEqual(order.state, "closed")
+
+    def test_a_demo_on_an_older_sdk_version_proves_nothing(self):
+        _order, diff = self._retest_with_demo(_report("com.vendor.old", "1.0", [], sdk_version="1.0"))
+        self.assertEqual(diff["demo"]["status"], "not_retested")
+        self.assertIn("1.0", diff["demo"]["note_zh"])
+        self.assertFalse(diff["passed"])
+
+    def test_a_real_later_app_scan_still_passes_after_a_useless_demo(self):
+        rep = _report("com.vendor.empty", "1.0", [])
+        rep["sdks"] = []
+        order, _diff = self._retest_with_demo(rep)
+        self.rescan("x", "x-fixed", [pf.finding("r.host", ["RD-3.1"])], sdk_version="2.0")
+        order.refresh_from_db()
+        diff = order.retests.get().diff
+        self.assertEqual(diff["demo"]["status"], "not_retested")
+        self.assertTrue(diff["passed"])
