@@ -4,12 +4,19 @@ there."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import platform_factories as pf
+from django.test import Client, TestCase
+from django.utils import timezone
+from rest_framework.test import APIClient
 from test_sdk_orders import SdkOrderBase, _report
 
+from appwarden.platform.core import tokens
 from appwarden.platform.core.errors import TransitionError
-from appwarden.platform.enforcement import sdk_workflow
-from appwarden.platform.testing import services
+from appwarden.platform.enforcement import sdk_workflow, workflow
+from appwarden.platform.enforcement.models import RectificationOrder
+from appwarden.platform.testing import engine, services
 
 
 class SdkDemoApkTests(SdkOrderBase):
@@ -60,3 +67,52 @@ class SdkDemoApkTests(SdkOrderBase):
         diff = order.retests.get().diff
         self.assertEqual(diff["demo"]["status"], "not_retested")
         self.assertTrue(diff["passed"])
+
+
+class LateResponseTests(TestCase):
+    """A company answers its order after the deadline, before the periodic ``surface_overdue`` has stamped it: the
+    answer moved the order to 企业已答复 and nothing anywhere said it came late (the 逾期 mark is shown only while the
+    order waits), so a late answer read like a timely one."""
+
+    def setUp(self):
+        self.eng = pf.ReportEngine()
+        engine.use_engine(self.eng)
+        self.addCleanup(engine.use_engine, None)
+        self.reviewer = pf.user("reviewer")
+        self.company = pf.company("迟答公司")
+        self.user = pf.user("company", company=self.company)
+        rep = pf.report("com.late.app", "1.0", [pf.finding("r.late", ["RD-3.1"])])
+        job = pf.scanned_job(self.reviewer, self.eng.add("late", rep), company=self.company)
+        finding = job.findings.get()
+        services.review_finding(finding, user=self.reviewer, action="confirm", reason="ok")
+        self.order = workflow.issue_order(job.app_version, [finding], user=self.reviewer, reason="r")
+        self.api = APIClient()
+        self.api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(self.user)}")
+
+    def _answer(self):
+        resp = self.api.post(
+            f"/api/orders/{self.order.pk}/respond/", {"explanation": "已整改"}, format="json"
+        )
+        self.assertEqual(resp.status_code, 200, resp.content)
+        return resp.json()
+
+    def test_a_late_answer_is_marked_late(self):
+        RectificationOrder.objects.filter(pk=self.order.pk).update(
+            deadline=timezone.localdate() - dt.timedelta(days=1)
+        )
+        body = self._answer()
+        self.assertTrue(body["responses"][0]["late"])
+        self.assertIsNotNone(body["overdue_since"])  # the order keeps the fact that it went overdue
+        web = Client()
+        web.force_login(self.user)
+        page = web.get(f"/enforcement/orders/{self.order.pk}/").content.decode()
+        self.assertIn('class="late ', page)
+        self.assertIn("逾期提交", page)
+
+    def test_a_timely_answer_is_not(self):
+        body = self._answer()
+        self.assertFalse(body["responses"][0]["late"])
+        self.assertIsNone(body["overdue_since"])
+        web = Client()
+        web.force_login(self.user)
+        self.assertNotIn("逾期提交", web.get(f"/enforcement/orders/{self.order.pk}/").content.decode())

@@ -45,6 +45,8 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 class ResponseSerializer(serializers.ModelSerializer):
+    late = serializers.BooleanField(read_only=True, help_text="submitted after the deadline (逾期提交)")
+
     class Meta:
         model = CompanyResponse
         fields = [
@@ -59,6 +61,7 @@ class ResponseSerializer(serializers.ModelSerializer):
             "signer_check",
             "override_reason",
             "at",
+            "late",
         ]
 
 

@@ -175,6 +175,11 @@ class CompanyResponse(models.Model):
     def __str__(self) -> str:
         return f"response to {self.order.number}"
 
+    @property
+    def late(self) -> bool:
+        """Submitted after the order's deadline (local date), i.e. 逾期提交."""
+        return timezone.localtime(self.at).date() > self.order.deadline
+
 
 class Retest(models.Model):
     """A re-test of the new version; ``diff`` = {fixed, persisting, new, not_retested, passed, evidence_kinds}
