@@ -155,9 +155,11 @@ def forward(
                 deadline=add_working_days(today, days, settings.APPWARDEN_HOLIDAYS),
                 forwarded_by=user if getattr(user, "pk", None) else None,
             )
-            fwd.save()
-            fwd.number = f"ZB-{today:%Y}-{fwd.pk:05d}"
-            fwd.save(update_fields=["number"])
+            with audit.unrecorded():  # one create row below, with the real number (not the placeholder)
+                fwd.save()
+                fwd.number = f"ZB-{today:%Y}-{fwd.pk:05d}"
+                fwd.save(update_fields=["number"])
+            audit.record("create", fwd)
             complaint.status = FORWARDED
             complaint.assignee = complaint.assignee or user
             complaint.save()

@@ -2,7 +2,8 @@
 
 The acting user comes from a context variable set by the web middleware, the API views and the workers
 (:func:`acting_as`). ``post_save``/``post_delete`` signals of every model in the platform apps write one row each,
-except models with ``AUDIT_CHANGES = False`` (login counters, API tokens), which record their own events.
+except models with ``AUDIT_CHANGES = False`` (login counters, API tokens), which record their own events. A login
+is one ``login`` row (``user_logged_in``), not an update of the user's ``last_login``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 
 PLATFORM_APPS = (
@@ -31,6 +33,7 @@ SKIP_FIELDS = {"report", "evidence", "password"}  # big or secret fields: record
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("appwarden_actor", default=None)
 _reason: contextvars.ContextVar[str] = contextvars.ContextVar("appwarden_reason", default="")
+_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("appwarden_audit_quiet", default=False)
 
 
 def set_actor(user: Any) -> None:
@@ -52,6 +55,18 @@ def acting_as(user: Any, reason: str = "") -> Iterator[None]:
     finally:
         _actor.reset(t1)
         _reason.reset(t2)
+
+
+@contextmanager
+def unrecorded() -> Iterator[None]:
+    """Saves and deletes in the block write no audit row from the signals: for a caller that records the outcome
+    itself with :func:`record`, e.g. a row first saved with a placeholder number, then numbered from its primary
+    key, whose one ``create`` row must carry the real number. Other ``post_save`` receivers still run."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def _plain(value: Any) -> Any:
@@ -94,16 +109,38 @@ def record(
     )
 
 
-def _on_save(sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any) -> None:
-    if raw or sender._meta.label_lower == "core.auditlog" or not getattr(sender, "AUDIT_CHANGES", True):
+def _on_save(
+    sender: Any, instance: Any, created: bool, raw: bool = False, update_fields: Any = None, **_: Any
+) -> None:
+    if (
+        raw
+        or _quiet.get()
+        or sender._meta.label_lower == "core.auditlog"
+        or not getattr(sender, "AUDIT_CHANGES", True)
+    ):
         return
+    if update_fields is not None and set(update_fields) == {"last_login"}:
+        return  # Django's update of the last login: the login is recorded by :func:`_on_login`
     record("create" if created else "update", instance)
 
 
 def _on_delete(sender: Any, instance: Any, **_: Any) -> None:
-    if sender._meta.label_lower == "core.auditlog" or not getattr(sender, "AUDIT_CHANGES", True):
+    if (
+        _quiet.get()
+        or sender._meta.label_lower == "core.auditlog"
+        or not getattr(sender, "AUDIT_CHANGES", True)
+    ):
         return
     record("delete", instance)
+
+
+def _on_login(sender: Any, request: Any, user: Any, **_: Any) -> None:
+    """One ``login`` row per login (web form, admin, test client), by the user who logged in, with the client
+    address; Django's own ``last_login`` update of the user writes no row."""
+    from appwarden.platform.core.lockout import client_ip
+
+    ip = client_ip(request) if request is not None else ""
+    record("login", user, reason="登录 login", data={"username": user.get_username(), "ip": ip}, actor=user)
 
 
 def connect_signals() -> None:
@@ -117,3 +154,4 @@ def connect_signals() -> None:
     user_model = apps.get_model("auth", "User")
     post_save.connect(_on_save, sender=user_model, dispatch_uid="audit-save-user")
     post_delete.connect(_on_delete, sender=user_model, dispatch_uid="audit-del-user")
+    user_logged_in.connect(_on_login, dispatch_uid="audit-login")
