@@ -116,3 +116,62 @@ class LateResponseTests(TestCase):
         web = Client()
         web.force_login(self.user)
         self.assertNotIn("逾期提交", web.get(f"/enforcement/orders/{self.order.pk}/").content.decode())
+
+
+class TextLimitTests(TestCase):
+    """Free text from a party the platform does not trust had no upper bound where the API had one (or where
+    nothing had one): an anonymous complainant stored up to ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (10 MB) of description
+    per complaint (30 an hour per address), rendered on the staff pages and into the 投诉转办单 PDF; a company's or
+    SDK vendor's web answer up to 10 MB where the API takes 10,000 characters."""
+
+    COMPLAINT = {
+        "app_name": "某应用",
+        "package": "com.example.app",
+        "store_name": "",
+        "category": "other",
+        "reporter_name": "",
+        "reporter_contact": "",
+    }
+
+    def test_a_public_complaint_description_is_bounded(self):
+        from appwarden.platform.complaints.models import Complaint
+
+        long_text = "未经同意收集通讯录" * 1000  # 9,000 characters
+        api = APIClient().post(
+            "/api/public/complaints/", {**self.COMPLAINT, "description": long_text}, format="json"
+        )
+        self.assertEqual(api.status_code, 400)
+        self.assertIn("description", api.json())
+        web = Client().post("/complaints/new/", {**self.COMPLAINT, "description": long_text})
+        self.assertEqual(web.status_code, 200)
+        self.assertIn("5000", web.content.decode())  # the form says why
+        self.assertFalse(Complaint.objects.exists())
+        ok = APIClient().post(
+            "/api/public/complaints/", {**self.COMPLAINT, "description": "收集通讯录" * 100}, format="json"
+        )
+        self.assertEqual(ok.status_code, 201)
+
+    def test_web_answers_are_bounded_like_the_api(self):
+        eng = pf.ReportEngine()
+        engine.use_engine(eng)
+        self.addCleanup(engine.use_engine, None)
+        reviewer = pf.user("reviewer")
+        company = pf.company("长文公司")
+        user = pf.user("company", company=company)
+        rep = pf.report("com.long.app", "1.0", [pf.finding("r.long", ["RD-3.1"])])
+        job = pf.scanned_job(reviewer, eng.add("long", rep), company=company)
+        finding = job.findings.get()
+        services.review_finding(finding, user=reviewer, action="confirm", reason="ok")
+        order = workflow.issue_order(job.app_version, [finding], user=reviewer, reason="r")
+        web = Client()
+        web.force_login(user)
+        resp = web.post(
+            f"/enforcement/orders/{order.pk}/respond/", {"explanation": "改" * 10001}, follow=True
+        )
+        self.assertIn("不超过10000字", resp.content.decode())
+        order.refresh_from_db()
+        self.assertEqual(order.state, "issued")
+        self.assertFalse(order.responses.exists())
+        web.post(f"/enforcement/orders/{order.pk}/respond/", {"explanation": "改" * 10000})
+        order.refresh_from_db()
+        self.assertEqual(order.state, "responded")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from appwarden.platform.complaints import forwarding, services
+from appwarden.platform.complaints.forms import DESCRIPTION_MAX
 from appwarden.platform.complaints.models import (
     PRIORITY,
     STATUS,
@@ -43,6 +44,7 @@ class PublicComplaintSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["tracking_number", "status", "created_at"]
+        extra_kwargs = {"description": {"max_length": DESCRIPTION_MAX}}  # anonymous input: bounded
 
 
 class PublicStatusSerializer(serializers.ModelSerializer):

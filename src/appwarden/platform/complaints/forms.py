@@ -5,8 +5,16 @@ from django import forms
 from appwarden.platform.complaints.models import PRIORITY, STATUS, Complaint
 from appwarden.platform.registry.models import App
 
+DESCRIPTION_MAX = 5000  # the anonymous description's bound (characters; the model's TextField has none)
+
 
 class PublicComplaintForm(forms.ModelForm):
+    description = forms.CharField(
+        label=Complaint._meta.get_field("description").verbose_name,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
     class Meta:
         model = Complaint
         fields = [

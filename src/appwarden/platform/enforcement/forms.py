@@ -40,12 +40,15 @@ class IssueOrderForm(forms.Form):
 
 
 class RespondForm(forms.Form):
-    explanation = forms.CharField(label="整改说明 Explanation", widget=forms.Textarea(attrs={"rows": 4}))
+    explanation = forms.CharField(  # bounded like the API's RespondSerializer
+        label="整改说明 Explanation", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
     apk = forms.FileField(label="整改后的APK Rectified APK", required=False)
     override_reason = forms.CharField(
         label="放行理由(仅监管人员；包名或签名不一致时) Override reason (regulators only)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
     )
 
     def __init__(self, *args, regulator: bool = False, **kwargs):
@@ -76,7 +79,9 @@ class NoticeForm(forms.ModelForm):
 
 
 class ConfirmTakedownForm(forms.Form):
-    note = forms.CharField(label="备注 Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="备注 Note", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 # --- SDK orders (issue #21.1) --------------------------------------------------------------------------------------
@@ -110,6 +115,8 @@ class SdkIssueForm(forms.Form):
 
 
 class SdkRespondForm(forms.Form):
-    explanation = forms.CharField(label="整改说明 Explanation", widget=forms.Textarea(attrs={"rows": 4}))
+    explanation = forms.CharField(  # bounded like the API's SdkRespondSerializer
+        label="整改说明 Explanation", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000
+    )
     new_sdk_version = forms.CharField(label="整改后的SDK版本 Fixed SDK version", max_length=100)
     demo_apk = forms.FileField(label="演示APK(可选，嵌入新版本SDK) Demo APK (optional)", required=False)

@@ -152,7 +152,8 @@ def sdk_order_transition(request, pk: int, name: str):
         if not form.is_valid():
             messages.error(
                 request,
-                "请填写整改说明和整改后的SDK版本 an explanation and the fixed SDK version are required",
+                "请填写整改说明（不超过10000字）和整改后的SDK版本 an explanation (at most 10,000 characters) "
+                "and the fixed SDK version are required",
             )
             return redirect(back)
         d = form.cleaned_data

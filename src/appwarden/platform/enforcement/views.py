@@ -124,7 +124,10 @@ def transition(request, pk: int, name: str):
         # the override field is parsed for every role: the workflow refuses it, with a reason, for non-regulators
         form = RespondForm(request.POST, request.FILES, regulator=True)
         if not form.is_valid():
-            messages.error(request, "请填写整改说明 an explanation is required")
+            messages.error(
+                request,
+                "请填写整改说明（不超过10000字） an explanation is required (at most 10,000 characters)",
+            )
             return redirect(back)
         apk = form.cleaned_data.get("apk")
         return attempt(
