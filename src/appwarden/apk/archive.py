@@ -57,6 +57,13 @@ from appwarden.errors import ApkFormatError, LimitExceeded
 from appwarden.evidence import ErrorNote
 from appwarden.limits import DEFAULT_LIMITS, Limits
 
+try:  # libdeflate: whole-buffer inflate, ~2-3x zlib's speed; without it every entry takes the zlib path
+    from deflate import DeflateError as _DeflateError
+    from deflate import crc32 as _fast_crc32
+    from deflate import deflate_decompress as _fast_decompress
+except ImportError:  # pragma: no cover - the package is a dependency; this keeps a broken install scanning
+    _fast_decompress = None
+
 MAX_NOTES_PER_KIND = 50  # notes of one kind listed one by one; the rest are counted in one summary note
 _DIGITS = re.compile(r"\d+")
 
@@ -76,6 +83,7 @@ FLAG_DATA_DESCRIPTOR = 0x8
 FLAG_UTF8 = 0x800
 RATIO_FLOOR = 1024 * 1024  # the ratio limit only applies once an entry inflates beyond this
 _CHUNK = 256 * 1024
+FAST_INFLATE_MAX = 64 << 20  # larger entries inflate in zlib's pieces, so no one buffer of that size is made
 MAPPED_MIN = 1 << 20  # read_mapped: entries this large are served as an mmap of a temporary file
 _MEMORY_FS = frozenset({"tmpfs", "ramfs", "hugetlbfs"})
 _memory_backed: dict[str, bool] = {}
@@ -537,6 +545,11 @@ class ZipArchive:
             remaining_total = cap
         limit = min(cap, ratio_cap, max(remaining_total, 0))
         view = memoryview(self._data)[start : start + csize]
+        fast = _inflate_whole(view, entry, limit)
+        if fast is not None:
+            view.release()
+            put(fast)
+            return len(fast)
         inflater = zlib.decompressobj(-15)
         produced = 0
         pos = 0
@@ -580,6 +593,30 @@ class ZipArchive:
         return LimitExceeded(
             f"total uncompressed data read exceeds the max_total_uncompressed limit ({self.limits.max_total_uncompressed})"
         )
+
+
+def _inflate_whole(view: memoryview, entry: ZipEntry, limit: int) -> bytes | None:
+    """The inflated bytes of ``entry`` (compressed data ``view``) in one libdeflate call, or None when the zlib
+    path must read it instead: no libdeflate, a declared size of 0, over ``limit`` or over
+    :data:`FAST_INFLATE_MAX`, a stream libdeflate rejects, an inflated length other than the declared one, or a
+    CRC-32 other than the central directory's.
+
+    Contract: whenever this returns bytes, they are exactly what the zlib path would hand over for the entry, with
+    no note (the zlib path notes a size that differs from the declared one; this path never accepts one). Every
+    stream that a real compressor writes decodes the same in both; libdeflate also decodes a few hostile streams
+    zlib rejects (a single-codeword Huffman table whose unused codeword is read), and the CRC check sends those back
+    to zlib unless the file's CRC-32 was forged to match libdeflate's output (documented in
+    docs/architecture.md). Nothing here can exceed ``limit``: the output buffer is the declared size."""
+    size = entry.uncompressed_size
+    if _fast_decompress is None or size <= 0 or size > limit or size > FAST_INFLATE_MAX:
+        return None
+    try:
+        out = _fast_decompress(view, size)
+    except _DeflateError:
+        return None
+    if len(out) != size or _fast_crc32(out) != entry.crc32:
+        return None
+    return out
 
 
 def _zip64_extra(extra: bytes, usize: int, csize: int, lho: int) -> tuple[int, int, int]:
