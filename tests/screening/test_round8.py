@@ -221,3 +221,17 @@ def test_loader_checks_round8_params(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError, match="actions"):
         load_indicators(tmp_path)
     assert SPECS["sms.config_short_code_table"].supersedes == ("sms.config_premium_number",)
+
+
+def test_runtime_component_count_leaves_out_activity_aliases(tmp_path: Path) -> None:
+    # an <activity-alias> names no class of its own (it points at its targetActivity): the "n of m" evidence counts
+    # only components that must have a class, so two aliases in screen_r8's manifest change neither n nor m
+    from appwarden.apk.model import Component
+
+    static, opened = _static_stage(APPS / "screen_r8.apk", DEFAULT_LIMITS)
+    main = "com.appwarden.screen.r8.MainActivity"
+    for alias in ("com.appwarden.screen.r8.FestivalIcon", "com.appwarden.screen.r8.PlainIcon"):
+        static.manifest.components.append(Component(kind="activity-alias", name=alias, target_activity=main))
+    hit = run_indicator(ScreenContext(static, opened), SPECS["dropper.runtime_component"])
+    assert hit is not None
+    assert [i["components_without_class"] for i in hit.evidence] == ["1 of 3"]

@@ -420,7 +420,8 @@ def runtime_components(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]
     review of the package. Android loads a component's class from the app's class loader, so the class must exist
     by the time the component starts; an app that ships without it fills that loader itself. Apps whose DEX could
     not be read are left out (``ctx.code`` is None), and so are apps with a DEX the engine refused (a zip-bomb entry,
-    corrupt, over a limit): the missing class may be in that DEX."""
+    corrupt, over a limit): the missing class may be in that DEX. Each item's ``components_without_class`` ("n of
+    m") counts the manifest's named components other than activity aliases, which name no class of their own."""
     if ctx.manifest is None or ctx.code is None or ctx.static.app.packer:
         return []
     if any(e.stage == "dex" and e.path for e in ctx.static.errors):
@@ -432,8 +433,10 @@ def runtime_components(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]
     classes = ctx.code.classes
     items: list[Item] = []
     missing = 0
-    for comp in ctx.manifest.components:
-        if not comp.name or "L" + comp.name.replace(".", "/") + ";" in classes:
+    # an activity-alias names no class of its own (it points at its targetActivity): not counted in "n of m"
+    counted = [c for c in ctx.manifest.components if c.kind != "activity-alias" and c.name]
+    for comp in counted:
+        if "L" + comp.name.replace(".", "/") + ";" in classes:
             continue
         if comp.name.startswith(_PLATFORM_PACKAGES):
             continue
@@ -446,7 +449,7 @@ def runtime_components(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]
         if role is not None and len(items) < 5:
             items.append({"component": comp.name, "kind": comp.kind, "role": role})
     for item in items:
-        item["components_without_class"] = f"{missing} of {len(ctx.manifest.components)}"
+        item["components_without_class"] = f"{missing} of {len(counted)}"
     return items
 
 
