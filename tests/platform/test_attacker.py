@@ -175,3 +175,22 @@ class TextLimitTests(TestCase):
         web.post(f"/enforcement/orders/{order.pk}/respond/", {"explanation": "改" * 10000})
         order.refresh_from_db()
         self.assertEqual(order.state, "responded")
+
+
+class WebhookSsrfTests(TestCase):
+    """A party registers a webhook whose address is an IPv6 6to4 address (``2002::/16``) embedding a loopback or
+    private IPv4 address: Python 3.11's ``is_global`` calls 6to4 global, so the SSRF guard let it through (on a
+    host with a 6to4 route that reaches the embedded address)."""
+
+    def test_6to4_addresses_embedding_internal_ipv4_are_refused(self):
+        from appwarden.platform.notifications import webhook
+
+        for embedded in (
+            "7f00:1",
+            "a9fe:a9fe",
+            "0a00:1",
+            "c0a8:101",
+        ):  # 127.0.0.1, 169.254.169.254, 10/8, 192.168
+            with self.assertRaises(webhook.UrlRefused, msg=embedded):
+                webhook.validate(f"http://[2002:{embedded}::1]/hook", allow_private=False)
+        webhook.validate("http://[2002:5db8:d70e::1]/hook", allow_private=False)  # 93.184.215.14: public
