@@ -194,3 +194,33 @@ class WebhookSsrfTests(TestCase):
             with self.assertRaises(webhook.UrlRefused, msg=embedded):
                 webhook.validate(f"http://[2002:{embedded}::1]/hook", allow_private=False)
         webhook.validate("http://[2002:5db8:d70e::1]/hook", allow_private=False)  # 93.184.215.14: public
+
+
+class ApiRequestLimitTests(TestCase):
+    """Requests past Django's limits (more than ``DATA_UPLOAD_MAX_NUMBER_FILES`` files, a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``) were refused with the web's HTML 400 page on the API too: an API client got HTML
+    without the reason; the API answers JSON (``detail``, one line naming the limit) like its other errors."""
+
+    def test_too_many_files_and_too_big_a_body_are_json_on_the_api(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(pf.user('reviewer'))}")
+        files = {f"f{i}": SimpleUploadedFile(f"a{i}.apk", b"x") for i in range(150)}
+        resp = api.post("/api/jobs/", files, format="multipart")
+        self.assertEqual(resp.status_code, 400)
+        self.assertIn("文件过多", resp.json()["detail"])
+        resp = APIClient().post(
+            "/api/public/complaints/", {"description": "x" * (11 * 1024 * 1024)}, format="json"
+        )
+        self.assertEqual(resp.status_code, 400)
+        self.assertIn("请求体过大", resp.json()["detail"])
+        self.assertNotIn("\n", resp.json()["detail"])
+        # the web pages keep their HTML page
+        web = Client()
+        web.force_login(pf.user("reviewer"))
+        page = web.post(
+            "/testing/upload/", {"apk": [SimpleUploadedFile(f"a{i}.apk", b"x") for i in range(150)]}
+        )
+        self.assertEqual(page.status_code, 400)
+        self.assertIn("text/html", page["Content-Type"])

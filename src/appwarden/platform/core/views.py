@@ -83,8 +83,27 @@ def error_page(status: int) -> HttpResponse:
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
 
 
+# why Django refused a request before any view ran (its SuspiciousOperation subclasses), for the API's JSON answer
+REFUSED_REQUESTS = {
+    "TooManyFilesSent": "请求中的文件过多（最多 {n} 个） too many files in one request",
+    "TooManyFieldsSent": "请求中的字段过多（最多 {n} 个） too many fields in one request",
+    "RequestDataTooBig": "请求体过大（表单/JSON 内容最多 {mb} MB） request body too large",
+}
+
+
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return error_page(400)
+    """The 400 page; on the API a one-line JSON ``detail`` (naming Django's request limit when one was hit)."""
+    if not request.path.startswith("/api/"):
+        return error_page(400)
+    from django.conf import settings
+    from django.http import JsonResponse
+
+    line = REFUSED_REQUESTS.get(type(exception).__name__, ERROR_LINES[400])
+    n = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    if type(exception).__name__ == "TooManyFieldsSent":
+        n = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    mb = (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) // (1024 * 1024)
+    return JsonResponse({"detail": line.format(n=n, mb=mb), "code": "bad_request"}, status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
