@@ -224,3 +224,34 @@ class ApiRequestLimitTests(TestCase):
         )
         self.assertEqual(page.status_code, 400)
         self.assertIn("text/html", page["Content-Type"])
+
+
+class SdkRetestSignerTests(SdkOrderBase):
+    """A store operator (an app store that also ships an SDK, or one colluding with its vendor) submits a pre-listing
+    check of an APK that only carries an affected app's package name — signed by someone else, embedding the fixed
+    SDK version, none of the findings: it was taken as that app's re-test scan and made the SDK order pass."""
+
+    def test_a_scan_of_another_signer_is_no_retest_of_the_app(self):
+        from appwarden.platform.prelisting import services as prelisting
+
+        order = self.issue()
+        sdk_workflow.respond(order, user=self.vendor_user_a, explanation="已修复", new_sdk_version="2.0")
+        sdk_workflow.start_retest(order, user=self.reviewer, reason="复测")
+        fake = _report("com.x.app", "3.0", [], sdk_version="2.0", label="应用x")
+        fake["app"]["signers"] = [{"subject": "CN=Someone Else", "sha256": "cd" * 32}]
+        store = pf.store("厂商自营商店")
+        check = prelisting.submit(
+            self.eng.add("x-fake", fake), store=store, user=pf.user("store", store=store)
+        )
+        services.run_scan(check.job_id)
+        order.refresh_from_db()
+        diff = sdk_workflow.evaluate(order)
+        row = next(r for r in diff["apps"] if r["package"] == "com.x.app")
+        self.assertEqual(row["status"], "pending")
+        self.assertIn("签名", row["note_zh"])
+        self.assertFalse(diff["passed"])
+        self.assertEqual(order.state, "retesting")
+        # the app's own next build (the ordered signer) still counts
+        self.rescan("x", "x-real", [pf.finding("r.host", ["RD-3.1"])], sdk_version="2.0")
+        order.refresh_from_db()
+        self.assertTrue(order.retests.get().diff["passed"])

@@ -410,10 +410,16 @@ def evaluate(order: SdkOrder) -> dict[str, Any]:
             ScanJob.objects.filter(app_version__app_id=app_id, status=JOB_DONE, pk__gt=latest_ordered)
             .exclude(pk__in=original_jobs)
             .order_by("-finished_at", "-pk")
-            .values_list("pk", "finished_at", "report__sdks")
+            .values_list("pk", "finished_at", "report__sdks", "app_version__signer_sha256")
         )
-        chosen, stale = None, None
-        for pk, finished, sdks in candidates:
+        # only a build of the ordered app counts: an APK that merely carries its package name (signed by anyone
+        # else, e.g. submitted as a store's pre-listing check) is no re-test of it
+        signers = {f.app_version.signer_sha256 for f in fs if f.app_version.signer_sha256}
+        chosen, stale, foreign = None, None, False
+        for pk, finished, sdks, signer in candidates:
+            if signers and signer not in signers:
+                foreign = True
+                continue
             versions = _versions(sdks, ids)
             if new_version and any(_fixed_or_later(v, new_version) for v in versions):
                 chosen = (pk, versions)
@@ -425,6 +431,11 @@ def evaluate(order: SdkOrder) -> dict[str, Any]:
             if after and stale is None:
                 stale = (pk, versions)
         if chosen is None:
+            if foreign and stale is None:
+                row["note_zh"] = (
+                    "后来的扫描签名与被责令版本不一致（非该应用的构建），不计为复测 "
+                    "a later scan is signed by another signer than the ordered version: not this app's re-test"
+                )
             if stale is not None:
                 row["note_zh"] = (
                     f"答复后的扫描（任务 #{stale[0]}）仍嵌入旧版本 {'、'.join(sorted(stale[1]))}"
