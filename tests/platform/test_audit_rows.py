@@ -4,11 +4,15 @@ who logged in, not a ``system update auth.user`` row for ``last_login``."""
 
 from __future__ import annotations
 
+import company_fixtures
 import platform_factories as pf
+import test_early_warning
+import test_sdk_orders
 from django.test import Client, TestCase
 
 from appwarden.platform.complaints.models import TRIAGED, Complaint, ComplaintForward
 from appwarden.platform.core.models import AuditLog
+from appwarden.platform.enforcement import workflow
 from appwarden.platform.registry.models import App
 
 
@@ -73,3 +77,36 @@ class LoginAuditTests(TestCase):
         self.assertTrue(
             AuditLog.objects.filter(model="auth.user", object_id=str(user.pk), action="update").exists()
         )
+
+
+def _create_rows(model: str, obj) -> list[AuditLog]:
+    """The create rows of ``obj``, after checking that no row of it shows the placeholder number."""
+    rows = list(AuditLog.objects.filter(model=model, object_id=str(obj.pk)).order_by("id"))
+    assert not [r for r in rows if "pending-" in r.summary or "pending-" in str(r.data.get("number"))], rows
+    return [r for r in rows if r.action == "create"]
+
+
+class OrderNumberAuditTests(company_fixtures.CompanyCase):
+    # the orders are numbered from their primary key like a forward: the same placeholder must not reach the log
+    def test_rectification_order_create_row_has_the_real_number(self):
+        order = self.order_a
+        self.assertRegex(order.number, r"^ZG-\d{4}-\d{5}$")
+        (create,) = _create_rows("enforcement.rectificationorder", order)
+        self.assertEqual((create.data["number"], create.actor), (order.number, self.reviewer))
+        self.assertIn(order.number, create.summary)
+
+
+class SdkOrderNumberAuditTests(test_sdk_orders.SdkOrderBase):
+    def test_sdk_order_create_row_has_the_real_number(self):
+        order = self.issue()
+        self.assertRegex(order.number, r"^SDK-\d{4}-\d{5}$")
+        (create,) = _create_rows("enforcement.sdkorder", order)
+        self.assertEqual(create.data["number"], order.number)
+
+
+class TakedownNumberAuditTests(test_early_warning.EarlyWarningCase):
+    def test_harmful_takedown_create_row_has_the_real_number(self):
+        order = workflow.takedown_harmful(self.bad.app_version, user=self.regulator, reason="恶意应用")
+        self.assertRegex(order.number, r"^XJ-\d{4}-\d{5}$")
+        (create,) = _create_rows("enforcement.rectificationorder", order)
+        self.assertEqual((create.data["number"], create.actor), (order.number, self.regulator))

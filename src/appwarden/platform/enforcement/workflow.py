@@ -183,18 +183,20 @@ def issue_order(
         raise PlatformError("整改期限须为1至365个工作日 working days must be between 1 and 365")
     today = timezone.localdate()
     with transaction.atomic(), audit.acting_as(user, reason):
-        order = RectificationOrder.objects.create(
-            number=f"pending-{uuid.uuid4().hex}",
-            app=version.app,
-            app_version=version,
-            company=version.app.company,
-            working_days=days,
-            deadline=add_working_days(today, days, settings.APPWARDEN_HOLIDAYS),
-            requirements=requirements,
-            issued_by=user,
-        )
-        order.number = _number_for(order)
-        order.save(update_fields=["number"])
+        with audit.unrecorded():  # one create row below, with the real number (not the placeholder)
+            order = RectificationOrder.objects.create(
+                number=f"pending-{uuid.uuid4().hex}",
+                app=version.app,
+                app_version=version,
+                company=version.app.company,
+                working_days=days,
+                deadline=add_working_days(today, days, settings.APPWARDEN_HOLIDAYS),
+                requirements=requirements,
+                issued_by=user,
+            )
+            order.number = _number_for(order)
+            order.save(update_fields=["number"])
+        audit.record("create", order)
         order.findings.set(findings)
         OrderTransition.objects.create(
             order=order,
@@ -593,21 +595,23 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
             )
         section = ScanJob.objects.filter(pk=job.pk).values_list("report__screening", flat=True).first() or {}
         with audit.acting_as(user, reason):
-            order = RectificationOrder.objects.create(
-                number=f"pending-{uuid.uuid4().hex}",
-                app=app,
-                app_version=version,
-                company=app.company,
-                state=TAKEDOWN,
-                working_days=0,
-                deadline=timezone.localdate(),
-                requirements="不良APP直接下架 harmful app: taken down without rectification",
-                issued_by=user,
-            )
-            order.number = (
-                f"XJ-{order.issued_at.astimezone(timezone.get_current_timezone()).year}-{order.pk:05d}"
-            )
-            order.save(update_fields=["number"])
+            with audit.unrecorded():  # one create row below, with the real number (not the placeholder)
+                order = RectificationOrder.objects.create(
+                    number=f"pending-{uuid.uuid4().hex}",
+                    app=app,
+                    app_version=version,
+                    company=app.company,
+                    state=TAKEDOWN,
+                    working_days=0,
+                    deadline=timezone.localdate(),
+                    requirements="不良APP直接下架 harmful app: taken down without rectification",
+                    issued_by=user,
+                )
+                order.number = (
+                    f"XJ-{order.issued_at.astimezone(timezone.get_current_timezone()).year}-{order.pk:05d}"
+                )
+                order.save(update_fields=["number"])
+            audit.record("create", order)
             OrderTransition.objects.create(
                 order=order,
                 name="harmful_takedown",
