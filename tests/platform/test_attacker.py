@@ -255,3 +255,43 @@ class SdkRetestSignerTests(SdkOrderBase):
         self.rescan("x", "x-real", [pf.finding("r.host", ["RD-3.1"])], sdk_version="2.0")
         order.refresh_from_db()
         self.assertTrue(order.retests.get().diff["passed"])
+
+
+class PingThrottleTests(TestCase):
+    """A company adds any address as an email recipient (or any public URL as a webhook) and presses 测试 Ping in a
+    loop: every ping was a new email from the platform's mail server and a new POST, without any limit (a spam and
+    request relay in the regulator's name). One ping per party a minute now; the next gets 429 with Retry-After."""
+
+    def test_ping_is_throttled_per_party(self):
+        from django.core import mail
+
+        from appwarden.platform.notifications.models import Notification
+
+        company = pf.company("乒乓公司")
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(pf.user('company', company=company))}")
+        resp = api.post("/api/notification-recipients/", {"email": "victim@example.com"}, format="json")
+        self.assertEqual(resp.status_code, 201)
+        from appwarden.platform.notifications.models import Endpoint
+
+        endpoint = Endpoint.objects.create(
+            url="https://hooks.example/x", party_kind="company", company=company
+        )
+        answers = [api.post(f"/api/notification-endpoints/{endpoint.pk}/ping/").status_code for _ in range(5)]
+        self.assertEqual(answers, [201, 429, 429, 429, 429])
+        refused = api.post(f"/api/notification-endpoints/{endpoint.pk}/ping/")
+        self.assertGreater(int(refused["Retry-After"]), 0)
+        self.assertIn("过于频繁", refused.json()["detail"])
+        self.assertEqual(Notification.objects.filter(event="ping").count(), 1)
+        self.assertLessEqual(len(mail.outbox), 1)
+        # another party is not held back by this one
+        other = pf.company("另一公司")
+        ep2 = Endpoint.objects.create(url="https://hooks.example/y", party_kind="company", company=other)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(pf.user('company', company=other))}")
+        self.assertEqual(api.post(f"/api/notification-endpoints/{ep2.pk}/ping/").status_code, 201)
+        # a minute later the first party may ping again
+        Notification.objects.filter(company=company).update(
+            created_at=timezone.now() - dt.timedelta(minutes=2)
+        )
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(pf.user('company', company=company))}")
+        self.assertEqual(api.post(f"/api/notification-endpoints/{endpoint.pk}/ping/").status_code, 201)

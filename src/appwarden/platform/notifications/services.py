@@ -28,6 +28,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from appwarden.platform.core.errors import PlatformError
 from appwarden.platform.core.workdays import working_days_between
 from appwarden.platform.notifications import events as ev
 from appwarden.platform.notifications import signing, webhook
@@ -506,9 +507,38 @@ def sdk_order_issued(order: Any, vendor_id: int) -> Notification | None:
     )
 
 
+PING_INTERVAL = (
+    60  # seconds between two test notifications of one party (each is an email and a POST per endpoint)
+)
+
+
+class PingThrottled(PlatformError):
+    """A party asked for test notifications faster than one per ``PING_INTERVAL`` (HTTP 429 + Retry-After)."""
+
+    code = "throttled"
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def ping(party: Party, user: Any = None) -> Notification | None:
-    """A test notification to the party's endpoints and recipients (each ping is new)."""
+    """A test notification to the party's endpoints and recipients (each ping is new; at most one per party every
+    ``PING_INTERVAL`` seconds, else :class:`PingThrottled`: the addresses and URLs are the party's choice)."""
     now = timezone.now()
+    last = (
+        Notification.objects.filter(event=ev.PING, created_at__gt=now - dt.timedelta(seconds=PING_INTERVAL))
+        .filter(**party.fields())
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        wait = max(1, int(PING_INTERVAL - (now - last).total_seconds()) + 1)
+        raise PingThrottled(
+            f"测试通知发送过于频繁，请 {wait} 秒后再试 test notifications are limited to one a minute", wait
+        )
     return notify(
         ev.PING,
         party,
