@@ -295,3 +295,23 @@ class PingThrottleTests(TestCase):
         )
         api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(pf.user('company', company=company))}")
         self.assertEqual(api.post(f"/api/notification-endpoints/{endpoint.pk}/ping/").status_code, 201)
+
+    def test_a_party_has_a_bounded_number_of_recipients_and_endpoints(self):
+        from appwarden.platform.notifications import manage
+        from appwarden.platform.notifications.models import EmailRecipient, Endpoint
+
+        company = pf.company("群发公司")
+        user = pf.user("company", company=company)
+        for i in range(manage.MAX_RECIPIENTS):
+            manage.create_recipient(user, email=f"r{i}@example.com")
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(user)}")
+        resp = api.post("/api/notification-recipients/", {"email": "one-more@example.com"}, format="json")
+        self.assertEqual(resp.status_code, 400)
+        self.assertIn(str(manage.MAX_RECIPIENTS), resp.json()["detail"])
+        self.assertEqual(EmailRecipient.objects.filter(company=company).count(), manage.MAX_RECIPIENTS)
+        for i in range(manage.MAX_ENDPOINTS):
+            Endpoint.objects.create(url=f"https://hooks.example/{i}", party_kind="company", company=company)
+        with self.assertRaises(manage.NotifySettingsError):
+            manage.create_endpoint(user, url="https://93.184.215.14/hook")
+        self.assertEqual(Endpoint.objects.filter(company=company).count(), manage.MAX_ENDPOINTS)

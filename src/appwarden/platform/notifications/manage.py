@@ -74,8 +74,19 @@ def clean_url(url: str) -> str:
     return url
 
 
+# per party: the addresses and URLs are the party's own choice, and each notification goes to all of them
+MAX_RECIPIENTS = 50
+MAX_ENDPOINTS = 20
+
+
+def _check_room(model: Any, party: Party, limit: int, what: str) -> None:
+    if model.objects.filter(**party.fields()).count() >= limit:
+        raise NotifySettingsError(f"每个单位最多 {limit} 个{what}，请先删除不用的 at most {limit} per party")
+
+
 def create_endpoint(user: Any, *, url: str, events: Any = None, description: str = "") -> Endpoint:
     party = require_party(user)
+    _check_room(Endpoint, party, MAX_ENDPOINTS, "回调地址")
     with audit.acting_as(user):
         return Endpoint.objects.create(
             url=clean_url(url),
@@ -125,6 +136,7 @@ def create_recipient(user: Any, *, email: str, events: Any = None) -> EmailRecip
         raise NotifySettingsError(f"邮箱地址无效 invalid email address: {email[:100]!r}") from None
     if EmailRecipient.objects.filter(email__iexact=email, **party.fields()).exists():
         raise NotifySettingsError(f"该邮箱已添加 {email} is already a recipient")
+    _check_room(EmailRecipient, party, MAX_RECIPIENTS, "接收邮箱")
     with audit.acting_as(user):
         return EmailRecipient.objects.create(
             email=email, events=clean_events(party, events), created_by=user, **party.fields()
