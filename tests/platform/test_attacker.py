@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import platform_factories as pf
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 from test_sdk_orders import SdkOrderBase, _report
@@ -315,3 +315,46 @@ class PingThrottleTests(TestCase):
         with self.assertRaises(manage.NotifySettingsError):
             manage.create_endpoint(user, url="https://93.184.215.14/hook")
         self.assertEqual(Endpoint.objects.filter(company=company).count(), manage.MAX_ENDPOINTS)
+
+
+@override_settings(APPWARDEN_NOTIFY_MODE="eager")
+class EmailSubjectTests(TestCase):
+    """An app's label is the APK author's text and goes into email subjects (责令整改通知 to the company, 下架通知 to
+    every store listing it). A label with a line break made Django refuse the header (BadHeaderError), so the email
+    was never sent, retried until it failed: an app author could keep the stores' takedown emails (and its own
+    company's order email, then claim it was never notified) from going out."""
+
+    def test_a_label_with_line_breaks_does_not_stop_the_emails(self):
+        from django.core import mail
+
+        from appwarden.platform.enforcement.models import TakedownOrder
+        from appwarden.platform.notifications.models import Delivery
+        from appwarden.platform.registry.models import Contact
+
+        eng = pf.ReportEngine()
+        engine.use_engine(eng)
+        self.addCleanup(engine.use_engine, None)
+        reviewer, regulator = pf.user("reviewer"), pf.user("regulator")
+        company = pf.company("换行科技")
+        Contact.objects.create(company=company, name="联系人", email="contact@corp.example")
+        store = pf.store("甲市场")
+        store.contact_email = "ops@store.example"
+        store.save()
+        label = "正常应用\r\nBcc: victim@example.com\n\u2028第二行"
+        rep = pf.report("com.newline.app", "1.0", [pf.finding("r.nl", ["RD-3.1"])], label=label)
+        job = pf.scanned_job(reviewer, eng.add("nl", rep), company=company)
+        listing = pf.listing(store, job.app_version.app)
+        finding = job.findings.get()
+        services.review_finding(finding, user=reviewer, action="confirm", reason="ok")
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            order = workflow.issue_order(job.app_version, [finding], user=reviewer, reason="违规")
+        with self.captureOnCommitCallbacks(execute=True):
+            TakedownOrder.objects.create(order=order, listing=listing, issued_by=regulator)
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["contact@corp.example", "ops@store.example"])
+        for m in mail.outbox:
+            self.assertNotIn("\n", m.subject)
+            self.assertNotIn("\r", m.subject)
+            self.assertEqual(m.bcc, [])
+            m.message()  # the headers Django would write: no BadHeaderError
+        self.assertFalse(Delivery.objects.filter(channel="email").exclude(status="delivered").exists())

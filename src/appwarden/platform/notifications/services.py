@@ -100,7 +100,9 @@ def notify(
             notification = Notification.objects.create(
                 event=event,
                 dedupe_key=dedupe,
-                subject=subject[:300],
+                # one line: app labels (the APK author's text) reach subjects, and a line break in a header makes
+                # Django refuse the whole email (BadHeaderError), so it would never be sent
+                subject=" ".join(subject.split())[:300],
                 body=body,
                 payload=payload,
                 object_model=obj._meta.label_lower if obj is not None else "",
