@@ -358,3 +358,44 @@ class EmailSubjectTests(TestCase):
             self.assertEqual(m.bcc, [])
             m.message()  # the headers Django would write: no BadHeaderError
         self.assertFalse(Delivery.objects.filter(channel="email").exclude(status="delivered").exists())
+
+
+class SelfcheckQueueTests(TestCase):
+    """A company's self-assessments run in the scan workers the regulator's tests use, each on an APK of up to
+    ``APPWARDEN_MAX_UPLOAD``; there was no bound on how many a company could queue (a loop of uploads filled the queue
+    and the storage). At most ``APPWARDEN_SELFCHECK_MAX_PENDING`` (5) queued or running per company: the next one is
+    refused (429, nothing stored) until some finish; other companies are not held back."""
+
+    def test_a_company_cannot_flood_the_scan_queue(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from appwarden.platform.core import storage
+        from appwarden.platform.selfcheck.models import SelfAssessment
+
+        company = pf.company("刷队列公司")
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(pf.user('company', company=company))}")
+
+        def submit(tag: str):
+            apk = SimpleUploadedFile(f"{tag}.apk", pf.fake_apk(tag))
+            return api.post("/api/selfchecks/", {"apk": apk}, format="multipart")
+
+        codes = [submit(f"flood{i}").status_code for i in range(5)]
+        self.assertEqual(codes, [201] * 5)
+        refused = submit("flood-extra")
+        self.assertEqual(refused.status_code, 429)
+        self.assertIn("排队", refused.json()["detail"])
+        self.assertEqual(SelfAssessment.objects.filter(company=company).count(), 5)
+        import hashlib
+
+        self.assertFalse(storage.exists(hashlib.sha256(pf.fake_apk("flood-extra")).hexdigest()))
+        # another company may still submit; and once one finishes, this one may again
+        other = APIClient()
+        other.credentials(
+            HTTP_AUTHORIZATION=f"Token {tokens.issue(pf.user('company', company=pf.company()))}"
+        )
+        apk = SimpleUploadedFile("o.apk", pf.fake_apk("other"))
+        self.assertEqual(other.post("/api/selfchecks/", {"apk": apk}, format="multipart").status_code, 201)
+        first = SelfAssessment.objects.filter(company=company).order_by("pk").first()
+        SelfAssessment.objects.filter(pk=first.pk).update(status="done")
+        self.assertEqual(submit("flood-later").status_code, 201)

@@ -30,6 +30,14 @@ SEVERITIES = ("high", "medium", "low", "info")
 STALE_AFTER = 120  # seconds beyond APPWARDEN_SCAN_TIMEOUT after which a running self-assessment is an orphan
 
 
+class SelfcheckBusy(PlatformError):
+    """The company already has ``APPWARDEN_SELFCHECK_MAX_PENDING`` self-assessments queued or running (HTTP 429)."""
+
+    code = "throttled"
+    http_status = 429
+    retry_after = 60
+
+
 def submit(
     apk: Any, *, user: Any, policy: Any = None, category: str = "", file_name: str = ""
 ) -> SelfAssessment:
@@ -45,6 +53,13 @@ def submit(
     if not company_id:
         raise PlatformError("该账户未绑定企业 the account is not bound to a company")
     category = normalise(category)
+    limit = int(getattr(settings, "APPWARDEN_SELFCHECK_MAX_PENDING", 5))
+    pending = SelfAssessment.objects.filter(company_id=company_id, status__in=(QUEUED, RUNNING)).count()
+    if pending >= limit:  # they share the scan workers with the regulator's tests: no flooding the queue
+        raise SelfcheckBusy(
+            f"本企业已有 {pending} 项自评估在排队或检测中（最多 {limit} 项），请待其完成后再提交 "
+            f"too many self-assessments queued or running (at most {limit})"
+        )
     sha, size = storage.store_chunks(
         _chunks(apk), max_size=settings.APPWARDEN_MAX_UPLOAD, validate=validate_apk
     )
