@@ -171,3 +171,19 @@ def test_entries_over_the_fast_limit_take_the_zlib_path(monkeypatch: pytest.Monk
     data = os.urandom(3000)
     assert ZipArchive(build_zip(ZipSpec([Entry("classes.dex", data)]))).read("classes.dex") == data
     assert calls == []
+
+
+def test_mapped_entries_are_written_in_small_pieces() -> None:
+    """read_mapped's file is written MAPPED_WRITE bytes at a time (page-cache folio size, see _write_small)."""
+    sizes: list[int] = []
+    out = bytearray()
+
+    class Sink:
+        def write(self, piece: memoryview) -> None:
+            sizes.append(len(piece))
+            out.extend(piece)
+
+    data = os.urandom(3 * archive.MAPPED_WRITE + 5)
+    archive._write_small(Sink(), data)  # type: ignore[arg-type]
+    assert bytes(out) == data
+    assert sizes == [archive.MAPPED_WRITE] * 3 + [5]

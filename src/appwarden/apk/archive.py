@@ -49,6 +49,7 @@ import contextlib
 import mmap
 import re
 import struct
+import typing
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ FLAG_UTF8 = 0x800
 RATIO_FLOOR = 1024 * 1024  # the ratio limit only applies once an entry inflates beyond this
 _CHUNK = 256 * 1024
 FAST_INFLATE_MAX = 64 << 20  # larger entries inflate in zlib's pieces, so no one buffer of that size is made
+MAPPED_WRITE = 64 << 10  # read_mapped writes its file in pieces this large (see _write_small)
 MAPPED_MIN = 1 << 20  # read_mapped: entries this large are served as an mmap of a temporary file
 _MEMORY_FS = frozenset({"tmpfs", "ramfs", "hugetlbfs"})
 _memory_backed: dict[str, bool] = {}
@@ -522,7 +524,7 @@ class ZipArchive:
         except OSError:
             return self.read(name, max_size)
         with sink:
-            length = self._read_into(name, max_size, sink.write)
+            length = self._read_into(name, max_size, lambda piece: _write_small(sink, piece))
             if length == 0:
                 return b""
             try:
@@ -593,6 +595,16 @@ class ZipArchive:
         return LimitExceeded(
             f"total uncompressed data read exceeds the max_total_uncompressed limit ({self.limits.max_total_uncompressed})"
         )
+
+
+def _write_small(sink: typing.BinaryIO, piece: bytes | memoryview) -> None:
+    """Write ``piece`` to the temporary file behind :meth:`ZipArchive.read_mapped` in writes of at most
+    :data:`MAPPED_WRITE` bytes. The kernel sizes the page-cache folios of a file by the writes that fill it, and a
+    read fault on a mapping maps a whole folio: one 10 MB write gave 2 MB folios, and the DEX engine's scattered
+    reads of a 100 MB app then kept ~90 MB of its DEX resident instead of ~40 MB (measured on Linux 6.18, ext4)."""
+    with memoryview(piece) as whole:
+        for i in range(0, len(whole), MAPPED_WRITE):
+            sink.write(whole[i : i + MAPPED_WRITE])
 
 
 def _inflate_whole(view: memoryview, entry: ZipEntry, limit: int) -> bytes | None:
