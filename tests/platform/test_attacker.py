@@ -399,3 +399,35 @@ class SelfcheckQueueTests(TestCase):
         first = SelfAssessment.objects.filter(company=company).order_by("pk").first()
         SelfAssessment.objects.filter(pk=first.pk).update(status="done")
         self.assertEqual(submit("flood-later").status_code, 201)
+
+
+class LateSdkResponseTests(SdkOrderBase):
+    """As for app orders: an SDK vendor answering after the deadline (before ``surface_overdue`` ran) read like a
+    timely answer."""
+
+    def test_a_late_vendor_answer_is_marked_late(self):
+        from appwarden.platform.enforcement.models import SdkOrder
+
+        order = self.issue()
+        SdkOrder.objects.filter(pk=order.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(self.vendor_user_a)}")
+        resp = api.post(
+            f"/api/sdk-orders/{order.pk}/respond/",
+            {"explanation": "已修复", "new_sdk_version": "2.0"},
+            format="multipart",
+        )
+        self.assertEqual(resp.status_code, 200)
+        body = resp.json()
+        self.assertTrue(body["responses"][0]["late"])
+        self.assertIsNotNone(body["overdue_since"])
+        web = Client()
+        web.force_login(self.regulator)
+        self.assertIn("逾期提交", web.get(f"/enforcement/sdk-orders/{order.pk}/").content.decode())
+
+    def test_a_timely_vendor_answer_is_not(self):
+        order = self.issue()
+        sdk_workflow.respond(order, user=self.vendor_user_a, explanation="已修复", new_sdk_version="2.0")
+        self.assertFalse(order.responses.get().late)
+        order.refresh_from_db()
+        self.assertIsNone(order.overdue_since)

@@ -435,9 +435,11 @@ class SdkTransitionSerializer(serializers.ModelSerializer):
 
 
 class SdkResponseSerializer(serializers.ModelSerializer):
+    late = serializers.BooleanField(read_only=True, help_text="submitted after the deadline (逾期提交)")
+
     class Meta:
         model = SdkResponse
-        fields = ["id", "explanation", "new_sdk_version", "demo_sha256", "demo_file_name", "at"]
+        fields = ["id", "explanation", "new_sdk_version", "demo_sha256", "demo_file_name", "at", "late"]
 
 
 class SdkOrderFindingSerializer(serializers.ModelSerializer):

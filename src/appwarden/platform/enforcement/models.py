@@ -388,6 +388,11 @@ class SdkResponse(models.Model):
     def __str__(self) -> str:
         return f"response to {self.order.number} ({self.new_sdk_version})"
 
+    @property
+    def late(self) -> bool:
+        """Submitted after the order's deadline (local date), i.e. 逾期提交."""
+        return timezone.localtime(self.at).date() > self.order.deadline
+
 
 class SdkRetest(models.Model):
     """A re-test of an SDK order: the later scans of the apps embedding the SDK (and of the demo APK, if any).

@@ -318,6 +318,9 @@ def respond(
         )
     with transaction.atomic():
         order = _lock(order)
+        if order.overdue_since is None and timezone.localdate() > order.deadline:
+            # answered late: keep the fact that surface_overdue would have stamped had it run before
+            order.overdue_since = timezone.now()
         _move(order, "respond", user, explanation)
         with audit.acting_as(user, explanation):
             return SdkResponse.objects.create(
