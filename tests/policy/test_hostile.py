@@ -1,7 +1,8 @@
 """Hostile policies (issue #17): bounded time and memory in every policy reader, a deadline, one-line errors.
 
 Inputs are generated here (small files or strings); time is asserted only as generous "does not hang" bounds and as
-the ratio of two sizes (linear, not quadratic), memory as a generous peak-RSS bound measured in a subprocess.
+the ratio of two sizes (linear, not quadratic), in this process's CPU seconds (wall seconds only for child
+processes), so a loaded machine does not fail them, memory as a generous peak-RSS bound measured in a subprocess.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ MB = 1024 * 1024
 
 
 def _elapsed(fn, *args, **kwargs) -> float:
-    t = time.perf_counter()
+    t = time.process_time()
     with contextlib.suppress(PolicyError, LimitExceeded):
         fn(*args, **kwargs)
-    return time.perf_counter() - t
+    return time.process_time() - t
 
 
 # ----------------------------------------------------------------------------------------- Markdown (#17)
@@ -56,9 +57,9 @@ MARKDOWN_BOMBS = {
 def test_markdown_bombs_finish_quickly(name):
     """The hand-written Markdown regexes took minutes on 20 KB of blank lines (cubic); 1 MB now takes seconds."""
     data = (POLICY + MARKDOWN_BOMBS[name] + POLICY).encode()
-    t = time.perf_counter()
+    t = time.process_time()
     text = load_policy_bytes(data, name="policy.md")
-    assert time.perf_counter() - t < 20
+    assert time.process_time() - t < 20
     assert "手机号码" in text
 
 
@@ -176,10 +177,10 @@ def test_every_policy_regex_is_linear_on_adversarial_input():
     slow = []
     for name, pattern in _policy_patterns():
         for text in _adversarial_inputs(pattern.pattern, size):
-            t = time.perf_counter()
+            t = time.process_time()
             for _ in pattern.finditer(text):
                 pass
-            elapsed = time.perf_counter() - t
+            elapsed = time.process_time() - t
             if elapsed > 2:
                 slow.append((name, repr(text[:12]), round(elapsed, 1)))
     assert not slow, slow
@@ -264,10 +265,10 @@ def test_deadline_stops_analysis_with_a_policy_timeout():
 def test_stage_timeout_bounds_a_slow_markdown_policy():
     """A Markdown policy markdown-it needs a minute for (2 MB of ``![``) stops at the 1 s stage timeout."""
     data = (POLICY + "![" * MB).encode()
-    t = time.perf_counter()
+    t = time.process_time()
     with pytest.raises(PolicyTimeout):
         load_policy_bytes(data, name="p.md", deadline=Deadline.start(1.0))
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10
 
 
 # ----------------------------------------------------------------------------------------------- PDF (#17)
@@ -474,7 +475,7 @@ def test_cli_hostile_policies_are_one_line_exit_2(tmp_path):
 
     slow = tmp_path / "slow.md"
     slow.write_text(POLICY + "![" * (2 * MB), encoding="utf-8")
-    t = time.perf_counter()
+    t = time.perf_counter()  # wall: the work is in a child process
     _assert_one_line_error(_cli("policy", "analyze", str(slow), "--stage-timeout", "1"), "time limit of 1 s")
     assert time.perf_counter() - t < 60
 
@@ -493,7 +494,7 @@ def test_scan_with_hostile_policy_records_the_error(fixtures_dir, tmp_path):
     slow = tmp_path / "slow.md"
     slow.write_text(POLICY + "![" * (2 * MB), encoding="utf-8")
     out = tmp_path / "r.json"
-    t = time.perf_counter()
+    t = time.perf_counter()  # wall: the work is in a child process
     proc = _cli("scan", str(apk), "--policy", str(slow), "--stage-timeout", "2", "-o", str(out), "-q")
     assert time.perf_counter() - t < 90
     assert proc.returncode in (0, 1), proc.stderr[-1500:]
