@@ -10,6 +10,7 @@ import platform_factories as pf
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
+from test_early_warning import EarlyWarningCase, screening
 from test_sdk_orders import SdkOrderBase, _report
 
 from appwarden.platform.core import tokens
@@ -431,3 +432,48 @@ class LateSdkResponseTests(SdkOrderBase):
         self.assertFalse(order.responses.get().late)
         order.refresh_from_db()
         self.assertIsNone(order.overdue_since)
+
+
+class LookalikeScreeningTests(EarlyWarningCase):
+    """Scans are filed under the app of their package, whoever signed the APK, and a store may submit any APK as a
+    pre-listing check. (1) A clean APK that merely carries a harmful app's package name (another signer) took the
+    harmful app off 不良APP预警 ("a later clean scan of any version takes the app off"); (2) a harmful lookalike of a
+    registered app listed that app as harmful with nothing saying the harmful build is not the app's own, one click
+    from 下架 of every listing of the genuine app."""
+
+    def _store_check(self, package: str, section: dict, tag: str):
+        from appwarden.platform.prelisting import services as prelisting
+
+        rep = pf.report(package, "9.9", [], label="仿冒")
+        rep["screening"] = section
+        rep["app"]["signers"] = [{"subject": "CN=Lookalike", "sha256": "cd" * 32}]
+        check = prelisting.submit(
+            self.engine.add(tag, rep), store=self.store_b, user=pf.user("store", store=self.store_b)
+        )
+        services.run_scan(check.job_id)
+        check.job.refresh_from_db()
+        return check
+
+    def test_a_clean_lookalike_does_not_clear_a_harmful_app(self):
+        self._store_check("com.bad.sms", screening("none", [], 0), "clean-lookalike")
+        page = self.login(self.regulator).get("/early-warning/").content.decode()
+        harmful = page.split('id="harmful-heading"')[1].split("<h2")[0]
+        self.assertIn("com.bad.sms", harmful)
+        body = self.api(self.regulator).get("/api/early-warning/").json()
+        self.assertIn("com.bad.sms", [r["app"]["package"] for r in body["harmful"]])
+        # a later clean build of the app itself (same signer) still takes it off, as before
+        self.assertNotIn("com.fixed.app", harmful)
+
+    def test_a_harmful_lookalike_is_flagged_as_another_signer(self):
+        check = self._store_check("com.clean.app", screening("harmful", ["spyware"], 95), "bad-lookalike")
+        page = self.login(self.regulator).get("/early-warning/").content.decode()
+        harmful = page.split('id="harmful-heading"')[1].split("<h2")[0]
+        self.assertIn("com.clean.app", harmful)
+        self.assertIn(f'id="foreign-signer-{check.job.app_version_id}"', harmful)
+        self.assertIn("签名与该应用其他版本均不同", harmful)
+        self.assertNotIn(
+            'id="foreign-signer-', harmful.split("com.clean.app")[0]
+        )  # the genuine rows: no flag
+        rows = self.api(self.regulator).get("/api/early-warning/").json()["harmful"]
+        flags = {r["app"]["package"]: r["foreign_signer"] for r in rows}
+        self.assertEqual(flags, {"com.bad.sms": False, "com.clean.app": True})

@@ -764,6 +764,7 @@ class EarlyWarningView(APIView):
                     "score": r["score"],
                     "categories": [key for _, key in r["categories"]],
                     "takedown_case": r["takedown_case"],
+                    "foreign_signer": r["foreign_signer"],
                 }
                 for r in items
             ]
