@@ -198,6 +198,22 @@ class EditTests(UserPagesCase):
         (row,) = self.rows(self.store_user)
         self.assertEqual((row.action, row.data["changed"]), ("user_password", ["password"]))
 
+    def test_reset_password_revokes_the_accounts_api_tokens(self):
+        """A reset is what a regulator does when an account may be in other hands: its tokens go with the old
+        password (sessions already do); a scripted ensure_user with the same password keeps them."""
+        token = tokens.issue(self.store_user, "ci")
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        self.assertEqual(api.get("/api/apps/").status_code, 200)
+        users.ensure_user(
+            self.store_user.username, role="store", store=self.store_user.profile.store, password=pf.PASSWORD
+        )
+        self.assertEqual(api.get("/api/apps/").status_code, 200)  # same password: nothing to revoke
+        self.c.post(f"/users/{self.store_user.pk}/password/", {"password": OTHER_STRONG})
+        self.assertEqual(api.get("/api/apps/").status_code, 401)
+        revoked = AuditLog.objects.filter(action="token_revoke", object_id=str(self.store_user.pk))
+        self.assertEqual([r.data["revoked"] for r in revoked], [1])
+
     def test_own_password_reset_keeps_the_session(self):
         self.c.post(f"/users/{self.regulator.pk}/password/", {"password": OTHER_STRONG})
         self.assertEqual(self.c.get("/users/").status_code, 200)

@@ -7,7 +7,7 @@ find its token with one indexed lookup.
 
 Clients send ``Authorization: Token <token>`` as before. :func:`issue` returns the token once; it cannot be
 shown again, so ``POST /api/token/`` and ``appwarden platform-user --token`` issue a new one on every call
-(earlier tokens stay valid until the account is deactivated or its tokens are revoked).
+(earlier tokens stay valid until the account is deactivated, its password is reset or its tokens are revoked).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from appwarden.platform.core import audit, lockout
+from appwarden.platform.core import audit, lockout, tokens
 from appwarden.platform.core.errors import PlatformError
 from appwarden.platform.core.models import (
     ROLE_CHOICES,
@@ -253,14 +253,16 @@ def change_access(
 def reset_password(user: Any, password: str, *, actor: Any = None, validate_password: bool = True) -> None:
     """Set a new password for ``user`` (validated unless ``validate_password`` is false).
 
-    Lifts any login lockout of the account (``core/lockout.py``). Audited as ``user_password`` with no password
-    material, only the account's access.
+    Lifts any login lockout of the account (``core/lockout.py``) and revokes its API tokens (audited as
+    ``token_revoke``): a reset is what a regulator does when an account may be in other hands, and its sessions end
+    with the old password already. Audited as ``user_password`` with no password material, only the account's access.
     """
     if validate_password:
         check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     lockout.unlock(user.username, actor=actor)
+    tokens.revoke_all(user)
     before = access(user)
     audit.record(
         "user_password",
@@ -299,7 +301,8 @@ def ensure_user(
             validate_password=False,
         )
     change_access(existing, role=role, company=company, store=store, sdk_vendor=sdk_vendor, actor=actor)
-    reset_password(existing, password, actor=actor, validate_password=False)
+    if not existing.check_password(password):  # a re-run of the same set-up keeps the account's tokens
+        reset_password(existing, password, actor=actor, validate_password=False)
     return existing
 
 
