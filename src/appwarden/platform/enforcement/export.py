@@ -51,7 +51,7 @@ def notice_xlsx(notice: NoticeBatch) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "通报"
-    ws.append([notice.title])
+    ws.append([safe_cell(notice.title)])
     head = headers(notice)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(head))
     ws["A1"].font = Font(bold=True, size=14)
