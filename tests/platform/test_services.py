@@ -59,6 +59,9 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_company_complaints.py",
             "test_company_selfcheck.py",
             "test_crawl.py",
+            "test_attacker.py",
+            "test_audit_rows.py",
+            "test_complaint_app_match.py",
         )
     ]
     proc = subprocess.run(
