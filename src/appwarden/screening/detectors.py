@@ -135,7 +135,8 @@ def _check_api_calls(params: dict[str, Any]) -> str | None:
 
 def _api_combo(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """App-code invokes of a ``primary`` API together with one of ``with_any`` in the same class
-    (``scope: class``, default) or anywhere in the app code (``scope: app``); gated like :func:`_api_calls`."""
+    (``scope: class``, default), in one top-level class or the classes nested in it (``scope: outer_class``: a
+    service and its ``$1`` timer task), or anywhere in the app code (``scope: app``); gated like :func:`_api_calls`."""
     if not _permission_gate(ctx, params):
         return []
     primary = _app_invokes(ctx, params["primary"])
@@ -146,12 +147,13 @@ def _api_combo(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
         if not others:
             return []
         return [_site(r) for r in primary] + [_site(r) for r in others[:3]]
+    key = _outer_class if params.get("scope") == "outer_class" else _caller_class
     by_class: dict[str, list[Any]] = {}
     for r in others:
-        by_class.setdefault(r.caller.split("->", 1)[0], []).append(r)
+        by_class.setdefault(key(r.caller), []).append(r)
     items: list[Item] = []
     for r in primary:
-        partners = by_class.get(r.caller.split("->", 1)[0])
+        partners = by_class.get(key(r.caller))
         if partners:
             item = _site(r)
             item["with"] = sorted({p.target for p in partners})[:5]
@@ -159,9 +161,20 @@ def _api_combo(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     return items
 
 
+def _caller_class(caller: str) -> str:
+    """``Lcom/a/Svc$1;`` of ``Lcom/a/Svc$1;->run()V``."""
+    return caller.split("->", 1)[0]
+
+
+def _outer_class(caller: str) -> str:
+    """The top-level class of a caller: ``Lcom/a/Svc;`` of ``Lcom/a/Svc$1;->run()V`` (round ten)."""
+    cls = _caller_class(caller)
+    return cls.split("$", 1)[0] + ";" if "$" in cls else cls
+
+
 def _check_api_combo(params: dict[str, Any]) -> str | None:
-    if params.get("scope", "class") not in ("class", "app"):
-        return "scope must be class or app"
+    if params.get("scope", "class") not in ("class", "outer_class", "app"):
+        return "scope must be class, outer_class or app"
     return _need_lists("primary", "with_any", optional=("permissions_any",))(params)
 
 

@@ -1,0 +1,89 @@
+"""Round ten of the screening (issue #23), tuned on blind8 and benign_store5 (so both are tuned sets, not blind).
+
+``overlay.foreground_tracking`` (the banker's overlay attack: draw a window over the app that is in front) fired when
+the app's code anywhere added a window and anywhere read the running apps (``scope: app``). Security suites,
+launchers and app stores do both in unrelated classes (a floating ball, a task manager). Since round ten one
+top-level class, or the classes nested in it (a service and its timer task), must do both (``scope: outer_class``).
+
+``screen_r10`` is the banker's service (``OverlayService`` adds the window, its ``$1`` task reads the running tasks);
+``screen_r10_clean`` is a cleaner whose floating ball and task list are unrelated classes (our own smali,
+tests/screening/_apps/src)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from appwarden.errors import KnowledgeError
+from appwarden.limits import DEFAULT_LIMITS
+from appwarden.scan import _static_stage
+from appwarden.screening import run_indicator, screen
+from appwarden.screening.content import ScreenContext
+from appwarden.screening.detectors import _outer_class
+from appwarden.screening.loader import load_indicators
+
+APPS = Path(__file__).resolve().parent / "_apps"
+SPECS = {s.id: s for s in load_indicators()}
+OVERLAY = "overlay.foreground_tracking"
+
+
+@pytest.fixture(scope="module")
+def r10() -> dict[str, ScreenContext]:
+    out = {}
+    for name in ("screen_r10", "screen_r10_clean", "screen_bad"):
+        static, opened = _static_stage(APPS / f"{name}.apk", DEFAULT_LIMITS)
+        out[name] = ScreenContext(static, opened)
+    return out
+
+
+def _scoped(scope: str) -> object:
+    spec = SPECS[OVERLAY]
+    return dataclasses.replace(spec, params={**spec.params, "scope": scope})
+
+
+def test_outer_class_of_a_caller() -> None:
+    assert _outer_class("Lcom/a/Svc$1;->run()V") == "Lcom/a/Svc;"
+    assert _outer_class("Lcom/a/Svc$Inner$2;->run()V") == "Lcom/a/Svc;"
+    assert _outer_class("Lcom/a/Svc;->show()V") == "Lcom/a/Svc;"
+
+
+def test_overlay_fires_when_one_class_and_its_task_do_both(r10: dict[str, ScreenContext]) -> None:
+    assert SPECS[OVERLAY].params["scope"] == "outer_class"
+    hit = run_indicator(r10["screen_r10"], SPECS[OVERLAY])
+    assert hit is not None
+    item = hit.evidence[0]
+    assert item["caller"].startswith("Lcom/appwarden/screen/r10/OverlayService;->showOver")
+    assert item["with"] == ["Landroid/app/ActivityManager;->getRunningTasks(I)Ljava/util/List;"]
+    # the plain class scope misses it: the read is in the nested timer task
+    assert run_indicator(r10["screen_r10"], _scoped("class")) is None
+    # the round-one fixture (both in one class) still fires
+    assert run_indicator(r10["screen_bad"], SPECS[OVERLAY]) is not None
+
+
+def test_overlay_silent_when_the_two_powers_are_unrelated_classes(r10: dict[str, ScreenContext]) -> None:
+    ctx = r10["screen_r10_clean"]
+    # the clean twin holds both ingredients: the rule before round ten (anywhere in the app) fired on it
+    assert run_indicator(ctx, _scoped("app")) is not None
+    assert run_indicator(ctx, SPECS[OVERLAY]) is None
+    result = screen(ctx.static, ctx.apk)
+    assert result.verdict == "none" and result.hits == []
+
+
+def test_banker_fixture_verdict(r10: dict[str, ScreenContext]) -> None:
+    result = screen(r10["screen_r10"].static, r10["screen_r10"].apk)
+    assert [h.spec.id for h in result.hits] == [OVERLAY]
+    assert result.score == 30 and result.verdict == "none"  # one sign alone stays below suspicious, as before
+
+
+def test_loader_rejects_an_unknown_scope(tmp_path: Path) -> None:
+    src = (
+        Path(load_indicators.__code__.co_filename).parent.parent / "knowledge/screening/overlay.yaml"
+    ).read_text(encoding="utf-8")
+    assert "scope: outer_class" in src
+    (tmp_path / "overlay.yaml").write_text(
+        src.replace("scope: outer_class", "scope: package"), encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeError, match="scope must be class, outer_class or app"):
+        load_indicators(tmp_path)
