@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from appwarden.platform.enforcement import workflow
+from appwarden.platform.enforcement import identity, workflow
 from appwarden.platform.prelisting import services as prelisting
 from appwarden.platform.prelisting.models import PrelistingCheck
 from appwarden.platform.sanctions import services as sanctions
@@ -65,6 +65,11 @@ class PageDataCase(TestCase):
                 )
                 for f in job.findings.all():
                     services.review_finding(f, user=self.reviewer, action="confirm", reason="确认")
+            # the new signer is not a verified rotation: a regulator records it as the company's own (else it is
+            # a build of another signer, which neither counts against the company nor can be ordered to it)
+            identity.mark_signer(
+                job.app_version, relation="own", user=self.regulator, reason="企业证明了新签名密钥"
+            )
             workflow.issue_order(job.app_version, list(job.findings.all()), user=self.reviewer, reason="整改")
             pf.listing(self.stores[0], job.app_version.app)
             if self.n == 1:

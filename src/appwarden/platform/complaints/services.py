@@ -81,7 +81,12 @@ def open_scan(complaint: Complaint, *, user: Any, apk: Any = None, file_name: st
                 job = ScanJob.objects.get(pk=dup.job_id)
         else:
             app = complaint.app or matching_app(complaint)
-            version = app.versions.order_by("-first_seen", "-id").first() if app else None
+            from appwarden.platform.registry.models import attributed
+
+            # the app's newest own build (a build of another signer that only carries the package is not it)
+            version = (
+                app.versions.filter(attributed()).order_by("-first_seen", "-id").first() if app else None
+            )
             if version is None:
                 raise PlatformError("no stored version of this app: upload the APK to open a scan")
             job = queue_job(

@@ -101,6 +101,112 @@ def relation(version: Any, ident: ApkIdentity) -> str:
     return signer_relation(known, ident.signers, ident.lineage)
 
 
+def report_lineage(app: Any) -> list[str]:
+    """The verified key-rotation lineage (certificate sha256, oldest first) of a report's ``app`` section: as
+    :func:`appwarden.ingest.state.verified_lineage`, ``[]`` unless ``signing_lineage_verified`` is true."""
+    if not isinstance(app, dict) or app.get("signing_lineage_verified") is not True:
+        return []
+    return [
+        str(c.get("sha256"))
+        for c in app.get("signing_lineage") or []
+        if isinstance(c, dict) and c.get("sha256")
+    ]
+
+
+def attribution(known: list[str] | set[str], signers: list[str], lineage: list[str]) -> str:
+    """How a build relates to its app (``AppVersion.signer_relation``), given the app's established signers
+    ``known``: ingest's :func:`~appwarden.ingest.state.signer_relation`, where an app without an established signer
+    takes the build's as its own (the first version establishes) and a build without a signer is ``unknown``."""
+    from appwarden.platform.registry.models import (
+        SIGNER_FOREIGN,
+        SIGNER_OWN,
+        SIGNER_ROTATED,
+        SIGNER_UNKNOWN,
+    )
+
+    if not signers:
+        return SIGNER_UNKNOWN
+    if not known:
+        return SIGNER_OWN
+    rel = signer_relation(known, signers, lineage)
+    return {"same": SIGNER_OWN, "signer_rotated": SIGNER_ROTATED}.get(rel, SIGNER_FOREIGN)
+
+
+def established_signers(app_ids: Any) -> dict[int, list[str]]:
+    """app id -> the signers (sha256) of its versions attributed to it (own or a verified rotation), oldest first."""
+    from appwarden.platform.registry.models import SIGNER_OWN, SIGNER_ROTATED, AppVersion
+
+    out: dict[int, list[str]] = {}
+    ids = sorted(set(app_ids))
+    for i in range(0, len(ids), 500):
+        for app_id, signer in (
+            AppVersion.objects.filter(
+                app_id__in=ids[i : i + 500], signer_relation__in=(SIGNER_OWN, SIGNER_ROTATED)
+            )
+            .exclude(signer_sha256="")
+            .order_by("first_seen", "id")
+            .values_list("app_id", "signer_sha256")
+        ):
+            if signer not in out.setdefault(app_id, []):
+                out[app_id].append(signer)
+    return out
+
+
+def with_established(versions: Any) -> list[Any]:
+    """``versions`` (AppVersion objects), each foreign one given ``established``: its app's established signers,
+    for the pages that show both signers (one query for all)."""
+    versions = [v for v in versions if v is not None]
+    foreign = [v for v in versions if v.foreign]
+    if foreign:
+        known = established_signers({v.app_id for v in foreign})
+        for v in foreign:
+            v.established = known.get(v.app_id, [])
+    return versions
+
+
+def mark_signer(version: Any, *, relation: str, user: Any, reason: str) -> list[int]:
+    """A regulator's decision on whose build ``version`` is: ``own`` (e.g. the company proved a new signing key)
+    or ``foreign``, for every version of the app with the same signer; a written reason is required and the change
+    is audited (``signer_relation``). Returns the ids of the versions changed. A build with an order to the company
+    cannot be marked foreign (the order names it as the company's)."""
+    from django.db import transaction
+
+    from appwarden.platform.core import audit
+    from appwarden.platform.core.errors import PlatformError
+    from appwarden.platform.core.models import ROLE_REGULATOR
+    from appwarden.platform.core.roles import require
+    from appwarden.platform.registry.models import SIGNER_FOREIGN, SIGNER_OWN, AppVersion
+
+    require(user, ROLE_REGULATOR)
+    if relation not in (SIGNER_OWN, SIGNER_FOREIGN):
+        raise PlatformError(f"未知的签名归属 unknown signer relation {relation!r}")
+    if not (reason or "").strip():
+        raise PlatformError("请填写理由 a reason is required (理由必填)")
+    same = AppVersion.objects.filter(app_id=version.app_id)
+    same = (
+        same.filter(signer_sha256=version.signer_sha256)
+        if version.signer_sha256
+        else same.filter(pk=version.pk)
+    )
+    if relation == SIGNER_FOREIGN and same.filter(orders__isnull=False).exists():
+        raise PlatformError(
+            "该签名的构建已有整改通知，不能认定为他人构建 a build of this signer has an order to the company"
+        )
+    with transaction.atomic():
+        changed = list(same.exclude(signer_relation=relation).values_list("pk", flat=True))
+        if changed:
+            same.filter(pk__in=changed).update(signer_relation=relation)
+            version.signer_relation = relation
+            audit.record(
+                "signer_relation",
+                version,
+                reason=reason.strip(),
+                actor=user,
+                data={"relation": relation, "signer_sha256": version.signer_sha256, "versions": changed},
+            )
+    return changed
+
+
 def refusals(order: Any, ident: ApkIdentity) -> list[Refusal]:
     """Every reason to refuse ``ident`` as the rectified version of ``order``'s app (empty: accepted)."""
     version = order.app_version

@@ -156,6 +156,14 @@ def _number_for(order: RectificationOrder) -> str:
     return f"ZG-{order.issued_at.astimezone(timezone.get_current_timezone()).year}-{order.pk:05d}"
 
 
+# a build of another signer (AppVersion.signer_relation foreign) is not the company's: docs/platform.md "Builds signed
+# by another key"
+FOREIGN_ORDER_REFUSAL = (
+    "签名与该应用不一致（可能为仿冒/借用包名的APK），不能向该应用的企业责令整改；如确为企业自己的新签名，请监管人员先认定"
+    " the build's signer is not the app's (a lookalike?): it cannot be ordered to the app's company"
+)
+
+
 def issue_order(
     version: AppVersion,
     findings: list[Finding],
@@ -171,6 +179,8 @@ def issue_order(
         raise PlatformError("请填写理由 issuing an order needs a reason (理由必填)")
     if not findings:
         raise PlatformError("整改通知至少需要一项已确认的问题 an order needs at least one confirmed finding")
+    if version.foreign:
+        raise PlatformError(FOREIGN_ORDER_REFUSAL)
     for f in findings:
         if f.status != F_CONFIRMED:
             raise PlatformError(

@@ -202,7 +202,10 @@ def forward_pdf(fwd: Any, *, contact_visible: bool) -> bytes:
     office = settings.APPWARDEN_ISSUING_OFFICE
     forwarded = timezone.localtime(fwd.forwarded_at).date()
     app_name = app.name or c.app_name or app.package
-    version = app.versions.order_by("-first_seen", "-id").first()
+    from appwarden.platform.registry.models import attributed
+
+    # the company's own newest build (a build of another signer that only carries the package is not it)
+    version = app.versions.filter(attributed()).order_by("-first_seen", "-id").first()
     if contact_visible:
         reporter = f"{c.reporter_name or '匿名'} {c.reporter_contact or ''}".strip()
     else:

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from appwarden.platform.prelisting.models import PrelistingCheck
-from appwarden.platform.registry.models import Store, StoreListing
+from appwarden.platform.registry.models import Store, StoreListing, attributed
 from appwarden.platform.testing import services as testing
 from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, Finding, ScanJob
 
@@ -387,7 +387,7 @@ def violating_shares(stores: list[Store]) -> dict[int, dict[str, Any]]:
     ):
         listed[store_id].add(app_id)
     violating_apps = set(
-        Finding.objects.filter(status=F_CONFIRMED, app_version__isnull=False)
+        Finding.objects.filter(attributed("app_version__"), status=F_CONFIRMED, app_version__isnull=False)
         .order_by()  # no default ordering: it would add Finding.id to the DISTINCT
         .values_list("app_version__app_id", flat=True)
         .distinct()
@@ -409,7 +409,9 @@ def violating_share(store: Store) -> dict[str, Any]:
     apps = StoreListing.objects.filter(store=store, active=True).values("app_id")
     listed = apps.distinct().count()
     violating = (
-        Finding.objects.filter(Q(status=F_CONFIRMED), app_version__app_id__in=apps)
+        Finding.objects.filter(
+            attributed("app_version__"), Q(status=F_CONFIRMED), app_version__app_id__in=apps
+        )
         .values("app_version__app_id")
         .distinct()
         .count()

@@ -54,6 +54,7 @@ class AppVersionSerializer(serializers.ModelSerializer):
             "label",
             "signer_subject",
             "signer_sha256",
+            "signer_relation",
             "size",
             "first_seen",
         ]

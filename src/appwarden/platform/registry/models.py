@@ -75,8 +75,27 @@ class App(models.Model):
         return f"{self.name or self.package} ({self.package})"
 
 
+# How a version's signer relates to the app's established signers (recorded at ingest, docs/platform.md "Builds
+# signed by another key"): the signers of the versions already attributed to the app (the first version with a
+# signer establishes it), a verified v3 key rotation from one of them, or neither. A ``foreign`` build merely
+# carries the package name: it is not counted against the app's company and is not the company's version.
+SIGNER_OWN, SIGNER_ROTATED, SIGNER_FOREIGN, SIGNER_UNKNOWN = "own", "rotated", "foreign", "unknown"
+SIGNER_RELATIONS = [
+    (SIGNER_OWN, "该应用签名 App's own signer"),
+    (SIGNER_ROTATED, "已验证的密钥轮换 Verified key rotation"),
+    (SIGNER_FOREIGN, "签名与该应用不一致 Another signer"),
+    (SIGNER_UNKNOWN, "无签名 No signer"),
+]
+
+
+def attributed(prefix: str = "") -> models.Q:
+    """The rows whose version is attributed to its app (not ``foreign``); ``prefix`` is the path to the version,
+    e.g. ``"app_version__"``. A row without a version passes."""
+    return ~models.Q(**{f"{prefix}signer_relation": SIGNER_FOREIGN})
+
+
 class AppVersion(models.Model):
-    """One APK (by sha256) of an app: version, signer certificate."""
+    """One APK (by sha256) of an app: version, signer certificate, and how that signer relates to the app's."""
 
     app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="versions")
     sha256 = models.CharField(max_length=64, unique=True)
@@ -87,12 +106,24 @@ class AppVersion(models.Model):
     signer_sha256 = models.CharField("签名证书指纹 Signer SHA-256", max_length=64, blank=True)
     size = models.BigIntegerField(null=True, blank=True)
     first_seen = models.DateTimeField(auto_now_add=True)
+    signer_relation = models.CharField(
+        "签名归属 Signer relation", max_length=8, choices=SIGNER_RELATIONS, default=SIGNER_OWN, db_index=True
+    )
 
     COMPANY_PATH = "app__company"
     STORE_PATH = "app__listings__store"
 
     class Meta:
         ordering = ["-first_seen", "-id"]
+
+    @staticmethod
+    def scope_company(qs):
+        """A company does not see builds of another signer as its versions."""
+        return qs.filter(attributed())
+
+    @property
+    def foreign(self) -> bool:
+        return self.signer_relation == SIGNER_FOREIGN
 
     def __str__(self) -> str:
         return f"{self.app.name or self.app.package} {self.version_name or '?'}"

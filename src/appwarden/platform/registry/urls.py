@@ -9,6 +9,7 @@ urlpatterns = [
     path("companies/<int:pk>/", views.company_detail, name="company_detail"),
     path("apps/", views.app_list, name="app_list"),
     path("apps/<int:pk>/", views.app_detail, name="app_detail"),
+    path("versions/<int:pk>/signer/", views.version_signer, name="version_signer"),
     path("stores/", views.store_list, name="store_list"),
     path("stores/<int:pk>/", views.store_detail, name="store_detail"),
     path("listings/<int:pk>/activate/", views.listing_activate, name="listing_activate"),

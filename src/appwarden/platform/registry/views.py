@@ -6,10 +6,11 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
-from appwarden.platform.core.roles import STAFF, scoped
+from appwarden.platform.core.models import ROLE_REGULATOR
+from appwarden.platform.core.roles import STAFF, role_of, scoped
 from appwarden.platform.core.views import get_scoped, post_only, role_required, safe_next
 from appwarden.platform.registry import forms
-from appwarden.platform.registry.models import App, Company, Store, StoreListing
+from appwarden.platform.registry.models import App, AppVersion, Company, Store, StoreListing, attributed
 from appwarden.platform.testing.models import F_CONFIRMED, Finding
 
 FORMS = {
@@ -46,10 +47,13 @@ def company_detail(request, pk: int):
 
 @role_required()
 def app_list(request):
+    # a build of another signer (a lookalike) is neither a version of the app nor its finding
     apps = scoped(App.objects.select_related("company"), request.user).annotate(
-        n_versions=Count("versions", distinct=True),
+        n_versions=Count("versions", filter=attributed("versions__"), distinct=True),
         n_confirmed=Count(
-            "versions__findings", filter=Q(versions__findings__status=F_CONFIRMED), distinct=True
+            "versions__findings",
+            filter=Q(attributed("versions__"), versions__findings__status=F_CONFIRMED),
+            distinct=True,
         ),
     )
     q = request.GET.get("q", "").strip()
@@ -61,6 +65,7 @@ def app_list(request):
 @role_required()
 def app_detail(request, pk: int):
     """One app's history on one page: versions, scans, findings, orders, listings, complaints."""
+    from appwarden.platform.enforcement.identity import with_established
     from appwarden.platform.enforcement.models import RectificationOrder
 
     app = get_scoped(App, request.user, pk=pk)
@@ -74,7 +79,8 @@ def app_detail(request, pk: int):
         "registry/app_detail.html",
         {
             "app": app,
-            "versions": scoped(app.versions.all(), request.user),
+            "versions": with_established(scoped(app.versions.all(), request.user)),
+            "can_mark_signer": role_of(request.user) == ROLE_REGULATOR,
             "findings": findings.order_by("-id")[:300],
             "orders": scoped(RectificationOrder.objects.filter(app=app), request.user),
             "listings": scoped(StoreListing.objects.filter(app=app), request.user),
@@ -85,8 +91,6 @@ def app_detail(request, pk: int):
 
 
 def _staff(request) -> bool:
-    from appwarden.platform.core.roles import role_of
-
     return role_of(request.user) in STAFF
 
 
@@ -167,4 +171,28 @@ def listing_activate(request, pk: int):
     listing.active = True
     listing.save()
     messages.success(request, f"已重新上架：{listing}")
+    return redirect(back)
+
+
+@post_only
+@role_required(ROLE_REGULATOR)
+def version_signer(request, pk: int):
+    """A regulator decides whose build a version is (``relation`` own / foreign, a written ``reason``): every
+    version of the app with the same signer (docs/platform.md "Builds signed by another key"). Back to ``next``."""
+    from appwarden.errors import AppwardenError
+    from appwarden.platform.enforcement.identity import mark_signer
+
+    version = get_scoped(AppVersion, request.user, pk=pk)
+    back = safe_next(request, request.POST.get("next"), f"/registry/apps/{version.app_id}/")
+    try:
+        changed = mark_signer(
+            version,
+            relation=request.POST.get("relation", ""),
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except AppwardenError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, f"已认定签名归属 signer relation recorded: {len(changed)} 个版本 versions")
     return redirect(back)

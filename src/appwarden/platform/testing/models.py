@@ -218,7 +218,15 @@ class Finding(models.Model):
 
     @staticmethod
     def scope_company(qs):
-        """Companies see confirmed findings only."""
+        """Companies see confirmed findings of their own builds only (not of a build of another signer that merely
+        carries their package name, ``AppVersion.signer_relation``)."""
+        from appwarden.platform.registry.models import attributed
+
+        return qs.filter(attributed("app_version__"), status=F_CONFIRMED)
+
+    @staticmethod
+    def scope_sdk_vendor(qs):
+        """SDK vendors see confirmed findings of their SDKs, in any build."""
         return qs.filter(status=F_CONFIRMED)
 
     def __str__(self) -> str:

@@ -23,7 +23,7 @@ from appwarden.errors import AppwardenError
 from appwarden.platform.core import audit, problem_types, storage
 from appwarden.platform.core.errors import DuplicateUpload, PlatformError, UploadError
 from appwarden.platform.core.roles import STAFF, require
-from appwarden.platform.registry.models import App, AppVersion, Company
+from appwarden.platform.registry.models import SIGNER_OWN, App, AppVersion, Company
 from appwarden.platform.testing import engine, signals
 from appwarden.platform.testing.models import (
     EDITABLE_FIELDS,
@@ -342,9 +342,22 @@ def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob 
         app.company_id = job.company_id
         app.save(update_fields=["company"])
     signer = _signer(info)
+    relation = SIGNER_OWN
+    if not AppVersion.objects.filter(sha256=job.sha256).exists():
+        # a new build: how its signer relates to the app's established ones (docs/platform.md "Builds signed by
+        # another key"); the app row is locked so that two first builds of one app are judged one after the other
+        from appwarden.platform.enforcement.identity import attribution, established_signers, report_lineage
+
+        list(App.objects.select_for_update().filter(pk=app.pk).values_list("pk", flat=True))
+        signers = [
+            str(x.get("sha256")) for x in info.get("signers") or [] if isinstance(x, dict) and x.get("sha256")
+        ]
+        known = established_signers([app.pk]).get(app.pk, [])
+        relation = attribution(known, signers, report_lineage(info))
     version, _created = AppVersion.objects.get_or_create(
         sha256=job.sha256,
         defaults={
+            "signer_relation": relation,
             "app": app,
             "version_name": str(info.get("version_name") or "")[:100],
             "version_code": info.get("version_code") if isinstance(info.get("version_code"), int) else None,

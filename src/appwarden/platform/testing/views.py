@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 
 from appwarden.errors import AppwardenError
 from appwarden.platform.core.errors import DuplicateUpload
-from appwarden.platform.core.roles import STAFF, scoped
+from appwarden.platform.core.models import ROLE_REGULATOR
+from appwarden.platform.core.roles import STAFF, role_of, scoped
 from appwarden.platform.core.uploadcheck import UploadCheckBusy
 from appwarden.platform.core.views import attempt, get_scoped, role_required, safe_next
 from appwarden.platform.testing import ranking, reviewing, services
@@ -147,6 +148,14 @@ def job_detail(request, pk: int):
     findings = list(ranking.ranked(job.findings.all()).prefetch_related("reviews__reviewer"))
     confirmed = job.findings.filter(status=F_CONFIRMED)
     issue_form = IssueOrderForm(findings=confirmed) if confirmed.exists() else None
+    issue_refused = ""
+    if job.app_version_id:
+        from appwarden.platform.enforcement.identity import with_established
+        from appwarden.platform.enforcement.workflow import FOREIGN_ORDER_REFUSAL
+
+        with_established([job.app_version])
+        if job.app_version.foreign and issue_form is not None:
+            issue_form, issue_refused = None, FOREIGN_ORDER_REFUSAL
     return render(
         request,
         "testing/job_detail.html",
@@ -156,6 +165,8 @@ def job_detail(request, pk: int):
             "finding_groups": ranking.by_owner(findings),
             "review_form": ReviewForm(),
             "issue_form": issue_form,
+            "issue_refused": issue_refused,
+            "can_mark_signer": role_of(request.user) == ROLE_REGULATOR,
             **_report_lists(job.report),
             "screening_indicators": _screening_indicators(job.report),
             **_company_check(job),
@@ -271,6 +282,9 @@ def review_queue(request):
         messages.warning(request, f"已忽略无效的筛选条件 ignored invalid filters: {', '.join(invalid)}")
     findings = findings.select_related("app_version__app", "job").defer("job__report")
     page = Paginator(ranking.ranked(findings), 50).get_page(request.GET.get("page"))
+    from appwarden.platform.enforcement.identity import with_established
+
+    with_established([f.app_version for f in page])  # a build of another signer says so, with both signers
     return render(
         request,
         "testing/review_queue.html",

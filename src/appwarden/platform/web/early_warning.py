@@ -203,6 +203,7 @@ def _verified_rotation(version: AppVersion, previous_signer: str, app: Any = Non
     ingest and re-test identity, :func:`appwarden.ingest.state.signer_relation`). An unverified lineage proves
     nothing. ``app``: that scan's report ``app`` section when the caller already read it."""
     from appwarden.ingest.state import signer_relation
+    from appwarden.platform.enforcement.identity import report_lineage
 
     if app is None:
         app = (
@@ -211,10 +212,11 @@ def _verified_rotation(version: AppVersion, previous_signer: str, app: Any = Non
             .values_list("report__app", flat=True)
             .first()
         )
-    if not isinstance(app, dict) or app.get("signing_lineage_verified") is not True:
-        return False
-    lineage = [str(c.get("sha256")) for c in app.get("signing_lineage") or [] if isinstance(c, dict)]
-    return signer_relation([previous_signer], [version.signer_sha256], lineage) == "signer_rotated"
+    lineage = report_lineage(app)
+    return (
+        bool(lineage)
+        and signer_relation([previous_signer], [version.signer_sha256], lineage) == "signer_rotated"
+    )
 
 
 def sdk_versions(min_apps: int | None = None) -> list[dict[str, Any]]:

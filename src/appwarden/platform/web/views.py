@@ -176,7 +176,6 @@ def _early_warning_context() -> dict[str, Any]:
     # scan is filed under the app of its package whoever signed the APK (a store may submit any APK as a
     # pre-listing check), so a clean lookalike must not take a harmful build off the list
     latest: dict[tuple[int, str], int] = {}
-    versions: dict[int, list[tuple[int, str]]] = {}  # app -> (version, signer) of its versions
     for chunk in stats._chunks({j.app_version.app_id for j in flagged if j.app_version_id}):
         for app_id, signer, pk in (
             ScanJob.objects.filter(app_version__app__in=chunk, status=JOB_DONE)
@@ -187,10 +186,6 @@ def _early_warning_context() -> dict[str, Any]:
             .values_list("app_version__app", "app_version__signer_sha256", "latest")
         ):
             latest[(app_id, signer)] = pk
-        for app_id, pk, signer in AppVersion.objects.filter(app__in=chunk).values_list(
-            "app_id", "pk", "signer_sha256"
-        ):
-            versions.setdefault(app_id, []).append((pk, signer))
     jobs = [
         j
         for j in flagged
@@ -220,18 +215,12 @@ def _early_warning_context() -> dict[str, Any]:
                 "listings": list(app.listings.all()),
                 "active_listings": [x for x in app.listings.all() if x.active],
                 "takedown_case": open_cases.get(app.pk, ""),
-                # the flagged build's signer is none of the app's other versions' (a build that only carries the
-                # package name?): a 下架 would still take down every listing of the app
-                "foreign_signer": _foreign_signer(job.app_version, versions.get(app.pk, [])),
+                # the flagged build's signer is not the app's (AppVersion.signer_relation, recorded at ingest: a
+                # build that only carries the package name?): a 下架 would still take down every listing of the app
+                "foreign_signer": job.app_version.foreign,
             }
         )
     return {"harmful": rows["harmful"], "suspicious": rows["suspicious"]}
-
-
-def _foreign_signer(version: Any, versions: list[tuple[int, str]]) -> bool:
-    """Whether ``version``'s signer is none of the signers of the app's other versions (which have one)."""
-    others = {signer for pk, signer in versions if pk != version.pk and signer}
-    return bool(others) and version.signer_sha256 not in others
 
 
 @login_required

@@ -117,7 +117,7 @@ def yearly_stats(period: Period) -> dict[str, Any]:
     )
     from appwarden.platform.prelisting.models import PrelistingCheck
     from appwarden.platform.prelisting.services import verdicts, violating_shares
-    from appwarden.platform.registry.models import SdkVendor, Store, StoreListing
+    from appwarden.platform.registry.models import SdkVendor, Store, StoreListing, attributed
     from appwarden.platform.sanctions.models import PENALTY, SanctionMeasure
     from appwarden.platform.testing.models import F_CONFIRMED, JOB_DONE, Finding, ScanJob
 
@@ -130,7 +130,7 @@ def yearly_stats(period: Period) -> dict[str, Any]:
             app_version__isnull=False,
             purpose__in=TESTED_PURPOSES,
         )
-        .filter(prelisting__isnull=True)
+        .filter(attributed("app_version__"), prelisting__isnull=True)
         .defer("report")
     )
     job_rows = list(jobs.values_list("id", "app_version_id", "app_version__app_id"))
