@@ -5,9 +5,15 @@ the app's code anywhere added a window and anywhere read the running apps (``sco
 launchers and app stores do both in unrelated classes (a floating ball, a task manager). Since round ten one
 top-level class, or the classes nested in it (a service and its timer task), must do both (``scope: outer_class``).
 
+``dropper.install_apk`` counted the APK MIME type (``application/vnd.android.package-archive``) wherever the app's
+code named it, so a file manager's icon or MIME table read as an install. Since round ten the string counts only in a
+method that gives a type to an intent (``Intent.setDataAndType``/``setType``, how the system installer is started);
+a ``PackageInstaller`` session commit counts as before.
+
 ``screen_r10`` is the banker's service (``OverlayService`` adds the window, its ``$1`` task reads the running tasks);
-``screen_r10_clean`` is a cleaner whose floating ball and task list are unrelated classes (our own smali,
-tests/screening/_apps/src)."""
+``screen_r10_clean`` is a cleaner whose floating ball and task list are unrelated classes and whose file manager
+names the APK MIME type only to pick an icon (our own smali, tests/screening/_apps/src). ``screen_bad`` installs an
+APK through an intent of that type."""
 
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ from appwarden.screening.loader import load_indicators
 APPS = Path(__file__).resolve().parent / "_apps"
 SPECS = {s.id: s for s in load_indicators()}
 OVERLAY = "overlay.foreground_tracking"
+INSTALL = "dropper.install_apk"
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +48,11 @@ def r10() -> dict[str, ScreenContext]:
 def _scoped(scope: str) -> object:
     spec = SPECS[OVERLAY]
     return dataclasses.replace(spec, params={**spec.params, "scope": scope})
+
+
+def _install_before_round_ten() -> object:
+    spec = SPECS[INSTALL]
+    return dataclasses.replace(spec, params={k: v for k, v in spec.params.items() if k != "strings_with_any"})
 
 
 def test_outer_class_of_a_caller() -> None:
@@ -86,4 +98,40 @@ def test_loader_rejects_an_unknown_scope(tmp_path: Path) -> None:
         src.replace("scope: outer_class", "scope: package"), encoding="utf-8"
     )
     with pytest.raises(KnowledgeError, match="scope must be class, outer_class or app"):
+        load_indicators(tmp_path)
+
+
+def test_install_apk_counts_the_mime_type_given_to_an_intent(r10: dict[str, ScreenContext]) -> None:
+    hit = run_indicator(r10["screen_bad"], SPECS[INSTALL])
+    assert hit is not None
+    assert [i["caller"].split("->")[0] for i in hit.evidence if "string" in i] == [
+        "Lcom/appwarden/screen/bad/Payload;"
+    ]
+
+
+def test_install_apk_silent_on_a_mime_table(r10: dict[str, ScreenContext]) -> None:
+    ctx = r10["screen_r10_clean"]
+    assert "android.permission.REQUEST_INSTALL_PACKAGES" in ctx.permissions
+    before = run_indicator(
+        ctx, _install_before_round_ten()
+    )  # the rule before round ten fired on the icon lookup
+    assert before is not None
+    assert before.evidence[0]["caller"].startswith("Lcom/appwarden/screen/r10c/MimeTable;->iconFor")
+    assert run_indicator(ctx, SPECS[INSTALL]) is None
+
+
+def test_loader_checks_strings_with_any(tmp_path: Path) -> None:
+    src = (
+        Path(load_indicators.__code__.co_filename).parent.parent / "knowledge/screening/dropper.yaml"
+    ).read_text(encoding="utf-8")
+    assert "strings_with_any:" in src
+    (tmp_path / "dropper.yaml").write_text(
+        src.replace(
+            "strings_with_any:\n    - Landroid/content/Intent;->setDataAndType",
+            "strings_with_any:\n    - 7",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError, match="strings_with_any"):
         load_indicators(tmp_path)

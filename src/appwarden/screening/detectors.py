@@ -87,7 +87,11 @@ def _api_calls(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     ``unless_actions_any`` (the managed-provisioning actions of a device-policy controller); an invoke made in a
     method named by ``skip_methods`` (name-and-paren prefixes such as ``onClick(``: a button or tile the user
     presses) or in a method that also invokes one of ``skip_with_any`` (e.g. ``AccessibilityEvent.obtain``: the
-    app's own view building the event it announces) does not count."""
+    app's own view building the event it announces) does not count.
+
+    Round ten: with ``strings_with_any``, a ``strings`` use counts only in a method that also invokes one of those
+    APIs (the APK MIME type given to an intent's data type installs a package; the same string in a file manager's
+    icon or MIME table does not)."""
     if not _permission_gate(ctx, params) or _declares_actions(ctx, params.get("unless_actions_any")):
         return []
     bind = params.get("bind_any")
@@ -107,10 +111,14 @@ def _api_calls(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
         prefixes = tuple(skip_with)
         refs = [r for r in refs if not any(t.startswith(prefixes) for t in method_targets(ctx, r.caller))]
     items = [_site(r) for r in refs]
-    items += [
-        {"caller": r.caller, "string": r.target, "dex": r.dex, "offset": int(r.offset)}
-        for r in _app_strings(ctx, params.get("strings") or [], any_owner)
-    ]
+    srefs = _app_strings(ctx, params.get("strings") or [], any_owner)
+    strings_with = params.get("strings_with_any")
+    if strings_with and srefs:
+        from appwarden.screening.behaviour import method_targets
+
+        prefixes = tuple(strings_with)
+        srefs = [r for r in srefs if any(t.startswith(prefixes) for t in method_targets(ctx, r.caller))]
+    items += [{"caller": r.caller, "string": r.target, "dex": r.dex, "offset": int(r.offset)} for r in srefs]
     return items
 
 
@@ -126,6 +134,7 @@ def _check_api_calls(params: dict[str, Any]) -> str | None:
             "unless_actions_any",
             "skip_methods",
             "skip_with_any",
+            "strings_with_any",
         )
     )(params)
 
@@ -1302,6 +1311,7 @@ DETECTORS: dict[str, Detector] = {
                     "unless_actions_any",
                     "skip_methods",
                     "skip_with_any",
+                    "strings_with_any",
                 }
             ),
         ),

@@ -1,7 +1,7 @@
 .class public Lcom/appwarden/screen/r10c/MainActivity;
 .super Landroid/app/Activity;
 
-# r10 clean: a phone-cleaner suite. Its task manager (this activity) lists the running apps; its floating ball
+# r10 clean: a phone-cleaner suite with a file manager. Its task manager (this activity) lists the running apps; its floating ball
 # (FloatBall, an unrelated class) draws a window over other apps. Both powers, in unrelated classes.
 
 .method public constructor <init>()V
