@@ -127,6 +127,9 @@ def apk_report(
         sha256=info.sha256,
         version_code=info.version_code,
         signers=[{"subject": s.subject, "sha256": s.sha256} for s in info.signers],
+        # the v3 key-rotation lineage as the engine reports it (ingest trusts it only when verified)
+        signing_lineage=[{"sha256": c.sha256} for c in info.signing_lineage or []],
+        signing_lineage_verified=info.signing_lineage_verified,
     )
     return rep
 

@@ -337,3 +337,49 @@ class BackfillMigrationTests(TransactionTestCase):
                 "unsigned": SIGNER_UNKNOWN,
             },
         )
+
+
+class RealApkTests(TestCase):
+    """The identities read from real APKs (``tests/fixtures/apks``): ``minimal.apk`` (the fixture key),
+    ``rotated.apk`` (a new key with a verified v3 lineage from it) and the same app re-signed by a stranger."""
+
+    def setUp(self):
+        from test_retest_integrity import stranger_signed
+
+        self.eng = pf.ReportEngine()
+        engine.use_engine(self.eng)
+        self.addCleanup(engine.use_engine, None)
+        self.reviewer, self.regulator = pf.user("reviewer"), pf.user("regulator")
+        self.company = pf.company("整改科技有限公司")
+        finding = [pf.finding("r.real", ["RD-3.1"])]
+        self.minimal = self.eng.add_apk(pf.fixture_apk("minimal.apk"), finding)
+        self.rotated = self.eng.add_apk(pf.fixture_apk("rotated.apk"), finding)
+        self.stranger = self.eng.add_apk(stranger_signed(pf.fixture_apk("v1_only.apk")), finding)
+        self.first = pf.scanned_job(self.reviewer, self.minimal, company=self.company)
+
+    def relation(self, data: bytes) -> str:
+        return pf.scanned_job(self.reviewer, data).app_version.signer_relation
+
+    def test_real_signers(self):
+        self.assertEqual(self.first.app_version.signer_relation, SIGNER_OWN)
+        self.assertEqual(self.relation(self.rotated), SIGNER_ROTATED)
+        self.assertEqual(self.relation(self.stranger), SIGNER_FOREIGN)
+
+    def test_a_build_a_regulator_accepted_by_override_is_the_companys(self):
+        for f in self.first.findings.all():
+            services.review_finding(f, user=self.reviewer, action="confirm", reason="属实")
+        order = workflow.issue_order(
+            self.first.app_version, list(self.first.findings.all()), user=self.reviewer, reason="整改"
+        )
+        workflow.respond(
+            order,
+            user=self.regulator,
+            explanation="企业更换了签名密钥，已提交书面证明",
+            apk=self.stranger,
+            file_name="fixed.apk",
+            override_reason="企业书面证明新签名密钥",
+        )
+        retest = workflow.start_retest(order, user=self.reviewer, reason="复测")
+        services.run_scan(retest.job_id)
+        retest.job.refresh_from_db()
+        self.assertEqual(retest.job.app_version.signer_relation, SIGNER_OWN)

@@ -29,6 +29,7 @@ def test_suites_pass_on_postgresql(postgres_url):
         str(Path(__file__).parent / name)
         for name in (
             "test_workflow.py",
+            "test_foreign_signer.py",
             "test_permissions.py",
             "test_testing.py",
             "test_users.py",

@@ -23,7 +23,7 @@ from appwarden.errors import AppwardenError
 from appwarden.platform.core import audit, problem_types, storage
 from appwarden.platform.core.errors import DuplicateUpload, PlatformError, UploadError
 from appwarden.platform.core.roles import STAFF, require
-from appwarden.platform.registry.models import SIGNER_OWN, App, AppVersion, Company
+from appwarden.platform.registry.models import SIGNER_FOREIGN, SIGNER_OWN, App, AppVersion, Company
 from appwarden.platform.testing import engine, signals
 from appwarden.platform.testing.models import (
     EDITABLE_FIELDS,
@@ -326,6 +326,15 @@ def storable_report(report: Any) -> Any:
     return json.loads(_NUL_ESCAPE.sub(lambda m: m.group(1) + "\\ufffd", text))
 
 
+def _accepted_by_override(sha: str, app: App) -> bool:
+    """Whether a regulator accepted the APK ``sha`` as the rectified version of one of ``app``'s orders with a
+    written override of the identity check (``CompanyResponse.override_reason``, audited): the regulator has judged
+    the build the company's own, so its signer is the app's from then on."""
+    from appwarden.platform.enforcement.models import CompanyResponse
+
+    return CompanyResponse.objects.filter(new_sha256=sha, order__app=app).exclude(override_reason="").exists()
+
+
 @transaction.atomic
 def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob | None = None) -> None:
     """Store a report: register the app/version, replace the job's findings, mark the job done. Strings holding
@@ -354,6 +363,8 @@ def ingest_report(job: ScanJob, report: dict[str, Any], *, reused_from: ScanJob 
         ]
         known = established_signers([app.pk]).get(app.pk, [])
         relation = attribution(known, signers, report_lineage(info))
+        if relation == SIGNER_FOREIGN and _accepted_by_override(job.sha256, app):
+            relation = SIGNER_OWN
     version, _created = AppVersion.objects.get_or_create(
         sha256=job.sha256,
         defaults={
