@@ -10,9 +10,14 @@ code named it, so a file manager's icon or MIME table read as an install. Since 
 method that gives a type to an intent (``Intent.setDataAndType``/``setType``, how the system installer is started);
 a ``PackageInstaller`` session commit counts as before.
 
+``dropper.load_and_delete`` (new, 30): one method of the app's own code builds a class loader over a code file and
+deletes a file, the stager's way of leaving no copy of what it loaded (the Metasploit stager and the RAT builds of
+blind8 do it; no benign app of the corpus or of store sets 1, 4 and 5 does).
+
 ``screen_r10`` is the banker's service (``OverlayService`` adds the window, its ``$1`` task reads the running tasks);
 ``screen_r10_clean`` is a cleaner whose floating ball and task list are unrelated classes and whose file manager
-names the APK MIME type only to pick an icon (our own smali, tests/screening/_apps/src). ``screen_bad`` installs an
+names the APK MIME type only to pick an icon, and whose plugin host loads a plugin in one method and clears its
+cache in another; ``screen_r10`` also holds a stager that loads a jar and deletes it in one method (our own smali, tests/screening/_apps/src). ``screen_bad`` installs an
 APK through an intent of that type."""
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ APPS = Path(__file__).resolve().parent / "_apps"
 SPECS = {s.id: s for s in load_indicators()}
 OVERLAY = "overlay.foreground_tracking"
 INSTALL = "dropper.install_apk"
+LOAD_DELETE = "dropper.load_and_delete"
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +89,12 @@ def test_overlay_silent_when_the_two_powers_are_unrelated_classes(r10: dict[str,
     assert result.verdict == "none" and result.hits == []
 
 
-def test_banker_fixture_verdict(r10: dict[str, ScreenContext]) -> None:
+def test_fixture_verdicts(r10: dict[str, ScreenContext]) -> None:
     result = screen(r10["screen_r10"].static, r10["screen_r10"].apk)
-    assert [h.spec.id for h in result.hits] == [OVERLAY]
-    assert result.score == 30 and result.verdict == "none"  # one sign alone stays below suspicious, as before
+    assert sorted(h.spec.id for h in result.hits) == [LOAD_DELETE, OVERLAY]
+    assert (
+        result.score == 60 and result.verdict == "suspicious"
+    )  # each sign alone (30) stays below suspicious
 
 
 def test_loader_rejects_an_unknown_scope(tmp_path: Path) -> None:
@@ -97,7 +105,7 @@ def test_loader_rejects_an_unknown_scope(tmp_path: Path) -> None:
     (tmp_path / "overlay.yaml").write_text(
         src.replace("scope: outer_class", "scope: package"), encoding="utf-8"
     )
-    with pytest.raises(KnowledgeError, match="scope must be class, outer_class or app"):
+    with pytest.raises(KnowledgeError, match="scope must be class, outer_class, method or app"):
         load_indicators(tmp_path)
 
 
@@ -135,3 +143,20 @@ def test_loader_checks_strings_with_any(tmp_path: Path) -> None:
     )
     with pytest.raises(KnowledgeError, match="strings_with_any"):
         load_indicators(tmp_path)
+
+
+def test_load_and_delete_fires_in_one_method(r10: dict[str, ScreenContext]) -> None:
+    hit = run_indicator(r10["screen_r10"], SPECS[LOAD_DELETE])
+    assert hit is not None
+    (item,) = hit.evidence
+    assert item["caller"].startswith("Lcom/appwarden/screen/r10/Stager;->run(")
+    assert item["api"].startswith("Ldalvik/system/DexClassLoader;-><init>")
+    assert item["with"] == ["Ljava/io/File;->delete()Z"]
+
+
+def test_load_and_delete_silent_when_the_delete_is_another_method(r10: dict[str, ScreenContext]) -> None:
+    ctx = r10["screen_r10_clean"]
+    spec = SPECS[LOAD_DELETE]
+    # the same class loads and deletes: the class scope would fire, the method scope does not
+    assert run_indicator(ctx, dataclasses.replace(spec, params={**spec.params, "scope": "class"})) is not None
+    assert run_indicator(ctx, spec) is None

@@ -145,7 +145,8 @@ def _check_api_calls(params: dict[str, Any]) -> str | None:
 def _api_combo(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
     """App-code invokes of a ``primary`` API together with one of ``with_any`` in the same class
     (``scope: class``, default), in one top-level class or the classes nested in it (``scope: outer_class``: a
-    service and its ``$1`` timer task), or anywhere in the app code (``scope: app``); gated like :func:`_api_calls`."""
+    service and its ``$1`` timer task), in one method (``scope: method``: a loader that deletes the file it has just
+    loaded), or anywhere in the app code (``scope: app``); gated like :func:`_api_calls`."""
     if not _permission_gate(ctx, params):
         return []
     primary = _app_invokes(ctx, params["primary"])
@@ -156,7 +157,8 @@ def _api_combo(ctx: ScreenContext, params: dict[str, Any]) -> list[Item]:
         if not others:
             return []
         return [_site(r) for r in primary] + [_site(r) for r in others[:3]]
-    key = _outer_class if params.get("scope") == "outer_class" else _caller_class
+    scope = params.get("scope", "class")
+    key = _outer_class if scope == "outer_class" else _caller_method if scope == "method" else _caller_class
     by_class: dict[str, list[Any]] = {}
     for r in others:
         by_class.setdefault(key(r.caller), []).append(r)
@@ -175,6 +177,11 @@ def _caller_class(caller: str) -> str:
     return caller.split("->", 1)[0]
 
 
+def _caller_method(caller: str) -> str:
+    """The whole descriptor of the calling method (round ten's ``scope: method``)."""
+    return caller
+
+
 def _outer_class(caller: str) -> str:
     """The top-level class of a caller: ``Lcom/a/Svc;`` of ``Lcom/a/Svc$1;->run()V`` (round ten)."""
     cls = _caller_class(caller)
@@ -182,8 +189,8 @@ def _outer_class(caller: str) -> str:
 
 
 def _check_api_combo(params: dict[str, Any]) -> str | None:
-    if params.get("scope", "class") not in ("class", "outer_class", "app"):
-        return "scope must be class, outer_class or app"
+    if params.get("scope", "class") not in ("class", "outer_class", "method", "app"):
+        return "scope must be class, outer_class, method or app"
     return _need_lists("primary", "with_any", optional=("permissions_any",))(params)
 
 
