@@ -383,3 +383,46 @@ class RealApkTests(TestCase):
         services.run_scan(retest.job_id)
         retest.job.refresh_from_db()
         self.assertEqual(retest.job.app_version.signer_relation, SIGNER_OWN)
+
+
+class CounterfeitFirstTests(ForeignSignerCase):
+    """A lookalike scanned before any genuine build establishes its own key; the genuine builds then read foreign
+    until a regulator records whose key is whose, on the app page."""
+
+    def test_a_regulator_sets_it_right(self):
+        fake = self.scan(
+            "0.1", OTHER, [pf.finding("r.fake", ["RD-4.2"])], package="com.first.app", batch=self.b1
+        )
+        real = self.scan(
+            "1.0", GENUINE, [pf.finding("r.real", ["RD-3.1"])], package="com.first.app", batch=self.b2
+        )
+        self.confirm(fake)
+        self.confirm(real)
+        self.assertEqual(
+            (fake.app_version.signer_relation, real.app_version.signer_relation), (SIGNER_OWN, SIGNER_FOREIGN)
+        )
+        app = fake.app_version.app
+        self.client.force_login(self.regulator)
+        page = self.client.get(f"/registry/apps/{app.pk}/").content.decode()
+        self.assertIn(f'id="mark-foreign-{fake.app_version_id}"', page)
+        self.assertIn(f'id="mark-own-{real.app_version_id}"', page)
+        self.client.post(
+            f"/registry/versions/{real.app_version_id}/signer/", {"relation": "own", "reason": "核实"}
+        )
+        self.client.post(
+            f"/registry/versions/{fake.app_version_id}/signer/", {"relation": "foreign", "reason": "仿冒"}
+        )
+        page = self.client.get(f"/registry/apps/{app.pk}/").content.decode()
+        self.assertIn(f'id="foreign-signer-{fake.app_version_id}"', page)
+        self.assertNotIn(f'id="foreign-signer-{real.app_version_id}"', page)
+        real.app_version.refresh_from_db()
+        fake.app_version.refresh_from_db()
+        workflow.issue_order(real.app_version, list(real.findings.all()), user=self.reviewer, reason="整改")
+        with self.assertRaises(PlatformError):
+            workflow.issue_order(fake.app_version, list(fake.findings.all()), user=self.reviewer, reason="r")
+        # a build with an order is not marked foreign afterwards
+        self.client.post(
+            f"/registry/versions/{real.app_version_id}/signer/", {"relation": "foreign", "reason": "改判"}
+        )
+        real.app_version.refresh_from_db()
+        self.assertEqual(real.app_version.signer_relation, SIGNER_OWN)
