@@ -4,6 +4,7 @@ and CallGraph gives the same walks and graphs with either (issue #19)."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import random
 import time
 from array import array
@@ -625,3 +626,103 @@ def test_names_maybe_twin(main_dex: bytes, muts, picks, names) -> None:
         assert array("I", got[1]).tolist() == want
     with pytest.raises(TypeError):
         creach.names_maybe((data, *args[1:]), mids, ["run"])
+
+
+def _old_pair_and_edges(methods: bytes, events: bytes, gids: bytes, n_ids: int, vmap: bytes, smap: bytes):
+    """invoked_pair and _dexscan.call_edges, each in its own pass (what invoke_lists + call_edges_from replace)."""
+    cext = pytest.importorskip("appwarden.dex._dexscan")
+    return creach.invoked_pair(events, n_ids), cext.call_edges(methods, events, gids, vmap, smap)
+
+
+@FUZZ
+@given(
+    events=st.lists(
+        st.tuples(
+            st.sampled_from(
+                [0x16E, 0x16F, 0x170, 0x174, 0x175, 0x172, 0x178, 0x171, 0x1FA, 0x1FC, 0x1FD, 0x26E]
+            ),
+            st.integers(0, 12),
+        ),
+        max_size=40,
+    ),
+    cuts=st.lists(st.integers(0, 40), max_size=8),
+    midxs=st.lists(st.integers(0, 12), min_size=9, max_size=9),
+    gids=st.lists(st.one_of(st.just(NONE), st.integers(0, 20)), min_size=10, max_size=10),
+    vmap=st.lists(st.one_of(st.just(NONE), st.integers(0, 30)), min_size=10, max_size=10),
+    smap=st.lists(st.one_of(st.just(NONE), st.integers(0, 30)), min_size=10, max_size=10),
+    hole=st.booleans(),
+)
+def test_invoke_lists_twin_and_equal_the_two_passes(events, cuts, midxs, gids, vmap, smap, hole) -> None:
+    """invoke_lists + call_edges_from: C == Python; when not None, invoked_pair's lists and call_edges' edges
+    (the same order, so the same CSR); None for event ranges that do not follow one another, or an index out of
+    range (there the two passes still answer, or raise)."""
+    n_ids = 10
+    ev = array("I", [w for kind, idx in events for w in (kind, 0, idx, 0, 0)]).tobytes()
+    bounds = sorted({0, len(events), *(c for c in cuts if c <= len(events))})
+    ranges = list(itertools.pairwise(bounds))
+    if hole and ranges:  # a gap between two records' events
+        ranges[0] = (ranges[0][0] + 1, ranges[0][1]) if ranges[0][1] > ranges[0][0] + 1 else ranges[0]
+    recs = [(midxs[k % 9], s, e) for k, (s, e) in enumerate(ranges)]
+    recs.insert(len(recs) // 2, (midxs[-1], 3, 3))  # a record without events (any start)
+    methods = array("I", [w for m, s, e in recs for w in (0, m, 0, 0, s, e, 0)]).tobytes()
+    g, v, s = (array("I", x).tobytes() for x in (gids, vmap, smap))
+    got = same("invoke_lists", methods, ev, g, n_ids)
+    assert same("invoke_lists", methods, ev, g[:-4], n_ids) == ("ok", None)
+    try:
+        old = _old_pair_and_edges(methods, ev, g, n_ids, v, s)
+    except ValueError:
+        old = None
+    if got[1] is None:
+        return
+    assert old is not None
+    vids, sids, calls = got[1]
+    into = bytearray(b"12345678")  # appended to
+    assert same("call_edges_from", calls, g, v, s, into, mutable=4) == ("ok", None)
+    creach.call_edges_from(calls, g, v, s, into)
+    assert ((vids, sids), bytes(into)) == (old[0], b"12345678" + old[1])
+    for bad in (
+        (calls + b"\1\0\0\0", g, v, s),
+        (calls, g, v, s[:-4]),
+        (calls + b"\0\0\0\0\5\0\0\0", g, v, s),
+    ):
+        assert same("call_edges_from", *bad, bytearray(b"12345678"), mutable=4)[0] == "ValueError"
+        kept = bytearray(b"12345678")
+        with pytest.raises(ValueError):
+            creach.call_edges_from(*bad, kept)
+        assert kept == b"12345678"  # unchanged
+
+
+def test_invoke_lists_on_fixture_apps(main_dex: bytes, fixtures_dir: Path) -> None:
+    """On main.dex and every fixture app (each DEX with its graph's node map and hierarchy maps): invoke_lists never
+    declines, and gives invoked_pair's lists and call_edges' edges, byte for byte."""
+    sets = [[("classes.dex", main_dex)], [("a.dex", main_dex), ("b.dex", main_dex)]]
+    sets += [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+    seen = 0
+    for blobs in sets:
+        graph = build_index(blobs).callgraph
+        for ci, code in enumerate(graph.index.codes):
+            n_ids = code.dex.method_ids_size
+            g = graph._maps[ci].tobytes()
+            vmap = bytes(reversed(g))  # any maps of node ids and NONE
+            smap = g
+            got = creach.invoke_lists(code.methods_raw, code.events_raw, g, n_ids)
+            assert got is not None
+            old = _old_pair_and_edges(code.methods_raw, code.events_raw, g, n_ids, vmap, smap)
+            edges = bytearray()
+            creach.call_edges_from(got[2], g, vmap, smap, edges)
+            assert (got[:2], bytes(edges)) == old
+            seen += len(old[1])
+    assert seen
+
+
+def test_graph_edges_same_without_invoke_lists(monkeypatch: pytest.MonkeyPatch, fixtures_dir: Path) -> None:
+    """The graph's edge list is the same when invoke_lists declines (invoked_pair and call_edges run instead)."""
+    sets = [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+    sets.append([(n, (DATA / n).read_bytes()) for n in ("hier_b.dex", "hier_a.dex", "hier.dex")])
+    with_lists = [build_index(blobs).callgraph for blobs in sets]
+    monkeypatch.setattr(creach, "invoke_lists", lambda *a: None)
+    monkeypatch.setattr(pywalk, "invoke_lists", lambda *a: None)
+    for blobs, graph in zip(sets, with_lists, strict=True):
+        old = build_index(blobs).callgraph
+        assert graph._forward()[0] == old._forward()[0] and graph._forward()[1] == old._forward()[1]
+        assert graph._vranges == old._vranges

@@ -16,6 +16,8 @@
  *   dispatch_scan the types a method instantiates and the dispatch methods it invokes (async edges)
  *   u16_ranges    Python's bisect_left/right of many values over u16 items (classes' method id ranges)
  *   names_maybe   the methods whose name may be one of some names (the async edges' callback candidates)
+ *   invoke_lists  invoked_pair and the invokes call_edges reads, in one pass over the records and events
+ *   call_edges_from  call_edges from invoke_lists' invokes once the hierarchy maps exist
  */
 #define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
@@ -556,7 +558,8 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
     idex_t *xs = (idex_t *)calloc((size_t)(n_dex ? n_dex : 1), sizeof(idex_t));
     PyObject *res = NULL, *maps = NULL, *other = NULL, *repb = NULL, *hint_list = NULL;
     uint32_t *slots = NULL, *reps = NULL;
-    uint64_t *hs = NULL, *hh = NULL; /* hh: per method id of the DEX being numbered, its hash */
+    uint64_t *hh = NULL; /* hh: per method id of the DEX being numbered, its hash */
+    iname_t *names = NULL; /* the names cache of the DEX being numbered (one buffer for all, cleared per DEX) */
     uint8_t *asc = NULL;               /* and whether its descriptor is ASCII */
     ibuf_t sa = {NULL, 0}, sb = {NULL, 0};
     int decline = 0;
@@ -586,18 +589,22 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
     while (cap < 2 * total + 2) cap <<= 1;
     /* a slot: node + 1 below the slot count (n + 1 <= cap / 2), a tag of hash bits above it */
     const uint32_t idmask = cap > 0x80000000u ? 0xffffffffu : (uint32_t)(cap - 1);
-    size_t max_m = 1;
-    for (Py_ssize_t k = 0; k < n_dex; k++)
+    size_t max_m = 1, max_s = 1;
+    for (Py_ssize_t k = 0; k < n_dex; k++) {
         if (xs[k].m_size > max_m) max_m = xs[k].m_size;
+        if (xs[k].s_size > max_s) max_s = xs[k].s_size;
+    }
     slots = (uint32_t *)calloc(cap, 4);
-    reps = (uint32_t *)malloc((2 * total + 2) * 4);
-    hs = (uint64_t *)malloc((total + 1) * 8);
+    /* the representatives, written in place in the result's bytes (then cut to the node count) */
+    if ((repb = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((2 * total + 2) * 4))) != NULL)
+        reps = (uint32_t *)PyBytes_AS_STRING(repb);
     hh = (uint64_t *)malloc(max_m * 8);
+    names = (iname_t *)malloc(max_s * sizeof(iname_t));
     asc = (uint8_t *)malloc(max_m);
     maps = PyList_New(n_dex);
     other = PyDict_New();
     if (want_hints && !(hint_list = PyList_New(n_dex))) goto done;
-    if (!slots || !reps || !hs || !hh || !asc) {
+    if (!slots || !reps || !hh || !asc || !names) {
         PyErr_NoMemory();
         goto done;
     }
@@ -607,7 +614,8 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
     for (Py_ssize_t k = 0; k < n_dex; k++) {
         idex_t *x = &xs[k];
         x->types = (istr_t *)calloc(x->t_size ? x->t_size : 1, sizeof(istr_t));
-        x->names = (iname_t *)calloc(x->s_size ? x->s_size : 1, sizeof(iname_t));
+        memset(names, 0, (x->s_size ? x->s_size : 1) * sizeof(iname_t));
+        x->names = names;
         x->protos = (iproto_t *)calloc(x->p_size ? x->p_size : 1, sizeof(iproto_t));
         PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(x->m_size * 4));
         if (!x->types || !x->names || !x->protos) {
@@ -694,8 +702,7 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
                     uint32_t sv = slots[slot];
                     if (!sv) break;
                     if ((sv & ~idmask) != tag) continue; /* another hash: no need to read it */
-                    uint32_t j = (sv & idmask) - 1;
-                    if (hs[j] != h) continue;
+                    uint32_t j = (sv & idmask) - 1; /* (its hash may differ: then its parts do) */
                     /* the parts of node j's representative (resolved when it was numbered) */
                     idex_t *y = &xs[reps[2 * j]];
                     const uint8_t *ym = y->buf + y->m_off + (size_t)reps[2 * j + 1] * 8;
@@ -750,15 +757,13 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
                 if (ascii) slots[slot] = (g + 1) | tag; /* the empty slot the probe stopped at */
                 reps[2 * (size_t)g] = (uint32_t)k;
                 reps[2 * (size_t)g + 1] = (uint32_t)i;
-                hs[g] = h;
             }
             ids[i] = g;
         }
-        free(x->names); /* the representatives' names are resolved again when compared */
-        x->names = NULL;
+        x->names = NULL; /* the representatives' names are resolved again when compared */
     }
-    repb = PyBytes_FromStringAndSize((const char *)reps, (Py_ssize_t)(n * 8));
-    if (repb) res = hint_list ? PyTuple_Pack(3, maps, repb, hint_list) : PyTuple_Pack(2, maps, repb);
+    if (_PyBytes_Resize(&repb, (Py_ssize_t)(n * 8)) == 0) /* (repb NULL otherwise) */
+        res = hint_list ? PyTuple_Pack(3, maps, repb, hint_list) : PyTuple_Pack(2, maps, repb);
 done:
     if (decline && !PyErr_Occurred()) {
         Py_XDECREF(res);
@@ -772,14 +777,12 @@ done:
     for (Py_ssize_t k = 0; k < n_dex; k++) {
         if (xs[k].has_view) PyBuffer_Release(&xs[k].view);
         free(xs[k].types);
-        free(xs[k].names);
         free(xs[k].protos);
     }
     free(xs);
     free(slots);
-    free(reps);
-    free(hs);
     free(hh);
+    free(names);
     free(asc);
     free(sa.p);
     free(sb.p);
@@ -899,7 +902,8 @@ typedef struct {
     int parsed;
     unsigned long t_size, cd_off, cd_size, m_off, m_size;
     size_t base;
-    uint32_t *tstat, *vmap, *smap;
+    uint32_t *tstat, *vmap, *smap; /* vmap, smap: the buffers of vobj, sobj (the result's bytes, written in place) */
+    PyObject *vobj, *sobj;
     vec_t rest;
     idex_t ix; /* the same tables for sig_hash, with its per-type, per-name and per-proto caches */
     ibuf_t ib;
@@ -1106,6 +1110,7 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
     PyObject *res = NULL, *maps = NULL, *rests = NULL;
     uint32_t *par_off = NULL, *ch_off = NULL, *ch = NULL, *mark = NULL, *stack = NULL, *start = NULL, *fill = NULL;
     uint8_t *wanted = NULL;
+    uint16_t *cdex = NULL; /* per class number: its DEX (dex_of_class without a search), NULL: search */
     grec_t *recs = NULL;
     sbuf_t scratch = {NULL, 0, 0}, scratch2 = {NULL, 0, 0};
     vec_t vedges, tg, pars, refl, clsl, grp;
@@ -1192,9 +1197,12 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
         x->ix.protos = (iproto_t *)calloc(x->hd.p_size ? x->hd.p_size : 1, sizeof(iproto_t));
         if (!x->ix.types || !x->ix.protos) goto nomem;
         x->tstat = (uint32_t *)malloc(ts * 4);
-        x->vmap = (uint32_t *)malloc(ms * 4);
-        x->smap = (uint32_t *)malloc(ms * 4);
-        if (!x->hd.types || !x->tstat || !x->vmap || !x->smap) goto nomem;
+        if (!x->hd.types || !x->tstat) goto nomem;
+        if (!(x->vobj = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(ms * 4))) ||
+            !(x->sobj = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(ms * 4))))
+            goto done;
+        x->vmap = (uint32_t *)PyBytes_AS_STRING(x->vobj);
+        x->smap = (uint32_t *)PyBytes_AS_STRING(x->sobj);
         memset(x->vmap, 0xff, ms * 4);
         memset(x->smap, 0xff, ms * 4);
         for (size_t t = 0; t < x->t_size; t++) {
@@ -1216,6 +1224,9 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
     wanted = (uint8_t *)calloc(nc1, 1);
     start = (uint32_t *)calloc(n_cls + 1, 4);
     fill = (uint32_t *)calloc(n_cls + 1, 4);
+    if (n_dex <= 0xffff && (cdex = (uint16_t *)malloc((n_cls ? n_cls : 1) * 2)) != NULL)
+        for (Py_ssize_t k = 0; k < n_dex; k++)
+            for (size_t c = 0; c < xs[k].cd_size; c++) cdex[xs[k].base + c] = (uint16_t)k;
     if (!par_off || !ch_off || !mark || !stack || !wanted || !start || !fill) goto nomem;
     /* 1. parents (app-wide class numbers) of the first definitions, and their children */
     for (Py_ssize_t k = 0; k < n_dex; k++) {
@@ -1463,7 +1474,7 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
                 }
                 hdex_t *y = NULL;
                 for (; lo < fill[c] && recs[lo].h == h; lo++) {
-                    if (!y) y = dex_of_class(xs, n_dex, c);
+                    if (!y) y = cdex ? &xs[cdex[c]] : dex_of_class(xs, n_dex, c);
                     int eq = sig_equal(x, ref, y, recs[lo].midx);
                     if (eq < 0) {
                         if (eq == -2) goto nomem;
@@ -1515,8 +1526,10 @@ static PyObject *reach_hierarchy_all(PyObject *self, PyObject *args) {
     if (!maps || !rests) goto done;
     for (Py_ssize_t k = 0; k < n_dex; k++) {
         hdex_t *x = &xs[k];
-        PyObject *pair = Py_BuildValue("(y#y#)", (const char *)x->vmap, (Py_ssize_t)(x->m_size * 4),
-                                       (const char *)x->smap, (Py_ssize_t)(x->m_size * 4));
+        if (!x->m_size) { /* (ms was 1: the maps of no method id) */
+            if (_PyBytes_Resize(&x->vobj, 0) < 0 || _PyBytes_Resize(&x->sobj, 0) < 0) goto done;
+        }
+        PyObject *pair = PyTuple_Pack(2, x->vobj, x->sobj);
         if (!pair) goto done;
         PyList_SET_ITEM(maps, k, pair);
         PyObject *r = PyBytes_FromStringAndSize(x->rest.data ? (const char *)x->rest.data : "",
@@ -1564,8 +1577,8 @@ done:
         free(x->ib.p);
         if (x->has_hb) PyBuffer_Release(&x->hb);
         free(x->tstat);
-        free(x->vmap);
-        free(x->smap);
+        Py_XDECREF(x->vobj);
+        Py_XDECREF(x->sobj);
         free(x->rest.data);
     }
     free(xs);
@@ -1577,6 +1590,7 @@ done:
     free(wanted);
     free(start);
     free(fill);
+    free(cdex);
     free(recs);
     free(vedges.data);
     free(tg.data);
@@ -2294,6 +2308,217 @@ done:
     return res;
 }
 
+/* ---- invoke_lists / call_edges_from ---------------------------------------------------------------------- */
+
+/* invoke_lists(methods, events, gids, method_ids_size) -> (vids, sids, calls) or None
+ * One pass over a DEX's method records and events for what invoked_pair and _dexscan.call_edges each read from
+ * them in a pass of their own: (vids, sids) are invoked_pair(events, method_ids_size)'s, and `calls` the invokes
+ * call_edges(methods, events, gids, ...) reads, kept for call_edges_from once the hierarchy maps exist: for every
+ * record with events whose node gids[method_idx] is not NONE and that has such an invoke, u32 words `src, count,
+ * entry * count` in event order, entry = method_idx << 2 | kind (1 plain, 2 virtual/interface, 3 super; an
+ * invoke-custom(/range) is left out). None (the caller then runs invoked_pair and call_edges, which raise their
+ * errors) when anything is out of the ordinary: a buffer length, records whose non-empty event ranges do not
+ * follow one another from 0 to the end of the events, a record's method index out of range or an invoke's (but
+ * invoke-custom's), or method_ids_size >= 2**30. */
+
+/* per opcode of an EV_INVOKE event, as call_edges reads it: 0 invoke-custom(/range) (no edge), 2 virtual/interface,
+ * 3 super, 1 any other */
+static uint8_t invoke_class[256];
+
+static void init_invoke_class(void) {
+    for (int op = 0; op < 256; op++) invoke_class[op] = 1;
+    invoke_class[0xfc] = invoke_class[0xfd] = 0;
+    invoke_class[0x6e] = invoke_class[0x74] = invoke_class[0x72] = invoke_class[0x78] = 2;
+    invoke_class[0x6f] = invoke_class[0x75] = 3;
+}
+
+static PyObject *reach_invoke_lists(PyObject *self, PyObject *args) {
+    Py_buffer mb, eb, gb;
+    unsigned long long n_ids_arg;
+    if (!PyArg_ParseTuple(args, "y*y*y*K", &mb, &eb, &gb, &n_ids_arg)) return NULL;
+    PyObject *res = NULL, *vb = NULL, *sb = NULL, *cb = NULL;
+    uint8_t *flags = NULL;
+    uint32_t *out = NULL;
+    int fail = 0;
+    size_t w = 0;
+    if (mb.len % 28 || eb.len % 20 || gb.len % 4 || n_ids_arg >= (1ull << 30) ||
+        (unsigned long long)gb.len != 4 * n_ids_arg) {
+        fail = 1;
+        goto decided;
+    }
+    const uint8_t *m = (const uint8_t *)mb.buf, *e = (const uint8_t *)eb.buf, *g = (const uint8_t *)gb.buf;
+    size_t n_methods = (size_t)mb.len / 28, n_events = (size_t)eb.len / 20, n_ids = (size_t)n_ids_arg;
+    flags = (uint8_t *)calloc(n_ids + 1, 1);
+    if (!flags) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* written in place (an entry per event at most), then cut to its length: no copy, and no pages of its own */
+    if (n_events + 2 * n_methods + 1 > (size_t)PY_SSIZE_T_MAX / 4) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    cb = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)((n_events + 2 * n_methods + 1) * sizeof(uint32_t)));
+    if (!cb) goto done;
+    out = (uint32_t *)PyBytes_AS_STRING(cb);
+    Py_BEGIN_ALLOW_THREADS
+    static const uint8_t flag_of[4] = {0, 0, 1, 2};
+    size_t cursor = 0;
+    uint32_t bad = 0;
+    for (size_t r = 0; r < n_methods && !bad; r++) {
+        const uint8_t *rec = m + r * 28;
+        uint32_t midx = rd32(rec + 4), start = rd32(rec + 16), end = rd32(rec + 20);
+        if (start == end) continue;
+        if (start != cursor || end < start || end > n_events || midx >= n_ids) {
+            fail = 1;
+            break;
+        }
+        cursor = end;
+        uint32_t src = rd32(g + (size_t)midx * 4);
+        size_t head = w;
+        out[w] = src;
+        w += 2;
+        /* branch-free: every event is written, only the invokes kept */
+        for (uint32_t i = start; i < end; i++) {
+            const uint8_t *ev = e + (size_t)i * 20;
+            uint32_t k = rd32(ev), idx = rd32(ev + 8);
+            uint32_t c = (k >> 8) == EV_INVOKE_KIND ? invoke_class[k & 0xff] : 0;
+            bad |= (c != 0) & (idx >= n_ids);
+            out[w] = idx << 2 | c;
+            w += c != 0;
+        }
+        if (bad) break;
+        for (size_t q = head + 2; q < w; q++) { /* (in range: checked above) */
+            uint32_t x = out[q];
+            flags[x >> 2] |= flag_of[x & 3];
+        }
+        if (src == NONE_ID || w == head + 2) w = head; /* no pair */
+        else out[head + 1] = (uint32_t)(w - head - 2);
+    }
+    if (bad || cursor != n_events) fail = 1;
+    Py_END_ALLOW_THREADS
+decided:
+    if (fail) {
+        res = Py_None;
+        Py_INCREF(res);
+        goto done;
+    }
+    {
+        size_t nv = 0, ns = 0, n_ids = (size_t)n_ids_arg;
+        for (size_t x = 0; x < n_ids; x++) nv += flags[x] & 1, ns += (flags[x] >> 1) & 1;
+        vb = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(nv * 4));
+        sb = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(ns * 4));
+        if (_PyBytes_Resize(&cb, (Py_ssize_t)(w * 4)) < 0) goto done; /* (cb NULL then) */
+        if (!vb || !sb) goto done;
+        uint32_t *pv = (uint32_t *)PyBytes_AS_STRING(vb), *ps = (uint32_t *)PyBytes_AS_STRING(sb);
+        for (size_t x = 0; x < n_ids; x++) {
+            if (flags[x] & 1) *pv++ = (uint32_t)x;
+            if (flags[x] & 2) *ps++ = (uint32_t)x;
+        }
+        res = PyTuple_Pack(3, vb, sb, cb);
+    }
+done:
+    Py_XDECREF(vb);
+    Py_XDECREF(sb);
+    Py_XDECREF(cb);
+    free(flags);
+    PyBuffer_Release(&mb);
+    PyBuffer_Release(&eb);
+    PyBuffer_Release(&gb);
+    return res;
+}
+
+/* call_edges_from(calls, gids, virtual_extra, super_extra, into) -> None
+ * _dexscan.call_edges(methods, events, gids, virtual_extra, super_extra) from invoke_lists(methods, events, gids,
+ * n)'s `calls`, appended to the bytearray `into` (the graph's edge list): per entry, (src, gids[idx]) unless the
+ * record gave it already or it is NONE, then for a virtual (super) entry (src, virtual_extra[idx]) ((src,
+ * super_extra[idx])) unless the record gave it for that kind already or it is NONE. ValueError (`into` unchanged)
+ * when `calls` is not such a list over maps of this length. */
+static PyObject *reach_call_edges_from(PyObject *self, PyObject *args) {
+    Py_buffer cb, gb, vb, sb;
+    PyObject *into;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*O!", &cb, &gb, &vb, &sb, &PyByteArray_Type, &into)) return NULL;
+    PyObject *res = NULL;
+    uint32_t *seen = NULL, *out = NULL;
+    const char *err = NULL;
+    Py_ssize_t base = PyByteArray_GET_SIZE(into);
+    if (cb.len % 4 || gb.len % 4 || gb.len != vb.len || gb.len != sb.len) err = "buffers differ in length";
+    size_t n = (size_t)cb.len / 4, n_ids = (size_t)gb.len / 4, w = 0;
+    if (!err) {
+        /* per kind (direct, virtual, super) and method id: the last record (+ 1) that gave its pair, and a spare
+         * slot where a plain invoke's missing extra pair is marked (no branch per entry); then the pairs: at most
+         * 2 per entry, and the last pair written (not kept) */
+        size_t n_seen = 3 * n_ids + 1;
+        if (((size_t)PY_SSIZE_T_MAX / 4 - n_seen) / 4 <= n + 1 || (size_t)PY_SSIZE_T_MAX / 4 - (size_t)base / 4 < 4 * n) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        seen = (uint32_t *)calloc(n_seen, sizeof(uint32_t));
+        out = (uint32_t *)malloc((4 * n + 2) * sizeof(uint32_t)); /* (only the pages written are touched) */
+        if (!seen || !out) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        const uint8_t *c = (const uint8_t *)cb.buf;
+        /* per kind: the map of its extra pair (a plain invoke reads NONE from `none`) */
+        static const uint32_t none = NONE_ID;
+        const uint8_t *xmap[4] = {(const uint8_t *)&none, (const uint8_t *)&none, (const uint8_t *)vb.buf,
+                                  (const uint8_t *)sb.buf};
+        const uint8_t *g = (const uint8_t *)gb.buf;
+        size_t i = 0;
+        uint32_t tag = 0;
+        while (i < n && !err) {
+            if (n - i < 2) {
+                err = "calls list is truncated";
+                break;
+            }
+            uint32_t src = rd32(c + i * 4), count = rd32(c + i * 4 + 4);
+            i += 2;
+            tag++;
+            if (count > n - i) {
+                err = "calls list is truncated";
+                break;
+            }
+            for (size_t j = i + count; i < j; i++) {
+                uint32_t entry = rd32(c + i * 4), idx = entry >> 2, k = entry & 3, pair[2] = {src, 0};
+                if (idx >= n_ids || !k) {
+                    err = "calls list entry out of range";
+                    break;
+                }
+                /* branch-free: each pair is written, and kept when new to the record and not NONE */
+                uint32_t fresh = seen[idx] != tag;
+                seen[idx] = tag;
+                memcpy(&pair[1], g + (size_t)idx * 4, 4);
+                memcpy(out + w, pair, 8);
+                w += (fresh & (pair[1] != NONE_ID)) << 1;
+                size_t xs = k >= 2 ? (size_t)(k - 1) * n_ids + idx : 3 * n_ids, xi = k >= 2 ? idx : 0;
+                fresh = seen[xs] != tag;
+                seen[xs] = tag;
+                memcpy(&pair[1], xmap[k] + xi * 4, 4);
+                memcpy(out + w, pair, 8);
+                w += (fresh & (pair[1] != NONE_ID)) << 1;
+            }
+        }
+        if (!err) {
+            if (PyByteArray_Resize(into, base + (Py_ssize_t)(w * 4)) < 0) goto done;
+            memcpy(PyByteArray_AS_STRING(into) + base, out, w * 4);
+        }
+    }
+    if (err) PyErr_SetString(PyExc_ValueError, err);
+    else {
+        res = Py_None;
+        Py_INCREF(res);
+    }
+done:
+    free(seen);
+    free(out);
+    PyBuffer_Release(&cb);
+    PyBuffer_Release(&gb);
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&sb);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
@@ -2306,10 +2531,15 @@ static PyMethodDef methods[] = {
     {"dispatch_scan", reach_dispatch_scan, METH_VARARGS, "New-instance types and dispatch calls of records."},
     {"u16_ranges", reach_u16_ranges, METH_VARARGS, "bisect_left/right of many values over u16 items."},
     {"names_maybe", reach_names_maybe, METH_VARARGS, "Method ids whose name may be one of some names."},
+    {"invoke_lists", reach_invoke_lists, METH_VARARGS, "invoked_pair and call_edges' invokes in one pass."},
+    {"call_edges_from", reach_call_edges_from, METH_VARARGS, "call_edges from invoke_lists' calls."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_reach", "Reachability kernels (see the file).", -1,
                                     methods};
 
-PyMODINIT_FUNC PyInit__reach(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__reach(void) {
+    init_invoke_class();
+    return PyModule_Create(&module);
+}

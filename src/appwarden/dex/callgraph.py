@@ -48,20 +48,23 @@ descriptor is decoded only when a query answers with it (then kept), and a query
 bisecting the sorted type and method id tables of the DEX files (see ``_lookup``). :meth:`reachable` returns a
 mapping over the kernel's parent array that makes descriptors on demand, so a scan makes strings for the
 methods it reports, the paths it prints and the methods the rules ask about, not for every method of the app.
-The direct edges of a DEX come from one pass of the C kernel ``call_edges`` over
-its packed records, with two per-method-id maps of what a call also reaches through the class hierarchy
-(invoke-virtual/interface; invoke-super). Those maps come from one call of the C kernel ``_reach.hierarchy_all``
-(which hashes each sig from its name's and proto's cached hashes, read from ``intern_all``), which resolves
+The direct edges of a DEX come from its packed records and events, read once: ``_reach.invoke_lists`` gives the
+invoked ids below and a compact list of the invokes (4 bytes each, in record order), from which
+``_reach.call_edges_from`` appends the edges ``call_edges`` would give, in the same order, to the edge list (when
+``invoke_lists`` declines - records whose events do not follow one another, an index out of range -, the C kernels
+``invoked_pair`` and ``call_edges`` each make a pass, and raise their errors), with two per-method-id maps of what
+a call also reaches through the class hierarchy (invoke-virtual/interface; invoke-super). Those maps come from one
+call of the C kernel ``_reach.hierarchy_all`` (which hashes each sig from its name's and proto's cached hashes, read from ``intern_all``), which resolves
 each distinct referenced method of every DEX once over app-wide class numbers (a class, its superclass and its
 subclasses may each be defined in another classesN.dex, as in any big multidex app), when the descriptors
 compare bytewise exactly as Python compares them (it reads the name and proto of each method from the DEX
 tables); the references it leaves (a class descriptor with "->", a name or proto that is not ASCII) are resolved
 in Python with the same definitions. When it declines (records whose bytes would not compare as Python strings),
 the graph goes DEX by DEX: the C kernel ``hierarchy_extras`` for hierarchies inside one DEX, Python for the rest,
-with the same result (its arguments: the type statuses from ``_reach.class_numbers``, the invoked ids from one pass
-of ``_reach.invoked_pair`` over each DEX's events). :meth:`is_subtype` answers the async edges' base types (Thread,
-Runnable, Callable, TimerTask, AsyncTask) from the C kernel ``subtype_masks`` (one byte per app class). A reference
-with several targets gets a synthetic *virtual node* with edges to them, and the call the edge caller -> virtual node next to caller -> reference. Virtual
+with the same result (its arguments: the type statuses from ``_reach.class_numbers``, the invoked ids from
+``invoke_lists``, else one pass of ``_reach.invoked_pair`` over each DEX's events). :meth:`is_subtype` answers the
+async edges' base types (Thread, Runnable, Callable, TimerTask, AsyncTask) from the C kernel ``subtype_masks`` (one
+byte per app class). A reference with several targets gets a synthetic *virtual node* with edges to them, and the call the edge caller -> virtual node next to caller -> reference. Virtual
 nodes never appear in a result: the BFS (C kernel ``bfs``) crosses them at no cost, so depths, reachable sets and
 shortest paths are those of the graph with the hierarchy edges written out; its work is linear in the adjacency
 (a node is queued once, a virtual node expanded once) and it stops at the active stage deadline, as do
@@ -589,6 +592,8 @@ class CallGraph:
         chunks = (
             bytearray()
         )  # the edges, appended DEX by DEX (no list of parts joined at the end: half the peak)
+        # per DEX: invoke_lists' invokes, when _hierarchy_all_args read them (call_edges_from then gives its edges)
+        self._calls: list[bytes | None] = [None] * len(codes)
         async_edges = array("I")
         every = self._hierarchy_all(chunks)  # None: DEX by DEX (see _hierarchy_all)
         for ci, code in enumerate(codes):
@@ -599,6 +604,11 @@ class CallGraph:
             else:
                 vmap, smap = self._hierarchy_maps(ci, chunks)
             self._add_async_edges(code, maps[ci], async_edges)
+            calls, self._calls[ci] = self._calls[ci], None
+            if calls is not None:  # the invokes _hierarchy_all_args kept (the same edges, no second pass)
+                reach.call_edges_from(calls, maps[ci], vmap, smap, chunks)  # appended to chunks
+                del calls
+                continue
             chunks += walker.call_edges(
                 code.methods_raw, code.events_raw, maps[ci].tobytes(), vmap.tobytes(), smap.tobytes()
             )
@@ -779,7 +789,15 @@ class CallGraph:
                 if unique
                 else reach.class_numbers(code.type_descs, app, base)
             )
-            vids, sids = reach.invoked_pair(code.events_raw, code.dex.method_ids_size)
+            # ... and, in the same pass, the invokes call_edges would read again (call_edges_from in _build_edges);
+            # None (anything out of the ordinary): invoked_pair, and call_edges later, as before
+            got = reach.invoke_lists(
+                code.methods_raw, code.events_raw, self._maps[ci], code.dex.method_ids_size
+            )
+            if got is None:
+                vids, sids = reach.invoked_pair(code.events_raw, code.dex.method_ids_size)
+            else:
+                vids, sids, self._calls[ci] = got
             dexes.append((*self._kernel_tables(ci), status, vids, sids))
         return dexes
 

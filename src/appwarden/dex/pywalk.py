@@ -1786,3 +1786,81 @@ def names_maybe(ids: tuple, mids: bytes, names: list[bytes]) -> bytes:
         if keep:
             out.append(i)
     return out.tobytes()
+
+
+def invoke_lists(methods: bytes, events: bytes, gids: bytes, n_ids: int) -> tuple[bytes, bytes, bytes] | None:
+    """``(vids, sids, calls)``: ``invoked_pair(events, n_ids)`` and the invokes ``call_edges(methods, events, gids,
+    ...)`` reads (u32 words ``src, count, entry * count`` per record with such an invoke, entry = method idx << 2 |
+    kind: 1 plain, 2 virtual/interface, 3 super), or None when anything is out of the ordinary; mirrors
+    ``_reach.invoke_lists``."""
+    if len(methods) % 28 or len(events) % 20 or len(gids) % 4 or n_ids >= 1 << 30 or len(gids) != 4 * n_ids:
+        return None
+    m, ev, g = _u32s(methods), _u32s(events), _u32s(gids)
+    n_events = len(ev) // 5
+    flags = bytearray(n_ids)
+    out = array("I")
+    cursor = 0
+    for r in range(len(m) // 7):
+        midx, start, end = m[7 * r + 1], m[7 * r + 4], m[7 * r + 5]
+        if start == end:
+            continue
+        if start != cursor or end < start or end > n_events or midx >= n_ids:
+            return None
+        cursor = end
+        src = g[midx]
+        entries = []
+        for i in range(start, end):
+            k = ev[5 * i]
+            op = k & 0xFF
+            if k >> 8 != EV_INVOKE or op in (0xFC, 0xFD):
+                continue
+            idx = ev[5 * i + 2]
+            if idx >= n_ids:
+                return None
+            kind = 2 if op in _VIRTUAL_OPS else 3 if op in _SUPER_OPS else 1
+            if kind > 1:
+                flags[idx] |= kind - 1
+            entries.append(idx << 2 | kind)
+        if src != _NONE_ID and entries:
+            out.extend((src, len(entries)))
+            out.extend(entries)
+    if cursor != n_events:
+        return None
+    vids = array("I", [x for x in range(n_ids) if flags[x] & 1])
+    sids = array("I", [x for x in range(n_ids) if flags[x] & 2])
+    return _le_bytes(vids), _le_bytes(sids), _le_bytes(out)
+
+
+def call_edges_from(
+    calls: bytes, gids: bytes, virtual_extra: bytes, super_extra: bytes, into: bytearray
+) -> None:
+    """``call_edges`` from :func:`invoke_lists`' ``calls`` once the hierarchy maps exist (a record's pair of a
+    method id and kind given once), appended to ``into``; mirrors ``_reach.call_edges_from`` (same ValueError,
+    ``into`` then unchanged)."""
+    if type(into) is not bytearray:
+        raise TypeError("into must be a bytearray")
+    if len(calls) % 4 or len(gids) % 4 or len(gids) != len(virtual_extra) or len(gids) != len(super_extra):
+        raise ValueError("buffers differ in length")
+    c, g, v, s = _u32s(calls), _u32s(gids), _u32s(virtual_extra), _u32s(super_extra)
+    maps = (None, g, v, s)
+    out = array("I")
+    i, n = 0, len(c)
+    while i < n:
+        if n - i < 2:
+            raise ValueError("calls list is truncated")
+        src, count = c[i], c[i + 1]
+        i += 2
+        if count > n - i:
+            raise ValueError("calls list is truncated")
+        seen: set[tuple[int, int]] = set()
+        for entry in c[i : i + count]:
+            idx, k = entry >> 2, entry & 3
+            if idx >= len(g) or not k:
+                raise ValueError("calls list entry out of range")
+            for kind in (1, k) if k > 1 else (1,):
+                if (kind, idx) not in seen:
+                    seen.add((kind, idx))
+                    if maps[kind][idx] != _NONE_ID:  # type: ignore[index]
+                        out.extend((src, maps[kind][idx]))  # type: ignore[index]
+        i += count
+    into += _le_bytes(out)
