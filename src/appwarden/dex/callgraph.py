@@ -259,7 +259,9 @@ class CallGraph:
         self._vranges: list[tuple[int, int]] = []  # (first id, count) of the virtual nodes
         self._virtual = b""  # one byte per node, 1 for a virtual node (the BFS kernel's view)
         self._edges: bytes | bytearray = b""  # (src, dst) u32 pairs, duplicates allowed
-        self._csr: tuple[array, array] | None = None  # offsets, targets (deduplicated per source)
+        self._csr: tuple[Sequence[int], Sequence[int]] | None = (
+            None  # offsets, targets (deduplicated per source)
+        )
         self._rcsr: tuple[array, array] | None = None  # the same for the reversed edges
         self._reach: dict[tuple[str, ...], Reached] = {}
         # walk: skip prefixes -> (class rank, prefix flag) per node, None: the walk names (see _walk_order)
@@ -292,6 +294,8 @@ class CallGraph:
         state = dict(self.__dict__)
         state["_mids"] = None
         state["_walk_ranks"] = {}  # rebuilt on the next walk
+        if self._csr is not None:  # views of build_csr's bytes (see _forward): pickled as arrays
+            state["_csr"] = tuple(_u32(m.tobytes()) for m in self._csr)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -1317,12 +1321,13 @@ class CallGraph:
 
     # -- adjacency ---------------------------------------------------------------------------------------------
 
-    def _forward(self) -> tuple[array, array]:
+    def _forward(self) -> tuple[Sequence[int], Sequence[int]]:
         """The forward adjacency (CSR). Once built, the edge list it was built from is released (it is as big
-        as the CSR; :meth:`_backward` works from the CSR)."""
+        as the CSR; :meth:`_backward` works from the CSR). u32 views of build_csr's bytes, not arrays copied from
+        them (two copies of ~10 MB and their fresh pages at 100 MB of DEX); arrays after unpickling."""
         if self._csr is None:
             off, tgt = walker.build_csr(self._edges, self._n)
-            self._csr = (_u32(off), _u32(tgt))
+            self._csr = (memoryview(off).cast("I"), memoryview(tgt).cast("I"))
             self._edges = b""
         return self._csr
 
@@ -1335,7 +1340,7 @@ class CallGraph:
             self._rcsr = (_u32(roff), _u32(rtgt))
         return self._rcsr
 
-    def _expand(self, nodes: Sequence[int], csr: tuple[array, array]) -> set[str]:
+    def _expand(self, nodes: Sequence[int], csr: tuple[Sequence[int], Sequence[int]]) -> set[str]:
         """Descriptors of ``nodes``, each virtual node replaced by its own (real) neighbours in ``csr``."""
         got = list(map(self._name_cache.get, nodes))
         if None not in got:  # every name made already, no virtual node among them: C-level loops only
@@ -1353,7 +1358,7 @@ class CallGraph:
                 out.update(name(x) for x in tgt[off[t] : off[t + 1]] if not virtual[x])  # type: ignore[misc]
         return out
 
-    def _expand_ids(self, nodes: Sequence[int], csr: tuple[array, array]) -> set[int]:
+    def _expand_ids(self, nodes: Sequence[int], csr: tuple[Sequence[int], Sequence[int]]) -> set[int]:
         """:meth:`_expand` as node ids (a node's descriptor is its own: the same count)."""
         off, tgt = csr
         virtual = self._virtual
