@@ -292,7 +292,11 @@ class BackfillMigrationTests(TransactionTestCase):
         from django.db import connection
         from django.db.migrations.executor import MigrationExecutor
 
-        before = [("registry", "0001_initial"), ("testing", "0005_job_sdk_versions")]
+        before = [
+            ("registry", "0001_initial"),
+            ("testing", "0005_job_sdk_versions"),
+            ("enforcement", "0004_notice_scope"),
+        ]
         after = [("registry", "0002_version_signer_relation")]
         executor = MigrationExecutor(connection)
         self.addCleanup(lambda: MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes()))
@@ -309,8 +313,14 @@ class BackfillMigrationTests(TransactionTestCase):
             ("again", mixed, GENUINE),
             ("rotated", mixed, NEW_KEY),
             ("unsigned", mixed, ""),
+            ("ordered", mixed, "12" * 32),
         ]:
             ids[key] = Version.objects.create(app=app, sha256=key.ljust(64, "0"), signer_sha256=signer).pk
+        # a version an order already names as the company's stays its own
+        Order = old.get_model("enforcement", "RectificationOrder")
+        Order.objects.create(
+            number="ZG-2026-1", app=mixed, app_version_id=ids["ordered"], deadline=dt.date(2026, 12, 31)
+        )
         lineage = [{"sha256": GENUINE}, {"sha256": NEW_KEY}]
         Job.objects.create(
             sha256="r" * 64,
@@ -335,6 +345,7 @@ class BackfillMigrationTests(TransactionTestCase):
                 "again": SIGNER_OWN,
                 "rotated": SIGNER_ROTATED,
                 "unsigned": SIGNER_UNKNOWN,
+                "ordered": SIGNER_OWN,
             },
         )
 
@@ -426,3 +437,19 @@ class CounterfeitFirstTests(ForeignSignerCase):
         )
         real.app_version.refresh_from_db()
         self.assertEqual(real.app_version.signer_relation, SIGNER_OWN)
+
+    def test_a_harmful_takedown_case_does_not_pin_a_lookalike_as_own(self):
+        from test_early_warning import screening
+
+        rep = pf.report("com.harm.app", "0.1", [], label="仿冒")
+        rep["app"]["signers"] = [{"subject": "CN=x", "sha256": OTHER}]
+        rep["screening"] = screening("harmful", ["spyware"], 95)
+        fake = pf.scanned_job(self.reviewer, self.eng.add("harm-first", rep))
+        pf.listing(self.store, fake.app_version.app)
+        workflow.takedown_harmful(fake.app_version, user=self.regulator, reason="有害")
+        self.client.force_login(self.regulator)
+        self.client.post(
+            f"/registry/versions/{fake.app_version_id}/signer/", {"relation": "foreign", "reason": "仿冒"}
+        )
+        fake.app_version.refresh_from_db()
+        self.assertEqual(fake.app_version.signer_relation, SIGNER_FOREIGN)

@@ -168,7 +168,7 @@ def mark_signer(version: Any, *, relation: str, user: Any, reason: str) -> list[
     """A regulator's decision on whose build ``version`` is: ``own`` (e.g. the company proved a new signing key)
     or ``foreign``, for every version of the app with the same signer; a written reason is required and the change
     is audited (``signer_relation``). Returns the ids of the versions changed. A build with an order to the company
-    cannot be marked foreign (the order names it as the company's)."""
+    cannot be marked foreign (the order names it as the company's; a 不良APP takedown case is no such order)."""
     from django.db import transaction
 
     from appwarden.platform.core import audit
@@ -188,7 +188,12 @@ def mark_signer(version: Any, *, relation: str, user: Any, reason: str) -> list[
         if version.signer_sha256
         else same.filter(pk=version.pk)
     )
-    if relation == SIGNER_FOREIGN and same.filter(orders__isnull=False).exists():
+    from appwarden.platform.enforcement.models import RectificationOrder
+
+    ordered = RectificationOrder.objects.filter(app_version__in=same).exclude(
+        transitions__name="harmful_takedown"
+    )
+    if relation == SIGNER_FOREIGN and ordered.exists():
         raise PlatformError(
             "该签名的构建已有整改通知，不能认定为他人构建 a build of this signer has an order to the company"
         )

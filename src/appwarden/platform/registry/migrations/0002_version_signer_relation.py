@@ -3,7 +3,9 @@ rotated / foreign / unknown; docs/platform.md "Builds signed by another key"), s
 migration judges the existing versions the way ingest would have, oldest first per app: the first version with a
 signer establishes it, a later one is ``own`` when its signer is established, ``rotated`` when its newest finished
 scan's verified v3 lineage leads from an established signer, else ``foreign``; a version without a signer is
-``unknown``. Only apps whose versions have more than one signer are read one by one. Reversing drops the column.
+``unknown``. A version with a rectification order (not a 不良APP takedown case) stays ``own``: the order already
+names it as the company's. Only apps whose versions have more than one signer are read one by one. Reversing drops
+the column.
 """
 
 from django.db import migrations, models
@@ -15,6 +17,7 @@ def judge_versions(apps, schema_editor):
 
     AppVersion = apps.get_model("registry", "AppVersion")
     ScanJob = apps.get_model("testing", "ScanJob")
+    Order = apps.get_model("enforcement", "RectificationOrder")
     AppVersion.objects.filter(signer_sha256="").update(signer_relation="unknown")
     mixed = list(
         AppVersion.objects.exclude(signer_sha256="")
@@ -26,6 +29,11 @@ def judge_versions(apps, schema_editor):
     )
     for app_id in mixed:
         known: list[str] = []
+        ordered = set(
+            Order.objects.filter(app_version__app_id=app_id)
+            .exclude(transitions__name="harmful_takedown")
+            .values_list("app_version_id", flat=True)
+        )
         for pk, signer in (
             AppVersion.objects.filter(app_id=app_id)
             .exclude(signer_sha256="")
@@ -40,7 +48,7 @@ def judge_versions(apps, schema_editor):
                     .values_list("report__app", flat=True)
                     .first()
                 )
-            relation = attribution(known, [signer], lineage)
+            relation = "own" if pk in ordered else attribution(known, [signer], lineage)
             if relation != "foreign" and signer not in known:
                 known.append(signer)
             if relation != "own":
@@ -51,6 +59,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0001_initial"),
         ("testing", "0005_job_sdk_versions"),
+        ("enforcement", "0004_notice_scope"),
     ]
 
     operations = [
