@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from appwarden.platform.core import tokens
 from appwarden.platform.core.errors import PlatformError
-from appwarden.platform.enforcement import workflow
+from appwarden.platform.enforcement import identity, workflow
 from appwarden.platform.prelisting import services as prelisting
 from appwarden.platform.registry.models import (
     SIGNER_FOREIGN,
@@ -453,3 +453,18 @@ class CounterfeitFirstTests(ForeignSignerCase):
         )
         fake.app_version.refresh_from_db()
         self.assertEqual(fake.app_version.signer_relation, SIGNER_FOREIGN)
+
+
+class SignerChangeListTests(ForeignSignerCase):
+    def test_the_early_warning_signer_changes_say_how_each_is_judged(self):
+        fake = self.lookalike()
+        self.client.force_login(self.regulator)
+        page = self.client.get("/early-warning/").content.decode()
+        self.assertIn(f'id="signer-change-foreign-{fake.app_version_id}"', page)
+        rows = APIClient()
+        rows.force_authenticate(self.regulator)
+        versions = rows.get("/api/early-warning/").json()["signer_changes"]["versions"]
+        self.assertEqual([v["version"]["signer_relation"] for v in versions], [SIGNER_FOREIGN])
+        identity.mark_signer(fake.app_version, relation="own", user=self.regulator, reason="企业证明新密钥")
+        page = self.client.get("/early-warning/").content.decode()
+        self.assertIn(f'id="signer-change-own-{fake.app_version_id}"', page)

@@ -493,6 +493,7 @@ def as_json(data: dict[str, Any]) -> dict[str, Any]:
                         "version_name": r["version"].version_name,
                         "signer_sha256": r["version"].signer_sha256,
                         "signer_subject": r["version"].signer_subject,
+                        "signer_relation": r["version"].signer_relation,
                     },
                     "previous": {
                         "id": r["previous"].pk,
