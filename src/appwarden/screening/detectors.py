@@ -265,7 +265,9 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
             continue
         covered = dict(own[m])
         via: set[str] = set()
-        for callee in callees(ctx.code, m):
+        for callee in sorted(
+            callees(ctx.code, m)
+        ):  # the first callee covering a group wins: by name, not hash order
             for gi, r in own.get(callee, {}).items():
                 if gi not in covered:
                     covered[gi] = r
