@@ -265,9 +265,8 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
             continue
         covered = dict(own[m])
         via: set[str] = set()
-        for callee in sorted(
-            callees(ctx.code, m)
-        ):  # the first callee covering a group wins: by name, not hash order
+        # the first callee covering a group names it in with/via: by name, not in the set's hash order
+        for callee in sorted(callees(ctx.code, m)):
             for gi, r in own.get(callee, {}).items():
                 if gi not in covered:
                     covered[gi] = r
