@@ -468,3 +468,27 @@ class SignerChangeListTests(ForeignSignerCase):
         identity.mark_signer(fake.app_version, relation="own", user=self.regulator, reason="企业证明新密钥")
         page = self.client.get("/early-warning/").content.decode()
         self.assertIn(f'id="signer-change-own-{fake.app_version_id}"', page)
+
+
+class SdkOrderTests(ForeignSignerCase):
+    """An SDK order's 通报 row names the apps of its findings and their companies: a lookalike's SDK finding would
+    name the genuine app and company as carrying the SDK."""
+
+    def test_a_lookalikes_sdk_finding_is_not_put_in_an_sdk_order(self):
+        from appwarden.platform.enforcement import sdk_workflow
+        from appwarden.platform.registry.models import SdkVendor
+
+        vendor = SdkVendor.objects.create(name="甲SDK厂商", sdk_ids=["sdk.a"])
+        fake = self.lookalike([pf.finding("r.sdka", ["RD-3.1"], owner="sdk.a")])
+        real = self.scan("1.1", GENUINE, [pf.finding("r.sdka", ["RD-3.1"], owner="sdk.a")], tag="real-sdk")
+        self.confirm(real)
+        with self.assertRaisesMessage(PlatformError, "签名与该应用不一致"):
+            sdk_workflow.issue_sdk_order(vendor, list(fake.findings.all()), user=self.reviewer, reason="r")
+        self.client.force_login(self.reviewer)
+        page = self.client.get(f"/enforcement/sdk-orders/new/?vendor={vendor.pk}").content.decode()
+        self.assertIn(f'value="{real.findings.get().pk}"', page)
+        self.assertNotIn(f'value="{fake.findings.get().pk}"', page)
+        order = sdk_workflow.issue_sdk_order(
+            vendor, list(real.findings.all()), user=self.reviewer, reason="r"
+        )
+        self.assertEqual(order.findings.count(), 1)

@@ -15,7 +15,7 @@ from appwarden.platform.core.views import attempt, get_scoped, role_required
 from appwarden.platform.enforcement import sdk_workflow
 from appwarden.platform.enforcement.forms import EscalateForm, ReasonForm, SdkIssueForm, SdkRespondForm
 from appwarden.platform.enforcement.models import SDK_OPEN_STATES, SDK_STATES, NoticeItem, SdkOrder
-from appwarden.platform.registry.models import SdkVendor
+from appwarden.platform.registry.models import SdkVendor, attributed
 from appwarden.platform.testing import ranking
 from appwarden.platform.testing.models import F_CONFIRMED, Finding
 
@@ -55,7 +55,10 @@ def sdk_order_new(request):
     form = None
     if vendor is not None:
         ids = sdk_workflow.vendor_sdk_ids(vendor)
-        findings = Finding.objects.filter(status=F_CONFIRMED, owner__in=ids, app_version__isnull=False)
+        # not a build of another signer than its app's: the order's 通报 row would name the app and its company
+        findings = Finding.objects.filter(
+            attributed("app_version__"), status=F_CONFIRMED, owner__in=ids, app_version__isnull=False
+        )
         findings = findings.select_related("app_version__app").order_by(
             "owner", "app_version__app__package", "id"
         )

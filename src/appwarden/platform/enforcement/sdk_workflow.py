@@ -252,6 +252,13 @@ def issue_sdk_order(
             )
         if f.app_version_id is None:
             raise PlatformError(f"问题 #{f.pk} 没有对应的应用版本 finding #{f.pk} has no app version")
+        if f.app_version.foreign:
+            # its 通报 row would name the app and its company as carrying the SDK: a build of another signer is not
+            # theirs (docs/platform.md "Builds signed by another key")
+            raise PlatformError(
+                f"问题 #{f.pk} 所在构建的签名与该应用不一致（可能为仿冒/借用包名的APK），不能列入SDK整改通知 "
+                f"finding #{f.pk} is in a build of another signer than its app's"
+            )
     days = settings.APPWARDEN_RECTIFY_DAYS if working_days is None else int(working_days)
     if days < 1 or days > 365:
         raise PlatformError("整改期限须为1至365个工作日 working days must be between 1 and 365")
