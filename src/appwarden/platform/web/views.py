@@ -163,7 +163,8 @@ def _staff_or_404(request, *roles: str) -> None:
 
 def _early_warning_context() -> dict[str, Any]:
     """Harmful and suspicious apps: per app, its latest finished scan job that has a screening verdict, when that
-    verdict is harmful or suspicious (a later clean scan of any version takes the app off the list)."""
+    verdict is harmful or suspicious (judged per app and signer: a later clean scan takes a harmful build off the
+    list only when it has the same signer)."""
     flagged = list(
         ScanJob.objects.filter(status=JOB_DONE, screening_verdict__in=("harmful", "suspicious"))
         .select_related("app_version__app__company")
