@@ -101,6 +101,10 @@ class ViewTests(EarlyWarningCase):
         for package in ("com.clean.app", "com.fixed.app", "com.old.report"):
             self.assertNotIn(package, html)
         self.assertIn('href="/early-warning/"', html)  # in the nav
+        # the measured error rates travel with the verdicts: a lead to check, not a finding to act on unread
+        caution = html[html.index('id="screening-caution"') : html.index('id="harmful-heading"')]
+        self.assertIn("筛查结论是线索，不是认定", caution)
+        self.assertIn("docs/screening-eval.md", caution)
 
     def test_reviewer_sees_the_list_without_the_takedown_form(self):
         resp = self.login(self.reviewer).get("/early-warning/")
