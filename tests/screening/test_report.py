@@ -33,6 +33,8 @@ def test_pipeline_report_has_valid_screening(name: str, verdict: str) -> None:
     assert verdict in line
     html = render_html(report)
     assert 'id="screening"' in html and verdict in html
+    # a flagged verdict says it is a lead to check, with where its measured error rates are
+    assert ('id="screening-caution"' in html) == (verdict != "none")
 
 
 def test_bad_app_html_lists_indicators_with_evidence() -> None:
