@@ -212,3 +212,55 @@ def test_walk_ranks_cached_and_not_pickled(main_dex: bytes) -> None:
     assert () in graph._walk_ranks
     assert pickle.loads(pickle.dumps(graph))._walk_ranks == {}
     assert callgraph.NONE == 0xFFFFFFFF
+
+
+def _swap_type_ids(blob: bytes, i: int, j: int) -> bytes:
+    """The DEX with type ids i and j swapped: its types no longer ascend by descriptor (a hostile table)."""
+    import struct
+
+    t_off = struct.unpack_from("<I", blob, 0x44)[0]
+    data = bytearray(blob)
+    a, b = data[t_off + 4 * i : t_off + 4 * i + 4], data[t_off + 4 * j : t_off + 4 * j + 4]
+    data[t_off + 4 * i : t_off + 4 * i + 4], data[t_off + 4 * j : t_off + 4 * j + 4] = b, a
+    return bytes(data)
+
+
+@settings(max_examples=60, deadline=4000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    which=st.integers(0, 3),
+    order=st.sampled_from(["nodes", "shuffled", "reversed"]),
+    seed=st.integers(0, 2**32 - 1),
+    keep=st.floats(0.05, 1.0),
+    swap=st.booleans(),
+)
+def test_class_ranks_over_dex_runs_equal_a_full_sort(main_dex: bytes, which, order, seed, keep, swap) -> None:
+    """class_ranks merges the DEX files' class runs (a DEX lists its types in descriptor order) instead of sorting
+    them all; when the nodes are not by DEX and method id, or a DEX's types do not ascend (type ids swapped), it
+    sorts. Either way: the twin's answer and descriptor order, over several DEX files with shared classes."""
+    import random
+
+    sets = [
+        [(n, (DATA / n).read_bytes()) for n in ("hier_b.dex", "hier_a.dex", "hier.dex")],
+        [("a.dex", main_dex), ("b.dex", (DATA / "hier.dex").read_bytes()), ("c.dex", main_dex)],
+        [(n, (DATA / n).read_bytes()) for n in ("main.dex", "regs.dex", "hier_a.dex", "hier_b.dex")],
+        [("a.dex", (DATA / "regs.dex").read_bytes())],
+    ]
+    blobs = sets[which]
+    if swap:
+        k = seed % len(blobs)
+        n_types = DexFile("x.dex", blobs[k][1]).type_ids_size
+        blobs = [*blobs[:k], (blobs[k][0], _swap_type_ids(blobs[k][1], 1, n_types - 2)), *blobs[k + 1 :]]
+    codes = build_index(blobs).codes
+    rng = random.Random(seed)
+    pairs = [
+        (ci, m) for ci, c in enumerate(codes) for m in range(c.dex.method_ids_size) if rng.random() < keep
+    ]
+    if order == "shuffled":
+        rng.shuffle(pairs)
+    elif order == "reversed":
+        pairs.reverse()
+    reps = array("I", [x for p in pairs for x in p]).tobytes()
+    descs = _descs(codes, reps)
+    if any(b"\0" in d or not d.isascii() for d in descs):
+        return
+    _check_order([c.id_args for c in codes], reps, descs)
