@@ -1,8 +1,8 @@
 """Class-hierarchy lookups of the code index rewritten for speed (issue #19) give what the plain loops gave.
 
 ``CodeIndex.subclasses`` groups the app classes with C-level maps (and skips the first-definition check when no
-class is defined twice); ``DexCode.subclass_defs`` finds a superclass's class defs by bisection instead of a dict
-of every group. The references below are the loops they replace.
+class is defined twice); ``DexCode.subclass_defs`` finds a superclass's class defs by a byte search of the superclass
+column instead of a dict of every group. The references below are the loops they replace.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from appwarden.dex.index import CodeIndex, DexCode, build_index
 
@@ -82,3 +84,27 @@ def test_subclass_defs_equal_the_subclass_map(all_indexes: list[CodeIndex]) -> N
             for sup in [*ref, 0, n_types, n_types + 5, 0xFFFFFFFF]:
                 assert code.subclass_defs(sup) == ref.get(sup, [])
                 assert code.has_subclass_defs(sup) == bool(ref.get(sup))
+
+
+_WORDS = [0, 1, 0x100, 0x10000, 0x1000000, 0x101, 0x1010101, 0x01000001, 0xFFFFFFFF, 0xFF, 0xFFFF00, 7]
+
+
+@settings(max_examples=300, deadline=None)
+@given(sups=st.lists(st.sampled_from(_WORDS) | st.integers(0, 0xFFFFFFFF), max_size=40))
+def test_subclass_defs_byte_search_equals_a_grouping(sups: list[int]) -> None:
+    """``subclass_defs`` searches the superclass column's bytes: a match across two words (values whose bytes
+    repeat, e.g. 0x100 next to 0x1000000) is not a class def; the class defs of ``sup`` in ascending order, as the
+    stable grouping gave them."""
+    from array import array
+    from types import SimpleNamespace
+
+    words = array("I")
+    for s in sups:
+        words.extend([len(words) // 8, 0, s, 0, 0, 0, 0, 0])
+    fake = SimpleNamespace(dex=SimpleNamespace(class_defs=words), _sup_col=None, _sups=None)
+    fake.has_subclass_defs = lambda sup: DexCode.has_subclass_defs(fake, sup)  # type: ignore[arg-type]
+    groups: dict[int, list[int]] = {}
+    for cdi, s in enumerate(sups):
+        groups.setdefault(s, []).append(cdi)
+    for sup in {*_WORDS, *sups, -1, 1 << 32}:
+        assert DexCode.subclass_defs(fake, sup) == groups.get(sup, [])  # type: ignore[arg-type]

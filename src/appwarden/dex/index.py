@@ -133,8 +133,7 @@ class DexCode:
     ev_starts: Sequence[int] = field(init=False)  # a strided view of the records' ev_start column
     _by_class: Mapping[int, list[int]] | None = None
     _subclasses: dict[int, list[int]] | None = None
-    # subclass_defs: the superclass idxs sorted, and the class defs in that order
-    _sup_groups: tuple[list[int], list[int]] | None = None
+    _sup_col: bytes | None = None  # subclass_defs: the class defs' superclass column (u32, native order)
     _sups: frozenset[int] | None = None  # the superclass type idxs of the class defs (has_subclass_defs)
     _descs: list[str] | None = None
     _types: list[str] | None = None
@@ -164,7 +163,7 @@ class DexCode:
         self.dex, self.methods_raw, self.events_raw, self.bad_methods = state
         self._by_class = None
         self._subclasses = None
-        self._sup_groups = None
+        self._sup_col = None
         self._sups = None
         self._descs = None
         self._types = None
@@ -392,18 +391,24 @@ class DexCode:
 
     def subclass_defs(self, sup: int) -> list[int]:
         """class_def indices of the classes of this DEX whose superclass type idx is ``sup``, ascending (the list
-        :meth:`subclass_map` holds for ``sup``; looked up by bisection in the class defs sorted once by superclass,
-        which costs less than grouping every class)."""
-        groups = self._sup_groups
-        if groups is None:
-            sups = self.dex.class_defs[2::8].tolist()
-            # a stable sort: the class defs of one superclass stay in ascending order
-            order = sorted(range(len(sups)), key=sups.__getitem__)
-            groups = self._sup_groups = (sorted(sups), order)
-        keys, order = groups
-        lo = bisect_left(keys, sup)
-        hi = bisect_right(keys, sup, lo)
-        return order[lo:hi]
+        :meth:`subclass_map` holds for ``sup``; found by a byte search of the superclass column, which costs less
+        than grouping or sorting every class: most DEX files are asked about a few superclasses)."""
+        if not self.has_subclass_defs(sup):  # most: a set lookup, not a search of the whole column
+            return []
+        col = self._sup_col
+        if col is None:
+            col = self._sup_col = self.dex.class_defs[2::8].tobytes()
+        needle = sup.to_bytes(4, sys.byteorder)  # the column's own (native) order
+        out: list[int] = []
+        find = col.find
+        p = find(needle)
+        while p >= 0:
+            if p & 3:  # inside two words: look again from the next byte
+                p = find(needle, p + 1)
+                continue
+            out.append(p >> 2)
+            p = find(needle, p + 4)
+        return out
 
     def subclass_map(self) -> dict[int, list[int]]:
         """superclass type idx -> class_def indices of the classes extending it in this DEX (cached)."""
