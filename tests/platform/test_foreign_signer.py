@@ -3,8 +3,9 @@
 merely carries a registered app's package name (another signer, not a verified key rotation) is recorded as
 ``foreign`` on its ``AppVersion``; its findings, even confirmed, do not count against the genuine company (repeat
 offenders, yearly report, store violating share, dashboard, app list), cannot be ordered to the company, and the
-company's own view does not show it. A genuine new version and a verified rotation still count. Also run on
-PostgreSQL by ``test_services.py``."""
+company's own view does not show it, nor a store's (its own pre-listing check still shows its result), nor the
+SDK-vendor counts (``/my-sdk/``, the early-warning SDK versions). A genuine new version and a verified rotation
+still count. Also run on PostgreSQL by ``test_services.py``."""
 
 from __future__ import annotations
 
@@ -492,3 +493,86 @@ class SdkOrderTests(ForeignSignerCase):
             vendor, list(real.findings.all()), user=self.reviewer, reason="r"
         )
         self.assertEqual(order.findings.count(), 1)
+
+
+class StoreViewTests(ForeignSignerCase):
+    """A store sees the versions of the apps listed with it: a lookalike is not one of the genuine app's versions
+    there, but the store's own pre-listing check of a lookalike still shows that check's result to that store."""
+
+    def test_a_store_does_not_see_a_lookalike_as_the_apps_version(self):
+        job = self.lookalike(version="6.6.6")
+        store_user = pf.user("store", store=self.store)
+        self.client.force_login(store_user)
+        page = self.client.get(f"/registry/apps/{self.app.pk}/").content.decode()
+        self.assertIn(self.genuine.sha256, page)
+        self.assertNotIn(job.sha256, page)
+        self.assertNotIn("6.6.6", page)
+        self.assertNotIn(BANNER, page)
+        api = self.api(store_user)
+        versions = [v["sha256"] for v in api.get("/api/app-versions/").json()["results"]]
+        self.assertEqual(versions, [self.genuine.sha256])
+        self.assertEqual(api.get(f"/api/app-versions/{job.app_version_id}/").status_code, 404)
+        # staff still see it, flagged
+        self.client.force_login(self.regulator)
+        self.assertIn(job.sha256, self.client.get(f"/registry/apps/{self.app.pk}/").content.decode())
+
+    def test_the_stores_own_check_of_a_lookalike_still_shows_its_result(self):
+        store_user = pf.user("store", store=self.store)
+        rep = pf.report("com.genuine.app", "6.6.6", [pf.finding("r.fake", ["RD-4.2"])])
+        rep["app"]["signers"] = [{"subject": "CN=Lookalike", "sha256": OTHER}]
+        check = prelisting.submit(self.eng.add("store-lookalike-2", rep), store=self.store, user=store_user)
+        services.run_scan(check.job_id)
+        check.job.refresh_from_db()
+        self.assertEqual(check.job.app_version.signer_relation, SIGNER_FOREIGN)
+        got = self.api(store_user).get(f"/api/prelisting/{check.pk}/").json()
+        self.assertEqual(got["verdict"], "fail")
+        self.assertEqual(got["app"], {"package": "com.genuine.app", "version_name": "6.6.6"})
+        self.assertEqual(got["findings"]["total"], 1)
+        self.client.force_login(store_user)
+        page = self.client.get("/store/prelisting/").content.decode()
+        self.assertIn("com.genuine.app 6.6.6", page)
+        self.assertIn(f'id="verdict-{check.pk}"', page)
+        # but not as a version of the genuine app
+        self.assertNotIn(check.job.sha256, self.client.get(f"/registry/apps/{self.app.pk}/").content.decode())
+
+
+class SdkVendorCountTests(ForeignSignerCase):
+    """/my-sdk/ and the early-warning list's SDK versions do not count a lookalike's SDK findings under the genuine
+    package name; /my-sdk/ says how many it left out (the vendor still sees the findings themselves)."""
+
+    def setUp(self):
+        super().setUp()
+        from appwarden.platform.registry.models import SdkVendor
+
+        self.vendor = SdkVendor.objects.create(name="甲SDK厂商", sdk_ids=["sdk.a"])
+        self.vendor_user = pf.user("sdk_vendor", sdk_vendor=self.vendor)
+
+    def test_my_sdk_leaves_a_lookalike_out_and_says_so(self):
+        self.lookalike([pf.finding("r.sdka", ["RD-3.1"], owner="sdk.a")], version="6.6.6")
+        self.client.force_login(self.vendor_user)
+        page = self.client.get("/my-sdk/").content.decode()
+        self.assertNotIn("com.genuine.app", page)
+        self.assertNotIn("6.6.6", page)
+        self.assertIn('id="my-sdk-foreign-sdk.a">1<', page)
+        real = self.scan("1.1", GENUINE, [pf.finding("r.sdka", ["RD-3.1"], owner="sdk.a")], tag="real-sdk")
+        self.confirm(real)
+        page = self.client.get("/my-sdk/").content.decode()
+        self.assertIn("com.genuine.app 1.1", page)
+        self.assertNotIn("6.6.6", page)
+        from appwarden.platform.web import stats as web_stats
+
+        (entry,) = web_stats.my_sdk_view(self.vendor_user)["sdks"]
+        self.assertEqual((entry["findings"], entry["foreign"]), (1, 1))
+        # the findings themselves stay visible to the vendor
+        rules = [f["rule_id"] for f in self.api(self.vendor_user).get("/api/findings/").json()["results"]]
+        self.assertEqual(rules, ["r.sdka", "r.sdka"])
+
+    def test_the_early_warning_sdk_versions_leave_a_lookalike_out(self):
+        from appwarden.platform.web import early_warning
+
+        self.lookalike([pf.finding("r.sdka", ["RD-3.1"], owner="sdk.a")])
+        self.assertEqual(early_warning.sdk_versions(min_apps=1), [])
+        real = self.scan("1.1", GENUINE, [pf.finding("r.sdka", ["RD-3.1"], owner="sdk.a")], tag="real-sdk")
+        self.confirm(real)
+        (row,) = early_warning.sdk_versions(min_apps=1)
+        self.assertEqual((row["apps"], row["findings"]), ([("com.genuine.app", "正版应用")], 1))

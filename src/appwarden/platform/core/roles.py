@@ -2,7 +2,7 @@
 
 Regulators and reviewers (staff) see everything. A company user sees only rows whose ``COMPANY_PATH`` leads to
 its company (and a model may narrow further with ``scope_company``); a store operator sees only rows whose
-``STORE_PATH`` leads to its store; an SDK vendor user sees only rows whose ``SDK_VENDOR_PATH`` leads to its vendor
+``STORE_PATH`` leads to its store (narrowed further by ``scope_store``); an SDK vendor user sees only rows whose ``SDK_VENDOR_PATH`` leads to its vendor
 (SDK orders) or whose ``SDK_OWNER_PATH`` (a finding's ``owner``) is one of its vendor's SDK ids (narrowed further
 by ``scope_sdk_vendor``, else ``scope_company``).
 A model without the path is invisible to that role. Every list, detail view
@@ -67,7 +67,9 @@ def scoped(qs: QuerySet, user: Any) -> QuerySet:
         path = getattr(model, "STORE_PATH", None)
         if path is None:
             return qs.none()
-        return qs.filter(**{path: profile.store_id}).distinct()
+        qs = qs.filter(**{path: profile.store_id}).distinct()
+        narrow = getattr(model, "scope_store", None)
+        return narrow(qs) if narrow else qs
     if role == ROLE_SDK_VENDOR and profile and profile.sdk_vendor_id:
         vendor_path = getattr(model, "SDK_VENDOR_PATH", None)
         if vendor_path is not None:  # rows addressed to the vendor itself (SDK orders)

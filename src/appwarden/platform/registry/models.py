@@ -121,6 +121,12 @@ class AppVersion(models.Model):
         """A company does not see builds of another signer as its versions."""
         return qs.filter(attributed())
 
+    @staticmethod
+    def scope_store(qs):
+        """Nor does a store see one as a version of an app listed with it (its own pre-listing check of such a
+        build still shows that check's result: ``PrelistingCheck`` is scoped by its store, not by the version)."""
+        return qs.filter(attributed())
+
     @property
     def foreign(self) -> bool:
         return self.signer_relation == SIGNER_FOREIGN

@@ -15,7 +15,9 @@ hold confirmed SDK findings):
   lineage proves nothing: the change is listed).
 * **SDK versions** — per (SDK id, version from the scan report's ``sdks``, copied to ``ScanJob.sdk_versions`` at
   ingest), the apps with a confirmed finding
-  owned by that SDK, listed when at least ``?min_apps=`` (default ``APPWARDEN_EARLY_WARNING_MIN_APPS``, 3) apps.
+  owned by that SDK, listed when at least ``?min_apps=`` (default ``APPWARDEN_EARLY_WARNING_MIN_APPS``, 3) apps;
+  a build of another signer that merely carries an app's package name (``AppVersion.signer_relation`` foreign) is
+  not counted as that app.
 * **stop access** — every 停止接入 measure in force today (start date reached, end date not passed, not ended or
   revoked) with the company's apps still listed in a store it bars (违规在架) and the number of pre-listing checks
   refused under it (``sanctions.services.stop_access_overview``).
@@ -30,7 +32,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.utils import timezone
 
-from appwarden.platform.registry.models import AppVersion, SdkVendor
+from appwarden.platform.registry.models import AppVersion, SdkVendor, attributed
 from appwarden.platform.sanctions.services import stop_access_overview
 from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, Batch, Finding, ScanJob
 
@@ -225,7 +227,7 @@ def sdk_versions(min_apps: int | None = None) -> list[dict[str, Any]]:
     if min_apps is None:
         min_apps = int(getattr(settings, "APPWARDEN_EARLY_WARNING_MIN_APPS", 3))
     found = list(
-        Finding.objects.filter(status=F_CONFIRMED, app_version__isnull=False)
+        Finding.objects.filter(attributed("app_version__"), status=F_CONFIRMED, app_version__isnull=False)
         .exclude(owner="host")
         .order_by()
         .values_list("job_id", "owner", "rule_id", "app_version__app__package", "app_version__app__name")

@@ -182,18 +182,31 @@ def my_sdk_view(user: Any) -> dict[str, Any]:
 
     Only what ``scoped`` lets the user see (confirmed findings whose owner is one of its vendor's SDK ids): per
     SDK the findings count, counts by severity, the apps affected (package, name), the app versions and the
-    rules. Nothing of the apps' other findings is read.
+    rules. Nothing of the apps' other findings is read. A finding in a build of another signer that merely carries
+    an app's package name (``AppVersion.signer_relation`` foreign) is not counted under that app: ``foreign`` says
+    how many were left out.
     """
     from appwarden.platform.core.roles import scoped, sdk_ids_of
 
     qs = scoped(Finding.objects.all(), user).select_related("app_version__app")
     sdks: dict[str, dict[str, Any]] = {
-        sid: {"sdk": sid, "findings": 0, "severity": {}, "apps": {}, "versions": set(), "rules": {}}
+        sid: {
+            "sdk": sid,
+            "findings": 0,
+            "severity": {},
+            "apps": {},
+            "versions": set(),
+            "rules": {},
+            "foreign": 0,
+        }
         for sid in sdk_ids_of(user)
     }
     for f in qs:
         entry = sdks.get(f.owner)
         if entry is None:  # pragma: no cover - scoped() only returns the vendor's SDK ids
+            continue
+        if f.app_version is not None and f.app_version.foreign:
+            entry["foreign"] += 1
             continue
         entry["findings"] += 1
         entry["severity"][f.severity] = entry["severity"].get(f.severity, 0) + 1
