@@ -184,8 +184,7 @@ def _caller_method(caller: str) -> str:
 
 def _outer_class(caller: str) -> str:
     """The top-level class of a caller: ``Lcom/a/Svc;`` of ``Lcom/a/Svc$1;->run()V`` (round ten)."""
-    cls = _caller_class(caller)
-    return cls.split("$", 1)[0] + ";" if "$" in cls else cls
+    return _outer(_caller_class(caller))
 
 
 def _check_api_combo(params: dict[str, Any]) -> str | None:
