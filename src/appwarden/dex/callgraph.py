@@ -259,9 +259,8 @@ class CallGraph:
         self._vranges: list[tuple[int, int]] = []  # (first id, count) of the virtual nodes
         self._virtual = b""  # one byte per node, 1 for a virtual node (the BFS kernel's view)
         self._edges: bytes | bytearray = b""  # (src, dst) u32 pairs, duplicates allowed
-        self._csr: tuple[Sequence[int], Sequence[int]] | None = (
-            None  # offsets, targets (deduplicated per source)
-        )
+        # offsets, targets (deduplicated per source)
+        self._csr: tuple[Sequence[int], Sequence[int]] | None = None
         self._rcsr: tuple[array, array] | None = None  # the same for the reversed edges
         self._reach: dict[tuple[str, ...], Reached] = {}
         # walk: skip prefixes -> (class rank, prefix flag) per node, None: the walk names (see _walk_order)
