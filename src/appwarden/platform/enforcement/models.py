@@ -6,6 +6,8 @@ transition (who, when, why) in :class:`OrderTransition`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -146,7 +148,19 @@ class OrderTransition(TransitionLabels, models.Model):
         return f"{self.order.number}: {self.from_state or '∅'} → {self.to_state} ({self.name})"
 
 
-class CompanyResponse(models.Model):
+class LateAnswer:
+    """An answer to an order (a company's or an SDK vendor's): needs ``at`` and ``order.deadline``."""
+
+    at: Any
+    order: Any
+
+    @property
+    def late(self) -> bool:
+        """Submitted after the order's deadline (local date), i.e. 逾期提交."""
+        return timezone.localtime(self.at).date() > self.order.deadline
+
+
+class CompanyResponse(LateAnswer, models.Model):
     """The company's answer: an explanation and, usually, a rectified APK (stored by sha256)."""
 
     order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="responses")
@@ -174,11 +188,6 @@ class CompanyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"response to {self.order.number}"
-
-    @property
-    def late(self) -> bool:
-        """Submitted after the order's deadline (local date), i.e. 逾期提交."""
-        return timezone.localtime(self.at).date() > self.order.deadline
 
 
 class Retest(models.Model):
@@ -367,7 +376,7 @@ class SdkOrderTransition(TransitionLabels, models.Model):
         return f"{self.order.number}: {self.from_state or '∅'} → {self.to_state} ({self.name})"
 
 
-class SdkResponse(models.Model):
+class SdkResponse(LateAnswer, models.Model):
     """The vendor's answer: an explanation, the SDK version that fixes it and optionally a demo APK embedding it."""
 
     order = models.ForeignKey(SdkOrder, on_delete=models.CASCADE, related_name="responses")
@@ -387,11 +396,6 @@ class SdkResponse(models.Model):
 
     def __str__(self) -> str:
         return f"response to {self.order.number} ({self.new_sdk_version})"
-
-    @property
-    def late(self) -> bool:
-        """Submitted after the order's deadline (local date), i.e. 逾期提交."""
-        return timezone.localtime(self.at).date() > self.order.deadline
 
 
 class SdkRetest(models.Model):
