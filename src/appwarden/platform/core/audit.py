@@ -109,15 +109,20 @@ def record(
     )
 
 
+def _unaudited(sender: Any) -> bool:
+    """No row from the signals: inside :func:`unrecorded`, for the audit log itself, or for a model that records
+    its own events (``AUDIT_CHANGES = False``)."""
+    return (
+        _quiet.get()
+        or sender._meta.label_lower == "core.auditlog"
+        or not getattr(sender, "AUDIT_CHANGES", True)
+    )
+
+
 def _on_save(
     sender: Any, instance: Any, created: bool, raw: bool = False, update_fields: Any = None, **_: Any
 ) -> None:
-    if (
-        raw
-        or _quiet.get()
-        or sender._meta.label_lower == "core.auditlog"
-        or not getattr(sender, "AUDIT_CHANGES", True)
-    ):
+    if raw or _unaudited(sender):
         return
     if update_fields is not None and set(update_fields) == {"last_login"}:
         return  # Django's update of the last login: the login is recorded by :func:`_on_login`
@@ -125,11 +130,7 @@ def _on_save(
 
 
 def _on_delete(sender: Any, instance: Any, **_: Any) -> None:
-    if (
-        _quiet.get()
-        or sender._meta.label_lower == "core.auditlog"
-        or not getattr(sender, "AUDIT_CHANGES", True)
-    ):
+    if _unaudited(sender):
         return
     record("delete", instance)
 
