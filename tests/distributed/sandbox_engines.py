@@ -43,3 +43,15 @@ def refuse(apk_path, **kwargs):
 
 def not_json(apk_path, **kwargs):
     return {"app": {"package": "com.bad"}, "value": object()}
+
+
+def gc_state(apk_path, **kwargs):
+    """A report saying whether the cyclic garbage collector is on in the child, and registering an exit handler
+    that writes a marker (to show the child's exit handlers still run)."""
+    import atexit
+    import gc
+
+    marker = os.environ.get("APPWARDEN_TEST_MARKER")
+    if marker:
+        atexit.register(lambda: Path(marker).write_text("exit handlers ran"))
+    return {"app": {"package": "com.gc"}, "gc_enabled": gc.isenabled()}

@@ -139,3 +139,13 @@ def test_distributed_task_records_a_timed_out_scan_as_a_failed_result(tmp_path, 
     result.unlink()
     monkeypatch.setenv("APPWARDEN_SCAN_TIMEOUT", "120")
     assert scan_stored.run(sha, str(store.root))["status"] == "ok"
+
+
+def test_child_runs_without_the_cyclic_gc_and_still_runs_exit_handlers(tmp_path, monkeypatch):
+    """The child scans one app and ends: the collector is off for its whole life and it ends without the
+    interpreter's teardown, but its exit handlers run (e.g. temporary-directory clean-up)."""
+    marker = tmp_path / "marker"
+    monkeypatch.setenv("APPWARDEN_TEST_MARKER", str(marker))
+    report = run_isolated(MINIMAL, engine=f"{ENGINES}:gc_state")
+    assert report["gc_enabled"] is False
+    assert marker.read_text() == "exit handlers ran"

@@ -312,5 +312,20 @@ def child_main(request_path: str) -> int:
     return 0
 
 
+def _run_child(request_path: str) -> None:
+    """The child process from start to end: :func:`child_main` with the cyclic garbage collector off, then the
+    process ends without the interpreter's teardown (:func:`appwarden.launch.exit_now`: exit handlers run, standard
+    streams flushed; the result file is closed by then). It scans one app and ends, so neither the collector's
+    pass over what the scan leaves nor freeing every module and the loaded knowledge does anything for it (as for
+    the one-shot ``appwarden scan``: 20-45 ms and 20-40 ms of a scan)."""
+    import gc
+
+    gc.disable()
+    code = child_main(request_path)
+    from appwarden.launch import exit_now
+
+    exit_now(code)
+
+
 if __name__ == "__main__":  # pragma: no cover - exercised through run_isolated in subprocesses
-    sys.exit(child_main(sys.argv[1]))
+    _run_child(sys.argv[1])
