@@ -98,3 +98,28 @@ def test_torn_results_line_is_ignored(tmp_path: Path) -> None:
     out.mkdir()
     (out / batch_mod.RESULTS).write_text('{"path": "a", "status": "ok", "sha256": "1"}\n{"path": "b", "sta')
     assert list(load_done(out)) == ["a"]
+
+
+def _gc_probe(path: str, sha: str, out: Path, options: BatchOptions, conn, probe) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    batch_mod._child(path, sha, out, options, conn)
+    probe.send(gc.isenabled())
+
+
+def test_worker_scans_with_the_cyclic_gc_off(tmp_path: Path) -> None:
+    """A batch worker scans one app and ends: the collector stays off after the scan (the parent's is untouched)."""
+    import gc
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    (tmp_path / "apps").mkdir()
+    result_r, result_w = ctx.Pipe(duplex=False)
+    probe_r, probe_w = ctx.Pipe(duplex=False)
+    apk = str(APKS / "minimal.apk")
+    proc = ctx.Process(target=_gc_probe, args=(apk, "0" * 64, tmp_path, BatchOptions(), result_w, probe_w))
+    proc.start()
+    assert result_r.poll(120) and result_r.recv()["status"] == "ok"
+    assert probe_r.poll(30) and probe_r.recv() is False
+    proc.join(30)
+    assert gc.isenabled()
