@@ -385,6 +385,13 @@ def test_regulator_takes_down_a_harmful_app_from_the_early_warning_page(platform
     version = api(server, reg_token, f"/api/app-versions/{done['app_version']}/")
     store = api(server, reg_token, "/api/stores/", {"name": "预警测试市场"})
     api(server, reg_token, "/api/listings/", {"store": store["id"], "app": version["app"], "url": ""})
+    # a direct 下架 rests on a confirmed screening review by another person (the reviewer)
+    api(
+        server,
+        reviewer_token,
+        f"/api/jobs/{job['id']}/screening_review/",
+        {"decision": "confirmed", "note": "核实"},
+    )
     web = Web(browser, server.base)
     web.login("regulator-ew")
     web.by_id("nav-early-warning").click()

@@ -18,6 +18,7 @@ from appwarden.platform.enforcement.models import (
     TakedownOrder,
 )
 from appwarden.platform.testing import engine
+from appwarden.platform.testing.screening_review import review_screening
 
 
 def screening(verdict: str, categories: list[str], score: int) -> dict:
@@ -32,6 +33,8 @@ def screening(verdict: str, categories: list[str], score: int) -> dict:
 
 
 class EarlyWarningCase(TestCase):
+    CONFIRM_HARMFUL = True  # a reviewer confirms com.bad.sms's harmful verdict (a direct 下架 needs it)
+
     def setUp(self):
         self.engine = pf.ReportEngine()
         engine.use_engine(self.engine)
@@ -52,6 +55,8 @@ class EarlyWarningCase(TestCase):
         for job in (self.bad, self.odd, self.clean):
             pf.listing(self.store_a, job.app_version.app)
         pf.listing(self.store_b, self.bad.app_version.app)
+        if self.CONFIRM_HARMFUL:  # 筛查结论复核 by another person than the regulator ordering the 下架
+            review_screening(self.bad, user=self.reviewer, decision="confirmed", note="核实短信扣费证据")
 
     def scan(self, package: str, section: dict | None, version: str = "1.0"):
         rep = pf.report(package, version, [], label=f"应用{package}")
@@ -318,6 +323,7 @@ class RealEngineTests(TestCase):
         harmful = html[html.index('id="harmful-heading"') : html.index('id="suspicious-heading"')]
         self.assertIn(bad.app_version.app.package, harmful)
         self.assertNotIn(clean.app_version.app.package, html)
+        review_screening(bad, user=reviewer, decision="confirmed", note="核实短信扣费证据")
         refused = self.client.post(f"/early-warning/{clean.app_version_id}/takedown/", {"reason": "误报"})
         self.assertEqual(refused.status_code, 400)
         done = self.client.post(f"/early-warning/{bad.app_version_id}/takedown/", {"reason": "恶意扣费"})

@@ -442,11 +442,14 @@ class CounterfeitFirstTests(ForeignSignerCase):
     def test_a_harmful_takedown_case_does_not_pin_a_lookalike_as_own(self):
         from test_early_warning import screening
 
+        from appwarden.platform.testing.screening_review import review_screening
+
         rep = pf.report("com.harm.app", "0.1", [], label="仿冒")
         rep["app"]["signers"] = [{"subject": "CN=x", "sha256": OTHER}]
         rep["screening"] = screening("harmful", ["spyware"], 95)
         fake = pf.scanned_job(self.reviewer, self.eng.add("harm-first", rep))
         pf.listing(self.store, fake.app_version.app)
+        review_screening(fake, user=self.reviewer, decision="confirmed", note="核实")
         workflow.takedown_harmful(fake.app_version, user=self.regulator, reason="有害")
         self.client.force_login(self.regulator)
         self.client.post(

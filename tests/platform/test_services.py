@@ -63,6 +63,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_attacker.py",
             "test_audit_rows.py",
             "test_complaint_app_match.py",
+            "test_screening_review.py",
         )
     ]
     proc = subprocess.run(

@@ -218,6 +218,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 APPWARDEN_MAX_UPLOAD = int(float(os.environ.get("APPWARDEN_MAX_UPLOAD_MB", "1024")) * 1024 * 1024)
 APPWARDEN_STORAGE_DIR = Path(os.environ.get("APPWARDEN_STORAGE_DIR", DATA_DIR / "blobs"))
 APPWARDEN_RECTIFY_DAYS = int(os.environ.get("APPWARDEN_RECTIFY_DAYS", "15"))
+# a 不良APP direct 下架 needs a confirmed 筛查结论复核 by someone other than the regulator ordering it (two-person
+# rule; testing/screening_review.py); 0/false lets the regulator's own confirmation suffice
+APPWARDEN_HARMFUL_TAKEDOWN_TWO_PERSON = _env_flag("APPWARDEN_HARMFUL_TAKEDOWN_TWO_PERSON", True)
 # working days a company has to answer a forwarded complaint (投诉转办), and the office named on 责令整改通知书 /
 # 投诉转办单 PDFs
 APPWARDEN_COMPLAINT_ANSWER_DAYS = int(os.environ.get("APPWARDEN_COMPLAINT_ANSWER_DAYS", "10"))

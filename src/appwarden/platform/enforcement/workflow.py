@@ -59,6 +59,7 @@ from appwarden.platform.enforcement.models import (
     TakedownOrder,
 )
 from appwarden.platform.registry.models import App, AppVersion
+from appwarden.platform.testing import screening_review
 from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, JOB_FAILED, Finding, ScanJob
 
 __all__ = ["diff_findings", "finding_key"]  # re-exported: the diff lives in ``enforcement.diff``
@@ -580,8 +581,11 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
     :class:`TakedownOrder` to every store with an active listing, exactly as :func:`order_takedown`; the stores then
     confirm through :func:`confirm_takedown` and the order becomes ``taken_down``. Refused (400, Chinese first)
     unless the latest screened job of the version is ``harmful`` (compliance findings and ``suspicious`` apps go
-    through the ordinary path) or when the app has no active listing; refused (409) while the app already has an
-    open takedown case.
+    through the ordinary path), unless that job's latest 筛查结论复核 is ``confirmed`` — by someone other than
+    ``user`` while ``APPWARDEN_HARMFUL_TAKEDOWN_TWO_PERSON`` is on (:mod:`~appwarden.platform.testing.screening_review`)
+    — or when the app has no active listing; refused (409) while the app already has an open takedown case. The
+    audit row names the review the takedown rests on (``screening_review``, ``screening_reviewer``; not the
+    transition, which the company sees).
     """
     require(user, *TRANSITIONS["harmful_takedown"][2])
     reason = (reason or "").strip()
@@ -595,6 +599,12 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
             "only an app whose latest screening verdict is harmful can be sent to takedown directly"
         )
     with transaction.atomic():
+        # the job's row is locked as a screening review locks it: the review judged here is the latest one
+        ScanJob.objects.select_for_update().defer("report").filter(pk=job.pk).first()
+        review = screening_review.latest_review(job)
+        block = screening_review.takedown_block(review, user)
+        if block:
+            raise PlatformError(screening_review.refusal(block))
         app = App.objects.select_for_update().get(pk=version.app_id)
         if RectificationOrder.objects.filter(app=app, state=TAKEDOWN).exists():
             raise TransitionError("该应用已在下架流程中 the app already has an open takedown")
@@ -645,6 +655,9 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
                 "app_version": version.pk,
                 "job": job.pk,
                 "verdict": job.screening_verdict,
+                "screening_review": review.pk,
+                "screening_reviewer": review.reviewer_name,
+                "screening_reviewed_at": review.at.isoformat(),
                 "score": section.get("score") if isinstance(section, dict) else None,
                 "categories": job.screening_categories,
                 "takedowns": [t.pk for t in takedowns],

@@ -5,7 +5,8 @@ Verdict policy (thresholds are Django settings, defaults shown):
 
 * ``fail`` — a non-rejected finding with severity in ``APPWARDEN_PRELISTING_FAIL_SEVERITIES`` (``["high"]``) and
   confidence in ``APPWARDEN_PRELISTING_FAIL_CONFIDENCES`` (``["confirmed", "likely"]``), or the 不良APP screening
-  verdict ``harmful``;
+  verdict ``harmful`` (a ``harmful`` or ``suspicious`` verdict whose latest 筛查结论复核 is ``rejected``, 误报, counts
+  for nothing: the reasons say ``screening:rejected_as_false_alarm`` and ``screening_review`` gives the decision);
 * ``needs_review`` — otherwise, a non-rejected finding with severity in ``APPWARDEN_PRELISTING_REVIEW_SEVERITIES``
   (``["high", "medium"]``, e.g. a high finding that is only ``possible`` or an unreviewed medium one), the
   screening verdict ``suspicious``, a listing mismatch (when ``APPWARDEN_PRELISTING_MISMATCH_REVIEW``, default
@@ -33,8 +34,9 @@ from django.db.models import Q
 
 from appwarden.platform.prelisting.models import PrelistingCheck
 from appwarden.platform.registry.models import Store, StoreListing, attributed
+from appwarden.platform.testing import screening_review
 from appwarden.platform.testing import services as testing
-from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, Finding, ScanJob
+from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, SR_REJECTED, Finding, ScanJob
 
 PASS, FAIL, NEEDS_REVIEW = "pass", "fail", "needs_review"
 CLAUSE = "M164-4.1"  # 164号文 item 9: 应用分发平台上的APP信息明示不到位
@@ -253,6 +255,7 @@ def verdict(
     report: dict[str, Any] | None = None,
     measures: list[Any] | None = None,
     audited: set[int] | None = None,
+    reviews: dict[int, Any] | None = None,
 ) -> dict[str, Any]:
     """The check's state: ``status`` of the job and, when done, ``verdict`` (see the module policy), the findings
     summary (counts by severity, notice types with Chinese names) and the listing mismatches. The keyword
@@ -287,21 +290,30 @@ def verdict(
     fail_conf = set(_setting("APPWARDEN_PRELISTING_FAIL_CONFIDENCES", ["confirmed", "likely"]))
     review_sev = set(_setting("APPWARDEN_PRELISTING_REVIEW_SEVERITIES", ["high", "medium"]))
     mismatches = listing_mismatches(check, report)
+    review = (
+        (reviews.get(job.pk) if reviews is not None else screening_review.latest_review(job))
+        if job.screening_verdict in screening_review.REVIEWABLE
+        else None
+    )
+    # a verdict whose latest 筛查结论复核 is 误报 counts neither toward fail nor needs_review
+    screening = "" if review is not None and review.decision == SR_REJECTED else job.screening_verdict
     reasons: list[str] = []
-    if job.screening_verdict == "harmful":
+    if screening == "harmful":
         reasons.append("screening:harmful")
     reasons += [f.rule_id for f in findings if f.severity in fail_sev and f.confidence in fail_conf]
     if reasons:
         result = FAIL
     else:
         reasons = [f.rule_id for f in findings if f.severity in review_sev]
-        if job.screening_verdict == "suspicious":
+        if screening == "suspicious":
             reasons.append("screening:suspicious")
         if mismatches and _setting("APPWARDEN_PRELISTING_MISMATCH_REVIEW", True):
             reasons += [f"listing:{m['check']}" for m in mismatches]
         if _setting("APPWARDEN_PRELISTING_GAP_REVIEW", True):
             reasons += analysis_gaps(report if report is not None else job.report)
         result = NEEDS_REVIEW if reasons else PASS
+    if screening != job.screening_verdict:  # told, not counted: the store sees it was cleared by review
+        reasons = [*reasons, "screening:rejected_as_false_alarm"]
     blocked = stop_access(check, measures)
     if blocked is not None:
         from appwarden.platform.sanctions.services import stop_access_json
@@ -327,6 +339,8 @@ def verdict(
         screening_verdict=job.screening_verdict,
         listing_mismatches=mismatches,
     )
+    if review is not None:  # the decision and its time; the reviewer and the note stay with the staff
+        out["screening_review"] = {"decision": review.decision, "at": review.at.isoformat()}
     return out
 
 
@@ -342,6 +356,11 @@ def verdicts(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
 
     measures = list(stop_access_measures())
     done = [c.job_id for c in checks if c.job.status == JOB_DONE]
+    reviews = screening_review.latest_reviews(
+        c.job_id
+        for c in checks
+        if c.job.status == JOB_DONE and c.job.screening_verdict in screening_review.REVIEWABLE
+    )
     by_job: dict[int, list[Any]] = {pk: [] for pk in done}
     parts: dict[int, dict[str, Any]] = {}
     audited: set[int] = set()
@@ -370,7 +389,12 @@ def verdicts(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
             }
     return [
         verdict(
-            c, findings=by_job.get(c.job_id), report=parts.get(c.job_id), measures=measures, audited=audited
+            c,
+            findings=by_job.get(c.job_id),
+            report=parts.get(c.job_id),
+            measures=measures,
+            audited=audited,
+            reviews=reviews,
         )
         if c.job.status == JOB_DONE
         else verdict(c)

@@ -18,8 +18,16 @@ from appwarden.platform.core.api import (
 from appwarden.platform.core.errors import PlatformError
 from appwarden.platform.core.roles import STAFF, require
 from appwarden.platform.registry.models import Company
-from appwarden.platform.testing import categories, services
-from appwarden.platform.testing.models import REVIEW_ACTIONS, Batch, Finding, Review, ScanJob
+from appwarden.platform.testing import categories, screening_review, services
+from appwarden.platform.testing.models import (
+    REVIEW_ACTIONS,
+    SCREENING_DECISIONS,
+    Batch,
+    Finding,
+    Review,
+    ScanJob,
+    ScreeningReview,
+)
 
 
 class BatchSerializer(serializers.ModelSerializer):
@@ -142,6 +150,20 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ScreeningReviewRequestSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=SCREENING_DECISIONS)
+    note = serializers.CharField(max_length=screening_review.NOTE_MAX, help_text="复核意见（必填）")
+
+
+class ScreeningReviewSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer_name", read_only=True)
+
+    class Meta:
+        model = ScreeningReview
+        fields = ["id", "job", "verdict", "decision", "note", "reviewer", "at"]
+        read_only_fields = fields
+
+
 class BatchViewSet(ScopedModelViewSet):
     queryset = Batch.objects.all()
     serializer_class = BatchSerializer
@@ -191,6 +213,24 @@ class ScanJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadO
                 {"detail": f"job is {job.status}; no report yet", "code": "not_ready"}, status=409
             )
         return Response(job.report)
+
+    @extend_schema(request=ScreeningReviewRequestSerializer, responses={201: ScreeningReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def screening_review(self, request, pk=None):
+        """筛查结论复核: confirm (``confirmed``, 确认有害/可疑) or reject (``rejected``, 误报) the job's 不良APP screening
+        verdict with a written ``note`` (reviewer/regulator; companies and stores 404). 201 with the review; 400 with
+        a one-line error for a bad decision, a missing or too long note, or a job without a harmful/suspicious
+        verdict. The latest review of a job counts (see ``testing.screening_review``)."""
+        job = self.get_object()
+        data = request.data if isinstance(request.data, dict) else {}
+        decision, note = data.get("decision"), data.get("note")
+        review = screening_review.review_screening(
+            job,
+            user=request.user,
+            decision=decision if isinstance(decision, str) else "",
+            note=note if isinstance(note, str) else "",
+        )
+        return Response(ScreeningReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
 class FindingViewSet(ScopedReadOnlyViewSet):

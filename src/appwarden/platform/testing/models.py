@@ -273,3 +273,36 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} finding #{self.finding_id}"
+
+
+SR_CONFIRMED, SR_REJECTED = "confirmed", "rejected"
+SCREENING_DECISIONS = [
+    (SR_CONFIRMED, "确认有害/可疑 Confirmed"),
+    (SR_REJECTED, "误报 False alarm"),
+]
+
+
+class ScreeningReview(models.Model):
+    """筛查结论复核: a reviewer's or regulator's decision on a scan job's 不良APP screening verdict — ``confirmed``
+    (确认有害/可疑) or ``rejected`` (误报) — with a written note. Reviews are kept as history; the latest one of a job
+    counts (``testing.screening_review``). Companies and stores never see them (no path)."""
+
+    job = models.ForeignKey(ScanJob, on_delete=models.CASCADE, related_name="screening_reviews")
+    verdict = models.CharField("复核时的筛查结论 Verdict reviewed", max_length=12, choices=SCREENING_VERDICTS)
+    decision = models.CharField("复核结论 Decision", max_length=12, choices=SCREENING_DECISIONS)
+    note = models.TextField("复核意见 Note")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewer_name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    COMPANY_PATH = None
+    STORE_PATH = None
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["job", "-id"], name="testing_sr_job_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} screening of job #{self.job_id}"

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -18,7 +19,7 @@ from appwarden.platform.core.models import ROLE_REGULATOR
 from appwarden.platform.core.roles import STAFF, role_of, scoped
 from appwarden.platform.core.uploadcheck import UploadCheckBusy
 from appwarden.platform.core.views import attempt, get_scoped, role_required, safe_next
-from appwarden.platform.testing import ranking, reviewing, services
+from appwarden.platform.testing import ranking, reviewing, screening_review, services
 from appwarden.platform.testing.forms import BatchForm, ReviewForm, UploadForm
 from appwarden.platform.testing.models import (
     CONFIDENCE,
@@ -169,8 +170,42 @@ def job_detail(request, pk: int):
             "can_mark_signer": role_of(request.user) == ROLE_REGULATOR,
             **_report_lists(job.report),
             "screening_indicators": _screening_indicators(job.report),
+            **_screening_reviews(job),
             **_company_check(job),
         },
+    )
+
+
+def _screening_reviews(job: ScanJob) -> dict[str, Any]:
+    """The job's 筛查结论复核 history (newest first; the first one counts) and whether the review form is shown (a
+    finished job with a harmful or suspicious verdict; the page is for reviewers and regulators only)."""
+    reviews = list(job.screening_reviews.order_by("-id")[:100])
+    return {
+        "screening_reviews": reviews,
+        "screening_reviewable": job.status == "done" and job.screening_verdict in screening_review.REVIEWABLE,
+        "screening_note_max": screening_review.NOTE_MAX,
+    }
+
+
+@login_required
+def screening_review_post(request, pk: int):
+    """POST: record a 筛查结论复核 of the job (decision ``confirmed``/``rejected`` and a note; CSRF). Reviewers and
+    regulators; everyone else gets 404 (no existence oracle). A refusal is a one-line message on the job page."""
+    if role_of(request.user) not in STAFF:
+        raise Http404("not found")
+    job = get_scoped(ScanJob, request.user, pk=pk)
+    back = f"/testing/jobs/{job.pk}/#screening"
+    if request.method != "POST":
+        return redirect(back)
+    decision = request.POST.get("decision", "")
+    label = "确认有害/可疑 confirmed" if decision == "confirmed" else "误报 false alarm"
+    return attempt(
+        request,
+        lambda: screening_review.review_screening(
+            job, user=request.user, decision=decision, note=request.POST.get("note", "")
+        ),
+        f"已记录筛查结论复核 screening review recorded: {label}",
+        back,
     )
 
 

@@ -639,17 +639,22 @@ from rest_framework.response import Response  # noqa: E402
 from rest_framework.utils.urls import remove_query_param, replace_query_param  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
+from appwarden.platform.testing.screening_review import review_json  # noqa: E402
+
 # the API's long lists, each paginated by ``?section=<name>&limit=&offset=`` (DRF LimitOffsetPagination):
 # name -> (path to the list in the full JSON, the key holding it in the raw data)
 SECTIONS: dict[str, tuple[str, ...]] = {
     "harmful": ("harmful",),
     "suspicious": ("suspicious",),
+    "false_alarms": ("false_alarms",),  # harmful/suspicious verdicts whose latest screening review says 误报
     "new_high_findings": ("new_high_findings", "apps"),
     "repeat_offenders": ("repeat_offenders",),
     "signer_changes": ("signer_changes", "versions"),
     "sdk_versions": ("sdk_versions", "sdks"),
     "stop_access": ("stop_access",),
 }
+# the 不良APP lists (views._early_warning_context)
+SCREENING_SECTIONS = ("harmful", "suspicious", "false_alarms")
 _RAW = {
     "new_high_findings": lambda d: d["new_high"]["apps"],
     "repeat_offenders": lambda d: d["repeat_offenders"],
@@ -702,8 +707,9 @@ def _set(doc: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
 
 class EarlyWarningView(APIView):
     """The early-warning list (staff; companies, stores and SDK vendors get 404 as on the page): 不良APP
-    ``harmful``/``suspicious`` and the four daily sections (``?batch=``, ``?days=``, ``?min_apps=``; an impossible
-    value is 400).
+    ``harmful``/``suspicious`` (each row with its latest 筛查结论复核 ``review`` and, for the caller,
+    ``takedown_allowed``/``takedown_block``), ``false_alarms`` (verdicts whose latest review is 误报) and the daily
+    sections (``?batch=``, ``?days=``, ``?min_apps=``; an impossible value is 400).
 
     Long lists are paginated: without ``section`` the response keeps its shape with the first page of each list
     (``limit``, default 50) and ``pagination.sections.<name>`` = ``{count, next}``; ``?section=<name>`` (one of
@@ -754,9 +760,9 @@ class EarlyWarningView(APIView):
         if section == "sdk_apps":
             return self._sdk_apps(request, paginator, data, snapshot)
         screening = (
-            _early_warning_context()
-            if section in ("", "harmful", "suspicious")
-            else {"harmful": [], "suspicious": []}
+            _early_warning_context(request.user)
+            if section in ("", *SCREENING_SECTIONS)
+            else {name: [] for name in SCREENING_SECTIONS}
         )
 
         def rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -770,12 +776,17 @@ class EarlyWarningView(APIView):
                     "categories": [key for _, key in r["categories"]],
                     "takedown_case": r["takedown_case"],
                     "foreign_signer": r["foreign_signer"],
+                    "verdict": r["job"].screening_verdict,
+                    "review": review_json(r["review"]),
+                    "takedown_allowed": r["takedown_allowed"],
+                    "takedown_block": r["takedown_block"],
                 }
                 for r in items
             ]
 
-        def doc(raw: dict[str, Any], harmful: list[Any], suspicious: list[Any]) -> dict[str, Any]:
-            out = {"harmful": rows(harmful), "suspicious": rows(suspicious), **as_json(raw)}
+        def doc(raw: dict[str, Any], lists: dict[str, list[Any]]) -> dict[str, Any]:
+            out = {name: rows(lists.get(name, [])) for name in SCREENING_SECTIONS}
+            out.update(as_json(raw))
             for r_raw, r_out in zip(raw["sdk_versions"], out["sdk_versions"]["sdks"], strict=True):
                 r_out["apps_count"] = r_raw["apps_count"]
                 r_out["apps_next"] = (
@@ -786,27 +797,22 @@ class EarlyWarningView(APIView):
             return out
 
         counts_of = {
-            "harmful": len(screening["harmful"]),
-            "suspicious": len(screening["suspicious"]),
+            **{name: len(screening[name]) for name in SCREENING_SECTIONS},
             **{name: len(get(data)) for name, get in _RAW.items()},
         }
         if section:
-            full = screening[section] if section in ("harmful", "suspicious") else _RAW[section](data)
+            full = screening[section] if section in SCREENING_SECTIONS else _RAW[section](data)
             page = paginator.paginate_queryset(full, request, view=self)
             offset = paginator.offset
             raw = _sliced(data, section, offset, offset + len(page))
-            built = doc(
-                raw,
-                page if section == "harmful" else [],
-                page if section == "suspicious" else [],
-            )
+            built = doc(raw, {section: page} if section in SCREENING_SECTIONS else {})
             response = paginator.get_paginated_response(_get(built, SECTIONS[section]))
             response.data["section"] = section
             response.data["snapshot_at"] = snapshot
             return response
         limit = paginator.get_limit(request) or paginator.default_limit
         built = doc(
-            _sliced(data, None, 0, limit), screening["harmful"][:limit], screening["suspicious"][:limit]
+            _sliced(data, None, 0, limit), {name: screening[name][:limit] for name in SCREENING_SECTIONS}
         )
         built["pagination"] = {
             "limit": limit,

@@ -30,7 +30,8 @@ from appwarden.platform.core.views import get_scoped, role_required
 from appwarden.platform.enforcement import workflow
 from appwarden.platform.enforcement.models import ISSUED, TAKEDOWN, TAKEN_DOWN, RectificationOrder
 from appwarden.platform.registry.models import App, AppVersion, StoreListing
-from appwarden.platform.testing.models import F_PENDING, JOB_DONE, Finding, ScanJob
+from appwarden.platform.testing import screening_review
+from appwarden.platform.testing.models import F_PENDING, JOB_DONE, SR_REJECTED, Finding, ScanJob
 from appwarden.platform.web import stats, yearly
 
 
@@ -161,10 +162,12 @@ def _staff_or_404(request, *roles: str) -> None:
         raise PermissionDenied("your role cannot do this")
 
 
-def _early_warning_context() -> dict[str, Any]:
+def _early_warning_context(user: Any = None) -> dict[str, Any]:
     """Harmful and suspicious apps: per app, its latest finished scan job that has a screening verdict, when that
     verdict is harmful or suspicious (judged per app and signer: a later clean scan takes a harmful build off the
-    list only when it has the same signer)."""
+    list only when it has the same signer). A job whose latest 筛查结论复核 is ``rejected`` (误报) is listed under
+    ``false_alarms`` instead; each row carries its latest review and, for harmful rows, why ``user`` may not send
+    it to 下架 directly (``takedown_block``: awaiting_review / same_reviewer, ``screening_review.takedown_block``)."""
     flagged = list(
         ScanJob.objects.filter(status=JOB_DONE, screening_verdict__in=("harmful", "suspicious"))
         .select_related("app_version__app__company")
@@ -203,25 +206,41 @@ def _early_warning_context() -> dict[str, Any]:
     )
     from appwarden.screening.model import CATEGORY_NAMES_ZH
 
-    rows: dict[str, list[dict[str, Any]]] = {"harmful": [], "suspicious": []}
+    reviews = screening_review.latest_reviews(j.pk for j in jobs)
+    regulator = role_of(user) == ROLE_REGULATOR
+    rows: dict[str, list[dict[str, Any]]] = {"harmful": [], "suspicious": [], "false_alarms": []}
     for job in jobs:
         app = job.app_version.app
-        rows[job.screening_verdict].append(
+        review = reviews.get(job.pk)
+        rejected = review is not None and review.decision == SR_REJECTED
+        block = (
+            # the two-person rule concerns the regulator ordering the 下架: other staff see only whether it is confirmed
+            screening_review.takedown_block(review, user if regulator else None)
+            if job.screening_verdict == "harmful"
+            else "not_harmful"
+        )
+        active = [x for x in app.listings.all() if x.active]
+        case = open_cases.get(app.pk, "")
+        rows["false_alarms" if rejected else job.screening_verdict].append(
             {
+                "review": review,
+                "takedown_block": block,
+                "takedown_block_text": screening_review.BLOCK_TEXT.get(block, ""),
+                "takedown_allowed": regulator and not block and bool(active) and not case,
                 "job": job,
                 "app": app,
                 "version": job.app_version,
                 "score": job.screening_score,
                 "categories": [(CATEGORY_NAMES_ZH.get(c, c), c) for c in job.screening_categories or []],
                 "listings": list(app.listings.all()),
-                "active_listings": [x for x in app.listings.all() if x.active],
-                "takedown_case": open_cases.get(app.pk, ""),
+                "active_listings": active,
+                "takedown_case": case,
                 # the flagged build's signer is not the app's (AppVersion.signer_relation, recorded at ingest: a
                 # build that only carries the package name?): a 下架 would still take down every listing of the app
                 "foreign_signer": job.app_version.foreign,
             }
         )
-    return {"harmful": rows["harmful"], "suspicious": rows["suspicious"]}
+    return rows
 
 
 @login_required
@@ -236,7 +255,7 @@ def early_warning(request):
     for warning in warnings:
         messages.warning(request, warning)
     context = {
-        **_early_warning_context(),
+        **_early_warning_context(request.user),
         "daily": daily.daily_list(**params, fresh=request.GET.get("fresh") == "1"),
         "batches": stats_batches(),
         "repeat_limit": EARLY_WARNING_REPEAT_ROWS,
@@ -265,6 +284,6 @@ def early_warning_takedown(request, version_pk: int):
     except AppwardenError as exc:
         messages.error(request, str(exc))
         status = getattr(exc, "http_status", 400)
-        return render(request, "web/early_warning.html", _early_warning_context(), status=status)
+        return render(request, "web/early_warning.html", _early_warning_context(request.user), status=status)
     messages.success(request, f"已下发下架通知 takedown sent: {order.number}")
     return redirect(f"/enforcement/orders/{order.pk}/")
