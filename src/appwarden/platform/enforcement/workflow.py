@@ -8,7 +8,8 @@ issue ──► issued ──respond──► responded ──start_retest──
                                                    ▼
                  notice_draft ──(its notice batch is published)──► noticed ──order_takedown──► takedown
                                                                         ──(all stores confirm)──► taken_down
- ∅ ──harmful_takedown (regulator; 不良APP whose latest screening verdict is harmful)──► takedown
+ ∅ ──harmful_takedown (regulator; 不良APP whose latest screening verdict is harmful, confirmed by another person's
+                       筛查结论复核)──► takedown
 ```
 
 An order reads 已通报 (``noticed``) only once the notice batch naming it is published; while the batch is a draft
