@@ -9,7 +9,7 @@ import datetime as dt
 
 from company_fixtures import CompanyCase
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 from test_company_portal import api, needs_pdftotext, pdf_text, web
 
@@ -151,6 +151,40 @@ class ForwardWorkflowTests(CompanyCase):
         self.assertIn(fwd.number, html)
         forwarding.answer(fwd, user=self.a_user, text="迟到的答复")
         self.assertFalse(fwd.is_overdue)  # answered: no longer waiting
+
+    def test_late_answer_is_marked_against_the_deadline_then(self):
+        """An answer after the deadline in force is 逾期提交 (staff page, company page, API); one after a send-back's
+        new deadline is judged against that deadline, not the first."""
+        fwd = self.forwarded(self.app_a)
+        ComplaintForward.objects.filter(pk=fwd.pk).update(
+            deadline=timezone.localdate() - dt.timedelta(days=1)
+        )
+        fwd.refresh_from_db()
+        late = forwarding.answer(fwd, user=self.a_user, text="迟到的答复")
+        self.assertEqual(late.deadline, timezone.localdate() - dt.timedelta(days=1))
+        self.assertTrue(late.late)
+        for client, url in (
+            (web(self.reviewer), f"/complaints/forwards/{fwd.pk}/"),
+            (web(self.a_user), f"/complaints/forwards/{fwd.pk}/"),
+        ):
+            html = client.get(url).content.decode()
+            self.assertIn("逾期提交 late", html)
+        body = api(self.a_user).get(f"/api/complaint-forwards/{fwd.pk}/").json()
+        self.assertEqual([(a["late"], a["deadline"]) for a in body["answers"]], [(True, str(late.deadline))])
+        forwarding.send_back(fwd, user=self.regulator, note="请补充整改措施", working_days=3)
+        fwd.refresh_from_db()
+        on_time = forwarding.answer(fwd, user=self.a_user, text="按新期限答复")
+        self.assertEqual(on_time.deadline, fwd.deadline)
+        self.assertFalse(on_time.late)
+        body = api(self.a_user).get(f"/api/complaint-forwards/{fwd.pk}/").json()
+        self.assertEqual(sorted(a["late"] for a in body["answers"]), [False, True])
+
+    def test_on_time_answer_is_not_marked(self):
+        fwd = self.forwarded(self.app_a)
+        ans = forwarding.answer(fwd, user=self.a_user, text="按期答复")
+        self.assertFalse(ans.late)
+        html = web(self.reviewer).get(f"/complaints/forwards/{fwd.pk}/").content.decode()
+        self.assertNotIn("逾期提交", html)
 
 
 def _rows(body):
@@ -413,3 +447,53 @@ class ForwardPdfTests(CompanyCase):
         flat = "".join(pdf_text(web(self.b_user).get(f"/complaints/forwards/{fwd.pk}/pdf/").content).split())
         self.assertIn("张三", flat)
         self.assertIn("13800000000", flat)
+
+
+class AnswerDeadlineBackfillTests(TransactionTestCase):
+    """Answers stored before ``ForwardAnswer.deadline`` existed get the forward's deadline when no send-back came
+    after them (that deadline was in force then); an answer followed by a send-back keeps null (not known)."""
+
+    def test_backfill(self):
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        before = [("complaints", "0002_forwarding")]
+        after = [("complaints", "0003_answer_deadline")]
+        executor = MigrationExecutor(connection)
+        self.addCleanup(lambda: MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes()))
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        company = old.get_model("registry", "Company").objects.create(name="甲公司", credit_code="9" * 18)
+        app = old.get_model("registry", "App").objects.create(package="com.backfill", company=company)
+        complaint = old.get_model("complaints", "Complaint").objects.create(
+            app_name="甲", description="x", app=app
+        )
+        deadline = dt.date(2026, 11, 20)
+        fwd = old.get_model("complaints", "ComplaintForward").objects.create(
+            number="ZB-2026-1",
+            complaint=complaint,
+            app=app,
+            company=company,
+            state="answered",
+            instructions="请核实",
+            deadline=deadline,
+        )
+        Answer = old.get_model("complaints", "ForwardAnswer")
+        t0 = timezone.now() - dt.timedelta(days=10)
+        first = Answer.objects.create(forward=fwd, text="第一次", at=t0)
+        old.get_model("complaints", "ForwardTransition").objects.create(
+            forward=fwd,
+            name="send_back",
+            from_state="answered",
+            to_state="returned",
+            at=t0 + dt.timedelta(days=1),
+        )
+        second = Answer.objects.create(forward=fwd, text="第二次", at=t0 + dt.timedelta(days=2))
+        MigrationExecutor(connection).migrate(after)
+        new = (
+            MigrationExecutor(connection)
+            .loader.project_state(after)
+            .apps.get_model("complaints", "ForwardAnswer")
+        )
+        self.assertIsNone(new.objects.get(pk=first.pk).deadline)
+        self.assertEqual(new.objects.get(pk=second.pk).deadline, deadline)

@@ -116,6 +116,10 @@ class ForwardTransitionSerializer(serializers.ModelSerializer):
 
 
 class ForwardAnswerSerializer(serializers.ModelSerializer):
+    late = serializers.BooleanField(
+        read_only=True, help_text="submitted after the deadline then in force (逾期提交)"
+    )
+
     class Meta:
         model = ForwardAnswer
         fields = [
@@ -124,6 +128,8 @@ class ForwardAnswerSerializer(serializers.ModelSerializer):
             "attachment_name",
             "attachment_size",
             "at",
+            "deadline",
+            "late",
             "outcome",
             "review_note",
             "reviewed_at",

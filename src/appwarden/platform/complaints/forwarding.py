@@ -206,6 +206,7 @@ def answer(
                 attachment_name=name,
                 attachment_size=size,
                 submitted_by=user,
+                deadline=locked.deadline,
             )
             ans.save()
         locked.state = FW_ANSWERED

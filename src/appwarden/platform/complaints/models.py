@@ -179,6 +179,9 @@ class ForwardAnswer(models.Model):
     attachment_size = models.BigIntegerField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(default=timezone.now)
+    # the forward's deadline when the answer came in (sending back sets a new one); null for answers recorded
+    # before the field existed, whose deadline at the time is not known
+    deadline = models.DateField("答复截止 Deadline then", null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=ANSWER_OUTCOMES, blank=True)
     review_note = models.TextField("审核意见 Review note", blank=True)
     reviewed_by = models.ForeignKey(
@@ -193,3 +196,8 @@ class ForwardAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"answer to {self.forward.number}"
+
+    @property
+    def late(self) -> bool:
+        """Submitted after the deadline in force then (local date), i.e. 逾期提交; False when that is not known."""
+        return self.deadline is not None and timezone.localtime(self.at).date() > self.deadline
