@@ -64,6 +64,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_audit_rows.py",
             "test_complaint_app_match.py",
             "test_screening_review.py",
+            "test_lookalike.py",
         )
     ]
     proc = subprocess.run(

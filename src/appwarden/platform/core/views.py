@@ -32,6 +32,24 @@ def role_required(*roles: str) -> Callable:
     return deco
 
 
+def staff_or_404(*roles: str) -> Callable:
+    """Login required; a view of one object (by id) that only ``roles`` (staff) may open: every other role gets
+    404 whether the object exists or not, as :func:`get_scoped` answers for an object the user may not see (no
+    existence oracle; a 403 would be a different answer from the 404 of the same id on the shared views)."""
+
+    def deco(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if role_of(request.user) not in roles:
+                raise Http404("not found")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return deco
+
+
 def get_scoped(model: Any, user: Any, **lookup: Any) -> Any:
     """The object matching ``lookup`` if the user may see it, else 404 (never reveals existence)."""
     obj = scoped(model.objects.all(), user).filter(**lookup).first()

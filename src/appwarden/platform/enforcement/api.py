@@ -141,6 +141,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "app",
             "app_version",
             "company",
+            "foreign_build",
             "findings",
             "state",
             "working_days",
@@ -382,9 +383,23 @@ def notice_download(notice: NoticeBatch, fmt: str) -> HttpResponse:
 
 
 class TakedownSerializer(serializers.ModelSerializer):
-    store = serializers.IntegerField(source="listing.store_id", read_only=True)
-    app = serializers.IntegerField(source="listing.app_id", read_only=True)
+    app = serializers.IntegerField(source="order.app_id", read_only=True)
     order_number = serializers.CharField(source="order.number", read_only=True)
+    foreign_build = serializers.BooleanField(source="order.foreign_build", read_only=True)
+    build = serializers.SerializerMethodField()
+
+    def get_build(self, obj: TakedownOrder) -> dict | None:
+        """The build a case of another signer concerns (package, version, sha256, signer); null otherwise."""
+        if not obj.order.foreign_build:
+            return None
+        v = obj.order.app_version
+        return {
+            "package": obj.order.app.package,
+            "version_name": v.version_name,
+            "sha256": v.sha256,
+            "signer_sha256": v.signer_sha256,
+            "signer_subject": v.signer_subject,
+        }
 
     class Meta:
         model = TakedownOrder
@@ -395,6 +410,9 @@ class TakedownSerializer(serializers.ModelSerializer):
             "listing",
             "store",
             "app",
+            "foreign_build",
+            "build",
+            "prelisting_check",
             "status",
             "issued_at",
             "confirmed_at",
@@ -410,9 +428,9 @@ class ConfirmSerializer(serializers.Serializer):
 class TakedownViewSet(ScopedReadOnlyViewSet):
     """下架 orders; store operators see those for their own store and confirm them."""
 
-    queryset = TakedownOrder.objects.select_related("listing", "order")
+    queryset = TakedownOrder.objects.select_related("listing", "order__app", "order__app_version")
     serializer_class = TakedownSerializer
-    filterset_fields = {"status": "status", "order": "order", "store": "listing__store"}
+    filterset_fields = {"status": "status", "order": "order", "store": "store"}
 
     @extend_schema(request=ConfirmSerializer, responses={200: TakedownSerializer})
     @action(detail=True, methods=["post"])

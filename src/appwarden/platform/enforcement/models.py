@@ -66,9 +66,13 @@ class RectificationOrder(models.Model):
     issued_at = models.DateTimeField(default=timezone.now)
     overdue_since = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # a 不良APP takedown case of a build that is not the app's (signer ``foreign`` or ``unknown`` when the case was
+    # opened): it concerns a counterfeit carrying the package name, names no company, and its takedown orders go to
+    # the stores that submitted that build, not to the app's listings (``workflow.takedown_harmful``)
+    foreign_build = models.BooleanField("仿冒/非该应用签名的构建 Build of another signer", default=False)
 
     COMPANY_PATH = "company"
-    STORE_PATH = "takedowns__listing__store"
+    STORE_PATH = "takedowns__store"
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -263,10 +267,18 @@ TD_STATUS = [(TD_PENDING, "待下架 Pending"), (TD_CONFIRMED, "已下架 Confir
 
 
 class TakedownOrder(models.Model):
-    """下架通知 to one store for one listing; the store operator confirms the removal."""
+    """下架通知 to one store: for one listing of the app, or — a case of a build of another signer
+    (``order.foreign_build``) — for that build as the store submitted it in a pre-listing check (``listing`` empty:
+    the app's own listings are not touched). The store operator confirms the removal."""
 
     order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="takedowns")
-    listing = models.ForeignKey("registry.StoreListing", on_delete=models.PROTECT, related_name="takedowns")
+    store = models.ForeignKey("registry.Store", on_delete=models.PROTECT, related_name="takedowns")
+    listing = models.ForeignKey(
+        "registry.StoreListing", null=True, blank=True, on_delete=models.PROTECT, related_name="takedowns"
+    )
+    prelisting_check = models.ForeignKey(
+        "prelisting.PrelistingCheck", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=12, choices=TD_STATUS, default=TD_PENDING)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -279,14 +291,19 @@ class TakedownOrder(models.Model):
     note = models.TextField(blank=True)
 
     COMPANY_PATH = "order__company"
-    STORE_PATH = "listing__store"
+    STORE_PATH = "store"
 
     class Meta:
         ordering = ["-id"]
-        unique_together = [("order", "listing")]
+        unique_together = [("order", "store")]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.store_id is None and self.listing_id is not None:  # a listing's takedown goes to its store
+            self.store_id = self.listing.store_id
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
-        return f"takedown {self.order.number} @ {self.listing.store}"
+        return f"takedown {self.order.number} @ {self.store}"
 
 
 # --- SDK orders (issue #21.1): 责令整改 addressed to an SDK vendor about findings its SDKs cause across apps ---------

@@ -104,7 +104,7 @@ def order_detail(request, pk: int):
             "transitions": order.transitions.all(),
             "responses": _with_overridden_checks(order.responses.all()),
             "retest": retest,
-            "takedowns": order.takedowns.select_related("listing__store"),
+            "takedowns": order.takedowns.select_related("store"),
             "respond_form": RespondForm(regulator=role_of(request.user) == ROLE_REGULATOR),
             "reason_form": ReasonForm(),
             "retest_form": RetestForm(),
@@ -249,7 +249,8 @@ def notice_export(request, pk: int, fmt: str):
 @role_required(ROLE_STORE, *STAFF)
 def takedown_list(request):
     takedowns = scoped(
-        TakedownOrder.objects.select_related("listing__store", "listing__app", "order"), request.user
+        TakedownOrder.objects.select_related("store", "listing", "order__app", "order__app_version"),
+        request.user,
     )
     return render(
         request, "enforcement/takedown_list.html", {"takedowns": takedowns, "form": ConfirmTakedownForm()}

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from appwarden.platform.core import audit, storage
@@ -59,7 +60,7 @@ from appwarden.platform.enforcement.models import (
     Retest,
     TakedownOrder,
 )
-from appwarden.platform.registry.models import App, AppVersion
+from appwarden.platform.registry.models import SIGNER_FOREIGN, SIGNER_UNKNOWN, App, AppVersion
 from appwarden.platform.testing import screening_review
 from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, JOB_FAILED, Finding, ScanJob
 
@@ -556,7 +557,9 @@ def order_takedown(order: RectificationOrder, *, user: Any, reason: str) -> list
         _move(order, "order_takedown", user, reason)
         with audit.acting_as(user, reason):
             return [
-                TakedownOrder.objects.create(order=order, listing=listing, issued_by=user)
+                TakedownOrder.objects.create(
+                    order=order, store_id=listing.store_id, listing=listing, issued_by=user
+                )
                 for listing in listings
             ]
 
@@ -570,6 +573,27 @@ def latest_screened_job(version: AppVersion) -> ScanJob | None:
         .order_by("-id")
         .first()
     )
+
+
+def not_the_apps(version: AppVersion) -> bool:
+    """A build that is not (provably) the app's: signed by another key (``foreign``) or unsigned (``unknown``). It
+    only carries the package name, so a 下架 of it concerns that build, never the app's listings or company."""
+    return version.signer_relation in (SIGNER_FOREIGN, SIGNER_UNKNOWN)
+
+
+def distributing_checks(version: AppVersion) -> list[Any]:
+    """The newest pre-listing check of ``version`` (the same APK) per store: the stores known to distribute a
+    build of another signer, since they submitted it to be listed. Ordered by store name."""
+    from appwarden.platform.prelisting.models import PrelistingCheck
+
+    newest: dict[int, Any] = {}
+    for check in (
+        PrelistingCheck.objects.filter(Q(job__app_version=version) | Q(job__sha256=version.sha256))
+        .select_related("store")
+        .order_by("-id")
+    ):
+        newest.setdefault(check.store_id, check)
+    return sorted(newest.values(), key=lambda c: c.store.name)
 
 
 def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> RectificationOrder:
@@ -587,6 +611,12 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
     — or when the app has no active listing; refused (409) while the app already has an open takedown case. The
     audit row names the review the takedown rests on (``screening_review``, ``screening_reviewer``; not the
     transition, which the company sees).
+
+    A build that is not the app's (:func:`not_the_apps`: another signer, or none) only carries the package name: its
+    case is ``foreign_build``, names no company (the app's company is not the offender), and its takedown orders go
+    only to the stores known to distribute that build — those whose pre-listing checks submitted it
+    (:func:`distributing_checks`), one order each naming the check, with no listing (the genuine app's listings stay
+    up) — refused (400) when there is none; one open case per such build (409), independent of the app's own.
     """
     require(user, *TRANSITIONS["harmful_takedown"][2])
     reason = (reason or "").strip()
@@ -599,21 +629,46 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
             f"只有筛查结论为「有害」的应用可以直接下架（当前：{verdict}）；其他问题请走整改、通报流程 "
             "only an app whose latest screening verdict is harmful can be sent to takedown directly"
         )
+    foreign = not_the_apps(version)
     with transaction.atomic():
-        # the job's row is locked as a screening review locks it: the review judged here is the latest one
-        ScanJob.objects.select_for_update().defer("report").filter(pk=job.pk).first()
+        # the rows of the jobs of this APK are locked as a screening review locks its job: the review judged here
+        # (the job's own or one carried over from another job of the same APK) is the latest one
+        list(ScanJob.objects.select_for_update().filter(sha256=job.sha256).order_by("pk").values_list("pk"))
         review = screening_review.latest_review(job)
         block = screening_review.takedown_block(review, user)
         if block:
             raise PlatformError(screening_review.refusal(block))
         app = App.objects.select_for_update().get(pk=version.app_id)
-        if RectificationOrder.objects.filter(app=app, state=TAKEDOWN).exists():
-            raise TransitionError("该应用已在下架流程中 the app already has an open takedown")
-        listings = list(app.listings.filter(active=True))
-        if not listings:
-            raise PlatformError(
-                "该应用没有在架的商店记录，无法下架 the app has no active store listing to take down"
+        open_cases = RectificationOrder.objects.filter(app=app, state=TAKEDOWN)
+        if foreign:
+            open_cases = open_cases.filter(app_version=version, foreign_build=True)
+        else:
+            open_cases = open_cases.filter(foreign_build=False)
+        if open_cases.exists():
+            raise TransitionError(
+                "该构建已在下架流程中 the build already has an open takedown"
+                if foreign
+                else "该应用已在下架流程中 the app already has an open takedown"
             )
+        if foreign:
+            listings: list[Any] = []
+            checks = distributing_checks(version)
+            if not checks:
+                raise PlatformError(
+                    f"该构建的签名（{(version.signer_sha256 or '无签名 unsigned')[:16]}）不是该应用的签名，"
+                    "且没有商店提交过该构建的上架前检测，无法确定向哪些商店下发下架通知；"
+                    "不会向该包名正版应用的在架商店下发 "
+                    "no store is known to distribute this build of another signer (no store submitted it for a "
+                    "pre-listing check); the genuine app's listings are not taken down for it"
+                )
+            targets = [(c.store_id, None, c) for c in checks]
+        else:
+            listings = list(app.listings.filter(active=True))
+            if not listings:
+                raise PlatformError(
+                    "该应用没有在架的商店记录，无法下架 the app has no active store listing to take down"
+                )
+            targets = [(x.store_id, x, None) for x in listings]
         section = ScanJob.objects.filter(pk=job.pk).values_list("report__screening", flat=True).first() or {}
         with audit.acting_as(user, reason):
             with audit.unrecorded():  # one create row below, with the real number (not the placeholder)
@@ -621,11 +676,17 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
                     number=f"pending-{uuid.uuid4().hex}",
                     app=app,
                     app_version=version,
-                    company=app.company,
+                    company=None if foreign else app.company,
+                    foreign_build=foreign,
                     state=TAKEDOWN,
                     working_days=0,
                     deadline=timezone.localdate(),
-                    requirements="不良APP直接下架 harmful app: taken down without rectification",
+                    requirements=(
+                        "不良APP直接下架：仿冒/非该应用签名的构建（仅借用该包名，与该包名的登记企业无关） "
+                        "harmful build of another signer: taken down where it was submitted"
+                        if foreign
+                        else "不良APP直接下架 harmful app: taken down without rectification"
+                    ),
                     issued_by=user,
                 )
                 order.number = (
@@ -643,8 +704,10 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
                 reason=reason,
             )
             takedowns = [
-                TakedownOrder.objects.create(order=order, listing=listing, issued_by=user)
-                for listing in listings
+                TakedownOrder.objects.create(
+                    order=order, store_id=store, listing=listing, prelisting_check=check, issued_by=user
+                )
+                for store, listing, check in targets
             ]
         audit.record(
             "harmful_takedown",
@@ -662,7 +725,10 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
                 "score": section.get("score") if isinstance(section, dict) else None,
                 "categories": job.screening_categories,
                 "takedowns": [t.pk for t in takedowns],
-                "stores": [listing.store_id for listing in listings],
+                "stores": [store for store, _, _ in targets],
+                "signer_relation": version.signer_relation,
+                "signer_sha256": version.signer_sha256,
+                "prelisting_checks": [c.pk for _, _, c in targets if c is not None],
             },
         )
         from appwarden.platform.attestation.services import revoke_for_case
@@ -675,7 +741,7 @@ def confirm_takedown(takedown: TakedownOrder, *, user: Any, note: str = "") -> N
     """The store operator confirms the removal; the order is taken down when every store has confirmed."""
     role = role_of(user)
     require(user, ROLE_STORE, ROLE_REGULATOR)
-    if role == ROLE_STORE and takedown.listing.store_id != getattr(user.profile, "store_id", None):
+    if role == ROLE_STORE and takedown.store_id != getattr(user.profile, "store_id", None):
         raise TransitionError("该下架通知发给其他商店 this takedown order is addressed to another store")
     with transaction.atomic():
         takedown = TakedownOrder.objects.select_for_update().get(pk=takedown.pk)
@@ -688,8 +754,9 @@ def confirm_takedown(takedown: TakedownOrder, *, user: Any, note: str = "") -> N
             takedown.note = note
             takedown.save()
             listing = takedown.listing
-            listing.active = False
-            listing.save()
+            if listing is not None:  # a build of another signer: the store removed that build, no app listing
+                listing.active = False
+                listing.save()
         order = _lock(takedown.order)
         if order.state == TAKEDOWN and not order.takedowns.filter(status=TD_PENDING).exists():
             _move(

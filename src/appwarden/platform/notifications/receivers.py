@@ -66,7 +66,7 @@ def on_takedown(sender: Any, instance: Any, created: bool, raw: bool = False, **
     def run() -> None:
         from appwarden.platform.enforcement.models import TakedownOrder
 
-        td = TakedownOrder.objects.select_related("order__app", "order__app_version", "listing__store").get(
+        td = TakedownOrder.objects.select_related("order__app", "order__app_version", "listing", "store").get(
             pk=pk
         )
         services.takedown_ordered(td)

@@ -370,31 +370,62 @@ def order_overdue(order: Any) -> list[Notification]:
 
 
 def takedown_ordered(takedown: Any) -> Notification | None:
-    """下架通知 → the store of the listing."""
+    """下架通知 → the store of the takedown order. A case of a build of another signer (``order.foreign_build``) says
+    so, with that build's signer and file, and that the app registered under the package name is not concerned:
+    the store removes the build it submitted, not the genuine app."""
     order = takedown.order
     listing = takedown.listing
-    data = {
+    version = order.app_version
+    data: dict[str, Any] = {
         "takedown_id": takedown.pk,
         "order": order.number,
         "app": {
             "package": order.app.package,
             "name": order.app.name,
-            "version": order.app_version.version_name,
+            "version": version.version_name,
         },
-        "listing_url": listing.url,
-        "store": {"id": listing.store_id, "name": listing.store.name},
+        "listing_url": listing.url if listing is not None else "",
+        "store": {"id": takedown.store_id, "name": takedown.store.name},
         "url": f"{base_url()}/enforcement/takedowns/",
+        "foreign_build": bool(order.foreign_build),
     }
-    subject = f"【下架通知】{order.number} {order.app.name or order.app.package} Takedown ordered"
-    body = (
-        f"请贵平台下架应用 {_app_text(data)}（案件 {order.number}，上架链接 {listing.url or '—'}），"
-        f"并在平台上确认下架。\n\n"
-        f"Please take down the app {order.app.package} (case {order.number}) and confirm it on the platform.\n"
-        f"{data['url']}\n"
-    )
+    if order.foreign_build:
+        signer = version.signer_sha256 or "无签名 unsigned"
+        data["app"]["name"] = ""  # the registered app's name is not this build's
+        data["build"] = {
+            "kind": "仿冒/非该应用签名的构建 build of another signer",
+            "sha256": version.sha256,
+            "version": version.version_name,
+            "label": version.label,
+            "signer_sha256": version.signer_sha256,
+            "signer_subject": version.signer_subject,
+            "prelisting_check": takedown.prelisting_check_id,
+        }
+        subject = (
+            f"【下架通知】{order.number} 仿冒/非该应用签名的构建 {order.app.package} "
+            f"（签名 {signer[:16]}） Takedown of a build of another signer"
+        )
+        body = (
+            f"请贵平台下架贵平台在上架前检测中提交的、仿冒/非该应用签名的构建：包名 {order.app.package}，"
+            f"版本 {version.version_name or '—'}，文件 SHA-256 {version.sha256}，签名证书 SHA-256 {signer}"
+            f"{'（' + version.signer_subject + '）' if version.signer_subject else ''}"
+            f"（案件 {order.number}，上架前检测 #{takedown.prelisting_check_id or '—'}），并在平台上确认下架。"
+            f"该构建的签名不是该包名已登记应用的签名，仅借用其包名；本通知不涉及该应用的正版构建及其上架。\n\n"
+            f"Please take down the build of another signer you submitted (package {order.app.package}, "
+            f"sha256 {version.sha256}, signer {signer}; case {order.number}) and confirm it on the platform. "
+            f"It only carries the package name: the genuine app is not concerned.\n{data['url']}\n"
+        )
+    else:
+        subject = f"【下架通知】{order.number} {order.app.name or order.app.package} Takedown ordered"
+        body = (
+            f"请贵平台下架应用 {_app_text(data)}（案件 {order.number}，上架链接 {data['listing_url'] or '—'}），"
+            f"并在平台上确认下架。\n\n"
+            f"Please take down the app {order.app.package} (case {order.number}) and confirm it on the platform.\n"
+            f"{data['url']}\n"
+        )
     return notify(
         ev.TAKEDOWN_ORDERED,
-        Party(ev.STORE, listing.store_id),
+        Party(ev.STORE, takedown.store_id),
         key=f"takedown:{takedown.pk}",
         subject=subject,
         body=body,

@@ -27,4 +27,9 @@ def order_pdf(request, pk: int):
     order = get_scoped(RectificationOrder, request.user, pk=pk)
     if order is None:  # pragma: no cover - get_scoped raises
         raise Http404("not found")
+    # a 下架 of a build of another signer has no company to order: there is no such notice
+    if order.foreign_build:
+        raise Http404(
+            "仿冒/非该应用签名构建的下架案件没有责令整改通知书 no rectification notice for this case"
+        )
     return order_pdf_response(order)

@@ -15,11 +15,16 @@ Verdict policy (thresholds are Django settings, defaults shown):
   "nothing found" in code that was never read is no pass;
 * ``pass`` — none of these.
 
+A build carrying a registered app's package name under another signer (``AppVersion.signer_relation``
+``foreign``) adds the reason ``identity:foreign_signer`` with ``signer_check`` (both signers): ``fail`` by default,
+``needs_review`` when ``APPWARDEN_PRELISTING_FOREIGN_SIGNER`` says so (:func:`signer_check`).
+
 A 停止接入 (stop-access) measure in force that bars the app's company from the asking store overrides all of
 this: the verdict is ``fail`` with the reason ``sanction:stop_access`` and ``stop_access`` naming the measure (one
 Chinese line), whatever the findings (:func:`stop_access`). The company is the app's registered company; an app not
-registered to any company is matched by the listing's developer name or the signer's O=/CN= against the
-sanctioned companies' names. The first verdict that refuses a check this way writes an audit row
+registered to any company — and a build of another signer, which is not that company's — is matched by the
+listing's developer name or the signer's O=/CN= against the sanctioned companies' names (never the package's
+registered company for a build of another signer). The first verdict that refuses a check this way writes an audit row
 ``prelisting_stop_access`` (check, measure, company, store, basis).
 """
 
@@ -33,7 +38,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from appwarden.platform.prelisting.models import PrelistingCheck
-from appwarden.platform.registry.models import Store, StoreListing, attributed
+from appwarden.platform.registry.models import SIGNER_FOREIGN, Store, StoreListing, attributed
 from appwarden.platform.testing import screening_review
 from appwarden.platform.testing import services as testing
 from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, SR_REJECTED, Finding, ScanJob
@@ -124,7 +129,14 @@ def listing_mismatches(check: PrelistingCheck, report: dict[str, Any] | None = N
         add("policy_url_invalid", "隐私政策链接无效 the privacy-policy URL is not an http(s) URL")
     signers = app.get("signers") or []
     subject = str(signers[0].get("subject") or "") if signers and isinstance(signers[0], dict) else ""
-    company = job.app_version.app.company if job.app_version and job.app_version.app.company_id else None
+    version = job.app_version
+    # the registered company vouches for its own builds only: a build of another signer naming it as developer is
+    # a mismatch (a lookalike claiming the genuine company), and the mismatch does not name that company either
+    company = (
+        version.app.company
+        if version and version.app.company_id and version.signer_relation != SIGNER_FOREIGN
+        else None
+    )
     candidates = _subject_names(subject) + ([company.name] if company else [])
     if not check.developer:
         add("developer_missing", "上架信息缺少开发者名称 the listing names no developer")
@@ -151,7 +163,8 @@ def stop_access(check: PrelistingCheck, measures: list[Any] | None = None) -> tu
     """``(measure, basis)`` when a 停止接入 measure in force today bars the checked app's company from the check's
     store, else ``None``. ``basis``: ``registered`` (the app's registered company), or for an app registered to no
     company ``developer`` (the listing's developer name) / ``signer`` (the signer subject's O= or CN=) equal to the
-    sanctioned company's name (spaces and brackets ignored). ``measures``: the measures in force, when the caller
+    sanctioned company's name (spaces and brackets ignored). A build of another signer (``foreign``) is matched as
+    an app registered to no company, never to the package's registered company (it is not that company's app). ``measures``: the measures in force, when the caller
     already has them (:func:`verdicts`); default read now."""
     from appwarden.platform.sanctions import services as sanctions
 
@@ -159,7 +172,13 @@ def stop_access(check: PrelistingCheck, measures: list[Any] | None = None) -> tu
     version = job.app_version
     if version is None:
         return None
-    company_id = version.app.company_id
+    # a build of another signer only carries the package name: the registered company's measure is no basis for
+    # refusing it (the check names what it is instead: identity:foreign_signer), not even when the listing or the
+    # certificate claims that company's name (that claim is what a counterfeit makes); another sanctioned company's
+    # name it claims still counts, as for an app registered to no company
+    foreign = version.signer_relation == SIGNER_FOREIGN
+    company_id = None if foreign else version.app.company_id
+    not_theirs = version.app.company_id if foreign else None
     if company_id:
         if measures is None:
             measure = sanctions.stop_access_for(company_id, check.store_id)
@@ -172,7 +191,7 @@ def stop_access(check: PrelistingCheck, measures: list[Any] | None = None) -> tu
     names = [("developer", _norm(check.developer))] if check.developer else []
     names += [("signer", _norm(n)) for n in _subject_names(version.signer_subject)]
     for measure in sanctions.stop_access_measures() if measures is None else measures:
-        if not sanctions.bars(measure, check.store_id):
+        if not sanctions.bars(measure, check.store_id) or (not_theirs and measure.company_id == not_theirs):
             continue
         company = _norm(measure.company.name)
         for basis, name in names:
@@ -248,6 +267,41 @@ def analysis_gaps(report: dict[str, Any] | None) -> list[str]:
     return gaps
 
 
+FOREIGN_REASON = "identity:foreign_signer"
+
+
+def foreign_signer_mode() -> str:
+    """``APPWARDEN_PRELISTING_FOREIGN_SIGNER``: ``fail`` (default) or ``needs_review`` — what a build carrying a
+    registered app's package name under another signer makes of the verdict."""
+    mode = str(_setting("APPWARDEN_PRELISTING_FOREIGN_SIGNER", FAIL))
+    return NEEDS_REVIEW if mode == NEEDS_REVIEW else FAIL
+
+
+def signer_check(version: Any, established: list[str] | None = None) -> dict[str, Any] | None:
+    """For a build of another signer (``AppVersion.signer_relation`` ``foreign``): ``{relation, signer_sha256,
+    signer_subject, app_signers, message_zh}`` with the build's signer and the app's established ones (both in
+    full; the message shows the first 16 hex digits). ``None`` for any other build."""
+    if version is None or version.signer_relation != SIGNER_FOREIGN:
+        return None
+    if established is None:
+        from appwarden.platform.enforcement.identity import established_signers
+
+        established = established_signers({version.app_id}).get(version.app_id, [])
+    known = "、".join(s[:16] for s in established) or "—"
+    return {
+        "relation": SIGNER_FOREIGN,
+        "signer_sha256": version.signer_sha256,
+        "signer_subject": version.signer_subject,
+        "app_signers": list(established),
+        "message_zh": (
+            f"签名与该应用不一致（可能为仿冒/借用包名的APK）：该APK的签名证书 SHA-256 {version.signer_sha256[:16]}…，"
+            f"包名 {version.app.package} 已有版本的签名为 {known}…；按仿冒构建处理，不得以该包名上架 "
+            "signed by another key than the app registered under this package name: a counterfeit until proven "
+            "otherwise"
+        ),
+    }
+
+
 def verdict(
     check: PrelistingCheck,
     *,
@@ -256,6 +310,7 @@ def verdict(
     measures: list[Any] | None = None,
     audited: set[int] | None = None,
     reviews: dict[int, Any] | None = None,
+    established: dict[int, list[str]] | None = None,
 ) -> dict[str, Any]:
     """The check's state: ``status`` of the job and, when done, ``verdict`` (see the module policy), the findings
     summary (counts by severity, notice types with Chinese names) and the listing mismatches. The keyword
@@ -297,14 +352,24 @@ def verdict(
     )
     # a verdict whose latest 筛查结论复核 is 误报 counts neither toward fail nor needs_review
     screening = "" if review is not None and review.decision == SR_REJECTED else job.screening_verdict
+    version = job.app_version
+    signer = signer_check(
+        version,
+        None if established is None or version is None else established.get(version.app_id, []),
+    )
+    foreign_mode = foreign_signer_mode() if signer is not None else ""
     reasons: list[str] = []
     if screening == "harmful":
         reasons.append("screening:harmful")
     reasons += [f.rule_id for f in findings if f.severity in fail_sev and f.confidence in fail_conf]
+    if foreign_mode == FAIL:
+        reasons.append(FOREIGN_REASON)
     if reasons:
         result = FAIL
     else:
         reasons = [f.rule_id for f in findings if f.severity in review_sev]
+        if foreign_mode == NEEDS_REVIEW:
+            reasons.append(FOREIGN_REASON)
         if screening == "suspicious":
             reasons.append("screening:suspicious")
         if mismatches and _setting("APPWARDEN_PRELISTING_MISMATCH_REVIEW", True):
@@ -339,8 +404,14 @@ def verdict(
         screening_verdict=job.screening_verdict,
         listing_mismatches=mismatches,
     )
+    if signer is not None:
+        out["signer_check"] = signer
     if review is not None:  # the decision and its time; the reviewer and the note stay with the staff
         out["screening_review"] = {"decision": review.decision, "at": review.at.isoformat()}
+        if getattr(
+            review, "carried_from", None
+        ):  # reviewed on an earlier submission of the same APK and result
+            out["screening_review"]["carried_over"] = True
     return out
 
 
@@ -387,6 +458,17 @@ def verdicts(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
                 "errors": errors if isinstance(errors, list) else [],
                 "screening": {"evaluated": screened} if isinstance(screened, bool) else {},
             }
+    foreign_apps = {
+        c.job.app_version.app_id
+        for c in checks
+        if c.job.app_version is not None and c.job.app_version.signer_relation == SIGNER_FOREIGN
+    }
+    if foreign_apps:
+        from appwarden.platform.enforcement.identity import established_signers
+
+        established = established_signers(foreign_apps)
+    else:
+        established = {}
     return [
         verdict(
             c,
@@ -395,6 +477,7 @@ def verdicts(checks: list[PrelistingCheck]) -> list[dict[str, Any]]:
             measures=measures,
             audited=audited,
             reviews=reviews,
+            established=established,
         )
         if c.job.status == JOB_DONE
         else verdict(c)

@@ -82,7 +82,10 @@ def app_detail(request, pk: int):
             "versions": with_established(scoped(app.versions.all(), request.user)),
             "can_mark_signer": role_of(request.user) == ROLE_REGULATOR,
             "findings": findings.order_by("-id")[:300],
-            "orders": scoped(RectificationOrder.objects.filter(app=app), request.user),
+            # a case of a build of another signer is not this app's case: staff only (flagged), as its build
+            "orders": scoped(
+                RectificationOrder.objects.filter(app=app).select_related("app_version", "app"), request.user
+            ).filter(**({} if _staff(request) else {"foreign_build": False})),
             "listings": scoped(StoreListing.objects.filter(app=app), request.user),
             "jobs": _jobs(app) if _staff(request) else [],
             "can_relist": _staff(request),

@@ -11,11 +11,17 @@ counts. What depends on it:
 * a job whose latest review is ``rejected`` leaves the early-warning harmful/suspicious lists;
 * a store's pre-listing verdict ignores a ``rejected`` screening verdict (reason ``screening:rejected_as_false_alarm``).
 
-Reviews belong to one job: a newer scan of the same version has its own verdict and starts unreviewed.
+A review is written on one job, and **carries over** to every other job of the same APK with the same screening
+result (:func:`same_screening`: same sha256, engine version, rules version — recorded on each job; the rules version
+hashes the rule and screening-indicator files — verdict, score and fired indicators): a store resubmitting the
+identical APK gets a new job that is judged as already reviewed. The latest review among such jobs counts; one
+written on another job is returned with ``carried_from`` set to that job's id. A newer scan under another engine or
+rules version, or whose indicators differ, has its own verdict and starts unreviewed.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -90,26 +96,110 @@ def review_screening(job: ScanJob, *, user: Any, decision: str, note: str) -> Sc
         )
 
 
+_FINGERPRINT = (
+    "pk",
+    "sha256",
+    "engine_version",
+    "rules_version",
+    "screening_verdict",
+    "report__screening__score",
+    "report__screening__indicators",
+)
+
+
+def _fingerprint(row: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """What makes two jobs' screening results the same (see :func:`same_screening`); ``None`` when a job has no
+    comparable screening (not reviewable, no score or indicators in its report)."""
+    _pk, sha, engine_version, rules_version, verdict, score, indicators = row
+    if verdict not in REVIEWABLE or not isinstance(score, int | float) or not isinstance(indicators, list):
+        return None
+    fired = sorted(
+        (str(i.get("id")), i.get("weight"), i.get("count")) for i in indicators if isinstance(i, dict)
+    )
+    return (sha, engine_version, rules_version, verdict, score, tuple(fired))
+
+
+def same_screening(a: ScanJob | int, b: ScanJob | int) -> bool:
+    """Whether jobs ``a`` and ``b`` have the same screening result of the same APK: the same sha256, engine version
+    and rules version (as recorded on the jobs), verdict, score and fired indicators (id, weight, count). A review of
+    one then stands for the other."""
+    ids = [x if isinstance(x, int) else x.pk for x in (a, b)]
+    rows = {
+        row[0]: _fingerprint(row) for row in ScanJob.objects.filter(pk__in=ids).values_list(*_FINGERPRINT)
+    }
+    first, second = rows.get(ids[0]), rows.get(ids[1])
+    return first is not None and first == second
+
+
+def _twins(job_ids: list[int]) -> dict[int, list[int]]:
+    """job id -> the ids of the jobs whose reviews count for it: itself and every *reviewed* job of the same APK
+    with the same screening result (:func:`same_screening`). Cheap when nothing is shared: the screening sections
+    are read only for jobs whose APK has a reviewed job other than themselves."""
+    out = {pk: [pk] for pk in job_ids}
+    for i in range(0, len(job_ids), _CHUNK):
+        chunk = job_ids[i : i + _CHUNK]
+        shas = dict(ScanJob.objects.filter(pk__in=chunk).values_list("pk", "sha256"))
+        reviewed: dict[str, set[int]] = {}
+        for pk, sha in (
+            ScanJob.objects.filter(sha256__in=set(shas.values()), screening_reviews__isnull=False)
+            .values_list("pk", "sha256")
+            .distinct()
+        ):
+            reviewed.setdefault(sha, set()).add(pk)
+        need = {pk for pk, sha in shas.items() if reviewed.get(sha, set()) - {pk}}
+        if not need:
+            continue
+        others = {o for pk in need for o in reviewed[shas[pk]]}
+        prints = {
+            row[0]: _fingerprint(row)
+            for row in ScanJob.objects.filter(pk__in=need | others).values_list(*_FINGERPRINT)
+        }
+        for pk in need:
+            mine = prints.get(pk)
+            if mine is None:
+                continue
+            out[pk] += sorted(o for o in reviewed[shas[pk]] if o != pk and prints.get(o) == mine)
+    return out
+
+
 def latest_review(job: ScanJob | int) -> ScreeningReview | None:
-    """The latest review of a job (``None``: not reviewed)."""
+    """The latest review that counts for a job (``None``: not reviewed): its own, or one carried over from a job of
+    the same APK with the same screening result (then ``review.carried_from`` is that job's id)."""
     pk = job if isinstance(job, int) else job.pk
-    return ScreeningReview.objects.filter(job_id=pk).order_by("-id").first()
+    return latest_reviews([pk]).get(pk)
 
 
 def latest_reviews(job_ids: Iterable[int]) -> dict[int, ScreeningReview]:
-    """job id -> its latest review, for many jobs with two queries per 500 jobs."""
+    """job id -> the latest review that counts for it (:func:`latest_review`), for many jobs with a few queries per
+    500 jobs. Each review carries ``carried_from``: ``None`` for the job's own, else the job it was written on."""
     ordered = sorted(set(job_ids))
-    out: dict[int, ScreeningReview] = {}
-    for i in range(0, len(ordered), _CHUNK):
-        latest = (
-            ScreeningReview.objects.filter(job_id__in=ordered[i : i + _CHUNK])
+    twins = _twins(ordered)
+    members = sorted({m for group in twins.values() for m in group})
+    last_of: dict[int, int] = {}
+    for i in range(0, len(members), _CHUNK):
+        for job_id, last in (
+            ScreeningReview.objects.filter(job_id__in=members[i : i + _CHUNK])
             .values("job_id")
             .annotate(last=Max("id"))
             .order_by()
-            .values_list("last", flat=True)
-        )
-        for review in ScreeningReview.objects.filter(id__in=list(latest)):
-            out[review.job_id] = review
+            .values_list("job_id", "last")
+        ):
+            last_of[job_id] = last
+    pick = {pk: max((last_of[m] for m in group if m in last_of), default=None) for pk, group in twins.items()}
+    wanted = sorted({r for r in pick.values() if r is not None})
+    reviews: dict[int, ScreeningReview] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        reviews.update(ScreeningReview.objects.in_bulk(wanted[i : i + _CHUNK]))
+    out: dict[int, ScreeningReview] = {}
+    for pk, rid in pick.items():
+        if rid is None:
+            continue
+        base = reviews[rid]
+        review = (
+            copy.copy(base) if base.job_id != pk else base
+        )  # one object per job: ``carried_from`` differs
+        review.carried_from = base.job_id if base.job_id != pk else None
+        out[pk] = review
     return out
 
 
@@ -156,6 +246,8 @@ def review_json(review: ScreeningReview | None, *, with_note: bool = True) -> di
         "reviewer": review.reviewer_name,
         "at": review.at.isoformat(),
     }
+    if getattr(review, "carried_from", None):  # written on another job of the same APK and screening result
+        out["carried_from_job"] = review.carried_from
     if with_note:
         out["note"] = review.note
     return out

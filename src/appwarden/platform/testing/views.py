@@ -18,7 +18,7 @@ from appwarden.platform.core.errors import DuplicateUpload
 from appwarden.platform.core.models import ROLE_REGULATOR
 from appwarden.platform.core.roles import STAFF, role_of, scoped
 from appwarden.platform.core.uploadcheck import UploadCheckBusy
-from appwarden.platform.core.views import attempt, get_scoped, role_required, safe_next
+from appwarden.platform.core.views import attempt, get_scoped, role_required, safe_next, staff_or_404
 from appwarden.platform.testing import ranking, reviewing, screening_review, services
 from appwarden.platform.testing.forms import BatchForm, ReviewForm, UploadForm
 from appwarden.platform.testing.models import (
@@ -46,7 +46,7 @@ def batch_list(request):
     return render(request, "testing/batch_list.html", {"batches": batches, "form": form})
 
 
-@role_required(*STAFF)
+@staff_or_404(*STAFF)  # companies, stores, SDK vendors: 404 (no existence oracle)
 def batch_detail(request, pk: int):
     batch = get_scoped(Batch, request.user, pk=pk)
     jobs = Paginator(
@@ -139,7 +139,7 @@ def job_list(request):
     )
 
 
-@role_required(*STAFF)
+@staff_or_404(*STAFF)  # companies, stores, SDK vendors: 404 (no existence oracle)
 def job_detail(request, pk: int):
     from appwarden.platform.enforcement.forms import IssueOrderForm
 
@@ -182,6 +182,11 @@ def _screening_reviews(job: ScanJob) -> dict[str, Any]:
     reviews = list(job.screening_reviews.order_by("-id")[:100])
     return {
         "screening_reviews": reviews,
+        # the review that counts: the job's latest, or one carried over from a job of the same APK and screening
+        # result (``carried_from``)
+        "screening_effective": screening_review.latest_review(job)
+        if reviews or job.screening_verdict
+        else None,
         "screening_reviewable": job.status == "done" and job.screening_verdict in screening_review.REVIEWABLE,
         "screening_note_max": screening_review.NOTE_MAX,
     }
@@ -282,7 +287,7 @@ def _report_lists(report: Any) -> dict[str, Any]:
     }
 
 
-@role_required(*STAFF)
+@staff_or_404(*STAFF)  # companies, stores, SDK vendors: 404 (no existence oracle)
 def review(request, pk: int):
     finding = get_scoped(Finding, request.user, pk=pk)
     back = safe_next(

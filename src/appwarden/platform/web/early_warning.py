@@ -769,13 +769,15 @@ class EarlyWarningView(APIView):
             return [
                 {
                     "app": _app_json(r["app"]),
-                    "company": _company_json(r["app"].company),
+                    # a build of another signer (or none) is not the registered company's
+                    "company": None if r["not_the_apps"] else _company_json(r["app"].company),
                     "version": {"id": r["version"].pk, "version_name": r["version"].version_name},
                     "job": r["job"].pk,
                     "score": r["score"],
                     "categories": [key for _, key in r["categories"]],
                     "takedown_case": r["takedown_case"],
                     "foreign_signer": r["foreign_signer"],
+                    "takedown_stores": [{"id": st.pk, "name": st.name} for st in r["takedown_stores"]],
                     "verdict": r["job"].screening_verdict,
                     "review": review_json(r["review"]),
                     "takedown_allowed": r["takedown_allowed"],

@@ -148,7 +148,10 @@ def repeat_offenders() -> list[dict[str, Any]]:
     orders: dict[int, list[Any]] = defaultdict(list)
     apps: list[Any] = []
     for chunk in _chunks(app_ids):
-        for order in RectificationOrder.objects.filter(app__in=chunk).order_by("-issued_at", "-id"):
+        # a case of a build of another signer is not the app's (workflow.takedown_harmful)
+        for order in RectificationOrder.objects.filter(app__in=chunk, foreign_build=False).order_by(
+            "-issued_at", "-id"
+        ):
             orders[order.app_id].append(order)
         apps += list(App.objects.filter(pk__in=chunk).select_related("company"))
     groups: dict[Any, dict[str, Any]] = {}

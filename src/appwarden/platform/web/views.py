@@ -199,11 +199,19 @@ def _early_warning_context(user: Any = None) -> dict[str, Any]:
     prefetch_related_objects(
         apps, Prefetch("listings", queryset=StoreListing.objects.select_related("store"))
     )
-    open_cases = dict(
+    open_cases: dict[Any, str] = {}
+    for app_id, version_id, foreign_case, number in (
         RectificationOrder.objects.filter(app__in=apps, state__in=(TAKEDOWN, TAKEN_DOWN))
         .order_by("id")
-        .values_list("app_id", "number")
-    )
+        .values_list("app_id", "app_version_id", "foreign_build", "number")
+    ):
+        # a case of a build of another signer concerns that build only, not the app (workflow.takedown_harmful)
+        open_cases[("version", version_id) if foreign_case else ("app", app_id)] = number
+    distributing = {
+        j.app_version_id: [c.store for c in workflow.distributing_checks(j.app_version)]
+        for j in jobs
+        if workflow.not_the_apps(j.app_version)
+    }
     from appwarden.screening.model import CATEGORY_NAMES_ZH
 
     reviews = screening_review.latest_reviews(j.pk for j in jobs)
@@ -219,14 +227,16 @@ def _early_warning_context(user: Any = None) -> dict[str, Any]:
             if job.screening_verdict == "harmful"
             else "not_harmful"
         )
+        not_apps = job.app_version_id in distributing
         active = [x for x in app.listings.all() if x.active]
-        case = open_cases.get(app.pk, "")
+        stores = distributing[job.app_version_id] if not_apps else [x.store for x in active]
+        case = open_cases.get(("version", job.app_version_id) if not_apps else ("app", app.pk), "")
         rows["false_alarms" if rejected else job.screening_verdict].append(
             {
                 "review": review,
                 "takedown_block": block,
                 "takedown_block_text": screening_review.BLOCK_TEXT.get(block, ""),
-                "takedown_allowed": regulator and not block and bool(active) and not case,
+                "takedown_allowed": regulator and not block and bool(stores) and not case,
                 "job": job,
                 "app": app,
                 "version": job.app_version,
@@ -236,8 +246,12 @@ def _early_warning_context(user: Any = None) -> dict[str, Any]:
                 "active_listings": active,
                 "takedown_case": case,
                 # the flagged build's signer is not the app's (AppVersion.signer_relation, recorded at ingest: a
-                # build that only carries the package name?): a 下架 would still take down every listing of the app
+                # build that only carries the package name?): its 下架 goes to the stores that submitted it
                 "foreign_signer": job.app_version.foreign,
+                # a build that is not the app's (another signer, or none) is taken down only in the stores that
+                # submitted it in a pre-listing check, never through the app's listings
+                "not_the_apps": not_apps,
+                "takedown_stores": stores,
             }
         )
     return rows

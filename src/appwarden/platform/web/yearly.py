@@ -156,7 +156,7 @@ def yearly_stats(period: Period) -> dict[str, Any]:
     takedown_rows = list(
         TakedownOrder.objects.filter(
             status=TD_CONFIRMED, confirmed_at__gte=lo, confirmed_at__lt=hi
-        ).values_list("order_id", "order__app_id", "listing__store_id")
+        ).values_list("order_id", "order__app_id", "store_id")
     )
     case_ids = (
         {o for o, _, _ in order_rows} | {o for o, _, _ in notice_rows} | {o for o, _, _ in takedown_rows}
