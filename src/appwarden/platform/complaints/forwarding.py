@@ -146,7 +146,6 @@ def forward(
         today = timezone.localdate()
         with audit.acting_as(user, instructions):
             fwd = ComplaintForward(
-                number=f"pending-{complaint.pk}-{timezone.now().timestamp()}",
                 complaint=complaint,
                 app=app,
                 company_id=app.company_id,
@@ -155,11 +154,7 @@ def forward(
                 deadline=add_working_days(today, days, settings.APPWARDEN_HOLIDAYS),
                 forwarded_by=user if getattr(user, "pk", None) else None,
             )
-            with audit.unrecorded():  # one create row below, with the real number (not the placeholder)
-                fwd.save()
-                fwd.number = f"ZB-{today:%Y}-{fwd.pk:05d}"
-                fwd.save(update_fields=["number"])
-            audit.record("create", fwd)
+            audit.create_numbered(fwd, lambda f: f"ZB-{today:%Y}-{f.pk:05d}")
             complaint.status = FORWARDED
             complaint.assignee = complaint.assignee or user
             complaint.save()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -67,6 +68,21 @@ def unrecorded() -> Iterator[None]:
         yield
     finally:
         _quiet.reset(token)
+
+
+def create_numbered(instance: Any, number_for: Callable[[Any], str]) -> Any:
+    """Save the new ``instance`` (a model with a unique ``number`` made from its primary key), give it its number
+    ``number_for(instance)`` and record **one** audit ``create`` row, with the real number. The row is first saved
+    with a unique placeholder number (``pending-<uuid>``), so two concurrent creations never collide; the saves
+    themselves write no audit row (:func:`unrecorded`). Call inside the caller's transaction and
+    :func:`acting_as` (the row's actor and reason). Returns ``instance``."""
+    instance.number = f"pending-{uuid.uuid4().hex}"
+    with unrecorded():
+        instance.save(force_insert=True)
+        instance.number = number_for(instance)
+        instance.save(update_fields=["number"])
+    record("create", instance)
+    return instance
 
 
 def _plain(value: Any) -> Any:

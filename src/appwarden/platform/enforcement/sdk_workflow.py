@@ -32,7 +32,6 @@ platform's ``post_save`` receivers see every change).
 
 from __future__ import annotations
 
-import uuid
 from collections import OrderedDict
 from typing import Any
 
@@ -264,20 +263,17 @@ def issue_sdk_order(
         raise PlatformError("整改期限须为1至365个工作日 working days must be between 1 and 365")
     today = timezone.localdate()
     with transaction.atomic(), audit.acting_as(user, reason):
-        with audit.unrecorded():  # one create row below, with the real number (not the placeholder)
-            order = SdkOrder.objects.create(
-                number=f"pending-{uuid.uuid4().hex}",
+        order = audit.create_numbered(
+            SdkOrder(
                 vendor=vendor,
                 sdk_ids=sorted({f.owner for f in findings}),
                 working_days=days,
                 deadline=add_working_days(today, days, settings.APPWARDEN_HOLIDAYS),
                 requirements=requirements,
                 issued_by=user,
-            )
-            year = order.issued_at.astimezone(timezone.get_current_timezone()).year
-            order.number = f"SDK-{year}-{order.pk:05d}"
-            order.save(update_fields=["number"])
-        audit.record("create", order)
+            ),
+            lambda o: f"SDK-{o.issued_at.astimezone(timezone.get_current_timezone()).year}-{o.pk:05d}",
+        )
         order.findings.set(findings)
         SdkOrderTransition.objects.create(
             order=order,

@@ -25,7 +25,6 @@ Every function checks the current state and the actor's role, raises
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -196,9 +195,8 @@ def issue_order(
         raise PlatformError("整改期限须为1至365个工作日 working days must be between 1 and 365")
     today = timezone.localdate()
     with transaction.atomic(), audit.acting_as(user, reason):
-        with audit.unrecorded():  # one create row below, with the real number (not the placeholder)
-            order = RectificationOrder.objects.create(
-                number=f"pending-{uuid.uuid4().hex}",
+        order = audit.create_numbered(
+            RectificationOrder(
                 app=version.app,
                 app_version=version,
                 company=version.app.company,
@@ -206,10 +204,9 @@ def issue_order(
                 deadline=add_working_days(today, days, settings.APPWARDEN_HOLIDAYS),
                 requirements=requirements,
                 issued_by=user,
-            )
-            order.number = _number_for(order)
-            order.save(update_fields=["number"])
-        audit.record("create", order)
+            ),
+            _number_for,
+        )
         order.findings.set(findings)
         OrderTransition.objects.create(
             order=order,
@@ -671,9 +668,8 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
             targets = [(x.store_id, x, None) for x in listings]
         section = ScanJob.objects.filter(pk=job.pk).values_list("report__screening", flat=True).first() or {}
         with audit.acting_as(user, reason):
-            with audit.unrecorded():  # one create row below, with the real number (not the placeholder)
-                order = RectificationOrder.objects.create(
-                    number=f"pending-{uuid.uuid4().hex}",
+            order = audit.create_numbered(
+                RectificationOrder(
                     app=app,
                     app_version=version,
                     company=None if foreign else app.company,
@@ -688,12 +684,9 @@ def takedown_harmful(version: AppVersion, *, user: Any, reason: str) -> Rectific
                         else "不良APP直接下架 harmful app: taken down without rectification"
                     ),
                     issued_by=user,
-                )
-                order.number = (
-                    f"XJ-{order.issued_at.astimezone(timezone.get_current_timezone()).year}-{order.pk:05d}"
-                )
-                order.save(update_fields=["number"])
-            audit.record("create", order)
+                ),
+                lambda o: f"XJ-{o.issued_at.astimezone(timezone.get_current_timezone()).year}-{o.pk:05d}",
+            )
             OrderTransition.objects.create(
                 order=order,
                 name="harmful_takedown",
