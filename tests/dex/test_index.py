@@ -55,6 +55,39 @@ def test_invoke_callers_are_the_callers_of_invokes(main_dex: bytes, multidex_blo
         assert index.invoke_callers(targets)  # the fixtures call some of them
 
 
+def test_many_targets_match_as_each_alone(main_dex: bytes, multidex_blobs) -> None:
+    """A query of many targets (classes interleaved, some absent from a DEX, full descriptors and names) finds what
+    each target finds alone on a fresh index: the targets are grouped by class once per query (issue #19)."""
+    methods = [
+        "Landroid/provider/Settings$Secure;->getString",
+        "Landroid/telephony/TelephonyManager;->getDeviceId",
+        GET_STRING,
+        "Landroid/location/LocationManager;->getLastKnownLocation",
+        "Landroid/telephony/TelephonyManager;->getImei",
+        "Lnot/There;->nothing",
+        "Ljava/lang/Object;-><init>()V",
+        "Landroid/provider/Settings$Secure;->getInt",
+    ]
+    fields = [
+        "Landroid/os/Build;->SERIAL",
+        "Landroid/os/Build;->MODEL:Ljava/lang/String;",
+        "Lnot/There;->FIELD",
+        "Landroid/os/Build$VERSION;->SDK_INT:I",
+        "Landroid/os/Build;->BRAND",
+    ]
+    for blobs in ([("classes.dex", main_dex)], multidex_blobs):
+        for through in (False, True):
+            alone = sorted(  # (two targets name the same method: each event once)
+                {r for t in methods for r in build_index(blobs).invokes([t], through_app_subclasses=through)}
+            )
+            assert sorted(build_index(blobs).invokes(methods, through_app_subclasses=through)) == alone
+        alone = sorted({r for t in fields for r in build_index(blobs).field_reads([t])})
+        assert sorted(build_index(blobs).field_reads(fields)) == alone
+    index = build_index([("classes.dex", main_dex)])
+    assert index.invokes(methods, through_app_subclasses=True)  # the fixture calls some of them
+    assert index.field_reads(fields)
+
+
 def test_subclass_references_only_when_asked(main_dex: bytes) -> None:
     index = build_index([("classes.dex", main_dex)])
     target = [

@@ -545,6 +545,18 @@ def _split_target(target: str) -> tuple[str, str, str | None]:
     return cls, rest, None
 
 
+def _by_class(parts: list[tuple[str, str, str | None]]) -> dict[str, list[tuple[str, str | None]]]:
+    """Split targets (:func:`_split_target`) grouped by class: class -> [(name, proto-or-type)], in target order."""
+    groups: dict[str, list[tuple[str, str | None]]] = {}
+    for cls, name, sig in parts:
+        got = groups.get(cls)
+        if got is None:
+            groups[cls] = [(name, sig)]
+        else:
+            got.append((name, sig))
+    return groups
+
+
 def _as_list(targets: Iterable[str] | str) -> list[str]:
     return [targets] if isinstance(targets, str) else list(targets)
 
@@ -820,30 +832,48 @@ class CodeIndex:
 
     # -- member references -------------------------------------------------------------------------------------
 
-    def _member_ids(self, code: DexCode, targets: Iterable[str], fields: bool) -> dict[int, str | None]:
-        """Ids in ``code``'s dex matching the targets -> None (the reference itself is the target)."""
+    def _member_ids(
+        self, code: DexCode, groups: dict[str, list[tuple[str, str | None]]], fields: bool
+    ) -> dict[int, str | None]:
+        """Ids in ``code``'s dex matching the targets (:func:`_by_class`) -> None (the reference itself is the
+        target). The class strings are looked up together (one C call per DEX); a class the DEX does not name ends
+        its targets there (most of a query's classes in each DEX of a multidex app)."""
         dex = code.dex
+        if len(groups) > 1:
+            dex.prefetch_strings(groups)
         found: dict[int, str | None] = {}
-        for target in targets:
-            cls, name, sig = _split_target(target)
-            if fields:
-                ids = dex.find_fields(cls, name)
-                if sig is not None:
-                    ids = [f for f in ids if dex.type_desc(dex.field_type[f]) == sig]
-            else:
-                ids = dex.find_methods(cls, name, sig)
-            for i in ids:
-                found[i] = None
+        for cls, members in groups.items():
+            if dex.find_type(cls) is None:
+                continue
+            for name, sig in members:
+                if fields:
+                    ids = dex.find_fields(cls, name)
+                    if sig is not None:
+                        ids = [f for f in ids if dex.type_desc(dex.field_type[f]) == sig]
+                else:
+                    ids = dex.find_methods(cls, name, sig)
+                for i in ids:
+                    found[i] = None
         return found
 
-    def _subclass_method_ids(self, code: DexCode, targets: Iterable[str]) -> dict[int, str]:
-        """Method ids written against an app subclass (same DEX) of a target's class that does not override it."""
+    def _subclass_method_ids(
+        self, code: DexCode, parts: list[tuple[str, str, str | None]], classes: Iterable[str]
+    ) -> dict[int, str]:
+        """Method ids written against an app subclass (same DEX) of a target's class that does not override it
+        (``parts``: the targets split, in target order; ``classes``: their classes, each once)."""
         dex = code.dex
-        out: dict[int, str] = {}
-        for target in targets:
-            cls, name, sig = _split_target(target)
+        bases: dict[str, int] = {}
+        # most classes have no subclass in the DEX: their targets are skipped without a lookup each
+        for cls in classes:
             base = dex.find_type(cls)
-            if base is None or not code.has_subclass_defs(base):
+            if base is not None and code.has_subclass_defs(base):
+                bases[cls] = base
+        out: dict[int, str] = {}
+        if not bases:
+            return out
+        for cls, name, sig in parts:
+            base = bases.get(cls)
+            if base is None:
                 continue
             frontier, seen = [base], {base}
             while frontier:
@@ -877,11 +907,15 @@ class CodeIndex:
         self, kind: int, targets: list[str], fields: bool, through_subclasses: bool = False
     ) -> Iterator[tuple[int, DexCode, int, str]]:
         """(dex number, code, event number, target descriptor) for every matching event."""
+        if not self.codes:
+            return
+        parts = [_split_target(t) for t in targets]  # once per query, not once per DEX
+        groups = _by_class(parts)
         for ci, code in enumerate(self.codes):
             dex = code.dex
-            ids = self._member_ids(code, targets, fields)
+            ids = self._member_ids(code, groups, fields)
             if through_subclasses and not fields:
-                ids.update(self._subclass_method_ids(code, targets))
+                ids.update(self._subclass_method_ids(code, parts, groups))
             if not ids:
                 continue
             size = dex.field_ids_size if fields else dex.method_ids_size
