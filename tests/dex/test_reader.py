@@ -70,6 +70,20 @@ def test_string_lookup_is_binary_search_over_sorted_ids(main_dex: bytes) -> None
     assert len(prefixed) >= 3
 
 
+def test_prefetched_lookups_answer_as_single_ones(main_dex: bytes) -> None:
+    """prefetch_strings (one C call for the values not looked up yet) leaves find_string answering as a DexFile
+    that never prefetched: present, absent, repeated, non-ASCII and already looked-up values alike."""
+    plain = DexFile("classes.dex", main_dex)
+    present = [plain.string(i) for i in range(0, plain.string_ids_size, 3)]
+    values = [*present, "Lnot/There;", "zzz-absent", present[0], "\u4e2d\u6587", "Landroid/app/Activity;"]
+    dex = DexFile("classes.dex", main_dex)
+    dex.find_string(present[1])  # one already cached
+    dex.prefetch_strings(values)
+    dex.prefetch_strings(iter(values))  # a second time (all cached), from an iterator
+    assert [dex.find_string(v) for v in values] == [plain.find_string(v) for v in values]
+    assert all(dex.find_string(v) is not None for v in present)
+
+
 def test_mutf8_non_ascii_string_decoded(main_dex: bytes) -> None:
     dex = DexFile("classes.dex", main_dex)
     expected = "个人信息 \U0001f600 nul:\x00."

@@ -331,14 +331,15 @@ def _invoke_sites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool, sites: 
             filters = pi.filters.get(key, {}) if apply_filters else {}
             got = plan[target] = ([c for c in pi.apis[key] if c not in filters], bool(filters))
         unfiltered, filtered = got
+        r = code.record_of_event(i)
         if unfiltered:
-            caller = code.caller_of_event(i)
+            caller = code.caller_of_record(r)
             off = code.events[i * EVENT_WORDS + 1]
             name = code.name
-            for cat in unfiltered:
-                sites.add(_site(caller, target, cat, "invoke", name, off))
+            for cat in unfiltered:  # _site(caller, target, cat, "invoke", name, off), built in place
+                sites.add((caller, target, cat, "invoke", name, off, "host", None, False, ()))
         if filtered:
-            pending[(ci, code.record_of_event(i))].append((i, target))
+            pending[(ci, r)].append((i, target))
     for (ci, r), items in pending.items():
         code = index.codes[ci]
         res = _Resolver(code, pi)

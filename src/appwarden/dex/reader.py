@@ -324,7 +324,8 @@ class DexFile:
 
     def prefetch_strings(self, values: Iterable[str]) -> None:
         """Look many ASCII strings up with one C call, filling the cache :meth:`find_string` reads first."""
-        todo = [v for v in set(values) if v.isascii() and v not in self._lookup_cache]
+        # the values not looked up yet, found by a set difference in C (most are, when a scan asks again)
+        todo = [v for v in set(values).difference(self._lookup_cache) if v.isascii()]
         if todo:
             found = walker.find_strings(
                 self.data, self.string_ids_off, self.string_ids_size, [v.encode("ascii") for v in todo]
