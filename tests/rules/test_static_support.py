@@ -210,3 +210,45 @@ def test_one_string_search_serves_the_later_ones(apk: str) -> None:
     assert [tuple(r) for r in static_support.strings_containing(code, ["\U0001f600"])] == direct(
         ["\U0001f600"]
     )
+
+
+def test_component_entries_and_startup_entries_of_every_fixture_app(fixtures_dir: Path) -> None:
+    """The entries are those of the plain formulas: each component's superclass chain's callback methods in order
+    (a superclass shared by components filtered once, issue #19), and the start-up entries with the code index's
+    class view tested in place of a copied set (a code object listing its classes gives the same)."""
+    from dataclasses import replace
+
+    from appwarden.evidence import Evidence
+    from appwarden.rules import static_support as ss
+    from appwarden.scan import build_static_evidence
+
+    seen = 0
+    for apk in sorted((fixtures_dir / "apks").glob("*.apk")):
+        static = build_static_evidence(apk)
+        manifest, code = static.manifest, static.code
+        if manifest is None or code is None:
+            continue
+        classes = [java_to_desc(c.name) for c in manifest.components]
+        if manifest.application_class:
+            classes.append(java_to_desc(manifest.application_class))
+        plain: list[str] = []
+        for cls in dict.fromkeys(classes):
+            for c in ss.superclasses(code, cls):
+                plain.extend(m for m in ss.methods_of(code, c) if _is_callback(m))
+        assert ss._component_entries(manifest, code) == list(dict.fromkeys(plain)), apk.name
+        startup = ss.startup_entries(Evidence(static=static))
+        listed = _ListedClasses(code)
+        assert ss.startup_entries(Evidence(static=replace(static, code=listed))) == startup, apk.name
+        seen += bool(startup)
+    assert seen  # some fixture app has start-up entries
+
+
+class _ListedClasses:
+    """A code index whose ``classes`` is a list, not a set-like view (everything else: the index's)."""
+
+    def __init__(self, code: object) -> None:
+        self._code = code
+
+    def __getattr__(self, name: str) -> object:
+        inner = self.__dict__["_code"]
+        return list(inner.classes) if name == "classes" else getattr(inner, name)

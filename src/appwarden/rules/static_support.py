@@ -13,6 +13,7 @@ import struct
 import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from appwarden.dex.records import EV_LITERAL, EV_STRING, EVENT_WORDS, METHOD_WORDS, literal_value
@@ -595,7 +596,9 @@ def startup_entries(evidence: Evidence) -> list[str]:
     if manifest is None or code is None:
         return []
     entries: list[str] = []
-    defined = set(getattr(code, "classes", ()) or ())
+    defined = getattr(code, "classes", ()) or ()
+    if not isinstance(defined, AbstractSet):  # a code index's are a set-like view: not copied
+        defined = set(defined)
     if manifest.application_class:
         for cls in superclasses(code, java_to_desc(manifest.application_class)):
             if defined and cls not in defined:
@@ -654,9 +657,13 @@ def _component_entries(manifest: Any, code: Any) -> list[str]:
     if manifest.application_class:
         classes.append(java_to_desc(manifest.application_class))
     out: list[str] = []
+    callbacks: dict[str, list[str]] = {}  # per class: app superclasses are shared by many components
     for cls in dict.fromkeys(classes):
         for c in superclasses(code, cls):
-            out.extend(m for m in methods_of(code, c) if _is_callback(m))
+            got = callbacks.get(c)
+            if got is None:
+                got = callbacks[c] = [m for m in methods_of(code, c) if _is_callback(m)]
+            out += got
     return list(dict.fromkeys(out))
 
 
