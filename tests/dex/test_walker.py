@@ -190,3 +190,28 @@ def test_max_item_c_equals_python() -> None:
             kernels.max_item(b"\x01\x02\x03", 2)
         with pytest.raises(ValueError):
             kernels.max_item(b"\x01\x02\x03\x04", 8)
+
+
+def _string_table(strings: list[str]) -> tuple[bytes, int, int]:
+    """A buffer holding ``strings`` as a DEX string_ids table and MUTF-8 string data (U+0000 as C0 80), in order."""
+    ids_off = 0
+    data_off = 4 * len(strings)
+    ids, data = bytearray(), bytearray()
+    for s in strings:
+        ids += (data_off + len(data)).to_bytes(4, "little")
+        units = len(s.encode("utf-16-le")) // 2
+        data += bytes([units]) + s.encode("utf-8").replace(b"\x00", b"\xc0\x80") + b"\x00"
+    return bytes(ids + data), ids_off, len(strings)
+
+
+def test_find_strings_orders_mutf8_nul_as_the_lowest_code_unit() -> None:
+    """The DEX sorts strings by UTF-16 code units, so "Lcom/\\u0000x" comes before "Lcom/a;"; its MUTF-8 bytes
+    (C0 80) sort above ASCII. A byte-wise binary search that lands on such a string turned the wrong way and
+    missed the key: an app could hide a class name from every lookup with one crafted string constant."""
+    strings = ["A", "B", "Lcom/\u0000x", "Lcom/a;", "Z"]
+    assert strings == sorted(strings, key=lambda s: s.encode("utf-16-be"))
+    buf, ids_off, n = _string_table(strings)
+    keys = [s.encode() for s in strings if s.isascii() and "\u0000" not in s] + [b"Lcom/", b"Lcom/b;", b"C"]
+    want = [0, 1, 3, 4, -1, -1, -1]
+    assert cext.find_strings(buf, ids_off, n, keys) == want
+    assert pywalk.find_strings(buf, ids_off, n, keys) == want

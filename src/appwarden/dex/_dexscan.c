@@ -34,7 +34,8 @@
  *
  * find_strings(buf, string_ids_off, string_ids_size, keys) -> list[int]
  *   Binary search of each key (ASCII bytes) among the sorted string ids; -1 when absent. For an ASCII key,
- *   comparing MUTF-8 bytes orders strings as the DEX format does (UTF-16 code units).
+ *   comparing MUTF-8 bytes orders strings as the DEX format does (UTF-16 code units), once C0 80 (U+0000)
+ *   counts as the lowest code unit.
  *
  * method_descs(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size, proto_ids_off, proto_ids_size,
  *              method_ids_off, method_ids_size) -> list[str | None]
@@ -845,9 +846,24 @@ static int cmp_string(const uint8_t *buf, size_t size, size_t ids_off, uint32_t 
     const uint8_t *nul = memchr(str, 0, size - pos);
     size_t len = nul ? (size_t)(nul - str) : size - pos;
     size_t n = len < klen ? len : klen;
-    int c = memcmp(str, key, n);
-    if (c) return c;
-    return len < klen ? -1 : (len > klen ? 1 : 0);
+    if (memcmp(str, key, n) == 0) return len < klen ? -1 : (len > klen ? 1 : 0);
+    /* From the first difference on, compare code units: MUTF-8 writes U+0000 as C0 80, the lowest UTF-16 code
+     * unit, though its bytes sort above ASCII (a string holding it would turn the search the wrong way); every
+     * other non-ASCII byte of the DEX starts a code unit >= 0x80, above every ASCII byte of the key. */
+    size_t p = 0;
+    while (str[p] == (uint8_t)key[p]) p++;
+    size_t q = p;
+    while (p < len && q < klen) {
+        unsigned a = str[p], b = (uint8_t)key[q++];
+        if (a == 0xC0 && p + 1 < len && str[p + 1] == 0x80) {
+            a = 0;
+            p += 2;
+        } else {
+            p++;
+        }
+        if (a != b) return a < b ? -1 : 1;
+    }
+    return p < len ? 1 : (q < klen ? -1 : 0);
 }
 
 static PyObject *dexscan_find_strings(PyObject *self, PyObject *args) {

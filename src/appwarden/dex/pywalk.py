@@ -325,7 +325,8 @@ def find_strings(buf: bytes, ids_off: int, ids_size: int, keys: list[bytes]) -> 
         except _Fatal:
             return None
         nul = buf.find(b"\0", pos)
-        return buf[pos : nul if nul >= 0 else size]
+        # MUTF-8 writes U+0000 as C0 80: the lowest UTF-16 code unit, as byte 00 is among ASCII keys' bytes
+        return buf[pos : nul if nul >= 0 else size].replace(b"\xc0\x80", b"\x00")
 
     out = []
     for key in keys:
