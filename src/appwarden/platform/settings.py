@@ -235,6 +235,9 @@ APPWARDEN_SCAN_TIMEOUT = float(os.environ.get("APPWARDEN_SCAN_TIMEOUT", "600"))
 APPWARDEN_SCAN_MEMORY_MB = int(os.environ.get("APPWARDEN_SCAN_MEMORY_MB", "4096"))
 APPWARDEN_SCAN_MAX_ATTEMPTS = max(1, int(os.environ.get("APPWARDEN_SCAN_MAX_ATTEMPTS", "3")))
 APPWARDEN_SCAN_MAX_REPORT_MB = int(os.environ.get("APPWARDEN_SCAN_MAX_REPORT_MB", "64"))
+# The fair queue (testing/fairq.py): at most this many queued scan jobs per store / company / SDK vendor (staff and
+# deadline work, re-tests and complaint scans, are not bounded); the next submission gets HTTP 429, nothing stored.
+APPWARDEN_MAX_QUEUED_PER_PARTY = max(1, int(os.environ.get("APPWARDEN_MAX_QUEUED_PER_PARTY", "500")))
 # Upload checks (core/uploadcheck.py): reading an uploaded APK while a request waits (zip + manifest, the re-test
 # identity check) runs in such a child too, under a short limit; over it the upload is refused and nothing stored.
 # APPWARDEN_UPLOAD_CHECK_ENGINE (``module:function``) may wrap the check (tests).

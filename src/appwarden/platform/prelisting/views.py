@@ -54,7 +54,7 @@ def store_prelisting(request):
     store = request.user.profile.store if role == ROLE_STORE else None
     if role == ROLE_STORE and store is None:
         raise PermissionDenied("该账号未绑定应用商店 this store account is not bound to a store")
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST":
         if role != ROLE_STORE:
             raise PermissionDenied(
@@ -73,8 +73,10 @@ def store_prelisting(request):
                 apk, store=store, user=request.user, policy=request.FILES.get("policy"), listing=listing
             )
         except AppwardenError as exc:
+            # incl. QueueFull (429): the store's queue is at its bound, nothing stored
             messages.error(request, str(exc))
             status = getattr(exc, "http_status", 400)
+            retry_after = getattr(exc, "retry_after", None)
         else:
             messages.success(request, f"已提交上架前检测 #{check.pk}，排队检测中 queued")
             return redirect("prelisting:store")
@@ -119,4 +121,7 @@ def store_prelisting(request):
             for s in stores
         ]
         context["verdict_window"] = VERDICT_WINDOW
-    return render(request, "prelisting/store.html", context, status=status)
+    resp = render(request, "prelisting/store.html", context, status=status)
+    if status == 429 and retry_after:
+        resp["Retry-After"] = str(retry_after)
+    return resp

@@ -38,6 +38,8 @@ class SelfAssessment(models.Model):
     label = models.CharField("应用名称 Label", max_length=200, blank=True)
     summary = models.JSONField(default=dict, blank=True)  # {"total": n, "by_severity": {...}}
     attempts = models.PositiveIntegerField(default=0)
+    # the Celery task (token) that claimed it (testing/fairq.py: a redelivered token finds it again)
+    claim_token = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

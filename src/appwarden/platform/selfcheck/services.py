@@ -100,13 +100,18 @@ def _stale_before():
     return timezone.now() - timezone.timedelta(seconds=float(settings.APPWARDEN_SCAN_TIMEOUT) + STALE_AFTER)
 
 
-def claim(pk: int) -> SelfAssessment | None:
+def claim(pk: int, token: str = "") -> SelfAssessment | None:
     """Atomically mark a queued (or orphaned running) self-assessment running and count the attempt; ``None`` when
-    it is finished, missing, being run elsewhere, or out of attempts (then it ends failed, ``quarantined``)."""
+    it is finished, missing, being run elsewhere, or out of attempts (then it ends failed, ``quarantined``).
+
+    ``token``: the Celery token claiming it (recorded as ``claim_token``); a row already running under the same
+    token is an orphan too (the token was redelivered because its worker died: testing/fairq.py)."""
     runnable = Q(status=QUEUED) | Q(status=RUNNING, started_at__lt=_stale_before())
+    if token:
+        runnable |= Q(status=RUNNING, claim_token=token[:64])
     updated = SelfAssessment.objects.filter(
         runnable, pk=pk, attempts__lt=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
-    ).update(status=RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+    ).update(status=RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, claim_token=token[:64])
     if not updated:
         SelfAssessment.objects.filter(
             runnable, pk=pk, attempts__gte=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
@@ -132,17 +137,23 @@ def summarise(report: dict[str, Any]) -> dict[str, Any]:
     return {"total": total, "by_severity": by}
 
 
-def run(pk: int) -> str:
+def run(pk: int, token: str = "") -> str:
     """Run one self-assessment to completion in the scan sandbox; idempotent (a finished one is left alone).
     Returns the final status. A clean worker stop (a ``BaseException`` that is not an ``Exception``) puts it back
     in the queue without counting the attempt."""
+    row = claim(pk, token=token)
+    if row is None:
+        return SelfAssessment.objects.filter(pk=pk).values_list("status", flat=True).first() or "missing"
+    return run_claimed(row)
+
+
+def run_claimed(row: SelfAssessment) -> str:
+    """Run a self-assessment already claimed (:func:`claim`, or the fair queue) to its end; see :func:`run`."""
     from appwarden.distributed.sandbox import ScanFailed
     from appwarden.platform.testing import engine
     from appwarden.platform.testing.services import _input_labels, check_supplied_inputs
 
-    row = claim(pk)
-    if row is None:
-        return SelfAssessment.objects.filter(pk=pk).values_list("status", flat=True).first() or "missing"
+    pk = row.pk
     reused = (
         SelfAssessment.objects.filter(dedupe_key=row.dedupe_key, status=DONE, report__isnull=False)
         .exclude(pk=row.pk)

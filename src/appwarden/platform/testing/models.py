@@ -149,6 +149,11 @@ class ScanJob(models.Model):
     # {sdk id: version} copied from the report's sdks section at ingest (sdk_version_map; migration 0005 fills it)
     sdk_versions = models.JSONField("SDK版本 SDK versions", default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # who the job is for, fixed at queue time (testing/fairq.py): "deadline" (re-tests, complaint scans), "staff",
+    # "store:<id>", "company:<id>", "vendor:<id>"; the fair queue takes turns between parties
+    party = models.CharField("排队方 Queue party", max_length=40, default="staff")
+    # the Celery task (token) that claimed the job, so that a redelivered token finds it again (testing/fairq.py)
+    claim_token = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -162,6 +167,12 @@ class ScanJob(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        indexes = [
+            # the fair queue: queued rows grouped by party, a party's oldest queued or running job ...
+            models.Index(fields=["status", "party", "id"], name="scanjob_queue_party"),
+            # ... and when the party was last served
+            models.Index(fields=["party", "started_at"], name="scanjob_party_started"),
+        ]
 
     def __str__(self) -> str:
         return f"job #{self.pk} {self.file_name or self.sha256[:12]}"

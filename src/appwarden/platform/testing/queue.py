@@ -1,9 +1,11 @@
 """Where a queued job goes, by ``settings.APPWARDEN_WORKER``:
 
 - ``thread`` (embedded, ``appwarden serve``; the historical name): the job row *is* the queue; the embedded
-  worker process (:class:`~appwarden.platform.testing.worker.DbQueueWorker` loop) claims queued rows;
+  worker process (:class:`~appwarden.platform.testing.worker.DbQueueWorker` loop) claims queued rows in the fair
+  order of :mod:`appwarden.platform.testing.fairq`;
   :func:`dispatch` only wakes it up.
-- ``celery`` (distributed): ``scan_job.delay(job_id)`` to the broker; ``appwarden worker`` processes run it.
+- ``celery`` (distributed): ``scan_job.delay(job_id)`` to the broker, a *token*: the ``appwarden worker`` process
+  that receives it runs the fairest queued job, not necessarily ``job_id`` (:mod:`appwarden.platform.testing.fairq`).
 - ``eager``: run the job at once in the calling thread (tests only).
 - ``none``: leave the job queued (tests drive :func:`~appwarden.platform.testing.services.run_scan`).
 """

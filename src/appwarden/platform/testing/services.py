@@ -94,12 +94,19 @@ def submit_apk(
     company: Company | None = None,
     purpose: str = "scan",
     allow_duplicate: bool = False,
+    party: str = "",
 ) -> ScanJob:
     """Store an uploaded APK (bytes, a file object or a Django UploadedFile) and queue a scan job.
 
     Raises UploadError (nothing stored) for a non-APK or an oversize file, DuplicateUpload when the same inputs
-    were already submitted to the same batch with the same engine and rules versions.
+    were already submitted to the same batch with the same engine and rules versions, QueueFull (HTTP 429, nothing
+    stored) when the job's party (``party``, default :func:`fairq.party_for` the user and purpose) already has the
+    maximum of queued jobs (:mod:`appwarden.platform.testing.fairq`).
     """
+    from appwarden.platform.testing import fairq
+
+    party = party or fairq.party_for(user, purpose)
+    fairq.check_bound(party, user)
     sha, size = storage.store_chunks(
         _chunks(apk), max_size=settings.APPWARDEN_MAX_UPLOAD, validate=validate_apk
     )
@@ -117,6 +124,7 @@ def submit_apk(
         company=company,
         purpose=purpose,
         allow_duplicate=allow_duplicate,
+        party=party,
     )
 
 
@@ -133,8 +141,13 @@ def queue_job(
     company: Company | None = None,
     purpose: str = "scan",
     allow_duplicate: bool = False,
+    party: str = "",
 ) -> ScanJob:
-    """Queue a scan of an already stored APK; see :func:`submit_apk` for duplicates."""
+    """Queue a scan of an already stored APK; see :func:`submit_apk` for duplicates and the party's bound (checked
+    again here under a lock, so that concurrent submissions cannot pass it)."""
+    from appwarden.platform.testing import fairq
+
+    party = party or fairq.party_for(user, purpose)
     if not storage.exists(sha):
         raise UploadError(f"no stored APK with sha256 {sha[:12]}…")
     from appwarden.platform.testing.categories import normalise
@@ -151,9 +164,11 @@ def queue_job(
                 job_id=dup.pk,
             )
     with transaction.atomic():
+        fairq.lock_party(party)
         job = ScanJob.objects.create(
             batch=batch,
             purpose=purpose,
+            party=party[:40],
             sha256=sha,
             file_name=file_name[:255],
             size=size if size is not None else storage.path_for(sha).stat().st_size,
@@ -166,6 +181,8 @@ def queue_job(
             dedupe_key=key,
             created_by=user if getattr(user, "pk", None) else None,
         )
+        # a race lost to another submission of the same party: refused, the transaction rolls back
+        fairq.recheck_bound(party, job.pk, user)
         from appwarden.platform.testing.queue import dispatch
 
         transaction.on_commit(lambda: dispatch(job.pk))
@@ -258,12 +275,20 @@ def run_scan(job_id: int) -> str:
     an unreadable input (the APK, or a policy/trace supplied with the job) or an engine error ends the job
     *failed* with a one-line reason and its ``failure_kind``; none of them is retried.
     """
-    from appwarden.distributed.sandbox import ScanFailed
-
     job = claim(job_id)
     if job is None:
         current = ScanJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
         return current or "missing"
+    return run_claimed(job)
+
+
+def run_claimed(job: ScanJob) -> str:
+    """Run a job already claimed (running, attempt counted: :func:`claim`, or the fair queue's
+    :func:`~appwarden.platform.testing.fairq.claim_next`) to its end; see :func:`run_scan`. Returns the final
+    status."""
+    from appwarden.distributed.sandbox import ScanFailed
+
+    job_id = job.pk
     reused = (
         ScanJob.objects.filter(dedupe_key=job.dedupe_key, status=JOB_DONE, report__isnull=False)
         .exclude(pk=job.pk)

@@ -2,8 +2,9 @@
 
 ``serve`` starts ``python -m appwarden.platform.testing.worker`` beside the web server
 (:class:`EmbeddedWorkerProcess`), restarts it if it dies, wakes it with SIGUSR1 when a job is queued and stops it
-with SIGTERM. The worker claims the oldest queued job with an atomic ``UPDATE ... WHERE status='queued'`` and runs
-it, so several processes can share one database safely; the scan itself runs in a further child process under the
+with SIGTERM. The worker claims the next job of the fair queue (:mod:`appwarden.platform.testing.fairq`: deadline
+work first, then parties in turn) with an atomic ``UPDATE ... WHERE status='queued'`` and runs it, so several
+processes can share one database safely; the scan itself runs in a further child process under the
 scan limits (:func:`appwarden.platform.testing.engine.run_engine`). Nothing a scan does, and no report the worker
 parses or stores, touches the web server's process: it keeps answering while any scan runs.
 
@@ -68,28 +69,31 @@ class DbQueueWorker(threading.Thread):
         return requeue_orphans()
 
     def run_once(self) -> bool:
-        """Claim and run the oldest queued job; ``False`` when the queue is empty."""
-        from appwarden.platform.testing.models import JOB_QUEUED, ScanJob
-        from appwarden.platform.testing.services import run_scan
+        """Claim the next item of the fair queue (:mod:`appwarden.platform.testing.fairq`: a re-test or complaint
+        scan first, else the oldest item of the party waiting longest without service, scan jobs and companies'
+        self-assessments alike) and run it; ``False`` when nothing is runnable."""
+        from appwarden.platform.selfcheck.services import run_claimed as run_selfcheck
+        from appwarden.platform.testing.fairq import SCAN, claim_next
+        from appwarden.platform.testing.services import run_claimed
 
-        for job_id in (
-            ScanJob.objects.filter(status=JOB_QUEUED).order_by("id").values_list("id", flat=True)[:5]
-        ):
-            if self.stopping.is_set():
-                return False
-            self.current = job_id
-            try:
-                status = run_scan(job_id)
-            except WorkerStopping:
-                self.release()
-                raise
-            finally:
-                self.current = None
-            if status != JOB_QUEUED:
-                return True
-        from appwarden.platform.selfcheck.services import run_next
-
-        return run_next()  # no scan job waits: a company's self-assessment (issue #21.3), if any
+        if self.stopping.is_set():
+            return False
+        claimed = claim_next()
+        if claimed is None:
+            return False
+        kind, row = claimed
+        if kind != SCAN:
+            run_selfcheck(row)  # a clean stop puts it back in the queue itself, attempt refunded
+            return True
+        self.current = row.pk
+        try:
+            run_claimed(row)
+        except WorkerStopping:
+            self.release()
+            raise
+        finally:
+            self.current = None
+        return True
 
     def release(self) -> bool:
         """On a clean stop (Ctrl-C, SIGTERM) of the server: give the job being scanned back to the queue without
