@@ -65,6 +65,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_complaint_app_match.py",
             "test_screening_review.py",
             "test_lookalike.py",
+            "test_fair_queue.py",
         )
     ]
     proc = subprocess.run(
