@@ -589,36 +589,63 @@ static PyObject *dexscan_event_index(PyObject *self, PyObject *args) {
         memset(off[w], 0, (size_t)(sz + 1) * 4);
         memset(PyBytes_AS_STRING(present[w]), 0, (size_t)((sz + 7) / 8));
     }
+    /* Both passes are branch-free per event: the kinds of the events interleave (a wanted kind follows an
+     * unwanted one about every third event), so a branch per event mispredicts often. An event of an unwanted kind
+     * (or of a kind > 255, slot[256]) or with idx >= size goes to slot `nw`: size 0, and its count and cursor are
+     * a scratch cell (`trash`), its order cell another (`trash_ord`). */
     const uint8_t *base = (const uint8_t *)ev.buf;
-    for (size_t i = 0; i < n; i++) { /* counts, shifted by one */
+    uint32_t trash = 0, trash_cur = 0, trash_ord = 0;
+    const uint32_t nwi = (uint32_t)nw;
+    int8_t slot9[257];
+    for (int k = 0; k < 256; k++) slot9[k] = slot[k] < 0 ? (int8_t)nw : slot[k];
+    slot9[256] = (int8_t)nw;
+    uint64_t size9[EVX_MAX + 1];
+    uint32_t *cnt9[EVX_MAX + 1], *ord9[EVX_MAX + 1];
+    for (Py_ssize_t w = 0; w < nw; w++) {
+        size9[w] = size[w];
+        cnt9[w] = off[w] + 1; /* counts, shifted by one */
+    }
+    size9[nw] = 0;
+    cnt9[nw] = &trash;
+    for (size_t i = 0; i < n; i++) {
         const uint8_t *r = base + i * 20;
         uint32_t kind = rd32(r) >> 8;
-        if (kind > 255 || slot[kind] < 0) continue;
-        int w = slot[kind];
+        int w = slot9[kind > 255 ? 256 : kind];
         uint32_t idx = rd32(r + 8);
-        if (idx < size[w]) {
-            off[w][idx + 1]++;
-            total[w]++;
-        }
+        uint32_t okm = -(uint32_t)(idx < size9[w]); /* all ones when counted (masks: no branch) */
+        w = (int)nwi + ((w - (int)nwi) & (int)okm);  /* rejected: slot nw */
+        cnt9[w][idx & okm]++;
     }
     for (Py_ssize_t w = 0; w < nw; w++) {
         uint8_t *bits = (uint8_t *)PyBytes_AS_STRING(present[w]);
         uint32_t *o = off[w];
+        uint32_t acc = 0; /* o[i] = start of group i; no overflow: the sum is the count of events < 2^32 */
         for (size_t i = 0; i < size[w]; i++) {
-            if (o[i + 1]) bits[i >> 3] |= (uint8_t)(1u << (i & 7));
-            o[i + 1] += o[i]; /* o[i] = start of group i; no overflow: the sum is total < 2^32 */
+            uint32_t c = o[i + 1];
+            if (c) bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+            acc += c;
+            o[i + 1] = acc;
         }
+        total[w] = acc;
         order[w] = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)total[w] * 4);
         if (!order[w]) goto done;
         ord[w] = (uint32_t *)PyBytes_AS_STRING(order[w]);
+        cnt9[w] = off[w]; /* off[idx] is group idx's cursor: it ends at the start of group idx + 1 */
+        ord9[w] = ord[w];
     }
-    for (size_t i = 0; i < n; i++) { /* off[idx] is group idx's cursor: it ends at the start of group idx + 1 */
+    ord9[nw] = &trash_ord;
+    cnt9[nw] = &trash_cur; /* stays 0: a rejected event writes trash_ord and does not move the cursor */
+    for (size_t i = 0; i < n; i++) {
         const uint8_t *r = base + i * 20;
         uint32_t kind = rd32(r) >> 8;
-        if (kind > 255 || slot[kind] < 0) continue;
-        int w = slot[kind];
+        int w = slot9[kind > 255 ? 256 : kind];
         uint32_t idx = rd32(r + 8);
-        if (idx < size[w]) ord[w][off[w][idx]++] = (uint32_t)i;
+        uint32_t okm = -(uint32_t)(idx < size9[w]);
+        w = (int)nwi + ((w - (int)nwi) & (int)okm);
+        uint32_t *p = cnt9[w] + (idx & okm);
+        uint32_t pos = *p; /* 0 when rejected */
+        ord9[w][pos] = (uint32_t)i;
+        *p = pos + (okm & 1);
     }
     res = PyList_New(nw);
     if (!res) goto done;
