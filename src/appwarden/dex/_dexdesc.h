@@ -16,29 +16,45 @@ typedef struct {
     uint8_t state; /* 0 = not resolved yet, 1 = ASCII, 2 = not ASCII */
 } str_ref_t;
 
-/* Locate string `sidx`: its bytes up to the NUL, and whether they are pure ASCII. 0 ok, -1 out of bounds. */
+/* Locate string `sidx`: its bytes up to the NUL, and whether they are pure ASCII. 0 ok, -1 out of bounds.
+ * One pass finds both, 8 bytes at a time where 8 bytes remain in the buffer (most strings are a few words long: a
+ * memchr call and then a second pass for the high bits cost more): the lowest byte flagged by the zero-byte test
+ * is the first NUL (its false positives lie only above a true zero), and the high bits of the bytes below it say
+ * whether the string is ASCII. */
 static int string_ref(const uint8_t *buf, size_t size, size_t s_off, uint32_t sidx, str_ref_t *out) {
     size_t pos = rd32(buf + s_off + (size_t)sidx * 4);
     uint32_t utf16;
     if (pos >= size || uleb(buf, size, &pos, &utf16)) return -1;
     const uint8_t *str = buf + pos;
-    const uint8_t *nul = memchr(str, 0, size - pos);
-    if (!nul) return -1;
-    size_t len = (size_t)(nul - str);
-    if (len > 0xffffffffu) return -1;
-    uint8_t state = 1;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) { /* 8 bytes at a time, then the tail */
+    size_t avail = size - pos, i = 0, len;
+    uint64_t high = 0; /* the high bits of the bytes before the NUL */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= avail; i += 8) {
         uint64_t w;
         memcpy(&w, str + i, 8);
-        if (w & 0x8080808080808080ull) break;
+        uint64_t z = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+        if (z) {
+            unsigned nb = (unsigned)__builtin_ctzll(z) >> 3; /* bytes before the NUL in this word */
+            if (nb) high |= w & (0x8080808080808080ull >> (64 - 8 * nb));
+            len = i + nb;
+            goto found;
+        }
+        high |= w & 0x8080808080808080ull;
     }
-    for (; i < len; i++) {
-        if (str[i] & 0x80) { state = 2; break; }
+#endif
+    for (; i < avail; i++) {
+        if (!str[i]) {
+            len = i;
+            goto found;
+        }
+        high |= str[i] & 0x80;
     }
+    return -1;
+found:
+    if (len > 0xffffffffu) return -1;
     out->ptr = str;
     out->len = (uint32_t)len;
-    out->state = state;
+    out->state = high ? 2 : 1;
     return 0;
 }
 
@@ -47,8 +63,23 @@ typedef struct {
     size_t size;
     unsigned long s_off, s_size, t_off, t_size, p_off, p_size;
     str_ref_t *types; /* per type id, resolved on first use */
+    /* validate's length of every string (s_size u32), or NULL: with it, a string is "located" by its length alone
+     * (ptr NULL, state 1), for the checks that build nothing (method_descs without strings). Only set when
+     * validate passed over this very buffer: string_ref would find each string, and the same length, then. */
+    const uint32_t *lens;
     char msg[128];
 } descs_t;
+
+/* string_ref of string sidx (< s_size), or its length alone from d->lens (see descs_t). */
+static inline int string_ref_d(const descs_t *d, uint32_t sidx, str_ref_t *out) {
+    if (d->lens) {
+        out->ptr = NULL;
+        out->len = d->lens[sidx];
+        out->state = 1;
+        return 0;
+    }
+    return string_ref(d->buf, d->size, d->s_off, sidx, out);
+}
 
 static const str_ref_t *type_ref(descs_t *d, uint32_t tidx) {
     if (tidx >= d->t_size) {
@@ -62,7 +93,7 @@ static const str_ref_t *type_ref(descs_t *d, uint32_t tidx) {
             snprintf(d->msg, sizeof d->msg, "type %u string index out of range", tidx);
             return NULL;
         }
-        if (string_ref(d->buf, d->size, d->s_off, sidx, t)) {
+        if (string_ref_d(d, sidx, t)) {
             snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", sidx);
             return NULL;
         }
@@ -82,7 +113,7 @@ static const str_ref_t *type_ref_at(descs_t *d, uint32_t tidx, str_ref_t *tmp) {
         snprintf(d->msg, sizeof d->msg, "type %u string index out of range", tidx);
         return NULL;
     }
-    if (string_ref(d->buf, d->size, d->s_off, sidx, tmp)) {
+    if (string_ref_d(d, sidx, tmp)) {
         snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", sidx);
         return NULL;
     }
@@ -131,7 +162,7 @@ static int desc_build(descs_t *d, unsigned long m_off, uint32_t i, uint64_t *bud
         return -1;
     }
     str_ref_t name;
-    if (string_ref(d->buf, d->size, d->s_off, name_idx, &name)) {
+    if (string_ref_d(d, name_idx, &name)) {
         snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", name_idx);
         return -1;
     }

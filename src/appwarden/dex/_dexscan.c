@@ -957,16 +957,25 @@ static PyObject *dexscan_validate(PyObject *self, PyObject *args) {
     Py_buffer view;
     unsigned long s_off, s_size, p_off, p_size, t_size;
     deadline_t dl = {0, DL_EVERY, 0}; /* the first unit reads the clock */
-    if (!PyArg_ParseTuple(args, "y*kkkkk|d", &view, &s_off, &s_size, &p_off, &p_size, &t_size, &dl.at)) return NULL;
+    int want_lens = 0;
+    if (!PyArg_ParseTuple(args, "y*kkkkk|dp", &view, &s_off, &s_size, &p_off, &p_size, &t_size, &dl.at, &want_lens))
+        return NULL;
     const uint8_t *buf = (const uint8_t *)view.buf;
     size_t size = (size_t)view.len;
     char msg[128];
     msg[0] = 0;
     int oom = 0;
     sid_t *order = NULL;
+    PyObject *lens_obj = NULL; /* with want_lens: each string's length (u32 by string id), found by the walk below */
+    uint32_t *lens = NULL;
     if ((uint64_t)s_off + (uint64_t)s_size * 4 > size) snprintf(msg, sizeof msg, "string_ids out of bounds");
     else if ((uint64_t)p_off + (uint64_t)p_size * 12 > size) snprintf(msg, sizeof msg, "proto_ids out of bounds");
     else if (s_size && !(order = (sid_t *)malloc((size_t)s_size * sizeof(sid_t)))) oom = 1;
+    if (want_lens && !msg[0] && !oom && size <= 0xfffffffeu) { /* (a longer buffer: no lengths, None) */
+        lens_obj = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)s_size * 4);
+        if (!lens_obj) oom = 1;
+        else lens = (uint32_t *)PyBytes_AS_STRING(lens_obj);
+    }
     Py_BEGIN_ALLOW_THREADS
     /* a string starting at `pos` is NUL-terminated iff some NUL lies at or after pos: find the last one once */
     size_t last_nul = size; /* size = none */
@@ -1009,8 +1018,17 @@ static PyObject *dexscan_validate(PyObject *self, PyObject *args) {
                          a->idx < b->idx ? a->idx : b->idx, a->idx < b->idx ? b->idx : a->idx);
                 break;
             }
+            if (lens) lens[a->idx] = (uint32_t)(nul - (buf + pos));
             if (dl_spent(&dl, 1 + (size_t)(nul - (buf + pos)) / 64)) break;
         }
+    }
+    if (lens && !msg[0] && !oom && !dl.over && s_size) { /* the last string in offset order: its NUL is found */
+        const sid_t *a = &order[s_size > 1 ? s_size - 1 : 0];
+        size_t pos = a->pos;
+        uint32_t utf16_len;
+        uleb(buf, size, &pos, &utf16_len);
+        const uint8_t *nul = memchr(buf + pos, 0, size - pos);
+        lens[a->idx] = (uint32_t)(nul - (buf + pos));
     }
     for (uint32_t i = 0; !msg[0] && !oom && !dl.over && i < p_size; i++) {
         if (dl_spent(&dl, 1)) break;
@@ -1035,12 +1053,14 @@ static PyObject *dexscan_validate(PyObject *self, PyObject *args) {
     Py_END_ALLOW_THREADS
     free(order);
     PyBuffer_Release(&view);
+    if (oom || msg[0] || dl.over) Py_CLEAR(lens_obj);
     if (oom) return PyErr_NoMemory();
     if (msg[0]) {
         PyErr_SetString(PyExc_ValueError, msg);
         return NULL;
     }
     if (dl.over) return deadline_error();
+    if (lens_obj) return lens_obj;
     Py_RETURN_NONE;
 }
 
@@ -1081,7 +1101,7 @@ static int desc_check_cached(descs_t *d, unsigned long m_off, uint32_t i, uint64
     if (!cls) return -1;
     if (!slen[name_idx]) {
         str_ref_t name;
-        if (string_ref(d->buf, d->size, d->s_off, name_idx, &name)) {
+        if (string_ref_d(d, name_idx, &name)) {
             snprintf(d->msg, sizeof d->msg, "string %u data out of bounds", name_idx);
             return -1;
         }
@@ -1112,11 +1132,15 @@ static PyObject *dexscan_method_descs(PyObject *self, PyObject *args) {
     descs_t d;
     unsigned long m_off, m_size;
     int strings = 1;
+    PyObject *lens_obj = Py_None;
     deadline_t dl = {0, DL_EVERY, 0}; /* the first unit reads the clock */
     memset(&d, 0, sizeof d);
-    if (!PyArg_ParseTuple(args, "y*kkkkkkkk|dp", &view, &d.s_off, &d.s_size, &d.t_off, &d.t_size, &d.p_off,
-                          &d.p_size, &m_off, &m_size, &dl.at, &strings))
+    if (!PyArg_ParseTuple(args, "y*kkkkkkkk|dpO", &view, &d.s_off, &d.s_size, &d.t_off, &d.t_size, &d.p_off,
+                          &d.p_size, &m_off, &m_size, &dl.at, &strings, &lens_obj))
         return NULL;
+    /* the checks alone after validate passed over this buffer: its string lengths (see descs_t.lens) */
+    if (!strings && PyBytes_Check(lens_obj) && (uint64_t)PyBytes_GET_SIZE(lens_obj) == (uint64_t)d.s_size * 4)
+        d.lens = (const uint32_t *)PyBytes_AS_STRING(lens_obj);
     d.buf = (const uint8_t *)view.buf;
     d.size = (size_t)view.len;
     PyObject *result = NULL;

@@ -240,13 +240,18 @@ class DexCode:
         """Run the checks :attr:`descs` runs on the id tables (the same DexFormatError), once, without making the
         descriptors: a scan makes a method's descriptor only when it is asked for (:meth:`method_desc`)."""
         if not self._checked and self._descs is None:
+            dex = self.dex
+            # validate's string lengths, found over the same buffer (the kernel's checks then read a length per
+            # name and type string instead of locating it again: the same errors, none of them about string data)
+            lens = dex.string_lens if dex.container_size == dex.size else None
             try:
-                walker.method_descs(*self.id_args, deadline_monotonic(), False)
+                walker.method_descs(*self.id_args, deadline_monotonic(), False, lens)
             except TimeoutError:
                 timed_out()
             except ValueError as exc:
                 raise DexFormatError(f"{self.dex.name}: {exc}") from None
             self._checked = True
+            dex.string_lens = None
 
     def method_desc(self, midx: int) -> str:
         """Full descriptor ``Lcls;->name(params)ret`` of method id ``midx`` (the item of :attr:`descs`, decoded on

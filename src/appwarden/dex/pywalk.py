@@ -348,11 +348,20 @@ def find_strings(buf: bytes, ids_off: int, ids_size: int, keys: list[bytes]) -> 
 
 
 def validate(
-    buf: bytes, s_off: int, s_size: int, p_off: int, p_size: int, t_size: int, deadline: float = 0.0
-) -> None:
+    buf: bytes,
+    s_off: int,
+    s_size: int,
+    p_off: int,
+    p_size: int,
+    t_size: int,
+    deadline: float = 0.0,
+    lens: bool = False,
+) -> bytes | None:
     """Up-front check of string data (in bounds, NUL-terminated, no two ids sharing or overlapping their data) and
     proto parameter lists; mirrors ``_dexscan.validate`` (same ValueError messages, TimeoutError past
-    ``deadline``)."""
+    ``deadline``). With ``lens`` it returns the byte length of every string (u32 by string id, native order: the
+    checks find each string's NUL), which ``method_descs`` without strings may take instead of locating them again
+    (None for a buffer of 4 GB or more)."""
     size = len(buf)
     if s_off + s_size * 4 > size:
         raise ValueError("string_ids out of bounds")
@@ -372,13 +381,17 @@ def validate(
         if last_nul < 0 or pos > last_nul:
             raise ValueError(f"string {i} is not NUL-terminated")
     order = sorted(range(s_size), key=lambda i: (starts[i], i))
+    found = array("I", bytes(4 * s_size)) if lens and size <= 0xFFFFFFFE else None
     for k in range(len(order) - 1):
         a, b = order[k], order[k + 1]
         if starts[a] == starts[b]:
             raise ValueError(f"string ids {min(a, b)} and {max(a, b)} share their string data")
         _, pos = _uleb(buf, size, starts[a])
-        if bytes(buf[pos : max(pos, starts[b])]).find(b"\0") < 0:
+        n = bytes(buf[pos : max(pos, starts[b])]).find(b"\0")
+        if n < 0:
             raise ValueError(f"string ids {min(a, b)} and {max(a, b)} overlap their string data")
+        if found is not None:
+            found[a] = n
         if k % 4096 == 0 and _past(deadline):
             raise TimeoutError("deadline passed")
     for i in range(p_size):
@@ -392,6 +405,12 @@ def validate(
             raise ValueError(f"proto {i} parameter list out of bounds")
         if n and max(struct.unpack_from(f"<{n}H", buf, off + 4)) >= t_size:
             raise ValueError(f"proto {i} parameter type index out of range")
+    if found is None:
+        return None
+    if order:  # the last string in offset order: NUL-terminated (checked above)
+        _, pos = _uleb(buf, size, starts[order[-1]])
+        found[order[-1]] = bytes(buf[pos:]).find(b"\0")
+    return found.tobytes()
 
 
 def method_descs(
@@ -406,11 +425,13 @@ def method_descs(
     m_size: int,
     deadline: float = 0.0,
     strings: bool = True,
+    lens: bytes | None = None,
 ) -> list[str | None] | None:
     """Descriptors ``Lcls;->name(params)ret`` of every method id; None where a string is not pure ASCII.
 
     Mirrors ``_dexscan.method_descs`` (same list, same ValueError messages, TimeoutError past ``deadline``; with
-    ``strings`` false the same checks and None).
+    ``strings`` false the same checks and None). ``lens`` (``validate``'s string lengths, which the C kernel's
+    checks may read instead of locating the strings) changes nothing here: the strings are located as without it.
     """
     buf = bytes(buf)
     size = len(buf)

@@ -200,7 +200,9 @@ class DexFile:
         self._parse_map(map_off)
 
         try:  # string data and proto parameter lists, so that lazy decoding later cannot fail
-            walker.validate(
+            # (and the length of every string, found on the way: DexCode.check_descs reads them instead of
+            # locating each name and type string again; dropped once it has)
+            self.string_lens: bytes | None = walker.validate(
                 data,
                 self.string_ids_off,
                 self.string_ids_size,
@@ -208,6 +210,7 @@ class DexFile:
                 self.proto_ids_size,
                 self.type_ids_size,
                 deadline_monotonic(),
+                True,
             )
         except TimeoutError:
             timed_out()
