@@ -95,3 +95,41 @@ def test_string_locator_finds_each_nul_and_high_byte() -> None:
         assert got == pywalk.type_descs(buf, 0, n, t_off, n)
         assert got[: len(strings)] == [None if b"\xc3" in s else s.decode() for s in strings]
         assert cext.validate(buf, 0, n, 0, 0, n, 0.0, True) == pywalk.validate(buf, 0, n, 0, 0, n, 0.0, True)
+
+
+def test_descriptors_with_many_parameters() -> None:
+    # more parameters than desc_build keeps from its checks for the build (16): the rest are resolved again
+    strings = [b"LA;", b"I", b"J", b"m", b"\xc3\xa9"]
+    types = [0, 1, 2, 4]  # LA; I J é
+    params = [1, 2] * 10 + [0]  # 21 parameters
+    s_off, t_off = 0, 4 * len(strings)
+    p_off = t_off + 4 * len(types)
+    m_off = p_off + 12 * 2
+    tl_off = m_off + 8 * 3
+    head = tl_off + 4 + 2 * len(params) + 2  # (padding to 4)
+    data, offs = b"", []
+    for s in strings:
+        offs.append(head + len(data))
+        data += bytes([len(s)]) + s + b"\0"
+    buf = (
+        struct.pack(f"<{len(strings)}I", *offs)
+        + struct.pack(f"<{len(types)}I", *types)
+        + struct.pack("<3I", 0, 1, tl_off)  # (I)(21 params)
+        + struct.pack("<3I", 0, 3, tl_off)  # returns é
+        + struct.pack("<HHI", 0, 0, 3)
+        + struct.pack("<HHI", 0, 1, 3)
+        + struct.pack("<HHI", 3, 0, 3)  # class é
+        + struct.pack(f"<I{len(params)}H", len(params), *params)
+        + b"\0\0"
+        + data
+    )
+    ids = (buf, s_off, len(strings), t_off, len(types), p_off, 2, m_off, 3)
+    want = "LA;->m(" + "IJ" * 10 + "LA;)I"
+    mids = struct.pack("<3I", 0, 1, 2)
+    for sig in (False, True):
+        got = cext.method_descs_at(ids, mids, sig)
+        assert got == pywalk.method_descs_at(ids, mids, sig)
+        assert got == [cext.method_desc(ids, m, sig) for m in range(3)]
+    assert cext.method_descs_at(ids, mids) == [want, None, None]
+    assert cext.method_descs_at(ids, mids, True) == [want[5:], None, want[5:]]
+    assert cext.method_descs(*ids) == [want, None, None] == pywalk.method_descs(*ids)

@@ -191,9 +191,16 @@ static int desc_build(descs_t *d, unsigned long m_off, uint32_t i, uint64_t *bud
         snprintf(d->msg, sizeof d->msg, "method descriptors longer than 64 characters per byte of the file");
         return -1;
     }
+    /* the first DESC_KEEP parameters resolved are kept for the build below (without a per-type cache they would be
+     * resolved again: a string located twice) */
+#define DESC_KEEP 16
+    str_ref_t kept_p[DESC_KEEP];
+    const str_ref_t *kept[DESC_KEEP];
     for (uint32_t k = 0; k < n_params; k++) {
-        const str_ref_t *p = type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2), &tmp_p);
+        const str_ref_t *p = type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2),
+                                         k < DESC_KEEP ? &kept_p[k] : &tmp_p);
         if (!p) return -1;
+        if (k < DESC_KEEP) kept[k] = p;
         ascii &= p->state == 1;
         total += p->len;
     }
@@ -215,13 +222,15 @@ static int desc_build(descs_t *d, unsigned long m_off, uint32_t i, uint64_t *bud
         sb_put(out, name.ptr, name.len);
         sb_put(out, "(", 1);
         for (uint32_t k = 0; k < n_params; k++) { /* resolved above (the same result again without a cache) */
-            const str_ref_t *p = type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2), &tmp_p);
+            const str_ref_t *p =
+                k < DESC_KEEP ? kept[k] : type_ref_at(d, rd16(d->buf + params_off + 4 + (size_t)k * 2), &tmp_p);
             sb_put(out, p->ptr, p->len);
         }
         sb_put(out, ")", 1);
         sb_put(out, ret->ptr, ret->len);
     }
     return ascii;
+#undef DESC_KEEP
 }
 
 /* Check the id tables' sizes against the buffer (method_descs' first messages); 0 ok, -1 with d->msg set. */
