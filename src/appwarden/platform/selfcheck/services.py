@@ -100,21 +100,26 @@ def _stale_before():
     return timezone.now() - timezone.timedelta(seconds=float(settings.APPWARDEN_SCAN_TIMEOUT) + STALE_AFTER)
 
 
+def runnable() -> Q:
+    """The self-assessments a worker may take: queued, or left running by a dead worker past the stale limit."""
+    return Q(status=QUEUED) | Q(status=RUNNING, started_at__lt=_stale_before())
+
+
 def claim(pk: int, token: str = "") -> SelfAssessment | None:
     """Atomically mark a queued (or orphaned running) self-assessment running and count the attempt; ``None`` when
     it is finished, missing, being run elsewhere, or out of attempts (then it ends failed, ``quarantined``).
 
     ``token``: the Celery token claiming it (recorded as ``claim_token``); a row already running under the same
     token is an orphan too (the token was redelivered because its worker died: testing/fairq.py)."""
-    runnable = Q(status=QUEUED) | Q(status=RUNNING, started_at__lt=_stale_before())
+    takeable = runnable()
     if token:
-        runnable |= Q(status=RUNNING, claim_token=token[:64])
+        takeable |= Q(status=RUNNING, claim_token=token[:64])
     updated = SelfAssessment.objects.filter(
-        runnable, pk=pk, attempts__lt=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
+        takeable, pk=pk, attempts__lt=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
     ).update(status=RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, claim_token=token[:64])
     if not updated:
         SelfAssessment.objects.filter(
-            runnable, pk=pk, attempts__gte=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
+            takeable, pk=pk, attempts__gte=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
         ).update(
             status=FAILED,
             failure_kind="quarantined",
@@ -221,16 +226,6 @@ def requeue_orphans() -> int:
     """At the embedded worker's start: self-assessments left ``running`` by a dead worker go back to the queue while
     they have attempts left (the others are quarantined when next claimed). Returns how many were re-queued."""
     return SelfAssessment.objects.filter(status=RUNNING).update(status=QUEUED)
-
-
-def run_next() -> bool:
-    """Run the oldest runnable self-assessment (queued, or orphaned by a dead worker); ``False`` when none waits.
-    Called by the embedded worker when no scan job is queued."""
-    runnable = Q(status=QUEUED) | Q(status=RUNNING, started_at__lt=_stale_before())
-    for pk in SelfAssessment.objects.filter(runnable).order_by("id").values_list("id", flat=True)[:5]:
-        if run(pk) not in (QUEUED, "missing"):
-            return True
-    return False
 
 
 def own(qs, user: Any):

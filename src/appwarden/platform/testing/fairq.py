@@ -64,7 +64,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Min, Q
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -252,20 +252,12 @@ def _scan_heads() -> dict[str, Head]:
     }
 
 
-def _self_runnable() -> Q:
-    """A self-assessment a worker may take: queued, or left running by a dead worker past the stale limit."""
-    from appwarden.platform.selfcheck.models import QUEUED, RUNNING
-    from appwarden.platform.selfcheck.services import _stale_before
-
-    return Q(status=QUEUED) | Q(status=RUNNING, started_at__lt=_stale_before())
-
-
 def _self_heads() -> list[Head]:
     from appwarden.platform.selfcheck.models import RUNNING, SelfAssessment
-    from appwarden.platform.selfcheck.services import _stale_before
+    from appwarden.platform.selfcheck.services import _stale_before, runnable
 
     rows = (
-        SelfAssessment.objects.filter(_self_runnable())
+        SelfAssessment.objects.filter(runnable())
         .order_by()
         .values("company_id")
         .annotate(first=Min("id"), oldest=Min("created_at"))
