@@ -64,7 +64,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Min
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -317,8 +317,7 @@ def claim_next(token: str = "", kinds: tuple[str, ...] = (SCAN, SELF)) -> tuple[
     :class:`ScanJob` or ``SelfAssessment``, now running with its attempt counted and ``claim_token`` = ``token``.
     ``None`` when nothing is runnable."""
     from appwarden.platform.selfcheck import services as selfcheck
-    from appwarden.platform.testing.models import JOB_QUEUED, JOB_RUNNING, ScanJob
-    from appwarden.platform.testing.services import quarantine_exhausted
+    from appwarden.platform.testing import services as scans
 
     for _ in range(_CLAIM_TRIES):
         choice = pick(kinds)
@@ -326,16 +325,10 @@ def claim_next(token: str = "", kinds: tuple[str, ...] = (SCAN, SELF)) -> tuple[
             return None
         kind, pk = choice
         if kind == SCAN:
-            if ScanJob.objects.filter(
-                pk=pk, status=JOB_QUEUED, attempts__lt=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
-            ).update(
-                status=JOB_RUNNING,
-                started_at=timezone.now(),
-                attempts=F("attempts") + 1,
-                claim_token=token[:64],
-            ):
-                return SCAN, ScanJob.objects.get(pk=pk)
-            quarantine_exhausted(pk=pk, status=JOB_QUEUED)  # out of attempts; a lost race changes nothing
+            # out of attempts: quarantined; a lost race: None (pick again)
+            job = scans.claim(pk, token=token, queued_only=True)
+            if job is not None:
+                return SCAN, job
         else:
             row = selfcheck.claim(pk, token=token)
             if row is not None:

@@ -189,17 +189,28 @@ def queue_job(
     return job
 
 
-def claim(job_id: int) -> ScanJob | None:
+def claim(job_id: int, *, token: str = "", queued_only: bool = False) -> ScanJob | None:
     """Atomically mark a queued (or orphaned running) job as running and count the attempt.
 
     ``None`` when the job is done, failed or missing, or when it has already been started
     ``APPWARDEN_SCAN_MAX_ATTEMPTS`` times: such a job is quarantined instead (see :func:`quarantine_exhausted`).
+    ``queued_only``: take a queued job only (the fair queue's claim; a running one is another worker's, and a lost
+    race returns ``None``); it records the claimer's ``token`` as ``claim_token`` (empty for the embedded worker,
+    so an earlier token no longer names the job). Otherwise a given ``token`` is recorded and none leaves it as is.
     """
+    statuses = [JOB_QUEUED] if queued_only else [JOB_QUEUED, JOB_RUNNING]
+    changes: dict[str, Any] = {
+        "status": JOB_RUNNING,
+        "started_at": timezone.now(),
+        "attempts": F("attempts") + 1,
+    }
+    if token or queued_only:
+        changes["claim_token"] = token[:64]
     updated = ScanJob.objects.filter(
-        pk=job_id, status__in=[JOB_QUEUED, JOB_RUNNING], attempts__lt=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
-    ).update(status=JOB_RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+        pk=job_id, status__in=statuses, attempts__lt=settings.APPWARDEN_SCAN_MAX_ATTEMPTS
+    ).update(**changes)
     if not updated:
-        quarantine_exhausted(pk=job_id)
+        quarantine_exhausted(pk=job_id, **({"status": JOB_QUEUED} if queued_only else {}))
         return None
     return ScanJob.objects.get(pk=job_id)
 
