@@ -12,8 +12,9 @@ counts. What depends on it:
 * a store's pre-listing verdict ignores a ``rejected`` screening verdict (reason ``screening:rejected_as_false_alarm``).
 
 A review is written on one job, and **carries over** to every other job of the same APK with the same screening
-result (:func:`same_screening`: same sha256, engine version, rules version — recorded on each job; the rules version
-hashes the rule and screening-indicator files — verdict, score and fired indicators): a store resubmitting the
+result (:func:`screening_fingerprint`: same sha256, engine version, rules version — recorded on each job; the
+rules version hashes the rule and screening-indicator files — verdict, score and fired indicators): a store
+resubmitting the
 identical APK gets a new job that is judged as already reviewed. The latest review among such jobs counts; one
 written on another job is returned with ``carried_from`` set to that job's id. A newer scan under another engine or
 rules version, or whose indicators differ, has its own verdict and starts unreviewed.
@@ -107,9 +108,11 @@ _FINGERPRINT = (
 )
 
 
-def _fingerprint(row: tuple[Any, ...]) -> tuple[Any, ...] | None:
-    """What makes two jobs' screening results the same (see :func:`same_screening`); ``None`` when a job has no
-    comparable screening (not reviewable, no score or indicators in its report)."""
+def screening_fingerprint(row: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """What makes two jobs' screening results the same, so that a review of one stands for the other: the same
+    sha256, engine version and rules version (as recorded on the jobs), verdict, score and fired indicators (id,
+    weight, count). ``row``: a job's :data:`_FINGERPRINT` values. ``None`` when the job has no comparable
+    screening (not reviewable, no score or indicators in its report)."""
     _pk, sha, engine_version, rules_version, verdict, score, indicators = row
     if verdict not in REVIEWABLE or not isinstance(score, int | float) or not isinstance(indicators, list):
         return None
@@ -119,21 +122,9 @@ def _fingerprint(row: tuple[Any, ...]) -> tuple[Any, ...] | None:
     return (sha, engine_version, rules_version, verdict, score, tuple(fired))
 
 
-def same_screening(a: ScanJob | int, b: ScanJob | int) -> bool:
-    """Whether jobs ``a`` and ``b`` have the same screening result of the same APK: the same sha256, engine version
-    and rules version (as recorded on the jobs), verdict, score and fired indicators (id, weight, count). A review of
-    one then stands for the other."""
-    ids = [x if isinstance(x, int) else x.pk for x in (a, b)]
-    rows = {
-        row[0]: _fingerprint(row) for row in ScanJob.objects.filter(pk__in=ids).values_list(*_FINGERPRINT)
-    }
-    first, second = rows.get(ids[0]), rows.get(ids[1])
-    return first is not None and first == second
-
-
 def _twins(job_ids: list[int]) -> dict[int, list[int]]:
     """job id -> the ids of the jobs whose reviews count for it: itself and every *reviewed* job of the same APK
-    with the same screening result (:func:`same_screening`). Cheap when nothing is shared: the screening sections
+    with the same screening result (:func:`screening_fingerprint`). Cheap when nothing is shared: the screening sections
     are read only for jobs whose APK has a reviewed job other than themselves."""
     out = {pk: [pk] for pk in job_ids}
     for i in range(0, len(job_ids), _CHUNK):
@@ -151,7 +142,7 @@ def _twins(job_ids: list[int]) -> dict[int, list[int]]:
             continue
         others = {o for pk in need for o in reviewed[shas[pk]]}
         prints = {
-            row[0]: _fingerprint(row)
+            row[0]: screening_fingerprint(row)
             for row in ScanJob.objects.filter(pk__in=need | others).values_list(*_FINGERPRINT)
         }
         for pk in need:
@@ -195,9 +186,8 @@ def latest_reviews(job_ids: Iterable[int]) -> dict[int, ScreeningReview]:
         if rid is None:
             continue
         base = reviews[rid]
-        review = (
-            copy.copy(base) if base.job_id != pk else base
-        )  # one object per job: ``carried_from`` differs
+        # one object per job: ``carried_from`` differs
+        review = copy.copy(base) if base.job_id != pk else base
         review.carried_from = base.job_id if base.job_id != pk else None
         out[pk] = review
     return out
