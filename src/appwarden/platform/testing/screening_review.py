@@ -12,9 +12,9 @@ counts. What depends on it:
 * a store's pre-listing verdict ignores a ``rejected`` screening verdict (reason ``screening:rejected_as_false_alarm``).
 
 A review is written on one job, and **carries over** to every other job of the same APK with the same screening
-result (:func:`screening_fingerprint`: same sha256, engine version, rules version — recorded on each job; the
-rules version hashes the rule and screening-indicator files — verdict, score and fired indicators): a store
-resubmitting the identical APK gets a new job that is judged as already reviewed. The latest review among such jobs counts; one
+result (:func:`screening_fingerprint`: same sha256, engine version, rules version — recorded on each job; the rules
+version hashes the rule and screening-indicator files — verdict, score and fired indicators): a store resubmitting
+the identical APK gets a new job that is judged as already reviewed. The latest review among such jobs counts; one
 written on another job is returned with ``carried_from`` set to that job's id. A newer scan under another engine or
 rules version, or whose indicators differ, has its own verdict and starts unreviewed.
 """
