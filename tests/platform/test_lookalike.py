@@ -204,6 +204,41 @@ class ForeignTakedownTests(LookalikeCase):
             {t.listing.store for t in order.takedowns.all()}, {self.store, self.store_b}
         )  # own build: every active listing, as before
 
+    def test_the_yearly_report_counts_the_counterfeit_apart_from_the_genuine_app(self):
+        # the genuine app's own harmful build and a counterfeit of it are both taken down in the same year: two
+        # apps taken down, one of them a build of another signer; store 乙 took down only the genuine app
+        version, _check = self.lookalike_checked_by_c()
+        fake_order = workflow.takedown_harmful(version, user=self.regulator, reason="仿冒")
+        (fake_td,) = fake_order.takedowns.all()
+        workflow.confirm_takedown(fake_td, user=self.store_c_user, note="已下架仿冒包")
+        own = pf.scanned_job(self.reviewer, self.eng.add("harm-own", self.harmful_report(signer=GENUINE)))
+        self.confirm_latest(own.app_version)
+        own_order = workflow.takedown_harmful(own.app_version, user=self.regulator, reason="正版有害")
+        for td in own_order.takedowns.all():
+            store_user = self.store_user if td.store == self.store else self.store_b_user
+            workflow.confirm_takedown(td, user=store_user, note="已下架")
+        from appwarden.platform.web import yearly
+
+        stats = yearly.yearly_stats(yearly.parse_period(timezone.localdate().year))
+        s = stats["summary"]
+        self.assertEqual((s["taken_down"], s["taken_down_foreign"], s["takedowns"]), (2, 1, 3))
+        by_store = {r["store"]: r["taken_down"] for r in stats["by_store"]}
+        self.assertEqual(by_store["丙应用商店"], 1)  # the counterfeit only
+        self.assertEqual(by_store["乙应用商店"], 1)  # the genuine app only
+        rows = dict(yearly.summary_rows(stats))
+        self.assertEqual(rows["其中仿冒/非该应用签名的构建 of which builds of another signer"], 1)
+
+    def test_a_counterfeit_alone_is_not_the_genuine_app_taken_down(self):
+        version, _check = self.lookalike_checked_by_c()
+        order = workflow.takedown_harmful(version, user=self.regulator, reason="仿冒")
+        workflow.confirm_takedown(order.takedowns.get(), user=self.store_c_user, note="已下架仿冒包")
+        from appwarden.platform.web import yearly
+
+        stats = yearly.yearly_stats(yearly.parse_period(timezone.localdate().year))
+        self.assertEqual((stats["summary"]["taken_down"], stats["summary"]["taken_down_foreign"]), (1, 1))
+        by_store = {r["store"]: r["taken_down"] for r in stats["by_store"]}
+        self.assertEqual((by_store["甲应用市场"], by_store["乙应用商店"]), (0, 0))  # the genuine listings
+
 
 class StopAccessTests(LookalikeCase):
     def setUp(self):

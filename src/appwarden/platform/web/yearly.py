@@ -11,7 +11,9 @@ dates ``start``..``end`` inclusive, in ``settings.TIME_ZONE``):
 * **ordered** 责令整改: apps of rectification orders issued in the period (a 不良APP direct takedown case,
   ``harmful_takedown``, is not an order to rectify and is not counted here);
 * **noticed** 通报: apps named in a notice batch *published* in the period (draft batches never count);
-* **taken down** 下架: apps with a takedown order a store confirmed in the period (any case, 不良APP included).
+* **taken down** 下架: apps with a takedown order a store confirmed in the period (any case, 不良APP included); a
+  counterfeit build signed by another key (a ``foreign_build`` case) counts as that build, not as the genuine
+  app whose package it carries, and the summary says how many of them there were (``taken_down_foreign``).
 
 By problem type: a tested app counts under a type when one of its **confirmed** findings in those jobs carries the
 type (``Finding.notice_types``, the one mapping ``report.notice.finding_notice_types``); an ordered / noticed / taken
@@ -106,6 +108,14 @@ def _types_of(rows: list[tuple[Any, ...]]) -> dict[Any, set[str]]:
     return out
 
 
+def _taken_down_key(app: int, version: int | None, foreign: bool) -> int | tuple[str, int | None, int]:
+    """What a confirmed takedown counts as in the ``taken_down`` column: the app's id, or for a case of a build signed
+    by another key (``RectificationOrder.foreign_build``: a counterfeit carrying the app's package name) that build,
+    ``("foreign", version id, app id)``. The counterfeit is not the genuine app, so its 下架 neither counts the genuine
+    app as taken down (under a store, a type or the app count) nor merges with the genuine app's own 下架 that year."""
+    return ("foreign", version, app) if foreign else app
+
+
 def yearly_stats(period: Period) -> dict[str, Any]:
     """Every number of the report for ``period`` (see the module docstring). JSON-safe."""
     from appwarden.knowledge.notice_types import vocabulary
@@ -153,11 +163,14 @@ def yearly_stats(period: Period) -> dict[str, Any]:
             order__isnull=False,
         ).values_list("order_id", "order__app_id", "batch_id")
     )
-    takedown_rows = list(
-        TakedownOrder.objects.filter(
+    takedown_rows = [
+        (order, _taken_down_key(app, version, foreign), store)
+        for order, app, version, foreign, store in TakedownOrder.objects.filter(
             status=TD_CONFIRMED, confirmed_at__gte=lo, confirmed_at__lt=hi
-        ).values_list("order_id", "order__app_id", "store_id")
-    )
+        ).values_list(
+            "order_id", "order__app_id", "order__app_version_id", "order__foreign_build", "store_id"
+        )
+    ]
     case_ids = (
         {o for o, _, _ in order_rows} | {o for o, _, _ in notice_rows} | {o for o, _, _ in takedown_rows}
     )
@@ -313,6 +326,7 @@ def yearly_stats(period: Period) -> dict[str, Any]:
         "noticed": len(apps["noticed"]),
         "notice_batches": len({b for _, _, b in notice_rows}),
         "taken_down": len(apps["taken_down"]),
+        "taken_down_foreign": sum(1 for a in apps["taken_down"] if isinstance(a, tuple)),
         "takedowns": len(takedown_rows),
         "prelisting": len(checks),
         "sanctions": {
@@ -473,6 +487,7 @@ def summary_rows(stats: dict[str, Any]) -> list[list[Any]]:
         ["通报应用数 Apps noticed", s["noticed"]],
         ["通报批次数 Notice batches", s["notice_batches"]],
         ["下架应用数 Apps taken down", s["taken_down"]],
+        ["其中仿冒/非该应用签名的构建 of which builds of another signer", s.get("taken_down_foreign", 0)],
         ["下架商店记录数 Listings taken down", s["takedowns"]],
         ["上架前检测数 Pre-listing checks", s["prelisting"]],
         ["停止接入措施数 Stop-access measures", s["sanctions"]["stop_access"]],
