@@ -423,66 +423,27 @@ def test_celery_tokens_over_rabbitmq(amqp_url, postgres_url, tmp_path):
 
 
 def _celery_tokens(amqp_url: str, database_url: str, tmp_path) -> None:
-    import json
     import os
-    import subprocess
-    import sys
     import time
     from pathlib import Path
 
-    from test_services import FIXTURE_APK, ROOT, _platform_env
+    from celery_worker import migrate, run_json, worker, worker_log
+    from test_services import FIXTURE_APK, _platform_env
 
     env = _platform_env(tmp_path, amqp_url)
     env["DATABASE_URL"] = database_url
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
-    subprocess.run(
-        [sys.executable, "-m", "appwarden.platform", "migrate", "-v", "0"],
-        env=env,
-        check=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-
-    def run(code: str, *args: str) -> object:
-        out = subprocess.run(
-            [sys.executable, "-c", code, *args],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-        assert out.returncode == 0, out.stderr[-2000:]
-        return json.loads(out.stdout.strip().splitlines()[-1])
-
-    ids = run(FLOOD_SUBMIT, str(FIXTURE_APK))
-    log = (tmp_path / "worker.log").open("w")
-    worker_proc = subprocess.Popen(
-        [sys.executable, "-m", "appwarden", "worker", "--concurrency", "2"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    try:
+    migrate(env)
+    ids = run_json(env, FLOOD_SUBMIT, str(FIXTURE_APK))
+    with worker(env, tmp_path, concurrency=2):
         deadline = time.time() + 240
-        jobs = run(FLOOD_STATE)
+        jobs = run_json(env, FLOOD_STATE)
         while time.time() < deadline and any(j["status"] not in ("done", "failed") for j in jobs):
             time.sleep(1)
-            jobs = run(FLOOD_STATE)
-    finally:
-        import signal
-
-        os.killpg(worker_proc.pid, signal.SIGTERM)
-        try:
-            worker_proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker_proc.pid, signal.SIGKILL)
-        log.close()
-    worker_log = (tmp_path / "worker.log").read_text(errors="replace")[-3000:]
+            jobs = run_json(env, FLOOD_STATE)
+    log = worker_log(tmp_path)
     assert len(jobs) == 10, jobs
-    assert {(j["status"], j["attempts"]) for j in jobs} == {("done", 1)}, (jobs, worker_log)
+    assert {(j["status"], j["attempts"]) for j in jobs} == {("done", 1)}, (jobs, log)
     tokens = [j["token"] for j in jobs]
     assert all(tokens) and len(set(tokens)) == 10, jobs  # each job claimed by a token of its own
     order = [j["id"] for j in sorted(jobs, key=lambda j: j["started"])]

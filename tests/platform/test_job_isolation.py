@@ -644,6 +644,8 @@ def test_celery_worker_isolates_scans_over_rabbitmq(amqp_url, tmp_path):
     same worker process then scans the next APK (it was never blocked)."""
     import uuid
 
+    from celery_worker import migrate, run_json, worker, worker_log
+
     env = {
         **_serve_env(tmp_path, APPWARDEN_SCAN_TIMEOUT="5", APPWARDEN_TEST_HOG="cpu"),
         "DJANGO_SETTINGS_MODULE": "appwarden.platform.settings",
@@ -652,51 +654,17 @@ def test_celery_worker_isolates_scans_over_rabbitmq(amqp_url, tmp_path):
         "APPWARDEN_WORKER": "celery",
         "APPWARDEN_CELERY_QUEUE": f"appwarden-iso-{uuid.uuid4().hex[:8]}",
     }
-    subprocess.run(
-        [sys.executable, "-m", "appwarden.platform", "migrate", "-v", "0"],
-        env=env,
-        check=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    migrate(env)
     hog, ok = tmp_path / "hog.apk", tmp_path / "ok.apk"
     hog.write_bytes(hostile_copy(MINIMAL.read_bytes(), "celery"))
     ok.write_bytes(MINIMAL.read_bytes())
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "appwarden", "worker", "--concurrency", "1"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-        start_new_session=True,
-    )
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-c", CELERY_SUBMIT, str(hog), str(ok)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        first, second = json.loads(proc.stdout.strip().splitlines()[-1])
-        worker_log = (tmp_path / "worker.log").read_text(errors="replace")[-2000:]
-        assert (first["status"], first["kind"], first["attempts"]) == ("failed", "timeout", 1), (
-            first,
-            worker_log,
-        )
+    with worker(env, tmp_path) as proc:
+        first, second = run_json(env, CELERY_SUBMIT, str(hog), str(ok), timeout=300)
+        log = worker_log(tmp_path, 2000)
+        assert (first["status"], first["kind"], first["attempts"]) == ("failed", "timeout", 1), (first, log)
         assert "扫描超时" in first["error"]
-        assert second["status"] == "done", (second, worker_log)
-        assert worker.poll() is None  # the worker survived
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-        log.close()
+        assert second["status"] == "done", (second, log)
+        assert proc.poll() is None  # the worker survived
 
 
 class NulCharacterReportTests(TestCase):

@@ -4,19 +4,15 @@ the webhook receiver is a real HTTP server in this test and checks the signature
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
+from celery_worker import migrate, run_json, worker, worker_log
 from test_notifications import Hook
 
 from appwarden.platform.notifications import signing
-
-ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = r"""
 import json, sys, time
@@ -67,49 +63,21 @@ def test_webhook_retry_and_email_through_celery(redis_url, tmp_path):
         "APPWARDEN_EMAIL_BACKEND": "file",
         "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]),
     }
-    subprocess.run(
-        [sys.executable, "-m", "appwarden.platform", "migrate", "-v", "0"],
-        env=env,
-        check=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "appwarden", "worker", "--concurrency", "1"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
+    migrate(env)
     try:
-        proc = subprocess.run(
-            [sys.executable, "-c", SCRIPT, hook.url],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        with worker(env, tmp_path):
+            result = run_json(env, SCRIPT, hook.url, timeout=180)
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
         hook.close()
-    worker_log = (tmp_path / "worker.log").read_text(errors="replace")[-2000:]
+    log = worker_log(tmp_path, 2000)
     email, webhook = result["deliveries"]
     assert (email["channel"], email["status"], email["recipients"]) == (
         "email",
         "delivered",
         ["wangwu@corp.example"],
     )
-    assert webhook["status"] == "delivered", (result, worker_log)
-    assert webhook["codes"] == [500, 200], (result, worker_log)
+    assert webhook["status"] == "delivered", (result, log)
+    assert webhook["codes"] == [500, 200], (result, log)
     assert len(hook.requests) == 2
     for req in hook.requests:
         assert signing.verify(result["secret"], req["body"], req["headers"]["Appwarden-Signature"])

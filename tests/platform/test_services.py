@@ -117,40 +117,12 @@ print(json.dumps({"status": job.status, "attempts": job.attempts, "error": job.e
 
 
 def _round_trip(tmp_path: Path, broker: str) -> dict:
+    from celery_worker import migrate, run_json, worker
+
     env = _platform_env(tmp_path, broker)
-    subprocess.run(
-        [sys.executable, "-m", "appwarden.platform", "migrate", "-v", "0"],
-        env=env,
-        check=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "appwarden", "worker", "--concurrency", "1"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-c", SUBMIT_AND_WAIT, str(FIXTURE_APK)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-        assert proc.returncode == 0, proc.stderr[-2000:]
-        return json.loads(proc.stdout.strip().splitlines()[-1])
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
+    migrate(env)
+    with worker(env, tmp_path):
+        return run_json(env, SUBMIT_AND_WAIT, str(FIXTURE_APK))
 
 
 def _check(result: dict, tmp_path: Path) -> None:
