@@ -450,3 +450,12 @@ def _celery_tokens(amqp_url: str, database_url: str, tmp_path) -> None:
     third_a = order.index(ids["a"][2])
     assert order.index(ids["b"]) < third_a and order.index(ids["reg"]) < third_a, (order, ids)
     assert [j for j in order if j in ids["a"]] == ids["a"]  # A's own checks in the order queued
+
+
+@pytest.mark.service
+@pytest.mark.slow
+def test_celery_tokens_over_rabbitmq_on_sqlite(amqp_url, tmp_path):
+    """The same with SQLite, the database of a one-machine install: two pool processes claiming jobs and storing
+    reports at once must wait for each other, not fail with ``database is locked`` (a deferred transaction that
+    reads and then writes cannot wait for the lock; the platform opens SQLite transactions IMMEDIATE)."""
+    _celery_tokens(amqp_url, f"sqlite:///{tmp_path}/platform.sqlite3", tmp_path)

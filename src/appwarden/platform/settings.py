@@ -59,7 +59,14 @@ def parse_database_url(url: str) -> dict:
 
 
 def _sqlite(path: str) -> dict:
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": {"timeout": 30}}
+    """SQLite with a 30 s busy wait and ``BEGIN IMMEDIATE`` transactions: a deferred transaction that reads and then
+    writes cannot wait for another writer (SQLite answers ``database is locked`` at once), which failed scan jobs when
+    two worker processes stored reports at the same time; an immediate one takes the write lock first and waits."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+    }
 
 
 def _secret_key() -> str:
