@@ -112,9 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         command = _command_of(argv)
         if command is not None:  # before the command's modules (and their dataclasses) are imported
-            from appwarden.cli.codecache import install
+            from appwarden.cli import codecache, recache
 
-            install()
+            codecache.install()
+            recache.install()
         parser = cached_parser(command)
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
