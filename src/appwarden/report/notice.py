@@ -21,7 +21,6 @@ Cells that a spreadsheet would run as a formula are neutralised (hostile app lab
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -263,6 +262,8 @@ def notice_rows(
 
 def render_notice_csv(reports: Mapping[str, Any] | Iterable[Mapping[str, Any]], **options: Any) -> bytes:
     """The 通报 table as CSV bytes: UTF-8 with BOM (Excel opens it as UTF-8), CRLF line ends, header row first."""
+    import csv  # only for this export: not on a scan's start-up path
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(NOTICE_COLUMNS)

@@ -13,7 +13,6 @@ rule's own ``needs`` may add more. :func:`load_all` imports every module of this
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +61,8 @@ def load_all() -> dict[str, Predicate]:
     """Import every predicate module of this package; return the registry."""
     global _loaded
     if not _loaded:
+        import pkgutil  # only to list every module; a scan imports the few its rules name (get_in)
+
         for info in pkgutil.iter_modules(__path__):
             importlib.import_module(f"{__name__}.{info.name}")
         _loaded = True
