@@ -78,9 +78,21 @@ def tree_for(rev: str | None) -> Path:
     return dest
 
 
-def worker(src: str, out: str, apks: list[str]) -> None:
-    """Write one canonical report per APK into ``out`` with the engine under ``src``."""
+def worker(src: str, out: str, apks: list[str], cli_caches: bool = False) -> None:
+    """Write one canonical report per APK into ``out`` with the engine under ``src``; with ``cli_caches`` the
+    command line's caches (compiled dataclass methods, compiled regular expressions) are installed first, as
+    ``appwarden scan`` has them."""
     sys.path.insert(0, src)
+    if cli_caches:
+        import contextlib
+
+        from appwarden.cli import codecache
+
+        codecache.install()
+        with contextlib.suppress(ImportError):  # a tree from before the regex cache
+            from appwarden.cli import recache
+
+            recache.install()
     import appwarden.scan as scan
     from appwarden.errors import AppwardenError
     from appwarden.evidence import Evidence
@@ -112,11 +124,12 @@ def worker(src: str, out: str, apks: list[str]) -> None:
         (folder / f"{key}.json").write_text(json.dumps({"apk": apk, "report": report}, sort_keys=True))
 
 
-def run(tree: Path, apks: list[str], out: Path, seed: str) -> None:
+def run(tree: Path, apks: list[str], out: Path, seed: str, cli_caches: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONHASHSEED": seed}
+    flag = ["--cli-caches"] if cli_caches else []
     subprocess.run(
-        [sys.executable, __file__, "--worker", str(tree / "src"), str(out), *apks],
+        [sys.executable, __file__, "--worker", str(tree / "src"), str(out), *flag, *apks],
         env=env,
         check=True,
         cwd=ROOT,
@@ -133,11 +146,19 @@ def main() -> int:
     ap.add_argument(
         "--only", default="", help="only the corpus and fixture APKs whose path contains this text"
     )
+    ap.add_argument(
+        "--cli-caches",
+        action="store_true",
+        help="install the command line's caches (appwarden.cli.codecache, .recache) in both runs, as a cold"
+        " `appwarden scan` has them (the cache directory is the usual one: warm it with one run first)",
+    )
     ap.add_argument("--worker", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     ap.add_argument("apks", nargs="*", help="extra APKs (e.g. bench/work/popular-40mb.apk)")
     args = ap.parse_args()
     if args.worker:
-        worker(args.worker[0], args.worker[1], args.worker[2:])
+        rest = args.worker[2:]
+        cli_caches = bool(rest) and rest[0] == "--cli-caches"
+        worker(args.worker[0], args.worker[1], rest[1:] if cli_caches else rest, cli_caches)
         return 0
     if not args.base:
         ap.error("--base is required")
@@ -149,7 +170,7 @@ def main() -> int:
         outs = []
         for name, rev in (("base", args.base), ("after", args.after)):
             out = Path(tmp) / name
-            run(tree_for(rev), apks, out, args.seed)
+            run(tree_for(rev), apks, out, args.seed, args.cli_caches)
             outs.append(out)
         differ = 0
         for path in sorted(outs[0].glob("*.json")):
