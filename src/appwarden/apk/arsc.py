@@ -46,6 +46,8 @@ _CHUNK = struct.Struct("<HHI")
 
 @dataclass(slots=True)
 class _TypeChunk:
+    """Where one ResTable_type chunk (one configuration of one resource type) lies in resources.arsc."""
+
     offset: int  # of the chunk
     header_size: int
     size: int
@@ -60,6 +62,8 @@ class _TypeChunk:
 
 @dataclass(slots=True)
 class _Package:
+    """One resource package of resources.arsc: its id, name, name pools and type chunks by type id."""
+
     id: int
     name: str
     type_names: StringPool | None

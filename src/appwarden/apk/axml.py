@@ -314,6 +314,8 @@ class Element:
 
 @dataclass(slots=True)
 class AxmlDocument:
+    """A parsed binary XML file: its element tree, string pool, resource-id map and parse notes."""
+
     root: Element | None
     strings: StringPool | None
     resource_map: list[int]

@@ -16,6 +16,8 @@ COMPONENT_KINDS = ("activity", "activity-alias", "service", "receiver", "provide
 
 @dataclass(slots=True)
 class IntentFilter:
+    """One ``<intent-filter>`` of a component."""
+
     actions: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     data: list[dict[str, str]] = field(default_factory=list)  # scheme/host/port/path/mimeType attributes
@@ -24,6 +26,8 @@ class IntentFilter:
 
 @dataclass(slots=True)
 class Component:
+    """One activity, activity-alias, service, receiver or provider declared in the manifest."""
+
     kind: str  # one of COMPONENT_KINDS
     name: str  # fully qualified Java name
     exported: bool = False  # effective exported state
@@ -47,12 +51,16 @@ class Component:
 
 @dataclass(slots=True)
 class UsesPermission:
+    """One ``<uses-permission>`` (or ``-sdk-23`` / ``-sdk-m``) of the manifest."""
+
     name: str
     max_sdk: int | None = None
 
 
 @dataclass(slots=True)
 class DeclaredPermission:
+    """One ``<permission>`` the app defines."""
+
     name: str
     protection_level: str | None = None
 
@@ -69,6 +77,8 @@ class NscTrustAnchor:
 
 @dataclass(slots=True)
 class NscDomain:
+    """One ``<domain>`` of a network security ``<domain-config>``."""
+
     name: str  # trimmed and lower-cased, as Android stores it
     include_subdomains: bool = False
 
@@ -195,6 +205,8 @@ class NetworkSecurityConfig:
 
 @dataclass(slots=True)
 class Manifest:
+    """What a scan reads from AndroidManifest.xml."""
+
     package: str | None = None
     version_code: int | None = None
     version_name: str | None = None

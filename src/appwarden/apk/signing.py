@@ -112,6 +112,8 @@ class LineageLevel:
 
 @dataclass(slots=True)
 class _Cert:
+    """One distinct signer certificate (stored bytes) and the schemes that carry it."""
+
     der: bytes
     schemes: list[str] = field(default_factory=list)
 

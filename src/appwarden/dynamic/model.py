@@ -120,6 +120,8 @@ class FrequencyPeak:
 
 @dataclass(slots=True)
 class PermissionRequest:
+    """One runtime permission request seen in a dynamic trace."""
+
     t: int
     permissions: list[str]
     owner: str = "host"
@@ -204,6 +206,8 @@ class SensorUse:
 
 @dataclass(slots=True)
 class ProcessStart:
+    """One start of the app's process seen in a dynamic trace, with its cause."""
+
     t: int
     cause: str
     line: int | None = None

@@ -29,6 +29,8 @@ MAX_EVIDENCE = 3
 
 @dataclass(frozen=True, slots=True)
 class ElementSpec:
+    """One required element of a privacy policy and how its sentences are found."""
+
     name: str
     title_zh: str
     clauses: tuple[str, ...]

@@ -23,6 +23,8 @@ Item = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Detector:
+    """One screening detector: its runner, its parameter check and the parameter names it reads."""
+
     name: str
     run: Callable[[ScreenContext, dict[str, Any]], list[Item]]
     check: Callable[[dict[str, Any]], str | None]

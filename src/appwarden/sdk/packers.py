@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class PackerSignature:
+    """How one packer (app protector) is recognised: strong and weak library, asset and class markers."""
+
     id: str
     name: str
     libs: tuple[str, ...] = ()  # file names or regexes ("re:...") of .so files, anywhere in the APK

@@ -24,6 +24,8 @@ PredicateFn = Callable[..., list]
 
 @dataclass(frozen=True, slots=True)
 class Predicate:
+    """A registered predicate: its function, the evidence it needs, its module and documentation."""
+
     name: str
     fn: PredicateFn
     needs: tuple[str, ...]
