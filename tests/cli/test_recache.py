@@ -220,3 +220,20 @@ def test_the_public_api_goes_through_it(cache_dir: Path) -> None:
     re.purge()
     again = re.compile("zz(q)+", re.IGNORECASE)
     assert again == pattern and again.match("ZZQQ").group(1) == "Q"
+
+
+def test_misses_are_not_stored_while_another_thread_runs(cache_dir: Path) -> None:
+    import threading
+
+    assert recache.install()
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert re._compiler.compile("th(r)ead", 0) == recache._state["original"]("th(r)ead", 0)
+        assert recache._state["codes"] == {}
+    finally:
+        release.set()
+        other.join()
+    re._compiler.compile("th(r)ead", 0)
+    assert ("th(r)ead", 0) in recache._state["codes"]

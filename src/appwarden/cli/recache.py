@@ -14,8 +14,9 @@ Contract of :func:`install`: from then on, :mod:`re` compiles a ``str``/``bytes`
 ``re.DEBUG``) to a pattern object equal to what it compiled before (same pattern, flags and program, same groups
 and group names); the only change is where the program comes from. An entry is stored only after a normal
 compile, when the arguments rebuilt here give an equal object, and when compiling it raised no warning (a cached
-compile would not repeat the warning). Invalid patterns are never stored: they raise :class:`re.error` as before.
-New entries are written back at exit (atomically, at most :data:`MAX_ENTRIES`).
+compile would not repeat the warning), and only while no other thread runs (checking for warnings swaps
+process-wide state). Invalid patterns are never stored: they raise :class:`re.error` as before. New entries are
+written back at exit (atomically, at most :data:`MAX_ENTRIES`).
 
 The file is ``regex-<key>.marshal`` in the knowledge cache directory (:func:`appwarden.knowledge.cache.cache_dir`,
 like :mod:`appwarden.cli.codecache`), keyed by the Python version and build and by ``_sre``'s ``MAGIC``,
@@ -90,6 +91,13 @@ def _load(path: Any) -> dict[tuple[Any, int], tuple]:
     return data if type(data) is dict else {}  # entries are checked when used (_from_cache)
 
 
+def _single_threaded() -> bool:
+    """No other thread runs: :func:`_rebuild` records warnings with :class:`warnings.catch_warnings`, which swaps
+    process-wide state and could swallow another thread's warning. In a threaded process misses are not stored."""
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
 def _rebuild(pattern: str | bytes, flags: int) -> tuple | None:
     """The arguments ``re._compiler.compile`` passes to ``_sre.compile`` for ``pattern`` (its own steps, CPython
     3.11-3.13); None when compiling warned or the steps are not what this Python has."""
@@ -147,11 +155,11 @@ def _compile(p: Any, flags: int = 0) -> Any:
         try:
             return _from_cache(p, args)
         except Exception:  # a malformed entry or a program _sre rejects: compile normally
-            del codes[key]
+            codes.pop(key, None)
             _state["dirty"] = True
     obj = original(p, flags)  # raises re.error (and warns) exactly as before
     if len(codes) < MAX_ENTRIES:
-        args = _rebuild(p, flags)
+        args = _rebuild(p, flags) if _single_threaded() else None
         if args is not None:
             try:
                 same = _same(_from_cache(p, args), obj)
@@ -172,7 +180,7 @@ def _save() -> None:
         return
     _state["dirty"] = False
     try:
-        payload = marshal.dumps(_state["codes"])
+        payload = marshal.dumps(dict(_state["codes"]))
     except ValueError:
         return
     write_bytes(_state["path"], _MAGIC + _digest(payload) + payload)
