@@ -50,6 +50,7 @@ def test_scan_without_policy_or_trace_skips_their_modules(tmp_path: Path) -> Non
         "appwarden.dynamic.trace",
         "yaml",
         "cryptography.x509",  # certificates are read with asn1crypto, which v1 PKCS#7 needs anyway
+        "asn1crypto",  # ... and plain DER ones (pi_all.apk's) by appwarden.apk.certfast, without it
         "rich",  # only a terminal gets the rich summary
         "tempfile",  # only to write a knowledge cache, which is warm here
         "appwarden.apk.netsec",  # pi_all.apk has no network security config
