@@ -237,3 +237,15 @@ def test_misses_are_not_stored_while_another_thread_runs(cache_dir: Path) -> Non
         other.join()
     re._compiler.compile("th(r)ead", 0)
     assert ("th(r)ead", 0) in recache._state["codes"]
+
+
+def test_a_process_embedding_the_cli_stores_only_what_commands_compile(cache_dir: Path) -> None:
+    from appwarden.cli import main
+
+    assert main(["rules", "list"]) == 0  # installs the caches, runs a command, pauses storing
+    stored = dict(recache._state["codes"])
+    re._compiler.compile("after(the)command", 0)
+    assert recache._state["codes"] == stored  # served normally, not stored
+    assert recache.install()  # the next command stores again
+    re._compiler.compile("after(the)command", 0)
+    assert ("after(the)command", 0) in recache._state["codes"]

@@ -180,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = " ".join(terminal_text(exc).split())[:300]
         print(f"appwarden: internal error: {type(exc).__name__}: {msg} (rerun with --debug)", file=sys.stderr)
         return 2
+    finally:
+        recache = sys.modules.get("appwarden.cli.recache")
+        if recache is not None:  # keep what commands compile, not what a process embedding main() does next
+            recache.pause()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,9 +14,9 @@ Contract of :func:`install`: from then on, :mod:`re` compiles a ``str``/``bytes`
 ``re.DEBUG``) to a pattern object equal to what it compiled before (same pattern, flags and program, same groups
 and group names); the only change is where the program comes from. An entry is stored only after a normal
 compile, when the arguments rebuilt here give an equal object, and when compiling it raised no warning (a cached
-compile would not repeat the warning), and only while no other thread runs (checking for warnings swaps
-process-wide state). Invalid patterns are never stored: they raise :class:`re.error` as before. New entries are
-written back at exit (atomically, at most :data:`MAX_ENTRIES`).
+compile would not repeat the warning), while no other thread runs (checking for warnings swaps process-wide
+state) and while a command runs (:func:`pause`). Invalid patterns are never stored: they raise :class:`re.error`
+as before. New entries are written back at exit (atomically, at most :data:`MAX_ENTRIES`).
 
 The file is ``regex-<key>.marshal`` in the knowledge cache directory (:func:`appwarden.knowledge.cache.cache_dir`,
 like :mod:`appwarden.cli.codecache`), keyed by the Python version and build and by ``_sre``'s ``MAGIC``,
@@ -33,13 +33,13 @@ import _sre
 import sys
 from typing import Any
 
-MAX_ENTRIES = (
-    4096  # (pattern, flags) entries kept; a scan compiles ~130-180, a whole test run a few hundred more
-)
+# (pattern, flags) entries kept: a scan stores ~220, the whole corpus ~560; loading costs ~2 us an entry
+MAX_ENTRIES = 2048
 _DEBUG = 128  # re.DEBUG: such compiles print the program, never cached
 _MAGIC = b"appwarden-regex-1\n"  # file format tag, then a 32-byte digest of the payload, then the payload
 
-_state: dict[str, Any] = {}  # "codes": (pattern, flags) -> args, "dirty", "path", "original": stdlib compile
+# "codes": (pattern, flags) -> args, "dirty", "recording" (misses are stored), "path", "original": stdlib compile
+_state: dict[str, Any] = {}
 
 
 def _cache_file() -> Any:
@@ -158,7 +158,7 @@ def _compile(p: Any, flags: int = 0) -> Any:
             codes.pop(key, None)
             _state["dirty"] = True
     obj = original(p, flags)  # raises re.error (and warns) exactly as before
-    if len(codes) < MAX_ENTRIES:
+    if _state["recording"] and len(codes) < MAX_ENTRIES:
         args = _rebuild(p, flags) if _single_threaded() else None
         if args is not None:
             try:
@@ -190,6 +190,7 @@ def install() -> bool:
     """Route :mod:`re`'s compiler through the cache (see the module docstring); once per process. False when the
     cache is disabled or this Python's :mod:`re` is not the one this module knows."""
     if "codes" in _state:
+        _state["recording"] = True
         return True
     import os
 
@@ -216,10 +217,19 @@ def install() -> bool:
     _state["path"] = path
     _state["codes"] = _load(path)
     _state["dirty"] = False
+    _state["recording"] = True
     _state["original"] = original
     compiler.compile = _compile
     atexit.register(_save)
     return True
+
+
+def pause() -> None:
+    """Stop storing newly compiled patterns until the next :func:`install` (cached ones are still served):
+    :func:`appwarden.cli.main` calls it when a command ends, so a process that embeds it (a test run, a batch
+    wrapper) does not fill the file with its own patterns."""
+    if "codes" in _state:
+        _state["recording"] = False
 
 
 def uninstall() -> None:
