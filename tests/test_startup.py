@@ -28,7 +28,7 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 
 def _modules_after_scan(apk: Path, cache: Path) -> set[str]:
     env = {"APPWARDEN_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin"}
-    if os.environ.get("PYTHONPATH"):  # a source tree other than the installed one (a worktree) is what is tested
+    if os.environ.get("PYTHONPATH"):  # a source tree other than the installed one (a worktree) is tested
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     for _ in range(2):  # the first run fills the knowledge caches; the second is what every later scan does
         out = subprocess.run(
