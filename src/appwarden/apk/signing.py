@@ -9,8 +9,9 @@ signs under). It never raises for malformed signature data: problems are returne
 What is checked: the signing block's framing (both size fields equal, magic, every ID-value pair inside the block),
 the length-prefixed signer/signed-data/certificate sequences, and that certificates parse as X.509 (via
 ``cryptography``, falling back to ``asn1crypto`` for BER-encoded certificates Android still accepts). For v1 the
-PKCS#7 ``SignedData`` certificates are read with ``asn1crypto``; the signer certificate is the one named by the
-``SignerInfo`` (issuer + serial), and a signature block without its ``.SF`` file does not count as a v1 signature
+PKCS#7 ``SignedData`` certificates are read with ``asn1crypto`` (plain DER blocks and certificates, nearly all,
+by :mod:`appwarden.apk.certfast` with the same result, without importing it); the signer certificate is the one
+named by the ``SignerInfo`` (issuer + serial), and a signature block without its ``.SF`` file does not count as a v1 signature
 (Android ignores it). A v3/v3.1 signer's proof-of-rotation attribute (key rotation) is read into ``SigningInfo.lineage``: the
 certificates from the oldest to the signer's own, each with the capabilities the app still grants it (v3.1's
 lineage when both blocks carry one: it is the newer rotation). A malformed lineage is a note, not a failure of
