@@ -330,7 +330,13 @@ class CallGraph:
             if g < self._n_real:
                 code, m = self.index.codes[self._reps[2 * g]], self._reps[2 * g + 1]
                 # the tables passed method_descs' checks when intern_methods numbered the nodes
-                got = code._descs[m] if code._descs is not None else walker.method_desc(code.id_args, m)
+                # (the id_args property's call skipped once they are made: nodes are named by the thousand)
+                args = code._id_args
+                got = (
+                    code._descs[m]
+                    if code._descs is not None
+                    else walker.method_desc(args if args is not None else code.id_args, m)
+                )
                 if got is None:  # not ASCII: the reader's MUTF-8 decoder
                     got = code.dex.method_desc(m)
             else:
