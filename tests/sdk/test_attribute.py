@@ -115,3 +115,32 @@ def test_mark_reachable(matcher: Matcher) -> None:
         ("jpush", None),  # no PI call site: unknown, presence is not use
         ("dv_tracker", True),
     ]
+
+
+def test_with_owner_equals_replace_over_every_field() -> None:
+    """with_owner builds the call site positionally: a field added to CallSite (or reordered) must fail here."""
+    import dataclasses
+
+    from appwarden.sdk.attribute import with_owner
+
+    values = {
+        "caller": "Lcom/a/B;->run()V",
+        "api": IMEI,
+        "category": "imei",
+        "kind": "reflection",
+        "dex": "classes7.dex",
+        "offset": 1234,
+        "owner": "host",
+        "arg": "android_id",
+        "unresolved": True,
+        "reachable_from": ("Lcom/a/Main;->onCreate(Landroid/os/Bundle;)V",),
+    }
+    assert [f.name for f in dataclasses.fields(CallSite)] == list(values)
+    original = CallSite(**values)  # type: ignore[arg-type]
+    got = with_owner(original, "umeng")
+    assert got == dataclasses.replace(original, owner="umeng")
+    assert [getattr(got, f) for f in values] == [
+        *list(values.values())[:6],
+        "umeng",
+        *list(values.values())[7:],
+    ]
