@@ -717,6 +717,72 @@ static PyObject *dexscan_nondecreasing(PyObject *self, PyObject *args) {
     return PyBool_FromLong(ok);
 }
 
+/* class_map(types, defs) -> dict
+ * CodeIndex._class_map in one C pass: for each DEX ci in order (types[ci]: the list of its type descriptors, defs[ci]:
+ * a buffer of its class defs, 8 little-endian u32 each, the class type idx first) and each class def cdi in order,
+ * types[ci][class type idx] -> (ci, cdi), the first definition kept (dict.setdefault: a class defined twice keeps its
+ * first definition, at the place of that one). No zip, map or second pass over the classes (pywalk.class_map is the
+ * twin). ValueError when the two lists differ in length, a buffer is not 8 u32 per class def, or a class type idx
+ * is not below len(types[ci]); TypeError when an item of `types` is not a list. */
+static PyObject *dexscan_class_map(PyObject *self, PyObject *args) {
+    PyObject *types_all, *defs_all;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &types_all, &PyList_Type, &defs_all)) return NULL;
+    Py_ssize_t nd = PyList_GET_SIZE(types_all);
+    if (PyList_GET_SIZE(defs_all) != nd) {
+        PyErr_SetString(PyExc_ValueError, "class_map: one class defs buffer per type list expected");
+        return NULL;
+    }
+    PyObject *found = PyDict_New();
+    if (!found) return NULL;
+    for (Py_ssize_t ci = 0; ci < nd; ci++) {
+        PyObject *types = PyList_GET_ITEM(types_all, ci);
+        if (!PyList_Check(types)) {
+            PyErr_SetString(PyExc_TypeError, "class_map: each DEX's types must be a list");
+            goto fail;
+        }
+        Py_buffer b;
+        if (PyObject_GetBuffer(PyList_GET_ITEM(defs_all, ci), &b, PyBUF_SIMPLE) < 0) goto fail;
+        if (b.len % 32) {
+            PyBuffer_Release(&b);
+            PyErr_SetString(PyExc_ValueError, "class_map: class defs must be 8 u32 per class");
+            goto fail;
+        }
+        PyObject *pci = PyLong_FromSsize_t(ci);
+        if (!pci) {
+            PyBuffer_Release(&b);
+            goto fail;
+        }
+        Py_INCREF(types); /* held while keys are hashed (a key's __hash__ may run code) */
+        int bad = 0;
+        Py_ssize_t n = b.len / 32;
+        for (Py_ssize_t k = 0; k < n && !bad; k++) {
+            uint32_t t = rd32((const uint8_t *)b.buf + (size_t)k * 32);
+            if ((uint64_t)t >= (uint64_t)PyList_GET_SIZE(types)) {
+                PyErr_Format(PyExc_ValueError, "class_map: class def %zd of DEX %zd names type %u, out of range", k,
+                             ci, (unsigned)t);
+                bad = 1;
+                break;
+            }
+            PyObject *key = PyList_GET_ITEM(types, (Py_ssize_t)t);
+            Py_INCREF(key);
+            PyObject *cdi = PyLong_FromSsize_t(k);
+            PyObject *tup = cdi ? PyTuple_Pack(2, pci, cdi) : NULL;
+            Py_XDECREF(cdi);
+            if (!tup || !PyDict_SetDefault(found, key, tup)) bad = 1;
+            Py_XDECREF(tup);
+            Py_DECREF(key);
+        }
+        Py_DECREF(types);
+        Py_DECREF(pci);
+        PyBuffer_Release(&b);
+        if (bad) goto fail;
+    }
+    return found;
+fail:
+    Py_DECREF(found);
+    return NULL;
+}
+
 static int cmp_ssize(const void *a, const void *b) {
     Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
     return (x > y) - (x < y);
@@ -3089,6 +3155,7 @@ static PyMethodDef methods[] = {
     {"select", dexscan_select, METH_VARARGS, "Indices of events of one kind whose idx is set in a bitmap."},
     {"record_of", dexscan_record_of, METH_VARARGS, "The method record holding an event (bisection over ev_start)."},
     {"nondecreasing", dexscan_nondecreasing, METH_VARARGS, "Whether one column of packed u32 records never decreases."},
+    {"class_map", dexscan_class_map, METH_VARARGS, "Class descriptor -> (DEX, class def) of its first definition."},
     {"event_index", dexscan_event_index, METH_VARARGS, "Inverted indexes (events grouped by idx) of some kinds of events."},
     {"find_substrings", dexscan_find_substrings, METH_VARARGS,
      "Strings containing any of the needles (needles bucketed by first byte, each string read once)."},

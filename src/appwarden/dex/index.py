@@ -67,6 +67,10 @@ _event_index: Callable[[bytes, Sequence[tuple[int, int]]], list[tuple[bytes, byt
 _record_of: Callable[[bytes, int], int] | None = getattr(walker, "record_of", None)
 # whether a column of the records never decreases (the C kernel, else its twin)
 _nondecreasing: Callable[[bytes, int, int], bool] = getattr(walker, "nondecreasing", _py_nondecreasing)
+# CodeIndex._class_map in one pass (the kernel reads the class defs as little-endian u32: the arrays are native)
+_class_map_kernel: Callable[[list, list], dict] | None = (
+    getattr(walker, "class_map", None) if sys.byteorder == "little" else None
+)
 # each byte value's 8 bits as 8 bytes (bit k -> byte k): a bitmap joined from these is compress()'s selector
 _BIT_BYTES = [bytes((value >> k) & 1 for k in range(8)) for value in range(256)]
 # a selection of more events than this is read with one pass over the events rather than sorted from its groups
@@ -626,6 +630,12 @@ class CodeIndex:
     @cached_property
     def _class_map(self) -> dict[str, tuple[int, int]]:
         """class descriptor -> (dex number, class def number) of its first definition in load order."""
+        if _class_map_kernel is not None:  # one C pass (a class defined twice costs no second pass)
+            codes = self.codes
+            try:
+                return _class_map_kernel([c.type_descs for c in codes], [c.dex.class_defs for c in codes])
+            except ValueError:  # a class type idx out of range (the reader checks them): the errors below
+                pass
         found: dict[str, tuple[int, int]] = {}
         total = 0
         for ci, code in enumerate(self.codes):

@@ -1593,6 +1593,26 @@ def invoked_pair(events: bytes, n_ids: int) -> tuple[bytes, bytes]:
     )
 
 
+def class_map(types: list, defs: list) -> dict:
+    """The twin of ``_dexscan.class_map``: per DEX ``ci`` (``types[ci]`` its type descriptors, ``defs[ci]`` its
+    class defs, 8 little-endian u32 each) and class def ``cdi``, ``types[ci][class type idx] -> (ci, cdi)``, the
+    first definition kept."""
+    if len(types) != len(defs):
+        raise ValueError("class_map: one class defs buffer per type list expected")
+    found: dict = {}
+    for ci, (tl, d) in enumerate(zip(types, defs, strict=True)):
+        if not isinstance(tl, list):
+            raise TypeError("class_map: each DEX's types must be a list")
+        raw = bytes(d)
+        if len(raw) % 32:
+            raise ValueError("class_map: class defs must be 8 u32 per class")
+        for cdi, (t,) in enumerate(struct.unpack_from("<I", raw, i) for i in range(0, len(raw), 32)):
+            if t >= len(tl):
+                raise ValueError(f"class_map: class def {cdi} of DEX {ci} names type {t}, out of range")
+            found.setdefault(tl[t], (ci, cdi))
+    return found
+
+
 def class_numbers(types: list, app: dict, base: list[int], defs: object = None, ci: int = -1) -> bytes:
     """u32 per item of ``types``: NONE when ``app.get(item)`` is None, else ``base[ci] + cdi`` for ``app[item] ==
     (ci, cdi)``; with ``defs`` (the class defs of DEX ``ci``, 8 u32 each; the caller says no class is defined twice)
