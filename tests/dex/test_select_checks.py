@@ -179,16 +179,21 @@ def test_validate_sorted_and_unsorted_string_data(n, perm_seed, overlap, keep_or
     stride=st.integers(-2, 9),
     word=st.integers(-2, 9),
     tail=st.integers(0, 3),
+    strict=st.booleans(),
 )
-def test_nondecreasing_column(words: list[int], stride: int, word: int, tail: int) -> None:
-    """The class-column order check: C = twin = a plain comparison of the column's values."""
+def test_nondecreasing_column(words: list[int], stride: int, word: int, tail: int, strict: bool) -> None:
+    """The class-column order check (and, strict, the reader's type-id order check): C = twin = a plain comparison
+    of the column's values."""
     buf = array("I", words).tobytes() + bytes(tail)  # a trailing partial record is ignored
-    got = outcome(cext, "nondecreasing", buf, stride, word)
-    assert outcome(records, "nondecreasing", buf, stride, word) == got
+    got = outcome(cext, "nondecreasing", buf, stride, word, strict)
+    assert outcome(records, "nondecreasing", buf, stride, word, strict) == got
     if 0 <= word < stride:
         n = len(words) // stride
         column = [words[i * stride + word] for i in range(n)]
-        assert got == ("ok", column == sorted(column))
+        expected = column == sorted(set(column) if strict else column)
+        assert got == ("ok", expected)
+        if not strict:
+            assert outcome(cext, "nondecreasing", buf, stride, word) == got  # the default: not strict
     else:
         assert got[0] == "error"
 

@@ -691,14 +691,16 @@ static PyObject *dexscan_record_of(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t((Py_ssize_t)lo - 1);
 }
 
-/* nondecreasing(buf, stride, word) -> bool
+/* nondecreasing(buf, stride, word[, strict]) -> bool
  * Whether the little-endian u32 at word `word` of each `stride`-word record of `buf` is never below the one of the
  * record before (a trailing partial record is ignored): DexCode.class_records' check of the records' class column,
- * without a Python int per record (records.nondecreasing is the twin). ValueError unless 0 <= word < stride. */
+ * without a Python int per record (records.nondecreasing is the twin). With `strict` true: never below nor equal to
+ * it (strictly increasing: the reader's check of the type ids). ValueError unless 0 <= word < stride. */
 static PyObject *dexscan_nondecreasing(PyObject *self, PyObject *args) {
     Py_buffer b;
     Py_ssize_t stride, word;
-    if (!PyArg_ParseTuple(args, "y*nn", &b, &stride, &word)) return NULL;
+    int strict = 0;
+    if (!PyArg_ParseTuple(args, "y*nn|p", &b, &stride, &word, &strict)) return NULL;
     if (stride <= 0 || word < 0 || word >= stride) {
         PyBuffer_Release(&b);
         PyErr_SetString(PyExc_ValueError, "nondecreasing: 0 <= word < stride expected");
@@ -708,7 +710,8 @@ static PyObject *dexscan_nondecreasing(PyObject *self, PyObject *args) {
     const uint8_t *p = (const uint8_t *)b.buf + (size_t)word * 4;
     int ok = 1;
     for (size_t i = 1; i < n; i++) {
-        if (rd32(p + i * (size_t)stride * 4) < rd32(p + (i - 1) * (size_t)stride * 4)) {
+        uint32_t cur = rd32(p + i * (size_t)stride * 4), prev = rd32(p + (i - 1) * (size_t)stride * 4);
+        if (cur < prev || (strict && cur == prev)) {
             ok = 0;
             break;
         }

@@ -67,6 +67,14 @@ def _max_item(a: array) -> int:
     return max(a, default=0)  # pragma: no cover - big-endian hosts or an older extension
 
 
+def _increasing(a: array) -> bool:
+    """Whether the u32 items of ``a`` strictly increase (one C pass when the walker has it: no Python int per item,
+    ~11 ms of a 100 MB-intact app's 102 000 type ids otherwise)."""
+    if sys.byteorder == "little" and hasattr(walker, "nondecreasing"):
+        return walker.nondecreasing(a, 1, 0, True)
+    return not any(map(ge, a[:-1], a[1:]))  # (pairwise, iterated in C)
+
+
 def _read_uleb(data: bytes, pos: int) -> tuple[int, int]:
     result = shift = 0
     for _ in range(5):
@@ -221,7 +229,7 @@ class DexFile:
         if len(self.type_ids) and _max_item(self.type_ids) >= self.string_ids_size:
             raise self._fail("type_ids entry points past string_ids")
         types = self.type_ids
-        if any(map(ge, types[:-1], types[1:])):  # (pairwise, iterated in C)
+        if not _increasing(types):
             # Android's verifier requires strictly increasing type ids; repeats would make every per-type
             # decoding (one string per type) work and memory multiply a long string
             raise self._fail("type_ids are not strictly increasing (repeated or unsorted type descriptors)")

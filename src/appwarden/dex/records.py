@@ -182,12 +182,12 @@ def record_of(methods: bytes, event: int) -> int:
     return bisect_right(starts, event) - 1
 
 
-def nondecreasing(buf: bytes, stride: int, word: int) -> bool:
+def nondecreasing(buf: bytes, stride: int, word: int, strict: bool = False) -> bool:
     """Whether the u32 at word ``word`` of each ``stride``-word record of ``buf`` is never below the one of the record
-    before (a trailing partial record is ignored): the pure-Python twin of ``_dexscan.nondecreasing``. ValueError
-    unless ``0 <= word < stride``."""
+    before (a trailing partial record is ignored), with ``strict`` never below nor equal to it: the pure-Python twin
+    of ``_dexscan.nondecreasing``. ValueError unless ``0 <= word < stride``."""
     if stride <= 0 or not 0 <= word < stride:
         raise ValueError("nondecreasing: 0 <= word < stride expected")
     n = len(buf) // 4 // stride
     column = memoryview(bytes(buf))[: n * stride * 4].cast("I")[word::stride].tolist()
-    return all(map(int.__le__, column, column[1:]))
+    return all(map(int.__lt__ if strict else int.__le__, column, column[1:]))
