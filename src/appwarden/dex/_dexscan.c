@@ -786,6 +786,57 @@ fail:
     return NULL;
 }
 
+/* rpartition_heads(names, sep) -> list | None
+ * [name.rpartition(sep)[0] for name in names] for a list of str and a one-character sep, without the tuple and the
+ * two other strings rpartition makes per name: each distinct head is one object (a run of names with the same head,
+ * as a DEX lists the classes of one package, reuses it without a lookup; the others go through a dict), so a
+ * Counter of the heads hashes each once (sdk.match's package count over every class of the app; pywalk's twin is
+ * the expression above). None when an item of `names` is not exactly a str (the caller's own path then). */
+static PyObject *dexscan_rpartition_heads(PyObject *self, PyObject *args) {
+    PyObject *names, *sep;
+    if (!PyArg_ParseTuple(args, "O!U", &PyList_Type, &names, &sep)) return NULL;
+    if (PyUnicode_GET_LENGTH(sep) != 1) {
+        PyErr_SetString(PyExc_ValueError, "rpartition_heads: a one-character separator expected");
+        return NULL;
+    }
+    Py_UCS4 ch = PyUnicode_READ_CHAR(sep, 0);
+    Py_ssize_t n = PyList_GET_SIZE(names);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!PyUnicode_CheckExact(PyList_GET_ITEM(names, i))) Py_RETURN_NONE;
+    PyObject *out = PyList_New(n), *seen = PyDict_New(), *empty = PyUnicode_FromStringAndSize("", 0);
+    if (!out || !seen || !empty) goto fail;
+    PyObject *last = NULL; /* borrowed: held by `seen` */
+    Py_ssize_t last_len = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *name = PyList_GET_ITEM(names, i), *head;
+        Py_ssize_t cut = PyUnicode_FindChar(name, ch, 0, PyUnicode_GET_LENGTH(name), -1);
+        if (cut == -2) goto fail;
+        if (cut < 0) {
+            head = empty;
+        } else if (last != NULL && cut == last_len && PyUnicode_Tailmatch(name, last, 0, cut, -1) == 1) {
+            head = last; /* name[:cut] starts with `last`, of length cut: equal */
+        } else {
+            PyObject *sub = PyUnicode_Substring(name, 0, cut);
+            if (!sub) goto fail;
+            head = PyDict_SetDefault(seen, sub, sub);
+            Py_DECREF(sub);
+            if (!head) goto fail;
+            last = head;
+            last_len = cut;
+        }
+        Py_INCREF(head);
+        PyList_SET_ITEM(out, i, head);
+    }
+    Py_DECREF(seen);
+    Py_DECREF(empty);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(seen);
+    Py_XDECREF(empty);
+    return NULL;
+}
+
 static int cmp_ssize(const void *a, const void *b) {
     Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
     return (x > y) - (x < y);
@@ -3159,6 +3210,7 @@ static PyMethodDef methods[] = {
     {"record_of", dexscan_record_of, METH_VARARGS, "The method record holding an event (bisection over ev_start)."},
     {"nondecreasing", dexscan_nondecreasing, METH_VARARGS, "Whether one column of packed u32 records never decreases."},
     {"class_map", dexscan_class_map, METH_VARARGS, "Class descriptor -> (DEX, class def) of its first definition."},
+    {"rpartition_heads", dexscan_rpartition_heads, METH_VARARGS, "name.rpartition(sep)[0] of each name, shared."},
     {"event_index", dexscan_event_index, METH_VARARGS, "Inverted indexes (events grouped by idx) of some kinds of events."},
     {"find_substrings", dexscan_find_substrings, METH_VARARGS,
      "Strings containing any of the needles (needles bucketed by first byte, each string read once)."},

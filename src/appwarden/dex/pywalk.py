@@ -1593,6 +1593,16 @@ def invoked_pair(events: bytes, n_ids: int) -> tuple[bytes, bytes]:
     )
 
 
+def rpartition_heads(names: list, sep: str) -> list | None:
+    """The twin of ``_dexscan.rpartition_heads``: ``name.rpartition(sep)[0]`` of each name (None when an item is not
+    exactly a str)."""
+    if len(sep) != 1:
+        raise ValueError("rpartition_heads: a one-character separator expected")
+    if not all(type(n) is str for n in names):
+        return None
+    return [n.rpartition(sep)[0] for n in names]
+
+
 def class_map(types: list, defs: list) -> dict:
     """The twin of ``_dexscan.class_map``: per DEX ``ci`` (``types[ci]`` its type descriptors, ``defs[ci]`` its
     class defs, 8 little-endian u32 each) and class def ``cdi``, ``types[ci][class type idx] -> (ci, cdi)``, the

@@ -46,6 +46,21 @@ _SDK = "\x00sdk"  # trie node keys that cannot be package components
 _PREFIX = "\x00prefix"
 
 
+def _heads(names: list[str] | tuple[str, ...]) -> list[str]:
+    """``name.rpartition("/")[0]`` of each name: in C when the DEX walker has it (no tuple and no tail string per
+    class, each distinct head one object: ~4x faster over the 75 000 classes of a 100 MB app, and the Counter of the
+    heads then hashes each once)."""
+    if isinstance(names, list):
+        # (imported here: the DEX engine is no cost of this module's import)
+        from appwarden.dex import walker
+
+        kernel = getattr(walker, "rpartition_heads", None)
+        got = kernel(names, "/") if kernel is not None else None
+        if got is not None:
+            return got
+    return list(map(itemgetter(0), map(str.rpartition, names, repeat("/"))))
+
+
 def class_components(name: str) -> list[str]:
     """Components of a class name given as a smali descriptor, a dotted name or a slashed internal name."""
     name = name.strip()
@@ -242,7 +257,7 @@ class Matcher:
             ]
         # n[1 : n.rfind("/")] per name ("" without a "/"), counted in C: rpartition's head is n[: n.rfind("/")]
         # (empty without a "/"); heads differing only in their first character are merged as the slice merges them
-        heads = list(map(itemgetter(0), map(str.rpartition, names, repeat("/"))))
+        heads = _heads(names)
         by_head = Counter(heads)
         by_package: Counter[str] = Counter()
         for head, n in by_head.items():
