@@ -75,3 +75,53 @@ def test_corpus_pair_before_and_after_jiagu(corpus_dir: Path) -> None:
 
 def test_missing_inputs_are_tolerated() -> None:
     assert detect_packer(None, None, None) is None  # type: ignore[arg-type]
+
+
+def _old_defined_class_hits(class_names: list[str]) -> dict:
+    """_defined_class_hits before it read the sorted list's ends instead of a startswith per class (the oracle)."""
+    from bisect import bisect_left
+
+    from appwarden.sdk.packers import _CLASS_TABLE
+
+    names = list(class_names)
+    if all(n.startswith("L") for n in names):
+        names.sort()
+    else:
+        names = sorted(d if d.startswith("L") else "L" + d.replace(".", "/") + ";" for d in names)
+    hits: dict = {}
+    for prefix, index, strong in _CLASS_TABLE:
+        for start in (prefix + "$", prefix + "/", prefix + ";"):
+            pos = bisect_left(names, start)
+            bucket = hits.setdefault(index, ([], []))[0 if strong else 1]
+            while pos < len(names) and names[pos].startswith(start[:-1]) and len(bucket) < 5:
+                name = names[pos]
+                if name.startswith(start) or (start.endswith(";") and name == start):
+                    bucket.append(f"class:{name}")
+                else:
+                    break
+                pos += 1
+    return {k: v for k, v in hits.items() if v[0] or v[1]}
+
+
+def test_defined_class_hits_as_before_on_mixed_names() -> None:
+    """Descriptors, dotted names, empty and edge names ("K...", "M...", "L" alone, non-ASCII) in any mix: the same
+    hits as the per-class test gave (the ends of the sorted list decide whether every name is a descriptor)."""
+    import random
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from appwarden.sdk.packers import _defined_class_hits
+
+    stubs = ["Lcom/stub/StubApp;", "Lcom/stub/StubApp$1;", "Lcom/secneo/apkwrapper/ApplicationWrapper;"]
+    pool = [*stubs, "com.stub.StubApp", "com.shell.SuperApplication", "", "L", "K", "Kx;", "M", "Mz;", "La/B;",
+            "L\u00e9;", "com.x.Y", "Lcom/wrapper/proxyapplication/WrapperProxyApplication;"]  # fmt: skip
+
+    @settings(max_examples=300, deadline=2000)
+    @given(st.lists(st.sampled_from(pool), max_size=12), st.randoms())
+    def check(names: list[str], rnd: random.Random) -> None:
+        rnd.shuffle(names)
+        assert _defined_class_hits(names) == _old_defined_class_hits(names)
+
+    check()
+    assert _defined_class_hits(stubs) == _old_defined_class_hits(stubs) != {}

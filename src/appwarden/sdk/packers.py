@@ -22,7 +22,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 from appwarden.evidence import PackerInfo
@@ -155,10 +154,10 @@ def _defined_class_hits(class_names: Iterable[str]) -> dict[int, tuple[list[str]
     O(N log N) in C plus O(prefixes * log N) in Python; a prefix matches on boundaries only: the class itself
     (``...StubApp;``), its inner classes (``...StubApp$1;``) or anything in the package (``.../wrapper/X;``).
     """
-    names = list(class_names)
-    if all(map(str.startswith, names, repeat("L"))):  # descriptors already (a DEX's classes): sorted in C
-        names.sort()
-    else:
+    names = sorted(class_names)  # (in C)
+    # sorted, every name starts with "L" when the first and the last do (the names between them sort between "L..."
+    # strings): descriptors already, as a DEX's classes are; one test instead of a startswith per class
+    if names and not (names[0].startswith("L") and names[-1].startswith("L")):
         names = sorted(d if d.startswith("L") else "L" + d.replace(".", "/") + ";" for d in names)
     hits: dict[int, tuple[list[str], list[str]]] = {}
     for prefix, index, strong in _CLASS_TABLE:
