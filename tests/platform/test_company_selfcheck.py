@@ -314,48 +314,15 @@ print(json.dumps({"status": row.status, "attempts": row.attempts, "error": row.e
 @pytest.mark.slow
 def test_celery_worker_runs_a_self_assessment_over_redis(redis_url, tmp_path):
     """A real ``appwarden worker`` (Celery over Redis) consumes the self-assessment task and scans in its sandbox."""
-    import json
-    import subprocess
-    import sys
-
-    from test_services import FIXTURE_APK, ROOT, _platform_env
+    from celery_worker import migrate, run_json, worker, worker_log
+    from test_services import FIXTURE_APK, _platform_env
 
     env = _platform_env(tmp_path, redis_url)
-    subprocess.run(
-        [sys.executable, "-m", "appwarden.platform", "migrate", "-v", "0"],
-        env=env,
-        check=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "appwarden", "worker", "--concurrency", "1"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-c", SELF_SUBMIT_AND_WAIT, str(FIXTURE_APK)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    worker_log = (tmp_path / "worker.log").read_text(errors="replace")[-2000:]
-    assert result["status"] == "done", (result, worker_log)
+    migrate(env)
+    with worker(env, tmp_path):
+        result = run_json(env, SELF_SUBMIT_AND_WAIT, str(FIXTURE_APK))
+    log = worker_log(tmp_path, 2000)
+    assert result["status"] == "done", (result, log)
     assert result["attempts"] == 1
     assert result["package"] == "com.example.fixture"
     assert result["jobs"] == 0  # not a scan job

@@ -198,13 +198,9 @@ def test_killed_worker_loses_nothing(amqp_url, tmp_path):
             "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")]),
         }
     )
-    subprocess.run(
-        [sys.executable, "-m", "appwarden.platform", "migrate", "-v", "0"],
-        env=env,
-        check=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    from celery_worker import migrate
+
+    migrate(env)
 
     def start_worker(name: str) -> subprocess.Popen:
         log = (tmp_path / f"{name}.log").open("w")
