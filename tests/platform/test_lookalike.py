@@ -26,11 +26,11 @@ from test_foreign_signer import GENUINE, OTHER, ForeignSignerCase
 
 from appwarden.platform.core.errors import PlatformError
 from appwarden.platform.core.models import AuditLog
-from appwarden.platform.enforcement import workflow
+from appwarden.platform.enforcement import identity, workflow
 from appwarden.platform.enforcement.models import RectificationOrder, TakedownOrder
 from appwarden.platform.notifications.models import Notification
 from appwarden.platform.prelisting import services as prelisting
-from appwarden.platform.registry.models import SdkVendor
+from appwarden.platform.registry.models import AppVersion, SdkVendor
 from appwarden.platform.sanctions import services as sanctions
 from appwarden.platform.testing import services
 from appwarden.platform.testing.screening_review import latest_review, review_screening
@@ -238,6 +238,38 @@ class ForeignTakedownTests(LookalikeCase):
         self.assertEqual((stats["summary"]["taken_down"], stats["summary"]["taken_down_foreign"]), (1, 1))
         by_store = {r["store"]: r["taken_down"] for r in stats["by_store"]}
         self.assertEqual((by_store["甲应用市场"], by_store["乙应用商店"]), (0, 0))  # the genuine listings
+
+    def test_a_build_taken_down_as_a_counterfeit_cannot_then_be_marked_the_companys(self):
+        # the case and its notices say the build is not the company's; marking its signer the company's own would
+        # leave that case (and the yearly report's 其中仿冒 line) stating the opposite of the record
+        version, _check = self.lookalike_checked_by_c()
+        order = workflow.takedown_harmful(version, user=self.regulator, reason="仿冒")
+        with self.assertRaisesMessage(PlatformError, order.number):
+            identity.mark_signer(version, relation="own", user=self.regulator, reason="企业证明新密钥")
+        version.refresh_from_db()
+        self.assertEqual(version.signer_relation, "foreign")
+        # the web form says why, and changes nothing (also for another build of the same signer)
+        other = pf.scanned_job(self.reviewer, self.eng.add("fake-2", self.harmful_report(version="9.8")))
+        self.client.force_login(self.regulator)
+        reply = self.client.post(
+            f"/registry/versions/{other.app_version_id}/signer/",
+            {"relation": "own", "reason": "企业证明新密钥"},
+            follow=True,
+        )
+        self.assertIn("已按仿冒/非该应用签名的构建下架", reply.content.decode())
+        self.assertEqual(
+            set(
+                AppVersion.objects.filter(app=self.app, signer_sha256=OTHER).values_list(
+                    "signer_relation", flat=True
+                )
+            ),
+            {"foreign"},
+        )
+        self.assertFalse(AuditLog.objects.filter(action="signer_relation").exists())
+        # marking it foreign again is no change and stays allowed
+        self.assertEqual(
+            identity.mark_signer(version, relation="foreign", user=self.regulator, reason="仿冒"), []
+        )
 
 
 class StopAccessTests(LookalikeCase):

@@ -168,7 +168,9 @@ def mark_signer(version: Any, *, relation: str, user: Any, reason: str) -> list[
     """A regulator's decision on whose build ``version`` is: ``own`` (e.g. the company proved a new signing key)
     or ``foreign``, for every version of the app with the same signer; a written reason is required and the change
     is audited (``signer_relation``). Returns the ids of the versions changed. A build with an order to the company
-    cannot be marked foreign (the order names it as the company's; a 不良APP takedown case is no such order)."""
+    cannot be marked foreign (the order names it as the company's; a 不良APP takedown case is no such order), and a
+    build taken down as one of another signer (a ``foreign_build`` case, whose notices say it is not the company's)
+    cannot be marked own."""
     from django.db import transaction
 
     from appwarden.platform.core import audit
@@ -196,6 +198,17 @@ def mark_signer(version: Any, *, relation: str, user: Any, reason: str) -> list[
     if relation == SIGNER_FOREIGN and ordered.exists():
         raise PlatformError(
             "该签名的构建已有整改通知，不能认定为他人构建 a build of this signer has an order to the company"
+        )
+    counterfeit = (
+        RectificationOrder.objects.filter(app_version__in=same, foreign_build=True)
+        .order_by("pk")
+        .values_list("number", flat=True)
+    )
+    if relation == SIGNER_OWN and same.exclude(signer_relation=SIGNER_OWN).exists() and counterfeit:
+        raise PlatformError(
+            f"该签名的构建已按仿冒/非该应用签名的构建下架（{'、'.join(counterfeit)}），不能再认定为该企业的构建 "
+            "a build of this signer was taken down as a build of another signer; it cannot be marked the "
+            "company's own"
         )
     with transaction.atomic():
         changed = list(same.exclude(signer_relation=relation).values_list("pk", flat=True))
