@@ -18,6 +18,7 @@
  *   names_maybe   the methods whose name may be one of some names (the async edges' callback candidates)
  *   invoke_lists  invoked_pair and the invokes call_edges reads, in one pass over the records and events
  *   call_edges_from  call_edges from invoke_lists' invokes once the hierarchy maps exist
+ *   async_asks    the async edges' (candidate class, callback spec) pairs per dispatching record
  */
 #define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
@@ -2519,6 +2520,137 @@ done:
     return res;
 }
 
+/* ---- async_asks ------------------------------------------------------------------------------------------ */
+
+/* async_asks(methods, records, scan, mclass, gmap, types, status, masks, dids, dspec, dextra, basebits)
+ *   -> bytes | None
+ * CallGraph._add_async_edges' per-record step once dispatch_scan has run (mirrors pywalk.async_asks). Per method
+ * record q of `records` (u32), `scan` holds [n, n new-instance type indices, c, c dispatch method ids]. A call's
+ * method id is found in `dids` (sorted u32); `dspec` (u8 per did) is the bit set of the callback specs it
+ * dispatches to, `dextra` (u32 per did) a type index that becomes a candidate too (NONE: none). The candidates of a
+ * record: its new-instance types, the extras of its calls, then its caller's class type (mclass[methods[r].idx]),
+ * each once when a record has fewer than 64 (else as met). For each spec s set in the OR of its calls' dspec
+ * (ascending), each candidate c with status[c] != NONE and masks[status[c]] & basebits[s]: a pair (c, s). Output:
+ * per record with pairs, gmap[caller idx], the pair count, the pairs (u32 each). None when anything is out of range
+ * or inconsistent, or the caller's class type descriptor (types: a list) is not a str or holds "->" (the caller then
+ * takes the Python path, which keeps its own errors). */
+static PyObject *reach_async_asks(PyObject *self, PyObject *args) {
+    Py_buffer mb, rb, sb, cb, gb, stb, mkb, db, dsb, deb, bb;
+    PyObject *types;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*O!y*y*y*y*y*y*", &mb, &rb, &sb, &cb, &gb, &PyList_Type, &types, &stb,
+                          &mkb, &db, &dsb, &deb, &bb))
+        return NULL;
+    PyObject *res = NULL;
+    vec_t out, cands;
+    memset(&out, 0, sizeof out);
+    memset(&cands, 0, sizeof cands);
+    int bad = 0;
+    size_t n_methods = (size_t)mb.len / 28, n_rec = (size_t)rb.len / 4, n_scan = (size_t)sb.len / 4;
+    size_t n_mclass = (size_t)cb.len / 2, n_gmap = (size_t)gb.len / 4, n_status = (size_t)stb.len / 4;
+    size_t n_masks = (size_t)mkb.len, n_dids = (size_t)db.len / 4, n_bits = (size_t)bb.len;
+    size_t n_types = (size_t)PyList_GET_SIZE(types);
+    if (mb.len % 28 || rb.len % 4 || sb.len % 4 || cb.len % 2 || gb.len % 4 || stb.len % 4 || db.len % 4 ||
+        (size_t)dsb.len != n_dids || (size_t)deb.len != 4 * n_dids || n_bits > 8) {
+        bad = 1;
+        goto done;
+    }
+    const uint8_t *m = (const uint8_t *)mb.buf, *rs = (const uint8_t *)rb.buf, *sc = (const uint8_t *)sb.buf;
+    const uint8_t *mc = (const uint8_t *)cb.buf, *gm = (const uint8_t *)gb.buf, *st = (const uint8_t *)stb.buf;
+    const uint8_t *mk = (const uint8_t *)mkb.buf, *dids = (const uint8_t *)db.buf, *dspec = (const uint8_t *)dsb.buf;
+    const uint8_t *dextra = (const uint8_t *)deb.buf, *bits = (const uint8_t *)bb.buf;
+    size_t pos = 0;
+    for (size_t q = 0; q < n_rec; q++) {
+        uint32_t r = ld32(rs, q);
+        if (r >= n_methods || pos >= n_scan) { bad = 1; goto done; }
+        uint32_t caller = rd32(m + (size_t)r * 28 + 4);
+        if (caller >= n_mclass || caller >= n_gmap) { bad = 1; goto done; }
+        uint32_t ctype = (uint32_t)mc[2 * (size_t)caller] | ((uint32_t)mc[2 * (size_t)caller + 1] << 8);
+        if (ctype >= n_types || ctype >= n_status) { bad = 1; goto done; }
+        int arrow = str_has_arrow(PyList_GET_ITEM(types, ctype));
+        if (arrow) { bad = 1; goto done; }
+        uint32_t n = ld32(sc, pos++);
+        if (n > n_scan - pos) { bad = 1; goto done; }
+        cands.len = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t t = ld32(sc, pos + i);
+            if (t >= n_status) { bad = 1; goto done; }
+            if (vec_push(&cands, &t, 1)) goto nomem;
+        }
+        pos += n;
+        if (pos >= n_scan) { bad = 1; goto done; }
+        uint32_t c = ld32(sc, pos++);
+        if (c > n_scan - pos) { bad = 1; goto done; }
+        unsigned specs = 0;
+        for (uint32_t i = 0; i < c; i++) {
+            uint32_t idx = ld32(sc, pos + i);
+            size_t lo = 0, hi = n_dids;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (ld32(dids, mid) < idx) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo == n_dids || ld32(dids, lo) != idx) { bad = 1; goto done; }
+            specs |= dspec[lo];
+            uint32_t x = ld32(dextra, lo);
+            if (x != NONE_ID) {
+                if (x >= n_status) { bad = 1; goto done; }
+                if (vec_push(&cands, &x, 1)) goto nomem;
+            }
+        }
+        pos += c;
+        if (vec_push(&cands, &ctype, 1)) goto nomem;
+        if (specs >> n_bits) { bad = 1; goto done; }
+        if (!specs) continue;
+        if (cands.len < 64) { /* each candidate once, first met first */
+            size_t k = 0;
+            for (size_t i = 0; i < cands.len; i++) {
+                int seen = 0;
+                for (size_t j = 0; j < k && !seen; j++) seen = cands.data[j] == cands.data[i];
+                if (!seen) cands.data[k++] = cands.data[i];
+            }
+            cands.len = k;
+        }
+        size_t head = out.len;
+        uint32_t hdr[2] = {ld32(gm, caller), 0};
+        if (vec_push(&out, hdr, 2)) goto nomem;
+        for (uint32_t s = 0; s < n_bits; s++) {
+            if (!(specs >> s & 1u)) continue;
+            for (size_t i = 0; i < cands.len; i++) {
+                uint32_t cn = ld32(st, cands.data[i]);
+                if (cn == NONE_ID) continue;
+                if (cn >= n_masks) { bad = 1; goto done; }
+                if (mk[cn] & bits[s]) {
+                    uint32_t pair[2] = {cands.data[i], s};
+                    if (vec_push(&out, pair, 2)) goto nomem;
+                    out.data[head + 1]++;
+                }
+            }
+        }
+        if (!out.data[head + 1]) out.len = head;
+    }
+    if (pos != n_scan) { bad = 1; goto done; }
+    res = PyBytes_FromStringAndSize(out.data ? (const char *)out.data : "", (Py_ssize_t)(out.len * 4));
+    goto done;
+nomem:
+    PyErr_NoMemory();
+done:
+    free(out.data);
+    free(cands.data);
+    PyBuffer_Release(&mb);
+    PyBuffer_Release(&rb);
+    PyBuffer_Release(&sb);
+    PyBuffer_Release(&cb);
+    PyBuffer_Release(&gb);
+    PyBuffer_Release(&stb);
+    PyBuffer_Release(&mkb);
+    PyBuffer_Release(&db);
+    PyBuffer_Release(&dsb);
+    PyBuffer_Release(&deb);
+    PyBuffer_Release(&bb);
+    if (bad && !res && !PyErr_Occurred()) Py_RETURN_NONE;
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
@@ -2533,6 +2665,7 @@ static PyMethodDef methods[] = {
     {"names_maybe", reach_names_maybe, METH_VARARGS, "Method ids whose name may be one of some names."},
     {"invoke_lists", reach_invoke_lists, METH_VARARGS, "invoked_pair and call_edges' invokes in one pass."},
     {"call_edges_from", reach_call_edges_from, METH_VARARGS, "call_edges from invoke_lists' calls."},
+    {"async_asks", reach_async_asks, METH_VARARGS, "The async edges' (candidate, spec) pairs per record."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -178,6 +178,17 @@ _SUBTYPE_BITS = {
 }
 assert len(_SUBTYPE_BITS) <= 8
 
+# the callback specs of ASYNC_DISPATCH, numbered for the kernel async_asks: per spec the subtype_masks bit of its base
+# type, and per dispatch key the bit set of its specs (spec k: bit 1 << k)
+_SPECS: list[tuple[str, tuple[str, ...]]] = list(
+    dict.fromkeys(s for specs in ASYNC_DISPATCH.values() for s in specs)
+)
+assert len(_SPECS) <= 8
+_SPEC_BASEBITS = bytes(_SUBTYPE_BITS[base] for base, _cbs in _SPECS)
+_SPEC_MASK: dict[tuple[str, str], int] = {
+    key: sum({1 << _SPECS.index(spec) for spec in specs}) for key, specs in ASYNC_DISPATCH.items()
+}
+
 NONE = 0xFFFFFFFF  # "no node" in the u32 maps and parent arrays of the kernels
 SPLIT = 0xFFFFFFFE  # hierarchy_extras: a class whose first definition is in another DEX
 
@@ -282,6 +293,9 @@ class CallGraph:
         # subtype_masks' byte per app-wide class number (class def index + _cls_base[DEX]), None: Python only
         self._masks: bytes | None = None
         self._cls_base: list[int] = []
+        # per DEX: class_numbers' u32 per type id (app-wide class number, NONE), kept from _hierarchy_all for the
+        # async edges (kernel async_asks) while the graph is built; None: the Python path
+        self._status: list[bytes] | None = None
         self._maps: list[array] = []  # per DEX: method idx -> node id
         self._hints: list[bytes] | None = None  # intern_all's sig hashes, until hierarchy_all has read them
         # per DEX: method record -> method idx (views of the records; None after unpickling, until used)
@@ -612,7 +626,7 @@ class CallGraph:
                 every[ci] = None  # type: ignore[call-overload]  # each DEX's maps released once used
             else:
                 vmap, smap = self._hierarchy_maps(ci, chunks)
-            self._add_async_edges(code, maps[ci], async_edges)
+            self._add_async_edges(code, maps[ci], async_edges, ci)
             calls, self._calls[ci] = self._calls[ci], None
             if calls is not None:  # the invokes _hierarchy_all_args kept (the same edges, no second pass)
                 reach.call_edges_from(calls, maps[ci], vmap, smap, chunks)  # appended to chunks
@@ -622,6 +636,7 @@ class CallGraph:
                 code.methods_raw, code.events_raw, maps[ci].tobytes(), vmap.tobytes(), smap.tobytes()
             )
         chunks += async_edges.tobytes()
+        self._status = None
         self._edges = chunks
         virtual = bytearray(self._n)
         for first, count in self._vranges:
@@ -715,6 +730,7 @@ class CallGraph:
         :meth:`_hierarchy_maps` runs DEX by DEX, with the same result)."""
         dexes = self._hierarchy_all_args()
         self._subtype_masks(dexes)
+        self._status = [d[6] for d in dexes] if self._masks is not None else None
         try:  # the kernel's work can grow with classes x descendants: it stops at the stage's deadline
             got = reach.hierarchy_all(dexes, self._n, deadline_monotonic(), self._hints)
         except TimeoutError:
@@ -989,28 +1005,99 @@ class CallGraph:
                     ids += [lo + i for i in _u32(reach.u32_positions(part, sidx))]
         return ids
 
-    def _add_async_edges(self, code: DexCode, gmap: array, out: array) -> None:
-        """Synthetic edges (:data:`ASYNC_DISPATCH`) of the methods of ``code`` that call a dispatch API."""
+    def _add_async_edges(self, code: DexCode, gmap: array, out: array, ci: int | None = None) -> None:
+        """Synthetic edges (:data:`ASYNC_DISPATCH`) of the methods of ``code`` (DEX ``ci``) that call a dispatch
+        API."""
+        records, dispatch_ids = self._dispatch_callers(code)
+        dids = sorted(dispatch_ids)
+        # per record: the types it instantiates (type indices, checked by the walker) and its calls of dispatch
+        # methods (used as sets below: duplicates and order do not matter), from one C pass over its events
+        scan = reach.dispatch_scan(
+            code.methods_raw,
+            code.events_raw,
+            array("I", records).tobytes(),
+            array("I", dids).tobytes(),
+        )
+        found = None
+        if ci is not None and self._status is not None and self._masks is not None and records:
+            found = self._async_found(code, gmap, records, dids, scan, self._status[ci])
+        if found is None:
+            found = self._async_found_py(code, gmap, records, _u32(scan))
+        self._async_targets(found, out)
+
+    def _async_found(
+        self, code: DexCode, gmap: array, records: list[int], dids: list[int], scan: bytes, status: bytes
+    ) -> list[tuple[int, list[tuple[str, tuple[str, ...]]]]] | None:
+        """:meth:`_async_found_py`'s answer (the same asks per record, as a set) from the C kernel ``async_asks``
+        over the class numbers of the DEX's types (``status``) and ``subtype_masks``' bytes: per dispatch method
+        id its callback specs and the class it adds as a candidate are found here once, the per-record work (the
+        candidates, their subtype bits) is done in C. None when a class descriptor involved holds "->" or the
+        kernel declines (then the Python path, which keeps its own errors)."""
+        types, mclass, desc_of = code.type_descs, code.dex.method_class, code.method_desc
+        app = self.index._class_map
+        dspec = bytearray(len(dids))
+        dextra = array("I", [NONE]) * len(dids)
+        for k, idx in enumerate(dids):
+            if idx >= len(mclass) or mclass[idx] >= len(types):
+                return None
+            t = mclass[idx]
+            if type(types[t]) is not str or "->" in types[t]:
+                return None
+            cls, sig = _split(desc_of(idx))
+            name = sig.partition("(")[0]
+            bits = _SPEC_MASK.get((cls, name))
+            if bits is not None:
+                dspec[k] = bits
+            elif name in _APP_DISPATCH_NAMES and cls in app:
+                # as _async_found_py: start() on a Thread subtype, start()/execute()/executeOnExecutor() on an
+                # AsyncTask subtype dispatch (the latter's callbacks: execute's and executeOnExecutor's only)
+                if name == "start" and self.is_subtype(cls, "Ljava/lang/Thread;"):
+                    dspec[k] |= _SPEC_MASK[("Ljava/lang/Thread;", "start")]
+                    dextra[k] = t
+                if self.is_subtype(cls, "Landroid/os/AsyncTask;"):
+                    dspec[k] |= _SPEC_MASK.get(("Landroid/os/AsyncTask;", name), 0)
+                    dextra[k] = t
+        got = reach.async_asks(
+            code.methods_raw,
+            array("I", records).tobytes(),
+            scan,
+            memoryview(mclass).cast("B"),
+            gmap,
+            types,
+            status,
+            self._masks,
+            array("I", dids).tobytes(),
+            bytes(dspec),
+            dextra.tobytes(),
+            _SPEC_BASEBITS,
+        )
+        if got is None:
+            return None
+        words = _u32(got)
+        found: list[tuple[int, list[tuple[str, tuple[str, ...]]]]] = []
+        i, end = 0, len(words)
+        while i < end:
+            src, n = words[i], words[i + 1]
+            pairs = words[i + 2 : i + 2 + 2 * n]
+            found.append(
+                (src, [(types[c], _SPECS[sp][1]) for c, sp in zip(pairs[0::2], pairs[1::2], strict=True)])
+            )
+            i += 2 + 2 * n
+        return found
+
+    def _async_found_py(
+        self, code: DexCode, gmap: array, records: list[int], scan: array
+    ) -> list[tuple[int, list[tuple[str, tuple[str, ...]]]]]:
+        """(caller node, its (candidate class, callbacks) asks) of the records that dispatch, in record order."""
         app = self.index._class_map
         desc_of, types, methods = code.method_desc, code.type_descs, code.methods
         mclass = code.dex.method_class
-        records, dispatch_ids = self._dispatch_callers(code)
         parts: dict[int, tuple[str, str]] = {}  # dispatch method id -> (class, name) of its descriptor
 
         def class_of(m: int) -> str:  # the class part of method m's descriptor, without the descriptor
             t = types[mclass[m]]
             return t if "->" not in t else _split(desc_of(m))[0]
 
-        # per record: the types it instantiates (type indices, checked by the walker) and its calls of dispatch
-        # methods (used as sets below: duplicates and order do not matter), from one C pass over its events
-        scan = _u32(
-            reach.dispatch_scan(
-                code.methods_raw,
-                code.events_raw,
-                array("I", records).tobytes(),
-                array("I", sorted(dispatch_ids)).tobytes(),
-            )
-        )
         pos = 0
         found: list[
             tuple[int, list[tuple[str, tuple[str, ...]]]]
@@ -1055,6 +1142,10 @@ class CallGraph:
                             asks.append((cand, callbacks))
             if asks:
                 found.append((gmap[caller_idx], asks))
+        return found
+
+    def _async_targets(self, found: list[tuple[int, list[tuple[str, tuple[str, ...]]]]], out: array) -> None:
+        """The async edges of ``found`` (see :meth:`_async_found_py`), appended to ``out``."""
         # the callbacks' classes (the candidates and their app superclasses) get their method id ranges by one C
         # call per DEX (_homes_of, as lookup_many does) instead of two bisections each in _own_methods
         cache, homes = self._cb_cache, self._home

@@ -1916,3 +1916,106 @@ def call_edges_from(
                         out.extend((src, maps[kind][idx]))  # type: ignore[index]
         i += count
     into += _le_bytes(out)
+
+
+def async_asks(
+    methods: bytes,
+    records: bytes,
+    scan: bytes,
+    mclass: bytes,
+    gmap: bytes,
+    types: list,
+    status: bytes,
+    masks: bytes,
+    dids: bytes,
+    dspec: bytes,
+    dextra: bytes,
+    basebits: bytes,
+) -> bytes | None:
+    """``CallGraph._add_async_edges``' per-record step after ``dispatch_scan``: per record (u32 of ``records``)
+    with pairs, ``gmap[caller idx]``, the pair count and the (candidate type index, spec index) pairs; None when
+    anything is out of range or the caller's class type descriptor is not a str or holds "->"; mirrors
+    ``_reach.async_asks`` (see there)."""
+    from bisect import bisect_left
+
+    if (
+        not isinstance(types, list)
+        or len(methods) % 28
+        or len(records) % 4
+        or len(scan) % 4
+        or len(mclass) % 2
+        or len(gmap) % 4
+        or len(status) % 4
+        or len(dids) % 4
+        or len(dspec) != len(dids) // 4
+        or len(dextra) != len(dids)
+        or len(basebits) > 8
+    ):
+        return None
+    m, sc, g, st = _u32s(methods), _u32s(scan), _u32s(gmap), _u32s(status)
+    mc = array("H", bytes(mclass)).tolist()
+    ids, spec_of, extra_of = _u32s(dids), bytes(dspec), _u32s(dextra)
+    bits, mk = bytes(basebits), bytes(masks)
+    out = array("I")
+    pos = 0
+    for r in _u32s(records):
+        if r >= len(m) // 7 or pos >= len(sc):
+            return None
+        caller = m[7 * r + 1]
+        if caller >= len(mc) or caller >= len(g):
+            return None
+        ctype = mc[caller]
+        if ctype >= len(types) or ctype >= len(st):
+            return None
+        t = types[ctype]
+        if type(t) is not str or "->" in t:
+            return None
+        n = sc[pos]
+        pos += 1
+        if n > len(sc) - pos:
+            return None
+        cands = sc[pos : pos + n]
+        if any(c >= len(st) for c in cands):
+            return None
+        pos += n
+        if pos >= len(sc):
+            return None
+        c = sc[pos]
+        pos += 1
+        if c > len(sc) - pos:
+            return None
+        specs = 0
+        for idx in sc[pos : pos + c]:
+            k = bisect_left(ids, idx)
+            if k == len(ids) or ids[k] != idx:
+                return None
+            specs |= spec_of[k]
+            if extra_of[k] != _NONE_ID:
+                if extra_of[k] >= len(st):
+                    return None
+                cands.append(extra_of[k])
+        pos += c
+        cands.append(ctype)
+        if specs >> len(bits):
+            return None
+        if not specs:
+            continue
+        if len(cands) < 64:
+            cands = list(dict.fromkeys(cands))
+        pairs = []
+        for s in range(len(bits)):
+            if not specs >> s & 1:
+                continue
+            for cand in cands:
+                cn = st[cand]
+                if cn == _NONE_ID:
+                    continue
+                if cn >= len(mk):
+                    return None
+                if mk[cn] & bits[s]:
+                    pairs += (cand, s)
+        if pairs:
+            out.extend((g[caller], len(pairs) // 2, *pairs))
+    if pos != len(sc):
+        return None
+    return _le_bytes(out)
