@@ -19,6 +19,7 @@
  *   invoke_lists  invoked_pair and the invokes call_edges reads, in one pass over the records and events
  *   call_edges_from  call_edges from invoke_lists' invokes once the hierarchy maps exist
  *   async_asks    the async edges' (candidate class, callback spec) pairs per dispatching record
+ *   lookup_groups lookup_many's descriptors checked, split and grouped by their class's DEX
  */
 #define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
@@ -2651,6 +2652,91 @@ done:
     return res;
 }
 
+/* ---- lookup_groups --------------------------------------------------------------------------------------- */
+
+/* lookup_groups(todo, homes) -> (groups, rest, missing) | None
+ * CallGraph.lookup_many's per-descriptor step (mirrors pywalk.lookup_groups). An item of `todo` (a list) that is not
+ * an exact ASCII str holding "->" once and no NUL goes to `rest` (in order); else its class (the part before "->")
+ * is looked up in `homes` (a dict: class -> () or (DEX, lo, hi)): missing, the class joins `missing` (distinct, first
+ * met first); (), the item goes to `rest`; (ci, lo, hi), (lo, hi, the item's bytes) joins groups[ci][0] and the item
+ * groups[ci][1] (groups: a dict in first-met order). With any class missing: (None, None, missing). None when a home
+ * is neither () nor a 3-tuple. */
+static PyObject *reach_lookup_groups(PyObject *self, PyObject *args) {
+    PyObject *todo, *homes;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &todo, &PyDict_Type, &homes)) return NULL;
+    PyObject *groups = PyDict_New(), *rest = PyList_New(0), *missing = PyList_New(0), *seen = PySet_New(NULL);
+    PyObject *res = NULL, *cls = NULL;
+    if (!groups || !rest || !missing || !seen) goto done;
+    Py_ssize_t n = PyList_GET_SIZE(todo);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *d = PyList_GET_ITEM(todo, i);
+        if (!PyUnicode_CheckExact(d) || !PyUnicode_IS_ASCII(d)) {
+            if (PyList_Append(rest, d)) goto done;
+            continue;
+        }
+        const char *s = (const char *)PyUnicode_DATA(d);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(d), pos = -1, count = 0;
+        for (Py_ssize_t j = 0; j + 1 < len; j++) {
+            if (s[j] == '-' && s[j + 1] == '>') {
+                if (!count++) pos = j;
+                j++;
+            }
+        }
+        if (count != 1 || memchr(s, 0, (size_t)len)) {
+            if (PyList_Append(rest, d)) goto done;
+            continue;
+        }
+        cls = PyUnicode_FromStringAndSize(s, pos);
+        if (!cls) goto done;
+        PyObject *home = PyDict_GetItemWithError(homes, cls); /* borrowed */
+        if (!home) {
+            if (PyErr_Occurred()) goto done;
+            int has = PySet_Contains(seen, cls);
+            if (has < 0 || (!has && (PySet_Add(seen, cls) || PyList_Append(missing, cls)))) goto done;
+            Py_CLEAR(cls);
+            continue;
+        }
+        Py_CLEAR(cls);
+        if (!PyTuple_Check(home) || (PyTuple_GET_SIZE(home) != 0 && PyTuple_GET_SIZE(home) != 3)) {
+            res = Py_None;
+            Py_INCREF(res);
+            goto done;
+        }
+        if (PyTuple_GET_SIZE(home) == 0) {
+            if (PyList_Append(rest, d)) goto done;
+            continue;
+        }
+        if (PyList_GET_SIZE(missing)) continue; /* only the missing classes are answered */
+        PyObject *ci = PyTuple_GET_ITEM(home, 0);
+        PyObject *g = PyDict_GetItemWithError(groups, ci); /* borrowed */
+        if (!g) {
+            if (PyErr_Occurred()) goto done;
+            g = Py_BuildValue("([][])");
+            if (!g) goto done;
+            int bad = PyDict_SetItem(groups, ci, g);
+            Py_DECREF(g);
+            if (bad) goto done;
+        }
+        PyObject *key = PyBytes_FromStringAndSize(s, len);
+        if (!key) goto done;
+        PyObject *q = PyTuple_Pack(3, PyTuple_GET_ITEM(home, 1), PyTuple_GET_ITEM(home, 2), key);
+        Py_DECREF(key);
+        if (!q) goto done;
+        int bad = PyList_Append(PyTuple_GET_ITEM(g, 0), q);
+        Py_DECREF(q);
+        if (bad || PyList_Append(PyTuple_GET_ITEM(g, 1), d)) goto done;
+    }
+    if (PyList_GET_SIZE(missing)) res = Py_BuildValue("(OOO)", Py_None, Py_None, missing);
+    else res = PyTuple_Pack(3, groups, rest, missing);
+done:
+    Py_XDECREF(cls);
+    Py_XDECREF(groups);
+    Py_XDECREF(rest);
+    Py_XDECREF(missing);
+    Py_XDECREF(seen);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
@@ -2666,6 +2752,7 @@ static PyMethodDef methods[] = {
     {"invoke_lists", reach_invoke_lists, METH_VARARGS, "invoked_pair and call_edges' invokes in one pass."},
     {"call_edges_from", reach_call_edges_from, METH_VARARGS, "call_edges from invoke_lists' calls."},
     {"async_asks", reach_async_asks, METH_VARARGS, "The async edges' (candidate, spec) pairs per record."},
+    {"lookup_groups", reach_lookup_groups, METH_VARARGS, "lookup_many's queries grouped by DEX."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -409,6 +409,39 @@ class CallGraph:
                 self._lookup(d)
             return
         codes = self.index.codes
+        homes = self._home
+        # the descriptors checked, split and grouped by the DEX of their class in C (twin pywalk.lookup_groups): the
+        # classes without a home yet get theirs first (_homes_of), then the grouping is asked for again
+        got = reach.lookup_groups(todo, homes)
+        if got is not None and got[0] is None:
+            self._homes_of(got[2])
+            got = reach.lookup_groups(todo, homes)
+        if got is not None and got[0] is not None:
+            groups, rest, _missing = got
+            queries = {ci: g[0] for ci, g in groups.items()}
+            asked = {ci: g[1] for ci, g in groups.items()}
+        else:
+            queries, asked, rest = self._lookup_groups_py(todo)
+        for ci, qs in queries.items():
+            check_deadline()
+            code = codes[ci]
+            code.check_descs()
+            gmap = self._maps[ci]
+            # (the checks ran: a query stops at its first match)
+            checked = code._checked or code._descs is not None
+            for d, m in zip(asked[ci], reach.find_first(code.id_args, qs, checked), strict=True):
+                if m >= 0:
+                    node_of[d] = gmap[m]
+                else:  # not in its class's own DEX (or a range find_methods refuses): the whole search
+                    rest.append(d)
+        for d in rest:
+            self._lookup(d)
+
+    def _lookup_groups_py(
+        self, todo: list
+    ) -> tuple[dict[int, list[tuple[int, int, bytes]]], dict[int, list[str]], list]:
+        """``lookup_groups`` in Python (kept for homes it does not take): per DEX the queries of the descriptors
+        whose class it defines and those descriptors, the descriptors to look up one by one."""
         queries: dict[int, list[tuple[int, int, bytes]]] = {}
         asked: dict[int, list[str]] = {}
         rest = []
@@ -428,20 +461,7 @@ class CallGraph:
             ci, lo, hi = home
             queries.setdefault(ci, []).append((lo, hi, d.encode("ascii")))
             asked.setdefault(ci, []).append(d)
-        for ci, qs in queries.items():
-            check_deadline()
-            code = codes[ci]
-            code.check_descs()
-            gmap = self._maps[ci]
-            # (the checks ran: a query stops at its first match)
-            checked = code._checked or code._descs is not None
-            for d, m in zip(asked[ci], reach.find_first(code.id_args, qs, checked), strict=True):
-                if m >= 0:
-                    node_of[d] = gmap[m]
-                else:  # not in its class's own DEX (or a range find_methods refuses): the whole search
-                    rest.append(d)
-        for d in rest:
-            self._lookup(d)
+        return queries, asked, rest
 
     def _homes_of(self, classes: Iterable[str]) -> None:
         """:meth:`_home_of` of many classes at once: one C call per DEX for their method id ranges."""

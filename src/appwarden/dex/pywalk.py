@@ -2019,3 +2019,39 @@ def async_asks(
     if pos != len(sc):
         return None
     return _le_bytes(out)
+
+
+def lookup_groups(todo: list, homes: dict) -> tuple | None:
+    """``CallGraph.lookup_many``'s per-descriptor step: ``(groups, rest, missing)`` - per DEX of a descriptor's
+    class home ``(queries, descriptors)``, the descriptors to look up one by one, the classes not in ``homes``
+    (then ``(None, None, missing)``); None when a home is neither () nor a 3-tuple; mirrors
+    ``_reach.lookup_groups`` (see there)."""
+    if type(todo) is not list or type(homes) is not dict:
+        raise TypeError("todo must be a list and homes a dict")
+    groups: dict = {}
+    rest: list = []
+    missing: dict = {}
+    for d in todo:
+        if type(d) is not str or not d.isascii() or d.count("->") != 1 or "\x00" in d:
+            rest.append(d)
+            continue
+        cls = d.partition("->")[0]
+        home = homes.get(cls)
+        if home is None:
+            missing.setdefault(cls)
+            continue
+        if not isinstance(home, tuple) or len(home) not in (0, 3):
+            return None
+        if not home:
+            rest.append(d)
+            continue
+        if missing:
+            continue
+        g = groups.get(home[0])
+        if g is None:
+            g = groups[home[0]] = ([], [])
+        g[0].append((home[1], home[2], d.encode("ascii")))
+        g[1].append(d)
+    if missing:
+        return (None, None, list(missing))
+    return (groups, rest, [])
