@@ -396,6 +396,8 @@ def test_a_failing_whole_app_lookup_falls_back_to_reading_each_method(monkeypatc
 
     # the rules' own subclass search (static_support.subclasses, which the index's answer only backs) fails too
     monkeypatch.setattr(navigation, "subclasses", broken)
+    # the walk back from the marks over node ids (no callers() call) declines: callers() is asked, as before
+    monkeypatch.setattr(navigation, "_callers_within", lambda: None)
 
     b = _Builder(ev, code, ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
     assert _observed(b.build()) == want

@@ -2734,6 +2734,141 @@ done:
     Py_XDECREF(rest);
     Py_XDECREF(missing);
     Py_XDECREF(seen);
+/* callers_within(offsets, targets, virtual, seeds, depth, limit) -> bytes | None
+ * The nodes that call one of the seed nodes at most `depth` calls deep, walking back over an adjacency from
+ * build_csr without building the reversed adjacency (reverse_csr builds every row; this reads each row once per
+ * pass, at most `depth` passes, fewer when a pass finds nothing new). `virtual` has one byte per node; a nonzero
+ * byte marks a virtual node. A caller of a node t is a real node u whose row holds t, or holds a virtual node v
+ * whose row holds t (CallGraph.callers' expansion: a virtual node stands for its own real callers, and is never
+ * a caller itself; only real targets t count through a virtual node). Distances: 0 for a real seed (a virtual
+ * seed is a virtual node like the others), else the fewest caller steps to a seed. `depth` is taken within 0..254.
+ * Returns the real nodes at distance 1..depth that are not seeds, as u32 ascending; None when they are more than
+ * `limit` (found out as soon as they are). ValueError as reverse_csr for an inconsistent adjacency (same messages,
+ * same order of the checks), then "virtual must have one byte per node", "seeds must hold u32 values", "seed out
+ * of range". */
+static PyObject *reach_callers_within(PyObject *self, PyObject *args) {
+    Py_buffer ob, tb, vb, sb;
+    Py_ssize_t depth_arg, limit;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*nn", &ob, &tb, &vb, &sb, &depth_arg, &limit)) return NULL;
+    PyObject *res = NULL;
+    void *bitmem = NULL; /* the bitmaps */
+    uint32_t *out = NULL;
+    const char *err = NULL;
+    size_t n_nodes = 0, n_targets = (size_t)tb.len / 4, n_seeds = (size_t)sb.len / 4;
+    const uint8_t *off = (const uint8_t *)ob.buf, *tgt = (const uint8_t *)tb.buf;
+    const uint8_t *virt = (const uint8_t *)vb.buf, *seeds = (const uint8_t *)sb.buf;
+    if (ob.len % 4 || tb.len % 4) err = "arrays must hold u32 values";
+    else if (ob.len < 4 || rd32(off) != 0 || rd32(off + ob.len - 4) != n_targets)
+        err = "offsets do not match the targets";
+    else {
+        n_nodes = (size_t)ob.len / 4 - 1;
+        for (size_t i = 0; i < n_nodes && !err; i++)
+            if (rd32(off + i * 4) > rd32(off + i * 4 + 4)) err = "offsets are not sorted";
+        for (size_t i = 0; i < n_targets && !err; i++)
+            if (rd32(tgt + i * 4) >= n_nodes) err = "target out of range";
+        if (!err && (size_t)vb.len != n_nodes) err = "virtual must have one byte per node";
+        if (!err && sb.len % 4) err = "seeds must hold u32 values";
+        for (size_t i = 0; i < n_seeds && !err; i++)
+            if (rd32(seeds + i * 4) >= n_nodes) err = "seed out of range";
+    }
+    if (err) {
+        PyErr_SetString(PyExc_ValueError, err);
+        goto done;
+    }
+    unsigned int depth = depth_arg < 0 ? 0 : depth_arg > 254 ? 254 : (unsigned int)depth_arg;
+    /* bitmaps, one bit per node (small enough to stay in the caches while the rows stream by): the nodes met so
+     * far (seeds included), the last level (with the virtual nodes standing for it), the level being made */
+    size_t words = n_nodes / 64 + 1;
+    uint64_t *bits = (uint64_t *)calloc(3 * words, sizeof(uint64_t));
+    if (!bits) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    bitmem = bits;
+    uint64_t *seen = bits, *front = bits + words, *next = bits + 2 * words;
+#define BIT(m, i) (((m)[(i) >> 6] >> ((i)&63)) & 1u)
+#define SET(m, i) ((m)[(i) >> 6] |= (uint64_t)1 << ((i)&63))
+    size_t in_front = 0;
+    for (size_t i = 0; i < n_seeds; i++) {
+        uint32_t g = rd32(seeds + i * 4);
+        if (!virt[g] && !BIT(seen, g)) { /* a virtual seed is a virtual node like any other */
+            SET(seen, g);
+            SET(front, g);
+            in_front++;
+        }
+    }
+    Py_ssize_t found = 0;
+    int over = 0;
+    /* each step streams the targets once (twice when it meets virtual nodes) and tests each against a bitmap; only
+     * a hit looks its row up, by bisection of the offsets from the last hit's row on (hits come in row order) */
+    for (unsigned int level = 0; level < depth && in_front && !over; level++) {
+        memset(next, 0, words * sizeof(uint64_t));
+        in_front = 0;
+        for (int through = 0; through < 2; through++) {
+            /* through 0: the rows holding a node of the last level; a virtual one stands for it, so through 1:
+             * the rows holding such a virtual node (put in `front`, the last level's bitmap, now done with) */
+            int virtual_met = 0;
+            size_t u = 0;
+            for (size_t k = 0; k < n_targets; k++) {
+                if (!BIT(front, rd32(tgt + k * 4))) continue;
+                size_t lo = u, hi = n_nodes; /* the row u with off[u] <= k < off[u + 1] */
+                while (hi - lo > 1) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (rd32(off + mid * 4) <= k) lo = mid;
+                    else hi = mid;
+                }
+                u = lo;
+                if (virt[u]) {
+                    if (!through) virtual_met = 1;
+                    if (!through) SET(next, u); /* marked for now, taken out before through 1 */
+                } else if (!BIT(seen, u) && !BIT(next, u)) {
+                    SET(next, u);
+                    in_front++;
+                }
+                k = rd32(off + u * 4 + 4) - 1; /* the rest of the row adds nothing */
+            }
+            if (through || !virtual_met) break;
+            memset(front, 0, words * sizeof(uint64_t));
+            for (size_t v = 0; v < n_nodes; v++)
+                if (virt[v] && BIT(next, v)) {
+                    next[v >> 6] &= ~((uint64_t)1 << (v & 63));
+                    SET(front, v);
+                }
+        }
+        found += (Py_ssize_t)in_front;
+        if (found > limit) over = 1;
+        for (size_t w = 0; w < words; w++) seen[w] |= next[w];
+        uint64_t *swap = front;
+        front = next;
+        next = swap;
+    }
+#undef BIT
+#undef SET
+    if (over || found > limit) {
+        res = Py_None;
+        Py_INCREF(res);
+        goto done;
+    }
+    out = (uint32_t *)malloc((found ? (size_t)found : 1) * sizeof(uint32_t));
+    if (!out) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < n_seeds; i++) { /* the seeds are not callers: out of the bitmap */
+        uint32_t g = rd32(seeds + i * 4);
+        seen[g >> 6] &= ~((uint64_t)1 << (g & 63));
+    }
+    for (size_t u = 0; u < n_nodes; u++)
+        if ((seen[u >> 6] >> (u & 63)) & 1u) out[w++] = (uint32_t)u;
+    res = PyBytes_FromStringAndSize((const char *)out, (Py_ssize_t)(w * 4));
+done:
+    free(bitmem);
+    free(out);
+    PyBuffer_Release(&ob);
+    PyBuffer_Release(&tb);
+    PyBuffer_Release(&vb);
+    PyBuffer_Release(&sb);
     return res;
 }
 
@@ -2753,6 +2888,7 @@ static PyMethodDef methods[] = {
     {"call_edges_from", reach_call_edges_from, METH_VARARGS, "call_edges from invoke_lists' calls."},
     {"async_asks", reach_async_asks, METH_VARARGS, "The async edges' (candidate, spec) pairs per record."},
     {"lookup_groups", reach_lookup_groups, METH_VARARGS, "lookup_many's queries grouped by DEX."},
+    {"callers_within", reach_callers_within, METH_VARARGS, "Callers of some nodes at most some calls deep."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -2055,3 +2055,52 @@ def lookup_groups(todo: list, homes: dict) -> tuple | None:
     if missing:
         return (None, None, list(missing))
     return (groups, rest, [])
+
+
+def callers_within(
+    offsets: bytes, targets: bytes, virtual: bytes, seeds: bytes, depth: int, limit: int
+) -> bytes | None:
+    """The real nodes that call a seed at most ``depth`` calls deep (a breadth-first walk back; a virtual node
+    stands for its own real callers, through it only real targets count), not the seeds, u32 ascending; None when
+    they are more than ``limit``. Mirrors ``_reach.callers_within`` (see there; same ValueError, in the same
+    order)."""
+    offsets, targets, virtual, seeds = (bytes(memoryview(b)) for b in (offsets, targets, virtual, seeds))
+    if len(offsets) % 4 or len(targets) % 4:
+        raise ValueError("arrays must hold u32 values")
+    off, tgt = _u32s(offsets), _u32s(targets)
+    if not off or off[0] != 0 or off[-1] != len(tgt):
+        raise ValueError("offsets do not match the targets")
+    n = len(off) - 1
+    if any(off[i] > off[i + 1] for i in range(n)):
+        raise ValueError("offsets are not sorted")
+    if any(t >= n for t in tgt):
+        raise ValueError("target out of range")
+    if len(virtual) != n:
+        raise ValueError("virtual must have one byte per node")
+    if len(seeds) % 4:
+        raise ValueError("seeds must hold u32 values")
+    start = _u32s(seeds)
+    if any(g >= n for g in start):
+        raise ValueError("seed out of range")
+    depth = min(max(depth, 0), 254)
+    rows: list[list[int]] = [[] for _ in range(n)]  # node -> the nodes whose row holds it
+    for u in range(n):
+        for t in tgt[off[u] : off[u + 1]]:
+            rows[t].append(u)
+    seen = {g for g in start if not virtual[g]}
+    front = list(seen)
+    found: set[int] = set()
+    for _ in range(depth):
+        nxt: set[int] = set()
+        for t in front:
+            for u in rows[t]:
+                if not virtual[u]:
+                    nxt.add(u)
+                else:  # a virtual caller: its own real callers
+                    nxt.update(x for x in rows[u] if not virtual[x])
+        front = [u for u in nxt if u not in seen]
+        seen.update(front)
+        found.update(front)
+    if len(found) > limit:
+        return None
+    return _le_bytes(array("I", sorted(found)))
