@@ -241,6 +241,16 @@ class Navigation:
     complete: bool = True
     notes: list[str] = field(default_factory=list)
 
+    def __getattr__(self, name: str) -> Any:
+        # only for an attribute the instance lacks: ``main``, ``dist`` and ``parent`` of a graph built without its
+        # main screens (issue #19: see _Builder.build), found now (on failure the error is raised on each use)
+        pending = self.__dict__.get("_pending")
+        if pending is not None and name in ("main", "dist", "parent"):
+            pending()
+            self.__dict__["_pending"] = None
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def path(self, screen: str | None = None) -> list[tuple[str, int, str]]:
         """``[(screen, taps so far, via method)]`` from the main screen to ``screen`` (default: the policy's)."""
         target = screen or self.policy_screen
@@ -1098,9 +1108,22 @@ class _Builder:
         markless = may_mark is not None and not any(
             may_mark(a) for a in dict.fromkeys([*self.activities, *nav.launchers])
         )
-        # 0/1 BFS over screens built on demand
-        dist: dict[str, int] = {}
-        parent: dict[str, tuple[str, str] | None] = {}
+        if markless and self._screens_at_most(MAX_SCREENS):
+            # the main screens (what the launchers forward to without a tap: the no-tap closures of the launchers
+            # and of those screens) are found when first asked for (issue #19: a rule that finds no policy page
+            # and no mark reads them only to name the main screen in a lead, ~30 ms at 50 MB of DEX)
+            nav.graph = False
+            del nav.main, nav.dist, nav.parent
+            nav._pending = self._set_main_only  # type: ignore[attr-defined]
+            return nav
+        starts = self._main_screens()
+        nav.main = starts
+        return self._bfs(starts, may_mark)
+
+    def _main_screens(self) -> list[str]:
+        """The main screens: the launchers, or the activities they forward to without a tap (a splash is not the
+        main screen), followed through further 0-tap forwards (at most 8)."""
+        nav = self.nav
         starts = list(nav.launchers)
         forwarded: list[str] = []
         for cls in nav.launchers:  # the 0-tap edges of a screen are those of its no-tap part
@@ -1121,12 +1144,22 @@ class _Builder:
                     if cost == 0 and n in self.activities and n not in seen and len(mains) < 8:
                         queue.append(n)
             starts = mains
+        return starts
+
+    def _set_main_only(self) -> None:
+        """The main screens of a graph not built (:meth:`build`, ``Navigation.graph`` False): ``main``, and
+        ``dist`` / ``parent`` holding them alone."""
+        nav = self.nav
+        starts = self._main_screens()
         nav.main = starts
-        if markless and self._screens_at_most(MAX_SCREENS):
-            nav.graph = False
-            nav.dist = dict.fromkeys(starts, 0)
-            nav.parent = dict.fromkeys(starts)
-            return nav
+        nav.dist = dict.fromkeys(starts, 0)
+        nav.parent = dict.fromkeys(starts)
+
+    def _bfs(self, starts: list[str], may_mark: Callable[[str], bool] | None) -> Navigation:
+        """The 0/1 BFS from the main screens over the screens, built on demand (see :meth:`build`)."""
+        nav = self.nav
+        dist: dict[str, int] = {}
+        parent: dict[str, tuple[str, str] | None] = {}
         dq: deque[str] = deque()
         for s in starts:
             dist[s] = 0

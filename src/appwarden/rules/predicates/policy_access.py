@@ -46,6 +46,12 @@ def _java(desc: str) -> str:
     return desc[1:-1].replace("/", ".") if desc.startswith("L") and desc.endswith(";") else desc
 
 
+def _main_names(nav: Navigation) -> str:
+    """The first three main screens, for a message (read only where one is made: a graph not built finds its main
+    screens when they are first asked for, see ``navigation._Builder.build``)."""
+    return "、".join(_java(m) for m in nav.main[:3])
+
+
 def _path_items(nav: Navigation) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for screen, taps, via in nav.path():
@@ -69,10 +75,10 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
     nav = navigation(evidence, texts, str(param(params, "policy_url", POLICY_URL)), enough=max_taps)
     if nav is None or not nav.launchers or nav.blind:
         return []
-    main = "、".join(_java(m) for m in nav.main[:3])
     if nav.taps is not None:
         if nav.taps <= max_taps:
             return []
+        main = _main_names(nav)
         mark = nav.policy_mark
         assert mark is not None
         evidence_items = _path_items(nav)
@@ -105,6 +111,7 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
     if nav.routers or nav.capped:
         return []  # screens started by path strings, or the graph cut short: a missing path proves nothing
     if nav.unreached_marks:
+        main = _main_names(nav)
         screen, mark = nav.unreached_marks[0]
         evidence_items = [
             {"type": "component", "kind": "activity", "name": _java(m), "taps": 0} for m in nav.main[:3]
@@ -160,6 +167,7 @@ def check_policy_taps(evidence: Evidence, params: dict) -> list[Hit]:
         items = [
             {"type": "policy", "element": "source", "value": source, "sentence": "", "start": 0, "end": 0}
         ]
+    main = _main_names(nav)
     items = [
         {"type": "component", "kind": "activity", "name": _java(m), "taps": 0} for m in nav.main[:3]
     ] + items

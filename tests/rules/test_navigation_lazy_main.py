@@ -1,0 +1,96 @@
+"""A navigation graph not built (no screen can show the policy) finds its main screens when first asked for
+(issue #19): the same ``main`` / ``dist`` / ``parent`` as before, and no screen's closure made until then."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from appwarden.rules import navigation as navmod
+from appwarden.rules.navigation import POLICY_TEXTS, POLICY_URL, Navigation, _Builder
+from appwarden.rules.static_support import code_of
+from appwarden.scan import build_evidence
+
+HERE = Path(__file__).parent / "policy.access.too_many_taps"
+
+
+def _builder(ev) -> _Builder:
+    return _Builder(ev, code_of(ev), ev.static.manifest, POLICY_TEXTS, re.compile(POLICY_URL, re.IGNORECASE))
+
+
+def test_main_screens_of_a_graph_not_built_are_found_when_asked(monkeypatch) -> None:
+    ev = build_evidence(str(HERE / "nav_no_policy.apk"))
+    b = _builder(ev)
+    shown: list[str] = []
+    real = _Builder._shown
+
+    def counted(self, cls):
+        shown.append(cls)
+        return real(self, cls)
+
+    monkeypatch.setattr(_Builder, "_shown", counted)
+    nav = b.build()
+    assert nav.graph is False and nav.taps is None
+    assert not shown and "main" not in vars(nav)  # nothing built for the main screens yet
+    assert nav.main == ["Lcom/appwarden/rules/navnone/MainActivity;"]
+    assert shown  # found now, from the screens' no-tap parts
+    assert nav.dist == {"Lcom/appwarden/rules/navnone/MainActivity;": 0}
+    assert nav.parent == {"Lcom/appwarden/rules/navnone/MainActivity;": None}
+    assert nav.path("Lcom/appwarden/rules/navnone/MainActivity;") == [
+        ("Lcom/appwarden/rules/navnone/MainActivity;", 0, "")
+    ]
+    # the same as found at once (a builder that builds the graph finds them first)
+    assert _eager_main(ev, monkeypatch) == nav.main
+
+
+def _eager_main(ev, monkeypatch) -> list[str]:
+    """The main screens as a build that goes on to the graph finds them (before anything else)."""
+    with monkeypatch.context() as m:
+        m.setattr(_Builder, "_screens_at_most", lambda self, limit: False)
+        m.setattr(_Builder, "_bfs", lambda self, starts, may_mark: self.nav)
+        return _builder(ev).build().main
+
+
+@pytest.mark.parametrize("apk", sorted(HERE.glob("*.apk")), ids=lambda p: p.name)
+def test_fields_are_those_of_the_eager_build(apk: Path, monkeypatch) -> None:
+    """Every navigation fixture: a graph not built gives the main screens a build going on to the graph finds
+    first, and ``dist`` / ``parent`` holding them alone."""
+    ev = build_evidence(str(apk))
+    nav = _builder(ev).build()
+    if nav.graph:
+        assert "main" in vars(nav)
+        return
+    assert nav.main == _eager_main(ev, monkeypatch)
+    assert nav.dist == dict.fromkeys(nav.main, 0) and nav.parent == dict.fromkeys(nav.main)
+
+
+def test_a_failing_main_screen_search_raises_on_each_use() -> None:
+    nav = Navigation()
+    calls: list[int] = []
+
+    def failing() -> None:
+        calls.append(1)
+        raise KeyError("Lbroken;")
+
+    del nav.main, nav.dist, nav.parent
+    nav._pending = failing  # type: ignore[attr-defined]
+    for _ in range(2):
+        with pytest.raises(KeyError):
+            _ = nav.main
+    assert len(calls) == 2
+    with pytest.raises(AttributeError):
+        _ = nav.no_such_field  # type: ignore[attr-defined]
+
+
+def test_the_rule_reads_the_main_screens_only_for_a_lead(monkeypatch) -> None:
+    """policy.access.too_many_taps on an app with no policy anywhere and no policy text known returns no hit
+    without asking for the main screens; with a policy known it names them, as before."""
+    from appwarden.rules.predicates.policy_access import check_policy_taps
+
+    ev = build_evidence(str(HERE / "nav_no_policy.apk"))
+    navmod._CACHE.clear()
+    assert check_policy_taps(ev, {}) == []
+    got = navmod._CACHE[id(ev.static)][2]
+    assert got is not None and "main" not in vars(got)
