@@ -259,7 +259,9 @@ class ConsentModel:
 
     def after_refusal(self, site: CallSite) -> Decision:
         """Whether a refuse handler reaches the site without passing a consent check."""
-        reach = self._refusal or {}
+        # not ``self._refusal or {}``: the walk's mapping counts its methods to tell whether it is empty (~3 us
+        # per call at 100 MB of DEX, once per call site); an empty one answers as {} does
+        reach = self._refusal if self._refusal is not None else {}
         if site.caller not in reach or self._inline_gate(site) is not None:
             return Decision("unreached")
         return Decision("ungated", _chain(reach, site.caller))
