@@ -94,3 +94,60 @@ def test_the_rule_reads_the_main_screens_only_for_a_lead(monkeypatch) -> None:
     assert check_policy_taps(ev, {}) == []
     got = navmod._CACHE[id(ev.static)][2]
     assert got is not None and "main" not in vars(got)
+
+
+def _exclusions(b: _Builder) -> tuple:
+    return (set(b.excluded_methods), set(b.excluded_classes), b.excluded_lambdas, list(b.nav.dialog_only))
+
+
+@pytest.mark.parametrize("apk", sorted(HERE.glob("*.apk")), ids=lambda p: p.name)
+def test_consent_dialog_exclusions_with_the_start_closure_made_on_demand(apk: Path, monkeypatch) -> None:
+    """The consent dialog's exclusions are those made with the launchers' start closure made first (as before
+    issue #19), and the start closure is made only when a dialog method sits on a screen class."""
+    _check_exclusions(apk, monkeypatch)
+
+
+def _check_exclusions(apk: Path, monkeypatch) -> bool:
+    ev = build_evidence(str(apk))
+    lazy = _builder(ev)
+    asked: list[int] = []
+    real = _Builder._start_closure
+
+    def counted(self, launchers):
+        asked.append(1)
+        return real(self, launchers)
+
+    monkeypatch.setattr(_Builder, "_start_closure", counted)
+    lazy_nav = lazy.build()
+    monkeypatch.setattr(_Builder, "_start_closure", real)
+    eager = _builder(ev)
+    start: dict[str, set[str]] = {}
+    original = _Builder._exclude_consent_dialog
+
+    def exclude_eagerly(self, start_of):  # the closure made before the consent model is asked, as it was
+        start["s"] = made = start_of()
+        return original(self, lambda: made)
+
+    monkeypatch.setattr(_Builder, "_exclude_consent_dialog", exclude_eagerly)
+    eager_nav = eager.build()
+    assert "s" in start or not lazy_nav.launchers or lazy_nav.blind
+    assert _exclusions(lazy) == _exclusions(eager)
+    assert (lazy_nav.taps, lazy_nav.graph, lazy_nav.main) == (eager_nav.taps, eager_nav.graph, eager_nav.main)
+    from appwarden.rules.consent import consent_model
+
+    model = consent_model(ev)
+    on_screen = model is not None and any(
+        navmod._outer(navmod.class_of(d)) in lazy.activities
+        or lazy.is_fragment(navmod._outer(navmod.class_of(d)))
+        for d in model.dialogs
+    )
+    assert bool(asked) == on_screen
+    return on_screen
+
+
+def test_some_fixture_has_its_consent_dialog_on_a_screen() -> None:
+    on = []
+    for apk in sorted(HERE.glob("*.apk")):
+        with pytest.MonkeyPatch.context() as mp:
+            on.append(_check_exclusions(apk, mp))
+    assert any(on) and not all(on)
