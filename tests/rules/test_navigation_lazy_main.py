@@ -151,3 +151,13 @@ def test_some_fixture_has_its_consent_dialog_on_a_screen() -> None:
         with pytest.MonkeyPatch.context() as mp:
             on.append(_check_exclusions(apk, mp))
     assert any(on) and not all(on)
+
+
+def test_a_copy_of_a_graph_not_built_finds_its_own_main_screens() -> None:
+    import copy
+
+    ev = build_evidence(str(HERE / "nav_no_policy.apk"))
+    nav = _builder(ev).build()
+    twin = copy.copy(nav)
+    assert twin.main == ["Lcom/appwarden/rules/navnone/MainActivity;"] and "main" not in vars(nav)
+    assert nav.main == twin.main and nav.parent == twin.parent

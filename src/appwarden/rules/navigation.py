@@ -246,7 +246,8 @@ class Navigation:
         # main screens (issue #19: see _Builder.build), found now (on failure the error is raised on each use)
         pending = self.__dict__.get("_pending")
         if pending is not None and name in ("main", "dist", "parent"):
-            pending()
+            starts = pending()
+            self.__dict__.update(main=starts, dist=dict.fromkeys(starts, 0), parent=dict.fromkeys(starts))
             self.__dict__["_pending"] = None
             return self.__dict__[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -1120,7 +1121,7 @@ class _Builder:
             # and no mark reads them only to name the main screen in a lead, ~30 ms at 50 MB of DEX)
             nav.graph = False
             del nav.main, nav.dist, nav.parent
-            nav._pending = self._set_main_only  # type: ignore[attr-defined]
+            nav._pending = self._main_screens  # type: ignore[attr-defined]
             return nav
         starts = self._main_screens()
         nav.main = starts
@@ -1151,15 +1152,6 @@ class _Builder:
                         queue.append(n)
             starts = mains
         return starts
-
-    def _set_main_only(self) -> None:
-        """The main screens of a graph not built (:meth:`build`, ``Navigation.graph`` False): ``main``, and
-        ``dist`` / ``parent`` holding them alone."""
-        nav = self.nav
-        starts = self._main_screens()
-        nav.main = starts
-        nav.dist = dict.fromkeys(starts, 0)
-        nav.parent = dict.fromkeys(starts)
 
     def _bfs(self, starts: list[str], may_mark: Callable[[str], bool] | None) -> Navigation:
         """The 0/1 BFS from the main screens over the screens, built on demand (see :meth:`build`)."""
