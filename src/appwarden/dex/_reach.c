@@ -2734,6 +2734,9 @@ done:
     Py_XDECREF(rest);
     Py_XDECREF(missing);
     Py_XDECREF(seen);
+    return res;
+}
+
 /* callers_within(offsets, targets, virtual, seeds, depth, limit) -> bytes | None
  * The nodes that call one of the seed nodes at most `depth` calls deep, walking back over an adjacency from
  * build_csr without building the reversed adjacency (reverse_csr builds every row; this reads each row once per
