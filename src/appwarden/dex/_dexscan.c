@@ -2610,6 +2610,71 @@ done:
     return res;
 }
 
+/* field_desc(ids, f_off, f_size, f) -> str | None
+ * The descriptor "Lcls;->name:Type" of field id f (DexFile.field_desc's string), built from the id tables `ids`
+ * (see dexids_t) and the field_ids table at f_off (f_size entries of 8 bytes); None when one of its strings is not
+ * pure ASCII (the reader decodes it then). ValueError as method_descs for the tables, "field_ids out of bounds",
+ * "field index out of range", the class's and the type's "type ..." messages and "field <f> name index out of
+ * range" / "string <s> data out of bounds" for the name (checked in that order: class, name, type). */
+static PyObject *dexscan_field_desc(PyObject *self, PyObject *args) {
+    PyObject *tup;
+    unsigned long f_off, f_size, f;
+    if (!PyArg_ParseTuple(args, "O!kkk", &PyTuple_Type, &tup, &f_off, &f_size, &f)) return NULL;
+    dexids_t x;
+    PyObject *res = NULL;
+    if (dexids_open(tup, &x)) goto done;
+    if ((uint64_t)f_off + (uint64_t)f_size * 8 > (uint64_t)x.d.size) {
+        PyErr_SetString(PyExc_ValueError, "field_ids out of bounds");
+        goto done;
+    }
+    if (f >= f_size) {
+        PyErr_SetString(PyExc_ValueError, "field index out of range");
+        goto done;
+    }
+    const uint8_t *e = x.d.buf + f_off + (size_t)f * 8;
+    uint32_t name_idx = rd32(e + 4);
+    str_ref_t ct, nt, tt;
+    const str_ref_t *cls = type_ref_at(&x.d, rd16(e), &ct);
+    if (!cls) {
+        PyErr_SetString(PyExc_ValueError, x.d.msg);
+        goto done;
+    }
+    if (name_idx >= x.d.s_size) {
+        PyErr_Format(PyExc_ValueError, "field %lu name index out of range", f);
+        goto done;
+    }
+    if (string_ref(x.d.buf, x.d.size, x.d.s_off, name_idx, &nt)) {
+        PyErr_Format(PyExc_ValueError, "string %u data out of bounds", name_idx);
+        goto done;
+    }
+    const str_ref_t *typ = type_ref_at(&x.d, rd16(e + 2), &tt);
+    if (!typ) {
+        PyErr_SetString(PyExc_ValueError, x.d.msg);
+        goto done;
+    }
+    if (cls->state != 1 || nt.state != 1 || typ->state != 1) {
+        res = Py_None;
+        Py_INCREF(res);
+        goto done;
+    }
+    size_t len = (size_t)cls->len + 2 + nt.len + 1 + typ->len;
+    res = PyUnicode_New((Py_ssize_t)len, 127);
+    if (res) {
+        char *o = (char *)PyUnicode_1BYTE_DATA(res);
+        memcpy(o, cls->ptr, cls->len);
+        o += cls->len;
+        memcpy(o, "->", 2);
+        o += 2;
+        memcpy(o, nt.ptr, nt.len);
+        o += nt.len;
+        *o++ = ':';
+        memcpy(o, typ->ptr, typ->len);
+    }
+done:
+    dexids_close(&x);
+    return res;
+}
+
 /* intern_methods(dexes, ci, table, hashes, reps, other, decode[, deadline]) -> bytes
  * Node ids (u32, native order) of the method ids of DEX `ci` in one id space shared over calls (one call per DEX,
  * in order): two method ids get the same node exactly when their descriptors (method_descs' strings, decoded with
@@ -3226,6 +3291,7 @@ static PyMethodDef methods[] = {
     {"find_methods", dexscan_find_methods, METH_VARARGS, "Method ids of a range whose descriptor is an ASCII key."},
     {"method_desc", dexscan_method_desc, METH_VARARGS, "One method id's descriptor (None if not ASCII)."},
     {"method_descs_at", dexscan_method_descs_at, METH_VARARGS, "method_desc of each of a list of method ids."},
+    {"field_desc", dexscan_field_desc, METH_VARARGS, "One field id's descriptor (None if not ASCII)."},
     {"build_csr", dexscan_build_csr, METH_VARARGS, "Adjacency (offsets, targets) of u32 edge pairs."},
     {"bfs", dexscan_bfs, METH_VARARGS, "Breadth-first search over an adjacency with zero-cost virtual nodes."},
     {"reverse_csr", dexscan_reverse_csr, METH_VARARGS, "The reversed adjacency of a build_csr adjacency."},

@@ -575,6 +575,37 @@ def method_desc(ids: tuple, m: int, sig: bool = False) -> str | None:
     return desc.decode("ascii") if desc.isascii() else None
 
 
+def field_desc(ids: tuple, f_off: int, f_size: int, f: int) -> str | None:
+    """The descriptor ``Lcls;->name:Type`` of field id ``f`` (``DexFile.field_desc``'s string) from the id tables
+    ``ids`` (as :func:`method_desc` takes them) and the field_ids table at ``f_off`` (``f_size`` entries); None when
+    one of its strings is not pure ASCII. Mirrors ``_dexscan.field_desc`` (its ValueError messages, checked in its
+    order: the tables, the field id, its class, name and type)."""
+    buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids
+    buf = _whole(buf)
+    _id_tables_ok(buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size)
+    if f_off + f_size * 8 > len(buf):
+        raise ValueError("field_ids out of bounds")
+    if f >= f_size:
+        raise ValueError("field index out of range")
+
+    def type_ref(tidx: int) -> bytes:
+        if tidx >= t_size:
+            raise ValueError(f"type index {tidx} out of range")
+        sidx = _U32.unpack_from(buf, t_off + tidx * 4)[0]
+        if sidx >= s_size:
+            raise ValueError(f"type {tidx} string index out of range")
+        return _string_bytes(buf, s_off, sidx)
+
+    cls_idx, type_idx, name_idx = struct.unpack_from("<HHI", buf, f_off + f * 8)
+    cls = type_ref(cls_idx)
+    if name_idx >= s_size:
+        raise ValueError(f"field {f} name index out of range")
+    name = _string_bytes(buf, s_off, name_idx)
+    typ = type_ref(type_idx)
+    desc = cls + b"->" + name + b":" + typ
+    return desc.decode("ascii") if desc.isascii() else None
+
+
 def method_descs_at(ids: tuple, mids: bytes, sig: bool = False) -> list[str | None]:
     """:func:`method_desc` of each method id of ``mids`` (u32); mirrors ``_dexscan.method_descs_at``."""
     if len(mids) % 4:
