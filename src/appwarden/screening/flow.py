@@ -62,7 +62,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
-from appwarden.dex import backend
+from appwarden.dex import backend, walker
 from appwarden.dex.index import ACC_STATIC
 from appwarden.dex.records import METHOD_WORDS, OP_INVOKE_STATIC, WIDTH, invoke_registers_at
 from appwarden.dex.regs import _payload_width
@@ -430,6 +430,30 @@ def _const_labels(value: str) -> Labels:
     return EMPTY
 
 
+def _field_namer(code: Any) -> Any:
+    """``code``'s DEX's ``field_desc`` (a field id's ``Lcls;->name:Type``, or the reader's exception): the C kernel
+    builds the name from the id tables (no per-part string, no f-string); the reader decodes those it leaves (a
+    string that is not pure ASCII) and gives its own errors (tables the kernel refuses)."""
+    dex = code.dex
+    reader = dex.field_desc
+    kernel = getattr(walker, "field_desc", None)
+    if kernel is None or backend() == "python":
+        return reader
+    try:
+        ids, f_off, f_size = code.id_args, dex.field_ids_off, dex.field_ids_size
+    except AttributeError:  # no id tables to hand (a stand-in code object): the reader alone
+        return reader
+
+    def field_desc(fidx: int) -> str:
+        try:
+            got = kernel(ids, f_off, f_size, fidx)
+        except ValueError:
+            got = None
+        return got if got is not None else reader(fidx)
+
+    return field_desc
+
+
 class FlowAnalysis:
     """One app's analysis (see the module docstring); :meth:`leaks` runs it once."""
 
@@ -461,12 +485,12 @@ class FlowAnalysis:
             str, bool
         ] = {}  # class -> whether the app defines it and owns it (_app_class)
         self._consts: list[Any] = []  # the names and constant labels the C programs index (see _program_c)
-        self._const_ids: dict[
-            str, dict[tuple[int, int, int], tuple[int, int]]
-        ] = {}  # dex -> name -> _const_c
-        # name -> (constant index, flags) of _const_c, shared by every DEX naming it (the tables differ per DEX, the
-        # names repeat: StringBuilder.append, Log.d ... in each classesN.dex): (kind, descriptor or string) -> packed
-        self._named: dict[tuple[str, str | None], tuple[int, int]] = {}
+        self._const_ids: dict[str, dict[int, int]] = {}  # dex -> name key -> packed constant (_resolver)
+        # (kind, descriptor or string) -> packed constant of _resolver, shared by every DEX naming it (the tables
+        # differ per DEX, the names repeat: StringBuilder.append, Log.d ... in each classesN.dex)
+        self._named: dict[tuple[str, str | None], int] = {}
+        self._resolvers: dict[str, tuple[dict[int, int], Any, list[str]]] = {}  # dex -> _resolver
+        self._field_namers: dict[str, Any] = {}  # dex -> _field_namer
 
     # -- sources ---------------------------------------------------------------------------------------------
 
@@ -751,7 +775,7 @@ class FlowAnalysis:
                 fdesc is _MISSING
             ):  # the field of a write, resolved when a labelled value is first written to it
                 try:
-                    fdesc = code.dex.field_desc(i)
+                    fdesc = self._field_names(code)(i)
                 except Exception:
                     fdesc = None
                 put_names[i] = fdesc
@@ -800,104 +824,131 @@ class FlowAnalysis:
         resolves them, into indexes of the analysis's constants (``self._consts``, one entry per DEX and name:
         invokes ``(callee, info, source category)`` with the entry's flags, fields ``(descriptor, own label)`` for
         reads, strings and types their constant labels; a write keeps its field id, which the walk's ``put_cb``
-        resolves when a labelled value is written); and the register count. The kernel looks each name up in the DEX's table of resolved names and calls back here only for a new one (and
-        for each call site of a query, whose category depends on the site and the caller)."""
+        resolves when a labelled value is written); and the register count. The kernel looks each name up in the
+        DEX's table of resolved names and calls back (:meth:`_resolver`) only for a new one (and for each call site
+        of a query, whose category depends on the site and the caller)."""
+        got = self._resolvers.get(code.name)
+        if got is None:
+            got = self._resolvers[code.name] = self._resolver(code)
+        ids, resolve, here = got
+        here[0] = caller
+        words, registers = self.kernel.decode(
+            code.dex.data, start, insns_size, this, _KIND_BYTES, WIDTH, ids, resolve
+        )
+        return words, max(registers, nregs)
+
+    def _field_names(self, code: Any) -> Any:
+        """:func:`_field_namer` of ``code``'s DEX, made once per DEX."""
+        got = self._field_namers.get(code.name)
+        if got is None:
+            got = self._field_namers[code.name] = _field_namer(code)
+        return got
+
+    def _resolver(self, code: Any) -> tuple[dict[int, int], Any, list[str]]:
+        """(the DEX's table of resolved names, the kernel's ``resolve`` callback for it, the cell naming the method
+        being decoded) of one DEX, made once per DEX.
+
+        ``resolve(key, kind, sub, idx, byte offset)`` gives a name's packed ``(constant index + 2) << 8 | flags``
+        and keeps it in the table: the index in ``self._consts`` (-1 when the name does not resolve, -2 for a query
+        resolved per call site). Names repeat over the DEX files (StringBuilder.append, Log.d ... in each
+        classesN.dex): each name's packed constant is kept once per analysis (``self._named``), whatever the DEX.
+        An invoke's constant is ``(callee, info, source category)`` with ``info`` as :meth:`_callee` gives it, its
+        flags from the facts of its ``Lcls;->name`` key (:func:`_key_flags`, once per key) and whether its class
+        is the app's (once per class); a field read's is ``(descriptor, own label)``; a const-string's and a
+        const-class's their labels (a string or type that does not resolve: no labels)."""
         dex = code.dex
         cname = code.name
         ids = self._const_ids.get(cname)
         if ids is None:
             ids = self._const_ids[cname] = {}
         consts = self._consts
+        named = self._named
+        key_flags = self._key_flags
+        app_class = self._app_class
+        is_app_field = self._is_app_field
+        query_cats = self._query_cats
+        query_classes = self._query_classes
+        method_desc = code.method_desc
+        string = dex.string
+        field_desc = self._field_names(code)
+        here = [""]  # the method being decoded (a query's category may depend on its class)
 
         def resolve(key: int, kind: int, sub: int, idx: int, p: int) -> int:
             packed = ids.get(key)
             if packed is None:
-                j, flags = self._const_c(code, dex, (kind, sub, idx))
-                packed = ids[key] = (j + 2) << 8 | flags
-            else:
-                j, flags = (packed >> 8) - 2, packed & 0xFF
-            if j != -2:
+                if kind == _P_INVOKE:
+                    try:
+                        name: str | None = method_desc(idx)
+                    except Exception:
+                        packed = ids[key] = 1 << 8  # does not resolve
+                        return packed
+                    nkey: tuple[str, str | None] = ("invoke", name)
+                elif kind == _P_SET:
+                    if sub == 1:
+                        try:
+                            name = string(idx & 0xFFFFFFFF)
+                        except Exception:
+                            name = None
+                        nkey = ("string", name)
+                    else:
+                        try:
+                            name = code.type_descs[idx]
+                        except Exception:
+                            name = None
+                        nkey = ("class", name)
+                else:  # _P_GET (a write's field is resolved by the walk's put_cb)
+                    try:
+                        name = field_desc(idx)
+                    except Exception:
+                        packed = ids[key] = 1 << 8
+                        return packed
+                    nkey = ("field", name)
+                packed = named.get(nkey)
+                if packed is None:
+                    tag = nkey[0]
+                    if tag == "invoke":
+                        callee: str = name  # type: ignore[assignment]
+                        key_ = callee.split("(", 1)[0]
+                        facts = key_flags.get(key_)
+                        if facts is None:
+                            facts = key_flags[key_] = _key_flags(key_)
+                        flags, plain, source = facts
+                        app = app_class(callee.split("->", 1)[0])
+                        if app:
+                            flags |= _F_APP
+                            if not callee.endswith("<clinit>()V"):
+                                flags |= _F_APPX
+                                plain = False
+                        if plain:
+                            flags |= _F_PLAIN  # private data going in makes no sink and no hop: the kernel derives it
+                        if source == "?":
+                            packed = flags  # a query: resolved per call site
+                        else:
+                            consts.append((callee, (callee, key_, source, app), source))
+                            packed = (len(consts) + 1) << 8 | flags | (_F_SOURCE if source is not None else 0)
+                    elif tag == "field":
+                        consts.append((name, frozenset({"f:" + name}) if is_app_field(name) else EMPTY))  # type: ignore[operator,arg-type]
+                        packed = (len(consts) + 1) << 8
+                    else:
+                        if name is None:  # a string or type that does not resolve
+                            consts.append(EMPTY)
+                        elif tag == "string":
+                            consts.append(_const_labels(name))
+                        else:  # const-class
+                            consts.append(frozenset({"c:" + name}))
+                        packed = (len(consts) + 1) << 8
+                    named[nkey] = packed
+                ids[key] = packed
+            if packed >> 8:
                 return packed
             # a query of unknown URI: its category depends on the call site and the caller
             info = self._callee(code, idx)
             assert info is not None
-            cat = self._query_cats.get((cname, p)) or self._query_classes.get(caller.split("->", 1)[0])
+            cat = query_cats.get((cname, p)) or query_classes.get(here[0].split("->", 1)[0])
             consts.append((info[0], info, cat))
-            return (len(consts) + 1) << 8 | flags | (_F_SOURCE if cat is not None else 0)
+            return (len(consts) + 1) << 8 | packed | (_F_SOURCE if cat is not None else 0)
 
-        words, registers = self.kernel.decode(
-            code.dex.data, start, insns_size, this, _KIND_BYTES, WIDTH, ids, resolve
-        )
-        return words, max(registers, nregs)
-
-    def _const_c(self, code: Any, dex: Any, key: tuple[int, int, int]) -> tuple[int, int]:
-        """(index in ``self._consts`` or -1 when the name does not resolve, or -2 for a query resolved per call
-        site; the invoke flags) of one name of a C program (see :meth:`_program_c`). An invoke's constant is
-        ``(callee, info, source category)`` with ``info`` as :meth:`_callee` gives it, its flags from the facts of
-        its ``Lcls;->name`` key (:func:`_key_flags`, once per key) and whether its class is the app's (once per
-        class)."""
-        kind, sub, idx = key
-        if kind == _P_INVOKE:
-            try:
-                callee = code.method_desc(idx)
-            except Exception:
-                return -1, 0
-            named: tuple[str, str | None] = ("invoke", callee)
-        elif kind == _P_SET:
-            tag = "string" if sub == 1 else "class"
-            try:
-                named = (tag, dex.string(idx & 0xFFFFFFFF) if sub == 1 else code.type_descs[idx])
-            except Exception:
-                named = (tag, None)
-        else:  # _P_GET (a write's field is resolved by the walk's put_cb)
-            try:
-                named = ("field", dex.field_desc(idx))
-            except Exception:
-                return -1, 0
-        got = self._named.get(named)
-        if got is None:
-            got = self._named[named] = self._named_const(*named)
-        return got
-
-    def _named_const(self, kind: str, name: str | None) -> tuple[int, int]:
-        """:meth:`_const_c` of one name, whatever the DEX naming it: ``kind`` ``invoke`` (``name`` the callee),
-        ``field`` (a field read), ``string`` (a const-string) or ``class`` (a const-class), ``name`` None when the
-        string or type does not resolve."""
-        consts = self._consts
-        if kind == "invoke":
-            callee = name
-            assert callee is not None
-            key_ = callee.split("(", 1)[0]
-            facts = self._key_flags.get(key_)
-            if facts is None:
-                facts = self._key_flags[key_] = _key_flags(key_)
-            flags, plain, source = facts
-            app = self._app_class(callee.split("->", 1)[0])
-            if app:
-                flags |= _F_APP
-                if not callee.endswith("<clinit>()V"):
-                    flags |= _F_APPX
-                    plain = False
-            if plain:
-                flags |= _F_PLAIN  # private data going in makes no sink and no hop: the kernel derives it
-            if source == "?":
-                return -2, flags
-            consts.append((callee, (callee, key_, source, app), source))
-            return len(consts) - 1, flags | (_F_SOURCE if source is not None else 0)
-        if kind == "field":
-            fdesc = name
-            assert fdesc is not None
-            consts.append((fdesc, frozenset({"f:" + fdesc}) if self._is_app_field(fdesc) else EMPTY))
-            return len(consts) - 1, 0
-        labels: Labels
-        if name is None:  # a string or type that does not resolve
-            labels = EMPTY
-        elif kind == "string":
-            labels = _const_labels(name)
-        else:  # const-class
-            labels = frozenset({"c:" + name})
-        consts.append(labels)
-        return len(consts) - 1, 0
+        return ids, resolve, here
 
     def _header(self, found: tuple[Any, int]) -> tuple[Any, ...]:
         """(code, code_off, insns_size, ins, first in-register, ``this`` register or -1, program) of a method with
