@@ -77,7 +77,8 @@ enum {
 #define F_APPX 8     /* an app method, not a class initialiser (the handler walks it) */
 #define F_CARRIER 16 /* a constructor, or a method of a class whose receiver takes its arguments' labels */
 #define F_INIT 32    /* a constructor */
-#define F_PLAIN 64   /* a framework callee that is no sink, starts no component and runs no AsyncTask */
+#define F_PLAIN 64   /* a framework callee that is no sink, starts no component and runs no AsyncTask (with
+                      * F_MAYSINK: a sink only as a write into a network stream, a receiver holding "net") */
 #define F_MAYSINK 128 /* a callee FlowAnalysis._check_sink may find a sink at (by its class and name) */
 
 static inline unsigned u16at(const uint8_t *d, Py_ssize_t p) { return (unsigned)d[p] | ((unsigned)d[p + 1] << 8); }
@@ -755,6 +756,12 @@ static int any_s_label(PyObject *labels) {
  * app method known to return private data), -1 with an exception set. */
 static int fast_invoke(state *s, int32_t flags, int32_t count, int32_t word, int32_t range, int is_static,
                        PyObject *callee, PyObject *private_returns, PyObject **value, PyObject **held) {
+    if ((flags & (F_PLAIN | F_MAYSINK)) == (F_PLAIN | F_MAYSINK) && !is_static && count > 0) {
+        /* a framework write (StringBuilder.append, PrintWriter.print ...): a sink only into a network stream */
+        int into_net = PySequence_Contains(get(s, list_reg(word, range, 0)), s->net_label);
+        if (into_net)
+            return into_net < 0 ? -1 : 0; /* Python: _check_sink */
+    }
     for (int i = 0; i < count && !(flags & F_PLAIN); i++) {
         int found = any_s_label(get(s, list_reg(word, range, i)));
         if (found)

@@ -402,10 +402,28 @@ def _callee_facts(key: str) -> tuple[bool, str, str, bool, bool]:
     return may_sink, name, cls, name == "<init>" or cls.startswith(_CARRIERS), key in _NET_STREAMS
 
 
+def _write_only(key: str) -> bool:
+    """Whether :meth:`FlowAnalysis._check_sink` can find a sink at callee ``Lcls;->name`` only as a write into a
+    network stream (``StringBuilder.append``, ``PrintWriter.print`` ...: a sink only when the receiver holds ``net``
+    and the invoke is not static), no other branch of it."""
+    name = key.split("->", 1)[1] if "->" in key else ""
+    cls = key.split("->", 1)[0]
+    return name in _WRITE_NAMES and not (
+        key in SMS_SINKS
+        or key in REQUEST_SINKS
+        or key in MAIL_SINKS
+        or (cls in _CONNECTIONS and name in _CONNECT_NAMES)
+        or key in _URL_OPEN
+        or name == "startActivity"
+    )
+
+
 def _key_flags(key: str) -> tuple[int, bool, str | None]:
     """The C program's invoke flags that a callee's ``Lcls;->name`` key decides (network stream, carrier,
-    constructor, a sink :meth:`FlowAnalysis._check_sink` may find there), whether private data going in makes no sink and no hop there unless the callee is the app's
-    (``F_PLAIN``), and the source category (``?`` for a query, None) as :meth:`FlowAnalysis._callee` gives it."""
+    constructor, a sink :meth:`FlowAnalysis._check_sink` may find there), whether private data going in makes no
+    sink and no hop there unless the callee is the app's (``F_PLAIN``; with ``F_MAYSINK`` too: unless the callee is
+    the app's or the invoke writes into a network stream, see :func:`_write_only`: the kernel tests the receiver),
+    and the source category (``?`` for a query, None) as :meth:`FlowAnalysis._callee` gives it."""
     may_sink, name, _cls, carrier, net_stream = _callee_facts(key)
     flags = (
         (_F_NET if net_stream else 0)
@@ -414,7 +432,8 @@ def _key_flags(key: str) -> tuple[int, bool, str | None]:
         | (_F_MAYSINK if may_sink else 0)
     )
     source = SOURCE_APIS.get(key) or ("?" if key in QUERY_APIS else None)
-    return flags, not may_sink and name not in _HOP_NAMES, source
+    plain = (not may_sink or _write_only(key)) and name not in _HOP_NAMES
+    return flags, plain, source
 
 
 def _const_labels(value: str) -> Labels:
