@@ -72,10 +72,12 @@ def test_a_write_only_callee_sinks_only_into_a_network_stream() -> None:
 
 def test_key_flags_mark_write_only_callees_plain_and_may_sink() -> None:
     for key in _KEYS:
-        flags, plain, _source = flow._key_flags(key)
+        flags, plain, _source, bare = flow._key_flags(key)
         may_sink = bool(flags & flow._F_MAYSINK)
         name = key.split("->", 1)[1]
         if flow._write_only(key):
             assert may_sink and plain == (name not in flow._HOP_NAMES)
         elif may_sink:
             assert not plain
+        # an app callee's F_PLAIN: no sink and no hop at all (the write-only ones included)
+        assert bare == (not may_sink and name not in flow._HOP_NAMES)

@@ -78,7 +78,8 @@ enum {
 #define F_CARRIER 16 /* a constructor, or a method of a class whose receiver takes its arguments' labels */
 #define F_INIT 32    /* a constructor */
 #define F_PLAIN 64   /* a framework callee that is no sink, starts no component and runs no AsyncTask (with
-                      * F_MAYSINK: a sink only as a write into a network stream, a receiver holding "net") */
+                      * F_MAYSINK: a sink only as a write into a network stream, a receiver holding "net"); with
+                      * F_APPX: an app callee whose name is no sink's and no hop's */
 #define F_MAYSINK 128 /* a callee FlowAnalysis._check_sink may find a sink at (by its class and name) */
 
 static inline unsigned u16at(const uint8_t *d, Py_ssize_t p) { return (unsigned)d[p] | ((unsigned)d[p + 1] << 8); }
@@ -502,6 +503,7 @@ typedef struct {
     Py_ssize_t max_labels;
     int32_t this_reg;
     PyObject *summaries; /* FlowAnalysis._summaries, or NULL (borrowed) */
+    int deep;            /* the walk's app callees are past MAX_DEPTH: FlowAnalysis.call gives None unless memoised */
 } state;
 
 /* The summary FlowAnalysis.call would return at once for an app callee (`callee`, the argument labels `args`)
@@ -754,15 +756,19 @@ static int any_s_label(PyObject *labels) {
  * does it, set operation for set operation (label sets iterate in the order they were built). 1 and *value /
  * *held set (held NULL: nothing carried) when handled, 0 when Python must handle it (private data goes in, or an
  * app method known to return private data), -1 with an exception set. */
+static int derive_invoke(state *s, int32_t flags, int32_t count, int32_t word, int32_t range, int is_static,
+                         PyObject **value, PyObject **held);
+
 static int fast_invoke(state *s, int32_t flags, int32_t count, int32_t word, int32_t range, int is_static,
                        PyObject *callee, PyObject *private_returns, PyObject **value, PyObject **held) {
-    if ((flags & (F_PLAIN | F_MAYSINK)) == (F_PLAIN | F_MAYSINK) && !is_static && count > 0) {
+    int plain = (flags & F_PLAIN) && !(flags & F_APPX);
+    if (plain && (flags & F_MAYSINK) && !is_static && count > 0) {
         /* a framework write (StringBuilder.append, PrintWriter.print ...): a sink only into a network stream */
         int into_net = PySequence_Contains(get(s, list_reg(word, range, 0)), s->net_label);
         if (into_net)
             return into_net < 0 ? -1 : 0; /* Python: _check_sink */
     }
-    for (int i = 0; i < count && !(flags & F_PLAIN); i++) {
+    for (int i = 0; i < count && !plain; i++) {
         int found = any_s_label(get(s, list_reg(word, range, i)));
         if (found)
             return found < 0 ? -1 : 0; /* private data goes in: Python */
@@ -776,7 +782,15 @@ static int fast_invoke(state *s, int32_t flags, int32_t count, int32_t word, int
         *held = NULL;
         return 1;
     }
-    /* a framework (or unresolved) callee: derived from receiver and arguments; acc = set().union(*args) */
+    return derive_invoke(s, flags, count, word, range, is_static, value, held);
+}
+
+/* FlowAnalysis._invoke's result for a framework (or unresolved) callee, or an app callee whose walk gives no
+ * summary, when no sink or hop can be there: derived from receiver and arguments. 1 and *value / *held set (held
+ * NULL: nothing carried), -1 with an exception set. */
+static int derive_invoke(state *s, int32_t flags, int32_t count, int32_t word, int32_t range, int is_static,
+                         PyObject **value, PyObject **held) {
+    /* acc = set().union(*args) */
     int rc = -1;
     PyObject *acc = PySet_New(NULL), *extra = NULL, *comp = NULL, *it = NULL, *lab = NULL;
     if (acc == NULL)
@@ -969,6 +983,30 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
                         }
                         if (value != NULL)
                             Py_CLEAR(call_args);
+                    }
+                    if (passes && value == NULL && s->deep && (c & F_PLAIN)) {
+                        /* past MAX_DEPTH and not memoised: FlowAnalysis.call gives None, and _invoke derives the
+                         * result as for a framework callee (F_PLAIN: the callee's name is no hop) */
+                        PyObject *key = PyTuple_Pack(2, PyTuple_GET_ITEM(site, 0), call_args);
+                        int memoised = key ? PyDict_Contains(s->summaries, key) : -1;
+                        Py_XDECREF(key);
+                        if (memoised < 0) {
+                            Py_DECREF(call_args);
+                            goto done;
+                        }
+                        if (!memoised) {
+                            Py_CLEAR(call_args);
+                            if (derive_invoke(s, c, count, word, range, is_static, &value, &held) < 0)
+                                goto done;
+                            if (held != NULL) {
+                                int bad = carry(s, list_reg(word, range, 0), held);
+                                Py_CLEAR(held);
+                                if (bad < 0) {
+                                    Py_DECREF(value);
+                                    goto done;
+                                }
+                            }
+                        }
                     }
                 }
                 if (call_args != NULL) {
@@ -1200,7 +1238,7 @@ static void free_state(state *s) {
 }
 
 /* walk(entries, consts, registers, insns_size, initial, ret, field_labels, private_returns, invoke_cb, get_cb,
- *      put_cb, again_cb, cap, empty, net, net_label, max_joins, max_labels, this[, summaries]) -> None
+ *      put_cb, again_cb, cap, empty, net, net_label, max_joins, max_labels, this[, summaries[, deep]]) -> None
  * FlowAnalysis.analyse's walks over decoded entries whose names Python resolved (see flow.py _program_c):
  * `registers` label sets in an array (the highest register named + 1, or more), `initial` {register: labels},
  * the labels returned added to the set `ret`. The second walk runs when the first recorded a back edge and
@@ -1209,7 +1247,9 @@ static void free_state(state *s) {
  * labels or None), get_cb(field const, object labels) -> labels, put_cb(field id, labels) -> labels carried, or
  * None when the field id does not resolve (nothing written, nothing carried). `summaries` (FlowAnalysis._summaries):
  * private data going into an app callee (F_APPX, not F_MAYSINK) whose walk with these argument labels is memoised
- * with no sinks, stores or starts gives that walk's returns without a callback (memo_returns). */
+ * with no sinks, stores or starts gives that walk's returns without a callback (memo_returns); with `deep` (the
+ * callees are past MAX_DEPTH) one not memoised whose name is no hop (F_APPX | F_PLAIN) gives the result derived
+ * from receiver and arguments, as _invoke does when FlowAnalysis.call gives None. */
 static PyObject *walk(PyObject *self, PyObject *args) {
     Py_buffer eb;
     PyObject *consts, *initial, *ret, *field_labels, *private_returns, *invoke_cb, *get_cb, *put_cb, *again_cb;
@@ -1217,10 +1257,11 @@ static PyObject *walk(PyObject *self, PyObject *args) {
     memset(&s, 0, sizeof s);
     Py_ssize_t insns, max_joins;
     int this_reg;
-    if (!PyArg_ParseTuple(args, "y*O!nnO!O!O!O!OOOOOOOUnni|O!", &eb, &PyList_Type, &consts, &s.nregs, &insns,
+    if (!PyArg_ParseTuple(args, "y*O!nnO!O!O!O!OOOOOOOUnni|O!p", &eb, &PyList_Type, &consts, &s.nregs, &insns,
                           &PyDict_Type, &initial, &PySet_Type, &ret, &PyDict_Type, &field_labels, &PySet_Type,
                           &private_returns, &invoke_cb, &get_cb, &put_cb, &again_cb, &s.cap, &s.empty, &s.net,
-                          &s.net_label, &max_joins, &s.max_labels, &this_reg, &PyDict_Type, &s.summaries))
+                          &s.net_label, &max_joins, &s.max_labels, &this_reg, &PyDict_Type, &s.summaries,
+                          &s.deep))
         return NULL;
     s.this_reg = this_reg;
     PyObject *out = NULL;

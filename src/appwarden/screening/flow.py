@@ -418,12 +418,14 @@ def _write_only(key: str) -> bool:
     )
 
 
-def _key_flags(key: str) -> tuple[int, bool, str | None]:
+def _key_flags(key: str) -> tuple[int, bool, str | None, bool]:
     """The C program's invoke flags that a callee's ``Lcls;->name`` key decides (network stream, carrier,
     constructor, a sink :meth:`FlowAnalysis._check_sink` may find there), whether private data going in makes no
     sink and no hop there unless the callee is the app's (``F_PLAIN``; with ``F_MAYSINK`` too: unless the callee is
     the app's or the invoke writes into a network stream, see :func:`_write_only`: the kernel tests the receiver),
-    and the source category (``?`` for a query, None) as :meth:`FlowAnalysis._callee` gives it."""
+    the source category (``?`` for a query, None) as :meth:`FlowAnalysis._callee` gives it, and whether no sink
+    and no hop can be there at all (an app callee's ``F_PLAIN``: what :meth:`FlowAnalysis._invoke` does when its
+    walk gives no summary is derived from receiver and arguments, which the kernel does past :data:`MAX_DEPTH`)."""
     may_sink, name, _cls, carrier, net_stream = _callee_facts(key)
     flags = (
         (_F_NET if net_stream else 0)
@@ -432,8 +434,9 @@ def _key_flags(key: str) -> tuple[int, bool, str | None]:
         | (_F_MAYSINK if may_sink else 0)
     )
     source = SOURCE_APIS.get(key) or ("?" if key in QUERY_APIS else None)
-    plain = (not may_sink or _write_only(key)) and name not in _HOP_NAMES
-    return flags, plain, source
+    if name in _HOP_NAMES:
+        return flags, False, source, False
+    return flags, not may_sink or _write_only(key), source, not may_sink
 
 
 def _const_labels(value: str) -> Labels:
@@ -498,7 +501,7 @@ class FlowAnalysis:
         self._programs: dict[str, tuple[Any, ...] | None] = {}
         self.kernel: Any = _KERNEL  # the C walk, or None for the Python one
         self._facts: dict[str, tuple[bool, str, str, bool, bool]] = {}  # callee key -> _callee_facts
-        self._key_flags: dict[str, tuple[int, bool, str | None]] = {}  # callee key -> _key_flags
+        self._key_flags: dict[str, tuple[int, bool, str | None, bool]] = {}  # callee key -> _key_flags
         self._put_names: dict[str, dict[int, Any]] = {}  # dex -> field id -> descriptor or None (put_cb)
         self._app_classes: dict[
             str, bool
@@ -832,6 +835,7 @@ class FlowAnalysis:
             MAX_LABELS,
             this,
             self._summaries,
+            depth + 1 > MAX_DEPTH,  # its app callees' walks: FlowAnalysis.call gives None unless memoised
         )
         out.returns = _cap(ret)
         return out
@@ -931,13 +935,13 @@ class FlowAnalysis:
                         facts = key_flags.get(key_)
                         if facts is None:
                             facts = key_flags[key_] = _key_flags(key_)
-                        flags, plain, source = facts
+                        flags, plain, source, bare = facts
                         app = app_class(callee.split("->", 1)[0])
                         if app:
                             flags |= _F_APP
                             if not callee.endswith("<clinit>()V"):
                                 flags |= _F_APPX
-                                plain = False
+                                plain = bare  # with F_APPX: no sink, no hop (see _key_flags)
                         if plain:
                             flags |= _F_PLAIN  # private data going in makes no sink and no hop: the kernel derives it
                         if source == "?":
