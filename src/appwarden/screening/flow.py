@@ -1377,8 +1377,19 @@ class FlowAnalysis:
         for level in range(MAX_UP + 1):
             returning: list[str] = []
             fields: list[str] = []
+            summaries = self._summaries
             for desc in wave:
-                summ = self.call(desc, (), 0)
+                if self.analyses >= MAX_METHODS or self.units >= MAX_UNITS:
+                    # past the bounds (they only grow): call() gives the memoised walk, else None, and says so
+                    key = (desc, ())
+                    summ = summaries.get(key)
+                    if summ is None:
+                        if key not in summaries:
+                            self.truncated = True
+                            summaries[key] = None
+                        continue
+                else:
+                    summ = self.call(desc, (), 0)
                 if summ is None:
                     continue
                 found.extend(summ.sinks)
@@ -1394,7 +1405,11 @@ class FlowAnalysis:
                     if (target, labels) not in icc_done:
                         icc_done.add((target, labels))
                         found.extend(self._component(target, labels, how))
-            if level == MAX_UP:
+            if level == MAX_UP or (
+                self.truncated and (self.analyses >= MAX_METHODS or self.units >= MAX_UNITS)
+            ):
+                # past the bounds every later walk gives None: the waves after this one find nothing, and the
+                # analysis already says it stopped (the callers and readers of a next wave are not asked for)
                 break
             again: dict[str, None] = {}
             if returning:  # callers of a method returning private data walk again, now knowing that
