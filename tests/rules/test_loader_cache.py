@@ -88,3 +88,32 @@ def test_rules_version_follows_an_edited_rule(tmp_path: Path) -> None:
     target.write_text(target.read_text() + "\n# edited\n")
     assert loader.rules_version(rules) != before
     assert len(loader.rule_files(rules)) == 3 and loader.rule_files(rules) == sorted(rules.glob("*.yaml"))
+
+
+def test_a_cache_written_by_another_copy_of_the_package_names_this_copys_files(cache_dir: Path) -> None:
+    # the cache file is keyed by the rules' content, so two checkouts (or a venv and a checkout) with the same rules
+    # share it: the rule files it names must be this copy's, not those of whichever copy wrote it first
+    elsewhere = "/elsewhere/src/appwarden/knowledge/rules"
+    rules = loader.load_rules()
+    loader._CACHE.clear()
+    moved = [
+        loader.Rule(**{**loader.asdict(r), "source": r.source.replace(str(loader.RULES_DIR), elsewhere)})
+        for r in rules
+    ]
+    loader._write_disk_cache(loader._disk_cache_file(), moved)  # as the other copy writes it
+    text = next(cache_dir.glob("rules-*.json")).read_text(encoding="utf-8")
+    assert elsewhere not in text and str(loader.RULES_DIR) not in text
+    again = loader.load_rules()
+    assert again == rules
+    assert all(Path(r.source).is_file() and Path(r.source).parent == loader.RULES_DIR for r in again)
+
+
+def test_a_cache_naming_absolute_files_is_parsed_again(cache_dir: Path) -> None:
+    rules = loader.load_rules()
+    loader._CACHE.clear()
+    target = cache_dir / f"rules-{loader.rules_version()}.json"
+    stale = [{**loader.asdict(r), "source": "/gone/" + Path(r.source).name} for r in rules]
+    import json
+
+    target.write_text(json.dumps(stale), encoding="utf-8")
+    assert loader.load_rules() == rules

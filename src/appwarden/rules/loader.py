@@ -355,17 +355,28 @@ def _disk_cache_file() -> Path | None:
 
 
 def _read_disk_cache(path: Path | None) -> list[Rule] | None:
+    """The cached rules, each ``source`` joined to this copy's :data:`RULES_DIR`; None when absent, unreadable or
+    of another format (a ``source`` that is not a bare file name included): parse again and rewrite."""
     data = read_json(path)
     if not isinstance(data, list):
         return None
     try:
-        return [Rule(**item) for item in data]
-    except TypeError:
-        return None  # from another format: parse again and rewrite
+        rules = []
+        for item in data:
+            name = item["source"]
+            if not isinstance(name, str) or not name or os.sep in name or name in (".", ".."):
+                return None
+            rules.append(Rule(**{**item, "source": os.path.join(_RULES_DIR_STR, name)}))
+        return rules
+    except (TypeError, KeyError):
+        return None
 
 
 def _write_disk_cache(path: Path | None, rules: list[Rule]) -> None:
-    write_json(path, [asdict(r) for r in rules])
+    """Writes ``rules`` with each ``source`` as its file name only: the file is keyed by the rules' content, so
+    every copy of the package with the same rules (checkouts, worktrees, a venv) shares it, and each must read its
+    own files' paths back."""
+    write_json(path, [{**asdict(r), "source": os.path.basename(r.source)} for r in rules])
 
 
 _VERSIONS: dict[tuple, str] = {}
