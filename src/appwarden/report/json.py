@@ -40,9 +40,26 @@ class ReportError(AppwardenError):
 # --------------------------------------------------------------------------------------------------- helpers
 
 
+_PLAIN = frozenset((type(None), bool, int, float, str))
+
+
 def _jsonable(value: Any) -> Any:
-    """A JSON-compatible copy of ``value`` (dataclasses, tuples, sets, paths and datetimes converted)."""
-    if value is None or isinstance(value, bool | int | float | str):
+    """A JSON-compatible copy of ``value`` (dataclasses, tuples, sets, paths and datetimes converted).
+
+    Plain dicts, lists and tuples (most of a finding's evidence) are copied first, their plain values without a
+    call: the generic tests below cost a failed ``hasattr(value, "to_json")`` (an AttributeError) and a
+    dataclass check per container. Same result: those types take the Mapping / list branch below anyway."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {
+            (k if type(k) is str else str(k)): (v if type(v) in _PLAIN else _jsonable(v))
+            for k, v in value.items()
+        }
+    if kind is list or kind is tuple:
+        return [v if type(v) in _PLAIN else _jsonable(v) for v in value]
+    if isinstance(value, bool | int | float | str):
         return value
     if hasattr(value, "to_json") and callable(value.to_json):
         return _jsonable(value.to_json())
