@@ -57,6 +57,8 @@ def test_scan_without_policy_or_trace_skips_their_modules(tmp_path: Path) -> Non
         "shutil",  # argparse's help formatter imports it for its width (appwarden.cli.HelpFormatter does not)
         "csv",  # only the notice-table export
         "pkgutil",  # only to list every rule predicate module
+        "logging",  # loggers are appwarden.lazylog's: imported (and configured) when something is logged
+        "traceback",  # logging imports it
     ):
         assert heavy not in mods, f"{heavy} imported by a scan that does not need it"
 

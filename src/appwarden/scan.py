@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import logging
 import re
 import signal
 import threading
@@ -34,6 +33,7 @@ from typing import Any
 from appwarden import ENGINE_NAME, __version__
 from appwarden.errors import AppwardenError, InputError, LimitExceeded, StageTimeout
 from appwarden.evidence import CallSite, ErrorNote, Evidence, StaticEvidence
+from appwarden.lazylog import get_logger
 from appwarden.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -42,7 +42,7 @@ from appwarden.limits import (
     open_regular_file,
 )
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 @contextlib.contextmanager

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
 
 from appwarden import __version__
 from appwarden.errors import AppwardenError
+from appwarden.lazylog import basic_config
 
 # Command modules, in help order. A module missing from an installation is skipped (its extra is not installed).
 COMMAND_MODULES = (
@@ -140,9 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    basic_config(debug)  # logging.basicConfig, deferred until logging is imported (a scan may never need it)
     if argv and "--version" in argv and all(a in ("--version", "--debug") for a in argv):
         # what argparse's version action prints, without importing every command module to build the full parser
         print(f"appwarden {__version__}")

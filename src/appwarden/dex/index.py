@@ -22,7 +22,6 @@ passing over every event per query.
 
 from __future__ import annotations
 
-import logging
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
@@ -51,12 +50,13 @@ from appwarden.dex.records import event_index as _py_event_index
 from appwarden.dex.records import nondecreasing as _py_nondecreasing
 from appwarden.errors import AppwardenError, DexFormatError, KnowledgeError, LimitExceeded, StageTimeout
 from appwarden.evidence import ErrorNote
+from appwarden.lazylog import get_logger
 from appwarden.limits import DEFAULT_LIMITS, Limits, check_deadline, deadline_monotonic
 
 if TYPE_CHECKING:
     from appwarden.dex.callgraph import CallGraph
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 # the C kernel when the extension is built, else its pure-Python twin (the fallback walker has no such kernel)
 _event_index: Callable[[bytes, Sequence[tuple[int, int]]], list[tuple[bytes, bytes, bytes]]] = getattr(

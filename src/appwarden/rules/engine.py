@@ -30,17 +30,17 @@ Contract:
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from appwarden.evidence import ErrorNote, Evidence
+from appwarden.lazylog import get_logger
 from appwarden.limits import current_deadline
 from appwarden.rules import predicates as predicate_registry
 from appwarden.rules.model import CONFIDENCES, SEVERITIES, EvidenceMissing, Finding, Hit, NotEvaluated, Rule
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _CONFIDENCE_RANK = {c: i for i, c in enumerate(CONFIDENCES)}

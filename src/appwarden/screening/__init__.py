@@ -14,11 +14,11 @@ to the caller, which records the stage as skipped, and so does broken knowledge 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from appwarden.errors import KnowledgeError, StageTimeout
 from appwarden.evidence import StaticEvidence
+from appwarden.lazylog import get_logger
 from appwarden.screening.content import ScreenContext
 from appwarden.screening.model import (
     CATEGORIES,
@@ -43,7 +43,7 @@ __all__ = [
     "verdict_for",
 ]
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 def run_indicator(ctx: ScreenContext, spec: IndicatorSpec) -> IndicatorHit | None:
