@@ -24,13 +24,19 @@ def main(argv: list[str] | None = None) -> int:
     Called without ``argv`` (as the console script), a ``scan`` ends the process itself once the command has
     returned (:func:`exit_now`); with ``argv`` (tests, embedding) it always returns."""
     args = list(sys.argv[1:] if argv is None else argv)
-    one_shot_scan = argv is None and next((a for a in args if not a.startswith("-")), None) == "scan"
+    command = next((a for a in args if not a.startswith("-")), None)
+    one_shot_scan = argv is None and command == "scan"
     if one_shot_scan:
         import gc
 
         gc.disable()
         defer_imports()
     try:
+        if command is not None:
+            # what appwarden.cli.main does for a command, done before argparse, json, pathlib ... compile theirs
+            from appwarden.cli import recache
+
+            recache.install()
         from appwarden.cli import main as cli_main
 
         code = cli_main(args)

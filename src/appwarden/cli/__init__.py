@@ -7,15 +7,17 @@ line on stderr, no traceback unless ``--debug``), 130 interrupted.
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from appwarden import __version__
 from appwarden.errors import AppwardenError
 from appwarden.lazylog import basic_config
+
+if TYPE_CHECKING:
+    import argparse
 
 # Command modules, in help order. A module missing from an installation is skipped (its extra is not installed).
 COMMAND_MODULES = (
@@ -56,46 +58,22 @@ COMMANDS = {
 }
 
 
-def terminal_columns() -> int:
-    """``shutil.get_terminal_size().columns`` (``$COLUMNS`` when a positive integer, else the width of the terminal
-    on standard output, else 80), without importing :mod:`shutil`: argparse's help formatter imports it (and with
-    it ``bz2``, ``lzma``, ``fnmatch``: ~3 ms) for every argument a parser adds, on every command's start-up."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):  # no stdout, closed, detached or not a terminal
-            columns = 80
-    return columns
+def __getattr__(name: str) -> Any:
+    """``ArgumentParser``, ``HelpFormatter`` and ``terminal_columns`` (from :mod:`appwarden.cli.argparsing`): the
+    package itself does not import :mod:`argparse`, so :mod:`appwarden.cli.recache` can be installed before it
+    (``appwarden.launch``) and serve the patterns argparse's imports compile (issue #19)."""
+    if name in ("ArgumentParser", "HelpFormatter", "terminal_columns"):
+        from appwarden.cli import argparsing
 
-
-class HelpFormatter(argparse.HelpFormatter):
-    """argparse's default help formatter, its width found by :func:`terminal_columns` (the same number)."""
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ):
-        if width is None:
-            width = terminal_columns() - 2  # what argparse.HelpFormatter does with shutil's size
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
-class ArgumentParser(argparse.ArgumentParser):
-    """argparse's parser with :class:`HelpFormatter` as the default formatter; subcommand parsers inherit it
-    (``add_subparsers`` makes parsers of the parent's class). A ``formatter_class`` given is used as is."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        if len(args) < 6:  # formatter_class is the sixth positional parameter
-            kwargs.setdefault("formatter_class", HelpFormatter)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        return getattr(argparsing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser; with ``command`` (a known command name) only its module is imported and registered,
     otherwise every available command is (for ``--help`` and unknown commands)."""
+    from appwarden.cli.argparsing import ArgumentParser
+
     parser = ArgumentParser(
         prog="appwarden",
         description="appwarden: find apps that collect or use personal information illegally (App侵害用户权益检测).",

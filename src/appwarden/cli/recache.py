@@ -43,11 +43,14 @@ _state: dict[str, Any] = {}
 
 
 def _cache_file() -> Any:
+    """The cache file's path (a str); found without importing :mod:`appwarden.knowledge` (its :mod:`json` and
+    :mod:`pathlib`), so that :func:`install` can come before any pattern those compile."""
     import hashlib
+    import os
 
-    from appwarden.knowledge.cache import cache_dir
+    from appwarden.cachedir import cache_base
 
-    base = cache_dir()
+    base = cache_base()
     if base is None:
         return None
     key = "\0".join(
@@ -63,7 +66,7 @@ def _cache_file() -> Any:
             ),
         )
     )
-    return base / f"regex-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
+    return os.path.join(base, f"regex-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal")
 
 
 def _digest(payload: bytes) -> bytes:
@@ -75,10 +78,12 @@ def _digest(payload: bytes) -> bytes:
 def _load(path: Any) -> dict[tuple[Any, int], tuple]:
     import marshal
 
-    from appwarden.knowledge.cache import read_bytes
-
-    raw = read_bytes(path)
-    if raw is None or not raw.startswith(_MAGIC):
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return {}
+    if not raw.startswith(_MAGIC):
         return {}
     start = len(_MAGIC) + 32
     payload = raw[start:]
@@ -173,6 +178,7 @@ def _compile(p: Any, flags: int = 0) -> Any:
 
 def _save() -> None:
     import marshal
+    from pathlib import Path
 
     from appwarden.knowledge.cache import write_bytes
 
@@ -183,7 +189,7 @@ def _save() -> None:
         payload = marshal.dumps(dict(_state["codes"]))
     except ValueError:
         return
-    write_bytes(_state["path"], _MAGIC + _digest(payload) + payload)
+    write_bytes(Path(_state["path"]), _MAGIC + _digest(payload) + payload)
 
 
 def install() -> bool:

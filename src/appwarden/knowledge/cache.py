@@ -20,17 +20,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+from appwarden.cachedir import cache_base
+
 KEEP = 8  # files kept per family (several installed versions or checkouts may share one cache directory)
 
 
 def cache_dir() -> Path | None:
     """Where parsed knowledge is cached between processes (see the module docstring)."""
-    if os.environ.get("APPWARDEN_NO_CACHE"):
-        return None
-    base = os.environ.get("APPWARDEN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "appwarden"
-    )
-    return Path(base)
+    base = cache_base()
+    return None if base is None else Path(base)
 
 
 def read_json(path: Path | None) -> Any | None:
