@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "apks"
-NAMES = ("inspect", "ast", "dis", "opcode", "tokenize", "token", "linecache", "ipaddress", "copy")
+NAMES = ("inspect", "ast", "dis", "opcode", "tokenize", "token", "linecache", "ipaddress", "copy", "shutil")
 
 
 def _run(code: str, *args: str, cwd: Path | None = None) -> dict:
@@ -156,3 +156,28 @@ print(json.dumps(main(["scan", sys.argv[1], "-o", sys.argv[2], "-q"])))
         return report
 
     assert canonical(tmp_path / "console.json") == canonical(tmp_path / "embedded.json")
+
+
+def test_tempfile_works_with_shutil_deferred(tmp_path: Path) -> None:
+    got = _run(
+        """
+import json, os, sys
+from appwarden.launch import defer_imports
+assert defer_imports(("shutil",)) == ["shutil"]
+import tempfile  # what reading a big DEX entry mapped does (appwarden.apk.archive.read_mapped)
+with tempfile.TemporaryFile(prefix="appwarden-", dir=tempfile.gettempdir()) as fh:
+    fh.write(b"dex")
+    fh.seek(0)
+    data = fh.read()
+fd, name = tempfile.mkstemp(dir=sys.argv[1], prefix=".x-", suffix=".tmp")  # the knowledge caches' writes
+os.close(fd)
+os.unlink(name)
+before = type(sys.modules["shutil"]).__name__
+folder = tempfile.mkdtemp(dir=sys.argv[1])
+import shutil
+shutil.rmtree(folder)  # runs shutil
+print(json.dumps([data.decode(), before, type(shutil).__name__, os.path.exists(folder)]))
+""",
+        str(tmp_path),
+    )
+    assert got == ["dex", "_DeferredModule", "module", False]

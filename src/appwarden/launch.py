@@ -54,7 +54,20 @@ def main(argv: list[str] | None = None) -> int:
 # ``linecache``; ``urllib.parse`` (through ``pathlib``) imports ``ipaddress`` (bracketed IPv6 hosts only), and
 # ``dataclasses`` imports ``copy`` (``asdict``/``astuple`` of values that are not dataclasses, lists, tuples or
 # dicts). Measured: ~2 ms of a cold scan, ~6 ms when no dataclass on the path lacks a docstring (issue #19).
-DEFERRED_MODULES = ("inspect", "ast", "dis", "opcode", "tokenize", "token", "linecache", "ipaddress", "copy")
+# ``tempfile`` (imported to map the inflated DEX of an app of more than a few MB) imports ``shutil``, which imports
+# ``bz2``, ``lzma`` and ``_compression`` (their C libraries too): ~1.3 ms; a scan makes no use of shutil.
+DEFERRED_MODULES = (
+    "inspect",
+    "ast",
+    "dis",
+    "opcode",
+    "tokenize",
+    "token",
+    "linecache",
+    "ipaddress",
+    "copy",
+    "shutil",
+)
 
 
 def defer_imports(names: tuple[str, ...] = DEFERRED_MODULES) -> list[str]:
