@@ -335,6 +335,8 @@ class Sink:
 
 @dataclass(slots=True)
 class Summary:
+    """What one walk of a method with given parameter labels found: its return labels, sinks and field stores."""
+
     returns: Labels = EMPTY
     sinks: list[Sink] = field(default_factory=list)
     stores: dict[str, Labels] = field(default_factory=dict)  # field descriptor -> labels written
