@@ -268,23 +268,11 @@ def _mark_reachability(evidence: StaticEvidence) -> None:
 
 
 def _with_root(site: Any, root: str) -> Any:
-    """``replace(site, reachable_from=(root,))``: for a plain ``CallSite`` its constructor with every field named
-    in order (``replace`` looks the fields up and builds a keyword dict per call: ~2.2x slower, ~1 500 reachable
-    sites at 100 MB-intact; a field added to CallSite fails tests/test_scan_reachability.py until added here)."""
+    """``replace(site, reachable_from=(root,))``, positionally for a plain ``CallSite`` (:meth:`CallSite.rebuilt`:
+    ~2.2x faster, ~1 500 reachable sites at 100 MB-intact)."""
     if type(site) is not CallSite:
         return replace(site, reachable_from=(root,))
-    return CallSite(
-        site.caller,
-        site.api,
-        site.category,
-        site.kind,
-        site.dex,
-        site.offset,
-        site.owner,
-        site.arg,
-        site.unresolved,
-        (root,),
-    )
+    return site.rebuilt(site.owner, (root,))
 
 
 def build_evidence(

@@ -66,21 +66,9 @@ def attribute(
 
 
 def with_owner(site: CallSite, owner: str) -> CallSite:
-    """``dataclasses.replace(site, owner=owner)`` built positionally: ``replace`` reads the class's fields and
-    builds keyword arguments on every call (~2x the cost; a 100 MB app gets thousands of SDK-owned call sites).
-    ``tests/sdk/test_attribute.py`` checks it against ``replace`` over every field."""
-    return CallSite(
-        site.caller,
-        site.api,
-        site.category,
-        site.kind,
-        site.dex,
-        site.offset,
-        owner,
-        site.arg,
-        site.unresolved,
-        site.reachable_from,
-    )
+    """``dataclasses.replace(site, owner=owner)`` built positionally (:meth:`CallSite.rebuilt`: ~2x faster; a 100 MB
+    app gets thousands of SDK-owned call sites)."""
+    return site.rebuilt(owner, site.reachable_from)
 
 
 def _fill_hits(
