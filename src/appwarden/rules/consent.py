@@ -354,9 +354,10 @@ def launcher_activities(manifest: Any) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def preconsent_entries(evidence: Evidence) -> list[str]:
+def preconsent_entries(evidence: Evidence, launcher: list[str] | None = None) -> list[str]:
     """Start-up entry points (:func:`startup_entries`), the static initialisers of the application, provider and
-    component-factory classes, and ``onCreate`` of the launcher activity (and its app superclasses)."""
+    component-factory classes, and ``onCreate`` of the launcher activity (and its app superclasses; ``launcher``:
+    :func:`launcher_entries` of the evidence when the caller has it already)."""
     static = evidence.static
     code = code_of(evidence)
     manifest = static.manifest if static is not None else None
@@ -368,7 +369,7 @@ def preconsent_entries(evidence: Evidence) -> list[str]:
     for cls in sorted(classes):
         if cls in defined:
             entries.append(f"{cls}-><clinit>()V")
-    entries.extend(launcher_entries(evidence))
+    entries.extend(launcher_entries(evidence) if launcher is None else launcher)
     return list(dict.fromkeys(entries))
 
 
@@ -576,6 +577,13 @@ def _split_callbacks(
                     model.refuse_handlers.append(m)
 
 
+def _one_encoding(value: str) -> bool:
+    """Whether a DEX string decoding to ``value`` (``reader.decode_mutf8``) can only have its UTF-8 bytes: no NUL
+    (MUTF-8 ``C0 80``), no U+FFFD (what undecodable bytes become), no supplementary character (also read as a
+    surrogate pair, two 3-byte sequences); strict UTF-8 decoding admits no other byte sequence."""
+    return "\0" not in value and "\ufffd" not in value and all(c <= "\uffff" for c in value)
+
+
 def _leaves(calls: set[str]) -> bool:
     if any(c.startswith(x) or x in c for c in calls for x in consent_knowledge().exit_calls):
         return True
@@ -648,17 +656,25 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     if lib_helpers:  # a dialog library's own "agreed" getter is a helper returning the flag
         model.helpers.update(lib_helpers)
         readers.update(r.caller for r in code.invokes(list(lib_helpers)))
+    # keys taken from ``text_refs`` whose every reader is in ``readers`` already (:func:`_one_encoding`: every DEX
+    # string with that value has the same bytes, holding the needle the byte search found it by, so each
+    # const-string of it is in text_refs and passed the same test, which depends on the value only); the others
+    # are searched for again below
+    from_refs: set[str] = set()
     if not model.keys and not model.fields:
         k = consent_knowledge()
         for ref in text_refs:  # found by the byte search in C above, then the exact test
             if len(ref.target) <= 64 and " " not in ref.target and k.key_name.search(ref.target):
                 model.keys.setdefault(ref.target, not k.negative_key.search(ref.target))
                 readers.add(ref.caller)
+                from_refs.add(ref.target)
     flows.model.flows.clear()  # decoded with an empty oracle: decode again with the flags known
-    if model.keys:
-        readers.update(r.caller for r in code.strings_matching(list(model.keys)))
-    model.entries = preconsent_entries(evidence)
-    model._full = _reach(code, evidence, model, {})
+    rest = [key for key in model.keys if not (key in from_refs and _one_encoding(key))]
+    if rest:
+        readers.update(r.caller for r in code.strings_matching(rest))
+    launcher = launcher_entries(evidence)  # once for the entries and both walks (its superclass chains)
+    model.entries = preconsent_entries(evidence, launcher)
+    model._full = _reach(code, evidence, model, {}, launcher)
     if model.fields:
         readers.update(r.caller for r in code.field_reads(list(model.fields)))
         readers.update(_instance_field_readers(code, model))
@@ -699,7 +715,7 @@ def _build(evidence: Evidence, code: Any) -> ConsentModel:
     # 4. reachability, full and cut
     model._cut_edges = _cut_edges(code, model)
     if model._cut_edges and any(m in model._full for m in model._cut_edges):
-        model._cut = _reach(code, evidence, model, model._cut_edges)
+        model._cut = _reach(code, evidence, model, model._cut_edges, launcher)
     model._refusal = _walk(code, model.refuse_handlers, model._cut_edges) if model.refuse_handlers else {}
     _contracts(evidence, code, model)
     return model
@@ -829,11 +845,16 @@ def _walk(
 
 
 def _reach(
-    code: Any, evidence: Evidence, model: ConsentModel, cut: dict[str, set[str]]
+    code: Any,
+    evidence: Evidence,
+    model: ConsentModel,
+    cut: dict[str, set[str]],
+    launcher_list: list[str] | None = None,
 ) -> dict[str, str | None]:
     """Methods reachable before consent: from the start-up entries (all code), then from the launcher activity
-    (app and SDK code only: its path through the framework's activity plumbing is not the app's doing)."""
-    launcher = set(launcher_entries(evidence))
+    (app and SDK code only: its path through the framework's activity plumbing is not the app's doing).
+    ``launcher_list``: :func:`launcher_entries` of the evidence when the caller has it already."""
+    launcher = set(launcher_entries(evidence) if launcher_list is None else launcher_list)
     parents = _walk(code, [e for e in model.entries if e not in launcher], cut)
     # the launcher walk's edges are a subset of the first walk's (same cut, no library): what the first walk
     # reached is not expanded again (its parents win below anyway)
