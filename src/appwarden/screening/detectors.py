@@ -10,6 +10,7 @@ Without a code index (packed app, DEX stage skipped) code detectors return nothi
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -251,6 +252,14 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
         for r in refs:
             own.setdefault(r.caller, {}).setdefault(gi, r)
             by_class.setdefault(r.caller.split("->", 1)[0], {}).setdefault(gi, r)
+    if own:
+        # the methods whose callees the loop below asks for (static_support.callees), looked up at once: one C call
+        # per DEX, the answers cached as one by one would find them (issue #19: ~800 methods on a 100 MB app); an
+        # error is left to the one-by-one lookups, which meet it as before
+        with contextlib.suppress(KeyError, LookupError):
+            lookup_many = getattr(getattr(ctx.code, "callgraph", None), "lookup_many", None)
+            if lookup_many is not None:
+                lookup_many([*sorted(own), *sorted(near_callers or ())])
     items: list[Item] = []
     for cls in sorted(by_class):
         if len(by_class[cls]) == len(groups) and len(items) < 5:
@@ -266,9 +275,10 @@ def _api_groups_in_class(ctx: ScreenContext, params: dict[str, Any]) -> list[Ite
             continue
         covered = dict(own[m])
         via: set[str] = set()
-        # the first callee covering a group names it in with/via: by name, not in the set's hash order
-        for callee in sorted(callees(ctx.code, m)):
-            for gi, r in own.get(callee, {}).items():
+        # the first callee covering a group names it in with/via: by name, not in the set's hash order (only the
+        # callees that call an API of a group sorted: the others cover nothing)
+        for callee in sorted(c for c in callees(ctx.code, m) if c in own):
+            for gi, r in own[callee].items():
                 if gi not in covered:
                     covered[gi] = r
                     via.add(callee)
