@@ -9,7 +9,8 @@ interpreter with the same ``PYTHONHASHSEED``:
   screening, policy, rules, report) and of the whole call;
 - **cold**: ``appwarden scan APK -o report.json`` as a fresh process (start-up and imports included), its CPU
   seconds (user + system, ``wait4``), in the environment as it is (with ``PYTHONDONTWRITEBYTECODE=1``, as on the
-  shared development machines, every module is compiled from source on every start: ~0.15 CPU s);
+  shared development machines, every module is compiled from source on every start: ~0.15 CPU s; a tree that has
+  ``__pycache__``, as a working tree after ``make``, is read from it, so the run says when only one tree has it);
 - **cold_pyc**: the same with the modules' bytecode cached (``PYTHONPYCACHEPREFIX`` under ``bench/work/``, filled
   by one scan first), as an installed package has it.
 
@@ -116,6 +117,12 @@ def main() -> int:
     # "cold_pyc": the modules' bytecode cached as an installed package has it (compiled at install), whatever
     # PYTHONDONTWRITEBYTECODE says; one scan first fills the cache (kept outside the trees). The in-process rows use it
     # too: a module first imported inside a stage would otherwise be compiled from source there, in that stage's time
+    compiled = {name: any((p / "src" / "appwarden").glob("__pycache__/*.pyc")) for name, p in trees.items()}
+    if len(set(compiled.values())) > 1:  # "cold" reads a tree's __pycache__ where it has one
+        print(
+            "note: the 'cold' column is not comparable in this run: only one tree has __pycache__ "
+            f"({', '.join(n for n, c in compiled.items() if c)}); compare 'cold_pyc'"
+        )
     pyc_env = {}
     for name, path in trees.items():
         cache = WORK / "pycache" / path.resolve().as_posix().strip("/").replace("/", "_")
