@@ -1,5 +1,5 @@
-/* _dexdesc.h: method descriptors built in C from a DEX's id tables, shared by the _dexscan and _reach extensions
- * (issue #19; one copy, included by both).
+/* _dexdesc.h: method descriptors built in C from a DEX's id tables, and the check of a build_csr adjacency, shared
+ * by the _dexscan and _reach extensions (issue #19; one copy, included by both).
  *
  * Not a standalone header: each including file defines before the #include
  *   static inline uint16_t rd16(const uint8_t *p);   little-endian u16
@@ -243,6 +243,24 @@ static int descs_tables_ok(descs_t *d, unsigned long m_off, unsigned long m_size
     else if ((uint64_t)m_off + (uint64_t)m_size * 8 > d->size)
         snprintf(d->msg, sizeof d->msg, "method_ids out of bounds");
     return d->msg[0] ? -1 : 0;
+}
+
+/* The check of an adjacency from build_csr (offsets: n_nodes + 1 u32, targets: u32 node ids) that reverse_csr, bfs
+ * and callers_within make before reading it: NULL when it is consistent (then *n_nodes is set), else the message of
+ * the first check that fails, in this order. */
+static const char *csr_error(const Py_buffer *ob, const Py_buffer *tb, size_t *n_nodes) {
+    const uint8_t *off = (const uint8_t *)ob->buf, *tgt = (const uint8_t *)tb->buf;
+    size_t n_targets = (size_t)tb->len / 4;
+    if (ob->len % 4 || tb->len % 4) return "arrays must hold u32 values";
+    if (ob->len < 4 || rd32(off) != 0 || rd32(off + ob->len - 4) != n_targets)
+        return "offsets do not match the targets";
+    size_t n = (size_t)ob->len / 4 - 1;
+    for (size_t i = 0; i < n; i++)
+        if (rd32(off + i * 4) > rd32(off + i * 4 + 4)) return "offsets are not sorted";
+    for (size_t i = 0; i < n_targets; i++)
+        if (rd32(tgt + i * 4) >= n) return "target out of range";
+    *n_nodes = n;
+    return NULL;
 }
 
 #endif /* APPWARDEN_DEXDESC_H */

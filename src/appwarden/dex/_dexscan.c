@@ -1748,16 +1748,7 @@ static PyObject *dexscan_reverse_csr(PyObject *self, PyObject *args) {
     const char *err = NULL;
     size_t n_nodes = 0, n_targets = (size_t)tb.len / 4;
     const uint8_t *off = (const uint8_t *)ob.buf, *tgt = (const uint8_t *)tb.buf;
-    if (ob.len % 4 || tb.len % 4) err = "arrays must hold u32 values";
-    else if (ob.len < 4 || rd32(off) != 0 || rd32(off + ob.len - 4) != n_targets)
-        err = "offsets do not match the targets";
-    else {
-        n_nodes = (size_t)ob.len / 4 - 1;
-        for (size_t i = 0; i < n_nodes && !err; i++)
-            if (rd32(off + i * 4) > rd32(off + i * 4 + 4)) err = "offsets are not sorted";
-        for (size_t i = 0; i < n_targets && !err; i++)
-            if (rd32(tgt + i * 4) >= n_nodes) err = "target out of range";
-    }
+    err = csr_error(&ob, &tb, &n_nodes);
     if (err) {
         PyErr_SetString(PyExc_ValueError, err);
         goto done;
@@ -1819,20 +1810,12 @@ static PyObject *dexscan_bfs(PyObject *self, PyObject *args) {
     PyObject *res = NULL, *pb = NULL, *qb = NULL;
     uint32_t *queue = NULL;
     const char *err = NULL;
-    size_t n_nodes = 0, n_targets = (size_t)tb.len / 4;
+    size_t n_nodes = 0;
     const uint8_t *off = (const uint8_t *)ob.buf, *tgt = (const uint8_t *)tb.buf, *ent = (const uint8_t *)eb.buf;
     const uint8_t *virt = (const uint8_t *)vb.buf;
-    if (ob.len % 4 || tb.len % 4 || eb.len % 4) err = "arrays must hold u32 values";
-    else if (ob.len < 4 || rd32(off) != 0 || rd32(off + ob.len - 4) != n_targets)
-        err = "offsets do not match the targets";
-    else {
-        n_nodes = (size_t)ob.len / 4 - 1;
-        for (size_t i = 0; i < n_nodes && !err; i++)
-            if (rd32(off + i * 4) > rd32(off + i * 4 + 4)) err = "offsets are not sorted";
-        for (size_t i = 0; i < n_targets && !err; i++)
-            if (rd32(tgt + i * 4) >= n_nodes) err = "target out of range";
-        if (!err && (size_t)vb.len != n_nodes) err = "virtual flags do not match the nodes";
-    }
+    if (eb.len % 4) err = "arrays must hold u32 values";
+    else err = csr_error(&ob, &tb, &n_nodes);
+    if (!err && (size_t)vb.len != n_nodes) err = "virtual flags do not match the nodes";
     if (err) {
         PyErr_SetString(PyExc_ValueError, err);
         goto done;

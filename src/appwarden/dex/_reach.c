@@ -2760,20 +2760,11 @@ static PyObject *reach_callers_within(PyObject *self, PyObject *args) {
     size_t n_nodes = 0, n_targets = (size_t)tb.len / 4, n_seeds = (size_t)sb.len / 4;
     const uint8_t *off = (const uint8_t *)ob.buf, *tgt = (const uint8_t *)tb.buf;
     const uint8_t *virt = (const uint8_t *)vb.buf, *seeds = (const uint8_t *)sb.buf;
-    if (ob.len % 4 || tb.len % 4) err = "arrays must hold u32 values";
-    else if (ob.len < 4 || rd32(off) != 0 || rd32(off + ob.len - 4) != n_targets)
-        err = "offsets do not match the targets";
-    else {
-        n_nodes = (size_t)ob.len / 4 - 1;
-        for (size_t i = 0; i < n_nodes && !err; i++)
-            if (rd32(off + i * 4) > rd32(off + i * 4 + 4)) err = "offsets are not sorted";
-        for (size_t i = 0; i < n_targets && !err; i++)
-            if (rd32(tgt + i * 4) >= n_nodes) err = "target out of range";
-        if (!err && (size_t)vb.len != n_nodes) err = "virtual must have one byte per node";
-        if (!err && sb.len % 4) err = "seeds must hold u32 values";
-        for (size_t i = 0; i < n_seeds && !err; i++)
-            if (rd32(seeds + i * 4) >= n_nodes) err = "seed out of range";
-    }
+    err = csr_error(&ob, &tb, &n_nodes);
+    if (!err && (size_t)vb.len != n_nodes) err = "virtual must have one byte per node";
+    if (!err && sb.len % 4) err = "seeds must hold u32 values";
+    for (size_t i = 0; i < n_seeds && !err; i++)
+        if (rd32(seeds + i * 4) >= n_nodes) err = "seed out of range";
     if (err) {
         PyErr_SetString(PyExc_ValueError, err);
         goto done;
