@@ -445,12 +445,7 @@ def method_descs(
     def type_ref(tidx: int) -> bytes:
         got = types.get(tidx)
         if got is None:
-            if tidx >= t_size:
-                raise ValueError(f"type index {tidx} out of range")
-            sidx = _U32.unpack_from(buf, t_off + tidx * 4)[0]
-            if sidx >= s_size:
-                raise ValueError(f"type {tidx} string index out of range")
-            got = types[tidx] = string_ref(sidx)
+            got = types[tidx] = _type_bytes(buf, s_off, s_size, t_off, t_size, tidx)
         return got
 
     budget = size * 64 + (1 << 20)
@@ -497,12 +492,7 @@ def _method_bytes(buf: bytes, ids: tuple, i: int, from_name: bool = False) -> by
     size = len(buf)
 
     def type_ref(tidx: int) -> bytes:
-        if tidx >= t_size:
-            raise ValueError(f"type index {tidx} out of range")
-        sidx = _U32.unpack_from(buf, t_off + tidx * 4)[0]
-        if sidx >= s_size:
-            raise ValueError(f"type {tidx} string index out of range")
-        return _string_bytes(buf, s_off, sidx)
+        return _type_bytes(buf, s_off, s_size, t_off, t_size, tidx)
 
     cls_idx, proto_idx, name_idx = struct.unpack_from("<HHI", buf, m_off + i * 8)
     cls = type_ref(cls_idx)
@@ -589,12 +579,7 @@ def field_desc(ids: tuple, f_off: int, f_size: int, f: int) -> str | None:
         raise ValueError("field index out of range")
 
     def type_ref(tidx: int) -> bytes:
-        if tidx >= t_size:
-            raise ValueError(f"type index {tidx} out of range")
-        sidx = _U32.unpack_from(buf, t_off + tidx * 4)[0]
-        if sidx >= s_size:
-            raise ValueError(f"type {tidx} string index out of range")
-        return _string_bytes(buf, s_off, sidx)
+        return _type_bytes(buf, s_off, s_size, t_off, t_size, tidx)
 
     cls_idx, type_idx, name_idx = struct.unpack_from("<HHI", buf, f_off + f * 8)
     cls = type_ref(cls_idx)
@@ -972,6 +957,17 @@ def _string_bytes(buf: bytes, s_off: int, sidx: int) -> bytes:
     if nul < 0:
         raise ValueError(f"string {sidx} data out of bounds")
     return buf[pos:nul]
+
+
+def _type_bytes(buf: bytes, s_off: int, s_size: int, t_off: int, t_size: int, tidx: int) -> bytes:
+    """The descriptor bytes of type id ``tidx``; ValueError when it or its string index is out of range (the
+    messages of ``_dexdesc.h``'s ``type_ref``)."""
+    if tidx >= t_size:
+        raise ValueError(f"type index {tidx} out of range")
+    sidx = _U32.unpack_from(buf, t_off + tidx * 4)[0]
+    if sidx >= s_size:
+        raise ValueError(f"type {tidx} string index out of range")
+    return _string_bytes(buf, s_off, sidx)
 
 
 def type_descs(buf: bytes, s_off: int, s_size: int, t_off: int, t_size: int) -> list[str | None]:
