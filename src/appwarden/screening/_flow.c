@@ -640,6 +640,20 @@ done:
     return rc;
 }
 
+/* carry_held(): what fast_invoke / derive_invoke left in *held (labels the receiver now holds, or NULL) carried into
+ * register reg, *held cleared; on an error *value (the call's result) is released too */
+static int carry_held(state *s, int32_t reg, PyObject **held, PyObject **value) {
+    if (*held == NULL)
+        return 0;
+    int bad = carry(s, reg, *held);
+    Py_CLEAR(*held);
+    if (bad < 0) {
+        Py_CLEAR(*value);
+        return -1;
+    }
+    return 0;
+}
+
 static int set_obj(state *s, int32_t r, int32_t oid) {
     s->objs[r] = oid;
     if (!s->in_objlist[r]) {
@@ -930,16 +944,8 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
                                        private_returns, &value, &held);
                     if (fast < 0)
                         goto done;
-                    if (fast) {
-                        if (held != NULL) {
-                            int bad = carry(s, list_reg(word, range, 0), held);
-                            Py_CLEAR(held);
-                            if (bad < 0) {
-                                Py_DECREF(value);
-                                goto done;
-                            }
-                        }
-                    }
+                    if (fast && carry_held(s, list_reg(word, range, 0), &held, &value) < 0)
+                        goto done;
                 }
                 if (fast) {
                     /* value set */
@@ -996,16 +1002,9 @@ static int walk_once(state *s, const int32_t *e, Py_ssize_t nent, PyObject *cons
                         }
                         if (!memoised) {
                             Py_CLEAR(call_args);
-                            if (derive_invoke(s, c, count, word, range, is_static, &value, &held) < 0)
+                            if (derive_invoke(s, c, count, word, range, is_static, &value, &held) < 0 ||
+                                carry_held(s, list_reg(word, range, 0), &held, &value) < 0)
                                 goto done;
-                            if (held != NULL) {
-                                int bad = carry(s, list_reg(word, range, 0), held);
-                                Py_CLEAR(held);
-                                if (bad < 0) {
-                                    Py_DECREF(value);
-                                    goto done;
-                                }
-                            }
                         }
                     }
                 }
