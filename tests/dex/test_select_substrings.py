@@ -1,6 +1,7 @@
-"""``find_substrings`` (C; the one substring kernel, used by the code index and the screening) buckets the needles by
-their first byte and skips the positions whose first two bytes start no needle: the answers stay those of its
-pure-Python twin (``pywalk.find_substrings``), checked on fuzzed string pools and needles."""
+"""``find_substrings`` (C; the one substring kernel, used by the code index and the screening) skips the positions
+where no needle starts (by the first two bytes of the short needles and a hash of the first four of the long ones):
+the answers stay those of its pure-Python twin (``pywalk.find_substrings``), checked on fuzzed string pools and
+needles (more in test_find_substrings_starts.py)."""
 
 from __future__ import annotations
 
