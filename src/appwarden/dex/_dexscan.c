@@ -3416,6 +3416,53 @@ done:
     return res;
 }
 
+/* column(buf, off, count, stride, pos, size) -> (bytes, max)
+ * One column of a table of `count` rows of `stride` bytes at `off` of `buf`: the `size` bytes (2 or 4) at `pos` of
+ * each row, copied in row order (the bytes as they are: a u16/u32 array's frombytes reads them), and the largest of
+ * them read as unsigned little-endian (0 when count is 0). What `array(...).frombytes(buf[off : off + count *
+ * stride])[pos // size :: stride // size]` gives, with max_item of it, in one pass and no stepped slice (a memcpy per
+ * item). ValueError for a layout other than 0 <= pos, pos + size <= stride, size 2 or 4, off >= 0, count >= 0, or
+ * rows past the end of buf (count 0: b"" and 0 wherever off is). Twin: pywalk.column. */
+static PyObject *dexscan_column(PyObject *self, PyObject *args) {
+    Py_buffer b;
+    Py_ssize_t off, count, stride, pos, size;
+    if (!PyArg_ParseTuple(args, "y*nnnnn", &b, &off, &count, &stride, &pos, &size)) return NULL;
+    PyObject *out = NULL, *res = NULL;
+    if ((size != 2 && size != 4) || pos < 0 || stride < 1 || pos > stride - size || off < 0 || count < 0) {
+        PyErr_SetString(PyExc_ValueError, "bad column layout");
+        goto done;
+    }
+    if (count && ((size_t)count > (size_t)PY_SSIZE_T_MAX / (size_t)stride || off > b.len ||
+                  count * stride > b.len - off)) {
+        PyErr_SetString(PyExc_ValueError, "column rows run past the end of the buffer");
+        goto done;
+    }
+    out = PyBytes_FromStringAndSize(NULL, count * size);
+    if (!out) goto done;
+    const uint8_t *p = (const uint8_t *)b.buf + (count ? off + pos : 0);
+    uint8_t *q = (uint8_t *)PyBytes_AS_STRING(out);
+    uint32_t best = 0;
+    size_t n = (size_t)count, st = (size_t)stride;
+    if (size == 4) {
+        for (size_t i = 0; i < n; i++, p += st, q += 4) {
+            memcpy(q, p, 4);
+            uint32_t v = rd32(p);
+            best = v > best ? v : best;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++, p += st, q += 2) {
+            memcpy(q, p, 2);
+            uint32_t v = (uint32_t)p[0] | ((uint32_t)p[1] << 8);
+            best = v > best ? v : best;
+        }
+    }
+    res = Py_BuildValue("(Ok)", out, (unsigned long)best);
+done:
+    Py_XDECREF(out);
+    PyBuffer_Release(&b);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"max_item", dexscan_max_item, METH_VARARGS, "Largest unsigned little-endian u16/u32 item of a buffer."},
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
@@ -3445,6 +3492,7 @@ static PyMethodDef methods[] = {
     {"reverse_csr", dexscan_reverse_csr, METH_VARARGS, "The reversed adjacency of a build_csr adjacency."},
     {"class_ranks", dexscan_class_ranks, METH_VARARGS, "Class-descriptor rank and prefix flag of every node."},
     {"sort_nodes", dexscan_sort_nodes, METH_VARARGS, "Node ids sorted by descriptor (ASCII only)."},
+    {"column", dexscan_column, METH_VARARGS, "One u16/u32 column of a table of rows, and its largest item."},
     {NULL, NULL, 0, NULL},
 };
 

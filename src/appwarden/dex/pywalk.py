@@ -1504,6 +1504,28 @@ def max_item(buf: bytes, itemsize: int) -> int:
     return max(a, default=0)
 
 
+def column(
+    buf: bytes | memoryview, off: int, count: int, stride: int, pos: int, size: int
+) -> tuple[bytes, int]:
+    """One column of a table of ``count`` rows of ``stride`` bytes at ``off`` of ``buf``: the ``size`` bytes (2 or
+    4) at ``pos`` of each row, in row order, and the largest of them as unsigned little-endian (0 when ``count`` is
+    0). ValueError for another layout or rows past the end of ``buf`` (mirrors ``_dexscan.column``)."""
+    if size not in (2, 4) or pos < 0 or stride < 1 or pos > stride - size or off < 0 or count < 0:
+        raise ValueError("bad column layout")
+    if count == 0:
+        return b"", 0
+    if off > len(buf) or count * stride > len(buf) - off:
+        raise ValueError("column rows run past the end of the buffer")
+    rows = bytes(memoryview(buf)[off : off + count * stride])
+    if stride % size == 0 and pos % size == 0:  # whole items: a stepped slice of an array of them
+        items = array("H" if size == 2 else "I")
+        items.frombytes(rows)
+        raw = items[pos // size :: stride // size].tobytes()
+    else:
+        raw = b"".join(rows[i + pos : i + pos + size] for i in range(0, count * stride, stride))
+    return raw, max_item(raw, size)
+
+
 # -- the twins of the _reach kernels (appwarden.dex._reach: the reachability stage's C kernels) ----------------
 
 

@@ -60,6 +60,20 @@ def _u16_array(data: bytes, off: int, count: int) -> array:
     return a
 
 
+_COLUMNS = sys.byteorder == "little" and hasattr(walker, "column")  # the columns of the id tables in C
+
+
+def _column(data: bytes, off: int, count: int, stride: int, pos: int, code: str) -> tuple[array, int]:
+    """``(column, largest item)``: the u16/u32 (``code`` "H"/"I") at byte ``pos`` of each of the ``count`` rows of
+    ``stride`` bytes at ``off`` of ``data``, as an array, and its largest item (0 when empty), from the walker's
+    ``column`` (one pass, where a stepped slice of the table's array copies item by item: ~10 ms of a 100 MB-intact
+    app's 33 DEX files). The caller has checked that the rows lie in ``data``."""
+    a = array(code)
+    raw, top = walker.column(data, off, count, stride, pos, a.itemsize)
+    a.frombytes(raw)
+    return a, top
+
+
 def _max_item(a: array) -> int:
     """The largest value of a u16/u32 id table (in C when the walker has it: no Python int per entry)."""
     if sys.byteorder == "little" and hasattr(walker, "max_item"):
@@ -233,29 +247,54 @@ class DexFile:
             # Android's verifier requires strictly increasing type ids; repeats would make every per-type
             # decoding (one string per type) work and memory multiply a long string
             raise self._fail("type_ids are not strictly increasing (repeated or unsorted type descriptors)")
-        protos = _u32_array(data, self.proto_ids_off, self.proto_ids_size * 3)
-        self.proto_return = protos[1::3]
-        self.proto_params_off = protos[2::3]
-        fh = _u16_array(data, self.field_ids_off, self.field_ids_size * 4)
-        self.field_class = fh[0::4]
-        self.field_type = fh[1::4]
-        self.field_name = _u32_array(data, self.field_ids_off, self.field_ids_size * 2)[1::2]
-        mh = _u16_array(data, self.method_ids_off, self.method_ids_size * 4)
-        self.method_class = mh[0::4]
-        self.method_proto = mh[1::4]
-        self.method_name = _u32_array(data, self.method_ids_off, self.method_ids_size * 2)[1::2]
+        if (
+            _COLUMNS
+        ):  # each column copied out with its largest item in one C pass (no stepped slice of a copy)
+            self.proto_return, top_ret = _column(data, self.proto_ids_off, self.proto_ids_size, 12, 4, "I")
+            self.proto_params_off, _ = _column(data, self.proto_ids_off, self.proto_ids_size, 12, 8, "I")
+            self.field_class, top_fcls = _column(data, self.field_ids_off, self.field_ids_size, 8, 0, "H")
+            self.field_type, top_ftyp = _column(data, self.field_ids_off, self.field_ids_size, 8, 2, "H")
+            self.field_name, top_fname = _column(data, self.field_ids_off, self.field_ids_size, 8, 4, "I")
+            self.method_class, top_mcls = _column(data, self.method_ids_off, self.method_ids_size, 8, 0, "H")
+            self.method_proto, top_mpro = _column(data, self.method_ids_off, self.method_ids_size, 8, 2, "H")
+            self.method_name, top_mname = _column(data, self.method_ids_off, self.method_ids_size, 8, 4, "I")
+        else:
+            protos = _u32_array(data, self.proto_ids_off, self.proto_ids_size * 3)
+            self.proto_return = protos[1::3]
+            self.proto_params_off = protos[2::3]
+            fh = _u16_array(data, self.field_ids_off, self.field_ids_size * 4)
+            self.field_class = fh[0::4]
+            self.field_type = fh[1::4]
+            self.field_name = _u32_array(data, self.field_ids_off, self.field_ids_size * 2)[1::2]
+            mh = _u16_array(data, self.method_ids_off, self.method_ids_size * 4)
+            self.method_class = mh[0::4]
+            self.method_proto = mh[1::4]
+            self.method_name = _u32_array(data, self.method_ids_off, self.method_ids_size * 2)[1::2]
+            top_ret, top_fcls, top_ftyp, top_fname, top_mcls, top_mpro, top_mname = (
+                _max_item(tab) if len(tab) else -1
+                for tab in (
+                    self.proto_return,
+                    self.field_class,
+                    self.field_type,
+                    self.field_name,
+                    self.method_class,
+                    self.method_proto,
+                    self.method_name,
+                )
+            )
         self.class_defs = _u32_array(data, self.class_defs_off, self.class_defs_size * 8)
-        for tab, limit, what in (
-            (self.proto_return, self.type_ids_size, "proto return type"),
-            (self.field_class, self.type_ids_size, "field class"),
-            (self.field_type, self.type_ids_size, "field type"),
-            (self.field_name, self.string_ids_size, "field name"),
-            (self.method_class, self.type_ids_size, "method class"),
-            (self.method_proto, self.proto_ids_size, "method proto"),
-            (self.method_name, self.string_ids_size, "method name"),
-            (self.class_defs[0::8], self.type_ids_size, "class_def class"),
+        cdc = self.class_defs[0::8]
+        for count, top, limit, what in (
+            (self.proto_ids_size, top_ret, self.type_ids_size, "proto return type"),
+            (self.field_ids_size, top_fcls, self.type_ids_size, "field class"),
+            (self.field_ids_size, top_ftyp, self.type_ids_size, "field type"),
+            (self.field_ids_size, top_fname, self.string_ids_size, "field name"),
+            (self.method_ids_size, top_mcls, self.type_ids_size, "method class"),
+            (self.method_ids_size, top_mpro, self.proto_ids_size, "method proto"),
+            (self.method_ids_size, top_mname, self.string_ids_size, "method name"),
+            (len(cdc), _max_item(cdc) if len(cdc) else -1, self.type_ids_size, "class_def class"),
         ):
-            if len(tab) and _max_item(tab) >= limit:
+            if count and top >= limit:
                 raise self._fail(f"{what} index out of range")
 
     def _check_table(self, what: str, off: int, count: int, item: int) -> None:
