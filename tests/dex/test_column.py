@@ -158,3 +158,18 @@ def test_column_twin_huge_counts_and_other_buffers() -> None:
         assert cext.column(buf, 16, 100, 12, 8, 4) == pywalk.column(buf, 16, 100, 12, 8, 4)
     with pytest.raises(TypeError):
         cext.column("text", 0, 1, 4, 0, 4)
+
+
+def test_dexfile_over_an_mmap_reads_the_same_columns(main_dex: bytes, tmp_path: Path) -> None:
+    """read_mapped hands the reader an mmap of a temporary file: the kernel reads it through the buffer protocol."""
+    import mmap
+
+    path = tmp_path / "classes.dex"
+    path.write_bytes(main_dex)
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        dex = DexFile("classes.dex", mapped)  # type: ignore[arg-type]
+        kept = {attr: getattr(dex, attr).tobytes() for attr in COLUMNS}
+        dex.release_pages()
+        del dex
+    plain = _read(main_dex, True)
+    assert kept == {attr: plain[attr][1] for attr in COLUMNS}
