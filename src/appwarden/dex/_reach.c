@@ -1716,14 +1716,16 @@ static int by_rank_cmp(const void *a, const void *b) {
  * every time). `entries`: u32 node ids in the order given; `cut`: (caller, callee) u32 pairs sorted ascending, the
  * edges not followed. A node taken from the queue gets its callees (virtual nodes crossed, the real nodes they
  * lead to) that are not yet met, without its cut ones, without the skipped ones (met: never met again), in class
- * rank order; when two of them share a rank, in the order `order(u32 bytes of them) -> u32 bytes` gives (the
- * descriptor order); each is recorded (parent = the node) and queued unless `done`.
+ * rank order; each run of them sharing a rank in the order `order(u32 bytes of the run) -> u32 bytes` gives (the
+ * descriptor order; a permutation of the run, else ValueError); each is recorded (parent = the node) and queued
+ * unless `done`.
  * Returns (parents: u32 per node, NONE when not met, an entry its own parent; order: u32 node ids met, entries
  * first). ValueError for inconsistent arrays or out-of-range ids, TimeoutError once `deadline` (time.monotonic(),
  * 0 = none) has passed (read every 2048 nodes taken), and what a callback raises.
  * With `dexes` and `reps` (sort_nodes' first arguments: the DEX id tables, (DEX, method id) u32 pairs per node),
- * nodes sharing a rank are put in sort_nodes' order here, `order` asked only when sort_nodes would not answer (a
- * descriptor that is not ASCII or cannot be built, tables it refuses): no call per group. */
+ * each run of nodes sharing a rank is put in sort_nodes' order here (only the run's descriptors built), `order`
+ * asked for a run only when sort_nodes would not answer (a descriptor that is not ASCII or cannot be built,
+ * tables it refuses). */
 /* The descriptor order of the nodes found[0..k) (their representatives' descriptors, bytewise: Python's order when
  * all are ASCII), as _dexscan.sort_nodes gives it: 1 sorted in place, 0 when it cannot (a descriptor not ASCII or
  * not built, a DEX's tables refused: the caller asks its callback), -1 out of memory. */
@@ -1989,40 +1991,56 @@ static PyObject *reach_walk(PyObject *self, PyObject *args) {
         if (kept > 1) {
             rank_sort.rank = rank;
             qsort(found, kept, 4, by_rank_cmp);
-            int tie = 0;
-            for (size_t i = 1; i < kept && !tie; i++) tie = ld32(rank, found[i]) == ld32(rank, found[i - 1]);
-            int sorted_here = 0;
-            if (tie && sort_here) { /* methods of one class: their descriptors' bytes, as sort_nodes */
-                sorted_here = tie_sort(&ties, found, kept);
-                if (sorted_here < 0) {
+            /* each run of callees sharing a rank (methods of one class) in descriptor order: only those
+             * descriptors are built (or asked for), the rank order decides between runs */
+            for (size_t i = 0; i < kept;) {
+                uint32_t r = ld32(rank, found[i]);
+                size_t j = i + 1;
+                while (j < kept && ld32(rank, found[j]) == r) j++;
+                size_t k = j - i;
+                uint32_t *run = found + i;
+                i = j;
+                if (k < 2) continue;
+                int sorted_here = 0;
+                if (sort_here) { /* their descriptors' bytes, as sort_nodes */
+                    sorted_here = tie_sort(&ties, run, k);
+                    if (sorted_here < 0) {
+                        PyErr_NoMemory();
+                        goto fail_q_set;
+                    }
+                }
+                if (sorted_here) continue;
+                /* else the caller's descriptor order, which must give back exactly these nodes */
+                PyObject *arg = PyBytes_FromStringAndSize((const char *)run, (Py_ssize_t)(k * 4));
+                if (!arg) goto fail_q_set;
+                PyObject *res_o = PyObject_CallFunctionObjArgs(order_cb, arg, NULL);
+                Py_DECREF(arg);
+                if (!res_o) goto fail_q_set;
+                Py_buffer sb;
+                if (PyObject_GetBuffer(res_o, &sb, PyBUF_SIMPLE) < 0) {
+                    Py_DECREF(res_o);
+                    goto fail_q_set;
+                }
+                int same = (size_t)sb.len == k * 4;
+                uint32_t *got = same ? (uint32_t *)malloc(3 * k * 4) : NULL; /* answer, its sorted copy, run's */
+                if (same && !got) {
+                    PyBuffer_Release(&sb);
+                    Py_DECREF(res_o);
                     PyErr_NoMemory();
                     goto fail_q_set;
                 }
-            }
-            if (tie && !sorted_here) { /* else the caller's descriptor order */
-                PyObject *arg = PyBytes_FromStringAndSize((const char *)found, (Py_ssize_t)(kept * 4));
-                if (!arg) goto fail_q_set;
-                PyObject *r = PyObject_CallFunctionObjArgs(order_cb, arg, NULL);
-                Py_DECREF(arg);
-                if (!r) goto fail_q_set;
-                Py_buffer sb;
-                if (PyObject_GetBuffer(r, &sb, PyBUF_SIMPLE) < 0) {
-                    Py_DECREF(r);
-                    goto fail_q_set;
+                if (same) { /* a permutation of the run: the same values once each (both sorted, compared) */
+                    memcpy(got, sb.buf, k * 4);
+                    memcpy(got + k, sb.buf, k * 4);
+                    memcpy(got + 2 * k, run, k * 4);
+                    qsort(got + k, k, 4, u32_cmp);
+                    qsort(got + 2 * k, k, 4, u32_cmp);
+                    same = !memcmp(got + k, got + 2 * k, k * 4);
+                    if (same) memcpy(run, got, k * 4);
                 }
-                int same = (size_t)sb.len == kept * 4;
-                if (same) { /* a permutation of the nodes given: each one of them, none twice */
-                    const uint8_t *s = (const uint8_t *)sb.buf;
-                    for (size_t i = 0; i < kept && same; i++) { /* the kept ones hold this step's tag */
-                        uint32_t x;
-                        memcpy(&x, s + i * 4, 4);
-                        same = x < n && stamp[x] == tag;
-                        if (same) stamp[x] = 0; /* recorded next: the stamp is not read again */
-                    }
-                    if (same) memcpy(found, sb.buf, kept * 4);
-                }
+                free(got);
                 PyBuffer_Release(&sb);
-                Py_DECREF(r);
+                Py_DECREF(res_o);
                 if (!same) {
                     err = "order() must give the nodes it was given";
                     goto fail_q;

@@ -1547,9 +1547,9 @@ def walk(
     """``CallGraph.walk``'s BFS over node ids; mirrors ``_reach.walk`` (see its contract in ``_reach.c``): the
     callees of each node taken from the queue (virtual nodes crossed) not yet met, its ``cut`` edges and the
     skipped nodes (``flags`` 1, or 2 and ``skipped(node)`` true: the answer replaces the 2) left out, in class
-    ``rank`` order, ``order(u32 bytes) -> u32 bytes`` deciding when two share a rank. Returns ``(parents, order)``
-    as u32 bytes (native order, as the arrays they come from). With ``dexes`` and ``reps``, :func:`sort_nodes`
-    orders the nodes sharing a rank, ``order`` only when it does not answer."""
+    ``rank`` order, each run of them sharing a rank put in the order ``order(u32 bytes) -> u32 bytes`` gives it.
+    Returns ``(parents, order)`` as u32 bytes (native order, as the arrays they come from). With ``dexes`` and
+    ``reps``, :func:`sort_nodes` orders each such run, ``order`` only when it does not answer."""
     if any(len(b) % 4 for b in (offsets, targets, rank, entries)) or len(cut) % 8 or len(offsets) < 4:
         raise ValueError("arrays must hold u32 values")
     off, tgt, rk = array("I", bytes(offsets)), array("I", bytes(targets)), array("I", bytes(rank))
@@ -1613,17 +1613,24 @@ def walk(
             else:
                 kept.append(c)
         kept.sort(key=rk.__getitem__)
-        if len({rk[c] for c in kept}) != len(kept):  # methods of one class: their descriptor order
-            here = None
-            if dexes is not None and reps is not None:
-                try:
-                    here = sort_nodes(dexes, reps, array("I", kept).tobytes())
-                except ValueError:
+        # each run of them sharing a rank (methods of one class): its descriptor order
+        if len({rk[c] for c in kept}) != len(kept):
+            ordered: list[int] = []
+            for _r, group in itertools.groupby(kept, key=rk.__getitem__):
+                run = list(group)
+                if len(run) > 1:
                     here = None
-            got = array("I", bytes(here if here is not None else order(array("I", kept).tobytes())))
-            if sorted(got) != sorted(kept) or len(set(got)) != len(got):
-                raise ValueError("order() must give the nodes it was given")
-            kept = got.tolist()
+                    if dexes is not None and reps is not None:
+                        try:
+                            here = sort_nodes(dexes, reps, array("I", run).tobytes())
+                        except ValueError:
+                            here = None
+                    got = array("I", bytes(here if here is not None else order(array("I", run).tobytes())))
+                    if sorted(got) != sorted(run):
+                        raise ValueError("order() must give the nodes it was given")
+                    run = got.tolist()
+                ordered.extend(run)
+            kept = ordered
         for c in kept:
             parents[c] = g
             met.append(c)
