@@ -321,14 +321,13 @@ def _direct_implementers(code: Any, interface: str) -> list[str] | None:
         if not hits:
             continue
         cdis: list[int] = []
-        for off in hits:
-            j = -1
-            while True:
-                try:
-                    j = column.index(off, j + 1)
-                except ValueError:
-                    break
-                cdis.append(j)
+        for off in hits:  # the class defs pointing at the list: a byte search of the column (u32 words)
+            word = struct.pack("=I", off)  # the column's own (native) order
+            p = column.find(word)
+            while p >= 0:
+                if not p & 3:
+                    cdis.append(p >> 2)
+                p = column.find(word, p + 1)
         cd = dc.dex.class_defs
         for cdi in sorted(cdis):
             desc = types[cd[cdi * 8]]
@@ -337,18 +336,20 @@ def _direct_implementers(code: Any, interface: str) -> list[str] | None:
     return found
 
 
-def _interface_lists(code: Any, ci: int) -> tuple[list[int], list[int], list[int]] | None:
+def _interface_lists(code: Any, ci: int) -> tuple[list[int], list[int], bytes] | None:
     """(the distinct offsets of the interface lists of DEX ``ci``'s class defs that ``DexFile.type_list_ids`` can
-    read, ascending; where each list's items end; the class defs' interfaces_off column), remembered per code
-    index; None when two of the lists overlap (a malformed DEX: a position may then be in two lists)."""
+    read, ascending; where each list's items end; the class defs' interfaces_off column as bytes, a u32 word per
+    class def in native order), remembered per code index; None when two of the lists overlap (a malformed DEX: a
+    position may then be in two lists)."""
     memo = _memo(code).ifaces
     if ci in memo:
         return memo[ci]
     dex = code.codes[ci].dex
-    column = dex.class_defs[3::8].tolist()
+    words_col = dex.class_defs[3::8]
+    column = words_col.tobytes()
     data, size = dex.data, dex.container_size
     # no list, or one type_list_ids refuses (no interface, as the index reads it): left out
-    cand = [off for off in sorted(set(column)) if off and not off & 3 and off + 4 <= size]
+    cand = [off for off in sorted(set(words_col)) if off and not off & 3 and off + 4 <= size]
     if sys.byteorder == "little":  # the lists' sizes read as u32 words of the file (offsets are 4-aligned)
         with memoryview(data) as mv, mv[: size & ~3] as part, part.cast("I") as words:
             counts = [words[off >> 2] for off in cand]
@@ -361,7 +362,7 @@ def _interface_lists(code: Any, ci: int) -> tuple[list[int], list[int], list[int
         if end <= size:
             offs.append(off)
             ends.append(end)
-    got: tuple[list[int], list[int], list[int]] | None = (offs, ends, column)
+    got: tuple[list[int], list[int], bytes] | None = (offs, ends, column)
     if any(e > o for e, o in zip(ends[:-1], offs[1:], strict=True)):
         got = None
     memo[ci] = got
