@@ -1,8 +1,9 @@
-"""The one C string search (``appwarden.dex._dexscan.find_substrings``: needles bucketed by their first two bytes,
-used by the screening and the code index) answers exactly what its pure-Python twin
-(``appwarden.dex.pywalk.find_substrings``) answers, on fuzzed string tables (hostile: lengths past the end, strings
-with no NUL, ids out of range, odd masks) and needles (empty, one byte, NUL, shared first bytes, non-ASCII), and the
-screening runs the same with the twin (issue #19)."""
+"""The one C string search (``appwarden.dex._dexscan.find_substrings``: a position is compared only where a needle
+may start, by the first two bytes of the short needles or a hash of the first four of the long ones; used by the
+screening and the code index) answers exactly what its pure-Python twin (``appwarden.dex.pywalk.find_substrings``)
+answers, on fuzzed string tables (hostile: lengths past the end, strings with no NUL, ids out of range, odd masks)
+and needles (empty, one byte, NUL, shared first bytes, non-ASCII), and the screening runs the same with the twin
+(issue #19)."""
 
 from __future__ import annotations
 
