@@ -212,6 +212,9 @@ class ConsentModel:
     preinit_apis: dict[str, dict[str, Any]] = field(
         default_factory=dict
     )  # "Lcls;->name" -> preinit call note
+    # SDK ids whose presence rests on more than a few classes in its namespace (FINGERPRINT_SIGNATURES,
+    # FINGERPRINT_CLASSES): only their code is trusted to honour a vendor contract
+    fingerprinted: frozenset[str] = frozenset()
     gated: list[dict[str, Any]] = field(default_factory=list)  # gated decisions recorded by the predicates
     unsure_reason: str = ""
     host_gate: bool = False  # a method of the app's own code branches on the flag
@@ -268,8 +271,13 @@ class ConsentModel:
 
     def _vendor_gate(self, owner: str, path: list[str]) -> dict[str, Any] | None:
         """A vendor contract that holds the SDK's collection back on this path (auth(false), or a preinit API the
-        path goes through), as a gate; None otherwise."""
-        if owner in self.told_agreed:
+        path goes through), as a gate; None otherwise.
+
+        A contract is the vendor's word about its own code, so it gates only an SDK identified by more than a few
+        classes in its namespace (:attr:`fingerprinted`): the app's own collecting code placed under ``cn/jpush/``
+        beside a no-op ``JCollectionAuth.setAuth(false)`` of its own is otherwise indistinguishable from JPush
+        and would pass as held back (tests/rules/test_evasion.py)."""
+        if owner in self.told_agreed or owner not in self.fingerprinted:
             return None
         held = self.held_back.get(owner)
         if held is not None:
@@ -900,6 +908,16 @@ class _Merged(Mapping[str, "str | None"]):
         return len(first) + sum(1 for m in self._more if m not in first)
 
 
+# A vendor contract gates only an SDK identified by more than a few classes in its namespace
+# (ConsentModel._vendor_gate): one of these SdkHit.matched kinds (appwarden.sdk.match) beyond package names, or at
+# least FINGERPRINT_CLASSES classes of its own. Every real SDK with a contract in the corpus carries a manifest,
+# meta-data or native-library signature (the one exception, a 7-class firebase_messaging iid stub, has no PI
+# code); the class count keeps an integration configured only in code (UMeng through preInit: 305 classes) gated.
+# An app's disguised collector is a class or two.
+FINGERPRINT_SIGNATURES = frozenset({"component", "meta", "native_lib", "asset"})
+FINGERPRINT_CLASSES = 20
+
+
 def _contracts(evidence: Evidence, code: Any, model: ConsentModel) -> None:
     """SDK compliance contracts (``appwarden.sdk.contracts``) as gate signals, when that module is installed.
 
@@ -919,6 +937,13 @@ def _contracts(evidence: Evidence, code: Any, model: ConsentModel) -> None:
         model.contract_notes.append({"error": f"{type(exc).__name__}: {exc}"[:200]})
         return
     reach = model._cut if model._cut is not None else model._full
+    static = evidence.static
+    model.fingerprinted = frozenset(
+        hit.id
+        for hit in (static.sdks if static is not None else ())
+        if hit.classes >= FINGERPRINT_CLASSES
+        or any(m.split(":", 1)[0] in FINGERPRINT_SIGNATURES for m in hit.matched)
+    )
     for call in calls:
         contract = call.contract
         flow = model.flows.get(call.caller)

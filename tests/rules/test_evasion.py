@@ -1,0 +1,73 @@
+"""Evasion by an app that wants to pass vetting while collecting (helper ``evade``, 2026-12-07).
+
+evasion_sdk_disguise.apk (tests/rules/_apps/src/evasion_sdk_disguise) is an app that asks no consent and puts its
+own collecting code in vendor namespaces so the vendors' compliance contracts (knowledge/sdk_contracts) would hold
+it back: ``cn/jpush/android/helper/Collector`` reads the IMEI after a hard-coded ``JCollectionAuth.setAuth(ctx,
+false)`` it defines itself as a no-op, and its own ``com/umeng/commonsdk/UMConfigure.preInit`` reads the Android
+ID. Neither vendor is in its manifest and each "SDK" is one class. A contract is the vendor's word about its own
+code: it gates only an SDK fingerprinted by more than a few classes in its namespace (rules/consent.py
+``FINGERPRINT_SIGNATURES``, ``FINGERPRINT_CLASSES``), so both reads stay pre-consent findings. The real
+integrations (consent_vendor.apk, consent_gated.apk: the vendors' manifest keys) stay gated
+(tests/rules/test_consent.py).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from appwarden.cli.scan import fails
+from appwarden.rules.consent import consent_model
+from appwarden.scan import build_evidence, scan_apk
+
+APPS = Path(__file__).parent / "_apps"
+DISGUISE = APPS / "evasion_sdk_disguise.apk"
+MAIN = "Lcom/appwarden/rules/evasion/Main;->onCreate(Landroid/os/Bundle;)V"
+
+
+@lru_cache(maxsize=2)
+def _report(name: str) -> dict[str, Any]:
+    return scan_apk(APPS / name)
+
+
+def test_disguised_collectors_are_attributed_to_the_vendors_by_package_only() -> None:
+    sdks = {s["id"]: s for s in _report(DISGUISE.name)["sdks"]}
+    assert sdks["jpush"]["matched"] == ["package:cn.jpush.android"] and sdks["jpush"]["classes"] == 1
+    assert sdks["umeng_common"]["matched"] == ["package:com.umeng.commonsdk"]
+
+
+def test_contract_of_a_package_only_sdk_gates_nothing() -> None:
+    model = consent_model(build_evidence(DISGUISE))
+    assert model is not None
+    # the contract calls are seen, before consent ...
+    roles = {(n["sdk"], n["role"], n["value"], n["before_consent"]) for n in model.contract_notes}
+    assert ("jiguang_jcore", "auth", False, True) in roles
+    assert "Lcom/umeng/commonsdk/UMConfigure;->preInit" in model.preinit_apis
+    # ... but neither "SDK" is fingerprinted, so neither is held back by them
+    assert not model.fingerprinted & {"jpush", "jiguang_jcore", "umeng_common"}
+
+
+def test_disguised_pre_consent_reads_are_high_findings_and_fail_the_gate() -> None:
+    report = _report(DISGUISE.name)
+    startup = {f["owner"]: f for f in report["findings"] if f["rule_id"] == "pi.startup.device_id"}
+    assert set(startup) == {"jpush", "umeng_common"}
+    assert {f["severity"] for f in startup.values()} == {"high"}
+    entries = {e["owner"]: e for e in report["consent"]["owners"]}
+    assert entries["jpush"]["verdict"] == "likely" and entries["umeng_common"]["verdict"] == "likely"
+    assert entries["jpush"]["path"][0] == MAIN
+    assert fails({"findings": list(startup.values())}, "high")
+
+
+def test_fingerprinted_vendor_is_still_held_back_by_its_contract() -> None:
+    # the precision side: the same contracts with the vendors' manifest entries still gate (no new finding)
+    report = _report("consent_vendor.apk")
+    entries = {e["owner"]: e for e in report["consent"]["owners"]}
+    for owner in ("jpush", "umeng_common"):
+        assert entries[owner]["verdict"] == "gated"
+        assert entries[owner]["gate"]["kind"] == "sdk_contract"
+    assert not [
+        f
+        for f in report["findings"]
+        if f["rule_id"] == "pi.startup.device_id" and f["owner"] in ("jpush", "umeng_common")
+    ]
