@@ -82,7 +82,9 @@ def register(sub: Any) -> None:
         "--fail-on",
         choices=(*SEVERITY_ORDER, "none"),
         default="none",
-        help="exit 1 at this severity or above",
+        help="exit 1 at this severity or above, or when the analysis did not complete (a DEX not read, a packed "
+        "app, a stage past its time limit, a policy or trace not analysed): a finding-free report of an "
+        "incomplete analysis is no pass",
     )
     p.add_argument(
         "--fail-on-screening",
@@ -199,4 +201,12 @@ def run(args: argparse.Namespace) -> int:
     gate = fails_screening(report, args.fail_on_screening)
     if gate:
         print(f"appwarden: --fail-on-screening {args.fail_on_screening}: {gate}", file=sys.stderr)
-    return 1 if fails(report, args.fail_on) or gate else 0
+    from appwarden.completeness import incomplete
+
+    unfinished = incomplete(report) if args.fail_on != "none" else None
+    if unfinished:
+        print(
+            f"appwarden: --fail-on {args.fail_on}: {unfinished} (an incomplete analysis cannot pass the gate)",
+            file=sys.stderr,
+        )
+    return 1 if fails(report, args.fail_on) or unfinished or gate else 0
