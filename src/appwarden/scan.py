@@ -116,6 +116,14 @@ def build_static_evidence(apk_path: str | Path, limits: Limits = DEFAULT_LIMITS)
     return _static_stage(apk_path, limits)[0]
 
 
+def asset_dex_names(entry_names: list[str]) -> list[str]:
+    """DEX files shipped under ``assets/`` (``*.dex``, sorted): code the app loads at run time (DexClassLoader,
+    InMemoryDexClassLoader) is its code all the same, so it is indexed after the DEX files Android loads itself
+    (a class both define is the installed one, as a child loader delegates to its parent first). Without this an
+    app moves its collection into ``assets/plugin.dex`` and the scan sees none (tests/rules/test_evasion.py)."""
+    return sorted(n for n in entry_names if n.startswith("assets/") and n.endswith(".dex"))
+
+
 def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence, Any]:
     """The static stage; also returns the opened ``Apk`` for later stages (bundled policy)."""
     from appwarden.apk import open_apk
@@ -136,7 +144,7 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
     blobs: list[tuple[str, bytes]] = []
     try:
         with stage_deadline("dex", limits.stage_timeout):
-            for name in apk.dex_names:
+            for name in (*apk.dex_names, *asset_dex_names(apk.entry_names)):
                 try:
                     blobs.append((name, apk.read_mapped(name)))
                 except StageTimeout:
@@ -181,7 +189,9 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
         errors.append(ErrorNote("reachability", str(exc)))
     timings["reachability"] = time.perf_counter() - t
     _release_dex_pages(evidence)
-    evidence.app.dex_count = len(blobs)
+    evidence.app.dex_count = sum(
+        1 for name, _ in blobs if not name.startswith("assets/")
+    )  # Android loads these
     if evidence.packer is not None:
         evidence.app.packer = evidence.packer.id
         errors.append(

@@ -71,3 +71,16 @@ def test_fingerprinted_vendor_is_still_held_back_by_its_contract() -> None:
         for f in report["findings"]
         if f["rule_id"] == "pi.startup.device_id" and f["owner"] in ("jpush", "umeng_common")
     ]
+
+
+def test_collection_moved_into_an_asset_dex_is_seen() -> None:
+    # evasion_asset_dex.apk: Main.onCreate loads assets/plugin.dex with a DexClassLoader and invokes its
+    # Payload.run(Context) by reflection; the IMEI read is only in the asset DEX. On main: no PI call site, and
+    # READ_PHONE_STATE reported as requested but unused
+    report = scan_apk(APPS / "evasion_asset_dex.apk")
+    (site,) = [c for c in report["callsites"] if c["category"] == "imei"]
+    assert site["dex"] == "assets/plugin.dex"
+    assert site["caller"] == "Lcom/appwarden/rules/assetdex/payload/Payload;->run(Landroid/content/Context;)V"
+    rules = {f["rule_id"] for f in report["findings"]}
+    assert "pi.device_id.read" in rules and "perm.unused_dangerous" not in rules
+    assert report["app"]["dex_count"] == 1  # the DEX files Android loads itself
