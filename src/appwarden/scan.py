@@ -124,6 +124,15 @@ def asset_dex_names(entry_names: list[str]) -> list[str]:
     return sorted(n for n in entry_names if n.startswith("assets/") and n.endswith(".dex"))
 
 
+def is_dex_file(data: bytes | Any) -> bool:
+    """Whether ``data`` starts as a DEX file does (``dex\\n``, three version digits, NUL): the test an asset named
+    ``*.dex`` must pass to be indexed. Many apps ship encrypted code or a jar under such a name (packers, ad-SDK
+    plugins); read as DEX it would only give errors, and an error of the DEX stage makes the analysis incomplete
+    (``appwarden.completeness``) although nothing Android runs by itself was missed."""
+    head = bytes(data[:8])
+    return len(head) == 8 and head[:4] == b"dex\n" and head[4:7].isdigit() and head[7] == 0
+
+
 def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence, Any]:
     """The static stage; also returns the opened ``Apk`` for later stages (bundled policy)."""
     from appwarden.apk import open_apk
@@ -144,13 +153,19 @@ def _static_stage(apk_path: str | Path, limits: Limits) -> tuple[StaticEvidence,
     blobs: list[tuple[str, bytes]] = []
     try:
         with stage_deadline("dex", limits.stage_timeout):
-            for name in (*apk.dex_names, *asset_dex_names(apk.entry_names)):
+            assets = asset_dex_names(apk.entry_names)
+            for name in (*apk.dex_names, *assets):
                 try:
-                    blobs.append((name, apk.read_mapped(name)))
+                    blob = apk.read_mapped(name)
                 except StageTimeout:
                     raise
                 except AppwardenError as exc:
-                    errors.append(ErrorNote("dex", str(exc), name))
+                    if name not in assets:  # an asset that cannot be read is no code Android runs by itself
+                        errors.append(ErrorNote("dex", str(exc), name))
+                    continue
+                if name in assets and not is_dex_file(blob):
+                    continue  # encrypted or packed code, a jar: not a DEX (the screening's dropper checks read it)
+                blobs.append((name, blob))
             timings["inflate"] = time.perf_counter() - t
             index = build_index(blobs, limits)
             callsites = find_callsites(index, PiApiIndex.load())

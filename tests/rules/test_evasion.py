@@ -88,6 +88,32 @@ def test_collection_moved_into_an_asset_dex_is_seen() -> None:
     assert report["app"]["dex_count"] == 1  # the DEX files Android loads itself
 
 
+def test_an_asset_named_dex_that_is_no_dex_is_not_an_error(tmp_path: Path) -> None:
+    # packers and ad-SDK plugins ship encrypted code or a jar under assets/*.dex: read as DEX it gave "bad magic"
+    # errors of the dex stage, so a benign app's analysis counted as incomplete and failed `--fail-on`
+    import zipfile
+
+    from appwarden.completeness import incomplete
+    from appwarden.scan import is_dex_file
+
+    apk = tmp_path / "encrypted_asset.apk"
+    with zipfile.ZipFile(APPS / "evasion_asset_dex.apk") as src, zipfile.ZipFile(apk, "w") as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "assets/plugin.dex":
+                data = bytes((b * 131 + 7) & 0xFF for b in data)  # "encrypted": no DEX magic
+            out.writestr(info, data)
+        out.writestr("assets/plugin.jar.dex", b"PK\x03\x04" + bytes(60))
+    report = scan_apk(apk)
+    assert not [e for e in report["errors"] if e["stage"] == "dex"], report["errors"]
+    assert incomplete(report) is None
+    assert not [c for c in report["callsites"] if c["category"] == "imei"]
+    assert is_dex_file(b"dex\n035\x00....") and is_dex_file(b"dex\n041\x00")
+    assert (
+        not is_dex_file(b"dex\n035") and not is_dex_file(b"dey\n035\x00") and not is_dex_file(b"dex\nab5\x00")
+    )
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="open hole: no call-graph edge for Class.forName(const).getMethod(const).invoke, so a start-up read "
