@@ -82,7 +82,11 @@ class NoticeAfterOnlyNewFindingsTests(WorkflowCase):
             (len(diff["fixed"]), [r["rule_id"] for r in diff["new"]]), (2, ["selfstart.receivers"])
         )
         notice = workflow.create_notice_batch(user=self.regulator, title="通报")
+        # a new finding is published only once a reviewer confirmed it (test_verdict_audit)
+        found = order.retests.get().job.findings.get(rule_id="selfstart.receivers")
+        services.review_finding(found, user=self.reviewer, action="confirm", reason="确认")
         item = workflow.escalate(order, user=self.regulator, reason="复测发现新问题", notice=notice)
+        self.assertEqual(item.version, "1.1")  # the re-tested build's, which has the new problem
         names = item.problems.split("；")
         self.assertEqual(names, ["APP频繁自启动和关联启动"])
 

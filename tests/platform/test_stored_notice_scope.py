@@ -77,10 +77,10 @@ class StoredReadScopeTests(TestCase):
     def escalate(self, published: bool = False, old_text: bool = True) -> NoticeItem:
         notice = workflow.create_notice_batch(user=self.regulator, title="通报（测试批）")
         item = workflow.escalate(self.order(), user=self.regulator, reason="逾期未整改", notice=notice)
-        if old_text:  # the row as escalation wrote it before the fix
-            NoticeItem.objects.filter(pk=item.pk).update(problems=f"{SCOPE}；过度索取权限")
-        if published:
+        if published:  # (publication restates a draft row from the evidence: the old text is set after it)
             workflow.publish_notice(notice, user=self.regulator)
+        if old_text:  # the row as escalation (and publication) wrote it before the fix
+            NoticeItem.objects.filter(pk=item.pk).update(problems=f"{SCOPE}；过度索取权限")
         item.refresh_from_db()
         return item
 

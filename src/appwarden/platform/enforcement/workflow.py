@@ -445,30 +445,95 @@ def create_notice_batch(*, user: Any, title: str, number: str = "") -> NoticeBat
         return NoticeBatch.objects.create(title=title.strip(), number=number.strip(), created_by=user)
 
 
-def problems_text(order: RectificationOrder) -> str:
-    """所涉问题 of a notice row: the names of the 通报 problem types (``notice_types``, through the engine's one
-    mapping :func:`appwarden.report.notice.problem_names`, as the CLI's notice table) of the findings still present
-    (all ordered ones if there was no re-test), in vocabulary order; when the re-test fixed every ordered finding
-    and failed only on new ones, those new findings of the re-tested version (a fixed problem is never named); only
-    when none of them has a type (security hygiene) their titles, so a row never names nothing."""
-    retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
-    findings = list(order.findings.all())
+class NoticeFacts:
+    """What one 通报 row of an order may say, from the evidence as it stands now: the findings it names, the app
+    version those findings were found in (its label and version name), or why no row may be written."""
+
+    __slots__ = ("findings", "refusal", "version")
+
+    def __init__(self, findings: list[Finding], version: AppVersion, refusal: str = "") -> None:
+        self.findings, self.version, self.refusal = findings, version, refusal
+
+
+def notice_facts(order: RectificationOrder) -> NoticeFacts:
+    """The facts of an order's 通报 row (see :func:`problems_text` for which findings are named).
+
+    Only what a reviewer stands behind is published: an ordered finding rejected after the order (judged false,
+    e.g. on the company's objection) is never named; while one is back under review (reopened, pending) no row
+    may be written (``refusal``), nor when none is left confirmed. A row naming the re-tested build's new findings
+    names that build's version (and label), never the ordered one that did not have them, and needs those
+    findings confirmed by a reviewer first (an unreviewed engine finding is not published)."""
+    ordered = list(order.findings.all())
+    version = order.app_version
+    pending = [f for f in ordered if f.status not in (F_CONFIRMED, F_REJECTED)]
+    if pending:
+        ids = "、".join(f"#{f.pk}" for f in pending)
+        return NoticeFacts(
+            [],
+            version,
+            f"整改通知所列问题 {ids} 正在复核（待审核），复核完成前不能通报 "
+            "an ordered finding is back under review; finish the review before the notice",
+        )
+    confirmed = [f for f in ordered if f.status == F_CONFIRMED]
+    if not confirmed:
+        return NoticeFacts(
+            [],
+            version,
+            "整改通知所列问题均已复核为不成立，不能通报 every ordered finding was "
+            "rejected on review; there is nothing to publish",
+        )
+    findings = confirmed
+    retest = order.retests.filter(completed_at__isnull=False).select_related("job").order_by("-id").first()
     if retest and retest.diff and not retest.diff.get("error"):
         # a finding nobody re-checked is still the ordered one; a fixed one is never named
         still = {r["key"] for r in retest.diff["persisting"] + retest.diff.get("not_retested", [])}
-        kept = [f for f in findings if finding_key(f) in still]
+        kept = [f for f in confirmed if finding_key(f) in still]
         added = {r["key"] for r in retest.diff.get("new", [])}
         if not kept and added:
-            kept = [f for f in retest.job.findings.exclude(status=F_REJECTED) if finding_key(f) in added]
-        findings = kept or findings
+            new = [f for f in retest.job.findings.exclude(status=F_REJECTED) if finding_key(f) in added]
+            reviewed = [f for f in new if f.status == F_CONFIRMED]
+            if not reviewed:
+                ids = "、".join(f"#{f.pk}" for f in new) or "—"
+                return NoticeFacts(
+                    [],
+                    version,
+                    f"复测新发现的问题 {ids} 尚未审核确认，不能通报 the re-test's new "
+                    "findings must be confirmed by a reviewer before they are published",
+                )
+            return NoticeFacts(reviewed, retest.job.app_version or version)
+        findings = kept or confirmed
+    return NoticeFacts(findings, version)
+
+
+def problems_text(order: RectificationOrder, facts: NoticeFacts | None = None) -> str:
+    """所涉问题 of a notice row: the names of the 通报 problem types (``notice_types``, through the engine's one
+    mapping :func:`appwarden.report.notice.problem_names`, as the CLI's notice table) of the findings still present
+    (all ordered ones still confirmed if there was no re-test), in vocabulary order; when the re-test fixed every
+    ordered finding and failed only on new ones, those new findings of the re-tested version, once confirmed (a
+    fixed problem is never named); only when none of them has a type (security hygiene) their titles, so a row
+    never names nothing. ``facts``: :func:`notice_facts` already computed (an empty text when it refuses)."""
+    facts = facts or notice_facts(order)
     from appwarden.report.notice import PROBLEM_SEPARATOR, problem_names
 
     rows = [
         {"rule_id": f.rule_id, "notice_types": f.notice_types, "title_zh": f.title_zh, "evidence": f.evidence}
-        for f in findings
+        for f in facts.findings
     ]
     names = problem_names(rows) or problem_names(rows, include_unmapped=True)
     return PROBLEM_SEPARATOR.join(names)
+
+
+def _row_fields(order: RectificationOrder) -> dict[str, str]:
+    """The evidence-bound fields of an order's notice row (raises TransitionError when no row may be written)."""
+    facts = notice_facts(order)
+    if facts.refusal:
+        raise TransitionError(f"{order.number}：{facts.refusal}")
+    v = facts.version
+    return {
+        "app_name": (v.label or order.app_version.label or order.app.name or order.app.package)[:200],
+        "version": (v.version_name or "—")[:100],
+        "problems": problems_text(order, facts),
+    }
 
 
 def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: NoticeBatch) -> NoticeItem:
@@ -478,6 +543,9 @@ def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: Notic
     require(user, *TRANSITIONS["escalate"][2])
     with transaction.atomic():
         order = _lock(order)
+        # the batch's row is locked (publish_notice locks it too): a caller's stale copy reading "unpublished"
+        # cannot add a row to a batch published meanwhile
+        notice = NoticeBatch.objects.select_for_update().get(pk=notice.pk)
         if notice.published:
             raise TransitionError(
                 "该通报批次已发布，请选择未发布的批次 the notice batch is already published; choose an unpublished one"
@@ -494,6 +562,7 @@ def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: Notic
                 raise TransitionError(
                     "复测已通过，应结案而非通报 the re-test passed; close the order instead of escalating"
                 )
+        fields = _row_fields(order)  # before the move: a refusal changes nothing
         _move(order, "escalate", user, reason)
         stores = "、".join(
             sorted({listing.store.name for listing in order.app.listings.select_related("store")})
@@ -502,17 +571,38 @@ def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: Notic
             return NoticeItem.objects.create(
                 batch=notice,
                 order=order,
-                app_name=order.app_version.label or order.app.name or order.app.package,
                 developer=order.company.name if order.company else "未知 unknown",
                 source=stores or "—",
-                version=order.app_version.version_name or "—",
-                problems=problems_text(order),
+                **fields,
             )
+
+
+def _refresh_row(item: NoticeItem, order: RectificationOrder, user: Any) -> None:
+    """At publication, the draft row says what the evidence supports now (a finding rejected or re-tested since the
+    order was escalated): its evidence-bound fields are rewritten (audited, ``notice_row_refreshed``) or, when no
+    row may be published (a finding under review, none left confirmed), the publication is refused."""
+    fields = _row_fields(order)
+    changed = {k: {"old": getattr(item, k), "new": v} for k, v in fields.items() if getattr(item, k) != v}
+    if not changed:
+        return
+    for k, v in fields.items():
+        setattr(item, k, v)
+    with audit.acting_as(user):
+        item.save(update_fields=list(changed))
+    audit.record(
+        "notice_row_refreshed",
+        item,
+        reason="通报行按发布时的证据更新 the row restated from the evidence at publication",
+        actor=user,
+        data={"order": order.number, "changed": changed},
+    )
 
 
 def publish_notice(notice: NoticeBatch, *, user: Any) -> None:
     """Publish a notice batch (regulator): every order in it moves from ``notice_draft`` to ``noticed``
-    (已通报) in the same transaction; an order no longer in ``notice_draft`` refuses the whole publication."""
+    (已通报) in the same transaction; an order no longer in ``notice_draft`` refuses the whole publication, as does an
+    order whose row may no longer be written (:func:`notice_facts`); a row the evidence now words otherwise is
+    restated first (:func:`_refresh_row`)."""
     require(user, ROLE_REGULATOR)
     with transaction.atomic():
         locked = NoticeBatch.objects.select_for_update().get(pk=notice.pk)
@@ -534,6 +624,7 @@ def publish_notice(notice: NoticeBatch, *, user: Any) -> None:
                     f"{order.number} 当前状态为「{order.get_state_display()}」，不能随本批次通报 "
                     "the order is no longer waiting for this notice"
                 )
+            _refresh_row(item, order, user)
             _move(order, "publish_notice", user, why, system=True)
         with audit.acting_as(user):
             notice.published = True
