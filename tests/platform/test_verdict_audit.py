@@ -154,3 +154,225 @@ class NoticeRowFactsTests(VerdictCase):
             workflow.escalate(order, user=self.regulator, reason="逾期", notice=stale)
         order.refresh_from_db()
         self.assertEqual(order.state, "issued")
+
+
+class TimelyAnswerTests(VerdictCase):
+    """A company that answered before the deadline with a rectified build is waiting for the regulator's re-test:
+    publishing it as not rectified (通报) before that re-test is a verdict the evidence does not support."""
+
+    def answer_in_time(self) -> RectificationOrder:
+        from appwarden.platform.enforcement.models import CompanyResponse
+
+        order = self.issue()
+        data = self.engine.add_apk(pf.fixture_apk("v2_only.apk"), [], label="案例应用", version_name="1.1")
+        workflow.respond(order, user=self.company_user, explanation="已整改", apk=data)
+        # the deadline passes afterwards (the answer came the day before it)
+        before = timezone.now() - dt.timedelta(days=2)
+        CompanyResponse.objects.filter(order=order).update(at=before)
+        self.overdue(order)
+        self.assertFalse(order.responses.get().late)
+        return order
+
+    def test_no_notice_before_the_timely_build_is_retested(self):
+        order = self.answer_in_time()
+        self.assertNotIn("escalate", workflow.allowed_transitions(order, self.regulator))
+        with self.assertRaisesMessage(TransitionError, "复测"):
+            workflow.escalate(order, user=self.regulator, reason="逾期", notice=self.notice)
+        order.refresh_from_db()
+        self.assertEqual(order.state, "responded")
+
+    def test_a_failed_retest_job_does_not_open_the_notice_either(self):
+        order = self.answer_in_time()
+
+        def broken(path, **_):
+            from appwarden.errors import DexFormatError
+
+            raise DexFormatError("bad dex")
+
+        engine.use_engine(broken)
+        retest = workflow.start_retest(order, user=self.reviewer, reason="复测")
+        services.run_scan(retest.job_id)
+        order.refresh_from_db()
+        self.assertEqual(order.state, "responded")
+        with self.assertRaisesMessage(TransitionError, "复测"):
+            workflow.escalate(order, user=self.regulator, reason="逾期", notice=self.notice)
+
+    def test_a_late_answer_or_one_without_a_build_may_still_be_published(self):
+        order = self.issue()
+        self.overdue(order)
+        workflow.respond(order, user=self.company_user, explanation="逾期答复，未提交新版本")
+        order.refresh_from_db()
+        self.assertIn("escalate", workflow.allowed_transitions(order, self.regulator))
+        workflow.escalate(order, user=self.regulator, reason="逾期未整改", notice=self.notice)
+
+
+from test_sdk_orders import SdkOrderBase  # noqa: E402
+
+
+class SdkNoticeRowFactsTests(SdkOrderBase):
+    """The APP(SDK) row obeys the same rule: an ordered finding rejected on review is not published with it."""
+
+    def overdue_order(self):
+        from appwarden.platform.enforcement.models import SdkOrder
+
+        order = self.issue()
+        SdkOrder.objects.filter(pk=order.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+        order.refresh_from_db()
+        return order
+
+    def test_a_rejected_finding_names_neither_its_app_nor_is_published_alone(self):
+        from appwarden.platform.enforcement import sdk_workflow
+
+        order = self.overdue_order()
+        in_y = order.findings.get(app_version__app__package="com.y.app")
+        services.review_finding(in_y, user=self.reviewer, action="reject", reason="应用y中为误报")
+        notice = workflow.create_notice_batch(user=self.regulator, title="通报")
+        item = sdk_workflow.escalate(order, user=self.regulator, reason="逾期未整改", notice=notice)
+        self.assertEqual(item.app_name, "应用x")
+        self.assertEqual(item.developer, "x公司")
+
+    def test_no_row_while_an_ordered_finding_is_under_review_or_none_is_left(self):
+        from appwarden.platform.enforcement import sdk_workflow
+
+        order = self.overdue_order()
+        notice = workflow.create_notice_batch(user=self.regulator, title="通报")
+        first, second = order.findings.order_by("pk")
+        services.reopen_finding(first, user=self.regulator, reason="复核")
+        with self.assertRaisesMessage(TransitionError, "正在复核"):
+            sdk_workflow.escalate(order, user=self.regulator, reason="逾期未整改", notice=notice)
+        services.review_finding(first, user=self.reviewer, action="reject", reason="误报")
+        services.review_finding(second, user=self.reviewer, action="reject", reason="误报")
+        with self.assertRaisesMessage(TransitionError, "不成立"):
+            sdk_workflow.escalate(order, user=self.regulator, reason="逾期未整改", notice=notice)
+        order.refresh_from_db()
+        self.assertEqual(order.state, "issued")
+
+    def test_the_row_is_restated_at_publication_once_a_named_finding_is_rejected(self):
+        from appwarden.platform.enforcement import sdk_workflow
+
+        order = self.overdue_order()
+        notice = workflow.create_notice_batch(user=self.regulator, title="通报")
+        item = sdk_workflow.escalate(order, user=self.regulator, reason="逾期未整改", notice=notice)
+        self.assertEqual(item.app_name, "应用x、应用y")
+        in_y = order.findings.get(app_version__app__package="com.y.app")
+        services.review_finding(in_y, user=self.reviewer, action="reject", reason="误报")
+        workflow.publish_notice(notice, user=self.regulator)
+        item.refresh_from_db()
+        self.assertEqual((item.app_name, item.developer), ("应用x", "x公司"))
+
+    def test_publication_is_refused_while_a_named_finding_is_under_review(self):
+        from appwarden.platform.enforcement import sdk_workflow
+
+        order = self.overdue_order()
+        notice = workflow.create_notice_batch(user=self.regulator, title="通报")
+        sdk_workflow.escalate(order, user=self.regulator, reason="逾期未整改", notice=notice)
+        services.reopen_finding(order.findings.order_by("pk").first(), user=self.regulator, reason="复核")
+        with self.assertRaisesMessage(TransitionError, "正在复核"):
+            workflow.publish_notice(notice, user=self.regulator)
+        notice.refresh_from_db()
+        self.assertFalse(notice.published)
+
+    def test_a_vendor_answering_in_time_is_not_published_before_the_retest(self):
+        from appwarden.platform.enforcement import sdk_workflow
+        from appwarden.platform.enforcement.models import SdkOrder, SdkResponse
+
+        order = self.issue()
+        sdk_workflow.respond(order, user=self.vendor_user_a, explanation="已修复", new_sdk_version="2.1")
+        SdkResponse.objects.filter(order=order).update(at=timezone.now() - dt.timedelta(days=2))
+        SdkOrder.objects.filter(pk=order.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+        order.refresh_from_db()
+        self.assertNotIn("escalate", sdk_workflow.allowed_transitions(order, self.regulator))
+        notice = workflow.create_notice_batch(user=self.regulator, title="通报")
+        with self.assertRaisesMessage(TransitionError, "复测前不能通报"):
+            sdk_workflow.escalate(order, user=self.regulator, reason="逾期", notice=notice)
+
+
+class AppIdentityTests(VerdictCase):
+    def test_the_package_of_an_app_with_builds_cannot_be_renamed(self):
+        """The package name is what the rectified APK is checked against (enforcement.identity): renaming it
+        through the API would let an order accept another app's build as the rectified version."""
+        from rest_framework.test import APIClient
+
+        from appwarden.platform.core import tokens
+
+        order = self.issue()
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(self.reviewer)}")
+        resp = api.patch(f"/api/apps/{self.app.pk}/", {"package": "com.other.app"}, format="json")
+        self.assertEqual(resp.status_code, 400, resp.content)
+        self.app.refresh_from_db()
+        self.assertEqual(self.app.package, order.app.package)
+        self.assertNotEqual(self.app.package, "com.other.app")
+        # other fields stay editable, and an app without builds may still be corrected
+        self.assertEqual(
+            api.patch(f"/api/apps/{self.app.pk}/", {"name": "新名称"}, format="json").status_code, 200
+        )
+        created = api.post("/api/apps/", {"package": "com.typo.app", "name": "x"}, format="json").json()
+        resp = api.patch(f"/api/apps/{created['id']}/", {"package": "com.fixed.app"}, format="json")
+        self.assertEqual(resp.status_code, 200, resp.content)
+
+
+from test_attestation import AttestationCase  # noqa: E402
+
+
+class AttestationScopeTests(AttestationCase):
+    """A 认证签名 is the regulator vouching for an APK: never for a build of another signer that merely carries the
+    app's package name (a lookalike), nor for an APK whose screening says it is harmful or suspicious."""
+
+    def attest(self, job):
+        from rest_framework.test import APIClient
+
+        staff = APIClient()
+        staff.force_authenticate(self.reviewer)
+        return staff.post(
+            "/api/attestations/issue/", {"job": job.pk, "reason": "上架前检测通过"}, format="json"
+        )
+
+    def test_no_attestation_for_a_build_of_another_signer(self):
+        from test_retest_integrity import stranger_signed
+
+        from appwarden.platform.attestation.models import Attestation
+
+        lookalike = self.register(stranger_signed(pf.fixture_apk("v1_only.apk")), [])
+        job = pf.scanned_job(self.reviewer, lookalike)
+        self.assertEqual(job.app_version.signer_relation, "foreign")
+        resp = self.attest(job)
+        self.assertEqual(resp.status_code, 409, resp.content)
+        self.assertIn("签名", resp.json()["detail"])
+        self.assertFalse(Attestation.objects.exists())
+
+    def test_no_attestation_for_an_apk_screened_harmful(self):
+        import hashlib
+
+        from appwarden.platform.attestation.models import Attestation
+
+        self.register(self.v2, [], version_name="1.1")
+        self.engine.by_sha[hashlib.sha256(self.v2).hexdigest()]["screening"] = {
+            "evaluated": True,
+            "verdict": "harmful",
+            "categories": ["fraud"],
+        }
+        job = pf.scanned_job(self.reviewer, self.v2, company=self.company)
+        self.assertEqual(job.screening_verdict, "harmful")
+        resp = self.attest(job)
+        self.assertEqual(resp.status_code, 409, resp.content)
+        self.assertIn("筛查", resp.json()["detail"])
+        self.assertFalse(Attestation.objects.exists())
+
+    def test_the_platform_signs_no_checkpoint_over_a_rewritten_log(self):
+        """A leaf rewritten in the database (outside the append-only models) is detected at the next append: the
+        platform refuses to sign a checkpoint whose tree does not extend the last one it signed."""
+        from appwarden.platform.attestation import services as attest
+        from appwarden.platform.attestation.models import Checkpoint, LogEntry
+
+        self.register(self.v2, [], version_name="1.1")
+        job = pf.scanned_job(self.reviewer, self.v2, company=self.company)
+        att = attest.issue_for_job(job, user=self.reviewer, reason="上架前检测通过")
+        signed = Checkpoint.objects.count()
+        body = bytes(LogEntry.objects.get(index=att.log_index).body)
+        LogEntry.objects.filter(index=att.log_index).update(body=body.replace(b"PASSED", b"FAILED"))
+        with self.assertRaisesMessage(Exception, "log"):
+            attest.revoke(att, "测试")
+        self.assertEqual(Checkpoint.objects.count(), signed)
+        att.refresh_from_db()
+        self.assertIsNone(att.revoked_at)

@@ -12,7 +12,9 @@ Contract:
   test of that same APK fails (a finding at or above ``APPWARDEN_ATTEST_FAIL_ON``, default ``low``), and
   :func:`revoke_for_case` (called by ``enforcement.workflow.issue_order``) when a rectification order is opened on
   that APK;
-* appends are serialised (``pg_advisory_xact_lock`` on PostgreSQL; SQLite serialises writers itself).
+* appends are serialised (``pg_advisory_xact_lock`` on PostgreSQL; SQLite serialises writers itself) and each
+  first checks that the stored leaves are exactly the tree of the last signed checkpoint (a rewritten log is
+  refused, never signed over).
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ class DbLog:
                 with connection.cursor() as cur:
                     cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
             hashes = self.leaf_hashes()
+            self._check_extends_last(hashes)
             index = len(hashes)
             LogEntry.objects.create(
                 index=index,
@@ -105,6 +108,30 @@ class DbLog:
             env = sign_checkpoint(key, self.origin, len(hashes), root)
             Checkpoint.objects.create(size=len(hashes), root=root.hex(), envelope=env)
         return index, parse_checkpoint(env)
+
+    @staticmethod
+    def _check_extends_last(hashes: list[bytes]) -> None:
+        """Raise AttestInputError unless the leaves in the database are exactly the tree of the last checkpoint
+        the platform signed (same size, same root): a leaf rewritten, removed or inserted in the database outside
+        the append-only models is detected here, and no checkpoint is ever signed over a rewritten history."""
+        from appwarden.attest.errors import AttestInputError
+
+        last = Checkpoint.objects.order_by("-size").first()
+        if last is None:
+            if hashes:
+                raise AttestInputError("transparency log has entries but no signed checkpoint: not appending")
+            return
+        if last.size != len(hashes) or merkle.root_hash(hashes).hex() != last.root:
+            log.error(
+                "transparency log does not match its last signed checkpoint (size %s root %s; now %s leaves)",
+                last.size,
+                last.root,
+                len(hashes),
+            )
+            raise AttestInputError(
+                "透明日志与最近签名的检查点不一致（可能被篡改），拒绝追加 the transparency log no longer matches its "
+                f"last signed checkpoint (size {last.size}): it was altered; nothing appended or signed"
+            )
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
         return merkle.inclusion_proof(self.leaf_hashes(size), index)
@@ -163,7 +190,8 @@ def _record(job: Any, order: Any, signed: Any) -> Attestation:
 
 def issue_for_job(job: Any, *, user: Any, reason: str) -> Attestation:
     """Staff-issued attestation of a finished scan job whose test passed (e.g. a pre-listing check, 上架前检测).
-    Raises TransitionError (409) when the job is not done, did not pass or is already attested, PlatformError
+    Raises TransitionError (409) when the job is not done, did not pass, is already attested or its APK may not be
+    vouched for (:func:`vouch_refusal`: a build of another signer, a harmful/suspicious screening), PlatformError
     (400) when the APK cannot be attested (unsigned, signature not verifying, a report made without rules)."""
     from appwarden.platform.core import audit
     from appwarden.platform.core.errors import PlatformError, TransitionError
@@ -175,6 +203,9 @@ def issue_for_job(job: Any, *, user: Any, reason: str) -> Attestation:
         raise TransitionError("检测未通过，不能签发认证 the test did not pass: nothing to certify")
     if Attestation.objects.filter(job=job, revoked_at__isnull=True).exists():
         raise TransitionError("该检测已签发认证 this job is already attested")
+    refusal = vouch_refusal(job)
+    if refusal:
+        raise TransitionError(refusal)
     try:
         att = issue(job)
     except PlatformError:
@@ -183,6 +214,31 @@ def issue_for_job(job: Any, *, user: Any, reason: str) -> Attestation:
         raise PlatformError(f"无法签发认证 cannot attest: {' '.join(str(exc).split())[:300]}") from None
     audit.record("attest", att, reason=reason, actor=user)
     return att
+
+
+def vouch_refusal(job: Any) -> str:
+    """Why the platform may not vouch for ``job``'s APK with a 认证签名 although its test passed ("" when it may):
+    a build that is not provably the app's (signed by another key or unsigned: a lookalike merely carrying the
+    package name, ``enforcement.workflow.not_the_apps``), or an APK whose screening verdict is harmful/suspicious and
+    not cleared by a 筛查结论复核 ``rejected`` (误报)."""
+    from appwarden.platform.enforcement.workflow import not_the_apps
+    from appwarden.platform.testing import screening_review
+    from appwarden.platform.testing.models import SR_REJECTED
+
+    version = job.app_version
+    if version is not None and not_the_apps(version):
+        return (
+            "该APK的签名不是该应用已认定的签名（可能为仿冒/借用包名的构建），不能签发认证 the build is not signed by the "
+            "app's established key (a lookalike?): the platform does not attest it"
+        )
+    if job.screening_verdict in ("harmful", "suspicious"):
+        review = screening_review.latest_review(job)
+        if review is None or review.decision != SR_REJECTED:
+            return (
+                f"该APK的筛查结论为「{job.get_screening_verdict_display()}」，未经复核认定为误报，不能签发认证 "
+                "the APK's screening verdict is harmful/suspicious and was not cleared on review"
+            )
+    return ""
 
 
 def attestation_json(att: Attestation) -> dict[str, Any]:
@@ -206,6 +262,10 @@ def issue_for_order(order: Any) -> Attestation | None:
     """After ``close``: attest the APK of the order's last completed, passed re-test. Never raises (logged)."""
     retest = order.retests.filter(completed_at__isnull=False).select_related("job").order_by("-id").first()
     if retest is None or not (retest.diff or {}).get("passed") or retest.job.report is None:
+        return None
+    refusal = vouch_refusal(retest.job)
+    if refusal:
+        log.warning("no attestation for order %s: %s", order.pk, refusal)
         return None
     try:
         with transaction.atomic():

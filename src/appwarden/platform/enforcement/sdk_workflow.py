@@ -164,8 +164,14 @@ def _guard_ok(order: SdkOrder, name: str) -> bool:
         passed = bool(_latest_diff(order).get("passed"))
         return passed if name == "close" else not passed
     if name == "escalate" and order.state in (ISSUED, RESPONDED):
-        return _overdue(order)
+        return _overdue(order) and not _awaiting_retest(order)
     return True
+
+
+def _awaiting_retest(order: SdkOrder) -> bool:
+    """``responded`` in time (never overdue): the vendor's answer waits for the re-test, and the vendor may not be
+    published (通报) as not rectified before it (as ``workflow._awaiting_retest`` for an app's order)."""
+    return order.state == RESPONDED and order.overdue_since is None
 
 
 def allowed_transitions(order: SdkOrder, user: Any) -> list[str]:
@@ -638,13 +644,15 @@ def _join_limited(values: list[str], limit: int, unit: str = "项") -> str:
     return (values[0][: limit - 12] + f"等{len(values)}{unit}")[:limit]
 
 
-def problems_text(order: SdkOrder, diff: dict[str, Any]) -> str:
+def problems_text(order: SdkOrder, diff: dict[str, Any], findings: list[Finding] | None = None) -> str:
     """所涉问题 of an APP(SDK) notice row: the 通报 problem type names of the ordered findings still present in some
     re-test (persisting or not re-tested), all ordered ones when nothing was re-tested; titles only when none has
-    a type (as :func:`appwarden.platform.enforcement.workflow.problems_text`)."""
+    a type (as :func:`appwarden.platform.enforcement.workflow.problems_text`). ``findings``: the ordered findings
+    to name from (default: those still confirmed; a finding rejected on review is never named)."""
     from appwarden.report.notice import PROBLEM_SEPARATOR, problem_names
 
-    findings = list(order.findings.all())
+    if findings is None:
+        findings = list(order.findings.filter(status=F_CONFIRMED))
     rows = [r for r in diff.get("apps", []) + ([diff["demo"]] if diff.get("demo") else [])]
     still = {x["key"] for r in rows for x in r.get("persisting", []) + r.get("not_retested", [])}
     kept = [f for f in findings if finding_key(f) in still] if diff.get("retested") else []
@@ -666,9 +674,13 @@ def escalate(order: SdkOrder, *, user: Any, reason: str, notice: NoticeBatch) ->
     with transaction.atomic():
         order = _lock(order)
         _check(order, "escalate", user, reason)
-        if NoticeBatch.objects.filter(pk=notice.pk, published=True).exists():
+        if NoticeBatch.objects.select_for_update().filter(pk=notice.pk, published=True).exists():
             raise TransitionError(
                 "该通报批次已发布，请选择未发布的批次 the notice batch is already published; choose an unpublished one"
+            )
+        if _awaiting_retest(order):
+            raise TransitionError(
+                "厂商已按期答复，复测前不能通报 the vendor answered in time; re-test (start_retest) before any notice"
             )
         if order.state in (ISSUED, RESPONDED) and not _overdue(order):
             raise TransitionError(
@@ -679,60 +691,94 @@ def escalate(order: SdkOrder, *, user: Any, reason: str, notice: NoticeBatch) ->
             raise TransitionError(
                 "复测已通过，应结案而非通报 the re-test passed; close the order instead of escalating"
             )
+        fields = _row_fields(order, diff)  # before the move: a refusal changes nothing
         _move(order, "escalate", user, reason)
-        findings = list(order.findings.select_related("app_version__app__company"))
-        persisting_apps = {r["app"] for r in diff.get("apps", []) if r["status"] == "persisting"}
-        named = [f for f in findings if f.app_version.app_id in persisting_apps] or findings
-        apps = sorted(
-            {f.app_version.app_id: f.app_version.app for f in named}.values(), key=lambda a: a.package
-        )
-        stores = sorted(
-            {
-                listing.store.name
-                for app in apps
-                for listing in app.listings.select_related("store").filter(active=True)
-            }
-        )
-        names = sdk_names(list(order.sdk_ids))
-        versions: set[str] = set()
-        for r in diff.get("apps", []):
-            if r["app"] in persisting_apps:
-                versions.update(r.get("sdk_versions") or [])
-        if not versions:
-            versions = set(diff.get("old_versions") or [])
-            if not diff:
-                ids = set(order.sdk_ids)
-                for sdks in ScanJob.objects.filter(pk__in={f.job_id for f in findings}).values_list(
-                    "report__sdks", flat=True
-                ):
-                    versions |= _versions(sdks, ids)
-        sdk_text = "、".join(f"{names[s]}（{s}）" for s in order.sdk_ids)
-        if versions:
-            sdk_text += f" 版本 {'、'.join(sorted(versions))}"
         with audit.acting_as(user, reason):
-            return NoticeItem.objects.create(
-                batch=notice,
-                sdk_order=order,
-                app_name=_join_limited([a.name or a.package for a in apps], 200, "款应用"),
-                developer=_join_limited([a.company.name for a in apps if a.company], 200, "家企业"),
-                source=_join_limited(stores, 300, "个商店"),
-                version=_join_limited(
-                    [f.app_version.version_name for f in named if f.app_version.version_name], 100, "个版本"
-                ),
-                problems=problems_text(order, diff),
-                sdk_name=sdk_text[:300],
-                sdk_vendor=order.vendor.name[:200],
-            )
+            return NoticeItem.objects.create(batch=notice, sdk_order=order, **fields)
+
+
+def _row_fields(order: SdkOrder, diff: dict[str, Any]) -> dict[str, str]:
+    """The evidence-bound fields of an APP(SDK) notice row from the order's findings still confirmed (one rejected
+    on review is never named, nor its app; see ``workflow.notice_facts``) and the re-test table ``diff`` (``{}``:
+    no re-test). Raises TransitionError while an ordered finding is back under review or none is left confirmed."""
+    ordered = list(order.findings.select_related("app_version__app__company"))
+    pending = [f for f in ordered if f.status not in (F_CONFIRMED, F_REJECTED)]
+    if pending:
+        ids = "、".join(f"#{f.pk}" for f in pending)
+        raise TransitionError(
+            f"{order.number}：整改通知所列问题 {ids} 正在复核（待审核），复核完成前不能通报 "
+            "an ordered finding is back under review; finish the review before the notice"
+        )
+    findings = [f for f in ordered if f.status == F_CONFIRMED]
+    if not findings:
+        raise TransitionError(
+            f"{order.number}：整改通知所列问题均已复核为不成立，不能通报 every ordered finding was rejected on "
+            "review; there is nothing to publish"
+        )
+    persisting_apps = {r["app"] for r in diff.get("apps", []) if r["status"] == "persisting"}
+    named = [f for f in findings if f.app_version.app_id in persisting_apps] or findings
+    apps = sorted({f.app_version.app_id: f.app_version.app for f in named}.values(), key=lambda a: a.package)
+    stores = sorted(
+        {
+            listing.store.name
+            for app in apps
+            for listing in app.listings.select_related("store").filter(active=True)
+        }
+    )
+    names = sdk_names(list(order.sdk_ids))
+    versions: set[str] = set()
+    for r in diff.get("apps", []):
+        if r["app"] in persisting_apps:
+            versions.update(r.get("sdk_versions") or [])
+    if not versions:
+        versions = set(diff.get("old_versions") or [])
+        if not diff:
+            ids = set(order.sdk_ids)
+            for sdks in ScanJob.objects.filter(pk__in={f.job_id for f in findings}).values_list(
+                "report__sdks", flat=True
+            ):
+                versions |= _versions(sdks, ids)
+    sdk_text = "、".join(f"{names[s]}（{s}）" for s in order.sdk_ids)
+    if versions:
+        sdk_text += f" 版本 {'、'.join(sorted(versions))}"
+    return {
+        "app_name": _join_limited([a.name or a.package for a in apps], 200, "款应用"),
+        "developer": _join_limited([a.company.name for a in apps if a.company], 200, "家企业"),
+        "source": _join_limited(stores, 300, "个商店"),
+        "version": _join_limited(
+            [f.app_version.version_name for f in named if f.app_version.version_name], 100, "个版本"
+        ),
+        "problems": problems_text(order, diff, findings),
+        "sdk_name": sdk_text[:300],
+        "sdk_vendor": order.vendor.name[:200],
+    }
 
 
 def publish(order: SdkOrder, *, user: Any, why: str) -> None:
     """Called by :func:`appwarden.platform.enforcement.workflow.publish_notice` for an APP(SDK) row, inside its
-    transaction: ``notice_draft`` → ``noticed``; refuses (changing nothing) an order no longer waiting for it."""
+    transaction: ``notice_draft`` → ``noticed``; refuses (changing nothing) an order no longer waiting for it or
+    whose row may no longer be written (:func:`_row_fields`); a row the evidence now words otherwise (a finding
+    rejected since the escalation) is restated first (audited ``notice_row_refreshed``)."""
     order = _lock(order)
     if order.state != NOTICE_DRAFT:
         raise TransitionError(
             f"{order.number} 当前状态为「{order.get_state_display()}」，不能随本批次通报 "
             "the order is no longer waiting for this notice"
+        )
+    item = order.notice_item
+    fields = _row_fields(order, _latest_diff(order))  # the row as the evidence stands at publication
+    changed = {k: {"old": getattr(item, k), "new": v} for k, v in fields.items() if getattr(item, k) != v}
+    if changed:
+        for k, v in fields.items():
+            setattr(item, k, v)
+        with audit.acting_as(user):
+            item.save(update_fields=list(changed))
+        audit.record(
+            "notice_row_refreshed",
+            item,
+            reason="通报行按发布时的证据更新 the row restated from the evidence at publication",
+            actor=user,
+            data={"sdk_order": order.number, "changed": changed},
         )
     _move(order, "publish_notice", user, why, system=True)
 

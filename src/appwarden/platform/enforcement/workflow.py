@@ -110,8 +110,20 @@ def _guard_ok(order: RectificationOrder, name: str) -> bool:
     if name == "start_retest" and order.state == RETESTED:
         return bool(_latest_diff(order).get("not_retested"))
     if name == "escalate" and order.state in (ISSUED, RESPONDED):
+        if _awaiting_retest(order):
+            return False
         return timezone.localdate() > order.deadline or order.overdue_since is not None
     return True
+
+
+def _awaiting_retest(order: RectificationOrder) -> bool:
+    """``responded`` with a rectified build submitted in time (the order was never overdue): the case waits for
+    the regulator's re-test, and the company may not be published (通报) as not rectified before it — also after a
+    re-test job that failed for a technical reason sent the order back to ``responded``."""
+    if order.state != RESPONDED or order.overdue_since is not None:
+        return False
+    response = order.responses.order_by("-id").first()
+    return bool(response and response.new_sha256)
 
 
 def _check(order: RectificationOrder, name: str, user: Any, reason: str, *, system: bool = False) -> None:
@@ -538,7 +550,8 @@ def _row_fields(order: RectificationOrder) -> dict[str, str]:
 
 def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: NoticeBatch) -> NoticeItem:
     """通报: add the order to an unpublished notice batch (regulator). From ``issued``/``responded`` only when
-    overdue; from ``retested`` only when the re-test did not pass. The order is ``notice_draft`` until the batch is
+    overdue, and never from ``responded`` while a build answered in time awaits its re-test
+    (:func:`_awaiting_retest`); from ``retested`` only when the re-test did not pass. The order is ``notice_draft`` until the batch is
     published (:func:`publish_notice`), never 已通报 before."""
     require(user, *TRANSITIONS["escalate"][2])
     with transaction.atomic():
@@ -549,6 +562,11 @@ def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: Notic
         if notice.published:
             raise TransitionError(
                 "该通报批次已发布，请选择未发布的批次 the notice batch is already published; choose an unpublished one"
+            )
+        if _awaiting_retest(order):
+            raise TransitionError(
+                "企业已按期提交整改版本，复测前不能通报 the company answered in time with a rectified build; "
+                "re-test it (start_retest) before any notice"
             )
         if order.state in (ISSUED, RESPONDED) and not (
             timezone.localdate() > order.deadline or order.overdue_since is not None

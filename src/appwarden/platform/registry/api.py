@@ -41,6 +41,16 @@ class AppSerializer(serializers.ModelSerializer):
         model = App
         fields = ["id", "package", "name", "company", "created_at"]
 
+    def validate_package(self, value: str) -> str:
+        """The package name of an app with a scanned build is a fact of its APKs (a rectified APK is checked
+        against it, ``enforcement.identity``): it cannot be renamed; an app without builds may be corrected."""
+        app = self.instance
+        if app is not None and value != app.package and app.versions.exists():
+            raise serializers.ValidationError(
+                "该应用已有检测版本，包名不可修改 the app has scanned builds: its package name cannot change"
+            )
+        return value
+
 
 class AppVersionSerializer(serializers.ModelSerializer):
     class Meta:
