@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from appwarden.platform.attestation import services
@@ -23,9 +24,21 @@ from appwarden.platform.testing.models import ScanJob
 _SHA = re.compile(r"[0-9a-fA-F]{64}")
 
 
+class PublicAttestationThrottle(SimpleRateThrottle):
+    """The anonymous attestation look-ups and log pages: 600 requests an hour per client address (each may read
+    the whole transparency log), counted in the default cache."""
+
+    scope = "public_attestations"
+    rate = "600/hour"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class PublicAttestationView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # public and read-only: no session, so no CSRF and no per-user content
+    throttle_classes = [PublicAttestationThrottle]
 
     @extend_schema(
         summary="APK attestations (public)",
@@ -50,6 +63,7 @@ class PublicLogView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [PublicAttestationThrottle]
 
     @extend_schema(
         summary="Transparency log page (public)",

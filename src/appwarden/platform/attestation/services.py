@@ -338,8 +338,30 @@ def on_scan_finished(sender: Any, job: Any, **_: Any) -> None:
     _revoke_all(atts, f"复测未通过 a later test (job #{job.pk}) of this APK failed")
 
 
+PUBLIC_RECORD_SECONDS = 300  # how long a computed public record is reused while the log does not grow
+
+
 def public_record(apk_sha256: str) -> dict[str, Any] | None:
-    """What ``GET /api/attestations/<sha>/`` returns (None when the platform never attested that APK)."""
+    """What ``GET /api/attestations/<sha>/`` returns (None when the platform never attested that APK).
+
+    The consistency proofs read every leaf of the log (linear in its size, for an anonymous request), so a record is
+    computed once per log size and reused from the default cache for ``PUBLIC_RECORD_SECONDS``: every change of an
+    APK's record (an attestation, a revocation) appends to the log, so a grown log is a new key and never serves a
+    stale record; only ``status`` ``expired`` can show up to that many seconds late."""
+    from django.core.cache import cache
+
+    size = Checkpoint.objects.order_by("-size").values_list("size", flat=True).first() or 0
+    cache_key = f"appwarden:attest-public:{apk_sha256}:{size}"
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return cached
+    record = _public_record(apk_sha256)
+    if record is not None:
+        cache.set(cache_key, record, PUBLIC_RECORD_SECONDS)
+    return record
+
+
+def _public_record(apk_sha256: str) -> dict[str, Any] | None:
     atts = list(Attestation.objects.filter(apk_sha256=apk_sha256).order_by("log_index"))
     if not atts:
         return None

@@ -178,6 +178,13 @@ FOREIGN_ORDER_REFUSAL = (
 )
 
 
+# an unsigned build (AppVersion.signer_relation unknown) is not provably the company's either (see not_the_apps)
+UNSIGNED_ORDER_REFUSAL = (
+    "该构建没有签名，无法认定为该应用企业的版本，不能向该企业责令整改 the build is unsigned: it is not provably the "
+    "company's, so it cannot be ordered to the app's company"
+)
+
+
 def issue_order(
     version: AppVersion,
     findings: list[Finding],
@@ -195,6 +202,8 @@ def issue_order(
         raise PlatformError("整改通知至少需要一项已确认的问题 an order needs at least one confirmed finding")
     if version.foreign:
         raise PlatformError(FOREIGN_ORDER_REFUSAL)
+    if version.signer_relation == SIGNER_UNKNOWN:
+        raise PlatformError(UNSIGNED_ORDER_REFUSAL)
     for f in findings:
         if f.status != F_CONFIRMED:
             raise PlatformError(
@@ -392,11 +401,7 @@ def on_scan_finished(sender: Any, job: ScanJob, **_: Any) -> None:
             if order.state != RETESTING:
                 continue
             if job.status == JOB_DONE:
-                ordered = list(order.findings.all())
-                rejected = Finding.objects.filter(
-                    job_id__in={f.job_id for f in ordered}, status=F_REJECTED
-                )  # the reviewers' rejections in the ordered scan(s): found again, not new
-                retest.diff = diff_findings(ordered, list(job.findings.all()), job.report, list(rejected))
+                retest.diff = _diff_for(order, job)
                 retest.completed_at = timezone.now()
                 retest.save()
                 d = retest.diff
@@ -425,6 +430,49 @@ def on_scan_finished(sender: Any, job: ScanJob, **_: Any) -> None:
                     f"复测任务 #{job.pk} 失败 re-test job #{job.pk} failed: {job.error}",
                     system=True,
                 )
+
+
+def _diff_for(order: RectificationOrder, job: ScanJob) -> dict[str, Any]:
+    """The re-test diff of ``order`` against the finished re-test ``job`` with the reviews as they stand: an ordered
+    finding rejected on review is not expected to be fixed, a re-test finding rejected is not new, and the
+    reviewers' rejections in the ordered scan(s) found again are not new either."""
+    ordered = list(order.findings.all())
+    rejected = Finding.objects.filter(job_id__in={f.job_id for f in ordered}, status=F_REJECTED)
+    kept = [f for f in ordered if f.status != F_REJECTED]
+    return diff_findings(kept, list(job.findings.all()), job.report, list(rejected))
+
+
+def refresh_after_review(finding: Finding) -> int:
+    """After a review changed ``finding``'s status: recompute the stored diff of each ``retested`` order whose latest
+    re-test scanned it or which orders it (so ``close``/``escalate`` and their buttons decide on the reviews as they
+    stand: a new finding judged false no longer keeps a case from closing, nor can one reopened let it close).
+    Each change is saved with an audit row; returns how many diffs changed."""
+    changed = 0
+    pks = (
+        RectificationOrder.objects.filter(state=RETESTED)
+        .filter(Q(retests__job_id=finding.job_id) | Q(findings=finding))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for pk in list(pks):
+        with transaction.atomic():
+            order = RectificationOrder.objects.select_for_update().get(pk=pk)
+            retest = (
+                order.retests.filter(completed_at__isnull=False).select_related("job").order_by("-id").first()
+            )
+            if order.state != RETESTED or retest is None or retest.job.status != JOB_DONE:
+                continue
+            if not retest.diff or retest.diff.get("error"):
+                continue
+            diff = _diff_for(order, retest.job)
+            if diff != retest.diff:
+                with audit.acting_as(
+                    None, f"复核问题 #{finding.pk} 后更新复测结果 re-test result after a review"
+                ):
+                    retest.diff = diff
+                    retest.save(update_fields=["diff"])
+                changed += 1
+    return changed
 
 
 def close(order: RectificationOrder, *, user: Any, reason: str) -> None:
@@ -541,8 +589,11 @@ def _row_fields(order: RectificationOrder) -> dict[str, str]:
     if facts.refusal:
         raise TransitionError(f"{order.number}：{facts.refusal}")
     v = facts.version
+    # 应用来源: the stores where the app is on sale now (as an APP(SDK) row), not those that already removed it
+    stores = sorted({x.store.name for x in order.app.listings.filter(active=True).select_related("store")})
     return {
         "app_name": (v.label or order.app_version.label or order.app.name or order.app.package)[:200],
+        "source": ("、".join(stores) or "—")[:300],
         "version": (v.version_name or "—")[:100],
         "problems": problems_text(order, facts),
     }
@@ -582,15 +633,11 @@ def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: Notic
                 )
         fields = _row_fields(order)  # before the move: a refusal changes nothing
         _move(order, "escalate", user, reason)
-        stores = "、".join(
-            sorted({listing.store.name for listing in order.app.listings.select_related("store")})
-        )
         with audit.acting_as(user, reason):
             return NoticeItem.objects.create(
                 batch=notice,
                 order=order,
                 developer=order.company.name if order.company else "未知 unknown",
-                source=stores or "—",
                 **fields,
             )
 

@@ -494,6 +494,10 @@ def review_finding(
             finding=finding, reviewer=user, action=action, reason=reason, changes=applied
         )
     original.refresh_from_db()
+    if action != "edit":  # a re-test result resting on this finding follows the review
+        from appwarden.platform.enforcement.workflow import refresh_after_review
+
+        refresh_after_review(finding)
     return review
 
 
@@ -503,3 +507,6 @@ def reopen_finding(finding: Finding, *, user: Any, reason: str) -> None:
     with audit.acting_as(user, reason):
         finding.status = F_PENDING
         finding.save(update_fields=["status"])
+    from appwarden.platform.enforcement.workflow import refresh_after_review
+
+    refresh_after_review(finding)
