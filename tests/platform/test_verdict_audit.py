@@ -469,3 +469,17 @@ class AttestationScopeTests(AttestationCase):
             codes = [public.get(f"/api/attestations/{'0' * 64}/").status_code for _ in range(2)]
             codes.append(public.get("/api/attestations/log/").status_code)
         self.assertEqual(codes, [404, 404, 429])
+
+    def test_a_build_judged_another_signers_loses_its_attestation(self):
+        from appwarden.platform.attestation import services as attest
+        from appwarden.platform.enforcement.identity import mark_signer
+
+        self.register(self.v2, [], version_name="1.1")
+        job = pf.scanned_job(self.reviewer, self.v2, company=self.company)
+        att = attest.issue_for_job(job, user=self.reviewer, reason="上架前检测通过")
+        mark_signer(
+            job.app_version, relation="foreign", user=pf.user("regulator"), reason="企业证明该签名非其所有"
+        )
+        att.refresh_from_db()
+        self.assertIsNotNone(att.revoked_at)
+        self.assertIn("他人签名", att.revoke_reason)

@@ -170,7 +170,8 @@ def mark_signer(version: Any, *, relation: str, user: Any, reason: str) -> list[
     is audited (``signer_relation``). Returns the ids of the versions changed. A build with an order to the company
     cannot be marked foreign (the order names it as the company's; a 不良APP takedown case is no such order), and a
     build taken down as one of another signer (a ``foreign_build`` case, whose notices say it is not the company's)
-    cannot be marked own."""
+    cannot be marked own. Versions marked foreign lose their unrevoked 认证签名 (revocations appended to the log;
+    a failure is logged, never raised)."""
     from django.db import transaction
 
     from appwarden.platform.core import audit
@@ -222,6 +223,16 @@ def mark_signer(version: Any, *, relation: str, user: Any, reason: str) -> list[
                 actor=user,
                 data={"relation": relation, "signer_sha256": version.signer_sha256, "versions": changed},
             )
+    if changed and relation == SIGNER_FOREIGN:
+        # a build judged another signer's keeps no 认证签名 (the platform never attests one: attestation.services)
+        from appwarden.platform.attestation.models import Attestation
+        from appwarden.platform.attestation.services import _revoke_all
+
+        shas = list(AppVersion.objects.filter(pk__in=changed).values_list("sha256", flat=True))
+        _revoke_all(
+            Attestation.objects.filter(apk_sha256__in=shas, revoked_at__isnull=True),
+            "认定为他人签名的构建 the build was judged to be signed by another key: " + reason.strip()[:200],
+        )
     return changed
 
 
