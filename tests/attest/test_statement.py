@@ -69,6 +69,35 @@ def test_statement_round_trip_and_canonical_bytes(shop_report: Path) -> None:
     assert canonical(json.loads(raw)) == raw  # canonical form is a fixed point
 
 
+def test_a_passing_report_whose_analysis_did_not_complete_is_not_attested(shop_report: Path) -> None:
+    # a packed app: its report has no code findings because the real code is encrypted; PASSED would vouch for it
+    report = json.loads(shop_report.read_text(encoding="utf-8"))
+    app = report["app"]
+    signers = [s["sha256"] for s in app["signers"]]
+    packed = {
+        **report,
+        "findings": [],
+        "errors": [{"stage": "dex", "message": "app is packed with 360 Jiagu"}],
+    }
+    args = {
+        "apk_sha256": app["sha256"],
+        "signer_sha256s": signers,
+        "report_sha256": "0" * 64,
+        "rules": ("abc", None),
+    }
+    with pytest.raises(AttestInputError, match=r"did not complete.*packed"):
+        build_statement(report=packed, **args)
+    assert (
+        build_statement(report={**packed, "errors": []}, **args)["predicate"]["verificationResult"]
+        == "PASSED"
+    )
+    failing = {
+        **report,
+        "errors": packed["errors"],
+    }  # its findings fail it whatever the gap: a true statement
+    assert build_statement(report=failing, **args)["predicate"]["verificationResult"] == "FAILED"
+
+
 def test_report_mismatches_are_refused(shop_report: Path) -> None:
     report = json.loads(shop_report.read_text(encoding="utf-8"))
     app = report["app"]

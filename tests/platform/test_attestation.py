@@ -256,6 +256,24 @@ class StaffApiTests(AttestationCase):
         public = APIClient().get(f"/api/attestations/{self.v2_sha}/").json()
         self.assertEqual(public["attestations"][0]["revoke_reason"], "证书吊销 key rotated")
 
+    def test_a_passing_job_whose_analysis_did_not_complete_is_not_attested(self):
+        # a packed build: no code findings because its real code is encrypted; a 认证 would vouch for it
+        self.register(self.v2, [], version_name="1.1")
+        job = pf.scanned_job(self.reviewer, self.v2, company=self.company)
+        job.report = {
+            **job.report,
+            "errors": [
+                {"stage": "dex", "message": "app is packed with 360 Jiagu: its real code is encrypted"}
+            ],
+        }
+        job.save(update_fields=["report"])
+        staff = APIClient()
+        staff.force_authenticate(self.reviewer)
+        resp = staff.post("/api/attestations/issue/", {"job": job.pk, "reason": "上架前检测"}, format="json")
+        self.assertEqual(resp.status_code, 409, resp.content)
+        self.assertIn("分析未完成", resp.json()["detail"])
+        self.assertFalse(Attestation.objects.filter(job=job).exists())
+
 
 class StoreViewTests(AttestationCase):
     def test_store_sees_its_listings_status(self):

@@ -566,3 +566,30 @@ def test_an_ordered_finding_the_retest_reports_merged_into_another_is_not_fixed(
     (row,) = diff["persisting"]
     assert row["key"] == "dynamic.pi.third_party_transfer@getui_push"
     assert row["merged_into"] == "dynamic.pi.transfer_undisclosed_party@getui_push"
+
+
+def test_a_retest_whose_analysis_did_not_complete_fixes_nothing():
+    """A company packs its "rectified" build: the re-test's code findings vanish because the real code is encrypted
+    (the report's dex error), so the ordered start-up read must be not re-tested, never fixed, and the re-test does
+    not pass. The same re-test with a complete analysis counts it fixed."""
+    from appwarden.platform.enforcement.diff import diff_findings
+    from appwarden.platform.testing.models import Finding
+
+    site = {"type": "callsite", "caller": "Lcom/example/shop/App;->onCreate()V", "api": "getDeviceId"}
+    original = [Finding(rule_id="pi.startup.device_id", owner="host", title_zh="启动读取", evidence=[site],
+                        status="confirmed")]  # fmt: skip
+    complete = {
+        "app": {"package": "com.example.shop"},
+        "evaluated_rules": ["pi.startup.device_id"],
+        "findings": [],
+    }
+    assert diff_findings(original, [], complete)["passed"]
+    packed = {
+        **complete,
+        "errors": [{"stage": "dex", "message": "app is packed with 360 Jiagu: its real code is encrypted"}],
+    }
+    diff = diff_findings(original, [], packed)
+    assert diff["fixed"] == [] and not diff["passed"]
+    (row,) = diff["not_retested"]
+    assert row["key"] == "pi.startup.device_id@host" and "复测分析未完成" in row["reason_zh"]
+    assert "packed" in row["reason_zh"]

@@ -29,6 +29,7 @@ import rfc8785
 
 from appwarden import __version__
 from appwarden.attest.errors import AttestInputError
+from appwarden.completeness import incomplete
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://appwarden.dev/attestation/compliance/v0.1"
@@ -139,9 +140,16 @@ def build_statement(
 ) -> dict[str, Any]:
     """The statement for one APK and its report. ``rules`` is ``(version, full sha256 or None)``: the digest is
     left out when the signer cannot vouch for it (the report came from other rules). The caller has checked that
-    the report describes this APK (see :func:`check_report_matches`)."""
+    the report describes this APK (see :func:`check_report_matches`). Raises AttestInputError for a report that
+    would pass although its analysis did not complete (:func:`appwarden.completeness.incomplete`): a packed app's
+    report has no code findings, and a PASSED statement would vouch for code nobody analysed."""
     if valid_days < 1:
         raise AttestInputError("the validity period must be at least one day")
+    why = incomplete(report)
+    if why and report_result(report, fail_on) == "PASSED":  # a FAILED result stands whatever was not analysed
+        raise AttestInputError(
+            f"the analysis did not complete ({why[:200]}): a PASSED result cannot be attested"
+        )
     now = (now or _dt.datetime.now(_dt.UTC)).astimezone(_dt.UTC).replace(microsecond=0)
     app = report.get("app") or {}
     package = app.get("package")

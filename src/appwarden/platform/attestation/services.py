@@ -44,6 +44,7 @@ from appwarden.attest.log import (
     sign_checkpoint,
 )
 from appwarden.attest.statement import canonical, parse_time, report_result, utc_text
+from appwarden.completeness import incomplete
 from appwarden.platform.attestation.models import Attestation, Checkpoint, LogEntry
 
 log = logging.getLogger(__name__)
@@ -201,6 +202,9 @@ def issue_for_job(job: Any, *, user: Any, reason: str) -> Attestation:
         raise TransitionError("检测未完成，不能签发认证 the job has not finished")
     if report_result(job.report, fail_on()) != "PASSED":
         raise TransitionError("检测未通过，不能签发认证 the test did not pass: nothing to certify")
+    why = incomplete(job.report)
+    if why:
+        raise TransitionError(f"检测分析未完成，不能签发认证 the analysis did not complete: {why[:200]}")
     if Attestation.objects.filter(job=job, revoked_at__isnull=True).exists():
         raise TransitionError("该检测已签发认证 this job is already attested")
     refusal = vouch_refusal(job)

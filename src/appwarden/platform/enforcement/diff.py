@@ -19,6 +19,11 @@ it: the rule id is in that finding's ``merged_rules``, e.g. ``dynamic.pi.pre_con
 not **new**. An ordered finding the re-test found again is **persisting** whatever the evidence; one it did not find without
 meeting the conditions above is **not re-tested** (with the reason in Chinese), never fixed. ``passed`` is true
 only when nothing persists, nothing is new and nothing is left not re-tested.
+
+A re-test whose analysis did not complete (:func:`appwarden.completeness.incomplete`: a packed or unreadable DEX, a
+stage past its time limit, rules that did not all run, a policy or trace refused) proves nothing absent: every
+ordered finding it did not find is **not re-tested**, never fixed. Otherwise a company could pack its "rectified"
+build so that the code findings vanish.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from appwarden.completeness import incomplete
 from appwarden.platform.testing.models import F_REJECTED, Finding
 
 STATIC, POLICY, DYNAMIC = "static", "policy", "dynamic"
@@ -50,6 +56,7 @@ class Coverage:
     kinds: set[str] = field(default_factory=set)
     evaluated: set[str] | None = None  # rule ids that ran to completion; None: the report does not list them
     not_evaluated: dict[str, list[str]] = field(default_factory=dict)  # rule id -> missing evidence needs
+    incomplete: str | None = None  # why the analysis did not complete (completeness.incomplete); None: it did
 
     def rule_evaluated(self, rule_id: str) -> bool:
         if rule_id in self.not_evaluated:
@@ -81,7 +88,9 @@ def coverage(report: Any) -> Coverage:
         evaluated = {str(r) for r in report["evaluated_rules"]}
     else:
         evaluated = None
-    return Coverage(kinds=kinds, evaluated=evaluated, not_evaluated=not_evaluated)
+    return Coverage(
+        kinds=kinds, evaluated=evaluated, not_evaluated=not_evaluated, incomplete=incomplete(report)
+    )
 
 
 def _row(key: str, f: Finding) -> dict[str, Any]:
@@ -103,6 +112,8 @@ def _not_retested_reason(f: Finding, cov: Coverage) -> str | None:
     if lacking:
         names = "、".join(KIND_NAMES_ZH[k] for k in lacking)
         return f"原问题有{names}证据，复测没有{names}，不能认定已整改"
+    if cov.incomplete:
+        return f"复测分析未完成（{cov.incomplete[:200]}），不能认定已整改"
     return None
 
 
