@@ -246,3 +246,26 @@ def test_many_v1_signature_files_give_bounded_notes() -> None:
     assert len(messages) == MAX_SIGNING_NOTES + 1, len(messages)
     assert messages[-1].startswith(f"… and {300 - MAX_SIGNING_NOTES} more signing notes"), messages[-1]
     assert "v1" in info.schemes
+
+
+def test_notes_past_the_cap_after_a_parsed_scheme_block_do_not_crash() -> None:
+    """A 7 KB APK crashed every scan (``internal error: AttributeError: 'bool' object has no attribute 'append'``):
+    the note-overflow list of ``read_signing`` shared its name with the "more signers" flag of a parsed v2 block,
+    so the 51st signing note after any parsed block hit a bool. Here: one v2 block (its one signer's certificate
+    does not parse) then 60 malformed v3 blocks; the notes stay capped with their summary."""
+
+    def lp(b: bytes) -> bytes:
+        return struct.pack("<I", len(b)) + b
+
+    signer = lp(lp(lp(b"") + lp(lp(b"\x30\x03\x02\x01\x01"))))
+    pairs = [(0x7109871A, lp(signer))] + [(0xF05368C0, b"\xff\xff")] * 60
+    body = b"".join(struct.pack("<QI", 4 + len(v), i) + v for i, v in pairs)
+    size = len(body) + 8 + 16
+    block = struct.pack("<Q", size) + body + struct.pack("<Q", size) + b"APK Sig Block 42"
+    src = ZipArchive((FIXTURES / "minimal.apk").read_bytes())
+    entries = [Entry(name, src.read(name)) for name in src.names]
+    info = read_signing(ZipArchive(build_zip(ZipSpec(entries=entries, signing_block=block))))
+    messages = [n.message for n in info.notes]
+    assert len(messages) == MAX_SIGNING_NOTES + 1, len(messages)
+    assert messages[-1].startswith(f"… and {61 - MAX_SIGNING_NOTES} more signing notes"), messages[-1]
+    assert "v1" in info.schemes

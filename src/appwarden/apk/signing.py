@@ -442,7 +442,7 @@ def read_signing(archive: ZipArchive) -> SigningInfo:
         if scheme not in entry.schemes:
             entry.schemes.append(scheme)
 
-    more: list[ErrorNote] = []  # the summary note past MAX_SIGNING_NOTES
+    overflow: list[ErrorNote] = []  # the summary note past MAX_SIGNING_NOTES
     count = 0
 
     def note(message: str, path: str | None = None) -> None:
@@ -451,10 +451,10 @@ def read_signing(archive: ZipArchive) -> SigningInfo:
         if count <= MAX_SIGNING_NOTES:
             info.notes.append(ErrorNote(stage="signing", message=message, path=path))
             return
-        if not more:
-            more.append(ErrorNote(stage="signing", message=""))
-            info.notes.append(more[0])
-        more[0].message = f"… and {count - MAX_SIGNING_NOTES} more signing notes, the last: {message}"
+        if not overflow:
+            overflow.append(ErrorNote(stage="signing", message=""))
+            info.notes.append(overflow[0])
+        overflow[0].message = f"… and {count - MAX_SIGNING_NOTES} more signing notes, the last: {message}"
 
     _read_v1(archive, add, note, info, describe)
     try:
