@@ -51,6 +51,27 @@ def test_gbk_html_with_meta_charset():
     assert load_policy_bytes(html, name="p.html") == CHINESE
 
 
+TRADITIONAL = "我們會收集您的位置資訊，用於提供天氣預報服務。您可以隨時在設定中關閉定位權限並撤回同意。"
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ['<meta charset="big5">', '<meta http-equiv="Content-Type" content="text/html; charset=Big5">'],
+)
+def test_big5_html_with_meta_charset_is_not_read_as_gbk(declared):
+    """A Big5 page (Hong Kong/Taiwan style policy) decodes without error as GB18030 too, into CJK-looking
+    mojibake that passed the "is it Chinese" check and was analysed as a policy that declares nothing. The page's
+    own declared charset (what a browser uses) now wins over the GB18030 guess."""
+    html = f"<html><head>{declared}</head><body><p>{TRADITIONAL}</p></body></html>".encode("big5")
+    assert load_policy_bytes(html, name="p.html") == TRADITIONAL
+
+
+def test_declared_latin_charset_does_not_override_the_gbk_guess():
+    """A wrong Latin-1 declaration on a GBK page (common on Chinese sites) keeps the GB18030 reading."""
+    html = f'<html><head><meta charset="iso-8859-1"></head><body><p>{CHINESE}</p></body></html>'.encode("gbk")
+    assert load_policy_bytes(html, name="p.html") == CHINESE
+
+
 def test_pdf_text_is_extracted(tmp_path):
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics

@@ -80,8 +80,39 @@ def _looks_binary(data: bytes) -> bool:
     return control > len(sample) * 0.05
 
 
+_DECLARED_CHARSET = re.compile(
+    rb"""<(?:meta|\?xml)\b[^<>]{0,512}?(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.I
+)
+# Declared charsets honoured over the GB18030 guess: the multi-byte CJK ones whose bytes GB18030 also decodes into
+# plausible-looking mojibake (Big5 as GBK passes the "is it Chinese" check). A declared Latin charset is not
+# honoured: on Chinese sites it is mostly a wrong template default over GBK bytes.
+_CJK_CODECS = {
+    "big5": "big5hkscs",  # WHATWG maps every Big5 label to Big5-HKSCS
+    "big5-hkscs": "big5hkscs",
+    "big5hkscs": "big5hkscs",
+    "cn-big5": "big5hkscs",
+    "x-x-big5": "big5hkscs",
+    "cp950": "cp950",
+    "shift_jis": "shift_jis",
+    "shift-jis": "shift_jis",
+    "sjis": "shift_jis",
+    "euc-jp": "euc_jp",
+    "euc-kr": "euc_kr",
+}
+
+
+def _declared_cjk_codec(data: bytes) -> str | None:
+    """The Python codec of a multi-byte CJK (non-GB) charset an HTML ``<meta>`` or XML declaration in the first
+    4 KB names, or None (no declaration, or one of the GB family, UTF-8 or a Latin charset)."""
+    found = _DECLARED_CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    return _CJK_CODECS.get(found.group(1).decode("ascii").lower())
+
+
 def decode_bytes(data: bytes, source: str = "") -> str:
-    """Decode policy bytes: BOMs first, then strict UTF-8, then GB18030 (a superset of GBK), then
+    """Decode policy bytes: BOMs first, then strict UTF-8, then a Big5/Shift-JIS/EUC charset the HTML or XML
+    declares (a browser reads it so; GB18030 would turn it into mojibake), then GB18030 (a superset of GBK), then
     charset-normalizer's best guess. Raise PolicyError when nothing decodes plausibly."""
     where = f"{source}: " if source else ""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -95,6 +126,12 @@ def decode_bytes(data: bytes, source: str = "") -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    declared = _declared_cjk_codec(data)
+    if declared is not None:
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
