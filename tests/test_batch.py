@@ -123,3 +123,50 @@ def test_worker_scans_with_the_cyclic_gc_off(tmp_path: Path) -> None:
     assert probe_r.poll(30) and probe_r.recv() is False
     proc.join(30)
     assert gc.isenabled()
+
+
+def test_undecodable_file_names_are_recorded_and_resumed(tmp_path: Path) -> None:
+    """A file name that is not UTF-8 (bytes 0xff/0xfe, a newline, an escape: anyone who can drop a file into the
+    inbox) crashed the whole batch with ``internal error: UnicodeEncodeError`` when its record was written. The
+    records keep the exact path (JSON-escaped, the file stays UTF-8), so the resume finds it again; the CSV names
+    it with backslash escapes; a torn, undecodable last line of results.jsonl does not stop the resume."""
+    src = tmp_path / "in"
+    odd = os.fsencode(src) + b"/odd\xff\n\x1b[31m"
+    os.makedirs(odd)
+    shutil.copy(APKS / "minimal.apk", odd + b"/a\xfe.apk")
+    with open(odd + b"/b\xfe.apk", "wb") as fh:
+        fh.write(b"not a zip")
+    out = tmp_path / "out"
+    summary = run_batch([src], out, BatchOptions(jobs=1, timeout=120))
+    assert summary.scanned == 1 and summary.failed == 1
+    records = load_done(out)
+    assert {r["status"] for r in records.values()} == {"ok", "failed"}
+    assert os.fsdecode(odd + b"/a\xfe.apk") in records
+    (out / "results.jsonl").read_bytes().decode("utf-8")  # still UTF-8
+    assert "a\\xfe.apk" in (out / "results.csv").read_text(encoding="utf-8-sig")
+    json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    with (out / "results.jsonl").open("ab") as fh:
+        fh.write(b'{"path": "torn \xe4\xb8')  # a write cut inside a UTF-8 character
+    again = run_batch([src], out, BatchOptions(jobs=1, timeout=120))
+    assert again.scanned == 0 and again.skipped == 1 and again.failed == 1
+
+
+def test_cli_exit_code_says_whether_an_input_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``appwarden batch`` exited 0 even when every input failed (a FIFO, a 0-byte file, not a zip): a pipeline
+    could not tell a clean run from one that scanned nothing. Now 2 when any input failed, 0 otherwise."""
+    from appwarden.cli import main
+
+    good = tmp_path / "good"
+    good.mkdir()
+    shutil.copy(APKS / "minimal.apk", good / "a.apk")
+    assert main(["batch", "-o", str(tmp_path / "out1"), "-j", "1", str(good)]) == 0
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    shutil.copy(APKS / "minimal.apk", bad / "a.apk")
+    (bad / "zero.apk").write_bytes(b"")
+    os.mkfifo(bad / "fifo.apk")
+    assert main(["batch", "-o", str(tmp_path / "out2"), "-j", "1", str(bad)]) == 2
+    out = capsys.readouterr().out
+    assert "scanned 1, failed 2" in out and "not a regular file" in out

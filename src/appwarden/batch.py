@@ -144,13 +144,26 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def json_text(value: Any, **kwargs: Any) -> str:
+    """``json.dumps`` keeping non-ASCII text readable, except when ``value`` holds a lone surrogate (a file name
+    that is not UTF-8, as ``os.fsdecode`` gives it): then ASCII escapes, so the text is still valid UTF-8 and loads
+    back to the same path."""
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, **kwargs)
+    return text
+
+
 def load_done(out: Path) -> dict[str, dict[str, Any]]:
-    """Records of a previous run, last record per path wins; malformed lines (a torn write) are ignored."""
+    """Records of a previous run, last record per path wins; malformed lines (a torn write, even one cut inside a
+    UTF-8 character) are ignored."""
     done: dict[str, dict[str, Any]] = {}
     results = out / RESULTS
     if not results.exists():
         return done
-    with results.open(encoding="utf-8") as fh:
+    with results.open(encoding="utf-8", errors="replace") as fh:
         for line in fh:
             try:
                 record = json.loads(line)
@@ -265,7 +278,7 @@ def run_batch(
 
         def record(rec: dict[str, Any]) -> None:
             nonlocal finished
-            results.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            results.write(json_text(rec) + "\n")
             results.flush()
             finished += 1
             status = rec["status"]
@@ -340,10 +353,19 @@ def run_batch(
 
     summary.seconds = time.perf_counter() - started
     write_tables(out)
-    (out / "summary.json").write_text(
-        json.dumps(summary.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    (out / "summary.json").write_text(json_text(summary.to_json(), indent=2), encoding="utf-8")
     return summary
+
+
+def readable_value(value: Any) -> Any:
+    """A file name that is not UTF-8 (lone surrogates from ``os.fsdecode``) with its odd bytes as ``\\xff``
+    escapes, for the CSV; other values unchanged."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return value
 
 
 def write_tables(out: Path) -> None:
@@ -353,7 +375,7 @@ def write_tables(out: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=SUMMARY_FIELDS, extrasaction="ignore")
         writer.writeheader()
         for rec in records:
-            writer.writerow({key: spreadsheet_cell(value) for key, value in rec.items()})
+            writer.writerow({key: spreadsheet_cell(readable_value(value)) for key, value in rec.items()})
 
 
 def check_inputs(inputs: list[str]) -> None:

@@ -1,9 +1,12 @@
-"""``appwarden batch``: scan a directory (or list) of APKs in parallel, resumable, deduplicated by sha256."""
+"""``appwarden batch``: scan a directory (or list) of APKs in parallel, resumable, deduplicated by sha256.
+
+Exit 0 when every input was scanned (or was a duplicate or already done), 2 when any input failed (not an APK,
+unreadable, a pipe, timed out, ...): the results are still all written and the failures listed in results.csv;
+a rerun retries only the failures."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  failed: {terminal_text(failure['path'])}: {terminal_text(failure['error'])}")
     if len(data["failures"]) > 20:
         print(f"  ... {len(data['failures']) - 20} more failures in {args.output / 'results.csv'}")
-    return 0
+    return 2 if data["failed"] else 0
 
 
 INDEX_TEMPLATE = """<!doctype html>
@@ -109,12 +112,13 @@ def write_index(out: Path) -> Path:
     """OUT/index.html: one row per input with links to its reports."""
     from jinja2 import Environment
 
-    from appwarden.batch import load_done
+    from appwarden.batch import json_text, load_done, readable_value
 
     records = sorted(load_done(out).values(), key=lambda r: r.get("path", ""))
+    shown = [{key: readable_value(value) for key, value in r.items()} for r in records]  # names not UTF-8
     env = Environment(autoescape=True, finalize=lambda v: "—" if v is None else v)  # no Python "None" cells
-    html = env.from_string(INDEX_TEMPLATE).render(records=records)
+    html = env.from_string(INDEX_TEMPLATE).render(records=shown)
     target = out / "index.html"
     target.write_text(html, encoding="utf-8")
-    (out / "index.json").write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "index.json").write_text(json_text(records, indent=1), encoding="utf-8")
     return target
