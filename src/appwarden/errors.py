@@ -7,6 +7,22 @@ with code 2; batch runners record it as the app's failure reason. Any other exce
 
 from __future__ import annotations
 
+import os
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as text that can be written as UTF-8 (into a report, a CSV, HTML): a file name that is not UTF-8
+    (``os.fsdecode`` keeps its odd bytes as lone surrogates, which no UTF-8 writer accepts) gets ``\\xff``
+    escapes; any other path is ``str(path)`` unchanged."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        return text.decode("utf-8", "backslashreplace")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
 
 class AppwardenError(Exception):
     """Base of all predictable appwarden errors; ``str(err)`` is a one-line message for the user."""

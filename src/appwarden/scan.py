@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from appwarden import ENGINE_NAME, __version__
-from appwarden.errors import AppwardenError, InputError, LimitExceeded, StageTimeout
+from appwarden.errors import AppwardenError, InputError, LimitExceeded, StageTimeout, display_path
 from appwarden.evidence import CallSite, ErrorNote, Evidence, StaticEvidence
 from appwarden.lazylog import get_logger
 from appwarden.limits import (
@@ -334,7 +334,7 @@ def build_evidence(
                     evidence.dynamic.package != static.app.package
                 )
                 note = " (trace ignored: dynamic rules not evaluated)" if other_app else ""
-                static.errors.append(ErrorNote("dynamic", problem + note, str(trace_path)))
+                static.errors.append(ErrorNote("dynamic", problem + note, display_path(trace_path)))
                 if other_app:  # another app's behaviour must never become this app's finding
                     evidence.dynamic = None
     if category is None:
@@ -408,12 +408,12 @@ def _load_trace(static: StaticEvidence, trace_path: Any, limits: Limits) -> Any:
         with stage_deadline("trace", limits.stage_timeout):
             return load_dynamic_evidence(trace_path, limits)
     except StageTimeout as exc:
-        static.errors.append(ErrorNote("dynamic", f"trace analysis skipped: {exc}", str(trace_path)))
+        static.errors.append(ErrorNote("dynamic", f"trace analysis skipped: {exc}", display_path(trace_path)))
         return None
 
 
 def _name(path: Any) -> str | None:
-    return str(path) if path is not None else None
+    return display_path(path) if path is not None else None
 
 
 def _infer_category(static: StaticEvidence) -> str | None:

@@ -212,3 +212,23 @@ def test_trace_commands_refuse_a_pipe_and_survive_a_deep_line(tmp_path: Path, co
     assert (
         proc.returncode in (0, 1) and "Traceback" not in proc.stderr and "internal error" not in proc.stderr
     )
+
+
+@pytest.mark.parametrize("fmt", ["json", "html", "sarif"])
+def test_policy_and_trace_at_names_that_are_not_utf8(tmp_path: Path, fmt: str) -> None:
+    """``--policy``/``--trace`` files whose names are not UTF-8 (bytes 0xff/0xfe) crashed every scan with
+    ``internal error: UnicodeEncodeError`` when the report (json, html, sarif) was written: the name went into it
+    as lone surrogates. The report now names them with ``\\xff`` escapes."""
+    fixtures = APKS.parent
+    odd = os.fsencode(tmp_path) + b"/odd\xff"
+    os.mkdir(odd)
+    with open(odd + b"/p\xfe.txt", "wb") as fh:
+        fh.write((fixtures / "policies" / "location_policy.txt").read_bytes())
+    with open(odd + b"/t\xfe.jsonl", "wb") as fh:
+        fh.write((fixtures / "traces" / "mac_before_dialog.jsonl").read_bytes())
+    out = tmp_path / f"r.{fmt}"
+    proc = run_cli(
+        "scan", "-q", "--format", fmt, "-o", str(out), "--policy", odd + b"/p\xfe.txt", "--trace", odd + b"/t\xfe.jsonl", APK
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "odd\\xff/p\\xfe.txt" in out.read_text(encoding="utf-8").replace("\\\\", "\\")

@@ -165,7 +165,11 @@ def analyze_policy_file(
     if deadline is None:
         deadline = Deadline.start(limits.stage_timeout)
     text = load_policy_file(path, limits, deadline=deadline)
-    return analyze_policy(text, source=str(path), limits=limits, classifier=classifier, deadline=deadline)
+    from appwarden.errors import display_path
+
+    return analyze_policy(
+        text, source=display_path(path), limits=limits, classifier=classifier, deadline=deadline
+    )
 
 
 def load_bundled_policy(
