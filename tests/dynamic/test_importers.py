@@ -158,3 +158,19 @@ def test_pi_detection_never_raises_and_masks(text: str, pairs: list[tuple[str, s
         assert item["category"] and item["where"] in ("body", "query", "path")
         assert len(item["value"]) <= 9  # masked: 3 + "****" + 2 characters at most
     pairs_of(text)
+
+
+@pytest.mark.parametrize(
+    "importer, fixture", [(import_har, "proxy_capture.har"), (import_camille, "camille_sample.txt")]
+)
+def test_import_from_a_name_that_is_not_utf8(tmp_path: Path, importer, fixture: str) -> None:
+    """A capture file named with bytes that are not UTF-8 crashed ``trace import`` (``UnicodeEncodeError``
+    writing the header's ``notes``, which name the file); the name is now written with ``\\xfe`` escapes."""
+    import os
+
+    src = os.fsencode(tmp_path) + b"/cap\xfe" + os.fsencode(Path(fixture).suffix)
+    with open(src, "wb") as fh:
+        fh.write((TRACES / fixture).read_bytes())
+    out = tmp_path / "out.jsonl"
+    importer(Path(os.fsdecode(src)), out, "com.example.shop")
+    assert "imported from cap\\xfe" in valid_lines(out)[0]["notes"]

@@ -31,7 +31,7 @@ from appwarden.dynamic.attribution import frame_class
 from appwarden.dynamic.importers.har import ImportResult
 from appwarden.dynamic.pi_lookup import ALIASES, api_table, categorize
 from appwarden.dynamic.trace import UI_EVENTS, TraceError, TraceWriter
-from appwarden.errors import InputError, LimitExceeded
+from appwarden.errors import InputError, LimitExceeded, display_path
 from appwarden.limits import DEFAULT_LIMITS, Limits, read_regular_file
 
 START = re.compile(r"^-{10,}\s*start\s*-{10,}\s*$")
@@ -259,7 +259,7 @@ def import_camille(
         "started_at": (start or _dt.datetime.now(_dt.UTC)).isoformat().replace("+00:00", "Z"),
         "source": "camille",
         "tester": tester,
-        "notes": f"imported from {src.name} (camille console output; 1 s time resolution)",
+        "notes": f"imported from {display_path(src.name)} (camille console output; 1 s time resolution)",
     }
     with Path(out).open("w", encoding="utf-8") as fh:
         writer = TraceWriter(fh, header)

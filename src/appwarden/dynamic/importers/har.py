@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from appwarden.dynamic.pi_values import detect_pi, pairs_of
 from appwarden.dynamic.trace import UI_EVENTS, TraceError, TraceWriter
-from appwarden.errors import InputError, LimitExceeded, TraceFormatError
+from appwarden.errors import InputError, LimitExceeded, TraceFormatError, display_path
 from appwarden.limits import DEFAULT_LIMITS, Limits, read_regular_file
 
 
@@ -139,7 +139,7 @@ def import_har(
         "started_at": start.astimezone(_dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "source": "har",
         "tester": tester,
-        "notes": f"imported from {src.name}",
+        "notes": f"imported from {display_path(src.name)}",
     }
     with Path(out).open("w", encoding="utf-8") as fh:
         writer = TraceWriter(fh, header)
