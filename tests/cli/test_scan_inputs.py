@@ -232,3 +232,54 @@ def test_policy_and_trace_at_names_that_are_not_utf8(tmp_path: Path, fmt: str) -
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "odd\\xff/p\\xfe.txt" in out.read_text(encoding="utf-8").replace("\\\\", "\\")
+
+
+def test_fail_on_gate_does_not_pass_an_incomplete_analysis(tmp_path: Path) -> None:
+    """A 20 MB app whose rules stage ran over its time limit had 0 findings and ``--fail-on high`` exited 0: an
+    APK that makes the rules slow (or a DEX the engine refuses) passed the gate on "nothing found" in what was never
+    analysed. Now such a scan fails the gate with a one-line reason; ``--fail-on none`` still exits 0."""
+    import zipfile
+
+    from tests.apk.apk_zipbuild import Entry, ZipSpec, build_zip
+    from tests.apk.hostile_build import MANIFEST
+
+    with zipfile.ZipFile(APKS / "minimal.apk") as z:
+        dex = z.read("classes.dex")
+    clean = tmp_path / "clean.apk"  # a label-only manifest: no finding at high
+    clean.write_bytes(
+        build_zip(ZipSpec(entries=[Entry("AndroidManifest.xml", MANIFEST), Entry("classes.dex", dex)]))
+    )
+    out = str(tmp_path / "r.json")
+    policy = str(APKS.parent / "policies" / "full_policy.html")
+    proc = run_cli("scan", "-q", "--policy", policy, "--fail-on", "high", "-o", out, str(clean))
+    assert proc.returncode == 0, proc.stderr
+    bad = tmp_path / "truncated_dex.apk"  # the same plus a second DEX cut in half: its code is never read
+    bad.write_bytes(
+        build_zip(
+            ZipSpec(
+                entries=[
+                    Entry("AndroidManifest.xml", MANIFEST),
+                    Entry("classes.dex", dex),
+                    Entry("classes2.dex", dex[: len(dex) // 2]),
+                ]
+            )
+        )
+    )
+    proc = run_cli("scan", "-q", "--policy", policy, "--fail-on", "high", "-o", out, str(bad))
+    assert proc.returncode == 1, proc.stderr
+    assert "dex stage incomplete" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    proc = run_cli("scan", "-q", "--policy", policy, "--fail-on", "none", "-o", out, str(bad))
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_rules_over_their_time_limit_fail_the_gate() -> None:
+    from appwarden.completeness import incomplete
+
+    report = {
+        "findings": [],
+        "policy": {"found": False},
+        "errors": [{"stage": "rules", "message": "rule evaluation skipped: stage 'rules' …"}],
+    }
+    assert "rules stage incomplete" in (incomplete(report) or "")
+    no_policy = {"findings": [], "policy": {"found": False}, "errors": [{"stage": "policy", "message": "x"}]}
+    assert incomplete(no_policy) is None  # no policy bundled: policy.missing ran, the analysis is complete
