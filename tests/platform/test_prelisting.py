@@ -139,6 +139,20 @@ class VerdictTests(PrelistingCase):
         with self.settings(APPWARDEN_PRELISTING_GAP_REVIEW=False):
             self.assertEqual(self.checked([], errors=bomb)["verdict"], "pass")
 
+    def test_rules_not_all_evaluated_is_no_pass(self):
+        """An app that makes the rules stage run over its time limit had no findings and passed the pre-listing
+        check: "nothing found" by rules that never ran is no pass."""
+        slow = [
+            {
+                "stage": "rules",
+                "message": "rule evaluation skipped: stage 'rules' exceeded its time limit of 300 s",
+            }
+        ]
+        body = self.checked([], errors=slow)
+        self.assertEqual(
+            (body["verdict"], body["reasons"]), ("needs_review", ["analysis:rules_not_evaluated"])
+        )
+
     def test_rejected_finding_no_longer_counts(self):
         body = self.checked([finding("r.h", "high", "likely")])
         self.assertEqual(body["verdict"], "fail")

@@ -251,7 +251,9 @@ def _audit_stop_access(
 def analysis_gaps(report: dict[str, Any] | None) -> list[str]:
     """Reasons (``analysis:…``) why the scan behind a check did not cover the whole app: ``analysis:dex_not_read``
     when a DEX Android would load was refused (over a size limit, corrupt: its ``errors`` name it with stage
-    ``dex`` and a path), ``analysis:screening_not_evaluated`` when the 不良APP screening did not run. A report
+    ``dex`` and a path), ``analysis:rules_not_evaluated`` when rules did not all run (a rule error, the rules stage
+    over its time limit: an ``errors`` entry of stage ``rules``), ``analysis:screening_not_evaluated`` when the
+    不良APP screening did not run. A report
     without these sections (older reports, a partial read) gives no reason."""
     if not isinstance(report, dict):
         return []
@@ -261,6 +263,8 @@ def analysis_gaps(report: dict[str, Any] | None) -> list[str]:
         isinstance(e, dict) and e.get("stage") == "dex" and e.get("path") for e in errors
     ):
         gaps.append("analysis:dex_not_read")
+    if isinstance(errors, list) and any(isinstance(e, dict) and e.get("stage") == "rules" for e in errors):
+        gaps.append("analysis:rules_not_evaluated")
     screening = report.get("screening")
     if isinstance(screening, dict) and screening.get("evaluated") is False:
         gaps.append("analysis:screening_not_evaluated")
