@@ -253,8 +253,7 @@ def analysis_gaps(report: dict[str, Any] | None) -> list[str]:
     when a DEX Android would load was refused (over a size limit, corrupt: its ``errors`` name it with stage
     ``dex`` and a path), ``analysis:rules_not_evaluated`` when rules did not all run (a rule error, the rules stage
     over its time limit: an ``errors`` entry of stage ``rules``), ``analysis:screening_not_evaluated`` when the
-    不良APP screening did not run. A report
-    without these sections (older reports, a partial read) gives no reason."""
+    不良APP screening did not run. A report without these sections (older reports, a partial read) gives no reason."""
     if not isinstance(report, dict):
         return []
     gaps = []
