@@ -3463,6 +3463,78 @@ done:
     return res;
 }
 
+/* find_types(buf, string_ids_off, string_ids_size, type_ids_off, type_ids_size, keys) -> list[int]
+ * The type index of each descriptor of `keys` (a list of ASCII bytes, or None), as DexFile.find_type answers it:
+ * the string's binary search of find_strings, then a bisect_left of that string id in the type_ids column
+ * (u32, the table's order as stored, sorted or not) and a check of the item found; -1 when either is absent, -2
+ * for a None key (the caller asks DexFile.find_type: a non-ASCII key compares UTF-16 code units). One call per
+ * DEX for a query's classes instead of a Python lookup each (most classes of a query are absent from most DEX
+ * files of a multidex app). ValueError when a table is out of bounds. */
+static PyObject *dexscan_find_types(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    unsigned long s_off, s_size, t_off, t_size;
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "y*kkkkO!", &view, &s_off, &s_size, &t_off, &t_size, &PyList_Type, &keys))
+        return NULL;
+    const uint8_t *buf = (const uint8_t *)view.buf;
+    size_t size = (size_t)view.len;
+    PyObject *result = NULL;
+    if ((uint64_t)s_off + (uint64_t)s_size * 4 > size) {
+        PyErr_SetString(PyExc_ValueError, "string_ids out of bounds");
+        goto done;
+    }
+    if ((uint64_t)t_off + (uint64_t)t_size * 4 > size) {
+        PyErr_SetString(PyExc_ValueError, "type_ids out of bounds");
+        goto done;
+    }
+    Py_ssize_t nk = PyList_GET_SIZE(keys);
+    result = PyList_New(nk);
+    if (!result) goto done;
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        PyObject *key = PyList_GET_ITEM(keys, k);
+        long found = -1;
+        if (key == Py_None) {
+            found = -2;
+        } else if (!PyBytes_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "keys must be bytes or None");
+            Py_CLEAR(result);
+            goto done;
+        } else {
+            const char *kb = PyBytes_AS_STRING(key);
+            size_t klen = (size_t)PyBytes_GET_SIZE(key);
+            long sidx = -1;
+            uint32_t lo = 0, hi = (uint32_t)s_size;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                int ok = 1;
+                int c = cmp_string(buf, size, s_off, mid, kb, klen, &ok);
+                if (!ok) break;
+                if (c < 0) lo = mid + 1;
+                else if (c > 0) hi = mid;
+                else { sidx = (long)mid; break; }
+            }
+            if (sidx >= 0) {
+                uint32_t want = (uint32_t)sidx, tlo = 0, thi = (uint32_t)t_size;
+                while (tlo < thi) { /* bisect_left */
+                    uint32_t mid = tlo + (thi - tlo) / 2;
+                    if (rd32(buf + t_off + (size_t)mid * 4) < want) tlo = mid + 1;
+                    else thi = mid;
+                }
+                if (tlo < t_size && rd32(buf + t_off + (size_t)tlo * 4) == want) found = (long)tlo;
+            }
+        }
+        PyObject *v = PyLong_FromLong(found);
+        if (!v) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, k, v);
+    }
+done:
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"max_item", dexscan_max_item, METH_VARARGS, "Largest unsigned little-endian u16/u32 item of a buffer."},
     {"scan", dexscan_scan, METH_VARARGS, "Walk class data and code items; return packed method and event records."},
@@ -3493,6 +3565,7 @@ static PyMethodDef methods[] = {
     {"class_ranks", dexscan_class_ranks, METH_VARARGS, "Class-descriptor rank and prefix flag of every node."},
     {"sort_nodes", dexscan_sort_nodes, METH_VARARGS, "Node ids sorted by descriptor (ASCII only)."},
     {"column", dexscan_column, METH_VARARGS, "One u16/u32 column of a table of rows, and its largest item."},
+    {"find_types", dexscan_find_types, METH_VARARGS, "Type indices of ASCII descriptors (find_type per key)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -34,7 +34,7 @@ from operator import eq, itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from appwarden.dex import timed_out, walker
-from appwarden.dex.reader import NO_INDEX, DexFile, split_container
+from appwarden.dex.reader import NO_INDEX, DexFile, split_container, type_keys
 from appwarden.dex.records import (
     EV_INVOKE,
     EV_LITERAL,
@@ -850,40 +850,69 @@ class CodeIndex:
     # -- member references -------------------------------------------------------------------------------------
 
     def _member_ids(
-        self, code: DexCode, groups: dict[str, list[tuple[str, str | None]]], fields: bool
+        self,
+        code: DexCode,
+        groups: dict[str, list[tuple[str, str | None]]],
+        fields: bool,
+        tids: list[int] | None = None,
     ) -> dict[int, str | None]:
         """Ids in ``code``'s dex matching the targets (:func:`_by_class`) -> None (the reference itself is the
-        target). The class strings are looked up together (one C call per DEX); a class the DEX does not name ends
-        its targets there (most of a query's classes in each DEX of a multidex app)."""
+        target). The classes are looked up together (``tids``: their type indices in ``groups``' order, -1 when
+        absent, as :meth:`DexFile.find_types` answers; found with one C call per DEX when not given); a class the
+        DEX does not name ends its targets there (most of a query's classes in each DEX of a multidex app)."""
         dex = code.dex
-        if len(groups) > 1:
-            dex.prefetch_strings(groups)
+        if tids is None:
+            tids = dex.find_types(list(groups))
         found: dict[int, str | None] = {}
-        for cls, members in groups.items():
-            if dex.find_type(cls) is None:
-                continue
-            for name, sig in members:
-                if fields:
-                    ids = dex.find_fields(cls, name)
+        if max(tids, default=-1) < 0:
+            return found
+        present = [(members, tidx) for members, tidx in zip(groups.values(), tids, strict=True) if tidx >= 0]
+        names = {name for members, _t in present for name, _sig in members}
+        if len(names) > 1:
+            dex.prefetch_strings(names)  # the member names of this DEX's classes: one C call
+        if fields:
+            ftype = dex.field_type
+            for members, tidx in present:
+                for name, sig in members:
+                    ids = dex.fields_of_type(tidx, name)
                     if sig is not None:
-                        ids = [f for f in ids if dex.type_desc(dex.field_type[f]) == sig]
-                else:
-                    ids = dex.find_methods(cls, name, sig)
+                        ids = [f for f in ids if dex.type_desc(ftype[f]) == sig]
+                    for i in ids:
+                        found[i] = None
+            return found
+        mname, mproto = dex.method_name, dex.method_proto
+        for members, tidx in present:
+            # DexFile.find_methods(class, name, sig) for each member: the class's methods found once
+            of_class = dex.methods_of_type(tidx)
+            for name, sig in members:
+                sidx = dex.find_string(name)
+                if sidx is None:
+                    continue
+                ids = [m for m in of_class if mname[m] == sidx]
+                if sig is not None:
+                    ids = [m for m in ids if dex.proto_desc(mproto[m]) == sig]
                 for i in ids:
                     found[i] = None
         return found
 
     def _subclass_method_ids(
-        self, code: DexCode, parts: list[tuple[str, str, str | None]], classes: Iterable[str]
+        self,
+        code: DexCode,
+        parts: list[tuple[str, str, str | None]],
+        classes: Iterable[str],
+        tids: list[int] | None = None,
     ) -> dict[int, str]:
         """Method ids written against an app subclass (same DEX) of a target's class that does not override it
-        (``parts``: the targets split, in target order; ``classes``: their classes, each once)."""
+        (``parts``: the targets split, in target order; ``classes``: their classes, each once; ``tids``: their
+        type indices as :meth:`_member_ids` takes them, looked up here when not given)."""
         dex = code.dex
+        classes = list(classes)
+        if tids is None:
+            tids = dex.find_types(classes)
         bases: dict[str, int] = {}
         # most classes have no subclass in the DEX: their targets are skipped without a lookup each
-        for cls in classes:
-            base = dex.find_type(cls)
-            if base is not None and code.has_subclass_defs(base):
+        for cls, base in zip(classes, tids, strict=True):
+            if base >= 0 and code.has_subclass_defs(base):
                 bases[cls] = base
         out: dict[int, str] = {}
         if not bases:
@@ -928,11 +957,16 @@ class CodeIndex:
             return
         parts = [_split_target(t) for t in targets]  # once per query, not once per DEX
         groups = _by_class(parts)
+        classes = list(groups)
+        keys = type_keys(classes)  # encoded once for every DEX
         for ci, code in enumerate(self.codes):
             dex = code.dex
-            ids = self._member_ids(code, groups, fields)
+            tids = dex.find_types(classes, keys)
+            if max(tids, default=-1) < 0:
+                continue  # no class of the query in this DEX: no member, no subclass
+            ids = self._member_ids(code, groups, fields, tids)
             if through_subclasses and not fields:
-                ids.update(self._subclass_method_ids(code, parts, groups))
+                ids.update(self._subclass_method_ids(code, parts, classes, tids))
             if not ids:
                 continue
             size = dex.field_ids_size if fields else dex.method_ids_size

@@ -347,6 +347,41 @@ def find_strings(buf: bytes, ids_off: int, ids_size: int, keys: list[bytes]) -> 
     return out
 
 
+def find_types(
+    buf: bytes, s_off: int, s_size: int, t_off: int, t_size: int, keys: list[bytes | None]
+) -> list[int]:
+    """The type index of each ASCII descriptor of ``keys`` (:func:`find_strings`, then a ``bisect_left`` of the
+    string id in the u32 type_ids column as stored, and a check of the item found); -1 when absent, -2 for a
+    None key (mirrors the C version)."""
+    if s_off + s_size * 4 > len(buf):
+        raise ValueError("string_ids out of bounds")
+    if t_off + t_size * 4 > len(buf):
+        raise ValueError("type_ids out of bounds")
+    if any(k is not None and not isinstance(k, bytes) for k in keys):
+        raise TypeError("keys must be bytes or None")
+    sids = find_strings(buf, s_off, s_size, [k for k in keys if k is not None])
+    out: list[int] = []
+    it = iter(sids)
+    for key in keys:
+        if key is None:
+            out.append(-2)
+            continue
+        sidx = next(it)
+        found = -1
+        if sidx >= 0:
+            lo, hi = 0, t_size
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if _U32.unpack_from(buf, t_off + mid * 4)[0] < sidx:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < t_size and _U32.unpack_from(buf, t_off + lo * 4)[0] == sidx:
+                found = lo
+        out.append(found)
+    return out
+
+
 def validate(
     buf: bytes,
     s_off: int,

@@ -417,6 +417,26 @@ class DexFile:
         i = bisect_left(self.type_ids, sidx)
         return i if i < self.type_ids_size and self.type_ids[i] == sidx else None
 
+    def find_types(self, descs: list[str], keys: list[bytes | None] | None = None) -> list[int]:
+        """:meth:`find_type` of each descriptor (-1 for None), the ASCII ones with one C call
+        (``walker.find_types``: the same string search and type-id bisection; the string lookup cache is neither
+        read nor filled), the others by :meth:`find_type`, in order. ``keys``: :func:`type_keys` of ``descs``
+        when the caller made them once for several DEX files."""
+        got: list = walker.find_types(
+            self.data,
+            self.string_ids_off,
+            self.string_ids_size,
+            self.type_ids_off,
+            self.type_ids_size,
+            type_keys(descs) if keys is None else keys,
+        )
+        if -2 in got:  # a descriptor that is not ASCII: UTF-16 order, in Python
+            for i, t in enumerate(got):
+                if t == -2:
+                    found = self.find_type(descs[i])
+                    got[i] = -1 if found is None else found
+        return got
+
     def type_list(self, off: int) -> list[str]:
         """Descriptors of the type_list at ``off`` (0 = empty)."""
         return [self.type_desc(t) for t in self.type_list_ids(off)]
@@ -474,6 +494,10 @@ class DexFile:
         tidx = self.find_type(class_desc)
         if tidx is None:
             return []
+        return self.methods_of_type(tidx, name, proto)
+
+    def methods_of_type(self, tidx: int, name: str | None = None, proto: str | None = None) -> list[int]:
+        """:meth:`find_methods` for the class with type index ``tidx`` (as :meth:`find_type` answers it)."""
         mclass = self.method_class
         lo = bisect_left(mclass, tidx)
         hi = bisect_right(mclass, tidx, lo)
@@ -494,6 +518,10 @@ class DexFile:
         tidx = self.find_type(class_desc)
         if tidx is None:
             return []
+        return self.fields_of_type(tidx, name)
+
+    def fields_of_type(self, tidx: int, name: str | None = None) -> list[int]:
+        """:meth:`find_fields` for the class with type index ``tidx`` (as :meth:`find_type` answers it)."""
         fclass = self.field_class
         lo = bisect_left(fclass, tidx)
         hi = bisect_right(fclass, tidx, lo)
@@ -535,6 +563,11 @@ class DexFile:
             timed_out()
         except ValueError as exc:
             raise self._fail(str(exc)) from None
+
+
+def type_keys(descs: list[str]) -> list[bytes | None]:
+    """The keys of ``walker.find_types`` for ``descs``: each ASCII descriptor's bytes, None for the others."""
+    return [d.encode("ascii") if d.isascii() else None for d in descs]
 
 
 def split_container(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[DexFile]:
