@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from appwarden.dex import pywalk
 from appwarden.dex.index import CodeIndex, _by_class, _split_target, build_index
 from appwarden.dex.reader import DexFile, type_keys
+from appwarden.dex.records import EV_STRING, EVENT_WORDS
 from appwarden.errors import DexFormatError
 
 from .conftest import DATA, dex_blobs_of
@@ -81,7 +82,10 @@ def test_find_types_rejects_what_find_strings_rejects(main_dex: bytes) -> None:
     assert both(*args, []) == []
     assert both(*args, [b"Ljava/lang/Object;", "Ljava/lang/Object;"])[0] == "TypeError"
     assert both(main_dex, len(main_dex), 1, *args[3:], [b"I"]) == ("ValueError", "string_ids out of bounds")
-    assert both(main_dex, *args[1:3], len(main_dex) - 4, 2, [b"I"]) == ("ValueError", "type_ids out of bounds")
+    assert both(main_dex, *args[1:3], len(main_dex) - 4, 2, [b"I"]) == (
+        "ValueError",
+        "type_ids out of bounds",
+    )
 
 
 def test_find_types_with_unsorted_or_repeated_type_ids() -> None:
@@ -216,3 +220,35 @@ def test_member_ids_equal_the_per_class_lookups(fixtures_dir: Path) -> None:
                         )
                     checked += 1
     assert checked >= 10
+
+
+def test_strings_matching_collections_equal_the_lookups_one_at_a_time(fixtures_dir: Path) -> None:
+    """``strings_matching`` of a list / set / tuple (one ``find_strings`` call per DEX) finds what a lookup of each
+    value with ``DexFile.find_string`` finds, non-ASCII values included; an iterator is read as before."""
+    rng = random.Random(31)
+    checked = 0
+    for apk in sorted((fixtures_dir / "apks").glob("*.apk"))[:10]:
+        blobs = dex_blobs_of(apk)
+        if not blobs:
+            continue
+        try:
+            index = build_index(blobs)
+        except DexFormatError:
+            continue
+        dex = index.codes[0].dex
+        pool = [dex.string(i) for i in rng.sample(range(dex.string_ids_size), min(60, dex.string_ids_size))]
+        values = [*pool, "not there \u00e9", "", "\u4e2a", "plain-absent"]
+        want = []
+        for code in index.codes:
+            d = code.dex
+            ids = {i for v in values if (i := d.find_string(v)) is not None}
+            for i in code.select(EV_STRING, ids, d.string_ids_size):
+                off, idx = code.events[i * EVENT_WORDS + 1], code.events[i * EVENT_WORDS + 2]
+                want.append((code.caller_of_event(i), d.string(idx), code.name, off))
+        for coll in (values, set(values), tuple(values), frozenset(values)):
+            assert [tuple(r) for r in index.strings_matching(coll)] == want, apk.name
+        # an iterator is read once, by the first DEX (as before)
+        first = index.strings_matching(iter(values))
+        assert [tuple(r) for r in first] == [w for w in want if w[2] == index.codes[0].name]
+        checked += 1
+    assert checked >= 3

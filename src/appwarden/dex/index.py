@@ -1009,11 +1009,26 @@ class CodeIndex:
         refs: list[Ref] = []
         if isinstance(values_or_predicate, str):
             values_or_predicate = [values_or_predicate]
+        keys: list[bytes] | None = None
+        others: list[str] = []
+        if isinstance(values_or_predicate, (list, tuple, set, frozenset)):
+            # a collection (read again for each DEX, as an iterator is not): the ASCII values looked up with one
+            # C call per DEX (what find_string does for each), the others one at a time
+            keys = [v.encode("ascii") for v in values_or_predicate if v.isascii()]
+            others = [v for v in values_or_predicate if not v.isascii()]
         for code in self.codes:
             dex = code.dex
             if callable(values_or_predicate):
                 pred = values_or_predicate
                 ids = {i for i in code.loaded_string_ids() if pred(dex.string(i))}
+            elif keys is not None:
+                ids = set(
+                    walker.find_strings(dex.data, dex.string_ids_off, dex.string_ids_size, keys)
+                    if keys
+                    else ()
+                )
+                ids.discard(-1)
+                ids.update(i for v in others if (i := dex.find_string(v)) is not None)
             else:
                 ids = {i for v in values_or_predicate if (i := dex.find_string(v)) is not None}
             for i in code.select(EV_STRING, ids, dex.string_ids_size):
