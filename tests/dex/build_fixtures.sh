@@ -12,3 +12,7 @@ java -jar /usr/share/java/smali.jar assemble --api 28 -o data/hier_b.dex \
   smali/hier/SinkB.smali smali/hier/Dog.smali smali/hier/Puppy.smali smali/hier/Cat.smali
 # register reaching values along branches (dex/regs.reaching_values)
 java -jar /usr/share/java/smali.jar assemble --api 28 -o data/regs.dex smali/regs/*.smali
+# constant-string reflection (the call graph's reflective edges)
+java -jar /usr/share/java/smali.jar assemble --api 28 -o data/reflect.dex smali/reflect/*.smali
+# the same caller without the class Target (a class the app does not define)
+java -jar /usr/share/java/smali.jar assemble --api 28 -o data/reflect_main.dex smali/reflect/Main.smali smali/reflect/Other.smali

@@ -1,7 +1,9 @@
 """The call graph as it was before the integer graph (string sets per method), kept to check the new one against.
 
-Copied unchanged from ``appwarden/dex/callgraph.py`` (commit 333c0b9) except for this docstring and reusing
-the production ``ASYNC_DISPATCH`` table: the corpus test compares the reachable sets of both.
+Copied unchanged from ``appwarden/dex/callgraph.py`` (commit 333c0b9) except for this docstring, reusing
+the production ``ASYNC_DISPATCH`` table, and the reflective edges added since (written here the plain way: the
+const-strings of each method that invokes a class-loading and a method-lookup API, strings compared as strings):
+the corpus test compares the reachable sets of both.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from appwarden.dex.callgraph import ASYNC_DISPATCH
+from appwarden.dex.callgraph import ASYNC_DISPATCH, REFLECTIVE_CLASS_LOADS, REFLECTIVE_METHOD_LOOKUPS
 from appwarden.dex.reader import NO_INDEX
 from appwarden.dex.records import (
     EV_INVOKE,
     EV_NEW_INSTANCE,
+    EV_STRING,
     EVENT_WORDS,
     METHOD_WORDS,
     OP_INVOKE_CUSTOM,
@@ -95,8 +98,13 @@ class ReferenceCallGraph:
             out = self._out.setdefault(caller, set())
             created: list[str] = []
             dispatch: list[tuple[str, str]] = []
+            strings: set[str] = set()
+            loads = lookups = False
             for k, midx in zip(kinds[start:end], idxs[start:end], strict=True):
                 kind = k >> 8
+                if kind == EV_STRING:
+                    strings.add(dex.string(midx))
+                    continue
                 if kind == EV_NEW_INSTANCE:
                     created.append(dex.type_desc(midx))  # a type index here, checked by the walker
                     continue
@@ -110,6 +118,8 @@ class ReferenceCallGraph:
                     got = info[midx] = (callee, cls, sig, sig.partition("(")[0])
                 callee, cls, sig, name = got
                 out.add(callee)
+                loads = loads or (cls, name) in REFLECTIVE_CLASS_LOADS
+                lookups = lookups or (cls, name) in REFLECTIVE_METHOD_LOOKUPS
                 if (cls, name) in ASYNC_DISPATCH:
                     dispatch.append((cls, name))
                 elif name in ("start", "execute", "executeOnExecutor") and cls in app:
@@ -122,6 +132,19 @@ class ReferenceCallGraph:
                             created.append(cls)
                 if op in _VIRTUALISH and cls in app:
                     out.update(self._hierarchy_targets(cls, sig, op in OP_INVOKE_SUPER))
+            if loads and lookups:
+                for text in strings:
+                    target = "L" + text.replace(".", "/") + ";"
+                    if "/" in text or ";" in text or text.startswith("[") or target not in app:
+                        continue
+                    hits = {
+                        f"{target}->{sig}"
+                        for sig in self._defined[target]
+                        if sig.partition("(")[0] in strings and not sig.startswith("<")
+                    }
+                    if hits and "<clinit>()V" in self._defined[target]:
+                        hits.add(f"{target}-><clinit>()V")
+                    out.update(hits)
             if dispatch:
                 candidates = {*created, _split(caller)[0]}
                 for key in dispatch:

@@ -467,3 +467,61 @@ def test_callback_methods_give_the_callbacks_of_every_class(main_dex: bytes, fix
 def build_index_like(index):
     """A fresh index over the same DEX files."""
     return build_index([(c.dex.name, bytes(c.dex.data)) for c in index.codes])
+
+
+# -- reflective edges (constant-string Class.forName / ClassLoader.loadClass + getMethod / getDeclaredMethod) ------
+
+REFLECT = "Lcom/aw/r/Main;->"
+TARGET = "Lcom/aw/r/Target;->"
+
+
+def reflect_index():
+    from .conftest import DATA
+
+    return build_index([("classes.dex", (DATA / "reflect.dex").read_bytes())])
+
+
+def reflective_callees(cg, method: str) -> set[str]:
+    """The callees of ``method`` that no invoke of it names (the reflective edges, in this fixture)."""
+    return {c for c in cg.callees(method) if c.startswith(("Lcom/aw/r/Target;", "Lcom/aw/r/Other;"))}
+
+
+@pytest.mark.parametrize("backend", ["c", "python"])
+def test_reflective_edges(backend: str, monkeypatch) -> None:
+    """forName(const) + getMethod(const) in one method: edges to every overload of the name and to the class's
+    <clinit>; ClassLoader.loadClass + getDeclaredMethod likewise. No edge for names from parameters, a class the app
+    does not define, a name no method of the class has, a "/" name, or the two strings in two methods."""
+    from appwarden.dex import callgraph, pywalk
+
+    if backend == "python":
+        monkeypatch.setattr(callgraph, "reach", pywalk)
+    cg = reflect_index().callgraph
+    assert reflective_callees(cg, REFLECT + "pos()V") == {
+        TARGET + "hit()V",
+        TARGET + "hit(I)V",
+        TARGET + "<clinit>()V",
+    }
+    assert reflective_callees(cg, REFLECT + "loader(Ljava/lang/ClassLoader;)V") == {"Lcom/aw/r/Other;->go()V"}
+    assert reflective_callees(cg, REFLECT + "nonConst(Ljava/lang/String;Ljava/lang/String;)V") == set()
+    assert reflective_callees(cg, REFLECT + "absent()V") == set()
+    assert reflective_callees(cg, REFLECT + "onlyClass()Ljava/lang/Class;") == set()
+    assert reflective_callees(cg, REFLECT + "onlyName()V") == set()
+    assert cg.callers(TARGET + "miss()V") == set()
+    assert cg.path([REFLECT + "pos()V"], TARGET + "hit(I)V") == [REFLECT + "pos()V", TARGET + "hit(I)V"]
+
+
+def test_no_reflective_edge_to_a_class_the_app_lacks() -> None:
+    """The same callers without the class Target in the app's DEX files: no reflective edge to it."""
+    from .conftest import DATA
+
+    cg = build_index([("classes.dex", (DATA / "reflect_main.dex").read_bytes())]).callgraph
+    assert reflective_callees(cg, REFLECT + "pos()V") == set()
+    assert reflective_callees(cg, REFLECT + "loader(Ljava/lang/ClassLoader;)V") == {"Lcom/aw/r/Other;->go()V"}
+
+
+def test_reflective_edges_equal_the_reference() -> None:
+    """The reflection fixture's graph equals the plain reference's, which writes the reflective edges out."""
+    from .conftest import DATA
+
+    for name in ("reflect.dex", "reflect_main.dex"):
+        assert_same_graph(build_index([("classes.dex", (DATA / name).read_bytes())]))

@@ -17,8 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from appwarden.cli.scan import fails
 from appwarden.rules.consent import consent_model
 from appwarden.scan import build_evidence, scan_apk
@@ -114,11 +112,6 @@ def test_an_asset_named_dex_that_is_no_dex_is_not_an_error(tmp_path: Path) -> No
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open hole: no call-graph edge for Class.forName(const).getMethod(const).invoke, so a start-up read "
-    "reached only by reflection is pi.device_id.read (medium), not pi.startup.device_id (high)",
-)
 def test_own_collector_called_by_constant_reflection_is_a_startup_read() -> None:
     # evasion_reflection.apk: Main.onCreate -> Class.forName("com.appwarden.rules.reflection.Collector")
     # .getMethod("collect", Context).invoke(null, this) -> TelephonyManager.getDeviceId()

@@ -28,6 +28,15 @@ method descriptors. Edges:
                                                                ``onProgressUpdate``, ``onPostExecute``
    ==========================================================  ===============================================
 
+4. **Reflective edges** (constant-string reflection, :meth:`_add_reflection_edges`): a method that invokes a
+   class-loading API (:data:`REFLECTIVE_CLASS_LOADS`: ``Class.forName``, ``ClassLoader.loadClass`` and the dalvik
+   class loaders' ``loadClass``) and a method-lookup API (:data:`REFLECTIVE_METHOD_LOOKUPS`: ``Class.getMethod``,
+   ``Class.getDeclaredMethod``) gets edges to every method (all overloads) of an app class ``C`` whose name is one
+   of its ``const-string``s, plus ``C``'s ``<clinit>``, when another of its ``const-string``s is ``C``'s Java name
+   ("a.b.C" for ``La/b/C;``). Both strings must be constants of that one method (as the reflection call sites of
+   :mod:`appwarden.dex.api_index`); a class no DEX of the app defines gives no edge. Computed in Python for the
+   few methods that call both kinds of API (found with the C ``select``).
+
 Queries: :meth:`callees`, :meth:`callers`, :meth:`reachable` (BFS; returns a mapping ``{method: parent}`` so a path
 can be printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``),
 :meth:`walk` (the consent model's BFS: callees in descriptor order, cut edges, skipped prefixes, a closed set;
@@ -100,6 +109,7 @@ from appwarden.dex import backend, timed_out, walker
 from appwarden.dex.reader import NO_INDEX
 from appwarden.dex.records import (
     EV_INVOKE,
+    EV_STRING,
     EVENT_WORDS,
     METHOD_WORDS,
     OP_INVOKE_CUSTOM,
@@ -189,6 +199,31 @@ _SPEC_MASK: dict[tuple[str, str], int] = {
     key: sum({1 << _SPECS.index(spec) for spec in specs}) for key, specs in ASYNC_DISPATCH.items()
 }
 
+# reflective call edges (see the module docstring, edge kind 4): the APIs that load a class by name, and those that
+# look a method up by name on a Class object ((class, name) pairs, every overload)
+REFLECTIVE_CLASS_LOADS: tuple[tuple[str, str], ...] = (
+    ("Ljava/lang/Class;", "forName"),
+    ("Ljava/lang/ClassLoader;", "loadClass"),
+    ("Ldalvik/system/BaseDexClassLoader;", "loadClass"),
+    ("Ldalvik/system/DexClassLoader;", "loadClass"),
+    ("Ldalvik/system/PathClassLoader;", "loadClass"),
+    ("Ldalvik/system/InMemoryDexClassLoader;", "loadClass"),
+    ("Ldalvik/system/DelegateLastClassLoader;", "loadClass"),
+)
+REFLECTIVE_METHOD_LOOKUPS: tuple[tuple[str, str], ...] = (
+    ("Ljava/lang/Class;", "getMethod"),
+    ("Ljava/lang/Class;", "getDeclaredMethod"),
+)
+
+_REFLECTIVE_LOADS_BY_CLASS: dict[str, tuple[str, ...]] = {}
+for _cls, _name in REFLECTIVE_CLASS_LOADS:
+    _REFLECTIVE_LOADS_BY_CLASS[_cls] = (*_REFLECTIVE_LOADS_BY_CLASS.get(_cls, ()), _name)
+_REFLECTIVE_LOOKUPS_BY_CLASS: dict[str, tuple[str, ...]] = {}
+for _cls, _name in REFLECTIVE_METHOD_LOOKUPS:
+    _REFLECTIVE_LOOKUPS_BY_CLASS[_cls] = (*_REFLECTIVE_LOOKUPS_BY_CLASS.get(_cls, ()), _name)
+# the first word of a const-string / const-string/jumbo event (kind << 8 | opcode, see appwarden.dex.records)
+_CONST_STRING_WORDS = (EV_STRING << 8 | 0x1A, EV_STRING << 8 | 0x1B)
+
 NONE = 0xFFFFFFFF  # "no node" in the u32 maps and parent arrays of the kernels
 SPLIT = 0xFFFFFFFE  # hierarchy_extras: a class whose first definition is in another DEX
 
@@ -236,6 +271,25 @@ def _callback_kinds(callbacks: tuple[str, ...]) -> tuple[list[str], tuple[str, .
             tuple(cb for cb in callbacks if cb.endswith("(")),
         )
     return got
+
+
+def _method_ids(dex: Any, by_class: dict[str, tuple[str, ...]]) -> list[int]:
+    """The method ids of ``dex`` whose class is a key of ``by_class`` and whose name is one of its names (what
+    ``find_methods(cls, name)`` gives for each pair, in some order), one bisection of the class's range each."""
+    ids: list[int] = []
+    mclass, mname = dex.method_class, dex.method_name
+    for cls, names in by_class.items():
+        t = dex.find_type(cls)
+        if t is None:
+            continue
+        sids = {i for n in names if (i := dex.find_string(n)) is not None}
+        if not sids:
+            continue
+        lo = bisect_left(mclass, t)
+        hi = bisect_right(mclass, t, lo)
+        # a corrupt table's range may hold other classes' methods (as find_methods filters them)
+        ids += [m for m in range(lo, hi) if mclass[m] == t and mname[m] in sids]
+    return ids
 
 
 def _split(desc: str) -> tuple[str, str]:
@@ -638,6 +692,7 @@ class CallGraph:
         # per DEX: invoke_lists' invokes, when _hierarchy_all_args read them (call_edges_from then gives its edges)
         self._calls: list[bytes | None] = [None] * len(codes)
         async_edges = array("I")
+        reflect_edges = array("I")
         every = self._hierarchy_all(chunks)  # None: DEX by DEX (see _hierarchy_all)
         for ci, code in enumerate(codes):
             check_deadline()  # the calling stage's deadline, in any thread (the C kernels run between checks)
@@ -647,6 +702,7 @@ class CallGraph:
             else:
                 vmap, smap = self._hierarchy_maps(ci, chunks)
             self._add_async_edges(code, maps[ci], async_edges, ci)
+            self._add_reflection_edges(ci, reflect_edges)
             calls, self._calls[ci] = self._calls[ci], None
             if calls is not None:  # the invokes _hierarchy_all_args kept (the same edges, no second pass)
                 reach.call_edges_from(calls, maps[ci], vmap, smap, chunks)  # appended to chunks
@@ -656,6 +712,7 @@ class CallGraph:
                 code.methods_raw, code.events_raw, maps[ci].tobytes(), vmap.tobytes(), smap.tobytes()
             )
         chunks += async_edges.tobytes()
+        chunks += reflect_edges.tobytes()
         self._status = None
         self._edges = chunks
         virtual = bytearray(self._n)
@@ -1044,6 +1101,87 @@ class CallGraph:
         if found is None:
             found = self._async_found_py(code, gmap, records, _u32(scan))
         self._async_targets(found, out)
+
+    def _add_reflection_edges(self, ci: int, out: array) -> None:
+        """Reflective call edges (edge kind 4 of the module docstring) of the methods of DEX ``ci``, appended to
+        ``out`` as (caller node, target node) pairs.
+
+        A method that invokes a class-loading API (:data:`REFLECTIVE_CLASS_LOADS`) and a method-lookup API
+        (:data:`REFLECTIVE_METHOD_LOOKUPS`) gets an edge to every method of the app class ``C`` whose name is a
+        ``const-string`` of the method, plus ``C``'s ``<clinit>``, for each ``const-string`` of the method that is
+        ``C``'s Java name ("a.b.C" for ``La/b/C;``, no "/" in it). Both strings must be constants of that one
+        method; a class the app's DEX files do not define, or a name none of its methods has, gives no edge."""
+        code = self.index.codes[ci]
+        dex = code.dex
+        loads = _method_ids(dex, _REFLECTIVE_LOADS_BY_CLASS)
+        if not loads:
+            return
+        lookups = _method_ids(dex, _REFLECTIVE_LOOKUPS_BY_CLASS)
+        if not lookups:
+            return
+        events, size = code.events, dex.method_ids_size
+        # the records that invoke a class-loading API (one C record_of per invoke), then those of them that also
+        # invoke a method lookup (one C pass over their events, dispatch_scan), in record order
+        loaders = sorted(
+            {
+                code.record_of_event(i)
+                for i in code.select(EV_INVOKE, loads, size)
+                if events[i * EVENT_WORDS] & 0xFF not in _CUSTOM
+            }
+        )
+        if not loaders:
+            return
+        scan = _u32(
+            reach.dispatch_scan(
+                code.methods_raw,
+                code.events_raw,
+                array("I", loaders).tobytes(),
+                array("I", lookups).tobytes(),
+            )
+        )
+        both: list[int] = []
+        pos = 0
+        for r in loaders:
+            pos += 1 + scan[pos]  # the types it instantiates
+            n = scan[pos]
+            pos += 1 + n
+            if n:
+                both.append(r)
+        app, gmap, mids, methods = self.index._class_map, self._maps[ci], self._mids_of(ci), code.methods
+        for r in both:
+            # the record's const-string events: their kind word found by a C scan of its events' first column
+            start, end = methods[r * METHOD_WORDS + 4], methods[r * METHOD_WORDS + 5]
+            if end <= start:
+                continue
+            rows = events[start * EVENT_WORDS : end * EVENT_WORDS]
+            kinds = rows[0::EVENT_WORDS].tobytes()
+            idxs = rows[2::EVENT_WORDS]
+            strings = {
+                dex.string(idxs[p])
+                for word in _CONST_STRING_WORDS
+                for p in _u32(reach.u32_positions(kinds, word))
+            }
+            targets: set[int] = set()
+            for s in strings:
+                if not s or "/" in s or ";" in s or s[0] == "[":
+                    continue
+                cls = f"L{s.replace('.', '/')};"
+                if cls not in app:
+                    continue
+                defined = self._defined_of(cls)
+                hits = [
+                    node
+                    for sig, node in defined.items()
+                    if (name := sig.partition("(")[0]) in strings and not name.startswith("<")
+                ]
+                if hits:
+                    targets.update(hits)
+                    clinit = defined.get("<clinit>()V")
+                    if clinit is not None:
+                        targets.add(clinit)
+            src = gmap[mids[r]]
+            for t in sorted(targets):
+                out.extend((src, t))
 
     def _async_found(
         self, code: DexCode, gmap: array, records: list[int], dids: list[int], scan: bytes, status: bytes
