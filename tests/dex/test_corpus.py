@@ -211,3 +211,23 @@ def test_reachable_sets_and_paths_unchanged_on_corpus(corpus_dir: Path) -> None:
     assert sorted(got) == sorted(expected)
     changed = [apk for apk in expected if got[apk] != expected[apk]]
     assert not changed, f"reachable sets or paths changed on {len(changed)} APKs: {changed[:5]}"
+
+
+def test_reflective_edges_c_equals_python_on_corpus(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The call graph's reflective edges with the C kernel reflect_scan equal those with its pywalk twin on every
+    corpus app, and some corpus apps have some."""
+    creach = pytest.importorskip("appwarden.dex._reach", reason="C extension not built")
+    from appwarden.dex import callgraph
+
+    from .test_reach_kernels import reflective_edges
+
+    with_edges = 0
+    for path, index, _entries in corpus_apps(corpus_dir):
+        monkeypatch.setattr(callgraph, "reach", creach)
+        want = reflective_edges(index)
+        monkeypatch.setattr(callgraph, "reach", pywalk)
+        assert reflective_edges(index) == want, path
+        with_edges += bool(want)
+    assert with_edges >= 5

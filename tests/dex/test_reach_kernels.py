@@ -509,6 +509,69 @@ def test_dispatch_scan_twin(events, bounds, picks, ids) -> None:
     same("dispatch_scan", methods, ev, array("I", picks).tobytes(), array("I", sorted(set(ids))).tobytes())
 
 
+@FUZZ
+@given(
+    events=st.lists(
+        st.tuples(
+            st.sampled_from([0x16E, 0x171, 0x1FC, 0x1FD, 0x21A, 0x21B, 0x522, 0x200, 0x16F]),
+            st.integers(0, 12),
+        ),
+        max_size=30,
+    ),
+    bounds=st.lists(st.tuples(st.integers(0, 32), st.integers(0, 32)), max_size=5),
+    calls=st.lists(st.integers(0, 34), max_size=8),
+    ids=st.lists(st.integers(0, 12), max_size=5),
+    ordered=st.booleans(),
+)
+def test_reflect_scan_twin(events, bounds, calls, ids, ordered: bool) -> None:
+    """Records of some invokes that also invoke some ids, with their const-string ids: C == Python, events out of
+    range, events before the first record, unsorted ev_starts and ids, event ranges out of range included."""
+    ev = array("I", [w for kind, idx in events for w in (kind, 0, idx, 0, 0)]).tobytes()
+    if ordered:
+        bounds = sorted(bounds)
+    methods = array("I", [w for start, end in bounds for w in (0, 0, 0, 0, start, end, 0)]).tobytes()
+    same("reflect_scan", methods, ev, array("I", calls).tobytes(), array("I", ids).tobytes())
+    # lengths that are not whole records / events
+    same("reflect_scan", methods + b"\0", ev, b"", b"")
+    same("reflect_scan", methods, ev + b"\0", b"", b"")
+
+
+def test_reflect_scan_answer() -> None:
+    """Two records: the first loads a class (event 1) and invokes id 7 with strings 3 and 4 around; the second
+    loads one (event 5) without invoking 7. Only the first is listed, its strings in event order."""
+    rows = [(0x21A, 3), (0x171, 1), (0x21B, 4), (0x16E, 7), (0x21A, 3), (0x171, 1), (0x16E, 8)]
+    ev = array("I", [w for kind, idx in rows for w in (kind, 0, idx, 0, 0)]).tobytes()
+    methods = array("I", [0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 5, 7, 0]).tobytes()
+    for mod in (creach, pywalk):
+        got = mod.reflect_scan(methods, ev, array("I", [5, 1, 1]).tobytes(), array("I", [7]).tobytes())
+        assert array("I", got).tolist() == [0, 3, 3, 4, 3]
+
+
+def test_reflective_edges_same_with_the_python_twins(
+    monkeypatch: pytest.MonkeyPatch, main_dex: bytes, fixtures_dir: Path
+) -> None:
+    """The reflective edges of the reflection fixtures, main.dex and the fixture apps with reflect_scan in C equal
+    those with its twin, and there are some."""
+    sets = [[("classes.dex", (DATA / n).read_bytes())] for n in ("reflect.dex", "reflect_main.dex")]
+    sets += [[("classes.dex", main_dex)]]
+    sets += [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]
+    indexes = [build_index(blobs) for blobs in sets]
+    with_c = [reflective_edges(index) for index in indexes]
+    monkeypatch.setattr(callgraph, "reach", pywalk)
+    assert [reflective_edges(index) for index in indexes] == with_c
+    assert with_c[0]
+
+
+def reflective_edges(index) -> bytes:
+    """The reflective edges of an index's graph (``CallGraph._add_reflection_edges`` of every DEX, again, with the
+    kernels ``callgraph.reach`` holds now)."""
+    graph = index.callgraph
+    got = array("I")
+    for ci in range(len(index.codes)):
+        graph._add_reflection_edges(ci, got)
+    return got.tobytes()
+
+
 def test_async_edges_same_with_the_python_twins(
     monkeypatch: pytest.MonkeyPatch, main_dex: bytes, fixtures_dir: Path
 ) -> None:

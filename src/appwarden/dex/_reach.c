@@ -20,6 +20,8 @@
  *   call_edges_from  call_edges from invoke_lists' invokes once the hierarchy maps exist
  *   async_asks    the async edges' (candidate class, callback spec) pairs per dispatching record
  *   lookup_groups lookup_many's descriptors checked, split and grouped by their class's DEX
+ *   reflect_scan  the records of some invokes that also invoke some methods, with their const-string ids
+ *                 (the call graph's reflective edges)
  */
 #define _GNU_SOURCE 1
 #define PY_SSIZE_T_CLEAN
@@ -2120,6 +2122,107 @@ done:
     return res;
 }
 
+/* ---- reflect_scan ---------------------------------------------------------------------------------------- */
+
+/* reflect_scan(methods, events, calls, ids) -> bytes
+ * `methods` / `events`: a DEX's records and events (as dispatch_scan takes them); `calls`: u32 event numbers (the
+ * class-loading invokes of CallGraph._add_reflection_edges, any order); `ids`: u32 method ids, ascending (the
+ * method-lookup APIs). The record of each event of `calls` that is not invoke-custom is found as
+ * _dexscan.record_of finds it (the last record whose ev_start is <= the event); for each distinct such record r,
+ * ascending, that invokes one of `ids` with an invoke that is not invoke-custom, u32 words: r, the count, then the
+ * string ids of its const-string events (kind 2; in event order, repeats kept). ValueError for lengths that are
+ * not whole records / events / u32 values, an event of `calls` out of range or before the first record (in the
+ * order of `calls`), then a record whose events are out of range (ascending). */
+static PyObject *reach_reflect_scan(PyObject *self, PyObject *args) {
+    Py_buffer mb, eb, cb, ib;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*", &mb, &eb, &cb, &ib)) return NULL;
+    PyObject *res = NULL;
+    vec_t out, recs;
+    memset(&out, 0, sizeof out);
+    memset(&recs, 0, sizeof recs);
+    char msg[96];
+    msg[0] = 0;
+    if (mb.len % 28) snprintf(msg, sizeof msg, "methods length is not a multiple of 28");
+    else if (eb.len % 20) snprintf(msg, sizeof msg, "events length is not a multiple of 20");
+    else if (cb.len % 4 || ib.len % 4) snprintf(msg, sizeof msg, "calls and ids must hold u32 values");
+    if (msg[0]) goto fail;
+    const uint8_t *m = (const uint8_t *)mb.buf, *e = (const uint8_t *)eb.buf, *cs = (const uint8_t *)cb.buf;
+    const uint8_t *ids = (const uint8_t *)ib.buf;
+    size_t n_methods = (size_t)mb.len / 28, n_events = (size_t)eb.len / 20, n_calls = (size_t)cb.len / 4;
+    size_t n_ids = (size_t)ib.len / 4;
+    for (size_t q = 0; q < n_calls; q++) {
+        uint32_t ev = ld32(cs, q);
+        if (ev >= n_events) {
+            snprintf(msg, sizeof msg, "event %u out of range", ev);
+            goto fail;
+        }
+        uint32_t op = rd32(e + (size_t)ev * 20) & 0xff;
+        if (op == 0xfc || op == 0xfd) continue;
+        size_t lo = 0, hi = n_methods; /* bisect_right over the ev_start column */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ev < rd32(m + mid * 28 + 16)) hi = mid;
+            else lo = mid + 1;
+        }
+        if (lo == 0) {
+            snprintf(msg, sizeof msg, "event %u before the first record", ev);
+            goto fail;
+        }
+        uint32_t r = (uint32_t)(lo - 1);
+        if (vec_push(&recs, &r, 1)) goto nomem;
+    }
+    if (recs.len) qsort(recs.data, recs.len, 4, u32_cmp);
+    for (size_t q = 0; q < recs.len; q++) {
+        uint32_t r = recs.data[q];
+        if (q && recs.data[q - 1] == r) continue;
+        const uint8_t *rec = m + (size_t)r * 28;
+        uint32_t start = rd32(rec + 16), end = rd32(rec + 20);
+        if (start > end || end > n_events) {
+            snprintf(msg, sizeof msg, "method record %u: events out of range", r);
+            goto fail;
+        }
+        int found = 0;
+        for (uint32_t i = start; i < end && !found; i++) {
+            const uint8_t *ev = e + (size_t)i * 20;
+            uint32_t k = rd32(ev), idx = rd32(ev + 8), op = k & 0xff;
+            if (k >> 8 != 1u || op == 0xfc || op == 0xfd) continue;
+            size_t lo = 0, hi = n_ids; /* idx among the ids (ascending) */
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (ld32(ids, mid) < idx) lo = mid + 1;
+                else hi = mid;
+            }
+            found = lo < n_ids && ld32(ids, lo) == idx;
+        }
+        if (!found) continue;
+        size_t head = out.len + 1;
+        uint32_t pair[2] = {r, 0};
+        if (vec_push(&out, pair, 2)) goto nomem;
+        for (uint32_t i = start; i < end; i++) {
+            const uint8_t *ev = e + (size_t)i * 20;
+            if (rd32(ev) >> 8 != 2u) continue;
+            uint32_t idx = rd32(ev + 8);
+            if (vec_push(&out, &idx, 1)) goto nomem;
+            out.data[head]++;
+        }
+    }
+    res = PyBytes_FromStringAndSize(out.data ? (const char *)out.data : "", (Py_ssize_t)(out.len * 4));
+    goto done;
+nomem:
+    PyErr_NoMemory();
+    goto done;
+fail:
+    PyErr_SetString(PyExc_ValueError, msg);
+done:
+    free(out.data);
+    free(recs.data);
+    PyBuffer_Release(&mb);
+    PyBuffer_Release(&eb);
+    PyBuffer_Release(&cb);
+    PyBuffer_Release(&ib);
+    return res;
+}
+
 /* ---- dispatch_scan --------------------------------------------------------------------------------------- */
 
 /* dispatch_scan(methods, events, records, ids) -> bytes
@@ -2893,6 +2996,7 @@ static PyMethodDef methods[] = {
     {"hierarchy_all", reach_hierarchy_all, METH_VARARGS, "Class-hierarchy targets over every DEX at once."},
     {"find_first", reach_find_first, METH_VARARGS, "find_methods' first match for many queries of a DEX."},
     {"u32_positions", reach_u32_positions, METH_VARARGS, "Positions of the u32 items equal to a value."},
+    {"reflect_scan", reach_reflect_scan, METH_VARARGS, "Records of some invokes that invoke some ids, with strings."},
     {"dispatch_scan", reach_dispatch_scan, METH_VARARGS, "New-instance types and dispatch calls of records."},
     {"u16_ranges", reach_u16_ranges, METH_VARARGS, "bisect_left/right of many values over u16 items."},
     {"names_maybe", reach_names_maybe, METH_VARARGS, "Method ids whose name may be one of some names."},

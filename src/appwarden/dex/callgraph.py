@@ -34,8 +34,9 @@ method descriptors. Edges:
    ``Class.getDeclaredMethod``) gets edges to every method (all overloads) of an app class ``C`` whose name is one
    of its ``const-string``s, plus ``C``'s ``<clinit>``, when another of its ``const-string``s is ``C``'s Java name
    ("a.b.C" for ``La/b/C;``). Both strings must be constants of that one method (as the reflection call sites of
-   :mod:`appwarden.dex.api_index`); a class no DEX of the app defines gives no edge. Computed in Python for the
-   few methods that call both kinds of API (found with the C ``select``).
+   :mod:`appwarden.dex.api_index`); a class no DEX of the app defines gives no edge. The methods that call both
+   kinds of API and their const-strings come from the C kernel ``reflect_scan`` (over the records of the
+   class-loading invokes the C ``select`` finds); the strings are matched in Python.
 
 Queries: :meth:`callees`, :meth:`callers`, :meth:`reachable` (BFS; returns a mapping ``{method: parent}`` so a path
 can be printed, entries map to ``None``), :meth:`path` (shortest path from any entry to a target, or ``None``),
@@ -109,7 +110,6 @@ from appwarden.dex import backend, timed_out, walker
 from appwarden.dex.reader import NO_INDEX
 from appwarden.dex.records import (
     EV_INVOKE,
-    EV_STRING,
     EVENT_WORDS,
     METHOD_WORDS,
     OP_INVOKE_CUSTOM,
@@ -221,8 +221,6 @@ for _cls, _name in REFLECTIVE_CLASS_LOADS:
 _REFLECTIVE_LOOKUPS_BY_CLASS: dict[str, tuple[str, ...]] = {}
 for _cls, _name in REFLECTIVE_METHOD_LOOKUPS:
     _REFLECTIVE_LOOKUPS_BY_CLASS[_cls] = (*_REFLECTIVE_LOOKUPS_BY_CLASS.get(_cls, ()), _name)
-# the first word of a const-string / const-string/jumbo event (kind << 8 | opcode, see appwarden.dex.records)
-_CONST_STRING_WORDS = (EV_STRING << 8 | 0x1A, EV_STRING << 8 | 0x1B)
 
 NONE = 0xFFFFFFFF  # "no node" in the u32 maps and parent arrays of the kernels
 SPLIT = 0xFFFFFFFE  # hierarchy_extras: a class whose first definition is in another DEX
@@ -1119,48 +1117,25 @@ class CallGraph:
         lookups = _method_ids(dex, _REFLECTIVE_LOOKUPS_BY_CLASS)
         if not lookups:
             return
-        events, size = code.events, dex.method_ids_size
-        # the records that invoke a class-loading API (one C record_of per invoke), then those of them that also
-        # invoke a method lookup (one C pass over their events, dispatch_scan), in record order
-        loaders = sorted(
-            {
-                code.record_of_event(i)
-                for i in code.select(EV_INVOKE, loads, size)
-                if events[i * EVENT_WORDS] & 0xFF not in _CUSTOM
-            }
-        )
-        if not loaders:
+        # the records that invoke a class-loading API and a method-lookup API, with their const-string ids: one
+        # C pass (reflect_scan) over the records of the class-loading invokes (found with the C select)
+        calls = code.select(EV_INVOKE, loads, dex.method_ids_size)
+        if not calls:
             return
-        scan = _u32(
-            reach.dispatch_scan(
+        words = _u32(
+            reach.reflect_scan(
                 code.methods_raw,
                 code.events_raw,
-                array("I", loaders).tobytes(),
-                array("I", lookups).tobytes(),
+                array("I", calls).tobytes(),
+                array("I", sorted(lookups)).tobytes(),
             )
         )
-        both: list[int] = []
-        pos = 0
-        for r in loaders:
-            pos += 1 + scan[pos]  # the types it instantiates
-            n = scan[pos]
-            pos += 1 + n
-            if n:
-                both.append(r)
-        app, gmap, mids, methods = self.index._class_map, self._maps[ci], self._mids_of(ci), code.methods
-        for r in both:
-            # the record's const-string events: their kind word found by a C scan of its events' first column
-            start, end = methods[r * METHOD_WORDS + 4], methods[r * METHOD_WORDS + 5]
-            if end <= start:
-                continue
-            rows = events[start * EVENT_WORDS : end * EVENT_WORDS]
-            kinds = rows[0::EVENT_WORDS].tobytes()
-            idxs = rows[2::EVENT_WORDS]
-            strings = {
-                dex.string(idxs[p])
-                for word in _CONST_STRING_WORDS
-                for p in _u32(reach.u32_positions(kinds, word))
-            }
+        app, gmap, mids = self.index._class_map, self._maps[ci], self._mids_of(ci)
+        pos, end = 0, len(words)
+        while pos < end:
+            r, n = words[pos], words[pos + 1]
+            strings = {dex.string(idx) for idx in words[pos + 2 : pos + 2 + n]}
+            pos += 2 + n
             targets: set[int] = set()
             for s in strings:
                 if not s or "/" in s or ";" in s or s[0] == "[":

@@ -1849,6 +1849,52 @@ def u32_positions(buf: bytes, value: int) -> bytes:
     return array("I", [i for i, v in enumerate(array("I", bytes(buf))) if v == value]).tobytes()
 
 
+def reflect_scan(methods: bytes, events: bytes, calls: bytes, ids: bytes) -> bytes:
+    """For each distinct method record (ascending) holding an event of ``calls`` that is not invoke-custom (the last
+    record whose ev_start is at most the event) and invoking one of ``ids`` (ascending u32 method ids; not
+    invoke-custom): the record, the count, then the string ids of its const-string events (event order, repeats
+    kept); mirrors ``_reach.reflect_scan`` (same ValueError, in the same order)."""
+    from bisect import bisect_left, bisect_right
+
+    if len(methods) % 28:
+        raise ValueError("methods length is not a multiple of 28")
+    if len(events) % 20:
+        raise ValueError("events length is not a multiple of 20")
+    if len(calls) % 4 or len(ids) % 4:
+        raise ValueError("calls and ids must hold u32 values")
+    m, ev = _u32s(methods), _u32s(events)
+    starts = m[4::7]
+    n_events = len(ev) // 5
+    records: set[int] = set()
+    for i in array("I", bytes(calls)):
+        if i >= n_events:
+            raise ValueError(f"event {i} out of range")
+        if ev[5 * i] & 0xFF in (0xFC, 0xFD):
+            continue
+        r = bisect_right(starts, i) - 1
+        if r < 0:
+            raise ValueError(f"event {i} before the first record")
+        records.add(r)
+    wanted = array("I", bytes(ids)).tolist()
+    out = array("I")
+    for r in sorted(records):
+        start, end = m[7 * r + 4], m[7 * r + 5]
+        if start > end or end > n_events:
+            raise ValueError(f"method record {r}: events out of range")
+        found = False
+        for i in range(start, end):
+            k, idx = ev[5 * i], ev[5 * i + 2]
+            if k >> 8 == EV_INVOKE and k & 0xFF not in (0xFC, 0xFD):
+                j = bisect_left(wanted, idx)
+                if j < len(wanted) and wanted[j] == idx:
+                    found = True
+                    break
+        if found:
+            strings = [ev[5 * i + 2] for i in range(start, end) if ev[5 * i] >> 8 == EV_STRING]
+            out.extend((r, len(strings), *strings))
+    return out.tobytes()
+
+
 def dispatch_scan(methods: bytes, events: bytes, records: bytes, ids: bytes) -> bytes:
     """Per method record of ``records``: the count and type indices of its new-instance events, then the count and
     the method ids of ``ids`` it invokes (not invoke-custom; each once, first met first); mirrors
