@@ -765,21 +765,10 @@ def publish(order: SdkOrder, *, user: Any, why: str) -> None:
             f"{order.number} 当前状态为「{order.get_state_display()}」，不能随本批次通报 "
             "the order is no longer waiting for this notice"
         )
-    item = order.notice_item
-    fields = _row_fields(order, _latest_diff(order))  # the row as the evidence stands at publication
-    changed = {k: {"old": getattr(item, k), "new": v} for k, v in fields.items() if getattr(item, k) != v}
-    if changed:
-        for k, v in fields.items():
-            setattr(item, k, v)
-        with audit.acting_as(user):
-            item.save(update_fields=list(changed))
-        audit.record(
-            "notice_row_refreshed",
-            item,
-            reason="通报行按发布时的证据更新 the row restated from the evidence at publication",
-            actor=user,
-            data={"sdk_order": order.number, "changed": changed},
-        )
+    from appwarden.platform.enforcement.workflow import restate_row
+
+    # the row as the evidence stands at publication
+    restate_row(order.notice_item, _row_fields(order, _latest_diff(order)), user, {"sdk_order": order.number})
     _move(order, "publish_notice", user, why, system=True)
 
 

@@ -646,7 +646,13 @@ def _refresh_row(item: NoticeItem, order: RectificationOrder, user: Any) -> None
     """At publication, the draft row says what the evidence supports now (a finding rejected or re-tested since the
     order was escalated): its evidence-bound fields are rewritten (audited, ``notice_row_refreshed``) or, when no
     row may be published (a finding under review, none left confirmed), the publication is refused."""
-    fields = _row_fields(order)
+    restate_row(item, _row_fields(order), user, {"order": order.number})
+
+
+def restate_row(item: NoticeItem, fields: dict[str, Any], user: Any, data: dict[str, Any]) -> None:
+    """Write ``fields`` (a row's evidence-bound fields as they stand now) into the draft row ``item`` where they
+    differ, with one audit row (``notice_row_refreshed``, ``data`` plus the old and new values); nothing when
+    none differs. Used for the app orders' rows and the APP(SDK) rows alike."""
     changed = {k: {"old": getattr(item, k), "new": v} for k, v in fields.items() if getattr(item, k) != v}
     if not changed:
         return
@@ -659,7 +665,7 @@ def _refresh_row(item: NoticeItem, order: RectificationOrder, user: Any) -> None
         item,
         reason="通报行按发布时的证据更新 the row restated from the evidence at publication",
         actor=user,
-        data={"order": order.number, "changed": changed},
+        data={**data, "changed": changed},
     )
 
 
