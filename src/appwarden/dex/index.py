@@ -1009,19 +1009,20 @@ class CodeIndex:
         refs: list[Ref] = []
         if isinstance(values_or_predicate, str):
             values_or_predicate = [values_or_predicate]
-        keys: list[bytes] | None = None
+        keys: list[bytes] = []
         others: list[str] = []
-        if isinstance(values_or_predicate, (list, tuple, set, frozenset)):
-            # a collection (read again for each DEX, as an iterator is not): the ASCII values looked up with one
-            # C call per DEX (what find_string does for each), the others one at a time
-            keys = [v.encode("ascii") for v in values_or_predicate if v.isascii()]
-            others = [v for v in values_or_predicate if not v.isascii()]
+        if not callable(values_or_predicate):
+            # the values (an iterator read once, for every DEX): the ASCII ones looked up with one C call per DEX
+            # (what find_string does for each), the others one at a time
+            values = list(values_or_predicate)
+            keys = [v.encode("ascii") for v in values if v.isascii()]
+            others = [v for v in values if not v.isascii()]
         for code in self.codes:
             dex = code.dex
             if callable(values_or_predicate):
                 pred = values_or_predicate
                 ids = {i for i in code.loaded_string_ids() if pred(dex.string(i))}
-            elif keys is not None:
+            else:
                 ids = set(
                     walker.find_strings(dex.data, dex.string_ids_off, dex.string_ids_size, keys)
                     if keys
@@ -1029,8 +1030,6 @@ class CodeIndex:
                 )
                 ids.discard(-1)
                 ids.update(i for v in others if (i := dex.find_string(v)) is not None)
-            else:
-                ids = {i for v in values_or_predicate if (i := dex.find_string(v)) is not None}
             for i in code.select(EV_STRING, ids, dex.string_ids_size):
                 _k, off, idx, _a, _b = code.events[i * EVENT_WORDS : (i + 1) * EVENT_WORDS]
                 refs.append(Ref(code.caller_of_event(i), dex.string(idx), code.name, off))
