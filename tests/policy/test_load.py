@@ -286,3 +286,15 @@ def test_policy_score_needs_policy_vocabulary_not_one_repeated_word():
     # with a title, two body terms suffice
     assert policy_score("隐私政策\n我们收集个人信息，不与第三方共享。") > 0
     assert policy_score("隐私政策\n欢迎使用。") == 0
+
+
+def test_an_html_fragment_without_html_or_body_is_read_as_html() -> None:
+    # a page's policy block: a <meta charset> and then headings and line breaks, no <html>/<body>; read as text,
+    # its tags became part of the first sentences
+    fragment = (
+        '<meta charset="utf-8"><h2>隐私政策</h2>我们收集您的设备信息。<br/>我们不会出售您的信息。'.encode()
+    )
+    assert detect_format(fragment) == "html"
+    text = load_policy_bytes(fragment)
+    assert "<" not in text and "隐私政策" in text and "我们收集您的设备信息" in text
+    assert detect_format("隐私政策\n我们收集您的设备信息，a < b 时不收集。".encode()) == "text"

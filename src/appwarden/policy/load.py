@@ -175,7 +175,12 @@ def detect_format(data: bytes, name: str = "") -> str:
         (".md", ".markdown")
     ):  # Markdown may hold HTML blocks; the Markdown reader handles them
         return "markdown"
-    if re.search(rb"<(html|body|div|p|head)[\s>]", data[:4096], re.I):
+    # a fragment without <html>/<body> (a page's policy block, a <meta charset> and then paragraphs): its tags
+    if re.search(
+        rb"<(html|body|div|p|head|meta|title|h[1-6]|br|span|section|article|table|ul|ol|li)[\s>/]",
+        data[:4096],
+        re.I,
+    ):
         return "html"
     return "text"
 
