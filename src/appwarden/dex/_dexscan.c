@@ -1178,6 +1178,23 @@ static int cmp_string(const uint8_t *buf, size_t size, size_t ids_off, uint32_t 
     return p < len ? 1 : (q < klen ? -1 : 0);
 }
 
+/* the string id of `key` (klen bytes, ASCII; MUTF-8 C0 80 compares as U+0000) among `count` sorted string ids at
+ * `ids_off`, by binary search; -1 when absent or when a string on the way cannot be read (as find_strings says) */
+static long string_index(const uint8_t *buf, size_t size, size_t ids_off, uint32_t count, const char *key,
+                         size_t klen) {
+    uint32_t lo = 0, hi = count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int ok = 1;
+        int c = cmp_string(buf, size, ids_off, mid, key, klen, &ok);
+        if (!ok) return -1;
+        if (c < 0) lo = mid + 1;
+        else if (c > 0) hi = mid;
+        else return (long)mid;
+    }
+    return -1;
+}
+
 static PyObject *dexscan_find_strings(PyObject *self, PyObject *args) {
     Py_buffer view;
     unsigned long ids_off, ids_size;
@@ -1200,19 +1217,8 @@ static PyObject *dexscan_find_strings(PyObject *self, PyObject *args) {
             Py_CLEAR(result);
             goto done;
         }
-        const char *kb = PyBytes_AS_STRING(key);
-        size_t klen = (size_t)PyBytes_GET_SIZE(key);
-        long found = -1;
-        uint32_t lo = 0, hi = (uint32_t)ids_size;
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            int ok = 1;
-            int c = cmp_string(buf, size, ids_off, mid, kb, klen, &ok);
-            if (!ok) break;
-            if (c < 0) lo = mid + 1;
-            else if (c > 0) hi = mid;
-            else { found = (long)mid; break; }
-        }
+        long found = string_index(buf, size, ids_off, (uint32_t)ids_size, PyBytes_AS_STRING(key),
+                                  (size_t)PyBytes_GET_SIZE(key));
         PyList_SET_ITEM(result, k, PyLong_FromLong(found));
     }
 done:
@@ -3500,19 +3506,8 @@ static PyObject *dexscan_find_types(PyObject *self, PyObject *args) {
             Py_CLEAR(result);
             goto done;
         } else {
-            const char *kb = PyBytes_AS_STRING(key);
-            size_t klen = (size_t)PyBytes_GET_SIZE(key);
-            long sidx = -1;
-            uint32_t lo = 0, hi = (uint32_t)s_size;
-            while (lo < hi) {
-                uint32_t mid = lo + (hi - lo) / 2;
-                int ok = 1;
-                int c = cmp_string(buf, size, s_off, mid, kb, klen, &ok);
-                if (!ok) break;
-                if (c < 0) lo = mid + 1;
-                else if (c > 0) hi = mid;
-                else { sidx = (long)mid; break; }
-            }
+            long sidx = string_index(buf, size, s_off, (uint32_t)s_size, PyBytes_AS_STRING(key),
+                                     (size_t)PyBytes_GET_SIZE(key));
             if (sidx >= 0) {
                 uint32_t want = (uint32_t)sidx, tlo = 0, thi = (uint32_t)t_size;
                 while (tlo < thi) { /* bisect_left */
