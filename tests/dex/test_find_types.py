@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import random
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -194,10 +196,9 @@ def _targets(index: CodeIndex, rng: random.Random, fields: bool) -> list[str]:
     return out
 
 
-def test_member_ids_equal_the_per_class_lookups(fixtures_dir: Path) -> None:
-    rng = random.Random(23)
-    checked = 0
-    for apk in sorted((fixtures_dir / "apks").glob("*.apk"))[:12]:
+def _fixture_indexes(fixtures_dir: Path, limit: int) -> Iterator[tuple[Path, Any]]:
+    """``(apk, its code index)`` of the first ``limit`` fixture APKs that have DEX files the index accepts."""
+    for apk in sorted((fixtures_dir / "apks").glob("*.apk"))[:limit]:
         blobs = dex_blobs_of(apk)
         if not blobs:
             continue
@@ -205,6 +206,13 @@ def test_member_ids_equal_the_per_class_lookups(fixtures_dir: Path) -> None:
             index = build_index(blobs)
         except DexFormatError:
             continue
+        yield apk, index
+
+
+def test_member_ids_equal_the_per_class_lookups(fixtures_dir: Path) -> None:
+    rng = random.Random(23)
+    checked = 0
+    for apk, index in _fixture_indexes(fixtures_dir, 12):
         for fields in (False, True):
             targets = _targets(index, rng, fields)
             for size in (1, 3, len(targets)):
@@ -227,14 +235,7 @@ def test_strings_matching_collections_equal_the_lookups_one_at_a_time(fixtures_d
     value with ``DexFile.find_string`` finds, non-ASCII values included, and an iterator of the values the same."""
     rng = random.Random(31)
     checked = 0
-    for apk in sorted((fixtures_dir / "apks").glob("*.apk"))[:10]:
-        blobs = dex_blobs_of(apk)
-        if not blobs:
-            continue
-        try:
-            index = build_index(blobs)
-        except DexFormatError:
-            continue
+    for apk, index in _fixture_indexes(fixtures_dir, 10):
         dex = index.codes[0].dex
         pool = [dex.string(i) for i in rng.sample(range(dex.string_ids_size), min(60, dex.string_ids_size))]
         values = [*pool, "not there \u00e9", "", "\u4e2a", "plain-absent"]
