@@ -215,13 +215,6 @@ REFLECTIVE_METHOD_LOOKUPS: tuple[tuple[str, str], ...] = (
     ("Ljava/lang/Class;", "getDeclaredMethod"),
 )
 
-_REFLECTIVE_LOADS_BY_CLASS: dict[str, tuple[str, ...]] = {}
-for _cls, _name in REFLECTIVE_CLASS_LOADS:
-    _REFLECTIVE_LOADS_BY_CLASS[_cls] = (*_REFLECTIVE_LOADS_BY_CLASS.get(_cls, ()), _name)
-_REFLECTIVE_LOOKUPS_BY_CLASS: dict[str, tuple[str, ...]] = {}
-for _cls, _name in REFLECTIVE_METHOD_LOOKUPS:
-    _REFLECTIVE_LOOKUPS_BY_CLASS[_cls] = (*_REFLECTIVE_LOOKUPS_BY_CLASS.get(_cls, ()), _name)
-
 NONE = 0xFFFFFFFF  # "no node" in the u32 maps and parent arrays of the kernels
 SPLIT = 0xFFFFFFFE  # hierarchy_extras: a class whose first definition is in another DEX
 
@@ -271,23 +264,10 @@ def _callback_kinds(callbacks: tuple[str, ...]) -> tuple[list[str], tuple[str, .
     return got
 
 
-def _method_ids(dex: Any, by_class: dict[str, tuple[str, ...]]) -> list[int]:
-    """The method ids of ``dex`` whose class is a key of ``by_class`` and whose name is one of its names (what
-    ``find_methods(cls, name)`` gives for each pair, in some order), one bisection of the class's range each."""
-    ids: list[int] = []
-    mclass, mname = dex.method_class, dex.method_name
-    for cls, names in by_class.items():
-        t = dex.find_type(cls)
-        if t is None:
-            continue
-        sids = {i for n in names if (i := dex.find_string(n)) is not None}
-        if not sids:
-            continue
-        lo = bisect_left(mclass, t)
-        hi = bisect_right(mclass, t, lo)
-        # a corrupt table's range may hold other classes' methods (as find_methods filters them)
-        ids += [m for m in range(lo, hi) if mclass[m] == t and mname[m] in sids]
-    return ids
+def _method_ids(dex: Any, pairs: tuple[tuple[str, str], ...]) -> list[int]:
+    """The method ids of ``dex`` of each ``(class, name)`` of ``pairs`` (``find_methods(cls, name)``, every
+    overload)."""
+    return [m for cls, name in pairs for m in dex.find_methods(cls, name)]
 
 
 def _split(desc: str) -> tuple[str, str]:
@@ -1111,10 +1091,10 @@ class CallGraph:
         method; a class the app's DEX files do not define, or a name none of its methods has, gives no edge."""
         code = self.index.codes[ci]
         dex = code.dex
-        loads = _method_ids(dex, _REFLECTIVE_LOADS_BY_CLASS)
+        loads = _method_ids(dex, REFLECTIVE_CLASS_LOADS)
         if not loads:
             return
-        lookups = _method_ids(dex, _REFLECTIVE_LOOKUPS_BY_CLASS)
+        lookups = _method_ids(dex, REFLECTIVE_METHOD_LOOKUPS)
         if not lookups:
             return
         # the records that invoke a class-loading API and a method-lookup API, with their const-string ids: one
