@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import struct
 import sys
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, MutableMapping
 from collections.abc import Set as AbstractSet
@@ -320,14 +321,11 @@ def _direct_implementers(code: Any, interface: str) -> list[str] | None:
                 p = data.find(needle, p + 1, hi)
         if not hits:
             continue
+        from appwarden.dex.callgraph import reach  # (built by now: the call graph came first)
+
         cdis: list[int] = []
-        for off in hits:  # the class defs pointing at the list: a byte search of the column (u32 words)
-            word = struct.pack("=I", off)  # the column's own (native) order
-            p = column.find(word)
-            while p >= 0:
-                if not p & 3:
-                    cdis.append(p >> 2)
-                p = column.find(word, p + 1)
+        for off in hits:  # the class defs pointing at the list: the column's u32 words equal to its offset
+            cdis += array("I", reach.u32_positions(column, off))
         cd = dc.dex.class_defs
         for cdi in sorted(cdis):
             desc = types[cd[cdi * 8]]
