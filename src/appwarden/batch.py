@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from appwarden.errors import AppwardenError, InputError
+from appwarden.errors import AppwardenError, InputError, display_path
 from appwarden.limits import DEFAULT_LIMITS, MB, Limits
 from appwarden.report.sanitize import spreadsheet_cell
 
@@ -359,13 +359,8 @@ def run_batch(
 
 def readable_value(value: Any) -> Any:
     """A file name that is not UTF-8 (lone surrogates from ``os.fsdecode``) with its odd bytes as ``\\xff``
-    escapes, for the CSV; other values unchanged."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return value
+    escapes (:func:`appwarden.errors.display_path`), for the CSV and the index; other values unchanged."""
+    return display_path(value) if isinstance(value, str) else value
 
 
 def write_tables(out: Path) -> None:
