@@ -701,20 +701,11 @@ def _row_fields(order: SdkOrder, diff: dict[str, Any]) -> dict[str, str]:
     """The evidence-bound fields of an APP(SDK) notice row from the order's findings still confirmed (one rejected
     on review is never named, nor its app; see ``workflow.notice_facts``) and the re-test table ``diff`` (``{}``:
     no re-test). Raises TransitionError while an ordered finding is back under review or none is left confirmed."""
-    ordered = list(order.findings.select_related("app_version__app__company"))
-    pending = [f for f in ordered if f.status not in (F_CONFIRMED, F_REJECTED)]
-    if pending:
-        ids = "、".join(f"#{f.pk}" for f in pending)
-        raise TransitionError(
-            f"{order.number}：整改通知所列问题 {ids} 正在复核（待审核），复核完成前不能通报 "
-            "an ordered finding is back under review; finish the review before the notice"
-        )
-    findings = [f for f in ordered if f.status == F_CONFIRMED]
-    if not findings:
-        raise TransitionError(
-            f"{order.number}：整改通知所列问题均已复核为不成立，不能通报 every ordered finding was rejected on "
-            "review; there is nothing to publish"
-        )
+    from appwarden.platform.enforcement.workflow import nameable_findings
+
+    findings, refusal = nameable_findings(list(order.findings.select_related("app_version__app__company")))
+    if refusal:
+        raise TransitionError(f"{order.number}：{refusal}")
     persisting_apps = {r["app"] for r in diff.get("apps", []) if r["status"] == "persisting"}
     named = [f for f in findings if f.app_version.app_id in persisting_apps] or findings
     apps = sorted({f.app_version.app_id: f.app_version.app for f in named}.values(), key=lambda a: a.package)

@@ -515,6 +515,26 @@ class NoticeFacts:
         self.findings, self.version, self.refusal = findings, version, refusal
 
 
+def nameable_findings(ordered: list[Finding]) -> tuple[list[Finding], str]:
+    """The ordered findings a 通报 row may name (those still confirmed: one rejected on review never is) and ``""``;
+    or ``[]`` and why no row may be written: an ordered finding back under review, or none left confirmed. One rule
+    for the app orders' rows (:func:`notice_facts`) and the APP(SDK) rows (``sdk_workflow._row_fields``)."""
+    pending = [f for f in ordered if f.status not in (F_CONFIRMED, F_REJECTED)]
+    if pending:
+        ids = "、".join(f"#{f.pk}" for f in pending)
+        return [], (
+            f"整改通知所列问题 {ids} 正在复核（待审核），复核完成前不能通报 "
+            "an ordered finding is back under review; finish the review before the notice"
+        )
+    confirmed = [f for f in ordered if f.status == F_CONFIRMED]
+    if not confirmed:
+        return [], (
+            "整改通知所列问题均已复核为不成立，不能通报 every ordered finding was rejected on review; there is nothing "
+            "to publish"
+        )
+    return confirmed, ""
+
+
 def notice_facts(order: RectificationOrder) -> NoticeFacts:
     """The facts of an order's 通报 row (see :func:`problems_text` for which findings are named).
 
@@ -523,25 +543,10 @@ def notice_facts(order: RectificationOrder) -> NoticeFacts:
     may be written (``refusal``), nor when none is left confirmed. A row naming the re-tested build's new findings
     names that build's version (and label), never the ordered one that did not have them, and needs those
     findings confirmed by a reviewer first (an unreviewed engine finding is not published)."""
-    ordered = list(order.findings.all())
     version = order.app_version
-    pending = [f for f in ordered if f.status not in (F_CONFIRMED, F_REJECTED)]
-    if pending:
-        ids = "、".join(f"#{f.pk}" for f in pending)
-        return NoticeFacts(
-            [],
-            version,
-            f"整改通知所列问题 {ids} 正在复核（待审核），复核完成前不能通报 "
-            "an ordered finding is back under review; finish the review before the notice",
-        )
-    confirmed = [f for f in ordered if f.status == F_CONFIRMED]
-    if not confirmed:
-        return NoticeFacts(
-            [],
-            version,
-            "整改通知所列问题均已复核为不成立，不能通报 every ordered finding was "
-            "rejected on review; there is nothing to publish",
-        )
+    confirmed, refusal = nameable_findings(list(order.findings.all()))
+    if refusal:
+        return NoticeFacts([], version, refusal)
     findings = confirmed
     retest = order.retests.filter(completed_at__isnull=False).select_related("job").order_by("-id").first()
     if retest and retest.diff and not retest.diff.get("error"):
