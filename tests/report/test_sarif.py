@@ -90,6 +90,10 @@ def test_fingerprints_stable_and_distinct(report):
         ("Lcom/x/Foo$1;", "classes2.dex", "smali_classes2/com/x/Foo$1.smali"),
         ("Lcom/x/Foo;", "classes12.dex", "smali_classes12/com/x/Foo.smali"),
         ("La/b c;", None, "smali/a/b%20c.smali"),
+        # a DEX loaded from assets: apktool writes no smali for it, so the location is the entry itself
+        ("Lp/Payload;", "assets/plugin.dex", "assets/plugin.dex"),
+        ("Lp/Payload;", "assets/classes2.dex", "assets/classes2.dex"),
+        ("Lp/Payload;", "assets/a b.dex", "assets/a%20b.dex"),
     ],
 )
 def test_smali_path(cls, dex, path):

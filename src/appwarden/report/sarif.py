@@ -7,7 +7,7 @@ Mapping:
 * one ``result`` per finding: ``ruleId``/``ruleIndex``, ``level`` from severity (high→error, medium→warning,
   low/info→note), bilingual ``message``, ``locations`` from the evidence: a call site becomes a physical location on
   the smali file apktool would write for the caller class (``smali/``, ``smali_classes2/`` … after the DEX the class
-  came from) plus a logical location (the method, ``kind: function``, ``decoratedName`` = the smali descriptor);
+  came from; for a DEX loaded from ``assets/``, which apktool does not disassemble, the DEX entry) plus a logical location (the method, ``kind: function``, ``decoratedName`` = the smali descriptor);
   manifest-level evidence (permission, component, manifest attribute) points at ``AndroidManifest.xml``, or at the
   ``file`` a manifest item names (``res/xml/network_security_config.xml``, same path in apktool's output); a finding
   with neither still gets an ``AndroidManifest.xml`` location (GitHub requires one), marked in its properties;
@@ -41,17 +41,21 @@ SECURITY_SEVERITY = {"high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"
 MANIFEST_URI = "AndroidManifest.xml"
 MAX_LOCATIONS = 10
 SCREENING_LEVELS = {"harmful": "error", "suspicious": "warning"}
-_DEX_NUMBER = re.compile(r"classes(\d*)\.dex$")
+_DEX_NUMBER = re.compile(r"classes(\d*)\.dex")
 
 
 def smali_path(class_descriptor: str, dex: str | None = None) -> str:
-    """The apktool smali path of a class as a relative URI: ``Lcom/x/Foo$1;`` in ``classes2.dex`` ->
-    ``smali_classes2/com/x/Foo$1.smali`` (characters outside a URI percent-encoded)."""
+    """Where a class's code is, as a relative URI: for a top-level ``classesN.dex`` the smali file apktool would
+    write (``Lcom/x/Foo$1;`` in ``classes2.dex`` -> ``smali_classes2/com/x/Foo$1.smali``); for any other DEX entry
+    (``assets/plugin.dex``, loaded at run time, which apktool does not disassemble) the entry itself. Characters
+    outside a URI are percent-encoded."""
+    if dex and not _DEX_NUMBER.fullmatch(dex):
+        return quote(dex, safe="/$-_.~")
     name = class_descriptor.strip()
     if name.startswith("L") and name.endswith(";"):
         name = name[1:-1]
     root = "smali"
-    match = _DEX_NUMBER.search(dex or "")
+    match = _DEX_NUMBER.fullmatch(dex or "")
     if match and match.group(1) not in ("", "1"):
         root = f"smali_classes{match.group(1)}"
     return quote(f"{root}/{name}.smali", safe="/$-_.~")  # a URI: obfuscated names may hold any character
