@@ -157,7 +157,7 @@ def _check_edges(monkeypatch: pytest.MonkeyPatch, sets: list) -> None:
     """The graph's whole edge list (async edges included, in order) with async_asks (C, then its twin) equals the
     one from the Python path, and the kernel answered on some DEX files with async edges."""
     answered: list[int] = []
-    real = callgraph.CallGraph._async_found
+    real = callgraph.CallGraph._async_words
 
     def counting(self, *args):
         got = real(self, *args)
@@ -165,13 +165,13 @@ def _check_edges(monkeypatch: pytest.MonkeyPatch, sets: list) -> None:
             answered.append(len(got))
         return got
 
-    monkeypatch.setattr(callgraph.CallGraph, "_async_found", counting)
+    monkeypatch.setattr(callgraph.CallGraph, "_async_words", counting)
     with_c = [_graph_edges(b) for b in sets]
     assert answered
     monkeypatch.setattr(callgraph, "reach", pywalk)
     assert [_graph_edges(b) for b in sets] == with_c
     monkeypatch.setattr(callgraph, "reach", creach)
-    monkeypatch.setattr(callgraph.CallGraph, "_async_found", lambda self, *args: None)
+    monkeypatch.setattr(callgraph.CallGraph, "_async_words", lambda self, *args: None)
     assert [_graph_edges(b) for b in sets] == with_c
 
 

@@ -19,6 +19,7 @@
  *   invoke_lists  invoked_pair and the invokes call_edges reads, in one pass over the records and events
  *   call_edges_from  call_edges from invoke_lists' invokes once the hierarchy maps exist
  *   async_asks    the async edges' (candidate class, callback spec) pairs per dispatching record
+ *   async_callbacks  the async edges of those pairs: the candidates' app superclass chains and callback methods
  *   lookup_groups lookup_many's descriptors checked, split and grouped by their class's DEX
  *   reflect_scan  the records of some invokes that also invoke some methods, with their const-string ids
  *                 (the call graph's reflective edges)
@@ -2987,6 +2988,414 @@ done:
     return res;
 }
 
+/* ---- async_callbacks ------------------------------------------------------------------------------------- */
+
+/* async_callbacks(dexes, base, ci, asks, specs[, deadline]) -> bytes | None
+ * CallGraph._async_targets over async_asks' output `asks` of DEX `ci` (mirrors pywalk.async_callbacks): per record
+ * [src, n, (type index, spec index) * n], the candidate class (status[ci][type]; NONE: nothing) and its app
+ * superclass chain as CallGraph._ancestors walks it (parents[0] of _parents_of: the superclass, or the first
+ * interface of a class without one; the chain stops at a class the app does not define, at a class met before, and
+ * at a class whose superclass index is out of range or whose interface list is malformed or names a type out of
+ * range), and in each class of the chain the methods matching the spec's callbacks (`specs[s]`: a tuple of bytes,
+ * one ending in "(" being a prefix): per distinct "name(params)ret" of the class's method records (bytes), the node
+ * gmap[method idx] of its first record. Output: per record, the (src, node) u32 pairs of its nodes sorted, each
+ * once. `dexes`: per DEX (id tables as DexCode.id_args, status: u32 per type id, class defs: 8 u32 each, method
+ * records: 7 u32 each, gmap: u32 per method id); `base`: u32 per DEX and one more, the first class number of each.
+ * None (the caller then takes the Python path, which keeps its own behaviour) when a class of a chain would not be
+ * read by CallGraph._callback_methods as its own records (its descriptor holds "->", the DEX's records are not in
+ * class order, a record's method id lies outside its class's method id range), a matched signature is not ASCII,
+ * or anything is out of range or inconsistent. TimeoutError past `deadline`. */
+typedef struct {
+    int state; /* 0 not loaded, 1 loaded, -1 inconsistent */
+    Py_buffer buf, st, cd, mr, gm;
+    int nb;
+    unsigned long s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size;
+    const uint8_t *d;
+    size_t size, n_status, n_cd, n_rec, n_gmap;
+} acdex_t;
+
+typedef struct {
+    uint32_t parent; /* class number of the next class of the chain, NONE: the chain ends */
+    uint32_t m_off, m_n; /* (node, spec bits) pairs in the matches vector */
+    uint32_t stamp;
+} acls_t;
+
+static int ac_load(acdex_t *x, PyObject *item) {
+    if (x->state) return x->state;
+    x->state = -1;
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 5) return -1;
+    PyObject *ids = PyTuple_GET_ITEM(item, 0);
+    if (!PyTuple_Check(ids) || PyTuple_GET_SIZE(ids) != 9) return -1;
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(ids, 0), &x->buf, PyBUF_SIMPLE) < 0) goto err;
+    x->nb = 1;
+    unsigned long *f[8] = {&x->s_off, &x->s_size, &x->t_off, &x->t_size, &x->p_off, &x->p_size, &x->m_off, &x->m_size};
+    for (int i = 0; i < 8; i++) {
+        PyObject *v = PyTuple_GET_ITEM(ids, i + 1);
+        if (!PyLong_Check(v)) return -1;
+        *f[i] = PyLong_AsUnsignedLong(v);
+        if (PyErr_Occurred()) goto err;
+    }
+    Py_buffer *bufs[4] = {&x->st, &x->cd, &x->mr, &x->gm};
+    for (int i = 0; i < 4; i++) {
+        if (PyObject_GetBuffer(PyTuple_GET_ITEM(item, i + 1), bufs[i], PyBUF_SIMPLE) < 0) goto err;
+        x->nb++;
+    }
+    x->d = (const uint8_t *)x->buf.buf;
+    x->size = (size_t)x->buf.len;
+    if (x->st.len % 4 || x->cd.len % 32 || x->mr.len % 28 || x->gm.len % 4) return -1;
+    if ((uint64_t)x->s_off + (uint64_t)x->s_size * 4 > x->size || (uint64_t)x->t_off + (uint64_t)x->t_size * 4 > x->size ||
+        (uint64_t)x->p_off + (uint64_t)x->p_size * 12 > x->size || (uint64_t)x->m_off + (uint64_t)x->m_size * 8 > x->size)
+        return -1;
+    x->n_status = (size_t)x->st.len / 4;
+    x->n_cd = (size_t)x->cd.len / 32;
+    x->n_rec = (size_t)x->mr.len / 28;
+    x->n_gmap = (size_t)x->gm.len / 4;
+    const uint8_t *mr = (const uint8_t *)x->mr.buf;
+    for (size_t r = 1; r < x->n_rec; r++) /* records in class order (CodeIndex.class_records' ranges) */
+        if (ld32(mr, 7 * r) < ld32(mr, 7 * (r - 1))) return -1;
+    return x->state = 1;
+err:
+    PyErr_Clear();
+    return -1;
+}
+
+static void ac_release(acdex_t *x) {
+    Py_buffer *bufs[5] = {&x->buf, &x->st, &x->cd, &x->mr, &x->gm};
+    for (int i = 0; i < x->nb; i++) PyBuffer_Release(bufs[i]);
+    x->nb = 0;
+}
+
+/* string sidx of a DEX: its bytes up to the NUL after the uleb128 length; -1 when out of range or bounds */
+static int ac_string(const acdex_t *x, uint32_t sidx, const uint8_t **p, size_t *len) {
+    if (sidx >= x->s_size) return -1;
+    size_t pos = rd32(x->d + x->s_off + (size_t)sidx * 4), size = x->size;
+    int u = 0;
+    while (u < 5 && pos < size && (x->d[pos] & 0x80)) pos++, u++;
+    if (u == 5 || pos >= size) return -1;
+    pos++;
+    const uint8_t *nul = pos < size ? memchr(x->d + pos, 0, size - pos) : NULL;
+    if (!nul) return -1;
+    *p = x->d + pos;
+    *len = (size_t)(nul - (x->d + pos));
+    return 0;
+}
+
+static int ac_type(const acdex_t *x, uint32_t t, const uint8_t **p, size_t *len) {
+    if (t >= x->t_size) return -1;
+    return ac_string(x, rd32(x->d + x->t_off + (size_t)t * 4), p, len);
+}
+
+/* append bytes to the signature being built (kept up to `cap` bytes, the length counted in full) */
+static void ac_put(uint8_t *sig, size_t cap, size_t *len, const uint8_t *p, size_t n) {
+    if (*len < cap) memcpy(sig + *len, p, n < cap - *len ? n : cap - *len);
+    *len += n;
+}
+
+/* "name(params)ret" of method id m into sig (its first cap bytes; *len its full length, *ascii whether all of it is
+ * ASCII); -1 when a part is out of range or bounds */
+static int ac_sig(const acdex_t *x, uint32_t m, uint8_t *sig, size_t cap, size_t *len, int *ascii) {
+    const uint8_t *p;
+    size_t n;
+    const uint8_t *row = x->d + x->m_off + (size_t)m * 8;
+    uint32_t proto = (uint32_t)row[2] | ((uint32_t)row[3] << 8);
+    *len = 0;
+    *ascii = 1;
+    if (ac_string(x, rd32(row + 4), &p, &n)) return -1;
+    for (size_t i = 0; i < n; i++) *ascii &= p[i] < 0x80;
+    ac_put(sig, cap, len, p, n);
+    ac_put(sig, cap, len, (const uint8_t *)"(", 1);
+    if (proto >= x->p_size) return -1;
+    const uint8_t *pr = x->d + x->p_off + (size_t)proto * 12;
+    uint32_t ret = rd32(pr + 4), poff = rd32(pr + 8);
+    if (poff) {
+        if (poff & 3 || (uint64_t)poff + 4 > x->size) return -1;
+        uint32_t k = rd32(x->d + poff);
+        if ((uint64_t)poff + 4 + (uint64_t)k * 2 > x->size) return -1;
+        for (uint32_t i = 0; i < k; i++) {
+            uint32_t t = (uint32_t)x->d[poff + 4 + 2 * (size_t)i] | ((uint32_t)x->d[poff + 5 + 2 * (size_t)i] << 8);
+            if (ac_type(x, t, &p, &n)) return -1;
+            for (size_t j = 0; j < n; j++) *ascii &= p[j] < 0x80;
+            ac_put(sig, cap, len, p, n);
+        }
+    }
+    ac_put(sig, cap, len, (const uint8_t *)")", 1);
+    if (ac_type(x, ret, &p, &n)) return -1;
+    for (size_t j = 0; j < n; j++) *ascii &= p[j] < 0x80;
+    ac_put(sig, cap, len, p, n);
+    return 0;
+}
+
+/* bisect_left / bisect_right of v over the u16 class column of the method ids */
+static void ac_home(const acdex_t *x, uint32_t v, size_t *lo_out, size_t *hi_out) {
+    const uint8_t *base = x->d + x->m_off;
+    size_t lo = 0, hi = x->m_size;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        uint32_t c = (uint32_t)base[mid * 8] | ((uint32_t)base[mid * 8 + 1] << 8);
+        if (c < v) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t lo2 = lo;
+    hi = x->m_size;
+    while (lo2 < hi) {
+        size_t mid = (lo2 + hi) / 2;
+        uint32_t c = (uint32_t)base[mid * 8] | ((uint32_t)base[mid * 8 + 1] << 8);
+        if (v < c) hi = mid;
+        else lo2 = mid + 1;
+    }
+    *lo_out = lo;
+    *hi_out = lo2;
+}
+
+static PyObject *reach_async_callbacks(PyObject *self, PyObject *args) {
+    PyObject *dexes, *specs;
+    Py_buffer bb, ab;
+    Py_ssize_t ci;
+    double deadline_at = 0;
+    if (!PyArg_ParseTuple(args, "O!y*ny*O!|d", &PyList_Type, &dexes, &bb, &ci, &ab, &PyList_Type, &specs,
+                          &deadline_at))
+        return NULL;
+    PyObject *res = NULL;
+    Py_ssize_t n_dex = PyList_GET_SIZE(dexes), n_specs = PyList_GET_SIZE(specs);
+    acdex_t *xs = NULL;
+    uint32_t *slot_of = NULL;
+    acls_t *cls = NULL;
+    size_t n_cls = 0, cap_cls = 0;
+    uint8_t *sig = NULL, *seen_sigs = NULL;
+    size_t seen_cap = 0;
+    vec_t matches, targets, out, sigs_at;
+    memset(&matches, 0, sizeof matches);
+    memset(&targets, 0, sizeof targets);
+    memset(&out, 0, sizeof out);
+    memset(&sigs_at, 0, sizeof sigs_at);
+    deadline_t dl = {deadline_at, 0, 0};
+    int bad = 0;
+    /* the callbacks: checked once; the signature is built up to the longest callback and one byte more */
+    size_t cap = 1;
+    if (n_specs > 8) { bad = 1; goto done; }
+    for (Py_ssize_t s = 0; s < n_specs; s++) {
+        PyObject *cbs = PyList_GET_ITEM(specs, s);
+        if (!PyTuple_Check(cbs)) { bad = 1; goto done; }
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(cbs); j++) {
+            PyObject *cb = PyTuple_GET_ITEM(cbs, j);
+            if (!PyBytes_Check(cb)) { bad = 1; goto done; }
+            if ((size_t)PyBytes_GET_SIZE(cb) + 1 > cap) cap = (size_t)PyBytes_GET_SIZE(cb) + 1;
+        }
+    }
+    if (bb.len % 4 || ab.len % 4 || (size_t)bb.len / 4 != (size_t)n_dex + 1 || ci < 0 || ci >= n_dex) {
+        bad = 1;
+        goto done;
+    }
+    const uint8_t *base = (const uint8_t *)bb.buf, *asks = (const uint8_t *)ab.buf;
+    for (Py_ssize_t j = 0; j < n_dex; j++)
+        if (ld32(base, (size_t)j + 1) < ld32(base, (size_t)j)) { bad = 1; goto done; }
+    size_t total = ld32(base, (size_t)n_dex), n_words = (size_t)ab.len / 4;
+    xs = (acdex_t *)calloc((size_t)n_dex, sizeof(acdex_t));
+    slot_of = (uint32_t *)calloc(total ? total : 1, 4); /* class number -> slot + 1 (pages touched as used) */
+    sig = (uint8_t *)malloc(cap);
+    if (!xs || !slot_of || !sig) goto nomem;
+    if (ac_load(&xs[ci], PyList_GET_ITEM(dexes, ci)) < 0) { bad = 1; goto done; }
+    const acdex_t *home = &xs[ci];
+    uint32_t stamp = 0;
+    size_t pos = 0;
+    while (pos < n_words) {
+        if (n_words - pos < 2) { bad = 1; goto done; }
+        uint32_t src = ld32(asks, pos), n = ld32(asks, pos + 1);
+        pos += 2;
+        if (n > (n_words - pos) / 2) { bad = 1; goto done; }
+        targets.len = 0;
+        for (uint32_t q = 0; q < n; q++, pos += 2) {
+            uint32_t c = ld32(asks, pos), s = ld32(asks, pos + 1);
+            if (c >= home->n_status || s >= (uint32_t)n_specs) { bad = 1; goto done; }
+            uint32_t k = ld32((const uint8_t *)home->st.buf, c);
+            stamp++;
+            while (k != NONE_ID) {
+                if (dl_spent(&dl, 1)) goto timeout;
+                if (k >= total) { bad = 1; goto done; }
+                if (!slot_of[k]) { /* the class's callback methods and its next class, read once */
+                    size_t lo = 0, hi = (size_t)n_dex;
+                    while (hi - lo > 1) { /* the DEX j with base[j] <= k < base[j + 1] */
+                        size_t mid = (lo + hi) / 2;
+                        if (ld32(base, mid) <= k) lo = mid;
+                        else hi = mid;
+                    }
+                    size_t j = lo;
+                    while (j + 1 < (size_t)n_dex && ld32(base, j + 1) <= k) j++;
+                    acdex_t *x = &xs[j];
+                    if (ac_load(x, PyList_GET_ITEM(dexes, (Py_ssize_t)j)) < 0) { bad = 1; goto done; }
+                    size_t cdi = k - ld32(base, j);
+                    if ((size_t)ld32(base, j + 1) - ld32(base, j) != x->n_cd || cdi >= x->n_cd) { bad = 1; goto done; }
+                    const uint8_t *cd = (const uint8_t *)x->cd.buf;
+                    uint32_t t = ld32(cd, cdi * 8), sup = ld32(cd, cdi * 8 + 2), ioff = ld32(cd, cdi * 8 + 3);
+                    const uint8_t *p;
+                    size_t plen;
+                    if (ac_type(x, t, &p, &plen)) { bad = 1; goto done; }
+                    for (size_t i = 0; i + 1 < plen; i++)
+                        if (p[i] == '-' && p[i + 1] == '>') { bad = 1; goto done; }
+                    if (n_cls == cap_cls) {
+                        size_t nc = cap_cls ? 2 * cap_cls : 256;
+                        acls_t *g = (acls_t *)realloc(cls, nc * sizeof(acls_t));
+                        if (!g) goto nomem;
+                        cls = g;
+                        cap_cls = nc;
+                    }
+                    acls_t *a = &cls[n_cls];
+                    a->parent = NONE_ID;
+                    a->m_off = (uint32_t)(matches.len / 2);
+                    a->m_n = 0;
+                    a->stamp = 0;
+                    /* the class's records (bisection of the records' class column) */
+                    const uint8_t *mr = (const uint8_t *)x->mr.buf;
+                    size_t rlo = 0, rhi = x->n_rec;
+                    while (rlo < rhi) {
+                        size_t mid = (rlo + rhi) / 2;
+                        if (ld32(mr, 7 * mid) < cdi) rlo = mid + 1;
+                        else rhi = mid;
+                    }
+                    size_t rend = rlo;
+                    while (rend < x->n_rec && ld32(mr, 7 * rend) == cdi) rend++;
+                    if (rend > rlo) {
+                        size_t hlo, hhi;
+                        ac_home(x, t, &hlo, &hhi);
+                        for (size_t r = rlo; r < rend; r++) {
+                            uint32_t m = ld32(mr, 7 * r + 1);
+                            if (m < hlo || m >= hhi) { bad = 1; goto done; }
+                        }
+                    }
+                    sigs_at.len = 0;
+                    size_t seen_len = 0;
+                    for (size_t r = rlo; r < rend; r++) {
+                        if (dl_spent(&dl, 1)) goto timeout;
+                        uint32_t m = ld32(mr, 7 * r + 1);
+                        /* the name first: only one that may begin a callback's signature is read further */
+                        if (ac_string(x, rd32(x->d + x->m_off + (size_t)m * 8 + 4), &p, &plen)) { bad = 1; goto done; }
+                        int maybe = 0;
+                        for (Py_ssize_t s = 0; s < n_specs && !maybe; s++) {
+                            PyObject *cbs = PyList_GET_ITEM(specs, s);
+                            for (Py_ssize_t j2 = 0; j2 < PyTuple_GET_SIZE(cbs) && !maybe; j2++) {
+                                PyObject *cb = PyTuple_GET_ITEM(cbs, j2);
+                                size_t cl = (size_t)PyBytes_GET_SIZE(cb);
+                                const char *cs = PyBytes_AS_STRING(cb);
+                                maybe = plen < cl ? !memcmp(cs, p, plen) && cs[plen] == '(' : !memcmp(cs, p, cl);
+                            }
+                        }
+                        if (!maybe) continue;
+                        size_t len;
+                        int ascii;
+                        if (ac_sig(x, m, sig, cap, &len, &ascii)) { bad = 1; goto done; }
+                        uint32_t bits = 0;
+                        for (Py_ssize_t s = 0; s < n_specs; s++) {
+                            PyObject *cbs = PyList_GET_ITEM(specs, s);
+                            for (Py_ssize_t j2 = 0; j2 < PyTuple_GET_SIZE(cbs); j2++) {
+                                PyObject *cb = PyTuple_GET_ITEM(cbs, j2);
+                                size_t cl = (size_t)PyBytes_GET_SIZE(cb);
+                                const char *cs = PyBytes_AS_STRING(cb);
+                                int prefix = cl && cs[cl - 1] == '(';
+                                if ((prefix ? len >= cl : len == cl) && !memcmp(sig, cs, cl)) bits |= 1u << s;
+                            }
+                        }
+                        if (!bits) continue;
+                        if (!ascii || len > 0xffffffu) { bad = 1; goto done; }
+                        /* a signature met before in this class: its first record's node is there already */
+                        if (len > cap) { /* the whole signature, to compare with the class's others */
+                            uint8_t *g = (uint8_t *)realloc(sig, len);
+                            if (!g) goto nomem;
+                            sig = g;
+                            cap = len;
+                            if (ac_sig(x, m, sig, cap, &len, &ascii)) { bad = 1; goto done; }
+                        }
+                        int dup = 0;
+                        for (size_t i = 0; i < sigs_at.len && !dup; i += 2)
+                            dup = sigs_at.data[i + 1] == len && !memcmp(seen_sigs + sigs_at.data[i], sig, len);
+                        if (dup) continue;
+                        if (seen_len + len > seen_cap) {
+                            size_t nc = seen_cap ? seen_cap : 256;
+                            while (nc < seen_len + len) nc *= 2;
+                            uint8_t *g = (uint8_t *)realloc(seen_sigs, nc);
+                            if (!g) goto nomem;
+                            seen_sigs = g;
+                            seen_cap = nc;
+                        }
+                        memcpy(seen_sigs + seen_len, sig, len);
+                        uint32_t at[2] = {(uint32_t)seen_len, (uint32_t)len};
+                        seen_len += len;
+                        if (vec_push(&sigs_at, at, 2)) goto nomem;
+                        if (m >= x->n_gmap) { bad = 1; goto done; }
+                        uint32_t pair[2] = {ld32((const uint8_t *)x->gm.buf, m), bits};
+                        if (vec_push(&matches, pair, 2)) goto nomem;
+                        a->m_n++;
+                    }
+                    /* the next class: parents[0] of CallGraph._parents_of, () when a part is out of range */
+                    int ok = 1;
+                    uint32_t first = NONE_ID;
+                    if (sup != NONE_ID && sup >= x->t_size) ok = 0;
+                    if (ok && ioff) {
+                        if (ioff & 3 || (uint64_t)ioff + 4 > x->size) ok = 0;
+                        else {
+                            uint32_t k2 = rd32(x->d + ioff);
+                            if ((uint64_t)ioff + 4 + (uint64_t)k2 * 2 > x->size) ok = 0;
+                            for (uint32_t i = 0; ok && i < k2; i++) {
+                                uint32_t it = (uint32_t)x->d[ioff + 4 + 2 * (size_t)i] |
+                                              ((uint32_t)x->d[ioff + 5 + 2 * (size_t)i] << 8);
+                                if (it >= x->t_size) ok = 0;
+                                else if (!i) first = it;
+                            }
+                        }
+                    }
+                    uint32_t next = !ok ? NONE_ID : sup != NONE_ID ? sup : first;
+                    if (next != NONE_ID) {
+                        if (next >= x->n_status) { bad = 1; goto done; }
+                        a->parent = ld32((const uint8_t *)x->st.buf, next);
+                    }
+                    slot_of[k] = (uint32_t)++n_cls;
+                }
+                acls_t *a = &cls[slot_of[k] - 1];
+                if (a->stamp == stamp) break; /* met before in this chain */
+                a->stamp = stamp;
+                for (uint32_t i = 0; i < a->m_n; i++) {
+                    uint32_t *pair = matches.data + 2 * ((size_t)a->m_off + i);
+                    if (pair[1] >> s & 1 && vec_push(&targets, pair, 1)) goto nomem;
+                }
+                k = a->parent;
+            }
+        }
+        if (targets.len) {
+            qsort(targets.data, targets.len, 4, u32_cmp);
+            for (size_t i = 0; i < targets.len; i++) {
+                if (i && targets.data[i] == targets.data[i - 1]) continue;
+                uint32_t e[2] = {src, targets.data[i]};
+                if (vec_push(&out, e, 2)) goto nomem;
+            }
+        }
+    }
+    res = PyBytes_FromStringAndSize((const char *)out.data, (Py_ssize_t)(out.len * 4));
+    goto done;
+timeout:
+    deadline_error();
+    goto done;
+nomem:
+    PyErr_NoMemory();
+done:
+    if (bad && !res && !PyErr_Occurred()) {
+        res = Py_None;
+        Py_INCREF(res);
+    }
+    if (xs)
+        for (Py_ssize_t j = 0; j < n_dex; j++) ac_release(&xs[j]);
+    free(xs);
+    free(slot_of);
+    free(cls);
+    free(sig);
+    free(seen_sigs);
+    free(matches.data);
+    free(targets.data);
+    free(out.data);
+    free(sigs_at.data);
+    PyBuffer_Release(&bb);
+    PyBuffer_Release(&ab);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"walk", reach_walk, METH_VARARGS, "CallGraph.walk's BFS over node ids."},
     {"invoked_pair", reach_invoked_pair, METH_VARARGS, "invoked_ids for virtual and super opcodes in one pass."},
@@ -3005,6 +3414,7 @@ static PyMethodDef methods[] = {
     {"async_asks", reach_async_asks, METH_VARARGS, "The async edges' (candidate, spec) pairs per record."},
     {"lookup_groups", reach_lookup_groups, METH_VARARGS, "lookup_many's queries grouped by DEX."},
     {"callers_within", reach_callers_within, METH_VARARGS, "Callers of some nodes at most some calls deep."},
+    {"async_callbacks", reach_async_callbacks, METH_VARARGS, "The async edges of async_asks' pairs."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -195,6 +195,8 @@ _SPECS: list[tuple[str, tuple[str, ...]]] = list(
 )
 assert len(_SPECS) <= 8
 _SPEC_BASEBITS = bytes(_SUBTYPE_BITS[base] for base, _cbs in _SPECS)
+# per spec its callbacks as bytes (the kernel async_callbacks matches the methods' "name(params)ret" bytes with them)
+_SPEC_CALLBACKS = [tuple(cb.encode("ascii") for cb in cbs) for _base, cbs in _SPECS]
 _SPEC_MASK: dict[tuple[str, str], int] = {
     key: sum({1 << _SPECS.index(spec) for spec in specs}) for key, specs in ASYNC_DISPATCH.items()
 }
@@ -328,6 +330,9 @@ class CallGraph:
         # per DEX: class_numbers' u32 per type id (app-wide class number, NONE), kept from _hierarchy_all for the
         # async edges (kernel async_asks) while the graph is built; None: the Python path
         self._status: list[bytes] | None = None
+        # async_callbacks' per-DEX tables and class number bases, made on first use while the graph is built
+        self._cb_dexes: list[tuple] | None = None
+        self._cb_base = b""
         self._maps: list[array] = []  # per DEX: method idx -> node id
         self._hints: list[bytes] | None = None  # intern_all's sig hashes, until hierarchy_all has read them
         # per DEX: method record -> method idx (views of the records; None after unpickling, until used)
@@ -692,6 +697,7 @@ class CallGraph:
         chunks += async_edges.tobytes()
         chunks += reflect_edges.tobytes()
         self._status = None
+        self._cb_dexes = None
         self._edges = chunks
         virtual = bytearray(self._n)
         for first, count in self._vranges:
@@ -1075,10 +1081,39 @@ class CallGraph:
         )
         found = None
         if ci is not None and self._status is not None and self._masks is not None and records:
-            found = self._async_found(code, gmap, records, dids, scan, self._status[ci])
+            words = self._async_words(code, gmap, records, dids, scan, self._status[ci])
+            if words is not None:
+                if self._async_edges_c(ci, words, out):
+                    return
+                found = self._async_decode(code, words)
         if found is None:
             found = self._async_found_py(code, gmap, records, _u32(scan))
         self._async_targets(found, out)
+
+    def _async_edges_c(self, ci: int, words: bytes, out: array) -> bool:
+        """:meth:`_async_targets` of ``async_asks``' answer ``words`` for DEX ``ci`` by the C kernel
+        ``async_callbacks`` (the candidates' app superclass chains over ``class_numbers``' class numbers and their
+        callback methods read from the DEX tables, edges appended to ``out``); False when it declines (a class of a
+        chain whose records :meth:`_callback_methods` would not read as its own, a matched signature that is not
+        ASCII, tables out of range: then the Python path, with the same edges)."""
+        if self._cb_dexes is None:
+            assert self._status is not None
+            codes = self.index.codes
+            self._cb_dexes = [
+                (code.id_args, self._status[j], code.dex.class_defs, code.methods_raw, self._maps[j])
+                for j, code in enumerate(codes)
+            ]
+            self._cb_base = array("I", self._cls_base).tobytes()
+        try:
+            got = reach.async_callbacks(
+                self._cb_dexes, self._cb_base, ci, words, _SPEC_CALLBACKS, deadline_monotonic()
+            )
+        except TimeoutError:
+            timed_out()
+        if got is None:
+            return False
+        out.frombytes(got)
+        return True
 
     def _add_reflection_edges(self, ci: int, out: array) -> None:
         """Reflective call edges (edge kind 4 of the module docstring) of the methods of DEX ``ci``, appended to
@@ -1138,14 +1173,15 @@ class CallGraph:
             for t in sorted(targets):
                 out.extend((src, t))
 
-    def _async_found(
+    def _async_words(
         self, code: DexCode, gmap: array, records: list[int], dids: list[int], scan: bytes, status: bytes
-    ) -> list[tuple[int, list[tuple[str, tuple[str, ...]]]]] | None:
-        """:meth:`_async_found_py`'s answer (the same asks per record, as a set) from the C kernel ``async_asks``
-        over the class numbers of the DEX's types (``status``) and ``subtype_masks``' bytes: per dispatch method
-        id its callback specs and the class it adds as a candidate are found here once, the per-record work (the
-        candidates, their subtype bits) is done in C. None when a class descriptor involved holds "->" or the
-        kernel declines (then the Python path, which keeps its own errors)."""
+    ) -> bytes | None:
+        """:meth:`_async_found_py`'s answer (the same asks per record, as a set) as the C kernel ``async_asks``
+        gives it (see :meth:`_async_decode`), over the class numbers of the DEX's types (``status``) and
+        ``subtype_masks``' bytes: per dispatch method id its callback specs and the class it adds as a candidate
+        are found here once, the per-record work (the candidates, their subtype bits) is done in C. None when a
+        class descriptor involved holds "->" or the kernel declines (then the Python path, which keeps its own
+        errors)."""
         types, mclass, desc_of = code.type_descs, code.dex.method_class, code.method_desc
         app = self.index._class_map
         dspec = bytearray(len(dids))
@@ -1170,7 +1206,7 @@ class CallGraph:
                 if self.is_subtype(cls, "Landroid/os/AsyncTask;"):
                     dspec[k] |= _SPEC_MASK.get(("Landroid/os/AsyncTask;", name), 0)
                     dextra[k] = t
-        got = reach.async_asks(
+        return reach.async_asks(
             code.methods_raw,
             array("I", records).tobytes(),
             scan,
@@ -1184,8 +1220,11 @@ class CallGraph:
             dextra.tobytes(),
             _SPEC_BASEBITS,
         )
-        if got is None:
-            return None
+
+    def _async_decode(self, code: DexCode, got: bytes) -> list[tuple[int, list[tuple[str, tuple[str, ...]]]]]:
+        """``async_asks``' answer as :meth:`_async_found_py` gives it: per record (caller node, its (candidate
+        class, callbacks) asks)."""
+        types = code.type_descs
         words = _u32(got)
         found: list[tuple[int, list[tuple[str, tuple[str, ...]]]]] = []
         i, end = 0, len(words)

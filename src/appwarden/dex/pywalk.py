@@ -2241,3 +2241,237 @@ def callers_within(
     if len(found) > limit:
         return None
     return _le_bytes(array("I", sorted(found)))
+
+
+class _Declined(Exception):
+    """async_callbacks: an input the kernel leaves to the caller's Python path (it answers None)."""
+
+
+def _ac_load(item: object) -> tuple:
+    """async_callbacks' view of one DEX: (buf, tables, status, class defs, records, gmap), checked as the C kernel
+    checks it on first use (_Declined otherwise)."""
+    if not isinstance(item, tuple) or len(item) != 5:
+        raise _Declined
+    ids, st, cd, mr, gm = item
+    if not isinstance(ids, tuple) or len(ids) != 9:
+        raise _Declined
+    try:
+        buf = _whole(ids[0])
+        if not all(isinstance(v, int) and 0 <= v <= _M32 for v in ids[1:]):
+            raise _Declined
+        st, cd, mr, gm = (bytes(b) for b in (st, cd, mr, gm))  # type: ignore[call-overload]
+    except (TypeError, ValueError, BufferError):
+        raise _Declined from None
+    s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids[1:]
+    size = len(buf)
+    if len(st) % 4 or len(cd) % 32 or len(mr) % 28 or len(gm) % 4:
+        raise _Declined
+    if (
+        s_off + s_size * 4 > size
+        or t_off + t_size * 4 > size
+        or p_off + p_size * 12 > size
+        or m_off + m_size * 8 > size
+    ):
+        raise _Declined
+    records = _u32s(mr)
+    column = records[0::7]
+    if any(map(int.__lt__, column[1:], column)):  # records in class order
+        raise _Declined
+    # (the method ids' class column is read when a class with records needs it: the last item)
+    return [buf, ids[1:], _u32s(st), _u32s(cd), records, _u32s(gm), column, None]
+
+
+def _ac_string(buf: bytes, tables: tuple, sidx: int) -> bytes:
+    s_off, s_size = tables[0], tables[1]
+    if sidx >= s_size:
+        raise _Declined
+    size = len(buf)
+    pos = _U32.unpack_from(buf, s_off + sidx * 4)[0]
+    u = 0
+    while u < 5 and pos < size and buf[pos] & 0x80:
+        pos += 1
+        u += 1
+    if u == 5 or pos >= size:
+        raise _Declined
+    nul = buf.find(b"\0", pos + 1)
+    if nul < 0:
+        raise _Declined
+    return buf[pos + 1 : nul]
+
+
+def _ac_type(buf: bytes, tables: tuple, t: int) -> bytes:
+    if t >= tables[3]:
+        raise _Declined
+    return _ac_string(buf, tables, _U32.unpack_from(buf, tables[2] + t * 4)[0])
+
+
+def _ac_sig(buf: bytes, tables: tuple, m: int) -> bytes:
+    """``name(params)ret`` of method id m (bytes), as the C kernel builds it (_Declined when a part is out of range)."""
+    _s_off, _s_size, _t_off, _t_size, p_off, p_size, m_off, _m_size = tables
+    proto, name_idx = struct.unpack_from("<HI", buf, m_off + m * 8 + 2)
+    parts = [_ac_string(buf, tables, name_idx), b"("]
+    if proto >= p_size:
+        raise _Declined
+    ret, poff = struct.unpack_from("<II", buf, p_off + proto * 12 + 4)
+    if poff:
+        if poff & 3 or poff + 4 > len(buf):
+            raise _Declined
+        k = _U32.unpack_from(buf, poff)[0]
+        if poff + 4 + k * 2 > len(buf):
+            raise _Declined
+        parts += [_ac_type(buf, tables, t) for t in struct.unpack_from(f"<{k}H", buf, poff + 4)]
+    parts += [b")", _ac_type(buf, tables, ret)]
+    return b"".join(parts)
+
+
+def async_callbacks(
+    dexes: list, base: bytes, ci: int, asks: bytes, specs: list, deadline: float = 0.0
+) -> bytes | None:
+    """``CallGraph._async_targets`` over ``async_asks``' output of DEX ``ci``: per record the (src, node) pairs of
+    its callbacks' nodes, sorted, each once; None when the kernel leaves it to the Python path. Mirrors
+    ``_reach.async_callbacks`` (see there)."""
+    if type(dexes) is not list or type(specs) is not list:
+        raise TypeError("dexes and specs must be lists")
+    try:
+        return _async_callbacks(dexes, bytes(base), ci, bytes(asks), specs, deadline)
+    except _Declined:
+        return None
+
+
+def _async_callbacks(dexes: list, base: bytes, ci: int, asks: bytes, specs: list, deadline: float) -> bytes:
+    from bisect import bisect_left, bisect_right
+
+    if len(specs) > 8 or not all(
+        isinstance(cbs, tuple) and all(isinstance(cb, bytes) for cb in cbs) for cbs in specs
+    ):
+        raise _Declined
+    n_dex = len(dexes)
+    if len(base) % 4 or len(asks) % 4 or len(base) // 4 != n_dex + 1 or not 0 <= ci < n_dex:
+        raise _Declined
+    bases = _u32s(base)
+    if any(map(int.__lt__, bases[1:], bases)):
+        raise _Declined
+    total = bases[-1]
+    words = _u32s(asks)
+    loaded: dict[int, list] = {}
+
+    def load(j: int) -> list:
+        got = loaded.get(j)
+        if got is None:
+            got = loaded[j] = _ac_load(dexes[j])
+        return got
+
+    home = load(ci)
+    home_status = home[2]
+    # class number -> (next class number or NONE, [(node, spec bits)]), read once
+    classes: dict[int, tuple[int, list[tuple[int, int]]]] = {}
+    steps = 0
+
+    def spent() -> None:
+        nonlocal steps
+        steps += 1
+        if deadline > 0 and not steps % 65536 and time.monotonic() >= deadline:
+            raise TimeoutError("deadline passed")
+
+    def read_class(k: int) -> tuple[int, list[tuple[int, int]]]:
+        j = max(bisect_right(bases, k, 0, n_dex) - 1, 0)  # the last DEX whose first class number is <= k
+        dex = load(j)
+        buf, tables, st, cd, mr, gm, column = dex[:7]
+        cdi = k - bases[j]
+        if bases[j + 1] - bases[j] != len(cd) // 8 or not 0 <= cdi < len(cd) // 8:
+            raise _Declined
+        t, sup, ioff = cd[cdi * 8], cd[cdi * 8 + 2], cd[cdi * 8 + 3]
+        if b"->" in _ac_type(buf, tables, t):
+            raise _Declined
+        lo = bisect_left(column, cdi)
+        hi = bisect_right(column, cdi, lo)
+        mids = mr[7 * lo + 1 : 7 * hi + 1 : 7]
+        if mids:
+            mclass = dex[7]
+            if mclass is None:
+                m_off, m_size = tables[6], tables[7]
+                mclass = dex[7] = [v[0] for v in struct.iter_unpack("<H6x", buf[m_off : m_off + 8 * m_size])]
+            hlo = bisect_left(mclass, t)
+            hhi = bisect_right(mclass, t, hlo)
+            if not all(hlo <= m < hhi for m in mids):
+                raise _Declined
+        matches: list[tuple[int, int]] = []
+        seen: set[bytes] = set()
+        for m in mids:
+            spent()
+            name = _ac_string(buf, tables, _U32.unpack_from(buf, tables[6] + m * 8 + 4)[0])
+            if not any(
+                (name + b"(").startswith(cb) or cb.startswith(name + b"(") for cbs in specs for cb in cbs
+            ):
+                continue
+            sig = _ac_sig(buf, tables, m)
+            bits = 0
+            for s, cbs in enumerate(specs):
+                for cb in cbs:
+                    if sig.startswith(cb) if cb.endswith(b"(") else sig == cb:
+                        bits |= 1 << s
+            if not bits:
+                continue
+            if not sig.isascii() or len(sig) > 0xFFFFFF:
+                raise _Declined
+            if sig in seen:
+                continue
+            seen.add(sig)
+            if m >= len(gm):
+                raise _Declined
+            matches.append((gm[m], bits))
+        ok, first = True, _M32
+        if sup != _M32 and sup >= tables[3]:
+            ok = False
+        if ok and ioff:
+            if ioff & 3 or ioff + 4 > len(buf):
+                ok = False
+            else:
+                k2 = _U32.unpack_from(buf, ioff)[0]
+                if ioff + 4 + k2 * 2 > len(buf):
+                    ok = False
+                else:
+                    items = struct.unpack_from(f"<{k2}H", buf, ioff + 4)
+                    if any(it >= tables[3] for it in items):
+                        ok = False
+                    elif items:
+                        first = items[0]
+        nxt = _M32 if not ok else sup if sup != _M32 else first
+        parent = _M32
+        if nxt != _M32:
+            if nxt >= len(st):
+                raise _Declined
+            parent = st[nxt]
+        return parent, matches
+
+    out = array("I")
+    pos, n_words = 0, len(words)
+    while pos < n_words:
+        if n_words - pos < 2:
+            raise _Declined
+        src, n = words[pos], words[pos + 1]
+        pos += 2
+        if n > (n_words - pos) // 2:
+            raise _Declined
+        targets: set[int] = set()
+        for c, s in zip(words[pos : pos + 2 * n : 2], words[pos + 1 : pos + 2 * n : 2], strict=True):
+            if c >= len(home_status) or s >= len(specs):
+                raise _Declined
+            k = home_status[c]
+            met: set[int] = set()
+            while k != _M32:
+                spent()
+                if k >= total:
+                    raise _Declined
+                got = classes.get(k)
+                if got is None:
+                    got = classes[k] = read_class(k)
+                if k in met:
+                    break
+                met.add(k)
+                targets.update(node for node, bits in got[1] if bits >> s & 1)
+                k = got[0]
+        pos += 2 * n
+        for t in sorted(targets):
+            out.extend((src, t))
+    return _le_bytes(out)
