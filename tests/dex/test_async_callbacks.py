@@ -59,8 +59,8 @@ def _captured(monkeypatch: pytest.MonkeyPatch, sets: list) -> list[tuple]:
 
 def _check_edges(monkeypatch: pytest.MonkeyPatch, sets: list) -> None:
     """The graph's whole edge list (async edges in their order) is the same with async_callbacks in C, with its twin,
-    with the kernel declining (async_asks' pairs through _async_targets) and on the Python path of both kernels;
-    the C kernel answered for some DEX files with async edges."""
+    with the kernel declining (async_asks' pairs through _async_targets), on the Python path of both kernels and
+    without subtype_masks; the C kernel answered for some DEX files with async edges."""
     answered: list[int] = []
     real = callgraph.CallGraph._async_edges_c
 
@@ -83,6 +83,14 @@ def _check_edges(monkeypatch: pytest.MonkeyPatch, sets: list) -> None:
     assert edges() == with_c
     monkeypatch.setattr(callgraph.CallGraph, "_async_words", lambda self, *args: None)
     assert edges() == with_c
+    # subtype_masks declined: no class numbers kept (_dispatch_callers asks is_subtype, all of it in Python)
+    monkeypatch.undo()
+    monkeypatch.setattr(callgraph.walker, "subtype_masks", _refuse)
+    assert edges() == with_c
+
+
+def _refuse(*args):
+    raise ValueError("refused")
 
 
 def test_edges_same_on_fixtures(monkeypatch: pytest.MonkeyPatch, main_dex: bytes, fixtures_dir: Path) -> None:
@@ -102,6 +110,7 @@ def test_edges_same_on_corpus(monkeypatch: pytest.MonkeyPatch, corpus_dir: Path)
         if blobs:
             sets.append(blobs)
     _check_edges(monkeypatch, sets)
+    monkeypatch.undo()
     calls = _captured(monkeypatch, sets)
     assert calls
     for args in calls:

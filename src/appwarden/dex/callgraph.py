@@ -1008,22 +1008,34 @@ class CallGraph:
             self._parents[cls] = got
         return got
 
-    def _dispatch_callers(self, code: DexCode) -> tuple[list[int], set[int]]:
-        """``(records, ids)``: the method ids of ``code``'s DEX that dispatch (an :data:`ASYNC_DISPATCH` API, or
-        start()/execute()/executeOnExecutor() on an app subtype of Thread / AsyncTask), and the method records
-        that invoke one of them."""
+    def _dispatch_callers(self, code: DexCode, ci: int | None = None) -> tuple[list[int], set[int]]:
+        """``(records, ids)``: the method ids of ``code``'s DEX (DEX ``ci``) that dispatch (an
+        :data:`ASYNC_DISPATCH` API, or start()/execute()/executeOnExecutor() on an app subtype of Thread /
+        AsyncTask), and the method records that invoke one of them."""
         dex = code.dex
         app = self.index._class_map
         dex.prefetch_strings({s for key in ASYNC_DISPATCH for s in key} | set(_APP_DISPATCH_NAMES))
         ids = self._dispatch_ids(code)
         types, mclass = code.type_descs, dex.method_class
+        # the class numbers of the DEX's types and subtype_masks' bytes, when kept (is_subtype's answers without
+        # a call and a class map lookup per method)
+        status = masks = None
+        if ci is not None and self._status is not None and self._masks is not None:
+            status, masks = memoryview(self._status[ci]).cast("I"), self._masks
+        thread, asynctask = _SUBTYPE_BITS["Ljava/lang/Thread;"], _SUBTYPE_BITS["Landroid/os/AsyncTask;"]
         for name in _APP_DISPATCH_NAMES:
             sidx = dex.find_string(name)
             if sidx is None:
                 continue
+            bits = (thread | asynctask) if name == "start" else asynctask
             # the method ids whose name is `name` (one C pass over the method names), ascending
             for m in _u32(reach.u32_positions(memoryview(dex.method_name).cast("B"), sidx)):
                 t = types[mclass[m]]  # the class part of its descriptor, without making the descriptor
+                if status is not None and "->" not in t:
+                    k = status[mclass[m]]  # t's app-wide class number, NONE when the app does not define t
+                    if k != NONE and masks[k] & bits:  # type: ignore[index]
+                        ids.append(m)
+                    continue
                 cls = t if "->" not in t else _split(code.method_desc(m))[0]
                 # start()/execute() on an app class dispatches only on a Thread / AsyncTask subtype (see below)
                 if cls in app and (
@@ -1069,7 +1081,7 @@ class CallGraph:
     def _add_async_edges(self, code: DexCode, gmap: array, out: array, ci: int | None = None) -> None:
         """Synthetic edges (:data:`ASYNC_DISPATCH`) of the methods of ``code`` (DEX ``ci``) that call a dispatch
         API."""
-        records, dispatch_ids = self._dispatch_callers(code)
+        records, dispatch_ids = self._dispatch_callers(code, ci)
         dids = sorted(dispatch_ids)
         # per record: the types it instantiates (type indices, checked by the walker) and its calls of dispatch
         # methods (used as sets below: duplicates and order do not matter), from one C pass over its events
