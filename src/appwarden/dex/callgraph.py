@@ -81,8 +81,11 @@ shortest paths are those of the graph with the hierarchy edges written out; its 
 ``hierarchy_all`` and ``hierarchy_extras`` (whose work grows with referenced classes x their descendants); the
 construction also checks
 the deadline between DEX files and every 1024 Python resolutions (``call_edges`` and ``build_csr`` are linear in
-one DEX's records and in the edges). Async edges are computed in Python for
-the few methods that call a dispatch API (found with the C ``select``). Every kernel has a pure-Python twin in
+one DEX's records and in the edges). Async edges: the few methods that call a dispatch API are found with the C
+``select``, their (candidate class, callback spec) pairs by the C kernel ``async_asks`` and the callbacks of those
+pairs (each candidate's app superclass chain over app-wide class numbers, and the methods of its classes whose
+"name(params)ret" matches a callback, from the DEX tables) by the C kernel ``async_callbacks``, one call per DEX; in
+Python when they decline. Every kernel has a pure-Python twin in
 :mod:`appwarden.dex.pywalk`, used for the ``_reach`` ones too when that extension is not built or the Python backend
 is forced (``APPWARDEN_DEX_BACKEND=python``).
 """
