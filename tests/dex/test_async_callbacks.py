@@ -351,3 +351,17 @@ def test_types_checked() -> None:
         with pytest.raises(TypeError):
             mod.async_callbacks([], b"", 0, b"", ())
         assert mod.async_callbacks([], b"\0\0\0\0", 0, b"", []) is None  # no DEX ci
+
+
+def test_deadline(real_calls: list[tuple]) -> None:
+    """Past the deadline (checked every 65,536 steps of the chains and records) both raise TimeoutError; with none
+    the same asks are answered."""
+    dexes, base, ci, words, specs = next(a for a in real_calls if creach.async_callbacks(*a))
+    c, s = struct.unpack_from("<II", words, 8)
+    many = array("I", [1, 70_000, *([c, s] * 70_000)]).tobytes()
+    for mod in (creach, pywalk):
+        with pytest.raises(TimeoutError):
+            mod.async_callbacks(dexes, base, ci, many, specs, 1.0)
+    assert _both((dexes, base, ci, many, specs)) == _both(
+        (dexes, base, ci, array("I", [1, 1, c, s]).tobytes(), specs)
+    )
