@@ -50,7 +50,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,8 @@ from appwarden.dex.records import (
     EV_INVOKE,
     EVENT_WORDS,
     METHOD_WORDS,
+    OP_INVOKE_CUSTOM,
+    OP_INVOKE_CUSTOM_RANGE,
     OP_INVOKE_STATIC,
     invoke_arg_registers,
 )
@@ -74,6 +76,7 @@ REFLECTION_APIS = (
     "Ljava/lang/Class;->getDeclaredMethod",
     "Ljava/lang/reflect/Method;->invoke",
 )
+_CUSTOM_OPS = frozenset((OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE))  # idx: a call-site id, not a method id
 _URI_PARSERS = {"Landroid/net/Uri;->parse", "Landroid/net/Uri;->withAppendedPath"}
 PLATFORM_LIBRARIES = (
     "Landroidx/",
@@ -136,16 +139,6 @@ class PiApiIndex:
                     raise KnowledgeError(f"{where}: {cat}.arg_filters.{api}: not a mapping")
                 idx.filters.setdefault(_member_key(api), {})[cat] = flt
         return idx
-
-    @cached_property
-    def lookup_names(self) -> frozenset[str]:
-        """Every string the finder looks up in a DEX (class descriptors, dotted class names, member names,
-        string entries), so they can be fetched with one binary-search call per DEX."""
-        names: set[str] = set(self.strings)
-        for key in (*self.apis, *self.fields, *REFLECTION_APIS):
-            cls, _, name = key.partition("->")
-            names.update((cls, name, cls[1:-1].replace("/", ".")))
-        return frozenset(names)
 
     def field_category(self, field_desc: str) -> list[str]:
         """Categories listing a field (``Lcls;->name:Type`` or ``Lcls;->name``)."""
@@ -296,8 +289,6 @@ _SORT_KEY = itemgetter(4, 5, 2, 3, 1)  # (dex, offset, category, kind, api) of a
 def find_callsites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool = True) -> list[CallSite]:
     """Every PI call site of the app (see the module docstring for kinds, matching and arg filters)."""
     sites: set[_Site] = set()
-    for code in index.codes:
-        code.dex.prefetch_strings(pi.lookup_names)
     _invoke_sites(index, pi, apply_filters, sites)
     for ref in index.field_reads(list(pi.fields)):
         for cat in pi.field_category(ref.target):
@@ -324,27 +315,38 @@ def _invoke_sites(index: CodeIndex, pi: PiApiIndex, apply_filters: bool, sites: 
     )  # (dex, record) -> [(event, api)]
     # per target: (the categories taken without a filter, whether some category filters it)
     plan: dict[str, tuple[list[str], bool]] = {}
-    for ci, code, i, target in index._iter_matches(EV_INVOKE, list(pi.apis), False, True):
-        got = plan.get(target)
-        if got is None:
-            key = _member_key(target)
-            filters = pi.filters.get(key, {}) if apply_filters else {}
-            got = plan[target] = ([c for c in pi.apis[key] if c not in filters], bool(filters))
-        unfiltered, filtered = got
-        r = code.record_of_event(i)
-        if unfiltered:
-            caller = code.caller_of_record(r)
-            off = code.events[i * EVENT_WORDS + 1]
-            name = code.name
-            for cat in unfiltered:  # _site(caller, target, cat, "invoke", name, off), built in place
-                sites.add((caller, target, cat, "invoke", name, off, "host", None, False, ()))
-        if filtered:
-            pending[(ci, r)].append((i, target))
+    for ci, code, events, ids in index._dex_matches(EV_INVOKE, list(pi.apis), False, True):
+        ev = code.events
+        name = code.name
+        # the calling records of the DEX's matches (invoke-custom's too: dropped below), named with one C call
+        records = code.records_of_events(events)
+        callers = code.callers_of_records(records)
+        for i, r in zip(events, records, strict=True):
+            op = ev[i * EVENT_WORDS] & 0xFF
+            if op in _CUSTOM_OPS:
+                continue  # idx is a call-site id there, not a method id
+            idx = ev[i * EVENT_WORDS + 2]
+            target = ids[idx]
+            if target is None:  # the reference itself, named once for all its events
+                target = ids[idx] = code.method_desc(idx)
+            got = plan.get(target)
+            if got is None:
+                key = _member_key(target)
+                filters = pi.filters.get(key, {}) if apply_filters else {}
+                got = plan[target] = ([c for c in pi.apis[key] if c not in filters], bool(filters))
+            unfiltered, filtered = got
+            if unfiltered:
+                caller = callers[r]
+                off = ev[i * EVENT_WORDS + 1]
+                for cat in unfiltered:  # _site(caller, target, cat, "invoke", name, off), built in place
+                    sites.add((caller, target, cat, "invoke", name, off, "host", None, False, ()))
+            if filtered:
+                pending[(ci, r)].append((i, target))
     for (ci, r), items in pending.items():
         code = index.codes[ci]
         res = _Resolver(code, pi)
         code_off = code.methods[r * METHOD_WORDS + 3]
-        caller = code.method_desc(code.methods[r * METHOD_WORDS + 1])
+        caller = code.caller_of_record(r)  # (named with the DEX's other callers above)
         offsets = {code.events[i * EVENT_WORDS + 1] for i, _t in items}
         states = register_states(code.dex, code_off, offsets)
         for i, target in items:

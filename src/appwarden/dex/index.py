@@ -73,6 +73,8 @@ _class_map_kernel: Callable[[list, list], dict] | None = (
 )
 # each byte value's 8 bits as 8 bytes (bit k -> byte k): a bitmap joined from these is compress()'s selector
 _BIT_BYTES = [bytes((value >> k) & 1 for k in range(8)) for value in range(256)]
+# invoke-custom: an invoke whose idx is a call-site id, not a method id
+_CUSTOM_OPS = frozenset((OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE))
 # a selection of more events than this is read with one pass over the events rather than sorted from its groups
 _SORT_LIMIT = 4096
 
@@ -343,6 +345,28 @@ class DexCode:
         """Descriptor of the method whose code holds event ``i`` (kept per method record once asked for: the
         queries name the same callers again and again)."""
         return self.caller_of_record(self.record_of_event(i))
+
+    def records_of_events(self, events: Sequence[int]) -> list[int]:
+        """:meth:`record_of_event` of each event number of ``events`` (the C bisection mapped over them, no Python
+        call per event)."""
+        if _record_of is not None:
+            try:
+                return list(map(_record_of, repeat(self.methods_raw, len(events)), events))
+            except OverflowError:  # (not an event number: beyond a C long long)
+                pass
+        return [bisect_right(self.ev_starts, i) - 1 for i in events]
+
+    def callers_of_records(self, records: Iterable[int]) -> dict[int, str]:
+        """The cache of :meth:`caller_of_record` (record -> descriptor) holding every record of ``records``: the
+        ones not named yet are named together, with one C call (:meth:`method_descs`: the same descriptors)."""
+        callers = self._callers
+        if callers is None:
+            callers = self._callers = {}
+        todo = [r for r in set(records) if r not in callers]
+        if todo:
+            mids = self.methods[1::METHOD_WORDS]
+            callers.update(zip(todo, self.method_descs([mids[r] for r in todo]), strict=True))
+        return callers
 
     def caller_of_record(self, r: int) -> str:
         """Descriptor of the method of record ``r`` (kept once asked for, as :meth:`caller_of_event` keeps it)."""
@@ -949,10 +973,12 @@ class CodeIndex:
             refs.append(Ref(code.caller_of_event(i), target, code.name, off))
         return refs
 
-    def _iter_matches(
+    def _dex_matches(
         self, kind: int, targets: list[str], fields: bool, through_subclasses: bool = False
-    ) -> Iterator[tuple[int, DexCode, int, str]]:
-        """(dex number, code, event number, target descriptor) for every matching event."""
+    ) -> Iterator[tuple[int, DexCode, list[int], dict[int, str | None]]]:
+        """Per DEX with an event of ``kind`` referencing an id of the targets: (dex number, code, those events'
+        numbers ascending, id -> target descriptor, None where the id is the target itself). The events of
+        invoke-custom are among them (their idx is a call-site id): :meth:`_iter_matches` skips them."""
         if not self.codes:
             return
         parts = [_split_target(t) for t in targets]  # once per query, not once per DEX
@@ -969,8 +995,17 @@ class CodeIndex:
                 ids.update(self._subclass_method_ids(code, parts, classes, tids))
             if not ids:
                 continue
-            size = dex.field_ids_size if fields else dex.method_ids_size
-            for i in code.select(kind, ids, size):
+            events = code.select(kind, ids, dex.field_ids_size if fields else dex.method_ids_size)
+            if events:
+                yield ci, code, events, ids
+
+    def _iter_matches(
+        self, kind: int, targets: list[str], fields: bool, through_subclasses: bool = False
+    ) -> Iterator[tuple[int, DexCode, int, str]]:
+        """(dex number, code, event number, target descriptor) for every matching event."""
+        for ci, code, events, ids in self._dex_matches(kind, targets, fields, through_subclasses):
+            dex = code.dex
+            for i in events:
                 op = code.events[i * EVENT_WORDS] & 0xFF
                 if op in (OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE):
                     continue  # idx is a call-site id there, not a method id
@@ -987,13 +1022,13 @@ class CodeIndex:
     def invoke_callers(self, targets: Iterable[str]) -> set[str]:
         """``{ref.caller for ref in self.invokes(targets)}`` without a Ref per invoke: the calling method records
         first, then one descriptor per record (a popular app calls ``Class.forName`` thousands of times)."""
-        records: dict[int, set[int]] = {}
-        for ci, code, i, _target in self._iter_matches(EV_INVOKE, _as_list(targets), False):
-            got = records.get(ci)
-            if got is None:
-                got = records[ci] = set()
-            got.add(code.record_of_event(i))
-        return {self.codes[ci].caller_of_record(r) for ci, rs in records.items() for r in rs}
+        found: set[str] = set()
+        for _ci, code, events, _ids in self._dex_matches(EV_INVOKE, _as_list(targets), False):
+            ops = code.events[0::EVENT_WORDS]
+            # not invoke-custom (idx is a call-site id there); the records of a DEX named with one C call
+            records = set(code.records_of_events([i for i in events if ops[i] & 0xFF not in _CUSTOM_OPS]))
+            found.update(map(code.callers_of_records(records).__getitem__, records))
+        return found
 
     def field_reads(self, fields: Iterable[str]) -> list[Ref]:
         """Every static field read (``sget*``) of a field (``Lcls;->name`` or ``Lcls;->name:Type``)."""
