@@ -464,12 +464,20 @@ def verdict(row: dict[str, Any]) -> dict[str, str]:
         out = {"fact": "true", "owner": "right", "by": "re-check"}
     elif fails:
         out = {"fact": "check", "owner": "?", "by": "; ".join(fails)}
-    else:
-        out = {"fact": "true", "owner": "right", "by": "by hand: " + "; ".join(open_ or ["no tool re-check"])}
-    man = MANUAL.get(f"{row['app']}|{row['rule_id']}|{row['owner']}") or MANUAL.get(f"*|{row['rule_id']}")
+    else:  # nothing the tools decide: true only when read by hand (MANUAL)
+        out = {
+            "fact": "unverified",
+            "owner": "?",
+            "by": "no tool re-check: " + "; ".join(open_ or ["no tool"]),
+        }
+    man = MANUAL.get(f"{row['app']}|{row['rule_id']}|{row['owner']}")
+    if man is None and row.get("sampled_as") != ["all"]:  # the rule-wide notes cover the listed rows only
+        man = MANUAL.get(f"*|{row['rule_id']}")
     if man:
-        out = dict(out, **man)
-        out["by"] = "re-check + by hand" if out.get("by") == "re-check" else "by hand"
+        by = "re-check + by hand" if out["by"] == "re-check" else "by hand"
+        if out["fact"] == "unverified":
+            out = {"fact": "true", "owner": "right"}
+        out = dict(out, **man, by=by)
     return out
 
 
