@@ -386,10 +386,7 @@ class Reference(FlowAnalysis):
         # ICC and AsyncTask hops: an app component started with the data
         if name in _START and len(args) > 1:
             intent = args[-1] if name != "sendOrderedBroadcast" else args[1]
-            if any(lab[0] == "s" for lab in intent):
-                for lab in intent:
-                    if lab.startswith("c:"):
-                        out.starts.append((lab[2:], frozenset(x for x in intent if x[0] == "s"), "intent"))
+            out.starts.extend(flow.intent_starts(intent))  # in component-name order since 2026-12-07 (hash seed)
         elif name in ("execute", "executeOnExecutor") and not static and args:
             cls = key.split("->", 1)[0]
             if cls in self.code.classes and any(lab[0] == "s" for a in args[1:] for lab in a):

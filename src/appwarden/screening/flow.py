@@ -478,6 +478,16 @@ def _field_namer(code: Any) -> Any:
     return field_desc
 
 
+def intent_starts(intent: Labels) -> list[tuple[str, Labels, str]]:
+    """The app components an Intent carrying private data starts: one ``(component, private labels, "intent")`` per
+    ``c:`` label, in the order of the component names (a label set's own iteration order follows the process's hash
+    seed, and the order of the starts decides which walks run first, so it must not); none without private data."""
+    private = frozenset(x for x in intent if x[0] == "s")
+    if not private:
+        return []
+    return [(lab[2:], private, "intent") for lab in sorted(intent) if lab.startswith("c:")]
+
+
 class FlowAnalysis:
     """One app's analysis (see the module docstring); :meth:`leaks` runs it once."""
 
@@ -1255,10 +1265,7 @@ class FlowAnalysis:
         # ICC and AsyncTask hops: an app component started with the data
         if name in _START and len(args) > 1:
             intent = args[-1] if name != "sendOrderedBroadcast" else args[1]
-            if any(lab[0] == "s" for lab in intent):
-                for lab in intent:
-                    if lab.startswith("c:"):
-                        out.starts.append((lab[2:], frozenset(x for x in intent if x[0] == "s"), "intent"))
+            out.starts.extend(intent_starts(intent))
         elif (
             name in ("execute", "executeOnExecutor")
             and not static
