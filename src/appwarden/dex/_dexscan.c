@@ -96,15 +96,45 @@ static const uint8_t WIDTH[256] = {
     /* f0 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 3, 3, 2, 2,
 };
 
-/* 1 for the opcodes walk_code emits an event for (the cases of its switch): the others, most instructions, skip
- * the switch's jump with one predictable test */
-static const uint8_t EVENT_OP[256] = {
-    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
-    [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x22] = 1,
-    [0x60] = 1, [0x61] = 1, [0x62] = 1, [0x63] = 1, [0x64] = 1, [0x65] = 1, [0x66] = 1,
-    [0x6e] = 1, [0x6f] = 1, [0x70] = 1, [0x71] = 1, [0x72] = 1,
-    [0x74] = 1, [0x75] = 1, [0x76] = 1, [0x77] = 1, [0x78] = 1,
-    [0xfa] = 1, [0xfb] = 1, [0xfc] = 1, [0xfd] = 1,
+/* WIDTH in bytes, for the walk's pointer (0x00: 0, a SPECIAL_OP) */
+static const uint8_t WIDTH_BYTES[256] = {
+    /* 00 */ 0, 2, 4, 6, 2, 4, 6, 2, 4, 6, 2, 2, 2, 2, 2, 2,
+    /* 10 */ 2, 2, 2, 4, 6, 4, 4, 6, 10, 4, 4, 6, 4, 2, 2, 4,
+    /* 20 */ 4, 2, 4, 4, 6, 6, 6, 2, 2, 4, 6, 6, 6, 4, 4, 4,
+    /* 30 */ 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 2,
+    /* 40 */ 2, 2, 2, 2, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    /* 50 */ 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    /* 60 */ 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 6,
+    /* 70 */ 6, 6, 6, 2, 6, 6, 6, 6, 6, 2, 2, 2, 2, 2, 2, 2,
+    /* 80 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /* 90 */ 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    /* a0 */ 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    /* b0 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /* c0 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /* d0 */ 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    /* e0 */ 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    /* f0 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 8, 8, 6, 6, 4, 4,
+};
+
+/* 1 for the opcodes walk_code emits an event for (the cases of its switch) and for 0x00 (nop / payloads): the
+ * others, most instructions, skip the switch with one test */
+static const uint8_t SPECIAL_OP[256] = {
+    /* 00 */ 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 10 */ 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0,
+    /* 20 */ 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 30 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 40 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 50 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 60 */ 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1,
+    /* 70 */ 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+    /* 80 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 90 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* a0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* b0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* c0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* d0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* e0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* f0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0,
 };
 
 typedef struct {
@@ -266,7 +296,10 @@ static inline int emit(scan_t *s, uint32_t kind, uint32_t op, uint32_t off, uint
     return 0;
 }
 
-/* Walk one code item's instructions. Returns 0 ok, 1 malformed method (skipped, counted), -1 fatal. */
+/* Walk one code item's instructions. Returns 0 ok, 1 malformed method (skipped, counted), -1 fatal.
+ * The loop walks a pointer, not a code-unit counter: the instructions' boundaries are a chain (each width read from
+ * the opcode the previous one reached), and a pointer moved by a width in bytes keeps that chain to two loads and
+ * an add. Opcodes that need more than the width (events, and 0x00: nop or a payload) take one branch, SPECIAL_OP. */
 static int walk_code(scan_t *s, uint32_t code_off, uint32_t *insns_size_out) {
     const uint8_t *buf = s->buf;
     if ((uint64_t)code_off + 16 > s->size || (code_off & 3)) return 1;
@@ -280,13 +313,18 @@ static int walk_code(scan_t *s, uint32_t code_off, uint32_t *insns_size_out) {
         return -1;
     }
     const uint8_t *ins = buf + start;
-    uint32_t pc = 0;
-    while (pc < insns_size) {
-        const uint8_t *p = ins + (size_t)pc * 2;
+    const uint8_t *p = ins, *const end = ins + (size_t)insns_size * 2;
+    while (p < end) {
         uint8_t op = p[0];
-        uint32_t remaining = insns_size - pc;
+        size_t wbytes = WIDTH_BYTES[op];
+        if (!SPECIAL_OP[op]) { /* most instructions: no event */
+            if (wbytes > (size_t)(end - p)) return 1;
+            p += wbytes;
+            continue;
+        }
+        uint32_t remaining = (uint32_t)((size_t)(end - p) / 2);
         uint32_t width = WIDTH[op];
-        uint32_t off = (uint32_t)(start + (uint64_t)pc * 2);
+        uint32_t off = (uint32_t)(start + (uint64_t)(p - ins));
         if (op == 0x00) {
             uint8_t ident = p[1];
             if (ident == 0x01) { /* packed-switch-payload */
@@ -306,14 +344,10 @@ static int walk_code(scan_t *s, uint32_t code_off, uint32_t *insns_size_out) {
                 width = 1;
             }
             if (width > remaining) return 1;
-            pc += width;
+            p += (size_t)width * 2;
             continue;
         }
         if (width > remaining) return 1;
-        if (!EVENT_OP[op]) { /* the switch's default: no event */
-            pc += width;
-            continue;
-        }
         int r = 0;
         switch (op) {
         case 0x12: { /* const/4 vA, #+B */
@@ -401,7 +435,7 @@ static int walk_code(scan_t *s, uint32_t code_off, uint32_t *insns_size_out) {
             break;
         }
         if (r < 0) return -1;
-        pc += width;
+        p += wbytes;
     }
     return 0;
 }
