@@ -687,8 +687,8 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
             if (hint) hint[i] = name->state == 1 && pr->state == 1 ? mix3(name->hash, pr->hash, SIG_SEED) | 1 : 0;
         }
         for (size_t i = 0; i < x->m_size; i++) {
-            if (i + 8 < x->m_size && asc[i + 8]) {
-                uint64_t h8 = hh[i + 8];
+            if (i + 32 < x->m_size && asc[i + 32]) { /* 32 ahead: ~1.5 us at ~45 ns a method (8: 4 ms slower) */
+                uint64_t h8 = hh[i + 32];
                 __builtin_prefetch(&slots[(size_t)(h8 ^ (h8 >> 31)) & (cap - 1)]);
             }
             uint32_t g = NONE_ID, tag = 0;
