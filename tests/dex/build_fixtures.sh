@@ -16,3 +16,7 @@ java -jar /usr/share/java/smali.jar assemble --api 28 -o data/regs.dex smali/reg
 java -jar /usr/share/java/smali.jar assemble --api 28 -o data/reflect.dex smali/reflect/*.smali
 # the same caller without the class Target (a class the app does not define)
 java -jar /usr/share/java/smali.jar assemble --api 28 -o data/reflect_main.dex smali/reflect/Main.smali smali/reflect/Other.smali
+# classes of more than 32 methods, overridden in part down a hierarchy (hierarchy_all's lookup in a big class)
+java -jar /usr/share/java/smali.jar assemble --api 28 -o data/big.dex smali/big/*.smali
+java -jar /usr/share/java/smali.jar assemble --api 28 -o data/big_a.dex smali/big/Base.smali smali/big/Mid.smali smali/big/Main.smali
+java -jar /usr/share/java/smali.jar assemble --api 28 -o data/big_b.dex smali/big/Leaf1.smali smali/big/Leaf2.smali

@@ -8,6 +8,7 @@ import itertools
 import random
 import time
 from array import array
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -789,3 +790,37 @@ def test_graph_edges_same_without_invoke_lists(monkeypatch: pytest.MonkeyPatch, 
         old = build_index(blobs).callgraph
         assert graph._forward()[0] == old._forward()[0] and graph._forward()[1] == old._forward()[1]
         assert graph._vranges == old._vranges
+
+
+def test_hierarchy_all_big_classes_any_hashes() -> None:
+    """Classes of more than 32 method records (big.dex: Base 90, Mid 75; whole and split over two DEX files), where
+    hierarchy_all's lookup of a sig hash among a class's sorted records starts where a uniform hash would fall,
+    brackets by doubling steps and halves: the same result as the Python twin, with intern_all's hints and with
+    hints that are any function of the sig (equal sigs, equal hints): a constant, a few values, skewed to one end,
+    the extremes. The result names virtual nodes (several targets) and single overrides."""
+    sets = [
+        [("big.dex", (DATA / "big.dex").read_bytes())],
+        [(n, (DATA / n).read_bytes()) for n in ("big_a.dex", "big_b.dex")],
+    ]
+    crafts = [
+        lambda h: h,
+        lambda h: 1,
+        lambda h: h % 7 * 2 + 1,
+        lambda h: h >> 61 | 1,
+        lambda h: h | 1 << 63,
+        lambda h: (h & 0xFFFF) | 1,
+        lambda h: (1 << 64) - 1 - (h & 0xFF) * 2,
+        lambda h: (1 << 64) - 1,
+    ]
+    for blobs in sets:
+        index = build_index(blobs)
+        per_class = [max(Counter(code.methods[0::7]).values()) for code in index.codes]
+        assert max(per_class) > 32
+        ids, decodes = [c.id_args for c in index.codes], [c.dex.method_desc for c in index.codes]
+        hints = creach.intern_all(ids, decodes, 0.0, True)[2]
+        dexes = index.callgraph._hierarchy_all_args()
+        want = pywalk.hierarchy_all(dexes, 11)
+        assert want[2] > 10 and creach.hierarchy_all(dexes, 11) == want
+        for craft in crafts:
+            made = [array("Q", (craft(v) if v else 0 for v in array("Q", h))).tobytes() for h in hints]
+            assert creach.hierarchy_all(dexes, 11, 0.0, made) == want
