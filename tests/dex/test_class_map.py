@@ -87,6 +87,21 @@ def test_class_map_first_definition_wins_in_first_place() -> None:
     assert list(pywalk.class_map(types, defs).items()) == list(got.items())
 
 
+def test_class_map_of_many_classes() -> None:
+    """More classes than the dict the kernel makes at its final size holds (2**17 slots at most): the same dict, in
+    the same order, as the setdefault loop and the twin; a defs item that is no buffer still gives its TypeError."""
+    rng = range(70_000)
+    types = [[f"La/C{i};" for i in rng], [f"La/C{i};" for i in range(50_000, 150_000)]]
+    defs = [_defs(list(rng)), _defs([(i * 7) % 100_000 for i in range(100_000)])]
+    got = cext.class_map(types, defs)
+    assert len(got) == 150_000
+    assert (
+        list(got.items()) == list(_loop(types, defs).items()) == list(pywalk.class_map(types, defs).items())
+    )
+    with pytest.raises(TypeError):
+        cext.class_map([["La;"], ["Lb;"]], [_defs([0]), "not a buffer"])
+
+
 def _both(blobs, monkeypatch) -> tuple[list, list]:
     with_kernel = list(build_index(blobs)._class_map.items())
     monkeypatch.setattr(index_mod, "_class_map_kernel", None)
