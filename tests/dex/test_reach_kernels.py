@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import random
+import struct
 import time
 from array import array
 from collections import Counter
@@ -824,3 +825,53 @@ def test_hierarchy_all_big_classes_any_hashes() -> None:
         for craft in crafts:
             made = [array("Q", (craft(v) if v else 0 for v in array("Q", h))).tobytes() for h in hints]
             assert creach.hierarchy_all(dexes, 11, 0.0, made) == want
+
+
+def _with_string_at_end(data: bytes, s_off: int, sidx: int, text: bytes, pad: int) -> bytes:
+    """data with string `sidx` moved to a copy at the end of the buffer (its uleb length, `text`, NUL, `pad` bytes)."""
+    out = bytearray(data)
+    struct.pack_into("<I", out, s_off + 4 * sidx, len(out))
+    out += bytes([len(text)]) + text + b"\0" + b"\x01" * pad
+    return bytes(out)
+
+
+def test_intern_all_strings_at_the_buffer_end(main_dex: bytes) -> None:
+    """intern_all reads each string 8 bytes at a time, the buffer's last bytes one by one: a method's class and name
+    moved to the very end of the buffer (0 to 9 bytes after the NUL; a name of 1 to 17 bytes; one with '>' but no
+    "->" in its class, one with "(" in its name) give the same nodes as the DEX as it is (both numbered after the moved one: each method found again), or both kernels decline
+    (the name with "("), and a string left without its NUL declines."""
+    args = descs_args(DexFile("classes.dex", main_dex))
+    data, s_off, m_off, m_size = args[0], args[1], args[7], args[8]
+    dec = [lambda m: f"<{m}>"] * 2
+    want = _intern_both([args, args], dec)
+    assert want is not None
+    strings = DexFile("classes.dex", main_dex)
+    for mi in range(0, m_size, max(1, m_size // 6)):
+        cls_t, name_s = (
+            struct.unpack_from("<H", data, m_off + 8 * mi)[0],
+            struct.unpack_from("<I", data, m_off + 8 * mi + 4)[0],
+        )
+        cls_s = struct.unpack_from("<I", data, args[3] + 4 * cls_t)[0]
+        for sidx in (cls_s, name_s):
+            text = strings.string(sidx).encode()
+            for pad in range(10):
+                moved = _with_string_at_end(data, s_off, sidx, text, pad)
+                assert _intern_both([(moved, *args[1:]), args], dec) == want
+    name_s = struct.unpack_from("<I", data, m_off + 4)[0]
+    cls_s = struct.unpack_from("<I", data, args[3] + 4 * struct.unpack_from("<H", data, m_off)[0])[0]
+    for n in range(1, 18):
+        for pad in (0, 3, 8):
+            moved = _with_string_at_end(data, s_off, name_s, b"n" * n, pad)
+            got = _intern_both([(moved, *args[1:]), args], dec)  # method 0 named anew: one node more
+            assert got is not None and len(got[1]) == len(want[1]) + 8
+    odd_class = _with_string_at_end(data, s_off, cls_s, b"La/b>c;", 2)
+    assert _intern_both([(odd_class, *args[1:]), args], dec) is not None
+    assert _intern_both([(_with_string_at_end(data, s_off, cls_s, b"La->c;", 2), *args[1:])], [str]) is None
+    assert _intern_both([(_with_string_at_end(data, s_off, name_s, b"f(", 0), *args[1:])], [str]) is None
+    for pad in (0, 1, 5):  # a name not ASCII, in Modified UTF-8 (a surrogate pair) and in UTF-8: one node
+        surrogates = _with_string_at_end(data, s_off, name_s, b"ab\xed\xa0\xbd\xed\xb8\x80", pad)
+        four = _with_string_at_end(data, s_off, name_s, b"ab\xf0\x9f\x98\x80", pad)
+        got = _intern_both([(surrogates, *args[1:]), (four, *args[1:])], dec)
+        assert got is not None and len(got[1]) == len(want[1])
+    cut = _with_string_at_end(data, s_off, name_s, b"abcdefghijk", 0)[:-1]  # no NUL
+    assert _intern_both([(cut, *args[1:])], [str]) is None

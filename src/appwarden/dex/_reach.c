@@ -290,21 +290,31 @@ static PyObject *reach_ids_ordered(PyObject *self, PyObject *args) {
 static inline uint32_t le32(const uint8_t *p) { return rd32(p); }
 static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
-/* A fast 64-bit hash of bytes (8 at a time). Only used to bucket descriptors: results never depend on its values. */
+/* A fast 64-bit hash of bytes (8 at a time, the length mixed in last: istr_resolve hashes a string word by word
+ * while it looks for its end, with these same steps). Only used to bucket descriptors: results never depend on its
+ * values, only on its being a function of the bytes. */
+#define HB_SEED 0x9E3779B97F4A7C15ull
+static inline uint64_t hb_word(uint64_t h, uint64_t w) {
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 32);
+}
+static inline uint64_t hb_final(uint64_t h, uint64_t tail, size_t n) { /* tail: the last n % 8 bytes, 0-padded */
+    h = (h ^ tail ^ ((uint64_t)n * 0x9E3779B97F4A7C15ull)) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+}
 static uint64_t hash_bytes(const uint8_t *p, size_t n) {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
-    while (n >= 8) {
+    uint64_t h = HB_SEED;
+    size_t left = n;
+    while (left >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
+        h = hb_word(h, w);
         p += 8;
-        n -= 8;
+        left -= 8;
     }
     uint64_t w = 0;
-    memcpy(&w, p, n);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 29);
+    memcpy(&w, p, left);
+    return hb_final(h, w, n);
 }
 
 #define SIG_SEED 0x5bd1e9955bd1e995ull /* hierarchy_all's sig hashes (and intern_all's hints of them) */
@@ -351,7 +361,10 @@ typedef struct {
 } idex_t;
 
 /* string `sidx` (checked < s_size by the caller) resolved into *o: as _dexscan's string_ref (state 3 when it is
- * out of bounds), `odd` = the bytes hold `odd_what` ("->" when arrow, else "("), and their hash */
+ * out of bounds), `odd` = the bytes hold `odd_what` ("->" when arrow, else "("), and their hash (hash_bytes).
+ * On a little-endian host one pass of 8-byte words finds the NUL, the non-ASCII bytes, a byte of `odd_what` and
+ * the hash at once (a string's bytes were read four times: memchr, the ASCII test, memmem, the hash); words are
+ * read only inside the buffer, the last few bytes of the buffer one by one. */
 static void istr_resolve(idex_t *x, uint32_t sidx, istr_t *o, int arrow) {
     size_t pos = rd32(x->buf + x->s_off + (size_t)sidx * 4), end = x->size;
     o->state = 3;
@@ -362,15 +375,56 @@ static void istr_resolve(idex_t *x, uint32_t sidx, istr_t *o, int arrow) {
         if (!(x->buf[pos++] & 0x80)) break;
     }
     if (i == 5) return;
-    const uint8_t *str = x->buf + pos, *nul = memchr(str, 0, end - pos);
+    const uint8_t *str = x->buf + pos;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const uint64_t probe = ones * (uint64_t)(arrow ? '>' : '('); /* "->" holds a '>' */
+    size_t avail = end - pos, k = 0;
+    uint64_t h = HB_SEED, acc = 0, seen = 0, w, tail;
+    for (;; k += 8) {
+        if (avail - k < 8) { /* the buffer's last bytes: the NUL must be among them */
+            const uint8_t *nul = memchr(str + k, 0, avail - k);
+            if (!nul) return;
+            size_t t = (size_t)(nul - (str + k));
+            tail = 0;
+            memcpy(&tail, str + k, t);
+            uint64_t rest = t ? ~0ull << (8 * t) : ~0ull; /* the bytes past the NUL, made 0xff */
+            w = tail | rest;
+            acc |= tail;
+            uint64_t q = w ^ probe;
+            seen |= (q - ones) & ~q & highs;
+            k += t;
+            break;
+        }
+        memcpy(&w, str + k, 8);
+        uint64_t z = (w - ones) & ~w & highs; /* its lowest bit set: the first NUL (exact) */
+        if (z) {
+            size_t t = (size_t)__builtin_ctzll(z) >> 3;
+            uint64_t keep = t ? ~0ull >> (64 - 8 * t) : 0;
+            tail = w & keep;
+            acc |= tail;
+            uint64_t q = (tail | ~keep) ^ probe;
+            seen |= (q - ones) & ~q & highs;
+            k += t;
+            break;
+        }
+        acc |= w;
+        uint64_t q = w ^ probe;
+        seen |= (q - ones) & ~q & highs;
+        h = hb_word(h, w);
+    }
+    size_t len = k;
+    if (len > 0xffffffffu) return;
+    o->ptr = str;
+    o->len = (uint32_t)len;
+    o->state = (acc & highs) ? 2 : 1;
+    o->odd = seen ? (arrow ? (len >= 2 && memmem(str, len, "->", 2) != NULL) : 1) : 0;
+    o->hash = hb_final(h, tail, len);
+#else
+    const uint8_t *nul = memchr(str, 0, end - pos);
     if (!nul || (size_t)(nul - str) > 0xffffffffu) return;
     size_t len = (size_t)(nul - str), k = 0;
     uint8_t state = 1;
-    for (; k + 8 <= len; k += 8) {
-        uint64_t w;
-        memcpy(&w, str + k, 8);
-        if (w & 0x8080808080808080ull) break;
-    }
     for (; k < len; k++)
         if (str[k] & 0x80) {
             state = 2;
@@ -381,6 +435,7 @@ static void istr_resolve(idex_t *x, uint32_t sidx, istr_t *o, int arrow) {
     o->state = state;
     o->odd = arrow ? (len >= 2 && memmem(str, len, "->", 2) != NULL) : (memchr(str, '(', len) != NULL);
     o->hash = hash_bytes(str, len);
+#endif
 }
 
 static const istr_t *itype(idex_t *x, uint32_t t) { /* NULL when a check fails */
