@@ -346,6 +346,7 @@ typedef struct { /* a proto: "(params)ret" */
     uint8_t state;   /* 0 not resolved, 1 ASCII, 2 not ASCII, 3 a check fails */
     uint32_t len;    /* of ret and the params' descriptors (what desc_build adds up) */
     uint32_t n_params;
+    uint32_t same;   /* intern_all: (DEX + 1) << 16 | proto of a proto whose bytes were found equal, 0 none */
     uint64_t hash;   /* of "(params)ret" */
 } iproto_t;
 
@@ -778,12 +779,21 @@ static PyObject *reach_intern_all(PyObject *self, PyObject *args) {
                     if (!name_ptr || !yname || (size_t)(yname - y->buf) + name->len >= y->size ||
                         memcmp(yname, name_ptr, name->len) || yname[name->len])
                         continue;
+                    /* the protos: equal when this one was found equal to that one before (a class repeated in
+                     * another DEX repeats its protos: their bytes are built and compared once per pair) */
+                    uint32_t same = n_dex < 0xffff ? (uint32_t)(reps[2 * j] + 1) << 16 | yp : 0;
+                    if (same && x->protos[p].same == same) {
+                        g = j;
+                        break;
+                    }
+                    if (y->protos[yp].hash != pr->hash) continue; /* (a function of the bytes) */
                     if (ibuf_reserve(&sa, (size_t)pr->len + 2) || ibuf_reserve(&sb, (size_t)pr->len + 2)) {
                         PyErr_NoMemory();
                         goto done;
                     }
                     size_t la = iproto_bytes(x, p, sa.p), lb = iproto_bytes(y, yp, sb.p);
                     if (la == lb && !memcmp(sa.p, sb.p, la)) {
+                        x->protos[p].same = same;
                         g = j;
                         break;
                     }
