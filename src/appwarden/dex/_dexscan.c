@@ -799,7 +799,12 @@ static PyObject *dexscan_class_map(PyObject *self, PyObject *args) {
         n_defs += b.len / 32;
         PyBuffer_Release(&b);
     }
+#if PY_VERSION_HEX < 0x030D0000
     PyObject *found = _PyDict_NewPresized(n_defs);
+#else /* (CPython's private API: not relied on past 3.12) */
+    (void)n_defs;
+    PyObject *found = PyDict_New();
+#endif
     if (!found) return NULL;
     for (Py_ssize_t ci = 0; ci < nd; ci++) {
         PyObject *types = PyList_GET_ITEM(types_all, ci);
