@@ -2,7 +2,8 @@
 """Report equality across two versions of the engine (issue #19: "the memory and time work must not change a single
 report").
 
-Scans every corpus APK (``../shared/corpus/apks``), the fixture apps (``tests/fixtures/apks``) and any extra APKs with
+Scans every corpus APK (``../shared/corpus/apks``), the fixture apps (``tests/fixtures/apks`` and the rule, screening
+and SDK fixtures ``tests/*/_apps``) and any extra APKs with
 two source trees, each in its own fresh interpreter with the same ``PYTHONHASHSEED``, and compares the reports
 (``timings`` and ``generated_at`` removed, the engine's ``version`` and ``rules_version`` stamps ignored). Each report also carries a digest of the
 whole reachability map (every reachable method and the method it was first reached from), as
@@ -164,6 +165,8 @@ def main() -> int:
         ap.error("--base is required")
     apks = [str(p) for p in sorted(CORPUS.rglob("*.apk"))]
     apks += [str(p) for p in sorted((ROOT / "tests" / "fixtures" / "apks").glob("*.apk"))]
+    # the rule, screening and SDK fixtures
+    apks += [str(p) for p in sorted((ROOT / "tests").glob("*/_apps/*.apk"))]
     apks = [p for p in apks if args.only in p]
     apks += [str(Path(p).resolve()) for p in args.apks]
     with tempfile.TemporaryDirectory() as tmp:
