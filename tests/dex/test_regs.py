@@ -182,3 +182,22 @@ def test_register_states_equal_the_effect_walk(main_dex: bytes) -> None:
         assert register_states(code.dex, code_off, every) == want
         checked += len(want)
     assert checked > 100
+
+
+# ------------------------------------------------------------------ destinations by instruction format
+
+from appwarden.dex.regs import UNKNOWN, _effect  # noqa: E402
+
+
+def test_binop_lit8_writes_the_whole_byte_register() -> None:
+    # add-int/lit8 v18, v0, #+1 (22b: AA|op CC|BB): v18 is written, not v2 (its low nibble), which would keep a stale
+    # value in v18 and wipe v2
+    assert _effect(None, bytes([0xD8, 0x12, 0x00, 0x01]), 0, 0xD8, 0x12) == (18, UNKNOWN)
+    # ushr-int/lit8 v255, v3, #+2
+    assert _effect(None, bytes([0xE2, 0xFF, 0x03, 0x02]), 0, 0xE2, 0xFF) == (255, UNKNOWN)
+
+
+def test_binop_lit16_and_2addr_write_the_low_nibble() -> None:
+    # add-int/lit16 v1, v2, #+1 (22s) and add-int/2addr v1, v2 (12x)
+    assert _effect(None, bytes([0xD0, 0x21, 0x01, 0x00]), 0, 0xD0, 0x21) == (1, UNKNOWN)
+    assert _effect(None, bytes([0xB0, 0x21]), 0, 0xB0, 0x21) == (1, UNKNOWN)
