@@ -780,6 +780,31 @@ def test_invoke_lists_on_fixture_apps(main_dex: bytes, fixtures_dir: Path) -> No
     assert seen
 
 
+def test_invoke_lists_twin_takes_the_graphs_arrays(main_dex: bytes, fixtures_dir: Path) -> None:
+    """The graph passes its node map as a u32 array (len() counts items): the Python twins read it as the kernels
+    do, byte lengths, and answer the same (the twin once declined on every such call, so under the Python backend
+    the graph always took the invoked_pair + call_edges path)."""
+    sets = [[("classes.dex", main_dex)]] + [
+        dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))
+    ]
+    seen = 0
+    for blobs in sets:
+        graph = build_index(blobs).callgraph
+        for ci, code in enumerate(graph.index.codes):
+            g = graph._maps[ci]
+            assert not isinstance(g, bytes | bytearray)  # the shape the graph really passes
+            args = (code.methods_raw, code.events_raw, g, code.dex.method_ids_size)
+            got = pywalk.invoke_lists(*args)
+            assert got is not None and got == creach.invoke_lists(*args)
+            vmap = bytes(reversed(g.tobytes()))
+            edges_py, edges_c = bytearray(), bytearray()
+            pywalk.call_edges_from(got[2], g, vmap, g, edges_py)
+            creach.call_edges_from(got[2], g, vmap, g, edges_c)
+            assert edges_py == edges_c
+            seen += len(edges_c)
+    assert seen
+
+
 def test_graph_edges_same_without_invoke_lists(monkeypatch: pytest.MonkeyPatch, fixtures_dir: Path) -> None:
     """The graph's edge list is the same when invoke_lists declines (invoked_pair and call_edges run instead)."""
     sets = [dex_blobs_of(apk) for apk in sorted((fixtures_dir / "apks").glob("*.apk"))]

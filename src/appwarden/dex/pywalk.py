@@ -1981,7 +1981,8 @@ def invoke_lists(methods: bytes, events: bytes, gids: bytes, n_ids: int) -> tupl
     """``(vids, sids, calls)``: ``invoked_pair(events, n_ids)`` and the invokes ``call_edges(methods, events, gids,
     ...)`` reads (u32 words ``src, count, entry * count`` per record with such an invoke, entry = method idx << 2 |
     kind: 1 plain, 2 virtual/interface, 3 super), or None when anything is out of the ordinary; mirrors
-    ``_reach.invoke_lists``."""
+    ``_reach.invoke_lists`` (any buffers: the graph passes its u32 arrays, whose len() counts items)."""
+    methods, events, gids = (memoryview(x).cast("B") for x in (methods, events, gids))
     if len(methods) % 28 or len(events) % 20 or len(gids) % 4 or n_ids >= 1 << 30 or len(gids) != 4 * n_ids:
         return None
     m, ev, g = _u32s(methods), _u32s(events), _u32s(gids)
@@ -2028,6 +2029,9 @@ def call_edges_from(
     ``into`` then unchanged)."""
     if type(into) is not bytearray:
         raise TypeError("into must be a bytearray")
+    calls, gids, virtual_extra, super_extra = (
+        memoryview(x).cast("B") for x in (calls, gids, virtual_extra, super_extra)
+    )
     if len(calls) % 4 or len(gids) % 4 or len(gids) != len(virtual_extra) or len(gids) != len(super_extra):
         raise ValueError("buffers differ in length")
     c, g, v, s = _u32s(calls), _u32s(gids), _u32s(virtual_extra), _u32s(super_extra)
