@@ -386,7 +386,8 @@ class Reference(FlowAnalysis):
         # ICC and AsyncTask hops: an app component started with the data
         if name in _START and len(args) > 1:
             intent = args[-1] if name != "sendOrderedBroadcast" else args[1]
-            out.starts.extend(flow.intent_starts(intent))  # in component-name order since 2026-12-07 (hash seed)
+            # in the order of the component names since 2026-12-07 (it followed the hash seed)
+            out.starts.extend(flow.intent_starts(intent))
         elif name in ("execute", "executeOnExecutor") and not static and args:
             cls = key.split("->", 1)[0]
             if cls in self.code.classes and any(lab[0] == "s" for a in args[1:] for lab in a):
