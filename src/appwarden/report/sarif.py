@@ -7,7 +7,8 @@ Mapping:
 * one ``result`` per finding: ``ruleId``/``ruleIndex``, ``level`` from severity (high→error, medium→warning,
   low/info→note), bilingual ``message``, ``locations`` from the evidence: a call site becomes a physical location on
   the smali file apktool would write for the caller class (``smali/``, ``smali_classes2/`` … after the DEX the class
-  came from; for a DEX loaded from ``assets/``, which apktool does not disassemble, the DEX entry) plus a logical location (the method, ``kind: function``, ``decoratedName`` = the smali descriptor);
+  came from; for a DEX loaded from ``assets/``, which apktool does not disassemble, the DEX entry) plus a logical
+  location (the method, ``kind: function``, ``decoratedName`` = the smali descriptor);
   manifest-level evidence (permission, component, manifest attribute) points at ``AndroidManifest.xml``, or at the
   ``file`` a manifest item names (``res/xml/network_security_config.xml``, same path in apktool's output); a finding
   with neither still gets an ``AndroidManifest.xml`` location (GitHub requires one), marked in its properties;
