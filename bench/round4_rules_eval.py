@@ -485,7 +485,6 @@ def verdict(row: dict[str, Any]) -> dict[str, str]:
 
 
 def hand_check_rows(apps: list[dict[str, Any]], sample: int, seed: int) -> list[dict[str, Any]]:
-    import random
 
     rows, medium = [], defaultdict(list)
     for app in apps:
@@ -500,18 +499,7 @@ def hand_check_rows(apps: list[dict[str, Any]], sample: int, seed: int) -> list[
                 rows.append(row | {"sampled_as": why})
             elif f["severity"] == "medium":
                 medium[f["rule_id"]].append(row | {"sampled_as": ["medium_sample"]})
-    rng = random.Random(seed)
-    queues = []
-    for rule in sorted(medium):
-        items = sorted(medium[rule], key=lambda r: (r["file"], r["index"]))
-        rng.shuffle(items)
-        queues.append(items)
-    picked: list[dict[str, Any]] = []
-    while len(picked) < sample and any(queues):
-        for q in queues:
-            if q and len(picked) < sample:
-                picked.append(q.pop(0))
-    return rows + sorted(picked, key=lambda r: (r["rule_id"], r["file"], r["index"]))
+    return rows + rules_eval.round_robin(medium, sample, seed, "file")
 
 
 def _keys(apps: list[dict[str, Any]]) -> Counter:

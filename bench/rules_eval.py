@@ -137,10 +137,18 @@ def hand_check(apps: list[dict[str, Any]], check_set: str, sample: int, seed: in
                 rows.append(row | {"sampled_as": "high"})
             elif f["severity"] == "medium":
                 medium[f["rule_id"]].append(row | {"sampled_as": "medium"})
+    return rows + round_robin(medium, sample, seed, "app")
+
+
+def round_robin(
+    per_rule: dict[str, list[dict[str, Any]]], sample: int, seed: int, name: str
+) -> list[dict[str, Any]]:
+    """Up to ``sample`` rows drawn round-robin over the rules (sorted by id), each rule's rows in ``(row[name],
+    row["index"])`` order shuffled with ``seed``; returned sorted by rule, ``name`` and index. Consumes the lists."""
     rng = random.Random(seed)
     queues = []
-    for rule in sorted(medium):
-        items = sorted(medium[rule], key=lambda r: (r["app"], r["index"]))
+    for rule in sorted(per_rule):
+        items = sorted(per_rule[rule], key=lambda r: (r[name], r["index"]))
         rng.shuffle(items)
         queues.append(items)
     picked: list[dict[str, Any]] = []
@@ -148,7 +156,7 @@ def hand_check(apps: list[dict[str, Any]], check_set: str, sample: int, seed: in
         for q in queues:
             if q and len(picked) < sample:
                 picked.append(q.pop(0))
-    return rows + sorted(picked, key=lambda r: (r["rule_id"], r["app"], r["index"]))
+    return sorted(picked, key=lambda r: (r["rule_id"], r[name], r["index"]))
 
 
 def aggregate(apps: list[dict[str, Any]]) -> dict[str, Any]:
