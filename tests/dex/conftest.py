@@ -22,6 +22,20 @@ def dex_blobs_of(apk: Path) -> list[tuple[str, bytes]]:
         return [(n, z.read(n)) for n in sorted(names, key=order)]
 
 
+def corpus_dex_sets(corpus_dir: Path) -> list[list[tuple[str, bytes]]]:
+    """:func:`dex_blobs_of` of every corpus APK that has DEX files, in path order; APKs zipfile refuses are left out
+    (the APK reader is tested apart)."""
+    sets = []
+    for apk in sorted((corpus_dir / "apks").rglob("*.apk")):
+        try:
+            blobs = dex_blobs_of(apk)
+        except Exception:  # APKs the reader refuses are not the subject of the tests that use this
+            continue
+        if blobs:
+            sets.append(blobs)
+    return sets
+
+
 @pytest.fixture(scope="session")
 def main_dex() -> bytes:
     return (DATA / "main.dex").read_bytes()

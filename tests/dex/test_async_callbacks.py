@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from appwarden.dex import callgraph, pywalk
 from appwarden.dex.index import build_index
 
-from .conftest import dex_blobs_of
+from .conftest import corpus_dex_sets, dex_blobs_of
 
 creach = pytest.importorskip("appwarden.dex._reach", reason="C extension not built (pip install -e .)")
 
@@ -101,14 +101,7 @@ def test_edges_same_on_fixtures(monkeypatch: pytest.MonkeyPatch, main_dex: bytes
 @pytest.mark.corpus
 def test_edges_same_on_corpus(monkeypatch: pytest.MonkeyPatch, corpus_dir: Path) -> None:
     """Every corpus APK the reader opens."""
-    sets = []
-    for apk in sorted((corpus_dir / "apks").rglob("*.apk")):
-        try:
-            blobs = dex_blobs_of(apk)
-        except Exception:  # APKs the reader refuses are not this test's subject
-            continue
-        if blobs:
-            sets.append(blobs)
+    sets = corpus_dex_sets(corpus_dir)
     _check_edges(monkeypatch, sets)
     monkeypatch.undo()
     calls = _captured(monkeypatch, sets)
