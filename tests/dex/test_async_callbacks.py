@@ -40,7 +40,8 @@ def _graph(blobs) -> callgraph.CallGraph | None:
 def _captured(monkeypatch: pytest.MonkeyPatch, sets: list) -> list[tuple]:
     """The arguments of every async_callbacks call the call graph makes on ``sets`` (the DEX tables as bytes)."""
     calls: list[tuple] = []
-    real = creach.async_callbacks
+    # the kernel the call graph calls: the C extension, or its pywalk twin under APPWARDEN_DEX_BACKEND=python
+    real = callgraph.reach.async_callbacks
 
     def keep(dexes, base, ci, words, specs, deadline=0.0):
         frozen = [
@@ -50,10 +51,10 @@ def _captured(monkeypatch: pytest.MonkeyPatch, sets: list) -> list[tuple]:
         calls.append((frozen, bytes(base), ci, bytes(words), list(specs)))
         return real(dexes, base, ci, words, specs, deadline)
 
-    monkeypatch.setattr(creach, "async_callbacks", keep)
+    monkeypatch.setattr(callgraph.reach, "async_callbacks", keep)
     for blobs in sets:
         _graph(blobs)
-    monkeypatch.setattr(creach, "async_callbacks", real)
+    monkeypatch.setattr(callgraph.reach, "async_callbacks", real)
     return calls
 
 
@@ -77,9 +78,9 @@ def _check_edges(monkeypatch: pytest.MonkeyPatch, sets: list) -> None:
     monkeypatch.setattr(callgraph.CallGraph, "_async_edges_c", counting)
     with_c = edges()
     assert answered
-    monkeypatch.setattr(creach, "async_callbacks", pywalk.async_callbacks)
+    monkeypatch.setattr(callgraph.reach, "async_callbacks", pywalk.async_callbacks)
     assert edges() == with_c
-    monkeypatch.setattr(creach, "async_callbacks", lambda *args: None)
+    monkeypatch.setattr(callgraph.reach, "async_callbacks", lambda *args: None)
     assert edges() == with_c
     monkeypatch.setattr(callgraph.CallGraph, "_async_words", lambda self, *args: None)
     assert edges() == with_c
