@@ -29,13 +29,15 @@ class OptionalBuildExt(build_ext):
 
 def _extensions() -> list[Extension]:
     """One optional extension per ``src/appwarden/**/_*.c`` file, named by its path (``appwarden.dex._dexscan``);
-    the ``_*.h`` files beside it (code shared by two extensions, e.g. ``dex/_dexdesc.h``) rebuild it when changed."""
+    the ``_*.h`` files of the package (code shared by extensions, e.g. ``dex/_dexdesc.h``, which
+    ``screening/_flow.c`` includes too) rebuild it when changed."""
     root = Path("src")
+    headers = [str(h) for h in sorted(root.glob("appwarden/**/_*.h"))]  # shared code an extension may include
     return [
         Extension(
             ".".join(path.relative_to(root).with_suffix("").parts),
             [str(path)],
-            depends=[str(h) for h in sorted(path.parent.glob("_*.h"))],  # shared code it may include
+            depends=headers,
             extra_compile_args=["-O2", "-std=c99"],
         )
         for path in sorted(root.glob("appwarden/**/_*.c"))

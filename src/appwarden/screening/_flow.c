@@ -7,7 +7,8 @@
  * length and every register index against the register array (the code comes from hostile DEX files).
  *
  *   decode  a method's instructions as the walk's entries: 8 int32 words each, names resolved through the
- *           analysis's table of resolved names (a Python callback for a new one)
+ *           analysis's table of resolved names (a Python callback for a new one); with the optional `tables`,
+ *           the names whose constant the DEX's id tables decide alone are resolved in C (see name_tables below)
  *   walk    the two walks of FlowAnalysis.analyse over decoded entries (register label sets are Python objects,
  *           built by the same set operations in the same order as in Python: their iteration order is part of the
  *           result). Handed back to Python callbacks: invokes that read a source, that may be a sink or an Intent /
@@ -186,15 +187,253 @@ static inline int32_t list_reg(int32_t word, int32_t range, int i) {
  * Argument lists (P_INVOKE, P_FILLED): d = count, e = the packed 35c nibbles (CDEF in the low 16 bits, G in
  * bits 16-19) or the first register of a range, f = range (P_INVOKE: | 2 for invoke-static).
  * `registers`: one past the highest register named. ValueError when the code does not lie in `data`. */
+
+/* ---- names resolved from the id tables (decode's optional `tables`) -------------------------------------------
+ *
+ * FlowAnalysis._resolver's answer for two kinds of names depends only on bytes of the DEX and on two per-scan
+ * facts, so decode gives it itself, without a callback and without making the name as a str:
+ *   - an invoke of a framework callee whose name no fact table of flow.py holds (`special`: every name of a source,
+ *     query, sink, network stream, hop, write and connect table): the flags F_PLAIN, plus F_CARRIER | F_INIT for
+ *     a constructor and F_CARRIER for a class under a carrier prefix, and a shared constant (the walk reads
+ *     nothing of a plain framework callee's constant but that it is a tuple);
+ *   - a const-string no label test of flow._const_labels can match (pure ASCII, no '@', no ':', no "SEND", and its
+ *     first character after the whitespace str.strip() removes is no digit and no '+'): a shared empty constant.
+ * Anything else (an app-defined class: `classes` holds it; a class holding '(' or '>', a name holding '(': flow.py
+ * splits the descriptor at the first "(" and "->"; a string that is
+ * not pure ASCII; any table or index out of bounds; a descriptor method_desc would not give) is left to the
+ * callback, as before. The per-DEX caches (`type_state`, `str_state`: one byte per type / string id, kept by the
+ * caller across decodes) remember each type's and name's verdict. The Python twin is flow._table_const; the tests
+ * compare them (tests/screening/test_flow_name_tables.py). */
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+static int uleb(const uint8_t *buf, size_t end, size_t *pos, uint32_t *out) {
+    uint32_t result = 0;
+    int shift = 0;
+    for (int i = 0; i < 5; i++) {
+        if (*pos >= end)
+            return -1;
+        uint8_t b = buf[(*pos)++];
+        result |= (uint32_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = result;
+            return 0;
+        }
+        shift += 7;
+    }
+    return -1;
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function" /* the header's csr_error is _reach's */
+#endif
+#include "../dex/_dexdesc.h"
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+enum { TS_UNKNOWN, TS_DEFER, TS_CARRIER, TS_PLAIN }; /* type_state: app-defined (or odd) / framework */
+enum { SS_UNKNOWN, SS_DEFER, SS_INIT, SS_PLAIN };    /* str_state as a method name: special (or odd) / <init> */
+enum { SS_EMPTY = 4, SS_LABEL = 8 };                  /* str_state as a const-string: no label / maybe one (bits) */
+
+typedef struct {
+    int on;
+    Py_buffer idb; /* the id tables' buffer (id_table_args: the DEX up to its container size) */
+    descs_t d;
+    unsigned long m_off, m_size;
+    uint8_t *type_state, *str_state; /* writable caches of t_size / s_size bytes */
+    Py_buffer tsb, ssb;
+    PyObject *classes, *special, *carriers;
+    long long plain_packed, empty_packed; /* (shared constant index + 2) << 8 of each */
+} name_tables;
+
+static void tables_close(name_tables *t) {
+    if (t->idb.obj)
+        PyBuffer_Release(&t->idb);
+    if (t->tsb.obj)
+        PyBuffer_Release(&t->tsb);
+    if (t->ssb.obj)
+        PyBuffer_Release(&t->ssb);
+}
+
+/* Parse `tables`: (ids, type_state, str_state, classes, special, carriers, plain index, empty index), ids as
+ * id_table_args(dex, methods=True) gives them. 0 ok (t->on 0 when the tables are unusable: every name then goes to
+ * the callback), -1 with an exception on a bad argument. */
+static int tables_open(PyObject *arg, name_tables *t) {
+    memset(t, 0, sizeof *t);
+    if (arg == Py_None)
+        return 0;
+    PyObject *ids;
+    Py_ssize_t plain, empty;
+    if (!PyArg_ParseTuple(arg, "O!w*w*OO!O!nn;decode: tables", &PyTuple_Type, &ids, &t->tsb, &t->ssb, &t->classes,
+                          &PyFrozenSet_Type, &t->special, &PyTuple_Type, &t->carriers, &plain, &empty))
+        return -1;
+    if (!PyArg_ParseTuple(ids, "y*kkkkkkkk;decode: id tables", &t->idb, &t->d.s_off, &t->d.s_size, &t->d.t_off,
+                          &t->d.t_size, &t->d.p_off, &t->d.p_size, &t->m_off, &t->m_size))
+        return -1;
+    if (plain < 0 || empty < 0 || plain > INT32_MAX - 2 || empty > INT32_MAX - 2) {
+        PyErr_SetString(PyExc_ValueError, "decode: bad shared constants");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t->carriers); i++)
+        if (!PyBytes_Check(PyTuple_GET_ITEM(t->carriers, i))) {
+            PyErr_SetString(PyExc_TypeError, "decode: carrier prefixes must be bytes");
+            return -1;
+        }
+    t->d.buf = (const uint8_t *)t->idb.buf;
+    t->d.size = (size_t)t->idb.len;
+    t->d.types = NULL;
+    t->d.lens = NULL;
+    if ((size_t)t->tsb.len < t->d.t_size || (size_t)t->ssb.len < t->d.s_size) {
+        PyErr_SetString(PyExc_ValueError, "decode: caches smaller than the id tables");
+        return -1;
+    }
+    t->type_state = (uint8_t *)t->tsb.buf;
+    t->str_state = (uint8_t *)t->ssb.buf;
+    t->plain_packed = (long long)(plain + 2) << 8;
+    t->empty_packed = (long long)(empty + 2) << 8;
+    t->on = descs_tables_ok(&t->d, t->m_off, t->m_size) == 0;
+    return 0;
+}
+
+static int has_byte(const str_ref_t *r, const char *set) {
+    for (uint32_t i = 0; i < r->len; i++)
+        if (strchr(set, r->ptr[i]) && r->ptr[i])
+            return 1;
+    return 0;
+}
+
+/* A pure-ASCII string's str, or NULL with an exception. */
+static PyObject *ascii_str(const str_ref_t *r) {
+    PyObject *s = PyUnicode_New((Py_ssize_t)r->len, 127);
+    if (s)
+        memcpy(PyUnicode_1BYTE_DATA(s), r->ptr, r->len);
+    return s;
+}
+
+/* The verdict on type `tidx` as an invoke's class: TS_DEFER, TS_CARRIER, TS_PLAIN; -1 with an exception. */
+static int type_verdict(name_tables *t, uint32_t tidx) {
+    uint8_t *st = &t->type_state[tidx];
+    if (*st)
+        return *st;
+    str_ref_t tmp;
+    const str_ref_t *r = type_ref_at(&t->d, tidx, &tmp);
+    int v = TS_DEFER;
+    if (r && r->state == 1 && !has_byte(r, "(>")) {
+        PyObject *s = ascii_str(r);
+        if (!s)
+            return -1;
+        int in = PySequence_Contains(t->classes, s);
+        Py_DECREF(s);
+        if (in < 0)
+            return -1;
+        if (!in) {
+            v = TS_PLAIN;
+            for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t->carriers) && v == TS_PLAIN; i++) {
+                PyObject *c = PyTuple_GET_ITEM(t->carriers, i);
+                Py_ssize_t n = PyBytes_GET_SIZE(c);
+                if ((Py_ssize_t)r->len >= n && memcmp(r->ptr, PyBytes_AS_STRING(c), (size_t)n) == 0)
+                    v = TS_CARRIER;
+            }
+        }
+    }
+    *st = (uint8_t)v;
+    return v;
+}
+
+/* The verdict on string `sidx` as a method name: SS_DEFER, SS_INIT, SS_PLAIN; -1 with an exception. */
+static int name_verdict(name_tables *t, uint32_t sidx) {
+    uint8_t *st = &t->str_state[sidx];
+    if (*st & 3)
+        return *st & 3;
+    str_ref_t r;
+    int v = SS_DEFER;
+    if (string_ref(t->d.buf, t->d.size, t->d.s_off, sidx, &r) == 0 && r.state == 1 && !has_byte(&r, "(")) {
+        if (r.len == 6 && memcmp(r.ptr, "<init>", 6) == 0)
+            v = SS_INIT;
+        else {
+            PyObject *s = ascii_str(&r);
+            if (!s)
+                return -1;
+            int in = PySet_Contains(t->special, s);
+            Py_DECREF(s);
+            if (in < 0)
+                return -1;
+            v = in ? SS_DEFER : SS_PLAIN;
+        }
+    }
+    *st = (uint8_t)((*st & ~3) | v);
+    return v;
+}
+
+/* The packed constant of invoke `midx` when the tables decide it, 0 when the callback must; -1 with an exception. */
+static long long invoke_from_tables(name_tables *t, uint32_t midx) {
+    if (midx >= t->m_size)
+        return 0;
+    const uint8_t *mid = t->d.buf + t->m_off + (size_t)midx * 8;
+    uint32_t cls_idx = rd16(mid), name_idx = rd32(mid + 4);
+    if (cls_idx >= t->d.t_size || name_idx >= t->d.s_size)
+        return 0;
+    int tv = type_verdict(t, cls_idx);
+    if (tv <= TS_DEFER)
+        return tv < 0 ? -1 : 0;
+    int nv = name_verdict(t, name_idx);
+    if (nv <= SS_DEFER)
+        return nv < 0 ? -1 : 0;
+    /* the descriptor method_desc gives must exist and be pure ASCII (else the callback: its own answer) */
+    if (desc_build(&t->d, t->m_off, midx, NULL, NULL, NULL, 0) != 1)
+        return 0;
+    long long flags = F_PLAIN;
+    if (nv == SS_INIT)
+        flags |= F_CARRIER | F_INIT;
+    else if (tv == TS_CARRIER)
+        flags |= F_CARRIER;
+    return t->plain_packed | flags;
+}
+
+static inline int is_strip_space(uint8_t c) { return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F); }
+
+/* The packed constant of const-string `sidx` when the tables decide it (no label), 0 when the callback must. */
+static long long string_from_tables(name_tables *t, uint32_t sidx) {
+    if (sidx >= t->d.s_size)
+        return 0;
+    uint8_t *st = &t->str_state[sidx];
+    if (!(*st & (SS_EMPTY | SS_LABEL))) {
+        str_ref_t r;
+        int empty = 0;
+        if (string_ref(t->d.buf, t->d.size, t->d.s_off, sidx, &r) == 0 && r.state == 1 && !has_byte(&r, "@:")) {
+            empty = 1;
+            for (uint32_t i = 0; i + 4 <= r.len && empty; i++)
+                empty = memcmp(r.ptr + i, "SEND", 4) != 0;
+            uint32_t i = 0;
+            while (i < r.len && is_strip_space(r.ptr[i]))
+                i++;
+            if (i < r.len && ((r.ptr[i] >= '0' && r.ptr[i] <= '9') || r.ptr[i] == '+'))
+                empty = 0;
+        }
+        *st |= empty ? SS_EMPTY : SS_LABEL;
+    }
+    return (*st & SS_EMPTY) ? t->empty_packed : 0;
+}
+
 static PyObject *decode(PyObject *self, PyObject *args) {
     Py_buffer db, kb, wb;
     Py_ssize_t start, insns_size;
     int this_reg;
-    PyObject *known, *resolve;
-    if (!PyArg_ParseTuple(args, "y*nniy*y*O!O", &db, &start, &insns_size, &this_reg, &kb, &wb, &PyDict_Type, &known,
-                          &resolve))
+    PyObject *known, *resolve, *tables_arg = Py_None;
+    if (!PyArg_ParseTuple(args, "y*nniy*y*O!O|O", &db, &start, &insns_size, &this_reg, &kb, &wb, &PyDict_Type,
+                          &known, &resolve, &tables_arg))
         return NULL;
     PyObject *result = NULL;
+    name_tables tables;
+    if (tables_open(tables_arg, &tables) < 0) {
+        tables_close(&tables);
+        PyBuffer_Release(&db);
+        PyBuffer_Release(&kb);
+        PyBuffer_Release(&wb);
+        return NULL;
+    }
     ivec out = {0}, names = {0}, starts = {0}, targets = {0};
     const uint8_t *d = db.buf, *kinds = kb.buf, *widths = wb.buf;
     if (kb.len < 256 || wb.len < 256 || start < 0 || insns_size < 0 || insns_size > (1 << 24) ||
@@ -431,6 +670,24 @@ static PyObject *decode(PyObject *self, PyObject *args) {
             Py_DECREF(pk);
             goto done;
         }
+        if (v == NULL && tables.on && (x[0] == P_INVOKE || (x[0] == P_SET && sub == SET_STRING))) {
+            long long got = x[0] == P_INVOKE ? invoke_from_tables(&tables, (uint32_t)x[3])
+                                             : string_from_tables(&tables, (uint32_t)x[3]);
+            if (got < 0) {
+                Py_DECREF(pk);
+                goto done;
+            }
+            if (got > 0) {
+                PyObject *pv = PyLong_FromLongLong(got);
+                int bad = pv == NULL || PyDict_SetItem(known, pk, pv) < 0;
+                Py_XDECREF(pv);
+                if (bad) {
+                    Py_DECREF(pk);
+                    goto done;
+                }
+                packed = got;
+            }
+        }
         if (packed < 0 || (packed >> 8) - 2 == -2) {
             PyObject *got = PyObject_CallFunction(resolve, "Oiiii", pk, (int)x[0], (int)sub, (int)x[3],
                                                   x[0] == P_INVOKE ? (int)x[4] : 0);
@@ -463,6 +720,7 @@ done:
     free(names.w);
     free(starts.w);
     free(targets.w);
+    tables_close(&tables);
     PyBuffer_Release(&db);
     PyBuffer_Release(&kb);
     PyBuffer_Release(&wb);

@@ -185,6 +185,30 @@ _CARRIERS = (
     "Ljava/net/",
 )
 
+# The method names some fact table above holds: an invoke of a framework callee named otherwise is F_PLAIN (with
+# F_CARRIER | F_INIT for a constructor, F_CARRIER under a carrier prefix), no source and no hop, whatever its class
+# (see _key_flags; tests/screening/test_flow_name_tables.py checks it), so the C decode resolves it from the DEX's id
+# tables without a callback (_table_const is its twin).
+_SPECIAL_NAMES: frozenset[str] = (
+    frozenset(
+        k.split("->", 1)[1]
+        for k in (
+            *SOURCE_APIS,
+            *QUERY_APIS,
+            *SMS_SINKS,
+            *REQUEST_SINKS,
+            *MAIL_SINKS,
+            *_URL_OPEN,
+            *_NET_STREAMS,
+        )
+    )
+    | frozenset(_CONNECT_NAMES)
+    | _WRITE_NAMES
+    | _HOP_NAMES
+    | {"startActivity"}
+)
+_CARRIER_BYTES = tuple(c.encode() for c in _CARRIERS)
+
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{2,19}$")
 _HOST = re.compile(r"^(?:https?|tcp|ws|ftp)://[^/\s]+|^(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?$", re.IGNORECASE)
 _MAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
@@ -478,6 +502,91 @@ def _field_namer(code: Any) -> Any:
     return field_desc
 
 
+def _id_string(buf: Any, s_off: int, s_size: int, sidx: int) -> bytes | None:
+    """The bytes of string ``sidx`` of a DEX's id tables (``_dexdesc.h``'s ``string_ref``: up to the NUL after the
+    uleb128 length), None when anything is out of bounds or the string is not pure ASCII."""
+    if not 0 <= sidx < s_size:
+        return None
+    pos = int.from_bytes(buf[s_off + sidx * 4 : s_off + sidx * 4 + 4], "little")
+    size = len(buf)
+    for _ in range(5):  # the uleb128 length
+        if pos >= size:
+            return None
+        pos += 1
+        if not buf[pos - 1] & 0x80:
+            break
+    else:
+        return None
+    end = bytes(buf[pos:]).find(b"\0") if pos <= size else -1
+    if end < 0:
+        return None
+    got = bytes(buf[pos : pos + end])
+    return got if got.isascii() else None
+
+
+def _id_type(ids: tuple, tidx: int) -> bytes | None:
+    buf, s_off, s_size, t_off, t_size = ids[:5]
+    if not 0 <= tidx < t_size:
+        return None
+    return _id_string(
+        buf, s_off, s_size, int.from_bytes(buf[t_off + tidx * 4 : t_off + tidx * 4 + 4], "little")
+    )
+
+
+def _table_const(ids: tuple, classes: Any, kind: int, sub: int, idx: int) -> int | None:
+    """The twin of the C decode's names resolved from the id tables (``_flow.c``, ``name_tables``): the flags of an
+    invoke (``kind`` _P_INVOKE, method id ``idx``) of a framework callee with no special name, ``0`` for a
+    const-string (``kind`` _P_SET, ``sub`` 1, string id ``idx``) no label test can match, None for a name left to
+    :meth:`FlowAnalysis._resolver`'s callback. ``ids``: ``id_table_args(dex, methods=True)``; ``classes``: the app's
+    class descriptors."""
+    buf, s_off, s_size, t_off, t_size, p_off, p_size, m_off, m_size = ids
+    size = len(buf)
+    if (
+        s_off + s_size * 4 > size
+        or t_off + t_size * 4 > size
+        or p_off + p_size * 12 > size
+        or m_off + m_size * 8 > size
+    ):
+        return None  # descs_tables_ok
+    if kind == _P_SET and sub == 1:
+        got = _id_string(buf, s_off, s_size, idx & 0xFFFFFFFF)
+        if got is None or b"@" in got or b":" in got or b"SEND" in got:
+            return None
+        v = got.lstrip(b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+        return None if v[:1].isdigit() or v[:1] == b"+" else 0
+    if kind != _P_INVOKE or not 0 <= idx < m_size:
+        return None
+    mid = m_off + idx * 8
+    cls_idx = int.from_bytes(buf[mid : mid + 2], "little")
+    proto_idx = int.from_bytes(buf[mid + 2 : mid + 4], "little")
+    name_idx = int.from_bytes(buf[mid + 4 : mid + 8], "little")
+    cls, name = _id_type(ids, cls_idx), _id_string(buf, s_off, s_size, name_idx)
+    if cls is None or name is None or b"(" in cls + name or b">" in cls or cls.decode() in classes:
+        return None
+    if name != b"<init>" and name.decode() in _SPECIAL_NAMES:
+        return None
+    # the descriptor must build, all of it ASCII (desc_build)
+    if proto_idx >= p_size:
+        return None
+    proto = p_off + proto_idx * 12
+    if _id_type(ids, int.from_bytes(buf[proto + 4 : proto + 8], "little")) is None:
+        return None
+    params_off = int.from_bytes(buf[proto + 8 : proto + 12], "little")
+    if params_off:
+        if params_off & 3 or params_off + 4 > size:
+            return None
+        n = int.from_bytes(buf[params_off : params_off + 4], "little")
+        if params_off + 4 + n * 2 > size:
+            return None
+        for k in range(n):
+            at = params_off + 4 + k * 2
+            if _id_type(ids, int.from_bytes(buf[at : at + 2], "little")) is None:
+                return None
+    if name == b"<init>":
+        return _F_PLAIN | _F_CARRIER | _F_INIT
+    return _F_PLAIN | (_F_CARRIER if cls.startswith(_CARRIER_BYTES) else 0)
+
+
 def intent_starts(intent: Labels) -> list[tuple[str, Labels, str]]:
     """The app components an Intent carrying private data starts: one ``(component, private labels, "intent")`` per
     ``c:`` label, in the order of the component names (a label set's own iteration order follows the process's hash
@@ -525,6 +634,10 @@ class FlowAnalysis:
         self._named: dict[tuple[str, str | None], int] = {}
         self._resolvers: dict[str, tuple[dict[int, int], Any, list[str]]] = {}  # dex -> _resolver
         self._field_namers: dict[str, Any] = {}  # dex -> _field_namer
+        # dex -> the C decode's id tables and caches (_name_tables); the indexes of the constants shared by the
+        # plain framework callees and by the label-less strings the decode resolves from them
+        self._tables: dict[str, tuple | None] = {}
+        self._shared: tuple[int, int] | None = None
 
     # -- sources ---------------------------------------------------------------------------------------------
 
@@ -867,10 +980,36 @@ class FlowAnalysis:
             got = self._resolvers[code.name] = self._resolver(code)
         ids, resolve, here = got
         here[0] = caller
+        tables = self._tables.get(code.name, _MISSING)
+        if tables is _MISSING:
+            tables = self._tables[code.name] = self._name_tables(code)
         words, registers = self.kernel.decode(
-            code.dex.data, start, insns_size, this, _KIND_BYTES, WIDTH, ids, resolve
+            code.dex.data, start, insns_size, this, _KIND_BYTES, WIDTH, ids, resolve, tables
         )
         return words, max(registers, nregs)
+
+    def _name_tables(self, code: Any) -> tuple | None:
+        """The C decode's ``tables`` for ``code``'s DEX (see ``_flow.c``, ``name_tables``; twin :func:`_table_const`):
+        its id tables, a byte per type and per string id for the verdicts, the app's classes, the special names, the
+        carrier prefixes, and the analysis's two shared constants (a plain framework callee's site, which the walk
+        reads nothing of; the empty labels). None, so that every name goes to :meth:`_resolver`'s callback, when the
+        id tables fail :meth:`~appwarden.dex.index.DexCode.check_descs` (then ``method_desc`` fails for every method)
+        or the code object has no id tables."""
+        try:
+            code.check_descs()
+            ids = code.id_args
+            types, strings = bytearray(code.dex.type_ids_size), bytearray(code.dex.string_ids_size)
+        except StageTimeout:
+            raise
+        except Exception:
+            return None
+        if self._shared is None:
+            consts = self._consts
+            consts.append(("", ("", "", None, False), None))
+            consts.append(EMPTY)
+            self._shared = (len(consts) - 2, len(consts) - 1)
+        plain, empty = self._shared
+        return (ids, types, strings, self.code.classes, _SPECIAL_NAMES, _CARRIER_BYTES, plain, empty)
 
     def _field_names(self, code: Any) -> Any:
         """:func:`_field_namer` of ``code``'s DEX, made once per DEX."""
