@@ -38,6 +38,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_stored_notice_scope.py",
             "test_retest_integrity.py",
             "test_attestation.py",
+            "test_attestation_tree.py",
             "test_early_warning.py",
             "test_early_warning_daily.py",
             "test_notifications.py",

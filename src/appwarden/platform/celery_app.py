@@ -29,6 +29,8 @@ app.conf.update(
         "notify-prune": {"task": "appwarden.notify_prune", "schedule": 86400.0},
         # the yearly report's snapshot of the current year (web/yearly.py); APPWARDEN_STATS_SNAPSHOT_MINUTES old at most
         "stats-snapshot": {"task": "appwarden.stats_snapshot", "schedule": 1800.0},
+        # daily: re-hash the whole transparency log against its signed checkpoints (attestation/logcheck.py)
+        "attest-log-verify": {"task": "appwarden.attest_log_verify", "schedule": 86400.0},
     },
 )
 app.autodiscover_tasks(
@@ -37,5 +39,6 @@ app.autodiscover_tasks(
         "appwarden.platform.notifications",
         "appwarden.platform.selfcheck",
         "appwarden.platform.web",
+        "appwarden.platform.attestation",
     ]
 )

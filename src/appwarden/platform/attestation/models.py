@@ -1,7 +1,9 @@
 """The transparency log (leaves and signed checkpoints) and the attestations issued by the platform.
 
 :class:`LogEntry` and :class:`Checkpoint` rows are append-only: saving an existing row or deleting one raises.
-The leaf encoding and checkpoint text are those of :mod:`appwarden.attest.log` (the CLI's file log), so the same
+:class:`TreeNode` rows and :attr:`LogEntry.leaf_hash` store the Merkle tree's complete subtrees (derived data, checked
+against the signed checkpoints on every append and by ``verify_attestation_log``). The leaf encoding and checkpoint
+text are those of :mod:`appwarden.attest.log` (the CLI's file log), so the same
 verifier checks both.
 """
 
@@ -32,11 +34,26 @@ class LogEntry(AppendOnly):
     apk_sha256 = models.CharField(max_length=64, db_index=True)
     payload_sha256 = models.CharField(max_length=64, db_index=True)
     body = models.BinaryField()
+    # RFC 6962 leaf hash of ``body`` (hex), level 0 of the stored tree (see :class:`TreeNode`)
+    leaf_hash = models.CharField(max_length=64, default="")
     envelope = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["index"]
+
+
+class TreeNode(AppendOnly):
+    """The hash (hex) of one complete, aligned subtree of the log: leaves ``index * 2**level`` ..
+    ``(index + 1) * 2**level - 1``, level >= 1 (level 0 is :attr:`LogEntry.leaf_hash`). Written by the append that
+    completes it (:mod:`appwarden.platform.attestation.tree`), so roots and proofs read O(log n) rows."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="attest_treenode_level_index")]
 
 
 class Checkpoint(AppendOnly):

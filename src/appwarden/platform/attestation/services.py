@@ -12,9 +12,12 @@ Contract:
   test of that same APK fails (a finding at or above ``APPWARDEN_ATTEST_FAIL_ON``, default ``low``), and
   :func:`revoke_for_case` (called by ``enforcement.workflow.issue_order``) when a rectification order is opened on
   that APK;
-* appends are serialised (``pg_advisory_xact_lock`` on PostgreSQL; SQLite serialises writers itself) and each
-  first checks that the stored leaves are exactly the tree of the last signed checkpoint (a rewritten log is
-  refused, never signed over).
+* appends are serialised (``pg_advisory_xact_lock`` on PostgreSQL; SQLite serialises writers itself), atomic with
+  their checkpoint, and each first checks in O(log n) that the stored tree (:mod:`.tree`: leaf hashes and complete
+  subtrees) folds to the last signed checkpoint (a rewritten frontier is refused, never signed over); roots and
+  inclusion/consistency proofs read O(log n) stored nodes;
+* :func:`verify_log` (``python -m appwarden.platform verify_attestation_log``, daily in Celery beat and the
+  embedded worker) re-hashes every leaf body and every stored node against every signed checkpoint, streaming.
 """
 
 from __future__ import annotations
@@ -23,20 +26,24 @@ import datetime as _dt
 import hashlib
 import logging
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from appwarden.attest import merkle
 from appwarden.attest.bundle import sign_identity
+from appwarden.attest.errors import AttestInputError
 from appwarden.attest.keys import SigningKey, generate, load_signing_key, write_keypair
 from appwarden.attest.log import (
     Checkpoint as LogCheckpoint,
 )
 from appwarden.attest.log import (
+    checkpoint_signed_by,
     parse_checkpoint,
     parse_leaf,
     revocation_envelope,
@@ -45,7 +52,8 @@ from appwarden.attest.log import (
 )
 from appwarden.attest.statement import canonical, parse_time, report_result, utc_text
 from appwarden.completeness import incomplete
-from appwarden.platform.attestation.models import Attestation, Checkpoint, LogEntry
+from appwarden.platform.attestation import tree
+from appwarden.platform.attestation.models import Attestation, Checkpoint, LogEntry, TreeNode
 
 log = logging.getLogger(__name__)
 _LOCK_ID = 0x61747465  # "atte": the advisory lock serialising log appends
@@ -82,63 +90,132 @@ class DbLog:
         self.origin = f"appwarden-log/{self.key.keyid}"
 
     def leaf_hashes(self, size: int | None = None) -> list[bytes]:
+        """Every leaf hash re-hashed from the stored bodies (O(n): for tests and audits, not the serving path)."""
         qs = LogEntry.objects.order_by("index").values_list("body", flat=True)
         if size is not None:
             qs = qs[:size]
         return [merkle.leaf_hash(bytes(b)) for b in qs]
 
     def append(self, body: bytes, envelope: dict[str, Any], key: SigningKey) -> tuple[int, LogCheckpoint]:
+        """Append one leaf and sign the new checkpoint, in one transaction under the append lock. Reads and hashes
+        O(log n) stored nodes: the frontier of the last signed checkpoint's tree must fold to that checkpoint's
+        root (:meth:`_check_extends_last`), the new leaf's hash is computed from ``body`` and the nodes it completes
+        from that verified frontier."""
         leaf = parse_leaf(body)
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cur:
                     cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
-            hashes = self.leaf_hashes()
-            self._check_extends_last(hashes)
-            index = len(hashes)
+            index, front = self._check_extends_last()
+            leaf_hash = merkle.leaf_hash(body)
             LogEntry.objects.create(
                 index=index,
                 kind=leaf["kind"],
                 apk_sha256=leaf.get("apkSha256", ""),
                 payload_sha256=leaf.get("payloadSha256", ""),
                 body=body,
+                leaf_hash=leaf_hash.hex(),
                 envelope=envelope,
             )
-            hashes.append(merkle.leaf_hash(body))
-            root = merkle.root_hash(hashes)
-            env = sign_checkpoint(key, self.origin, len(hashes), root)
-            Checkpoint.objects.create(size=len(hashes), root=root.hex(), envelope=env)
+            made = tree.new_nodes(index, leaf_hash, front)
+            TreeNode.objects.bulk_create(
+                [TreeNode(level=lvl, index=i, hash=h.hex()) for (lvl, i), h in made.items()]
+            )
+            known = {**front, **made, (0, index): leaf_hash}
+            root = tree.root(index + 1, lambda wanted: {n: known[n] for n in wanted if n in known})
+            env = sign_checkpoint(key, self.origin, index + 1, root)
+            Checkpoint.objects.create(size=index + 1, root=root.hex(), envelope=env)
         return index, parse_checkpoint(env)
 
-    @staticmethod
-    def _check_extends_last(hashes: list[bytes]) -> None:
-        """Raise AttestInputError unless the leaves in the database are exactly the tree of the last checkpoint
-        the platform signed (same size, same root): a leaf rewritten, removed or inserted in the database outside
-        the append-only models is detected here, and no checkpoint is ever signed over a rewritten history."""
-        from appwarden.attest.errors import AttestInputError
+    def _check_extends_last(self) -> tuple[int, dict[tree.Node, bytes]]:
+        """``(size, frontier hashes)`` of the last signed checkpoint's tree after checking, in O(log n), that the
+        stored log is still that tree: its checkpoint row's envelope verifies with the platform key and says the
+        row's size and root, the log's last entry is ``size - 1``, and the stored frontier nodes (the complete
+        subtrees the next leaf builds on) fold to that root. A rewritten frontier node or leaf hash, an entry
+        removed or added at the end, or a forged checkpoint row is refused here (AttestInputError) and nothing is
+        signed over it; a leaf *body* rewritten under an unchanged stored hash is caught by the full re-hash
+        (:func:`verify_log`, run periodically)."""
+        from django.db.models import Max
 
         last = Checkpoint.objects.order_by("-size").first()
+        top = LogEntry.objects.aggregate(top=Max("index"))["top"]
         if last is None:
-            if hashes:
+            if top is not None:
                 raise AttestInputError("transparency log has entries but no signed checkpoint: not appending")
-            return
-        if last.size != len(hashes) or merkle.root_hash(hashes).hex() != last.root:
+            return 0, {}
+        problem = ""
+        front: dict[tree.Node, bytes] = {}
+        try:
+            signed = parse_checkpoint(last.envelope)
+            if checkpoint_signed_by(signed, [self.key]) is None:
+                problem = "the checkpoint's signature does not verify"
+            elif (signed.size, signed.root.hex()) != (last.size, last.root):
+                problem = "the checkpoint row differs from its signed text"
+        except AttestInputError as exc:
+            problem = str(exc)
+        if not problem and top != last.size - 1:
+            problem = f"the last entry is {top}, not {last.size - 1}"
+        if not problem:
+            try:
+                front = fetch_nodes(tree.frontier(last.size))
+                if tree.root(last.size, lambda wanted: front).hex() != last.root:
+                    problem = "the stored tree's root differs"
+            except KeyError as exc:
+                problem = str(exc)
+        if problem:
             log.error(
-                "transparency log does not match its last signed checkpoint (size %s root %s; now %s leaves)",
+                "transparency log does not match its last signed checkpoint (size %s root %s): %s",
                 last.size,
                 last.root,
-                len(hashes),
+                problem,
             )
             raise AttestInputError(
                 "透明日志与最近签名的检查点不一致（可能被篡改），拒绝追加 the transparency log no longer matches its "
                 f"last signed checkpoint (size {last.size}): it was altered; nothing appended or signed"
             )
+        return last.size, front
+
+    @staticmethod
+    def _check_size(size: int) -> None:
+        last = Checkpoint.objects.order_by("-size").values_list("size", flat=True).first() or 0
+        if size > last:
+            raise AttestInputError(f"the log has {last} signed entries, not {size}")
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
-        return merkle.inclusion_proof(self.leaf_hashes(size), index)
+        """The audit path of leaf ``index`` in the tree of ``size`` leaves (as ``merkle.inclusion_proof``), from
+        O(log size) stored nodes."""
+        self._check_size(size)
+        return tree.hash_ranges(tree.inclusion_ranges(index, size), fetch_nodes)
 
     def consistency(self, old_size: int, new_size: int) -> list[bytes]:
-        return merkle.consistency_proof(self.leaf_hashes(new_size), old_size)
+        """The consistency proof between two tree sizes (as ``merkle.consistency_proof``), from O(log) stored nodes."""
+        self._check_size(new_size)
+        return tree.hash_ranges(tree.consistency_ranges(old_size, new_size), fetch_nodes)
+
+    def root(self, size: int) -> bytes:
+        """The root of the tree of the first ``size`` leaves, from O(log size) stored nodes."""
+        self._check_size(size)
+        return tree.root(size, fetch_nodes)
+
+
+def fetch_nodes(wanted: Iterable[tree.Node]) -> dict[tree.Node, bytes]:
+    """The stored hashes of the asked nodes (level 0 from ``LogEntry.leaf_hash``, others from ``TreeNode``), in at
+    most two queries; nodes not stored are left out."""
+    wanted = set(wanted)
+    out: dict[tree.Node, bytes] = {}
+    leaves = [i for lvl, i in wanted if lvl == 0]
+    if leaves:
+        for i, h in LogEntry.objects.filter(index__in=leaves).values_list("index", "leaf_hash"):
+            if h:
+                out[(0, i)] = bytes.fromhex(h)
+    inner = [n for n in wanted if n[0] > 0]
+    if inner:
+        cond = Q()
+        for lvl, i in inner:
+            cond |= Q(level=lvl, index=i)
+        for lvl, i, h in TreeNode.objects.filter(cond).values_list("level", "index", "hash"):
+            out[(lvl, i)] = bytes.fromhex(h)
+    return out
 
 
 def issue(job: Any, *, order: Any = None, now: _dt.datetime | None = None) -> Attestation:
@@ -348,9 +425,8 @@ PUBLIC_RECORD_SECONDS = 300  # how long a computed public record is reused while
 def public_record(apk_sha256: str) -> dict[str, Any] | None:
     """What ``GET /api/attestations/<sha>/`` returns (None when the platform never attested that APK).
 
-    The consistency proofs read every leaf of the log (linear in its size, for an anonymous request), so a record is
-    computed once per log size and reused from the default cache for ``PUBLIC_RECORD_SECONDS``: every change of an
-    APK's record (an attestation, a revocation) appends to the log, so a grown log is a new key and never serves a
+    Each consistency proof reads O(log n) stored tree nodes; a record is still computed once per log size and
+    reused from the default cache for ``PUBLIC_RECORD_SECONDS``: every change of an APK's record (an attestation, a revocation) appends to the log, so a grown log is a new key and never serves a
     stale record; only ``status`` ``expired`` can show up to that many seconds late."""
     from django.core.cache import cache
 
@@ -374,12 +450,11 @@ def _public_record(apk_sha256: str) -> dict[str, Any] | None:
     dblog = DbLog(key)
     from appwarden.attest.keys import public_pem
 
-    hashes = dblog.leaf_hashes(latest.size) if latest else []
     records = []
     for att in atts:
         tl = (att.bundle.get("verificationMaterial", {}).get("tlogEntries") or [{}])[0]
         old_size = int((tl.get("inclusionProof") or {}).get("treeSize") or 0)
-        proof = merkle.consistency_proof(hashes, old_size) if latest and 0 < old_size <= latest.size else []
+        proof = dblog.consistency(old_size, latest.size) if latest and 0 < old_size <= latest.size else []
         records.append(
             {
                 "status": att.status(),

@@ -2,7 +2,8 @@
 (every wake-up, at least every 2 s while no scan runs). It delivers due notifications every time, runs
 :func:`~appwarden.platform.notifications.services.notify_deadlines` once an hour, the daily early-warning
 digest once a day at or after ``APPWARDEN_DIGEST_HOUR`` (local time, default 8) and the delivery-log retention
-(:func:`~appwarden.platform.notifications.retention.prune`) once a day."""
+(:func:`~appwarden.platform.notifications.retention.prune`) and the full transparency-log check
+(:func:`~appwarden.platform.attestation.logcheck.verify_log`) once a day."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
-_last = {"deadlines": 0.0, "prune": 0.0, "stats": 0.0}
+_last = {"deadlines": 0.0, "prune": 0.0, "stats": 0.0, "tlog": 0.0}
 PRUNE_EVERY = 24 * 3600.0
 
 
@@ -27,6 +28,7 @@ def tick() -> None:
         ("digest", digest_if_due),
         ("prune", _prune),
         ("stats", _stats_snapshot),
+        ("tlog", _tlog_verify),
     ):
         try:
             action()
@@ -63,6 +65,17 @@ def _stats_snapshot() -> None:
         return
     _last["stats"] = time.monotonic()
     refresh_snapshots()
+
+
+def _tlog_verify() -> None:
+    """The full transparency-log check (``attestation.logcheck.verify_log``, logs an error on a problem) once a day
+    (the first tick after start, then every 24 h)."""
+    from appwarden.platform.attestation.logcheck import verify_log
+
+    if _last["tlog"] and time.monotonic() - _last["tlog"] < PRUNE_EVERY:
+        return
+    _last["tlog"] = time.monotonic()
+    verify_log()
 
 
 def digest_if_due() -> bool:
