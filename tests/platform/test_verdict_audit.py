@@ -416,9 +416,13 @@ class AttestationScopeTests(AttestationCase):
         self.assertFalse(Attestation.objects.exists())
 
     def test_the_platform_signs_no_checkpoint_over_a_rewritten_log(self):
-        """A leaf rewritten in the database (outside the append-only models) is detected at the next append: the
-        platform refuses to sign a checkpoint whose tree does not extend the last one it signed."""
+        """A leaf rewritten in the database (outside the append-only models) never gets into a signed checkpoint:
+        appends build on the stored tree checked against the last signed root, so the next checkpoint still commits
+        to the leaf as signed, and the full check (``verify_attestation_log``) names the rewritten entry; a rewrite
+        that also changes the stored leaf hash on the tree's frontier is refused at append, nothing signed."""
+        from appwarden.attest import merkle
         from appwarden.platform.attestation import services as attest
+        from appwarden.platform.attestation.logcheck import verify_log
         from appwarden.platform.attestation.models import Checkpoint, LogEntry
 
         self.register(self.v2, [], version_name="1.1")
@@ -426,16 +430,29 @@ class AttestationScopeTests(AttestationCase):
         att = attest.issue_for_job(job, user=self.reviewer, reason="上架前检测通过")
         signed = Checkpoint.objects.count()
         body = bytes(LogEntry.objects.get(index=att.log_index).body)
-        LogEntry.objects.filter(index=att.log_index).update(body=body.replace(b"PASSED", b"FAILED"))
+        forged = body.replace(b"PASSED", b"FAILED")
+        self.assertNotEqual(forged, body)
+        LogEntry.objects.filter(index=att.log_index).update(
+            body=forged, leaf_hash=merkle.leaf_hash(forged).hex()
+        )
         with self.assertRaisesMessage(Exception, "log"):
             attest.revoke(att, "测试")
         self.assertEqual(Checkpoint.objects.count(), signed)
         att.refresh_from_db()
         self.assertIsNone(att.revoked_at)
+        # the body alone rewritten (stored hash kept): the next checkpoint is over the leaf as signed
+        LogEntry.objects.filter(index=att.log_index).update(leaf_hash=merkle.leaf_hash(body).hex())
+        attest.revoke(att, "测试")
+        latest = Checkpoint.objects.order_by("-size").first()
+        revocation = bytes(LogEntry.objects.get(index=latest.size - 1).body)
+        self.assertEqual(
+            latest.root, merkle.root_hash([merkle.leaf_hash(body), merkle.leaf_hash(revocation)]).hex()
+        )
+        self.assertIn(f"entry {att.log_index}: the leaf body does not hash", verify_log().problem)
 
     def test_an_anonymous_lookup_does_not_reread_the_log_each_time(self):
-        """GET /api/attestations/<sha>/ computes consistency proofs over every leaf of the log (0.2 s at 20 000
-        leaves, measured): a record is reused while the log does not grow, and a revocation (which appends) is
+        """GET /api/attestations/<sha>/ computes consistency proofs (over every leaf before the stored tree: 0.2 s
+        at 20 000 leaves, measured; O(log n) stored nodes now): a record is reused while the log does not grow, and a revocation (which appends) is
         shown at once."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
