@@ -213,3 +213,29 @@ class BackfillMigrationTests(TransactionTestCase):
         self.assertEqual(
             dblog.append(body, env, key)[1].root, merkle.root_hash([*leaves, merkle.leaf_hash(body)])
         )
+
+
+class PeriodicCheckTests(TestCase):
+    """The full check is scheduled: daily in the embedded worker's tick and in Celery beat."""
+
+    def test_the_embedded_worker_runs_it_daily_and_logs_a_problem(self):
+        from appwarden.platform.attestation import logcheck
+        from appwarden.platform.notifications import periodic
+
+        key = att_services.platform_key()
+        for n in range(3):
+            att_services.DbLog(key).append(*_entry(key, n), key)
+        LogEntry.objects.filter(index=1).update(body=_entry(key, 99)[0])
+        periodic._last["tlog"] = 0.0
+        with self.assertLogs(logcheck.log, "ERROR") as logs:
+            periodic._tlog_verify()
+        self.assertIn("entry 1: the leaf body does not hash", logs.output[0])
+        with self.assertNoLogs(logcheck.log, "ERROR"):
+            periodic._tlog_verify()  # within the day: not again
+
+    def test_celery_beat_schedules_the_task(self):
+        from appwarden.platform.attestation.tasks import attest_log_verify_task
+        from appwarden.platform.celery_app import app
+
+        self.assertEqual(app.conf.beat_schedule["attest-log-verify"]["task"], attest_log_verify_task.name)
+        self.assertEqual(attest_log_verify_task.run(), "ok")

@@ -55,13 +55,14 @@ def _nodes_completed_in(start: int, end: int) -> dict[Node, str]:
 
 def verify_log(batch: int = BATCH) -> LogCheck:
     """Re-verify the whole log (see the module docstring); logs an error on a problem."""
-    result = _verify(batch)
+    result = check_log(batch)
     if result.problem:
         log.error("transparency log check failed: %s", result.problem)
     return result
 
 
-def _verify(batch: int) -> LogCheck:
+def check_log(batch: int = BATCH) -> LogCheck:
+    """:func:`verify_log` without logging (the command prints the problem itself)."""
     from appwarden.platform.attestation.services import platform_key
 
     key = platform_key().verify_key()

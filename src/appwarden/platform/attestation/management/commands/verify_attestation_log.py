@@ -15,11 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=2000, help="entries read per query (memory bound)")
 
     def handle(self, *args, **options):
-        from appwarden.platform.attestation.logcheck import verify_log
+        from appwarden.platform.attestation.logcheck import check_log
 
         if options["batch"] < 1:
             raise CommandError("--batch must be at least 1")
-        result = verify_log(options["batch"])
+        result = check_log(options["batch"])  # not logged: the one line below says it
         if result.problem:
             raise CommandError(f"透明日志校验失败 transparency log check failed: {result.problem}")
         self.stdout.write(
