@@ -4,15 +4,19 @@
 Each variant is a source tree plus an optional ``mallopt`` prelude run before ``appwarden.launch.main``; the
 variants take turns in every run (rotated order), each a fresh process with the modules' bytecode cached
 (``PYTHONPYCACHEPREFIX``, as ``bench/stage_cpu.py``'s ``cold_pyc``). Per scan: CPU s (user + system, ``wait4``),
-minor faults (``ru_minflt``) and peak RSS (``ru_maxrss`` of the child; this launcher is small, so the high-water
-mark carried over fork + exec does not inflate it). The RSS budget is 2 x DEX MB + 150 (MB of 10^6 bytes).
+minor faults (``ru_minflt``) and peak RSS (the child's own ``VmHWM`` from ``/proc/self/status``, read by an exit
+handler; ``ru_maxrss`` from ``wait4`` is kept as ``ru_maxrss_mb`` but is not the child's own figure: Linux carries
+the high-water mark of the mm replaced at ``exec`` into it, and with ``vfork`` that is this launcher's, which
+grows past a 20 MB app's peak after a few parsed 100 MB reports). The RSS budget is 2 x DEX MB + 150 (MB of 10^6 bytes).
 
     .venv/bin/python bench/malloc_bench.py --base main --runs 7 bench/work/popular-100mb-intact.apk
     .venv/bin/python bench/malloc_bench.py --base main --variant 'm256=base:mmap=256M,trim=256M' APK ...
     .venv/bin/python bench/malloc_bench.py --phases --after . APK      # CPU and faults per phase of one cold scan
 
 A variant is ``NAME=TREE:SPEC``: TREE ``base`` or ``after``, SPEC comma-separated ``mmap=``, ``trim=``, ``pad=``
-(bytes, with K/M suffixes) for ``M_MMAP_THRESHOLD``, ``M_TRIM_THRESHOLD``, ``M_TOP_PAD``, or empty. The rows
+(bytes, with K/M suffixes) for ``M_MMAP_THRESHOLD``, ``M_TRIM_THRESHOLD``, ``M_TOP_PAD``, or empty.
+``--env-variant NAME=TREE:VAR=VALUE`` is a variant that runs TREE with one more environment variable (for example
+``thp=base:GLIBC_TUNABLES=glibc.malloc.hugetlb=1``, glibc's malloc asking for transparent huge pages). The rows
 ``base`` (the base tree as it is) and ``after`` (the working tree as it is) are always measured.
 
 ``--phases``: in one cold scan per run, ``time.process_time`` and ``ru_minflt`` at the start of the prelude (the
@@ -23,6 +27,7 @@ entered and after its exit handlers; plus the whole process from ``wait4`` (the 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -39,8 +44,14 @@ SUFFIX = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 OPTS = {"trim": -1, "pad": -2, "mmap": -3, "arena": -8}
 
 PRELUDE = """
-import sys, ctypes
+import sys, ctypes, atexit, os
 sys.path.insert(0, sys.argv.pop(1))
+def _hwm(path=os.environ["MALLOC_BENCH_HWM"]):
+    with open("/proc/self/status") as fh:
+        kb = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    with open(path, "w") as fh:
+        fh.write(str(kb))
+atexit.register(_hwm)
 spec = {spec!r}
 if spec:
     libc = ctypes.CDLL(None)
@@ -134,7 +145,11 @@ def normalized(path: Path) -> str | None:
 def cold(src: str, spec: list, apk: str, env: dict[str, str], phases: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         code = PRELUDE.format(spec=spec) + (PHASES if phases else "") + RUN
-        env = {**env, "MALLOC_BENCH_PHASES": str(Path(tmp) / "phases.json")}
+        env = {
+            **env,
+            "MALLOC_BENCH_PHASES": str(Path(tmp) / "phases.json"),
+            "MALLOC_BENCH_HWM": str(Path(tmp) / "hwm"),
+        }
         proc = subprocess.Popen(
             [sys.executable, "-c", code, src, "scan", apk, "-o", str(Path(tmp) / "r.json"), "-q"],
             env=env,
@@ -152,9 +167,12 @@ def cold(src: str, spec: list, apk: str, env: dict[str, str], phases: bool = Fal
             "user": usage.ru_utime,
             "sys": usage.ru_stime,
             "minflt": usage.ru_minflt,
-            "rss_mb": usage.ru_maxrss * 1024 / 1e6,
+            "ru_maxrss_mb": usage.ru_maxrss * 1024 / 1e6,
         }
-        row["report"] = normalized(Path(tmp) / "r.json")
+        hwm = Path(tmp) / "hwm"
+        row["rss_mb"] = int(hwm.read_text()) * 1024 / 1e6 if hwm.exists() else row["ru_maxrss_mb"]
+        text = normalized(Path(tmp) / "r.json")
+        row["report"] = None if text is None else hashlib.sha256(text.encode()).hexdigest()
         if phases:
             marks = json.loads((Path(tmp) / "phases.json").read_text())
             prev = None
@@ -202,6 +220,12 @@ def main() -> int:
     ap.add_argument(
         "--variant", action="append", default=[], help="NAME=TREE:SPEC (see the module docstring)"
     )
+    ap.add_argument(
+        "--env-variant",
+        action="append",
+        default=[],
+        help="NAME=TREE:VAR=VALUE (TREE with one more environment variable)",
+    )
     ap.add_argument("--only", nargs="*", help="measure only these rows")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--phases", action="store_true")
@@ -214,11 +238,19 @@ def main() -> int:
         return Path(rev) if rev is not None and (Path(rev) / "src" / "appwarden").is_dir() else tree_for(rev)
 
     trees = {"base": tree(args.base), "after": tree(args.after)}
-    variants = {"base": ("base", []), "after": ("after", [])}
+    variants: dict[str, tuple[str, list, dict[str, str]]] = {
+        "base": ("base", [], {}),
+        "after": ("after", [], {}),
+    }
     for v in args.variant:
         name, _, rest = v.partition("=")
         t, _, spec = rest.partition(":")
-        variants[name] = (t, parse_spec(spec))
+        variants[name] = (t, parse_spec(spec), {})
+    for v in args.env_variant:
+        name, _, rest = v.partition("=")
+        t, _, assign = rest.partition(":")
+        var, _, value = assign.partition("=")
+        variants[name] = (t, [], {var: value})
     if args.only:
         variants = {k: v for k, v in variants.items() if k in args.only}
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -237,8 +269,8 @@ def main() -> int:
         for run in range(args.runs):
             k = run % len(names)
             for name in names[k:] + names[:k]:
-                t, spec = variants[name]
-                rows[name].append(cold(str(trees[t] / "src"), spec, apk, envs[t], args.phases))
+                t, spec, extra = variants[name]
+                rows[name].append(cold(str(trees[t] / "src"), spec, apk, {**envs[t], **extra}, args.phases))
         dmb = dex_mb(apk)
         budget = 2 * dmb + 150
         reports = {r.pop("report") for rs in rows.values() for r in rs}
