@@ -16,7 +16,7 @@ Huge pages for glibc's malloc (:func:`exec_with_huge_pages`): a console-script `
 (same PID, arguments and streams) by itself with ``glibc.malloc.hugetlb=1`` added to ``GLIBC_TUNABLES``, when glibc
 reads that tunable (2.35+) and the kernel gives transparent huge pages only to memory that asks for them
 (``madvise`` mode). glibc then asks for 2 MB pages for its heap and its mapped blocks, and the forked workers
-inherit that: a 20 MB-DEX app takes ~10 000 first-touch page faults instead of ~22 000 (~20-40 ms less CPU per
+inherit that: a 20 MB-DEX app takes ~10 000 first-touch page faults instead of ~22 000 (17-46 ms less CPU per
 app, ``docs/performance.md``). Nothing else changes: the same code runs on the same input.
 ``APPWARDEN_MALLOC_HUGE_PAGES=0`` turns it off. A one-shot ``scan`` does not re-execute: the second interpreter
 start-up (~20-50 ms) costs about what the huge pages save even at 100 MB of DEX.
