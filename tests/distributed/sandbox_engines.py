@@ -55,3 +55,18 @@ def gc_state(apk_path, **kwargs):
     if marker:
         atexit.register(lambda: Path(marker).write_text("exit handlers ran"))
     return {"app": {"package": "com.gc"}, "gc_enabled": gc.isenabled()}
+
+
+def tunables(apk_path, **kwargs):
+    """A report naming the child's ``GLIBC_TUNABLES`` and how much of its heap is in huge pages after a 64 MB
+    allocation (``AnonHugePages`` of ``/proc/self/smaps_rollup``, kB; -1 when unreadable)."""
+    block = bytearray(64 * 1024 * 1024)
+    block[::4096] = b"\x01" * len(block[::4096])
+    huge = -1
+    try:
+        for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+            if line.startswith("AnonHugePages:"):
+                huge = int(line.split()[1])
+    except OSError:
+        pass
+    return {"app": {"package": "com.tunables"}, "tunables": os.environ.get("GLIBC_TUNABLES"), "huge_kb": huge}

@@ -149,3 +149,22 @@ def test_child_runs_without_the_cyclic_gc_and_still_runs_exit_handlers(tmp_path,
     report = run_isolated(MINIMAL, engine=f"{ENGINES}:gc_state")
     assert report["gc_enabled"] is False
     assert marker.read_text() == "exit handlers ran"
+
+
+def test_child_gets_huge_pages_for_glibc_malloc_unless_turned_off(monkeypatch):
+    """The scan child is a new program: where the launcher would re-execute ``batch`` for them (glibc 2.35+, THP in
+    madvise mode), it starts with ``glibc.malloc.hugetlb=1`` added to the parent's ``GLIBC_TUNABLES`` and its large
+    blocks get 2 MB pages; ``APPWARDEN_MALLOC_HUGE_PAGES=0`` keeps the parent's value as it is."""
+    from appwarden import launch
+
+    if not launch.huge_pages_wanted({}):
+        pytest.skip("needs glibc 2.35+ and transparent huge pages in madvise mode")
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=4")
+    monkeypatch.delenv("APPWARDEN_MALLOC_HUGE_PAGES", raising=False)
+    on = run_isolated(MINIMAL, engine="tests.distributed.sandbox_engines:tunables")
+    assert on["tunables"] == "glibc.malloc.arena_max=4:glibc.malloc.hugetlb=1"
+    assert on["huge_kb"] >= 32 * 1024
+    monkeypatch.setenv("APPWARDEN_MALLOC_HUGE_PAGES", "0")
+    off = run_isolated(MINIMAL, engine="tests.distributed.sandbox_engines:tunables")
+    assert off["tunables"] == "glibc.malloc.arena_max=4"
+    assert off["huge_kb"] < on["huge_kb"]
