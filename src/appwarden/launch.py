@@ -19,7 +19,8 @@ reads that tunable (2.35+) and the kernel gives transparent huge pages only to m
 inherit that: a 20 MB-DEX app takes ~10 000 first-touch page faults instead of ~22 000 (17-46 ms less CPU per
 app, ``docs/performance.md``). Nothing else changes: the same code runs on the same input.
 ``APPWARDEN_MALLOC_HUGE_PAGES=0`` turns it off. A one-shot ``scan`` does not re-execute: the second interpreter
-start-up (~20-50 ms) costs about what the huge pages save even at 100 MB of DEX.
+start-up (~20-50 ms) costs about what the huge pages save even at 100 MB of DEX. The sandboxed scan children of the
+platform and ``cluster`` get the tunable in their environment (``distributed.sandbox.child_environment``).
 """
 
 import _thread
