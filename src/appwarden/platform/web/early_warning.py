@@ -30,9 +30,10 @@ from collections import defaultdict
 from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.db.models import CharField, Count, F, Func
 from django.utils import timezone
 
-from appwarden.platform.registry.models import AppVersion, SdkVendor, attributed
+from appwarden.platform.registry.models import App, AppVersion, SdkVendor, attributed
 from appwarden.platform.sanctions.services import stop_access_overview
 from appwarden.platform.testing.models import F_CONFIRMED, F_REJECTED, JOB_DONE, Batch, Finding, ScanJob
 
@@ -221,44 +222,81 @@ def _verified_rotation(version: AppVersion, previous_signer: str, app: Any = Non
     )
 
 
+class JobSdkVersion(Func):
+    """The version the finding's scan job recorded for the finding's owner, ``ScanJob.sdk_versions[owner]``, or
+    ``""`` when the job names no such SDK: the same lookup the Python version made per finding, done by the
+    database (PostgreSQL ``->>``; SQLite a lookup of the key in ``json_each``, exact for any key text)."""
+
+    output_field = CharField()
+
+    def __init__(self) -> None:
+        super().__init__(F("job__sdk_versions"), F("owner"))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (versions, vp), (owner, op) = (compiler.compile(e) for e in self.source_expressions)
+        return f"COALESCE(({versions} ->> {owner}), '')", [*vp, *op]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (versions, vp), (owner, op) = (compiler.compile(e) for e in self.source_expressions)
+        return (
+            f"COALESCE((SELECT j.value FROM json_each({versions}) j WHERE j.key = {owner} LIMIT 1), '')",
+            [*vp, *op],
+        )
+
+
 def sdk_versions(min_apps: int | None = None) -> list[dict[str, Any]]:
     """SDK (id, version) pairs with confirmed findings in at least ``min_apps`` apps, most apps first. Each row:
-    ``{sdk, version, vendor, apps: [(package, name)], findings, rules: [(rule_id, n)]}``."""
+    ``{sdk, version, vendor, apps: [(package, name)], findings, rules: [(rule_id, n)]}``.
+
+    Counted by the database (:class:`JobSdkVersion` gives each finding its SDK's version in its job): one grouped
+    query picks the (SDK, version) pairs with enough apps, a second counts their findings per (app, rule), so the
+    Python work is one row per (SDK version, app, rule), not one per finding. Same numbers as the row-by-row version
+    it replaced (``tests/platform/stats_oracle.py``)."""
     if min_apps is None:
         min_apps = int(getattr(settings, "APPWARDEN_EARLY_WARNING_MIN_APPS", 3))
-    found = list(
+    confirmed = (
         Finding.objects.filter(attributed("app_version__"), status=F_CONFIRMED, app_version__isnull=False)
         .exclude(owner="host")
+        .annotate(sdk_version=JobSdkVersion())
         .order_by()
-        .values_list("job_id", "owner", "rule_id", "app_version__app__package", "app_version__app__name")
     )
-    if not found:
+    wanted = set(
+        confirmed.values("owner", "sdk_version")
+        .annotate(n_apps=Count("app_version__app_id", distinct=True))
+        .filter(n_apps__gte=min_apps)
+        .values_list("owner", "sdk_version")
+    )
+    if not wanted:
         return []
-    # the SDK versions each job's report gave, from the small column ingest fills (never the whole report)
-    versions: dict[tuple[int, str], str] = {}
-    for chunk in _chunks({f[0] for f in found}):
-        for job_id, sdks in ScanJob.objects.filter(id__in=chunk).order_by().values_list("id", "sdk_versions"):
-            for sid, version in sdks.items() if isinstance(sdks, dict) else ():
-                versions[(job_id, sid)] = version
     groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for job_id, owner, rule_id, package, name in found:
-        version = versions.get((job_id, owner), "")
+    app_ids: set[int] = set()
+    for owner, version, app_id, rule_id, n in (
+        confirmed.filter(owner__in={o for o, _ in wanted})
+        .values("owner", "sdk_version", "app_version__app_id", "rule_id")
+        .annotate(n=Count("id"))
+        .values_list("owner", "sdk_version", "app_version__app_id", "rule_id", "n")
+    ):
+        if (owner, version) not in wanted:
+            continue
         entry = groups.setdefault(
             (owner, version),
-            {"sdk": owner, "version": version, "apps": {}, "findings": 0, "rules": defaultdict(int)},
+            {"sdk": owner, "version": version, "apps": set(), "findings": 0, "rules": defaultdict(int)},
         )
-        entry["apps"][package] = name or package
-        entry["findings"] += 1
-        entry["rules"][rule_id] += 1
+        entry["apps"].add(app_id)
+        entry["findings"] += n
+        entry["rules"][rule_id] += n
+        app_ids.add(app_id)
+    names: dict[int, tuple[str, str]] = {}
+    for chunk in _chunks(app_ids):
+        for pk, package, name in App.objects.filter(pk__in=chunk).values_list("pk", "package", "name"):
+            names[pk] = (package, name or package)
     vendors = {}
     for vendor in SdkVendor.objects.all():
         for sid in vendor.sdk_ids or []:
             vendors.setdefault(sid, vendor)
     rows = []
     for entry in groups.values():
-        if len(entry["apps"]) < min_apps:
-            continue
-        entry["apps"] = sorted(entry["apps"].items())
+        entry["apps"] = sorted(names[a] for a in entry["apps"])
         entry["rules"] = sorted(entry["rules"].items(), key=lambda kv: (-kv[1], kv[0]))
         entry["vendor"] = vendors.get(entry["sdk"])
         rows.append(entry)

@@ -34,6 +34,7 @@ import io
 from collections import defaultdict
 from typing import Any
 
+from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -116,6 +117,109 @@ def _taken_down_key(app: int, version: int | None, foreign: bool) -> int | tuple
     return ("foreign", version, app) if foreign else app
 
 
+def _tested_aggregates(jobs: Any) -> dict[str, Any]:
+    """The tested side of the report, aggregated by the database over ``jobs`` (the period's tested scan jobs) and
+    their confirmed findings: ``apps``, ``versions``, ``jobs``, ``apps_with_confirmed``, ``confirmed_findings``,
+    ``by_type`` / ``by_group`` (key -> apps with a confirmed finding of that key; ``other`` = apps whose confirmed
+    findings carry no notice type), ``sdk_apps`` / ``sdk_findings`` (owner other than ``host`` -> apps, findings).
+
+    Same definitions as the row-by-row computation it replaced (``tests/platform/stats_oracle.py``): apps are
+    distinct ``Finding.app_version.app`` ids, a finding without a version counting as one app of its own (the old
+    code's ``None`` key, here ``Coalesce(…, 0)``: no app has id 0); notice types are the list's string elements. The
+    Python work is one row per key, not one per finding or job."""
+    from django.db.models import Count, Value
+    from django.db.models.functions import Coalesce
+
+    from appwarden.platform.testing.models import F_CONFIRMED, Finding
+
+    totals = jobs.aggregate(
+        apps=Count("app_version__app_id", distinct=True),
+        versions=Count("app_version_id", distinct=True),
+        jobs=Count("id"),
+    )
+    findings = (
+        Finding.objects.filter(job__in=jobs.values("id"), status=F_CONFIRMED)
+        .annotate(app_key=Coalesce("app_version__app_id", Value(0)))
+        .order_by()
+    )
+    confirmed = findings.aggregate(apps=Count("app_key", distinct=True), n=Count("id"))
+    by_group = {
+        group: n
+        for group, n in findings.values("problem_type")
+        .annotate(n=Count("app_key", distinct=True))
+        .values_list("problem_type", "n")
+    }
+    sdk_apps: dict[str, int] = {}
+    sdk_findings: dict[str, int] = {}
+    for owner, apps, n in (
+        findings.exclude(owner__in=("", "host"))
+        .values("owner")
+        .annotate(apps=Count("app_key", distinct=True), n=Count("id"))
+        .values_list("owner", "apps", "n")
+    ):
+        sdk_apps[owner], sdk_findings[owner] = apps, n
+    by_type, typed_apps = _typed_app_counts(findings)
+    if confirmed["apps"] > typed_apps:
+        by_type[OTHER_TYPE] = confirmed["apps"] - typed_apps
+    return {
+        "apps": totals["apps"],
+        "versions": totals["versions"],
+        "jobs": totals["jobs"],
+        "apps_with_confirmed": confirmed["apps"],
+        "confirmed_findings": confirmed["n"],
+        "by_type": by_type,
+        "by_group": by_group,
+        "sdk_apps": sdk_apps,
+        "sdk_findings": sdk_findings,
+    }
+
+
+def _typed_app_counts(findings: Any) -> tuple[dict[str, int], int]:
+    """(notice type -> distinct ``app_key`` of ``findings`` whose ``notice_types`` list holds it as a string, the
+    number of distinct ``app_key`` with at least one such type), counted by the database: the JSON list is
+    expanded with ``jsonb_array_elements`` (PostgreSQL) or ``json_each`` (SQLite). The column always holds a list
+    (ingest and the migrations write ``finding_notice_types``); a value that is not a list counts as no type (the
+    replaced Python code would have iterated an object's keys or a string's characters)."""
+    from django.db import connections
+
+    inner = findings.values("app_key", nt=models.F("notice_types"))
+    sql, params = inner.query.get_compiler(using=findings.db).as_sql()
+    vendor = connections[findings.db].vendor
+    if vendor == "postgresql":
+        elements = (
+            f"FROM ({sql}) s CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s.nt) = 'array' "
+            "THEN s.nt ELSE '[]'::jsonb END) e WHERE jsonb_typeof(e.value) = 'string'"
+        )
+        value = "e.value #>> '{}'"
+    elif vendor == "sqlite":
+        elements = (
+            f"FROM ({sql}) s, json_each(CASE WHEN json_type(s.nt) = 'array' THEN s.nt ELSE '[]' END) e "
+            "WHERE e.type = 'text'"
+        )
+        value = "e.value"
+    else:  # pragma: no cover - the platform runs on PostgreSQL or SQLite
+        raise NotImplementedError(f"notice-type counts need PostgreSQL or SQLite, not {vendor}")
+    with connections[findings.db].cursor() as cur:
+        cur.execute(f"SELECT {value}, COUNT(DISTINCT s.app_key) {elements} GROUP BY {value}", params)
+        counts = {str(t): n for t, n in cur.fetchall()}
+        cur.execute(f"SELECT COUNT(DISTINCT s.app_key) {elements}", params)
+        typed = cur.fetchone()[0]
+    return counts, typed
+
+
+def _per_store(listing_model: Any, app_ids: Any) -> dict[int, int]:
+    """store id -> distinct apps of the subquery ``app_ids`` listed (active or not) in the store."""
+    from django.db.models import Count
+
+    return dict(
+        listing_model.objects.filter(app_id__in=app_ids)
+        .order_by()
+        .values("store_id")
+        .annotate(n=Count("app_id", distinct=True))
+        .values_list("store_id", "n")
+    )
+
+
 def yearly_stats(period: Period) -> dict[str, Any]:
     """Every number of the report for ``period`` (see the module docstring). JSON-safe."""
     from appwarden.knowledge.notice_types import vocabulary
@@ -129,7 +233,7 @@ def yearly_stats(period: Period) -> dict[str, Any]:
     from appwarden.platform.prelisting.services import verdicts, violating_shares
     from appwarden.platform.registry.models import SdkVendor, Store, StoreListing, attributed
     from appwarden.platform.sanctions.models import PENALTY, SanctionMeasure
-    from appwarden.platform.testing.models import F_CONFIRMED, JOB_DONE, Finding, ScanJob
+    from appwarden.platform.testing.models import JOB_DONE, ScanJob
 
     lo, hi = period.bounds()
     jobs = (
@@ -143,26 +247,20 @@ def yearly_stats(period: Period) -> dict[str, Any]:
         .filter(attributed("app_version__"), prelisting__isnull=True)
         .defer("report")
     )
-    job_rows = list(jobs.values_list("id", "app_version_id", "app_version__app_id"))
-    tested_apps = {a for _, _, a in job_rows}
-    findings = list(
-        Finding.objects.filter(job__in=jobs.values("id"), status=F_CONFIRMED).values_list(
-            "app_version__app_id", "notice_types", "problem_type", "owner"
-        )
-    )
-
+    # the tested side is aggregated in the database (one row per key, never one per finding or job):
+    # see _tested_aggregates
+    tested = _tested_aggregates(jobs)
     orders = RectificationOrder.objects.filter(issued_at__gte=lo, issued_at__lt=hi).exclude(
         transitions__name="harmful_takedown"
     )
     order_rows = list(orders.values_list("id", "app_id", "company_id"))
-    notice_rows = list(
-        NoticeItem.objects.filter(
-            batch__published=True,
-            batch__published_at__gte=lo,
-            batch__published_at__lt=hi,
-            order__isnull=False,
-        ).values_list("order_id", "order__app_id", "batch_id")
+    notice_items = NoticeItem.objects.filter(
+        batch__published=True,
+        batch__published_at__gte=lo,
+        batch__published_at__lt=hi,
+        order__isnull=False,
     )
+    notice_rows = list(notice_items.values_list("order_id", "order__app_id", "batch_id"))
     takedown_rows = [
         (order, _taken_down_key(app, version, foreign), store)
         for order, app, version, foreign, store in TakedownOrder.objects.filter(
@@ -192,7 +290,6 @@ def yearly_stats(period: Period) -> dict[str, Any]:
 
     # column -> app ids, and column -> {app id -> cases} for the breakdowns
     apps: dict[str, set[int]] = {
-        "tested": tested_apps,
         "ordered": {a for _, a, _ in order_rows},
         "noticed": {a for _, a, _ in notice_rows},
         "taken_down": {a for _, a, _ in takedown_rows},
@@ -203,38 +300,27 @@ def yearly_stats(period: Period) -> dict[str, Any]:
         "taken_down": [(o, a) for o, a, _ in takedown_rows],
     }
 
-    def breakdown(
-        tested_keys: dict[int, set[str]], case_keys: dict[int, set[str]]
-    ) -> dict[str, dict[str, set]]:
-        """key -> column -> app ids."""
-        out: dict[str, dict[str, set]] = defaultdict(lambda: {c: set() for c in COLUMNS})
-        for app, keys in tested_keys.items():
-            for key in keys or {OTHER_TYPE}:
-                out[key]["tested"].add(app)
+    def breakdown(tested_counts: dict[str, int], case_keys: dict[int, set[str]]) -> dict[str, dict[str, int]]:
+        """key -> column -> number of apps (the tested column counted by the database)."""
+        sets: dict[str, dict[str, set]] = defaultdict(lambda: {c: set() for c in COLUMNS[1:]})
         for column, pairs in cases.items():
             for order, app in pairs:
                 for key in case_keys.get(order) or {OTHER_TYPE}:
-                    out[key][column].add(app)
+                    sets[key][column].add(app)
+        out: dict[str, dict[str, int]] = {}
+        for key in set(sets) | set(tested_counts):
+            out[key] = {"tested": tested_counts.get(key, 0)}
+            out[key].update({c: len(sets[key][c]) if key in sets else 0 for c in COLUMNS[1:]})
         return out
 
-    tested_types = _types_of([(a, t) for a, t, _, _ in findings])
-    tested_groups: dict[int, set[str]] = defaultdict(set)
-    tested_owners: dict[str, set[int]] = defaultdict(set)
-    sdk_findings: dict[str, int] = defaultdict(int)
-    for app, _, group, owner in findings:
-        tested_groups[app].add(group)
-        if owner and owner != "host":
-            tested_owners[owner].add(app)
-            sdk_findings[owner] += 1
-
     vocab = vocabulary()
-    by_type_sets = breakdown(tested_types, case_types)
+    by_type_sets = breakdown(tested["by_type"], case_types)
     by_type = [
         {
             "id": tid,
             "name_zh": rec["name_zh"],
             "group_zh": problem_types.label_zh(str(rec["group"])),
-            **{c: len(by_type_sets[tid][c]) if tid in by_type_sets else 0 for c in COLUMNS},
+            **{c: by_type_sets[tid][c] if tid in by_type_sets else 0 for c in COLUMNS},
         }
         for tid, rec in vocab.items()
     ]
@@ -243,15 +329,15 @@ def yearly_stats(period: Period) -> dict[str, Any]:
             "id": OTHER_TYPE,
             "name_zh": OTHER_TYPE_ZH,
             "group_zh": "",
-            **{c: len(by_type_sets[OTHER_TYPE][c]) if OTHER_TYPE in by_type_sets else 0 for c in COLUMNS},
+            **{c: by_type_sets[OTHER_TYPE][c] if OTHER_TYPE in by_type_sets else 0 for c in COLUMNS},
         }
     )
-    by_group_sets = breakdown(tested_groups, case_groups)
+    by_group_sets = breakdown(tested["by_group"], case_groups)
     by_group = [
         {
             "id": key,
             "name_zh": zh,
-            **{c: len(by_group_sets[key][c]) if key in by_group_sets else 0 for c in COLUMNS},
+            **{c: by_group_sets[key][c] if key in by_group_sets else 0 for c in COLUMNS},
         }
         for key, zh, _en in [*problem_types.GROUPS, problem_types.OTHER]
     ]
@@ -270,19 +356,22 @@ def yearly_stats(period: Period) -> dict[str, Any]:
             {
                 "sdk": sid,
                 "vendor": vendor_of.get(sid, ""),
-                "findings": sdk_findings.get(sid, 0),
-                "tested": len(tested_owners.get(sid, ())),
+                "findings": tested["sdk_findings"].get(sid, 0),
+                "tested": tested["sdk_apps"].get(sid, 0),
                 **{c: len(sdk_cases[sid][c]) if sid in sdk_cases else 0 for c in COLUMNS[1:]},
             }
-            for sid in set(tested_owners) | set(sdk_cases)
+            for sid in set(tested["sdk_apps"]) | set(sdk_cases)
         ),
         key=lambda r: (-r["tested"], -r["findings"], r["sdk"]),
     )
 
     # by store
-    listed: dict[int, set[int]] = defaultdict(set)
-    for store_id, app_id in StoreListing.objects.values_list("store_id", "app_id"):
-        listed[store_id].add(app_id)
+    # apps of each column listed (active or not) in each store, counted by the database from subqueries
+    listed_counts = {
+        "tested": _per_store(StoreListing, jobs.values("app_version__app_id")),
+        "ordered": _per_store(StoreListing, orders.values("app_id")),
+        "noticed": _per_store(StoreListing, notice_items.values("order__app_id")),
+    }
     checks = list(
         PrelistingCheck.objects.filter(created_at__gte=lo, created_at__lt=hi)
         .select_related("job__app_version__app__company", "store")
@@ -293,7 +382,6 @@ def yearly_stats(period: Period) -> dict[str, Any]:
     all_stores = list(Store.objects.all())
     shares = violating_shares(all_stores)
     for store in all_stores:
-        mine = listed.get(store.pk, set())
         store_checks = [c for c in checks if c.store_id == store.pk]
         store_verdicts = [check_verdict[c.pk] for c in store_checks]
         share = shares[store.pk]
@@ -301,9 +389,7 @@ def yearly_stats(period: Period) -> dict[str, Any]:
             {
                 "store": store.name,
                 "id": store.pk,
-                "tested": len(apps["tested"] & mine),
-                "ordered": len(apps["ordered"] & mine),
-                "noticed": len(apps["noticed"] & mine),
+                **{c: listed_counts[c].get(store.pk, 0) for c in ("tested", "ordered", "noticed")},
                 "taken_down": len({a for _, a, s in takedown_rows if s == store.pk}),
                 "prelisting": len(store_checks),
                 "prelisting_fail": sum(1 for v in store_verdicts if v == "fail"),
@@ -315,11 +401,11 @@ def yearly_stats(period: Period) -> dict[str, Any]:
 
     sanctions = SanctionMeasure.objects.filter(start_date__gte=period.start, start_date__lte=period.end)
     summary = {
-        "tested": len(apps["tested"]),
-        "tested_versions": len({v for _, v, _ in job_rows}),
-        "tested_jobs": len(job_rows),
-        "apps_with_confirmed": len({a for a, _, _, _ in findings}),
-        "confirmed_findings": len(findings),
+        "tested": tested["apps"],
+        "tested_versions": tested["versions"],
+        "tested_jobs": tested["jobs"],
+        "apps_with_confirmed": tested["apps_with_confirmed"],
+        "confirmed_findings": tested["confirmed_findings"],
         "ordered": len(apps["ordered"]),
         "orders": len(order_rows),
         "ordered_companies": len({c for _, _, c in order_rows if c}),
