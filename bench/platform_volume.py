@@ -58,6 +58,7 @@ PAGES = [
     ("dashboard", "/"),
     ("repeat_offenders", "/repeat-offenders/"),
     ("prelisting_staff", "/store/prelisting/"),
+    ("sdk_vendors", "/sdk-vendors/"),
 ]
 
 
@@ -358,13 +359,15 @@ def generate(n_jobs: int, seed: int) -> dict[str, int]:
             ],
             batch_size=2000,
         )
-        listing_of = {}
-        for pk, app_id in StoreListing.objects.values_list("pk", "app_id"):
+        listing_of, store_of = {}, {}
+        for pk, app_id, store_id in StoreListing.objects.values_list("pk", "app_id", "store_id"):
             listing_of.setdefault(app_id, pk)
+            store_of[pk] = store_id
         takedowns = [
             TakedownOrder(
                 order=o,
                 listing_id=listing_of[o.app_id],
+                store_id=store_of[listing_of[o.app_id]],  # required since takedowns name their store
                 status="confirmed",
                 issued_by=reg,
                 confirmed_by=reg,
@@ -450,6 +453,89 @@ def measure(repeat: int) -> dict[str, dict]:
     return out
 
 
+def compare_stats(repeat: int) -> dict[str, dict]:
+    """The statistics computations themselves, the row-by-row code they replaced (``tests/platform/stats_oracle.py``)
+    against the database-aggregated code, alternated ``repeat`` times (old, new, old, new, …) on the same data: CPU
+    and wall seconds (median and minimum) and whether the two results are equal (they must be)."""
+    sys.path.insert(0, str(ROOT / "tests" / "platform"))
+    import stats_oracle
+    from django.utils import timezone
+
+    from appwarden.platform.web import early_warning, stats, yearly
+
+    period = yearly.parse_period(timezone.localdate().year)
+    pairs = {
+        "yearly_stats": (
+            lambda: stats_oracle.yearly_stats_rowwise(period),
+            lambda: yearly.yearly_stats(period),
+        ),
+        "sdk_versions": (lambda: stats_oracle.sdk_versions_rowwise(3), lambda: early_warning.sdk_versions(3)),
+    }
+    if hasattr(stats_oracle, "repeat_offenders_rowwise"):
+        pairs["repeat_offenders"] = (stats_oracle.repeat_offenders_rowwise, stats.repeat_offenders)
+    singles = {
+        "repeat_offenders": stats.repeat_offenders,
+        "sdk_vendor_view": stats.sdk_vendor_view,
+        "dashboard_problem_distribution": stats.problem_distribution,
+        "dashboard_top_sdks": stats.top_sdks,
+        "dashboard_top_stores": stats.top_stores,
+        "dashboard_trend": stats.trend,
+        "dashboard_batch_counts": stats.batch_counts,
+    }
+
+    def timed(fn) -> tuple[float, float, object]:  # type: ignore[no-untyped-def]
+        t0, c0 = time.perf_counter(), time.process_time()
+        value = fn()
+        return time.perf_counter() - t0, time.process_time() - c0, value
+
+    def strip(value: object) -> object:
+        return {k: v for k, v in value.items() if k != "generated_at"} if isinstance(value, dict) else value
+
+    out: dict[str, dict] = {}
+    for name, (old, new) in pairs.items():
+        runs: dict[str, dict[str, list[float]]] = {
+            "old": {"wall": [], "cpu": []},
+            "new": {"wall": [], "cpu": []},
+        }
+        equal = True
+        for _ in range(repeat):
+            values = {}
+            for side, fn in (("old", old), ("new", new)):
+                wall, cpu, values[side] = timed(fn)
+                runs[side]["wall"].append(wall)
+                runs[side]["cpu"].append(cpu)
+            equal = equal and strip(values["old"]) == strip(values["new"])
+        out[name] = {
+            side: {
+                "wall_median": round(statistics.median(r["wall"]), 3),
+                "wall_min": round(min(r["wall"]), 3),
+                "cpu_median": round(statistics.median(r["cpu"]), 3),
+                "cpu_min": round(min(r["cpu"]), 3),
+            }
+            for side, r in runs.items()
+        }
+        out[name]["equal"] = equal
+        print(f"{name:32s} old {out[name]['old']} new {out[name]['new']} equal {equal}", flush=True)
+    for name, fn in singles.items():
+        if name in out:
+            continue
+        walls, cpus = [], []
+        for _ in range(repeat):
+            wall, cpu, _value = timed(fn)
+            walls.append(wall)
+            cpus.append(cpu)
+        out[name] = {
+            "new": {
+                "wall_median": round(statistics.median(walls), 3),
+                "wall_min": round(min(walls), 3),
+                "cpu_median": round(statistics.median(cpus), 3),
+                "cpu_min": round(min(cpus), 3),
+            }
+        }
+        print(f"{name:32s} {out[name]['new']}", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jobs", type=int, default=50000)
@@ -459,6 +545,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse", action="store_true", help="measure the existing database (no generation)")
     ap.add_argument("--tag", default="")
     ap.add_argument("--note", default="")
+    ap.add_argument(
+        "--compare-stats",
+        action="store_true",
+        help="also time the statistics computations, old (row by row) against new (database aggregates), paired",
+    )
+    ap.add_argument("--no-pages", action="store_true", help="skip the page requests")
+    ap.add_argument(
+        "--stem", default="", help="result file name (without .json/.md) instead of the dated default"
+    )
     args = ap.parse_args(argv)
     import tempfile
 
@@ -484,7 +579,8 @@ def main(argv: list[str] | None = None) -> int:
             "scan_jobs": ScanJob.objects.count(),
             "findings": Finding.objects.count(),
         }
-    results = measure(args.repeat)
+    results = {} if args.no_pages else measure(args.repeat)
+    stats_cmp = compare_stats(args.repeat) if args.compare_stats else None
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -504,10 +600,12 @@ def main(argv: list[str] | None = None) -> int:
         "generate_s": gen_s,
         "counts": counts,
         "pages": results,
+        "stats_old_vs_new": stats_cmp,
         "note": args.note,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = f"{dt.datetime.now(dt.UTC):%Y-%m-%d}-platform-volume" + (f"-{args.tag}" if args.tag else "")
+    stem = args.stem or stem
     (RESULTS / f"{stem}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     lines = [
         f"# Platform pages at volume ({stem})",
@@ -526,6 +624,27 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(
             f"| {name} | `{r['url']}` | {r['wall_s']} | {r['cpu_s']} | {r['queries']} | {r.get('bytes', '')} |"
         )
+    if stats_cmp:
+        lines += [
+            "",
+            "Statistics computations, old (every row into Python) vs new (database aggregates), alternated "
+            f"{args.repeat}×; seconds median (min):",
+            "",
+            "| computation | old wall | old CPU | new wall | new CPU | equal |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, r in stats_cmp.items():
+            old = r.get("old")
+            cells = (
+                [f"{old['wall_median']} ({old['wall_min']})", f"{old['cpu_median']} ({old['cpu_min']})"]
+                if old
+                else ["—", "—"]
+            )
+            new = r["new"]
+            lines.append(
+                f"| {name} | {' | '.join(cells)} | {new['wall_median']} ({new['wall_min']}) | "
+                f"{new['cpu_median']} ({new['cpu_min']}) | {r.get('equal', '—')} |"
+            )
     if args.note:
         lines += ["", args.note]
     (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n")

@@ -67,6 +67,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_screening_review.py",
             "test_lookalike.py",
             "test_fair_queue.py",
+            "test_stats_db_aggregation.py",
         )
     ]
     proc = subprocess.run(
