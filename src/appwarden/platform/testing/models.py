@@ -172,6 +172,8 @@ class ScanJob(models.Model):
             models.Index(fields=["status", "party", "id"], name="scanjob_queue_party"),
             # ... and when the party was last served
             models.Index(fields=["party", "started_at"], name="scanjob_party_started"),
+            # the yearly report's period: finished jobs by finish time (one year of a multi-year table)
+            models.Index(fields=["status", "finished_at"], name="scanjob_status_finished"),
         ]
 
     def __str__(self) -> str:

@@ -35,7 +35,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
 from appwarden.platform.core import problem_types
@@ -244,7 +244,9 @@ def yearly_stats(period: Period) -> dict[str, Any]:
             app_version__isnull=False,
             purpose__in=TESTED_PURPOSES,
         )
-        .filter(attributed("app_version__"), prelisting__isnull=True)
+        # NOT EXISTS rather than prelisting__isnull (a LEFT JOIN … IS NULL that PostgreSQL 15 estimated at one
+        # row and answered with nested loops over every job: the tested aggregates took 4 s instead of 1 s)
+        .filter(attributed("app_version__"), ~Exists(PrelistingCheck.objects.filter(job=OuterRef("pk"))))
         .defer("report")
     )
     # the tested side is aggregated in the database (one row per key, never one per finding or job):
