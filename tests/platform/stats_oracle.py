@@ -10,13 +10,12 @@ from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from appwarden.platform.core import problem_types
-from appwarden.platform.enforcement.models import CLOSED, RectificationOrder
-from appwarden.platform.registry.models import App, SdkVendor, attributed
-from appwarden.platform.testing.models import F_CONFIRMED, Batch, Finding, ScanJob
+from appwarden.platform.registry.models import SdkVendor, attributed
+from appwarden.platform.testing.models import F_CONFIRMED, Finding, ScanJob
 from appwarden.platform.web.early_warning import _chunks
 from appwarden.platform.web.yearly import (
     COLUMNS,
@@ -304,77 +303,3 @@ def sdk_versions_rowwise(min_apps: int | None = None) -> list[dict[str, Any]]:
         rows.append(entry)
     rows.sort(key=lambda e: (-len(e["apps"]), e["sdk"], e["version"]))
     return rows
-
-
-def repeat_offenders_rowwise() -> list[dict[str, Any]]:
-    """Apps (grouped by company) with confirmed findings in several batches, or found again after a closed order.
-
-    Each entry: ``company`` (or None), ``apps`` [{app, batches: [Batch], after_close: bool, orders}], ``reasons``.
-    A fixed number of queries (per 500 apps), not several per app: at 50,000 scan jobs the per-app version took
-    seconds (``bench/results/*-platform-volume-*``).
-    """
-    # a build of another signer that merely carries the package name is not the app's (AppVersion.signer_relation)
-    confirmed = Finding.objects.filter(
-        attributed("app_version__"), status=F_CONFIRMED, app_version__isnull=False
-    )
-    first_close = {
-        r["app"]: r["first"]
-        for r in RectificationOrder.objects.filter(state=CLOSED)
-        .values("app")
-        .annotate(first=Min("closed_at"))
-        if r["first"]
-    }
-    # one pass over the confirmed findings grouped by (app, batch): the batches of each app, its number of
-    # confirmed findings and the newest scan that found one (for "found again after a closed order")
-    per_app_batches: dict[int, set[int]] = defaultdict(set)
-    counts: dict[int, int] = defaultdict(int)
-    last_seen: dict[int, Any] = {}
-    for app_id, batch_id, n, last in (
-        confirmed.values("app_version__app", "job__batch")
-        .annotate(n=Count("id"), last=Max("job__created_at"))
-        .order_by()  # no default ordering: it would add Finding.id to the GROUP BY
-        .values_list("app_version__app", "job__batch", "n", "last")
-    ):
-        if batch_id is not None:
-            per_app_batches[app_id].add(batch_id)
-        counts[app_id] += n
-        if last is not None and (app_id not in last_seen or last > last_seen[app_id]):
-            last_seen[app_id] = last
-    after_close = {
-        app_id for app_id, closed in first_close.items() if app_id in last_seen and last_seen[app_id] > closed
-    }
-    app_ids = {a for a, b in per_app_batches.items() if len(b) >= 2} | after_close
-    batches = Batch.objects.in_bulk({b for a in app_ids for b in per_app_batches.get(a, ())})
-    orders: dict[int, list[Any]] = defaultdict(list)
-    apps: list[Any] = []
-    for chunk in _chunks(app_ids):
-        # a case of a build of another signer is not the app's (workflow.takedown_harmful)
-        for order in RectificationOrder.objects.filter(app__in=chunk, foreign_build=False).order_by(
-            "-issued_at", "-id"
-        ):
-            orders[order.app_id].append(order)
-        apps += list(App.objects.filter(pk__in=chunk).select_related("company"))
-    groups: dict[Any, dict[str, Any]] = {}
-    for app in sorted(apps, key=lambda a: a.package):
-        entry = groups.setdefault(app.company_id, {"company": app.company, "apps": [], "reasons": set()})
-        app_batches = sorted(
-            (batches[b] for b in per_app_batches.get(app.pk, ())), key=lambda b: b.created_at
-        )
-        if len(app_batches) >= 2:
-            entry["reasons"].add("多个批次均发现问题 findings in several batches")
-        if app.pk in after_close:
-            entry["reasons"].add("整改结案后再次发现 found again after rectification")
-        entry["apps"].append(
-            {
-                "app": app,
-                "batches": app_batches,
-                "after_close": app.pk in after_close,
-                "orders": orders.get(app.pk, []),
-                "findings": counts.get(app.pk, 0),
-            }
-        )
-    out = list(groups.values())
-    for entry in out:
-        entry["reasons"] = sorted(entry["reasons"])
-    out.sort(key=lambda e: -sum(a["findings"] for a in e["apps"]))
-    return out

@@ -111,9 +111,7 @@ def repeat_offenders() -> list[dict[str, Any]]:
 
     Each entry: ``company`` (or None), ``apps`` [{app, batches: [Batch], after_close: bool, orders}], ``reasons``.
     A fixed number of queries (per 500 apps), not several per app: at 50,000 scan jobs the per-app version took
-    seconds (``bench/results/*-platform-volume-*``). The database counts each app's findings and batches and keeps
-    only the candidates (``HAVING``), so the Python work is one row per candidate app, not one per (app, batch);
-    same result as the code it replaced (``tests/platform/stats_oracle.py``).
+    seconds (``bench/results/*-platform-volume-*``).
     """
     # a build of another signer that merely carries the package name is not the app's (AppVersion.signer_relation)
     confirmed = Finding.objects.filter(
@@ -126,37 +124,26 @@ def repeat_offenders() -> list[dict[str, Any]]:
         .annotate(first=Min("closed_at"))
         if r["first"]
     }
-    # per app one grouped row (findings, distinct batches, newest scan with one), only for the apps that can be
-    # repeat offenders: several batches, or a closed order (HAVING, counted by the database)
+    # one pass over the confirmed findings grouped by (app, batch): the batches of each app, its number of
+    # confirmed findings and the newest scan that found one (for "found again after a closed order")
     per_app_batches: dict[int, set[int]] = defaultdict(set)
-    counts: dict[int, int] = {}
+    counts: dict[int, int] = defaultdict(int)
     last_seen: dict[int, Any] = {}
-    several: set[int] = set()
-    closed_apps = RectificationOrder.objects.filter(state=CLOSED, closed_at__isnull=False).values("app")
-    for app_id, n, n_batches, last in (
-        confirmed.values("app_version__app")
-        .annotate(n=Count("id"), n_batches=Count("job__batch", distinct=True), last=Max("job__created_at"))
-        .filter(Q(n_batches__gte=2) | Q(app_version__app__in=closed_apps))
+    for app_id, batch_id, n, last in (
+        confirmed.values("app_version__app", "job__batch")
+        .annotate(n=Count("id"), last=Max("job__created_at"))
         .order_by()  # no default ordering: it would add Finding.id to the GROUP BY
-        .values_list("app_version__app", "n", "n_batches", "last")
+        .values_list("app_version__app", "job__batch", "n", "last")
     ):
-        counts[app_id] = n
-        if last is not None:
+        if batch_id is not None:
+            per_app_batches[app_id].add(batch_id)
+        counts[app_id] += n
+        if last is not None and (app_id not in last_seen or last > last_seen[app_id]):
             last_seen[app_id] = last
-        if n_batches >= 2:
-            several.add(app_id)
     after_close = {
         app_id for app_id, closed in first_close.items() if app_id in last_seen and last_seen[app_id] > closed
     }
-    app_ids = several | after_close
-    for chunk in _chunks(app_ids):  # the batches of the repeat offenders only
-        for app_id, batch_id in (
-            confirmed.filter(app_version__app__in=chunk, job__batch__isnull=False)
-            .order_by()
-            .values_list("app_version__app", "job__batch")
-            .distinct()
-        ):
-            per_app_batches[app_id].add(batch_id)
+    app_ids = {a for a, b in per_app_batches.items() if len(b) >= 2} | after_close
     batches = Batch.objects.in_bulk({b for a in app_ids for b in per_app_batches.get(a, ())})
     orders: dict[int, list[Any]] = defaultdict(list)
     apps: list[Any] = []
