@@ -68,6 +68,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_lookalike.py",
             "test_fair_queue.py",
             "test_stats_db_aggregation.py",
+            "test_notice_withdraw.py",
         )
     ]
     proc = subprocess.run(

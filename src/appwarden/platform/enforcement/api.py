@@ -282,6 +282,18 @@ class OrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnl
 
     @extend_schema(request=ReasonSerializer, responses={200: OrderSerializer})
     @action(detail=True, methods=["post"])
+    def withdraw_notice(self, request, pk=None):
+        """撤出通报: take the order out of its **draft** notice batch (regulators; written reason): it goes back to
+        the state it was escalated from and its row leaves the draft (a published batch 409)."""
+        order = self.get_object()
+        require(request.user, *workflow.TRANSITIONS["withdraw_notice"][2])  # 403 before the body is judged
+        req = ReasonSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        workflow.withdraw_notice(order, user=request.user, reason=req.validated_data["reason"])
+        return self._done(order)
+
+    @extend_schema(request=ReasonSerializer, responses={200: OrderSerializer})
+    @action(detail=True, methods=["post"])
     def order_takedown(self, request, pk=None):
         order = self.get_object()
         req = ReasonSerializer(data=request.data)
@@ -331,6 +343,10 @@ class NoticeBatchSerializer(serializers.ModelSerializer):
         read_only_fields = ["published", "published_at", "created_at", "items"]
 
 
+class WithdrawItemSerializer(ReasonSerializer):
+    item = serializers.IntegerField(help_text="the id of the row (NoticeItem) to withdraw")
+
+
 class NoticeBatchViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """通报 notice batches (regulators create/publish; staff read)."""
 
@@ -351,6 +367,24 @@ class NoticeBatchViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         notice = self.get_object()
         workflow.publish_notice(notice, user=request.user)
         return Response(NoticeBatchSerializer(notice).data)
+
+    @extend_schema(request=WithdrawItemSerializer, responses={200: NoticeBatchSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """撤出本批次: take the row ``item`` (an app order's or an APP(SDK) row) out of this **draft** batch
+        (regulators; written reason); its order goes back to the state it was escalated from. A published batch
+        is 409; a row of another batch 400."""
+        notice = self.get_object()
+        require(request.user, *workflow.TRANSITIONS["withdraw_notice"][2])
+        req = WithdrawItemSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        item = notice.items.filter(pk=req.validated_data["item"]).first()
+        if item is None:
+            raise PlatformError(
+                f"通报行 #{req.validated_data['item']} 不在本批次中 no such row in this notice batch"
+            )
+        workflow.withdraw_item(item, user=request.user, reason=req.validated_data["reason"])
+        return Response(NoticeBatchSerializer(self.get_queryset().get(pk=notice.pk)).data)
 
     @extend_schema(
         responses={
@@ -636,6 +670,17 @@ class SdkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         sdk_workflow.escalate(
             order, user=request.user, reason=req.validated_data["reason"], notice=req.validated_data["notice"]
         )
+        return self._done(order)
+
+    @extend_schema(request=ReasonSerializer, responses={200: SdkOrderSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw_notice(self, request, pk=None):
+        """撤出通报 of an APP(SDK) row: as ``/api/orders/<id>/withdraw_notice/`` (regulators; draft batch only)."""
+        order = self.get_object()
+        require(request.user, *sdk_workflow.TRANSITIONS["withdraw_notice"][2])
+        req = ReasonSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        sdk_workflow.withdraw_notice(order, user=request.user, reason=req.validated_data["reason"])
         return self._done(order)
 
 

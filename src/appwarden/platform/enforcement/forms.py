@@ -61,6 +61,17 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由 Reason", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+WITHDRAW_REASON_MISSING = "请填写撤出理由（不超过2000字） a reason is required (at most 2,000 characters)"
+
+
+class WithdrawForm(forms.Form):
+    """撤出通报: the written reason (required, at most 2000 characters, as the API's)."""
+
+    reason = forms.CharField(
+        label="撤出理由 Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000})
+    )
+
+
 class RetestForm(ReasonForm):
     policy = forms.FileField(label="隐私政策文本(可选) Privacy policy (optional)", required=False)
     trace = forms.FileField(label="运行时轨迹(可选) Runtime trace JSONL (optional)", required=False)

@@ -99,6 +99,7 @@ TRANSITION_LABELS = {
     "order_takedown": "责令下架",
     "complete_takedown": "下架完成",
     "harmful_takedown": "不良APP直接下架",
+    "withdraw_notice": "撤出通报",
 }
 
 
@@ -364,6 +365,7 @@ SDK_TRANSITION_LABELS = {
     **{k: TRANSITION_LABELS[k] for k in ("issue", "start_retest", "complete_retest", "close", "escalate")},
     "respond": "厂商答复",
     "publish_notice": "通报发布",
+    "withdraw_notice": "撤出通报",
 }
 
 

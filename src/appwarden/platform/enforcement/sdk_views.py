@@ -13,7 +13,14 @@ from appwarden.platform.core.models import ROLE_SDK_VENDOR
 from appwarden.platform.core.roles import STAFF, role_of, scoped
 from appwarden.platform.core.views import attempt, get_scoped, role_required
 from appwarden.platform.enforcement import sdk_workflow
-from appwarden.platform.enforcement.forms import EscalateForm, ReasonForm, SdkIssueForm, SdkRespondForm
+from appwarden.platform.enforcement.forms import (
+    WITHDRAW_REASON_MISSING,
+    EscalateForm,
+    ReasonForm,
+    SdkIssueForm,
+    SdkRespondForm,
+    WithdrawForm,
+)
 from appwarden.platform.enforcement.models import SDK_OPEN_STATES, SDK_STATES, NoticeItem, SdkOrder
 from appwarden.platform.registry.models import SdkVendor, attributed
 from appwarden.platform.testing import ranking
@@ -127,6 +134,7 @@ def _detail(request, pk: int, base: str):
             "respond_form": SdkRespondForm(),
             "reason_form": ReasonForm(),
             "escalate_form": EscalateForm(),
+            "withdraw_form": WithdrawForm(),
             "notice_item": NoticeItem.objects.filter(sdk_order=order).select_related("batch").first(),
         },
     )
@@ -189,6 +197,19 @@ def sdk_order_transition(request, pk: int, name: str):
                 notice=form.cleaned_data["notice"],
             ),
             "已列入通报 added to the notice (APP(SDK))",
+            back,
+        )
+    if name == "withdraw_notice":
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, WITHDRAW_REASON_MISSING)
+            return redirect(back)
+        return attempt(
+            request,
+            lambda: sdk_workflow.withdraw_notice(
+                order, user=request.user, reason=form.cleaned_data["reason"]
+            ),
+            "已撤出通报批次 withdrawn from the draft notice",
             back,
         )
     actions = {"start_retest": sdk_workflow.start_retest, "close": sdk_workflow.close}

@@ -8,6 +8,7 @@ issue ──► issued ──respond (vendor)──► responded ──start_ret
             └──────────escalate────────────┴──────────────────────────────────escalate──────────────────────┘
                                      ▼
             notice_draft ──(its notice batch is published)──► noticed   (通报 as APP(SDK): the row names SDK and vendor)
+            notice_draft ──withdraw_notice (regulator; draft batch only)──► the state it was escalated from
 ```
 
 The order names confirmed findings owned by the vendor's SDK ids (``Finding.owner``) in any number of apps. The
@@ -72,6 +73,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "close": ((RETESTED,), CLOSED, (ROLE_REVIEWER, ROLE_REGULATOR)),
     "escalate": ((ISSUED, RESPONDED, RETESTED), NOTICE_DRAFT, (ROLE_REGULATOR,)),
     "publish_notice": ((NOTICE_DRAFT,), NOTICED, ()),
+    # out of a draft batch, back to the state the order was escalated from ("": see state_before_escalation)
+    "withdraw_notice": ((NOTICE_DRAFT,), "", (ROLE_REGULATOR,)),
 }
 
 STATUS_ZH = {
@@ -202,9 +205,13 @@ def _check(order: SdkOrder, name: str, user: Any, reason: str, *, system: bool =
         raise PlatformError(f"请填写理由 {name} needs a reason (理由必填)")
 
 
-def _move(order: SdkOrder, name: str, user: Any, reason: str, *, system: bool = False) -> None:
+def _move(
+    order: SdkOrder, name: str, user: Any, reason: str, *, system: bool = False, target: str = ""
+) -> None:
+    """Apply transition ``name`` (checked by :func:`_check`) and record it; ``target`` only for a transition whose
+    target depends on the history (``withdraw_notice``)."""
     _check(order, name, user, reason, system=system)
-    target = TRANSITIONS[name][1]
+    target = target or TRANSITIONS[name][1]
     previous = order.state
     order.state = target
     if target == CLOSED:
@@ -763,6 +770,71 @@ def publish(order: SdkOrder, *, user: Any, why: str) -> None:
     _move(order, "publish_notice", user, why, system=True)
 
 
+def state_before_escalation(order: SdkOrder) -> str:
+    """The state the SDK order (in ``notice_draft``) was escalated from: the ``from_state`` of its latest
+    ``escalate`` transition; without one, ``retested`` after a re-test that counted, ``responded`` after an answer,
+    else ``issued``."""
+    sources = TRANSITIONS["escalate"][0]
+    last = order.transitions.filter(name="escalate").order_by("-id").first()
+    if last is not None and last.from_state in sources:
+        return last.from_state
+    if order.retests.filter(completed_at__isnull=False).exists():
+        return RETESTED
+    return RESPONDED if order.responses.exists() else ISSUED
+
+
+def withdraw_notice(order: SdkOrder, *, user: Any, reason: str) -> str:
+    """撤出通报 of an APP(SDK) row: as ``workflow.withdraw_notice`` for an app's order (regulator, written reason;
+    only from a **draft** batch, a published one is 409). The SDK order goes back to the state it was escalated
+    from (:func:`state_before_escalation`), the transition ``withdraw_notice`` records who and why, the row is
+    deleted and an audit row ``notice_withdrawn`` keeps it; a ``retested`` order's re-test table is refreshed
+    (:func:`_refresh`). Returns the state the order went back to."""
+    require(user, *TRANSITIONS["withdraw_notice"][2])
+    reason = (reason or "").strip()
+    if not reason:
+        raise PlatformError("请填写撤出理由 withdrawing an order from a notice needs a reason (理由必填)")
+    with transaction.atomic():
+        item = NoticeItem.objects.filter(sdk_order_id=order.pk).first()
+        if item is None:
+            raise TransitionError(
+                f"{order.number} 不在任何通报批次中 the SDK order is in no notice batch; nothing to withdraw"
+            )
+        batch = NoticeBatch.objects.select_for_update().get(pk=item.batch_id)  # first, as publish_notice
+        order = _lock(order)
+        if batch.published:
+            raise TransitionError(
+                f"通报批次「{batch.title}」已发布，不能撤出或修改 the notice batch is published; a published notice "
+                "is never changed"
+            )
+        _check(order, "withdraw_notice", user, reason)
+        target = state_before_escalation(order)
+        item_pk = item.pk
+        row = {
+            k: getattr(item, k)
+            for k in ("app_name", "developer", "source", "version", "problems", "sdk_name", "sdk_vendor")
+        }
+        _move(order, "withdraw_notice", user, reason, target=target)
+        with audit.acting_as(user, reason):
+            item.delete()
+        audit.record(
+            "notice_withdrawn",
+            order,
+            reason=reason,
+            actor=user,
+            data={
+                "sdk_order": order.number,
+                "batch": batch.pk,
+                "batch_title": batch.title,
+                "item": item_pk,
+                "back_to": target,
+                "row": row,
+            },
+        )
+        if target == RETESTED:
+            _refresh(order)
+    return target
+
+
 def surface_overdue() -> int:
     """Mark SDK orders still ``issued`` after their deadline (``overdue_since``, an audit row); returns how many."""
     count = 0
@@ -787,4 +859,5 @@ __all__ = [
     "respond",
     "start_retest",
     "surface_overdue",
+    "withdraw_notice",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/publish/", views.notice_publish, name="notice_publish"),
+    path("notices/<int:pk>/items/<int:item_pk>/withdraw/", views.notice_withdraw, name="notice_withdraw"),
     path("notices/<int:pk>/export.<str:fmt>", views.notice_export, name="notice_export"),
     path("takedowns/", views.takedown_list, name="takedown_list"),
     path("takedowns/<int:pk>/confirm/", views.takedown_confirm, name="takedown_confirm"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from appwarden.platform.core.views import attempt, get_scoped, role_required
 from appwarden.platform.enforcement import export, workflow
 from appwarden.platform.enforcement.api import notice_download
 from appwarden.platform.enforcement.forms import (
+    WITHDRAW_REASON_MISSING,
     ConfirmTakedownForm,
     EscalateForm,
     IssueOrderForm,
@@ -20,6 +22,7 @@ from appwarden.platform.enforcement.forms import (
     ReasonForm,
     RespondForm,
     RetestForm,
+    WithdrawForm,
 )
 from appwarden.platform.enforcement.models import (
     ISSUED,
@@ -109,6 +112,8 @@ def order_detail(request, pk: int):
             "reason_form": ReasonForm(),
             "retest_form": RetestForm(),
             "escalate_form": EscalateForm(),
+            "withdraw_form": WithdrawForm(),
+            "notice_item": NoticeItem.objects.filter(order=order).select_related("batch").first(),
         },
     )
 
@@ -172,6 +177,17 @@ def transition(request, pk: int, name: str):
             "已列入通报 added to the notice",
             back,
         )
+    if name == "withdraw_notice":
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, WITHDRAW_REASON_MISSING)
+            return redirect(back)
+        return attempt(
+            request,
+            lambda: workflow.withdraw_notice(order, user=request.user, reason=form.cleaned_data["reason"]),
+            "已撤出通报批次 withdrawn from the draft notice",
+            back,
+        )
     actions = {
         "close": workflow.close,
         "order_takedown": workflow.order_takedown,
@@ -224,7 +240,12 @@ def notice_detail(request, pk: int):
     return render(
         request,
         "enforcement/notice_detail.html",
-        {"notice": notice, "items": notice.items.all(), "sdk": export.has_sdk_rows(notice)},
+        {
+            "notice": notice,
+            "items": notice.items.select_related("order", "sdk_order"),
+            "sdk": export.has_sdk_rows(notice),
+            "withdraw_form": WithdrawForm(),
+        },
     )
 
 
@@ -238,6 +259,29 @@ def notice_publish(request, pk: int):
         lambda: workflow.publish_notice(notice, user=request.user),
         "已发布 published",
         f"/enforcement/notices/{pk}/",
+    )
+
+
+@role_required(ROLE_REGULATOR)
+def notice_withdraw(request, pk: int, item_pk: int):
+    """撤出本批次: POST target of a draft batch row's withdraw form (regulators; other staff 403 like publish)."""
+    notice = get_scoped(NoticeBatch, request.user, pk=pk)
+    back = f"/enforcement/notices/{notice.pk}/"
+    item = NoticeItem.objects.filter(batch=notice, pk=item_pk).select_related("order", "sdk_order").first()
+    if item is None:
+        raise Http404("no such row in this notice batch")
+    if request.method != "POST":
+        return redirect(back)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, WITHDRAW_REASON_MISSING)
+        return redirect(back)
+    order = item.sdk_order if item.sdk_order_id is not None else item.order
+    return attempt(
+        request,
+        lambda: workflow.withdraw_item(item, user=request.user, reason=form.cleaned_data["reason"]),
+        f"已将 {order.number} 撤出本批次 withdrawn from the draft notice",
+        back,
     )
 
 

@@ -7,6 +7,7 @@ issue ──► issued ──respond──► responded ──start_retest──
             └──────escalate───────┴───────────────────────────────────────────────────escalate──────┘
                                                    ▼
                  notice_draft ──(its notice batch is published)──► noticed ──order_takedown──► takedown
+                 notice_draft ──withdraw_notice (regulator; draft batch only)──► the state it was escalated from
                                                                         ──(all stores confirm)──► taken_down
  ∅ ──harmful_takedown (regulator; 不良APP whose latest screening verdict is harmful, confirmed by another person's
                        筛查结论复核)──► takedown
@@ -74,6 +75,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "close": ((RETESTED,), CLOSED, (ROLE_REVIEWER, ROLE_REGULATOR)),
     "escalate": ((ISSUED, RESPONDED, RETESTED), NOTICE_DRAFT, (ROLE_REGULATOR,)),
     "publish_notice": ((NOTICE_DRAFT,), NOTICED, ()),  # by publish_notice() for the whole batch
+    # out of a draft batch, back to the state the order was escalated from ("": see state_before_escalation)
+    "withdraw_notice": ((NOTICE_DRAFT,), "", (ROLE_REGULATOR,)),
     "order_takedown": ((NOTICED,), TAKEDOWN, (ROLE_REGULATOR,)),
     "complete_takedown": ((TAKEDOWN,), TAKEN_DOWN, ()),  # system
     # 不良APP sent to 下架 directly (issue #23): a new order starts in ``takedown``; no source state, so it is never
@@ -141,9 +144,13 @@ def _check(order: RectificationOrder, name: str, user: Any, reason: str, *, syst
             raise PlatformError(f"请填写理由 {name} needs a reason (理由必填)")
 
 
-def _move(order: RectificationOrder, name: str, user: Any, reason: str, *, system: bool = False) -> None:
+def _move(
+    order: RectificationOrder, name: str, user: Any, reason: str, *, system: bool = False, target: str = ""
+) -> None:
+    """Apply transition ``name`` (checked by :func:`_check`) and record it; ``target`` only for a transition whose
+    target depends on the history (``withdraw_notice``)."""
     _check(order, name, user, reason, system=system)
-    target = TRANSITIONS[name][1]
+    target = target or TRANSITIONS[name][1]
     previous = order.state
     order.state = target
     if target == CLOSED:
@@ -457,22 +464,27 @@ def refresh_after_review(finding: Finding) -> int:
     for pk in list(pks):
         with transaction.atomic():
             order = RectificationOrder.objects.select_for_update().get(pk=pk)
-            retest = (
-                order.retests.filter(completed_at__isnull=False).select_related("job").order_by("-id").first()
+            changed += _restate_retest(
+                order, f"复核问题 #{finding.pk} 后更新复测结果 re-test result after a review"
             )
-            if order.state != RETESTED or retest is None or retest.job.status != JOB_DONE:
-                continue
-            if not retest.diff or retest.diff.get("error"):
-                continue
-            diff = _diff_for(order, retest.job)
-            if diff != retest.diff:
-                with audit.acting_as(
-                    None, f"复核问题 #{finding.pk} 后更新复测结果 re-test result after a review"
-                ):
-                    retest.diff = diff
-                    retest.save(update_fields=["diff"])
-                changed += 1
     return changed
+
+
+def _restate_retest(order: RectificationOrder, why: str) -> int:
+    """Recompute the stored diff of the (locked) ``retested`` order's latest re-test with the reviews as they stand;
+    saved (an audit row with ``why``) when it changed. Returns 1 when it changed, else 0."""
+    retest = order.retests.filter(completed_at__isnull=False).select_related("job").order_by("-id").first()
+    if order.state != RETESTED or retest is None or retest.job.status != JOB_DONE:
+        return 0
+    if not retest.diff or retest.diff.get("error"):
+        return 0
+    diff = _diff_for(order, retest.job)
+    if diff == retest.diff:
+        return 0
+    with audit.acting_as(None, why):
+        retest.diff = diff
+        retest.save(update_fields=["diff"])
+    return 1
 
 
 def close(order: RectificationOrder, *, user: Any, reason: str) -> None:
@@ -689,23 +701,129 @@ def publish_notice(notice: NoticeBatch, *, user: Any) -> None:
             raise PlatformError("通报批次为空，不能发布 an empty notice batch cannot be published")
         why = f"通报批次「{locked.title}」已发布 notice published"
         for item in items:
-            if item.sdk_order_id is not None:  # an APP(SDK) row: the SDK vendor's order (issue #21.1)
-                from appwarden.platform.enforcement import sdk_workflow
-
-                sdk_workflow.publish(item.sdk_order, user=user, why=why)
-                continue
-            order = _lock(item.order)
-            if order.state != NOTICE_DRAFT:
-                raise TransitionError(
-                    f"{order.number} 当前状态为「{order.get_state_display()}」，不能随本批次通报 "
-                    "the order is no longer waiting for this notice"
-                )
-            _refresh_row(item, order, user)
-            _move(order, "publish_notice", user, why, system=True)
+            try:
+                _publish_item(item, user, why)
+            except TransitionError as exc:
+                # name the order that blocks the batch and the way out: withdraw it, publish the others
+                raise TransitionError(f"{exc}；{withdraw_hint(item)}") from None
         with audit.acting_as(user):
             notice.published = True
             notice.published_at = timezone.now()
             notice.save()
+
+
+def _publish_item(item: NoticeItem, user: Any, why: str) -> None:
+    """One row of :func:`publish_notice` (inside its transaction): its order ``notice_draft`` → ``noticed``, the row
+    restated first; TransitionError when the order is no longer waiting or its row may not be written."""
+    if item.sdk_order_id is not None:  # an APP(SDK) row: the SDK vendor's order (issue #21.1)
+        from appwarden.platform.enforcement import sdk_workflow
+
+        sdk_workflow.publish(item.sdk_order, user=user, why=why)
+        return
+    order = _lock(item.order)
+    if order.state != NOTICE_DRAFT:
+        raise TransitionError(
+            f"{order.number} 当前状态为「{order.get_state_display()}」，不能随本批次通报 "
+            "the order is no longer waiting for this notice"
+        )
+    _refresh_row(item, order, user)
+    _move(order, "publish_notice", user, why, system=True)
+
+
+def withdraw_hint(item: NoticeItem) -> str:
+    """The publication refusal's way out, naming the blocking row's order: withdraw it from the draft batch (button
+    撤出本批次 on the batch page, or the API) and publish the other rows."""
+    sdk = item.sdk_order_id is not None
+    order = item.sdk_order if sdk else item.order
+    number = order.number if order is not None else f"#{item.pk}"
+    api = f"/api/{'sdk-orders' if sdk else 'orders'}/{order.pk if order is not None else ''}/withdraw_notice/"
+    return (
+        f"可先将整改通知 {number}（{item.app_name}）撤出本批次（通报批次页该行「撤出本批次」，须填写理由；"
+        f"API POST {api}），再发布其余各行 withdraw {number} from this draft batch, then publish the other rows"
+    )
+
+
+def state_before_escalation(order: RectificationOrder) -> str:
+    """The state ``order`` (in ``notice_draft``) was escalated from: the ``from_state`` of its latest ``escalate``
+    transition. For an order without one (history from before transitions were recorded) the state its history
+    implies: ``retested`` after a completed re-test that did not fail, ``responded`` after an answer, else
+    ``issued``."""
+    sources = TRANSITIONS["escalate"][0]
+    last = order.transitions.filter(name="escalate").order_by("-id").first()
+    if last is not None and last.from_state in sources:
+        return last.from_state
+    retest = order.retests.filter(completed_at__isnull=False).order_by("-id").first()
+    if retest is not None and not (retest.diff or {}).get("error"):
+        return RETESTED
+    return RESPONDED if order.responses.exists() else ISSUED
+
+
+def withdraw_notice(order: RectificationOrder, *, user: Any, reason: str) -> str:
+    """撤出通报: take ``order`` out of the **draft** notice batch it is in (regulator, written reason), e.g. because
+    a named finding went back under review and the row blocks the other companies' rows.
+
+    The order returns to the state it was escalated from (:func:`state_before_escalation`: ``issued``,
+    ``responded`` or ``retested``; its history, responses, re-tests and ``overdue_since`` are kept, so it may be
+    answered, re-tested, closed or escalated again from there); the transition ``withdraw_notice`` records who and
+    why; the row is deleted (audit ``delete``) and one audit row ``notice_withdrawn`` keeps the batch and the row as
+    it stood. A re-tested order's stored re-test result is recomputed with the reviews as they stand (it was not
+    kept current while drafted). Refused, changing nothing: another role (403), no reason (400), an order in no
+    batch or not ``notice_draft`` (409) and a **published** batch (409: a public record is never changed).
+    Returns the state the order went back to."""
+    require(user, *TRANSITIONS["withdraw_notice"][2])
+    reason = (reason or "").strip()
+    if not reason:
+        raise PlatformError("请填写撤出理由 withdrawing an order from a notice needs a reason (理由必填)")
+    with transaction.atomic():
+        item = NoticeItem.objects.filter(order_id=order.pk).first()
+        if item is None:
+            raise TransitionError(
+                f"{order.number} 不在任何通报批次中 the order is in no notice batch; nothing to withdraw"
+            )
+        # the batch first, as publish_notice: a publication and a withdrawal never interleave
+        batch = NoticeBatch.objects.select_for_update().get(pk=item.batch_id)
+        order = _lock(order)
+        if batch.published:
+            raise TransitionError(
+                f"通报批次「{batch.title}」已发布，不能撤出或修改 the notice batch is published; a published notice "
+                "is never changed"
+            )
+        _check(order, "withdraw_notice", user, reason)
+        target = state_before_escalation(order)
+        item_pk = item.pk
+        row = {
+            k: getattr(item, k)
+            for k in ("app_name", "developer", "source", "version", "problems", "sdk_name", "sdk_vendor")
+        }
+        _move(order, "withdraw_notice", user, reason, target=target)
+        with audit.acting_as(user, reason):
+            item.delete()
+        audit.record(
+            "notice_withdrawn",
+            order,
+            reason=reason,
+            actor=user,
+            data={
+                "order": order.number,
+                "batch": batch.pk,
+                "batch_title": batch.title,
+                "item": item_pk,
+                "back_to": target,
+                "row": row,
+            },
+        )
+        if target == RETESTED:
+            _restate_retest(order, "撤出通报后按当前复核更新复测结果 re-test result after the withdrawal")
+    return target
+
+
+def withdraw_item(item: NoticeItem, *, user: Any, reason: str) -> str:
+    """:func:`withdraw_notice` for the row ``item`` of a draft batch (an app order's or an APP(SDK) row's order)."""
+    if item.sdk_order_id is not None:
+        from appwarden.platform.enforcement import sdk_workflow
+
+        return sdk_workflow.withdraw_notice(item.sdk_order, user=user, reason=reason)
+    return withdraw_notice(item.order, user=user, reason=reason)
 
 
 def order_takedown(order: RectificationOrder, *, user: Any, reason: str) -> list[TakedownOrder]:
