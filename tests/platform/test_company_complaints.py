@@ -497,3 +497,68 @@ class AnswerDeadlineBackfillTests(TransactionTestCase):
         )
         self.assertIsNone(new.objects.get(pk=first.pk).deadline)
         self.assertEqual(new.objects.get(pk=second.pk).deadline, deadline)
+
+
+class AnswerDeadlineFromAuditTests(TransactionTestCase):
+    """Migration ``complaints 0004``: an answer 0003 left unknown (a send-back came after it) gets the deadline in
+    force when it came in, read back from the forward's audit rows (create at forwarding, update at each send-back),
+    so a late first answer is marked 逾期提交 too; an answer the log says nothing about stays unknown."""
+
+    # CompanyCase's data, in a TransactionTestCase (a migration runs)
+    setUp = CompanyCase.setUp
+    _order = CompanyCase._order
+    complaint = CompanyCase.complaint
+    forwarded = CompanyCase.forwarded
+
+    def test_the_deadline_then_is_read_back_from_the_audit_log(self):
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        from appwarden.platform.complaints.models import ForwardAnswer
+
+        fwd = self.forwarded(self.app_a, days=1)
+        first_deadline = fwd.deadline
+        first = forwarding.answer(fwd, user=self.a_user, text="第一次答复")
+        # it came in after that deadline (the row's time moved; its place in the log is its create row)
+        ForwardAnswer.objects.filter(pk=first.pk).update(at=timezone.now() + dt.timedelta(days=30))
+        forwarding.send_back(fwd, user=self.regulator, note="请补充", working_days=60)
+        fwd.refresh_from_db()
+        second = forwarding.answer(fwd, user=self.a_user, text="第二次答复")
+        self.assertNotEqual(fwd.deadline, first_deadline)
+        # as stored before ForwardAnswer.deadline existed and after 0003 (which knew only the second)
+        ForwardAnswer.objects.filter(pk=first.pk).update(deadline=None)
+        ForwardAnswer.objects.filter(pk=second.pk).update(deadline=None)
+        from appwarden.platform.core import audit
+
+        with (
+            audit.unrecorded()
+        ):  # an answer the log knows nothing of (no create row) and no forward row before
+            unknown = ForwardAnswer.objects.create(
+                forward=fwd, text="无记录", at=timezone.now() - dt.timedelta(days=400)
+            )
+
+        executor = MigrationExecutor(connection)
+        self.addCleanup(lambda: MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes()))
+        executor.migrate([("complaints", "0003_answer_deadline")])
+        MigrationExecutor(connection).migrate([("complaints", "0004_answer_deadline_from_audit")])
+
+        first.refresh_from_db()
+        second.refresh_from_db()
+        unknown.refresh_from_db()
+        self.assertEqual(first.deadline, first_deadline)
+        self.assertTrue(first.late)
+        self.assertEqual(second.deadline, fwd.deadline)
+        self.assertFalse(second.late)
+        self.assertIsNone(unknown.deadline)
+        self.assertFalse(unknown.late)
+        row = AuditLog.objects.get(
+            action="data_migration", object_id="complaints.0004_answer_deadline_from_audit"
+        )
+        self.assertEqual(row.data["answers"], [first.pk, second.pk])
+        self.assertEqual(row.data["still_unknown"], 1)
+        body = api(self.a_user).get(f"/api/complaint-forwards/{fwd.pk}/").json()
+        late = {a["id"]: (a["late"], a["deadline"]) for a in body["answers"]}
+        self.assertEqual(late[first.pk], (True, str(first_deadline)))
+        self.assertEqual(late[second.pk], (False, str(fwd.deadline)))
+        html = web(self.a_user).get(f"/complaints/forwards/{fwd.pk}/").content.decode()
+        self.assertIn(f"逾期提交 late (答复截止 {first_deadline:%Y-%m-%d})", html)
