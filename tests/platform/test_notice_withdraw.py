@@ -267,6 +267,12 @@ class WithdrawAppOrderTests(WithdrawBase):
         page = web.get(f"/enforcement/notices/{self.notice.pk}/")
         self.assertContains(page, f'id="withdraw-item-{item.pk}"')
         self.assertContains(page, x.number)
+        # the blocking row is marked before anyone presses 发布; the other is ready
+        self.assertContains(page, f'id="row-blocked-{item.pk}"')
+        self.assertContains(page, "正在复核", count=1)
+        y_item = NoticeItem.objects.get(order=y)
+        self.assertNotContains(page, f'id="row-blocked-{y_item.pk}"')
+        self.assertContains(page, "可以发布 ready", count=1)
         url = f"/enforcement/notices/{self.notice.pk}/items/{item.pk}/withdraw/"
         page = web.post(url, {"reason": ""}, follow=True)
         self.assertContains(page, "请填写撤出理由")

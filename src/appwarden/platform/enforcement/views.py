@@ -237,12 +237,16 @@ def notice_list(request):
 @role_required(*STAFF)
 def notice_detail(request, pk: int):
     notice = get_scoped(NoticeBatch, request.user, pk=pk)
+    items = list(notice.items.select_related("order", "sdk_order"))
+    if not notice.published and role_of(request.user) == ROLE_REGULATOR:
+        for item in items:  # which row would refuse the publication now, beside its withdraw button
+            item.blocker = workflow.row_blocker(item)
     return render(
         request,
         "enforcement/notice_detail.html",
         {
             "notice": notice,
-            "items": notice.items.select_related("order", "sdk_order"),
+            "items": items,
             "sdk": export.has_sdk_rows(notice),
             "withdraw_form": WithdrawForm(),
         },

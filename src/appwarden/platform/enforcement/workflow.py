@@ -730,6 +730,23 @@ def _publish_item(item: NoticeItem, user: Any, why: str) -> None:
     _move(order, "publish_notice", user, why, system=True)
 
 
+def row_blocker(item: NoticeItem) -> str:
+    """Why the draft row ``item`` would now refuse the batch's publication (its order no longer waiting, an ordered
+    finding back under review, none left confirmed, a re-test's new findings unreviewed); ``""`` when it may be
+    published. Read-only: the batch page shows it beside the row's 撤出本批次 button."""
+    if item.sdk_order_id is not None:
+        order: Any = item.sdk_order
+        refusal = nameable_findings(list(order.findings.all()))[1]
+    else:
+        order = item.order
+        refusal = notice_facts(order).refusal if order is not None else ""
+    if order is not None and order.state != NOTICE_DRAFT:
+        return (
+            f"当前状态为「{order.get_state_display()}」，不能随本批次通报 no longer waiting for this notice"
+        )
+    return refusal
+
+
 def withdraw_hint(item: NoticeItem) -> str:
     """The publication refusal's way out, naming the blocking row's order: withdraw it from the draft batch (button
     撤出本批次 on the batch page, or the API) and publish the other rows."""
