@@ -7,8 +7,8 @@ issue ──► issued ──respond──► responded ──start_retest──
             └──────escalate───────┴───────────────────────────────────────────────────escalate──────┘
                                                    ▼
                  notice_draft ──(its notice batch is published)──► noticed ──order_takedown──► takedown
-                 notice_draft ──withdraw_notice (regulator; draft batch only)──► the state it was escalated from
                                                                         ──(all stores confirm)──► taken_down
+                 notice_draft ──withdraw_notice (regulator; draft batch only)──► the state it was escalated from
  ∅ ──harmful_takedown (regulator; 不良APP whose latest screening verdict is harmful, confirmed by another person's
                        筛查结论复核)──► takedown
 ```
