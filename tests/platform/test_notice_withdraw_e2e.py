@@ -34,8 +34,10 @@ users = get_user_model().objects
 reviewer, regulator = users.get(username=sys.argv[1]), users.get(username=sys.argv[2])
 notice = workflow.create_notice_batch(user=regulator, title="撤出端到端通报（草稿）")
 out = {"notice": notice.pk, "orders": {}}
-for key in ("x", "y"):
-    company = pf.company(f"撤出端到端{key}有限公司")
+from appwarden.platform.registry.models import Company
+for n, key in enumerate(("x", "y")):
+    # a credit code of its own: the server is shared with the other e2e tests (test_e2e.py uses pf's first codes)
+    company = Company.objects.create(name=f"撤出端到端{key}有限公司", credit_code=pf.credit_code(7300001 + n))
     finding = pf.finding("pi.pre_consent", ["RD-3.1", "M164-1.1"], notice_types=["M337-1"])
     rep = pf.report(f"com.e2e.withdraw.{key}", "1.0", [finding], label=f"撤出端到端应用{key}")
     sha = hashlib.sha256(f"withdraw-e2e-{key}".encode()).hexdigest()
