@@ -69,6 +69,7 @@ def test_suites_pass_on_postgresql(postgres_url):
             "test_fair_queue.py",
             "test_stats_db_aggregation.py",
             "test_notice_withdraw.py",
+            "test_verdict_audit.py",
         )
     ]
     proc = subprocess.run(
