@@ -799,37 +799,14 @@ def withdraw_notice(order: SdkOrder, *, user: Any, reason: str) -> str:
             raise TransitionError(
                 f"{order.number} 不在任何通报批次中 the SDK order is in no notice batch; nothing to withdraw"
             )
-        batch = NoticeBatch.objects.select_for_update().get(pk=item.batch_id)  # first, as publish_notice
+        from appwarden.platform.enforcement.workflow import drop_notice_row, lock_draft_batch
+
+        batch = lock_draft_batch(item)
         order = _lock(order)
-        if batch.published:
-            raise TransitionError(
-                f"通报批次「{batch.title}」已发布，不能撤出或修改 the notice batch is published; a published notice "
-                "is never changed"
-            )
         _check(order, "withdraw_notice", user, reason)
         target = state_before_escalation(order)
-        item_pk = item.pk
-        row = {
-            k: getattr(item, k)
-            for k in ("app_name", "developer", "source", "version", "problems", "sdk_name", "sdk_vendor")
-        }
         _move(order, "withdraw_notice", user, reason, target=target)
-        with audit.acting_as(user, reason):
-            item.delete()
-        audit.record(
-            "notice_withdrawn",
-            order,
-            reason=reason,
-            actor=user,
-            data={
-                "sdk_order": order.number,
-                "batch": batch.pk,
-                "batch_title": batch.title,
-                "item": item_pk,
-                "back_to": target,
-                "row": row,
-            },
-        )
+        drop_notice_row(item, batch, order, "sdk_order", target, user=user, reason=reason)
         if target == RETESTED:
             _refresh(order)
     return target

@@ -797,41 +797,57 @@ def withdraw_notice(order: RectificationOrder, *, user: Any, reason: str) -> str
             raise TransitionError(
                 f"{order.number} 不在任何通报批次中 the order is in no notice batch; nothing to withdraw"
             )
-        # the batch first, as publish_notice: a publication and a withdrawal never interleave
-        batch = NoticeBatch.objects.select_for_update().get(pk=item.batch_id)
+        batch = lock_draft_batch(item)
         order = _lock(order)
-        if batch.published:
-            raise TransitionError(
-                f"通报批次「{batch.title}」已发布，不能撤出或修改 the notice batch is published; a published notice "
-                "is never changed"
-            )
         _check(order, "withdraw_notice", user, reason)
         target = state_before_escalation(order)
-        item_pk = item.pk
-        row = {
-            k: getattr(item, k)
-            for k in ("app_name", "developer", "source", "version", "problems", "sdk_name", "sdk_vendor")
-        }
         _move(order, "withdraw_notice", user, reason, target=target)
-        with audit.acting_as(user, reason):
-            item.delete()
-        audit.record(
-            "notice_withdrawn",
-            order,
-            reason=reason,
-            actor=user,
-            data={
-                "order": order.number,
-                "batch": batch.pk,
-                "batch_title": batch.title,
-                "item": item_pk,
-                "back_to": target,
-                "row": row,
-            },
-        )
+        drop_notice_row(item, batch, order, "order", target, user=user, reason=reason)
         if target == RETESTED:
             _restate_retest(order, "撤出通报后按当前复核更新复测结果 re-test result after the withdrawal")
     return target
+
+
+def lock_draft_batch(item: NoticeItem) -> NoticeBatch:
+    """The draft batch of notice row ``item``, locked (``select_for_update``; taken before the order's lock, as
+    ``publish_notice`` does, so a publication and a withdrawal never interleave). Raises TransitionError (409) when
+    the batch is published: a published notice is never changed."""
+    batch = NoticeBatch.objects.select_for_update().get(pk=item.batch_id)
+    if batch.published:
+        raise TransitionError(
+            f"通报批次「{batch.title}」已发布，不能撤出或修改 the notice batch is published; a published notice "
+            "is never changed"
+        )
+    return batch
+
+
+def drop_notice_row(
+    item: NoticeItem, batch: NoticeBatch, order: Any, number_key: str, target: str, *, user: Any, reason: str
+) -> None:
+    """Delete the withdrawn notice row ``item`` of the locked draft ``batch`` (its ``delete`` audit row carries who
+    and why) and record ``notice_withdrawn`` on ``order`` with the row's text as it stood, the batch and the state
+    ``target`` the order went back to (``data[number_key]`` is the order's number: ``order`` / ``sdk_order``)."""
+    item_pk = item.pk
+    row = {
+        k: getattr(item, k)
+        for k in ("app_name", "developer", "source", "version", "problems", "sdk_name", "sdk_vendor")
+    }
+    with audit.acting_as(user, reason):
+        item.delete()
+    audit.record(
+        "notice_withdrawn",
+        order,
+        reason=reason,
+        actor=user,
+        data={
+            number_key: order.number,
+            "batch": batch.pk,
+            "batch_title": batch.title,
+            "item": item_pk,
+            "back_to": target,
+            "row": row,
+        },
+    )
 
 
 def withdraw_item(item: NoticeItem, *, user: Any, reason: str) -> str:
