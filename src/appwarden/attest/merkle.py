@@ -54,14 +54,13 @@ def root_hash(leaves: Sequence[bytes]) -> bytes:
     return _subtree_root(leaves, 0, len(leaves))
 
 
-def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
-    """The audit path of leaf ``index`` in the tree of ``leaves`` (leaf hashes), nearest sibling first."""
-    n = len(leaves)
-    if not 0 <= index < n:
-        raise ValueError(f"leaf index {index} outside a tree of {n}")
-    proof: list[bytes] = []
-    start, end = 0, n
-    path: list[tuple[int, int]] = []  # the sibling subtrees, from the root down
+def inclusion_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The sibling subtrees ``[start, end)`` of leaf ``index``'s audit path in the tree of ``size`` leaves,
+    nearest first (RFC 9162 2.1.3.1); ValueError when ``index`` is outside the tree."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf index {index} outside a tree of {size}")
+    path: list[tuple[int, int]] = []  # from the root down
+    start, end = 0, size
     while end - start > 1:
         k = _largest_power_of_two_below(end - start)
         if index < start + k:
@@ -69,35 +68,44 @@ def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
             end = start + k
         else:
             path.append((start, start + k))
-            start = start + k
-    for s, e in reversed(path):
-        proof.append(_subtree_root(leaves, s, e))
-    return proof
+            start += k
+    return path[::-1]
+
+
+def consistency_ranges(old_size: int, size: int) -> list[tuple[int, int]]:
+    """The subtrees ``[start, end)`` of the consistency proof from ``old_size`` to ``size`` leaves, in proof order
+    (RFC 9162 2.1.4.1); empty when ``old_size`` is 0 or ``size``; ValueError when ``old_size`` is outside
+    ``0..size``."""
+    if not 0 <= old_size <= size:
+        raise ValueError(f"old size {old_size} outside 0..{size}")
+    if old_size in (0, size):
+        return []
+    ranges: list[tuple[int, int]] = []  # from the root down
+    start, end, m, complete = 0, size, old_size, True
+    while True:
+        n = end - start
+        if m == n:
+            if not complete:
+                ranges.append((start, end))
+            break
+        k = _largest_power_of_two_below(n)
+        if m <= k:
+            ranges.append((start + k, end))
+            end = start + k
+        else:
+            ranges.append((start, start + k))
+            start, m, complete = start + k, m - k, False
+    return ranges[::-1]
+
+
+def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
+    """The audit path of leaf ``index`` in the tree of ``leaves`` (leaf hashes), nearest sibling first."""
+    return [_subtree_root(leaves, s, e) for s, e in inclusion_ranges(index, len(leaves))]
 
 
 def consistency_proof(leaves: Sequence[bytes], old_size: int) -> list[bytes]:
     """The proof that the tree of the first ``old_size`` leaves is a prefix of the tree of ``leaves``."""
-    n = len(leaves)
-    if not 0 <= old_size <= n:
-        raise ValueError(f"old size {old_size} outside 0..{n}")
-    if old_size in (0, n):
-        return []
-    nodes: list[tuple[int, int]] = []  # subtree ranges, from the root down
-    start, end, m, complete = 0, n, old_size, True
-    while True:
-        size = end - start
-        if m == size:
-            if not complete:
-                nodes.append((start, end))
-            break
-        k = _largest_power_of_two_below(size)
-        if m <= k:
-            nodes.append((start + k, end))
-            end = start + k
-        else:
-            nodes.append((start, start + k))
-            start, m, complete = start + k, m - k, False
-    return [_subtree_root(leaves, s, e) for s, e in reversed(nodes)]
+    return [_subtree_root(leaves, s, e) for s, e in consistency_ranges(old_size, len(leaves))]
 
 
 def verify_inclusion(index: int, tree_size: int, leaf: bytes, proof: Sequence[bytes], root: bytes) -> bool:

@@ -22,10 +22,6 @@ Node = tuple[int, int]
 Fetch = Callable[[Iterable[Node]], dict[Node, bytes]]
 
 
-def _largest_power_of_two_below(n: int) -> int:
-    return 1 << ((n - 1).bit_length() - 1)
-
-
 def subtree_nodes(start: int, end: int) -> list[Node]:
     """The complete aligned nodes, left to right, whose fold (right-associated) is MTH(leaves[start:end]).
 
@@ -57,46 +53,9 @@ def frontier(size: int) -> list[Node]:
     return subtree_nodes(0, size)
 
 
-def inclusion_ranges(index: int, size: int) -> list[tuple[int, int]]:
-    """The sibling subtrees of leaf ``index``'s audit path in the tree of ``size``, nearest first (RFC 9162
-    2.1.3.1); ValueError when ``index`` is outside the tree."""
-    if not 0 <= index < size:
-        raise ValueError(f"leaf index {index} outside a tree of {size}")
-    path: list[tuple[int, int]] = []
-    start, end = 0, size
-    while end - start > 1:
-        k = _largest_power_of_two_below(end - start)
-        if index < start + k:
-            path.append((start + k, end))
-            end = start + k
-        else:
-            path.append((start, start + k))
-            start += k
-    return path[::-1]
-
-
-def consistency_ranges(old_size: int, size: int) -> list[tuple[int, int]]:
-    """The subtrees of the consistency proof from ``old_size`` to ``size`` (RFC 9162 2.1.4.1), in proof order."""
-    if not 0 <= old_size <= size:
-        raise ValueError(f"old size {old_size} outside 0..{size}")
-    if old_size in (0, size):
-        return []
-    ranges: list[tuple[int, int]] = []
-    start, end, m, complete = 0, size, old_size, True
-    while True:
-        n = end - start
-        if m == n:
-            if not complete:
-                ranges.append((start, end))
-            break
-        k = _largest_power_of_two_below(n)
-        if m <= k:
-            ranges.append((start + k, end))
-            end = start + k
-        else:
-            ranges.append((start, start + k))
-            start, m, complete = start + k, m - k, False
-    return ranges[::-1]
+# the proofs' subtree ranges are the engine's (one definition of RFC 9162's split for both)
+inclusion_ranges = merkle.inclusion_ranges
+consistency_ranges = merkle.consistency_ranges
 
 
 def hash_ranges(ranges: list[tuple[int, int]], fetch: Fetch) -> list[bytes]:
