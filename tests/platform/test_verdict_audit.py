@@ -500,3 +500,69 @@ class AttestationScopeTests(AttestationCase):
         att.refresh_from_db()
         self.assertIsNotNone(att.revoked_at)
         self.assertIn("他人签名", att.revoke_reason)
+
+
+from django.test import TransactionTestCase  # noqa: E402
+
+
+class SdkEscalateLockTests(TransactionTestCase):
+    """On PostgreSQL, ``sdk_workflow.escalate`` takes the batch row's lock whatever its state: while a publication
+    holds it, the escalation waits, and once the batch is published it is refused (it locked nothing before, since
+    it filtered on ``published=True``, and could add a row to a batch being published)."""
+
+    setUp = SdkOrderBase.setUp
+    issue = SdkOrderBase.issue
+    sdk_a_findings = SdkOrderBase.sdk_a_findings
+
+    def test_an_sdk_escalation_waits_for_a_publication_and_is_then_refused(self):
+        import threading
+        import unittest
+
+        from django.db import connection, connections, transaction
+
+        from appwarden.platform.enforcement import sdk_workflow
+        from appwarden.platform.enforcement.models import NoticeBatch, NoticeItem, SdkOrder
+
+        if connection.vendor != "postgresql":
+            raise unittest.SkipTest("needs PostgreSQL (runs in the PostgreSQL suite)")
+        order = self.issue()
+        SdkOrder.objects.filter(pk=order.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+        order.refresh_from_db()
+        notice = workflow.create_notice_batch(user=self.regulator, title="通报")
+        locked, release, done = threading.Event(), threading.Event(), threading.Event()
+        outcome: list[object] = []
+
+        def publisher() -> None:  # holds the batch row as publish_notice does, then marks it published
+            try:
+                with transaction.atomic():
+                    NoticeBatch.objects.select_for_update().get(pk=notice.pk)
+                    locked.set()
+                    release.wait(30)
+                    NoticeBatch.objects.filter(pk=notice.pk).update(published=True)
+            finally:
+                connections.close_all()
+
+        def escalator() -> None:
+            try:
+                sdk_workflow.escalate(order, user=self.regulator, reason="逾期未整改", notice=notice)
+                outcome.append("escalated")
+            except TransitionError as exc:
+                outcome.append(str(exc))
+            finally:
+                done.set()
+                connections.close_all()
+
+        pub = threading.Thread(target=publisher)
+        pub.start()
+        self.assertTrue(locked.wait(30))
+        esc = threading.Thread(target=escalator)
+        esc.start()
+        self.assertFalse(done.wait(1.5), "the escalation did not wait for the batch row's lock")
+        release.set()
+        pub.join(30)
+        esc.join(30)
+        self.assertEqual(len(outcome), 1)
+        self.assertIn("already published", str(outcome[0]))
+        self.assertFalse(NoticeItem.objects.filter(sdk_order_id=order.pk).exists())
+        order.refresh_from_db()
+        self.assertEqual(order.state, "issued")

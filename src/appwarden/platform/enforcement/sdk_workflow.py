@@ -679,9 +679,13 @@ def escalate(order: SdkOrder, *, user: Any, reason: str, notice: NoticeBatch) ->
     (all affected apps when there was no re-test)."""
     require(user, *TRANSITIONS["escalate"][2])
     with transaction.atomic():
+        # the batch's row locked whatever its state (a filter on published=True would lock nothing while it is
+        # unpublished, and a publication could then run beside this), before the order, as publish_notice and
+        # withdraw_notice take them
+        notice = NoticeBatch.objects.select_for_update().get(pk=notice.pk)
         order = _lock(order)
         _check(order, "escalate", user, reason)
-        if NoticeBatch.objects.select_for_update().filter(pk=notice.pk, published=True).exists():
+        if notice.published:
             raise TransitionError(
                 "该通报批次已发布，请选择未发布的批次 the notice batch is already published; choose an unpublished one"
             )

@@ -623,10 +623,11 @@ def escalate(order: RectificationOrder, *, user: Any, reason: str, notice: Notic
     published (:func:`publish_notice`), never 已通报 before."""
     require(user, *TRANSITIONS["escalate"][2])
     with transaction.atomic():
-        order = _lock(order)
         # the batch's row is locked (publish_notice locks it too): a caller's stale copy reading "unpublished"
-        # cannot add a row to a batch published meanwhile
+        # cannot add a row to a batch published meanwhile; batch before order, as publish_notice and
+        # withdraw_notice take them, so no two of them can wait on each other
         notice = NoticeBatch.objects.select_for_update().get(pk=notice.pk)
+        order = _lock(order)
         if notice.published:
             raise TransitionError(
                 "该通报批次已发布，请选择未发布的批次 the notice batch is already published; choose an unpublished one"
