@@ -81,6 +81,11 @@ def huge_pages_wanted(environ: "os._Environ[str] | dict[str, str]") -> bool:
         return False
 
 
+def tunables_with_huge_pages(old: str | None) -> str:
+    """The value of ``GLIBC_TUNABLES`` that keeps ``old`` (None or empty: none) and adds ``glibc.malloc.hugetlb=1``."""
+    return f"{old}:{TUNABLE}=1" if old else f"{TUNABLE}=1"
+
+
 def exec_with_huge_pages() -> None:
     """Replace this process by the same command line with ``glibc.malloc.hugetlb=1`` in ``GLIBC_TUNABLES`` when
     :func:`huge_pages_wanted` says so (glibc reads tunables only when a program starts); returns only when it does
@@ -88,7 +93,7 @@ def exec_with_huge_pages() -> None:
     if not sys.executable or len(sys.orig_argv) < 2 or not huge_pages_wanted(os.environ):
         return  # (an embedded interpreter may have no command line to run again)
     old = os.environ.get("GLIBC_TUNABLES")
-    os.environ["GLIBC_TUNABLES"] = f"{old}:{TUNABLE}=1" if old else f"{TUNABLE}=1"
+    os.environ["GLIBC_TUNABLES"] = tunables_with_huge_pages(old)
     try:
         os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
     except OSError:

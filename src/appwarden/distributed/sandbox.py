@@ -165,12 +165,11 @@ def child_environment() -> dict[str, str]:
     ``GLIBC_TUNABLES`` when :func:`appwarden.launch.huge_pages_wanted` says so (glibc 2.35+, transparent huge pages
     in ``madvise`` mode, not turned off by ``APPWARDEN_MALLOC_HUGE_PAGES=0``): the child is a new program, so it gets
     2 MB pages for glibc's heap at no restart cost (the saving ``appwarden batch`` gets by re-executing itself)."""
-    from appwarden.launch import TUNABLE, huge_pages_wanted
+    from appwarden.launch import huge_pages_wanted, tunables_with_huge_pages
 
     env = {k: v for k, v in os.environ.items() if k not in SECRET_VARIABLES}
     if huge_pages_wanted(env):
-        old = env.get("GLIBC_TUNABLES")
-        env["GLIBC_TUNABLES"] = f"{old}:{TUNABLE}=1" if old else f"{TUNABLE}=1"
+        env["GLIBC_TUNABLES"] = tunables_with_huge_pages(env.get("GLIBC_TUNABLES"))
     return env
 
 
