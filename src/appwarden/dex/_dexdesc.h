@@ -1,11 +1,8 @@
 /* _dexdesc.h: method descriptors built in C from a DEX's id tables, and the check of a build_csr adjacency, shared
  * by the _dexscan and _reach extensions (issue #19; one copy, included by both).
  *
- * Not a standalone header: each including file defines before the #include
- *   static inline uint16_t rd16(const uint8_t *p);   little-endian u16
- *   static inline uint32_t rd32(const uint8_t *p);   little-endian u32
- *   static int uleb(const uint8_t *buf, size_t end, size_t *pos, uint32_t *out);   0 ok, -1 out of bounds
- * and includes <Python.h> and <string.h>. Everything here is static: each extension gets its own copy of the code,
+ * Not a standalone header: each including file includes "_dexbytes.h" (rd16, rd32, uleb), <Python.h> and
+ * <string.h> before it. Everything here is static: each extension gets its own copy of the code,
  * built from this one source. */
 #ifndef APPWARDEN_DEXDESC_H
 #define APPWARDEN_DEXDESC_H

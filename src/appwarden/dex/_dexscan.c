@@ -66,6 +66,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "_dexbytes.h" /* rd16, rd32, uleb */
 
 enum {
     EV_INVOKE = 1,
@@ -200,24 +201,6 @@ static PyObject *deadline_error(void) {
     return NULL;
 }
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint32_t rd32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-/* read a uleb128 at *pos (< end); returns 0 on success */
-static int uleb(const uint8_t *buf, size_t end, size_t *pos, uint32_t *out) {
-    uint32_t result = 0;
-    int shift = 0;
-    for (int i = 0; i < 5; i++) {
-        if (*pos >= end) return -1;
-        uint8_t b = buf[(*pos)++];
-        result |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) { *out = result; return 0; }
-        shift += 7;
-    }
-    return -1;
-}
 
 typedef struct {
     const uint8_t *buf;

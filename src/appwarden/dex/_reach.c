@@ -32,12 +32,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "_dexbytes.h" /* rd16, rd32, uleb */
 
 #define NONE_ID 0xffffffffu
 
-static inline uint32_t rd32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
 
 /* the u32 item i of a buffer in native order (arrays' buffers; any alignment) */
 static inline uint32_t ld32(const uint8_t *p, size_t i) {
@@ -914,21 +912,6 @@ static PyObject *deadline_error(void) {
     return NULL;
 }
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-
-/* read a uleb128 at *pos (< end); returns 0 on success */
-static int uleb(const uint8_t *buf, size_t end, size_t *pos, uint32_t *out) {
-    uint32_t result = 0;
-    int shift = 0;
-    for (int i = 0; i < 5; i++) {
-        if (*pos >= end) return -1;
-        uint8_t b = buf[(*pos)++];
-        result |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) { *out = result; return 0; }
-        shift += 7;
-    }
-    return -1;
-}
 
 #include "_dexdesc.h" /* str_ref_t, string_ref, descs_t, type_ref(_at), sbuf_t, desc_build, descs_tables_ok */
 

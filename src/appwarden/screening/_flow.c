@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../dex/_dexbytes.h" /* rd16, rd32, uleb */
 
 /* entry kinds: the order of flow._P_* */
 enum {
@@ -204,26 +205,6 @@ static inline int32_t list_reg(int32_t word, int32_t range, int i) {
  * callback, as before. The per-DEX caches (`type_state`, `str_state`: one byte per type / string id, kept by the
  * caller across decodes) remember each type's and name's verdict. The Python twin is flow._table_const; the tests
  * compare them (tests/screening/test_flow_name_tables.py). */
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint32_t rd32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-static int uleb(const uint8_t *buf, size_t end, size_t *pos, uint32_t *out) {
-    uint32_t result = 0;
-    int shift = 0;
-    for (int i = 0; i < 5; i++) {
-        if (*pos >= end)
-            return -1;
-        uint8_t b = buf[(*pos)++];
-        result |= (uint32_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *out = result;
-            return 0;
-        }
-        shift += 7;
-    }
-    return -1;
-}
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function" /* the header's csr_error is _reach's */
